@@ -26,7 +26,7 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="symconv",
-        description="Symbolic derivations for convolutional networks: solve, check, shapes, stencils.",
+        description="Symbolic derivations for convolutional networks.",
     )
     parser.add_argument("--version", action="version", version="symconv 0.1.0")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")

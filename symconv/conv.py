@@ -3,7 +3,8 @@
 *Index form* (symbolic sizes, the source of truth), for NCHW data and OIHW weights::
 
     Z[i, m, j_1, j_2] = b[m] + Σ_{n=0}^{C/G−1} Σ_{k_1=0}^{K_1−1} Σ_{k_2=0}^{K_2−1}
-                        W[m, n, k_1, k_2] · X[i, g(m)·C/G + n, s_1 j_1 + d_1 k_1 − p_1, s_2 j_2 + d_2 k_2 − p_2]
+                        W[m, n, k_1, k_2]
+                        · X[i, g(m)·C/G + n, s_1 j_1 + d_1 k_1 − p_1, s_2 j_2 + d_2 k_2 − p_2]
 
 with ``g(m) = ⌊m G / M⌋`` the group of output channel ``m``, out-of-range entries of X read as
 zero (zero padding), and ``0 ≤ j_a < O_a = ⌊(I_a + p_a + p'_a − d_a(K_a−1) − 1)/s_a⌋ + 1``
@@ -45,7 +46,7 @@ from symconv.errors import ShapeError
 from symconv.geometry import ConvSpec, IntLike, Layout, Mode, Op, SameExtra, WeightLayout
 from symconv.indexing import evaluate
 from symconv.latex import Notation, latex
-from symconv.tensors import as_array, entries, from_array, is_numeric_input
+from symconv.tensors import as_array, from_array, is_numeric_input
 
 
 # ----------------------------------------------------------------------------------------------
@@ -63,7 +64,7 @@ def _size(name: str) -> sp.Symbol:
     return sp.Symbol(name, integer=True, positive=True)
 
 
-def data_axes(spec: ConvSpec, batch: str, channel: str, spatial: Sequence[Any]) -> list[Any]:
+def data_axes(spec: ConvSpec, batch: Any, channel: Any, spatial: Sequence[Any]) -> list[Any]:
     """Order the axes of a data tensor (X or Z) by the spec's layout."""
     axes: list[Any] = [batch] if spec.batch else []
     if not spec.channels:
@@ -104,7 +105,9 @@ class ConvIndexForm:
 
     def latex(self, notation: Notation = "bracket") -> str:
         """``Z[i, m, j_{1}, j_{2}] = b[m] + \\sum ...``."""
-        return f"{latex(self.output, notation=notation)} = {latex(self.expression, notation=notation)}"
+        return (
+            f"{latex(self.output, notation=notation)} = {latex(self.expression, notation=notation)}"
+        )
 
     def size_values(self, x: Any, w: Any) -> dict[sp.Symbol, sp.Integer]:
         """Bind the size symbols to the shapes of concrete ``x`` and ``w``."""
@@ -170,7 +173,9 @@ class ConvIndexForm:
         expression = self.expression.xreplace(sizes)
         out_shape = tuple(len(r) for r in ranges)
         flat = [
-            evaluate(expression, tensors, dict(zip((i for i, _ in self.free_ranges), point, strict=True)))
+            evaluate(
+                expression, tensors, dict(zip((i for i, _ in self.free_ranges), point, strict=True))
+            )
             for point in product(*ranges)
         ]
         return sp.ImmutableDenseNDimArray(flat, out_shape)
@@ -200,10 +205,13 @@ def conv_index_form(
 
     >>> form = conv_index_form(2, batch=False, channels=False)
     >>> print(form.latex())
-    Z[j_{1}, j_{2}] = \\sum_{\\substack{0 \\leq k_{1} \\leq K_{1} - 1\\\\0 \\leq k_{2} \\leq K_{2} - 1}} W[k_{1}, k_{2}] X[j_{1} + k_{1}, j_{2} + k_{2}]
+    Z[j_{1}, j_{2}] = \\sum_{\\substack{0 \\leq k_{1} \\leq K_{1} - 1\\\\0 \\leq k_{2}
+    \\leq K_{2} - 1}}
+    W[k_{1}, k_{2}] X[j_{1} + k_{1}, j_{2} + k_{2}]
     >>> form = conv_index_form(1, stride=2, padding=1, batch=False)
     >>> print(form.latex())
-    Z[m, j] = b[m] + \\sum_{\\substack{0 \\leq n \\leq C - 1\\\\0 \\leq k \\leq K - 1}} W[m, n, k] X[n, 2 j + k - 1]
+    Z[m, j] = b[m] + \\sum_{\\substack{0 \\leq n \\leq C - 1\\\\0 \\leq k \\leq K - 1}}
+    W[m, n, k] X[n, 2 j + k - 1]
     """
     kernel_names = _spatial_names(dims, "K")
     kernel = kernel_size if kernel_size is not None else [_size(name) for name in kernel_names]
@@ -311,7 +319,9 @@ def explicit_forward(
         for n in range(per_group_in):
             for tap in product(*(range(int(k)) for k in spec.kernel_size)):
                 pos = [int(spec.input_position(a, out[a], tap[a])) for a in range(dims)]
-                total += Wt[tuple(weight_axes(spec, m, n, tap))] * x_at(i, group * per_group_in + n, pos)
+                total += Wt[tuple(weight_axes(spec, m, n, tap))] * x_at(
+                    i, group * per_group_in + n, pos
+                )
         if bias_values is not None:
             total += bias_values[m] if spec.channels else bias_values[()]
         result[tuple(data_axes(spec, i, m, out))] = total
@@ -346,11 +356,7 @@ def infer_spec(
         raise ShapeError(f"x has channels, so w needs {dims + 2} axes (got {w_ndim})")
     if not channels and w_ndim != dims:
         raise ShapeError(f"x has no channel axis, so w needs {dims} axes (got {w_ndim})")
-    spatial_axes = (
-        range(2, 2 + dims)
-        if channels and weight_layout == "OIHW"
-        else range(dims)
-    )
+    spatial_axes = range(2, 2 + dims) if channels and weight_layout == "OIHW" else range(dims)
     kernel = [int(w_shape[a]) for a in spatial_axes]
     return ConvSpec.make(
         kernel,
@@ -363,10 +369,21 @@ def infer_spec(
     )
 
 
-def _run(op: Op, x: Any, w: Any, bias: Any, dims: int | None, layout: Layout,
-         weight_layout: WeightLayout, options: dict[str, Any]) -> Any:
+def _run(
+    op: Op,
+    x: Any,
+    w: Any,
+    bias: Any,
+    dims: int | None,
+    layout: Layout,
+    weight_layout: WeightLayout,
+    options: dict[str, Any],
+) -> Any:
     numeric = is_numeric_input(x, w, bias)
-    x_shape, w_shape = np.shape(x) if numeric else as_array(x).shape, np.shape(w) if numeric else as_array(w).shape
+    x_shape, w_shape = (
+        np.shape(x) if numeric else as_array(x).shape,
+        np.shape(w) if numeric else as_array(w).shape,
+    )
     spec = infer_spec(
         len(x_shape), len(w_shape), w_shape, dims, layout, weight_layout, op=op, **options
     )
@@ -408,8 +425,14 @@ def correlate(
     >>> correlate([1, 2, 3, 4], [1, -1], mode="full")
     [-1, -1, -1, -1, 4]
     """
-    options = {"mode": mode, "stride": stride, "padding": padding, "dilation": dilation,
-               "groups": groups, "same_extra": same_extra}
+    options = {
+        "mode": mode,
+        "stride": stride,
+        "padding": padding,
+        "dilation": dilation,
+        "groups": groups,
+        "same_extra": same_extra,
+    }
     return _run("correlation", x, w, bias, dims, layout, weight_layout, options)
 
 
@@ -437,8 +460,14 @@ def convolve(
     >>> convolve([[1, 2], [3, 4]], [[0, 1], [1, 0]])
     Matrix([[5]])
     """
-    options = {"mode": mode, "stride": stride, "padding": padding, "dilation": dilation,
-               "groups": groups, "same_extra": same_extra}
+    options = {
+        "mode": mode,
+        "stride": stride,
+        "padding": padding,
+        "dilation": dilation,
+        "groups": groups,
+        "same_extra": same_extra,
+    }
     return _run("convolution", x, w, bias, dims, layout, weight_layout, options)
 
 
@@ -468,9 +497,7 @@ def conv_forward_derivation(
     True
     """
     X, Wt = as_array(x, "x"), as_array(w, "w")
-    spec = infer_spec(
-        X.rank(), Wt.rank(), Wt.shape, dims, layout, weight_layout, op=op, **options
-    )
+    spec = infer_spec(X.rank(), Wt.rank(), Wt.shape, dims, layout, weight_layout, op=op, **options)
     form = index_form_of(spec, bias=bias is not None and spec.channels)
     explicit = explicit_forward(spec, X, Wt, bias)
     answer = sp.ImmutableMatrix(explicit.tolist()) if explicit.rank() == 2 else explicit
@@ -479,7 +506,11 @@ def conv_forward_derivation(
         Step(form.Z, answer, "=", "carried out entry by entry"),
     )
     entry_symbols = sorted(
-        (X.free_symbols | Wt.free_symbols | (as_array(bias).free_symbols if bias is not None else set())),
+        (
+            X.free_symbols
+            | Wt.free_symbols
+            | (as_array(bias).free_symbols if bias is not None else set())
+        ),
         key=str,
     )
     numeric = _forward_twin(spec, X, Wt, bias, explicit, entry_symbols)
@@ -503,13 +534,18 @@ def _forward_twin(
     explicit: sp.NDimArray,
     entry_symbols: list[sp.Symbol],
 ) -> NumericTwin:
-    """Numeric twin of a forward pass: vectorised NumPy vs the explicit result, at random entries."""
+    """Numeric twin of a forward pass: vectorised NumPy vs the explicit result, random entries."""
     from symconv.numeric import conv_forward
 
     bias_array = as_array(bias) if bias is not None else None
 
     def sample(rng: np.random.Generator) -> dict[str, Any]:
-        return {"values": {s: float(v) for s, v in zip(entry_symbols, rng.standard_normal(len(entry_symbols)), strict=True)}}
+        return {
+            "values": {
+                s: float(v)
+                for s, v in zip(entry_symbols, rng.standard_normal(len(entry_symbols)), strict=True)
+            }
+        }
 
     def to_numpy(tensor: sp.NDimArray, values: dict[sp.Symbol, float]) -> np.ndarray:
         return np.array(tensor.xreplace(values).tolist(), dtype=float).reshape(tensor.shape)

@@ -39,7 +39,7 @@ from typing import Any, Literal
 import numpy as np
 import sympy as sp
 
-from symconv.latex import Notation, NumberFormat, latex
+from symconv.latex import Notation, latex
 
 Relation = Literal["=", "≈", ":="]
 

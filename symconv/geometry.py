@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeAlias
 
 import sympy as sp
 
@@ -37,7 +37,7 @@ WEIGHT_LAYOUTS: tuple[str, ...] = ("OIHW", "HWIO")
 OPS: tuple[str, ...] = ("correlation", "convolution")
 MODES: tuple[str, ...] = ("valid", "same", "full")
 
-IntLike = int | sp.Expr
+IntLike: TypeAlias = int | sp.Expr
 
 
 def _per_axis(value: IntLike | Sequence[IntLike], dims: int, name: str) -> tuple[sp.Expr, ...]:
@@ -83,7 +83,7 @@ class ConvSpec:
     stride: tuple[sp.Expr, ...]
     dilation: tuple[sp.Expr, ...]
     padding: tuple[tuple[sp.Expr, sp.Expr], ...]
-    groups: sp.Expr = sp.Integer(1)
+    groups: sp.Expr = sp.S.One
     op: Op = "correlation"
     layout: Layout = "NCHW"
     weight_layout: WeightLayout = "OIHW"
@@ -130,7 +130,9 @@ class ConvSpec:
         if layout not in LAYOUTS:
             raise ConventionError(f"layout={layout!r}: expected one of {LAYOUTS}")
         if weight_layout not in WEIGHT_LAYOUTS:
-            raise ConventionError(f"weight_layout={weight_layout!r}: expected one of {WEIGHT_LAYOUTS}")
+            raise ConventionError(
+                f"weight_layout={weight_layout!r}: expected one of {WEIGHT_LAYOUTS}"
+            )
         kernel = _per_axis(kernel_size, dims, "kernel_size")
         strides = _per_axis(stride, dims, "stride")
         dilations = _per_axis(dilation, dims, "dilation")

@@ -77,9 +77,7 @@ def _evaluate(expr: sp.Basic, lookup: Mapping[str, Any], env: Mapping[sp.Symbol,
         tensor = lookup[name]
         shape = _shape(tensor)
         if len(indices) != len(shape):
-            raise ShapeError(
-                f"{expr}: {len(indices)} indices for a tensor {name} of shape {shape}"
-            )
+            raise ShapeError(f"{expr}: {len(indices)} indices for a tensor {name} of shape {shape}")
         position = tuple(_as_int(index, str(expr)) for index in indices)
         if any(not 0 <= p < size for p, size in zip(position, shape, strict=True)):
             return sp.Integer(0)

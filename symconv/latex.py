@@ -6,9 +6,9 @@ The field writes tensor entries two ways, and a write-up must follow the source 
 * **subscript** notation, ``x_{i,j}`` / ``w_{uv}`` (the nndl book, Dumoulin & Visin).
 
 Numbers are printed exactly; large integers are grouped (``5{,}898{,}240{,}000``) or written in
-scientific form (``5.89824 \\times 10^{9}``) on request. A step that shows a formula *with the numbers
-substituted* (``⌊(48 + 2·0 − 3)/1⌋ + 1``) is printed by replacing symbols at print time, so the
-formula keeps its shape instead of being evaluated by SymPy.
+scientific form (``5.89824 \\times 10^{9}``) on request. A step that shows a formula *with the
+numbers substituted* (``⌊(48 + 2·0 − 3)/1⌋ + 1``) is printed by replacing symbols at print time,
+so the formula keeps its shape instead of being evaluated by SymPy.
 
     >>> import sympy as sp
     >>> X = sp.IndexedBase("X"); i, j, k = sp.symbols("i j k", integer=True)
@@ -28,7 +28,7 @@ formula keeps its shape instead of being evaluated by SymPy.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
@@ -46,7 +46,7 @@ GROUPING_MIN_DIGITS = 5
 class SymconvLatexPrinter(LatexPrinter):
     """SymPy's LaTeX printer with the field's index notations, number formats and substitution."""
 
-    _default_settings: dict[str, Any] = {
+    _default_settings: ClassVar[dict[str, Any]] = {
         **LatexPrinter._default_settings,
         "notation": "bracket",
         "number_format": "grouped",

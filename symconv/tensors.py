@@ -40,7 +40,9 @@ def entries(name: str, shape: Sequence[int], base: int = 1) -> Any:
     shape = tuple(int(size) for size in shape)
     if any(size < 1 for size in shape):
         raise ShapeError(f"shape {shape} of {name!r}: every size must be ≥ 1")
-    symbols = [sp.Symbol(entry_name(name, index, shape, base)) for index in product(*map(range, shape))]
+    symbols = [
+        sp.Symbol(entry_name(name, index, shape, base)) for index in product(*map(range, shape))
+    ]
     if len(shape) == 2:
         return sp.Matrix(shape[0], shape[1], symbols)
     return sp.Array(symbols, shape)
