@@ -23,6 +23,11 @@ so the formula keeps its shape instead of being evaluated by SymPy.
     >>> o, s = sp.symbols("o s", integer=True)
     >>> print(latex(sp.floor((i - k) / s) + 1, values={i: 48, k: 3, s: 1}))
     \\left\\lfloor{\\frac{48 - 3}{1}}\\right\\rfloor + 1
+    >>> print(latex(sp.Matrix([[1, 2], [3, 4]])))
+    \\begin{bmatrix}1 & 2\\\\3 & 4\\end{bmatrix}
+    >>> print(latex(sp.Matrix(5, 5, range(25)), max_matrix_size=4))
+    \\begin{bmatrix}0 & 1 & \\cdots & 4\\\\5 & 6 & \\cdots & 9\\\\\\vdots & \\vdots
+    & \\ddots & \\vdots\\\\20 & 21 & \\cdots & 24\\end{bmatrix}
 """
 
 from __future__ import annotations
@@ -51,6 +56,9 @@ class SymconvLatexPrinter(LatexPrinter):
         "notation": "bracket",
         "number_format": "grouped",
         "values": None,
+        "max_matrix_size": None,
+        "mat_str": "bmatrix",
+        "mat_delim": "",
     }
 
     def __init__(self, settings: dict[str, Any] | None = None) -> None:
@@ -98,9 +106,30 @@ class SymconvLatexPrinter(LatexPrinter):
     def _print_IndexedBase(self, expr: sp.IndexedBase) -> str:
         return str(self._print(expr.label))
 
+    # -- matrices: bmatrix, elided past max_matrix_size rows/columns ----------------------------
+    def _print_matrix_contents(self, expr: Any) -> str:
+        limit = self._settings["max_matrix_size"]
+        rows, cols = _kept(expr.rows, limit), _kept(expr.cols, limit)
+        lines = []
+        for row in rows:
+            if row is None:
+                cells = [r"\ddots" if col is None else r"\vdots" for col in cols]
+            else:
+                cells = [r"\cdots" if col is None else self._print(expr[row, col]) for col in cols]
+            lines.append(" & ".join(cells))
+        mat_str = self._settings["mat_str"] or "bmatrix"
+        return rf"\begin{{{mat_str}}}" + r"\\".join(lines) + rf"\end{{{mat_str}}}"
+
     # -- numbers -----------------------------------------------------------------------
     def _print_Integer(self, expr: sp.Integer) -> str:
         return format_integer(int(expr), self._settings["number_format"])
+
+
+def _kept(size: int, limit: int | None) -> list[int | None]:
+    """Indices shown of an axis of ``size``: all, or the first ``limit − 2``, a gap, the last."""
+    if limit is None or size <= limit:
+        return list(range(size))
+    return [*range(limit - 2), None, size - 1]
 
 
 def format_integer(value: int, number_format: NumberFormat = "grouped") -> str:

@@ -1,0 +1,154 @@
+"""``symconv solve``: complete, verified write-ups of catalog exercises.
+
+    symconv solve ID [ID ...] [--format md|tex|json] [--out DIR] [--no-answers]
+    symconv solve --all --out DIR      # ID.md, ID.tex and ID.json per exercise
+    symconv solve --list               # every id with its title
+    symconv solve --problems FILE [ID ...]
+
+Every part is checked (numeric twin vs its independent computation, identities) before it is
+printed; a part whose check fails is still written, with the failure in its report, and the
+command exits 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+FORMATS = ("md", "tex", "json")
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "solve",
+        help="write verified solutions of catalog exercises (Markdown, LaTeX, JSON)",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("ids", nargs="*", metavar="ID", help="set, exercise or part ids")
+    parser.add_argument("--format", choices=FORMATS, default="md", help="output format (md)")
+    parser.add_argument("--out", type=Path, help="write files into this folder, one per exercise")
+    parser.add_argument("--all", action="store_true", help="every exercise (needs --out)")
+    parser.add_argument("--list", action="store_true", help="list every id with its title")
+    parser.add_argument("--problems", type=Path, help="a problem set written as a data file")
+    parser.add_argument("--no-answers", action="store_true", help="the problem sheet only")
+    parser.add_argument(
+        "--notation",
+        choices=("bracket", "subscript"),
+        help="index notation (default: the source's)",
+    )
+    parser.add_argument(
+        "--number-format",
+        choices=("grouped", "scientific", "plain"),
+        default="grouped",
+        help="how large integers are printed (grouped: 5{,}898{,}240{,}000)",
+    )
+    parser.set_defaults(run=run)
+
+
+def _sets(args: argparse.Namespace) -> tuple[Any, ...]:
+    if args.problems is not None:
+        from symconv.problemset import load_problem_set
+
+        return (load_problem_set(args.problems),)
+    from derivations import catalog
+
+    return catalog()
+
+
+def run(args: argparse.Namespace) -> int:
+    from symconv.errors import ConventionError
+
+    sets = _sets(args)
+    if args.list:
+        for problem_set in sets:
+            print(f"{problem_set.id}  {problem_set.title}")
+            for exercise in problem_set.exercises:
+                print(f"  {exercise.id}  {exercise.title}")
+                for part in exercise.parts:
+                    if part.id != exercise.id:
+                        print(f"    {part.id}  {part.question.splitlines()[0][:70]}")
+        return 0
+    if args.all:
+        if args.out is None:
+            raise ConventionError("solve --all writes three files per exercise: give --out DIR")
+        ids = [s.id for s in sets]
+    elif args.ids:
+        ids = args.ids
+    elif args.problems is not None:
+        ids = [s.id for s in sets]
+    else:
+        raise ConventionError("solve: give an id (see `symconv solve --list`), --all or --list")
+    return _solve(sets, ids, args)
+
+
+def _solve(sets: tuple[Any, ...], ids: list[str], args: argparse.Namespace) -> int:
+    from symconv.problems import select
+    from symconv.writeup import RenderOptions, exercise_json, exercise_markdown, exercise_tex
+
+    options = RenderOptions(
+        notation=args.notation, number_format=args.number_format, no_answers=args.no_answers
+    )
+    selections = [select(sets, identifier) for identifier in ids]
+    jobs = [(sel.problem_set, ex, parts) for sel in selections for ex, parts in sel.exercises]
+    formats = FORMATS if args.all else (args.format,)
+    if args.out is not None:
+        args.out.mkdir(parents=True, exist_ok=True)
+    failed = False
+    started = time.perf_counter()
+    with _progress(len(jobs), enabled=args.out is not None) as advance:
+        for problem_set, exercise, parts in jobs:
+            reports = {}
+            if not args.no_answers:
+                reports = {part.id: part.solution.derivation.check() for part in parts}
+            failed |= any(not report.passed for report in reports.values())
+            for fmt in formats:
+                if fmt == "md":
+                    text = exercise_markdown(problem_set, exercise, parts, reports, options)
+                elif fmt == "tex":
+                    text = exercise_tex(problem_set, exercise, parts, reports, options)
+                else:
+                    text = exercise_json(exercise, parts, reports, options)
+                if args.out is None:
+                    sys.stdout.write(text)
+                else:
+                    (args.out / f"{exercise.id}.{fmt}").write_text(text, encoding="utf-8")
+            advance(exercise.id)
+    if args.out is not None:
+        elapsed = time.perf_counter() - started
+        print(
+            f"wrote {len(jobs)} exercise(s) × {len(formats)} format(s) to {args.out} "
+            f"in {elapsed:.2f} s",
+            file=sys.stderr,
+        )
+    return 1 if failed else 0
+
+
+class _progress:
+    """A rich progress bar on a terminal; nothing when stderr is piped."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self.total = total
+        self._bar: Any = None
+
+    def __enter__(self) -> Any:
+        if not self.enabled:
+            return lambda name: None
+        from rich.progress import Progress
+
+        self._bar = Progress(transient=True)
+        self._bar.__enter__()
+        task = self._bar.add_task("solving", total=self.total)
+
+        def advance(name: str) -> None:
+            self._bar.update(task, advance=1, description=f"solved {name}")
+
+        return advance
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(*exc)
