@@ -76,3 +76,23 @@ def mode_padding(
             small, large = total // 2, total - total // 2
             pads.append((small, large) if same_extra == "end" else (large, small))
     return tuple(pads)
+
+
+def subsample_1d(x: list, stride: int, offset: int = 0) -> list:
+    """y[k] = x[s·k + offset] for every k that stays inside x."""
+    out = []
+    k = 0
+    while stride * k + offset < len(x):
+        out.append(x[stride * k + offset])
+        k += 1
+    return out
+
+
+def max_pool_1d(x: list, size: int, stride: int) -> list:
+    """y[k] = max of the window x[s·k : s·k + p], windows running past the end truncated."""
+    out = []
+    k = 0
+    while stride * k < len(x):
+        out.append(max(x[stride * k : stride * k + size]))
+        k += 1
+    return out
