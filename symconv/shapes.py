@@ -238,8 +238,15 @@ def symbolic_twin(
         expression, variables = answer, sorted(free, key=str)
         substitutions = dict(letters)
     else:
-        expression, variables = general, sorted(letters, key=str)
-        substitutions = {letter: letter for letter in letters}
+        # Letters absent from the general formula (G when there is one group) keep their value.
+        expression = general
+        variables = sorted(
+            (letter for letter in letters if letter in general.free_symbols), key=str
+        )
+        substitutions = {
+            letter: letter if letter in variables else sp.sympify(value)
+            for letter, value in letters.items()
+        }
     names = [f"v{index}" for index in range(len(variables))]
     compiled: list[Callable[..., Any]] = []
 
