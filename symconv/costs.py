@@ -244,7 +244,7 @@ def _cost_derivation(
     entries = sp.Mul(*([] if n == 1 else [B_]), *output_letters, M_)
     if what == "multiplications":
         per_entry: sp.Expr = products_per_entry
-        lhs, reason = N_MULT, "each output entry takes (C/G)·K_1·K_2 products"
+        lhs, reason = N_MULT, "each output entry takes (C/G) K_1 K_2 products"
     elif bias:
         per_entry = written(products_per_entry, -1, 1)
         lhs, reason = N_ADD, "n - 1 additions sum n products, + 1 adds the bias"
@@ -258,9 +258,10 @@ def _cost_derivation(
     answer = sp.expand(formula.xreplace(values))
     counted = "multiplications" if what == "multiplications" else f"additions{'+bias' * bias}"
     conventions = [
-        "multiplications by padded zeros are counted (every output entry costs the same)",
-        "output shape (O_1, O_2, M)" + (f", batch of {n}" if n != 1 else ""),
+        "multiplications by padded zeros are counted (every output entry costs the same)"
     ]
+    if n != 1:
+        conventions.append(f"a batch of B = {n} inputs")
     if what == "additions":
         conventions.append(
             "additions: n - 1 to sum the n products of an output entry"

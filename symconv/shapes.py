@@ -583,7 +583,9 @@ def transposed_output_size(
     return Derivation(
         title="Output size of a transposed convolution",
         question=_question("Transposed-convolution output size", values),
-        steps=worked_steps(o_prime_, TRANSPOSED_OUTPUT, values, answer, f"{GUIDE}, rel. 14"),
+        steps=worked_steps(
+            o_prime_, TRANSPOSED_OUTPUT, values, answer, f"{GUIDE}, relationship 14"
+        ),
         answer=answer,
         answer_lhs=o_prime_,
         conventions=(
@@ -660,7 +662,9 @@ def transposed_equivalent_padding(k: Size, p: Size = 0, d: Size = 1) -> Derivati
     return Derivation(
         title="Padding of the equivalent direct convolution",
         question=_question("p' of the transposed convolution", values),
-        steps=worked_steps(p_prime_, EQUIVALENT_PADDING, values, answer, f"{GUIDE}, rel. 8–14"),
+        steps=worked_steps(
+            p_prime_, EQUIVALENT_PADDING, values, answer, f"{GUIDE}, relationships 8-14"
+        ),
         answer=answer,
         answer_lhs=p_prime_,
         conventions=(
@@ -682,8 +686,8 @@ def dilated_kernel_extent(k: Size, d: Size) -> Derivation:
     5
     >>> print(dilated_kernel_extent(3, 2).latex())
     \\begin{aligned}
-    \\hat{k} &= k + \\left(d - 1\\right) \\left(k - 1\\right) && \\text{Dumoulin \\& Visin (2016), \
-§5.1; Qiu (2020), §5.3.2.2} \\\\
+    \\hat{k} &= k + \\left(d - 1\\right) \\left(k - 1\\right) && \\text{Dumoulin \\& Visin (2016),
+      Sec. 5.1; Qiu (2020), Sec. 5.3.2.2} \\\\
     &= 3 + \\left(2 - 1\\right) \\cdot \\left(3 - 1\\right) \\\\
     &= 5
     \\end{aligned}
@@ -696,7 +700,7 @@ def dilated_kernel_extent(k: Size, d: Size) -> Derivation:
         title="Extent of a dilated kernel",
         question=_question("Dilated kernel extent", values),
         steps=worked_steps(
-            extent_, DILATED_EXTENT, values, answer, f"{GUIDE}, §5.1; Qiu (2020), §5.3.2.2"
+            extent_, DILATED_EXTENT, values, answer, f"{GUIDE}, Sec. 5.1; Qiu (2020), Sec. 5.3.2.2"
         ),
         answer=answer,
         answer_lhs=extent_,
@@ -872,6 +876,19 @@ def _named_check(twin: NumericTwin, name: str) -> Check:
     return run
 
 
+def _each_axis(
+    names: Sequence[str], build: Callable[..., Derivation], *columns: Sequence[Any]
+) -> list[Derivation]:
+    """``build`` on each axis' sizes; a ShapeError names the axis it came from."""
+    axes = []
+    for name, *sizes in zip(names, *columns, strict=True):
+        try:
+            axes.append(build(*sizes))
+        except ShapeError as error:
+            raise ShapeError(f"axis {name}: {error}") from error
+    return axes
+
+
 def _names(dims: int, axis_names: Sequence[str] | None) -> tuple[str, ...]:
     if axis_names is None:
         return AXIS_NAMES.get(dims, tuple(str(axis + 1) for axis in range(dims)))
@@ -908,18 +925,18 @@ def conv_output_shape(
     strides = _per_axis(stride, dims, "stride")
     dilations = _per_axis(dilation, dims, "dilation")
     pads = _resolve_padding(padding, kernels, dilations, strides)
-    axes = []
-    for size, k, s, (before, after), d in zip(
-        sizes, kernels, strides, pads, dilations, strict=True
-    ):
+
+    def one_axis(size: Size, k: Size, s: Size, pair: tuple[Size, Size], d: Size) -> Derivation:
+        before, after = pair
         after_or_none = None if sp.sympify(after) == sp.sympify(before) else after
-        axes.append(conv_output_size(size, k, s, before, d, padding_after=after_or_none))
+        return conv_output_size(size, k, s, before, d, padding_after=after_or_none)
+
+    names = _names(dims, axis_names)
+    axes = _each_axis(names, one_axis, sizes, kernels, strides, pads, dilations)
     channels = None
     if out_channels is not None:
         channels = ("M", size_parameter(out_channels, "out_channels M", 1))
-    return _shape_derivation(
-        "Output shape of a convolution", axes, _names(dims, axis_names), channels
-    )
+    return _shape_derivation("Output shape of a convolution", axes, names, channels)
 
 
 def pool_output_shape(
@@ -944,12 +961,18 @@ def pool_output_shape(
     strides = _per_axis(stride, dims, "stride")
     pads = _per_axis(padding, dims, "padding")
     dilations = _per_axis(dilation, dims, "dilation")
-    axes = [
-        pool_output_size(size, k, s, p, d, ceil_mode)
-        for size, k, s, p, d in zip(sizes, kernels, strides, pads, dilations, strict=True)
-    ]
+    names = _names(dims, axis_names)
+    axes = _each_axis(
+        names,
+        lambda size, k, s, p, d: pool_output_size(size, k, s, p, d, ceil_mode),
+        sizes,
+        kernels,
+        strides,
+        pads,
+        dilations,
+    )
     kept = None if channels is None else ("C", size_parameter(channels, "channels C", 1))
-    return _shape_derivation("Output shape of pooling", axes, _names(dims, axis_names), kept)
+    return _shape_derivation("Output shape of pooling", axes, names, kept)
 
 
 def transposed_output_shape(
@@ -970,24 +993,21 @@ def transposed_output_shape(
     """
     sizes = list(input_size)
     dims = len(sizes)
-    axes = [
-        transposed_output_size(size, k, s, p, d, a)
-        for size, k, s, p, d, a in zip(
-            sizes,
-            _per_axis(kernel, dims, "kernel"),
-            _per_axis(stride, dims, "stride"),
-            _per_axis(padding, dims, "padding"),
-            _per_axis(dilation, dims, "dilation"),
-            _per_axis(output_padding, dims, "output_padding"),
-            strict=True,
-        )
-    ]
+    names = _names(dims, axis_names)
+    axes = _each_axis(
+        names,
+        transposed_output_size,
+        sizes,
+        _per_axis(kernel, dims, "kernel"),
+        _per_axis(stride, dims, "stride"),
+        _per_axis(padding, dims, "padding"),
+        _per_axis(dilation, dims, "dilation"),
+        _per_axis(output_padding, dims, "output_padding"),
+    )
     channels = None
     if out_channels is not None:
         channels = ("M", size_parameter(out_channels, "out_channels M", 1))
-    return _shape_derivation(
-        "Output shape of a transposed convolution", axes, _names(dims, axis_names), channels
-    )
+    return _shape_derivation("Output shape of a transposed convolution", axes, names, channels)
 
 
 # ----------------------------------------------------------------------------------------------
