@@ -1,0 +1,174 @@
+"""Range and divisibility conditions of closed-form gradients, and the Iverson bracket.
+
+When a Kronecker delta fixes a summation index, ``δ(j + k, p)`` with ``0 ≤ j ≤ O − 1``, the
+term survives only where the solution ``j = p − k`` is in range: the closed form carries the
+condition as an Iverson bracket ``[0 ≤ p − k ≤ O − 1]`` (Knuth, *Two notes on notation*, 1992),
+which is 1 where the condition holds and 0 elsewhere. With a stride, ``2 j + k = p`` also needs
+``2 | p − k``, written ``(p − k) mod 2 = 0``.
+
+    >>> import sympy as sp
+    >>> from symconv.latex import latex
+    >>> p, k, O = sp.symbols("p k O", integer=True)
+    >>> bracket = Iverson(sp.And(InRange(p - k, 0, O - 1), divides(2, p - k)))
+    >>> print(latex(bracket))
+    \\left[\\left(- k + p\\right) \\bmod 2 = 0 \\wedge 0 \\leq - k + p \\leq O - 1\\right]
+    >>> bracket.xreplace({p: 4, k: 2, O: 3})
+    1
+    >>> bracket.xreplace({p: 4, k: 1, O: 3}), bracket.xreplace({p: 9, k: 1, O: 3})
+    (0, 0)
+    >>> as_piecewise(bracket * k)
+    Piecewise((k, (k - p <= 0) & (O >= -k + p + 1) & Eq(Mod(-k + p, 2), 0)), (0, True))
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sympy as sp
+from sympy.logic.boolalg import Boolean
+
+
+class InRange(Boolean):
+    """``lower ≤ expr ≤ upper`` (either bound may be infinite); decides itself at numbers."""
+
+    def __new__(cls, expr: Any, lower: Any, upper: Any) -> Any:
+        expr, lower, upper = (sp.sympify(v) for v in (expr, lower, upper))
+        above = sp.true if lower is sp.S.NegativeInfinity else _decide(expr - lower)
+        below = sp.true if upper is sp.S.Infinity else _decide(upper - expr)
+        if above is sp.false or below is sp.false:
+            return sp.false
+        if above is sp.true and below is sp.true:
+            return sp.true
+        return super().__new__(cls, expr, lower, upper)
+
+    @property
+    def expr(self) -> sp.Expr:
+        return self.args[0]
+
+    @property
+    def lower(self) -> sp.Expr:
+        return self.args[1]
+
+    @property
+    def upper(self) -> sp.Expr:
+        return self.args[2]
+
+    @property
+    def free_symbols(self) -> set[sp.Basic]:
+        return set().union(*(arg.free_symbols for arg in self.args))
+
+    def as_relational(self) -> Boolean:
+        """The same condition as ``And`` of two relations (for code printers and ``Piecewise``)."""
+        parts = []
+        if self.lower is not sp.S.NegativeInfinity:
+            parts.append(sp.GreaterThan(self.expr, self.lower, evaluate=False))
+        if self.upper is not sp.S.Infinity:
+            parts.append(sp.LessThan(self.expr, self.upper, evaluate=False))
+        return sp.And(*parts)
+
+    def _eval_rewrite_as_Piecewise(self, *args: Any, **kwargs: Any) -> Boolean:
+        return self.as_relational()
+
+    def _latex(self, printer: Any) -> str:
+        text = printer._print(self.expr)
+        if self.lower is not sp.S.NegativeInfinity:
+            text = rf"{printer._print(self.lower)} \leq {text}"
+        if self.upper is not sp.S.Infinity:
+            text = rf"{text} \leq {printer._print(self.upper)}"
+        return text
+
+    def _sympystr(self, printer: Any) -> str:
+        text = printer._print(self.expr)
+        if self.lower is not sp.S.NegativeInfinity:
+            text = f"{printer._print(self.lower)} <= {text}"
+        if self.upper is not sp.S.Infinity:
+            text = f"{text} <= {printer._print(self.upper)}"
+        return f"InRange({text})"
+
+    def _numpycode(self, printer: Any) -> str:
+        return str(printer._print(self.as_relational()))
+
+    _pythoncode = _numpycode
+
+
+def _decide(difference: sp.Expr) -> Boolean | None:
+    """``true``/``false`` when ``difference ≥ 0`` is decided (at numbers or by assumptions)."""
+    if difference.is_nonnegative:
+        return sp.true
+    if difference.is_negative:
+        return sp.false
+    return None
+
+
+def divides(divisor: Any, expr: Any) -> Boolean:
+    """``expr mod divisor = 0`` (a stride's divisibility condition)."""
+    divisor, expr = sp.sympify(divisor), sp.sympify(expr)
+    if divisor == 1:
+        return sp.true
+    return sp.Eq(sp.Mod(expr, divisor), 0)
+
+
+class Iverson(sp.Expr):
+    """The Iverson bracket ``[condition]``: 1 where the condition holds, 0 elsewhere."""
+
+    is_commutative = True
+    is_integer = True
+    is_nonnegative = True
+
+    def __new__(cls, condition: Any) -> Any:
+        condition = sp.sympify(condition)
+        if condition is sp.true:
+            return sp.Integer(1)
+        if condition is sp.false:
+            return sp.Integer(0)
+        return super().__new__(cls, condition)
+
+    @property
+    def condition(self) -> Boolean:
+        return self.args[0]
+
+    def _eval_derivative(self, symbol: Any) -> sp.Expr:
+        # Conditions are on integer indices: the bracket is constant in every continuous variable.
+        return sp.Integer(0)
+
+    def _eval_rewrite_as_Piecewise(self, condition: Any, **kwargs: Any) -> sp.Expr:
+        return sp.Piecewise((1, _relational(condition)), (0, True))
+
+    def _latex(self, printer: Any) -> str:
+        return rf"\left[{printer._print(self.condition)}\right]"
+
+    def _sympystr(self, printer: Any) -> str:
+        return f"[{printer._print(self.condition)}]"
+
+    def _numpycode(self, printer: Any) -> str:
+        where = printer._module_format("numpy.where")
+        return f"{where}({printer._print(_relational(self.condition))}, 1, 0)"
+
+
+def _relational(condition: Boolean) -> Boolean:
+    return condition.replace(lambda c: isinstance(c, InRange), lambda c: c.as_relational())
+
+
+def as_piecewise(expr: Any) -> Any:
+    """Rewrite every Iverson bracket as ``Piecewise`` and every :class:`InRange` as relations.
+
+    ``body · [c]`` becomes ``Piecewise((body, c), (0, True))`` — SymPy's own vocabulary, for
+    ``lambdify`` and other tools that do not know the bracket.
+    """
+
+    def rewrite(node: sp.Basic) -> sp.Basic:
+        if isinstance(node, sp.Mul):
+            brackets = [f for f in node.args if isinstance(f, Iverson)]
+            if brackets:
+                rest = sp.Mul(*(rewrite(f) for f in node.args if not isinstance(f, Iverson)))
+                condition = sp.And(*(_relational(b.condition) for b in brackets))
+                return sp.Piecewise((rest, condition), (0, True))
+        if isinstance(node, Iverson):
+            return sp.Piecewise((1, _relational(node.condition)), (0, True))
+        if isinstance(node, InRange):
+            return node.as_relational()
+        if node.is_Atom or not node.args:
+            return node
+        return node.func(*(rewrite(arg) for arg in node.args))
+
+    return rewrite(sp.sympify(expr))
