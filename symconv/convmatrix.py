@@ -314,6 +314,7 @@ def kernel_entries(kernel: Any, base: int = 1) -> sp.ImmutableDenseNDimArray:
     """
     if isinstance(kernel, tuple) and all(_is_int(size) for size in kernel):
         return as_array(entries("w", _as_shape(kernel, "kernel shape"), base=base), "kernel")
+    reject_text(kernel, "kernel")
     return as_array(kernel, "kernel")
 
 
@@ -530,6 +531,7 @@ def sparse_matrix_of(geometry: ConvMatrixGeometry, weights: np.ndarray) -> scipy
 
 
 def _numeric_kernel(kernel: Any) -> np.ndarray:
+    reject_text(kernel, "kernel")
     try:
         weights = np.asarray(kernel)
         if weights.dtype == object:
@@ -570,21 +572,35 @@ def conv_bias_vector(
 
 
 def _bias_entries(geometry: ConvMatrixGeometry, bias: Any, base: int) -> list[sp.Expr]:
+    """Bias per output channel; ``True`` names them ``b_{1}…`` (plain ``b`` without channels)."""
     n_out = geometry.output_shape[geometry.channel_axis] if geometry.channel_axis is not None else 1
     if bias is True:
         return (
-            list(entries("b", (n_out,), base=base))
-            if n_out > 1 or geometry.spec.channels
-            else [sp.Symbol("b")]
+            list(entries("b", (n_out,), base=base)) if geometry.spec.channels else [sp.Symbol("b")]
         )
-    values = (
-        [sp.sympify(v) for v in sp.flatten(as_array(bias, "bias"))]
-        if isinstance(bias, list | tuple | sp.NDimArray | sp.MatrixBase | np.ndarray)
-        else [sp.sympify(bias)]
-    )
+    reject_text(bias, "bias")
+    if isinstance(bias, list | tuple | sp.NDimArray | sp.MatrixBase | np.ndarray):
+        values = list(sp.flatten(as_array(bias, "bias")))
+    else:
+        values = [sp.sympify(bias)]  # a number or a SymPy expression, never text
     if len(values) != n_out:
         raise ShapeError(f"bias {bias!r} has {len(values)} entries; the layer has {n_out} outputs")
     return values
+
+
+def reject_text(value: Any, name: str) -> None:
+    """Refuse strings inside a tensor argument: entries are SymPy objects or numbers, and user
+    text is never parsed (DESIGN.md)."""
+    if isinstance(value, str | bytes):
+        raise ShapeError(
+            f"{name} contains the text {value!r}: give SymPy symbols (symconv.entries) or numbers"
+        )
+    if isinstance(value, list | tuple):
+        for item in value:
+            reject_text(item, name)
+    elif isinstance(value, np.ndarray) and (value.dtype.kind in "USO"):
+        for item in value.ravel().tolist():
+            reject_text(item, name)
 
 
 def bias_vector_of(geometry: ConvMatrixGeometry, bias: Sequence[sp.Expr]) -> sp.ImmutableMatrix:
@@ -651,7 +667,8 @@ def conv_matrix_derivation(
             _entry_lhs(geometry),
             _entry_rule(geometry),
             "=",
-            "C = ∂vec(z)/∂vec(x): the index form differentiated (out-of-range positions are zero)",
+            "C is the Jacobian of vec(z) by vec(x): the index form differentiated; positions "
+            "outside the input give no entry (zero padding)",
         ),
         Step(C, sp.ImmutableMatrix(matrix), "=", "each weight placed at its input position"),
         Step(
@@ -805,4 +822,5 @@ __all__ = [
     "conv_matrix_sparse",
     "immutable_sparse",
     "kernel_entries",
+    "reject_text",
 ]

@@ -42,6 +42,7 @@ import numpy as np
 import sympy as sp
 
 from symconv.conv import explicit_forward, infer_spec
+from symconv.convmatrix import reject_text
 from symconv.errors import ShapeError
 from symconv.geometry import ConvSpec, IntLike, Layout, Op, WeightLayout
 from symconv.tensors import as_array, from_array, is_numeric_input
@@ -78,6 +79,8 @@ def conv_transpose(
     >>> conv_transpose(sp.Matrix([[1, 2], [3, 4]]), sp.Matrix([[1, 0], [0, 1]]), stride=2).shape
     (4, 4)
     """
+    for value, name in ((y, "y"), (w, "w"), (bias, "bias")):
+        reject_text(value, name)
     numeric = is_numeric_input(y, w, bias)
     Y, W = _as_object_or_numeric(y, numeric), _as_object_or_numeric(w, numeric)
     spec = infer_spec(

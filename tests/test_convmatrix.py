@@ -639,3 +639,17 @@ def test_sparse_numeric_matrix_refuses_symbols():
 def test_output_padding_must_be_smaller_than_stride_or_dilation():
     with pytest.raises(ShapeError, match=r"output_padding=2 on axis 0.*max\(2, 1\)"):
         conv_transpose(np.ones((3, 3)), np.ones((3, 3)), stride=2, output_padding=2)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: conv_matrix((3, 3), [["w1", "w2"], ["w3", "w4"]]),
+        lambda: conv_matrix_sparse((3, 3), np.array([["1", "2"], ["3", "4"]])),
+        lambda: conv_bias_vector((2, 3), (2, 2, 2), ["b1", "b2"]),
+        lambda: conv_transpose([1, 2], ["w", 1, 2]),
+    ],
+)
+def test_text_entries_are_refused_never_parsed(call):
+    with pytest.raises(ShapeError, match="contains the text"):
+        call()
