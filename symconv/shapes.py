@@ -179,8 +179,8 @@ def worked_steps(
     """``lhs = formula = formula(with the values) = result``, without links that repeat.
 
     The substituted line is left to the LaTeX printer when every value is a number or a single
-    symbol; a compound symbolic value (``2t + 1``) is substituted by SymPy instead, so that no
-    parenthesis can go missing.
+    symbol; a compound symbolic value (``2t + 1``) is substituted by SymPy, unevaluated, so that
+    no parenthesis can go missing.
 
     >>> import sympy as sp
     >>> steps = worked_steps(o_, k_ + 1, {k_: sp.Integer(3)}, sp.Integer(4), "")
@@ -202,7 +202,8 @@ def worked_steps(
         steps.append(Step(None, formula, values=relevant))
         steps.append(Step(None, result))
         return tuple(steps)
-    substituted = formula.xreplace(relevant)
+    with sp.evaluate(False):  # show the substitution before SymPy simplifies it
+        substituted = formula.xreplace(relevant)
     steps.append(Step(None, substituted))
     if result != substituted:
         steps.append(Step(None, result))
@@ -432,18 +433,18 @@ def _question(what: str, values: Mapping[sp.Symbol, Any]) -> str:
 # ----------------------------------------------------------------------------------------------
 # Pooling (PyTorch's rule, with ceil_mode)
 # ----------------------------------------------------------------------------------------------
-def _pool_padding_ok(k: sp.Expr, p: sp.Expr, d: sp.Expr) -> None:
-    # PyTorch (aten/src/ATen/native/Pool.h): "pad should be at most half of effective kernel
-    # size", i.e. 2p ≤ d(k − 1) + 1.
-    if (2 * p - d * (k - 1) - 1).is_positive:
+def _pool_padding_ok(k: sp.Expr, p: sp.Expr) -> None:
+    # PyTorch (max_pool1d/2d, avg_pool): "padding should be at most half of kernel size",
+    # p ≤ k/2 with the undilated window size k, i.e. 2p ≤ k.
+    if (2 * p - k).is_positive:
         raise ShapeError(
-            f"pooling padding p={p} with k={k}, d={d}: 2p = {2 * p} > d(k−1) + 1 = "
-            f"{d * (k - 1) + 1}; PyTorch allows at most half the dilated window as padding"
+            f"pooling padding p={p} with window k={k}: 2p = {2 * p} > k = {k}; PyTorch allows "
+            "at most half the window size as padding"
         )
 
 
 def _pool_sizes_ok(i: int, k: int, s: int, p: int, d: int) -> bool:
-    return _conv_sizes_ok(i, k, s, d, p) and 2 * p <= d * (k - 1) + 1
+    return _conv_sizes_ok(i, k, s, d, p) and 2 * p <= k
 
 
 def pool_output_size(
@@ -465,7 +466,7 @@ def pool_output_size(
     """
     i, k, _, p, d = _conv_parameters(i, k, 1, p, d)
     s = k if s is None else size_parameter(s, "stride s", 1, "a stride of 0 never advances")
-    _pool_padding_ok(k, p, d)
+    _pool_padding_ok(k, p)
     floor_mode = conv_output_size(i, k, s, p, d)
     conventions = (
         "stride defaults to the window size k (PyTorch)",
