@@ -8,7 +8,7 @@ Peers, side by side in one process:
 * numeric sparse C at 256×256: ``conv_matrix_sparse`` (vectorised NumPy index arithmetic) against
   a Python loop that places every entry and then builds the same CSR matrix.
 
-Run ``python benchmarks/bench_convmatrix.py`` (the 32×32 Jacobian takes about a minute) or with
+Run ``python benchmarks/bench_convmatrix.py`` (the 32×32 Jacobian alone takes about 30 s) or with
 ``--quick`` to skip the 32×32 naive run. Targets: ≥ 1000× faster than the Jacobian at 32×32, and
 the 64×64 symbolic build under 0.1 s.
 """

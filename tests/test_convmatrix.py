@@ -459,9 +459,11 @@ def test_numeric_transpose_is_c_transposed_and_the_scatter_loops(
 def test_transpose_is_c_transposed_in_every_layout_and_op(options):
     rng = np.random.default_rng(17)
     x_shape = (7, 6, 2) if options.get("layout") == "NHWC" else (2, 7, 6)
-    w_shape = (3, 2, 2 // options.get("groups", 1), 4)
-    if options.get("weight_layout") != "HWIO":
-        w_shape = (4, 2 // options.get("groups", 1), 3, 2)
+    per_group = 2 // options.get("groups", 1)
+    # a 3×2 kernel, 2 input channels, 4 output channels, in the weight layout's axis order
+    w_shape = (
+        (3, 2, per_group, 4) if options.get("weight_layout") == "HWIO" else (4, per_group, 3, 2)
+    )
     w = rng.standard_normal(w_shape)
     geometry = conv_matrix_geometry(x_shape, w_shape, **options)
     C = conv_matrix_sparse(x_shape, w, **options)
