@@ -113,9 +113,9 @@ def _geometry(spec: ConvSpec) -> _Geometry:
 # Layouts: everything inside runs on (N, C, spatial...) data and (M, C/G, kernel...) weights
 # ----------------------------------------------------------------------------------------------
 def _channels_first(spec: ConvSpec, x: np.ndarray) -> np.ndarray:
-    """(N?, C?, spatial) in NCHW, adding size-1 batch/channel axes where the spec has none."""
+    """(N, C, spatial...) view, adding size-1 batch/channel axes where the spec has none."""
     if not spec.channels:
-        x = x[np.newaxis]
+        x = np.expand_dims(x, 1 if spec.batch else 0)
     elif spec.layout == "NHWC":
         x = np.moveaxis(x, -1, 1 if spec.batch else 0)
     if not spec.batch:
@@ -124,13 +124,13 @@ def _channels_first(spec: ConvSpec, x: np.ndarray) -> np.ndarray:
 
 
 def _from_channels_first(spec: ConvSpec, z: np.ndarray) -> np.ndarray:
-    """Back to the spec's layout, C-contiguous."""
+    """(N, C, spatial...) back to the spec's layout, C-contiguous."""
+    if not spec.channels:
+        z = z[:, 0]
+    elif spec.layout == "NHWC":
+        z = np.moveaxis(z, 1, -1)
     if not spec.batch:
         z = z[0]
-    if not spec.channels:
-        z = z[0]
-    elif spec.layout == "NHWC":
-        z = np.moveaxis(z, 1 if spec.batch else 0, -1)
     return np.ascontiguousarray(z)
 
 

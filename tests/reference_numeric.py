@@ -59,9 +59,7 @@ def _terms(
                         for axis in range(len(spatial)):
                             used = kernel[axis] - 1 - tap[axis] if flip else tap[axis]
                             position.append(
-                                stride[axis] * out[axis]
-                                + dilation[axis] * used
-                                - padding[axis][0]
+                                stride[axis] * out[axis] + dilation[axis] * used - padding[axis][0]
                             )
                         if all(0 <= p < spatial[a] for a, p in enumerate(position)):
                             channel = group * per_group_in + n
