@@ -1,0 +1,109 @@
+"""Bound indices of sums: make them unique while deriving, give them readable names at the end.
+
+Eliminating a Kronecker delta substitutes an index by an expression. That is safe only if the index
+is bound exactly once and nowhere else — ``Σ_k W[k] σ(Σ_k V[k])`` binds ``k`` twice. So every bound
+index is first renamed to a fresh ``Dummy`` (:func:`fresh_bound`); when the result is ready,
+:func:`readable_bound` gives each bound index its original name again, priming it (``j'``,
+``j'_1``) where that name is already free or bound by an enclosing sum.
+
+    >>> import sympy as sp
+    >>> k, j = sp.symbols("k j", integer=True)
+    >>> W, V = sp.IndexedBase("W"), sp.IndexedBase("V")
+    >>> expr = sp.Sum(W[k] * sp.Sum(V[k, j], (k, 0, 2)), (k, 0, 2))
+    >>> fresh = fresh_bound(expr)
+    >>> sorted({limit[0] for s in sp.preorder_traversal(fresh) if isinstance(s, sp.Sum)
+    ...         for limit in s.limits}, key=str)  # two distinct dummies
+    [_k, _k]
+    >>> readable_bound(fresh)
+    Sum(W[k]*Sum(V[k', j], (k', 0, 2)), (k, 0, 2))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import sympy as sp
+
+
+def fresh_bound(expr: Any, keep: Iterable[sp.Symbol] = ()) -> Any:
+    """Rename every bound index of every ``Sum`` to a fresh ``Dummy`` with its name and
+    assumptions (inner sums first, so that shadowing is kept); indices in ``keep`` stay.
+
+    Differentiating can leave one dummy bound by two sums (SymPy reuses a sum's index for the
+    sum of its derivative); a second pass makes them distinct again.
+    """
+    kept = frozenset(keep)
+    expr = sp.sympify(expr)
+    if isinstance(expr, sp.Sum):
+        body = fresh_bound(expr.function, kept)
+        limits = []
+        for limit in expr.limits:
+            index, lower, upper = limit
+            dummy = index if index in kept else sp.Dummy(index.name, **_plain_assumptions(index))
+            body = body.xreplace({index: dummy})
+            limits.append((dummy, fresh_bound(lower, kept), fresh_bound(upper, kept)))
+        # A later limit may depend on an earlier index (triangular sums): rename there too.
+        renamed = []
+        for position, (dummy, lower, upper) in enumerate(limits):
+            mapping = {
+                original[0]: limits[earlier][0]
+                for earlier, original in enumerate(expr.limits[:position])
+            }
+            renamed.append((dummy, lower.xreplace(mapping), upper.xreplace(mapping)))
+        return sp.Sum(body, *renamed)
+    if expr.is_Atom or not expr.args:
+        return expr
+    return expr.func(*(fresh_bound(arg, kept) for arg in expr.args))
+
+
+def primed(name: str) -> str:
+    """``j`` → ``j'``; ``j_1`` → ``j'_1`` (the prime on the letter, not on the subscript)."""
+    stem, separator, subscript = name.partition("_")
+    return f"{stem}'{separator}{subscript}"
+
+
+def readable_bound(expr: Any, taken: Iterable[str] = ()) -> Any:
+    """Give every bound ``Dummy`` a plain symbol with its name, primed where that would clash
+    with a free symbol, a name in ``taken`` or an enclosing bound index."""
+    expr = sp.sympify(expr)
+    free_names = {s.name for s in expr.free_symbols if isinstance(s, sp.Symbol)}
+    return _rename(expr, frozenset(free_names | set(taken)))
+
+
+def _rename(expr: sp.Basic, scope: frozenset[str]) -> sp.Basic:
+    if isinstance(expr, sp.Sum):
+        body = expr.function
+        limits = []
+        inner_scope = set(scope)
+        mapping: dict[sp.Symbol, sp.Symbol] = {}
+        for index, lower, upper in expr.limits:
+            lower, upper = lower.xreplace(mapping), upper.xreplace(mapping)
+            lower = _rename(lower, frozenset(inner_scope))
+            upper = _rename(upper, frozenset(inner_scope))
+            name = index.name
+            # A name the body uses freely (another dummy of that name) also clashes visually.
+            visible = {s.name for s in body.free_symbols if isinstance(s, sp.Symbol) and s != index}
+            while name in inner_scope or name in visible:
+                name = primed(name)
+            symbol = sp.Symbol(name, **_plain_assumptions(index))
+            mapping[index] = symbol
+            inner_scope.add(name)
+            limits.append((symbol, lower, upper))
+        body = _rename(body.xreplace(mapping), frozenset(inner_scope))
+        return sp.Sum(body, *limits)
+    if expr.is_Atom or not expr.args:
+        return expr
+    return expr.func(*(_rename(arg, scope) for arg in expr.args))
+
+
+def _plain_assumptions(symbol: sp.Symbol) -> dict[str, Any]:
+    assumptions = dict(symbol.assumptions0)
+    assumptions.pop("dummy", None)
+    return assumptions
+
+
+def rename_free(expr: Any, mapping: dict[sp.Symbol, sp.Symbol]) -> Any:
+    """Replace free symbols (e.g. the gradient's own index dummies) by readable ones; the caller
+    has made sure no bound index carries those names yet."""
+    return sp.sympify(expr).xreplace(mapping)

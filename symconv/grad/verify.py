@@ -1,0 +1,148 @@
+"""Checks of a derived backward pass at small concrete sizes: exactly and numerically.
+
+* **exact**: carry the forward formula out over entry symbols (``X_{012}``), form
+  ``J = Σ_f g_f Z[f]`` with a symbolic upstream gradient ``g``, differentiate element-wise with
+  ``sympy.diff``, and compare with the closed form instantiated on the same symbols — with ``==``
+  after expansion, no tolerance;
+* **numeric**: random float tensors; the closed form contracted with a random direction ``v``
+  against the central difference ``(J(A + h v) − J(A − h v)) / 2h``.
+
+Both are attached to every ``derive_backward`` result as its ``checks``.
+
+    >>> import numpy as np
+    >>> from symconv.grad.differentiate import derive_backward
+    >>> d = derive_backward("y[i] = sum(X[i,j] * A[j,k] * X[i,k])", wrt="X")
+    >>> report = d.check(np.random.default_rng(0))
+    >>> report.passed, [r.name for r in report.results]
+    (True, ['exact vs sympy.diff of the explicit forward', 'numeric vs central differences'])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from itertools import product
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import sympy as sp
+
+from symconv.derivation import CheckResult
+from symconv.grad.formula import IndexFormula, tensor_name
+from symconv.tensors import entries
+
+if TYPE_CHECKING:
+    from symconv.grad.differentiate import BackwardParts
+
+Values = Mapping[sp.Symbol, Any]
+
+
+def explicit_gradient(
+    forward: IndexFormula, wrt: str, values: Values, upstream: sp.IndexedBase
+) -> tuple[dict[str, Any], sp.NDimArray]:
+    """``(tensors, ∂J/∂A)`` where ``tensors`` holds entry-symbol tensors of every input and of the
+    upstream gradient, and ``∂J/∂A`` is ``sympy.diff`` of ``Σ_f g_f Z[f]`` entry by entry."""
+    tensors = forward.entry_tensors(values)
+    z = forward.evaluate(tensors, values)
+    g = _entry_array(str(upstream.label), z.shape)
+    loss = sum((g[index] * z[index] for index in product(*map(range, z.shape))), sp.Integer(0))
+    target = sp.ImmutableDenseNDimArray(_as_array(tensors[wrt]))
+    flat = [sp.diff(loss, target[index]) for index in product(*map(range, target.shape))]
+    tensors[str(upstream.label)] = g
+    return tensors, sp.ImmutableDenseNDimArray(flat, target.shape)
+
+
+def closed_form_gradient(
+    parts: BackwardParts, tensors: Mapping[str, Any], values: Values
+) -> sp.NDimArray:
+    """The derived ``∂J/∂A`` evaluated on concrete tensors (the forward output is computed where
+    the closed form is written with it)."""
+    available = dict(tensors)
+    for definition in parts.definitions:
+        available[tensor_name(definition.output)] = definition.evaluate(available, values)
+    return parts.backward.evaluate(available, values)
+
+
+def exact_gradient_check(
+    parts: BackwardParts, trials: int = 2, high: int = 3
+) -> Callable[[np.random.Generator], CheckResult]:
+    """A check: exact equality with ``sympy.diff`` of the explicit forward at random small sizes."""
+    name = "exact vs sympy.diff of the explicit forward"
+
+    def check(rng: np.random.Generator) -> CheckResult:
+        sizes_seen = []
+        for _ in range(trials):
+            values = parts.forward.random_sizes(rng, 1, high)
+            sizes_seen.append(_show(values))
+            tensors, expected = explicit_gradient(parts.forward, parts.wrt, values, parts.upstream)
+            got = closed_form_gradient(parts, tensors, values)
+            for index in product(*map(range, expected.shape)):
+                if sp.expand(got[index] - expected[index]) != 0:
+                    return CheckResult(
+                        name,
+                        False,
+                        f"sizes {_show(values)}, entry {index}: closed form {got[index]}, "
+                        f"sympy.diff {expected[index]}",
+                    )
+        return CheckResult(name, True, f"equal entry by entry at sizes {'; '.join(sizes_seen)}")
+
+    return check
+
+
+def numeric_gradient_check(
+    parts: BackwardParts, high: int = 3, step: float = 1e-6, rtol: float = 1e-5
+) -> Callable[[np.random.Generator], CheckResult]:
+    """A check: the closed form in a random direction vs a central difference of ``J``."""
+    name = "numeric vs central differences"
+
+    def check(rng: np.random.Generator) -> CheckResult:
+        values = parts.forward.random_sizes(rng, 1, high)
+        forward = parts.forward
+        tensors: dict[str, Any] = {
+            tensor: rng.standard_normal(forward.shape(tensor, values)) for tensor in forward.tensors
+        }
+        upstream_label = str(parts.upstream.label)
+        upstream = rng.standard_normal(
+            forward.output_shape({**forward.sizes_from(tensors), **values})
+        )
+        direction = rng.standard_normal(np.shape(tensors[parts.wrt]))
+
+        def loss(shift: float) -> float:
+            moved = {**tensors, parts.wrt: tensors[parts.wrt] + shift * direction}
+            z = _to_float(forward.evaluate(moved, values))
+            return float(np.sum(upstream * z))
+
+        difference = (loss(step) - loss(-step)) / (2 * step)
+        gradient = _to_float(
+            closed_form_gradient(parts, {**tensors, upstream_label: upstream}, values)
+        )
+        directional = float(np.sum(gradient * direction))
+        scale = max(1.0, abs(difference), abs(directional))
+        passed = abs(directional - difference) <= rtol * scale
+        return CheckResult(
+            name,
+            passed,
+            f"sizes {_show(values)}: closed form {directional!r}, central difference "
+            f"{difference!r} (h = {step})",
+        )
+
+    return check
+
+
+def _entry_array(label: str, shape: tuple[int, ...]) -> sp.NDimArray:
+    stem = label.replace("∂", "d")
+    return sp.ImmutableDenseNDimArray(_as_array(entries(stem, shape, base=0)))
+
+
+def _as_array(tensor: Any) -> Any:
+    if isinstance(tensor, sp.MatrixBase):
+        return sp.ImmutableDenseNDimArray(tensor.tolist())
+    return tensor
+
+
+def _to_float(array: sp.NDimArray) -> np.ndarray:
+    flat = [float(sp.N(array[index])) for index in product(*map(range, array.shape))]
+    return np.array(flat, dtype=float).reshape(array.shape)
+
+
+def _show(values: Values) -> str:
+    return ", ".join(f"{symbol}={value}" for symbol, value in values.items()) or "as given"
