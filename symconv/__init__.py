@@ -6,6 +6,12 @@ from symconv.conv import (
     convolve,
     correlate,
 )
+from symconv.convmatrix import (
+    conv_bias_vector,
+    conv_matrix,
+    conv_matrix_derivation,
+    conv_matrix_sparse,
+)
 from symconv.derivation import CheckReport, CheckResult, Derivation, NumericTwin, Step
 from symconv.errors import (
     ConventionError,
@@ -18,6 +24,7 @@ from symconv.errors import (
 )
 from symconv.geometry import ConvSpec
 from symconv.tensors import entries
+from symconv.transposed import conv_transpose, transpose_output_padding
 
 __all__ = [
     "CheckReport",
@@ -33,11 +40,17 @@ __all__ = [
     "SymconvError",
     "UnsupportedError",
     "VerificationError",
+    "conv_bias_vector",
     "conv_forward_derivation",
     "conv_index_form",
+    "conv_matrix",
+    "conv_matrix_derivation",
+    "conv_matrix_sparse",
+    "conv_transpose",
     "convolve",
     "correlate",
     "entries",
+    "transpose_output_padding",
 ]
 
 __version__ = "0.1.0"
