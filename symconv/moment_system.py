@@ -60,9 +60,10 @@ class EchelonSystem:
                     if stored[column]:
                         reduced[column] -= factor * stored[column]
                 target -= factor * stored_value
-        pivot = next((c for c in range(self.columns) if reduced[c]), None)
-        if pivot is None:
+        first = next((c for c in range(self.columns) if reduced[c]), None)
+        if first is None:
             return target == 0
+        pivot = first
         scale = reduced[pivot]
         if scale != 1:
             reduced = [entry / scale for entry in reduced]

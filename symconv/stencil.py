@@ -17,7 +17,8 @@ The goldens of ``shared/problems/fd-stencils.md``:
     >>> s.weights, s.accuracy, s.error
     ((1, -2, 1), 2, h**2*Derivative(f(x), (x, 4))/12)
     >>> print(s.formula_latex())
-    f''(x) = \\frac{f(x - h) - 2 f(x) + f(x + h)}{h^{2}} - \\frac{h^{2}}{12} f^{(4)}(x) + \\mathcal{O}(h^{4})
+    f''(x) = \\frac{f(x - h) - 2 f(x) + f(x + h)}{h^{2}} - \\frac{h^{2}}{12} f^{(4)}(x)
+      + \\mathcal{O}(h^{4})
     >>> stencil(4, 6).weights                                     # fd-b
     (7/240, -2/5, 169/60, -122/15, 91/8, -122/15, 169/60, -2/5, 7/240)
     >>> s = stencil(1, 4, scheme="forward")                       # fd-c
@@ -64,7 +65,6 @@ from symconv.taylor import (
     ErrorSeries,
     MomentFunction,
     MultiIndex,
-    combination_latex,
     coordinates,
     degree_terms,
     derivative_of_f,
@@ -265,7 +265,9 @@ class Stencil:
         """
         for symbol in mapping:
             if symbol not in self.free_parameters:
-                raise ConventionError(f"{symbol} is not a free parameter ({list(self.free_parameters)})")
+                raise ConventionError(
+                    f"{symbol} is not a free parameter ({list(self.free_parameters)})"
+                )
         new_parameters = tuple(
             sorted(
                 set().union(*(sp.sympify(e).free_symbols for e in mapping.values()))
@@ -275,8 +277,9 @@ class Stencil:
         )
         weights = tuple(sp.expand(w.xreplace(mapping)) for w in self.weights)
         error = sp.expand(self.error.xreplace(mapping))
-        return replace(self, weights=weights, error=error, free_parameters=new_parameters,
-                       family=None)
+        return replace(
+            self, weights=weights, error=error, free_parameters=new_parameters, family=None
+        )
 
     def _require_family(self) -> RationalFamily:
         if self.family is None:
@@ -293,7 +296,9 @@ class Stencil:
         """The stencil as a centred kernel (exact, without the scale) with its layout stated.
 
         >>> print(stencil(1).as_kernel("convolution").latex())
-        \\frac{1}{h} \\begin{bmatrix}\\frac{1}{2} & 0 & - \\frac{1}{2}\\end{bmatrix} \\quad \\text{(convolution (kernel flipped): entry [i] multiplies f(x - (i - 1)h); axis 0 = x (offset -1 at the top, increasing downward))}
+        \\frac{1}{h} \\begin{bmatrix}\\frac{1}{2} & 0 & - \\frac{1}{2}\\end{bmatrix} \\quad
+        \\text{(convolution (kernel flipped): entry [i] multiplies f(x - (i - 1)h);
+        axis 0 = x (offset -1 first, increasing with the index))}
         """
         from symconv.stencil_kernel import build_kernel
 
@@ -307,7 +312,9 @@ class Stencil:
             free_parameters=self.free_parameters,
         )
 
-    def differentiation_matrix(self, size: int | Sequence[int], mode: str = "same") -> sp.ImmutableSparseMatrix:
+    def differentiation_matrix(
+        self, size: int | Sequence[int], mode: str = "same"
+    ) -> sp.ImmutableSparseMatrix:
         """The matrix ``D`` (scale included) of the stencil on a grid of ``size`` points per axis,
         grid values in row-major order: ``mode="same"`` reads zeros outside the grid,
         ``"valid"`` keeps only the points whose whole stencil lies inside.
@@ -636,8 +643,10 @@ def stencil(
         return _symbolic_stencil(operator, [p[0] for p in parsed], accuracy)
     step = _parse_spacing(spacing)
     exact = [tuple(c for c in p) for p in parsed]
-    if dims == 1 and operator.terms[0][0] == (operator.order,) and (
-        accuracy is None or operator.order + accuracy >= len(exact)
+    if (
+        dims == 1
+        and operator.terms[0][0] == (operator.order,)
+        and (accuracy is None or operator.order + accuracy >= len(exact))
     ):
         if len(exact) <= operator.order:
             raise DerivationError(
@@ -691,9 +700,7 @@ def _symbolic_stencil(
     coefficient = to_sympy(operator.terms[0][1])
     raw = fornberg_weights(order, [sp.sympify(p) for p in points], sp.Integer(0))
     weights = tuple(sp.factor(sp.cancel(coefficient * w)) for w in raw)
-    series = error_series(
-        operator, [(p,) for p in points], weights, sp.Integer(1), absolute=True
-    )
+    series = error_series(operator, [(p,) for p in points], weights, sp.Integer(1), absolute=True)
     leading = _collect_derivatives(series.leading)
     result = Stencil(
         operator=operator,
@@ -741,10 +748,10 @@ def from_weights(
 
 
 __all__ = [
-    "H",
     "SCHEMES",
     "TAU_CONVENTION",
     "ErrorSeries",
+    "H",
     "RationalFamily",
     "Stencil",
     "coordinates",

@@ -3,9 +3,10 @@
 A stencil ``D_h f(x) = h^{-n} Σ_j w_j f(x + o_j h)`` is a *cross-correlation* of the grid values
 with the kernel ``K[r + o] = w_o`` (origin ``r``, the index of offset 0): what ``np.correlate``,
 ``scipy.ndimage.correlate`` and ``torch.nn.functional.conv2d`` compute. A true *convolution*
-(``np.convolve``, ``scipy.ndimage.convolve``) flips the kernel, ``(K * f)[i] = Σ_a K[a] f[i − a + r]``,
-so the kernel to hand it is ``K'[r − o] = w_o`` — for an odd-order derivative (antisymmetric
-weights) ``K' = −K`` (Goodfellow et al. 2016, §9.1; the kernel pitfall of ``fd-stencils.md``).
+(``np.convolve``, ``scipy.ndimage.convolve``) flips the kernel,
+``(K * f)[i] = Σ_a K[a] f[i − a + r]``, so the kernel to hand it is ``K'[r − o] = w_o`` — for an
+odd-order derivative (antisymmetric weights) ``K' = −K`` (Goodfellow et al. 2016, §9.1; the kernel
+pitfall of ``fd-stencils.md``).
 
 The *layout* says which array axis is which coordinate and which way it points; it applies to the
 data array as well as to the kernel. ``"ij"`` (the default) puts coordinate ``x`` on axis 0 with
@@ -14,9 +15,9 @@ column), ``z`` on axis 2: ``fd-e``'s convention. ``"cartesian"`` is the 2-D pict
 axis 0 is ``−y`` (offset +1 in the top row), axis 1 is ``x`` (pystencils' ``as_array``). Any
 signed permutation may be given explicitly, e.g. ``("y", "-x")``.
 
-Kernels are centred (extent ``−R … R`` on every axis, ``R`` the largest offset), so the origin is the
-middle entry: ``mode="same"`` correlations in NumPy, SciPy and PyTorch (``padding=R``) apply them
-without an origin shift. Offsets that are multiples of ``h/q`` use a grid of step ``h/q``.
+Kernels are centred (extent ``−R … R`` on every axis, ``R`` the largest offset), so the origin is
+the middle entry: ``mode="same"`` correlations in NumPy, SciPy and PyTorch (``padding=R``) apply
+them without an origin shift. Offsets that are multiples of ``h/q`` use a grid of step ``h/q``.
 
     >>> import sympy as sp
     >>> from symconv.stencil import stencil
@@ -29,7 +30,9 @@ without an origin shift. Offsets that are multiples of ``h/q`` use a grid of ste
     >>> k.scale
     h**(-2)
     >>> k.layout.describe()
-    'correlation: entry [i, j] multiplies f(x + (i - 1)h, y + (j - 1)h); axis 0 = x (offset -1 at the top, increasing downward), axis 1 = y (offset -1 at the left, increasing to the right)'
+    'correlation: entry [i, j] multiplies f(x + (i - 1)h, y + (j - 1)h);
+    axis 0 = x (offset -1 at the top, increasing downward),
+    axis 1 = y (offset -1 at the left, increasing to the right)'
 """
 
 from __future__ import annotations
@@ -63,7 +66,9 @@ def resolve_layout(layout: str | Sequence[str] | None, dims: int) -> tuple[str, 
         return names
     if layout == "cartesian":
         if dims != 2:
-            raise ConventionError(f"layout='cartesian' is a 2-D picture; the stencil has {dims} dims")
+            raise ConventionError(
+                f"layout='cartesian' is a 2-D picture; the stencil has {dims} dims"
+            )
         return ("-y", "x")
     if isinstance(layout, str):
         raise ConventionError(
@@ -72,7 +77,11 @@ def resolve_layout(layout: str | Sequence[str] | None, dims: int) -> tuple[str, 
         )
     axes = tuple(str(a) for a in layout)
     bare = sorted(a.lstrip("+-") for a in axes)
-    if len(axes) != dims or bare != sorted(names) or any(a.count("-") + a.count("+") > 1 for a in axes):
+    if (
+        len(axes) != dims
+        or bare != sorted(names)
+        or any(a.count("-") + a.count("+") > 1 for a in axes)
+    ):
         raise ConventionError(
             f"layout={layout!r}: expected each of {list(names)} exactly once, optionally signed "
             "('-y' means the index increases as y decreases)"
@@ -93,8 +102,15 @@ class KernelLayout:
         name = self.axes[axis].lstrip("-")
         reversed_ = self.axes[axis].startswith("-")
         first = "+1" if reversed_ else "-1"
-        where = ("at the top", "increasing downward") if axis == 0 else (
-            ("at the left", "increasing to the right") if axis == 1 else ("first", "increasing")
+        if len(self.axes) == 1:
+            direction = "decreasing" if reversed_ else "increasing"
+            return f"axis 0 = {name} (offset {first} first, {direction} with the index)"
+        where = (
+            ("at the top", "increasing downward")
+            if axis == 0
+            else (
+                ("at the left", "increasing to the right") if axis == 1 else ("first", "increasing")
+            )
         )
         direction = where[1].replace("increasing", "decreasing") if reversed_ else where[1]
         return f"axis {axis} = {name} (offset {first} {where[0]}, {direction})"
@@ -108,7 +124,9 @@ class KernelLayout:
         arguments = []
         for coordinate in (str(c) for c in coordinates(len(self.axes))):
             axis = next(a for a, name in enumerate(self.axes) if name.lstrip("-") == coordinate)
-            direction = sign if not self.axes[axis].startswith("-") else ("-" if sign == "+" else "+")
+            direction = (
+                sign if not self.axes[axis].startswith("-") else ("-" if sign == "+" else "+")
+            )
             index = index_names[axis]
             shift = f"({index} - {self.origin[axis]})" if self.origin[axis] else index
             arguments.append(f"{coordinate} {direction} {shift}{step}")
@@ -151,7 +169,11 @@ class Kernel:
 
     def scaled_numpy(self, spacing: float) -> np.ndarray:
         """``scale · K`` at a numeric spacing ``h``: the weights a numeric library applies."""
-        scale = float(self.scale.subs(sp.Symbol("h"), spacing)) if self.scale.free_symbols else float(self.scale)
+        scale = (
+            float(self.scale.subs(sp.Symbol("h"), spacing))
+            if self.scale.free_symbols
+            else float(self.scale)
+        )
         return scale * self.numpy()
 
     def latex(self) -> str:

@@ -90,6 +90,21 @@ def approximation_latex(stencil: Stencil) -> str:
 
 def minus_tau_latex(stencil: Stencil) -> str:
     """`` - \\frac{h^{2}}{12} f^{(4)}(x)``: ``−τ`` with the common factor taken out."""
+    return error_latex(stencil, -1)
+
+
+def tau_latex(stencil: Stencil) -> str:
+    """``\\frac{h^{2}}{12} f^{(4)}(x)``: ``τ`` itself."""
+    text = error_latex(stencil, 1).strip()
+    if text.startswith("+ "):
+        return text[2:]
+    if text.startswith("- "):
+        return "-" + text[2:]
+    return text
+
+
+def error_latex(stencil: Stencil, sign: int) -> str:
+    """`` ± c (Σ …)``: ``sign · τ`` with the common factor taken out, as a signed summand."""
     terms = degree_terms(stencil.error, stencil.dims)
     if not terms:
         return ""
@@ -103,7 +118,7 @@ def minus_tau_latex(stencil: Stencil) -> str:
         common = sp.gcd(common, value)
     if all(c.could_extract_minus_sign() for _, c in reduced):
         common = -common
-    factor = -common * power  # −τ = factor · Σ (c_α / common) ∂^α f
+    factor = sign * common * power  # sign·τ = factor · Σ (c_α / common) ∂^α f
     inner = [(alpha, sp.expand(c / common)) for alpha, c in reduced]
     if len(inner) == 1:
         alpha, c = inner[0]
@@ -111,16 +126,16 @@ def minus_tau_latex(stencil: Stencil) -> str:
         inner = [(alpha, sp.Integer(1))]
     negative = factor.could_extract_minus_sign()
     magnitude = -factor if negative else factor
-    sign = " - " if negative else " + "
+    joiner = " - " if negative else " + "
     body = combination_latex(inner)
     if len(inner) > 1:
         body = rf"\left({body}\right)"
     if magnitude == 1:
-        return sign + body
+        return joiner + body
     coefficient = latex(magnitude)
     if isinstance(magnitude, sp.Add):
         coefficient = rf"\left({coefficient}\right)"
-    return f"{sign}{coefficient} {body}"
+    return f"{joiner}{coefficient} {body}"
 
 
 def order_latex(stencil: Stencil) -> str:
@@ -129,7 +144,9 @@ def order_latex(stencil: Stencil) -> str:
     if q is None:
         return r" + \ldots"
     if stencil.absolute:
-        symbols = sorted(set().union(*(c.free_symbols for o in stencil.offsets for c in o)), key=str)
+        symbols = sorted(
+            set().union(*(c.free_symbols for o in stencil.offsets for c in o)), key=str
+        )
         if not symbols:
             return r" + \ldots"
         return r" + \mathcal{O}(" + " + ".join(latex(s**q) for s in symbols) + ")"
@@ -228,7 +245,7 @@ def stencil_derivation(stencil: Stencil) -> Derivation:
     steps.append(
         Step(
             sp.Symbol("tau"),
-            stencil.error,
+            tau_latex(stencil) or "0",
             "=",
             f"first degree, n + p = {n + p}, whose moments do not vanish; {TAU_CONVENTION}",
         )
@@ -249,7 +266,10 @@ def stencil_derivation(stencil: Stencil) -> Derivation:
     if stencil.dims == 1:
         conventions.append("weights without the scale 1/h^n, in offset order")
     else:
-        conventions.append("weights without the scale 1/h^n, as the kernel: " + stencil.as_kernel().layout.describe())
+        conventions.append(
+            "weights without the scale 1/h^n, as the kernel: "
+            + stencil.as_kernel().layout.describe()
+        )
     checks = []
     twin = None
     if stencil.family is not None:

@@ -21,16 +21,17 @@ by a condition solved exactly on the family (``completions``):
   3-D), for operators without mixed terms.
 * ``isotropic`` — a symmetric member whose leading error is ``K σ(ξ) |ξ|^p``: for the Laplacian
   ``τ ∝ h^p ∇^{p+2} f`` (Kumar 2004; Patra & Karttunen 2006). In 2-D on 3×3 this is ``w = 1/12`` of
-  fd-d2, ``[[1,4,1],[4,−20,4],[1,4,1]]/6``. In 3-D on 3×3×3 the isotropic set is a line (corner ``c``,
-  edge ``e`` with ``2c + e = 1/6``); its members are named by their number of nonzero weights:
-  the sparsest one (``c = 0``: the ``19-point`` stencil, faces 1/3, edges 1/6, centre −4), and the
-  *compact* one whose error terms through ``O(h^{p+2})`` are all ``σ(ξ)`` times a polynomial, so
-  for ``∇²u = g`` they can be moved onto ``g`` (the Mehrstellen idea, Collatz 1960): ``c = 1/30``,
-  the ``27-point`` stencil (corner 1, edge 3, face 14, centre −128)/30.
+  fd-d2, ``[[1,4,1],[4,−20,4],[1,4,1]]/6``. In 3-D on 3×3×3 the isotropic set is a line
+  (corner ``c``, edge ``e`` with ``2c + e = 1/6``); its members are named by their number of
+  nonzero weights: the one of smallest support (no corners, ``c = 0``: the ``19-point`` stencil,
+  faces 1/3, edges 1/6, centre −4), the sparsest one (no edges, ``c = 1/12``: ``15-point``), and
+  the *compact* one whose error terms through ``O(h^{p+2})`` are all ``σ(ξ)`` times a polynomial,
+  so for ``∇²u = g`` they can be moved onto ``g`` (the Mehrstellen idea, Collatz 1960):
+  ``c = 1/30``, the ``27-point`` stencil (corner 1, edge 3, face 14, centre −128)/30.
 * ``Oono-Puri`` — 2-D Laplacian on 3×3 only: the symmetric member whose nearest-neighbour weight
-  is twice the diagonal one (Oono & Puri 1988, Phys. Rev. A 38, 434: ½Σ_nn + ¼Σ_nnn − 3), ``w = 1/8``
-  of fd-d2. Also called isotropic in the literature; it is *not* isotropic in the ``τ ∝ ∇⁴f``
-  sense, hence its own name.
+  is twice the diagonal one (Oono & Puri 1988, Phys. Rev. A 38, 434: ½Σ_nn + ¼Σ_nnn − 3),
+  ``w = 1/8`` of fd-d2. Also called isotropic in the literature; it is *not* isotropic in the
+  ``τ ∝ ∇⁴f`` sense, hence its own name.
 * ``sparsest`` — the symmetric member with the fewest nonzero weights among those fixed by
   setting weights to zero (ties go to the smaller support, ``Σ |o|²`` over the nonzero taps).
 
@@ -55,7 +56,7 @@ from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
-from symconv.errors import UnsupportedError
+from symconv.errors import DerivationError, UnsupportedError
 from symconv.fornberg import fornberg_weights
 from symconv.moment_system import EchelonSystem
 from symconv.taylor import DiffOperator, MultiIndex, factorial_of, multi_indices, to_sympy
@@ -204,7 +205,9 @@ def grid_symmetries(
 WeightCondition = tuple[Sequence[Fraction], Fraction]  # a · w = b
 
 
-def restrict(family: RationalFamily, conditions: Sequence[WeightCondition]) -> RationalFamily | None:
+def restrict(
+    family: RationalFamily, conditions: Sequence[WeightCondition]
+) -> RationalFamily | None:
     """The members satisfying ``a · w = b`` for every condition (None if there is none).
 
     With ``w = w⁰ + V t``: ``(a·V) t = b − a·w⁰``, solved exactly (:func:`restrict_parameters`)."""
@@ -253,7 +256,7 @@ def _unit(j: int, size: int) -> list[Fraction]:
 
 def symmetry_conditions(family: RationalFamily, operator: DiffOperator) -> list[WeightCondition]:
     size = len(family.offsets)
-    conditions = []
+    conditions: list[WeightCondition] = []
     for mapping, character in grid_symmetries(family.offsets, operator):
         for j, image in enumerate(mapping):
             if image != j or character == -1:
@@ -271,6 +274,7 @@ def _symbol_rows(
     """``E_degree(ξ; t) = Σ_{|α|=degree} m_α(t) ξ^α`` as ``{α: (constant, slopes)}``."""
     rows = {}
     for alpha in multi_indices(degree, operator.dims):
+
         def moment(weights: Sequence[Fraction], alpha: MultiIndex = alpha) -> Fraction:
             total = Fraction(0)
             for o, w in zip(family.offsets, weights, strict=True):
@@ -348,7 +352,9 @@ def sparsest_member(family: RationalFamily) -> RationalFamily | None:
     if k == 0:
         return family
     candidates = [
-        j for j in range(len(family.offsets)) if family.particular[j] or any(v[j] for v in family.basis)
+        j
+        for j in range(len(family.offsets))
+        if family.particular[j] or any(v[j] for v in family.basis)
     ]
     if math.comb(len(candidates), k) > SPARSEST_SEARCH_LIMIT:
         return None
@@ -377,6 +383,18 @@ def sparsest_member(family: RationalFamily) -> RationalFamily | None:
     if best_weights is None:
         return None
     return RationalFamily(family.offsets, best_weights)
+
+
+def smallest_support_member(family: RationalFamily) -> RationalFamily | None:
+    """The members using only offsets with ``|o|² ≤ r²`` for the least feasible ``r²``."""
+    radii = sorted({sum(c * c for c in o) for o in family.offsets})
+    size = len(family.offsets)
+    for radius in radii:
+        outside = [j for j, o in enumerate(family.offsets) if sum(c * c for c in o) > radius]
+        sub = restrict(family, [(_unit(j, size), Fraction(0)) for j in outside])
+        if sub is not None:
+            return sub
+    return None
 
 
 # ----------------------------------------------------------------------------------------------
@@ -444,7 +462,7 @@ def _tensor(stencil: Stencil, members: dict[str, Member]) -> None:
     assert family is not None
     try:
         product = tensor_product(stencil.operator, stencil.accuracy, "central", stencil.spacing)
-    except Exception:  # noqa: BLE001 - no central tensor product at this accuracy
+    except DerivationError:  # no central tensor product at this (odd) accuracy
         return
     assert product.family is not None
     index = {o: j for j, o in enumerate(family.offsets)}
@@ -465,7 +483,9 @@ def _tensor(stencil: Stencil, members: dict[str, Member]) -> None:
 def _axis_aligned(stencil: Stencil, members: dict[str, Member]) -> None:
     family = stencil.family
     assert family is not None
-    if stencil.dims == 1 or any(sum(1 for b in beta if b) > 1 for beta, _ in stencil.operator.terms):
+    if stencil.dims == 1 or any(
+        sum(1 for b in beta if b) > 1 for beta, _ in stencil.operator.terms
+    ):
         return
     off_axis = [j for j, o in enumerate(family.offsets) if sum(1 for c in o if c) > 1]
     if not off_axis:
@@ -492,22 +512,25 @@ def _isotropic(stencil: Stencil, members: dict[str, Member]) -> None:
     members["isotropic"] = _member(stencil, "isotropic", definition, sub)
     if not sub.basis:
         return
-    sparse = sparsest_member(sub)
-    if sparse is not None:
-        name = f"{_nonzero_count(sparse)}-point"
-        members[name] = _member(stencil, name, "the isotropic member with the most zero weights", sparse)
-    compact = compact_family(sub, stencil.operator, stencil.accuracy)
-    if compact is not None and not compact.basis:
-        name = f"{_nonzero_count(compact)}-point"
-        if name in members:
-            name += " compact"
-        members[name] = _member(
-            stencil,
-            name,
+    # The isotropic set is a sub-family: name its members by their number of nonzero weights.
+    candidates = [
+        (smallest_support_member(sub), "the isotropic member of smallest support radius"),
+        (sparsest_member(sub), "the isotropic member with the most zero weights"),
+        (
+            compact_family(sub, stencil.operator, stencil.accuracy),
             "the isotropic member whose error terms through O(h^(p+2)) are sigma(xi) times a "
             "polynomial (Mehrstellen-compatible)",
-            compact,
-        )
+        ),
+    ]
+    named: list[tuple[Fraction, ...]] = []
+    for candidate, definition in candidates:
+        if candidate is None or candidate.basis or candidate.particular in named:
+            continue
+        named.append(candidate.particular)
+        name = f"{_nonzero_count(candidate)}-point"
+        if name in members:
+            name = f"{name} ({definition.split(' with ')[-1]})"
+        members[name] = _member(stencil, name, definition, candidate)
 
 
 def _oono_puri(stencil: Stencil, members: dict[str, Member]) -> None:

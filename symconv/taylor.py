@@ -59,7 +59,7 @@ def coordinates(dims: int) -> tuple[sp.Symbol, ...]:
 
 @cache
 def multi_indices(degree: int, dims: int) -> tuple[MultiIndex, ...]:
-    """All ``α`` with ``|α| = degree``, the first axis's power decreasing: ``(2,0), (1,1), (0,2)``."""
+    """All ``α`` with ``|α| = degree``, first axis's power decreasing: ``(2,0), (1,1), (0,2)``."""
     if dims == 1:
         return ((degree,),)
     result: list[MultiIndex] = []
@@ -83,7 +83,7 @@ def derivative_of_f(alpha: MultiIndex) -> sp.Expr:
 
 
 def derivative_latex(alpha: MultiIndex) -> str:
-    """``f''(x)``, ``f^{(4)}(x)`` in 1-D; ``\\frac{\\partial^{4} f}{\\partial x^{2} \\partial y^{2}}``.
+    """``f''(x)`` and ``f^{(4)}(x)`` in 1-D; a ``\\frac{\\partial^{2} f}{…}`` fraction in N-D.
 
     >>> print(derivative_latex((2,)), derivative_latex((4,)), derivative_latex((1, 1)))
     f''(x) f^{(4)}(x) \\frac{\\partial^{2} f}{\\partial x \\partial y}
@@ -165,7 +165,7 @@ class DiffOperator:
         return sp.Add(*(to_sympy(c) * derivative_of_f(beta) for beta, c in self.terms))
 
     def latex(self) -> str:
-        """``f''(x)``, ``\\nabla^{2} f(x, y)``, ``\\frac{\\partial^{2} f}{\\partial x \\partial y}``."""
+        """``f''(x)``, ``\\nabla^{2} f(x, y)``, or the sum of its partial derivatives."""
         arguments = ", ".join(sp.latex(c) for c in coordinates(self.dims))
         if self.dims > 1 and self.name == "laplacian":
             return rf"\nabla^{{2}} f({arguments})"
@@ -213,7 +213,7 @@ def _from_order(order: int, dims: int) -> DiffOperator:
             "in several dimensions; pass a multi-index such as (1, 0) or a mapping "
             "{multi-index: coefficient}"
         )
-    # (∇²)^k = (Σ_i ∂_i²)^k = Σ_{|γ|=k} k!/γ! ∂^{2γ} (multinomial theorem).
+    # (∇²)^k = (Σ_i ∂_i²)^k = Σ_{|g|=k} k!/g! ∂^{2g} (multinomial theorem, g a multi-index).
     power = order // 2
     terms = tuple(
         (tuple(2 * g for g in gamma), Fraction(math.factorial(power), factorial_of(gamma)))
@@ -278,9 +278,7 @@ def to_sympy(value: Fraction | int) -> sp.Rational:
 # ----------------------------------------------------------------------------------------------
 # Moments and the error series
 # ----------------------------------------------------------------------------------------------
-def moment(
-    offsets: Sequence[Sequence[Any]], weights: Sequence[Any], alpha: MultiIndex
-) -> Any:
+def moment(offsets: Sequence[Sequence[Any]], weights: Sequence[Any], alpha: MultiIndex) -> Any:
     """``m_α = Σ_j w_j o_j^α / α!`` in whatever exact arithmetic the inputs use.
 
     >>> moment([(-1,), (0,), (1,)], [Fraction(1), Fraction(-2), Fraction(1)], (2,))
@@ -412,7 +410,8 @@ def combination_latex(terms: Sequence[tuple[MultiIndex, Any]], prefix: str = "")
 
     >>> import sympy as sp
     >>> print(combination_latex([((4, 0), sp.Rational(1, 12)), ((0, 4), sp.Rational(1, 12))]))
-    \\frac{1}{12} \\frac{\\partial^{4} f}{\\partial x^{4}} + \\frac{1}{12} \\frac{\\partial^{4} f}{\\partial y^{4}}
+    \\frac{1}{12} \\frac{\\partial^{4} f}{\\partial x^{4}}
+      + \\frac{1}{12} \\frac{\\partial^{4} f}{\\partial y^{4}}
     """
     pieces: list[str] = []
     for alpha, coefficient in terms:
@@ -489,9 +488,10 @@ def integer_series(
     integer comparison; only the leading coefficient becomes a ``Rational``.
 
     >>> integer_series(DiffOperator.from_spec(2), [-1, 0, 1], [1, -2, 1], 1, 1, sp.Symbol("h"))
-    ErrorSeries(accuracy=2, leading=h**2*Derivative(f(x), (x, 4))/12, leading_degree=4, next_order=4)
+    ErrorSeries(accuracy=2, leading=h**2*Derivative(f(x), (x, 4))/12, leading_degree=4,
+                next_order=4)
     """
-    (alpha, coefficient), = operator.terms
+    ((alpha, coefficient),) = operator.terms
     n = alpha[0]
     terms = list(numerators)  # W_j O_j^k, updated in place
     factorial = 1
