@@ -1,0 +1,189 @@
+"""The LALR(1) parser of LaTeX math: grammar loading, the post-lexer, and input limits.
+
+The grammar (``latex_grammar.lark``, shipped as package data) is compiled once per process, on
+first use, so that importing :mod:`symconv.check` costs nothing. LALR parsing is linear in the
+input and iterative (no recursion), and every repetition in the grammar is flat, so the tree is
+only as deep as the brackets are nested; :func:`check_limits` bounds both the length and the
+nesting *before* parsing, so that the recursive tree builder can never overflow the stack.
+
+    >>> tree = parse_tree("a = b")
+    >>> tree.data
+    Token('RULE', 'start')
+    >>> check_limits("(" * 500 + "x" + ")" * 500)
+    Traceback (most recent call last):
+    ...
+    symconv.errors.ParseError: brackets nested 61 deep at column 61 (the limit is 60)
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from importlib import resources
+from typing import Any
+
+from symconv.errors import ParseError
+
+#: Longest math text (characters) accepted by one call; a 100 × 100 matrix is ~40 000.
+MAX_MATH_CHARS = 100_000
+#: Deepest nesting of brackets, braces and environments accepted; real formulas stay below 10.
+MAX_NESTING = 60
+
+_OPENERS = ("(", "[", "{", "\\{", "\\left", "\\begin", "\\frac", "\\sqrt", "\\sum", "\\prod")
+_CLOSERS = (")", "]", "}", "\\}", "\\right", "\\end")
+
+#: Tokens after which a ``|`` closes an absolute value (an operand has just ended).
+_OPERAND_END = frozenset(
+    {
+        "NUMBER", "GNUMBER", "CNUMBER", "WORD", "BIGWORD_FUNC", "GREEK", "GREEK_U", "CONST",
+        "TOP", "PRIME_CMD", "RPAR", "RSQB", "RSET", "RBRACE", "RFLOOR", "RCEIL", "ABS_CLOSE",
+        "NORM_CLOSE", "PRIME", "SUP_CHAR", "BANG", "DOTS", "SCRIPT_CHAR", "END_MATRIX",
+        "END_CASES", "OPERATORNAME", "TEXT_CALL",
+    }
+)  # fmt: skip
+
+
+def check_limits(text: str) -> None:
+    """Raise :class:`ParseError` if ``text`` is too long or nested too deep to parse safely.
+
+    Nesting counts brackets, braces, ``\\left``, environments and the commands that take
+    arguments; it is measured by a linear scan, before any parser or recursion is involved.
+    """
+    if len(text) > MAX_MATH_CHARS:
+        raise ParseError(
+            f"math text of {len(text)} characters (the limit is {MAX_MATH_CHARS}): {text[:40]!r}..."
+        )
+    depth = 0
+    position = 0
+    length = len(text)
+    while position < length:
+        char = text[position]
+        if char == "\\":
+            end = position + 1
+            while end < length and text[end].isalpha():
+                end += 1
+            command = text[position:end] if end > position + 1 else text[position : position + 2]
+            if command in _OPENERS:
+                depth += 1
+            elif command in _CLOSERS:
+                depth -= 1
+            position = max(end, position + 2)
+        else:
+            if char in "([{":
+                depth += 1
+            elif char in ")]}":
+                depth -= 1
+            position += 1
+        if depth > MAX_NESTING:
+            raise ParseError(
+                f"brackets nested {depth} deep at column {position} (the limit is {MAX_NESTING})"
+            )
+
+
+class _PairBars:
+    """Post-lexer: pairs ``|``/``\\|`` into opening and closing tokens, and reads ``&``/``\\\\``.
+
+    A bar opens an absolute value unless one is open and an operand has just ended. Inside a
+    matrix or cases environment ``&`` separates columns and ``\\\\`` rows; outside, ``&`` is an
+    alignment mark (dropped) and ``\\\\`` separates statements (the rows of ``aligned``).
+    """
+
+    always_accept = ("BAR", "DBAR", "AMP", "NEW_ROW")
+
+    def process(self, stream: Iterator[Any]) -> Iterator[Any]:
+        from lark import Token
+
+        previous: str | None = None
+        open_bars = {"BAR": 0, "DBAR": 0}
+        environments = 0
+        for token in stream:
+            kind = token.type
+            if kind in open_bars:
+                closes = open_bars[kind] > 0 and previous in _OPERAND_END
+                stem = "ABS" if kind == "BAR" else "NORM"
+                open_bars[kind] += -1 if closes else 1
+                token = Token.new_borrow_pos(
+                    f"{stem}_{'CLOSE' if closes else 'OPEN'}", token, token
+                )
+            elif kind in ("BEGIN_MATRIX", "BEGIN_CASES"):
+                environments += 1
+            elif kind in ("END_MATRIX", "END_CASES"):
+                environments -= 1
+            elif kind == "AMP":
+                if environments == 0:
+                    continue
+                token = Token.new_borrow_pos("COL_SEP", token, token)
+            elif kind == "NEW_ROW" and environments > 0:
+                token = Token.new_borrow_pos("ROW_SEP", token, token)
+            previous = token.type
+            yield token
+
+
+@functools.lru_cache(maxsize=1)
+def _parser() -> Any:
+    from lark import Lark
+
+    grammar = resources.files("symconv.check").joinpath("latex_grammar.lark").read_text("utf-8")
+    return Lark(
+        grammar,
+        parser="lalr",
+        lexer="contextual",
+        postlex=_PairBars(),
+        propagate_positions=True,
+        maybe_placeholders=False,
+    )
+
+
+def parse_tree(text: str) -> Any:
+    """The lark parse tree of ``text``; :class:`ParseError` (with the column) on bad input."""
+    from lark.exceptions import (
+        UnexpectedCharacters,
+        UnexpectedEOF,
+        UnexpectedInput,
+        UnexpectedToken,
+    )
+
+    check_limits(text)
+    try:
+        return _parser().parse(text)
+    except UnexpectedToken as error:
+        expected = _describe_expected(error.expected)
+        token = error.token
+        if token.type == "$END":
+            raise ParseError(
+                f"{text!r} ends too early (column {len(text) + 1}); expected {expected}"
+            ) from None
+        raise ParseError(
+            f"unexpected {str(token)!r} at column {error.column} of {text!r}; expected {expected}"
+        ) from None
+    except UnexpectedCharacters as error:
+        char = text[error.pos_in_stream] if error.pos_in_stream < len(text) else ""
+        raise ParseError(
+            f"unexpected character {char!r} at column {error.column} of {text!r}; expected "
+            f"{_describe_expected(error.allowed or set())}"
+        ) from None
+    except UnexpectedEOF as error:
+        raise ParseError(
+            f"unexpected end of {text!r}; expected {_describe_expected(error.expected)}"
+        ) from None
+    except UnexpectedInput as error:  # pragma: no cover - the three above are exhaustive
+        raise ParseError(f"could not read {text!r}: {error}") from None
+
+
+_DESCRIPTIONS = {
+    "RPAR": "')'", "RSQB": "']'", "RBRACE": "'}'", "RSET": "'\\}'", "LBRACE": "'{'",
+    "ABS_CLOSE": "'|'", "NORM_CLOSE": "'\\|'", "RFLOOR": "'\\rfloor'", "RCEIL": "'\\rceil'",
+    "END_MATRIX": "'\\end{...matrix}'", "END_CASES": "'\\end{cases}'", "REL": "a relation",
+    "ADD": "'+' or '-'", "MULOP": "an operator", "SCRIPT_CHAR": "a character",
+    "NUMBER": "a number", "WORD": "a name", "$END": "the end",
+}  # fmt: skip
+
+
+def _describe_expected(expected: Any) -> str:
+    names = sorted({_DESCRIPTIONS.get(name, name) for name in expected})
+    if not names:
+        return "nothing more"
+    if len(names) > 6:
+        shown = ", ".join(names[:6])
+        return f"one of {shown}, ..."
+    return "one of " + ", ".join(names) if len(names) > 1 else names[0]

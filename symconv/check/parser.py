@@ -1,0 +1,175 @@
+"""Read LaTeX math as this field writes it, into SymPy: the checker's front end.
+
+General LaTeX parsers misread homework notation (``5.89824e9`` as e·9, ``U`` lower-cased, a bracket
+index dropped), so symconv owns its grammar (``latex_grammar.lark``, LALR) and its meaning
+(:mod:`symconv.check.builder`). User text is never evaluated as code.
+
+    >>> result = parse_math(r"3 \\times 3 \\times 10 \\times 20 + 10 = 1810")
+    >>> chain = result.single()
+    >>> chain.relations, chain.sides[0].expr, chain.sides[1].expr
+    (('=',), 1810, 1810)
+
+Each link of a chain is one claim; a continuation row of an ``aligned`` block has no left side:
+
+    >>> [(link.lhs.text if link.lhs else None, link.relation, link.rhs.text)
+    ...  for link in parse_math(r"&= f(t) + h \\approx f(t)").single().links()]
+    [(None, '=', 'f(t) + h'), ('f(t) + h', '≈', 'f(t)')]
+
+Numbers are exact, indexing is ``Indexed``, derivatives of a loss are gradient entries:
+
+    >>> parse_expression(r"5.89824 \\times 10^{9}"), parse_expression("5{,}898{,}240{,}000")
+    (5898240000, 5898240000)
+    >>> parse_expression(r"\\sum_{k=0}^{K-1} W[k] X[j+k]")
+    Sum(W[k]*X[j + k], (k, 0, K - 1))
+    >>> parse_expression(r"\\frac{\\partial J}{\\partial W[k_1,k_2,n,m]}")
+    ∂J/∂W[k_1, k_2, n, m]
+    >>> parse_expression(r"e^{-z}"), parse_expression(r"\\sigma'(z)")
+    (exp(-z), Derivative(sigma(z), z))
+
+``x(t+1)`` is an application only if ``x`` is known to be a function; otherwise both readings
+are returned, with a message:
+
+    >>> statement = parse_math("y = x(t+1)").statements[0]
+    >>> type(statement).__name__, [r.sides[1].expr for r in statement.readings]
+    ('Ambiguous', [x(t + 1), x*(t + 1)])
+    >>> parse_expression("x(t+1)", symbols=SymbolTable.declare(functions="x"))
+    x(t + 1)
+
+A shape is read on request: ``46 \\times 62 \\times 10`` is 28520 as a product, (46, 62, 10) as
+a shape:
+
+    >>> parse_shape(r"46 \\times 62 \\times 10"), parse_shape("(B, N, C)"), parse_shape(r"[5\\times4]")
+    ((46, 62, 10), (B, N, C), (5, 4))
+
+Bad input raises :class:`ParseError` (with the column and what was expected), never another
+exception; input that is too long or nested too deep is refused before parsing:
+
+    >>> parse_math(r"\\frac{1}{2")
+    Traceback (most recent call last):
+    ...
+    symconv.errors.ParseError: '\\\\frac{1}{2' ends too early (column 11); expected '}'
+    >>> parse_math("a = (b + c")
+    Traceback (most recent call last):
+    ...
+    symconv.errors.ParseError: 'a = (b + c' ends too early (column 11); expected ')'
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from symconv.check.parsed import Ambiguous, Chain, MathParse, Side, Statement
+from symconv.check.symbols import SymbolTable
+from symconv.errors import ParseError, SymconvError
+
+__all__ = [
+    "Ambiguous",
+    "Chain",
+    "MathParse",
+    "ParseError",
+    "Side",
+    "SymbolTable",
+    "parse_expression",
+    "parse_math",
+    "parse_shape",
+]
+
+#: Passes over a segment: a later pass reads earlier statements with what later ones showed
+#: (``x(t+h) = x(t) + h x'(t)``: the prime shows that x is a function).
+_MAX_PASSES = 3
+
+
+def parse_math(text: str, *, symbols: SymbolTable | None = None) -> MathParse:
+    """Parse one math segment (the inside of ``$...$``, ``$$...$$``, a row of ``aligned``).
+
+    ``symbols`` declares what names are (functions, tensors, scalars, operators); names that the
+    segment itself shows to be functions or tensors are used for the whole segment, and
+    reported in the result (``.functions``, ``.tensors``) for the caller to carry forward.
+    """
+    table = symbols if symbols is not None else SymbolTable()
+    try:
+        return _parse(text, table)
+    except SymconvError:
+        raise
+    except RecursionError:
+        raise ParseError(f"{text[:60]!r}...: nested too deep to read") from None
+    except (TypeError, ValueError, ArithmeticError, AttributeError, IndexError, KeyError) as error:
+        raise ParseError(f"could not read {text!r}: {error}") from None
+
+
+def _parse(text: str, table: SymbolTable) -> MathParse:
+    from symconv.check.builder import Builder
+    from symconv.check.grammar import parse_tree
+
+    tree = parse_tree(text)
+    entries = _statement_trees(tree.children[0])
+    evidence: set[str] = set()
+    for _ in range(_MAX_PASSES):
+        builder = Builder(text, table, evidence=evidence)
+        built = []
+        for chain_tree, lead in entries:
+            before = set(builder.ambiguities)
+            chain = builder.chain(chain_tree, lead)
+            built.append((chain, set(builder.ambiguities) - before))
+        if not (builder.found - evidence) & builder.missing:
+            break
+        evidence = evidence | builder.found
+    statements: list[Statement] = []
+    for (chain_tree, lead), (chain, keys) in zip(entries, built, strict=True):
+        if not keys:
+            statements.append(chain)
+            continue
+        other = Builder(text, table, choices=dict.fromkeys(keys, 1), evidence=evidence)
+        alternative = other.chain(chain_tree, lead)
+        message = "; ".join(builder.ambiguities[key] for key in sorted(keys))
+        statements.append(
+            Ambiguous((chain, alternative), message, chain.text, chain.start, chain.end, lead)
+        )
+    found = builder.found
+    return MathParse(
+        text=text,
+        statements=tuple(statements),
+        functions=frozenset(e.split(":", 1)[1] for e in found if e.startswith("function:")),
+        tensors=frozenset(e.split(":", 1)[1] for e in found if e.startswith("tensor:")),
+        operators=frozenset(e.split(":", 1)[1] for e in found if e.startswith("operator:")),
+        matrices=tuple(builder.matrices),
+    )
+
+
+def _statement_trees(content: Any) -> list[tuple[Any, str | None]]:
+    """The chains of a segment, each with the separator text written before it."""
+    entries: list[tuple[Any, str | None]] = []
+    separators: list[str] = []
+    for child in content.children:
+        if hasattr(child, "data"):
+            lead = " ".join(separators).strip() or None
+            entries.append((child, lead))
+            separators = []
+        else:
+            separators.append(str(child))
+    return entries
+
+
+def parse_expression(text: str, *, symbols: SymbolTable | None = None) -> Any:
+    """The meaning of a single expression (no relation); :class:`ParseError` otherwise,
+    including when it is ambiguous (the message says how to decide)."""
+    chain = parse_math(text, symbols=symbols).single()
+    if len(chain.sides) != 1 or chain.sides[0] is None:
+        raise ParseError(f"{text!r} is a relation, not an expression")
+    return chain.sides[0].expr
+
+
+def parse_shape(text: str, *, symbols: SymbolTable | None = None) -> tuple[Any, ...]:
+    """``text`` read as a shape: a tuple ``(B, N, C)`` or sizes joined by ``\\times``."""
+    side = _only_side(text, symbols)
+    shape = side.as_shape()
+    if shape is None:
+        raise ParseError(f"{text!r} is not a shape: expected (a, b, c) or a \\times b \\times c")
+    return shape
+
+
+def _only_side(text: str, symbols: SymbolTable | None) -> Side:
+    chain = parse_math(text, symbols=symbols).single()
+    if len(chain.sides) != 1 or chain.sides[0] is None:
+        raise ParseError(f"{text!r} is a relation, not an expression")
+    return chain.sides[0]
