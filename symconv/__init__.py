@@ -6,6 +6,16 @@ from symconv.conv import (
     convolve,
     correlate,
 )
+from symconv.costs import (
+    ConvLayer,
+    conv_additions,
+    conv_multiplications,
+    conv_params,
+    feature_map_memory,
+    layer_cost,
+    stack_cost,
+    weight_memory,
+)
 from symconv.convmatrix import (
     conv_bias_vector,
     conv_matrix,
@@ -23,12 +33,26 @@ from symconv.errors import (
     VerificationError,
 )
 from symconv.geometry import ConvSpec
+from symconv.shapes import (
+    conv_output_shape,
+    conv_output_size,
+    dilated_kernel_extent,
+    output_padding_for,
+    pool_output_shape,
+    pool_output_size,
+    receptive_field,
+    same_padding,
+    transposed_equivalent_padding,
+    transposed_output_shape,
+    transposed_output_size,
+)
 from symconv.tensors import entries
 from symconv.transposed import conv_transpose, transpose_output_padding
 
 __all__ = [
     "CheckReport",
     "CheckResult",
+    "ConvLayer",
     "ConvSpec",
     "ConventionError",
     "Derivation",
@@ -40,17 +64,35 @@ __all__ = [
     "SymconvError",
     "UnsupportedError",
     "VerificationError",
+    "conv_additions",
     "conv_bias_vector",
     "conv_forward_derivation",
     "conv_index_form",
     "conv_matrix",
     "conv_matrix_derivation",
     "conv_matrix_sparse",
+    "conv_multiplications",
+    "conv_output_shape",
+    "conv_output_size",
+    "conv_params",
     "conv_transpose",
     "convolve",
     "correlate",
+    "dilated_kernel_extent",
     "entries",
+    "feature_map_memory",
+    "layer_cost",
+    "output_padding_for",
+    "pool_output_shape",
+    "pool_output_size",
+    "receptive_field",
+    "same_padding",
+    "stack_cost",
     "transpose_output_padding",
+    "transposed_equivalent_padding",
+    "transposed_output_shape",
+    "transposed_output_size",
+    "weight_memory",
 ]
 
 __version__ = "0.1.0"

@@ -23,6 +23,9 @@ so the formula keeps its shape instead of being evaluated by SymPy.
     >>> o, s = sp.symbols("o s", integer=True)
     >>> print(latex(sp.floor((i - k) / s) + 1, values={i: 48, k: 3, s: 1}))
     \\left\\lfloor{\\frac{48 - 3}{1}}\\right\\rfloor + 1
+    >>> t = sp.Symbol("t", integer=True)
+    >>> print(latex(s * (i - 1), values={s: t + 1, i: i}))
+    \\left(t + 1\\right) \\cdot \\left(i - 1\\right)
     >>> print(latex(sp.Matrix([[1, 2], [3, 4]])))
     \\begin{bmatrix}1 & 2\\\\3 & 4\\end{bmatrix}
     >>> print(latex(sp.Matrix(5, 5, range(25)), max_matrix_size=4))
@@ -63,6 +66,7 @@ class SymconvLatexPrinter(LatexPrinter):
 
     def __init__(self, settings: dict[str, Any] | None = None) -> None:
         settings = dict(settings or {})
+        self._given_settings = dict(settings)
         if settings.get("values"):
             # Substituted numbers sit next to each other: make every product explicit.
             settings.setdefault("mul_symbol", "dot")
@@ -83,8 +87,17 @@ class SymconvLatexPrinter(LatexPrinter):
         if not values or expr not in values:
             return None
         value = sp.sympify(values[expr])
-        text = self._print(value)
-        return rf"\left({text}\right)" if value.could_extract_minus_sign() else text
+        # Print the value itself without substitution (a value may mention the symbol it replaces).
+        plain = type(self)({**self._given_settings, "values": None})
+        text = str(plain.doprint(value))
+        compound = value.is_Add or value.could_extract_minus_sign()
+        return rf"\left({text}\right)" if compound else text
+
+    # -- sums keep the order they were written in (Add(..., evaluate=False)) -----------------
+    def _print_Add(self, expr: sp.Add, order: str | None = None) -> str:
+        if order is None and expr.args != sp.Add(*expr.args).args:
+            order = "none"
+        return str(super()._print_Add(expr, order))
 
     def _print_Symbol(self, expr: sp.Symbol, style: str = "plain") -> str:
         substituted = self._substituted(expr)

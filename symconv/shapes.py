@@ -13,10 +13,10 @@ transposed convolution's input is ``i'`` and its output ``o'``.
     46
     >>> print(d.latex())
     \\begin{aligned}
-    o &= \\left\\lfloor{\\frac{- d \\left(k - 1\\right) + i + 2 p - 1}{s}}\\right\\rfloor + 1
+    o &= \\left\\lfloor{\\frac{i + 2 p - d \\left(k - 1\\right) - 1}{s}}\\right\\rfloor + 1
       && \\text{Dumoulin \\& Visin (2016), relationship 15} \\\\
-    &= \\left\\lfloor{\\frac{- 1 \\cdot \\left(3 - 1\\right) + 48
-      + 2 \\cdot 0 - 1}{1}}\\right\\rfloor + 1 \\\\
+    &= \\left\\lfloor{\\frac{48 + 2 \\cdot 0 - 1 \\cdot \\left(3 - 1\\right)
+      - 1}{1}}\\right\\rfloor + 1 \\\\
     &= 46
     \\end{aligned}
 
