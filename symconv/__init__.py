@@ -6,6 +6,12 @@ from symconv.conv import (
     convolve,
     correlate,
 )
+from symconv.convmatrix import (
+    conv_bias_vector,
+    conv_matrix,
+    conv_matrix_derivation,
+    conv_matrix_sparse,
+)
 from symconv.costs import (
     ConvLayer,
     conv_additions,
@@ -15,12 +21,6 @@ from symconv.costs import (
     layer_cost,
     stack_cost,
     weight_memory,
-)
-from symconv.convmatrix import (
-    conv_bias_vector,
-    conv_matrix,
-    conv_matrix_derivation,
-    conv_matrix_sparse,
 )
 from symconv.derivation import CheckReport, CheckResult, Derivation, NumericTwin, Step
 from symconv.errors import (
