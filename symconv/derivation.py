@@ -217,7 +217,8 @@ class Derivation:
         options = self._settings(settings)
         rows = []
         for step in self.steps:
-            row = f"{step.lhs_latex(**options)} &{RELATION_LATEX[step.relation]} "
+            lhs = step.lhs_latex(**options)
+            row = (f"{lhs} &" if lhs else "&") + f"{RELATION_LATEX[step.relation]} "
             row += step.rhs_latex(**options)
             if step.reason:
                 row += rf" && \text{{{_escape_text(step.reason)}}}"
