@@ -154,23 +154,23 @@ def test_parameter_latex_is_golden():
         "\\begin{aligned}\n"
         "N_{params} &= C K_{1} K_{2} M + M && "
         "\\text{weights (K\\_1, K\\_2, C, M) and one bias per output channel} \\\\\n"
-        " &= 10 \\cdot 3 \\cdot 3 \\cdot 20 + 20 \\\\\n"
-        " &= 1820\n"
+        "&= 10 \\cdot 3 \\cdot 3 \\cdot 20 + 20 \\\\\n"
+        "&= 1820\n"
         "\\end{aligned}"
     )
 
 
 def test_multiplication_steps_show_the_numbers_and_the_grouped_result():
     rows = conv_multiplications((3, 3), 256, 256, (100, 100)).latex().splitlines()
-    assert rows[2] == " &= 256 \\cdot 3 \\cdot 3 \\cdot 256 \\cdot 100 \\cdot 100 \\\\"
-    assert rows[3] == " &= 5{,}898{,}240{,}000"
+    assert rows[2] == "&= 256 \\cdot 3 \\cdot 3 \\cdot 256 \\cdot 100 \\cdot 100 \\\\"
+    assert rows[3] == "&= 5{,}898{,}240{,}000"
 
 
 def test_stack_total_is_the_sum_of_the_layers():
     layers = [ConvLayer(1, 64), ConvLayer(3, 256, padding="same")]
     rows = stack_cost((100, 100), 256, layers, space="weights").multiplications.latex().splitlines()
     assert rows[1].startswith("N_{mult} &= N_{mult,1} + N_{mult,2}")
-    assert rows[2] == " &= 163{,}840{,}000 + 1{,}474{,}560{,}000 \\\\"
+    assert rows[2] == "&= 163{,}840{,}000 + 1{,}474{,}560{,}000 \\\\"
 
 
 DERIVATIONS = [

@@ -366,22 +366,22 @@ def test_same_padding_latex_is_golden():
         "\\begin{aligned}\n"
         "p &= \\frac{d \\left(k - 1\\right)}{2} && "
         "\\text{stride 1: i + 2p - d(k - 1) = i (Qiu 2020, exercise 5-8)} \\\\\n"
-        " &= \\frac{2 \\cdot \\left(3 - 1\\right)}{2} \\\\\n"
-        " &= 2\n"
+        "&= \\frac{2 \\cdot \\left(3 - 1\\right)}{2} \\\\\n"
+        "&= 2\n"
         "\\end{aligned}"
     )
 
 
 def test_dilated_extent_latex_is_golden():
     rows = dilated_kernel_extent(3, 2).latex().splitlines()
-    assert rows[2] == " &= 3 + \\left(2 - 1\\right) \\cdot \\left(3 - 1\\right) \\\\"
+    assert rows[2] == "&= 3 + \\left(2 - 1\\right) \\cdot \\left(3 - 1\\right) \\\\"
 
 
 def test_receptive_field_steps_are_the_recursion():
     derived = receptive_field([(3, 2), (3, 1)])
     rows = derived.latex().splitlines()
     assert "r_{2} &= j_{1} \\left(k_{2} - 1\\right) + r_{1}" in rows[9]
-    assert rows[10] == " &= 2 \\cdot \\left(3 - 1\\right) + 3 \\\\"
+    assert rows[10] == "&= 2 \\cdot \\left(3 - 1\\right) + 3 \\\\"
     assert derived.details["receptive_fields"] == (1, 3, 7)
 
 
