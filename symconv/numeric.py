@@ -15,7 +15,9 @@ positions with ``j_a ≥ O_a`` on a trailing axis are discarded). The taps of th
 stacked into one copy ``B[(n, k_D), q] = Xp[n, q + d_D k_D]`` (im2col along one axis); the
 other taps are stacked into the rows of one weight matrix and their products added back with
 their shifts (kn2row: Vasudevan, Anderson & Gregg 2017, "Parallel multi channel convolution using
-general matrix multiplication").
+general matrix multiplication"). ``Xp`` itself is never built: ``B`` is filled from X directly.
+A strided layer is the stride-1 layer sampled at ``s j`` (correct, but it computes every
+position; ``auto`` uses *im2col* there).
 
 *im2col* (any stride; Chellapilla et al. 2006). The windows ``V[n, k, j] = Xp[n, s j + d k]`` are
 copied into a contiguous ``(C/G · ΠK, ΠO)`` matrix per image and group, and
@@ -70,10 +72,6 @@ class _Geometry:
     @property
     def spatial_axes(self) -> tuple[int, ...]:
         return tuple(range(2, 2 + self.dims))
-
-    @property
-    def padded(self) -> bool:
-        return any(self.pad_before) or any(self.pad_after)
 
     def output_shape(self, spec: ConvSpec, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         """``O = ⌊(I + p + p' − d(K−1) − 1)/s⌋ + 1`` per axis (ShapeError with the formula)."""
@@ -151,7 +149,7 @@ def _weights_from_oihw(spec: ConvSpec, w: np.ndarray) -> np.ndarray:
 
 
 def _axes_names(spec: ConvSpec, tensor: Literal["x", "w"]) -> str:
-    spatial = ["H", "W", "D"][: spec.dims] if spec.dims > 1 else ["L"]
+    spatial = {1: ["L"], 2: ["H", "W"], 3: ["D", "H", "W"]}[spec.dims]
     if tensor == "w":
         if not spec.channels:
             return "(" + ", ".join(f"K{axis}" for axis in spatial) + ")"

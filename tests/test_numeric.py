@@ -180,6 +180,7 @@ SHAPES = [
     ((1, 1), (3, 4), {"stride": 2}),
     ((5, 5), (5, 5), {}),  # one output position
     ((3, 3), (4, 4), {"padding": 4}),  # padding beyond the kernel: border outputs read zeros
+    ((1,), (1,), {"padding": 2, "stride": 3}),  # no window reaches the input: dX = 0
 ]
 
 
