@@ -178,9 +178,8 @@ def worked_steps(
 ) -> tuple[Step, ...]:
     """``lhs = formula = formula(with the values) = result``, without links that repeat.
 
-    The substituted line is left to the LaTeX printer when every value is a number or a single
-    symbol; a compound symbolic value (``2t + 1``) is substituted by SymPy, unevaluated, so that
-    no parenthesis can go missing.
+    The substituted line is left to the LaTeX printer, which parenthesises compound values
+    (``2t + 1``) and keeps the formula's shape.
 
     >>> import sympy as sp
     >>> steps = worked_steps(o_, k_ + 1, {k_: sp.Integer(3)}, sp.Integer(4), "")
@@ -188,24 +187,16 @@ def worked_steps(
     [(o, k + 1, {}), (None, k + 1, {k: 3}), (None, 4, {})]
     """
     steps = [Step(lhs, formula, reason=reason)]
-    relevant = {letter: value for letter, value in values.items() if letter in formula.free_symbols}
+    relevant = {
+        letter: value
+        for letter, value in values.items()
+        if letter in formula.free_symbols and letter != value
+    }
     result = sp.sympify(result)
-    if all(letter == value for letter, value in relevant.items()):
-        if result != formula.doit():
-            steps.append(Step(None, result))
-        return tuple(steps)
-    relevant = {letter: value for letter, value in relevant.items() if letter != value}
-    printable = all(sp.sympify(value).is_Atom for value in relevant.values()) and not any(
-        sp.sympify(value).free_symbols & set(relevant) for value in relevant.values()
-    )
-    if printable:
+    if relevant:
         steps.append(Step(None, formula, values=relevant))
         steps.append(Step(None, result))
-        return tuple(steps)
-    with sp.evaluate(False):  # show the substitution before SymPy simplifies it
-        substituted = formula.xreplace(relevant)
-    steps.append(Step(None, substituted))
-    if result != substituted:
+    elif result != formula.doit():
         steps.append(Step(None, result))
     return tuple(steps)
 
