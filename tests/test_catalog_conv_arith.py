@@ -38,7 +38,7 @@ EXPECTED = {
 
 @pytest.mark.parametrize("number", sorted(EXPECTED))
 def test_relationship(number):
-    ((exercise, parts),) = select(catalog(), f"conv-arith-{number}").exercises
+    ((_exercise, parts),) = select(catalog(), f"conv-arith-{number}").exercises
     part = parts[0]
     # Exact: identical expression trees once both are expanded into SymPy's canonical form.
     answer = part.solution.derivation.answer
