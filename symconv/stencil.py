@@ -57,18 +57,16 @@ from typing import TYPE_CHECKING, Any, Literal
 import sympy as sp
 
 from symconv.errors import ConventionError, DerivationError, UnsupportedError
-from symconv.fornberg import fornberg_weights, integer_weights
+from symconv.fornberg import integer_weights
 from symconv.geometry import Op
 from symconv.moment_system import MomentSolution, format_offsets, solve_moment_system
+from symconv.spacing_field import interpolation_weights, points_in_field, to_expression
 from symconv.taylor import (
     DiffOperator,
     ErrorSeries,
     MomentFunction,
     MultiIndex,
     coordinates,
-    degree_terms,
-    derivative_of_f,
-    error_series,
     factorial_of,
     integer_series,
     series_from_moments,
@@ -116,29 +114,53 @@ class RationalFamily:
         return tuple(result)
 
     def moment_function(self, operator: DiffOperator) -> MomentFunction:
-        """``α ↦ m_α − c_α`` over the whole family (affine in the parameters)."""
-        offsets = self.offsets
+        """``α ↦ m_α − c_α`` over the whole family (affine in the parameters).
 
-        def raw(weights: Sequence[Fraction], alpha: MultiIndex) -> Fraction:
-            total = Fraction(0)
-            for offset, weight in zip(offsets, weights, strict=True):
-                if weight:
-                    term = weight
-                    for coordinate, power in zip(offset, alpha, strict=True):
-                        if power:
-                            term *= coordinate**power
+        Kept in integers: with offsets ``o_j = O_j / q`` and a vector's weights ``W_j / D``,
+        ``m_α = S_α / (D α! q^{|α|})`` with ``S_α = Σ_j W_j O_j^α`` an integer, so zero tests are
+        integer tests and only nonzero moments become ``Rational`` s."""
+        grid = math.lcm(*(c.denominator for o in self.offsets for c in o))
+        points = [[c.numerator * (grid // c.denominator) for c in o] for o in self.offsets]
+        dims = len(points[0]) if points else 0
+        vectors = []
+        for vector in (self.particular, *self.basis):
+            common = math.lcm(*(w.denominator for w in vector))
+            integers = [w.numerator * (common // w.denominator) for w in vector]
+            used = [j for j, w in enumerate(integers) if w]
+            vectors.append((common, integers, used))
+        powers: dict[tuple[int, int], list[int]] = {}
+
+        def power(axis: int, k: int) -> list[int]:
+            key = (axis, k)
+            if key not in powers:
+                powers[key] = [o[axis] ** k for o in points]
+            return powers[key]
+
+        def moments(alpha: MultiIndex) -> list[Fraction]:
+            tables = [power(axis, k) for axis, k in enumerate(alpha) if k]
+            scale = factorial_of(alpha) * grid ** sum(alpha)
+            result = []
+            for common, integers, used in vectors:
+                total = 0
+                for j in used:
+                    term = integers[j]
+                    for table in tables:
+                        term *= table[j]
                     total += term
-            return total / factorial_of(alpha)
+                result.append(Fraction(total, common * scale) if total else Fraction(0))
+            return result
 
         def moment_of(alpha: MultiIndex) -> tuple[bool, sp.Expr]:
-            constant = raw(self.particular, alpha) - operator.coefficient(alpha)
-            slopes = [raw(v, alpha) for v in self.basis]
+            constant, *slopes = moments(alpha) if dims else [Fraction(0)]
+            constant -= operator.coefficient(alpha)
             zero = constant == 0 and not any(slopes)
+            if zero:
+                return True, sp.Integer(0)
             value: sp.Expr = to_sympy(constant)
             for slope, parameter in zip(slopes, self.parameters, strict=True):
                 if slope:
                     value = value + to_sympy(slope) * parameter
-            return zero, value
+            return False, value
 
         return moment_of
 
@@ -223,7 +245,13 @@ class Stencil:
 
     def member(self, name: str) -> Stencil:
         """The named member: ``"isotropic"``, ``"5-point"``, ``"sparsest"``, …"""
-        members = self.members
+        if "members" in self.__dict__:
+            members = self.members
+        else:
+            # Stop at the named completion (later ones are not needed for it).
+            from symconv.stencil_nd import completions
+
+            members = completions(self, until=name)
         if name not in members:
             raise ConventionError(
                 f"member {name!r}: this {self.describe()} has the named members {list(members)}"
@@ -679,7 +707,7 @@ def _require_accuracy(result: Stencil, accuracy: int | None) -> Stencil:
 def _symbolic_stencil(
     operator: DiffOperator, points: Sequence[sp.Expr], accuracy: int | None
 ) -> Stencil:
-    """1-D stencil on offsets with symbolic spacings (Fornberg in SymPy, then factored)."""
+    """1-D stencil on offsets with symbolic spacings (exact in the spacing symbols)."""
     if operator.dims != 1:
         raise UnsupportedError("symbolic (non-uniform) offsets are supported in 1-D only")
     order = operator.order
@@ -688,38 +716,49 @@ def _symbolic_stencil(
             f"{len(points)} offsets cannot give a derivative of order {order}: at least "
             f"{order + 1} are needed"
         )
-    for i, a in enumerate(points):
-        for b in points[i + 1 :]:
-            if sp.cancel(a - b) == 0:
-                raise ConventionError(f"offsets {list(points)}: {a} and {b} coincide")
     if accuracy is not None and order + accuracy < len(points):
         raise UnsupportedError(
             f"accuracy={accuracy} on {len(points)} symbolic offsets leaves a family of stencils; "
             "families are supported on rational offsets (give numbers, or drop accuracy)"
         )
+    target, elements = points_in_field(points)
+    for i, a in enumerate(elements):
+        for j in range(i + 1, len(elements)):
+            if a == elements[j]:
+                raise ConventionError(
+                    f"offsets {list(points)}: {points[i]} and {points[j]} coincide"
+                )
+    weights = interpolation_weights(order, elements, target)
     coefficient = to_sympy(operator.terms[0][1])
-    raw = fornberg_weights(order, [sp.sympify(p) for p in points], sp.Integer(0))
-    weights = tuple(sp.factor(sp.cancel(coefficient * w)) for w in raw)
-    series = error_series(operator, [(p,) for p in points], weights, sp.Integer(1), absolute=True)
-    leading = _collect_derivatives(series.leading)
+    count = len(elements)
+    cache: dict[int, Any] = {}
+
+    # The interpolation weights are exact for degrees 0 … N−1 by construction (Fornberg 1988,
+    # §2), so the moments are walked from degree N on.
+    def moment_of(alpha: MultiIndex) -> tuple[bool, sp.Expr]:
+        (k,) = alpha
+        if k not in cache:
+            cache[k] = weights.moment_sum(k) / math.factorial(k)
+        value = cache[k]
+        if value == 0:
+            return True, sp.Integer(0)
+        return False, coefficient * to_expression(value)
+
+    series = series_from_moments(
+        operator, moment_of, sp.Integer(1), count, absolute=True, start=count
+    )
     result = Stencil(
         operator=operator,
         offsets=tuple((sp.sympify(p),) for p in points),
-        weights=weights,
+        weights=tuple(coefficient * w for w in weights.expressions()),
         spacing=sp.Integer(1),
         accuracy=series.accuracy,
-        error=leading,
+        error=series.leading,
         error_next_order=series.next_order,
-        method="Fornberg's recursion on symbolic offsets (each weight factored)",
+        method="Fornberg's weights in closed form, exact in the spacing symbols",
         absolute=True,
     )
     return _require_accuracy(result, accuracy)
-
-
-def _collect_derivatives(expression: sp.Expr, dims: int = 1) -> sp.Expr:
-    """``Σ c_α ∂^α f`` with each coefficient expanded (a polynomial in the spacings)."""
-    terms = degree_terms(expression, dims)
-    return sp.Add(*(sp.expand(c) * derivative_of_f(alpha) for alpha, c in terms))
 
 
 def from_weights(

@@ -172,7 +172,9 @@ def grid_symmetries(
     """For each signed permutation ``P`` preserving the offset set and ``σ`` up to a sign ``χ``:
     the index map ``j ↦ index of P o_j`` and ``χ``."""
     dims = operator.dims
-    index = {tuple(o): j for j, o in enumerate(offsets)}
+    grid = math.lcm(*(c.denominator for o in offsets for c in o))
+    points = [tuple(c.numerator * (grid // c.denominator) for c in o) for o in offsets]
+    index = {o: j for j, o in enumerate(points)}
     sigma = operator_symbol(operator)
     negative = {k: -v for k, v in sigma.items()}
     result = []
@@ -186,8 +188,8 @@ def grid_symmetries(
             else:
                 continue
             mapping = []
-            for o in offsets:
-                image = [Fraction(0)] * dims
+            for o in points:
+                image = [0] * dims
                 for i in range(dims):
                     image[permutation[i]] = signs[i] * o[i]
                 target = index.get(tuple(image))
@@ -575,8 +577,9 @@ COMPLETIONS: tuple[Completion, ...] = (
 )
 
 
-def completions(stencil: Stencil) -> dict[str, Member]:
-    """Every named member of a family (empty for a single stencil)."""
+def completions(stencil: Stencil, until: str | None = None) -> dict[str, Member]:
+    """Every named member of a family (empty for a single stencil); with ``until``, stop as soon
+    as that name is found."""
     if not stencil.free_parameters:
         return {}
     if stencil.family is None:
@@ -584,6 +587,8 @@ def completions(stencil: Stencil) -> dict[str, Member]:
     members: dict[str, Member] = {}
     for completion in COMPLETIONS:
         completion(stencil, members)
+        if until is not None and until in members:
+            break
     return members
 
 

@@ -95,6 +95,24 @@ def test_fd_f_non_uniform_symbolic_spacings() -> None:
     assert numeric.error == (R(1, 5) - R(3, 20)) / 3 * derivative(3)
 
 
+def test_symbolic_offsets_agree_with_the_rational_stencil_at_numbers() -> None:
+    # Four non-uniform points: the symbolic weights and τ at h_m = 3/20, h_p = 1/5 equal the
+    # stencil computed directly on the rational offsets (two independent code paths).
+    hm, hp = sp.symbols("h_m h_p")
+    symbolic = stencil(2, offsets=[-hm, 0, hp, 2 * hp])
+    values = {hm: R(3, 20), hp: R(1, 5)}
+    numeric = stencil(2, offsets=[R(-3, 20), 0, R(1, 5), R(2, 5)], spacing=1)
+    assert [w.subs(values) for w in symbolic.weights] == list(numeric.weights)
+    assert symbolic.accuracy == numeric.accuracy == 2
+    assert sp.expand(symbolic.error.subs(values)) == sp.expand(numeric.error)
+
+
+def test_symbolic_offsets_must_be_polynomials() -> None:
+    hm = sp.Symbol("h_m")
+    with pytest.raises(UnsupportedError, match="polynomials"):
+        stencil(2, offsets=[-1 / hm, 0, hm])
+
+
 def test_fd_f_error_against_a_cubic() -> None:
     # On f = x³ only the f''' term of τ survives: D f − f'' = τ exactly, computed with sympy.diff.
     hm, hp = sp.symbols("h_m h_p")
