@@ -8,7 +8,8 @@ below 1 means symconv is faster) are comparable. What each side computes:
 
 * symconv ``stencil(...)``: exact weights, the achieved accuracy and the leading truncation error
   ``τ`` as SymPy objects (more than the peers return);
-* SymPy ``finite_diff_weights``: exact 1-D weights (every order and sub-stencil up to the asked one);
+* SymPy ``finite_diff_weights``: exact 1-D weights (every order and sub-stencil up to the asked
+  one), unreduced for symbolic spacings;
 * findiff ``coefficients(..., symbolic=True)``: exact weights and a reported accuracy
   (central, forward and backward at once); findiff ``Stencil``: float weights on an N-D offset set;
 * pystencils ``FiniteDifferenceStencilDerivation``: exact weights on an offset set, the family's
@@ -23,19 +24,15 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import sys
 import timeit
 from collections.abc import Callable
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 import sympy as sp
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from symconv.stencil import stencil  # noqa: E402
-from symconv.stencil_nd import box  # noqa: E402
+from symconv.stencil import stencil
+from symconv.stencil_nd import box
 
 try:
     import findiff
