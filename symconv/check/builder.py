@@ -25,6 +25,7 @@ Nothing here evaluates user text as code; every failure is a :class:`ParseError`
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -250,6 +251,8 @@ class Builder:
         return _REL_NAMES.get(text, text)
 
     def _span(self, node: Any) -> tuple[int, int]:
+        if node is None:
+            return 0, 0
         if isinstance(node, Token):
             return node.start_pos or 0, node.end_pos or 0
         meta = node.meta
@@ -280,7 +283,7 @@ class Builder:
         raise ParseError(f"unexpected {kind} in {self.text!r}")  # pragma: no cover
 
     def _sum(self, tree: Tree) -> Any:
-        total: Any = None
+        terms: list[Any] = []
         sign = 1
         for child in tree.children:
             if isinstance(child, Token):
@@ -288,10 +291,11 @@ class Builder:
                 continue
             value = self.expr(child)
             self._check_final(value, child)
-            value = self._negate(value) if sign < 0 else value
-            total = value if total is None else self._add(total, value, child)
+            terms.append(self._negate(value) if sign < 0 else value)
             sign = 1
-        return total
+        if all(isinstance(term, sp.Expr) for term in terms):
+            return sp.Add(*terms)  # one call: adding term by term is quadratic in SymPy
+        return reduce(lambda a, b: self._add(a, b, tree), terms)
 
     def _sign(self, token: Token) -> int:
         text = token.value
@@ -304,12 +308,28 @@ class Builder:
             return first if self.choices.get(key, 0) == 0 else -first
         return -1 if text in ("-", "−") else 1
 
+    def _scalar(self, value: Any, what: str) -> Any:
+        """``value`` if it is an expression (not a set, tuple, matrix or condition)."""
+        if isinstance(value, sp.Expr) and not isinstance(
+            value, (nodes.ListPattern, sp.Tuple, sp.MatrixBase, sp.MatrixExpr)
+        ):
+            return value
+        self._check_final(value, None)
+        raise ParseError(f"{what} of {value}, which is not a number or a formula, in {self.text!r}")
+
+    def _arithmetic(self, value: Any, what: str) -> Any:
+        """``value`` if it can take part in arithmetic: an expression or a matrix."""
+        if _is_matrix(value) or isinstance(value, nodes.ListPattern):
+            if any(not isinstance(entry, sp.Expr) for entry in _entries(value)):
+                raise ParseError(f"{what} of a matrix with non-numeric entries in {self.text!r}")
+            return value
+        return self._scalar(value, what)
+
     def _negate(self, value: Any) -> Any:
-        if isinstance(value, sp.Tuple) or isinstance(value, sp.Set):
-            raise ParseError(f"cannot negate {value} in {self.text!r}")
-        return -value
+        return -self._arithmetic(value, "the negative")
 
     def _add(self, a: Any, b: Any, where: Any) -> Any:
+        a, b = self._arithmetic(a, "a sum"), self._arithmetic(b, "a sum")
         if _is_matrix(a) and _is_matrix(b):
             if a.shape != b.shape:
                 raise ParseError(
@@ -317,7 +337,7 @@ class Builder:
                     f"at column {self._column(where)} of {self.text!r}"
                 )
             return a + b
-        if _is_matrix(a) or _is_matrix(b) or isinstance(a, sp.Tuple) or isinstance(b, sp.Tuple):
+        if _is_matrix(a) or _is_matrix(b) or isinstance(a, nodes.ListPattern):
             raise ParseError(f"cannot add {a} and {b} in {self.text!r}")
         return a + b
 
@@ -401,17 +421,12 @@ class Builder:
         return operand, order
 
     def _divide(self, a: Any, b: Any) -> Any:
-        if _is_matrix(b) or isinstance(b, (sp.Tuple, sp.Set)):
-            raise ParseError(f"cannot divide by {b} in {self.text!r}")
-        if isinstance(a, (sp.Tuple, sp.Set)):
-            raise ParseError(f"cannot divide {a} in {self.text!r}")
-        if _is_matrix(a):
-            return a / b
+        a = self._arithmetic(a, "a quotient")
+        b = self._scalar(b, "a division")
         return a / b
 
     def _mul(self, a: Any, b: Any) -> Any:
-        if isinstance(a, (sp.Tuple, sp.Set)) or isinstance(b, (sp.Tuple, sp.Set)):
-            raise ParseError(f"cannot multiply {a} by {b} in {self.text!r}")
+        a, b = self._arithmetic(a, "a product"), self._arithmetic(b, "a product")
         if _is_matrix(a) and _is_matrix(b):
             if a.shape[1] == b.shape[0]:
                 return sp.ImmutableMatrix(a * b)
@@ -437,8 +452,9 @@ class Builder:
                 f"derivative \\frac{{\\partial ...}}{{\\partial ...}}"
             )
         for value in factors:
-            if isinstance(value, _INTERNAL):
-                self._check_final(value, None if not factors else Token("X", ""))
+            self._check_final(value, None)
+        if all(isinstance(f, sp.Expr) and not isinstance(f, nodes.ListPattern) for f in factors):
+            return sp.Mul(*factors)  # one call: multiplying factor by factor is quadratic
         return reduce(self._mul, factors)
 
     def _star(self, a: Any, b: Any, token: Token) -> Any:
@@ -508,8 +524,17 @@ class Builder:
         for postfix in postfixes:
             kind = postfix.data
             if kind == "sub":
+                if last.subs:
+                    raise ParseError(
+                        f"a double subscript at column {self._column(postfix)} of {self.text!r}"
+                    )
                 last.subs.append(postfix.children[1])
             elif kind == "sup":
+                if any(not isinstance(sup, Token) or sup.type != "SUP_CHAR" for sup in last.sups):
+                    raise ParseError(
+                        f"a double superscript at column {self._column(postfix)} of "
+                        f"{self.text!r}: write x^{{a b}} or {{x^a}}^b"
+                    )
                 last.sups.append(postfix.children[1])
             elif kind == "prime":
                 token = postfix.children[0].value
@@ -690,7 +715,7 @@ class Builder:
                 wrt = [self._script_value(sub) for sub in item.subs]
                 if index + 1 >= count:
                     raise ParseError(f"the operator d with nothing to act on in {self.text!r}")
-                operand, index = self._unit(items, index + 1)
+                operand, index = self._unit(items, index + 1, operand=True)
                 factors.append(nodes.OperatorD(operand, order, *wrt))
                 continue
             value, index = self._unit(items, index)
@@ -728,21 +753,25 @@ class Builder:
             variables = [(self._script_value(sub), order) for sub in item.subs]
             if index + 1 >= len(items):
                 raise ParseError(f"\\partial_{{...}} with nothing to act on in {self.text!r}")
-            operand, index = self._unit(items, index + 1)
+            operand, index = self._unit(items, index + 1, operand=True)
             return self._derivative(operand, variables), index
         if index + 1 < len(items) and items[index + 1].kind != "partial":
-            operand, after = self._unit(items, index + 1)
+            operand, after = self._unit(items, index + 1, operand=True)
             return _PartialMark(operand, order, item.start + 1), after
         return _PartialMark(None, order, item.start + 1), index + 1
 
-    def _unit(self, items: list[_Item], index: int) -> tuple[Any, int]:
-        """The value of the item at ``index`` with what it takes: ``f(x)``, ``W[k]``, ``2 3``."""
+    def _unit(self, items: list[_Item], index: int, operand: bool = False) -> tuple[Any, int]:
+        """The value of the item at ``index`` with what it takes: ``f(x)``, ``W[k]``, ``2 3``.
+
+        ``operand``: the unit is what an operator (``d``, ``\\partial``) acts on, so a name
+        followed by parentheses is an application: ``d^2 x(t)``.
+        """
         item = items[index]
         following = items[index + 1] if index + 1 < len(items) else None
         if item.kind == "number":
             return self._number_unit(items, index)
         if item.kind == "name":
-            return self._name_unit(item, following, index)
+            return self._name_unit(item, following, index, operand)
         if item.kind == "func":
             if following is None or following.kind != "paren":
                 raise ParseError(f"{item.raw} without an argument in {self.text!r}")
@@ -773,12 +802,14 @@ class Builder:
                 return self._postfix_value(value, items[stop - 1]), stop
         return self._postfix_value(item.value, item), stop
 
-    def _name_unit(self, item: _Item, following: _Item | None, index: int) -> tuple[Any, int]:
+    def _name_unit(
+        self, item: _Item, following: _Item | None, index: int, operand: bool = False
+    ) -> tuple[Any, int]:
         name, indices = self._subscripted_name(item)
         sups = [self._classify_sup(sup) for sup in item.sups]
         orders = [payload for kind, payload in sups if kind == "order"]
         if following is not None and following.kind == "paren" and indices is None:
-            forced = bool(item.primes or orders)
+            forced = bool(item.primes or orders or operand)
             if self._is_call(name, following, forced, item):
                 order = item.primes + sum(int(o) for o in orders)
                 value = self._apply_name(name, self._args(following), order, item)
@@ -887,12 +918,25 @@ class Builder:
             return "extend", inner
         if inner in ("*", "\\ast", "\\star", "\\dagger", "+", "-"):
             return "extend", inner
+        if isinstance(sup, Tree) and sup.data == "group":
+            chains = [c for c in sup.children[1].children if isinstance(c, Tree)]
+            if len(chains) == 1 and len(chains[0].children) == 1:
+                factors = self._shape_factors(chains[0].children[0].children[0])
+                if factors is not None:  # R^{m \\times n}
+                    return "space", factors
         return "power", self._script_value(sup)
 
     def _apply_sups(self, value: Any, sups: Sequence[tuple[str, Any]], item: _Item) -> Any:
         for kind, payload in sups:
             if kind == "transpose":
                 value = self._transpose(value)
+            elif kind == "power" and isinstance(value, sp.Set):
+                value = nodes.TensorSpace(value, sp.Tuple(payload))
+            elif kind == "space":
+                if isinstance(value, sp.Set):
+                    value = nodes.TensorSpace(value, sp.Tuple(*payload))
+                else:
+                    value = self._power(value, reduce(operator.mul, payload))
             elif kind == "power":
                 value = self._power(value, payload)
             elif kind == "primes":
@@ -913,15 +957,19 @@ class Builder:
         return nodes.Transposed(value)
 
     def _power(self, base: Any, exponent: Any) -> Any:
+        self._check_final(base, None)
         if isinstance(exponent, _Marker):
             if exponent.name == "top":
                 return self._transpose(base)
             raise ParseError(f"^\\prime on {base} (not a function) in {self.text!r}")
-        self._check_final(exponent, None)
+        exponent = self._scalar(exponent, "an exponent")
+        base = self._arithmetic(base, "a power")
         if _is_matrix(base):
             if exponent.is_Integer and base.shape[0] == base.shape[1]:
                 return sp.ImmutableMatrix(base**exponent)
             raise ParseError(f"power {exponent} of a {base.shape} matrix in {self.text!r}")
+        if isinstance(base, nodes.ListPattern):
+            raise ParseError(f"a power of the pattern {base} in {self.text!r}")
         if base == sp.E:
             return sp.exp(exponent)
         if base.is_number and exponent.is_number and _too_large(base, exponent):
@@ -929,6 +977,7 @@ class Builder:
         return base**exponent
 
     def _factorial(self, value: Any) -> Any:
+        value = self._scalar(value, "a factorial")
         if value.is_Integer and value > 1000:
             return sp.factorial(value, evaluate=False)
         return sp.factorial(value)
@@ -1021,6 +1070,8 @@ class Builder:
     def _call_value(self, function: Any, args: list[Any], order: int, item: _Item) -> Any:
         for arg in args:
             self._check_final(arg, None)
+        name = getattr(function, "__name__", str(function))
+        args = [self._arithmetic(arg, f"{name}(...)") for arg in args]
         try:
             if order == 0:
                 return function(*args)
@@ -1109,7 +1160,7 @@ class Builder:
             return matrix
         if any(_is_matrix(v) or isinstance(v, (sp.Tuple, sp.Set)) for v in values):
             raise ParseError(f"cannot read {self._raw(item.tree)!r} as a vector or a matrix")
-        return sp.ImmutableMatrix([values])
+        return sp.ImmutableMatrix([[self._scalar(v, "a vector entry") for v in values]])
 
     def _split_comma_number(self, content: Tree, values: list[Any]) -> list[Any]:
         """``(100,256,256)`` is a tuple, although ``5,898,240,000`` elsewhere is a number."""
@@ -1147,18 +1198,18 @@ class Builder:
 
     def _tree_abs(self, tree: Tree) -> Any:
         value = self._single(tree, "|...|")
-        if _is_matrix(value):
+        if _is_matrix(value) and value.shape[0] == value.shape[1]:
             return value.det()
-        return sp.Abs(value)
+        return sp.Abs(self._scalar(value, "|...|"))
 
     def _tree_norm(self, tree: Tree) -> Any:
-        return nodes.Norm(self._single(tree, "\\|...\\|"))
+        return nodes.Norm(self._arithmetic(self._single(tree, "\\|...\\|"), "a norm"))
 
     def _tree_floor(self, tree: Tree) -> Any:
-        return sp.floor(self._single(tree, "\\lfloor...\\rfloor"))
+        return sp.floor(self._scalar(self._single(tree, "\\lfloor...\\rfloor"), "\\lfloor"))
 
     def _tree_ceil(self, tree: Tree) -> Any:
-        return sp.ceiling(self._single(tree, "\\lceil...\\rceil"))
+        return sp.ceiling(self._scalar(self._single(tree, "\\lceil...\\rceil"), "\\lceil"))
 
     def _tree_frac(self, tree: Tree) -> Any:
         _, numerator, denominator = tree.children
@@ -1173,16 +1224,17 @@ class Builder:
 
     def _tree_binom(self, tree: Tree) -> Any:
         _, n, k = tree.children
-        n_value, k_value = self._arg_value(n), self._arg_value(k)
+        n_value = self._scalar(self._arg_value(n), "\\binom")
+        k_value = self._scalar(self._arg_value(k), "\\binom")
         if n_value.is_Integer and n_value > 1000:
             return sp.binomial(n_value, k_value, evaluate=False)
         return sp.binomial(n_value, k_value)
 
     def _tree_sqrt(self, tree: Tree) -> Any:
         children = tree.children
-        value = self._arg_value(children[-1])
+        value = self._scalar(self._arg_value(children[-1]), "\\sqrt")
         if len(children) == 5:  # \sqrt [ n ] arg
-            index = self._single(Tree("x", [None, children[2]]), "\\sqrt[...]")
+            index = self._scalar(self._single(Tree("x", [None, children[2]]), "\\sqrt[...]"), "\\sqrt")
             return sp.root(value, index)
         return sp.sqrt(value)
 
@@ -1191,6 +1243,7 @@ class Builder:
         rows = self._rows(tree.children[1])
         if any(isinstance(v, nodes.Dots) for row in rows for v in row):
             return nodes.ListPattern([sp.Tuple(*row) for row in rows])
+        rows = [[self._scalar(entry, "a matrix entry") for entry in row] for row in rows]
         matrix = sp.ImmutableMatrix(rows)
         self._record_matrix(matrix, tree, tree.children[1].children)
         if "vmatrix" in begin:
@@ -1200,8 +1253,10 @@ class Builder:
     def _tree_cases(self, tree: Tree) -> Any:
         pieces = []
         for row in tree.children[1].children:
+            if not isinstance(row, Tree):
+                continue
             cells = [c for c in row.children if isinstance(c, Tree)]
-            if all(not cell.children for cell in cells):
+            if all(not cell.children or _only_separators(cell) for cell in cells):
                 continue
             if len(cells) != 2:
                 raise ParseError(f"a cases row needs 'value & condition' in {self._raw(row)!r}")
@@ -1389,8 +1444,7 @@ class Builder:
             )
         if len(subs) > 1 or len(sups) > 1:
             raise ParseError(f"two subscripts or superscripts on {token.value} in {self.text!r}")
-        body = self.expr(body_tree)
-        self._check_final(body, body_tree)
+        body = self._arithmetic(self.expr(body_tree), f"{token.value}")
         if sign < 0:
             body = -body
         if op == "lim":
@@ -1545,6 +1599,16 @@ class Builder:
 def _subscripted(name: str, sub: str) -> str:
     """``k_1`` for a one-character subscript, ``x_{11}`` otherwise (as entries() names them)."""
     return f"{name}_{sub}" if len(sub) == 1 else f"{name}_{{{sub}}}"
+
+
+def _entries(value: Any) -> list[Any]:
+    if isinstance(value, nodes.ListPattern):
+        return [
+            entry
+            for element in value.elements
+            for entry in (element if isinstance(element, sp.Tuple) else [element])
+        ]
+    return list(value)
 
 
 def _sole_token(content: Tree) -> Token | None:

@@ -93,8 +93,8 @@ def parse_math(text: str, *, symbols: SymbolTable | None = None) -> MathParse:
         raise
     except RecursionError:
         raise ParseError(f"{text[:60]!r}...: nested too deep to read") from None
-    except (TypeError, ValueError, ArithmeticError, AttributeError, IndexError, KeyError) as error:
-        raise ParseError(f"could not read {text!r}: {error}") from None
+    except Exception as error:  # a SymPy failure on odd input is still bad input
+        raise ParseError(f"could not read {text!r}: {type(error).__name__}: {error}") from None
 
 
 def _parse(text: str, table: SymbolTable) -> MathParse:
