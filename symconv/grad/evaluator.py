@@ -138,7 +138,7 @@ def _compile(expr: sp.Basic) -> Node:
         return lambda tensors, env: _delta(left(tensors, env), right(tensors, env), expr)
     if isinstance(expr, Iverson):
         condition = args[0]
-        return lambda tensors, env: _truth(condition(tensors, env), expr)
+        return lambda tensors, env: 1 if _truth(condition(tensors, env), expr) else 0
     if isinstance(expr, InRange):
         value, lower, upper = args
         return lambda tensors, env: _in_range(

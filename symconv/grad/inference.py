@@ -145,75 +145,18 @@ def infer_formula(
     declared_ranges = _read_ranges(ranges or {}, free)
     rhs = resolve_auto_sums(rhs, free, declared_ranges, text or f"{lhs} = {rhs}")
 
-    classes = _Classes()
-    values: dict[Key, sp.Expr] = {}
+    # An explicit 0-based sum limit ties the index to the axes it reads bare, unless a declared
+    # shape says otherwise (``sum_{k=0}^{1} W[k]`` with ``W: (K)``): then the sum keeps its own
+    # range and the axis its size.
     fixed: dict[sp.Symbol, tuple[sp.Expr, sp.Expr]] = {}
-
-    def pin(key: Key, value: sp.Expr, source: str) -> None:
-        root = classes.find(key)
-        if root in values and sp.simplify(values[root] - value) != 0:
-            raise ShapeError(
-                f"{text or lhs}: {_describe(key)} is {value} ({source}) but also {values[root]}"
+    while True:
+        try:
+            classes, values, arities = _unify(
+                lhs, rhs, free, shapes or {}, declared_ranges, fixed, text or str(lhs)
             )
-        values[root] = value
-
-    # Declared and explicit ranges: 0-based ones pin a size, others are kept as they are.
-    for index, (lower, upper) in declared_ranges.items():
-        if lower == 0:
-            classes.add(_index(index))
-        else:
-            fixed[index] = (lower, upper)
-    for limit in _limits(rhs):
-        index, lower, upper = limit
-        if is_range_placeholder(upper + 1) or lower == 0:
-            classes.add(_index(index))
-        else:
-            fixed.setdefault(index, (lower, upper))
-
-    arities: dict[str, int] = {}
-    reads = [lhs, *tensor_reads(rhs)]
-    for read in reads:
-        name = tensor_name(read)
-        if arities.setdefault(name, len(read.indices)) != len(read.indices):
-            raise ShapeError(
-                f"{text or lhs}: tensor {name} is read with {arities[name]} and with "
-                f"{len(read.indices)} indices ({read})"
-            )
-        for axis, position in enumerate(read.indices):
-            classes.add(_axis(name, axis))
-            if (
-                isinstance(position, sp.Symbol)
-                and position not in fixed
-                and (
-                    position in free
-                    or _index(position) in classes.parent
-                    or _is_bare_index(position, rhs)
-                )
-            ):
-                classes.union(_index(position), _axis(name, axis))
-    # A gradient ∂J/∂T has the shape of T.
-    for name, arity in arities.items():
-        parts = split_gradient_label(name)
-        if parts and parts[1] in arities | dict(shapes or {}):
-            for axis in range(arity):
-                classes.union(_axis(parts[1], axis), _axis(name, axis))
-
-    for name, sizes in (shapes or {}).items():
-        sizes = tuple(sizes)
-        if name in arities and len(sizes) != arities[name]:
-            raise ShapeError(
-                f"{text or lhs}: shape {sizes} declared for {name}, which is read with "
-                f"{arities[name]} indices"
-            )
-        arities.setdefault(name, len(sizes))
-        for axis, size in enumerate(sizes):
-            pin(_axis(name, axis), _size_value(size), f"declared shape of {name}")
-    for index, (lower, upper) in declared_ranges.items():
-        if lower == 0:
-            pin(_index(index), upper + 1, f"declared range of {index}")
-    for index, lower, upper in _limits(rhs):
-        if lower == 0 and not is_range_placeholder(upper + 1):
-            pin(_index(index), upper + 1, f"limit of the sum over {index}")
+            break
+        except _LimitConflict as conflict:
+            fixed[conflict.index] = conflict.limits
 
     sizes_of = _name_classes(classes, values, arities, rhs, free, reserved)
 
@@ -238,6 +181,98 @@ def infer_formula(
     )
     formula = IndexFormula(lhs=lhs, rhs=rhs, ranges=result_ranges, shapes=result_shapes, text=text)
     return apply_bindings(formula, bind or {}) if bind else formula
+
+
+class _LimitConflict(Exception):
+    def __init__(self, index: sp.Symbol, limits: tuple[sp.Expr, sp.Expr]):
+        super().__init__(str(index))
+        self.index = index
+        self.limits = limits
+
+
+def _unify(
+    lhs: sp.Indexed,
+    rhs: sp.Expr,
+    free: Sequence[sp.Symbol],
+    shapes: Mapping[str, Sequence[Any]],
+    declared_ranges: Mapping[sp.Symbol, tuple[sp.Expr, sp.Expr]],
+    fixed: Mapping[sp.Symbol, tuple[sp.Expr, sp.Expr]],
+    text: str,
+) -> tuple[_Classes, dict[Key, sp.Expr], dict[str, int]]:
+    """Tie axes and indices into classes and pin the declared sizes (module docstring)."""
+    classes = _Classes()
+    values: dict[Key, sp.Expr] = {}
+    fixed = dict(fixed)
+
+    def pin(key: Key, value: sp.Expr, source: str) -> None:
+        root = classes.find(key)
+        if root in values and sp.simplify(values[root] - value) != 0:
+            raise ShapeError(
+                f"{text}: {_describe(key)} is {value} ({source}) but also {values[root]}"
+            )
+        values[root] = value
+
+    # Declared and explicit ranges: 0-based ones pin a size, others are kept as they are.
+    for index, (lower, upper) in declared_ranges.items():
+        if lower == 0:
+            classes.add(_index(index))
+        else:
+            fixed[index] = (lower, upper)
+    for limit in _limits(rhs):
+        index, lower, upper = limit
+        if is_range_placeholder(upper + 1) or lower == 0:
+            classes.add(_index(index))
+        else:
+            fixed.setdefault(index, (lower, upper))
+
+    arities: dict[str, int] = {}
+    reads = [lhs, *tensor_reads(rhs)]
+    for read in reads:
+        name = tensor_name(read)
+        if arities.setdefault(name, len(read.indices)) != len(read.indices):
+            raise ShapeError(
+                f"{text}: tensor {name} is read with {arities[name]} and with "
+                f"{len(read.indices)} indices ({read})"
+            )
+        for axis, position in enumerate(read.indices):
+            classes.add(_axis(name, axis))
+            if (
+                isinstance(position, sp.Symbol)
+                and position not in fixed
+                and (
+                    position in free
+                    or _index(position) in classes.parent
+                    or _is_bare_index(position, rhs)
+                )
+            ):
+                classes.union(_index(position), _axis(name, axis))
+    # A gradient ∂J/∂T has the shape of T.
+    for name, arity in arities.items():
+        parts = split_gradient_label(name)
+        if parts and parts[1] in arities | dict(shapes):
+            for axis in range(arity):
+                classes.union(_axis(parts[1], axis), _axis(name, axis))
+
+    for name, sizes in shapes.items():
+        sizes = tuple(sizes)
+        if name in arities and len(sizes) != arities[name]:
+            raise ShapeError(
+                f"{text}: shape {sizes} declared for {name}, which is read with "
+                f"{arities[name]} indices"
+            )
+        arities.setdefault(name, len(sizes))
+        for axis, size in enumerate(sizes):
+            pin(_axis(name, axis), _size_value(size), f"declared shape of {name}")
+    for index, (lower, upper) in declared_ranges.items():
+        if lower == 0:
+            pin(_index(index), upper + 1, f"declared range of {index}")
+    for index, lower, upper in _limits(rhs):
+        if lower == 0 and not is_range_placeholder(upper + 1) and index not in fixed:
+            try:
+                pin(_index(index), upper + 1, f"limit of the sum over {index}")
+            except ShapeError:
+                raise _LimitConflict(index, (lower, upper)) from None
+    return classes, values, arities
 
 
 def _is_bare_index(symbol: sp.Symbol, rhs: sp.Expr) -> bool:
