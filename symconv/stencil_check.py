@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import mpmath  # type: ignore[import-untyped]
 import numpy as np
+import sympy as sp
 
 from symconv.derivation import CheckResult, NumericTwin
 from symconv.taylor import DiffOperator, monomials_up_to, multi_indices
@@ -134,6 +135,49 @@ def exactness_check(stencil: Stencil) -> Callable[[np.random.Generator], CheckRe
             True,
             f"exact on all {count} monomials of degree ≤ {top}; fails on x^{failing[0]} "
             f"(degree {top + 1}), as accuracy {stencil.accuracy} says",
+        )
+
+    return check
+
+
+def symbolic_exactness_check(stencil: Stencil) -> Callable[[np.random.Generator], CheckResult]:
+    """The same test for offsets carrying symbolic spacings (1-D), each residual cancelled by
+    SymPy: exact up to degree n + p − 1, not identically exact at degree n + p."""
+
+    def residual(degree: int) -> sp.Expr:
+        x0 = EXACTNESS_POINT[0]
+        point = sp.Rational(x0.numerator, x0.denominator)
+        applied = sum(
+            (
+                w * (point + o[0]) ** degree
+                for w, o in zip(stencil.weights, stencil.offsets, strict=True)
+            ),
+            sp.Integer(0),
+        )
+        n = stencil.order
+        exact = sp.ff(degree, n) * point ** (degree - n) if degree >= n else sp.Integer(0)
+        coefficient = stencil.operator.terms[0][1]
+        return sp.cancel(
+            applied - sp.Rational(coefficient.numerator, coefficient.denominator) * exact
+        )
+
+    def check(_: np.random.Generator) -> CheckResult:
+        top = stencil.order + stencil.accuracy - 1
+        for degree in range(top + 1):
+            value = residual(degree)
+            if value != 0:
+                return CheckResult(
+                    "polynomial exactness", False, f"x^{degree} leaves the residual {value}"
+                )
+        if residual(top + 1) == 0:
+            return CheckResult(
+                "polynomial exactness", False, f"x^{top + 1} is reproduced too: accuracy is higher"
+            )
+        return CheckResult(
+            "polynomial exactness",
+            True,
+            f"exact on x^0 … x^{top} for all spacings; x^{top + 1} is not, as accuracy "
+            f"{stencil.accuracy} says",
         )
 
     return check

@@ -194,7 +194,12 @@ def _alpha_text(alpha: tuple[int, ...]) -> str:
 def stencil_derivation(stencil: Stencil) -> Derivation:
     """The Taylor-table derivation (see the module docstring)."""
     from symconv.stencil import TAU_CONVENTION
-    from symconv.stencil_check import convergence_check, exactness_check, numeric_twin
+    from symconv.stencil_check import (
+        convergence_check,
+        exactness_check,
+        numeric_twin,
+        symbolic_exactness_check,
+    )
 
     n, p = stencil.order, stencil.accuracy
     scale = "" if stencil.scale == 1 else rf"\frac{{1}}{{{latex(1 / stencil.scale)}}} "
@@ -272,6 +277,8 @@ def stencil_derivation(stencil: Stencil) -> Derivation:
         )
     checks = []
     twin = None
+    if stencil.family is None and stencil.dims == 1:
+        checks.append(symbolic_exactness_check(stencil))
     if stencil.family is not None:
         checks.append(exactness_check(stencil))
         if not stencil.free_parameters:

@@ -83,6 +83,12 @@ def test_family_derivation_has_named_members() -> None:
     assert derivation.check().passed
 
 
+def test_symbolic_spacings_derivation_checks_exactness() -> None:
+    hm, hp = sp.symbols("h_m h_p")
+    report = stencil(2, offsets=[-hm, 0, hp]).check()
+    assert report.passed and [r.name for r in report.results] == ["polynomial exactness"]
+
+
 def test_exactness_check_detects_a_wrong_claim() -> None:
     # The same weights claimed at a higher accuracy: the check must fail.
     import dataclasses
