@@ -190,7 +190,8 @@ class Kernel:
             values = self.array.tolist()
             for index, block in enumerate(values):
                 offset = index - self.layout.origin[0]
-                label = rf"\text{{axis 0 at {offset:+d}:}}\ "
+                shown = f"{offset:+d}" if offset else "0"
+                label = rf"\text{{axis 0 at {shown}:}}\ "
                 slices.append(label + _bmatrix(block))
             body = r",\quad ".join(slices)
         scale = "" if self.scale == 1 else latex(self.scale) + " "
