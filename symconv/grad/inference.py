@@ -151,7 +151,7 @@ def infer_formula(
     fixed: dict[sp.Symbol, tuple[sp.Expr, sp.Expr]] = {}
     while True:
         try:
-            classes, values, arities = _unify(
+            classes, values, arities, ranged = _unify(
                 lhs, rhs, free, shapes or {}, declared_ranges, fixed, text or str(lhs)
             )
             break
@@ -174,8 +174,8 @@ def infer_formula(
         for name, arity in arities.items()
     }
     result_ranges = tuple(
-        (index, *fixed[index])
-        if index in fixed
+        (index, *ranged[index])
+        if index in ranged
         else (index, sp.Integer(0), size_of(_index(index)) - 1)
         for index in free
     )
@@ -198,7 +198,7 @@ def _unify(
     declared_ranges: Mapping[sp.Symbol, tuple[sp.Expr, sp.Expr]],
     fixed: Mapping[sp.Symbol, tuple[sp.Expr, sp.Expr]],
     text: str,
-) -> tuple[_Classes, dict[Key, sp.Expr], dict[str, int]]:
+) -> tuple[_Classes, dict[Key, sp.Expr], dict[str, int], dict[sp.Symbol, tuple[sp.Expr, sp.Expr]]]:
     """Tie axes and indices into classes and pin the declared sizes (module docstring)."""
     classes = _Classes()
     values: dict[Key, sp.Expr] = {}
@@ -272,7 +272,7 @@ def _unify(
                 pin(_index(index), upper + 1, f"limit of the sum over {index}")
             except ShapeError:
                 raise _LimitConflict(index, (lower, upper)) from None
-    return classes, values, arities
+    return classes, values, arities, fixed
 
 
 def _is_bare_index(symbol: sp.Symbol, rhs: sp.Expr) -> bool:
