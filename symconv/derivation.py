@@ -188,6 +188,7 @@ class Derivation:
     question: str = ""
     notation: Notation = "bracket"
     details: Mapping[str, Any] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
 
     # -- checking ----------------------------------------------------------------------
     def check(self, rng: np.random.Generator | int | None = None, trials: int = 3) -> CheckReport:
@@ -234,6 +235,8 @@ class Derivation:
             lines += [self.question, ""]
         if self.conventions:
             lines += ["Conventions: " + "; ".join(self.conventions) + ".", ""]
+        for note in self.notes:
+            lines += [note, ""]
         if self.steps:
             lines += ["$$", self.latex(**settings), "$$", ""]
         lines += [f"**Answer:** ${self.answer_latex(**settings)}$", ""]
@@ -270,6 +273,39 @@ class Derivation:
         return json.dumps(self.to_json(report, **settings), indent=2, ensure_ascii=False)
 
 
+def combine(
+    title: str,
+    parts: Sequence[Derivation],
+    answer: Any,
+    *,
+    answer_lhs: Any = None,
+    notes: tuple[str, ...] = (),
+    notation: Notation | None = None,
+    details: Mapping[str, Any] | None = None,
+) -> Derivation:
+    """One derivation from several: their steps in order, all their checks, their conventions.
+
+    Each part's numeric twin becomes one of the combined checks.
+    """
+    checks: list[Check] = []
+    for part in parts:
+        if part.numeric is not None:
+            checks.append(part.numeric.check)
+        checks.extend(part.checks)
+    conventions = tuple(dict.fromkeys(c for part in parts for c in part.conventions))
+    return Derivation(
+        title=title,
+        steps=tuple(step for part in parts for step in part.steps),
+        answer=answer,
+        answer_lhs=answer_lhs,
+        conventions=conventions,
+        checks=tuple(checks),
+        notation=notation or (parts[0].notation if parts else "bracket"),
+        details=dict(details or {}),
+        notes=notes,
+    )
+
+
 def chain(lhs: Any, *rhs: Any, reason: str = "", relation: Relation = "=") -> tuple[Step, ...]:
     """Steps for ``lhs = rhs[0] = rhs[1] = ...`` (the reason goes on the first link).
 
@@ -299,4 +335,5 @@ __all__: Sequence[str] = (
     "NumericTwin",
     "Step",
     "chain",
+    "combine",
 )

@@ -177,6 +177,7 @@ def exercise_tex(
             body.append(
                 r"\noindent Conventions: " + tex_text("; ".join(derivation.conventions)) + "."
             )
+        body.extend(tex_text(note) + r"\par" for note in derivation.notes)
         if derivation.steps:
             body.append(r"\[" + derivation.latex(**settings) + r"\]")
         body.append(r"\noindent\textbf{Answer:} $" + derivation.answer_latex(**settings) + "$")
