@@ -33,8 +33,14 @@ READS = [
         "Y[i,j] = X[i,j] * sigmoid(sum(V[j,k] * X[i,k]))",
         "sigmoid(Sum(V[j, k]*X[i, k], (k, 0, K - 1)))*X[i, j]",
     ),
-    ("y[i] = sum(X[i,j] * A[j,k] * X[i,k])", "Sum(A[j, k]*X[i, j]*X[i, k], (j, 0, K - 1), (k, 0, K - 1))"),
-    ("y[i] = sum(X[i,j] * A[j,k] * X[i,k], k, j)", "Sum(A[j, k]*X[i, j]*X[i, k], (k, 0, K - 1), (j, 0, K - 1))"),
+    (
+        "y[i] = sum(X[i,j] * A[j,k] * X[i,k])",
+        "Sum(A[j, k]*X[i, j]*X[i, k], (j, 0, K - 1), (k, 0, K - 1))",
+    ),
+    (
+        "y[i] = sum(X[i,j] * A[j,k] * X[i,k], k, j)",
+        "Sum(A[j, k]*X[i, j]*X[i, k], (k, 0, K - 1), (j, 0, K - 1))",
+    ),
     ("Z[j] = sum_k W[k] X[j + k] + 1", "Sum(W[k]*X[j + k], (k, 0, K - 1)) + 1"),
     ("Z[j] = sum_{k=0}^{2} W[k] X[j + k]", "Sum(W[k]*X[j + k], (k, 0, 2))"),
     ("Z[j] = sum_{k=1}^{K} W[k-1] X[j + k]", "Sum(W[k - 1]*X[j + k], (k, 1, K))"),
@@ -45,7 +51,10 @@ READS = [
     ),
     ("U[i] = exp(X[i]) + log(X[i]) - sqrt(X[i])", "exp(X[i]) + log(X[i]) - sqrt(X[i])"),
     ("U[i] = tanh(X[i])^2 + X[i]**3 + X[i]^{1/2}", "tanh(X[i])**2 + sqrt(X[i]) + X[i]**3"),
-    ("U[i] = max(X[i], 0) + min(X[i], 1, 2) + abs(X[i])", "Abs(X[i]) + Max(0, X[i]) + Min(1, X[i])"),
+    (
+        "U[i] = max(X[i], 0) + min(X[i], 1, 2) + abs(X[i])",
+        "Abs(X[i]) + Max(0, X[i]) + Min(1, X[i])",
+    ),
     ("U[i] = 0.25 X[i] + 3/4 - 1.5", "X[i]/4 - 3/4"),
     ("U[i] = relu(X[i]) + σ(X[i])", "relu(X[i]) + sigmoid(X[i])"),
     ("U[i] = -X[i] + +X[i] * -2", "-3*X[i]"),
