@@ -46,6 +46,8 @@ from symconv.shapes import (
     transposed_output_shape,
     transposed_output_size,
 )
+from symconv.stencil import Stencil, from_weights, stencil
+from symconv.stencil_nd import box, cross
 from symconv.tensors import entries
 from symconv.transposed import conv_transpose, transpose_output_padding
 
@@ -60,10 +62,12 @@ __all__ = [
     "NumericTwin",
     "ParseError",
     "ShapeError",
+    "Stencil",
     "Step",
     "SymconvError",
     "UnsupportedError",
     "VerificationError",
+    "box",
     "conv_additions",
     "conv_bias_vector",
     "conv_forward_derivation",
@@ -78,9 +82,11 @@ __all__ = [
     "conv_transpose",
     "convolve",
     "correlate",
+    "cross",
     "dilated_kernel_extent",
     "entries",
     "feature_map_memory",
+    "from_weights",
     "layer_cost",
     "output_padding_for",
     "pool_output_shape",
@@ -88,6 +94,7 @@ __all__ = [
     "receptive_field",
     "same_padding",
     "stack_cost",
+    "stencil",
     "transpose_output_padding",
     "transposed_equivalent_padding",
     "transposed_output_shape",

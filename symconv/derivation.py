@@ -39,7 +39,7 @@ from typing import Any, Literal
 import numpy as np
 import sympy as sp
 
-from symconv.latex import Notation, latex
+from symconv.latex import Notation, latex, text_latex
 
 Relation = Literal["=", "≈", ":="]
 
@@ -222,7 +222,7 @@ class Derivation:
             row = (f"{lhs} &" if lhs else "&") + f"{RELATION_LATEX[step.relation]} "
             row += step.rhs_latex(**options)
             if step.reason:
-                row += rf" && \text{{{_escape_text(step.reason)}}}"
+                row += f" && {text_latex(step.reason)}"
             rows.append(row)
         if not rows:
             return self.answer_latex(**options)
@@ -318,13 +318,6 @@ def chain(lhs: Any, *rhs: Any, reason: str = "", relation: Relation = "=") -> tu
         Step(lhs if index == 0 else None, value, relation, reason if index == 0 else "")
         for index, value in enumerate(rhs)
     )
-
-
-def _escape_text(text: str) -> str:
-    """Escape the characters ``\\text{}`` would misread."""
-    for char in "&%$#_{}":
-        text = text.replace(char, "\\" + char)
-    return text
 
 
 __all__: Sequence[str] = (

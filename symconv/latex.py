@@ -167,6 +167,45 @@ def format_integer(value: int, number_format: NumberFormat = "grouped") -> str:
     return sign + "{,}".join(reversed(groups))
 
 
+#: Unicode of the field's prose and its LaTeX math (used for step reasons: ``\\text{}`` segments
+#: around math, which both MathJax and pdflatex render).
+UNICODE_MATH: dict[str, str] = {
+    "−": "-", "≤": r"\leq", "≥": r"\geq", "≠": r"\neq", "≈": r"\approx", "×": r"\times",
+    "·": r"\cdot", "⌊": r"\lfloor", "⌋": r"\rfloor", "⌈": r"\lceil", "⌉": r"\rceil",
+    "…": r"\dots", "→": r"\to", "∂": r"\partial", "∇": r"\nabla", "Σ": r"\Sigma",
+    "σ": r"\sigma", "δ": r"\delta", "τ": r"\tau", "ε": r"\varepsilon", "⊗": r"\otimes",
+    "∈": r"\in", "∞": r"\infty", "²": "^{2}", "³": "^{3}", "⁴": "^{4}", "ᵀ": "^{T}",
+    "′": "'", "⊙": r"\odot", "∑": r"\sum", "√": r"\surd", "±": r"\pm",
+}  # fmt: skip
+
+
+def text_latex(text: str) -> str:
+    """Prose as LaTeX: ``\\text{}`` runs, with the field's Unicode symbols set as math.
+
+    >>> print(text_latex("0 ≤ k_1 ≤ 2 − 1"))
+    \\text{0 } \\leq \\text{ k\\_1 } \\leq \\text{ 2 } - \\text{ 1}
+    """
+    pieces: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            escaped = "".join(run)
+            for char in "&%$#_{}":
+                escaped = escaped.replace(char, "\\" + char)
+            pieces.append(rf"\text{{{escaped}}}")
+            run.clear()
+
+    for char in text:
+        if char in UNICODE_MATH:
+            flush()
+            pieces.append(UNICODE_MATH[char])
+        else:
+            run.append(char)
+    flush()
+    return " ".join(pieces)
+
+
 def latex(
     expr: Any,
     *,

@@ -137,13 +137,28 @@ def exercise_markdown(
 
 
 # -- LaTeX -------------------------------------------------------------------------------------
-TEX_PREAMBLE = r"""\documentclass[11pt]{article}
+def _unicode_declarations() -> str:
+    """``\\DeclareUnicodeCharacter`` for the field's symbols: a safety net for pdflatex."""
+    from symconv.latex import UNICODE_MATH
+
+    return "\n".join(
+        rf"\DeclareUnicodeCharacter{{{ord(char):04X}}}{{\ensuremath{{{command}}}}}"
+        for char, command in UNICODE_MATH.items()
+    )
+
+
+TEX_PREAMBLE = (
+    r"""\documentclass[11pt]{article}
 \usepackage[T1]{fontenc}
+\usepackage[utf8]{inputenc}
 \usepackage[margin=2cm]{geometry}
 \usepackage{amsmath,amssymb}
 \setcounter{MaxMatrixCols}{40}
 \allowdisplaybreaks
 """
+    + _unicode_declarations()
+    + "\n"
+)
 
 
 def exercise_tex(
