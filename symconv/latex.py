@@ -175,7 +175,7 @@ UNICODE_MATH: dict[str, str] = {
     "…": r"\dots", "→": r"\to", "∂": r"\partial", "∇": r"\nabla", "Σ": r"\Sigma",
     "σ": r"\sigma", "δ": r"\delta", "τ": r"\tau", "ε": r"\varepsilon", "⊗": r"\otimes",
     "∈": r"\in", "∞": r"\infty", "²": "^{2}", "³": "^{3}", "⁴": "^{4}", "ᵀ": "^{T}",
-    "′": "'", "⊙": r"\odot", "∑": r"\sum", "√": r"\surd", "±": r"\pm",
+    "\u2032": "'", "⊙": r"\odot", "∑": r"\sum", "√": r"\surd", "±": r"\pm",
 }  # fmt: skip
 
 
