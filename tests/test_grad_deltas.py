@@ -29,7 +29,7 @@ from symconv.grad.notation import (
 from symconv.latex import latex
 
 a, j, k, p = sp.symbols("a j k p", integer=True)
-O, K, I, s = sp.symbols("O K I s", integer=True, positive=True)
+Q, K, s = sp.symbols("Q K s", integer=True, positive=True)
 G, W, X = sp.IndexedBase("G"), sp.IndexedBase("W"), sp.IndexedBase("X")
 delta = sp.KroneckerDelta
 
@@ -50,17 +50,17 @@ def test_linear_form(expr, index, expected):
 
 
 def test_unit_coefficient_needs_no_divisibility():
-    term = Term(G[j] * W[k] * delta(j + k, a), ((j, 0, O - 1), (k, 0, K - 1)))
+    term = Term(G[j] * W[k] * delta(j + k, a), ((j, 0, Q - 1), (k, 0, K - 1)))
     solved, (substitution,) = eliminate_deltas(term, preferred=[j])
     assert substitution.index == j and substitution.value == a - k
-    assert solved.conditions == (InRange(a - k, 0, O - 1),)
+    assert solved.conditions == (InRange(a - k, 0, Q - 1),)
     assert assemble(solved) == sp.Sum(
-        G[a - k] * W[k] * Iverson(InRange(a - k, 0, O - 1)), (k, 0, K - 1)
+        G[a - k] * W[k] * Iverson(InRange(a - k, 0, Q - 1)), (k, 0, K - 1)
     )
 
 
 def test_preference_decides_which_index_is_eliminated():
-    term = Term(G[j] * W[k] * delta(2 * j + k, a), ((j, 0, O - 1), (k, 0, K - 1)))
+    term = Term(G[j] * W[k] * delta(2 * j + k, a), ((j, 0, Q - 1), (k, 0, K - 1)))
     _, (output,) = eliminate_deltas(term, preferred=[j])
     _, (inner,) = eliminate_deltas(term, preferred=[k])
     assert output.index == j and output.conditions[0] == divides(2, a - k)
@@ -68,29 +68,29 @@ def test_preference_decides_which_index_is_eliminated():
 
 
 def test_symbolic_stride_keeps_a_symbolic_divisibility_condition():
-    term = Term(G[j] * delta(s * j + k, a), ((j, 0, O - 1),))
+    term = Term(G[j] * delta(s * j + k, a), ((j, 0, Q - 1),))
     solved, (substitution,) = eliminate_deltas(term, preferred=[j])
     assert substitution.value == sp.floor((a - k) / s)
     assert sp.Eq(sp.Mod(a - k, s), 0) in solved.conditions
 
 
 def test_negative_coefficient_is_normalised():
-    term = Term(G[j] * delta(k - 2 * j, a), ((j, 0, O - 1),))
+    term = Term(G[j] * delta(k - 2 * j, a), ((j, 0, Q - 1),))
     _, (substitution,) = eliminate_deltas(term, preferred=[j])
     assert substitution.value == sp.floor((k - a) / 2)
 
 
 def test_an_unsolvable_delta_stays_exact():
-    term = Term(G[j] * delta(sp.floor(j / 2), a), ((j, 0, O - 1),))
+    term = Term(G[j] * delta(sp.floor(j / 2), a), ((j, 0, Q - 1),))
     solved, substitutions = eliminate_deltas(term, preferred=[j])
     assert substitutions == () and solved.factor.has(sp.KroneckerDelta)
 
 
 def test_collect_terms_distributes_over_deltas_only():
     body = G[j] * (W[k] * delta(j, a) + X[k] * delta(k, a)) * sp.Sum(W[p], (p, 0, 2))
-    terms = collect_terms(sp.Sum(body, (j, 0, O - 1), (k, 0, K - 1)))
+    terms = collect_terms(sp.Sum(body, (j, 0, Q - 1), (k, 0, K - 1)))
     assert len(terms) == 2
-    assert all(t.limits == ((j, 0, O - 1), (k, 0, K - 1)) for t in terms)
+    assert all(t.limits == ((j, 0, Q - 1), (k, 0, K - 1)) for t in terms)
     assert all(t.factor.has(sp.Sum) for t in terms)  # the delta-free sum stays whole
     assert collect_terms(sp.Integer(0)) == []
 
@@ -107,8 +107,8 @@ def test_implied_conditions_are_dropped_and_impossible_ones_zero_the_term():
 
 
 def test_assemble_counts_unused_sums_and_pulls_out_constant_factors():
-    term = Term(G[a] * W[k], ((j, 0, O - 1), (k, 0, K - 1)))
-    assert assemble(term) == O * G[a] * sp.Sum(W[k], (k, 0, K - 1))
+    term = Term(G[a] * W[k], ((j, 0, Q - 1), (k, 0, K - 1)))
+    assert assemble(term) == Q * G[a] * sp.Sum(W[k], (k, 0, K - 1))
 
 
 def test_narrow_sum_range_keeps_its_condition():
@@ -128,22 +128,22 @@ def test_in_range_decides_at_numbers_and_by_assumptions():
     assert InRange(2, 0, 3) is sp.true and InRange(4, 0, 3) is sp.false
     assert InRange(K - 1, 0, K - 1) is sp.true
     assert InRange(a, 0, sp.oo).as_relational() == sp.GreaterThan(a, 0, evaluate=False)
-    assert latex(InRange(j - k, 0, O - 1)) == r"0 \leq j - k \leq O - 1"
+    assert latex(InRange(j - k, 0, Q - 1)) == r"0 \leq j - k \leq Q - 1"
     assert str(InRange(a, -sp.oo, 3)) == "InRange(a <= 3)"
 
 
 def test_iverson_bracket_and_its_piecewise_form_agree():
-    bracket = Iverson(sp.And(InRange(a - k, 0, O - 1), divides(2, a - k)))
+    bracket = Iverson(sp.And(InRange(a - k, 0, Q - 1), divides(2, a - k)))
     assert Iverson(sp.true) == 1 and Iverson(sp.false) == 0
     assert bracket.diff(a) == 0
-    function = sp.lambdify([a, k, O], as_piecewise(bracket * 5), "numpy")
+    function = sp.lambdify([a, k, Q], as_piecewise(bracket * 5), "numpy")
     for av, kv, ov in [(4, 2, 3), (4, 1, 3), (9, 1, 3), (1, 1, 3)]:
         expected = 5 if (0 <= av - kv <= ov - 1 and (av - kv) % 2 == 0) else 0
         assert function(av, kv, ov) == expected
-        assert bracket.xreplace({a: av, k: kv, O: ov}) * 5 == expected
+        assert bracket.xreplace({a: av, k: kv, Q: ov}) * 5 == expected
 
 
-# -- bound indices ----------------------------------------------------------------------------------
+# -- bound indices --------------------------------------------------------------------------------
 def test_fresh_and_readable_bound_indices():
     expr = sp.Sum(W[k] * sp.Sum(X[k, j], (k, 0, 2)), (k, 0, 2))
     fresh = fresh_bound(expr)
@@ -164,7 +164,7 @@ def test_fresh_and_readable_bound_indices():
     assert primed("j_1") == "j'_1" and primed("k") == "k'"
 
 
-# -- notation and functions -------------------------------------------------------------------------
+# -- notation and functions -----------------------------------------------------------------------
 def test_gradient_notation():
     dZ = gradient_base("J", "Z")
     entry = dZ[j, k]

@@ -18,11 +18,11 @@ X, W, V, Z, b, y = (sp.IndexedBase(name) for name in ("X", "W", "V", "Z", "b", "
 
 def test_sizes_follow_bare_indices_and_avoid_the_loss_name():
     formula = IndexFormula.parse("Z[i,m,j] = b[m] + sum(W[m,n,k] * X[i,n,j+k])")
-    I, M, N, K = (size_symbol(s) for s in "IMNK")
+    batch, M, N, K = (size_symbol(s) for s in "IMNK")
     # j only reads X shifted: its size is the output's, N_j (J is the loss of ∂J/∂Z).
-    assert formula.ranges == ((i, 0, I - 1), (m, 0, M - 1), (j, 0, size_symbol("N_j") - 1))
+    assert formula.ranges == ((i, 0, batch - 1), (m, 0, M - 1), (j, 0, size_symbol("N_j") - 1))
     assert formula.shapes["W"] == (M, N, K)
-    assert formula.shapes["X"] == (I, N, size_symbol("n^X_2"))
+    assert formula.shapes["X"] == (batch, N, size_symbol("n^X_2"))
     assert formula.shapes["b"] == (M,)
 
 
