@@ -13,7 +13,12 @@ from functools import cache
 from symconv.problems import ProblemSet
 
 #: Provider modules, in the order ``symconv solve --list`` shows them.
-PROVIDERS: tuple[str, ...] = ("derivations.nndl5", "derivations.nyu_cnn", "derivations.conv_arith")
+PROVIDERS: tuple[str, ...] = (
+    "derivations.nndl5",
+    "derivations.nyu_cnn",
+    "derivations.conv_arith",
+    "derivations.fd",
+)
 
 
 @cache

@@ -20,6 +20,8 @@ from symconv.costs import ConvLayer, layer_cost, stack_cost
 from symconv.derivation import CheckResult, Derivation, Step, combine
 from symconv.problems import Accepted, Exercise, Misconception, Part, ProblemSet, Solution
 from symconv.shapes import same_padding
+from symconv.stencil import stencil
+from symconv.stencil_nd import box, cross
 from symconv.tensors import entries
 
 SOURCE = (
@@ -34,6 +36,37 @@ CONVENTIONS = (
 
 def _positive(name: str) -> sp.Symbol:
     return sp.Symbol(name, integer=True, positive=True)
+
+
+# -- 5-1: second derivatives as kernels (the book's eq. 5.6 and its 2-D analogue) ---------------
+def second_difference() -> Solution:
+    derivation = stencil(2, 2).derivation()
+    return Solution(
+        replace(
+            derivation,
+            notes=(
+                "With step h = 1 this is the book's eq. (5.6), x''(t) ≈ x(t+1) + x(t−1) − 2x(t): "
+                "the kernel w = [1, −2, 1], with error O(h²).",
+            ),
+        ),
+        accepted=(Accepted(-derivation.answer, "the negated kernel (−d²/dx²)"),),
+    )
+
+
+def laplacian_kernel() -> Solution:
+    five_point = stencil(2, dims=2, offsets=cross(1, 2))
+    family = stencil(2, dims=2, offsets=box(1, 2))
+    # The family of shared/problems (fd-d2) has corner weight 2w; its w = 1/6 member, times 3,
+    # is the often-quoted [[1,1,1],[1,−8,1],[1,1,1]].
+    (corner,) = family.free_parameters
+    sixth = family.substitute({corner: 2 * sp.Rational(1, 6)}).answer()
+    accepted = (
+        Accepted(-five_point.answer(), "the negated kernel (−∇²)"),
+        Accepted(family.member("isotropic").answer(), "the isotropic member of the 3×3 family"),
+        Accepted(family.answer(), "any member of the 3×3 family (corner weight free)"),
+        Accepted(3 * sixth, "3h²∇² (3 × the w = 1/6 member): right only with the scale stated"),
+    )
+    return Solution(five_point.derivation(), accepted)
 
 
 # -- 5-2: wide convolution is commutative --------------------------------------------------
@@ -178,6 +211,26 @@ def _single(identifier: str, title: str, question: str, build: Callable[[], Solu
 
 def problem_set() -> ProblemSet:
     exercises = [
+        Exercise(
+            "nndl-5-1",
+            "Second derivatives as convolution kernels",
+            "",
+            [
+                Part(
+                    "nndl-5-1.1",
+                    "Show that x''(t) ≈ x(t+1) + x(t−1) − 2x(t) (the book's eq. 5.6) approximates "
+                    "the second derivative of x(t).",
+                    second_difference,
+                ),
+                Part(
+                    "nndl-5-1.2",
+                    "Design a 2-D kernel that approximates the Laplacian of a 2-D signal.",
+                    laplacian_kernel,
+                ),
+            ],
+            SOURCE,
+            CONVENTIONS,
+        ),
         _single(
             "nndl-5-2",
             "Wide convolution is commutative",
