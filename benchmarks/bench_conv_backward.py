@@ -34,6 +34,7 @@ from bench_conv_forward import (
     C,
     M,
     N,
+    load_average,
     print_table,
     race,
     thread_settings,
@@ -80,6 +81,7 @@ def main() -> None:
         f"torch {torch.__version__ if torch is not None else 'not installed'}"
     )
     print(thread_settings(args.threads))
+    print(f"before: {load_average()}")
     print(f"layer: N={N}, C={C} → M={M}, {SIZE}×{SIZE}, {KERNEL}×{KERNEL}, padding {PADDING}")
     print(
         f"one step = forward + dX + dW; best of {args.repeats} interleaved rounds after warm-up\n"
@@ -141,6 +143,7 @@ def main() -> None:
         best["scipy (scaled)"] = scipy_best["scipy"] * scale
         rows.append((np.dtype(dtype).name, best))
         del part_dw
+    print(f"after: {load_average()}\n")
     print_table(rows, ["symconv", "symconv im2col"], targets="≤ 1.0 (float64), ≤ 2.0 (float32)")
 
 

@@ -57,6 +57,14 @@ def thread_settings(threads: int) -> str:
     return "\n".join(lines)
 
 
+def load_average() -> str:
+    """The 1-, 5- and 15-minute load averages (other processes slow every peer, torch most)."""
+    try:
+        return "load average " + ", ".join(f"{v:.2f}" for v in os.getloadavg())
+    except OSError:  # pragma: no cover - not on every platform
+        return "load average unavailable"
+
+
 def race(peers: dict[str, Callable[[], Any]], repeats: int) -> dict[str, float]:
     """Warm up every peer, then ``repeats`` rounds in turn; best time (seconds) per peer."""
     for function in peers.values():
@@ -104,6 +112,7 @@ def main() -> None:
         f"torch {torch.__version__ if torch is not None else 'not installed'}"
     )
     print(thread_settings(args.threads))
+    print(f"before: {load_average()}")
     print(f"layer: N={N}, C={C} → M={M}, {SIZE}×{SIZE}, {KERNEL}×{KERNEL}, padding {PADDING}")
     print(f"best of {args.repeats} interleaved rounds after one warm-up\n")
 
@@ -139,6 +148,7 @@ def main() -> None:
         best["scipy (scaled)"] = scipy_best["scipy"] * scale
         rows.append((np.dtype(dtype).name, best))
 
+    print(f"after: {load_average()}\n")
     print_table(rows, ["symconv", "symconv im2col"], targets="≤ 1.0 (float64), ≤ 1.5 (float32)")
 
 
