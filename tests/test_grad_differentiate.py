@@ -604,3 +604,32 @@ def test_symbolic_stride_keeps_the_size_symbols():
     derivation = conv_derivation(CONV_IDS.index("1d symbolic s p d"), "X")
     free = {s.name for s in derivation.answer.free_symbols if isinstance(s, sp.Symbol)}
     assert {"s", "p", "d"} <= free
+
+
+def test_accepts_sympy_equations_and_indexed_bases():
+    form = conv_index_form(1, batch=False, channels=False)
+    derivation = derive_backward(form.equation(), wrt=form.W)
+    assert derivation.answer_lhs.base.label == sp.Symbol("∂J/∂W")
+    assert derivation.check(np.random.default_rng(0)).passed
+
+
+@pytest.mark.parametrize(
+    ("forward", "wrt", "error", "message"),
+    [
+        ("Z[i] = X[i]", "W", ValueError, "reads no tensor W"),
+        ("Z[i] = X[i] + Z[i]", "Z", ArithmeticError, "with respect to the output"),
+        ("Z[i] = X[i]", "X", ArithmeticError, "expected 'output' or 'inner'"),
+    ],
+)
+def test_derive_backward_refuses_what_it_cannot_do(forward, wrt, error, message):
+    options = {"eliminate": "rows"} if "expected" in message else {}
+    with pytest.raises(error, match=message):
+        derive_backward(forward, wrt=wrt, **options)
+
+
+def test_function_without_derivative_is_a_derivation_error():
+    f = sp.Function("f")
+    i = sp.Symbol("i", integer=True)
+    X, Z = sp.IndexedBase("X"), sp.IndexedBase("Z")
+    with pytest.raises(ArithmeticError, match=r"Derivative\(f\(X\[i\]\), X\[i\]\)"):
+        derive_backward(sp.Eq(Z[i], f(X[i])), wrt="X")

@@ -118,8 +118,12 @@ def derive_backward(
     differentiated = fresh_bound(sp.diff(chain, target[gradient_index]), keep=chain_indices)
     leftovers = differentiated.atoms(sp.Derivative, sp.Subs)
     if leftovers:
+        shown = {
+            str(leftover.xreplace({d: sp.Symbol(d.name) for d in leftover.atoms(sp.Dummy)}))
+            for leftover in leftovers
+        }
         raise DerivationError(
-            f"{formula}: cannot differentiate {sorted(map(str, leftovers))} with respect to "
+            f"{formula}: cannot differentiate {sorted(shown)} with respect to "
             f"{name} (a function without a known derivative)"
         )
 
