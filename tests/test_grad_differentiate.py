@@ -633,3 +633,51 @@ def test_function_without_derivative_is_a_derivation_error():
     X, Z = sp.IndexedBase("X"), sp.IndexedBase("Z")
     with pytest.raises(ArithmeticError, match=r"Derivative\(f\(X\[i\]\), X\[i\]\)"):
         derive_backward(sp.Eq(Z[i], f(X[i])), wrt="X")
+
+
+@pytest.mark.parametrize("wrt", ["X", "W", "b"])
+def test_nyu_string_form_passes_the_three_obligations(wrt):
+    """The NYU layer written as text: (a) exact against sympy.diff of the foundation's explicit
+    NHWC/HWIO forward, (b) numeric against the naive NHWC loop, (c) dX = Cᵀ g per sample."""
+    derivation = derive_gradients(NYU, [wrt])[wrt]
+    backward = derivation.details["backward"]
+    spec = ConvSpec.make((2, 2), layout="NHWC", weight_layout="HWIO")
+    x, w, bias = (
+        entries("x", (2, 4, 3, 2), base=0),
+        entries("w", (2, 2, 2, 3), base=0),
+        entries("b", (3,), base=0),
+    )
+    z = explicit_forward(spec, x, w, bias)
+    g = entries("g", z.shape, base=0)
+    sizes = {"J_1": 3, "J_2": 2}
+    got = backward.evaluate({"X": x, "W": w, "b": bias, "∂J/∂Z": g}, sizes)
+    loss = sum((g[i] * z[i] for i in product(*map(range, z.shape))), sp.Integer(0))
+    target = {"X": x, "W": w, "b": bias}[wrt]
+    for position in product(*map(range, got.shape)):
+        assert sp.expand(got[position] - sp.diff(loss, target[position])) == 0
+
+    rng = np.random.default_rng(17)
+    point = {
+        "X": rng.standard_normal((2, 4, 3, 2)),
+        "W": rng.standard_normal((2, 2, 2, 3)),
+        "b": rng.standard_normal(3),
+    }
+    upstream = rng.standard_normal((2, 3, 2, 3))
+
+    def loss_numeric(value: np.ndarray) -> float:
+        moved = {**point, wrt: value}
+        z = ref.conv_nhwc_hwio(moved["X"], moved["W"], moved["b"], (3, 2))
+        return float(np.sum(upstream * z))
+
+    gradient = as_float(backward.evaluate({**point, "∂J/∂Z": upstream}, sizes))
+    assert check_gradient(loss_numeric, point[wrt], gradient, seed=3).passed
+
+    if wrt == "X":
+        C = conv_matrix((4, 3, 2), w, layout="NHWC", weight_layout="HWIO")
+        g_array = sp.ImmutableDenseNDimArray(g)
+        for sample in range(2):
+            upstream_sample = [g_array[(sample, *i)] for i in product(range(3), range(2), range(3))]
+            expected = C.T * sp.Matrix(upstream_sample)
+            assert list(expected) == [
+                got[(sample, *i)] for i in product(range(4), range(3), range(2))
+            ]
