@@ -179,6 +179,10 @@ UNICODE_MATH: dict[str, str] = {
 }  # fmt: skip
 
 
+#: ASCII that ``\\text{}`` cannot hold in pdflatex, set as math instead.
+_TEXT_UNSAFE: dict[str, str] = {"^": r"\hat{}", "~": r"\sim", "\\": r"\backslash"}
+
+
 def text_latex(text: str) -> str:
     """Prose as LaTeX: ``\\text{}`` runs, with the field's Unicode symbols set as math.
 
@@ -197,9 +201,9 @@ def text_latex(text: str) -> str:
             run.clear()
 
     for char in text:
-        if char in UNICODE_MATH:
+        if char in UNICODE_MATH or char in _TEXT_UNSAFE:
             flush()
-            pieces.append(UNICODE_MATH[char])
+            pieces.append(UNICODE_MATH.get(char) or _TEXT_UNSAFE[char])
         else:
             run.append(char)
     flush()
