@@ -44,6 +44,11 @@ from symconv.errors import ParseError
 MAX_LITERAL_EXPONENT = 1000
 #: Powers and factorials of numbers whose result would exceed this many digits stay unevaluated.
 MAX_RESULT_DIGITS = 5000
+#: Largest power of a matrix literal that is multiplied out (symbolic entries grow fast).
+MAX_MATRIX_POWER = 8
+#: Largest matrix whose determinant (``|M|``, ``vmatrix``) is expanded; larger ones stay
+#: ``Determinant(M)`` (a symbolic determinant of order n has n! terms).
+MAX_DETERMINANT_ORDER = 4
 
 _REL_NAMES = {
     "=": "=", ":=": ":=", "=:": "=:", "\\coloneqq": ":=", "≔": ":=", "\\triangleq": ":=",
@@ -965,7 +970,8 @@ class Builder:
         exponent = self._scalar(exponent, "an exponent")
         base = self._arithmetic(base, "a power")
         if _is_matrix(base):
-            if exponent.is_Integer and base.shape[0] == base.shape[1]:
+            square = base.shape[0] == base.shape[1]
+            if exponent.is_Integer and square and abs(int(exponent)) <= MAX_MATRIX_POWER:
                 return sp.ImmutableMatrix(base**exponent)
             raise ParseError(f"power {exponent} of a {base.shape} matrix in {self.text!r}")
         if isinstance(base, nodes.ListPattern):
@@ -1199,7 +1205,7 @@ class Builder:
     def _tree_abs(self, tree: Tree) -> Any:
         value = self._single(tree, "|...|")
         if _is_matrix(value) and value.shape[0] == value.shape[1]:
-            return value.det()
+            return _determinant(value)
         return sp.Abs(self._scalar(value, "|...|"))
 
     def _tree_norm(self, tree: Tree) -> Any:
@@ -1247,7 +1253,7 @@ class Builder:
         matrix = sp.ImmutableMatrix(rows)
         self._record_matrix(matrix, tree, tree.children[1].children)
         if "vmatrix" in begin:
-            return matrix.det()
+            return _determinant(matrix)
         return matrix
 
     def _tree_cases(self, tree: Tree) -> Any:
@@ -1599,6 +1605,12 @@ class Builder:
 def _subscripted(name: str, sub: str) -> str:
     """``k_1`` for a one-character subscript, ``x_{11}`` otherwise (as entries() names them)."""
     return f"{name}_{sub}" if len(sub) == 1 else f"{name}_{{{sub}}}"
+
+
+def _determinant(matrix: Any) -> Any:
+    if matrix.shape[0] <= MAX_DETERMINANT_ORDER or all(entry.is_number for entry in matrix):
+        return matrix.det()
+    return sp.Determinant(matrix)
 
 
 def _entries(value: Any) -> list[Any]:

@@ -1,0 +1,450 @@
+"""Split a hand-written solution into text and math segments, with exact 1-based line ranges.
+
+Inputs: Markdown (``.md``, ``.txt``), LaTeX (``.tex``) and the Markdown cells of a notebook
+(``.ipynb``). Math is ``$...$``, ``$$...$$`` (also over several lines), ``\\(...\\)``,
+``\\[...\\]`` and the display environments (``equation``, ``align``, ``gather``, ...; also written
+bare in Markdown, as MathJax allows). A display block whose content is an ``aligned``-like
+environment (``aligned``, ``align``, ``gathered``, ``split``, ``eqnarray``) is split into its rows,
+one math segment per row, each with the lines of that row — so that a claim in one row is
+reported on that row. Matrices (``bmatrix``, ``pmatrix``) are never split: their rows belong to
+one formula (the parser reports each matrix row's offsets, :meth:`Segment.line_of` maps them to
+lines).
+
+    >>> doc = "# 5-4\\n\\nTime: $3 \\\\times 3 = 9$ ops.\\n\\n$$\\\\begin{aligned}\\na &= b \\\\\\\\\\n  &= c\\n\\\\end{aligned}$$\\n"
+    >>> for s in split_document(doc):
+    ...     print(s.kind, s.line, s.end_line, repr(s.text), s.environment, s.row)
+    text 1 1 '# 5-4' None None
+    text 3 3 'Time: ' None None
+    math 3 3 '3 \\\\times 3 = 9' None None
+    text 3 3 ' ops.' None None
+    math 6 6 'a &= b' aligned 0
+    math 7 7 '&= c' aligned 1
+
+Markdown follows pandoc's rule for ``$``: an opening ``$`` is followed by a non-space, a closing
+``$`` is preceded by a non-space and not followed by a digit (so "$5 and $10" is text), and
+inline math does not cross a blank line. ``\\$`` is a dollar sign; code spans and fenced code
+blocks are code, never math.
+
+Notebooks: segments of the Markdown cells only; ``cell`` is the cell's 1-based position among all
+cells of the notebook (as they appear), and ``line``/``end_line`` count lines *within that cell*
+(what Jupyter shows next to a cell), since a notebook's JSON lines are not what a person reads.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from dataclasses import dataclass, replace
+from pathlib import PurePath
+from typing import Literal
+
+from symconv.errors import ParseError
+
+SegmentKind = Literal["text", "math", "code"]
+DocumentKind = Literal["md", "tex", "ipynb"]
+
+#: Environments that are math on their own (in LaTeX, and in Markdown rendered by MathJax).
+MATH_ENVIRONMENTS = frozenset(
+    f"{name}{star}"
+    for name in ("equation", "align", "alignat", "gather", "multline", "eqnarray", "flalign",
+                 "math", "displaymath", "aligned", "gathered", "split")  # fmt: skip
+    for star in ("", "*")
+)
+#: Environments whose rows, separated by ``\\\\``, are separate formulas.
+ROW_ENVIRONMENTS = frozenset(
+    f"{name}{star}"
+    for name in ("align", "alignat", "gather", "eqnarray", "flalign", "aligned", "gathered",
+                 "split", "alignedat", "multline")  # fmt: skip
+    for star in ("", "*")
+)
+
+_EXTENSIONS: dict[str, DocumentKind] = {
+    ".md": "md", ".markdown": "md", ".txt": "md", ".tex": "tex", ".ipynb": "ipynb",
+}  # fmt: skip
+
+#: Longest inline math searched for a closing ``$`` (a paragraph of text is far shorter).
+MAX_INLINE_MATH = 5000
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+#: A dollar that can close inline Markdown math: after a non-space, not before a digit, alone.
+_MARKDOWN_CLOSER = re.compile(r"(?<=[^\s$])\$(?![\d$])")
+_TEX_CLOSER = re.compile(r"(?<!\$)\$(?!\$)")
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})[^\n]*")
+_BEGIN = re.compile(r"\\begin\s*\{\s*([A-Za-z]+\*?)\s*\}")
+_ROW_BREAK = re.compile(r"\\\\(?:\s*\[[^\]\n]*\])?")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of a document: text (one line at most), math, or code.
+
+    ``text`` is the exact source (for math: without its delimiters, for a row: without ``\\\\``);
+    ``offset`` is the 0-based position of ``text[0]`` in the document (or in the notebook cell),
+    ``line``/``end_line`` the 1-based lines it spans and ``column`` the 1-based column where it
+    starts. ``display`` is true for ``$$``, ``\\[`` and environments; ``delimiter`` is ``$``,
+    ``$$``, ``\\(``, ``\\[`` or ``\\begin``; ``environment`` names the environment the segment is
+    a row of (or is); ``row`` is the 0-based row index inside it; segments from one display block
+    share ``block``.
+    """
+
+    kind: SegmentKind
+    text: str
+    line: int
+    end_line: int
+    column: int
+    offset: int
+    display: bool = False
+    delimiter: str = ""
+    environment: str | None = None
+    row: int | None = None
+    block: int | None = None
+    cell: int | None = None
+
+    def line_of(self, position: int) -> int:
+        """The 1-based line of ``text[position]`` (e.g. of a matrix row the parser located)."""
+        return self.line + self.text.count("\n", 0, max(0, min(position, len(self.text))))
+
+
+def document_kind(path: str | PurePath) -> DocumentKind:
+    """``"md"``, ``"tex"`` or ``"ipynb"`` from a file name; :class:`ParseError` otherwise.
+
+    >>> document_kind("hw3.md"), document_kind("sol.TEX"), document_kind("a/b.ipynb")
+    ('md', 'tex', 'ipynb')
+    """
+    suffix = PurePath(path).suffix.lower()
+    if suffix not in _EXTENSIONS:
+        known = ", ".join(sorted(_EXTENSIONS))
+        raise ParseError(f"{path}: unsupported file type {suffix!r} (expected one of {known})")
+    return _EXTENSIONS[suffix]
+
+
+def split_document(text: str, kind: DocumentKind | str = "md") -> list[Segment]:
+    """Text and math segments of a document, in order (see the module docstring)."""
+    if kind in ("md", "txt", "markdown"):
+        return _Splitter(text, markdown=True).split()
+    if kind == "tex":
+        return _Splitter(text, markdown=False).split()
+    if kind == "ipynb":
+        return _split_notebook(text)
+    raise ParseError(f"unknown document kind {kind!r}: expected 'md', 'tex' or 'ipynb'")
+
+
+def math_segments(segments: list[Segment]) -> list[Segment]:
+    """Only the math segments."""
+    return [segment for segment in segments if segment.kind == "math"]
+
+
+def _split_notebook(text: str) -> list[Segment]:
+    try:
+        notebook = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ParseError(f"not a notebook (invalid JSON at line {error.lineno}): {error.msg}") from None
+    cells = notebook.get("cells") if isinstance(notebook, dict) else None
+    if not isinstance(cells, list):
+        raise ParseError("not a notebook: no list of 'cells'")
+    segments: list[Segment] = []
+    blocks = 0
+    for number, cell in enumerate(cells, start=1):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "markdown":
+            continue
+        source = cell.get("source", "")
+        if isinstance(source, list):
+            source = "".join(str(part) for part in source)
+        for segment in _Splitter(str(source), markdown=True).split():
+            block = None if segment.block is None else segment.block + blocks
+            segments.append(replace(segment, cell=number, block=block))
+        blocks = 1 + max((s.block for s in segments if s.block is not None), default=-1)
+    return segments
+
+
+class _Splitter:
+    """A linear scan of one document."""
+
+    def __init__(self, text: str, markdown: bool) -> None:
+        self.text = text
+        self.markdown = markdown
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.segments: list[Segment] = []
+        self.pending = 0  # start of the text not yet emitted
+        self.blocks = 0
+        self._closers: list[int] | None = None
+        self._doubles: list[int] | None = None
+        self._blanks: list[int] = []
+
+    # -- positions -----------------------------------------------------------------------------
+    def _line(self, offset: int) -> int:
+        return bisect.bisect_right(self.line_starts, offset)
+
+    def _column(self, offset: int) -> int:
+        return offset - self.line_starts[self._line(offset) - 1] + 1
+
+    # -- emitting ------------------------------------------------------------------------------
+    def _flush_text(self, end: int) -> None:
+        start = self.pending
+        while start < end:
+            newline = self.text.find("\n", start, end)
+            stop = end if newline < 0 else newline
+            if stop > start and self.text[start:stop].strip():
+                self._emit("text", start, stop)
+            start = stop + 1
+        self.pending = end
+
+    def _emit(self, kind: SegmentKind, start: int, end: int, **fields: object) -> None:
+        if kind != "text":
+            while start < end and self.text[start].isspace():
+                start += 1
+            while end > start and self.text[end - 1].isspace():
+                end -= 1
+            if start == end:
+                return
+        last = max(start, end - 1)
+        self.segments.append(
+            Segment(
+                kind=kind,
+                text=self.text[start:end],
+                line=self._line(start),
+                end_line=self._line(last),
+                column=self._column(start),
+                offset=start,
+                **fields,  # type: ignore[arg-type]
+            )
+        )
+
+    def _emit_math(
+        self,
+        start: int,
+        end: int,
+        *,
+        display: bool,
+        delimiter: str,
+        environment: str | None = None,
+    ) -> None:
+        """Math from ``start`` to ``end``; a row environment is split into its rows."""
+        rows = self._row_environment(start, end) if display else None
+        block = None
+        if display:
+            block = self.blocks
+            self.blocks += 1
+        if rows is None:
+            self._emit(
+                "math", start, end, display=display, delimiter=delimiter,
+                environment=environment, block=block,
+            )  # fmt: skip
+            return
+        name, spans = rows
+        for index, (row_start, row_end) in enumerate(spans):
+            self._emit(
+                "math", row_start, row_end, display=True, delimiter=delimiter,
+                environment=name, row=index, block=block,
+            )  # fmt: skip
+
+    def _row_environment(self, start: int, end: int) -> tuple[str, list[tuple[int, int]]] | None:
+        """If ``text[start:end]`` is one row environment (and nothing else), its name and rows."""
+        while start < end and self.text[start].isspace():
+            start += 1
+        while end > start and self.text[end - 1] in " \t\r\n.,;":
+            end -= 1
+        match = _BEGIN.match(self.text, start, end)
+        if match is None:
+            return None
+        name = match.group(1)
+        close = self._matching_end(match.end(), name, end)
+        if close is None or close[1] != end:
+            return None
+        inner_start, inner_end = match.end(), close[0]
+        if name in ("equation", "equation*"):
+            return self._row_environment(inner_start, inner_end)
+        if name not in ROW_ENVIRONMENTS:
+            return None
+        if name.startswith("aligned") or name.startswith("alignat"):
+            argument = re.match(r"\s*(?:\[[a-z]\]|\{\d+\})", self.text[inner_start:inner_end])
+            if argument:
+                inner_start += argument.end()
+        return name, self._rows(inner_start, inner_end)
+
+    def _rows(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Split at ``\\\\`` outside braces and nested environments."""
+        rows = []
+        depth = 0
+        row_start = start
+        position = start
+        text = self.text
+        while position < end:
+            char = text[position]
+            if char == "\\":
+                if text.startswith("\\\\", position) and depth == 0:
+                    rows.append((row_start, position))
+                    match = _ROW_BREAK.match(text, position)
+                    position = match.end() if match else position + 2
+                    row_start = position
+                    continue
+                if text.startswith("\\begin", position):
+                    depth += 1
+                elif text.startswith("\\end", position):
+                    depth -= 1
+                position += 2
+                continue
+            if char == "{":
+                depth += 1
+            elif char == "}":
+                depth -= 1
+            position += 1
+        rows.append((row_start, end))
+        return [(a, b) for a, b in rows if text[a:b].strip()]
+
+    def _matching_end(self, position: int, name: str, limit: int) -> tuple[int, int] | None:
+        """The span of the ``\\end{name}`` closing an environment opened before ``position``."""
+        pattern = re.compile(r"\\(begin|end)\s*\{\s*" + re.escape(name) + r"\s*\}")
+        depth = 1
+        for match in pattern.finditer(self.text, position, limit):
+            depth += 1 if match.group(1) == "begin" else -1
+            if depth == 0:
+                return match.start(), match.end()
+        return None
+
+    # -- scanning ------------------------------------------------------------------------------
+    def split(self) -> list[Segment]:
+        text = self.text
+        length = len(text)
+        position = 0
+        while position < length:
+            at_line_start = position == 0 or text[position - 1] == "\n"
+            if self.markdown and at_line_start:
+                fence = _FENCE.match(text, position)
+                if fence:
+                    position = self._code_block(position, fence.group(1))
+                    continue
+            char = text[position]
+            if char == "%" and not self.markdown:
+                newline = text.find("\n", position)
+                position = length if newline < 0 else newline
+                continue
+            if char == "\\":
+                position = self._backslash(position)
+                continue
+            if char == "`" and self.markdown:
+                position = self._code_span(position)
+                continue
+            if char == "$":
+                position = self._dollar(position)
+                continue
+            position += 1
+        self._flush_text(length)
+        return self.segments
+
+    def _code_block(self, start: int, fence: str) -> int:
+        text = self.text
+        first_end = text.find("\n", start)
+        if first_end < 0:
+            first_end = len(text)
+        closing = re.compile(r"^ {0,3}" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}\s*$", re.M)
+        match = closing.search(text, first_end + 1) if first_end < len(text) else None
+        end = match.end() if match else len(text)
+        self._flush_text(start)
+        self._emit("code", start, end)
+        self.pending = end
+        return end
+
+    def _code_span(self, start: int) -> int:
+        text = self.text
+        run = len(text) - len(text[start:].lstrip("`"))
+        ticks = "`" * run
+        close = text.find(ticks, start + run)
+        while close >= 0 and close + run < len(text) and text[close + run] == "`":
+            close = text.find(ticks, close + run + 1)
+        if close < 0:
+            return start + run
+        return close + run  # the span stays in the text segment, unscanned
+
+    def _backslash(self, start: int) -> int:
+        text = self.text
+        if text.startswith("\\[", start) or text.startswith("\\(", start):
+            closer = "\\]" if text[start + 1] == "[" else "\\)"
+            close = self._find_unescaped(closer, start + 2)
+            if close < 0:
+                return start + 2
+            self._flush_text(start)
+            self._emit_math(
+                start + 2, close, display=closer == "\\]", delimiter=text[start : start + 2]
+            )
+            self.pending = close + 2
+            return close + 2
+        match = _BEGIN.match(text, start)
+        if match and match.group(1) in MATH_ENVIRONMENTS:
+            close = self._matching_end(match.end(), match.group(1), len(text))
+            if close is None:
+                return match.end()
+            self._flush_text(start)
+            self._emit_math(start, close[1], display=True, delimiter="\\begin")
+            self.pending = close[1]
+            return close[1]
+        if self.markdown and start + 1 < len(text) and text[start + 1] == "\n":
+            return start + 1
+        return start + 2  # an escaped character: \$ is a dollar sign
+
+    def _find_unescaped(self, needle: str, start: int) -> int:
+        text = self.text
+        position = text.find(needle, start)
+        while position >= 0 and _escaped(text, position):
+            position = text.find(needle, position + 1)
+        return position
+
+    def _dollar(self, start: int) -> int:
+        text = self.text
+        if text.startswith("$$", start):
+            close = self._find_unescaped("$$", start + 2)
+            if close < 0:
+                return start + 2
+            self._flush_text(start)
+            self._emit_math(start + 2, close, display=True, delimiter="$$")
+            self.pending = close + 2
+            return close + 2
+        close = self._inline_close(start)
+        if close is None:
+            return start + 1
+        self._flush_text(start)
+        self._emit_math(start + 1, close, display=False, delimiter="$")
+        self.pending = close + 1
+        return close + 1
+
+    def _inline_close(self, start: int) -> int | None:
+        """The closing ``$`` of inline math opened at ``start``, or None (a literal dollar).
+
+        Inline math ends before a blank line, a ``$$`` and :data:`MAX_INLINE_MATH` characters.
+        The candidate closers are found once for the whole document, so that a text full of
+        lone dollars is still split in linear time.
+        """
+        text = self.text
+        if start + 1 >= len(text) or (self.markdown and text[start + 1].isspace()):
+            return None
+        if self._closers is None:
+            self._index_dollars()
+        assert self._closers is not None and self._doubles is not None
+        limit = min(len(text), start + 1 + MAX_INLINE_MATH)
+        blank = bisect.bisect_right(self._blanks, start)
+        if blank < len(self._blanks):
+            limit = min(limit, self._blanks[blank])
+        double = bisect.bisect_right(self._doubles, start)
+        if double < len(self._doubles):
+            limit = min(limit, self._doubles[double])
+        index = bisect.bisect_right(self._closers, start)
+        if index < len(self._closers) and self._closers[index] < limit:
+            return self._closers[index]
+        return None
+
+    def _index_dollars(self) -> None:
+        """Positions of blank lines, of ``$$`` and of the dollars that can close inline math."""
+        text = self.text
+        self._blanks = [m.start() for m in _BLANK_LINE.finditer(text)]
+        self._doubles = [m.start() for m in re.finditer(r"\$\$", text) if not _escaped(text, m.start())]
+        closer = _MARKDOWN_CLOSER if self.markdown else _TEX_CLOSER
+        self._closers = [m.start() for m in closer.finditer(text) if not _escaped(text, m.start())]
+
+
+def _escaped(text: str, position: int) -> bool:
+    """True if the character at ``position`` is preceded by an odd number of backslashes."""
+    count = 0
+    while position - count - 1 >= 0 and text[position - count - 1] == "\\":
+        count += 1
+    return count % 2 == 1
