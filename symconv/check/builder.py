@@ -250,8 +250,8 @@ class Builder:
     def _relation(self, token: Token) -> str:
         text = re.sub(r"\s+", "", token.value)
         if text.startswith(("\\overset", "\\stackrel")):
-            over, _, below = text.partition("}{")
-            relation = _REL_NAMES.get(below.rstrip("}"), "=")
+            over, below = text[: text.rindex("{")], text[text.rindex("{") + 1 : -1]
+            relation = _REL_NAMES.get(below, "=")
             return ":=" if "def" in over and relation == "=" else relation
         return _REL_NAMES.get(text, text)
 

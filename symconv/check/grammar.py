@@ -207,7 +207,8 @@ _DESCRIPTIONS = {
     "ABS_CLOSE": "'|'", "NORM_CLOSE": "'\\|'", "RFLOOR": "'\\rfloor'", "RCEIL": "'\\rceil'",
     "END_MATRIX": "'\\end{...matrix}'", "END_CASES": "'\\end{cases}'", "REL": "a relation",
     "ADD": "'+' or '-'", "MULOP": "an operator", "SCRIPT_CHAR": "a character",
-    "NUMBER": "a number", "WORD": "a name", "$END": "the end",
+    "NUMBER": "a number", "WORD": "a name", "$END": "the end", "AMP": "'&'", "BAR": "'|'",
+    "DBAR": "'\\|'", "NEW_ROW": "'\\\\'", "LPAR": "'('", "LSQB": "'['", "COMMA": "','",
 }  # fmt: skip
 
 

@@ -376,7 +376,13 @@ class _Splitter:
             if close is None:
                 return match.end()
             self._flush_text(start)
-            self._emit_math(start, close[1], display=True, delimiter="\\begin")
+            name = match.group(1)
+            if name in ROW_ENVIRONMENTS:
+                self._emit_math(start, close[1], display=True, delimiter="\\begin")
+            else:  # equation, math, displaymath: the formula inside
+                self._emit_math(
+                    match.end(), close[0], display=True, delimiter="\\begin", environment=name
+                )
             self.pending = close[1]
             return close[1]
         if self.markdown and start + 1 < len(text) and text[start + 1] == "\n":

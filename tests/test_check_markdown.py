@@ -1,0 +1,214 @@
+"""Splitting solutions into text and math with exact 1-based lines (Markdown, TeX, notebooks)."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from symconv.check.markdown import Segment, document_kind, math_segments, split_document
+from symconv.check.parsed import Chain
+from symconv.check.parser import parse_math
+from symconv.errors import ParseError
+
+PRACTICE = Path("/work/shared/practice")
+
+
+def maths(text: str, kind: str = "md") -> list[tuple[str, int, int]]:
+    return [(s.text, s.line, s.end_line) for s in math_segments(split_document(text, kind))]
+
+
+def test_inline_and_display_math_with_lines() -> None:
+    doc = "Time: $3 \\times 3 = 9$.\n\n$$\nx = 1\n$$\nand $a$, $b$\n"
+    assert maths(doc) == [("3 \\times 3 = 9", 1, 1), ("x = 1", 4, 4), ("a", 6, 6), ("b", 6, 6)]
+
+
+def test_display_math_over_several_lines_keeps_its_line_range() -> None:
+    doc = "intro\n$$ z = \\begin{bmatrix}\n1 & 2 \\\\\n3 & 4\n\\end{bmatrix} $$\n"
+    (segment,) = math_segments(split_document(doc))
+    assert (segment.line, segment.end_line, segment.display, segment.delimiter) == (2, 5, True, "$$")
+    assert segment.text.startswith("z = ") and segment.environment is None
+    matrix = parse_math(segment.text).matrices[0]
+    assert [segment.line_of(start) for start, _ in matrix.row_spans] == [3, 4]
+
+
+def test_aligned_rows_are_separate_segments_on_their_own_lines() -> None:
+    doc = (
+        "Expand:\n"
+        "$$\\begin{aligned}\n"
+        "x(t+h) &= x(t) + h x'(t) \\\\\n"
+        "x(t-h) &= x(t) - h x'(t)\n"
+        "\\end{aligned}$$\n"
+    )
+    rows = math_segments(split_document(doc))
+    assert [(r.text, r.line, r.end_line, r.environment, r.row) for r in rows] == [
+        ("x(t+h) &= x(t) + h x'(t)", 3, 3, "aligned", 0),
+        ("x(t-h) &= x(t) - h x'(t)", 4, 4, "aligned", 1),
+    ]
+    assert rows[0].block == rows[1].block is not None
+
+
+@pytest.mark.parametrize("env", ["align", "align*", "gather*", "eqnarray"])
+def test_bare_alignment_environments_are_split_into_rows(env: str) -> None:
+    doc = f"\\begin{{{env}}}\na &= b \\label{{eq:1}} \\\\[2pt]\n  &= c \\nonumber\n\\end{{{env}}}\n"
+    rows = math_segments(split_document(doc))
+    assert [(r.line, r.environment) for r in rows] == [(2, env), (3, env)]
+    first, second = (parse_math(r.text).single() for r in rows)
+    assert first.relations == ("=",) and second.is_continuation
+
+
+def test_aligned_inside_equation_and_brackets_and_rows_with_nested_matrices() -> None:
+    doc = (
+        "\\[\\begin{aligned}[t]\n"
+        "C &= \\begin{bmatrix} 1 & 0 \\\\ 0 & 1 \\end{bmatrix} \\\\\n"
+        "  &= I\n"
+        "\\end{aligned}\\]\n"
+    )
+    rows = math_segments(split_document(doc))
+    assert [r.line for r in rows] == [2, 3]
+    assert rows[0].text.endswith("\\end{bmatrix}")
+
+
+def test_each_text_segment_is_on_one_line() -> None:
+    doc = "# 5-4\nfirst line\nsecond $x$ line\n"
+    texts = [(s.text, s.line) for s in split_document(doc) if s.kind == "text"]
+    assert texts == [("# 5-4", 1), ("first line", 2), ("second ", 3), (" line", 3)]
+
+
+@pytest.mark.parametrize(
+    ("doc", "expected"),
+    [
+        ("costs $5 and $10 today", []),
+        ("a \\$ sign and $x$", ["x"]),
+        ("`$x$` in code and $y$", ["y"]),
+        ("```\n$x$\n```\n$y$", ["y"]),
+        ("~~~python\na = '$'\n~~~\n", []),
+        ("open $x\n\nclosed later$", []),
+        ("$ x$ is not math", []),
+        ("$x $ is not math", []),
+        ("inline over\n$a +\nb$ lines", ["a +\nb"]),
+        ("\\(x + 1\\) and \\[y\\]", ["x + 1", "y"]),
+        ("$$unclosed", []),
+    ],
+)
+def test_markdown_dollar_rules(doc: str, expected: list[str]) -> None:
+    assert [s.text for s in math_segments(split_document(doc))] == expected
+
+
+def test_code_blocks_are_code_segments() -> None:
+    segments = split_document("text\n```\n$x$ = 1\n```\nafter\n")
+    assert [(s.kind, s.line, s.end_line) for s in segments] == [
+        ("text", 1, 1),
+        ("code", 2, 4),
+        ("text", 5, 5),
+    ]
+
+
+def test_tex_documents_math_environments_and_comments() -> None:
+    doc = (
+        "\\section{5-4}\n"
+        "Time is $ 3 \\times 3 = 9 $ % not $math$ here\n"
+        "\\begin{equation}\n  y = x^2\n\\end{equation}\n"
+        "\\begin{align*}\n a &= 1 \\\\\n b &= 2\n\\end{align*}\n"
+    )
+    assert maths(doc, "tex") == [
+        ("3 \\times 3 = 9", 2, 2),
+        ("y = x^2", 4, 4),
+        ("a &= 1", 7, 7),
+        ("b &= 2", 8, 8),
+    ]
+
+
+def test_notebook_markdown_cells_with_cell_relative_lines() -> None:
+    notebook = {
+        "cells": [
+            {"cell_type": "markdown", "source": ["# 5-4\n", "time: $2 \\times 3 = 6$\n"]},
+            {"cell_type": "code", "source": ["x = '$a$'\n"]},
+            {"cell_type": "markdown", "source": "$$\\begin{aligned}\na &= b \\\\\n&= c\n\\end{aligned}$$"},
+        ],
+        "nbformat": 4,
+    }
+    segments = math_segments(split_document(json.dumps(notebook), "ipynb"))
+    assert [(s.text, s.cell, s.line) for s in segments] == [
+        ("2 \\times 3 = 6", 1, 2),
+        ("a &= b", 3, 2),
+        ("&= c", 3, 3),
+    ]
+    assert segments[1].block == segments[2].block
+
+
+@pytest.mark.parametrize("bad", ["not json", "[1, 2]", '{"cells": 3}'])
+def test_a_broken_notebook_is_a_parse_error(bad: str) -> None:
+    with pytest.raises(ParseError, match="not a notebook"):
+        split_document(bad, "ipynb")
+
+
+def test_document_kinds() -> None:
+    assert [document_kind(name) for name in ("a.md", "b.txt", "c.tex", "d.ipynb")] == [
+        "md",
+        "md",
+        "tex",
+        "ipynb",
+    ]
+    with pytest.raises(ParseError, match="unsupported file type"):
+        document_kind("e.docx")
+    with pytest.raises(ParseError, match="unknown document kind"):
+        split_document("x", "docx")
+
+
+def test_offsets_and_columns_point_into_the_source() -> None:
+    doc = "ab\ncd $x + 1$ e\n"
+    (segment,) = math_segments(split_document(doc))
+    assert doc[segment.offset : segment.offset + len(segment.text)] == "x + 1"
+    assert (segment.line, segment.column) == (2, 5)
+
+
+def test_splitting_is_linear_even_with_many_lone_dollars() -> None:
+    started = time.perf_counter()
+    segments = split_document("$a " * 100_000)
+    assert math_segments(segments) == []
+    assert time.perf_counter() - started < 2.0
+
+
+# ----------------------------------------------------------------------------------------------
+# The shared practice solutions: every line the answer keys name has its math on that line,
+# and every math segment of both files parses (none is left unread by the front end)
+# ----------------------------------------------------------------------------------------------
+KEY_LINES = {
+    "nndl-ch5-practice.md": [8, 9, 14, 16, 20, 22, 26, 28, 30, 32, 40, 45, 51, 53, 57, 59, 61, 63, 65, 67],  # noqa: E501
+    "nyu-cnn-practice.md": [11, 15, 21, 25, 29, 33, 37, 43, 51, 55, 62, 68, 72, 78, 85, 89, 93, 95],
+}
+
+
+@pytest.mark.parametrize("name", sorted(KEY_LINES))
+def test_practice_math_lies_on_the_key_lines(name: str) -> None:
+    segments = math_segments(split_document((PRACTICE / name).read_text("utf-8")))
+    covered = {line for s in segments for line in range(s.line, s.end_line + 1)}
+    assert set(KEY_LINES[name]) <= covered
+
+
+@pytest.mark.parametrize("name", sorted(KEY_LINES))
+def test_every_practice_formula_parses(name: str) -> None:
+    segments = math_segments(split_document((PRACTICE / name).read_text("utf-8")))
+    unread = []
+    for segment in segments:
+        try:
+            parse_math(segment.text)
+        except ParseError as error:
+            unread.append((segment.line, segment.text, str(error)))
+    # "\arg\max" alone (nndl line 47) is prose about the operator, not a formula
+    assert [line for line, _, _ in unread] == ([47] if name.startswith("nndl") else [])
+
+
+def test_practice_rows_keep_the_nndl_taylor_rows_apart() -> None:
+    text = (PRACTICE / "nndl-ch5-practice.md").read_text("utf-8")
+    rows = [s for s in math_segments(split_document(text)) if s.environment == "aligned"]
+    assert [(r.line, r.end_line) for r in rows] == [(8, 8), (9, 9)]
+    assert all(isinstance(parse_math(r.text).statements[0], Chain) for r in rows)
+
+
+def test_segment_line_of_clamps_to_the_segment() -> None:
+    segment = Segment("math", "a\nb", 4, 5, 1, 0)
+    assert (segment.line_of(0), segment.line_of(2), segment.line_of(99)) == (4, 5, 5)
