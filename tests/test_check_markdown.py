@@ -28,7 +28,12 @@ def test_inline_and_display_math_with_lines() -> None:
 def test_display_math_over_several_lines_keeps_its_line_range() -> None:
     doc = "intro\n$$ z = \\begin{bmatrix}\n1 & 2 \\\\\n3 & 4\n\\end{bmatrix} $$\n"
     (segment,) = math_segments(split_document(doc))
-    assert (segment.line, segment.end_line, segment.display, segment.delimiter) == (2, 5, True, "$$")
+    assert (segment.line, segment.end_line, segment.display, segment.delimiter) == (
+        2,
+        5,
+        True,
+        "$$",
+    )
     assert segment.text.startswith("z = ") and segment.environment is None
     matrix = parse_math(segment.text).matrices[0]
     assert [segment.line_of(start) for start, _ in matrix.row_spans] == [3, 4]
@@ -126,7 +131,10 @@ def test_notebook_markdown_cells_with_cell_relative_lines() -> None:
         "cells": [
             {"cell_type": "markdown", "source": ["# 5-4\n", "time: $2 \\times 3 = 6$\n"]},
             {"cell_type": "code", "source": ["x = '$a$'\n"]},
-            {"cell_type": "markdown", "source": "$$\\begin{aligned}\na &= b \\\\\n&= c\n\\end{aligned}$$"},
+            {
+                "cell_type": "markdown",
+                "source": "$$\\begin{aligned}\na &= b \\\\\n&= c\n\\end{aligned}$$",
+            },
         ],
         "nbformat": 4,
     }
@@ -177,7 +185,28 @@ def test_splitting_is_linear_even_with_many_lone_dollars() -> None:
 # and every math segment of both files parses (none is left unread by the front end)
 # ----------------------------------------------------------------------------------------------
 KEY_LINES = {
-    "nndl-ch5-practice.md": [8, 9, 14, 16, 20, 22, 26, 28, 30, 32, 40, 45, 51, 53, 57, 59, 61, 63, 65, 67],  # noqa: E501
+    "nndl-ch5-practice.md": [
+        8,
+        9,
+        14,
+        16,
+        20,
+        22,
+        26,
+        28,
+        30,
+        32,
+        40,
+        45,
+        51,
+        53,
+        57,
+        59,
+        61,
+        63,
+        65,
+        67,
+    ],
     "nyu-cnn-practice.md": [11, 15, 21, 25, 29, 33, 37, 43, 51, 55, 62, 68, 72, 78, 85, 89, 93, 95],
 }
 

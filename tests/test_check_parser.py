@@ -200,7 +200,9 @@ def test_arithmetic_claim_keeps_both_values() -> None:
 
 
 def test_continuation_row_has_no_left_side() -> None:
-    chain = parse_math(r"&= h^2 x''(t) + O(h^4)", symbols=SymbolTable.declare(functions="x")).single()
+    chain = parse_math(
+        r"&= h^2 x''(t) + O(h^4)", symbols=SymbolTable.declare(functions="x")
+    ).single()
     assert chain.is_continuation and chain.relations == ("=",)
     assert chain.sides[1].expr == h**2 * sp.Derivative(x_fn(t), (t, 2)) + nodes.BigO(h**4)
 

@@ -10,7 +10,8 @@ reported on that row. Matrices (``bmatrix``, ``pmatrix``) are never split: their
 one formula (the parser reports each matrix row's offsets, :meth:`Segment.line_of` maps them to
 lines).
 
-    >>> doc = "# 5-4\\n\\nTime: $3 \\\\times 3 = 9$ ops.\\n\\n$$\\\\begin{aligned}\\na &= b \\\\\\\\\\n  &= c\\n\\\\end{aligned}$$\\n"
+    >>> doc = ("# 5-4\\n\\nTime: $3 \\\\times 3 = 9$ ops.\\n\\n"
+    ...        "$$\\\\begin{aligned}\\na &= b \\\\\\\\\\n  &= c\\n\\\\end{aligned}$$\\n")
     >>> for s in split_document(doc):
     ...     print(s.kind, s.line, s.end_line, repr(s.text), s.environment, s.row)
     text 1 1 '# 5-4' None None
@@ -44,20 +45,14 @@ from symconv.errors import ParseError
 SegmentKind = Literal["text", "math", "code"]
 DocumentKind = Literal["md", "tex", "ipynb"]
 
+_MATH_NAMES = ("equation", "align", "alignat", "gather", "multline", "eqnarray", "flalign",
+               "math", "displaymath", "aligned", "gathered", "split")  # fmt: skip
+_ROW_NAMES = ("align", "alignat", "gather", "eqnarray", "flalign", "aligned", "gathered", "split",
+              "alignedat", "multline")  # fmt: skip
 #: Environments that are math on their own (in LaTeX, and in Markdown rendered by MathJax).
-MATH_ENVIRONMENTS = frozenset(
-    f"{name}{star}"
-    for name in ("equation", "align", "alignat", "gather", "multline", "eqnarray", "flalign",
-                 "math", "displaymath", "aligned", "gathered", "split")  # fmt: skip
-    for star in ("", "*")
-)
+MATH_ENVIRONMENTS = frozenset(name + star for name in _MATH_NAMES for star in ("", "*"))
 #: Environments whose rows, separated by ``\\\\``, are separate formulas.
-ROW_ENVIRONMENTS = frozenset(
-    f"{name}{star}"
-    for name in ("align", "alignat", "gather", "eqnarray", "flalign", "aligned", "gathered",
-                 "split", "alignedat", "multline")  # fmt: skip
-    for star in ("", "*")
-)
+ROW_ENVIRONMENTS = frozenset(name + star for name in _ROW_NAMES for star in ("", "*"))
 
 _EXTENSIONS: dict[str, DocumentKind] = {
     ".md": "md", ".markdown": "md", ".txt": "md", ".tex": "tex", ".ipynb": "ipynb",
@@ -139,7 +134,9 @@ def _split_notebook(text: str) -> list[Segment]:
     try:
         notebook = json.loads(text)
     except json.JSONDecodeError as error:
-        raise ParseError(f"not a notebook (invalid JSON at line {error.lineno}): {error.msg}") from None
+        raise ParseError(
+            f"not a notebook (invalid JSON at line {error.lineno}): {error.msg}"
+        ) from None
     cells = notebook.get("cells") if isinstance(notebook, dict) else None
     if not isinstance(cells, list):
         raise ParseError("not a notebook: no list of 'cells'")
@@ -338,7 +335,9 @@ class _Splitter:
         first_end = text.find("\n", start)
         if first_end < 0:
             first_end = len(text)
-        closing = re.compile(r"^ {0,3}" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}\s*$", re.M)
+        closing = re.compile(
+            r"^ {0,3}" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}\s*$", re.M
+        )
         match = closing.search(text, first_end + 1) if first_end < len(text) else None
         end = match.end() if match else len(text)
         self._flush_text(start)
@@ -443,7 +442,9 @@ class _Splitter:
         """Positions of blank lines, of ``$$`` and of the dollars that can close inline math."""
         text = self.text
         self._blanks = [m.start() for m in _BLANK_LINE.finditer(text)]
-        self._doubles = [m.start() for m in re.finditer(r"\$\$", text) if not _escaped(text, m.start())]
+        self._doubles = [
+            m.start() for m in re.finditer(r"\$\$", text) if not _escaped(text, m.start())
+        ]
         closer = _MARKDOWN_CLOSER if self.markdown else _TEX_CLOSER
         self._closers = [m.start() for m in closer.finditer(text) if not _escaped(text, m.start())]
 

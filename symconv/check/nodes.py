@@ -25,7 +25,7 @@ arguments. The checker decides how to judge each one (or leaves it *unverified*)
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 import sympy as sp
 from sympy.concrete.expr_with_limits import ExprWithLimits
@@ -97,7 +97,12 @@ class Convolution(_Named):
     ``\\circledast`` (``"circledast"``)."""
 
     nargs = 3
-    SYMBOLS = {"otimes": r"\otimes", "wide": r"\tilde{\otimes}", "star": "*", "circledast": r"\circledast"}  # fmt: skip
+    SYMBOLS: ClassVar[dict[str, str]] = {
+        "otimes": r"\otimes",
+        "wide": r"\tilde{\otimes}",
+        "star": "*",
+        "circledast": r"\circledast",
+    }
 
     def __new__(cls, a: Any, b: Any, kind: str | Str = "otimes", **options: Any) -> Any:
         return super().__new__(cls, a, b, kind if isinstance(kind, Str) else Str(str(kind)))

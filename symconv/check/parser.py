@@ -38,8 +38,10 @@ are returned, with a message:
 A shape is read on request: ``46 \\times 62 \\times 10`` is 28520 as a product, (46, 62, 10) as
 a shape:
 
-    >>> parse_shape(r"46 \\times 62 \\times 10"), parse_shape("(B, N, C)"), parse_shape(r"[5\\times4]")
-    ((46, 62, 10), (B, N, C), (5, 4))
+    >>> parse_shape(r"46 \\times 62 \\times 10"), parse_shape("(B, N, C)")
+    ((46, 62, 10), (B, N, C))
+    >>> parse_shape(r"[5\\times4]")
+    (5, 4)
 
 Bad input raises :class:`ParseError` (with the column and what was expected), never another
 exception; input that is too long or nested too deep is refused before parsing:

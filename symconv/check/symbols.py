@@ -43,15 +43,14 @@ Kind = Literal["function", "tensor", "scalar", "operator"]
 #: ``f(x+1, y)``, ``g(x)``, ``\\sigma(z)`` the logistic function, ``\\phi(x)``, ``O(h^2)``).
 CONVENTIONAL_FUNCTIONS = frozenset({"f", "g", "sigma", "phi", "O"})
 
+_GREEK_NAMES = (
+    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho "
+    "sigma tau upsilon phi chi psi omega Alpha Beta Gamma Delta Epsilon Zeta Eta Theta Iota "
+    "Kappa Lambda Mu Nu Xi Omicron Pi Rho Sigma Tau Upsilon Phi Chi Psi Omega "
+    "epsilon vartheta phi varrho varpi"
+)
 _GREEK_UNICODE = dict(
-    zip(
-        "αβγδεζηθικλμνξοπρστυφχψωΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩϵϑϕϱϖ",
-        "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho "
-        "sigma tau upsilon phi chi psi omega Alpha Beta Gamma Delta Epsilon Zeta Eta "
-        "Theta Iota Kappa Lambda Mu Nu Xi Omicron Pi Rho Sigma Tau Upsilon Phi Chi Psi Omega "
-        "epsilon vartheta phi varrho varpi".split(),
-        strict=True,
-    )
+    zip("αβγδεζηθικλμνξοπρστυφχψωΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩϵϑϕϱϖ", _GREEK_NAMES.split(), strict=True)
 )
 
 

@@ -1,0 +1,405 @@
+"""Names, subscripts, superscripts, and application versus product.
+
+* ``x_{11}`` (digits) is the entry *name* ``x_{11}`` (as :func:`symconv.tensors.entries` names
+  it); ``x_i``, ``x_{ij}``, ``x_{i,j}``, ``x_{t-k+1}`` are *indexing*; ``C_{in}`` and
+  ``x_{\\text{out}}`` are names; ``\\delta_{ij}`` is Kronecker's delta; a declared scalar is never
+  indexed (``h_m`` is a name when ``h`` is a scalar);
+* ``x^T`` transposes, ``f^{(4)}(x)`` and primes differentiate an application, ``x'`` and
+  ``x^{(l)}`` alone are names, ``e^{-z}`` is ``exp(-z)``;
+* a name followed by parentheses is an application if the name is a function (declared,
+  conventional, or shown to be one in the same segment by ``f(x, y)`` or ``f'(x)``), a product
+  if it is a quantity, and otherwise *ambiguous*: both readings are built and reported.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Sequence
+from functools import reduce
+from typing import Any
+
+import sympy as sp
+from lark import Token, Tree
+
+from symconv.check import nodes
+from symconv.check.read_base import Item, ReaderBase
+from symconv.check.symbols import greek_name
+from symconv.check.vocabulary import (
+    BUILTIN_FUNCTIONS,
+    FUNCTION_SPELLING,
+    NAME_SUBSCRIPTS,
+    TRANSPOSE_MARKS,
+    number_value,
+    subscripted,
+)
+from symconv.errors import ParseError
+
+
+class NameReader(ReaderBase):
+    """Names and what follows them (scripts, primes, arguments)."""
+
+    def _number(self, token: Token) -> Any:
+        return number_value(token.value)
+
+    def _word_items(self, token: Token) -> list[Item]:
+        """``sk`` is s·k; ``k1`` is the name k_1; a declared multi-letter name stays whole."""
+        word = token.value
+        start = token.start_pos or 0
+        if len(word) > 1 and self.table.kind_of(word) is not None:
+            return [Item("name", start, start + len(word), name=word, raw=word)]
+        items = []
+        for match in re.finditer(r"[A-Za-z]\d*", word):
+            piece = match.group()
+            letter, digits = piece[0], piece[1:]
+            name = letter if not digits else subscripted(letter, digits)
+            items.append(
+                Item("name", start + match.start(), start + match.end(), name=name, raw=piece)
+            )
+        return items
+
+    def _font(self, tree: Tree) -> Item:
+        command_token, arg = tree.children
+        command = command_token.value.lstrip("\\")
+        start, end = self._span(tree)
+        inner = self._inner(arg)
+        if command == "mathbb":
+            sets = {"R": sp.Reals, "Z": sp.Integers, "N": sp.Naturals0, "Q": sp.Rationals,
+                    "C": sp.Complexes}  # fmt: skip
+            if inner not in sets:
+                raise ParseError(f"\\mathbb{{{inner}}} is not a number set (in {self.text!r})")
+            return Item("value", start, end, raw=inner, value=sets[inner])
+        if inner.isdigit():
+            return Item("number", start, end, raw=inner, value=sp.Integer(int(inner)))
+        name = self._plain_name(inner)
+        if command in ("mathbf", "boldsymbol", "bm", "pmb", "vec", "mathit"):
+            if name is None:
+                raise ParseError(f"\\{command}{{{inner}}}: expected a name (in {self.text!r})")
+            return Item("name", start, end, name=name, raw=inner)
+        if command in ("mathrm", "mathsf", "mathtt"):
+            if name is None:
+                raise ParseError(f"\\{command}{{{inner}}}: expected a name (in {self.text!r})")
+            spelled = FUNCTION_SPELLING.get(name, name)
+            if spelled in BUILTIN_FUNCTIONS or spelled in ("softmax", "relu", "sigmoid", "rot180"):
+                return Item("func", start, end, name=spelled, raw=inner)
+            return Item("name", start, end, name=name, raw=inner, roman=len(name) > 1)
+        # \hat{y}, \mathcal{L}, \bar{x}: a name of its own, printed as written
+        return Item("name", start, end, name=f"\\{command}{{{inner}}}", raw=inner)
+
+    def _plain_name(self, inner: str) -> str | None:
+        """``y`` for ``y``, ``sigma`` for ``\\sigma``, None for anything more complex."""
+        if re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", inner):
+            return inner
+        match = re.fullmatch(r"\\([A-Za-z]+)", inner)
+        if match:
+            return match.group(1)
+        if len(inner) == 1 and not inner.isascii():
+            try:
+                return greek_name(inner)
+            except KeyError:
+                return None
+        return None
+
+    def _number_unit(self, items: list[Item], index: int) -> tuple[Any, int]:
+        """Digits set apart by spaces render together (``5 898 240`` is 5898240)."""
+        item = items[index]
+        stop = index + 1
+        if item.raw.isdigit():
+            raw = item.raw
+            while (
+                stop < len(items)
+                and not items[stop - 1].has_postfix
+                and items[stop].kind == "number"
+                and items[stop].raw.isdigit()
+            ):
+                raw += items[stop].raw
+                stop += 1
+            if stop > index + 1:
+                value = sp.Integer(int(raw))
+                return self._postfix_value(value, items[stop - 1]), stop
+        return self._postfix_value(item.value, item), stop
+
+    def _name_unit(
+        self, item: Item, following: Item | None, index: int, operand: bool = False
+    ) -> tuple[Any, int]:
+        name, indices = self._subscripted_name(item)
+        sups = [self._classify_sup(sup) for sup in item.sups]
+        orders = [payload for kind, payload in sups if kind == "order"]
+        if following is not None and following.kind == "paren" and indices is None:
+            forced = bool(item.primes or orders or operand)
+            if self._is_call(name, following, forced, item):
+                order = item.primes + sum(int(o) for o in orders)
+                value = self._apply_name(name, self._args(following), order, item)
+                value = self._apply_sups(value, [s for s in sups if s[0] != "order"], item)
+                return self._postfix_value(value, following), index + 2
+        if (
+            following is not None
+            and following.kind == "bracket"
+            and indices is None
+            and not (item.primes or item.sups or item.bang)
+            and self.table.kind_of(name) != "scalar"
+        ):
+            indices = tuple(self._args(following))
+            value = self._name_value(name, indices)
+            return self._postfix_value(value, following), index + 2
+        for kind, payload in sups:
+            if kind == "order":
+                name = f"{name}^{{({payload})}}"
+            elif kind == "extend":
+                name = f"{name}^{{{payload}}}"
+        if item.primes:
+            name += "'" * item.primes
+        value = self._name_value(name, indices)
+        rest = [s for s in sups if s[0] not in ("order", "extend")]
+        value = self._apply_sups(value, rest, item)
+        if item.bang:
+            value = self._factorial(value)
+        return value, index + 1
+
+    def _subscripted_name(self, item: Item) -> tuple[str, tuple[Any, ...] | None]:
+        name = item.name
+        indices: tuple[Any, ...] | None = None
+        for sub in item.subs:
+            if indices is not None:
+                raise ParseError(f"two subscripts on {name} in {self.text!r}")
+            kind, payload = self._subscript(name, sub)
+            if kind == "name":
+                name = payload
+            else:
+                indices = payload
+        return name, indices
+
+    def _subscript(self, name: str, sub: Any) -> tuple[str, Any]:
+        inner = self._inner(sub)
+        compact = re.sub(r"\s+", "", inner)
+        if compact.isdigit():
+            return "name", subscripted(name, compact)
+        if re.fullmatch(r"\d+(,\d+)+", compact):
+            return "name", f"{name}_{{{compact}}}"
+        declared_whole = self.table.kind_of(subscripted(name, compact)) is not None
+        if declared_whole or self.table.kind_of(name) == "scalar":
+            return "name", subscripted(name, compact)
+        if re.fullmatch(r"[A-Za-z]+", compact):
+            if compact in NAME_SUBSCRIPTS or len(compact) > 3:
+                return "name", f"{name}_{{{compact}}}"
+            return "index", tuple(self._symbol(letter) for letter in compact)
+        if compact.startswith(("\\text", "\\mathrm", "\\operatorname", "\\mathit", "\\textrm")):
+            return "name", f"{name}_{{{compact}}}"
+        values = self._script_values(sub)
+        return "index", tuple(values)
+
+    def _name_value(self, name: str, indices: tuple[Any, ...] | None) -> Any:
+        if indices is not None:
+            if name == "delta" and len(indices) == 2 and self.table.kind_of("delta") is None:
+                return sp.KroneckerDelta(*indices)
+            base = self.table.object_for(name)
+            if not isinstance(base, sp.IndexedBase):
+                base = sp.IndexedBase(name)
+            self.found.add(f"tensor:{name}")
+            return base[indices]
+        known = self.table.object_for(name)
+        if isinstance(known, sp.Basic) and not isinstance(known, (sp.FunctionClass, sp.Lambda)):
+            return known
+        if self.table.kind_of(name) is None:
+            if name == "e":
+                return sp.E
+            if name == "pi":
+                return sp.pi
+        return self._symbol(name)
+
+    def _classify_sup(self, sup: Any) -> tuple[str, Any]:
+        if isinstance(sup, Token) and sup.type == "SUP_CHAR":
+            if sup.value == "ᵀ":
+                return "transpose", None
+            return "power", sp.Integer("⁰¹²³⁴⁵⁶⁷⁸⁹".index(sup.value))
+        inner = re.sub(r"\s+", "", self._inner(sup))
+        if inner in TRANSPOSE_MARKS and self.table.kind_of("T") is None:
+            return "transpose", None
+        if re.fullmatch(r"(\\prime)+", inner):
+            return "primes", inner.count("\\prime")
+        order = re.fullmatch(r"\((\d+|[A-Za-z])\)", inner)
+        if order:
+            return "order", order.group(1)
+        if inner.startswith("[") and inner.endswith("]"):
+            return "extend", inner
+        if isinstance(sup, Tree) and sup.data == "script_op":
+            return "extend", inner
+        if inner in ("*", "\\ast", "\\star", "\\dagger", "+", "-"):
+            return "extend", inner
+        if isinstance(sup, Tree) and sup.data == "group":
+            chains = [c for c in sup.children[1].children if isinstance(c, Tree)]
+            if len(chains) == 1 and len(chains[0].children) == 1:
+                factors = self._shape_factors(chains[0].children[0].children[0])
+                if factors is not None:  # R^{m \\times n}
+                    return "space", factors
+        return "power", self._script_value(sup)
+
+    def _apply_sups(self, value: Any, sups: Sequence[tuple[str, Any]], item: Item) -> Any:
+        for kind, payload in sups:
+            if kind == "transpose":
+                value = self._transpose(value)
+            elif kind == "power" and isinstance(value, sp.Set):
+                value = nodes.TensorSpace(value, sp.Tuple(payload))
+            elif kind == "space":
+                if isinstance(value, sp.Set):
+                    value = nodes.TensorSpace(value, sp.Tuple(*payload))
+                else:
+                    value = self._power(value, reduce(operator.mul, payload))
+            elif kind == "power":
+                value = self._power(value, payload)
+            elif kind == "primes":
+                raise ParseError(f"^\\prime on {value} (not a function) in {self.text!r}")
+            elif kind in ("order", "extend"):
+                raise ParseError(
+                    f"superscript ({payload}) on {value} at column {item.start + 1} of "
+                    f"{self.text!r}"
+                )
+        return value
+
+    def _int_sup(self, item: Item, default: int) -> int:
+        if not item.sups:
+            return default
+        if len(item.sups) > 1:
+            raise ParseError(f"two superscripts at column {item.start + 1} of {self.text!r}")
+        value = self._script_value(item.sups[0])
+        if not (isinstance(value, sp.Integer) and value > 0):
+            raise ParseError(f"an order {value} that is not a positive integer in {self.text!r}")
+        return int(value)
+
+    def _is_call(self, name: str, paren: Item, forced: bool, item: Item) -> bool:
+        kind = self.table.kind_of(name)
+        count = len(self._args(paren))
+        if kind == "function" or forced or item.roman:
+            self.found.add(f"function:{name}")
+            return True
+        if kind in ("scalar", "tensor", "operator"):
+            if count > 1:
+                raise ParseError(
+                    f"{name} is declared a {kind} but is applied to {count} arguments in "
+                    f"{self.text!r}"
+                )
+            return False
+        if name in ("e", "pi"):
+            return False
+        if count > 1:
+            self.found.add(f"function:{name}")
+            return True
+        evidence = f"function:{name}"
+        if evidence in self.evidence or evidence in self.found:
+            return True
+        if f"tensor:{name}" in self.evidence or f"tensor:{name}" in self.found:
+            return False
+        self.missing.add(evidence)
+        key = f"call:{name}"
+        written = self.text[item.start : paren.end]
+        self.ambiguities[key] = (
+            f"{written!r}: {name} applied to ({self._inner_paren(paren)}), or {name} times it? "
+            f"Declare {name} as a function or as a quantity"
+        )
+        return self.choices.get(key, 0) == 0
+
+    def _inner_paren(self, paren: Item) -> str:
+        return self.text[paren.start + 1 : paren.end - 1].strip()
+
+    def _args(self, item: Item) -> list[Any]:
+        if item.value is not None and isinstance(item.value, list):
+            return list(item.value)
+        content = item.tree.children[1]
+        values = self._content_values(content, allow_relations=False)
+        if not values:
+            raise ParseError(f"empty brackets at column {item.start + 1} of {self.text!r}")
+        values = self._split_comma_number(content, values)
+        item.value = values
+        return list(values)
+
+    def _apply_name(self, name: str, args: list[Any], order: int, item: Item) -> Any:
+        spelled = FUNCTION_SPELLING.get(name, name)
+        known = self.table.object_for(name)
+        if known is not None and (
+            isinstance(known, (sp.FunctionClass, sp.Lambda)) or callable(known)
+        ):
+            function: Any = known
+        elif spelled in BUILTIN_FUNCTIONS and self.table.kind_of(name) in (None, "function"):
+            function = BUILTIN_FUNCTIONS[spelled]
+        else:
+            function = sp.Function(name)
+        return self._call_value(function, args, order, item)
+
+    def _apply_func_item(self, item: Item, args: list[Any]) -> Any:
+        name = item.name
+        function: Any = BUILTIN_FUNCTIONS.get(name) or sp.Function(name)
+        if name in ("log", "lg", "ln") and item.subs:
+            base = self._script_value(item.subs[0])
+            if len(args) != 1:
+                raise ParseError(f"\\log_{{{base}}} of {len(args)} arguments in {self.text!r}")
+            value = sp.log(args[0], base)
+        else:
+            value = self._call_value(function, args, item.primes, item)
+        sups = [self._classify_sup(sup) for sup in item.sups]
+        return self._apply_sups(value, sups, item)
+
+    def _call_value(self, function: Any, args: list[Any], order: int, item: Item) -> Any:
+        for arg in args:
+            self._check_final(arg, None)
+        name = getattr(function, "__name__", str(function))
+        args = [self._arithmetic(arg, f"{name}(...)") for arg in args]
+        try:
+            if order == 0:
+                return function(*args)
+            if len(args) != 1:
+                raise ParseError(
+                    f"a derivative of order {order} of a function of {len(args)} arguments at "
+                    f"column {item.start + 1} of {self.text!r}: which argument?"
+                )
+            (arg,) = args
+            if isinstance(arg, sp.Symbol):
+                return sp.Derivative(function(arg), (arg, order), evaluate=False)
+            dummy = sp.Dummy("xi")
+            return sp.Subs(sp.Derivative(function(dummy), (dummy, order)), dummy, arg)
+        except ParseError:
+            raise
+        except (TypeError, ValueError, AttributeError) as error:
+            raise ParseError(
+                f"cannot apply {function} to {args} at column {item.start + 1} of {self.text!r}: "
+                f"{error}"
+            ) from None
+
+    def _postfix_value(self, value: Any, item: Item) -> Any:
+        """Apply the superscripts and ``!`` written after a bracket or atom: ``(a+b)^2``."""
+        if item.subs:
+            if isinstance(value, nodes.Norm) and len(item.subs) == 1:
+                return self._apply_sups(
+                    nodes.Norm(value.args[0], self._script_value(item.subs[0])),
+                    [self._classify_sup(s) for s in item.sups],
+                    item,
+                )
+            raise ParseError(f"a subscript on {value} at column {item.start + 1} of {self.text!r}")
+        if item.primes:
+            raise ParseError(f"a prime on {value} at column {item.start + 1} of {self.text!r}")
+        sups = [self._classify_sup(s) for s in item.sups]
+        value = self._apply_sups(value, sups, item)
+        if item.bang:
+            value = self._factorial(value)
+        return value
+
+    def _script_values(self, script: Any) -> list[Any]:
+        if isinstance(script, Tree) and script.data == "group":
+            return self._content_values(script.children[1], allow_relations=False)
+        return [self._script_value(script)]
+
+    def _script_value(self, script: Any) -> Any:
+        if isinstance(script, Tree) and script.data == "group":
+            values = self._content_values(script.children[1], allow_relations=False)
+            if len(values) != 1:
+                raise ParseError(f"expected one value in {self._raw(script)!r}")
+            return values[0]
+        if isinstance(script, Tree) and script.data == "script_op":
+            raise ParseError(f"unexpected {self._raw(script)!r} in {self.text!r}")
+        items = (
+            self._atom_items(script)
+            if isinstance(script, Token)
+            else [self._font(script)]
+            if script.data == "font"
+            else self._atom_items(script)
+        )
+        return self._juxt(items)
