@@ -48,7 +48,7 @@ class Builder(CalculusReader):
     """Builds the statements of one math text; one instance per reading (see
     :class:`~symconv.check.read_base.ReaderBase` for ``choices`` and ``evidence``)."""
 
-    def chain(self, tree: Tree, lead: str | None) -> Chain:
+    def chain(self, tree: Any, lead: str | None) -> Chain:
         children = tree.children
         sides: list[Side | None] = []
         relations: list[str] = []
@@ -62,7 +62,7 @@ class Builder(CalculusReader):
         start, end = self._span(tree)
         return Chain(tuple(sides), tuple(relations), self.text[start:end], start, end, lead)
 
-    def _side(self, tree: Tree) -> Side:
+    def _side(self, tree: Any) -> Side:
         expr_tree = tree.children[0]
         value = self.expr(expr_tree)
         self._check_final(value, tree)
@@ -104,7 +104,7 @@ class Builder(CalculusReader):
             return self._bigop(tree)
         raise ParseError(f"unexpected {kind} in {self.text!r}")  # pragma: no cover
 
-    def _sum(self, tree: Tree) -> Any:
+    def _sum(self, tree: Any) -> Any:
         terms: list[Any] = []
         sign = 1
         for child in tree.children:
@@ -119,18 +119,18 @@ class Builder(CalculusReader):
             return sp.Add(*terms)  # one call: adding term by term is quadratic in SymPy
         return reduce(lambda a, b: self._add(a, b, tree), terms)
 
-    def _sign(self, token: Token) -> int:
+    def _sign(self, token: Any) -> int:
         text = token.value
         if text in ("\\pm", "±", "\\mp", "∓"):
             key = f"pm@{token.start_pos}"
             self.ambiguities[key] = (
-                f"'{text}' at column {token.start_pos + 1} stands for two formulas"
+                f"'{text}' at column {self._column(token)} stands for two formulas"
             )
             first = 1 if text in ("\\pm", "±") else -1
             return first if self.choices.get(key, 0) == 0 else -first
         return -1 if text in ("-", "−") else 1
 
-    def _term(self, tree: Tree, head: Callable[..., Any] | None = None) -> Any:
+    def _term(self, tree: Any, head: Callable[..., Any] | None = None) -> Any:
         children = tree.children
         acc = self.expr(children[0], head)
         index = 1
@@ -149,7 +149,7 @@ class Builder(CalculusReader):
             acc = self._combine(acc, op_token, rhs, rhs_tree)
         return acc
 
-    def _combine(self, acc: Any, op_token: Token, rhs: Any, rhs_tree: Any) -> Any:
+    def _combine(self, acc: Any, op_token: Any, rhs: Any, rhs_tree: Any) -> Any:
         op = MUL_NAMES.get(re.sub(r"\s+", "", op_token.value), None)
         if op is None:  # \tilde{\otimes}
             op = "⊗̃"
@@ -173,7 +173,7 @@ class Builder(CalculusReader):
             return sp.Mod(acc, rhs)
         raise ParseError(f"operator {op_token.value!r} is not supported (in {self.text!r})")
 
-    def _items_of(self, tree: Tree) -> list[Item]:
+    def _items_of(self, tree: Any) -> list[Item]:
         if tree.data == "factor":
             return self._factor_items(tree)
         items: list[Item] = []
@@ -206,7 +206,7 @@ class Builder(CalculusReader):
             merged.append(item)
         return merged
 
-    def _factor_items(self, tree: Tree) -> list[Item]:
+    def _factor_items(self, tree: Any) -> list[Item]:
         atom, *postfixes = tree.children
         items = self._atom_items(atom)
         last = items[-1]

@@ -189,7 +189,8 @@ def parse_tree(text: str) -> Any:
             f"unexpected {str(token)!r} at column {error.column} of {text!r}; expected {expected}"
         ) from None
     except UnexpectedCharacters as error:
-        char = text[error.pos_in_stream] if error.pos_in_stream < len(text) else ""
+        position = error.pos_in_stream or 0
+        char = text[position] if position < len(text) else ""
         raise ParseError(
             f"unexpected character {char!r} at column {error.column} of {text!r}; expected "
             f"{_describe_expected(error.allowed or set())}"

@@ -371,19 +371,19 @@ class _Splitter:
             return close + 2
         match = _BEGIN.match(text, start)
         if match and match.group(1) in MATH_ENVIRONMENTS:
-            close = self._matching_end(match.end(), match.group(1), len(text))
-            if close is None:
+            ending = self._matching_end(match.end(), match.group(1), len(text))
+            if ending is None:
                 return match.end()
             self._flush_text(start)
             name = match.group(1)
             if name in ROW_ENVIRONMENTS:
-                self._emit_math(start, close[1], display=True, delimiter="\\begin")
+                self._emit_math(start, ending[1], display=True, delimiter="\\begin")
             else:  # equation, math, displaymath: the formula inside
                 self._emit_math(
-                    match.end(), close[0], display=True, delimiter="\\begin", environment=name
+                    match.end(), ending[0], display=True, delimiter="\\begin", environment=name
                 )
-            self.pending = close[1]
-            return close[1]
+            self.pending = ending[1]
+            return ending[1]
         if self.markdown and start + 1 < len(text) and text[start + 1] == "\n":
             return start + 1
         return start + 2  # an escaped character: \$ is a dollar sign
@@ -405,9 +405,10 @@ class _Splitter:
             self._emit_math(start + 2, close, display=True, delimiter="$$")
             self.pending = close + 2
             return close + 2
-        close = self._inline_close(start)
-        if close is None:
+        inline = self._inline_close(start)
+        if inline is None:
             return start + 1
+        close = inline
         self._flush_text(start)
         self._emit_math(start + 1, close, display=False, delimiter="$")
         self.pending = close + 1

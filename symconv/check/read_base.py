@@ -232,7 +232,7 @@ class ReaderBase:
             return sp.Mul(*factors)  # one call: multiplying factor by factor is quadratic
         return reduce(self._mul, factors)
 
-    def _star(self, a: Any, b: Any, token: Token) -> Any:
+    def _star(self, a: Any, b: Any, token: Any) -> Any:
         if not (self._tensor_like(a) and self._tensor_like(b)):
             return self._mul(a, b)
         if self.table.star is not None:
@@ -240,7 +240,7 @@ class ReaderBase:
         else:
             key = f"star@{token.start_pos}"
             self.ambiguities[key] = (
-                f"'*' at column {token.start_pos + 1} between tensors {a} and {b}: a product or "
+                f"'*' at column {self._column(token)} between tensors {a} and {b}: a product or "
                 f"the book's convolution? Write \\otimes for a convolution, \\cdot for a product"
             )
             reading = self.choices.get(key, 0)
@@ -296,7 +296,7 @@ class ReaderBase:
     def expr(self, tree: Any, head: Callable[..., Any] | None = None) -> Any:
         raise NotImplementedError
 
-    def chain(self, tree: Tree, lead: str | None) -> Chain:
+    def chain(self, tree: Any, lead: str | None) -> Chain:
         raise NotImplementedError
 
     def _juxt(self, items: list[Item], head: Callable[..., Any] | None = None) -> Any:
@@ -305,25 +305,28 @@ class ReaderBase:
     def _unit(self, items: list[Item], index: int, operand: bool = False) -> tuple[Any, int]:
         raise NotImplementedError
 
-    def _items_of(self, tree: Tree) -> list[Item]:
+    def _items_of(self, tree: Any) -> list[Item]:
         raise NotImplementedError
 
     def _atom_items(self, atom: Any) -> list[Item]:
         raise NotImplementedError
 
-    def _sign(self, token: Token) -> int:
+    def _sign(self, token: Any) -> int:
         raise NotImplementedError
 
     def _shape_factors(self, expr_tree: Any) -> tuple[Any, ...] | None:
         raise NotImplementedError
 
-    def _content_values(self, content: Tree, allow_relations: bool) -> list[Any]:
+    def _content_values(self, content: Any, allow_relations: bool) -> list[Any]:
         raise NotImplementedError
 
-    def _split_comma_number(self, content: Tree, values: list[Any]) -> list[Any]:
+    def _split_comma_number(self, content: Any, values: list[Any]) -> list[Any]:
         raise NotImplementedError
 
     def _arg_value(self, arg: Any) -> Any:
+        raise NotImplementedError
+
+    def _bigop(self, tree: Any) -> Any:
         raise NotImplementedError
 
 

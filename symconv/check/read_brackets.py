@@ -73,7 +73,7 @@ class BracketReader(NameReader):
             raise ParseError(f"cannot read {self._raw(item.tree)!r} as a vector or a matrix")
         return sp.ImmutableMatrix([[self._scalar(v, "a vector entry") for v in values]])
 
-    def _split_comma_number(self, content: Tree, values: list[Any]) -> list[Any]:
+    def _split_comma_number(self, content: Any, values: list[Any]) -> list[Any]:
         """``(100,256,256)`` is a tuple, although ``5,898,240,000`` elsewhere is a number."""
         if len(values) != 1:
             return values
@@ -82,7 +82,7 @@ class BracketReader(NameReader):
             return [sp.Integer(int(part)) for part in token.value.split(",")]
         return values
 
-    def _tree_braces(self, tree: Tree) -> Any:
+    def _tree_braces(self, tree: Any) -> Any:
         values = self._content_values(tree.children[1], allow_relations=False)
         dots = [k for k, v in enumerate(values) if isinstance(v, nodes.Dots)]
         if dots:
@@ -93,7 +93,7 @@ class BracketReader(NameReader):
             return nodes.ListPattern(values)
         return sp.FiniteSet(*values)
 
-    def _tree_group(self, tree: Tree) -> Any:
+    def _tree_group(self, tree: Any) -> Any:
         values = self._content_values(tree.children[1], allow_relations=True)
         if len(values) != 1:
             if not values:
@@ -101,28 +101,28 @@ class BracketReader(NameReader):
             return sp.Tuple(*values)
         return values[0]
 
-    def _single(self, tree: Tree, what: str) -> Any:
+    def _single(self, tree: Any, what: str) -> Any:
         values = self._content_values(tree.children[1], allow_relations=False)
         if len(values) != 1:
             raise ParseError(f"{what} holds {len(values)} values in {self._raw(tree)!r}")
         return values[0]
 
-    def _tree_abs(self, tree: Tree) -> Any:
+    def _tree_abs(self, tree: Any) -> Any:
         value = self._single(tree, "|...|")
         if is_matrix(value) and value.shape[0] == value.shape[1]:
             return determinant(value)
         return sp.Abs(self._scalar(value, "|...|"))
 
-    def _tree_norm(self, tree: Tree) -> Any:
+    def _tree_norm(self, tree: Any) -> Any:
         return nodes.Norm(self._arithmetic(self._single(tree, "\\|...\\|"), "a norm"))
 
-    def _tree_floor(self, tree: Tree) -> Any:
+    def _tree_floor(self, tree: Any) -> Any:
         return sp.floor(self._scalar(self._single(tree, "\\lfloor...\\rfloor"), "\\lfloor"))
 
-    def _tree_ceil(self, tree: Tree) -> Any:
+    def _tree_ceil(self, tree: Any) -> Any:
         return sp.ceiling(self._scalar(self._single(tree, "\\lceil...\\rceil"), "\\lceil"))
 
-    def _tree_binom(self, tree: Tree) -> Any:
+    def _tree_binom(self, tree: Any) -> Any:
         _, n, k = tree.children
         n_value = self._scalar(self._arg_value(n), "\\binom")
         k_value = self._scalar(self._arg_value(k), "\\binom")
@@ -130,7 +130,7 @@ class BracketReader(NameReader):
             return sp.binomial(n_value, k_value, evaluate=False)
         return sp.binomial(n_value, k_value)
 
-    def _tree_sqrt(self, tree: Tree) -> Any:
+    def _tree_sqrt(self, tree: Any) -> Any:
         children = tree.children
         value = self._scalar(self._arg_value(children[-1]), "\\sqrt")
         if len(children) == 5:  # \sqrt [ n ] arg
@@ -140,7 +140,7 @@ class BracketReader(NameReader):
             return sp.root(value, index)
         return sp.sqrt(value)
 
-    def _tree_matrix(self, tree: Tree) -> Any:
+    def _tree_matrix(self, tree: Any) -> Any:
         begin = tree.children[0].value
         rows = self._rows(tree.children[1])
         if any(isinstance(v, nodes.Dots) for row in rows for v in row):
@@ -152,7 +152,7 @@ class BracketReader(NameReader):
             return determinant(matrix)
         return matrix
 
-    def _tree_cases(self, tree: Tree) -> Any:
+    def _tree_cases(self, tree: Any) -> Any:
         pieces = []
         for row in tree.children[1].children:
             if not isinstance(row, Tree):
@@ -169,7 +169,7 @@ class BracketReader(NameReader):
             raise ParseError(f"empty cases in {self.text!r}")
         return sp.Piecewise(*pieces)
 
-    def _condition(self, cell: Tree) -> Any:
+    def _condition(self, cell: Any) -> Any:
         chains = [c for c in cell.children if isinstance(c, Tree) and c.data == "chain"]
         words = " ".join(
             re.sub(r"\\[a-z]+\s*\{|\}", "", c.value) for c in cell.children if isinstance(c, Token)
@@ -180,7 +180,7 @@ class BracketReader(NameReader):
             raise ParseError(f"cannot read the condition {words!r} in {self.text!r}")
         return self._relational(chains[0])
 
-    def _rows(self, rows_tree: Tree) -> list[list[Any]]:
+    def _rows(self, rows_tree: Any) -> list[list[Any]]:
         rows: list[list[Any]] = []
         for row in rows_tree.children:
             if not isinstance(row, Tree):
@@ -197,7 +197,7 @@ class BracketReader(NameReader):
             raise ParseError(f"matrix rows of different lengths ({lengths}) in {self.text!r}")
         return rows
 
-    def _cell_value(self, cell: Tree) -> Any:
+    def _cell_value(self, cell: Any) -> Any:
         chains = [c for c in cell.children if isinstance(c, Tree) and c.data == "chain"]
         if len(chains) != 1:
             raise ParseError(
@@ -216,7 +216,7 @@ class BracketReader(NameReader):
                 spans.append(self._span(row))
         self.matrices.append(MatrixLiteral(matrix, start, end, tuple(spans)))
 
-    def _content_values(self, content: Tree, allow_relations: bool) -> list[Any]:
+    def _content_values(self, content: Any, allow_relations: bool) -> list[Any]:
         values = []
         for child in content.children:
             if not isinstance(child, Tree):
@@ -244,7 +244,7 @@ class BracketReader(NameReader):
                 )
         return result
 
-    def _relational(self, tree: Tree, chain: Chain | None = None) -> Any:
+    def _relational(self, tree: Any, chain: Chain | None = None) -> Any:
         chain = chain or self.chain(tree, None)
         if len(chain.sides) != 2 or chain.sides[0] is None or chain.sides[1] is None:
             raise ParseError(f"cannot read {chain.text!r} as one relation")
@@ -278,5 +278,5 @@ def sole_token(content: Tree) -> Token | None:
     return None
 
 
-def only_separators(cell: Tree) -> bool:
+def only_separators(cell: Any) -> bool:
     return all(isinstance(child, Token) for child in cell.children)

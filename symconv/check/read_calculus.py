@@ -30,7 +30,7 @@ from symconv.errors import ParseError
 class CalculusReader(BracketReader):
     """Derivatives and big operators."""
 
-    def _tree_frac(self, tree: Tree) -> Any:
+    def _tree_frac(self, tree: Any) -> Any:
         _, numerator, denominator = tree.children
         derivative = self._derivative_fraction(numerator, denominator)
         if derivative is not None:
@@ -187,7 +187,7 @@ class CalculusReader(BracketReader):
             key = f"slash@{op_token.start_pos}"
             right = self._raw(rhs_tree)
             self.ambiguities[key] = (
-                f"'/{right}' at column {op_token.start_pos + 1}: divide by the whole of {right!r}, "
+                f"'/{right}' at column {self._column(op_token)}: divide by the whole of {right!r}, "
                 f"or by its first factor only? Write \\frac{{...}}{{...}} or parentheses"
             )
             if self.choices.get(key, 0) == 1:
@@ -202,19 +202,10 @@ class CalculusReader(BracketReader):
             return operand.base, int(operand.exp) * order
         return operand, order
 
-    def _bigop(self, tree: Tree) -> Any:
+    def _bigop(self, tree: Any) -> Any:
         token, *rest = tree.children
         op = self._bigop_name(token.value)
-        subs = [
-            limit.children[1]
-            for limit in rest
-            if isinstance(limit, Tree) and limit.data == "limit" and limit.children[0].type == "SUB"
-        ]
-        sups = [
-            limit.children[1]
-            for limit in rest
-            if isinstance(limit, Tree) and limit.data == "limit" and limit.children[0].type == "SUP"
-        ]
+        subs, sups = _limit_scripts(rest, "SUB"), _limit_scripts(rest, "SUP")
         sign = 1
         for child in rest:
             if isinstance(child, Token):
@@ -227,7 +218,7 @@ class CalculusReader(BracketReader):
             if op in ("argmax", "argmin"):
                 return sign * self.expr(body_tree, head=sp.Function(op))
             raise ParseError(
-                f"{token.value} without an index at column {token.start_pos + 1} of "
+                f"{token.value} without an index at column {self._column(token)} of "
                 f"{self.text!r}: write {token.value}_{{k}} or {token.value}_{{k=0}}^{{K-1}}"
             )
         if len(subs) > 1 or len(sups) > 1:
@@ -248,21 +239,21 @@ class CalculusReader(BracketReader):
         compact = re.sub(r"\\operatorname\*?|\\mathrm|\\text|[{}\\,;:!\s*]", "", text)
         return BIGOPS.get(compact, compact)
 
-    def _limit(self, body: Any, subs: list[Any], sups: list[Any], token: Token) -> Any:
+    def _limit(self, body: Any, subs: list[Any], sups: list[Any], token: Any) -> Any:
         statements = self._statement_values(subs[0]) if subs else []
         if sups or len(statements) != 1 or statements[0][1] != ["→"]:
             raise ParseError(f"\\lim needs a subscript like h \\to 0 (in {self.text!r})")
         (variable, point), _ = statements[0]
         return sp.Limit(body, variable, point)
 
-    def _limits(self, sub: Any, sup: Any, op: str, token: Token) -> list[tuple[Any, ...]]:
+    def _limits(self, sub: Any, sup: Any, op: str, token: Any) -> list[tuple[Any, ...]]:
         """The limits of a sum or extremum from its subscript (and superscript):
         ``k=0``+``K-1``, ``k_1,k_2,n``, ``j=0..p-1``, ``j=0,\\dots,p-1``, ``0 \\le j < p``,
         ``k \\in \\{0, 1\\}``. A bare index sums over all its values: ``(k, -oo, oo)`` (entries
         outside a tensor read as zero, DESIGN.md), ``(k,)`` for an extremum."""
         upper = self._script_value(sup) if sup is not None else None
         statements = self._statement_values(sub) if sub is not None else []
-        where = f"{token.value} at column {token.start_pos + 1} of {self.text!r}"
+        where = f"{token.value} at column {self._column(token)} of {self.text!r}"
 
         def variable(value: Any) -> Any:
             if not isinstance(value, sp.Symbol):
@@ -322,3 +313,14 @@ def integer_bounds(domain: Any) -> tuple[Any, Any] | None:
         if len(elements) >= 3 and isinstance(elements[-2], nodes.Dots):
             return elements[0], elements[-1]
     return None
+
+
+def _limit_scripts(parts: Sequence[Any], kind: str) -> list[Any]:
+    """The scripts of a big operator's limits of one kind (``SUB`` or ``SUP``)."""
+    scripts = []
+    for part in parts:
+        if isinstance(part, Tree) and part.data == "limit":
+            marker: Any = part.children[0]
+            if marker.type == kind:
+                scripts.append(part.children[1])
+    return scripts

@@ -39,7 +39,7 @@ from symconv.errors import ParseError
 class NameReader(ReaderBase):
     """Names and what follows them (scripts, primes, arguments)."""
 
-    def _number(self, token: Token) -> Any:
+    def _number(self, token: Any) -> Any:
         return number_value(token.value)
 
     def _word_items(self, token: Token) -> list[Item]:
@@ -58,7 +58,7 @@ class NameReader(ReaderBase):
             )
         return items
 
-    def _font(self, tree: Tree) -> Item:
+    def _font(self, tree: Any) -> Item:
         command_token, arg = tree.children
         command = command_token.value.lstrip("\\")
         start, end = self._span(tree)
