@@ -280,36 +280,30 @@ class IndexFormula:
         return sp.ImmutableDenseNDimArray(flat, self.output_shape(bound))
 
     def sizes_from(self, tensors: Mapping[Any, Any]) -> dict[sp.Symbol, sp.Expr]:
-        """Bind every size that is a plain symbol to the axis length of a given tensor."""
+        """Bind every size that is a plain symbol to the axis length of a given tensor, and check
+        the shapes the other sizes then fix."""
+        shapes = {
+            tensor_name(key): _shape_of(tensor)
+            for key, tensor in tensors.items()
+            if tensor_name(key) in self.shapes
+        }
         bound: dict[sp.Symbol, sp.Expr] = {}
-        for key, tensor in tensors.items():
-            name = tensor_name(key)
-            if name not in self.shapes:
-                continue
-            shape = np.shape(tensor) if not hasattr(tensor, "shape") else tuple(tensor.shape)
+        for name, shape in shapes.items():
             sizes = self.shapes[name]
             if len(shape) != len(sizes):
-                raise ShapeError(f"tensor {name} has shape {tuple(shape)}; expected axes {sizes}")
+                raise ShapeError(f"tensor {name} has shape {shape}; expected axes {sizes}")
             for size, length in zip(sizes, shape, strict=True):
-                if isinstance(size, sp.Symbol):
-                    if size in bound and bound[size] != length:
-                        raise ShapeError(
-                            f"size {size} is {bound[size]} from one tensor and {length} from {name}"
-                        )
-                    bound[size] = sp.Integer(int(length))
-        for key, tensor in tensors.items():
-            name = tensor_name(key)
-            if name in self.shapes:
-                shape = (
-                    tuple(int(n) for n in np.shape(tensor))
-                    if not hasattr(tensor, "shape")
-                    else tuple(int(n) for n in tensor.shape)
-                )
-                expected = tuple(size.xreplace(bound) for size in self.shapes[name])
-                if all(e.is_number for e in expected) and expected != shape:
+                if not isinstance(size, sp.Symbol):
+                    continue
+                if size in bound and bound[size] != length:
                     raise ShapeError(
-                        f"tensor {name} has shape {shape}; the formula needs {expected}"
+                        f"size {size} is {bound[size]} from one tensor and {length} from {name}"
                     )
+                bound[size] = sp.Integer(length)
+        for name, shape in shapes.items():
+            expected = tuple(size.xreplace(bound) for size in self.shapes[name])
+            if all(e.is_number for e in expected) and expected != shape:
+                raise ShapeError(f"tensor {name} has shape {shape}; the formula needs {expected}")
         return bound
 
     def entry_tensors(self, values: Values, names: Sequence[str] | None = None) -> dict[str, Any]:
@@ -347,6 +341,11 @@ class IndexFormula:
             if not (low.is_integer and high.is_integer and high >= low):
                 return False
         return True
+
+
+def _shape_of(tensor: Any) -> tuple[int, ...]:
+    shape = tensor.shape if hasattr(tensor, "shape") else np.shape(tensor)
+    return tuple(int(length) for length in shape)
 
 
 def _entry_stem(name: str) -> str:
