@@ -681,3 +681,34 @@ def test_nyu_string_form_passes_the_three_obligations(wrt):
             assert list(expected) == [
                 got[(sample, *i)] for i in product(range(4), range(3), range(2))
             ]
+
+
+SELF_CHECKED = [
+    ("softmax", "S[i,j] = exp(Z[i,j]) / sum_k exp(Z[i,k])", "Z"),
+    ("softmax + cross-entropy", "L[i] = -sum_j Y[i,j] log(exp(Z[i,j]) / sum_k exp(Z[i,k]))", "Z"),
+    ("mean squared error", "L[i] = sum_j (P[i,j] - Y[i,j])^2 / 4", "P"),
+    ("max pooling, window 2, stride 2", "y[k] = max(x[2k], x[2k+1])", "x"),
+    ("tanh", "U[i,j] = tanh(Z[i,j])", "Z"),
+    ("relu", "U[i] = relu(Z[i])", "Z"),
+    ("dense", "Y[i,m] = b[m] + sum_n W[m,n] X[i,n]", "W"),
+]
+
+
+@pytest.mark.parametrize(
+    ("forward", "wrt"), [c[1:] for c in SELF_CHECKED], ids=[c[0] for c in SELF_CHECKED]
+)
+def test_other_layers_pass_their_own_checks(forward, wrt):
+    """The derivation's attached checks (exact vs sympy.diff, numeric vs central differences) at
+    random small sizes, for layers beyond convolution."""
+    derivation = derive_backward(forward, wrt=wrt)
+    for seed in range(2):
+        report = derivation.check(np.random.default_rng(seed))
+        assert report.passed, [r.detail for r in report.results]
+
+
+def test_pointwise_derivative_written_with_the_output():
+    assert str(derive_backward("U[i,j] = tanh(Z[i,j])", wrt="Z").answer) == (
+        "(1 - U[i, j]**2)*∂J/∂U[i, j]"
+    )
+    raw = derive_backward("U[i,j] = tanh(Z[i,j])", wrt="Z", express_with_output=False)
+    assert str(raw.answer) == "(1 - tanh(Z[i, j])**2)*∂J/∂U[i, j]"
