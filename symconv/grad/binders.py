@@ -101,9 +101,3 @@ def _plain_assumptions(symbol: sp.Symbol) -> dict[str, Any]:
     assumptions = dict(symbol.assumptions0)
     assumptions.pop("dummy", None)
     return assumptions
-
-
-def rename_free(expr: Any, mapping: dict[sp.Symbol, sp.Symbol]) -> Any:
-    """Replace free symbols (e.g. the gradient's own index dummies) by readable ones; the caller
-    has made sure no bound index carries those names yet."""
-    return sp.sympify(expr).xreplace(mapping)
