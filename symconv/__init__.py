@@ -33,6 +33,7 @@ from symconv.errors import (
     VerificationError,
 )
 from symconv.geometry import ConvSpec
+from symconv.grad import IndexFormula, compare_index_formulas, derive_backward, derive_gradients
 from symconv.shapes import (
     conv_output_shape,
     conv_output_size,
@@ -59,6 +60,7 @@ __all__ = [
     "ConventionError",
     "Derivation",
     "DerivationError",
+    "IndexFormula",
     "NumericTwin",
     "ParseError",
     "ShapeError",
@@ -68,6 +70,7 @@ __all__ = [
     "UnsupportedError",
     "VerificationError",
     "box",
+    "compare_index_formulas",
     "conv_additions",
     "conv_bias_vector",
     "conv_forward_derivation",
@@ -83,6 +86,8 @@ __all__ = [
     "convolve",
     "correlate",
     "cross",
+    "derive_backward",
+    "derive_gradients",
     "dilated_kernel_extent",
     "entries",
     "feature_map_memory",

@@ -42,7 +42,8 @@ def _shape(tensor: Any) -> tuple[int, ...]:
     return tuple(int(size) for size in tensor.shape)
 
 
-def _as_int(value: sp.Expr, where: str) -> int:
+def _as_int(value: sp.Expr, where: Any) -> int:
+    """``value`` as an int; ``where`` (an expression or text) is printed only on failure."""
     if not (value.is_number and value.is_integer):
         raise DerivationError(f"{where}: index {value} is not a concrete integer")
     return int(value)
@@ -78,7 +79,7 @@ def _evaluate(expr: sp.Basic, lookup: Mapping[str, Any], env: Mapping[sp.Symbol,
         shape = _shape(tensor)
         if len(indices) != len(shape):
             raise ShapeError(f"{expr}: {len(indices)} indices for a tensor {name} of shape {shape}")
-        position = tuple(_as_int(index, str(expr)) for index in indices)
+        position = tuple(_as_int(index, expr) for index in indices)
         if any(not 0 <= p < size for p, size in zip(position, shape, strict=True)):
             return sp.Integer(0)
         value = tensor[position]
