@@ -1,56 +1,69 @@
-"""symconv: a symbolic derivation engine for the mathematics of convolutional networks."""
+"""symconv: a symbolic derivation engine for the mathematics of convolutional networks.
 
-from symconv.conv import (
-    conv_forward_derivation,
-    conv_index_form,
-    convolve,
-    correlate,
-)
-from symconv.convmatrix import (
-    conv_bias_vector,
-    conv_matrix,
-    conv_matrix_derivation,
-    conv_matrix_sparse,
-)
-from symconv.costs import (
-    ConvLayer,
-    conv_additions,
-    conv_multiplications,
-    conv_params,
-    feature_map_memory,
-    layer_cost,
-    stack_cost,
-    weight_memory,
-)
-from symconv.derivation import CheckReport, CheckResult, Derivation, NumericTwin, Step
-from symconv.errors import (
-    ConventionError,
-    DerivationError,
-    ParseError,
-    ShapeError,
-    SymconvError,
-    UnsupportedError,
-    VerificationError,
-)
-from symconv.geometry import ConvSpec
-from symconv.grad import IndexFormula, compare_index_formulas, derive_backward, derive_gradients
-from symconv.shapes import (
-    conv_output_shape,
-    conv_output_size,
-    dilated_kernel_extent,
-    output_padding_for,
-    pool_output_shape,
-    pool_output_size,
-    receptive_field,
-    same_padding,
-    transposed_equivalent_padding,
-    transposed_output_shape,
-    transposed_output_size,
-)
-from symconv.stencil import Stencil, from_weights, stencil
-from symconv.stencil_nd import box, cross
-from symconv.tensors import entries
-from symconv.transposed import conv_transpose, transpose_output_padding
+The public names below are imported lazily (PEP 562), so ``symconv --help`` and the checker start
+without loading every engine module.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+#: Public name → the module that defines it.
+_EXPORTS: dict[str, str] = {
+    "CheckReport": "symconv.derivation",
+    "CheckResult": "symconv.derivation",
+    "ConvLayer": "symconv.costs",
+    "ConvSpec": "symconv.geometry",
+    "ConventionError": "symconv.errors",
+    "Derivation": "symconv.derivation",
+    "DerivationError": "symconv.errors",
+    "IndexFormula": "symconv.grad",
+    "NumericTwin": "symconv.derivation",
+    "ParseError": "symconv.errors",
+    "ShapeError": "symconv.errors",
+    "Stencil": "symconv.stencil",
+    "Step": "symconv.derivation",
+    "SymconvError": "symconv.errors",
+    "UnsupportedError": "symconv.errors",
+    "VerificationError": "symconv.errors",
+    "box": "symconv.stencil_nd",
+    "compare_index_formulas": "symconv.grad",
+    "conv_additions": "symconv.costs",
+    "conv_bias_vector": "symconv.convmatrix",
+    "conv_forward_derivation": "symconv.conv",
+    "conv_index_form": "symconv.conv",
+    "conv_matrix": "symconv.convmatrix",
+    "conv_matrix_derivation": "symconv.convmatrix",
+    "conv_matrix_sparse": "symconv.convmatrix",
+    "conv_multiplications": "symconv.costs",
+    "conv_output_shape": "symconv.shapes",
+    "conv_output_size": "symconv.shapes",
+    "conv_params": "symconv.costs",
+    "conv_transpose": "symconv.transposed",
+    "convolve": "symconv.conv",
+    "correlate": "symconv.conv",
+    "cross": "symconv.stencil_nd",
+    "derive_backward": "symconv.grad",
+    "derive_gradients": "symconv.grad",
+    "dilated_kernel_extent": "symconv.shapes",
+    "entries": "symconv.tensors",
+    "feature_map_memory": "symconv.costs",
+    "from_weights": "symconv.stencil",
+    "layer_cost": "symconv.costs",
+    "output_padding_for": "symconv.shapes",
+    "pool_output_shape": "symconv.shapes",
+    "pool_output_size": "symconv.shapes",
+    "receptive_field": "symconv.shapes",
+    "same_padding": "symconv.shapes",
+    "stack_cost": "symconv.costs",
+    "stencil": "symconv.stencil",
+    "transpose_output_padding": "symconv.transposed",
+    "transposed_equivalent_padding": "symconv.shapes",
+    "transposed_output_shape": "symconv.shapes",
+    "transposed_output_size": "symconv.shapes",
+    "weight_memory": "symconv.costs",
+}
 
 __all__ = [
     "CheckReport",
@@ -108,3 +121,64 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'symconv' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])
+
+
+if TYPE_CHECKING:  # pragma: no cover - static analysers see the eager imports
+    from symconv.conv import conv_forward_derivation, conv_index_form, convolve, correlate
+    from symconv.convmatrix import (
+        conv_bias_vector,
+        conv_matrix,
+        conv_matrix_derivation,
+        conv_matrix_sparse,
+    )
+    from symconv.costs import (
+        ConvLayer,
+        conv_additions,
+        conv_multiplications,
+        conv_params,
+        feature_map_memory,
+        layer_cost,
+        stack_cost,
+        weight_memory,
+    )
+    from symconv.derivation import CheckReport, CheckResult, Derivation, NumericTwin, Step
+    from symconv.errors import (
+        ConventionError,
+        DerivationError,
+        ParseError,
+        ShapeError,
+        SymconvError,
+        UnsupportedError,
+        VerificationError,
+    )
+    from symconv.geometry import ConvSpec
+    from symconv.grad import IndexFormula, compare_index_formulas, derive_backward, derive_gradients
+    from symconv.shapes import (
+        conv_output_shape,
+        conv_output_size,
+        dilated_kernel_extent,
+        output_padding_for,
+        pool_output_shape,
+        pool_output_size,
+        receptive_field,
+        same_padding,
+        transposed_equivalent_padding,
+        transposed_output_shape,
+        transposed_output_size,
+    )
+    from symconv.stencil import Stencil, from_weights, stencil
+    from symconv.stencil_nd import box, cross
+    from symconv.tensors import entries
+    from symconv.transposed import conv_transpose, transpose_output_padding
