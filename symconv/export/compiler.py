@@ -168,19 +168,20 @@ class Program:
 
     def bind_sizes(
         self, tensors: Mapping[str, Any], values: Mapping[Any, Any] | None = None
-    ) -> dict[sp.Symbol, int]:
-        """Every size and parameter as an integer: parameters from ``values``, sizes from the
+    ) -> dict[sp.Symbol, Any]:
+        """Every size and parameter as a number: parameters from ``values``, sizes from the
         arguments' shapes; raises :class:`ShapeError` (with the numbers) where shapes disagree."""
         given = {str(k): v for k, v in (values or {}).items()}
         by_python = {python: name for name, python in self.arguments}
-        bound: dict[sp.Symbol, int] = {}
+        bound: dict[sp.Symbol, Any] = {}
         for symbol in self.parameters:
             if symbol.name not in given:
                 raise ShapeError(
                     f"{self.formula}: {symbol.name} is not decided by the tensors' shapes; "
                     f"pass values={{'{symbol.name}': ...}}"
                 )
-            bound[symbol] = int(given[symbol.name])
+            value = given[symbol.name]
+            bound[symbol] = int(value) if symbol.is_integer else float(value)
         for placeholder, argument, axis in self.shapes:
             shape = np.shape(tensors[by_python[argument]])
             if len(shape) <= axis:

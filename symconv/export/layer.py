@@ -70,7 +70,7 @@ class ExportedLayer:
     forward_program: Program
     backward_programs: Mapping[str, Program]
     definitions: tuple[tuple[str, Program], ...] = ()
-    values: Mapping[str, int] = field(default_factory=dict)
+    values: Mapping[str, int | float] = field(default_factory=dict)
 
     @property
     def output(self) -> str:
@@ -179,6 +179,14 @@ class ExportedLayer:
         return make_function(self)
 
 
+def _number(value: Any) -> int | float:
+    """An integer where the value is one (sizes, strides), else a float (a slope, ε)."""
+    number = sp.sympify(value)
+    if not number.is_number:
+        raise ShapeError(f"value {value!r} is not a number")
+    return int(number) if number.is_integer else float(number)
+
+
 def _plain(formula: IndexFormula) -> str:
     return f"{formula.lhs} = {formula.rhs}"
 
@@ -271,7 +279,7 @@ def export_layer(
         target: compile_formula(formula, arguments=backward_arguments)
         for target, formula in backward.items()
     }
-    bound = {str(k): int(sp.Integer(v)) for k, v in (values or {}).items()}
+    bound = {str(k): _number(v) for k, v in (values or {}).items()}
     return ExportedLayer(
         name=name or layer_name,
         forward_formula=forward,
