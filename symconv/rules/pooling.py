@@ -91,7 +91,8 @@ def _window(j_a: sp.Expr, j_b: sp.Expr) -> Callable[[Sequence[sp.Expr]], sp.Expr
 # ---------------------------------------------------------------------------------------------
 # Max pooling (Goodfellow et al. 2016, §9.3; the backward "routes the gradient to the maximum":
 # Zeiler & Fergus 2014 call the recorded argmax positions "switches").
-#   Y[i, c, j_1, j_2] = max_k X[i, c, s j + k] = Σ_{k_1, k_2} X[i, c, s j_1 + k_1, s j_2 + k_2] F_j(k),
+#   Y[i, c, j_1, j_2] = max_k X[i, c, s j + k]
+#                     = Σ_{k_1, k_2} X[i, c, s j_1 + k_1, s j_2 + k_2] F_j(k),
 #   ∂Y[i, c, j]/∂X[i, c, u] = Σ_k F_j(k) δ(s j + k, u)       (F_j constant a.e., see above)
 #   ∂J/∂X[i, c, u_1, u_2] = Σ_{k_1, k_2} [s | u − k, 0 ≤ (u − k)/s < O]
 #                                         M[i, c, (u − k)/s, k] ∂J/∂Y[i, c, (u − k)/s],
@@ -402,8 +403,8 @@ def max_gradient_derivation(
     [[x_{1} >= x_{2}]],
     [ [x_{2} > x_{1}]]])
     >>> print(d.answer_latex())
-    \\frac{\\partial y}{\\partial x} = \\begin{bmatrix}\\left[x_{1} \\geq x_{2}\\right]\\\\\\left[x_{2}
-    > x_{1}\\right]\\end{bmatrix}
+    \\frac{\\partial y}{\\partial x} = \\begin{bmatrix}\\left[x_{1} \\geq
+    x_{2}\\right]\\\\\\left[x_{2} > x_{1}\\right]\\end{bmatrix}
     >>> d.check().passed
     True
     """
@@ -422,7 +423,7 @@ def max_gradient_derivation(
         ),
         Step(
             sp.Symbol(r"\frac{\partial y}{\partial x_{i}}"),
-            sp.Symbol(rf"[x_{{i}} \text{{ is the first maximum}}]"),
+            sp.Symbol(r"[x_{i} \text{ is the first maximum}]"),
             "=",
             "the brackets are constant wherever no two entries tie",
         ),
