@@ -153,6 +153,8 @@ def forward_values(
     case: Mapping[str, int],
     explicit_forward: ExplicitForward | None,
 ) -> np.ndarray:
+    if explicit_forward is None:
+        explicit_forward = rule.explicit
     if explicit_forward is not None:
         return np.asarray(explicit_forward(tensors, case), dtype=object)
     return _object_array(rule.forward_formula.evaluate(tensors, case))

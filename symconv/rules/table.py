@@ -69,7 +69,9 @@ class Rule:
     maps an argument the differentiator cannot handle to its hand derivation; ``smooth=False``
     marks a piecewise rule (max, ReLU), checked at points off its kinks; ``check_at_points``
     compares with ``sympy.diff`` at rational points rather than over symbols (radicals, where
-    symbolic simplification is slow).
+    symbolic simplification is slow). ``explicit`` computes the forward entry by entry on
+    SymPy tensors where the index form cannot be carried out over symbols (a max compares
+    entries): the exact check differentiates it.
     """
 
     name: str
@@ -87,6 +89,7 @@ class Rule:
     by_hand: Mapping[str, HandDerivation] = field(default_factory=dict)
     smooth: bool = True
     check_at_points: bool = False
+    explicit: Callable[[Mapping[str, Any], Mapping[str, int]], Any] | None = None
 
     def __post_init__(self) -> None:
         if not self.cases:
