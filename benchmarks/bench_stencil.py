@@ -31,7 +31,7 @@ from typing import Any
 
 import sympy as sp
 
-from symconv.stencil import stencil
+from symconv.stencils import stencil
 from symconv.stencil_nd import box
 
 try:

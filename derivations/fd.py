@@ -3,7 +3,7 @@
 Sources: B. Fornberg, "Generation of finite difference formulas on arbitrarily spaced grids",
 Math. Comp. 51(184), 1988, Table 1; SymPy's ``finite_diff_weights``; pystencils; Oono & Puri,
 Phys. Rev. A 38 (1988) for the w = 1/8 Laplacian (restated in shared/problems/fd-stencils.md).
-Every stencil is solved exactly by :mod:`symconv.stencil` from its offsets; the error convention
+Every stencil is solved exactly by :mod:`symconv.stencils` from its offsets; the error convention
 is τ = (stencil applied to f) − (exact derivative).
 """
 
@@ -17,7 +17,7 @@ import sympy as sp
 
 from symconv.derivation import Check, CheckResult, Derivation
 from symconv.problems import Accepted, Exercise, Misconception, Part, ProblemSet, Solution
-from symconv.stencil import Stencil, stencil
+from symconv.stencils import Stencil, stencil
 from symconv.stencil_nd import box, cross
 
 SOURCE = (

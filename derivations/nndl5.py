@@ -20,7 +20,7 @@ from symconv.costs import ConvLayer, layer_cost, stack_cost
 from symconv.derivation import CheckResult, Derivation, Step, combine
 from symconv.problems import Accepted, Exercise, Misconception, Part, ProblemSet, Solution
 from symconv.shapes import same_padding
-from symconv.stencil import stencil
+from symconv.stencils import stencil
 from symconv.stencil_nd import box, cross
 from symconv.tensors import entries
 

@@ -22,7 +22,7 @@ _EXPORTS: dict[str, str] = {
     "NumericTwin": "symconv.derivation",
     "ParseError": "symconv.errors",
     "ShapeError": "symconv.errors",
-    "Stencil": "symconv.stencil",
+    "Stencil": "symconv.stencils",
     "Step": "symconv.derivation",
     "SymconvError": "symconv.errors",
     "UnsupportedError": "symconv.errors",
@@ -49,7 +49,7 @@ _EXPORTS: dict[str, str] = {
     "dilated_kernel_extent": "symconv.shapes",
     "entries": "symconv.tensors",
     "feature_map_memory": "symconv.costs",
-    "from_weights": "symconv.stencil",
+    "from_weights": "symconv.stencils",
     "layer_cost": "symconv.costs",
     "output_padding_for": "symconv.shapes",
     "pool_output_shape": "symconv.shapes",
@@ -57,7 +57,7 @@ _EXPORTS: dict[str, str] = {
     "receptive_field": "symconv.shapes",
     "same_padding": "symconv.shapes",
     "stack_cost": "symconv.costs",
-    "stencil": "symconv.stencil",
+    "stencil": "symconv.stencils",
     "transpose_output_padding": "symconv.transposed",
     "transposed_equivalent_padding": "symconv.shapes",
     "transposed_output_shape": "symconv.shapes",
@@ -178,7 +178,7 @@ if TYPE_CHECKING:  # pragma: no cover - static analysers see the eager imports
         transposed_output_shape,
         transposed_output_size,
     )
-    from symconv.stencil import Stencil, from_weights, stencil
+    from symconv.stencils import Stencil, from_weights, stencil
     from symconv.stencil_nd import box, cross
     from symconv.tensors import entries
     from symconv.transposed import conv_transpose, transpose_output_padding

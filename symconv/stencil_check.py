@@ -35,7 +35,7 @@ from symconv.derivation import CheckResult, NumericTwin
 from symconv.taylor import DiffOperator, monomials_up_to, multi_indices
 
 if TYPE_CHECKING:
-    from symconv.stencil import RationalFamily, Stencil
+    from symconv.stencils import RationalFamily, Stencil
 
 #: Rational evaluation point of the exactness check, one coordinate per axis.
 EXACTNESS_POINT = (Fraction(3, 7), Fraction(2, 5), Fraction(5, 11), Fraction(7, 13))

@@ -20,7 +20,7 @@ the middle entry: ``mode="same"`` correlations in NumPy, SciPy and PyTorch (``pa
 them without an origin shift. Offsets that are multiples of ``h/q`` use a grid of step ``h/q``.
 
     >>> import sympy as sp
-    >>> from symconv.stencil import stencil
+    >>> from symconv.stencils import stencil
     >>> k = stencil((1, 1)).as_kernel()
     >>> k.array
     Matrix([

@@ -28,7 +28,7 @@ from symconv.taylor import (
 )
 
 if TYPE_CHECKING:
-    from symconv.stencil import Stencil
+    from symconv.stencils import Stencil
 
 
 def _argument_latex(stencil: Stencil, offset: tuple[sp.Expr, ...]) -> str:
@@ -193,7 +193,7 @@ def _alpha_text(alpha: tuple[int, ...]) -> str:
 
 def stencil_derivation(stencil: Stencil) -> Derivation:
     """The Taylor-table derivation (see the module docstring)."""
-    from symconv.stencil import TAU_CONVENTION
+    from symconv.stencils import TAU_CONVENTION
     from symconv.stencil_check import (
         convergence_check,
         exactness_check,

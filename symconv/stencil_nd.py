@@ -62,7 +62,7 @@ from symconv.moment_system import EchelonSystem
 from symconv.taylor import DiffOperator, MultiIndex, factorial_of, multi_indices, to_sympy
 
 if TYPE_CHECKING:
-    from symconv.stencil import RationalFamily, Stencil
+    from symconv.stencils import RationalFamily, Stencil
 
 #: Above this many zero-patterns the sparsest-member search is not attempted.
 SPARSEST_SEARCH_LIMIT = 20000
@@ -88,7 +88,7 @@ def cross(radius: int, dims: int) -> list[tuple[int, ...]]:
 
 def stencil_from(derivative: Any, offsets: Sequence[Any], accuracy: int | None = None) -> Stencil:
     """Shorthand for ``stencil(derivative, accuracy, offsets=offsets)``."""
-    from symconv.stencil import stencil
+    from symconv.stencils import stencil
 
     return stencil(derivative, accuracy, offsets=offsets)
 
@@ -98,7 +98,7 @@ def stencil_from(derivative: Any, offsets: Sequence[Any], accuracy: int | None =
 # ----------------------------------------------------------------------------------------------
 def one_dimensional_weights(order: int, accuracy: int, scheme: str) -> dict[Fraction, Fraction]:
     """``{offset: weight}`` of the 1-D ``d^k/dx^k`` scheme (``{0: 1}`` for ``k = 0``)."""
-    from symconv.stencil import scheme_offsets
+    from symconv.stencils import scheme_offsets
 
     if order == 0:
         return {Fraction(0): Fraction(1)}
@@ -108,7 +108,7 @@ def one_dimensional_weights(order: int, accuracy: int, scheme: str) -> dict[Frac
 
 def tensor_product(operator: DiffOperator, accuracy: int, scheme: str, spacing: sp.Expr) -> Stencil:
     """``Σ_β c_β ⊗_i D^{(β_i)}`` (see the module docstring); zero weights are dropped."""
-    from symconv.stencil import RationalFamily, from_family
+    from symconv.stencils import RationalFamily, from_family
 
     total: dict[tuple[Fraction, ...], Fraction] = {}
     for beta, coefficient in operator.terms:
@@ -226,7 +226,7 @@ def restrict_parameters(
 ) -> RationalFamily | None:
     """The members whose parameters satisfy ``r · t = b``; the remaining parameters keep their
     names (each still the weight at its offset). None if the conditions contradict."""
-    from symconv.stencil import RationalFamily
+    from symconv.stencils import RationalFamily
 
     system = EchelonSystem(len(family.basis))
     for row, value in conditions:
@@ -348,7 +348,7 @@ def compact_family(
 
 def sparsest_member(family: RationalFamily) -> RationalFamily | None:
     """The member with most zero weights among the vertices ``w_S = 0`` (|S| = #parameters)."""
-    from symconv.stencil import RationalFamily
+    from symconv.stencils import RationalFamily
 
     k = len(family.basis)
     if k == 0:
@@ -413,7 +413,7 @@ class Member:
 
 
 def _member(stencil: Stencil, name: str, definition: str, sub: RationalFamily) -> Member:
-    from symconv.stencil import from_family
+    from symconv.stencils import from_family
 
     family = stencil.family
     assert family is not None

@@ -15,7 +15,7 @@ import sympy as sp
 
 from symconv.errors import ConventionError, DerivationError, UnsupportedError
 from symconv.fornberg import fornberg_weights, integer_weights
-from symconv.stencil import Stencil, from_weights, scheme_offsets, stencil
+from symconv.stencils import Stencil, from_weights, scheme_offsets, stencil
 from tests.reference_stencil import achieved_accuracy, leading_error, vandermonde_weights
 
 h, x, a = sp.symbols("h x a")

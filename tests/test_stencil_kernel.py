@@ -15,7 +15,7 @@ import sympy as sp
 from symconv.conv import correlate
 from symconv.convmatrix import conv_matrix
 from symconv.errors import ConventionError, DerivationError, UnsupportedError
-from symconv.stencil import stencil
+from symconv.stencils import stencil
 from symconv.stencil_nd import box
 from tests.reference_stencil import correlate_loop
 

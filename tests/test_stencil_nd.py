@@ -10,7 +10,7 @@ import pytest
 import sympy as sp
 
 from symconv.errors import ConventionError, DerivationError
-from symconv.stencil import stencil
+from symconv.stencils import stencil
 from symconv.stencil_nd import box, cross
 from symconv.taylor import DiffOperator
 from tests.reference_stencil import achieved_accuracy, laplacian_terms, leading_error

@@ -109,7 +109,7 @@ def _spacing(text: str | None) -> Any:
 def build(args: argparse.Namespace) -> Any:
     """The stencil the arguments describe (a family, or its ``--member``)."""
     from symconv.errors import ConventionError
-    from symconv.stencil import stencil
+    from symconv.stencils import stencil
     from symconv.stencil_nd import box
 
     if args.partial is not None:
