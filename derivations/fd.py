@@ -17,8 +17,8 @@ import sympy as sp
 
 from symconv.derivation import Check, CheckResult, Derivation
 from symconv.problems import Accepted, Exercise, Misconception, Part, ProblemSet, Solution
-from symconv.stencils import Stencil, stencil
 from symconv.stencil_nd import box, cross
+from symconv.stencils import Stencil, stencil
 
 SOURCE = (
     "B. Fornberg, Math. Comp. 51(184) (1988), Table 1; SymPy finite_diff_weights; pystencils "

@@ -20,8 +20,8 @@ from symconv.costs import ConvLayer, layer_cost, stack_cost
 from symconv.derivation import CheckResult, Derivation, Step, combine
 from symconv.problems import Accepted, Exercise, Misconception, Part, ProblemSet, Solution
 from symconv.shapes import same_padding
-from symconv.stencils import stencil
 from symconv.stencil_nd import box, cross
+from symconv.stencils import stencil
 from symconv.tensors import entries
 
 SOURCE = (

@@ -193,13 +193,13 @@ def _alpha_text(alpha: tuple[int, ...]) -> str:
 
 def stencil_derivation(stencil: Stencil) -> Derivation:
     """The Taylor-table derivation (see the module docstring)."""
-    from symconv.stencils import TAU_CONVENTION
     from symconv.stencil_check import (
         convergence_check,
         exactness_check,
         numeric_twin,
         symbolic_exactness_check,
     )
+    from symconv.stencils import TAU_CONVENTION
 
     n, p = stencil.order, stencil.accuracy
     scale = "" if stencil.scale == 1 else rf"\frac{{1}}{{{latex(1 / stencil.scale)}}} "

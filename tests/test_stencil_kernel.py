@@ -15,8 +15,8 @@ import sympy as sp
 from symconv.conv import correlate
 from symconv.convmatrix import conv_matrix
 from symconv.errors import ConventionError, DerivationError, UnsupportedError
-from symconv.stencils import stencil
 from symconv.stencil_nd import box
+from symconv.stencils import stencil
 from tests.reference_stencil import correlate_loop
 
 h = sp.Symbol("h")

@@ -10,8 +10,8 @@ import pytest
 import sympy as sp
 
 from symconv.errors import ConventionError, DerivationError
-from symconv.stencils import stencil
 from symconv.stencil_nd import box, cross
+from symconv.stencils import stencil
 from symconv.taylor import DiffOperator
 from tests.reference_stencil import achieved_accuracy, laplacian_terms, leading_error
 

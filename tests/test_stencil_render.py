@@ -9,9 +9,9 @@ import sympy as sp
 
 from symconv.cli import main
 from symconv.derivation import Derivation
-from symconv.stencils import stencil
 from symconv.stencil_check import exactness_check, observed_order
 from symconv.stencil_nd import box
+from symconv.stencils import stencil
 
 h = sp.Symbol("h")
 
