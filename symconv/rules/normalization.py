@@ -1,3 +1,5 @@
+# The normalisation literature writes γ and β for the scale and shift (Ioffe & Szegedy 2015):
+# ruff: noqa: RUF002, RUF003
 """Rules of the table: normalisations in training mode — batch norm, layer norm, group norm —
 with the statistics *differentiated* (they depend on the input; the backward of a normalisation
 that treats them as constants is wrong in training).
@@ -35,7 +37,8 @@ EPSILON_CASES = (
 # Batch norm over the batch, per channel c (Ioffe & Szegedy 2015, algorithm 1 and §3):
 #   μ[c] = (1/N) Σ_k X[k, c],  σ[c] = √((1/N) Σ_k (X[k, c] − μ[c])² + ε),
 #   Y[i, c] = γ[c] X̂[i, c] + β[c],  X̂[i, c] = (X[i, c] − μ[c])/σ[c];
-#   ∂J/∂X[i, c] = γ[c]/(N σ[c]) (N ∂J/∂Y[i, c] − Σ_k ∂J/∂Y[k, c] − X̂[i, c] Σ_k ∂J/∂Y[k, c] X̂[k, c]),
+#   ∂J/∂X[i, c] = γ[c]/(N σ[c]) (N ∂J/∂Y[i, c] − Σ_k ∂J/∂Y[k, c]
+#                                  − X̂[i, c] Σ_k ∂J/∂Y[k, c] X̂[k, c]),
 #   ∂J/∂γ[c] = Σ_i ∂J/∂Y[i, c] X̂[i, c],  ∂J/∂β[c] = Σ_i ∂J/∂Y[i, c].
 _BN_MEAN = "sum_l X[l,c]/N"
 _BN_STD = f"sqrt(sum_k (X[k,c] - {_BN_MEAN})^2/N + epsilon)"
@@ -109,9 +112,10 @@ LAYER_NORM = register(
 #   Y[i, c, l] = γ[c] (X[i, c, l] − μ[i, g(c)]) / σ[i, g(c)] + β[c];  with X̂ and
 #   ∂J/∂X̂ = γ ∂J/∂Y, the general formula over S = group g(c) of sample i:
 #   ∂J/∂X[i, c, l] = (m γ[c] ∂J/∂Y[i, c, l] − Σ_{c', l'} γ[c''] ∂J/∂Y[i, c'', l']
-#                     − X̂[i, c, l] Σ_{c', l'} γ[c''] ∂J/∂Y[i, c'', l'] X̂[i, c'', l']) / (m σ[i, g(c)]),
+#                     − X̂[i, c, l] Σ_{c', l'} γ[c''] ∂J/∂Y[i, c'', l'] X̂[i, c'', l'])
+#                    / (m σ[i, g(c)]),
 #   c'' = g(c) C/G + c';  ∂J/∂γ[c] = Σ_{i, l} ∂J/∂Y X̂,  ∂J/∂β[c] = Σ_{i, l} ∂J/∂Y.
-i, c, l, c2, l2, g = indices("i c l c' l' g")
+i, c, pos, c2, pos2, g = indices("i c l c' l' g")
 N, C, L, G = sizes("N C L G")
 X, Y, Xhat, sigma, gamma, beta = tensors("X Y Xhat sigma gamma beta")
 epsilon = sp.Symbol("epsilon", real=True)
@@ -130,7 +134,7 @@ def _in_group(channel: sp.Expr, member: sp.Expr) -> sp.Expr:
 
 def _group_sum(body_of: object, channel: sp.Expr) -> sp.Expr:
     assert callable(body_of)
-    return sp.Sum(body_of(_in_group(channel, c2), l2), (c2, 0, C / G - 1), (l2, 0, L - 1))
+    return sp.Sum(body_of(_in_group(channel, c2), pos2), (c2, 0, C / G - 1), (pos2, 0, L - 1))
 
 
 def _group_mean(channel: sp.Expr) -> sp.Expr:
@@ -144,13 +148,13 @@ def _group_std(channel: sp.Expr) -> sp.Expr:
 
 
 def group_norm_forward() -> IndexFormula:
-    normalised = (X[i, c, l] - _group_mean(c)) / _group_std(c)
-    return formula(Y[i, c, l], gamma[c] * normalised + beta[c], GN_SHAPES)
+    normalised = (X[i, c, pos] - _group_mean(c)) / _group_std(c)
+    return formula(Y[i, c, pos], gamma[c] * normalised + beta[c], GN_SHAPES)
 
 
 def group_norm_normalised() -> IndexFormula:
-    normalised = (X[i, c, l] - _group_mean(c)) / _group_std(c)
-    return formula(Xhat[i, c, l], normalised, {**GN_SHAPES, "Xhat": (N, C, L)})
+    normalised = (X[i, c, pos] - _group_mean(c)) / _group_std(c)
+    return formula(Xhat[i, c, pos], normalised, {**GN_SHAPES, "Xhat": (N, C, L)})
 
 
 def group_norm_std() -> IndexFormula:
@@ -162,22 +166,22 @@ def group_norm_std() -> IndexFormula:
 def group_norm_backward() -> IndexFormula:
     dY = gradient("Y")
     member = _in_group(c, c2)
-    scaled = gamma[member] * dY[i, member, l2]
-    total = sp.Sum(scaled, (c2, 0, C / G - 1), (l2, 0, L - 1))
-    projected = sp.Sum(scaled * Xhat[i, member, l2], (c2, 0, C / G - 1), (l2, 0, L - 1))
-    rhs = (GROUP_SIZE * gamma[c] * dY[i, c, l] - total - Xhat[i, c, l] * projected) / (
+    scaled = gamma[member] * dY[i, member, pos2]
+    total = sp.Sum(scaled, (c2, 0, C / G - 1), (pos2, 0, L - 1))
+    projected = sp.Sum(scaled * Xhat[i, member, pos2], (c2, 0, C / G - 1), (pos2, 0, L - 1))
+    rhs = (GROUP_SIZE * gamma[c] * dY[i, c, pos] - total - Xhat[i, c, pos] * projected) / (
         GROUP_SIZE * sigma[i, _group_of(c)]
     )
     shapes = {**GN_SHAPES, "Xhat": (N, C, L), "sigma": (N, G), "∂J/∂Y": (N, C, L)}
-    return formula(gradient("X")[i, c, l], rhs, {**shapes, "∂J/∂X": (N, C, L)})
+    return formula(gradient("X")[i, c, pos], rhs, {**shapes, "∂J/∂X": (N, C, L)})
 
 
 def group_norm_parameter_backward(which: str) -> IndexFormula:
     dY = gradient("Y")
-    body = dY[i, c, l] * Xhat[i, c, l] if which == "gamma" else dY[i, c, l]
+    body = dY[i, c, pos] * Xhat[i, c, pos] if which == "gamma" else dY[i, c, pos]
     return formula(
         gradient(which)[c],
-        sp.Sum(body, (i, 0, N - 1), (l, 0, L - 1)),
+        sp.Sum(body, (i, 0, N - 1), (pos, 0, L - 1)),
         {**GN_SHAPES, "Xhat": (N, C, L), "∂J/∂Y": (N, C, L), f"∂J/∂{which}": (C,)},
     )
 
