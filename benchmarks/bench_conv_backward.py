@@ -12,7 +12,8 @@ stride 1, NCHW/OIHW, correlation. One step is the forward pass and the gradients
 * ``symconv``: ``conv_forward`` then ``conv_backward`` (algorithm 'auto': shift for stride 1),
   and both with 'im2col'.
 
-Warm-up once, then the peers take turns for ``--repeats`` rounds; the best time is kept.
+Warm-up once, then the peers take turns for ``--repeats`` rounds, pausing before each call (as in
+bench_conv_forward.py); the best time is kept.
 Targets: symconv/torch ≤ 1.0 in float64 and ≤ 2.0 in float32. Run
 ``python benchmarks/bench_conv_backward.py [--repeats R] [--threads T]``.
 """

@@ -11,7 +11,8 @@ stride 1, NCHW/OIHW, correlation, no bias. Peers, side by side in one process:
 * ``symconv``: ``conv_forward`` (algorithm 'auto': shift for stride 1), and 'im2col'.
 
 Each peer runs once as warm-up, then the peers take turns for ``--repeats`` rounds (so a busy
-machine slows them alike) and the best time is kept. Targets: symconv/torch ≤ 1.0 in float64 and
+machine slows them alike), with a short pause before each call so that idle worker threads of
+the previous peer are asleep, and the best time is kept. Targets: symconv/torch ≤ 1.0 in float64 and
 ≤ 1.5 in float32. Run ``python benchmarks/bench_conv_forward.py [--repeats R] [--threads T]``.
 """
 
@@ -65,13 +66,20 @@ def load_average() -> str:
         return "load average unavailable"
 
 
-def race(peers: dict[str, Callable[[], Any]], repeats: int) -> dict[str, float]:
-    """Warm up every peer, then ``repeats`` rounds in turn; best time (seconds) per peer."""
+def race(
+    peers: dict[str, Callable[[], Any]], repeats: int, pause: float = 0.05
+) -> dict[str, float]:
+    """Warm up every peer, then ``repeats`` rounds in turn; best time (seconds) per peer.
+
+    The pause before each timed call lets the previous peer's idle worker threads (OpenBLAS and
+    OpenMP spin for a while after a call) go to sleep, so that they do not slow the next peer.
+    """
     for function in peers.values():
         function()
     best = dict.fromkeys(peers, float("inf"))
     for _ in range(repeats):
         for name, function in peers.items():
+            time.sleep(pause)
             start = time.perf_counter()
             function()
             best[name] = min(best[name], time.perf_counter() - start)
