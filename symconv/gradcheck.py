@@ -8,8 +8,9 @@ For a scalar function ``f`` and a claimed gradient ``g = ∇f(x)``, draw a rando
 (Taylor's theorem; the even terms cancel) with ``⟨g, v⟩``. Rounding adds about
 ``u · |f(x)| / ε`` to ``D_ε`` (u = unit roundoff), so the error ``ε² + u/ε`` is smallest near
 ``ε = u^{1/3}`` (Nocedal & Wright 2006, §8.1), the default step here, scaled by ``max(1, ‖x‖_∞)``.
-One direction tests every component at once: a wrong gradient passes only if its error happens
-to be orthogonal to ``v``, an event of probability zero.
+One direction tests every component at once: a wrong gradient passes only if its error is
+nearly orthogonal to ``v``, which a random direction makes unlikely (change ``seed`` to draw
+another).
 
     >>> import numpy as np
     >>> x = np.array([0.5, -1.0, 2.0])
