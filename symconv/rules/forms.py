@@ -81,3 +81,49 @@ def strided_source(
     source = sp.floor(offset / stride)
     condition = sp.And(divides(stride, offset), InRange(source, 0, count - 1))
     return source, Iverson(condition)
+
+
+def rename(
+    formula_: IndexFormula,
+    tensor_names: Mapping[str, str] | None = None,
+    index_names: Mapping[str, str] | None = None,
+) -> IndexFormula:
+    """``formula_`` with tensors (and their gradients ``∂J/∂X``) and index symbols renamed —
+    to write a rule in the notation of a source (nndl's ``y``, ``w``, ``x`` and ``u, v``).
+
+    >>> f = IndexFormula.parse("Z[j] = sum_k W[k] X[j + k]")
+    >>> print(rename(f, {"Z": "y", "W": "w", "X": "x"}, {"j": "i", "k": "u"}).rhs)
+    Sum(w[u]*x[i + u], (u, 0, K - 1))
+    """
+    tensor_names = dict(tensor_names or {})
+    index_names = dict(index_names or {})
+    mapping: dict[sp.Basic, sp.Basic] = {}
+    symbols = set(formula_.rhs.free_symbols) | set(formula_.lhs.free_symbols)
+    for node in sp.preorder_traversal(formula_.rhs):
+        if isinstance(node, sp.Sum):
+            symbols |= {limit[0] for limit in node.limits}
+    for symbol in symbols:
+        if isinstance(symbol, sp.Symbol) and symbol.name in index_names:
+            mapping[symbol] = index_symbol(index_names[symbol.name])
+    bases = {
+        read.base for read in sp.preorder_traversal(formula_.rhs) if isinstance(read, sp.Indexed)
+    }
+    bases.add(formula_.lhs.base)
+    for base in bases:
+        label = str(base.label)
+        parts = label[1:].split("/∂") if label.startswith("∂") else None
+        if parts and len(parts) == 2 and parts[1] in tensor_names:
+            mapping[base] = gradient_base(parts[0], tensor_names[parts[1]])
+        elif label in tensor_names:
+            mapping[base] = sp.IndexedBase(tensor_names[label])
+    renamed = formula_.rhs.xreplace(mapping)
+    lhs = formula_.lhs.xreplace(mapping)
+    shapes = {}
+    for name, shape in formula_.shapes.items():
+        parts = name[1:].split("/∂") if name.startswith("∂") else None
+        if parts and len(parts) == 2 and parts[1] in tensor_names:
+            shapes[f"∂{parts[0]}/∂{tensor_names[parts[1]]}"] = shape
+        else:
+            shapes[tensor_names.get(name, name)] = shape
+    ranges = tuple((index.xreplace(mapping), low, high) for index, low, high in formula_.ranges)
+    return IndexFormula(lhs=lhs, rhs=renamed, ranges=ranges, shapes=shapes)
