@@ -30,6 +30,7 @@ from symconv.latex import Notation
 from symconv.rules.conv_backward import conv_backward_formulas
 from symconv.rules.forms import formula, gradient, indices, rename, sizes, tensors
 from symconv.rules.table import Rule, register
+from symconv.rules.transpose_identity import forward_backward_transpose_derivation
 
 #: nndl's names for a single-channel 2-d layer, ``y_{ij} = Σ_{u,v} w_{uv} x_{i+u, j+v}``.
 SUBSCRIPT_TENSORS = {"X": "x", "W": "w", "Z": "y"}
@@ -483,4 +484,5 @@ __all__ = [
     "conv_gradients",
     "conv_rule",
     "default_cases",
+    "forward_backward_transpose_derivation",
 ]

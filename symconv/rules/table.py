@@ -51,9 +51,6 @@ DOMAINS: tuple[str, ...] = ("real", "positive", "probability", "distinct")
 #: building one (a big rule is a named function right above its registration).
 FormulaSource = str | IndexFormula | Callable[[], IndexFormula]
 
-#: A hand derivation: the steps from the chain rule to the stored backward, in a notation.
-HandDerivation = Callable[["Rule", str], tuple[Step, ...]]
-
 #: The scalar the table differentiates.
 UPSTREAM = "J"
 
@@ -86,7 +83,6 @@ class Rule:
     definitions: tuple[FormulaSource, ...] = ()
     domains: Mapping[str, Domain] = field(default_factory=dict)
     positive: tuple[str, ...] = ()
-    by_hand: Mapping[str, HandDerivation] = field(default_factory=dict)
     smooth: bool = True
     check_at_points: bool = False
     explicit: Callable[[Mapping[str, Any], Mapping[str, int]], Any] | None = None
@@ -97,9 +93,6 @@ class Rule:
         for tensor, domain in self.domains.items():
             if domain not in DOMAINS:
                 raise ConventionError(f"rule {self.name}: domain {domain!r} of {tensor}")
-        unknown = set(self.by_hand) - set(self.backward)
-        if unknown:
-            raise ShapeError(f"rule {self.name}: by_hand names {unknown}, which have no backward")
 
     # -- formulas ------------------------------------------------------------------------------
     @cached_property
@@ -189,8 +182,7 @@ class Rule:
 
     # -- derivations ---------------------------------------------------------------------------
     def engine_derivation(self, wrt: str) -> Derivation:
-        """What :func:`~symconv.grad.differentiate.derive_backward` produces for ``wrt`` (not
-        for the arguments derived by hand)."""
+        """What :func:`~symconv.grad.differentiate.derive_backward` produces for ``wrt``."""
         return self._engine[self._argument(wrt)]
 
     @cached_property
@@ -199,31 +191,26 @@ class Rule:
 
     def gradient(self, wrt: str, *, notation: Notation = "bracket") -> Derivation:
         """``∂J/∂wrt`` as a :class:`~symconv.derivation.Derivation`: the differentiator's steps
-        (chain rule, Kronecker deltas, re-indexing) or the hand derivation, then the stored
-        readable form; its checks are the three proof obligations at the rule's first case."""
+        (chain rule, Kronecker deltas, re-indexing), then the stored readable form; its checks
+        are the three proof obligations at the rule's first case."""
         from symconv.grad.differentiate import BackwardParts
         from symconv.rules.proof import derivation_checks
 
         wrt = self._argument(wrt)
         stored = self.backward_formula(wrt)
         conventions = list(self.conventions)
-        if wrt in self.by_hand:
-            steps = list(self.by_hand[wrt](self, notation))
-            if not steps or steps[-1].rhs != stored.rhs:
-                steps.append(Step(None, stored.rhs, "=", "the rule table's readable form"))
-        else:
-            engine = self.engine_derivation(wrt)
-            steps = list(engine.steps)
-            conventions += [c for c in engine.conventions if c not in conventions]
-            if latex(engine.answer) != latex(stored.rhs):
-                steps.append(
-                    Step(
-                        None,
-                        stored.rhs,
-                        "=",
-                        "the rule table's readable form (proven equal to the line above)",
-                    )
+        engine = self.engine_derivation(wrt)
+        steps = list(engine.steps)
+        conventions += [c for c in engine.conventions if c not in conventions]
+        if latex(engine.answer) != latex(stored.rhs):
+            steps.append(
+                Step(
+                    None,
+                    stored.rhs,
+                    "=",
+                    "the rule table's readable form (proven equal to the line above)",
                 )
+            )
         upstream = gradient_base(UPSTREAM, self.output)
         parts = BackwardParts(
             forward=self.forward_formula,
@@ -247,7 +234,7 @@ class Rule:
                 "forward": self.forward_formula,
                 "backward": stored,
                 "parts": parts,
-                "by_hand": wrt in self.by_hand,
+                "engine": engine,
             },
         )
 
@@ -277,11 +264,6 @@ class _EngineCache:
         self.cache: dict[str, Derivation] = {}
 
     def __getitem__(self, wrt: str) -> Derivation:
-        if wrt in self.rule.by_hand:
-            raise DerivationError(
-                f"rule {self.rule.name}: the backward for {wrt} is derived by hand "
-                "(derive_backward cannot produce it); see Rule.gradient"
-            )
         if wrt not in self.cache:
             from symconv.grad.differentiate import derive_backward
 
