@@ -17,7 +17,8 @@ from symconv.derivation import CheckResult, Derivation, Step
 from symconv.grad.formula import IndexFormula, index_symbol, size_symbol
 from symconv.grad.notation import Partial, gradient_base
 from symconv.latex import Notation
-from symconv.rules.table import Rule, register
+from symconv.errors import ConventionError
+from symconv.rules.table import FormulaSource, Rule, register
 
 POINTWISE_CASES = ({"N": 2, "D": 3}, {"N": 1, "D": 4})
 
@@ -72,6 +73,76 @@ RELU = register(
         source="Goodfellow, Bengio & Courville (2016), §6.3.1; Nair & Hinton (2010)",
     )
 )
+
+
+def pointwise_rule(name: str, rank: int) -> Rule:
+    """The activation ``name`` (sigmoid, tanh, relu, leaky_relu) on tensors of ``rank`` axes
+    (not registered): the same rule, written with ``rank`` indices — the form a layer after a
+    convolution needs (NCHW: rank 4).
+
+    >>> print(pointwise_rule("sigmoid", 4).forward_formula.latex())
+    U[i, c, h, w] = \\sigma\\left(Z[i, c, h, w]\\right)
+    """
+    base = {rule.name: rule for rule in (SIGMOID, TANH, RELU, LEAKY_RELU)}.get(name)
+    if base is None:
+        raise ConventionError(f"no pointwise rule {name!r}: expected sigmoid, tanh, relu, leaky_relu")
+    if rank == 2:
+        return base
+    names = ["i", "c", "h", "w", "t"][:rank] if rank <= 5 else [f"a{n}" for n in range(rank)]
+    size_names = ["N", "C", "H", "W", "T"][:rank] if rank <= 5 else [f"S{n}" for n in range(rank)]
+    indices_text = ",".join(names)
+    shape_text = ", ".join(size_names)
+    forward = {
+        "sigmoid": f"U[{indices_text}] = sigmoid(Z[{indices_text}])",
+        "tanh": f"U[{indices_text}] = tanh(Z[{indices_text}])",
+        "relu": f"U[{indices_text}] = relu(Z[{indices_text}])",
+        "leaky_relu": f"U[{indices_text}] = relu(Z[{indices_text}]) + "
+        f"a*(Z[{indices_text}] - relu(Z[{indices_text}]))",
+    }[name]
+    upstream, here = f"dJ/dU[{indices_text}]", f"U[{indices_text}]"
+    backward: FormulaSource
+    definitions: tuple[FormulaSource, ...] = ()
+    if name == "sigmoid":
+        backward = f"dJ/dZ[{indices_text}] = {upstream} {here} (1 - {here})"
+        definitions = (forward,)
+    elif name == "tanh":
+        backward = f"dJ/dZ[{indices_text}] = {upstream} (1 - {here}^2)"
+        definitions = (forward,)
+    else:
+        backward = _heaviside_backward(names, size_names, name == "leaky_relu")
+    case = {size: 2 for size in size_names}
+    if name == "leaky_relu":
+        case["a"] = sp.Rational(1, 10)
+    return Rule(
+        name=f"{name}_rank{rank}",
+        family="activations",
+        title=base.title,
+        latex_name=base.latex_name,
+        forward=f"{forward}; Z: ({shape_text})",
+        backward={"Z": backward},
+        definitions=definitions,
+        cases=(case,),
+        smooth=base.smooth,
+        conventions=base.conventions,
+        source=base.source,
+    )
+
+
+def _heaviside_backward(names: list[str], size_names: list[str], leaky: bool) -> IndexFormula:
+    index = tuple(index_symbol(n) for n in names)
+    shape = tuple(size_symbol(n) for n in size_names)
+    Z = sp.IndexedBase("Z")
+    dU, dZ = gradient_base("J", "U"), gradient_base("J", "Z")
+    step = sp.Heaviside(Z[index], 0)
+    if leaky:
+        a = sp.Symbol("a", real=True)
+        step = a + (1 - a) * step
+    return IndexFormula(
+        lhs=dZ[index],
+        rhs=dU[index] * step,
+        ranges=tuple((x, sp.Integer(0), n - 1) for x, n in zip(index, shape, strict=True)),
+        shapes={"Z": shape, "∂J/∂U": shape, "∂J/∂Z": shape},
+    )
 
 
 def _relu_backward() -> IndexFormula:
