@@ -12,8 +12,8 @@ stride 1, NCHW/OIHW, correlation. One step is the forward pass and the gradients
 * ``symconv``: ``conv_forward`` then ``conv_backward`` (algorithm 'auto': shift for stride 1),
   and both with 'im2col'.
 
-Warm-up once, then the peers take turns for ``--repeats`` rounds, pausing before each call (as in
-bench_conv_forward.py); the best time is kept.
+The peers take turns for ``--repeats`` rounds; in its turn a peer runs once untimed, then three
+timed calls back to back (as in bench_conv_forward.py). The best time is kept.
 Targets: symconv/torch ≤ 1.0 in float64 and ≤ 2.0 in float32. Run
 ``python benchmarks/bench_conv_backward.py [--repeats R] [--threads T]``.
 """
@@ -84,9 +84,7 @@ def main() -> None:
     print(thread_settings(args.threads))
     print(f"before: {load_average()}")
     print(f"layer: N={N}, C={C} → M={M}, {SIZE}×{SIZE}, {KERNEL}×{KERNEL}, padding {PADDING}")
-    print(
-        f"one step = forward + dX + dW; best of {args.repeats} interleaved rounds after warm-up\n"
-    )
+    print(f"one step = forward + dX + dW; best of {args.repeats} rounds × 3 calls, peers in turn\n")
 
     spec = ConvSpec.make(KERNEL, dims=2, padding=PADDING)
     scipy_images, scipy_filters = 1, 8
@@ -139,7 +137,7 @@ def main() -> None:
                     x, w, delta, scipy_images, scipy_filters
                 )
             },
-            3,
+            repeats=1,
         )
         best["scipy (scaled)"] = scipy_best["scipy"] * scale
         rows.append((np.dtype(dtype).name, best))

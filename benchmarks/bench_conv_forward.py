@@ -10,9 +10,9 @@ stride 1, NCHW/OIHW, correlation, no bias. Peers, side by side in one process:
 * ``einsum``: the sliding-window view contracted by ``np.einsum`` (what symconv did before);
 * ``symconv``: ``conv_forward`` (algorithm 'auto': shift for stride 1), and 'im2col'.
 
-Each peer runs once as warm-up, then the peers take turns for ``--repeats`` rounds (so a busy
-machine slows them alike), with a short pause before each call so that idle worker threads of
-the previous peer are asleep, and the best time is kept. Targets: symconv/torch ≤ 1.0 in float64 and
+The peers take turns for ``--repeats`` rounds (so a busy machine slows them alike); in its turn
+a peer runs once untimed and then three timed calls back to back (its worker threads awake, as in
+a training loop). The best time is kept. Targets: symconv/torch ≤ 1.0 in float64 and
 ≤ 1.5 in float32. Run ``python benchmarks/bench_conv_forward.py [--repeats R] [--threads T]``.
 """
 
@@ -66,23 +66,21 @@ def load_average() -> str:
         return "load average unavailable"
 
 
-def race(
-    peers: dict[str, Callable[[], Any]], repeats: int, pause: float = 0.05
-) -> dict[str, float]:
-    """Warm up every peer, then ``repeats`` rounds in turn; best time (seconds) per peer.
+def race(peers: dict[str, Callable[[], Any]], repeats: int, burst: int = 3) -> dict[str, float]:
+    """Best time (seconds) per peer over ``repeats`` rounds in which the peers take turns.
 
-    The pause before each timed call lets the previous peer's idle worker threads (OpenBLAS and
-    OpenMP spin for a while after a call) go to sleep, so that they do not slow the next peer.
+    In its turn a peer runs once untimed, then ``burst`` timed calls back to back: its worker
+    threads (OpenMP for torch, OpenBLAS for NumPy) are awake, as in a training loop, and the
+    turns spread any load from other processes over all peers alike.
     """
-    for function in peers.values():
-        function()
     best = dict.fromkeys(peers, float("inf"))
     for _ in range(repeats):
         for name, function in peers.items():
-            time.sleep(pause)
-            start = time.perf_counter()
             function()
-            best[name] = min(best[name], time.perf_counter() - start)
+            for _ in range(burst):
+                start = time.perf_counter()
+                function()
+                best[name] = min(best[name], time.perf_counter() - start)
     return best
 
 
@@ -122,7 +120,7 @@ def main() -> None:
     print(thread_settings(args.threads))
     print(f"before: {load_average()}")
     print(f"layer: N={N}, C={C} → M={M}, {SIZE}×{SIZE}, {KERNEL}×{KERNEL}, padding {PADDING}")
-    print(f"best of {args.repeats} interleaved rounds after one warm-up\n")
+    print(f"best of {args.repeats} rounds × 3 back-to-back calls, peers in turn\n")
 
     spec = ConvSpec.make(KERNEL, dims=2, padding=PADDING)
     scipy_images, scipy_filters = 1, 8
@@ -151,7 +149,8 @@ def main() -> None:
             part, z[:scipy_images, :scipy_filters], rtol=tolerance, atol=tolerance
         )
         scipy_best = race(
-            {"scipy": lambda x=x, w=w: scipy_forward_part(x, w, scipy_images, scipy_filters)}, 3
+            {"scipy": lambda x=x, w=w: scipy_forward_part(x, w, scipy_images, scipy_filters)},
+            repeats=1,
         )
         best["scipy (scaled)"] = scipy_best["scipy"] * scale
         rows.append((np.dtype(dtype).name, best))
