@@ -262,7 +262,8 @@ class Network:
             forward = formulas["forward"]
             lhs = latex(forward.lhs, notation=notation)
             rhs = latex(forward.rhs, notation=notation)
-            rows.append(f"{lhs} &= {rhs} && \\text{{{position + 1}: {layer.label}}}")
+            label = layer.label.replace("_", r"\_")
+            rows.append(f"{lhs} &= {rhs} && \\text{{{position + 1}: {label}}}")
         return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
 
     # -- numbers -------------------------------------------------------------------------------
