@@ -146,11 +146,9 @@ def flatten(order: str) -> Reference:
         batch, channels, height, width = x.shape
         out = _empty((batch, channels * height * width))
         for i, c, h, w in product(range(batch), range(channels), range(height), range(width)):
-            if order == "C":
-                q = (c * height + h) * width + w
-            else:
-                q = c + channels * (h + height * w)
-            out[i, q] = x[i, c, h, w]
+            row_major = (c * height + h) * width + w
+            column_major = c + channels * (h + height * w)
+            out[i, row_major if order == "C" else column_major] = x[i, c, h, w]
         return out
 
     return reference
@@ -324,7 +322,7 @@ def conv(
     """``Z[i, m, j] = b[m] + Σ_{n<C/G} Σ_k W[m, n, k] X[i, g·C/G + n, s j + d k̃ − p]`` on
     NCHW data and OIHW weights, any number of spatial axes; ``flip``: true convolution
     (``k̃ = K − 1 − k``)."""
-    batch, channels = x.shape[:2]
+    batch = x.shape[0]
     outputs, per_group = w.shape[:2]
     kernel = w.shape[2:]
     spatial = x.shape[2:]
