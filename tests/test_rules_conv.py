@@ -249,14 +249,16 @@ def test_unreached_rows_are_zero_in_the_closed_form_too() -> None:
 # ---------------------------------------------------------------------------------------------
 # Explicit range conditions == full correlation with the rotated kernel == the differentiator
 # ---------------------------------------------------------------------------------------------
+SPD = {"stride": S, "padding": P, "dilation": D}
+NYU_LAYOUT = {"layout": "NHWC", "weight_layout": "HWIO"}
 FORM_CASES = [
-    ("1-d, symbolic s, p, d", {"dims": 1, "stride": S, "padding": P, "dilation": D}),
-    ("2-d, symbolic s, p, d", {"dims": 2, "stride": S, "padding": P, "dilation": D, "batch": False}),
+    ("1-d, symbolic s, p, d", {"dims": 1, **SPD}),
+    ("2-d, symbolic s, p, d", {"dims": 2, "batch": False, **SPD}),
     ("1-d groups G", {"dims": 1, "groups": G}),
     ("1-d true convolution, stride 2", {"dims": 1, "op": "convolution", "stride": 2}),
-    ("2-d NHWC/HWIO, stride 2", {"dims": 2, "layout": "NHWC", "weight_layout": "HWIO", "stride": 2}),
+    ("2-d NHWC/HWIO, stride 2", {"dims": 2, "stride": 2, **NYU_LAYOUT}),
     ("1-d no channels, padding 2", {"dims": 1, "channels": False, "padding": 2}),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("label", "options"), FORM_CASES, ids=[c[0] for c in FORM_CASES])
