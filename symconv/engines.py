@@ -192,6 +192,13 @@ def correlation_extremum(x: Any, w: Any, which: str) -> Derivation:
     )
 
 
+def correlate_valid(x: Any, w: Any) -> Derivation:
+    """The valid cross-correlation of two integer matrices, exactly (0-based, no reversal)."""
+    from symconv.conv import conv_forward_derivation
+
+    return conv_forward_derivation(_matrix(x, "x"), _matrix(w, "w"))
+
+
 def kernel_channels(kernel_shape: Sequence[int], layout: str = "HWIO") -> Derivation:
     """Input and output channels read off a weight shape (HWIO: ``W[k1,k2,n,m]``)."""
     if layout not in ("HWIO", "OIHW"):
@@ -380,6 +387,7 @@ ENGINES: dict[str, Engine] = {
     "sum_limits": sum_limits,
     "correlation_extremum": correlation_extremum,
     "kernel_channels": kernel_channels,
+    "correlate": correlate_valid,
     "subsample": subsample,
     "max_pool": max_pool,
     "pool_along_axis_shape": pool_along_axis_shape,

@@ -95,6 +95,16 @@ class Exercise:
     parts: list[Part]
     source: str = ""
     conventions: tuple[str, ...] = ()
+    #: Names the exercise defines (its data, and tensors derived from it such as the output Z),
+    #: built lazily: a checker evaluates claims like ``Z[0, 3] = 0`` against them.
+    build_context: Callable[[], dict[str, Any]] | None = field(default=None, repr=False)
+    _context: dict[str, Any] | None = field(default=None, repr=False)
+
+    @property
+    def context(self) -> dict[str, Any]:
+        if self._context is None:
+            self._context = self.build_context() if self.build_context is not None else {}
+        return self._context
 
     def to_json(self, reports: dict[str, CheckReport] | None = None, **settings: Any) -> dict:
         reports = reports or {}

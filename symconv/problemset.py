@@ -25,6 +25,9 @@ answers it (:mod:`symconv.engines`), with accepted alternatives and known miscon
     args = { i = "$i", k = "$k", p = 1 }
     diagnosis = "padding assumed"
 
+An exercise's ``context`` table names values a checker may evaluate claims against (its data and
+tensors derived from it: ``context = { X = "$X", Z = { engine = "correlate", args = {...} } }``).
+
 Accepted answers: ``answer = <literal>`` (an integer, a list → tuple, a list of lists → matrix),
 ``engine``/``args`` (its answer), or ``permute = [...]`` (the part's own tuple answer reordered,
 e.g. another layout). Engines may also offer their own alternatives (every location of a maximum).
@@ -35,7 +38,7 @@ symconv's own grammar.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -132,6 +135,28 @@ def _alternative(entry: Mapping[str, Any], answer: Any, data: Mapping[str, Any],
     raise ParseError(f"{where}: an alternative needs `answer`, `permute` or `engine`")
 
 
+def _context_builder(
+    table: Mapping[str, Any], data: Mapping[str, Any], where: str
+) -> Callable[[], dict[str, Any]]:
+    """The exercise's named values: each ``context`` entry is a literal or an engine's answer."""
+
+    def build() -> dict[str, Any]:
+        from symconv.engines import run_engine
+
+        context: dict[str, Any] = {}
+        for name, entry in table.items():
+            if isinstance(entry, dict) and "engine" in entry:
+                arguments = _resolve(entry.get("args", {}), data, f"{where}, context {name}")
+                context[name] = run_engine(str(entry["engine"]), arguments).answer
+            else:
+                context[name] = exact_value(
+                    _resolve(entry, data, where), f"{where}, context {name}"
+                )
+        return context
+
+    return build
+
+
 def load_problem_set(path: Path | str) -> ProblemSet:
     """Read a problem set from a TOML file (see the module docstring)."""
     path = Path(path)
@@ -162,6 +187,7 @@ def problem_set_from_data(document: Mapping[str, Any], where: str) -> ProblemSet
                 parts=parts,
                 source=str(document.get("source", "")),
                 conventions=tuple(document.get("conventions", ())),
+                build_context=_context_builder(table.get("context", {}), data, location),
             )
         )
     return ProblemSet(

@@ -146,3 +146,10 @@ def test_a_bad_data_file_names_the_file_and_the_key(tmp_path: Path, capsys):
     path.write_text('id = "x"\n[[exercise]]\ntitle = "no id"\n', encoding="utf-8")
     assert main(["solve", "--problems", str(path), "--list"]) == 2
     assert "bad.toml" in capsys.readouterr().err
+
+
+def test_exercise_context_names_the_data_and_the_output():
+    nyu = next(s for s in catalog() if s.id == "nyu-cnn")
+    context = next(e for e in nyu.exercises if e.id == "nyu-cnn-2").context
+    assert context["Z"][0, 3] == 3 and context["Z"][1, 3] == 6
+    assert context["W"] == sp.ImmutableMatrix([[1, -1], [1, -1]])
