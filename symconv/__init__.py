@@ -178,7 +178,7 @@ if TYPE_CHECKING:  # pragma: no cover - static analysers see the eager imports
         transposed_output_shape,
         transposed_output_size,
     )
-    from symconv.stencils import Stencil, from_weights, stencil
     from symconv.stencil_nd import box, cross
+    from symconv.stencils import Stencil, from_weights, stencil
     from symconv.tensors import entries
     from symconv.transposed import conv_transpose, transpose_output_padding
