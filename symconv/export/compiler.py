@@ -200,9 +200,7 @@ class Program:
             shape = np.shape(tensors[name])
             want = _size_value(expr, bound, f"axis {axis} of {name}")
             if shape[axis] != want:
-                known = ", ".join(
-                    f"{k} = {v}" for k, v in bound.items() if k.name not in self.names.get(k, "")
-                )
+                known = ", ".join(f"{k} = {v}" for k, v in bound.items() if ".shape[" not in k.name)
                 raise ShapeError(
                     f"{name} has shape {tuple(shape)}: axis {axis} is {shape[axis]}, but "
                     f"{self.formula.lhs} = ... needs {expr} = {want} ({known})"
