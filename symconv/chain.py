@@ -6,7 +6,7 @@ Each layer is a rule (:mod:`symconv.rules`) whose tensors are given network name
 flows ``X → Z1 → U2 → …`` and each layer's parameters are numbered (``W1``, ``b1``, ``W5``…).
 Sizes are unified along the chain — the next layer's input sizes *are* the previous layer's
 output sizes — and a layer's own sizes that clash with an earlier layer's get its number
-(``K_{1}^{(3)}``). Backpropagation is then the chain rule applied layer by layer (Goodfellow et
+(``K^{(3)}_{1}``). Backpropagation is then the chain rule applied layer by layer (Goodfellow et
 al. 2016, §6.5.6, algorithm 6.4): the gradient with respect to a parameter of layer n is the
 layer's rule, fed the gradient of its output, which is the next layer's rule, fed the gradient
 of *its* output, … down to the loss, ``∂J/∂L[i] = 1/N`` (batch mean) or ``1`` (sum).
@@ -115,6 +115,13 @@ class Network:
                 network_name = layer.names[role]
                 if network_name not in shapes:
                     continue
+                if len(forward.shapes[role]) != len(shapes[network_name]):
+                    raise ShapeError(
+                        f"layer {position} ({layer.label}): {network_name} has "
+                        f"{len(shapes[network_name])} axes {shapes[network_name]}, but "
+                        f"{rule.name} reads {role} with {len(forward.shapes[role])} axes "
+                        f"{forward.shapes[role]}"
+                    )
                 for axis, (mine, theirs) in enumerate(
                     zip(forward.shapes[role], shapes[network_name], strict=True)
                 ):
@@ -132,7 +139,7 @@ class Network:
             for symbol in sorted(_free(rule), key=str):
                 if symbol in mapping or symbol in values:
                     continue
-                if symbol.name in used and used[symbol.name] != symbol:
+                if symbol.name in used:
                     renamed = sp.Symbol(f"{symbol.name}^({position})", **symbol.assumptions0)
                     mapping[symbol] = renamed
                 else:
