@@ -452,7 +452,7 @@ class _Compiler:
                 operands = [np.asarray(v.run(env)) for v in arrays]
                 if any(o.dtype == bool for o in operands):
                     operands = [o.astype(np.int64) if o.dtype == bool else o for o in operands]
-                return np.einsum(subscripts, *operands, optimize=len(operands) > 2)
+                return np.einsum(subscripts, *operands, optimize=True)
 
             result = self.emit(text, contract, output)
         else:

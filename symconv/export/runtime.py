@@ -35,17 +35,23 @@ def _align(array: Any, labels: str, target: str) -> Any:
 
 def _read(tensor: Any, positions: Any) -> Any:
     """``tensor[positions]`` for broadcast integer index arrays, 0 where a position is outside
-    the tensor (the zero padding every index formula assumes)."""
-    arrays = np.broadcast_arrays(*(np.asarray(p) for p in positions))
-    inside = np.ones(arrays[0].shape, dtype=bool)
-    clipped = []
-    for axis, position in enumerate(arrays):
-        position = np.rint(position).astype(np.int64) if position.dtype.kind == "f" else position
+    the tensor (the zero padding every index formula assumes): one flat gather from the tensor
+    with a zero appended, out-of-range positions sent to that zero."""
+    tensor = np.asarray(tensor)
+    flat: Any = 0
+    inside: Any = True
+    step = 1
+    for axis in reversed(range(tensor.ndim)):
+        position = np.asarray(positions[axis])
+        if position.dtype.kind == "f":
+            position = np.rint(position).astype(np.int64)
         size = tensor.shape[axis]
-        inside &= (position >= 0) & (position < size)
-        clipped.append(np.clip(position, 0, size - 1))
-    values = tensor[tuple(clipped)]
-    return np.where(inside, values, np.zeros((), dtype=values.dtype))
+        inside = inside & (position >= 0) & (position < size)
+        flat = flat + position * step
+        step *= size
+    index = np.where(inside, flat, tensor.size)
+    padded = np.concatenate([tensor.reshape(-1), np.zeros(1, dtype=tensor.dtype)])
+    return padded[index]
 
 
 def _iverson(condition: Any) -> Any:
