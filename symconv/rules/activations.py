@@ -14,10 +14,10 @@ import numpy as np
 import sympy as sp
 
 from symconv.derivation import CheckResult, Derivation, Step
+from symconv.errors import ConventionError
 from symconv.grad.formula import IndexFormula, index_symbol, size_symbol
 from symconv.grad.notation import Partial, gradient_base
 from symconv.latex import Notation
-from symconv.errors import ConventionError
 from symconv.rules.table import FormulaSource, Rule, register
 
 POINTWISE_CASES = ({"N": 2, "D": 3}, {"N": 1, "D": 4})
@@ -85,7 +85,9 @@ def pointwise_rule(name: str, rank: int) -> Rule:
     """
     base = {rule.name: rule for rule in (SIGMOID, TANH, RELU, LEAKY_RELU)}.get(name)
     if base is None:
-        raise ConventionError(f"no pointwise rule {name!r}: expected sigmoid, tanh, relu, leaky_relu")
+        raise ConventionError(
+            f"no pointwise rule {name!r}: expected sigmoid, tanh, relu, leaky_relu"
+        )
     if rank == 2:
         return base
     names = ["i", "c", "h", "w", "t"][:rank] if rank <= 5 else [f"a{n}" for n in range(rank)]
