@@ -257,6 +257,7 @@ class ReaderBase:
         return False
 
     def _transpose(self, value: Any) -> Any:
+        self._check_final(value, None)
         if is_matrix(value):
             return sp.ImmutableMatrix(value.T)
         if isinstance(value, nodes.ListPattern):

@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import operator
 import re
 from collections.abc import Sequence
 from functools import reduce
@@ -128,7 +127,11 @@ class NameReader(ReaderBase):
         if following is not None and following.kind == "paren" and indices is None:
             forced = bool(item.primes or orders or operand)
             if self._is_call(name, following, forced, item):
-                order = item.primes + sum(int(o) for o in orders)
+                # f^{(4)}(x) has order 4, f^{(n)}(x) the symbolic order n
+                order = item.primes + sum(
+                    (sp.Integer(int(o)) if o.isdigit() else self._symbol(o) for o in orders),
+                    sp.Integer(0),
+                )
                 value = self._apply_name(name, self._args(following), order, item)
                 value = self._apply_sups(value, [s for s in sups if s[0] != "order"], item)
                 return self._postfix_value(value, following), index + 2
@@ -244,7 +247,7 @@ class NameReader(ReaderBase):
                 if isinstance(value, sp.Set):
                     value = nodes.TensorSpace(value, sp.Tuple(*payload))
                 else:
-                    value = self._power(value, reduce(operator.mul, payload))
+                    value = self._power(value, reduce(self._mul, payload))
             elif kind == "power":
                 value = self._power(value, payload)
             elif kind == "primes":
@@ -312,7 +315,7 @@ class NameReader(ReaderBase):
         item.value = values
         return list(values)
 
-    def _apply_name(self, name: str, args: list[Any], order: int, item: Item) -> Any:
+    def _apply_name(self, name: str, args: list[Any], order: Any, item: Item) -> Any:
         spelled = FUNCTION_SPELLING.get(name, name)
         known = self.table.object_for(name)
         if known is not None and (
@@ -338,7 +341,7 @@ class NameReader(ReaderBase):
         sups = [self._classify_sup(sup) for sup in item.sups]
         return self._apply_sups(value, sups, item)
 
-    def _call_value(self, function: Any, args: list[Any], order: int, item: Item) -> Any:
+    def _call_value(self, function: Any, args: list[Any], order: Any, item: Item) -> Any:
         for arg in args:
             self._check_final(arg, None)
         name = getattr(function, "__name__", str(function))
