@@ -1,4 +1,4 @@
-"""The chain API: compose layers of the rule table into a network and get every gradient in
+"""The chain API: compose layers of the rule table into a network (:func:`compose`) and get every gradient in
 index form, as a :class:`~symconv.derivation.Derivation` whose steps are the chain rule written
 out, layer by layer — and the same network as NumPy forward and backward passes.
 
@@ -381,7 +381,7 @@ def _free(rule: Rule) -> set[sp.Symbol]:
     return found
 
 
-def chain(
+def compose(
     *layers: Rule | tuple[Rule, Mapping[str, Any]],
     reduction: Reduction = "mean",
     example: Mapping[str, int] | None = None,
@@ -434,7 +434,7 @@ def small_cnn(
 
     conv = conv_rule(dims=2, kernel_size=(kernel, kernel), name="conv", title="Convolution")
     sizes = {"N": 2, "C": 1, "M": 2, "I_1": 5, "I_2": 5}
-    return chain(
+    return compose(
         conv,
         pointwise_rule("sigmoid", 4),
         (get_rule("avg_pool2d"), {"K_1": pool, "K_2": pool, "s": pool}),
@@ -446,4 +446,4 @@ def small_cnn(
     )
 
 
-__all__ = ["ChainLayer", "Network", "chain", "data_input", "small_cnn"]
+__all__ = ["ChainLayer", "Network", "compose", "data_input", "small_cnn"]

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symconv.chain import chain, small_cnn
+from symconv.chain import compose, small_cnn
 from symconv.errors import ShapeError
 from symconv.grad.formula import tensor_name
 from symconv.rules import conv_rule, get_rule
@@ -73,7 +73,7 @@ def test_backpropagation_matches_pytorch_autograd() -> None:
 
 
 def test_layer_local_sizes_are_renamed_and_sum_reduction() -> None:
-    net = chain(
+    net = compose(
         conv_rule(dims=2, name="conv_a"),
         conv_rule(dims=2, name="conv_b"),
         get_rule("global_avg_pool"),
@@ -93,4 +93,4 @@ def test_layer_local_sizes_are_renamed_and_sum_reduction() -> None:
 
 def test_mismatched_layers_are_refused() -> None:
     with pytest.raises(ShapeError, match=r"Z1 has 4 axes .* reads X with 2 axes"):
-        chain(conv_rule(dims=2), get_rule("dense"), get_rule("mse"))
+        compose(conv_rule(dims=2), get_rule("dense"), get_rule("mse"))

@@ -176,10 +176,6 @@ class Rule:
         """Names of the forward's parameters (stride ``s``, ``ε``, slope ``a``...)."""
         return tuple(s.name for s in self.forward_formula.parameters)
 
-    def values(self, case: Mapping[str, int]) -> dict[str, int]:
-        """The parameters a case binds (what an exported layer needs beyond the shapes)."""
-        return {name: value for name, value in case.items() if name in self.parameters}
-
     # -- derivations ---------------------------------------------------------------------------
     def engine_derivation(self, wrt: str) -> Derivation:
         """What :func:`~symconv.grad.differentiate.derive_backward` produces for ``wrt``."""
