@@ -1,6 +1,7 @@
-"""The chain API: compose layers of the rule table into a network (:func:`compose`) and get every gradient in
-index form, as a :class:`~symconv.derivation.Derivation` whose steps are the chain rule written
-out, layer by layer — and the same network as NumPy forward and backward passes.
+"""The chain API: compose layers of the rule table into a network (:func:`compose`) and get
+every gradient in index form, as a :class:`~symconv.derivation.Derivation` whose steps are the
+chain rule written out, layer by layer — and the same network as NumPy forward and backward
+passes.
 
 Each layer is a rule (:mod:`symconv.rules`) whose tensors are given network names: the data
 flows ``X → Z1 → U2 → …`` and each layer's parameters are numbered (``W1``, ``b1``, ``W5``…).
