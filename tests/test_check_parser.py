@@ -14,6 +14,7 @@ import pytest
 import sympy as sp
 
 from symconv.check import nodes
+from symconv.check.components import componentwise
 from symconv.check.parsed import Ambiguous, Chain
 from symconv.check.parser import parse_expression, parse_math, parse_shape
 from symconv.check.symbols import (
@@ -89,6 +90,7 @@ NOTATION = [
     # derivatives of functions: primes and orders; a primed name alone is a name
     (r"f^{(4)}(x)", sp.Derivative(f(x), (x, 4))),
     (r"f''(x)", sp.Derivative(f(x), (x, 2))),
+    (r"f^{(n)}(x)", sp.Derivative(f(x), (x, n))),
     (r"\sigma'(z)", sp.Derivative(sigma(z), z)),
     (r"\tanh'(z)", sp.Derivative(sp.tanh(z), z)),
     (r"h x'(t)", h * sp.Derivative(x_fn(t), t)),
@@ -288,6 +290,22 @@ def test_the_segment_itself_can_show_a_function() -> None:
     assert isinstance(parsed.statements[0], Chain)
     assert parsed.functions == frozenset({"x"})
     assert parsed.learned().kind_of("x") == "function"
+
+
+def test_a_variable_of_differentiation_is_a_quantity() -> None:
+    chain = parse_math(r"U(1-U) = \frac{\partial J}{\partial U}").single()
+    assert chain.sides[0].expr == sp.Symbol("U") * (1 - sp.Symbol("U"))
+
+
+def test_tensors_written_without_indices_are_read_at_the_left_indices() -> None:
+    chain = parse_math(
+        r"\frac{\partial J}{\partial Z[i,j]} = \frac{\partial J}{\partial U}\, U (1 - U)"
+    ).single()
+    lhs, rhs = (side.expr for side in chain.sides)
+    assert lhs == sp.IndexedBase("∂J/∂Z")[i, j]
+    assert componentwise(rhs, lhs.indices, tensors={"U"}) == (
+        sp.IndexedBase("∂J/∂U")[i, j] * U[i, j] * (1 - U[i, j])
+    )
 
 
 def test_conventional_functions_can_be_turned_off() -> None:

@@ -115,6 +115,9 @@ class CalculusReader(BracketReader):
         """∂J/∂W[k] → the entry of the gradient tensor ``∂J/∂W``; ∂y_i/∂z_j → ``Partial``;
         derivatives with respect to symbols → SymPy ``Derivative`` (unevaluated)."""
         self._check_final(of, None)
+        for var, _ in variables:
+            if isinstance(var, sp.Symbol):
+                self.found.add(f"variable:{var.name}")
         if all(isinstance(var, sp.Symbol) for var, _ in variables):
             try:
                 return sp.Derivative(of, *variables, evaluate=False)

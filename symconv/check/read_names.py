@@ -290,9 +290,11 @@ class NameReader(ReaderBase):
         evidence = f"function:{name}"
         if evidence in self.evidence or evidence in self.found:
             return True
-        if f"tensor:{name}" in self.evidence or f"tensor:{name}" in self.found:
+        # a name indexed (W[k]) or differentiated by (∂J/∂U) in the segment is a quantity
+        quantity = (f"tensor:{name}", f"variable:{name}")
+        if any(q in self.evidence or q in self.found for q in quantity):
             return False
-        self.missing.add(evidence)
+        self.missing.update((evidence, *quantity))
         key = f"call:{name}"
         written = self.text[item.start : paren.end]
         self.ambiguities[key] = (
