@@ -50,6 +50,8 @@ _TEX_TEXT = {
     "\u2019": "'",
     "⊗": r"$\otimes$",
     "∈": r"$\in$",
+    "✓": r"$\checkmark$",
+    "✗": r"$\times$",
 }
 _TEX_SPECIAL = {
     "\\": r"\textbackslash{}",
@@ -155,6 +157,7 @@ TEX_PREAMBLE = (
 \usepackage{amsmath,amssymb}
 \setcounter{MaxMatrixCols}{40}
 \allowdisplaybreaks
+\sloppy
 """
     + _unicode_declarations()
     + "\n"
