@@ -1,5 +1,3 @@
-# The normalisation literature writes γ and β for the scale and shift (Ioffe & Szegedy 2015):
-# ruff: noqa: RUF002, RUF003
 """Rules of the table: normalisations in training mode — batch norm, layer norm, group norm —
 with the statistics *differentiated* (they depend on the input; the backward of a normalisation
 that treats them as constants is wrong in training).
