@@ -19,6 +19,11 @@ from symconv.convmatrix import conv_matrix_derivation
 from symconv.costs import ConvLayer, layer_cost, stack_cost
 from symconv.derivation import CheckResult, Derivation, Step, combine
 from symconv.problems import Accepted, Exercise, Misconception, Part, ProblemSet, Solution
+from symconv.rules import (
+    argmax_gradient_derivation,
+    forward_backward_transpose_derivation,
+    max_gradient_derivation,
+)
 from symconv.shapes import same_padding
 from symconv.stencil_nd import box, cross
 from symconv.stencils import stencil
@@ -270,6 +275,32 @@ def problem_set() -> ProblemSet:
             "Convolution as an affine transformation",
             "A 3×3 input cross-correlated with a 2×2 kernel as z = Cx (x row-major).",
             lambda: Solution(conv_matrix_derivation((3, 3), (2, 2), base=1, notation="subscript")),
+        ),
+        Exercise(
+            "nndl-5-6",
+            "Gradients of max and argmax",
+            "",
+            [
+                Part(
+                    "nndl-5-6.1",
+                    "The gradient of y = max(x_1, …, x_D).",
+                    lambda: Solution(max_gradient_derivation()),
+                ),
+                Part(
+                    "nndl-5-6.2",
+                    "The gradient of y = argmax(x_1, …, x_D).",
+                    lambda: Solution(argmax_gradient_derivation()),
+                ),
+            ],
+            SOURCE,
+            CONVENTIONS,
+        ),
+        _single(
+            "nndl-5-7",
+            "Forward and backward passes are transposes",
+            "Ignoring activations, show that the forward computation z = Cx and the "
+            "backpropagation δx = Cᵀδz of a convolutional layer are transposes of each other.",
+            lambda: Solution(forward_backward_transpose_derivation()),
         ),
         _single(
             "nndl-5-8",

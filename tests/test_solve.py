@@ -20,13 +20,19 @@ SETS = {
 }
 
 
-def test_list_names_every_set(capsys):
+def test_list_names_every_exercise_and_part_of_the_four_sets(capsys):
     assert main(["solve", "--list"]) == 0
-    listed = capsys.readouterr().out
-    for set_id in SETS:
+    listed = {line.split()[0] for line in capsys.readouterr().out.splitlines()}
+    for set_id, exercises in SETS.items():
         assert set_id in listed
-    for part in ("nyu-cnn-5c", "conv-arith-15", "fd-d2", "nndl-5-4.2"):
-        assert part in listed
+        assert set(exercises) <= listed, set(exercises) - listed
+    parts = {
+        f"nyu-cnn-{n}{p}"
+        for n, ps in ((1, "abc"), (2, "abcde"), (3, "abcd"), (4, "abcd"), (5, "abc"))
+        for p in ps
+    }
+    parts |= {"nndl-5-1.1", "nndl-5-1.2", "nndl-5-4.1", "nndl-5-4.2", "nndl-5-6.1", "nndl-5-6.2"}
+    assert parts <= listed, parts - listed
 
 
 def test_every_part_json_follows_the_contract(capsys):
