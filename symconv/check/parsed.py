@@ -92,9 +92,11 @@ class Chain:
 
     @property
     def value(self) -> Any:
-        """The meaning of a chain with a single side (no relation); ValueError otherwise."""
+        """The meaning of a chain with a single side (no relation); ParseError otherwise."""
         if len(self.sides) != 1 or self.sides[0] is None:
-            raise ValueError(f"{self.text!r} has relations; use .sides or .links()")
+            from symconv.errors import ParseError
+
+            raise ParseError(f"{self.text!r} has relations; use .sides or .links()")
         return self.sides[0].expr
 
 
