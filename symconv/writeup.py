@@ -95,9 +95,13 @@ class RenderOptions:
     notation: str | None = None
     number_format: str = "grouped"
     no_answers: bool = False
+    max_matrix_size: int | None = None
 
     def settings(self) -> dict[str, Any]:
-        options: dict[str, Any] = {"number_format": self.number_format}
+        options: dict[str, Any] = {
+            "number_format": self.number_format,
+            "max_matrix_size": self.max_matrix_size,
+        }
         if self.notation is not None:
             options["notation"] = self.notation
         return options

@@ -118,3 +118,11 @@ def test_every_tex_document_compiles(written: Path, tmp_path: Path):
         if result.returncode != 0:
             failures.append((document.name, result.stdout[-800:]))
     assert not failures, failures
+
+
+def test_output_knobs(capsys):
+    assert main(["solve", "nndl-5-5", "--max-matrix", "4"]) == 0
+    assert r"\cdots" in capsys.readouterr().out
+    assert main(["solve", "nndl-5-4.1", "--number-format", "scientific"]) == 0
+    assert r"5.89824 \times 10^{9}" in capsys.readouterr().out
+    assert main(["solve", "nndl-5-4.1", "--max-matrix", "2"]) == 2

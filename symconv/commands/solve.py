@@ -46,6 +46,12 @@ def register(subparsers: Any) -> None:
         default="grouped",
         help="how large integers are printed (grouped: 5{,}898{,}240{,}000)",
     )
+    parser.add_argument(
+        "--max-matrix",
+        type=int,
+        metavar="N",
+        help="elide matrices with more than N rows or columns (first N−2, dots, last)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -86,11 +92,17 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _solve(sets: tuple[Any, ...], ids: list[str], args: argparse.Namespace) -> int:
+    from symconv.errors import ConventionError
     from symconv.problems import select
     from symconv.writeup import RenderOptions, exercise_json, exercise_markdown, exercise_tex
 
+    if args.max_matrix is not None and args.max_matrix < 3:
+        raise ConventionError(f"--max-matrix {args.max_matrix}: keep at least 3 rows/columns")
     options = RenderOptions(
-        notation=args.notation, number_format=args.number_format, no_answers=args.no_answers
+        notation=args.notation,
+        number_format=args.number_format,
+        no_answers=args.no_answers,
+        max_matrix_size=args.max_matrix,
     )
     selections = [select(sets, identifier) for identifier in ids]
     jobs = [(sel.problem_set, ex, parts) for sel in selections for ex, parts in sel.exercises]
