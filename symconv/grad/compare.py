@@ -255,6 +255,42 @@ def compare_index_formulas(
         if isinstance(s, sp.Symbol) and s.name in missing
     }
 
+    try:
+        return _evaluate_trials(
+            candidate_formula,
+            reference_formula,
+            definition_formulas,
+            issues,
+            unbound,
+            layouts,
+            seed=seed,
+            trials=trials,
+            max_size=max_size,
+            time_budget=time_budget,
+            started=started,
+        )
+    except SymconvError as error:
+        # Sizes the comparison cannot use (e.g. groups that do not divide the channels drawn):
+        # say it was not decided, never raise into the checker.
+        message = f"not decided: {error}"
+        return Comparison(None, tuple(issues), None, 0, message, seed)
+
+
+def _evaluate_trials(
+    candidate_formula: IndexFormula,
+    reference_formula: IndexFormula,
+    definition_formulas: Sequence[IndexFormula],
+    issues: list[LintIssue],
+    unbound: dict[sp.Symbol, int],
+    layouts: Mapping[str, Any],
+    *,
+    seed: int,
+    trials: int,
+    max_size: int,
+    time_budget: float,
+    started: float,
+) -> Comparison:
+    """Evaluate both sides at random sizes and tensors until a witness or ``trials`` draws."""
     rng = np.random.default_rng(seed)
     lhs_permutation = _layout_for(tensor_name(reference_formula.output), layouts)
     completed = 0
