@@ -27,6 +27,7 @@ _EXPORTS: dict[str, str] = {
     "ShapeError": "symconv.errors",
     "Stencil": "symconv.stencils",
     "Step": "symconv.derivation",
+    "SymbolTable": "symconv.check.symbols",
     "SymconvError": "symconv.errors",
     "UnsupportedError": "symconv.errors",
     "VerificationError": "symconv.errors",
@@ -64,12 +65,15 @@ _EXPORTS: dict[str, str] = {
     "layer_cost": "symconv.costs",
     "max_gradient_derivation": "symconv.rules",
     "output_padding_for": "symconv.shapes",
+    "parse_math": "symconv.check.parser",
     "pool_output_shape": "symconv.shapes",
     "pool_output_size": "symconv.shapes",
     "receptive_field": "symconv.shapes",
     "same_padding": "symconv.shapes",
     "small_cnn": "symconv.chain",
     "softmax_jacobian_derivation": "symconv.rules",
+    "solve": "symconv.problems",
+    "split_document": "symconv.check.markdown",
     "stack_cost": "symconv.costs",
     "stencil": "symconv.stencils",
     "transpose_output_padding": "symconv.transposed",
@@ -96,6 +100,7 @@ __all__ = [
     "ShapeError",
     "Stencil",
     "Step",
+    "SymbolTable",
     "SymconvError",
     "UnsupportedError",
     "VerificationError",
@@ -133,12 +138,15 @@ __all__ = [
     "layer_cost",
     "max_gradient_derivation",
     "output_padding_for",
+    "parse_math",
     "pool_output_shape",
     "pool_output_size",
     "receptive_field",
     "same_padding",
     "small_cnn",
     "softmax_jacobian_derivation",
+    "solve",
+    "split_document",
     "stack_cost",
     "stencil",
     "transpose_output_padding",
@@ -165,6 +173,9 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover - static analysers see the eager imports
     from symconv.chain import Network, compose, small_cnn
+    from symconv.check.markdown import split_document
+    from symconv.check.parser import parse_math
+    from symconv.check.symbols import SymbolTable
     from symconv.conv import conv_forward_derivation, conv_index_form, convolve, correlate
     from symconv.convmatrix import (
         conv_bias_vector,
@@ -195,6 +206,7 @@ if TYPE_CHECKING:  # pragma: no cover - static analysers see the eager imports
     from symconv.export import ExportedLayer, export_layer
     from symconv.geometry import ConvSpec
     from symconv.grad import IndexFormula, compare_index_formulas, derive_backward, derive_gradients
+    from symconv.problems import solve
     from symconv.rules import (
         Rule,
         all_rules,

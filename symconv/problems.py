@@ -169,3 +169,28 @@ def select(sets: Sequence[ProblemSet], identifier: str) -> Selection:
         f"unknown id {identifier!r}: no set, exercise or part has it "
         f"(sets: {known}; see `symconv solve --list`)"
     )
+
+
+def solve(identifier: str, *, problems: str | None = None) -> list[Part]:
+    """The parts a set, exercise or part id names, with their solutions derived.
+
+    ``problems`` is a problem-set data file (TOML) to use instead of the built-in catalog.
+
+    >>> [part.id for part in solve("nyu-cnn-3")]
+    ['nyu-cnn-3a', 'nyu-cnn-3b', 'nyu-cnn-3c', 'nyu-cnn-3d']
+    >>> solve("nyu-cnn-3d")[0].solution.derivation.answer
+    1820
+    """
+    if problems is not None:
+        from symconv.problemset import load_problem_set
+
+        sets: tuple[ProblemSet, ...] = (load_problem_set(problems),)
+    else:
+        from derivations import catalog
+
+        sets = catalog()
+    selection = select(sets, identifier)
+    parts = [part for _exercise, chosen in selection.exercises for part in chosen]
+    for part in parts:
+        _ = part.solution  # derive now: errors surface here, not later
+    return parts
