@@ -19,6 +19,7 @@ _EXPORTS: dict[str, str] = {
     "Derivation": "symconv.derivation",
     "DerivationError": "symconv.errors",
     "ExportedLayer": "symconv.export",
+    "GradientCheck": "symconv.gradcheck",
     "IndexFormula": "symconv.grad",
     "Network": "symconv.chain",
     "NumericTwin": "symconv.derivation",
@@ -33,11 +34,15 @@ _EXPORTS: dict[str, str] = {
     "VerificationError": "symconv.errors",
     "all_rules": "symconv.rules",
     "argmax_gradient_derivation": "symconv.rules",
+    "assert_gradient": "symconv.gradcheck",
     "box": "symconv.stencil_nd",
+    "check_gradient": "symconv.gradcheck",
     "compare_index_formulas": "symconv.grad",
     "compose": "symconv.chain",
     "conv_additions": "symconv.costs",
+    "conv_backward": "symconv.numeric",
     "conv_bias_vector": "symconv.convmatrix",
+    "conv_forward": "symconv.numeric",
     "conv_forward_derivation": "symconv.conv",
     "conv_gradients": "symconv.rules",
     "conv_index_form": "symconv.conv",
@@ -92,6 +97,7 @@ __all__ = [
     "Derivation",
     "DerivationError",
     "ExportedLayer",
+    "GradientCheck",
     "IndexFormula",
     "Network",
     "NumericTwin",
@@ -106,11 +112,15 @@ __all__ = [
     "VerificationError",
     "all_rules",
     "argmax_gradient_derivation",
+    "assert_gradient",
     "box",
+    "check_gradient",
     "compare_index_formulas",
     "compose",
     "conv_additions",
+    "conv_backward",
     "conv_bias_vector",
+    "conv_forward",
     "conv_forward_derivation",
     "conv_gradients",
     "conv_index_form",
@@ -206,6 +216,8 @@ if TYPE_CHECKING:  # pragma: no cover - static analysers see the eager imports
     from symconv.export import ExportedLayer, export_layer
     from symconv.geometry import ConvSpec
     from symconv.grad import IndexFormula, compare_index_formulas, derive_backward, derive_gradients
+    from symconv.gradcheck import GradientCheck, assert_gradient, check_gradient
+    from symconv.numeric import conv_backward, conv_forward
     from symconv.problems import solve
     from symconv.rules import (
         Rule,
