@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 
 import pytest
 
@@ -12,8 +11,7 @@ from symconv.check.markdown import Segment, document_kind, math_segments, split_
 from symconv.check.parsed import Chain
 from symconv.check.parser import parse_math
 from symconv.errors import ParseError
-
-PRACTICE = Path("/work/shared/practice")
+from tests.shared_files import PRACTICE
 
 
 def maths(text: str, kind: str = "md") -> list[tuple[str, int, int]]:
