@@ -24,8 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
-PRACTICE = Path("/work/shared/practice")
 ROOT = Path(__file__).resolve().parent.parent
+PRACTICE = ROOT.parent / "shared" / "practice"  # shared/ beside the repository
 
 
 def fresh(code: str, env: dict[str, str] | None = None) -> str:
