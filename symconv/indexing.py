@@ -28,7 +28,8 @@ import sympy as sp
 from symconv.errors import DerivationError, ShapeError
 
 
-def _as_lookup(tensor: Any) -> Any:
+def as_lookup(tensor: Any) -> Any:
+    """A tensor as something indexable by a tuple: NumPy arrays as they are, the rest as Arrays."""
     if isinstance(tensor, np.ndarray):
         return tensor
     if isinstance(tensor, sp.MatrixBase):
@@ -62,7 +63,7 @@ def evaluate(
     lookup = {}
     for base, tensor in tensors.items():
         label = base.label if isinstance(base, sp.IndexedBase) else sp.Symbol(str(base))
-        lookup[str(label)] = _as_lookup(tensor)
+        lookup[str(label)] = as_lookup(tensor)
     bound = {sym: sp.sympify(value) for sym, value in (env or {}).items()}
     return _evaluate(sp.sympify(expr), lookup, bound)
 

@@ -11,6 +11,8 @@ functions without an exact rational value (``exp``, ``σ``, ...) and symbolic te
 back to SymPy, so the result is exact in every case.
 
     >>> import sympy as sp
+
+from symconv.indexing import as_lookup
     >>> X, W = sp.IndexedBase("X"), sp.IndexedBase("W")
     >>> j, k = sp.symbols("j k", integer=True)
     >>> run = compile_expression(sp.Sum(W[k] * X[j + k - 1], (k, 0, 2)) / 2)
@@ -44,7 +46,7 @@ def compile_expression(expr: Any) -> Callable[[Mapping[Any, Any], Mapping[Any, A
     node = _compile(sp.sympify(expr))
 
     def run(tensors: Mapping[Any, Any], env: Mapping[Any, Any]) -> Any:
-        lookup = {_name(key): _as_lookup(value) for key, value in tensors.items()}
+        lookup = {_name(key): as_lookup(value) for key, value in tensors.items()}
         bound = {symbol: _to_python(sp.sympify(value)) for symbol, value in env.items()}
         return _to_sympy(node(lookup, bound))
 
@@ -53,16 +55,6 @@ def compile_expression(expr: Any) -> Callable[[Mapping[Any, Any], Mapping[Any, A
 
 def _name(key: Any) -> str:
     return str(key.label) if isinstance(key, sp.IndexedBase) else str(key)
-
-
-def _as_lookup(tensor: Any) -> Any:
-    if isinstance(tensor, np.ndarray):
-        return tensor
-    if isinstance(tensor, sp.MatrixBase):
-        return sp.ImmutableDenseNDimArray(tensor.tolist())
-    if isinstance(tensor, sp.NDimArray):
-        return tensor
-    return sp.ImmutableDenseNDimArray(tensor)
 
 
 def _to_python(value: Any) -> Any:
