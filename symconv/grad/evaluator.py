@@ -12,7 +12,6 @@ back to SymPy, so the result is exact in every case.
 
     >>> import sympy as sp
 
-from symconv.indexing import as_lookup
     >>> X, W = sp.IndexedBase("X"), sp.IndexedBase("W")
     >>> j, k = sp.symbols("j k", integer=True)
     >>> run = compile_expression(sp.Sum(W[k] * X[j + k - 1], (k, 0, 2)) / 2)
@@ -35,6 +34,7 @@ import sympy as sp
 from symconv.errors import DerivationError, ShapeError
 from symconv.grad.conditions import InRange, Iverson
 from symconv.grad.functions import relu
+from symconv.indexing import as_lookup
 
 #: A compiled node: ``(tensors, env) -> value``.
 Node = Callable[[Mapping[str, Any], dict[Any, Any]], Any]
