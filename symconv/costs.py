@@ -37,15 +37,8 @@ import sympy as sp
 
 from symconv.derivation import Derivation, Step
 from symconv.errors import ConventionError, ShapeError
-from symconv.shapes import (
-    Padding,
-    Size,
-    conv_output_shape,
-    size_parameter,
-    symbolic_twin,
-    worked_steps,
-    written,
-)
+from symconv.shapes import Padding, Size, conv_output_shape, written
+from symconv.worked import size_parameter, symbolic_twin, worked_steps
 
 SpaceConvention: TypeAlias = Literal[
     "weights", "weights+biases", "weights+maps", "weights+biases+maps"
