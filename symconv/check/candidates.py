@@ -1,0 +1,348 @@
+"""The answers a document offers: every value that could be a part's final answer, with its lines.
+
+The problem-context judge (:mod:`symconv.check.against`) picks, for each part, the candidates
+whose form fits the part's expected answer. Forms:
+
+* ``number``/``expression`` — the last value of a chain (``3 \\times 3 \\times 10 \\times 20 + 20
+  = 1830`` offers 1830, remembering the text it was computed from), or a bare value (``$0$``);
+* ``tuple`` — a tuple or a shape (``(B, \\lfloor N/s \\rfloor, C)``, ``46 \\times 62 \\times 20``
+  written without ``=``, ``(100, 256, 256, 3)`` in plain text, a vector ``[1, 3, 0, 1]``);
+* ``matrix`` — a matrix literal, with the line of each row;
+* ``formula`` — an index formula ``∂J/∂X[i, j_1, j_2, n] = …`` (left side with symbolic indices);
+* ``location`` — a value at concrete indices, ``Z[2, 3] = 6``;
+* ``set`` — ``k_1 \\in \\{0, 1\\}`` or ``0 \\le k_1 \\le 1``;
+* ``piecewise`` — ``$A = 1$ if $i = \\arg\\max_j x_j$, else $0$`` (math and words together);
+* ``text-number`` — an integer written in the words (``10 input channels``).
+
+Nothing here judges: this module only reads, with the checker's own parser (no ``eval``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import sympy as sp
+
+from symconv.errors import ParseError, SymconvError
+
+if TYPE_CHECKING:
+    from symconv.check.markdown import Segment
+    from symconv.check.parsed import Chain, MathParse
+
+Form = Literal[
+    "number", "expression", "tuple", "matrix", "formula", "location", "set", "piecewise",
+    "text-number",
+]  # fmt: skip
+
+_TEXT_TUPLE = re.compile(r"\((?:[^()\n]|\([^()\n]*\))*,(?:[^()\n]|\([^()\n]*\))*\)")
+_TEXT_SHAPE = re.compile(r"(?<![\w.])\d+(?:\s*[×x]\s*\d+)+(?![\w.])")
+_TEXT_INTEGER = re.compile(
+    r"(?<![\w.,/^_-])\d{1,3}(?:,\d{3})+(?![\w.])|(?<![\w.,/^_-])\d+(?![\w.])"
+)
+_IF = re.compile(r"^\s*(?:if|when|for|where)\s*$", re.I)
+_ELSE = re.compile(r"^[\s,;]*(?:else|otherwise|and)\s*(?:it is\s*)?$", re.I)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A value the document offers as (part of) an answer, where it is and how it was written."""
+
+    form: Form
+    value: Any
+    line: int
+    end_line: int
+    text: str
+    lhs: Any = None
+    derived_from: str | None = None
+    row_lines: tuple[int, ...] = ()
+    data: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def name(self) -> str | None:
+        """The name on the left (``P`` in ``P = …``, ``Z`` in ``Z[2, 3] = 6``), if any."""
+        lhs = self.lhs
+        if isinstance(lhs, sp.Indexed):
+            return str(lhs.base.label)
+        if isinstance(lhs, sp.Symbol):
+            return lhs.name
+        return None
+
+
+Parser = Callable[[str], "MathParse"]
+
+
+def extract_candidates(segments: Sequence[Segment], parse: Parser) -> list[Candidate]:
+    """Every candidate answer of the given segments, in document order."""
+    found: list[tuple[int, int, Candidate]] = []
+    ordered = list(segments)
+    for index, segment in enumerate(ordered):
+        if segment.kind == "math":
+            try:
+                parsed = parse(segment.text)
+            except (SymconvError, RecursionError):
+                continue
+            for candidate in _math_candidates(segment, parsed):
+                found.append((segment.line, segment.offset, candidate))
+            piecewise = _piecewise(ordered, index, parse)
+            if piecewise is not None:
+                found.append((segment.line, segment.offset, piecewise))
+        elif segment.kind == "text":
+            for offset, candidate in _text_candidates(segment):
+                found.append((segment.line, segment.offset + offset, candidate))
+    found.sort(key=lambda item: (item[0], item[1]))
+    return [candidate for _, _, candidate in found]
+
+
+# ----------------------------------------------------------------------------------------------
+# Math
+# ----------------------------------------------------------------------------------------------
+def _statement_chains(parsed: MathParse) -> list[Chain]:
+    from symconv.check.parsed import Ambiguous
+
+    chains = []
+    for statement in parsed.statements:
+        if isinstance(statement, Ambiguous):
+            agreed = _agreed_reading(statement.readings)
+            if agreed is not None:
+                chains.append(agreed)
+            continue
+        chains.append(statement)
+    return chains
+
+
+def _agreed_reading(readings: Sequence[Chain]) -> Chain | None:
+    """The first reading if every reading gives the same last value (the ambiguity is elsewhere)."""
+    lasts = [r.sides[-1].expr if r.sides[-1] is not None else None for r in readings]
+    if lasts and all(last == lasts[0] for last in lasts) and lasts[0] is not None:
+        values = [r.sides[-1] for r in readings]
+        if all(v is not None and v.expr.is_number for v in values):
+            return readings[0]
+    return None
+
+
+def _math_candidates(segment: Segment, parsed: MathParse) -> list[Candidate]:
+    candidates: list[Candidate] = []
+    matrix_values = []
+    for literal in parsed.matrices:
+        rows = tuple(segment.line_of(start) for start, _ in literal.row_spans)
+        value = sp.ImmutableMatrix(literal.value)
+        matrix_values.append(value)
+        candidates.append(
+            Candidate(
+                "matrix",
+                value,
+                segment.line_of(literal.start),
+                segment.line_of(max(literal.start, literal.end - 1)),
+                parsed.text[literal.start : literal.end],
+                row_lines=rows,
+            )
+        )
+    for chain in _statement_chains(parsed):
+        line = segment.line_of(chain.start)
+        end_line = segment.line_of(max(chain.start, chain.end - 1))
+        candidate = _chain_candidate(chain, line, end_line)
+        if candidate is None:
+            continue
+        if candidate.form == "matrix" and any(candidate.value == m for m in matrix_values):
+            continue
+        candidates.append(candidate)
+    return candidates
+
+
+def _chain_candidate(chain: Chain, line: int, end_line: int) -> Candidate | None:
+    sides = chain.sides
+    last = sides[-1]
+    if last is None:
+        return None
+    first = sides[0]
+    relations = chain.relations
+    text = chain.text
+    lhs = first.expr if first is not None and len(sides) > 1 and _is_name(first.expr) else None
+    if relations and relations[-1] in ("∈",) and isinstance(last.expr, sp.FiniteSet):
+        return Candidate("set", last.expr, line, end_line, text, lhs=lhs)
+    if len(sides) == 3 and first is not None and set(relations) <= {"≤", "<"}:
+        middle = sides[1]
+        assert middle is not None
+        low, high = first.expr, last.expr
+        if isinstance(middle.expr, sp.Symbol) and low.is_integer and high.is_integer:
+            low = low + (1 if relations[0] == "<" else 0)
+            high = high - (1 if relations[1] == "<" else 0)
+            values = sp.FiniteSet(*range(int(low), int(high) + 1))
+            return Candidate("set", values, line, end_line, text, lhs=middle.expr)
+    if not relations:
+        return _bare_candidate(last, line, end_line, text)
+    if relations[-1] not in ("=", "≈", ":=", "≡"):
+        return None
+    if isinstance(lhs, sp.Indexed):
+        if all(i.is_Integer for i in lhs.indices):
+            return Candidate("location", last.expr, line, end_line, text, lhs=lhs)
+        return Candidate("formula", last.expr, line, end_line, text, lhs=lhs)
+    before = sides[-2] if len(sides) >= 2 else None
+    derived = before.text if before is not None and _is_computation(before) else None
+    value = last.expr
+    if last.factors is not None and _looks_like_shape(last.text):
+        return Candidate("tuple", sp.Tuple(*last.factors), line, end_line, text, lhs=lhs)
+    form: Form
+    if isinstance(value, sp.MatrixBase):
+        form = "matrix"
+        value = sp.ImmutableMatrix(value)
+    elif isinstance(value, sp.Tuple):
+        form = "tuple"
+    elif isinstance(value, sp.Basic) and value.is_number:
+        form = "number"
+    elif isinstance(value, sp.Expr):
+        form = "expression"
+    else:
+        return None
+    return Candidate(form, value, line, end_line, text, lhs=lhs, derived_from=derived)
+
+
+def _is_computation(side: Any) -> bool:
+    """A side that is arithmetic on numbers (``3 \\times 3 + 2``), not a name or one number."""
+    expr = side.expr
+    written = re.search(r"\\times|\\cdot|\\frac|[-+*/×·^]", side.text) is not None
+    return isinstance(expr, sp.Basic) and bool(expr.is_number) and written
+
+
+def _is_name(expr: Any) -> bool:
+    """A left side that names something (``P``, ``Z[2, 3]``, ``\\sigma'(z)``), not a number."""
+    return isinstance(expr, sp.Basic) and not expr.is_number
+
+
+def _looks_like_shape(text: str) -> bool:
+    return bool(re.fullmatch(r"\s*[\[(]?[^=]*\\times[^=]*[\])]?\s*", text))
+
+
+def _bare_candidate(side: Any, line: int, end_line: int, text: str) -> Candidate | None:
+    value = side.expr
+    if side.factors is not None:
+        return Candidate("tuple", sp.Tuple(*side.factors), line, end_line, text)
+    if isinstance(value, sp.Tuple):
+        return Candidate("tuple", value, line, end_line, text)
+    if isinstance(value, sp.MatrixBase):
+        return Candidate("matrix", sp.ImmutableMatrix(value), line, end_line, text)
+    if isinstance(value, sp.Basic) and value.is_number:
+        return Candidate("number", value, line, end_line, text)
+    if isinstance(value, sp.Expr) and not isinstance(value, sp.Symbol):
+        return Candidate("expression", value, line, end_line, text)
+    return None
+
+
+def _piecewise(segments: Sequence[Segment], index: int, parse: Parser) -> Candidate | None:
+    """``$A = v$ if $cond$, else $w$``: a value, a condition and an alternative, in words."""
+    if index + 4 >= len(segments):
+        return None
+    first, word_if, condition, word_else, other = segments[index : index + 5]
+    if not (
+        word_if.kind == "text"
+        and _IF.match(word_if.text)
+        and condition.kind == "math"
+        and word_else.kind == "text"
+        and _ELSE.match(word_else.text)
+        and other.kind == "math"
+    ):
+        return None
+    try:
+        head = parse(first.text).single()
+        test = parse(condition.text).single()
+        alternative = parse(other.text).single()
+    except (SymconvError, RecursionError):
+        return None
+    if len(head.sides) != 2 or head.sides[0] is None or head.sides[1] is None:
+        return None
+    if len(test.sides) != 2 or test.relations != ("=",) or len(alternative.sides) != 1:
+        return None
+    left, right = test.sides
+    assert left is not None and right is not None and alternative.sides[0] is not None
+    return Candidate(
+        "piecewise",
+        (head.sides[1].expr, (left.expr, right.expr), alternative.sides[0].expr),
+        first.line,
+        other.end_line,
+        f"{first.text}{word_if.text}{condition.text}{word_else.text}{other.text}",
+        lhs=head.sides[0].expr,
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# Words
+# ----------------------------------------------------------------------------------------------
+_MARKER_PREFIX = re.compile(
+    r"^\s*(?:(?:\*\*|__)?\s*(?:\(\s*\w{1,4}\s*\)|[a-z]\)|\d{1,2}[.)]|(?:part|problem|exercise|"
+    r"question)\s*[\w.()-]+)\s*(?:\*\*|__)?[:.]?)",
+    re.I,
+)
+
+
+def _text_candidates(segment: Segment) -> list[tuple[int, Candidate]]:
+    from symconv.check.parser import parse_math
+
+    text = segment.text
+    if segment.column == 1:
+        if text.lstrip().startswith("#") or text.lstrip().startswith("\\"):
+            return []
+        prefix = _MARKER_PREFIX.match(text)
+        if prefix:
+            text = " " * prefix.end() + text[prefix.end() :]
+    found: list[tuple[int, Candidate]] = []
+    taken: list[tuple[int, int]] = []
+    for match in _TEXT_TUPLE.finditer(text):
+        try:
+            value = parse_math(match.group(0)).single().value
+        except (SymconvError, ValueError, RecursionError):
+            continue
+        if isinstance(value, sp.Tuple):
+            taken.append(match.span())
+            found.append(
+                (
+                    match.start(),
+                    Candidate("tuple", value, segment.line, segment.line, match.group(0)),
+                )
+            )
+    for match in _TEXT_SHAPE.finditer(text):
+        if _inside(match.span(), taken):
+            continue
+        sizes = [int(n) for n in re.findall(r"\d+", match.group(0))]
+        taken.append(match.span())
+        value = sp.Tuple(*map(sp.Integer, sizes))
+        found.append(
+            (match.start(), Candidate("tuple", value, segment.line, segment.line, match.group(0)))
+        )
+    for match in _TEXT_INTEGER.finditer(text):
+        if _inside(match.span(), taken):
+            continue
+        number = sp.Integer(int(match.group(0).replace(",", "")))
+        found.append(
+            (
+                match.start(),
+                Candidate("text-number", number, segment.line, segment.line, match.group(0)),
+            )
+        )
+    return found
+
+
+def _inside(span: tuple[int, int], taken: Sequence[tuple[int, int]]) -> bool:
+    return any(start <= span[0] and span[1] <= end for start, end in taken)
+
+
+def parse_cached(symbols: Any = None) -> Parser:
+    """A parser that remembers what it read (the judge and the extractor read the same math)."""
+    from symconv.check.parser import parse_math
+
+    cache: dict[str, Any] = {}
+
+    def parse(text: str) -> MathParse:
+        if text not in cache:
+            try:
+                cache[text] = parse_math(text, symbols=symbols)
+            except ParseError as error:
+                cache[text] = error
+        result = cache[text]
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    return parse

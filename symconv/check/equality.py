@@ -1,0 +1,270 @@
+"""Decide whether a written answer equals an expected one, exactly, with a witness when not.
+
+Answers are SymPy values: numbers, tuples (shapes, locations, several numbers), matrices and
+expressions in symbolic sizes. Names are matched by spelling (the document's ``N`` is the
+catalog's ``N`` whatever its assumptions). Numbers and matrices of numbers are compared exactly;
+an expression is equal when the difference simplifies to 0, and otherwise it is evaluated at
+points until one differs. A formula with ``⌊·⌋``/``⌈·⌉`` rarely simplifies, so "equal" there
+means "equal at every point searched"; a point that differs is always a proof.
+
+The points are searched in a fixed order, so witnesses are small and reruns identical: distinct
+integers ≥ 2 (so that no two symbols can be confused: a swapped ``K`` and ``D`` shows), by
+increasing sum, then in the order of the symbols' names. A point counts only where the expected
+value is meaningful: an integer when the expected value is a count or size, and at least 3 for an
+axis of a shape (no degenerate axis of length 1 or 2).
+
+    >>> import sympy as sp
+    >>> N, s = sp.symbols("N s", integer=True, positive=True)
+    >>> decision = decide_equal(sp.floor(N / s), sp.floor((N - 1) / s) + 1, shape_axis=True)
+    >>> decision.equal, decision.witness
+    (False, 'at N = 5, s = 2: this gives 2, the answer is 3')
+    >>> decide_equal(sp.Symbol("K") * 2 - 2, 2 * (sp.Symbol("K") - 1)).equal
+    True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sympy as sp
+
+from symconv.check.symbols import name_key
+
+#: Largest value tried for a symbol, and most points evaluated per comparison.
+MAX_VALUE = 12
+MAX_POINTS = 4000
+
+
+@dataclass(frozen=True)
+class Decision:
+    """``equal``: True, False or None (could not tell); ``witness`` shows a difference."""
+
+    equal: bool | None
+    witness: str | None = None
+    detail: str = ""
+
+
+def align_names(expr: Any, reference: Any) -> Any:
+    """``expr`` with each free symbol replaced by the reference's symbol of the same name.
+
+    >>> import sympy as sp
+    >>> k = sp.Symbol("k", integer=True)
+    >>> align_names(sp.Symbol("k") + 1, k - 1).free_symbols == {k}
+    True
+    """
+    if not isinstance(expr, sp.Basic) or not isinstance(reference, sp.Basic):
+        return expr
+    by_name = {name_key(s.name): s for s in reference.free_symbols if isinstance(s, sp.Symbol)}
+    mapping = {
+        s: by_name[name_key(s.name)]
+        for s in expr.free_symbols
+        if isinstance(s, sp.Symbol)
+        and name_key(s.name) in by_name
+        and by_name[name_key(s.name)] != s
+    }
+    return expr.xreplace(mapping) if mapping else expr
+
+
+def as_sequence(value: Any) -> tuple[Any, ...] | None:
+    """A tuple, a list, or a matrix with one row or one column, as a flat tuple; else None."""
+    if isinstance(value, sp.Tuple | tuple | list):
+        return tuple(value)
+    if isinstance(value, sp.MatrixBase) and 1 in value.shape:
+        return tuple(value)
+    return None
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, sp.Basic) and bool(value.is_number) and not value.free_symbols
+
+
+def decide_equal(
+    candidate: Any, expected: Any, *, shape_axis: bool = False, max_points: int = MAX_POINTS
+) -> Decision:
+    """Is ``candidate`` the same value as ``expected``? (see the module docstring)."""
+    expected_sequence = as_sequence(expected)
+    if expected_sequence is not None and not isinstance(expected, sp.MatrixBase):
+        candidate_sequence = as_sequence(candidate)
+        if candidate_sequence is None:
+            return Decision(False, None, f"a single value where {len(expected_sequence)} belong")
+        return _decide_sequence(candidate_sequence, expected_sequence, shape_axis, max_points)
+    if isinstance(expected, sp.MatrixBase):
+        return _decide_matrix(candidate, expected, max_points)
+    if isinstance(candidate, sp.MatrixBase | sp.Tuple | tuple | list):
+        return Decision(False, None, "a matrix or tuple where a single value belongs")
+    return _decide_scalar(candidate, expected, shape_axis, max_points)
+
+
+def _decide_sequence(
+    candidate: Sequence[Any], expected: Sequence[Any], shape_axis: bool, max_points: int
+) -> Decision:
+    if len(candidate) != len(expected):
+        return Decision(False, None, f"{len(candidate)} entries where {len(expected)} belong")
+    undecided = None
+    for position, (mine, theirs) in enumerate(zip(candidate, expected, strict=True)):
+        decision = decide_equal(mine, theirs, shape_axis=shape_axis, max_points=max_points)
+        if decision.equal is False:
+            detail = f"entry {position + 1}: " + (decision.detail or f"{mine} ≠ {theirs}")
+            return Decision(False, decision.witness, detail)
+        if decision.equal is None:
+            undecided = decision
+    return undecided or Decision(True)
+
+
+def _decide_matrix(candidate: Any, expected: sp.MatrixBase, max_points: int) -> Decision:
+    if not isinstance(candidate, sp.MatrixBase):
+        if is_number(candidate) and candidate == 0 and all(e == 0 for e in expected):
+            return Decision(True, None, "0 stands for the zero matrix")
+        return Decision(False, None, "not a matrix")
+    if candidate.shape != expected.shape:
+        rows, cols = candidate.shape
+        return Decision(False, None, f"a {rows}×{cols} matrix where {expected.shape} belongs")
+    candidate = align_names(candidate, expected)
+    for row in range(expected.rows):
+        for col in range(expected.cols):
+            difference = sp.expand(candidate[row, col] - expected[row, col])
+            if difference != 0 and sp.simplify(difference) != 0:
+                return Decision(
+                    False,
+                    f"entry ({row + 1}, {col + 1}) is {candidate[row, col]}, "
+                    f"expected {expected[row, col]}",
+                    f"row {row + 1} differs",
+                )
+    return Decision(True)
+
+
+def _decide_scalar(candidate: Any, expected: Any, shape_axis: bool, max_points: int) -> Decision:
+    candidate = align_names(sp.sympify(candidate), expected)
+    expected = sp.sympify(expected)
+    if isinstance(candidate, sp.Set) or isinstance(expected, sp.Set):
+        return Decision(bool(candidate == expected))
+    if is_number(candidate) and is_number(expected):
+        return Decision(bool(sp.simplify(candidate - expected) == 0))
+    difference = candidate - expected
+    if sp.simplify(difference) == 0:
+        return Decision(True)
+    symbols = sorted(
+        (s for s in (candidate.free_symbols | expected.free_symbols) if isinstance(s, sp.Symbol)),
+        key=lambda s: s.name,
+    )
+    integer_valued = all(s.is_integer for s in expected.free_symbols)
+    valid = _validity(expected, shape_axis, integer_valued)
+    searched = 0
+    for point in search_points(symbols, max_points):
+        mine = _value_at(candidate, point)
+        theirs = _value_at(expected, point)
+        if mine is None or theirs is None or not valid(theirs):
+            continue
+        searched += 1
+        if sp.simplify(mine - theirs) != 0:
+            where = ", ".join(f"{s} = {v}" for s, v in point.items())
+            return Decision(False, f"at {where}: this gives {mine}, the answer is {theirs}")
+    if searched == 0:
+        return Decision(None, None, "no point to compare at")
+    return Decision(True, None, f"equal at {searched} points")
+
+
+def _validity(expected: Any, shape_axis: bool, integer_valued: bool) -> Callable[[Any], bool]:
+    def valid(value: Any) -> bool:
+        if not value.is_number or value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+            return False
+        if integer_valued and not value.is_integer:
+            return False
+        return not (shape_axis and value < 3)
+
+    return valid
+
+
+def _value_at(expr: Any, point: dict[sp.Symbol, sp.Integer]) -> Any:
+    try:
+        value = expr.xreplace(point)
+        if value.free_symbols:
+            value = value.subs(point)
+        value = sp.nsimplify(value) if value.has(sp.Float) else value
+    except (ZeroDivisionError, TypeError, ValueError):
+        return None
+    if value.free_symbols or value.has(sp.zoo, sp.nan):
+        return None
+    return value
+
+
+def search_points(
+    symbols: Sequence[sp.Symbol], max_points: int = MAX_POINTS
+) -> Iterator[dict[sp.Symbol, sp.Integer]]:
+    """Distinct integers ≥ 2 for the symbols, by increasing sum, then lexicographically.
+
+    >>> a, b = sp.symbols("a b")
+    >>> [tuple(p.values()) for p in search_points([a, b], 5)]
+    [(2, 3), (3, 2), (2, 4), (4, 2), (2, 5)]
+    """
+    if not symbols:
+        yield {}
+        return
+    count = len(symbols)
+    top = max(MAX_VALUE, count + 3)
+    values = list(range(2, top + 1))
+    emitted = 0
+    for total in range(sum(values[:count]), sum(values[-count:]) + 1):
+        for combo in _tuples_with_sum(values, count, total):
+            yield dict(zip(symbols, map(sp.Integer, combo), strict=True))
+            emitted += 1
+            if emitted >= max_points:
+                return
+
+
+def _tuples_with_sum(values: list[int], count: int, total: int) -> Iterator[tuple[int, ...]]:
+    """Ordered tuples of distinct values with the given sum, in lexicographic order."""
+    if count == 1:
+        if total in values:
+            yield (total,)
+        return
+    for first in values:
+        rest = total - first
+        if rest < (count - 1) * values[0]:
+            break
+        for tail in _tuples_with_sum(values, count - 1, rest):
+            if first not in tail:
+                yield (first, *tail)
+
+
+def scale_between(candidate: sp.MatrixBase, expected: sp.MatrixBase) -> Any | None:
+    """The number ``c`` with ``candidate = c · expected`` (entries free of symbols), or None."""
+    if candidate.shape != expected.shape:
+        return None
+    scale = None
+    for mine, theirs in zip(candidate, expected, strict=True):
+        if theirs == 0:
+            if mine != 0:
+                return None
+            continue
+        ratio = sp.nsimplify(mine / theirs)
+        if ratio.free_symbols:
+            return None
+        if scale is None:
+            scale = ratio
+        elif sp.simplify(ratio - scale) != 0:
+            return None
+    return scale
+
+
+def family_member(candidate: sp.MatrixBase, family: sp.MatrixBase) -> dict[Any, Any] | None:
+    """The parameter values that make ``family`` equal ``candidate`` (a unique solution), or
+    None; ``{}`` when the family has no parameter and equals the candidate."""
+    if candidate.shape != family.shape:
+        return None
+    parameters = sorted(family.free_symbols, key=lambda s: s.name)
+    equations = [sp.expand(f - c) for f, c in zip(family, candidate, strict=True)]
+    equations = [e for e in equations if e != 0]
+    if not equations:
+        return {}
+    if not parameters:
+        return None
+    solutions = sp.solve(equations, parameters, dict=True)
+    if len(solutions) != 1:
+        return None
+    solution = solutions[0]
+    if any(sp.simplify(e.xreplace(solution)) != 0 for e in equations):
+        return None
+    return solution
