@@ -1,0 +1,288 @@
+"""Check one document: claims extracted, judged in order under time limits, answers compared with
+a problem set, all gathered in a :class:`~symconv.check.model.Report`.
+
+The steps, each in its own module:
+
+1. read the input (:mod:`symconv.check.documents`: size cap, UTF-8, notebook line mapping);
+2. with ``against``, map headings to parts (:mod:`symconv.check.headings`);
+3. extract claims and judge them context-free and in document context
+   (:mod:`symconv.check.claims`, :mod:`symconv.check.judges`), each under the claim time limit
+   and within the file's budget (:mod:`symconv.check.limits`);
+4. with ``against``, judge the answers of every part (:mod:`symconv.check.against`); a claim the
+   first pass left *unverified* and the problem context decided is replaced by that verdict;
+5. tally parts (answered, unanswered, unmatched) and gather warnings.
+
+Randomised checks are seeded from a hash of the file's content and the claim's line.
+
+    >>> doc = "## 3\\n### (d)\\n$3 \\\\times 3 \\\\times 10 \\\\times 20 + 20 = 1830$\\n"
+    >>> report = check_text(doc, against="nyu-cnn")
+    >>> [(j.claim.line, j.claim.part, j.verdict, j.diagnosis) for j in report.judgements
+    ...  if j.claim.kind == "answer"]
+    [(3, 'nyu-cnn-3d', 'wrong', 'arithmetic slip: the expression is right, its value is not')]
+    >>> [p.id for p in report.parts if p.status == "answered"]
+    ['nyu-cnn-3d']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from symconv.check.documents import Document
+from symconv.check.limits import Budget, Limits, seed_for, time_limit
+from symconv.check.model import Claim, Judgement, Report
+from symconv.errors import SymconvError, TimeLimitError
+
+if TYPE_CHECKING:
+    from symconv.check.headings import PartMap
+    from symconv.problems import ProblemSet
+
+#: ``(segments, problem set or None) -> (claims, judge)``: how claims are found and judged; the
+#: default uses :mod:`symconv.check.claims` and :mod:`symconv.check.judges`.
+Extractor = Callable[[Sequence[Any], Any, Any], list[Claim]]
+
+
+def check_path(
+    path: str | Path, *, against: str | ProblemSet | None = None, limits: Limits | None = None
+) -> Report:
+    """Check a file (``.md``, ``.txt``, ``.tex``, ``.ipynb``); :class:`ParseError` if it cannot be
+    read (missing, over the size cap, binary, not UTF-8, not a notebook)."""
+    limits = limits or Limits()
+    document = Document.from_path(path, limits.max_bytes)
+    return check_document(document, against=against, limits=limits)
+
+
+def check_text(
+    text: str,
+    *,
+    kind: str = "md",
+    name: str = "<text>",
+    against: str | ProblemSet | None = None,
+    limits: Limits | None = None,
+) -> Report:
+    """Check a document given as text (Markdown by default)."""
+    limits = limits or Limits()
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > limits.max_bytes:
+        from symconv.errors import ParseError
+
+        raise ParseError(
+            f"{name}: {size:,} bytes is over the size cap of {limits.max_bytes:,} bytes"
+        )
+    return check_document(Document.from_text(text, name, kind), against=against, limits=limits)
+
+
+def check_document(
+    document: Document,
+    *,
+    against: str | ProblemSet | None = None,
+    limits: Limits | None = None,
+    judge_claims: Callable[..., list[Judgement]] | None = None,
+) -> Report:
+    """The report on one document (module docstring). ``judge_claims(document, segments,
+    given, seed, run)`` replaces the default extraction and judging (for tests)."""
+    limits = limits or Limits()
+    budget = Budget(limits.file_seconds)
+    problem_set = _problem_set(against)
+    segments = list(document.segments)
+    part_map = None
+    if problem_set is not None:
+        from symconv.check.headings import find_markers, map_parts
+
+        part_map = map_parts(find_markers(segments), problem_set, document.last_line)
+
+    def seed(line: int) -> int:
+        return seed_for(document.text, line)
+
+    run = _runner(limits, budget)
+    warnings: list[str] = []
+    given = _given_values(problem_set, part_map, warnings)
+    judge = judge_claims or _judge_claims
+    judgements = list(judge(document, segments, given, seed, run, warnings))
+    if part_map is not None:
+        judgements = [_with_part(j, part_map) for j in judgements]
+
+    answered: frozenset[str] = frozenset()
+    if problem_set is not None and part_map is not None:
+        from symconv.check.against import check_against
+        from symconv.check.candidates import parse_cached
+
+        result = check_against(
+            problem_set, part_map, segments, parse_cached(), seed, limits, budget
+        )
+        judgements = _merge(judgements, list(result.judgements))
+        answered = result.answered
+        warnings.extend(result.warnings)
+        warnings.extend(_unmatched_warnings(part_map, problem_set))
+    judgements.sort(key=lambda j: (j.claim.line, j.claim.end_line))
+
+    from symconv.check.against import part_statuses_for
+
+    statuses = part_statuses_for(problem_set, part_map, judgements, answered)
+    conventions = tuple(problem_set.conventions) if problem_set is not None else ()
+    return Report(
+        file=document.name,
+        against=_against_name(against, problem_set),
+        judgements=tuple(judgements),
+        parts=statuses,
+        assumed_conventions=conventions,
+        warnings=tuple(dict.fromkeys(warnings)),
+    )
+
+
+def _problem_set(against: str | ProblemSet | None) -> ProblemSet | None:
+    if against is None or not isinstance(against, str):
+        return against
+    from symconv.check.against import load_problem_set
+
+    return load_problem_set(against)
+
+
+def _against_name(against: Any, problem_set: ProblemSet | None) -> str | None:
+    if against is None:
+        return None
+    return against if isinstance(against, str) else problem_set.id if problem_set else None
+
+
+# ----------------------------------------------------------------------------------------------
+# Time limits
+# ----------------------------------------------------------------------------------------------
+def _runner(
+    limits: Limits, budget: Budget
+) -> Callable[[Callable[[], Judgement], Claim], Judgement]:
+    """``run(thunk, claim)``: the thunk's judgement, or *unverified* when it ran out of time or
+    could not be checked."""
+
+    def run(thunk: Callable[[], Judgement], claim: Claim) -> Judgement:
+        if budget.spent:
+            return _unverified(
+                claim, f"time budget of {limits.file_seconds:g} s for the file spent"
+            )
+        seconds = min(limits.claim_seconds, budget.remaining())
+        try:
+            with time_limit(seconds, f"line {claim.line}"):
+                return thunk()
+        except TimeLimitError:
+            if budget.spent:
+                return _unverified(claim, "time budget of the file spent during this check")
+            return _unverified(claim, f"timed out after {limits.claim_seconds:g} s")
+        except SymconvError as error:
+            return _unverified(claim, f"could not be checked: {error}")
+        except Exception as error:  # a failing check must not stop the file: say so, go on
+            return _unverified(
+                claim, f"could not be checked (internal error {type(error).__name__}: {error})"
+            )
+
+    return run
+
+
+def _unverified(claim: Claim, reason: str) -> Judgement:
+    return Judgement(claim, "unverified", f"not verified: {reason}")
+
+
+# ----------------------------------------------------------------------------------------------
+# Context-free and document-context judging (symconv.check.claims / symconv.check.judges)
+# ----------------------------------------------------------------------------------------------
+def _judge_claims(
+    document: Document,
+    segments: Sequence[Any],
+    given: dict[str, Any],
+    seed: Callable[[int], int],
+    run: Callable[[Callable[[], Judgement], Claim], Judgement],
+    warnings: list[str],
+) -> list[Judgement]:
+    try:
+        from symconv.check.claims import extract_claims
+        from symconv.check.context import DocumentContext
+        from symconv.check.judges import judge_all
+        from symconv.check.symbols import SymbolTable
+    except ImportError as error:  # the claim layer is not installed: problem context only
+        warnings.append(f"context-free checks unavailable ({error})")
+        return []
+    table = SymbolTable()
+    context = DocumentContext(symbols=table, given=given, seed=seed(0))
+    try:
+        claims = extract_claims(segments, table, context)
+    except (SymconvError, RecursionError) as error:
+        warnings.append(f"claims could not be extracted: {error}")
+        return []
+    return judge_all(claims, context, run=run)
+
+
+def _given_values(
+    problem_set: ProblemSet | None, part_map: PartMap | None, warnings: list[str]
+) -> dict[str, Any]:
+    """The data of the exercises the document answers (``Z`` of nyu-cnn 2), by name; a name two
+    answered exercises define differently is left out (it would be ambiguous)."""
+    if problem_set is None or part_map is None:
+        return {}
+    answered = {r.exercise for r in part_map.regions if r.exercise}
+    given: dict[str, Any] = {}
+    clashing: set[str] = set()
+    for exercise in problem_set.exercises:
+        if exercise.id not in answered:
+            continue
+        try:
+            context = exercise.context
+        except SymconvError as error:
+            warnings.append(f"{exercise.id}: its data could not be built ({error})")
+            continue
+        for name, value in context.items():
+            if name in given and given[name] != value:
+                clashing.add(name)
+            given.setdefault(name, value)
+    return {k: v for k, v in given.items() if k not in clashing}
+
+
+def _with_part(judgement: Judgement, part_map: PartMap) -> Judgement:
+    claim = judgement.claim
+    if claim.part is not None:
+        return judgement
+    part = part_map.part_at(claim.line)
+    return replace(judgement, claim=replace(claim, part=part)) if part else judgement
+
+
+def _merge(first: list[Judgement], problem: list[Judgement]) -> list[Judgement]:
+    """The first pass's judgements and the problem context's, where a claim the first pass left
+    unverified and the problem context decided on the same line gives way to that decision."""
+    decided = [j for j in problem if j.verdict != "unverified"]
+    kept = []
+    for judgement in first:
+        if judgement.verdict == "unverified" and any(
+            _same_statement(judgement.claim, other.claim) for other in decided
+        ):
+            continue
+        kept.append(judgement)
+    return kept + problem
+
+
+def _same_statement(mine: Claim, other: Claim) -> bool:
+    if not (mine.line <= other.end_line and other.line <= mine.end_line):
+        return False
+    a, b = _squeezed(mine.text), _squeezed(other.text)
+    return bool(a) and bool(b) and (a in b or b in a or _shares_value(mine, other))
+
+
+def _shares_value(mine: Claim, other: Claim) -> bool:
+    value = mine.data.get("answer")
+    return value is not None and any(value == side for side in other.sides)
+
+
+def _squeezed(text: str) -> str:
+    return re.sub(r"\s+|\\[,;!: ]", "", text).lower()
+
+
+def _unmatched_warnings(part_map: PartMap, problem_set: ProblemSet) -> list[str]:
+    found = []
+    for region in part_map.unmatched:
+        marker = region.marker
+        if marker is None or marker.label is None:
+            continue
+        found.append(
+            f"line {marker.line}: {marker.text!r} names no part of {problem_set.id}; "
+            "its claims are judged without the problem"
+        )
+    return found
