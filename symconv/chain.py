@@ -41,6 +41,7 @@ from symconv.grad.notation import gradient_base
 from symconv.latex import Notation, latex
 from symconv.rules.forms import rename
 from symconv.rules.table import Rule, substitute
+from symconv.safe import as_sympy
 
 Reduction = Literal["mean", "sum"]
 
@@ -126,7 +127,7 @@ class Network:
                 for axis, (mine, theirs) in enumerate(
                     zip(forward.shapes[role], shapes[network_name], strict=True)
                 ):
-                    mine = sp.sympify(mine).xreplace(mapping)
+                    mine = as_sympy(mine).xreplace(mapping)
                     if isinstance(mine, sp.Symbol) and mine.is_positive:
                         mapping[mine] = theirs
                     elif sp.simplify(mine - theirs) != 0:
@@ -135,7 +136,7 @@ class Network:
                             f"{theirs} from the layer before, but {rule.name} needs {mine}"
                         )
             values = {
-                s: sp.sympify(layer.values[s.name]) for s in _free(rule) if s.name in layer.values
+                s: as_sympy(layer.values[s.name]) for s in _free(rule) if s.name in layer.values
             }
             for symbol in sorted(_free(rule), key=str):
                 if symbol in mapping or symbol in values:
@@ -146,7 +147,7 @@ class Network:
                 else:
                     used[symbol.name] = symbol
             for symbol in mapping.values():
-                for inner in sp.sympify(symbol).free_symbols:
+                for inner in as_sympy(symbol).free_symbols:
                     used.setdefault(inner.name, inner)
             full = {**mapping, **values}
             tensor_map = dict(layer.names)
@@ -160,7 +161,7 @@ class Network:
             for role in forward.tensors:
                 shapes.setdefault(
                     layer.names[role],
-                    tuple(sp.sympify(v).xreplace(full) for v in forward.shapes[role]),
+                    tuple(as_sympy(v).xreplace(full) for v in forward.shapes[role]),
                 )
         self.shapes = shapes
 
@@ -331,7 +332,7 @@ class Network:
     def _concrete_shape(self, name: str) -> tuple[int, ...]:
         shape = []
         for size in self.shapes[name]:
-            expr = sp.sympify(size)
+            expr = as_sympy(size)
             known = {
                 s: sp.Integer(self.example[s.name])
                 for s in expr.free_symbols

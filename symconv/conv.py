@@ -46,6 +46,7 @@ from symconv.errors import ShapeError
 from symconv.geometry import ConvSpec, IntLike, Layout, Mode, Op, SameExtra, WeightLayout
 from symconv.indexing import evaluate
 from symconv.latex import Notation, latex
+from symconv.safe import as_sympy
 from symconv.tensors import as_array, from_array, is_numeric_input
 
 
@@ -158,7 +159,7 @@ class ConvIndexForm:
 
         ``values`` binds any symbolic parameter of the spec (stride ``s``, padding ``p``...).
         """
-        sizes = {**self.size_values(x, w), **{k: sp.sympify(v) for k, v in (values or {}).items()}}
+        sizes = {**self.size_values(x, w), **{k: as_sympy(v) for k, v in (values or {}).items()}}
         tensors: dict[Any, Any] = {self.X: as_array(x, "x"), self.W: as_array(w, "w")}
         if self.b is not None:
             if bias is None:

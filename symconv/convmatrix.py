@@ -52,6 +52,7 @@ from symconv.derivation import CheckResult, Derivation, NumericTwin, Step
 from symconv.errors import ConventionError, DerivationError, ShapeError
 from symconv.geometry import ConvSpec, IntLike, Layout, Mode, Op, SameExtra, WeightLayout
 from symconv.latex import Notation
+from symconv.safe import as_sympy
 from symconv.tensors import as_array, entries
 
 VecOrder = Literal["C", "F"]
@@ -381,7 +382,7 @@ def conv_matrix(
 def matrix_of(geometry: ConvMatrixGeometry, kernel: sp.NDimArray) -> sp.ImmutableSparseMatrix:
     """Place the kernel's entries at the geometry's positions (see the module docstring)."""
     rows, cols, taps = geometry.placements()
-    values = [sp.sympify(value) for value in sp.flatten(kernel)]
+    values = [as_sympy(value) for value in sp.flatten(kernel)]
     return immutable_sparse(geometry.rows, geometry.cols, rows, cols, values, taps)
 
 
@@ -582,7 +583,7 @@ def _bias_entries(geometry: ConvMatrixGeometry, bias: Any, base: int) -> list[sp
     if isinstance(bias, list | tuple | sp.NDimArray | sp.MatrixBase | np.ndarray):
         values = list(sp.flatten(as_array(bias, "bias")))
     else:
-        values = [sp.sympify(bias)]  # a number or a SymPy expression, never text
+        values = [as_sympy(bias)]  # a number or a SymPy expression, never text
     if len(values) != n_out:
         raise ShapeError(f"bias {bias!r} has {len(values)} entries; the layer has {n_out} outputs")
     return values
@@ -746,7 +747,7 @@ def _input_spatial(geometry: ConvMatrixGeometry) -> list[int]:
 
 
 def _numeric_values(tensor: sp.NDimArray, values: dict[sp.Symbol, float]) -> np.ndarray:
-    flat = [float(sp.sympify(v).xreplace(values)) for v in sp.flatten(tensor)]
+    flat = [float(as_sympy(v).xreplace(values)) for v in sp.flatten(tensor)]
     return np.array(flat, dtype=float).reshape(tensor.shape)
 
 

@@ -37,6 +37,7 @@ import sympy as sp
 
 from symconv.derivation import Derivation, Step
 from symconv.errors import ConventionError, ShapeError
+from symconv.safe import as_sympy
 from symconv.shapes import Padding, Size, conv_output_shape, written
 from symconv.worked import size_parameter, symbolic_twin, worked_steps
 
@@ -568,7 +569,7 @@ def layer_cost(
     adds = conv_additions(
         kernel_sizes, c, out_channels, output_spatial, groups=groups, bias=bias, batch=n
     )
-    input_map = sp.expand(n * sp.Mul(*(sp.sympify(v) for v in input_size)) * c)
+    input_map = sp.expand(n * sp.Mul(*(as_sympy(v) for v in input_size)) * c)
     output_map = sp.expand(n * sp.Mul(*shape.answer))
     parts = []
     if "maps" in space:

@@ -40,6 +40,7 @@ import numpy as np
 import sympy as sp
 
 from symconv.latex import Notation, latex, text_latex
+from symconv.safe import as_sympy
 
 Relation = Literal["=", "≈", ":="]
 
@@ -73,7 +74,7 @@ class Step:
     def value(self) -> Any:
         """The right-hand side with any shown substitution carried out."""
         if self.values:
-            return sp.sympify(self.rhs).xreplace({k: sp.sympify(v) for k, v in self.values.items()})
+            return as_sympy(self.rhs).xreplace({k: as_sympy(v) for k, v in self.values.items()})
         return self.rhs
 
     def lhs_latex(self, **settings: Any) -> str:

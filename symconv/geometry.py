@@ -25,6 +25,7 @@ from typing import Literal, TypeAlias
 import sympy as sp
 
 from symconv.errors import ConventionError, ShapeError
+from symconv.safe import as_sympy
 
 Op = Literal["correlation", "convolution"]
 Mode = Literal["valid", "same", "full"]
@@ -45,7 +46,7 @@ def _per_axis(value: IntLike | Sequence[IntLike], dims: int, name: str) -> tuple
     values = list(value) if isinstance(value, list | tuple) else [value] * dims
     if len(values) != dims:
         raise ShapeError(f"{name}={value!r}: expected one value or {dims} values (one per axis)")
-    return tuple(sp.sympify(v) for v in values)
+    return tuple(as_sympy(v) for v in values)
 
 
 def _padding_pairs(
@@ -63,11 +64,11 @@ def _padding_pairs(
             if isinstance(item, list | tuple):
                 if len(item) != 2:
                     raise ShapeError(f"padding={padding!r}: {item!r} is not a (before, after) pair")
-                pairs.append((sp.sympify(item[0]), sp.sympify(item[1])))
+                pairs.append((as_sympy(item[0]), as_sympy(item[1])))
             else:
-                pairs.append((sp.sympify(item), sp.sympify(item)))
+                pairs.append((as_sympy(item), as_sympy(item)))
         return tuple(pairs)
-    value = sp.sympify(padding)
+    value = as_sympy(padding)
     return tuple((value, value) for _ in range(dims))
 
 
@@ -159,7 +160,7 @@ class ConvSpec:
             stride=strides,
             dilation=dilations,
             padding=pads,
-            groups=sp.sympify(groups),
+            groups=as_sympy(groups),
             op=op,
             layout=layout,
             weight_layout=weight_layout,
@@ -204,7 +205,7 @@ class ConvSpec:
         """Input position read by output ``out_index`` through kernel tap ``tap`` on ``axis``."""
         s, d, k = self.stride[axis], self.dilation[axis], self.kernel_size[axis]
         p_before = self.padding[axis][0]
-        effective_tap = (k - 1 - tap) if self.op == "convolution" else sp.sympify(tap)
+        effective_tap = (k - 1 - tap) if self.op == "convolution" else as_sympy(tap)
         return s * out_index + d * effective_tap - p_before
 
     def output_size(self, axis: int, input_size: IntLike) -> sp.Expr:
@@ -213,7 +214,7 @@ class ConvSpec:
         >>> ConvSpec.make(3, dims=1, stride=2).output_size(0, 5)
         2
         """
-        size = sp.sympify(input_size)
+        size = as_sympy(input_size)
         s, d, k = self.stride[axis], self.dilation[axis], self.kernel_size[axis]
         p_before, p_after = self.padding[axis]
         numerator = size + p_before + p_after - d * (k - 1) - 1

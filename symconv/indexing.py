@@ -26,6 +26,7 @@ import numpy as np
 import sympy as sp
 
 from symconv.errors import DerivationError, ShapeError
+from symconv.safe import as_sympy
 
 
 def as_lookup(tensor: Any) -> Any:
@@ -64,8 +65,8 @@ def evaluate(
     for base, tensor in tensors.items():
         label = base.label if isinstance(base, sp.IndexedBase) else sp.Symbol(str(base))
         lookup[str(label)] = as_lookup(tensor)
-    bound = {sym: sp.sympify(value) for sym, value in (env or {}).items()}
-    return _evaluate(sp.sympify(expr), lookup, bound)
+    bound = {sym: as_sympy(value) for sym, value in (env or {}).items()}
+    return _evaluate(as_sympy(expr), lookup, bound)
 
 
 def _evaluate(expr: sp.Basic, lookup: Mapping[str, Any], env: Mapping[sp.Symbol, Any]) -> Any:
@@ -84,7 +85,7 @@ def _evaluate(expr: sp.Basic, lookup: Mapping[str, Any], env: Mapping[sp.Symbol,
         if any(not 0 <= p < size for p, size in zip(position, shape, strict=True)):
             return sp.Integer(0)
         value = tensor[position]
-        return sp.sympify(value.item() if isinstance(value, np.generic) else value)
+        return as_sympy(value.item() if isinstance(value, np.generic) else value)
     if expr.is_Atom:
         return expr
     if isinstance(expr, sp.Sum):

@@ -42,6 +42,7 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
 from symconv.errors import ConventionError
+from symconv.safe import as_sympy
 
 Notation = Literal["bracket", "subscript"]
 NumberFormat = Literal["grouped", "scientific", "plain"]
@@ -86,7 +87,7 @@ class SymconvLatexPrinter(LatexPrinter):
         values = self._settings["values"]
         if not values or expr not in values:
             return None
-        value = sp.sympify(values[expr])
+        value = as_sympy(values[expr])
         # Print the value itself without substitution (a value may mention the symbol it replaces).
         plain = type(self)({**self._given_settings, "values": None})
         text = str(plain.doprint(value))

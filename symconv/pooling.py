@@ -32,6 +32,7 @@ import numpy as np
 import sympy as sp
 
 from symconv.errors import ShapeError
+from symconv.safe import as_sympy
 
 
 def _check(size: int, stride: int, pool: int = 1, offset: int = 0) -> None:
@@ -50,7 +51,7 @@ def output_length(size: int | sp.Expr, stride: int | sp.Expr, offset: int | sp.E
     >>> output_length(N, s)
     floor((N - 1)/s) + 1
     """
-    return sp.floor((sp.sympify(size) - 1 - offset) / stride) + 1
+    return sp.floor((as_sympy(size) - 1 - offset) / stride) + 1
 
 
 def subsample(x: Sequence[Any], stride: int, *, offset: int = 0) -> list[Any]:

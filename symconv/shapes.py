@@ -48,6 +48,7 @@ import sympy as sp
 from symconv.derivation import Check, CheckResult, Derivation, NumericTwin, Step
 from symconv.errors import ShapeError
 from symconv.geometry import ConvSpec
+from symconv.safe import as_sympy
 from symconv.worked import display_size as _num
 from symconv.worked import size_parameter, symbolic_twin, worked_steps
 
@@ -333,7 +334,7 @@ def pool_output_size(
         )
     values = {i_: i, k_: k, s_: s, p_: p, d_: d}
     rounded_up = POOL_CEIL_OUTPUT.xreplace(values)
-    starts_in_padding = sp.sympify((rounded_up - 1) * s >= i + p)
+    starts_in_padding = as_sympy((rounded_up - 1) * s >= i + p)
     steps = list(
         worked_steps(o_, POOL_CEIL_OUTPUT, values, rounded_up, "PyTorch ceil_mode: round up")
     )
@@ -774,7 +775,7 @@ def conv_output_shape(
 
     def one_axis(size: Size, k: Size, s: Size, pair: tuple[Size, Size], d: Size) -> Derivation:
         before, after = pair
-        after_or_none = None if sp.sympify(after) == sp.sympify(before) else after
+        after_or_none = None if as_sympy(after) == as_sympy(before) else after
         return conv_output_size(size, k, s, before, d, padding_after=after_or_none)
 
     names = _names(dims, axis_names)

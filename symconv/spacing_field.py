@@ -26,6 +26,7 @@ import sympy as sp
 from sympy.polys.fields import FracField, field
 
 from symconv.errors import UnsupportedError
+from symconv.safe import as_sympy
 
 
 @cache
@@ -39,7 +40,7 @@ def to_field(target: FracField, expression: Any) -> Any:
     """A SymPy expression (a rational function of the field's symbols) as a field element.
 
     ``c·s`` and numbers are mapped directly; anything else goes through ``from_expr``."""
-    value = sp.sympify(expression)
+    value = as_sympy(expression)
     if value.is_Rational:
         return target(value)
     coefficient, rest = value.as_coeff_Mul()
@@ -56,13 +57,13 @@ def to_expression(element: Any) -> sp.Expr:
     if denominator.is_ground:
         return numerator / denominator.as_expr()
     constant, factors = denominator.factor_list()
-    product = sp.Mul(sp.sympify(constant), *(f.as_expr() ** e for f, e in factors))
+    product = sp.Mul(as_sympy(constant), *(f.as_expr() ** e for f, e in factors))
     return numerator / product
 
 
 def points_in_field(points: Sequence[sp.Expr]) -> tuple[FracField, list[Any]]:
     """The field of the points' symbols and the points in it."""
-    symbols = tuple(sorted(set().union(*(sp.sympify(p).free_symbols for p in points)), key=str))
+    symbols = tuple(sorted(set().union(*(as_sympy(p).free_symbols for p in points)), key=str))
     target = spacing_field(symbols)
     return target, [to_field(target, p) for p in points]
 
@@ -91,7 +92,7 @@ class InterpolationWeights:
         result = []
         for numerator, differences in zip(self.numerators, self.differences, strict=True):
             constant, numerator = numerator.primitive()
-            factor = sp.sympify(constant)
+            factor = as_sympy(constant)
             kept = []
             for difference in differences:
                 quotient, remainder = numerator.div(difference)
@@ -102,7 +103,7 @@ class InterpolationWeights:
                 content, primitive = difference.primitive()
                 if primitive.LC < 0:
                     content, primitive = -content, -primitive
-                factor /= sp.sympify(content)
+                factor /= as_sympy(content)
                 kept.append(primitive.as_expr())
             result.append(factor * numerator.as_expr() / sp.Mul(*kept))
         return result

@@ -49,6 +49,7 @@ import sympy as sp
 
 from symconv.errors import ConventionError, DerivationError, UnsupportedError
 from symconv.geometry import Op
+from symconv.safe import as_sympy
 from symconv.taylor import coordinates, to_fraction
 
 #: Named layouts: one signed coordinate per array axis.
@@ -211,14 +212,14 @@ class Kernel:
 def _bmatrix(rows: Sequence[Sequence[Any]]) -> str:
     from symconv.latex import latex
 
-    lines = [" & ".join(latex(sp.sympify(v)) for v in row) for row in rows]
+    lines = [" & ".join(latex(as_sympy(v)) for v in row) for row in rows]
     return r"\begin{bmatrix}" + r" \\ ".join(lines) + r"\end{bmatrix}"
 
 
 def _nested_srepr(value: Any) -> Any:
     if isinstance(value, list):
         return [_nested_srepr(v) for v in value]
-    return sp.srepr(sp.sympify(value))
+    return sp.srepr(as_sympy(value))
 
 
 def grid_step(offsets: Sequence[Sequence[Fraction]]) -> int:

@@ -60,6 +60,7 @@ from symconv.errors import ConventionError, DerivationError, UnsupportedError
 from symconv.fornberg import integer_weights
 from symconv.geometry import Op
 from symconv.moment_system import MomentSolution, format_offsets, solve_moment_system
+from symconv.safe import as_sympy
 from symconv.spacing_field import interpolation_weights, points_in_field, to_expression
 from symconv.taylor import (
     DiffOperator,
@@ -298,7 +299,7 @@ class Stencil:
                 )
         new_parameters = tuple(
             sorted(
-                set().union(*(sp.sympify(e).free_symbols for e in mapping.values()))
+                set().union(*(as_sympy(e).free_symbols for e in mapping.values()))
                 | (set(self.free_parameters) - set(mapping)),
                 key=str,
             )
@@ -749,7 +750,7 @@ def _symbolic_stencil(
     )
     result = Stencil(
         operator=operator,
-        offsets=tuple((sp.sympify(p),) for p in points),
+        offsets=tuple((as_sympy(p),) for p in points),
         weights=tuple(coefficient * w for w in weights.expressions()),
         spacing=sp.Integer(1),
         accuracy=series.accuracy,

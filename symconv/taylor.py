@@ -40,6 +40,7 @@ from typing import Any
 import sympy as sp
 
 from symconv.errors import ConventionError, DerivationError
+from symconv.safe import as_sympy
 
 MultiIndex = tuple[int, ...]
 
@@ -344,7 +345,7 @@ def error_series(
         value = moment(offsets, weights, alpha) - operator.coefficient(alpha)
         if exact:
             return value == 0, to_sympy(value)
-        value = sp.cancel(sp.sympify(value))
+        value = sp.cancel(as_sympy(value))
         return value == 0, value
 
     return series_from_moments(operator, moment_of, spacing, len(offsets), absolute=absolute)
@@ -380,7 +381,7 @@ def series_from_moments(
             continue
         if leading_degree is None:
             leading_degree = degree
-            power = sp.Integer(1) if absolute else sp.sympify(spacing) ** (degree - n)
+            power = sp.Integer(1) if absolute else as_sympy(spacing) ** (degree - n)
             leading = sp.Add(*terms) if power == 1 else power * sp.Add(*terms)
             if degree < n:
                 raise DerivationError(
@@ -415,7 +416,7 @@ def combination_latex(terms: Sequence[tuple[MultiIndex, Any]], prefix: str = "")
     """
     pieces: list[str] = []
     for alpha, coefficient in terms:
-        value = sp.sympify(coefficient)
+        value = as_sympy(coefficient)
         negative = value.could_extract_minus_sign()
         magnitude = -value if negative else value
         text = derivative_latex(alpha)
@@ -517,7 +518,7 @@ def integer_series(
             return ErrorSeries(leading_degree - n, leading, leading_degree, k - n)
         value = coefficient * Fraction(total, common * factorial) * Fraction(grid) ** (n - k)
         leading_degree = k
-        leading = sp.Mul(to_sympy(value), sp.sympify(spacing) ** (k - n), derivative_of_f((k,)))
+        leading = sp.Mul(to_sympy(value), as_sympy(spacing) ** (k - n), derivative_of_f((k,)))
     if leading_degree is None:
         raise DerivationError(f"no nonzero moment up to degree {bound}: the weights vanish")
     return ErrorSeries(leading_degree - n, leading, leading_degree, None)

@@ -17,6 +17,7 @@ import sympy as sp
 
 from symconv.derivation import NumericTwin, Step
 from symconv.errors import ShapeError
+from symconv.safe import as_sympy
 
 
 # ----------------------------------------------------------------------------------------------
@@ -89,7 +90,7 @@ def worked_steps(
         for letter, value in values.items()
         if letter in formula.free_symbols and letter != value
     }
-    result = sp.sympify(result)
+    result = as_sympy(result)
     if relevant:
         steps.append(Step(None, formula, values=relevant))
         steps.append(Step(None, result))
@@ -122,7 +123,7 @@ def symbolic_twin(
     """
     free: set[sp.Symbol] = set()
     for value in letters.values():
-        free |= sp.sympify(value).free_symbols
+        free |= as_sympy(value).free_symbols
     if free:
         expression, variables = answer, sorted(free, key=str)
         substitutions = dict(letters)
@@ -133,7 +134,7 @@ def symbolic_twin(
             (letter for letter in letters if letter in general.free_symbols), key=str
         )
         substitutions = {
-            letter: letter if letter in variables else sp.sympify(value)
+            letter: letter if letter in variables else as_sympy(value)
             for letter, value in letters.items()
         }
     names = [f"v{index}" for index in range(len(variables))]

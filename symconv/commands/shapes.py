@@ -20,6 +20,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from symconv.safe import as_sympy
+
 #: Version of the JSON this command writes (keep it stable; bump it on any change of keys).
 SCHEMA_VERSION = 1
 
@@ -180,7 +182,7 @@ def _plain(value: Any) -> Any:
 
     if isinstance(value, tuple | list | sp.Tuple):
         return [_plain(item) for item in value]
-    value = sp.sympify(value)
+    value = as_sympy(value)
     return int(value) if value.is_Integer else str(value)
 
 

@@ -62,6 +62,7 @@ from symconv.export.runtime import _align, _dtype, _floor_div, _iverson, _read, 
 from symconv.grad.conditions import InRange, Iverson
 from symconv.grad.formula import IndexFormula, tensor_name
 from symconv.grad.functions import relu, sigmoid
+from symconv.safe import as_sympy
 
 #: Letters naming array axes (``np.einsum`` accepts these 52).
 AXIS_LETTERS = string.ascii_lowercase + string.ascii_uppercase
@@ -114,7 +115,7 @@ class _SizePrinter(PythonCodePrinter):
 
 
 def _size_value(expr: sp.Expr, bound: Mapping[sp.Symbol, int], where: str) -> int:
-    value = sp.sympify(expr).xreplace({k: sp.Integer(v) for k, v in bound.items()})
+    value = as_sympy(expr).xreplace({k: sp.Integer(v) for k, v in bound.items()})
     if not (value.is_number and value.is_integer):
         raise ShapeError(f"{where} = {expr} is {value}: bind its sizes and parameters to integers")
     return int(value)
@@ -308,7 +309,7 @@ class _Compiler:
                 placeholder = sp.Symbol(f"{python}.shape[{axis}]", integer=True, positive=True)
                 self.names[placeholder] = f"{python}.shape[{axis}]"
                 self.shapes.append((placeholder, python, axis))
-                axes.append((placeholder, python, axis, sp.sympify(size)))
+                axes.append((placeholder, python, axis, as_sympy(size)))
         known: set[sp.Symbol] = set(forced)
         pending = list(axes)
         progress = True
@@ -343,11 +344,11 @@ class _Compiler:
         return _Val(name, letter, lambda env: env[name])
 
     def size_text(self, expr: sp.Expr) -> str:
-        return str(self.size_printer.doprint(sp.sympify(expr)))
+        return str(self.size_printer.doprint(as_sympy(expr)))
 
     def size_run(self, expr: sp.Expr, env: Env) -> int:
-        mapping = {s: sp.Integer(env[self.names[s]]) for s in sp.sympify(expr).free_symbols}
-        return int(sp.sympify(expr).xreplace(mapping))
+        mapping = {s: sp.Integer(env[self.names[s]]) for s in as_sympy(expr).free_symbols}
+        return int(as_sympy(expr).xreplace(mapping))
 
     def compile(self, expr: sp.Basic, scope: dict[sp.Symbol, _Val]) -> _Val:
         if isinstance(expr, sp.Indexed):

@@ -31,13 +31,13 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
-import sympy as sp
 
 from symconv.errors import ShapeError, UnsupportedError
 from symconv.export import runtime
 from symconv.export.compiler import Program, compile_formula, python_name
 from symconv.grad.formula import IndexFormula, as_index_formula, tensor_name
 from symconv.grad.notation import gradient_label, split_gradient_label
+from symconv.safe import as_sympy
 
 
 @runtime_checkable
@@ -193,7 +193,7 @@ class ExportedLayer:
 
 def _number(value: Any) -> int | float:
     """An integer where the value is one (sizes, strides), else a float (a slope, ε)."""
-    number = sp.sympify(value)
+    number = as_sympy(value)
     if not number.is_number:
         raise ShapeError(f"value {value!r} is not a number")
     return int(number) if number.is_integer else float(number)

@@ -25,6 +25,8 @@ from typing import Any
 
 import sympy as sp
 
+from symconv.safe import as_sympy
+
 
 def fresh_bound(expr: Any, keep: Iterable[sp.Symbol] = ()) -> Any:
     """Rename every bound index of every ``Sum`` to a fresh ``Dummy`` with its name and
@@ -34,7 +36,7 @@ def fresh_bound(expr: Any, keep: Iterable[sp.Symbol] = ()) -> Any:
     sum of its derivative); a second pass makes them distinct again.
     """
     kept = frozenset(keep)
-    expr = sp.sympify(expr)
+    expr = as_sympy(expr)
     if isinstance(expr, sp.Sum):
         body = fresh_bound(expr.function, kept)
         limits = []
@@ -66,7 +68,7 @@ def primed(name: str) -> str:
 def readable_bound(expr: Any, taken: Iterable[str] = ()) -> Any:
     """Give every bound ``Dummy`` a plain symbol with its name, primed where that would clash
     with a free symbol, a name in ``taken`` or an enclosing bound index."""
-    expr = sp.sympify(expr)
+    expr = as_sympy(expr)
     free_names = {s.name for s in expr.free_symbols if isinstance(s, sp.Symbol)}
     return _rename(expr, frozenset(free_names | set(taken)))
 

@@ -41,6 +41,7 @@ from symconv.errors import ParseError, ShapeError, SymconvError
 from symconv.grad.evaluator import compile_expression
 from symconv.grad.formula import IndexFormula, as_index_formula, tensor_name, tensor_reads
 from symconv.grad.notation import split_gradient_label
+from symconv.safe import as_sympy
 
 IssueKind = Literal["missing_sum", "unknown_tensor", "unknown_size", "left_side", "unreadable"]
 
@@ -494,7 +495,7 @@ def _transposed(tensors: Mapping[str, Any], layouts: Mapping[str, Any]) -> dict[
 
 
 def _same(left: Any, right: Any) -> bool:
-    left, right = sp.sympify(left), sp.sympify(right)
+    left, right = as_sympy(left), as_sympy(right)
     if left.is_Rational and right.is_Rational:
         return bool(left == right)
     difference = sp.expand(left - right)

@@ -27,12 +27,14 @@ from typing import Any
 import sympy as sp
 from sympy.logic.boolalg import Boolean
 
+from symconv.safe import as_sympy
+
 
 class InRange(Boolean):
     """``lower ≤ expr ≤ upper`` (either bound may be infinite); decides itself at numbers."""
 
     def __new__(cls, expr: Any, lower: Any, upper: Any) -> Any:
-        expr, lower, upper = (sp.sympify(v) for v in (expr, lower, upper))
+        expr, lower, upper = (as_sympy(v) for v in (expr, lower, upper))
         above = sp.true if lower is sp.S.NegativeInfinity else _decide(expr - lower)
         below = sp.true if upper is sp.S.Infinity else _decide(upper - expr)
         if above is sp.false or below is sp.false:
@@ -102,7 +104,7 @@ def _decide(difference: sp.Expr) -> Boolean | None:
 
 def divides(divisor: Any, expr: Any) -> Boolean:
     """``expr mod divisor = 0`` (a stride's divisibility condition)."""
-    divisor, expr = sp.sympify(divisor), sp.sympify(expr)
+    divisor, expr = as_sympy(divisor), as_sympy(expr)
     if divisor == 1:
         return sp.true
     return sp.Eq(sp.Mod(expr, divisor), 0)
@@ -116,7 +118,7 @@ class Iverson(sp.Expr):
     is_nonnegative = True
 
     def __new__(cls, condition: Any) -> Any:
-        condition = sp.sympify(condition)
+        condition = as_sympy(condition)
         if condition is sp.true:
             return sp.Integer(1)
         if condition is sp.false:
@@ -171,4 +173,4 @@ def as_piecewise(expr: Any) -> Any:
             return node
         return node.func(*(rewrite(arg) for arg in node.args))
 
-    return rewrite(sp.sympify(expr))
+    return rewrite(as_sympy(expr))

@@ -45,6 +45,7 @@ import sympy as sp
 from sympy.logic.boolalg import Boolean
 
 from symconv.grad.conditions import InRange, Iverson, divides
+from symconv.safe import as_sympy
 
 Limit = tuple[sp.Symbol, sp.Expr, sp.Expr]
 
@@ -58,9 +59,9 @@ class Term:
     conditions: tuple[Boolean, ...] = ()
 
     def __post_init__(self) -> None:
-        limits = tuple((lim[0], sp.sympify(lim[1]), sp.sympify(lim[2])) for lim in self.limits)
+        limits = tuple((lim[0], as_sympy(lim[1]), as_sympy(lim[2])) for lim in self.limits)
         object.__setattr__(self, "limits", limits)
-        object.__setattr__(self, "factor", sp.sympify(self.factor))
+        object.__setattr__(self, "factor", as_sympy(self.factor))
 
     def times(self, other: Term) -> Term:
         return Term(
@@ -98,7 +99,7 @@ def collect_terms(expr: Any) -> list[Term]:
     Bound indices must be unique (see :func:`symconv.grad.binders.fresh_bound`). Sums and
     factors without deltas are kept whole (they are constants of the elimination).
     """
-    expr = sp.sympify(expr)
+    expr = as_sympy(expr)
     if not expr.has(sp.KroneckerDelta):
         return [Term(expr)] if expr != 0 else []
     if isinstance(expr, sp.Add):

@@ -35,6 +35,7 @@ from symconv.errors import DerivationError, ShapeError
 from symconv.grad.conditions import InRange, Iverson
 from symconv.grad.functions import relu
 from symconv.indexing import as_lookup
+from symconv.safe import as_sympy
 
 #: A compiled node: ``(tensors, env) -> value``.
 Node = Callable[[Mapping[str, Any], dict[Any, Any]], Any]
@@ -43,11 +44,11 @@ Node = Callable[[Mapping[str, Any], dict[Any, Any]], Any]
 def compile_expression(expr: Any) -> Callable[[Mapping[Any, Any], Mapping[Any, Any]], Any]:
     """Compile ``expr``; the result takes ``tensors`` (by name or ``IndexedBase``) and ``env``
     (index symbol → integer) and returns an exact SymPy value."""
-    node = _compile(sp.sympify(expr))
+    node = _compile(as_sympy(expr))
 
     def run(tensors: Mapping[Any, Any], env: Mapping[Any, Any]) -> Any:
         lookup = {_name(key): as_lookup(value) for key, value in tensors.items()}
-        bound = {symbol: _to_python(sp.sympify(value)) for symbol, value in env.items()}
+        bound = {symbol: _to_python(as_sympy(value)) for symbol, value in env.items()}
         return _to_sympy(node(lookup, bound))
 
     return run
@@ -74,7 +75,7 @@ def _to_sympy(value: Any) -> Any:
         return sp.Rational(value.numerator, value.denominator)
     if isinstance(value, float | np.floating):
         return sp.Float(float(value))
-    return sp.sympify(value)
+    return as_sympy(value)
 
 
 def _as_index(value: Any, where: sp.Basic) -> int:

@@ -38,6 +38,7 @@ import sympy as sp
 from symconv.errors import ShapeError
 from symconv.indexing import evaluate
 from symconv.latex import Notation, latex
+from symconv.safe import as_sympy
 from symconv.tensors import entries
 
 #: ``(index, lower, upper)``, inclusive, as in SymPy's ``Sum`` limits.
@@ -141,7 +142,7 @@ class IndexFormula:
             lhs, rhs = equation.lhs, equation.rhs
         else:
             lhs, rhs = equation
-        return infer_formula(lhs, sp.sympify(rhs), shapes=shapes, ranges=ranges, bind=bind)
+        return infer_formula(lhs, as_sympy(rhs), shapes=shapes, ranges=ranges, bind=bind)
 
     # -- what it holds ---------------------------------------------------------------------
     @property
@@ -208,7 +209,7 @@ class IndexFormula:
             symbol = key if isinstance(key, sp.Symbol) else by_name.get(str(key))
             if symbol is None:
                 continue
-            result[symbol] = sp.sympify(value)
+            result[symbol] = as_sympy(value)
         return result
 
     def substitute(self, values: Values) -> IndexFormula:

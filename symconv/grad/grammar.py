@@ -53,6 +53,7 @@ from symconv.grad.formula import IndexFormula, index_symbol, range_placeholder, 
 from symconv.grad.functions import ARITY, FUNCTIONS
 from symconv.grad.inference import AutoSum, infer_formula
 from symconv.grad.notation import GradientBase, gradient_label
+from symconv.safe import as_sympy
 
 GRAMMAR_FILE = "index_formula.lark"
 
@@ -280,7 +281,7 @@ def parse_size_expression(text: str) -> sp.Expr:
     I_1 - K_1 + 1
     """
     value = _parse_tree(text, "size_start")
-    value = sp.sympify(value)
+    value = as_sympy(value)
     return value.xreplace(
         {s: size_symbol(s.name) for s in value.free_symbols if isinstance(s, sp.Symbol)}
     )
@@ -312,16 +313,16 @@ def parse_index_formula(
             declared_ranges[declaration.name] = declaration.values
         else:
             bindings[declaration.name] = declaration.values[0]
-    lhs, rhs, typed = _assign_kinds(lhs, sp.sympify(rhs), declared_ranges, declarations)
+    lhs, rhs, typed = _assign_kinds(lhs, as_sympy(rhs), declared_ranges, declarations)
     declared_shapes = {
-        name: tuple(sp.sympify(v).xreplace(typed) for v in values)
+        name: tuple(as_sympy(v).xreplace(typed) for v in values)
         for name, values in declared_shapes.items()
     }
     declared_ranges = {
-        name: tuple(sp.sympify(v).xreplace(typed) for v in values)
+        name: tuple(as_sympy(v).xreplace(typed) for v in values)
         for name, values in declared_ranges.items()
     }
-    bindings = {name: sp.sympify(v).xreplace(typed) for name, v in bindings.items()}
+    bindings = {name: as_sympy(v).xreplace(typed) for name, v in bindings.items()}
     read_names = {
         str(r.base.label) for r in sp.preorder_traversal(rhs) if isinstance(r, sp.Indexed)
     }
@@ -363,7 +364,7 @@ def _assign_kinds(
                 in_limits |= {s.name for part in limit[1:] for s in part.free_symbols}
     for declaration in declarations:
         for value in declaration.values:
-            in_limits |= {s.name for s in sp.sympify(value).free_symbols}
+            in_limits |= {s.name for s in as_sympy(value).free_symbols}
     typed: dict[sp.Symbol, sp.Symbol] = {}
     everything = set(lhs.free_symbols) | set(rhs.free_symbols)
     for node in sp.preorder_traversal(rhs):
@@ -371,7 +372,7 @@ def _assign_kinds(
             everything |= {limit[0] for limit in node.limits}
     for declaration in declarations:
         for value in declaration.values:
-            everything |= sp.sympify(value).free_symbols
+            everything |= as_sympy(value).free_symbols
     for symbol in everything:
         if not isinstance(symbol, sp.Symbol) or symbol.name.startswith("⟨"):
             continue
@@ -397,7 +398,7 @@ def _assign_kinds(
 def parse_equation_sides(text: str) -> tuple[sp.Indexed, sp.Expr]:
     """The two sides of the string form with kinds assigned and sizes not yet inferred."""
     (lhs, rhs), declarations = _parse_tree(text, "start")
-    lhs, rhs, _ = _assign_kinds(lhs, sp.sympify(rhs), {}, declarations)
+    lhs, rhs, _ = _assign_kinds(lhs, as_sympy(rhs), {}, declarations)
     return lhs, rhs
 
 

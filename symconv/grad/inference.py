@@ -42,6 +42,7 @@ from symconv.grad.formula import (
     tensor_reads,
 )
 from symconv.grad.notation import split_gradient_label
+from symconv.safe import as_sympy
 
 #: Names a generated size symbol never takes: ``J`` is the loss of ``∂J/∂Z`` by default.
 RESERVED_NAMES = frozenset({"J"})
@@ -293,7 +294,7 @@ def _size_value(size: Any) -> sp.Expr:
         from symconv.grad.grammar import parse_size_expression
 
         return parse_size_expression(size)
-    value = sp.sympify(size)
+    value = as_sympy(size)
     if value.is_number and not (value.is_integer and value.is_positive):
         raise ShapeError(f"size {size!r}: must be a positive integer or a size expression")
     return value
@@ -311,7 +312,7 @@ def _read_ranges(
             name = _normal_name(str(key))
             index = by_name.get(name, index_symbol(name))
         if isinstance(value, tuple | list):
-            lower, upper = (_size_value(v) if isinstance(v, str) else sp.sympify(v) for v in value)
+            lower, upper = (_size_value(v) if isinstance(v, str) else as_sympy(v) for v in value)
             result[index] = (lower, upper)
         else:
             result[index] = (sp.Integer(0), _size_value(value) - 1)
@@ -492,7 +493,7 @@ def apply_bindings(formula: IndexFormula, bind: Mapping[Any, Any]) -> IndexFormu
                 f"{formula}: cannot bind {name}: it is neither a size nor a parameter of the "
                 f"formula (sizes and parameters: {sorted(known)})"
             )
-        expression = _size_value(value) if isinstance(value, str) else sp.sympify(value)
+        expression = _size_value(value) if isinstance(value, str) else as_sympy(value)
         mapping[known[name]] = expression.xreplace(
             {s: known[s.name] for s in expression.free_symbols if getattr(s, "name", None) in known}
         )

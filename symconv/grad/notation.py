@@ -33,6 +33,8 @@ from typing import Any
 
 import sympy as sp
 
+from symconv.safe import as_sympy
+
 #: The character that opens a partial derivative in a gradient's label, ``∂J/∂Z``.
 PARTIAL = "∂"
 
@@ -116,7 +118,7 @@ class Partial(sp.Expr):
     is_commutative = True
 
     def __new__(cls, of: sp.Expr, wrt: sp.Expr) -> Partial:
-        return super().__new__(cls, sp.sympify(of), sp.sympify(wrt))
+        return super().__new__(cls, as_sympy(of), as_sympy(wrt))
 
     @property
     def of(self) -> sp.Expr:

@@ -31,6 +31,7 @@ from symconv.rules.conv_backward import conv_backward_formulas
 from symconv.rules.forms import formula, gradient, indices, rename, sizes, tensors
 from symconv.rules.table import Rule, register
 from symconv.rules.transpose_identity import forward_backward_transpose_derivation
+from symconv.safe import as_sympy
 
 #: nndl's names for a single-channel 2-d layer, ``y_{ij} = Σ_{u,v} w_{uv} x_{i+u, j+v}``.
 SUBSCRIPT_TENSORS = {"X": "x", "W": "w", "Z": "y"}
@@ -49,7 +50,7 @@ def concrete_spec(spec: ConvSpec, case: Mapping[str, Any]) -> ConvSpec:
     }
 
     def bind(value: sp.Expr) -> Any:
-        return int(sp.sympify(value).xreplace(mapping))
+        return int(as_sympy(value).xreplace(mapping))
 
     return ConvSpec.make(
         [bind(k) for k in spec.kernel_size],
@@ -69,7 +70,7 @@ def concrete_spec(spec: ConvSpec, case: Mapping[str, Any]) -> ConvSpec:
 def _spec_symbols(spec: ConvSpec) -> set[sp.Symbol]:
     values = [*spec.kernel_size, *spec.stride, *spec.dilation, spec.groups]
     values += [v for pair in spec.padding for v in pair]
-    return set().union(*(sp.sympify(v).free_symbols for v in values))
+    return set().union(*(as_sympy(v).free_symbols for v in values))
 
 
 def default_cases(form: ConvIndexForm) -> tuple[dict[str, int], ...]:
@@ -85,7 +86,7 @@ def default_cases(form: ConvIndexForm) -> tuple[dict[str, int], ...]:
                 case[symbol.name] = chosen[symbol.name]
 
         def bound(value: sp.Expr, case: dict[str, int] = case) -> int:
-            expr = sp.sympify(value)
+            expr = as_sympy(value)
             return int(expr.xreplace({s: sp.Integer(case[s.name]) for s in expr.free_symbols}))
 
         group_count = bound(spec.groups)

@@ -24,6 +24,7 @@ from symconv.errors import ShapeError
 from symconv.grad.conditions import InRange, Iverson, divides
 from symconv.grad.formula import IndexFormula, index_symbol, size_symbol, tensor_name
 from symconv.grad.notation import GradientBase, gradient_base
+from symconv.safe import as_sympy
 
 
 def indices(names: str) -> tuple[sp.Symbol, ...]:
@@ -54,17 +55,17 @@ def formula(
     """``lhs = rhs`` with the given shapes; the left side's ranges are ``0 … size − 1`` of the
     left tensor's shape (given, or inferred from ``ranges``: one size per index)."""
     name = tensor_name(lhs)
-    all_shapes = {key: tuple(sp.sympify(v) for v in value) for key, value in shapes.items()}
+    all_shapes = {key: tuple(as_sympy(v) for v in value) for key, value in shapes.items()}
     if ranges is None:
         if name not in all_shapes:
             raise ShapeError(f"give the shape of {name} or the ranges of its indices")
         ranges = all_shapes[name]
-    all_shapes.setdefault(name, tuple(sp.sympify(r) for r in ranges))
+    all_shapes.setdefault(name, tuple(as_sympy(r) for r in ranges))
     return IndexFormula(
         lhs=lhs,
-        rhs=sp.sympify(rhs),
+        rhs=as_sympy(rhs),
         ranges=tuple(
-            (index, sp.Integer(0), sp.sympify(size) - 1)
+            (index, sp.Integer(0), as_sympy(size) - 1)
             for index, size in zip(lhs.indices, ranges, strict=True)
         ),
         shapes=all_shapes,

@@ -36,6 +36,7 @@ from symconv.derivation import CheckResult
 from symconv.grad.formula import IndexFormula, tensor_name
 from symconv.grad.notation import gradient_label
 from symconv.gradcheck import GradientCheck, check_gradient
+from symconv.safe import as_sympy
 from symconv.tensors import entries
 
 if TYPE_CHECKING:
@@ -163,7 +164,7 @@ def forward_values(
 def exactly_equal(left: Any, right: Any) -> bool:
     """``left == right`` as exact expressions: after expansion, or after rewriting σ and tanh
     with ``exp`` and simplifying (never a numerical tolerance)."""
-    difference = sp.expand(sp.sympify(left) - sp.sympify(right))
+    difference = sp.expand(as_sympy(left) - as_sympy(right))
     if difference == 0:
         return True
     return bool(sp.simplify(sp.together(difference.rewrite(sp.exp))) == 0)

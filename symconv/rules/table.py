@@ -40,6 +40,7 @@ from symconv.errors import ConventionError, DerivationError, ShapeError
 from symconv.grad.formula import IndexFormula, as_index_formula, size_symbol, tensor_name
 from symconv.grad.notation import gradient_base, gradient_label
 from symconv.latex import Notation, latex
+from symconv.safe import as_sympy
 
 #: Where a rule's inputs are drawn from in its checks: any real number, positive numbers (the
 #: argument of a log), rows that are probability vectors (sum 1 along the last axis), or values
@@ -295,7 +296,7 @@ def _all_symbols(formula: IndexFormula) -> set[sp.Basic]:
         found |= lower.free_symbols | upper.free_symbols
     for sizes in formula.shapes.values():
         for size in sizes:
-            found |= sp.sympify(size).free_symbols
+            found |= as_sympy(size).free_symbols
     for node in sp.preorder_traversal(formula.rhs):
         if isinstance(node, sp.Sum):
             for limit in node.limits:
@@ -317,7 +318,7 @@ def substitute(formula: IndexFormula, mapping: Mapping[sp.Basic, sp.Basic]) -> I
             for index, lower, upper in formula.ranges
         ),
         shapes={
-            name: tuple(sp.sympify(size).xreplace(mapping) for size in sizes)
+            name: tuple(as_sympy(size).xreplace(mapping) for size in sizes)
             for name, sizes in formula.shapes.items()
         },
         text=formula.text,
