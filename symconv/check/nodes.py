@@ -31,6 +31,8 @@ import sympy as sp
 from sympy.concrete.expr_with_limits import ExprWithLimits
 from sympy.core.symbol import Str
 
+from symconv.safe import as_sympy
+
 
 class Dots(sp.AtomicExpr):
     """``\\dots`` (also ``\\ldots``, ``\\cdots``, ``…``): elided entries or terms."""
@@ -150,7 +152,7 @@ class OperatorD(_Named):
     ``OperatorD(f(x, y), 2, x)``; a difference or differential, never a product."""
 
     def __new__(cls, operand: Any, order: Any = 1, *wrt: Any, **options: Any) -> Any:
-        return super().__new__(cls, operand, sp.sympify(order), *wrt)
+        return super().__new__(cls, operand, as_sympy(order), *wrt)
 
     @property
     def operand(self) -> Any:
@@ -174,7 +176,7 @@ class Nabla(_Named):
     """``\\nabla^2 f`` is ``Nabla(f, 2)``; ``\\nabla_W J`` is ``Nabla(J, 1, W)``."""
 
     def __new__(cls, operand: Any, power: Any = 1, *wrt: Any, **options: Any) -> Any:
-        return super().__new__(cls, operand, sp.sympify(power), *wrt)
+        return super().__new__(cls, operand, as_sympy(power), *wrt)
 
     @property
     def operand(self) -> Any:
