@@ -1,0 +1,663 @@
+"""Claims of a hand-written solution: every checkable statement, with its narrowest line range.
+
+:func:`extract_claims` walks the segments of a document (:func:`~symconv.check.markdown.
+split_document`), parses each math segment with the symbols known so far, and emits one
+:class:`~symconv.check.model.Claim` per checkable statement:
+
+* each link of a chain ``a = b ≈ c`` (a continuation row ``&= c`` of an ``aligned`` block links
+  to the previous row's last side and spans its own row);
+* ``name = value``: recorded as a definition in the :class:`~symconv.check.context.
+  DocumentContext`, and a claim when it is one (``\\mathbf{y} = [1, 3, 0, 1]`` is an ``answer``;
+  ``P = \\frac{(K-1)D}{2}`` after "the padding is" a ``definition`` with a fact to check);
+  after a cue (``with $h = 1$``, ``For $y = \\mathrm{softmax}(z)$``, ``设``) only recorded;
+* shapes (``shape (40, 2400, 80)``; ``$46 \\times 62 \\times 20$`` after "have shape"),
+  shape/cost facts in words (``The effective kernel size is $K + (K-1)(D-1)$``), orders
+  (``has error $O(h^2)$``) and plain-text answers around inline math ("10 input channels and
+  20 output channels", "the largest value is 6, at (1,3)").
+
+Kinds: ``arithmetic``, ``algebra``, ``approximation`` (``≈`` and equalities with ``O(·)``),
+``order``, ``derivative``, ``matrix``, ``definition``, ``answer``, ``shape``, ``fact``,
+``index-formula`` (left for the problem-context layer), ``ambiguous`` and ``unparsed``.
+
+``claim.data`` holds what later layers need: ``id`` (the statement's order; also its key in the
+context), ``scope`` (section number) and ``heading`` (the section's heading line),
+``answer`` (the value a chain ends with: a candidate final answer for the problem-context layer,
+also when the claim itself is arithmetic — ``3 \\times 3 \\times 10 \\times 20 + 10 = 1810`` is
+right arithmetic and maybe a wrong answer), ``words_before``/``words_after``/``sentence``,
+``fact``, ``shape``, ``subjects`` (the names a shape is stated for), ``values``/``labels`` (of a
+plain-text answer), ``matrices`` (each literal with the line of each row), ``table`` (the
+:class:`~symconv.check.symbols.SymbolTable` the claim was read with), ``previous`` (the id of
+the previous link of the same chain) and ``approximation`` (for an order claim: the id of the
+approximation it is about).
+
+    >>> from symconv.check.markdown import split_document
+    >>> doc = ("## 3\\n\\n$3 \\\\times 3 \\\\times 10 \\\\times 20 + 20 = 1830$\\n\\n"
+    ...        "Shape is (40, 2400, 80).\\n")
+    >>> for claim in extract_claims(split_document(doc)):
+    ...     print(claim.line, claim.kind, claim.text, claim.data.get("answer"))
+    3 arithmetic 3 \\times 3 \\times 10 \\times 20 + 20 = 1830 1830
+    5 shape Shape is (40, 2400, 80) (40, 2400, 80)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from symconv.check import nodes
+from symconv.check.context import DocumentContext
+from symconv.check.judges.phrases import (
+    MATH_MARK,
+    answer_cue,
+    fact_in_words,
+    is_assumption,
+    is_condition,
+    order_cue,
+    shape_cue,
+)
+from symconv.check.markdown import Segment
+from symconv.check.model import Claim
+from symconv.check.parsed import Ambiguous, Chain, MathParse, Side
+from symconv.check.symbols import SymbolTable
+from symconv.errors import ParseError
+
+__all__ = ["KINDS", "extract_claims"]
+
+KINDS = (
+    "arithmetic", "algebra", "approximation", "order", "derivative", "matrix", "definition",
+    "answer", "shape", "fact", "index-formula", "ambiguous", "unparsed",
+)  # fmt: skip
+
+_RELATION_TEXT = re.compile(r"=|\\approx|\\neq|\\ne\b|\\le|\\ge|<|>|\\in\b|≈|≠|≤|≥|\\equiv")
+_HEADING_MD = re.compile(r"^\s{0,3}(#{1,6})\s+(.*)$")
+_HEADING_TEX = re.compile(r"\\(sub)*section\*?\s*\{([^}]*)\}")
+#: Sentence ends: . ! ? (before a space or the end), and their full-width forms.
+_SENTENCE_END = re.compile("(?:[.!?](?=\\s|$)|[\u3002\uff01\uff1f])")
+
+
+@dataclass
+class _Placed:
+    """A side with the segment it was written in."""
+
+    side: Side
+    segment: Segment
+
+
+def extract_claims(
+    segments: Sequence[Segment],
+    symbols: SymbolTable | None = None,
+    context: DocumentContext | None = None,
+) -> list[Claim]:
+    """The claims of a document, in order (see the module docstring).
+
+    ``symbols`` declares the problem's names; ``context`` (if given) receives the document's
+    definitions, assumptions and claims, for :func:`symconv.check.judges.judge`.
+    """
+    table = symbols if symbols is not None else SymbolTable()
+    if context is None:
+        context = DocumentContext(symbols=table)
+    return _Extractor(list(segments), table, context).run()
+
+
+class _Extractor:
+    def __init__(self, segments: list[Segment], table: SymbolTable, context: DocumentContext):
+        self.segments = segments
+        self.table = table
+        self.context = context
+        self.claims: list[Claim] = []
+        self.order = 0
+        self.scope = 0
+        self.heading: int | None = None
+        self.sentence: list[str] = []
+        self.sentence_math: list[tuple[Segment, Any]] = []
+        self.last_line = 0
+        self.block_last: dict[int, _Placed] = {}
+        self.scope_level = _scope_level(segments)
+        self.first_heading_seen = False
+
+    # -- driver --------------------------------------------------------------------------------
+    def run(self) -> list[Claim]:
+        parses = self._parse_all()
+        for index, segment in enumerate(self.segments):
+            if segment.kind == "text":
+                self._text(segment)
+            elif segment.kind == "math":
+                self._math(index, segment, parses.get(index))
+            else:
+                self._reset_sentence()
+        return self.claims
+
+    def _parse_all(self) -> dict[int, MathParse | ParseError]:
+        """Parse every math segment with what the document showed before it; segments left
+        ambiguous are read again with what the whole document showed (``x'(t)`` three lines
+        below shows that ``x`` is a function)."""
+        results: dict[int, MathParse | ParseError] = {}
+        learned = self.table
+        for index, segment in enumerate(self.segments):
+            if segment.kind != "math":
+                continue
+            try:
+                parsed = _parse(segment.text, learned)
+            except ParseError as error:
+                results[index] = error
+                continue
+            results[index] = parsed
+            learned = learned.merged(_learned(parsed))
+        for index, result in list(results.items()):
+            if isinstance(result, ParseError) or result.ambiguous:
+                with contextlib.suppress(ParseError):
+                    results[index] = _parse(self.segments[index].text, learned)
+        return results
+
+    # -- text ----------------------------------------------------------------------------------
+    def _text(self, segment: Segment) -> None:
+        heading = _heading_level(segment.text)
+        if heading is not None:
+            self._reset_sentence()
+            if heading <= self.scope_level and (
+                self.first_heading_seen or heading == self.scope_level
+            ):
+                self.scope += 1
+                self.heading = segment.line
+            self.first_heading_seen = True
+            self.last_line = segment.end_line
+            return
+        if segment.line > self.last_line + 1:
+            self._reset_sentence()
+        self._text_answers(segment)
+        text = segment.text
+        ends = list(_SENTENCE_END.finditer(text))
+        if ends:
+            self._reset_sentence()
+            text = text[ends[-1].end() :]
+        self.sentence.append(text)
+        self.last_line = segment.end_line
+
+    def _reset_sentence(self) -> None:
+        self.sentence = []
+        self.sentence_math = []
+
+    def _words_after(self, index: int) -> str:
+        segment = self.segments[index]
+        pieces = []
+        for following in self.segments[index + 1 :]:
+            if following.line != segment.end_line:
+                break
+            if following.kind == "math":
+                pieces.append(MATH_MARK)
+                continue
+            end = _SENTENCE_END.search(following.text)
+            if end is not None:
+                pieces.append(following.text[: end.start()])
+                break
+            pieces.append(following.text)
+        return "".join(pieces)
+
+    # -- math ----------------------------------------------------------------------------------
+    def _math(self, index: int, segment: Segment, parsed: MathParse | ParseError | None) -> None:
+        if segment.line > self.last_line + 1:
+            self._reset_sentence()
+        words_before = "".join(self.sentence)
+        words_after = self._words_after(index)
+        if isinstance(parsed, ParseError) or parsed is None:
+            if _RELATION_TEXT.search(segment.text):
+                reason = str(parsed) if parsed is not None else "not read"
+                self._emit(segment, segment.line, segment.end_line, segment.text, "unparsed", (),
+                           "=", {"error": reason}, words_before, words_after)  # fmt: skip
+        else:
+            lead_words = words_before
+            for statement in parsed.statements:
+                if statement.lead:
+                    lead_words = lead_words + MATH_MARK + " " + _lead_text(statement.lead) + " "
+                self._statement(segment, parsed, statement, lead_words, words_after)
+            self.sentence_math.append((segment, parsed))
+        self.sentence.append(MATH_MARK)
+        self.last_line = segment.end_line
+
+    def _statement(
+        self,
+        segment: Segment,
+        parsed: MathParse,
+        statement: Chain | Ambiguous,
+        words_before: str,
+        words_after: str,
+    ) -> None:
+        if isinstance(statement, Ambiguous):
+            if statement.readings[0].relations and not is_condition(words_before):
+                line = segment.line_of(statement.start)
+                end = segment.line_of(max(statement.start, statement.end - 1))
+                self._emit(segment, line, end, statement.text, "ambiguous", (), "=",
+                           {"message": statement.message}, words_before, words_after)  # fmt: skip
+            return
+        chain = statement
+        placed: list[_Placed | None] = [
+            None if side is None else _Placed(side, segment) for side in chain.sides
+        ]
+        relations = list(chain.relations)
+        continuation = placed[0] is None
+        if continuation:
+            previous = self.block_last.get(segment.block) if segment.block is not None else None
+            if previous is None:
+                placed, relations = placed[1:], relations[1:]
+            else:
+                placed[0] = previous
+        sides = [p for p in placed if p is not None]
+        if segment.block is not None and sides:
+            self.block_last[segment.block] = sides[-1]
+        if not relations:
+            if sides:
+                self._single(segment, parsed, sides[0], words_before, words_after)
+            return
+        condition = is_condition(words_before)
+        assumption = is_assumption(words_before)
+        final = sides[-1].side.expr
+        previous_id: int | None = None
+        defined: _Placed | None = None
+        for k, relation in enumerate(relations):
+            lhs, rhs = sides[k], sides[k + 1]
+            first = k == 0
+            if condition or (assumption and first):
+                self._assume(lhs, relation, rhs, final, segment)
+                continue
+            defines = first and _defined_name(lhs.side.expr, relation) is not None
+            kind = _kind(lhs.side.expr, relation, rhs.side.expr, first)
+            is_final = k == len(relations) - 1
+            if defines:
+                defined = lhs
+            if defines and not is_final:
+                if fact_in_words(_clause_words(words_before)) is None:
+                    continue
+                kind = "definition"
+            data: dict[str, Any] = {
+                "lhs_text": lhs.side.text,
+                "rhs_text": rhs.side.text,
+                "link": k,
+                "links": len(relations),
+                "previous": previous_id,
+                "matrices": _matrices_between(parsed, lhs, rhs),
+            }
+            if is_final:
+                data["answer"] = final
+            if defines:
+                data["defines"] = _defined_name(lhs.side.expr, relation)
+            fact = fact_in_words(_clause_words(words_before) + " " + words_after)
+            if fact is not None:
+                data["fact"] = fact
+            line, end_line, text = _link_place(lhs, rhs, continuation and first)
+            claim = self._emit(segment, line, end_line, text, kind,
+                               (lhs.side.expr, rhs.side.expr), relation, data,
+                               words_before, words_after)  # fmt: skip
+            previous_id = claim.data["id"]
+        if defined is not None:
+            # A definition made by a chain (``P = (K-1)/2 = 1``) is decided by its last link.
+            self._define(defined, final, segment, claim=previous_id)
+
+    def _assume(self, lhs: _Placed, relation: str, rhs: _Placed, final: Any, seg: Segment) -> None:
+        """A relation after a cue: a definition of a name, or an assumed relation."""
+        if relation not in ("=", ":=", "≡"):
+            return
+        if _defined_name(lhs.side.expr, relation) is not None:
+            self._define(lhs, final, seg, claim=None, assumed=True)
+            return
+        self.order += 1
+        self.context.assume(
+            lhs.side.expr, rhs.side.expr, line=seg.line_of(lhs.side.start), scope=self.scope,
+            order=self.order,
+        )  # fmt: skip
+
+    def _define(
+        self,
+        lhs: _Placed,
+        value: Any,
+        segment: Segment,
+        *,
+        claim: int | None,
+        assumed: bool = False,
+    ) -> None:
+        target = lhs.side.expr
+        if isinstance(target, AppliedUndef):
+            arguments = target.args
+            value = sp.Lambda(arguments, value)
+            symbol: Any = target.func.__name__
+        else:
+            symbol = target
+        self.order += 1
+        self.context.define(
+            symbol, value, line=segment.line_of(lhs.side.start), scope=self.scope,
+            order=self.order, assumed=assumed, claim=claim,
+        )  # fmt: skip
+
+    # -- single values -------------------------------------------------------------------------
+    def _single(
+        self, segment: Segment, parsed: MathParse, placed: _Placed, before: str, after: str
+    ) -> None:
+        side = placed.side
+        value = side.expr
+        line = segment.line_of(side.start)
+        end_line = segment.line_of(max(side.start, side.end - 1))
+        clause = _clause_words(before)
+        if is_condition(before) or is_assumption(before):
+            return
+        if isinstance(value, sp.Symbol) or (
+            isinstance(value, sp.Indexed) and not _numeric_indices(value)
+        ):
+            return  # a name mentioned: the subject of what follows
+        data: dict[str, Any] = {"answer": value, "value_text": side.text}
+        if isinstance(value, nodes.BigO):
+            if not order_cue(clause):
+                return
+            approximation = self._latest_approximation(line)
+            data["approximation"] = approximation
+            self._emit(segment, line, end_line, side.text, "order", (value,), "=", data,
+                       before, after)  # fmt: skip
+            return
+        shape = side.as_shape()
+        subjects = self._subjects()
+        if (shape is not None and _is_shape(shape)) and (
+            shape_cue(clause) or (answer_cue(before) and subjects)
+        ):
+            data.update(shape=tuple(shape), subjects=subjects, answer=sp.Tuple(*shape))
+            self._emit(segment, line, end_line, side.text, "shape", (sp.Tuple(*shape),),
+                       "=", data, before, after)  # fmt: skip
+            return
+        fact = fact_in_words(clause + " " + after) or fact_in_words(" ".join(self.sentence))
+        if fact is not None and (answer_cue(before) or fact_in_words(clause)):
+            data["fact"] = fact
+            data["sentence_values"] = self._sentence_values()
+            self._emit(segment, line, end_line, side.text, "fact", (value,), "=", data,
+                       before, after)  # fmt: skip
+            return
+        if answer_cue(before):
+            self._emit(segment, line, end_line, side.text, "answer", (value,), "=", data,
+                       before, after)  # fmt: skip
+
+    def _subjects(self) -> list[str]:
+        names = []
+        for _, parsed in self.sentence_math:
+            for statement in parsed.statements:
+                if isinstance(statement, Chain) and len(statement.sides) == 1:
+                    value = statement.sides[0].expr if statement.sides[0] is not None else None
+                    if isinstance(value, sp.Symbol):
+                        names.append(value.name)
+        return names
+
+    def _sentence_values(self) -> list[tuple[str, Any, tuple[Any, ...] | None]]:
+        values = []
+        for _, parsed in self.sentence_math:
+            for statement in parsed.chains:
+                for side in statement.sides:
+                    if side is not None:
+                        values.append((side.text, side.expr, side.as_shape()))
+        return values
+
+    def _latest_approximation(self, line: int) -> int | None:
+        for claim in reversed(self.claims):
+            if claim.line < line - 2:
+                break
+            if claim.kind == "approximation":
+                return int(claim.data["id"])
+        return None
+
+    # -- plain-text answers --------------------------------------------------------------------
+    def _text_answers(self, segment: Segment) -> None:
+        text = segment.text
+        for match in _TEXT_SHAPE.finditer(text):
+            shape = _text_shape(match.group(1), self.table)
+            if shape is None:
+                continue
+            data = {"shape": shape, "answer": sp.Tuple(*shape), "subjects": self._subjects()}
+            self._emit(segment, segment.line, segment.end_line, match.group(0).strip(), "shape",
+                       (sp.Tuple(*shape),), "=", data, "", "")  # fmt: skip
+        counted = list(_TEXT_COUNT.finditer(text))
+        if counted:
+            values = [sp.Integer(int(m.group(1).replace(",", ""))) for m in counted]
+            labels = [re.sub(r"\s+", " ", m.group(2)).lower() for m in counted]
+            start, end = counted[0].start(), counted[-1].end()
+            data = {
+                "values": values,
+                "labels": labels,
+                "answer": values[0] if len(values) == 1 else sp.Tuple(*values),
+            }
+            self._emit(segment, segment.line, segment.end_line, text[start:end].strip(), "answer",
+                       (data["answer"],), "=", data, "", "")  # fmt: skip
+        for match in _TEXT_VALUE.finditer(text):
+            values = [_number(match.group(1))]
+            if match.group(2):
+                location = _text_shape(match.group(2), self.table)
+                if location is not None:
+                    values.append(sp.Tuple(*location))
+            data = {
+                "values": values,
+                "labels": [],
+                "answer": values[0] if len(values) == 1 else sp.Tuple(*values),
+            }
+            self._emit(segment, segment.line, segment.end_line, match.group(0).strip(), "answer",
+                       (data["answer"],), "=", data, "", "")  # fmt: skip
+
+    # -- emitting ------------------------------------------------------------------------------
+    def _emit(
+        self,
+        segment: Segment,
+        line: int,
+        end_line: int,
+        text: str,
+        kind: str,
+        sides: tuple[Any, ...],
+        relation: str,
+        data: dict[str, Any],
+        words_before: str,
+        words_after: str,
+    ) -> Claim:
+        self.order += 1
+        data.update(
+            id=self.order,
+            scope=self.scope,
+            heading=self.heading,
+            words_before=words_before,
+            words_after=words_after,
+            sentence=words_before + MATH_MARK + words_after,
+            table=self.table,
+            cell=segment.cell,
+        )
+        claim = Claim(line, end_line, text.strip(), kind, None, sides, relation, data)
+        self.claims.append(claim)
+        self.context.add_claim(claim)
+        return claim
+
+
+# ----------------------------------------------------------------------------------------------
+# Helpers
+# ----------------------------------------------------------------------------------------------
+_TEXT_SHAPE = re.compile(
+    r"\bshape\s*(?:is|=|:|of)?\s*(\((?:[^()]|\([^()]*\))*\)|\[[^\[\]]*\])", re.IGNORECASE
+)
+_TEXT_COUNT = re.compile(
+    r"(?<![\w.$])(\d[\d,]*)\s+((?:input|output|in|out)\s+channels?|multiplications|parameters"
+    r"|params|additions|samples|frames|filters|kernels|feature\s+maps)\b",
+    re.IGNORECASE,
+)
+_TEXT_VALUE = re.compile(
+    r"\b(?:value|answer|result|maximum|minimum|total)\s+(?:is|=|equals)\s+(-?\d[\d,]*(?:\.\d+)?)"
+    r"(?:\s*,?\s*at\s*(\([^()]*\)))?",
+    re.IGNORECASE,
+)
+
+
+def _parse(text: str, table: SymbolTable) -> MathParse:
+    from symconv.check.parser import parse_math
+
+    return parse_math(text, symbols=table)
+
+
+def _learned(result: MathParse) -> SymbolTable:
+    return SymbolTable.declare(
+        functions=result.functions - {"O"}, tensors=result.tensors, operators=result.operators
+    )
+
+
+def _heading_level(text: str) -> int | None:
+    match = _HEADING_MD.match(text)
+    if match is not None:
+        return len(match.group(1))
+    match = _HEADING_TEX.search(text)
+    if match is not None:
+        return 2 + text[: match.end()].count("sub")
+    return None
+
+
+def _scope_level(segments: Sequence[Segment]) -> int:
+    """The heading level that separates sections: the highest level used more than once."""
+    levels: dict[int, int] = {}
+    for segment in segments:
+        if segment.kind == "text":
+            level = _heading_level(segment.text)
+            if level is not None:
+                levels[level] = levels.get(level, 0) + 1
+    repeated = [level for level, count in levels.items() if count > 1]
+    if repeated:
+        return min(repeated)
+    return min(levels) if levels else 0
+
+
+def _lead_text(lead: str) -> str:
+    text = re.sub(r"\\text\w*\s*\{([^}]*)\}", r"\1", lead)
+    text = re.sub(r"\\(?:quad|qquad|Rightarrow|implies|;|,)", " ", text)
+    return text.strip()
+
+
+def _clause_words(words: str) -> str:
+    parts = re.split("[,:;\uff0c\uff1a\uff1b]", words)  # also the full-width , : ;
+    return parts[-1] if parts else words
+
+
+def _defined_name(lhs: Any, relation: str) -> str | None:
+    """The name a link defines: a bare symbol (``P = ...``), or a function of distinct symbols
+    (``f(x) = x^2``)."""
+    if relation not in ("=", ":="):
+        return None
+    if isinstance(lhs, sp.Symbol):
+        return lhs.name
+    if (
+        isinstance(lhs, AppliedUndef)
+        and lhs.args
+        and all(isinstance(a, sp.Symbol) for a in lhs.args)
+        and len(set(lhs.args)) == len(lhs.args)
+    ):
+        return lhs.func.__name__
+    return None
+
+
+def _numeric_indices(entry: sp.Indexed) -> bool:
+    return all(index.is_Integer for index in entry.indices)
+
+
+def _has_order(expr: Any) -> bool:
+    return isinstance(expr, sp.Basic) and expr.has(nodes.BigO)
+
+
+def _is_gradient_entry(expr: Any) -> bool:
+    return isinstance(expr, sp.Indexed) and str(expr.base.label).startswith("∂")
+
+
+def _has_matrix(expr: Any) -> bool:
+    if isinstance(expr, sp.MatrixBase):
+        return True
+    return isinstance(expr, sp.Basic) and (expr.has(nodes.MatrixTimes) or _contains_matrix(expr))
+
+
+def _contains_matrix(expr: sp.Basic) -> bool:
+    return any(isinstance(arg, sp.MatrixBase) for arg in sp.preorder_traversal(expr))
+
+
+def _kind(lhs: Any, relation: str, rhs: Any, first: bool) -> str:
+    if relation in ("∈", "∉", "⊂", "⊆"):
+        return "answer"
+    if relation == "≈" or _has_order(lhs) or _has_order(rhs):
+        return "approximation"
+    if isinstance(lhs, (sp.Derivative, nodes.Partial)) or (
+        isinstance(lhs, sp.Basic) and lhs.has(sp.Derivative, nodes.Partial) and not first
+    ):
+        return "derivative"
+    if _is_gradient_entry(lhs):
+        return "index-formula"
+    if isinstance(lhs, sp.Indexed):
+        return "answer" if _numeric_indices(lhs) and _is_value(rhs) else "index-formula"
+    if _has_matrix(lhs) or _has_matrix(rhs):
+        if first and _defined_name(lhs, relation) is not None and _is_value(rhs):
+            return "answer"
+        return "matrix"
+    if first and _defined_name(lhs, relation) is not None:
+        return "answer" if _is_value(rhs) else "definition"
+    if _is_value(lhs) and _is_value(rhs):
+        return "arithmetic"
+    return "algebra"
+
+
+def _is_value(expr: Any) -> bool:
+    """A number, tuple or matrix of numbers: nothing left to compute."""
+    if isinstance(expr, sp.MatrixBase):
+        return all(_is_value(entry) for entry in expr)
+    if isinstance(expr, (sp.Tuple, sp.FiniteSet)):
+        return all(_is_value(entry) for entry in expr)
+    return isinstance(expr, sp.Basic) and expr.is_number is True
+
+
+def _is_shape(shape: Sequence[Any]) -> bool:
+    for size in shape:
+        if isinstance(size, sp.Integer):
+            if size <= 0:
+                return False
+        elif not (isinstance(size, sp.Basic) and size.free_symbols and not size.is_number):
+            return False
+    return len(shape) >= 2 or isinstance(shape, tuple)
+
+
+def _link_place(lhs: _Placed, rhs: _Placed, continuation: bool) -> tuple[int, int, str]:
+    segment = rhs.segment
+    end_line = segment.line_of(max(rhs.side.start, rhs.side.end - 1))
+    if continuation or lhs.segment is not segment:
+        row = segment.text[: rhs.side.end].lstrip("& \t")
+        text = f"{lhs.side.text} {row}" if row.startswith(("=", "\\approx", "≈")) else row
+        return segment.line, end_line, _without_alignment(text)
+    start = segment.line_of(lhs.side.start)
+    return start, end_line, _without_alignment(segment.text[lhs.side.start : rhs.side.end])
+
+
+def _without_alignment(text: str) -> str:
+    """``a &= b`` → ``a = b`` (alignment marks before relations; matrix ``&`` stay)."""
+    return re.sub(r"&\s*(?=[=<>≈≤≥]|\\approx|\\le|\\ge|\\ne)", "", text).lstrip("& ")
+
+
+def _matrices_between(
+    parsed: MathParse, lhs: _Placed, rhs: _Placed
+) -> list[tuple[Any, tuple[int, ...]]]:
+    segment = rhs.segment
+    start = lhs.side.start if lhs.segment is segment else 0
+    found = []
+    for literal in parsed.matrices:
+        if start <= literal.start and literal.end <= rhs.side.end:
+            rows = tuple(segment.line_of(a) for a, _ in literal.row_spans)
+            found.append((literal.value, rows))
+    return found
+
+
+def _number(text: str) -> sp.Rational:
+    from symconv.check.vocabulary import number_value
+
+    return number_value(text)
+
+
+def _text_shape(text: str, table: SymbolTable) -> tuple[Any, ...] | None:
+    from symconv.check.parser import parse_shape
+
+    try:
+        shape = parse_shape(text, symbols=table)
+    except ParseError:
+        return None
+    return tuple(shape) if _is_shape(shape) else None

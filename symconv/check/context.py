@@ -1,0 +1,234 @@
+"""The document context: what earlier lines of a solution defined, assumed and got wrong.
+
+A hand-written solution builds on itself: ``with $h = 1$``, ``x = [1, 2, 3]``,
+``For $y = \\mathrm{softmax}(z)$ and $\\sum_i t_i = 1$: ...``, a stencil written two lines above
+the kernel that should repeat it. :func:`~symconv.check.claims.extract_claims` records these in a
+:class:`DocumentContext`; the judges read them (each claim sees only what was written *before* it,
+in its own section), and :meth:`DocumentContext.observe` records each verdict so that a later
+claim can say that it builds on an earlier wrong one.
+
+**Error carried forward** (a decision, tested in ``tests/test_check_context.py``): a claim computed
+correctly from an earlier *wrong* value is ``right`` — its own computation is right, and the error
+is reported once, on the line where it was made — with the warning
+``"consistent with your line N (error carried forward)"``. The problem-context layer reads the
+same fact from :meth:`DocumentContext.carried_from` to mark a final answer that is wrong only
+because of an earlier line.
+
+    >>> import sympy as sp
+    >>> context = DocumentContext()
+    >>> h = sp.Symbol("h")
+    >>> context.define(h, sp.Integer(1), line=3, scope=1, order=4, assumed=True)
+    >>> context.value_of(h, order=5, scope=1), context.value_of(h, order=2, scope=1)
+    (1, None)
+    >>> context.value_of(h, order=5, scope=2) is None      # another section
+    True
+
+Random evaluations are seeded from the document's seed and the claim's line and text, so reruns
+are identical:
+
+    >>> a = DocumentContext(seed=7).rng_for(3, "x = 1").random()
+    >>> a == DocumentContext(seed=7).rng_for(3, "x = 1").random()
+    True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import sympy as sp
+
+from symconv.check.symbols import SymbolTable, name_key
+
+if TYPE_CHECKING:
+    from symconv.check.model import Claim, Judgement
+
+__all__ = ["Assumption", "Definition", "DocumentContext", "claim_id", "claim_scope"]
+
+
+@dataclass(frozen=True)
+class Definition:
+    """``name = value`` written on ``line`` in section ``scope``; ``order`` is its position among
+    the document's statements (a claim's id is its order), so that ``with $h = 1$, $x'' ≈ ...$``
+    sees ``h`` on the same line.
+
+    ``assumed`` marks a definition made as an assumption (``with $h = 1$``): recorded, not a
+    claim. ``claim`` is the id of the claim whose verdict decides whether the value is right
+    (None for assumptions).
+    """
+
+    name: str
+    symbol: Any
+    value: Any
+    line: int
+    scope: int
+    order: int
+    assumed: bool = False
+    claim: int | None = None
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """A relation assumed on ``line`` (``\\sum_i t_i = 1``): a constraint for later claims."""
+
+    lhs: Any
+    rhs: Any
+    line: int
+    scope: int
+    order: int
+
+
+def claim_id(claim: Claim) -> int:
+    """The id :func:`~symconv.check.claims.extract_claims` gave a claim: its order among the
+    document's statements (-1 if none)."""
+    value = claim.data.get("id", -1)
+    return int(value) if isinstance(value, int) else -1
+
+
+def claim_scope(claim: Claim) -> int:
+    value = claim.data.get("scope", 0)
+    return int(value) if isinstance(value, int) else 0
+
+
+def _visible(scope: int, wanted: int) -> bool:
+    return scope in (wanted, 0)
+
+
+@dataclass
+class DocumentContext:
+    """Definitions, assumptions and claims of one document, and the verdicts so far.
+
+    * ``symbols``: the names the problem declares (functions, tensors);
+    * ``given``: values the problem defines (its data and derived tensors, ``Z``), by name:
+      ``Z[0, 3] = 0`` is judged against them (bracket indices are 0-based);
+    * ``seed``: the document's seed (a hash of its content, set by the runner).
+
+    Each lookup takes the ``order`` of the statement asking and its ``scope`` (section): it sees
+    what came before it in its own section, or in the preamble (scope 0).
+    """
+
+    symbols: SymbolTable = field(default_factory=SymbolTable)
+    given: Mapping[str, Any] = field(default_factory=dict)
+    seed: int = 0
+    definitions: list[Definition] = field(default_factory=list)
+    assumptions: list[Assumption] = field(default_factory=list)
+    claims: dict[int, Claim] = field(default_factory=dict)
+    judgements: dict[int, Judgement] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.given = {name_key(name): value for name, value in self.given.items()}
+
+    # -- recording (extraction) ----------------------------------------------------------------
+    def define(
+        self,
+        symbol: Any,
+        value: Any,
+        *,
+        line: int,
+        scope: int,
+        order: int | None = None,
+        assumed: bool = False,
+        claim: int | None = None,
+    ) -> None:
+        """Record ``symbol = value`` (``symbol`` a Symbol, or a name)."""
+        name = name_key(symbol.name if isinstance(symbol, sp.Symbol) else str(symbol))
+        position = order if order is not None else len(self.definitions) + len(self.claims)
+        self.definitions.append(
+            Definition(name, symbol, value, line, scope, position, assumed, claim)
+        )
+
+    def assume(self, lhs: Any, rhs: Any, *, line: int, scope: int, order: int) -> None:
+        """Record an assumed relation ``lhs = rhs`` that is not a definition of a name."""
+        self.assumptions.append(Assumption(lhs, rhs, line, scope, order))
+
+    def add_claim(self, claim: Claim) -> None:
+        self.claims[claim_id(claim)] = claim
+
+    # -- lookups (judging) ---------------------------------------------------------------------
+    def definition_of(self, symbol: Any, *, order: int, scope: int) -> Definition | None:
+        """The latest definition of ``symbol`` made before ``order`` in section ``scope`` (or
+        in the preamble)."""
+        name = name_key(symbol.name if isinstance(symbol, sp.Symbol) else str(symbol))
+        found = None
+        for definition in self.definitions:
+            visible = _visible(definition.scope, scope)
+            if definition.name == name and definition.order < order and visible:
+                found = definition
+        return found
+
+    def value_of(self, symbol: Any, *, order: int, scope: int) -> Any:
+        definition = self.definition_of(symbol, order=order, scope=scope)
+        return None if definition is None else definition.value
+
+    def definitions_before(self, *, order: int, scope: int) -> list[Definition]:
+        """The definitions in force before ``order`` (the latest of each name)."""
+        latest: dict[str, Definition] = {}
+        for definition in self.definitions:
+            if definition.order < order and _visible(definition.scope, scope):
+                latest[definition.name] = definition
+        return list(latest.values())
+
+    def assumptions_before(self, *, order: int, scope: int) -> list[Assumption]:
+        return [a for a in self.assumptions if a.order < order and _visible(a.scope, scope)]
+
+    def claims_before(
+        self, *, order: int, scope: int, kind: str | None = None, within_lines: int | None = None
+    ) -> list[Claim]:
+        """Earlier claims of the same section (latest last), optionally of one kind and at most
+        ``within_lines`` lines above the claim of ``order``."""
+        here = self.claims.get(order)
+        line = here.line if here is not None else None
+        found = []
+        for identifier in sorted(self.claims):
+            claim = self.claims[identifier]
+            if identifier >= order or claim_scope(claim) != scope:
+                continue
+            if kind is not None and claim.kind != kind:
+                continue
+            if within_lines is not None and line is not None and line - claim.line > within_lines:
+                continue
+            found.append(claim)
+        return found
+
+    def given_value(self, name: str) -> Any:
+        return self.given.get(name_key(name))
+
+    # -- verdicts ------------------------------------------------------------------------------
+    def observe(self, judgement: Judgement) -> None:
+        """Record a verdict, so that later claims can say they build on a wrong one."""
+        identifier = claim_id(judgement.claim)
+        self.judgements[identifier] = judgement
+        self.claims.setdefault(identifier, judgement.claim)
+
+    def verdict_of(self, identifier: int | None) -> str | None:
+        if identifier is None or identifier not in self.judgements:
+            return None
+        return self.judgements[identifier].verdict
+
+    def judgement_of(self, identifier: int | None) -> Judgement | None:
+        return None if identifier is None else self.judgements.get(identifier)
+
+    def wrong_definitions(self, used: Iterable[Definition]) -> list[Definition]:
+        """Those of ``used`` whose defining claim was judged wrong."""
+        return [d for d in used if self.verdict_of(d.claim) == "wrong"]
+
+    @staticmethod
+    def carried_from(judgement: Judgement) -> list[int]:
+        """Lines of earlier wrong claims that ``judgement``'s claim builds on (error carried
+        forward), as the dispatcher wrote them in its warnings."""
+        lines = []
+        for warning in judgement.warnings:
+            if warning.endswith("(error carried forward)") and "line " in warning:
+                tail = warning.split("line ", 1)[1].split()[0].rstrip(",)")
+                if tail.isdigit():
+                    lines.append(int(tail))
+        return lines
+
+    # -- randomness ----------------------------------------------------------------------------
+    def rng_for(self, line: int, text: str) -> random.Random:
+        """A generator seeded from the document's seed, the line and the claim's text."""
+        digest = hashlib.sha256(f"{self.seed}\x00{line}\x00{text}".encode()).digest()
+        return random.Random(int.from_bytes(digest[:8], "big"))

@@ -1,0 +1,212 @@
+"""Context-free and document-context judges of claims, and the dispatcher :func:`judge`.
+
+Each judge takes a claim and the :class:`~symconv.check.context.DocumentContext` and returns a
+:class:`~symconv.check.model.Judgement`, or None when the claim is not of its kind; the
+dispatcher tries the judges that fit the claim's kind in turn, and a claim no judge could decide
+is ``unverified`` with the reason. Judges by concept:
+
+* :mod:`.arithmetic` — numbers (exact), ``≈`` to the digits written;
+* :mod:`.algebra` — identities, at exact random points;
+* :mod:`.calculus` — derivative claims (``σ'(z)``, ``tanh'``, softmax Jacobians, ``∂L/∂z``);
+* :mod:`.approximation` — Taylor expansions and ``≈`` to the claimed order, ``O(·)`` orders,
+  a kernel written after a stencil;
+* :mod:`.matrices` — matrix equalities, ``C x`` forms and conv matrices;
+* :mod:`.words` — shapes and shape/cost facts stated in words.
+
+After a judge has spoken, :func:`judge` adds the document's view: a right claim that builds on
+an earlier wrong one gets the warning ``"consistent with your line N (error carried forward)"``
+(see :mod:`symconv.check.context` for this decision). :func:`judge_all` judges claims in order and
+records each verdict in the context.
+
+    >>> from symconv.check.markdown import split_document
+    >>> from symconv.check.claims import extract_claims
+    >>> from symconv.check.context import DocumentContext
+    >>> doc = "$P = 3 - 1 = 3$\\n\\n$2 P + 1 = 7$\\n"
+    >>> context = DocumentContext()
+    >>> claims = extract_claims(split_document(doc), context=context)
+    >>> for j in judge_all(claims, context):
+    ...     print(j.claim.line, j.verdict, j.message, j.warnings)
+    1 wrong 3 - 1 = 2, not 3 ()
+    3 right 2 P + 1 = 7 ('consistent with your line 1 (error carried forward)',)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import sympy as sp
+
+from symconv.check.context import DocumentContext, claim_id
+from symconv.check.judges.verdicts import add_warnings, unverified
+from symconv.check.model import Claim, Judgement
+from symconv.errors import SymconvError
+
+__all__ = ["Judge", "judge", "judge_all", "judge_conv_matrix_claim"]
+
+Judge = Callable[[Claim, DocumentContext], "Judgement | None"]
+
+
+def _judges(kind: str) -> tuple[Judge, ...]:
+    from symconv.check.judges import (
+        algebra,
+        approximation,
+        arithmetic,
+        calculus,
+        matrices,
+        words,
+    )
+
+    table: dict[str, tuple[Judge, ...]] = {
+        "arithmetic": (arithmetic.judge_arithmetic, algebra.judge_algebra),
+        "algebra": (arithmetic.judge_arithmetic, algebra.judge_algebra),
+        "approximation": (approximation.judge_approximation, arithmetic.judge_arithmetic),
+        "order": (approximation.judge_order,),
+        "derivative": (calculus.judge_derivative,),
+        "index-formula": (calculus.judge_derivative, arithmetic.judge_arithmetic),
+        "matrix": (matrices.judge_matrix,),
+        "definition": (
+            words.judge_fact,
+            approximation.judge_kernel,
+            arithmetic.judge_arithmetic,
+        ),
+        "answer": (
+            approximation.judge_kernel,
+            matrices.judge_matrix,
+            arithmetic.judge_arithmetic,
+            words.judge_membership,
+        ),
+        "shape": (words.judge_shape,),
+        "fact": (words.judge_fact,),
+    }
+    return table.get(kind, ())
+
+
+_FALLBACK = {
+    "answer": "an answer: nothing in the document to check it against (the problem context, "
+    "--against, compares it with the problem's answer)",
+    "definition": "a definition: nothing in the document to check it against",
+    "index-formula": "an index formula: it is compared with the problem's formula when the "
+    "problem is known (--against)",
+    "shape": "a shape: it needs the problem's sizes (--against)",
+    "fact": "a fact stated in words that the engine cannot match to its shape arithmetic",
+    "order": "an order term with no approximation to refer to",
+}
+
+
+def judge(claim: Claim, context: DocumentContext | None = None) -> Judgement:
+    """The verdict on one claim, with what earlier lines of the document said."""
+    context = context if context is not None else DocumentContext()
+    if claim.kind == "ambiguous":
+        return unverified(claim, f"ambiguous: {claim.data.get('message', '')}")
+    if claim.kind == "unparsed":
+        return unverified(claim, f"could not read the formula: {claim.data.get('error', '')}")
+    judgement: Judgement | None = None
+    for judge_one in _judges(claim.kind):
+        try:
+            judgement = judge_one(claim, context)
+        except SymconvError as error:
+            judgement = unverified(claim, str(error))
+        if judgement is not None:
+            break
+    if judgement is None:
+        reason = _FALLBACK.get(claim.kind, f"nothing here judges a claim of kind {claim.kind!r}")
+        judgement = unverified(claim, reason)
+    return _in_document(judgement, context)
+
+
+def judge_all(
+    claims: Iterable[Claim],
+    context: DocumentContext | None = None,
+    *,
+    run: Callable[[Callable[[], Judgement], Claim], Judgement] | None = None,
+) -> list[Judgement]:
+    """Judge claims in order, recording each verdict in ``context`` for the later ones.
+
+    ``run(thunk, claim)`` wraps each check (the runner's time limit); it returns the thunk's
+    judgement or an ``unverified`` one ("timed out").
+    """
+    context = context if context is not None else DocumentContext()
+    judgements = []
+    for claim in claims:
+        context.add_claim(claim) if claim_id(claim) not in context.claims else None
+
+        def thunk(claim: Claim = claim) -> Judgement:
+            return judge(claim, context)
+
+        judgement = run(thunk, claim) if run is not None else thunk()
+        context.observe(judgement)
+        judgements.append(judgement)
+    return judgements
+
+
+def judge_conv_matrix_claim(matrix: Any, expected: Any, claim: Claim | None = None) -> Any:
+    """Compare a written conv matrix with the expected one (see
+    :func:`symconv.check.judges.matrices.compare_conv_matrix`)."""
+    from symconv.check.judges.matrices import judge_conv_matrix_claim as compare
+
+    return compare(matrix, expected, claim)
+
+
+# ----------------------------------------------------------------------------------------------
+# The document's view: error carried forward
+# ----------------------------------------------------------------------------------------------
+def _in_document(judgement: Judgement, context: DocumentContext) -> Judgement:
+    if judgement.verdict != "right":
+        return judgement
+    claim = judgement.claim
+    lines = sorted(set(_carried_lines(claim, context)))
+    for line in lines:
+        judgement = add_warnings(
+            judgement, f"consistent with your line {line} (error carried forward)"
+        )
+    return judgement
+
+
+def _carried_lines(claim: Claim, context: DocumentContext) -> Iterable[int]:
+    from symconv.check.judges.resolve import resolve
+
+    # 1. definitions made by a wrong claim (P = 3 on line 1, used on line 3)
+    for side in claim.sides:
+        _, used = resolve(side, claim, context, matrices=True)
+        for definition in context.wrong_definitions(used):
+            wrong_claim = context.claims.get(definition.claim or -1)
+            if wrong_claim is not None:
+                yield wrong_claim.line
+    # 2. the previous link of the same chain was wrong (a = 3·3 = 10 = 10 + 2 = 12)
+    previous = claim.data.get("previous")
+    while isinstance(previous, int):
+        if context.verdict_of(previous) == "wrong":
+            yield context.claims[previous].line
+            break
+        previous = (
+            context.claims[previous].data.get("previous") if previous in context.claims else None
+        )
+    # 3. a number written wrong earlier and used again (1830 on line 55, then 1830 · 2 = 3660)
+    numbers = _numbers_in(str(claim.data.get("lhs_text", "")))
+    if numbers:
+        for identifier, earlier in context.judgements.items():
+            if earlier.verdict != "wrong" or identifier >= claim_id(claim):
+                continue
+            if earlier.claim.kind not in ("arithmetic", "algebra"):
+                continue
+            written = earlier.claim.sides[-1] if earlier.claim.sides else None
+            # Only distinctive numbers (three digits or more) are taken as the earlier result.
+            if isinstance(written, sp.Integer) and abs(written) >= 100 and written in numbers:
+                yield earlier.claim.line
+
+
+_NUMBER = re.compile(r"(?<![\w.])\d[\d,{}]*(?:\.\d+)?")
+
+
+def _numbers_in(text: str) -> set[Any]:
+    from symconv.check.vocabulary import number_value
+
+    found = set()
+    for match in _NUMBER.finditer(text):
+        try:
+            found.add(number_value(match.group(0)))
+        except SymconvError:
+            continue
+    return found

@@ -1,0 +1,163 @@
+"""Algebraic identities: ``lhs = rhs`` for every value of the names in it.
+
+Both sides are evaluated exactly at simple and at seeded random rational points
+(:mod:`symconv.check.judges.points`); a formula with ``\\lfloor\\cdot\\rfloor``, ``\\lceil\\cdot
+\\rceil`` or ``\\bmod`` is about sizes and is evaluated at positive integers. A failure is shown
+with the point and both values (the written right side first); a formula that is right after one
+plausible token change gets a diagnosis (:mod:`symconv.check.judges.typos`).
+
+An *equation* — one side without names (``2P + 3 = 5``) — is not an identity: it holds for
+particular values, so it is left unverified rather than called wrong.
+
+    >>> import sympy as sp
+    >>> from symconv.check.context import DocumentContext
+    >>> from symconv.check.model import Claim
+    >>> K, D = sp.symbols("K D")
+    >>> claim = Claim(1, 1, "", "algebra", sides=(K + (K - 1) * (D - 1), D * (K - 1) + 1))
+    >>> judge_algebra(claim, DocumentContext()).verdict
+    'right'
+    >>> claim = Claim(1, 1, "", "algebra", sides=((K - 1) * D / 2, (K - 1) * (1 + D) / 2))
+    >>> j = judge_algebra(claim, DocumentContext())
+    >>> j.verdict, j.witness
+    ('wrong', 'D = 3, K = 3: 4 ≠ 3')
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from symconv.check import nodes
+from symconv.check.context import DocumentContext
+from symconv.check.judges.functions import concrete
+from symconv.check.judges.points import Comparison, compare_at_points
+from symconv.check.judges.resolve import resolve, undefined_functions
+from symconv.check.judges.typos import diagnose
+from symconv.check.judges.verdicts import right, unverified, wrong
+from symconv.check.model import Claim, Judgement
+
+__all__ = ["compare_identity", "judge_algebra", "prepared_sides", "size_points"]
+
+_INTEGER_FUNCTIONS = (sp.floor, sp.ceiling, sp.Mod, sp.factorial, sp.binomial)
+#: Values of size-like names tried first (a kernel of 3, a dilation of 2: typical witnesses).
+_SIZE_VALUES = (3, 2, 4, 5, 1, 6, 7)
+
+
+def prepared_sides(
+    claim: Claim, context: DocumentContext
+) -> tuple[Any, Any, tuple[str, ...]] | None:
+    """Both sides with definitions substituted and known functions made concrete, or None
+    if the claim does not have two sides."""
+    if len(claim.sides) != 2:
+        return None
+    lhs, _ = resolve(claim.sides[0], claim, context)
+    rhs, _ = resolve(claim.sides[1], claim, context)
+    lhs, notes_l = concrete(lhs)
+    rhs, notes_r = concrete(rhs)
+    return lhs, rhs, tuple(dict.fromkeys(notes_l + notes_r))
+
+
+def _variables(*exprs: Any) -> list[sp.Symbol]:
+    found: set[sp.Symbol] = set()
+    for expr in exprs:
+        found |= {s for s in getattr(expr, "free_symbols", set()) if isinstance(s, sp.Symbol)}
+    return sorted(found, key=lambda s: s.name)
+
+
+def size_points(variables: Sequence[sp.Symbol], limit: int = 40) -> list[dict[Any, Any]]:
+    """Positive-integer points, typical sizes first (3, 2, 4, …)."""
+    grid = itertools.islice(itertools.product(_SIZE_VALUES, repeat=len(variables)), limit)
+    return [dict(zip(variables, map(sp.Integer, values), strict=True)) for values in grid]
+
+
+def _draw_sizes(variables: Sequence[sp.Symbol]) -> Any:
+    def draw(rng: random.Random) -> Mapping[Any, Any]:
+        return {v: sp.Integer(rng.randint(1, 40)) for v in variables}
+
+    return draw
+
+
+def compare_identity(lhs: Any, rhs: Any, rng: random.Random) -> Comparison:
+    """Compare two scalar expressions at points (positive integers for size formulas)."""
+    variables = _variables(lhs, rhs)
+    if any(isinstance(e, sp.Basic) and e.has(*_INTEGER_FUNCTIONS) for e in (lhs, rhs)):
+        return compare_at_points(
+            lhs, rhs, variables, rng, simple=size_points(variables), draw=_draw_sizes(variables)
+        )
+    if variables and all(_size_like(v) for v in variables):
+        # K, D, N, P: sizes; a witness at K = 3, D = 2 reads better than at K = 0, D = 0.
+        return compare_at_points(lhs, rhs, variables, rng, simple=size_points(variables, 12))
+    return compare_at_points(lhs, rhs, variables, rng)
+
+
+def _size_like(symbol: sp.Symbol) -> bool:
+    """An upper-case letter, possibly subscripted (``K``, ``C_{in}``, ``H_1``): a size."""
+    name = symbol.name
+    return name[:1].isupper() and name[:1].isascii() and (len(name) == 1 or name[1] == "_")
+
+
+def _unsupported(expr: Any) -> str | None:
+    if not isinstance(expr, sp.Basic) or isinstance(expr, sp.MatrixBase):
+        return "not a scalar expression"
+    undefined = undefined_functions(expr)
+    if undefined:
+        return f"{', '.join(undefined)} is not defined (a function nothing here says what it is)"
+    for kind in nodes.NODE_CLASSES:
+        if expr.has(kind):
+            return f"{kind.__name__} is not an algebraic expression"
+    if expr.has(sp.Indexed, sp.IndexedBase):
+        return "it holds indexed entries: an index formula, not an identity"
+    if expr.has(sp.Derivative):
+        return "a derivative of something not defined"
+    return None
+
+
+def judge_algebra(claim: Claim, context: DocumentContext) -> Judgement | None:
+    """Judge ``lhs = rhs`` as an identity (None if the claim is not of that kind)."""
+    prepared = prepared_sides(claim, context)
+    if prepared is None:
+        return None
+    lhs, rhs, notes = prepared
+    for side in (lhs, rhs):
+        reason = _unsupported(side)
+        if reason is not None:
+            return unverified(claim, reason)
+    if claim.relation not in ("=", "≡"):
+        return unverified(claim, f"the relation {claim.relation} between formulas is not checked")
+    rng = context.rng_for(claim.line, claim.text)
+    comparison = compare_identity(lhs, rhs, rng)
+    names = ", ".join(s.name for s in _variables(lhs, rhs))
+    suffix = f" ({'; '.join(notes)})" if notes else ""
+    if comparison.equal is None:
+        return unverified(claim, comparison.reason)
+    if comparison.equal:
+        where = f" for every {names}" if names else ""
+        return right(
+            claim,
+            f"the two sides agree{where} (exactly, at {comparison.points_tried} points){suffix}",
+        )
+    if not _variables(lhs) or not _variables(rhs):
+        return unverified(
+            claim, f"an equation in {names}, not an identity: it holds only for particular values"
+        )
+
+    def holds(a: Any, b: Any) -> bool | None:
+        return compare_identity(a, b, context.rng_for(claim.line, claim.text)).equal
+
+    diagnosis = diagnose(lhs, rhs, holds)
+    return wrong(
+        claim,
+        f"the two sides differ at {comparison.witness()}{suffix}",
+        expected=lhs,
+        diagnosis=diagnosis,
+        witness=comparison.witness(),
+    )
+
+
+def has_undefined(expr: Any) -> bool:
+    return isinstance(expr, sp.Basic) and bool(expr.atoms(AppliedUndef))

@@ -1,0 +1,288 @@
+"""Taylor expansion of a claim's sides in its small quantity (``h``, ``Δt``), exactly.
+
+Every application of an undefined function at a shifted point is expanded about its base point,
+
+    f(x + a h, y + b h) = Σ_{|α| ≤ N} (a h)^{α₁} (b h)^{α₂} / (α₁! α₂!) ∂^α f(x, y),
+
+(Taylor's theorem; the multi-index form as in Fornberg 1988 and LeVeque, *Finite Difference
+Methods*, §1.1), so both sides become polynomials in a bookkeeping variable ε (each small symbol
+``s`` is read as ``ε s``) with coefficients in the derivatives ``∂^α f`` at the base point. A
+claim ``= … + O(h^n)`` holds when the coefficients of ε^k agree for k < n; ``≈`` holds to leading
+order when the difference starts at a higher power of ε than the left side.
+
+Where the writer has already put h = 1 (``x''(t) ≈ x(t+1) + x(t-1) - 2x(t)``), the integer
+offsets are re-scaled to multiples of h and each derivative written by the writer is weighted by
+h^{order}: ``x''(t)`` stands for ``h^2 x''(t)`` when offsets count steps of h.
+
+    >>> import sympy as sp
+    >>> t, h = sp.symbols("t h"); x = sp.Function("x")
+    >>> setup = setup_for([x(t + h) + x(t - h) - 2 * x(t)])
+    >>> sorted(map(str, setup.small)), setup.rescale
+    (['h'], False)
+    >>> e = expand(x(t + h) + x(t - h) - 2 * x(t), setup, 5)
+    >>> e.coefficient(2), e.coefficient(4)
+    (h**2*Derivative(x(t), (t, 2)), h**4*Derivative(x(t), (t, 4))/12)
+    >>> setup = setup_for([sp.Derivative(x(t), (t, 2)), x(t + 1) + x(t - 1) - 2 * x(t)])
+    >>> setup.rescale, expand(sp.Derivative(x(t), (t, 2)), setup, 4).lowest()
+    (True, 2)
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from symconv.check import nodes
+
+__all__ = ["Expansion", "ExpansionError", "Setup", "expand", "order_of", "setup_for"]
+
+#: Names read as small steps when they appear in a shifted argument.
+SMALL_NAMES = frozenset({"h", "dt", "dx", "dy", "ds", "epsilon", "varepsilon"})
+EPSILON = sp.Symbol("varepsilon_expansion")
+#: Step symbol introduced when the writer put h = 1.
+STEP = sp.Symbol("h")
+
+
+class ExpansionError(Exception):
+    """The expression is outside what is expanded here (the reason is the message)."""
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What is small, where each function is expanded, and whether offsets are re-scaled."""
+
+    small: frozenset[sp.Symbol]
+    bases: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    rescale: bool = False
+
+    @property
+    def step_names(self) -> str:
+        return ", ".join(sorted(s.name for s in self.small)) or "h"
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """Coefficients by power of ε, and the ``O(ε^order)`` the expression carries (if any)."""
+
+    terms: dict[int, Any]
+    order: int | None
+    computed_to: int
+
+    def coefficient(self, power: int) -> Any:
+        return self.terms.get(power, sp.Integer(0))
+
+    def lowest(self) -> int | None:
+        """The lowest power with a nonzero coefficient (None: zero as far as computed)."""
+        powers = [k for k, c in self.terms.items() if sp.expand(c) != 0]
+        return min(powers) if powers else None
+
+    def truncated(self, below: int) -> Any:
+        """The sum of the terms of power < ``below`` (ε set to 1)."""
+        return sp.Add(*[c for k, c in sorted(self.terms.items()) if k < below])
+
+
+def _is_small_name(symbol: sp.Symbol) -> bool:
+    name = symbol.name.replace("\\", "").replace(" ", "")
+    return name in SMALL_NAMES or name.startswith("Delta") or name.startswith("delta")
+
+
+def _applications(exprs: Iterable[Any]) -> list[AppliedUndef]:
+    found: set[AppliedUndef] = set()
+    for expr in exprs:
+        if isinstance(expr, sp.Basic):
+            found |= {a for a in expr.atoms(AppliedUndef)}
+    return sorted(found, key=str)
+
+
+def _derivative_variables(exprs: Iterable[Any]) -> set[sp.Symbol]:
+    found: set[sp.Symbol] = set()
+    for expr in exprs:
+        if isinstance(expr, sp.Basic):
+            for derivative in expr.atoms(sp.Derivative):
+                found |= {v for v in derivative.variables if isinstance(v, sp.Symbol)}
+    return found
+
+
+def _order_symbols(exprs: Iterable[Any]) -> set[sp.Symbol]:
+    found: set[sp.Symbol] = set()
+    for expr in exprs:
+        if isinstance(expr, sp.Basic):
+            for term in expr.atoms(nodes.BigO):
+                found |= {s for s in term.args[0].free_symbols if isinstance(s, sp.Symbol)}
+    return found
+
+
+def setup_for(exprs: Sequence[Any]) -> Setup:
+    """Find the small symbols and each function's base point in ``exprs`` (both sides)."""
+    applications = _applications(exprs)
+    if not applications:
+        raise ExpansionError("no function of a shifted argument to expand")
+    coordinates = _derivative_variables(exprs)
+    for application in applications:
+        coordinates |= {a for a in application.args if isinstance(a, sp.Symbol)}
+    small = {s for s in _order_symbols(exprs)}
+    for application in applications:
+        for argument in application.args:
+            for symbol in argument.free_symbols:
+                if isinstance(symbol, sp.Symbol) and _is_small_name(symbol):
+                    small.add(symbol)
+    coordinates -= small
+    bases: dict[str, tuple[Any, ...]] = {}
+    rescale = False
+    for application in applications:
+        base = []
+        for argument in application.args:
+            constant, rest = (
+                argument.as_independent(*small, as_Add=True) if small else (argument, 0)
+            )
+            number, variable = sp.Add(constant).as_coeff_Add()
+            if not small and number != 0:
+                rescale = True
+            point = variable if not small else constant
+            if small and number != 0 and not rest:
+                point = constant  # f(x + 1) with a step elsewhere: a real offset of 1
+            if not (isinstance(point, sp.Symbol) or point == 0):
+                raise ExpansionError(f"{application}: the base point {point} is not a coordinate")
+            base.append(point)
+        name = application.func.__name__
+        previous = bases.get(name)
+        if previous is not None and previous != tuple(base):
+            raise ExpansionError(
+                f"{name} is expanded about two points, {previous} and {tuple(base)}"
+            )
+        bases[name] = tuple(base)
+    if rescale and small:
+        rescale = False
+    return Setup(
+        frozenset(small) if small else frozenset({STEP}) if rescale else frozenset(), bases, rescale
+    )
+
+
+def _shifts(application: AppliedUndef, setup: Setup) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """The base point and the shifts (already multiplied by ε) of an application."""
+    base = setup.bases[application.func.__name__]
+    shifts = []
+    for argument, point in zip(application.args, base, strict=True):
+        shift = sp.expand(argument - point)
+        if setup.rescale:
+            shift = shift * STEP * EPSILON
+        else:
+            shift = shift.xreplace({s: s * EPSILON for s in setup.small})
+        if shift.free_symbols - set(setup.small) - {EPSILON, STEP}:
+            raise ExpansionError(f"{application}: the shift {argument - point} is not small")
+        shifts.append(shift)
+    return base, tuple(shifts)
+
+
+def _derivative_atom(function: Any, base: Sequence[Any], alpha: Sequence[int]) -> Any:
+    applied = function(*base)
+    counts = [(point, a) for point, a in zip(base, alpha, strict=True) if a]
+    if not counts:
+        return applied
+    if any(not isinstance(point, sp.Symbol) for point, _ in counts):
+        raise ExpansionError(f"a derivative of {applied} at a point that is not a coordinate")
+    return sp.Derivative(applied, *counts)
+
+
+def _taylor(application: AppliedUndef, setup: Setup, alpha0: Sequence[int], terms: int) -> Any:
+    base, shifts = _shifts(application, setup)
+    function = application.func
+    dims = len(base)
+    total = []
+    for degree in range(terms + 1):
+        for alpha in _multi_indices(degree, dims):
+            coefficient = sp.Integer(1)
+            for shift, a in zip(shifts, alpha, strict=True):
+                if a:
+                    if shift == 0:
+                        coefficient = sp.Integer(0)
+                        break
+                    coefficient *= shift**a / math.factorial(a)
+            if coefficient == 0:
+                continue
+            derivative = [a + b for a, b in zip(alpha, alpha0, strict=True)]
+            total.append(coefficient * _derivative_atom(function, base, derivative))
+    return sp.Add(*total)
+
+
+def _multi_indices(degree: int, dims: int) -> list[tuple[int, ...]]:
+    return [c for c in itertools.product(range(degree + 1), repeat=dims) if sum(c) == degree]
+
+
+def order_of(term: Any, setup: Setup) -> int:
+    """The power of ε of ``O(term)``: the lowest total degree of ``term`` in the small symbols."""
+    argument = term.args[0] if isinstance(term, nodes.BigO) else term
+    scaled = sp.expand(argument.xreplace({s: s * EPSILON for s in setup.small}))
+    if EPSILON not in scaled.free_symbols:
+        raise ExpansionError(f"O({argument}) is not an order in {setup.step_names}")
+    powers = sp.collect(scaled, EPSILON, evaluate=False)
+    degrees = [sp.degree(key, EPSILON) if key != 1 else 0 for key in powers]
+    return int(min(degrees))
+
+
+def expand(expr: Any, setup: Setup, terms: int) -> Expansion:
+    """The expansion of ``expr`` in ε with ``terms`` Taylor terms per application."""
+    orders: list[int] = []
+    expanded = _expand(expr, setup, terms, orders)
+    expanded = sp.expand(expanded)
+    collected = sp.collect(expanded, EPSILON, evaluate=False)
+    result: dict[int, Any] = {}
+    for key, coefficient in collected.items():
+        if key == 1:
+            power = 0
+        elif key == EPSILON:
+            power = 1
+        elif isinstance(key, sp.Pow) and key.base == EPSILON and key.exp.is_Integer:
+            power = int(key.exp)
+        else:
+            raise ExpansionError(f"{expr} is not a series in {setup.step_names}")
+        if coefficient.has(EPSILON):
+            raise ExpansionError(f"{expr} is not a series in {setup.step_names}")
+        result[power] = result.get(power, 0) + coefficient
+    return Expansion(result, min(orders) if orders else None, terms)
+
+
+def _expand(expr: Any, setup: Setup, terms: int, orders: list[int]) -> Any:
+    if isinstance(expr, nodes.BigO):
+        orders.append(order_of(expr, setup))
+        return sp.Integer(0)
+    if isinstance(expr, AppliedUndef):
+        return _taylor(expr, setup, (0,) * len(expr.args), terms)
+    if isinstance(expr, sp.Derivative):
+        inner = expr.expr
+        if not isinstance(inner, AppliedUndef):
+            raise ExpansionError(f"a derivative of {inner}, not of a function")
+        base = setup.bases[inner.func.__name__]
+        alpha0 = [0] * len(base)
+        for variable, count in expr.variable_count:
+            positions = [k for k, point in enumerate(base) if point == variable]
+            if len(positions) != 1:
+                raise ExpansionError(f"{expr}: {variable} is not one argument of {inner.func}")
+            alpha0[positions[0]] += int(count)
+        weight = (STEP * EPSILON) ** sum(alpha0) if setup.rescale else 1
+        return weight * _taylor(inner, setup, alpha0, terms)
+    if isinstance(expr, nodes.Nabla):
+        operand = expr.operand
+        if expr.power != 2 or not isinstance(operand, AppliedUndef) or len(expr.args) > 2:
+            raise ExpansionError(f"{expr}: only the Laplacian ∇² of a function is expanded")
+        dims = len(operand.args)
+        weight = (STEP * EPSILON) ** 2 if setup.rescale else 1
+        laplacian = []
+        for axis in range(dims):
+            alpha0 = [0] * dims
+            alpha0[axis] = 2
+            laplacian.append(_taylor(operand, setup, alpha0, terms))
+        return weight * sp.Add(*laplacian)
+    if isinstance(expr, sp.Symbol):
+        return expr * EPSILON if expr in setup.small and not setup.rescale else expr
+    if not isinstance(expr, sp.Basic) or not expr.args:
+        return expr
+    if isinstance(expr, tuple(c for c in nodes.NODE_CLASSES if c is not nodes.BigO)):
+        raise ExpansionError(f"{type(expr).__name__} cannot be expanded")
+    return expr.func(*[_expand(arg, setup, terms, orders) for arg in expr.args])

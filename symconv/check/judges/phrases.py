@@ -1,0 +1,129 @@
+"""The words around the math: which shape/cost fact a sentence states, and its cue words.
+
+Tables and small regular expressions, no judging: :mod:`symconv.check.claims` uses them to say
+what a claim is about (``"The effective kernel size is $K + (K-1)(D-1)$"`` states the fact
+``effective kernel size``), :mod:`symconv.check.judges.words` to judge it.
+
+    >>> fact_in_words("The effective kernel size is")
+    'effective kernel size'
+    >>> fact_in_words("So the padding is"), fact_in_words("感受野为")
+    ('padding', 'receptive field')
+    >>> is_assumption("For ⟨m⟩ with "), is_assumption("so with ⟨m⟩, "), is_assumption("设 ")
+    (True, False, True)
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "FACTS",
+    "MATH_MARK",
+    "answer_cue",
+    "fact_in_words",
+    "is_assumption",
+    "is_condition",
+    "order_cue",
+    "shape_cue",
+]
+
+#: How a math segment appears in the words of a sentence.
+MATH_MARK = "⟨m⟩"
+
+#: Fact name → pattern (English and Chinese), most specific first.
+FACTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(pattern, re.IGNORECASE))
+    for name, pattern in (
+        (
+            "effective kernel size",
+            r"effective\s+(?:kernel|filter)?\s*(?:size|width|extent)|dilated\s+(?:kernel|filter)"
+            r"\s*(?:size|width|extent)|extent\s+of\s+the\s+dilated|有效(?:卷积核)?(?:大小|尺寸)"
+            r"|膨胀后的?(?:卷积核)?(?:大小|尺寸)",
+        ),
+        ("receptive field", r"receptive\s+field|感受野"),
+        ("average pooling gradient", r"(?:average|mean|avg)[\s-]*pool|平均池化|平均汇聚"),
+        ("padding", r"\bpadding\b|\bpad\b|\bzero[\s-]pad|填充"),
+        (
+            "output size",
+            r"output\s+(?:size|width|height|length|dimension|resolution)|输出(?:的)?(?:大小|尺寸|长度|宽度)",
+        ),
+        ("parameters", r"\bparameters\b|\bparams\b|参数"),
+        ("multiplications", r"multiplications|\bmultiplies\b|\bMACs?\b|乘法"),
+        ("additions", r"\badditions\b|加法"),
+    )
+)
+
+_ASSUMPTION_CUE = re.compile(
+    r"(?:\b(?:for|with|where|whereby|let|assume|assuming|given|suppose|supposing|set|setting"
+    r"|take|taking|define|defining|denote|denoting|put|putting|using)\b"
+    r"|设|令|其中|取|假设|已知|给定|对于)",
+    re.IGNORECASE,
+)
+_CONDITION_CUE = re.compile(
+    r"(?:\b(?:if|when|whenever|unless|iff|otherwise|else|only\s+if)\b|若|如果|当|否则)",
+    re.IGNORECASE,
+)
+#: Words that turn a clause into a statement (after them, math is claimed, not assumed).
+_CLAIM_VERB = re.compile(
+    r"(?:\b(?:is|are|was|were|gives?|equals?|becomes?|has|have|get|gets|obtain|yields?|so|then"
+    r"|hence|thus|therefore|we|receives?|need|needs|must)\b|为|是|得|所以|因此|则|即)",
+    re.IGNORECASE,
+)
+_ANSWER_CUE = re.compile(
+    r"(?:\b(?:is|are|was|equals?|gives?|receives?|becomes?|get|obtain|of|to|answer|result"
+    r"|total|=)|[:=]|为|是|得|等于)\s*$",
+    re.IGNORECASE,
+)
+_SHAPE_CUE = re.compile(
+    r"(?:\bshapes?\b|\bdimensions?\b|\bsize\b|\bof\s+size\b|形状|尺寸|维度|大小)", re.IGNORECASE
+)
+_ORDER_CUE = re.compile(
+    r"(?:\berror\b|\baccura|\btruncation\b|\border\b|\bresidual\b|误差|精度|阶)", re.IGNORECASE
+)
+
+
+def _clause(words: str) -> str:
+    """The words after the last clause break (``,`` ``:`` ``;`` ``.``) of ``words``."""
+    parts = re.split("[,:;.\uff0c\uff1a\uff1b\u3002]", words)  # also full-width , : ; .
+    return parts[-1] if parts else words
+
+
+def fact_in_words(words: str) -> str | None:
+    """The shape/cost fact named in ``words`` (the first that matches, most specific first)."""
+    for name, pattern in FACTS:
+        if pattern.search(words):
+            return name
+    return None
+
+
+def is_assumption(words_before: str) -> bool:
+    """True if math after ``words_before`` is assumed, not claimed: the clause it closes has a
+    cue (``for``, ``with``, ``let``, ``where``, ``设``…) and no verb after the cue."""
+    clause = _clause(words_before)
+    cues = list(_ASSUMPTION_CUE.finditer(clause))
+    if not cues:
+        return False
+    tail = clause[cues[-1].end() :]
+    return _CLAIM_VERB.search(tail) is None
+
+
+def is_condition(words_before: str) -> bool:
+    """True if math after ``words_before`` is a condition (``if $i = j$``): never a claim."""
+    clause = _clause(words_before)
+    cues = list(_CONDITION_CUE.finditer(clause))
+    if not cues:
+        return False
+    return _CLAIM_VERB.search(clause[cues[-1].end() :]) is None
+
+
+def answer_cue(words_before: str) -> bool:
+    """True if ``words_before`` ends with words that introduce a value (``is``, ``:``, ``为``)."""
+    return _ANSWER_CUE.search(words_before.replace(MATH_MARK, " ")) is not None
+
+
+def shape_cue(words: str) -> bool:
+    return _SHAPE_CUE.search(words) is not None
+
+
+def order_cue(words: str) -> bool:
+    return _ORDER_CUE.search(words) is not None
