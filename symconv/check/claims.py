@@ -112,10 +112,13 @@ class _Extractor:
         self.context = context
         self.claims: list[Claim] = []
         self.order = 0
+        self.sentence_order = 0
         self.scope = 0
         self.heading: int | None = None
         self.sentence: list[str] = []
         self.sentence_math: list[tuple[Segment, Any]] = []
+        self.conditions: list[tuple[Any, str, Any]] = []
+        self.parses: dict[int, MathParse | ParseError] = {}
         self.last_line = 0
         self.block_last: dict[int, _Placed] = {}
         self.scope_level = _scope_level(segments)
@@ -123,12 +126,12 @@ class _Extractor:
 
     # -- driver --------------------------------------------------------------------------------
     def run(self) -> list[Claim]:
-        parses = self._parse_all()
+        self.parses = self._parse_all()
         for index, segment in enumerate(self.segments):
             if segment.kind == "text":
                 self._text(segment)
             elif segment.kind == "math":
-                self._math(index, segment, parses.get(index))
+                self._math(index, segment, self.parses.get(index))
             else:
                 self._reset_sentence()
         return self.claims
@@ -139,6 +142,7 @@ class _Extractor:
         below shows that ``x`` is a function)."""
         results: dict[int, MathParse | ParseError] = {}
         learned = self.table
+        scalars: set[str] = set()
         for index, segment in enumerate(self.segments):
             if segment.kind != "math":
                 continue
@@ -149,6 +153,12 @@ class _Extractor:
                 continue
             results[index] = parsed
             learned = learned.merged(_learned(parsed))
+            scalars |= _defined_scalars(parsed)
+        # A name the document defines as a quantity (``L = 3``) is not a function: read
+        # ``L(K-1)`` elsewhere as a product.
+        quantities = scalars - learned.functions - learned.tensors
+        if quantities:
+            learned = learned.merged(SymbolTable.declare(scalars=quantities))
         for index, result in list(results.items()):
             if isinstance(result, ParseError) or result.ambiguous:
                 with contextlib.suppress(ParseError):
@@ -180,8 +190,10 @@ class _Extractor:
         self.last_line = segment.end_line
 
     def _reset_sentence(self) -> None:
+        self.sentence_order = self.order
         self.sentence = []
         self.sentence_math = []
+        self.conditions = []
 
     def _words_after(self, index: int) -> str:
         segment = self.segments[index]
@@ -199,6 +211,30 @@ class _Extractor:
             pieces.append(following.text)
         return "".join(pieces)
 
+    def _conditions_after(self, index: int) -> list[tuple[Any, str, Any]]:
+        """Relations stated as conditions after a claim in its sentence: ``$f'(x) = 1$ for
+        $x > 0$``, ``if $i = j$`` (up to ``else``/``otherwise``)."""
+        segment = self.segments[index]
+        conditions: list[tuple[Any, str, Any]] = []
+        cued = False
+        for following in self.segments[index + 1 :]:
+            if following.line != segment.end_line:
+                break
+            if following.kind == "text":
+                if _SENTENCE_END.search(following.text) or _ELSE.search(following.text):
+                    break
+                cued = _CONDITION_AFTER.search(following.text) is not None
+                continue
+            parsed = self.parses.get(self.segments.index(following))
+            if cued and isinstance(parsed, MathParse):
+                for chain in parsed.chains:
+                    sides = [s.expr for s in chain.sides if s is not None]
+                    if len(sides) == len(chain.relations) + 1:
+                        for k, relation in enumerate(chain.relations):
+                            conditions.append((sides[k], relation, sides[k + 1]))
+            cued = False
+        return conditions
+
     # -- math ----------------------------------------------------------------------------------
     def _math(self, index: int, segment: Segment, parsed: MathParse | ParseError | None) -> None:
         if segment.line > self.last_line + 1:
@@ -212,10 +248,11 @@ class _Extractor:
                            "=", {"error": reason}, words_before, words_after)  # fmt: skip
         else:
             lead_words = words_before
+            after = self._conditions_after(index)
             for statement in parsed.statements:
                 if statement.lead:
                     lead_words = lead_words + MATH_MARK + " " + _lead_text(statement.lead) + " "
-                self._statement(segment, parsed, statement, lead_words, words_after)
+                self._statement(segment, parsed, statement, lead_words, words_after, after)
             self.sentence_math.append((segment, parsed))
         self.sentence.append(MATH_MARK)
         self.last_line = segment.end_line
@@ -227,6 +264,7 @@ class _Extractor:
         statement: Chain | Ambiguous,
         words_before: str,
         words_after: str,
+        conditions_after: Sequence[tuple[Any, str, Any]] = (),
     ) -> None:
         if isinstance(statement, Ambiguous):
             if statement.readings[0].relations and not is_condition(words_before):
@@ -262,6 +300,8 @@ class _Extractor:
         for k, relation in enumerate(relations):
             lhs, rhs = sides[k], sides[k + 1]
             first = k == 0
+            if condition:
+                self.conditions.append((lhs.side.expr, relation, rhs.side.expr))
             if condition or (assumption and first):
                 self._assume(lhs, relation, rhs, final, segment)
                 continue
@@ -286,6 +326,8 @@ class _Extractor:
                 data["answer"] = final
             if defines:
                 data["defines"] = _defined_name(lhs.side.expr, relation)
+            if self.conditions or conditions_after:
+                data["conditions"] = [*self.conditions, *conditions_after]
             fact = fact_in_words(_clause_words(words_before) + " " + words_after)
             if fact is not None:
                 data["fact"] = fact
@@ -308,7 +350,7 @@ class _Extractor:
         self.order += 1
         self.context.assume(
             lhs.side.expr, rhs.side.expr, line=seg.line_of(lhs.side.start), scope=self.scope,
-            order=self.order,
+            order=self.sentence_order,
         )  # fmt: skip
 
     def _define(
@@ -328,9 +370,11 @@ class _Extractor:
         else:
             symbol = target
         self.order += 1
+        # An assumption holds for its whole sentence: "…, with $y = \mathrm{softmax}(z)$."
+        order = self.sentence_order if assumed else self.order
         self.context.define(
             symbol, value, line=segment.line_of(lhs.side.start), scope=self.scope,
-            order=self.order, assumed=assumed, claim=claim,
+            order=order, assumed=assumed, claim=claim,
         )  # fmt: skip
 
     # -- single values -------------------------------------------------------------------------
@@ -487,6 +531,29 @@ _TEXT_VALUE = re.compile(
     r"(?:\s*,?\s*at\s*(\([^()]*\)))?",
     re.IGNORECASE,
 )
+
+
+_CONDITION_AFTER = re.compile(
+    r"(?:\b(?:for|if|when|whenever|provided|unless|iff)\b|若|如果|当|对于)\s*(?:all\s+|every\s+)?$",
+    re.IGNORECASE,
+)
+_ELSE = re.compile(r"\b(?:else|otherwise)\b|否则", re.IGNORECASE)
+
+
+def _defined_scalars(parsed: MathParse) -> set[str]:
+    """Names a segment defines as quantities: ``L = 3``, ``n = 4``."""
+    names = set()
+    for chain in parsed.chains:
+        first = chain.sides[0]
+        if (
+            first is not None
+            and isinstance(first.expr, sp.Symbol)
+            and chain.relations[:1] == ("=",)
+        ):
+            second = chain.sides[1]
+            if second is not None and getattr(second.expr, "is_number", False):
+                names.add(first.expr.name)
+    return names
 
 
 def _parse(text: str, table: SymbolTable) -> MathParse:

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import sympy as sp
@@ -35,7 +35,7 @@ from sympy.core.function import AppliedUndef
 from symconv.check import nodes
 from symconv.check.context import DocumentContext
 from symconv.check.judges.functions import concrete
-from symconv.check.judges.points import Comparison, compare_at_points
+from symconv.check.judges.points import Comparison, compare_at_points, conditions_where
 from symconv.check.judges.resolve import resolve, undefined_functions
 from symconv.check.judges.typos import diagnose
 from symconv.check.judges.verdicts import right, unverified, wrong
@@ -43,6 +43,7 @@ from symconv.check.model import Claim, Judgement
 
 __all__ = ["compare_identity", "judge_algebra", "prepared_sides", "size_points"]
 
+Where = Callable[[Mapping[Any, Any]], "bool | None"]
 _INTEGER_FUNCTIONS = (sp.floor, sp.ceiling, sp.Mod, sp.factorial, sp.binomial)
 #: Values of size-like names tried first (a kernel of 3, a dilation of 2: typical witnesses).
 _SIZE_VALUES = (3, 2, 4, 5, 1, 6, 7)
@@ -82,17 +83,32 @@ def _draw_sizes(variables: Sequence[sp.Symbol]) -> Any:
     return draw
 
 
-def compare_identity(lhs: Any, rhs: Any, rng: random.Random) -> Comparison:
-    """Compare two scalar expressions at points (positive integers for size formulas)."""
+def compare_identity(
+    lhs: Any, rhs: Any, rng: random.Random, where: Where | None = None
+) -> Comparison:
+    """Compare two scalar expressions at points (positive integers for size formulas), keeping
+    only the points ``where`` accepts (the claim's conditions)."""
     variables = _variables(lhs, rhs)
     if any(isinstance(e, sp.Basic) and e.has(*_INTEGER_FUNCTIONS) for e in (lhs, rhs)):
         return compare_at_points(
-            lhs, rhs, variables, rng, simple=size_points(variables), draw=_draw_sizes(variables)
-        )
+            lhs, rhs, variables, rng, simple=size_points(variables),
+            draw=_draw_sizes(variables), where=where,
+        )  # fmt: skip
     if variables and all(_size_like(v) for v in variables):
         # K, D, N, P: sizes; a witness at K = 3, D = 2 reads better than at K = 0, D = 0.
-        return compare_at_points(lhs, rhs, variables, rng, simple=size_points(variables, 12))
-    return compare_at_points(lhs, rhs, variables, rng)
+        return compare_at_points(
+            lhs, rhs, variables, rng, simple=size_points(variables, 12), where=where
+        )
+    return compare_at_points(lhs, rhs, variables, rng, where=where)
+
+
+def claim_conditions(claim: Claim, *sides: Any) -> tuple[tuple[Any, ...], Where | None]:
+    """The sides with the claim's fixed values substituted (``for $n = 3$``) and the filter of
+    its other conditions (``for $z > 0$``)."""
+    fixed, where = conditions_where(claim.data.get("conditions") or ())
+    if fixed:
+        sides = tuple(s.xreplace(fixed) if isinstance(s, sp.Basic) else s for s in sides)
+    return sides, where
 
 
 def _size_like(symbol: sp.Symbol) -> bool:
@@ -129,17 +145,18 @@ def judge_algebra(claim: Claim, context: DocumentContext) -> Judgement | None:
             return unverified(claim, reason)
     if claim.relation not in ("=", "≡"):
         return unverified(claim, f"the relation {claim.relation} between formulas is not checked")
+    (lhs, rhs), where = claim_conditions(claim, lhs, rhs)
     rng = context.rng_for(claim.line, claim.text)
-    comparison = compare_identity(lhs, rhs, rng)
+    comparison = compare_identity(lhs, rhs, rng, where)
     names = ", ".join(s.name for s in _variables(lhs, rhs))
     suffix = f" ({'; '.join(notes)})" if notes else ""
     if comparison.equal is None:
         return unverified(claim, comparison.reason)
     if comparison.equal:
-        where = f" for every {names}" if names else ""
+        scope = f" for every {names}" if names else ""
         return right(
             claim,
-            f"the two sides agree{where} (exactly, at {comparison.points_tried} points){suffix}",
+            f"the two sides agree{scope} (exactly, at {comparison.points_tried} points){suffix}",
         )
     if not _variables(lhs) or not _variables(rhs):
         return unverified(
@@ -147,7 +164,7 @@ def judge_algebra(claim: Claim, context: DocumentContext) -> Judgement | None:
         )
 
     def holds(a: Any, b: Any) -> bool | None:
-        return compare_identity(a, b, context.rng_for(claim.line, claim.text)).equal
+        return compare_identity(a, b, context.rng_for(claim.line, claim.text), where).equal
 
     diagnosis = diagnose(lhs, rhs, holds)
     return wrong(

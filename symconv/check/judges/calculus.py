@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import sympy as sp
@@ -34,7 +35,7 @@ from sympy.core.function import AppliedUndef
 
 from symconv.check import nodes
 from symconv.check.context import DocumentContext, claim_id, claim_scope
-from symconv.check.judges.algebra import compare_identity
+from symconv.check.judges.algebra import claim_conditions, compare_identity
 from symconv.check.judges.functions import concrete
 from symconv.check.judges.points import evaluate, format_point, format_value, show, values_equal
 from symconv.check.judges.resolve import resolve, undefined_functions
@@ -52,10 +53,13 @@ DERIVATIVE_IDENTITIES: dict[str, Callable[[Any], Any]] = {
     "tanh": lambda u: 1 - sp.tanh(u) ** 2,
     "softplus": lambda u: sp.Function("sigma")(u),
     "exp": sp.exp,
+    "relu": lambda u: sp.Piecewise((0, u < 0), (1, u > 0)),
 }
 #: Length at which vectors of unstated length are read.
 VECTOR_SIZE = 3
 RANDOM_POINTS = 3
+#: Typo candidates tried for a vector claim (each is a full instantiation).
+VECTOR_TYPO_CANDIDATES = 8
 
 
 def _is_gradient_entry(expr: Any) -> bool:
@@ -69,26 +73,62 @@ def judge_derivative(claim: Claim, context: DocumentContext) -> Judgement | None
     if len(claim.sides) != 2 or claim.relation not in ("=", "≡"):
         return None
     lhs, rhs = claim.sides
+    order, scope = claim_id(claim), claim_scope(claim)
+    lhs = _defined_gradient(lhs, context, order, scope)
     if _is_gradient_entry(lhs) or _is_gradient_entry(rhs):
         return None
+    claim = replace(claim, sides=(lhs, rhs))
     if not (isinstance(lhs, sp.Basic) and lhs.has(sp.Derivative, nodes.Partial)):
         return None
-    order, scope = claim_id(claim), claim_scope(claim)
     definitions = {
         d.name: d.value
         for d in context.definitions_before(order=order, scope=scope)
         if not isinstance(d.value, (sp.MatrixBase, sp.Lambda))
     }
+    relevant = _relevant(definitions, [lhs, rhs])
     vectors = vector_names([lhs, rhs]) | {
-        name for name, value in definitions.items() if vector_names([value])
+        name for name in relevant if vector_names([definitions[name]])
     }
     softmax = any(
-        isinstance(v, AppliedUndef) and v.func.__name__ == "softmax" for v in definitions.values()
+        isinstance(definitions[name], AppliedUndef) and definitions[name].func.__name__ == "softmax"
+        for name in relevant
     )
     if vectors or lhs.has(nodes.Partial) or softmax:
         constraints = [(a.lhs, a.rhs) for a in context.assumptions_before(order=order, scope=scope)]
         return _vector(claim, context, definitions, constraints, vectors)
     return _scalar(claim, context)
+
+
+def _names(expr: Any) -> set[str]:
+    if not isinstance(expr, sp.Basic):
+        return set()
+    names = {s.name for s in expr.free_symbols if isinstance(s, sp.Symbol)}
+    names |= {str(e.base.label) for e in expr.atoms(sp.Indexed)}
+    return names
+
+
+def _relevant(definitions: dict[str, Any], exprs: list[Any]) -> set[str]:
+    """The defined names the expressions use, directly or through other definitions."""
+    found: set[str] = set()
+    todo = set().union(*(_names(e) for e in exprs))
+    while todo:
+        name = todo.pop()
+        if name in definitions and name not in found:
+            found.add(name)
+            todo |= _names(definitions[name])
+    return found
+
+
+def _defined_gradient(expr: Any, context: DocumentContext, order: int, scope: int) -> Any:
+    """``∂L/∂z[j]`` (a gradient entry) is the partial derivative of L when the document defined
+    L: ``Partial(L, z[j])``."""
+    if not (isinstance(expr, sp.Indexed) and str(expr.base.label).startswith("∂")):
+        return expr
+    label = str(expr.base.label)[1:]
+    of, _, wrt = label.partition("/∂")
+    if not wrt or context.definition_of(of, order=order, scope=scope) is None:
+        return expr
+    return nodes.Partial(sp.Symbol(of), sp.IndexedBase(wrt)[expr.indices])
 
 
 # ----------------------------------------------------------------------------------------------
@@ -127,8 +167,9 @@ def _scalar(claim: Claim, context: DocumentContext) -> Judgement:
         computed = lhs.doit()
     except (ValueError, TypeError, NotImplementedError) as error:
         return unverified(claim, f"could not differentiate: {error}")
+    (computed, rhs), where = claim_conditions(claim, computed, rhs)
     rng = context.rng_for(claim.line, claim.text)
-    comparison = compare_identity(computed, rhs, rng)
+    comparison = compare_identity(computed, rhs, rng, where)
     suffix = f" ({'; '.join(notes)})" if notes else ""
     if comparison.equal is None:
         return unverified(claim, comparison.reason)
@@ -158,7 +199,8 @@ def _holds_raw(lhs: Any, rhs: Any, claim: Claim, context: DocumentContext) -> bo
         left = left.doit()
     except (ValueError, TypeError, NotImplementedError):
         return None
-    return compare_identity(left, right_side, context.rng_for(claim.line, claim.text)).equal
+    (left, right_side), where = claim_conditions(claim, left, right_side)
+    return compare_identity(left, right_side, context.rng_for(claim.line, claim.text), where).equal
 
 
 def _expected(lhs: Any) -> Any:
@@ -186,9 +228,39 @@ def _vector(
 ) -> Judgement:
     lhs, rhs = claim.sides
     space = VectorSpace(VECTOR_SIZE, definitions, constraints, vectors)
+    outcome = _vector_outcome(claim, context, space, lhs, rhs)
+    if isinstance(outcome, str):
+        return unverified(claim, outcome)
+    witness, points = outcome
+    if witness is not None:
+
+        def holds(a: Any, b: Any) -> bool | None:
+            result = _vector_outcome(claim, context, space, a, b)
+            return None if isinstance(result, str) else result[0] is None
+
+        diagnosis = diagnose(lhs, rhs, holds, limit=VECTOR_TYPO_CANDIDATES)
+        return wrong(
+            claim,
+            f"read at length {VECTOR_SIZE}, the sides differ at {witness}",
+            witness=witness,
+            diagnosis=diagnosis,
+        )
+    assumed = ", ".join(f"{show(a)} = {show(b)}" for a, b in constraints)
+    given = f" (with {assumed})" if assumed else ""
+    return right(
+        claim,
+        f"read at length {VECTOR_SIZE}, the sides agree for every index value at "
+        f"{points} points{given}",
+    )
+
+
+def _vector_outcome(
+    claim: Claim, context: DocumentContext, space: VectorSpace, lhs: Any, rhs: Any
+) -> tuple[str | None, int] | str:
+    """(the witness of a difference or None, the points tried), or why nothing was compared."""
     indices = index_symbols([lhs, rhs])
     if len(indices) > 3:
-        return unverified(claim, "more than three free indices")
+        return "more than three free indices"
     assignments = [
         dict(zip(indices, map(sp.Integer, values), strict=True))
         for values in itertools.product(range(VECTOR_SIZE), repeat=len(indices))
@@ -196,13 +268,13 @@ def _vector(
     try:
         pairs = [(a, space.value(lhs, a), space.value(rhs, a)) for a in assignments]
     except VectorError as error:
-        return unverified(claim, str(error))
+        return str(error)
     for _, left, written in pairs:
         if isinstance(left, sp.MatrixBase) != isinstance(written, sp.MatrixBase):
-            return unverified(claim, "one side is a vector, the other a scalar")
+            return "one side is a vector, the other a scalar"
         if undefined_functions(left) or undefined_functions(written):
             names = sorted(set(undefined_functions(left) + undefined_functions(written)))
-            return unverified(claim, f"{', '.join(names)} is not defined")
+            return f"{', '.join(names)} is not defined"
     variables = sorted(
         {s for _, a, b in pairs for s in _symbols(a) | _symbols(b)}, key=lambda s: s.name
     )
@@ -212,31 +284,23 @@ def _vector(
         {v: sp.Rational(rng.randint(-30, 30), rng.randint(1, 9)) for v in variables}
         for _ in range(RANDOM_POINTS)
     ]
+    _, where = claim_conditions(claim)
     checked = 0
     for point in points:
         for assignment, left, written in pairs:
+            if where is not None and where({**point, **assignment}) is not True:
+                continue
             a, b = evaluate(left, point), evaluate(written, point)
             same = values_equal(a, b)
             if same is None:
                 continue
             checked += 1
             if not same:
-                where = _where(point, assignment)
-                witness = f"{where}: {format_value(b)} ≠ {format_value(a)}"
-                return wrong(
-                    claim,
-                    f"read at length {VECTOR_SIZE}, the sides differ at {witness}",
-                    witness=witness,
-                )
+                place = _where(point, assignment, space)
+                return f"{place}: {format_value(b)} ≠ {format_value(a)}", len(points)
     if checked == 0:
-        return unverified(claim, "neither side could be evaluated")
-    assumed = ", ".join(f"{show(a)} = {show(b)}" for a, b in constraints)
-    given = f" (with {assumed})" if assumed else ""
-    return right(
-        claim,
-        f"read at length {VECTOR_SIZE}, the sides agree for every index value at "
-        f"{len(points)} points{given}",
-    )
+        return "neither side could be evaluated"
+    return None, len(points)
 
 
 def _symbols(value: Any) -> set[sp.Symbol]:
@@ -245,17 +309,12 @@ def _symbols(value: Any) -> set[sp.Symbol]:
     return {s for s in getattr(value, "free_symbols", set()) if isinstance(s, sp.Symbol)}
 
 
-def _where(point: dict[Any, Any], assignment: dict[Any, Any]) -> str:
-    vectors: dict[str, list[str]] = {}
-    scalars = {}
-    for symbol, value in point.items():
-        if "[" in symbol.name:
-            name = symbol.name.split("[", 1)[0]
-            vectors.setdefault(name, []).append(format_value(value))
-        else:
-            scalars[symbol] = value
+def _where(point: dict[Any, Any], assignment: dict[Any, Any], space: VectorSpace) -> str:
+    scalars = {s: v for s, v in point.items() if "[" not in s.name}
     parts = [f"n = {VECTOR_SIZE}"]
-    parts += [f"{name} = ({', '.join(values)}, …)" for name, values in sorted(vectors.items())]
+    for name in sorted(space.free):
+        values = [evaluate(c, point) for c in space.components(name)]
+        parts.append(f"{name} = ({', '.join(format_value(v) for v in values)})")
     if scalars:
         parts.append(format_point(scalars))
     if assignment:

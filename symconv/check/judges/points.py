@@ -32,6 +32,7 @@ from sympy.printing.str import StrPrinter
 __all__ = [
     "Comparison",
     "compare_at_points",
+    "conditions_where",
     "evaluate",
     "format_point",
     "format_value",
@@ -121,6 +122,15 @@ class _Shower(StrPrinter):
         )
         return f"∂{power}{self._print(inner)}/{den}"
 
+    def _print_Sum(self, expr: Any) -> str:
+        bounds = []
+        for variable, low, high in expr.limits:
+            if low == -sp.oo and high == sp.oo:
+                bounds.append(self._print(variable))
+            else:
+                bounds.append(f"{self._print(variable)}={self._print(low)}..{self._print(high)}")
+        return f"Σ_{','.join(bounds)} {self.parenthesize(expr.function, 40)}"
+
     def _print_Function(self, expr: Any) -> str:
         name = _greek(expr.func.__name__)
         return f"{name}({', '.join(self._print(a) for a in expr.args)})"
@@ -161,10 +171,14 @@ def evaluate(expr: Any, point: Mapping[Any, Any]) -> Any:
     if not isinstance(expr, sp.Basic):
         return None
     try:
+        for kink in expr.atoms(sp.Heaviside, sp.sign):
+            at = kink.args[0].xreplace(dict(point)) if point else kink.args[0]
+            if at == 0:
+                return None  # a kink (ReLU'(0) = θ(0)): no value to compare
         value = expr.xreplace(dict(point)) if point else expr
         if value.has(sp.Derivative, sp.Sum, sp.Subs, sp.Product):
             value = value.doit()
-        if value.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or value.free_symbols:
+        if value.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.DiracDelta) or value.free_symbols:
             return None
         if value.is_Rational:
             return value
@@ -200,6 +214,49 @@ def values_equal(a: Any, b: Any) -> bool | None:
     return bool(abs(difference) <= TOLERANCE * scale)
 
 
+_RELATIONS: dict[str, Callable[[Any, Any], bool]] = {
+    "<": lambda a, b: bool(a < b),
+    ">": lambda a, b: bool(a > b),
+    "≤": lambda a, b: bool(a <= b),
+    "≥": lambda a, b: bool(a >= b),
+    "≠": lambda a, b: values_equal(a, b) is False,
+    "=": lambda a, b: values_equal(a, b) is True,
+}
+
+
+def conditions_where(
+    conditions: Sequence[tuple[Any, str, Any]],
+) -> tuple[dict[Any, Any], Callable[[Mapping[Any, Any]], bool | None] | None]:
+    """A claim's conditions as a substitution (``n = 3``) and a filter on points (``z > 0``,
+    ``i ≠ j``); the filter says None where a condition cannot be evaluated.
+
+    >>> z = sp.Symbol("z")
+    >>> fixed, where = conditions_where([(z, ">", sp.Integer(0))])
+    >>> fixed, where({z: sp.Integer(1)}), where({z: sp.Integer(-1)})
+    ({}, True, False)
+    """
+    fixed: dict[Any, Any] = {}
+    checks = []
+    for lhs, relation, rhs in conditions:
+        if relation == "=" and isinstance(lhs, sp.Symbol) and getattr(rhs, "is_number", False):
+            fixed[lhs] = rhs
+        elif relation in _RELATIONS:
+            checks.append((lhs, relation, rhs))
+    if not checks:
+        return fixed, None
+
+    def where(point: Mapping[Any, Any]) -> bool | None:
+        for lhs, relation, rhs in checks:
+            a, b = evaluate(lhs, point), evaluate(rhs, point)
+            if a is None or b is None or isinstance(a, sp.MatrixBase):
+                return None
+            if not _RELATIONS[relation](a, b):
+                return False
+        return True
+
+    return fixed, where
+
+
 def _random_value(rng: random.Random, integer: bool) -> Any:
     if integer:
         return sp.Integer(rng.randint(-9, 9))
@@ -216,11 +273,13 @@ def compare_at_points(
     draw: Callable[[random.Random], Mapping[Any, Any]] | None = None,
     random_points: int = RANDOM_POINTS,
     integer: bool = False,
+    where: Callable[[Mapping[Any, Any]], bool | None] | None = None,
 ) -> Comparison:
     """Compare ``lhs`` and ``rhs`` at simple points, then at seeded random points.
 
     ``simple``/``draw`` replace the default points (e.g. sizes that must be positive integers);
-    ``integer`` draws random integers instead of rationals.
+    ``integer`` draws random integers instead of rationals; ``where`` keeps only the points
+    that satisfy the claim's conditions (``for $z > 0$``).
     """
     variables = list(variables)
     if simple is None:
@@ -237,6 +296,17 @@ def compare_at_points(
                 points.append(draw(rng))
             else:
                 points.append({v: _random_value(rng, integer) for v in variables})
+    if where is not None:
+        points = [p for p in points if where(p) is True]
+        if variables:
+            for _ in range(4 * random_points):
+                candidate = (
+                    draw(rng)
+                    if draw is not None
+                    else {v: _random_value(rng, integer) for v in variables}
+                )
+                if where(candidate) is True:
+                    points.append(candidate)
     defined = 0
     for point in points:
         left = evaluate(lhs, point)

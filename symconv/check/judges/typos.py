@@ -115,7 +115,13 @@ def _show(expr: Any) -> str:
     return show(expr, order="none")
 
 
-def diagnose(lhs: Any, rhs: Any, holds: Holds, pool: Iterable[sp.Symbol] = ()) -> str | None:
+def diagnose(
+    lhs: Any,
+    rhs: Any,
+    holds: Holds,
+    pool: Iterable[sp.Symbol] = (),
+    limit: int = MAX_CANDIDATES,
+) -> str | None:
     """The likely intent of a wrong ``lhs = rhs``, if one change makes it hold.
 
     ``pool`` adds names from the document (the claim's own names are always candidates).
@@ -130,7 +136,7 @@ def diagnose(lhs: Any, rhs: Any, holds: Holds, pool: Iterable[sp.Symbol] = ()) -
                     continue
                 for n in range(min(_occurrences(side, symbol), 4)):
                     tried += 1
-                    if tried > MAX_CANDIDATES:
+                    if tried > limit:
                         return None
                     changed = _replace_nth(side, symbol, other, n)
                     pair = (lhs, changed) if side_index == 1 else (changed, rhs)
@@ -139,7 +145,7 @@ def diagnose(lhs: Any, rhs: Any, holds: Holds, pool: Iterable[sp.Symbol] = ()) -
     for side_index, side in ((1, rhs), (0, lhs)):
         for changed, description in _sign_flips(side):
             tried += 1
-            if tried > MAX_CANDIDATES:
+            if tried > limit:
                 return None
             pair = (lhs, changed) if side_index == 1 else (changed, rhs)
             if holds(*pair) is True:
