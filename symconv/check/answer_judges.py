@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise, permutations
 from typing import TYPE_CHECKING, Any
 
@@ -111,20 +111,26 @@ class PartTask:
 
 
 def _primary_convention(solution: Solution) -> str | None:
-    """The convention of the part's own answer that its accepted alternatives vary (the one that
-    shares most words with them), so that a report can name it."""
+    """The convention of the part's own answer that its accepted alternatives vary: the one
+    sharing most words with what every accepted convention talks about ("space", "weights")."""
     conventions = solution.derivation.conventions
     if not solution.accepted or not conventions:
         return None
-    words = set()
-    for accepted in solution.accepted:
-        words |= set(re.findall(r"[a-z]+", accepted.convention.lower()))
+    word_sets = [_words(a.convention) for a in solution.accepted]
+    topic = set.intersection(*word_sets) if len(word_sets) > 1 else word_sets[0]
 
     def overlap(text: str) -> int:
-        return len(words & set(re.findall(r"[a-z]+", text.lower())))
+        return len(topic & _words(text))
 
     best = max(conventions, key=overlap)
     return best if overlap(best) > 0 else None
+
+
+_STOPWORDS = frozenset(("the", "a", "an", "as", "and", "of", "in", "to", "by", "is", "are", "with"))
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z]+", text.lower())) - _STOPWORDS
 
 
 def latex_of(value: Any) -> str:
@@ -168,10 +174,65 @@ def answer_kind(solution: Solution) -> str:
 
 
 def judge_part(task: PartTask) -> list[Outcome]:
-    """The outcomes for one part (empty when the document offers no candidate of the right form)."""
+    """The outcomes for one part (empty when the document offers no candidate of the right form).
+
+    A candidate with several readings (an ambiguous statement) is judged in each: a reading that
+    gives a right answer is used, and named; otherwise the first reading's verdict stands (every
+    reading being wrong, the verdict does not depend on the choice).
+    """
     kind = answer_kind(task.solution)
     judge = _JUDGES.get(kind)
-    return judge(task) if judge is not None else []
+    if judge is None:
+        return []
+    outcomes = judge(task)
+    result = []
+    for outcome in outcomes:
+        ambiguous = [c for c in outcome.candidates if c.alternatives]
+        if outcome.verdict == "right" or not ambiguous:
+            result.append(outcome)
+            continue
+        result.append(_other_reading(task, judge, outcome, ambiguous[0]) or outcome)
+    if not outcomes:
+        result = _only_other_readings(task, judge)
+    return result
+
+
+def _other_reading(
+    task: PartTask,
+    judge: Callable[[PartTask], list[Outcome]],
+    outcome: Outcome,
+    candidate: Candidate,
+) -> Outcome | None:
+    for alternative in candidate.alternatives:
+        pool = [alternative if c is candidate else c for c in task.candidates]
+        for other in judge(replace(task, candidates=pool)):
+            if other.verdict == "right" and alternative in other.candidates:
+                note = f"read as {_shown_value(alternative.value)} (the text is ambiguous)"
+                return replace(other, warnings=(*other.warnings, note))
+    return None
+
+
+def _only_other_readings(
+    task: PartTask, judge: Callable[[PartTask], list[Outcome]]
+) -> list[Outcome]:
+    """No candidate fits in its first reading: try the others (``P = D(K-1)/2`` read with D
+    applied to K − 1 is no expression in K and D)."""
+    swapped = [c.alternatives[0] if c.alternatives else c for c in task.candidates]
+    if swapped == list(task.candidates):
+        return []
+    outcomes = judge(replace(task, candidates=swapped))
+    noted = []
+    for outcome in outcomes:
+        readings = [c for c in outcome.candidates if c in swapped and c not in task.candidates]
+        if readings:
+            note = f"read as {_shown_value(readings[0].value)} (the text is ambiguous)"
+            outcome = replace(outcome, warnings=(*outcome.warnings, note))
+        noted.append(outcome)
+    return noted
+
+
+def _shown_value(value: Any) -> str:
+    return str(value)
 
 
 def _by_variants(
@@ -390,23 +451,28 @@ def _componentwise(task: PartTask, chosen: Sequence[Candidate]) -> list[Outcome]
                 labels.add(variant.label)
         matching.append(labels)
     common = set.intersection(*matching) if matching else set()
+    right_labels = {v.label for v in variants if v.right}
     outcomes = []
     for index, candidate in enumerate(chosen):
         outcome = _outcome_for(
             task, (candidate,), candidate.value, _shown(candidate), component=index
         )
-        if outcome.verdict == "right" and common:
+        if outcome.verdict == "right" and right_labels <= matching[index]:
+            # the same under every convention (the time of nndl 5-4): no convention to name
+            outcome = replace(
+                outcome,
+                convention=None,
+                variant="answer",
+                message=f"{_shown(candidate)} is right for {task.part.id}",
+            )
+        elif outcome.verdict == "right" and common:
             label = _preferred(common, variants)
             variant = next(v for v in variants if v.label == label)
-            outcome = Outcome(
-                outcome.candidates,
-                "right",
-                _message_right(task, _shown(candidate), variant),
-                expected=outcome.expected,
+            outcome = replace(
+                outcome,
+                message=_message_right(task, _shown(candidate), variant),
                 convention=variant.note,
                 variant=variant.label,
-                warnings=outcome.warnings,
-                component=index,
             )
         outcomes.append(outcome)
     return outcomes
@@ -722,18 +788,17 @@ def _scaled_member(task: PartTask, candidate: Candidate) -> tuple[Any, Variant] 
 
 
 def _scale_stated(task: PartTask, candidate: Candidate, factor: Any) -> bool:
-    """The words near the matrix say it is scaled (``3h^2 \\nabla^2``, "scaled by 3")."""
-    text = task.region_text
+    """The words near the matrix say it is scaled (``3h^2 \\nabla^2``, "scaled by 3"), with the
+    factor written outside the matrix itself."""
+    text = re.sub(r"\\begin\{([bpvBV]?matrix)\}.*?\\end\{\1\}", " ", task.region_text, flags=re.S)
     if not _SCALE_WORDS.search(text):
         return False
     if factor is None:
-        return bool(
-            re.search(
-                r"\d", re.sub(r"\\begin\{[bp]matrix\}.*?\\end\{[bp]matrix\}", "", text, flags=re.S)
-            )
-        )
+        return bool(re.search(r"\d", text))
     shown = {str(factor), str(abs(factor)), latex_of(factor), latex_of(abs(factor))}
-    return any(s in text for s in shown)
+    if factor == -1:
+        return bool(re.search(r"negat|minus|−\s*∇|-\s*\\nabla|−\s*\\nabla", text, re.I))
+    return any(re.search(rf"(?<![\d.]){re.escape(s)}(?![\d.])", text) for s in shown)
 
 
 def _matrix_witness(task: PartTask, candidate: Candidate) -> tuple[int | None, str | None]:
@@ -950,7 +1015,9 @@ def judge_index_formula(task: PartTask, candidate: Candidate) -> Outcome:
     if comparison.equal is True:
         convention = None
         if layouts:
-            convention = "layouts: " + ", ".join(f"{k} as {v}" for k, v in layouts.items())
+            convention = "axes in the written order: " + ", ".join(
+                _axis_order(candidate, name) for name in layouts
+            )
         return Outcome(
             (candidate,),
             "right",
@@ -1008,12 +1075,29 @@ def infer_layouts(candidate: Candidate, derivation: Any) -> dict[str, tuple[int,
     return layouts
 
 
+def _axis_order(candidate: Candidate, name: str) -> str:
+    """``∂J/∂W[m, n, k_1, k_2]``: how the candidate indexes a tensor."""
+    from symconv.grad.formula import tensor_name, tensor_reads
+
+    for read in tensor_reads(sp.Add(candidate.lhs, candidate.value, evaluate=False)):
+        if tensor_name(read) == name:
+            return str(read)
+    return name
+
+
 def _axis_names(read: sp.Indexed) -> tuple[frozenset[str], ...]:
     return tuple(frozenset(name_key(s.name) for s in i.free_symbols) for i in read.indices)
 
 
 def _shown(candidate: Candidate) -> str:
-    text = " ".join(candidate.text.split())
+    """How a message names the candidate: the value as written (the last side of a chain), a
+    matrix by its lines, anything long shortened."""
+    if candidate.form == "matrix":
+        if candidate.end_line > candidate.line:
+            return f"the matrix on lines {candidate.line}–{candidate.end_line}"
+        return "the matrix"
+    text = candidate.value_text if candidate.value_text and candidate.form != "location" else None
+    text = " ".join((text or candidate.text).split())
     return text if len(text) <= 80 else text[:77] + "…"
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 import sympy as sp
@@ -59,6 +59,10 @@ class Candidate:
     derived_from: str | None = None
     row_lines: tuple[int, ...] = ()
     data: dict[str, Any] = field(default_factory=dict, compare=False)
+    #: Other readings of an ambiguous statement, as candidates of the same form.
+    alternatives: tuple[Candidate, ...] = ()
+    #: The text of the value itself (the last side of a chain), when it is part of ``text``.
+    value_text: str | None = None
 
     @property
     def name(self) -> str | None:
@@ -99,28 +103,19 @@ def extract_candidates(segments: Sequence[Segment], parse: Parser) -> list[Candi
 # ----------------------------------------------------------------------------------------------
 # Math
 # ----------------------------------------------------------------------------------------------
-def _statement_chains(parsed: MathParse) -> list[Chain]:
+def _statement_chains(parsed: MathParse) -> list[tuple[Chain, tuple[Chain, ...]]]:
+    """Each statement's chain, with the other readings of an ambiguous one (``D(K-1)``: an
+    application or a product?) — the judge tries them all and names the one it used."""
     from symconv.check.parsed import Ambiguous
 
-    chains = []
+    chains: list[tuple[Chain, tuple[Chain, ...]]] = []
     for statement in parsed.statements:
         if isinstance(statement, Ambiguous):
-            agreed = _agreed_reading(statement.readings)
-            if agreed is not None:
-                chains.append(agreed)
+            first, *others = statement.readings
+            chains.append((first, tuple(others)))
             continue
-        chains.append(statement)
+        chains.append((statement, ()))
     return chains
-
-
-def _agreed_reading(readings: Sequence[Chain]) -> Chain | None:
-    """The first reading if every reading gives the same last value (the ambiguity is elsewhere)."""
-    lasts = [r.sides[-1].expr if r.sides[-1] is not None else None for r in readings]
-    if lasts and all(last == lasts[0] for last in lasts) and lasts[0] is not None:
-        values = [r.sides[-1] for r in readings]
-        if all(v is not None and v.expr.is_number for v in values):
-            return readings[0]
-    return None
 
 
 def _math_candidates(segment: Segment, parsed: MathParse) -> list[Candidate]:
@@ -140,12 +135,16 @@ def _math_candidates(segment: Segment, parsed: MathParse) -> list[Candidate]:
                 row_lines=rows,
             )
         )
-    for chain in _statement_chains(parsed):
+    for chain, others in _statement_chains(parsed):
         line = segment.line_of(chain.start)
         end_line = segment.line_of(max(chain.start, chain.end - 1))
         candidate = _chain_candidate(chain, line, end_line)
         if candidate is None:
             continue
+        readings = [_chain_candidate(other, line, end_line) for other in others]
+        alternatives = tuple(r for r in readings if r is not None and r.form == candidate.form)
+        if alternatives:
+            candidate = replace(candidate, alternatives=alternatives)
         if candidate.form == "matrix" and any(candidate.value == m for m in matrix_values):
             continue
         candidates.append(candidate)
@@ -184,7 +183,9 @@ def _chain_candidate(chain: Chain, line: int, end_line: int) -> Candidate | None
     derived = before.text if before is not None and _is_computation(before) else None
     value = last.expr
     if last.factors is not None and _looks_like_shape(last.text):
-        return Candidate("tuple", sp.Tuple(*last.factors), line, end_line, text, lhs=lhs)
+        return Candidate(
+            "tuple", sp.Tuple(*last.factors), line, end_line, text, lhs=lhs, value_text=last.text
+        )
     form: Form
     if isinstance(value, sp.MatrixBase):
         form = "matrix"
@@ -197,7 +198,9 @@ def _chain_candidate(chain: Chain, line: int, end_line: int) -> Candidate | None
         form = "expression"
     else:
         return None
-    return Candidate(form, value, line, end_line, text, lhs=lhs, derived_from=derived)
+    return Candidate(
+        form, value, line, end_line, text, lhs=lhs, derived_from=derived, value_text=last.text
+    )
 
 
 def _is_computation(side: Any) -> bool:

@@ -73,7 +73,7 @@ class Document:
 
     @property
     def last_line(self) -> int:
-        return self.text.count("\n") + 1
+        return max(1, len(self.text.splitlines()))
 
     def cell_of(self, line: int) -> tuple[int, int] | None:
         """``(cell number, line within the cell)`` of a file line of a notebook, else None."""

@@ -31,6 +31,7 @@ from typing import Any
 import sympy as sp
 
 from symconv.check.symbols import name_key
+from symconv.safe import as_sympy
 
 #: Largest value tried for a symbol, and most points evaluated per comparison.
 MAX_VALUE = 12
@@ -136,8 +137,8 @@ def _decide_matrix(candidate: Any, expected: sp.MatrixBase, max_points: int) -> 
 
 
 def _decide_scalar(candidate: Any, expected: Any, shape_axis: bool, max_points: int) -> Decision:
-    candidate = align_names(sp.sympify(candidate), expected)
-    expected = sp.sympify(expected)
+    candidate = align_names(as_sympy(candidate), expected)
+    expected = as_sympy(expected)
     if isinstance(candidate, sp.Set) or isinstance(expected, sp.Set):
         return Decision(bool(candidate == expected))
     if is_number(candidate) and is_number(expected):
@@ -185,7 +186,7 @@ def _value_at(expr: Any, point: dict[sp.Symbol, sp.Integer]) -> Any:
         value = sp.nsimplify(value) if value.has(sp.Float) else value
     except (ZeroDivisionError, TypeError, ValueError):
         return None
-    if value.free_symbols or value.has(sp.zoo, sp.nan):
+    if value.free_symbols or not value.is_number or value.has(sp.zoo, sp.nan):
         return None
     return value
 

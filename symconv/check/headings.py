@@ -40,7 +40,7 @@ MarkerKind = Literal["heading", "paragraph", "list"]
 
 #: Words that introduce an exercise label (English, Chinese, German, French).
 _KEYWORDS = (
-    r"(?:exercises?|problems?|questions?|ex\.?|prob\.?|task|homework|hw|aufgabe|exercice|"
+    r"(?:exercises?|problems?|questions?|ex\.?|prob\.?|task|aufgabe|exercice|"
     r"习题|练习|问题|题目|作业|第|q)"
 )
 #: ``5-4``, ``5.4``, ``3``, followed by sub-parts ``(c)``, ``c``, ``(ii)``, ``(2)``.
@@ -50,7 +50,14 @@ _ABSOLUTE = re.compile(
     rf"^(?:{_KEYWORDS}\s*)?(?P<number>{_NUMBER})(?P<subs>(?:{_SUB})*)(?P<rest>.*)$", re.I
 )
 _RELATIVE = re.compile(
-    r"^(?:part\s*)?(?:\(\s*(?P<paren>[a-z]|[ivx]{1,4}|\d{1,2})\s*\)|(?P<bare>[a-z])\s*[).:])"
+    r"^(?:part\s*)?(?:\(\s*(?P<paren>[a-z]\d{0,2}|[ivx]{1,4}|\d{1,2})\s*\)|(?P<bare>[a-z])\s*[).:])"
+    r"(?P<rest>.*)$",
+    re.I,
+)
+#: A label led by a letter (``d2`` of the fd set, ``fd-d2``, ``nyu-cnn-2c``): after a keyword or
+#: alone on the heading.
+_LETTERED = re.compile(
+    rf"^(?P<keyword>{_KEYWORDS}\s+)?(?P<label>(?:[a-z]+-)*(?:[a-z]\d{{0,2}}|\d+[a-z]?)(?:[-.]\d+[a-z]?)*)"
     r"(?P<rest>.*)$",
     re.I,
 )
@@ -64,7 +71,9 @@ _TEX_ITEM = re.compile(r"^\\item\s*\[(?P<title>[^\]]*)\]")
 _BOLD_START = re.compile(
     r"^(?:\\noindent\s*)?(?:\*\*|__|\\textbf\s*\{)(?P<title>.+?)(?:\*\*|__|\})"
 )
-_PARAGRAPH_MARKER = re.compile(r"^(?:\(\s*(?:[a-z]|[ivx]{1,4}|\d{1,2})\s*\)|[a-z]\))(?=\s|$)", re.I)
+_PARAGRAPH_MARKER = re.compile(
+    r"^(?:\(\s*(?:[a-z]\d{0,2}|[ivx]{1,4}|\d{1,2})\s*\)|[a-z]\)(?=\s|$))", re.I
+)
 _LIST_ITEM = re.compile(r"^(?P<label>\d{1,2}|[a-z])[.)](?=\s)")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9}
 _TEX_LEVELS = {"section": 2, "subsection": 3, "subsubsection": 4, "paragraph": 5, "subparagraph": 6}
@@ -89,6 +98,7 @@ class Marker:
     level: int
     kind: MarkerKind
     label: Label | None
+    indent: int = 0
 
 
 @dataclass(frozen=True)
@@ -165,15 +175,29 @@ def heading_label(text: str) -> Label | None:
     relative = _RELATIVE.match(text)
     if relative:
         sub = (relative.group("paren") or relative.group("bare")).lower()
-        return Label((sub,), relative=True)
+        return Label(_split_letters(sub), relative=True)
     part_word = _PART_WORD.match(text)
     if part_word and _REST_OK.match(part_word.group("rest")):
         return Label((part_word.group("sub").lower(),), relative=True)
     absolute = _ABSOLUTE.match(text)
-    if absolute is None or not _REST_OK.match(absolute.group("rest")):
-        return None
-    subs = re.findall(r"[a-z]+|\d+", absolute.group("subs").lower())
-    return Label(_tokens(absolute.group("number")) + tuple(subs), relative=False)
+    if absolute is not None and _REST_OK.match(absolute.group("rest")):
+        subs = re.findall(r"[a-z]+|\d+", absolute.group("subs").lower())
+        return Label(_tokens(absolute.group("number")) + tuple(subs), relative=False)
+    lettered = _LETTERED.match(text)
+    if lettered is not None:
+        rest = lettered.group("rest")
+        alone = not rest.strip() or re.match(r"^\s*[:.\-–—]", rest)
+        label = lettered.group("label")
+        if alone:
+            return Label(id_tokens(label), relative=False)
+    return None
+
+
+def _split_letters(label: str) -> tuple[str, ...]:
+    """``d2`` → ``('d', '2')``; a roman numeral or a single letter stays whole."""
+    if label in _ROMAN or not re.search(r"\d", label) or label.isdigit():
+        return (label,)
+    return id_tokens(label)
 
 
 def find_markers(segments: Iterable[Segment]) -> list[Marker]:
@@ -226,7 +250,9 @@ def _marker(raw: str, line: int) -> Marker | None:
     listed = _LIST_ITEM.match(text)
     if listed:
         token = listed.group("label").lower()
-        return Marker(line, listed.group(0), LIST_LEVEL, "list", Label((token,), relative=False))
+        indent = len(raw) - len(raw.lstrip(" \t"))
+        label = Label((token,), relative=False)
+        return Marker(line, listed.group(0), LIST_LEVEL, "list", label, indent)
     return None
 
 
@@ -320,10 +346,14 @@ def map_parts(markers: Sequence[Marker], problem_set: ProblemSet, last_line: int
     starts: list[tuple[int, str | None, str | None, Marker | None, bool]] = []
     exercise: Exercise | None = None
     exercise_level = 0
+    opened_by: Marker | None = None
     for marker in markers:
         label = marker.label
         if marker.kind == "list" and label is not None:
-            if exercise is not None and len(exercise.parts) > 1:
+            outer = opened_by is not None and opened_by.kind == "list"
+            if outer and opened_by is not None and marker.indent <= opened_by.indent:
+                pass  # the next item of the list that numbers the exercises
+            elif exercise is not None and len(exercise.parts) > 1:
                 label = Label(label.tokens, relative=True)
             elif exercise is not None or not label.tokens[0].isdigit():
                 continue
@@ -332,6 +362,10 @@ def map_parts(markers: Sequence[Marker], problem_set: ProblemSet, last_line: int
                 exercise, exercise_level = None, marker.level
                 starts.append((marker.line, None, None, marker, False))
             continue
+        if label.relative and (
+            exercise is None or (marker.kind == "heading" and marker.level <= exercise_level)
+        ):
+            label = Label(label.tokens, relative=False)  # "## (e)" heads exercise fd-e
         if label.relative:
             if exercise is None:
                 starts.append((marker.line, None, None, marker, False))
@@ -349,6 +383,7 @@ def map_parts(markers: Sequence[Marker], problem_set: ProblemSet, last_line: int
             continue
         exercise, found_part = found
         exercise_level = marker.level
+        opened_by = marker
         starts.append(
             (marker.line, exercise.id, found_part.id if found_part else None, marker, True)
         )

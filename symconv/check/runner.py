@@ -83,7 +83,9 @@ def check_document(
     judge_claims: Callable[..., list[Judgement]] | None = None,
 ) -> Report:
     """The report on one document (module docstring). ``judge_claims(document, segments,
-    given, seed, run)`` replaces the default extraction and judging (for tests)."""
+    given, seed, run, warnings)`` replaces the default extraction and judging (for tests):
+    ``given.data_at(line)`` is the data of the exercise a line answers, ``run(thunk, claim)``
+    applies the time limits."""
     limits = limits or Limits()
     budget = Budget(limits.file_seconds)
     problem_set = _problem_set(against)
@@ -116,7 +118,7 @@ def check_document(
         judgements = _merge(judgements, list(result.judgements))
         answered = result.answered
         warnings.extend(result.warnings)
-        warnings.extend(_unmatched_warnings(part_map, problem_set))
+        warnings.extend(_unmatched_warnings(part_map, problem_set, judgements))
     judgements.sort(key=lambda j: (j.claim.line, j.claim.end_line))
 
     from symconv.check.against import part_statuses_for
@@ -189,7 +191,7 @@ def _unverified(claim: Claim, reason: str) -> Judgement:
 def _judge_claims(
     document: Document,
     segments: Sequence[Any],
-    given: dict[str, Any],
+    given: GivenData,
     seed: Callable[[int], int],
     run: Callable[[Callable[[], Judgement], Claim], Judgement],
     warnings: list[str],
@@ -203,38 +205,57 @@ def _judge_claims(
         warnings.append(f"context-free checks unavailable ({error})")
         return []
     table = SymbolTable()
-    context = DocumentContext(symbols=table, given=given, seed=seed(0))
+    context = DocumentContext(symbols=table, seed=seed(0))
     try:
         claims = extract_claims(segments, table, context)
     except (SymconvError, RecursionError) as error:
         warnings.append(f"claims could not be extracted: {error}")
         return []
-    return judge_all(claims, context, run=run)
+
+    def scoped(thunk: Callable[[], Judgement], claim: Claim) -> Judgement:
+        # each claim sees the data of its own exercise only (Z of nyu-cnn 2 is not Z of 3)
+        context.given = given.data_at(claim.line)
+        return run(thunk, claim)
+
+    return judge_all(claims, context, run=scoped)
+
+
+class GivenData:
+    """The data of the exercises the document answers (``Z`` of nyu-cnn 2), each visible to the
+    claims in that exercise's regions only, keyed as the document context keys names."""
+
+    def __init__(self, by_exercise: dict[str, dict[str, Any]], part_map: PartMap | None) -> None:
+        from symconv.check.symbols import name_key
+
+        self.part_map = part_map
+        self.by_exercise = {
+            exercise: {name_key(k): v for k, v in values.items()}
+            for exercise, values in by_exercise.items()
+        }
+
+    def data_at(self, line: int) -> dict[str, Any]:
+        if self.part_map is None:
+            return {}
+        exercise = self.part_map.exercise_at(line)
+        return dict(self.by_exercise.get(exercise, {})) if exercise else {}
 
 
 def _given_values(
     problem_set: ProblemSet | None, part_map: PartMap | None, warnings: list[str]
-) -> dict[str, Any]:
-    """The data of the exercises the document answers (``Z`` of nyu-cnn 2), by name; a name two
-    answered exercises define differently is left out (it would be ambiguous)."""
+) -> GivenData:
+    """The data of the exercises the document answers, by exercise."""
     if problem_set is None or part_map is None:
-        return {}
+        return GivenData({}, None)
     answered = {r.exercise for r in part_map.regions if r.exercise}
-    given: dict[str, Any] = {}
-    clashing: set[str] = set()
+    by_exercise: dict[str, dict[str, Any]] = {}
     for exercise in problem_set.exercises:
         if exercise.id not in answered:
             continue
         try:
-            context = exercise.context
+            by_exercise[exercise.id] = dict(exercise.context)
         except SymconvError as error:
             warnings.append(f"{exercise.id}: its data could not be built ({error})")
-            continue
-        for name, value in context.items():
-            if name in given and given[name] != value:
-                clashing.add(name)
-            given.setdefault(name, value)
-    return {k: v for k, v in given.items() if k not in clashing}
+    return GivenData(by_exercise, part_map)
 
 
 def _with_part(judgement: Judgement, part_map: PartMap) -> Judgement:
@@ -246,17 +267,31 @@ def _with_part(judgement: Judgement, part_map: PartMap) -> Judgement:
 
 
 def _merge(first: list[Judgement], problem: list[Judgement]) -> list[Judgement]:
-    """The first pass's judgements and the problem context's, where a claim the first pass left
-    unverified and the problem context decided on the same line gives way to that decision."""
+    """The first pass's judgements and the problem context's. A first-pass judgement gives way to
+    a problem-context decision on the same statement when it left the claim unverified, or when
+    it judged the claim as an answer with the same verdict (the same fact, said twice)."""
     decided = [j for j in problem if j.verdict != "unverified"]
     kept = []
+    duplicates: set[int] = set()
     for judgement in first:
-        if judgement.verdict == "unverified" and any(
-            _same_statement(judgement.claim, other.claim) for other in decided
-        ):
+        same = [o for o in decided if _same_statement(judgement.claim, o.claim)]
+        if judgement.verdict == "unverified" and same:
             continue
+        if judgement.claim.kind == "answer" and any(o.verdict == judgement.verdict for o in same):
+            continue
+        for other in same:
+            if _same_fact(judgement, other):
+                duplicates.add(id(other))  # the first pass said it already, with its own words
         kept.append(judgement)
-    return kept + problem
+    return kept + [j for j in problem if id(j) not in duplicates]
+
+
+def _same_fact(first: Judgement, problem: Judgement) -> bool:
+    """Both wrong about the same statement with the same expected value (the conv matrix of
+    nndl 5-5, the padding of 5-8): one report of it is enough; the part still counts it."""
+    if first.verdict != "wrong" or problem.verdict != "wrong" or not first.expected_latex:
+        return False
+    return _squeezed(first.expected_latex) == _squeezed(problem.expected_latex or "")
 
 
 def _same_statement(mine: Claim, other: Claim) -> bool:
@@ -272,14 +307,20 @@ def _shares_value(mine: Claim, other: Claim) -> bool:
 
 
 def _squeezed(text: str) -> str:
-    return re.sub(r"\s+|\\[,;!: ]", "", text).lower()
+    """Text without spaces or spacing commands (``\\,``), for comparing statements."""
+    return re.sub(r"\\[,;!:]", "", re.sub(r"\s+", "", text)).lower()
 
 
-def _unmatched_warnings(part_map: PartMap, problem_set: ProblemSet) -> list[str]:
+def _unmatched_warnings(
+    part_map: PartMap, problem_set: ProblemSet, judgements: Sequence[Judgement]
+) -> list[str]:
+    """Headings that look like part labels, name no part, and hold claims."""
     found = []
     for region in part_map.unmatched:
         marker = region.marker
         if marker is None or marker.label is None:
+            continue
+        if not any(region.line <= j.claim.line <= region.end_line for j in judgements):
             continue
         found.append(
             f"line {marker.line}: {marker.text!r} names no part of {problem_set.id}; "
