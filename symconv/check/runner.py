@@ -291,6 +291,8 @@ def _same_fact(first: Judgement, problem: Judgement) -> bool:
     nndl 5-5, the padding of 5-8): one report of it is enough; the part still counts it."""
     if first.verdict != "wrong" or problem.verdict != "wrong" or not first.expected_latex:
         return False
+    if first.claim.kind in ("arithmetic", "algebra"):
+        return False  # its arithmetic and its being the answer are two facts: report both
     return _squeezed(first.expected_latex) == _squeezed(problem.expected_latex or "")
 
 
