@@ -1,0 +1,138 @@
+"""A TA's batch: every supported file of a folder, in a process pool; unreadable or crashing files
+become ``error`` rows and the batch goes on."""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import pytest
+
+from symconv.check import batch
+from symconv.check.batch import FileResult, check_files, check_one, files_in
+from symconv.check.limits import Limits
+from symconv.cli import main
+
+RIGHT = "## 3\n### (d)\n$3 \\times 3 \\times 10 \\times 20 + 20 = 1820$\n"
+WRONG = "## 3\n### (d)\n$3 \\times 3 \\times 10 \\times 20 = 1800$\n"
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "alice.md").write_text(RIGHT, encoding="utf-8")
+    (tmp_path / "bob.txt").write_text(WRONG, encoding="utf-8")
+    (tmp_path / "carol.md").write_bytes(b"\x89PNG\r\n\x1a\n\0")
+    (tmp_path / "dave.tex").write_bytes("Größe $1$".encode("latin-1"))
+    (tmp_path / "erin.ipynb").write_text("{broken", encoding="utf-8")
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF")
+    sub = tmp_path / "late"
+    sub.mkdir()
+    (sub / "frank.md").write_text(RIGHT, encoding="utf-8")
+    hidden = tmp_path / ".git"
+    hidden.mkdir()
+    (hidden / "x.md").write_text(WRONG, encoding="utf-8")
+    return tmp_path
+
+
+def test_supported_files_are_found_recursively_and_hidden_ones_skipped(folder: Path) -> None:
+    names = [p.relative_to(folder).as_posix() for p in files_in(folder)]
+    assert names == ["alice.md", "bob.txt", "carol.md", "dave.tex", "erin.ipynb", "late/frank.md"]
+
+
+def test_a_batch_in_a_pool_gives_rows_and_error_rows(folder: Path) -> None:
+    result = check_files(files_in(folder), against="nyu-cnn", workers=2, progress=False)
+    by_name = {Path(r.file).name: r for r in result.results}
+    assert [Path(r.file).name for r in result.results] == [
+        "alice.md", "bob.txt", "carol.md", "dave.tex", "erin.ipynb", "frank.md"
+    ]  # fmt: skip
+    assert not by_name["alice.md"].has_wrong and by_name["bob.txt"].has_wrong
+    assert "binary data" in (by_name["carol.md"].error or "")
+    assert "not valid UTF-8" in (by_name["dave.tex"].error or "")
+    assert "not a notebook" in (by_name["erin.ipynb"].error or "")
+    assert result.readable == 3 and result.throughput > 0
+    rows = result.rows()
+    errors = [r for r in rows if r["status"] == "error"]
+    assert len(errors) == 3 and all(r["part"] == "" and r["right"] == 0 for r in errors)
+    bob = [r for r in rows if r["file"].endswith("bob.txt") and r["part"] == "nyu-cnn-3d"]
+    assert bob == [
+        {
+            "file": str(folder / "bob.txt"),
+            "part": "nyu-cnn-3d",
+            "status": "answered",
+            "right": 1,  # the arithmetic 3·3·10·20 = 1800 is right …
+            "wrong": 1,  # … and 1800 is not the answer
+            "unverified": 0,
+            "first_wrong_line": 3,
+            "diagnosis": "bias omitted",
+        }
+    ]
+
+
+def test_files_over_the_limits_become_error_rows(folder: Path) -> None:
+    big = folder / "huge.md"
+    big.write_text("$1 + 1 = 2$\n" * 1000, encoding="utf-8")
+    result = check_files([big, folder / "alice.md"], limits=Limits(max_bytes=5000), workers=1)
+    assert "over the size cap" in (result.results[0].error or "")
+    assert result.results[1].error is None
+
+
+def test_a_crash_inside_the_checker_is_an_error_row(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import symconv.check.runner as runner
+
+    def explode(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("parser crashed")
+
+    monkeypatch.setattr(runner, "check_document", explode)
+    result = check_one(str(folder / "alice.md"), None, Limits(), True, "text")
+    assert result.error == "the checker failed on this file (RuntimeError: parser crashed)"
+    assert result.rows[0]["status"] == "error"
+
+
+def die_on_crash(path: str, *args: object) -> FileResult:
+    """A worker job that kills its process on files named crash*: a crash in native code."""
+    if Path(path).name.startswith("crash"):
+        os._exit(3)
+    return FileResult(path, ({"file": path, "status": "answered"},), {"wrong": 0})
+
+
+def test_a_worker_process_that_dies_costs_only_its_own_file(tmp_path: Path) -> None:
+    names = [str(tmp_path / n) for n in ("a.md", "crash.md", "b.md", "c.md")]
+    results: dict[str, FileResult] = {}
+
+    def job(name: str) -> tuple[object, tuple[object, ...]]:
+        return die_on_crash, (name,)
+
+    with batch._Progress(len(names), False) as bar:
+        batch._run_pool(names, job, 2, results, bar)  # type: ignore[arg-type]
+    assert set(results) == set(names)
+    assert "process died" in (results[names[1]].error or "")
+    assert all(results[n].error is None for n in names if n != names[1])
+
+
+def test_the_command_writes_the_csv_and_reports_throughput(
+    folder: Path, tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    table = tmp_path_factory.mktemp("out") / "grades.csv"
+    code = main(["check", str(folder), "--against", "nyu-cnn", "--csv", str(table), "--jobs", "2"])
+    captured = capsys.readouterr()
+    assert code == 1  # bob has a wrong answer
+    assert "files/s" in captured.err and "checked 6 files (3 unreadable)" in captured.err
+    assert "carol.md: error: " in captured.out
+    with table.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {row["status"] for row in rows} == {"answered", "unanswered", "error"}
+    assert sum(row["status"] == "error" for row in rows) == 3
+
+
+def test_a_folder_with_no_readable_file_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.md").write_bytes(b"\0")
+    assert main(["check", str(tmp_path)]) == 2
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["check", str(empty)]) == 2
+    assert "no .md" in capsys.readouterr().err

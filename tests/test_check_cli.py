@@ -1,0 +1,183 @@
+"""``symconv check``: outputs (text, JSON, annotated Markdown, CSV), --no-reveal, exit codes."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from symconv.cli import main
+
+SOLUTION = """# Homework
+
+## 3
+
+### (c)
+
+$46 \\times 62 \\times 20 \\times 3 \\times 3 \\times 10 = 5133600$ multiplications.
+
+### (d)
+
+$3 \\times 3 \\times 10 \\times 20 + 20 = 1830$
+
+## Exercise 9
+
+$1 + 1 = 2$
+"""
+
+RIGHT = "## 3\n\n### (d)\n\n$3 \\times 3 \\times 10 \\times 20 + 20 = 1820$\n"
+
+
+@pytest.fixture
+def solution(tmp_path: Path) -> Path:
+    path = tmp_path / "hw.md"
+    path.write_text(SOLUTION, encoding="utf-8")
+    return path
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(["check", *args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_text_output_quotes_lines_and_exits_1_on_a_wrong_claim(
+    solution: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run([str(solution), "--against", "nyu-cnn"], capsys)
+    assert code == 1
+    assert "line 11  (nyu-cnn-3d)" in out
+    assert "│ $3 \\times 3 \\times 10 \\times 20 + 20 = 1830$" in out
+    assert "✘ wrong" in out and "expected: 1820" in out
+    assert "\x1b[" not in out  # no colour when piped
+    assert "Summary:" in out and "unanswered" in out
+
+
+def test_colour_on_request(solution: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run([str(solution), "--color", "always"], capsys)
+    assert "\x1b[" in out
+
+
+def test_exit_0_when_nothing_is_wrong(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "ok.md"
+    path.write_text(RIGHT, encoding="utf-8")
+    code, out, _ = run([str(path), "--against", "nyu-cnn"], capsys)
+    assert code == 0 and "✔ right" in out
+
+
+def test_json_follows_the_contract(solution: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run([str(solution), "--against", "nyu-cnn", "--format", "json"], capsys)
+    document = json.loads(out)
+    assert code == 1
+    assert list(document) == [
+        "schema_version", "file", "against", "assumed_conventions", "claims", "parts",
+        "warnings", "summary",
+    ]  # fmt: skip
+    assert document["against"] == "nyu-cnn" and document["file"] == str(solution)
+    for claim in document["claims"]:
+        assert list(claim) == [
+            "line", "end_line", "part", "text", "kind", "verdict", "message", "expected_latex",
+            "diagnosis", "witness", "warnings",
+        ]  # fmt: skip
+        assert claim["verdict"] in ("right", "wrong", "unverified")
+    for part in document["parts"]:
+        assert list(part) == ["id", "status", "right", "wrong", "unverified"]
+        assert part["status"] in ("answered", "unanswered", "unmatched")
+    assert list(document["summary"]) == ["right", "wrong", "unverified", "unanswered"]
+    answer = next(c for c in document["claims"] if c["kind"] == "answer" and c["line"] == 11)
+    assert answer["part"] == "nyu-cnn-3d" and answer["expected_latex"] == "1820"
+    unmatched = [p for p in document["parts"] if p["status"] == "unmatched"]
+    assert [p["id"] for p in unmatched] == ["Exercise 9"]
+
+
+def test_no_reveal_leaves_expected_answers_and_witnesses_out(
+    solution: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, out, _ = run(
+        [str(solution), "--against", "nyu-cnn", "--format", "json", "--no-reveal"], capsys
+    )
+    claims = json.loads(out)["claims"]
+    assert all(c["expected_latex"] is None and c["witness"] is None for c in claims)
+    wrong = [c for c in claims if c["verdict"] == "wrong"]
+    assert wrong and all("1820" not in c["message"] for c in wrong)
+    _, text, _ = run([str(solution), "--against", "nyu-cnn", "--no-reveal"], capsys)
+    assert "1820" not in text and "expected:" not in text
+
+
+def test_markdown_output_annotates_the_document_in_place(
+    solution: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run([str(solution), "--against", "nyu-cnn", "--format", "md"], capsys)
+    lines = out.splitlines()
+    assert code == 1
+    assert lines[: len(SOLUTION.splitlines())] != SOLUTION.splitlines()  # annotations inserted
+    original = [line for line in lines if not line.startswith("> **symconv**")]
+    assert [line for line in original if line] == [line for line in SOLUTION.splitlines() if line]
+    at = lines.index("$3 \\times 3 \\times 10 \\times 20 + 20 = 1830$")
+    notes = lines[at + 1 : at + 4]
+    assert notes[0] == "" and notes[1].startswith("> **symconv** · line 11 · ✘ **wrong**")
+
+
+def test_annotations_never_split_a_display_formula(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "display.md"
+    path.write_text("## 3\n### (d)\n$$\n3 \\times 3 \\times 10 \\times 20 + 20\n= 1830\n$$\nok\n")
+    _, out, _ = run([str(path), "--against", "nyu-cnn", "--format", "md"], capsys)
+    lines = out.splitlines()
+    first_note = next(i for i, line in enumerate(lines) if line.startswith("> **symconv**"))
+    assert lines[first_note - 2] == "ok" and lines[: first_note - 1].count("$$") == 2
+
+
+def test_csv_has_one_row_per_part(
+    solution: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    table = tmp_path / "grades.csv"
+    run([str(solution), "--against", "nyu-cnn", "--csv", str(table)], capsys)
+    with table.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == [
+        "file", "part", "status", "right", "wrong", "unverified", "first_wrong_line", "diagnosis",
+    ]  # fmt: skip
+    by_part = {row["part"]: row for row in rows}
+    assert len(rows) == 20  # the 19 parts of the set and the unmatched heading
+    assert by_part["nyu-cnn-3d"]["status"] == "answered"
+    assert by_part["nyu-cnn-3d"]["first_wrong_line"] == "11"
+    assert by_part["nyu-cnn-3d"]["wrong"] == "2"
+    assert by_part["nyu-cnn-1a"]["status"] == "unanswered"
+    assert by_part["Exercise 9"]["status"] == "unmatched"
+
+
+def test_unreadable_inputs_and_bad_usage_exit_2_with_a_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run([str(tmp_path / "missing.md")], capsys)
+    assert code == 2 and "missing.md: no such file" in err
+    big = tmp_path / "big.md"
+    big.write_text("$1+1=2$\n" * 100, encoding="utf-8")
+    code, _, err = run([str(big), "--max-bytes", "100"], capsys)
+    assert code == 2 and "big.md" in err and "size cap" in err
+    binary = tmp_path / "photo.md"
+    binary.write_bytes(b"\0\1\2")
+    table = tmp_path / "rows.csv"
+    code, _, err = run([str(binary), "--csv", str(table)], capsys)
+    assert code == 2 and "binary data" in err
+    assert "error" in table.read_text(encoding="utf-8")
+    code, _, err = run([str(big), "--against", "no-such-set"], capsys)
+    assert code == 2 and "no such problem set" in err
+    code, _, err = run([str(big), "--time-limit", "0"], capsys)
+    assert code == 2 and "must be positive" in err
+    unsupported = tmp_path / "notes.docx"
+    unsupported.write_bytes(b"PK")
+    code, _, err = run([str(unsupported)], capsys)
+    assert code == 2 and "unsupported file type" in err
+
+
+def test_a_folder_cannot_be_annotated_as_one_document(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.md").write_text(RIGHT, encoding="utf-8")
+    code, _, err = run([str(tmp_path), "--format", "md"], capsys)
+    assert code == 2 and "--format md annotates one file" in err
