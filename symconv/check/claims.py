@@ -154,6 +154,7 @@ class _Extractor:
             results[index] = parsed
             learned = learned.merged(_learned(parsed))
             scalars |= _defined_scalars(parsed)
+            scalars |= self._named_quantity(index, parsed)
         # A name the document defines as a quantity (``L = 3``) is not a function: read
         # ``L(K-1)`` elsewhere as a product.
         quantities = scalars - learned.functions - learned.tensors
@@ -164,6 +165,23 @@ class _Extractor:
                 with contextlib.suppress(ParseError):
                     results[index] = _parse(self.segments[index].text, learned)
         return results
+
+    def _named_quantity(self, index: int, parsed: MathParse) -> set[str]:
+        """``a dilation $D$``, ``kernel size $K$``: a bare name after a size word is a quantity."""
+        if index == 0 or len(parsed.statements) != 1:
+            return set()
+        statement = parsed.statements[0]
+        if not isinstance(statement, Chain) or statement.relations:
+            return set()
+        side = statement.sides[0]
+        previous = self.segments[index - 1]
+        if side is None or not isinstance(side.expr, sp.Symbol) or previous.kind != "text":
+            return set()
+        if previous.end_line != self.segments[index].line or not _QUANTITY_WORD.search(
+            previous.text
+        ):
+            return set()
+        return {side.expr.name}
 
     # -- text ----------------------------------------------------------------------------------
     def _text(self, segment: Segment) -> None:
@@ -178,7 +196,9 @@ class _Extractor:
             self.first_heading_seen = True
             self.last_line = segment.end_line
             return
-        if segment.line > self.last_line + 1:
+        if segment.line > self.last_line + 1 or (
+            segment.column == 1 and _LIST_ITEM.match(segment.text)
+        ):
             self._reset_sentence()
         self._text_answers(segment)
         text = segment.text
@@ -211,6 +231,23 @@ class _Extractor:
             pieces.append(following.text)
         return "".join(pieces)
 
+    def _continued(self, index: int) -> bool:
+        """True if the next math segment is a row of the same block that continues this one."""
+        segment = self.segments[index]
+        if segment.block is None:
+            return False
+        for following in self.segments[index + 1 :]:
+            if following.kind != "math":
+                continue
+            if following.block != segment.block:
+                return False
+            parsed = self.parses.get(self.segments.index(following))
+            if isinstance(parsed, MathParse) and parsed.statements:
+                first = parsed.statements[0]
+                return isinstance(first, Chain) and first.is_continuation
+            return False
+        return False
+
     def _conditions_after(self, index: int) -> list[tuple[Any, str, Any]]:
         """Relations stated as conditions after a claim in its sentence: ``$f'(x) = 1$ for
         $x > 0$``, ``if $i = j$`` (up to ``else``/``otherwise``)."""
@@ -226,12 +263,14 @@ class _Extractor:
                 cued = _CONDITION_AFTER.search(following.text) is not None
                 continue
             parsed = self.parses.get(self.segments.index(following))
-            if cued and isinstance(parsed, MathParse):
-                for chain in parsed.chains:
-                    sides = [s.expr for s in chain.sides if s is not None]
-                    if len(sides) == len(chain.relations) + 1:
-                        for k, relation in enumerate(chain.relations):
-                            conditions.append((sides[k], relation, sides[k + 1]))
+            if not (cued and isinstance(parsed, MathParse)):
+                break
+            for chain in parsed.chains:
+                sides = [s.expr for s in chain.sides if s is not None]
+                if len(sides) != len(chain.relations) + 1 or not _is_condition_like(sides[0]):
+                    return conditions
+                for k, relation in enumerate(chain.relations):
+                    conditions.append((sides[k], relation, sides[k + 1]))
             cued = False
         return conditions
 
@@ -249,10 +288,13 @@ class _Extractor:
         else:
             lead_words = words_before
             after = self._conditions_after(index)
-            for statement in parsed.statements:
+            continued = self._continued(index)
+            for position, statement in enumerate(parsed.statements):
                 if statement.lead:
                     lead_words = lead_words + MATH_MARK + " " + _lead_text(statement.lead) + " "
-                self._statement(segment, parsed, statement, lead_words, words_after, after)
+                last = position == len(parsed.statements) - 1
+                self._statement(segment, parsed, statement, lead_words, words_after, after,
+                                continued=continued and last)  # fmt: skip
             self.sentence_math.append((segment, parsed))
         self.sentence.append(MATH_MARK)
         self.last_line = segment.end_line
@@ -265,7 +307,11 @@ class _Extractor:
         words_before: str,
         words_after: str,
         conditions_after: Sequence[tuple[Any, str, Any]] = (),
+        *,
+        continued: bool = False,
     ) -> None:
+        """Claims of one statement; ``continued``: the next row of the block continues it
+        (``&= …``), so its last side is not the chain's final value."""
         if isinstance(statement, Ambiguous):
             if statement.readings[0].relations and not is_condition(words_before):
                 line = segment.line_of(statement.start)
@@ -293,7 +339,7 @@ class _Extractor:
                 self._single(segment, parsed, sides[0], words_before, words_after)
             return
         condition = is_condition(words_before)
-        assumption = is_assumption(words_before)
+        assumption = is_assumption(words_before, words_after)
         final = sides[-1].side.expr
         previous_id: int | None = None
         defined: _Placed | None = None
@@ -301,13 +347,24 @@ class _Extractor:
             lhs, rhs = sides[k], sides[k + 1]
             first = k == 0
             if condition:
-                self.conditions.append((lhs.side.expr, relation, rhs.side.expr))
-            if condition or (assumption and first):
+                # "at $z = 0$", "if $i = j$": holds for this sentence's claims only.
+                if _is_condition_like(lhs.side.expr) and relation != "≈":
+                    self.conditions.append((lhs.side.expr, relation, rhs.side.expr))
+                    continue
+                condition = False
+            if (
+                assumption
+                and first
+                and (
+                    _defined_name(lhs.side.expr, relation) is not None
+                    or _is_condition_like(lhs.side.expr)
+                )
+            ):
                 self._assume(lhs, relation, rhs, final, segment)
                 continue
             defines = first and _defined_name(lhs.side.expr, relation) is not None
             kind = _kind(lhs.side.expr, relation, rhs.side.expr, first)
-            is_final = k == len(relations) - 1
+            is_final = k == len(relations) - 1 and not continued
             if defines:
                 defined = lhs
             if defines and not is_final:
@@ -386,7 +443,7 @@ class _Extractor:
         line = segment.line_of(side.start)
         end_line = segment.line_of(max(side.start, side.end - 1))
         clause = _clause_words(before)
-        if is_condition(before) or is_assumption(before):
+        if is_condition(before) or is_assumption(before, after):
             return
         if isinstance(value, sp.Symbol) or (
             isinstance(value, sp.Indexed) and not _numeric_indices(value)
@@ -411,7 +468,7 @@ class _Extractor:
                        "=", data, before, after)  # fmt: skip
             return
         fact = fact_in_words(clause + " " + after) or fact_in_words(" ".join(self.sentence))
-        if fact is not None and (answer_cue(before) or fact_in_words(clause)):
+        if fact is not None and answer_cue(before):
             data["fact"] = fact
             data["sentence_values"] = self._sentence_values()
             self._emit(segment, line, end_line, side.text, "fact", (value,), "=", data,
@@ -537,7 +594,24 @@ _CONDITION_AFTER = re.compile(
     r"(?:\b(?:for|if|when|whenever|provided|unless|iff)\b|若|如果|当|对于)\s*(?:all\s+|every\s+)?$",
     re.IGNORECASE,
 )
+_QUANTITY_WORD = re.compile(
+    r"\b(?:dilation|stride|padding|kernel(?:\s+size)?|filter(?:\s+size)?|size|width|height"
+    r"|length|depth|channels?|layers?|batch(?:\s+size)?|number|rate|step)\s*$"
+    r"|(?:膨胀率|步长|填充|卷积核大小|大小|层数|通道数)\s*$",
+    re.IGNORECASE,
+)
+_LIST_ITEM = re.compile(r"\s*(?:[-*+]\s|\d+[.)]\s|\(\w{1,3}\)\s|\*\*)")
 _ELSE = re.compile(r"\b(?:else|otherwise)\b|否则", re.IGNORECASE)
+
+
+def _is_condition_like(expr: Any) -> bool:
+    """A condition is about variables and indices (``z > 0``, ``i ≠ j``, ``n = 3``), never a
+    derivative or a function value: ``… for $z > 0$ and $f'(z) = 0$ for $z < 0$``."""
+    if not isinstance(expr, sp.Basic):
+        return False
+    if expr.has(sp.Derivative, nodes.Partial, sp.Subs) or expr.atoms(AppliedUndef):
+        return False
+    return not any(str(e.base.label).startswith("∂") for e in expr.atoms(sp.Indexed))
 
 
 def _defined_scalars(parsed: MathParse) -> set[str]:
@@ -647,7 +721,7 @@ def _kind(lhs: Any, relation: str, rhs: Any, first: bool) -> str:
         return "answer"
     if relation == "≈" or _has_order(lhs) or _has_order(rhs):
         return "approximation"
-    if isinstance(lhs, (sp.Derivative, nodes.Partial)) or (
+    if isinstance(lhs, (sp.Derivative, nodes.Partial, sp.Subs)) or (
         isinstance(lhs, sp.Basic) and lhs.has(sp.Derivative, nodes.Partial) and not first
     ):
         return "derivative"

@@ -65,10 +65,11 @@ def _judges(kind: str) -> tuple[Judge, ...]:
         "order": (approximation.judge_order,),
         "derivative": (calculus.judge_derivative,),
         "index-formula": (calculus.judge_derivative, arithmetic.judge_arithmetic),
-        "matrix": (matrices.judge_matrix,),
+        "matrix": (approximation.judge_kernel, matrices.judge_matrix),
         "definition": (
             words.judge_fact,
             approximation.judge_kernel,
+            algebra.judge_known_definition,
             arithmetic.judge_arithmetic,
         ),
         "answer": (
@@ -108,6 +109,12 @@ def judge(claim: Claim, context: DocumentContext | None = None) -> Judgement:
             judgement = judge_one(claim, context)
         except SymconvError as error:
             judgement = unverified(claim, str(error))
+        except (ArithmeticError, TypeError, ValueError, AttributeError, NotImplementedError,
+                RecursionError, IndexError, KeyError) as error:  # fmt: skip
+            # SymPy refusing odd input: an honest "could not judge", never a crash or a pass.
+            judgement = unverified(
+                claim, f"could not be evaluated ({type(error).__name__}: {error})"
+            )
         if judgement is not None:
             break
     if judgement is None:

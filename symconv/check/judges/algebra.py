@@ -34,14 +34,26 @@ from sympy.core.function import AppliedUndef
 
 from symconv.check import nodes
 from symconv.check.context import DocumentContext
-from symconv.check.judges.functions import concrete
-from symconv.check.judges.points import Comparison, compare_at_points, conditions_where
+from symconv.check.judges.functions import concrete, is_known
+from symconv.check.judges.points import (
+    Comparison,
+    compare_at_points,
+    conditions_where,
+    count_points,
+)
 from symconv.check.judges.resolve import resolve, undefined_functions
 from symconv.check.judges.typos import diagnose
 from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, Judgement
 
-__all__ = ["compare_identity", "judge_algebra", "prepared_sides", "size_points"]
+__all__ = [
+    "claim_conditions",
+    "compare_identity",
+    "judge_algebra",
+    "judge_known_definition",
+    "prepared_sides",
+    "size_points",
+]
 
 Where = Callable[[Mapping[Any, Any]], "bool | None"]
 _INTEGER_FUNCTIONS = (sp.floor, sp.ceiling, sp.Mod, sp.factorial, sp.binomial)
@@ -154,10 +166,8 @@ def judge_algebra(claim: Claim, context: DocumentContext) -> Judgement | None:
         return unverified(claim, comparison.reason)
     if comparison.equal:
         scope = f" for every {names}" if names else ""
-        return right(
-            claim,
-            f"the two sides agree{scope} (exactly, at {comparison.points_tried} points){suffix}",
-        )
+        tried = count_points(comparison.points_tried)
+        return right(claim, f"the two sides agree{scope} (exactly, at {tried}){suffix}")
     if not _variables(lhs) or not _variables(rhs):
         return unverified(
             claim, f"an equation in {names}, not an identity: it holds only for particular values"
@@ -174,6 +184,17 @@ def judge_algebra(claim: Claim, context: DocumentContext) -> Judgement | None:
         diagnosis=diagnosis,
         witness=comparison.witness(),
     )
+
+
+def judge_known_definition(claim: Claim, context: DocumentContext) -> Judgement | None:
+    """``\\sigma(z) = \\frac{1}{1 + e^{-z}}``: a definition of a function the field names is
+    checked against that function (None for any other definition)."""
+    if len(claim.sides) != 2:
+        return None
+    lhs = claim.sides[0]
+    if not (isinstance(lhs, AppliedUndef) and is_known(lhs.func.__name__)):
+        return None
+    return judge_algebra(claim, context)
 
 
 def has_undefined(expr: Any) -> bool:

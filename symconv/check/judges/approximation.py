@@ -35,6 +35,7 @@ from symconv.check.judges.expansion import (
 from symconv.check.judges.functions import concrete
 from symconv.check.judges.points import format_value, show
 from symconv.check.judges.resolve import resolve
+from symconv.check.judges.typos import diagnose
 from symconv.check.judges.verdicts import latex_of, right, unverified, wrong
 from symconv.check.model import Claim, Judgement
 from symconv.safe import as_sympy
@@ -152,11 +153,20 @@ def _with_order(
         return right(claim, f"the expansions in {setup.step_names} agree below {shown}")
     k = bad[0]
     written, expected = right_side.coefficient(k), left.coefficient(k)
+
+    def holds(a: Any, b: Any) -> bool | None:
+        try:
+            terms_a, terms_b = expand(a, setup, terms), expand(b, setup, terms)
+        except ExpansionError:
+            return None
+        return all(c == 0 for c in _difference(terms_a, terms_b, order - 1).values())
+
     return wrong(
         claim,
         f"the terms in {_power(setup, k)} differ: the left side has {show(expected)}, "
         f"the right side {show(written)}",
         expected_latex=_series_latex(left, order, setup, order),
+        diagnosis=diagnose(lhs, rhs, holds),
         witness=f"coefficient of {_power(setup, k)}: {show(written)} ≠ {show(expected)}",
     )
 
@@ -177,6 +187,51 @@ def error_order(lhs: Any, rhs: Any, setup: Setup, outside: int) -> tuple[int, in
     return lowest, nonzero[0], difference[nonzero[0]]
 
 
+def _shifted(expr: Any, setup: Setup) -> bool:
+    """True if ``expr`` applies a function at a shifted point (a stencil side)."""
+    if not isinstance(expr, sp.Basic):
+        return False
+    for application in expr.atoms(AppliedUndef):
+        base = setup.bases.get(application.func.__name__)
+        if base is not None and tuple(application.args) != tuple(base):
+            return True
+    return False
+
+
+def truncation_error(lhs: Any, rhs: Any, setup: Setup, outside: int) -> tuple[int, int, Any] | None:
+    """τ = (stencil side) − (leading term of the exact side): (the order of that term, the order
+    of τ, τ's leading term); None if the stencil does not reproduce the leading term.
+
+    A central difference written ``= f'(x) + (h^2/6) f^{(3)}(x) + O(h^4)`` has
+    τ = (h^2/6) f^{(3)}(x): the error of the stencil is O(h^2), whatever the series on the other
+    side carries.
+    """
+    shifted = (_shifted(lhs, setup), _shifted(rhs, setup))
+    if shifted == (True, False):
+        stencil, exact = lhs, rhs
+    elif shifted == (False, True):
+        stencil, exact = rhs, lhs
+    else:
+        return error_order(lhs, rhs, setup, outside)
+    terms = 6 - outside
+    approximate, reference = expand(stencil, setup, terms), expand(exact, setup, terms)
+    reliable = terms + outside
+    lowest = reference.lowest()
+    if lowest is None or lowest > reliable - 2:
+        return None
+    start = min([*approximate.terms, lowest])
+    tau = {
+        k: sp.expand(approximate.coefficient(k) - (reference.coefficient(k) if k == lowest else 0))
+        for k in range(start, reliable + 1)
+    }
+    nonzero = [k for k, c in tau.items() if c != 0]
+    if not nonzero:
+        return lowest, reliable + 1, sp.Integer(0)
+    if nonzero[0] <= lowest:
+        return None
+    return lowest, nonzero[0], tau[nonzero[0]]
+
+
 def _leading_order(claim: Claim, lhs: Any, rhs: Any, setup: Setup, outside: int) -> Judgement:
     result = error_order(lhs, rhs, setup, outside)
     if result is None:
@@ -193,13 +248,24 @@ def _leading_order(claim: Claim, lhs: Any, rhs: Any, setup: Setup, outside: int)
     right_side = expand(rhs, setup, 6 - outside)
     k = min(error, lowest)
     written, expected = right_side.coefficient(k), left.coefficient(k)
+    where = "to leading order" if k == 0 else f"to leading order ({_power(setup, k)})"
     return wrong(
         claim,
-        f"to leading order ({_power(setup, k)}){note} the right side is {show(written)}, "
-        f"the left side {show(expected)}",
+        f"{where}{note} the right side is {show(written)}, the left side {show(expected)}",
         expected_latex=latex_of(sp.expand(expected)),
+        diagnosis=diagnose(claim.sides[0], claim.sides[1], _holds_to_leading_order),
         witness=_monomial_witness(lhs, rhs, setup, expected - written),
     )
+
+
+def _holds_to_leading_order(lhs: Any, rhs: Any) -> bool | None:
+    """True if ``lhs ≈ rhs`` holds to leading order (for typo candidates)."""
+    try:
+        setup = setup_for([lhs, rhs])
+        result = error_order(lhs, rhs, setup, _outside_power([lhs, rhs], setup))
+    except ExpansionError:
+        return None
+    return None if result is None else result[1] > result[0]
 
 
 def _monomial_witness(lhs: Any, rhs: Any, setup: Setup, difference: Any) -> str | None:
@@ -291,12 +357,16 @@ def judge_order(claim: Claim, context: DocumentContext) -> Judgement | None:
     try:
         lhs, rhs, setup = _sides(approximation, context)
         outside = _outside_power([lhs, rhs], setup)
-        result = error_order(lhs, rhs, setup, outside)
+        result = truncation_error(lhs, rhs, setup, outside)
         claimed = order_of(claim.sides[0], setup)
     except ExpansionError as error:
         return unverified(claim, str(error))
     if result is None:
-        return unverified(claim, "the approximation's left side vanishes to the order expanded")
+        return unverified(
+            claim,
+            f"the approximation on line {approximation.line} does not approximate its "
+            "exact side to leading order",
+        )
     lowest, leading, tau = result
     actual = leading - lowest
     tau_text = f"τ = {show(tau)} + O({_power(setup, leading + 1)})"
@@ -464,8 +534,17 @@ def _layouts(kernel: sp.ImmutableMatrix) -> list[tuple[sp.ImmutableMatrix, str]]
 
 
 def _as_kernel(value: Any) -> sp.ImmutableMatrix | None:
-    if not isinstance(value, sp.MatrixBase) or not all(e.is_number for e in value):
+    """A written kernel as numbers, its common factor (``\\frac{1}{h^2}``) set aside."""
+    if not isinstance(value, sp.MatrixBase):
         return None
+    if not all(e.is_number for e in value):
+        nonzero = [e for e in value if e != 0]
+        if not nonzero:
+            return None
+        factor = nonzero[0].as_coeff_Mul()[1]
+        value = value.applyfunc(lambda e: sp.simplify(e / factor))
+        if not all(e.is_number for e in value):
+            return None
     if value.cols == 1 and value.rows > 1:
         return sp.ImmutableMatrix(value.T)
     return sp.ImmutableMatrix(value)

@@ -26,7 +26,7 @@ judged here: the problem-context layer compares them with the problem's formula.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from dataclasses import replace
 from typing import Any
 
@@ -37,7 +37,14 @@ from symconv.check import nodes
 from symconv.check.context import DocumentContext, claim_id, claim_scope
 from symconv.check.judges.algebra import claim_conditions, compare_identity
 from symconv.check.judges.functions import concrete
-from symconv.check.judges.points import evaluate, format_point, format_value, show, values_equal
+from symconv.check.judges.points import (
+    count_points,
+    evaluate,
+    format_point,
+    format_value,
+    show,
+    values_equal,
+)
 from symconv.check.judges.resolve import resolve, undefined_functions
 from symconv.check.judges.typos import diagnose
 from symconv.check.judges.vectors import VectorError, VectorSpace, index_symbols, vector_names
@@ -94,8 +101,17 @@ def judge_derivative(claim: Claim, context: DocumentContext) -> Judgement | None
         for name in relevant
     )
     if vectors or lhs.has(nodes.Partial) or softmax:
-        constraints = [(a.lhs, a.rhs) for a in context.assumptions_before(order=order, scope=scope)]
-        return _vector(claim, context, definitions, constraints, vectors)
+        constraints = [
+            (a.lhs, a.rhs)
+            for a in context.assumptions_before(order=order, scope=scope)
+            if isinstance(a.lhs, sp.Sum)
+        ]
+        judgement = _vector(claim, context, definitions, constraints, vectors)
+        indexed = vector_names([lhs, rhs]) or lhs.has(nodes.Partial)
+        if judgement.verdict != "unverified" or indexed:
+            return judgement
+        # No index in the claim itself (``∂E/∂y = y - t``): read it with scalars.
+        return _scalar(claim, context, vector_names=vectors)
     return _scalar(claim, context)
 
 
@@ -146,9 +162,14 @@ def _undefined_derivative(expr: Any) -> str | None:
     return None
 
 
-def _scalar(claim: Claim, context: DocumentContext) -> Judgement:
-    lhs, _ = resolve(claim.sides[0], claim, context)
-    rhs, _ = resolve(claim.sides[1], claim, context)
+def _scalar(
+    claim: Claim, context: DocumentContext, vector_names: Set[str] = frozenset()
+) -> Judgement:
+    """The derivative of a scalar expression; names defined as vectors (``y =
+    \\mathrm{softmax}(z)``) stay names when the claim reads them as scalars."""
+    keep = [sp.Symbol(name) for name in vector_names]
+    lhs, _ = resolve(claim.sides[0], claim, context, keep=keep)
+    rhs, _ = resolve(claim.sides[1], claim, context, keep=keep)
     for side in (lhs, rhs):
         if isinstance(side, sp.MatrixBase) or not isinstance(side, sp.Basic):
             return unverified(claim, "a derivative of a matrix is not checked here")
@@ -177,24 +198,34 @@ def _scalar(claim: Claim, context: DocumentContext) -> Judgement:
         return right(
             claim,
             f"the derivative, computed, agrees with the right side at "
-            f"{comparison.points_tried} points{suffix}",
+            f"{count_points(comparison.points_tried)}{suffix}",
         )
 
     diagnosis = diagnose(
-        claim.sides[0], claim.sides[1], lambda a, b: _holds_raw(a, b, claim, context)
+        claim.sides[0], claim.sides[1], lambda a, b: _holds_raw(a, b, claim, context, keep)
     )
+    place = comparison.witness()
+    if comparison.point:
+        message = f"the derivative differs from the right side at {place}{suffix}"
+    else:
+        message = (
+            f"the derivative is {format_value(comparison.left)}, not "
+            f"{format_value(comparison.right)}{suffix}"
+        )
     return wrong(
         claim,
-        f"the derivative differs from the right side at {comparison.witness()}{suffix}",
+        message,
         expected=expected_text if expected_text is not None else computed,
         diagnosis=diagnosis,
         witness=comparison.witness(),
     )
 
 
-def _holds_raw(lhs: Any, rhs: Any, claim: Claim, context: DocumentContext) -> bool | None:
-    left, _ = concrete(resolve(lhs, claim, context)[0])
-    right_side, _ = concrete(resolve(rhs, claim, context)[0])
+def _holds_raw(
+    lhs: Any, rhs: Any, claim: Claim, context: DocumentContext, keep: list[sp.Symbol]
+) -> bool | None:
+    left, _ = concrete(resolve(lhs, claim, context, keep=keep)[0])
+    right_side, _ = concrete(resolve(rhs, claim, context, keep=keep)[0])
     try:
         left = left.doit()
     except (ValueError, TypeError, NotImplementedError):

@@ -127,11 +127,11 @@ def setup_for(exprs: Sequence[Any]) -> Setup:
     for application in applications:
         coordinates |= {a for a in application.args if isinstance(a, sp.Symbol)}
     small = {s for s in _order_symbols(exprs)}
-    for application in applications:
-        for argument in application.args:
-            for symbol in argument.free_symbols:
-                if isinstance(symbol, sp.Symbol) and _is_small_name(symbol):
-                    small.add(symbol)
+    for expr in exprs:
+        # h, Δt, Δ: small wherever they are written (also alone in a denominator)
+        for symbol in getattr(expr, "free_symbols", set()):
+            if isinstance(symbol, sp.Symbol) and _is_small_name(symbol):
+                small.add(symbol)
     coordinates -= small
     bases: dict[str, tuple[Any, ...]] = {}
     rescale = False

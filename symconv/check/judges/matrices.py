@@ -142,15 +142,15 @@ def compare_matrices(
 def _diagnosis(
     written: sp.Matrix, expected: sp.Matrix, differing: Sequence[tuple[int, int]]
 ) -> str | None:
-    if len(differing) == 2 and differing[0][0] == differing[1][0]:
-        (r, a), (_, b) = differing
-        if not _entries_differ(written[r, a], expected[r, b]) and not _entries_differ(
-            written[r, b], expected[r, a]
+    if len(differing) == 2:
+        (r, a), (q, b) = differing
+        if not _entries_differ(written[r, a], expected[q, b]) and not _entries_differ(
+            written[q, b], expected[r, a]
         ):
-            return (
-                f"row {r + 1}: {show(written[r, a])} and {show(written[r, b])} are swapped "
-                f"(columns {a + 1} and {b + 1})"
-            )
+            pair = f"{show(written[r, a])} and {show(written[q, b])} are swapped"
+            if r == q:
+                return f"row {r + 1}: {pair} (columns {a + 1} and {b + 1})"
+            return f"{pair} (entries ({r + 1}, {a + 1}) and ({q + 1}, {b + 1}))"
     if len(differing) == 1:
         ((r, c),) = differing
         got, want = written[r, c], expected[r, c]

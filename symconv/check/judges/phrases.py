@@ -60,7 +60,7 @@ _ASSUMPTION_CUE = re.compile(
     re.IGNORECASE,
 )
 _CONDITION_CUE = re.compile(
-    r"(?:\b(?:if|when|whenever|unless|iff|otherwise|else|only\s+if)\b|若|如果|当|否则)",
+    r"(?:\b(?:if|when|whenever|unless|iff|otherwise|else|only\s+if|at)\b|若|如果|当|否则|在)",
     re.IGNORECASE,
 )
 #: Words that turn a clause into a statement (after them, math is claimed, not assumed).
@@ -70,7 +70,7 @@ _CLAIM_VERB = re.compile(
     re.IGNORECASE,
 )
 _ANSWER_CUE = re.compile(
-    r"(?:\b(?:is|are|was|equals?|gives?|receives?|becomes?|get|obtain|of|to|answer|result"
+    r"(?:\b(?:is|are|was|equals?|gives?|receives?|becomes?|get|obtain|answer|result"
     r"|total|=)|[:=]|为|是|得|等于)\s*$",
     re.IGNORECASE,
 )
@@ -96,15 +96,32 @@ def fact_in_words(words: str) -> str | None:
     return None
 
 
-def is_assumption(words_before: str) -> bool:
+def is_assumption(words_before: str, words_after: str = "") -> bool:
     """True if math after ``words_before`` is assumed, not claimed: the clause it closes has a
-    cue (``for``, ``with``, ``let``, ``where``, ``设``…) and no verb after the cue."""
-    clause = _clause(words_before)
-    cues = list(_ASSUMPTION_CUE.finditer(clause))
-    if not cues:
-        return False
-    tail = clause[cues[-1].end() :]
-    return _CLAIM_VERB.search(tail) is None
+    cue (``for``, ``with``, ``let``, ``where``, ``设``…) and no verb after the cue.
+
+    A list ``with $A$, $B$ and $C$:`` is one clause: a clause of math and connectors only,
+    inside a list that goes on with ``and`` (before this math or right after it), belongs to
+    the clause before it; ``so with $h = 1$, $x'' ≈ …$`` is not a list.
+
+    >>> is_assumption("With ⟨m⟩, ", " and ⟨m⟩:"), is_assumption("With ⟨m⟩, ⟨m⟩ and ")
+    (True, True)
+    """
+    clauses = re.split("[,:;.\uff0c\uff1a\uff1b\u3002]", words_before)
+    listed = _AND.search(clauses[-1]) is not None or _AND.match(words_after) is not None
+    for position in range(len(clauses) - 1, -1, -1):
+        clause = clauses[position]
+        cues = list(_ASSUMPTION_CUE.finditer(clause))
+        if cues:
+            return _CLAIM_VERB.search(clause[cues[-1].end() :]) is None
+        only_math = _CONNECTORS.fullmatch(clause.replace(MATH_MARK, " ")) is not None
+        if not (listed and only_math) or words_before[-1:] in ":;.":
+            return False
+    return False
+
+
+_AND = re.compile(r"\s*(?:and|以及|和|及)\b|\s*(?:和|及|以及)", re.IGNORECASE)
+_CONNECTORS = re.compile(r"[\s,]*(?:(?:and|or|和|及|以及)[\s,]*)*", re.IGNORECASE)
 
 
 def is_condition(words_before: str) -> bool:

@@ -33,6 +33,8 @@ __all__ = [
     "Comparison",
     "compare_at_points",
     "conditions_where",
+    "count_points",
+    "display_name",
     "evaluate",
     "format_point",
     "format_value",
@@ -131,6 +133,9 @@ class _Shower(StrPrinter):
                 bounds.append(f"{self._print(variable)}={self._print(low)}..{self._print(high)}")
         return f"Σ_{','.join(bounds)} {self.parenthesize(expr.function, 40)}"
 
+    def _print_KroneckerDelta(self, expr: Any) -> str:
+        return f"δ({self._print(expr.args[0])}, {self._print(expr.args[1])})"
+
     def _print_Function(self, expr: Any) -> str:
         name = _greek(expr.func.__name__)
         return f"{name}({', '.join(self._print(a) for a in expr.args)})"
@@ -147,6 +152,16 @@ def _superscript(n: int) -> str:
     return str(n).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
 
+def display_name(name: str) -> str:
+    """A name as a person writes it: ``Δt`` for ``\\Delta t``, ``σ`` for ``sigma``."""
+    text = name.replace("\\", "")
+    for spelled, letter in _GREEK_SHOW.items():
+        if text == spelled or text.startswith(spelled + " ") or text.startswith(spelled + "_"):
+            text = letter + text[len(spelled) :]
+            break
+    return text.replace(" ", "")
+
+
 def show(expr: Any, order: str | None = None) -> str:
     """An expression as a message shows it: ``h·f''(x)/2``, ``D·(K - 1)/2``, ``x^2``
     (``order="none"`` keeps the terms in the order written)."""
@@ -154,6 +169,11 @@ def show(expr: Any, order: str | None = None) -> str:
         return str(expr)
     text = _Shower({"order": order}).doprint(expr)
     return text.replace("**", "^").replace("*", "·")
+
+
+def count_points(count: int) -> str:
+    """``"1 point"``, ``"12 points"``."""
+    return f"{count} point" if count == 1 else f"{count} points"
 
 
 def format_point(point: Mapping[Any, Any]) -> str:

@@ -50,7 +50,7 @@ def resolve(
     """
     if not isinstance(expr, (sp.Basic, sp.MatrixBase)):
         return expr, []
-    kept = {getattr(k, "name", str(k)) for k in keep}
+    kept = {getattr(k, "name", str(k)) for k in keep} | _bound_names(expr)
     # The name a claim defines (``y = [2, 3, 10, 1]``) is not replaced by an earlier
     # definition of it; the problem's value of it still applies.
     redefined = claim.data.get("defines")
@@ -87,6 +87,16 @@ def resolve(
             break
         current = _substitute(current, mapping)
     return current, _unique(used)
+
+
+def _bound_names(expr: Any) -> set[str]:
+    """Variables of derivatives (``f'(x)``: x stays x even if the document set x = 3)."""
+    if not isinstance(expr, sp.Basic):
+        return set()
+    names = set()
+    for derivative in expr.atoms(sp.Derivative):
+        names |= {v.name for v in derivative.variables if isinstance(v, sp.Symbol)}
+    return names
 
 
 def _symbols(expr: Any) -> list[sp.Symbol]:
@@ -133,19 +143,14 @@ def _given_entries(expr: Any, context: DocumentContext) -> dict[Any, Any]:
 
 
 def _substitute(expr: Any, mapping: dict[Any, Any]) -> Any:
+    """Scalars everywhere; a matrix only for a whole side (``A B`` with named matrices is not
+    multiplied out: the parser's symbols commute, so the order of the product is lost)."""
     if isinstance(expr, sp.MatrixBase):
         return expr.applyfunc(lambda entry: _substitute(entry, mapping))
-    if any(isinstance(v, sp.MatrixBase) for v in mapping.values()):
-        if expr in mapping:
-            return mapping[expr]
-        scalar = {k: v for k, v in mapping.items() if not isinstance(v, sp.MatrixBase)}
-        matrix = {k: v for k, v in mapping.items() if isinstance(v, sp.MatrixBase)}
-        expr = expr.xreplace(scalar) if scalar else expr
-        try:
-            return expr.subs(matrix)
-        except (TypeError, ValueError, AttributeError):
-            return expr
-    return expr.xreplace(mapping)
+    if expr in mapping:
+        return mapping[expr]
+    scalar = {k: v for k, v in mapping.items() if not isinstance(v, sp.MatrixBase)}
+    return expr.xreplace(scalar) if scalar else expr
 
 
 def _unique(definitions: list[Definition]) -> list[Definition]:

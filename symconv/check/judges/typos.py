@@ -27,7 +27,7 @@ from typing import Any
 
 import sympy as sp
 
-from symconv.check.judges.points import show
+from symconv.check.judges.points import display_name, show
 from symconv.check.symbols import entry_indices, name_key
 
 __all__ = ["diagnose", "related_names"]
@@ -105,10 +105,12 @@ def _sign_flips(expr: Any) -> Iterable[tuple[Any, str]]:
         if isinstance(node, sp.Add):
             for term in node.args:
                 flipped = sp.Add(*[(-t if t is term else t) for t in node.args])
-                yield (
-                    expr.xreplace({node: flipped}),
-                    f"{_show(node)} where {_show(flipped)} was meant",
-                )
+                written = _show(node)
+                if len(written) <= 30:
+                    description = f"{written} where {_show(flipped)} was meant"
+                else:
+                    description = f"the sign of the term {_show(term)}"
+                yield expr.xreplace({node: flipped}), description
 
 
 def _show(expr: Any) -> str:
@@ -141,7 +143,8 @@ def diagnose(
                     changed = _replace_nth(side, symbol, other, n)
                     pair = (lhs, changed) if side_index == 1 else (changed, rhs)
                     if holds(*pair) is True:
-                        return f"probable typo: {symbol.name} where {other.name} was meant"
+                        written, meant = display_name(symbol.name), display_name(other.name)
+                        return f"probable typo: {written} where {meant} was meant"
     for side_index, side in ((1, rhs), (0, lhs)):
         for changed, description in _sign_flips(side):
             tried += 1
