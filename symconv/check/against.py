@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from symconv.check.answer_judges import (
@@ -457,26 +458,46 @@ def _line(judgement: Judgement) -> int:
 
 
 def load_problem_set(against: str) -> ProblemSet:
-    """A built-in set (``nyu-cnn``), or a TOML file (``--against my-set.toml``)."""
-    from pathlib import Path
+    """A built-in set (``nyu-cnn``), or a TOML file (``--against my-set.toml``).
 
-    from symconv.errors import ParseError
+    A built-in set is loaded from its own provider module when the module is named after it
+    (``derivations.nyu_cnn``), so checking against one set does not import the others; sets are
+    cached, so their solutions are built once per process (a batch reuses them).
+    """
+    from pathlib import Path
 
     path = Path(against)
     if path.suffix.lower() == ".toml" or path.is_file():
-        from symconv.problemset import load_problem_set as load_file
+        return _problem_set_file(str(path.resolve()), path.stat().st_mtime if path.exists() else 0)
+    return _builtin_problem_set(against)
 
-        return load_file(path)
-    from derivations import catalog
 
+@cache
+def _problem_set_file(path: str, mtime: float) -> ProblemSet:
+    from symconv.problemset import load_problem_set as load_file
+
+    return load_file(path)
+
+
+@cache
+def _builtin_problem_set(set_id: str) -> ProblemSet:
+    import importlib
+
+    from derivations import PROVIDERS, catalog
+    from symconv.errors import ParseError
+
+    guesses = {f"derivations.{set_id.replace('-', '_')}", f"derivations.{set_id.replace('-', '')}"}
+    for name in PROVIDERS:
+        if name in guesses:
+            problem_set = importlib.import_module(name).problem_set()
+            if problem_set.id == set_id:
+                return problem_set
     sets = catalog()
     for problem_set in sets:
-        if problem_set.id == against:
+        if problem_set.id == set_id:
             return problem_set
     known = ", ".join(s.id for s in sets)
-    raise ParseError(
-        f"--against {against!r}: no such problem set (known: {known}; or a .toml file)"
-    )
+    raise ParseError(f"--against {set_id!r}: no such problem set (known: {known}; or a .toml file)")
 
 
 def part_for(problem_set: ProblemSet, part_id: str) -> Part | None:
