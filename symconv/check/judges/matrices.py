@@ -92,8 +92,10 @@ def compare_matrices(
     row_lines: Sequence[int] | None = None,
     input_shape: Sequence[int] | None = None,
     what: str = "the expected matrix",
+    applied: bool = False,
 ) -> MatrixComparison:
-    """Entry-wise comparison with a diagnosis and, for a matrix applied to x, a witness row."""
+    """Entry-wise comparison with a diagnosis and a witness: for a matrix applied to x
+    (``applied``, a conv matrix) the row of ``(C − C')x``, otherwise the first wrong entry."""
     written = sp.Matrix(written)
     expected = sp.Matrix(expected)
     if written.shape != expected.shape:
@@ -122,19 +124,28 @@ def compare_matrices(
         return MatrixComparison(True, f"equal to {what}, entry by entry")
     rows = sorted({r for r, _ in differing})
     first = rows[0]
-    where = f"row {first + 1}"
+    line = ""
     if row_lines is not None and first < len(row_lines):
-        where += f" (line {row_lines[first]})"
-    expected_row = " ".join(show(e) for e in expected.row(first))
-    message = f"{where} differs from {what}: it should be {expected_row}"
-    if len(rows) > 1:
-        message += f" ({len(rows)} rows differ: {', '.join(str(r + 1) for r in rows)})"
+        line = f" (line {row_lines[first]})"
+    if applied:
+        expected_row = " ".join(show(e) for e in expected.row(first))
+        message = f"row {first + 1}{line} differs from {what}: it should be {expected_row}"
+        if len(rows) > 1:
+            message += f" ({len(rows)} rows differ: {', '.join(str(r + 1) for r in rows)})"
+        witness = _witness(written, expected, first, input_shape)
+    else:
+        r, c = differing[0]
+        entry = f"entry ({r + 1}, {c + 1})"
+        message = f"{entry}{line} is {show(written[r, c])} where {what} has {show(expected[r, c])}"
+        if len(differing) > 1:
+            message += f" ({len(differing)} entries differ)"
+        witness = f"{entry}: {show(written[r, c])} ≠ {show(expected[r, c])}"
     return MatrixComparison(
         False,
         message,
         latex_of(expected),
         diagnosis=_diagnosis(written, expected, differing),
-        witness=_witness(written, expected, first, input_shape),
+        witness=witness,
         differing=differing,
     )
 
@@ -202,8 +213,9 @@ def judge_conv_matrix_claim(
             if sp.Matrix(value).shape == sp.Matrix(matrix).shape:
                 row_lines = lines
     return compare_matrices(
-        matrix, expected, row_lines=row_lines, input_shape=input_shape, what="the conv matrix"
-    )
+        matrix, expected, row_lines=row_lines, input_shape=input_shape, what="the conv matrix",
+        applied=True,
+    )  # fmt: skip
 
 
 # ----------------------------------------------------------------------------------------------
@@ -213,11 +225,11 @@ def judge_matrix(claim: Claim, context: DocumentContext) -> Judgement | None:
     """Judge an equality with matrices on both sides, or ``w ⊗ x = C x``."""
     if len(claim.sides) != 2:
         return None
-    lhs, _ = resolve(claim.sides[0], claim, context, matrices=True)
-    rhs, _ = resolve(claim.sides[1], claim, context, matrices=True)
-    for conv, other in ((lhs, rhs), (rhs, lhs)):
+    for conv, other in (claim.sides, claim.sides[::-1]):
         if isinstance(conv, nodes.Convolution):
             return _conv_form(claim, conv, other)
+    lhs, _ = resolve(claim.sides[0], claim, context, matrices=True)
+    rhs, _ = resolve(claim.sides[1], claim, context, matrices=True)
     if isinstance(lhs, sp.MatrixBase) and isinstance(rhs, sp.MatrixBase):
         if claim.relation not in ("=", "≡"):
             return unverified(claim, f"the relation {claim.relation} between matrices")
@@ -279,30 +291,41 @@ def _conv_form(claim: Claim, conv: nodes.Convolution, other: Any) -> Judgement:
     from symconv.convmatrix import conv_matrix
 
     base = 1 if all(i >= 1 for i in _kernel_indices(matrix, kernel_name)) else 0
-    sizes = "×".join(map(str, shape)) + " input, " + "×".join(map(str, kernel)) + " kernel"
+    if len(shape) == 1:
+        sizes = f"an input of length {shape[0]} and a kernel of length {kernel[0]}"
+    else:
+        sizes = f"a {'×'.join(map(str, shape))} input and a {'×'.join(map(str, kernel))} kernel"
     results = []
     for op in ("correlation", "convolution"):
         expected = sp.Matrix(conv_matrix(shape, kernel, op=op, base=base))
-        expected = expected.xreplace(_renamed(expected, kernel_name))
+        expected = expected.xreplace(_renamed(expected, kernel_name, matrix))
         comparison = compare_matrices(
-            matrix, expected, row_lines=lines, input_shape=shape, what=f"the conv matrix ({op})"
-        )
+            matrix, expected, row_lines=lines, input_shape=shape,
+            what=f"the conv matrix ({op})", applied=True,
+        )  # fmt: skip
         if comparison.equal:
             convention = "" if op == "correlation" else " (true convolution: the kernel flipped)"
-            return right(claim, f"the conv matrix of a {sizes}{convention}")
+            return right(claim, f"the conv matrix of {sizes}{convention}")
         results.append(comparison)
     best = min(results, key=lambda c: len(c.differing) if c.differing else 10**6)
     return best.judgement(claim)
 
 
-def _renamed(matrix: sp.Matrix, name: str) -> dict[Any, Any]:
-    """The engine names kernel entries ``w_{ij}``; the writer's kernel may be ``k_{ij}``."""
-    if name == "w":
-        return {}
+def _renamed(matrix: sp.Matrix, name: str, written: sp.Matrix) -> dict[Any, Any]:
+    """The engine's kernel entries (``w_{12}``, ``w_{1}``) spelled as the writer spells them
+    (``k_{12}``, ``w_1``): the same base and indices."""
+    spelled = {}
+    for symbol in written.free_symbols:
+        parsed = entry_indices(symbol.name) if isinstance(symbol, sp.Symbol) else None
+        if parsed is not None:
+            spelled[parsed] = symbol
     mapping = {}
     for symbol in matrix.free_symbols:
-        if isinstance(symbol, sp.Symbol) and symbol.name.startswith("w_"):
-            mapping[symbol] = sp.Symbol(name + symbol.name[1:])
+        parsed = entry_indices(symbol.name) if isinstance(symbol, sp.Symbol) else None
+        if parsed is None or parsed[0] != "w":
+            continue
+        target = spelled.get((name, parsed[1]))
+        mapping[symbol] = target if target is not None else sp.Symbol(name + symbol.name[1:])
     return mapping
 
 

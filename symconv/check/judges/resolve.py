@@ -6,7 +6,8 @@ that entry, 0-based as brackets are). :func:`resolve` substitutes them and says 
 definitions it used, so that a right result built on a wrong definition can say so.
 
     >>> import sympy as sp
-    >>> from symconv.check.context import DocumentContext
+    >>> from symconv.check import nodes
+from symconv.check.context import DocumentContext
     >>> from symconv.check.model import Claim
     >>> K, P = sp.symbols("K P")
     >>> context = DocumentContext(given={"Z": sp.Matrix([[1, 2], [3, 4]])})
@@ -25,6 +26,7 @@ from typing import Any
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from symconv.check import nodes
 from symconv.check.context import Definition, DocumentContext, claim_id, claim_scope
 from symconv.check.model import Claim
 from symconv.safe import as_sympy
@@ -115,7 +117,7 @@ def _applications(expr: Any) -> list[Any]:
 def _usable(value: Any, matrices: bool) -> bool:
     if isinstance(value, sp.Lambda):
         return False
-    if isinstance(value, (sp.MatrixBase, sp.NDimArray)):
+    if isinstance(value, (sp.MatrixBase, sp.NDimArray, sp.Tuple, sp.Set, nodes.ListPattern)):
         return matrices
     return isinstance(value, (sp.Basic, int))
 
@@ -149,7 +151,7 @@ def _substitute(expr: Any, mapping: dict[Any, Any]) -> Any:
         return expr.applyfunc(lambda entry: _substitute(entry, mapping))
     if expr in mapping:
         return mapping[expr]
-    scalar = {k: v for k, v in mapping.items() if not isinstance(v, sp.MatrixBase)}
+    scalar = {k: v for k, v in mapping.items() if not isinstance(v, (sp.MatrixBase, sp.Tuple))}
     return expr.xreplace(scalar) if scalar else expr
 
 
