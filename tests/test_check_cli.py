@@ -113,7 +113,7 @@ def test_markdown_output_annotates_the_document_in_place(
     lines = out.splitlines()
     assert code == 1
     assert lines[: len(SOLUTION.splitlines())] != SOLUTION.splitlines()  # annotations inserted
-    original = [line for line in lines if not line.startswith("> **symconv**")]
+    original = [line for line in lines if not line.startswith(("> **symconv**", ">"))]
     assert [line for line in original if line] == [line for line in SOLUTION.splitlines() if line]
     at = lines.index("$3 \\times 3 \\times 10 \\times 20 + 20 = 1830$")
     notes = lines[at + 1 : at + 4]
@@ -181,3 +181,46 @@ def test_a_folder_cannot_be_annotated_as_one_document(
     (tmp_path / "a.md").write_text(RIGHT, encoding="utf-8")
     code, _, err = run([str(tmp_path), "--format", "md"], capsys)
     assert code == 2 and "--format md annotates one file" in err
+
+
+def test_a_notebook_is_quoted_and_annotated_by_cell(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notebook = {
+        "cells": [
+            {"cell_type": "markdown", "source": ["## 3\n", "### (d)\n", RIGHT.splitlines()[-1]]},
+            {"cell_type": "code", "source": ["x = 1\n"], "outputs": []},
+            {"cell_type": "markdown", "source": ["## 5\n", "(a) $\\mathbf{y} = [2, 2, 10, 0]$"]},
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    path = tmp_path / "hw.ipynb"
+    path.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
+    file_lines = path.read_text(encoding="utf-8").splitlines()
+    wrong_line = next(i for i, line in enumerate(file_lines, 1) if "[2, 2, 10, 0]" in line)
+    code, out, _ = run([str(path), "--against", "nyu-cnn"], capsys)
+    assert code == 1
+    assert f"line {wrong_line} (cell 3, line 2)  (nyu-cnn-5a)" in out
+    assert "│ (a) $\\mathbf{y} = [2, 2, 10, 0]$" in out
+    _, annotated, _ = run([str(path), "--against", "nyu-cnn", "--format", "md"], capsys)
+    assert annotated.startswith("<!-- cell 1 -->")
+    assert f"> **symconv** · cell 3, line 2 (file line {wrong_line}) · ✘ **wrong**" in annotated
+    assert "1-based reading of y[k] = x[sk]" in annotated
+
+
+def test_latex_is_annotated_with_comments(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "hw.tex"
+    path.write_text(
+        "\\section*{Exercise 3}\n\\textbf{(d)} $3 \\times 3 \\times 10 \\times 20 = 1800$.\n\n"
+        "Done.\n",
+        encoding="utf-8",
+    )
+    _, out, _ = run([str(path), "--against", "nyu-cnn", "--format", "md"], capsys)
+    lines = out.splitlines()
+    assert lines[2].startswith("% symconv · line 2 · ✔ right")
+    assert lines[3].startswith("% symconv · line 2 · ✘ wrong") and "bias omitted" in lines[3]
+    assert lines[4:] == ["", "Done."]

@@ -1092,7 +1092,9 @@ def _axis_names(read: sp.Indexed) -> tuple[frozenset[str], ...]:
 def _shown(candidate: Candidate) -> str:
     """How a message names the candidate: the value as written (the last side of a chain), a
     matrix by its lines, anything long shortened."""
-    if candidate.form == "matrix":
+    if candidate.form == "matrix" and not (
+        candidate.value_text and 1 in getattr(candidate.value, "shape", ())
+    ):
         if candidate.end_line > candidate.line:
             return f"the matrix on lines {candidate.line}–{candidate.end_line}"
         return "the matrix"

@@ -95,8 +95,13 @@ def render_text(
     reveal: bool = True,
     color: bool | None = None,
     width: int = 100,
+    cells: Sequence[Any] = (),
 ) -> str:
-    """The report as text: the quoted line of each claim and its verdicts, parts, summary."""
+    """The report as text: the quoted line of each claim and its verdicts, parts, summary.
+
+    For a notebook (``cells``: its Markdown cells with their file lines) the quoted line is the
+    cell's line, and the place reads "line L (cell C, line K)".
+    """
     from rich.console import Console
     from rich.markup import escape
 
@@ -111,16 +116,22 @@ def render_text(
         emoji=False,
     )
     lines = source.splitlines() if source is not None else []
+    in_cells = _cell_lines(cells)
     against = f" — checked against {report.against}" if report.against else ""
     console.print(f"[bold]{escape(report.file)}[/bold]{escape(against)}")
     if report.error:
         console.print(f"[bold red]error:[/bold red] {escape(report.error)}")
     for line, group in _by_line(report.judgements):
         parts = sorted({j.claim.part for j in group if j.claim.part})
-        where = f"line {line}" + (f"  ({', '.join(parts)})" if parts else "")
+        where = f"line {line}"
+        quoted = lines[line - 1].strip() if 0 < line <= len(lines) else None
+        if line in in_cells:
+            cell, cell_line, quoted = in_cells[line]
+            where += f" (cell {cell}, line {cell_line})"
+        where += f"  ({', '.join(parts)})" if parts else ""
         console.print(f"\n[dim]{escape(where)}[/dim]")
-        if 0 < line <= len(lines):
-            console.print(f"  [dim]│[/dim] {escape(lines[line - 1].strip())}")
+        if quoted is not None:
+            console.print(f"  [dim]│[/dim] {escape(quoted.strip())}")
         for judgement in group:
             style = _STYLE[judgement.verdict]
             label = f"{_SYMBOL[judgement.verdict]} {judgement.verdict}"
@@ -143,6 +154,16 @@ def render_text(
         f"[/yellow], {summary['unanswered']} unanswered"
     )
     return buffer.getvalue()
+
+
+def _cell_lines(cells: Sequence[Any]) -> dict[int, tuple[int, int, str]]:
+    """File line → (cell, line in the cell, its text), for a notebook's Markdown cells."""
+    found: dict[int, tuple[int, int, str]] = {}
+    for cell in cells:
+        for number, text in enumerate(cell.source.splitlines(), start=1):
+            if number <= len(cell.file_lines):
+                found.setdefault(cell.file_lines[number - 1], (cell.number, number, text))
+    return found
 
 
 def _by_line(judgements: Sequence[Judgement]) -> list[tuple[int, list[Judgement]]]:
@@ -190,6 +211,7 @@ def _annotate(
     file_line: dict[int, int],
     reveal: bool,
     comment: bool,
+    cell: int | None = None,
 ) -> str:
     """``lines`` (numbered 1…) with annotations; ``file_line`` maps a position to the file's
     line numbering the report uses."""
@@ -204,10 +226,7 @@ def _annotate(
     for number, text in enumerate(lines, start=1):
         out.append(text)
         if number in pending:
-            out.extend(_annotation_block(pending[number], comment))
-    tail = pending.get(len(lines) + 1)
-    if tail:
-        out.extend(_annotation_block(tail, comment))
+            out.extend(_annotation_block(pending[number], comment, position_of, cell))
     return "\n".join(out) + "\n"
 
 
@@ -225,14 +244,24 @@ def _paragraph_end(lines: Sequence[str], position: int) -> int:
     return len(lines)
 
 
-def _annotation_block(judgements: Sequence[Judgement], comment: bool) -> list[str]:
+def _annotation_block(
+    judgements: Sequence[Judgement],
+    comment: bool,
+    position_of: dict[int, int] | None = None,
+    cell: int | None = None,
+) -> list[str]:
     block = [] if comment else [""]
-    for judgement in sorted(judgements, key=lambda j: j.claim.line):
-        block.append(_annotation(judgement, comment))
+    for index, judgement in enumerate(sorted(judgements, key=lambda j: j.claim.line)):
+        where = None
+        if cell is not None and position_of is not None:
+            where = f"cell {cell}, line {position_of.get(judgement.claim.line, '?')}"
+        if index and not comment:
+            block.append(">")  # one paragraph per verdict inside the quote
+        block.append(_annotation(judgement, comment, where))
     return block
 
 
-def _annotation(judgement: Judgement, comment: bool) -> str:
+def _annotation(judgement: Judgement, comment: bool, where: str | None = None) -> str:
     symbol = _SYMBOL[judgement.verdict]
     verdict = judgement.verdict if comment else f"**{judgement.verdict}**"
     if judgement.verdict == "right" and not comment:
@@ -251,6 +280,8 @@ def _annotation(judgement: Judgement, comment: bool) -> str:
         if judgement.claim.end_line == line
         else (f"lines {line}–{judgement.claim.end_line}")
     )
+    if where is not None:
+        span = f"{where} (file line {line})"
     body = " · ".join(pieces)
     if comment:
         return f"% symconv · {span} · {body}"
@@ -263,7 +294,8 @@ def _annotated_notebook(report: Report, cells: Any, reveal: bool) -> str:
         lines = cell.source.splitlines()
         mapping = {n: cell.file_lines[n - 1] for n in range(1, len(lines) + 1)}
         pieces.append(f"<!-- cell {cell.number} -->")
-        pieces.append(_annotate(lines, report, mapping, reveal, comment=False).rstrip("\n"))
+        annotated = _annotate(lines, report, mapping, reveal, comment=False, cell=cell.number)
+        pieces.append(annotated.rstrip("\n"))
     return "\n\n".join(pieces) + "\n"
 
 

@@ -96,16 +96,15 @@ def _single(args: argparse.Namespace, limits: Any) -> int:
             )
         )
     else:
-        sys.stdout.write(render_text(report, _source(document), reveal=reveal, color=_color(args)))
+        text = render_text(
+            report, document.text, reveal=reveal, color=_color(args), cells=document.cells
+        )
+        sys.stdout.write(text)
     if args.csv is not None:
         from symconv.check.batch import write_csv
 
         write_csv(args.csv, csv_rows(report, reveal))
     return EXIT_WRONG if report.has_wrong else EXIT_OK
-
-
-def _source(document: Any) -> str:
-    return document.text
 
 
 def _color(args: argparse.Namespace) -> bool:
