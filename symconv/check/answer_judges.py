@@ -254,12 +254,19 @@ def _by_variants(
             if sequence is None or component >= len(sequence):
                 continue
             expected = sequence[component]
-        decision = decide_equal(candidate_value, expected, shape_axis=shape_axis)
+        decision = decide_equal(
+            candidate_value, expected, shape_axis=shape_axis, seed=_seed_of(task)
+        )
         if variant.label == "answer":
             main_decision = decision
         if decision.equal:
             return variant, (main_decision if not variant.right and main_decision else decision)
     return None, main_decision or Decision(False)
+
+
+def _seed_of(task: PartTask) -> int:
+    """The seed of the part's random evaluations: from the file and the line of its answer."""
+    return task.seed(task.candidates[0].line) if task.candidates else task.seed(0)
 
 
 def _message_right(task: PartTask, shown: str, variant: Variant) -> str:

@@ -24,8 +24,11 @@ axis of a shape (no degenerate axis of length 1 or 2).
 
 from __future__ import annotations
 
+import hashlib
+import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 import sympy as sp
@@ -36,6 +39,9 @@ from symconv.safe import as_sympy
 #: Largest value tried for a symbol, and most points evaluated per comparison.
 MAX_VALUE = 12
 MAX_POINTS = 600
+#: Random points tried after the small ones, and the largest value they draw.
+RANDOM_POINTS = 20
+RANDOM_MAX = 10_000
 
 
 @dataclass(frozen=True)
@@ -82,30 +88,46 @@ def is_number(value: Any) -> bool:
 
 
 def decide_equal(
-    candidate: Any, expected: Any, *, shape_axis: bool = False, max_points: int = MAX_POINTS
+    candidate: Any,
+    expected: Any,
+    *,
+    shape_axis: bool = False,
+    max_points: int = MAX_POINTS,
+    seed: int = 0,
 ) -> Decision:
-    """Is ``candidate`` the same value as ``expected``? (see the module docstring)."""
+    """Is ``candidate`` the same value as ``expected``? (see the module docstring).
+
+    After the small points, :data:`RANDOM_POINTS` random points with values up to
+    :data:`RANDOM_MAX` are tried (drawn from ``seed`` and the two expressions: reruns are
+    identical), so a difference that shows only at large sizes is found too.
+    """
     expected_sequence = as_sequence(expected)
     if expected_sequence is not None and not isinstance(expected, sp.MatrixBase):
         candidate_sequence = as_sequence(candidate)
         if candidate_sequence is None:
             return Decision(False, None, f"a single value where {len(expected_sequence)} belong")
-        return _decide_sequence(candidate_sequence, expected_sequence, shape_axis, max_points)
+        return _decide_sequence(candidate_sequence, expected_sequence, shape_axis, max_points, seed)
     if isinstance(expected, sp.MatrixBase):
         return _decide_matrix(candidate, expected, max_points)
     if isinstance(candidate, sp.MatrixBase | sp.Tuple | tuple | list):
         return Decision(False, None, "a matrix or tuple where a single value belongs")
-    return _decide_scalar(candidate, expected, shape_axis, max_points)
+    return _decide_scalar(candidate, expected, shape_axis, max_points, seed)
 
 
 def _decide_sequence(
-    candidate: Sequence[Any], expected: Sequence[Any], shape_axis: bool, max_points: int
+    candidate: Sequence[Any],
+    expected: Sequence[Any],
+    shape_axis: bool,
+    max_points: int,
+    seed: int,
 ) -> Decision:
     if len(candidate) != len(expected):
         return Decision(False, None, f"{len(candidate)} entries where {len(expected)} belong")
     undecided = None
     for position, (mine, theirs) in enumerate(zip(candidate, expected, strict=True)):
-        decision = decide_equal(mine, theirs, shape_axis=shape_axis, max_points=max_points)
+        decision = decide_equal(
+            mine, theirs, shape_axis=shape_axis, max_points=max_points, seed=seed
+        )
         if decision.equal is False:
             detail = f"entry {position + 1}: " + (decision.detail or f"{mine} ≠ {theirs}")
             return Decision(False, decision.witness, detail)
@@ -136,7 +158,9 @@ def _decide_matrix(candidate: Any, expected: sp.MatrixBase, max_points: int) -> 
     return Decision(True)
 
 
-def _decide_scalar(candidate: Any, expected: Any, shape_axis: bool, max_points: int) -> Decision:
+def _decide_scalar(
+    candidate: Any, expected: Any, shape_axis: bool, max_points: int, seed: int
+) -> Decision:
     candidate = align_names(as_sympy(candidate), expected)
     expected = as_sympy(expected)
     if isinstance(candidate, sp.Set) or isinstance(expected, sp.Set):
@@ -152,7 +176,10 @@ def _decide_scalar(candidate: Any, expected: Any, shape_axis: bool, max_points: 
     integer_valued = all(s.is_integer for s in expected.free_symbols)
     valid = _validity(expected, shape_axis, integer_valued)
     searched = 0
-    for point in search_points(symbols, max_points):
+    points = chain(
+        search_points(symbols, max_points), random_points(symbols, seed, candidate, expected)
+    )
+    for point in points:
         mine = _value_at(candidate, point)
         theirs = _value_at(expected, point)
         if mine is None or theirs is None or not valid(theirs):
@@ -233,6 +260,21 @@ def search_points(
             emitted += 1
             if emitted >= max_points:
                 return
+
+
+def random_points(
+    symbols: Sequence[sp.Symbol], seed: int, *expressions: Any
+) -> Iterator[dict[sp.Symbol, sp.Integer]]:
+    """:data:`RANDOM_POINTS` points of distinct integers in ``[2, RANDOM_MAX]``, drawn from the
+    seed and the expressions compared."""
+    if not symbols:
+        return
+    text = "\0".join(sp.srepr(e) for e in expressions)
+    digest = hashlib.sha256(f"{seed}\0{text}".encode()).digest()
+    rng = random.Random(int.from_bytes(digest[:8], "big"))
+    for _ in range(RANDOM_POINTS):
+        values = rng.sample(range(2, RANDOM_MAX + 1), len(symbols))
+        yield dict(zip(symbols, map(sp.Integer, values), strict=True))
 
 
 def _tuples_with_sum(values: list[int], count: int, total: int) -> Iterator[tuple[int, ...]]:
