@@ -72,3 +72,20 @@ def key_failures(
     if total and confirmed < 0.8 * total:
         failures.append(f"only {confirmed} of {total} RIGHT rows confirmed right (< 80 %)")
     return failures
+
+
+def judge_document(text: str, kind: str = "md", given: dict | None = None, seed: int = 0) -> list:
+    """Extract the claims of ``text`` and judge them in order (no problem set)."""
+    from symconv.check.claims import extract_claims
+    from symconv.check.context import DocumentContext
+    from symconv.check.judges import judge_all
+    from symconv.check.markdown import split_document
+
+    context = DocumentContext(given=given or {}, seed=seed)
+    claims = extract_claims(split_document(text, kind), context=context)
+    return judge_all(claims, context)
+
+
+def verdicts(text: str, **options: Any) -> list[tuple[int, str, str]]:
+    """``(line, kind, verdict)`` of each claim of ``text``."""
+    return [(j.claim.line, j.claim.kind, j.verdict) for j in judge_document(text, **options)]

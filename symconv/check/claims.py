@@ -121,6 +121,7 @@ class _Extractor:
         self.parses: dict[int, MathParse | ParseError] = {}
         self.last_line = 0
         self.block_last: dict[int, _Placed] = {}
+        self.block_claim: dict[int, int] = {}
         self.scope_level = _scope_level(segments)
         self.first_heading_seen = False
 
@@ -162,9 +163,20 @@ class _Extractor:
             learned = learned.merged(SymbolTable.declare(scalars=quantities))
         for index, result in list(results.items()):
             if isinstance(result, ParseError) or result.ambiguous:
+                table = learned
+                if fact_in_words(self._line_text(index)) is not None:
+                    # "The effective kernel size is $D(K-1)+1$": sizes, not functions.
+                    table = learned.merged(
+                        SymbolTable.declare(scalars=_SIZE_LETTERS - table.functions)
+                    )
                 with contextlib.suppress(ParseError):
-                    results[index] = _parse(self.segments[index].text, learned)
+                    results[index] = _parse(self.segments[index].text, table)
         return results
+
+    def _line_text(self, index: int) -> str:
+        """The prose on the line of segment ``index``."""
+        line = self.segments[index].line
+        return " ".join(s.text for s in self.segments if s.kind == "text" and s.line == line)
 
     def _named_quantity(self, index: int, parsed: MathParse) -> set[str]:
         """``a dilation $D$``, ``kernel size $K$``: a bare name after a size word is a quantity."""
@@ -313,7 +325,8 @@ class _Extractor:
         """Claims of one statement; ``continued``: the next row of the block continues it
         (``&= …``), so its last side is not the chain's final value."""
         if isinstance(statement, Ambiguous):
-            if statement.readings[0].relations and not is_condition(words_before):
+            claimed = statement.readings[0].relations or answer_cue(words_before)
+            if claimed and not is_condition(words_before):
                 line = segment.line_of(statement.start)
                 end = segment.line_of(max(statement.start, statement.end - 1))
                 self._emit(segment, line, end, statement.text, "ambiguous", (), "=",
@@ -342,6 +355,8 @@ class _Extractor:
         assumption = is_assumption(words_before, words_after)
         final = sides[-1].side.expr
         previous_id: int | None = None
+        if continuation and segment.block is not None:
+            previous_id = self.block_claim.get(segment.block)
         defined: _Placed | None = None
         for k, relation in enumerate(relations):
             lhs, rhs = sides[k], sides[k + 1]
@@ -393,6 +408,8 @@ class _Extractor:
                                (lhs.side.expr, rhs.side.expr), relation, data,
                                words_before, words_after)  # fmt: skip
             previous_id = claim.data["id"]
+        if segment.block is not None and previous_id is not None:
+            self.block_claim[segment.block] = previous_id
         if defined is not None:
             # A definition made by a chain (``P = (K-1)/2 = 1``) is decided by its last link.
             self._define(defined, final, segment, claim=previous_id)
@@ -594,6 +611,8 @@ _CONDITION_AFTER = re.compile(
     r"(?:\b(?:for|if|when|whenever|provided|unless|iff)\b|若|如果|当|对于)\s*(?:all\s+|every\s+)?$",
     re.IGNORECASE,
 )
+#: Letters read as sizes in a sentence about a shape or cost fact.
+_SIZE_LETTERS = frozenset("K D S P N L C M H W R".split())
 _QUANTITY_WORD = re.compile(
     r"\b(?:dilation|stride|padding|kernel(?:\s+size)?|filter(?:\s+size)?|size|width|height"
     r"|length|depth|channels?|layers?|batch(?:\s+size)?|number|rate|step)\s*$"

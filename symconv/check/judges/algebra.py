@@ -194,7 +194,14 @@ def judge_known_definition(claim: Claim, context: DocumentContext) -> Judgement 
     lhs = claim.sides[0]
     if not (isinstance(lhs, AppliedUndef) and is_known(lhs.func.__name__)):
         return None
-    return judge_algebra(claim, context)
+    judgement = judge_algebra(claim, context)
+    if judgement is None or judgement.verdict != "wrong":
+        return judgement
+    # A definition is the writer's to make: later claims use it, this one is not wrong.
+    name = lhs.func.__name__
+    return unverified(
+        claim, f"a definition of {name} that is not the usual one; later lines use it"
+    )
 
 
 def has_undefined(expr: Any) -> bool:

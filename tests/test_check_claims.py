@@ -1,0 +1,193 @@
+"""Claim extraction: what a hand-written solution claims, where, and of which kind."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from symconv.check.claims import KINDS, extract_claims
+from symconv.check.context import DocumentContext
+from symconv.check.markdown import split_document
+from symconv.check.symbols import SymbolTable
+
+
+def claims_of(text: str, kind: str = "md", context: DocumentContext | None = None):
+    return extract_claims(split_document(text, kind), context=context)
+
+
+def summary(text: str, kind: str = "md"):
+    return [(c.line, c.end_line, c.kind, c.text) for c in claims_of(text, kind)]
+
+
+def test_every_link_of_a_chain_is_a_claim():
+    (first, second) = claims_of("$2 + 2 = 4 = 2^2$\n")
+    assert (first.text, second.text) == ("2 + 2 = 4", "4 = 2^2")
+    assert (first.kind, second.kind) == ("arithmetic", "arithmetic")
+    assert second.data["previous"] == first.data["id"]
+    assert "answer" not in first.data and second.data["answer"] == 4
+
+
+def test_rows_of_an_aligned_block_span_their_own_lines():
+    doc = (
+        "$$\n\\begin{aligned}\n"
+        "a &= 3 \\times 4 \\\\\n"
+        "  &= 12 \\\\\n"
+        "  &= 10 + 2\n"
+        "\\end{aligned}\n$$\n"
+    )
+    claims = claims_of(doc)
+    # the first row defines a (continued below): not a claim of its own
+    assert [(c.line, c.end_line, c.text) for c in claims] == [
+        (4, 4, "3 \\times 4 = 12"),
+        (5, 5, "12 = 10 + 2"),
+    ]
+    assert claims[-1].data["answer"] == 12
+
+
+def test_a_display_over_several_lines_spans_them_and_keeps_its_matrix_rows():
+    doc = "$$z = \\begin{bmatrix}\n1 & 2 \\\\\n3 & 4\n\\end{bmatrix}\n\\begin{bmatrix} 1 \\\\ 1 \\end{bmatrix}$$\n"
+    (claim,) = claims_of(doc)
+    assert (claim.line, claim.end_line, claim.kind) == (1, 5, "answer")
+    literal, rows = claim.data["matrices"][0]
+    assert literal == sp.Matrix([[1, 2], [3, 4]]) and rows == (2, 3)
+
+
+def test_a_shape_after_shape_words_and_a_product_with_its_value():
+    shape, product = claims_of(
+        "$Z$ and $U$ have shape $46 \\times 62 \\times 20$.\n\n$46\\times62\\times10 = 28520$\n"
+    )
+    assert (shape.kind, shape.data["shape"], shape.data["subjects"]) == (
+        "shape", (46, 62, 20), ["Z", "U"],
+    )  # fmt: skip
+    assert (product.kind, product.sides) == ("arithmetic", (28520, 28520))
+
+
+def test_shape_stated_with_is_after_a_name():
+    (shape, *arithmetic) = claims_of("$Z$ is $5 \\times 4$ because $6 - 2 + 1 = 5$.\n")
+    assert shape.kind == "shape" and shape.data["shape"] == (5, 4)
+    assert [c.kind for c in arithmetic] == ["arithmetic"]
+
+
+def test_plain_text_answers_around_the_math():
+    claims = claims_of(
+        "Shape is (100, 256, 256, 3): images.\n\n"
+        "10 input channels and 20 output channels.\n\n"
+        "The maximum is 6, at (1,3).\n\n"
+        "$\\mathbf{y} = [1, 3, 0, 1]$\n"
+    )
+    assert [c.kind for c in claims] == ["shape", "answer", "answer", "answer"]
+    assert claims[0].data["shape"] == (100, 256, 256, 3)
+    assert claims[1].data["values"] == [10, 20]
+    assert claims[1].data["labels"] == ["input channels", "output channels"]
+    assert claims[2].data["values"] == [6, sp.Tuple(1, 3)]
+    assert claims[3].data["answer"] == sp.Matrix([[1, 3, 0, 1]])
+
+
+def test_one_line_arithmetic_and_a_candidate_answer():
+    (claim,) = claims_of("(d) $3 \\times 3 \\times 10 \\times 20 + 10 = 1810$\n")
+    assert claim.kind == "arithmetic" and claim.sides == (1810, 1810)
+    assert claim.data["answer"] == 1810  # for the problem-context layer to compare
+
+
+def test_assumptions_and_conditions_are_recorded_not_claimed():
+    context = DocumentContext()
+    doc = (
+        "so with $h = 1$, $x''(t) \\approx x(t+1) + x(t-1) - 2x(t)$.\n\n"
+        "For $y = \\mathrm{softmax}(z)$ and $\\sum_i t_i = 1$: $\\frac{\\partial L}{\\partial z} = y - t$.\n\n"
+        "$\\frac{\\partial y}{\\partial x_i} = 1$ if $i = j$.\n"
+    )
+    claims = claims_of(doc, context=context)
+    assert [(c.line, c.kind) for c in claims] == [
+        (1, "approximation"), (3, "derivative"), (5, "index-formula"),
+    ]  # fmt: skip
+    assert [(d.name, d.value, d.assumed) for d in context.definitions] == [
+        ("h", 1, True),
+        ("y", sp.Function("softmax")(sp.Symbol("z")), True),
+    ]
+    (assumption,) = context.assumptions
+    assert assumption.rhs == 1 and isinstance(assumption.lhs, sp.Sum)
+    assert claims[2].data["conditions"] == [(sp.Symbol("i"), "=", sp.Symbol("j"))]
+
+
+def test_conditions_after_a_claim_stop_at_the_next_claim():
+    first, second = claims_of(
+        "$\\mathrm{ReLU}'(z) = 1$ for $z > 0$ and $\\mathrm{ReLU}'(z) = 0$ for $z < 0$.\n"
+    )
+    z = sp.Symbol("z")
+    assert first.data["conditions"] == [(z, ">", 0)]
+    assert second.data["conditions"] == [(z, "<", 0)]
+
+
+def test_a_list_of_assumptions_continues_after_commas():
+    context = DocumentContext()
+    claims = claims_of(
+        "With $L = -\\sum_k t_k \\log y_k$, $y = \\mathrm{softmax}(z)$ and $\\sum_k t_k = 1$:\n"
+        "$\\frac{\\part L}{\\part z_j} = y_j - t_j$.\n",
+        context=context,
+    )
+    assert [c.line for c in claims] == [2]
+    assert [d.name for d in context.definitions] == ["L", "y"]
+
+
+def test_kinds_of_claims():
+    doc = (
+        "$x(t+h) = x(t) + h x'(t) + O(h^2)$\n\n"
+        "$\\sigma'(z) = \\sigma(z)(1 - \\sigma(z))$\n\n"
+        "$\\frac{\\partial J}{\\partial W[k]} = \\sum_i \\frac{\\partial J}{\\partial Z[i]} X[i+k]$\n\n"
+        "$\\begin{pmatrix}1&0\\\\0&1\\end{pmatrix}\\begin{pmatrix}a\\\\b\\end{pmatrix} = \\begin{pmatrix}a\\\\c\\end{pmatrix}$\n\n"
+        "$(a + b)^2 = a^2 + 2ab + b^2$\n\n"
+        "The forward difference $\\frac{f(x+h) - f(x)}{h} \\approx f'(x)$ has error $O(h)$.\n\n"
+        "The effective kernel size is $D(K-1)+1$.\n\n"
+        "$k_1 \\in \\{0, 1\\}$\n"
+    )
+    claims = claims_of(doc)
+    assert [c.kind for c in claims] == [
+        "approximation", "derivative", "index-formula", "matrix", "algebra", "approximation",
+        "order", "fact", "answer",
+    ]  # fmt: skip
+    assert claims[6].data["approximation"] == claims[5].data["id"]
+    assert claims[7].data["fact"] == "effective kernel size"
+    assert set(kind for kind in (c.kind for c in claims)) <= set(KINDS)
+
+
+def test_ambiguous_and_unreadable_formulas_are_claims_to_report():
+    ambiguous, answer, unparsed = claims_of(
+        "$y = u(a+1) + 2$\n\nThe result is $u(a+1)$.\n\n$a = \\frac{1}{2$\n"
+    )
+    assert ambiguous.kind == "ambiguous" and "u applied to" in ambiguous.data["message"]
+    assert answer.kind == "ambiguous"
+    assert unparsed.kind == "unparsed" and "ends too early" in unparsed.data["error"]
+
+
+def test_a_quantity_named_in_words_or_defined_is_not_a_function():
+    (claim,) = claims_of("With a dilation $D$ the padding is $P = D(K-1)/2$.\n")
+    assert claim.sides[1] == sp.Symbol("D") * (sp.Symbol("K") - 1) / 2
+    (claim,) = claims_of("$r = 1 + L(K-1)$ where $L = 3$ layers.\n")
+    assert claim.sides[1] == 1 + sp.Symbol("L") * (sp.Symbol("K") - 1)
+
+
+def test_declared_symbols_decide_application():
+    symbols = SymbolTable.declare(functions="u")
+    (claim,) = extract_claims(split_document("$y = u(a+1) + 2$\n"), symbols)
+    assert claim.kind == "definition"
+    assert claim.sides[1] == sp.Function("u")(sp.Symbol("a") + 1) + 2
+
+
+def test_sections_number_the_scopes_and_chinese_headings_count():
+    context = DocumentContext()
+    claims = claims_of(
+        "# 作业\n\n## 习题 1\n\n$h = 1$\n\n## 习题 2\n\n$1 + 1 = 2$\n", context=context
+    )
+    assert [(c.line, c.data["scope"], c.data["heading"]) for c in claims] == [(5, 1, 3), (9, 2, 7)]
+    assert context.definitions[0].scope == 1
+
+
+def test_latex_sections_and_align_rows():
+    doc = (
+        "\\section{One}\n\\begin{align}\na &= 1 + 1 \\\\\n  &= 2\n\\end{align}\n"
+        "\\section{Two}\n$3 - 1 = 2$\n"
+    )
+    claims = claims_of(doc, "tex")
+    assert [(c.line, c.text, c.data["scope"]) for c in claims] == [
+        (4, "1 + 1 = 2", 1),
+        (7, "3 - 1 = 2", 2),
+    ]
