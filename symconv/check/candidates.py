@@ -40,7 +40,8 @@ Form = Literal[
 _TEXT_TUPLE = re.compile(r"\((?:[^()\n]|\([^()\n]*\))*,(?:[^()\n]|\([^()\n]*\))*\)")
 _TEXT_SHAPE = re.compile(r"(?<![\w.])\d+(?:\s*[×x]\s*\d+)+(?![\w.])")
 _TEXT_INTEGER = re.compile(
-    r"(?<![\w.,/^_-])\d{1,3}(?:,\d{3})+(?![\w.])|(?<![\w.,/^_-])\d+(?![\w.])"
+    r"(?:(?<=[\s(=:])|^)[-−](?:\d{1,3}(?:,\d{3})+|\d+)(?![\w.])"  # a negative number: "-6"
+    r"|(?<![\w.,/^_−-])(?:\d{1,3}(?:,\d{3})+|\d+)(?![\w.])"
 )
 _IF = re.compile(r"^\s*(?:if|when|for|where)\s*$", re.I)
 _ELSE = re.compile(r"^[\s,;]*(?:else|otherwise|and)\s*(?:it is\s*)?$", re.I)
@@ -317,7 +318,7 @@ def _text_candidates(segment: Segment) -> list[tuple[int, Candidate]]:
     for match in _TEXT_INTEGER.finditer(text):
         if _inside(match.span(), taken):
             continue
-        number = sp.Integer(int(match.group(0).replace(",", "")))
+        number = sp.Integer(int(match.group(0).replace(",", "").replace("−", "-")))
         found.append(
             (
                 match.start(),
