@@ -44,7 +44,10 @@ def test_rows_of_an_aligned_block_span_their_own_lines():
 
 
 def test_a_display_over_several_lines_spans_them_and_keeps_its_matrix_rows():
-    doc = "$$z = \\begin{bmatrix}\n1 & 2 \\\\\n3 & 4\n\\end{bmatrix}\n\\begin{bmatrix} 1 \\\\ 1 \\end{bmatrix}$$\n"
+    doc = (
+        "$$z = \\begin{bmatrix}\n1 & 2 \\\\\n3 & 4\n\\end{bmatrix}\n"
+        "\\begin{bmatrix} 1 \\\\ 1 \\end{bmatrix}$$\n"
+    )
     (claim,) = claims_of(doc)
     assert (claim.line, claim.end_line, claim.kind) == (1, 5, "answer")
     literal, rows = claim.data["matrices"][0]
@@ -92,7 +95,8 @@ def test_assumptions_and_conditions_are_recorded_not_claimed():
     context = DocumentContext()
     doc = (
         "so with $h = 1$, $x''(t) \\approx x(t+1) + x(t-1) - 2x(t)$.\n\n"
-        "For $y = \\mathrm{softmax}(z)$ and $\\sum_i t_i = 1$: $\\frac{\\partial L}{\\partial z} = y - t$.\n\n"
+        "For $y = \\mathrm{softmax}(z)$ and $\\sum_i t_i = 1$: "
+        "$\\frac{\\partial L}{\\partial z} = y - t$.\n\n"
         "$\\frac{\\partial y}{\\partial x_i} = 1$ if $i = j$.\n"
     )
     claims = claims_of(doc, context=context)
@@ -132,8 +136,10 @@ def test_kinds_of_claims():
     doc = (
         "$x(t+h) = x(t) + h x'(t) + O(h^2)$\n\n"
         "$\\sigma'(z) = \\sigma(z)(1 - \\sigma(z))$\n\n"
-        "$\\frac{\\partial J}{\\partial W[k]} = \\sum_i \\frac{\\partial J}{\\partial Z[i]} X[i+k]$\n\n"
-        "$\\begin{pmatrix}1&0\\\\0&1\\end{pmatrix}\\begin{pmatrix}a\\\\b\\end{pmatrix} = \\begin{pmatrix}a\\\\c\\end{pmatrix}$\n\n"
+        "$\\frac{\\partial J}{\\partial W[k]} = "
+        "\\sum_i \\frac{\\partial J}{\\partial Z[i]} X[i+k]$\n\n"
+        "$\\begin{pmatrix}1&0\\\\0&1\\end{pmatrix}\\begin{pmatrix}a\\\\b\\end{pmatrix} = "
+        "\\begin{pmatrix}a\\\\c\\end{pmatrix}$\n\n"
         "$(a + b)^2 = a^2 + 2ab + b^2$\n\n"
         "The forward difference $\\frac{f(x+h) - f(x)}{h} \\approx f'(x)$ has error $O(h)$.\n\n"
         "The effective kernel size is $D(K-1)+1$.\n\n"

@@ -36,7 +36,8 @@ def test_error_carried_forward_is_reported_once():
 
 def test_error_carried_forward_without_a_name_a_distinctive_number_reused():
     judgements = judge_document(
-        "$3 \\times 3 \\times 10 \\times 20 + 20 = 1830$\n\n$1830 \\times 2 = 3660$\n\n$20 + 1 = 21$\n"
+        "$3 \\times 3 \\times 10 \\times 20 + 20 = 1830$\n\n"
+        "$1830 \\times 2 = 3660$\n\n$20 + 1 = 21$\n"
     )
     assert [j.verdict for j in judgements] == ["wrong", "right", "right"]
     assert judgements[1].warnings == ("consistent with your line 1 (error carried forward)",)
@@ -45,7 +46,8 @@ def test_error_carried_forward_without_a_name_a_distinctive_number_reused():
 
 def test_error_carried_forward_along_a_chain():
     judgements = judge_document(
-        "$$\n\\begin{aligned}\na &= 3 \\times 4 \\\\\n  &= 13 \\\\\n  &= 10 + 3\n\\end{aligned}\n$$\n"
+        "$$\n\\begin{aligned}\na &= 3 \\times 4 \\\\\n"
+        "  &= 13 \\\\\n  &= 10 + 3\n\\end{aligned}\n$$\n"
     )
     assert [(j.claim.line, j.verdict) for j in judgements] == [(4, "wrong"), (5, "right")]
     assert judgements[1].warnings == ("consistent with your line 4 (error carried forward)",)
@@ -81,12 +83,18 @@ def test_definitions_stay_in_their_section():
 
 
 def test_a_name_redefined_by_an_answer_is_not_judged_against_its_old_value():
-    doc = "## 5\n\n### (a)\n\n$\\mathbf{y} = [1, 3, 0, 1]$\n\n### (b)\n\n$\\mathbf{y} = [2, 3, 10, 1]$\n"
+    doc = (
+        "## 5\n\n### (a)\n\n$\\mathbf{y} = [1, 3, 0, 1]$\n\n"
+        "### (b)\n\n$\\mathbf{y} = [2, 3, 10, 1]$\n"
+    )
     assert [v for _, _, v in verdicts(doc)] == ["unverified", "unverified"]
 
 
 def test_an_assumption_holds_for_its_whole_sentence():
-    doc = "$\\frac{\\partial y_i}{\\partial z_j} = -y_i y_j$ for $i \\neq j$, with $y = \\mathrm{softmax}(z)$.\n"
+    doc = (
+        "$\\frac{\\partial y_i}{\\partial z_j} = -y_i y_j$ for $i \\neq j$, "
+        "with $y = \\mathrm{softmax}(z)$.\n"
+    )
     assert verdicts(doc) == [(1, "derivative", "right")]
 
 
