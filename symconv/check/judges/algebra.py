@@ -40,6 +40,9 @@ from symconv.check.judges.points import (
     compare_at_points,
     conditions_where,
     count_points,
+    evaluate,
+    format_value,
+    values_equal,
 )
 from symconv.check.judges.resolve import resolve, undefined_functions
 from symconv.check.judges.typos import diagnose
@@ -169,8 +172,19 @@ def judge_algebra(claim: Claim, context: DocumentContext) -> Judgement | None:
         tried = count_points(comparison.points_tried)
         return right(claim, f"the two sides agree{scope} (exactly, at {tried}){suffix}")
     if not _variables(lhs) or not _variables(rhs):
-        return unverified(
-            claim, f"an equation in {names}, not an identity: it holds only for particular values"
+        constant = _constant_value(lhs if _variables(lhs) else rhs, rng)
+        if constant is None:
+            return unverified(
+                claim,
+                f"an equation in {names}, not an identity: it holds only for particular values",
+            )
+        fixed = rhs if _variables(lhs) else lhs
+        return wrong(
+            claim,
+            f"the side in {names} is {format_value(constant)} for every {names}, "
+            f"never {format_value(fixed)}{suffix}",
+            expected=constant,
+            witness=comparison.witness(),
         )
 
     def holds(a: Any, b: Any) -> bool | None:
@@ -184,6 +198,21 @@ def judge_algebra(claim: Claim, context: DocumentContext) -> Judgement | None:
         diagnosis=diagnosis,
         witness=comparison.witness(),
     )
+
+
+def _constant_value(expr: Any, rng: random.Random) -> Any:
+    """The value of ``expr`` if it is the same at every point tried (``sin²x + cos²x``)."""
+    variables = _variables(expr)
+    values = []
+    for _ in range(6):
+        point = {v: sp.Rational(rng.randint(-40, 40), rng.randint(1, 9)) for v in variables}
+        value = evaluate(expr, point)
+        if value is not None:
+            values.append(value)
+    if len(values) < 3 or any(values_equal(values[0], v) is not True for v in values[1:]):
+        return None
+    exact = sp.nsimplify(values[0]) if not values[0].is_Rational else values[0]
+    return exact if values_equal(exact, values[0]) else values[0]
 
 
 def judge_known_definition(claim: Claim, context: DocumentContext) -> Judgement | None:

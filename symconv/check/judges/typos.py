@@ -65,11 +65,23 @@ def _symbols(expr: Any) -> set[sp.Symbol]:
 
 
 def _occurrences(expr: Any, old: Any) -> int:
+    """Occurrences as written: ``x_{12} x_{12}`` (SymPy's ``x_{12}**2``) is two."""
     if isinstance(expr, sp.MatrixBase):
         return sum(_occurrences(entry, old) for entry in expr)
     if expr == old:
         return 1
+    if _is_repeated(expr, old):
+        return int(expr.exp)
     return sum(_occurrences(arg, old) for arg in getattr(expr, "args", ()))
+
+
+def _is_repeated(expr: Any, old: Any) -> bool:
+    return (
+        isinstance(expr, sp.Pow)
+        and expr.base == old
+        and expr.exp.is_Integer
+        and 2 <= int(expr.exp) <= 4
+    )
 
 
 def _replace_nth(expr: Any, old: Any, new: Any, n: int) -> Any:
@@ -82,6 +94,13 @@ def _replace_nth(expr: Any, old: Any, new: Any, n: int) -> Any:
         if node == old:
             counter[0] -= 1
             return new if counter[0] == -1 else node
+        if _is_repeated(node, old):
+            power = int(node.exp)
+            if counter[0] < power:
+                counter[0] = -1
+                return new * old ** (power - 1)
+            counter[0] -= power
+            return node
         if not getattr(node, "args", ()) or isinstance(node, (sp.Symbol, sp.Number)):
             return node
         args = [walk(arg) for arg in node.args]

@@ -1,0 +1,120 @@
+"""Algebraic identities at exact points, equations left unverified, and typo diagnoses.
+
+The reference truth of each identity is decided independently: by expanding both sides with
+Python fractions at many points (no SymPy), in :func:`holds_numerically`.
+"""
+
+from __future__ import annotations
+
+import random
+from fractions import Fraction
+
+import pytest
+
+from symconv.check.judges.typos import related_names
+from tests.check_keys import judge_document
+
+
+def holds_numerically(left, right, names, trials=50):
+    rng = random.Random(0)
+    for _ in range(trials):
+        point = {n: Fraction(rng.randint(-30, 30), rng.randint(1, 7)) for n in names}
+        try:
+            if left(**point) != right(**point):
+                return False
+        except ZeroDivisionError:
+            continue
+    return True
+
+
+# (LaTeX, Python left, Python right, names)
+IDENTITIES = [
+    (
+        r"(a + b)^2 = a^2 + 2ab + b^2",
+        lambda a, b: (a + b) ** 2,
+        lambda a, b: a * a + 2 * a * b + b * b,
+        "ab",
+    ),
+    (r"(a + b)^2 = a^2 + b^2", lambda a, b: (a + b) ** 2, lambda a, b: a * a + b * b, "ab"),
+    (
+        r"K + (K-1)(D-1) = (K-1) D + 1",
+        lambda K, D: K + (K - 1) * (D - 1),
+        lambda K, D: D * (K - 1) + 1,
+        "KD",
+    ),
+    (r"\frac{x^2 - 1}{x - 1} = x + 1", lambda x: (x * x - 1) / (x - 1), lambda x: x + 1, "x"),
+    (
+        r"\frac{1}{a} + \frac{1}{b} = \frac{a + b}{ab}",
+        lambda a, b: 1 / a + 1 / b,
+        lambda a, b: (a + b) / (a * b),
+        "ab",
+    ),
+    (
+        r"\frac{1}{a} + \frac{1}{b} = \frac{2}{a + b}",
+        lambda a, b: 1 / a + 1 / b,
+        lambda a, b: 2 / (a + b),
+        "ab",
+    ),
+]
+
+
+@pytest.mark.parametrize("latex,left,right,names", IDENTITIES)
+def test_identities_agree_with_a_fraction_reference(latex, left, right, names):
+    (judgement,) = judge_document(f"${latex}$\n")
+    truth = holds_numerically(left, right, list(names))
+    assert judgement.verdict == ("right" if truth else "wrong"), judgement.message
+
+
+def test_transcendental_identities():
+    doc = (
+        "$\\tanh(z) = 2\\sigma(2z) - 1$\n\n$e^{a + b} = e^a e^b$\n\n"
+        "$\\log(ab) = \\log a + \\log b$ for $a > 0$ and $b > 0$.\n\n$\\sin^2 x + \\cos^2 x = 2$\n"
+    )
+    assert [j.verdict for j in judge_document(doc)] == ["right", "right", "right", "wrong"]
+
+
+def test_a_wrong_identity_shows_the_point_and_both_values():
+    (judgement,) = judge_document("$(a + b)^2 = a^2 + b^2$\n")
+    assert judgement.witness == "a = 1, b = 1: 2 ≠ 4"  # the written side first
+
+
+def test_size_formulas_are_tested_at_positive_integers():
+    doc = (
+        "$\\lceil N/s \\rceil = \\lfloor (N - 1)/s \\rfloor + 1$\n\n"
+        "$\\lceil N/s \\rceil = \\lfloor N/s \\rfloor$\n"
+    )
+    right, wrong = judge_document(doc)
+    assert right.verdict == "right"
+    assert wrong.verdict == "wrong" and wrong.witness == "N = 3, s = 2: 1 ≠ 2"
+
+
+def test_an_equation_is_not_an_identity():
+    (judgement,) = judge_document("$2x + 1 = 7$\n")
+    assert judgement.verdict == "unverified" and "equation in x" in judgement.message
+
+
+def test_undefined_functions_and_index_formulas_are_unverified():
+    doc = "$g(x) + 1 = g(x) + 1 + 0 \\cdot x$\n\n$y_i + 1 = 1 + y_i$\n"
+    assert [j.verdict for j in judge_document(doc)] == ["unverified", "unverified"]
+
+
+def test_typo_diagnoses():
+    doc = (
+        "$z_{11} = w_{11} x_{11} + w_{12} x_{12} = w_{11} x_{11} + x_{12} x_{12}$\n\n"
+        "$j_1 + k_1 - k_1 + 1 = j + 1$\n\n"
+        "$\\frac{\\Delta t}{\\Delta t^2} = \\frac{1}{\\Delta}$\n\n"
+        "$(a - b)(a + b) = a^2 + b^2$\n"
+    )
+    diagnoses = [j.diagnosis for j in judge_document(doc) if j.verdict == "wrong"]
+    assert diagnoses == [
+        "probable typo: x_{12} where w_{12} was meant",
+        "probable typo: j where j_1 was meant",
+        "probable typo: Δ where Δt was meant",
+        "probable sign error: a^2 + b^2 where a^2 - b^2 was meant",
+    ]
+
+
+def test_related_names():
+    assert related_names("x_{12}", "w_{12}") and not related_names("x_{12}", "w_{21}")
+    assert related_names("j", "j_1") and related_names("Delta", "\\Delta t")
+    assert not related_names("a", "b") and not related_names("k", "k")
