@@ -1,0 +1,162 @@
+"""Derivative claims, scalar and vector, against SymPy's own derivative and a numeric reference
+(central differences in floats, tests/reference_check.py)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from tests import reference_check as ref
+from tests.check_keys import judge_document
+
+POINTS = [-1.3, -0.2, 0.4, 1.7]
+
+
+def gauss(z):
+    return math.exp(-z * z)
+
+
+def z2sin(z):
+    return z * z * math.sin(z)
+
+
+# (claim, the function differentiated, the claimed derivative), both as Python functions
+SCALAR = [
+    (
+        r"\sigma'(z) = \sigma(z)(1 - \sigma(z))",
+        ref.sigmoid,
+        lambda z: ref.sigmoid(z) * (1 - ref.sigmoid(z)),
+    ),
+    (
+        r"\sigma'(z) = \sigma(z)(1 + \sigma(z))",
+        ref.sigmoid,
+        lambda z: ref.sigmoid(z) * (1 + ref.sigmoid(z)),
+    ),
+    (r"\tanh'(z) = 1 - \tanh^2(z)", math.tanh, lambda z: 1 - math.tanh(z) ** 2),
+    (r"\tanh'(z) = 1 + \tanh^2(z)", math.tanh, lambda z: 1 + math.tanh(z) ** 2),
+    (r"\frac{d}{dz}\log(1 + e^{z}) = \sigma(z)", lambda z: math.log(1 + math.exp(z)), ref.sigmoid),
+    (
+        r"\frac{d}{dz} e^{-z^2} = -2 z e^{-z^2}",
+        lambda z: math.exp(-z * z),
+        lambda z: -2 * z * math.exp(-z * z),
+    ),
+    (
+        r"\frac{d}{dz} e^{-z^2} = -z e^{-z^2}",
+        lambda z: math.exp(-z * z),
+        lambda z: -z * math.exp(-z * z),
+    ),
+    (
+        r"\frac{d}{dz} (z^2 \sin z) = 2z \sin z + z^2 \cos z",
+        lambda z: z * z * math.sin(z),
+        lambda z: 2 * z * math.sin(z) + z * z * math.cos(z),
+    ),
+]
+
+
+@pytest.mark.parametrize("latex,function,claimed", SCALAR)
+def test_scalar_derivatives_agree_with_central_differences(latex, function, claimed):
+    (judgement,) = judge_document(f"${latex}$\n")
+    truth = ref.agree(lambda z: ref.derivative(function, z), claimed, POINTS, 1e-6)
+    assert judgement.verdict == ("right" if truth else "wrong"), judgement.message
+
+
+def test_sigmoid_witness_and_expected_form():
+    (judgement,) = judge_document("$\\sigma'(z) = \\sigma(z)(1 + \\sigma(z))$\n")
+    assert judgement.witness == "z = 0: 0.75 ≠ 0.25"
+    assert "\\sigma" in judgement.expected_latex
+    assert judgement.diagnosis == "probable sign error: 1 + σ(z) where 1 - σ(z) was meant"
+
+
+def test_derivative_at_a_point():
+    doc = "$\\sigma'(0) = 0.25$ and $\\tanh'(0) = 0$.\n"
+    right, wrong = judge_document(doc)
+    assert right.verdict == "right"
+    assert (wrong.verdict, wrong.message) == ("wrong", "the derivative is 1, not 0")
+
+
+def test_conditions_restrict_the_points():
+    doc = (
+        "$\\mathrm{ReLU}'(z) = 1$ for $z > 0$ and $\\mathrm{ReLU}'(z) = 0$ for $z < 0$.\n\n"
+        "$\\mathrm{ReLU}'(z) = 1$.\n"
+    )
+    assert [j.verdict for j in judge_document(doc)] == ["right", "right", "wrong"]
+    witness = judge_document(doc)[2].witness
+    assert witness == "z = -1: 1 ≠ 0"  # never at the kink z = 0
+
+
+def test_derivatives_of_names_the_document_defined():
+    doc = (
+        "For the squared error $E = \\frac{1}{2}(y - t)^2$: "
+        "$\\frac{\\partial E}{\\partial y} = y - t$.\n\n"
+        "Let $f(x) = x^2 e^{x}$. Then $f'(x) = (2x + x^2) e^{x}$ and $f'(x) = 2x e^{x}$.\n"
+    )
+    assert [j.verdict for j in judge_document(doc)] == ["right", "right", "wrong"]
+
+
+def test_undefined_functions_are_unverified():
+    (judgement,) = judge_document("$g'(x) = 2x$\n")
+    assert judgement.verdict == "unverified"
+
+
+def softmax_claim_truth(claimed):
+    """Does ∂y_i/∂z_j = claimed(y, i, j) hold at a few points? (numeric Jacobian)"""
+    for z in ([0.3, -1.2, 0.5], [2.0, 0.1, -0.7]):
+        y = ref.softmax(z)
+        jacobian = ref.softmax_jacobian(z)
+        for i in range(3):
+            for j in range(3):
+                if abs(jacobian[i][j] - claimed(y, i, j)) > 1e-6:
+                    return False
+    return True
+
+
+JACOBIANS = [
+    (r"y_i(\delta_{ij} - y_j)", lambda y, i, j: y[i] * ((i == j) - y[j])),
+    (r"y_i(\delta_{ij} + y_j)", lambda y, i, j: y[i] * ((i == j) + y[j])),
+    (r"y_j(\delta_{ij} - y_i)", lambda y, i, j: y[j] * ((i == j) - y[i])),
+    (r"\delta_{ij} - y_i y_j", lambda y, i, j: (i == j) - y[i] * y[j]),
+]
+
+
+@pytest.mark.parametrize("rhs,claimed", JACOBIANS)
+def test_softmax_jacobians_agree_with_a_numeric_jacobian(rhs, claimed):
+    doc = f"For $y = \\mathrm{{softmax}}(z)$: $\\frac{{\\partial y_i}}{{\\partial z_j}} = {rhs}$.\n"
+    (judgement,) = judge_document(doc)
+    truth = softmax_claim_truth(claimed)
+    assert judgement.verdict == ("right" if truth else "wrong"), judgement.message
+
+
+def test_cross_entropy_gradient_needs_the_sum_of_t():
+    with_sum = (
+        "For $L = -\\sum_i t_i \\log y_i$ with $y = \\mathrm{softmax}(z)$ and $\\sum_i t_i = 1$: "
+        "$\\frac{\\partial L}{\\partial z} = y - t$.\n"
+    )
+    without = (
+        "For $L = -\\sum_i t_i \\log y_i$ with $y = \\mathrm{softmax}(z)$: "
+        "$\\frac{\\partial L}{\\partial z} = y - t$.\n"
+    )
+    assert [j.verdict for j in judge_document(with_sum)] == ["right"]
+    (judgement,) = judge_document(without)
+    assert judgement.verdict == "wrong"  # true only when Σ t = 1
+    assert judgement.witness.startswith("n = 3, t = (")
+
+
+def test_gradient_written_with_part_and_an_index():
+    doc = (
+        "With $L = -\\sum_k t_k \\log y_k$, $y = \\mathrm{softmax}(z)$ and $\\sum_k t_k = 1$:\n"
+        "$\\frac{\\part L}{\\part z_j} = y_j - t_j$ and "
+        "$\\frac{\\part L}{\\part z_j} = y_j + t_j$.\n"
+    )
+    right, wrong = judge_document(doc)
+    assert (right.verdict, wrong.verdict) == ("right", "wrong")
+    assert wrong.diagnosis.startswith("probable sign error")
+
+
+def test_index_formulas_of_a_network_are_left_to_the_problem():
+    doc = (
+        "$\\frac{\\partial J}{\\partial W[k]} = "
+        "\\sum_i \\frac{\\partial J}{\\partial Z[i]} X[i+k]$\n"
+    )
+    (judgement,) = judge_document(doc)
+    assert judgement.verdict == "unverified" and "index formula" in judgement.message
