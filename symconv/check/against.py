@@ -69,7 +69,12 @@ def check_against(
     budget: Budget,
 ) -> AgainstResult:
     """Judge every part of ``problem_set`` that the document answers (module docstring)."""
-    candidates = extract_candidates(segments, parse)
+    try:
+        with time_limit(budget.remaining(), "reading the answers"):
+            candidates = extract_candidates(segments, parse)
+    except TimeLimitError:
+        message = "time budget spent while reading the answers: no part was compared"
+        return AgainstResult((), frozenset(), (message,))
     by_region: dict[int, list[Candidate]] = {}
     for candidate in candidates:
         region = part_map.region_at(candidate.line)

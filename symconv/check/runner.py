@@ -28,11 +28,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from symconv.check.documents import Document
-from symconv.check.limits import Budget, Limits, seed_for, time_limit
+from symconv.check.limits import DEFAULT_FILE_SECONDS, Budget, Limits, seed_for, time_limit
 from symconv.check.model import Claim, Judgement, Report
 from symconv.errors import SymconvError, TimeLimitError
 
@@ -102,7 +103,7 @@ def check_document(
     run = _runner(limits, budget)
     warnings: list[str] = []
     given = _given_values(problem_set, part_map, warnings)
-    judge = judge_claims or _judge_claims
+    judge = judge_claims or partial(_judge_claims, budget=budget)
     judgements = list(judge(document, segments, given, seed, run, warnings))
     if part_map is not None:
         judgements = [_with_part(j, part_map) for j in judgements]
@@ -195,6 +196,7 @@ def _judge_claims(
     seed: Callable[[int], int],
     run: Callable[[Callable[[], Judgement], Claim], Judgement],
     warnings: list[str],
+    budget: Budget | None = None,
 ) -> list[Judgement]:
     try:
         from symconv.check.claims import extract_claims
@@ -206,8 +208,13 @@ def _judge_claims(
         return []
     table = SymbolTable()
     context = DocumentContext(symbols=table, seed=seed(0))
+    seconds = budget.remaining() if budget is not None else DEFAULT_FILE_SECONDS
     try:
-        claims = extract_claims(segments, table, context)
+        with time_limit(seconds, "reading the claims"):
+            claims = extract_claims(segments, table, context)
+    except TimeLimitError:
+        warnings.append("time budget spent while reading the claims: none was judged")
+        return []
     except (SymconvError, RecursionError) as error:
         warnings.append(f"claims could not be extracted: {error}")
         return []
