@@ -224,3 +224,44 @@ def test_latex_is_annotated_with_comments(
     assert lines[2].startswith("% symconv · line 2 · ✔ right")
     assert lines[3].startswith("% symconv · line 2 · ✘ wrong") and "bias omitted" in lines[3]
     assert lines[4:] == ["", "Done."]
+
+
+LECTURER_SET = """
+id = "week10"
+title = "Convolution practice"
+source = "Course notes, week 10"
+
+[[exercise]]
+id = "week10-1"
+title = "Output size"
+statement = "A 7×7 input and a 3×3 kernel, valid."
+data = { i = 7, k = 3 }
+
+[[exercise.part]]
+id = "week10-1a"
+question = "The size of the valid output."
+engine = "conv_output_size"
+args = { i = "$i", k = "$k" }
+
+[[exercise.part.misconceptions]]
+engine = "conv_output_size"
+args = { i = "$i", k = "$k", p = 1 }
+diagnosis = "padding assumed"
+"""
+
+
+def test_a_lecturers_problem_set_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    problems = tmp_path / "week10.toml"
+    problems.write_text(LECTURER_SET, encoding="utf-8")
+    solution = tmp_path / "s.md"
+    solution.write_text("## Problem 1\n(a) The output is $7 - 3 + 2 + 1 = 7$ wide.\n")
+    code, out, _ = run([str(solution), "--against", str(problems), "--format", "json"], capsys)
+    document = json.loads(out)
+    answer = next(c for c in document["claims"] if c["kind"] == "answer")
+    assert code == 1 and document["against"] == str(problems)
+    assert (answer["part"], answer["verdict"], answer["diagnosis"]) == (
+        "week10-1a",
+        "wrong",
+        "padding assumed",
+    )
+    assert answer["expected_latex"] == "5" and 7 - 3 + 1 == 5

@@ -1,4 +1,4 @@
-"""``symconv check``: say, line by line, what is right in a hand-written solution.
+"""symconv check: say, line by line, what is right in a hand-written solution.
 
     symconv check FILE [--against SET|FILE] [--format text|json|md] [--no-reveal] [--csv FILE]
     symconv check DIR --csv FILE [--against SET|FILE]       # a batch, on every core
