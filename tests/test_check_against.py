@@ -133,6 +133,13 @@ def test_a_top_level_lettered_heading_heads_an_exercise_of_a_lettered_set() -> N
     assert [r[2] for r in regions(doc, "fd")] == ["fd-d2", "fd-e"]
 
 
+def test_bold_markers_of_one_level_are_siblings() -> None:
+    doc = "**(a)** x\n\n**(c)** y\n\n**(d1)** z\n"
+    assert [r[2] for r in regions(doc, "fd")] == ["fd-a", "fd-c", "fd-d1"]
+    nested = "## 3\n**(b)** channels\n\n**(d)** parameters\n"
+    assert [r[2] for r in regions(nested, "nyu-cnn")] == [None, "nyu-cnn-3b", "nyu-cnn-3d"]
+
+
 def test_headings_that_name_no_part_are_unmatched_and_titles_end_an_exercise() -> None:
     doc = "## 5-8\n$P = 1$\n## Exercise 9\n$1 + 1 = 2$\n## Extra\n$x = 1$\n"
     document = Document.from_text(doc, "x.md")

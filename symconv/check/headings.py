@@ -362,10 +362,10 @@ def map_parts(markers: Sequence[Marker], problem_set: ProblemSet, last_line: int
                 exercise, exercise_level = None, marker.level
                 starts.append((marker.line, None, None, marker, False))
             continue
-        if label.relative and (
-            exercise is None or (marker.kind == "heading" and marker.level <= exercise_level)
-        ):
-            label = Label(label.tokens, relative=False)  # "## (e)" heads exercise fd-e
+        sibling = marker.level <= exercise_level and (opened_by is None or opened_by.kind != "list")
+        if label.relative and (exercise is None or sibling):
+            # "## (e)" after "## (d1)", or "**(c)**" after "**(a)**": a sibling, not a sub-part
+            label = Label(label.tokens, relative=False)
         if label.relative:
             if exercise is None:
                 starts.append((marker.line, None, None, marker, False))
