@@ -28,6 +28,7 @@ from symconv.check.judges.expansion import (
     Expansion,
     ExpansionError,
     Setup,
+    epsilon_power,
     expand,
     order_of,
     setup_for,
@@ -76,14 +77,8 @@ def _outside_power(exprs: Iterable[Any], setup: Setup) -> int:
         if setup.rescale:
             continue
         scaled = sp.expand(plain.xreplace({s: s * EPSILON for s in setup.small}))
-        for key in sp.collect(scaled, EPSILON, evaluate=False):
-            if key == 1:
-                continue
-            exponent = sp.degree(key, EPSILON) if key.is_polynomial(EPSILON) else None
-            if exponent is None and isinstance(key, sp.Pow) and key.exp.is_Integer:
-                exponent = int(key.exp)
-            if exponent is not None:
-                lowest = min(lowest, int(exponent))
+        for term in sp.Add.make_args(scaled):
+            lowest = min(lowest, epsilon_power(term)[0])
     return lowest
 
 

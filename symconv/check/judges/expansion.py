@@ -221,31 +221,41 @@ def order_of(term: Any, setup: Setup) -> int:
     scaled = sp.expand(argument.xreplace({s: s * EPSILON for s in setup.small}))
     if EPSILON not in scaled.free_symbols:
         raise ExpansionError(f"O({argument}) is not an order in {setup.step_names}")
-    powers = sp.collect(scaled, EPSILON, evaluate=False)
-    degrees = [sp.degree(key, EPSILON) if key != 1 else 0 for key in powers]
-    return int(min(degrees))
+    return min(by_power(scaled, setup))
 
 
 def expand(expr: Any, setup: Setup, terms: int) -> Expansion:
     """The expansion of ``expr`` in ε with ``terms`` Taylor terms per application."""
     orders: list[int] = []
     expanded = _expand(expr, setup, terms, orders)
-    expanded = sp.expand(expanded)
-    collected = sp.collect(expanded, EPSILON, evaluate=False)
-    result: dict[int, Any] = {}
-    for key, coefficient in collected.items():
-        if key == 1:
-            power = 0
-        elif key == EPSILON:
-            power = 1
-        elif isinstance(key, sp.Pow) and key.base == EPSILON and key.exp.is_Integer:
-            power = int(key.exp)
-        else:
-            raise ExpansionError(f"{expr} is not a series in {setup.step_names}")
-        if coefficient.has(EPSILON):
-            raise ExpansionError(f"{expr} is not a series in {setup.step_names}")
-        result[power] = result.get(power, 0) + coefficient
+    result = by_power(sp.expand(expanded), setup)
     return Expansion(result, min(orders) if orders else None, terms)
+
+
+def by_power(expanded: Any, setup: Setup) -> dict[int, Any]:
+    """The coefficients of an expanded sum by power of ε (``collect`` without its limits on
+    derivatives in several variables)."""
+    result: dict[int, Any] = {}
+    for term in sp.Add.make_args(expanded):
+        power, coefficient = epsilon_power(term)
+        if coefficient.has(EPSILON):
+            raise ExpansionError(f"{term} is not a term of a series in {setup.step_names}")
+        result[power] = result.get(power, 0) + coefficient
+    return {k: v for k, v in result.items() if v != 0} or {0: sp.Integer(0)}
+
+
+def epsilon_power(term: Any) -> tuple[int, Any]:
+    """``(n, c)`` for a product term ``c ε^n``."""
+    power = 0
+    rest = []
+    for factor in sp.Mul.make_args(term):
+        if factor == EPSILON:
+            power += 1
+        elif isinstance(factor, sp.Pow) and factor.base == EPSILON and factor.exp.is_Integer:
+            power += int(factor.exp)
+        else:
+            rest.append(factor)
+    return power, sp.Mul(*rest)
 
 
 def _expand(expr: Any, setup: Setup, terms: int, orders: list[int]) -> Any:

@@ -6,8 +6,7 @@ that entry, 0-based as brackets are). :func:`resolve` substitutes them and says 
 definitions it used, so that a right result built on a wrong definition can say so.
 
     >>> import sympy as sp
-    >>> from symconv.check import nodes
-from symconv.check.context import DocumentContext
+    >>> from symconv.check.context import DocumentContext
     >>> from symconv.check.model import Claim
     >>> K, P = sp.symbols("K P")
     >>> context = DocumentContext(given={"Z": sp.Matrix([[1, 2], [3, 4]])})
