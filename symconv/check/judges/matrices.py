@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import sympy as sp
@@ -230,6 +230,13 @@ def judge_matrix(claim: Claim, context: DocumentContext) -> Judgement | None:
             return _conv_form(claim, conv, other)
     lhs, _ = resolve(claim.sides[0], claim, context, matrices=True)
     rhs, _ = resolve(claim.sides[1], claim, context, matrices=True)
+    collapsed = _scalar_if_1x1(lhs), _scalar_if_1x1(rhs)
+    if collapsed != (lhs, rhs) and not any(isinstance(v, sp.MatrixBase) for v in collapsed):
+        from symconv.check.judges.algebra import judge_algebra
+        from symconv.check.judges.arithmetic import judge_arithmetic
+
+        scalar = replace(claim, sides=collapsed)
+        return judge_arithmetic(scalar, context) or judge_algebra(scalar, context)
     if isinstance(lhs, sp.MatrixBase) and isinstance(rhs, sp.MatrixBase):
         if claim.relation not in ("=", "≡"):
             return unverified(claim, f"the relation {claim.relation} between matrices")
@@ -237,6 +244,13 @@ def judge_matrix(claim: Claim, context: DocumentContext) -> Judgement | None:
     if claim.kind == "matrix":
         return unverified(claim, "a matrix formula whose sides are not both explicit matrices")
     return None
+
+
+def _scalar_if_1x1(value: Any) -> Any:
+    """A row times a column is a number: ``[1, 2][x, y]^T = x + 2y``."""
+    if isinstance(value, sp.MatrixBase) and value.shape == (1, 1):
+        return value[0, 0]
+    return value
 
 
 def _explicit(claim: Claim, context: DocumentContext, lhs: Any, rhs: Any) -> Judgement:
@@ -281,8 +295,8 @@ def _conv_form(claim: Claim, conv: nodes.Convolution, other: Any) -> Judgement:
             claim,
             f"the matrix's entries do not name the kernel {kernel_name} as {kernel_name}_{{ij}}",
         )
-    shape = _input_shape(matrix.rows, matrix.cols, kernel)
-    if shape is None:
+    shapes = _input_shapes(matrix.rows, matrix.cols, kernel)
+    if not shapes:
         return unverified(
             claim,
             f"no input size gives a {matrix.rows}×{matrix.cols} conv matrix for a "
@@ -291,24 +305,31 @@ def _conv_form(claim: Claim, conv: nodes.Convolution, other: Any) -> Judgement:
     from symconv.convmatrix import conv_matrix
 
     base = 1 if all(i >= 1 for i in _kernel_indices(matrix, kernel_name)) else 0
-    if len(shape) == 1:
-        sizes = f"an input of length {shape[0]} and a kernel of length {kernel[0]}"
-    else:
-        sizes = f"a {'×'.join(map(str, shape))} input and a {'×'.join(map(str, kernel))} kernel"
     results = []
-    for op in ("correlation", "convolution"):
-        expected = sp.Matrix(conv_matrix(shape, kernel, op=op, base=base))
-        expected = expected.xreplace(_renamed(expected, kernel_name, matrix))
-        comparison = compare_matrices(
-            matrix, expected, row_lines=lines, input_shape=shape,
-            what=f"the conv matrix ({op})", applied=True,
-        )  # fmt: skip
-        if comparison.equal:
-            convention = "" if op == "correlation" else " (true convolution: the kernel flipped)"
-            return right(claim, f"the conv matrix of {sizes}{convention}")
-        results.append(comparison)
+    # Every input shape the matrix's size allows (3×4 and 4×3 both give 6×12 for a 2×2
+    # kernel), as a correlation (the book's ⊗) and as a true convolution.
+    for shape in shapes:
+        for op in ("correlation", "convolution"):
+            expected = sp.Matrix(conv_matrix(shape, kernel, op=op, base=base))
+            expected = expected.xreplace(_renamed(expected, kernel_name, matrix))
+            comparison = compare_matrices(
+                matrix, expected, row_lines=lines, input_shape=shape,
+                what=f"the conv matrix ({op})", applied=True,
+            )  # fmt: skip
+            if comparison.equal:
+                convention = (
+                    "" if op == "correlation" else " (true convolution: the kernel flipped)"
+                )
+                return right(claim, f"the conv matrix of {_sizes(shape, kernel)}{convention}")
+            results.append(comparison)
     best = min(results, key=lambda c: len(c.differing) if c.differing else 10**6)
     return best.judgement(claim)
+
+
+def _sizes(shape: Sequence[int], kernel: Sequence[int]) -> str:
+    if len(shape) == 1:
+        return f"an input of length {shape[0]} and a kernel of length {kernel[0]}"
+    return f"a {'×'.join(map(str, shape))} input and a {'×'.join(map(str, kernel))} kernel"
 
 
 def _renamed(matrix: sp.Matrix, name: str, written: sp.Matrix) -> dict[Any, Any]:
@@ -355,14 +376,14 @@ def _kernel_shape(matrix: sp.Matrix, name: str) -> tuple[int, ...] | None:
     return tuple(high - low + 1 for low, high in zip(lows, highs, strict=True))
 
 
-def _input_shape(rows: int, cols: int, kernel: Sequence[int]) -> tuple[int, ...] | None:
-    """The input shape whose valid correlation with ``kernel`` has ``rows`` outputs and whose
-    size is ``cols`` (unique, or None)."""
+def _input_shapes(rows: int, cols: int, kernel: Sequence[int]) -> list[tuple[int, ...]]:
+    """The input shapes whose valid correlation with ``kernel`` has ``rows`` outputs and whose
+    size is ``cols``."""
     if len(kernel) == 1:
-        return (cols,) if cols - kernel[0] + 1 == rows else None
+        return [(cols,)] if cols - kernel[0] + 1 == rows else []
     if len(kernel) != 2:
-        return None
-    found = [
+        return []
+    return [
         (h, cols // h)
         for h in range(1, cols + 1)
         if cols % h == 0
@@ -370,7 +391,3 @@ def _input_shape(rows: int, cols: int, kernel: Sequence[int]) -> tuple[int, ...]
         and h >= kernel[0]
         and cols // h >= kernel[1]
     ]
-    if len(found) == 1:
-        return found[0]
-    square = [s for s in found if s[0] == s[1]]
-    return square[0] if len(square) == 1 else None
