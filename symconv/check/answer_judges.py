@@ -663,11 +663,7 @@ def _judge_matrix(task: PartTask) -> list[Outcome]:
                     expected=expected,
                 )
             ]
-    pool = [
-        c
-        for c in task.candidates
-        if c.form == "matrix" and isinstance(c.value, sp.MatrixBase) and not _has_unknown(c.value)
-    ]
+    pool = [c for c in task.candidates if c.form == "matrix" and isinstance(c.value, sp.MatrixBase)]
     same_shape = [c for c in pool if c.value.shape == expected.shape]
     if not same_shape:
         if pool and expected.rows > 1 and expected.cols > 1:
@@ -689,14 +685,6 @@ def _judge_matrix(task: PartTask) -> list[Outcome]:
     else:
         candidate = same_shape[-1]
     return [_matrix_outcome(task, candidate)]
-
-
-def _has_unknown(matrix: sp.MatrixBase) -> bool:
-    """Entries multiplied by a vector written after the matrix (``[…] x``) are not the matrix."""
-    return any(
-        isinstance(e, sp.Mul) and any(isinstance(f, sp.Symbol) and f.name == "x" for f in e.args)
-        for e in matrix
-    )
 
 
 def _matrix_variant(

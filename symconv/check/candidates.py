@@ -146,8 +146,11 @@ def _math_candidates(segment: Segment, parsed: MathParse) -> list[Candidate]:
         alternatives = tuple(r for r in readings if r is not None and r.form == candidate.form)
         if alternatives:
             candidate = replace(candidate, alternatives=alternatives)
-        if candidate.form == "matrix" and any(candidate.value == m for m in matrix_values):
-            continue
+        if candidate.form == "matrix" and (
+            any(candidate.value == m for m in matrix_values)
+            or not _ends_with_matrix(candidate.value_text or "")
+        ):
+            continue  # the literal is a candidate already; ``[…] x`` is a product, not a matrix
         candidates.append(candidate)
     return candidates
 
@@ -201,6 +204,13 @@ def _chain_candidate(chain: Chain, line: int, end_line: int) -> Candidate | None
         return None
     return Candidate(
         form, value, line, end_line, text, lhs=lhs, derived_from=derived, value_text=last.text
+    )
+
+
+def _ends_with_matrix(text: str) -> bool:
+    return (
+        re.search(r"(?:\\end\s*\{[a-zA-Z]*matrix\*?\}|[\])])\s*(?:\^\{?T\}?)?\s*$", text)
+        is not None
     )
 
 
