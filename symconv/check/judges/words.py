@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -163,10 +164,11 @@ def judge_fact(claim: Claim, context: DocumentContext) -> Judgement | None:
 
 
 def _carried(basis: str, context: DocumentContext, claim: Claim) -> tuple[str, ...]:
-    marker = " (from your line "
-    if marker not in basis:
+    """The warning for a fact judged under an earlier line of the writer that was wrong."""
+    match = re.search(r"from your line (\d+)", basis)
+    if match is None:
         return ()
-    line = int(basis.split(marker, 1)[1].split(")", 1)[0])
+    line = int(match.group(1))
     for earlier in context.claims_before(order=claim_id(claim), scope=claim_scope(claim)):
         if earlier.line == line and context.verdict_of(claim_id(earlier)) == "wrong":
             return (f"consistent with your line {line} (error carried forward)",)
@@ -177,14 +179,14 @@ def _expected(
     fact: str, roles: Mapping[str, sp.Symbol], claim: Claim, context: DocumentContext
 ) -> tuple[Any, str]:
     """The engine's formula for ``fact`` in the writer's letters, and what it rests on."""
+    from symconv.shapes import conv_output_size, dilated_kernel_extent, same_padding
+
     k = roles.get("kernel")
     d = roles.get("dilation", sp.Integer(1))
     if fact == "effective kernel size":
         if k is None:
             return None, "an effective kernel size without a kernel size"
-        from symconv.shapes import dilated_kernel_extent
-
-        return _engine(dilated_kernel_extent, k, d), ""
+        return sp.expand(_engine(dilated_kernel_extent, k, d)), ""
     if fact == "padding":
         effective = roles.get("effective")
         if effective is not None:
@@ -193,35 +195,44 @@ def _expected(
             return None, "a padding formula without a kernel size"
         stated = _stated_effective(claim, context, k, d)
         if stated is not None:
+            # o = i + 2P − (K_eff − 1) at stride 1 (Dumoulin & Visin, relationship 15): the
+            # size is kept when 2P = K_eff − 1, with the writer's own K_eff.
             value, line = stated
             return (
                 sp.factor((value - 1) / 2),
                 f" (2P = K_eff − 1 keeps the size at stride 1, with K_eff = {show(value)} "
                 f"from your line {line})",
             )
-        from symconv.shapes import dilated_kernel_extent
-
-        extent = _engine(dilated_kernel_extent, k, d)
-        return sp.factor((extent - 1) / 2), " (2P = D(K − 1) keeps the size at stride 1)"
+        return sp.factor(_engine(same_padding, k, d)), " (2P = D(K − 1) keeps the size at stride 1)"
     if fact == "output size":
-        n, p, s = roles.get("input"), roles.get("padding", 0), roles.get("stride", 1)
+        n = roles.get("input")
         if n is None or k is None:
             return None, "an output size formula needs an input and a kernel size"
-        return sp.floor((n + 2 * p - d * (k - 1) - 1) / s) + 1, ""
+        s, p = roles.get("stride", sp.Integer(1)), roles.get("padding", sp.Integer(0))
+        return _engine(conv_output_size, n, k, s, p, d), ""
     if fact == "receptive field":
         layers = roles.get("layers")
         if layers is None or k is None:
             return None, "a receptive field formula needs a number of layers and a kernel size"
+        # r_L = r_{L-1} + (K − 1) at stride 1 (each layer widens the field by K − 1), r_0 = 1;
+        # the engine's receptive_field takes a list of layers, so a symbolic count is summed here.
         return 1 + layers * (k - 1), " (stride 1)"
     return None, f"no formula for the {fact}"
 
 
-def _engine(function: Any, k: Any, d: Any) -> Any:
-    """The engine's closed form with the writer's letters (its answer is exact)."""
-    try:
-        return sp.expand(function(k, d).answer)
-    except Exception:  # symbolic sizes the engine refuses: the textbook form, same formula
-        return d * (k - 1) + 1
+def _engine(function: Any, *sizes: Any) -> Any:
+    """The engine's closed form in the writer's letters: the engine takes integer sizes, so each
+    letter goes in as an integer symbol of its name and comes back as the writer's symbol."""
+    surrogates: dict[Any, Any] = {}
+    arguments = []
+    for size in sizes:
+        if isinstance(size, sp.Symbol):
+            surrogate = sp.Symbol(size.name, integer=True, positive=True)
+            surrogates[surrogate] = size
+            arguments.append(surrogate)
+        else:
+            arguments.append(size)
+    return sp.sympify(function(*arguments).answer).xreplace(surrogates)
 
 
 def _stated_effective(
