@@ -27,14 +27,9 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from symconv.check.answer_judges import (
-    Outcome,
-    PartTask,
-    answer_kind,
-    evaluate_location,
-    judge_part,
-    latex_of,
-)
+from symconv.check.answer_judges import answer_kind, judge_part
+from symconv.check.answer_locations import evaluate_location
+from symconv.check.answer_task import Outcome, PartTask, latex_of
 from symconv.check.candidates import Candidate, Parser, extract_candidates
 from symconv.check.equality import as_sequence, decide_equal, is_number
 from symconv.check.headings import PartMap, Region

@@ -1,0 +1,154 @@
+"""Answers that are a value and its location (``Z[2, 3] = 6``, "the largest value is 6, at (1, 3)"),
+and claims about an exercise's data evaluated on it (``Z[0, 3] = 0`` is wrong: Z[0, 3] = 3).
+
+Locations are 0-based, as bracket indices are; any location where the value occurs is accepted
+when the part says so (its ``accepted`` list).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from itertools import pairwise
+from typing import TYPE_CHECKING, Any
+
+import sympy as sp
+
+from symconv.check.candidates import Candidate
+from symconv.check.equality import (
+    as_sequence,
+    decide_equal,
+    is_number,
+)
+from symconv.check.symbols import name_key
+
+if TYPE_CHECKING:
+    pass
+from symconv.check.answer_task import (
+    Outcome,
+    PartTask,
+    by_variants,
+    outcome_for,
+    shown_candidate,
+)
+
+
+# ----------------------------------------------------------------------------------------------
+# A value and its location, with the exercise's data
+# ----------------------------------------------------------------------------------------------
+def judge_location(task: PartTask) -> list[Outcome]:
+    pool = [c for c in task.candidates if c.form == "location"]
+    if not pool:
+        pool = list(_located_in_words(task.candidates, len(tuple(task.answer)[1])))
+    if not pool:
+        return []
+    for candidate in reversed(pool):
+        value = _location_value(candidate)
+        variant, _ = by_variants(task, value)
+        if variant is not None:
+            break
+    else:
+        candidate = pool[-1]
+    value = _location_value(candidate)
+    shown = shown_candidate(candidate)
+    variant, _decision = by_variants(task, value)
+    if variant is not None:
+        outcome = outcome_for(task, (candidate,), value, shown)
+        return [outcome]
+    fact = evaluate_location(candidate, task.exercise_context)
+    if fact is not None and fact.verdict == "wrong":
+        return [
+            Outcome(
+                (candidate,),
+                "wrong",
+                f"{shown} does not hold for the exercise's data, so it does not answer "
+                f"{task.part.id}",
+                expected=task.answer,
+                witness=fact.witness,
+            )
+        ]
+    return [
+        Outcome(
+            (candidate,),
+            "wrong",
+            f"{shown} {'holds' if fact is not None else 'may hold'} for the exercise's data but is "
+            f"not what {task.part.id} asks",
+            expected=task.answer,
+        )
+    ]
+
+
+def _location_value(candidate: Candidate) -> sp.Tuple:
+    if candidate.form == "location":
+        return sp.Tuple(candidate.value, sp.Tuple(*candidate.lhs.indices))
+    return candidate.value
+
+
+def _located_in_words(candidates: Sequence[Candidate], rank: int) -> list[Candidate]:
+    """``the largest value is 6, at (1, 3)``: a number followed by a location tuple."""
+    found = []
+    for first, second in pairwise(candidates):
+        sequence = as_sequence(second.value) if second.form == "tuple" else None
+        if (
+            first.form in ("number", "text-number")
+            and sequence is not None
+            and len(sequence) == rank
+            and all(is_number(v) for v in sequence)
+            and second.line - first.line <= 1
+        ):
+            value = sp.Tuple(first.value, sp.Tuple(*sequence))
+            found.append(
+                Candidate(
+                    "tuple",
+                    value,
+                    first.line,
+                    second.end_line,
+                    f"{first.text} … {second.text}",
+                )
+            )
+    return found
+
+
+def evaluate_location(candidate: Candidate, context: Mapping[str, Any]) -> Outcome | None:
+    """``Z[0, 3] = 0`` evaluated on the exercise's data (0-based indices), or None if the
+    exercise defines no such tensor."""
+    lhs = candidate.lhs
+    if candidate.form != "location" or not isinstance(lhs, sp.Indexed):
+        return None
+    name = name_key(str(lhs.base.label))
+    tensor = next((v for k, v in context.items() if name_key(k) == name), None)
+    if tensor is None:
+        return None
+    indices = tuple(int(i) for i in lhs.indices)
+    try:
+        actual = _entry(tensor, indices)
+    except IndexError:
+        shape = getattr(tensor, "shape", (len(tensor),))
+        return Outcome(
+            (candidate,),
+            "wrong",
+            f"{candidate.text}: index {indices} is outside {name}, of shape "
+            f"{' × '.join(map(str, shape))} (0-based)",
+        )
+    written = candidate.value
+    if decide_equal(written, actual).equal:
+        return Outcome((candidate,), "right", f"{candidate.text} holds for the exercise's data")
+    return Outcome(
+        (candidate,),
+        "wrong",
+        f"{candidate.text} does not hold for the exercise's data",
+        witness=f"{name}[{', '.join(map(str, indices))}] = {actual}",
+        expected=actual,
+    )
+
+
+def _entry(tensor: Any, indices: tuple[int, ...]) -> Any:
+    if any(i < 0 for i in indices):
+        raise IndexError(indices)
+    if isinstance(tensor, sp.MatrixBase):
+        if len(indices) != 2 or indices[0] >= tensor.rows or indices[1] >= tensor.cols:
+            raise IndexError(indices)
+        return tensor[indices[0], indices[1]]
+    value = tensor
+    for index in indices:
+        value = value[index]
+    return value

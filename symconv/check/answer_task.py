@@ -1,0 +1,248 @@
+"""What judging one part's answer works with: the part, its variants (the answer, ``accepted``
+answers with their conventions, ``misconceptions`` with their diagnoses), the candidates, and
+:class:`Outcome` — a verdict on a candidate that never shows the expected answer in its
+``message`` (it goes to ``expected``; counter-examples go to ``witness``), so that
+``--no-reveal`` can drop both.
+
+:func:`outcome_for` compares a candidate with every variant (right ones first) and words the
+verdict; the judges of each form of answer (:mod:`symconv.check.answer_judges` and the modules
+beside it) build on it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from symconv.check.candidates import Candidate
+from symconv.check.equality import (
+    Decision,
+    as_sequence,
+    decide_equal,
+)
+
+if TYPE_CHECKING:
+    from symconv.problems import Part, Solution
+
+AXIS_WORDS = re.compile(
+    r"channel|height|width|batch|image|sample|frame|time|row|column|\b[NCHWBT]\b", re.I
+)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A verdict on one candidate (or a group of candidates that form one answer)."""
+
+    candidates: tuple[Candidate, ...]
+    verdict: str
+    message: str
+    expected: Any = None
+    diagnosis: str | None = None
+    witness: str | None = None
+    convention: str | None = None
+    variant: str | None = None
+    line: int | None = None
+    warnings: tuple[str, ...] = ()
+    component: int | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def first_line(self) -> int:
+        return self.line if self.line is not None else self.candidates[0].line
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One answer the part admits or anticipates: the answer itself, an accepted one (with its
+    convention) or a misconception (with its diagnosis)."""
+
+    value: Any
+    right: bool
+    label: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class PartTask:
+    """What is known when one part is judged."""
+
+    part: Part
+    solution: Solution
+    candidates: Sequence[Candidate]
+    region_text: str
+    exercise_context: Mapping[str, Any]
+    seed: Callable[[int], int]
+
+    @property
+    def answer(self) -> Any:
+        return self.solution.derivation.answer
+
+    def variants(self) -> list[Variant]:
+        derivation = self.solution.derivation
+        variants = [Variant(derivation.answer, True, "answer", _primary_convention(self.solution))]
+        variants += [
+            Variant(a.answer, True, a.convention, a.convention) for a in self.solution.accepted
+        ]
+        variants += [
+            Variant(m.answer, False, m.diagnosis, m.diagnosis) for m in self.solution.misconceptions
+        ]
+        return variants
+
+
+def _primary_convention(solution: Solution) -> str | None:
+    """The convention of the part's own answer that its accepted alternatives vary: the one
+    sharing most words with what every accepted convention talks about ("space", "weights")."""
+    conventions = solution.derivation.conventions
+    if not solution.accepted or not conventions:
+        return None
+    word_sets = [_words(a.convention) for a in solution.accepted]
+    topic = set.intersection(*word_sets) if len(word_sets) > 1 else word_sets[0]
+
+    def overlap(text: str) -> int:
+        return len(topic & _words(text))
+
+    best = max(conventions, key=overlap)
+    return best if overlap(best) > 0 else None
+
+
+_STOPWORDS = frozenset(("the", "a", "an", "as", "and", "of", "in", "to", "by", "is", "are", "with"))
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z]+", text.lower())) - _STOPWORDS
+
+
+def latex_of(value: Any) -> str:
+    from symconv.latex import latex
+
+    try:
+        return latex(value)
+    except Exception:  # a value the printer does not know: its SymPy text
+        return str(value)
+
+
+def shown_value(value: Any) -> str:
+    return str(value)
+
+
+def by_variants(
+    task: PartTask,
+    candidate_value: Any,
+    *,
+    shape_axis: bool = False,
+    component: int | None = None,
+) -> tuple[Variant | None, Decision]:
+    """The first variant equal to the candidate (right ones first), and the decision against the
+    part's own answer (for its witness)."""
+    variants = task.variants()
+    ordered = [v for v in variants if v.right] + [v for v in variants if not v.right]
+    main_decision: Decision | None = None
+    for variant in ordered:
+        expected = variant.value
+        if component is not None:
+            sequence = as_sequence(expected)
+            if sequence is None or component >= len(sequence):
+                continue
+            expected = sequence[component]
+        decision = decide_equal(
+            candidate_value, expected, shape_axis=shape_axis, seed=seed_of(task)
+        )
+        if variant.label == "answer":
+            main_decision = decision
+        if decision.equal:
+            return variant, (main_decision if not variant.right and main_decision else decision)
+    return None, main_decision or Decision(False)
+
+
+def seed_of(task: PartTask) -> int:
+    """The seed of the part's random evaluations: from the file and the line of its answer."""
+    return task.seed(task.candidates[0].line) if task.candidates else task.seed(0)
+
+
+def message_right(task: PartTask, shown: str, variant: Variant) -> str:
+    if variant.label == "answer":
+        return f"{shown} is the answer to {task.part.id}"
+    return f"{shown} is right for {task.part.id} under the convention: {variant.label}"
+
+
+def outcome_for(
+    task: PartTask,
+    candidates: tuple[Candidate, ...],
+    value: Any,
+    shown: str,
+    *,
+    shape_axis: bool = False,
+    component: int | None = None,
+    expected: Any = None,
+) -> Outcome:
+    variant, decision = by_variants(task, value, shape_axis=shape_axis, component=component)
+    main = task.answer
+    if component is not None:
+        sequence = as_sequence(main)
+        main = sequence[component] if sequence is not None else main
+    expected = main if expected is None else expected
+    if variant is not None and variant.right:
+        warnings: tuple[str, ...] = ()
+        named = "axes named" in variant.label and AXIS_WORDS.search(task.region_text)
+        if variant.label != "answer" and "axes named" in variant.label and not named:
+            warnings = ("name the axes: this order is right only with the axes named",)
+        return Outcome(
+            candidates,
+            "right",
+            message_right(task, shown, variant),
+            expected=expected,
+            convention=variant.note,
+            variant=variant.label,
+            warnings=warnings,
+            component=component,
+        )
+    if variant is not None:
+        return Outcome(
+            candidates,
+            "wrong",
+            f"{shown} is not the answer to {task.part.id}: a known misreading",
+            expected=expected,
+            diagnosis=variant.label,
+            witness=decision.witness,
+            variant=variant.label,
+            component=component,
+        )
+    if decision.equal is None:
+        return Outcome(
+            candidates,
+            "unverified",
+            f"could not compare {shown} with the answer to {task.part.id}: {decision.detail}",
+            expected=expected,
+            component=component,
+        )
+    detail = f" ({decision.detail})" if decision.detail and not decision.witness else ""
+    return Outcome(
+        candidates,
+        "wrong",
+        f"{shown} is not the answer to {task.part.id}{without_values(detail)}",
+        expected=expected,
+        witness=decision.witness,
+        component=component,
+    )
+
+
+def without_values(detail: str) -> str:
+    """A detail that names only counts and positions (``3 entries where 4 belong``), never the
+    expected values: those stay out of the message for ``--no-reveal``."""
+    return detail if not re.search(r"≠", detail) else ""
+
+
+def shown_candidate(candidate: Candidate) -> str:
+    """How a message names the candidate: the value as written (the last side of a chain), a
+    matrix by its lines, anything long shortened."""
+    if candidate.form == "matrix" and not (
+        candidate.value_text and 1 in getattr(candidate.value, "shape", ())
+    ):
+        if candidate.end_line > candidate.line:
+            return f"the matrix on lines {candidate.line}–{candidate.end_line}"
+        return "the matrix"
+    text = candidate.value_text if candidate.value_text and candidate.form != "location" else None
+    text = " ".join((text or candidate.text).split())
+    return text if len(text) <= 80 else text[:77] + "…"
