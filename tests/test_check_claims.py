@@ -167,15 +167,22 @@ def test_ambiguous_and_unreadable_formulas_are_claims_to_report():
 def test_a_quantity_named_in_words_or_defined_is_not_a_function():
     (claim,) = claims_of("With a dilation $D$ the padding is $P = D(K-1)/2$.\n")
     assert claim.sides[1] == sp.Symbol("D") * (sp.Symbol("K") - 1) / 2
-    (claim,) = claims_of("$r = 1 + L(K-1)$ where $L = 3$ layers.\n")
+    (claim,) = claims_of("The receptive field is $r = 1 + L(K-1)$ where $L = 3$ layers.\n")
     assert claim.sides[1] == 1 + sp.Symbol("L") * (sp.Symbol("K") - 1)
 
 
 def test_declared_symbols_decide_application():
     symbols = SymbolTable.declare(functions="u")
-    (claim,) = extract_claims(split_document("$y = u(a+1) + 2$\n"), symbols)
-    assert claim.kind == "definition"
-    assert claim.sides[1] == sp.Function("u")(sp.Symbol("a") + 1) + 2
+    context = DocumentContext(symbols=symbols)
+    claims = extract_claims(split_document("$y = u(a+1) + 2$\n"), symbols, context)
+    assert claims == []  # a definition nothing can judge: recorded, not claimed
+    (definition,) = context.definitions
+    assert definition.value == sp.Function("u")(sp.Symbol("a") + 1) + 2
+
+
+def test_formula_definitions_are_claims_when_something_can_judge_them():
+    doc = "$y = W x + b$\n\nThe padding is $P = (K-1)/2$.\n\n$\\sigma(z) = 1/(1+e^{-z})$\n"
+    assert [(c.line, c.kind) for c in claims_of(doc)] == [(3, "definition"), (5, "definition")]
 
 
 def test_sections_number_the_scopes_and_chinese_headings_count():

@@ -386,6 +386,12 @@ class _Extractor:
                 if fact_in_words(_clause_words(words_before)) is None:
                     continue
                 kind = "definition"
+            if defines and is_final and _defines_function(lhs.side.expr, self.table):
+                continue  # f(x) = 3x^2 + 2x: what f is, not a claim about it
+            if kind == "definition" and not self._checkable_definition(lhs, words_before):
+                # y = Wx + b: recorded in the context (the problem-context layer reads
+                # context.definitions for answers given as formulas), not a claim.
+                continue
             data: dict[str, Any] = {
                 "lhs_text": lhs.side.text,
                 "rhs_text": rhs.side.text,
@@ -413,6 +419,17 @@ class _Extractor:
         if defined is not None:
             # A definition made by a chain (``P = (K-1)/2 = 1``) is decided by its last link.
             self._define(defined, final, segment, claim=previous_id)
+
+    def _checkable_definition(self, lhs: _Placed, words_before: str) -> bool:
+        """A formula definition is a claim when something can judge it: a fact named in the
+        sentence, a function the field names (σ), or a name the problem gives a value."""
+        target = lhs.side.expr
+        if fact_in_words(_clause_words(words_before)) is not None:
+            return True
+        if isinstance(target, AppliedUndef):
+            return True  # conventional functions only (others were skipped above)
+        name = getattr(target, "name", None)
+        return name is not None and self.context.given_value(name) is not None
 
     def _assume(self, lhs: _Placed, relation: str, rhs: _Placed, final: Any, seg: Segment) -> None:
         """A relation after a cue: a definition of a name, or an assumed relation."""
@@ -612,7 +629,7 @@ _CONDITION_AFTER = re.compile(
     re.IGNORECASE,
 )
 #: Letters read as sizes in a sentence about a shape or cost fact.
-_SIZE_LETTERS = frozenset("K D S P N L C M H W R".split())
+_SIZE_LETTERS = frozenset(["K", "D", "S", "P", "N", "L", "C", "M", "H", "W", "R"])
 _QUANTITY_WORD = re.compile(
     r"\b(?:dilation|stride|padding|kernel(?:\s+size)?|filter(?:\s+size)?|size|width|height"
     r"|length|depth|channels?|layers?|batch(?:\s+size)?|number|rate|step)\s*$"
@@ -711,6 +728,13 @@ def _defined_name(lhs: Any, relation: str) -> str | None:
     ):
         return lhs.func.__name__
     return None
+
+
+def _defines_function(lhs: Any, table: SymbolTable) -> bool:
+    """``f(x) = …`` for a function the field does not name (``σ(z) = …`` is checkable)."""
+    from symconv.check.judges.functions import is_known
+
+    return isinstance(lhs, AppliedUndef) and not is_known(lhs.func.__name__)
 
 
 def _numeric_indices(entry: sp.Indexed) -> bool:

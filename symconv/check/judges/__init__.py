@@ -93,6 +93,7 @@ _FALLBACK = {
     "shape": "a shape: it needs the problem's sizes (--against)",
     "fact": "a fact stated in words that the engine cannot match to its shape arithmetic",
     "order": "an order term with no approximation to refer to",
+    "derivative": "a derivative of names the document does not define",
 }
 
 

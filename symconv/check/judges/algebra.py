@@ -174,6 +174,11 @@ def judge_algebra(claim: Claim, context: DocumentContext) -> Judgement | None:
     if not _variables(lhs) or not _variables(rhs):
         constant = _constant_value(lhs if _variables(lhs) else rhs, rng)
         if constant is None:
+            if len(_variables(lhs, rhs)) > 1:
+                return unverified(
+                    claim,
+                    f"the values of {names} are not given in the document (a substitution step?)",
+                )
             return unverified(
                 claim,
                 f"an equation in {names}, not an identity: it holds only for particular values",

@@ -39,7 +39,13 @@ from typing import Any
 import sympy as sp
 
 from symconv.check.context import DocumentContext, claim_id, claim_scope
-from symconv.check.judges.points import Comparison, compare_at_points, format_value, show
+from symconv.check.judges.points import (
+    Comparison,
+    compare_at_points,
+    evaluate,
+    format_value,
+    show,
+)
 from symconv.check.judges.resolve import resolve
 from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, Judgement
@@ -117,11 +123,22 @@ def _compare(
     roles: Mapping[str, sp.Symbol],
     order: Sequence[str],
     rng: random.Random,
+    where: Any = None,
 ) -> Comparison:
     return compare_at_points(
         expected, written, list(roles.values()), rng,
-        simple=_role_points(roles, order), draw=_draw(roles),
+        simple=_role_points(roles, order), draw=_draw(roles), where=where,
     )  # fmt: skip
+
+
+def _integral(expr: Any) -> Any:
+    """A filter: the points where ``expr`` is an integer."""
+
+    def where(point: Mapping[Any, Any]) -> bool | None:
+        value = evaluate(expr, point)
+        return None if value is None else bool(getattr(value, "is_Integer", False))
+
+    return where
 
 
 # ----------------------------------------------------------------------------------------------
@@ -149,9 +166,20 @@ def judge_fact(claim: Claim, context: DocumentContext) -> Judgement | None:
         return unverified(claim, basis)
     rng = context.rng_for(claim.line, claim.text)
     comparison = _compare(written, expected, roles, _FACT_ROLES[fact], rng)
+    warnings = _carried(basis, context, claim)
+    floorless = not written.has(sp.floor, sp.ceiling)
+    if comparison.equal is False and fact == "output size" and floorless:
+        # (W − F + 2P)/S + 1, the textbook form without a floor, assumes S divides W − F + 2P:
+        # it is right where it is an integer.
+        exact = _compare(written, expected, roles, _FACT_ROLES[fact], rng, where=_integral(written))
+        if exact.equal:
+            return right(
+                claim,
+                f"the {fact} is {show(expected)}; yours agrees wherever the division is exact",
+                warnings=(*warnings, f"without a floor it is not a size at {comparison.witness()}"),
+            )
     if comparison.equal is None:
         return unverified(claim, comparison.reason)
-    warnings = _carried(basis, context, claim)
     if comparison.equal:
         return right(claim, f"the {fact} is {show(expected)}{basis}", warnings=warnings)
     return wrong(
