@@ -204,3 +204,28 @@ def test_latex_sections_and_align_rows():
         (4, "1 + 1 = 2", 1),
         (7, "3 - 1 = 2", 2),
     ]
+
+
+def test_notebook_cells_number_their_own_lines():
+    import json
+
+    notebook = {
+        "cells": [
+            {"cell_type": "markdown", "source": ["## 1\n", "$2 + 2 = 5$ and"]},
+            {"cell_type": "code", "source": ["x = 1"]},
+            {
+                "cell_type": "markdown",
+                "source": ["$$f''(x) \\approx f(x+1) - 2f(x) + f(x-1)$$\n", "so $w = [1, -2, 1]$"],
+            },
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    claims = claims_of(json.dumps(notebook), "ipynb")
+    assert [(c.data["cell"], c.line, c.kind) for c in claims] == [
+        (1, 2, "arithmetic"),
+        (3, 1, "approximation"),
+        (3, 2, "answer"),
+    ]
+    assert claims[1].data["words_before"] == ""  # the sentence of cell 1 does not go on

@@ -128,7 +128,12 @@ class _Extractor:
     # -- driver --------------------------------------------------------------------------------
     def run(self) -> list[Claim]:
         self.parses = self._parse_all()
+        cell = None
         for index, segment in enumerate(self.segments):
+            if segment.cell != cell:  # a notebook's cells number their lines from 1 each
+                cell = segment.cell
+                self._reset_sentence()
+                self.last_line = 0
             if segment.kind == "text":
                 self._text(segment)
             elif segment.kind == "math":
@@ -231,7 +236,7 @@ class _Extractor:
         segment = self.segments[index]
         pieces = []
         for following in self.segments[index + 1 :]:
-            if following.line != segment.end_line:
+            if following.line != segment.end_line or following.cell != segment.cell:
                 break
             if following.kind == "math":
                 pieces.append(MATH_MARK)
@@ -267,7 +272,7 @@ class _Extractor:
         conditions: list[tuple[Any, str, Any]] = []
         cued = False
         for following in self.segments[index + 1 :]:
-            if following.line != segment.end_line:
+            if following.line != segment.end_line or following.cell != segment.cell:
                 break
             if following.kind == "text":
                 if _SENTENCE_END.search(following.text) or _ELSE.search(following.text):

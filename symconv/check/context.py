@@ -188,8 +188,10 @@ class DocumentContext:
                 continue
             if kind is not None and claim.kind != kind:
                 continue
-            if within_lines is not None and line is not None and line - claim.line > within_lines:
-                continue
+            if within_lines is not None and line is not None:
+                same_cell = here is None or here.data.get("cell") == claim.data.get("cell")
+                if line - claim.line > within_lines or not same_cell:
+                    continue
             found.append(claim)
         return found
 
