@@ -36,6 +36,7 @@ _EXPORTS: dict[str, str] = {
     "argmax_gradient_derivation": "symconv.rules",
     "assert_gradient": "symconv.gradcheck",
     "box": "symconv.stencil_nd",
+    "check": "symconv.check",
     "check_gradient": "symconv.gradcheck",
     "compare_index_formulas": "symconv.grad",
     "compose": "symconv.chain",
@@ -114,6 +115,7 @@ __all__ = [
     "argmax_gradient_derivation",
     "assert_gradient",
     "box",
+    "check",
     "check_gradient",
     "compare_index_formulas",
     "compose",
@@ -170,6 +172,8 @@ __version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> Any:
+    if name == "check":  # the package itself is callable (symconv/check/__init__.py)
+        return importlib.import_module("symconv.check")
     if name in _EXPORTS:
         value = getattr(importlib.import_module(_EXPORTS[name]), name)
         globals()[name] = value
@@ -183,6 +187,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover - static analysers see the eager imports
     from symconv.chain import Network, compose, small_cnn
+    from symconv.check.api import check
     from symconv.check.markdown import split_document
     from symconv.check.parser import parse_math
     from symconv.check.symbols import SymbolTable

@@ -10,3 +10,25 @@ The front end (this package's parsing layer):
 
 Nothing is imported here, so that ``import symconv.check`` stays free; import the modules.
 """
+
+import sys as _sys
+import types as _types
+from typing import Any as _Any
+
+
+class _CallablePackage(_types.ModuleType):
+    """``symconv.check`` is both this package and the public function ``check``.
+
+    Importing a submodule binds ``symconv.check`` to this package (Python sets the parent's
+    attribute), which would hide the lazily exported function of the same name; calling the
+    package instead runs :func:`symconv.check.api.check`, so ``symconv.check("hw.md")`` and
+    ``from symconv import check`` both work however the package was reached.
+    """
+
+    def __call__(self, *args: _Any, **kwargs: _Any) -> _Any:
+        from symconv.check.api import check
+
+        return check(*args, **kwargs)
+
+
+_sys.modules[__name__].__class__ = _CallablePackage
