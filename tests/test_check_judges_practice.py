@@ -170,7 +170,13 @@ def test_nyu_entries_judged_against_the_problems_values():
 
 @pytest.mark.parametrize(
     "name",
-    ["cnn-shapes-aligned.md", "fd-stencils-zh.md", "activations-plain.md", "convmatrix.tex"],
+    [
+        "cnn-shapes-aligned.md",
+        "fd-stencils-zh.md",
+        "activations-plain.md",
+        "convmatrix.tex",
+        "fd-high-order.md",
+    ],
 )
 def test_own_solutions_reproduce_their_keys(name):
     path = DATA / name

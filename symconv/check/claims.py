@@ -482,14 +482,9 @@ class _Extractor:
         line = segment.line_of(side.start)
         end_line = segment.line_of(max(side.start, side.end - 1))
         clause = _clause_words(before)
-        if is_condition(before) or is_assumption(before, after):
-            return
-        if isinstance(value, sp.Symbol) or (
-            isinstance(value, sp.Indexed) and not _numeric_indices(value)
-        ):
-            return  # a name mentioned: the subject of what follows
         data: dict[str, Any] = {"answer": value, "value_text": side.text}
         if isinstance(value, nodes.BigO):
+            # "… has error $O(h^2)$", also "with error $O(h^4)$": an order claimed, not assumed
             if not order_cue(clause):
                 return
             approximation = self._latest_approximation(line)
@@ -497,6 +492,12 @@ class _Extractor:
             self._emit(segment, line, end_line, side.text, "order", (value,), "=", data,
                        before, after)  # fmt: skip
             return
+        if is_condition(before) or is_assumption(before, after):
+            return
+        if isinstance(value, sp.Symbol) or (
+            isinstance(value, sp.Indexed) and not _numeric_indices(value)
+        ):
+            return  # a name mentioned: the subject of what follows
         shape = side.as_shape()
         subjects = self._subjects()
         if (shape is not None and _is_shape(shape)) and (
