@@ -260,7 +260,7 @@ def _engine(function: Any, *sizes: Any) -> Any:
             arguments.append(surrogate)
         else:
             arguments.append(size)
-    return sp.sympify(function(*arguments).answer).xreplace(surrogates)
+    return as_sympy(function(*arguments).answer).xreplace(surrogates)
 
 
 def _stated_effective(
