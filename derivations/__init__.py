@@ -10,18 +10,36 @@ from __future__ import annotations
 import importlib
 from functools import cache
 
+from symconv.errors import ConventionError
 from symconv.problems import ProblemSet
 
-#: Provider modules, in the order ``symconv solve --list`` shows them.
-PROVIDERS: tuple[str, ...] = (
-    "derivations.nndl5",
-    "derivations.nyu_cnn",
-    "derivations.conv_arith",
-    "derivations.fd",
-)
+#: Set id → its provider module, in the order ``symconv solve --list`` shows them.
+PROVIDERS: dict[str, str] = {
+    "nndl-5": "derivations.nndl5",
+    "nyu-cnn": "derivations.nyu_cnn",
+    "conv-arith": "derivations.conv_arith",
+    "fd": "derivations.fd",
+}
 
 
 @cache
+def problem_set(set_id: str) -> ProblemSet:
+    """One built-in set, importing only its own provider.
+
+    >>> problem_set("fd").title
+    'Finite-difference stencils as convolution kernels'
+    >>> problem_set("nope")
+    Traceback (most recent call last):
+    ...
+    symconv.errors.ConventionError: no such problem set 'nope' (known: nndl-5, nyu-cnn, \
+conv-arith, fd)
+    """
+    if set_id not in PROVIDERS:
+        known = ", ".join(PROVIDERS)
+        raise ConventionError(f"no such problem set {set_id!r} (known: {known})")
+    return importlib.import_module(PROVIDERS[set_id]).problem_set()
+
+
 def catalog() -> tuple[ProblemSet, ...]:
     """Every built-in problem set (their solutions are still built lazily)."""
-    return tuple(importlib.import_module(name).problem_set() for name in PROVIDERS)
+    return tuple(problem_set(set_id) for set_id in PROVIDERS)

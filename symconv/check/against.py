@@ -479,25 +479,14 @@ def _problem_set_file(path: str, mtime: float) -> ProblemSet:
     return load_file(path)
 
 
-@cache
 def _builtin_problem_set(set_id: str) -> ProblemSet:
-    import importlib
+    from derivations import problem_set
+    from symconv.errors import ConventionError, ParseError
 
-    from derivations import PROVIDERS, catalog
-    from symconv.errors import ParseError
-
-    guesses = {f"derivations.{set_id.replace('-', '_')}", f"derivations.{set_id.replace('-', '')}"}
-    for name in PROVIDERS:
-        if name in guesses:
-            problem_set = importlib.import_module(name).problem_set()
-            if problem_set.id == set_id:
-                return problem_set
-    sets = catalog()
-    for problem_set in sets:
-        if problem_set.id == set_id:
-            return problem_set
-    known = ", ".join(s.id for s in sets)
-    raise ParseError(f"--against {set_id!r}: no such problem set (known: {known}; or a .toml file)")
+    try:
+        return problem_set(set_id)
+    except ConventionError as error:
+        raise ParseError(f"--against {set_id!r}: {error}; or give a .toml file") from error
 
 
 def part_for(problem_set: ProblemSet, part_id: str) -> Part | None:
