@@ -51,6 +51,15 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from symconv.check import nodes
+from symconv.check.claim_kinds import (
+    defined_name,
+    defines_function,
+    is_condition_like,
+    is_shape,
+    kind_of,
+    numeric_indices,
+)
+from symconv.check.claim_text import text_answers
 from symconv.check.context import DocumentContext
 from symconv.check.judges.phrases import (
     MATH_MARK,
@@ -284,7 +293,7 @@ class _Extractor:
                 break
             for chain in parsed.chains:
                 sides = [s.expr for s in chain.sides if s is not None]
-                if len(sides) != len(chain.relations) + 1 or not _is_condition_like(sides[0]):
+                if len(sides) != len(chain.relations) + 1 or not is_condition_like(sides[0]):
                     return conditions
                 for k, relation in enumerate(chain.relations):
                     conditions.append((sides[k], relation, sides[k + 1]))
@@ -368,7 +377,7 @@ class _Extractor:
             first = k == 0
             if condition:
                 # "at $z = 0$", "if $i = j$": holds for this sentence's claims only.
-                if _is_condition_like(lhs.side.expr) and relation != "≈":
+                if is_condition_like(lhs.side.expr) and relation != "≈":
                     self.conditions.append((lhs.side.expr, relation, rhs.side.expr))
                     continue
                 condition = False
@@ -376,14 +385,14 @@ class _Extractor:
                 assumption
                 and first
                 and (
-                    _defined_name(lhs.side.expr, relation) is not None
-                    or _is_condition_like(lhs.side.expr)
+                    defined_name(lhs.side.expr, relation) is not None
+                    or is_condition_like(lhs.side.expr)
                 )
             ):
                 self._assume(lhs, relation, rhs, final, segment)
                 continue
-            defines = first and _defined_name(lhs.side.expr, relation) is not None
-            kind = _kind(lhs.side.expr, relation, rhs.side.expr, first)
+            defines = first and defined_name(lhs.side.expr, relation) is not None
+            kind = kind_of(lhs.side.expr, relation, rhs.side.expr, first=first)
             is_final = k == len(relations) - 1 and not continued
             if defines:
                 defined = lhs
@@ -391,7 +400,7 @@ class _Extractor:
                 if fact_in_words(_clause_words(words_before)) is None:
                     continue
                 kind = "definition"
-            if defines and is_final and _defines_function(lhs.side.expr, self.table):
+            if defines and is_final and defines_function(lhs.side.expr):
                 continue  # f(x) = 3x^2 + 2x: what f is, not a claim about it
             if kind == "definition" and not self._checkable_definition(lhs, words_before):
                 # y = Wx + b: recorded in the context (the problem-context layer reads
@@ -408,7 +417,7 @@ class _Extractor:
             if is_final:
                 data["answer"] = final
             if defines:
-                data["defines"] = _defined_name(lhs.side.expr, relation)
+                data["defines"] = defined_name(lhs.side.expr, relation)
             if self.conditions or conditions_after:
                 data["conditions"] = [*self.conditions, *conditions_after]
             fact = fact_in_words(_clause_words(words_before) + " " + words_after)
@@ -440,7 +449,7 @@ class _Extractor:
         """A relation after a cue: a definition of a name, or an assumed relation."""
         if relation not in ("=", ":=", "≡"):
             return
-        if _defined_name(lhs.side.expr, relation) is not None:
+        if defined_name(lhs.side.expr, relation) is not None:
             self._define(lhs, final, seg, claim=None, assumed=True)
             return
         self.order += 1
@@ -495,12 +504,12 @@ class _Extractor:
         if is_condition(before) or is_assumption(before, after):
             return
         if isinstance(value, sp.Symbol) or (
-            isinstance(value, sp.Indexed) and not _numeric_indices(value)
+            isinstance(value, sp.Indexed) and not numeric_indices(value)
         ):
             return  # a name mentioned: the subject of what follows
         shape = side.as_shape()
         subjects = self._subjects()
-        if (shape is not None and _is_shape(shape)) and (
+        if (shape is not None and is_shape(shape)) and (
             shape_cue(clause) or (answer_cue(before) and subjects)
         ):
             data.update(shape=tuple(shape), subjects=subjects, answer=sp.Tuple(*shape))
@@ -547,39 +556,14 @@ class _Extractor:
 
     # -- plain-text answers --------------------------------------------------------------------
     def _text_answers(self, segment: Segment) -> None:
-        text = segment.text
-        for match in _TEXT_SHAPE.finditer(text):
-            shape = _text_shape(match.group(1), self.table)
-            if shape is None:
-                continue
-            data = {"shape": shape, "answer": sp.Tuple(*shape), "subjects": self._subjects()}
-            self._emit(segment, segment.line, segment.end_line, match.group(0).strip(), "shape",
-                       (sp.Tuple(*shape),), "=", data, "", "")  # fmt: skip
-        counted = list(_TEXT_COUNT.finditer(text))
-        if counted:
-            values = [sp.Integer(int(m.group(1).replace(",", ""))) for m in counted]
-            labels = [re.sub(r"\s+", " ", m.group(2)).lower() for m in counted]
-            start, end = counted[0].start(), counted[-1].end()
-            data = {
-                "values": values,
-                "labels": labels,
-                "answer": values[0] if len(values) == 1 else sp.Tuple(*values),
-            }
-            self._emit(segment, segment.line, segment.end_line, text[start:end].strip(), "answer",
-                       (data["answer"],), "=", data, "", "")  # fmt: skip
-        for match in _TEXT_VALUE.finditer(text):
-            values = [_number(match.group(1))]
-            if match.group(2):
-                location = _text_shape(match.group(2), self.table)
-                if location is not None:
-                    values.append(sp.Tuple(*location))
-            data = {
-                "values": values,
-                "labels": [],
-                "answer": values[0] if len(values) == 1 else sp.Tuple(*values),
-            }
-            self._emit(segment, segment.line, segment.end_line, match.group(0).strip(), "answer",
-                       (data["answer"],), "=", data, "", "")  # fmt: skip
+        for found in text_answers(segment.text, self.table):
+            data: dict[str, Any] = {"answer": found.answer}
+            if found.kind == "shape":
+                data.update(shape=found.shape, subjects=self._subjects())
+            else:
+                data.update(values=found.values, labels=found.labels)
+            self._emit(segment, segment.line, segment.end_line, found.text, found.kind,
+                       (found.answer,), "=", data, "", "")  # fmt: skip
 
     # -- emitting ------------------------------------------------------------------------------
     def _emit(
@@ -615,19 +599,6 @@ class _Extractor:
 # ----------------------------------------------------------------------------------------------
 # Helpers
 # ----------------------------------------------------------------------------------------------
-_TEXT_SHAPE = re.compile(
-    r"\bshape\s*(?:is|=|:|of)?\s*(\((?:[^()]|\([^()]*\))*\)|\[[^\[\]]*\])", re.IGNORECASE
-)
-_TEXT_COUNT = re.compile(
-    r"(?<![\w.$])(\d[\d,]*)\s+((?:input|output|in|out)\s+channels?|multiplications|parameters"
-    r"|params|additions|samples|frames|filters|kernels|feature\s+maps)\b",
-    re.IGNORECASE,
-)
-_TEXT_VALUE = re.compile(
-    r"\b(?:value|answer|result|maximum|minimum|total)\s+(?:is|=|equals)\s+(-?\d[\d,]*(?:\.\d+)?)"
-    r"(?:\s*,?\s*at\s*(\([^()]*\)))?",
-    re.IGNORECASE,
-)
 
 
 _CONDITION_AFTER = re.compile(
@@ -644,16 +615,6 @@ _QUANTITY_WORD = re.compile(
 )
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]\s|\d+[.)]\s|\(\w{1,3}\)\s|\*\*)")
 _ELSE = re.compile(r"\b(?:else|otherwise)\b|否则", re.IGNORECASE)
-
-
-def _is_condition_like(expr: Any) -> bool:
-    """A condition is about variables and indices (``z > 0``, ``i ≠ j``, ``n = 3``), never a
-    derivative or a function value: ``… for $z > 0$ and $f'(z) = 0$ for $z < 0$``."""
-    if not isinstance(expr, sp.Basic):
-        return False
-    if expr.has(sp.Derivative, nodes.Partial, sp.Subs) or expr.atoms(AppliedUndef):
-        return False
-    return not any(str(e.base.label).startswith("∂") for e in expr.atoms(sp.Indexed))
 
 
 def _defined_scalars(parsed: MathParse) -> set[str]:
@@ -719,95 +680,6 @@ def _clause_words(words: str) -> str:
     return parts[-1] if parts else words
 
 
-def _defined_name(lhs: Any, relation: str) -> str | None:
-    """The name a link defines: a bare symbol (``P = ...``), or a function of distinct symbols
-    (``f(x) = x^2``)."""
-    if relation not in ("=", ":="):
-        return None
-    if isinstance(lhs, sp.Symbol):
-        return lhs.name
-    if (
-        isinstance(lhs, AppliedUndef)
-        and lhs.args
-        and all(isinstance(a, sp.Symbol) for a in lhs.args)
-        and len(set(lhs.args)) == len(lhs.args)
-    ):
-        return lhs.func.__name__
-    return None
-
-
-def _defines_function(lhs: Any, table: SymbolTable) -> bool:
-    """``f(x) = …`` for a function the field does not name (``σ(z) = …`` is checkable)."""
-    from symconv.check.judges.functions import is_known
-
-    return isinstance(lhs, AppliedUndef) and not is_known(lhs.func.__name__)
-
-
-def _numeric_indices(entry: sp.Indexed) -> bool:
-    return all(index.is_Integer for index in entry.indices)
-
-
-def _has_order(expr: Any) -> bool:
-    return isinstance(expr, sp.Basic) and expr.has(nodes.BigO)
-
-
-def _is_gradient_entry(expr: Any) -> bool:
-    return isinstance(expr, sp.Indexed) and str(expr.base.label).startswith("∂")
-
-
-def _has_matrix(expr: Any) -> bool:
-    if isinstance(expr, sp.MatrixBase):
-        return True
-    return isinstance(expr, sp.Basic) and (expr.has(nodes.MatrixTimes) or _contains_matrix(expr))
-
-
-def _contains_matrix(expr: sp.Basic) -> bool:
-    return any(isinstance(arg, sp.MatrixBase) for arg in sp.preorder_traversal(expr))
-
-
-def _kind(lhs: Any, relation: str, rhs: Any, first: bool) -> str:
-    if relation in ("∈", "∉", "⊂", "⊆"):
-        return "answer"
-    if relation == "≈" or _has_order(lhs) or _has_order(rhs):
-        return "approximation"
-    if isinstance(lhs, (sp.Derivative, nodes.Partial, sp.Subs)) or (
-        isinstance(lhs, sp.Basic) and lhs.has(sp.Derivative, nodes.Partial) and not first
-    ):
-        return "derivative"
-    if _is_gradient_entry(lhs):
-        return "index-formula"
-    if isinstance(lhs, sp.Indexed):
-        return "answer" if _numeric_indices(lhs) and _is_value(rhs) else "index-formula"
-    if _has_matrix(lhs) or _has_matrix(rhs):
-        if first and _defined_name(lhs, relation) is not None and _is_value(rhs):
-            return "answer"
-        return "matrix"
-    if first and _defined_name(lhs, relation) is not None:
-        return "answer" if _is_value(rhs) else "definition"
-    if _is_value(lhs) and _is_value(rhs):
-        return "arithmetic"
-    return "algebra"
-
-
-def _is_value(expr: Any) -> bool:
-    """A number, tuple or matrix of numbers: nothing left to compute."""
-    if isinstance(expr, sp.MatrixBase):
-        return all(_is_value(entry) for entry in expr)
-    if isinstance(expr, (sp.Tuple, sp.FiniteSet)):
-        return all(_is_value(entry) for entry in expr)
-    return isinstance(expr, sp.Basic) and expr.is_number is True
-
-
-def _is_shape(shape: Sequence[Any]) -> bool:
-    for size in shape:
-        if isinstance(size, sp.Integer):
-            if size <= 0:
-                return False
-        elif not (isinstance(size, sp.Basic) and size.free_symbols and not size.is_number):
-            return False
-    return len(shape) >= 2 or isinstance(shape, tuple)
-
-
 def _link_place(lhs: _Placed, rhs: _Placed, continuation: bool) -> tuple[int, int, str]:
     segment = rhs.segment
     end_line = segment.line_of(max(rhs.side.start, rhs.side.end - 1))
@@ -835,19 +707,3 @@ def _matrices_between(
             rows = tuple(segment.line_of(a) for a, _ in literal.row_spans)
             found.append((literal.value, rows))
     return found
-
-
-def _number(text: str) -> sp.Rational:
-    from symconv.check.vocabulary import number_value
-
-    return number_value(text)
-
-
-def _text_shape(text: str, table: SymbolTable) -> tuple[Any, ...] | None:
-    from symconv.check.parser import parse_shape
-
-    try:
-        shape = parse_shape(text, symbols=table)
-    except ParseError:
-        return None
-    return tuple(shape) if _is_shape(shape) else None

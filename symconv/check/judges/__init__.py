@@ -8,8 +8,8 @@ is ``unverified`` with the reason. Judges by concept:
 * :mod:`.arithmetic` — numbers (exact), ``≈`` to the digits written;
 * :mod:`.algebra` — identities, at exact random points;
 * :mod:`.calculus` — derivative claims (``σ'(z)``, ``tanh'``, softmax Jacobians, ``∂L/∂z``);
-* :mod:`.approximation` — Taylor expansions and ``≈`` to the claimed order, ``O(·)`` orders,
-  a kernel written after a stencil;
+* :mod:`.approximation` — Taylor expansions and ``≈`` to the claimed order, ``O(·)`` orders;
+* :mod:`.kernels` — a kernel written after its stencil;
 * :mod:`.matrices` — matrix equalities, ``C x`` forms and conv matrices;
 * :mod:`.words` — shapes and shape/cost facts stated in words.
 
@@ -54,6 +54,7 @@ def _judges(kind: str) -> tuple[Judge, ...]:
         approximation,
         arithmetic,
         calculus,
+        kernels,
         matrices,
         words,
     )
@@ -65,15 +66,15 @@ def _judges(kind: str) -> tuple[Judge, ...]:
         "order": (approximation.judge_order,),
         "derivative": (calculus.judge_derivative,),
         "index-formula": (calculus.judge_derivative, arithmetic.judge_arithmetic),
-        "matrix": (approximation.judge_kernel, matrices.judge_matrix),
+        "matrix": (kernels.judge_kernel, matrices.judge_matrix),
         "definition": (
             words.judge_fact,
-            approximation.judge_kernel,
+            kernels.judge_kernel,
             algebra.judge_known_definition,
             arithmetic.judge_arithmetic,
         ),
         "answer": (
-            approximation.judge_kernel,
+            kernels.judge_kernel,
             matrices.judge_matrix,
             arithmetic.judge_arithmetic,
             words.judge_membership,

@@ -1,0 +1,141 @@
+"""What kind of claim a statement is, from its parsed sides (no words, no document).
+
+:func:`kind_of` sorts a link ``lhs relation rhs`` of a chain into the kinds the judges know
+(``arithmetic``, ``algebra``, ``approximation``, ``derivative``, ``index-formula``, ``matrix``,
+``definition``, ``answer``); the other helpers answer the questions extraction asks about a side
+(is it a value? a shape? a condition on variables? the name a definition defines?).
+
+    >>> import sympy as sp
+    >>> x, h, P, K = sp.symbols("x h P K")
+    >>> kind_of(sp.Integer(4), "=", sp.Integer(4), first=True)
+    'arithmetic'
+    >>> kind_of(P, "=", (K - 1) / 2, first=True), kind_of(P, "=", sp.Integer(2), first=True)
+    ('definition', 'answer')
+    >>> kind_of(sp.Derivative(sp.Function("f")(x), x), "≈", x, first=True)
+    'approximation'
+    >>> is_shape(sp.Tuple(46, 62, 20)), is_shape((sp.Rational(1, 2), sp.Integer(3)))
+    (True, False)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from symconv.check import nodes
+
+__all__ = [
+    "defined_name",
+    "defines_function",
+    "has_matrix",
+    "is_condition_like",
+    "is_gradient_entry",
+    "is_shape",
+    "is_value",
+    "kind_of",
+    "numeric_indices",
+]
+
+
+def kind_of(lhs: Any, relation: str, rhs: Any, *, first: bool) -> str:
+    """The kind of the link ``lhs relation rhs`` (``first``: the chain's first link, where a
+    bare name on the left is being defined)."""
+    if relation in ("∈", "∉", "⊂", "⊆"):
+        return "answer"
+    if relation == "≈" or _has_order(lhs) or _has_order(rhs):
+        return "approximation"
+    if isinstance(lhs, (sp.Derivative, nodes.Partial, sp.Subs)) or (
+        isinstance(lhs, sp.Basic) and lhs.has(sp.Derivative, nodes.Partial) and not first
+    ):
+        return "derivative"
+    if is_gradient_entry(lhs):
+        return "index-formula"
+    if isinstance(lhs, sp.Indexed):
+        return "answer" if numeric_indices(lhs) and is_value(rhs) else "index-formula"
+    if has_matrix(lhs) or has_matrix(rhs):
+        if first and defined_name(lhs, relation) is not None and is_value(rhs):
+            return "answer"
+        return "matrix"
+    if first and defined_name(lhs, relation) is not None:
+        return "answer" if is_value(rhs) else "definition"
+    if is_value(lhs) and is_value(rhs):
+        return "arithmetic"
+    return "algebra"
+
+
+def is_value(expr: Any) -> bool:
+    """A number, tuple or matrix of numbers: nothing left to compute."""
+    if isinstance(expr, sp.MatrixBase):
+        return all(is_value(entry) for entry in expr)
+    if isinstance(expr, (sp.Tuple, sp.FiniteSet)):
+        return all(is_value(entry) for entry in expr)
+    return isinstance(expr, sp.Basic) and expr.is_number is True
+
+
+def is_shape(shape: Sequence[Any]) -> bool:
+    for size in shape:
+        if isinstance(size, sp.Integer):
+            if size <= 0:
+                return False
+        elif not (isinstance(size, sp.Basic) and size.free_symbols and not size.is_number):
+            return False
+    return len(shape) >= 2 or isinstance(shape, tuple)
+
+
+def defined_name(lhs: Any, relation: str) -> str | None:
+    """The name a link defines: a bare symbol (``P = ...``), or a function of distinct symbols
+    (``f(x) = x^2``)."""
+    if relation not in ("=", ":="):
+        return None
+    if isinstance(lhs, sp.Symbol):
+        return lhs.name
+    if (
+        isinstance(lhs, AppliedUndef)
+        and lhs.args
+        and all(isinstance(a, sp.Symbol) for a in lhs.args)
+        and len(set(lhs.args)) == len(lhs.args)
+    ):
+        return lhs.func.__name__
+    return None
+
+
+def defines_function(lhs: Any) -> bool:
+    """``f(x) = …`` for a function the field does not name (``σ(z) = …`` is checkable)."""
+    from symconv.check.judges.functions import is_known
+
+    return isinstance(lhs, AppliedUndef) and not is_known(lhs.func.__name__)
+
+
+def is_condition_like(expr: Any) -> bool:
+    """A condition is about variables and indices (``z > 0``, ``i ≠ j``, ``n = 3``), never a
+    derivative or a function value: ``… for $z > 0$ and $f'(z) = 0$ for $z < 0$``."""
+    if not isinstance(expr, sp.Basic):
+        return False
+    if expr.has(sp.Derivative, nodes.Partial, sp.Subs) or expr.atoms(AppliedUndef):
+        return False
+    return not any(str(e.base.label).startswith("∂") for e in expr.atoms(sp.Indexed))
+
+
+def numeric_indices(entry: sp.Indexed) -> bool:
+    return all(index.is_Integer for index in entry.indices)
+
+
+def _has_order(expr: Any) -> bool:
+    return isinstance(expr, sp.Basic) and expr.has(nodes.BigO)
+
+
+def is_gradient_entry(expr: Any) -> bool:
+    return isinstance(expr, sp.Indexed) and str(expr.base.label).startswith("∂")
+
+
+def has_matrix(expr: Any) -> bool:
+    if isinstance(expr, sp.MatrixBase):
+        return True
+    return isinstance(expr, sp.Basic) and (expr.has(nodes.MatrixTimes) or _contains_matrix(expr))
+
+
+def _contains_matrix(expr: sp.Basic) -> bool:
+    return any(isinstance(arg, sp.MatrixBase) for arg in sp.preorder_traversal(expr))
