@@ -139,7 +139,8 @@ def judge_all(
     context = context if context is not None else DocumentContext()
     judgements = []
     for claim in claims:
-        context.add_claim(claim) if claim_id(claim) not in context.claims else None
+        if claim_id(claim) not in context.claims:
+            context.add_claim(claim)
 
         def thunk(claim: Claim = claim) -> Judgement:
             return judge(claim, context)

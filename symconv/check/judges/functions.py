@@ -25,6 +25,9 @@ from sympy.core.function import AppliedUndef
 __all__ = ["ELEMENTWISE", "concrete", "is_known"]
 
 
+# σ(x) = 1 / (1 + e^{−x}), the logistic sigmoid; ζ(x) = log(1 + e^x), the softplus
+# (Goodfellow, Bengio & Courville, *Deep Learning*, 2016, §3.10); ReLU(x) = max(0, x)
+# (ibid. §6.3.1).
 def _logistic(x: Any) -> Any:
     return 1 / (1 + sp.exp(-x))
 

@@ -223,6 +223,7 @@ class VectorSpace:
     def _apply(self, applied: AppliedUndef, env: Mapping[Any, Any]) -> Any:
         name = applied.func.__name__
         arguments = [self.value(a, env) for a in applied.args]
+        # softmax(z)_i = e^{z_i} / Σ_k e^{z_k} (Goodfellow et al., *Deep Learning*, §6.2.2.3)
         if name == "softmax" and len(arguments) == 1 and isinstance(arguments[0], sp.MatrixBase):
             exps = [sp.exp(c) for c in arguments[0]]
             total = sp.Add(*exps)
