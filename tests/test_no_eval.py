@@ -17,7 +17,9 @@ from symconv.errors import ParseError
 from symconv.safe import as_sympy
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = sorted([*ROOT.joinpath("symconv").rglob("*.py"), *ROOT.joinpath("derivations").rglob("*.py")])
+SOURCES = sorted(
+    [*ROOT.joinpath("symconv").rglob("*.py"), *ROOT.joinpath("derivations").rglob("*.py")]
+)
 FORBIDDEN = {"eval", "exec", "parse_expr", "parse_latex", "sympify", "__import__", "compile"}
 
 
