@@ -58,8 +58,9 @@ _EXTENSIONS: dict[str, DocumentKind] = {
     ".md": "md", ".markdown": "md", ".txt": "md", ".tex": "tex", ".ipynb": "ipynb",
 }  # fmt: skip
 
-#: Longest inline math searched for a closing ``$`` (a paragraph of text is far shorter).
-MAX_INLINE_MATH = 5000
+#: Longest inline math searched for a closing ``$``: the parser's own cap, so that an overlong
+#: formula reaches the parser and is refused there with a message (never silently read as text).
+MAX_INLINE_MATH = 50_000
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 #: A dollar that can close inline Markdown math: after a non-space, not before a digit, alone.

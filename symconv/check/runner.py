@@ -26,7 +26,7 @@ Randomised checks are seeded from a hash of the file's content and the claim's l
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -101,7 +101,7 @@ def check_document(
         return seed_for(document.text, line)
 
     run = _runner(limits, budget)
-    warnings: list[str] = []
+    warnings: list[str] = list(_tex_primitive_warnings(document.text))
     given = _given_values(problem_set, part_map, warnings)
     judge = judge_claims or partial(_judge_claims, budget=budget)
     judgements = list(judge(document, segments, given, seed, run, warnings))
@@ -134,6 +134,30 @@ def check_document(
         assumed_conventions=conventions,
         warnings=tuple(dict.fromkeys(warnings)),
     )
+
+
+#: TeX primitives that define, read or write things: a solution's text is only read, so these
+#: are never interpreted (nor anything they would load) — the report says so.
+_TEX_PRIMITIVES = re.compile(
+    r"\\(def|edef|gdef|xdef|let|newcommand|renewcommand|input|include|write18|write|immediate|"
+    r"openout|openin|read|catcode|usepackage)(?![A-Za-z])"
+)
+
+
+def _tex_primitive_warnings(text: str) -> Iterator[str]:
+    """One warning per line that uses a TeX primitive symconv never interprets.
+
+    >>> list(_tex_primitive_warnings("ok\\n\\\\input{/etc/passwd} \\\\write18{ls}"))
+    ['line 2: \\\\input, \\\\write18 not interpreted (symconv reads the text; it never defines, \
+loads or runs anything)']
+    """
+    for number, line in enumerate(text.splitlines(), start=1):
+        found = list(dict.fromkeys(match.group(0) for match in _TEX_PRIMITIVES.finditer(line)))
+        if found:
+            yield (
+                f"line {number}: {', '.join(found)} not interpreted (symconv reads the text; it "
+                "never defines, loads or runs anything)"
+            )
 
 
 def _problem_set(against: str | ProblemSet | None) -> ProblemSet | None:

@@ -1,0 +1,85 @@
+"""Hostile and bad input (issue 8's table): each gets a clear message naming the file, exit code 2
+or an ``unverified`` claim — never a crash, a hang or a silent pass."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from symconv.cli import main
+
+
+def _write(tmp_path: Path, name: str, content: str | bytes) -> Path:
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+REFUSED = [
+    ("binary.md", bytes(range(256)) * 8, "binary data"),
+    ("latin1.md", "caf\xe9 $1+1=2$\n".encode("latin-1"), "not valid UTF-8"),
+    ("big.md", "x" * 10_000_000, "over the size cap"),
+    ("matrix.md", "$$\\begin{bmatrix}" + " \\\\ ".join(["1 & " * 999 + "1"] * 1000)
+     + "\\end{bmatrix} = 0$$\n", "over the size cap"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "content", "message"), REFUSED, ids=[r[0] for r in REFUSED])
+def test_unreadable_inputs_exit_2_naming_the_file(tmp_path, capsys, name, content, message):
+    path = _write(tmp_path, name, content)
+    assert main(["check", str(path)]) == 2
+    error = capsys.readouterr().err
+    assert name in error and message in error
+
+
+UNVERIFIED = [
+    ("braces.md", "$" + "{" * 10_000 + "x" + "}" * 10_000 + " = 1$\n", "nested"),
+    ("display.md", "$$" + "{" * 10_000 + "x" + "}" * 10_000 + " = 1$$\n", "nested"),
+    ("unknown.md", "$x = \\unknowncmd{3}$\n", "unknown command"),
+    ("broken.md", "$1 + = 2$\n", "could not read"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "message"), UNVERIFIED, ids=[u[0] for u in UNVERIFIED])
+def test_unreadable_math_is_unverified_with_the_reason(tmp_path, capsys, name, content, message):
+    path = _write(tmp_path, name, content)
+    assert main(["check", str(path), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    verdicts = [(c["verdict"], c["message"]) for c in report["claims"]]
+    assert verdicts and all(v == "unverified" for v, _ in verdicts)
+    assert any(message in m for _, m in verdicts)
+
+
+def test_tex_primitives_are_never_interpreted_and_say_so(tmp_path, capsys):
+    path = _write(tmp_path, "defs.tex", "\\def\\x{1} \\input{/etc/passwd} \\write18{ls}\n$1+1=2$\n")
+    assert main(["check", str(path), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert any("\\input" in w and "not interpreted" in w for w in report["warnings"])
+    assert [c["verdict"] for c in report["claims"]] == ["right"]
+
+
+@pytest.mark.parametrize(
+    ("content", "verdict"),
+    ids=["huge-sum-right", "huge-sum-wrong", "tower-of-powers"],
+    argvalues=[
+        ("$\\sum_{k=1}^{1000000000} k = 500000000500000000$\n", "right"),  # summed in closed form
+        ("$\\sum_{k=1}^{1000000000} k = 5$\n", "wrong"),
+        ("$10^{10^{10}} = 5$\n", "wrong"),  # decided without expanding the power
+    ],
+)
+def test_huge_values_are_decided_without_expanding_them(tmp_path, capsys, content, verdict):
+    path = _write(tmp_path, "huge.md", content)
+    main(["check", str(path), "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    assert [c["verdict"] for c in report["claims"]] == [verdict]
+
+
+def test_an_empty_file_is_an_empty_report(tmp_path, capsys):
+    path = _write(tmp_path, "empty.md", "")
+    assert main(["check", str(path), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["claims"] == []
