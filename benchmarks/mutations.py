@@ -1,0 +1,388 @@
+"""Mutation study of ``symconv check``: how many single-token mutations of correct lines it flags.
+
+Originals:
+
+* the catalog's own correct write-ups (``symconv solve ID --format md``), checked against their set;
+* the lines of ``shared/practice/*.md`` that the answer key (``*.KEY.md``) marks RIGHT.
+
+Each mutation kind (change a digit, swap two indices, flip a sign, drop a summation, shift an
+index by one, swap ``w``/``x``, transpose a matrix) is applied separately, one token per mutant,
+inside math only. A mutant is *flagged* when a claim on the mutated line(s) is ``wrong``. A mutant
+is *equivalent* when the engine reads the mutated math segment to the same value as the original
+(``parse_math``, every side compared exactly with ``==``); equivalents are excluded from the rate.
+*unread* (a subset of *missed*) counts mutants the parser refuses. False alarms are ``wrong``
+claims on the unmutated originals (on RIGHT lines for the practice files; anywhere for the
+catalog write-ups).
+
+    python benchmarks/mutations.py --limit 40 --seed 8
+
+Seeded and reproducible; progress goes to stderr, the table to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.shared_files import PRACTICE  # noqa: E402
+
+KINDS = ("digit", "swap-indices", "flip-sign", "drop-sum", "shift-index", "swap-w-x", "transpose")
+
+
+@dataclass(frozen=True)
+class Original:
+    """A correct document and the lines of it that may be mutated (1-based)."""
+
+    name: str
+    text: str
+    against: Any
+    lines: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Region:
+    """A math segment: its content's character span in the document and its lines."""
+
+    start: int
+    end: int
+    lines: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Mutant:
+    original: Original
+    region: Region
+    text: str
+    math_before: str
+    math_after: str
+
+
+# -- originals ---------------------------------------------------------------------------------
+def catalog_originals() -> list[Original]:
+    from derivations import catalog
+    from symconv.writeup import RenderOptions, exercise_markdown
+
+    originals = []
+    for problem_set in catalog():
+        for exercise in problem_set.exercises:
+            parts = list(exercise.parts)
+            reports = {part.id: part.solution.derivation.check() for part in parts}
+            text = exercise_markdown(problem_set, exercise, parts, reports, RenderOptions())
+            count = text.count("\n") + 1
+            originals.append(
+                Original(exercise.id, text, problem_set, frozenset(range(1, count + 1)))
+            )
+    return originals
+
+
+_KEY_ROW = re.compile(r"^\|\s*(\d+)(?:\s*[–-]\s*(\d+))?\s*\|.*\|\s*(RIGHT|WRONG)\s*\|")
+_KEY_SET = re.compile(r"check against problem set ([\w-]+)")
+
+
+def practice_originals() -> list[Original]:
+    originals = []
+    for key in sorted(PRACTICE.glob("*.KEY.md")):
+        solution = key.with_name(key.name.replace(".KEY.md", ".md"))
+        key_text = key.read_text(encoding="utf-8")
+        found = _KEY_SET.search(key_text)
+        if found is None or not solution.exists():
+            continue
+        right: set[int] = set()
+        for row in key_text.splitlines():
+            match = _KEY_ROW.match(row)
+            if match and match.group(3) == "RIGHT":
+                first = int(match.group(1))
+                last = int(match.group(2) or first)
+                right.update(range(first, last + 1))
+        text = solution.read_text(encoding="utf-8")
+        originals.append(Original(solution.name, text, found.group(1), frozenset(right)))
+    return originals
+
+
+# -- math regions ------------------------------------------------------------------------------
+def math_regions(original: Original) -> list[Region]:
+    """The checker's own math segments (inline math, display math, rows of ``aligned``)."""
+    from symconv.check.documents import Document
+
+    regions = []
+    for segment in Document.from_text(original.text, original.name, "md").segments:
+        if segment.kind != "math":
+            continue
+        lines = frozenset(range(segment.line, segment.end_line + 1))
+        if lines & original.lines:
+            regions.append(Region(segment.offset, segment.offset + len(segment.text), lines))
+    return regions
+
+
+# -- mutation operators: each yields mutated versions of one math segment -----------------------
+def _replace(text: str, start: int, end: int, new: str) -> str:
+    return text[:start] + new + text[end:]
+
+
+def _command_spans(math: str) -> list[tuple[int, int]]:
+    return [m.span() for m in re.finditer(r"\\[A-Za-z]+", math)]
+
+
+def _outside_commands(math: str, position: int) -> bool:
+    return not any(a <= position < b for a, b in _command_spans(math))
+
+
+def mutate_digit(math: str, rng: random.Random) -> Iterator[str]:
+    for match in re.finditer(r"\d", math):
+        if not _outside_commands(math, match.start()):
+            continue
+        digit = match.group()
+        new = rng.choice([d for d in "0123456789" if d != digit])
+        yield _replace(math, match.start(), match.end(), new)
+
+
+_INDEX_LIST = re.compile(r"(?<=[A-Za-z}\]])\[([^\[\]]+)\]|_\{([^{}]+)\}")
+
+
+def _index_items(math: str) -> Iterator[tuple[int, list[tuple[int, int]]]]:
+    """Index lists ``X[a, b]`` / ``w_{a,b}`` / ``w_{12}``: (list start, item spans)."""
+    for match in _INDEX_LIST.finditer(math):
+        group = 1 if match.group(1) is not None else 2
+        body = match.group(group)
+        base = match.start(group)
+        if "," in body:
+            spans, position = [], 0
+            for piece in body.split(","):
+                stripped = piece.strip()
+                if stripped:
+                    offset = piece.index(stripped)
+                    spans.append(
+                        (base + position + offset, base + position + offset + len(stripped))
+                    )
+                position += len(piece) + 1
+        elif re.fullmatch(r"[0-9a-z]{2,3}", body):
+            spans = [(base + k, base + k + 1) for k in range(len(body))]
+        else:
+            spans = [(base, base + len(body))] if body.strip() else []
+        yield match.start(), spans
+
+
+def mutate_swap_indices(math: str, rng: random.Random) -> Iterator[str]:
+    for _, spans in _index_items(math):
+        pairs = [
+            (a, b)
+            for i, a in enumerate(spans)
+            for b in spans[i + 1 :]
+            if math[a[0] : a[1]] != math[b[0] : b[1]]
+        ]
+        if not pairs:
+            continue
+        (a0, a1), (b0, b1) = rng.choice(pairs)
+        first, second = math[a0:a1], math[b0:b1]
+        yield math[:a0] + second + math[a1:b0] + first + math[b1:]
+
+
+def mutate_flip_sign(math: str, rng: random.Random) -> Iterator[str]:
+    for match in re.finditer(r"(?<![\\^_{])[+-]|−", math):
+        new = "-" if match.group() == "+" else "+"
+        yield _replace(math, match.start(), match.end(), new)
+
+
+_SUM = re.compile(r"\\sum(?:_\{[^{}]*\}|_[A-Za-z0-9])?(?:\^\{[^{}]*\}|\^[A-Za-z0-9])?\s*")
+
+
+def mutate_drop_sum(math: str, rng: random.Random) -> Iterator[str]:
+    for match in _SUM.finditer(math):
+        yield _replace(math, match.start(), match.end(), "")
+
+
+def mutate_shift_index(math: str, rng: random.Random) -> Iterator[str]:
+    for _, spans in _index_items(math):
+        if not spans:
+            continue
+        a, b = rng.choice(spans)
+        item = math[a:b]
+        if item.isdigit():
+            yield _replace(math, a, b, str(int(item) + 1))
+        else:
+            yield _replace(math, a, b, f"{item} + 1")
+
+
+def mutate_swap_w_x(math: str, rng: random.Random) -> Iterator[str]:
+    swap = {"w": "x", "x": "w", "W": "X", "X": "W"}
+    for match in re.finditer(r"(?<![\\A-Za-z])([wxWX])(?=_|\[)", math):
+        yield _replace(math, match.start(1), match.end(1), swap[match.group(1)])
+
+
+_MATRIX = re.compile(r"\\begin\{([bpvBV]?matrix)\}(.*?)\\end\{\1\}", re.DOTALL)
+
+
+def mutate_transpose(math: str, rng: random.Random) -> Iterator[str]:
+    for match in _MATRIX.finditer(math):
+        rows = [
+            [cell.strip() for cell in row.split("&")]
+            for row in re.split(r"\\\\", match.group(2))
+            if row.strip()
+        ]
+        width = len(rows[0]) if rows else 0
+        if not rows or any(len(row) != width for row in rows):
+            continue
+        columns = [[row[j] for row in rows] for j in range(width)]
+        body = r" \\ ".join(" & ".join(column) for column in columns)
+        new = f"\\begin{{{match.group(1)}}} {body} \\end{{{match.group(1)}}}"
+        yield _replace(math, match.start(), match.end(), new)
+
+
+OPERATORS: dict[str, Callable[[str, random.Random], Iterator[str]]] = {
+    "digit": mutate_digit,
+    "swap-indices": mutate_swap_indices,
+    "flip-sign": mutate_flip_sign,
+    "drop-sum": mutate_drop_sum,
+    "shift-index": mutate_shift_index,
+    "swap-w-x": mutate_swap_w_x,
+    "transpose": mutate_transpose,
+}
+
+
+def mutants_of(kind: str, originals: list[Original], rng: random.Random) -> list[Mutant]:
+    found = []
+    for original in originals:
+        for region in math_regions(original):
+            math = original.text[region.start : region.end]
+            for new in OPERATORS[kind](math, rng):
+                if new == math:
+                    continue
+                text = original.text[: region.start] + new + original.text[region.end :]
+                found.append(Mutant(original, region, text, math, new))
+    return found
+
+
+# -- the engine's equivalence test --------------------------------------------------------------
+def _values(math: str) -> list[Any] | None:
+    """The exact values the parser reads from a math segment (``None``: it cannot read it)."""
+    from symconv.check.parser import parse_math
+    from symconv.errors import SymconvError
+
+    values: list[Any] = []
+    try:
+        statements = parse_math(math).statements
+    except SymconvError:
+        return None
+    for statement in statements:
+        for reading in getattr(statement, "readings", None) or (statement,):
+            sides = tuple(side.expr if side is not None else None for side in reading.sides)
+            values.append((reading.relations, sides))
+    return values
+
+
+def definition_only(math: str) -> bool:
+    """True when every statement the engine reads from the segment is a definition (``:=``)."""
+    values = _values(math)
+    return bool(values) and all(set(relations) == {":="} for relations, _ in values or ())
+
+
+def equivalent(mutant: Mutant) -> bool | None:
+    """True when the engine reads both segments to the same values; None if it cannot read the
+    mutant."""
+    after = _values(mutant.math_after)
+    if after is None:
+        return None
+    before = _values(mutant.math_before)
+    return before is not None and before == after
+
+
+# -- running the checker ------------------------------------------------------------------------
+def wrong_lines(text: str, original: Original) -> set[int]:
+    from symconv.check.api import check
+
+    report = check(text, against=original.against, name=original.name)
+    lines: set[int] = set()
+    for judgement in report.judgements:
+        if judgement.verdict == "wrong":
+            lines.update(range(judgement.claim.line, judgement.claim.end_line + 1))
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--limit", type=int, default=None, help="at most N mutants per kind")
+    parser.add_argument("--seed", type=int, default=8)
+    parser.add_argument("--kinds", nargs="*", default=list(KINDS), choices=KINDS)
+    parser.add_argument("--show-missed", action="store_true", help="print each missed mutant")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    originals = practice_originals() + catalog_originals()
+    print(f"{len(originals)} originals", file=sys.stderr)
+
+    false_alarms = 0
+    for original in originals:
+        alarms = wrong_lines(original.text, original) & original.lines
+        if alarms:
+            print(f"false alarm: {original.name} lines {sorted(alarms)}", file=sys.stderr)
+        false_alarms += len(alarms)
+
+    rows = []
+    missed_examples: list[str] = []
+    missed_definitions = 0
+    for kind in args.kinds:
+        rng = random.Random(f"{args.seed}:{kind}")
+        mutants = mutants_of(kind, originals, rng)
+        rng.shuffle(mutants)
+        if args.limit is not None:
+            mutants = mutants[: args.limit]
+        flagged = equivalents = missed = unread = 0
+        for number, mutant in enumerate(mutants, 1):
+            print(f"\r{kind}: {number}/{len(mutants)}", end="", file=sys.stderr, flush=True)
+            same = equivalent(mutant)
+            if same:
+                equivalents += 1
+                continue
+            if wrong_lines(mutant.text, mutant.original) & mutant.region.lines:
+                flagged += 1
+                continue
+            missed += 1
+            unread += same is None
+            missed_definitions += definition_only(mutant.math_before)
+            missed_examples.append(
+                f"{kind:13} {mutant.original.name}: {mutant.math_before.strip()[:70]!r}"
+                f" -> {mutant.math_after.strip()[:70]!r}" + (" [unread]" if same is None else "")
+            )
+        print(file=sys.stderr)
+        rows.append((kind, len(mutants), flagged, equivalents, missed, unread))
+
+    print(
+        f"{'kind':13} {'mutants':>8} {'flagged':>8} {'equiv':>6} {'missed':>7} {'unread':>7} "
+        f"{'detect %':>9}"
+    )
+    for kind, total, flagged, equivalents, missed, unread in rows:
+        meaningful = total - equivalents
+        rate = f"{100 * flagged / meaningful:.1f}" if meaningful else "-"
+        print(f"{kind:13} {total:8} {flagged:8} {equivalents:6} {missed:7} {unread:7} {rate:>9}")
+    total = sum(r[1] for r in rows)
+    flagged = sum(r[2] for r in rows)
+    equivalents = sum(r[3] for r in rows)
+    missed = sum(r[4] for r in rows)
+    unread = sum(r[5] for r in rows)
+    meaningful = total - equivalents
+    rate = f"{100 * flagged / meaningful:.1f}" if meaningful else "-"
+    print(f"{'all':13} {total:8} {flagged:8} {equivalents:6} {missed:7} {unread:7} {rate:>9}")
+    print(
+        f"of the missed: {unread} unread by the parser, {missed_definitions} on definition-only"
+        " segments (:=)"
+    )
+    print(f"false alarms on the {len(originals)} unmutated originals: {false_alarms}")
+    print(f"seed {args.seed}, limit {args.limit}, {time.perf_counter() - started:.0f} s")
+    if args.show_missed:
+        print("\nmissed:")
+        for line in missed_examples:
+            print("  " + line)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
