@@ -39,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--crash-dir", type=Path, default=Path("fuzz-crashes"))
     parser.add_argument("--save", type=int, default=5, help="crashing inputs to save")
     parser.add_argument("--progress", type=int, default=1000, help="report every N inputs")
+    parser.add_argument("--max-seconds", type=float, default=None, help="stop after this long")
     args = parser.parse_args(argv)
     limits = Limits(args.time_limit, args.file_time_limit, args.max_bytes)
 
@@ -49,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     done = 0
     for index in range(args.start, args.start + args.inputs):
+        if args.max_seconds is not None and time.perf_counter() - started > args.max_seconds:
+            print(f"stopped after {args.max_seconds:g} s of wall time", flush=True)
+            break
         text = random_document(random.Random(f"{args.seed}:{index}"))
         begin = time.perf_counter()
         try:
@@ -78,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         if done % args.progress == 0:
             print(
                 f"{done:>7} inputs  {crashes} crashes  max {max_seconds:.3f} s  "
-                f"mean {total_seconds / done * 1000:.1f} ms  "
+                f"(input {slowest})  mean {total_seconds / done * 1000:.1f} ms  "
                 f"elapsed {time.perf_counter() - started:.0f} s",
                 flush=True,
             )
