@@ -83,3 +83,12 @@ def test_an_empty_file_is_an_empty_report(tmp_path, capsys):
     path = _write(tmp_path, "empty.md", "")
     assert main(["check", str(path), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["claims"] == []
+
+
+def test_a_tower_inside_a_binomial_is_not_evaluated(tmp_path, capsys):
+    # Found by tools/fuzz_checker.py (seed 0, input 6126): SymPy evalf'd 46^(10^(10^10)).
+    text = "$\\binom{\\binom{n}{\\left( 46^{10^{10^{10}}} \\right)}}{2} = 1$\n"
+    path = _write(tmp_path, "binom.md", text)
+    main(["check", str(path), "--format", "json", "--time-limit", "1"])
+    report = json.loads(capsys.readouterr().out)
+    assert len(report["claims"]) == 1

@@ -87,6 +87,11 @@ def time_limit(seconds: float, what: str = "the check") -> Iterator[None]:
         if outer_remaining:
             left = outer_remaining - (time.perf_counter() - started)
             signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3))
+    # The alarm's exception can be swallowed (raised inside a garbage-collector callback, which
+    # Python discards): a body that ran over its limit is still refused.
+    elapsed = time.perf_counter() - started
+    if elapsed > limit:
+        raise TimeLimitError(f"{what} took {elapsed:.3g} s, over its limit of {limit:.3g} s")
 
 
 class Budget:
