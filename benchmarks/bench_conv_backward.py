@@ -20,8 +20,6 @@ Targets: symconv/torch ≤ 1.0 in float64 and ≤ 2.0 in float32. Run
 
 from __future__ import annotations
 
-import argparse
-import platform
 from collections.abc import Callable
 from typing import Any
 
@@ -38,7 +36,7 @@ from bench_conv_forward import (
     load_average,
     print_table,
     race,
-    thread_settings,
+    setup,
 )
 
 from symconv.geometry import ConvSpec
@@ -65,26 +63,10 @@ def scipy_step_part(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=10)
-    parser.add_argument("--threads", type=int, default=2)
-    args = parser.parse_args()
-
-    try:
-        import torch
-        import torch.nn.functional as F
-    except ImportError:  # pragma: no cover - torch is optional
-        torch = None
-    if torch is not None:
-        torch.set_num_threads(args.threads)
-    print(
-        f"python {platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}, "
-        f"torch {torch.__version__ if torch is not None else 'not installed'}"
+    args, torch = setup(
+        __doc__, repeats=10, method="one step = forward + dX + dW; best of {} rounds × 3 calls"
     )
-    print(thread_settings(args.threads))
-    print(f"before: {load_average()}")
-    print(f"layer: N={N}, C={C} → M={M}, {SIZE}×{SIZE}, {KERNEL}×{KERNEL}, padding {PADDING}")
-    print(f"one step = forward + dX + dW; best of {args.repeats} rounds × 3 calls, peers in turn\n")
+    F = torch.nn.functional if torch is not None else None
 
     spec = ConvSpec.make(KERNEL, dims=2, padding=PADDING)
     scipy_images, scipy_filters = 1, 8

@@ -100,15 +100,17 @@ def scipy_forward_part(x: np.ndarray, w: np.ndarray, images: int, filters: int) 
     return out
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=15)
+def setup(doc: str | None, *, repeats: int, method: str) -> tuple[argparse.Namespace, Any]:
+    """Parse ``--repeats``/``--threads``, set torch's threads, print the run's header.
+
+    Returns the arguments and the torch module (``None`` when torch is not installed).
+    """
+    parser = argparse.ArgumentParser(description=(doc or "").splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=repeats)
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
-
     try:
         import torch
-        import torch.nn.functional as F
     except ImportError:  # pragma: no cover - torch is optional
         torch = None
     if torch is not None:
@@ -120,7 +122,13 @@ def main() -> None:
     print(thread_settings(args.threads))
     print(f"before: {load_average()}")
     print(f"layer: N={N}, C={C} → M={M}, {SIZE}×{SIZE}, {KERNEL}×{KERNEL}, padding {PADDING}")
-    print(f"best of {args.repeats} rounds × 3 back-to-back calls, peers in turn\n")
+    print(method.format(args.repeats) + ", peers in turn\n")
+    return args, torch
+
+
+def main() -> None:
+    args, torch = setup(__doc__, repeats=15, method="best of {} rounds × 3 back-to-back calls")
+    F = torch.nn.functional if torch is not None else None
 
     spec = ConvSpec.make(KERNEL, dims=2, padding=PADDING)
     scipy_images, scipy_filters = 1, 8
