@@ -229,3 +229,21 @@ def test_notebook_cells_number_their_own_lines():
         (3, 2, "answer"),
     ]
     assert claims[1].data["words_before"] == ""  # the sentence of cell 1 does not go on
+
+
+def test_a_row_that_cannot_be_read_ends_the_chain_it_was_on():
+    # conv-arith-8's write-up: the o' row is ambiguous (s(i' - 1): product or application?); the
+    # next row was compared with p' = k - 1 from the chain above it (a false alarm).
+    doc = (
+        "$$\n\\begin{aligned}\n"
+        "p &= 2 \\cdot 3 \\\\\n"
+        "&= 6 \\\\\n"
+        "o &= s \\left(i - 1\\right) \\\\\n"
+        "&= 1 \\cdot \\left(i - 1\\right) \\\\\n"
+        "&= i - 1\n"
+        "\\end{aligned}\n$$\n"
+    )
+    texts = [(c.kind, c.text) for c in claims_of(doc)]
+    assert ("arithmetic", "2 \\cdot 3 = 6") in texts
+    assert not any(text.startswith("6 ") for _, text in texts)
+    assert texts[-1][1] == "1 \\cdot \\left(i - 1\\right) = i - 1"

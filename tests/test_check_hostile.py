@@ -4,6 +4,7 @@ or an ``unverified`` claim — never a crash, a hang or a silent pass."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -92,3 +93,20 @@ def test_a_tower_inside_a_binomial_is_not_evaluated(tmp_path, capsys):
     main(["check", str(path), "--format", "json", "--time-limit", "1"])
     report = json.loads(capsys.readouterr().out)
     assert len(report["claims"]) == 1
+
+
+def test_a_tower_in_a_cases_condition_is_refused_not_expanded(tmp_path, capsys):
+    # Found by tools/fuzz_checker.py (seed 1, input 377): Piecewise decided the condition at once
+    # and SymPy built the 10^10-digit integer (47 s of page faults before a MemoryError).
+    text = (
+        "$y = \\begin{cases} 1 & \\text{if } \\binom{\\left( 10^{10^{10}} \\right)}{2} - 7 > 0"
+        " \\\\ 0 & \\text{otherwise} \\end{cases}$\n"
+    )
+    path = _write(tmp_path, "cases.md", text)
+    started = time.perf_counter()
+    main(["check", str(path), "--format", "json"])
+    assert time.perf_counter() - started < 10
+    report = json.loads(capsys.readouterr().out)
+    [claim] = report["claims"]
+    assert claim["verdict"] == "unverified"
+    assert "a number too large to decide" in claim["message"]

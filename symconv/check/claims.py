@@ -307,6 +307,7 @@ class _Extractor:
         words_before = "".join(self.sentence)
         words_after = self._words_after(index)
         if isinstance(parsed, ParseError) or parsed is None:
+            self._forget_row(segment)
             if _RELATION_TEXT.search(segment.text):
                 reason = str(parsed) if parsed is not None else "not read"
                 self._emit(segment, segment.line, segment.end_line, segment.text, "unparsed", (),
@@ -339,6 +340,7 @@ class _Extractor:
         """Claims of one statement; ``continued``: the next row of the block continues it
         (``&= …``), so its last side is not the chain's final value."""
         if isinstance(statement, Ambiguous):
+            self._forget_row(segment)
             claimed = statement.readings[0].relations or answer_cue(words_before)
             if claimed and not is_condition(words_before):
                 line = segment.line_of(statement.start)
@@ -433,6 +435,13 @@ class _Extractor:
         if defined is not None:
             # A definition made by a chain (``P = (K-1)/2 = 1``) is decided by its last link.
             self._define(defined, final, segment, claim=previous_id)
+
+    def _forget_row(self, segment: Segment) -> None:
+        """A row that could not be read leaves its block with no known last value: a following
+        ``&= …`` row is not compared with an older row's value."""
+        if segment.block is not None:
+            self.block_last.pop(segment.block, None)
+            self.block_claim.pop(segment.block, None)
 
     def _checkable_definition(self, lhs: _Placed, words_before: str) -> bool:
         """A formula definition is a claim when something can judge it: a fact named in the

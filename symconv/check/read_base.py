@@ -347,6 +347,20 @@ def entries_of(value: Any) -> list[Any]:
     return list(value)
 
 
+def holds_huge_number(expr: Any) -> bool:
+    """True if ``expr`` holds a power of numbers that :func:`too_large` keeps unevaluated."""
+    if not isinstance(expr, sp.Basic):
+        return False
+    return any(
+        power.base.is_number and power.exp.is_number and too_large(power.base, power.exp)
+        for power in expr.atoms(sp.Pow)
+    ) or any(
+        power.base.is_Pow or power.exp.is_Pow
+        for power in expr.atoms(sp.Pow)
+        if power.base.is_number and power.exp.is_number
+    )
+
+
 def too_large(base: Any, exponent: Any) -> bool:
     """True if ``base**exponent`` would have more than :data:`MAX_RESULT_DIGITS` digits."""
     if not (base.is_Rational and exponent.is_Integer):

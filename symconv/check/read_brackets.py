@@ -17,7 +17,7 @@ from lark import Token, Tree
 
 from symconv.check import nodes
 from symconv.check.parsed import Chain, MatrixLiteral
-from symconv.check.read_base import Item, determinant, is_matrix
+from symconv.check.read_base import Item, determinant, holds_huge_number, is_matrix
 from symconv.check.read_names import NameReader
 from symconv.errors import ParseError
 
@@ -166,6 +166,12 @@ class BracketReader(NameReader):
                 raise ParseError(f"a cases row needs 'value & condition' in {self._raw(row)!r}")
             value = self._cell_value(cells[0])
             condition = self._condition(cells[1])
+            if holds_huge_number(condition):
+                # Piecewise decides its conditions at once; SymPy would expand the tower to do so
+                # (a 10^10-digit integer: minutes and gigabytes; found by tools/fuzz_checker.py)
+                raise ParseError(
+                    f"the condition {self._raw(cells[1])!r} holds a number too large to decide"
+                )
             pieces.append((value, condition))
         if not pieces:
             raise ParseError(f"empty cases in {self.text!r}")
