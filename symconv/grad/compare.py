@@ -303,7 +303,7 @@ def _evaluate_trials(
         candidate_tensors = _transposed(tensors, layouts)
         expected = reference_formula.evaluate(tensors, values)
         candidate_rhs = compile_expression(
-            candidate_formula.rhs.xreplace(candidate_formula.value_map(values))
+            candidate_formula.rhs.xreplace(sizes_by_name(candidate_formula, values))
         )
         sizes = {str(k): int(v) for k, v in values.items()}
         for point in product(*map(range, expected.shape)):
@@ -361,6 +361,35 @@ def _evaluate_trials(
         f"equal at every entry in {completed} trials of random sizes",
         seed,
     )
+
+
+def sizes_by_name(formula: IndexFormula, values: Mapping[Any, Any]) -> dict[sp.Symbol, sp.Expr]:
+    """``values`` (drawn for the reference's size symbols) keyed by ``formula``'s own symbols of
+    the same names: a hand-written ``K_1`` in ``\\sum_{k_1=0}^{K_1-1}`` is a plain symbol, not the
+    reference's positive-integer ``K_1``, and an identity-keyed map would leave it unbound.
+
+    >>> K = sp.Symbol("K", integer=True, positive=True)
+    >>> f = IndexFormula.from_equation(
+    ...     (sp.IndexedBase("y")[sp.Symbol("i")],
+    ...      sp.Sum(sp.IndexedBase("x")[sp.Symbol("k")], (sp.Symbol("k"), 0, sp.Symbol("K") - 1))),
+    ...     shapes={"x": (K,), "y": (K,)})
+    >>> sorted((s.name, bool(s.is_positive), v) for s, v in sizes_by_name(f, {K: 3}).items())
+    [('K', False, 3), ('K', True, 3)]
+    """
+    by_name = {str(symbol): as_sympy(value) for symbol, value in values.items()}
+    bound = {
+        limit[0] for node in sp.preorder_traversal(formula.rhs) if isinstance(node, sp.Sum)
+        for limit in node.limits
+    }  # fmt: skip
+    symbols = (*formula.size_symbols, *formula.parameters, *formula.rhs.free_symbols)
+    return {
+        symbol: by_name[symbol.name]
+        for symbol in symbols
+        if isinstance(symbol, sp.Symbol)
+        and symbol.name in by_name
+        and symbol not in bound
+        and symbol not in formula.indices
+    }
 
 
 def _as_reference(reference: Any) -> tuple[IndexFormula, tuple[IndexFormula, ...]]:

@@ -1,0 +1,82 @@
+"""Index-formula rows of a derivation compared with the problem's formula: sum limits written
+with the problem's symbolic sizes (``\\sum_{m=0}^{M-1}``), every row of a chain whose left side is
+the asked gradient entry, Kronecker deltas and Iverson brackets.
+
+The right formulas are the catalog's own answers to nyu-cnn-4 (``symconv solve nyu-cnn-4``)
+rewritten with explicit limits; each mutation is one token of them changed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from symconv.check.documents import Document
+from symconv.check.model import Judgement, Report
+from symconv.check.runner import check_document
+
+
+def problem_context(doc: str, against: str = "nyu-cnn") -> Report:
+    document = Document.from_text(doc, "solution.md", "md")
+    return check_document(document, against=against, judge_claims=lambda *args: [])
+
+
+def answers(report: Report) -> list[Judgement]:
+    return [j for j in report.judgements if j.claim.kind == "answer"]
+
+
+def verdicts(report: Report) -> list[tuple[int, str | None, str]]:
+    return [(j.claim.line, j.claim.part, j.verdict) for j in answers(report)]
+
+
+DZ = r"\frac{\partial J}{\partial Z[i, j_{1}, j_{2}, m]}"
+SUMS_IJJ = r"\sum_{i=0}^{I-1} \sum_{j_1=0}^{J_1-1} \sum_{j_2=0}^{J_2-1}"
+ANSWERS = {
+    "4(a)": r"\frac{\partial J}{\partial Z[i, j_{1}, j_{2}, m]} = \left(1 - U[i, j_{1}, j_{2}, m]"
+    r"\right) \frac{\partial J}{\partial U[i, j_{1}, j_{2}, m]} U[i, j_{1}, j_{2}, m]",
+    "4(b)": r"\frac{\partial J}{\partial W[k_{1}, k_{2}, n, m]} = " + SUMS_IJJ + " " + DZ
+    + r" X[i, j_{1} + k_{1}, j_{2} + k_{2}, n]",
+    "4(c)": r"\frac{\partial J}{\partial X[i, j_{1}, j_{2}, n]} = \sum_{m=0}^{M-1} "
+    r"\sum_{k_1=0}^{K_1-1} \sum_{k_2=0}^{K_2-1} \frac{\partial J}{\partial Z[i, j_{1} - k_{1}, "
+    r"j_{2} - k_{2}, m]} W[k_{1}, k_{2}, n, m]",
+    "4(d)": r"\frac{\partial J}{\partial b[m]} = " + SUMS_IJJ + " " + DZ,
+}  # fmt: skip
+
+
+def one_part(heading: str, formula: str) -> str:
+    return f"## {heading}\n\n${formula}$\n"
+
+
+def test_answers_with_symbolic_sum_limits_are_right() -> None:
+    doc = "\n".join(one_part(h, f) for h, f in ANSWERS.items())
+    report = problem_context(doc)
+    assert verdicts(report) == [
+        (3, "nyu-cnn-4a", "right"),
+        (7, "nyu-cnn-4b", "right"),
+        (11, "nyu-cnn-4c", "right"),
+        (15, "nyu-cnn-4d", "right"),
+    ]
+
+
+MUTATIONS = [
+    ("4(c)", "j_{1} - k_{1}, j_{2} - k_{2}", "j_{1} - k_{2}, j_{2} - k_{1}"),  # k_1, k_2 swapped
+    ("4(c)", "j_{1} - k_{1}", "j_{1} - k_{1} + 1"),  # an index shifted by one
+    ("4(c)", "k_1=0}^{K_1-1}", "k_1=0}^{K_1-2}"),  # a limit one short
+    ("4(c)", "m=0}^{M-1}", "m=1}^{M-1}"),  # a lower limit one late
+    ("4(d)", "i=0}^{I-1}", "i=0}^{I-2}"),
+]
+
+
+@pytest.mark.parametrize(("heading", "old", "new"), MUTATIONS)
+def test_a_mutated_answer_is_wrong_with_a_witness(heading: str, old: str, new: str) -> None:
+    assert old in ANSWERS[heading]
+    report = problem_context(one_part(heading, ANSWERS[heading].replace(old, new, 1)))
+    (judgement,) = answers(report)
+    assert judgement.verdict == "wrong", judgement.message
+    assert judgement.witness is not None and "at sizes" in judgement.witness
+
+
+def test_a_size_the_problem_does_not_know_is_unverified_with_its_name() -> None:
+    written = ANSWERS["4(c)"].replace("K_1-1}", "Q-1}")
+    (judgement,) = answers(problem_context(one_part("4(c)", written)))
+    assert judgement.verdict == "unverified"
+    assert "Q" in judgement.message and "not a size" in judgement.message
