@@ -347,6 +347,15 @@ def entries_of(value: Any) -> list[Any]:
     return list(value)
 
 
+def holds_relation(content: Tree) -> bool:
+    """True if a bracket's content states a relation (``[0 \\le i]``): an Iverson bracket."""
+    return any(
+        isinstance(chain, Tree)
+        and any(isinstance(part, Token) and part.type == "REL" for part in chain.children)
+        for chain in content.children
+    )
+
+
 def holds_huge_number(expr: Any) -> bool:
     """True if ``expr`` holds a power of numbers that :func:`too_large` keeps unevaluated."""
     if not isinstance(expr, sp.Basic):

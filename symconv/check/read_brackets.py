@@ -17,7 +17,13 @@ from lark import Token, Tree
 
 from symconv.check import nodes
 from symconv.check.parsed import Chain, MatrixLiteral
-from symconv.check.read_base import Item, determinant, holds_huge_number, is_matrix
+from symconv.check.read_base import (
+    Item,
+    determinant,
+    holds_huge_number,
+    holds_relation,
+    is_matrix,
+)
 from symconv.check.read_names import NameReader
 from symconv.errors import ParseError
 
@@ -55,6 +61,8 @@ class BracketReader(NameReader):
 
     def _bracket(self, item: Item) -> Any:
         content = item.tree.children[1]
+        if holds_relation(content):
+            return self._iverson(content)
         values = self._split_comma_number(content, self._content_values(content, False))
         if not values:
             raise ParseError(f"empty brackets at column {item.start + 1} of {self.text!r}")
@@ -154,6 +162,12 @@ class BracketReader(NameReader):
             return determinant(matrix)
         return matrix
 
+    def _tree_substack(self, tree: Any) -> Any:
+        raise ParseError(
+            f"\\substack outside the limits of a sum at column {self._column(tree)} of "
+            f"{self.text!r}: write \\sum_{{\\substack{{...}}}}"
+        )
+
     def _tree_cases(self, tree: Any) -> Any:
         pieces = []
         for row in tree.children[1].children:
@@ -239,10 +253,14 @@ class BracketReader(NameReader):
         return values
 
     def _statement_values(self, script: Any) -> list[tuple[list[Any], list[str]]]:
-        if not (isinstance(script, Tree) and script.data == "group"):
+        """The statements of a big operator's subscript: ``k=0``, ``k_1, k_2``, or the rows of
+        ``\\substack{0 \\le i \\le I-1 \\\\ 0 \\le j \\le J-1}`` (one statement each)."""
+        script = substack_of(script) or script
+        if not (isinstance(script, Tree) and script.data in ("group", "substack")):
             return [([self._script_value(script)], [])]
         result = []
-        for child in script.children[1].children:
+        content = script.children[2] if script.data == "substack" else script.children[1]
+        for child in content.children:
             if isinstance(child, Tree):
                 chain = self.chain(child, None)
                 if chain.sides[0] is None:
@@ -256,23 +274,99 @@ class BracketReader(NameReader):
         chain = chain or self.chain(tree, None)
         if len(chain.sides) != 2 or chain.sides[0] is None or chain.sides[1] is None:
             raise ParseError(f"cannot read {chain.text!r} as one relation")
-        a, b = chain.sides[0].expr, chain.sides[1].expr
-        relation = chain.relations[0]
-        makers: dict[str, Callable[[Any, Any], Any]] = {
-            "=": lambda x, y: sp.Eq(x, y, evaluate=False),
-            "≠": lambda x, y: sp.Ne(x, y, evaluate=False),
-            "<": lambda x, y: sp.Lt(x, y, evaluate=False),
-            ">": lambda x, y: sp.Gt(x, y, evaluate=False),
-            "≤": lambda x, y: sp.Le(x, y, evaluate=False),
-            "≥": lambda x, y: sp.Ge(x, y, evaluate=False),
-            "∈": lambda x, y: sp.Contains(x, y, evaluate=False),
-        }
-        if relation not in makers:
+        return self._relation_condition(
+            chain.sides[0].expr, chain.relations[0], chain.sides[1].expr, chain
+        )
+
+    def _relation_condition(self, a: Any, relation: str, b: Any, chain: Chain) -> Any:
+        """``a relation b`` as an unevaluated SymPy condition (decided later, not here)."""
+        if relation not in _CONDITIONS:
             raise ParseError(f"cannot read {chain.text!r} as a condition")
         try:
-            return makers[relation](a, b)
+            return _CONDITIONS[relation](a, b)
         except (TypeError, ValueError) as error:
             raise ParseError(f"cannot read {chain.text!r} as a condition: {error}") from None
+
+    def _chained_condition(self, tree: Any) -> Any:
+        """``0 \\le i \\le I - 1``: the conjunction of its links (``0 ≤ i`` and ``i ≤ I − 1``)."""
+        chain = self.chain(tree, None)
+        if not chain.relations or any(side is None for side in chain.sides):
+            raise ParseError(
+                f"expected a condition such as 0 \\le i \\le I - 1, got {chain.text!r} in "
+                f"{self.text!r}"
+            )
+        links = [
+            self._relation_condition(left.expr, relation, right.expr, chain)
+            for left, relation, right in zip(
+                chain.sides, chain.relations, chain.sides[1:], strict=False
+            )
+            if left is not None and right is not None
+        ]
+        return sp.And(*links)
+
+    def _iverson(self, content: Any) -> Any:
+        """The Iverson bracket ``[0 \\le i \\le I-1 \\wedge 0 \\le j - k]`` (Knuth, *Two notes on
+        notation*, 1992): 1 where the condition holds, 0 elsewhere, as symconv.grad writes it.
+        Conditions are joined by ``\\wedge``/``\\land`` (and), ``\\vee``/``\\lor`` (or)."""
+        from symconv.grad.conditions import Iverson
+
+        alternatives: list[list[Any]] = [[]]
+        expecting = True  # a condition must come first and after every connective
+        for child in content.children:
+            if isinstance(child, Tree):
+                alternatives[-1].append(self._chained_condition(child))
+                expecting = False
+                continue
+            word = re.sub(r"\\text\w*\s*\{|\}|\s", "", child.value)
+            if word not in _CONNECTIVES:
+                raise ParseError(
+                    f"{child.value!r} at column {self._column(child)} of {self.text!r} between "
+                    f"conditions: join conditions with \\wedge or \\vee"
+                )
+            if expecting:
+                break
+            expecting = True
+            if _CONNECTIVES[word] == "or":
+                alternatives.append([])
+        if expecting:
+            raise ParseError(f"a condition is missing around \\wedge/\\vee in {self.text!r}")
+        return Iverson(sp.Or(*(sp.And(*group) for group in alternatives)))
+
+
+#: Words that join the conditions of an Iverson bracket, and what they mean.
+_CONNECTIVES = {
+    "\\wedge": "and", "\\land": "and", "\u2227": "and", "and": "and",
+    "\\vee": "or", "\\lor": "or", "\u2228": "or", "or": "or",
+}  # fmt: skip
+
+_CONDITIONS: dict[str, Callable[[Any, Any], Any]] = {
+    "=": lambda x, y: sp.Eq(x, y, evaluate=False),
+    "≠": lambda x, y: sp.Ne(x, y, evaluate=False),
+    "<": lambda x, y: sp.Lt(x, y, evaluate=False),
+    ">": lambda x, y: sp.Gt(x, y, evaluate=False),
+    "≤": lambda x, y: sp.Le(x, y, evaluate=False),
+    "≥": lambda x, y: sp.Ge(x, y, evaluate=False),
+    "∈": lambda x, y: sp.Contains(x, y, evaluate=False),
+}
+
+
+def substack_of(script: Any) -> Tree | None:
+    """The ``substack`` tree of a script ``{\\substack{...}}`` or ``\\substack{...}``, if any."""
+    if not isinstance(script, Tree):
+        return None
+    if script.data == "substack":
+        return script
+    if script.data != "group":
+        return None
+    chains = [c for c in script.children[1].children if isinstance(c, Tree)]
+    if len(chains) != 1 or len(chains[0].children) != 1:
+        return None
+    expr = chains[0].children[0].children[0]
+    if expr.data == "factor" and len(expr.children) == 1:
+        atom = expr.children[0]
+        if isinstance(atom, Tree) and atom.data == "substack":
+            return atom
+    return None
 
 
 def sole_token(content: Tree) -> Token | None:

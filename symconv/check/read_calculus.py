@@ -273,6 +273,15 @@ class CalculusReader(BracketReader):
             (values, relations), _, (last, _) = statements
             if relations == ["="] and len(last) == 1:
                 return [(variable(values[0]), values[1], last[0])]
+        if len(statements) > 1 and all(relations for _, relations in statements):
+            if upper is not None:
+                raise ParseError(f"{where}: an upper limit for several indices")
+            # the rows of \substack, outermost index first; SymPy lists the innermost first
+            # (as \sum_{i=0}^{I-1} \sum_{j=0}^{J-1} reads: Sum(body, (j, ...), (i, ...)))
+            bounded = [
+                self._range_limit(values, relations, where) for values, relations in statements
+            ]
+            return bounded[::-1]
         if len(statements) > 1 or (len(statements) == 1 and not statements[0][1]):
             if upper is not None and len(statements) > 1:
                 raise ParseError(f"{where}: an upper limit for several indices")
@@ -290,10 +299,7 @@ class CalculusReader(BracketReader):
         if relations == ["=", ".."] and upper is None:
             return [(variable(values[0]), values[1], values[2])]
         if len(relations) == 2 and all(r in ("<", "≤") for r in relations) and upper is None:
-            low, var, high = values
-            low = low if relations[0] == "≤" else low + 1
-            high = high if relations[1] == "≤" else high - 1
-            return [(variable(var), low, high)]
+            return [self._range_limit(values, relations, where)]
         if relations == ["∈"] and upper is None:
             var, domain = values
             bounds = integer_bounds(domain)
@@ -301,6 +307,19 @@ class CalculusReader(BracketReader):
                 raise ParseError(f"{where}: the index set {domain} is not a range of integers")
             return [(variable(var), *bounds)]
         raise ParseError(f"{where}: cannot read the limits {self._inner(sub)!r}")
+
+    def _range_limit(self, values: list[Any], relations: list[str], where: str) -> tuple[Any, ...]:
+        """``0 \\le k \\le K-1`` or ``0 \\le k < K`` (a strict bound moves by one):
+        ``(k, 0, K - 1)``."""
+        if len(relations) != 2 or not all(r in ("<", "≤") for r in relations):
+            written = " ".join(str(v) for v in values)
+            raise ParseError(f"{where}: cannot read the range {written!r} ({relations})")
+        low, var, high = values
+        if not isinstance(var, sp.Symbol):
+            raise ParseError(f"the index {var} of {where} is not a name")
+        low = low if relations[0] == "≤" else low + 1
+        high = high if relations[1] == "≤" else high - 1
+        return (var, low, high)
 
 
 def integer_bounds(domain: Any) -> tuple[Any, Any] | None:

@@ -22,7 +22,7 @@ import sympy as sp
 from lark import Token, Tree
 
 from symconv.check import nodes
-from symconv.check.read_base import Item, ReaderBase
+from symconv.check.read_base import Item, ReaderBase, holds_relation
 from symconv.check.symbols import greek_name
 from symconv.check.vocabulary import (
     BUILTIN_FUNCTIONS,
@@ -82,6 +82,9 @@ class NameReader(ReaderBase):
             if spelled in BUILTIN_FUNCTIONS or spelled in ("softmax", "relu", "sigmoid", "rot180"):
                 return Item("func", start, end, name=spelled, raw=inner)
             return Item("name", start, end, name=name, raw=inner, roman=len(name) > 1)
+        if command == "mathcal" and inner == "O":
+            # \mathcal{O}(h^4) is the order term, as O(h^4) is (never a quantity times h^4)
+            return Item("func", start, end, name="O", raw=f"\\{command}{{{inner}}}")
         # \hat{y}, \mathcal{L}, \bar{x}: a name of its own, printed as written
         return Item("name", start, end, name=f"\\{command}{{{inner}}}", raw=inner)
 
@@ -139,6 +142,7 @@ class NameReader(ReaderBase):
             following is not None
             and following.kind == "bracket"
             and indices is None
+            and not holds_relation(following.tree.children[1])  # x_1 [x_1 \ge x_2]: Iverson
             and not (item.primes or item.sups or item.bang)
             and self.table.kind_of(name) != "scalar"
         ):
@@ -188,8 +192,30 @@ class NameReader(ReaderBase):
             return "index", tuple(self._symbol(letter) for letter in compact)
         if compact.startswith(("\\text", "\\mathrm", "\\operatorname", "\\mathit", "\\textrm")):
             return "name", f"{name}_{{{compact}}}"
+        pair = self._delta_pair(name, sub)
+        if pair is not None:
+            return "index", pair
         values = self._script_values(sub)
         return "index", tuple(values)
+
+    def _delta_pair(self, name: str, sub: Any) -> tuple[Any, Any] | None:
+        """``\\delta_{i i'}``, ``\\delta_{j'_{1} j_{1}}``: two indices set apart by a space are
+        Kronecker's delta of the two (as symconv's own write-ups print it), not ``δ[i·i']``."""
+        if name != "delta" or self.table.kind_of("delta") is not None:
+            return None
+        if not (isinstance(sub, Tree) and sub.data == "group"):
+            return None
+        chains = [c for c in sub.children[1].children if isinstance(c, Tree)]
+        if len(chains) != 1 or len(chains[0].children) != 1:
+            return None
+        expr = chains[0].children[0].children[0]
+        if expr.data not in ("piece", "factor"):
+            return None
+        items = self._items_of(expr)
+        if len(items) != 2 or any(item.kind != "name" or item.sups or item.bang for item in items):
+            return None
+        first, second = (self._juxt([item]) for item in items)
+        return first, second
 
     def _name_value(self, name: str, indices: tuple[Any, ...] | None) -> Any:
         if indices is not None:
