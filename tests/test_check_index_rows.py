@@ -80,3 +80,50 @@ def test_a_size_the_problem_does_not_know_is_unverified_with_its_name() -> None:
     (judgement,) = answers(problem_context(one_part("4(c)", written)))
     assert judgement.verdict == "unverified"
     assert "Q" in judgement.message and "not a size" in judgement.message
+
+
+# ----------------------------------------------------------------------------------------------
+# Every row of a derivation chain
+# ----------------------------------------------------------------------------------------------
+HEAD_4C = r"\frac{\partial J}{\partial X[i, j_{1}, j_{2}, n]}"
+RHS_4C = ANSWERS["4(c)"].split("= ", 1)[1]
+
+
+def chain_doc(*rows: str, heading: str = "4(c)", head: str = HEAD_4C) -> str:
+    lines = [f"{head} &= {rows[0]}", *(f"&= {row}" for row in rows[1:])]
+    body = " \\\\\n".join(lines)
+    return f"## {heading}\n\n$$\n\\begin{{aligned}}\n{body}\n\\end{{aligned}}\n$$\n"
+
+
+def test_every_row_of_a_chain_is_judged_and_a_wrong_middle_row_on_its_line() -> None:
+    shifted = RHS_4C.replace("j_{2} - k_{2}", "j_{2} - k_{2} + 1", 1)
+    doc = chain_doc(RHS_4C, shifted, RHS_4C)
+    report = problem_context(doc)
+    assert verdicts(report) == [
+        (5, "nyu-cnn-4c", "right"),
+        (6, "nyu-cnn-4c", "wrong"),
+        (7, "nyu-cnn-4c", "right"),
+    ]
+    wrong = answers(report)[1]
+    assert wrong.witness is not None and "continuing line 5" in wrong.message
+
+
+def test_a_row_with_a_tensor_in_another_axis_order_than_the_chain_before_it_is_wrong() -> None:
+    swapped = RHS_4C.replace("W[k_{1}, k_{2}, n, m]", "W[k_{2}, k_{1}, n, m]")
+    assert verdicts(problem_context(chain_doc(RHS_4C, swapped))) == [
+        (5, "nyu-cnn-4c", "right"),
+        (6, "nyu-cnn-4c", "wrong"),
+    ]
+    # alone, the same order is a layout convention (W stored as (K_2, K_1, N, M))
+    (alone,) = answers(problem_context(chain_doc(swapped)))
+    assert alone.verdict == "right" and alone.claim.data["convention"]
+
+
+def test_an_unread_row_ends_the_chain() -> None:
+    doc = chain_doc(RHS_4C, r"\frac{", RHS_4C)
+    assert [line for line, _, _ in verdicts(problem_context(doc))] == [5]
+
+
+def test_rows_of_a_chain_for_another_entry_are_not_compared_with_this_part() -> None:
+    doc = chain_doc(RHS_4C, RHS_4C, head=r"\frac{\partial J}{\partial Y[i, j_{1}, j_{2}, n]}")
+    assert verdicts(problem_context(doc)) == []

@@ -39,8 +39,32 @@ def judge_formula(task: PartTask) -> list[Outcome]:
     ]
     if not pool:
         return []
-    candidate = pool[-1]
-    return [judge_index_formula(task, candidate)]
+    return judge_chain(task, chain_rows(pool))
+
+
+def chain_rows(pool: list[Candidate]) -> list[Candidate]:
+    """The last formula offered, with the rows before it in its aligned chain (``∂J/∂X[…] &= A
+    \\ &= B \\ &= C``: A, B and C all claim to be the entry asked for)."""
+    last = pool[-1]
+    head = last.data.get("chain")
+    if head is None:
+        return [last]
+    block = last.data.get("block")
+    return [c for c in pool if c.data.get("chain") == head and c.data.get("block") == block]
+
+
+def judge_chain(task: PartTask, rows: list[Candidate]) -> list[Outcome]:
+    """One verdict per row. A tensor has one layout in a derivation: once a row is right (with
+    its axes in some written order), the later rows are compared in that order only, so
+    ``W[k_2, k_1, n, m]`` after ``W[k_1, k_2, n, m]`` is wrong, not another convention."""
+    outcomes = []
+    layouts: dict[str, tuple[int, ...]] | None = None
+    for row in rows:
+        outcome = judge_index_formula(task, row, layouts=layouts)
+        if layouts is None and outcome.verdict == "right":
+            layouts = outcome.data.get("layouts", {})
+        outcomes.append(outcome)
+    return outcomes
 
 
 def open_sums(expr: Any) -> Any:
@@ -59,17 +83,24 @@ def open_sums(expr: Any) -> Any:
     return expr.replace(lambda node: isinstance(node, sp.Sum), reopen)
 
 
-def judge_index_formula(task: PartTask, candidate: Candidate) -> Outcome:
+def judge_index_formula(
+    task: PartTask, candidate: Candidate, *, layouts: dict[str, tuple[int, ...]] | None = None
+) -> Outcome:
+    """The verdict on one index formula; ``layouts`` fixed (an earlier row's) or, when None,
+    inferred if the formula is not right as written. ``data["layouts"]`` holds the ones used
+    by a right verdict."""
     from symconv.grad.compare import compare_index_formulas
 
     derivation = task.solution.derivation
     written = (candidate.lhs, open_sums(candidate.value))
     seed = task.seed(candidate.line)
     shown = shown_candidate(candidate)
+    fixed = layouts is not None
     try:
-        comparison = compare_index_formulas(written, derivation, seed=seed)
-        layouts = None
-        if comparison.equal is not True:
+        comparison = compare_index_formulas(written, derivation, seed=seed, layouts=layouts)
+        if fixed or comparison.equal is True:
+            pass
+        else:
             layouts = infer_layouts(candidate, derivation)
             if layouts:
                 other = compare_index_formulas(written, derivation, seed=seed, layouts=layouts)
@@ -93,26 +124,34 @@ def judge_index_formula(task: PartTask, candidate: Candidate) -> Outcome:
         return Outcome(
             (candidate,),
             "right",
-            f"the formula is the answer to {task.part.id} ({comparison.message})",
+            f"{_what(candidate)} is the answer to {task.part.id} ({comparison.message})",
             expected=_formula_expected(derivation),
             convention=convention,
+            data={"layouts": dict(layouts or {})},
         )
     if comparison.equal is None:
         return Outcome(
             (candidate,),
             "unverified",
-            f"could not decide the formula for {task.part.id}: {comparison.message}",
+            f"could not decide {_what(candidate)} for {task.part.id}: {comparison.message}",
             expected=_formula_expected(derivation),
         )
     diagnosis = "; ".join(i.message for i in comparison.issues) or None
     return Outcome(
         (candidate,),
         "wrong",
-        f"the formula is not the answer to {task.part.id}",
+        f"{_what(candidate)} is not the answer to {task.part.id}",
         expected=_formula_expected(derivation),
         diagnosis=diagnosis,
         witness=comparison.witness.describe() if comparison.witness else None,
     )
+
+
+def _what(candidate: Candidate) -> str:
+    """``the formula``, or for a continuation row ``&= B`` of a derivation, what it claims."""
+    if candidate.data.get("continuation"):
+        return f"the row (= {candidate.lhs}, continuing line {candidate.data['chain']})"
+    return "the formula"
 
 
 def _formula_expected(derivation: Any) -> Any:

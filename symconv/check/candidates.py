@@ -83,13 +83,18 @@ def extract_candidates(segments: Sequence[Segment], parse: Parser) -> list[Candi
     """Every candidate answer of the given segments, in document order."""
     found: list[tuple[int, int, Candidate]] = []
     ordered = list(segments)
+    heads: dict[int, Candidate | None] = {}  # per aligned block: the formula its rows continue
     for index, segment in enumerate(ordered):
         if segment.kind == "math":
             try:
                 parsed = parse(segment.text)
             except (SymconvError, RecursionError):
+                if segment.block is not None:
+                    heads[segment.block] = None  # an unread row ends its chain (as in claims)
                 continue
             for candidate in _math_candidates(segment, parsed):
+                if segment.block is not None:
+                    candidate = _continued_formula(candidate, heads)
                 found.append((segment.line, segment.offset, candidate))
             piecewise = _piecewise(ordered, index, parse)
             if piecewise is not None:
@@ -99,6 +104,30 @@ def extract_candidates(segments: Sequence[Segment], parse: Parser) -> list[Candi
                 found.append((segment.line, segment.offset + offset, candidate))
     found.sort(key=lambda item: (item[0], item[1]))
     return [candidate for _, _, candidate in found]
+
+
+def _continued_formula(candidate: Candidate, heads: dict[int, Candidate | None]) -> Candidate:
+    """A continuation row ``&= B`` of an aligned block whose chain began with an index formula
+    ``∂J/∂X[i, …] &= A`` claims ``∂J/∂X[i, …] = B``: it is offered as a formula with that left
+    side (``data["chain"]``: the line of the chain's first row), so every row can be judged."""
+    block = candidate.data.get("block")
+    if block is None:
+        return candidate
+    if not candidate.data.get("continuation"):
+        heads[block] = candidate if candidate.form == "formula" else None
+        if candidate.form == "formula":
+            candidate.data["chain"] = candidate.line
+        return candidate
+    head = heads.get(block)
+    if head is None or candidate.form != "expression" or candidate.lhs is not None:
+        heads[block] = None
+        return candidate
+    return replace(
+        candidate,
+        form="formula",
+        lhs=head.lhs,
+        data={**candidate.data, "chain": head.data["chain"]},
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -142,6 +171,8 @@ def _math_candidates(segment: Segment, parsed: MathParse) -> list[Candidate]:
         candidate = _chain_candidate(chain, line, end_line)
         if candidate is None:
             continue
+        if segment.block is not None:
+            candidate.data.update(block=segment.block, continuation=chain.is_continuation)
         readings = [_chain_candidate(other, line, end_line) for other in others]
         alternatives = tuple(r for r in readings if r is not None and r.form == candidate.form)
         if alternatives:
