@@ -183,4 +183,6 @@ def problem_set() -> ProblemSet:
         source=SOURCE,
         exercises=exercises,
         conventions=CONVENTIONS,
+        # the sizes of Dumoulin & Visin's relationships: s (i' - 1) is s times (i' - 1)
+        quantities=("i", "k", "s", "p", "d", "a", "o", "t", "i'", "o'", "p'"),
     )

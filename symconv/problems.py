@@ -127,6 +127,9 @@ class ProblemSet:
     source: str
     exercises: list[Exercise]
     conventions: tuple[str, ...] = ()
+    #: Names the set's formulas use as quantities, never as functions: with ``d`` here, a checker
+    #: reads ``d \left(k - 1\right)`` as a product (without it, the reading is ambiguous).
+    quantities: tuple[str, ...] = ()
 
     def parts(self) -> Iterator[Part]:
         for exercise in self.exercises:

@@ -196,4 +196,5 @@ def problem_set_from_data(document: Mapping[str, Any], where: str) -> ProblemSet
         source=str(document.get("source", "")),
         exercises=exercises,
         conventions=tuple(document.get("conventions", ())),
+        quantities=tuple(str(name) for name in document.get("quantities", ())),
     )

@@ -20,7 +20,7 @@ from symconv.check.equality import (
     is_number,
     scale_between,
 )
-from symconv.check.symbols import entry_indices
+from symconv.check.symbols import entry_indices, in_written_names
 
 if TYPE_CHECKING:
     pass
@@ -84,7 +84,7 @@ def _matrix_variant(
     ]:
         if not isinstance(variant.value, sp.MatrixBase):
             continue
-        family = sp.ImmutableMatrix(variant.value)
+        family = in_written_names(sp.ImmutableMatrix(variant.value), candidate.value)
         parameters = {s for s in family.free_symbols if s not in candidate.value.free_symbols}
         if parameters:
             member = family_member(candidate.value, family)

@@ -289,7 +289,28 @@ class _Splitter:
                 depth -= 1
             position += 1
         rows.append((row_start, end))
-        return [(a, b) for a, b in rows if text[a:b].strip()]
+        return [(a, self._before_comment(a, b)) for a, b in rows if text[a:b].strip()]
+
+    def _before_comment(self, start: int, end: int) -> int:
+        """Where a row's ``&& \\text{reason}`` column starts (``end`` if it has none): what
+        follows ``&&`` is the writer's remark, words and symbols mixed, never part of the claim."""
+        depth = 0
+        position = start
+        while position < end:
+            char = self.text[position]
+            if char == "\\":
+                if self.text.startswith("\\begin", position):
+                    depth += 1
+                elif self.text.startswith("\\end", position):
+                    depth -= 1
+                position += 2
+                continue
+            if char in "{}":
+                depth += 1 if char == "{" else -1
+            elif depth == 0 and self.text.startswith("&&", position):
+                return position
+            position += 1
+        return end
 
     def _matching_end(self, position: int, name: str, limit: int) -> tuple[int, int] | None:
         """The span of the ``\\end{name}`` closing an environment opened before ``position``."""

@@ -26,7 +26,7 @@ Randomised checks are seeded from a hash of the file's content and the claim's l
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -230,7 +230,7 @@ def _judge_claims(
     except ImportError as error:  # the claim layer is not installed: problem context only
         warnings.append(f"context-free checks unavailable ({error})")
         return []
-    table = SymbolTable()
+    table = SymbolTable.declare(scalars=given.quantities)
     context = DocumentContext(symbols=table, seed=seed(0))
     seconds = budget.remaining() if budget is not None else DEFAULT_FILE_SECONDS
     try:
@@ -246,6 +246,7 @@ def _judge_claims(
     def scoped(thunk: Callable[[], Judgement], claim: Claim) -> Judgement:
         # each claim sees the data of its own exercise only (Z of nyu-cnn 2 is not Z of 3)
         context.given = given.data_at(claim.line)
+        context.substitutions = given.substitutions_at(claim.line)
         return run(thunk, claim)
 
     return judge_all(claims, context, run=scoped)
@@ -255,10 +256,18 @@ class GivenData:
     """The data of the exercises the document answers (``Z`` of nyu-cnn 2), each visible to the
     claims in that exercise's regions only, keyed as the document context keys names."""
 
-    def __init__(self, by_exercise: dict[str, dict[str, Any]], part_map: PartMap | None) -> None:
+    def __init__(
+        self,
+        by_exercise: dict[str, dict[str, Any]],
+        part_map: PartMap | None,
+        substitutions: dict[str, tuple[Mapping[Any, Any], ...]] | None = None,
+        quantities: tuple[str, ...] = (),
+    ) -> None:
         from symconv.check.symbols import name_key
 
         self.part_map = part_map
+        self.substitutions = substitutions or {}
+        self.quantities = quantities
         self.by_exercise = {
             exercise: {name_key(k): v for k, v in values.items()}
             for exercise, values in by_exercise.items()
@@ -270,6 +279,12 @@ class GivenData:
         exercise = self.part_map.exercise_at(line)
         return dict(self.by_exercise.get(exercise, {})) if exercise else {}
 
+    def substitutions_at(self, line: int) -> tuple[Mapping[Any, Any], ...]:
+        if self.part_map is None:
+            return ()
+        exercise = self.part_map.exercise_at(line)
+        return self.substitutions.get(exercise, ()) if exercise else ()
+
 
 def _given_values(
     problem_set: ProblemSet | None, part_map: PartMap | None, warnings: list[str]
@@ -279,6 +294,7 @@ def _given_values(
         return GivenData({}, None)
     answered = {r.exercise for r in part_map.regions if r.exercise}
     by_exercise: dict[str, dict[str, Any]] = {}
+    substitutions: dict[str, tuple[Mapping[Any, Any], ...]] = {}
     for exercise in problem_set.exercises:
         if exercise.id not in answered:
             continue
@@ -286,7 +302,22 @@ def _given_values(
             by_exercise[exercise.id] = dict(exercise.context)
         except SymconvError as error:
             warnings.append(f"{exercise.id}: its data could not be built ({error})")
-    return GivenData(by_exercise, part_map)
+        substitutions[exercise.id] = _substitutions_of(exercise)
+    return GivenData(by_exercise, part_map, substitutions, problem_set.quantities)
+
+
+def _substitutions_of(exercise: Any) -> tuple[Mapping[Any, Any], ...]:
+    """The values the exercise gives the names of its general formulas: the substitutions its
+    parts' derivations make (``Step.values``), each once."""
+    found: list[Mapping[Any, Any]] = []
+    for part in exercise.parts:
+        solution = getattr(part, "solution", None)
+        derivation = getattr(solution, "derivation", None)
+        for step in getattr(derivation, "steps", ()):
+            values = getattr(step, "values", None)
+            if values and dict(values) not in found:
+                found.append(dict(values))
+    return tuple(found)
 
 
 def _with_part(judgement: Judgement, part_map: PartMap) -> Judgement:

@@ -232,3 +232,38 @@ def entries_as_indexed(expr: Any, base: int = 1, names: Iterable[str] | None = N
         if indexed is not None:
             mapping[symbol] = indexed
     return expr.xreplace(mapping) if mapping else expr
+
+
+def written_key(atom: Any) -> str | None:
+    """The name of a symbol or an entry as a writer spells it: ``h_m`` for the symbol ``h_m`` and
+    for the entry ``h[m]``; ``delta_11`` for ``\\delta_{11}`` and ``delta_{11}``."""
+    if isinstance(atom, sp.Symbol):
+        return name_key(atom.name)
+    if isinstance(atom, sp.Indexed):
+        return name_key(f"{atom.base.label}_" + ",".join(str(i) for i in atom.indices))
+    return None
+
+
+def in_written_names(reference: Any, written: Any) -> Any:
+    """``reference`` with its symbols replaced by the written objects of the same name.
+
+    The engine names the step to the left ``h_m`` (a symbol); a writer's ``h_{m}`` reads as the
+    entry ``h[m]``: the same quantity, compared as one.
+
+    >>> h = sp.IndexedBase("h")
+    >>> in_written_names(sp.Symbol("h_m") + sp.Symbol("w"), h[sp.Symbol("m")] + sp.Symbol("w"))
+    w + h[m]
+    """
+    if not isinstance(reference, sp.Basic) or not isinstance(written, sp.Basic):
+        return reference
+    by_key: dict[str, Any] = {}
+    for atom in written.atoms(sp.Symbol, sp.Indexed):
+        key = written_key(atom)
+        if key is not None:
+            by_key.setdefault(key, atom)
+    renames = {}
+    for atom in reference.atoms(sp.Symbol, sp.Indexed):
+        mine = by_key.get(written_key(atom) or "")
+        if mine is not None and mine != atom and not isinstance(atom, sp.Indexed):
+            renames[atom] = mine
+    return reference.xreplace(renames) if renames else reference

@@ -45,6 +45,7 @@ from symconv.check.judges.points import (
     values_equal,
 )
 from symconv.check.judges.resolve import resolve, undefined_functions
+from symconv.check.judges.substitution import judge_substitution
 from symconv.check.judges.typos import diagnose
 from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, Judgement
@@ -171,6 +172,11 @@ def judge_algebra(claim: Claim, context: DocumentContext) -> Judgement | None:
         scope = f" for every {names}" if names else ""
         tried = count_points(comparison.points_tried)
         return right(claim, f"the two sides agree{scope} (exactly, at {tried}){suffix}")
+    substitution = judge_substitution(
+        claim, lhs, rhs, context, lambda a, b, rng: compare_identity(a, b, rng, where)
+    )
+    if substitution is not None:
+        return substitution
     if not _variables(lhs) or not _variables(rhs):
         constant = _constant_value(lhs if _variables(lhs) else rhs, rng)
         if constant is None:

@@ -1,0 +1,107 @@
+"""Substitution steps: ``C K_1 K_2 M + M = D \\cdot 1 \\cdot 1 \\cdot P + P``.
+
+The left side is a general formula in the course's names, the right side the same formula with
+the problem's values put in (a 1×1 convolution from D to P channels: ``C = D``, ``K_1 = K_2 = 1``,
+``M = P``). As an identity in all the names it is false; it is right *for this problem*. The
+problem context (``--against``) knows the values its answers substitute
+(:attr:`~symconv.check.context.DocumentContext.substitutions`); a step whose left-only names they
+cover is judged with them, all at once (``M`` may become ``P`` while ``O_1`` becomes ``M``).
+Without them, a step that replaces sizes (upper-case names) by other names or numbers is a
+substitution the document does not explain: *unverified*, never *wrong*.
+
+    >>> import sympy as sp
+    >>> from symconv.check.context import DocumentContext
+    >>> from symconv.check.model import Claim
+    >>> C, K, M, D, P = sp.symbols("C K_1 M D P")
+    >>> from symconv.check.judges.algebra import compare_identity
+    >>> context = DocumentContext(substitutions=({C: D, K: 1, M: P},))
+    >>> claim = Claim(1, 1, "", "algebra", sides=(C * K * M + M, D * P + P))
+    >>> judge_substitution(claim, C * K * M + M, D * P + P, context, compare_identity).message
+    "with the problem's values C = D, K_1 = 1, M = P, the two sides agree for every D, P"
+    >>> judge_substitution(claim, C * K * M + M, D * P + 2 * P, context, compare_identity).witness
+    'D = 3, P = 3: 15 ≠ 12'
+    >>> judge_substitution(claim, C * K * M, D * P, DocumentContext(), compare_identity).verdict
+    'unverified'
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from typing import Any
+
+import sympy as sp
+
+from symconv.check.context import DocumentContext
+from symconv.check.judges.points import Comparison, format_value
+from symconv.check.judges.verdicts import right, unverified, wrong
+from symconv.check.model import Claim, Judgement
+from symconv.check.symbols import in_written_names, name_key, written_key
+from symconv.safe import as_sympy
+
+__all__ = ["judge_substitution"]
+
+
+def _keys(expr: Any) -> dict[str, Any]:
+    return {
+        key: atom
+        for atom in getattr(expr, "free_symbols", set())
+        if isinstance(atom, sp.Symbol) and (key := written_key(atom)) is not None
+    }
+
+
+def _is_size(key: str) -> bool:
+    """An upper-case name, possibly subscripted (``K``, ``C_in``, ``O_1``): a size."""
+    return key[:1].isupper() and key[:1].isascii() and (len(key) == 1 or key[1] == "_")
+
+
+def judge_substitution(
+    claim: Claim,
+    lhs: Any,
+    rhs: Any,
+    context: DocumentContext,
+    compare: Callable[[Any, Any, random.Random], Comparison],
+) -> Judgement | None:
+    """The verdict on ``lhs = rhs`` read as a substitution step (None: it is not one);
+    ``compare`` decides an identity (the algebra judge's comparison, with the claim's
+    conditions)."""
+    left, written = _keys(lhs), _keys(rhs)
+    left_only = set(left) - set(written)
+    if not left_only:
+        return None
+    for values in context.substitutions:
+        by_key = {name_key(str(name)): value for name, value in values.items()}
+        if not left_only <= set(by_key):
+            continue
+        replacements = {
+            atom: in_written_names(as_sympy(by_key[key]), rhs)
+            for key, atom in left.items()
+            if key in by_key
+        }
+        substituted = lhs.xreplace(replacements)
+        rng = context.rng_for(claim.line, claim.text)
+        comparison = compare(substituted, rhs, rng)
+        stated = ", ".join(
+            f"{atom} = {format_value(value)}"
+            for atom, value in sorted(replacements.items(), key=lambda item: str(item[0]))
+        )
+        if comparison.equal is None:
+            continue
+        if comparison.equal:
+            names = ", ".join(sorted(written))
+            scope = f" for every {names}" if names else ""
+            return right(claim, f"with the problem's values {stated}, the two sides agree{scope}")
+        return wrong(
+            claim,
+            f"with the problem's values {stated}, the left side is {format_value(substituted)}",
+            expected=substituted,
+            witness=comparison.witness(),
+        )
+    if all(_is_size(key) for key in left_only):
+        names = ", ".join(sorted(left_only))
+        return unverified(
+            claim,
+            f"a substitution step: {names} on the left do not appear on the right, and the"
+            " document does not give their values",
+        )
+    return None

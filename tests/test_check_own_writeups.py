@@ -1,0 +1,62 @@
+"""The catalog's own write-ups, checked against their sets: no false alarm (issue 8's mutation
+study needs 0 wrong verdicts on its originals), and the rows the problem context explains —
+substitution steps, the set's quantities — are judged, not left unverified."""
+
+from __future__ import annotations
+
+import pytest
+
+from derivations import catalog
+from symconv.check.api import check
+from symconv.writeup import RenderOptions, exercise_markdown
+
+EXERCISES = [(s, e) for s in catalog() for e in s.exercises]
+
+
+def _writeup(problem_set, exercise) -> str:
+    parts = list(exercise.parts)
+    reports = {part.id: part.solution.derivation.check() for part in parts}
+    return exercise_markdown(problem_set, exercise, parts, reports, RenderOptions())
+
+
+def _report(exercise_id: str):
+    problem_set, exercise = next((s, e) for s, e in EXERCISES if e.id == exercise_id)
+    return check(_writeup(problem_set, exercise), against=problem_set, name=exercise_id)
+
+
+@pytest.mark.parametrize(("problem_set", "exercise"), EXERCISES, ids=[e.id for _, e in EXERCISES])
+def test_a_catalog_writeup_raises_no_false_alarm(problem_set, exercise):
+    report = check(_writeup(problem_set, exercise), against=problem_set, name=exercise.id)
+    wrong = [
+        (j.claim.line, j.claim.text, j.message) for j in report.judgements if j.verdict == "wrong"
+    ]
+    assert wrong == []
+
+
+def test_substitution_steps_are_judged_with_the_problems_values():
+    # nndl-5-3: C K_1 K_2 M + M = D·1·1·P + P holds for a 1×1 convolution from D to P channels
+    messages = [j.message for j in _report("nndl-5-3").judgements if j.verdict == "right"]
+    assert any(
+        m.startswith("with the problem's values C = D, K_1 = 1, K_2 = 1, M = P") for m in messages
+    )
+
+
+def test_a_wrong_substitution_is_wrong_with_the_substituted_value():
+    problem_set, exercise = next((s, e) for s, e in EXERCISES if e.id == "nndl-5-3")
+    text = _writeup(problem_set, exercise).replace(
+        r"&= D \cdot 1 \cdot 1 \cdot P + P", r"&= D \cdot 1 \cdot 1 \cdot P + D"
+    )
+    report = check(text, against=problem_set, name="nndl-5-3")
+    [judgement] = [
+        j for j in report.judgements if j.verdict == "wrong" and "problem's values" in j.message
+    ]
+    assert (
+        judgement.message
+        == "with the problem's values C = D, K_1 = 1, K_2 = 1, M = P, the left side is D*P + P"
+    )
+
+
+def test_the_sets_quantities_decide_products():
+    # conv-arith declares s, d, p, ...: "s (i' - 1)" is a product, not an application of s
+    report = _report("conv-arith-14")
+    assert not [j.message for j in report.judgements if "ambiguous" in j.message]
