@@ -9,6 +9,7 @@ rewritten with explicit limits; each mutation is one token of them changed.
 from __future__ import annotations
 
 import pytest
+import sympy as sp
 
 from symconv.check.documents import Document
 from symconv.check.model import Judgement, Report
@@ -127,3 +128,70 @@ def test_an_unread_row_ends_the_chain() -> None:
 def test_rows_of_a_chain_for_another_entry_are_not_compared_with_this_part() -> None:
     doc = chain_doc(RHS_4C, RHS_4C, head=r"\frac{\partial J}{\partial Y[i, j_{1}, j_{2}, n]}")
     assert verdicts(problem_context(doc)) == []
+
+
+# ----------------------------------------------------------------------------------------------
+# Kronecker deltas and Iverson brackets with symbolic sizes (SymPy built directly: the parser's
+# brackets are another module's work)
+# ----------------------------------------------------------------------------------------------
+def derivation_of(part_id: str) -> object:
+    from symconv.check.against import load_problem_set, part_for
+
+    part = part_for(load_problem_set("nyu-cnn"), part_id)
+    assert part is not None
+    return part.solution.derivation
+
+
+def plain(names: str) -> tuple[sp.Symbol, ...]:
+    """Symbols as the checker's parser makes them: no assumptions."""
+    return tuple(sp.symbols(names))
+
+
+i, j1, j2, n, m, mp, k1, k2 = plain("i j_1 j_2 n m m' k_1 k_2")
+I_, J1, J2, M, K1, K2, Q = plain("I J_1 J_2 M K_1 K_2 Q")
+DJ_DZ, W, DJ_DX, DJ_DB = (sp.IndexedBase(name) for name in ("∂J/∂Z", "W", "∂J/∂X", "∂J/∂b"))
+
+
+def row_4c(condition: sp.Basic) -> tuple[sp.Indexed, sp.Expr]:
+    body = DJ_DZ[i, j1 - k1, j2 - k2, m] * W[k1, k2, n, m] * condition
+    return DJ_DX[i, j1, j2, n], sp.Sum(body, (m, 0, M - 1), (k1, 0, K1 - 1), (k2, 0, K2 - 1))
+
+
+@pytest.mark.parametrize(
+    ("condition", "equal"),
+    [
+        (sp.And(sp.Le(0, j1 - k1), sp.Le(j1 - k1, J1 - 1), sp.Le(0, j2 - k2),
+                sp.Le(j2 - k2, J2 - 1)), True),  # the catalog's bracket
+        (sp.Le(0, j1 - k1), True),  # out-of-range reads are zero anyway
+        (sp.Le(j1 - k1, J1 - 2), False),  # a size one short
+        (sp.Le(1, j1 - k1), False),
+    ],
+)  # fmt: skip
+def test_iverson_brackets_with_symbolic_sizes_evaluate(condition: sp.Basic, equal: bool) -> None:
+    from symconv.grad.compare import compare_index_formulas
+    from symconv.grad.conditions import Iverson
+
+    result = compare_index_formulas(row_4c(Iverson(condition)), derivation_of("nyu-cnn-4c"), seed=3)
+    assert result.equal is equal, result.message
+    assert (result.witness is not None) is (not equal)
+
+
+def test_a_bracket_with_a_size_the_problem_does_not_know_is_undecided_with_its_name() -> None:
+    from symconv.grad.compare import compare_index_formulas
+    from symconv.grad.conditions import Iverson
+
+    written = row_4c(Iverson(sp.Le(j1 - k1, Q - 1)))
+    result = compare_index_formulas(written, derivation_of("nyu-cnn-4c"), seed=3)
+    assert result.equal is None
+    assert result.message.startswith("size Q of the candidate is not a size of the reference")
+
+
+@pytest.mark.parametrize(("other", "equal"), [(mp, True), (mp + 1, False)])
+def test_kronecker_deltas_fix_a_summed_index(other: sp.Expr, equal: bool) -> None:
+    from symconv.grad.compare import compare_index_formulas
+
+    body = sp.KroneckerDelta(m, other) * DJ_DZ[i, j1, j2, mp]
+    limits = ((i, 0, I_ - 1), (j1, 0, J1 - 1), (j2, 0, J2 - 1), (mp, 0, M - 1))
+    written = (DJ_DB[m], sp.Sum(body, *limits))
+    result = compare_index_formulas(written, derivation_of("nyu-cnn-4d"), seed=5)
+    assert result.equal is equal, result.message

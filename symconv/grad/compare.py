@@ -241,9 +241,14 @@ def compare_index_formulas(
         for s in (*f.size_symbols, *f.parameters)
     }
     issues = list(lint_free_indices(candidate_formula, sorted(known_names)))
-    issues += _structure_issues(
-        candidate_formula, reference_formula, definition_formulas, known_names
-    )
+    missing_sums = {i.name for i in issues}
+    issues += [
+        issue
+        for issue in _structure_issues(
+            candidate_formula, reference_formula, definition_formulas, known_names
+        )
+        if not (issue.kind == "unknown_size" and issue.name in missing_sums)
+    ]
     blocking = [i for i in issues if i.kind != "missing_sum"]
     if blocking:
         return Comparison(
@@ -460,7 +465,7 @@ def _structure_issues(
                     f"(it reads {sorted(available)})",
                 )
             )
-    for symbol in candidate.size_symbols:
+    for symbol in (*candidate.size_symbols, *_condition_sizes(candidate)):
         if symbol.name not in known_names:
             issues.append(
                 LintIssue(
@@ -471,6 +476,25 @@ def _structure_issues(
                 )
             )
     return issues
+
+
+def _condition_sizes(formula: IndexFormula) -> tuple[sp.Symbol, ...]:
+    """Symbols a bracket ``[j_1 - k_1 \\le Q - 1]`` compares with that are neither indices of the
+    formula nor summed: sizes, which the reference must know for the bracket to be decided."""
+    from symconv.grad.conditions import InRange, Iverson
+
+    indices = set(formula.indices) | {
+        limit[0]
+        for node in sp.preorder_traversal(formula.rhs)
+        if isinstance(node, sp.Sum)
+        for limit in node.limits
+    }
+    found: set[sp.Symbol] = set()
+    for node in sp.preorder_traversal(formula.rhs):
+        if isinstance(node, Iverson | InRange):
+            found |= {s for s in node.free_symbols if isinstance(s, sp.Symbol)}
+    names = {s.name for s in indices}
+    return tuple(sorted((s for s in found if s.name not in names), key=str))
 
 
 def _draw_sizes(
