@@ -7,7 +7,10 @@ Originals:
 
 Each mutation kind (change a digit, swap two indices, flip a sign, drop a summation, shift an
 index by one, swap ``w``/``x``, transpose a matrix) is applied separately, one token per mutant,
-inside math only. A mutant is *flagged* when a claim on the mutated line(s) is ``wrong``. A mutant
+inside math only. A mutant is *flagged* when the checker calls a claim ``wrong`` that it did not
+call wrong on the original (the originals' own claims are right, so the mutation caused it): on the
+mutated line itself (column *at line*), or on a later line that uses it — the next link of a chain
+(``a = b`` then ``= c`` with ``b`` mutated) or a claim computed from a mutated definition. A mutant
 is *equivalent* when the engine reads the mutated math segment to the same value as the original
 (``parse_math``, every side compared exactly with ``==``); equivalents are excluded from the rate.
 *unread* (a subset of *missed*) counts mutants the parser refuses. False alarms are ``wrong``
@@ -274,7 +277,8 @@ def _values(math: str) -> list[Any] | None:
     except SymconvError:
         return None
     for statement in statements:
-        for reading in getattr(statement, "readings", None) or (statement,):
+        readings: tuple[Any, ...] = getattr(statement, "readings", None) or (statement,)
+        for reading in readings:
             sides = tuple(side.expr if side is not None else None for side in reading.sides)
             values.append((reading.relations, sides))
     return values
@@ -297,15 +301,23 @@ def equivalent(mutant: Mutant) -> bool | None:
 
 
 # -- running the checker ------------------------------------------------------------------------
-def wrong_lines(text: str, original: Original) -> set[int]:
+@dataclass(frozen=True)
+class Wrong:
+    """A ``wrong`` verdict: its lines and what it says (to tell it from the original's)."""
+
+    lines: frozenset[int]
+    key: tuple[str, str]
+
+
+def wrong_claims(text: str, original: Original) -> list[Wrong]:
     from symconv.check.api import check
 
     report = check(text, against=original.against, name=original.name)
-    lines: set[int] = set()
-    for judgement in report.judgements:
-        if judgement.verdict == "wrong":
-            lines.update(range(judgement.claim.line, judgement.claim.end_line + 1))
-    return lines
+    return [
+        Wrong(frozenset(range(j.claim.line, j.claim.end_line + 1)), (j.claim.text, j.message))
+        for j in report.judgements
+        if j.verdict == "wrong"
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -320,8 +332,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(originals)} originals", file=sys.stderr)
 
     false_alarms = 0
+    known: dict[str, set[tuple[str, str]]] = {}
     for original in originals:
-        alarms = wrong_lines(original.text, original) & original.lines
+        found = wrong_claims(original.text, original)
+        known[original.name] = {wrong.key for wrong in found}
+        alarms = {line for wrong in found for line in wrong.lines} & original.lines
         if alarms:
             print(f"false alarm: {original.name} lines {sorted(alarms)}", file=sys.stderr)
         false_alarms += len(alarms)
@@ -335,15 +350,21 @@ def main(argv: list[str] | None = None) -> int:
         rng.shuffle(mutants)
         if args.limit is not None:
             mutants = mutants[: args.limit]
-        flagged = equivalents = missed = unread = 0
+        flagged = at_line = equivalents = missed = unread = 0
         for number, mutant in enumerate(mutants, 1):
             print(f"\r{kind}: {number}/{len(mutants)}", end="", file=sys.stderr, flush=True)
             same = equivalent(mutant)
             if same:
                 equivalents += 1
                 continue
-            if wrong_lines(mutant.text, mutant.original) & mutant.region.lines:
+            new = [
+                wrong
+                for wrong in wrong_claims(mutant.text, mutant.original)
+                if wrong.key not in known[mutant.original.name]
+            ]
+            if new:
                 flagged += 1
+                at_line += any(wrong.lines & mutant.region.lines for wrong in new)
                 continue
             missed += 1
             unread += same is None
@@ -353,24 +374,21 @@ def main(argv: list[str] | None = None) -> int:
                 f" -> {mutant.math_after.strip()[:70]!r}" + (" [unread]" if same is None else "")
             )
         print(file=sys.stderr)
-        rows.append((kind, len(mutants), flagged, equivalents, missed, unread))
+        rows.append((kind, len(mutants), flagged, at_line, equivalents, missed, unread))
 
     print(
-        f"{'kind':13} {'mutants':>8} {'flagged':>8} {'equiv':>6} {'missed':>7} {'unread':>7} "
-        f"{'detect %':>9}"
+        f"{'kind':13} {'mutants':>8} {'flagged':>8} {'at line':>8} {'equiv':>6} {'missed':>7} "
+        f"{'unread':>7} {'detect %':>9}"
     )
-    for kind, total, flagged, equivalents, missed, unread in rows:
+    sums = [sum(int(row[k]) for row in rows) for k in range(1, 7)]
+    table: list[tuple[Any, ...]] = [*rows, ("all", *sums)]
+    for kind, total, flagged, at_line, equivalents, missed, unread in table:
         meaningful = total - equivalents
         rate = f"{100 * flagged / meaningful:.1f}" if meaningful else "-"
-        print(f"{kind:13} {total:8} {flagged:8} {equivalents:6} {missed:7} {unread:7} {rate:>9}")
-    total = sum(r[1] for r in rows)
-    flagged = sum(r[2] for r in rows)
-    equivalents = sum(r[3] for r in rows)
-    missed = sum(r[4] for r in rows)
-    unread = sum(r[5] for r in rows)
-    meaningful = total - equivalents
-    rate = f"{100 * flagged / meaningful:.1f}" if meaningful else "-"
-    print(f"{'all':13} {total:8} {flagged:8} {equivalents:6} {missed:7} {unread:7} {rate:>9}")
+        print(
+            f"{kind:13} {total:8} {flagged:8} {at_line:8} {equivalents:6} {missed:7} "
+            f"{unread:7} {rate:>9}"
+        )
     print(
         f"of the missed: {unread} unread by the parser, {missed_definitions} on definition-only"
         " segments (:=)"
