@@ -195,3 +195,27 @@ def test_kronecker_deltas_fix_a_summed_index(other: sp.Expr, equal: bool) -> Non
     written = (DJ_DB[m], sp.Sum(body, *limits))
     result = compare_index_formulas(written, derivation_of("nyu-cnn-4d"), seed=5)
     assert result.equal is equal, result.message
+
+
+# ----------------------------------------------------------------------------------------------
+# The catalog's own write-up: every row of each chain judged, none wrong
+# ----------------------------------------------------------------------------------------------
+def test_the_rows_of_the_nyu_cnn_4_writeup_are_judged_right_or_unverified_with_a_reason() -> None:
+    from derivations import catalog
+    from symconv.check.api import check
+    from symconv.writeup import RenderOptions, exercise_markdown
+
+    problem_set = next(s for s in catalog() if any(e.id == "nyu-cnn-4" for e in s.exercises))
+    exercise = next(e for e in problem_set.exercises if e.id == "nyu-cnn-4")
+    parts = list(exercise.parts)
+    reports = {part.id: part.solution.derivation.check() for part in parts}
+    text = exercise_markdown(problem_set, exercise, parts, reports, RenderOptions())
+    report = check(text, against=problem_set, name="nyu-cnn-4")
+    rows = [j for j in answers(report) if "continuing line" in j.message]
+    assert {j.claim.part for j in rows} == {f"nyu-cnn-4{p}" for p in "abcd"}
+    assert [j for j in answers(report) if j.verdict == "wrong"] == []
+    rights = [j for j in rows if j.verdict == "right"]
+    assert len(rights) >= 9  # 4b, 4c, 4d: the three rows after the chain rule; 4a: the last
+    reasons = {j.message.split(": ", 1)[1] for j in answers(report) if j.verdict == "unverified"}
+    assert reasons, "the chain-rule rows hold entry derivatives"
+    assert all("entry derivative" in r or "no exact rational value" in r for r in reasons), reasons

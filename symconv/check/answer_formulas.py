@@ -39,32 +39,98 @@ def judge_formula(task: PartTask) -> list[Outcome]:
     ]
     if not pool:
         return []
-    return judge_chain(task, chain_rows(pool))
+    clock = _Clock()
+    answer = pool[-1]
+    first = judge_index_formula(task, answer, time_budget=clock.share(0.6))
+    outcomes: list[Outcome] = []
+    replaced: dict[int, Outcome] = {}
+    for rows in chains_to_judge(pool):
+        outcomes += judge_chain(task, rows, clock, answer=(answer, first), replaced=replaced)
+    outcomes.append(replaced.get(id(first), first))
+    return sorted(outcomes, key=lambda o: o.candidates[0].line)
 
 
-def chain_rows(pool: list[Candidate]) -> list[Candidate]:
-    """The last formula offered, with the rows before it in its aligned chain (``∂J/∂X[…] &= A
-    \\ &= B \\ &= C``: A, B and C all claim to be the entry asked for)."""
+#: The comparator's own bound per formula (``compare_index_formulas``' default).
+FORMULA_SECONDS = 2.0
+#: Kept free for wording the verdicts before the part's alarm rings.
+MARGIN_SECONDS = 0.15
+
+
+class _Clock:
+    """The part's time left, read from the alarm the checker set (``limits.time_limit``): the
+    answer is compared first, the derivation's rows share what remains, so a long chain never
+    costs the answer its verdict."""
+
+    def __init__(self) -> None:
+        import signal
+        import time
+
+        self._now = time.perf_counter
+        left = signal.getitimer(signal.ITIMER_REAL)[0] if hasattr(signal, "getitimer") else 0.0
+        total = left - MARGIN_SECONDS if left > 0 else 2 * FORMULA_SECONDS
+        self._deadline = self._now() + max(total, 0.0)
+
+    def left(self) -> float:
+        return self._deadline - self._now()
+
+    def share(self, fraction: float) -> float:
+        return min(FORMULA_SECONDS, max(self.left() * fraction, 0.0))
+
+
+def chains_to_judge(pool: list[Candidate]) -> list[list[Candidate]]:
+    """Every aligned chain of two rows or more (``∂J/∂X[…] &= A \\ &= B \\ &= C``: A, B and C
+    all claim to be the entry asked for) and the last formula offered (the answer), in document
+    order; a single formula before the last is a draft, not judged."""
+    chains: dict[tuple[Any, Any], list[Candidate]] = {}
+    for candidate in pool:
+        key = (candidate.data.get("block"), candidate.data.get("chain"))
+        if key[1] is None:
+            key = (None, id(candidate))
+        chains.setdefault(key, []).append(candidate)
     last = pool[-1]
-    head = last.data.get("chain")
-    if head is None:
-        return [last]
-    block = last.data.get("block")
-    return [c for c in pool if c.data.get("chain") == head and c.data.get("block") == block]
+    return [rows for rows in chains.values() if len(rows) > 1 or rows[-1] is last]
 
 
-def judge_chain(task: PartTask, rows: list[Candidate]) -> list[Outcome]:
-    """One verdict per row. A tensor has one layout in a derivation: once a row is right (with
-    its axes in some written order), the later rows are compared in that order only, so
-    ``W[k_2, k_1, n, m]`` after ``W[k_1, k_2, n, m]`` is wrong, not another convention."""
+def judge_chain(
+    task: PartTask,
+    rows: list[Candidate],
+    clock: _Clock,
+    answer: tuple[Candidate, Outcome] | None = None,
+    replaced: dict[int, Outcome] | None = None,
+) -> list[Outcome]:
+    """One verdict per row but ``answer`` (a row judged already, alone: its verdict is not
+    repeated; when the chain judges it again, the new verdict goes to ``replaced``). A tensor has
+    one layout in a derivation: once a row is right (with its axes in some written order), the
+    later rows are compared in that order only, so ``W[k_2, k_1, n, m]`` after ``W[k_1, k_2, n,
+    m]`` is wrong, not another convention."""
+    replaced = {} if replaced is None else replaced
     outcomes = []
     layouts: dict[str, tuple[int, ...]] | None = None
-    for row in rows:
-        outcome = judge_index_formula(task, row, layouts=layouts)
+    for position, row in enumerate(rows):
+        if answer is not None and row is answer[0] and _same_layouts(answer[1], layouts):
+            outcome = answer[1]
+        elif clock.left() < 0.05:
+            outcome = Outcome(
+                (row,),
+                "unverified",
+                f"{_what(row)} was not compared: the time for {task.part.id} was spent on its "
+                f"answer and the rows before",
+            )
+        else:
+            budget = clock.share(1 / (len(rows) - position))
+            outcome = judge_index_formula(task, row, layouts=layouts, time_budget=budget)
+        if answer is not None and row is answer[0]:
+            replaced[id(answer[1])] = outcome
+        else:
+            outcomes.append(outcome)
         if layouts is None and outcome.verdict == "right":
             layouts = outcome.data.get("layouts", {})
-        outcomes.append(outcome)
     return outcomes
+
+
+def _same_layouts(outcome: Outcome, layouts: dict[str, tuple[int, ...]] | None) -> bool:
+    """The answer's verdict stands in its chain unless it was right only in another layout."""
+    return layouts is None or outcome.verdict != "right" or outcome.data["layouts"] == layouts
 
 
 def open_sums(expr: Any) -> Any:
@@ -84,7 +150,11 @@ def open_sums(expr: Any) -> Any:
 
 
 def judge_index_formula(
-    task: PartTask, candidate: Candidate, *, layouts: dict[str, tuple[int, ...]] | None = None
+    task: PartTask,
+    candidate: Candidate,
+    *,
+    layouts: dict[str, tuple[int, ...]] | None = None,
+    time_budget: float = FORMULA_SECONDS,
 ) -> Outcome:
     """The verdict on one index formula; ``layouts`` fixed (an earlier row's) or, when None,
     inferred if the formula is not right as written. ``data["layouts"]`` holds the ones used
@@ -96,14 +166,26 @@ def judge_index_formula(
     seed = task.seed(candidate.line)
     shown = shown_candidate(candidate)
     fixed = layouts is not None
+    reason = not_evaluable(candidate.value)
+    if reason:
+        return Outcome(
+            (candidate,),
+            "unverified",
+            f"could not compare {_what(candidate)} with the answer to {task.part.id}: {reason}",
+            expected=_formula_expected(derivation),
+        )
     try:
-        comparison = compare_index_formulas(written, derivation, seed=seed, layouts=layouts)
+        comparison = compare_index_formulas(
+            written, derivation, seed=seed, layouts=layouts, time_budget=time_budget
+        )
         if fixed or comparison.equal is True:
             pass
         else:
             layouts = infer_layouts(candidate, derivation)
             if layouts:
-                other = compare_index_formulas(written, derivation, seed=seed, layouts=layouts)
+                other = compare_index_formulas(
+                    written, derivation, seed=seed, layouts=layouts, time_budget=time_budget
+                )
                 if other.equal is True:
                     comparison = other
                 else:
@@ -145,6 +227,35 @@ def judge_index_formula(
         diagnosis=diagnosis,
         witness=comparison.witness.describe() if comparison.witness else None,
     )
+
+
+def not_evaluable(value: Any) -> str | None:
+    """Why a formula cannot be evaluated exactly on integer tensors, or None.
+
+    >>> from symconv.check.nodes import Partial
+    >>> U, Z, i, j = sp.IndexedBase("U"), sp.IndexedBase("Z"), *sp.symbols("i j")
+    >>> print(not_evaluable(Partial(U[i], Z[j]) * U[i]))
+    it holds the entry derivative ∂U[i]/∂Z[j], which is not evaluated
+    >>> print(not_evaluable(sp.Function("sigma")(Z[i])))  # doctest: +NORMALIZE_WHITESPACE
+    sigma(Z[i]) has no exact rational value on integer tensors (the comparison is exact):
+    a row written with the layer's output is compared
+    >>> not_evaluable(U[i] * (1 - U[i])) is None
+    True
+    """
+    from sympy.core.function import AppliedUndef
+
+    from symconv.check.nodes import Partial
+
+    for node in sp.preorder_traversal(value):
+        if isinstance(node, Partial):
+            top, bottom = node.args
+            return f"it holds the entry derivative ∂{top}/∂{bottom}, which is not evaluated"
+        if isinstance(node, AppliedUndef):
+            return (
+                f"{node} has no exact rational value on integer tensors (the comparison is "
+                f"exact): a row written with the layer's output is compared"
+            )
+    return None
 
 
 def _what(candidate: Candidate) -> str:
