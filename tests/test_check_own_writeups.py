@@ -60,3 +60,18 @@ def test_the_sets_quantities_decide_products():
     # conv-arith declares s, d, p, ...: "s (i' - 1)" is a product, not an application of s
     report = _report("conv-arith-14")
     assert not [j.message for j in report.judgements if "ambiguous" in j.message]
+
+
+def test_a_derivation_row_naming_the_answer_matrix_is_judged_on_its_line():
+    # nndl-5-7: the row "\delta x &= [...]" before the Answer line; one entry mutated
+    problem_set, exercise = next((s, e) for s, e in EXERCISES if e.id == "nndl-5-7")
+    text = _writeup(problem_set, exercise)
+    row = next(k for k, line in enumerate(text.splitlines(), 1) if line.startswith(r"\delta x &="))
+    mutated = text.replace(
+        r"\delta x &= \begin{bmatrix}\delta_{11} w_{11}",
+        r"\delta x &= \begin{bmatrix}\delta_{11} w_{12}",
+    )
+    report = check(mutated, against=problem_set, name="nndl-5-7")
+    assert [(j.claim.line, j.message) for j in report.judgements if j.verdict == "wrong"] == [
+        (row, "the matrix is not the answer to nndl-5-7")
+    ]

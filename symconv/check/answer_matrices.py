@@ -20,7 +20,7 @@ from symconv.check.equality import (
     is_number,
     scale_between,
 )
-from symconv.check.symbols import entry_indices, in_written_names
+from symconv.check.symbols import entry_indices, in_written_names, name_key
 
 if TYPE_CHECKING:
     pass
@@ -73,7 +73,30 @@ def judge_matrix(task: PartTask) -> list[Outcome]:
             break
     else:
         candidate = same_shape[-1]
-    return [_matrix_outcome(task, candidate)]
+    # Every other matrix the document gives the answer's name (a derivation's row ``w = …``
+    # before its **Answer:** line) is judged too: a wrong row is wrong on its own line.
+    named = [
+        other
+        for other in same_shape
+        if other is not candidate and _names_the_answer(other, task.solution.derivation.answer_lhs)
+    ]
+    return [_matrix_outcome(task, c) for c in sorted([candidate, *named], key=lambda c: c.line)]
+
+
+_TYPEFACE = re.compile(r"\\(?:mathbf|boldsymbol|bm|vec|mathrm|operatorname)\s*\{([^{}]*)\}")
+
+
+def _names_the_answer(candidate: Candidate, answer_lhs: Any) -> bool:
+    """True if the candidate's left side is the answer's name (typefaces ignored: ``\\mathbf{K}``
+    and ``K``; ``\\delta x`` and ``\\delta_x`` are different names)."""
+    if candidate.lhs is None or answer_lhs is None:
+        return False
+
+    def key(value: Any) -> str:
+        text = value.name if isinstance(value, sp.Symbol) else str(value).replace("*", "")
+        return name_key(_TYPEFACE.sub(r"\1", text))
+
+    return key(candidate.lhs) == key(answer_lhs)
 
 
 def _matrix_variant(

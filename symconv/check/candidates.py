@@ -181,7 +181,16 @@ def _math_candidates(segment: Segment, parsed: MathParse) -> list[Candidate]:
             any(candidate.value == m for m in matrix_values)
             or not _ends_with_matrix(candidate.value_text or "")
         ):
-            continue  # the literal is a candidate already; ``[…] x`` is a product, not a matrix
+            # the literal is a candidate already (it takes the chain's name: ``w = […]``);
+            # ``[…] x`` is a product, not a matrix
+            for k, earlier in enumerate(candidates):
+                if (
+                    earlier.form == "matrix"
+                    and earlier.lhs is None
+                    and earlier.value == candidate.value
+                ):
+                    candidates[k] = replace(earlier, lhs=candidate.lhs)
+            continue
         candidates.append(candidate)
     return candidates
 
