@@ -41,10 +41,12 @@ def judge_formula(task: PartTask) -> list[Outcome]:
         return []
     clock = _Clock()
     answer = pool[-1]
-    first = judge_index_formula(task, answer, time_budget=clock.share(0.6))
+    chains = chains_to_judge(pool)
+    alone = sum(map(len, chains)) == 1
+    first = judge_index_formula(task, answer, time_budget=clock.share(1.0 if alone else 0.6))
     outcomes: list[Outcome] = []
     replaced: dict[int, Outcome] = {}
-    for rows in chains_to_judge(pool):
+    for rows in chains:
         outcomes += judge_chain(task, rows, clock, answer=(answer, first), replaced=replaced)
     outcomes.append(replaced.get(id(first), first))
     return sorted(outcomes, key=lambda o: o.candidates[0].line)
