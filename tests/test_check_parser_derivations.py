@@ -174,3 +174,85 @@ def test_calligraphic_o_is_the_order_term(text: str, meaning: object) -> None:
 def test_calligraphic_o_is_the_order_term_even_when_o_is_a_size() -> None:
     table = SymbolTable.declare(scalars="O")
     assert parse_expression(r"\mathcal{O}(h^{4})", symbols=table) == nodes.BigO(h**4)
+
+
+# -- entries of a bracketed formula, annotations, long matrices -----------------------------------
+def test_an_entry_of_a_convolution_is_read() -> None:
+    W_, X_ = sp.symbols("W X")
+    rot180 = sp.Function("rot180")
+    assert parse_expression(r"(\mathrm{rot180}(W) \tilde{\otimes} X)_{ij}") == nodes.Entry(
+        nodes.Convolution(rot180(W_), X_, "wide"), i, j
+    )
+    assert parse_expression(r"(W \otimes X)_{i,j+1}") == nodes.Entry(
+        nodes.Convolution(W_, X_, "otimes"), i, j + 1
+    )
+    assert parse_expression(r"(W * X)_{ij}") == nodes.Entry(W_ * X_, i, j)
+
+
+@pytest.mark.parametrize("text", [r"(x)_{i}", r"(2+3)_i", r"((W*X)_{i})_{j}"])
+def test_a_subscript_on_a_number_or_a_bracketed_name_is_refused(text: str) -> None:
+    with pytest.raises(ParseError, match="a subscript on"):
+        parse_expression(text)
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        r"k_{1} &= \left\{0, 1\right\} && \text{0 } \leq \text{ k\_1 } \leq \text{ 2 } - \text{ 1}",
+        r"&= \left\lceil{\frac{N}{s}}\right\rceil && \text{equal for every N } \geq \text{ 1}",
+        r"w &= 2 c && \text{rank 8 of 9 unknowns; free: w\_\{1,1\}); the answer is this family}",
+    ],
+)
+def test_an_annotation_that_is_not_math_is_left_out(row: str) -> None:
+    annotation = row.index("&&")
+    chain = parse_math(row).single()
+    assert chain.end <= annotation
+    assert parse_math(row[:annotation]).single().sides == chain.sides
+
+
+def test_a_readable_annotation_is_kept_as_before() -> None:
+    row = r"a &= b && \text{by the chain rule} \\ &= c"
+    parsed = parse_math(row)
+    assert [type(s).__name__ for s in parsed.statements] == ["Chain", "Chain"]
+    assert parsed.statements[1].lead is not None
+    assert "chain rule" in parsed.statements[1].lead
+
+
+def test_a_matrix_of_many_fractions_is_not_too_deep() -> None:
+    row = r" \\ ".join(" & ".join([r"\frac{1}{2}"] * 9) for _ in range(9))
+    value = parse_expression(r"\begin{bmatrix}" + row + r"\end{bmatrix}")
+    assert value == sp.ImmutableMatrix(9, 9, [sp.Rational(1, 2)] * 81)
+
+
+# -- 5. every math segment of the catalog's derivation write-ups is read --------------------------
+DERIVATION_WRITEUPS = ("nyu-cnn-4", "nndl-5-5", "nndl-5-7", "nndl-5-2", "nyu-cnn-5")
+
+
+def _writeup_math(exercise_id: str) -> list[str]:
+    from derivations import catalog
+    from symconv.check.documents import Document
+    from symconv.writeup import RenderOptions, exercise_markdown
+
+    for problem_set in catalog():
+        for exercise in problem_set.exercises:
+            if exercise.id != exercise_id:
+                continue
+            parts = list(exercise.parts)
+            reports = {part.id: part.solution.derivation.check() for part in parts}
+            text = exercise_markdown(problem_set, exercise, parts, reports, RenderOptions())
+            document = Document.from_text(text, exercise_id, "md")
+            return [s.text for s in document.segments if s.kind == "math"]
+    raise AssertionError(f"no exercise {exercise_id} in the catalog")
+
+
+@pytest.mark.parametrize("exercise_id", DERIVATION_WRITEUPS)
+def test_every_row_of_a_derivation_writeup_is_read(exercise_id: str) -> None:
+    segments = _writeup_math(exercise_id)
+    assert segments
+    unread = []
+    for text in segments:
+        try:
+            parse_math(text)
+        except ParseError as error:
+            unread.append(f"{text}\n    {error}")
+    assert not unread, "\n".join(unread)

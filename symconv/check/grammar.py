@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import re
 import stat
 from collections.abc import Iterator
 from importlib import resources
@@ -32,7 +33,10 @@ MAX_MATH_CHARS = 50_000
 #: Deepest nesting of brackets, braces and environments accepted; real formulas stay below 10.
 MAX_NESTING = 60
 
-_OPENERS = ("(", "[", "{", "\\{", "\\left", "\\begin", "\\frac", "\\sqrt", "\\sum", "\\prod")
+#: ``\\sum``/``\\prod`` nest without brackets (their body may be another sum), so each counts
+#: until the end of the text; ``\\frac`` and ``\\sqrt`` nest only through their braces, which
+#: count already (counting them too refused a 9 × 9 matrix of fractions: 61 ``\\frac``).
+_OPENERS = ("(", "[", "{", "\\{", "\\left", "\\begin", "\\sum", "\\prod")
 _CLOSERS = (")", "]", "}", "\\}", "\\right", "\\end")
 
 #: Tokens after which a ``|`` closes an absolute value (an operand has just ended).
@@ -166,41 +170,94 @@ def _cache_file(grammar: str) -> str | None:
     return os.path.join(base, f"latex_grammar-{digest}.lark-cache")
 
 
+#: ``&& \\text{...}`` after a row: an annotation column (the reason for the step), up to the end
+#: of the row (``\\\\``), of its environment (``\\end``) or of the text.
+_ANNOTATION = re.compile(r"&&\s*\\text\w*\s*\{.*?(?=\\\\|\\end(?![A-Za-z])|$)", re.DOTALL)
+
+
+_TEXT_GROUP = re.compile(r"\\text\w*\s*\{[^{}]*\}")
+
+
+def blank_annotations(text: str, *, only_symbols_between_words: bool = False) -> str:
+    """``text`` with each ``&& \\text{...}`` annotation up to the end of its row blanked out
+    (spaces, so that columns stay those of ``text``).
+
+    An annotation may mix words and symbols that are not math (``\\text{0 } \\leq \\text{ k\\_1 }``,
+    ``\\text{free: w\\_\\{1,1\\}}``). With ``only_symbols_between_words``, only annotations
+    whose every operand is inside ``\\text`` (symbols between words: never a formula) are blanked.
+
+    >>> row = r"a &= b && \\text{u' = U+1} - \\text{u} \\\\ &= c"
+    >>> blanked = blank_annotations(row)
+    >>> len(blanked) == len(row), blanked.split()
+    (True, ['a', '&=', 'b', '\\\\\\\\', '&=', 'c'])
+    >>> blank_annotations(r"a && \\text{since } x \\geq 0", only_symbols_between_words=True)
+    'a && \\\\text{since } x \\\\geq 0'
+    """
+
+    def blank(match: re.Match[str]) -> str:
+        annotation = match.group()
+        if only_symbols_between_words and not _symbols_between_words(annotation):
+            return annotation
+        return re.sub(r"[^\n]", " ", annotation)
+
+    return _ANNOTATION.sub(blank, text)
+
+
+def _symbols_between_words(annotation: str) -> bool:
+    """True if, outside its ``\\text{...}`` groups, ``annotation`` holds symbols but no operand
+    (no letter or digit outside a command): ``\\text{0 } \\leq \\text{ k\\_1 }``."""
+    between = _TEXT_GROUP.sub(" ", annotation[2:])
+    if not between.strip():  # words only: read as before (a separator before the next row)
+        return False
+    return re.search(r"[A-Za-z0-9]", re.sub(r"\\[A-Za-z]+", " ", between)) is None
+
+
 def parse_tree(text: str) -> Any:
-    """The lark parse tree of ``text``; :class:`ParseError` (with the column) on bad input."""
-    from lark.exceptions import (
-        UnexpectedCharacters,
-        UnexpectedEOF,
-        UnexpectedInput,
-        UnexpectedToken,
-    )
+    """The lark parse tree of ``text``; :class:`ParseError` (with the column) on bad input.
+
+    An ``&& \\text{...}`` annotation that sets symbols between words is left out, and so is any
+    annotation of a row that cannot be read with it."""
+    from lark.exceptions import UnexpectedInput
 
     check_limits(text)
     try:
-        return _parser().parse(text)
-    except UnexpectedToken as error:
+        return _parser().parse(blank_annotations(text, only_symbols_between_words=True))
+    except UnexpectedInput as error:
+        annotated = blank_annotations(text)
+        if annotated != text:
+            try:
+                return _parser().parse(annotated)
+            except UnexpectedInput:
+                pass
+        raise _parse_error(text, error) from None
+
+
+def _parse_error(text: str, error: Any) -> ParseError:
+    """The :class:`ParseError` for lark's ``error`` on ``text``: where, and what was expected."""
+    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+
+    if isinstance(error, UnexpectedToken):
         expected = _describe_expected(error.expected)
         token = error.token
         if token.type == "$END":
-            raise ParseError(
+            return ParseError(
                 f"{text!r} ends too early (column {len(text) + 1}); expected {expected}"
-            ) from None
-        raise ParseError(
+            )
+        return ParseError(
             f"unexpected {str(token)!r} at column {error.column} of {text!r}; expected {expected}"
-        ) from None
-    except UnexpectedCharacters as error:
+        )
+    if isinstance(error, UnexpectedCharacters):
         position = error.pos_in_stream or 0
         char = text[position] if position < len(text) else ""
-        raise ParseError(
+        return ParseError(
             f"unexpected character {char!r} at column {error.column} of {text!r}; expected "
             f"{_describe_expected(error.allowed or set())}"
-        ) from None
-    except UnexpectedEOF as error:
-        raise ParseError(
+        )
+    if isinstance(error, UnexpectedEOF):
+        return ParseError(
             f"unexpected end of {text!r}; expected {_describe_expected(error.expected)}"
-        ) from None
-    except UnexpectedInput as error:  # pragma: no cover - the three above are exhaustive
-        raise ParseError(f"could not read {text!r}: {error}") from None
+        )
+    return ParseError(f"could not read {text!r}: {error}")  # pragma: no cover - exhaustive
 
 
 _DESCRIPTIONS = {

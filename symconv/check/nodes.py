@@ -224,6 +224,28 @@ class Partial(_Named):
         return rf"\frac{{\partial{order} {printer._print(of)}}}{{{den}}}"
 
 
+class Entry(_Named):
+    """``(W \\tilde{\\otimes} X)_{ij}``: the entry (i, j) of a tensor-valued expression, such as a
+    convolution's result; ``Entry(Convolution(W, X, "wide"), i, j)``, never evaluated.
+
+    >>> i, j = sp.symbols("i j")
+    >>> print(sp.latex(Entry(Convolution(sp.Symbol("W"), sp.Symbol("X"), "star"), i, j)))
+    \\left(W * X\\right)_{i,j}
+    """
+
+    @property
+    def of(self) -> Any:
+        return self.args[0]
+
+    @property
+    def indices(self) -> tuple[Any, ...]:
+        return tuple(self.args[1:])
+
+    def _latex(self, printer: Any) -> str:
+        indices = ",".join(printer._print(index) for index in self.indices)
+        return rf"\left({printer._print(self.of)}\right)_{{{indices}}}"
+
+
 class TensorSpace(_Named):
     """``\\mathbb{R}^{m \\times n}``: the field and the shape (a ``Tuple``)."""
 
@@ -277,7 +299,7 @@ class ArgMinOver(_Extremum):
 #: Every node class defined here (for dispatch in later layers).
 NODE_CLASSES: tuple[type, ...] = (
     Dots, ListPattern, Convolution, Hadamard, MatrixTimes, Transposed, OperatorD, Nabla, BigO,
-    Norm, Partial, TensorSpace, MaxOver, MinOver, ArgMaxOver, ArgMinOver,
+    Norm, Partial, TensorSpace, MaxOver, MinOver, ArgMaxOver, ArgMinOver, Entry,
 )  # fmt: skip
 
 

@@ -404,7 +404,12 @@ class NameReader(ReaderBase):
                     [self._classify_sup(s) for s in item.sups],
                     item,
                 )
-            raise ParseError(f"a subscript on {value} at column {item.start + 1} of {self.text!r}")
+            entry = self._entry_of(value, item)
+            if entry is None:
+                raise ParseError(
+                    f"a subscript on {value} at column {item.start + 1} of {self.text!r}"
+                )
+            value = entry
         if item.primes:
             raise ParseError(f"a prime on {value} at column {item.start + 1} of {self.text!r}")
         sups = [self._classify_sup(s) for s in item.sups]
@@ -412,6 +417,27 @@ class NameReader(ReaderBase):
         if item.bang:
             value = self._factorial(value)
         return value
+
+    def _entry_of(self, value: Any, item: Item) -> Any:
+        """``(W * X)_{ij}``, ``(\\mathrm{rot180}(W) \\tilde{\\otimes} X)_{i,j}``: an entry of a
+        bracketed formula (a convolution, a product, a sum of tensors), as nndl writes the
+        definition of a convolution; None for a subscript on a number, a name in brackets, a
+        tuple or a set."""
+        if (
+            len(item.subs) != 1
+            or not isinstance(value, sp.Expr)
+            or value.is_Atom
+            or value.is_number
+            or isinstance(value, (nodes.ListPattern, nodes.Entry, sp.Tuple))
+        ):
+            return None
+        sub = item.subs[0]
+        compact = re.sub(r"\s+", "", self._inner(sub))
+        if re.fullmatch(r"[A-Za-z]{1,3}", compact):
+            indices = [self._symbol(letter) for letter in compact]
+        else:
+            indices = self._script_values(sub)
+        return nodes.Entry(value, *indices)
 
     def _script_values(self, script: Any) -> list[Any]:
         if isinstance(script, Tree) and script.data == "group":
