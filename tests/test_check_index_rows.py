@@ -220,18 +220,21 @@ def test_the_rows_of_the_nyu_cnn_4_writeup_are_judged_right_or_unverified_with_a
     assert [j for j in answers(report) if j.verdict == "wrong"] == []
     rights = [j for j in rows if j.verdict == "right"]
     assert len(rights) == 10  # 4b, 4c, 4d: the three rows after the chain rule; 4a: the last
+    # the chain-rule rows, through the forward formula, but 4a's (σ'(Z) is not rational)
+    heads = {j.claim.part: j.verdict for j in answers(report) if j.claim.line in (42, 65, 88)}
+    assert heads == {"nyu-cnn-4b": "right", "nyu-cnn-4c": "right", "nyu-cnn-4d": "right"}
     reasons = {j.message.split(": ", 1)[1] for j in answers(report) if j.verdict == "unverified"}
-    assert any("entry derivative ∂Z[i, j_1, j_2, m']/∂b[m]" in r for r in reasons), reasons
+    assert any("is not linear in Z, so the derivative has no rational value" in r for r in reasons)
     assert any(r.startswith("sigma(Z[i', j_1', j_2', m']) has no exact") for r in reasons)
-    expected = ("entry derivative", "no exact rational value")
+    expected = ("not linear", "no exact rational value")
     assert all(any(e in r for e in expected) for r in reasons), reasons
 
 
 def test_a_long_chain_never_costs_the_answer_its_verdict() -> None:
-    rows = [RHS_4C] * 12
+    rows = [RHS_4C] * 24
     doc = chain_doc(*rows) + "\n**Answer:** $" + ANSWERS["4(c)"] + "$\n"
-    judgements = answers(problem_context(doc, seconds=1.5))
-    assert (judgements[-1].claim.line, judgements[-1].verdict) == (20, "right")
+    judgements = answers(problem_context(doc, seconds=3.0))
+    assert (judgements[-1].claim.line, judgements[-1].verdict) == (32, "right")
     late = [j for j in judgements[:-1] if j.verdict == "unverified"]
     assert late and all("time" in j.message for j in late)
     assert all(j.verdict in ("right", "unverified") for j in judgements)

@@ -49,7 +49,7 @@ def judge_formula(task: PartTask) -> list[Outcome]:
     for rows in chains:
         outcomes += judge_chain(task, rows, clock, answer=(answer, first), replaced=replaced)
     outcomes.append(replaced.get(id(first), first))
-    return sorted(outcomes, key=lambda o: o.candidates[0].line)
+    return sorted(outcomes, key=lambda o: o.candidates[0].line)  # (stable: rows in order)
 
 
 #: The comparator's own bound per formula (``compare_index_formulas``' default).
@@ -108,7 +108,11 @@ def judge_chain(
     replaced = {} if replaced is None else replaced
     outcomes = []
     layouts: dict[str, tuple[int, ...]] | None = None
-    for position, row in enumerate(rows):
+    # Rows with entry derivatives (``∂Z[i', …]/∂X[i, …]``, evaluated through the forward
+    # formula's Kronecker deltas: slow) come last: they take only the time the others leave.
+    slow = [row for row in rows if _has_entry_derivative(row.value)]
+    ordered = [row for row in rows if row not in slow] + slow
+    for position, row in enumerate(ordered):
         if answer is not None and row is answer[0] and _same_layouts(answer[1], layouts):
             outcome = answer[1]
         elif clock.left() < 0.05:
@@ -119,7 +123,7 @@ def judge_chain(
                 f"answer and the rows before",
             )
         else:
-            budget = clock.share(1 / (len(rows) - position))
+            budget = clock.share(1 / (len(ordered) - position))
             outcome = judge_index_formula(task, row, layouts=layouts, time_budget=budget)
         if answer is not None and row is answer[0]:
             replaced[id(answer[1])] = outcome
@@ -128,6 +132,12 @@ def judge_chain(
         if layouts is None and outcome.verdict == "right":
             layouts = outcome.data.get("layouts", {})
     return outcomes
+
+
+def _has_entry_derivative(value: Any) -> bool:
+    from symconv.check.nodes import Partial
+
+    return isinstance(value, sp.Basic) and value.has(Partial)
 
 
 def _same_layouts(outcome: Outcome, layouts: dict[str, tuple[int, ...]] | None) -> bool:
@@ -161,14 +171,23 @@ def judge_index_formula(
     """The verdict on one index formula; ``layouts`` fixed (an earlier row's) or, when None,
     inferred if the formula is not right as written. ``data["layouts"]`` holds the ones used
     by a right verdict."""
+    from symconv.check.entry_derivatives import NotEvaluable, rewrite_entry_derivatives
     from symconv.grad.compare import compare_index_formulas
 
     derivation = task.solution.derivation
-    written = (candidate.lhs, open_sums(candidate.value))
+    value = candidate.value
+    reason = None
+    forward = _forward_formula(derivation)
+    if forward is not None:
+        try:
+            value = rewrite_entry_derivatives(value, forward)
+        except NotEvaluable as error:
+            reason = str(error)
+    written = (candidate.lhs, open_sums(value))
     seed = task.seed(candidate.line)
     shown = shown_candidate(candidate)
     fixed = layouts is not None
-    reason = not_evaluable(candidate.value)
+    reason = reason or not_evaluable(value)
     if reason:
         return Outcome(
             (candidate,),
@@ -229,6 +248,14 @@ def judge_index_formula(
         diagnosis=diagnosis,
         witness=comparison.witness.describe() if comparison.witness else None,
     )
+
+
+def _forward_formula(derivation: Any) -> Any:
+    """The part's forward index formula (``Z[i, j_1, j_2, m] = Σ W X + b``), if it has one."""
+    details = getattr(derivation, "details", None)
+    if isinstance(details, dict):
+        return details.get("forward")
+    return None
 
 
 def not_evaluable(value: Any) -> str | None:
