@@ -110,3 +110,16 @@ def test_a_tower_in_a_cases_condition_is_refused_not_expanded(tmp_path, capsys):
     [claim] = report["claims"]
     assert claim["verdict"] == "unverified"
     assert "a number too large to decide" in claim["message"]
+
+
+def test_a_root_of_a_tower_is_refused_not_simplified(tmp_path, capsys):
+    # Found by tools/fuzz_checker.py (seed 1, input 26127): SymPy simplifying the square root of
+    # 1.92e26^(9999999999999999^(10^(10^10))) ran past the file's 60 s budget.
+    text = "$\\sqrt{1.92e26^{9999999999999999^{10^{10^{10}}}}} > 7$\n"
+    path = _write(tmp_path, "tower.md", text)
+    started = time.perf_counter()
+    main(["check", str(path), "--format", "json"])
+    assert time.perf_counter() - started < 10
+    [claim] = json.loads(capsys.readouterr().out)["claims"]
+    assert claim["verdict"] == "unverified"
+    assert "a tower of powers too large to compute with" in claim["message"]
