@@ -5,8 +5,9 @@ Originals:
 * the catalog's own correct write-ups (``symconv solve ID --format md``), checked against their set;
 * the lines of ``shared/practice/*.md`` that the answer key (``*.KEY.md``) marks RIGHT.
 
-Each mutation kind (change a digit, swap two indices, flip a sign, drop a summation, shift an
-index by one, swap ``w``/``x``, transpose a matrix) is applied separately, one token per mutant,
+Each mutation kind (change a digit, swap two indices, flip a sign, drop a summation with its limits,
+shift an index by one, swap ``w``/``x``, transpose a matrix — not a vector, whose entries listed
+across or down are the same list) is applied separately, one token per mutant,
 inside math only. A mutant is *flagged* when the checker calls a claim ``wrong`` that it did not
 call wrong on the original (the originals' own claims are right, so the mutation caused it): on the
 mutated line itself (column *at line*), or on a later line that uses it — the next link of a chain
@@ -196,12 +197,41 @@ def mutate_flip_sign(math: str, rng: random.Random) -> Iterator[str]:
         yield _replace(math, match.start(), match.end(), new)
 
 
-_SUM = re.compile(r"\\sum(?:_\{[^{}]*\}|_[A-Za-z0-9])?(?:\^\{[^{}]*\}|\^[A-Za-z0-9])?\s*")
+def _group_end(math: str, start: int) -> int:
+    """The end of the brace group opening at ``start`` (``len(math)`` if it never closes)."""
+    depth = 0
+    for position in range(start, len(math)):
+        if math[position] == "{":
+            depth += 1
+        elif math[position] == "}":
+            depth -= 1
+            if depth == 0:
+                return position + 1
+    return len(math)
+
+
+def _script_end(math: str, position: int) -> int:
+    """After ``\\sum``: past its ``\\limits``, ``_{…}`` (nested braces, as in ``\\substack``)
+    and ``^{…}``, and the spaces after them."""
+    while True:
+        rest = math[position:]
+        stripped = len(rest) - len(rest.lstrip())
+        position += stripped
+        if math.startswith("\\limits", position):
+            position += len("\\limits")
+        elif math[position : position + 1] in ("_", "^"):
+            position += 1
+            if math[position : position + 1] == "{":
+                position = _group_end(math, position)
+            else:
+                position += 1
+        else:
+            return position
 
 
 def mutate_drop_sum(math: str, rng: random.Random) -> Iterator[str]:
-    for match in _SUM.finditer(math):
-        yield _replace(math, match.start(), match.end(), "")
+    for match in re.finditer(r"\\sum(?![A-Za-z])", math):
+        yield _replace(math, match.start(), _script_end(math, match.end()), "")
 
 
 def mutate_shift_index(math: str, rng: random.Random) -> Iterator[str]:
@@ -235,6 +265,8 @@ def mutate_transpose(math: str, rng: random.Random) -> Iterator[str]:
         width = len(rows[0]) if rows else 0
         if not rows or any(len(row) != width for row in rows):
             continue
+        if len(rows) == 1 or width == 1:
+            continue  # a vector: its entries, listed across or down, are the same weights
         columns = [[row[j] for row in rows] for j in range(width)]
         body = r" \\ ".join(" & ".join(column) for column in columns)
         new = f"\\begin{{{match.group(1)}}} {body} \\end{{{match.group(1)}}}"
