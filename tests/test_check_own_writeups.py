@@ -75,3 +75,19 @@ def test_a_derivation_row_naming_the_answer_matrix_is_judged_on_its_line():
     assert [(j.claim.line, j.message) for j in report.judgements if j.verdict == "wrong"] == [
         (row, "the matrix is not the answer to nndl-5-7")
     ]
+
+
+def test_an_answer_about_a_shifted_entry_is_compared_as_one_about_every_entry():
+    # nyu-cnn-4c with X[i + 1, …] on the left: the claim X[i + 1] = f(i) is X[i] = f(i - 1)
+    problem_set, exercise = next((s, e) for s, e in EXERCISES if e.id == "nyu-cnn-4")
+    answer = r"**Answer:** $\frac{\partial J}{\partial X[i, j_{1}, j_{2}, n]}"
+    shifted = answer.replace("X[i, ", "X[i + 1, ")
+    report = check(
+        _writeup(problem_set, exercise).replace(answer, shifted), against=problem_set, name="x"
+    )
+    [judgement] = [j for j in report.judgements if "X[i + 1" in j.claim.text]
+    assert (judgement.verdict, judgement.message) == (
+        "wrong",
+        "the formula is not the answer to nyu-cnn-4c",
+    )
+    assert judgement.witness

@@ -145,6 +145,29 @@ def _same_layouts(outcome: Outcome, layouts: dict[str, tuple[int, ...]] | None) 
     return layouts is None or outcome.verdict != "right" or outcome.data["layouts"] == layouts
 
 
+def with_plain_left_indices(lhs: Any, rhs: Any) -> tuple[Any, Any]:
+    """``X[i + 1, j] = f(i, j)`` as ``X[i, j] = f(i - 1, j)``: the same claim about every entry,
+    with an index name on the left (what the comparison needs); anything else unchanged.
+
+    >>> i, j = sp.symbols("i j")
+    >>> X, Y = sp.IndexedBase("X"), sp.IndexedBase("Y")
+    >>> with_plain_left_indices(X[i + 1, j], Y[i, j] + i)
+    (X[i, j], i + Y[i - 1, j] - 1)
+    """
+    if not isinstance(lhs, sp.Indexed) or not isinstance(rhs, sp.Basic):
+        return lhs, rhs
+    shifts = {}
+    for index in lhs.indices:
+        free = [s for s in index.free_symbols if isinstance(s, sp.Symbol)]
+        if len(free) == 1 and not index.is_Symbol:
+            offset = index - free[0]
+            if offset.is_Integer:
+                shifts[free[0]] = free[0] - offset
+    if not shifts:
+        return lhs, rhs
+    return lhs.xreplace(shifts).expand(), rhs.xreplace(shifts)
+
+
 def open_sums(expr: Any) -> Any:
     """Sums written without limits (``\\sum_{k_1}``) get ranges to be read from the tensors."""
     from symconv.grad.formula import range_placeholder
@@ -183,7 +206,7 @@ def judge_index_formula(
             value = rewrite_entry_derivatives(value, forward)
         except NotEvaluable as error:
             reason = str(error)
-    written = (candidate.lhs, open_sums(value))
+    written = with_plain_left_indices(candidate.lhs, open_sums(value))
     seed = task.seed(candidate.line)
     shown = shown_candidate(candidate)
     fixed = layouts is not None
