@@ -99,7 +99,7 @@ def test_a_tower_in_a_cases_condition_is_refused_not_expanded(tmp_path, capsys):
     # Found by tools/fuzz_checker.py (seed 1, input 377): Piecewise decided the condition at once
     # and SymPy built the 10^10-digit integer (47 s of page faults before a MemoryError).
     text = (
-        "$y = \\begin{cases} 1 & \\text{if } \\binom{\\left( 10^{10^{10}} \\right)}{2} - 7 > 0"
+        "$y = \\begin{cases} 1 & \\text{if } \\left( 10^{10^{10}} \\right)^{2} - 7 > 0"
         " \\\\ 0 & \\text{otherwise} \\end{cases}$\n"
     )
     path = _write(tmp_path, "cases.md", text)
@@ -123,3 +123,16 @@ def test_a_root_of_a_tower_is_refused_not_simplified(tmp_path, capsys):
     [claim] = json.loads(capsys.readouterr().out)["claims"]
     assert claim["verdict"] == "unverified"
     assert "a tower of powers too large to compute with" in claim["message"]
+
+
+def test_a_binomial_of_huge_numbers_under_a_ceiling_is_refused(tmp_path, capsys):
+    # Found by tools/fuzz_checker.py (seed 1, input 862): ceiling() asked the sign of an
+    # unevaluated binomial and mpmath's gamma filled the memory (the process was killed).
+    text = "$y = \\lceil \\binom{10^{10^{10}}}{35.939} \\rceil + 1$\n"
+    path = _write(tmp_path, "binom.md", text)
+    started = time.perf_counter()
+    main(["check", str(path), "--format", "json"])
+    assert time.perf_counter() - started < 10
+    [claim] = json.loads(capsys.readouterr().out)["claims"]
+    assert claim["verdict"] == "unverified"
+    assert "is not computed (only integers up to 1000)" in claim["message"]

@@ -138,6 +138,13 @@ class BracketReader(NameReader):
         # tower such as 46^(10^(10^10)) while deciding signs (found by tools/fuzz_checker.py).
         if n_value.is_Integer and k_value.is_Integer and n_value <= 1000:
             return sp.binomial(n_value, k_value)
+        if n_value.is_number and k_value.is_number:
+            # kept unevaluated, it would still be evalf'd (mpmath's gamma of a 10^26-digit
+            # argument: gigabytes) by any floor, ceiling or sign test around it (fuzz seed 1, 862)
+            raise ParseError(
+                f"\\binom{{{n_value}}}{{{k_value}}} is not computed (only integers up to 1000)"
+                f" in {self.text!r}"
+            )
         return sp.binomial(n_value, k_value, evaluate=False)
 
     def _tree_sqrt(self, tree: Any) -> Any:
