@@ -267,3 +267,12 @@ def in_written_names(reference: Any, written: Any) -> Any:
         if mine is not None and mine != atom and not isinstance(atom, sp.Indexed):
             renames[atom] = mine
     return reference.xreplace(renames) if renames else reference
+
+
+def is_size_name(name: str) -> bool:
+    """An upper-case Latin letter, possibly subscripted (``K``, ``C_{in}``, ``H_1``): a size.
+
+    >>> is_size_name("K_1"), is_size_name("C_{in}"), is_size_name("k"), is_size_name("Kx")
+    (True, True, False, False)
+    """
+    return name[:1].isupper() and name[:1].isascii() and (len(name) == 1 or name[1] == "_")

@@ -49,6 +49,7 @@ from symconv.check.judges.substitution import judge_substitution
 from symconv.check.judges.typos import diagnose
 from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, Judgement
+from symconv.check.symbols import is_size_name
 
 __all__ = [
     "claim_conditions",
@@ -110,7 +111,7 @@ def compare_identity(
             lhs, rhs, variables, rng, simple=size_points(variables),
             draw=_draw_sizes(variables), where=where,
         )  # fmt: skip
-    if variables and all(_size_like(v) for v in variables):
+    if variables and all(is_size_name(v.name) for v in variables):
         # K, D, N, P: sizes; a witness at K = 3, D = 2 reads better than at K = 0, D = 0.
         return compare_at_points(
             lhs, rhs, variables, rng, simple=size_points(variables, 12), where=where
@@ -125,12 +126,6 @@ def claim_conditions(claim: Claim, *sides: Any) -> tuple[tuple[Any, ...], Where 
     if fixed:
         sides = tuple(s.xreplace(fixed) if isinstance(s, sp.Basic) else s for s in sides)
     return sides, where
-
-
-def _size_like(symbol: sp.Symbol) -> bool:
-    """An upper-case letter, possibly subscripted (``K``, ``C_{in}``, ``H_1``): a size."""
-    name = symbol.name
-    return name[:1].isupper() and name[:1].isascii() and (len(name) == 1 or name[1] == "_")
 
 
 def _unsupported(expr: Any) -> str | None:

@@ -36,7 +36,7 @@ from symconv.check.context import DocumentContext
 from symconv.check.judges.points import Comparison, format_value
 from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, Judgement
-from symconv.check.symbols import in_written_names, name_key, written_key
+from symconv.check.symbols import in_written_names, is_size_name, name_key, written_key
 from symconv.safe import as_sympy
 
 __all__ = ["judge_substitution"]
@@ -48,11 +48,6 @@ def _keys(expr: Any) -> dict[str, Any]:
         for atom in getattr(expr, "free_symbols", set())
         if isinstance(atom, sp.Symbol) and (key := written_key(atom)) is not None
     }
-
-
-def _is_size(key: str) -> bool:
-    """An upper-case name, possibly subscripted (``K``, ``C_in``, ``O_1``): a size."""
-    return key[:1].isupper() and key[:1].isascii() and (len(key) == 1 or key[1] == "_")
 
 
 def judge_substitution(
@@ -97,7 +92,7 @@ def judge_substitution(
             expected=substituted,
             witness=comparison.witness(),
         )
-    if all(_is_size(key) for key in left_only):
+    if all(is_size_name(key) for key in left_only):
         names = ", ".join(sorted(left_only))
         return unverified(
             claim,
