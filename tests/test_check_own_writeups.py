@@ -91,3 +91,31 @@ def test_an_answer_about_a_shifted_entry_is_compared_as_one_about_every_entry():
         "the formula is not the answer to nyu-cnn-4c",
     )
     assert judgement.witness
+
+
+def _wrong_after(exercise_id: str, old: str, new: str) -> list[tuple[str, str]]:
+    problem_set, exercise = next((s, e) for s, e in EXERCISES if e.id == exercise_id)
+    text = _writeup(problem_set, exercise)
+    assert old in text
+    report = check(text.replace(old, new), against=problem_set, name=exercise_id)
+    return [(j.claim.text, j.message) for j in report.judgements if j.verdict == "wrong"]
+
+
+def test_an_answer_line_naming_the_answer_is_judged_after_a_right_chain():
+    # nyu-cnn-3d: the chain ends in 1820 (right); the Answer line says 1830 (mutation study)
+    wrong = _wrong_after(
+        "nyu-cnn-3", "**Answer:** $N_{params} = 1820$", "**Answer:** $N_{params} = 1830$"
+    )
+    assert wrong == [("N_{params} = 1830", "1830 is not the answer to nyu-cnn-3d")]
+
+
+def test_a_row_stating_the_answer_tuple_is_judged_beside_the_answer_line():
+    # nyu-cnn-3b: "(C, M) = (17, 20)" above a right Answer line "(10, 20)"
+    old = r"\left( C, \  M\right) &= \left( 10, \  20\right)"
+    wrong = _wrong_after("nyu-cnn-3", old, old.replace("10", "17"))
+    assert wrong == [
+        (
+            r"\left( C, \ M\right) &= \left( 17, \ 20\right)",
+            r"\left( 17, \ 20\right) is not the answer to nyu-cnn-3b",
+        )
+    ]

@@ -49,6 +49,7 @@ from symconv.check.answer_task import (
     Variant,
     by_variants,
     message_right,
+    names_the_answer,
     outcome_for,
     shown_candidate,
     shown_value,
@@ -154,14 +155,36 @@ def _judge_number(task: PartTask) -> list[Outcome]:
         for candidate in reversed(pool):
             variant, _ = by_variants(task, candidate.value)
             if variant is not None:
-                return [
-                    outcome_for(task, (candidate,), candidate.value, shown_candidate(candidate))
-                ]
+                chosen = outcome_for(
+                    task, (candidate,), candidate.value, shown_candidate(candidate)
+                )
+                return _with_named_others(task, [chosen], written)
     if not written:
         return []
     final = written[-1]
     outcome = outcome_for(task, (final,), final.value, shown_candidate(final))
-    return [_with_slip(outcome, final, task)]
+    return _with_named_others(task, [_with_slip(outcome, final, task)], written)
+
+
+def _with_named_others(
+    task: PartTask,
+    judged: list[Outcome],
+    pool: Sequence[Candidate],
+    value_of: Callable[[Candidate], Any] = lambda candidate: candidate.value,
+    *,
+    shape_axis: bool = False,
+) -> list[Outcome]:
+    """The judged outcomes, and one for every other candidate of the pool that the document gives
+    the answer's name (``N_{params} = 1830`` on an **Answer:** line after a chain that ends in
+    1820): a value stated as the answer is judged even when another one is right."""
+    taken = {id(candidate) for outcome in judged for candidate in outcome.candidates}
+    answer_lhs = task.answer_name
+    others = [
+        outcome_for(task, (c,), value_of(c), shown_candidate(c), shape_axis=shape_axis)
+        for c in pool
+        if id(c) not in taken and names_the_answer(c, answer_lhs)
+    ]
+    return sorted([*judged, *others], key=lambda outcome: outcome.first_line)
 
 
 def _with_slip(outcome: Outcome, candidate: Candidate, task: PartTask) -> Outcome:
@@ -208,9 +231,11 @@ def _judge_expression(task: PartTask) -> list[Outcome]:
     for candidate in reversed(pool):
         variant, _ = by_variants(task, candidate.value)
         if variant is not None and variant.right:
-            return [outcome_for(task, (candidate,), candidate.value, shown_candidate(candidate))]
+            chosen = outcome_for(task, (candidate,), candidate.value, shown_candidate(candidate))
+            return _with_named_others(task, [chosen], pool)
     final = pool[-1]
-    return [outcome_for(task, (final,), final.value, shown_candidate(final))]
+    outcome = outcome_for(task, (final,), final.value, shown_candidate(final))
+    return _with_named_others(task, [outcome], pool)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -234,7 +259,10 @@ def _judge_tuple(task: PartTask) -> list[Outcome]:
         else:
             candidate = whole[-1]
         value = _as_tuple(candidate.value)
-        return [outcome_for(task, (candidate,), value, shown_candidate(candidate), shape_axis=True)]
+        chosen = outcome_for(task, (candidate,), value, shown_candidate(candidate), shape_axis=True)
+        return _with_named_others(
+            task, [chosen], whole, lambda c: _as_tuple(c.value), shape_axis=True
+        )
     finals = [c for c in task.candidates if c.form in ("number", "expression")]
     if len(finals) < size:
         finals = [c for c in task.candidates if c.form == "text-number"]

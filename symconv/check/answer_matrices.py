@@ -20,7 +20,7 @@ from symconv.check.equality import (
     is_number,
     scale_between,
 )
-from symconv.check.symbols import entry_indices, in_written_names, name_key
+from symconv.check.symbols import entry_indices, in_written_names
 
 if TYPE_CHECKING:
     pass
@@ -29,6 +29,7 @@ from symconv.check.answer_task import (
     PartTask,
     Variant,
     latex_of,
+    names_the_answer,
     shown_candidate,
 )
 
@@ -54,20 +55,9 @@ def judge_matrix(task: PartTask) -> list[Outcome]:
             ]
     pool = [c for c in task.candidates if c.form == "matrix" and isinstance(c.value, sp.MatrixBase)]
     same_shape = [c for c in pool if c.value.shape == expected.shape]
+    two_dimensional = expected.rows > 1 and expected.cols > 1
     if not same_shape:
-        if pool and expected.rows > 1 and expected.cols > 1:
-            candidate = pool[-1]
-            rows, cols = candidate.value.shape
-            return [
-                Outcome(
-                    (candidate,),
-                    "wrong",
-                    f"a {rows}×{cols} matrix where {task.part.id} asks for "
-                    f"{expected.rows}×{expected.cols}",
-                    expected=expected,
-                )
-            ]
-        return []
+        return [_shape_outcome(task, pool[-1])] if pool and two_dimensional else []
     for candidate in reversed(same_shape):
         if _matrix_variant(task, candidate)[0] is not None:
             break
@@ -77,26 +67,25 @@ def judge_matrix(task: PartTask) -> list[Outcome]:
     # before its **Answer:** line) is judged too: a wrong row is wrong on its own line.
     named = [
         other
-        for other in same_shape
-        if other is not candidate and _names_the_answer(other, task.solution.derivation.answer_lhs)
+        for other in (pool if two_dimensional else same_shape)
+        if other is not candidate and names_the_answer(other, task.answer_name)
     ]
-    return [_matrix_outcome(task, c) for c in sorted([candidate, *named], key=lambda c: c.line)]
+    outcomes = [
+        _matrix_outcome(task, c) if c.value.shape == expected.shape else _shape_outcome(task, c)
+        for c in [candidate, *named]
+    ]
+    return sorted(outcomes, key=lambda outcome: outcome.first_line)
 
 
-_TYPEFACE = re.compile(r"\\(?:mathbf|boldsymbol|bm|vec|mathrm|operatorname)\s*\{([^{}]*)\}")
-
-
-def _names_the_answer(candidate: Candidate, answer_lhs: Any) -> bool:
-    """True if the candidate's left side is the answer's name (typefaces ignored: ``\\mathbf{K}``
-    and ``K``; ``\\delta x`` and ``\\delta_x`` are different names)."""
-    if candidate.lhs is None or answer_lhs is None:
-        return False
-
-    def key(value: Any) -> str:
-        text = value.name if isinstance(value, sp.Symbol) else str(value).replace("*", "")
-        return name_key(_TYPEFACE.sub(r"\1", text))
-
-    return key(candidate.lhs) == key(answer_lhs)
+def _shape_outcome(task: PartTask, candidate: Candidate) -> Outcome:
+    expected = task.answer
+    rows, cols = candidate.value.shape
+    return Outcome(
+        (candidate,),
+        "wrong",
+        f"a {rows}×{cols} matrix where {task.part.id} asks for {expected.rows}×{expected.cols}",
+        expected=expected,
+    )
 
 
 def _matrix_variant(

@@ -22,6 +22,7 @@ from symconv.check.equality import (
     as_sequence,
     decide_equal,
 )
+from symconv.check.symbols import object_name_key
 
 if TYPE_CHECKING:
     from symconv.problems import Part, Solution
@@ -78,6 +79,18 @@ class PartTask:
     @property
     def answer(self) -> Any:
         return self.solution.derivation.answer
+
+    @property
+    def answer_name(self) -> Any:
+        """What the derivation calls its answer: ``answer_lhs``, else the left side of the last
+        step that states the answer (``(C, M)`` in ``(C, M) = (10, 20)``), else None."""
+        derivation = self.solution.derivation
+        if derivation.answer_lhs is not None:
+            return derivation.answer_lhs
+        for step in reversed(derivation.steps):
+            if step.lhs is not None and step.relation == "=" and step.value == derivation.answer:
+                return step.lhs
+        return None
 
     def variants(self) -> list[Variant]:
         derivation = self.solution.derivation
@@ -246,3 +259,11 @@ def shown_candidate(candidate: Candidate) -> str:
     text = candidate.value_text if candidate.value_text and candidate.form != "location" else None
     text = " ".join((text or candidate.text).split())
     return text if len(text) <= 80 else text[:77] + "…"
+
+
+def names_the_answer(candidate: Candidate, answer_lhs: Any) -> bool:
+    """True if the candidate's left side is the answer's name (typefaces ignored: ``\\mathbf{K}``
+    and ``K``; ``\\delta x`` and ``\\delta_x`` are different names)."""
+    if candidate.lhs is None or answer_lhs is None:
+        return False
+    return object_name_key(candidate.lhs) == object_name_key(answer_lhs)

@@ -59,14 +59,22 @@ class Builder(CalculusReader):
                 relations.append(self._relation(child))
             else:
                 sides.append(self._side(child))
-        start, end = self._span(tree)
+        start, end = self._span_with_left(tree)
         return Chain(tuple(sides), tuple(relations), self.text[start:end], start, end, lead)
+
+    def _span_with_left(self, tree: Any) -> tuple[int, int]:
+        """The span of a chain or side, with the ``\\left`` the grammar drops before a bracket."""
+        start, end = self._span(tree)
+        before = self.text[:start].rstrip()
+        if before.endswith("\\left"):
+            start = len(before) - len("\\left")
+        return start, end
 
     def _side(self, tree: Any) -> Side:
         expr_tree = tree.children[0]
         value = self.expr(expr_tree)
         self._check_final(value, tree)
-        start, end = self._span(tree)
+        start, end = self._span_with_left(tree)
         factors = self._shape_factors(expr_tree)
         return Side(value, self.text[start:end], start, end, factors)
 

@@ -107,6 +107,9 @@ class DocumentContext:
     * ``substitutions``: the problem's values for the names of the general formulas its answers
       use (``C = D, K_1 = 1`` in a 1×1 convolution), each a mapping from the formula's symbols:
       a step ``C K_1 K_2 M + M = D \\cdot 1 \\cdot 1 \\cdot P + P`` is judged with them;
+    * ``named``: the matrices the problem's derivation names (``T``, ``o``, ``C``, ``Z``), by
+      name key (:class:`~symconv.check.judges.named.NamedMatrix`): a row ``T := …`` is compared
+      with them;
     * ``seed``: the document's seed (a hash of its content, set by the runner).
 
     Each lookup takes the ``order`` of the statement asking and its ``scope`` (section): it sees
@@ -116,6 +119,7 @@ class DocumentContext:
     symbols: SymbolTable = field(default_factory=SymbolTable)
     given: Mapping[str, Any] = field(default_factory=dict)
     substitutions: tuple[Mapping[Any, Any], ...] = ()
+    named: Mapping[str, Any] = field(default_factory=dict)
     seed: int = 0
     definitions: list[Definition] = field(default_factory=list)
     assumptions: list[Assumption] = field(default_factory=list)

@@ -247,6 +247,7 @@ def _judge_claims(
         # each claim sees the data of its own exercise only (Z of nyu-cnn 2 is not Z of 3)
         context.given = given.data_at(claim.line)
         context.substitutions = given.substitutions_at(claim.line)
+        context.named = given.named_at(claim.line)
         return run(thunk, claim)
 
     return judge_all(claims, context, run=scoped)
@@ -262,10 +263,12 @@ class GivenData:
         part_map: PartMap | None,
         substitutions: dict[str, tuple[Mapping[Any, Any], ...]] | None = None,
         quantities: tuple[str, ...] = (),
+        named: dict[str, dict[str, dict[str, Any]]] | None = None,
     ) -> None:
         from symconv.check.symbols import name_key
 
         self.part_map = part_map
+        self.named = named or {}  # by exercise, then part: the matrices its derivation names
         self.substitutions = substitutions or {}
         self.quantities = quantities
         self.by_exercise = {
@@ -285,6 +288,17 @@ class GivenData:
         exercise = self.part_map.exercise_at(line)
         return self.substitutions.get(exercise, ()) if exercise else ()
 
+    def named_at(self, line: int) -> dict[str, Any]:
+        """The matrices the derivation of the part at ``line`` names (outside a part: those the
+        parts of its exercise agree on)."""
+        if self.part_map is None:
+            return {}
+        from symconv.check.judges.named import named_at
+
+        exercise = self.part_map.exercise_at(line)
+        by_part = self.named.get(exercise, {}) if exercise else {}
+        return named_at(self.part_map.part_at(line), by_part)
+
 
 def _given_values(
     problem_set: ProblemSet | None, part_map: PartMap | None, warnings: list[str]
@@ -295,6 +309,7 @@ def _given_values(
     answered = {r.exercise for r in part_map.regions if r.exercise}
     by_exercise: dict[str, dict[str, Any]] = {}
     substitutions: dict[str, tuple[Mapping[Any, Any], ...]] = {}
+    named: dict[str, dict[str, dict[str, Any]]] = {}
     for exercise in problem_set.exercises:
         if exercise.id not in answered:
             continue
@@ -303,7 +318,20 @@ def _given_values(
         except SymconvError as error:
             warnings.append(f"{exercise.id}: its data could not be built ({error})")
         substitutions[exercise.id] = _substitutions_of(exercise)
-    return GivenData(by_exercise, part_map, substitutions, problem_set.quantities)
+        named[exercise.id] = _named_matrices_of(exercise)
+    return GivenData(by_exercise, part_map, substitutions, problem_set.quantities, named)
+
+
+def _named_matrices_of(exercise: Any) -> dict[str, dict[str, Any]]:
+    """The matrices each part's derivation names (``T``, ``o``, ``C``), by part id."""
+    from symconv.check.judges.named import named_matrices
+
+    found: dict[str, dict[str, Any]] = {}
+    for part in exercise.parts:
+        derivation = getattr(getattr(part, "solution", None), "derivation", None)
+        if derivation is not None:
+            found[part.id] = named_matrices(part.id, derivation)
+    return found
 
 
 def _substitutions_of(exercise: Any) -> tuple[Mapping[Any, Any], ...]:

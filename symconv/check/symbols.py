@@ -276,3 +276,18 @@ def is_size_name(name: str) -> bool:
     (True, True, False, False)
     """
     return name[:1].isupper() and name[:1].isascii() and (len(name) == 1 or name[1] == "_")
+
+
+_TYPEFACE = re.compile(r"\\(?:mathbf|boldsymbol|bm|vec|mathrm|operatorname)\s*\{([^{}]*)\}")
+
+
+def object_name_key(value: Any) -> str:
+    """The key of the name of a whole object (a matrix, an answer): typefaces ignored.
+
+    >>> object_name_key(sp.Symbol(r"\\mathbf{K}")), object_name_key(sp.Symbol("K"))
+    ('K', 'K')
+    >>> object_name_key(sp.Symbol(r"\\delta x")) == object_name_key(sp.Symbol(r"\\delta_x"))
+    False
+    """
+    text = value.name if isinstance(value, sp.Symbol) else str(value).replace("*", "")
+    return name_key(_TYPEFACE.sub(r"\1", text))

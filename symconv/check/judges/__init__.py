@@ -11,6 +11,7 @@ is ``unverified`` with the reason. Judges by concept:
 * :mod:`.approximation` — Taylor expansions and ``≈`` to the claimed order, ``O(·)`` orders;
 * :mod:`.kernels` — a kernel written after its stencil;
 * :mod:`.matrices` — matrix equalities, ``C x`` forms and conv matrices;
+* :mod:`.named` — a matrix the problem's derivation names (``T``, ``o``, ``C``, ``Z``);
 * :mod:`.words` — shapes and shape/cost facts stated in words.
 
 After a judge has spoken, :func:`judge` adds the document's view: a right claim that builds on
@@ -56,6 +57,7 @@ def _judges(kind: str) -> tuple[Judge, ...]:
         calculus,
         kernels,
         matrices,
+        named,
         words,
     )
 
@@ -66,14 +68,16 @@ def _judges(kind: str) -> tuple[Judge, ...]:
         "order": (approximation.judge_order,),
         "derivative": (calculus.judge_derivative,),
         "index-formula": (calculus.judge_derivative, arithmetic.judge_arithmetic),
-        "matrix": (kernels.judge_kernel, matrices.judge_matrix),
+        "matrix": (named.judge_named_matrix, kernels.judge_kernel, matrices.judge_matrix),
         "definition": (
+            named.judge_named_matrix,
             words.judge_fact,
             kernels.judge_kernel,
             algebra.judge_known_definition,
             arithmetic.judge_arithmetic,
         ),
         "answer": (
+            named.judge_named_matrix,
             kernels.judge_kernel,
             matrices.judge_matrix,
             arithmetic.judge_arithmetic,

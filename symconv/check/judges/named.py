@@ -1,0 +1,246 @@
+"""Rows that state a matrix the problem's own derivation names: the offsets ``o`` and the Taylor
+table ``T`` of a stencil, the convolution matrix ``C``, the output ``Z`` of a given convolution.
+
+The problem context (``--against``) knows, for each part, the matrices its derivation names
+(:class:`NamedMatrix`, one per step ``name = matrix`` or ``name := matrix`` that is not the
+part's answer). A row of the document giving the same name a matrix is compared with it:
+
+* a **result** (``C = …``, ``Z = …``: the derivation's ``=``) must be the same matrix: right, or
+  wrong with the first entry that differs (or the shape). A matrix with the same rows and
+  columns in another order (``C`` under another ``vec`` ordering) is left to the other judges;
+* a **definition** (``T := …``, ``o := …``: the derivation's ``:=``) is notation the writer
+  chooses: any order of the equations, any scale of each one, and the transposed arrangement
+  describe the same table (Fornberg's or LeVeque's Taylor tables differ in exactly these ways).
+  It is right when one of those arrangements is the derivation's matrix, and wrong only when no
+  arrangement — rows and columns in any order, rows at any scale, either orientation — can be:
+  the multiset of its rows, each taken up to order and scale, differs.
+
+    >>> import sympy as sp
+    >>> from symconv.check.context import DocumentContext
+    >>> from symconv.check.model import Claim
+    >>> T = sp.Symbol("T")
+    >>> table = NamedMatrix("T", sp.Matrix([[1, 1, 1], [-1, 0, 1], [1, 0, 1]]), "fd-a", True)
+    >>> context = DocumentContext(named={"T": table})
+    >>> def verdict(rows):
+    ...     claim = Claim(1, 1, "", "definition", sides=(T, sp.Matrix(rows)), relation=":=")
+    ...     judgement = judge_named_matrix(claim, context)
+    ...     return judgement.verdict, judgement.message
+    >>> verdict([[1, 1, 1], [-1, 0, 1], [sp.Rational(1, 2), 0, sp.Rational(1, 2)]])
+    ('right', 'T is the matrix T of fd-a, its rows in another order or scale')
+    >>> verdict([[1, -1, 1], [1, 0, 0], [1, 1, 1]])
+    ('right', 'T is the matrix T of fd-a, transposed')
+    >>> verdict([[1, 1, 1], [-1, 0, 1], [1, 4, 1]])
+    ('wrong', 'T is not the matrix T of fd-a in any order of rows and columns or scale of rows')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sympy as sp
+
+from symconv.check.context import DocumentContext
+from symconv.check.judges.verdicts import right, wrong
+from symconv.check.model import Claim, Judgement
+from symconv.check.symbols import in_written_names, object_name_key
+from symconv.safe import as_sympy
+
+__all__ = ["NamedMatrix", "judge_named_matrix", "named_at", "named_matrices"]
+
+
+@dataclass(frozen=True)
+class NamedMatrix:
+    """A matrix a part's derivation names: its name, value, part, and whether the derivation
+    defines it (``:=``, notation: rows may be reordered and rescaled, the table transposed)."""
+
+    name: str
+    value: sp.ImmutableMatrix
+    part: str
+    defined: bool
+
+
+def named_matrices(part_id: str, derivation: Any) -> dict[str, NamedMatrix]:
+    """The matrices ``derivation`` names in its steps, by name key, its answer left out (the
+    answer is judged as the answer, a family by its members: ``w`` of a stencil family)."""
+    answer_key = _key(getattr(derivation, "answer_lhs", None))
+    answer = getattr(derivation, "answer", None)
+    found: dict[str, NamedMatrix] = {}
+    for step in getattr(derivation, "steps", ()):
+        if not isinstance(step.lhs, sp.Symbol) or step.relation not in ("=", ":="):
+            continue
+        value = step.value
+        key = _key(step.lhs)
+        if not isinstance(value, sp.MatrixBase) or key is None or key == answer_key:
+            continue
+        if isinstance(answer, sp.MatrixBase) and answer.shape == value.shape and answer == value:
+            continue
+        found[key] = NamedMatrix(
+            step.lhs.name, sp.ImmutableMatrix(value), part_id, step.relation == ":="
+        )
+    return found
+
+
+def _key(name: Any) -> str | None:
+    return object_name_key(name) if name is not None else None
+
+
+def judge_named_matrix(claim: Claim, context: DocumentContext) -> Judgement | None:
+    """The verdict on ``name = matrix`` where the problem's derivation names the matrix (None:
+    not such a row, or an arrangement the judge cannot tell from the derivation's)."""
+    if len(claim.sides) != 2 or claim.relation not in ("=", ":="):
+        return None
+    lhs, written = claim.sides
+    key = _key(lhs)
+    if key is None or not isinstance(written, sp.MatrixBase) or key not in context.named:
+        return None
+    named = context.named[key]
+    expected = sp.Matrix(in_written_names(named.value, written))
+    written = sp.Matrix(written)
+    what = f"the matrix {named.name} of {named.part}"
+    shown = _shown(lhs)
+    if named.defined:
+        return _judge_definition(claim, shown, written, expected, what)
+    return _judge_result(claim, shown, written, expected, what)
+
+
+def _shown(lhs: Any) -> str:
+    return lhs.name if isinstance(lhs, sp.Symbol) else str(lhs)
+
+
+def _judge_result(
+    claim: Claim, shown: str, written: sp.Matrix, expected: sp.Matrix, what: str
+) -> Judgement | None:
+    if written.shape != expected.shape:
+        rows, cols = written.shape
+        return wrong(
+            claim,
+            f"{shown} is {rows}×{cols}; {what} is {expected.rows}×{expected.cols}",
+            diagnosis="a matrix of another shape (transposed?)"
+            if written.T.shape == expected.shape
+            else None,
+        )
+    differing = [
+        (i, j)
+        for i in range(expected.rows)
+        for j in range(expected.cols)
+        if not _same(written[i, j], expected[i, j])
+    ]
+    if not differing:
+        return right(claim, f"{shown} is {what}")
+    if _rows_and_columns(written) == _rows_and_columns(expected):
+        return None  # the same entries in another order of rows and columns: another vec order?
+    i, j = differing[0]
+    return wrong(
+        claim,
+        f"{shown} is not {what}: {len(differing)} entr{'y' if len(differing) == 1 else 'ies'} "
+        f"differ, the first at row {i + 1}, column {j + 1}",
+        witness=f"row {i + 1}, column {j + 1}: {sp.latex(written[i, j])} ≠ "
+        f"{sp.latex(expected[i, j])}",
+        expected=expected,
+    )
+
+
+def _judge_definition(
+    claim: Claim, shown: str, written: sp.Matrix, expected: sp.Matrix, what: str
+) -> Judgement | None:
+    orientations = [(expected, ""), (expected.T, ", transposed")]
+    for target, note in orientations:
+        if written.shape != target.shape:
+            continue
+        if all(_same(a, b) for a, b in zip(written, target, strict=True)):
+            return right(claim, f"{shown} is {what}{note}")
+        if _rows_rescaled(written, target):
+            scaled = note or ", its rows in another order or scale"
+            return right(claim, f"{shown} is {what}{scaled}")
+        if _columns_reordered(written, target):
+            return right(claim, f"{shown} is {what}{note}, its columns in another order")
+    shaped = [target for target, _ in orientations if written.shape == target.shape]
+    if not shaped:
+        return None  # another size of table (more Taylor rows?): nothing to compare with
+    mine = _scale_free_rows(written)
+    if any(mine == _scale_free_rows(target) for target in shaped):
+        return None  # rows the same up to order and scale, columns in another order
+    return wrong(
+        claim,
+        f"{shown} is not {what} in any order of rows and columns or scale of rows",
+        expected=expected,
+    )
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return bool(sp.cancel(as_sympy(a) - as_sympy(b)) == 0)
+    except (TypeError, ValueError, sp.PolynomialError):
+        return False
+
+
+def _proportional(row: Sequence[Any], other: Sequence[Any]) -> bool:
+    """``row = c · other`` for a nonzero c (same zeros; cross-multiplied, exactly)."""
+    if any((a == 0) != (b == 0) for a, b in zip(row, other, strict=True)):
+        return False
+    pivot = next((k for k, a in enumerate(row) if a != 0), None)
+    if pivot is None:
+        return True
+    return all(_same(row[k] * other[pivot], other[k] * row[pivot]) for k in range(len(row)))
+
+
+def _rows_rescaled(written: sp.Matrix, target: sp.Matrix) -> bool:
+    """Every row of ``written`` a nonzero multiple of its own row of ``target``, in any order."""
+    unused = [list(target.row(i)) for i in range(target.rows)]
+    for i in range(written.rows):
+        row = list(written.row(i))
+        match = next((k for k, other in enumerate(unused) if _proportional(row, other)), None)
+        if match is None:
+            return False
+        unused.pop(match)
+    return True
+
+
+def _columns_reordered(written: sp.Matrix, target: sp.Matrix) -> bool:
+    """The same columns in another order (the offsets listed in another order)."""
+    return _column_keys(written) == _column_keys(target)
+
+
+def _column_keys(matrix: sp.Matrix) -> list[tuple[str, ...]]:
+    return sorted(tuple(str(sp.cancel(e)) for e in matrix.col(j)) for j in range(matrix.cols))
+
+
+def _rows_and_columns(matrix: sp.Matrix) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
+    """Each row and each column as a sorted multiset: unchanged by any order of both."""
+    rows = sorted(tuple(sorted(str(e) for e in matrix.row(i))) for i in range(matrix.rows))
+    columns = sorted(tuple(sorted(str(e) for e in matrix.col(j))) for j in range(matrix.cols))
+    return rows, columns
+
+
+def _scale_free_rows(matrix: sp.Matrix) -> list[tuple[str, ...]]:
+    """Each row up to the order and the scale of its entries: the least, over its nonzero
+    entries p, of the sorted entries divided by p. Unchanged by any order of rows and columns
+    and any nonzero scale of each row."""
+    keys = []
+    for i in range(matrix.rows):
+        row = list(matrix.row(i))
+        pivots = [p for p in row if p != 0]
+        if not pivots:
+            keys.append(tuple("0" for _ in row))
+            continue
+        keys.append(min(tuple(sorted(str(sp.cancel(e / p)) for e in row)) for p in pivots))
+    return sorted(keys)
+
+
+def named_at(
+    part: str | None, by_part: Mapping[str, Mapping[str, NamedMatrix]]
+) -> dict[str, NamedMatrix]:
+    """The named matrices a row sees: those of its part; outside any part, those the parts of
+    its exercise (``by_part``) agree on."""
+    if part is not None and part in by_part:
+        return dict(by_part[part])
+    merged: dict[str, NamedMatrix] = {}
+    conflicting: set[str] = set()
+    for named in by_part.values():
+        for key, matrix in named.items():
+            if key in merged and merged[key].value != matrix.value:
+                conflicting.add(key)
+            merged.setdefault(key, matrix)
+    return {key: matrix for key, matrix in merged.items() if key not in conflicting}
