@@ -119,3 +119,53 @@ def test_a_row_stating_the_answer_tuple_is_judged_beside_the_answer_line():
             r"\left( 17, \ 20\right) is not the answer to nyu-cnn-3b",
         )
     ]
+
+
+# Matrices the problem's derivation names (T, o of a stencil; Z of a given convolution): the
+# mutation study's misses on these rows, now judged (symconv.check.judges.named).
+TAYLOR_A = r"T &:= \begin{bmatrix}1 & 1 & 1\\-1 & 0 & 1\\\frac{1}{2} & 0 & \frac{1}{2}"
+Z_2 = r"Z &= \begin{bmatrix}-3 & 0 & 0 & 3\\-6 & 0 & 0 & 6\\-6 & 1 & -1 & 6\\-6 & 2 & -2 & 6\\-3 & 1 & -1 & 3\end{bmatrix}"  # noqa: E501
+
+
+def test_a_taylor_table_with_a_changed_entry_is_wrong():
+    wrong = _wrong_after(
+        "fd-a", TAYLOR_A, TAYLOR_A.replace(r"& 0 & \frac{1}{2}", r"& 4 & \frac{1}{2}")
+    )
+    assert [message for _, message in wrong] == [
+        "T is not the matrix T of fd-a in any order of rows and columns or scale of rows"
+    ]
+
+
+def test_a_taylor_table_rescaled_or_transposed_is_right():
+    problem_set, exercise = next((s, e) for s, e in EXERCISES if e.id == "fd-a")
+    text = _writeup(problem_set, exercise)
+    start = text.index(TAYLOR_A)
+    row = text[start : text.index(r"\end{bmatrix}", start) + len(r"\end{bmatrix}")]
+    writings = {
+        "without factorials": r"T &:= \begin{bmatrix}1 & 1 & 1\\-1 & 0 & 1\\1 & 0 & 1\\-1 & 0 & 1\end{bmatrix}",  # noqa: E501
+        "transposed": r"T &:= \begin{bmatrix}1 & -1 & \frac{1}{2} & -\frac{1}{6}\\1 & 0 & 0 & 0\\1 & 1 & \frac{1}{2} & \frac{1}{6}\end{bmatrix}",  # noqa: E501
+    }
+    for label, writing in writings.items():
+        report = check(text.replace(row, writing), against=problem_set, name="fd-a")
+        [judgement] = [j for j in report.judgements if j.claim.text.startswith("T &:=")]
+        assert judgement.verdict == "right", (label, judgement.message)
+
+
+def test_offsets_with_a_changed_entry_are_wrong():
+    old = r"o &:= \begin{bmatrix}-1 & 0 & 1\end{bmatrix}"
+    wrong = _wrong_after("fd-a", old, old.replace("-1 & 0", "-2 & 0"))
+    assert [message for _, message in wrong] == [
+        "o is not the matrix o of fd-a in any order of rows and columns or scale of rows"
+    ]
+
+
+def test_a_transposed_output_of_a_given_convolution_is_wrong():
+    # nyu-cnn-2c: the output Z written 4×5 (its derivation's Z is 5×4)
+    problem_set = next(s for s, e in EXERCISES if e.id == "nyu-cnn-2")
+    transposed = r"Z = \begin{bmatrix}-3 & -6 & -6 & -6 & -3\\0 & 0 & 1 & 2 & 1\\0 & 0 & -1 & -2 & -1\\3 & 6 & 6 & 6 & 3\end{bmatrix}"  # noqa: E501
+    for written, verdict, message in [
+        (transposed, "wrong", "Z is 4×5; the matrix Z of nyu-cnn-2c is 5×4"),
+        (Z_2.replace("&=", "="), "right", "Z is the matrix Z of nyu-cnn-2c"),
+    ]:
+        report = check(f"## nyu-cnn-2c\n\n$${written}$$\n", against=problem_set, name="z")
+        assert [(j.verdict, j.message) for j in report.judgements] == [(verdict, message)]

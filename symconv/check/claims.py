@@ -73,7 +73,7 @@ from symconv.check.judges.phrases import (
 from symconv.check.markdown import Segment
 from symconv.check.model import Claim
 from symconv.check.parsed import Ambiguous, Chain, MathParse, Side
-from symconv.check.symbols import SymbolTable
+from symconv.check.symbols import SymbolTable, object_name_key
 from symconv.errors import ParseError
 
 __all__ = ["KINDS", "extract_claims"]
@@ -404,7 +404,7 @@ class _Extractor:
                 kind = "definition"
             if defines and is_final and defines_function(lhs.side.expr):
                 continue  # f(x) = 3x^2 + 2x: what f is, not a claim about it
-            if kind == "definition" and not self._checkable_definition(lhs, words_before):
+            if kind == "definition" and not self._checkable_definition(lhs, rhs, words_before):
                 # y = Wx + b: recorded in the context (the problem-context layer reads
                 # context.definitions for answers given as formulas), not a claim.
                 continue
@@ -443,10 +443,17 @@ class _Extractor:
             self.block_last.pop(segment.block, None)
             self.block_claim.pop(segment.block, None)
 
-    def _checkable_definition(self, lhs: _Placed, words_before: str) -> bool:
+    def _checkable_definition(self, lhs: _Placed, rhs: _Placed, words_before: str) -> bool:
         """A formula definition is a claim when something can judge it: a fact named in the
-        sentence, a function the field names (σ), or a name the problem gives a value."""
+        sentence, a function the field names (σ), a name the problem gives a value, or a matrix
+        the problem's derivation names (``Z = [...]``)."""
         target = lhs.side.expr
+        if (
+            isinstance(rhs.side.expr, sp.MatrixBase)
+            and isinstance(target, sp.Symbol)
+            and object_name_key(target) in self.context.named_names
+        ):
+            return True
         if fact_in_words(_clause_words(words_before)) is not None:
             return True
         if isinstance(target, AppliedUndef):

@@ -109,7 +109,8 @@ class DocumentContext:
       a step ``C K_1 K_2 M + M = D \\cdot 1 \\cdot 1 \\cdot P + P`` is judged with them;
     * ``named``: the matrices the problem's derivation names (``T``, ``o``, ``C``, ``Z``), by
       name key (:class:`~symconv.check.judges.named.NamedMatrix`): a row ``T := …`` is compared
-      with them;
+      with them; ``named_names`` are their keys over the whole document (a row defining one is
+      a claim, not only a definition);
     * ``seed``: the document's seed (a hash of its content, set by the runner).
 
     Each lookup takes the ``order`` of the statement asking and its ``scope`` (section): it sees
@@ -120,6 +121,7 @@ class DocumentContext:
     given: Mapping[str, Any] = field(default_factory=dict)
     substitutions: tuple[Mapping[Any, Any], ...] = ()
     named: Mapping[str, Any] = field(default_factory=dict)
+    named_names: frozenset[str] = frozenset()
     seed: int = 0
     definitions: list[Definition] = field(default_factory=list)
     assumptions: list[Assumption] = field(default_factory=list)

@@ -231,7 +231,7 @@ def _judge_claims(
         warnings.append(f"context-free checks unavailable ({error})")
         return []
     table = SymbolTable.declare(scalars=given.quantities)
-    context = DocumentContext(symbols=table, seed=seed(0))
+    context = DocumentContext(symbols=table, seed=seed(0), named_names=given.named_names())
     seconds = budget.remaining() if budget is not None else DEFAULT_FILE_SECONDS
     try:
         with time_limit(seconds, "reading the claims"):
@@ -287,6 +287,12 @@ class GivenData:
             return ()
         exercise = self.part_map.exercise_at(line)
         return self.substitutions.get(exercise, ()) if exercise else ()
+
+    def named_names(self) -> frozenset[str]:
+        """The keys of every matrix the answered exercises' derivations name."""
+        return frozenset(
+            key for by_part in self.named.values() for named in by_part.values() for key in named
+        )
 
     def named_at(self, line: int) -> dict[str, Any]:
         """The matrices the derivation of the part at ``line`` names (outside a part: those the
