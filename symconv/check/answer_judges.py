@@ -259,9 +259,11 @@ def _judge_tuple(task: PartTask) -> list[Outcome]:
         else:
             candidate = whole[-1]
         value = _as_tuple(candidate.value)
-        chosen = outcome_for(task, (candidate,), value, shown_candidate(candidate), shape_axis=True)
+        outcome = outcome_for(
+            task, (candidate,), value, shown_candidate(candidate), shape_axis=True
+        )
         return _with_named_others(
-            task, [chosen], whole, lambda c: _as_tuple(c.value), shape_axis=True
+            task, [outcome], whole, lambda c: _as_tuple(c.value), shape_axis=True
         )
     finals = [c for c in task.candidates if c.form in ("number", "expression")]
     if len(finals) < size:
