@@ -30,6 +30,10 @@ class ParseError(SymconvError, ValueError):
     """Text that could not be read (an index formula, a LaTeX line, a problem-set file)."""
 
 
+class ReadTimeLimitError(ParseError):
+    """A formula whose reading did not finish within its time bound (read again, it would not)."""
+
+
 class DerivationError(SymconvError, ArithmeticError):
     """The engine could not derive a result it was asked for."""
 

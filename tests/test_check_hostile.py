@@ -97,23 +97,47 @@ def test_a_tower_inside_a_binomial_is_not_evaluated(tmp_path, capsys):
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    ids=["tower-in-cases-condition", "root-of-tower", "binomial-under-ceiling"],
+    ids=[
+        "tower-in-cases-condition",
+        "tower-compared-in-cases-condition",
+        "root-of-tower",
+        "binomial-under-ceiling",
+        "function-of-tower-in-binomial",
+        "quotient-by-tower",
+        "sum-with-tower",
+        "integer-part-of-exp",
+    ],
     argvalues=[
         # each found by tools/fuzz_checker.py (seed 1): SymPy or mpmath expanded the number
         # (47 s of page faults; > 60 s; memory filled and the process killed)
         (
             "$y = \\begin{cases} 1 & \\text{if } \\left( 10^{10^{10}} \\right)^{2} - 7 > 0"
             " \\\\ 0 & \\text{otherwise} \\end{cases}$\n",
-            "a number too large to decide",
+            "a tower of powers too large to compute with",
         ),  # input 377
+        (
+            "$y = \\begin{cases} 1 & \\text{if } 10^{10^{10}} > 7"
+            " \\\\ 0 & \\text{otherwise} \\end{cases}$\n",
+            "a number too large to decide",
+        ),
         (
             "$\\sqrt{1.92e26^{9999999999999999^{10^{10^{10}}}}} > 7$\n",
             "a tower of powers too large to compute with",
         ),  # input 26127
         (
             "$y = \\lceil \\binom{10^{10^{10}}}{35.939} \\rceil + 1$\n",
-            "is not computed (only integers up to 1000)",
+            "\\binom of a number too large to compute with",
         ),  # input 862
+        (
+            "Using the chain rule, \\( a \\ne \\binom{\\lceil \\exp([10^{10^{10}}]) \\rceil}"
+            "{\\lceil \\theta \\rceil} \\)\n",
+            "exp(...) of a number too large to compute with",
+        ),  # input 30172: mpmath's exp of the 10^10-digit number, 8.7 GB in C
+        ("$y = \\frac{3}{10^{10^{10}}}$\n", "a quotient of a number too large to compute with"),
+        ("$y = |10^{10^{10}} - 3|$\n", "a sum of a number too large to compute with"),
+        # the ceiling asks for the integer part of exp(10^30), 10^30 digits: the reading runs
+        # under the claim's time limit and the line is unverified, the rest of the file is read
+        ("$y = \\lceil \\exp(10^{30}) \\rceil + 1$\n", "took longer than its limit of 2 s"),
     ],
 )
 def test_numbers_too_large_to_compute_are_refused_when_read(tmp_path, capsys, content, message):

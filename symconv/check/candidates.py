@@ -382,8 +382,9 @@ def _inside(span: tuple[int, int], taken: Sequence[tuple[int, int]]) -> bool:
     return any(start <= span[0] and span[1] <= end for start, end in taken)
 
 
-def parse_cached(symbols: Any = None) -> Parser:
-    """A parser that remembers what it read (the judge and the extractor read the same math)."""
+def parse_cached(symbols: Any = None, seconds: float | None = None) -> Parser:
+    """A parser that remembers what it read (the judge and the extractor read the same math);
+    ``seconds`` bounds the reading of each segment."""
     from symconv.check.parser import parse_math
 
     cache: dict[str, Any] = {}
@@ -391,7 +392,7 @@ def parse_cached(symbols: Any = None) -> Parser:
     def parse(text: str) -> MathParse:
         if text not in cache:
             try:
-                cache[text] = parse_math(text, symbols=symbols)
+                cache[text] = parse_math(text, symbols=symbols, seconds=seconds)
             except ParseError as error:
                 cache[text] = error
         result = cache[text]

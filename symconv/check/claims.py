@@ -74,7 +74,7 @@ from symconv.check.markdown import Segment
 from symconv.check.model import Claim
 from symconv.check.parsed import Ambiguous, Chain, MathParse, Side
 from symconv.check.symbols import SymbolTable, object_name_key
-from symconv.errors import ParseError
+from symconv.errors import ParseError, ReadTimeLimitError
 
 __all__ = ["KINDS", "extract_claims"]
 
@@ -102,20 +102,29 @@ def extract_claims(
     segments: Sequence[Segment],
     symbols: SymbolTable | None = None,
     context: DocumentContext | None = None,
+    read_seconds: float | None = None,
 ) -> list[Claim]:
     """The claims of a document, in order (see the module docstring).
 
     ``symbols`` declares the problem's names; ``context`` (if given) receives the document's
-    definitions, assumptions and claims, for :func:`symconv.check.judges.judge`.
+    definitions, assumptions and claims, for :func:`symconv.check.judges.judge`;
+    ``read_seconds`` bounds the reading of each math segment (one over it is unreadable).
     """
     table = symbols if symbols is not None else SymbolTable()
     if context is None:
         context = DocumentContext(symbols=table)
-    return _Extractor(list(segments), table, context).run()
+    return _Extractor(list(segments), table, context, read_seconds).run()
 
 
 class _Extractor:
-    def __init__(self, segments: list[Segment], table: SymbolTable, context: DocumentContext):
+    def __init__(
+        self,
+        segments: list[Segment],
+        table: SymbolTable,
+        context: DocumentContext,
+        read_seconds: float | None = None,
+    ):
+        self.read_seconds = read_seconds
         self.segments = segments
         self.table = table
         self.context = context
@@ -162,7 +171,7 @@ class _Extractor:
             if segment.kind != "math":
                 continue
             try:
-                parsed = _parse(segment.text, learned)
+                parsed = _parse(segment.text, learned, self.read_seconds)
             except ParseError as error:
                 results[index] = error
                 continue
@@ -176,6 +185,8 @@ class _Extractor:
         if quantities:
             learned = learned.merged(SymbolTable.declare(scalars=quantities))
         for index, result in list(results.items()):
+            if isinstance(result, ReadTimeLimitError):
+                continue
             if isinstance(result, ParseError) or result.ambiguous:
                 table = learned
                 if fact_in_words(self._line_text(index)) is not None:
@@ -184,7 +195,7 @@ class _Extractor:
                         SymbolTable.declare(scalars=_SIZE_LETTERS - table.functions)
                     )
                 with contextlib.suppress(ParseError):
-                    results[index] = _parse(self.segments[index].text, table)
+                    results[index] = _parse(self.segments[index].text, table, self.read_seconds)
         return results
 
     def _line_text(self, index: int) -> str:
@@ -649,10 +660,10 @@ def _defined_scalars(parsed: MathParse) -> set[str]:
     return names
 
 
-def _parse(text: str, table: SymbolTable) -> MathParse:
+def _parse(text: str, table: SymbolTable, seconds: float | None = None) -> MathParse:
     from symconv.check.parser import parse_math
 
-    return parse_math(text, symbols=table)
+    return parse_math(text, symbols=table, seconds=seconds)
 
 
 def _learned(result: MathParse) -> SymbolTable:

@@ -60,9 +60,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from symconv.check.limits import time_limit
 from symconv.check.parsed import Ambiguous, Chain, MathParse, Side, Statement
 from symconv.check.symbols import SymbolTable
-from symconv.errors import ParseError, SymconvError
+from symconv.errors import ParseError, ReadTimeLimitError, SymconvError, TimeLimitError
 
 __all__ = [
     "Ambiguous",
@@ -81,22 +82,39 @@ __all__ = [
 _MAX_PASSES = 3
 
 
-def parse_math(text: str, *, symbols: SymbolTable | None = None) -> MathParse:
+def parse_math(
+    text: str, *, symbols: SymbolTable | None = None, seconds: float | None = None
+) -> MathParse:
     """Parse one math segment (the inside of ``$...$``, ``$$...$$``, a row of ``aligned``).
 
     ``symbols`` declares what names are (functions, tensors, scalars, operators); names that the
     segment itself shows to be functions or tensors are used for the whole segment, and
     reported in the result (``.functions``, ``.tensors``) for the caller to carry forward.
+    ``seconds`` bounds the reading: SymPy evaluates as it builds (the ceiling of ``exp(10^{30})``
+    asks for its integer part, 10^30 digits), so a segment that takes longer is a
+    :class:`ParseError` and its claims are *unverified*, while the rest of the file is read.
     """
     table = symbols if symbols is not None else SymbolTable()
     try:
-        return _parse(text, table)
+        if seconds is None:
+            return _parse(text, table)
+        with time_limit(seconds, "reading the formula"):
+            return _parse(text, table)
+    except TimeLimitError:
+        raise ReadTimeLimitError(
+            f"reading {_shortened(text)!r} took longer than its limit of {seconds:g} s"
+            " (SymPy evaluates as it reads: a number too large to compute with?)"
+        ) from None
     except SymconvError:
         raise
     except RecursionError:
         raise ParseError(f"{text[:60]!r}...: nested too deep to read") from None
     except Exception as error:  # a SymPy failure on odd input is still bad input
         raise ParseError(f"could not read {text!r}: {type(error).__name__}: {error}") from None
+
+
+def _shortened(text: str, width: int = 80) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def _parse(text: str, table: SymbolTable) -> MathParse:

@@ -373,7 +373,10 @@ class NameReader(ReaderBase):
         for arg in args:
             self._check_final(arg, None)
         name = getattr(function, "__name__", str(function))
-        args = [self._arithmetic(arg, f"{name}(...)") for arg in args]
+        args = [
+            self._function_argument(self._arithmetic(arg, f"{name}(...)"), f"{name}(...)")
+            for arg in args
+        ]
         try:
             if order == 0:
                 return function(*args)

@@ -103,7 +103,7 @@ def check_document(
     run = _runner(limits, budget)
     warnings: list[str] = list(_tex_primitive_warnings(document.text))
     given = _given_values(problem_set, part_map, warnings)
-    judge = judge_claims or partial(_judge_claims, budget=budget)
+    judge = judge_claims or partial(_judge_claims, budget=budget, limits=limits)
     judgements = list(judge(document, segments, given, seed, run, warnings))
     if part_map is not None:
         judgements = [_with_part(j, part_map) for j in judgements]
@@ -114,7 +114,13 @@ def check_document(
         from symconv.check.candidates import parse_cached
 
         result = check_against(
-            problem_set, part_map, segments, parse_cached(), seed, limits, budget
+            problem_set,
+            part_map,
+            segments,
+            parse_cached(seconds=limits.claim_seconds),
+            seed,
+            limits,
+            budget,
         )
         judgements = _merge(judgements, list(result.judgements))
         answered = result.answered
@@ -221,6 +227,7 @@ def _judge_claims(
     run: Callable[[Callable[[], Judgement], Claim], Judgement],
     warnings: list[str],
     budget: Budget | None = None,
+    limits: Limits | None = None,
 ) -> list[Judgement]:
     try:
         from symconv.check.claims import extract_claims
@@ -235,7 +242,8 @@ def _judge_claims(
     seconds = budget.remaining() if budget is not None else DEFAULT_FILE_SECONDS
     try:
         with time_limit(seconds, "reading the claims"):
-            claims = extract_claims(segments, table, context)
+            read_seconds = limits.claim_seconds if limits is not None else None
+            claims = extract_claims(segments, table, context, read_seconds)
     except TimeLimitError:
         warnings.append("time budget spent while reading the claims: none was judged")
         return []
