@@ -218,16 +218,32 @@ def test_the_rows_of_the_nyu_cnn_4_writeup_are_judged_right_or_unverified_with_a
     rows = [j for j in answers(report) if "continuing line" in j.message]
     assert {j.claim.part for j in rows} == {f"nyu-cnn-4{p}" for p in "abcd"}
     assert [j for j in answers(report) if j.verdict == "wrong"] == []
-    rights = [j for j in rows if j.verdict == "right"]
-    assert len(rights) == 10  # 4b, 4c, 4d: the three rows after the chain rule; 4a: the last
-    # the chain-rule rows, through the forward formula, but 4a's (σ'(Z) is not rational)
-    heads = {j.claim.part: j.verdict for j in answers(report) if j.claim.line in (42, 65, 88)}
-    assert heads == {"nyu-cnn-4b": "right", "nyu-cnn-4c": "right", "nyu-cnn-4d": "right"}
-    reasons = {j.message.split(": ", 1)[1] for j in answers(report) if j.verdict == "unverified"}
-    assert any("is not linear in Z, so the derivative has no rational value" in r for r in reasons)
-    assert any(r.startswith("sigma(Z[i', j_1', j_2', m']) has no exact") for r in reasons)
-    expected = ("not linear", "no exact rational value")
-    assert all(any(e in r for e in expected) for r in reasons), reasons
+    # every row after the chain rule is right: 4b, 4c, 4d through the forward formula's
+    # coefficients; 4a's through σ' = σ(1 − σ) = U(1 − U), with σ(Z[e]) read as U[e]
+    assert [j.verdict for j in rows] == ["right"] * 12
+    heads = {j.claim.part: j.verdict for j in answers(report) if j.claim.line in (19, 42, 65, 88)}
+    assert heads == {f"nyu-cnn-4{p}": "right" for p in "abcd"}
+    assert [j for j in answers(report) if j.verdict == "unverified"] == []
+
+
+def test_a_row_of_the_sigmoid_layer_with_indices_swapped_on_one_tensor_is_wrong() -> None:
+    from derivations import catalog
+    from symconv.check.api import check
+    from symconv.writeup import RenderOptions, exercise_markdown
+
+    problem_set = next(s for s in catalog() if any(e.id == "nyu-cnn-4" for e in s.exercises))
+    exercise = next(e for e in problem_set.exercises if e.id == "nyu-cnn-4")
+    parts = [exercise.parts[0]]
+    reports = {part.id: part.solution.derivation.check() for part in parts}
+    text = exercise_markdown(problem_set, exercise, parts, reports, RenderOptions())
+    original = r"&= \left(1 - \sigma\left(Z[i, j_{1}, j_{2}, m]\right)\right)"
+    assert original in text
+    swapped = text.replace(original, original.replace("j_{1}, j_{2}", "j_{2}, j_{1}"))
+    report = check(swapped, against=problem_set, name="nyu-cnn-4", time_limit=20.0)
+    [row] = [j for j in answers(report) if "\\sigma\\left(Z[i, j_{2}, j_{1}, m]" in j.claim.text]
+    assert row.verdict == "wrong"
+    assert "an index reads an axis of another size" in row.message
+    assert row.witness is not None and "J_1" in row.witness and "J_2" in row.witness
 
 
 def test_a_long_chain_never_costs_the_answer_its_verdict() -> None:

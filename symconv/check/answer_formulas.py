@@ -194,7 +194,11 @@ def judge_index_formula(
     """The verdict on one index formula; ``layouts`` fixed (an earlier row's) or, when None,
     inferred if the formula is not right as written. ``data["layouts"]`` holds the ones used
     by a right verdict."""
-    from symconv.check.entry_derivatives import NotEvaluable, rewrite_entry_derivatives
+    from symconv.check.entry_derivatives import (
+        NotEvaluable,
+        rewrite_activations,
+        rewrite_entry_derivatives,
+    )
     from symconv.grad.compare import compare_index_formulas
 
     derivation = task.solution.derivation
@@ -203,7 +207,7 @@ def judge_index_formula(
     forward = _forward_formula(derivation)
     if forward is not None:
         try:
-            value = rewrite_entry_derivatives(value, forward)
+            value = rewrite_activations(rewrite_entry_derivatives(value, forward), forward)
         except NotEvaluable as error:
             reason = str(error)
     written = with_plain_left_indices(candidate.lhs, open_sums(value))
@@ -254,6 +258,18 @@ def judge_index_formula(
             expected=_formula_expected(derivation),
             convention=convention,
             data={"layouts": dict(layouts or {})},
+        )
+    conflicts = [i for i in comparison.issues if i.kind == "size_conflict"]
+    if comparison.equal is None and conflicts:
+        # under no order of the axes does each index run over the size of the axis it reads
+        return Outcome(
+            (candidate,),
+            "wrong",
+            f"{_what(candidate)} is not the answer to {task.part.id}: an index reads an axis "
+            "of another size",
+            expected=_formula_expected(derivation),
+            diagnosis="indices in another order on one tensor than on the others?",
+            witness=conflicts[0].message.removeprefix("cannot read the candidate: "),
         )
     if comparison.equal is None:
         return Outcome(

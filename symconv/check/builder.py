@@ -43,6 +43,14 @@ from symconv.errors import ParseError
 
 __all__ = ["Builder"]
 
+#: A row label: one word in ``\\text{}`` before the row's relation (``\\text{value} &= 6``).
+_LABEL = re.compile(r"\s*\\(?:text|textrm|mathrm)\s*\{\s*([A-Za-z]{2,})\s*\}\s*")
+
+#: Words that join a row to the one before (``\\text{so} &= …``), never its name.
+_CONNECTIVES = frozenset(
+    {"so", "thus", "hence", "then", "therefore", "and", "or", "where", "with", "since", "ie"}
+)
+
 
 class Builder(CalculusReader):
     """Builds the statements of one math text; one instance per reading (see
@@ -53,7 +61,7 @@ class Builder(CalculusReader):
         sides: list[Side | None] = []
         relations: list[str] = []
         if isinstance(children[0], Token):
-            sides.append(None)
+            sides.append(self._label_side(tree, lead))
         for child in children:
             if isinstance(child, Token):
                 relations.append(self._relation(child))
@@ -61,6 +69,20 @@ class Builder(CalculusReader):
                 sides.append(self._side(child))
         start, end = self._span_with_left(tree)
         return Chain(tuple(sides), tuple(relations), self.text[start:end], start, end, lead)
+
+    def _label_side(self, tree: Any, lead: str | None) -> Side | None:
+        """``\\text{value} &= 6``: a row whose left side is a word names what it states (a new
+        statement, the word its name); None for a continuation row ``&= 6``."""
+        match = _LABEL.fullmatch(lead or "")
+        if match is None or match.group(1).lower() in _CONNECTIVES:
+            return None
+        start, _ = self._span(tree)
+        label_start = self.text.rfind(match.group(0).strip(), 0, start)
+        if label_start < 0:
+            return None
+        name = match.group(1)
+        label_end = label_start + len(match.group(0).strip())
+        return Side(sp.Symbol(name), self.text[label_start:label_end], label_start, label_end)
 
     def _span_with_left(self, tree: Any) -> tuple[int, int]:
         """The span of a chain or side, with the ``\\left`` the grammar drops before a bracket."""

@@ -456,11 +456,11 @@ class _Extractor:
 
     def _checkable_definition(self, lhs: _Placed, rhs: _Placed, words_before: str) -> bool:
         """A formula definition is a claim when something can judge it: a fact named in the
-        sentence, a function the field names (σ), a name the problem gives a value, or a matrix
-        the problem's derivation names (``Z = [...]``)."""
+        sentence, a function the field names (σ), a name the problem gives a value, or a value
+        the problem's derivation names (``Z = [...]``, ``τ = …``)."""
         target = lhs.side.expr
         if (
-            isinstance(rhs.side.expr, sp.MatrixBase)
+            isinstance(rhs.side.expr, (sp.MatrixBase, sp.Expr))
             and isinstance(target, sp.Symbol)
             and object_name_key(target) in self.context.named_names
         ):

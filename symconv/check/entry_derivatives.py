@@ -44,6 +44,9 @@ def entry_derivative(forward: Any, top: sp.Indexed, bottom: sp.Indexed) -> sp.Ex
         raise NotEvaluable(f"{shown}: the part's forward formula computes {forward.lhs}")
     if len(top.indices) != len(forward.indices):
         raise NotEvaluable(f"{shown}: {forward.lhs} has {len(forward.indices)} indices")
+    activation = _activation(forward)
+    if activation is not None and name_key(tensor_name(bottom)) == activation.input_key:
+        return activation.derivative_entry(top, bottom)
     # Summation indices of the forward formula become fresh symbols: a written index of the
     # same name (``n`` in ``∂Z[…]/∂X[i, j_1, j_2, n]``) must not be captured by them.
     rhs = forward.rhs.xreplace(
@@ -70,6 +73,87 @@ def entry_derivative(forward: Any, top: sp.Indexed, bottom: sp.Indexed) -> sp.Ex
             f"no rational value at integer entries"
         )
     return coefficient
+
+
+#: What a writer calls the layer's pointwise function: ``\\sigma`` is the sigmoid.
+_ACTIVATION_SPELLINGS = {"sigma": "sigmoid"}
+
+
+class _Activation:
+    """A forward formula ``U[e] = g(Z[e])`` that applies one function entry by entry, whose
+    derivative is a function of its output: ``σ' = σ(1 − σ) = U(1 − U)``, ``tanh' = 1 − U²``
+    (Goodfellow et al. 2016, eq. 3.31 and §6.3.2). Then ``∂U[e']/∂Z[e] = δ(e', e) g'(Z[e])`` is
+    ``δ(e', e) U[e](1 − U[e])``, rational at integer entries, and a row that writes ``σ(Z[e])``
+    means ``U[e]``."""
+
+    def __init__(self, forward: Any, function: Any, derivative_in_output: Any, output: Any):
+        from symconv.grad.formula import tensor_name
+
+        self.forward = forward
+        self.function = function
+        self.derivative_in_output = derivative_in_output  # a Lambda of the output u
+        self.output_base = sp.IndexedBase(tensor_name(forward.lhs))
+        self.input_key = name_key(tensor_name(forward.rhs.args[0]))
+        self.function_key = name_key(_function_name(function))
+
+    def derivative_entry(self, top: sp.Indexed, bottom: sp.Indexed) -> sp.Expr:
+        if len(top.indices) != len(bottom.indices):
+            raise NotEvaluable(f"∂{top}/∂{bottom}: the two entries have another rank")
+        output = self.output_base[bottom.indices]
+        return _deltas(top.indices, bottom.indices) * self.derivative_in_output(output)
+
+    def in_outputs(self, value: Any) -> Any:
+        """``value`` with each ``g(Z[e])`` written as the output entry ``U[e]``."""
+        from symconv.grad.formula import tensor_name
+
+        def is_application(node: Any) -> bool:
+            if not (isinstance(node, sp.Function) and len(node.args) == 1):
+                return False
+            spelled = name_key(_function_name(type(node)))
+            spelled = _ACTIVATION_SPELLINGS.get(spelled, spelled)
+            argument = node.args[0]
+            return (
+                spelled == self.function_key
+                and isinstance(argument, sp.Indexed)
+                and name_key(tensor_name(argument)) == self.input_key
+            )
+
+        return value.replace(is_application, lambda node: self.output_base[node.args[0].indices])
+
+
+def _function_name(function: Any) -> str:
+    return str(getattr(function, "__name__", function))
+
+
+def _activation(forward: Any) -> _Activation | None:
+    """The pointwise function the forward formula applies, if its derivative is a function of
+    its output (None for a convolution, or for ReLU, whose derivative needs the input)."""
+    rhs = getattr(forward, "rhs", None)
+    if not (isinstance(rhs, sp.Function) and len(rhs.args) == 1):
+        return None
+    argument = rhs.args[0]
+    if not (isinstance(argument, sp.Indexed) and tuple(argument.indices) == tuple(forward.indices)):
+        return None
+    t, u = sp.Dummy("t"), sp.Dummy("u")
+    function = type(rhs)
+    derivative = sp.diff(function(t), t).subs(function(t), u)
+    if t in derivative.free_symbols or derivative.has(sp.Derivative, sp.Subs):
+        return None
+    return _Activation(forward, function, sp.Lambda(u, derivative), u)
+
+
+def rewrite_activations(value: Any, forward: Any) -> Any:
+    """``value`` with the forward's pointwise function of an input entry, ``σ(Z[e])``, written
+    as the output entry ``U[e]`` (:class:`_Activation`); ``value`` itself for other layers.
+
+    >>> from symconv.grad.formula import IndexFormula
+    >>> forward = IndexFormula.parse("U[i] = sigmoid(Z[i])")
+    >>> Z, i = sp.IndexedBase("Z"), sp.Symbol("i")
+    >>> rewrite_activations((1 - sp.Function("sigma")(Z[i])) * sp.Function("sigma")(Z[i]), forward)
+    (1 - U[i])*U[i]
+    """
+    activation = _activation(forward)
+    return value if activation is None else activation.in_outputs(value)
 
 
 def _deltas(read: Any, wanted: Any) -> sp.Expr:

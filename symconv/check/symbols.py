@@ -278,7 +278,9 @@ def is_size_name(name: str) -> bool:
     return name[:1].isupper() and name[:1].isascii() and (len(name) == 1 or name[1] == "_")
 
 
-_TYPEFACE = re.compile(r"\\(?:mathbf|boldsymbol|bm|vec|mathrm|operatorname)\s*\{([^{}]*)\}")
+_TYPEFACE = re.compile(
+    r"\\(?:mathbf|boldsymbol|bm|vec|mathrm|operatorname|text|textrm|mathit)\s*\{([^{}]*)\}"
+)
 
 
 def object_name_key(value: Any) -> str:

@@ -40,10 +40,13 @@ import sympy as sp
 from symconv.errors import ParseError, ShapeError, SymconvError
 from symconv.grad.evaluator import compile_expression
 from symconv.grad.formula import IndexFormula, as_index_formula, tensor_name, tensor_reads
+from symconv.grad.inference import SizeConflict
 from symconv.grad.notation import split_gradient_label
 from symconv.safe import as_sympy
 
-IssueKind = Literal["missing_sum", "unknown_tensor", "unknown_size", "left_side", "unreadable"]
+IssueKind = Literal[
+    "missing_sum", "unknown_tensor", "unknown_size", "left_side", "unreadable", "size_conflict"
+]
 
 #: Values of the random integer tensors lie in ``[-RANDOM_RANGE, RANDOM_RANGE]``.
 RANDOM_RANGE = 4
@@ -232,7 +235,8 @@ def compare_index_formulas(
     try:
         candidate_formula = _as_candidate(candidate, known_shapes)
     except (ParseError, ShapeError) as error:
-        issue = LintIssue("unreadable", str(candidate), f"cannot read the candidate: {error}")
+        kind: IssueKind = "size_conflict" if isinstance(error, SizeConflict) else "unreadable"
+        issue = LintIssue(kind, str(candidate), f"cannot read the candidate: {error}")
         return Comparison(None, (issue,), None, 0, issue.message, seed)
 
     known_names = {

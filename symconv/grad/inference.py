@@ -48,6 +48,12 @@ from symconv.safe import as_sympy
 RESERVED_NAMES = frozenset({"J"})
 
 
+class SizeConflict(ShapeError):
+    """An index that runs over one size and reads an axis of another (``U[i, j_2, j_1, m]``
+    where ``j_2`` ranges over ``J_2`` and axis 1 of ``U`` has size ``J_1``): the formula reads
+    outside the tensor for every shape where the two sizes differ."""
+
+
 class AutoSum(sp.Function):
     """``sum(body)``: the summed indices are inferred (see the module docstring)."""
 
@@ -208,7 +214,7 @@ def _unify(
     def pin(key: Key, value: sp.Expr, source: str) -> None:
         root = classes.find(key)
         if root in values and sp.simplify(values[root] - value) != 0:
-            raise ShapeError(
+            raise SizeConflict(
                 f"{text}: {_describe(key)} is {value} ({source}) but also {values[root]}"
             )
         values[root] = value

@@ -71,6 +71,7 @@ def _judges(kind: str) -> tuple[Judge, ...]:
         "matrix": (named.judge_named_matrix, kernels.judge_kernel, matrices.judge_matrix),
         "definition": (
             named.judge_named_matrix,
+            named.judge_named_value,
             words.judge_fact,
             kernels.judge_kernel,
             algebra.judge_known_definition,
@@ -78,6 +79,7 @@ def _judges(kind: str) -> tuple[Judge, ...]:
         ),
         "answer": (
             named.judge_named_matrix,
+            named.judge_named_value,
             kernels.judge_kernel,
             matrices.judge_matrix,
             arithmetic.judge_arithmetic,

@@ -266,6 +266,9 @@ def _expand(expr: Any, setup: Setup, terms: int, orders: list[int]) -> Any:
         return _taylor(expr, setup, (0,) * len(expr.args), terms)
     if isinstance(expr, sp.Derivative):
         inner = expr.expr
+        if isinstance(inner, sp.Symbol) and inner.name in setup.bases:
+            # ∂⁴f/∂x⁴ written without the arguments: f at the point the formula expands about
+            inner = sp.Function(inner.name)(*setup.bases[inner.name])
         if not isinstance(inner, AppliedUndef):
             raise ExpansionError(f"a derivative of {inner}, not of a function")
         base = setup.bases[inner.func.__name__]

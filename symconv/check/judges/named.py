@@ -47,7 +47,13 @@ from symconv.check.model import Claim, Judgement
 from symconv.check.symbols import in_written_names, object_name_key
 from symconv.safe import as_sympy
 
-__all__ = ["NamedMatrix", "judge_named_matrix", "named_at", "named_matrices"]
+__all__ = [
+    "NamedMatrix",
+    "judge_named_matrix",
+    "judge_named_value",
+    "named_at",
+    "named_matrices",
+]
 
 
 @dataclass(frozen=True)
@@ -56,7 +62,7 @@ class NamedMatrix:
     defines it (``:=``, notation: rows may be reordered and rescaled, the table transposed)."""
 
     name: str
-    value: sp.ImmutableMatrix
+    value: sp.ImmutableMatrix | sp.Expr
     part: str
     defined: bool
 
@@ -67,35 +73,81 @@ def named_matrices(part_id: str, derivation: Any) -> dict[str, NamedMatrix]:
     answer_key = _key(getattr(derivation, "answer_lhs", None))
     answer = getattr(derivation, "answer", None)
     found: dict[str, NamedMatrix] = {}
+    head: Any = None  # the left side a continuation step (lhs None) goes on from
     for step in getattr(derivation, "steps", ()):
-        if not isinstance(step.lhs, sp.Symbol) or step.relation not in ("=", ":="):
+        if step.lhs is not None:
+            head = step.lhs
+        elif head is None or step.relation != "=":
+            continue
+        if step.relation not in ("=", ":=") or not _nameable(head):
             continue
         value = step.value
-        key = _key(step.lhs)
-        if not isinstance(value, sp.MatrixBase) or key is None or key == answer_key:
+        key = _key(head)
+        if isinstance(value, str) and step.lhs is not None and step.relation == "=":
+            value = _formula(value)  # τ = h²/12 f⁽⁴⁾(x): the derivation's own LaTeX
+        if not isinstance(value, (sp.MatrixBase, sp.Expr)) or key in (None, answer_key):
             continue
-        if isinstance(answer, sp.MatrixBase) and answer.shape == value.shape and answer == value:
+        if (
+            not isinstance(value, sp.MatrixBase)
+            and not value.is_Rational
+            and not isinstance(step.value, str)
+        ):
+            continue  # a formula in the problem's sizes (o = ⌊(i + 2p − k)/s⌋ + 1): other judges
+        if (
+            isinstance(answer, sp.MatrixBase)
+            and isinstance(value, sp.MatrixBase)
+            and answer.shape == value.shape
+            and answer == value
+        ):
             continue
-        found[key] = NamedMatrix(
-            step.lhs.name, sp.ImmutableMatrix(value), part_id, step.relation == ":="
-        )
+        if isinstance(value, sp.MatrixBase):
+            value = sp.ImmutableMatrix(value)
+        defined = step.lhs is not None and step.relation == ":="
+        found[key] = NamedMatrix(_shown(head), value, part_id, defined)
     return found
 
 
+def _formula(latex: str) -> Any:
+    """A derivation's formula row read as the checker reads the writer's (None if it cannot)."""
+    from symconv.check.parser import parse_expression
+    from symconv.errors import ParseError
+
+    try:
+        return parse_expression(latex)
+    except ParseError:
+        return None
+
+
+def _nameable(lhs: Any) -> bool:
+    """A name (``C``) or a function of names (``vec(δx)``), not an entry or a formula."""
+    if isinstance(lhs, sp.Symbol):
+        return True
+    return isinstance(lhs, sp.Function) and bool(lhs.args) and all(_a_name(arg) for arg in lhs.args)
+
+
+def _a_name(arg: Any) -> bool:
+    """``x``, or ``δx`` read as the product of two names."""
+    if isinstance(arg, sp.Symbol):
+        return True
+    return isinstance(arg, sp.Mul) and all(isinstance(f, sp.Symbol) for f in arg.args)
+
+
 def _key(name: Any) -> str | None:
-    return object_name_key(name) if name is not None else None
+    if name is None or (isinstance(name, sp.Basic) and not _nameable(name)):
+        return None
+    return object_name_key(name)
 
 
 def judge_named_matrix(claim: Claim, context: DocumentContext) -> Judgement | None:
     """The verdict on ``name = matrix`` where the problem's derivation names the matrix (None:
     not such a row, or an arrangement the judge cannot tell from the derivation's)."""
-    if len(claim.sides) != 2 or claim.relation not in ("=", ":="):
+    found = _named_for(claim, context)
+    written = claim.sides[-1] if claim.sides else None
+    if found is None or not isinstance(written, sp.MatrixBase):
         return None
-    lhs, written = claim.sides
-    key = _key(lhs)
-    if key is None or not isinstance(written, sp.MatrixBase) or key not in context.named:
+    lhs, named = found
+    if not isinstance(named.value, sp.MatrixBase):
         return None
-    named = context.named[key]
     expected = sp.Matrix(in_written_names(named.value, written))
     written = sp.Matrix(written)
     what = f"the matrix {named.name} of {named.part}"
@@ -105,8 +157,105 @@ def judge_named_matrix(claim: Claim, context: DocumentContext) -> Judgement | No
     return _judge_result(claim, shown, written, expected, what)
 
 
+def judge_named_value(claim: Claim, context: DocumentContext) -> Judgement | None:
+    """The verdict on ``name = value`` where the problem's derivation states a number or a
+    formula under that name (``\\text{value} = 6``, the maximum of ``Z``; the truncation error
+    ``τ = h²/12 f⁽⁴⁾(x)``): the same value, exactly."""
+    found = _named_for(claim, context)
+    written = claim.sides[-1] if claim.sides else None
+    if found is None or not isinstance(written, sp.Expr) or isinstance(written, sp.MatrixBase):
+        return None
+    lhs, named = found
+    if named.defined or isinstance(named.value, sp.MatrixBase):
+        return None
+    if not named.value.is_Rational:
+        return _judge_formula(claim, lhs, written, named)
+    if not isinstance(written, sp.Number):
+        return None
+    shown, what = _shown(lhs), f"{named.name} of {named.part}"
+    if written == named.value:
+        return right(claim, f"{shown} = {sp.latex(written)} is {what}")
+    if isinstance(written, sp.Float):
+        return None  # a decimal: the approximation judges say how close is close enough
+    return wrong(
+        claim,
+        f"{shown} = {sp.latex(written)}, but {what} is {sp.latex(named.value)}",
+        witness=f"{sp.latex(written)} ≠ {sp.latex(named.value)}",
+        expected=named.value,
+    )
+
+
+def _judge_formula(claim: Claim, lhs: Any, written: Any, named: NamedMatrix) -> Judgement | None:
+    """``τ = …`` against the derivation's formula: equal after simplification, or wrong. Left
+    alone: a formula in other names (the writer's notation), and the negated formula (τ taken as
+    exact minus approximate, the other sign convention)."""
+    expected = named.value
+    assert isinstance(expected, sp.Expr)
+    if not written.free_symbols <= expected.free_symbols or not _functions(written) <= _functions(
+        expected
+    ):
+        return None
+    shown = _shown(lhs)
+    what = f"{named.name} as derived for {named.part}, {sp.latex(expected)}"
+    try:
+        difference = sp.simplify(written - expected)
+        negated = sp.simplify(written + expected) == 0
+    except (TypeError, ValueError, AttributeError, NotImplementedError):
+        return None
+    if difference == 0:
+        return right(claim, f"{shown} is {what}")
+    if negated:
+        return None
+    return wrong(
+        claim,
+        f"{shown} is not {what}",
+        witness=f"the two differ by {sp.latex(difference)}",
+        expected=expected,
+    )
+
+
+def _functions(value: Any) -> set[str]:
+    from sympy.core.function import AppliedUndef
+
+    return {
+        type(node).__name__
+        for node in sp.preorder_traversal(value)
+        if isinstance(node, AppliedUndef)
+    }
+
+
+def _named_for(claim: Claim, context: DocumentContext) -> tuple[Any, NamedMatrix] | None:
+    """The name a row states a value of, with what the derivation names so (None if nothing):
+    its left side, or the head of the chain of equalities it ends."""
+    if len(claim.sides) != 2 or claim.relation not in ("=", ":="):
+        return None
+    lhs = claim.sides[0]
+    key = _key(lhs)
+    if key not in context.named and claim.relation == "=":
+        lhs = _chain_head(claim, context)  # vec(δx) = Cᵀ vec(δz) = [column]: the column is vec(δx)
+        key = _key(lhs)
+    if key is None or key not in context.named:
+        return None
+    return lhs, context.named[key]
+
+
+def _chain_head(claim: Claim, context: DocumentContext) -> Any:
+    """The first side of the chain of equalities ``claim`` ends (None if a link is not ``=``)."""
+    link = claim
+    seen = {id(claim)}
+    while (previous := link.data.get("previous")) is not None:
+        earlier = context.claims.get(previous)
+        if earlier is None or earlier.relation != "=" or id(earlier) in seen:
+            return None
+        seen.add(id(earlier))
+        link = earlier
+    if link is claim or not link.sides:
+        return None
+    return link.sides[0]
+
+
 def _shown(lhs: Any) -> str:
-    return lhs.name if isinstance(lhs, sp.Symbol) else str(lhs)
+    return lhs.name if isinstance(lhs, sp.Symbol) else sp.latex(lhs)
 
 
 def _judge_result(
@@ -134,8 +283,9 @@ def _judge_result(
     i, j = differing[0]
     return wrong(
         claim,
-        f"{shown} is not {what}: {len(differing)} entr{'y' if len(differing) == 1 else 'ies'} "
-        f"differ, the first at row {i + 1}, column {j + 1}",
+        f"{shown} is not {what}: {len(differing)} "
+        f"{'entry differs' if len(differing) == 1 else 'entries differ'}, the first at row "
+        f"{i + 1}, column {j + 1}",
         witness=f"row {i + 1}, column {j + 1}: {sp.latex(written[i, j])} ≠ "
         f"{sp.latex(expected[i, j])}",
         expected=expected,
