@@ -169,3 +169,45 @@ def test_a_transposed_output_of_a_given_convolution_is_wrong():
     ]:
         report = check(f"## nyu-cnn-2c\n\n$${written}$$\n", against=problem_set, name="z")
         assert [(j.verdict, j.message) for j in report.judgements] == [(verdict, message)]
+
+
+def test_a_column_ending_a_chain_is_judged_as_the_chains_first_side():
+    # nndl-5-7: vec(δx) = Cᵀ vec(δz) = [column]; one entry of the column mutated
+    old = r"&= \begin{bmatrix}\delta_{11} w_{11}\\\delta_{11} w_{12}"
+    wrong = _wrong_after("nndl-5-7", old, old.replace(r"\delta_{11} w_{12}", r"\delta_{11} w_{21}"))
+    assert [message for _, message in wrong] == [
+        r"\operatorname{vec}{\left(\delta x \right)} is not the matrix "
+        r"\operatorname{vec}{\left(\delta x \right)} of nndl-5-7: 1 entry differs, the first at "
+        "row 2, column 1"
+    ]
+
+
+def test_rows_of_an_aligned_block_after_a_labelled_row_are_claims_of_their_own():
+    # nyu-cnn-2c: "Z &= […]" followed by "\text{value} &= 6": the label starts a new statement,
+    # so the Z row is judged, and so is the value
+    report = _report("nyu-cnn-2")
+    verdicts = {j.claim.text: (j.verdict, j.message) for j in report.judgements}
+    assert verdicts[r"\text{value} = 6"] == ("right", r"value = 6 is \text{value} of nyu-cnn-2c")
+    z_rows = [j for j in report.judgements if j.claim.text.startswith(r"Z = \begin{bmatrix}")]
+    assert [j.verdict for j in z_rows] == ["right"] * 3
+    wrong = _wrong_after("nyu-cnn-2", r"\text{value} &= 6", r"\text{value} &= 5")
+    assert wrong == [(r"\text{value} = 5", r"value = 5, but \text{value} of nyu-cnn-2c is 6")]
+
+
+def test_a_changed_truncation_error_is_wrong_and_its_negation_is_left_alone():
+    old = r"\tau &= \frac{h^{2}}{12} f^{(4)}(x)"
+    wrong = _wrong_after("fd-a", old, old.replace("{12}", "{13}"))
+    assert [text for text, _ in wrong] == [r"\tau = \frac{h^{2}}{13} f^{(4)}(x)"]
+    # τ taken as exact minus approximate: the other sign convention, not an error
+    assert _wrong_after("fd-a", old, old.replace(r"&= \frac", r"&= -\frac")) == []
+
+
+def test_a_laplacian_stencil_with_its_error_term_is_expanded_in_two_variables():
+    # fd-d2: ∇²f(x, y) = (1/h²)(…) − h²/12 (∂⁴f/∂x⁴ + …): the error term's derivatives are
+    # written without arguments; one sign flipped in the stencil is wrong
+    report = _report("fd-d2")
+    [row] = [j for j in report.judgements if j.claim.text.startswith(r"\nabla^{2} f(x, y)")]
+    assert (row.verdict, row.message) == ("right", "the expansions in h agree below O(h^4)")
+    old = r"\left(2 w f(x - h, y - h) - \left"
+    wrong = _wrong_after("fd-d2", old, old.replace(") - ", ") + ", 1))
+    assert [text[:18] for text, _ in wrong] == [r"\nabla^{2} f(x, y)"]

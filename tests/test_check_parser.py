@@ -25,7 +25,7 @@ from symconv.check.symbols import (
     indexed_to_entry,
     name_key,
 )
-from symconv.errors import ParseError
+from symconv.errors import ParseError, ReadTimeLimitError
 from symconv.tensors import entries
 
 a, b, c, d, h, i, j, k, m, n, p, s, t, x, y, z = sp.symbols("a b c d h i j k m n p s t x y z")
@@ -466,3 +466,29 @@ def test_random_token_soup_raises_only_parse_error() -> None:
             parse_math(text)
         except ParseError as error:
             assert "could not read" not in str(error), f"internal failure on {text!r}: {error}"
+
+
+def test_a_row_labelled_with_a_word_is_a_statement_of_its_own():
+    # "\text{value} &= 6" after "Z &= [...]": the word names the row, it does not continue Z
+    chain = parse_math(r"\text{value} &= 6").single()
+    assert not chain.is_continuation
+    assert (chain.sides[0].text, chain.sides[0].expr, chain.sides[1].expr) == (
+        r"\text{value}",
+        sp.Symbol("value"),
+        6,
+    )
+    # a connective still continues the chain before it
+    assert parse_math(r"\text{so} &= 6").single().is_continuation
+    assert parse_math(r"&= 6").single().is_continuation
+
+
+def test_the_word_if_before_a_bracket_in_a_condition_is_not_a_function():
+    cases = r"\begin{cases} 1 & \text{if } (x + 1) > 0 \\ 0 & \text{otherwise} \end{cases}"
+    assert parse_expression(cases) == sp.Piecewise((1, sp.Symbol("x") > -1), (0, True))
+    assert str(parse_expression(r"\text{softmax}(z)")) == "softmax(z)"
+
+
+def test_reading_a_formula_runs_under_its_time_limit():
+    # the ceiling asks SymPy for the integer part of exp(10^30): 10^30 digits
+    with pytest.raises(ReadTimeLimitError, match=r"took longer than its limit of 0\.5 s"):
+        parse_math(r"y = \lceil \exp(10^{30}) \rceil", seconds=0.5)
