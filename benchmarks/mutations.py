@@ -14,6 +14,9 @@ mutated line itself (column *at line*), or on a later line that uses it — the 
 (``a = b`` then ``= c`` with ``b`` mutated) or a claim computed from a mutated definition. A mutant
 is *equivalent* when the engine reads the mutated math segment to the same value as the original
 (``parse_math``, every side compared exactly with ``==``); equivalents are excluded from the rate.
+*same tbl* (a subset of *missed*) counts mutants of a definition (``T :=``, ``o :=``) that the
+checker judged right because it is the derivation's table in another arrangement — transposed,
+rows reordered or rescaled (the writer's notation); the last column is the rate without them.
 *unread* (a subset of *missed*) counts mutants the parser refuses. False alarms are ``wrong``
 claims on the unmutated originals (on RIGHT lines for the practice files; anywhere for the
 catalog write-ups).
@@ -341,15 +344,30 @@ class Wrong:
     key: tuple[str, str]
 
 
-def wrong_claims(text: str, original: Original) -> list[Wrong]:
+#: What the named-matrix judge says of a definition that arranges the derivation's table
+#: another way (symconv/check/judges/named.py): the same table in the writer's notation.
+SAME_TABLE = (", transposed", "its rows in another order or scale", "its columns in another order")
+
+
+def wrong_claims(text: str, original: Original) -> tuple[list[Wrong], list[Wrong]]:
+    """The ``wrong`` claims of ``text``, and the definitions the engine shows to be the
+    derivation's table in another arrangement (transposed, rows reordered or rescaled)."""
     from symconv.check.api import check
 
     report = check(text, against=original.against, name=original.name)
-    return [
-        Wrong(frozenset(range(j.claim.line, j.claim.end_line + 1)), (j.claim.text, j.message))
+
+    def entry(j: Any) -> Wrong:
+        return Wrong(
+            frozenset(range(j.claim.line, j.claim.end_line + 1)), (j.claim.text, j.message)
+        )
+
+    wrong = [entry(j) for j in report.judgements if j.verdict == "wrong"]
+    same_table = [
+        entry(j)
         for j in report.judgements
-        if j.verdict == "wrong"
+        if j.verdict == "right" and any(note in j.message for note in SAME_TABLE)
     ]
+    return wrong, same_table
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -366,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
     false_alarms = 0
     known: dict[str, set[tuple[str, str]]] = {}
     for original in originals:
-        found = wrong_claims(original.text, original)
+        found, _ = wrong_claims(original.text, original)
         known[original.name] = {wrong.key for wrong in found}
         alarms = {line for wrong in found for line in wrong.lines} & original.lines
         if alarms:
@@ -382,23 +400,21 @@ def main(argv: list[str] | None = None) -> int:
         rng.shuffle(mutants)
         if args.limit is not None:
             mutants = mutants[: args.limit]
-        flagged = at_line = equivalents = missed = unread = 0
+        flagged = at_line = equivalents = missed = unread = notation = 0
         for number, mutant in enumerate(mutants, 1):
             print(f"\r{kind}: {number}/{len(mutants)}", end="", file=sys.stderr, flush=True)
             same = equivalent(mutant)
             if same:
                 equivalents += 1
                 continue
-            new = [
-                wrong
-                for wrong in wrong_claims(mutant.text, mutant.original)
-                if wrong.key not in known[mutant.original.name]
-            ]
+            found, same_table = wrong_claims(mutant.text, mutant.original)
+            new = [wrong for wrong in found if wrong.key not in known[mutant.original.name]]
             if new:
                 flagged += 1
                 at_line += any(wrong.lines & mutant.region.lines for wrong in new)
                 continue
             missed += 1
+            notation += any(right.lines & mutant.region.lines for right in same_table)
             unread += same is None
             missed_definitions += definition_only(mutant.math_before)
             missed_examples.append(
@@ -406,20 +422,22 @@ def main(argv: list[str] | None = None) -> int:
                 f" -> {mutant.math_after.strip()[:70]!r}" + (" [unread]" if same is None else "")
             )
         print(file=sys.stderr)
-        rows.append((kind, len(mutants), flagged, at_line, equivalents, missed, unread))
+        rows.append((kind, len(mutants), flagged, at_line, equivalents, missed, unread, notation))
 
     print(
         f"{'kind':13} {'mutants':>8} {'flagged':>8} {'at line':>8} {'equiv':>6} {'missed':>7} "
-        f"{'unread':>7} {'detect %':>9}"
+        f"{'unread':>7} {'same tbl':>8} {'detect %':>9} {'excl tbl %':>10}"
     )
-    sums = [sum(int(row[k]) for row in rows) for k in range(1, 7)]
+    sums = [sum(int(row[k]) for row in rows) for k in range(1, 8)]
     table: list[tuple[Any, ...]] = [*rows, ("all", *sums)]
-    for kind, total, flagged, at_line, equivalents, missed, unread in table:
+    for kind, total, flagged, at_line, equivalents, missed, unread, notation in table:
         meaningful = total - equivalents
         rate = f"{100 * flagged / meaningful:.1f}" if meaningful else "-"
+        other = meaningful - notation
+        rate_other = f"{100 * flagged / other:.1f}" if other else "-"
         print(
             f"{kind:13} {total:8} {flagged:8} {at_line:8} {equivalents:6} {missed:7} "
-            f"{unread:7} {rate:>9}"
+            f"{unread:7} {notation:8} {rate:>9} {rate_other:>10}"
         )
     print(
         f"of the missed: {unread} unread by the parser, {missed_definitions} on definition-only"
