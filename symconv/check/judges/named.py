@@ -15,6 +15,13 @@ part's answer). A row of the document giving the same name a matrix is compared 
   arrangement — rows and columns in any order, rows at any scale, either orientation — can be:
   the multiset of its rows, each taken up to order and scale, differs.
 
+A row whose left side is not a name the derivation uses is judged as the first side of the chain
+of equalities it ends: ``vec(δx) = Cᵀ vec(δz) = [column]`` states the column of ``vec(δx)``.
+The derivation's numbers (``\\text{value} = 6``, the maximum of ``Z``) and the formulas it writes
+as rows (the truncation error ``τ = h²/12 f⁽⁴⁾(x)``) are judged the same way by
+:func:`judge_named_value`: the same value exactly, or wrong; a formula in names the derivation
+does not use, or the negated formula (τ as exact minus approximate), is left to the others.
+
     >>> import sympy as sp
     >>> from symconv.check.context import DocumentContext
     >>> from symconv.check.model import Claim
