@@ -269,7 +269,7 @@ def judge_index_formula(
             "of another size",
             expected=_formula_expected(derivation),
             diagnosis="indices in another order on one tensor than on the others?",
-            witness=conflicts[0].message.removeprefix("cannot read the candidate: "),
+            witness=conflicts[0].message,
         )
     if comparison.equal is None:
         return Outcome(

@@ -148,7 +148,7 @@ class Builder(CalculusReader):
         if all(isinstance(term, sp.Expr) for term in terms):
             if len(terms) > 1:
                 for term in terms:
-                    self._function_argument(term, "a sum")
+                    self._computable(term, "a sum")
             return sp.Add(*terms)  # one call: adding term by term is quadratic in SymPy
         return reduce(lambda a, b: self._add(a, b, tree), terms)
 

@@ -86,12 +86,10 @@ class _Activation:
     ``δ(e', e) U[e](1 − U[e])``, rational at integer entries, and a row that writes ``σ(Z[e])``
     means ``U[e]``."""
 
-    def __init__(self, forward: Any, function: Any, derivative_in_output: Any, output: Any):
+    def __init__(self, forward: Any, function: Any, derivative_in_output: sp.Lambda):
         from symconv.grad.formula import tensor_name
 
-        self.forward = forward
-        self.function = function
-        self.derivative_in_output = derivative_in_output  # a Lambda of the output u
+        self.derivative_in_output = derivative_in_output  # g' as a function of the output u
         self.output_base = sp.IndexedBase(tensor_name(forward.lhs))
         self.input_key = name_key(tensor_name(forward.rhs.args[0]))
         self.function_key = name_key(_function_name(function))
@@ -139,7 +137,7 @@ def _activation(forward: Any) -> _Activation | None:
     derivative = sp.diff(function(t), t).subs(function(t), u)
     if t in derivative.free_symbols or derivative.has(sp.Derivative, sp.Subs):
         return None
-    return _Activation(forward, function, sp.Lambda(u, derivative), u)
+    return _Activation(forward, function, sp.Lambda(u, derivative))
 
 
 def rewrite_activations(value: Any, forward: Any) -> Any:

@@ -171,7 +171,7 @@ class ReaderBase:
         self._check_final(value, None)
         raise ParseError(f"{what} of {value}, which is not a number or a formula, in {self.text!r}")
 
-    def _function_argument(self, value: Any, what: str) -> Any:
+    def _computable(self, value: Any, what: str) -> Any:
         """``value``, refused when it holds a number too large to compute with.
 
         SymPy's functions and arithmetic evaluate their arguments as they are built: the ceiling
@@ -197,8 +197,8 @@ class ReaderBase:
 
     def _add(self, a: Any, b: Any, where: Any) -> Any:
         a, b = self._arithmetic(a, "a sum"), self._arithmetic(b, "a sum")
-        self._function_argument(a, "a sum")
-        self._function_argument(b, "a sum")
+        self._computable(a, "a sum")
+        self._computable(b, "a sum")
         if is_matrix(a) and is_matrix(b):
             if a.shape != b.shape:
                 raise ParseError(
@@ -221,8 +221,8 @@ class ReaderBase:
 
     def _mul(self, a: Any, b: Any) -> Any:
         a, b = self._arithmetic(a, "a product"), self._arithmetic(b, "a product")
-        self._function_argument(a, "a product")
-        self._function_argument(b, "a product")
+        self._computable(a, "a product")
+        self._computable(b, "a product")
         if is_matrix(a) and is_matrix(b):
             if a.shape[1] == b.shape[0]:
                 return sp.ImmutableMatrix(a * b)
@@ -314,7 +314,7 @@ class ReaderBase:
         return base**exponent
 
     def _factorial(self, value: Any) -> Any:
-        value = self._function_argument(self._scalar(value, "a factorial"), "a factorial")
+        value = self._computable(self._scalar(value, "a factorial"), "a factorial")
         if value.is_Integer and value > 1000:
             return sp.factorial(value, evaluate=False)
         return sp.factorial(value)

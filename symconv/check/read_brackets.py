@@ -116,7 +116,7 @@ class BracketReader(NameReader):
         return values[0]
 
     def _tree_abs(self, tree: Any) -> Any:
-        value = self._function_argument(self._single(tree, "|...|"), "|...|")
+        value = self._computable(self._single(tree, "|...|"), "|...|")
         if is_matrix(value) and value.shape[0] == value.shape[1]:
             return determinant(value)
         return sp.Abs(self._scalar(value, "|...|"))
@@ -126,16 +126,16 @@ class BracketReader(NameReader):
 
     def _tree_floor(self, tree: Any) -> Any:
         value = self._scalar(self._single(tree, "\\lfloor...\\rfloor"), "\\lfloor")
-        return sp.floor(self._function_argument(value, "the floor"))
+        return sp.floor(self._computable(value, "the floor"))
 
     def _tree_ceil(self, tree: Any) -> Any:
         value = self._scalar(self._single(tree, "\\lceil...\\rceil"), "\\lceil")
-        return sp.ceiling(self._function_argument(value, "the ceiling"))
+        return sp.ceiling(self._computable(value, "the ceiling"))
 
     def _tree_binom(self, tree: Any) -> Any:
         _, n, k = tree.children
-        n_value = self._function_argument(self._scalar(self._arg_value(n), "\\binom"), "\\binom")
-        k_value = self._function_argument(self._scalar(self._arg_value(k), "\\binom"), "\\binom")
+        n_value = self._computable(self._scalar(self._arg_value(n), "\\binom"), "\\binom")
+        k_value = self._computable(self._scalar(self._arg_value(k), "\\binom"), "\\binom")
         # Evaluate only small concrete binomials: SymPy's evaluation of anything else may evalf a
         # tower such as 46^(10^(10^10)) while deciding signs (found by tools/fuzz_checker.py).
         if n_value.is_Integer and k_value.is_Integer and n_value <= 1000:

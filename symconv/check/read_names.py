@@ -374,8 +374,7 @@ class NameReader(ReaderBase):
             self._check_final(arg, None)
         name = getattr(function, "__name__", str(function))
         args = [
-            self._function_argument(self._arithmetic(arg, f"{name}(...)"), f"{name}(...)")
-            for arg in args
+            self._computable(self._arithmetic(arg, f"{name}(...)"), f"{name}(...)") for arg in args
         ]
         try:
             if order == 0:

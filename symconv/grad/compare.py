@@ -235,9 +235,12 @@ def compare_index_formulas(
     try:
         candidate_formula = _as_candidate(candidate, known_shapes)
     except (ParseError, ShapeError) as error:
-        kind: IssueKind = "size_conflict" if isinstance(error, SizeConflict) else "unreadable"
-        issue = LintIssue(kind, str(candidate), f"cannot read the candidate: {error}")
-        return Comparison(None, (issue,), None, 0, issue.message, seed)
+        message = f"cannot read the candidate: {error}"
+        if isinstance(error, SizeConflict):  # the issue says which sizes disagree
+            issue = LintIssue("size_conflict", str(candidate), str(error))
+        else:
+            issue = LintIssue("unreadable", str(candidate), message)
+        return Comparison(None, (issue,), None, 0, message, seed)
 
     known_names = {
         s.name
