@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -61,6 +62,7 @@ from symconv.check.claim_kinds import (
 )
 from symconv.check.claim_text import text_answers
 from symconv.check.context import DocumentContext
+from symconv.check.judges.indices import unsummed_indices
 from symconv.check.judges.phrases import (
     MATH_MARK,
     answer_cue,
@@ -454,6 +456,16 @@ class _Extractor:
             self.block_last.pop(segment.block, None)
             self.block_claim.pop(segment.block, None)
 
+    def _missing_sum(self, lhs: Any, rhs: Any) -> bool:
+        """``L = -t_i \\log y_i``: a definition with an index free on the right only, which the
+        missing-sum lint calls wrong (not a name the document defined before)."""
+        if not (isinstance(lhs, sp.Basic) and isinstance(rhs, sp.Basic)):
+            return False
+        return any(
+            self.context.definition_of(index, order=sys.maxsize, scope=self.scope) is None
+            for index in unsummed_indices(lhs, rhs)
+        )
+
     def _checkable_definition(self, lhs: _Placed, rhs: _Placed, words_before: str) -> bool:
         """A formula definition is a claim when something can judge it: a fact named in the
         sentence, a function the field names (σ), a name the problem gives a value, or a value
@@ -469,6 +481,8 @@ class _Extractor:
             return True
         if isinstance(target, AppliedUndef):
             return True  # conventional functions only (others were skipped above)
+        if self._missing_sum(target, rhs.side.expr):
+            return True
         name = getattr(target, "name", None)
         return name is not None and self.context.given_value(name) is not None
 

@@ -55,21 +55,24 @@ def _judges(kind: str) -> tuple[Judge, ...]:
         approximation,
         arithmetic,
         calculus,
+        indices,
         kernels,
         matrices,
         named,
         words,
     )
 
+    lint = indices.judge_missing_sum  # an index free on the right only: wrong whatever else
     table: dict[str, tuple[Judge, ...]] = {
-        "arithmetic": (arithmetic.judge_arithmetic, algebra.judge_algebra),
-        "algebra": (arithmetic.judge_arithmetic, algebra.judge_algebra),
-        "approximation": (approximation.judge_approximation, arithmetic.judge_arithmetic),
+        "arithmetic": (lint, arithmetic.judge_arithmetic, algebra.judge_algebra),
+        "algebra": (lint, arithmetic.judge_arithmetic, algebra.judge_algebra),
+        "approximation": (lint, approximation.judge_approximation, arithmetic.judge_arithmetic),
         "order": (approximation.judge_order,),
         "derivative": (calculus.judge_derivative,),
-        "index-formula": (calculus.judge_derivative, arithmetic.judge_arithmetic),
+        "index-formula": (lint, calculus.judge_derivative, arithmetic.judge_arithmetic),
         "matrix": (named.judge_named_matrix, kernels.judge_kernel, matrices.judge_matrix),
         "definition": (
+            lint,
             named.judge_named_matrix,
             named.judge_named_value,
             words.judge_fact,
@@ -78,6 +81,7 @@ def _judges(kind: str) -> tuple[Judge, ...]:
             arithmetic.judge_arithmetic,
         ),
         "answer": (
+            lint,
             named.judge_named_matrix,
             named.judge_named_value,
             kernels.judge_kernel,

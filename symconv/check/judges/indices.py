@@ -1,0 +1,137 @@
+"""The missing-sum lint on any equation: an index free on the right that the left side does not
+have.
+
+In index notation every index is either *free* — it names an entry, and then it appears on both
+sides (``y_i = …i…``) — or *bound* by a sum or a maximum on the side that uses it
+(``\\sum_j W_{ij} x_j``). An index free on the right only makes the right side a family of values
+where the left is one: ``L = -t_i \\log y_i`` or ``(W * X)_{ij} = w_{u,v} x_{i-u+1, j-v+1}`` has
+dropped its ``\\sum``. symconv writes every sum (DESIGN.md, the checker's problem context: "a lint
+that reports any index on the right that is neither summed nor on the left (a missing sum)"), not
+Einstein's implied summation over repeated indices, so such a line is wrong, and the message names
+the index.
+
+Only what is plainly an index is linted, so that a parameter is never taken for one: a name of
+one letter (``i``, ``j_1``, ``i'``; not ``mult`` in ``N_{mult,1}``, not a capital, which names a
+size), that stands alone, with a number as coefficient, in a subscript (``x_{i-u+1}``: ``u``; in
+``X[i, s k]`` the stride ``s`` is not) of an entry (an ``Indexed``, ``(W * X)_{ij}``, a Kronecker
+delta), and ties entries of two tensors together (``x_{i-u+1}`` and ``w_{u,v}``; ``t_i`` and
+``y_i``) — a padding ``p`` read once in ``x_{i+k-p}`` does not, nor the label ``m`` of a step
+``h_m`` however often it is read. A name the document defines before the line is a value, not an
+index.
+
+    >>> import sympy as sp
+    >>> from symconv.check.model import Claim
+    >>> i, j, u = sp.symbols("i j u")
+    >>> t, y, w, x = map(sp.IndexedBase, "tywx")
+    >>> def lint(left, right):
+    ...     judgement = judge_missing_sum(Claim(1, 1, "", "algebra", sides=(left, right)))
+    ...     return None if judgement is None else judgement.message
+    >>> lint(sp.Symbol("L"), -t[i] * sp.log(y[i]))
+    'index i on the right is neither summed nor on the left: a missing sum over i'
+    >>> print(lint(sp.Symbol("L"), -sp.Sum(t[i] * sp.log(y[i]), (i, 1, 3))))
+    None
+    >>> lint(y[i], w[u] * x[i - u + 1])
+    'index u on the right is neither summed nor on the left: a missing sum over u'
+    >>> print(lint(y[i], x[sp.Symbol("s") * i + sp.Symbol("p")]))
+    None
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import sympy as sp
+
+from symconv.check.context import DocumentContext, claim_id, claim_scope
+from symconv.check.judges.verdicts import wrong
+from symconv.check.model import Claim, Judgement
+from symconv.check.nodes import Entry
+
+__all__ = ["judge_missing_sum", "unsummed_indices"]
+
+#: An index's name: one lower-case letter, then subscripts and primes (``j``, ``j_1``, ``i'``).
+_INDEX_NAME = re.compile(r"[a-z](?:_\{?\d+\}?|')*")
+#: The relations that state one value per entry on both sides.
+_EQUATIONS = frozenset({"=", ":=", "\\approx"})
+
+
+def judge_missing_sum(claim: Claim, context: DocumentContext | None = None) -> Judgement | None:
+    """Wrong when the claim's right side has an index that is neither summed nor on its left;
+    None (not this judge's to decide) otherwise."""
+    if len(claim.sides) != 2 or claim.relation not in _EQUATIONS:
+        return None
+    left, right_side = claim.sides
+    if not (isinstance(left, sp.Basic) and isinstance(right_side, sp.Basic)):
+        return None
+    unsummed = unsummed_indices(left, right_side)
+    if context is not None:
+        order, scope = claim_id(claim), claim_scope(claim)
+        unsummed = [
+            s for s in unsummed if context.definition_of(s, order=order, scope=scope) is None
+        ]
+    if not unsummed:
+        return None
+    names = ", ".join(s.name for s in unsummed)
+    plural = "indices" if len(unsummed) > 1 else "index"
+    verb = "are" if len(unsummed) > 1 else "is"
+    return wrong(
+        claim,
+        f"{plural} {names} on the right {verb} neither summed nor on the left: "
+        f"a missing sum over {names}",
+        diagnosis=f"a \\sum over {names} dropped?",
+    )
+
+
+def unsummed_indices(left: sp.Basic, right: sp.Basic) -> list[sp.Symbol]:
+    """The plain indices (see the module docstring) free on ``right`` and absent from ``left``,
+    by name.
+
+    >>> i, j, k = sp.symbols("i j k")
+    >>> W, x, y = map(sp.IndexedBase, "Wxy")
+    >>> unsummed_indices(y[i], W[i, j] * x[j] + W[i, k] * x[k])
+    [j, k]
+    >>> unsummed_indices(y[i], sp.Sum(W[i, j] * x[j], (j, 0, 2)))
+    []
+    """
+    on_left = left.free_symbols
+    free = right.free_symbols
+    tensors: dict[sp.Symbol, set[Any]] = {}
+    for tensor, subscripts in _entries(right):
+        for subscript in subscripts:
+            for symbol in _additive_symbols(subscript):
+                tensors.setdefault(symbol, set()).add(tensor)
+    found = [
+        symbol
+        for symbol, read_in in tensors.items()
+        if symbol in free
+        and symbol not in on_left
+        and _INDEX_NAME.fullmatch(symbol.name)
+        and len(read_in) >= 2
+    ]
+    return sorted(found, key=lambda s: s.name)
+
+
+def _entries(expr: sp.Basic) -> Iterator[tuple[Any, tuple[Any, ...]]]:
+    """The tensor and the subscripts of every entry read in ``expr`` (each Kronecker delta is
+    a tensor of its own: ``δ_{i,j+k} δ_{k,l}`` ties ``k`` across two)."""
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.Indexed):
+            yield node.base, node.indices
+        elif isinstance(node, Entry):
+            yield node.of, node.indices
+        elif isinstance(node, sp.KroneckerDelta):
+            yield node, node.args
+
+
+def _additive_symbols(subscript: Any) -> set[sp.Symbol]:
+    """The symbols of ``subscript`` that are terms of it with a number as coefficient."""
+    if not isinstance(subscript, sp.Expr):
+        return set()
+    found = set()
+    for term in sp.Add.make_args(sp.expand(subscript)):
+        _, rest = term.as_coeff_Mul()
+        if isinstance(rest, sp.Symbol):
+            found.add(rest)
+    return found

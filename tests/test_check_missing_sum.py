@@ -1,0 +1,66 @@
+"""The missing-sum lint on any equation (``symconv.check.judges.indices``): an index free on the
+right that the left does not have is a dropped ``\\sum`` (symconv's notation writes every sum; no
+Einstein convention), and a parameter in a subscript (stride, padding, the label of a step
+``h_m``) or a name the document defines is never taken for such an index.
+
+The wrong rows are mutants the mutation study (``benchmarks/mutations.py``, kind drop-sum) found
+the checker passing before the lint: the catalog's own rows with their ``\\sum`` removed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from symconv.check.api import check
+
+
+def verdict_of(formula: str, before: str = "") -> tuple[str, str]:
+    text = (f"${before}$\n\n" if before else "") + f"${formula}$\n"
+    judgements = check(text).judgements
+    if not judgements:  # a definition nothing judges: not a claim
+        return "no claim", ""
+    return judgements[-1].verdict, judgements[-1].message
+
+
+@pytest.mark.parametrize(
+    ("formula", "names"),
+    [
+        (r"L = -t_i \log y_i", "index i"),
+        (r"D_h f(x) := \frac{1}{h^{2}} w_j f(x + o_j h)", "index j"),
+        (r"D_h f(x, y) := \frac{1}{h^{2}} w_j f(\mathbf{x} + \mathbf{o}_j h)", "index j"),
+        (r"(W * X)_{ij} = w_{u,v} x_{i - u + 1,j - v + 1}", "indices u, v"),
+        (r"y_i = W_{ij} x_j", "index j"),
+        (r"\frac{\partial J}{\partial x_{i,j}} = \frac{\partial J}{\partial z_{i-u,j-v}} w_{u,v}",
+         "indices u, v"),
+    ],
+)  # fmt: skip
+def test_an_index_free_on_the_right_only_is_a_missing_sum(formula: str, names: str) -> None:
+    verdict, message = verdict_of(formula)
+    assert verdict == "wrong", message
+    assert message.startswith(f"{names} on the right ")
+    assert message.endswith(f"a missing sum over {names.split(' ', 1)[1]}")
+
+
+@pytest.mark.parametrize(
+    "formula",
+    [
+        r"L = -\sum_i t_i \log y_i",
+        r"y_i = \sum_j W_{ij} x_j",
+        r"(W * X)_{ij} = \sum_{u=1}^{U} \sum_{v=1}^{V} w_{u,v} x_{i - u + 1,j - v + 1}",
+        r"Y[i,k,n] = X[i, s k, n]",  # the stride multiplies an index
+        r"z_i = \sum_k w_k x_{i + k - p}",  # the padding is read in one tensor only
+        r"\tau = \frac{h_m - h_p}{3} f^{(3)}(x)",  # labels of steps, not indices
+        r"y_{i} = \max_{j} x_{i + j}",  # bound by the maximum
+        r"N_{mult} = N_{mult,1} + N_{mult,2}",  # a word, not an index
+        r"\frac{\partial y_i}{\partial z_j} = y_i (\delta_{ij} - y_j)",
+    ],
+)
+def test_summed_free_or_parameter_names_are_not_linted(formula: str) -> None:
+    verdict, message = verdict_of(formula)
+    assert not message.endswith(("a missing sum over i", "a missing sum over j")), message
+    assert "neither summed nor on the left" not in message, (verdict, message)
+
+
+def test_a_name_the_document_defines_is_a_value_not_an_index() -> None:
+    verdict, message = verdict_of(r"L = -t_c \log y_c", before="c = 3")
+    assert "neither summed" not in message, (verdict, message)
