@@ -64,3 +64,15 @@ def test_summed_free_or_parameter_names_are_not_linted(formula: str) -> None:
 def test_a_name_the_document_defines_is_a_value_not_an_index() -> None:
     verdict, message = verdict_of(r"L = -t_c \log y_c", before="c = 3")
     assert "neither summed" not in message, (verdict, message)
+
+
+def test_an_assumption_that_drops_a_sum_is_linted_too() -> None:
+    text = (
+        r"For $L = -t_i \log y_i$ with $y = \mathrm{softmax}(z)$: "
+        r"$\frac{\partial L}{\partial z} = y - t$."
+    )
+    first = check(text + "\n").judgements[0]
+    assert (first.verdict, first.message) == (
+        "wrong",
+        "index i on the right is neither summed nor on the left: a missing sum over i",
+    )

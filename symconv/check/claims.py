@@ -142,6 +142,8 @@ class _Extractor:
         self.last_line = 0
         self.block_last: dict[int, _Placed] = {}
         self.block_claim: dict[int, int] = {}
+        #: The names each aligned block has defined so far (``y &:= \max(…) \\ y &= …``).
+        self.block_defined: dict[int, set[str]] = {}
         self.scope_level = _scope_level(segments)
         self.first_heading_seen = False
 
@@ -403,6 +405,8 @@ class _Extractor:
                     defined_name(lhs.side.expr, relation) is not None
                     or is_condition_like(lhs.side.expr)
                 )
+                # "For L = -t_i log y_i": an assumption that drops a sum is a claim to lint.
+                and not self._missing_sum(lhs.side.expr, rhs.side.expr)
             ):
                 self._assume(lhs, relation, rhs, final, segment)
                 continue
@@ -417,7 +421,11 @@ class _Extractor:
                 kind = "definition"
             if defines and is_final and defines_function(lhs.side.expr):
                 continue  # f(x) = 3x^2 + 2x: what f is, not a claim about it
-            if kind == "definition" and not self._checkable_definition(lhs, rhs, words_before):
+            if (
+                kind == "definition"
+                and not self._restated(lhs, segment)
+                and not self._checkable_definition(lhs, rhs, words_before)
+            ):
                 # y = Wx + b: recorded in the context (the problem-context layer reads
                 # context.definitions for answers given as formulas), not a claim.
                 continue
@@ -433,6 +441,8 @@ class _Extractor:
                 data["answer"] = final
             if defines:
                 data["defines"] = defined_name(lhs.side.expr, relation)
+                if self._restated(lhs, segment):
+                    data["restated"] = True
             if self.conditions or conditions_after:
                 data["conditions"] = [*self.conditions, *conditions_after]
             fact = fact_in_words(_clause_words(words_before) + " " + words_after)
@@ -448,6 +458,15 @@ class _Extractor:
         if defined is not None:
             # A definition made by a chain (``P = (K-1)/2 = 1``) is decided by its last link.
             self._define(defined, final, segment, claim=previous_id)
+            name = defined_name(defined.side.expr, "=")
+            if segment.block is not None and name is not None:
+                self.block_defined.setdefault(segment.block, set()).add(name)
+
+    def _restated(self, lhs: _Placed, segment: Segment) -> bool:
+        """A name its own aligned block has defined, given another value: ``y &:= \\max(x_1,
+        x_2) \\\\ y &= x_1 [x_1 \\geq x_2] + x_2 [x_2 > x_1]`` claims the two values agree."""
+        name = defined_name(lhs.side.expr, "=")
+        return segment.block is not None and name in self.block_defined.get(segment.block, ())
 
     def _forget_row(self, segment: Segment) -> None:
         """A row that could not be read leaves its block with no known last value: a following

@@ -73,6 +73,7 @@ def _judges(kind: str) -> tuple[Judge, ...]:
         "matrix": (named.judge_named_matrix, kernels.judge_kernel, matrices.judge_matrix),
         "definition": (
             lint,
+            algebra.judge_restated,
             named.judge_named_matrix,
             named.judge_named_value,
             words.judge_fact,

@@ -239,5 +239,14 @@ def judge_known_definition(claim: Claim, context: DocumentContext) -> Judgement 
     )
 
 
+def judge_restated(claim: Claim, context: DocumentContext) -> Judgement | None:
+    """``y &:= \\max(x_1, x_2, x_3) \\\\ y &= x_1 [x_1 \\geq x_2 \\wedge …] + …``: a name its
+    aligned block defined, given another value, claims the two agree (the left side reads the
+    earlier value); None for any other claim."""
+    if not claim.data.get("restated"):
+        return None
+    return judge_algebra(claim, context)
+
+
 def has_undefined(expr: Any) -> bool:
     return isinstance(expr, sp.Basic) and bool(expr.atoms(AppliedUndef))

@@ -173,6 +173,9 @@ def _scalar(
     keep = [sp.Symbol(name) for name in vector_names]
     lhs, _ = resolve(claim.sides[0], claim, context, keep=keep)
     rhs, _ = resolve(claim.sides[1], claim, context, keep=keep)
+    entries = _gradient_entries(lhs, rhs)
+    if entries is not None:
+        return _gradient(claim, context, entries)
     for side in (lhs, rhs):
         if isinstance(side, sp.MatrixBase) or not isinstance(side, sp.Basic):
             return unverified(claim, "a derivative of a matrix is not checked here")
@@ -222,6 +225,53 @@ def _scalar(
         diagnosis=diagnosis,
         witness=comparison.witness(),
     )
+
+
+# The gradient of a scalar written as a column: ∇_x y = [∂y/∂x_1, …, ∂y/∂x_n]^T (the
+# denominator layout; a row is the same numbers in the numerator layout — Magnus & Neudecker,
+# *Matrix Differential Calculus*, ch. 5), entry k the partial derivative in the entry x_k that the
+# scalar's definition reads (x_1 … x_n, or x_0 … x_{n-1}).
+def _gradient_entries(lhs: Any, rhs: Any) -> list[tuple[sp.Symbol, Any, Any]] | None:
+    """``(x_k, ∂y/∂x_k, written entry k)`` for ``∂y/∂x = [column]`` when y reads x_1 … x_n."""
+    if not (isinstance(lhs, sp.Derivative) and isinstance(rhs, sp.MatrixBase)):
+        return None
+    if len(lhs.variable_count) != 1 or lhs.variable_count[0][1] != 1 or 1 not in rhs.shape:
+        return None
+    vector = lhs.variable_count[0][0]
+    if not isinstance(vector, sp.Symbol) or vector in lhs.expr.free_symbols:
+        return None
+    written = list(rhs)
+    for first in (1, 0):
+        names = [sp.Symbol(f"{vector.name}_{k}") for k in range(first, first + len(written))]
+        if set(names) <= lhs.expr.free_symbols:
+            return [
+                (name, sp.Derivative(lhs.expr, name), entry)
+                for name, entry in zip(names, written, strict=True)
+            ]
+    return None
+
+
+def _gradient(
+    claim: Claim, context: DocumentContext, entries: list[tuple[sp.Symbol, Any, Any]]
+) -> Judgement:
+    rng = context.rng_for(claim.line, claim.text)
+    for name, derivative, written in entries:
+        computed, _ = concrete(derivative)
+        written, _ = concrete(written)
+        (computed, written), where = claim_conditions(claim, computed.doit(), written)
+        comparison = compare_identity(computed, written, rng, where)
+        if comparison.equal is None:
+            return unverified(claim, f"the entry for {name}: {comparison.reason}")
+        if not comparison.equal:
+            return wrong(
+                claim,
+                f"the entry for {name} is not the partial derivative in {name}: it differs at "
+                f"{comparison.witness()}",
+                expected=computed,
+                witness=comparison.witness(),
+            )
+    names = ", ".join(str(name) for name, _, _ in entries)
+    return right(claim, f"each entry is the partial derivative in its entry of x ({names})")
 
 
 def _holds_raw(

@@ -53,8 +53,9 @@ def resolve(
         return expr, []
     kept = {getattr(k, "name", str(k)) for k in keep} | _bound_names(expr)
     # The name a claim defines (``y = [2, 3, 10, 1]``) is not replaced by an earlier
-    # definition of it; the problem's value of it still applies.
-    redefined = claim.data.get("defines")
+    # definition of it; the problem's value of it still applies. A name restated in its own
+    # aligned block (``y &:= … \\ y &= …``) is: the row claims the two values agree.
+    redefined = None if claim.data.get("restated") else claim.data.get("defines")
     order, scope = claim_id(claim), claim_scope(claim)
     used: list[Definition] = []
     current = expr
