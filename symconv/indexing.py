@@ -20,7 +20,7 @@ the zero-padding convention of DESIGN.md. It never goes through ``lambdify`` or
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 import sympy as sp
@@ -29,9 +29,23 @@ from symconv.errors import DerivationError, ShapeError
 from symconv.safe import as_sympy
 
 
+@runtime_checkable
+class Lookup(Protocol):
+    """Anything with a ``shape`` and entries read by a tuple (a NumPy array, a SymPy Array, or
+    a tensor whose entries are drawn when first read)."""
+
+    @property
+    def shape(self) -> tuple[int, ...]: ...
+
+    def __getitem__(self, point: Any) -> Any: ...
+
+
 def as_lookup(tensor: Any) -> Any:
-    """A tensor as something indexable by a tuple: NumPy arrays as they are, the rest as Arrays."""
-    if isinstance(tensor, np.ndarray):
+    """A tensor as something indexable by a tuple: NumPy arrays and anything else
+    that is a :class:`Lookup` as they are, the rest (nested lists, matrices) as Arrays."""
+    if isinstance(tensor, np.ndarray) or (
+        isinstance(tensor, Lookup) and not isinstance(tensor, sp.MatrixBase)
+    ):
         return tensor
     if isinstance(tensor, sp.MatrixBase):
         return sp.ImmutableDenseNDimArray(tensor.tolist())

@@ -93,9 +93,9 @@ def test_an_equation_is_not_an_identity():
     assert judgement.verdict == "unverified" and "equation in x" in judgement.message
 
 
-def test_undefined_functions_and_index_formulas_are_unverified():
-    doc = "$g(x) + 1 = g(x) + 1 + 0 \\cdot x$\n\n$y_i + 1 = 1 + y_i$\n"
-    assert [j.verdict for j in judge_document(doc)] == ["unverified", "unverified"]
+def test_undefined_functions_are_unverified_and_index_identities_evaluated():
+    doc = "$g(x) + 1 = g(x) + 1 + 0 \\cdot x$\n\n$y_i + 1 = 1 + y_i$\n\n$y_i + 1 = 1 + y_{i+1}$\n"
+    assert [j.verdict for j in judge_document(doc)] == ["unverified", "right", "wrong"]
 
 
 def test_typo_diagnoses():

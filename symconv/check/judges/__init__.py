@@ -55,6 +55,7 @@ def _judges(kind: str) -> tuple[Judge, ...]:
         approximation,
         arithmetic,
         calculus,
+        index_identity,
         indices,
         kernels,
         matrices,
@@ -65,7 +66,12 @@ def _judges(kind: str) -> tuple[Judge, ...]:
     lint = indices.judge_missing_sum  # an index free on the right only: wrong whatever else
     table: dict[str, tuple[Judge, ...]] = {
         "arithmetic": (lint, arithmetic.judge_arithmetic, algebra.judge_algebra),
-        "algebra": (lint, arithmetic.judge_arithmetic, algebra.judge_algebra),
+        "algebra": (
+            lint,
+            index_identity.judge_index_identity,
+            arithmetic.judge_arithmetic,
+            algebra.judge_algebra,
+        ),
         "approximation": (lint, approximation.judge_approximation, arithmetic.judge_arithmetic),
         "order": (approximation.judge_order,),
         "derivative": (calculus.judge_derivative,),

@@ -130,7 +130,7 @@ def _additive_symbols(subscript: Any) -> set[sp.Symbol]:
     if not isinstance(subscript, sp.Expr):
         return set()
     found = set()
-    for term in sp.Add.make_args(sp.expand(subscript)):
+    for term in sp.Add.make_args(subscript):  # (as written: expanding a power can be slow)
         _, rest = term.as_coeff_Mul()
         if isinstance(rest, sp.Symbol):
             found.add(rest)
