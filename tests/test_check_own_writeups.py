@@ -56,6 +56,27 @@ def test_a_wrong_substitution_is_wrong_with_the_substituted_value():
     )
 
 
+@pytest.mark.parametrize(
+    ("exercise_id", "typo", "siblings"),
+    [("nndl-5-3", "K_{3}", "K_1, K_2"), ("nyu-cnn-3", "K_{4}", "K_1, K_2")],
+)
+def test_a_size_the_problem_does_not_have_is_a_mistyped_subscript(exercise_id, typo, siblings):
+    # mutation study (shift-index, digit): N_mult = C K_1 K_2 M O_1 O_2 with K_2 mistyped
+    problem_set, exercise = next((s, e) for s, e in EXERCISES if e.id == exercise_id)
+    text = _writeup(problem_set, exercise).replace(
+        "N_{mult} &= C K_{1} K_{2}", f"N_{{mult}} &= C K_{{1}} {typo}"
+    )
+    report = check(text, against=problem_set, name=exercise_id)
+    wrong = [(j.message, j.diagnosis) for j in report.judgements if j.verdict == "wrong"]
+    name = typo.replace("{", "").replace("}", "")
+    assert wrong == [
+        (
+            f"{name} is not a size of this problem (it has {siblings})",
+            f"a mistyped subscript: {siblings.replace(', ', ' or ')} meant?",
+        )
+    ]
+
+
 def test_the_sets_quantities_decide_products():
     # conv-arith declares s, d, p, ...: "s (i' - 1)" is a product, not an application of s
     report = _report("conv-arith-14")

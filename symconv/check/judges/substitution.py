@@ -92,6 +92,9 @@ def judge_substitution(
             expected=substituted,
             witness=comparison.witness(),
         )
+    typo = _unknown_sibling(left_only, context)
+    if typo is not None:
+        return typo_judgement(claim, *typo)
     if all(is_size_name(key) for key in left_only):
         names = ", ".join(sorted(left_only))
         return unverified(
@@ -100,3 +103,33 @@ def judge_substitution(
             " document does not give their values",
         )
     return None
+
+
+def _stem(key: str) -> str:
+    return key.partition("_")[0]
+
+
+def _unknown_sibling(
+    left_only: set[str], context: DocumentContext
+) -> tuple[list[str], list[str]] | None:
+    """``K_3`` in a formula over the problem's sizes ``K_1, K_2``: the names on the left that no
+    substitution of the problem knows but whose stem it does (a subscript mistyped), and those
+    siblings; None when some other name is unknown too (the writer's own notation)."""
+    for values in context.substitutions:
+        known = {name_key(str(name)) for name in values}
+        unknown = sorted(left_only - known)
+        if not unknown or not all(is_size_name(key) and "_" in key for key in unknown):
+            continue
+        siblings = sorted(k for k in known if any(_stem(k) == _stem(u) for u in unknown))
+        if all(any(_stem(k) == _stem(u) for k in known) for u in unknown):
+            return unknown, siblings
+    return None
+
+
+def typo_judgement(claim: Claim, unknown: list[str], siblings: list[str]) -> Judgement:
+    names, verb = ", ".join(unknown), ("is not a size" if len(unknown) == 1 else "are not sizes")
+    return wrong(
+        claim,
+        f"{names} {verb} of this problem (it has {', '.join(siblings)})",
+        diagnosis=f"a mistyped subscript: {' or '.join(siblings)} meant?",
+    )
