@@ -151,7 +151,8 @@ def judge_index_identity(claim: Claim, context: DocumentContext) -> Judgement | 
     if isinstance(readings, str):
         return unverified(
             claim,
-            f"the two sides agree only for tensors of some extents ({unbounded}), and {readings}",
+            f"the two sides differ for unbounded tensors ({unbounded}), and whether they agree "
+            f"within the tensors' extents is not decided: {readings}",
         )
     first: tuple[str, str] | None = None
     for extents in readings:
