@@ -54,6 +54,33 @@ def test_an_alarm_swallowed_by_the_body_fires_again() -> None:
     assert time.perf_counter() - started < 1.0
 
 
+def test_an_alarm_ringing_while_the_limit_is_disarmed_does_not_outlive_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # tools/fuzz_checker.py, seed 1, inputs 50000..99999: a claim left 2 µs of the file budget;
+    # its alarm rang inside the clean-up, which it interrupted, and went on ringing every 50 ms
+    # after the check returned (in the fuzz driver's own code). Here the alarm "rings" at the
+    # first attempt to disarm it.
+    import signal
+
+    real_setitimer = signal.setitimer
+    rings = []
+
+    def setitimer(which: int, seconds: float, interval: float = 0.0) -> Any:
+        if seconds == 0 and not rings:
+            rings.append(seconds)
+            raise TimeLimitError("the alarm rang during the clean-up")
+        return real_setitimer(which, seconds, interval)
+
+    handler = signal.getsignal(signal.SIGALRM)
+    monkeypatch.setattr(signal, "setitimer", setitimer)
+    with time_limit(5.0):
+        spin(0.01)
+    assert rings == [0]
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert signal.getsignal(signal.SIGALRM) == handler
+
+
 def test_an_inner_limit_keeps_the_outer_one() -> None:
     with pytest.raises(TimeLimitError), time_limit(0.3, "outer"):
         with time_limit(5.0, "inner"):

@@ -55,6 +55,11 @@ class Limits:
             raise ParseError(f"the size cap must be positive, got {self.max_bytes!r} bytes")
 
 
+#: Tries to disarm the alarm when a limited body ends (an alarm ringing meanwhile interrupts one;
+#: once the timer is off, at most one more can ring).
+DISARM_ATTEMPTS = 8
+
+
 def _alarm_available() -> bool:
     return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
 
@@ -88,8 +93,15 @@ def time_limit(seconds: float, what: str = "the check") -> Iterator[None]:
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        for _ in range(DISARM_ATTEMPTS):
+            try:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, previous)
+                break
+            except TimeLimitError:
+                # The alarm rang during this clean-up: disarm again, or it would keep ringing
+                # after the check returned (a fuzz run's generator was interrupted so).
+                continue
         if outer_remaining:
             left = outer_remaining - (time.perf_counter() - started)
             signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3), outer_interval)
