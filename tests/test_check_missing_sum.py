@@ -1,4 +1,4 @@
-"""The missing-sum lint on any equation (``symconv.check.judges.indices``): an index free on the
+"""The missing-sum lint on any equation (``symconv.check.judges.missing_sum``): an index free on the
 right that the left does not have is a dropped ``\\sum`` (symconv's notation writes every sum; no
 Einstein convention), and a parameter in a subscript (stride, padding, the label of a step
 ``h_m``) or a name the document defines is never taken for such an index.

@@ -62,7 +62,7 @@ from symconv.check.claim_kinds import (
 )
 from symconv.check.claim_text import text_answers
 from symconv.check.context import DocumentContext
-from symconv.check.judges.indices import unsummed_indices
+from symconv.check.judges.missing_sum import unsummed_indices
 from symconv.check.judges.phrases import (
     MATH_MARK,
     answer_cue,

@@ -39,7 +39,13 @@ import sympy as sp
 
 from symconv.errors import ParseError, ShapeError, SymconvError
 from symconv.grad.evaluator import compile_expression
-from symconv.grad.formula import IndexFormula, as_index_formula, tensor_name, tensor_reads
+from symconv.grad.formula import (
+    IndexFormula,
+    as_index_formula,
+    summation_indices,
+    tensor_name,
+    tensor_reads,
+)
 from symconv.grad.inference import SizeConflict
 from symconv.grad.notation import split_gradient_label
 from symconv.safe import as_sympy
@@ -158,12 +164,7 @@ def lint_free_indices(formula: IndexFormula, known: Sequence[str] = ()) -> tuple
     allowed = (
         set(known) | {s.name for s in formula.size_symbols} | {s.name for s in formula.indices}
     )
-    bound = {
-        limit[0].name
-        for node in sp.preorder_traversal(formula.rhs)
-        if isinstance(node, sp.Sum)
-        for limit in node.limits
-    }
+    bound = {symbol.name for symbol in summation_indices(formula.rhs)}
     labels = {str(read.base.label) for read in tensor_reads(formula.rhs)}
     issues = []
     for symbol in sorted(formula.rhs.free_symbols, key=str):
@@ -389,10 +390,7 @@ def sizes_by_name(formula: IndexFormula, values: Mapping[Any, Any]) -> dict[sp.S
     [('K', False, 3), ('K', True, 3)]
     """
     by_name = {str(symbol): as_sympy(value) for symbol, value in values.items()}
-    bound = {
-        limit[0] for node in sp.preorder_traversal(formula.rhs) if isinstance(node, sp.Sum)
-        for limit in node.limits
-    }  # fmt: skip
+    bound = summation_indices(formula.rhs)
     symbols = (*formula.size_symbols, *formula.parameters, *formula.rhs.free_symbols)
     return {
         symbol: by_name[symbol.name]
@@ -490,12 +488,7 @@ def _condition_sizes(formula: IndexFormula) -> tuple[sp.Symbol, ...]:
     formula nor summed: sizes, which the reference must know for the bracket to be decided."""
     from symconv.grad.conditions import InRange, Iverson
 
-    indices = set(formula.indices) | {
-        limit[0]
-        for node in sp.preorder_traversal(formula.rhs)
-        if isinstance(node, sp.Sum)
-        for limit in node.limits
-    }
+    indices = set(formula.indices) | summation_indices(formula.rhs)
     found: set[sp.Symbol] = set()
     for node in sp.preorder_traversal(formula.rhs):
         if isinstance(node, Iverson | InRange):

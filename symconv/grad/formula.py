@@ -84,6 +84,21 @@ def tensor_reads(expr: sp.Basic) -> Iterator[sp.Indexed]:
             yield node
 
 
+def summation_indices(expr: sp.Basic) -> set[Any]:
+    """The variables of every ``Sum`` in ``expr`` (bound: not free indices).
+
+    >>> k, j = sp.symbols("k j")
+    >>> summation_indices(sp.Sum(sp.IndexedBase("W")[k, j], (k, 0, 2)) + j)
+    {k}
+    """
+    return {
+        limit[0]
+        for node in sp.preorder_traversal(expr)
+        if isinstance(node, sp.Sum)
+        for limit in node.limits
+    }
+
+
 def tensor_name(base: sp.IndexedBase | sp.Indexed | str) -> str:
     if isinstance(base, sp.Indexed):
         base = base.base

@@ -6,7 +6,9 @@ dispatcher tries the judges that fit the claim's kind in turn, and a claim no ju
 is ``unverified`` with the reason. Judges by concept:
 
 * :mod:`.arithmetic` — numbers (exact), ``≈`` to the digits written;
-* :mod:`.algebra` — identities, at exact random points;
+* :mod:`.algebra` — identities, at exact random points (and a name its block restates);
+* :mod:`.missing_sum` — an index free on the right that the left lacks: a dropped ``\\sum``;
+* :mod:`.index_identity` — a link between index expressions, on random tensors;
 * :mod:`.calculus` — derivative claims (``σ'(z)``, ``tanh'``, softmax Jacobians, ``∂L/∂z``);
 * :mod:`.approximation` — Taylor expansions and ``≈`` to the claimed order, ``O(·)`` orders;
 * :mod:`.kernels` — a kernel written after its stencil;
@@ -56,14 +58,14 @@ def _judges(kind: str) -> tuple[Judge, ...]:
         arithmetic,
         calculus,
         index_identity,
-        indices,
         kernels,
         matrices,
+        missing_sum,
         named,
         words,
     )
 
-    lint = indices.judge_missing_sum  # an index free on the right only: wrong whatever else
+    lint = missing_sum.judge_missing_sum  # an index free on the right only: wrong whatever else
     table: dict[str, tuple[Judge, ...]] = {
         "arithmetic": (lint, arithmetic.judge_arithmetic, algebra.judge_algebra),
         "algebra": (

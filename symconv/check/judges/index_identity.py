@@ -62,6 +62,7 @@ from symconv.check.symbols import is_size_name
 from symconv.errors import SymconvError
 from symconv.grad.conditions import Iverson
 from symconv.grad.evaluator import compile_expression
+from symconv.grad.formula import summation_indices
 
 __all__ = ["judge_index_identity"]
 
@@ -309,7 +310,7 @@ def _extents(
             ranges = {
                 symbol: (low, high)
                 for symbol, low, high in total.limits
-                if not ((low.free_symbols | high.free_symbols) & _bound(side))
+                if not ((low.free_symbols | high.free_symbols) & summation_indices(side))
             }
             for read in total.function.atoms(sp.Indexed):
                 for axis, index in enumerate(read.indices):
@@ -330,15 +331,6 @@ def _extents(
             reading[name].append(extent)
         readings.append(reading)
     return readings
-
-
-def _bound(side: sp.Expr) -> set[sp.Symbol]:
-    return {
-        limit[0]
-        for node in sp.preorder_traversal(side)
-        if isinstance(node, sp.Sum)
-        for limit in node.limits
-    }
 
 
 def _names(variables: list[sp.Symbol]) -> str:
