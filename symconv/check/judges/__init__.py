@@ -62,6 +62,7 @@ def _judges(kind: str) -> tuple[Judge, ...]:
         matrices,
         missing_sum,
         named,
+        systems,
         words,
     )
 
@@ -78,7 +79,12 @@ def _judges(kind: str) -> tuple[Judge, ...]:
         "order": (approximation.judge_order,),
         "derivative": (calculus.judge_derivative,),
         "index-formula": (lint, calculus.judge_derivative, arithmetic.judge_arithmetic),
-        "matrix": (named.judge_named_matrix, kernels.judge_kernel, matrices.judge_matrix),
+        "matrix": (
+            named.judge_named_matrix,
+            systems.judge_system,
+            kernels.judge_kernel,
+            matrices.judge_matrix,
+        ),
         "definition": (
             lint,
             algebra.judge_restated,

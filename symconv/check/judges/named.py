@@ -72,6 +72,9 @@ class NamedMatrix:
     value: sp.ImmutableMatrix | sp.Expr
     part: str
     defined: bool
+    #: For a system ``A x = b`` the derivation solves (named ``"A x"``): the unknown's key, and
+    #: ``value`` is the augmented matrix ``[A | b]`` (see :mod:`.systems`).
+    unknown: str | None = None
 
 
 def named_matrices(part_id: str, derivation: Any) -> dict[str, NamedMatrix]:
@@ -85,6 +88,10 @@ def named_matrices(part_id: str, derivation: Any) -> dict[str, NamedMatrix]:
         if step.lhs is not None:
             head = step.lhs
         elif head is None or step.relation != "=":
+            continue
+        system = _system(step, found, part_id)
+        if system is not None:
+            found[system.name] = system
             continue
         if step.relation not in ("=", ":=") or not _nameable(head):
             continue
@@ -112,6 +119,30 @@ def named_matrices(part_id: str, derivation: Any) -> dict[str, NamedMatrix]:
         defined = step.lhs is not None and step.relation == ":="
         found[key] = NamedMatrix(_shown(head), value, part_id, defined)
     return found
+
+
+def _system(step: Any, found: Mapping[str, NamedMatrix], part_id: str) -> NamedMatrix | None:
+    """The step ``T w = [column]`` (its left side the LaTeX of a named matrix times an unknown)
+    as the augmented matrix ``[T | b]`` of a linear system, or None."""
+    if not isinstance(step.lhs, str) or step.relation != "=":
+        return None
+    if not isinstance(step.value, sp.MatrixBase):
+        return None
+    from symconv.check.judges.systems import matrix_times_unknown
+
+    factors = matrix_times_unknown(_formula(step.lhs), step.lhs)
+    if factors is None:
+        return None
+    matrix, unknown = (object_name_key(f) for f in factors)
+    table = found.get(matrix)
+    if table is None or not isinstance(table.value, sp.MatrixBase) or table.unknown:
+        return None
+    column = sp.Matrix(step.value)
+    column = column.T if column.rows == 1 else column
+    if column.cols != 1 or column.rows != table.value.rows:
+        return None
+    augmented = sp.ImmutableMatrix(sp.Matrix.hstack(sp.Matrix(table.value), column))
+    return NamedMatrix(f"{matrix} {unknown}", augmented, part_id, False, unknown)
 
 
 def _formula(latex: str) -> Any:
