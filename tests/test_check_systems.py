@@ -113,3 +113,10 @@ def test_a_system_with_a_wrong_table_is_reported_once_on_the_table() -> None:
         "unverified",
         "not verified: its table T is the one on line 17, judged wrong",
     )
+
+
+def test_a_table_rescaled_with_its_columns_reordered_is_left_unverified() -> None:
+    # which column is which offset is not written: the system cannot be compared
+    table = r"T &:= \begin{bmatrix}1 & 1 & 1\\0 & -1 & 1\\0 & 1 & 1\\0 & -1 & 1\end{bmatrix}"
+    verdict, message = _system_verdict(table, r"T w &= \begin{bmatrix}0\\0\\2\\0\end{bmatrix}")
+    assert verdict == "unverified", message

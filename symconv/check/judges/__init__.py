@@ -14,6 +14,7 @@ is ``unverified`` with the reason. Judges by concept:
 * :mod:`.kernels` — a kernel written after its stencil;
 * :mod:`.matrices` — matrix equalities, ``C x`` forms and conv matrices;
 * :mod:`.named` — a matrix the problem's derivation names (``T``, ``o``, ``C``, ``Z``);
+* :mod:`.systems` — the linear system it solves (``T w = b``), with the document's own ``T``;
 * :mod:`.words` — shapes and shape/cost facts stated in words.
 
 After a judge has spoken, :func:`judge` adds the document's view: a right claim that builds on

@@ -339,7 +339,7 @@ def _judge_definition(
             continue
         if all(_same(a, b) for a, b in zip(written, target, strict=True)):
             return right(claim, f"{shown} is {what}{note}")
-        if _rows_rescaled(written, target):
+        if rows_rescaled(written, target):
             scaled = note or ", its rows in another order or scale"
             return right(claim, f"{shown} is {what}{scaled}")
         if _columns_reordered(written, target):
@@ -347,8 +347,8 @@ def _judge_definition(
     shaped = [target for target, _ in orientations if written.shape == target.shape]
     if not shaped:
         return None  # another size of table (more Taylor rows?): nothing to compare with
-    mine = _scale_free_rows(written)
-    if any(mine == _scale_free_rows(target) for target in shaped):
+    mine = scale_free_rows(written)
+    if any(mine == scale_free_rows(target) for target in shaped):
         return None  # rows the same up to order and scale, columns in another order
     return wrong(
         claim,
@@ -374,7 +374,7 @@ def _proportional(row: Sequence[Any], other: Sequence[Any]) -> bool:
     return all(_same(row[k] * other[pivot], other[k] * row[pivot]) for k in range(len(row)))
 
 
-def _rows_rescaled(written: sp.Matrix, target: sp.Matrix) -> bool:
+def rows_rescaled(written: sp.Matrix, target: sp.Matrix) -> bool:
     """Every row of ``written`` a nonzero multiple of its own row of ``target``, in any order."""
     unused = [list(target.row(i)) for i in range(target.rows)]
     for i in range(written.rows):
@@ -402,7 +402,7 @@ def _rows_and_columns(matrix: sp.Matrix) -> tuple[list[tuple[str, ...]], list[tu
     return rows, columns
 
 
-def _scale_free_rows(matrix: sp.Matrix) -> list[tuple[str, ...]]:
+def scale_free_rows(matrix: sp.Matrix) -> list[tuple[str, ...]]:
     """Each row up to the order and the scale of its entries: the least, over its nonzero
     entries p, of the sorted entries divided by p. Unchanged by any order of rows and columns
     and any nonzero scale of each row."""

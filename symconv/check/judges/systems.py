@@ -18,7 +18,7 @@ reported once, on the table's line.
 
     >>> import sympy as sp
     >>> from symconv.check.context import DocumentContext
-    >>> from symconv.check.judges.named import NamedMatrix
+    >>> from symconv.check.judges.named import NamedMatrix, rows_rescaled, scale_free_rows
     >>> from symconv.check.model import Claim
     >>> T, w = sp.symbols("T w")
     >>> table = sp.Matrix([[1, 1, 1], [-1, 0, 1], [sp.Rational(1, 2), 0, sp.Rational(1, 2)]])
@@ -48,7 +48,7 @@ from typing import Any
 import sympy as sp
 
 from symconv.check.context import DocumentContext
-from symconv.check.judges.named import NamedMatrix
+from symconv.check.judges.named import NamedMatrix, rows_rescaled, scale_free_rows
 from symconv.check.judges.resolve import resolve
 from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, Judgement
@@ -135,6 +135,10 @@ def _compare(claim: Claim, table: sp.Matrix, column: sp.Matrix, system: NamedMat
     written = table.row_join(column)
     if _same_row_space(written, expected):
         return right(claim, f"{shown} = {_listed(column)} is {what} (the same solutions)")
+    derived = expected[:, :unknowns]
+    if _same_rows_in_any_order(table, derived) and not rows_rescaled(table, derived):
+        # rows rescaled and columns reordered both: which offset is which column is not known
+        return unverified(claim, f"its table is that of {what} with the columns in another order")
     reason = _witness(shown, table, column, expected, system)
     return wrong(claim, f"{shown} = {_listed(column)} is not {what}: {reason}", witness=reason)
 
@@ -147,6 +151,11 @@ def _column_order(table: sp.Matrix, expected: sp.Matrix) -> list[int] | None:
     if sorted(written) != sorted(keys) or len(set(keys)) != len(keys):
         return list(range(expected.cols))  # compared as written; row operations are allowed
     return [keys.index(key) for key in written]
+
+
+def _same_rows_in_any_order(table: sp.Matrix, expected: sp.Matrix) -> bool:
+    """The same rows up to the order and scale of rows and the order of columns."""
+    return table.shape == expected.shape and scale_free_rows(table) == scale_free_rows(expected)
 
 
 def _key(column: sp.Matrix) -> tuple[str, ...]:
