@@ -13,7 +13,9 @@ call wrong on the original (the originals' own claims are right, so the mutation
 mutated line itself (column *at line*), or on a later line that uses it — the next link of a chain
 (``a = b`` then ``= c`` with ``b`` mutated) or a claim computed from a mutated definition. A mutant
 is *equivalent* when the engine reads the mutated math segment to the same value as the original
-(``parse_math``, every side compared exactly with ``==``); equivalents are excluded from the rate.
+(``parse_math``, every side compared exactly with ``==``), or to an index formula its comparator
+finds to be the same tensor (``grad.compare``, exact evaluation on random tensors: the summed
+indices of ``Σ_{i,j} Z[j, i]`` swapped); equivalents are excluded from the rate.
 *same tbl* (a subset of *missed*) counts mutants of a definition (``T :=``, ``o :=``) that the
 checker judged right because it is the derivation's table in another arrangement — transposed,
 rows reordered or rescaled (the writer's notation); the last column is the rate without them.
@@ -326,13 +328,58 @@ def definition_only(math: str) -> bool:
 
 
 def equivalent(mutant: Mutant) -> bool | None:
-    """True when the engine reads both segments to the same values; None if it cannot read the
-    mutant."""
+    """True when the engine reads both segments to the same values — or to index formulas that
+    its comparator finds to be the same tensor; None if it cannot read the mutant."""
     after = _values(mutant.math_after)
     if after is None:
         return None
     before = _values(mutant.math_before)
-    return before is not None and before == after
+    if before is None or len(before) != len(after):
+        return False
+    head = _chain_head(mutant) if before and before[0][1] and before[0][1][0] is None else None
+    return all(
+        old == new or _same_tensor(old, new, head) for old, new in zip(before, after, strict=True)
+    )
+
+
+def _chain_head(mutant: Mutant) -> Any:
+    """The left side of the aligned chain a row ``&= …`` continues: the nearest row before it
+    that has one."""
+    earlier = [r for r in math_regions(mutant.original) if r.end <= mutant.region.start]
+    for region in reversed(earlier):
+        values = _values(mutant.original.text[region.start : region.end])
+        if values and values[0][1] and values[0][1][0] is not None:
+            return values[0][1][0]
+    return None
+
+
+def _same_tensor(before: Any, after: Any, head: Any = None) -> bool:
+    """Both statements ``T[i, …] = formula`` (or a row ``&= formula`` of the chain of ``head``)
+    with the same left side, and the engine's comparator (exact evaluation on random tensors, sums without limits over the axes they
+    read) finds the formulas equal: ``Σ_{i,j} Z[j, i]`` is ``Σ_{i,j} Z[i, j]``."""
+    import sympy as sp
+
+    from symconv.check.answer_formulas import open_sums
+    from symconv.grad.compare import compare_index_formulas
+
+    (relations, old), (new_relations, new) = before, after
+    if relations != new_relations or set(relations) != {"="} or len(old) != len(new):
+        return False
+    lhs = old[0] if old[0] is not None else head
+    if not isinstance(lhs, sp.Indexed) or old[0] != new[0]:
+        return False
+    for was, now in zip(old[1:], new[1:], strict=True):  # each link of a chain a = b = c
+        if was == now:
+            continue
+        try:
+            comparison = compare_index_formulas(
+                (lhs, open_sums(now)), (lhs, open_sums(was)), seed=1, layouts={}
+            )
+        except Exception:  # a formula the comparator cannot read: not shown equal
+            return False
+        if comparison.equal is not True:
+            return False
+    return True
 
 
 # -- running the checker ------------------------------------------------------------------------

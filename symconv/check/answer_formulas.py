@@ -7,6 +7,8 @@ indexed in another axis order than the reference (``W[m, n, k_1, k_2]`` for the 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import sympy as sp
@@ -46,8 +48,11 @@ def judge_formula(task: PartTask) -> list[Outcome]:
     first = judge_index_formula(task, answer, time_budget=clock.share(1.0 if alone else 0.6))
     outcomes: list[Outcome] = []
     replaced: dict[int, Outcome] = {}
+    layouts = Layouts()  # one per part: every chain and the answer read the tensors alike
     for rows in chains:
-        outcomes += judge_chain(task, rows, clock, answer=(answer, first), replaced=replaced)
+        outcomes += judge_chain(
+            task, rows, clock, answer=(answer, first), replaced=replaced, layouts=layouts
+        )
     outcomes.append(replaced.get(id(first), first))
     return sorted(outcomes, key=lambda o: o.candidates[0].line)  # (stable: rows in order)
 
@@ -93,27 +98,37 @@ def chains_to_judge(pool: list[Candidate]) -> list[list[Candidate]]:
     return [rows for rows in chains.values() if len(rows) > 1 or rows[-1] is last]
 
 
+@dataclass
+class Layouts:
+    """The axis orders a part's rows read its tensors in, fixed by its first right row (None
+    until then): a tensor has one layout in a derivation."""
+
+    fixed: dict[str, tuple[int, ...]] | None = None
+
+
 def judge_chain(
     task: PartTask,
     rows: list[Candidate],
     clock: _Clock,
     answer: tuple[Candidate, Outcome] | None = None,
     replaced: dict[int, Outcome] | None = None,
+    layouts: Layouts | None = None,
 ) -> list[Outcome]:
     """One verdict per row but ``answer`` (a row judged already, alone: its verdict is not
     repeated; when the chain judges it again, the new verdict goes to ``replaced``). A tensor has
     one layout in a derivation: once a row is right (with its axes in some written order), the
-    later rows are compared in that order only, so ``W[k_2, k_1, n, m]`` after ``W[k_1, k_2, n,
-    m]`` is wrong, not another convention."""
+    later rows — of this chain and of the part's later chains (``layouts``, shared) — are
+    compared in that order only, so ``W[k_2, k_1, n, m]`` after ``W[k_1, k_2, n, m]`` is wrong,
+    not another convention."""
     replaced = {} if replaced is None else replaced
+    layouts = Layouts() if layouts is None else layouts
     outcomes = []
-    layouts: dict[str, tuple[int, ...]] | None = None
     # Rows with entry derivatives (``∂Z[i', …]/∂X[i, …]``, evaluated through the forward
     # formula's Kronecker deltas: slow) come last: they take only the time the others leave.
     slow = [row for row in rows if _has_entry_derivative(row.value)]
     ordered = [row for row in rows if row not in slow] + slow
     for position, row in enumerate(ordered):
-        if answer is not None and row is answer[0] and _same_layouts(answer[1], layouts):
+        if answer is not None and row is answer[0] and _same_layouts(answer[1], layouts.fixed):
             outcome = answer[1]
         elif clock.left() < 0.05:
             outcome = Outcome(
@@ -124,13 +139,13 @@ def judge_chain(
             )
         else:
             budget = clock.share(1 / (len(ordered) - position))
-            outcome = judge_index_formula(task, row, layouts=layouts, time_budget=budget)
+            outcome = judge_index_formula(task, row, layouts=layouts.fixed, time_budget=budget)
         if answer is not None and row is answer[0]:
             replaced[id(answer[1])] = outcome
         else:
             outcomes.append(outcome)
-        if layouts is None and outcome.verdict == "right":
-            layouts = outcome.data.get("layouts", {})
+        if layouts.fixed is None and outcome.verdict == "right":
+            layouts.fixed = outcome.data.get("layouts", {})
     return outcomes
 
 
@@ -230,6 +245,7 @@ def judge_index_formula(
             pass
         else:
             layouts = infer_layouts(candidate, derivation)
+            layouts = _not_read_otherwise(layouts, candidate, task.candidates, derivation)
             if layouts:
                 other = compare_index_formulas(
                     written, derivation, seed=seed, layouts=layouts, time_budget=time_budget
@@ -363,6 +379,60 @@ def infer_layouts(candidate: Candidate, derivation: Any) -> dict[str, tuple[int,
                 if sorted(permutation) == list(range(len(axes))):
                     layouts[name] = tuple(permutation)
     return layouts
+
+
+def _not_read_otherwise(
+    layouts: dict[str, tuple[int, ...]],
+    candidate: Candidate,
+    others: Sequence[Candidate],
+    derivation: Any,
+) -> dict[str, tuple[int, ...]]:
+    """``layouts`` without the tensors another row of the exercise reads in the reference's axis
+    order: a writer's own layout is one they keep. ``X[j_1 + k_1, i, j_2 + k_2, n]`` in one row
+    and ``∂J/∂X[i, j_1, j_2, n]`` in another are two orders, and the row that leaves the
+    problem's is the one in error. A gradient ``∂J/∂X`` has the layout of ``X``."""
+    from symconv.grad.formula import tensor_name, tensor_reads
+
+    reference: dict[str, list[tuple[frozenset[str], ...]]] = {}
+    for read in tensor_reads(sp.Add(derivation.answer_lhs, derivation.answer, evaluate=False)):
+        reference.setdefault(_layout_key(tensor_name(read)), []).append(_axis_names(read))
+    kept = {}
+    for name, permutation in layouts.items():
+        key = _layout_key(name)
+        if not any(
+            _in_order(_axis_names(read), axes, permutation)
+            for other in others
+            if other is not candidate and other.form == "formula"
+            for read in tensor_reads(sp.Add(other.lhs, other.value, evaluate=False))
+            if _layout_key(tensor_name(read)) == key
+            for axes in reference.get(key, [])
+        ):
+            kept[name] = permutation
+    return kept
+
+
+def _layout_key(name: str) -> str:
+    """The tensor whose layout a read follows: ``X`` for ``X`` and for ``∂J/∂X``."""
+    from symconv.grad.notation import split_gradient_label
+
+    split = split_gradient_label(name)
+    return name_key(split[1] if split else name)
+
+
+def _in_order(
+    mine: tuple[frozenset[str], ...],
+    axes: tuple[frozenset[str], ...],
+    permutation: tuple[int, ...],
+) -> bool:
+    """``mine`` reads the axes as the reference does and not as ``permutation`` would: each of
+    its axes shares an index with the reference's axis there (``j_1`` with ``j_1 + k_1``)."""
+
+    def fits(order: Sequence[int]) -> bool:
+        return len(mine) == len(order) and all(
+            mine[position] & axes[axis] for position, axis in enumerate(order)
+        )
+
+    return fits(range(len(axes))) and not fits(permutation)
 
 
 def _axis_order(candidate: Candidate, name: str) -> str:
