@@ -342,6 +342,15 @@ def equivalent(mutant: Mutant) -> bool | None:
     )
 
 
+def _without_reads(expr: Any) -> Any:
+    """``expr`` with every tensor entry replaced by its tensor's name."""
+    import sympy as sp
+
+    if not isinstance(expr, sp.Basic):
+        return expr
+    return expr.replace(lambda node: isinstance(node, sp.Indexed), lambda node: node.base.label)
+
+
 def _chain_head(mutant: Mutant) -> Any:
     """The left side of the aligned chain a row ``&= …`` continues: the nearest row before it
     that has one."""
@@ -355,7 +364,8 @@ def _chain_head(mutant: Mutant) -> Any:
 
 def _same_tensor(before: Any, after: Any, head: Any = None) -> bool:
     """Both statements ``T[i, …] = formula`` (or a row ``&= formula`` of the chain of ``head``)
-    with the same left side, and the engine's comparator (exact evaluation on random tensors, sums without limits over the axes they
+    with the same left side, differing only in the indices of tensor entries, and the engine's
+    comparator (exact evaluation on random tensors, sums without limits over the axes they
     read) finds the formulas equal: ``Σ_{i,j} Z[j, i]`` is ``Σ_{i,j} Z[i, j]``."""
     import sympy as sp
 
@@ -371,6 +381,10 @@ def _same_tensor(before: Any, after: Any, head: Any = None) -> bool:
     for was, now in zip(old[1:], new[1:], strict=True):  # each link of a chain a = b = c
         if was == now:
             continue
+        if _without_reads(was) != _without_reads(now):
+            return False  # only the indices of tensor reads may differ: the comparator reads
+            # sizes from sum limits and brackets, and reads out of range as zero, so a changed
+            # limit (J_1 - 1 → J_2 - 1) or bracket would be compared with its own sizes
         try:
             comparison = compare_index_formulas(
                 (lhs, open_sums(now)), (lhs, open_sums(was)), seed=1, layouts={}
