@@ -232,3 +232,42 @@ def test_a_laplacian_stencil_with_its_error_term_is_expanded_in_two_variables():
     old = r"\left(2 w f(x - h, y - h) - \left"
     wrong = _wrong_after("fd-d2", old, old.replace(") - ", ") + ", 1))
     assert [text[:18] for text, _ in wrong] == [r"\nabla^{2} f(x, y)"]
+
+
+# One layout per tensor: the mutation study found an answer paragraph with a tensor's axes
+# swapped accepted as "another layout" after a chain that had read them in the problem's order.
+ANSWER_4B = (
+    r"**Answer:** $\frac{\partial J}{\partial W[k_{1}, k_{2}, n, m]} = \sum_{\substack{0 \leq i "
+    r"\leq I - 1\\0 \leq j_{1} \leq J_{1} - 1\\0 \leq j_{2} \leq J_{2} - 1}} \frac{\partial J}"
+    r"{\partial Z[i, j_{1}, j_{2}, m]} X[i, j_{1} + k_{1}, j_{2} + k_{2}, n]$"
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("W[k_{1}, k_{2}, n, m]", "W[k_{2}, k_{1}, n, m]"),
+        ("X[i, j_{1} + k_{1}, j_{2} + k_{2}, n]", "X[j_{1} + k_{1}, i, j_{2} + k_{2}, n]"),
+    ],
+)
+def test_an_answer_after_a_right_chain_keeps_the_chains_layout(old, new):
+    wrong = _wrong_after("nyu-cnn-4", ANSWER_4B, ANSWER_4B.replace(old, new))
+    [(_, message)] = wrong
+    assert message.startswith("the formula is not the answer to nyu-cnn-4b")
+
+
+def test_a_layout_another_row_of_the_exercise_contradicts_is_not_inferred():
+    # nyu-cnn-4c reads ∂J/∂X[i, j_1, j_2, n]; a 4b answer reading X[j_1 + k_1, i, …] alone
+    # (its chain removed) is not X in another layout
+    problem_set, exercise = next((s, e) for s, e in EXERCISES if e.id == "nyu-cnn-4")
+    text = _writeup(problem_set, exercise)
+    lines = text.splitlines()
+    answer = lines.index(ANSWER_4B)
+    chain = [n for n in range(answer) if r"\partial W[k_{1}, k_{2}, n, m]}" in lines[n]]
+    kept = [line for n, line in enumerate(lines) if n not in chain[:1] and n != answer]
+    swapped = ANSWER_4B.replace("X[i, j_{1} + k_{1}", "X[j_{1} + k_{1}, i")
+    report = check(
+        "\n".join([*kept, "", "### 4b again", "", swapped]), against=problem_set, name="nyu-cnn-4"
+    )
+    verdicts = [j.verdict for j in report.judgements if "X[j_{1} + k_{1}, i" in j.claim.text]
+    assert "right" not in verdicts
