@@ -390,22 +390,27 @@ def _not_read_otherwise(
     """``layouts`` without the tensors another row of the exercise reads in the reference's axis
     order: a writer's own layout is one they keep. ``X[j_1 + k_1, i, j_2 + k_2, n]`` in one row
     and ``∂J/∂X[i, j_1, j_2, n]`` in another are two orders, and the row that leaves the
-    problem's is the one in error. A gradient ``∂J/∂X`` has the layout of ``X``."""
+    problem's is the one in error. A gradient ``∂J/∂X`` has the layout of ``X``, except on the
+    left side, whose arrangement only another row of the same gradient contradicts."""
     from symconv.grad.formula import tensor_name, tensor_reads
 
     reference: dict[str, list[tuple[frozenset[str], ...]]] = {}
     for read in tensor_reads(sp.Add(derivation.answer_lhs, derivation.answer, evaluate=False)):
         reference.setdefault(_layout_key(tensor_name(read)), []).append(_axis_names(read))
+    output = tensor_name(candidate.lhs) if isinstance(candidate.lhs, sp.Indexed) else None
     kept = {}
     for name, permutation in layouts.items():
-        key = _layout_key(name)
+        # the left side's own arrangement (∂J/∂W as (out, in, kh, kw)) is how the writer
+        # presents the result: only another row of that same gradient contradicts it
+        key = name_key(name) if name == output else _layout_key(name)
         if not any(
             _in_order(_axis_names(read), axes, permutation)
             for other in others
             if other is not candidate and other.form == "formula"
             for read in tensor_reads(sp.Add(other.lhs, other.value, evaluate=False))
-            if _layout_key(tensor_name(read)) == key
-            for axes in reference.get(key, [])
+            if key in (name_key(tensor_name(read)), _layout_key(tensor_name(read)))
+            and (name != output or name_key(tensor_name(read)) == key)
+            for axes in reference.get(_layout_key(name), [])
         ):
             kept[name] = permutation
     return kept
