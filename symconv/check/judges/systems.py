@@ -65,10 +65,10 @@ def matrix_times_unknown(product: Any, text: str) -> tuple[sp.Symbol, sp.Symbol]
     if not all(isinstance(f, sp.Symbol) for f in product.args):
         return None
     first, second = product.args
-    at = [_position(text, f) for f in (first, second)]
-    if None in at or at[0] == at[1]:
+    at_first, at_second = _position(text, first), _position(text, second)
+    if at_first is None or at_second is None or at_first == at_second:
         return None
-    return (first, second) if at[0] < at[1] else (second, first)  # type: ignore[operator]
+    return (first, second) if at_first < at_second else (second, first)
 
 
 def _position(text: str, name: sp.Symbol) -> int | None:
