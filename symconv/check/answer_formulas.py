@@ -7,7 +7,7 @@ indexed in another axis order than the reference (``W[m, n, k_1, k_2]`` for the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -359,9 +359,7 @@ def infer_layouts(candidate: Candidate, derivation: Any) -> dict[str, tuple[int,
     ``W[k_1, k_2, n, m]``)."""
     from symconv.grad.formula import tensor_name, tensor_reads
 
-    reference_reads: dict[str, list[tuple[frozenset[str], ...]]] = {}
-    for read in tensor_reads(sp.Add(derivation.answer_lhs, derivation.answer, evaluate=False)):
-        reference_reads.setdefault(name_key(tensor_name(read)), []).append(_axis_names(read))
+    reference_reads = _reference_axes(derivation, name_key)
     layouts: dict[str, tuple[int, ...]] = {}
     for read in tensor_reads(sp.Add(candidate.lhs, candidate.value, evaluate=False)):
         name = tensor_name(read)
@@ -394,26 +392,35 @@ def _not_read_otherwise(
     left side, whose arrangement only another row of the same gradient contradicts."""
     from symconv.grad.formula import tensor_name, tensor_reads
 
-    reference: dict[str, list[tuple[frozenset[str], ...]]] = {}
-    for read in tensor_reads(sp.Add(derivation.answer_lhs, derivation.answer, evaluate=False)):
-        reference.setdefault(_layout_key(tensor_name(read)), []).append(_axis_names(read))
+    reference = _reference_axes(derivation, _layout_key)
     output = tensor_name(candidate.lhs) if isinstance(candidate.lhs, sp.Indexed) else None
     kept = {}
     for name, permutation in layouts.items():
         # the left side's own arrangement (∂J/∂W as (out, in, kh, kw)) is how the writer
         # presents the result: only another row of that same gradient contradicts it
-        key = name_key(name) if name == output else _layout_key(name)
+        key_of = name_key if name == output else _layout_key
         if not any(
             _in_order(_axis_names(read), axes, permutation)
             for other in others
             if other is not candidate and other.form == "formula"
             for read in tensor_reads(sp.Add(other.lhs, other.value, evaluate=False))
-            if key in (name_key(tensor_name(read)), _layout_key(tensor_name(read)))
-            and (name != output or name_key(tensor_name(read)) == key)
+            if key_of(tensor_name(read)) == key_of(name)
             for axes in reference.get(_layout_key(name), [])
         ):
             kept[name] = permutation
     return kept
+
+
+def _reference_axes(
+    derivation: Any, key_of: Callable[[str], str]
+) -> dict[str, list[tuple[frozenset[str], ...]]]:
+    """The index names on each axis of every tensor the derivation's answer reads, by key."""
+    from symconv.grad.formula import tensor_name, tensor_reads
+
+    axes: dict[str, list[tuple[frozenset[str], ...]]] = {}
+    for read in tensor_reads(sp.Add(derivation.answer_lhs, derivation.answer, evaluate=False)):
+        axes.setdefault(key_of(tensor_name(read)), []).append(_axis_names(read))
+    return axes
 
 
 def _layout_key(name: str) -> str:

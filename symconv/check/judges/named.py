@@ -56,10 +56,12 @@ from symconv.safe import as_sympy
 
 __all__ = [
     "NamedMatrix",
+    "column_key",
     "judge_named_matrix",
     "judge_named_value",
     "named_at",
     "named_matrices",
+    "system_key",
 ]
 
 
@@ -128,13 +130,12 @@ def _system(step: Any, found: Mapping[str, NamedMatrix], part_id: str) -> NamedM
         return None
     if not isinstance(step.value, sp.MatrixBase):
         return None
-    from symconv.check.judges.systems import matrix_times_unknown
+    from symconv.check.judges.systems import matrix_times_unknown  # (systems imports this)
 
     factors = matrix_times_unknown(_formula(step.lhs), step.lhs)
     if factors is None:
         return None
-    matrix, unknown = (object_name_key(f) for f in factors)
-    table = found.get(matrix)
+    table = found.get(object_name_key(factors[0]))
     if table is None or not isinstance(table.value, sp.MatrixBase) or table.unknown:
         return None
     column = sp.Matrix(step.value)
@@ -142,7 +143,8 @@ def _system(step: Any, found: Mapping[str, NamedMatrix], part_id: str) -> NamedM
     if column.cols != 1 or column.rows != table.value.rows:
         return None
     augmented = sp.ImmutableMatrix(sp.Matrix.hstack(sp.Matrix(table.value), column))
-    return NamedMatrix(f"{matrix} {unknown}", augmented, part_id, False, unknown)
+    unknown = object_name_key(factors[1])
+    return NamedMatrix(system_key(*factors), augmented, part_id, False, unknown)
 
 
 def _formula(latex: str) -> Any:
@@ -392,7 +394,17 @@ def _columns_reordered(written: sp.Matrix, target: sp.Matrix) -> bool:
 
 
 def _column_keys(matrix: sp.Matrix) -> list[tuple[str, ...]]:
-    return sorted(tuple(str(sp.cancel(e)) for e in matrix.col(j)) for j in range(matrix.cols))
+    return sorted(column_key(matrix.col(j)) for j in range(matrix.cols))
+
+
+def column_key(column: sp.Matrix) -> tuple[str, ...]:
+    """A column's entries, each in lowest terms: equal keys, equal columns."""
+    return tuple(str(sp.cancel(e)) for e in column)
+
+
+def system_key(matrix: Any, unknown: Any) -> str:
+    """The key of the system ``matrix · unknown = b`` (``"T w"``): never a name's key."""
+    return f"{object_name_key(matrix)} {object_name_key(unknown)}"
 
 
 def _rows_and_columns(matrix: sp.Matrix) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:

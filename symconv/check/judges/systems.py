@@ -18,7 +18,7 @@ reported once, on the table's line.
 
     >>> import sympy as sp
     >>> from symconv.check.context import DocumentContext
-    >>> from symconv.check.judges.named import NamedMatrix, rows_rescaled, scale_free_rows
+    >>> from symconv.check.judges.named import NamedMatrix
     >>> from symconv.check.model import Claim
     >>> T, w = sp.symbols("T w")
     >>> table = sp.Matrix([[1, 1, 1], [-1, 0, 1], [sp.Rational(1, 2), 0, sp.Rational(1, 2)]])
@@ -48,7 +48,13 @@ from typing import Any
 import sympy as sp
 
 from symconv.check.context import DocumentContext
-from symconv.check.judges.named import NamedMatrix, rows_rescaled, scale_free_rows
+from symconv.check.judges.named import (
+    NamedMatrix,
+    column_key,
+    rows_rescaled,
+    scale_free_rows,
+    system_key,
+)
 from symconv.check.judges.resolve import resolve
 from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, Judgement
@@ -86,7 +92,7 @@ def judge_system(claim: Claim, context: DocumentContext) -> Judgement | None:
     if factors is None:
         return None
     table_name, unknown = factors
-    system = context.named.get(f"{object_name_key(table_name)} {object_name_key(unknown)}")
+    system = context.named.get(system_key(table_name, unknown))
     if system is None or system.unknown is None:
         return None
     table, used = resolve(table_name, claim, context, matrices=True)
@@ -146,8 +152,8 @@ def _compare(claim: Claim, table: sp.Matrix, column: sp.Matrix, system: NamedMat
 def _column_order(table: sp.Matrix, expected: sp.Matrix) -> list[int] | None:
     """The derivation's columns in the order the written table has them: as they are, or — when
     the written columns are the derivation's, each once, in another order — that order."""
-    keys = [_key(expected.col(j)) for j in range(expected.cols)]
-    written = [_key(table.col(j)) for j in range(table.cols)]
+    keys = [column_key(expected.col(j)) for j in range(expected.cols)]
+    written = [column_key(table.col(j)) for j in range(table.cols)]
     if sorted(written) != sorted(keys) or len(set(keys)) != len(keys):
         return list(range(expected.cols))  # compared as written; row operations are allowed
     return [keys.index(key) for key in written]
@@ -156,10 +162,6 @@ def _column_order(table: sp.Matrix, expected: sp.Matrix) -> list[int] | None:
 def _same_rows_in_any_order(table: sp.Matrix, expected: sp.Matrix) -> bool:
     """The same rows up to the order and scale of rows and the order of columns."""
     return table.shape == expected.shape and scale_free_rows(table) == scale_free_rows(expected)
-
-
-def _key(column: sp.Matrix) -> tuple[str, ...]:
-    return tuple(str(sp.cancel(e)) for e in column)
 
 
 def _same_row_space(a: sp.Matrix, b: sp.Matrix) -> bool:
