@@ -223,6 +223,26 @@ def test_a_changed_truncation_error_is_wrong_and_its_negation_is_left_alone():
     assert _wrong_after("fd-a", old, old.replace(r"&= \frac", r"&= -\frac")) == []
 
 
+@pytest.mark.parametrize(
+    ("exercise_id", "old", "new"),
+    [
+        (
+            "fd-d2",
+            r"\tau &= \frac{h^{2}}{12} \left(\frac{\partial^{4} f}{\partial x^{4}} + 24 w",
+            "25 w",
+        ),
+        ("fd-d3", r"\tau &= -\frac{h^{4}}{90} \left(\frac{\partial^{6} f}{\partial x^{6}} +", " -"),
+    ],
+)
+def test_a_changed_error_term_in_partial_derivatives_is_wrong(exercise_id, old, new):
+    # ∂⁴f/∂x⁴ is read with f a plain symbol, whose derivative SymPy evaluates to 0: every τ
+    # written with partial derivatives compared equal to the derivation's until f was made a
+    # function of x and y (mutation study: a digit changed, a sign flipped)
+    mutated = old[: -len(new)] + new
+    wrong = _wrong_after(exercise_id, old, mutated)
+    assert [(text[:5], message[:14]) for text, message in wrong] == [(r"\tau ", "tau is not tau")]
+
+
 def test_a_laplacian_stencil_with_its_error_term_is_expanded_in_two_variables():
     # fd-d2: ∇²f(x, y) = (1/h²)(…) − h²/12 (∂⁴f/∂x⁴ + …): the error term's derivatives are
     # written without arguments; one sign flipped in the stencil is wrong

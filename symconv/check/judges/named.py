@@ -237,6 +237,7 @@ def _judge_formula(claim: Claim, lhs: Any, written: Any, named: NamedMatrix) -> 
         return None
     shown = _shown(lhs)
     what = f"{named.name} as derived for {named.part}, {sp.latex(expected)}"
+    written, expected = _differentiated_as_functions(written, expected)
     try:
         difference = sp.simplify(written - expected)
         negated = sp.simplify(written + expected) == 0
@@ -252,6 +253,30 @@ def _judge_formula(claim: Claim, lhs: Any, written: Any, named: NamedMatrix) -> 
         witness=f"the two differ by {sp.latex(difference)}",
         expected=expected,
     )
+
+
+def _differentiated_as_functions(*values: Any) -> tuple[Any, ...]:
+    """``values`` with each differentiated name made a function of the variables it is
+    differentiated in: ``∂⁴f/∂x⁴`` is read with ``f`` a plain symbol, whose derivative SymPy
+    evaluates to 0, which would make every truncation error equal.
+
+    >>> f, x, y = sp.symbols("f x y")
+    >>> _differentiated_as_functions(sp.Derivative(f, (x, 4)) + f)
+    (f(x) + Derivative(f(x), (x, 4)),)
+    """
+    variables: dict[sp.Symbol, set[sp.Symbol]] = {}
+    for value in values:
+        for node in sp.preorder_traversal(value):
+            if isinstance(node, sp.Derivative) and isinstance(node.expr, sp.Symbol):
+                variables.setdefault(node.expr, set()).update(
+                    v for v in node.variables if isinstance(v, sp.Symbol)
+                )
+    if not variables:
+        return values
+    as_function = {
+        name: sp.Function(name.name)(*sorted(over, key=str)) for name, over in variables.items()
+    }
+    return tuple(v.xreplace(as_function) if isinstance(v, sp.Basic) else v for v in values)
 
 
 def _functions(value: Any) -> set[str]:
