@@ -243,6 +243,19 @@ def test_a_changed_error_term_in_partial_derivatives_is_wrong(exercise_id, old, 
     assert [(text[:5], message[:14]) for text, message in wrong] == [(r"\tau ", "tau is not tau")]
 
 
+def test_a_bracket_with_one_entry_renamed_is_not_the_partial_derivative():
+    # nndl-5-6: [x_2 ≥ x_3 ∧ x_2 > w_1] differs from [x_2 ≥ x_3 ∧ x_2 > x_1] only where x_2 lies
+    # between x_1 and w_1; six random points missed it (mutation study), sixty find it
+    old = (
+        r"\frac{\partial y}{\partial x} &= \begin{bmatrix}\left[x_{1} \geq x_{2} \wedge "
+        r"x_{1} \geq x_{3}\right]\\\left[x_{2} \geq x_{3} \wedge x_{2} > x_{1}"
+    )
+    wrong = _wrong_after("nndl-5-6", old, old[: -len("x_{1}")] + "w_{1}")
+    assert [message[:54] for _, message in wrong] == [
+        "the entry for x_2 is not the partial derivative in x_2"
+    ]
+
+
 def test_a_laplacian_stencil_with_its_error_term_is_expanded_in_two_variables():
     # fd-d2: ∇²f(x, y) = (1/h²)(…) − h²/12 (∂⁴f/∂x⁴ + …): the error term's derivatives are
     # written without arguments; one sign flipped in the stencil is wrong

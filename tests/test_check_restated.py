@@ -31,7 +31,7 @@ def block(*rows: str) -> list[tuple[str, str]]:
 
 def test_a_restated_name_is_compared_with_its_earlier_value() -> None:
     assert block(MAX, "y &= " + FIRST_MAX) == [
-        ("right", "the two sides agree for every x_1, x_2, x_3 (exactly, at 30 points)")
+        ("right", "the two sides agree for every x_1, x_2, x_3 (exactly, at 84 points)")
     ]
 
 

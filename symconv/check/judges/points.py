@@ -52,6 +52,12 @@ SIMPLE_VALUES: tuple[Any, ...] = (
 #: At most this many simple points (the grid grows as len(SIMPLE_VALUES) ** variables).
 MAX_SIMPLE_POINTS = 24
 RANDOM_POINTS = 6
+#: Random points for a side that jumps (a bracket ``[x_2 > x_1]``, ``max``, ``|x|``, ``⌊x⌋``):
+#: two such sides can differ on a small region only (``[x_2 > x_1]`` against ``[x_2 > w_1]``
+#: differ where x_2 lies between x_1 and w_1), which six draws often miss.
+PIECEWISE_RANDOM_POINTS = 60
+#: What makes a side piecewise constant or piecewise smooth.
+_PIECEWISE = (sp.Piecewise, sp.Heaviside, sp.Max, sp.Min, sp.Abs, sp.sign, sp.floor, sp.ceiling)
 #: Agreement at fewer defined points than this is not a verification.
 MIN_DEFINED_POINTS = 3
 
@@ -283,6 +289,14 @@ def _random_value(rng: random.Random, integer: bool) -> Any:
     return sp.Rational(rng.randint(-60, 60), rng.randint(1, 13))
 
 
+def _piecewise(side: Any) -> bool:
+    from symconv.grad.conditions import Iverson
+
+    return isinstance(side, sp.Basic) and (
+        side.has(Iverson, *_PIECEWISE) or bool(side.atoms(sp.Rel))
+    )
+
+
 def compare_at_points(
     lhs: Any,
     rhs: Any,
@@ -302,6 +316,8 @@ def compare_at_points(
     that satisfy the claim's conditions (``for $z > 0$``).
     """
     variables = list(variables)
+    if _piecewise(lhs) or _piecewise(rhs):
+        random_points = max(random_points, PIECEWISE_RANDOM_POINTS)
     if simple is None:
         grid = itertools.islice(
             itertools.product(SIMPLE_VALUES, repeat=len(variables)), MAX_SIMPLE_POINTS
