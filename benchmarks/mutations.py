@@ -16,6 +16,8 @@ is *equivalent* when the engine reads the mutated math segment to the same value
 (``parse_math``, every side compared exactly with ``==``), or to an index formula its comparator
 finds to be the same tensor (``grad.compare``, exact evaluation on random tensors: the summed
 indices of ``Σ_{i,j} Z[j, i]`` swapped); equivalents are excluded from the rate.
+A transposed list of points (the offsets ``o``, one per column) that the engine reads as the
+derivation's points written one per row is equivalent too (counted after the checker has run).
 *same tbl* (a subset of *missed*) counts mutants of a definition (``T :=``, ``o :=``) that the
 checker judged right because it is the derivation's table in another arrangement — transposed,
 rows reordered or rescaled (the writer's notation); the last column is the rate without them.
@@ -424,11 +426,15 @@ class Wrong:
 #: What the named-matrix judge says of a definition that arranges the derivation's table
 #: another way (symconv/check/judges/named.py): the same table in the writer's notation.
 SAME_TABLE = (", transposed", "its rows in another order or scale", "its columns in another order")
+#: What it says of the derivation's list of points (the offsets o, one per column) written one
+#: point per row: the same points, so the transposed mutant is equivalent.
+SAME_POINTS = ", its points listed as rows"
 
 
-def wrong_claims(text: str, original: Original) -> tuple[list[Wrong], list[Wrong]]:
-    """The ``wrong`` claims of ``text``, and the definitions the engine shows to be the
-    derivation's table in another arrangement (transposed, rows reordered or rescaled)."""
+def wrong_claims(text: str, original: Original) -> tuple[list[Wrong], list[Wrong], list[Wrong]]:
+    """The ``wrong`` claims of ``text``, the definitions the engine shows to be the
+    derivation's table in another arrangement (transposed, rows reordered or rescaled), and
+    those it shows to be the derivation's list of points written across."""
     from symconv.check.api import check
 
     report = check(text, against=original.against, name=original.name)
@@ -444,7 +450,10 @@ def wrong_claims(text: str, original: Original) -> tuple[list[Wrong], list[Wrong
         for j in report.judgements
         if j.verdict == "right" and any(note in j.message for note in SAME_TABLE)
     ]
-    return wrong, same_table
+    same_points = [
+        entry(j) for j in report.judgements if j.verdict == "right" and SAME_POINTS in j.message
+    ]
+    return wrong, same_table, same_points
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -461,7 +470,7 @@ def main(argv: list[str] | None = None) -> int:
     false_alarms = 0
     known: dict[str, set[tuple[str, str]]] = {}
     for original in originals:
-        found, _ = wrong_claims(original.text, original)
+        found, _, _ = wrong_claims(original.text, original)
         known[original.name] = {wrong.key for wrong in found}
         alarms = {line for wrong in found for line in wrong.lines} & original.lines
         if alarms:
@@ -471,6 +480,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     missed_examples: list[str] = []
     missed_definitions = 0
+    points_equivalent = 0
     for kind in args.kinds:
         rng = random.Random(f"{args.seed}:{kind}")
         mutants = mutants_of(kind, originals, rng)
@@ -484,11 +494,15 @@ def main(argv: list[str] | None = None) -> int:
             if same:
                 equivalents += 1
                 continue
-            found, same_table = wrong_claims(mutant.text, mutant.original)
+            found, same_table, same_points = wrong_claims(mutant.text, mutant.original)
             new = [wrong for wrong in found if wrong.key not in known[mutant.original.name]]
             if new:
                 flagged += 1
                 at_line += any(wrong.lines & mutant.region.lines for wrong in new)
+                continue
+            if any(right.lines & mutant.region.lines for right in same_points):
+                equivalents += 1  # the engine reads the same points, listed across
+                points_equivalent += 1
                 continue
             missed += 1
             notation += any(right.lines & mutant.region.lines for right in same_table)
@@ -519,6 +533,10 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"of the missed: {unread} unread by the parser, {missed_definitions} on definition-only"
         " segments (:=)"
+    )
+    print(
+        f"of the equivalent: {points_equivalent} lists of points the engine reads as the"
+        " derivation's offsets written one point per row"
     )
     print(f"false alarms on the {len(originals)} unmutated originals: {false_alarms}")
     print(f"seed {args.seed}, limit {args.limit}, {time.perf_counter() - started:.0f} s")

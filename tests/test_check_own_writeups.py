@@ -176,8 +176,60 @@ def test_offsets_with_a_changed_entry_are_wrong():
     old = r"o &:= \begin{bmatrix}-1 & 0 & 1\end{bmatrix}"
     wrong = _wrong_after("fd-a", old, old.replace("-1 & 0", "-2 & 0"))
     assert [message for _, message in wrong] == [
-        "o is not the matrix o of fd-a in any order of rows and columns or scale of rows"
+        "o is not the matrix o of fd-a in any order of its points, down or across"
     ]
+
+
+# The offsets of a 2-D stencil, one point per column: the same points listed as rows, in another
+# order or at one scale (h·o) are the same list; a coordinate rescaled alone, or the x and y
+# rows swapped, are other points (fd-d2, 3×3 points).
+O_D2 = (
+    r"o &:= \begin{bmatrix}-1 & -1 & -1 & 0 & 0 & 0 & 1 & 1 & 1\\-1 & 0 & 1 & -1 & 0 & 1 & -1 & "
+    r"0 & 1\end{bmatrix}"
+)
+
+
+@pytest.mark.parametrize(
+    ("writing", "verdict", "message"),
+    [
+        (
+            r"\begin{bmatrix}-1 & -1\\-1 & 0\\-1 & 1\\0 & -1\\0 & 0\\0 & 1\\1 & -1\\1 & 0"
+            r"\\1 & 1"
+            r"\end{bmatrix}",
+            "right",
+            "o is the matrix o of fd-d2, its points listed as rows",
+        ),
+        (
+            r"\begin{bmatrix}1 & 1 & 1 & 0 & 0 & 0 & -1 & -1 & -1"
+            r"\\1 & 0 & -1 & 1 & 0 & -1 & 1 & 0 & -1"
+            r"\end{bmatrix}",
+            "right",
+            "o is the matrix o of fd-d2, its points in another order",
+        ),
+        (
+            r"\begin{bmatrix}-h & -h & -h & 0 & 0 & 0 & h & h & h"
+            r"\\-h & 0 & h & -h & 0 & h & -h & 0 & h"
+            r"\end{bmatrix}",
+            "right",
+            "o is the matrix o of fd-d2, times h",
+        ),
+        (
+            r"\begin{bmatrix}-2 & -2 & -2 & 0 & 0 & 0 & 2 & 2 & 2"
+            r"\\-1 & 0 & 1 & -1 & 0 & 1 & -1 & 0 & 1"
+            r"\end{bmatrix}",
+            "wrong",
+            "o is not the matrix o of fd-d2 in any order of its points, down or across",
+        ),
+    ],
+    ids=["as rows", "reordered", "times h", "x rescaled"],
+)
+def test_offsets_are_a_list_of_points(writing, verdict, message):
+    problem_set, exercise = next((s, e) for s, e in EXERCISES if e.id == "fd-d2")
+    text = _writeup(problem_set, exercise)
+    assert O_D2 in text
+    report = check(text.replace(O_D2, "o &:= " + writing), against=problem_set, name="fd-d2")
+    [judgement] = [j for j in report.judgements if j.claim.text.startswith("o &:=")]
+    assert (judgement.verdict, judgement.message) == (verdict, message)
 
 
 def test_a_transposed_output_of_a_given_convolution_is_wrong():

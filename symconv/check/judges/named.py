@@ -13,7 +13,10 @@ part's answer). A row of the document giving the same name a matrix is compared 
   describe the same table (Fornberg's or LeVeque's Taylor tables differ in exactly these ways).
   It is right when one of those arrangements is the derivation's matrix, and wrong only when no
   arrangement — rows and columns in any order, rows at any scale, either orientation — can be:
-  the multiset of its rows, each taken up to order and scale, differs.
+  the multiset of its rows, each taken up to order and scale, differs;
+* a defined matrix that no system of the derivation reads is a **list of points**, one per
+  column (the offsets ``o``): right listed in any order, down or across, at one common scale
+  (``h·o``); wrong when a coordinate row is rescaled alone or two rows are swapped.
 
 A row whose left side is not a name the derivation uses is judged as the first side of the chain
 of equalities it ends: ``vec(δx) = Cᵀ vec(δz) = [column]`` states the column of ``vec(δx)``.
@@ -43,7 +46,7 @@ does not use, or the negated formula (τ as exact minus approximate), is left to
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import sympy as sp
@@ -77,6 +80,10 @@ class NamedMatrix:
     #: For a system ``A x = b`` the derivation solves (named ``"A x"``): the unknown's key, and
     #: ``value`` is the augmented matrix ``[A | b]`` (see :mod:`.systems`).
     unknown: str | None = None
+    #: A defined matrix no system of the derivation reads is a list of points, one per column
+    #: (the offsets ``o``): listed in any order, down or across, at one scale (in units of h
+    #: or not) — but a coordinate row rescaled or two rows swapped are other points.
+    points: bool = False
 
 
 def named_matrices(part_id: str, derivation: Any) -> dict[str, NamedMatrix]:
@@ -120,7 +127,13 @@ def named_matrices(part_id: str, derivation: Any) -> dict[str, NamedMatrix]:
             value = sp.ImmutableMatrix(value)
         defined = step.lhs is not None and step.relation == ":="
         found[key] = NamedMatrix(_shown(head), value, part_id, defined)
-    return found
+    tables = {
+        key.removesuffix(f" {named.unknown}") for key, named in found.items() if named.unknown
+    }
+    return {
+        key: replace(named, points=True) if named.defined and key not in tables else named
+        for key, named in found.items()
+    }
 
 
 def _system(step: Any, found: Mapping[str, NamedMatrix], part_id: str) -> NamedMatrix | None:
@@ -192,6 +205,8 @@ def judge_named_matrix(claim: Claim, context: DocumentContext) -> Judgement | No
     written = sp.Matrix(written)
     what = f"the matrix {named.name} of {named.part}"
     shown = _shown(lhs)
+    if named.points:
+        return _judge_points(claim, shown, written, expected, what)
     if named.defined:
         return _judge_definition(claim, shown, written, expected, what)
     return _judge_result(claim, shown, written, expected, what)
@@ -381,6 +396,45 @@ def _judge_definition(
         claim,
         f"{shown} is not {what} in any order of rows and columns or scale of rows",
         expected=expected,
+    )
+
+
+# A list of points, one per column (the offsets o_j of a stencil, Fornberg 1988): the same list
+# whatever the order of the points, written down the columns or along the rows, and at one
+# common scale (o in units of h, or h·o). Each coordinate row keeps its own meaning: a row
+# rescaled alone, or two rows swapped, moves the points.
+def _judge_points(
+    claim: Claim, shown: str, written: sp.Matrix, expected: sp.Matrix, what: str
+) -> Judgement:
+    for target, note in ((expected, ""), (expected.T, ", its points listed as rows")):
+        if written.shape != target.shape:
+            continue
+        if all(_same(a, b) for a, b in zip(written, target, strict=True)):
+            return right(claim, f"{shown} is {what}{note}")
+        scale = _common_scale(written, target)
+        if scale is not None:
+            order = ", its points in another order" if scale == 1 else f", times {scale}"
+            return right(claim, f"{shown} is {what}{note}{order}")
+    return wrong(
+        claim,
+        f"{shown} is not {what} in any order of its points, down or across",
+        expected=expected,
+        witness=f"its columns {_shown_columns(written)} against {_shown_columns(expected)}",
+    )
+
+
+def _common_scale(written: sp.Matrix, target: sp.Matrix) -> Any:
+    """``c`` with ``written`` the columns of ``c · target`` in some order (None if none)."""
+    candidates = {sp.cancel(as_sympy(w) / t) for w in written for t in target if t != 0}
+    for scale in sorted(candidates, key=lambda c: (str(c).startswith("-"), str(c))):
+        if scale != 0 and _column_keys(written) == _column_keys(sp.Matrix(scale * target)):
+            return scale
+    return None
+
+
+def _shown_columns(matrix: sp.Matrix) -> str:
+    return ", ".join(
+        "(" + ", ".join(sp.latex(e) for e in matrix.col(j)) + ")" for j in range(matrix.cols)
     )
 
 
