@@ -308,6 +308,48 @@ def test_a_bracket_with_one_entry_renamed_is_not_the_partial_derivative():
     ]
 
 
+# The head of a chain that names a general formula the derivation gives (N_mult = C K_1 K_2 M O_1
+# O_2 = 256·3·…): compared with it; a name the row dropped takes the problem's value, a name it
+# keeps stays general (mutation study: K_2 K_2, which the problem's K_1 = K_2 = 3 hides; − a,
+# which its a = 0 hides).
+@pytest.mark.parametrize(
+    ("exercise_id", "old", "new", "expected"),
+    [
+        (
+            "nndl-5-4",
+            r"N_{mult} &= C K_{1} K_{2} M O_{1} O_{2}",
+            r"N_{mult} &= C K_{2} K_{2} M O_{1} O_{2}",
+            [r"N_{mult} is not N_mult as derived for nndl-5-4.1"],
+        ),
+        (
+            "conv-arith-11",
+            r"d \left(k - 1\right) + a + 1 &&",
+            r"d \left(k - 1\right) - a + 1 &&",
+            [r"o' is not o' as derived for conv-arith-11"],
+        ),
+        ("conv-arith-11", r"p' &= d \left(k - 1\right) - p", r"p' &= k - 1 - p", []),
+    ],
+    ids=["K_2 for K_1", "-a for +a", "d = 1 put in"],
+)
+def test_a_general_formula_is_compared_with_the_derivations(exercise_id, old, new, expected):
+    wrong = _wrong_after(exercise_id, old, new)
+    assert [message.partition(",")[0] for _, message in wrong] == expected
+
+
+def test_a_formula_put_in_with_the_problems_values_is_right():
+    # conv-arith-11: p' = k − 1 − p is d(k − 1) − p at the problem's d = 1
+    problem_set, exercise = next((s, e) for s, e in EXERCISES if e.id == "conv-arith-11")
+    text = _writeup(problem_set, exercise)
+    mutated = text.replace(r"p' &= d \left(k - 1\right) - p", r"p' &= k - 1 - p")
+    report = check(mutated, against=problem_set, name="conv-arith-11")
+    [row] = [j for j in report.judgements if j.claim.text.startswith("p' = k")]
+    assert (row.verdict, row.message) == (
+        "right",
+        r"p' is p' as derived for conv-arith-11, d \left(k - 1\right) - p with the problem's "
+        "values d = 1",
+    )
+
+
 def test_a_laplacian_stencil_with_its_error_term_is_expanded_in_two_variables():
     # fd-d2: ∇²f(x, y) = (1/h²)(…) − h²/12 (∂⁴f/∂x⁴ + …): the error term's derivatives are
     # written without arguments; one sign flipped in the stencil is wrong

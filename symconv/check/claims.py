@@ -416,7 +416,13 @@ class _Extractor:
             if defines:
                 defined = lhs
             if defines and not is_final:
-                if fact_in_words(_clause_words(words_before)) is None:
+                # the head of a chain (N_mult = C K_1 K_2 M O_1 O_2 = …) is a claim when the
+                # sentence states a fact, or the problem's derivation gives the name a formula
+                if fact_in_words(_clause_words(words_before)) is None and not (
+                    object_name_key(lhs.side.expr) in self.context.named_names
+                    and isinstance(rhs.side.expr, sp.Expr)
+                    and not rhs.side.expr.is_number
+                ):
                     continue
                 kind = "definition"
             if defines and is_final and defines_function(lhs.side.expr):

@@ -50,6 +50,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from symconv.check.context import DocumentContext
 from symconv.check.judges.verdicts import right, wrong
@@ -84,6 +85,9 @@ class NamedMatrix:
     #: (the offsets ``o``): listed in any order, down or across, at one scale (in units of h
     #: or not) — but a coordinate row rescaled or two rows swapped are other points.
     points: bool = False
+    #: The general formula the derivation first gives the name (``N_mult = C K_1 K_2 M O_1 O_2``,
+    #: ``o' = s(i' − 1) − 2p + d(k − 1) + a + 1``) when ``value`` is the number it comes to.
+    formula: sp.Expr | None = None
 
 
 def named_matrices(part_id: str, derivation: Any) -> dict[str, NamedMatrix]:
@@ -92,6 +96,7 @@ def named_matrices(part_id: str, derivation: Any) -> dict[str, NamedMatrix]:
     answer_key = _key(getattr(derivation, "answer_lhs", None))
     answer = getattr(derivation, "answer", None)
     found: dict[str, NamedMatrix] = {}
+    formulas: dict[str, sp.Expr] = {}
     head: Any = None  # the left side a continuation step (lhs None) goes on from
     for step in getattr(derivation, "steps", ()):
         if step.lhs is not None:
@@ -108,14 +113,18 @@ def named_matrices(part_id: str, derivation: Any) -> dict[str, NamedMatrix]:
         key = _key(head)
         if isinstance(value, str) and step.lhs is not None and step.relation == "=":
             value = _formula(value)  # τ = h²/12 f⁽⁴⁾(x): the derivation's own LaTeX
-        if not isinstance(value, (sp.MatrixBase, sp.Expr)) or key in (None, answer_key):
+        if not isinstance(value, (sp.MatrixBase, sp.Expr)) or key is None:
             continue
         if (
             not isinstance(value, sp.MatrixBase)
             and not value.is_Rational
             and not isinstance(step.value, str)
         ):
-            continue  # a formula in the problem's sizes (o = ⌊(i + 2p − k)/s⌋ + 1): other judges
+            if step.lhs is not None and step.relation in ("=", ":="):
+                formulas.setdefault(key, value)  # N_mult = C K_1 K_2 M O_1 O_2, then its number
+            continue
+        if key == answer_key:
+            continue
         if (
             isinstance(answer, sp.MatrixBase)
             and isinstance(value, sp.MatrixBase)
@@ -127,6 +136,11 @@ def named_matrices(part_id: str, derivation: Any) -> dict[str, NamedMatrix]:
             value = sp.ImmutableMatrix(value)
         defined = step.lhs is not None and step.relation == ":="
         found[key] = NamedMatrix(_shown(head), value, part_id, defined)
+    for key, formula in formulas.items():
+        if key not in found:  # the answer's own general formula (o' = s(i' − 1) − 2p + …)
+            found[key] = NamedMatrix(str(key), formula, part_id, False)
+        elif not isinstance(found[key].value, sp.MatrixBase):
+            found[key] = replace(found[key], formula=formula)
     tables = {
         key.removesuffix(f" {named.unknown}") for key, named in found.items() if named.unknown
     }
@@ -224,9 +238,11 @@ def judge_named_value(claim: Claim, context: DocumentContext) -> Judgement | Non
     if named.defined or isinstance(named.value, sp.MatrixBase):
         return None
     if not named.value.is_Rational:
-        return _judge_formula(claim, lhs, written, named)
+        return _judge_formula(claim, lhs, written, named.value, named, context)
     if not isinstance(written, sp.Number):
-        return None
+        if named.formula is None:
+            return None
+        return _judge_formula(claim, lhs, written, named.formula, named, context)
     shown, what = _shown(lhs), f"{named.name} of {named.part}"
     if written == named.value:
         return right(claim, f"{shown} = {sp.latex(written)} is {what}")
@@ -240,18 +256,36 @@ def judge_named_value(claim: Claim, context: DocumentContext) -> Judgement | Non
     )
 
 
-def _judge_formula(claim: Claim, lhs: Any, written: Any, named: NamedMatrix) -> Judgement | None:
-    """``τ = …`` against the derivation's formula: equal after simplification, or wrong. Left
-    alone: a formula in other names (the writer's notation), and the negated formula (τ taken as
-    exact minus approximate, the other sign convention)."""
-    expected = named.value
-    assert isinstance(expected, sp.Expr)
+# A formula row against the derivation's: ``τ = …``, ``o' = s(i' − 1) − 2p + d(k − 1) + a + 1``.
+# A name the row no longer has was put in with the problem's value (``p' = k − 1 − p`` for
+# ``d(k − 1) − p`` at d = 1): the derivation's formula is compared with those values in. A
+# name the row keeps stays general — ``− a`` for ``+ a`` is wrong even where the problem has
+# a = 0 — so only the names it dropped are substituted (the substitution judge's rule).
+def _judge_formula(
+    claim: Claim,
+    lhs: Any,
+    written: Any,
+    expected: sp.Expr,
+    named: NamedMatrix,
+    context: DocumentContext,
+) -> Judgement | None:
+    """``τ = …`` against the derivation's formula: equal after simplification (with the
+    problem's values for the names the row dropped), or wrong. Left alone: a formula in other
+    names (the writer's notation), and the negated formula (τ taken as exact minus
+    approximate, the other sign convention)."""
+    expected = in_written_names(expected, written)  # the derivation's K_1 is the writer's K_{1}
     if not written.free_symbols <= expected.free_symbols or not _functions(written) <= _functions(
         expected
     ):
         return None
     shown = _shown(lhs)
     what = f"{named.name} as derived for {named.part}, {sp.latex(expected)}"
+    expected, values = _dropped_names_put_in(expected, written, context)
+    if values is None:
+        return None  # a name dropped whose value the problem does not give
+    if values:
+        stated = ", ".join(f"{name} = {sp.latex(value)}" for name, value in values.items())
+        what = f"{what} with the problem's values {stated}"
     written, expected = _differentiated_as_functions(written, expected)
     try:
         difference = sp.simplify(written - expected)
@@ -262,12 +296,19 @@ def _judge_formula(claim: Claim, lhs: Any, written: Any, named: NamedMatrix) -> 
         return right(claim, f"{shown} is {what}")
     if negated:
         return None
-    return wrong(
-        claim,
-        f"{shown} is not {what}",
-        witness=f"the two differ by {sp.latex(difference)}",
-        expected=expected,
-    )
+    witness = f"the two differ by {sp.latex(difference)}"
+    if not difference.has(sp.Derivative, AppliedUndef):
+        # simplify does not prove every identity (max(x_1, x_2, x_3) against its Iverson
+        # brackets): the two are compared at points, and differ only with a witness
+        from symconv.check.judges.algebra import compare_identity
+
+        comparison = compare_identity(written, expected, context.rng_for(claim.line, claim.text))
+        if comparison.equal is None:
+            return None
+        if comparison.equal:
+            return right(claim, f"{shown} is {what}")
+        witness = comparison.witness() or witness
+    return wrong(claim, f"{shown} is not {what}", witness=witness, expected=expected)
 
 
 def _differentiated_as_functions(*values: Any) -> tuple[Any, ...]:
@@ -294,9 +335,32 @@ def _differentiated_as_functions(*values: Any) -> tuple[Any, ...]:
     return tuple(v.xreplace(as_function) if isinstance(v, sp.Basic) else v for v in values)
 
 
-def _functions(value: Any) -> set[str]:
-    from sympy.core.function import AppliedUndef
+def _dropped_names_put_in(
+    expected: sp.Expr, written: Any, context: DocumentContext
+) -> tuple[sp.Expr, dict[str, Any] | None]:
+    """``expected`` with the problem's values put in for the names ``written`` does not have,
+    and those values by name ({} when it has them all; None when the problem does not give
+    one of them)."""
+    dropped = {
+        symbol
+        for symbol in expected.free_symbols - written.free_symbols
+        if isinstance(symbol, sp.Symbol)
+    }
+    if not dropped:
+        return expected, {}
+    for values in context.substitutions:
+        by_key = {object_name_key(name): value for name, value in values.items()}
+        if all(object_name_key(symbol) in by_key for symbol in dropped):
+            put_in = {
+                symbol: in_written_names(as_sympy(by_key[object_name_key(symbol)]), written)
+                for symbol in dropped
+            }
+            shown = {str(symbol): put_in[symbol] for symbol in sorted(dropped, key=str)}
+            return expected.xreplace(put_in), shown
+    return expected, None
 
+
+def _functions(value: Any) -> set[str]:
     return {
         type(node).__name__
         for node in sp.preorder_traversal(value)
