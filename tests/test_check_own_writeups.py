@@ -350,6 +350,57 @@ def test_a_formula_put_in_with_the_problems_values_is_right():
     )
 
 
+# A value the document states as an answer is judged even when an earlier row gave the right one
+# (mutation study: the **Answer:** line of nyu-cnn-5c, an "Also accepted" bullet of nndl-5-4).
+@pytest.mark.parametrize(
+    ("exercise_id", "old", "new", "expected"),
+    [
+        (
+            "nyu-cnn-5",
+            r"**Answer:** $\left( B, \  \left\lfloor{\frac{N - 1}{s}}\right\rfloor + 1",
+            r"**Answer:** $\left( B, \  \left\lfloor{\frac{N - 1}{s}}\right\rfloor - 1",
+            "is not the answer to nyu-cnn-5c",
+        ),
+        (
+            "nndl-5-4",
+            r"- $\left( 5{,}898{,}240{,}000, \  590{,}080\right)$",
+            r"- $\left( 5{,}898{,}440{,}000, \  590{,}080\right)$",
+            "is not the answer to nndl-5-4.1",
+        ),
+    ],
+    ids=["answer line", "accepted bullet"],
+)
+def test_a_value_stated_as_an_answer_is_judged(exercise_id, old, new, expected):
+    wrong = _wrong_after(exercise_id, old, new)
+    assert [message.endswith(expected) for _, message in wrong] == [True]
+
+
+def test_two_values_on_an_answer_line_are_not_both_taken_for_answers():
+    # "**Answer:** (N, C) from (B, N, C)": which one is the answer is the judge's choice, not
+    # every tuple on the line
+    problem_set = next(s for s, e in EXERCISES if e.id == "nyu-cnn-5")
+    text = (
+        "## nyu-cnn-5c\n\n**Answer:** from the input $(B, N, C)$ the output is "
+        r"$\left( B, \left\lfloor{\frac{N - 1}{s}}\right\rfloor + 1, C\right)$" + "\n"
+    )
+    report = check(text, against=problem_set, name="two")
+    assert [j.verdict for j in report.judgements if j.claim.kind == "answer"] == ["right"]
+
+
+def test_a_stencil_on_a_non_uniform_grid_is_expanded_in_its_two_steps():
+    # fd-f: h_{m}, h_{p} read as entries h[m], h[p] of a small name: both are small, and the
+    # coefficients 2/(h_m (h_m + h_p)) … cancel exactly; one step mistyped (h_{p + 1}) is wrong
+    report = _report("fd-f")
+    [row] = [j for j in report.judgements if j.claim.text.startswith("f''(x) = ")]
+    assert (row.verdict, row.message) == (
+        "right",
+        "the expansions in h_m, h_p agree below O(h_m^2)",
+    )
+    old = r"+ \frac{2}{h_{p} \left(h_{m} + h_{p}\right)} f(x + h_{p})"
+    wrong = _wrong_after("fd-f", old, old.replace(r"{h_{p} \left", r"{h_{p + 1} \left"))
+    assert [message[:31] for _, message in wrong] == ["the terms in h_m^-2 differ: the"]
+
+
 def test_a_laplacian_stencil_with_its_error_term_is_expanded_in_two_variables():
     # fd-d2: ∇²f(x, y) = (1/h²)(…) − h²/12 (∂⁴f/∂x⁴ + …): the error term's derivatives are
     # written without arguments; one sign flipped in the stencil is wrong

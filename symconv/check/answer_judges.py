@@ -176,13 +176,22 @@ def _with_named_others(
 ) -> list[Outcome]:
     """The judged outcomes, and one for every other candidate of the pool that the document gives
     the answer's name (``N_{params} = 1830`` on an **Answer:** line after a chain that ends in
-    1820): a value stated as the answer is judged even when another one is right."""
+    1820) or states as an answer (the only one of its form on an **Answer:** line, or in a list
+    of accepted answers): a value stated as the answer is judged even when another one is
+    right."""
     taken = {id(candidate) for outcome in judged for candidate in outcome.candidates}
     answer_lhs = task.answer_name
+    per_line: dict[int, int] = {}
+    for candidate in pool:
+        per_line[candidate.line] = per_line.get(candidate.line, 0) + 1
     others = [
         outcome_for(task, (c,), value_of(c), shown_candidate(c), shape_axis=shape_axis)
         for c in pool
-        if id(c) not in taken and names_the_answer(c, answer_lhs)
+        if id(c) not in taken
+        and (
+            names_the_answer(c, answer_lhs)
+            or (c.data.get("stated") and c.lhs is None and per_line[c.line] == 1)
+        )
     ]
     return sorted([*judged, *others], key=lambda outcome: outcome.first_line)
 

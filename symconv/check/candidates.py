@@ -103,7 +103,50 @@ def extract_candidates(segments: Sequence[Segment], parse: Parser) -> list[Candi
             for offset, candidate in _text_candidates(segment):
                 found.append((segment.line, segment.offset + offset, candidate))
     found.sort(key=lambda item: (item[0], item[1]))
+    stated = stated_answer_lines(ordered)
+    for _, _, candidate in found:
+        if candidate.line in stated:
+            candidate.data["stated"] = True
     return [candidate for _, _, candidate in found]
+
+
+_ANSWER_WORD = re.compile(r"\banswer|\baccepted\b|答案", re.IGNORECASE)
+_LIST_ITEM = re.compile(r"\s*(?:[-*+]|\d+[.)])\s")
+
+
+def stated_answer_lines(segments: Sequence[Segment]) -> set[int]:
+    r"""The lines whose math the document states as an answer: after the word *answer* on the
+    line (``**Answer:** $…$``, "the final answer is $…$"), or on the line after one that ends
+    with it, or in a list whose lead-in line names answers ("Also accepted:").
+
+    >>> from symconv.check.documents import Document
+    >>> text = "We get $x = 2$.\n\n**Answer:** $x = 3$\n\nAlso accepted:\n- $x = 4$\n"
+    >>> sorted(stated_answer_lines(Document.from_text(text, "t", "md").segments))
+    [3, 6]
+    """
+    words: dict[int, str] = {}
+    first_math: dict[int, int] = {}
+    for segment in segments:
+        if segment.kind == "math":
+            first_math.setdefault(segment.line, segment.column)
+    for segment in segments:
+        if segment.kind == "text" and segment.column < first_math.get(segment.line, 1 << 30):
+            words[segment.line] = words.get(segment.line, "") + segment.text
+    stated = set()
+    for line in first_math:
+        before = words.get(line, "")
+        if _ANSWER_WORD.search(before):
+            stated.add(line)
+        elif not before.strip() and line - 1 not in first_math:
+            if _ANSWER_WORD.search(words.get(line - 1, "")):
+                stated.add(line)
+        elif _LIST_ITEM.match(before):
+            lead = line - 1
+            while lead > 0 and (_LIST_ITEM.match(words.get(lead, "")) or lead in first_math):
+                lead -= 1
+            if _ANSWER_WORD.search(words.get(lead, "")):
+                stated.add(line)
+    return stated
 
 
 def _continued_formula(candidate: Candidate, heads: dict[int, Candidate | None]) -> Candidate:

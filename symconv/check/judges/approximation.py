@@ -29,6 +29,7 @@ from symconv.check.judges.expansion import (
     expand,
     order_of,
     setup_for,
+    small_entries_as_symbols,
 )
 from symconv.check.judges.functions import concrete
 from symconv.check.judges.points import format_value, show
@@ -71,7 +72,7 @@ def _outside_power(exprs: Iterable[Any], setup: Setup) -> int:
 
 
 def _sides(claim: Claim, context: DocumentContext) -> tuple[Any, Any, Setup]:
-    lhs, rhs = claim.sides
+    lhs, rhs = (small_entries_as_symbols(side) for side in claim.sides)
     setup = setup_for([lhs, rhs])
     keep = set(setup.small) | {STEP}
     lhs, _ = resolve(lhs, claim, context, keep=keep)
@@ -83,8 +84,8 @@ def _sides(claim: Claim, context: DocumentContext) -> tuple[Any, Any, Setup]:
 
 def _difference(left: Expansion, right_side: Expansion, through: int) -> dict[int, Any]:
     powers = set(left.terms) | set(right_side.terms)
-    return {
-        k: sp.expand(left.coefficient(k) - right_side.coefficient(k))
+    return {  # cancel: 2/(h_p(h_m + h_p)) + 2/(h_m(h_m + h_p)) − 2/(h_m h_p) is 0
+        k: sp.expand(sp.cancel(left.coefficient(k) - right_side.coefficient(k)))
         for k in sorted(powers)
         if k <= through
     }

@@ -40,7 +40,15 @@ from sympy.core.function import AppliedUndef
 
 from symconv.check import nodes
 
-__all__ = ["Expansion", "ExpansionError", "Setup", "expand", "order_of", "setup_for"]
+__all__ = [
+    "Expansion",
+    "ExpansionError",
+    "Setup",
+    "expand",
+    "order_of",
+    "setup_for",
+    "small_entries_as_symbols",
+]
 
 #: Names read as small steps when they appear in a shifted argument.
 SMALL_NAMES = frozenset({"h", "dt", "dx", "dy", "ds", "epsilon", "varepsilon"})
@@ -89,7 +97,33 @@ class Expansion:
 
 def _is_small_name(symbol: sp.Symbol) -> bool:
     name = symbol.name.replace("\\", "").replace(" ", "")
-    return name in SMALL_NAMES or name.startswith("Delta") or name.startswith("delta")
+    stem = name.partition("_")[0]  # h_m, h_p: the steps of a non-uniform grid
+    return stem in SMALL_NAMES or name.startswith("Delta") or name.startswith("delta")
+
+
+def small_entries_as_symbols(expr: Any) -> Any:
+    """``expr`` with each entry of a small name (``h_{m}``, read as the entry ``h[m]``) made a
+    symbol ``h_m``, so that the steps of a non-uniform grid are small like ``h``.
+
+    >>> h, m = sp.IndexedBase("h"), sp.Symbol("m")
+    >>> small_entries_as_symbols(h[m] + h[m] ** 2)
+    h_m**2 + h_m
+    """
+    if not isinstance(expr, sp.Basic):
+        return expr
+    entries = {
+        entry: sp.Symbol(f"{entry.base.label}_{_subscript(entry.indices)}")
+        for entry in expr.atoms(sp.Indexed)
+        if _is_small_name(sp.Symbol(str(entry.base.label)))
+    }
+    return expr.xreplace(entries) if entries else expr
+
+
+def _subscript(indices: Sequence[Any]) -> str:
+    """``m`` for ``h[m]``; ``{p + 1}`` for ``h[p + 1]``."""
+    if len(indices) == 1 and isinstance(indices[0], sp.Symbol | sp.Integer):
+        return str(indices[0])
+    return "{" + ",".join(sp.latex(index) for index in indices) + "}"
 
 
 def _applications(exprs: Iterable[Any]) -> list[AppliedUndef]:
@@ -245,10 +279,20 @@ def by_power(expanded: Any, setup: Setup) -> dict[int, Any]:
 
 
 def epsilon_power(term: Any) -> tuple[int, Any]:
-    """``(n, c)`` for a product term ``c ε^n``."""
+    """``(n, c)`` for a product term ``c ε^n`` (a factor ``1/(h_m ε (h_m ε + h_p ε))`` of a
+    non-uniform grid has its ε taken out of the sum first)."""
     power = 0
     rest = []
+    factors = []
     for factor in sp.Mul.make_args(term):
+        if factor.has(EPSILON) and not factor.is_Symbol and not isinstance(factor, sp.Pow | sp.Mul):
+            factors.append(factor)
+        elif isinstance(factor, sp.Pow) and factor.base.is_Add and factor.base.has(EPSILON):
+            taken_out = sp.expand_power_base(sp.factor_terms(factor), force=True)
+            factors.extend(sp.Mul.make_args(taken_out))
+        else:
+            factors.append(factor)
+    for factor in factors:
         if factor == EPSILON:
             power += 1
         elif isinstance(factor, sp.Pow) and factor.base == EPSILON and factor.exp.is_Integer:
