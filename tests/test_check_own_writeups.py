@@ -367,8 +367,14 @@ def test_a_formula_put_in_with_the_problems_values_is_right():
             r"- $\left( 5{,}898{,}440{,}000, \  590{,}080\right)$",
             "is not the answer to nndl-5-4.1",
         ),
+        (
+            "nndl-5-1",
+            r"- $\begin{bmatrix}w_{1,1} & 1 - 2 w_{1,1}",
+            r"- $\begin{bmatrix}w_{2,1} & 1 - 2 w_{1,1}",
+            "is not the answer to nndl-5-1.2",
+        ),
     ],
-    ids=["answer line", "accepted bullet"],
+    ids=["answer line", "accepted bullet", "accepted matrix"],
 )
 def test_a_value_stated_as_an_answer_is_judged(exercise_id, old, new, expected):
     wrong = _wrong_after(exercise_id, old, new)
