@@ -455,3 +455,19 @@ def test_a_layout_another_row_of_the_exercise_contradicts_is_not_inferred():
     )
     verdicts = [j.verdict for j in report.judgements if "X[j_{1} + k_{1}, i" in j.claim.text]
     assert "right" not in verdicts
+
+
+def test_the_one_hot_gradient_of_a_maximum_takes_the_index_of_the_same_vector():
+    # nndl-5-6a: ∂y/∂x_i = 1 if i = argmax_j w_j, else 0 — the index of the maximum of another
+    # vector was checked as if it were x's (mutation study)
+    problem_set = next(s for s, e in EXERCISES if e.id == "nndl-5-6")
+    for vector, verdict in [("x", "right"), ("w", "wrong")]:
+        text = (
+            "## nndl-5-6.1\n\n"
+            rf"$\frac{{\partial y}}{{\partial x_i}} = 1$ if $i = \arg\max_j {vector}_j$, else $0$."
+            "\n"
+        )
+        report = check(text, against=problem_set, name="argmax")
+        answers = [j for j in report.judgements if j.claim.kind == "answer"]
+        assert [j.verdict for j in answers] == [verdict], [j.message for j in answers]
+    assert answers[0].witness == "the index of the maximum of w, but the entries are those of x"

@@ -308,6 +308,13 @@ def _compare_conditions(
     if any(b is None for b in bases):
         return None
     positions = [b[1][0] for b in bases if b is not None]
+    vector = {b[0] for b in bases if b is not None}
+    for side in (left, right):
+        read = _argmax_vector(side)
+        if read is not None and {read} != vector:
+            # i = argmax_j w_j where the maximum is of x: another vector's index
+            entries = ", ".join(sorted(vector))
+            return f"the index of the maximum of {read}, but the entries are those of {entries}"
     for ordering in permutations(range(1, len(symbols) + 1)):
         point = dict(zip(symbols, map(sp.Integer, ordering), strict=True))
         values = {p: point[s] for p, s in zip(positions, symbols, strict=True)}
@@ -323,6 +330,21 @@ def _compare_conditions(
                 entries = ", ".join(f"{s} = {v}" for s, v in point.items())
                 return f"at {entries}: the entry {position} is {got} by the text, {want} expected"
     return ""
+
+
+def _argmax_vector(expr: Any) -> str | None:
+    """The name of the vector ``argmax_j w_j`` takes the index of (None: not an argmax of
+    entries of one vector)."""
+    from symconv.check.nodes import ArgMaxOver, ArgMinOver
+
+    if not isinstance(expr, ArgMaxOver | ArgMinOver):
+        return None
+    body = expr.args[0]
+    if isinstance(body, sp.Indexed):
+        return str(body.base.label)
+    if isinstance(body, sp.Symbol) and (found := entry_indices(body.name)) is not None:
+        return str(found[0])
+    return None
 
 
 def _indicator(value: Any) -> Any:
