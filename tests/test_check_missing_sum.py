@@ -76,3 +76,30 @@ def test_an_assumption_that_drops_a_sum_is_linted_too() -> None:
         "wrong",
         "index i on the right is neither summed nor on the left: a missing sum over i",
     )
+
+
+@pytest.mark.parametrize(
+    ("formula", "message"),
+    [
+        (
+            r"C_{j_1,j_2,i_1,i_2} = \sum_{k_1=0}^{1} \sum_{k_2=0}^{1} \delta_{i_1, j_1 + k_1} "
+            r"\delta_{i_2, j_2 + k_2} W_{k_1,k_3}",
+            "index k_3 on the right is neither summed nor on the left: probably k_1 or k_2 "
+            "mistyped as k_3",
+        ),
+        (
+            r"y_{j_1} = \sum_{k_1=0}^{2} w_{k_2} x_{j_1 + k_1}",
+            "index k_2 on the right is neither summed nor on the left: probably k_1 mistyped "
+            "as k_2",
+        ),
+    ],
+)
+def test_a_sibling_of_the_summed_indices_read_once_is_a_mistyped_subscript(formula, message):
+    # nndl-5-5 (mutation study): W_{k_1,k_3} where k_1, k_2 are summed; read in one tensor only,
+    # so not tied across two, but k_3 is no parameter next to k_1 and k_2
+    assert verdict_of(formula) == ("wrong", message)
+
+
+def test_a_parameter_read_once_beside_indices_of_another_letter_is_not_an_index():
+    # the stride s and the offset p_1 share no letter with the indices i, k_1
+    assert verdict_of(r"y_i = \sum_{k_1=0}^{2} w_{k_1} x_{s i + k_1 + p_1}")[0] != "wrong"

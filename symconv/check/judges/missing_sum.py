@@ -76,6 +76,21 @@ def judge_missing_sum(claim: Claim, context: DocumentContext | None = None) -> J
     names = ", ".join(s.name for s in unsummed)
     plural = "indices" if len(unsummed) > 1 else "index"
     verb = "are" if len(unsummed) > 1 else "is"
+    indices = sorted(
+        s.name for s in (*left.free_symbols, *_bound(right_side)) if isinstance(s, sp.Symbol)
+    )
+    slips = [
+        f"{' or '.join(n for n in indices if _sibling_of(s.name, {n}))} mistyped as {s.name}"
+        for s in unsummed
+        if _sibling_of(s.name, set(indices))
+    ]
+    if slips:  # k_3 where k_1, k_2 are summed: a subscript mistyped, more likely than a sum
+        return wrong(
+            claim,
+            f"{plural} {names} on the right {verb} neither summed nor on the left: "
+            f"probably {'; '.join(slips)}",
+            diagnosis=f"probable typo: {'; '.join(slips)}",
+        )
     return wrong(
         claim,
         f"{plural} {names} on the right {verb} neither summed nor on the left: "
@@ -94,6 +109,9 @@ def unsummed_indices(left: sp.Basic, right: sp.Basic) -> list[sp.Symbol]:
     [j, k]
     >>> unsummed_indices(y[i], sp.Sum(W[i, j] * x[j], (j, 0, 2)))
     []
+    >>> k1, k2, k3 = sp.symbols("k_1 k_2 k_3")
+    >>> unsummed_indices(y[i], sp.Sum(W[k1, k3] * x[i + k1], (k1, 0, 1)))
+    [k_3]
     """
     on_left = left.free_symbols
     free = right.free_symbols
@@ -102,15 +120,37 @@ def unsummed_indices(left: sp.Basic, right: sp.Basic) -> list[sp.Symbol]:
         for subscript in subscripts:
             for symbol in _additive_symbols(subscript):
                 tensors.setdefault(symbol, set()).add(tensor)
+    indices = {
+        s.name for s in (*on_left, *_bound(right)) if isinstance(s, sp.Symbol) and "_" in s.name
+    }
     found = [
         symbol
         for symbol, read_in in tensors.items()
         if symbol in free
         and symbol not in on_left
         and _INDEX_NAME.fullmatch(symbol.name)
-        and len(read_in) >= 2
+        and (len(read_in) >= 2 or _sibling_of(symbol.name, indices))
     ]
     return sorted(found, key=lambda s: s.name)
+
+
+def _bound(expr: sp.Basic) -> set[Any]:
+    """The indices the sums of ``expr`` bind."""
+    return {
+        v
+        for node in sp.preorder_traversal(expr)
+        if isinstance(node, sp.Sum)
+        for v in node.variables
+    }
+
+
+def _sibling_of(name: str, indices: set[str]) -> bool:
+    """``k_3`` where ``k_1`` and ``k_2`` are the indices (summed or on the left): a subscript
+    mistyped, not a parameter, even when read in one tensor only (``W_{k_1, k_3}``)."""
+    stem, underscore, _ = name.partition("_")
+    return bool(underscore) and any(
+        other.partition("_")[0] == stem and other != name for other in indices
+    )
 
 
 def _entries(expr: sp.Basic) -> Iterator[tuple[Any, tuple[Any, ...]]]:
