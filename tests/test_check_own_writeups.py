@@ -471,3 +471,12 @@ def test_the_one_hot_gradient_of_a_maximum_takes_the_index_of_the_same_vector():
         answers = [j for j in report.judgements if j.claim.kind == "answer"]
         assert [j.verdict for j in answers] == [verdict], [j.message for j in answers]
     assert answers[0].witness == "the index of the maximum of w, but the entries are those of x"
+
+
+def test_a_product_in_a_chain_headed_by_a_named_column_is_still_multiplied_out():
+    # nndl-5-5: vec(z) = C vec(x) = [column]; the head of a chain became a claim only for names
+    # the derivation gives a formula, so the row C vec(x) = [column] is still computed (a change
+    # that made every named head a claim let an entry of C change unseen: mutation study)
+    old = r"\operatorname{vec}{\left(z \right)} &= \begin{bmatrix}w_{11} & w_{12}"
+    wrong = _wrong_after("nndl-5-5", old, old.replace("w_{11} & w_{12}", "x_{11} & w_{12}"))
+    assert wrong and all(text.startswith(r"\begin{bmatrix}x_{11}") for text, _ in wrong)

@@ -419,7 +419,7 @@ class _Extractor:
                 # the head of a chain (N_mult = C K_1 K_2 M O_1 O_2 = …) is a claim when the
                 # sentence states a fact, or the problem's derivation gives the name a formula
                 if fact_in_words(_clause_words(words_before)) is None and not (
-                    object_name_key(lhs.side.expr) in self.context.named_names
+                    object_name_key(lhs.side.expr) in self.context.formula_names
                     and isinstance(rhs.side.expr, sp.Expr)
                     and not rhs.side.expr.is_number
                 ):

@@ -110,7 +110,8 @@ class DocumentContext:
     * ``named``: the matrices the problem's derivation names (``T``, ``o``, ``C``, ``Z``), by
       name key (:class:`~symconv.check.judges.named.NamedMatrix`): a row ``T := …`` is compared
       with them; ``named_names`` are their keys over the whole document (a row defining one is
-      a claim, not only a definition);
+      a claim, not only a definition), ``formula_names`` those the derivation gives a formula
+      (``N_mult = C K_1 K_2 M O_1 O_2``: the head of a chain stating one is a claim too);
     * ``seed``: the document's seed (a hash of its content, set by the runner).
 
     Each lookup takes the ``order`` of the statement asking and its ``scope`` (section): it sees
@@ -122,6 +123,7 @@ class DocumentContext:
     substitutions: tuple[Mapping[Any, Any], ...] = ()
     named: Mapping[str, Any] = field(default_factory=dict)
     named_names: frozenset[str] = frozenset()
+    formula_names: frozenset[str] = frozenset()
     seed: int = 0
     definitions: list[Definition] = field(default_factory=list)
     assumptions: list[Assumption] = field(default_factory=list)

@@ -238,7 +238,12 @@ def _judge_claims(
         warnings.append(f"context-free checks unavailable ({error})")
         return []
     table = SymbolTable.declare(scalars=given.quantities)
-    context = DocumentContext(symbols=table, seed=seed(0), named_names=given.named_names())
+    context = DocumentContext(
+        symbols=table,
+        seed=seed(0),
+        named_names=given.named_names(),
+        formula_names=given.formula_names(),
+    )
     seconds = budget.remaining() if budget is not None else DEFAULT_FILE_SECONDS
     try:
         with time_limit(seconds, "reading the claims"):
@@ -300,6 +305,17 @@ class GivenData:
         """The keys of every matrix the answered exercises' derivations name."""
         return frozenset(
             key for by_part in self.named.values() for named in by_part.values() for key in named
+        )
+
+    def formula_names(self) -> frozenset[str]:
+        """The keys of the names the answered exercises' derivations give a general formula
+        (``N_mult = C K_1 K_2 M O_1 O_2``, ``τ = …``), not only a matrix or a number."""
+        return frozenset(
+            key
+            for by_part in self.named.values()
+            for named in by_part.values()
+            for key, matrix in named.items()
+            if matrix.gives_formula
         )
 
     def named_at(self, line: int) -> dict[str, Any]:

@@ -89,6 +89,15 @@ class NamedMatrix:
     #: ``o' = s(i' − 1) − 2p + d(k − 1) + a + 1``) when ``value`` is the number it comes to.
     formula: sp.Expr | None = None
 
+    @property
+    def gives_formula(self) -> bool:
+        """True when the derivation gives the name a general formula, not only a matrix or a
+        number."""
+        value = self.value
+        return self.formula is not None or (
+            not isinstance(value, sp.MatrixBase) and not value.is_Rational
+        )
+
 
 def named_matrices(part_id: str, derivation: Any) -> dict[str, NamedMatrix]:
     """The matrices ``derivation`` names in its steps, by name key, its answer left out (the
