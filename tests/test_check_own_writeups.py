@@ -69,12 +69,15 @@ def test_a_size_the_problem_does_not_have_is_a_mistyped_subscript(exercise_id, t
     report = check(text, against=problem_set, name=exercise_id)
     wrong = [(j.message, j.diagnosis) for j in report.judgements if j.verdict == "wrong"]
     name = typo.replace("{", "").replace("}", "")
-    assert wrong == [
-        (
-            f"{name} is not a size of this problem (it has {siblings})",
-            f"a mistyped subscript: {siblings.replace(', ', ' or ')} meant?",
-        )
+    # the row N_mult = C K_1 K_3 … itself (against the derivation's formula), then the
+    # substitution step it heads
+    assert [diagnosis for _, diagnosis in wrong[:-1]] == [
+        f"probable typo: {typo} where K_{{2}} was meant"
     ]
+    assert wrong[-1] == (
+        f"{name} is not a size of this problem (it has {siblings})",
+        f"a mistyped subscript: {siblings.replace(', ', ' or ')} meant?",
+    )
 
 
 def test_the_sets_quantities_decide_products():
@@ -480,3 +483,29 @@ def test_a_product_in_a_chain_headed_by_a_named_column_is_still_multiplied_out()
     old = r"\operatorname{vec}{\left(z \right)} &= \begin{bmatrix}w_{11} & w_{12}"
     wrong = _wrong_after("nndl-5-5", old, old.replace("w_{11} & w_{12}", "x_{11} & w_{12}"))
     assert wrong and all(text.startswith(r"\begin{bmatrix}x_{11}") for text, _ in wrong)
+
+
+@pytest.mark.parametrize(
+    ("exercise_id", "old", "new", "message"),
+    [
+        (
+            "nndl-5-4",
+            r"N_{mult} &= N_{mult,1} + N_{mult,2}",
+            r"N_{mult} &= N_{mult,1} + N_{mult,3}",
+            "N_{mult,2} was meant (a subscript mistyped)",
+        ),
+        (
+            "fd-d2",
+            r"D_h f(x, y) &:= \frac{1}{h^{2}} \sum_j w_j",
+            r"D_h f(x, y) &:= \frac{1}{h^{2}} \sum_j x_j",
+            "{x}_{j} where {w}_{j} was meant",
+        ),
+    ],
+    ids=["N_{mult,3}", "x_j for w_j"],
+)
+def test_one_name_of_a_derived_formula_mistyped_is_wrong(exercise_id, old, new, message):
+    # mutation study: the head of a chain (N_mult = N_{mult,1} + N_{mult,2}) and the stencil as
+    # an operator (D_h f(x, y) := …, named by its text) against the derivation's formulas
+    assert _wrong_after(exercise_id, old, old) == []  # as written: right
+    wrong = _wrong_after(exercise_id, old, new)
+    assert len(wrong) == 1 and wrong[0][1].endswith(message), wrong

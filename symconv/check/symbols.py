@@ -260,13 +260,33 @@ def in_written_names(reference: Any, written: Any) -> Any:
     for atom in written.atoms(sp.Symbol, sp.Indexed):
         key = written_key(atom)
         if key is not None:
-            by_key.setdefault(key, atom)
+            by_key.setdefault(_letters_sorted(key), atom)
     renames = {}
     for atom in reference.atoms(sp.Symbol, sp.Indexed):
-        mine = by_key.get(written_key(atom) or "")
+        mine = by_key.get(_letters_sorted(written_key(atom) or ""))
         if mine is not None and mine != atom and not isinstance(atom, sp.Indexed):
             renames[atom] = mine
     return reference.xreplace(renames) if renames else reference
+
+
+def _letters_sorted(key: str) -> str:
+    """``key`` with each word of its subscript spelled by its sorted letters: the writer's
+    ``N_{mult,1}`` reads as the entry ``N[l·m·t·u, 1]`` (a product of letters, which SymPy
+    orders), the engine's name is the symbol ``N_mult,1``; both become ``N_lmtu,1``.
+
+    >>> _letters_sorted("N_l*m*t*u,1"), _letters_sorted("N_mult,1"), _letters_sorted("h_m")
+    ('N_lmtu,1', 'N_lmtu,1', 'h_m')
+    """
+    stem, underscore, subscript = key.partition("_")
+    if not underscore:
+        return key
+    parts = []
+    for part in subscript.split(","):
+        letters = part.split("*") if "*" in part else list(part)
+        if len(letters) > 1 and all(re.fullmatch(r"[A-Za-z]", letter) for letter in letters):
+            part = "".join(sorted(letters))
+        parts.append(part)
+    return f"{stem}_{','.join(parts)}"
 
 
 def is_size_name(name: str) -> bool:

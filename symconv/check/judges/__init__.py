@@ -72,6 +72,7 @@ def _judges(kind: str) -> tuple[Judge, ...]:
         "arithmetic": (lint, arithmetic.judge_arithmetic, algebra.judge_algebra),
         "algebra": (
             lint,
+            named.judge_named_operator,
             index_identity.judge_index_identity,
             arithmetic.judge_arithmetic,
             algebra.judge_algebra,

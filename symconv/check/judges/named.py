@@ -45,6 +45,7 @@ does not use, or the negated formula (τ as exact minus approximate), is left to
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -62,6 +63,7 @@ __all__ = [
     "NamedMatrix",
     "column_key",
     "judge_named_matrix",
+    "judge_named_operator",
     "judge_named_value",
     "named_at",
     "named_matrices",
@@ -115,6 +117,10 @@ def named_matrices(part_id: str, derivation: Any) -> dict[str, NamedMatrix]:
         system = _system(step, found, part_id)
         if system is not None:
             found[system.name] = system
+            continue
+        operator = _operator(step, part_id)
+        if operator is not None:
+            found[text_key(operator.name)] = operator
             continue
         if step.relation not in ("=", ":=") or not _nameable(head):
             continue
@@ -183,6 +189,26 @@ def _system(step: Any, found: Mapping[str, NamedMatrix], part_id: str) -> NamedM
     return NamedMatrix(system_key(*factors), augmented, part_id, False, unknown)
 
 
+def text_key(latex: str) -> str:
+    """The key of a left side named by its LaTeX (``D_h f(x, y)``, which reads as a product):
+    its text without spaces and braces, never a name's key."""
+    return "text:" + re.sub(r"\s|[{}]", "", latex)
+
+
+def _operator(step: Any, part_id: str) -> NamedMatrix | None:
+    r"""A step ``D_h f(x, y) := \frac{1}{h^2} \sum_j w_j f(\mathbf{x} + \mathbf{o}_j h)``
+    (the stencil as an operator: its left side the LaTeX of an application) as a formula keyed
+    by that text, or None."""
+    if not (isinstance(step.lhs, str) and isinstance(step.value, str)):
+        return None
+    if step.relation not in ("=", ":="):
+        return None
+    value = _formula(step.value)
+    if not isinstance(value, sp.Expr) or isinstance(value, sp.MatrixBase) or value.is_number:
+        return None
+    return NamedMatrix(step.lhs, value, part_id, False)
+
+
 def _formula(latex: str) -> Any:
     """A derivation's formula row read as the checker reads the writer's (None if it cannot)."""
     from symconv.check.parser import parse_expression
@@ -235,6 +261,15 @@ def judge_named_matrix(claim: Claim, context: DocumentContext) -> Judgement | No
     return _judge_result(claim, shown, written, expected, what)
 
 
+def judge_named_operator(claim: Claim, context: DocumentContext) -> Judgement | None:
+    """The verdict on ``D_h f(x, y) := …`` where the problem's derivation writes that left side
+    (its text) with a formula: the same formula, or wrong (None for any other row)."""
+    lhs_text = claim.data.get("lhs_text")
+    if not isinstance(lhs_text, str) or text_key(lhs_text) not in context.named:
+        return None
+    return judge_named_value(claim, context)
+
+
 def judge_named_value(claim: Claim, context: DocumentContext) -> Judgement | None:
     """The verdict on ``name = value`` where the problem's derivation states a number or a
     formula under that name (``\\text{value} = 6``, the maximum of ``Z``; the truncation error
@@ -282,16 +317,19 @@ def _judge_formula(
     problem's values for the names the row dropped), or wrong. Left alone: a formula in other
     names (the writer's notation), and the negated formula (τ taken as exact minus
     approximate, the other sign convention)."""
-    expected = in_written_names(expected, written)  # the derivation's K_1 is the writer's K_{1}
-    if not written.free_symbols <= expected.free_symbols or not _functions(written) <= _functions(
-        expected
-    ):
-        return None
     shown = _shown(lhs)
     what = f"{named.name} as derived for {named.part}, {sp.latex(expected)}"
+    derived = expected
+    expected = in_written_names(expected, written)  # the derivation's K_1 is the writer's K_{1}
+    if not _functions(written) <= _functions(expected):
+        return None
+    if not written.free_symbols <= expected.free_symbols:
+        # a name the derivation does not use: the writer's notation, or one name mistyped
+        return _mistyped(claim, shown, what, written, expected, derived)
     expected, values = _dropped_names_put_in(expected, written, context)
     if values is None:
-        return None  # a name dropped whose value the problem does not give
+        # a name dropped whose value the problem does not give: likewise
+        return _mistyped(claim, shown, what, written, in_written_names(derived, written), derived)
     if values:
         stated = ", ".join(f"{name} = {sp.latex(value)}" for name, value in values.items())
         what = f"{what} with the problem's values {stated}"
@@ -344,6 +382,48 @@ def _differentiated_as_functions(*values: Any) -> tuple[Any, ...]:
     return tuple(v.xreplace(as_function) if isinstance(v, sp.Basic) else v for v in values)
 
 
+def _mistyped(
+    claim: Claim, shown: str, what: str, written: Any, expected: Any, derived: Any
+) -> Judgement | None:
+    """Wrong when one name of ``written`` put back makes it ``expected`` (``N_{mult,3}`` for
+    ``N_{mult,2}``, ``x_j`` for ``w_j``); None (another notation) otherwise."""
+    slip = _one_name_mistyped(written, expected)
+    if slip is None:
+        return None
+    typed, meant = slip
+    # a word of a subscript reads as a product of letters, in SymPy's order (N_{mult,3} is the
+    # entry N[l·m·t·u, 3]): such a name is not shown back to the writer
+    spelled = not (isinstance(typed, sp.Indexed) and any(i.is_Mul for i in typed.indices))
+    slip_text = f"{sp.latex(typed)} where {sp.latex(meant)} was meant"
+    if not spelled:
+        slip_text = f"{sp.latex(meant)} was meant (a subscript mistyped)"
+    return wrong(
+        claim,
+        f"{shown} is not {what}: {slip_text}",
+        diagnosis=f"probable typo: {slip_text}",
+        expected=derived,
+    )
+
+
+def _one_name_mistyped(written: Any, expected: Any) -> tuple[Any, Any] | None:
+    """``(typed, meant)`` when ``written`` becomes ``expected`` with one name or entry of it
+    (``x_j``, ``N_{mult,3}``) replaced by one that only ``expected`` has (``w_j``,
+    ``N_{mult,2}``); None if no single replacement does."""
+    kinds = (sp.Symbol, sp.Indexed)
+    mine = written.atoms(*kinds) - expected.atoms(*kinds)
+    theirs = expected.atoms(*kinds) - written.atoms(*kinds)
+    if not mine or not theirs or len(mine) * len(theirs) > 12:
+        return None
+    for typed in sorted(mine, key=str):
+        for meant in sorted(theirs, key=str):
+            try:
+                if sp.simplify(written.xreplace({typed: meant}) - expected) == 0:
+                    return typed, meant
+            except (TypeError, ValueError, AttributeError, NotImplementedError):
+                return None
+    return None
+
+
 def _dropped_names_put_in(
     expected: sp.Expr, written: Any, context: DocumentContext
 ) -> tuple[sp.Expr, dict[str, Any] | None]:
@@ -384,6 +464,10 @@ def _named_for(claim: Claim, context: DocumentContext) -> tuple[Any, NamedMatrix
         return None
     lhs = claim.sides[0]
     key = _key(lhs)
+    lhs_text = claim.data.get("lhs_text")
+    if key is None and isinstance(lhs_text, str) and text_key(lhs_text) in context.named:
+        # D_h f(x, y) := …: named by its text (shown as written)
+        return sp.Symbol(lhs_text.strip()), context.named[text_key(lhs_text)]
     if key not in context.named and claim.relation == "=":
         lhs = _chain_head(claim, context)  # vec(δx) = Cᵀ vec(δz) = [column]: the column is vec(δx)
         key = _key(lhs)
