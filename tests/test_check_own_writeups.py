@@ -509,3 +509,21 @@ def test_one_name_of_a_derived_formula_mistyped_is_wrong(exercise_id, old, new, 
     assert _wrong_after(exercise_id, old, old) == []  # as written: right
     wrong = _wrong_after(exercise_id, old, new)
     assert len(wrong) == 1 and wrong[0][1].endswith(message), wrong
+
+
+def test_a_chain_rule_row_in_index_notation_is_compared_with_the_derivations_step():
+    # nndl-5-7 answers with the matrix δx; its index-form chain rule ∂J/∂x_{i,j} = Σ ∂J/∂z
+    # ∂z/∂x is a step, compared with the derivation's closed form once ∂z_{i',j'}/∂x_{i,j} is
+    # read from the forward formula z_{i,j} := Σ w_{u,v} x_{i+u,j+v}
+    report = _report("nndl-5-7")
+    [row] = [
+        j
+        for j in report.judgements
+        if j.claim.text.startswith(r"\frac{\partial J}{\partial x_{i,j}}")
+    ]
+    assert row.verdict == "right" and row.message.startswith("the row is ∂J/∂x as derived for")
+    old = r"\frac{\partial J}{\partial x_{i,j}} &= \sum_{\substack{0 \leq i' \leq I_{1} - K_{1}"
+    wrong = _wrong_after("nndl-5-7", old, old.replace("I_{1} - K_{1}", "I_{2} - K_{1}"))
+    assert [message[:44] for _, message in wrong] == [
+        "the row is not ∂J/∂x as derived for nndl-5-7"
+    ]

@@ -354,13 +354,17 @@ def _given_values(
 
 def _named_matrices_of(exercise: Any) -> dict[str, dict[str, Any]]:
     """The matrices each part's derivation names (``T``, ``o``, ``C``), by part id."""
+    from symconv.check.judges.index_steps import index_steps
     from symconv.check.judges.named import named_matrices
 
     found: dict[str, dict[str, Any]] = {}
     for part in exercise.parts:
         derivation = getattr(getattr(part, "solution", None), "derivation", None)
         if derivation is not None:
-            found[part.id] = named_matrices(part.id, derivation)
+            found[part.id] = {
+                **named_matrices(part.id, derivation),
+                **index_steps(part.id, derivation),
+            }
     return found
 
 

@@ -59,6 +59,7 @@ def _judges(kind: str) -> tuple[Judge, ...]:
         arithmetic,
         calculus,
         index_identity,
+        index_steps,
         kernels,
         matrices,
         missing_sum,
@@ -80,7 +81,12 @@ def _judges(kind: str) -> tuple[Judge, ...]:
         "approximation": (lint, approximation.judge_approximation, arithmetic.judge_arithmetic),
         "order": (approximation.judge_order,),
         "derivative": (calculus.judge_derivative,),
-        "index-formula": (lint, calculus.judge_derivative, arithmetic.judge_arithmetic),
+        "index-formula": (
+            lint,
+            index_steps.judge_index_step,
+            calculus.judge_derivative,
+            arithmetic.judge_arithmetic,
+        ),
         "matrix": (
             named.judge_named_matrix,
             systems.judge_system,

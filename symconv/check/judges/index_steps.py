@@ -1,0 +1,149 @@
+"""Rows in index notation that restate a step of the problem's derivation: the chain rule
+``∂J/∂x_{i,j} = Σ_{i',j'} ∂J/∂z_{i',j'} ∂z_{i',j'}/∂x_{i,j}`` of a gradient the part does not
+ask for as its answer (nndl 5-7 asks for the matrix ``δx``; the index form is a step on the way).
+
+The problem context knows, for each part, the tensors its derivation defines by one index
+formula (:class:`IndexStep`: the step ``T[i, …] = …`` with its continuations, the last one the
+closed form; a tensor defined twice — sub-sampling, then max pooling, both ``Y[i, k, n] := …`` —
+is left out, and so is the part's answer, which the answer judges compare). A row of the
+document with the same tensor on its left is compared with the closed form by the engine's
+comparator (:func:`symconv.grad.compare.compare_index_formulas`: exact evaluation on random
+tensors, out-of-range reads zero), after its entry derivatives ``∂z_{i',j'}/∂x_{i,j}`` are
+replaced by their coefficients in the step's forward formula (``z_{i,j} := Σ w_{u,v}
+x_{i+u,j+v}``, :mod:`symconv.check.entry_derivatives`). Equal: right; a witness: wrong; anything
+the comparator cannot decide: left to the other judges.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sympy as sp
+
+from symconv.check.context import DocumentContext
+from symconv.check.judges.verdicts import right, wrong
+from symconv.check.model import Claim, Judgement
+from symconv.check.symbols import name_key
+
+__all__ = ["IndexStep", "index_step_key", "index_steps", "judge_index_step"]
+
+#: Seconds the comparator may spend on one row.
+STEP_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class IndexStep:
+    """A tensor a part's derivation defines by one index formula: its left side, its closed
+    form (the last continuation), and the forward formula its entry derivatives come from."""
+
+    lhs: sp.Indexed
+    closed: sp.Expr
+    part: str
+    forward: Any = None
+
+    @property
+    def value(self) -> sp.Expr:
+        """The closed form (what two parts' steps of one tensor are compared by)."""
+        return self.closed
+
+    @property
+    def gives_formula(self) -> bool:
+        """Not a name's formula (:class:`~symconv.check.judges.named.NamedMatrix`)."""
+        return False
+
+
+def index_step_key(tensor: Any) -> str:
+    """The key of a tensor's index step in the named mapping (never a name's key)."""
+    return "index:" + name_key(str(tensor))
+
+
+def index_steps(part_id: str, derivation: Any) -> dict[str, IndexStep]:
+    """The tensors ``derivation`` defines by exactly one index formula, by
+    :func:`index_step_key`, the part's answer left out."""
+    from symconv.grad.formula import IndexFormula
+
+    heads: dict[str, list[tuple[sp.Indexed, str, Any]]] = {}
+    current: str | None = None
+    for step in getattr(derivation, "steps", ()):
+        if isinstance(step.lhs, sp.Indexed):
+            key = index_step_key(step.lhs.base.label)
+            heads.setdefault(key, []).append((step.lhs, step.relation, step.value))
+            current = key
+        elif step.lhs is None and current is not None and step.relation == "=":
+            lhs, relation, _ = heads[current][-1]
+            heads[current][-1] = (lhs, relation, step.value)  # the closed form so far
+        else:
+            current = None
+    answers = _answer_keys(derivation)
+    forwards = {}
+    for key, found in heads.items():
+        if len(found) == 1 and found[0][1] == ":=" and isinstance(found[0][2], sp.Expr):
+            lhs, _, value = found[0]
+            try:
+                forwards[key] = IndexFormula.from_equation((lhs, value))
+            except Exception:  # a definition the formula reader refuses: no forward from it
+                continue
+    steps = {}
+    for key, found in heads.items():
+        if len(found) != 1 or key in answers or not isinstance(found[0][2], sp.Expr):
+            continue
+        lhs, _, closed = found[0]
+        forward = next((f for k, f in forwards.items() if k != key), None)
+        steps[key] = IndexStep(lhs, closed, part_id, forward)
+    return steps
+
+
+def _answer_keys(derivation: Any) -> set[str]:
+    """The keys of the tensor the part answers with (its answer's left side, the output of its
+    derived backward formula): the answer judges compare those rows."""
+    keys = set()
+    answer = getattr(derivation, "answer_lhs", None)
+    if isinstance(answer, sp.Indexed):
+        answer = answer.base.label
+    if isinstance(answer, sp.Symbol | sp.IndexedBase):
+        keys.add(index_step_key(answer))
+    details = getattr(derivation, "details", None)
+    backward = details.get("backward") if isinstance(details, dict) else None
+    if backward is not None:
+        keys.add(index_step_key(backward.output.label))
+    return keys
+
+
+def judge_index_step(claim: Claim, context: DocumentContext) -> Judgement | None:
+    """The verdict on ``T[i, …] = formula`` where the part's derivation defines ``T`` by one
+    index formula (None: no such step, or the comparator cannot decide)."""
+    from symconv.check.answer_formulas import open_sums
+    from symconv.check.entry_derivatives import NotEvaluable, rewrite_entry_derivatives
+    from symconv.grad.compare import compare_index_formulas
+
+    if len(claim.sides) != 2 or claim.relation not in ("=", ":="):
+        return None
+    lhs, written = claim.sides
+    if not isinstance(lhs, sp.Indexed) or not isinstance(written, sp.Expr):
+        return None
+    step = context.named.get(index_step_key(lhs.base.label))
+    if not isinstance(step, IndexStep) or len(step.lhs.indices) != len(lhs.indices):
+        return None
+    try:
+        if step.forward is not None:
+            written = rewrite_entry_derivatives(written, step.forward)
+        comparison = compare_index_formulas(
+            (lhs, open_sums(written)),
+            (step.lhs, open_sums(step.closed)),
+            seed=context.rng_for(claim.line, claim.text).randrange(2**32),
+            layouts={},
+            time_budget=STEP_SECONDS,
+        )
+    except (NotEvaluable, ArithmeticError, TypeError, ValueError, AttributeError):
+        return None
+    what = f"{lhs.base.label} as derived for {step.part}"
+    if comparison.equal is True:
+        return right(claim, f"the row is {what} ({comparison.message})")
+    if comparison.equal is False and comparison.witness is not None:
+        return wrong(
+            claim,
+            f"the row is not {what}: {comparison.witness.describe()}",
+            witness=comparison.witness.describe(),
+        )
+    return None
