@@ -13,11 +13,14 @@ call wrong on the original (the originals' own claims are right, so the mutation
 mutated line itself (column *at line*), or on a later line that uses it — the next link of a chain
 (``a = b`` then ``= c`` with ``b`` mutated) or a claim computed from a mutated definition. A mutant
 is *equivalent* when the engine reads the mutated math segment to the same value as the original
-(``parse_math``, every side compared exactly with ``==``), or to an index formula its comparator
-finds to be the same tensor (``grad.compare``, exact evaluation on random tensors: the summed
-indices of ``Σ_{i,j} Z[j, i]`` swapped); equivalents are excluded from the rate.
-A transposed list of points (the offsets ``o``, one per column) that the engine reads as the
-derivation's points written one per row is equivalent too (counted after the checker has run).
+(``parse_math``, every side compared exactly with ``==``), or to an index formula that its
+comparator finds, like the original, equal to the formula the problem's derivation derives for
+that tensor (``grad.compare``: exact evaluation on random tensors of the problem's shapes, 16
+trials where the checker draws 3, out-of-range reads zero as DESIGN.md's conventions say — the
+summed indices of ``Σ_{i,j} Z[j, i]`` swapped, or a sum limit ``J_1 + 1`` that only adds zeros);
+equivalents are excluded from the rate. A transposed list of points (the offsets ``o``, one per
+column) that the engine reads as the derivation's points written one per row is equivalent too
+(counted after the checker has run; the line under the table says how many).
 *same tbl* (a subset of *missed*) counts mutants of a definition (``T :=``, ``o :=``) that the
 checker judged right because it is the derivation's table in another arrangement — transposed,
 rows reordered or rescaled (the writer's notation); the last column is the rate without them.
@@ -480,7 +483,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     missed_examples: list[str] = []
     missed_definitions = 0
-    points_equivalent = 0
+    points_equivalent = tensors_equivalent = 0
     for kind in args.kinds:
         rng = random.Random(f"{args.seed}:{kind}")
         mutants = mutants_of(kind, originals, rng)
@@ -493,6 +496,7 @@ def main(argv: list[str] | None = None) -> int:
             same = equivalent(mutant)
             if same:
                 equivalents += 1
+                tensors_equivalent += _values(mutant.math_before) != _values(mutant.math_after)
                 continue
             found, same_table, same_points = wrong_claims(mutant.text, mutant.original)
             new = [wrong for wrong in found if wrong.key not in known[mutant.original.name]]
@@ -535,8 +539,9 @@ def main(argv: list[str] | None = None) -> int:
         " segments (:=)"
     )
     print(
-        f"of the equivalent: {points_equivalent} lists of points the engine reads as the"
-        " derivation's offsets written one point per row"
+        f"of the equivalent: {tensors_equivalent} index formulas the comparator finds equal to"
+        f" the derivation's, {points_equivalent} lists of points the engine reads as the"
+        " derivation's offsets written one point per row; the others read to the same values"
     )
     print(f"false alarms on the {len(originals)} unmutated originals: {false_alarms}")
     print(f"seed {args.seed}, limit {args.limit}, {time.perf_counter() - started:.0f} s")
