@@ -364,12 +364,14 @@ def _same_tensor(before: Any, after: Any, head: Any, original: Original) -> bool
     with the same left side, and the engine's comparator finds both formulas equal to the
     formula the problem's derivation derives for ``T`` (exact evaluation on random tensors of
     the problem's shapes, out-of-range reads zero as the conventions say; 16 trials, where the
-    checker draws 3): ``Σ_{i,j} Z[j, i]`` is ``Σ_{i,j} Z[i, j]``, and a sum whose limit runs
-    past the end of the tensor it reads (``j_1 ≤ J_1 + 1`` over ``∂J/∂Z[i, j_1, …]``) adds
+    checker draws 3; entry derivatives ``∂Z[…]/∂b[m]`` read from the part's forward formula, as
+    the checker reads them): ``Σ_{i,j} Z[j, i]`` is ``Σ_{i,j} Z[i, j]``, and a sum whose limit
+    runs past the end of the tensor it reads (``j_1 ≤ J_1 + 1`` over ``∂J/∂Z[i, j_1, …]``) adds
     zeros."""
     import sympy as sp
 
     from symconv.check.answer_formulas import open_sums
+    from symconv.check.entry_derivatives import rewrite_entry_derivatives
     from symconv.grad.compare import compare_index_formulas
 
     (relations, old), (new_relations, new) = before, after
@@ -386,6 +388,7 @@ def _same_tensor(before: Any, after: Any, head: Any, original: Original) -> bool
             continue
         for formula in (was, now):
             try:
+                formula = rewrite_entry_derivatives(formula, derivation.details.get("forward"))
                 comparison = compare_index_formulas(
                     (lhs, open_sums(formula)), derivation, seed=1, trials=16, time_budget=20
                 )

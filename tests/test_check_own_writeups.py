@@ -527,3 +527,21 @@ def test_a_chain_rule_row_in_index_notation_is_compared_with_the_derivations_ste
     assert [message[:44] for _, message in wrong] == [
         "the row is not ∂J/∂x as derived for nndl-5-7"
     ]
+
+
+def test_a_link_whose_tensors_another_link_bounds_is_judged_with_those_extents():
+    # nndl-5-2: rows 1 and 2 of the chain sum over u, v only; x is bounded (1 ≤ a ≤ M) by the
+    # third row. A sign flipped in row 1's x subscript was "not decided" (mutation study)
+    old = r"x_{- U + i + u,- V + j + v}"
+    wrong = _wrong_after("nndl-5-2", old, old.replace("- V + j", "- V - j"))
+    assert [message[:80] for _, message in wrong] == [
+        "the two sides differ on random tensors zero outside w[1..U, 1..V], x[1..M, 1..N]"
+    ]
+
+
+def test_an_index_step_reading_another_tensor_is_a_probable_typo():
+    # nyu-cnn-5a: y[k] := w[2k] where the derivation's step reads x (mutation study, swap-w-x)
+    wrong = _wrong_after("nyu-cnn-5", r"y[k] &:= x[2 k]", r"y[k] &:= w[2 k]")
+    assert wrong == [
+        ("y[k] &:= w[2 k]", "the row is not y as derived for nyu-cnn-5a: w where x was meant")
+    ]

@@ -46,7 +46,7 @@ from __future__ import annotations
 import itertools
 import math
 import random
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sympy as sp
@@ -149,6 +149,23 @@ def judge_index_identity(claim: Claim, context: DocumentContext) -> Judgement | 
             claim, f"the two sides differ on random tensors {unbounded}", witness=unbounded
         )
     readings = _extents(left, right_side, ranks)
+    if isinstance(readings, str):
+        # an axis no range of this link bounds: the other links of its chain describe the same
+        # quantity (x summed over 1 ≤ a ≤ M two rows later bounds x here too); the sizes those
+        # ranges bring (M, N) are drawn with the others
+        chained = _extents(left, right_side, ranks, _chain_sides(claim, context))
+        if not isinstance(chained, str):
+            readings = chained
+            sizes = {
+                s
+                for reading in chained
+                for axes in reading.values()
+                for bounds in axes
+                for bound in bounds
+                for s in bound.free_symbols
+            }
+            variables = sorted(set(variables) | sizes, key=str)
+            points = _points(variables, sides, rng)
     if isinstance(readings, str):
         return unverified(
             claim,
@@ -296,16 +313,42 @@ def _first_difference(
     return None, tried
 
 
+def _chain_sides(claim: Claim, context: DocumentContext) -> tuple[Any, ...]:
+    """The sides of every other link of the chain ``claim`` belongs to (``a = b`` then ``= c``:
+    the claims joined by ``data["previous"]``), as written."""
+    links = {id(claim)}
+    members = [claim]
+    changed = True
+    while changed:
+        changed = False
+        for other in context.claims.values():
+            if id(other) in links:
+                continue
+            previous = other.data.get("previous")
+            joined = any(
+                previous is not None and member.data.get("id") == previous for member in members
+            ) or any(member.data.get("previous") == other.data.get("id") for member in members)
+            if joined and other.data.get("id") is not None:
+                links.add(id(other))
+                members.append(other)
+                changed = True
+    return tuple(side for member in members[1:] for side in member.sides if side is not None)
+
+
 def _extents(
-    left: sp.Expr, right_side: sp.Expr, ranks: Mapping[str, int]
+    left: sp.Expr,
+    right_side: sp.Expr,
+    ranks: Mapping[str, int],
+    also: Sequence[Any] = (),
 ) -> list[dict[str, list[tuple[sp.Expr, sp.Expr]]]] | str:
     """The readings of the tensors' extents: each axis's range, read where a bare summation
-    index reads it — one reading per choice where an axis is read under two ranges (at most
-    :data:`MAX_READINGS`); the reason when an axis has none, or the choices are too many."""
+    index reads it (in the two sides, and in ``also``: the other links of the chain) — one
+    reading per choice where an axis is read under two ranges (at most :data:`MAX_READINGS`);
+    the reason when an axis has none, or the choices are too many."""
     found: dict[str, list[set[tuple[sp.Expr, sp.Expr]]]] = {
         name: [set() for _ in range(rank)] for name, rank in ranks.items()
     }
-    for side in (left, right_side):
+    for side in (left, right_side, *(s for s in also if isinstance(s, sp.Basic))):
         for total in (n for n in sp.preorder_traversal(side) if isinstance(n, sp.Sum)):
             ranges = {
                 symbol: (low, high)
@@ -315,7 +358,9 @@ def _extents(
             for read in total.function.atoms(sp.Indexed):
                 for axis, index in enumerate(read.indices):
                     if index in ranges:
-                        found[str(read.base.label)][axis].add(ranges[index])
+                        axes = found.get(str(read.base.label), [])
+                        if axis < len(axes):  # (a tensor of another link: not read here)
+                            axes[axis].add(ranges[index])
     for name, axes in found.items():
         missing = [str(k) for k, axis in enumerate(axes) if not axis]
         if missing:

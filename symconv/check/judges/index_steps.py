@@ -99,9 +99,13 @@ def _answer_keys(derivation: Any) -> set[str]:
     derived backward formula): the answer judges compare those rows."""
     keys = set()
     answer = getattr(derivation, "answer_lhs", None)
+    value = getattr(derivation, "answer", None)
     if isinstance(answer, sp.Indexed):
         answer = answer.base.label
-    if isinstance(answer, sp.Symbol | sp.IndexedBase):
+    explicit = isinstance(value, sp.MatrixBase | sp.Tuple | tuple | list) or (
+        isinstance(value, sp.Expr) and value.is_number
+    )  # y = (1, 3, 0, 1): the index formula for y is a step, not the answer
+    if isinstance(answer, sp.Symbol | sp.IndexedBase) and not explicit:
         keys.add(index_step_key(answer))
     details = getattr(derivation, "details", None)
     backward = details.get("backward") if isinstance(details, dict) else None
@@ -125,25 +129,57 @@ def judge_index_step(claim: Claim, context: DocumentContext) -> Judgement | None
     step = context.named.get(index_step_key(lhs.base.label))
     if not isinstance(step, IndexStep) or len(step.lhs.indices) != len(lhs.indices):
         return None
-    try:
-        if step.forward is not None:
-            written = rewrite_entry_derivatives(written, step.forward)
-        comparison = compare_index_formulas(
-            (lhs, open_sums(written)),
+    seed = context.rng_for(claim.line, claim.text).randrange(2**32)
+
+    def compare(formula: Any) -> Any:
+        return compare_index_formulas(
+            (lhs, open_sums(formula)),
             (step.lhs, open_sums(step.closed)),
-            seed=context.rng_for(claim.line, claim.text).randrange(2**32),
+            seed=seed,
             layouts={},
             time_budget=STEP_SECONDS,
         )
+
+    try:
+        if step.forward is not None:
+            written = rewrite_entry_derivatives(written, step.forward)
+        comparison = compare(written)
+        what = f"{lhs.base.label} as derived for {step.part}"
+        if comparison.equal is True:
+            return right(claim, f"the row is {what} ({comparison.message})")
+        if comparison.equal is False and comparison.witness is not None:
+            return wrong(
+                claim,
+                f"the row is not {what}: {comparison.witness.describe()}",
+                witness=comparison.witness.describe(),
+            )
+        if any(issue.kind == "unknown_tensor" for issue in comparison.issues):
+            return _tensor_mistyped(claim, written, step, what, compare)
     except (NotEvaluable, ArithmeticError, TypeError, ValueError, AttributeError):
         return None
-    what = f"{lhs.base.label} as derived for {step.part}"
-    if comparison.equal is True:
-        return right(claim, f"the row is {what} ({comparison.message})")
-    if comparison.equal is False and comparison.witness is not None:
-        return wrong(
-            claim,
-            f"the row is not {what}: {comparison.witness.describe()}",
-            witness=comparison.witness.describe(),
-        )
+    return None
+
+
+def _tensor_mistyped(
+    claim: Claim, written: sp.Expr, step: IndexStep, what: str, compare: Any
+) -> Judgement | None:
+    """Wrong when the row reads a tensor the derivation's step does not (``w[2k]``) and reading
+    one the step does in its place (``x[2k]``) makes it the step's formula: a probable typo."""
+    from symconv.grad.formula import tensor_name, tensor_reads
+
+    mine = {tensor_name(r) for r in tensor_reads(written)}
+    theirs = {tensor_name(r) for r in tensor_reads(step.closed)}
+    for typed in sorted(mine - theirs):
+        for meant in sorted(theirs - mine):
+            renamed = written.replace(
+                lambda node, typed=typed: (
+                    isinstance(node, sp.Indexed) and tensor_name(node) == typed
+                ),
+                lambda node, meant=meant: sp.IndexedBase(meant)[node.indices],
+            )
+            if compare(renamed).equal is True:
+                slip = f"{typed} where {meant} was meant"
+                return wrong(
+                    claim, f"the row is not {what}: {slip}", diagnosis=f"probable typo: {slip}"
+                )
     return None
