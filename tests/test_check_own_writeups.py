@@ -545,3 +545,26 @@ def test_an_index_step_reading_another_tensor_is_a_probable_typo():
     assert wrong == [
         ("y[k] &:= w[2 k]", "the row is not y as derived for nyu-cnn-5a: w where x was meant")
     ]
+
+
+def test_locations_are_compared_as_a_set_of_index_tuples():
+    # nyu-cnn-2c: where the maximum 6 of Z occurs, listed in any order; one tuple changed is
+    # wrong, with what is extra and what is missing (mutation study, digit)
+    old = r"\text{locations} &= \left( \left( 1, \  3\right), \  \left( 2, \  3\right), \  \left( 3, \  3\right)\right)"  # noqa: E501
+    reordered = r"\text{locations} &= \left( \left( 3, \  3\right), \  \left( 1, \  3\right), \  \left( 2, \  3\right)\right)"  # noqa: E501
+    assert _wrong_after("nyu-cnn-2", old, reordered) == []
+    wrong = _wrong_after(
+        "nyu-cnn-2", old, old.replace(r"\left( 3, \  3\right)", r"\left( 3, \  7\right)")
+    )
+    assert [message for _, message in wrong] == [
+        "locations are not the locations of nyu-cnn-2c (0-based): (3, 7) not among them; "
+        "(3, 3) missing"
+    ]
+
+
+def test_one_entry_of_a_bracket_formula_mistyped_is_wrong():
+    # nndl-5-6b: a := [x_1 ≥ x_2 ∧ …] + 2 [x_2 ≥ x_3 ∧ x_2 > w_1] + …: w_1 where x_1 was meant,
+    # though x_1 is read elsewhere in the row (mutation study, swap-w-x)
+    old = r"2 \left[x_{2} \geq x_{3} \wedge x_{2} > x_{1}\right] + 3"
+    wrong = _wrong_after("nndl-5-6", old, old.replace("> x_{1}", "> w_{1}"))
+    assert len(wrong) == 1 and wrong[0][1].endswith("w_{1} where x_{1} was meant")

@@ -96,6 +96,8 @@ class NamedMatrix:
         """True when the derivation gives the name a general formula, not only a matrix or a
         number."""
         value = self.value
+        if isinstance(value, sp.Tuple):  # a list of locations
+            return False
         return self.formula is not None or (
             not isinstance(value, sp.MatrixBase) and not value.is_Rational
         )
@@ -128,6 +130,9 @@ def named_matrices(part_id: str, derivation: Any) -> dict[str, NamedMatrix]:
         key = _key(head)
         if isinstance(value, str) and step.lhs is not None and step.relation == "=":
             value = _formula(value)  # τ = h²/12 f⁽⁴⁾(x): the derivation's own LaTeX
+        if _locations(value) and key is not None and key != answer_key:
+            found[key] = NamedMatrix(_shown(head), value, part_id, False)  # ((1, 3), (2, 3))
+            continue
         if not isinstance(value, (sp.MatrixBase, sp.Expr)) or key is None:
             continue
         if (
@@ -276,6 +281,8 @@ def judge_named_value(claim: Claim, context: DocumentContext) -> Judgement | Non
     ``τ = h²/12 f⁽⁴⁾(x)``): the same value, exactly."""
     found = _named_for(claim, context)
     written = claim.sides[-1] if claim.sides else None
+    if found is not None and isinstance(found[1].value, sp.Tuple):
+        return _judge_locations(claim, found[0], written, found[1])
     if found is None or not isinstance(written, sp.Expr) or isinstance(written, sp.MatrixBase):
         return None
     lhs, named = found
@@ -358,6 +365,39 @@ def _judge_formula(
     return wrong(claim, f"{shown} is not {what}", witness=witness, expected=expected)
 
 
+def _locations(value: Any) -> bool:
+    """A tuple of index tuples (``((1, 3), (2, 3), (3, 3))``: where a maximum occurs)."""
+    return (
+        isinstance(value, sp.Tuple)
+        and len(value) > 0
+        and all(
+            isinstance(item, sp.Tuple) and all(isinstance(i, sp.Integer) for i in item)
+            for item in value
+        )
+    )
+
+
+# Where a value occurs: a set of index tuples, listed in any order (0-based, as bracket
+# indices are: DESIGN.md's conventions).
+def _judge_locations(claim: Claim, lhs: Any, written: Any, named: NamedMatrix) -> Judgement | None:
+    if not _locations(written):
+        return None
+    shown = _shown(lhs)
+    what = f"the {shown} of {named.part}"
+    mine, theirs = set(written), set(named.value)
+    if mine == theirs and len(written) == len(named.value):
+        return right(claim, f"{shown} are {what}, in any order (0-based)")
+    extra = ", ".join(sp.sstr(item) for item in sorted(mine - theirs, key=str))
+    missing = ", ".join(sp.sstr(item) for item in sorted(theirs - mine, key=str))
+    parts = [f"{extra} not among them" if extra else "", f"{missing} missing" if missing else ""]
+    return wrong(
+        claim,
+        f"{shown} are not {what} (0-based): " + "; ".join(p for p in parts if p),
+        witness="; ".join(p for p in parts if p) or "an index tuple listed twice",
+        expected=named.value,
+    )
+
+
 def _differentiated_as_functions(*values: Any) -> tuple[Any, ...]:
     """``values`` with each differentiated name made a function of the variables it is
     differentiated in: ``∂⁴f/∂x⁴`` is read with ``f`` a plain symbol, whose derivative SymPy
@@ -412,7 +452,9 @@ def _one_name_mistyped(written: Any, expected: Any) -> tuple[Any, Any] | None:
     kinds = (sp.Symbol, sp.Indexed)
     mine = written.atoms(*kinds) - expected.atoms(*kinds)
     theirs = expected.atoms(*kinds) - written.atoms(*kinds)
-    if not mine or not theirs or len(mine) * len(theirs) > 12:
+    if not theirs:  # w_1 in one place where x_1 is read elsewhere too
+        theirs = {atom for atom in expected.atoms(*kinds) if type(atom) in {type(m) for m in mine}}
+    if not mine or not theirs or len(mine) * len(theirs) > 24:
         return None
     for typed in sorted(mine, key=str):
         for meant in sorted(theirs, key=str):
