@@ -568,3 +568,14 @@ def test_one_entry_of_a_bracket_formula_mistyped_is_wrong():
     old = r"2 \left[x_{2} \geq x_{3} \wedge x_{2} > x_{1}\right] + 3"
     wrong = _wrong_after("nndl-5-6", old, old.replace("> x_{1}", "> w_{1}"))
     assert len(wrong) == 1 and wrong[0][1].endswith("w_{1} where x_{1} was meant")
+
+
+def test_a_max_pooling_step_is_evaluated_and_compared():
+    # nyu-cnn-5b: y[k] := max_{j=0..1} x[j + 2k] — the exact evaluator reduces a \max over its
+    # range (MaxOver.REDUCE); an empty window (j = 2..1) is wrong (mutation study, digit)
+    report = _report("nyu-cnn-5")
+    [row] = [j for j in report.judgements if j.claim.text.startswith(r"y[k] &:= \max")]
+    assert row.verdict == "right", row.message
+    old = r"y[k] &:= \max_{j=0,\dots,1} x[j + 2 k]"
+    wrong = _wrong_after("nyu-cnn-5", old, old.replace("j=0", "j=2"))
+    assert [message[:38] for _, message in wrong] == ["the row is not y as derived for nyu-cn"]

@@ -76,3 +76,18 @@ def test_compiled_evaluator_reports_non_integer_indices():
     run = compile_expression(X[j / 2])
     with pytest.raises(DerivationError, match="not a concrete integer"):
         run({"X": [1, 2]}, {j: 1})
+
+
+def test_an_extremum_over_a_range_is_reduced_with_its_operation():
+    # max pooling written \max_{j=0..1} x[j + 2k] (symconv.check.nodes.MaxOver names max as its
+    # REDUCE); an empty range gives 0, like an empty sum
+    from symconv.check.nodes import MaxOver, MinOver
+
+    x = sp.IndexedBase("x")
+    j, k = sp.symbols("j k", integer=True)
+    data = {"x": [4, -1, 3, 9]}
+    pooled = compile_expression(MaxOver(x[j + 2 * k], (j, 0, 1)))
+    assert [pooled(data, {k: value}) for value in (0, 1)] == [4, 9]
+    smallest = compile_expression(MinOver(x[j + 2 * k], (j, 0, 1)))
+    assert [smallest(data, {k: value}) for value in (0, 1)] == [-1, 3]
+    assert compile_expression(MaxOver(x[j], (j, 2, 1)))(data, {}) == 0

@@ -277,9 +277,14 @@ class _Extremum(ExprWithLimits):
 class MaxOver(_Extremum):
     """The maximum over the limits."""
 
+    #: How the exact evaluator (:mod:`symconv.grad.evaluator`) combines the terms.
+    REDUCE = staticmethod(max)
+
 
 class MinOver(_Extremum):
     """The minimum over the limits."""
+
+    REDUCE = staticmethod(min)
 
     SYMBOL = r"\min"
 

@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 import sympy as sp
+from sympy.concrete.expr_with_limits import ExprWithLimits
 
 from symconv.errors import DerivationError, ShapeError
 from symconv.grad.conditions import InRange, Iverson
@@ -109,6 +110,9 @@ def _compile(expr: sp.Basic) -> Node:
         return lambda tensors, env: expr
     if isinstance(expr, sp.Sum):
         return _compile_sum(expr)
+    reduce = getattr(type(expr), "REDUCE", None)
+    if isinstance(expr, ExprWithLimits) and reduce is not None:
+        return _compile_sum(expr, reduce)
     args = [_compile(arg) for arg in expr.args]
     if isinstance(expr, sp.Add):
         return lambda tensors, env: sum((a(tensors, env) for a in args), 0)
@@ -189,7 +193,10 @@ def _compile_indexed(expr: sp.Indexed) -> Node:
     return read
 
 
-def _compile_sum(expr: sp.Sum) -> Node:
+def _compile_sum(expr: ExprWithLimits, combine: Callable[[Any, Any], Any] | None = None) -> Node:
+    """A sum (``combine`` None) or another reduction over the limits — ``max``, ``min`` for
+    the extremum nodes that name one as ``REDUCE`` (``\\max_{j=0..p-1} X[sk+j]``, max pooling);
+    an extremum over no terms is 0, as the sum is."""
     body = _compile(expr.function)
     limits = [(symbol, _compile(low), _compile(high)) for symbol, low, high in expr.limits]
 
@@ -200,15 +207,19 @@ def _compile_sum(expr: sp.Sum) -> Node:
         start = _as_index(low(tensors, env), expr)
         stop = _as_index(high(tensors, env), expr)
         saved = env.get(symbol, _MISSING)
-        total: Any = 0
+        total: Any = 0 if combine is None else _MISSING
         for value in range(start, stop + 1):
             env[symbol] = value
-            total = total + loop(tensors, env, depth + 1)
+            term = loop(tensors, env, depth + 1)
+            if combine is None:
+                total = total + term
+            else:
+                total = term if total is _MISSING else combine(total, term)
         if saved is _MISSING:
             env.pop(symbol, None)
         else:
             env[symbol] = saved
-        return total
+        return 0 if total is _MISSING else total
 
     return lambda tensors, env: loop(tensors, env, 0)
 

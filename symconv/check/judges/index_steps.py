@@ -28,8 +28,11 @@ from symconv.check.symbols import name_key
 
 __all__ = ["IndexStep", "index_step_key", "index_steps", "judge_index_step"]
 
-#: Seconds the comparator may spend on one row.
+#: Seconds the comparator may spend on one row, and its trials (more than the answer's 3: a
+#: step is often small — ``y[k] := max_j x[j + 2k]`` — and a window shifted past the end of
+#: x reads zeros that a few draws of x can match).
 STEP_SECONDS = 1.0
+STEP_TRIALS = 8
 
 
 @dataclass(frozen=True)
@@ -137,6 +140,7 @@ def judge_index_step(claim: Claim, context: DocumentContext) -> Judgement | None
             (step.lhs, open_sums(step.closed)),
             seed=seed,
             layouts={},
+            trials=STEP_TRIALS,
             time_budget=STEP_SECONDS,
         )
 
