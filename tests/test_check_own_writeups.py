@@ -579,3 +579,28 @@ def test_a_max_pooling_step_is_evaluated_and_compared():
     old = r"y[k] &:= \max_{j=0,\dots,1} x[j + 2 k]"
     wrong = _wrong_after("nyu-cnn-5", old, old.replace("j=0", "j=2"))
     assert [message[:38] for _, message in wrong] == ["the row is not y as derived for nyu-cn"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            r"Y[i, k, n] &:= \max_{j=0,\dots,p - 1} X[i, j + k s, n]",
+            r"Y[i, k, n] &:= \max_{j=0,\dots,p - 1} X[n, j + k s, i]",
+            "the row is not Y as derived for nyu-cnn-5c (nor any of its 2 definitions): "
+            "Y[i, k, n]: axis 0 of X is I (declared shape of X) but also N",
+        ),
+        (
+            r"Y[i, k, n] &:= X[i, k s, n]",
+            r"Y[i, n, k] &:= X[i, k s, n]",
+            "the row is not Y as derived for nyu-cnn-5c (nor any of its 2 definitions)",
+        ),
+    ],
+    ids=["X's axes swapped", "Y's axes swapped"],
+)
+def test_a_tensor_defined_twice_is_compared_with_both_definitions(old, new, message):
+    # nyu-cnn-5c defines Y by sub-sampling and by max pooling: a row is right when it is either,
+    # wrong when it differs from both (mutation study, swap-indices)
+    assert _wrong_after("nyu-cnn-5", old, old) == []
+    wrong = _wrong_after("nyu-cnn-5", old, new)
+    assert len(wrong) == 1 and wrong[0][1].startswith(message), wrong

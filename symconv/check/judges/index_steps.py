@@ -44,11 +44,18 @@ class IndexStep:
     closed: sp.Expr
     part: str
     forward: Any = None
+    #: Other definitions of the same tensor in the part (sub-sampling, then max pooling, both
+    #: ``Y[i, k, n] := …``): a row is right when it is any of them.
+    others: tuple[tuple[sp.Indexed, sp.Expr], ...] = ()
 
     @property
     def value(self) -> sp.Expr:
         """The closed form (what two parts' steps of one tensor are compared by)."""
         return self.closed
+
+    @property
+    def forms(self) -> tuple[tuple[sp.Indexed, sp.Expr], ...]:
+        return ((self.lhs, self.closed), *self.others)
 
     @property
     def gives_formula(self) -> bool:
@@ -62,8 +69,9 @@ def index_step_key(tensor: Any) -> str:
 
 
 def index_steps(part_id: str, derivation: Any) -> dict[str, IndexStep]:
-    """The tensors ``derivation`` defines by exactly one index formula, by
-    :func:`index_step_key`, the part's answer left out."""
+    """The tensors ``derivation`` defines by index formulas (each definition with its
+    continuations, the last one its closed form), by :func:`index_step_key`, the part's answer
+    left out."""
     from symconv.grad.formula import IndexFormula
 
     heads: dict[str, list[tuple[sp.Indexed, str, Any]]] = {}
@@ -89,11 +97,12 @@ def index_steps(part_id: str, derivation: Any) -> dict[str, IndexStep]:
                 continue
     steps = {}
     for key, found in heads.items():
-        if len(found) != 1 or key in answers or not isinstance(found[0][2], sp.Expr):
+        forms = [(lhs, value) for lhs, _, value in found if isinstance(value, sp.Expr)]
+        if key in answers or len(forms) != len(found):
             continue
-        lhs, _, closed = found[0]
         forward = next((f for k, f in forwards.items() if k != key), None)
-        steps[key] = IndexStep(lhs, closed, part_id, forward)
+        (lhs, closed), *others = forms
+        steps[key] = IndexStep(lhs, closed, part_id, forward, tuple(others))
     return steps
 
 
@@ -118,11 +127,10 @@ def _answer_keys(derivation: Any) -> set[str]:
 
 
 def judge_index_step(claim: Claim, context: DocumentContext) -> Judgement | None:
-    """The verdict on ``T[i, …] = formula`` where the part's derivation defines ``T`` by one
-    index formula (None: no such step, or the comparator cannot decide)."""
-    from symconv.check.answer_formulas import open_sums
+    """The verdict on ``T[i, …] = formula`` where the part's derivation defines ``T`` by index
+    formulas: right when it is one of them, wrong when the comparator shows it differs from
+    each (None: no such step, or not decided)."""
     from symconv.check.entry_derivatives import NotEvaluable, rewrite_entry_derivatives
-    from symconv.grad.compare import compare_index_formulas
 
     if len(claim.sides) != 2 or claim.relation not in ("=", ":="):
         return None
@@ -133,57 +141,70 @@ def judge_index_step(claim: Claim, context: DocumentContext) -> Judgement | None
     if not isinstance(step, IndexStep) or len(step.lhs.indices) != len(lhs.indices):
         return None
     seed = context.rng_for(claim.line, claim.text).randrange(2**32)
-
-    def compare(formula: Any) -> Any:
-        return compare_index_formulas(
-            (lhs, open_sums(formula)),
-            (step.lhs, open_sums(step.closed)),
-            seed=seed,
-            layouts={},
-            trials=STEP_TRIALS,
-            time_budget=STEP_SECONDS,
-        )
-
+    what = f"{lhs.base.label} as derived for {step.part}"
     try:
         if step.forward is not None:
             written = rewrite_entry_derivatives(written, step.forward)
-        comparison = compare(written)
-        what = f"{lhs.base.label} as derived for {step.part}"
-        if comparison.equal is True:
-            return right(claim, f"the row is {what} ({comparison.message})")
-        if comparison.equal is False and comparison.witness is not None:
-            return wrong(
-                claim,
-                f"the row is not {what}: {comparison.witness.describe()}",
-                witness=comparison.witness.describe(),
-            )
-        if any(issue.kind == "unknown_tensor" for issue in comparison.issues):
-            return _tensor_mistyped(claim, written, step, what, compare)
+        comparisons = [_compare(lhs, written, form, seed) for form in step.forms]
     except (NotEvaluable, ArithmeticError, TypeError, ValueError, AttributeError):
         return None
+    for comparison in comparisons:
+        if comparison.equal is True:
+            return right(claim, f"the row is {what} ({comparison.message})")
+    # differs: a witness entry, or a tensor read with its axes against the problem's sizes
+    # (X[n, j + ks, i] where the step reads X[i, j + ks, n]: a size conflict)
+    differing = [
+        c.witness.describe()
+        if c.witness is not None
+        else next(i.message for i in c.issues if i.kind == "size_conflict")
+        for c in comparisons
+        if (c.equal is False and c.witness is not None)
+        or any(i.kind == "size_conflict" for i in c.issues)
+    ]
+    if len(differing) == len(comparisons):
+        others = f" (nor any of its {len(comparisons)} definitions)" if len(comparisons) > 1 else ""
+        return wrong(claim, f"the row is not {what}{others}: {differing[0]}", witness=differing[0])
+    if any(i.kind == "unknown_tensor" for c in comparisons for i in c.issues):
+        return _tensor_mistyped(claim, lhs, written, step, what, seed)
     return None
 
 
+def _compare(lhs: sp.Indexed, written: Any, form: tuple[sp.Indexed, sp.Expr], seed: int) -> Any:
+    from symconv.check.answer_formulas import open_sums
+    from symconv.grad.compare import compare_index_formulas
+
+    reference_lhs, closed = form
+    return compare_index_formulas(
+        (lhs, open_sums(written)),
+        (reference_lhs, open_sums(closed)),
+        seed=seed,
+        layouts={},
+        trials=STEP_TRIALS,
+        time_budget=STEP_SECONDS,
+    )
+
+
 def _tensor_mistyped(
-    claim: Claim, written: sp.Expr, step: IndexStep, what: str, compare: Any
+    claim: Claim, lhs: sp.Indexed, written: sp.Expr, step: IndexStep, what: str, seed: int
 ) -> Judgement | None:
     """Wrong when the row reads a tensor the derivation's step does not (``w[2k]``) and reading
     one the step does in its place (``x[2k]``) makes it the step's formula: a probable typo."""
     from symconv.grad.formula import tensor_name, tensor_reads
 
     mine = {tensor_name(r) for r in tensor_reads(written)}
-    theirs = {tensor_name(r) for r in tensor_reads(step.closed)}
-    for typed in sorted(mine - theirs):
-        for meant in sorted(theirs - mine):
-            renamed = written.replace(
-                lambda node, typed=typed: (
-                    isinstance(node, sp.Indexed) and tensor_name(node) == typed
-                ),
-                lambda node, meant=meant: sp.IndexedBase(meant)[node.indices],
-            )
-            if compare(renamed).equal is True:
-                slip = f"{typed} where {meant} was meant"
-                return wrong(
-                    claim, f"the row is not {what}: {slip}", diagnosis=f"probable typo: {slip}"
+    for form in step.forms:
+        theirs = {tensor_name(r) for r in tensor_reads(form[1])}
+        for typed in sorted(mine - theirs):
+            for meant in sorted(theirs - mine):
+                renamed = written.replace(
+                    lambda node, typed=typed: (
+                        isinstance(node, sp.Indexed) and tensor_name(node) == typed
+                    ),
+                    lambda node, meant=meant: sp.IndexedBase(meant)[node.indices],
                 )
+                if _compare(lhs, renamed, form, seed).equal is True:
+                    slip = f"{typed} where {meant} was meant"
+                    return wrong(
+                        claim, f"the row is not {what}: {slip}", diagnosis=f"probable typo: {slip}"
+                    )
     return None
