@@ -332,20 +332,24 @@ def definition_only(math: str) -> bool:
     return bool(values) and all(set(relations) == {":="} for relations, _ in values or ())
 
 
-def equivalent(mutant: Mutant) -> bool | None:
-    """True when the engine reads both segments to the same values — or to index formulas that
-    its comparator finds to be the same tensor; None if it cannot read the mutant."""
+def equivalent(mutant: Mutant) -> str | bool | None:
+    """``"values"`` when the engine reads both segments to the same values, ``"tensor"`` when to
+    index formulas that its comparator finds to be the same tensor, False when neither; None if
+    it cannot read the mutant."""
     after = _values(mutant.math_after)
     if after is None:
         return None
     before = _values(mutant.math_before)
     if before is None or len(before) != len(after):
         return False
+    if before == after:
+        return "values"
     head = _chain_head(mutant) if before and before[0][1] and before[0][1][0] is None else None
-    return all(
+    same = all(
         old == new or _same_tensor(old, new, head, mutant.original)
         for old, new in zip(before, after, strict=True)
     )
+    return "tensor" if same else False
 
 
 def _chain_head(mutant: Mutant) -> Any:
@@ -499,7 +503,7 @@ def main(argv: list[str] | None = None) -> int:
             same = equivalent(mutant)
             if same:
                 equivalents += 1
-                tensors_equivalent += _values(mutant.math_before) != _values(mutant.math_after)
+                tensors_equivalent += same == "tensor"
                 continue
             found, same_table, same_points = wrong_claims(mutant.text, mutant.original)
             new = [wrong for wrong in found if wrong.key not in known[mutant.original.name]]

@@ -47,9 +47,9 @@ from symconv.check.answer_task import (
     Outcome,
     PartTask,
     Variant,
+    also_judged,
     by_variants,
     message_right,
-    names_the_answer,
     outcome_for,
     shown_candidate,
     shown_value,
@@ -180,18 +180,10 @@ def _with_named_others(
     of accepted answers): a value stated as the answer is judged even when another one is
     right."""
     taken = {id(candidate) for outcome in judged for candidate in outcome.candidates}
-    answer_lhs = task.answer_name
-    per_line: dict[int, int] = {}
-    for candidate in pool:
-        per_line[candidate.line] = per_line.get(candidate.line, 0) + 1
     others = [
         outcome_for(task, (c,), value_of(c), shown_candidate(c), shape_axis=shape_axis)
         for c in pool
-        if id(c) not in taken
-        and (
-            names_the_answer(c, answer_lhs)
-            or (c.data.get("stated") and c.lhs is None and per_line[c.line] == 1)
-        )
+        if id(c) not in taken and also_judged(c, pool, task.answer_name)
     ]
     return sorted([*judged, *others], key=lambda outcome: outcome.first_line)
 

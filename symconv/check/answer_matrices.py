@@ -28,8 +28,8 @@ from symconv.check.answer_task import (
     Outcome,
     PartTask,
     Variant,
+    also_judged,
     latex_of,
-    names_the_answer,
     shown_candidate,
 )
 
@@ -66,17 +66,10 @@ def judge_matrix(task: PartTask) -> list[Outcome]:
     # Every other matrix the document gives the answer's name (a derivation's row ``w = …``
     # before its **Answer:** line), or states as an answer (alone on an **Answer:** line, or in a
     # list of accepted answers), is judged too: a wrong row is wrong on its own line.
-    per_line: dict[int, int] = {}
-    for other in pool:
-        per_line[other.line] = per_line.get(other.line, 0) + 1
     named = [
         other
         for other in (pool if two_dimensional else same_shape)
-        if other is not candidate
-        and (
-            names_the_answer(other, task.answer_name)
-            or (other.data.get("stated") and other.lhs is None and per_line[other.line] == 1)
-        )
+        if other is not candidate and also_judged(other, pool, task.answer_name)
     ]
     outcomes = [
         _matrix_outcome(task, c) if c.value.shape == expected.shape else _shape_outcome(task, c)

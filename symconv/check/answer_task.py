@@ -261,6 +261,18 @@ def shown_candidate(candidate: Candidate) -> str:
     return text if len(text) <= 80 else text[:77] + "…"
 
 
+def also_judged(candidate: Candidate, pool: Sequence[Candidate], answer_lhs: Any) -> bool:
+    """True if ``candidate`` is offered as the answer and so is judged whatever the others say:
+    it has the answer's name (``N_{params} = 1830`` after a chain that ends in 1820), or the
+    document states it as an answer (:func:`~symconv.check.candidates.stated_answer_lines`) and
+    it is the only candidate of ``pool`` on its line (two values on one **Answer:** line are
+    left to the judge's choice)."""
+    if names_the_answer(candidate, answer_lhs):
+        return True
+    alone = sum(other.line == candidate.line for other in pool) == 1
+    return bool(candidate.data.get("stated")) and candidate.lhs is None and alone
+
+
 def names_the_answer(candidate: Candidate, answer_lhs: Any) -> bool:
     """True if the candidate's left side is the answer's name (typefaces ignored: ``\\mathbf{K}``
     and ``K``; ``\\delta x`` and ``\\delta_x`` are different names)."""

@@ -309,13 +309,16 @@ class GivenData:
 
     def formula_names(self) -> frozenset[str]:
         """The keys of the names the answered exercises' derivations give a general formula
-        (``N_mult = C K_1 K_2 M O_1 O_2``, ``τ = …``), not only a matrix or a number."""
+        (``N_mult = C K_1 K_2 M O_1 O_2``, ``τ = …``), not only a matrix or a number (the
+        index steps of :mod:`~symconv.check.judges.index_steps` share the mapping: not names)."""
+        from symconv.check.judges.named import NamedMatrix
+
         return frozenset(
             key
             for by_part in self.named.values()
             for named in by_part.values()
-            for key, matrix in named.items()
-            if matrix.gives_formula
+            for key, entry in named.items()
+            if isinstance(entry, NamedMatrix) and entry.gives_formula
         )
 
     def named_at(self, line: int) -> dict[str, Any]:

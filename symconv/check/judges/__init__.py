@@ -64,6 +64,7 @@ def _judges(kind: str) -> tuple[Judge, ...]:
         matrices,
         missing_sum,
         named,
+        named_values,
         systems,
         words,
     )
@@ -73,7 +74,7 @@ def _judges(kind: str) -> tuple[Judge, ...]:
         "arithmetic": (lint, arithmetic.judge_arithmetic, algebra.judge_algebra),
         "algebra": (
             lint,
-            named.judge_named_operator,
+            named_values.judge_named_operator,
             index_identity.judge_index_identity,
             arithmetic.judge_arithmetic,
             algebra.judge_algebra,
@@ -97,7 +98,7 @@ def _judges(kind: str) -> tuple[Judge, ...]:
             lint,
             algebra.judge_restated,
             named.judge_named_matrix,
-            named.judge_named_value,
+            named_values.judge_named_value,
             words.judge_fact,
             kernels.judge_kernel,
             algebra.judge_known_definition,
@@ -106,7 +107,7 @@ def _judges(kind: str) -> tuple[Judge, ...]:
         "answer": (
             lint,
             named.judge_named_matrix,
-            named.judge_named_value,
+            named_values.judge_named_value,
             kernels.judge_kernel,
             matrices.judge_matrix,
             arithmetic.judge_arithmetic,

@@ -315,24 +315,24 @@ def _first_difference(
 
 def _chain_sides(claim: Claim, context: DocumentContext) -> tuple[Any, ...]:
     """The sides of every other link of the chain ``claim`` belongs to (``a = b`` then ``= c``:
-    the claims joined by ``data["previous"]``), as written."""
-    links = {id(claim)}
-    members = [claim]
-    changed = True
-    while changed:
-        changed = False
-        for other in context.claims.values():
-            if id(other) in links:
-                continue
-            previous = other.data.get("previous")
-            joined = any(
-                previous is not None and member.data.get("id") == previous for member in members
-            ) or any(member.data.get("previous") == other.data.get("id") for member in members)
-            if joined and other.data.get("id") is not None:
-                links.add(id(other))
-                members.append(other)
-                changed = True
-    return tuple(side for member in members[1:] for side in member.sides if side is not None)
+    claims joined by ``data["previous"]``, the id of the link before), as written."""
+    following = {
+        other.data["previous"]: other
+        for other in context.claims.values()
+        if other.data.get("previous") is not None
+    }
+    links: list[Claim] = []
+    seen = {id(claim)}
+    for step in (
+        lambda c: context.claims.get(c.data.get("previous")),
+        lambda c: following.get(c.data.get("id")),
+    ):
+        link = step(claim)
+        while link is not None and id(link) not in seen:
+            seen.add(id(link))
+            links.append(link)
+            link = step(link)
+    return tuple(side for link in links for side in link.sides if side is not None)
 
 
 def _extents(

@@ -2,16 +2,18 @@
 ``∂J/∂x_{i,j} = Σ_{i',j'} ∂J/∂z_{i',j'} ∂z_{i',j'}/∂x_{i,j}`` of a gradient the part does not
 ask for as its answer (nndl 5-7 asks for the matrix ``δx``; the index form is a step on the way).
 
-The problem context knows, for each part, the tensors its derivation defines by one index
-formula (:class:`IndexStep`: the step ``T[i, …] = …`` with its continuations, the last one the
-closed form; a tensor defined twice — sub-sampling, then max pooling, both ``Y[i, k, n] := …`` —
-is left out, and so is the part's answer, which the answer judges compare). A row of the
-document with the same tensor on its left is compared with the closed form by the engine's
+The problem context knows, for each part, the tensors its derivation defines by index formulas
+(:class:`IndexStep`: each step ``T[i, …] = …`` with its continuations, the last one its closed
+form; a tensor defined twice — sub-sampling, then max pooling, both ``Y[i, k, n] := …`` — keeps
+both definitions; the part's answer is left out, the answer judges compare it). A row of the
+document with the same tensor on its left is compared with each closed form by the engine's
 comparator (:func:`symconv.grad.compare.compare_index_formulas`: exact evaluation on random
-tensors, out-of-range reads zero), after its entry derivatives ``∂z_{i',j'}/∂x_{i,j}`` are
-replaced by their coefficients in the step's forward formula (``z_{i,j} := Σ w_{u,v}
-x_{i+u,j+v}``, :mod:`symconv.check.entry_derivatives`). Equal: right; a witness: wrong; anything
-the comparator cannot decide: left to the other judges.
+tensors of the problem's shapes, out-of-range reads zero), after its entry derivatives
+``∂z_{i',j'}/∂x_{i,j}`` are replaced by their coefficients in the step's forward formula
+(``z_{i,j} := Σ w_{u,v} x_{i+u,j+v}``, :mod:`symconv.check.entry_derivatives`). Equal to one:
+right; differing from each (a witness entry, or a tensor read with its axes against the problem's
+sizes): wrong; a tensor the steps do not read, whose renaming makes it equal: a probable typo;
+anything else: left to the other judges.
 """
 
 from __future__ import annotations
@@ -56,11 +58,6 @@ class IndexStep:
     @property
     def forms(self) -> tuple[tuple[sp.Indexed, sp.Expr], ...]:
         return ((self.lhs, self.closed), *self.others)
-
-    @property
-    def gives_formula(self) -> bool:
-        """Not a name's formula (:class:`~symconv.check.judges.named.NamedMatrix`)."""
-        return False
 
 
 def index_step_key(tensor: Any) -> str:

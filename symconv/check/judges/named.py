@@ -22,8 +22,7 @@ A row whose left side is not a name the derivation uses is judged as the first s
 of equalities it ends: ``vec(δx) = Cᵀ vec(δz) = [column]`` states the column of ``vec(δx)``.
 The derivation's numbers (``\\text{value} = 6``, the maximum of ``Z``) and the formulas it writes
 as rows (the truncation error ``τ = h²/12 f⁽⁴⁾(x)``) are judged the same way by
-:func:`judge_named_value`: the same value exactly, or wrong; a formula in names the derivation
-does not use, or the negated formula (τ as exact minus approximate), is left to the others.
+:func:`symconv.check.judges.named_values.judge_named_value`.
 
     >>> import sympy as sp
     >>> from symconv.check.context import DocumentContext
@@ -51,7 +50,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import sympy as sp
-from sympy.core.function import AppliedUndef
 
 from symconv.check.context import DocumentContext
 from symconv.check.judges.verdicts import right, wrong
@@ -62,10 +60,10 @@ from symconv.safe import as_sympy
 __all__ = [
     "NamedMatrix",
     "column_key",
+    "is_locations",
     "judge_named_matrix",
-    "judge_named_operator",
-    "judge_named_value",
     "named_at",
+    "named_for",
     "named_matrices",
     "system_key",
 ]
@@ -130,8 +128,8 @@ def named_matrices(part_id: str, derivation: Any) -> dict[str, NamedMatrix]:
         key = _key(head)
         if isinstance(value, str) and step.lhs is not None and step.relation == "=":
             value = _formula(value)  # τ = h²/12 f⁽⁴⁾(x): the derivation's own LaTeX
-        if _locations(value) and key is not None and key != answer_key:
-            found[key] = NamedMatrix(_shown(head), value, part_id, False)  # ((1, 3), (2, 3))
+        if is_locations(value) and key is not None and key != answer_key:
+            found[key] = NamedMatrix(shown_name(head), value, part_id, False)  # ((1, 3), (2, 3))
             continue
         if not isinstance(value, (sp.MatrixBase, sp.Expr)) or key is None:
             continue
@@ -155,7 +153,7 @@ def named_matrices(part_id: str, derivation: Any) -> dict[str, NamedMatrix]:
         if isinstance(value, sp.MatrixBase):
             value = sp.ImmutableMatrix(value)
         defined = step.lhs is not None and step.relation == ":="
-        found[key] = NamedMatrix(_shown(head), value, part_id, defined)
+        found[key] = NamedMatrix(shown_name(head), value, part_id, defined)
     for key, formula in formulas.items():
         if key not in found:  # the answer's own general formula (o' = s(i' − 1) − 2p + …)
             found[key] = NamedMatrix(str(key), formula, part_id, False)
@@ -248,7 +246,7 @@ def _key(name: Any) -> str | None:
 def judge_named_matrix(claim: Claim, context: DocumentContext) -> Judgement | None:
     """The verdict on ``name = matrix`` where the problem's derivation names the matrix (None:
     not such a row, or an arrangement the judge cannot tell from the derivation's)."""
-    found = _named_for(claim, context)
+    found = named_for(claim, context)
     written = claim.sides[-1] if claim.sides else None
     if found is None or not isinstance(written, sp.MatrixBase):
         return None
@@ -258,7 +256,7 @@ def judge_named_matrix(claim: Claim, context: DocumentContext) -> Judgement | No
     expected = sp.Matrix(in_written_names(named.value, written))
     written = sp.Matrix(written)
     what = f"the matrix {named.name} of {named.part}"
-    shown = _shown(lhs)
+    shown = shown_name(lhs)
     if named.points:
         return _judge_points(claim, shown, written, expected, what)
     if named.defined:
@@ -266,106 +264,7 @@ def judge_named_matrix(claim: Claim, context: DocumentContext) -> Judgement | No
     return _judge_result(claim, shown, written, expected, what)
 
 
-def judge_named_operator(claim: Claim, context: DocumentContext) -> Judgement | None:
-    """The verdict on ``D_h f(x, y) := …`` where the problem's derivation writes that left side
-    (its text) with a formula: the same formula, or wrong (None for any other row)."""
-    lhs_text = claim.data.get("lhs_text")
-    if not isinstance(lhs_text, str) or text_key(lhs_text) not in context.named:
-        return None
-    return judge_named_value(claim, context)
-
-
-def judge_named_value(claim: Claim, context: DocumentContext) -> Judgement | None:
-    """The verdict on ``name = value`` where the problem's derivation states a number or a
-    formula under that name (``\\text{value} = 6``, the maximum of ``Z``; the truncation error
-    ``τ = h²/12 f⁽⁴⁾(x)``): the same value, exactly."""
-    found = _named_for(claim, context)
-    written = claim.sides[-1] if claim.sides else None
-    if found is not None and isinstance(found[1].value, sp.Tuple):
-        return _judge_locations(claim, found[0], written, found[1])
-    if found is None or not isinstance(written, sp.Expr) or isinstance(written, sp.MatrixBase):
-        return None
-    lhs, named = found
-    if named.defined or isinstance(named.value, sp.MatrixBase):
-        return None
-    if not named.value.is_Rational:
-        return _judge_formula(claim, lhs, written, named.value, named, context)
-    if not isinstance(written, sp.Number):
-        if named.formula is None:
-            return None
-        return _judge_formula(claim, lhs, written, named.formula, named, context)
-    shown, what = _shown(lhs), f"{named.name} of {named.part}"
-    if written == named.value:
-        return right(claim, f"{shown} = {sp.latex(written)} is {what}")
-    if isinstance(written, sp.Float):
-        return None  # a decimal: the approximation judges say how close is close enough
-    return wrong(
-        claim,
-        f"{shown} = {sp.latex(written)}, but {what} is {sp.latex(named.value)}",
-        witness=f"{sp.latex(written)} ≠ {sp.latex(named.value)}",
-        expected=named.value,
-    )
-
-
-# A formula row against the derivation's: ``τ = …``, ``o' = s(i' − 1) − 2p + d(k − 1) + a + 1``.
-# A name the row no longer has was put in with the problem's value (``p' = k − 1 − p`` for
-# ``d(k − 1) − p`` at d = 1): the derivation's formula is compared with those values in. A
-# name the row keeps stays general — ``− a`` for ``+ a`` is wrong even where the problem has
-# a = 0 — so only the names it dropped are substituted (the substitution judge's rule).
-def _judge_formula(
-    claim: Claim,
-    lhs: Any,
-    written: Any,
-    expected: sp.Expr,
-    named: NamedMatrix,
-    context: DocumentContext,
-) -> Judgement | None:
-    """``τ = …`` against the derivation's formula: equal after simplification (with the
-    problem's values for the names the row dropped), or wrong. Left alone: a formula in other
-    names (the writer's notation), and the negated formula (τ taken as exact minus
-    approximate, the other sign convention)."""
-    shown = _shown(lhs)
-    what = f"{named.name} as derived for {named.part}, {sp.latex(expected)}"
-    derived = expected
-    expected = in_written_names(expected, written)  # the derivation's K_1 is the writer's K_{1}
-    if not _functions(written) <= _functions(expected):
-        return None
-    if not written.free_symbols <= expected.free_symbols:
-        # a name the derivation does not use: the writer's notation, or one name mistyped
-        return _mistyped(claim, shown, what, written, expected, derived)
-    expected, values = _dropped_names_put_in(expected, written, context)
-    if values is None:
-        # a name dropped whose value the problem does not give: likewise
-        return _mistyped(claim, shown, what, written, in_written_names(derived, written), derived)
-    if values:
-        stated = ", ".join(f"{name} = {sp.latex(value)}" for name, value in values.items())
-        what = f"{what} with the problem's values {stated}"
-    written, expected = _differentiated_as_functions(written, expected)
-    try:
-        difference = sp.simplify(written - expected)
-        negated = sp.simplify(written + expected) == 0
-    except (TypeError, ValueError, AttributeError, NotImplementedError):
-        return None
-    if difference == 0:
-        return right(claim, f"{shown} is {what}")
-    if negated:
-        return None
-    witness = f"the two differ by {sp.latex(difference)}"
-    if not difference.has(sp.Derivative, AppliedUndef):
-        # simplify does not prove every identity (max(x_1, x_2, x_3) against its Iverson
-        # brackets): the two are compared at points, and differ only with a witness
-        from symconv.check.judges.algebra import compare_identity
-
-        comparison = compare_identity(written, expected, context.rng_for(claim.line, claim.text))
-        if comparison.equal is None:
-            return None
-        if comparison.equal:
-            return right(claim, f"{shown} is {what}")
-        witness = comparison.witness() or witness
-    return wrong(claim, f"{shown} is not {what}", witness=witness, expected=expected)
-
-
-def _locations(value: Any) -> bool:
+def is_locations(value: Any) -> bool:
     """A tuple of index tuples (``((1, 3), (2, 3), (3, 3))``: where a maximum occurs)."""
     return (
         isinstance(value, sp.Tuple)
@@ -377,129 +276,7 @@ def _locations(value: Any) -> bool:
     )
 
 
-# Where a value occurs: a set of index tuples, listed in any order (0-based, as bracket
-# indices are: DESIGN.md's conventions).
-def _judge_locations(claim: Claim, lhs: Any, written: Any, named: NamedMatrix) -> Judgement | None:
-    if not _locations(written):
-        return None
-    shown = _shown(lhs)
-    what = f"the {shown} of {named.part}"
-    mine, theirs = set(written), set(named.value)
-    if mine == theirs and len(written) == len(named.value):
-        return right(claim, f"{shown} are {what}, in any order (0-based)")
-    extra = ", ".join(sp.sstr(item) for item in sorted(mine - theirs, key=str))
-    missing = ", ".join(sp.sstr(item) for item in sorted(theirs - mine, key=str))
-    parts = [f"{extra} not among them" if extra else "", f"{missing} missing" if missing else ""]
-    return wrong(
-        claim,
-        f"{shown} are not {what} (0-based): " + "; ".join(p for p in parts if p),
-        witness="; ".join(p for p in parts if p) or "an index tuple listed twice",
-        expected=named.value,
-    )
-
-
-def _differentiated_as_functions(*values: Any) -> tuple[Any, ...]:
-    """``values`` with each differentiated name made a function of the variables it is
-    differentiated in: ``∂⁴f/∂x⁴`` is read with ``f`` a plain symbol, whose derivative SymPy
-    evaluates to 0, which would make every truncation error equal.
-
-    >>> f, x, y = sp.symbols("f x y")
-    >>> _differentiated_as_functions(sp.Derivative(f, (x, 4)) + f)
-    (f(x) + Derivative(f(x), (x, 4)),)
-    """
-    variables: dict[sp.Symbol, set[sp.Symbol]] = {}
-    for value in values:
-        for node in sp.preorder_traversal(value):
-            if isinstance(node, sp.Derivative) and isinstance(node.expr, sp.Symbol):
-                variables.setdefault(node.expr, set()).update(
-                    v for v in node.variables if isinstance(v, sp.Symbol)
-                )
-    if not variables:
-        return values
-    as_function = {
-        name: sp.Function(name.name)(*sorted(over, key=str)) for name, over in variables.items()
-    }
-    return tuple(v.xreplace(as_function) if isinstance(v, sp.Basic) else v for v in values)
-
-
-def _mistyped(
-    claim: Claim, shown: str, what: str, written: Any, expected: Any, derived: Any
-) -> Judgement | None:
-    """Wrong when one name of ``written`` put back makes it ``expected`` (``N_{mult,3}`` for
-    ``N_{mult,2}``, ``x_j`` for ``w_j``); None (another notation) otherwise."""
-    slip = _one_name_mistyped(written, expected)
-    if slip is None:
-        return None
-    typed, meant = slip
-    # a word of a subscript reads as a product of letters, in SymPy's order (N_{mult,3} is the
-    # entry N[l·m·t·u, 3]): such a name is not shown back to the writer
-    spelled = not (isinstance(typed, sp.Indexed) and any(i.is_Mul for i in typed.indices))
-    slip_text = f"{sp.latex(typed)} where {sp.latex(meant)} was meant"
-    if not spelled:
-        slip_text = f"{sp.latex(meant)} was meant (a subscript mistyped)"
-    return wrong(
-        claim,
-        f"{shown} is not {what}: {slip_text}",
-        diagnosis=f"probable typo: {slip_text}",
-        expected=derived,
-    )
-
-
-def _one_name_mistyped(written: Any, expected: Any) -> tuple[Any, Any] | None:
-    """``(typed, meant)`` when ``written`` becomes ``expected`` with one name or entry of it
-    (``x_j``, ``N_{mult,3}``) replaced by one that only ``expected`` has (``w_j``,
-    ``N_{mult,2}``); None if no single replacement does."""
-    kinds = (sp.Symbol, sp.Indexed)
-    mine = written.atoms(*kinds) - expected.atoms(*kinds)
-    theirs = expected.atoms(*kinds) - written.atoms(*kinds)
-    if not theirs:  # w_1 in one place where x_1 is read elsewhere too
-        theirs = {atom for atom in expected.atoms(*kinds) if type(atom) in {type(m) for m in mine}}
-    if not mine or not theirs or len(mine) * len(theirs) > 24:
-        return None
-    for typed in sorted(mine, key=str):
-        for meant in sorted(theirs, key=str):
-            try:
-                if sp.simplify(written.xreplace({typed: meant}) - expected) == 0:
-                    return typed, meant
-            except (TypeError, ValueError, AttributeError, NotImplementedError):
-                return None
-    return None
-
-
-def _dropped_names_put_in(
-    expected: sp.Expr, written: Any, context: DocumentContext
-) -> tuple[sp.Expr, dict[str, Any] | None]:
-    """``expected`` with the problem's values put in for the names ``written`` does not have,
-    and those values by name ({} when it has them all; None when the problem does not give
-    one of them)."""
-    dropped = {
-        symbol
-        for symbol in expected.free_symbols - written.free_symbols
-        if isinstance(symbol, sp.Symbol)
-    }
-    if not dropped:
-        return expected, {}
-    for values in context.substitutions:
-        by_key = {object_name_key(name): value for name, value in values.items()}
-        if all(object_name_key(symbol) in by_key for symbol in dropped):
-            put_in = {
-                symbol: in_written_names(as_sympy(by_key[object_name_key(symbol)]), written)
-                for symbol in dropped
-            }
-            shown = {str(symbol): put_in[symbol] for symbol in sorted(dropped, key=str)}
-            return expected.xreplace(put_in), shown
-    return expected, None
-
-
-def _functions(value: Any) -> set[str]:
-    return {
-        type(node).__name__
-        for node in sp.preorder_traversal(value)
-        if isinstance(node, AppliedUndef)
-    }
-
-
-def _named_for(claim: Claim, context: DocumentContext) -> tuple[Any, NamedMatrix] | None:
+def named_for(claim: Claim, context: DocumentContext) -> tuple[Any, NamedMatrix] | None:
     """The name a row states a value of, with what the derivation names so (None if nothing):
     its left side, or the head of the chain of equalities it ends."""
     if len(claim.sides) != 2 or claim.relation not in ("=", ":="):
@@ -533,7 +310,7 @@ def _chain_head(claim: Claim, context: DocumentContext) -> Any:
     return link.sides[0]
 
 
-def _shown(lhs: Any) -> str:
+def shown_name(lhs: Any) -> str:
     return lhs.name if isinstance(lhs, sp.Symbol) else sp.latex(lhs)
 
 

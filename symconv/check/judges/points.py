@@ -29,6 +29,8 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 from sympy.printing.str import StrPrinter
 
+from symconv.grad.conditions import Iverson
+
 __all__ = [
     "Comparison",
     "compare_at_points",
@@ -290,8 +292,6 @@ def _random_value(rng: random.Random, integer: bool) -> Any:
 
 
 def _piecewise(side: Any) -> bool:
-    from symconv.grad.conditions import Iverson
-
     return isinstance(side, sp.Basic) and (
         side.has(Iverson, *_PIECEWISE) or bool(side.atoms(sp.Rel))
     )
