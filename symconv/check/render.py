@@ -36,6 +36,7 @@ from dataclasses import replace
 from typing import Any
 
 from symconv.check.model import Judgement, Report
+from symconv.check.plain import plain_math
 
 CSV_COLUMNS = (
     "file", "part", "status", "right", "wrong", "unverified", "first_wrong_line", "diagnosis",
@@ -135,9 +136,9 @@ def render_text(
         for judgement in group:
             style = _STYLE[judgement.verdict]
             label = f"{_SYMBOL[judgement.verdict]} {judgement.verdict}"
-            console.print(f"  [{style}]{label:<12}[/{style}] {escape(judgement.message)}")
+            console.print(f"  [{style}]{label:<12}[/{style}] {escape(_verdict_line(judgement))}")
             for key, value in _details(judgement):
-                console.print(f"  {'':<12} [dim]{key}:[/dim] {escape(value)}")
+                console.print(f"  {'':<12} [dim]{key}:[/dim] {escape(plain_math(value))}")
     if report.parts:
         console.print("\n[bold]Parts[/bold]")
         for part in report.parts:
@@ -154,6 +155,22 @@ def render_text(
         f"[/yellow], {summary['unanswered']} unanswered"
     )
     return buffer.getvalue()
+
+
+def _verdict_line(judgement: Judgement) -> str:
+    """The claim in plain math, then what the checker says of it (once, when the message
+    already states the claim).
+
+    >>> from symconv.check.model import Claim
+    >>> claim = Claim(3, 3, r"N_{p} = 5 \\cdot 5 + 1 = 27", "arithmetic")
+    >>> print(_verdict_line(Judgement(claim, "wrong", r"5 \\cdot 5 + 1 = 26, not 27")))
+    N_p = 5 · 5 + 1 = 27 — 5 · 5 + 1 = 26, not 27
+    """
+    claim = plain_math(judgement.claim.text)
+    message = plain_math(judgement.message)
+    if not claim or message.startswith(claim):
+        return message
+    return f"{claim} — {message}"
 
 
 def _cell_lines(cells: Sequence[Any]) -> dict[int, tuple[int, int, str]]:
