@@ -42,10 +42,10 @@ import sympy as sp
 from symconv.latex import Notation, latex, text_latex
 from symconv.safe import as_sympy
 
-Relation = Literal["=", "≈", ":="]
+Relation = Literal["=", "≈", ":=", "∈"]
 
 #: LaTeX of each relation a step may assert.
-RELATION_LATEX: dict[str, str] = {"=": "=", "≈": r"\approx", ":=": ":="}
+RELATION_LATEX: dict[str, str] = {"=": "=", "≈": r"\approx", ":=": ":=", "∈": r"\in"}
 
 #: Version of the JSON written by ``to_json`` (DESIGN.md's contract).
 SCHEMA_VERSION = 1

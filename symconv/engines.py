@@ -105,7 +105,9 @@ def sum_limits(
     ranges = []
     for name, size in zip(names, shape, strict=True):
         symbol = sp.Symbol(name, integer=True)
-        steps.append(Step(symbol, sp.FiniteSet(*range(size)), reason=f"0 ≤ {name} ≤ {size} − 1"))
+        steps.append(
+            Step(symbol, sp.FiniteSet(*range(size)), "∈", reason=f"0 ≤ {name} ≤ {size} − 1")
+        )
         ranges.append(sp.Tuple(0, size - 1))
 
     def limits_reproduce_correlation(rng: np.random.Generator) -> CheckResult:
