@@ -215,3 +215,19 @@ def test_lint_reports_every_unsummed_index_by_name():
     with_stride = IndexFormula.parse("Z[i,m,j] = b[m] + sum(W[m,n,k] * X[i,n,s*j+k])")
     assert lint_free_indices(with_stride, known=["s"]) == ()
     assert [issue.name for issue in lint_free_indices(with_stride)] == ["s"]
+
+
+def test_a_witness_shows_a_valid_geometry_in_the_tensors_own_shapes():
+    # the input of a forward window reaches O + K − 1 entries; the message names no size symbol
+    # the inference made up (n^x_0), only the tensors' shapes
+    from symconv.grad.compare import compare_index_formulas
+
+    for seed in range(6):
+        result = compare_index_formulas(
+            "y[i] = sum(w[k] * x[i + k + 1])", "y[i] = sum(w[k] * x[i + k])", seed=seed
+        )
+        assert result.equal is False and result.witness is not None
+        witness = result.witness
+        assert "n^" not in witness.describe()
+        kernel, signal = len(witness.tensors["w"]), len(witness.tensors["x"])
+        assert signal >= kernel

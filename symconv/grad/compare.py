@@ -86,15 +86,27 @@ class Witness:
     tensors: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def describe(self) -> str:
-        sizes = ", ".join(f"{name}={value}" for name, value in self.sizes.items())
+        """The counter-example in the tensors' own terms: their shapes (not the size symbols the
+        inference names, such as ``n^X_1``), the entry, and both values."""
         entry = f"{self.lhs}[{', '.join(map(str, self.index))}]"
         unbound = ""
         if self.unbound:
             unbound = " (with " + ", ".join(f"{k} = {v}" for k, v in self.unbound.items()) + ")"
         return (
-            f"at sizes {sizes}: {entry} is {self.candidate} by the candidate{unbound} and "
-            f"{self.reference} by the reference"
+            f"at sizes {self.shapes()}: {entry} is {self.candidate} by the candidate{unbound} "
+            f"and {self.reference} by the reference"
         )
+
+    def shapes(self) -> str:
+        """``X 4×5, W 2×2`` from the random inputs; the size values when no tensor is kept."""
+        described = [
+            f"{name} {'×'.join(map(str, np.shape(tensor)))}"
+            for name, tensor in sorted(self.tensors.items())
+            if np.ndim(tensor) > 0
+        ]
+        if described:
+            return ", ".join(described)
+        return ", ".join(f"{name}={value}" for name, value in self.sizes.items())
 
 
 @dataclass(frozen=True)
@@ -511,7 +523,89 @@ def _draw_sizes(
             if symbol.name not in names:
                 values[symbol] = sp.Integer(int(rng.integers(low, high + 1)))
                 names.add(symbol.name)
+    for formula in (*definitions, reference):
+        values.update(_reach_sizes(formula, values))
     return values
+
+
+def _reach_sizes(
+    formula: IndexFormula, values: Mapping[sp.Symbol, sp.Integer]
+) -> dict[sp.Symbol, sp.Integer]:
+    """A valid geometry for a witness: each axis whose size no index decides (``n^X_1``, the input
+    of ``X[i, j + k]``) gets the length its affine reads imply, so a witness never shows an input
+    shorter than its kernel. Reads that reach from ``lo`` to ``hi`` imply ``hi + 1`` entries when
+    ``lo ≥ 0`` (a forward window, ``x[i + k]``: ``O + K − 1``) and ``hi + lo + 1`` when the reads
+    start before 0 (zero padding on that side: a backward read ``∂J/∂y[i − k]`` gives
+    ``I − K + 1``, the forward's output; ``x[i + k − 1]`` with ``K = 3`` keeps ``O``). Axes read
+    by a non-affine expression (a stride's floor) keep their random draw.
+
+    >>> f = IndexFormula.parse("y[i] = sum(w[k] * x[2*i + k])")
+    >>> I, K = (sp.Symbol(n, integer=True, positive=True) for n in "IK")
+    >>> [(str(k), v) for k, v in _reach_sizes(f, {I: sp.Integer(3), K: sp.Integer(2)}).items()]
+    [('n^x_0', 6)]
+    >>> g = IndexFormula.parse("dx[i] = sum(dy[i - k] * w[k])")
+    >>> [(str(k), v) for k, v in _reach_sizes(g, {I: sp.Integer(5), K: sp.Integer(2)}).items()]
+    [('n^dy_0', 4)]
+    """
+    bounds: dict[sp.Symbol, tuple[sp.Expr, sp.Expr]] = {
+        index: (low, high) for index, low, high in formula.ranges
+    }
+    for node in sp.preorder_traversal(formula.rhs):
+        if isinstance(node, sp.Sum):
+            for index, low, high in node.limits:
+                bounds[index] = (low, high)
+    by_name = {str(k): v for k, v in values.items()}
+    reach: dict[sp.Symbol, sp.Integer] = {}
+    for name, sizes in formula.shapes.items():
+        for axis, size in enumerate(sizes):
+            if not (isinstance(size, sp.Symbol) and size.name.startswith("n^")):
+                continue
+            span = _read_span(formula, name, axis, bounds, by_name)
+            if span is None:
+                continue
+            lowest, highest = span
+            length = highest + min(lowest, 0) + 1
+            if length >= 1:
+                reach[size] = sp.Integer(length)
+    return reach
+
+
+def _read_span(
+    formula: IndexFormula,
+    name: str,
+    axis: int,
+    bounds: Mapping[sp.Symbol, tuple[sp.Expr, sp.Expr]],
+    sizes: Mapping[str, Any],
+) -> tuple[int, int] | None:
+    """The smallest and largest index the reads of axis ``axis`` of ``name`` take, or None when
+    a read is not affine in bounded indices."""
+    span: tuple[int, int] | None = None
+    for read in formula.rhs.atoms(sp.Indexed):
+        if tensor_name(read) != name or axis >= len(read.indices):
+            continue
+        expression = sp.expand(read.indices[axis])
+        if expression.has(sp.floor, sp.ceiling, sp.Mod):
+            return None
+        top, bottom = expression, expression
+        for index in expression.free_symbols & set(bounds):
+            coefficient = expression.coeff(index)
+            if not coefficient.is_number:
+                return None
+            low, high = bounds[index]
+            top = top.subs(index, high if coefficient >= 0 else low)
+            bottom = bottom.subs(index, low if coefficient >= 0 else high)
+        known = {
+            s: sizes[str(s)] for s in (top.free_symbols | bottom.free_symbols) if str(s) in sizes
+        }
+        top, bottom = top.xreplace(known), bottom.xreplace(known)
+        if not (top.is_Integer and bottom.is_Integer):
+            return None
+        span = (
+            (int(bottom), int(top))
+            if span is None
+            else (min(span[0], int(bottom)), max(span[1], int(top)))
+        )
+    return span
 
 
 def _random_tensors(
