@@ -175,9 +175,7 @@ _UNINTERRUPTIBLE_METHODS = frozenset({"__del__", "__exit__", "__aexit__"})
 _SYMPY_CACHE_FILE = ("sympy", "core", "cache.py")
 
 
-def unsafe_to_interrupt(
-    frame: FrameType | None, stop_at: FrameType | None = None
-) -> str | None:
+def unsafe_to_interrupt(frame: FrameType | None, stop_at: FrameType | None = None) -> str | None:
     """Why an exception raised at ``frame`` (what a signal handler interrupted) would be lost or
     corrupt state, or ``None`` when it is safe to raise there.
 
