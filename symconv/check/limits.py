@@ -37,6 +37,10 @@ DEFAULT_CLAIM_SECONDS = 2.0
 DEFAULT_FILE_SECONDS = 60.0
 DEFAULT_MAX_BYTES = 1_000_000
 
+#: A worker process is killed at its file's budget and this much more (see ``worker_seconds``).
+WORKER_GRACE_SECONDS = 1.0
+WORKER_GRACE_FRACTION = 0.05
+
 #: Seconds between repeats of an expired limit's alarm (see :func:`time_limit`).
 ALARM_REPEAT_SECONDS = 0.05
 
@@ -56,6 +60,16 @@ class Limits:
                 raise ParseError(f"{name.replace('_', ' ')} must be positive, got {value!r}")
         if self.max_bytes <= 0:
             raise ParseError(f"the size cap must be positive, got {self.max_bytes!r} bytes")
+
+    @property
+    def worker_seconds(self) -> float:
+        """How long a worker process may take on one file before it is killed: the file's budget,
+        and time to finish the claim in hand and word the report (1 s and 5 % more).
+
+        >>> Limits().worker_seconds
+        64.0
+        """
+        return self.file_seconds * (1 + WORKER_GRACE_FRACTION) + WORKER_GRACE_SECONDS
 
 
 #: Tries to disarm the alarm when a limited body ends (an alarm ringing meanwhile interrupts one;
