@@ -4,9 +4,34 @@ the seeds that make randomised checks reproducible.
 Every claim is judged under :func:`time_limit` (default 2 s): a check that runs longer raises
 :class:`~symconv.errors.TimeLimitError` and the claim is *unverified* ("timed out"), never a hang.
 The limit is a ``SIGALRM`` interval timer where that exists (the main thread of a POSIX process:
-the command line and the batch's worker processes); elsewhere (a thread, Windows) the check runs
-to its end and is refused afterwards if it overran. A :class:`Budget` spans one file (default
-60 s): when it is spent, the claims left are *unverified* ("time budget").
+the command line's and the batch's worker processes, and in-process calls such as
+``symconv.check.api.check``); elsewhere (a thread, Windows) the check runs to its end and is
+refused afterwards if it overran. A :class:`Budget` spans one file (default 60 s): when it is
+spent, the claims left are *unverified* ("time budget"). The budget is cooperative (it is read
+between claims); the hard bound is the worker process of :mod:`symconv.check.batch`, killed when
+it overruns :attr:`Limits.worker_seconds`.
+
+**Where the alarm does not raise.** The alarm's handler runs between two bytecodes of whatever
+Python code is executing, and an exception raised there is not always an interruption of the
+check: raised inside a garbage-collector callback or a ``__del__``, Python discards it ("Exception
+ignored in ...", a warning under pytest) and goes on; raised inside an ``__exit__``, it skips the
+restore of what the ``with`` changed (SymPy's ``evaluate(False)``, mpmath's ``workprec``); raised
+in SymPy's cache wrapper (``sympy/core/cache.py``), it interrupts the cache's own bookkeeping. So
+the handler first asks :func:`unsafe_to_interrupt`: during a collection (a flag set by a
+``gc.callbacks`` hook that runs before every other callback and cleared by one that runs after
+them all, so it covers the finalizers a collection runs too), or when the interrupted frames hold
+a ``__del__``, an ``__exit__``, a collector callback, or the interrupted frame is SymPy's cache
+wrapper, it returns without raising, and the interval timer rings again
+:data:`ALARM_REPEAT_SECONDS` later — the limit fires at the first safe moment after it expired.
+(The timer repeats anyway: SymPy catches ``Exception`` in places and swallows a single alarm.)
+
+What no frame test can see is a plain ``try/finally`` whose ``finally`` restores a process-wide
+setting (``finally: mp.prec = saved``): when a limit has raised, mpmath's precision and SymPy's
+``global_parameters`` are put back to what they were when the limit was armed. SymPy's cache
+needs no clearing: ``lru_cache`` stores a result only when its function returned, so an
+interrupted call leaves nothing half-made in it. (A batch's worker process goes on to its next
+file after a claim timed out, with its caches: that is why an alarm must leave the process sound.
+Only a worker that overran its file's budget is killed.)
 
     >>> with time_limit(1.0):
     ...     sum(range(10))
