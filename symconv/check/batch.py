@@ -30,6 +30,7 @@ import contextlib
 import math
 import multiprocessing
 import os
+import signal
 import sys
 import time
 from collections import deque
@@ -285,7 +286,9 @@ class _Worker:
 
     def __init__(self, context: Any, job: Job) -> None:
         self.connection, child_end = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child_end, job), daemon=True)
+        self.process = context.Process(
+            target=_serve, args=(child_end, job, os.getpid()), daemon=True
+        )
         self.process.start()
         child_end.close()  # the worker holds the only copy: its death reads as end of file here
         self.name = ""
@@ -309,6 +312,7 @@ class _Worker:
         """Kill the process (it overran, or died) and wait for it."""
         self.process.kill()
         self.process.join()
+        self.process.close()
         self.connection.close()
 
     def dismiss(self) -> None:
@@ -319,11 +323,17 @@ class _Worker:
         if self.process.is_alive():
             self.process.kill()
             self.process.join()
+        self.process.close()
         self.connection.close()
 
 
-def _serve(connection: Connection, job: Job) -> None:
-    """A worker's loop: a name in, ``job``'s result for it out, until told to stop (``None``)."""
+def _serve(connection: Connection, job: Job, parent: int) -> None:
+    """A worker's loop: a name in, ``job``'s result for it out, until told to stop (``None``).
+
+    Ctrl-C is the parent's to handle (it stops its workers): a worker does not print a traceback.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with(parent)
     while True:
         try:
             name = connection.recv()
@@ -333,6 +343,22 @@ def _serve(connection: Connection, job: Job) -> None:
             return
         function, arguments = job(name)
         connection.send(function(*arguments))
+
+
+def _die_with(parent: int) -> None:
+    """On Linux, have the kernel kill this worker when ``parent`` ends (a batch killed with
+    SIGTERM, or whose terminal closed, leaves no worker behind busy with a hanging file)."""
+    if sys.platform != "linux":
+        return
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    except (OSError, AttributeError):  # no prctl in this C library: the worker may outlive it
+        return
+    if os.getppid() != parent:  # the parent ended before prctl took effect
+        os._exit(0)
 
 
 def _run_spawned_pool(
