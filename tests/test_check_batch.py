@@ -215,6 +215,38 @@ def test_one_file_over_its_budget_is_stopped_with_a_message(
         ]
 
 
+def kill_yourself(name: str) -> None:
+    """A crash in native code, as the worker's parent sees it: killed by a signal."""
+    import signal
+
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_dead_worker_is_reported_with_how_it_ended() -> None:
+    answers = dict(
+        batch.run_in_workers(
+            ["killed", "exited", "fine"],
+            lambda name: {"killed": (kill_yourself, (name,)), "exited": (os._exit, (3,))}.get(
+                name, (len, (name,))
+            ),
+            2,
+            5.0,
+        )
+    )
+    assert answers == {
+        "killed": batch.Stopped(
+            "the checker's process died on this file (a crash in native code: signal SIGKILL)",
+            overrun=False,
+        ),
+        "exited": batch.Stopped(
+            "the checker's process died on this file (exit code 3; its error, if any, is "
+            "printed above)",
+            overrun=False,
+        ),
+        "fine": 4,
+    }
+
+
 def test_a_worker_takes_file_after_file() -> None:
     # the caches a worker builds (SymPy's, a problem set's solutions) serve its next files
     answers = dict(batch.run_in_workers(list("abcd"), lambda name: (os.getpid, ()), 1, 5.0))

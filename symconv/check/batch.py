@@ -238,6 +238,28 @@ class Stopped:
 DIED = "the checker's process died on this file (a crash in native code)"
 
 
+def died_message(exit_code: int | None) -> str:
+    """Why a worker that died gave no answer, with how it ended.
+
+    >>> died_message(-11)
+    "the checker's process died on this file (a crash in native code: signal SIGSEGV)"
+    >>> died_message(1)
+    "the checker's process died on this file (exit code 1; its error, if any, is printed above)"
+    """
+    if exit_code is not None and exit_code < 0:
+        try:
+            name = signal.Signals(-exit_code).name
+        except ValueError:  # a signal Python has no name for
+            name = str(-exit_code)
+        return f"{DIED.removesuffix(')')}: signal {name})"
+    if exit_code is not None:
+        return (
+            f"the checker's process died on this file (exit code {exit_code}; its error, if any,"
+            " is printed above)"
+        )
+    return DIED
+
+
 def run_in_workers(
     names: Sequence[str], job: Job, workers: int, seconds: float | None
 ) -> Iterator[tuple[str, Any]]:
@@ -305,15 +327,19 @@ class _Worker:
         try:
             return self.name, self.connection.recv()
         except (EOFError, OSError):
-            self.stop()
-            return self.name, Stopped(DIED, overrun=False)
+            exit_code = self.stop(grace=1.0)
+            return self.name, Stopped(died_message(exit_code), overrun=False)
 
-    def stop(self) -> None:
-        """Kill the process (it overran, or died) and wait for it."""
+    def stop(self, grace: float = 0.0) -> int | None:
+        """Kill the process (it overran, or died; after ``grace`` s for it to end on its own),
+        wait for it, and return its exit code."""
+        self.process.join(timeout=grace)
         self.process.kill()
         self.process.join()
+        exit_code = self.process.exitcode
         self.process.close()
         self.connection.close()
+        return exit_code
 
     def dismiss(self) -> None:
         """Let an idle worker end on its own (it is killed if it does not, within a second)."""
