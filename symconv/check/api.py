@@ -10,6 +10,11 @@
 
 The argument is a path (``str`` or :class:`~pathlib.Path`) of a ``.md``, ``.txt``, ``.tex`` or
 ``.ipynb`` file, or the text of a Markdown solution (a string holding a newline or ``$`` is text).
+
+The check runs in this process: each claim under its time limit (an alarm that never raises
+where it would corrupt state, :mod:`symconv.check.limits`), the file under its cooperative
+budget. Unlike ``symconv check``, nothing is killed at the budget: a check stuck inside one call
+the alarm cannot interrupt (native code) holds the caller until it returns.
 """
 
 from __future__ import annotations

@@ -1,30 +1,52 @@
-"""Check every supported file of a folder (a TA's batch), using all cores.
+"""Check every supported file of a folder (a TA's batch), using all cores; and run one file's
+check in a worker process that is killed when it overruns the file's time budget.
 
-Files are checked in a process pool (one process per core by default); each worker applies the
-claim time limit and the file budget (:mod:`symconv.check.limits`). A file that cannot be read
-(binary, not UTF-8, over the size cap, not a notebook) or whose check raises becomes an ``error``
-row, and the batch goes on; if a worker process dies (a crash in native code), the files it had in
-hand are checked again one at a time in a fresh process, and a file that kills its process again
-gets an ``error`` row. Progress is shown on a terminal (rich) and not when the output is piped.
+**Workers.** Files are checked in worker processes *forked* from this one (``multiprocessing``'s
+``fork`` context) after the checker's modules are imported, so a worker starts in milliseconds
+with everything loaded. A worker checks one file at a time and keeps SymPy's caches and the
+problem set's solutions for its next file. Inside, the claim time limit and the cooperative file
+budget apply (:mod:`symconv.check.limits`); the parent holds the hard bound: a worker that has not
+answered within :attr:`~symconv.check.limits.Limits.worker_seconds` (the file budget and a little
+time to word the report) is killed, its file becomes an ``error`` row saying "time budget of 60 s
+for the file spent: the check was stopped" (``FileResult.overrun``; ``"overrun": true`` in JSON),
+and a fresh worker takes the next file. So no file, however it hangs (inside one SymPy call that
+the alarm cannot reach, in native code), holds up the batch past its budget, and whatever an
+interrupted check left half-done dies with its process.
 
-Each worker returns plain data (CSV rows, the report's JSON, the summary), never SymPy objects,
-so results cross process boundaries cheaply.
+A file that cannot be read (binary, not UTF-8, over the size cap, not a notebook) or whose check
+raises becomes an ``error`` row, and the batch goes on; a worker process that dies (a crash in
+native code) costs only the file it had in hand. Progress is shown on a terminal (rich) and not
+when the output is piped. Workers return plain data (CSV rows, the report's JSON, the summary),
+never SymPy objects, so results cross process boundaries cheaply.
+
+**Without fork** (Windows): files are checked in a :class:`~concurrent.futures.ProcessPoolExecutor`
+(in this process for one worker), bounded by the cooperative budget only — a check stuck inside
+one SymPy call can then outlast its file's budget, and nothing is killed.
 """
 
 from __future__ import annotations
 
+import contextlib
+import math
+import multiprocessing
 import os
+import signal
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
 from symconv.check.documents import supported
 from symconv.check.limits import Limits
+
+#: ``job(name) -> (function, arguments)``: a worker runs ``function(*arguments)`` for ``name``.
+Job = Callable[[str], tuple[Callable[..., Any], tuple[Any, ...]]]
 
 
 @dataclass(frozen=True)
@@ -37,6 +59,8 @@ class FileResult:
     report: dict[str, Any] | None = None
     text: str | None = None
     error: str | None = None
+    #: The check was stopped at the file's time budget (its worker killed); ``error`` says so.
+    overrun: bool = False
 
     @property
     def has_wrong(self) -> bool:
@@ -57,6 +81,11 @@ class BatchResult:
     @property
     def readable(self) -> int:
         return sum(1 for r in self.results if r.error is None)
+
+    @property
+    def overruns(self) -> int:
+        """Files whose check was stopped at their time budget."""
+        return sum(1 for r in self.results if r.overrun)
 
     def rows(self) -> list[dict[str, Any]]:
         return [row for result in self.results for row in result.rows]
@@ -121,7 +150,7 @@ def check_files(
     workers: int | None = None,
     progress: bool | None = None,
 ) -> BatchResult:
-    """Check ``paths`` in a process pool (see the module docstring)."""
+    """Check ``paths`` in worker processes (see the module docstring)."""
     limits = limits or Limits()
     workers = max(1, workers or os.cpu_count() or 1)
     show = sys.stderr.isatty() if progress is None else progress
@@ -133,24 +162,239 @@ def check_files(
         return check_one, (name, against, limits, reveal, output)
 
     with _Progress(len(names), show) as bar:
-        if workers == 1 or len(names) <= 1:
+        if fork_available():
+            preload_checker()
+            _run_pool(names, job, workers, results, bar, limits)
+        elif workers == 1 or len(names) <= 1:
             for name in names:
                 function, arguments = job(name)
                 results[name] = function(*arguments)
                 bar.advance()
         else:
-            _run_pool(names, job, workers, results, bar)
+            _run_spawned_pool(names, job, workers, results, bar)
     seconds = time.perf_counter() - started
     return BatchResult(tuple(results[name] for name in names), seconds)
 
 
+def fork_available() -> bool:
+    """Whether workers can be forked (POSIX); elsewhere checks run without a hard time bound."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def preload_checker() -> None:
+    """Import the checker's modules here, before workers are forked, so that each starts loaded."""
+    import symconv.check.render
+    import symconv.check.runner
+
+    try:
+        import symconv.check.claims
+        import symconv.check.judges  # noqa: F401
+    except ImportError:  # the claim layer is not installed: the runner says so in each report
+        pass
+
+
 def _run_pool(
     names: Sequence[str],
-    job: Callable[[str], tuple[Callable[..., FileResult], tuple[Any, ...]]],
+    job: Job,
+    workers: int,
+    results: dict[str, FileResult],
+    bar: _Progress,
+    limits: Limits | None = None,
+) -> None:
+    """Check ``names`` in forked workers; with ``limits``, a file is stopped at its budget."""
+    from symconv.check.render import error_row
+
+    seconds = limits.worker_seconds if limits is not None else None
+    for name, outcome in run_in_workers(names, job, workers, seconds):
+        if isinstance(outcome, Stopped):
+            reason = outcome.reason
+            if outcome.overrun and limits is not None:
+                reason = overrun_message(limits)
+            outcome = FileResult(
+                name, (error_row(name, reason),), error=reason, overrun=outcome.overrun
+            )
+        results[name] = outcome
+        bar.advance()
+
+
+def overrun_message(limits: Limits) -> str:
+    """What a file stopped at its budget is told.
+
+    >>> overrun_message(Limits(file_seconds=60))
+    'time budget of 60 s for the file spent: the check was stopped'
+    """
+    return f"time budget of {limits.file_seconds:g} s for the file spent: the check was stopped"
+
+
+@dataclass(frozen=True)
+class Stopped:
+    """A job whose worker gave no answer: killed at its time bound (``overrun``), or died."""
+
+    reason: str
+    overrun: bool
+
+
+#: Why a worker gave no answer, when it died on its own.
+DIED = "the checker's process died on this file (a crash in native code)"
+
+
+def died_message(exit_code: int | None) -> str:
+    """Why a worker that died gave no answer, with how it ended.
+
+    >>> died_message(-11)
+    "the checker's process died on this file (a crash in native code: signal SIGSEGV)"
+    >>> died_message(1)
+    "the checker's process died on this file (exit code 1; its error, if any, is printed above)"
+    """
+    if exit_code is not None and exit_code < 0:
+        try:
+            name = signal.Signals(-exit_code).name
+        except ValueError:  # a signal Python has no name for
+            name = str(-exit_code)
+        return f"{DIED.removesuffix(')')}: signal {name})"
+    if exit_code is not None:
+        return (
+            f"the checker's process died on this file (exit code {exit_code}; its error, if any,"
+            " is printed above)"
+        )
+    return DIED
+
+
+def run_in_workers(
+    names: Sequence[str], job: Job, workers: int, seconds: float | None
+) -> Iterator[tuple[str, Any]]:
+    """``(name, what job(name) returned)`` for each name as its worker answers, or
+    ``(name, Stopped(...))`` when the worker overran ``seconds`` (it is killed) or died.
+
+    At most ``workers`` processes, forked from this one when needed and reused while they answer;
+    all are gone when this returns (or is closed early).
+
+    >>> sorted(run_in_workers(["a", "bb", "ccc"], lambda name: (len, (name,)), 2, 5.0))
+    [('a', 1), ('bb', 2), ('ccc', 3)]
+    """
+    context = multiprocessing.get_context("fork")
+    waiting = deque(names)
+    idle: list[_Worker] = []
+    busy: dict[Connection, _Worker] = {}
+    try:
+        while waiting or busy:
+            while waiting and len(busy) < workers:
+                worker = idle.pop() if idle else _Worker(context, job)
+                worker.give(waiting.popleft(), seconds)
+                busy[worker.connection] = worker
+            nearest = min(worker.deadline for worker in busy.values())
+            timeout = None if math.isinf(nearest) else max(0.0, nearest - time.monotonic())
+            for ready in wait(list(busy), timeout):
+                worker = busy.pop(ready)  # type: ignore[call-overload]
+                name, outcome = worker.take()
+                if not isinstance(outcome, Stopped):
+                    idle.append(worker)  # (a worker that died is gone)
+                yield name, outcome
+            now = time.monotonic()
+            for connection, worker in list(busy.items()):
+                if worker.deadline <= now:
+                    del busy[connection]
+                    worker.stop()
+                    yield worker.name, Stopped(f"stopped after its {seconds:g} s", overrun=True)
+    finally:
+        for worker in idle:
+            worker.dismiss()
+        for worker in busy.values():
+            worker.stop()
+
+
+class _Worker:
+    """A forked process that runs ``job`` for the names it is given, one at a time."""
+
+    def __init__(self, context: Any, job: Job) -> None:
+        self.connection, child_end = context.Pipe()
+        self.process = context.Process(
+            target=_serve, args=(child_end, job, os.getpid()), daemon=True
+        )
+        self.process.start()
+        child_end.close()  # the worker holds the only copy: its death reads as end of file here
+        self.name = ""
+        self.deadline = math.inf
+
+    def give(self, name: str, seconds: float | None) -> None:
+        self.name = name
+        self.deadline = math.inf if seconds is None else time.monotonic() + seconds
+        with contextlib.suppress(OSError):  # it died while idle: :meth:`take` finds out
+            self.connection.send(name)
+
+    def take(self) -> tuple[str, Any]:
+        """The answer for the name in hand (the worker has answered or died)."""
+        try:
+            return self.name, self.connection.recv()
+        except (EOFError, OSError):
+            exit_code = self.stop(grace=1.0)
+            return self.name, Stopped(died_message(exit_code), overrun=False)
+
+    def stop(self, grace: float = 0.0) -> int | None:
+        """Kill the process (it overran, or died; after ``grace`` s for it to end on its own),
+        wait for it, and return its exit code."""
+        self.process.join(timeout=grace)
+        self.process.kill()
+        self.process.join()
+        exit_code = self.process.exitcode
+        self.process.close()
+        self.connection.close()
+        return exit_code
+
+    def dismiss(self) -> None:
+        """Let an idle worker end on its own (it is killed if it does not, within a second)."""
+        with contextlib.suppress(OSError):  # (it died meanwhile)
+            self.connection.send(None)
+        self.process.join(timeout=1.0)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.process.close()
+        self.connection.close()
+
+
+def _serve(connection: Connection, job: Job, parent: int) -> None:
+    """A worker's loop: a name in, ``job``'s result for it out, until told to stop (``None``).
+
+    Ctrl-C is the parent's to handle (it stops its workers): a worker does not print a traceback.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with(parent)
+    while True:
+        try:
+            name = connection.recv()
+        except EOFError:
+            return
+        if name is None:
+            return
+        function, arguments = job(name)
+        connection.send(function(*arguments))
+
+
+def _die_with(parent: int) -> None:
+    """On Linux, have the kernel kill this worker when ``parent`` ends (a batch killed with
+    SIGTERM, or whose terminal closed, leaves no worker behind busy with a hanging file)."""
+    if sys.platform != "linux":
+        return
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    except (OSError, AttributeError):  # no prctl in this C library: the worker may outlive it
+        return
+    if os.getppid() != parent:  # the parent ended before prctl took effect
+        os._exit(0)
+
+
+def _run_spawned_pool(
+    names: Sequence[str],
+    job: Job,
     workers: int,
     results: dict[str, FileResult],
     bar: _Progress,
 ) -> None:
+    """Without fork: a process pool; only the cooperative budget bounds a file."""
     suspects: list[str] = []
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures: dict[Future[FileResult], str] = {}
@@ -168,9 +412,7 @@ def _run_pool(
         bar.advance()
 
 
-def _isolated(
-    name: str, job: Callable[[str], tuple[Callable[..., FileResult], tuple[Any, ...]]]
-) -> FileResult:
+def _isolated(name: str, job: Job) -> FileResult:
     from symconv.check.render import error_row
 
     function, arguments = job(name)
@@ -178,8 +420,7 @@ def _isolated(
         with ProcessPoolExecutor(max_workers=1) as pool:
             return pool.submit(function, *arguments).result()
     except BrokenProcessPool:
-        reason = "the checker's process died on this file (a crash in native code)"
-        return FileResult(name, (error_row(name, reason),), error=reason)
+        return FileResult(name, (error_row(name, DIED),), error=DIED)
 
 
 class _Progress:
@@ -209,6 +450,7 @@ class _Progress:
                 TimeRemainingColumn(),
                 console=Console(file=sys.stderr),
                 transient=True,
+                auto_refresh=False,  # no refresh thread: workers are forked from this process
             )
             self._progress.__enter__()
             self._task = self._progress.add_task("check", total=self.total)
@@ -217,6 +459,7 @@ class _Progress:
     def advance(self) -> None:
         if self._progress is not None:
             self._progress.advance(self._task)
+            self._progress.refresh()
 
     def __exit__(self, *exc: object) -> None:
         if self._progress is not None:

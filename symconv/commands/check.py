@@ -9,15 +9,24 @@ Inputs: Markdown with $…$/$$…$$ math (.md, .txt), LaTeX (.tex), notebooks (.
 cells; lines are those of the .ipynb file). --format md prints the document annotated with a
 verdict after each claim; --no-reveal leaves expected answers and witnesses out.
 
-Exit codes: 0 nothing wrong; 1 a wrong claim; 2 bad usage, or no input could be read.
+Each file is checked in a worker process, killed if it overruns the file's time budget (a
+little more than --file-time-limit): the file is then reported as stopped ("time budget of 60 s
+for the file spent: the check was stopped"), and a batch goes on with the other files.
+
+Exit codes: 0 nothing wrong; 1 a wrong claim; 2 bad usage, no input could be read, or the one
+file's check was stopped at its time budget.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from symconv.errors import SymconvError
 
 FORMATS = ("text", "json", "md")
 EXIT_OK, EXIT_WRONG, EXIT_USAGE = 0, 1, 2
@@ -72,39 +81,76 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _single(args: argparse.Namespace, limits: Any) -> int:
-    from symconv.check.documents import Document
-    from symconv.check.render import csv_rows, error_row, render_json, render_markdown, render_text
-    from symconv.check.runner import check_document
-    from symconv.errors import ParseError
+    from symconv.check.batch import Stopped, fork_available, overrun_message, run_in_workers
+    from symconv.errors import SymconvError, TimeLimitError
 
-    try:
-        document = Document.from_path(args.input, limits.max_bytes)
-    except ParseError as error:
-        if args.csv is not None:
-            from symconv.check.batch import write_csv
+    if fork_available():
 
-            write_csv(args.csv, [error_row(str(args.input), str(error))])
-        raise
-    report = check_document(document, against=args.against, limits=limits)
-    reveal = not args.no_reveal
-    if args.format == "json":
-        print(render_json(report, reveal))
-    elif args.format == "md":
-        sys.stdout.write(
-            render_markdown(
-                report, document.text, reveal=reveal, kind=document.kind, cells=document.cells
-            )
-        )
-    else:
-        text = render_text(
-            report, document.text, reveal=reveal, color=_color(args), cells=document.cells
-        )
-        sys.stdout.write(text)
+        def job(name: str) -> tuple[Any, tuple[Any, ...]]:
+            return _checked, (args, limits)  # (the worker is forked: nothing is pickled)
+
+        [(_, outcome)] = run_in_workers([str(args.input)], job, 1, limits.worker_seconds)
+    else:  # no hard bound: the cooperative budget only (symconv.check.batch)
+        outcome = _checked(args, limits)
+    if isinstance(outcome, Stopped):
+        reason = overrun_message(limits) if outcome.overrun else outcome.reason
+        _write_error_row(args, reason)
+        error = TimeLimitError if outcome.overrun else SymconvError
+        raise error(f"{args.input}: {reason}")
+    if outcome.error is not None:
+        _write_error_row(args, str(outcome.error))
+        raise outcome.error
+    sys.stdout.write(outcome.output)
     if args.csv is not None:
         from symconv.check.batch import write_csv
 
-        write_csv(args.csv, csv_rows(report, reveal))
-    return EXIT_WRONG if report.has_wrong else EXIT_OK
+        write_csv(args.csv, outcome.rows)
+    return EXIT_WRONG if outcome.has_wrong else EXIT_OK
+
+
+def _write_error_row(args: argparse.Namespace, reason: str) -> None:
+    if args.csv is not None:
+        from symconv.check.batch import write_csv
+        from symconv.check.render import error_row
+
+        write_csv(args.csv, [error_row(str(args.input), reason)])
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """One file's check as the worker hands it over: what to print, or the error to raise."""
+
+    output: str = ""
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    has_wrong: bool = False
+    error: SymconvError | None = None
+
+
+def _checked(args: argparse.Namespace, limits: Any) -> _Checked:
+    """Read, check and render one file (in the worker)."""
+    from symconv.check.documents import Document
+    from symconv.check.render import csv_rows, render_json, render_markdown, render_text
+    from symconv.check.runner import check_document
+    from symconv.errors import SymconvError
+
+    try:
+        document = Document.from_path(args.input, limits.max_bytes)
+        report = check_document(document, against=args.against, limits=limits)
+    except SymconvError as error:
+        return _Checked(error=error)
+    reveal = not args.no_reveal
+    if args.format == "json":
+        output = render_json(report, reveal) + "\n"
+    elif args.format == "md":
+        output = render_markdown(
+            report, document.text, reveal=reveal, kind=document.kind, cells=document.cells
+        )
+    else:
+        output = render_text(
+            report, document.text, reveal=reveal, color=_color(args), cells=document.cells
+        )
+    rows = list(csv_rows(report, reveal)) if args.csv is not None else []
+    return _Checked(output, rows, report.has_wrong)
 
 
 def _color(args: argparse.Namespace) -> bool:
@@ -146,10 +192,11 @@ def _batch(args: argparse.Namespace, limits: Any) -> int:
         for item in result.results:
             status = f"error: {item.error}" if item.error else item.text
             print(f"{item.file}: {status}")
-    errors = len(result.results) - result.readable
+    unreadable = len(result.results) - result.readable - result.overruns
+    stopped = f", {result.overruns} stopped at their time budget" if result.overruns else ""
     print(
-        f"checked {len(result.results)} files ({errors} unreadable) in {result.seconds:.2f} s: "
-        f"{result.throughput:.1f} files/s",
+        f"checked {len(result.results)} files ({unreadable} unreadable{stopped}) in "
+        f"{result.seconds:.2f} s: {result.throughput:.1f} files/s",
         file=sys.stderr,
     )
     if result.readable == 0:
@@ -158,4 +205,6 @@ def _batch(args: argparse.Namespace, limits: Any) -> int:
 
 
 def _error_json(result: Any) -> dict[str, Any]:
+    if result.overrun:
+        return {"file": result.file, "error": result.error, "overrun": True}
     return {"file": result.file, "error": result.error}
