@@ -29,6 +29,7 @@ import sympy as sp
 
 from symconv.check.plain import plain_math
 from symconv.derivation import Derivation
+from symconv.safe import as_sympy
 
 __all__ = ["Slip", "dropped_term"]
 
@@ -79,7 +80,7 @@ def _general_formula(
         if step.lhs is not None:
             name = step.lhs
         if step.values and isinstance(step.rhs, sp.Expr):
-            values = {sp.sympify(k): sp.sympify(v) for k, v in step.values.items()}
+            values = {as_sympy(k): as_sympy(v) for k, v in step.values.items()}
             if all(v.is_number for v in values.values()):
                 return name, step.rhs, values
     return None
