@@ -46,7 +46,8 @@ from symconv.grad.deltas import (
     drop_implied_conditions,
     eliminate_deltas,
 )
-from symconv.grad.formula import IndexFormula, as_index_formula, index_symbol, tensor_name
+from symconv.grad.formula import IndexFormula, index_symbol, tensor_name
+from symconv.grad.front_end import read_forward
 from symconv.grad.functions import relu
 from symconv.grad.notation import Partial, gradient_base
 from symconv.latex import Notation
@@ -99,7 +100,7 @@ def derive_backward(
     """
     if eliminate not in ("output", "inner"):
         raise DerivationError(f"eliminate={eliminate!r}: expected 'output' or 'inner'")
-    formula = as_index_formula(forward)
+    formula = read_forward(forward, upstream=upstream)
     target = formula.tensor(wrt)
     name = tensor_name(target)
     if name == tensor_name(formula.output):
@@ -242,7 +243,7 @@ def derive_gradients(
     >>> sorted(derive_gradients("Z[i,m,j] = b[m] + sum(W[m,n,k] * X[i,n,j+k])"))
     ['W', 'X', 'b']
     """
-    formula = as_index_formula(forward)
+    formula = read_forward(forward, upstream=options.get("upstream", "J"))
     names = list(wrt) if wrt is not None else list(formula.tensors)
     return {name: derive_backward(formula, name, **options) for name in names}
 

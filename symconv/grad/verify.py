@@ -5,7 +5,10 @@
   ``sympy.diff``, and compare with the closed form instantiated on the same symbols — with ``==``
   after expansion, no tolerance;
 * **numeric**: random float tensors; the closed form contracted with a random direction ``v``
-  against the central difference ``(J(A + h v) − J(A − h v)) / 2h``.
+  against the central difference ``(J(A + h v) − J(A − h v)) / 2h``, where ``J`` evaluates the
+  forward pass from a *second, independent reading of the formula's text*
+  (:mod:`symconv.grad.second_reading`) whenever the formula was read from text — so a misreading
+  of the text by the grammar cannot confirm itself.
 
 Both are attached to every ``derive_backward`` result as its ``checks``.
 
@@ -27,7 +30,7 @@ import numpy as np
 import sympy as sp
 
 from symconv.derivation import CheckResult
-from symconv.errors import DerivationError
+from symconv.errors import DerivationError, SymconvError
 from symconv.grad.formula import IndexFormula, tensor_name
 from symconv.tensors import entries
 
@@ -116,19 +119,73 @@ def numeric_gradient_check(
         bound = {**forward.sizes_from(tensors), **values}
         upstream = rng.standard_normal(forward.output_shape(bound))
 
+        read = "the forward evaluated from the derivation's reading"
+        if forward.from_text:
+            try:
+                evaluate = independent_forward(forward, values)
+            except SymconvError as error:
+                return CheckResult(name, False, f"the second reading of the text failed: {error}")
+            read = "the forward read a second, independent way from the text"
+        else:
+
+            def evaluate(arrays: Mapping[str, Any]) -> np.ndarray:
+                return _to_float(forward.evaluate(arrays, values))
+
         def loss(point: np.ndarray) -> float:
-            z = _to_float(forward.evaluate({**tensors, parts.wrt: point}, values))
+            z = evaluate({**tensors, parts.wrt: point})
             return float(np.sum(upstream * z))
 
         gradient = _to_float(
             closed_form_gradient(parts, {**tensors, upstream_label: upstream}, values)
         )
-        result = check_gradient(
-            loss, tensors[parts.wrt], gradient, seed=int(rng.integers(2**31)), rtol=rtol, atol=atol
-        )
-        return CheckResult(name, result.passed, f"sizes {_show(values)}: {result.detail}")
+        try:
+            result = check_gradient(
+                loss,
+                tensors[parts.wrt],
+                gradient,
+                seed=int(rng.integers(2**31)),
+                rtol=rtol,
+                atol=atol,
+            )
+        except SymconvError as error:
+            return CheckResult(name, False, f"sizes {_show(values)}, {read}: {error}")
+        return CheckResult(name, result.passed, f"sizes {_show(values)}, {read}: {result.detail}")
 
     return check
+
+
+def independent_forward(
+    forward: IndexFormula, values: Values
+) -> Callable[[Mapping[str, Any]], np.ndarray]:
+    """The forward pass of ``forward.text`` read by :mod:`symconv.grad.second_reading` (not
+    from the parsed formula), at the sizes ``values``: a function of the input arrays. The
+    output's index ranges and the range of a summed index that no limit or bare axis decides are
+    the parsed formula's, the only things the two readings share besides the function registry.
+    """
+    from symconv.grad.second_reading import read_forward_text
+
+    reading = read_forward_text(forward.text)
+    by_name = {str(symbol): value for symbol, value in values.items()}
+    ranges = [(_integer(lo, values), _integer(hi, values)) for _, lo, hi in forward.ranges]
+    index_ranges: dict[str, tuple[int, int]] = {}
+    for node in sp.preorder_traversal(forward.rhs):
+        if isinstance(node, sp.Sum):
+            for index, lower, upper in node.limits:
+                low, high = lower.xreplace(values), upper.xreplace(values)
+                if low.is_Integer and high.is_Integer:
+                    index_ranges.setdefault(index.name, (int(low), int(high)))
+
+    def evaluate(arrays: Mapping[str, Any]) -> np.ndarray:
+        return reading.evaluate(arrays, ranges, by_name, index_ranges)
+
+    return evaluate
+
+
+def _integer(value: sp.Expr, values: Values) -> int:
+    bound = value.xreplace(dict(values))
+    if not bound.is_Integer:
+        raise DerivationError(f"the range end {value} is {bound} at {_show(values)}")
+    return int(bound)
 
 
 def is_zero(expr: Any) -> bool:
