@@ -252,6 +252,11 @@ def test_generated_sizes_avoid_tensor_names():
     assert "N" not in sizes and "N_n" in sizes
 
 
+def test_a_generated_gradient_index_avoids_tensor_and_loss_names():
+    derivation = derive_backward("y[i] = p[i] * x[0]", wrt="x", upstream="q")
+    assert str(derivation.answer_lhs) == "∂q/∂x[r]"
+
+
 def test_the_loss_name_may_not_be_a_name_of_the_formula():
     with pytest.raises(ConventionError, match="upstream='N'"):
         derive_backward("y[i] = sum(N[n] * x[i+n])", wrt="x", upstream="N")

@@ -146,7 +146,7 @@ def derive_backward(
     simplified = [t for t in (drop_implied_conditions(t, free_ranges) for t in solved) if t]
     raw_answer = sp.Add(*(assemble(t) for t in simplified))
 
-    names = _gradient_index_names(formula, target, raw_answer, gradient_index)
+    names = _gradient_index_names(formula, target, raw_answer, gradient_index, avoid={upstream})
     renaming = dict(zip(gradient_index, names, strict=True))
     taken = {n.name for n in names}
 
@@ -256,12 +256,14 @@ def _gradient_index_names(
     target: sp.IndexedBase,
     answer: sp.Expr,
     dummies: Sequence[sp.Dummy],
+    avoid: set[str] | None = None,
 ) -> tuple[sp.Symbol, ...]:
     """Names for ``∂J/∂A[a]``: per axis, the index the forward reads that axis with when it is
     bare (``W[m, n, k]`` → ``m, n, k``), else the output index in its position (``X[i, j + k]``
     → ``j``, as the NYU notes write ``∂J/∂X[i, j_1, j_2, n]``), else a fresh letter — never a name
-    the answer already uses."""
+    the answer already uses, a tensor's name or a name in ``avoid`` (the loss)."""
     used = {s.name for s in answer.free_symbols if isinstance(s, sp.Symbol) and s not in dummies}
+    used |= set(avoid or ()) | set(formula.shapes)  # the loss and every tensor name
     for node in sp.preorder_traversal(answer):
         if isinstance(node, sp.Sum):
             used |= {limit[0].name for limit in node.limits}
