@@ -59,7 +59,7 @@ _TOKEN = re.compile(
     r"(?P<space>\s+)"
     r"|(?P<number>\d+(?:\.\d+)?)"
     r"|(?P<sumsub>(?:sum|Σ)_)"
-    r"|(?P<name>[^\W\d]\w*)"
+    r"|(?P<name>[^\W\d]\w*'*)"
     r"|(?P<op>\*\*|[-+*/^()\[\]{},=])"
 )
 _OPERAND_END = {"number", "name", ")", "]"}

@@ -104,7 +104,10 @@ def numeric_gradient_check(
 ) -> Callable[[np.random.Generator], CheckResult]:
     """A check: the closed form in a random direction vs a central difference of
     ``J = Σ_f g_f Z[f]`` (:func:`symconv.numeric.check_gradient`), at random float tensors of
-    standard-normal entries (``atol`` covers gradients that are exactly zero)."""
+    standard-normal entries — uniform in [0.5, 1.5] where the forward takes a logarithm or a
+    fractional power — (``atol`` covers gradients that are exactly zero). ``J`` evaluates the
+    forward read independently from the text when the formula was read from text alone
+    (:func:`independent_forward`)."""
     name = "numeric vs central differences"
 
     def check(rng: np.random.Generator) -> CheckResult:
@@ -112,8 +115,9 @@ def numeric_gradient_check(
 
         values = parts.forward.random_sizes(rng, 1, high)
         forward = parts.forward
+        draw = _positive if _needs_positive_entries(forward.rhs) else _standard_normal
         tensors: dict[str, Any] = {
-            tensor: rng.standard_normal(forward.shape(tensor, values)) for tensor in forward.tensors
+            tensor: draw(rng, forward.shape(tensor, values)) for tensor in forward.tensors
         }
         upstream_label = str(parts.upstream.label)
         bound = {**forward.sizes_from(tensors), **values}
@@ -186,6 +190,21 @@ def _integer(value: sp.Expr, values: Values) -> int:
     if not bound.is_Integer:
         raise DerivationError(f"the range end {value} is {bound} at {_show(values)}")
     return int(bound)
+
+
+def _needs_positive_entries(expr: sp.Expr) -> bool:
+    """A forward with a logarithm or a fractional power is real for positive entries only."""
+    return expr.has(sp.log) or any(
+        isinstance(node, sp.Pow) and not node.exp.is_integer for node in sp.preorder_traversal(expr)
+    )
+
+
+def _standard_normal(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    return rng.standard_normal(shape)
+
+
+def _positive(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    return rng.uniform(0.5, 1.5, shape)
 
 
 def is_zero(expr: Any) -> bool:
