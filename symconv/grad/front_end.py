@@ -63,7 +63,13 @@ def read_forward(forward: Any, *, upstream: str = "J", **declarations: Any) -> I
 
 
 def formula_text(formula: IndexFormula) -> str:
-    """The text errors quote: the user's own where the formula was read from text."""
+    """The text errors quote: the user's own where the formula was read from text.
+
+    >>> import sympy as sp
+    >>> i, x, y = sp.Symbol("i", integer=True), sp.IndexedBase("x"), sp.IndexedBase("y")
+    >>> formula_text(IndexFormula.from_equation(sp.Eq(y[i], 2 * x[i])))
+    'y[i] = 2*x[i]'
+    """
     return formula.text if formula.from_text else f"{formula.lhs} = {formula.rhs}"
 
 
@@ -82,7 +88,14 @@ def check_well_formed(formula: IndexFormula) -> None:
 
 
 def check_loss_name(formula: IndexFormula, upstream: str) -> None:
-    """The loss ``upstream`` names no tensor, size or parameter the user wrote."""
+    """The loss ``upstream`` names no tensor, size or parameter the user wrote.
+
+    >>> check_loss_name(IndexFormula.parse("y[i] = L[i]"), "L")
+    Traceback (most recent call last):
+    ...
+    symconv.errors.ConventionError: y[i] = L[i]: the loss name upstream='L' is also a name of the \
+formula; ∂L/∂... would be ambiguous: choose another loss name
+    """
     names = {
         *formula.shapes,
         *(s.name for s in formula.size_symbols),
@@ -99,7 +112,16 @@ def check_loss_name(formula: IndexFormula, upstream: str) -> None:
 
 def avoid_names(formula: IndexFormula, reserved: Iterable[str]) -> IndexFormula:
     """Rename the sizes of a formula built elsewhere that take a reserved name (``L`` for
-    ``upstream="L"``): ``L`` → ``L'2``."""
+    ``upstream="L"``): ``L`` → ``L'2``.
+
+    >>> import sympy as sp
+    >>> i, l = sp.Symbol("i", integer=True), sp.Symbol("l", integer=True)
+    >>> w, x, y = sp.IndexedBase("w"), sp.IndexedBase("x"), sp.IndexedBase("y")
+    >>> formula = IndexFormula.from_equation(
+    ...     (y[i], sp.Sum(w[l] * x[i + l], (l, 0, size_symbol("L") - 1))))
+    >>> avoid_names(formula, {"L"}).rhs
+    Sum(w[l]*x[i + l], (l, 0, L'2 - 1))
+    """
     avoided = set(reserved)
     taken = {*formula.shapes, *(s.name for s in formula.size_symbols), *avoided}
     taken |= {s.name for s in formula.rhs.free_symbols if isinstance(s, sp.Symbol)}
@@ -117,7 +139,11 @@ def avoid_names(formula: IndexFormula, reserved: Iterable[str]) -> IndexFormula:
 
 def locate(text: str, name: str, *, tensor: bool = False) -> int | None:
     """The 1-based column of ``name`` on the right side of ``text``: a tensor read (``name[``)
-    or an index (``name`` not followed by ``[`` or ``(``); ``j_1`` is also found as ``j1``."""
+    or an index (``name`` not followed by ``[`` or ``(``); ``j_1`` is also found as ``j1``.
+
+    >>> locate("Z[i,j1] = X[i, j2] + j2", "j_2"), locate("y[i] = y[i-1]", "y", tensor=True)
+    (16, 8)
+    """
     start = text.find("=") + 1
     spellings = {name, name.replace("_", "")}
     for spelling in sorted(spellings, key=len, reverse=True):

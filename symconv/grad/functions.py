@@ -235,7 +235,11 @@ class ElementwiseFunction:
         return self.derivatives[argument](*self.arguments(args))
 
     def numeric(self, *values: float) -> float:
-        """The forward at floats (the independent reading of a formula evaluates with this)."""
+        """The forward at floats (the independent reading of a formula evaluates with this).
+
+        >>> round(function_entry("gelu").numeric(1.0), 6)
+        0.841345
+        """
         return float(sp.N(self.explicit(*(sp.Float(v) for v in values))))
 
 
@@ -460,12 +464,21 @@ _REGISTRY: dict[str, ElementwiseFunction] = {
 
 
 def known_function_names() -> tuple[str, ...]:
-    """Every name a formula may call, sorted: the registry, its aliases, max/min/floor/ceil."""
+    """Every name a formula may call, sorted: the registry, its aliases, max/min/floor/ceil.
+
+    >>> known_function_names()[:6]
+    ('abs', 'ceil', 'elu', 'exp', 'floor', 'gelu')
+    """
     return tuple(sorted({*_REGISTRY, *ALIASES, *STRUCTURAL_FUNCTIONS}))
 
 
 def function_entry(name: str) -> ElementwiseFunction:
-    """The registry's entry for ``name`` (or an alias); :class:`UnknownFunctionError` if none."""
+    """The registry's entry for ``name`` (or an alias); :class:`UnknownFunctionError` if none.
+
+    >>> entry = function_entry("σ")
+    >>> entry.name, entry.latex, entry.derivatives[0]
+    ('sigmoid', '\\\\sigma', Lambda(x, (1 - sigmoid(x))*sigmoid(x)))
+    """
     entry = _REGISTRY.get(ALIASES.get(name, name))
     if entry is None:
         raise UnknownFunctionError(name, known_function_names())
@@ -473,14 +486,22 @@ def function_entry(name: str) -> ElementwiseFunction:
 
 
 def registered_functions() -> Mapping[str, ElementwiseFunction]:
-    """The registry, by name (a read-only view)."""
+    """The registry, by name (a copy).
+
+    >>> sorted(registered_functions())[:4]
+    ['abs', 'elu', 'exp', 'gelu']
+    """
     return dict(_REGISTRY)
 
 
 def entry_of(expr: sp.Basic) -> ElementwiseFunction | None:
-    """The registry entry whose SymPy function ``expr`` applies, if any."""
+    """The registry entry whose SymPy function ``expr`` applies, if any.
+
+    >>> entry_of(sp.tanh(sp.Symbol("z"))).name, entry_of(sp.Symbol("z"))
+    ('tanh', None)
+    """
     for entry in _REGISTRY.values():
-        if entry.function is not None and isinstance(expr, entry.function):
+        if isinstance(entry.function, type) and isinstance(expr, entry.function):
             return entry
     return None
 
@@ -490,6 +511,10 @@ def apply_function(name: str, args: tuple[Any, ...]) -> sp.Expr:
 
     Raises :class:`UnknownFunctionError` for an unknown name and ``TypeError`` for a wrong number
     of arguments (the grammar adds the caret).
+
+    >>> z = sp.Symbol("z")
+    >>> apply_function("elu", (z,)), apply_function("max", (z, 0))
+    (elu(z, 1), Max(0, z))
     """
     if name in STRUCTURAL_FUNCTIONS:
         function, arity = STRUCTURAL_FUNCTIONS[name]
@@ -565,7 +590,13 @@ def register_function(
 
 
 def unregister_function(name: str) -> None:
-    """Remove a function the user registered (built-in functions stay)."""
+    """Remove a function the user registered (built-in functions stay).
+
+    >>> unregister_function("gelu")
+    Traceback (most recent call last):
+    ...
+    symconv.errors.FunctionRegistrationError: gelu: not a function the user registered
+    """
     entry = _REGISTRY.get(name)
     if entry is None or entry.builtin:
         raise FunctionRegistrationError(f"{name}: not a function the user registered")
