@@ -103,7 +103,7 @@ def test_every_entry_has_latex_and_source(entry):
     assert len(entry.derivatives) == 1 + len(entry.parameters) == len(_arguments(entry))
 
 
-@pytest.mark.parametrize("name", [entry.name for entry in BUILTIN_FUNCTIONS])
+@pytest.mark.parametrize("name", [*(entry.name for entry in BUILTIN_FUNCTIONS), "swish", "σ"])
 def test_every_builtin_name_is_a_function_of_the_grammar(name):
     """Written without parentheses, a function name is an error, never a scalar factor."""
     with pytest.raises(FormulaParseError, match="expected one of '\\('"):
@@ -155,6 +155,8 @@ def test_a_registered_function_is_read_and_differentiated():
         ("twice", lambda u: 2 * u, lambda u: 3, "is not d/dx of the forward"),
         ("gelu", lambda u: u, lambda u: 1, "built-in"),
         ("sum", lambda u: u, lambda u: 1, "grammar's own"),
+        ("sum_sq", lambda u: u**2, lambda u: 2 * u, "grammar's own"),
+        ("swish", lambda u: u, lambda u: 1, "grammar's own"),
         ("2x", lambda u: u, lambda u: 1, "a letter"),
         ("shifted", lambda u: u + sp.Symbol("c"), lambda u: 1, "argument only"),
         ("root", sp.sqrt, lambda u: 1 / (2 * sp.sqrt(u)), "not both real"),

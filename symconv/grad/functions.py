@@ -366,14 +366,6 @@ BUILTIN_FUNCTIONS: tuple[ElementwiseFunction, ...] = (
         r"\operatorname{SiLU}",
         "Elfwing, Uchibe & Doya (2018); Ramachandran, Zoph & Le (2017); PyTorch silu",
     ),
-    ElementwiseFunction(
-        "swish",
-        None,
-        _unary(_X * sigmoid(_X)),
-        (_unary(sigmoid(_X) * (1 + _X * (1 - sigmoid(_X)))),),
-        r"\operatorname{swish}",
-        "Ramachandran, Zoph & Le (2017): swish with β = 1, the same function as silu",
-    ),
     # softplus(x) = log(1 + eˣ) (Dugas et al. 2001; Goodfellow et al. 2016, eq. 3.31);
     # softplus'(x) = eˣ/(1 + eˣ) = σ(x).
     ElementwiseFunction(
@@ -418,8 +410,9 @@ BUILTIN_FUNCTIONS: tuple[ElementwiseFunction, ...] = (
     ),
 )
 
-#: Other spellings of registry names: ``σ(x)`` is ``sigmoid(x)``.
-ALIASES: dict[str, str] = {"σ": "sigmoid"}
+#: Other spellings of registry names: ``σ(x)`` is ``sigmoid(x)``; ``swish(x)`` (with β = 1,
+#: Ramachandran, Zoph & Le 2017) is ``silu(x)``.
+ALIASES: dict[str, str] = {"σ": "sigmoid", "swish": "silu"}
 
 #: Functions the grammar reads that are not elementwise functions of one value: reductions of
 #: several arguments and the integer functions of index arithmetic, with their arity (None: two
@@ -554,7 +547,8 @@ def register_function(
         raise FunctionRegistrationError(
             f"{name!r}: a function name is a letter, then letters, digits or _"
         )
-    if name in RESERVED_FUNCTION_NAMES or name in STRUCTURAL_FUNCTIONS or name in ALIASES:
+    reserved = name in RESERVED_FUNCTION_NAMES or name.startswith("sum_")
+    if reserved or name in STRUCTURAL_FUNCTIONS or name in ALIASES:
         raise FunctionRegistrationError(f"{name}: the name is the grammar's own")
     existing = _REGISTRY.get(name)
     if existing is not None and existing.builtin:
