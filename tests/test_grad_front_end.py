@@ -169,6 +169,28 @@ def test_activation_gradients_match_torch_autograd(case, wrt):
     np.testing.assert_allclose(_derived(_dense_text(spelled), wrt, point, g), expected, rtol=1e-10)
 
 
+@pytest.mark.parametrize(
+    ("text", "wrt", "answer"),
+    [
+        (
+            "y[i,c] = leaky_relu(x[i,c], a[c])",
+            "a",
+            "Sum(∂J/∂y[i, c]*Min(0, x[i, c]), (i, 0, I - 1))",
+        ),
+        (
+            "y[i] = elu(x[i], alpha[i])",
+            "alpha",
+            "(1 - Heaviside(x[i], 0))*(exp(x[i]) - 1)*∂J/∂y[i]",
+        ),
+    ],
+)
+def test_a_learnt_slope_is_differentiated_through_its_own_derivative(text, wrt, answer):
+    """PReLU and a learnt ELU scale: the registry's derivative by the parameter."""
+    derivation = derive_backward(text, wrt=wrt)
+    assert str(derivation.answer) == answer
+    assert derivation.check(np.random.default_rng(1)).passed
+
+
 def test_the_issue_example_derives_gelu_and_checks_it():
     derivation = derive_backward("y[i] = gelu(x[i])", wrt="x")
     assert derivation.answer.has(sp.erf)
