@@ -13,6 +13,8 @@ already catch ``ValueError`` (or ``NotImplementedError``) keep working::
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class SymconvError(Exception):
     """Base class of every error raised by symconv."""
@@ -28,6 +30,79 @@ class ConventionError(SymconvError, ValueError):
 
 class ParseError(SymconvError, ValueError):
     """Text that could not be read (an index formula, a LaTeX line, a problem-set file)."""
+
+
+class FormulaError(ParseError):
+    """A formula text that is refused: the ``text``, the 1-based ``column`` of the offending piece
+    (``None`` where no single place is to blame) and what was ``expected`` there. The message ends
+    with the text and a caret under that column::
+
+        >>> print(FormulaError("no", "y[i] = w[k]", 10))
+        no
+          y[i] = w[k]
+                   ^
+    """
+
+    def __init__(
+        self, message: str, text: str, column: int | None, expected: Sequence[str] = ()
+    ) -> None:
+        self.text = text
+        self.column = column
+        self.expected = tuple(expected)
+        detail = ""
+        if column is not None:
+            detail = f"\n  {text}\n  {' ' * (column - 1)}^"
+        super().__init__(message + detail)
+
+
+class UnknownFunctionError(FormulaError):
+    """A function name the registry of elementwise functions does not hold (``gelu`` misspelt,
+    or a user function not registered): ``name`` and the ``known`` names."""
+
+    def __init__(
+        self, name: str, known: Sequence[str], text: str = "", column: int | None = None
+    ) -> None:
+        self.name = name
+        self.known = tuple(known)
+        message = (
+            f"unknown function {name}(...): the known functions are {', '.join(self.known)}; "
+            "register your own with symconv.grad.functions.register_function(name, forward, "
+            f"derivative) (for a product, write {name}*(...))"
+        )
+        super().__init__(message, text, column, self.known)
+
+
+class UnboundIndexError(FormulaError):
+    """An ``index`` on the right side that is neither on the left nor summed."""
+
+    def __init__(self, index: str, text: str, column: int | None = None) -> None:
+        self.index = index
+        message = (
+            f"index {index} on the right is neither on the left nor summed: "
+            f"did you mean sum(...) over {index}, or {index} on the left?"
+        )
+        super().__init__(message, text, column, ())
+
+
+class RecurrenceError(FormulaError):
+    """The output ``tensor`` read on the right side: a recurrence, which is not supported."""
+
+    def __init__(self, tensor: str, text: str, column: int | None = None) -> None:
+        self.tensor = tensor
+        message = (
+            f"the output {tensor} is read on the right side: recurrences (an output defined "
+            f"by its own entries) are not supported; give the earlier values another name"
+        )
+        super().__init__(message, text, column, ())
+
+
+class SecondReadingError(ParseError):
+    """The second, independent reading of a formula text (the numeric self-check's) refused it."""
+
+
+class FunctionRegistrationError(SymconvError, ValueError):
+    """A function that cannot be registered (a name taken or not a name, a derivative that
+    disagrees with ``sympy.diff`` of the forward)."""
 
 
 class ReadTimeLimitError(ParseError):

@@ -13,8 +13,9 @@ Every sub-expression becomes an array whose axes are named by one letter per ind
   axes (``'mnk,injk->imj'``) — the contraction the index notation denotes; any other sum is
   ``np.sum`` over the summed axes;
 * sums, products, powers, functions (``exp``, ``log``, ``tanh``, ``σ``, ``relu``, ``Heaviside``,
-  ``max``…), Kronecker deltas, Iverson brackets, range and divisibility conditions act element
-  by element on the arrays lined up on the union of their axes.
+  ``erf``, ``max``…, and every other function of the registry through its forward written out:
+  ``gelu``, ``silu``, ``elu``…), Kronecker deltas, Iverson brackets, range and divisibility
+  conditions act element by element on the arrays lined up on the union of their axes.
 
 So a convolution's forward and backward passes run as gathers plus one contraction each, and a
 pointwise layer as array arithmetic; nothing loops over entries in Python. The same
@@ -58,10 +59,10 @@ import sympy as sp
 from sympy.printing.pycode import PythonCodePrinter
 
 from symconv.errors import ShapeError, UnsupportedError
-from symconv.export.runtime import _align, _dtype, _floor_div, _iverson, _read, _sigmoid
+from symconv.export.runtime import _align, _dtype, _erf, _floor_div, _iverson, _read, _sigmoid
 from symconv.grad.conditions import InRange, Iverson
 from symconv.grad.formula import IndexFormula, tensor_name
-from symconv.grad.functions import relu, sigmoid
+from symconv.grad.functions import RegisteredFunction, relu, sigmoid
 from symconv.safe import as_sympy
 
 #: Letters naming array axes (``np.einsum`` accepts these 52).
@@ -543,6 +544,9 @@ class _Compiler:
             return _apply("_sigmoid", _sigmoid, args)
         if isinstance(expr, relu):
             return _apply("np.maximum", np.maximum, [args[0], _constant(0)])
+        if isinstance(expr, RegisteredFunction):
+            # gelu, silu, elu...: the registry's forward written out (x Φ(x), cases, erf).
+            return self.compile(expr.explicit(), scope)
         for kind, name, function in UNARY:
             if isinstance(expr, kind):
                 return _apply(name, function, args)
@@ -640,6 +644,7 @@ UNARY: tuple[tuple[type, str, Callable[[Any], Any]], ...] = (
     (sp.cos, "np.cos", np.cos),
     (sp.Abs, "np.abs", np.abs),
     (sp.sign, "np.sign", np.sign),
+    (sp.erf, "_erf", _erf),
 )
 
 

@@ -31,12 +31,13 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
+import sympy as sp
 
 from symconv.errors import ShapeError, UnsupportedError
 from symconv.export import runtime
 from symconv.export.compiler import Program, compile_formula, python_name
-from symconv.grad.formula import IndexFormula, as_index_formula, tensor_name
-from symconv.grad.notation import gradient_label, split_gradient_label
+from symconv.grad.formula import IndexFormula, tensor_name
+from symconv.grad.notation import gradient_base, gradient_label, split_gradient_label
 from symconv.safe import as_sympy
 
 
@@ -191,6 +192,35 @@ class ExportedLayer:
         return make_function(self)
 
 
+def _with_loss(formula: IndexFormula, upstream: str) -> IndexFormula:
+    """A backward formula written for another loss (a rule's ``∂J/∂...``) with the loss
+    ``upstream``: ``∂J/∂Z`` → ``∂L/∂Z`` in its reads, its left side and its shapes."""
+    renaming: dict[str, str] = {}
+    for name in (tensor_name(formula.output), *formula.tensors, *formula.shapes):
+        parts = split_gradient_label(name)
+        if parts and parts[0] != upstream:
+            renaming[name] = gradient_label(upstream, parts[1])
+    if not renaming:
+        return formula
+
+    def base(label: str) -> sp.IndexedBase:
+        return gradient_base(upstream, split_gradient_label(label)[1])  # type: ignore[index]
+
+    bases = {
+        node: base(str(node.label))
+        for node in (*formula.rhs.atoms(sp.IndexedBase), formula.lhs.base)
+        if str(node.label) in renaming
+    }
+    lhs = formula.lhs.xreplace(bases)
+    return IndexFormula(
+        lhs=lhs,
+        rhs=formula.rhs.xreplace(bases),
+        ranges=formula.ranges,
+        shapes={renaming.get(name, name): sizes for name, sizes in formula.shapes.items()},
+        text=formula.text,
+    )
+
+
 def _number(value: Any) -> int | float:
     """An integer where the value is one (sizes, strides), else a float (a slope, ε)."""
     number = as_sympy(value)
@@ -213,7 +243,7 @@ def _call(function: str, program: Program, names: Mapping[str, str]) -> str:
 # Building an exported layer
 # ----------------------------------------------------------------------------------------------
 def _parts(
-    layer: Any, wrt: Sequence[str] | None
+    layer: Any, wrt: Sequence[str] | None, upstream: str = "J"
 ) -> tuple[str, IndexFormula, dict[str, IndexFormula], tuple[IndexFormula, ...]]:
     """``(name, forward, {wrt: backward}, definitions)`` of anything export accepts."""
     if isinstance(layer, DerivedLayer) and not isinstance(layer, IndexFormula):
@@ -245,9 +275,10 @@ def _parts(
         assert forward is not None
         return tensor_name(forward.output), forward, backward, tuple(definitions)
     from symconv.grad.differentiate import derive_gradients
+    from symconv.grad.front_end import read_forward
 
-    formula = as_index_formula(layer)
-    derived = derive_gradients(formula, wrt)
+    formula = read_forward(layer, upstream=upstream)
+    derived = derive_gradients(formula, wrt, upstream=upstream)
     return _parts(derived, None)
 
 
@@ -265,7 +296,8 @@ def export_layer(
     ``values`` binds parameters the tensors' shapes do not decide (``{"s": 2, "p": 1}``);
     ``wrt`` restricts the backward passes to those tensors.
     """
-    layer_name, forward, backward, definitions = _parts(layer, wrt)
+    layer_name, forward, backward, definitions = _parts(layer, wrt, upstream)
+    backward = {w: _with_loss(formula, upstream) for w, formula in backward.items()}
     if wrt is not None:
         unknown = [w for w in wrt if w not in backward]
         if unknown:
@@ -276,11 +308,6 @@ def export_layer(
     inputs = tuple(forward.tensors)
     output = tensor_name(forward.output)
     gradient = gradient_label(upstream, output)
-    for formula in backward.values():
-        for tensor in formula.tensors:
-            parts = split_gradient_label(tensor)
-            if parts and parts[1] == output:
-                gradient = tensor
     defined = tuple(tensor_name(d.output) for d in definitions)
     forward_program = compile_formula(forward, arguments=inputs)
     definition_programs = tuple(

@@ -66,6 +66,13 @@ def _sigmoid(x: Any) -> Any:
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
 
 
+def _erf(x: Any) -> Any:
+    """The error function, element by element (NumPy has none; ``math.erf`` on each entry)."""
+    import math
+
+    return np.vectorize(math.erf, otypes=[float])(np.asarray(x, dtype=float))
+
+
 def _floor_div(numerator: Any, denominator: Any) -> Any:
     """``⌊a/b⌋`` for integer arrays (exact), for floats through ``np.floor``."""
     a, b = np.asarray(numerator), np.asarray(denominator)
@@ -81,4 +88,4 @@ def _dtype(*arrays: Any) -> Any:
 
 
 #: The helpers, in the order an exported module defines them.
-HELPERS = (_align, _read, _iverson, _sigmoid, _floor_div, _dtype)
+HELPERS = (_align, _read, _iverson, _sigmoid, _erf, _floor_div, _dtype)

@@ -5,7 +5,11 @@
 * :func:`derive_backward` — the backward pass ``∂J/∂A[a]`` in closed index form, as a
   ``Derivation`` (chain rule, Kronecker deltas, re-indexing);
 * :func:`compare_index_formulas` — lint the free indices, then decide equality by exact evaluation
-  on random tensors, with a witness on disagreement.
+  on random tensors, with a witness on disagreement;
+* :func:`register_function` — add an elementwise function (with its derivative, checked against
+  ``sympy.diff``) to the one registry every function name of a formula is looked up in;
+* :func:`read_forward` — the strict front end: a forward formula that reads an unknown function,
+  leaves an index unbound or reads its own output is refused with a caret under the culprit.
 
     >>> d = derive_backward("y[i] = sum(X[i,j] * A[j,k] * X[i,k])", wrt="A")
     >>> print(d.answer_latex())
@@ -24,13 +28,23 @@ from symconv.grad.compare import (
 from symconv.grad.conditions import InRange, Iverson, as_piecewise
 from symconv.grad.differentiate import BackwardParts, derive_backward, derive_gradients
 from symconv.grad.formula import IndexFormula, as_index_formula, open_sum
-from symconv.grad.functions import relu, sigmoid
+from symconv.grad.front_end import read_forward
+from symconv.grad.functions import (
+    ElementwiseFunction,
+    function_entry,
+    register_function,
+    relu,
+    sigmoid,
+    unregister_function,
+)
 from symconv.grad.grammar import FormulaParseError, parse_index_formula
 from symconv.grad.notation import GradientBase, GradientIndexed, Partial, gradient_base
+from symconv.grad.second_reading import SecondReading, read_forward_text
 
 __all__ = [
     "BackwardParts",
     "Comparison",
+    "ElementwiseFunction",
     "FormulaParseError",
     "GradientBase",
     "GradientIndexed",
@@ -39,17 +53,23 @@ __all__ = [
     "Iverson",
     "LintIssue",
     "Partial",
+    "SecondReading",
     "Witness",
     "as_index_formula",
     "as_piecewise",
     "compare_index_formulas",
     "derive_backward",
     "derive_gradients",
+    "function_entry",
     "gradient_base",
     "layout_permutation",
     "lint_free_indices",
     "open_sum",
     "parse_index_formula",
+    "read_forward",
+    "read_forward_text",
+    "register_function",
     "relu",
     "sigmoid",
+    "unregister_function",
 ]

@@ -46,7 +46,8 @@ from symconv.grad.deltas import (
     drop_implied_conditions,
     eliminate_deltas,
 )
-from symconv.grad.formula import IndexFormula, as_index_formula, index_symbol, tensor_name
+from symconv.grad.formula import IndexFormula, index_symbol, tensor_name
+from symconv.grad.front_end import read_forward
 from symconv.grad.functions import relu
 from symconv.grad.notation import Partial, gradient_base
 from symconv.latex import Notation
@@ -99,7 +100,7 @@ def derive_backward(
     """
     if eliminate not in ("output", "inner"):
         raise DerivationError(f"eliminate={eliminate!r}: expected 'output' or 'inner'")
-    formula = as_index_formula(forward)
+    formula = read_forward(forward, upstream=upstream)
     target = formula.tensor(wrt)
     name = tensor_name(target)
     if name == tensor_name(formula.output):
@@ -145,7 +146,7 @@ def derive_backward(
     simplified = [t for t in (drop_implied_conditions(t, free_ranges) for t in solved) if t]
     raw_answer = sp.Add(*(assemble(t) for t in simplified))
 
-    names = _gradient_index_names(formula, target, raw_answer, gradient_index)
+    names = _gradient_index_names(formula, target, raw_answer, gradient_index, avoid={upstream})
     renaming = dict(zip(gradient_index, names, strict=True))
     taken = {n.name for n in names}
 
@@ -242,7 +243,7 @@ def derive_gradients(
     >>> sorted(derive_gradients("Z[i,m,j] = b[m] + sum(W[m,n,k] * X[i,n,j+k])"))
     ['W', 'X', 'b']
     """
-    formula = as_index_formula(forward)
+    formula = read_forward(forward, upstream=options.get("upstream", "J"))
     names = list(wrt) if wrt is not None else list(formula.tensors)
     return {name: derive_backward(formula, name, **options) for name in names}
 
@@ -255,12 +256,14 @@ def _gradient_index_names(
     target: sp.IndexedBase,
     answer: sp.Expr,
     dummies: Sequence[sp.Dummy],
+    avoid: set[str] | None = None,
 ) -> tuple[sp.Symbol, ...]:
     """Names for ``∂J/∂A[a]``: per axis, the index the forward reads that axis with when it is
     bare (``W[m, n, k]`` → ``m, n, k``), else the output index in its position (``X[i, j + k]``
     → ``j``, as the NYU notes write ``∂J/∂X[i, j_1, j_2, n]``), else a fresh letter — never a name
-    the answer already uses."""
+    the answer already uses, a tensor's name or a name in ``avoid`` (the loss)."""
     used = {s.name for s in answer.free_symbols if isinstance(s, sp.Symbol) and s not in dummies}
+    used |= set(avoid or ()) | set(formula.shapes)  # the loss and every tensor name
     for node in sp.preorder_traversal(answer):
         if isinstance(node, sp.Sum):
             used |= {limit[0].name for limit in node.limits}

@@ -114,6 +114,9 @@ class IndexFormula:
     ranges: tuple[Range, ...]
     shapes: Mapping[str, tuple[sp.Expr, ...]]
     text: str = field(default="", compare=False)
+    #: The formula was read from ``text`` alone (the string form, no bindings given beside it):
+    #: its numeric self-check can read the text a second, independent way.
+    from_text: bool = field(default=False, compare=False)
 
     def __post_init__(self) -> None:
         if len(self.ranges) != len(self.lhs.indices) or any(
@@ -238,6 +241,7 @@ class IndexFormula:
             ),
             shapes={k: tuple(s.xreplace(mapping) for s in v) for k, v in self.shapes.items()},
             text=self.text,
+            from_text=self.from_text and not mapping,
         )
 
     def shape(self, name: str | sp.IndexedBase, values: Values) -> tuple[int, ...]:

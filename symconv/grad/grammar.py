@@ -5,7 +5,11 @@ The grammar is ``index_formula.lark`` (next to this module). It reads
 * tensor entries ``X[i, n, 2*j + k - 1]`` and gradients ``dJ/dZ[i, m, j]`` (or ``∂J/∂Z[...]``);
 * ``+ - * /``, powers ``x^2``/``x**2``, implicit products ``W[m,n,k] X[i,n,j+k]``, ``2 j``;
 * integers and decimals, read as exact rationals (``0.5`` is ``1/2``);
-* functions ``exp log sqrt tanh sigmoid (σ) relu max min abs``;
+* functions: every name right before ``(`` is looked up in the registry of elementwise functions
+  (:mod:`symconv.grad.functions`: ``sigmoid`` (``σ``), ``tanh``, ``relu``, ``leaky_relu``,
+  ``elu``, ``gelu``, ``gelu_tanh``, ``silu``/``swish``, ``softplus``, ``exp``, ``log``, ``sqrt``,
+  ``abs`` and the user's own) or is ``max``/``min``/``floor``/``ceil``; an unknown name is an
+  :class:`~symconv.errors.UnknownFunctionError`, never a product;
 * sums: ``sum(body)`` (indices inferred), ``sum(body, n, k)``, ``sum_{n,k} body``, ``sum_k body``,
   ``sum_{k=0}^{K-1} body`` (also ``Σ``); a subscripted sum's body is the product that follows it;
 * after the equation, declarations separated by ``;``, ``,`` or ``where``: a shape ``X: (N, C, I)``,
@@ -26,6 +30,16 @@ real scalars.
 
 Errors name the text, the column and what was expected:
 
+    >>> parse_index_formula("y[i] = gelu(x[i]) + mish(x[i])")
+    Traceback (most recent call last):
+    ...
+    symconv.errors.UnknownFunctionError: unknown function mish(...): the known functions are abs, \
+ceil, elu, exp, floor, gelu, gelu_tanh, leaky_relu, log, max, min, relu, sigmoid, silu, softplus, \
+sqrt, swish, tanh, σ; register your own with symconv.grad.functions.register_function(name, \
+forward, derivative) (for a product, write mish*(...))
+      y[i] = gelu(x[i]) + mish(x[i])
+                          ^
+
     >>> parse_index_formula("Z[i,j] = X[i,j +")
     Traceback (most recent call last):
     ...
@@ -39,7 +53,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -48,10 +62,10 @@ import sympy as sp
 from lark import Lark, Token, Transformer, UnexpectedInput, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken, VisitError
 
-from symconv.errors import ParseError, SymconvError
+from symconv.errors import FormulaError, SymconvError, UnknownFunctionError
 from symconv.grad.formula import IndexFormula, index_symbol, range_placeholder, size_symbol
-from symconv.grad.functions import ARITY, FUNCTIONS
-from symconv.grad.inference import AutoSum, infer_formula
+from symconv.grad.functions import apply_function, known_function_names
+from symconv.grad.inference import RESERVED_NAMES, AutoSum, infer_formula
 from symconv.grad.notation import GradientBase, gradient_label
 from symconv.safe import as_sympy
 
@@ -62,6 +76,7 @@ TERMINAL_NAMES: dict[str, str] = {
     "NAME": "a name",
     "NUMBER": "a number",
     "FUNCTION": "a function",
+    "CALL_NAME": "a function",
     "SUM": "a sum",
     "SUM_SUB": "a sum",
     "GRADIENT": "a gradient dJ/dZ[...]",
@@ -72,18 +87,9 @@ TERMINAL_NAMES: dict[str, str] = {
 }
 
 
-class FormulaParseError(ParseError):
+class FormulaParseError(FormulaError):
     """An index formula that could not be read: the ``text``, the 1-based ``column`` and what
     was ``expected`` there."""
-
-    def __init__(self, message: str, text: str, column: int | None, expected: Sequence[str]):
-        self.text = text
-        self.column = column
-        self.expected = tuple(expected)
-        detail = ""
-        if column is not None:
-            detail = f"\n  {text}\n  {' ' * (column - 1)}^"
-        super().__init__(message + detail)
 
 
 @cache
@@ -123,6 +129,10 @@ class _Declaration:
 class _ToSympy(Transformer):
     """Builds SymPy from the parse tree with *plain* symbols; assumptions come afterwards."""
 
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
     def number(self, token: Token) -> sp.Rational:
         return sp.Rational(str(token))
 
@@ -156,11 +166,14 @@ class _ToSympy(Transformer):
 
     def call(self, function: Token, *args: Any) -> Any:
         name = str(function)
-        arity = ARITY[name]
-        if (arity is None and len(args) < 2) or (arity is not None and len(args) != arity):
-            wanted = "two or more arguments" if arity is None else f"{arity} argument"
-            raise _SemanticError(f"{name}(...) takes {wanted}, got {len(args)}", function)
-        return FUNCTIONS[name](*args)
+        try:
+            return apply_function(name, args)
+        except UnknownFunctionError:
+            raise UnknownFunctionError(
+                name, known_function_names(), self.text, getattr(function, "column", None)
+            ) from None
+        except TypeError as error:
+            raise _SemanticError(str(error), function) from None
 
     def auto_sum(self, _sum: Token, body: Any) -> Any:
         return AutoSum(body)
@@ -220,7 +233,7 @@ def _parse_tree(text: str, start: str) -> Any:
         raise FormulaParseError("the index formula is empty", text, None, ["an equation"])
     try:
         tree = _parser().parse(text, start=start)
-        return _ToSympy().transform(tree)
+        return _ToSympy(text).transform(tree)
     except UnexpectedCharacters as error:
         expected = _expected(error.allowed or set())
         raise FormulaParseError(
@@ -294,11 +307,14 @@ def parse_index_formula(
     ranges: Mapping[str, Any] | None = None,
     bind: Mapping[str, Any] | None = None,
     known_shapes: Mapping[str, Sequence[Any]] | None = None,
+    reserved: Sequence[str] = (),
 ) -> IndexFormula:
     """Read the string form into an :class:`IndexFormula` (see the module docstring).
 
     ``known_shapes`` are shapes another formula already fixed (a checker compares a candidate with
     a reference this way); they are used for the tensors the text reads and ignored for the rest.
+    ``reserved`` are names a generated size must not take besides ``J`` and every name the text
+    writes (the loss of ``upstream="L"``).
     """
     (lhs, rhs), declarations = _parse_tree(text, "start")
     if not isinstance(lhs, sp.Indexed):  # pragma: no cover - the grammar only allows entries
@@ -332,14 +348,18 @@ def parse_index_formula(
     }
     merged_shapes.update(declared_shapes)
     merged_shapes.update(shapes or {})
-    return infer_formula(
+    formula = infer_formula(
         lhs,
         rhs,
         shapes=merged_shapes,
         ranges={**declared_ranges, **(ranges or {})},
         bind={**bindings, **(bind or {})},
+        reserved=RESERVED_NAMES | set(reserved),
         text=text,
     )
+    # The text is the whole formula unless bindings were given beside it: then the second,
+    # independent reading of the text (symconv.grad.second_reading) can check it.
+    return replace(formula, from_text=not bind)
 
 
 def _assign_kinds(

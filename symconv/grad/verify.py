@@ -5,7 +5,10 @@
   ``sympy.diff``, and compare with the closed form instantiated on the same symbols — with ``==``
   after expansion, no tolerance;
 * **numeric**: random float tensors; the closed form contracted with a random direction ``v``
-  against the central difference ``(J(A + h v) − J(A − h v)) / 2h``.
+  against the central difference ``(J(A + h v) − J(A − h v)) / 2h``, where ``J`` evaluates the
+  forward pass from a *second, independent reading of the formula's text*
+  (:mod:`symconv.grad.second_reading`) whenever the formula was read from text — so a misreading
+  of the text by the grammar cannot confirm itself.
 
 Both are attached to every ``derive_backward`` result as its ``checks``.
 
@@ -27,7 +30,7 @@ import numpy as np
 import sympy as sp
 
 from symconv.derivation import CheckResult
-from symconv.errors import DerivationError
+from symconv.errors import DerivationError, SymconvError
 from symconv.grad.formula import IndexFormula, tensor_name
 from symconv.tensors import entries
 
@@ -101,7 +104,10 @@ def numeric_gradient_check(
 ) -> Callable[[np.random.Generator], CheckResult]:
     """A check: the closed form in a random direction vs a central difference of
     ``J = Σ_f g_f Z[f]`` (:func:`symconv.numeric.check_gradient`), at random float tensors of
-    standard-normal entries (``atol`` covers gradients that are exactly zero)."""
+    standard-normal entries — uniform in [0.5, 1.5] where the forward takes a logarithm or a
+    fractional power — (``atol`` covers gradients that are exactly zero). ``J`` evaluates the
+    forward read independently from the text when the formula was read from text alone
+    (:func:`independent_forward`)."""
     name = "numeric vs central differences"
 
     def check(rng: np.random.Generator) -> CheckResult:
@@ -109,26 +115,96 @@ def numeric_gradient_check(
 
         values = parts.forward.random_sizes(rng, 1, high)
         forward = parts.forward
+        draw = _positive if _needs_positive_entries(forward.rhs) else _standard_normal
         tensors: dict[str, Any] = {
-            tensor: rng.standard_normal(forward.shape(tensor, values)) for tensor in forward.tensors
+            tensor: draw(rng, forward.shape(tensor, values)) for tensor in forward.tensors
         }
         upstream_label = str(parts.upstream.label)
         bound = {**forward.sizes_from(tensors), **values}
         upstream = rng.standard_normal(forward.output_shape(bound))
 
+        read = "the forward evaluated from the derivation's reading"
+        if forward.from_text:
+            try:
+                evaluate = independent_forward(forward, values)
+            except SymconvError as error:
+                return CheckResult(name, False, f"the second reading of the text failed: {error}")
+            read = "the forward read a second, independent way from the text"
+        else:
+
+            def evaluate(arrays: Mapping[str, Any]) -> np.ndarray:
+                return _to_float(forward.evaluate(arrays, values))
+
         def loss(point: np.ndarray) -> float:
-            z = _to_float(forward.evaluate({**tensors, parts.wrt: point}, values))
+            z = evaluate({**tensors, parts.wrt: point})
             return float(np.sum(upstream * z))
 
         gradient = _to_float(
             closed_form_gradient(parts, {**tensors, upstream_label: upstream}, values)
         )
-        result = check_gradient(
-            loss, tensors[parts.wrt], gradient, seed=int(rng.integers(2**31)), rtol=rtol, atol=atol
-        )
-        return CheckResult(name, result.passed, f"sizes {_show(values)}: {result.detail}")
+        try:
+            result = check_gradient(
+                loss,
+                tensors[parts.wrt],
+                gradient,
+                seed=int(rng.integers(2**31)),
+                rtol=rtol,
+                atol=atol,
+            )
+        except SymconvError as error:
+            return CheckResult(name, False, f"sizes {_show(values)}, {read}: {error}")
+        return CheckResult(name, result.passed, f"sizes {_show(values)}, {read}: {result.detail}")
 
     return check
+
+
+def independent_forward(
+    forward: IndexFormula, values: Values
+) -> Callable[[Mapping[str, Any]], np.ndarray]:
+    """The forward pass of ``forward.text`` read by :mod:`symconv.grad.second_reading` (not
+    from the parsed formula), at the sizes ``values``: a function of the input arrays. The
+    output's index ranges and the range of a summed index that no limit or bare axis decides are
+    the parsed formula's, the only things the two readings share besides the function registry.
+    """
+    from symconv.grad.second_reading import read_forward_text
+
+    reading = read_forward_text(forward.text)
+    by_name = {str(symbol): value for symbol, value in values.items()}
+    ranges = [(_integer(lo, values), _integer(hi, values)) for _, lo, hi in forward.ranges]
+    index_ranges: dict[str, tuple[int, int]] = {}
+    for node in sp.preorder_traversal(forward.rhs):
+        if isinstance(node, sp.Sum):
+            for index, lower, upper in node.limits:
+                low, high = lower.xreplace(values), upper.xreplace(values)
+                if low.is_Integer and high.is_Integer:
+                    index_ranges.setdefault(index.name, (int(low), int(high)))
+
+    def evaluate(arrays: Mapping[str, Any]) -> np.ndarray:
+        return reading.evaluate(arrays, ranges, by_name, index_ranges)
+
+    return evaluate
+
+
+def _integer(value: sp.Expr, values: Values) -> int:
+    bound = value.xreplace(dict(values))
+    if not bound.is_Integer:
+        raise DerivationError(f"the range end {value} is {bound} at {_show(values)}")
+    return int(bound)
+
+
+def _needs_positive_entries(expr: sp.Expr) -> bool:
+    """A forward with a logarithm or a fractional power is real for positive entries only."""
+    return expr.has(sp.log) or any(
+        isinstance(node, sp.Pow) and not node.exp.is_integer for node in sp.preorder_traversal(expr)
+    )
+
+
+def _standard_normal(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    return rng.standard_normal(shape)
+
+
+def _positive(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    return rng.uniform(0.5, 1.5, shape)
 
 
 def is_zero(expr: Any) -> bool:
