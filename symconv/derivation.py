@@ -39,6 +39,7 @@ from typing import Any, Literal
 import numpy as np
 import sympy as sp
 
+from symconv.errors import ConventionError
 from symconv.latex import Notation, latex, text_latex
 from symconv.safe import as_sympy
 
@@ -68,7 +69,9 @@ class Step:
 
     def __post_init__(self) -> None:
         if self.relation not in RELATION_LATEX:
-            raise ValueError(f"relation {self.relation!r}: expected one of {list(RELATION_LATEX)}")
+            raise ConventionError(
+                f"relation {self.relation!r}: expected one of {list(RELATION_LATEX)}"
+            )
 
     @property
     def value(self) -> Any:
