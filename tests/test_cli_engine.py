@@ -86,6 +86,13 @@ def test_derive_errors_name_the_input_and_exit_2(capsys, formula, wrt, expected)
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize("upstream", ["", "1x", "d J", "∂J"])
+def test_derive_refuses_an_upstream_that_is_not_a_name(capsys, upstream):
+    code, out, err = run(capsys, ["derive", CONV_1D, "--wrt", "W", "--upstream", upstream])
+    assert code == EXIT_USAGE and out == ""
+    assert err.startswith(f"symconv derive: error: --upstream {upstream!r}: expected the name")
+
+
 # -- convmatrix --------------------------------------------------------------------------------
 def test_convmatrix_nndl_5_5(capsys):
     code, out, err = run(capsys, ["convmatrix", "--input", "3", "3", "--kernel", "2", "2"])

@@ -1,8 +1,8 @@
 """Every error the engine raises on user input is a ``SymconvError`` (issue 19).
 
 An AST scan of the engine (``symconv/`` without the checker, whose own errors are verdicts) finds
-no ``raise ValueError/TypeError/IndexError/KeyError``, apart from invariant guards no input
-reaches; and the two raises that were reachable now carry the engine's types.
+no ``raise ValueError/TypeError/IndexError/KeyError`` but the one listed (with its reason);
+and the two raises of this branch's modules that input reached now carry the engine's types.
 """
 
 from __future__ import annotations
@@ -22,9 +22,11 @@ from symconv.stencils import stencil
 ENGINE = Path(__file__).resolve().parent.parent / "symconv"
 BUILT_INS = {"ValueError", "TypeError", "IndexError", "KeyError", "RuntimeError", "Exception"}
 
-#: ``path:function`` of built-in raises that guard an invariant (a label the code itself made),
-#: not user input.
-INVARIANT_GUARDS = {"grad/notation.py:_parts"}
+#: ``path:function`` of the built-in raises left, each with why. ``grad/notation.py:_parts``
+#: guards a gradient label the engine builds itself, but ``derive_backward(f, "W", upstream="")``
+#: builds ``∂/∂W`` and reaches it (symconv/grad/ is another engineer's: reported to them; the
+#: command line refuses such an ``--upstream`` before it gets there). Remove it here once fixed.
+KNOWN_BUILT_IN_RAISES = {"grad/notation.py:_parts"}
 
 
 def _built_in_raises() -> set[str]:
@@ -46,7 +48,7 @@ def _built_in_raises() -> set[str]:
 
 
 def test_the_engine_raises_no_built_in_error_on_input():
-    assert _built_in_raises() == INVARIANT_GUARDS
+    assert _built_in_raises() == KNOWN_BUILT_IN_RAISES
 
 
 def test_a_step_with_an_unknown_relation_is_a_convention_error():

@@ -20,12 +20,16 @@ usage: a message that quotes the input, exit 2.
 from __future__ import annotations
 
 import argparse
+import re
 from typing import TYPE_CHECKING, Any
 
 from symconv.commands.output import DERIVATION_FORMATS
 
 if TYPE_CHECKING:
     from symconv.errors import SymconvError
+
+#: What ``--upstream`` accepts: the name of the loss (J, L, loss_1).
+LOSS_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 
 def register(subparsers: Any) -> None:
@@ -60,6 +64,11 @@ def run(args: argparse.Namespace) -> int:
     from symconv.grad.differentiate import derive_backward
     from symconv.grad.formula import as_index_formula
 
+    if not LOSS_NAME.match(args.upstream):
+        raise ParseError(
+            f"--upstream {args.upstream!r}: expected the name of the loss, a letter followed by "
+            "letters, digits or _ (J, L, loss)"
+        )
     try:
         formula = as_index_formula(args.formula)
     except ParseError as error:
