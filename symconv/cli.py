@@ -4,19 +4,27 @@ Sub-command modules define their arguments in ``register`` and import the engine
 ``run``, so ``symconv --help`` and a one-line ``check`` start fast.
 
 Exit codes (DESIGN.md): 0 nothing wrong; 1 ``check`` found a wrong claim; 2 bad usage or unreadable
-input, with a message naming the input and what was expected.
+input, with a message naming the input and what was expected; 141 (128 + SIGPIPE, what a shell
+reports for a program a closed pipe stopped) when the reader of the output went away
+(``symconv solve --list | head -1``): the command stops quietly, without a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import signal
 import sys
 from collections.abc import Sequence
 
 from symconv.commands import COMMANDS
 
 EXIT_OK, EXIT_WRONG, EXIT_USAGE = 0, 1, 2
+
+#: The status of a command whose output pipe was closed: 128 + SIGPIPE, as a shell reports a
+#: program the signal stopped (``set -o pipefail`` sees it); not 1, which means "a wrong claim".
+EXIT_BROKEN_PIPE = 128 + int(signal.SIGPIPE)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -37,6 +45,37 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one sub-command and return its exit status (see the module docstring).
+
+    A reader that closes the pipe early (``| head -1``, ``| true``) ends the command quietly, for
+    every sub-command at once, as CPython's documentation of SIGPIPE recommends: catch
+    ``BrokenPipeError``, point stdout at ``os.devnull`` so the interpreter's last flush cannot fail
+    again, and exit with :data:`EXIT_BROKEN_PIPE`.
+    """
+    try:
+        try:
+            return _main(argv)
+        finally:
+            # Flush here, inside the handler, not at interpreter exit where the error could only
+            # be reported as "Exception ignored".
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _stdout_to_devnull()
+        return EXIT_BROKEN_PIPE
+
+
+def _stdout_to_devnull() -> None:
+    """Send whatever stdout still holds to ``os.devnull`` (Python's docs, "Note on SIGPIPE")."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):  # stdout replaced by an object without a file
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (lives until exit)
+    finally:
+        os.close(devnull)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -370,6 +370,59 @@ def infer_spec(
     )
 
 
+def reject_text(value: Any, name: str) -> None:
+    """Refuse strings inside a tensor argument: entries are SymPy objects or numbers, and user
+    text is never parsed (DESIGN.md)."""
+    if isinstance(value, str | bytes):
+        raise ShapeError(
+            f"{name} contains the text {value!r}: give SymPy symbols (symconv.entries) or numbers"
+        )
+    if isinstance(value, list | tuple):
+        for item in value:
+            reject_text(item, name)
+    elif isinstance(value, np.ndarray) and (value.dtype.kind in "USO"):
+        for item in value.ravel().tolist():
+            reject_text(item, name)
+
+
+def numeric_operands(x: Any, w: Any, bias: Any) -> tuple[Any, Any, Any] | None:
+    """The operands as NumPy arrays when the call is numeric, else None (the exact path).
+
+    NumPy in, NumPy out: the call is numeric when every operand is a NumPy array of numbers, or
+    when ``x`` or ``w`` is a NumPy array of floats and the others are numbers (nested lists,
+    SymPy numbers); those are then converted to the floats' dtype (``float32`` stays
+    ``float32``). A tensor of symbols, or text, keeps the exact path.
+
+    >>> x, w, _ = numeric_operands(np.array([1.0, 2.0], dtype=np.float32), [1, -1], None)
+    >>> w, w.dtype
+    (array([ 1., -1.], dtype=float32), dtype('float32'))
+    >>> numeric_operands(np.array([1.0, 2.0]), [sp.Symbol("w")], None) is None
+    True
+    """
+    operands = (x, w, bias)
+    if is_numeric_input(*operands):
+        return operands
+    floats = [v for v in (x, w) if isinstance(v, np.ndarray) and v.dtype.kind == "f"]
+    if not floats:
+        return None
+    dtype = np.result_type(*floats)
+    converted = []
+    for value in operands:
+        if value is None or (isinstance(value, np.ndarray) and value.dtype.kind == "f"):
+            converted.append(value)
+            continue
+        if isinstance(value, str | bytes):
+            return None
+        try:
+            array = np.asarray(value)
+            if array.dtype.kind not in "biuf" and array.dtype != object:
+                return None  # text: refused on the exact path
+            converted.append(array.astype(dtype))
+        except (TypeError, ValueError):  # symbols (no float value) or ragged lists
+            return None
+    return converted[0], converted[1], converted[2]
+
+
 def _run(
     op: Op,
     x: Any,
@@ -380,18 +433,21 @@ def _run(
     weight_layout: WeightLayout,
     options: dict[str, Any],
 ) -> Any:
-    numeric = is_numeric_input(x, w, bias)
-    x_shape, w_shape = (
-        np.shape(x) if numeric else as_array(x).shape,
-        np.shape(w) if numeric else as_array(w).shape,
-    )
+    numeric = numeric_operands(x, w, bias)
+    if numeric is not None:
+        from symconv.numeric import conv_forward
+
+        x_array, w_array, bias_array = numeric
+        spec = infer_spec(
+            x_array.ndim, w_array.ndim, w_array.shape, dims, layout, weight_layout, op=op, **options
+        )
+        return conv_forward(spec, x_array, w_array, bias_array)
+    for value, name in ((x, "x"), (w, "w"), (bias, "bias")):
+        reject_text(value, name)
+    x_shape, w_shape = as_array(x, "x").shape, as_array(w, "w").shape
     spec = infer_spec(
         len(x_shape), len(w_shape), w_shape, dims, layout, weight_layout, op=op, **options
     )
-    if numeric:
-        from symconv.numeric import conv_forward
-
-        return conv_forward(spec, x, w, bias)
     return from_array(explicit_forward(spec, x, w, bias), x)
 
 

@@ -48,6 +48,7 @@ from sympy.core.containers import Dict, Tuple
 from sympy.core.sorting import _node_count
 
 from symconv.conv import explicit_forward, index_form_of
+from symconv.conv import reject_text as reject_text  # its home before conv.py needed it
 from symconv.derivation import CheckResult, Derivation, NumericTwin, Step
 from symconv.errors import ConventionError, DerivationError, ShapeError
 from symconv.geometry import ConvSpec, IntLike, Layout, Mode, Op, SameExtra, WeightLayout
@@ -587,21 +588,6 @@ def _bias_entries(geometry: ConvMatrixGeometry, bias: Any, base: int) -> list[sp
     if len(values) != n_out:
         raise ShapeError(f"bias {bias!r} has {len(values)} entries; the layer has {n_out} outputs")
     return values
-
-
-def reject_text(value: Any, name: str) -> None:
-    """Refuse strings inside a tensor argument: entries are SymPy objects or numbers, and user
-    text is never parsed (DESIGN.md)."""
-    if isinstance(value, str | bytes):
-        raise ShapeError(
-            f"{name} contains the text {value!r}: give SymPy symbols (symconv.entries) or numbers"
-        )
-    if isinstance(value, list | tuple):
-        for item in value:
-            reject_text(item, name)
-    elif isinstance(value, np.ndarray) and (value.dtype.kind in "USO"):
-        for item in value.ravel().tolist():
-            reject_text(item, name)
 
 
 def bias_vector_of(geometry: ConvMatrixGeometry, bias: Sequence[sp.Expr]) -> sp.ImmutableMatrix:

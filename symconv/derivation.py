@@ -39,6 +39,7 @@ from typing import Any, Literal
 import numpy as np
 import sympy as sp
 
+from symconv.errors import ConventionError
 from symconv.latex import Notation, latex, text_latex
 from symconv.safe import as_sympy
 
@@ -68,7 +69,9 @@ class Step:
 
     def __post_init__(self) -> None:
         if self.relation not in RELATION_LATEX:
-            raise ValueError(f"relation {self.relation!r}: expected one of {list(RELATION_LATEX)}")
+            raise ConventionError(
+                f"relation {self.relation!r}: expected one of {list(RELATION_LATEX)}"
+            )
 
     @property
     def value(self) -> Any:
@@ -170,13 +173,27 @@ class NumericTwin:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Derivation:
     """A derived result: steps, answer, conventions, numeric twin, checks (see module docstring).
 
     ``answer`` is the bare value (a number, a ``Tuple``, an ``ImmutableMatrix``, an index
     expression); ``answer_lhs`` optionally names it for display (``o``, ``∂J/∂W[k1,k2,n,m]``).
     ``notation`` is the index notation of the source the derivation answers.
+
+    ``print(derivation)`` and its ``repr`` are one short line (title, answer, number of steps),
+    however large the steps are; ``.latex()``, ``.markdown()`` and ``.to_json()`` give the rest.
+
+    >>> import sympy as sp
+    >>> d = Derivation("Output size", (Step(sp.Symbol("o"), sp.Integer(46)),), sp.Integer(46),
+    ...                answer_lhs=sp.Symbol("o"))
+    >>> print(d)
+    Output size: o = 46 (1 step)
+    >>> d
+    <Derivation 'Output size': o = 46, 1 step>
+    >>> big = Derivation("C", (), sp.ImmutableMatrix(40, 50, range(2000)))
+    >>> big
+    <Derivation 'C': 40×50 ImmutableDenseMatrix, 0 steps>
     """
 
     title: str
@@ -190,6 +207,22 @@ class Derivation:
     notation: Notation = "bracket"
     details: Mapping[str, Any] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+
+    # -- short forms (print, repr) -----------------------------------------------------------
+    def _summary(self) -> str:
+        answer = _short(self.answer)
+        if self.answer_lhs is not None:
+            answer = f"{_short(self.answer_lhs)} = {answer}"
+        return answer
+
+    def _steps_text(self) -> str:
+        return f"{len(self.steps)} step{'s' * (len(self.steps) != 1)}"
+
+    def __str__(self) -> str:
+        return f"{self.title}: {self._summary()} ({self._steps_text()})"
+
+    def __repr__(self) -> str:
+        return f"<Derivation {self.title!r}: {self._summary()}, {self._steps_text()}>"
 
     # -- checking ----------------------------------------------------------------------
     def check(self, rng: np.random.Generator | int | None = None, trials: int = 3) -> CheckReport:
@@ -272,6 +305,23 @@ class Derivation:
 
     def to_json_text(self, report: CheckReport | None = None, **settings: Any) -> str:
         return json.dumps(self.to_json(report, **settings), indent=2, ensure_ascii=False)
+
+
+#: The longest answer the short forms of a derivation show in full.
+SHORT_ANSWER_CHARACTERS = 60
+
+
+def _short(value: Any) -> str:
+    """A value in at most :data:`SHORT_ANSWER_CHARACTERS` characters: a matrix or array by its
+    shape and type, a long expression cut with ``…``."""
+    text = str(value)
+    if isinstance(value, sp.MatrixBase | sp.NDimArray | np.ndarray):
+        if len(text) <= SHORT_ANSWER_CHARACTERS:
+            return text
+        return f"{'×'.join(map(str, value.shape))} {type(value).__name__}"
+    if len(text) > SHORT_ANSWER_CHARACTERS:
+        return text[: SHORT_ANSWER_CHARACTERS - 1] + "…"
+    return text
 
 
 def combine(

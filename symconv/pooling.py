@@ -44,6 +44,11 @@ def _check(size: int, stride: int, pool: int = 1, offset: int = 0) -> None:
         raise ShapeError(f"offset={offset} outside the input of length N={size}")
 
 
+def _whole_windows_fit(size: int, pool: int, what: str) -> None:
+    if pool > size:
+        raise ShapeError(f"{what}: pool size p={pool} exceeds the input length N={size}")
+
+
 def output_length(size: int | sp.Expr, stride: int | sp.Expr, offset: int | sp.Expr = 0) -> Any:
     """``⌊(N − 1 − offset)/s⌋ + 1``: how many samples sub-sampling (or truncated pooling) keeps.
 
@@ -65,12 +70,9 @@ def max_pool(x: Sequence[Any], size: int, stride: int, *, truncate: bool = True)
     """``y[k] = max_{j<p} x[s k + j]``; see the module docstring for ``truncate``."""
     values = list(x)
     _check(len(values), stride, size)
+    if not truncate:
+        _whole_windows_fit(len(values), size, "max pooling without truncation")
     last = len(values) - 1 if truncate else len(values) - size
-    if last < 0:
-        raise ShapeError(
-            f"max pooling without truncation: pool size p={size} exceeds the input length "
-            f"N={len(values)}"
-        )
     return [sp.Max(*values[k : k + size]) for k in range(0, last + 1, stride)]
 
 
@@ -78,8 +80,7 @@ def avg_pool(x: Sequence[Any], size: int, stride: int) -> list[Any]:
     """``y[k] = (1/p) Σ_{j<p} x[s k + j]`` over whole windows, exactly."""
     values = list(x)
     _check(len(values), stride, size)
-    if size > len(values):
-        raise ShapeError(f"pool size p={size} exceeds the input length N={len(values)}")
+    _whole_windows_fit(len(values), size, "average pooling")
     return [
         sp.Rational(1, size) * sp.Add(*values[k : k + size])
         for k in range(0, len(values) - size + 1, stride)
@@ -88,7 +89,13 @@ def avg_pool(x: Sequence[Any], size: int, stride: int) -> list[Any]:
 
 # -- numeric twins (vectorised, any axis) ------------------------------------------------------
 def subsample_numeric(x: np.ndarray, stride: int, *, axis: int = -1, offset: int = 0) -> np.ndarray:
-    """NumPy sub-sampling along ``axis``."""
+    """NumPy sub-sampling along ``axis``; the same sizes as :func:`subsample` are refused, with
+    the same :class:`~symconv.errors.ShapeError`.
+
+    >>> subsample_numeric(np.arange(5.0), 2)
+    array([0., 2., 4.])
+    """
+    _check(np.shape(x)[axis], stride, offset=offset)
     index = [slice(None)] * np.ndim(x)
     index[axis] = slice(offset, None, stride)
     return np.asarray(x)[tuple(index)]
@@ -97,9 +104,23 @@ def subsample_numeric(x: np.ndarray, stride: int, *, axis: int = -1, offset: int
 def max_pool_numeric(
     x: np.ndarray, size: int, stride: int, *, axis: int = -1, truncate: bool = True
 ) -> np.ndarray:
-    """NumPy max pooling along ``axis`` (truncated windows padded with −∞)."""
+    """NumPy max pooling along ``axis`` (truncated windows padded with −∞); the same sizes as
+    :func:`max_pool` are refused, with the same :class:`~symconv.errors.ShapeError` (never
+    NumPy's own ``ValueError``).
+
+    >>> max_pool_numeric(np.array([1.0, 2, 3, 2, 0, 10, 1, 0]), 2, 2)
+    array([ 2.,  3., 10.,  1.])
+    >>> max_pool_numeric(np.array([1.0, 2]), 3, 1, truncate=False)
+    Traceback (most recent call last):
+    ...
+    symconv.errors.ShapeError: max pooling without truncation: pool size p=3 exceeds the input \
+length N=2
+    """
     array = np.moveaxis(np.asarray(x, dtype=float), axis, -1)
     length = array.shape[-1]
+    _check(length, stride, size)
+    if not truncate:
+        _whole_windows_fit(length, size, "max pooling without truncation")
     if truncate:
         pad = [(0, 0)] * (array.ndim - 1) + [(0, size - 1)]
         array = np.pad(array, pad, constant_values=-np.inf)

@@ -137,14 +137,14 @@ def count_windows(i: int, k: int, s: int, p_b: int, p_a: int, d: int) -> int:
 
 
 def count_ceil_windows(i: int, k: int, s: int, p: int, d: int) -> int:
-    """PyTorch ceil_mode: add windows until one reaches the end of the padded input, then drop
-    every window that would start in the right padding."""
-    starts = [0]
-    while starts[-1] + d * (k - 1) < i + 2 * p - 1:
-        starts.append(starts[-1] + s)
-    while len(starts) > 1 and starts[-1] >= i + p:
-        starts.pop()
-    return len(starts)
+    """PyTorch ceil_mode: windows start at 0, s, 2s, … of the padded input; one counts while it
+    runs past the padded end by fewer than s positions (the rounding up), and only if it starts
+    inside the left padding or the input (a window starting in the right padding is dropped)."""
+    extent, padded = d * (k - 1) + 1, i + 2 * p
+    count, start = 0, 0
+    while start + extent - padded <= s - 1 and start < i + p:
+        count, start = count + 1, start + s
+    return count
 
 
 def smallest_input_for(outputs: int, k: int, s: int, p: int, d: int) -> int:
@@ -293,6 +293,24 @@ def _pool_sizes_ok(i: int, k: int, s: int, p: int, d: int) -> bool:
     return _conv_sizes_ok(i, k, s, d, p) and 2 * p <= k
 
 
+def _pool_ceil_sizes_ok(i: int, k: int, s: int, p: int, d: int) -> bool:
+    """ceil_mode admits a window that runs up to s − 1 positions past the padded input."""
+    return min(i, k, s, d) >= 1 and p >= 0 and 2 * p <= k and i + 2 * p + s - 1 > d * (k - 1)
+
+
+def _ceil_window_message(
+    i: sp.Expr, k: sp.Expr, s: sp.Expr, p: sp.Expr, d: sp.Expr, o: sp.Expr
+) -> str:
+    """``o = ⌈(1 + 2·0 − 1·(3−1) − 1)/1⌉ + 1 = -1 < 1: ...`` with the user's numbers."""
+    text = f"⌈({_num(i)} + 2·{_num(p)} − {_num(d)}·({_num(k)}−1) − 1)/{_num(s)}⌉ + 1"
+    extent = d * (k - 1) + 1
+    return (
+        f"o = {text} = {o} < 1: with ceil_mode a window may run past the padded input (i + 2p = "
+        f"{i + 2 * p}) by at most s − 1 = {s - 1}, but the dilated kernel (extent d(k−1) + 1 = "
+        f"{extent}) runs past it by {extent - i - 2 * p}"
+    )
+
+
 def pool_output_size(
     i: Size, k: Size, s: Size | None = None, p: Size = 0, d: Size = 1, ceil_mode: bool = False
 ) -> Derivation:
@@ -309,16 +327,28 @@ def pool_output_size(
     1
     >>> print(d.steps[-1].reason)
     the last window would start at (o - 1)s = 3 >= i + p = 3, in the right padding only: dropped
+
+    In ceil mode one window may run past the padded input by fewer than ``s`` positions, so a
+    window longer than the input still gives an output when it starts inside the input:
+
+    >>> pool_output_size(1, 2, ceil_mode=True).answer
+    1
+    >>> pool_output_size(1, 3, s=2, ceil_mode=True)
+    Traceback (most recent call last):
+    ...
+    symconv.errors.ShapeError: o = ⌈(1 + 2·0 − 1·(3−1) − 1)/2⌉ + 1 = 0 < 1: with ceil_mode a \
+window may run past the padded input (i + 2p = 1) by at most s − 1 = 1, but the dilated kernel \
+(extent d(k−1) + 1 = 3) runs past it by 2
     """
     i, k, _, p, d = _conv_parameters(i, k, 1, p, d)
     s = k if s is None else size_parameter(s, "stride s", 1, "a stride of 0 never advances")
     _pool_padding_ok(k, p)
-    floor_mode = conv_output_size(i, k, s, p, d)
     conventions = (
         "stride defaults to the window size k (PyTorch)",
         "p zeros (or −∞ for max pooling) on each side, at most half the window (PyTorch)",
     )
     if not ceil_mode:
+        floor_mode = conv_output_size(i, k, s, p, d)
         return Derivation(
             title="Output size of pooling",
             question=floor_mode.question,
@@ -332,8 +362,12 @@ def pool_output_size(
             numeric=floor_mode.numeric,
             details=floor_mode.details,
         )
+    # Not the floor-mode size first: a layer whose one window starts inside the input and runs
+    # past the padded end (i = 1, k = 2, ceil_mode) is valid in ceil mode only.
     values = {i_: i, k_: k, s_: s, p_: p, d_: d}
     rounded_up = POOL_CEIL_OUTPUT.xreplace(values)
+    if (rounded_up < 1) is sp.true:
+        raise ShapeError(_ceil_window_message(i, k, s, p, d, rounded_up))
     starts_in_padding = as_sympy((rounded_up - 1) * s >= i + p)
     steps = list(
         worked_steps(o_, POOL_CEIL_OUTPUT, values, rounded_up, "PyTorch ceil_mode: round up")
@@ -374,7 +408,7 @@ def pool_output_size(
             answer,
             general,
             count_ceil_windows,
-            _pool_sizes_ok,
+            _pool_ceil_sizes_ok,
         ),
     )
 

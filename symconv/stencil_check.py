@@ -32,6 +32,7 @@ import numpy as np
 import sympy as sp
 
 from symconv.derivation import CheckResult, NumericTwin
+from symconv.errors import UnsupportedError
 from symconv.taylor import DiffOperator, monomials_up_to, multi_indices
 
 if TYPE_CHECKING:
@@ -100,7 +101,10 @@ def exactness_residuals(
 
 def _family(stencil: Stencil) -> RationalFamily:
     if stencil.family is None:
-        raise ValueError("the checks need a stencil on rational offsets")
+        raise UnsupportedError(
+            f"the checks need a stencil on rational offsets; this one has {list(stencil.offsets)}"
+            ": substitute numbers for the spacings first"
+        )
     return stencil.family
 
 

@@ -99,10 +99,25 @@ class KernelLayout:
     origin: tuple[int, ...]
     step: sp.Expr
 
+    def _first_offset(self, axis: int) -> tuple[str, bool]:
+        """The offset entry 0 of ``axis`` multiplies, as text, and whether offsets increase with
+        the index: entry ``i`` multiplies ``origin + direction·(i − origin)`` steps, where the
+        direction is reversed once by a ``-`` axis and once by the kernel flip of convolution."""
+        direction = -1 if self.axes[axis].startswith("-") else 1
+        if self.op == "convolution":
+            direction = -direction
+        offset = -direction * self.origin[axis]
+        if self.step == sp.Symbol("h") or offset == 0:
+            text = f"{offset:+d}" if offset else "0"
+        else:
+            text = str(offset * self.step)
+            text = text if text.startswith("-") else f"+{text}"
+        return text, direction > 0
+
     def _axis_words(self, axis: int) -> str:
         name = self.axes[axis].lstrip("-")
-        reversed_ = self.axes[axis].startswith("-")
-        first = "+1" if reversed_ else "-1"
+        first, increasing = self._first_offset(axis)
+        reversed_ = not increasing
         if len(self.axes) == 1:
             direction = "decreasing" if reversed_ else "increasing"
             return f"axis 0 = {name} (offset {first} first, {direction} with the index)"

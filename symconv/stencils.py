@@ -327,7 +327,7 @@ class Stencil:
         >>> print(stencil(1).as_kernel("convolution").latex())
         \\frac{1}{h} \\begin{bmatrix}\\frac{1}{2} & 0 & - \\frac{1}{2}\\end{bmatrix} \\quad
         \\text{(convolution (kernel flipped): entry [i] multiplies f(x - (i - 1)h);
-        axis 0 = x (offset -1 first, increasing with the index))}
+        axis 0 = x (offset +1 first, decreasing with the index))}
         """
         from symconv.stencil_kernel import build_kernel
 

@@ -1,4 +1,4 @@
-"""``symconv shapes``: output shapes, parameters, multiplications and receptive fields.
+"""symconv shapes: output shapes, parameters, multiplications and receptive fields.
 
     symconv shapes conv --input H W C --kernel KH KW --filters M [--stride S] [--padding P]
                         [--dilation D] [--groups G] [--no-bias] [--format text|json]
@@ -6,20 +6,20 @@
     symconv shapes transpose --input H W C --kernel KH KW --filters M [--output-padding A]
     symconv shapes receptive-field --layer K S [D] --layer K S [D] ...
 
-``--input`` is read in the order the NYU course states it: spatial sizes first, channels last
-(``48 64 10`` is 48 × 64 with 10 channels). One value of ``--kernel``, ``--stride``,
-``--padding``, ``--dilation`` applies to every spatial axis; ``--padding`` also takes ``valid``,
-``same`` or ``full``. Numbers are printed as plain integers, each with its LaTeX worked formula;
-parameter counts include the bias unless ``--no-bias``.
+--input is read in the order the NYU course states it: spatial sizes first, channels last
+(48 64 10 is 48 × 64 with 10 channels). One value of --kernel, --stride, --padding or
+--dilation applies to every spatial axis; --padding also takes valid, same or full. Numbers
+are printed as plain integers, each with its LaTeX worked formula; parameter counts include the
+bias unless --no-bias.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Sequence
 from typing import Any
 
+from symconv.commands.output import print_json
 from symconv.safe import as_sympy
 
 #: Version of the JSON this command writes (keep it stable; bump it on any change of keys).
@@ -28,7 +28,8 @@ SCHEMA_VERSION = 1
 PADDING_WORDS = ("valid", "same", "full")
 
 
-def _padding_value(text: str) -> int | str:
+def padding_value(text: str) -> int | str:
+    """One ``--padding`` value: an integer or one of :data:`PADDING_WORDS`."""
     if text in PADDING_WORDS:
         return text
     try:
@@ -59,7 +60,7 @@ def _common(parser: argparse.ArgumentParser, *, filters: bool) -> None:
     parser.add_argument(
         "--padding",
         nargs="+",
-        type=_padding_value,
+        type=padding_value,
         default=[0],
         metavar="P",
         help="zeros on each side, per axis, or valid|same|full (default 0)",
@@ -137,7 +138,16 @@ def _split_input(args: argparse.Namespace) -> tuple[list[int], int]:
     return list(args.input[:-1]), int(args.input[-1])
 
 
-def _per_axis(values: Sequence[Any] | None, dims: int, option: str, default: Any) -> list[Any]:
+def per_axis(
+    values: Sequence[Any] | None,
+    dims: int,
+    option: str,
+    default: Any,
+    *,
+    source: str = "--input lists {dims} spatial size{s} and then the channels",
+) -> list[Any]:
+    """One value of ``option`` per spatial axis: ``default`` when not given, a single value for
+    every axis, or exactly ``dims`` values (``source`` says where ``dims`` came from)."""
     from symconv.errors import ShapeError
 
     if values is None:
@@ -148,23 +158,29 @@ def _per_axis(values: Sequence[Any] | None, dims: int, option: str, default: Any
         expected = "1 value" if dims == 1 else f"1 or {dims} values"
         raise ShapeError(
             f"{option} {' '.join(map(str, values))}: expected {expected}, one per spatial axis; "
-            f"--input lists {dims} spatial size{'s' * (dims > 1)} and then the channels"
+            + source.format(dims=dims, s="s" * (dims > 1))
         )
     return list(values)
 
 
-def _padding(args: argparse.Namespace, dims: int) -> Any:
+def single_padding_word(values: Sequence[int | str]) -> str | None:
+    """The word of ``--padding valid|same|full`` (None for numbers); a word stands alone."""
     from symconv.errors import ShapeError
 
-    words = [value for value in args.padding if isinstance(value, str)]
-    if words:
-        if len(args.padding) != 1:
-            raise ShapeError(
-                f"--padding {' '.join(map(str, args.padding))}: a word ({', '.join(PADDING_WORDS)})"
-                " stands alone"
-            )
-        return words[0]
-    return _per_axis(args.padding, dims, "--padding", 0)
+    words = [value for value in values if isinstance(value, str)]
+    if not words:
+        return None
+    if len(values) != 1:
+        raise ShapeError(
+            f"--padding {' '.join(map(str, values))}: a word ({', '.join(PADDING_WORDS)})"
+            " stands alone"
+        )
+    return words[0]
+
+
+def _padding(args: argparse.Namespace, dims: int) -> Any:
+    word = single_padding_word(args.padding)
+    return word if word is not None else per_axis(args.padding, dims, "--padding", 0)
 
 
 def _axis_names(dims: int) -> tuple[str, ...]:
@@ -207,7 +223,7 @@ def _emit(
             for key, _, _, derivation in results
             if derivation is not None
         }
-        print(json.dumps(document, indent=2, ensure_ascii=False))
+        print_json(document)
         return 0
     conventions: list[str] = []
     for _, label, value, derivation in results:
@@ -231,10 +247,10 @@ def _layer_geometry(args: argparse.Namespace) -> tuple[list[int], int, dict[str,
     spatial, channels = _split_input(args)
     dims = len(spatial)
     geometry = {
-        "kernel": _per_axis(args.kernel, dims, "--kernel", None),
-        "stride": _per_axis(args.stride, dims, "--stride", 1),
+        "kernel": per_axis(args.kernel, dims, "--kernel", None),
+        "stride": per_axis(args.stride, dims, "--stride", 1),
         "padding": _padding(args, dims),
-        "dilation": _per_axis(args.dilation, dims, "--dilation", 1),
+        "dilation": per_axis(args.dilation, dims, "--dilation", 1),
     }
     return spatial, channels, geometry
 
@@ -320,7 +336,7 @@ def run_transpose(args: argparse.Namespace) -> int:
             f"--padding {geometry['padding']}: a transposed convolution takes the forward "
             "convolution's integer padding p"
         )
-    output_padding = _per_axis(args.output_padding, len(spatial), "--output-padding", 0)
+    output_padding = per_axis(args.output_padding, len(spatial), "--output-padding", 0)
     shape = transposed_output_shape(
         spatial,
         geometry["kernel"],

@@ -1,4 +1,4 @@
-"""``symconv solve``: complete, verified write-ups of catalog exercises.
+"""symconv solve: complete, verified write-ups of catalog exercises.
 
     symconv solve ID [ID ...] [--format md|tex|json] [--out DIR] [--no-answers]
     symconv solve --all --out DIR      # ID.md, ID.tex and ID.json per exercise

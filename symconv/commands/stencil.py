@@ -1,25 +1,26 @@
-"""``symconv stencil``: a finite-difference stencil, exact, with its error term and kernel.
+"""symconv stencil: a finite-difference stencil, exact, with its error term and kernel.
 
     symconv stencil --derivative N [--accuracy P]
                     [--scheme central|forward|backward | --offsets ...]
                     [--dims D | --partial A1 A2 ...] [--box R] [--spacing H] [--member NAME]
                     [--op correlation|convolution] [--layout ij|cartesian] [--format md|tex|json]
 
-``--derivative 2 --dims 2`` is the 2-D Laplacian (even orders in ``D`` dims are powers of it);
-``--partial 1 1`` is ∂²/∂x∂y. 1-D offsets are numbers or fractions (``-1 0 1``, ``-1/2 1/2``) or
-signed spacing names (``--offsets=-h_m,0,h_p``: a name starting with ``-`` needs the ``=`` form);
-N-D offsets are points ``x,y`` separated by ``;`` (``--offsets="0,0;1,0;-1,0;0,1;0,-1"``), or the
-full grid of radius R with ``--box R``. The JSON is DESIGN.md's contract: exact weights without
-the 1/hⁿ scale, the scale, the accuracy, τ, free parameters, layout and LaTeX.
+--derivative 2 --dims 2 is the 2-D Laplacian (even orders in D dims are powers of it);
+--partial 1 1 is ∂²/∂x∂y. 1-D offsets are numbers or fractions (-1 0 1, -1/2 1/2) or signed
+spacing names (--offsets=-h_m,0,h_p: a name starting with - needs the = form); N-D offsets are
+points x,y separated by ; (--offsets="0,0;1,0;-1,0;0,1;0,-1"), or the full grid of radius R
+with --box R. The JSON is DESIGN.md's contract: exact weights without the 1/hⁿ scale, the scale,
+the accuracy, τ, free parameters, layout and LaTeX.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import re
 from fractions import Fraction
 from typing import Any
+
+from symconv.commands.output import print_json, tex_display
 
 NAME = re.compile(r"^([+-]?)([A-Za-z][A-Za-z0-9_]*)$")
 NEGATIVE_NUMBER = re.compile(r"^-\d+$|^-\d*\.\d+$|^-\d+/\d+$")
@@ -29,7 +30,8 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "stencil",
         help="finite-difference stencil: exact weights, accuracy, error term, kernel",
-        description=__doc__.split("\n\n")[-1] if __doc__ else None,
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--derivative", type=int, metavar="N", help="order of the derivative")
     parser.add_argument("--accuracy", type=int, metavar="P", help="order of accuracy")
@@ -171,11 +173,11 @@ def render_markdown(result: Any, args: argparse.Namespace) -> str:
 
 def render_tex(result: Any, args: argparse.Namespace) -> str:
     derivation = result.derivation()
-    parts = [r"\[", result.formula_latex(), r"\]", r"\[", derivation.latex(), r"\]"]
+    blocks = [result.formula_latex(), derivation.latex()]
     kernel = _kernel_latex(result, args)
     if kernel is not None:
-        parts += [r"\[", kernel, r"\]"]
-    return "\n".join(parts) + "\n"
+        blocks.append(kernel)
+    return tex_display(*blocks)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -186,7 +188,7 @@ def run(args: argparse.Namespace) -> int:
         payload = result.to_json()
         if not result.absolute and (args.op != "correlation" or args.layout != "ij"):
             payload["kernel"] = result.as_kernel(args.op, args.layout).to_json()
-        print(json.dumps(payload, indent=2, ensure_ascii=False))
+        print_json(payload)
         return 0
     if args.format == "tex":
         print(render_tex(result, args), end="")

@@ -1,0 +1,148 @@
+"""Cold latency of the command line against ``python -c "import sympy"`` (issue 19's target: ≤ 2×).
+
+Run from the repository root: ``python benchmarks/cli_latency.py [--rounds N]``. Measures, each in
+a fresh interpreter with an empty ``XDG_CACHE_HOME`` (no cached LALR tables; bytecode caches are
+kept, as after any install):
+
+* ``python -c "import sympy"``, the floor every command pays;
+* ``symconv solve nyu-cnn-4`` (the README's first command: dZ, dW, db, dX derived and checked);
+* ``symconv check`` on a one-line solution.
+
+The three commands run interleaved, round after round, so drifts of a shared machine fall on
+all of them alike; the script prints the median of each and the two ratios to the SymPy import.
+It then breaks one ``solve nyu-cnn-4`` down, in a fresh process: how much of it goes to
+``Derivation.check()``, and to each check by name (the exact ``sympy.diff`` of the explicit
+forward pass, the central differences, the numeric twins). It asserts nothing: it measures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ONE_LINE = "The output size is $o = 48 - 3 + 1 = 46$.\n"
+
+#: Code run in a fresh interpreter: the phases of ``solve nyu-cnn-4`` as ``commands/solve.py``
+#: runs them, with every check of every derivation timed by its name.
+BREAKDOWN = r"""
+import dataclasses, json, time
+from collections import defaultdict
+spent = defaultdict(float)
+mark = time.perf_counter()
+
+def phase(name):
+    global mark
+    now = time.perf_counter()
+    spent[name] += now - mark
+    mark = now
+
+import sympy
+phase("import sympy")
+from symconv.cli import build_parser
+build_parser()
+phase("import symconv and its sub-commands")
+from derivations import catalog
+sets = catalog()
+phase("catalog: import every problem set")
+from symconv.problems import select
+from symconv.writeup import RenderOptions, exercise_markdown
+selection = select(sets, "nyu-cnn-4")
+jobs = [(selection.problem_set, exercise, parts) for exercise, parts in selection.exercises]
+derivations = {part.id: part.solution.derivation for _, _, parts in jobs for part in parts}
+phase("derive the parts")
+
+def timed(check):
+    def run(generator):
+        begin = time.perf_counter()
+        result = check(generator)
+        spent["  check: " + result.name] += time.perf_counter() - begin
+        return result
+    return run
+
+reports = {
+    key: dataclasses.replace(d, checks=tuple(map(timed, d.checks))).check()
+    for key, d in derivations.items()
+}
+phase("Derivation.check() of every part")
+for problem_set, exercise, parts in jobs:
+    exercise_markdown(problem_set, exercise, parts, reports, RenderOptions())
+phase("render Markdown")
+print(json.dumps(spent))
+"""
+
+
+def _run(argv: list[str], cache: Path) -> float:
+    environment = {**os.environ, "XDG_CACHE_HOME": str(cache), "PYTHONPATH": str(ROOT)}
+    environment.pop("SYMCONV_CACHE_DIR", None)
+    begin = time.perf_counter()
+    subprocess.run(
+        argv, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    return time.perf_counter() - begin
+
+
+def measure(rounds: int, solution: Path) -> dict[str, list[float]]:
+    """Wall times of each command, interleaved (the order rotates every round)."""
+    commands = {
+        "python -c 'import sympy'": [sys.executable, "-c", "import sympy"],
+        "symconv solve nyu-cnn-4": [sys.executable, "-m", "symconv", "solve", "nyu-cnn-4"],
+        "symconv check one-line.md": [sys.executable, "-m", "symconv", "check", str(solution)],
+    }
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    names = list(commands)
+    for round_number in range(rounds):
+        shift = round_number % len(names)
+        for name in names[shift:] + names[:shift]:
+            with tempfile.TemporaryDirectory(prefix="symconv-cold-") as cache:
+                times[name].append(_run(commands[name], Path(cache)))
+    return times
+
+
+def breakdown() -> dict[str, float]:
+    with tempfile.TemporaryDirectory(prefix="symconv-cold-") as cache:
+        environment = {**os.environ, "XDG_CACHE_HOME": cache, "PYTHONPATH": str(ROOT)}
+        result = subprocess.run(
+            [sys.executable, "-c", BREAKDOWN],
+            cwd=ROOT,
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    return dict(json.loads(result.stdout))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=7, help="interleaved rounds (7)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        solution = Path(folder) / "one-line.md"
+        solution.write_text(ONE_LINE, encoding="utf-8")
+        times = measure(args.rounds, solution)
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    floor = medians["python -c 'import sympy'"]
+    print(f"cold start, median of {args.rounds} interleaved runs (fresh XDG_CACHE_HOME each):")
+    for name, median in medians.items():
+        spread = f"{min(times[name]):.2f}–{max(times[name]):.2f}"
+        print(f"  {name:28s} {median:6.2f} s  (range {spread} s)  {median / floor:5.2f}× sympy")
+    print("ratios to `python -c 'import sympy'` (issue 19's target: ≤ 2×):")
+    for name in list(medians)[1:]:
+        print(f"  {name:28s} {medians[name] / floor:.2f}×")
+    parts = breakdown()
+    whole = sum(seconds for name, seconds in parts.items() if not name.startswith(" "))
+    print(f"one `solve nyu-cnn-4`, phase by phase in a fresh process ({whole:.2f} s in all):")
+    for name, seconds in parts.items():
+        print(f"  {name:58s} {seconds:6.2f} s  {seconds / whole:6.1%}")
+
+
+if __name__ == "__main__":
+    main()
