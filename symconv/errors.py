@@ -105,6 +105,10 @@ class FunctionRegistrationError(SymconvError, ValueError):
     disagrees with ``sympy.diff`` of the forward)."""
 
 
+class ArgumentCountError(SymconvError, TypeError):
+    """A function of the registry called with the wrong number of arguments (``gelu(a, b)``)."""
+
+
 class ReadTimeLimitError(ParseError):
     """A formula whose reading did not finish within its time bound (read again, it would not)."""
 

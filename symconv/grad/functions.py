@@ -57,7 +57,7 @@ from typing import Any, ClassVar
 import numpy as np
 import sympy as sp
 
-from symconv.errors import FunctionRegistrationError, UnknownFunctionError
+from symconv.errors import ArgumentCountError, FunctionRegistrationError, UnknownFunctionError
 from symconv.safe import as_sympy
 
 
@@ -217,7 +217,7 @@ class ElementwiseFunction:
         fewest, most = self.arity
         if not fewest <= len(args) <= most:
             wanted = f"{fewest}" if fewest == most else f"{fewest} to {most}"
-            raise TypeError(f"{self.name}(...) takes {wanted} arguments, got {len(args)}")
+            raise ArgumentCountError(f"{self.name}(...) takes {wanted} arguments, got {len(args)}")
         missing = most - len(args)
         filled = tuple(as_sympy(a) for a in args)
         return filled + (self.defaults[len(self.defaults) - missing :] if missing else ())
@@ -513,13 +513,13 @@ def apply_function(name: str, args: tuple[Any, ...]) -> sp.Expr:
         function, arity = STRUCTURAL_FUNCTIONS[name]
         if (arity is None and len(args) < 2) or (arity is not None and len(args) != arity):
             wanted = "two or more arguments" if arity is None else f"{arity} argument"
-            raise TypeError(f"{name}(...) takes {wanted}, got {len(args)}")
+            raise ArgumentCountError(f"{name}(...) takes {wanted}, got {len(args)}")
         return function(*args)
     entry = function_entry(name)
     fewest, most = entry.arity
     if not fewest <= len(args) <= most:
         wanted = f"{fewest} argument" if fewest == most else f"{fewest} to {most} arguments"
-        raise TypeError(f"{name}(...) takes {wanted}, got {len(args)}")
+        raise ArgumentCountError(f"{name}(...) takes {wanted}, got {len(args)}")
     return entry.apply(*args)
 
 
