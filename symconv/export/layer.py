@@ -73,6 +73,19 @@ class ExportedLayer:
     definitions: tuple[tuple[str, Program], ...] = ()
     values: Mapping[str, int | float] = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        """One line: the layer, its forward and its backward passes (not the generated code).
+
+        >>> from symconv.export import export_layer
+        >>> export_layer("y[i] = sum(w[k] * x[i + k])")
+        ExportedLayer(y[i] = sum(w[k] * x[i + k]); backward for w, x; upstream ∂J/∂y)
+        """
+        backward = ", ".join(self.differentiable) or "none"
+        return (
+            f"ExportedLayer({self.forward_formula}; backward for {backward}; "
+            f"upstream {self.upstream})"
+        )
+
     @property
     def output(self) -> str:
         return tensor_name(self.forward_formula.output)

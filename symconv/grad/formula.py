@@ -218,6 +218,14 @@ class IndexFormula:
     def __str__(self) -> str:
         return self.text or f"{self.lhs} = {self.rhs}"
 
+    def _repr_latex_(self) -> str:
+        """The formula typeset in a notebook.
+
+        >>> print(IndexFormula.parse("y[i] = sum(w[k] * x[i + k])")._repr_latex_())
+        $$y[i] = \\sum_{k=0}^{K - 1} w[k] x[i + k]$$
+        """
+        return f"$${self.latex()}$$"
+
     # -- binding sizes -----------------------------------------------------------------------
     def value_map(self, values: Values) -> dict[sp.Symbol, sp.Expr]:
         """``values`` keyed by this formula's own symbols (names are looked up)."""

@@ -95,7 +95,15 @@ def check_loss_name(formula: IndexFormula, upstream: str) -> None:
     ...
     symconv.errors.ConventionError: y[i] = L[i]: the loss name upstream='L' is also a name of the \
 formula; ∂L/∂... would be ambiguous: choose another loss name
+    >>> check_loss_name(IndexFormula.parse("y[i] = x[i]"), "")
+    Traceback (most recent call last):
+    ...
+    symconv.errors.ConventionError: the loss name upstream='' is not a name: write one word, such as J or L
     """
+    if not upstream.isidentifier():
+        raise ConventionError(
+            f"the loss name upstream={upstream!r} is not a name: write one word, such as J or L"
+        )
     names = {
         *formula.shapes,
         *(s.name for s in formula.size_symbols),
