@@ -98,11 +98,11 @@ formula; ∂L/∂... would be ambiguous: choose another loss name
     >>> check_loss_name(IndexFormula.parse("y[i] = x[i]"), "")
     Traceback (most recent call last):
     ...
-    symconv.errors.ConventionError: the loss name upstream='' is not a name: write one word, such as J or L
+    symconv.errors.ConventionError: the loss upstream='' is not a name: write one word (J, L)
     """
     if not upstream.isidentifier():
         raise ConventionError(
-            f"the loss name upstream={upstream!r} is not a name: write one word, such as J or L"
+            f"the loss upstream={upstream!r} is not a name: write one word (J, L)"
         )
     names = {
         *formula.shapes,
