@@ -60,8 +60,16 @@ def _sets(args: argparse.Namespace) -> tuple[Any, ...]:
         from symconv.problemset import load_problem_set
 
         return (load_problem_set(args.problems),)
-    from derivations import catalog
+    from derivations import PROVIDERS, catalog, problem_set
 
+    # Only the sets the ids name are built (an id is a set id or starts with one and a dash):
+    # importing every provider costs a second at the command line.
+    wanted = {
+        next((s for s in PROVIDERS if i == s or i.startswith(f"{s}-")), None)
+        for i in (args.ids or [])
+    }
+    if args.ids and not args.all and not args.list and None not in wanted:
+        return tuple(problem_set(set_id) for set_id in PROVIDERS if set_id in wanted)
     return catalog()
 
 

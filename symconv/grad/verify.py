@@ -48,9 +48,20 @@ def explicit_gradient(
     tensors = forward.entry_tensors(values)
     z = forward.evaluate(tensors, values)
     g = _entry_array(str(upstream.label), z.shape)
-    loss = sum((g[index] * z[index] for index in product(*map(range, z.shape))), sp.Integer(0))
     target = sp.ImmutableDenseNDimArray(_as_array(tensors[wrt]))
-    flat = [sp.diff(loss, target[index]) for index in product(*map(range, target.shape))]
+    # ∂/∂a of J = Σ_f g_f Z[f] term by term (differentiation is linear): each output entry is
+    # differentiated by the entries it holds only — the same sympy.diff, without differentiating
+    # the whole sum by every entry (most of its terms do not hold that entry).
+    positions = list(product(*map(range, target.shape)))
+    entries_of_target = {target[index] for index in positions}
+    gradient: dict[Any, sp.Expr] = {}
+    for index in product(*map(range, z.shape)):
+        entry = z[index]
+        for symbol in entry.free_symbols & entries_of_target:
+            gradient[symbol] = gradient.get(symbol, sp.Integer(0)) + g[index] * sp.diff(
+                entry, symbol
+            )
+    flat = [gradient.get(target[index], sp.Integer(0)) for index in positions]
     tensors[str(upstream.label)] = g
     return tensors, sp.ImmutableDenseNDimArray(flat, target.shape)
 
