@@ -1,7 +1,11 @@
-"""Matrix answers: kernels (a member of a family — its parameter solved for exactly —, a scalar
-multiple only with the scale stated, the negated kernel where the set accepts it), convolution
-matrices (witness: the row of ``(C' − C) x`` that differs) and conditions (the one-hot gradient
-of a maximum, compared at every ordering of distinct entries).
+"""Matrix answers: kernels (a member of a family — its declared parameter solved for exactly —,
+a scalar multiple only with the scale stated, the negated kernel where the set accepts it),
+convolution matrices (witness: the row of ``(C' − C) x`` that differs) and conditions (the one-hot
+gradient of a maximum, compared at every ordering of distinct entries).
+
+A family's parameters are the ones its derivation declares (``Variant.parameters``, from the
+stencil's ``free_parameters``); a symbol the candidate lacks is never taken for one, so a conv
+matrix with an input entry ``x_{12}`` where the kernel entry ``w_{12}`` belongs is wrong.
 """
 
 from __future__ import annotations
@@ -98,9 +102,11 @@ def _matrix_variant(
         if not isinstance(variant.value, sp.MatrixBase):
             continue
         family = in_written_names(sp.ImmutableMatrix(variant.value), candidate.value)
-        parameters = {s for s in family.free_symbols if s not in candidate.value.free_symbols}
-        if parameters:
-            member = family_member(candidate.value, family)
+        # The parameters are those the derivation declares (in the writer's spelling), never
+        # the symbols the candidate happens to lack.
+        declared = tuple(in_written_names(sp.Tuple(*variant.parameters), candidate.value))
+        if any(p in family.free_symbols for p in declared):
+            member = family_member(candidate.value, family, declared)
             if member is not None:
                 return variant, member
         elif decide_equal(candidate.value, family).equal:
