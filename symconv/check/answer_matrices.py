@@ -239,11 +239,51 @@ def _matrix_witness(task: PartTask, candidate: Candidate) -> tuple[int | None, s
                 f"on f ≡ 1 the kernel gives {total_written} (the sum of its weights), "
                 f"a Laplacian gives {total_expected}"
             )
+    declared = tuple(task.solution.derivation.details.get("parameters", ()))
+    family = _family_witness(written, expected, declared)
+    if family is not None:
+        row, text = family
+        return (candidate.row_lines[row] if row < len(candidate.row_lines) else line), text
     col = next(c for c in range(difference.cols) if difference[row, c] != 0)
     return (
         line,
         f"entry ({row + 1}, {col + 1}) is {written[row, col]}, expected {expected[row, col]}",
     )
+
+
+def _family_witness(
+    written: sp.MatrixBase, family: sp.MatrixBase, parameters: Sequence[Any]
+) -> tuple[int, str] | None:
+    """Why no member of a one-parameter family is the written matrix: an entry that is the same
+    in every member and differs, or two entries that need different values of the parameter
+    (None: the family has no declared parameter, or more than one)."""
+    unknowns = [p for p in parameters if p in family.free_symbols]
+    if len(unknowns) != 1:
+        return None
+    (parameter,) = unknowns
+    needs: list[tuple[int, int, Any]] = []
+    for row in range(family.rows):
+        for col in range(family.cols):
+            equation = sp.expand(family[row, col] - written[row, col])
+            if equation == 0:
+                continue
+            if parameter not in equation.free_symbols:
+                return row, (
+                    f"entry ({row + 1}, {col + 1}) is {written[row, col]}, "
+                    f"{family[row, col]} in every member"
+                )
+            values = sp.solve(equation, parameter)
+            if len(values) != 1:
+                return None
+            for other_row, other_col, other in needs:
+                if sp.simplify(other - values[0]) != 0:
+                    return row, (
+                        f"entry ({other_row + 1}, {other_col + 1}) needs {parameter} = {other}, "
+                        f"entry ({row + 1}, {col + 1}) needs {parameter} = {values[0]}: "
+                        f"no {parameter} gives both"
+                    )
+            needs.append((row, col, values[0]))
+    return None
 
 
 # ----------------------------------------------------------------------------------------------

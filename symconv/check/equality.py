@@ -32,6 +32,7 @@ from itertools import chain
 from typing import Any
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from symconv.check.symbols import name_key
 from symconv.safe import as_sympy
@@ -189,8 +190,23 @@ def _decide_scalar(
             where = ", ".join(f"{s} = {v}" for s, v in point.items())
             return Decision(False, f"at {where}: this gives {mine}, the answer is {theirs}")
     if searched == 0:
-        return Decision(None, None, "no point to compare at")
+        return Decision(None, None, _why_not_evaluated(candidate, symbols))
     return Decision(True, None, f"equal at {searched} points")
+
+
+def _why_not_evaluated(candidate: Any, symbols: Sequence[sp.Symbol]) -> str:
+    """Why no point could compare the two: a function the document never defines, or values
+    that never evaluate to a number.
+
+    >>> n = sp.Symbol("N")
+    >>> _why_not_evaluated(sp.Function("Gamma")(n), [n])
+    'Gamma is not defined (a function nothing here says what it is)'
+    """
+    undefined = sorted({f.func.__name__ for f in candidate.atoms(AppliedUndef)})
+    if undefined:
+        return f"{', '.join(undefined)} is not defined (a function nothing here says what it is)"
+    names = ", ".join(str(s) for s in symbols)
+    return f"it gives no number at any values of {names} tried" if names else "it gives no number"
 
 
 def _same_number(a: Any, b: Any) -> bool:
