@@ -361,7 +361,11 @@ def pool_along_axis_shape(
         answer=sp.Tuple(*out),
         conventions=("0-based indices", "windows running past the end are truncated"),
         checks=(count_at_random_sizes,) if count == "exact" else (),
-        details={"alternatives": ((ceil_form, "⌈N/s⌉ = ⌊(N − 1)/s⌋ + 1"),)},
+        # the answer is a shape: its axes, as the statement names them
+        details={
+            "alternatives": ((ceil_form, "⌈N/s⌉ = ⌊(N − 1)/s⌋ + 1"),),
+            "axes": tuple(str(size) for size in sizes),
+        },
     )
 
 

@@ -20,6 +20,7 @@ import sympy as sp
 import derivations
 from symconv.check.api import check
 from symconv.check.model import Judgement
+from symconv.check.render import redacted
 from symconv.derivation import Derivation
 from symconv.problems import Accepted, Exercise, Part, ProblemSet, Solution
 
@@ -246,8 +247,8 @@ def test_a_member_spelled_with_the_parameter_in_all_but_one_entry_is_no_member()
 # Re-readings: the set's conventions fix what its symbols mean
 # ----------------------------------------------------------------------------------------------
 ONE_BASED = (
-    "1-based re-reading of a 0-indexed set: the location is counted from 1, where the set counts "
-    "from 0"
+    "1-based re-reading of a 0-indexed set: the location's indices start at one, where the set's "
+    "start at zero"
 )
 NYU_X = [[0, 0, 0, 0, 0], [0, 3, 3, 3, 0], [0, 3, 3, 3, 0], [0, 3, 2, 3, 0], [0, 3, 2, 3, 0],
          [0, 0, 0, 0, 0]]  # fmt: skip
@@ -278,6 +279,26 @@ def test_a_one_based_location_in_a_zero_indexed_set_is_wrong_with_the_re_reading
         (2, 3),
         (3, 3),
     ]
+
+
+def test_the_re_reading_is_named_without_revealing_the_answer():
+    # --no-reveal drops what shows the expected answer; the re-reading names a convention only
+    report = check("## 2\n(c) The largest value is $Z[2, 4] = 6$.\n", "nyu-cnn")
+    (judgement,) = redacted(report).judgements
+    assert (judgement.diagnosis, judgement.witness, judgement.expected_latex) == (
+        ONE_BASED,
+        None,
+        None,
+    )
+
+
+def test_channels_first_where_the_catalog_set_does_not_accept_it_is_wrong():
+    # nyu-cnn-5c: X has shape (B, N, C), channels last, and no channels-first order is accepted
+    (judgement,) = check("## 5\n(c) shape $(B, C, \\lceil N/s \\rceil)$\n", "nyu-cnn").judgements
+    assert (judgement.verdict, judgement.diagnosis) == ("wrong", CHANNELS_FIRST)
+    # the witness: at C = 4, N = 5, s = 2 the second axis is 4 where ⌊(N − 1)/s⌋ + 1 = 3
+    assert judgement.witness == "at C = 4, N = 5, s = 2: this gives 4, the answer is 3"
+    assert (5 - 1) // 2 + 1 == 3
 
 
 def test_a_one_based_location_that_is_also_a_zero_based_one_is_right():

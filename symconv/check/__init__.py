@@ -44,8 +44,10 @@ formula, a derivative or approximation — each with a right case, a wrong case 
    — ``test_a_one_based_location_in_a_zero_indexed_set_is_wrong_with_the_re_reading_named``,
    ``test_a_one_based_location_that_is_also_a_zero_based_one_is_right``,
    ``test_a_misreading_the_set_declares_keeps_its_diagnosis``,
-   ``test_channels_first_in_a_channels_last_set_is_wrong_with_the_re_reading_named``, and the
-   two "declared accepted" tests of clause 2.
+   ``test_channels_first_in_a_channels_last_set_is_wrong_with_the_re_reading_named``,
+   ``test_channels_first_where_the_catalog_set_does_not_accept_it_is_wrong`` (nyu-cnn-5c),
+   ``test_the_re_reading_is_named_without_revealing_the_answer`` (``--no-reveal`` keeps the
+   diagnosis), and the two "declared accepted" tests of clause 2.
 5. **Answer families carry their free parameters explicitly**, declared by the derivation that
    makes them (a stencil's ``free_parameters``: ``details["parameters"]`` of its derivation,
    ``Accepted.parameters``; fd-d2's corner weight ``w``). Only declared parameters are solved

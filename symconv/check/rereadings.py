@@ -95,7 +95,7 @@ def shifted_locations(locations: Iterable[Any]) -> list[Variant]:
             Variant(
                 shifted,
                 False,
-                f"{ONE_BASED}: the location is counted from 1, where the set counts from 0",
+                f"{ONE_BASED}: the location's indices start at one, where the set's start at zero",
             )
         )
     return found
