@@ -132,6 +132,8 @@ def sum_limits(
         answer=sp.Tuple(*ranges),
         conventions=("0-based indices",),
         checks=(limits_reproduce_correlation,),
+        # each entry of the answer is an index's range (first, last), not a list of values
+        details={"ranges": tuple(names)},
     )
 
 

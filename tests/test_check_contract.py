@@ -301,6 +301,47 @@ def test_channels_first_where_the_catalog_set_does_not_accept_it_is_wrong():
     assert (5 - 1) // 2 + 1 == 3
 
 
+LIMITS_SET = """
+id = "limits"
+title = "Sum limits"
+source = "contract test"
+conventions = ["arrays are 0-indexed"]
+
+[[exercise]]
+id = "limits-1"
+title = "A 3×3 kernel"
+statement = "Z[i,j] = Σ W[k1,k2] X[i+k1, j+k2] with W of shape 3×3."
+data = { W = [[1, 2, 3], [4, 5, 6], [7, 8, 9]] }
+
+[[exercise.part]]
+id = "limits-1a"
+question = "The ranges of k1 and k2."
+engine = "sum_limits"
+args = { kernel = "$W" }
+"""
+INDICES_FROM_ONE = (
+    "1-based re-reading of a 0-indexed set: the indices start at one, where the set's start at zero"
+)
+
+
+def test_index_ranges_are_every_index_and_a_one_based_range_is_a_re_reading(tmp_path: Path):
+    path = tmp_path / "limits.toml"
+    path.write_text(LIMITS_SET, encoding="utf-8")
+    # a range (first, last) holds every index between: k1 ∈ {0, 1, 2} for a 3×3 kernel
+    right = check("## 1\n(a) $k_1 \\in \\{0, 1, 2\\}$ and $k_2 \\in \\{0, 1, 2\\}$\n", str(path))
+    assert [j.verdict for j in right.judgements] == ["right", "right"]
+    shifted = check("## 1\n(a) $k_1 \\in \\{1, 2, 3\\}$ and $k_2 \\in \\{0, 1, 2\\}$\n", str(path))
+    first, second = shifted.judgements
+    assert (first.verdict, first.diagnosis) == ("wrong", INDICES_FROM_ONE)
+    assert first.witness == "{1, 2, 3} ≠ {0, 1, 2}"
+    assert second.verdict == "right"
+    # the catalog's nyu-cnn-2a (a 2×2 kernel) likewise
+    (k1, _k2) = check(
+        "## 2\n(a) $k_1 \\in \\{1, 2\\}$ and $k_2 \\in \\{1, 2\\}$\n", "nyu-cnn"
+    ).judgements
+    assert (k1.verdict, k1.diagnosis, k1.witness) == ("wrong", INDICES_FROM_ONE, "{1, 2} ≠ {0, 1}")
+
+
 def test_a_one_based_location_that_is_also_a_zero_based_one_is_right():
     # nyu-cnn-2e: Z[1, 2] = 0 holds read the set's way, whatever the writer meant
     (judgement,) = check("## 2\n(e) $Z[1, 2] = 0$\n", "nyu-cnn").judgements

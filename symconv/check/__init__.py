@@ -47,7 +47,8 @@ formula, a derivative or approximation — each with a right case, a wrong case 
    ``test_channels_first_in_a_channels_last_set_is_wrong_with_the_re_reading_named``,
    ``test_channels_first_where_the_catalog_set_does_not_accept_it_is_wrong`` (nyu-cnn-5c),
    ``test_the_re_reading_is_named_without_revealing_the_answer`` (``--no-reveal`` keeps the
-   diagnosis), and the two "declared accepted" tests of clause 2.
+   diagnosis), ``test_index_ranges_are_every_index_and_a_one_based_range_is_a_re_reading``, and
+   the two "declared accepted" tests of clause 2.
 5. **Answer families carry their free parameters explicitly**, declared by the derivation that
    makes them (a stencil's ``free_parameters``: ``details["parameters"]`` of its derivation,
    ``Accepted.parameters``; fd-d2's corner weight ``w``). Only declared parameters are solved

@@ -9,7 +9,8 @@ a convention the set (or the part's derivation) declares and from the engine's o
 shifted by one, or permuted — never from one exercise's text:
 
 * **1-based re-reading of a 0-indexed set**: a location answer (a value and where it occurs)
-  with every index one larger, for the answer and every accepted location;
+  with every index one larger, for the answer and every accepted location; index ranges (a
+  derivation that declares its answer ``ranges``) with every bound one larger;
 * **channels-first re-reading of a channels-last set**: a shape answer (its derivation names
   the axes) with its last axis, the channels, moved to the front, or to just after the first
   (batch) axis.
@@ -77,6 +78,8 @@ def rereadings(task: PartTask, declared: Sequence[Variant]) -> list[Variant]:
     found: list[Variant] = []
     if kind == "location" and declares_zero_based(conventions):
         found += shifted_locations(v.value for v in declared if v.right)
+    if kind == "sets" and "ranges" in derivation.details and declares_zero_based(conventions):
+        found += shifted_ranges(derivation.answer)
     if kind == "tuple" and "axes" in derivation.details and declares_channels_last(conventions):
         found += channels_first(derivation.answer)
     taken = [v.value for v in declared]
@@ -99,6 +102,15 @@ def shifted_locations(locations: Iterable[Any]) -> list[Variant]:
             )
         )
     return found
+
+
+def shifted_ranges(ranges: sp.Tuple) -> list[Variant]:
+    """Index ranges ``((first, last), …)`` counted from 1: every bound one larger."""
+    from symconv.check.answer_task import Variant
+
+    shifted = sp.Tuple(*(sp.Tuple(first + 1, last + 1) for first, last in ranges))
+    label = f"{ONE_BASED}: the indices start at one, where the set's start at zero"
+    return [Variant(shifted, False, label)]
 
 
 def channels_first(shape: sp.Tuple) -> list[Variant]:
