@@ -61,7 +61,8 @@ def kernel_part(heading: str, rows: str) -> str:
 
 STENCIL = "The stencil: $x''(t) \\approx x(t+1) + x(t-1) - 2x(t)$.\n\n"
 MEMBER = "1/10 & 4/5 & 1/10 \\\\ 4/5 & -18/5 & 4/5 \\\\ 1/10 & 4/5 & 1/10"  # fd-d2 at w = 1/20
-NOT_MEMBER = "1/10 & 3/5 & 1/10 \\\\ 3/5 & -14/5 & 3/5 \\\\ 1/10 & 3/5 & 1/10"
+# weights summing to 0, but two corners differ: no member, nor any multiple of one
+NOT_MEMBER = "1/10 & 4/5 & 1/5 \\\\ 4/5 & -18/5 & 4/5 \\\\ 0 & 4/5 & 1/10"
 DZ = r"\frac{\partial J}{\partial Z[i, j_{1}, j_{2}, m]}"
 DB = r"\frac{\partial J}{\partial b[m]} = "
 SUMS = r"\sum_{i=0}^{I-1} \sum_{j_1=0}^{J_1-1} \sum_{j_2=0}^{J_2-1} "
@@ -118,7 +119,7 @@ CASES = [
     Case("family right", kernel_part("d2", MEMBER), "fd", "answer", "right", "message",
          "the matrix is the answer to fd-d2 (the member w = 1/20)"),
     Case("family wrong", kernel_part("d2", NOT_MEMBER), "fd", "answer", "wrong", "witness",
-         "entry (1, 1) needs w = 1/20, entry (1, 2) needs w = 1/10: no w gives both"),
+         "entry (1, 1) needs w = 1/20, entry (1, 3) needs w = 1/10: no w gives both"),
     Case("kernel guess", STENCIL + "As a kernel, $w = " + bmatrix([["a", "-2a", "a"]]) + "$.\n",
          None, "matrix", "unverified", "message",
          "not verified: the kernel carries the factor a, and nothing says what a is: it is the "
@@ -241,6 +242,24 @@ def test_a_member_spelled_with_the_parameter_in_all_but_one_entry_is_no_member()
     rows = "2v & 1 - 4w & 2w \\\\ 1 - 4w & 8w - 4 & 1 - 4w \\\\ 2w & 1 - 4w & 2w"
     (judgement,) = check(kernel_part("d2", rows), against="fd").judgements
     assert judgement.verdict == "wrong"
+
+
+def test_a_scaled_member_of_a_family_is_right_only_with_its_scale_stated():
+    # fd-d2: [[1, 1, 1], [1, −8, 1], [1, 1, 1]] is 3 × the w = 1/6 member (2w = 1/3, 1 − 4w = 1/3,
+    # 8w − 4 = −8/3)
+    w = sp.Rational(1, 6)
+    assert [3 * (2 * w), 3 * (1 - 4 * w), 3 * (8 * w - 4)] == [1, 1, -8]
+    rows = "1 & 1 & 1 \\\\ 1 & -8 & 1 \\\\ 1 & 1 & 1"
+    stated = kernel_part("d2", rows).replace("$$w", "This is $3h^2\\nabla^2$:\n$$w")
+    (right,) = check(stated, against="fd").judgements
+    assert right.verdict == "right"
+    assert right.message.endswith("3 × a member of the answer to fd-d2 (the member w = 1/6), with "
+                                  "the scale stated")  # fmt: skip
+    (silent,) = check(kernel_part("d2", rows), against="fd").judgements
+    assert (silent.verdict, silent.diagnosis) == ("wrong", "scaled by 3 without saying so")
+    assert (
+        silent.witness == "every entry is 3 × a member of the answer (the member w = 1/6) (3 ≠ 1)"
+    )
 
 
 # ----------------------------------------------------------------------------------------------

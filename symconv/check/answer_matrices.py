@@ -23,6 +23,7 @@ from symconv.check.equality import (
     family_member,
     is_number,
     scale_between,
+    scaled_family_member,
 )
 from symconv.check.symbols import entry_indices, in_written_names
 
@@ -151,21 +152,26 @@ def _matrix_outcome(task: PartTask, candidate: Candidate) -> Outcome:
         )
     scaled = _scaled_member(task, candidate)
     if scaled is not None:
-        factor, variant = scaled
+        factor, variant, member = scaled
+        of = "a member of the answer" if member else "the answer"
+        where = ""
+        if member:
+            where = " (the member " + ", ".join(f"{k} = {v}" for k, v in member.items()) + ")"
         if _scale_stated(task, candidate, factor):
             return Outcome(
                 (candidate,),
                 "right",
-                f"{shown} is {factor} × the answer to {task.part.id}, with the scale stated",
+                f"{shown} is {factor} × {of} to {task.part.id}{where}, with the scale stated",
                 expected=expected,
                 convention=f"scaled by {factor} (stated)",
             )
         return Outcome(
             (candidate,),
             "wrong",
-            f"{shown} is a multiple of the answer to {task.part.id}, with no scale stated",
+            f"{shown} is a multiple of {of} to {task.part.id}, with no scale stated",
             expected=expected,
             diagnosis=f"scaled by {factor} without saying so",
+            witness=f"every entry is {factor} × {of}{where} ({factor} ≠ 1)",
         )
     line, witness = _matrix_witness(task, candidate)
     return Outcome(
@@ -178,15 +184,26 @@ def _matrix_outcome(task: PartTask, candidate: Candidate) -> Outcome:
     )
 
 
-def _scaled_member(task: PartTask, candidate: Candidate) -> tuple[Any, Variant] | None:
+def _scaled_member(
+    task: PartTask, candidate: Candidate
+) -> tuple[Any, Variant, dict[Any, Any]] | None:
+    """The factor ``c`` with the candidate ``c`` times a right variant (a member of it, for a
+    family: its declared parameters solved for), the variant, and the member's parameters."""
     for variant in task.variants():
         if not variant.right or not isinstance(variant.value, sp.MatrixBase):
             continue
-        if variant.value.free_symbols - candidate.value.free_symbols:
+        family = sp.ImmutableMatrix(variant.value)
+        declared = [p for p in variant.parameters if p in family.free_symbols]
+        if family.free_symbols - set(declared) - candidate.value.free_symbols:
             continue
-        factor = scale_between(candidate.value, sp.ImmutableMatrix(variant.value))
+        if declared:
+            found = scaled_family_member(candidate.value, family, declared)
+            if found is not None and found[0] not in (0, 1):
+                return found[0], variant, found[1]
+            continue
+        factor = scale_between(candidate.value, family)
         if factor is not None and factor not in (0, 1):
-            return factor, variant
+            return factor, variant, {}
     return None
 
 

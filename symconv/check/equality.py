@@ -369,3 +369,33 @@ def family_member(
         return None
     member = {p: solution.get(d, p) for p, d in unknowns.items()}
     return {} if all(value == p for p, value in member.items()) else member
+
+
+def scaled_family_member(
+    candidate: sp.MatrixBase, family: sp.MatrixBase, parameters: Sequence[sp.Symbol]
+) -> tuple[Any, dict[Any, Any]] | None:
+    """The factor ``c`` and the values of the declared ``parameters`` with ``candidate = c ·
+    family`` (a unique solution, ``c`` a nonzero number), or None.
+
+    >>> w = sp.Symbol("w")
+    >>> family = sp.ImmutableMatrix([[2 * w, 1 - 4 * w, 8 * w - 4]])
+    >>> scaled_family_member(sp.ImmutableMatrix([[1, 1, -8]]), family, (w,))
+    (3, {w: 1/6})
+    """
+    if candidate.shape != family.shape:
+        return None
+    unknowns = {p: sp.Dummy(p.name) for p in parameters if p in family.free_symbols}
+    factor = sp.Dummy("c")
+    general = family.xreplace(unknowns)
+    equations = [sp.expand(factor * f - c) for f, c in zip(general, candidate, strict=True)]
+    equations = [e for e in equations if e != 0]
+    solutions = sp.solve(equations, [factor, *unknowns.values()], dict=True)
+    if len(solutions) != 1 or factor not in solutions[0]:
+        return None
+    solution = solutions[0]
+    scale = solution[factor]
+    if not is_number(scale) or scale == 0:
+        return None
+    if any(sp.simplify(e.xreplace(solution)) != 0 for e in equations):
+        return None
+    return scale, {p: solution.get(d, p) for p, d in unknowns.items()}
