@@ -244,6 +244,27 @@ def test_a_member_spelled_with_the_parameter_in_all_but_one_entry_is_no_member()
     assert judgement.verdict == "wrong"
 
 
+def test_a_member_named_as_the_derivation_names_its_family_is_no_false_alarm():
+    # fd-e's derivation writes the family w = [[c, 1/2 − 2c, c − 1/2], …] with c declared; a
+    # member named w (c = 1/8) is right as the answer and not "wrong" entry by entry against c
+    rows = "1/8 & 1/4 & -3/8 \\\\ 1/4 & -1/2 & 1/4 \\\\ -3/8 & 1/4 & 1/8"
+    c = sp.Rational(1, 8)
+    assert [c, sp.Rational(1, 2) - 2 * c, c - sp.Rational(1, 2), 4 * c - 1] == [
+        sp.Rational(1, 8),
+        sp.Rational(1, 4),
+        sp.Rational(-3, 8),
+        sp.Rational(-1, 2),
+    ]
+    report = check(kernel_part("e", rows), against="fd")
+    assert [(j.verdict, j.message) for j in report.judgements] == [
+        (
+            "right",
+            "the matrix is right for fd-e under the convention: any member of the family (c free) "
+            "(the member c = 1/8)",
+        )
+    ]
+
+
 def test_a_scaled_member_of_a_family_is_right_only_with_its_scale_stated():
     # fd-d2: [[1, 1, 1], [1, −8, 1], [1, 1, 1]] is 3 × the w = 1/6 member (2w = 1/3, 1 − 4w = 1/3,
     # 8w − 4 = −8/3)

@@ -59,7 +59,8 @@ formula, a derivative or approximation — each with a right case, a wrong case 
    ``test_a_family_answer_is_right_only_through_a_declared_parameter``,
    ``test_the_catalog_families_declare_their_parameters``,
    ``test_a_member_spelled_with_the_parameter_in_all_but_one_entry_is_no_member``,
-   ``test_a_scaled_member_of_a_family_is_right_only_with_its_scale_stated``.
+   ``test_a_scaled_member_of_a_family_is_right_only_with_its_scale_stated``,
+   ``test_a_member_named_as_the_derivation_names_its_family_is_no_false_alarm``.
 
 The catalog's own write-ups, checked against their sets, raise no false alarm under this contract
 (``tests/test_check_own_writeups.py``).

@@ -7,6 +7,10 @@ wrong, names the line of the stencil and, when the kernel is no stencil of that 
 scaling, gives a witness: the lowest monomial on which it fails (``f ≡ 1: 4 ≠ 0`` for a kernel whose
 weights sum to 4). A kernel that is a stencil of the operator up to a factor but not the one above
 (the isotropic Laplacian after the 5-point one) is right, with a warning naming the line.
+
+A common factor written into the kernel is set aside when it is a power of the step
+(``\\frac{1}{h^2}[1, -2, 1]``); a factor in any other name (``a[1, -2, 1]``) makes the kernel
+the stencil for one value of that name only, which nothing fixes: *unverified*, never right.
 """
 
 from __future__ import annotations
