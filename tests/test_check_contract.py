@@ -226,6 +226,39 @@ def test_a_family_answer_is_right_only_through_a_declared_parameter():
     assert undeclared.verdict == "wrong"
 
 
+FAMILY_SET = """
+id = "diag"
+title = "A lecturer's family"
+source = "contract test"
+
+[[exercise]]
+id = "diag-1"
+title = "Correlation with a 1×1 kernel"
+statement = "Z = X ⊗ W with W = [1]."
+data = { X = [[1, 2], [3, 4]], W = [[1]] }
+
+[[exercise.part]]
+id = "diag-1a"
+question = "Z, or any matrix with Z's off-diagonal entries and equal diagonal entries."
+engine = "correlate"
+args = { x = "$X", w = "$W" }
+[[exercise.part.accepted]]
+answer = [["c", 2], [3, "c"]]
+convention = "equal diagonal entries"
+"""
+
+
+@pytest.mark.parametrize(
+    ("declaration", "verdict"), [('parameters = ["c"]\n', "right"), ("", "wrong")]
+)
+def test_a_set_file_declares_its_family_parameters(tmp_path: Path, declaration: str, verdict: str):
+    path = tmp_path / "diag.toml"
+    path.write_text(FAMILY_SET + declaration, encoding="utf-8")
+    doc = "## 1\n(a) $$Z = \\begin{bmatrix} 5 & 2 \\\\ 3 & 5 \\end{bmatrix}$$\n"
+    (judgement,) = check(doc, str(path)).judgements
+    assert judgement.verdict == verdict, judgement.message
+
+
 def test_the_catalog_families_declare_their_parameters():
     from derivations import catalog
 

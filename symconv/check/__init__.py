@@ -51,16 +51,17 @@ formula, a derivative or approximation — each with a right case, a wrong case 
    the two "declared accepted" tests of clause 2.
 5. **Answer families carry their free parameters explicitly**, declared by the derivation that
    makes them (a stencil's ``free_parameters``: ``details["parameters"]`` of its derivation,
-   ``Accepted.parameters``; fd-d2's corner weight ``w``). Only declared parameters are solved
-   for (:func:`symconv.check.equality.family_member`); a symbol is never a parameter because the
-   candidate lacks it, so a conv matrix with an input entry ``x_{12}`` where ``w_{12}`` belongs is
-   wrong.
+   ``Accepted.parameters``, a set file's ``parameters = [...]``; fd-d2's corner weight ``w``).
+   Only declared parameters are solved for (:func:`symconv.check.equality.family_member`); a
+   symbol is never a parameter because the candidate lacks it, so a conv matrix with an input
+   entry ``x_{12}`` where ``w_{12}`` belongs is wrong.
    — ``test_a_conv_matrix_with_an_input_entry_in_a_kernel_entrys_place_is_wrong``,
    ``test_a_family_answer_is_right_only_through_a_declared_parameter``,
    ``test_the_catalog_families_declare_their_parameters``,
    ``test_a_member_spelled_with_the_parameter_in_all_but_one_entry_is_no_member``,
    ``test_a_scaled_member_of_a_family_is_right_only_with_its_scale_stated``,
-   ``test_a_member_named_as_the_derivation_names_its_family_is_no_false_alarm``.
+   ``test_a_member_named_as_the_derivation_names_its_family_is_no_false_alarm``,
+   ``test_a_set_file_declares_its_family_parameters`` (TOML ``parameters = ["c"]``).
 
 The catalog's own write-ups, checked against their sets, raise no false alarm under this contract
 (``tests/test_check_own_writeups.py``).
