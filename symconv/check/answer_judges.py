@@ -330,7 +330,11 @@ def _preferred(labels: set[str], variants: Sequence[Variant]) -> str:
 def _as_sets(task: PartTask, value: Any) -> list[sp.Set]:
     """The sets an answer of sets names: each entry's values, or, where the derivation declares
     its entries index ``ranges`` (first, last), every index in the range."""
-    if "ranges" in task.solution.derivation.details:
+    pairs = all(
+        isinstance(item, sp.Tuple) and len(item) == 2 and all(is_number(b) for b in item)
+        for item in value
+    )
+    if "ranges" in task.solution.derivation.details and pairs:
         return [sp.FiniteSet(*range(int(first), int(last) + 1)) for first, last in value]
     return [sp.FiniteSet(*item) for item in value]
 

@@ -23,8 +23,10 @@ one) is right. The verdict rests on the exact comparison with every declared var
 re-reading only says why the answer differs.
 
     >>> import sympy as sp
-    >>> [v.value for v in shifted_locations([sp.Tuple(6, sp.Tuple(1, 3))])]
+    >>> [v.value for v in shifted_locations([sp.Tuple(6, sp.Tuple(1, 3)), sp.Integer(6)])]
     [(6, (2, 4))]
+    >>> [v.value for v in shifted_ranges(sp.Tuple(sp.Tuple(0, 2), sp.Tuple(0, 1)))]
+    [((1, 3), (1, 2))]
     >>> [v.value for v in channels_first(sp.Tuple(100, 256, 256, 3))]
     [(3, 100, 256, 256), (100, 3, 256, 256)]
 """
@@ -92,6 +94,8 @@ def shifted_locations(locations: Iterable[Any]) -> list[Variant]:
 
     found = []
     for location in locations:
+        if not _is_location(location):
+            continue
         value, position = location
         shifted = sp.Tuple(value, sp.Tuple(*(index + 1 for index in position)))
         found.append(
@@ -104,10 +108,22 @@ def shifted_locations(locations: Iterable[Any]) -> list[Variant]:
     return found
 
 
+def _is_location(value: Any) -> bool:
+    """``(value, (i, j, …))`` with integer indices."""
+    return (
+        isinstance(value, sp.Tuple)
+        and len(value) == 2
+        and isinstance(value[1], sp.Tuple)
+        and all(isinstance(index, sp.Integer) for index in value[1])
+    )
+
+
 def shifted_ranges(ranges: sp.Tuple) -> list[Variant]:
     """Index ranges ``((first, last), …)`` counted from 1: every bound one larger."""
     from symconv.check.answer_task import Variant
 
+    if not all(isinstance(pair, sp.Tuple) and len(pair) == 2 for pair in ranges):
+        return []
     shifted = sp.Tuple(*(sp.Tuple(first + 1, last + 1) for first, last in ranges))
     label = f"{ONE_BASED}: the indices start at one, where the set's start at zero"
     return [Variant(shifted, False, label)]
