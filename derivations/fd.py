@@ -98,7 +98,13 @@ def mixed_derivative() -> Solution:
     flipped = -standard.answer()
     return Solution(
         derivation,
-        accepted=(Accepted(named.answer(), "any member of the family (c free)"),),
+        accepted=(
+            Accepted(
+                named.answer(),
+                "any member of the family (c free)",
+                parameters=named.free_parameters,
+            ),
+        ),
         misconceptions=(Misconception(flipped, "one axis's direction flipped (negated kernel)"),),
     )
 

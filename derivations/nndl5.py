@@ -68,7 +68,11 @@ def laplacian_kernel() -> Solution:
     accepted = (
         Accepted(-five_point.answer(), "the negated kernel (−∇²)"),
         Accepted(family.member("isotropic").answer(), "the isotropic member of the 3×3 family"),
-        Accepted(family.answer(), "any member of the 3×3 family (corner weight free)"),
+        Accepted(
+            family.answer(),
+            "any member of the 3×3 family (corner weight free)",
+            parameters=family.free_parameters,
+        ),
         Accepted(3 * sixth, "3h²∇² (3 × the w = 1/6 member): right only with the scale stated"),
     )
     return Solution(five_point.derivation(), accepted)

@@ -134,6 +134,8 @@ def sum_limits(
         answer=sp.Tuple(*ranges),
         conventions=("0-based indices",),
         checks=(limits_reproduce_correlation,),
+        # each entry of the answer is an index's range (first, last), not a list of values
+        details={"ranges": tuple(names)},
     )
 
 
@@ -363,7 +365,11 @@ def pool_along_axis_shape(
         answer=sp.Tuple(*out),
         conventions=("0-based indices", "windows running past the end are truncated"),
         checks=(count_at_random_sizes,) if count == "exact" else (),
-        details={"alternatives": ((ceil_form, "⌈N/s⌉ = ⌊(N − 1)/s⌋ + 1"),)},
+        # the answer is a shape: its axes, as the statement names them
+        details={
+            "alternatives": ((ceil_form, "⌈N/s⌉ = ⌊(N − 1)/s⌋ + 1"),),
+            "axes": tuple(str(size) for size in sizes),
+        },
     )
 
 

@@ -25,10 +25,16 @@ from symconv.errors import ConventionError
 
 @dataclass(frozen=True)
 class Accepted:
-    """Another right answer and the convention under which it is right."""
+    """Another right answer and the convention under which it is right.
+
+    ``parameters`` are the free parameters of an answer that is a family (a stencil's corner
+    weight), declared by the derivation that makes the family: a checker solves for these and
+    only these; every other symbol of ``answer`` must be matched exactly.
+    """
 
     answer: Any
     convention: str
+    parameters: tuple[sp.Symbol, ...] = ()
 
 
 @dataclass(frozen=True)

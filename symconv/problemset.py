@@ -31,6 +31,8 @@ tensors derived from it: ``context = { X = "$X", Z = { engine = "correlate", arg
 Accepted answers: ``answer = <literal>`` (an integer, a list → tuple, a list of lists → matrix),
 ``engine``/``args`` (its answer), or ``permute = [...]`` (the part's own tuple answer reordered,
 e.g. another layout). Engines may also offer their own alternatives (every location of a maximum).
+An accepted family names its free parameters, ``parameters = ["c"]`` (strings in ``answer`` are
+symbols): only those are solved for when an answer is compared with it.
 Nothing in the file is evaluated: strings are symbol names, references or index formulas read by
 symconv's own grammar.
 """
@@ -105,9 +107,8 @@ def _build_part(
         ]
         for entry in table.get("accepted", []):
             convention = str(_require(entry, "convention", where + ", accepted"))
-            accepted.append(
-                Accepted(_alternative(entry, derivation.answer, data, where), convention)
-            )
+            value = _alternative(entry, derivation.answer, data, where)
+            accepted.append(Accepted(value, convention, _parameters(entry, value, where)))
         misconceptions = [
             Misconception(
                 _alternative(entry, derivation.answer, data, where),
@@ -118,6 +119,17 @@ def _build_part(
         return Solution(derivation, tuple(accepted), tuple(misconceptions))
 
     return Part(part_id, str(table.get("question", "")), build)
+
+
+def _parameters(entry: Mapping[str, Any], value: Any, where: str) -> tuple[sp.Symbol, ...]:
+    """An accepted family's declared free parameters (``parameters = ["c"]``): names of its
+    answer's symbols; a checker solves for these and only these."""
+    names = [str(name) for name in entry.get("parameters", [])]
+    symbols = {s.name: s for s in getattr(value, "free_symbols", ())}
+    missing = [name for name in names if name not in symbols]
+    if missing:
+        raise ParseError(f"{where}: parameters {missing} are not symbols of the accepted answer")
+    return tuple(symbols[name] for name in names)
 
 
 def _alternative(entry: Mapping[str, Any], answer: Any, data: Mapping[str, Any], where: str) -> Any:

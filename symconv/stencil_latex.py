@@ -296,7 +296,9 @@ def stencil_derivation(stencil: Stencil) -> Derivation:
         conventions=tuple(conventions),
         numeric=twin,
         checks=tuple(checks),
-        details={"stencil": stencil, "members": members},
+        # A family declares its parameters: only these are solved for when an answer is
+        # compared with it (symconv.check.equality.family_member).
+        details={"stencil": stencil, "members": members, "parameters": stencil.free_parameters},
     )
 
 

@@ -464,9 +464,10 @@ def test_family_member_and_scale() -> None:
     w = sp.Symbol("w")
     family = sp.Matrix([[2 * w, 1 - 4 * w], [1 - 4 * w, 8 * w - 4]])
     member = family.subs(w, sp.Rational(1, 7))
-    assert family_member(sp.ImmutableMatrix(member), sp.ImmutableMatrix(family)) == {
+    assert family_member(sp.ImmutableMatrix(member), sp.ImmutableMatrix(family), (w,)) == {
         w: sp.Rational(1, 7)
     }
-    assert family_member(sp.ImmutableMatrix([[1, 1], [1, 1]]), sp.ImmutableMatrix(family)) is None
+    ones = sp.ImmutableMatrix([[1, 1], [1, 1]])
+    assert family_member(ones, sp.ImmutableMatrix(family), (w,)) is None
     assert scale_between(sp.Matrix([[3, -6]]), sp.Matrix([[1, -2]])) == 3
     assert scale_between(sp.Matrix([[3, -5]]), sp.Matrix([[1, -2]])) is None

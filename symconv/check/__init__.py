@@ -8,6 +8,64 @@ The front end (this package's parsing layer):
   each side an exact SymPy meaning (ambiguous notation comes back with both readings);
 * :class:`symconv.check.symbols.SymbolTable` — what the names are (functions, tensors, scalars).
 
+Soundness contract
+------------------
+
+Every judgement is one of three verdicts, and each has an obligation. The tests that hold the
+checker to each clause are in ``tests/test_check_contract.py`` (named below), claim kind by claim
+kind: arithmetic, algebra, an answer's value, a shape, a matrix, a kernel family, an index
+formula, a derivative or approximation — each with a right case, a wrong case and a guess.
+
+1. **wrong needs a proof**: an exact inequality (``3 \\cdot 4 + 1 = 13, not 14``; ``1830 ≠ 1820``;
+   ``entry 3: 3 ≠ 256``), or a witness valid for the reading the document makes (a point where
+   the two sides differ, the row of ``(C' − C) x`` that is not 0, the exercise's data read the
+   set's way). The proof goes to the judgement's ``witness`` (or, for a context-free claim, its
+   message), never only "differs".
+   — ``test_each_claim_kind_is_right_wrong_with_a_proof_or_unverified_with_a_reason`` (the
+   ``* wrong`` rows), ``test_the_index_formula_cases_carry_their_proof_and_their_reason``.
+2. **right needs exact equality** with the answer, or with a variant the set **declares**
+   accepted (a convention, a ``permute``, a family with its declared parameters) — never a
+   closeness, never an equality that holds only for a value the document does not fix.
+   — the ``* right`` rows; ``test_the_one_based_reading_declared_accepted_is_right``,
+   ``test_channels_first_declared_accepted_is_right``.
+3. **Everything that rests on a guess is unverified**, with the reason in words a student
+   understands: a function nothing defines, a factor nothing defines (``a·[1, −2, 1]``), a size
+   the problem does not have, a value that never evaluates.
+   — the ``* guess`` rows.
+4. **Checked against a problem set, the set fixes what its symbols mean**: its statement, its
+   data and its declared conventions ("arrays are 0-indexed", "tensors are channels-last"). A
+   document that re-reads them — a 1-based location in a 0-indexed set, channels first in a
+   channels-last set — answers another question: *wrong* for this part, with the re-reading
+   named as the diagnosis (:mod:`symconv.check.rereadings`, built from the declared conventions
+   and the engine's answer shifted or permuted, never from one exercise). A reading the set
+   declares accepted (TOML ``[[exercise.part.accepted]]``) stays right; a misreading the set
+   declares keeps the set's own diagnosis; a location right under the set's own reading is
+   right, whatever the writer meant.
+   — ``test_a_one_based_location_in_a_zero_indexed_set_is_wrong_with_the_re_reading_named``,
+   ``test_a_one_based_location_that_is_also_a_zero_based_one_is_right``,
+   ``test_a_misreading_the_set_declares_keeps_its_diagnosis``,
+   ``test_channels_first_in_a_channels_last_set_is_wrong_with_the_re_reading_named``,
+   ``test_channels_first_where_the_catalog_set_does_not_accept_it_is_wrong`` (nyu-cnn-5c),
+   ``test_the_re_reading_is_named_without_revealing_the_answer`` (``--no-reveal`` keeps the
+   diagnosis), ``test_index_ranges_are_every_index_and_a_one_based_range_is_a_re_reading``, and
+   the two "declared accepted" tests of clause 2.
+5. **Answer families carry their free parameters explicitly**, declared by the derivation that
+   makes them (a stencil's ``free_parameters``: ``details["parameters"]`` of its derivation,
+   ``Accepted.parameters``, a set file's ``parameters = [...]``; fd-d2's corner weight ``w``).
+   Only declared parameters are solved for (:func:`symconv.check.equality.family_member`); a
+   symbol is never a parameter because the candidate lacks it, so a conv matrix with an input
+   entry ``x_{12}`` where ``w_{12}`` belongs is wrong.
+   — ``test_a_conv_matrix_with_an_input_entry_in_a_kernel_entrys_place_is_wrong``,
+   ``test_a_family_answer_is_right_only_through_a_declared_parameter``,
+   ``test_the_catalog_families_declare_their_parameters``,
+   ``test_a_member_spelled_with_the_parameter_in_all_but_one_entry_is_no_member``,
+   ``test_a_scaled_member_of_a_family_is_right_only_with_its_scale_stated``,
+   ``test_a_member_named_as_the_derivation_names_its_family_is_no_false_alarm``,
+   ``test_a_set_file_declares_its_family_parameters`` (TOML ``parameters = ["c"]``).
+
+The catalog's own write-ups, checked against their sets, raise no false alarm under this contract
+(``tests/test_check_own_writeups.py``).
+
 Nothing is imported here, so that ``import symconv.check`` stays free; import the modules.
 """
 

@@ -111,6 +111,7 @@ def check_against(
                 "\n".join(region_text.get(r.line, "") for r in pool_regions),
                 context,
                 seed,
+                tuple(dict.fromkeys((*problem_set.conventions, *exercise.conventions))),
             )
             outcomes = _judge_in_time(task, limits, budget)
             if not own and kind != "formula":

@@ -327,8 +327,26 @@ def _preferred(labels: set[str], variants: Sequence[Variant]) -> str:
     return next(iter(sorted(labels)))
 
 
+def _as_sets(task: PartTask, value: Any) -> list[sp.Set]:
+    """The sets an answer of sets names: each entry's values, or, where the derivation declares
+    its entries index ``ranges`` (first, last), every index in the range."""
+    pairs = all(
+        isinstance(item, sp.Tuple) and len(item) == 2 and all(is_number(b) for b in item)
+        for item in value
+    )
+    if "ranges" in task.solution.derivation.details and pairs:
+        return [sp.FiniteSet(*range(int(first), int(last) + 1)) for first, last in value]
+    return [sp.FiniteSet(*item) for item in value]
+
+
 def _judge_sets(task: PartTask) -> list[Outcome]:
-    expected = [sp.FiniteSet(*item) for item in task.answer]
+    expected = _as_sets(task, task.answer)
+    # the misreadings the part anticipates (declared, or re-readings of the set's conventions)
+    anticipated = []
+    for variant in task.variants():
+        sequence = as_sequence(variant.value)
+        if not variant.right and sequence is not None and len(sequence) == len(expected):
+            anticipated.append((variant.label, _as_sets(task, sequence)))
     sets = [c for c in task.candidates if c.form == "set"]
     if len(sets) < len(expected):
         return []
@@ -336,6 +354,9 @@ def _judge_sets(task: PartTask) -> list[Outcome]:
     outcomes = []
     for index, candidate in enumerate(chosen):
         shown = shown_candidate(candidate)
+        misread = next(
+            (label for label, read in anticipated if candidate.value == read[index]), None
+        )
         if candidate.value == expected[index]:
             outcomes.append(
                 Outcome(
@@ -351,8 +372,11 @@ def _judge_sets(task: PartTask) -> list[Outcome]:
                 Outcome(
                     (candidate,),
                     "wrong",
-                    f"{shown} is not the answer to {task.part.id}",
+                    f"{shown} is not the answer to {task.part.id}"
+                    + (": a known misreading" if misread else ""),
                     expected=task.answer,
+                    diagnosis=misread,
+                    witness=f"{candidate.value} ≠ {expected[index]}",
                     component=index,
                 )
             )

@@ -2,12 +2,16 @@
 and claims about an exercise's data evaluated on it (``Z[0, 3] = 0`` is wrong: Z[0, 3] = 3).
 
 Locations are 0-based, as bracket indices are; any location where the value occurs is accepted
-when the part says so (its ``accepted`` list).
+when the part says so (its ``accepted`` list). A location counted from 1 in a 0-indexed set is
+wrong with that re-reading named (:mod:`symconv.check.rereadings`) and, where the exercise's data
+defines the tensor, the data read the set's way as the proof (``Z[2, 1] = 1``; an index past the
+tensor's shape).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
@@ -51,10 +55,15 @@ def judge_location(task: PartTask) -> list[Outcome]:
     value = _location_value(candidate)
     shown = shown_candidate(candidate)
     variant, _decision = by_variants(task, value)
+    fact = evaluate_location(candidate, task.exercise_context)
     if variant is not None:
         outcome = outcome_for(task, (candidate,), value, shown)
+        if outcome.verdict == "wrong" and fact is not None and fact.verdict == "wrong":
+            # A re-reading or a misreading: the exercise's data, read the set's way, shows it.
+            outcome = replace(outcome, witness=fact.witness)
+        elif outcome.verdict == "wrong":
+            outcome = replace(outcome, witness=_not_accepted(task, value) or outcome.witness)
         return [outcome]
-    fact = evaluate_location(candidate, task.exercise_context)
     if fact is not None and fact.verdict == "wrong":
         return [
             Outcome(
@@ -73,8 +82,27 @@ def judge_location(task: PartTask) -> list[Outcome]:
             f"{shown} {'holds' if fact is not None else 'may hold'} for the exercise's data but is "
             f"not what {task.part.id} asks",
             expected=task.answer,
+            witness=_not_accepted(task, value),
         )
     ]
+
+
+def _not_accepted(task: PartTask, written: sp.Tuple) -> str | None:
+    """The exact inequality that makes a location wrong: its value is not the answer's, or it
+    is none of the locations the part accepts for its value."""
+    value, position = written
+    accepted = [
+        tuple(v.value[1])
+        for v in task.variants()
+        if v.right and decide_equal(v.value[0], value).equal
+    ]
+    if not accepted:
+        answer_value = task.answer[0]
+        if is_number(value) and is_number(answer_value):
+            return f"{value} ≠ {answer_value}"
+        return None
+    shown = ", ".join(f"({', '.join(map(str, p))})" for p in accepted)
+    return f"({', '.join(map(str, position))}) is none of the locations of {value}: {shown}"
 
 
 def _location_value(candidate: Candidate) -> sp.Tuple:
@@ -122,12 +150,12 @@ def evaluate_location(candidate: Candidate, context: Mapping[str, Any]) -> Outco
     try:
         actual = _entry(tensor, indices)
     except IndexError:
-        shape = getattr(tensor, "shape", (len(tensor),))
+        shape = " × ".join(map(str, getattr(tensor, "shape", (len(tensor),))))
         return Outcome(
             (candidate,),
             "wrong",
-            f"{candidate.text}: index {indices} is outside {name}, of shape "
-            f"{' × '.join(map(str, shape))} (0-based)",
+            f"{candidate.text}: index {indices} is outside {name}, of shape {shape} (0-based)",
+            witness=f"{name} has shape {shape}: indices {indices} are outside it (0-based)",
         )
     written = candidate.value
     if decide_equal(written, actual).equal:

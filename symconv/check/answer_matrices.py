@@ -1,7 +1,11 @@
-"""Matrix answers: kernels (a member of a family — its parameter solved for exactly —, a scalar
-multiple only with the scale stated, the negated kernel where the set accepts it), convolution
-matrices (witness: the row of ``(C' − C) x`` that differs) and conditions (the one-hot gradient
-of a maximum, compared at every ordering of distinct entries).
+"""Matrix answers: kernels (a member of a family — its declared parameter solved for exactly —,
+a scalar multiple only with the scale stated, the negated kernel where the set accepts it),
+convolution matrices (witness: the row of ``(C' − C) x`` that differs) and conditions (the one-hot
+gradient of a maximum, compared at every ordering of distinct entries).
+
+A family's parameters are the ones its derivation declares (``Variant.parameters``, from the
+stencil's ``free_parameters``); a symbol the candidate lacks is never taken for one, so a conv
+matrix with an input entry ``x_{12}`` where the kernel entry ``w_{12}`` belongs is wrong.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from symconv.check.equality import (
     family_member,
     is_number,
     scale_between,
+    scaled_family_member,
 )
 from symconv.check.symbols import entry_indices, in_written_names
 
@@ -98,9 +103,11 @@ def _matrix_variant(
         if not isinstance(variant.value, sp.MatrixBase):
             continue
         family = in_written_names(sp.ImmutableMatrix(variant.value), candidate.value)
-        parameters = {s for s in family.free_symbols if s not in candidate.value.free_symbols}
-        if parameters:
-            member = family_member(candidate.value, family)
+        # The parameters are those the derivation declares (in the writer's spelling), never
+        # the symbols the candidate happens to lack.
+        declared = tuple(in_written_names(sp.Tuple(*variant.parameters), candidate.value))
+        if any(p in family.free_symbols for p in declared):
+            member = family_member(candidate.value, family, declared)
             if member is not None:
                 return variant, member
         elif decide_equal(candidate.value, family).equal:
@@ -145,21 +152,26 @@ def _matrix_outcome(task: PartTask, candidate: Candidate) -> Outcome:
         )
     scaled = _scaled_member(task, candidate)
     if scaled is not None:
-        factor, variant = scaled
+        factor, variant, member = scaled
+        of = "a member of the answer" if member else "the answer"
+        where = ""
+        if member:
+            where = " (the member " + ", ".join(f"{k} = {v}" for k, v in member.items()) + ")"
         if _scale_stated(task, candidate, factor):
             return Outcome(
                 (candidate,),
                 "right",
-                f"{shown} is {factor} × the answer to {task.part.id}, with the scale stated",
+                f"{shown} is {factor} × {of} to {task.part.id}{where}, with the scale stated",
                 expected=expected,
                 convention=f"scaled by {factor} (stated)",
             )
         return Outcome(
             (candidate,),
             "wrong",
-            f"{shown} is a multiple of the answer to {task.part.id}, with no scale stated",
+            f"{shown} is a multiple of {of} to {task.part.id}, with no scale stated",
             expected=expected,
             diagnosis=f"scaled by {factor} without saying so",
+            witness=f"every entry is {factor} × {of}{where} ({factor} ≠ 1)",
         )
     line, witness = _matrix_witness(task, candidate)
     return Outcome(
@@ -172,15 +184,26 @@ def _matrix_outcome(task: PartTask, candidate: Candidate) -> Outcome:
     )
 
 
-def _scaled_member(task: PartTask, candidate: Candidate) -> tuple[Any, Variant] | None:
+def _scaled_member(
+    task: PartTask, candidate: Candidate
+) -> tuple[Any, Variant, dict[Any, Any]] | None:
+    """The factor ``c`` with the candidate ``c`` times a right variant (a member of it, for a
+    family: its declared parameters solved for), the variant, and the member's parameters."""
     for variant in task.variants():
         if not variant.right or not isinstance(variant.value, sp.MatrixBase):
             continue
-        if variant.value.free_symbols - candidate.value.free_symbols:
+        family = sp.ImmutableMatrix(variant.value)
+        declared = [p for p in variant.parameters if p in family.free_symbols]
+        if family.free_symbols - set(declared) - candidate.value.free_symbols:
             continue
-        factor = scale_between(candidate.value, sp.ImmutableMatrix(variant.value))
+        if declared:
+            found = scaled_family_member(candidate.value, family, declared)
+            if found is not None and found[0] not in (0, 1):
+                return found[0], variant, found[1]
+            continue
+        factor = scale_between(candidate.value, family)
         if factor is not None and factor not in (0, 1):
-            return factor, variant
+            return factor, variant, {}
     return None
 
 
@@ -233,11 +256,51 @@ def _matrix_witness(task: PartTask, candidate: Candidate) -> tuple[int | None, s
                 f"on f ≡ 1 the kernel gives {total_written} (the sum of its weights), "
                 f"a Laplacian gives {total_expected}"
             )
+    declared = tuple(task.solution.derivation.details.get("parameters", ()))
+    family = _family_witness(written, expected, declared)
+    if family is not None:
+        row, text = family
+        return (candidate.row_lines[row] if row < len(candidate.row_lines) else line), text
     col = next(c for c in range(difference.cols) if difference[row, c] != 0)
     return (
         line,
         f"entry ({row + 1}, {col + 1}) is {written[row, col]}, expected {expected[row, col]}",
     )
+
+
+def _family_witness(
+    written: sp.MatrixBase, family: sp.MatrixBase, parameters: Sequence[Any]
+) -> tuple[int, str] | None:
+    """Why no member of a one-parameter family is the written matrix: an entry that is the same
+    in every member and differs, or two entries that need different values of the parameter
+    (None: the family has no declared parameter, or more than one)."""
+    unknowns = [p for p in parameters if p in family.free_symbols]
+    if len(unknowns) != 1:
+        return None
+    (parameter,) = unknowns
+    needs: list[tuple[int, int, Any]] = []
+    for row in range(family.rows):
+        for col in range(family.cols):
+            equation = sp.expand(family[row, col] - written[row, col])
+            if equation == 0:
+                continue
+            if parameter not in equation.free_symbols:
+                return row, (
+                    f"entry ({row + 1}, {col + 1}) is {written[row, col]}, "
+                    f"{family[row, col]} in every member"
+                )
+            values = sp.solve(equation, parameter)
+            if len(values) != 1:
+                return None
+            for other_row, other_col, other in needs:
+                if sp.simplify(other - values[0]) != 0:
+                    return row, (
+                        f"entry ({other_row + 1}, {other_col + 1}) needs {parameter} = {other}, "
+                        f"entry ({row + 1}, {col + 1}) needs {parameter} = {values[0]}: "
+                        f"no {parameter} gives both"
+                    )
+            needs.append((row, col, values[0]))
+    return None
 
 
 # ----------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from symconv.check.equality import (
     Decision,
     as_sequence,
     decide_equal,
+    is_number,
 )
 from symconv.check.symbols import object_name_key
 
@@ -57,12 +58,18 @@ class Outcome:
 @dataclass(frozen=True)
 class Variant:
     """One answer the part admits or anticipates: the answer itself, an accepted one (with its
-    convention) or a misconception (with its diagnosis)."""
+    convention), a misconception (with its diagnosis) or a re-reading of the set's conventions
+    (:mod:`symconv.check.rereadings`, with the re-reading named).
+
+    ``parameters`` are the free parameters of a family, as the derivation that makes it
+    declares them: a candidate is a member when these, and only these, can be solved for.
+    """
 
     value: Any
     right: bool
     label: str
     note: str | None = None
+    parameters: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,9 @@ class PartTask:
     region_text: str
     exercise_context: Mapping[str, Any]
     seed: Callable[[int], int]
+    #: The conventions the set and the exercise declare ("arrays are 0-indexed", "tensors are
+    #: channels-last"): they fix what the part's symbols mean (see :mod:`symconv.check`).
+    conventions: tuple[str, ...] = ()
 
     @property
     def answer(self) -> Any:
@@ -93,15 +103,28 @@ class PartTask:
         return None
 
     def variants(self) -> list[Variant]:
+        """The answer, the accepted answers, the misconceptions, then the re-readings of the
+        set's conventions that no declared variant already covers."""
+        from symconv.check.rereadings import rereadings
+
         derivation = self.solution.derivation
-        variants = [Variant(derivation.answer, True, "answer", _primary_convention(self.solution))]
+        variants = [
+            Variant(
+                derivation.answer,
+                True,
+                "answer",
+                _primary_convention(self.solution),
+                tuple(derivation.details.get("parameters", ())),
+            )
+        ]
         variants += [
-            Variant(a.answer, True, a.convention, a.convention) for a in self.solution.accepted
+            Variant(a.answer, True, a.convention, a.convention, a.parameters)
+            for a in self.solution.accepted
         ]
         variants += [
             Variant(m.answer, False, m.diagnosis, m.diagnosis) for m in self.solution.misconceptions
         ]
-        return variants
+        return variants + rereadings(self, variants)
 
 
 def _primary_convention(solution: Solution) -> str | None:
@@ -218,7 +241,7 @@ def outcome_for(
             f"{shown} is not the answer to {task.part.id}: a known misreading",
             expected=expected,
             diagnosis=variant.label,
-            witness=decision.witness,
+            witness=proof(decision, value, expected),
             variant=variant.label,
             component=component,
         )
@@ -236,9 +259,27 @@ def outcome_for(
         "wrong",
         f"{shown} is not the answer to {task.part.id}{without_values(detail)}",
         expected=expected,
-        witness=decision.witness,
+        witness=proof(decision, value, expected),
         component=component,
     )
+
+
+def proof(decision: Decision, value: Any, expected: Any) -> str | None:
+    """What shows a wrong value wrong: the decision's witness (a point where the two differ),
+    else the exact inequality it found (``entry 2: 3 ≠ 32``; two numbers: ``1810 ≠ 1820``).
+    It reveals the expected value, so it goes to ``witness``, never to ``message``.
+
+    >>> import sympy as sp
+    >>> proof(Decision(False), sp.Integer(1810), sp.Integer(1820))
+    '1810 ≠ 1820'
+    """
+    if decision.witness:
+        return decision.witness
+    if decision.detail and "≠" in decision.detail:
+        return decision.detail
+    if is_number(value) and is_number(expected):
+        return f"{value} ≠ {expected}"
+    return None
 
 
 def without_values(detail: str) -> str:

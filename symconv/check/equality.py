@@ -32,6 +32,7 @@ from itertools import chain
 from typing import Any
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from symconv.check.symbols import name_key
 from symconv.safe import as_sympy
@@ -189,8 +190,23 @@ def _decide_scalar(
             where = ", ".join(f"{s} = {v}" for s, v in point.items())
             return Decision(False, f"at {where}: this gives {mine}, the answer is {theirs}")
     if searched == 0:
-        return Decision(None, None, "no point to compare at")
+        return Decision(None, None, _why_not_evaluated(candidate, symbols))
     return Decision(True, None, f"equal at {searched} points")
+
+
+def _why_not_evaluated(candidate: Any, symbols: Sequence[sp.Symbol]) -> str:
+    """Why no point could compare the two: a function the document never defines, or values
+    that never evaluate to a number.
+
+    >>> n = sp.Symbol("N")
+    >>> _why_not_evaluated(sp.Function("Gamma")(n), [n])
+    'Gamma is not defined (a function nothing here says what it is)'
+    """
+    undefined = sorted({f.func.__name__ for f in candidate.atoms(AppliedUndef)})
+    if undefined:
+        return f"{', '.join(undefined)} is not defined (a function nothing here says what it is)"
+    names = ", ".join(str(s) for s in symbols)
+    return f"it gives no number at any values of {names} tried" if names else "it gives no number"
 
 
 def _same_number(a: Any, b: Any) -> bool:
@@ -312,22 +328,74 @@ def scale_between(candidate: sp.MatrixBase, expected: sp.MatrixBase) -> Any | No
     return scale
 
 
-def family_member(candidate: sp.MatrixBase, family: sp.MatrixBase) -> dict[Any, Any] | None:
-    """The parameter values that make ``family`` equal ``candidate`` (a unique solution), or
-    None; ``{}`` when the family has no parameter and equals the candidate."""
+def family_member(
+    candidate: sp.MatrixBase, family: sp.MatrixBase, parameters: Sequence[sp.Symbol]
+) -> dict[Any, Any] | None:
+    """The values of the declared ``parameters`` that make ``family`` equal ``candidate`` (a
+    unique solution), or None; ``{}`` when the candidate is the family as written.
+
+    Only the declared parameters are solved for: a symbol of the family that the candidate
+    lacks is no parameter (a conv matrix with ``x_{12}`` where ``w_{12}`` belongs is not a
+    "member" ``w_{12} = x_{12}``), and every other entry must match exactly. The parameters are
+    solved for as fresh unknowns, so a candidate that writes the parameter's own name in some
+    entries and another name in one is no member.
+
+    >>> w, x = sp.symbols("w x")
+    >>> family = sp.ImmutableMatrix([[2 * w, 1 - 4 * w]])
+    >>> family_member(sp.ImmutableMatrix([[sp.Rational(1, 3), sp.Rational(1, 3)]]), family, (w,))
+    {w: 1/6}
+    >>> print(family_member(sp.ImmutableMatrix([[2 * x, 1 - 4 * x]]), family, ()))
+    None
+    >>> print(family_member(sp.ImmutableMatrix([[2 * x, 1 - 4 * w]]), family, (w,)))
+    None
+    >>> family_member(sp.ImmutableMatrix([[2 * w, 1 - 4 * w]]), family, (w,))
+    {}
+    """
     if candidate.shape != family.shape:
         return None
-    parameters = sorted(family.free_symbols, key=lambda s: s.name)
-    equations = [sp.expand(f - c) for f, c in zip(family, candidate, strict=True)]
+    unknowns = {p: sp.Dummy(p.name) for p in parameters if p in family.free_symbols}
+    general = family.xreplace(unknowns)
+    equations = [sp.expand(f - c) for f, c in zip(general, candidate, strict=True)]
     equations = [e for e in equations if e != 0]
     if not equations:
         return {}
-    if not parameters:
+    if not unknowns:
         return None
-    solutions = sp.solve(equations, parameters, dict=True)
+    solutions = sp.solve(equations, list(unknowns.values()), dict=True)
     if len(solutions) != 1:
         return None
     solution = solutions[0]
     if any(sp.simplify(e.xreplace(solution)) != 0 for e in equations):
         return None
-    return solution
+    member = {p: solution.get(d, p) for p, d in unknowns.items()}
+    return {} if all(value == p for p, value in member.items()) else member
+
+
+def scaled_family_member(
+    candidate: sp.MatrixBase, family: sp.MatrixBase, parameters: Sequence[sp.Symbol]
+) -> tuple[Any, dict[Any, Any]] | None:
+    """The factor ``c`` and the values of the declared ``parameters`` with ``candidate = c ·
+    family`` (a unique solution, ``c`` a nonzero number), or None.
+
+    >>> w = sp.Symbol("w")
+    >>> family = sp.ImmutableMatrix([[2 * w, 1 - 4 * w, 8 * w - 4]])
+    >>> scaled_family_member(sp.ImmutableMatrix([[1, 1, -8]]), family, (w,))
+    (3, {w: 1/6})
+    """
+    if candidate.shape != family.shape:
+        return None
+    unknowns = {p: sp.Dummy(p.name) for p in parameters if p in family.free_symbols}
+    factor = sp.Dummy("c")
+    general = family.xreplace(unknowns)
+    equations = [sp.expand(factor * f - c) for f, c in zip(general, candidate, strict=True)]
+    equations = [e for e in equations if e != 0]
+    solutions = sp.solve(equations, [factor, *unknowns.values()], dict=True)
+    if len(solutions) != 1 or factor not in solutions[0]:
+        return None
+    solution = solutions[0]
+    scale = solution[factor]
+    if not is_number(scale) or scale == 0:
+        return None
+    if any(sp.simplify(e.xreplace(solution)) != 0 for e in equations):
+        return None
+    return scale, {p: solution.get(d, p) for p, d in unknowns.items()}

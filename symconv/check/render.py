@@ -67,7 +67,14 @@ def _redact(judgement: Judgement) -> Judgement:
 
 
 def _numbers(text: str) -> set[str]:
-    return set(re.findall(r"\d+(?:\.\d+)?", text.replace("{,}", "").replace(",", "")))
+    """The numbers a text shows; an index base ("1-based", "0-indexed") names a convention, not a
+    value.
+
+    >>> sorted(_numbers("1-based re-reading of a 0-indexed set: 6 at (2, 4)"))
+    ['2', '4', '6']
+    """
+    text = re.sub(r"\b\d+-(?:based|indexed)\b", " ", text.replace("{,}", "").replace(",", ""))
+    return set(re.findall(r"\d+(?:\.\d+)?", text))
 
 
 def _reveals(judgement: Judgement) -> bool:

@@ -7,6 +7,10 @@ wrong, names the line of the stencil and, when the kernel is no stencil of that 
 scaling, gives a witness: the lowest monomial on which it fails (``f ≡ 1: 4 ≠ 0`` for a kernel whose
 weights sum to 4). A kernel that is a stencil of the operator up to a factor but not the one above
 (the isotropic Laplacian after the 5-point one) is right, with a warning naming the line.
+
+A common factor written into the kernel is set aside when it is a power of the step
+(``\\frac{1}{h^2}[1, -2, 1]``); a factor in any other name (``a[1, -2, 1]``) makes the kernel
+the stencil for one value of that name only, which nothing fixes: *unverified*, never right.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from symconv.check import nodes
 from symconv.check.context import DocumentContext, claim_id, claim_scope
 from symconv.check.judges.expansion import ExpansionError, Setup, setup_for
 from symconv.check.judges.points import format_value
-from symconv.check.judges.verdicts import right, wrong
+from symconv.check.judges.verdicts import latex_of, right, unverified, wrong
 from symconv.check.model import Claim, Judgement
 from symconv.safe import as_sympy
 
@@ -173,10 +177,12 @@ def _layouts(kernel: sp.ImmutableMatrix) -> list[tuple[sp.ImmutableMatrix, str]]
     ]
 
 
-def _as_kernel(value: Any) -> sp.ImmutableMatrix | None:
-    """A written kernel as numbers, its common factor (``\\frac{1}{h^2}``) set aside."""
+def _as_kernel(value: Any) -> tuple[sp.ImmutableMatrix, Any] | None:
+    """A written kernel as numbers and its common symbolic factor (``\\frac{1}{h^2}``; 1 when
+    there is none), set aside."""
     if not isinstance(value, sp.MatrixBase):
         return None
+    factor: Any = sp.Integer(1)
     if not all(e.is_number for e in value):
         nonzero = [e for e in value if e != 0]
         if not nonzero:
@@ -186,31 +192,51 @@ def _as_kernel(value: Any) -> sp.ImmutableMatrix | None:
         if not all(e.is_number for e in value):
             return None
     if value.cols == 1 and value.rows > 1:
-        return sp.ImmutableMatrix(value.T)
-    return sp.ImmutableMatrix(value)
+        return sp.ImmutableMatrix(value.T), factor
+    return sp.ImmutableMatrix(value), factor
+
+
+def _undeclared_factor(factor: Any, steps: frozenset[str]) -> str | None:
+    """The names in a kernel's common factor that are not the step (``a`` in ``a·[1, -2, 1]``):
+    the kernel is the stencil only for one value of them, a guess."""
+    names = sorted(str(s) for s in getattr(factor, "free_symbols", ()) if str(s) not in steps)
+    return ", ".join(names) or None
 
 
 def judge_kernel(claim: Claim, context: DocumentContext) -> Judgement | None:
     """Judge ``w = [...]`` against a stencil the document wrote just before it."""
     if len(claim.sides) != 2 or not isinstance(claim.sides[0], sp.Symbol):
         return None
-    kernel = _as_kernel(claim.sides[1])
-    if kernel is None:
+    written = _as_kernel(claim.sides[1])
+    if written is None:
         return None
+    kernel, factor = written
     candidates = context.claims_before(
         order=claim_id(claim), scope=claim_scope(claim), kind="approximation",
         within_lines=STENCIL_DISTANCE,
     )  # fmt: skip
     for approximation in reversed(candidates):
         found = _stencil_of(approximation)
-        if found is not None:
-            return _compare_kernel(claim, kernel, approximation, *found, context)
+        if found is None:
+            continue
+        judgement = _compare_kernel(claim, kernel, approximation, *found[:4], context)
+        undeclared = _undeclared_factor(factor, found[4])
+        if judgement.verdict == "right" and undeclared:
+            return unverified(
+                claim,
+                f"the kernel carries the factor {latex_of(factor)}, and nothing says what "
+                f"{undeclared} is: it is the stencil of line {approximation.line} only for one "
+                "value of it",
+            )
+        return judgement
     return None
 
 
 def _stencil_of(
     claim: Claim,
-) -> tuple[dict[tuple[int, ...], Any], list[tuple[int, ...]], int, str] | None:
+) -> tuple[dict[tuple[int, ...], Any], list[tuple[int, ...]], int, str, frozenset[str]] | None:
+    """The stencil an approximation writes: its weights by offset, the operator's multi-indices,
+    order and function, and the names of the step (``h`` when the writer has put h = 1)."""
     if len(claim.sides) != 2:
         return None
     lhs, rhs = claim.sides
@@ -225,7 +251,8 @@ def _stencil_of(
     found = stencil_weights(rhs, setup)
     if found is None or found[0] != name:
         return None
-    return found[1], alphas, order, name
+    steps = frozenset(s.name for s in setup.small) or frozenset({"h"})
+    return found[1], alphas, order, name, steps
 
 
 def _compare_kernel(

@@ -106,6 +106,10 @@ def named_matrices(part_id: str, derivation: Any) -> dict[str, NamedMatrix]:
     answer is judged as the answer, a family by its members: ``w`` of a stencil family)."""
     answer_key = _key(getattr(derivation, "answer_lhs", None))
     answer = getattr(derivation, "answer", None)
+    # a family's declared parameters (fd-e's corner weight c): a matrix in them is the family,
+    # judged by its members as an answer, never entry by entry as if c were fixed (a formula in
+    # them, τ with c, is compared as written)
+    parameters = set(getattr(derivation, "details", {}).get("parameters", ()))
     found: dict[str, NamedMatrix] = {}
     formulas: dict[str, sp.Expr] = {}
     head: Any = None  # the left side a continuation step (lhs None) goes on from
@@ -142,6 +146,8 @@ def named_matrices(part_id: str, derivation: Any) -> dict[str, NamedMatrix]:
                 formulas.setdefault(key, value)  # N_mult = C K_1 K_2 M O_1 O_2, then its number
             continue
         if key == answer_key:
+            continue
+        if isinstance(value, sp.MatrixBase) and value.free_symbols & parameters:
             continue
         if (
             isinstance(answer, sp.MatrixBase)
