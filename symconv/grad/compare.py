@@ -322,7 +322,12 @@ def _evaluate_trials(
     completed = 0
     for trial in range(trials):
         values = _draw_sizes(
-            reference_formula, definition_formulas, rng, 1 if trial == 0 else 2, max_size
+            reference_formula,
+            definition_formulas,
+            rng,
+            1 if trial == 0 else 2,
+            max_size,
+            order=_SIZE_ORDERS.get(trial),
         )
         tensors = _random_tensors(reference_formula, definition_formulas, values, rng)
         candidate_tensors = _transposed(tensors, layouts)
@@ -509,12 +514,19 @@ def _condition_sizes(formula: IndexFormula) -> tuple[sp.Symbol, ...]:
     return tuple(sorted((s for s in found if s.name not in names), key=str))
 
 
+#: Trials whose sizes are dealt in name order, up then down (``I_1, I_2 = 2, 3`` then ``3, 2``):
+#: two sizes of one family (``I_1``, ``I_2``) differ, each way round, so a size name swapped in a
+#: sum limit is seen even where the geometry is valid (every read inside its tensor).
+_SIZE_ORDERS = {1: "up", 2: "down"}
+
+
 def _draw_sizes(
     reference: IndexFormula,
     definitions: Sequence[IndexFormula],
     rng: np.random.Generator,
     low: int,
     high: int,
+    order: str | None = None,
 ) -> dict[sp.Symbol, sp.Integer]:
     values = reference.random_sizes(rng, low, high)
     names = {s.name for s in values}
@@ -523,9 +535,30 @@ def _draw_sizes(
             if symbol.name not in names:
                 values[symbol] = sp.Integer(int(rng.integers(low, high + 1)))
                 names.add(symbol.name)
+    if order is not None and high > low:
+        dealt = _dealt_sizes(values, low, high, descending=order == "down")
+        if all(formula._sizes_valid(dealt) for formula in (*definitions, reference)):
+            values = dealt
     for formula in (*definitions, reference):
         values.update(_reach_sizes(formula, values))
     return values
+
+
+def _dealt_sizes(
+    values: Mapping[sp.Symbol, sp.Integer], low: int, high: int, *, descending: bool
+) -> dict[sp.Symbol, sp.Integer]:
+    """The size symbols in name order given ``low, low + 1, …, high, low, …`` (or the reverse).
+
+    >>> I1, I2, K = sp.symbols("I_1 I_2 K")
+    >>> _dealt_sizes({K: 0, I2: 0, I1: 0}, 2, 3, descending=False)
+    {I_1: 2, I_2: 3, K: 2}
+    """
+    span = high - low + 1
+    ordered = sorted(values, key=str)
+    return {
+        symbol: sp.Integer(high - position % span if descending else low + position % span)
+        for position, symbol in enumerate(ordered)
+    }
 
 
 def _reach_sizes(
