@@ -61,7 +61,7 @@ from symconv.check.claim_kinds import (
     numeric_indices,
 )
 from symconv.check.claim_text import text_answers
-from symconv.check.context import DocumentContext
+from symconv.check.context import NO_PROBLEM, DocumentContext, ProblemContext
 from symconv.check.judges.missing_sum import unsummed_indices
 from symconv.check.judges.phrases import (
     MATH_MARK,
@@ -105,17 +105,20 @@ def extract_claims(
     symbols: SymbolTable | None = None,
     context: DocumentContext | None = None,
     read_seconds: float | None = None,
+    problem: ProblemContext = NO_PROBLEM,
 ) -> list[Claim]:
     """The claims of a document, in order (see the module docstring).
 
     ``symbols`` declares the problem's names; ``context`` (if given) receives the document's
     definitions, assumptions and claims, for :func:`symconv.check.judges.judge`;
-    ``read_seconds`` bounds the reading of each math segment (one over it is unreadable).
+    ``read_seconds`` bounds the reading of each math segment (one over it is unreadable);
+    ``problem`` says which names the problem's derivations name or give values (a definition
+    of one of them is a claim).
     """
     table = symbols if symbols is not None else SymbolTable()
     if context is None:
         context = DocumentContext(symbols=table)
-    return _Extractor(list(segments), table, context, read_seconds).run()
+    return _Extractor(list(segments), table, context, read_seconds, problem).run()
 
 
 class _Extractor:
@@ -125,8 +128,10 @@ class _Extractor:
         table: SymbolTable,
         context: DocumentContext,
         read_seconds: float | None = None,
+        problem: ProblemContext = NO_PROBLEM,
     ):
         self.read_seconds = read_seconds
+        self.problem = problem
         self.segments = segments
         self.table = table
         self.context = context
@@ -419,7 +424,7 @@ class _Extractor:
                 # the head of a chain (N_mult = C K_1 K_2 M O_1 O_2 = …) is a claim when the
                 # sentence states a fact, or the problem's derivation gives the name a formula
                 if fact_in_words(_clause_words(words_before)) is None and not (
-                    object_name_key(lhs.side.expr) in self.context.formula_names
+                    object_name_key(lhs.side.expr) in self.problem.formula_names
                     and isinstance(rhs.side.expr, sp.Expr)
                     and not rhs.side.expr.is_number
                 ):
@@ -499,7 +504,7 @@ class _Extractor:
         if (
             isinstance(rhs.side.expr, (sp.MatrixBase, sp.Expr))
             and isinstance(target, sp.Symbol)
-            and object_name_key(target) in self.context.named_names
+            and object_name_key(target) in self.problem.named_names
         ):
             return True
         if fact_in_words(_clause_words(words_before)) is not None:
@@ -509,7 +514,7 @@ class _Extractor:
         if self._missing_sum(target, rhs.side.expr):
             return True
         name = getattr(target, "name", None)
-        return name is not None and self.context.given_value(name) is not None
+        return name is not None and self.problem.given_value(name) is not None
 
     def _assume(self, lhs: _Placed, relation: str, rhs: _Placed, final: Any, seg: Segment) -> None:
         """A relation after a cue: a definition of a name, or an assumed relation."""

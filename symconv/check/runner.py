@@ -32,6 +32,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from symconv.check.context import NO_PROBLEM, ProblemContext
 from symconv.check.documents import Document
 from symconv.check.limits import DEFAULT_FILE_SECONDS, Budget, Limits, seed_for, time_limit
 from symconv.check.model import Claim, Judgement, Report
@@ -238,17 +239,14 @@ def _judge_claims(
         warnings.append(f"context-free checks unavailable ({error})")
         return []
     table = SymbolTable.declare(scalars=given.quantities)
-    context = DocumentContext(
-        symbols=table,
-        seed=seed(0),
-        named_names=given.named_names(),
-        formula_names=given.formula_names(),
-    )
+    context = DocumentContext(symbols=table, seed=seed(0))
     seconds = budget.remaining() if budget is not None else DEFAULT_FILE_SECONDS
     try:
         with time_limit(seconds, "reading the claims"):
             read_seconds = limits.claim_seconds if limits is not None else None
-            claims = extract_claims(segments, table, context, read_seconds)
+            claims = extract_claims(
+                segments, table, context, read_seconds, given.document_problem()
+            )
     except TimeLimitError:
         warnings.append("time budget spent while reading the claims: none was judged")
         return []
@@ -256,19 +254,16 @@ def _judge_claims(
         warnings.append(f"claims could not be extracted: {error}")
         return []
 
-    def scoped(thunk: Callable[[], Judgement], claim: Claim) -> Judgement:
-        # each claim sees the data of its own exercise only (Z of nyu-cnn 2 is not Z of 3)
-        context.given = given.data_at(claim.line)
-        context.substitutions = given.substitutions_at(claim.line)
-        context.named = given.named_at(claim.line)
-        return run(thunk, claim)
-
-    return judge_all(claims, context, run=scoped)
+    # each claim sees the data of its own exercise only (Z of nyu-cnn 2 is not Z of 3)
+    return judge_all(
+        claims, context, run=run, problem_at=lambda claim: given.problem_at(claim.line)
+    )
 
 
 class GivenData:
     """The data of the exercises the document answers (``Z`` of nyu-cnn 2), each visible to the
-    claims in that exercise's regions only, keyed as the document context keys names."""
+    claims in that exercise's regions only: :meth:`problem_at` is the
+    :class:`~symconv.check.context.ProblemContext` of a line, built once per region."""
 
     def __init__(
         self,
@@ -288,6 +283,32 @@ class GivenData:
             exercise: {name_key(k): v for k, v in values.items()}
             for exercise, values in by_exercise.items()
         }
+        self._problems: dict[tuple[str | None, str | None], ProblemContext] = {}
+
+    def document_problem(self) -> ProblemContext:
+        """What the problem names over the whole document (for reading the claims): no data."""
+        return ProblemContext(
+            named_names=self.named_names(),
+            formula_names=self.formula_names(),
+            quantities=self.quantities,
+        )
+
+    def problem_at(self, line: int) -> ProblemContext:
+        """The problem context of the region holding ``line`` (the same object for every line
+        of one region)."""
+        if self.part_map is None:
+            return NO_PROBLEM
+        region = (self.part_map.exercise_at(line), self.part_map.part_at(line))
+        if region not in self._problems:
+            self._problems[region] = ProblemContext(
+                given=self.data_at(line),
+                substitutions=self.substitutions_at(line),
+                named=self.named_at(line),
+                named_names=self.named_names(),
+                formula_names=self.formula_names(),
+                quantities=self.quantities,
+            )
+        return self._problems[region]
 
     def data_at(self, line: int) -> dict[str, Any]:
         if self.part_map is None:

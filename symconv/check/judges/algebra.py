@@ -10,14 +10,14 @@ An *equation* — one side without names (``2P + 3 = 5``) — is not an identity
 particular values, so it is left unverified rather than called wrong.
 
     >>> import sympy as sp
-    >>> from symconv.check.context import DocumentContext
+    >>> from symconv.check.context import NO_PROBLEM, DocumentContext
     >>> from symconv.check.model import Claim
     >>> K, D = sp.symbols("K D")
     >>> claim = Claim(1, 1, "", "algebra", sides=(K + (K - 1) * (D - 1), D * (K - 1) + 1))
-    >>> judge_algebra(claim, DocumentContext()).verdict
+    >>> judge_algebra(claim, DocumentContext(), NO_PROBLEM).verdict
     'right'
     >>> claim = Claim(1, 1, "", "algebra", sides=((K - 1) * D / 2, (K - 1) * (1 + D) / 2))
-    >>> j = judge_algebra(claim, DocumentContext())
+    >>> j = judge_algebra(claim, DocumentContext(), NO_PROBLEM)
     >>> j.verdict, j.witness
     ('wrong', 'D = 3, K = 3: 4 ≠ 3')
 """
@@ -33,7 +33,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from symconv.check import nodes
-from symconv.check.context import DocumentContext
+from symconv.check.context import DocumentContext, ProblemContext
 from symconv.check.judges.functions import concrete, is_known
 from symconv.check.judges.points import (
     Comparison,
@@ -67,14 +67,14 @@ _SIZE_VALUES = (3, 2, 4, 5, 1, 6, 7)
 
 
 def prepared_sides(
-    claim: Claim, context: DocumentContext
+    claim: Claim, context: DocumentContext, problem: ProblemContext
 ) -> tuple[Any, Any, tuple[str, ...]] | None:
     """Both sides with definitions substituted and known functions made concrete, or None
     if the claim does not have two sides."""
     if len(claim.sides) != 2:
         return None
-    lhs, _ = resolve(claim.sides[0], claim, context)
-    rhs, _ = resolve(claim.sides[1], claim, context)
+    lhs, _ = resolve(claim.sides[0], claim, context, problem)
+    rhs, _ = resolve(claim.sides[1], claim, context, problem)
     lhs, notes_l = concrete(lhs)
     rhs, notes_r = concrete(rhs)
     return lhs, rhs, tuple(dict.fromkeys(notes_l + notes_r))
@@ -144,9 +144,11 @@ def _unsupported(expr: Any) -> str | None:
     return None
 
 
-def judge_algebra(claim: Claim, context: DocumentContext) -> Judgement | None:
+def judge_algebra(
+    claim: Claim, context: DocumentContext, problem: ProblemContext
+) -> Judgement | None:
     """Judge ``lhs = rhs`` as an identity (None if the claim is not of that kind)."""
-    prepared = prepared_sides(claim, context)
+    prepared = prepared_sides(claim, context, problem)
     if prepared is None:
         return None
     lhs, rhs, notes = prepared
@@ -168,7 +170,7 @@ def judge_algebra(claim: Claim, context: DocumentContext) -> Judgement | None:
         tried = count_points(comparison.points_tried)
         return right(claim, f"the two sides agree{scope} (exactly, at {tried}){suffix}")
     substitution = judge_substitution(
-        claim, lhs, rhs, context, lambda a, b, rng: compare_identity(a, b, rng, where)
+        claim, lhs, rhs, context, problem, lambda a, b, rng: compare_identity(a, b, rng, where)
     )
     if substitution is not None:
         return substitution
@@ -221,7 +223,9 @@ def _constant_value(expr: Any, rng: random.Random) -> Any:
     return exact if values_equal(exact, values[0]) else values[0]
 
 
-def judge_known_definition(claim: Claim, context: DocumentContext) -> Judgement | None:
+def judge_known_definition(
+    claim: Claim, context: DocumentContext, problem: ProblemContext
+) -> Judgement | None:
     """``\\sigma(z) = \\frac{1}{1 + e^{-z}}``: a definition of a function the field names is
     checked against that function (None for any other definition)."""
     if len(claim.sides) != 2:
@@ -229,7 +233,7 @@ def judge_known_definition(claim: Claim, context: DocumentContext) -> Judgement 
     lhs = claim.sides[0]
     if not (isinstance(lhs, AppliedUndef) and is_known(lhs.func.__name__)):
         return None
-    judgement = judge_algebra(claim, context)
+    judgement = judge_algebra(claim, context, problem)
     if judgement is None or judgement.verdict != "wrong":
         return judgement
     # A definition is the writer's to make: later claims use it, this one is not wrong.
@@ -239,13 +243,15 @@ def judge_known_definition(claim: Claim, context: DocumentContext) -> Judgement 
     )
 
 
-def judge_restated(claim: Claim, context: DocumentContext) -> Judgement | None:
+def judge_restated(
+    claim: Claim, context: DocumentContext, problem: ProblemContext
+) -> Judgement | None:
     """``y &:= \\max(x_1, x_2, x_3) \\\\ y &= x_1 [x_1 \\geq x_2 \\wedge …] + …``: a name its
     aligned block defined, given another value, claims the two agree (the left side reads the
     earlier value); None for any other claim."""
     if not claim.data.get("restated"):
         return None
-    return judge_algebra(claim, context)
+    return judge_algebra(claim, context, problem)
 
 
 def has_undefined(expr: Any) -> bool:

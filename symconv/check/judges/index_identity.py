@@ -24,7 +24,7 @@ Two readings of a tensor, in turn:
    needs this reading is *unverified*.
 
     >>> import sympy as sp
-    >>> from symconv.check.context import DocumentContext
+    >>> from symconv.check.context import NO_PROBLEM, DocumentContext
     >>> from symconv.check.model import Claim
     >>> i, u, a, U, M = sp.symbols("i u a U M")
     >>> w, x = sp.IndexedBase("w"), sp.IndexedBase("x")
@@ -32,7 +32,7 @@ Two readings of a tensor, in turn:
     >>> by_input = sp.Sum(w[i - a + 1] * x[a], (a, 1, M))
     >>> def link(left, right):
     ...     claim = Claim(3, 3, "", "algebra", sides=(left, right))
-    ...     judgement = judge_index_identity(claim, DocumentContext())
+    ...     judgement = judge_index_identity(claim, DocumentContext(), NO_PROBLEM)
     ...     return judgement.verdict, judgement.message
     >>> link(by_kernel, by_input)[0]
     'right'
@@ -52,7 +52,7 @@ from typing import Any
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from symconv.check.context import DocumentContext
+from symconv.check.context import DocumentContext, ProblemContext
 from symconv.check.judges.points import format_value
 from symconv.check.judges.resolve import resolve
 from symconv.check.judges.verdicts import right, unverified, wrong
@@ -106,12 +106,14 @@ class _Tensor:
         return self._entries[point]
 
 
-def judge_index_identity(claim: Claim, context: DocumentContext) -> Judgement | None:
+def judge_index_identity(
+    claim: Claim, context: DocumentContext, problem: ProblemContext
+) -> Judgement | None:
     """Judge ``left = right`` when both sides are index expressions that evaluate to numbers
     (None otherwise: another judge's claim)."""
     if len(claim.sides) != 2 or claim.relation != "=":
         return None
-    sides = [resolve(side, claim, context)[0] for side in claim.sides]
+    sides = [resolve(side, claim, context, problem)[0] for side in claim.sides]
     if not all(_evaluable(side) and side.has(sp.Indexed) for side in sides):
         return None
     left, right_side = sides

@@ -33,7 +33,7 @@ from typing import Any
 import sympy as sp
 
 from symconv.check import nodes
-from symconv.check.context import DocumentContext
+from symconv.check.context import DocumentContext, ProblemContext
 from symconv.check.judges.algebra import compare_identity
 from symconv.check.judges.points import show
 from symconv.check.judges.resolve import resolve
@@ -221,22 +221,24 @@ def judge_conv_matrix_claim(
 # ----------------------------------------------------------------------------------------------
 # The context-free judge
 # ----------------------------------------------------------------------------------------------
-def judge_matrix(claim: Claim, context: DocumentContext) -> Judgement | None:
+def judge_matrix(
+    claim: Claim, context: DocumentContext, problem: ProblemContext
+) -> Judgement | None:
     """Judge an equality with matrices on both sides, or ``w ⊗ x = C x``."""
     if len(claim.sides) != 2:
         return None
     for conv, other in (claim.sides, claim.sides[::-1]):
         if isinstance(conv, nodes.Convolution):
             return _conv_form(claim, conv, other)
-    lhs, _ = resolve(claim.sides[0], claim, context, matrices=True)
-    rhs, _ = resolve(claim.sides[1], claim, context, matrices=True)
+    lhs, _ = resolve(claim.sides[0], claim, context, problem, matrices=True)
+    rhs, _ = resolve(claim.sides[1], claim, context, problem, matrices=True)
     collapsed = _scalar_if_1x1(lhs), _scalar_if_1x1(rhs)
     if collapsed != (lhs, rhs) and not any(isinstance(v, sp.MatrixBase) for v in collapsed):
         from symconv.check.judges.algebra import judge_algebra
         from symconv.check.judges.arithmetic import judge_arithmetic
 
         scalar = replace(claim, sides=collapsed)
-        return judge_arithmetic(scalar, context) or judge_algebra(scalar, context)
+        return judge_arithmetic(scalar, context, problem) or judge_algebra(scalar, context, problem)
     if isinstance(lhs, sp.MatrixBase) and isinstance(rhs, sp.MatrixBase):
         if claim.relation not in ("=", "≡"):
             return unverified(claim, f"the relation {claim.relation} between matrices")

@@ -17,7 +17,7 @@ that order. A system written with a table already judged wrong is left unverifie
 reported once, on the table's line.
 
     >>> import sympy as sp
-    >>> from symconv.check.context import DocumentContext
+    >>> from symconv.check.context import DocumentContext, ProblemContext
     >>> from symconv.check.judges.named import NamedMatrix
     >>> from symconv.check.model import Claim
     >>> T, w = sp.symbols("T w")
@@ -25,11 +25,11 @@ reported once, on the table's line.
     >>> system = NamedMatrix("T w", sp.ImmutableMatrix(table.row_join(sp.Matrix([0, 0, 1]))),
     ...                      "fd-a", False, "w")
     >>> def verdict(written_table, column):
-    ...     context = DocumentContext(named={"T w": system})
+    ...     context, problem = DocumentContext(), ProblemContext(named={"T w": system})
     ...     context.define(T, sp.Matrix(written_table), line=1, scope=1, order=1)
     ...     claim = Claim(2, 2, "", "matrix", sides=(T * w, sp.Matrix(column)), relation="=",
     ...                   data={"id": 2, "scope": 1, "lhs_text": "T w"})
-    ...     judgement = judge_system(claim, context)
+    ...     judgement = judge_system(claim, context, problem)
     ...     return judgement.verdict, judgement.message
     >>> verdict(table, [0, 0, 1])
     ('right', 'T w = [0, 0, 1] is the system T w = b of fd-a (the same solutions)')
@@ -47,7 +47,7 @@ from typing import Any
 
 import sympy as sp
 
-from symconv.check.context import DocumentContext
+from symconv.check.context import DocumentContext, ProblemContext
 from symconv.check.judges.named import (
     NamedMatrix,
     column_key,
@@ -84,7 +84,9 @@ def _position(text: str, name: sp.Symbol) -> int | None:
     return min(found) if found else None
 
 
-def judge_system(claim: Claim, context: DocumentContext) -> Judgement | None:
+def judge_system(
+    claim: Claim, context: DocumentContext, problem: ProblemContext
+) -> Judgement | None:
     """The verdict on ``T w = b`` where the derivation solves a system in ``T`` and ``w``."""
     if len(claim.sides) != 2 or claim.relation != "=":
         return None
@@ -92,12 +94,12 @@ def judge_system(claim: Claim, context: DocumentContext) -> Judgement | None:
     if factors is None:
         return None
     table_name, unknown = factors
-    system = context.named.get(system_key(table_name, unknown))
+    system = problem.named.get(system_key(table_name, unknown))
     if system is None or system.unknown is None:
         return None
-    table, used = resolve(table_name, claim, context, matrices=True)
-    free, _ = resolve(unknown, claim, context, matrices=True)
-    column, _ = resolve(claim.sides[1], claim, context, matrices=True)
+    table, used = resolve(table_name, claim, context, problem, matrices=True)
+    free, _ = resolve(unknown, claim, context, problem, matrices=True)
+    column, _ = resolve(claim.sides[1], claim, context, problem, matrices=True)
     if not isinstance(table, sp.MatrixBase) or isinstance(free, sp.MatrixBase):
         return None  # T not written out yet, or w already known (a product to multiply out)
     if not isinstance(column, sp.MatrixBase):

@@ -18,12 +18,12 @@ that name (``given``) or the document's definition. A witness is a point in the 
 sizes first (K = 3, D = 2).
 
     >>> import sympy as sp
-    >>> from symconv.check.context import DocumentContext
+    >>> from symconv.check.context import NO_PROBLEM, DocumentContext
     >>> from symconv.check.model import Claim
     >>> K, D, P = sp.symbols("K D P")
     >>> claim = Claim(53, 53, "", "definition", sides=(P, (K - 1) * (1 + D) / 2),
     ...               data={"fact": "padding", "id": 2, "scope": 1})
-    >>> j = judge_fact(claim, DocumentContext())
+    >>> j = judge_fact(claim, DocumentContext(), NO_PROBLEM)
     >>> j.verdict, j.witness
     ('wrong', 'K = 3, D = 2: 3 ≠ 2')
 """
@@ -38,7 +38,7 @@ from typing import Any
 
 import sympy as sp
 
-from symconv.check.context import DocumentContext, claim_id, claim_scope
+from symconv.check.context import DocumentContext, ProblemContext, claim_id, claim_scope
 from symconv.check.judges.points import (
     Comparison,
     compare_at_points,
@@ -144,7 +144,7 @@ def _integral(expr: Any) -> Any:
 # ----------------------------------------------------------------------------------------------
 # Facts
 # ----------------------------------------------------------------------------------------------
-def judge_fact(claim: Claim, context: DocumentContext) -> Judgement | None:
+def judge_fact(claim: Claim, context: DocumentContext, problem: ProblemContext) -> Judgement | None:
     """Judge a shape/cost fact the sentence names (None if it names none judged here)."""
     fact = claim.data.get("fact")
     if not isinstance(fact, str) or not claim.sides:
@@ -334,7 +334,9 @@ def _average_pool(claim: Claim, written: Any) -> Judgement | None:
 # ----------------------------------------------------------------------------------------------
 # Shapes and memberships
 # ----------------------------------------------------------------------------------------------
-def judge_shape(claim: Claim, context: DocumentContext) -> Judgement | None:
+def judge_shape(
+    claim: Claim, context: DocumentContext, problem: ProblemContext
+) -> Judgement | None:
     """A shape stated for names the problem or the document gives values to."""
     shape = claim.data.get("shape")
     subjects = claim.data.get("subjects") or []
@@ -342,7 +344,7 @@ def judge_shape(claim: Claim, context: DocumentContext) -> Judgement | None:
         return None
     written = tuple(as_sympy(s) for s in shape)
     for name in subjects:
-        value = context.given_value(name)
+        value = problem.given_value(name)
         if value is None:
             value = context.value_of(
                 sp.Symbol(name), order=claim_id(claim), scope=claim_scope(claim)
@@ -362,11 +364,13 @@ def judge_shape(claim: Claim, context: DocumentContext) -> Judgement | None:
     return right(claim, f"{names}: shape {' × '.join(map(str, written))}")
 
 
-def judge_membership(claim: Claim, context: DocumentContext) -> Judgement | None:
+def judge_membership(
+    claim: Claim, context: DocumentContext, problem: ProblemContext
+) -> Judgement | None:
     """``k_1 ∈ \\{0, 1\\}``: a range stated for an index; judged only when it is a number."""
     if claim.relation not in ("∈", "∉") or len(claim.sides) != 2:
         return None
-    element, _ = resolve(claim.sides[0], claim, context)
+    element, _ = resolve(claim.sides[0], claim, context, problem)
     collection = claim.sides[1]
     if not (isinstance(element, sp.Basic) and element.is_number):
         return None
