@@ -30,7 +30,8 @@ from typing import TYPE_CHECKING, Any
 from symconv.check.answer_judges import answer_kind, judge_part
 from symconv.check.answer_locations import evaluate_location
 from symconv.check.answer_task import Outcome, PartTask, latex_of
-from symconv.check.candidates import Candidate, Parser, extract_candidates
+from symconv.check.candidates import Candidate, extract_candidates
+from symconv.check.context import claim_id
 from symconv.check.equality import as_sequence, decide_equal, is_number
 from symconv.check.headings import PartMap, Region
 from symconv.check.limits import Budget, Limits, time_limit
@@ -38,6 +39,7 @@ from symconv.check.model import Claim, Judgement, PartStatus, Verdict
 from symconv.errors import SymconvError, TimeLimitError
 
 if TYPE_CHECKING:
+    from symconv.check.claims import Reading
     from symconv.check.markdown import Segment
     from symconv.problems import Exercise, Part, ProblemSet
 
@@ -58,7 +60,7 @@ def check_against(
     problem_set: ProblemSet,
     part_map: PartMap,
     segments: Sequence[Segment],
-    parse: Parser,
+    reading: Reading,
     seed: Callable[[int], int],
     limits: Limits,
     budget: Budget,
@@ -66,7 +68,7 @@ def check_against(
     """Judge every part of ``problem_set`` that the document answers (module docstring)."""
     try:
         with time_limit(budget.remaining(), "reading the answers"):
-            candidates = extract_candidates(segments, parse)
+            candidates = extract_candidates(segments, reading)
     except TimeLimitError:
         message = "time budget spent while reading the answers: no part was compared"
         return AgainstResult((), frozenset(), (message,))
@@ -173,6 +175,7 @@ def _judgement(part_id: str, outcome: Outcome) -> Judgement:
         sides=tuple(c.value for c in outcome.candidates),
         relation="=",
         data=data,
+        about=_claims_read(outcome.candidates),
     )
     verdict: Verdict = outcome.verdict  # type: ignore[assignment]
     return Judgement(
@@ -184,6 +187,12 @@ def _judgement(part_id: str, outcome: Outcome) -> Judgement:
         witness=outcome.witness,
         warnings=outcome.warnings,
     )
+
+
+def _claims_read(candidates: Sequence[Candidate]) -> tuple[int, ...]:
+    """The ids of the document's claims the candidates were read from, each once."""
+    ids = (claim_id(c.claim) for c in candidates if c.claim is not None)
+    return tuple(dict.fromkeys(i for i in ids if i >= 0))
 
 
 def _expected_latex(outcome: Outcome) -> str | None:
@@ -227,6 +236,7 @@ def _data_claims(
                 VALUE_KIND,
                 part=part_map.part_at(candidate.line),
                 sides=(candidate.lhs, candidate.value),
+                about=_claims_read([candidate]),
             )
             verdict: Verdict = fact.verdict  # type: ignore[assignment]
             judgements.append(

@@ -266,7 +266,10 @@ def also_judged(candidate: Candidate, pool: Sequence[Candidate], answer_lhs: Any
     it has the answer's name (``N_{params} = 1830`` after a chain that ends in 1820), or the
     document states it as an answer (:func:`~symconv.check.candidates.stated_answer_lines`) and
     it is the only candidate of ``pool`` on its line (two values on one **Answer:** line are
-    left to the judge's choice)."""
+    left to the judge's choice). A row its chain continues (``o &= A \\\\ &= B``) is not: its
+    chain states the last row's value."""
+    if candidate.data.get("continued"):
+        return False
     if names_the_answer(candidate, answer_lhs):
         return True
     alone = sum(other.line == candidate.line for other in pool) == 1

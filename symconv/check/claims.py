@@ -27,8 +27,12 @@ right arithmetic and maybe a wrong answer), ``words_before``/``words_after``/``s
 ``fact``, ``shape``, ``subjects`` (the names a shape is stated for), ``values``/``labels`` (of a
 plain-text answer), ``matrices`` (each literal with the line of each row), ``table`` (the
 :class:`~symconv.check.symbols.SymbolTable` the claim was read with), ``previous`` (the id of
-the previous link of the same chain) and ``approximation`` (for an order claim: the id of the
-approximation it is about).
+the previous link of the same chain), ``approximation`` (for an order claim: the id of the
+approximation it is about) and ``span`` (of a plain-text answer: its offsets in the line).
+
+:func:`read_claims` gives the whole :class:`Reading`: the claims, each math segment's parse and
+the claims of each statement, from which the problem context reads its answer candidates
+(:func:`symconv.check.candidates.extract_candidates`) without parsing again.
 
     >>> from symconv.check.markdown import split_document
     >>> doc = ("## 3\\n\\n$3 \\\\times 3 \\\\times 10 \\\\times 20 + 20 = 1830$\\n\\n"
@@ -44,7 +48,7 @@ from __future__ import annotations
 import contextlib
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,7 +82,7 @@ from symconv.check.parsed import Ambiguous, Chain, MathParse, Side
 from symconv.check.symbols import SymbolTable, object_name_key
 from symconv.errors import ParseError, ReadTimeLimitError
 
-__all__ = ["KINDS", "extract_claims"]
+__all__ = ["KINDS", "Reading", "extract_claims", "read_claims"]
 
 KINDS = (
     "arithmetic", "algebra", "approximation", "order", "derivative", "matrix", "definition",
@@ -100,6 +104,35 @@ class _Placed:
     segment: Segment
 
 
+@dataclass(frozen=True)
+class Reading:
+    """One reading of a document: each math segment parsed once (``parses``, by segment index),
+    the claims found, and which claims each statement gave (``statement_claims``, by segment
+    index and the statement's position in it; a plain-text answer by segment index and the
+    offset of its first character, as ``(index, -1 - offset)``) — so the answer candidates
+    of :mod:`symconv.check.candidates` are read from the same parse and know their claim."""
+
+    claims: tuple[Claim, ...]
+    parses: Mapping[int, MathParse | ParseError]
+    statement_claims: Mapping[tuple[int, int], tuple[Claim, ...]]
+
+    def claim_of(self, index: int, position: int) -> Claim | None:
+        """The claim a statement ends with (the last link of a chain: its final value)."""
+        found = self.statement_claims.get((index, position), ())
+        return found[-1] if found else None
+
+    def text_claim_at(self, index: int, offset: int) -> Claim | None:
+        """The plain-text answer claim of segment ``index`` covering character ``offset``."""
+        for (segment, key), found in self.statement_claims.items():
+            if segment != index or key >= 0:
+                continue
+            for claim in found:
+                span = claim.data.get("span")
+                if span is not None and span[0] <= offset < span[1]:
+                    return claim
+        return None
+
+
 def extract_claims(
     segments: Sequence[Segment],
     symbols: SymbolTable | None = None,
@@ -115,10 +148,24 @@ def extract_claims(
     ``problem`` says which names the problem's derivations name or give values (a definition
     of one of them is a claim).
     """
+    return list(read_claims(segments, symbols, context, read_seconds, problem).claims)
+
+
+def read_claims(
+    segments: Sequence[Segment],
+    symbols: SymbolTable | None = None,
+    context: DocumentContext | None = None,
+    read_seconds: float | None = None,
+    problem: ProblemContext = NO_PROBLEM,
+) -> Reading:
+    """The :class:`Reading` of a document (arguments as :func:`extract_claims`)."""
     table = symbols if symbols is not None else SymbolTable()
     if context is None:
         context = DocumentContext(symbols=table)
-    return _Extractor(list(segments), table, context, read_seconds, problem).run()
+    extractor = _Extractor(list(segments), table, context, read_seconds, problem)
+    claims = extractor.run()
+    statement_claims = {key: tuple(found) for key, found in extractor.statement_claims.items()}
+    return Reading(tuple(claims), dict(extractor.parses), statement_claims)
 
 
 class _Extractor:
@@ -151,6 +198,9 @@ class _Extractor:
         self.block_defined: dict[int, set[str]] = {}
         self.scope_level = _scope_level(segments)
         self.first_heading_seen = False
+        #: The claims of each statement: (segment index, position) -> claims (see Reading).
+        self.statement_claims: dict[tuple[int, int], list[Claim]] = {}
+        self.statement: tuple[int, int] | None = None
 
     # -- driver --------------------------------------------------------------------------------
     def run(self) -> list[Claim]:
@@ -161,8 +211,9 @@ class _Extractor:
                 cell = segment.cell
                 self._reset_sentence()
                 self.last_line = 0
+            self.statement = None
             if segment.kind == "text":
-                self._text(segment)
+                self._text(index, segment)
             elif segment.kind == "math":
                 self._math(index, segment, self.parses.get(index))
             else:
@@ -230,7 +281,7 @@ class _Extractor:
         return {side.expr.name}
 
     # -- text ----------------------------------------------------------------------------------
-    def _text(self, segment: Segment) -> None:
+    def _text(self, index: int, segment: Segment) -> None:
         heading = _heading_level(segment.text)
         if heading is not None:
             self._reset_sentence()
@@ -246,7 +297,7 @@ class _Extractor:
             segment.column == 1 and _LIST_ITEM.match(segment.text)
         ):
             self._reset_sentence()
-        self._text_answers(segment)
+        self._text_answers(index, segment)
         text = segment.text
         ends = list(_SENTENCE_END.finditer(text))
         if ends:
@@ -340,6 +391,7 @@ class _Extractor:
                 if statement.lead:
                     lead_words = lead_words + MATH_MARK + " " + _lead_text(statement.lead) + " "
                 last = position == len(parsed.statements) - 1
+                self.statement = (index, position)
                 self._statement(segment, parsed, statement, lead_words, words_after, after,
                                 continued=continued and last)  # fmt: skip
             self.sentence_math.append((segment, parsed))
@@ -626,9 +678,10 @@ class _Extractor:
         return None
 
     # -- plain-text answers --------------------------------------------------------------------
-    def _text_answers(self, segment: Segment) -> None:
+    def _text_answers(self, index: int, segment: Segment) -> None:
         for found in text_answers(segment.text, self.table):
-            data: dict[str, Any] = {"answer": found.answer}
+            self.statement = (index, -1 - found.start)
+            data: dict[str, Any] = {"answer": found.answer, "span": (found.start, found.end)}
             if found.kind == "shape":
                 data.update(shape=found.shape, subjects=self._subjects())
             else:
@@ -664,6 +717,8 @@ class _Extractor:
         claim = Claim(line, end_line, text.strip(), kind, None, sides, relation, data)
         self.claims.append(claim)
         self.context.add_claim(claim)
+        if self.statement is not None:
+            self.statement_claims.setdefault(self.statement, []).append(claim)
         return claim
 
 

@@ -34,6 +34,9 @@ class Claim:
     sides: tuple[Any, ...] = ()
     relation: str = "="
     data: dict[str, Any] = field(default_factory=dict, compare=False)
+    #: For a claim the problem context made of an answer: the ids of the document's claims it
+    #: was read from (the statement it judges; see :func:`symconv.check.context.claim_id`).
+    about: tuple[int, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
