@@ -98,7 +98,7 @@ def test_nndl_conv_matrix_row_4_swapped(nndl):
 @needs_practice
 def test_conv_matrix_judge_for_the_problem_layer(nndl):
     (claim,) = [j.claim for j in nndl if j.claim.line == 36]
-    written, _ = claim.data["matrices"][-1]
+    written, _ = claim.matrices[-1]
     expected = sp.Matrix(conv_matrix((3, 3), (2, 2)))
     result = judge_conv_matrix_claim(written, expected, claim)
     judgement = result.judgement(claim)

@@ -35,7 +35,7 @@ from symconv.check.context import claim_id
 from symconv.check.equality import as_sequence, decide_equal, is_number
 from symconv.check.headings import PartMap, Region
 from symconv.check.limits import Budget, Limits, time_limit
-from symconv.check.model import Claim, Judgement, PartStatus, Verdict
+from symconv.check.model import AnswerFacts, Claim, ClaimKind, Judgement, PartStatus, Verdict
 from symconv.errors import SymconvError, TimeLimitError
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from symconv.problems import Exercise, Part, ProblemSet
 
 #: Kinds of the claims this module adds.
-ANSWER_KIND, VALUE_KIND = "answer", "value"
+ANSWER_KIND, VALUE_KIND = ClaimKind.ANSWER, ClaimKind.VALUE
 
 
 @dataclass(frozen=True)
@@ -157,15 +157,13 @@ def _judgement(part_id: str, outcome: Outcome) -> Judgement:
     line = outcome.first_line
     end_line = line if outcome.line is not None else max(c.end_line for c in outcome.candidates)
     text = " … ".join(" ".join(c.text.split()) for c in outcome.candidates)
-    data: dict[str, Any] = {"form": first.form}
-    if outcome.convention:
-        data["convention"] = outcome.convention
-    if outcome.variant:
-        data["variant"] = outcome.variant
-    if outcome.component is not None:
-        data["component"] = outcome.component
-    if last.derived_from:
-        data["derived_from"] = last.derived_from
+    facts = AnswerFacts(
+        form=first.form,
+        convention=outcome.convention or None,
+        variant=outcome.variant or None,
+        component=outcome.component,
+        derived_from=last.derived_from or None,
+    )
     claim = Claim(
         line=line,
         end_line=max(line, end_line),
@@ -174,7 +172,7 @@ def _judgement(part_id: str, outcome: Outcome) -> Judgement:
         part=part_id,
         sides=tuple(c.value for c in outcome.candidates),
         relation="=",
-        data=data,
+        facts=facts,
         about=_claims_read(outcome.candidates),
     )
     verdict: Verdict = outcome.verdict  # type: ignore[assignment]
@@ -267,7 +265,8 @@ def _carried_forward(
         return judgements
     result = []
     for judgement in judgements:
-        derived = judgement.claim.data.get("derived_from")
+        facts = judgement.claim.facts
+        derived = facts.derived_from if isinstance(facts, AnswerFacts) else None
         if judgement.verdict != "wrong" or not derived or judgement.diagnosis:
             result.append(judgement)
             continue

@@ -19,16 +19,17 @@ Kinds: ``arithmetic``, ``algebra``, ``approximation`` (``≈`` and equalities wi
 ``order``, ``derivative``, ``matrix``, ``definition``, ``answer``, ``shape``, ``fact``,
 ``index-formula`` (left for the problem-context layer), ``ambiguous`` and ``unparsed``.
 
-``claim.data`` holds what later layers need: ``id`` (the statement's order; also its key in the
-context), ``scope`` (section number) and ``heading`` (the section's heading line),
-``answer`` (the value a chain ends with: a candidate final answer for the problem-context layer,
-also when the claim itself is arithmetic — ``3 \\times 3 \\times 10 \\times 20 + 10 = 1810`` is
-right arithmetic and maybe a wrong answer), ``words_before``/``words_after``/``sentence``,
-``fact``, ``shape``, ``subjects`` (the names a shape is stated for), ``values``/``labels`` (of a
-plain-text answer), ``matrices`` (each literal with the line of each row), ``table`` (the
-:class:`~symconv.check.symbols.SymbolTable` the claim was read with), ``previous`` (the id of
-the previous link of the same chain), ``approximation`` (for an order claim: the id of the
-approximation it is about) and ``span`` (of a plain-text answer: its offsets in the line).
+Each claim is a :class:`~symconv.check.model.ClaimKind` with typed facts
+(:data:`~symconv.check.model.ClaimFacts`): a link of a chain
+(:class:`~symconv.check.model.LinkFacts`: its sides as written, the previous link's id, its
+matrix literals with the line of each row, the chain's final value on its final link — a
+candidate answer also when the claim itself is arithmetic: ``3 \\times 3 \\times 10 \\times 20
++ 10 = 1810`` is right arithmetic and maybe a wrong answer —, the name it defines, its
+conditions, the fact its sentence names), a value alone (``ValueFacts``), an order and its
+approximation (``OrderFacts``), a shape and its subjects (``ShapeFacts``), a fact in words
+(``FactFacts``), answers in prose (``ProseAnswerFacts``), or why it was not read
+(``UnreadFacts``); and its :class:`~symconv.check.model.Origin`: its id (the statement's order;
+also its key in the context), section, heading, cell, surrounding words and symbol table.
 
 :func:`read_claims` gives the whole :class:`Reading`: the claims, each math segment's parse and
 the claims of each statement, from which the problem context reads its answer candidates
@@ -38,7 +39,7 @@ the claims of each statement, from which the problem context reads its answer ca
     >>> doc = ("## 3\\n\\n$3 \\\\times 3 \\\\times 10 \\\\times 20 + 20 = 1830$\\n\\n"
     ...        "Shape is (40, 2400, 80).\\n")
     >>> for claim in extract_claims(split_document(doc)):
-    ...     print(claim.line, claim.kind, claim.text, claim.data.get("answer"))
+    ...     print(claim.line, claim.kind, claim.text, claim.answer)
     3 arithmetic 3 \\times 3 \\times 10 \\times 20 + 20 = 1830 1830
     5 shape Shape is (40, 2400, 80) (40, 2400, 80)
 """
@@ -77,17 +78,27 @@ from symconv.check.judges.phrases import (
     shape_cue,
 )
 from symconv.check.markdown import Segment
-from symconv.check.model import Claim
+from symconv.check.model import (
+    Claim,
+    ClaimFacts,
+    ClaimKind,
+    FactFacts,
+    LinkFacts,
+    OrderFacts,
+    Origin,
+    ProseAnswerFacts,
+    ShapeFacts,
+    UnreadFacts,
+    ValueFacts,
+)
 from symconv.check.parsed import Ambiguous, Chain, MathParse, Side
 from symconv.check.symbols import SymbolTable, object_name_key
 from symconv.errors import ParseError, ReadTimeLimitError
 
 __all__ = ["KINDS", "Reading", "extract_claims", "read_claims"]
 
-KINDS = (
-    "arithmetic", "algebra", "approximation", "order", "derivative", "matrix", "definition",
-    "answer", "shape", "fact", "index-formula", "ambiguous", "unparsed",
-)  # fmt: skip
+#: The kinds of claim a document's reading gives (``value`` claims come from the problem context).
+KINDS = tuple(kind for kind in ClaimKind if kind is not ClaimKind.VALUE)
 
 _RELATION_TEXT = re.compile(r"=|\\approx|\\neq|\\ne\b|\\le|\\ge|<|>|\\in\b|≈|≠|≤|≥|\\equiv")
 _HEADING_MD = re.compile(r"^\s{0,3}(#{1,6})\s+(.*)$")
@@ -127,8 +138,10 @@ class Reading:
             if segment != index or key >= 0:
                 continue
             for claim in found:
-                span = claim.data.get("span")
-                if span is not None and span[0] <= offset < span[1]:
+                facts = claim.facts
+                if not isinstance(facts, (ShapeFacts, ProseAnswerFacts)) or facts.span is None:
+                    continue
+                if facts.span[0] <= offset < facts.span[1]:
                     return claim
         return None
 
@@ -382,7 +395,7 @@ class _Extractor:
             if _RELATION_TEXT.search(segment.text):
                 reason = str(parsed) if parsed is not None else "not read"
                 self._emit(segment, segment.line, segment.end_line, segment.text, "unparsed", (),
-                           "=", {"error": reason}, words_before, words_after)  # fmt: skip
+                           "=", UnreadFacts(reason), words_before, words_after)  # fmt: skip
         else:
             lead_words = words_before
             after = self._conditions_after(index)
@@ -418,7 +431,7 @@ class _Extractor:
                 line = segment.line_of(statement.start)
                 end = segment.line_of(max(statement.start, statement.end - 1))
                 self._emit(segment, line, end, statement.text, "ambiguous", (), "=",
-                           {"message": statement.message}, words_before, words_after)  # fmt: skip
+                           UnreadFacts(statement.message), words_before, words_after)  # fmt: skip
             return
         chain = statement
         placed: list[_Placed | None] = [
@@ -492,30 +505,24 @@ class _Extractor:
                 # y = Wx + b: recorded in the context (the problem-context layer reads
                 # context.definitions for answers given as formulas), not a claim.
                 continue
-            data: dict[str, Any] = {
-                "lhs_text": lhs.side.text,
-                "rhs_text": rhs.side.text,
-                "link": k,
-                "links": len(relations),
-                "previous": previous_id,
-                "matrices": _matrices_between(parsed, lhs, rhs),
-            }
-            if is_final:
-                data["answer"] = final
-            if defines:
-                data["defines"] = defined_name(lhs.side.expr, relation)
-                if self._restated(lhs, segment):
-                    data["restated"] = True
-            if self.conditions or conditions_after:
-                data["conditions"] = [*self.conditions, *conditions_after]
-            fact = fact_in_words(_clause_words(words_before) + " " + words_after)
-            if fact is not None:
-                data["fact"] = fact
+            facts = LinkFacts(
+                lhs_text=lhs.side.text,
+                rhs_text=rhs.side.text,
+                position=k,
+                links=len(relations),
+                previous=previous_id,
+                matrices=tuple(_matrices_between(parsed, lhs, rhs)),
+                final=final if is_final else None,
+                defines=defined_name(lhs.side.expr, relation) if defines else None,
+                restated=bool(defines) and self._restated(lhs, segment),
+                conditions=(*self.conditions, *conditions_after),
+                fact=fact_in_words(_clause_words(words_before) + " " + words_after),
+            )
             line, end_line, text = _link_place(lhs, rhs, continuation and first)
             claim = self._emit(segment, line, end_line, text, kind,
-                               (lhs.side.expr, rhs.side.expr), relation, data,
+                               (lhs.side.expr, rhs.side.expr), relation, facts,
                                words_before, words_after)  # fmt: skip
-            previous_id = claim.data["id"]
+            previous_id = claim.id
         if segment.block is not None and previous_id is not None:
             self.block_claim[segment.block] = previous_id
         if defined is not None:
@@ -614,14 +621,12 @@ class _Extractor:
         line = segment.line_of(side.start)
         end_line = segment.line_of(max(side.start, side.end - 1))
         clause = _clause_words(before)
-        data: dict[str, Any] = {"answer": value, "value_text": side.text}
         if isinstance(value, nodes.BigO):
             # "… has error $O(h^2)$", also "with error $O(h^4)$": an order claimed, not assumed
             if not order_cue(clause):
                 return
-            approximation = self._latest_approximation(line)
-            data["approximation"] = approximation
-            self._emit(segment, line, end_line, side.text, "order", (value,), "=", data,
+            order = OrderFacts(value, self._latest_approximation(line))
+            self._emit(segment, line, end_line, side.text, "order", (value,), "=", order,
                        before, after)  # fmt: skip
             return
         if is_condition(before) or is_assumption(before, after):
@@ -635,19 +640,19 @@ class _Extractor:
         if (shape is not None and is_shape(shape)) and (
             shape_cue(clause) or (answer_cue(before) and subjects)
         ):
-            data.update(shape=tuple(shape), subjects=subjects, answer=sp.Tuple(*shape))
+            stated = ShapeFacts(tuple(shape), tuple(subjects))
             self._emit(segment, line, end_line, side.text, "shape", (sp.Tuple(*shape),),
-                       "=", data, before, after)  # fmt: skip
+                       "=", stated, before, after)  # fmt: skip
             return
         fact = fact_in_words(clause + " " + after) or fact_in_words(" ".join(self.sentence))
         if fact is not None and answer_cue(before):
-            data["fact"] = fact
-            data["sentence_values"] = self._sentence_values()
-            self._emit(segment, line, end_line, side.text, "fact", (value,), "=", data,
+            named = FactFacts(value, fact, tuple(self._sentence_values()))
+            self._emit(segment, line, end_line, side.text, "fact", (value,), "=", named,
                        before, after)  # fmt: skip
             return
         if answer_cue(before):
-            self._emit(segment, line, end_line, side.text, "answer", (value,), "=", data,
+            alone = ValueFacts(value, side.text)
+            self._emit(segment, line, end_line, side.text, "answer", (value,), "=", alone,
                        before, after)  # fmt: skip
 
     def _subjects(self) -> list[str]:
@@ -674,20 +679,21 @@ class _Extractor:
             if claim.line < line - 2:
                 break
             if claim.kind == "approximation":
-                return int(claim.data["id"])
+                return claim.id
         return None
 
     # -- plain-text answers --------------------------------------------------------------------
     def _text_answers(self, index: int, segment: Segment) -> None:
         for found in text_answers(segment.text, self.table):
             self.statement = (index, -1 - found.start)
-            data: dict[str, Any] = {"answer": found.answer, "span": (found.start, found.end)}
-            if found.kind == "shape":
-                data.update(shape=found.shape, subjects=self._subjects())
+            span = (found.start, found.end)
+            facts: ClaimFacts
+            if found.kind == "shape" and found.shape is not None:
+                facts = ShapeFacts(tuple(found.shape), tuple(self._subjects()), span)
             else:
-                data.update(values=found.values, labels=found.labels)
+                facts = ProseAnswerFacts(tuple(found.values), tuple(found.labels), span)
             self._emit(segment, segment.line, segment.end_line, found.text, found.kind,
-                       (found.answer,), "=", data, "", "")  # fmt: skip
+                       (found.answer,), "=", facts, "", "")  # fmt: skip
 
     # -- emitting ------------------------------------------------------------------------------
     def _emit(
@@ -699,22 +705,23 @@ class _Extractor:
         kind: str,
         sides: tuple[Any, ...],
         relation: str,
-        data: dict[str, Any],
+        facts: ClaimFacts | None,
         words_before: str,
         words_after: str,
     ) -> Claim:
         self.order += 1
-        data.update(
+        origin = Origin(
             id=self.order,
             scope=self.scope,
             heading=self.heading,
+            cell=segment.cell,
             words_before=words_before,
             words_after=words_after,
-            sentence=words_before + MATH_MARK + words_after,
             table=self.table,
-            cell=segment.cell,
         )
-        claim = Claim(line, end_line, text.strip(), kind, None, sides, relation, data)
+        claim = Claim(
+            line, end_line, text.strip(), ClaimKind(kind), None, sides, relation, facts, origin
+        )
         self.claims.append(claim)
         self.context.add_claim(claim)
         if self.statement is not None:

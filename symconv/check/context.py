@@ -92,13 +92,11 @@ class Assumption:
 def claim_id(claim: Claim) -> int:
     """The id :func:`~symconv.check.claims.extract_claims` gave a claim: its order among the
     document's statements (-1 if none)."""
-    value = claim.data.get("id", -1)
-    return int(value) if isinstance(value, int) else -1
+    return claim.origin.id
 
 
 def claim_scope(claim: Claim) -> int:
-    value = claim.data.get("scope", 0)
-    return int(value) if isinstance(value, int) else 0
+    return claim.origin.scope
 
 
 def _visible(scope: int, wanted: int) -> bool:
@@ -239,7 +237,7 @@ class DocumentContext:
             if kind is not None and claim.kind != kind:
                 continue
             if within_lines is not None and line is not None:
-                same_cell = here is None or here.data.get("cell") == claim.data.get("cell")
+                same_cell = here is None or here.origin.cell == claim.origin.cell
                 if line - claim.line > within_lines or not same_cell:
                     continue
             found.append(claim)

@@ -424,11 +424,13 @@ def _combined(first: list[Judgement], problem: list[Judgement]) -> list[Judgemen
     ``claim.about``) and the first pass's judgement of that claim are one verdict
     (:func:`_one_verdict`); a mistake is counted once.
 
-    >>> first = Judgement(Claim(3, 3, "1 + 1 = 3", "arithmetic", data={"id": 4}), "wrong", "1+1=2")
+    >>> from symconv.check.model import Origin
+    >>> first = Judgement(Claim(3, 3, "1 + 1 = 3", "arithmetic", origin=Origin(id=4)), "wrong", "")
     >>> answer = Judgement(Claim(3, 3, "1 + 1 = 3", "answer", part="s-1", about=(4,)), "wrong",
     ...                    "not the answer", diagnosis="arithmetic slip")
-    >>> [(j.claim.kind, j.claim.part, j.diagnosis) for j in _combined([first], [answer])]
-    [('answer', 's-1', 'arithmetic slip')]
+    >>> for j in _combined([first], [answer]):
+    ...     print(j.claim.kind, j.claim.part, j.diagnosis)
+    answer s-1 arithmetic slip
     """
     by_id = {claim_id(j.claim): j for j in first if claim_id(j.claim) >= 0}
     absorbed: set[int] = set()

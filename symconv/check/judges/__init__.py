@@ -45,7 +45,7 @@ import sympy as sp
 
 from symconv.check.context import NO_PROBLEM, DocumentContext, ProblemContext, claim_id
 from symconv.check.judges.verdicts import add_warnings, unverified
-from symconv.check.model import Claim, Judgement
+from symconv.check.model import Claim, ClaimKind, Judgement, UnreadFacts
 from symconv.errors import SymconvError
 
 __all__ = [
@@ -162,10 +162,11 @@ def judge(
     """The verdict on one claim, with what earlier lines of the document said (``context``) and
     what the problem says about its region (``problem``)."""
     context = context if context is not None else DocumentContext()
-    if claim.kind == "ambiguous":
-        return unverified(claim, f"ambiguous: {claim.data.get('message', '')}")
-    if claim.kind == "unparsed":
-        return unverified(claim, f"could not read the formula: {claim.data.get('error', '')}")
+    reason = claim.facts.reason if isinstance(claim.facts, UnreadFacts) else ""
+    if claim.kind == ClaimKind.AMBIGUOUS:
+        return unverified(claim, f"ambiguous: {reason}")
+    if claim.kind == ClaimKind.UNPARSED:
+        return unverified(claim, f"could not read the formula: {reason}")
     judgement: Judgement | None = None
     for judge_one in _judges(claim.kind):
         try:
@@ -254,16 +255,16 @@ def _carried_lines(
             if wrong_claim is not None:
                 yield wrong_claim.line
     # 2. the previous link of the same chain was wrong (a = 3·3 = 10 = 10 + 2 = 12)
-    previous = claim.data.get("previous")
-    while isinstance(previous, int):
+    link = claim.link
+    previous = link.previous if link is not None else None
+    while previous is not None:
         if context.verdict_of(previous) == "wrong":
             yield context.claims[previous].line
             break
-        previous = (
-            context.claims[previous].data.get("previous") if previous in context.claims else None
-        )
+        before = context.claims[previous].link if previous in context.claims else None
+        previous = before.previous if before is not None else None
     # 3. a number written wrong earlier and used again (1830 on line 55, then 1830 · 2 = 3660)
-    numbers = _numbers_in(str(claim.data.get("lhs_text", "")))
+    numbers = _numbers_in(link.lhs_text if link is not None else "")
     if numbers:
         for identifier, earlier in context.judgements.items():
             if earlier.verdict != "wrong" or identifier >= claim_id(claim):

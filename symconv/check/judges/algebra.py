@@ -122,7 +122,7 @@ def compare_identity(
 def claim_conditions(claim: Claim, *sides: Any) -> tuple[tuple[Any, ...], Where | None]:
     """The sides with the claim's fixed values substituted (``for $n = 3$``) and the filter of
     its other conditions (``for $z > 0$``)."""
-    fixed, where = conditions_where(claim.data.get("conditions") or ())
+    fixed, where = conditions_where(claim.link.conditions if claim.link is not None else ())
     if fixed:
         sides = tuple(s.xreplace(fixed) if isinstance(s, sp.Basic) else s for s in sides)
     return sides, where
@@ -249,7 +249,7 @@ def judge_restated(
     """``y &:= \\max(x_1, x_2, x_3) \\\\ y &= x_1 [x_1 \\geq x_2 \\wedge …] + …``: a name its
     aligned block defined, given another value, claims the two agree (the left side reads the
     earlier value); None for any other claim."""
-    if not claim.data.get("restated"):
+    if claim.link is None or not claim.link.restated:
         return None
     return judge_algebra(claim, context, problem)
 

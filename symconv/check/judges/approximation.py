@@ -36,7 +36,7 @@ from symconv.check.judges.points import format_value, show
 from symconv.check.judges.resolve import resolve
 from symconv.check.judges.typos import diagnose
 from symconv.check.judges.verdicts import latex_of, right, unverified, wrong
-from symconv.check.model import Claim, Judgement
+from symconv.check.model import Claim, Judgement, OrderFacts
 from symconv.safe import as_sympy
 
 __all__ = ["error_order", "judge_approximation", "judge_order", "truncation_error"]
@@ -342,8 +342,8 @@ def judge_order(
     claim: Claim, context: DocumentContext, problem: ProblemContext
 ) -> Judgement | None:
     """Judge ``O(h^q)`` stated as the error of an approximation written just before."""
-    reference = claim.data.get("approximation")
-    approximation = context.claims.get(reference) if isinstance(reference, int) else None
+    reference = claim.facts.approximation if isinstance(claim.facts, OrderFacts) else None
+    approximation = context.claims.get(reference) if reference is not None else None
     if approximation is None or len(approximation.sides) != 2 or not claim.sides:
         return None
     try:

@@ -8,11 +8,11 @@ adjacent digits swapped, or with the sign flipped, is diagnosed as a probable ty
 
     >>> import sympy as sp
     >>> from symconv.check.context import NO_PROBLEM, DocumentContext
-    >>> from symconv.check.model import Claim
+    >>> from symconv.check.model import Claim, LinkFacts
     >>> lhs_text = r"3 \\times 3 \\times 10 \\times 20 + 20"
     >>> claim = Claim(55, 55, lhs_text + " = 1830", "arithmetic",
     ...               sides=(sp.Integer(1820), sp.Integer(1830)),
-    ...               data={"lhs_text": lhs_text, "rhs_text": "1830"})
+    ...               facts=LinkFacts(lhs_text, "1830"))
     >>> j = judge_arithmetic(claim, DocumentContext(), NO_PROBLEM)
     >>> j.verdict, j.message, j.expected_latex
     ('wrong', '3 \\\\times 3 \\\\times 10 \\\\times 20 + 20 = 1820, not 1830', '1820')
@@ -71,8 +71,9 @@ def judge_arithmetic(
     left, written = number_of(lhs), number_of(rhs)
     if left is None or written is None:
         return None
-    lhs_text = str(claim.data.get("lhs_text", format_value(left)))
-    rhs_text = str(claim.data.get("rhs_text", format_value(written)))
+    link = claim.link
+    lhs_text = link.lhs_text if link is not None else format_value(left)
+    rhs_text = link.rhs_text if link is not None else format_value(written)
     relation = claim.relation
     if relation == "≈":
         return _approximately(claim, left, written, lhs_text, rhs_text)

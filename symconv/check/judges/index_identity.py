@@ -317,17 +317,17 @@ def _first_difference(
 
 def _chain_sides(claim: Claim, context: DocumentContext) -> tuple[Any, ...]:
     """The sides of every other link of the chain ``claim`` belongs to (``a = b`` then ``= c``:
-    claims joined by ``data["previous"]``, the id of the link before), as written."""
+    claims joined by ``LinkFacts.previous``, the id of the link before), as written."""
     following = {
-        other.data["previous"]: other
+        other.link.previous: other
         for other in context.claims.values()
-        if other.data.get("previous") is not None
+        if other.link is not None and other.link.previous is not None
     }
     links: list[Claim] = []
     seen = {id(claim)}
     for step in (
-        lambda c: context.claims.get(c.data.get("previous")),
-        lambda c: following.get(c.data.get("id")),
+        lambda c: context.claims.get(c.link.previous) if c.link and c.link.previous else None,
+        lambda c: following.get(c.id),
     ):
         link = step(claim)
         while link is not None and id(link) not in seen:

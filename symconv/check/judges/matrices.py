@@ -202,13 +202,13 @@ def judge_conv_matrix_claim(
 ) -> MatrixComparison:
     """Compare a written conv matrix with the expected one (for the problem-context layer).
 
-    ``row_lines`` (the line of each written row, ``claim.data["matrices"]``) lets the message name
+    ``row_lines`` (the line of each written row, ``claim.matrices``) lets the message name
     the line of the first wrong row; ``input_shape`` names the entries of x in the witness
     (default: square if the number of columns is a square). Call ``.judgement(claim)`` for the
     verdict.
     """
     if row_lines is None and claim is not None:
-        literals = claim.data.get("matrices") or []
+        literals = claim.matrices
         for value, lines in literals:
             if sp.Matrix(value).shape == sp.Matrix(matrix).shape:
                 row_lines = lines
@@ -277,7 +277,7 @@ def _explicit(claim: Claim, context: DocumentContext, lhs: Any, rhs: Any) -> Jud
 
 
 def _row_lines(claim: Claim, value: Any) -> Sequence[int] | None:
-    for literal, lines in claim.data.get("matrices") or []:
+    for literal, lines in claim.matrices:
         if sp.Matrix(literal).shape == sp.Matrix(value).shape:
             return lines
     return None
@@ -285,7 +285,7 @@ def _row_lines(claim: Claim, value: Any) -> Sequence[int] | None:
 
 def _conv_form(claim: Claim, conv: nodes.Convolution, other: Any) -> Judgement:
     """``w ⊗ x = C x``: the written C against the conv matrix of the sizes it implies."""
-    literals = claim.data.get("matrices") or []
+    literals = claim.matrices
     if not literals:
         return unverified(claim, "a convolution written without its matrix")
     matrix, lines = literals[-1]

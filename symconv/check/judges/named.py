@@ -287,9 +287,9 @@ def named_for(
         return None
     lhs = claim.sides[0]
     key = _key(lhs)
-    lhs_text = claim.data.get("lhs_text")
+    lhs_text = claim.link.lhs_text if claim.link is not None else None
     named = problem.named
-    if key is None and isinstance(lhs_text, str) and text_key(lhs_text) in named:
+    if key is None and lhs_text is not None and text_key(lhs_text) in named:
         # D_h f(x, y) := …: named by its text (shown as written)
         return sp.Symbol(lhs_text.strip()), named[text_key(lhs_text)]
     if key not in named and claim.relation == "=":
@@ -304,7 +304,7 @@ def _chain_head(claim: Claim, context: DocumentContext) -> Any:
     """The first side of the chain of equalities ``claim`` ends (None if a link is not ``=``)."""
     link = claim
     seen = {id(claim)}
-    while (previous := link.data.get("previous")) is not None:
+    while link.link is not None and (previous := link.link.previous) is not None:
         earlier = context.claims.get(previous)
         if earlier is None or earlier.relation != "=" or id(earlier) in seen:
             return None

@@ -37,8 +37,8 @@ def judge_named_operator(
 ) -> Judgement | None:
     """The verdict on ``D_h f(x, y) := …`` where the problem's derivation writes that left side
     (its text) with a formula: the same formula, or wrong (None for any other row)."""
-    lhs_text = claim.data.get("lhs_text")
-    if not isinstance(lhs_text, str) or text_key(lhs_text) not in problem.named:
+    lhs_text = claim.link.lhs_text if claim.link is not None else None
+    if lhs_text is None or text_key(lhs_text) not in problem.named:
         return None
     return judge_named_value(claim, context, problem)
 

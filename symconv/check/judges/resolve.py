@@ -7,12 +7,12 @@ definitions it used, so that a right result built on a wrong definition can say 
 
     >>> import sympy as sp
     >>> from symconv.check.context import DocumentContext, ProblemContext
-    >>> from symconv.check.model import Claim
+    >>> from symconv.check.model import Claim, Origin
     >>> K, P = sp.symbols("K P")
     >>> context = DocumentContext()
     >>> problem = ProblemContext(given={"Z": sp.Matrix([[1, 2], [3, 4]])})
     >>> context.define(P, sp.Integer(1), line=1, scope=1, order=1)
-    >>> claim = Claim(2, 2, "", "algebra", data={"id": 2, "scope": 1})
+    >>> claim = Claim(2, 2, "", "algebra", origin=Origin(id=2, scope=1))
     >>> resolved, used = resolve(K + 2 * P + sp.IndexedBase("Z")[1, 0], claim, context, problem)
     >>> resolved, [d.name for d in used]
     (K + 5, ['P'])
@@ -64,7 +64,8 @@ def resolve(
     # The name a claim defines (``y = [2, 3, 10, 1]``) is not replaced by an earlier
     # definition of it; the problem's value of it still applies. A name restated in its own
     # aligned block (``y &:= … \\ y &= …``) is: the row claims the two values agree.
-    redefined = None if claim.data.get("restated") else claim.data.get("defines")
+    link = claim.link
+    redefined = None if link is None or link.restated else link.defines
     order, scope = claim_id(claim), claim_scope(claim)
     used: list[Definition] = []
     current = expr

@@ -19,10 +19,10 @@ sizes first (K = 3, D = 2).
 
     >>> import sympy as sp
     >>> from symconv.check.context import NO_PROBLEM, DocumentContext
-    >>> from symconv.check.model import Claim
+    >>> from symconv.check.model import Claim, LinkFacts, Origin
     >>> K, D, P = sp.symbols("K D P")
     >>> claim = Claim(53, 53, "", "definition", sides=(P, (K - 1) * (1 + D) / 2),
-    ...               data={"fact": "padding", "id": 2, "scope": 1})
+    ...               facts=LinkFacts("P", "", fact="padding"), origin=Origin(id=2, scope=1))
     >>> j = judge_fact(claim, DocumentContext(), NO_PROBLEM)
     >>> j.verdict, j.witness
     ('wrong', 'K = 3, D = 2: 3 ≠ 2')
@@ -48,7 +48,7 @@ from symconv.check.judges.points import (
 )
 from symconv.check.judges.resolve import resolve
 from symconv.check.judges.verdicts import right, unverified, wrong
-from symconv.check.model import Claim, Judgement
+from symconv.check.model import Claim, FactFacts, Judgement, ShapeFacts
 from symconv.check.symbols import name_key
 from symconv.safe import as_sympy
 
@@ -146,8 +146,8 @@ def _integral(expr: Any) -> Any:
 # ----------------------------------------------------------------------------------------------
 def judge_fact(claim: Claim, context: DocumentContext, problem: ProblemContext) -> Judgement | None:
     """Judge a shape/cost fact the sentence names (None if it names none judged here)."""
-    fact = claim.data.get("fact")
-    if not isinstance(fact, str) or not claim.sides:
+    fact = claim.fact
+    if fact is None or not claim.sides:
         return None
     written = claim.sides[-1]
     if fact == "average pooling gradient":
@@ -269,7 +269,7 @@ def _stated_effective(
     """The effective kernel size the document stated earlier in this section (in K, D)."""
     earlier = context.claims_before(order=claim_id(claim), scope=claim_scope(claim))
     for previous in reversed(earlier):
-        if previous.data.get("fact") == "effective kernel size" and previous.sides:
+        if previous.fact == "effective kernel size" and previous.sides:
             value = previous.sides[-1]
             if set(_symbols(value)) <= {k, d}:
                 return value, previous.line
@@ -307,7 +307,8 @@ def _numeric_fact(
 
 def _average_pool(claim: Claim, written: Any) -> Judgement | None:
     sizes = None
-    for _, value, factors in claim.data.get("sentence_values") or []:
+    stated = claim.facts.sentence_values if isinstance(claim.facts, FactFacts) else ()
+    for _, value, factors in stated:
         if factors is not None and all(isinstance(f, sp.Integer) and f > 0 for f in factors):
             sizes = tuple(int(f) for f in factors)
             break
@@ -338,10 +339,9 @@ def judge_shape(
     claim: Claim, context: DocumentContext, problem: ProblemContext
 ) -> Judgement | None:
     """A shape stated for names the problem or the document gives values to."""
-    shape = claim.data.get("shape")
-    subjects = claim.data.get("subjects") or []
-    if shape is None or not subjects:
+    if not isinstance(claim.facts, ShapeFacts) or not claim.facts.subjects:
         return None
+    shape, subjects = claim.facts.shape, claim.facts.subjects
     written = tuple(as_sympy(s) for s in shape)
     for name in subjects:
         value = problem.given_value(name)
