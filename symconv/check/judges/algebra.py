@@ -1,10 +1,10 @@
 """Algebraic identities: ``lhs = rhs`` for every value of the names in it.
 
-Both sides are evaluated exactly at simple and at seeded random rational points
-(:mod:`symconv.check.judges.points`); a formula with ``\\lfloor\\cdot\\rfloor``, ``\\lceil\\cdot
-\\rceil`` or ``\\bmod`` is about sizes and is evaluated at positive integers. A failure is shown
-with the point and both values (the written right side first); a formula that is right after one
-plausible token change gets a diagnosis (:mod:`symconv.check.judges.typos`).
+Both sides are evaluated exactly at simple and at seeded random rational points (the kernel
+:func:`symconv.check.equality.compare_at_points`); a formula with ``\\lfloor\\cdot\\rfloor``,
+``\\lceil\\cdot\\rceil`` or ``\\bmod`` is about sizes and is evaluated at positive integers. A
+failure is shown with the point and both values (the written right side first); a formula that
+is right after one plausible token change gets a diagnosis (:mod:`symconv.check.judges.typos`).
 
 An *equation* — one side without names (``2P + 3 = 5``) — is not an identity: it holds for
 particular values, so it is left unverified rather than called wrong.
@@ -34,21 +34,20 @@ from sympy.core.function import AppliedUndef
 
 from symconv.check import nodes
 from symconv.check.context import DocumentContext, ProblemContext
-from symconv.check.judges.functions import concrete, is_known
-from symconv.check.judges.points import (
+from symconv.check.equality import (
     Comparison,
     compare_at_points,
     conditions_where,
-    count_points,
     evaluate,
-    format_value,
     values_equal,
 )
+from symconv.check.judges.functions import concrete, is_known
 from symconv.check.judges.resolve import resolve, undefined_functions
 from symconv.check.judges.substitution import judge_substitution
 from symconv.check.judges.typos import diagnose
 from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, Judgement
+from symconv.check.shown import count_points, format_value
 from symconv.check.symbols import is_size_name
 
 __all__ = [

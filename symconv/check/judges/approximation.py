@@ -32,11 +32,11 @@ from symconv.check.judges.expansion import (
     small_entries_as_symbols,
 )
 from symconv.check.judges.functions import concrete
-from symconv.check.judges.points import format_value, show
 from symconv.check.judges.resolve import resolve
 from symconv.check.judges.typos import diagnose
 from symconv.check.judges.verdicts import latex_of, right, unverified, wrong
 from symconv.check.model import Claim, Judgement, OrderFacts
+from symconv.check.shown import format_value, show
 from symconv.safe import as_sympy
 
 __all__ = ["error_order", "judge_approximation", "judge_order", "truncation_error"]

@@ -30,10 +30,11 @@ from typing import Any
 import sympy as sp
 
 from symconv.check.context import DocumentContext, ProblemContext
-from symconv.check.judges.points import evaluate, format_value, values_equal
+from symconv.check.equality import evaluate, values_equal
 from symconv.check.judges.resolve import resolve
 from symconv.check.judges.verdicts import right, wrong
 from symconv.check.model import Claim, Judgement
+from symconv.check.shown import format_value
 
 __all__ = ["digit_typo", "is_numeric", "judge_arithmetic", "number_of", "written_precision"]
 

@@ -35,21 +35,15 @@ from sympy.core.function import AppliedUndef
 
 from symconv.check import nodes
 from symconv.check.context import DocumentContext, ProblemContext, claim_id, claim_scope
+from symconv.check.equality import evaluate, values_equal
 from symconv.check.judges.algebra import claim_conditions, compare_identity
 from symconv.check.judges.functions import concrete
-from symconv.check.judges.points import (
-    count_points,
-    evaluate,
-    format_point,
-    format_value,
-    show,
-    values_equal,
-)
 from symconv.check.judges.resolve import resolve, undefined_functions
 from symconv.check.judges.typos import diagnose
 from symconv.check.judges.vectors import VectorError, VectorSpace, index_symbols, vector_names
 from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, Judgement
+from symconv.check.shown import count_points, format_point, format_value, show
 
 __all__ = ["DERIVATIVE_IDENTITIES", "judge_derivative"]
 

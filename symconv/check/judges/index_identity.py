@@ -53,11 +53,11 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from symconv.check.context import DocumentContext, ProblemContext
-from symconv.check.judges.points import format_value
 from symconv.check.judges.resolve import resolve
 from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, Judgement
 from symconv.check.nodes import Entry, Partial
+from symconv.check.shown import format_value
 from symconv.check.symbols import is_size_name
 from symconv.errors import SymconvError
 from symconv.grad.conditions import Iverson

@@ -35,11 +35,11 @@ import sympy as sp
 from symconv.check import nodes
 from symconv.check.context import DocumentContext, ProblemContext
 from symconv.check.judges.algebra import compare_identity
-from symconv.check.judges.points import show
 from symconv.check.judges.resolve import resolve
 from symconv.check.judges.typos import related_names
 from symconv.check.judges.verdicts import latex_of, right, unverified, wrong
 from symconv.check.model import Claim, Judgement
+from symconv.check.shown import show
 from symconv.check.symbols import entry_indices
 from symconv.safe import as_sympy
 

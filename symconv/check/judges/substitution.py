@@ -37,9 +37,10 @@ from typing import Any
 import sympy as sp
 
 from symconv.check.context import DocumentContext, ProblemContext
-from symconv.check.judges.points import Comparison, format_value
+from symconv.check.equality import Comparison
 from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, Judgement
+from symconv.check.shown import format_value
 from symconv.check.symbols import in_written_names, is_size_name, name_key, written_key
 from symconv.safe import as_sympy
 

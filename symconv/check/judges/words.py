@@ -39,16 +39,11 @@ from typing import Any
 import sympy as sp
 
 from symconv.check.context import DocumentContext, ProblemContext, claim_id, claim_scope
-from symconv.check.judges.points import (
-    Comparison,
-    compare_at_points,
-    evaluate,
-    format_value,
-    show,
-)
+from symconv.check.equality import Comparison, compare_at_points, evaluate
 from symconv.check.judges.resolve import resolve
 from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, FactFacts, Judgement, ShapeFacts
+from symconv.check.shown import format_value, show
 from symconv.check.symbols import name_key
 from symconv.safe import as_sympy
 
