@@ -134,18 +134,29 @@ def test_claims_left_when_the_file_budget_is_spent_are_unverified() -> None:
     assert all(v == "unverified" and "time budget" in m for v, m in verdicts[1:])
 
 
-def test_a_failing_check_is_unverified_and_the_file_goes_on() -> None:
-    def broken(document: Any, segments: Any, given: Any, seed: Any, run: Any, warnings: Any):
+def test_a_check_that_cannot_be_made_is_unverified_and_the_file_goes_on() -> None:
+    def refused(document: Any, segments: Any, given: Any, seed: Any, run: Any, warnings: Any):
         claims = [Claim(1, 1, "x", "arithmetic"), Claim(2, 2, "y", "arithmetic")]
 
         def fails() -> Judgement:
-            raise KeyError("boom")
+            raise ParseError("no reading of x")
 
         return [run(fails, claims[0]), run(lambda: Judgement(claims[1], "right", "ok"), claims[1])]
 
-    report = check_document(Document.from_text("x\ny\n"), judge_claims=broken)
+    report = check_document(Document.from_text("x\ny\n"), judge_claims=refused)
     assert [j.verdict for j in report.judgements] == ["unverified", "right"]
-    assert "internal error KeyError" in report.judgements[0].message
+    assert "could not be checked: no reading of x" in report.judgements[0].message
+
+
+def test_a_bug_in_a_judge_fails_instead_of_passing_as_unverified() -> None:
+    def broken(document: Any, segments: Any, given: Any, seed: Any, run: Any, warnings: Any):
+        def fails() -> Judgement:
+            raise KeyError("boom")
+
+        return [run(fails, Claim(1, 1, "x", "arithmetic"))]
+
+    with pytest.raises(KeyError, match="boom"):
+        check_document(Document.from_text("x\n"), judge_claims=broken)
 
 
 def test_the_budget_counts_down() -> None:

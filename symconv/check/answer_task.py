@@ -132,7 +132,8 @@ def latex_of(value: Any) -> str:
 
     try:
         return latex(value)
-    except Exception:  # a value the printer does not know: its SymPy text
+    except (TypeError, ValueError, NotImplementedError):
+        # a value SymPy's LaTeX printer refuses: its SymPy text
         return str(value)
 
 

@@ -42,6 +42,7 @@ from functools import cache
 from typing import Any
 
 import sympy as sp
+from sympy.polys.polyerrors import BasePolynomialError
 
 from symconv.check.context import NO_PROBLEM, DocumentContext, ProblemContext, claim_id
 from symconv.check.judges.verdicts import add_warnings, unverified
@@ -156,6 +157,21 @@ _FALLBACK = {
 }
 
 
+#: What SymPy raises when it refuses an input (not bugs of a judge): ZeroDivisionError and other
+#: ArithmeticErrors (``1/0``), TypeError (the truth value of a relational), ValueError and
+#: NotImplementedError (what it cannot solve, simplify or evaluate), its polynomial errors
+#: (``PolynomialError``: not a built-in exception) and RecursionError (a deep tree).
+#: AttributeError, KeyError and IndexError are a judge's bugs: they propagate and fail a test.
+_SYMPY_REFUSALS = (
+    ArithmeticError,
+    TypeError,
+    ValueError,
+    NotImplementedError,
+    BasePolynomialError,
+    RecursionError,
+)
+
+
 def judge(
     claim: Claim, context: DocumentContext | None = None, problem: ProblemContext = NO_PROBLEM
 ) -> Judgement:
@@ -173,8 +189,7 @@ def judge(
             judgement = judge_one(claim, context, problem)
         except SymconvError as error:
             judgement = unverified(claim, str(error))
-        except (ArithmeticError, TypeError, ValueError, AttributeError, NotImplementedError,
-                RecursionError, IndexError, KeyError) as error:  # fmt: skip
+        except _SYMPY_REFUSALS as error:
             # SymPy refusing odd input: an honest "could not judge", never a crash or a pass.
             judgement = unverified(
                 claim, f"could not be evaluated ({type(error).__name__}: {error})"

@@ -27,6 +27,7 @@ from symconv.check.context import DocumentContext, ProblemContext
 from symconv.check.judges.verdicts import right, wrong
 from symconv.check.model import Claim, Judgement
 from symconv.check.symbols import name_key
+from symconv.errors import SymconvError
 
 __all__ = ["IndexStep", "index_step_key", "index_steps", "judge_index_step"]
 
@@ -90,7 +91,9 @@ def index_steps(part_id: str, derivation: Any) -> dict[str, IndexStep]:
             lhs, _, value = found[0]
             try:
                 forwards[key] = IndexFormula.from_equation((lhs, value))
-            except Exception:  # a definition the formula reader refuses: no forward from it
+            except (SymconvError, TypeError, ValueError, NotImplementedError):
+                # a definition the formula reader refuses (ShapeError, or SymPy on odd input):
+                # no forward from it
                 continue
     steps = {}
     for key, found in heads.items():
