@@ -90,7 +90,7 @@ def chains_to_judge(pool: list[Candidate]) -> list[list[Candidate]]:
     order; a single formula before the last is a draft, not judged."""
     chains: dict[tuple[Any, Any], list[Candidate]] = {}
     for candidate in pool:
-        key = (candidate.data.get("block"), candidate.data.get("chain"))
+        key = (candidate.block, candidate.chain)
         if key[1] is None:
             key = (None, id(candidate))
         chains.setdefault(key, []).append(candidate)
@@ -344,8 +344,8 @@ def not_evaluable(value: Any) -> str | None:
 
 def _what(candidate: Candidate) -> str:
     """``the formula``, or for a continuation row ``&= B`` of a derivation, what it claims."""
-    if candidate.data.get("continuation"):
-        return f"the row (= {candidate.lhs}, continuing line {candidate.data['chain']})"
+    if candidate.continuation:
+        return f"the row (= {candidate.lhs}, continuing line {candidate.chain})"
     return "the formula"
 
 

@@ -269,12 +269,12 @@ def also_judged(candidate: Candidate, pool: Sequence[Candidate], answer_lhs: Any
     it is the only candidate of ``pool`` on its line (two values on one **Answer:** line are
     left to the judge's choice). A row its chain continues (``o &= A \\\\ &= B``) is not: its
     chain states the last row's value."""
-    if candidate.data.get("continued"):
+    if candidate.continued:
         return False
     if names_the_answer(candidate, answer_lhs):
         return True
     alone = sum(other.line == candidate.line for other in pool) == 1
-    return bool(candidate.data.get("stated")) and candidate.lhs is None and alone
+    return candidate.stated and candidate.lhs is None and alone
 
 
 def names_the_answer(candidate: Candidate, answer_lhs: Any) -> bool:

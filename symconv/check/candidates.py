@@ -61,7 +61,15 @@ class Candidate:
     lhs: Any = None
     derived_from: str | None = None
     row_lines: tuple[int, ...] = ()
-    data: dict[str, Any] = field(default_factory=dict, compare=False)
+    #: The document states it as an answer (:func:`stated_answer_lines`).
+    stated: bool = field(default=False, compare=False)
+    #: The aligned block it was written in, whether its row continues the row above
+    #: (``&= B``), whether the row below continues it, and (a formula) the line of its chain's
+    #: first row.
+    block: int | None = field(default=None, compare=False)
+    continuation: bool = field(default=False, compare=False)
+    continued: bool = field(default=False, compare=False)
+    chain: int | None = field(default=None, compare=False)
     #: Other readings of an ambiguous statement, as candidates of the same form.
     alternatives: tuple[Candidate, ...] = ()
     #: The text of the value itself (the last side of a chain), when it is part of ``text``.
@@ -118,13 +126,10 @@ def extract_candidates(segments: Sequence[Segment], reading: Reading) -> list[Ca
                 if claim is not None:
                     candidate = replace(candidate, claim=claim)
                 found.append((segment.line, segment.offset + offset, candidate))
-    _mark_continued([candidate for _, _, candidate in found])
+    _mark_continued(found)
     found.sort(key=lambda item: (item[0], item[1]))
     stated = stated_answer_lines(ordered)
-    for _, _, candidate in found:
-        if candidate.line in stated:
-            candidate.data["stated"] = True
-    return [candidate for _, _, candidate in found]
+    return [replace(c, stated=True) if c.line in stated else c for _, _, c in found]
 
 
 _ANSWER_WORD = re.compile(r"\banswer|\baccepted\b|答案", re.IGNORECASE)
@@ -166,41 +171,37 @@ def stated_answer_lines(segments: Sequence[Segment]) -> set[int]:
     return stated
 
 
-def _mark_continued(candidates: Sequence[Candidate]) -> None:
-    """``o &= A \\\\ &= B``: the row ``o = A`` is continued (``data["continued"]``), so ``A`` is
-    not the value its chain states (that is the last row's)."""
-    last: dict[int, Candidate] = {}
-    for candidate in candidates:
-        block = candidate.data.get("block")
-        if block is None:
+def _mark_continued(found: list[tuple[int, int, Candidate]]) -> None:
+    """``o &= A \\\\ &= B``: the row ``o = A`` is ``continued``, so ``A`` is not the value its
+    chain states (that is the last row's)."""
+    last: dict[int, int] = {}  # per block: the position in ``found`` of its latest row
+    for position, (_, _, candidate) in enumerate(found):
+        if candidate.block is None:
             continue
-        if candidate.data.get("continuation") and block in last:
-            last[block].data["continued"] = True
-        last[block] = candidate
+        if candidate.continuation and candidate.block in last:
+            above = last[candidate.block]
+            line, offset, row = found[above]
+            found[above] = (line, offset, replace(row, continued=True))
+        last[candidate.block] = position
 
 
 def _continued_formula(candidate: Candidate, heads: dict[int, Candidate | None]) -> Candidate:
     """A continuation row ``&= B`` of an aligned block whose chain began with an index formula
     ``∂J/∂X[i, …] &= A`` claims ``∂J/∂X[i, …] = B``: it is offered as a formula with that left
-    side (``data["chain"]``: the line of the chain's first row), so every row can be judged."""
-    block = candidate.data.get("block")
+    side (``chain``: the line of the chain's first row), so every row can be judged."""
+    block = candidate.block
     if block is None:
         return candidate
-    if not candidate.data.get("continuation"):
-        heads[block] = candidate if candidate.form == "formula" else None
+    if not candidate.continuation:
         if candidate.form == "formula":
-            candidate.data["chain"] = candidate.line
+            candidate = replace(candidate, chain=candidate.line)
+        heads[block] = candidate if candidate.form == "formula" else None
         return candidate
     head = heads.get(block)
     if head is None or candidate.form != "expression" or candidate.lhs is not None:
         heads[block] = None
         return candidate
-    return replace(
-        candidate,
-        form="formula",
-        lhs=head.lhs,
-        data={**candidate.data, "chain": head.data["chain"]},
-    )
+    return replace(candidate, form="formula", lhs=head.lhs, chain=head.chain)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -250,7 +251,7 @@ def _math_candidates(
             continue
         candidate = replace(candidate, claim=reading.claim_of(index, position))
         if segment.block is not None:
-            candidate.data.update(block=segment.block, continuation=chain.is_continuation)
+            candidate = replace(candidate, block=segment.block, continuation=chain.is_continuation)
         readings = [_chain_candidate(other, line, end_line) for other in others]
         alternatives = tuple(
             replace(r, claim=candidate.claim)

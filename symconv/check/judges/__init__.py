@@ -79,7 +79,7 @@ def document_only(judge_one: DocumentJudge) -> Judge:
 
 
 @cache
-def judge_table() -> Mapping[str, tuple[Judge, ...]]:
+def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
     """The judges of each kind, in the order they are tried: first what the document says about
     itself whatever the problem (the missing-sum lint, a restated name), then the problem-context
     layer (:data:`symconv.check.judges.problem.PROBLEM_JUDGES`), then the document judges."""
@@ -98,40 +98,40 @@ def judge_table() -> Mapping[str, tuple[Judge, ...]]:
 
     lint = document_only(missing_sum.judge_missing_sum)  # an index free on the right only
     kernel = document_only(kernels.judge_kernel)
-    first: dict[str, tuple[Judge, ...]] = {
-        "arithmetic": (lint,),
-        "algebra": (lint,),
-        "approximation": (lint,),
-        "index-formula": (lint,),
-        "definition": (lint, algebra.judge_restated),
-        "answer": (lint,),
+    first: dict[ClaimKind, tuple[Judge, ...]] = {
+        ClaimKind.ARITHMETIC: (lint,),
+        ClaimKind.ALGEBRA: (lint,),
+        ClaimKind.APPROXIMATION: (lint,),
+        ClaimKind.INDEX_FORMULA: (lint,),
+        ClaimKind.DEFINITION: (lint, algebra.judge_restated),
+        ClaimKind.ANSWER: (lint,),
     }
-    in_document: dict[str, tuple[Judge, ...]] = {
-        "arithmetic": (arithmetic.judge_arithmetic, algebra.judge_algebra),
-        "algebra": (
+    in_document: dict[ClaimKind, tuple[Judge, ...]] = {
+        ClaimKind.ARITHMETIC: (arithmetic.judge_arithmetic, algebra.judge_algebra),
+        ClaimKind.ALGEBRA: (
             index_identity.judge_index_identity,
             arithmetic.judge_arithmetic,
             algebra.judge_algebra,
         ),
-        "approximation": (approximation.judge_approximation, arithmetic.judge_arithmetic),
-        "order": (approximation.judge_order,),
-        "derivative": (calculus.judge_derivative,),
-        "index-formula": (calculus.judge_derivative, arithmetic.judge_arithmetic),
-        "matrix": (kernel, matrices.judge_matrix),
-        "definition": (
+        ClaimKind.APPROXIMATION: (approximation.judge_approximation, arithmetic.judge_arithmetic),
+        ClaimKind.ORDER: (approximation.judge_order,),
+        ClaimKind.DERIVATIVE: (calculus.judge_derivative,),
+        ClaimKind.INDEX_FORMULA: (calculus.judge_derivative, arithmetic.judge_arithmetic),
+        ClaimKind.MATRIX: (kernel, matrices.judge_matrix),
+        ClaimKind.DEFINITION: (
             words.judge_fact,
             kernel,
             algebra.judge_known_definition,
             arithmetic.judge_arithmetic,
         ),
-        "answer": (
+        ClaimKind.ANSWER: (
             kernel,
             matrices.judge_matrix,
             arithmetic.judge_arithmetic,
             words.judge_membership,
         ),
-        "shape": (words.judge_shape,),
-        "fact": (words.judge_fact,),
+        ClaimKind.SHAPE: (words.judge_shape,),
+        ClaimKind.FACT: (words.judge_fact,),
     }
     kinds = dict.fromkeys([*first, *PROBLEM_JUDGES, *in_document])
     return {
@@ -140,7 +140,7 @@ def judge_table() -> Mapping[str, tuple[Judge, ...]]:
     }
 
 
-def _judges(kind: str) -> tuple[Judge, ...]:
+def _judges(kind: ClaimKind) -> tuple[Judge, ...]:
     return judge_table().get(kind, ())
 
 

@@ -11,9 +11,9 @@ and before the document judges. The judges themselves live with their concept:
 * :mod:`.index_steps` — ``T[i, …] = formula`` where the derivation defines ``T`` by index;
 * :mod:`.systems` — the linear system the derivation solves (``T w = b``).
 
-    >>> sorted(PROBLEM_JUDGES)
-    ['algebra', 'answer', 'definition', 'index-formula', 'matrix']
-    >>> [judge.__name__ for judge in PROBLEM_JUDGES["matrix"]]
+    >>> print(*sorted(PROBLEM_JUDGES))
+    algebra answer definition index-formula matrix
+    >>> [judge.__name__ for judge in PROBLEM_JUDGES[ClaimKind.MATRIX]]
     ['judge_named_matrix', 'judge_system']
 """
 
@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from symconv.check.judges import index_steps, named, named_values, systems
+from symconv.check.model import ClaimKind
 
 if TYPE_CHECKING:
     from symconv.check.judges import Judge
@@ -30,10 +31,10 @@ if TYPE_CHECKING:
 __all__ = ["PROBLEM_JUDGES"]
 
 #: The problem-context judges of each claim kind, in the order they are tried.
-PROBLEM_JUDGES: Mapping[str, tuple[Judge, ...]] = {
-    "algebra": (named_values.judge_named_operator,),
-    "index-formula": (index_steps.judge_index_step,),
-    "matrix": (named.judge_named_matrix, systems.judge_system),
-    "definition": (named.judge_named_matrix, named_values.judge_named_value),
-    "answer": (named.judge_named_matrix, named_values.judge_named_value),
+PROBLEM_JUDGES: Mapping[ClaimKind, tuple[Judge, ...]] = {
+    ClaimKind.ALGEBRA: (named_values.judge_named_operator,),
+    ClaimKind.INDEX_FORMULA: (index_steps.judge_index_step,),
+    ClaimKind.MATRIX: (named.judge_named_matrix, systems.judge_system),
+    ClaimKind.DEFINITION: (named.judge_named_matrix, named_values.judge_named_value),
+    ClaimKind.ANSWER: (named.judge_named_matrix, named_values.judge_named_value),
 }
