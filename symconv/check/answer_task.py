@@ -47,7 +47,8 @@ class Outcome:
     line: int | None = None
     warnings: tuple[str, ...] = ()
     component: int | None = None
-    data: dict[str, Any] = field(default_factory=dict)
+    #: For an index formula judged right: the axis order of each tensor it was right in.
+    layouts: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     @property
     def first_line(self) -> int:

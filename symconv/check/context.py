@@ -265,14 +265,8 @@ class DocumentContext:
     @staticmethod
     def carried_from(judgement: Judgement) -> list[int]:
         """Lines of earlier wrong claims that ``judgement``'s claim builds on (error carried
-        forward), as the dispatcher wrote them in its warnings."""
-        lines = []
-        for warning in judgement.warnings:
-            if warning.endswith("(error carried forward)") and "line " in warning:
-                tail = warning.split("line ", 1)[1].split()[0].rstrip(",)")
-                if tail.isdigit():
-                    lines.append(int(tail))
-        return lines
+        forward), as the dispatcher recorded them (:attr:`Judgement.carried_from`)."""
+        return list(judgement.carried_from)
 
     # -- randomness ----------------------------------------------------------------------------
     def rng_for(self, line: int, text: str) -> random.Random:

@@ -250,6 +250,8 @@ class Judgement:
     diagnosis: str | None = None
     witness: str | None = None
     warnings: tuple[str, ...] = ()
+    #: Lines of earlier wrong claims this right claim was computed from (error carried forward).
+    carried_from: tuple[int, ...] = field(default=(), compare=False)
 
     def to_json(self, reveal: bool = True) -> dict[str, Any]:
         return {

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from functools import cache
 from typing import Any
 
@@ -254,7 +255,7 @@ def _in_document(
         judgement = add_warnings(
             judgement, f"consistent with your line {line} (error carried forward)"
         )
-    return judgement
+    return replace(judgement, carried_from=tuple(lines)) if lines else judgement
 
 
 def _carried_lines(
