@@ -119,6 +119,8 @@ def extract_candidates(segments: Sequence[Segment], reading: Reading) -> list[Ca
                 found.append((segment.line, segment.offset, candidate))
             piecewise = _piecewise(ordered, index, parse_at)
             if piecewise is not None:
+                # the value and its condition are one answer: the claim of its first statement
+                piecewise = replace(piecewise, claim=reading.claim_of(index, 0))
                 found.append((segment.line, segment.offset, piecewise))
         elif segment.kind == "text":
             for offset, candidate in _text_candidates(segment):
