@@ -77,13 +77,14 @@ def key_failures(
 def judge_document(text: str, kind: str = "md", given: dict | None = None, seed: int = 0) -> list:
     """Extract the claims of ``text`` and judge them in order (no problem set)."""
     from symconv.check.claims import extract_claims
-    from symconv.check.context import DocumentContext
+    from symconv.check.context import DocumentContext, ProblemContext
     from symconv.check.judges import judge_all
     from symconv.check.markdown import split_document
 
-    context = DocumentContext(given=given or {}, seed=seed)
-    claims = extract_claims(split_document(text, kind), context=context)
-    return judge_all(claims, context)
+    context = DocumentContext(seed=seed)
+    problem = ProblemContext(given=given or {})
+    claims = extract_claims(split_document(text, kind), context=context, problem=problem)
+    return judge_all(claims, context, problem_at=lambda claim: problem)
 
 
 def verdicts(text: str, **options: Any) -> list[tuple[int, str, str]]:

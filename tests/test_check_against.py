@@ -162,11 +162,11 @@ def test_shapes_channels_last_and_channels_first_with_named_axes() -> None:
     report = problem_context(doc, "nyu-cnn")
     first, second, third = answers(report)
     assert first.verdict == "right"
-    assert first.claim.data["convention"] == (
+    assert first.claim.facts.convention == (
         "axes in the order images × height × width × colour channels"
     )
     assert second.verdict == "right"
-    assert second.claim.data["convention"] == "channels first (N, C, samples), axes named"
+    assert second.claim.facts.convention == "channels first (N, C, samples), axes named"
     assert second.warnings == ()
     assert third.verdict == "wrong" and third.claim.line == 6
 
@@ -213,7 +213,7 @@ def test_locations_any_location_the_misreading_and_claims_evaluated_on_the_data(
     report = problem_context(doc, "nyu-cnn")
     by_part = {j.claim.part: j for j in answers(report)}
     assert z[3][3] == 6 and by_part["nyu-cnn-2c"].verdict == "right"
-    assert by_part["nyu-cnn-2c"].claim.data["convention"] == "any location where the value occurs"
+    assert by_part["nyu-cnn-2c"].claim.facts.convention == "any location where the value occurs"
     assert z[2][2] == -1 and by_part["nyu-cnn-2d"].verdict == "wrong"
     assert "most negative" in (by_part["nyu-cnn-2d"].diagnosis or "")
     assert by_part["nyu-cnn-2e"].verdict == "wrong"
@@ -295,7 +295,7 @@ def test_index_formulas_right_wrong_with_a_witness_and_layouts_mapped() -> None:
     report = problem_context(doc, "nyu-cnn")
     by_part = {j.claim.part: j for j in answers(report)}
     assert by_part["nyu-cnn-4b"].verdict == "right"
-    assert "∂J/∂W[m, n, k_1, k_2]" in by_part["nyu-cnn-4b"].claim.data["convention"]
+    assert "∂J/∂W[m, n, k_1, k_2]" in by_part["nyu-cnn-4b"].claim.facts.convention
     assert by_part["nyu-cnn-4d"].verdict == "wrong"  # db under (b), with the sum over i missing
     assert "missing sum over i" in (by_part["nyu-cnn-4d"].diagnosis or "")
     wrong = by_part["nyu-cnn-4c"]
@@ -373,7 +373,7 @@ def test_the_negated_kernel_is_accepted_where_the_set_accepts_it() -> None:
     negated = "0 & -1 & 0 \\\\ -1 & 4 & -1 \\\\ 0 & -1 & 0"
     (judgement,) = answers(problem_context(kernel_doc("5-1\n(2)", negated), "nndl-5"))
     assert judgement.verdict == "right"
-    assert judgement.claim.data["convention"] == "the negated kernel (−∇²)"
+    assert judgement.claim.facts.convention == "the negated kernel (−∇²)"
     (flipped,) = answers(
         problem_context(kernel_doc("e", "-1/4 & 0 & 1/4 \\\\ 0 & 0 & 0 \\\\ 1/4 & 0 & -1/4"), "fd")
     )

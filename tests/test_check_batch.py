@@ -63,8 +63,8 @@ def test_a_batch_in_a_pool_gives_rows_and_error_rows(folder: Path) -> None:
             "file": str(folder / "bob.txt"),
             "part": "nyu-cnn-3d",
             "status": "answered",
-            "right": 1,  # the arithmetic 3·3·10·20 = 1800 is right …
-            "wrong": 1,  # … and 1800 is not the answer
+            "right": 0,  # one claim, one verdict: 3·3·10·20 = 1800 is not the answer,
+            "wrong": 1,  # its arithmetic being right does not count apart
             "unverified": 0,
             "first_wrong_line": 3,
             "diagnosis": "bias omitted",

@@ -22,8 +22,8 @@ def test_every_link_of_a_chain_is_a_claim():
     (first, second) = claims_of("$2 + 2 = 4 = 2^2$\n")
     assert (first.text, second.text) == ("2 + 2 = 4", "4 = 2^2")
     assert (first.kind, second.kind) == ("arithmetic", "arithmetic")
-    assert second.data["previous"] == first.data["id"]
-    assert "answer" not in first.data and second.data["answer"] == 4
+    assert second.link.previous == first.id
+    assert first.answer is None and second.answer == 4
 
 
 def test_rows_of_an_aligned_block_span_their_own_lines():
@@ -40,7 +40,7 @@ def test_rows_of_an_aligned_block_span_their_own_lines():
         (4, 4, "3 \\times 4 = 12"),
         (5, 5, "12 = 10 + 2"),
     ]
-    assert claims[-1].data["answer"] == 12
+    assert claims[-1].answer == 12
 
 
 def test_a_display_over_several_lines_spans_them_and_keeps_its_matrix_rows():
@@ -50,7 +50,7 @@ def test_a_display_over_several_lines_spans_them_and_keeps_its_matrix_rows():
     )
     (claim,) = claims_of(doc)
     assert (claim.line, claim.end_line, claim.kind) == (1, 5, "answer")
-    literal, rows = claim.data["matrices"][0]
+    literal, rows = claim.matrices[0]
     assert literal == sp.Matrix([[1, 2], [3, 4]]) and rows == (2, 3)
 
 
@@ -58,15 +58,15 @@ def test_a_shape_after_shape_words_and_a_product_with_its_value():
     shape, product = claims_of(
         "$Z$ and $U$ have shape $46 \\times 62 \\times 20$.\n\n$46\\times62\\times10 = 28520$\n"
     )
-    assert (shape.kind, shape.data["shape"], shape.data["subjects"]) == (
-        "shape", (46, 62, 20), ["Z", "U"],
+    assert (shape.kind, shape.facts.shape, shape.facts.subjects) == (
+        "shape", (46, 62, 20), ("Z", "U"),
     )  # fmt: skip
     assert (product.kind, product.sides) == ("arithmetic", (28520, 28520))
 
 
 def test_shape_stated_with_is_after_a_name():
     (shape, *arithmetic) = claims_of("$Z$ is $5 \\times 4$ because $6 - 2 + 1 = 5$.\n")
-    assert shape.kind == "shape" and shape.data["shape"] == (5, 4)
+    assert shape.kind == "shape" and shape.facts.shape == (5, 4)
     assert [c.kind for c in arithmetic] == ["arithmetic"]
 
 
@@ -78,17 +78,17 @@ def test_plain_text_answers_around_the_math():
         "$\\mathbf{y} = [1, 3, 0, 1]$\n"
     )
     assert [c.kind for c in claims] == ["shape", "answer", "answer", "answer"]
-    assert claims[0].data["shape"] == (100, 256, 256, 3)
-    assert claims[1].data["values"] == [10, 20]
-    assert claims[1].data["labels"] == ["input channels", "output channels"]
-    assert claims[2].data["values"] == [6, sp.Tuple(1, 3)]
-    assert claims[3].data["answer"] == sp.Matrix([[1, 3, 0, 1]])
+    assert claims[0].facts.shape == (100, 256, 256, 3)
+    assert claims[1].facts.values == (10, 20)
+    assert claims[1].facts.labels == ("input channels", "output channels")
+    assert claims[2].facts.values == (6, sp.Tuple(1, 3))
+    assert claims[3].answer == sp.Matrix([[1, 3, 0, 1]])
 
 
 def test_one_line_arithmetic_and_a_candidate_answer():
     (claim,) = claims_of("(d) $3 \\times 3 \\times 10 \\times 20 + 10 = 1810$\n")
     assert claim.kind == "arithmetic" and claim.sides == (1810, 1810)
-    assert claim.data["answer"] == 1810  # for the problem-context layer to compare
+    assert claim.answer == 1810  # for the problem-context layer to compare
 
 
 def test_assumptions_and_conditions_are_recorded_not_claimed():
@@ -109,7 +109,7 @@ def test_assumptions_and_conditions_are_recorded_not_claimed():
     ]
     (assumption,) = context.assumptions
     assert assumption.rhs == 1 and isinstance(assumption.lhs, sp.Sum)
-    assert claims[2].data["conditions"] == [(sp.Symbol("i"), "=", sp.Symbol("j"))]
+    assert claims[2].link.conditions == ((sp.Symbol("i"), "=", sp.Symbol("j")),)
 
 
 def test_conditions_after_a_claim_stop_at_the_next_claim():
@@ -117,8 +117,8 @@ def test_conditions_after_a_claim_stop_at_the_next_claim():
         "$\\mathrm{ReLU}'(z) = 1$ for $z > 0$ and $\\mathrm{ReLU}'(z) = 0$ for $z < 0$.\n"
     )
     z = sp.Symbol("z")
-    assert first.data["conditions"] == [(z, ">", 0)]
-    assert second.data["conditions"] == [(z, "<", 0)]
+    assert first.link.conditions == ((z, ">", 0),)
+    assert second.link.conditions == ((z, "<", 0),)
 
 
 def test_a_list_of_assumptions_continues_after_commas():
@@ -150,8 +150,8 @@ def test_kinds_of_claims():
         "approximation", "derivative", "index-formula", "matrix", "algebra", "approximation",
         "order", "fact", "answer",
     ]  # fmt: skip
-    assert claims[6].data["approximation"] == claims[5].data["id"]
-    assert claims[7].data["fact"] == "effective kernel size"
+    assert claims[6].facts.approximation == claims[5].id
+    assert claims[7].fact == "effective kernel size"
     assert set(kind for kind in (c.kind for c in claims)) <= set(KINDS)
 
 
@@ -159,9 +159,9 @@ def test_ambiguous_and_unreadable_formulas_are_claims_to_report():
     ambiguous, answer, unparsed = claims_of(
         "$y = u(a+1) + 2$\n\nThe result is $u(a+1)$.\n\n$a = \\frac{1}{2$\n"
     )
-    assert ambiguous.kind == "ambiguous" and "u applied to" in ambiguous.data["message"]
+    assert ambiguous.kind == "ambiguous" and "u applied to" in ambiguous.facts.reason
     assert answer.kind == "ambiguous"
-    assert unparsed.kind == "unparsed" and "ends too early" in unparsed.data["error"]
+    assert unparsed.kind == "unparsed" and "ends too early" in unparsed.facts.reason
 
 
 def test_a_quantity_named_in_words_or_defined_is_not_a_function():
@@ -190,7 +190,7 @@ def test_sections_number_the_scopes_and_chinese_headings_count():
     claims = claims_of(
         "# 作业\n\n## 习题 1\n\n$h = 1$\n\n## 习题 2\n\n$1 + 1 = 2$\n", context=context
     )
-    assert [(c.line, c.data["scope"], c.data["heading"]) for c in claims] == [(5, 1, 3), (9, 2, 7)]
+    assert [(c.line, c.origin.scope, c.origin.heading) for c in claims] == [(5, 1, 3), (9, 2, 7)]
     assert context.definitions[0].scope == 1
 
 
@@ -200,7 +200,7 @@ def test_latex_sections_and_align_rows():
         "\\section{Two}\n$3 - 1 = 2$\n"
     )
     claims = claims_of(doc, "tex")
-    assert [(c.line, c.text, c.data["scope"]) for c in claims] == [
+    assert [(c.line, c.text, c.origin.scope) for c in claims] == [
         (4, "1 + 1 = 2", 1),
         (7, "3 - 1 = 2", 2),
     ]
@@ -223,12 +223,12 @@ def test_notebook_cells_number_their_own_lines():
         "nbformat_minor": 5,
     }
     claims = claims_of(json.dumps(notebook), "ipynb")
-    assert [(c.data["cell"], c.line, c.kind) for c in claims] == [
+    assert [(c.origin.cell, c.line, c.kind) for c in claims] == [
         (1, 2, "arithmetic"),
         (3, 1, "approximation"),
         (3, 2, "answer"),
     ]
-    assert claims[1].data["words_before"] == ""  # the sentence of cell 1 does not go on
+    assert claims[1].origin.words_before == ""  # the sentence of cell 1 does not go on
 
 
 def test_a_row_that_cannot_be_read_ends_the_chain_it_was_on():

@@ -19,7 +19,7 @@ import sympy as sp
 
 import derivations
 from symconv.check.api import check
-from symconv.check.model import Judgement
+from symconv.check.model import AnswerFacts, Judgement
 from symconv.check.render import redacted
 from symconv.derivation import Derivation
 from symconv.problems import Accepted, Exercise, Part, ProblemSet, Solution
@@ -445,7 +445,8 @@ def test_the_one_based_reading_declared_accepted_is_right(tmp_path: Path):
     path.write_text(text.replace(anchor, accepted), encoding="utf-8")
     (judgement,) = check("## 2\n(c) The largest value is $Z[2, 4] = 6$.\n", str(path)).judgements
     assert judgement.verdict == "right"
-    assert judgement.claim.data["convention"] == "positions counted from 1"
+    facts = judgement.claim.facts
+    assert isinstance(facts, AnswerFacts) and facts.convention == "positions counted from 1"
 
 
 LAYOUT_SET = """

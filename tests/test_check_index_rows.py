@@ -121,7 +121,7 @@ def test_a_row_with_a_tensor_in_another_axis_order_than_the_chain_before_it_is_w
     ]
     # alone, the same order is a layout convention (W stored as (K_2, K_1, N, M))
     (alone,) = answers(problem_context(chain_doc(swapped)))
-    assert alone.verdict == "right" and alone.claim.data["convention"]
+    assert alone.verdict == "right" and alone.claim.facts.convention
 
 
 def test_an_unread_row_ends_the_chain() -> None:

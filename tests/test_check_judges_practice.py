@@ -14,7 +14,7 @@ import pytest
 import sympy as sp
 
 from symconv.check.claims import extract_claims
-from symconv.check.context import DocumentContext
+from symconv.check.context import DocumentContext, ProblemContext
 from symconv.check.judges import judge_all, judge_conv_matrix_claim
 from symconv.check.markdown import document_kind, split_document
 from symconv.convmatrix import conv_matrix
@@ -27,9 +27,12 @@ DATA = Path(__file__).parent / "data" / "check"
 def check(path: Path, given: dict | None = None):
     text = path.read_text(encoding="utf-8")
     seed = int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
-    context = DocumentContext(given=given or {}, seed=seed)
-    claims = extract_claims(split_document(text, document_kind(path)), context=context)
-    return judge_all(claims, context)
+    context = DocumentContext(seed=seed)
+    problem = ProblemContext(given=given or {})
+    claims = extract_claims(
+        split_document(text, document_kind(path)), context=context, problem=problem
+    )
+    return judge_all(claims, context, problem_at=lambda claim: problem)
 
 
 def on_line(judgements, line):
@@ -95,7 +98,7 @@ def test_nndl_conv_matrix_row_4_swapped(nndl):
 @needs_practice
 def test_conv_matrix_judge_for_the_problem_layer(nndl):
     (claim,) = [j.claim for j in nndl if j.claim.line == 36]
-    written, _ = claim.data["matrices"][-1]
+    written, _ = claim.matrices[-1]
     expected = sp.Matrix(conv_matrix((3, 3), (2, 2)))
     result = judge_conv_matrix_claim(written, expected, claim)
     judgement = result.judgement(claim)

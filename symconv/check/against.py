@@ -30,19 +30,21 @@ from typing import TYPE_CHECKING, Any
 from symconv.check.answer_judges import answer_kind, judge_part
 from symconv.check.answer_locations import evaluate_location
 from symconv.check.answer_task import Outcome, PartTask, latex_of
-from symconv.check.candidates import Candidate, Parser, extract_candidates
+from symconv.check.candidates import Candidate, extract_candidates
+from symconv.check.context import claim_id
 from symconv.check.equality import as_sequence, decide_equal, is_number
 from symconv.check.headings import PartMap, Region
 from symconv.check.limits import Budget, Limits, time_limit
-from symconv.check.model import Claim, Judgement, PartStatus, Verdict
+from symconv.check.model import AnswerFacts, Claim, ClaimKind, Judgement, PartStatus, Verdict
 from symconv.errors import SymconvError, TimeLimitError
 
 if TYPE_CHECKING:
+    from symconv.check.claims import Reading
     from symconv.check.markdown import Segment
     from symconv.problems import Exercise, Part, ProblemSet
 
 #: Kinds of the claims this module adds.
-ANSWER_KIND, VALUE_KIND = "answer", "value"
+ANSWER_KIND, VALUE_KIND = ClaimKind.ANSWER, ClaimKind.VALUE
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ def check_against(
     problem_set: ProblemSet,
     part_map: PartMap,
     segments: Sequence[Segment],
-    parse: Parser,
+    reading: Reading,
     seed: Callable[[int], int],
     limits: Limits,
     budget: Budget,
@@ -66,7 +68,7 @@ def check_against(
     """Judge every part of ``problem_set`` that the document answers (module docstring)."""
     try:
         with time_limit(budget.remaining(), "reading the answers"):
-            candidates = extract_candidates(segments, parse)
+            candidates = extract_candidates(segments, reading)
     except TimeLimitError:
         message = "time budget spent while reading the answers: no part was compared"
         return AgainstResult((), frozenset(), (message,))
@@ -156,15 +158,13 @@ def _judgement(part_id: str, outcome: Outcome) -> Judgement:
     line = outcome.first_line
     end_line = line if outcome.line is not None else max(c.end_line for c in outcome.candidates)
     text = " … ".join(" ".join(c.text.split()) for c in outcome.candidates)
-    data: dict[str, Any] = {"form": first.form}
-    if outcome.convention:
-        data["convention"] = outcome.convention
-    if outcome.variant:
-        data["variant"] = outcome.variant
-    if outcome.component is not None:
-        data["component"] = outcome.component
-    if last.derived_from:
-        data["derived_from"] = last.derived_from
+    facts = AnswerFacts(
+        form=first.form,
+        convention=outcome.convention or None,
+        variant=outcome.variant or None,
+        component=outcome.component,
+        derived_from=last.derived_from or None,
+    )
     claim = Claim(
         line=line,
         end_line=max(line, end_line),
@@ -173,7 +173,8 @@ def _judgement(part_id: str, outcome: Outcome) -> Judgement:
         part=part_id,
         sides=tuple(c.value for c in outcome.candidates),
         relation="=",
-        data=data,
+        facts=facts,
+        about=_claims_read(outcome.candidates),
     )
     verdict: Verdict = outcome.verdict  # type: ignore[assignment]
     return Judgement(
@@ -185,6 +186,12 @@ def _judgement(part_id: str, outcome: Outcome) -> Judgement:
         witness=outcome.witness,
         warnings=outcome.warnings,
     )
+
+
+def _claims_read(candidates: Sequence[Candidate]) -> tuple[int, ...]:
+    """The ids of the document's claims the candidates were read from, each once."""
+    ids = (claim_id(c.claim) for c in candidates if c.claim is not None)
+    return tuple(dict.fromkeys(i for i in ids if i >= 0))
 
 
 def _expected_latex(outcome: Outcome) -> str | None:
@@ -228,6 +235,7 @@ def _data_claims(
                 VALUE_KIND,
                 part=part_map.part_at(candidate.line),
                 sides=(candidate.lhs, candidate.value),
+                about=_claims_read([candidate]),
             )
             verdict: Verdict = fact.verdict  # type: ignore[assignment]
             judgements.append(
@@ -258,7 +266,8 @@ def _carried_forward(
         return judgements
     result = []
     for judgement in judgements:
-        derived = judgement.claim.data.get("derived_from")
+        facts = judgement.claim.facts
+        derived = facts.derived_from if isinstance(facts, AnswerFacts) else None
         if judgement.verdict != "wrong" or not derived or judgement.diagnosis:
             result.append(judgement)
             continue

@@ -90,7 +90,7 @@ def chains_to_judge(pool: list[Candidate]) -> list[list[Candidate]]:
     order; a single formula before the last is a draft, not judged."""
     chains: dict[tuple[Any, Any], list[Candidate]] = {}
     for candidate in pool:
-        key = (candidate.data.get("block"), candidate.data.get("chain"))
+        key = (candidate.block, candidate.chain)
         if key[1] is None:
             key = (None, id(candidate))
         chains.setdefault(key, []).append(candidate)
@@ -145,7 +145,7 @@ def judge_chain(
         else:
             outcomes.append(outcome)
         if layouts.fixed is None and outcome.verdict == "right":
-            layouts.fixed = outcome.data.get("layouts", {})
+            layouts.fixed = outcome.layouts
     return outcomes
 
 
@@ -157,7 +157,7 @@ def _has_entry_derivative(value: Any) -> bool:
 
 def _same_layouts(outcome: Outcome, layouts: dict[str, tuple[int, ...]] | None) -> bool:
     """The answer's verdict stands in its chain unless it was right only in another layout."""
-    return layouts is None or outcome.verdict != "right" or outcome.data["layouts"] == layouts
+    return layouts is None or outcome.verdict != "right" or outcome.layouts == layouts
 
 
 def with_plain_left_indices(lhs: Any, rhs: Any) -> tuple[Any, Any]:
@@ -207,7 +207,7 @@ def judge_index_formula(
     time_budget: float = FORMULA_SECONDS,
 ) -> Outcome:
     """The verdict on one index formula; ``layouts`` fixed (an earlier row's) or, when None,
-    inferred if the formula is not right as written. ``data["layouts"]`` holds the ones used
+    inferred if the formula is not right as written. ``Outcome.layouts`` holds the ones used
     by a right verdict."""
     from symconv.check.entry_derivatives import (
         NotEvaluable,
@@ -273,7 +273,7 @@ def judge_index_formula(
             f"{_what(candidate)} is the answer to {task.part.id} ({comparison.message})",
             expected=_formula_expected(derivation),
             convention=convention,
-            data={"layouts": dict(layouts or {})},
+            layouts=dict(layouts or {}),
         )
     conflicts = [i for i in comparison.issues if i.kind == "size_conflict"]
     if comparison.equal is None and conflicts:
@@ -344,8 +344,8 @@ def not_evaluable(value: Any) -> str | None:
 
 def _what(candidate: Candidate) -> str:
     """``the formula``, or for a continuation row ``&= B`` of a derivation, what it claims."""
-    if candidate.data.get("continuation"):
-        return f"the row (= {candidate.lhs}, continuing line {candidate.data['chain']})"
+    if candidate.continuation:
+        return f"the row (= {candidate.lhs}, continuing line {candidate.chain})"
     return "the formula"
 
 

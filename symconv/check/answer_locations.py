@@ -131,6 +131,7 @@ def _located_in_words(candidates: Sequence[Candidate], rank: int) -> list[Candid
                     first.line,
                     second.end_line,
                     f"{first.text} … {second.text}",
+                    claim=first.claim or second.claim,
                 )
             )
     return found

@@ -48,7 +48,8 @@ class Outcome:
     line: int | None = None
     warnings: tuple[str, ...] = ()
     component: int | None = None
-    data: dict[str, Any] = field(default_factory=dict)
+    #: For an index formula judged right: the axis order of each tensor it was right in.
+    layouts: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     @property
     def first_line(self) -> int:
@@ -155,7 +156,8 @@ def latex_of(value: Any) -> str:
 
     try:
         return latex(value)
-    except Exception:  # a value the printer does not know: its SymPy text
+    except (TypeError, ValueError, NotImplementedError):
+        # a value SymPy's LaTeX printer refuses: its SymPy text
         return str(value)
 
 
@@ -307,11 +309,14 @@ def also_judged(candidate: Candidate, pool: Sequence[Candidate], answer_lhs: Any
     it has the answer's name (``N_{params} = 1830`` after a chain that ends in 1820), or the
     document states it as an answer (:func:`~symconv.check.candidates.stated_answer_lines`) and
     it is the only candidate of ``pool`` on its line (two values on one **Answer:** line are
-    left to the judge's choice)."""
+    left to the judge's choice). A row its chain continues (``o &= A \\\\ &= B``) is not: its
+    chain states the last row's value."""
+    if candidate.continued:
+        return False
     if names_the_answer(candidate, answer_lhs):
         return True
     alone = sum(other.line == candidate.line for other in pool) == 1
-    return bool(candidate.data.get("stated")) and candidate.lhs is None and alone
+    return candidate.stated and candidate.lhs is None and alone
 
 
 def names_the_answer(candidate: Candidate, answer_lhs: Any) -> bool:

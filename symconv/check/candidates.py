@@ -29,7 +29,9 @@ import sympy as sp
 from symconv.errors import ParseError, SymconvError
 
 if TYPE_CHECKING:
+    from symconv.check.claims import Reading
     from symconv.check.markdown import Segment
+    from symconv.check.model import Claim
     from symconv.check.parsed import Chain, MathParse
 
 Form = Literal[
@@ -59,11 +61,22 @@ class Candidate:
     lhs: Any = None
     derived_from: str | None = None
     row_lines: tuple[int, ...] = ()
-    data: dict[str, Any] = field(default_factory=dict, compare=False)
+    #: The document states it as an answer (:func:`stated_answer_lines`).
+    stated: bool = field(default=False, compare=False)
+    #: The aligned block it was written in, whether its row continues the row above
+    #: (``&= B``), whether the row below continues it, and (a formula) the line of its chain's
+    #: first row.
+    block: int | None = field(default=None, compare=False)
+    continuation: bool = field(default=False, compare=False)
+    continued: bool = field(default=False, compare=False)
+    chain: int | None = field(default=None, compare=False)
     #: Other readings of an ambiguous statement, as candidates of the same form.
     alternatives: tuple[Candidate, ...] = ()
     #: The text of the value itself (the last side of a chain), when it is part of ``text``.
     value_text: str | None = None
+    #: The claim the same statement gave when the document was read (None: no claim, e.g. a
+    #: bare number in prose): an answer verdict on this candidate is a verdict on that claim.
+    claim: Claim | None = field(default=None, compare=False, repr=False)
 
     @property
     def name(self) -> str | None:
@@ -76,38 +89,49 @@ class Candidate:
         return None
 
 
-Parser = Callable[[str], "MathParse"]
-
-
-def extract_candidates(segments: Sequence[Segment], parse: Parser) -> list[Candidate]:
-    """Every candidate answer of the given segments, in document order."""
+def extract_candidates(segments: Sequence[Segment], reading: Reading) -> list[Candidate]:
+    """Every candidate answer of the given segments, in document order, read from the parses of
+    ``reading`` (the claims' reading of the same segments: each math segment is parsed once),
+    each with the claim its statement gave."""
     found: list[tuple[int, int, Candidate]] = []
     ordered = list(segments)
     heads: dict[int, Candidate | None] = {}  # per aligned block: the formula its rows continue
+
+    def parse_at(index: int) -> MathParse:
+        parsed = reading.parses.get(index)
+        if parsed is None:
+            raise ParseError(f"segment {index} was not read")
+        if isinstance(parsed, Exception):
+            raise parsed
+        return parsed
+
     for index, segment in enumerate(ordered):
         if segment.kind == "math":
             try:
-                parsed = parse(segment.text)
-            except (SymconvError, RecursionError):
+                parsed = parse_at(index)
+            except SymconvError:
                 if segment.block is not None:
                     heads[segment.block] = None  # an unread row ends its chain (as in claims)
                 continue
-            for candidate in _math_candidates(segment, parsed):
+            for candidate in _math_candidates(segment, parsed, index, reading):
                 if segment.block is not None:
                     candidate = _continued_formula(candidate, heads)
                 found.append((segment.line, segment.offset, candidate))
-            piecewise = _piecewise(ordered, index, parse)
+            piecewise = _piecewise(ordered, index, parse_at)
             if piecewise is not None:
+                # the value and its condition are one answer: the claim of its first statement
+                piecewise = replace(piecewise, claim=reading.claim_of(index, 0))
                 found.append((segment.line, segment.offset, piecewise))
         elif segment.kind == "text":
             for offset, candidate in _text_candidates(segment):
+                claim = reading.text_claim_at(index, offset)
+                if claim is not None:
+                    candidate = replace(candidate, claim=claim)
                 found.append((segment.line, segment.offset + offset, candidate))
+    _mark_continued(found)
     found.sort(key=lambda item: (item[0], item[1]))
     stated = stated_answer_lines(ordered)
-    for _, _, candidate in found:
-        if candidate.line in stated:
-            candidate.data["stated"] = True
-    return [candidate for _, _, candidate in found]
+    return [replace(c, stated=True) if c.line in stated else c for _, _, c in found]
 
 
 _ANSWER_WORD = re.compile(r"\banswer|\baccepted\b|答案", re.IGNORECASE)
@@ -149,28 +173,37 @@ def stated_answer_lines(segments: Sequence[Segment]) -> set[int]:
     return stated
 
 
+def _mark_continued(found: list[tuple[int, int, Candidate]]) -> None:
+    """``o &= A \\\\ &= B``: the row ``o = A`` is ``continued``, so ``A`` is not the value its
+    chain states (that is the last row's)."""
+    last: dict[int, int] = {}  # per block: the position in ``found`` of its latest row
+    for position, (_, _, candidate) in enumerate(found):
+        if candidate.block is None:
+            continue
+        if candidate.continuation and candidate.block in last:
+            above = last[candidate.block]
+            line, offset, row = found[above]
+            found[above] = (line, offset, replace(row, continued=True))
+        last[candidate.block] = position
+
+
 def _continued_formula(candidate: Candidate, heads: dict[int, Candidate | None]) -> Candidate:
     """A continuation row ``&= B`` of an aligned block whose chain began with an index formula
     ``∂J/∂X[i, …] &= A`` claims ``∂J/∂X[i, …] = B``: it is offered as a formula with that left
-    side (``data["chain"]``: the line of the chain's first row), so every row can be judged."""
-    block = candidate.data.get("block")
+    side (``chain``: the line of the chain's first row), so every row can be judged."""
+    block = candidate.block
     if block is None:
         return candidate
-    if not candidate.data.get("continuation"):
-        heads[block] = candidate if candidate.form == "formula" else None
+    if not candidate.continuation:
         if candidate.form == "formula":
-            candidate.data["chain"] = candidate.line
+            candidate = replace(candidate, chain=candidate.line)
+        heads[block] = candidate if candidate.form == "formula" else None
         return candidate
     head = heads.get(block)
     if head is None or candidate.form != "expression" or candidate.lhs is not None:
         heads[block] = None
         return candidate
-    return replace(
-        candidate,
-        form="formula",
-        lhs=head.lhs,
-        data={**candidate.data, "chain": head.data["chain"]},
-    )
+    return replace(candidate, form="formula", lhs=head.lhs, chain=head.chain)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -191,13 +224,16 @@ def _statement_chains(parsed: MathParse) -> list[tuple[Chain, tuple[Chain, ...]]
     return chains
 
 
-def _math_candidates(segment: Segment, parsed: MathParse) -> list[Candidate]:
+def _math_candidates(
+    segment: Segment, parsed: MathParse, index: int, reading: Reading
+) -> list[Candidate]:
     candidates: list[Candidate] = []
     matrix_values = []
     for literal in parsed.matrices:
         rows = tuple(segment.line_of(start) for start, _ in literal.row_spans)
         value = sp.ImmutableMatrix(literal.value)
         matrix_values.append(value)
+        position = _statement_at(parsed, literal.start)
         candidates.append(
             Candidate(
                 "matrix",
@@ -206,18 +242,24 @@ def _math_candidates(segment: Segment, parsed: MathParse) -> list[Candidate]:
                 segment.line_of(max(literal.start, literal.end - 1)),
                 parsed.text[literal.start : literal.end],
                 row_lines=rows,
+                claim=reading.claim_of(index, position) if position is not None else None,
             )
         )
-    for chain, others in _statement_chains(parsed):
+    for position, (chain, others) in enumerate(_statement_chains(parsed)):
         line = segment.line_of(chain.start)
         end_line = segment.line_of(max(chain.start, chain.end - 1))
         candidate = _chain_candidate(chain, line, end_line)
         if candidate is None:
             continue
+        candidate = replace(candidate, claim=reading.claim_of(index, position))
         if segment.block is not None:
-            candidate.data.update(block=segment.block, continuation=chain.is_continuation)
+            candidate = replace(candidate, block=segment.block, continuation=chain.is_continuation)
         readings = [_chain_candidate(other, line, end_line) for other in others]
-        alternatives = tuple(r for r in readings if r is not None and r.form == candidate.form)
+        alternatives = tuple(
+            replace(r, claim=candidate.claim)
+            for r in readings
+            if r is not None and r.form == candidate.form
+        )
         if alternatives:
             candidate = replace(candidate, alternatives=alternatives)
         if candidate.form == "matrix" and (
@@ -236,6 +278,14 @@ def _math_candidates(segment: Segment, parsed: MathParse) -> list[Candidate]:
             continue
         candidates.append(candidate)
     return candidates
+
+
+def _statement_at(parsed: MathParse, offset: int) -> int | None:
+    """The position of the statement of ``parsed`` holding character ``offset``."""
+    for position, statement in enumerate(parsed.statements):
+        if statement.start <= offset < max(statement.end, statement.start + 1):
+            return position
+    return None
 
 
 def _chain_candidate(chain: Chain, line: int, end_line: int) -> Candidate | None:
@@ -328,7 +378,9 @@ def _bare_candidate(side: Any, line: int, end_line: int, text: str) -> Candidate
     return None
 
 
-def _piecewise(segments: Sequence[Segment], index: int, parse: Parser) -> Candidate | None:
+def _piecewise(
+    segments: Sequence[Segment], index: int, parse: Callable[[int], MathParse]
+) -> Candidate | None:
     """``$A = v$ if $cond$, else $w$``: a value, a condition and an alternative, in words."""
     if index + 4 >= len(segments):
         return None
@@ -343,9 +395,9 @@ def _piecewise(segments: Sequence[Segment], index: int, parse: Parser) -> Candid
     ):
         return None
     try:
-        head = parse(first.text).single()
-        test = parse(condition.text).single()
-        alternative = parse(other.text).single()
+        head = parse(index).single()
+        test = parse(index + 2).single()
+        alternative = parse(index + 4).single()
     except (SymconvError, RecursionError):
         return None
     if len(head.sides) != 2 or head.sides[0] is None or head.sides[1] is None:
@@ -423,24 +475,3 @@ def _text_candidates(segment: Segment) -> list[tuple[int, Candidate]]:
 
 def _inside(span: tuple[int, int], taken: Sequence[tuple[int, int]]) -> bool:
     return any(start <= span[0] and span[1] <= end for start, end in taken)
-
-
-def parse_cached(symbols: Any = None, seconds: float | None = None) -> Parser:
-    """A parser that remembers what it read (the judge and the extractor read the same math);
-    ``seconds`` bounds the reading of each segment."""
-    from symconv.check.parser import parse_math
-
-    cache: dict[str, Any] = {}
-
-    def parse(text: str) -> MathParse:
-        if text not in cache:
-            try:
-                cache[text] = parse_math(text, symbols=symbols, seconds=seconds)
-            except ParseError as error:
-                cache[text] = error
-        result = cache[text]
-        if isinstance(result, Exception):
-            raise result
-        return result
-
-    return parse

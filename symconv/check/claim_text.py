@@ -53,6 +53,9 @@ class TextAnswer:
     values: list[Any] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
     shape: tuple[Any, ...] | None = None
+    #: Where it is in the line of prose (offsets of its first and after its last character).
+    start: int = 0
+    end: int = 0
 
     @property
     def answer(self) -> Any:
@@ -67,20 +70,34 @@ def text_answers(text: str, table: SymbolTable) -> list[TextAnswer]:
     for match in TEXT_SHAPE.finditer(text):
         shape = text_shape(match.group(1), table)
         if shape is not None:
-            found.append(TextAnswer(match.group(0).strip(), "shape", shape=shape))
+            found.append(
+                TextAnswer(
+                    match.group(0).strip(),
+                    "shape",
+                    shape=shape,
+                    start=match.start(),
+                    end=match.end(),
+                )
+            )
     counted = list(TEXT_COUNT.finditer(text))
     if counted:
         values: list[Any] = [sp.Integer(int(m.group(1).replace(",", ""))) for m in counted]
         labels = [re.sub(r"\s+", " ", m.group(2)).lower() for m in counted]
         start, end = counted[0].start(), counted[-1].end()
-        found.append(TextAnswer(text[start:end].strip(), "answer", values, labels))
+        found.append(
+            TextAnswer(text[start:end].strip(), "answer", values, labels, None, start, end)
+        )
     for match in TEXT_VALUE.finditer(text):
         values = [_number(match.group(1))]
         if match.group(2):
             location = text_shape(match.group(2), table)
             if location is not None:
                 values.append(sp.Tuple(*location))
-        found.append(TextAnswer(match.group(0).strip(), "answer", values))
+        found.append(
+            TextAnswer(
+                match.group(0).strip(), "answer", values, start=match.start(), end=match.end()
+            )
+        )
     return found
 
 

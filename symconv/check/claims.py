@@ -19,22 +19,27 @@ Kinds: ``arithmetic``, ``algebra``, ``approximation`` (``≈`` and equalities wi
 ``order``, ``derivative``, ``matrix``, ``definition``, ``answer``, ``shape``, ``fact``,
 ``index-formula`` (left for the problem-context layer), ``ambiguous`` and ``unparsed``.
 
-``claim.data`` holds what later layers need: ``id`` (the statement's order; also its key in the
-context), ``scope`` (section number) and ``heading`` (the section's heading line),
-``answer`` (the value a chain ends with: a candidate final answer for the problem-context layer,
-also when the claim itself is arithmetic — ``3 \\times 3 \\times 10 \\times 20 + 10 = 1810`` is
-right arithmetic and maybe a wrong answer), ``words_before``/``words_after``/``sentence``,
-``fact``, ``shape``, ``subjects`` (the names a shape is stated for), ``values``/``labels`` (of a
-plain-text answer), ``matrices`` (each literal with the line of each row), ``table`` (the
-:class:`~symconv.check.symbols.SymbolTable` the claim was read with), ``previous`` (the id of
-the previous link of the same chain) and ``approximation`` (for an order claim: the id of the
-approximation it is about).
+Each claim is a :class:`~symconv.check.model.ClaimKind` with typed facts
+(:data:`~symconv.check.model.ClaimFacts`): a link of a chain
+(:class:`~symconv.check.model.LinkFacts`: its sides as written, the previous link's id, its
+matrix literals with the line of each row, the chain's final value on its final link — a
+candidate answer also when the claim itself is arithmetic: ``3 \\times 3 \\times 10 \\times 20
++ 10 = 1810`` is right arithmetic and maybe a wrong answer —, the name it defines, its
+conditions, the fact its sentence names), a value alone (``ValueFacts``), an order and its
+approximation (``OrderFacts``), a shape and its subjects (``ShapeFacts``), a fact in words
+(``FactFacts``), answers in prose (``ProseAnswerFacts``), or why it was not read
+(``UnreadFacts``); and its :class:`~symconv.check.model.Origin`: its id (the statement's order;
+also its key in the context), section, heading, cell, surrounding words and symbol table.
+
+:func:`read_claims` gives the whole :class:`Reading`: the claims, each math segment's parse and
+the claims of each statement, from which the problem context reads its answer candidates
+(:func:`symconv.check.candidates.extract_candidates`) without parsing again.
 
     >>> from symconv.check.markdown import split_document
     >>> doc = ("## 3\\n\\n$3 \\\\times 3 \\\\times 10 \\\\times 20 + 20 = 1830$\\n\\n"
     ...        "Shape is (40, 2400, 80).\\n")
     >>> for claim in extract_claims(split_document(doc)):
-    ...     print(claim.line, claim.kind, claim.text, claim.data.get("answer"))
+    ...     print(claim.line, claim.kind, claim.text, claim.answer)
     3 arithmetic 3 \\times 3 \\times 10 \\times 20 + 20 = 1830 1830
     5 shape Shape is (40, 2400, 80) (40, 2400, 80)
 """
@@ -44,7 +49,7 @@ from __future__ import annotations
 import contextlib
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,7 +66,7 @@ from symconv.check.claim_kinds import (
     numeric_indices,
 )
 from symconv.check.claim_text import text_answers
-from symconv.check.context import DocumentContext
+from symconv.check.context import NO_PROBLEM, DocumentContext, ProblemContext
 from symconv.check.judges.missing_sum import unsummed_indices
 from symconv.check.judges.phrases import (
     MATH_MARK,
@@ -73,17 +78,27 @@ from symconv.check.judges.phrases import (
     shape_cue,
 )
 from symconv.check.markdown import Segment
-from symconv.check.model import Claim
+from symconv.check.model import (
+    Claim,
+    ClaimFacts,
+    ClaimKind,
+    FactFacts,
+    LinkFacts,
+    OrderFacts,
+    Origin,
+    ProseAnswerFacts,
+    ShapeFacts,
+    UnreadFacts,
+    ValueFacts,
+)
 from symconv.check.parsed import Ambiguous, Chain, MathParse, Side
 from symconv.check.symbols import SymbolTable, object_name_key
 from symconv.errors import ParseError, ReadTimeLimitError
 
-__all__ = ["KINDS", "extract_claims"]
+__all__ = ["KINDS", "Reading", "extract_claims", "read_claims"]
 
-KINDS = (
-    "arithmetic", "algebra", "approximation", "order", "derivative", "matrix", "definition",
-    "answer", "shape", "fact", "index-formula", "ambiguous", "unparsed",
-)  # fmt: skip
+#: The kinds of claim a document's reading gives (``value`` claims come from the problem context).
+KINDS = tuple(kind for kind in ClaimKind if kind is not ClaimKind.VALUE)
 
 _RELATION_TEXT = re.compile(r"=|\\approx|\\neq|\\ne\b|\\le|\\ge|<|>|\\in\b|≈|≠|≤|≥|\\equiv")
 _HEADING_MD = re.compile(r"^\s{0,3}(#{1,6})\s+(.*)$")
@@ -100,22 +115,70 @@ class _Placed:
     segment: Segment
 
 
+@dataclass(frozen=True)
+class Reading:
+    """One reading of a document: each math segment parsed once (``parses``, by segment index),
+    the claims found, and which claims each statement gave (``statement_claims``, by segment
+    index and the statement's position in it; a plain-text answer by segment index and the
+    offset of its first character, as ``(index, -1 - offset)``) — so the answer candidates
+    of :mod:`symconv.check.candidates` are read from the same parse and know their claim."""
+
+    claims: tuple[Claim, ...]
+    parses: Mapping[int, MathParse | ParseError]
+    statement_claims: Mapping[tuple[int, int], tuple[Claim, ...]]
+
+    def claim_of(self, index: int, position: int) -> Claim | None:
+        """The claim a statement ends with (the last link of a chain: its final value)."""
+        found = self.statement_claims.get((index, position), ())
+        return found[-1] if found else None
+
+    def text_claim_at(self, index: int, offset: int) -> Claim | None:
+        """The plain-text answer claim of segment ``index`` covering character ``offset``."""
+        for (segment, key), found in self.statement_claims.items():
+            if segment != index or key >= 0:
+                continue
+            for claim in found:
+                facts = claim.facts
+                if not isinstance(facts, (ShapeFacts, ProseAnswerFacts)) or facts.span is None:
+                    continue
+                if facts.span[0] <= offset < facts.span[1]:
+                    return claim
+        return None
+
+
 def extract_claims(
     segments: Sequence[Segment],
     symbols: SymbolTable | None = None,
     context: DocumentContext | None = None,
     read_seconds: float | None = None,
+    problem: ProblemContext = NO_PROBLEM,
 ) -> list[Claim]:
     """The claims of a document, in order (see the module docstring).
 
     ``symbols`` declares the problem's names; ``context`` (if given) receives the document's
     definitions, assumptions and claims, for :func:`symconv.check.judges.judge`;
-    ``read_seconds`` bounds the reading of each math segment (one over it is unreadable).
+    ``read_seconds`` bounds the reading of each math segment (one over it is unreadable);
+    ``problem`` says which names the problem's derivations name or give values (a definition
+    of one of them is a claim).
     """
+    return list(read_claims(segments, symbols, context, read_seconds, problem).claims)
+
+
+def read_claims(
+    segments: Sequence[Segment],
+    symbols: SymbolTable | None = None,
+    context: DocumentContext | None = None,
+    read_seconds: float | None = None,
+    problem: ProblemContext = NO_PROBLEM,
+) -> Reading:
+    """The :class:`Reading` of a document (arguments as :func:`extract_claims`)."""
     table = symbols if symbols is not None else SymbolTable()
     if context is None:
         context = DocumentContext(symbols=table)
-    return _Extractor(list(segments), table, context, read_seconds).run()
+    extractor = _Extractor(list(segments), table, context, read_seconds, problem)
+    claims = extractor.run()
+    statement_claims = {key: tuple(found) for key, found in extractor.statement_claims.items()}
+    return Reading(tuple(claims), dict(extractor.parses), statement_claims)
 
 
 class _Extractor:
@@ -125,8 +188,10 @@ class _Extractor:
         table: SymbolTable,
         context: DocumentContext,
         read_seconds: float | None = None,
+        problem: ProblemContext = NO_PROBLEM,
     ):
         self.read_seconds = read_seconds
+        self.problem = problem
         self.segments = segments
         self.table = table
         self.context = context
@@ -146,6 +211,9 @@ class _Extractor:
         self.block_defined: dict[int, set[str]] = {}
         self.scope_level = _scope_level(segments)
         self.first_heading_seen = False
+        #: The claims of each statement: (segment index, position) -> claims (see Reading).
+        self.statement_claims: dict[tuple[int, int], list[Claim]] = {}
+        self.statement: tuple[int, int] | None = None
 
     # -- driver --------------------------------------------------------------------------------
     def run(self) -> list[Claim]:
@@ -156,8 +224,9 @@ class _Extractor:
                 cell = segment.cell
                 self._reset_sentence()
                 self.last_line = 0
+            self.statement = None
             if segment.kind == "text":
-                self._text(segment)
+                self._text(index, segment)
             elif segment.kind == "math":
                 self._math(index, segment, self.parses.get(index))
             else:
@@ -225,7 +294,7 @@ class _Extractor:
         return {side.expr.name}
 
     # -- text ----------------------------------------------------------------------------------
-    def _text(self, segment: Segment) -> None:
+    def _text(self, index: int, segment: Segment) -> None:
         heading = _heading_level(segment.text)
         if heading is not None:
             self._reset_sentence()
@@ -241,7 +310,7 @@ class _Extractor:
             segment.column == 1 and _LIST_ITEM.match(segment.text)
         ):
             self._reset_sentence()
-        self._text_answers(segment)
+        self._text_answers(index, segment)
         text = segment.text
         ends = list(_SENTENCE_END.finditer(text))
         if ends:
@@ -326,7 +395,7 @@ class _Extractor:
             if _RELATION_TEXT.search(segment.text):
                 reason = str(parsed) if parsed is not None else "not read"
                 self._emit(segment, segment.line, segment.end_line, segment.text, "unparsed", (),
-                           "=", {"error": reason}, words_before, words_after)  # fmt: skip
+                           "=", UnreadFacts(reason), words_before, words_after)  # fmt: skip
         else:
             lead_words = words_before
             after = self._conditions_after(index)
@@ -335,6 +404,7 @@ class _Extractor:
                 if statement.lead:
                     lead_words = lead_words + MATH_MARK + " " + _lead_text(statement.lead) + " "
                 last = position == len(parsed.statements) - 1
+                self.statement = (index, position)
                 self._statement(segment, parsed, statement, lead_words, words_after, after,
                                 continued=continued and last)  # fmt: skip
             self.sentence_math.append((segment, parsed))
@@ -361,7 +431,7 @@ class _Extractor:
                 line = segment.line_of(statement.start)
                 end = segment.line_of(max(statement.start, statement.end - 1))
                 self._emit(segment, line, end, statement.text, "ambiguous", (), "=",
-                           {"message": statement.message}, words_before, words_after)  # fmt: skip
+                           UnreadFacts(statement.message), words_before, words_after)  # fmt: skip
             return
         chain = statement
         placed: list[_Placed | None] = [
@@ -419,7 +489,7 @@ class _Extractor:
                 # the head of a chain (N_mult = C K_1 K_2 M O_1 O_2 = …) is a claim when the
                 # sentence states a fact, or the problem's derivation gives the name a formula
                 if fact_in_words(_clause_words(words_before)) is None and not (
-                    object_name_key(lhs.side.expr) in self.context.formula_names
+                    object_name_key(lhs.side.expr) in self.problem.formula_names
                     and isinstance(rhs.side.expr, sp.Expr)
                     and not rhs.side.expr.is_number
                 ):
@@ -435,30 +505,24 @@ class _Extractor:
                 # y = Wx + b: recorded in the context (the problem-context layer reads
                 # context.definitions for answers given as formulas), not a claim.
                 continue
-            data: dict[str, Any] = {
-                "lhs_text": lhs.side.text,
-                "rhs_text": rhs.side.text,
-                "link": k,
-                "links": len(relations),
-                "previous": previous_id,
-                "matrices": _matrices_between(parsed, lhs, rhs),
-            }
-            if is_final:
-                data["answer"] = final
-            if defines:
-                data["defines"] = defined_name(lhs.side.expr, relation)
-                if self._restated(lhs, segment):
-                    data["restated"] = True
-            if self.conditions or conditions_after:
-                data["conditions"] = [*self.conditions, *conditions_after]
-            fact = fact_in_words(_clause_words(words_before) + " " + words_after)
-            if fact is not None:
-                data["fact"] = fact
+            facts = LinkFacts(
+                lhs_text=lhs.side.text,
+                rhs_text=rhs.side.text,
+                position=k,
+                links=len(relations),
+                previous=previous_id,
+                matrices=tuple(_matrices_between(parsed, lhs, rhs)),
+                final=final if is_final else None,
+                defines=defined_name(lhs.side.expr, relation) if defines else None,
+                restated=bool(defines) and self._restated(lhs, segment),
+                conditions=(*self.conditions, *conditions_after),
+                fact=fact_in_words(_clause_words(words_before) + " " + words_after),
+            )
             line, end_line, text = _link_place(lhs, rhs, continuation and first)
             claim = self._emit(segment, line, end_line, text, kind,
-                               (lhs.side.expr, rhs.side.expr), relation, data,
+                               (lhs.side.expr, rhs.side.expr), relation, facts,
                                words_before, words_after)  # fmt: skip
-            previous_id = claim.data["id"]
+            previous_id = claim.id
         if segment.block is not None and previous_id is not None:
             self.block_claim[segment.block] = previous_id
         if defined is not None:
@@ -499,7 +563,7 @@ class _Extractor:
         if (
             isinstance(rhs.side.expr, (sp.MatrixBase, sp.Expr))
             and isinstance(target, sp.Symbol)
-            and object_name_key(target) in self.context.named_names
+            and object_name_key(target) in self.problem.named_names
         ):
             return True
         if fact_in_words(_clause_words(words_before)) is not None:
@@ -509,7 +573,7 @@ class _Extractor:
         if self._missing_sum(target, rhs.side.expr):
             return True
         name = getattr(target, "name", None)
-        return name is not None and self.context.given_value(name) is not None
+        return name is not None and self.problem.given_value(name) is not None
 
     def _assume(self, lhs: _Placed, relation: str, rhs: _Placed, final: Any, seg: Segment) -> None:
         """A relation after a cue: a definition of a name, or an assumed relation."""
@@ -557,14 +621,12 @@ class _Extractor:
         line = segment.line_of(side.start)
         end_line = segment.line_of(max(side.start, side.end - 1))
         clause = _clause_words(before)
-        data: dict[str, Any] = {"answer": value, "value_text": side.text}
         if isinstance(value, nodes.BigO):
             # "… has error $O(h^2)$", also "with error $O(h^4)$": an order claimed, not assumed
             if not order_cue(clause):
                 return
-            approximation = self._latest_approximation(line)
-            data["approximation"] = approximation
-            self._emit(segment, line, end_line, side.text, "order", (value,), "=", data,
+            order = OrderFacts(value, self._latest_approximation(line))
+            self._emit(segment, line, end_line, side.text, "order", (value,), "=", order,
                        before, after)  # fmt: skip
             return
         if is_condition(before) or is_assumption(before, after):
@@ -578,19 +640,19 @@ class _Extractor:
         if (shape is not None and is_shape(shape)) and (
             shape_cue(clause) or (answer_cue(before) and subjects)
         ):
-            data.update(shape=tuple(shape), subjects=subjects, answer=sp.Tuple(*shape))
+            stated = ShapeFacts(tuple(shape), tuple(subjects))
             self._emit(segment, line, end_line, side.text, "shape", (sp.Tuple(*shape),),
-                       "=", data, before, after)  # fmt: skip
+                       "=", stated, before, after)  # fmt: skip
             return
         fact = fact_in_words(clause + " " + after) or fact_in_words(" ".join(self.sentence))
         if fact is not None and answer_cue(before):
-            data["fact"] = fact
-            data["sentence_values"] = self._sentence_values()
-            self._emit(segment, line, end_line, side.text, "fact", (value,), "=", data,
+            named = FactFacts(value, fact, tuple(self._sentence_values()))
+            self._emit(segment, line, end_line, side.text, "fact", (value,), "=", named,
                        before, after)  # fmt: skip
             return
         if answer_cue(before):
-            self._emit(segment, line, end_line, side.text, "answer", (value,), "=", data,
+            alone = ValueFacts(value, side.text)
+            self._emit(segment, line, end_line, side.text, "answer", (value,), "=", alone,
                        before, after)  # fmt: skip
 
     def _subjects(self) -> list[str]:
@@ -617,19 +679,21 @@ class _Extractor:
             if claim.line < line - 2:
                 break
             if claim.kind == "approximation":
-                return int(claim.data["id"])
+                return claim.id
         return None
 
     # -- plain-text answers --------------------------------------------------------------------
-    def _text_answers(self, segment: Segment) -> None:
+    def _text_answers(self, index: int, segment: Segment) -> None:
         for found in text_answers(segment.text, self.table):
-            data: dict[str, Any] = {"answer": found.answer}
-            if found.kind == "shape":
-                data.update(shape=found.shape, subjects=self._subjects())
+            self.statement = (index, -1 - found.start)
+            span = (found.start, found.end)
+            facts: ClaimFacts
+            if found.kind == "shape" and found.shape is not None:
+                facts = ShapeFacts(tuple(found.shape), tuple(self._subjects()), span)
             else:
-                data.update(values=found.values, labels=found.labels)
+                facts = ProseAnswerFacts(tuple(found.values), tuple(found.labels), span)
             self._emit(segment, segment.line, segment.end_line, found.text, found.kind,
-                       (found.answer,), "=", data, "", "")  # fmt: skip
+                       (found.answer,), "=", facts, "", "")  # fmt: skip
 
     # -- emitting ------------------------------------------------------------------------------
     def _emit(
@@ -641,24 +705,27 @@ class _Extractor:
         kind: str,
         sides: tuple[Any, ...],
         relation: str,
-        data: dict[str, Any],
+        facts: ClaimFacts | None,
         words_before: str,
         words_after: str,
     ) -> Claim:
         self.order += 1
-        data.update(
+        origin = Origin(
             id=self.order,
             scope=self.scope,
             heading=self.heading,
+            cell=segment.cell,
             words_before=words_before,
             words_after=words_after,
-            sentence=words_before + MATH_MARK + words_after,
             table=self.table,
-            cell=segment.cell,
         )
-        claim = Claim(line, end_line, text.strip(), kind, None, sides, relation, data)
+        claim = Claim(
+            line, end_line, text.strip(), ClaimKind(kind), None, sides, relation, facts, origin
+        )
         self.claims.append(claim)
         self.context.add_claim(claim)
+        if self.statement is not None:
+            self.statement_claims.setdefault(self.statement, []).append(claim)
         return claim
 
 

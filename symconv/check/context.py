@@ -46,7 +46,15 @@ from symconv.check.symbols import SymbolTable, name_key
 if TYPE_CHECKING:
     from symconv.check.model import Claim, Judgement
 
-__all__ = ["Assumption", "Definition", "DocumentContext", "claim_id", "claim_scope"]
+__all__ = [
+    "NO_PROBLEM",
+    "Assumption",
+    "Definition",
+    "DocumentContext",
+    "ProblemContext",
+    "claim_id",
+    "claim_scope",
+]
 
 
 @dataclass(frozen=True)
@@ -84,17 +92,60 @@ class Assumption:
 def claim_id(claim: Claim) -> int:
     """The id :func:`~symconv.check.claims.extract_claims` gave a claim: its order among the
     document's statements (-1 if none)."""
-    value = claim.data.get("id", -1)
-    return int(value) if isinstance(value, int) else -1
+    return claim.origin.id
 
 
 def claim_scope(claim: Claim) -> int:
-    value = claim.data.get("scope", 0)
-    return int(value) if isinstance(value, int) else 0
+    return claim.origin.scope
 
 
 def _visible(scope: int, wanted: int) -> bool:
     return scope in (wanted, 0)
+
+
+@dataclass(frozen=True)
+class ProblemContext:
+    """What the problem set says about the exercise a claim answers: read, never written.
+
+    * ``given``: values the problem defines (its data and derived tensors, ``Z``), by name key:
+      ``Z[0, 3] = 0`` is judged against them (bracket indices are 0-based);
+    * ``substitutions``: the problem's values for the names of the general formulas its answers
+      use (``C = D, K_1 = 1`` in a 1×1 convolution), each a mapping from the formula's symbols:
+      a step ``C K_1 K_2 M + M = D \\cdot 1 \\cdot 1 \\cdot P + P`` is judged with them;
+    * ``named``: the matrices the problem's derivation names (``T``, ``o``, ``C``, ``Z``), by
+      name key (:class:`~symconv.check.judges.named.NamedMatrix`): a row ``T := …`` is compared
+      with them;
+    * ``named_names``: the keys of what the derivations of all answered exercises name (a row
+      defining one is a claim, not only a definition), ``formula_names`` those they give a
+      formula (``N_mult = C K_1 K_2 M O_1 O_2``: the head of a chain stating one is a claim);
+    * ``quantities``: the names the problem set declares as scalar quantities.
+
+    The runner builds one per region of the document (each exercise's data is visible in its
+    own regions only: ``Z`` of nyu-cnn 2 is not ``Z`` of 3) and passes it to the judges beside
+    the :class:`DocumentContext`.
+
+        >>> problem = ProblemContext(given={"Z": 1})
+        >>> problem.given_value("Z"), NO_PROBLEM.given_value("Z")
+        (1, None)
+    """
+
+    given: Mapping[str, Any] = field(default_factory=dict)
+    substitutions: tuple[Mapping[Any, Any], ...] = ()
+    named: Mapping[str, Any] = field(default_factory=dict)
+    named_names: frozenset[str] = frozenset()
+    formula_names: frozenset[str] = frozenset()
+    quantities: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        keyed = {name_key(name): value for name, value in self.given.items()}
+        object.__setattr__(self, "given", keyed)
+
+    def given_value(self, name: str) -> Any:
+        return self.given.get(name_key(name))
+
+
+#: No problem set: nothing given, nothing named.
+NO_PROBLEM = ProblemContext()
 
 
 @dataclass
@@ -102,36 +153,21 @@ class DocumentContext:
     """Definitions, assumptions and claims of one document, and the verdicts so far.
 
     * ``symbols``: the names the problem declares (functions, tensors);
-    * ``given``: values the problem defines (its data and derived tensors, ``Z``), by name:
-      ``Z[0, 3] = 0`` is judged against them (bracket indices are 0-based);
-    * ``substitutions``: the problem's values for the names of the general formulas its answers
-      use (``C = D, K_1 = 1`` in a 1×1 convolution), each a mapping from the formula's symbols:
-      a step ``C K_1 K_2 M + M = D \\cdot 1 \\cdot 1 \\cdot P + P`` is judged with them;
-    * ``named``: the matrices the problem's derivation names (``T``, ``o``, ``C``, ``Z``), by
-      name key (:class:`~symconv.check.judges.named.NamedMatrix`): a row ``T := …`` is compared
-      with them; ``named_names`` are their keys over the whole document (a row defining one is
-      a claim, not only a definition), ``formula_names`` those the derivation gives a formula
-      (``N_mult = C K_1 K_2 M O_1 O_2``: the head of a chain stating one is a claim too);
     * ``seed``: the document's seed (a hash of its content, set by the runner).
+
+    What the problem set says (its data, named matrices, substitutions) is not here: it is the
+    :class:`ProblemContext` of the claim's region, passed to the judges beside this one.
 
     Each lookup takes the ``order`` of the statement asking and its ``scope`` (section): it sees
     what came before it in its own section, or in the preamble (scope 0).
     """
 
     symbols: SymbolTable = field(default_factory=SymbolTable)
-    given: Mapping[str, Any] = field(default_factory=dict)
-    substitutions: tuple[Mapping[Any, Any], ...] = ()
-    named: Mapping[str, Any] = field(default_factory=dict)
-    named_names: frozenset[str] = frozenset()
-    formula_names: frozenset[str] = frozenset()
     seed: int = 0
     definitions: list[Definition] = field(default_factory=list)
     assumptions: list[Assumption] = field(default_factory=list)
     claims: dict[int, Claim] = field(default_factory=dict)
     judgements: dict[int, Judgement] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.given = {name_key(name): value for name, value in self.given.items()}
 
     # -- recording (extraction) ----------------------------------------------------------------
     def define(
@@ -201,14 +237,11 @@ class DocumentContext:
             if kind is not None and claim.kind != kind:
                 continue
             if within_lines is not None and line is not None:
-                same_cell = here is None or here.data.get("cell") == claim.data.get("cell")
+                same_cell = here is None or here.origin.cell == claim.origin.cell
                 if line - claim.line > within_lines or not same_cell:
                     continue
             found.append(claim)
         return found
-
-    def given_value(self, name: str) -> Any:
-        return self.given.get(name_key(name))
 
     # -- verdicts ------------------------------------------------------------------------------
     def observe(self, judgement: Judgement) -> None:
@@ -232,14 +265,8 @@ class DocumentContext:
     @staticmethod
     def carried_from(judgement: Judgement) -> list[int]:
         """Lines of earlier wrong claims that ``judgement``'s claim builds on (error carried
-        forward), as the dispatcher wrote them in its warnings."""
-        lines = []
-        for warning in judgement.warnings:
-            if warning.endswith("(error carried forward)") and "line " in warning:
-                tail = warning.split("line ", 1)[1].split()[0].rstrip(",)")
-                if tail.isdigit():
-                    lines.append(int(tail))
-        return lines
+        forward), as the dispatcher recorded them (:attr:`Judgement.carried_from`)."""
+        return list(judgement.carried_from)
 
     # -- randomness ----------------------------------------------------------------------------
     def rng_for(self, line: int, text: str) -> random.Random:

@@ -20,21 +20,39 @@ axis of a shape (no degenerate axis of length 1 or 2).
     (False, 'at N = 5, s = 2: this gives 2, the answer is 3')
     >>> decide_equal(sp.Symbol("K") * 2 - 2, 2 * (sp.Symbol("K") - 1)).equal
     True
+
+Both the answers of the problem context (:func:`decide_equal`) and the identities the claim
+judges test (:func:`compare_at_points`: simple points such as 0, 1, 2, −1, then seeded random
+rational points; values that are not rational to 60 significant digits, equal when they agree
+to 40) are decided by one kernel, :func:`compare`: exactly first (the difference simplifies to
+0), then at exact points, with a :class:`Comparison` holding the witness.
+
+    >>> import random
+    >>> z = sp.Symbol("z")
+    >>> s = 1 / (1 + sp.exp(-z))
+    >>> result = compare_at_points(sp.diff(s, z), s * (1 + s), [z], random.Random(1))
+    >>> result.equal, result.witness()
+    (False, 'z = 0: 0.75 ≠ 0.25')
+    >>> compare_at_points(sp.diff(s, z), s * (1 - s), [z], random.Random(1)).equal
+    True
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import random
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from itertools import chain
 from typing import Any
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from symconv.check.shown import format_point, format_value
 from symconv.check.symbols import name_key
+from symconv.grad.conditions import Iverson
 from symconv.safe import as_sympy
 
 #: Largest value tried for a symbol, and most points evaluated per comparison.
@@ -43,6 +61,48 @@ MAX_POINTS = 600
 #: Random points tried after the small ones, and the largest value they draw.
 RANDOM_POINTS = 20
 RANDOM_MAX = 10_000
+
+#: Significant digits of a numeric evaluation, and the agreement taken as equality.
+DIGITS = 60
+TOLERANCE = sp.Float(10, DIGITS) ** -40
+#: Simple values tried first for each variable (clear witnesses).
+SIMPLE_VALUES: tuple[Any, ...] = (
+    sp.Integer(0), sp.Integer(1), sp.Integer(2), sp.Integer(-1), sp.Rational(1, 2), sp.Integer(3),
+)  # fmt: skip
+#: At most this many simple points (the grid grows as len(SIMPLE_VALUES) ** variables).
+MAX_SIMPLE_POINTS = 24
+IDENTITY_RANDOM_POINTS = 6
+#: Random points for a side that jumps (a bracket ``[x_2 > x_1]``, ``max``, ``|x|``, ``⌊x⌋``):
+#: two such sides can differ on a small region only (``[x_2 > x_1]`` against ``[x_2 > w_1]``
+#: differ where x_2 lies between x_1 and w_1), which six draws often miss.
+PIECEWISE_RANDOM_POINTS = 60
+#: What makes a side piecewise constant or piecewise smooth.
+_JUMPS = (sp.Piecewise, sp.Heaviside, sp.Max, sp.Min, sp.Abs, sp.sign, sp.floor, sp.ceiling)
+#: Agreement at fewer defined points than this is not a verification.
+MIN_DEFINED_POINTS = 3
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The outcome: ``equal`` True (agreed at every defined point), False (a witness point), or
+    None (could not evaluate: ``reason`` says why)."""
+
+    equal: bool | None
+    point: Mapping[Any, Any] | None = None
+    left: Any = None
+    right: Any = None
+    points_tried: int = 0
+    reason: str = ""
+
+    def witness(self, written_first: bool = True) -> str | None:
+        """``"z = 0: 0.75 ≠ 0.25"``: the point, then the written side's value (the right side
+        unless ``written_first`` is False) and the expected one."""
+        if self.equal is not False or self.point is None:
+            return None
+        written, expected = (self.right, self.left) if written_first else (self.left, self.right)
+        where = format_point(self.point)
+        prefix = f"{where}: " if where else ""
+        return f"{prefix}{format_value(written)} ≠ {format_value(expected)}"
 
 
 @dataclass(frozen=True)
@@ -168,30 +228,32 @@ def _decide_scalar(
         return Decision(bool(candidate == expected))
     if is_number(candidate) and is_number(expected):
         return Decision(_same_number(candidate, expected))
-    if _zero_by_algebra(candidate - expected):
-        return Decision(True)
     symbols = sorted(
         (s for s in (candidate.free_symbols | expected.free_symbols) if isinstance(s, sp.Symbol)),
         key=lambda s: s.name,
     )
     integer_valued = all(s.is_integer for s in expected.free_symbols)
-    valid = _validity(expected, shape_axis, integer_valued)
-    searched = 0
     points = chain(
         search_points(symbols, max_points), random_points(symbols, seed, candidate, expected)
     )
-    for point in points:
-        mine = _value_at(candidate, point)
-        theirs = _value_at(expected, point)
-        if mine is None or theirs is None or not valid(theirs):
-            continue
-        searched += 1
-        if not _same_number(mine, theirs):
-            where = ", ".join(f"{s} = {v}" for s, v in point.items())
-            return Decision(False, f"at {where}: this gives {mine}, the answer is {theirs}")
-    if searched == 0:
-        return Decision(None, None, _why_not_evaluated(candidate, symbols))
-    return Decision(True, None, f"equal at {searched} points")
+    valid = _validity(expected, shape_axis, integer_valued)
+    result = compare(candidate, expected, points, valid=valid)
+    if result.equal is False and result.point is not None:
+        where = ", ".join(f"{s} = {v}" for s, v in result.point.items())
+        mine, theirs = _shown(result.left), _shown(result.right)
+        return Decision(False, f"at {where}: this gives {mine}, the answer is {theirs}")
+    if result.equal is None:
+        no_point = result.points_tried == 0 and result.reason == "no point to compare at"
+        return Decision(
+            None, None, _why_not_evaluated(candidate, symbols) if no_point else result.reason
+        )
+    if result.points_tried == 0:
+        return Decision(True)
+    return Decision(True, None, f"equal at {result.points_tried} points")
+
+
+def _shown(value: Any) -> str:
+    return str(value) if value.is_Rational else format_value(value)
 
 
 def _why_not_evaluated(candidate: Any, symbols: Sequence[sp.Symbol]) -> str:
@@ -239,19 +301,6 @@ def _validity(expected: Any, shape_axis: bool, integer_valued: bool) -> Callable
         return not (shape_axis and value < 3)
 
     return valid
-
-
-def _value_at(expr: Any, point: dict[sp.Symbol, sp.Integer]) -> Any:
-    try:
-        value = expr.xreplace(point)
-        if value.free_symbols:
-            value = value.subs(point)
-        value = sp.nsimplify(value) if value.has(sp.Float) else value
-    except (ZeroDivisionError, TypeError, ValueError):
-        return None
-    if value.free_symbols or not value.is_number or value.has(sp.zoo, sp.nan):
-        return None
-    return value
 
 
 def search_points(
@@ -306,6 +355,215 @@ def _tuples_with_sum(values: list[int], count: int, total: int) -> Iterator[tupl
         for tail in _tuples_with_sum(values, count - 1, rest):
             if first not in tail:
                 yield (first, *tail)
+
+
+# ----------------------------------------------------------------------------------------------
+# The kernel: exactly, then at exact points
+# ----------------------------------------------------------------------------------------------
+def compare(
+    lhs: Any,
+    rhs: Any,
+    points: Iterable[Mapping[Any, Any]],
+    *,
+    exact: bool = True,
+    valid: Callable[[Any], bool] | None = None,
+) -> Comparison:
+    """Is ``lhs`` equal to ``rhs``? The one equality kernel of the checker: with ``exact``, equal
+    when their difference simplifies to 0; otherwise evaluated at ``points`` in turn (exact
+    rationals; other numbers to :data:`DIGITS` digits) until one differs — a witness. A point
+    where either side is undefined, or where ``valid`` rejects the right side's value, is
+    skipped. ``equal`` is None when no point could be evaluated.
+
+        >>> x = sp.Symbol("x")
+        >>> compare((x + 1) ** 2, x**2 + 2 * x + 1, []).equal
+        True
+        >>> result = compare(x**2, 2 * x, [{x: sp.Integer(2)}, {x: sp.Integer(3)}])
+        >>> result.equal, result.points_tried, result.witness()
+        (False, 2, 'x = 3: 6 ≠ 9')
+    """
+    if exact and _zero_by_algebra(lhs - rhs):
+        return Comparison(True, reason="exactly")
+    defined = 0
+    for point in points:
+        left = evaluate(lhs, point)
+        right = evaluate(rhs, point)
+        if right is not None and valid is not None and not valid(right):
+            continue
+        same = values_equal(left, right)
+        if same is None:
+            continue
+        defined += 1
+        if not same:
+            return Comparison(False, point, left, right, defined)
+    if defined == 0:
+        return Comparison(None, reason="no point to compare at")
+    return Comparison(True, points_tried=defined)
+
+
+# ----------------------------------------------------------------------------------------------
+# Identities at simple and seeded random points (the judges of claims)
+# ----------------------------------------------------------------------------------------------
+def evaluate(expr: Any, point: Mapping[Any, Any]) -> Any:
+    """``expr`` at ``point``: an exact number, a high-precision Float, a Matrix of such, or None
+    where undefined (or not a number: an undefined function remains)."""
+    if isinstance(expr, sp.MatrixBase):
+        values = [evaluate(entry, point) for entry in expr]
+        if any(v is None for v in values):
+            return None
+        return sp.ImmutableMatrix(expr.rows, expr.cols, values)
+    if not isinstance(expr, sp.Basic):
+        return None
+    try:
+        for kink in expr.atoms(sp.Heaviside, sp.sign):
+            at = kink.args[0].xreplace(dict(point)) if point else kink.args[0]
+            if at == 0:
+                return None  # a kink (ReLU'(0) = θ(0)): no value to compare
+        value = expr.xreplace(dict(point)) if point else expr
+        if value.has(sp.Derivative, sp.Sum, sp.Subs, sp.Product):
+            value = value.doit()
+        if value.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.DiracDelta) or value.free_symbols:
+            return None
+        if value.is_Rational:
+            return value
+        if not value.is_number:
+            return None
+        number = value.evalf(DIGITS)
+        if not number.is_number or number.has(sp.zoo, sp.nan) or not number.is_finite:
+            return None
+        if not number.is_real:
+            return None
+        return value if value.is_Rational else number
+    except (ZeroDivisionError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def values_equal(a: Any, b: Any) -> bool | None:
+    """Exact equality of two evaluated values (None if either is missing)."""
+    if a is None or b is None:
+        return None
+    if isinstance(a, sp.MatrixBase) or isinstance(b, sp.MatrixBase):
+        if not (isinstance(a, sp.MatrixBase) and isinstance(b, sp.MatrixBase)):
+            return False
+        if a.shape != b.shape:
+            return False
+        results = [values_equal(x, y) for x, y in zip(a, b, strict=True)]
+        if any(r is False for r in results):
+            return False
+        return None if any(r is None for r in results) else True
+    if a.is_Rational and b.is_Rational:
+        return bool(a == b)
+    difference = sp.Float(a, DIGITS) - sp.Float(b, DIGITS)
+    scale = max(abs(sp.Float(a, DIGITS)), abs(sp.Float(b, DIGITS)), sp.Float(1, DIGITS))
+    return bool(abs(difference) <= TOLERANCE * scale)
+
+
+_RELATIONS: dict[str, Callable[[Any, Any], bool]] = {
+    "<": lambda a, b: bool(a < b),
+    ">": lambda a, b: bool(a > b),
+    "≤": lambda a, b: bool(a <= b),
+    "≥": lambda a, b: bool(a >= b),
+    "≠": lambda a, b: values_equal(a, b) is False,
+    "=": lambda a, b: values_equal(a, b) is True,
+}
+
+
+def conditions_where(
+    conditions: Sequence[tuple[Any, str, Any]],
+) -> tuple[dict[Any, Any], Callable[[Mapping[Any, Any]], bool | None] | None]:
+    """A claim's conditions as a substitution (``n = 3``) and a filter on points (``z > 0``,
+    ``i ≠ j``); the filter says None where a condition cannot be evaluated.
+
+    >>> z = sp.Symbol("z")
+    >>> fixed, where = conditions_where([(z, ">", sp.Integer(0))])
+    >>> fixed, where({z: sp.Integer(1)}), where({z: sp.Integer(-1)})
+    ({}, True, False)
+    """
+    fixed: dict[Any, Any] = {}
+    checks = []
+    for lhs, relation, rhs in conditions:
+        if relation == "=" and isinstance(lhs, sp.Symbol) and getattr(rhs, "is_number", False):
+            fixed[lhs] = rhs
+        elif relation in _RELATIONS:
+            checks.append((lhs, relation, rhs))
+    if not checks:
+        return fixed, None
+
+    def where(point: Mapping[Any, Any]) -> bool | None:
+        for lhs, relation, rhs in checks:
+            a, b = evaluate(lhs, point), evaluate(rhs, point)
+            if a is None or b is None or isinstance(a, sp.MatrixBase):
+                return None
+            if not _RELATIONS[relation](a, b):
+                return False
+        return True
+
+    return fixed, where
+
+
+def _random_value(rng: random.Random, integer: bool) -> Any:
+    if integer:
+        return sp.Integer(rng.randint(-9, 9))
+    return sp.Rational(rng.randint(-60, 60), rng.randint(1, 13))
+
+
+def _piecewise(side: Any) -> bool:
+    return isinstance(side, sp.Basic) and (side.has(Iverson, *_JUMPS) or bool(side.atoms(sp.Rel)))
+
+
+def compare_at_points(
+    lhs: Any,
+    rhs: Any,
+    variables: Sequence[Any],
+    rng: random.Random,
+    *,
+    simple: Sequence[Mapping[Any, Any]] | None = None,
+    draw: Callable[[random.Random], Mapping[Any, Any]] | None = None,
+    random_points: int = IDENTITY_RANDOM_POINTS,
+    integer: bool = False,
+    where: Callable[[Mapping[Any, Any]], bool | None] | None = None,
+) -> Comparison:
+    """Compare ``lhs`` and ``rhs`` at simple points, then at seeded random points.
+
+    ``simple``/``draw`` replace the default points (e.g. sizes that must be positive integers);
+    ``integer`` draws random integers instead of rationals; ``where`` keeps only the points
+    that satisfy the claim's conditions (``for $z > 0$``).
+    """
+    variables = list(variables)
+    if _piecewise(lhs) or _piecewise(rhs):
+        random_points = max(random_points, PIECEWISE_RANDOM_POINTS)
+    if simple is None:
+        grid = itertools.islice(
+            itertools.product(SIMPLE_VALUES, repeat=len(variables)), MAX_SIMPLE_POINTS
+        )
+        simple = [dict(zip(variables, values, strict=True)) for values in grid]
+        if not variables:
+            simple = [{}]
+    points = list(simple)
+    if variables:
+        for _ in range(random_points):
+            if draw is not None:
+                points.append(draw(rng))
+            else:
+                points.append({v: _random_value(rng, integer) for v in variables})
+    if where is not None:
+        points = [p for p in points if where(p) is True]
+        if variables:
+            for _ in range(4 * random_points):
+                candidate = (
+                    draw(rng)
+                    if draw is not None
+                    else {v: _random_value(rng, integer) for v in variables}
+                )
+                if where(candidate) is True:
+                    points.append(candidate)
+    result = compare(lhs, rhs, points, exact=False)
+    if result.equal is None:
+        return replace(result, reason="neither side could be evaluated to a number")
+    if variables and result.equal and result.points_tried < MIN_DEFINED_POINTS:
+        return Comparison(
+            None, points_tried=result.points_tried, reason="too few points where both are defined"
+        )
+    return result
 
 
 def scale_between(candidate: sp.MatrixBase, expected: sp.MatrixBase) -> Any | None:

@@ -11,7 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Literal
+
+import sympy as sp
+
+if TYPE_CHECKING:
+    from symconv.check.symbols import SymbolTable
 
 Verdict = Literal["right", "wrong", "unverified"]
 PartStatusName = Literal["answered", "unanswered", "unmatched"]
@@ -22,18 +28,215 @@ VERDICTS: tuple[str, ...] = ("right", "wrong", "unverified")
 REPORT_SCHEMA_VERSION = 1
 
 
+class ClaimKind(StrEnum):
+    """What a claim states, which decides the judges that try it
+    (:func:`symconv.check.judges.judge_table`). A :class:`~enum.StrEnum`: ``claim.kind ==
+    "answer"`` holds, and the JSON report writes the plain name.
+
+    >>> ClaimKind("index-formula") is ClaimKind.INDEX_FORMULA, ClaimKind.ANSWER == "answer"
+    (True, True)
+    """
+
+    ARITHMETIC = "arithmetic"
+    ALGEBRA = "algebra"
+    APPROXIMATION = "approximation"
+    ORDER = "order"
+    DERIVATIVE = "derivative"
+    MATRIX = "matrix"
+    DEFINITION = "definition"
+    ANSWER = "answer"
+    SHAPE = "shape"
+    FACT = "fact"
+    INDEX_FORMULA = "index-formula"
+    AMBIGUOUS = "ambiguous"
+    UNPARSED = "unparsed"
+    #: A value of the exercise's data (``Z[2, 3] = 6``), judged by the problem context.
+    VALUE = "value"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a claim stands in its document: ``id`` (its order among the document's statements,
+    also its key in the :class:`~symconv.check.context.DocumentContext`; -1 for a claim made
+    elsewhere), ``scope`` (section number), ``heading`` (the section's heading line), ``cell``
+    (a notebook's cell), the words around it and the symbol table it was read with."""
+
+    id: int = -1
+    scope: int = 0
+    heading: int | None = None
+    cell: int | None = None
+    words_before: str = ""
+    words_after: str = ""
+    table: SymbolTable | None = None
+
+    @property
+    def sentence(self) -> str:
+        from symconv.check.judges.phrases import MATH_MARK
+
+        return self.words_before + MATH_MARK + self.words_after
+
+
+#: A condition a claim is stated under: ``(lhs, relation, rhs)`` (``z > 0``, ``i = j``).
+Condition = tuple[Any, str, Any]
+#: A matrix literal of a claim, with the line of each of its rows.
+MatrixLiteral = tuple[Any, tuple[int, ...]]
+
+
+@dataclass(frozen=True)
+class LinkFacts:
+    """One link ``lhs relation rhs`` of a chain (``a = b ≈ c`` has two): the sides as written,
+    which link it is, the previous link's claim id, the matrix literals between its sides, the
+    chain's final value (on its final link: a candidate answer, also when the claim itself is
+    arithmetic), the name it defines (and whether its own block defined that name before), the
+    conditions it is stated under and the shape/cost fact its sentence names."""
+
+    lhs_text: str
+    rhs_text: str
+    position: int = 0
+    links: int = 1
+    previous: int | None = None
+    matrices: tuple[MatrixLiteral, ...] = ()
+    final: Any = None
+    defines: str | None = None
+    restated: bool = False
+    conditions: tuple[Condition, ...] = ()
+    fact: str | None = None
+
+
+@dataclass(frozen=True)
+class ValueFacts:
+    """A value stated alone after a cue (``the answer is $1820$``)."""
+
+    value: Any
+    value_text: str = ""
+
+
+@dataclass(frozen=True)
+class OrderFacts:
+    """An order claimed for the error of an approximation (``has error $O(h^2)$``): the id of
+    the approximation's claim, if one is written just before."""
+
+    value: Any
+    approximation: int | None = None
+
+
+@dataclass(frozen=True)
+class ShapeFacts:
+    """A shape (``shape (40, 2400, 80)``), with the names it is stated for (``Y``)."""
+
+    shape: tuple[Any, ...]
+    subjects: tuple[str, ...] = ()
+    #: Offsets in its line of prose (a shape written in words).
+    span: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class FactFacts:
+    """A value of a shape or cost fact named in words (``the padding is $1$``), with the values
+    of the other math of its sentence (``(text, value, shape or None)``)."""
+
+    value: Any
+    fact: str
+    sentence_values: tuple[tuple[str, Any, tuple[Any, ...] | None], ...] = ()
+
+
+@dataclass(frozen=True)
+class ProseAnswerFacts:
+    """Answers in prose (``10 input channels and 20 output channels``): values and labels."""
+
+    values: tuple[Any, ...]
+    labels: tuple[str, ...] = ()
+    span: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class UnreadFacts:
+    """Why a statement could not be read (unparsed) or was read two ways (ambiguous)."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class AnswerFacts:
+    """What the problem context says of an answer it judged: the form it was read in, the
+    convention of the accepted answer it matched (or the variant), the component of a matrix
+    answer and the computation its value was written after (``3 \\times 3 + 2``)."""
+
+    form: str
+    convention: str | None = None
+    variant: str | None = None
+    component: int | None = None
+    derived_from: str | None = None
+
+
+ClaimFacts = (
+    LinkFacts
+    | ValueFacts
+    | OrderFacts
+    | ShapeFacts
+    | FactFacts
+    | ProseAnswerFacts
+    | UnreadFacts
+    | AnswerFacts
+)
+
+
 @dataclass(frozen=True)
 class Claim:
-    """One checkable statement: where it is, what it says, and its parsed sides."""
+    """One checkable statement: where it is, what it says, its parsed sides and the typed facts
+    its reading found (:data:`ClaimFacts`: a link of a chain, a value, a shape, …)."""
 
     line: int
     end_line: int
     text: str
-    kind: str
+    kind: ClaimKind
     part: str | None = None
     sides: tuple[Any, ...] = ()
     relation: str = "="
-    data: dict[str, Any] = field(default_factory=dict, compare=False)
+    facts: ClaimFacts | None = field(default=None, compare=False)
+    origin: Origin = field(default_factory=Origin, compare=False)
+    #: For a claim the problem context made of an answer: the ids of the document's claims it
+    #: was read from (the statement it judges; see :attr:`Origin.id`).
+    about: tuple[int, ...] = field(default=(), compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", ClaimKind(self.kind))
+
+    @property
+    def id(self) -> int:
+        return self.origin.id
+
+    @property
+    def link(self) -> LinkFacts | None:
+        """The facts of a chain's link, or None for any other claim."""
+        return self.facts if isinstance(self.facts, LinkFacts) else None
+
+    @property
+    def matrices(self) -> tuple[MatrixLiteral, ...]:
+        """The matrix literals written in the claim, each with the line of each row."""
+        return self.link.matrices if self.link is not None else ()
+
+    @property
+    def fact(self) -> str | None:
+        """The shape or cost fact its sentence names (``padding``), if any."""
+        facts = self.facts
+        return facts.fact if isinstance(facts, (LinkFacts, FactFacts)) else None
+
+    @property
+    def answer(self) -> Any:
+        """The value the claim offers as an answer (a chain's final value, a value, a shape,
+        prose answers), or None."""
+        facts = self.facts
+        if isinstance(facts, LinkFacts):
+            return facts.final
+        if isinstance(facts, (ValueFacts, FactFacts, OrderFacts)):
+            return facts.value
+        if isinstance(facts, ShapeFacts):
+            return sp.Tuple(*facts.shape)
+        if isinstance(facts, ProseAnswerFacts):
+            values = facts.values
+            return values[0] if len(values) == 1 else sp.Tuple(*values)
+        return None
 
 
 @dataclass(frozen=True)
@@ -47,6 +250,8 @@ class Judgement:
     diagnosis: str | None = None
     witness: str | None = None
     warnings: tuple[str, ...] = ()
+    #: Lines of earlier wrong claims this right claim was computed from (error carried forward).
+    carried_from: tuple[int, ...] = field(default=(), compare=False)
 
     def to_json(self, reveal: bool = True) -> dict[str, Any]:
         return {
@@ -54,7 +259,7 @@ class Judgement:
             "end_line": self.claim.end_line,
             "part": self.claim.part,
             "text": self.claim.text,
-            "kind": self.claim.kind,
+            "kind": str(self.claim.kind),
             "verdict": self.verdict,
             "message": self.message,
             "expected_latex": self.expected_latex if reveal else None,

@@ -5,11 +5,14 @@ The steps, each in its own module:
 
 1. read the input (:mod:`symconv.check.documents`: size cap, UTF-8, notebook line mapping);
 2. with ``against``, map headings to parts (:mod:`symconv.check.headings`);
-3. extract claims and judge them context-free and in document context
-   (:mod:`symconv.check.claims`, :mod:`symconv.check.judges`), each under the claim time limit
-   and within the file's budget (:mod:`symconv.check.limits`);
-4. with ``against``, judge the answers of every part (:mod:`symconv.check.against`); a claim the
-   first pass left *unverified* and the problem context decided is replaced by that verdict;
+3. read the document once (:func:`symconv.check.claims.read_claims`: each math segment parsed
+   once, with the document's symbol table, into claims) and judge the claims in document
+   context, each with the :class:`~symconv.check.context.ProblemContext` of its region
+   (:mod:`symconv.check.judges`), under the claim time limit and within the file's budget
+   (:mod:`symconv.check.limits`);
+4. with ``against``, judge the answers of every part (:mod:`symconv.check.against`), read from
+   the same parses, each linked to the claim it was read from; the two verdicts on one claim
+   are one judgement (wrong beats right beats unverified: a mistake is counted once);
 5. tally parts (answered, unanswered, unmatched) and gather warnings.
 
 Randomised checks are seeded from a hash of the file's content and the claim's line.
@@ -32,9 +35,13 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from symconv.check.claims import Reading, read_claims
+from symconv.check.context import NO_PROBLEM, DocumentContext, ProblemContext, claim_id
 from symconv.check.documents import Document
-from symconv.check.limits import DEFAULT_FILE_SECONDS, Budget, Limits, seed_for, time_limit
+from symconv.check.judges import judge_all
+from symconv.check.limits import Budget, Limits, seed_for, time_limit
 from symconv.check.model import Claim, Judgement, Report
+from symconv.check.symbols import SymbolTable
 from symconv.errors import SymconvError, TimeLimitError
 
 if TYPE_CHECKING:
@@ -103,7 +110,8 @@ def check_document(
     run = _runner(limits, budget)
     warnings: list[str] = list(_tex_primitive_warnings(document.text))
     given = _given_values(problem_set, part_map, warnings)
-    judge = judge_claims or partial(_judge_claims, budget=budget, limits=limits)
+    context, reading = _read(segments, given, seed, budget, limits, warnings)
+    judge = judge_claims or partial(_judge_claims, context=context, reading=reading)
     judgements = list(judge(document, segments, given, seed, run, warnings))
     if part_map is not None:
         judgements = [_with_part(j, part_map) for j in judgements]
@@ -111,18 +119,9 @@ def check_document(
     answered: frozenset[str] = frozenset()
     if problem_set is not None and part_map is not None:
         from symconv.check.against import check_against
-        from symconv.check.candidates import parse_cached
 
-        result = check_against(
-            problem_set,
-            part_map,
-            segments,
-            parse_cached(seconds=limits.claim_seconds),
-            seed,
-            limits,
-            budget,
-        )
-        judgements = _merge(judgements, list(result.judgements))
+        result = check_against(problem_set, part_map, segments, reading, seed, limits, budget)
+        judgements = _combined(judgements, list(result.judgements))
         answered = result.answered
         warnings.extend(result.warnings)
         warnings.extend(_unmatched_warnings(part_map, problem_set, judgements))
@@ -187,7 +186,7 @@ def _runner(
     limits: Limits, budget: Budget
 ) -> Callable[[Callable[[], Judgement], Claim], Judgement]:
     """``run(thunk, claim)``: the thunk's judgement, or *unverified* when it ran out of time or
-    could not be checked."""
+    could not be checked (a :class:`~symconv.errors.SymconvError`)."""
 
     def run(thunk: Callable[[], Judgement], claim: Claim) -> Judgement:
         if budget.spent:
@@ -204,10 +203,8 @@ def _runner(
             return _unverified(claim, f"timed out after {limits.claim_seconds:g} s")
         except SymconvError as error:
             return _unverified(claim, f"could not be checked: {error}")
-        except Exception as error:  # a failing check must not stop the file: say so, go on
-            return _unverified(
-                claim, f"could not be checked (internal error {type(error).__name__}: {error})"
-            )
+        # Anything else is a bug in a judge: it fails (a test), never a polite "unverified".
+        # SymPy's own refusals are turned into "unverified" by the dispatcher, judge by judge.
 
     return run
 
@@ -219,6 +216,34 @@ def _unverified(claim: Claim, reason: str) -> Judgement:
 # ----------------------------------------------------------------------------------------------
 # Context-free and document-context judging (symconv.check.claims / symconv.check.judges)
 # ----------------------------------------------------------------------------------------------
+def _read(
+    segments: Sequence[Any],
+    given: GivenData,
+    seed: Callable[[int], int],
+    budget: Budget,
+    limits: Limits,
+    warnings: list[str],
+) -> tuple[DocumentContext, Reading]:
+    """The one reading of the document: each math segment parsed once, with the document's
+    symbol table, into claims (and, from the same parses, the answer candidates of the problem
+    context); the document context holds what it defined."""
+    table = SymbolTable.declare(scalars=given.quantities)
+    context = DocumentContext(symbols=table, seed=seed(0))
+    nothing = Reading((), {}, {})
+    try:
+        with time_limit(budget.remaining(), "reading the claims"):
+            reading = read_claims(
+                segments, table, context, limits.claim_seconds, given.document_problem()
+            )
+    except TimeLimitError:
+        warnings.append("time budget spent while reading the claims: none was judged")
+        return context, nothing
+    except (SymconvError, RecursionError) as error:
+        warnings.append(f"claims could not be extracted: {error}")
+        return context, nothing
+    return context, reading
+
+
 def _judge_claims(
     document: Document,
     segments: Sequence[Any],
@@ -226,49 +251,21 @@ def _judge_claims(
     seed: Callable[[int], int],
     run: Callable[[Callable[[], Judgement], Claim], Judgement],
     warnings: list[str],
-    budget: Budget | None = None,
-    limits: Limits | None = None,
+    *,
+    context: DocumentContext,
+    reading: Reading,
 ) -> list[Judgement]:
-    try:
-        from symconv.check.claims import extract_claims
-        from symconv.check.context import DocumentContext
-        from symconv.check.judges import judge_all
-        from symconv.check.symbols import SymbolTable
-    except ImportError as error:  # the claim layer is not installed: problem context only
-        warnings.append(f"context-free checks unavailable ({error})")
-        return []
-    table = SymbolTable.declare(scalars=given.quantities)
-    context = DocumentContext(
-        symbols=table,
-        seed=seed(0),
-        named_names=given.named_names(),
-        formula_names=given.formula_names(),
+    """The first pass: every claim of the reading judged in order, each with the problem
+    context of its own region (Z of nyu-cnn 2 is not Z of 3)."""
+    return judge_all(
+        reading.claims, context, run=run, problem_at=lambda claim: given.problem_at(claim.line)
     )
-    seconds = budget.remaining() if budget is not None else DEFAULT_FILE_SECONDS
-    try:
-        with time_limit(seconds, "reading the claims"):
-            read_seconds = limits.claim_seconds if limits is not None else None
-            claims = extract_claims(segments, table, context, read_seconds)
-    except TimeLimitError:
-        warnings.append("time budget spent while reading the claims: none was judged")
-        return []
-    except (SymconvError, RecursionError) as error:
-        warnings.append(f"claims could not be extracted: {error}")
-        return []
-
-    def scoped(thunk: Callable[[], Judgement], claim: Claim) -> Judgement:
-        # each claim sees the data of its own exercise only (Z of nyu-cnn 2 is not Z of 3)
-        context.given = given.data_at(claim.line)
-        context.substitutions = given.substitutions_at(claim.line)
-        context.named = given.named_at(claim.line)
-        return run(thunk, claim)
-
-    return judge_all(claims, context, run=scoped)
 
 
 class GivenData:
     """The data of the exercises the document answers (``Z`` of nyu-cnn 2), each visible to the
-    claims in that exercise's regions only, keyed as the document context keys names."""
+    claims in that exercise's regions only: :meth:`problem_at` is the
+    :class:`~symconv.check.context.ProblemContext` of a line, built once per region."""
 
     def __init__(
         self,
@@ -288,6 +285,32 @@ class GivenData:
             exercise: {name_key(k): v for k, v in values.items()}
             for exercise, values in by_exercise.items()
         }
+        self._problems: dict[tuple[str | None, str | None], ProblemContext] = {}
+
+    def document_problem(self) -> ProblemContext:
+        """What the problem names over the whole document (for reading the claims): no data."""
+        return ProblemContext(
+            named_names=self.named_names(),
+            formula_names=self.formula_names(),
+            quantities=self.quantities,
+        )
+
+    def problem_at(self, line: int) -> ProblemContext:
+        """The problem context of the region holding ``line`` (the same object for every line
+        of one region)."""
+        if self.part_map is None:
+            return NO_PROBLEM
+        region = (self.part_map.exercise_at(line), self.part_map.part_at(line))
+        if region not in self._problems:
+            self._problems[region] = ProblemContext(
+                given=self.data_at(line),
+                substitutions=self.substitutions_at(line),
+                named=self.named_at(line),
+                named_names=self.named_names(),
+                formula_names=self.formula_names(),
+                quantities=self.quantities,
+            )
+        return self._problems[region]
 
     def data_at(self, line: int) -> dict[str, Any]:
         if self.part_map is None:
@@ -393,51 +416,50 @@ def _with_part(judgement: Judgement, part_map: PartMap) -> Judgement:
     return replace(judgement, claim=replace(claim, part=part)) if part else judgement
 
 
-def _merge(first: list[Judgement], problem: list[Judgement]) -> list[Judgement]:
-    """The first pass's judgements and the problem context's. A first-pass judgement gives way to
-    a problem-context decision on the same statement when it left the claim unverified, or when
-    it judged the claim as an answer with the same verdict (the same fact, said twice)."""
-    decided = [j for j in problem if j.verdict != "unverified"]
-    kept = []
-    duplicates: set[int] = set()
-    for judgement in first:
-        same = [o for o in decided if _same_statement(judgement.claim, o.claim)]
-        if judgement.verdict == "unverified" and same:
-            continue
-        if judgement.claim.kind == "answer" and any(o.verdict == judgement.verdict for o in same):
-            continue
-        for other in same:
-            if _same_fact(judgement, other):
-                duplicates.add(id(other))  # the first pass said it already, with its own words
-        kept.append(judgement)
-    return kept + [j for j in problem if id(j) not in duplicates]
+def _combined(first: list[Judgement], problem: list[Judgement]) -> list[Judgement]:
+    """The first pass's judgements and the problem context's, one judgement per claim: a
+    problem-context judgement on an answer read from a claim of the document (its
+    ``claim.about``) and the first pass's judgement of that claim are one verdict
+    (:func:`_one_verdict`); a mistake is counted once.
+
+    >>> from symconv.check.model import Origin
+    >>> first = Judgement(Claim(3, 3, "1 + 1 = 3", "arithmetic", origin=Origin(id=4)), "wrong", "")
+    >>> answer = Judgement(Claim(3, 3, "1 + 1 = 3", "answer", part="s-1", about=(4,)), "wrong",
+    ...                    "not the answer", diagnosis="arithmetic slip")
+    >>> for j in _combined([first], [answer]):
+    ...     print(j.claim.kind, j.claim.part, j.diagnosis)
+    answer s-1 arithmetic slip
+    """
+    by_id = {claim_id(j.claim): j for j in first if claim_id(j.claim) >= 0}
+    absorbed: set[int] = set()
+    decided_by_first: set[int] = set()  # a first-pass verdict stands for one answer only
+    combined = []
+    for judgement in problem:
+        linked = [
+            by_id[i] for i in judgement.claim.about if i in by_id and i not in decided_by_first
+        ]
+        absorbed.update(i for i in judgement.claim.about if i in by_id)
+        one = _one_verdict(judgement, linked)
+        if one is not judgement:
+            decided_by_first.add(claim_id(one.claim))
+            one = replace(one, claim=replace(one.claim, part=judgement.claim.part))
+        combined.append(one)
+    return [j for j in first if claim_id(j.claim) not in absorbed] + combined
 
 
-def _same_fact(first: Judgement, problem: Judgement) -> bool:
-    """Both wrong about the same statement with the same expected value (the conv matrix of
-    nndl 5-5, the padding of 5-8): one report of it is enough; the part still counts it."""
-    if first.verdict != "wrong" or problem.verdict != "wrong" or not first.expected_latex:
-        return False
-    if first.claim.kind in ("arithmetic", "algebra"):
-        return False  # its arithmetic and its being the answer are two facts: report both
-    return _squeezed(first.expected_latex) == _squeezed(problem.expected_latex or "")
+_RANK = {"wrong": 2, "right": 1, "unverified": 0}
 
 
-def _same_statement(mine: Claim, other: Claim) -> bool:
-    if not (mine.line <= other.end_line and other.line <= mine.end_line):
-        return False
-    a, b = _squeezed(mine.text), _squeezed(other.text)
-    return bool(a) and bool(b) and (a in b or b in a or _shares_value(mine, other))
+def _one_verdict(problem: Judgement, first: Sequence[Judgement]) -> Judgement:
+    """One judgement of a claim judged twice: wrong beats right beats unverified; of two wrongs
+    the one with a diagnosis (the more specific), else the problem's (it knows the answer); of
+    two rights or two unverified, the problem's."""
 
+    def rank(judgement: Judgement) -> tuple[int, int, int]:
+        specific = judgement.verdict == "wrong" and judgement.diagnosis is not None
+        return _RANK[judgement.verdict], int(specific), int(judgement is problem)
 
-def _shares_value(mine: Claim, other: Claim) -> bool:
-    value = mine.data.get("answer")
-    return value is not None and any(value == side for side in other.sides)
-
-
-def _squeezed(text: str) -> str:
-    """Text without spaces or spacing commands (``\\,``), for comparing statements."""
-    return re.sub(r"\\[,;!:]", "", re.sub(r"\s+", "", text)).lower()
+    return max([problem, *first], key=rank)
 
 
 def _unmatched_warnings(

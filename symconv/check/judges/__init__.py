@@ -37,86 +37,112 @@ records each verdict in the context.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
+from functools import cache
 from typing import Any
 
 import sympy as sp
+from sympy.polys.polyerrors import BasePolynomialError
 
-from symconv.check.context import DocumentContext, claim_id
+from symconv.check.context import NO_PROBLEM, DocumentContext, ProblemContext, claim_id
 from symconv.check.judges.verdicts import add_warnings, unverified
-from symconv.check.model import Claim, Judgement
+from symconv.check.model import Claim, ClaimKind, Judgement, UnreadFacts
 from symconv.errors import SymconvError
 
-__all__ = ["Judge", "judge", "judge_all", "judge_conv_matrix_claim"]
+__all__ = [
+    "DocumentJudge",
+    "Judge",
+    "document_only",
+    "judge",
+    "judge_all",
+    "judge_conv_matrix_claim",
+    "judge_table",
+]
 
-Judge = Callable[[Claim, DocumentContext], "Judgement | None"]
+#: A judge: the claim, what the document said before it, what the problem says about its region;
+#: None when the claim is not of its kind.
+Judge = Callable[[Claim, DocumentContext, ProblemContext], "Judgement | None"]
+#: A judge that reads the document only (the problem's data would not change its verdict).
+DocumentJudge = Callable[[Claim, DocumentContext], "Judgement | None"]
 
 
-def _judges(kind: str) -> tuple[Judge, ...]:
+def document_only(judge_one: DocumentJudge) -> Judge:
+    """A document judge in the table of :data:`Judge` s (the problem context is not its input)."""
+
+    def judge_in_document(
+        claim: Claim, context: DocumentContext, problem: ProblemContext
+    ) -> Judgement | None:
+        return judge_one(claim, context)
+
+    judge_in_document.__name__ = getattr(judge_one, "__name__", "judge")
+    return judge_in_document
+
+
+@cache
+def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
+    """The judges of each kind, in the order they are tried: first what the document says about
+    itself whatever the problem (the missing-sum lint, a restated name), then the problem-context
+    layer (:data:`symconv.check.judges.problem.PROBLEM_JUDGES`), then the document judges."""
     from symconv.check.judges import (
         algebra,
         approximation,
         arithmetic,
         calculus,
         index_identity,
-        index_steps,
         kernels,
         matrices,
         missing_sum,
-        named,
-        named_values,
-        systems,
         words,
     )
+    from symconv.check.judges.problem import PROBLEM_JUDGES
 
-    lint = missing_sum.judge_missing_sum  # an index free on the right only: wrong whatever else
-    table: dict[str, tuple[Judge, ...]] = {
-        "arithmetic": (lint, arithmetic.judge_arithmetic, algebra.judge_algebra),
-        "algebra": (
-            lint,
-            named_values.judge_named_operator,
+    lint = document_only(missing_sum.judge_missing_sum)  # an index free on the right only
+    kernel = document_only(kernels.judge_kernel)
+    first: dict[ClaimKind, tuple[Judge, ...]] = {
+        ClaimKind.ARITHMETIC: (lint,),
+        ClaimKind.ALGEBRA: (lint,),
+        ClaimKind.APPROXIMATION: (lint,),
+        ClaimKind.INDEX_FORMULA: (lint,),
+        ClaimKind.DEFINITION: (lint, algebra.judge_restated),
+        ClaimKind.ANSWER: (lint,),
+    }
+    in_document: dict[ClaimKind, tuple[Judge, ...]] = {
+        ClaimKind.ARITHMETIC: (arithmetic.judge_arithmetic, algebra.judge_algebra),
+        ClaimKind.ALGEBRA: (
             index_identity.judge_index_identity,
             arithmetic.judge_arithmetic,
             algebra.judge_algebra,
         ),
-        "approximation": (lint, approximation.judge_approximation, arithmetic.judge_arithmetic),
-        "order": (approximation.judge_order,),
-        "derivative": (calculus.judge_derivative,),
-        "index-formula": (
-            lint,
-            index_steps.judge_index_step,
-            calculus.judge_derivative,
-            arithmetic.judge_arithmetic,
-        ),
-        "matrix": (
-            named.judge_named_matrix,
-            systems.judge_system,
-            kernels.judge_kernel,
-            matrices.judge_matrix,
-        ),
-        "definition": (
-            lint,
-            algebra.judge_restated,
-            named.judge_named_matrix,
-            named_values.judge_named_value,
+        ClaimKind.APPROXIMATION: (approximation.judge_approximation, arithmetic.judge_arithmetic),
+        ClaimKind.ORDER: (approximation.judge_order,),
+        ClaimKind.DERIVATIVE: (calculus.judge_derivative,),
+        ClaimKind.INDEX_FORMULA: (calculus.judge_derivative, arithmetic.judge_arithmetic),
+        ClaimKind.MATRIX: (kernel, matrices.judge_matrix),
+        ClaimKind.DEFINITION: (
             words.judge_fact,
-            kernels.judge_kernel,
+            kernel,
             algebra.judge_known_definition,
             arithmetic.judge_arithmetic,
         ),
-        "answer": (
-            lint,
-            named.judge_named_matrix,
-            named_values.judge_named_value,
-            kernels.judge_kernel,
+        ClaimKind.ANSWER: (
+            kernel,
             matrices.judge_matrix,
             arithmetic.judge_arithmetic,
             words.judge_membership,
         ),
-        "shape": (words.judge_shape,),
-        "fact": (words.judge_fact,),
+        ClaimKind.SHAPE: (words.judge_shape,),
+        ClaimKind.FACT: (words.judge_fact,),
     }
-    return table.get(kind, ())
+    kinds = dict.fromkeys([*first, *PROBLEM_JUDGES, *in_document])
+    return {
+        kind: first.get(kind, ()) + PROBLEM_JUDGES.get(kind, ()) + in_document.get(kind, ())
+        for kind in kinds
+    }
+
+
+def _judges(kind: ClaimKind) -> tuple[Judge, ...]:
+    return judge_table().get(kind, ())
 
 
 _FALLBACK = {
@@ -132,21 +158,39 @@ _FALLBACK = {
 }
 
 
-def judge(claim: Claim, context: DocumentContext | None = None) -> Judgement:
-    """The verdict on one claim, with what earlier lines of the document said."""
+#: What SymPy raises when it refuses an input (not bugs of a judge): ZeroDivisionError and other
+#: ArithmeticErrors (``1/0``), TypeError (the truth value of a relational), ValueError and
+#: NotImplementedError (what it cannot solve, simplify or evaluate), its polynomial errors
+#: (``PolynomialError``: not a built-in exception) and RecursionError (a deep tree).
+#: AttributeError, KeyError and IndexError are a judge's bugs: they propagate and fail a test.
+_SYMPY_REFUSALS = (
+    ArithmeticError,
+    TypeError,
+    ValueError,
+    NotImplementedError,
+    BasePolynomialError,
+    RecursionError,
+)
+
+
+def judge(
+    claim: Claim, context: DocumentContext | None = None, problem: ProblemContext = NO_PROBLEM
+) -> Judgement:
+    """The verdict on one claim, with what earlier lines of the document said (``context``) and
+    what the problem says about its region (``problem``)."""
     context = context if context is not None else DocumentContext()
-    if claim.kind == "ambiguous":
-        return unverified(claim, f"ambiguous: {claim.data.get('message', '')}")
-    if claim.kind == "unparsed":
-        return unverified(claim, f"could not read the formula: {claim.data.get('error', '')}")
+    reason = claim.facts.reason if isinstance(claim.facts, UnreadFacts) else ""
+    if claim.kind == ClaimKind.AMBIGUOUS:
+        return unverified(claim, f"ambiguous: {reason}")
+    if claim.kind == ClaimKind.UNPARSED:
+        return unverified(claim, f"could not read the formula: {reason}")
     judgement: Judgement | None = None
     for judge_one in _judges(claim.kind):
         try:
-            judgement = judge_one(claim, context)
+            judgement = judge_one(claim, context, problem)
         except SymconvError as error:
             judgement = unverified(claim, str(error))
-        except (ArithmeticError, TypeError, ValueError, AttributeError, NotImplementedError,
-                RecursionError, IndexError, KeyError) as error:  # fmt: skip
+        except _SYMPY_REFUSALS as error:
             # SymPy refusing odd input: an honest "could not judge", never a crash or a pass.
             judgement = unverified(
                 claim, f"could not be evaluated ({type(error).__name__}: {error})"
@@ -156,7 +200,7 @@ def judge(claim: Claim, context: DocumentContext | None = None) -> Judgement:
     if judgement is None:
         reason = _FALLBACK.get(claim.kind, f"nothing here judges a claim of kind {claim.kind!r}")
         judgement = unverified(claim, reason)
-    return _in_document(judgement, context)
+    return _in_document(judgement, context, problem)
 
 
 def judge_all(
@@ -164,11 +208,13 @@ def judge_all(
     context: DocumentContext | None = None,
     *,
     run: Callable[[Callable[[], Judgement], Claim], Judgement] | None = None,
+    problem_at: Callable[[Claim], ProblemContext] | None = None,
 ) -> list[Judgement]:
     """Judge claims in order, recording each verdict in ``context`` for the later ones.
 
     ``run(thunk, claim)`` wraps each check (the runner's time limit); it returns the thunk's
-    judgement or an ``unverified`` one ("timed out").
+    judgement or an ``unverified`` one ("timed out"). ``problem_at(claim)`` is the problem
+    context of the claim's region (none by default).
     """
     context = context if context is not None else DocumentContext()
     judgements = []
@@ -176,8 +222,10 @@ def judge_all(
         if claim_id(claim) not in context.claims:
             context.add_claim(claim)
 
-        def thunk(claim: Claim = claim) -> Judgement:
-            return judge(claim, context)
+        problem = problem_at(claim) if problem_at is not None else NO_PROBLEM
+
+        def thunk(claim: Claim = claim, problem: ProblemContext = problem) -> Judgement:
+            return judge(claim, context, problem)
 
         judgement = run(thunk, claim) if run is not None else thunk()
         context.observe(judgement)
@@ -196,39 +244,43 @@ def judge_conv_matrix_claim(matrix: Any, expected: Any, claim: Claim | None = No
 # ----------------------------------------------------------------------------------------------
 # The document's view: error carried forward
 # ----------------------------------------------------------------------------------------------
-def _in_document(judgement: Judgement, context: DocumentContext) -> Judgement:
+def _in_document(
+    judgement: Judgement, context: DocumentContext, problem: ProblemContext
+) -> Judgement:
     if judgement.verdict != "right":
         return judgement
     claim = judgement.claim
-    lines = sorted(set(_carried_lines(claim, context)))
+    lines = sorted(set(_carried_lines(claim, context, problem)))
     for line in lines:
         judgement = add_warnings(
             judgement, f"consistent with your line {line} (error carried forward)"
         )
-    return judgement
+    return replace(judgement, carried_from=tuple(lines)) if lines else judgement
 
 
-def _carried_lines(claim: Claim, context: DocumentContext) -> Iterable[int]:
+def _carried_lines(
+    claim: Claim, context: DocumentContext, problem: ProblemContext
+) -> Iterable[int]:
     from symconv.check.judges.resolve import resolve
 
     # 1. definitions made by a wrong claim (P = 3 on line 1, used on line 3)
     for side in claim.sides:
-        _, used = resolve(side, claim, context, matrices=True)
+        _, used = resolve(side, claim, context, problem, matrices=True)
         for definition in context.wrong_definitions(used):
             wrong_claim = context.claims.get(definition.claim or -1)
             if wrong_claim is not None:
                 yield wrong_claim.line
     # 2. the previous link of the same chain was wrong (a = 3·3 = 10 = 10 + 2 = 12)
-    previous = claim.data.get("previous")
-    while isinstance(previous, int):
+    link = claim.link
+    previous = link.previous if link is not None else None
+    while previous is not None:
         if context.verdict_of(previous) == "wrong":
             yield context.claims[previous].line
             break
-        previous = (
-            context.claims[previous].data.get("previous") if previous in context.claims else None
-        )
+        before = context.claims[previous].link if previous in context.claims else None
+        previous = before.previous if before is not None else None
     # 3. a number written wrong earlier and used again (1830 on line 55, then 1830 · 2 = 3660)
-    numbers = _numbers_in(str(claim.data.get("lhs_text", "")))
+    numbers = _numbers_in(link.lhs_text if link is not None else "")
     if numbers:
         for identifier, earlier in context.judgements.items():
             if earlier.verdict != "wrong" or identifier >= claim_id(claim):

@@ -1,23 +1,23 @@
 """Algebraic identities: ``lhs = rhs`` for every value of the names in it.
 
-Both sides are evaluated exactly at simple and at seeded random rational points
-(:mod:`symconv.check.judges.points`); a formula with ``\\lfloor\\cdot\\rfloor``, ``\\lceil\\cdot
-\\rceil`` or ``\\bmod`` is about sizes and is evaluated at positive integers. A failure is shown
-with the point and both values (the written right side first); a formula that is right after one
-plausible token change gets a diagnosis (:mod:`symconv.check.judges.typos`).
+Both sides are evaluated exactly at simple and at seeded random rational points (the kernel
+:func:`symconv.check.equality.compare_at_points`); a formula with ``\\lfloor\\cdot\\rfloor``,
+``\\lceil\\cdot\\rceil`` or ``\\bmod`` is about sizes and is evaluated at positive integers. A
+failure is shown with the point and both values (the written right side first); a formula that
+is right after one plausible token change gets a diagnosis (:mod:`symconv.check.judges.typos`).
 
 An *equation* — one side without names (``2P + 3 = 5``) — is not an identity: it holds for
 particular values, so it is left unverified rather than called wrong.
 
     >>> import sympy as sp
-    >>> from symconv.check.context import DocumentContext
+    >>> from symconv.check.context import NO_PROBLEM, DocumentContext
     >>> from symconv.check.model import Claim
     >>> K, D = sp.symbols("K D")
     >>> claim = Claim(1, 1, "", "algebra", sides=(K + (K - 1) * (D - 1), D * (K - 1) + 1))
-    >>> judge_algebra(claim, DocumentContext()).verdict
+    >>> judge_algebra(claim, DocumentContext(), NO_PROBLEM).verdict
     'right'
     >>> claim = Claim(1, 1, "", "algebra", sides=((K - 1) * D / 2, (K - 1) * (1 + D) / 2))
-    >>> j = judge_algebra(claim, DocumentContext())
+    >>> j = judge_algebra(claim, DocumentContext(), NO_PROBLEM)
     >>> j.verdict, j.witness
     ('wrong', 'D = 3, K = 3: 4 ≠ 3')
 """
@@ -33,22 +33,21 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from symconv.check import nodes
-from symconv.check.context import DocumentContext
-from symconv.check.judges.functions import concrete, is_known
-from symconv.check.judges.points import (
+from symconv.check.context import DocumentContext, ProblemContext
+from symconv.check.equality import (
     Comparison,
     compare_at_points,
     conditions_where,
-    count_points,
     evaluate,
-    format_value,
     values_equal,
 )
+from symconv.check.judges.functions import concrete, is_known
 from symconv.check.judges.resolve import resolve, undefined_functions
 from symconv.check.judges.substitution import judge_substitution
 from symconv.check.judges.typos import diagnose
 from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, Judgement
+from symconv.check.shown import count_points, format_value
 from symconv.check.symbols import is_size_name
 
 __all__ = [
@@ -67,14 +66,14 @@ _SIZE_VALUES = (3, 2, 4, 5, 1, 6, 7)
 
 
 def prepared_sides(
-    claim: Claim, context: DocumentContext
+    claim: Claim, context: DocumentContext, problem: ProblemContext
 ) -> tuple[Any, Any, tuple[str, ...]] | None:
     """Both sides with definitions substituted and known functions made concrete, or None
     if the claim does not have two sides."""
     if len(claim.sides) != 2:
         return None
-    lhs, _ = resolve(claim.sides[0], claim, context)
-    rhs, _ = resolve(claim.sides[1], claim, context)
+    lhs, _ = resolve(claim.sides[0], claim, context, problem)
+    rhs, _ = resolve(claim.sides[1], claim, context, problem)
     lhs, notes_l = concrete(lhs)
     rhs, notes_r = concrete(rhs)
     return lhs, rhs, tuple(dict.fromkeys(notes_l + notes_r))
@@ -122,7 +121,7 @@ def compare_identity(
 def claim_conditions(claim: Claim, *sides: Any) -> tuple[tuple[Any, ...], Where | None]:
     """The sides with the claim's fixed values substituted (``for $n = 3$``) and the filter of
     its other conditions (``for $z > 0$``)."""
-    fixed, where = conditions_where(claim.data.get("conditions") or ())
+    fixed, where = conditions_where(claim.link.conditions if claim.link is not None else ())
     if fixed:
         sides = tuple(s.xreplace(fixed) if isinstance(s, sp.Basic) else s for s in sides)
     return sides, where
@@ -144,9 +143,11 @@ def _unsupported(expr: Any) -> str | None:
     return None
 
 
-def judge_algebra(claim: Claim, context: DocumentContext) -> Judgement | None:
+def judge_algebra(
+    claim: Claim, context: DocumentContext, problem: ProblemContext
+) -> Judgement | None:
     """Judge ``lhs = rhs`` as an identity (None if the claim is not of that kind)."""
-    prepared = prepared_sides(claim, context)
+    prepared = prepared_sides(claim, context, problem)
     if prepared is None:
         return None
     lhs, rhs, notes = prepared
@@ -168,7 +169,7 @@ def judge_algebra(claim: Claim, context: DocumentContext) -> Judgement | None:
         tried = count_points(comparison.points_tried)
         return right(claim, f"the two sides agree{scope} (exactly, at {tried}){suffix}")
     substitution = judge_substitution(
-        claim, lhs, rhs, context, lambda a, b, rng: compare_identity(a, b, rng, where)
+        claim, lhs, rhs, context, problem, lambda a, b, rng: compare_identity(a, b, rng, where)
     )
     if substitution is not None:
         return substitution
@@ -221,7 +222,9 @@ def _constant_value(expr: Any, rng: random.Random) -> Any:
     return exact if values_equal(exact, values[0]) else values[0]
 
 
-def judge_known_definition(claim: Claim, context: DocumentContext) -> Judgement | None:
+def judge_known_definition(
+    claim: Claim, context: DocumentContext, problem: ProblemContext
+) -> Judgement | None:
     """``\\sigma(z) = \\frac{1}{1 + e^{-z}}``: a definition of a function the field names is
     checked against that function (None for any other definition)."""
     if len(claim.sides) != 2:
@@ -229,7 +232,7 @@ def judge_known_definition(claim: Claim, context: DocumentContext) -> Judgement 
     lhs = claim.sides[0]
     if not (isinstance(lhs, AppliedUndef) and is_known(lhs.func.__name__)):
         return None
-    judgement = judge_algebra(claim, context)
+    judgement = judge_algebra(claim, context, problem)
     if judgement is None or judgement.verdict != "wrong":
         return judgement
     # A definition is the writer's to make: later claims use it, this one is not wrong.
@@ -239,13 +242,15 @@ def judge_known_definition(claim: Claim, context: DocumentContext) -> Judgement 
     )
 
 
-def judge_restated(claim: Claim, context: DocumentContext) -> Judgement | None:
+def judge_restated(
+    claim: Claim, context: DocumentContext, problem: ProblemContext
+) -> Judgement | None:
     """``y &:= \\max(x_1, x_2, x_3) \\\\ y &= x_1 [x_1 \\geq x_2 \\wedge …] + …``: a name its
     aligned block defined, given another value, claims the two agree (the left side reads the
     earlier value); None for any other claim."""
-    if not claim.data.get("restated"):
+    if claim.link is None or not claim.link.restated:
         return None
-    return judge_algebra(claim, context)
+    return judge_algebra(claim, context, problem)
 
 
 def has_undefined(expr: Any) -> bool:

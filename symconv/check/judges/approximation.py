@@ -18,7 +18,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from symconv.check import nodes
-from symconv.check.context import DocumentContext
+from symconv.check.context import DocumentContext, ProblemContext
 from symconv.check.judges.expansion import (
     EPSILON,
     STEP,
@@ -32,11 +32,11 @@ from symconv.check.judges.expansion import (
     small_entries_as_symbols,
 )
 from symconv.check.judges.functions import concrete
-from symconv.check.judges.points import format_value, show
 from symconv.check.judges.resolve import resolve
 from symconv.check.judges.typos import diagnose
 from symconv.check.judges.verdicts import latex_of, right, unverified, wrong
-from symconv.check.model import Claim, Judgement
+from symconv.check.model import Claim, Judgement, OrderFacts
+from symconv.check.shown import format_value, show
 from symconv.safe import as_sympy
 
 __all__ = ["error_order", "judge_approximation", "judge_order", "truncation_error"]
@@ -71,12 +71,14 @@ def _outside_power(exprs: Iterable[Any], setup: Setup) -> int:
     return lowest
 
 
-def _sides(claim: Claim, context: DocumentContext) -> tuple[Any, Any, Setup]:
+def _sides(
+    claim: Claim, context: DocumentContext, problem: ProblemContext
+) -> tuple[Any, Any, Setup]:
     lhs, rhs = (small_entries_as_symbols(side) for side in claim.sides)
     setup = setup_for([lhs, rhs])
     keep = set(setup.small) | {STEP}
-    lhs, _ = resolve(lhs, claim, context, keep=keep)
-    rhs, _ = resolve(rhs, claim, context, keep=keep)
+    lhs, _ = resolve(lhs, claim, context, problem, keep=keep)
+    rhs, _ = resolve(rhs, claim, context, problem, keep=keep)
     lhs, _ = concrete(lhs)
     rhs, _ = concrete(rhs)
     return lhs, rhs, setup_for([lhs, rhs])
@@ -99,15 +101,17 @@ def _series_latex(expansion: Expansion, below: int, setup: Setup, order: int | N
     return text
 
 
-def judge_approximation(claim: Claim, context: DocumentContext) -> Judgement | None:
+def judge_approximation(
+    claim: Claim, context: DocumentContext, problem: ProblemContext
+) -> Judgement | None:
     """Judge a Taylor expansion (``= … + O(h^n)``) or an ``≈`` step."""
     if len(claim.sides) != 2:
         return None
     try:
-        lhs, rhs, setup = _sides(claim, context)
+        lhs, rhs, setup = _sides(claim, context, problem)
     except ExpansionError as error:
         if "no function" in str(error):
-            return _known_series(claim, context)
+            return _known_series(claim, context, problem)
         return unverified(claim, str(error))
     try:
         outside = _outside_power([lhs, rhs], setup)
@@ -293,11 +297,13 @@ def _monomial_witness(lhs: Any, rhs: Any, setup: Setup, difference: Any) -> str 
     return None
 
 
-def _known_series(claim: Claim, context: DocumentContext) -> Judgement | None:
+def _known_series(
+    claim: Claim, context: DocumentContext, problem: ProblemContext
+) -> Judgement | None:
     """``e^{h} = 1 + h + \\frac{h^2}{2} + O(h^3)``: a series of known functions in one step."""
     lhs, rhs = claim.sides
-    lhs, _ = concrete(resolve(lhs, claim, context)[0])
-    rhs, _ = concrete(resolve(rhs, claim, context)[0])
+    lhs, _ = concrete(resolve(lhs, claim, context, problem)[0])
+    rhs, _ = concrete(resolve(rhs, claim, context, problem)[0])
     orders = [
         t for side in (lhs, rhs) if isinstance(side, sp.Basic) for t in side.atoms(nodes.BigO)
     ]
@@ -332,14 +338,16 @@ def _known_series(claim: Claim, context: DocumentContext) -> Judgement | None:
 # ----------------------------------------------------------------------------------------------
 # Orders: "has error O(h^2)"
 # ----------------------------------------------------------------------------------------------
-def judge_order(claim: Claim, context: DocumentContext) -> Judgement | None:
+def judge_order(
+    claim: Claim, context: DocumentContext, problem: ProblemContext
+) -> Judgement | None:
     """Judge ``O(h^q)`` stated as the error of an approximation written just before."""
-    reference = claim.data.get("approximation")
-    approximation = context.claims.get(reference) if isinstance(reference, int) else None
+    reference = claim.facts.approximation if isinstance(claim.facts, OrderFacts) else None
+    approximation = context.claims.get(reference) if reference is not None else None
     if approximation is None or len(approximation.sides) != 2 or not claim.sides:
         return None
     try:
-        lhs, rhs, setup = _sides(approximation, context)
+        lhs, rhs, setup = _sides(approximation, context, problem)
         outside = _outside_power([lhs, rhs], setup)
         result = truncation_error(lhs, rhs, setup, outside)
         claimed = order_of(claim.sides[0], setup)

@@ -7,13 +7,13 @@ number is the exact value rounded to the digits written (``1/3 ≈ 0.333``; ``58
 adjacent digits swapped, or with the sign flipped, is diagnosed as a probable typo.
 
     >>> import sympy as sp
-    >>> from symconv.check.context import DocumentContext
-    >>> from symconv.check.model import Claim
+    >>> from symconv.check.context import NO_PROBLEM, DocumentContext
+    >>> from symconv.check.model import Claim, LinkFacts
     >>> lhs_text = r"3 \\times 3 \\times 10 \\times 20 + 20"
     >>> claim = Claim(55, 55, lhs_text + " = 1830", "arithmetic",
     ...               sides=(sp.Integer(1820), sp.Integer(1830)),
-    ...               data={"lhs_text": lhs_text, "rhs_text": "1830"})
-    >>> j = judge_arithmetic(claim, DocumentContext())
+    ...               facts=LinkFacts(lhs_text, "1830"))
+    >>> j = judge_arithmetic(claim, DocumentContext(), NO_PROBLEM)
     >>> j.verdict, j.message, j.expected_latex
     ('wrong', '3 \\\\times 3 \\\\times 10 \\\\times 20 + 20 = 1820, not 1830', '1820')
     >>> written_precision("5.9 \\\\times 10^{9}"), written_precision("0.333")
@@ -29,11 +29,12 @@ from typing import Any
 
 import sympy as sp
 
-from symconv.check.context import DocumentContext
-from symconv.check.judges.points import evaluate, format_value, values_equal
+from symconv.check.context import DocumentContext, ProblemContext
+from symconv.check.equality import evaluate, values_equal
 from symconv.check.judges.resolve import resolve
 from symconv.check.judges.verdicts import right, wrong
 from symconv.check.model import Claim, Judgement
+from symconv.check.shown import format_value
 
 __all__ = ["digit_typo", "is_numeric", "judge_arithmetic", "number_of", "written_precision"]
 
@@ -58,19 +59,22 @@ def number_of(expr: Any) -> Any:
     return evaluate(expr, {}) if is_numeric(expr) else None
 
 
-def judge_arithmetic(claim: Claim, context: DocumentContext) -> Judgement | None:
+def judge_arithmetic(
+    claim: Claim, context: DocumentContext, problem: ProblemContext
+) -> Judgement | None:
     """Judge a claim whose two sides are numbers (None if they are not)."""
     if len(claim.sides) != 2:
         return None
-    lhs, _ = resolve(claim.sides[0], claim, context)
-    rhs, _ = resolve(claim.sides[1], claim, context)
+    lhs, _ = resolve(claim.sides[0], claim, context, problem)
+    rhs, _ = resolve(claim.sides[1], claim, context, problem)
     if not (is_numeric(lhs) and is_numeric(rhs)):
         return None
     left, written = number_of(lhs), number_of(rhs)
     if left is None or written is None:
         return None
-    lhs_text = str(claim.data.get("lhs_text", format_value(left)))
-    rhs_text = str(claim.data.get("rhs_text", format_value(written)))
+    link = claim.link
+    lhs_text = link.lhs_text if link is not None else format_value(left)
+    rhs_text = link.rhs_text if link is not None else format_value(written)
     relation = claim.relation
     if relation == "≈":
         return _approximately(claim, left, written, lhs_text, rhs_text)

@@ -11,12 +11,12 @@ Gradient entries of an index formula (``\\frac{\\partial J}{\\partial W[k_1,k_2,
 judged here: the problem-context layer compares them with the problem's formula.
 
     >>> import sympy as sp
-    >>> from symconv.check.context import DocumentContext
+    >>> from symconv.check.context import NO_PROBLEM, DocumentContext
     >>> from symconv.check.model import Claim
     >>> z = sp.Symbol("z"); sigma = sp.Function("sigma")
     >>> claim = Claim(57, 57, "", "derivative", sides=(sp.Derivative(sigma(z), z),
     ...                                                 sigma(z) * (1 + sigma(z))))
-    >>> j = judge_derivative(claim, DocumentContext())
+    >>> j = judge_derivative(claim, DocumentContext(), NO_PROBLEM)
     >>> j.verdict, j.witness
     ('wrong', 'z = 0: 0.75 ≠ 0.25')
     >>> print(j.expected_latex)
@@ -34,22 +34,16 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from symconv.check import nodes
-from symconv.check.context import DocumentContext, claim_id, claim_scope
+from symconv.check.context import DocumentContext, ProblemContext, claim_id, claim_scope
+from symconv.check.equality import evaluate, values_equal
 from symconv.check.judges.algebra import claim_conditions, compare_identity
 from symconv.check.judges.functions import concrete
-from symconv.check.judges.points import (
-    count_points,
-    evaluate,
-    format_point,
-    format_value,
-    show,
-    values_equal,
-)
 from symconv.check.judges.resolve import resolve, undefined_functions
 from symconv.check.judges.typos import diagnose
 from symconv.check.judges.vectors import VectorError, VectorSpace, index_symbols, vector_names
 from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, Judgement
+from symconv.check.shown import count_points, format_point, format_value, show
 
 __all__ = ["DERIVATIVE_IDENTITIES", "judge_derivative"]
 
@@ -78,7 +72,9 @@ def _is_gradient_entry(expr: Any) -> bool:
     )
 
 
-def judge_derivative(claim: Claim, context: DocumentContext) -> Judgement | None:
+def judge_derivative(
+    claim: Claim, context: DocumentContext, problem: ProblemContext
+) -> Judgement | None:
     """Judge a claim whose left side is a derivative (None if it is not one judged here)."""
     if len(claim.sides) != 2 or claim.relation not in ("=", "≡"):
         return None
@@ -114,8 +110,8 @@ def judge_derivative(claim: Claim, context: DocumentContext) -> Judgement | None
         if judgement.verdict != "unverified" or indexed:
             return judgement
         # No index in the claim itself (``∂E/∂y = y - t``): read it with scalars.
-        return _scalar(claim, context, vector_names=vectors)
-    return _scalar(claim, context)
+        return _scalar(claim, context, problem, vector_names=vectors)
+    return _scalar(claim, context, problem)
 
 
 def _names(expr: Any) -> set[str]:
@@ -166,13 +162,16 @@ def _undefined_derivative(expr: Any) -> str | None:
 
 
 def _scalar(
-    claim: Claim, context: DocumentContext, vector_names: Set[str] = frozenset()
+    claim: Claim,
+    context: DocumentContext,
+    problem: ProblemContext,
+    vector_names: Set[str] = frozenset(),
 ) -> Judgement:
     """The derivative of a scalar expression; names defined as vectors (``y =
     \\mathrm{softmax}(z)``) stay names when the claim reads them as scalars."""
     keep = [sp.Symbol(name) for name in vector_names]
-    lhs, _ = resolve(claim.sides[0], claim, context, keep=keep)
-    rhs, _ = resolve(claim.sides[1], claim, context, keep=keep)
+    lhs, _ = resolve(claim.sides[0], claim, context, problem, keep=keep)
+    rhs, _ = resolve(claim.sides[1], claim, context, problem, keep=keep)
     entries = _gradient_entries(lhs, rhs)
     if entries is not None:
         return _gradient(claim, context, entries)
@@ -208,7 +207,7 @@ def _scalar(
         )
 
     diagnosis = diagnose(
-        claim.sides[0], claim.sides[1], lambda a, b: _holds_raw(a, b, claim, context, keep)
+        claim.sides[0], claim.sides[1], lambda a, b: _holds_raw(a, b, claim, context, problem, keep)
     )
     place = comparison.witness()
     if comparison.point:
@@ -275,10 +274,15 @@ def _gradient(
 
 
 def _holds_raw(
-    lhs: Any, rhs: Any, claim: Claim, context: DocumentContext, keep: list[sp.Symbol]
+    lhs: Any,
+    rhs: Any,
+    claim: Claim,
+    context: DocumentContext,
+    problem: ProblemContext,
+    keep: list[sp.Symbol],
 ) -> bool | None:
-    left, _ = concrete(resolve(lhs, claim, context, keep=keep)[0])
-    right_side, _ = concrete(resolve(rhs, claim, context, keep=keep)[0])
+    left, _ = concrete(resolve(lhs, claim, context, problem, keep=keep)[0])
+    right_side, _ = concrete(resolve(rhs, claim, context, problem, keep=keep)[0])
     try:
         left = left.doit()
     except (ValueError, TypeError, NotImplementedError):

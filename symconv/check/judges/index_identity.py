@@ -24,7 +24,7 @@ Two readings of a tensor, in turn:
    needs this reading is *unverified*.
 
     >>> import sympy as sp
-    >>> from symconv.check.context import DocumentContext
+    >>> from symconv.check.context import NO_PROBLEM, DocumentContext
     >>> from symconv.check.model import Claim
     >>> i, u, a, U, M = sp.symbols("i u a U M")
     >>> w, x = sp.IndexedBase("w"), sp.IndexedBase("x")
@@ -32,7 +32,7 @@ Two readings of a tensor, in turn:
     >>> by_input = sp.Sum(w[i - a + 1] * x[a], (a, 1, M))
     >>> def link(left, right):
     ...     claim = Claim(3, 3, "", "algebra", sides=(left, right))
-    ...     judgement = judge_index_identity(claim, DocumentContext())
+    ...     judgement = judge_index_identity(claim, DocumentContext(), NO_PROBLEM)
     ...     return judgement.verdict, judgement.message
     >>> link(by_kernel, by_input)[0]
     'right'
@@ -52,12 +52,12 @@ from typing import Any
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from symconv.check.context import DocumentContext
-from symconv.check.judges.points import format_value
+from symconv.check.context import DocumentContext, ProblemContext
 from symconv.check.judges.resolve import resolve
 from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, Judgement
 from symconv.check.nodes import Entry, Partial
+from symconv.check.shown import format_value
 from symconv.check.symbols import is_size_name
 from symconv.errors import SymconvError
 from symconv.grad.conditions import Iverson
@@ -106,12 +106,14 @@ class _Tensor:
         return self._entries[point]
 
 
-def judge_index_identity(claim: Claim, context: DocumentContext) -> Judgement | None:
+def judge_index_identity(
+    claim: Claim, context: DocumentContext, problem: ProblemContext
+) -> Judgement | None:
     """Judge ``left = right`` when both sides are index expressions that evaluate to numbers
     (None otherwise: another judge's claim)."""
     if len(claim.sides) != 2 or claim.relation != "=":
         return None
-    sides = [resolve(side, claim, context)[0] for side in claim.sides]
+    sides = [resolve(side, claim, context, problem)[0] for side in claim.sides]
     if not all(_evaluable(side) and side.has(sp.Indexed) for side in sides):
         return None
     left, right_side = sides
@@ -315,17 +317,17 @@ def _first_difference(
 
 def _chain_sides(claim: Claim, context: DocumentContext) -> tuple[Any, ...]:
     """The sides of every other link of the chain ``claim`` belongs to (``a = b`` then ``= c``:
-    claims joined by ``data["previous"]``, the id of the link before), as written."""
+    claims joined by ``LinkFacts.previous``, the id of the link before), as written."""
     following = {
-        other.data["previous"]: other
+        other.link.previous: other
         for other in context.claims.values()
-        if other.data.get("previous") is not None
+        if other.link is not None and other.link.previous is not None
     }
     links: list[Claim] = []
     seen = {id(claim)}
     for step in (
-        lambda c: context.claims.get(c.data.get("previous")),
-        lambda c: following.get(c.data.get("id")),
+        lambda c: context.claims.get(c.link.previous) if c.link and c.link.previous else None,
+        lambda c: following.get(c.id),
     ):
         link = step(claim)
         while link is not None and id(link) not in seen:

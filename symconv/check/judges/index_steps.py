@@ -23,7 +23,7 @@ from typing import Any
 
 import sympy as sp
 
-from symconv.check.context import DocumentContext
+from symconv.check.context import DocumentContext, ProblemContext
 from symconv.check.judges.verdicts import right, wrong
 from symconv.check.model import Claim, Judgement
 from symconv.check.symbols import name_key
@@ -91,7 +91,9 @@ def index_steps(part_id: str, derivation: Any) -> dict[str, IndexStep]:
             lhs, _, value = found[0]
             try:
                 forwards[key] = IndexFormula.from_equation((lhs, value))
-            except SymconvError:  # a definition the formula reader refuses: no forward from it
+            except (SymconvError, TypeError, ValueError, NotImplementedError):
+                # a definition the formula reader refuses (ShapeError, or SymPy on odd input):
+                # no forward from it
                 continue
     steps = {}
     for key, found in heads.items():
@@ -124,7 +126,9 @@ def _answer_keys(derivation: Any) -> set[str]:
     return keys
 
 
-def judge_index_step(claim: Claim, context: DocumentContext) -> Judgement | None:
+def judge_index_step(
+    claim: Claim, context: DocumentContext, problem: ProblemContext
+) -> Judgement | None:
     """The verdict on ``T[i, …] = formula`` where the part's derivation defines ``T`` by index
     formulas: right when it is one of them, wrong when the comparator shows it differs from
     each (None: no such step, or not decided)."""
@@ -135,7 +139,7 @@ def judge_index_step(claim: Claim, context: DocumentContext) -> Judgement | None
     lhs, written = claim.sides
     if not isinstance(lhs, sp.Indexed) or not isinstance(written, sp.Expr):
         return None
-    step = context.named.get(index_step_key(lhs.base.label))
+    step = problem.named.get(index_step_key(lhs.base.label))
     if not isinstance(step, IndexStep) or len(step.lhs.indices) != len(lhs.indices):
         return None
     seed = context.rng_for(claim.line, claim.text).randrange(2**32)

@@ -26,9 +26,9 @@ from sympy.core.function import AppliedUndef
 from symconv.check import nodes
 from symconv.check.context import DocumentContext, claim_id, claim_scope
 from symconv.check.judges.expansion import ExpansionError, Setup, setup_for
-from symconv.check.judges.points import format_value
 from symconv.check.judges.verdicts import latex_of, right, unverified, wrong
 from symconv.check.model import Claim, Judgement
+from symconv.check.shown import format_value
 from symconv.safe import as_sympy
 
 __all__ = ["judge_kernel", "stencil_failure", "stencil_weights"]

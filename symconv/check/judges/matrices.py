@@ -33,13 +33,13 @@ from typing import Any
 import sympy as sp
 
 from symconv.check import nodes
-from symconv.check.context import DocumentContext
+from symconv.check.context import DocumentContext, ProblemContext
 from symconv.check.judges.algebra import compare_identity
-from symconv.check.judges.points import show
 from symconv.check.judges.resolve import resolve
 from symconv.check.judges.typos import related_names
 from symconv.check.judges.verdicts import latex_of, right, unverified, wrong
 from symconv.check.model import Claim, Judgement
+from symconv.check.shown import show
 from symconv.check.symbols import entry_indices
 from symconv.safe import as_sympy
 
@@ -202,13 +202,13 @@ def judge_conv_matrix_claim(
 ) -> MatrixComparison:
     """Compare a written conv matrix with the expected one (for the problem-context layer).
 
-    ``row_lines`` (the line of each written row, ``claim.data["matrices"]``) lets the message name
+    ``row_lines`` (the line of each written row, ``claim.matrices``) lets the message name
     the line of the first wrong row; ``input_shape`` names the entries of x in the witness
     (default: square if the number of columns is a square). Call ``.judgement(claim)`` for the
     verdict.
     """
     if row_lines is None and claim is not None:
-        literals = claim.data.get("matrices") or []
+        literals = claim.matrices
         for value, lines in literals:
             if sp.Matrix(value).shape == sp.Matrix(matrix).shape:
                 row_lines = lines
@@ -221,22 +221,24 @@ def judge_conv_matrix_claim(
 # ----------------------------------------------------------------------------------------------
 # The context-free judge
 # ----------------------------------------------------------------------------------------------
-def judge_matrix(claim: Claim, context: DocumentContext) -> Judgement | None:
+def judge_matrix(
+    claim: Claim, context: DocumentContext, problem: ProblemContext
+) -> Judgement | None:
     """Judge an equality with matrices on both sides, or ``w ⊗ x = C x``."""
     if len(claim.sides) != 2:
         return None
     for conv, other in (claim.sides, claim.sides[::-1]):
         if isinstance(conv, nodes.Convolution):
             return _conv_form(claim, conv, other)
-    lhs, _ = resolve(claim.sides[0], claim, context, matrices=True)
-    rhs, _ = resolve(claim.sides[1], claim, context, matrices=True)
+    lhs, _ = resolve(claim.sides[0], claim, context, problem, matrices=True)
+    rhs, _ = resolve(claim.sides[1], claim, context, problem, matrices=True)
     collapsed = _scalar_if_1x1(lhs), _scalar_if_1x1(rhs)
     if collapsed != (lhs, rhs) and not any(isinstance(v, sp.MatrixBase) for v in collapsed):
         from symconv.check.judges.algebra import judge_algebra
         from symconv.check.judges.arithmetic import judge_arithmetic
 
         scalar = replace(claim, sides=collapsed)
-        return judge_arithmetic(scalar, context) or judge_algebra(scalar, context)
+        return judge_arithmetic(scalar, context, problem) or judge_algebra(scalar, context, problem)
     if isinstance(lhs, sp.MatrixBase) and isinstance(rhs, sp.MatrixBase):
         if claim.relation not in ("=", "≡"):
             return unverified(claim, f"the relation {claim.relation} between matrices")
@@ -275,7 +277,7 @@ def _explicit(claim: Claim, context: DocumentContext, lhs: Any, rhs: Any) -> Jud
 
 
 def _row_lines(claim: Claim, value: Any) -> Sequence[int] | None:
-    for literal, lines in claim.data.get("matrices") or []:
+    for literal, lines in claim.matrices:
         if sp.Matrix(literal).shape == sp.Matrix(value).shape:
             return lines
     return None
@@ -283,7 +285,7 @@ def _row_lines(claim: Claim, value: Any) -> Sequence[int] | None:
 
 def _conv_form(claim: Claim, conv: nodes.Convolution, other: Any) -> Judgement:
     """``w ⊗ x = C x``: the written C against the conv matrix of the sizes it implies."""
-    literals = claim.data.get("matrices") or []
+    literals = claim.matrices
     if not literals:
         return unverified(claim, "a convolution written without its matrix")
     matrix, lines = literals[-1]

@@ -25,14 +25,14 @@ as rows (the truncation error ``τ = h²/12 f⁽⁴⁾(x)``) are judged the same
 :func:`symconv.check.judges.named_values.judge_named_value`.
 
     >>> import sympy as sp
-    >>> from symconv.check.context import DocumentContext
+    >>> from symconv.check.context import DocumentContext, ProblemContext
     >>> from symconv.check.model import Claim
     >>> T = sp.Symbol("T")
     >>> table = NamedMatrix("T", sp.Matrix([[1, 1, 1], [-1, 0, 1], [1, 0, 1]]), "fd-a", True)
-    >>> context = DocumentContext(named={"T": table})
+    >>> context, problem = DocumentContext(), ProblemContext(named={"T": table})
     >>> def verdict(rows):
     ...     claim = Claim(1, 1, "", "definition", sides=(T, sp.Matrix(rows)), relation=":=")
-    ...     judgement = judge_named_matrix(claim, context)
+    ...     judgement = judge_named_matrix(claim, context, problem)
     ...     return judgement.verdict, judgement.message
     >>> verdict([[1, 1, 1], [-1, 0, 1], [sp.Rational(1, 2), 0, sp.Rational(1, 2)]])
     ('right', 'T is the matrix T of fd-a, its rows in another order or scale')
@@ -51,7 +51,7 @@ from typing import Any
 
 import sympy as sp
 
-from symconv.check.context import DocumentContext
+from symconv.check.context import DocumentContext, ProblemContext
 from symconv.check.judges.verdicts import right, wrong
 from symconv.check.model import Claim, Judgement
 from symconv.check.symbols import in_written_names, object_name_key
@@ -249,10 +249,12 @@ def _key(name: Any) -> str | None:
     return object_name_key(name)
 
 
-def judge_named_matrix(claim: Claim, context: DocumentContext) -> Judgement | None:
+def judge_named_matrix(
+    claim: Claim, context: DocumentContext, problem: ProblemContext
+) -> Judgement | None:
     """The verdict on ``name = matrix`` where the problem's derivation names the matrix (None:
     not such a row, or an arrangement the judge cannot tell from the derivation's)."""
-    found = named_for(claim, context)
+    found = named_for(claim, context, problem)
     written = claim.sides[-1] if claim.sides else None
     if found is None or not isinstance(written, sp.MatrixBase):
         return None
@@ -282,30 +284,33 @@ def is_locations(value: Any) -> bool:
     )
 
 
-def named_for(claim: Claim, context: DocumentContext) -> tuple[Any, NamedMatrix] | None:
+def named_for(
+    claim: Claim, context: DocumentContext, problem: ProblemContext
+) -> tuple[Any, NamedMatrix] | None:
     """The name a row states a value of, with what the derivation names so (None if nothing):
     its left side, or the head of the chain of equalities it ends."""
     if len(claim.sides) != 2 or claim.relation not in ("=", ":="):
         return None
     lhs = claim.sides[0]
     key = _key(lhs)
-    lhs_text = claim.data.get("lhs_text")
-    if key is None and isinstance(lhs_text, str) and text_key(lhs_text) in context.named:
+    lhs_text = claim.link.lhs_text if claim.link is not None else None
+    named = problem.named
+    if key is None and lhs_text is not None and text_key(lhs_text) in named:
         # D_h f(x, y) := …: named by its text (shown as written)
-        return sp.Symbol(lhs_text.strip()), context.named[text_key(lhs_text)]
-    if key not in context.named and claim.relation == "=":
+        return sp.Symbol(lhs_text.strip()), named[text_key(lhs_text)]
+    if key not in named and claim.relation == "=":
         lhs = _chain_head(claim, context)  # vec(δx) = Cᵀ vec(δz) = [column]: the column is vec(δx)
         key = _key(lhs)
-    if key is None or key not in context.named:
+    if key is None or key not in named:
         return None
-    return lhs, context.named[key]
+    return lhs, named[key]
 
 
 def _chain_head(claim: Claim, context: DocumentContext) -> Any:
     """The first side of the chain of equalities ``claim`` ends (None if a link is not ``=``)."""
     link = claim
     seen = {id(claim)}
-    while (previous := link.data.get("previous")) is not None:
+    while link.link is not None and (previous := link.link.previous) is not None:
         earlier = context.claims.get(previous)
         if earlier is None or earlier.relation != "=" or id(earlier) in seen:
             return None

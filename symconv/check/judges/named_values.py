@@ -16,7 +16,7 @@ from typing import Any
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from symconv.check.context import DocumentContext
+from symconv.check.context import DocumentContext, ProblemContext
 from symconv.check.judges.named import (
     NamedMatrix,
     is_locations,
@@ -32,20 +32,24 @@ from symconv.safe import as_sympy
 __all__ = ["judge_named_operator", "judge_named_value"]
 
 
-def judge_named_operator(claim: Claim, context: DocumentContext) -> Judgement | None:
+def judge_named_operator(
+    claim: Claim, context: DocumentContext, problem: ProblemContext
+) -> Judgement | None:
     """The verdict on ``D_h f(x, y) := …`` where the problem's derivation writes that left side
     (its text) with a formula: the same formula, or wrong (None for any other row)."""
-    lhs_text = claim.data.get("lhs_text")
-    if not isinstance(lhs_text, str) or text_key(lhs_text) not in context.named:
+    lhs_text = claim.link.lhs_text if claim.link is not None else None
+    if lhs_text is None or text_key(lhs_text) not in problem.named:
         return None
-    return judge_named_value(claim, context)
+    return judge_named_value(claim, context, problem)
 
 
-def judge_named_value(claim: Claim, context: DocumentContext) -> Judgement | None:
+def judge_named_value(
+    claim: Claim, context: DocumentContext, problem: ProblemContext
+) -> Judgement | None:
     """The verdict on ``name = value`` where the problem's derivation states a number or a
     formula under that name (``\\text{value} = 6``, the maximum of ``Z``; the truncation error
     ``τ = h²/12 f⁽⁴⁾(x)``): the same value, exactly."""
-    found = named_for(claim, context)
+    found = named_for(claim, context, problem)
     written = claim.sides[-1] if claim.sides else None
     if found is not None and isinstance(found[1].value, sp.Tuple):
         return _judge_locations(claim, found[0], written, found[1])
@@ -55,11 +59,11 @@ def judge_named_value(claim: Claim, context: DocumentContext) -> Judgement | Non
     if named.defined or isinstance(named.value, sp.MatrixBase):
         return None
     if not named.value.is_Rational:
-        return _judge_formula(claim, lhs, written, named.value, named, context)
+        return _judge_formula(claim, lhs, written, named.value, named, context, problem)
     if not isinstance(written, sp.Number):
         if named.formula is None:
             return None
-        return _judge_formula(claim, lhs, written, named.formula, named, context)
+        return _judge_formula(claim, lhs, written, named.formula, named, context, problem)
     shown, what = shown_name(lhs), f"{named.name} of {named.part}"
     if written == named.value:
         return right(claim, f"{shown} = {sp.latex(written)} is {what}")
@@ -85,6 +89,7 @@ def _judge_formula(
     expected: sp.Expr,
     named: NamedMatrix,
     context: DocumentContext,
+    problem: ProblemContext,
 ) -> Judgement | None:
     """``τ = …`` against the derivation's formula: equal after simplification (with the
     problem's values for the names the row dropped), or wrong. Left alone: a formula in other
@@ -99,7 +104,7 @@ def _judge_formula(
     if not written.free_symbols <= expected.free_symbols:
         # a name the derivation does not use: the writer's notation, or one name mistyped
         return _mistyped(claim, shown, what, written, expected, derived)
-    expected, values = _dropped_names_put_in(expected, written, context)
+    expected, values = _dropped_names_put_in(expected, written, problem)
     if values is None:
         # a name dropped whose value the problem does not give: likewise
         return _mistyped(claim, shown, what, written, expected, derived)
@@ -221,7 +226,7 @@ def _one_name_mistyped(written: Any, expected: Any) -> tuple[Any, Any] | None:
 
 
 def _dropped_names_put_in(
-    expected: sp.Expr, written: Any, context: DocumentContext
+    expected: sp.Expr, written: Any, problem: ProblemContext
 ) -> tuple[sp.Expr, dict[str, Any] | None]:
     """``expected`` with the problem's values put in for the names ``written`` does not have,
     and those values by name ({} when it has them all; None when the problem does not give
@@ -233,7 +238,7 @@ def _dropped_names_put_in(
     }
     if not dropped:
         return expected, {}
-    for values in context.substitutions:
+    for values in problem.substitutions:
         by_key = {object_name_key(name): value for name, value in values.items()}
         if all(object_name_key(symbol) in by_key for symbol in dropped):
             put_in = {

@@ -6,13 +6,14 @@ that entry, 0-based as brackets are). :func:`resolve` substitutes them and says 
 definitions it used, so that a right result built on a wrong definition can say so.
 
     >>> import sympy as sp
-    >>> from symconv.check.context import DocumentContext
-    >>> from symconv.check.model import Claim
+    >>> from symconv.check.context import DocumentContext, ProblemContext
+    >>> from symconv.check.model import Claim, Origin
     >>> K, P = sp.symbols("K P")
-    >>> context = DocumentContext(given={"Z": sp.Matrix([[1, 2], [3, 4]])})
+    >>> context = DocumentContext()
+    >>> problem = ProblemContext(given={"Z": sp.Matrix([[1, 2], [3, 4]])})
     >>> context.define(P, sp.Integer(1), line=1, scope=1, order=1)
-    >>> claim = Claim(2, 2, "", "algebra", data={"id": 2, "scope": 1})
-    >>> resolved, used = resolve(K + 2 * P + sp.IndexedBase("Z")[1, 0], claim, context)
+    >>> claim = Claim(2, 2, "", "algebra", origin=Origin(id=2, scope=1))
+    >>> resolved, used = resolve(K + 2 * P + sp.IndexedBase("Z")[1, 0], claim, context, problem)
     >>> resolved, [d.name for d in used]
     (K + 5, ['P'])
 """
@@ -26,7 +27,13 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from symconv.check import nodes
-from symconv.check.context import Definition, DocumentContext, claim_id, claim_scope
+from symconv.check.context import (
+    Definition,
+    DocumentContext,
+    ProblemContext,
+    claim_id,
+    claim_scope,
+)
 from symconv.check.model import Claim
 from symconv.safe import as_sympy
 
@@ -40,11 +47,13 @@ def resolve(
     expr: Any,
     claim: Claim,
     context: DocumentContext,
+    problem: ProblemContext,
     *,
     keep: Iterable[Any] = (),
     matrices: bool = False,
 ) -> tuple[Any, list[Definition]]:
-    """``expr`` with the definitions in force at ``claim`` and the problem's values substituted.
+    """``expr`` with the definitions in force at ``claim`` (``context``) and the problem's values
+    (``problem``) substituted.
 
     Names in ``keep`` stay (e.g. the step ``h`` of an expansion). Matrix values replace a name
     only when ``matrices`` is true (a scalar formula mentioning ``w`` is not about the kernel).
@@ -55,7 +64,8 @@ def resolve(
     # The name a claim defines (``y = [2, 3, 10, 1]``) is not replaced by an earlier
     # definition of it; the problem's value of it still applies. A name restated in its own
     # aligned block (``y &:= … \\ y &= …``) is: the row claims the two values agree.
-    redefined = None if claim.data.get("restated") else claim.data.get("defines")
+    link = claim.link
+    redefined = None if link is None or link.restated else link.defines
     order, scope = claim_id(claim), claim_scope(claim)
     used: list[Definition] = []
     current = expr
@@ -74,7 +84,7 @@ def resolve(
                     mapping[symbol] = value
                     used.append(definition)
                 continue
-            given = context.given_value(symbol.name)
+            given = problem.given_value(symbol.name)
             if given is not None and _usable(given, matrices):
                 mapping[symbol] = as_sympy(given) if isinstance(given, int) else given
         for applied in _applications(current):
@@ -82,7 +92,7 @@ def resolve(
             if definition is not None and isinstance(definition.value, sp.Lambda):
                 functions[applied] = definition.value(*applied.args)
                 used.append(definition)
-        entries = _given_entries(current, context)
+        entries = _given_entries(current, problem)
         mapping.update(entries)
         mapping.update(functions)
         if not mapping:
@@ -122,13 +132,13 @@ def _usable(value: Any, matrices: bool) -> bool:
     return isinstance(value, (sp.Basic, int))
 
 
-def _given_entries(expr: Any, context: DocumentContext) -> dict[Any, Any]:
+def _given_entries(expr: Any, problem: ProblemContext) -> dict[Any, Any]:
     """``Z[0, 3]`` → the entry of the problem's ``Z`` (0-based), where the indices are numbers."""
-    if not context.given or not isinstance(expr, sp.Basic):
+    if not problem.given or not isinstance(expr, sp.Basic):
         return {}
     found = {}
     for entry in expr.atoms(sp.Indexed):
-        value = context.given_value(str(entry.base.label))
+        value = problem.given_value(str(entry.base.label))
         if value is None or not all(index.is_Integer for index in entry.indices):
             continue
         indices = tuple(int(index) for index in entry.indices)

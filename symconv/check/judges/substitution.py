@@ -10,17 +10,21 @@ Without them, a step that replaces sizes (upper-case names) by other names or nu
 substitution the document does not explain: *unverified*, never *wrong*.
 
     >>> import sympy as sp
-    >>> from symconv.check.context import DocumentContext
+    >>> from symconv.check.context import NO_PROBLEM, DocumentContext, ProblemContext
     >>> from symconv.check.model import Claim
     >>> C, K, M, D, P = sp.symbols("C K_1 M D P")
     >>> from symconv.check.judges.algebra import compare_identity
-    >>> context = DocumentContext(substitutions=({C: D, K: 1, M: P},))
+    >>> context, problem = DocumentContext(), ProblemContext(substitutions=({C: D, K: 1, M: P},))
     >>> claim = Claim(1, 1, "", "algebra", sides=(C * K * M + M, D * P + P))
-    >>> judge_substitution(claim, C * K * M + M, D * P + P, context, compare_identity).message
+    >>> judge_substitution(
+    ...     claim, C * K * M + M, D * P + P, context, problem, compare_identity
+    ... ).message
     "with the problem's values C = D, K_1 = 1, M = P, the two sides agree for every D, P"
-    >>> judge_substitution(claim, C * K * M + M, D * P + 2 * P, context, compare_identity).witness
+    >>> judge_substitution(
+    ...     claim, C * K * M + M, D * P + 2 * P, context, problem, compare_identity
+    ... ).witness
     'D = 3, P = 3: 15 ≠ 12'
-    >>> judge_substitution(claim, C * K * M, D * P, DocumentContext(), compare_identity).verdict
+    >>> judge_substitution(claim, C * K * M, D * P, context, NO_PROBLEM, compare_identity).verdict
     'unverified'
 """
 
@@ -32,10 +36,11 @@ from typing import Any
 
 import sympy as sp
 
-from symconv.check.context import DocumentContext
-from symconv.check.judges.points import Comparison, format_value
+from symconv.check.context import DocumentContext, ProblemContext
+from symconv.check.equality import Comparison
 from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, Judgement
+from symconv.check.shown import format_value
 from symconv.check.symbols import in_written_names, is_size_name, name_key, written_key
 from symconv.safe import as_sympy
 
@@ -55,6 +60,7 @@ def judge_substitution(
     lhs: Any,
     rhs: Any,
     context: DocumentContext,
+    problem: ProblemContext,
     compare: Callable[[Any, Any, random.Random], Comparison],
 ) -> Judgement | None:
     """The verdict on ``lhs = rhs`` read as a substitution step (None: it is not one);
@@ -64,7 +70,7 @@ def judge_substitution(
     left_only = set(left) - set(written)
     if not left_only:
         return None
-    for values in context.substitutions:
+    for values in problem.substitutions:
         by_key = {name_key(str(name)): value for name, value in values.items()}
         if not left_only <= set(by_key):
             continue
@@ -92,7 +98,7 @@ def judge_substitution(
             expected=substituted,
             witness=comparison.witness(),
         )
-    typo = _unknown_sibling(left_only, context)
+    typo = _unknown_sibling(left_only, problem)
     if typo is not None:
         return typo_judgement(claim, *typo)
     if all(is_size_name(key) for key in left_only):
@@ -110,12 +116,12 @@ def _stem(key: str) -> str:
 
 
 def _unknown_sibling(
-    left_only: set[str], context: DocumentContext
+    left_only: set[str], problem: ProblemContext
 ) -> tuple[list[str], list[str]] | None:
     """``K_3`` in a formula over the problem's sizes ``K_1, K_2``: the names on the left that no
     substitution of the problem knows but whose stem it does (a subscript mistyped), and those
     siblings; None when some other name is unknown too (the writer's own notation)."""
-    for values in context.substitutions:
+    for values in problem.substitutions:
         known = {name_key(str(name)) for name in values}
         unknown = sorted(left_only - known)
         if not unknown or not all(is_size_name(key) and "_" in key for key in unknown):

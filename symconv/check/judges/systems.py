@@ -17,19 +17,19 @@ that order. A system written with a table already judged wrong is left unverifie
 reported once, on the table's line.
 
     >>> import sympy as sp
-    >>> from symconv.check.context import DocumentContext
+    >>> from symconv.check.context import DocumentContext, ProblemContext
     >>> from symconv.check.judges.named import NamedMatrix
-    >>> from symconv.check.model import Claim
+    >>> from symconv.check.model import Claim, LinkFacts, Origin
     >>> T, w = sp.symbols("T w")
     >>> table = sp.Matrix([[1, 1, 1], [-1, 0, 1], [sp.Rational(1, 2), 0, sp.Rational(1, 2)]])
     >>> system = NamedMatrix("T w", sp.ImmutableMatrix(table.row_join(sp.Matrix([0, 0, 1]))),
     ...                      "fd-a", False, "w")
     >>> def verdict(written_table, column):
-    ...     context = DocumentContext(named={"T w": system})
+    ...     context, problem = DocumentContext(), ProblemContext(named={"T w": system})
     ...     context.define(T, sp.Matrix(written_table), line=1, scope=1, order=1)
     ...     claim = Claim(2, 2, "", "matrix", sides=(T * w, sp.Matrix(column)), relation="=",
-    ...                   data={"id": 2, "scope": 1, "lhs_text": "T w"})
-    ...     judgement = judge_system(claim, context)
+    ...                   facts=LinkFacts("T w", ""), origin=Origin(id=2, scope=1))
+    ...     judgement = judge_system(claim, context, problem)
     ...     return judgement.verdict, judgement.message
     >>> verdict(table, [0, 0, 1])
     ('right', 'T w = [0, 0, 1] is the system T w = b of fd-a (the same solutions)')
@@ -47,7 +47,7 @@ from typing import Any
 
 import sympy as sp
 
-from symconv.check.context import DocumentContext
+from symconv.check.context import DocumentContext, ProblemContext
 from symconv.check.judges.named import (
     NamedMatrix,
     column_key,
@@ -84,20 +84,23 @@ def _position(text: str, name: sp.Symbol) -> int | None:
     return min(found) if found else None
 
 
-def judge_system(claim: Claim, context: DocumentContext) -> Judgement | None:
+def judge_system(
+    claim: Claim, context: DocumentContext, problem: ProblemContext
+) -> Judgement | None:
     """The verdict on ``T w = b`` where the derivation solves a system in ``T`` and ``w``."""
     if len(claim.sides) != 2 or claim.relation != "=":
         return None
-    factors = matrix_times_unknown(claim.sides[0], str(claim.data.get("lhs_text") or claim.text))
+    lhs_text = claim.link.lhs_text if claim.link is not None else None
+    factors = matrix_times_unknown(claim.sides[0], lhs_text or claim.text)
     if factors is None:
         return None
     table_name, unknown = factors
-    system = context.named.get(system_key(table_name, unknown))
+    system = problem.named.get(system_key(table_name, unknown))
     if system is None or system.unknown is None:
         return None
-    table, used = resolve(table_name, claim, context, matrices=True)
-    free, _ = resolve(unknown, claim, context, matrices=True)
-    column, _ = resolve(claim.sides[1], claim, context, matrices=True)
+    table, used = resolve(table_name, claim, context, problem, matrices=True)
+    free, _ = resolve(unknown, claim, context, problem, matrices=True)
+    column, _ = resolve(claim.sides[1], claim, context, problem, matrices=True)
     if not isinstance(table, sp.MatrixBase) or isinstance(free, sp.MatrixBase):
         return None  # T not written out yet, or w already known (a product to multiply out)
     if not isinstance(column, sp.MatrixBase):
@@ -118,7 +121,7 @@ def _compare(claim: Claim, table: sp.Matrix, column: sp.Matrix, system: NamedMat
     written_names = sp.Tuple(sp.ImmutableMatrix(table), sp.ImmutableMatrix(column))
     expected = sp.Matrix(in_written_names(system.value, written_names))
     unknowns = expected.cols - 1
-    shown = claim.data.get("lhs_text") or system.name
+    shown = (claim.link.lhs_text if claim.link is not None else None) or system.name
     what = f"the system {system.name} = b of {system.part}"
     if table.cols != unknowns:
         hint = " (the table transposed?)" if table.rows == unknowns else ""

@@ -27,7 +27,7 @@ from typing import Any
 
 import sympy as sp
 
-from symconv.check.judges.points import display_name, show
+from symconv.check.shown import display_name, show
 from symconv.check.symbols import entry_indices, name_key
 
 __all__ = ["diagnose", "related_names"]

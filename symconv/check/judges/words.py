@@ -18,12 +18,12 @@ that name (``given``) or the document's definition. A witness is a point in the 
 sizes first (K = 3, D = 2).
 
     >>> import sympy as sp
-    >>> from symconv.check.context import DocumentContext
-    >>> from symconv.check.model import Claim
+    >>> from symconv.check.context import NO_PROBLEM, DocumentContext
+    >>> from symconv.check.model import Claim, LinkFacts, Origin
     >>> K, D, P = sp.symbols("K D P")
     >>> claim = Claim(53, 53, "", "definition", sides=(P, (K - 1) * (1 + D) / 2),
-    ...               data={"fact": "padding", "id": 2, "scope": 1})
-    >>> j = judge_fact(claim, DocumentContext())
+    ...               facts=LinkFacts("P", "", fact="padding"), origin=Origin(id=2, scope=1))
+    >>> j = judge_fact(claim, DocumentContext(), NO_PROBLEM)
     >>> j.verdict, j.witness
     ('wrong', 'K = 3, D = 2: 3 ≠ 2')
 """
@@ -38,17 +38,12 @@ from typing import Any
 
 import sympy as sp
 
-from symconv.check.context import DocumentContext, claim_id, claim_scope
-from symconv.check.judges.points import (
-    Comparison,
-    compare_at_points,
-    evaluate,
-    format_value,
-    show,
-)
+from symconv.check.context import DocumentContext, ProblemContext, claim_id, claim_scope
+from symconv.check.equality import Comparison, compare_at_points, evaluate
 from symconv.check.judges.resolve import resolve
 from symconv.check.judges.verdicts import right, unverified, wrong
-from symconv.check.model import Claim, Judgement
+from symconv.check.model import Claim, FactFacts, Judgement, ShapeFacts
+from symconv.check.shown import format_value, show
 from symconv.check.symbols import name_key
 from symconv.safe import as_sympy
 
@@ -144,10 +139,10 @@ def _integral(expr: Any) -> Any:
 # ----------------------------------------------------------------------------------------------
 # Facts
 # ----------------------------------------------------------------------------------------------
-def judge_fact(claim: Claim, context: DocumentContext) -> Judgement | None:
+def judge_fact(claim: Claim, context: DocumentContext, problem: ProblemContext) -> Judgement | None:
     """Judge a shape/cost fact the sentence names (None if it names none judged here)."""
-    fact = claim.data.get("fact")
-    if not isinstance(fact, str) or not claim.sides:
+    fact = claim.fact
+    if fact is None or not claim.sides:
         return None
     written = claim.sides[-1]
     if fact == "average pooling gradient":
@@ -269,7 +264,7 @@ def _stated_effective(
     """The effective kernel size the document stated earlier in this section (in K, D)."""
     earlier = context.claims_before(order=claim_id(claim), scope=claim_scope(claim))
     for previous in reversed(earlier):
-        if previous.data.get("fact") == "effective kernel size" and previous.sides:
+        if previous.fact == "effective kernel size" and previous.sides:
             value = previous.sides[-1]
             if set(_symbols(value)) <= {k, d}:
                 return value, previous.line
@@ -307,7 +302,8 @@ def _numeric_fact(
 
 def _average_pool(claim: Claim, written: Any) -> Judgement | None:
     sizes = None
-    for _, value, factors in claim.data.get("sentence_values") or []:
+    stated = claim.facts.sentence_values if isinstance(claim.facts, FactFacts) else ()
+    for _, value, factors in stated:
         if factors is not None and all(isinstance(f, sp.Integer) and f > 0 for f in factors):
             sizes = tuple(int(f) for f in factors)
             break
@@ -334,15 +330,16 @@ def _average_pool(claim: Claim, written: Any) -> Judgement | None:
 # ----------------------------------------------------------------------------------------------
 # Shapes and memberships
 # ----------------------------------------------------------------------------------------------
-def judge_shape(claim: Claim, context: DocumentContext) -> Judgement | None:
+def judge_shape(
+    claim: Claim, context: DocumentContext, problem: ProblemContext
+) -> Judgement | None:
     """A shape stated for names the problem or the document gives values to."""
-    shape = claim.data.get("shape")
-    subjects = claim.data.get("subjects") or []
-    if shape is None or not subjects:
+    if not isinstance(claim.facts, ShapeFacts) or not claim.facts.subjects:
         return None
+    shape, subjects = claim.facts.shape, claim.facts.subjects
     written = tuple(as_sympy(s) for s in shape)
     for name in subjects:
-        value = context.given_value(name)
+        value = problem.given_value(name)
         if value is None:
             value = context.value_of(
                 sp.Symbol(name), order=claim_id(claim), scope=claim_scope(claim)
@@ -362,11 +359,13 @@ def judge_shape(claim: Claim, context: DocumentContext) -> Judgement | None:
     return right(claim, f"{names}: shape {' × '.join(map(str, written))}")
 
 
-def judge_membership(claim: Claim, context: DocumentContext) -> Judgement | None:
+def judge_membership(
+    claim: Claim, context: DocumentContext, problem: ProblemContext
+) -> Judgement | None:
     """``k_1 ∈ \\{0, 1\\}``: a range stated for an index; judged only when it is a number."""
     if claim.relation not in ("∈", "∉") or len(claim.sides) != 2:
         return None
-    element, _ = resolve(claim.sides[0], claim, context)
+    element, _ = resolve(claim.sides[0], claim, context, problem)
     collection = claim.sides[1]
     if not (isinstance(element, sp.Basic) and element.is_number):
         return None
