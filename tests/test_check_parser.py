@@ -492,3 +492,19 @@ def test_reading_a_formula_runs_under_its_time_limit():
     # the ceiling asks SymPy for the integer part of exp(10^30): 10^30 digits
     with pytest.raises(ReadTimeLimitError, match=r"took longer than its limit of 0\.5 s"):
         parse_math(r"y = \lceil \exp(10^{30}) \rceil", seconds=0.5)
+
+
+def test_rows_that_continue_one_expression_are_read_as_one() -> None:
+    """``\\\\`` only breaks the line when the next row continues with an operator (after an
+    alignment mark, or with no relation of its own) or the row ends on one."""
+    joined = parse_math(r"S = W_1 \\ &\quad + W_2 \\ &= 3").statements
+    assert [[s.expr if s else None for s in c.sides] for c in joined] == [
+        [sp.Symbol("S"), sp.Symbol("W_1") + sp.Symbol("W_2")],
+        [None, 3],
+    ]
+    assert parse_math(r"a = b + \\ c").single().sides[1].expr == sum(sp.symbols("b c"))
+    assert parse_math(r"&\; 1 \\ &+ 2 \\ &= 3").single().relations == ("=",)
+    apart = parse_math(r"a = 1 \\ -b = 2").statements
+    assert len(apart) == 2
+    matrix = parse_math(r"\begin{bmatrix} 1 \\ -1 \end{bmatrix}").single().sides[0].expr
+    assert matrix == sp.Matrix([1, -1])
