@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.mutations import Original, catalog_originals, practice_originals  # noqa: E402
+from benchmarks.originals import Original, catalog_originals, practice_originals  # noqa: E402
 
 # -- edits and rewrites ------------------------------------------------------------------------
 
@@ -484,9 +484,9 @@ def continuation_rows(context: Context) -> list[Edit]:
         relation = site.text[relations[-1][0] : relations[-1][1]]
         bounds = [rhs_start, *cuts, len(site.text)]
         terms = [site.text[a:b].strip() for a, b in itertools.pairwise(bounds)]
-        first = f"{head.rstrip()} {'' if '&' in head else '&'}{relation.lstrip('&')} {terms[0]}"
-        if site.row is None:
-            first = f"{head.rstrip()} &{relation} {terms[0]}"
+        head = head.rstrip()
+        mark = "" if head.endswith("&") else " &"
+        first = f"{head}{mark}{relation} {terms[0]}".lstrip()
         rows = [first] + [f"&\\quad {term}" for term in terms[1:]]
         new = " \\\\\n".join(rows)
         if site.row is None:
