@@ -407,11 +407,13 @@ def _without_marks(math: str) -> str:
 
 
 def _reason_after(text: str, row: Site, block: Block) -> str:
-    """The ``\\text{…}`` of a row's ``&& \\text{…}`` column (empty if none)."""
+    """The ``\\text{…}`` of a row's ``&& \\text{…}`` column when it is words only (empty
+    otherwise: ``\\text{u' = U+1} - \\text{u}`` after ``\\qquad`` would be math, so such a
+    remark is left out)."""
     following = [r.start for r in block.rows if r.start > row.start]
     stop = following[0] if following else block.inner_end
     rest = text[row.end : stop]
-    found = re.match(r"\s*&&\s*(\\text\s*\{.*\})\s*(?:\\\\)?\s*$", rest, re.DOTALL)
+    found = re.match(r"\s*&&\s*(\\text\s*\{[^{}]*\})\s*(?:\\\\)?\s*$", rest, re.DOTALL)
     return found.group(1) if found else ""
 
 
@@ -718,6 +720,25 @@ def slash_for_frac(context: Context) -> list[Edit]:
     return _site_edits(context, transform)
 
 
+_SLASH_OPERAND = r"(?:\((?:[^()]|\([^()]*\))*\)|\d+|[A-Za-z](?:_\{[^{}]*\}|_\w)?)"
+_SLASH = re.compile(rf"(?<![\w\\}}\]])({_SLASH_OPERAND})\s*/\s*({_SLASH_OPERAND})(?![\w(\[{{^_])")
+
+
+def frac_for_slash(context: Context) -> list[Edit]:
+    """``a/b`` (each side one name, number or parenthesised group) as ``\\frac{a}{b}``, the
+    group's parentheses dropped: the same quotient."""
+
+    def inner(operand: str) -> str:
+        return operand[1:-1] if operand.startswith("(") else operand
+
+    return _site_edits(
+        context,
+        lambda math: _SLASH.sub(
+            lambda m: f"\\frac{{{inner(m.group(1))}}}{{{inner(m.group(2))}}}", math
+        ),
+    )
+
+
 _SIZED = re.compile(r"\\(left|right)\s*(?=[()\[\]|]|\\[lr](?:floor|ceil)|\\[{}])")
 
 
@@ -911,6 +932,7 @@ KINDS: dict[str, Callable[[Context], list[Edit]]] = {
     "explicit-product": explicit_product,
     "part-for-partial": part_for_partial,
     "slash-for-frac": slash_for_frac,
+    "frac-for-slash": frac_for_slash,
     "drop-left-right": drop_left_right,
     "extra-braces": extra_braces,
     "tight-spaces": tight_spaces,

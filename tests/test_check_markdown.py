@@ -297,8 +297,13 @@ def test_a_math_fence_is_display_math() -> None:
 def test_blockquote_markers_are_not_part_of_the_math() -> None:
     doc = "> Hence\n> $$\\begin{aligned}\n> a &= b \\\\\n> &= c\n> \\end{aligned}$$\n"
     segments = split_document(doc)
-    assert [(s.kind, s.text, s.line) for s in segments] == [
-        ("text", "> Hence", 1),
+    assert [(s.kind, s.text.strip(), s.line) for s in segments] == [
+        ("text", "Hence", 1),
         ("math", "a &= b", 3),
         ("math", "&= c", 4),
     ]
+    # a list inside the quote is a list: "Also accepted:" then "> - $x = 4$"
+    from symconv.check.candidates import stated_answer_lines
+
+    quoted = split_document("> Also accepted:\n> - $x = 4$\n")
+    assert stated_answer_lines(quoted) == {2}

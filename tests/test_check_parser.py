@@ -248,6 +248,7 @@ def test_aligned_block_rows_are_statements() -> None:
         (r"(40, 2400, 80)", (40, 2400, 80)),
         (r"32 \times 300 \times 512 \times 512 \times 3", (32, 300, 512, 512, 3)),
         (r"m \times n", (m, n)),
+        (r"46 \cdot 62 \cdot 10", (46, 62, 10)),  # a paraphrase of \times (issue 17)
     ],
 )
 def test_shape_reading(text: str, shape: tuple[object, ...]) -> None:
@@ -257,7 +258,8 @@ def test_shape_reading(text: str, shape: tuple[object, ...]) -> None:
 def test_product_is_a_number_and_still_offers_its_factors() -> None:
     side = parse_math(r"46\times62\times10 = 28520").single().sides[0]
     assert side.expr == 28520 and side.as_shape() == (46, 62, 10)
-    assert parse_math(r"2 \cdot 3").single().sides[0].as_shape() is None
+    assert parse_math(r"2 \cdot 3").single().sides[0].as_shape() == (2, 3)
+    assert parse_math(r"2 + 3").single().sides[0].as_shape() is None
     with pytest.raises(ParseError, match="not a shape"):
         parse_shape("a + b")
 
@@ -508,3 +510,11 @@ def test_rows_that_continue_one_expression_are_read_as_one() -> None:
     assert len(apart) == 2
     matrix = parse_math(r"\begin{bmatrix} 1 \\ -1 \end{bmatrix}").single().sides[0].expr
     assert matrix == sp.Matrix([1, -1])
+
+
+def test_a_label_after_a_row_break_names_its_row() -> None:
+    # rows of an aligned block written in $$ … $$ without the environment read as the rows do
+    _, second = parse_math(r"Z = 1 \\ \text{value} &= 6").statements
+    assert isinstance(second, Chain) and not second.is_continuation
+    assert second.sides[0] is not None and second.sides[0].expr == sp.Symbol("value")
+    assert parse_math(r"Z = 1 \\ \text{so} &= 1").statements[1].is_continuation

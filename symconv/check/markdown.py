@@ -173,10 +173,9 @@ class _Splitter:
     """A linear scan of one document."""
 
     def __init__(self, text: str, markdown: bool) -> None:
-        #: The document as written: what text and code segments hold.
-        self.source = text
-        #: The document as its math is read: in Markdown, a blockquote's ``>`` markers at the
-        #: start of a line are spaces (the same length, so offsets and lines are the source's).
+        #: The document as it is read: in Markdown, a blockquote's ``>`` markers at the start of
+        #: a line are spaces (the same length, so offsets and lines are the source's): the
+        #: quote holds the same text, lists and math as the lines would without it.
         self.text = _QUOTE_MARKERS.sub(_spaces, text) if markdown else text
         self.markdown = markdown
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
@@ -223,8 +222,7 @@ class _Splitter:
             if start == end:
                 return
         last = max(start, end - 1)
-        content = self.text[start:end] if kind == "math" else self.source[start:end]
-        content = _blanked(self.text, start, end, blanks) if blanks else content
+        content = _blanked(self.text, start, end, blanks)
         self.segments.append(
             Segment(
                 kind=kind,
