@@ -811,8 +811,10 @@ def sigma_derivative(context: Context) -> list[Edit]:
 
 def index_base(context: Context) -> list[Edit]:
     """Indices shifted to the other base — only where the problem leaves the base open. Every
-    original's problem fixes it (the catalog's conventions say "indices are 0-based", the NYU
-    set is 0-indexed, the book's ``w_{11}`` is 1-based), so this kind has nothing to rewrite."""
+    original's problem fixes it: the write-ups' conventions say "0-based indices" (NYU) or
+    "1-based subscripts, as in the book" (nndl), or the problem names the entries itself
+    (``w_{11}``, ``x_1``, ``Z[2, 3]``); so this kind has nothing to rewrite, and says so in the
+    table (n/a) rather than leaving the table."""
     return []
 
 
