@@ -665,59 +665,89 @@ _LEFT_OK = "=(&{,+-<>["
 _RIGHT_OK = "=)},+-&<>]"
 
 
-def slash_for_frac(context: Context) -> list[Edit]:
-    """``\\frac{a}{b}`` as ``a/b``, each side in parentheses unless it is one name or number,
-    the whole in parentheses unless it stands alone between operators (``x (1/2)`` could be an
-    application, so a fraction right after a name is left as it is). Derivatives
-    (``\\frac{\\partial J}{…}``, ``\\frac{d…}{…}``) are Leibniz notation, not quotients: left."""
+_LEIBNIZ = re.compile(r"\s*(\\partial|\\part|d\b|d\s*[A-Za-z]|\\mathrm\{d\})")
+
+
+def _slashed(math: str, *, derivatives: bool) -> str:
+    """``math`` with each ``\\frac{a}{b}`` (of quotients, or of derivatives) written ``a/b``;
+    see :func:`slash_for_frac` and :func:`derivative_slash`."""
 
     def side(text: str) -> str:
         text = text.strip()
-        return text if _ATOM.fullmatch(text) else f"({text})"
+        return text if derivatives or _ATOM.fullmatch(text) else f"({text})"
 
-    def transform(math: str) -> str:
-        position = 0
-        out = []
-        while True:
-            found = math.find("\\frac", position)
-            if found < 0:
-                break
-            numerator_end = (
-                _group_end(math, found + 5) if math[found + 5 : found + 6] == "{" else -1
-            )
-            if numerator_end < 0 or math[numerator_end : numerator_end + 1] != "{":
-                out.append(math[position : found + 5])
-                position = found + 5
-                continue
-            denominator_end = _group_end(math, numerator_end)
-            numerator = math[found + 6 : numerator_end - 1]
-            denominator = math[numerator_end + 1 : denominator_end - 1]
-            before = math[:found].rstrip()
-            after = math[denominator_end:].lstrip()
-            left = before[-1:]
-            if (
-                denominator_end < 0
-                or re.match(r"\s*(\\partial|\\part|d\b|d\s*[A-Za-z]|\\mathrm\{d\})", numerator)
-                or "\\frac" in numerator + denominator
-                or left.isalpha()
-                or left in "]}'"
-            ):
-                out.append(math[position:denominator_end])
-                position = denominator_end
-                continue
-            quotient = f"{side(numerator)}/{side(denominator)}"
-            alone = (not left or left in _LEFT_OK or before.endswith(_RELATIONS)) and (
-                not after
-                or after[0] in _RIGHT_OK
-                or after.startswith(("\\\\", "\\right", "\\approx", "\\leq", "\\geq", "\\end"))
-            )
-            out.append(math[position:found])
-            out.append(quotient if alone else f"({quotient})")
+    position = 0
+    out = []
+    while True:
+        found = math.find("\\frac", position)
+        if found < 0:
+            break
+        numerator_end = _group_end(math, found + 5) if math[found + 5 : found + 6] == "{" else -1
+        if numerator_end < 0 or math[numerator_end : numerator_end + 1] != "{":
+            out.append(math[position : found + 5])
+            position = found + 5
+            continue
+        denominator_end = _group_end(math, numerator_end)
+        if denominator_end < 0:
+            break
+        numerator = math[found + 6 : numerator_end - 1]
+        denominator = math[numerator_end + 1 : denominator_end - 1]
+        before = math[:found].rstrip()
+        after = math[denominator_end:].lstrip()
+        left = before[-1:]
+        if (
+            (_LEIBNIZ.match(numerator) is not None) != derivatives
+            or "\\frac" in numerator + denominator
+            or left.isalpha()
+            or (left != "" and left in "]}'")
+        ):
+            out.append(math[position:denominator_end])
             position = denominator_end
-        out.append(math[position:])
-        return "".join(out)
+            continue
+        quotient = f"{side(numerator)}/{side(denominator)}"
+        alone = (not left or left in _LEFT_OK or before.endswith(_RELATIONS)) and (
+            not after
+            or after[0] in _RIGHT_OK
+            or after.startswith(("\\\\", "\\right", "\\approx", "\\leq", "\\geq", "\\end"))
+        )
+        out.append(math[position:found])
+        out.append(quotient if alone else f"({quotient})")
+        position = denominator_end
+    out.append(math[position:])
+    return "".join(out)
 
-    return _site_edits(context, transform)
+
+def slash_for_frac(context: Context) -> list[Edit]:
+    """``\\frac{a}{b}`` as ``a/b``, each side in parentheses unless it is one name or number,
+    the whole in parentheses unless it stands alone between operators (``x (1/2)`` could be an
+    application, so a fraction right after a name is left as it is). Derivatives are the next
+    kind's."""
+    return _site_edits(context, lambda math: _slashed(math, derivatives=False))
+
+
+def derivative_slash(context: Context) -> list[Edit]:
+    """Leibniz's ``\\frac{\\partial J}{\\partial W[k]}`` written inline, ``\\partial J/\\partial
+    W[k]``, in parentheses unless it stands alone (``(∂J/∂Z[i]) X[i]``: without them the
+    product would be under the slash)."""
+    return _site_edits(context, lambda math: _slashed(math, derivatives=True))
+
+
+_UNICODE = {
+    "\\times": "×", "\\cdot": "·", "\\leq": "≤", "\\geq": "≥", "\\approx": "≈",
+    "\\partial": "∂", "\\neq": "≠",
+}  # fmt: skip
+_COMMAND = re.compile(r"\\(?:times|cdot|leq|geq|approx|partial|neq)(?![A-Za-z])")
+
+
+def unicode_symbols(context: Context) -> list[Edit]:
+    """``×``, ``·``, ``≤``, ``≥``, ``≈``, ``∂``, ``≠`` typed as characters instead of their
+    commands: the same symbols."""
+    return _site_edits(context, lambda math: _COMMAND.sub(lambda m: _UNICODE[m.group()], math))
+
+
+def display_fractions(context: Context) -> list[Edit]:
+    """``\\dfrac`` for ``\\frac``: the same fraction, set larger."""
+    return _site_edits(context, lambda math: re.sub(r"\\frac(?![A-Za-z])", r"\\dfrac", math))
 
 
 _SLASH_OPERAND = r"(?:\((?:[^()]|\([^()]*\))*\)|\d+|[A-Za-z](?:_\{[^{}]*\}|_\w)?)"
@@ -935,6 +965,9 @@ KINDS: dict[str, Callable[[Context], list[Edit]]] = {
     "part-for-partial": part_for_partial,
     "slash-for-frac": slash_for_frac,
     "frac-for-slash": frac_for_slash,
+    "derivative-slash": derivative_slash,
+    "unicode-symbols": unicode_symbols,
+    "dfrac": display_fractions,
     "drop-left-right": drop_left_right,
     "extra-braces": extra_braces,
     "tight-spaces": tight_spaces,

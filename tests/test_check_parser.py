@@ -506,6 +506,8 @@ def test_rows_that_continue_one_expression_are_read_as_one() -> None:
     ]
     assert parse_math(r"a = b + \\ c").single().sides[1].expr == sum(sp.symbols("b c"))
     assert parse_math(r"&\; 1 \\ &+ 2 \\ &= 3").single().relations == ("=",)
+    inside = parse_math(r"\begin{aligned} S &= a \\ &+ b \end{aligned}").single()
+    assert inside.sides[1] is not None and inside.sides[1].expr == sum(sp.symbols("a b"))
     apart = parse_math(r"a = 1 \\ -b = 2").statements
     assert len(apart) == 2
     matrix = parse_math(r"\begin{bmatrix} 1 \\ -1 \end{bmatrix}").single().sides[0].expr

@@ -190,7 +190,11 @@ _RELATION = re.compile(
 )
 #: A row's reason column (``&& \\text{…}`` to the end of the row).
 _REASON = re.compile(r"&&\s*\\text\w*\s*\{.*$", re.DOTALL)
-_ENVIRONMENT = re.compile(r"\\(begin|end)\s*\{")
+#: Environments whose ``\\\\`` separates their own rows (a matrix's, the cases of a function);
+#: ``aligned`` and its kin are not among them: their rows are the statements joined here.
+_ENVIRONMENT = re.compile(
+    r"\\(begin|end)\s*\{\s*(?:[pbBvV]?matrix|smallmatrix|array|cases|dcases|substack)\*?\s*\}"
+)
 
 
 def states_relation(row: str) -> bool:
@@ -251,8 +255,8 @@ def join_continued_rows(text: str) -> str:
     """``text`` with each row break that only breaks one expression (see
     :func:`continuation_lead`) read as spaces: the ``\\\\``, the reason column of the row
     before it and the alignment mark and spacing after it (the same length, so that columns
-    stay). Breaks inside braces and environments (matrix rows, ``\\substack`` conditions) are
-    left.
+    stay). Breaks inside braces and inside a matrix or ``cases`` (their rows, ``\\substack``
+    conditions) are left.
 
     >>> print(join_continued_rows(r"S = W_1 \\\\ &\\quad + W_2 \\\\ &= 3"))
     S = W_1           + W_2 \\\\ &= 3
