@@ -116,26 +116,7 @@ class _Activation:
                 and name_key(tensor_name(argument)) == self.input_key
             )
 
-        value = value.replace(is_application, lambda node: self.output_base[node.args[0].indices])
-        if self.function_key != "sigmoid":
-            return value
-
-        # σ(z) = 1/(1 + e^{−z}), so e^{−z} = (1 − σ)/σ and e^{z} = σ/(1 − σ): a row that writes
-        # σ' as e^{−z}/(1 + e^{−z})² means U(1 − U) as well.
-        def is_exponential(node: Any) -> bool:
-            if not isinstance(node, sp.exp):
-                return False
-            argument = node.args[0]
-            entry = -argument if argument.could_extract_minus_sign() else argument
-            return isinstance(entry, sp.Indexed) and name_key(tensor_name(entry)) == self.input_key
-
-        def in_output(node: Any) -> Any:
-            argument = node.args[0]
-            negative = argument.could_extract_minus_sign()
-            output = self.output_base[(-argument if negative else argument).indices]
-            return (1 - output) / output if negative else output / (1 - output)
-
-        return value.replace(is_exponential, in_output)
+        return value.replace(is_application, lambda node: self.output_base[node.args[0].indices])
 
 
 def _function_name(function: Any) -> str:
@@ -168,8 +149,6 @@ def rewrite_activations(value: Any, forward: Any) -> Any:
     >>> Z, i = sp.IndexedBase("Z"), sp.Symbol("i")
     >>> rewrite_activations((1 - sp.Function("sigma")(Z[i])) * sp.Function("sigma")(Z[i]), forward)
     (1 - U[i])*U[i]
-    >>> sp.factor(rewrite_activations(sp.exp(-Z[i]) / (1 + sp.exp(-Z[i])) ** 2, forward))
-    -(U[i] - 1)*U[i]
     """
     activation = _activation(forward)
     return value if activation is None else activation.in_outputs(value)
