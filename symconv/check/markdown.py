@@ -21,10 +21,19 @@ lines).
     math 6 6 'a &= b' aligned 0
     math 7 7 '&= c' aligned 1
 
+A row that only continues the expression of the row before it — amsmath's way of breaking a long
+line, ``&= a \\\\ &\\quad + b`` or ``&\\; a \\\\ &+ b \\\\ &= c`` — is joined to that row (one
+segment over both lines; the ``\\\\``, the reason column and the spacing between read as spaces, so
+offsets stay the file's). A display that starts with a relation right after another display
+(``$$a = b$$`` then ``$$= c$$``) continues its chain: both share ``block``.
+
+Markdown as GitHub renders it: a ```` ```math ```` fence is display math, and a blockquote's ``>``
+markers are read as spaces (the quote holds the same text, lists and math).
+
 Markdown follows pandoc's rule for ``$``: an opening ``$`` is followed by a non-space, a closing
 ``$`` is preceded by a non-space and not followed by a digit (so "$5 and $10" is text), and
 inline math does not cross a blank line. ``\\$`` is a dollar sign; code spans and fenced code
-blocks are code, never math.
+blocks (but a ```` ```math ```` fence) are code, never math.
 
 Notebooks: segments of the Markdown cells only; ``cell`` is the cell's 1-based position among all
 cells of the notebook (as they appear), and ``line``/``end_line`` count lines *within that cell*
@@ -91,9 +100,10 @@ class Segment:
     ``text`` is the exact source (for math: without its delimiters, for a row: without ``\\\\``);
     ``offset`` is the 0-based position of ``text[0]`` in the document (or in the notebook cell),
     ``line``/``end_line`` the 1-based lines it spans and ``column`` the 1-based column where it
-    starts. ``display`` is true for ``$$``, ``\\[`` and environments; ``delimiter`` is ``$``,
-    ``$$``, ``\\(``, ``\\[`` or ``\\begin``; ``environment`` names the environment the segment is
-    a row of (or is); ``row`` is the 0-based row index inside it; segments from one display block
+    starts. ``display`` is true for ``$$``, ``\\[``, environments and math fences;
+    ``delimiter`` is ``$``, ``$$``, ``\\(``, ``\\[``, ``\\begin`` or ```` ```math ````;
+    ``environment`` names the environment the segment is a row of (or is); ``row`` is the
+    0-based row index inside it; segments from one display block (or one chain of displays)
     share ``block``.
     """
 
