@@ -1,9 +1,10 @@
 """Paraphrase study of ``symconv check``: meaning-preserving rewrites of right lines never become
 *wrong*.
 
-The twin of ``benchmarks/mutations.py`` (whose originals it imports): where a mutation changes
-what a line says and must be flagged, a paraphrase says the same thing another way — another
-layout, another notation, other words around the math — and must never be called wrong.
+The twin of ``benchmarks/mutations.py`` (both start from ``benchmarks/originals.py``): where a
+mutation changes what a line says and must be flagged, a paraphrase says the same thing another
+way — another layout, another notation, other words around the math — and must never be called
+wrong.
 
 Originals: the catalog's own write-ups (every exercise of ``symconv solve``, checked against its
 set) and the lines of ``shared/practice/*.md`` that the answer key marks RIGHT. A rewrite never
@@ -18,8 +19,8 @@ cover its lines are compared before and after:
 * *right*: a ``right`` claim covers them after the rewrite (and none is wrong);
 * *unverified*: a ``right`` claim covered them before, none does after (a loss, not an error);
 * *not right before*: no ``right`` claim covered them before the rewrite (nothing to keep);
-* *elsewhere*: a ``wrong`` claim the original did not have, on lines no rewrite covers (counted
-  once per document, listed with the failures);
+* *elsewhere*: a ``wrong`` claim the original did not have (by its text), on lines no rewrite
+  covers — a later link that reads a rewritten row (one per claim, listed with the failures);
 * *n/a*: originals with nothing this kind can rewrite.
 
     python benchmarks/paraphrases.py --limit 10 --seed 8 --workers 1
