@@ -48,19 +48,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.shared_files import PRACTICE  # noqa: E402
+from benchmarks.originals import Original, catalog_originals, practice_originals  # noqa: E402
 
 KINDS = ("digit", "swap-indices", "flip-sign", "drop-sum", "shift-index", "swap-w-x", "transpose")
-
-
-@dataclass(frozen=True)
-class Original:
-    """A correct document and the lines of it that may be mutated (1-based)."""
-
-    name: str
-    text: str
-    against: Any
-    lines: frozenset[int]
 
 
 @dataclass(frozen=True)
@@ -79,48 +69,6 @@ class Mutant:
     text: str
     math_before: str
     math_after: str
-
-
-# -- originals ---------------------------------------------------------------------------------
-def catalog_originals() -> list[Original]:
-    from derivations import catalog
-    from symconv.writeup import RenderOptions, exercise_markdown
-
-    originals = []
-    for problem_set in catalog():
-        for exercise in problem_set.exercises:
-            parts = list(exercise.parts)
-            reports = {part.id: part.solution.derivation.check() for part in parts}
-            text = exercise_markdown(problem_set, exercise, parts, reports, RenderOptions())
-            count = text.count("\n") + 1
-            originals.append(
-                Original(exercise.id, text, problem_set, frozenset(range(1, count + 1)))
-            )
-    return originals
-
-
-_KEY_ROW = re.compile(r"^\|\s*(\d+)(?:\s*[–-]\s*(\d+))?\s*\|.*\|\s*(RIGHT|WRONG)\s*\|")
-_KEY_SET = re.compile(r"check against problem set ([\w-]+)")
-
-
-def practice_originals() -> list[Original]:
-    originals = []
-    for key in sorted(PRACTICE.glob("*.KEY.md")):
-        solution = key.with_name(key.name.replace(".KEY.md", ".md"))
-        key_text = key.read_text(encoding="utf-8")
-        found = _KEY_SET.search(key_text)
-        if found is None or not solution.exists():
-            continue
-        right: set[int] = set()
-        for row in key_text.splitlines():
-            match = _KEY_ROW.match(row)
-            if match and match.group(3) == "RIGHT":
-                first = int(match.group(1))
-                last = int(match.group(2) or first)
-                right.update(range(first, last + 1))
-        text = solution.read_text(encoding="utf-8")
-        originals.append(Original(solution.name, text, found.group(1), frozenset(right)))
-    return originals
 
 
 # -- math regions ------------------------------------------------------------------------------

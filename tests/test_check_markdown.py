@@ -239,3 +239,71 @@ def test_practice_rows_keep_the_nndl_taylor_rows_apart() -> None:
 def test_segment_line_of_clamps_to_the_segment() -> None:
     segment = Segment("math", "a\nb", 4, 5, 1, 0)
     assert (segment.line_of(0), segment.line_of(2), segment.line_of(99)) == (4, 5, 5)
+
+
+# -- paraphrases the reading must follow (benchmarks/paraphrases.py) ---------------------------
+def test_continuation_rows_join_the_expression_they_continue() -> None:
+    doc = (
+        "$$\\begin{align*}\n&\\; 2 \\times 3 \\\\\n&+ 4 \\\\\n&\\quad - 1 \\\\\n&= 9 \\\\\n"
+        "-a &= 1\n\\end{align*}$$\n"
+    )
+    rows = math_segments(split_document(doc))
+    assert [(r.line, r.end_line, r.row) for r in rows] == [(2, 5, 0), (6, 6, 1)]
+    assert parse_math(rows[0].text).single().sides[0].expr == 9
+    assert parse_math(rows[0].text).single().relations == ("=",)
+    # the offsets and lines are still the file's
+    assert rows[0].text.split() == ["&\\;", "2", "\\times", "3", "+", "4", "-", "1", "=", "9"]
+    assert doc[rows[1].offset : rows[1].offset + len(rows[1].text)] == "-a &= 1"
+
+
+def test_a_continuation_row_after_a_reason_column_joins_its_row() -> None:
+    doc = (
+        "$$\\begin{aligned}\nS &= W_1 && \\text{sum} \\\\\n&\\quad + W_2 \\\\\n&= 3\n"
+        "\\end{aligned}$$"
+    )
+    rows = math_segments(split_document(doc))
+    assert [(r.line, r.end_line) for r in rows] == [(2, 3), (4, 4)]
+    (chain,) = parse_math(rows[0].text).statements
+    assert isinstance(chain, Chain)
+    assert [" ".join(s.text.split()) for s in chain.sides if s] == ["S", "W_1 + W_2"]
+
+
+def test_a_sum_typed_as_continuation_rows_is_judged_as_one_expression() -> None:
+    from symconv.check.api import check
+
+    doc = (
+        "space: $$\\begin{align*}\n&\\; 256 \\times 64 \\\\\n&+ 3 \\times 3 \\times 64 \\times 256"
+        " \\\\\n&= 163840\n\\end{align*}$$\n"
+    )
+    verdicts = [(j.claim.line, j.verdict) for j in check(doc).judgements]
+    assert verdicts == [(2, "right")]
+
+
+def test_a_display_that_starts_with_a_relation_continues_the_display_before() -> None:
+    doc = "$$a = b + 1$$\n\n$$= c$$\n\n$$d = 2$$ text $$= e$$\n"
+    rows = math_segments(split_document(doc))
+    assert [r.block for r in rows] == [0, 0, 1, 2]
+
+
+def test_a_math_fence_is_display_math() -> None:
+    segments = split_document("text\n```math\na = 1 + 1\n```\n```python\nx = 1\n```\n")
+    assert [(s.kind, s.text, s.line, s.display) for s in segments] == [
+        ("text", "text", 1, False),
+        ("math", "a = 1 + 1", 3, True),
+        ("code", "```python\nx = 1\n```", 5, False),
+    ]
+
+
+def test_blockquote_markers_are_not_part_of_the_math() -> None:
+    doc = "> Hence\n> $$\\begin{aligned}\n> a &= b \\\\\n> &= c\n> \\end{aligned}$$\n"
+    segments = split_document(doc)
+    assert [(s.kind, s.text.strip(), s.line) for s in segments] == [
+        ("text", "Hence", 1),
+        ("math", "a &= b", 3),
+        ("math", "&= c", 4),
+    ]
+    # a list inside the quote is a list: "Also accepted:" then "> - $x = 4$"
+    from symconv.check.candidates import stated_answer_lines
+
+    quoted = split_document("> Also accepted:\n> - $x = 4$\n")
+    assert stated_answer_lines(quoted) == {2}

@@ -248,6 +248,7 @@ def test_aligned_block_rows_are_statements() -> None:
         (r"(40, 2400, 80)", (40, 2400, 80)),
         (r"32 \times 300 \times 512 \times 512 \times 3", (32, 300, 512, 512, 3)),
         (r"m \times n", (m, n)),
+        (r"46 \cdot 62 \cdot 10", (46, 62, 10)),  # a paraphrase of \times (issue 17)
     ],
 )
 def test_shape_reading(text: str, shape: tuple[object, ...]) -> None:
@@ -257,7 +258,8 @@ def test_shape_reading(text: str, shape: tuple[object, ...]) -> None:
 def test_product_is_a_number_and_still_offers_its_factors() -> None:
     side = parse_math(r"46\times62\times10 = 28520").single().sides[0]
     assert side.expr == 28520 and side.as_shape() == (46, 62, 10)
-    assert parse_math(r"2 \cdot 3").single().sides[0].as_shape() is None
+    assert parse_math(r"2 \cdot 3").single().sides[0].as_shape() == (2, 3)
+    assert parse_math(r"2 + 3").single().sides[0].as_shape() is None
     with pytest.raises(ParseError, match="not a shape"):
         parse_shape("a + b")
 
@@ -492,3 +494,29 @@ def test_reading_a_formula_runs_under_its_time_limit():
     # the ceiling asks SymPy for the integer part of exp(10^30): 10^30 digits
     with pytest.raises(ReadTimeLimitError, match=r"took longer than its limit of 0\.5 s"):
         parse_math(r"y = \lceil \exp(10^{30}) \rceil", seconds=0.5)
+
+
+def test_rows_that_continue_one_expression_are_read_as_one() -> None:
+    """``\\\\`` only breaks the line when the next row continues with an operator (after an
+    alignment mark, or with no relation of its own) or the row ends on one."""
+    joined = parse_math(r"S = W_1 \\ &\quad + W_2 \\ &= 3").statements
+    assert [[s.expr if s else None for s in c.sides] for c in joined] == [
+        [sp.Symbol("S"), sp.Symbol("W_1") + sp.Symbol("W_2")],
+        [None, 3],
+    ]
+    assert parse_math(r"a = b + \\ c").single().sides[1].expr == sum(sp.symbols("b c"))
+    assert parse_math(r"&\; 1 \\ &+ 2 \\ &= 3").single().relations == ("=",)
+    inside = parse_math(r"\begin{aligned} S &= a \\ &+ b \end{aligned}").single()
+    assert inside.sides[1] is not None and inside.sides[1].expr == sum(sp.symbols("a b"))
+    apart = parse_math(r"a = 1 \\ -b = 2").statements
+    assert len(apart) == 2
+    matrix = parse_math(r"\begin{bmatrix} 1 \\ -1 \end{bmatrix}").single().sides[0].expr
+    assert matrix == sp.Matrix([1, -1])
+
+
+def test_a_label_after_a_row_break_names_its_row() -> None:
+    # rows of an aligned block written in $$ … $$ without the environment read as the rows do
+    _, second = parse_math(r"Z = 1 \\ \text{value} &= 6").statements
+    assert isinstance(second, Chain) and not second.is_continuation
+    assert second.sides[0] is not None and second.sides[0].expr == sp.Symbol("value")
+    assert parse_math(r"Z = 1 \\ \text{so} &= 1").statements[1].is_continuation

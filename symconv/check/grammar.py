@@ -177,6 +177,139 @@ _ANNOTATION = re.compile(r"&&\s*\\text\w*\s*\{.*?(?=\\\\|\\end(?![A-Za-z])|$)", 
 
 _TEXT_GROUP = re.compile(r"\\text\w*\s*\{[^{}]*\}")
 
+#: What starts a row before its first symbol: the alignment mark and spacing commands.
+_ROW_LEAD = re.compile(
+    r"\s*(?P<mark>&)?\s*(?:\\(?:quad|qquad|[;:,!> ])(?![A-Za-z])\s*|\\hspace\*?\s*\{[^{}]*\}\s*)*"
+)
+#: A binary operator: a row that starts (or ends) with one continues an expression.
+_OPERATOR = re.compile(r"[+\-−±∓*/]|\\(?:cdot|times|pm|mp|div)(?![A-Za-z])")
+_OPEN_END = re.compile(r"(?:[+\-−±∓*/]|\\(?:cdot|times|pm|mp|div))\s*$")
+#: A relation (``=``, ``\\leq``, ...); :func:`states_relation` looks outside brace groups.
+_RELATION = re.compile(
+    r"(?<!\\)(?:=|<|>|\\(?:approx|simeq|equiv|leq?|geq?|neq|ne|sim|in)(?![A-Za-z])|[≈≤≥≠∈])"
+)
+#: A row's reason column (``&& \\text{…}`` to the end of the row).
+_REASON = re.compile(r"&&\s*\\text\w*\s*\{.*$", re.DOTALL)
+#: Environments whose ``\\\\`` separates their own rows (a matrix's, the cases of a function);
+#: ``aligned`` and its kin are not among them: their rows are the statements joined here.
+_ENVIRONMENT = re.compile(
+    r"\\(begin|end)\s*\{\s*(?:[pbBvV]?matrix|smallmatrix|array|cases|dcases|substack)\*?\s*\}"
+)
+
+
+def states_relation(row: str) -> bool:
+    """True if a relation stands in ``row`` outside every brace group (``\\sum_{i=0} x_i``
+    states none).
+
+    >>> states_relation("-a &= 1"), states_relation(r"+ \\sum_{i=0}^{N} x_i")
+    (True, False)
+    """
+    depth = 0
+    outside = []
+    for position, char in enumerate(row):
+        escaped = position > 0 and row[position - 1] == "\\"
+        if char == "{" and not escaped:
+            depth += 1
+        elif char == "}" and not escaped:
+            depth -= 1
+        elif depth == 0:
+            outside.append(char)
+    return _RELATION.search("".join(outside)) is not None
+
+
+def continuation_lead(previous: str, row: str) -> int | None:
+    """If ``row`` continues the expression of the row ``previous`` (amsmath's way of breaking a
+    long line), the length of what stands before its first symbol (the alignment mark and the
+    spacing); None if it starts a statement of its own.
+
+    A row continues when its first symbol is a binary operator after an
+    alignment mark (``&+ b``, ``&\\quad - c``), or with no mark and no relation of its own
+    (``+ b``; ``-a &= 1`` is a statement); any row continues one that ends on an operator
+    (``a + \\\\ b``); and a row that starts with a relation continues a row that states none
+    (``&\\; a \\\\ &+ b \\\\ &= c`` is the statement ``a + b = c``).
+
+    >>> continuation_lead("&= a", r"&\\quad + b"), continuation_lead("&= a", "&= b")
+    (7, None)
+    >>> continuation_lead("x &= 1", "-a &= 1"), continuation_lead("&= a +", " b")
+    (None, 1)
+    >>> continuation_lead(r"&\\; a + b", "&= c"), continuation_lead("x &= a + b", "&= c")
+    (1, None)
+    """
+    lead = _ROW_LEAD.match(row)
+    assert lead is not None  # every part of the pattern may be empty
+    if _OPERATOR.match(row, lead.end()) and (lead.group("mark") or not states_relation(row)):
+        return lead.end()
+    before = _REASON.sub("", previous)
+    if _OPEN_END.search(before):
+        return lead.end()
+    if (
+        _RELATION.match(row, lead.end())
+        and re.search(r"[A-Za-z0-9]", before)
+        and not states_relation(before)
+    ):
+        return lead.end()
+    return None
+
+
+def join_continued_rows(text: str) -> str:
+    """``text`` with each row break that only breaks one expression (see
+    :func:`continuation_lead`) read as spaces: the ``\\\\``, the reason column of the row
+    before it and the alignment mark and spacing after it (the same length, so that columns
+    stay). Breaks inside braces and inside a matrix or ``cases`` (their rows, ``\\substack``
+    conditions) are left.
+
+    >>> print(join_continued_rows(r"S = W_1 \\\\ &\\quad + W_2 \\\\ &= 3"))
+    S = W_1           + W_2 \\\\ &= 3
+    """
+    breaks = []
+    depth = 0
+    position = 0
+    while position < len(text):
+        char = text[position]
+        if char == "\\":
+            if text.startswith("\\\\", position) and depth == 0:
+                found = re.compile(r"\\\\(?:\s*\[[^\]\n]*\])?").match(text, position)
+                assert found is not None
+                breaks.append((position, found.end()))
+                position = found.end()
+                continue
+            environment = _ENVIRONMENT.match(text, position)
+            if environment:
+                depth += 1 if environment.group(1) == "begin" else -1
+            position += 2
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        position += 1
+    if not breaks:
+        return text
+    joined = text
+    starts = [0] + [end for _, end in breaks]
+    ends = [start for start, _ in breaks] + [len(text)]
+    statement_start = 0  # where the row that the rows so far continue starts
+    for index, (break_start, break_end) in enumerate(breaks):
+        previous = joined[statement_start : ends[index]]
+        row = text[starts[index + 1] : ends[index + 1]]
+        lead = continuation_lead(previous, row)
+        if lead is None:
+            statement_start = starts[index + 1]
+            continue
+        reason = _REASON.search(text, starts[index], ends[index])
+        blank_start = reason.start() if reason else break_start
+        joined = (
+            joined[:blank_start]
+            + _blank(text[blank_start : break_end + lead])
+            + joined[break_end + lead :]
+        )
+    return joined
+
+
+def _blank(text: str) -> str:
+    """``text`` with every character but a newline turned into a space."""
+    return re.sub(r"[^\n]", " ", text)
+
 
 def blank_annotations(text: str, *, only_symbols_between_words: bool = False) -> str:
     """``text`` with each ``&& \\text{...}`` annotation up to the end of its row blanked out
@@ -220,6 +353,7 @@ def parse_tree(text: str) -> Any:
     from lark.exceptions import UnexpectedInput
 
     check_limits(text)
+    text = join_continued_rows(text)
     try:
         return _parser().parse(blank_annotations(text, only_symbols_between_words=True))
     except UnexpectedInput as error:

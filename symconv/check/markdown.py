@@ -21,10 +21,19 @@ lines).
     math 6 6 'a &= b' aligned 0
     math 7 7 '&= c' aligned 1
 
+A row that only continues the expression of the row before it — amsmath's way of breaking a long
+line, ``&= a \\\\ &\\quad + b`` or ``&\\; a \\\\ &+ b \\\\ &= c`` — is joined to that row (one
+segment over both lines; the ``\\\\``, the reason column and the spacing between read as spaces, so
+offsets stay the file's). A display that starts with a relation right after another display
+(``$$a = b$$`` then ``$$= c$$``) continues its chain: both share ``block``.
+
+Markdown as GitHub renders it: a ```` ```math ```` fence is display math, and a blockquote's ``>``
+markers are read as spaces (the quote holds the same text, lists and math).
+
 Markdown follows pandoc's rule for ``$``: an opening ``$`` is followed by a non-space, a closing
 ``$`` is preceded by a non-space and not followed by a digit (so "$5 and $10" is text), and
 inline math does not cross a blank line. ``\\$`` is a dollar sign; code spans and fenced code
-blocks are code, never math.
+blocks (but a ```` ```math ```` fence) are code, never math.
 
 Notebooks: segments of the Markdown cells only; ``cell`` is the cell's 1-based position among all
 cells of the notebook (as they appear), and ``line``/``end_line`` count lines *within that cell*
@@ -40,6 +49,7 @@ from dataclasses import dataclass, replace
 from pathlib import PurePath
 from typing import Literal
 
+from symconv.check.grammar import continuation_lead
 from symconv.errors import ParseError
 
 SegmentKind = Literal["text", "math", "code"]
@@ -69,6 +79,18 @@ _TEX_CLOSER = re.compile(r"(?<!\$)\$(?!\$)")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})[^\n]*")
 _BEGIN = re.compile(r"\\begin\s*\{\s*([A-Za-z]+\*?)\s*\}")
 _ROW_BREAK = re.compile(r"\\\\(?:\s*\[[^\]\n]*\])?")
+#: A blockquote's markers at the start of a line (``> ``, ``> > ``): not part of the math.
+_QUOTE_MARKERS = re.compile(r"^(?: {0,3}>[ \t]?)+", re.M)
+#: The start of a display that continues the chain of the display right before it (``= c``).
+_RELATION_START = re.compile(
+    r"\s*&?\s*(?:=|\\(?:approx|simeq|equiv|leq?|geq?|neq|sim)(?![A-Za-z])|[<>≈≤≥≠])"
+)
+#: What may stand between two displays of one chain: delimiters, blank space, the end of an
+#: environment and a row's ``&& \text{…}`` reason.
+_BETWEEN_DISPLAYS = re.compile(
+    r"(?:\s|\$\$|\\\]|\\\[|\\end\s*\{[A-Za-z]+\*?\}|```(?:math)?"
+    r"|&&\s*\\text\w*\s*\{[^{}]*\})*"
+)
 
 
 @dataclass(frozen=True)
@@ -78,9 +100,10 @@ class Segment:
     ``text`` is the exact source (for math: without its delimiters, for a row: without ``\\\\``);
     ``offset`` is the 0-based position of ``text[0]`` in the document (or in the notebook cell),
     ``line``/``end_line`` the 1-based lines it spans and ``column`` the 1-based column where it
-    starts. ``display`` is true for ``$$``, ``\\[`` and environments; ``delimiter`` is ``$``,
-    ``$$``, ``\\(``, ``\\[`` or ``\\begin``; ``environment`` names the environment the segment is
-    a row of (or is); ``row`` is the 0-based row index inside it; segments from one display block
+    starts. ``display`` is true for ``$$``, ``\\[``, environments and math fences;
+    ``delimiter`` is ``$``, ``$$``, ``\\(``, ``\\[``, ``\\begin`` or ```` ```math ````;
+    ``environment`` names the environment the segment is a row of (or is); ``row`` is the
+    0-based row index inside it; segments from one display block (or one chain of displays)
     share ``block``.
     """
 
@@ -160,7 +183,10 @@ class _Splitter:
     """A linear scan of one document."""
 
     def __init__(self, text: str, markdown: bool) -> None:
-        self.text = text
+        #: The document as it is read: in Markdown, a blockquote's ``>`` markers at the start of
+        #: a line are spaces (the same length, so offsets and lines are the source's): the
+        #: quote holds the same text, lists and math as the lines would without it.
+        self.text = _QUOTE_MARKERS.sub(_spaces, text) if markdown else text
         self.markdown = markdown
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         self.segments: list[Segment] = []
@@ -188,7 +214,16 @@ class _Splitter:
             start = stop + 1
         self.pending = end
 
-    def _emit(self, kind: SegmentKind, start: int, end: int, **fields: object) -> None:
+    def _emit(
+        self,
+        kind: SegmentKind,
+        start: int,
+        end: int,
+        blanks: tuple[tuple[int, int], ...] = (),
+        **fields: object,
+    ) -> None:
+        """A segment from ``start`` to ``end``; ``blanks`` are spans of a math segment read as
+        spaces (what joins a continuation row to the row it continues)."""
         if kind != "text":
             while start < end and self.text[start].isspace():
                 start += 1
@@ -197,10 +232,11 @@ class _Splitter:
             if start == end:
                 return
         last = max(start, end - 1)
+        content = _blanked(self.text, start, end, blanks)
         self.segments.append(
             Segment(
                 kind=kind,
-                text=self.text[start:end],
+                text=content,
                 line=self._line(start),
                 end_line=self._line(last),
                 column=self._column(start),
@@ -222,8 +258,10 @@ class _Splitter:
         rows = self._row_environment(start, end) if display else None
         block = None
         if display:
-            block = self.blocks
-            self.blocks += 1
+            block = self._continued_block(start) if rows is None else None
+            if block is None:
+                block = self.blocks
+                self.blocks += 1
         if rows is None:
             self._emit(
                 "math", start, end, display=display, delimiter=delimiter,
@@ -231,13 +269,24 @@ class _Splitter:
             )  # fmt: skip
             return
         name, spans = rows
-        for index, (row_start, row_end) in enumerate(spans):
+        for index, (row_start, row_end, blanks) in enumerate(spans):
             self._emit(
-                "math", row_start, row_end, display=True, delimiter=delimiter,
+                "math", row_start, row_end, blanks, display=True, delimiter=delimiter,
                 environment=name, row=index, block=block,
             )  # fmt: skip
 
-    def _row_environment(self, start: int, end: int) -> tuple[str, list[tuple[int, int]]] | None:
+    def _continued_block(self, start: int) -> int | None:
+        """The block of the display right before a display that starts with a relation
+        (``$$a = b$$ $$= c$$``, only space between them): one chain written as two displays."""
+        if not self.segments or not _RELATION_START.match(self.text, start):
+            return None
+        last = self.segments[-1]
+        if last.kind != "math" or not last.display or last.block is None:
+            return None
+        between = self.text[last.offset + len(last.text) : start]
+        return last.block if _BETWEEN_DISPLAYS.fullmatch(between) else None
+
+    def _row_environment(self, start: int, end: int) -> tuple[str, list[_Row]] | None:
         """If ``text[start:end]`` is one row environment (and nothing else), its name and rows."""
         while start < end and self.text[start].isspace():
             start += 1
@@ -261,8 +310,9 @@ class _Splitter:
                 inner_start += argument.end()
         return name, self._rows(inner_start, inner_end)
 
-    def _rows(self, start: int, end: int) -> list[tuple[int, int]]:
-        """Split at ``\\\\`` outside braces and nested environments."""
+    def _rows(self, start: int, end: int) -> list[_Row]:
+        """Split at ``\\\\`` outside braces and nested environments; a row that continues the
+        expression of the row before it (``&\\quad + b`` after ``&= a``) is joined to it."""
         rows = []
         depth = 0
         row_start = start
@@ -289,7 +339,36 @@ class _Splitter:
                 depth -= 1
             position += 1
         rows.append((row_start, end))
-        return [(a, self._before_comment(a, b)) for a, b in rows if text[a:b].strip()]
+        return self._join_continuations(
+            [(a, self._before_comment(a, b), b) for a, b in rows if text[a:b].strip()]
+        )
+
+    def _join_continuations(self, rows: list[tuple[int, int, int]]) -> list[_Row]:
+        """Rows ``(start, end before the reason column, end)`` with each continuation row joined
+        to the row it continues (:func:`~symconv.check.grammar.continuation_lead`: ``&+ b``,
+        ``&\\quad - c``, any row after ``a +``). The joined row reads the rows' ``\\\\``,
+        the reason column of the row before and the mark and spacing before the operator as
+        spaces: one expression, as amsmath sets it."""
+        joined: list[_Row] = []
+        previous_full_end = 0
+        for row_start, row_end, full_end in rows:
+            lead = None
+            if joined:
+                first_start, first_end, blanks = joined[-1]
+                previous = _blanked(self.text, first_start, first_end, blanks)
+                lead = continuation_lead(previous, self.text[row_start:row_end])
+            if lead is not None:
+                first_start, first_end, blanks = joined[-1]
+                blank = (
+                    *blanks,
+                    (first_end, previous_full_end),
+                    (previous_full_end, row_start + lead),
+                )
+                joined[-1] = (first_start, row_end, blank)
+            else:
+                joined.append((row_start, row_end, ()))
+            previous_full_end = full_end
+        return joined
 
     def _before_comment(self, start: int, end: int) -> int:
         """Where a row's ``&& \\text{reason}`` column starts (``end`` if it has none): what
@@ -332,7 +411,8 @@ class _Splitter:
             if self.markdown and at_line_start:
                 fence = _FENCE.match(text, position)
                 if fence:
-                    position = self._code_block(position, fence.group(1))
+                    info = text[fence.end(1) : fence.end()].strip().lower()
+                    position = self._code_block(position, fence.group(1), math=info == "math")
                     continue
             char = text[position]
             if char == "%" and not self.markdown:
@@ -352,7 +432,9 @@ class _Splitter:
         self._flush_text(length)
         return self.segments
 
-    def _code_block(self, start: int, fence: str) -> int:
+    def _code_block(self, start: int, fence: str, math: bool = False) -> int:
+        """A fenced block: code, or display math for a ```` ```math ```` fence (GitHub and GitLab
+        set its content as a display)."""
         text = self.text
         first_end = text.find("\n", start)
         if first_end < 0:
@@ -363,7 +445,12 @@ class _Splitter:
         match = closing.search(text, first_end + 1) if first_end < len(text) else None
         end = match.end() if match else len(text)
         self._flush_text(start)
-        self._emit("code", start, end)
+        if math:
+            content_end = match.start() if match else len(text)
+            self._emit_math(min(first_end + 1, content_end), content_end, display=True,
+                            delimiter="```math")  # fmt: skip
+        else:
+            self._emit("code", start, end)
         self.pending = end
         return end
 
@@ -470,6 +557,25 @@ class _Splitter:
         ]
         closer = _MARKDOWN_CLOSER if self.markdown else _TEX_CLOSER
         self._closers = [m.start() for m in closer.finditer(text) if not _escaped(text, m.start())]
+
+
+#: A row: its start, its end (before its reason column) and the spans read as spaces.
+_Row = tuple[int, int, tuple[tuple[int, int], ...]]
+
+
+def _blanked(text: str, start: int, end: int, blanks: tuple[tuple[int, int], ...]) -> str:
+    """``text[start:end]`` with the spans ``blanks`` read as spaces."""
+    content = text[start:end]
+    for blank_start, blank_end in blanks:
+        a, b = max(0, blank_start - start), max(0, blank_end - start)
+        content = content[:a] + _spaces(content[a:b]) + content[b:]
+    return content
+
+
+def _spaces(text: str | re.Match[str]) -> str:
+    """``text`` with every character but a newline turned into a space."""
+    value = text if isinstance(text, str) else text.group()
+    return re.sub(r"[^\n]", " ", value)
 
 
 def _escaped(text: str, position: int) -> bool:

@@ -58,6 +58,7 @@ exception; input that is too long or nested too deep is refused before parsing:
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from symconv.check.limits import time_limit
@@ -127,20 +128,20 @@ def _parse(text: str, table: SymbolTable) -> MathParse:
     for _ in range(_MAX_PASSES):
         builder = Builder(text, table, evidence=evidence)
         built = []
-        for chain_tree, lead in entries:
+        for chain_tree, lead, row_lead in entries:
             before = set(builder.ambiguities)
-            chain = builder.chain(chain_tree, lead)
+            chain = replace(builder.chain(chain_tree, row_lead), lead=lead)
             built.append((chain, set(builder.ambiguities) - before))
         if not (builder.found - evidence) & builder.missing:
             break
         evidence = evidence | builder.found
     statements: list[Statement] = []
-    for (chain_tree, lead), (chain, keys) in zip(entries, built, strict=True):
+    for (chain_tree, lead, row_lead), (chain, keys) in zip(entries, built, strict=True):
         if not keys:
             statements.append(chain)
             continue
         other = Builder(text, table, choices=dict.fromkeys(keys, 1), evidence=evidence)
-        alternative = other.chain(chain_tree, lead)
+        alternative = replace(other.chain(chain_tree, row_lead), lead=lead)
         message = "; ".join(builder.ambiguities[key] for key in sorted(keys))
         statements.append(
             Ambiguous((chain, alternative), message, chain.text, chain.start, chain.end, lead)
@@ -156,17 +157,24 @@ def _parse(text: str, table: SymbolTable) -> MathParse:
     )
 
 
-def _statement_trees(content: Any) -> list[tuple[Any, str | None]]:
-    """The chains of a segment, each with the separator text written before it."""
-    entries: list[tuple[Any, str | None]] = []
+def _statement_trees(content: Any) -> list[tuple[Any, str | None, str | None]]:
+    """The chains of a segment, each with the separator text written before it, and the part
+    of it written on the chain's own row (after the last ``\\\\``): a row's label is what
+    starts its row (``a = 1 \\\\ \\text{value} &= 6`` names its second row, as the row alone
+    would), while the lead keeps the reason before the break (``&& \\text{by the chain
+    rule} \\\\ &= c``)."""
+    entries: list[tuple[Any, str | None, str | None]] = []
     separators: list[str] = []
+    on_row: list[str] = []
     for child in content.children:
         if hasattr(child, "data"):
             lead = " ".join(separators).strip() or None
-            entries.append((child, lead))
+            entries.append((child, lead, " ".join(on_row).strip() or None))
             separators = []
+            on_row = []
         else:
             separators.append(str(child))
+            on_row = [] if child.type == "NEW_ROW" else [*on_row, str(child)]
     return entries
 
 

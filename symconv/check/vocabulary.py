@@ -51,8 +51,9 @@ MUL_NAMES = {
     "\\bmod": "mod", "\\oslash": "⊘",
 }  # fmt: skip
 
-#: Operators that write a shape when they join bare sizes: ``46 \\times 62 \\times 10``.
-SHAPE_OPS = frozenset({"×", "*"})
+#: Operators that write a shape when they join bare sizes: ``46 \\times 62 \\times 10`` (also
+#: ``46 \\cdot 62 \\cdot 10`` and ``46 * 62 * 10``, which say the same).
+SHAPE_OPS = frozenset({"×", "·", "*"})
 
 BUILTIN_FUNCTIONS: dict[str, Callable[..., Any]] = {
     "exp": sp.exp, "log": sp.log, "ln": sp.log, "lg": lambda x: sp.log(x, 10), "sin": sp.sin,
