@@ -9,20 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sympy as sp
 
-from symconv.check.candidates import Candidate
-from symconv.check.symbols import name_key
-
-if TYPE_CHECKING:
-    pass
 from symconv.check.answer_task import (
     Outcome,
     PartTask,
     shown_candidate,
 )
+from symconv.check.candidates import Candidate
+from symconv.check.refusals import SYMPY_REFUSALS, raised_by_sympy
+from symconv.check.symbols import name_key
+from symconv.errors import SymconvError
+
+#: What the comparator raises on a formula it cannot read: its typed errors and SymPy's refusals.
+_UNREADABLE: tuple[type[BaseException], ...] = (SymconvError, *SYMPY_REFUSALS)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -254,7 +256,9 @@ def judge_index_formula(
                     comparison = other
                 else:
                     layouts = None
-    except Exception as error:  # the comparator cannot read this formula
+    except _UNREADABLE as error:  # the comparator cannot read this formula
+        if not isinstance(error, SymconvError) and not raised_by_sympy(error):
+            raise
         return Outcome(
             (candidate,),
             "unverified",

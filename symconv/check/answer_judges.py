@@ -54,6 +54,8 @@ from symconv.check.answer_task import (
     shown_candidate,
     shown_value,
 )
+from symconv.check.slips import dropped_term
+from symconv.errors import SymconvError
 
 
 # ----------------------------------------------------------------------------------------------
@@ -159,11 +161,16 @@ def _judge_number(task: PartTask) -> list[Outcome]:
                     task, (candidate,), candidate.value, shown_candidate(candidate)
                 )
                 return _with_named_others(task, [chosen], written)
-    if not written:
+    stated_words = [c for c in words if c.stated]
+    if not written and not stated_words:
         return []
-    final = written[-1]
+    # the last number written in math, else the last one prose states as the answer (an
+    # **Answer:** line): a wrong value in words is judged as one in math is; a number in prose
+    # without that cue ("10 input channels") is never taken for this part's answer
+    pool = written or stated_words
+    final = pool[-1]
     outcome = outcome_for(task, (final,), final.value, shown_candidate(final))
-    return _with_named_others(task, [_with_slip(outcome, final, task)], written)
+    return _with_named_others(task, [_with_slip(outcome, final, task)], pool)
 
 
 def _with_named_others(
@@ -189,14 +196,18 @@ def _with_named_others(
 
 
 def _with_slip(outcome: Outcome, candidate: Candidate, task: PartTask) -> Outcome:
-    """A wrong final value whose own computation gives the answer: an arithmetic slip."""
-    if outcome.verdict != "wrong" or candidate.derived_from is None:
+    """A wrong final value whose own computation gives the answer: an arithmetic slip; else one
+    the derivation's general formula gives with one term left out (a missing − 1, a dropped
+    bias), named as the probable slip (:mod:`symconv.check.slips`)."""
+    if outcome.verdict != "wrong":
         return outcome
+    if candidate.derived_from is None:
+        return _with_dropped_term(outcome, candidate, task)
     from symconv.check.parser import parse_expression
 
     try:
         computed = parse_expression(candidate.derived_from)
-    except Exception:
+    except SymconvError:  # the computation it was written after is not readable: no slip named
         return outcome
     if is_number(computed) and decide_equal(computed, task.answer).equal:
         return Outcome(
@@ -208,7 +219,14 @@ def _with_slip(outcome: Outcome, candidate: Candidate, task: PartTask) -> Outcom
             diagnosis="arithmetic slip: the expression is right, its value is not",
             witness=outcome.witness,
         )
-    return outcome
+    return _with_dropped_term(outcome, candidate, task)
+
+
+def _with_dropped_term(outcome: Outcome, candidate: Candidate, task: PartTask) -> Outcome:
+    if outcome.diagnosis is not None:
+        return outcome  # a declared misconception or a re-reading says more than a guess
+    slip = dropped_term(task.solution.derivation, candidate.value)
+    return outcome if slip is None else replace(outcome, diagnosis=slip.diagnosis)
 
 
 def _judge_expression(task: PartTask) -> list[Outcome]:

@@ -42,8 +42,14 @@ Form = Literal[
 _TEXT_TUPLE = re.compile(r"\((?:[^()\n]|\([^()\n]*\))*,(?:[^()\n]|\([^()\n]*\))*\)")
 _TEXT_SHAPE = re.compile(r"(?<![\w.])\d+(?:\s*[×x]\s*\d+)+(?![\w.])")
 _TEXT_INTEGER = re.compile(
-    r"(?:(?<=[\s(=:])|^)[-−](?:\d{1,3}(?:,\d{3})+|\d+)(?![\w.])"  # a negative number: "-6"
-    r"|(?<![\w.,/^_−-])(?:\d{1,3}(?:,\d{3})+|\d+)(?![\w.])"
+    r"(?:(?<=[\s(=:])|^)[-−](?:\d{1,3}(?:,\d{3})+|\d+)(?!\w|\.\d)"  # a negative number: "-6"
+    r"|(?<![\w.,/^_−-])(?:\d{1,3}(?:,\d{3})+|\d+)(?!\w|\.\d)"  # a sentence's full stop may follow
+)
+#: The words that state the number right after them as the answer: "**Answer:** 1830", "the
+#: answer is 1830", "答案" and a full-width colon.
+_ANSWER_CUE = re.compile(
+    "(?:\\banswer\\b|答案)[*:\N{FULLWIDTH COLON}\\s]*(?:(?:is|equals|=)\\s*)?[*\\s]*$",
+    re.IGNORECASE,
 )
 _IF = re.compile(r"^\s*(?:if|when|for|where)\s*$", re.I)
 _ELSE = re.compile(r"^[\s,;]*(?:else|otherwise|and)\s*(?:it is\s*)?$", re.I)
@@ -464,10 +470,18 @@ def _text_candidates(segment: Segment) -> list[tuple[int, Candidate]]:
         if _inside(match.span(), taken):
             continue
         number = sp.Integer(int(match.group(0).replace(",", "").replace("−", "-")))
+        stated = _ANSWER_CUE.search(text[: match.start()]) is not None
         found.append(
             (
                 match.start(),
-                Candidate("text-number", number, segment.line, segment.line, match.group(0)),
+                Candidate(
+                    "text-number",
+                    number,
+                    segment.line,
+                    segment.line,
+                    match.group(0),
+                    stated=stated,
+                ),
             )
         )
     return found

@@ -63,6 +63,7 @@ from typing import Any
 
 from symconv.check.limits import time_limit
 from symconv.check.parsed import Ambiguous, Chain, MathParse, Side, Statement
+from symconv.check.refusals import SYMPY_REFUSALS, raised_by_sympy
 from symconv.check.symbols import SymbolTable
 from symconv.errors import ParseError, ReadTimeLimitError, SymconvError, TimeLimitError
 
@@ -110,7 +111,9 @@ def parse_math(
         raise
     except RecursionError:
         raise ParseError(f"{text[:60]!r}...: nested too deep to read") from None
-    except Exception as error:  # a SymPy failure on odd input is still bad input
+    except SYMPY_REFUSALS as error:  # SymPy refusing odd input is still bad input; a bug is not
+        if not raised_by_sympy(error):
+            raise
         raise ParseError(f"could not read {text!r}: {type(error).__name__}: {error}") from None
 
 

@@ -48,6 +48,7 @@ from sympy.polys.polyerrors import BasePolynomialError
 from symconv.check.context import NO_PROBLEM, DocumentContext, ProblemContext, claim_id
 from symconv.check.judges.verdicts import add_warnings, unverified
 from symconv.check.model import Claim, ClaimKind, Judgement, UnreadFacts
+from symconv.check.refusals import raised_by_sympy
 from symconv.errors import SymconvError
 
 __all__ = [
@@ -191,7 +192,10 @@ def judge(
         except SymconvError as error:
             judgement = unverified(claim, str(error))
         except _SYMPY_REFUSALS as error:
-            # SymPy refusing odd input: an honest "could not judge", never a crash or a pass.
+            # SymPy refusing odd input: an honest "could not judge", never a crash or a pass;
+            # the same exception raised by a judge's own code is a bug, and fails.
+            if not raised_by_sympy(error):
+                raise
             judgement = unverified(
                 claim, f"could not be evaluated ({type(error).__name__}: {error})"
             )

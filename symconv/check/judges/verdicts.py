@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from symconv.check.model import Claim, Judgement
+from symconv.check.refusals import SYMPY_REFUSALS, raised_by_sympy
 
 __all__ = ["add_warnings", "latex_of", "right", "unverified", "wrong"]
 
@@ -27,7 +28,9 @@ def latex_of(value: Any) -> str | None:
 
     try:
         return latex(value)
-    except Exception:  # a value the printer does not know: its plain form
+    except SYMPY_REFUSALS as error:  # a value SymPy's printer does not know: its plain form
+        if not raised_by_sympy(error):
+            raise
         return str(value)
 
 
