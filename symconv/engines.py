@@ -342,12 +342,18 @@ def pool_along_axis_shape(
     )
 
     def count_at_random_sizes(rng: np.random.Generator) -> CheckResult:
-        # Count the kept samples with a loop at random N and s (not only the problem's data).
+        # Count the kept samples with a loop at random N and s (not only the problem's data):
+        # the formula in general, then the answer as that formula at the problem's N and s.
+        n_symbol, s_symbol = sp.symbols("N s", integer=True, positive=True)
+        general = output_length(n_symbol, s_symbol)
+        if general.xreplace({n_symbol: sizes[axis], s_symbol: s}) != length:
+            return CheckResult(
+                "output length vs counted samples", False, f"{length} is not {general} here"
+            )
         trials = [(int(rng.integers(1, 40)), int(rng.integers(1, 7))) for _ in range(20)]
-        symbols = (sizes[axis], s)
         for n_value, s_value in trials:
             counted = len(range(0, n_value, s_value))
-            formula = length.subs(dict(zip(symbols, (n_value, s_value), strict=True)))
+            formula = general.xreplace({n_symbol: n_value, s_symbol: s_value})
             if formula != counted:
                 return CheckResult(
                     "output length vs counted samples",

@@ -65,3 +65,12 @@ def test_numeric_checks_of_a_symbolic_stencil_say_what_is_unsupported():
     with pytest.raises(SymconvError):
         apply_by_loop(symbolic, [0.0] * 5, 0.1)  # type: ignore[arg-type]
     assert observed_order(stencil(2, offsets=[Fraction(-1), 0, 1]))[0] > 1
+
+
+def test_the_pooled_shape_checks_its_count_with_a_concrete_stride():
+    # the check substituted random values for the stride 3 itself (an integer): it failed a
+    # right answer; the general formula is checked by counting, the answer as its instance
+    from symconv.engines import pool_along_axis_shape
+
+    assert pool_along_axis_shape(["B", "N", "C"], axis=1, stride=3).check().passed
+    assert pool_along_axis_shape([2, 10, 3], axis=1, stride=3).check().passed

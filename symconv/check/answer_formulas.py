@@ -162,6 +162,40 @@ def _same_layouts(outcome: Outcome, layouts: dict[str, tuple[int, ...]] | None) 
     return layouts is None or outcome.verdict != "right" or outcome.layouts == layouts
 
 
+def sizes_as_the_reference_names_them(written: tuple[Any, Any], derivation: Any) -> tuple[Any, Any]:
+    """An entry ``N[j]`` of a tensor the derivation does not have, where the derivation has the
+    size ``N_j`` (the engine names the size of ``j`` so when ``J`` is the loss): that size. The
+    problem fixes what its names mean, and the engine's own write-up reads back (``\\sum_{j' =
+    0}^{N_{j} - 1}``); a tensor the derivation has is never renamed.
+
+    >>> from symconv.grad.differentiate import derive_backward
+    >>> d = derive_backward("Z[i,j] = sum(W[k1,k2] * X[2*i+k1, 2*j+k2])", wrt="X")
+    >>> N, j, t = sp.IndexedBase("N"), sp.Symbol("j"), sp.Symbol("t")
+    >>> sizes_as_the_reference_names_them((sp.Symbol("y"), sp.Sum(t, (t, 0, N[j] - 1))), d)[1]
+    Sum(t, (t, 0, N_j - 1))
+    """
+    lhs, rhs = written
+    details = getattr(derivation, "details", None)
+    if not isinstance(details, dict) or "backward" not in details or not isinstance(rhs, sp.Basic):
+        return written
+    parts = details.get("parts")
+    formulas = [details["backward"], *getattr(parts, "definitions", ())]
+    forward = getattr(parts, "forward", None)
+    if forward is not None:
+        formulas.append(forward)
+    sizes = {name_key(s.name): s for f in formulas for s in f.size_symbols}
+    tensors = {name for f in formulas for name in f.shapes}
+    replacements = {}
+    for entry in rhs.atoms(sp.Indexed):
+        label = str(entry.base.label)
+        if label in tensors or len(entry.indices) != 1:
+            continue
+        size = sizes.get(name_key(f"{label}_{entry.indices[0]}"))
+        if size is not None:
+            replacements[entry] = size
+    return (lhs, rhs.xreplace(replacements)) if replacements else written
+
+
 def with_plain_left_indices(lhs: Any, rhs: Any) -> tuple[Any, Any]:
     """``X[i + 1, j] = f(i, j)`` as ``X[i, j] = f(i - 1, j)``: the same claim about every entry,
     with an index name on the left (what the comparison needs); anything else unchanged.
@@ -228,6 +262,7 @@ def judge_index_formula(
         except NotEvaluable as error:
             reason = str(error)
     written = with_plain_left_indices(candidate.lhs, open_sums(value))
+    written = sizes_as_the_reference_names_them(written, derivation)
     seed = task.seed(candidate.line)
     shown = shown_candidate(candidate)
     fixed = layouts is not None

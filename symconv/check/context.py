@@ -118,7 +118,8 @@ class ProblemContext:
     * ``named_names``: the keys of what the derivations of all answered exercises name (a row
       defining one is a claim, not only a definition), ``formula_names`` those they give a
       formula (``N_mult = C K_1 K_2 M O_1 O_2``: the head of a chain stating one is a claim);
-    * ``quantities``: the names the problem set declares as scalar quantities.
+    * ``quantities``: the names the problem set declares as scalar quantities;
+    * ``part``: the part (or exercise) the region answers, None outside the set's parts.
 
     The runner builds one per region of the document (each exercise's data is visible in its
     own regions only: ``Z`` of nyu-cnn 2 is not ``Z`` of 3) and passes it to the judges beside
@@ -135,6 +136,9 @@ class ProblemContext:
     named_names: frozenset[str] = frozenset()
     formula_names: frozenset[str] = frozenset()
     quantities: tuple[str, ...] = ()
+    #: The region's part (or exercise) when the document is checked against a set: the problem
+    #: context then compares the part's answers, and a claim it leaves is not one it was asked.
+    part: str | None = None
 
     def __post_init__(self) -> None:
         keyed = {name_key(name): value for name, value in self.given.items()}

@@ -309,6 +309,7 @@ class GivenData:
                 named_names=self.named_names(),
                 formula_names=self.formula_names(),
                 quantities=self.quantities,
+                part=region[1] or region[0],
             )
         return self._problems[region]
 

@@ -157,6 +157,14 @@ _FALLBACK = {
     "order": "an order term with no approximation to refer to",
     "derivative": "a derivative of names the document does not define",
 }
+#: The same, in a part of the set the document is checked against: the problem context judged
+#: the part's answers, and this claim is none of them.
+_FALLBACK_IN_A_PART = {
+    "answer": "a value the part {part} does not ask for: nothing to check it against",
+    "index-formula": "an index formula the derivation of {part} does not define: nothing to "
+    "compare it with",
+    "shape": "a shape the part {part} does not ask for: nothing to compare it with",
+}
 
 
 #: What SymPy raises when it refuses an input (not bugs of a judge): ZeroDivisionError and other
@@ -203,6 +211,8 @@ def judge(
             break
     if judgement is None:
         reason = _FALLBACK.get(claim.kind, f"nothing here judges a claim of kind {claim.kind!r}")
+        if problem.part is not None and claim.kind in _FALLBACK_IN_A_PART:
+            reason = _FALLBACK_IN_A_PART[claim.kind].format(part=problem.part)
         judgement = unverified(claim, reason)
     return _in_document(judgement, context, problem)
 
