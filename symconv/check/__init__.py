@@ -63,8 +63,23 @@ formula, a derivative or approximation — each with a right case, a wrong case 
    ``test_a_member_named_as_the_derivation_names_its_family_is_no_false_alarm``,
    ``test_a_set_file_declares_its_family_parameters`` (TOML ``parameters = ["c"]``).
 
-The catalog's own write-ups, checked against their sets, raise no false alarm under this contract
-(``tests/test_check_own_writeups.py``).
+6. **One statement, one verdict.** A document is read once (:func:`symconv.check.claims.read_claims`)
+   and the problem context judges the same claim objects (``Claim.about`` links an answer to the
+   claim it was read from); two verdicts on one claim combine into one (wrong beats right beats
+   unverified), so a mistake is counted once. No verdict is decided by comparing texts.
+   — ``tests/test_check_runner.py``, ``tests/test_check_cli.py`` (nyu-cnn-3d wrong once).
+7. **A bug is not a verdict.** A judge's :class:`~symconv.errors.SymconvError` and SymPy's own
+   refusals (:mod:`symconv.check.refusals`: raised inside SymPy) make a claim *unverified* with
+   the reason; any other exception is a bug in symconv and fails, in tests and at the command
+   line (a batch reports the file as an error row and goes on).
+   — ``tests/test_check_runner.py``, ``symconv/check/refusals.py``'s doctest.
+
+What ``symconv solve`` writes, ``check --against`` reads back with no wrong claim and every part
+confirmed — every catalog set and every TOML set in the repository
+(``tests/test_check_round_trip.py``). Two studies in ``benchmarks/`` measure the contract on
+rewritten text: ``paraphrases.py`` (meaning-preserving rewrites of right lines never become
+*wrong*) and ``mutations.py`` (meaning-changing ones are caught); ``corpus.py`` scores the checker
+on real writing by outside authors against its answer keys.
 
 Nothing is imported here, so that ``import symconv.check`` stays free; import the modules.
 """
