@@ -75,3 +75,20 @@ def test_a_toml_set_written_by_solve_reads_back_right(tmp_path, path):
 def test_the_repository_holds_a_lecturers_own_set():
     # the round trip is not only the catalog's: a set written as data by a lecturer is read too
     assert any(path.parent.name == "sets" for path in TOML_SETS)
+
+
+def test_a_link_between_a_layers_output_and_its_input_is_not_read_as_independent(tmp_path):
+    # nyu-cnn-4a with σ' written e^{-Z}/(1 + e^{-Z})^2 (the paraphrase study): the next link,
+    # = (1 − U) ∂J/∂U U, holds U and Z, and U = σ(Z) in this exercise — random independent U and Z
+    # are a misreading of it, never a witness
+    problem_set = next(s for s in catalog() if s.id == "nyu-cnn")
+    assert main(["solve", "nyu-cnn-4", "--out", str(tmp_path), "--format", "md"]) == 0
+    text = (tmp_path / "nyu-cnn-4.md").read_text(encoding="utf-8")
+    entry = r"Z[i, j_{1}, j_{2}, m]"
+    sigma = rf"\left(1 - \sigma\left({entry}\right)\right) \sigma\left({entry}\right)"
+    assert sigma in text
+    rewritten = text.replace(
+        sigma, rf"\frac{{e^{{-{entry}}}}}{{\left(1 + e^{{-{entry}}}\right)^{{2}}}}"
+    )
+    report = check(rewritten, against=problem_set, name="nyu-cnn-4")
+    assert [(j.claim.line, j.message) for j in report.judgements if j.verdict == "wrong"] == []

@@ -63,10 +63,11 @@ formula, a derivative or approximation — each with a right case, a wrong case 
    ``test_a_member_named_as_the_derivation_names_its_family_is_no_false_alarm``,
    ``test_a_set_file_declares_its_family_parameters`` (TOML ``parameters = ["c"]``).
 
-6. **One statement, one verdict.** A document is read once (:func:`symconv.check.claims.read_claims`)
-   and the problem context judges the same claim objects (``Claim.about`` links an answer to the
-   claim it was read from); two verdicts on one claim combine into one (wrong beats right beats
-   unverified), so a mistake is counted once. No verdict is decided by comparing texts.
+6. **One statement, one verdict.** A document is read once
+   (:func:`symconv.check.claims.read_claims`) and the problem context judges the same claim
+   objects (``Claim.about`` links an answer to the claim it was read from); two verdicts on one
+   claim combine into one (wrong beats right beats unverified), so a mistake is counted once. No
+   verdict is decided by comparing texts.
    — ``tests/test_check_runner.py``, ``tests/test_check_cli.py`` (nyu-cnn-3d wrong once).
 7. **A bug is not a verdict.** A judge's :class:`~symconv.errors.SymconvError` and SymPy's own
    refusals (:mod:`symconv.check.refusals`: raised inside SymPy) make a claim *unverified* with

@@ -119,7 +119,9 @@ class ProblemContext:
       defining one is a claim, not only a definition), ``formula_names`` those they give a
       formula (``N_mult = C K_1 K_2 M O_1 O_2``: the head of a chain stating one is a claim);
     * ``quantities``: the names the problem set declares as scalar quantities;
-    * ``part``: the part (or exercise) the region answers, None outside the set's parts.
+    * ``part``: the part (or exercise) the region answers, None outside the set's parts;
+    * ``defined_from``: each tensor the exercise's forward formulas define, with the tensors it
+      is computed from.
 
     The runner builds one per region of the document (each exercise's data is visible in its
     own regions only: ``Z`` of nyu-cnn 2 is not ``Z`` of 3) and passes it to the judges beside
@@ -139,6 +141,9 @@ class ProblemContext:
     #: The region's part (or exercise) when the document is checked against a set: the problem
     #: context then compares the part's answers, and a claim it leaves is not one it was asked.
     part: str | None = None
+    #: ``(output, inputs)`` of the forward formulas the exercise's derivations start from
+    #: (``U`` from ``Z`` in ``U = σ(Z)``): such tensors are not independent of each other.
+    defined_from: tuple[tuple[str, frozenset[str]], ...] = ()
 
     def __post_init__(self) -> None:
         keyed = {name_key(name): value for name, value in self.given.items()}

@@ -274,10 +274,12 @@ class GivenData:
         substitutions: dict[str, tuple[Mapping[Any, Any], ...]] | None = None,
         quantities: tuple[str, ...] = (),
         named: dict[str, dict[str, dict[str, Any]]] | None = None,
+        defined_from: dict[str, tuple[tuple[str, frozenset[str]], ...]] | None = None,
     ) -> None:
         from symconv.check.symbols import name_key
 
         self.part_map = part_map
+        self.defined_from = defined_from or {}  # by exercise: tensors its forwards define
         self.named = named or {}  # by exercise, then part: the matrices its derivation names
         self.substitutions = substitutions or {}
         self.quantities = quantities
@@ -310,6 +312,7 @@ class GivenData:
                 formula_names=self.formula_names(),
                 quantities=self.quantities,
                 part=region[1] or region[0],
+                defined_from=self.defined_from.get(region[0] or "", ()),
             )
         return self._problems[region]
 
@@ -367,6 +370,7 @@ def _given_values(
     by_exercise: dict[str, dict[str, Any]] = {}
     substitutions: dict[str, tuple[Mapping[Any, Any], ...]] = {}
     named: dict[str, dict[str, dict[str, Any]]] = {}
+    defined_from: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {}
     for exercise in problem_set.exercises:
         if exercise.id not in answered:
             continue
@@ -376,7 +380,27 @@ def _given_values(
             warnings.append(f"{exercise.id}: its data could not be built ({error})")
         substitutions[exercise.id] = _substitutions_of(exercise)
         named[exercise.id] = _named_matrices_of(exercise)
-    return GivenData(by_exercise, part_map, substitutions, problem_set.quantities, named)
+        defined_from[exercise.id] = _defined_from(exercise)
+    return GivenData(
+        by_exercise, part_map, substitutions, problem_set.quantities, named, defined_from
+    )
+
+
+def _defined_from(exercise: Any) -> tuple[tuple[str, frozenset[str]], ...]:
+    """``(output, inputs)`` of each forward formula the exercise's derivations start from."""
+    from symconv.grad.formula import tensor_name
+
+    found: dict[str, frozenset[str]] = {}
+    for part in exercise.parts:
+        derivation = getattr(getattr(part, "solution", None), "derivation", None)
+        details = getattr(derivation, "details", None)
+        forward = (
+            getattr(details.get("parts"), "forward", None) if isinstance(details, dict) else None
+        )
+        if forward is not None:
+            output = tensor_name(forward.output)
+            found[output] = frozenset(forward.tensors) - {output}
+    return tuple(found.items())
 
 
 def _named_matrices_of(exercise: Any) -> dict[str, dict[str, Any]]:

@@ -106,6 +106,17 @@ class _Tensor:
         return self._entries[point]
 
 
+def _dependent_tensors(left: Any, right: Any, problem: ProblemContext) -> tuple[str, str] | None:
+    """A tensor of the link that the exercise computes from another one of the link (``U`` and
+    ``Z`` with ``U = σ(Z)``): random independent tensors would be a misreading of the link."""
+    read = {str(entry.base.label) for side in (left, right) for entry in side.atoms(sp.Indexed)}
+    for output, inputs in problem.defined_from:
+        shared = sorted(inputs & read)
+        if output in read and shared:
+            return output, ", ".join(shared)
+    return None
+
+
 def judge_index_identity(
     claim: Claim, context: DocumentContext, problem: ProblemContext
 ) -> Judgement | None:
@@ -120,6 +131,14 @@ def judge_index_identity(
     ranks = _ranks(left, right_side)
     if ranks is None:
         return None
+    dependent = _dependent_tensors(left, right_side, problem)
+    if dependent is not None:
+        output, inputs = dependent
+        return unverified(
+            claim,
+            f"{output} is computed from {inputs} in this exercise: the two sides are not "
+            "compared as if they were independent tensors",
+        )
     variables = sorted(
         (left.free_symbols | right_side.free_symbols) - _reads(left, right_side), key=str
     )
