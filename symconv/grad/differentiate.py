@@ -313,9 +313,14 @@ def _with_output(answer: sp.Expr, formula: IndexFormula) -> tuple[sp.Expr, bool]
     ``σ(Z[i, j])`` → ``U[i, j]`` for ``U[i, j] = σ(Z[i, j])``. Only for formulas without sums."""
     if formula.rhs.has(sp.Sum) or not formula.rhs.has(sp.Function):
         return answer, False
+    if not set(formula.indices) <= formula.rhs.free_symbols:
+        # a broadcast (y[i, j] = σ(b[j])): σ(b[j]) is every y[i, j], no one entry of the output
+        return answer, False
     wilds = [sp.Wild(f"w{axis}") for axis in range(len(formula.indices))]
     pattern = formula.rhs.xreplace(dict(zip(formula.indices, wilds, strict=True)))
     replaced = answer.replace(pattern, formula.output[tuple(wilds)])
+    if replaced.has(sp.Wild):
+        return answer, False
     return replaced, replaced != answer
 
 
