@@ -63,3 +63,18 @@ def test_no_slip_is_named_when_two_omissions_give_the_value():
 
     assert dropped_term(conv_output_size(48, 3, 2, 1), 25) is None
     assert dropped_term(conv_output_size(48, 3, 2, 1), 23) is None  # + 1 or 2p left out
+
+
+def test_a_stated_location_is_judged_beside_a_list_of_right_ones(tmp_path):
+    # nyu-cnn-2d's write-up: "**Answer:** (-6, (1, 0))" then "Also accepted: (-6, (2, 0)), …";
+    # with the answer edited to (1, 1) (Z[1, 1] = 0), the stated answer was not judged at all
+    from symconv.cli import main
+
+    assert main(["solve", "nyu-cnn-2", "--out", str(tmp_path), "--format", "md"]) == 0
+    text = (tmp_path / "nyu-cnn-2.md").read_text(encoding="utf-8")
+    stated = r"**Answer:** $\left( -6, \  \left( 1, \  0\right)\right)$"
+    assert stated in text
+    edited = text.replace(stated, stated.replace(r"\  0\right)\right)", r"\  1\right)\right)"))
+    report = check(edited, against="nyu-cnn")
+    line = edited.splitlines().index(stated.replace(r"\  0\right)\right)", r"\  1\right)\right)"))
+    assert [j.verdict for j in report.judgements if j.claim.line == line + 1] == ["wrong"]

@@ -41,7 +41,7 @@ from symconv.check.symbols import name_key
 if TYPE_CHECKING:
     from symconv.problems import Solution
 from symconv.check.answer_formulas import judge_formula
-from symconv.check.answer_locations import judge_location
+from symconv.check.answer_locations import judge_location, location_candidates, location_value
 from symconv.check.answer_matrices import judge_conditions, judge_matrix
 from symconv.check.answer_task import (
     Outcome,
@@ -260,6 +260,15 @@ def _judge_expression(task: PartTask) -> list[Outcome]:
 # ----------------------------------------------------------------------------------------------
 # Tuples
 # ----------------------------------------------------------------------------------------------
+def _judge_location(task: PartTask) -> list[Outcome]:
+    """The location the judge chose, and every other one the document states as its answer
+    (an **Answer:** line after a list of right ones is judged too)."""
+    outcomes = judge_location(task)
+    if not outcomes:
+        return outcomes
+    return _with_named_others(task, outcomes, location_candidates(task), location_value)
+
+
 def _judge_tuple(task: PartTask) -> list[Outcome]:
     expected = tuple(task.answer)
     size = len(expected)
@@ -406,7 +415,7 @@ _JUDGES: dict[str, Callable[[PartTask], list[Outcome]]] = {
     "expression": _judge_expression,
     "tuple": _judge_tuple,
     "sets": _judge_sets,
-    "location": judge_location,
+    "location": _judge_location,
     "matrix": judge_matrix,
     "conditions": judge_conditions,
     "formula": judge_formula,

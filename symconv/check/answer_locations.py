@@ -39,10 +39,36 @@ from symconv.check.answer_task import (
 # ----------------------------------------------------------------------------------------------
 # A value and its location, with the exercise's data
 # ----------------------------------------------------------------------------------------------
-def judge_location(task: PartTask) -> list[Outcome]:
+def location_candidates(task: PartTask) -> list[Candidate]:
+    """The document's locations for a location answer: ``Z[1, 0] = -6``; else a value and its
+    place written as one tuple, ``(-6, (1, 0))``, or in words, ``-6, at (1, 0)``."""
     pool = [c for c in task.candidates if c.form == "location"]
-    if not pool:
-        pool = list(_located_in_words(task.candidates, len(tuple(task.answer)[1])))
+    if pool:
+        return pool
+    rank = len(tuple(task.answer)[1])
+    written = [c for c in task.candidates if c.form == "tuple" and _is_location(c.value, rank)]
+    in_words = _located_in_words(task.candidates, rank)
+    return sorted([*written, *in_words], key=lambda c: (c.line, c.end_line))
+
+
+def _is_location(value: Any, rank: int) -> bool:
+    items = tuple(value) if isinstance(value, sp.Tuple) else ()
+    return (
+        len(items) == 2
+        and is_number(items[0])
+        and isinstance(items[1], sp.Tuple)
+        and len(items[1]) == rank
+        and all(is_number(i) for i in items[1])
+    )
+
+
+def location_value(candidate: Candidate) -> sp.Tuple:
+    """The ``(value, (indices))`` a location candidate states."""
+    return _location_value(candidate)
+
+
+def judge_location(task: PartTask) -> list[Outcome]:
+    pool = location_candidates(task)
     if not pool:
         return []
     for candidate in reversed(pool):
