@@ -7,9 +7,9 @@
    differentiator (what the table's engine-agreement proofs need).
 3. The exported NumPy backward of a convolution (generated from the index form: a gather of
    sliding windows and one ``np.einsum`` per gradient) side by side with
-   ``symconv.numeric.conv_backward`` (hand-vectorised shift/im2col) and PyTorch autograd (2 threads)
-   on a moderate layer (N=4, C=M=16, 28×28, 3×3, padding 1) in float64: ratios, not targets —
-   the export favours generality over speed.
+   ``symconv.conv.numeric.conv_backward`` (hand-vectorised shift/im2col) and PyTorch autograd (2
+   threads) on a moderate layer (N=4, C=M=16, 28×28, 3×3, padding 1) in float64: ratios, not
+   targets — the export favours generality over speed.
 
 Run ``python benchmarks/bench_backward_derivation.py [--repeats R]``.
 """
@@ -24,10 +24,10 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from symconv.conv import conv_index_form
-from symconv.geometry import ConvSpec
+from symconv.conv.forms import conv_index_form
+from symconv.conv.geometry import ConvSpec
+from symconv.conv.numeric import conv_backward
 from symconv.grad.differentiate import derive_backward
-from symconv.numeric import conv_backward
 
 
 def best_of(function: Callable[[], Any], repeats: int) -> float:
@@ -87,7 +87,9 @@ def export_race(repeats: int) -> None:
     assert np.allclose(layer.backward(g, X=x, W=w, b=b)["X"], conv_backward(spec, x, w, g)[0])
     timings = {
         "exported (gather + einsum)": best_of(lambda: layer.backward(g, X=x, W=w, b=b), repeats),
-        "symconv.numeric.conv_backward": best_of(lambda: conv_backward(spec, x, w, g), repeats),
+        "symconv.conv.numeric.conv_backward": best_of(
+            lambda: conv_backward(spec, x, w, g), repeats
+        ),
     }
     try:
         import torch
@@ -104,7 +106,7 @@ def export_race(repeats: int) -> None:
         timings["torch autograd (fwd + bwd, 2 threads)"] = best_of(torch_backward, repeats)
     except ImportError:
         print("  (torch not installed: its row is left out)")
-    reference = timings["symconv.numeric.conv_backward"]
+    reference = timings["symconv.conv.numeric.conv_backward"]
     print("backward of a conv layer, N=4, C=M=16, 28x28, 3x3, padding 1, float64")
     for label, seconds in timings.items():
         print(

@@ -39,8 +39,8 @@ from bench_conv_forward import (
     setup,
 )
 
-from symconv.geometry import ConvSpec
-from symconv.numeric import conv_backward, conv_forward
+from symconv.conv.geometry import ConvSpec
+from symconv.conv.numeric import conv_backward, conv_forward
 
 
 def scipy_step_part(

@@ -1,4 +1,4 @@
-"""Forward pass of a conv layer: ``symconv.numeric.conv_forward`` against PyTorch and SciPy.
+"""Forward pass of a conv layer: ``symconv.conv.numeric.conv_forward`` against PyTorch and SciPy.
 
 Layer (the brief's size): N=8 images, C=64 → M=64 channels, 56×56, 3×3 kernel, padding 1,
 stride 1, NCHW/OIHW, correlation, no bias. Peers, side by side in one process:
@@ -29,8 +29,8 @@ import numpy as np
 import scipy
 import scipy.signal
 
-from symconv.geometry import ConvSpec
-from symconv.numeric import conv_forward
+from symconv.conv.geometry import ConvSpec
+from symconv.conv.numeric import conv_forward
 
 N, C, M, SIZE, KERNEL, PADDING = 8, 64, 64, 56, 3, 1
 

@@ -3,7 +3,7 @@
 Peers, side by side in one process:
 
 * symbolic C for an n×n input and a 3×3 kernel (valid cross-correlation, (n−2)² × n²):
-  ``symconv.convmatrix.conv_matrix`` (direct index placement) against the naive way, the SymPy
+  ``symconv.conv.matrix.conv_matrix`` (direct index placement) against the naive way, the SymPy
   Jacobian ``Matrix(vec(z)).jacobian(vec(x))`` of the explicit forward pass;
 * numeric sparse C at 256×256: ``conv_matrix_sparse`` (vectorised NumPy index arithmetic) against
   a Python loop that places every entry and then builds the same CSR matrix.
@@ -24,9 +24,9 @@ import numpy as np
 import scipy.sparse
 import sympy as sp
 
-from symconv.conv import correlate
-from symconv.convmatrix import conv_matrix, conv_matrix_sparse
-from symconv.tensors import entries
+from symconv.conv.forms import correlate
+from symconv.conv.matrix import conv_matrix, conv_matrix_sparse
+from symconv.core.tensors import entries
 
 
 def best_time(function: Callable[[], Any], repeats: int) -> tuple[float, float, Any]:

@@ -21,7 +21,7 @@ import numpy as np
 import sympy as sp
 
 from symconv import ConvSpec, entries
-from symconv.conv import conv_index_form, explicit_forward
+from symconv.conv.forms import conv_index_form, explicit_forward
 from symconv.grad.differentiate import derive_backward
 
 STRIDE, PADDING, DILATION = 2, 1, 2

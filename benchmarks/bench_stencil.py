@@ -31,8 +31,8 @@ from typing import Any
 
 import sympy as sp
 
-from symconv.stencil_nd import box
-from symconv.stencils import stencil
+from symconv.stencils.nd import box
+from symconv.stencils.weights import stencil
 
 try:
     import findiff

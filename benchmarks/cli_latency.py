@@ -52,8 +52,8 @@ phase("import symconv and its sub-commands")
 from derivations import catalog
 sets = catalog()
 phase("catalog: import every problem set")
-from symconv.problems import select
-from symconv.writeup import RenderOptions, exercise_markdown
+from symconv.problems.model import select
+from symconv.problems.writeup import RenderOptions, exercise_markdown
 selection = select(sets, "nyu-cnn-4")
 jobs = [(selection.problem_set, exercise, parts) for exercise, parts in selection.exercises]
 derivations = {part.id: part.solution.derivation for _, _, parts in jobs for part in parts}

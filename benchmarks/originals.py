@@ -40,7 +40,7 @@ class Original:
 def catalog_originals(exercises: Collection[str] | None = None) -> list[Original]:
     """The catalog's write-ups (every line is right), or those of the ``exercises`` named."""
     from derivations import catalog
-    from symconv.writeup import RenderOptions, exercise_markdown
+    from symconv.problems.writeup import RenderOptions, exercise_markdown
 
     originals = []
     for problem_set in catalog():

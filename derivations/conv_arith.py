@@ -2,9 +2,9 @@
 
 Source: V. Dumoulin and F. Visin, "A guide to convolution arithmetic for deep learning" (2016),
 arXiv:1603.07285, relationships 1–15; PyTorch's ``ConvTranspose`` ``output_padding`` for the
-general transpose. Every answer is derived by :mod:`symconv.shapes` from the general formula with
-the setting's values substituted — none is typed in. Sizes are symbols: input ``i``, kernel ``k``,
-stride ``s``, zero padding ``p`` (each side), dilation ``d``; transposed input ``i'``; an odd
+general transpose. Every answer is derived by :mod:`symconv.sizes.shapes` from the general formula
+with the setting's values substituted — none is typed in. Sizes are symbols: input ``i``, kernel
+``k``, stride ``s``, zero padding ``p`` (each side), dilation ``d``; transposed input ``i'``; an odd
 kernel is written ``k = 2t + 1``.
 """
 
@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from symconv.derivation import Derivation
-from symconv.problems import Exercise, Misconception, Part, ProblemSet, Solution
-from symconv.shapes import (
+from symconv.core.derivation import Derivation
+from symconv.problems.model import Exercise, Misconception, Part, ProblemSet, Solution
+from symconv.sizes.shapes import (
     conv_output_size,
     pool_output_size,
     transposed_equivalent_padding,

@@ -3,8 +3,8 @@
 Sources: B. Fornberg, "Generation of finite difference formulas on arbitrarily spaced grids",
 Math. Comp. 51(184), 1988, Table 1; SymPy's ``finite_diff_weights``; pystencils; Oono & Puri,
 Phys. Rev. A 38 (1988) for the w = 1/8 Laplacian (restated in shared/problems/fd-stencils.md).
-Every stencil is solved exactly by :mod:`symconv.stencils` from its offsets; the error convention
-is τ = (stencil applied to f) − (exact derivative).
+Every stencil is solved exactly by :mod:`symconv.stencils.weights` from its offsets; the error
+convention is τ = (stencil applied to f) − (exact derivative).
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from dataclasses import replace
 import numpy as np
 import sympy as sp
 
-from symconv.derivation import Check, CheckResult, Derivation
-from symconv.problems import Accepted, Exercise, Misconception, Part, ProblemSet, Solution
-from symconv.stencil_nd import box, cross
-from symconv.stencils import Stencil, stencil
+from symconv.core.derivation import Check, CheckResult, Derivation
+from symconv.problems.model import Accepted, Exercise, Misconception, Part, ProblemSet, Solution
+from symconv.stencils.nd import box, cross
+from symconv.stencils.weights import Stencil, stencil
 
 SOURCE = (
     "B. Fornberg, Math. Comp. 51(184) (1988), Table 1; SymPy finite_diff_weights; pystencils "

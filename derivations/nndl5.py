@@ -14,20 +14,20 @@ from dataclasses import replace
 
 import sympy as sp
 
-from symconv.conv import correlate
-from symconv.convmatrix import conv_matrix_derivation
-from symconv.costs import ConvLayer, layer_cost, stack_cost
-from symconv.derivation import CheckResult, Derivation, Step, combine
-from symconv.problems import Accepted, Exercise, Misconception, Part, ProblemSet, Solution
+from symconv.conv.forms import correlate
+from symconv.conv.matrix import conv_matrix_derivation
+from symconv.core.derivation import CheckResult, Derivation, Step, combine
+from symconv.core.tensors import entries
+from symconv.problems.model import Accepted, Exercise, Misconception, Part, ProblemSet, Solution
 from symconv.rules import (
     argmax_gradient_derivation,
     forward_backward_transpose_derivation,
     max_gradient_derivation,
 )
-from symconv.shapes import same_padding
-from symconv.stencil_nd import box, cross
-from symconv.stencils import stencil
-from symconv.tensors import entries
+from symconv.sizes.costs import ConvLayer, layer_cost, stack_cost
+from symconv.sizes.shapes import same_padding
+from symconv.stencils.nd import box, cross
+from symconv.stencils.weights import stencil
 
 SOURCE = (
     "Qiu Xipeng, Neural Networks and Deep Learning (2020), chapter 5 exercises "
@@ -130,7 +130,7 @@ def wide_convolution_commutes() -> Derivation:
 
 # -- 5-3: 1×1 convolutions ---------------------------------------------------------------
 def one_by_one_convolution() -> Derivation:
-    from symconv.costs import conv_multiplications, conv_params
+    from symconv.sizes.costs import conv_multiplications, conv_params
 
     D, P, M, N = (_positive(n) for n in ("D", "P", "M", "N"))
     parameters = conv_params((1, 1), D, P)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from importlib.resources import files
 
-from symconv.problems import ProblemSet
-from symconv.problemset import problem_set_from_data
+from symconv.problems.model import ProblemSet
+from symconv.problems.problemset import problem_set_from_data
 
 
 def problem_set() -> ProblemSet:

@@ -11,162 +11,87 @@ from typing import TYPE_CHECKING, Any
 
 #: Public name → the module that defines it.
 _EXPORTS: dict[str, str] = {
-    "CheckReport": "symconv.derivation",
-    "CheckResult": "symconv.derivation",
-    "ConvLayer": "symconv.costs",
-    "ConvSpec": "symconv.geometry",
+    "CheckReport": "symconv.core.derivation",
+    "CheckResult": "symconv.core.derivation",
+    "ConvLayer": "symconv.sizes.costs",
+    "ConvSpec": "symconv.conv.geometry",
     "ConventionError": "symconv.errors",
-    "Derivation": "symconv.derivation",
+    "Derivation": "symconv.core.derivation",
     "DerivationError": "symconv.errors",
     "ExportedLayer": "symconv.export",
-    "GradientCheck": "symconv.gradcheck",
+    "GradientCheck": "symconv.core.gradcheck",
     "IndexFormula": "symconv.grad",
-    "Network": "symconv.chain",
-    "NumericTwin": "symconv.derivation",
+    "Network": "symconv.rules.chain",
+    "NumericTwin": "symconv.core.derivation",
     "ParseError": "symconv.errors",
     "Rule": "symconv.rules",
     "ShapeError": "symconv.errors",
-    "Stencil": "symconv.stencils",
-    "Step": "symconv.derivation",
+    "Stencil": "symconv.stencils.weights",
+    "Step": "symconv.core.derivation",
     "SymbolTable": "symconv.check.symbols",
     "SymconvError": "symconv.errors",
     "UnsupportedError": "symconv.errors",
     "VerificationError": "symconv.errors",
     "all_rules": "symconv.rules",
     "argmax_gradient_derivation": "symconv.rules",
-    "assert_gradient": "symconv.gradcheck",
-    "box": "symconv.stencil_nd",
+    "assert_gradient": "symconv.core.gradcheck",
+    "box": "symconv.stencils.nd",
     "check": "symconv.check",
-    "check_gradient": "symconv.gradcheck",
+    "check_gradient": "symconv.core.gradcheck",
     "compare_index_formulas": "symconv.grad",
-    "compose": "symconv.chain",
-    "conv_additions": "symconv.costs",
-    "conv_backward": "symconv.numeric",
-    "conv_bias_vector": "symconv.convmatrix",
-    "conv_forward": "symconv.numeric",
-    "conv_forward_derivation": "symconv.conv",
+    "compose": "symconv.rules.chain",
+    "conv_additions": "symconv.sizes.costs",
+    "conv_backward": "symconv.conv.numeric",
+    "conv_bias_vector": "symconv.conv.matrix",
+    "conv_forward": "symconv.conv.numeric",
+    "conv_forward_derivation": "symconv.conv.forms",
     "conv_gradients": "symconv.rules",
-    "conv_index_form": "symconv.conv",
-    "conv_matrix": "symconv.convmatrix",
-    "conv_matrix_derivation": "symconv.convmatrix",
-    "conv_matrix_sparse": "symconv.convmatrix",
-    "conv_multiplications": "symconv.costs",
-    "conv_output_shape": "symconv.shapes",
-    "conv_output_size": "symconv.shapes",
-    "conv_params": "symconv.costs",
+    "conv_index_form": "symconv.conv.forms",
+    "conv_matrix": "symconv.conv.matrix",
+    "conv_matrix_derivation": "symconv.conv.matrix",
+    "conv_matrix_sparse": "symconv.conv.matrix",
+    "conv_multiplications": "symconv.sizes.costs",
+    "conv_output_shape": "symconv.sizes.shapes",
+    "conv_output_size": "symconv.sizes.shapes",
+    "conv_params": "symconv.sizes.costs",
     "conv_rule": "symconv.rules",
-    "conv_transpose": "symconv.transposed",
-    "convolve": "symconv.conv",
-    "correlate": "symconv.conv",
-    "cross": "symconv.stencil_nd",
+    "conv_transpose": "symconv.conv.transposed",
+    "convolve": "symconv.conv.forms",
+    "correlate": "symconv.conv.forms",
+    "cross": "symconv.stencils.nd",
     "derive_backward": "symconv.grad",
     "derive_gradients": "symconv.grad",
-    "dilated_kernel_extent": "symconv.shapes",
-    "entries": "symconv.tensors",
+    "dilated_kernel_extent": "symconv.sizes.shapes",
+    "entries": "symconv.core.tensors",
     "export_layer": "symconv.export",
-    "feature_map_memory": "symconv.costs",
+    "feature_map_memory": "symconv.sizes.costs",
     "forward_backward_transpose_derivation": "symconv.rules",
-    "from_weights": "symconv.stencils",
+    "from_weights": "symconv.stencils.weights",
     "get_rule": "symconv.rules",
-    "layer_cost": "symconv.costs",
+    "layer_cost": "symconv.sizes.costs",
     "max_gradient_derivation": "symconv.rules",
-    "output_padding_for": "symconv.shapes",
+    "output_padding_for": "symconv.sizes.shapes",
     "parse_math": "symconv.check.parser",
-    "pool_output_shape": "symconv.shapes",
-    "pool_output_size": "symconv.shapes",
-    "receptive_field": "symconv.shapes",
-    "same_padding": "symconv.shapes",
-    "small_cnn": "symconv.chain",
+    "pool_output_shape": "symconv.sizes.shapes",
+    "pool_output_size": "symconv.sizes.shapes",
+    "receptive_field": "symconv.sizes.shapes",
+    "same_padding": "symconv.sizes.shapes",
+    "small_cnn": "symconv.rules.chain",
     "softmax_jacobian_derivation": "symconv.rules",
-    "solve": "symconv.problems",
+    "solve": "derivations",
     "split_document": "symconv.check.markdown",
-    "stack_cost": "symconv.costs",
-    "stencil": "symconv.stencils",
-    "transpose_output_padding": "symconv.transposed",
-    "transposed_equivalent_padding": "symconv.shapes",
-    "transposed_output_shape": "symconv.shapes",
-    "transposed_output_size": "symconv.shapes",
-    "weight_memory": "symconv.costs",
+    "stack_cost": "symconv.sizes.costs",
+    "stencil": "symconv.stencils.weights",
+    "transpose_output_padding": "symconv.conv.transposed",
+    "transposed_equivalent_padding": "symconv.sizes.shapes",
+    "transposed_output_shape": "symconv.sizes.shapes",
+    "transposed_output_size": "symconv.sizes.shapes",
+    "weight_memory": "symconv.sizes.costs",
 }
 
-__all__ = [
-    "CheckReport",
-    "CheckResult",
-    "ConvLayer",
-    "ConvSpec",
-    "ConventionError",
-    "Derivation",
-    "DerivationError",
-    "ExportedLayer",
-    "GradientCheck",
-    "IndexFormula",
-    "Network",
-    "NumericTwin",
-    "ParseError",
-    "Rule",
-    "ShapeError",
-    "Stencil",
-    "Step",
-    "SymbolTable",
-    "SymconvError",
-    "UnsupportedError",
-    "VerificationError",
-    "all_rules",
-    "argmax_gradient_derivation",
-    "assert_gradient",
-    "box",
-    "check",
-    "check_gradient",
-    "compare_index_formulas",
-    "compose",
-    "conv_additions",
-    "conv_backward",
-    "conv_bias_vector",
-    "conv_forward",
-    "conv_forward_derivation",
-    "conv_gradients",
-    "conv_index_form",
-    "conv_matrix",
-    "conv_matrix_derivation",
-    "conv_matrix_sparse",
-    "conv_multiplications",
-    "conv_output_shape",
-    "conv_output_size",
-    "conv_params",
-    "conv_rule",
-    "conv_transpose",
-    "convolve",
-    "correlate",
-    "cross",
-    "derive_backward",
-    "derive_gradients",
-    "dilated_kernel_extent",
-    "entries",
-    "export_layer",
-    "feature_map_memory",
-    "forward_backward_transpose_derivation",
-    "from_weights",
-    "get_rule",
-    "layer_cost",
-    "max_gradient_derivation",
-    "output_padding_for",
-    "parse_math",
-    "pool_output_shape",
-    "pool_output_size",
-    "receptive_field",
-    "same_padding",
-    "small_cnn",
-    "softmax_jacobian_derivation",
-    "solve",
-    "split_document",
-    "stack_cost",
-    "stencil",
-    "transpose_output_padding",
-    "transposed_equivalent_padding",
-    "transposed_output_shape",
-    "transposed_output_size",
-    "weight_memory",
-]
+#: The public API, listed once: ``__all__`` is its keys (the ``TYPE_CHECKING`` imports below only
+#: tell static analysers the same names; tests/test_public_api.py keeps the two in step).
+__all__ = sorted(_EXPORTS)
 
 __version__ = "0.1.0"
 
@@ -186,29 +111,24 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - static analysers see the eager imports
-    from symconv.chain import Network, compose, small_cnn
+    from derivations import solve
     from symconv.check.api import check
     from symconv.check.markdown import split_document
     from symconv.check.parser import parse_math
     from symconv.check.symbols import SymbolTable
-    from symconv.conv import conv_forward_derivation, conv_index_form, convolve, correlate
-    from symconv.convmatrix import (
+    from symconv.conv.forms import conv_forward_derivation, conv_index_form, convolve, correlate
+    from symconv.conv.geometry import ConvSpec
+    from symconv.conv.matrix import (
         conv_bias_vector,
         conv_matrix,
         conv_matrix_derivation,
         conv_matrix_sparse,
     )
-    from symconv.costs import (
-        ConvLayer,
-        conv_additions,
-        conv_multiplications,
-        conv_params,
-        feature_map_memory,
-        layer_cost,
-        stack_cost,
-        weight_memory,
-    )
-    from symconv.derivation import CheckReport, CheckResult, Derivation, NumericTwin, Step
+    from symconv.conv.numeric import conv_backward, conv_forward
+    from symconv.conv.transposed import conv_transpose, transpose_output_padding
+    from symconv.core.derivation import CheckReport, CheckResult, Derivation, NumericTwin, Step
+    from symconv.core.gradcheck import GradientCheck, assert_gradient, check_gradient
+    from symconv.core.tensors import entries
     from symconv.errors import (
         ConventionError,
         DerivationError,
@@ -219,11 +139,7 @@ if TYPE_CHECKING:  # pragma: no cover - static analysers see the eager imports
         VerificationError,
     )
     from symconv.export import ExportedLayer, export_layer
-    from symconv.geometry import ConvSpec
     from symconv.grad import IndexFormula, compare_index_formulas, derive_backward, derive_gradients
-    from symconv.gradcheck import GradientCheck, assert_gradient, check_gradient
-    from symconv.numeric import conv_backward, conv_forward
-    from symconv.problems import solve
     from symconv.rules import (
         Rule,
         all_rules,
@@ -235,7 +151,18 @@ if TYPE_CHECKING:  # pragma: no cover - static analysers see the eager imports
         max_gradient_derivation,
         softmax_jacobian_derivation,
     )
-    from symconv.shapes import (
+    from symconv.rules.chain import Network, compose, small_cnn
+    from symconv.sizes.costs import (
+        ConvLayer,
+        conv_additions,
+        conv_multiplications,
+        conv_params,
+        feature_map_memory,
+        layer_cost,
+        stack_cost,
+        weight_memory,
+    )
+    from symconv.sizes.shapes import (
         conv_output_shape,
         conv_output_size,
         dilated_kernel_extent,
@@ -248,7 +175,5 @@ if TYPE_CHECKING:  # pragma: no cover - static analysers see the eager imports
         transposed_output_shape,
         transposed_output_size,
     )
-    from symconv.stencil_nd import box, cross
-    from symconv.stencils import Stencil, from_weights, stencil
-    from symconv.tensors import entries
-    from symconv.transposed import conv_transpose, transpose_output_padding
+    from symconv.stencils.nd import box, cross
+    from symconv.stencils.weights import Stencil, from_weights, stencil

@@ -3,7 +3,7 @@ pieces (symconv/check/latex_grammar.lark, symconv/check/vocabulary.py), mangled 
 or random bytes decoded as UTF-8.
 
 One generator, driven by a :class:`random.Random`, serves the property test
-(tests/test_check_fuzz.py, where hypothesis supplies the seeded ``Random``) and the long run
+(tests/check/test_check_fuzz.py, where hypothesis supplies the seeded ``Random``) and the long run
 (tools/fuzz_checker.py). It imports nothing from symconv, so the fuzzer's idea of the grammar is
 independent of the checker's.
 

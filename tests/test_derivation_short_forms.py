@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sympy as sp
 
-from symconv.convmatrix import conv_matrix_derivation
-from symconv.derivation import SHORT_ANSWER_CHARACTERS, Derivation, Step
+from symconv.conv.matrix import conv_matrix_derivation
+from symconv.core.derivation import SHORT_ANSWER_CHARACTERS, Derivation, Step
 from symconv.grad.differentiate import derive_backward
-from symconv.shapes import conv_output_size
+from symconv.sizes.shapes import conv_output_size
 
 
 def test_a_big_convolution_matrix_prints_in_one_short_line():

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
-from symconv.derivation import Step
+from symconv.core.derivation import Step
 from symconv.errors import ConventionError, SymconvError, UnsupportedError
-from symconv.stencil_check import apply_by_loop, observed_order
-from symconv.stencils import stencil
+from symconv.stencils.check import apply_by_loop, observed_order
+from symconv.stencils.weights import stencil
 
 ENGINE = Path(__file__).resolve().parent.parent / "symconv"
 BUILT_INS = {"ValueError", "TypeError", "IndexError", "KeyError", "RuntimeError", "Exception"}
@@ -70,7 +70,7 @@ def test_numeric_checks_of_a_symbolic_stencil_say_what_is_unsupported():
 def test_the_pooled_shape_checks_its_count_with_a_concrete_stride():
     # the check substituted random values for the stride 3 itself (an integer): it failed a
     # right answer; the general formula is checked by counting, the answer as its instance
-    from symconv.engines import pool_along_axis_shape
+    from symconv.problems.engines import pool_along_axis_shape
 
     assert pool_along_axis_shape(["B", "N", "C"], axis=1, stride=3).check().passed
     assert pool_along_axis_shape([2, 10, 3], axis=1, stride=3).check().passed

@@ -1,7 +1,7 @@
 """No user text reaches eval/exec/sympify/parse_expr/parse_latex (DESIGN.md, STYLE point 8).
 
 The test walks the source tree's syntax (ast): the only sympify call allowed is the one in
-``symconv/safe.py``, with ``strict=True`` (which refuses strings); eval, exec, parse_expr and
+``symconv/core/safe.py``, with ``strict=True`` (which refuses strings); eval, exec, parse_expr and
 parse_latex are never called; ``compile`` only on trusted, generated code is not used either.
 """
 
@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
+from symconv.core.safe import as_sympy
 from symconv.errors import ParseError
-from symconv.safe import as_sympy
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted(

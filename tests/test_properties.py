@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from symconv import ConvSpec, ShapeError, conv_matrix_sparse, conv_output_size, stencil
-from symconv.numeric import conv_forward
+from symconv.conv.numeric import conv_forward
 from tests.reference import conv_nd
 
 geometry = st.fixed_dictionaries(

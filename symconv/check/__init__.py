@@ -12,8 +12,8 @@ Soundness contract
 ------------------
 
 Every judgement is one of three verdicts, and each has an obligation. The tests that hold the
-checker to each clause are in ``tests/test_check_contract.py`` (named below), claim kind by claim
-kind: arithmetic, algebra, an answer's value, a shape, a matrix, a kernel family, an index
+checker to each clause are in ``tests/check/test_check_contract.py`` (named below), claim kind by
+claim kind: arithmetic, algebra, an answer's value, a shape, a matrix, a kernel family, an index
 formula, a derivative or approximation — each with a right case, a wrong case and a guess.
 
 1. **wrong needs a proof**: an exact inequality (``3 \\cdot 4 + 1 = 13, not 14``; ``1830 ≠ 1820``;
@@ -68,16 +68,17 @@ formula, a derivative or approximation — each with a right case, a wrong case 
    objects (``Claim.about`` links an answer to the claim it was read from); two verdicts on one
    claim combine into one (wrong beats right beats unverified), so a mistake is counted once. No
    verdict is decided by comparing texts.
-   — ``tests/test_check_runner.py``, ``tests/test_check_cli.py`` (nyu-cnn-3d wrong once).
+   — ``tests/check/test_check_runner.py``, ``tests/check/test_check_cli.py`` (nyu-cnn-3d wrong
+   once).
 7. **A bug is not a verdict.** A judge's :class:`~symconv.errors.SymconvError` and SymPy's own
    refusals (:mod:`symconv.check.refusals`: raised inside SymPy) make a claim *unverified* with
    the reason; any other exception is a bug in symconv and fails, in tests and at the command
    line (a batch reports the file as an error row and goes on).
-   — ``tests/test_check_runner.py``, ``symconv/check/refusals.py``'s doctest.
+   — ``tests/check/test_check_runner.py``, ``symconv/check/refusals.py``'s doctest.
 
 What ``symconv solve`` writes, ``check --against`` reads back with no wrong claim and every part
 confirmed — every catalog set and every TOML set in the repository
-(``tests/test_check_round_trip.py``). Two studies in ``benchmarks/`` measure the contract on
+(``tests/check/test_check_round_trip.py``). Two studies in ``benchmarks/`` measure the contract on
 rewritten text: ``paraphrases.py`` (meaning-preserving rewrites of right lines never become
 *wrong*) and ``mutations.py`` (meaning-changing ones are caught); ``corpus.py`` scores the checker
 on real writing by outside authors against its answer keys.

@@ -41,7 +41,7 @@ from symconv.errors import SymconvError, TimeLimitError
 if TYPE_CHECKING:
     from symconv.check.claims import Reading
     from symconv.check.markdown import Segment
-    from symconv.problems import Exercise, Part, ProblemSet
+    from symconv.problems.model import Exercise, Part, ProblemSet
 
 #: Kinds of the claims this module adds.
 ANSWER_KIND, VALUE_KIND = ClaimKind.ANSWER, ClaimKind.VALUE
@@ -484,7 +484,7 @@ def load_problem_set(against: str) -> ProblemSet:
 
 @cache
 def _problem_set_file(path: str, mtime: float) -> ProblemSet:
-    from symconv.problemset import load_problem_set as load_file
+    from symconv.problems.problemset import load_problem_set as load_file
 
     return load_file(path)
 

@@ -39,7 +39,7 @@ from symconv.check.equality import (
 from symconv.check.symbols import name_key
 
 if TYPE_CHECKING:
-    from symconv.problems import Solution
+    from symconv.problems.model import Solution
 from symconv.check.answer_formulas import judge_formula
 from symconv.check.answer_locations import judge_location, location_candidates, location_value
 from symconv.check.answer_matrices import judge_conditions, judge_matrix

@@ -239,7 +239,7 @@ def _matrix_witness(task: PartTask, candidate: Candidate) -> tuple[int | None, s
     details = task.solution.derivation.details
     geometry = details.get("geometry")
     if geometry is not None:
-        from symconv.tensors import entries
+        from symconv.core.tensors import entries
 
         base = 1 if task.solution.derivation.notation == "subscript" else 0
         inputs = entries("x", tuple(geometry.input_shape), base=base)

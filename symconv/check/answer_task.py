@@ -26,7 +26,7 @@ from symconv.check.equality import (
 from symconv.check.symbols import object_name_key
 
 if TYPE_CHECKING:
-    from symconv.problems import Part, Solution
+    from symconv.problems.model import Part, Solution
 
 AXIS_WORDS = re.compile(
     r"channel|height|width|batch|image|sample|frame|time|row|column|\b[NCHWBT]\b", re.I
@@ -152,7 +152,7 @@ def _words(text: str) -> set[str]:
 
 
 def latex_of(value: Any) -> str:
-    from symconv.latex import latex
+    from symconv.core.latex import latex
 
     try:
         return latex(value)

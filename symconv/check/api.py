@@ -31,7 +31,7 @@ from symconv.check.limits import (
 
 if TYPE_CHECKING:
     from symconv.check.model import Report
-    from symconv.problems import ProblemSet
+    from symconv.problems.model import ProblemSet
 
 __all__ = ["check"]
 
@@ -50,7 +50,7 @@ def check(
     """Check a solution and return its :class:`~symconv.check.model.Report`.
 
     * ``against``: a problem-set id (``"nyu-cnn"``), a TOML problem-set file, or a
-      :class:`~symconv.problems.ProblemSet` — maps headings to parts and compares the answers;
+      :class:`~symconv.problems.model.ProblemSet` — maps headings to parts and compares the answers;
     * ``kind``: ``"md"``, ``"tex"`` or ``"ipynb"`` for text (default: from the file name, else
       Markdown);
     * ``time_limit`` (s per claim), ``file_time_limit`` (s per file), ``max_bytes`` (size cap).

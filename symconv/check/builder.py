@@ -7,7 +7,7 @@ The grammar gives syntax; this module gives meaning, deciding what the field's n
   same segment by ``f(x, y)``/``f'(x)``), a product if it is a quantity, and otherwise
   **ambiguous** (both readings are built and reported); a name followed by brackets is indexing;
 * subscripts: ``x_{11}`` (digits) is the entry *name* ``x_{11}`` (as
-  :func:`symconv.tensors.entries` names it), ``x_i``/``x_{ij}``/``x_{i,j}``/``x_{t-k+1}`` are
+  :func:`symconv.core.tensors.entries` names it), ``x_i``/``x_{ij}``/``x_{i,j}``/``x_{t-k+1}`` are
   *indexing* (``Indexed``), ``C_{in}``/``x_{\\text{out}}`` are names, ``\\delta_{ij}`` is
   Kronecker's delta;
 * superscripts: ``x^T`` transposes, ``f^{(4)}(x)`` and primes differentiate an application,

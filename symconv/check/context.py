@@ -7,9 +7,9 @@ the kernel that should repeat it. :func:`~symconv.check.claims.extract_claims` r
 in its own section), and :meth:`DocumentContext.observe` records each verdict so that a later
 claim can say that it builds on an earlier wrong one.
 
-**Error carried forward** (a decision, tested in ``tests/test_check_context.py``): a claim computed
-correctly from an earlier *wrong* value is ``right`` — its own computation is right, and the error
-is reported once, on the line where it was made — with the warning
+**Error carried forward** (a decision, tested in ``tests/check/test_check_context.py``): a claim
+computed correctly from an earlier *wrong* value is ``right`` — its own computation is right, and
+the error is reported once, on the line where it was made — with the warning
 ``"consistent with your line N (error carried forward)"``. The problem-context layer reads the
 same fact from :meth:`DocumentContext.carried_from` to mark a final answer that is wrong only
 because of an earlier line.

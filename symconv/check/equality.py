@@ -52,8 +52,8 @@ from sympy.core.function import AppliedUndef
 
 from symconv.check.shown import format_point, format_value
 from symconv.check.symbols import name_key
+from symconv.core.safe import as_sympy
 from symconv.grad.conditions import Iverson
-from symconv.safe import as_sympy
 
 #: Largest value tried for a symbol, and most points evaluated per comparison.
 MAX_VALUE = 12

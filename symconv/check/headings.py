@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from symconv.check.markdown import Segment
-    from symconv.problems import Exercise, Part, ProblemSet
+    from symconv.problems.model import Exercise, Part, ProblemSet
 
 MarkerKind = Literal["heading", "paragraph", "list"]
 
@@ -335,7 +335,7 @@ def resolve_absolute(
 def map_parts(markers: Sequence[Marker], problem_set: ProblemSet, last_line: int) -> PartMap:
     """Regions of the document, each with the exercise and part it answers (module docstring).
 
-    >>> from symconv.problems import Exercise, Part, ProblemSet
+    >>> from symconv.problems.model import Exercise, Part, ProblemSet
     >>> parts = [Part(f"s-3{c}", "", build=lambda: None) for c in "ab"]  # type: ignore
     >>> problem_set = ProblemSet("s", "S", "", [Exercise("s-3", "", "", parts)])
     >>> markers = [Marker(1, "3", 2, "heading", Label(("3",), False)),

@@ -28,10 +28,10 @@ from collections.abc import Iterable
 from typing import Any, ClassVar
 
 import sympy as sp
-from sympy.concrete.expr_with_limits import ExprWithLimits
 from sympy.core.symbol import Str
 
-from symconv.safe import as_sympy
+from symconv.core.notation import ArgMaxOver, ArgMinOver, MaxOver, MinOver
+from symconv.core.safe import as_sympy
 
 
 class Dots(sp.AtomicExpr):
@@ -254,51 +254,6 @@ class TensorSpace(_Named):
     def _latex(self, printer: Any) -> str:
         shape = r" \times ".join(printer._print(s) for s in self.args[1])
         return f"{printer._print(self.args[0])}^{{{shape}}}"
-
-
-class _Extremum(ExprWithLimits):
-    """``\\max_{j=0..p-1} X[sk+j]``: an extremum over a range of an index (bound like a sum)."""
-
-    SYMBOL = r"\max"
-
-    def _latex(self, printer: Any) -> str:
-        parts = []
-        for limit in self.limits:
-            if len(limit) == 3:
-                var, low, high = limit
-                parts.append(
-                    f"{printer._print(var)}={printer._print(low)},\\dots,{printer._print(high)}"
-                )
-            else:
-                parts.append(printer._print(limit[0]))
-        return f"{self.SYMBOL}_{{{', '.join(parts)}}} {printer._print(self.function)}"
-
-
-class MaxOver(_Extremum):
-    """The maximum over the limits."""
-
-    #: How the exact evaluator (:mod:`symconv.grad.evaluator`) combines the terms.
-    REDUCE = staticmethod(max)
-
-
-class MinOver(_Extremum):
-    """The minimum over the limits."""
-
-    REDUCE = staticmethod(min)
-
-    SYMBOL = r"\min"
-
-
-class ArgMaxOver(_Extremum):
-    """The index of the maximum over the limits."""
-
-    SYMBOL = r"\arg\max"
-
-
-class ArgMinOver(_Extremum):
-    """The index of the minimum over the limits."""
-
-    SYMBOL = r"\arg\min"
 
 
 #: Every node class defined here (for dispatch in later layers).

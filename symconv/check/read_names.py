@@ -1,6 +1,6 @@
 """Names, subscripts, superscripts, and application versus product.
 
-* ``x_{11}`` (digits) is the entry *name* ``x_{11}`` (as :func:`symconv.tensors.entries` names
+* ``x_{11}`` (digits) is the entry *name* ``x_{11}`` (as :func:`symconv.core.tensors.entries` names
   it); ``x_i``, ``x_{ij}``, ``x_{i,j}``, ``x_{t-k+1}`` are *indexing*; ``C_{in}`` and
   ``x_{\\text{out}}`` are names; ``\\delta_{ij}`` is Kronecker's delta; a declared scalar is never
   indexed (``h_m`` is a name when ``h`` is a scalar);

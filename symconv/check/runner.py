@@ -46,7 +46,7 @@ from symconv.errors import SymconvError, TimeLimitError
 
 if TYPE_CHECKING:
     from symconv.check.headings import PartMap
-    from symconv.problems import ProblemSet
+    from symconv.problems.model import ProblemSet
 
 #: ``(segments, problem set or None) -> (claims, judge)``: how claims are found and judged; the
 #: default uses :mod:`symconv.check.claims` and :mod:`symconv.check.judges`.

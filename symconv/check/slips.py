@@ -9,8 +9,8 @@ student's value, that term is the slip named in the diagnosis (a missing ``− 1
 ``+ M``). It never decides a verdict: the value is already wrong by exact comparison; this only
 names the likely cause, and says nothing when two different omissions give the same value.
 
-    >>> from symconv.shapes import conv_output_size
-    >>> from symconv.costs import conv_params
+    >>> from symconv.sizes.shapes import conv_output_size
+    >>> from symconv.sizes.costs import conv_params
     >>> print(dropped_term(conv_output_size(48, 3), 47).diagnosis)
     probable slip: the term − 1 of o = ⌊(− d (k − 1) + i + 2 p − 1)/s⌋ + 1 left out
     >>> print(dropped_term(conv_params(kernel=[3, 3], in_channels=10, out_channels=20), 1800).term)
@@ -28,8 +28,8 @@ from typing import Any
 import sympy as sp
 
 from symconv.check.plain import plain_math
-from symconv.derivation import Derivation
-from symconv.safe import as_sympy
+from symconv.core.derivation import Derivation
+from symconv.core.safe import as_sympy
 
 __all__ = ["Slip", "dropped_term"]
 

@@ -16,8 +16,8 @@ Names are compared by :func:`name_key`, which ignores braces, spaces and backsla
     ('function', None)
 
 Entry names: ``x_{11}`` (the nndl book's entry of row 1, column 1) is read as the symbol named
-``x_{11}`` — the name :func:`symconv.tensors.entries` gives it — and can be mapped to the bracket
-form ``x[0, 0]`` and back:
+``x_{11}`` — the name :func:`symconv.core.tensors.entries` gives it — and can be mapped to the
+bracket form ``x[0, 0]`` and back:
 
     >>> import sympy as sp
     >>> entry_indices("x_{11}"), entry_indices("x_{1,10}"), entry_indices("k_1")
@@ -179,7 +179,8 @@ def entry_indices(name: str) -> tuple[str, tuple[int, ...]] | None:
     """``("x", (1, 1))`` for ``x_{11}``: the base and the integer indices of an entry name.
 
     Without a comma each digit is one index (``x_{11}``); with commas the parts are
-    (``x_{1,10}``), as :func:`symconv.tensors.entry_name` writes them. None if not an entry name.
+    (``x_{1,10}``), as :func:`symconv.core.tensors.entry_name` writes them. None if not an entry
+    name.
     """
     match = _ENTRY.match(name)
     if match is None:
@@ -204,8 +205,9 @@ def entry_to_indexed(symbol: sp.Symbol, base: int = 1) -> sp.Indexed | None:
 
 
 def indexed_to_entry(entry: sp.Indexed, shape: Iterable[int], base: int = 1) -> sp.Symbol:
-    """The entry symbol (as :func:`symconv.tensors.entries` names it) of a 0-based ``X[i, j]``."""
-    from symconv.tensors import entry_name
+    """The entry symbol (as :func:`symconv.core.tensors.entries` names it) of a 0-based
+    ``X[i, j]``."""
+    from symconv.core.tensors import entry_name
 
     indices = [int(index) for index in entry.indices]
     return sp.Symbol(entry_name(str(entry.base.label), indices, tuple(shape), base))

@@ -11,7 +11,7 @@ for w_{00}, Dumoulin and Visin), vec is row-major. The derivation gives the entr
 index form differentiated), C itself and the product C vec(x), and is checked exactly (C vec(x)
 equals the explicit forward pass) and numerically (against the NumPy convolution) before it is
 printed. Matrices with more than --max-matrix rows or columns (default 12) are printed elided;
-C may have at most 1,000,000 entries here (symconv.convmatrix.conv_matrix_sparse, from Python,
+C may have at most 1,000,000 entries here (symconv.conv.matrix.conv_matrix_sparse, from Python,
 builds larger ones).
 
     symconv convmatrix --input 3 3 --kernel 2 2          # nndl exercise 5-5
@@ -84,7 +84,7 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from symconv.commands.output import emit_derivation
     from symconv.commands.shapes import per_axis, single_padding_word
-    from symconv.convmatrix import conv_matrix_derivation, conv_matrix_geometry
+    from symconv.conv.matrix import conv_matrix_derivation, conv_matrix_geometry
     from symconv.errors import ConventionError, ShapeError
 
     dims = len(args.input)
@@ -108,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
             f"--input {' '.join(map(str, args.input))} --kernel {' '.join(map(str, kernel))}: "
             f"C would be {geometry.rows}×{geometry.cols} = {entries} entries, more than the "
             f"{MAX_ENTRIES} the command line derives; from Python, "
-            "symconv.convmatrix.conv_matrix_sparse builds it numerically"
+            "symconv.conv.matrix.conv_matrix_sparse builds it numerically"
         )
     derivation = conv_matrix_derivation(tuple(args.input), kernel, base=args.base, **options)
     return emit_derivation(derivation, args.format, max_matrix_size=args.max_matrix)

@@ -3,7 +3,8 @@
 One place for the three formats, so ``derive``, ``convmatrix``, ``shapes`` and ``stencil`` write
 them the same way: JSON indented and in UTF-8 (``∂J/∂W`` stays readable), LaTeX as display blocks
 ``\\[ … \\]`` that paste into any document, with the title, conventions and check summary as
-``%`` comments; Markdown as :meth:`Derivation.markdown <symconv.derivation.Derivation.markdown>`
+``%`` comments; Markdown as :meth:`Derivation.markdown
+<symconv.core.derivation.Derivation.markdown>`
 writes it (GitHub and Jupyter render its ``$$`` blocks). Not a sub-command: ``COMMANDS`` does
 not list it.
 

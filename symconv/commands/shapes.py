@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from symconv.commands.output import print_json
-from symconv.safe import as_sympy
+from symconv.core.safe import as_sympy
 
 #: Version of the JSON this command writes (keep it stable; bump it on any change of keys).
 SCHEMA_VERSION = 1
@@ -184,7 +184,7 @@ def _padding(args: argparse.Namespace, dims: int) -> Any:
 
 
 def _axis_names(dims: int) -> tuple[str, ...]:
-    from symconv.shapes import AXIS_NAMES
+    from symconv.sizes.shapes import AXIS_NAMES
 
     return AXIS_NAMES.get(dims, tuple(str(axis + 1) for axis in range(dims)))
 
@@ -265,8 +265,8 @@ def _header(operation: str, args: argparse.Namespace, geometry: dict[str, Any]) 
 
 
 def run_conv(args: argparse.Namespace) -> int:
-    from symconv.costs import conv_additions, conv_multiplications, conv_params
-    from symconv.shapes import conv_output_shape
+    from symconv.sizes.costs import conv_additions, conv_multiplications, conv_params
+    from symconv.sizes.shapes import conv_output_shape
 
     spatial, channels, geometry = _layer_geometry(args)
     shape = conv_output_shape(
@@ -304,7 +304,7 @@ def run_conv(args: argparse.Namespace) -> int:
 
 def run_pool(args: argparse.Namespace) -> int:
     from symconv.errors import ShapeError
-    from symconv.shapes import pool_output_shape
+    from symconv.sizes.shapes import pool_output_shape
 
     spatial, channels, geometry = _layer_geometry(args)
     if isinstance(geometry["padding"], str):
@@ -326,9 +326,9 @@ def run_pool(args: argparse.Namespace) -> int:
 
 
 def run_transpose(args: argparse.Namespace) -> int:
-    from symconv.costs import conv_params
     from symconv.errors import ShapeError
-    from symconv.shapes import transposed_output_shape
+    from symconv.sizes.costs import conv_params
+    from symconv.sizes.shapes import transposed_output_shape
 
     spatial, channels, geometry = _layer_geometry(args)
     if isinstance(geometry["padding"], str):
@@ -369,7 +369,7 @@ def run_transpose(args: argparse.Namespace) -> int:
 
 def run_receptive_field(args: argparse.Namespace) -> int:
     from symconv.errors import ShapeError
-    from symconv.shapes import receptive_field
+    from symconv.sizes.shapes import receptive_field
 
     for index, layer in enumerate(args.layer, start=1):
         if len(layer) not in (2, 3):

@@ -57,7 +57,7 @@ def register(subparsers: Any) -> None:
 
 def _sets(args: argparse.Namespace) -> tuple[Any, ...]:
     if args.problems is not None:
-        from symconv.problemset import load_problem_set
+        from symconv.problems.problemset import load_problem_set
 
         return (load_problem_set(args.problems),)
     from derivations import PROVIDERS, catalog, problem_set
@@ -101,8 +101,13 @@ def run(args: argparse.Namespace) -> int:
 
 def _solve(sets: tuple[Any, ...], ids: list[str], args: argparse.Namespace) -> int:
     from symconv.errors import ConventionError
-    from symconv.problems import select
-    from symconv.writeup import RenderOptions, exercise_json, exercise_markdown, exercise_tex
+    from symconv.problems.model import select
+    from symconv.problems.writeup import (
+        RenderOptions,
+        exercise_json,
+        exercise_markdown,
+        exercise_tex,
+    )
 
     if args.max_matrix is not None and args.max_matrix < 3:
         raise ConventionError(f"--max-matrix {args.max_matrix}: keep at least 3 rows/columns")

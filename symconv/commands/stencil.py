@@ -111,8 +111,8 @@ def _spacing(text: str | None) -> Any:
 def build(args: argparse.Namespace) -> Any:
     """The stencil the arguments describe (a family, or its ``--member``)."""
     from symconv.errors import ConventionError
-    from symconv.stencil_nd import box
-    from symconv.stencils import stencil
+    from symconv.stencils.nd import box
+    from symconv.stencils.weights import stencil
 
     if args.partial is not None:
         if args.derivative is not None and args.derivative != sum(args.partial):

@@ -58,12 +58,12 @@ import numpy as np
 import sympy as sp
 from sympy.printing.pycode import PythonCodePrinter
 
+from symconv.core.safe import as_sympy
 from symconv.errors import ShapeError, UnsupportedError
 from symconv.export.runtime import _align, _dtype, _erf, _floor_div, _iverson, _read, _sigmoid
 from symconv.grad.conditions import InRange, Iverson
 from symconv.grad.formula import IndexFormula, tensor_name
 from symconv.grad.functions import RegisteredFunction, relu, sigmoid
-from symconv.safe import as_sympy
 
 #: Letters naming array axes (``np.einsum`` accepts these 52).
 AXIS_LETTERS = string.ascii_lowercase + string.ascii_uppercase

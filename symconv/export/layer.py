@@ -33,12 +33,12 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 import sympy as sp
 
+from symconv.core.safe import as_sympy
 from symconv.errors import ShapeError, UnsupportedError
 from symconv.export import runtime
 from symconv.export.compiler import Program, compile_formula, python_name
 from symconv.grad.formula import IndexFormula, tensor_name
 from symconv.grad.notation import gradient_base, gradient_label, split_gradient_label
-from symconv.safe import as_sympy
 
 
 @runtime_checkable

@@ -25,7 +25,7 @@ from typing import Any
 
 import sympy as sp
 
-from symconv.safe import as_sympy
+from symconv.core.safe import as_sympy
 
 
 def fresh_bound(expr: Any, keep: Iterable[sp.Symbol] = ()) -> Any:

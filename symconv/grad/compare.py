@@ -37,6 +37,7 @@ from typing import Any, Literal
 import numpy as np
 import sympy as sp
 
+from symconv.core.safe import as_sympy
 from symconv.errors import ParseError, ShapeError, SymconvError
 from symconv.grad.evaluator import compile_expression
 from symconv.grad.formula import (
@@ -48,7 +49,6 @@ from symconv.grad.formula import (
 )
 from symconv.grad.inference import SizeConflict
 from symconv.grad.notation import split_gradient_label
-from symconv.safe import as_sympy
 
 IssueKind = Literal[
     "missing_sum", "unknown_tensor", "unknown_size", "left_side", "unreadable", "size_conflict"

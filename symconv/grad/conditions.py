@@ -7,7 +7,7 @@ which is 1 where the condition holds and 0 elsewhere. With a stride, ``2 j + k =
 ``2 | p − k``, written ``(p − k) mod 2 = 0``.
 
     >>> import sympy as sp
-    >>> from symconv.latex import latex
+    >>> from symconv.core.latex import latex
     >>> p, k, O = sp.symbols("p k O", integer=True)
     >>> bracket = Iverson(sp.And(InRange(p - k, 0, O - 1), divides(2, p - k)))
     >>> print(latex(bracket))
@@ -27,7 +27,7 @@ from typing import Any
 import sympy as sp
 from sympy.logic.boolalg import Boolean
 
-from symconv.safe import as_sympy
+from symconv.core.safe import as_sympy
 
 
 class InRange(Boolean):

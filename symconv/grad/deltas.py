@@ -44,8 +44,8 @@ from typing import Any
 import sympy as sp
 from sympy.logic.boolalg import Boolean
 
+from symconv.core.safe import as_sympy
 from symconv.grad.conditions import InRange, Iverson, divides
-from symconv.safe import as_sympy
 
 Limit = tuple[sp.Symbol, sp.Expr, sp.Expr]
 

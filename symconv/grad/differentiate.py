@@ -34,7 +34,8 @@ from typing import Any, Literal
 
 import sympy as sp
 
-from symconv.derivation import Derivation, Step
+from symconv.core.derivation import Derivation, Step
+from symconv.core.latex import Notation
 from symconv.errors import DerivationError, ShapeError
 from symconv.grad.binders import fresh_bound, primed, readable_bound
 from symconv.grad.conditions import Iverson
@@ -50,7 +51,6 @@ from symconv.grad.formula import IndexFormula, index_symbol, tensor_name
 from symconv.grad.front_end import read_forward
 from symconv.grad.functions import relu
 from symconv.grad.notation import Partial, gradient_base
-from symconv.latex import Notation
 
 #: Which summation indices the deltas are solved for first.
 #: ``"output"``: the chain rule's sum over the output entries (the textbook form
@@ -88,7 +88,7 @@ def derive_backward(
     ``forward``, in closed index form (see the module docstring).
 
     ``forward`` is an :class:`IndexFormula`, the string form, a SymPy ``Eq(Z[...], rhs)`` or a
-    :class:`~symconv.conv.ConvIndexForm`. The upstream gradient is the tensor ``∂J/∂Z``
+    :class:`~symconv.conv.forms.ConvIndexForm`. The upstream gradient is the tensor ``∂J/∂Z``
     (:func:`symconv.grad.notation.gradient_base`). With ``express_with_output``, a pointwise
     layer's derivative is written with its output (``U(1 − U)`` rather than ``σ(Z)(1 − σ(Z))``).
 

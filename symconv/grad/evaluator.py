@@ -1,5 +1,5 @@
 """A compiled, exact evaluator of index expressions — same semantics as
-:func:`symconv.indexing.evaluate`, built once per expression and run with Python integers and
+:func:`symconv.core.indexing.evaluate`, built once per expression and run with Python integers and
 fractions.
 
 A comparison evaluates the same formula at hundreds of index values; walking the SymPy tree and
@@ -32,11 +32,11 @@ import numpy as np
 import sympy as sp
 from sympy.concrete.expr_with_limits import ExprWithLimits
 
+from symconv.core.indexing import as_lookup
+from symconv.core.safe import as_sympy
 from symconv.errors import DerivationError, ShapeError
 from symconv.grad.conditions import InRange, Iverson
 from symconv.grad.functions import relu
-from symconv.indexing import as_lookup
-from symconv.safe import as_sympy
 
 #: A compiled node: ``(tensors, env) -> value``.
 Node = Callable[[Mapping[str, Any], dict[Any, Any]], Any]

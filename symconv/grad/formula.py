@@ -35,11 +35,11 @@ from typing import Any, Literal
 import numpy as np
 import sympy as sp
 
+from symconv.core.indexing import evaluate
+from symconv.core.latex import Notation, latex
+from symconv.core.safe import as_sympy
+from symconv.core.tensors import entries
 from symconv.errors import ShapeError
-from symconv.indexing import evaluate
-from symconv.latex import Notation, latex
-from symconv.safe import as_sympy
-from symconv.tensors import entries
 
 #: ``(index, lower, upper)``, inclusive, as in SymPy's ``Sum`` limits.
 Range = tuple[sp.Symbol, sp.Expr, sp.Expr]
@@ -291,7 +291,7 @@ class IndexFormula:
         """The right side at every free-index value, on concrete tensors (exact; out-of-range
         reads zero). ``values`` binds sizes the tensors' shapes do not decide. ``engine`` is the
         compiled evaluator (:mod:`symconv.grad.evaluator`) or the foundation's
-        :func:`symconv.indexing.evaluate` — the same semantics, the first much faster."""
+        :func:`symconv.core.indexing.evaluate` — the same semantics, the first much faster."""
         bound = {**self.sizes_from(tensors), **self.value_map(values or {})}
         rhs = self.rhs.xreplace(bound)
         points = self.index_points(bound)
@@ -405,9 +405,9 @@ def _bound_symbols(expr: sp.Basic) -> set[sp.Symbol]:
 
 def as_index_formula(forward: Any, **declarations: Any) -> IndexFormula:
     """Accept an :class:`IndexFormula`, the string form, a SymPy ``Eq`` or ``(lhs, rhs)`` pair, or
-    the foundation's :class:`~symconv.conv.ConvIndexForm`.
+    the foundation's :class:`~symconv.conv.forms.ConvIndexForm`.
 
-    >>> from symconv.conv import conv_index_form
+    >>> from symconv.conv.forms import conv_index_form
     >>> f = as_index_formula(conv_index_form(1, batch=False, stride=2))
     >>> f.shapes["W"], f.ranges[1]
     ((M, C, K), (j, 0, floor(I/2 - K/2)))
@@ -418,7 +418,7 @@ def as_index_formula(forward: Any, **declarations: Any) -> IndexFormula:
         return IndexFormula.parse(forward, **declarations)
     if isinstance(forward, sp.Eq | tuple):
         return IndexFormula.from_equation(forward, **declarations)
-    from symconv.conv import ConvIndexForm
+    from symconv.conv.forms import ConvIndexForm
 
     if isinstance(forward, ConvIndexForm):
         return _from_conv_form(forward)
@@ -430,7 +430,7 @@ def as_index_formula(forward: Any, **declarations: Any) -> IndexFormula:
 
 def _from_conv_form(form: Any) -> IndexFormula:
     """The foundation's convolution index form, with the shapes its spec defines."""
-    from symconv.conv import data_axes, weight_axes
+    from symconv.conv.forms import data_axes, weight_axes
 
     spec, sizes = form.spec, form.sizes
     spatial_in = [sizes[f"I{a}"] for a in range(spec.dims)]

@@ -4,16 +4,16 @@ Every function name the string form reads (``gelu(X[i])``) is looked up here, by
 the independent reading of the text (:mod:`symconv.grad.second_reading`) and by export. One entry
 holds one rule: its forward (SymPy), its derivative with respect to each argument written out,
 its LaTeX name and its source; the derivation of the derivative is the comment above the entry,
-and ``tests/test_grad_registry.py`` proves each derivative equal to ``sympy.diff`` of the forward,
-exactly and numerically. The SymPy function applied in formulas differentiates through the entry
-(``fdiff``), so the differentiator and the proof read the same table.
+and ``tests/grad/test_grad_registry.py`` proves each derivative equal to ``sympy.diff`` of the
+forward, exactly and numerically. The SymPy function applied in formulas differentiates through the
+entry (``fdiff``), so the differentiator and the proof read the same table.
 
 ``max`` and ``min`` (reductions of several arguments) and ``floor``/``ceil`` (index arithmetic)
 are read by the grammar too but are not elementwise functions of this registry
 (:data:`STRUCTURAL_FUNCTIONS`).
 
     >>> import sympy as sp
-    >>> from symconv.latex import latex
+    >>> from symconv.core.latex import latex
     >>> x = sp.Symbol("x")
     >>> sp.diff(sigmoid(x), x)
     (1 - sigmoid(x))*sigmoid(x)
@@ -57,8 +57,8 @@ from typing import Any, ClassVar
 import numpy as np
 import sympy as sp
 
+from symconv.core.safe import as_sympy
 from symconv.errors import ArgumentCountError, FunctionRegistrationError, UnknownFunctionError
-from symconv.safe import as_sympy
 
 
 # ----------------------------------------------------------------------------------------------

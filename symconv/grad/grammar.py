@@ -62,12 +62,12 @@ import sympy as sp
 from lark import Lark, Token, Transformer, UnexpectedInput, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken, VisitError
 
+from symconv.core.safe import as_sympy
 from symconv.errors import FormulaError, SymconvError, UnknownFunctionError
 from symconv.grad.formula import IndexFormula, index_symbol, range_placeholder, size_symbol
 from symconv.grad.functions import apply_function, known_function_names
 from symconv.grad.inference import RESERVED_NAMES, AutoSum, infer_formula
 from symconv.grad.notation import GradientBase, gradient_label
-from symconv.safe import as_sympy
 
 GRAMMAR_FILE = "index_formula.lark"
 

@@ -31,6 +31,7 @@ from typing import Any
 
 import sympy as sp
 
+from symconv.core.safe import as_sympy
 from symconv.errors import ParseError, ShapeError
 from symconv.grad.formula import (
     IndexFormula,
@@ -42,7 +43,6 @@ from symconv.grad.formula import (
     tensor_reads,
 )
 from symconv.grad.notation import split_gradient_label
-from symconv.safe import as_sympy
 
 #: Names a generated size symbol never takes: ``J`` is the loss of ``∂J/∂Z`` by default.
 RESERVED_NAMES = frozenset({"J"})

@@ -2,11 +2,11 @@
 
 The gradient of a scalar ``J`` with respect to the entries of a tensor ``Z`` is itself a tensor of
 ``Z``'s shape. It is an ``IndexedBase`` whose label is the symbol ``∂J/∂Z`` — so that
-:func:`symconv.indexing.evaluate` looks it up by that name — and whose entries print as the fraction
-the field writes, in either index notation:
+:func:`symconv.core.indexing.evaluate` looks it up by that name — and whose entries print as the
+fraction the field writes, in either index notation:
 
     >>> import sympy as sp
-    >>> from symconv.latex import latex
+    >>> from symconv.core.latex import latex
     >>> i, m, j = sp.symbols("i m j", integer=True)
     >>> dZ = gradient_base("J", "Z")
     >>> dZ
@@ -33,7 +33,7 @@ from typing import Any
 
 import sympy as sp
 
-from symconv.safe import as_sympy
+from symconv.core.safe import as_sympy
 
 #: The character that opens a partial derivative in a gradient's label, ``∂J/∂Z``.
 PARTIAL = "∂"

@@ -13,11 +13,11 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from symconv.derivation import CheckResult, Derivation, Step
+from symconv.core.derivation import CheckResult, Derivation, Step
+from symconv.core.latex import Notation
 from symconv.errors import ConventionError
 from symconv.grad.formula import IndexFormula, index_symbol, size_symbol
 from symconv.grad.notation import Partial, gradient_base
-from symconv.latex import Notation
 from symconv.rules.table import FormulaSource, Rule, register
 
 POINTWISE_CASES = ({"N": 2, "D": 3}, {"N": 1, "D": 4})

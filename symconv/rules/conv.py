@@ -1,8 +1,8 @@
 """Rules of the table: linear layers — convolution/correlation (every ConvSpec option),
 depthwise and separable convolution, transposed convolution, dense — and ``conv_gradients``.
 
-A convolution rule is built from a :class:`~symconv.geometry.ConvSpec` by :func:`conv_rule`: its
-forward is the foundation's index form, its backward the closed forms of
+A convolution rule is built from a :class:`~symconv.conv.geometry.ConvSpec` by :func:`conv_rule`:
+its forward is the foundation's index form, its backward the closed forms of
 :mod:`symconv.rules.conv_backward` (derivation there), each proven equal to what the
 differentiator produces. The registered rules are the named configurations of the table; any
 other spec gets its rule on demand (:func:`conv_rule`, :func:`conv_gradients`).
@@ -22,16 +22,16 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from symconv.conv import ConvIndexForm, conv_index_form, explicit_forward, index_form_of
-from symconv.derivation import Derivation
-from symconv.geometry import ConvSpec, IntLike, Layout, Mode, Op, WeightLayout
+from symconv.conv.forms import ConvIndexForm, conv_index_form, explicit_forward, index_form_of
+from symconv.conv.geometry import ConvSpec, IntLike, Layout, Mode, Op, WeightLayout
+from symconv.core.derivation import Derivation
+from symconv.core.latex import Notation
+from symconv.core.safe import as_sympy
 from symconv.grad.formula import IndexFormula, as_index_formula
-from symconv.latex import Notation
 from symconv.rules.conv_backward import conv_backward_formulas
 from symconv.rules.forms import formula, gradient, indices, rename, sizes, tensors
 from symconv.rules.table import Rule, register
 from symconv.rules.transpose_identity import forward_backward_transpose_derivation
-from symconv.safe import as_sympy
 
 #: nndl's names for a single-channel 2-d layer, ``y_{ij} = Σ_{u,v} w_{uv} x_{i+u, j+v}``.
 SUBSCRIPT_TENSORS = {"X": "x", "W": "w", "Z": "y"}
@@ -131,7 +131,7 @@ def conv_rule(
     index_names: Mapping[str, str] | None = None,
 ) -> Rule:
     """The rule of a convolution layer (not registered): from ``spec`` or from the options of
-    :func:`symconv.conv.conv_index_form`. ``tensor_names``/``index_names`` write it in a
+    :func:`symconv.conv.forms.conv_index_form`. ``tensor_names``/``index_names`` write it in a
     source's names (nndl's ``y, w, x`` and ``i, j, u, v``)."""
     if spec is None:
         form = conv_index_form(
@@ -217,8 +217,8 @@ def conv_gradients(
     """The gradients of a convolution layer with respect to its input, weights and bias, as
     derivations keyed ``"X"``, ``"W"``, ``"b"``.
 
-    Options as :func:`symconv.conv.conv_index_form` (or a ``spec``); every size may be a symbol.
-    ``notation="bracket"`` writes ``∂J/∂W[k_1, k_2, n, m]`` (the NYU course; pass
+    Options as :func:`symconv.conv.forms.conv_index_form` (or a ``spec``); every size may be a
+    symbol. ``notation="bracket"`` writes ``∂J/∂W[k_1, k_2, n, m]`` (the NYU course; pass
     ``layout="NHWC", weight_layout="HWIO"`` for its ``W[k1,k2,n,m]``), ``"subscript"`` writes
     entries as subscripts — and, for a layer without batch and channel axes, in nndl's names
     ``y_{ij} = Σ_{u,v} w_{uv} x_{i+u, j+v}`` (0-based). Each derivation shows the chain rule, the

@@ -1,8 +1,9 @@
 """The backward passes of a convolution layer in closed index form, for every option of
-:class:`~symconv.geometry.ConvSpec` — stride, padding, dilation, groups, true convolution, layouts,
+:class:`~symconv.conv.geometry.ConvSpec` — stride, padding, dilation, groups, true convolution,
+layouts,
 batch and channel axes, 1-, 2- and 3-d.
 
-The forward (:func:`symconv.conv.index_form_of`; correlation, channels-first for reading):
+The forward (:func:`symconv.conv.forms.index_form_of`; correlation, channels-first for reading):
 
     Z[i, m, j] = b[m] + Σ_{n, k} W[m, n, k] X[i, g(m) C/G + n, s j + d k̃ − p],
     g(m) = ⌊m G/M⌋,  k̃ = k (correlation) or K − 1 − k (convolution),  0 ≤ j < O.
@@ -38,8 +39,8 @@ from collections.abc import Sequence
 
 import sympy as sp
 
-from symconv.conv import ConvIndexForm, data_axes, weight_axes
-from symconv.geometry import ConvSpec
+from symconv.conv.forms import ConvIndexForm, data_axes, weight_axes
+from symconv.conv.geometry import ConvSpec
 from symconv.grad.conditions import InRange, Iverson, divides
 from symconv.grad.formula import IndexFormula, as_index_formula, index_symbol
 from symconv.rules.forms import gradient

@@ -20,11 +20,11 @@ from typing import Any
 
 import sympy as sp
 
+from symconv.core.safe import as_sympy
 from symconv.errors import ShapeError
 from symconv.grad.conditions import InRange, Iverson, divides
 from symconv.grad.formula import IndexFormula, index_symbol, size_symbol, tensor_name
 from symconv.grad.notation import GradientBase, gradient_base
-from symconv.safe import as_sympy
 
 
 def indices(names: str) -> tuple[sp.Symbol, ...]:

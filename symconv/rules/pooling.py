@@ -36,10 +36,10 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from symconv.derivation import CheckResult, Derivation, Step
+from symconv.core.derivation import CheckResult, Derivation, Step
+from symconv.core.latex import Notation
 from symconv.grad.conditions import Iverson, divides
 from symconv.grad.formula import IndexFormula, index_symbol
-from symconv.latex import Notation
 from symconv.rules.forms import formula, gradient, indices, sizes, strided_source, tensors
 from symconv.rules.table import Rule, register
 
@@ -394,7 +394,7 @@ def max_gradient_derivation(
     size: int = 3, *, base: int = 1, notation: Notation = "subscript"
 ) -> Derivation:
     """nndl 5-6: the gradient of ``y = max(x_1, …, x_D)``, the one-hot vector of the (first)
-    argmax, as a :class:`~symconv.derivation.Derivation` whose answer is a column of Iverson
+    argmax, as a :class:`~symconv.core.derivation.Derivation` whose answer is a column of Iverson
     brackets in the entries.
 
     >>> d = max_gradient_derivation(2)
@@ -501,7 +501,7 @@ def argmax_gradient_derivation(
     )
 
     def finite_differences(rng: np.random.Generator) -> CheckResult:
-        from symconv.gradcheck import check_gradient
+        from symconv.core.gradcheck import check_gradient
 
         def argmax(point: np.ndarray) -> float:
             return float(np.argmax(point) + base)

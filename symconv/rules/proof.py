@@ -7,8 +7,8 @@
    forward formula carried out entry by entry. A piecewise rule (max, ReLU) is compared at a
    random rational point with no ties and no zero (where ``sympy.diff`` of ``Max`` is defined).
 2. **numeric** — the exported NumPy backward (:mod:`symconv.export`) in a random direction
-   against central differences of the forward (:func:`symconv.numeric.check_gradient`: a failure
-   prints both numbers, the point and the seed).
+   against central differences of the forward (:func:`symconv.conv.numeric.check_gradient`: a
+   failure prints both numbers, the point and the seed).
 3. **engine** — the stored readable form equals what
    :func:`~symconv.grad.differentiate.derive_backward` produces, evaluated exactly on random
    rational tensors.
@@ -32,12 +32,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import sympy as sp
 
-from symconv.derivation import CheckResult
+from symconv.core.derivation import CheckResult
+from symconv.core.gradcheck import GradientCheck, check_gradient
+from symconv.core.safe import as_sympy
+from symconv.core.tensors import entries
 from symconv.grad.formula import IndexFormula, tensor_name
 from symconv.grad.notation import gradient_label
-from symconv.gradcheck import GradientCheck, check_gradient
-from symconv.safe import as_sympy
-from symconv.tensors import entries
 
 if TYPE_CHECKING:
     from symconv.rules.table import Rule

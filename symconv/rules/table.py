@@ -35,12 +35,12 @@ from typing import Any, Literal
 
 import sympy as sp
 
-from symconv.derivation import Derivation, Step
+from symconv.core.derivation import Derivation, Step
+from symconv.core.latex import Notation, latex
+from symconv.core.safe import as_sympy
 from symconv.errors import ConventionError, DerivationError, ShapeError
 from symconv.grad.formula import IndexFormula, as_index_formula, size_symbol, tensor_name
 from symconv.grad.notation import gradient_base, gradient_label
-from symconv.latex import Notation, latex
-from symconv.safe import as_sympy
 
 #: Where a rule's inputs are drawn from in its checks: any real number, positive numbers (the
 #: argument of a log), rows that are probability vectors (sum 1 along the last axis), or values
@@ -187,7 +187,7 @@ class Rule:
         return _EngineCache(self)
 
     def gradient(self, wrt: str, *, notation: Notation = "bracket") -> Derivation:
-        """``∂J/∂wrt`` as a :class:`~symconv.derivation.Derivation`: the differentiator's steps
+        """``∂J/∂wrt`` as a :class:`~symconv.core.derivation.Derivation`: the differentiator's steps
         (chain rule, Kronecker deltas, re-indexing), then the stored readable form; its checks
         are the three proof obligations at the rule's first case."""
         from symconv.grad.differentiate import BackwardParts

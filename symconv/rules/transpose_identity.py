@@ -15,12 +15,12 @@ from collections.abc import Sequence
 import numpy as np
 import sympy as sp
 
-from symconv.conv import convolve, correlate
-from symconv.convmatrix import conv_matrix
-from symconv.derivation import CheckResult, Derivation, Step
+from symconv.conv.forms import convolve, correlate
+from symconv.conv.matrix import conv_matrix
+from symconv.core.derivation import CheckResult, Derivation, Step
+from symconv.core.latex import Notation
+from symconv.core.tensors import entries
 from symconv.errors import ShapeError
-from symconv.latex import Notation
-from symconv.tensors import entries
 
 
 def _vec(tensor: sp.MatrixBase | sp.NDimArray) -> sp.ImmutableMatrix:
@@ -40,7 +40,7 @@ def forward_backward_transpose_derivation(
     notation: Notation = "subscript",
     base: int = 1,
 ) -> Derivation:
-    """nndl 5-7 as a :class:`~symconv.derivation.Derivation` (module docstring), for a
+    """nndl 5-7 as a :class:`~symconv.core.derivation.Derivation` (module docstring), for a
     single-channel valid correlation of an ``input_shape`` input with a ``kernel_shape`` kernel
     (1-d or 2-d), entries named ``x_{11}``, ``w_{11}``, ``δ_{11}`` from ``base``.
 

@@ -37,7 +37,7 @@ from symconv.check.judges.typos import diagnose
 from symconv.check.judges.verdicts import latex_of, right, unverified, wrong
 from symconv.check.model import Claim, Judgement, OrderFacts
 from symconv.check.shown import format_value, show
-from symconv.safe import as_sympy
+from symconv.core.safe import as_sympy
 
 __all__ = ["error_order", "judge_approximation", "judge_order", "truncation_error"]
 

@@ -29,7 +29,7 @@ from symconv.check.judges.expansion import ExpansionError, Setup, setup_for
 from symconv.check.judges.verdicts import latex_of, right, unverified, wrong
 from symconv.check.model import Claim, Judgement
 from symconv.check.shown import format_value
-from symconv.safe import as_sympy
+from symconv.core.safe import as_sympy
 
 __all__ = ["judge_kernel", "stencil_failure", "stencil_weights"]
 

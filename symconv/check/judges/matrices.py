@@ -3,7 +3,7 @@
 * ``A B = C`` with literal matrices (the parser multiplies literals out) and any equality of two
   explicit matrices: entry by entry, exactly (symbolic entries as identities at points).
 * ``z = w \\otimes x = C x``: the matrix is compared with the conv matrix the engine builds
-  (:func:`symconv.convmatrix.conv_matrix`) for the sizes the written matrix implies — kernel
+  (:func:`symconv.conv.matrix.conv_matrix`) for the sizes the written matrix implies — kernel
   entries ``w_{ij}`` give the kernel size, columns the input size, rows the output size — as a
   correlation (the nndl book's ⊗) or, accepted with the convention named, a true convolution.
 * :func:`judge_conv_matrix_claim` compares a written conv matrix with an expected one (the
@@ -12,7 +12,7 @@
   ``row 4 of (C − C')x = (w_{11} − w_{12})(x_{22} − x_{23})``.
 
     >>> import sympy as sp
-    >>> from symconv.convmatrix import conv_matrix
+    >>> from symconv.conv.matrix import conv_matrix
     >>> expected = sp.Matrix(conv_matrix((3, 3), (2, 2)))
     >>> written = expected.copy(); written[3, 4], written[3, 5] = written[3, 5], written[3, 4]
     >>> result = judge_conv_matrix_claim(written, expected)
@@ -41,7 +41,7 @@ from symconv.check.judges.verdicts import latex_of, right, unverified, wrong
 from symconv.check.model import Claim, Judgement
 from symconv.check.shown import show
 from symconv.check.symbols import entry_indices
-from symconv.safe import as_sympy
+from symconv.core.safe import as_sympy
 
 __all__ = ["MatrixComparison", "compare_matrices", "judge_conv_matrix_claim", "judge_matrix"]
 
@@ -77,7 +77,7 @@ def _entries_differ(a: Any, b: Any) -> bool:
 
 
 def _input_names(columns: int, shape: Sequence[int] | None, base: int = 1) -> list[sp.Symbol]:
-    from symconv.tensors import entries
+    from symconv.core.tensors import entries
 
     if shape is None:
         side = math.isqrt(columns)
@@ -304,7 +304,7 @@ def _conv_form(claim: Claim, conv: nodes.Convolution, other: Any) -> Judgement:
             f"no input size gives a {matrix.rows}×{matrix.cols} conv matrix for a "
             f"{'×'.join(map(str, kernel))} kernel (stride 1, no padding)",
         )
-    from symconv.convmatrix import conv_matrix
+    from symconv.conv.matrix import conv_matrix
 
     base = 1 if all(i >= 1 for i in _kernel_indices(matrix, kernel_name)) else 0
     results = []

@@ -55,7 +55,7 @@ from symconv.check.context import DocumentContext, ProblemContext
 from symconv.check.judges.verdicts import right, wrong
 from symconv.check.model import Claim, Judgement
 from symconv.check.symbols import in_written_names, object_name_key
-from symconv.safe import as_sympy
+from symconv.core.safe import as_sympy
 
 __all__ = [
     "NamedMatrix",

@@ -35,7 +35,7 @@ from symconv.check.context import (
     claim_scope,
 )
 from symconv.check.model import Claim
-from symconv.safe import as_sympy
+from symconv.core.safe import as_sympy
 
 __all__ = ["free_names", "resolve", "undefined_functions"]
 

@@ -42,7 +42,7 @@ from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, Judgement
 from symconv.check.shown import format_value
 from symconv.check.symbols import in_written_names, is_size_name, name_key, written_key
-from symconv.safe import as_sympy
+from symconv.core.safe import as_sympy
 
 __all__ = ["judge_substitution"]
 

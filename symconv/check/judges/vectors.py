@@ -26,7 +26,7 @@ from sympy.core.function import AppliedUndef
 
 from symconv.check import nodes
 from symconv.check.judges.functions import ELEMENTWISE
-from symconv.safe import as_sympy
+from symconv.core.safe import as_sympy
 
 __all__ = ["VectorError", "VectorSpace", "index_symbols", "vector_names"]
 

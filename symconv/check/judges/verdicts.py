@@ -24,7 +24,7 @@ def latex_of(value: Any) -> str | None:
     """LaTeX of an expected value (exact, grouped digits), or None."""
     if value is None:
         return None
-    from symconv.latex import latex
+    from symconv.core.latex import latex
 
     try:
         return latex(value)

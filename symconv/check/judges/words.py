@@ -4,13 +4,14 @@ The sentence names the fact (:mod:`.phrases`); the formula's letters are read by
 roles (K a kernel size, D a dilation, S a stride, P a padding, N an input size, L a number of
 layers) and the formula is compared, at positive-integer sizes, with the engine's:
 
-* effective (dilated) kernel size: ``D(K − 1) + 1`` (:func:`symconv.shapes.dilated_kernel_extent`);
+* effective (dilated) kernel size: ``D(K − 1) + 1``
+(:func:`symconv.sizes.shapes.dilated_kernel_extent`);
 * padding that keeps the size (stride 1): ``2P = D(K − 1)``, i.e. ``P = (K_eff − 1)/2`` — with
   the document's own effective size if it stated one earlier (so the padding is judged under the
   writer's convention, and an error there is carried forward, not counted twice);
-* output size: ``⌊(N + 2P − D(K − 1) − 1)/S⌋ + 1`` (:func:`symconv.shapes.conv_output_size`);
+* output size: ``⌊(N + 2P − D(K − 1) − 1)/S⌋ + 1`` (:func:`symconv.sizes.shapes.conv_output_size`);
 * receptive field of L stacked K-wide layers of stride 1: ``1 + L(K − 1)``
-  (:func:`symconv.shapes.receptive_field`);
+  (:func:`symconv.sizes.shapes.receptive_field`);
 * each input of a k₁×k₂ average pool receives ``1/(k₁k₂)`` of the output's gradient.
 
 A shape stated for a name (``$Z$ is $5 \\times 4$``) is compared with the problem's value of
@@ -45,7 +46,7 @@ from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, FactFacts, Judgement, ShapeFacts
 from symconv.check.shown import format_value, show
 from symconv.check.symbols import name_key
-from symconv.safe import as_sympy
+from symconv.core.safe import as_sympy
 
 __all__ = ["ROLE_NAMES", "judge_fact", "judge_membership", "judge_shape", "roles_of"]
 
@@ -202,7 +203,7 @@ def _expected(
     fact: str, roles: Mapping[str, sp.Symbol], claim: Claim, context: DocumentContext
 ) -> tuple[Any, str]:
     """The engine's formula for ``fact`` in the writer's letters, and what it rests on."""
-    from symconv.shapes import conv_output_size, dilated_kernel_extent, same_padding
+    from symconv.sizes.shapes import conv_output_size, dilated_kernel_extent, same_padding
 
     k = roles.get("kernel")
     d = roles.get("dilation", sp.Integer(1))

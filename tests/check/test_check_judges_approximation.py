@@ -1,0 +1,165 @@
+"""Taylor expansions, ≈ steps (also with h = 1), O(·) orders and kernels after their stencils.
+
+Orders are checked three ways: the judge's verdict, the engine's analysis of the same weights
+(:func:`symconv.stencils.weights.from_weights`), and the order observed numerically in floats
+(tests/reference_check.py).
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import pytest
+
+from symconv.stencils.weights import from_weights
+from tests import reference_check as ref
+from tests.check_keys import judge_document
+
+
+def verdict_list(doc):
+    return [j.verdict for j in judge_document(doc)]
+
+
+def test_taylor_expansions_to_the_claimed_order():
+    doc = (
+        "$$x(t+h) = x(t) + h x'(t) + \\frac{h^2}{2} x''(t) + O(h^3)$$\n\n"
+        "$$x(t+h) = x(t) + h x'(t) + \\frac{h^2}{2} x''(t) + O(h^4)$$\n\n"
+        "$$x(t-h) = x(t) - h x'(t) + \\frac{h^2}{2} x''(t) - \\frac{h^3}{6} x'''(t) + O(h^4)$$\n\n"
+        "$$x(t-h) = x(t) - h x'(t) - \\frac{h^2}{2} x''(t) + O(h^3)$$\n\n"
+        "$$x(t+h) + x(t-h) - 2x(t) = h^2 x''(t) + O(h^4)$$\n\n"
+        "$$x(t+h) + x(t-h) - 2x(t) = h^2 x''(t) + O(h^5)$$\n"
+    )
+    assert verdict_list(doc) == ["right", "wrong", "right", "wrong", "right", "wrong"]
+
+
+def test_a_wrong_term_is_named():
+    (judgement,) = judge_document("$$x(t-h) = x(t) - h x'(t) - \\frac{h^2}{2} x''(t) + O(h^3)$$\n")
+    assert judgement.message.startswith("the terms in h^2 differ")
+    assert judgement.diagnosis == "probable sign error: the sign of the term -h^2·x''(t)/2"
+
+
+def test_two_dimensional_expansions():
+    doc = (
+        "$$f(x+h, y+h) = f(x, y) + h \\frac{\\partial f(x, y)}{\\partial x} "
+        "+ h \\frac{\\partial f(x, y)}{\\partial y} + O(h^2)$$\n\n"
+        "$$f(x+h, y+h) = f(x, y) + h \\frac{\\partial f(x, y)}{\\partial x} + O(h^2)$$\n"
+    )
+    right, wrong = judge_document(doc)
+    assert (right.verdict, wrong.verdict) == ("right", "wrong")
+    assert "∂f(x, y)/∂y" in wrong.message
+
+
+def test_steps_with_h_equal_to_one_are_rescaled():
+    doc = (
+        "with $h = 1$, $x''(t) \\approx x(t+1) + x(t-1) - 2x(t)$.\n\n"
+        "$x''(t) \\approx x(t+1) - x(t)$\n\n"
+        "$2 x''(t) \\approx x(t+1) + x(t-1) - 2x(t)$\n\n"
+        "$\\nabla^2 f(x, y) \\approx f(x+1, y) + f(x-1, y) + f(x, y+1) + f(x, y-1) - 4 f(x, y)$\n\n"
+        "$x'(t) \\approx \\frac{x(t+1) - x(t-1)}{2}$\n"
+    )
+    assert verdict_list(doc) == ["right", "wrong", "wrong", "right", "right"]
+
+
+def test_leading_order_with_a_step():
+    doc = (
+        "$$f'(x) \\approx \\frac{f(x+h) - f(x)}{h}$$\n\n"
+        "$$f'(x) \\approx \\frac{f(x+h) - f(x-h)}{h}$$\n\n"
+        "$$f''(x) \\approx \\frac{f(x+h) - 2f(x) + f(x-h)}{h^2}$$\n"
+    )
+    assert verdict_list(doc) == ["right", "wrong", "right"]
+
+
+def test_delta_for_delta_t_is_a_probable_typo():
+    (judgement,) = judge_document("$$u'(t) \\approx \\frac{u(t + \\Delta t) - u(t)}{\\Delta}$$\n")
+    assert judgement.verdict == "wrong"
+    assert judgement.diagnosis == "probable typo: Δ where Δt was meant"
+
+
+# (stencil as written, offsets, weights, derivative order, the orders people claim)
+STENCILS = [
+    (r"\frac{f(x+h) - f(x)}{h}", [0, 1], [-1, 1], 1),
+    (r"\frac{f(x) - f(x-h)}{h}", [-1, 0], [-1, 1], 1),
+    (r"\frac{f(x+h) - f(x-h)}{2h}", [-1, 1], [Fraction(-1, 2), Fraction(1, 2)], 1),
+    (r"\frac{-3f(x) + 4f(x+h) - f(x+2h)}{2h}", [0, 1, 2], [Fraction(-3, 2), 2, Fraction(-1, 2)], 1),
+    (r"\frac{f(x+h) - 2f(x) + f(x-h)}{h^2}", [-1, 0, 1], [1, -2, 1], 2),
+]
+
+
+def numeric_order(offsets, weights, derivative):
+    def f(x):
+        return math.exp(math.sin(x))
+
+    exact = {1: lambda x: math.cos(x) * f(x), 2: lambda x: (math.cos(x) ** 2 - math.sin(x)) * f(x)}
+
+    def error(h):
+        pairs = zip(offsets, weights, strict=True)
+        value = sum(float(w) * f(0.3 + o * h) for o, w in pairs) / h**derivative
+        return value - exact[derivative](0.3)
+
+    return round(ref.observed_order(error, 1e-2))
+
+
+@pytest.mark.parametrize("stencil,offsets,weights,derivative", STENCILS)
+@pytest.mark.parametrize("claimed", [1, 2, 3])
+def test_error_orders_agree_with_the_engine_and_with_floats(
+    stencil, offsets, weights, derivative, claimed
+):
+    lhs = "f'(x)" if derivative == 1 else "f''(x)"
+    order = "h" if claimed == 1 else f"h^{claimed}"
+    doc = f"The stencil ${lhs} \\approx {stencil}$ has error $O({order})$.\n"
+    approximation, claim = judge_document(doc)
+    accuracy = from_weights(derivative, offsets, weights).accuracy
+    assert accuracy == numeric_order(offsets, weights, derivative)
+    assert approximation.verdict == "right"
+    # claiming a higher order than the true one is wrong; a lower one holds (with a warning)
+    assert claim.verdict == ("wrong" if claimed > accuracy else "right"), claim.message
+    if claimed < accuracy:
+        assert claim.warnings and f"O(h^{accuracy})" in claim.warnings[0]
+
+
+def test_order_of_a_central_difference_written_as_an_equality():
+    doc = (
+        "$$\\frac{f(x+h) - f(x-h)}{2h} = f'(x) + \\frac{h^2}{6} f'''(x) + O(h^4)$$\n\n"
+        "so the error is $O(h^2)$.\n"
+    )
+    expansion, order = judge_document(doc)
+    assert (expansion.verdict, order.verdict) == ("right", "right")
+    assert "τ = h^2·f'''(x)/6" in order.message
+
+
+def test_series_of_known_functions():
+    doc = (
+        "$e^{h} = 1 + h + \\frac{h^2}{2} + O(h^3)$\n\n"
+        "$\\sin h = h - \\frac{h^3}{6} + O(h^5)$\n\n"
+        "$\\cos h = 1 - h^2 + O(h^4)$\n"
+    )
+    assert verdict_list(doc) == ["right", "right", "wrong"]
+
+
+def test_a_kernel_after_its_stencil():
+    doc = (
+        "$$\\nabla^2 u(x, y) \\approx "
+        "\\frac{u(x+h,y) + u(x-h,y) + u(x,y+h) + u(x,y-h) - 4u(x,y)}{h^2}$$\n\n"
+        "so $w = \\frac{1}{h^2}\\begin{bmatrix} 0 & 1 & 0 \\\\ 1 & -4 & 1 \\\\ 0 & 1 & 0 "
+        "\\end{bmatrix}$,\n"
+        "or $w' = \\frac{1}{6}\\begin{bmatrix} 1 & 4 & 1 \\\\ 4 & -20 & 4 \\\\ 1 & 4 & 1 "
+        "\\end{bmatrix}$,\n"
+        "or $w'' = \\begin{bmatrix} 1 & 1 & 1 \\\\ 1 & -8 & 1 \\\\ 1 & 1 & 1 \\end{bmatrix}$.\n"
+    )
+    stencil, kernel, isotropic, nine = judge_document(doc)
+    assert (stencil.verdict, kernel.verdict) == ("right", "right")
+    for other in (isotropic, nine):  # Laplacians up to a factor, but not the stencil of line 1
+        assert other.verdict == "right"
+        assert other.warnings and "not the stencil of line 1" in other.warnings[0]
+
+
+def test_a_kernel_that_is_no_stencil_of_the_operator_at_any_scale():
+    doc = (
+        "$\\nabla^2 f(x, y) \\approx f(x+1, y) + f(x-1, y) + f(x, y+1) + f(x, y-1) - 4 f(x, y)$\n\n"
+        "$w = \\begin{bmatrix} 0 & 1 & 0 \\\\ 2 & -6 & 2 \\\\ 0 & 1 & 0 \\end{bmatrix}$\n"
+    )
+    _, kernel = judge_document(doc)
+    assert kernel.verdict == "wrong"
+    # weights sum to 0, but f = x^2 (first axis: rows) and f = y^2 disagree
+    assert kernel.witness.startswith("f = ") and "≠" in kernel.witness
