@@ -74,6 +74,7 @@ from symconv.check.judges.phrases import (
     fact_in_words,
     is_assumption,
     is_condition,
+    is_premise,
     order_cue,
     shape_cue,
 )
@@ -319,6 +320,12 @@ class _Extractor:
         self.sentence.append(text)
         self.last_line = segment.end_line
 
+    def _introduced(self) -> bool:
+        """True if the sentence so far ends with a colon (``and assume:``): it introduces the
+        display after it, even across a blank line."""
+        words = "".join(self.sentence).rstrip()
+        return words.endswith((":", "\uff1a"))
+
     def _reset_sentence(self) -> None:
         self.sentence_order = self.order
         self.sentence = []
@@ -386,7 +393,7 @@ class _Extractor:
 
     # -- math ----------------------------------------------------------------------------------
     def _math(self, index: int, segment: Segment, parsed: MathParse | ParseError | None) -> None:
-        if segment.line > self.last_line + 1:
+        if segment.line > self.last_line + 1 and not self._introduced():
             self._reset_sentence()
         words_before = "".join(self.sentence)
         words_after = self._words_after(index)
@@ -453,7 +460,8 @@ class _Extractor:
                 self._single(segment, parsed, sides[0], words_before, words_after)
             return
         condition = is_condition(words_before)
-        assumption = is_assumption(words_before, words_after)
+        premise = is_premise(words_before, words_after)
+        assumption = premise or is_assumption(words_before, words_after)
         final = sides[-1].side.expr
         previous_id: int | None = None
         if continuation and segment.block is not None:
@@ -474,6 +482,8 @@ class _Extractor:
                 and (
                     defined_name(lhs.side.expr, relation) is not None
                     or is_condition_like(lhs.side.expr)
+                    # "assume: ∂_x f_i = a_{-1} f_{i-1} + …": an ansatz, the unknowns' definition
+                    or (premise and relation in ("=", ":=", "≡"))
                 )
                 # "For L = -t_i log y_i": an assumption that drops a sum is a claim to lint.
                 and not self._missing_sum(lhs.side.expr, rhs.side.expr)

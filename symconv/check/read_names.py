@@ -141,6 +141,18 @@ class NameReader(ReaderBase):
         if (
             following is not None
             and following.kind == "bracket"
+            and indices is not None
+            and len(item.subs) == 1
+            and not holds_relation(following.tree.children[1])
+            and not (item.primes or item.sups or item.bang)
+        ):
+            # z_t[0], a_{l}[i, j]: the subscript is part of the name and the bracket indexes
+            # it (an entry of the tensor z_t), never z[t] times a one-entry list
+            compact = re.sub(r"\s+", "", self._inner(item.subs[0]))
+            name, indices = subscripted(name, compact), None
+        if (
+            following is not None
+            and following.kind == "bracket"
             and indices is None
             and not holds_relation(following.tree.children[1])  # x_1 [x_1 \ge x_2]: Iverson
             and not (item.primes or item.sups or item.bang)

@@ -1,0 +1,80 @@
+"""Issue 18, the notation real people write: each capability's regression test, written from a
+synthetic example of the general form (never from a corpus document)."""
+
+from __future__ import annotations
+
+import pytest
+
+from symconv.check.parser import parse_expression
+from tests.check_keys import judge_document, verdicts
+
+# --- a name followed by a bracket is an entry of that name, subscript or not --------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("z_t[0]", "z_t[0]"),
+        ("h_{k}[i, j]", "h_k[i, j]"),
+        ("y_{ij}[n]", "y_{ij}[n]"),
+    ],
+)
+def test_a_subscripted_name_before_a_bracket_is_indexed(text, expected):
+    assert str(parse_expression(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "claim", [r"$z_t[0] = a_t[0]w_t$", r"$z_t[0] = 3 a_t[0] w_t$", r"$h_k[2] = 5 u_k[1]$"]
+)
+def test_an_entry_of_a_subscripted_tensor_is_never_right_by_a_zero_product(claim):
+    assert "right" not in [v for _, _, v in verdicts(f"Then {claim}.\n")]
+
+
+# --- an ansatz is a premise; an unknown's derivative is not 0 -----------------------------------
+
+
+ANSATZ = r"""Consider the second derivative of $g(x)$ accurate to $O(h^2)$, and assume:
+
+$$
+\partial_{x}^{2} g_{k} = c_{-1} g_{k-1} + c_{0} g_{k} + c_{1} g_{k+1}
+$$
+
+Suppose $\partial_t u_m = b_0 u_m + b_1 u_{m+1}$ for the coefficients we seek.
+"""
+
+
+def test_an_ansatz_after_assume_is_a_premise_not_a_claim():
+    assert [v for _, _, v in verdicts(ANSATZ) if v == "wrong"] == []
+    assert all(line not in (4, 7) for line, _, _ in verdicts(ANSATZ))
+
+
+def test_a_sampled_function_has_no_known_derivative_in_a_variable_it_is_not_written_in():
+    text = "Then $\\partial_{x} g_{k} = c_{0} g_{k} + c_{1} g_{k+1}$.\n"
+    assert [v for _, _, v in verdicts(text)] == ["unverified"]
+
+
+# --- grid samples f_{i+k} with the step Δx are f(x + kΔx) ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stencil", "expected"),
+    [
+        (r"\frac{-3f_{i} + 4f_{i+1} - f_{i+2}}{2\Delta x} = \partial_{x}f_{i} + O(\Delta x^{2})",
+         "right"),
+        (r"\frac{1!}{\Delta x^{1}}\left(-\frac{3}{2}f_{i} + 2f_{i+1} - \frac{1}{2}f_{i+2}\right)"
+         r" = \partial_{x}f_{i} + \mathcal{O}\left(\Delta x^{2}\right)", "right"),
+        (r"\frac{u_{j+1} - 2u_{j} + u_{j-1}}{h^2} = \partial_{y}^{2}u_{j} + O(h^{2})", "right"),
+        (r"\frac{f_{i+1} - f_{i-1}}{\Delta x} = \partial_{x}f_{i} + O(\Delta x^{2})", "wrong"),
+        (r"\frac{f_{i+1} - 2f_{i} + f_{i-1}}{\Delta x} = \partial_{x}^{2}f_{i} + O(\Delta x^{2})",
+         "wrong"),
+    ],
+)  # fmt: skip
+def test_grid_samples_are_the_function_at_shifted_points(stencil, expected):
+    text = f"Then\n\n$$\n{stencil}\n$$\n"
+    assert [v for _, _, v in verdicts(text)] == [expected]
+
+
+def test_a_point_where_a_side_divides_by_zero_is_no_witness():
+    text = "Then $\\frac{f_{i+1} - f_{i}}{\\Delta x} = \\frac{f_{i+1}}{\\Delta x} - f_{i}$.\n"
+    for judgement in judge_document(text):
+        assert "zoo" not in (judgement.witness or "")
