@@ -78,3 +78,37 @@ def test_a_point_where_a_side_divides_by_zero_is_no_witness():
     text = "Then $\\frac{f_{i+1} - f_{i}}{\\Delta x} = \\frac{f_{i+1}}{\\Delta x} - f_{i}$.\n"
     for judgement in judge_document(text):
         assert "zoo" not in (judgement.witness or "")
+
+
+# --- a premise sentence's data redefine its names; a tuple's subject is the nearest name --------
+
+SHAPES = (
+    r"Let $x = \begin{bmatrix}1 & 2\\ 3 & 4\end{bmatrix}$ and "
+    r"$w = \begin{bmatrix}1 & 0 & 1\\ 0 & 1 & 0\\ 1 & 0 & 1\end{bmatrix}$." + "\n\n"
+    "The input $x$ has shape $(2, 2)$, the kernel $w$ has shape $(3, 3)$.\n\n"
+    "Suppose the input $x$ has shape $(16, 3, 128, 128)$, the kernel $w$ is $(8, 3, 3, 3)$, "
+    "the stride is $(1, 1)$.\n\n"
+    "Then $x$ has shape $(16, 3, 128, 128)$.\n"
+)
+
+
+def test_each_tuple_is_the_shape_of_the_nearest_name_before_it():
+    assert [(line, v) for line, kind, v in verdicts(SHAPES) if line == 3] == [
+        (3, "right"),
+        (3, "right"),
+    ]
+
+
+def test_a_premise_sentence_gives_a_new_example_data_not_claims():
+    found = verdicts(SHAPES)
+    assert all(line != 5 for line, _, _ in found)
+    assert [v for line, _, v in found if line == 7] == ["unverified"]
+
+
+def test_a_premise_in_chinese_redefines_its_names():
+    text = (
+        "设 $a = \\begin{bmatrix}1 & 2\\\\ 3 & 4\\end{bmatrix}$。\n\n"
+        "假设输入特征图$a$维度为$(16, 3, 128, 128)$\uff0c"
+        "卷积核$w$为$(8, 3, 3, 3)$\uff0c步长为$(1,1)$。\n"
+    )
+    assert "wrong" not in [v for _, _, v in verdicts(text)]

@@ -76,6 +76,7 @@ from symconv.check.judges.phrases import (
     is_condition,
     is_premise,
     order_cue,
+    premise_cue,
     shape_cue,
 )
 from symconv.check.markdown import Segment
@@ -647,6 +648,14 @@ class _Extractor:
             return  # a name mentioned: the subject of what follows
         shape = side.as_shape()
         subjects = self._subjects()
+        if shape is not None and is_shape(shape) and premise_cue(" ".join(self.sentence)):
+            # "suppose a has shape (16, 3, 128, 128)": a new example's data, which redefines
+            # its subject from here on (an earlier a = [4 × 4 matrix] no longer applies)
+            for name in subjects:
+                self.order += 1
+                self.context.define(sp.Symbol(name), sp.Symbol(name), line=line,
+                                    scope=self.scope, order=self.order, assumed=True)  # fmt: skip
+            return
         if (shape is not None and is_shape(shape)) and (
             shape_cue(clause) or (answer_cue(before) and subjects)
         ):
@@ -666,13 +675,19 @@ class _Extractor:
                        before, after)  # fmt: skip
 
     def _subjects(self) -> list[str]:
-        names = []
+        """The names a shape stated now is about: those written since the sentence's last
+        value (``$a$ is $(16, 3)$, $w$ is $(8, 3)$, the stride $(1, 1)$``: the subject of
+        ``(8, 3)`` is w alone, and the stride's tuple has none)."""
+        names: list[str] = []
         for _, parsed in self.sentence_math:
             for statement in parsed.statements:
+                value = None
                 if isinstance(statement, Chain) and len(statement.sides) == 1:
                     value = statement.sides[0].expr if statement.sides[0] is not None else None
-                    if isinstance(value, sp.Symbol):
-                        names.append(value.name)
+                if isinstance(value, sp.Symbol):
+                    names.append(value.name)
+                else:
+                    names = []
         return names
 
     def _sentence_values(self) -> list[tuple[str, Any, tuple[Any, ...] | None]]:
@@ -698,6 +713,8 @@ class _Extractor:
             self.statement = (index, -1 - found.start)
             span = (found.start, found.end)
             facts: ClaimFacts
+            if found.kind == "shape" and premise_cue("".join(self.sentence) + segment.text):
+                continue  # "suppose the input has shape (16, 3, 128, 128)": a premise
             if found.kind == "shape" and found.shape is not None:
                 facts = ShapeFacts(tuple(found.shape), tuple(self._subjects()), span)
             else:

@@ -25,6 +25,7 @@ __all__ = [
     "is_condition",
     "is_premise",
     "order_cue",
+    "premise_cue",
     "shape_cue",
 ]
 
@@ -147,6 +148,23 @@ def is_premise(words_before: str, words_after: str = "") -> bool:
     return _CLAIM_VERB.search(rest) is None and _CHECK_VERB.search(rest) is None
 
 
+def premise_cue(sentence: str) -> bool:
+    """True if a sentence so far opens a new example's data (``suppose``, ``assume``, ``let``,
+    ``given``, ``假设``, ``设``): the values it states are premises, whatever its verbs.
+
+    >>> premise_cue("Suppose the input ⟨m⟩ has shape "), premise_cue("假设输入特征图⟨m⟩维度为")
+    (True, True)
+    >>> premise_cue("So the output ⟨m⟩ has shape "), premise_cue("Let's see: ⟨m⟩ has shape ")
+    (False, False)
+    """
+    return _DATA_CUE.search(sentence) is not None
+
+
+_DATA_CUE = re.compile(
+    r"(?:\b(?:assume|assuming|suppose|supposing|let(?!'s|\s+us\b)|given|consider)\b"
+    r"|假设|设|令|已知|给定)",
+    re.IGNORECASE,
+)
 _PREMISE_CUE = re.compile(
     r"(?:\b(?:assume|assuming|suppose|supposing|let|consider|considering|define|defining"
     r"|we\s+seek|seek|where|ansatz)\b|设|令|假设)",
