@@ -112,3 +112,33 @@ def test_a_premise_in_chinese_redefines_its_names():
         "卷积核$w$为$(8, 3, 3, 3)$\uff0c步长为$(1,1)$。\n"
     )
     assert "wrong" not in [v for _, _, v in verdicts(text)]
+
+
+# --- layer superscripts are names; primes as superscripts; a row broken after its '=' ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("x^{(l+1)}_j", "x^{(l+1)}[j]"),
+        (r"W^{(l)}_{ji} \cdot \delta^{(l+1)}_j", "W^{(l)}[j, i]*delta^{(l+1)}[j]"),
+        (r"a^{[l-1]}_{i}", "a^{[l-1]}[i]"),
+        (r"\frac{\partial x^{(l+1)}_j}{\partial y^{(l)}_i}", "Partial(x^{(l+1)}[j], y^{(l)}[i])"),
+        (r"\frac{\partial J}{\partial W^{(l)}_{ij}}", "∂J/∂W^{(l)}[i, j]"),
+        (r"\frac{\partial^2 f}{\partial x^2}", "Derivative(f, (x, 2))"),
+        ("i^{'} + j^{\\prime}", "i' + j'"),
+        ("W(i^{'}, j^{'}, k_{in}, k)", "W(i', j', k_{in}, k)"),
+        ("f^{\\prime}(x)", "Derivative(f(x), x)"),
+        ("{f_a}'(x)", "Derivative(f_a(x), x)"),
+        ("g_a'(z) + g_a(z)", "g_a(z) + Derivative(g_a(z), z)"),
+    ],
+)
+def test_layer_labels_and_primes_are_read_as_written(text, expected):
+    assert str(parse_expression(text)) == expected
+
+
+def test_a_row_broken_after_its_equals_sign_goes_on_in_the_next():
+    from symconv.check.parser import parse_math
+
+    chain = parse_math("J =\\\\ = a b =\\\\ = c").single()
+    assert [str(side.expr) for side in chain.sides] == ["J", "a*b", "c"]

@@ -184,6 +184,8 @@ _ROW_LEAD = re.compile(
 #: A binary operator: a row that starts (or ends) with one continues an expression.
 _OPERATOR = re.compile(r"[+\-−±∓*/]|\\(?:cdot|times|pm|mp|div)(?![A-Za-z])")
 _OPEN_END = re.compile(r"(?:[+\-−±∓*/]|\\(?:cdot|times|pm|mp|div))\s*$")
+#: A row that ends on an equals sign (``J =\\\\``).
+_RELATION_END = re.compile(r"(?<![\\<>!:])=\s*$")
 #: A relation (``=``, ``\\leq``, ...); :func:`states_relation` looks outside brace groups.
 _RELATION = re.compile(
     r"(?<!\\)(?:=|<|>|\\(?:approx|simeq|equiv|leq?|geq?|neq|ne|sim|in)(?![A-Za-z])|[≈≤≥≠∈])"
@@ -234,6 +236,8 @@ def continuation_lead(previous: str, row: str) -> int | None:
     (None, 1)
     >>> continuation_lead(r"&\\; a + b", "&= c"), continuation_lead("x &= a + b", "&= c")
     (1, None)
+    >>> continuation_lead("J =", "= W"), continuation_lead("J =", " W")
+    (1, 1)
     """
     lead = _ROW_LEAD.match(row)
     assert lead is not None  # every part of the pattern may be empty
@@ -242,6 +246,15 @@ def continuation_lead(previous: str, row: str) -> int | None:
     before = _REASON.sub("", previous)
     if _OPEN_END.search(before):
         return lead.end()
+    ending = _RELATION_END.search(before)
+    if ending is not None:
+        # ``a =\\ = b``, ``a = \\ b``: a row that ends on its relation goes on in the next; a
+        # repeated relation opening that row is the same one, written again
+        again = _RELATION.match(row, lead.end())
+        if again is not None and again.group() == ending.group().strip():
+            return again.end()
+        if again is None:
+            return lead.end()
     if (
         _RELATION.match(row, lead.end())
         and re.search(r"[A-Za-z0-9]", before)
@@ -343,6 +356,34 @@ def _symbols_between_words(annotation: str) -> bool:
     if not between.strip():  # words only: read as before (a separator before the next row)
         return False
     return re.search(r"[A-Za-z0-9]", re.sub(r"\\[A-Za-z]+", " ", between)) is None
+
+
+#: A prime written as a superscript (``i^{'}``, ``f^{\\prime}``, ``x^\\prime``), or on a
+#: braced subscripted name (``{f_a}'``).
+_PRIME_SUP = re.compile(
+    r"\^\s*\{\s*(?:'\s*|\\prime(?![A-Za-z])\s*)+\}|\^\s*\\prime(?![A-Za-z])|\^\s*'+"
+)
+_BRACED_PRIME = re.compile(r"\{\s*([A-Za-z])\s*_\s*(\{[A-Za-z0-9]+\}|[A-Za-z0-9])\s*\}(?='|\u2032)")
+
+
+def normalise_primes(text: str) -> str:
+    """``text`` with each prime written as a superscript made a plain prime, padded with
+    spaces so that columns stay those of ``text``.
+
+    >>> normalise_primes("W(i^{'}, j^{\\prime}) + {f_a}'(x)")
+    "W(i'   , j'        ) +   f_a'(x)"
+    """
+
+    def prime(match: re.Match[str]) -> str:
+        written = match.group()
+        count = written.count("'") + written.count("\\prime")
+        return "'" * count + " " * (len(written) - count)
+
+    def braced(match: re.Match[str]) -> str:
+        plain = f"{match.group(1)}_{match.group(2)}"
+        return " " * (len(match.group()) - len(plain)) + plain
+
+    return _BRACED_PRIME.sub(braced, _PRIME_SUP.sub(prime, text))
 
 
 def parse_tree(text: str) -> Any:

@@ -96,7 +96,11 @@ class CalculusReader(BracketReader):
                 return None
             last = group[-1]
             var_order = 1
-            if last.sups and last.kind == "name":
+            if (
+                last.sups
+                and last.kind == "name"
+                and all(self._classify_sup(sup)[0] == "power" for sup in last.sups)
+            ):  # ∂x^2 is an order; ∂y^{(l)}_i is the entry of the layer's y^{(l)}
                 var_order = self._int_sup(last, default=1)
                 last = Item(**{**last.__dict__, "sups": []})
                 group = [*group[:-1], last]

@@ -127,6 +127,23 @@ class NameReader(ReaderBase):
         name, indices = self._subscripted_name(item)
         sups = [self._classify_sup(sup) for sup in item.sups]
         orders = [payload for kind, payload in sups if kind == "order"]
+        if (
+            following is not None
+            and following.kind == "paren"
+            and indices is not None
+            and len(item.subs) == 1
+        ):
+            # f_a'(x): the derivative of the function f_a (an activation), never x · f'[a];
+            # then f_a(x) is that function applied
+            whole = subscripted(name, re.sub(r"\s+", "", self._inner(item.subs[0])))
+            evidence = f"function:{whole}"
+            if (
+                item.primes
+                or self.table.kind_of(whole) == "function"
+                or evidence in self.evidence
+                or evidence in self.found
+            ):
+                name, indices = whole, None
         if following is not None and following.kind == "paren" and indices is None:
             forced = bool(item.primes or orders or operand)
             if self._is_call(name, following, forced, item):
@@ -261,6 +278,8 @@ class NameReader(ReaderBase):
         order = re.fullmatch(r"\((\d+|[A-Za-z])\)", inner)
         if order:
             return "order", order.group(1)
+        if re.fullmatch(r"\([^()]*[A-Za-z][^()]*\)", inner):
+            return "extend", inner  # a layer, x^{(l+1)}: part of the name, never a power
         if inner.startswith("[") and inner.endswith("]"):
             return "extend", inner
         if isinstance(sup, Tree) and sup.data == "script_op":
