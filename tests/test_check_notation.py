@@ -142,3 +142,25 @@ def test_a_row_broken_after_its_equals_sign_goes_on_in_the_next():
 
     chain = parse_math("J =\\\\ = a b =\\\\ = c").single()
     assert [str(side.expr) for side in chain.sides] == ["J", "a*b", "c"]
+
+
+# --- Unicode math italic letters, \boxed, \sfrac ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("\U0001d6ff_\U0001d461 \U0001d464_\U0001d461", "delta[t]*w[t]"),  # italic δ_t w_t
+        ("\U0001d44e + \U0001d41b", "a + b"),  # italic a, bold b
+        (r"\sfrac{1}{2} + 1", "3/2"),
+    ],
+)
+def test_styled_letters_and_slanted_fractions_are_read_as_plain(text, expected):
+    assert str(parse_expression(text)) == expected
+
+
+def test_a_boxed_result_is_the_statement_in_its_box():
+    text = "So\n\n$$\n\\boxed{\\frac{f(x+h) - f(x-h)}{2h} = f'(x) + O(h^2)}\n$$\n"
+    assert [v for _, _, v in verdicts(text)] == ["right"]
+    wrong = "So\n\n$$\n\\boxed{\\frac{f(x+h) - f(x-h)}{h} = f'(x) + O(h^2)}\n$$\n"
+    assert [v for _, _, v in verdicts(wrong)] == ["wrong"]

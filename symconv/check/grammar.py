@@ -22,6 +22,7 @@ import hashlib
 import os
 import re
 import stat
+import unicodedata
 from collections.abc import Iterator
 from importlib import resources
 from typing import Any
@@ -361,8 +362,12 @@ def _symbols_between_words(annotation: str) -> bool:
 #: A prime written as a superscript (``i^{'}``, ``f^{\\prime}``, ``x^\\prime``), or on a
 #: braced subscripted name (``{f_a}'``).
 _PRIME_SUP = re.compile(
-    r"\^\s*\{\s*(?:'\s*|\\prime(?![A-Za-z])\s*)+\}|\^\s*\\prime(?![A-Za-z])|\^\s*'+"
+    r"\^\s*\{\s*(?:['\u2032]\s*|\\prime(?![A-Za-z])\s*)+\}|\^\s*\\prime(?![A-Za-z])"
+    r"|\^\s*['\u2032]+"
 )
+#: ``\\boxed{…}`` and ``\\sfrac``: a frame and a slanted fraction, nothing else.
+_BOXED = re.compile(r"\\boxed\s*\{")
+_SFRAC = re.compile(r"\\sfrac(?![A-Za-z])")
 _BRACED_PRIME = re.compile(r"\{\s*([A-Za-z])\s*_\s*(\{[A-Za-z0-9]+\}|[A-Za-z0-9])\s*\}(?='|\u2032)")
 
 
@@ -372,18 +377,54 @@ def normalise_primes(text: str) -> str:
 
     >>> normalise_primes("W(i^{'}, j^{\\prime}) + {f_a}'(x)")
     "W(i'   , j'        ) +   f_a'(x)"
+    >>> normalise_primes("\\U0001d6ff_\\U0001d461^\\u2032 = \\\\boxed{w_\\U0001d461^\\U0001d447}")
+    "δ_t'  =        w_t^T "
     """
 
     def prime(match: re.Match[str]) -> str:
         written = match.group()
-        count = written.count("'") + written.count("\\prime")
+        count = written.count("'") + written.count("\u2032") + written.count("\\prime")
         return "'" * count + " " * (len(written) - count)
 
     def braced(match: re.Match[str]) -> str:
         plain = f"{match.group(1)}_{match.group(2)}"
         return " " * (len(match.group()) - len(plain)) + plain
 
+    text = "".join(_plain_letter(char) for char in text)
+    text = _SFRAC.sub(" \\\\frac", _unboxed(text))
     return _BRACED_PRIME.sub(braced, _PRIME_SUP.sub(prime, text))
+
+
+def _plain_letter(char: str) -> str:
+    """A letter of Unicode's mathematical alphanumeric block (italic t, w, δ, bold W: U+1D400
+    to U+1D7FF) as the letter it is styled from (t, w, δ, W): one character for one."""
+    if "\U0001d400" <= char <= "\U0001d7ff":
+        plain = unicodedata.normalize("NFKC", char)
+        if len(plain) == 1:
+            return plain
+    return char
+
+
+def _unboxed(text: str) -> str:
+    """``text`` with each ``\\boxed{`` and its closing brace blanked."""
+    while (found := _BOXED.search(text)) is not None:
+        depth, position = 1, found.end()
+        while position < len(text) and depth:
+            if text[position] == "{" and text[position - 1] != "\\":
+                depth += 1
+            elif text[position] == "}" and text[position - 1] != "\\":
+                depth -= 1
+            position += 1
+        if depth:
+            return text
+        text = (
+            text[: found.start()]
+            + " " * (found.end() - found.start())
+            + text[found.end() : position - 1]
+            + " "
+            + text[position:]
+        )
+    return text
 
 
 def parse_tree(text: str) -> Any:
