@@ -164,3 +164,29 @@ def test_a_boxed_result_is_the_statement_in_its_box():
     assert [v for _, _, v in verdicts(text)] == ["right"]
     wrong = "So\n\n$$\n\\boxed{\\frac{f(x+h) - f(x-h)}{h} = f'(x) + O(h^2)}\n$$\n"
     assert [v for _, _, v in verdicts(wrong)] == ["wrong"]
+
+
+# --- plain TeX \over, braced operators, bare layer superscripts, sizes in sum limits ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (r"{dz \over dy} \cdot {dy \over dx}", "Derivative(y, x)*Derivative(z, y)"),
+        (r"{\partial \over \partial W^{(l)}_{ji}} J", "∂J/∂W^{(l)}[j, i]"),
+        (r"a_{i,j{+}1} + a_{i{-}1,j}", "a[i - 1, j] + a[i, j + 1]"),
+        (r"\delta^{l+1}_j w^l", "w^{l}*delta^{l+1}[j]"),
+        (r"\frac{\partial L}{\partial x^{l}_{i}}", "∂L/∂x^{l}[i]"),
+        ("x^2 + x^n", "x**2 + x**n"),
+    ],
+)
+def test_plain_tex_fractions_and_layer_letters(text, expected):
+    assert str(parse_expression(text)) == expected
+
+
+def test_a_subscripted_size_in_a_sum_limit_is_not_an_index_left_unsummed():
+    text = (
+        "Then $$\\frac{\\partial L}{\\partial x_{i}} = \\sum_{m=1}^{H_k} "
+        "\\frac{\\partial L}{\\partial z_{i-m+1}} w_{m}$$\n"
+    )
+    assert "wrong" not in [v for _, _, v in verdicts(text)]

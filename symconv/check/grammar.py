@@ -391,8 +391,53 @@ def normalise_primes(text: str) -> str:
         return " " * (len(match.group()) - len(plain)) + plain
 
     text = "".join(_plain_letter(char) for char in text)
+    text = _BRACED_OPERATOR.sub(lambda m: " " + m.group(1) + " ", text)
+    text = _over_as_frac(text)
     text = _SFRAC.sub(" \\\\frac", _unboxed(text))
     return _BRACED_PRIME.sub(braced, _PRIME_SUP.sub(prime, text))
+
+
+#: ``a_{i,j{+}1}``: an operator braced to space it as a binary one.
+_BRACED_OPERATOR = re.compile(r"\{([+\-])\}")
+_OVER = re.compile(r"\\over(?![A-Za-z])")
+
+
+def _over_as_frac(text: str) -> str:
+    """``{A \\over B}`` (plain TeX) as ``\\frac{A}{B}``, the braces around it holding
+    nothing else; with a space on each side of ``\\over`` the text keeps its length.
+
+    >>> _over_as_frac(r"{dz \\over dx} = {\\partial \\over \\partial W} J")
+    '\\\\frac{dz}{dx} = \\\\frac{\\\\partial}{\\\\partial W} J'
+    """
+    while (found := _OVER.search(text)) is not None:
+        depth, start = 0, found.start() - 1
+        while start >= 0:
+            if text[start] == "}" and text[start - 1 : start] != "\\":
+                depth += 1
+            elif text[start] == "{" and text[start - 1 : start] != "\\":
+                if depth == 0:
+                    break
+                depth -= 1
+            start -= 1
+        depth, end = 0, found.end()
+        while end < len(text):
+            if text[end] == "{" and text[end - 1] != "\\":
+                depth += 1
+            elif text[end] == "}" and text[end - 1] != "\\":
+                if depth == 0:
+                    break
+                depth -= 1
+            end += 1
+        if start < 0 or end >= len(text):
+            return text
+        # the spaces around \\over make room for \\frac: the text keeps its length
+        before = found.start() - (found.start() - 1 > start and text[found.start() - 1] == " ")
+        after = found.end() + (found.end() < end and text[found.end()] == " ")
+        text = (
+            text[:start] + "\\frac{" + text[start + 1 : before] + "}{"
+            + text[after:end] + "}" + text[end + 1 :]
+        )  # fmt: skip
+    return text
 
 
 def _plain_letter(char: str) -> str:

@@ -100,6 +100,7 @@ class CalculusReader(BracketReader):
                 last.sups
                 and last.kind == "name"
                 and all(self._classify_sup(sup)[0] == "power" for sup in last.sups)
+                and all(self._classify_sup(sup)[1].is_Integer for sup in last.sups)
             ):  # ∂x^2 is an order; ∂y^{(l)}_i is the entry of the layer's y^{(l)}
                 var_order = self._int_sup(last, default=1)
                 last = Item(**{**last.__dict__, "sups": []})

@@ -280,6 +280,8 @@ class NameReader(ReaderBase):
             return "order", order.group(1)
         if re.fullmatch(r"\([^()]*[A-Za-z][^()]*\)", inner):
             return "extend", inner  # a layer, x^{(l+1)}: part of the name, never a power
+        if re.fullmatch(r"[lL](?:[+-]\d+)?", inner) and self.table.kind_of("l") is None:
+            return "extend", inner  # a layer written bare, δ^{l+1}, w^l: never a power
         if inner.startswith("[") and inner.endswith("]"):
             return "extend", inner
         if isinstance(sup, Tree) and sup.data == "script_op":
