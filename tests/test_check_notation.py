@@ -190,3 +190,21 @@ def test_a_subscripted_size_in_a_sum_limit_is_not_an_index_left_unsummed():
         "\\frac{\\partial L}{\\partial z_{i-m+1}} w_{m}$$\n"
     )
     assert "wrong" not in [v for _, _, v in verdicts(text)]
+
+
+# --- a name set equal to a formula of other names is defined, not refuted ----------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Let's assume that $l$ is the layer before the last ($l + 1 = L$).\n",
+        "Here $2m + j = u$ is used below.\n",
+    ],
+)
+def test_a_relation_giving_a_new_name_its_value_is_not_wrong(text):
+    assert "wrong" not in [v for _, _, v in verdicts(text)]
+
+
+def test_an_identity_between_given_formulas_is_still_judged():
+    assert [v for _, _, v in verdicts("So $(a + b)^2 = a^2 + b^2$.\n")] == ["wrong"]
