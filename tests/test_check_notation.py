@@ -208,3 +208,20 @@ def test_a_relation_giving_a_new_name_its_value_is_not_wrong(text):
 
 def test_an_identity_between_given_formulas_is_still_judged():
     assert [v for _, _, v in verdicts("So $(a + b)^2 = a^2 + b^2$.\n")] == ["wrong"]
+
+
+# --- function-style indices: Z(i, j, k) differentiated by, or once shown a tensor, is an entry --
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (r"\frac{\partial L}{\partial Z(i, j, k)}", "∂L/∂Z[i, j, k]"),
+        (r"\frac{\partial Z(i, j)}{\partial W(a, b, k)}", "Partial(Z[i, j], W[a, b, k])"),
+        (r"\frac{\partial L}{\partial Z(i, j)} + Z(i + 1, j)", "Z[i + 1, j] + ∂L/∂Z[i, j]"),
+        (r"\frac{\partial \sigma(z)}{\partial z}", "Derivative(sigma(z), z)"),
+        (r"\frac{\partial f(x, y)}{\partial x}", "Derivative(f(x, y), x)"),
+    ],
+)  # fmt: skip
+def test_function_style_indices_are_entries_of_a_tensor(text, expected):
+    assert str(parse_expression(text)) == expected

@@ -144,6 +144,18 @@ class NameReader(ReaderBase):
                 or evidence in self.found
             ):
                 name, indices = whole, None
+        if (
+            following is not None
+            and following.kind == "paren"
+            and indices is None
+            and not (item.primes or orders or operand)
+            and self._shown_tensor(name)
+            and len(self._args(following)) > 1
+        ):
+            # Y(i, j, k_{in}) once the document differentiates by Z(i, j, k) or indexes Y: the
+            # entry of a tensor written with function-style indices
+            value = self._name_value(name, tuple(self._args(following)))
+            return self._postfix_value(value, following), index + 2
         if following is not None and following.kind == "paren" and indices is None:
             forced = bool(item.primes or orders or operand)
             if self._is_call(name, following, forced, item):
@@ -191,6 +203,13 @@ class NameReader(ReaderBase):
         if item.bang:
             value = self._factorial(value)
         return value, index + 1
+
+    def _shown_tensor(self, name: str) -> bool:
+        evidence = f"tensor:{name}"
+        return self.table.kind_of(name) == "tensor" or (
+            self.table.kind_of(name) is None
+            and (evidence in self.evidence or evidence in self.found)
+        )
 
     def _subscripted_name(self, item: Item) -> tuple[str, tuple[Any, ...] | None]:
         name = item.name
