@@ -225,3 +225,17 @@ def test_an_identity_between_given_formulas_is_still_judged():
 )  # fmt: skip
 def test_function_style_indices_are_entries_of_a_tensor(text, expected):
     assert str(parse_expression(text)) == expected
+
+
+# --- a list of bindings after a cue is assumed, and the bindings are substituted ---------------
+
+
+def test_every_binding_of_a_list_after_with_is_a_premise_and_is_used():
+    text = "With $u = 3, v = 4$ we have $u + v = 7$.\n\nWith $u = 3, v = 4$ we have $u + v = 8$.\n"
+    assert [(line, v) for line, _, v in verdicts(text)] == [(1, "right"), (3, "wrong")]
+
+
+def test_sizes_along_an_axis_are_names():
+    assert (
+        str(parse_expression(r"\frac{n_H + 2p_h - f_h}{s_h} + 1")) == "1 + (-f_h + n_H + 2*p_h)/s_h"
+    )

@@ -408,9 +408,16 @@ class _Extractor:
             lead_words = words_before
             after = self._conditions_after(index)
             continued = self._continued(index)
+            # "with $a = 127, p = 0, f = 5$": every binding of a list after the cue is assumed
+            listed = is_assumption(words_before, words_after) and segment.block is None
             for position, statement in enumerate(parsed.statements):
                 if statement.lead:
-                    lead_words = lead_words + MATH_MARK + " " + _lead_text(statement.lead) + " "
+                    lead = _lead_text(statement.lead)
+                    listed = listed and lead.strip() in (",", ";", ", and", "and")
+                    if listed:
+                        lead_words = words_before
+                    else:
+                        lead_words = lead_words + MATH_MARK + " " + lead + " "
                 last = position == len(parsed.statements) - 1
                 self.statement = (index, position)
                 self._statement(segment, parsed, statement, lead_words, words_after, after,

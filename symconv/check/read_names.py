@@ -34,6 +34,12 @@ from symconv.check.vocabulary import (
 )
 from symconv.errors import ParseError
 
+#: The sizes of a layer along an axis, as deep-learning courses write them: n_H, n_W, n_C (the
+#: height, width, channels of a volume), f_h, f_w (a filter's), s_h, s_w (strides), p_h (padding):
+#: a name, never the entry H of a tensor n.
+_SIZE_BASES = frozenset({"n", "f", "s", "p"})
+_AXIS_SUBSCRIPTS = frozenset({"H", "W", "C", "D", "h", "w", "c"})
+
 
 class NameReader(ReaderBase):
     """Names and what follows them (scripts, primes, arguments)."""
@@ -234,6 +240,8 @@ class NameReader(ReaderBase):
         declared_whole = self.table.kind_of(subscripted(name, compact)) is not None
         if declared_whole or self.table.kind_of(name) == "scalar":
             return "name", subscripted(name, compact)
+        if name in _SIZE_BASES and compact in _AXIS_SUBSCRIPTS:
+            return "name", subscripted(name, compact)  # n_H, f_w, s_h: a size along an axis
         if re.fullmatch(r"[A-Za-z]+", compact):
             if compact in NAME_SUBSCRIPTS or len(compact) > 3:
                 return "name", f"{name}_{{{compact}}}"
