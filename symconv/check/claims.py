@@ -74,7 +74,9 @@ from symconv.check.judges.phrases import (
     fact_in_words,
     is_assumption,
     is_condition,
+    is_premise,
     order_cue,
+    premise_cue,
     shape_cue,
 )
 from symconv.check.markdown import Segment
@@ -319,6 +321,12 @@ class _Extractor:
         self.sentence.append(text)
         self.last_line = segment.end_line
 
+    def _introduced(self) -> bool:
+        """True if the sentence so far ends with a colon (``and assume:``): it introduces the
+        display after it, even across a blank line."""
+        words = "".join(self.sentence).rstrip()
+        return words.endswith((":", "\uff1a"))
+
     def _reset_sentence(self) -> None:
         self.sentence_order = self.order
         self.sentence = []
@@ -386,7 +394,7 @@ class _Extractor:
 
     # -- math ----------------------------------------------------------------------------------
     def _math(self, index: int, segment: Segment, parsed: MathParse | ParseError | None) -> None:
-        if segment.line > self.last_line + 1:
+        if segment.line > self.last_line + 1 and not self._introduced():
             self._reset_sentence()
         words_before = "".join(self.sentence)
         words_after = self._words_after(index)
@@ -400,9 +408,16 @@ class _Extractor:
             lead_words = words_before
             after = self._conditions_after(index)
             continued = self._continued(index)
+            # "with $a = 127, p = 0, f = 5$": every binding of a list after the cue is assumed
+            listed = is_assumption(words_before, words_after) and segment.block is None
             for position, statement in enumerate(parsed.statements):
                 if statement.lead:
-                    lead_words = lead_words + MATH_MARK + " " + _lead_text(statement.lead) + " "
+                    lead = _lead_text(statement.lead)
+                    listed = listed and lead.strip() in (",", ";", ", and", "and")
+                    if listed:
+                        lead_words = words_before
+                    else:
+                        lead_words = lead_words + MATH_MARK + " " + lead + " "
                 last = position == len(parsed.statements) - 1
                 self.statement = (index, position)
                 self._statement(segment, parsed, statement, lead_words, words_after, after,
@@ -453,7 +468,8 @@ class _Extractor:
                 self._single(segment, parsed, sides[0], words_before, words_after)
             return
         condition = is_condition(words_before)
-        assumption = is_assumption(words_before, words_after)
+        premise = is_premise(words_before, words_after)
+        assumption = premise or is_assumption(words_before, words_after)
         final = sides[-1].side.expr
         previous_id: int | None = None
         if continuation and segment.block is not None:
@@ -474,6 +490,8 @@ class _Extractor:
                 and (
                     defined_name(lhs.side.expr, relation) is not None
                     or is_condition_like(lhs.side.expr)
+                    # "assume: ∂_x f_i = a_{-1} f_{i-1} + …": an ansatz, the unknowns' definition
+                    or (premise and relation in ("=", ":=", "≡"))
                 )
                 # "For L = -t_i log y_i": an assumption that drops a sum is a claim to lint.
                 and not self._missing_sum(lhs.side.expr, rhs.side.expr)
@@ -637,6 +655,14 @@ class _Extractor:
             return  # a name mentioned: the subject of what follows
         shape = side.as_shape()
         subjects = self._subjects()
+        if shape is not None and is_shape(shape) and premise_cue(" ".join(self.sentence)):
+            # "suppose a has shape (16, 3, 128, 128)": a new example's data, which redefines
+            # its subject from here on (an earlier a = [4 × 4 matrix] no longer applies)
+            for name in subjects:
+                self.order += 1
+                self.context.define(sp.Symbol(name), sp.Symbol(name), line=line,
+                                    scope=self.scope, order=self.order, assumed=True)  # fmt: skip
+            return
         if (shape is not None and is_shape(shape)) and (
             shape_cue(clause) or (answer_cue(before) and subjects)
         ):
@@ -656,13 +682,19 @@ class _Extractor:
                        before, after)  # fmt: skip
 
     def _subjects(self) -> list[str]:
-        names = []
+        """The names a shape stated now is about: those written since the sentence's last
+        value (``$a$ is $(16, 3)$, $w$ is $(8, 3)$, the stride $(1, 1)$``: the subject of
+        ``(8, 3)`` is w alone, and the stride's tuple has none)."""
+        names: list[str] = []
         for _, parsed in self.sentence_math:
             for statement in parsed.statements:
+                value = None
                 if isinstance(statement, Chain) and len(statement.sides) == 1:
                     value = statement.sides[0].expr if statement.sides[0] is not None else None
-                    if isinstance(value, sp.Symbol):
-                        names.append(value.name)
+                if isinstance(value, sp.Symbol):
+                    names.append(value.name)
+                else:
+                    names = []
         return names
 
     def _sentence_values(self) -> list[tuple[str, Any, tuple[Any, ...] | None]]:
@@ -688,6 +720,8 @@ class _Extractor:
             self.statement = (index, -1 - found.start)
             span = (found.start, found.end)
             facts: ClaimFacts
+            if found.kind == "shape" and premise_cue("".join(self.sentence) + segment.text):
+                continue  # "suppose the input has shape (16, 3, 128, 128)": a premise
             if found.kind == "shape" and found.shape is not None:
                 facts = ShapeFacts(tuple(found.shape), tuple(self._subjects()), span)
             else:

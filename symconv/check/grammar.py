@@ -22,6 +22,7 @@ import hashlib
 import os
 import re
 import stat
+import unicodedata
 from collections.abc import Iterator
 from importlib import resources
 from typing import Any
@@ -184,6 +185,8 @@ _ROW_LEAD = re.compile(
 #: A binary operator: a row that starts (or ends) with one continues an expression.
 _OPERATOR = re.compile(r"[+\-−±∓*/]|\\(?:cdot|times|pm|mp|div)(?![A-Za-z])")
 _OPEN_END = re.compile(r"(?:[+\-−±∓*/]|\\(?:cdot|times|pm|mp|div))\s*$")
+#: A row that ends on an equals sign (``J =\\\\``).
+_RELATION_END = re.compile(r"(?<![\\<>!:])=\s*$")
 #: A relation (``=``, ``\\leq``, ...); :func:`states_relation` looks outside brace groups.
 _RELATION = re.compile(
     r"(?<!\\)(?:=|<|>|\\(?:approx|simeq|equiv|leq?|geq?|neq|ne|sim|in)(?![A-Za-z])|[≈≤≥≠∈])"
@@ -234,6 +237,8 @@ def continuation_lead(previous: str, row: str) -> int | None:
     (None, 1)
     >>> continuation_lead(r"&\\; a + b", "&= c"), continuation_lead("x &= a + b", "&= c")
     (1, None)
+    >>> continuation_lead("J =", "= W"), continuation_lead("J =", " W")
+    (1, 1)
     """
     lead = _ROW_LEAD.match(row)
     assert lead is not None  # every part of the pattern may be empty
@@ -242,6 +247,15 @@ def continuation_lead(previous: str, row: str) -> int | None:
     before = _REASON.sub("", previous)
     if _OPEN_END.search(before):
         return lead.end()
+    ending = _RELATION_END.search(before)
+    if ending is not None:
+        # ``a =\\ = b``, ``a = \\ b``: a row that ends on its relation goes on in the next; a
+        # repeated relation opening that row is the same one, written again
+        again = _RELATION.match(row, lead.end())
+        if again is not None and again.group() == ending.group().strip():
+            return again.end()
+        if again is None:
+            return lead.end()
     if (
         _RELATION.match(row, lead.end())
         and re.search(r"[A-Za-z0-9]", before)
@@ -343,6 +357,119 @@ def _symbols_between_words(annotation: str) -> bool:
     if not between.strip():  # words only: read as before (a separator before the next row)
         return False
     return re.search(r"[A-Za-z0-9]", re.sub(r"\\[A-Za-z]+", " ", between)) is None
+
+
+#: A prime written as a superscript (``i^{'}``, ``f^{\\prime}``, ``x^\\prime``), or on a
+#: braced subscripted name (``{f_a}'``).
+_PRIME_SUP = re.compile(
+    r"\^\s*\{\s*(?:['\u2032]\s*|\\prime(?![A-Za-z])\s*)+\}|\^\s*\\prime(?![A-Za-z])"
+    r"|\^\s*['\u2032]+"
+)
+#: ``\\boxed{…}`` and ``\\sfrac``: a frame and a slanted fraction, nothing else.
+_BOXED = re.compile(r"\\boxed\s*\{")
+_SFRAC = re.compile(r"\\sfrac(?![A-Za-z])")
+_BRACED_PRIME = re.compile(r"\{\s*([A-Za-z])\s*_\s*(\{[A-Za-z0-9]+\}|[A-Za-z0-9])\s*\}(?='|\u2032)")
+
+
+def normalise_primes(text: str) -> str:
+    """``text`` with each prime written as a superscript made a plain prime, padded with
+    spaces so that columns stay those of ``text``.
+
+    >>> normalise_primes("W(i^{'}, j^{\\prime}) + {f_a}'(x)")
+    "W(i'   , j'        ) +   f_a'(x)"
+    >>> normalise_primes("\\U0001d6ff_\\U0001d461^\\u2032 = \\\\boxed{w_\\U0001d461^\\U0001d447}")
+    "δ_t'  =        w_t^T "
+    """
+
+    def prime(match: re.Match[str]) -> str:
+        written = match.group()
+        count = written.count("'") + written.count("\u2032") + written.count("\\prime")
+        return "'" * count + " " * (len(written) - count)
+
+    def braced(match: re.Match[str]) -> str:
+        plain = f"{match.group(1)}_{match.group(2)}"
+        return " " * (len(match.group()) - len(plain)) + plain
+
+    text = "".join(_plain_letter(char) for char in text)
+    text = _BRACED_OPERATOR.sub(lambda m: " " + m.group(1) + " ", text)
+    text = _over_as_frac(text)
+    text = _SFRAC.sub(" \\\\frac", _unboxed(text))
+    return _BRACED_PRIME.sub(braced, _PRIME_SUP.sub(prime, text))
+
+
+#: ``a_{i,j{+}1}``: an operator braced to space it as a binary one.
+_BRACED_OPERATOR = re.compile(r"\{([+\-])\}")
+_OVER = re.compile(r"\\over(?![A-Za-z])")
+
+
+def _over_as_frac(text: str) -> str:
+    """``{A \\over B}`` (plain TeX) as ``\\frac{A}{B}``, the braces around it holding
+    nothing else; with a space on each side of ``\\over`` the text keeps its length.
+
+    >>> _over_as_frac(r"{dz \\over dx} = {\\partial \\over \\partial W} J")
+    '\\\\frac{dz}{dx} = \\\\frac{\\\\partial}{\\\\partial W} J'
+    """
+    while (found := _OVER.search(text)) is not None:
+        depth, start = 0, found.start() - 1
+        while start >= 0:
+            if text[start] == "}" and text[start - 1 : start] != "\\":
+                depth += 1
+            elif text[start] == "{" and text[start - 1 : start] != "\\":
+                if depth == 0:
+                    break
+                depth -= 1
+            start -= 1
+        depth, end = 0, found.end()
+        while end < len(text):
+            if text[end] == "{" and text[end - 1] != "\\":
+                depth += 1
+            elif text[end] == "}" and text[end - 1] != "\\":
+                if depth == 0:
+                    break
+                depth -= 1
+            end += 1
+        if start < 0 or end >= len(text):
+            return text
+        # the spaces around \\over make room for \\frac: the text keeps its length
+        before = found.start() - (found.start() - 1 > start and text[found.start() - 1] == " ")
+        after = found.end() + (found.end() < end and text[found.end()] == " ")
+        text = (
+            text[:start] + "\\frac{" + text[start + 1 : before] + "}{"
+            + text[after:end] + "}" + text[end + 1 :]
+        )  # fmt: skip
+    return text
+
+
+def _plain_letter(char: str) -> str:
+    """A letter of Unicode's mathematical alphanumeric block (italic t, w, δ, bold W: U+1D400
+    to U+1D7FF) as the letter it is styled from (t, w, δ, W): one character for one."""
+    if "\U0001d400" <= char <= "\U0001d7ff":
+        plain = unicodedata.normalize("NFKC", char)
+        if len(plain) == 1:
+            return plain
+    return char
+
+
+def _unboxed(text: str) -> str:
+    """``text`` with each ``\\boxed{`` and its closing brace blanked."""
+    while (found := _BOXED.search(text)) is not None:
+        depth, position = 1, found.end()
+        while position < len(text) and depth:
+            if text[position] == "{" and text[position - 1] != "\\":
+                depth += 1
+            elif text[position] == "}" and text[position - 1] != "\\":
+                depth -= 1
+            position += 1
+        if depth:
+            return text
+        text = (
+            text[: found.start()]
+            + " " * (found.end() - found.start())
+            + text[found.end() : position - 1]
+            + " "
+            + text[position:]
+        )
+    return text
 
 
 def parse_tree(text: str) -> Any:

@@ -19,6 +19,7 @@ from typing import Any
 
 import sympy as sp
 from lark import Token, Tree
+from sympy.core.function import AppliedUndef
 
 from symconv.check import nodes
 from symconv.check.read_base import DiffOperator, Item, PartialMark, PartialMarks
@@ -96,7 +97,12 @@ class CalculusReader(BracketReader):
                 return None
             last = group[-1]
             var_order = 1
-            if last.sups and last.kind == "name":
+            if (
+                last.sups
+                and last.kind == "name"
+                and all(self._classify_sup(sup)[0] == "power" for sup in last.sups)
+                and all(self._classify_sup(sup)[1].is_Integer for sup in last.sups)
+            ):  # ∂x^2 is an order; ∂y^{(l)}_i is the entry of the layer's y^{(l)}
                 var_order = self._int_sup(last, default=1)
                 last = Item(**{**last.__dict__, "sups": []})
                 group = [*group[:-1], last]
@@ -115,6 +121,11 @@ class CalculusReader(BracketReader):
         """∂J/∂W[k] → the entry of the gradient tensor ``∂J/∂W``; ∂y_i/∂z_j → ``Partial``;
         derivatives with respect to symbols → SymPy ``Derivative`` (unevaluated)."""
         self._check_final(of, None)
+        # ∂L/∂Z(i, j, k): a quantity written with function-style indices is differentiated by
+        # its entry Z[i, j, k] (a function's value at a point is no variable)
+        variables = [(self._as_entry(var), n) for var, n in variables]
+        if any(isinstance(var, sp.Indexed) for var, _ in variables):
+            of = self._as_entry(of)
         for var, _ in variables:
             if isinstance(var, sp.Symbol):
                 self.found.add(f"variable:{var.name}")
@@ -132,6 +143,19 @@ class CalculusReader(BracketReader):
             return base[var.indices]
         expanded = [var for var, n in variables for _ in range(n)]
         return nodes.Partial(of, *expanded)
+
+    def _as_entry(self, value: Any) -> Any:
+        """``Y(i, j, k_{in})`` as the entry ``Y[i, j, k_{in}]`` when Y is no function the
+        field names (σ, tanh …) and its arguments are indices (no number but integers)."""
+        if not isinstance(value, AppliedUndef) or len(value.args) < 2:
+            return value
+        if any(not (arg.is_Integer or arg.free_symbols) for arg in value.args):
+            return value
+        name = value.func.__name__
+        if self.table.kind_of(name) == "function":
+            return value
+        self.found.add(f"tensor:{name}")
+        return sp.IndexedBase(name)[value.args]
 
     def _gradient_base(self, of: str, wrt: str) -> Any:
         if self.table.gradient_base is not None:

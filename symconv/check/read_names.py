@@ -34,6 +34,12 @@ from symconv.check.vocabulary import (
 )
 from symconv.errors import ParseError
 
+#: The sizes of a layer along an axis, as deep-learning courses write them: n_H, n_W, n_C (the
+#: height, width, channels of a volume), f_h, f_w (a filter's), s_h, s_w (strides), p_h (padding):
+#: a name, never the entry H of a tensor n.
+_SIZE_BASES = frozenset({"n", "f", "s", "p"})
+_AXIS_SUBSCRIPTS = frozenset({"H", "W", "C", "D", "h", "w", "c"})
+
 
 class NameReader(ReaderBase):
     """Names and what follows them (scripts, primes, arguments)."""
@@ -127,6 +133,35 @@ class NameReader(ReaderBase):
         name, indices = self._subscripted_name(item)
         sups = [self._classify_sup(sup) for sup in item.sups]
         orders = [payload for kind, payload in sups if kind == "order"]
+        if (
+            following is not None
+            and following.kind == "paren"
+            and indices is not None
+            and len(item.subs) == 1
+        ):
+            # f_a'(x): the derivative of the function f_a (an activation), never x · f'[a];
+            # then f_a(x) is that function applied
+            whole = subscripted(name, re.sub(r"\s+", "", self._inner(item.subs[0])))
+            evidence = f"function:{whole}"
+            if (
+                item.primes
+                or self.table.kind_of(whole) == "function"
+                or evidence in self.evidence
+                or evidence in self.found
+            ):
+                name, indices = whole, None
+        if (
+            following is not None
+            and following.kind == "paren"
+            and indices is None
+            and not (item.primes or orders or operand)
+            and self._shown_tensor(name)
+            and len(self._args(following)) > 1
+        ):
+            # Y(i, j, k_{in}) once the document differentiates by Z(i, j, k) or indexes Y: the
+            # entry of a tensor written with function-style indices
+            value = self._name_value(name, tuple(self._args(following)))
+            return self._postfix_value(value, following), index + 2
         if following is not None and following.kind == "paren" and indices is None:
             forced = bool(item.primes or orders or operand)
             if self._is_call(name, following, forced, item):
@@ -138,6 +173,18 @@ class NameReader(ReaderBase):
                 value = self._apply_name(name, self._args(following), order, item)
                 value = self._apply_sups(value, [s for s in sups if s[0] != "order"], item)
                 return self._postfix_value(value, following), index + 2
+        if (
+            following is not None
+            and following.kind == "bracket"
+            and indices is not None
+            and len(item.subs) == 1
+            and not holds_relation(following.tree.children[1])
+            and not (item.primes or item.sups or item.bang)
+        ):
+            # z_t[0], a_{l}[i, j]: the subscript is part of the name and the bracket indexes
+            # it (an entry of the tensor z_t), never z[t] times a one-entry list
+            compact = re.sub(r"\s+", "", self._inner(item.subs[0]))
+            name, indices = subscripted(name, compact), None
         if (
             following is not None
             and following.kind == "bracket"
@@ -163,6 +210,13 @@ class NameReader(ReaderBase):
             value = self._factorial(value)
         return value, index + 1
 
+    def _shown_tensor(self, name: str) -> bool:
+        evidence = f"tensor:{name}"
+        return self.table.kind_of(name) == "tensor" or (
+            self.table.kind_of(name) is None
+            and (evidence in self.evidence or evidence in self.found)
+        )
+
     def _subscripted_name(self, item: Item) -> tuple[str, tuple[Any, ...] | None]:
         name = item.name
         indices: tuple[Any, ...] | None = None
@@ -186,6 +240,8 @@ class NameReader(ReaderBase):
         declared_whole = self.table.kind_of(subscripted(name, compact)) is not None
         if declared_whole or self.table.kind_of(name) == "scalar":
             return "name", subscripted(name, compact)
+        if name in _SIZE_BASES and compact in _AXIS_SUBSCRIPTS:
+            return "name", subscripted(name, compact)  # n_H, f_w, s_h: a size along an axis
         if re.fullmatch(r"[A-Za-z]+", compact):
             if compact in NAME_SUBSCRIPTS or len(compact) > 3:
                 return "name", f"{name}_{{{compact}}}"
@@ -249,6 +305,10 @@ class NameReader(ReaderBase):
         order = re.fullmatch(r"\((\d+|[A-Za-z])\)", inner)
         if order:
             return "order", order.group(1)
+        if re.fullmatch(r"\([^()]*[A-Za-z][^()]*\)", inner):
+            return "extend", inner  # a layer, x^{(l+1)}: part of the name, never a power
+        if re.fullmatch(r"[lL](?:[+-]\d+)?", inner) and self.table.kind_of("l") is None:
+            return "extend", inner  # a layer written bare, δ^{l+1}, w^l: never a power
         if inner.startswith("[") and inner.endswith("]"):
             return "extend", inner
         if isinstance(sup, Tree) and sup.data == "script_op":

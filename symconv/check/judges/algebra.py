@@ -194,6 +194,16 @@ def judge_algebra(
             witness=comparison.witness(),
         )
 
+    for side, other in ((lhs, rhs), (rhs, lhs)):
+        if isinstance(side, sp.Symbol) and side not in _variables(other) and _variables(other):
+            # "assume l is the layer before the last (l + 1 = L)": a name the document gives no
+            # value, set equal to a formula of other names, is defined by it, not refuted by
+            # random values of those names
+            return unverified(
+                claim,
+                f"a relation that gives {side.name} its value in terms of {names}, not an identity",
+            )
+
     def holds(a: Any, b: Any) -> bool | None:
         return compare_identity(a, b, context.rng_for(claim.line, claim.text), where).equal
 

@@ -27,6 +27,7 @@ from symconv.check.judges.expansion import (
     Setup,
     epsilon_power,
     expand,
+    grid_samples_as_functions,
     order_of,
     setup_for,
     small_entries_as_symbols,
@@ -75,6 +76,7 @@ def _sides(
     claim: Claim, context: DocumentContext, problem: ProblemContext
 ) -> tuple[Any, Any, Setup]:
     lhs, rhs = (small_entries_as_symbols(side) for side in claim.sides)
+    lhs, rhs = grid_samples_as_functions((lhs, rhs))
     setup = setup_for([lhs, rhs])
     keep = set(setup.small) | {STEP}
     lhs, _ = resolve(lhs, claim, context, problem, keep=keep)

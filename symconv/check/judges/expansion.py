@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,6 +46,7 @@ __all__ = [
     "ExpansionError",
     "Setup",
     "expand",
+    "grid_samples_as_functions",
     "order_of",
     "setup_for",
     "small_entries_as_symbols",
@@ -117,6 +119,69 @@ def small_entries_as_symbols(expr: Any) -> Any:
         if _is_small_name(sp.Symbol(str(entry.base.label)))
     }
     return expr.xreplace(entries) if entries else expr
+
+
+def grid_samples_as_functions(sides: Sequence[Any]) -> tuple[Any, ...]:
+    """The samples of a function on a uniform grid, ``f_{i+k}`` with the step ``Δx`` (and
+    ``∂_x f_i``), read as ``f(x + kΔx)`` (and ``∂_x f(x)``): the convention of every
+    finite-difference text, ``f_i = f(x_i)``, ``x_{i+k} = x_i + kΔx``. Sides unchanged unless
+    each sample has one index, all of them the same index symbol shifted by integers, and the
+    claim has one step (``Δx``, ``h``) that matches the variable of its derivatives.
+
+    >>> f, i, x, dx = sp.IndexedBase("f"), sp.Symbol("i"), sp.Symbol("x"), sp.Symbol("Delta x")
+    >>> grid_samples_as_functions([(f[i + 1] - f[i]) / dx, sp.Derivative(f[i], x)])
+    ((-f(x) + f(Delta x + x))/Delta x, Derivative(f(x), x))
+    """
+    exprs = [side for side in sides if isinstance(side, sp.Basic)]
+    if len(exprs) != len(sides):
+        return tuple(sides)
+    samples = {
+        entry
+        for expr in exprs
+        for entry in expr.atoms(sp.Indexed)
+        if entry.free_symbols - {entry.base.label}
+        and not _is_small_name(sp.Symbol(str(entry.base.label)))
+    }
+    if not samples or any(len(entry.indices) != 1 for entry in samples):
+        return tuple(sides)
+    index_symbols = {s for entry in samples for s in entry.indices[0].free_symbols}
+    if len(index_symbols) != 1:
+        return tuple(sides)
+    (index,) = index_symbols
+    offsets = {entry: sp.expand(entry.indices[0] - index) for entry in samples}
+    if not all(offset.is_Integer for offset in offsets.values()):
+        return tuple(sides)
+    steps = {
+        symbol
+        for expr in exprs
+        for symbol in expr.free_symbols
+        if isinstance(symbol, sp.Symbol) and _is_small_name(symbol)
+    }
+    if len(steps) != 1:
+        return tuple(sides)
+    (step,) = steps
+    variables = {v for expr in exprs for d in expr.atoms(sp.Derivative) for v in d.variables}
+    stem = re.sub(r"^(?:\\?Delta|\\?delta|d)\s*", "", step.name.replace("\\", "")).strip()
+    if len(variables) > 1 or (variables and stem and stem != "h" and
+                              {str(v) for v in variables} != {stem}):  # fmt: skip
+        return tuple(sides)
+    coordinate = next(iter(variables)) if variables else sp.Symbol(stem or "x")
+    if not isinstance(coordinate, sp.Symbol) or coordinate == index:
+        return tuple(sides)
+    replacements: dict[Any, Any] = {}
+    for expr in exprs:
+        for derivative in expr.atoms(sp.Derivative):
+            inner = derivative.expr
+            if not (isinstance(inner, sp.Indexed) and inner in offsets):
+                return tuple(sides)
+            function = sp.Function(str(inner.base.label))
+            point = coordinate + offsets[inner] * step
+            replacements[derivative] = sp.Derivative(function(point), *derivative.variable_count)
+    for entry, offset in offsets.items():
+        replacements.setdefault(
+            entry, sp.Function(str(entry.base.label))(coordinate + offset * step)
+        )
+    return tuple(expr.xreplace(replacements) for expr in exprs)
 
 
 def _subscript(indices: Sequence[Any]) -> str:

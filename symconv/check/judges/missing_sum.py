@@ -112,8 +112,22 @@ def unsummed_indices(left: sp.Basic, right: sp.Basic) -> list[sp.Symbol]:
     >>> k1, k2, k3 = sp.symbols("k_1 k_2 k_3")
     >>> unsummed_indices(y[i], sp.Sum(W[k1, k3] * x[i + k1], (k1, 0, 1)))
     [k_3]
+    >>> H, m = sp.IndexedBase("H"), sp.Symbol("m")
+    >>> unsummed_indices(y[i], sp.Sum(W[m, i] * x[i + m], (m, 1, H[k])))
+    []
     """
     on_left = left.free_symbols
+    # a subscripted name in a sum's limits is a size (Σ_{m=1}^{H_k}: the kernel's height),
+    # not an entry whose subscript is an index
+    sizes = {
+        entry: sp.Symbol(f"{entry.base.label}_{{{','.join(map(str, entry.indices))}}}")
+        for node in sp.preorder_traversal(right)
+        if isinstance(node, sp.Sum)
+        for limit in node.limits
+        for bound in limit[1:]
+        for entry in sp.sympify(bound).atoms(sp.Indexed)
+    }
+    right = right.xreplace(sizes) if sizes else right
     free = right.free_symbols
     tensors: dict[sp.Symbol, set[Any]] = {}
     for tensor, subscripts in _entries(right):

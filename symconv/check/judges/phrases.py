@@ -23,7 +23,9 @@ __all__ = [
     "fact_in_words",
     "is_assumption",
     "is_condition",
+    "is_premise",
     "order_cue",
+    "premise_cue",
     "shape_cue",
 ]
 
@@ -119,6 +121,60 @@ def is_assumption(words_before: str, words_after: str = "") -> bool:
             return False
     return False
 
+
+def is_premise(words_before: str, words_after: str = "") -> bool:
+    """True if math after ``words_before`` is a premise, an ansatz that defines unknowns
+    (``assume:``, ``suppose``, ``let``, ``consider``, ``we seek``, ``define``, ``where``): never
+    a claim, whatever its left side. The cue may close its clause with a colon (``and
+    assume:``, then a display).
+
+    >>> is_premise("and assume:"), is_premise("We seek ⟨m⟩ with "), is_premise("Let ")
+    (True, True, True)
+    >>> is_premise("Let us check that "), is_premise("so we get "), is_premise("For stride 2:")
+    (False, False, False)
+    """
+    clauses = re.split("[,:;.\uff0c\uff1a\uff1b\u3002]", words_before)
+    last = clauses[-1]
+    if (
+        not last.replace(MATH_MARK, " ").strip()
+        and len(clauses) > 1
+        and words_before.rstrip().endswith((":", "\uff1a"))
+    ):
+        last = clauses[-2]
+    cues = list(_PREMISE_CUE.finditer(last))
+    if not cues:
+        return False
+    rest = last[cues[-1].end() :]
+    return _CLAIM_VERB.search(rest) is None and _CHECK_VERB.search(rest) is None
+
+
+def premise_cue(sentence: str) -> bool:
+    """True if a sentence so far opens a new example's data (``suppose``, ``assume``, ``let``,
+    ``given``, ``假设``, ``设``): the values it states are premises, whatever its verbs.
+
+    >>> premise_cue("Suppose the input ⟨m⟩ has shape "), premise_cue("假设输入特征图⟨m⟩维度为")
+    (True, True)
+    >>> premise_cue("So the output ⟨m⟩ has shape "), premise_cue("Let's see: ⟨m⟩ has shape ")
+    (False, False)
+    """
+    return _DATA_CUE.search(sentence) is not None
+
+
+_DATA_CUE = re.compile(
+    r"(?:\b(?:assume|assuming|suppose|supposing|let(?!'s|\s+us\b)|given|consider)\b"
+    r"|假设|设|令|已知|给定)",
+    re.IGNORECASE,
+)
+_PREMISE_CUE = re.compile(
+    r"(?:\b(?:assume|assuming|suppose|supposing|let|consider|considering|define|defining"
+    r"|we\s+seek|seek|where|ansatz)\b|设|令|假设)",
+    re.IGNORECASE,
+)
+#: Words that announce a claim to be checked, not a premise (``let us show that``).
+_CHECK_VERB = re.compile(
+    r"\b(?:show|prove|verify|check|see|note|recall|compute|calculate|derive)\b|验证|证明|计算",
+    re.IGNORECASE,
+)
 
 _AND = re.compile(r"\s*(?:and|以及|和|及)\b|\s*(?:和|及|以及)", re.IGNORECASE)
 _CONNECTORS = re.compile(r"[\s,]*(?:(?:and|or|和|及|以及)[\s,]*)*", re.IGNORECASE)

@@ -215,6 +215,13 @@ class VectorSpace:
                         raise VectorError("a Jacobian written as ∂y/∂z is not instantiated")
                     value = sp.Matrix([sp.diff(value, c) for c in target])
                 elif isinstance(target, sp.Symbol):
+                    if target not in _symbols_of(value) and _symbols_of(value):
+                        # ∂_x f_i with f a sampled function the document never writes in x:
+                        # its derivative is unknown, not 0
+                        raise VectorError(
+                            f"{derivative.expr} is not defined in terms of {variable} (its "
+                            f"derivative with respect to {variable} is unknown)"
+                        )
                     value = sp.diff(value, target)
                 else:
                     raise VectorError(f"∂/∂{variable}: not a variable")
@@ -260,6 +267,12 @@ class VectorSpace:
                 raise VectorError(f"{expr}: a power of a vector")
             return vectors[0].applyfunc(expr.func)
         return expr.func(*arguments)
+
+
+def _symbols_of(value: Any) -> set[Any]:
+    if isinstance(value, sp.MatrixBase):
+        return {s for entry in value for s in getattr(entry, "free_symbols", set())}
+    return set(getattr(value, "free_symbols", set()))
 
 
 def _is_vector_value(value: Any) -> bool:
