@@ -27,6 +27,17 @@ segment over both lines; the ``\\\\``, the reason column and the spacing between
 offsets stay the file's). A display that starts with a relation right after another display
 (``$$a = b$$`` then ``$$= c$$``) continues its chain: both share ``block``.
 
+A display broken with ``\\\\`` outside any environment (``$$a = b \\\\ c = d$$``, as MathJax sets
+it) is split into rows the same way. A row that ends on its relation (``a =\\\\ = b``, or ``a
+&= \\\\ &= b``) holds one statement with the next row: the trailing relation reads as space
+when the next row repeats it.
+
+Markdown as Jekyll, kramdown and note exporters escape it: ``\\\\( … \\\\)`` is inline math (within
+one paragraph) and ``\\\\[ … \\\\]`` display math; inside Markdown math ``\\_`` and ``\\*`` are ``_``
+and ``*``; math between escaped delimiters whose every backslash is doubled (``\\\\times``) is
+read with each run of backslashes halved. The removed backslashes read as spaces, so offsets and
+columns stay the file's.
+
 Markdown as GitHub renders it: a ```` ```math ```` fence is display math, and a blockquote's ``>``
 markers are read as spaces (the quote holds the same text, lists and math).
 
@@ -84,6 +95,12 @@ _QUOTE_MARKERS = re.compile(r"^(?: {0,3}>[ \t]?)+", re.M)
 #: The start of a display that continues the chain of the display right before it (``= c``).
 _RELATION_START = re.compile(
     r"\s*&?\s*(?:=|\\(?:approx|simeq|equiv|leq?|geq?|neq|sim)(?![A-Za-z])|[<>≈≤≥≠])"
+)
+#: A Markdown escape inside math: ``\\_`` and ``\\*`` (not ``\\\\_``, a row break then ``_``).
+_MARKDOWN_ESCAPE = re.compile(r"(?<!\\)\\([_*])")
+#: A row that ends on its relation (``a =`` before ``\\\\``): the other side is on the next row.
+_DANGLING_RELATION = re.compile(
+    r"&?\s*(?:=|\\(?:approx|simeq|equiv|leq?|geq?|neq|sim)(?![A-Za-z])|[<>≈≤≥≠])\s*$"
 )
 #: What may stand between two displays of one chain: delimiters, blank space, the end of an
 #: environment and a row's ``&& \text{…}`` reason.
@@ -233,6 +250,12 @@ class _Splitter:
                 return
         last = max(start, end - 1)
         content = _blanked(self.text, start, end, blanks)
+        if kind == "math" and self.markdown and "\\" in content:
+            # Markdown-escaped LaTeX (Jekyll, kramdown, note exporters): ``x\_1``, ``a \* b``
+            # are ``x_1`` and ``a * b``; the escaping backslash reads as a space.
+            content = _MARKDOWN_ESCAPE.sub(r" \1", content)
+            if str(fields.get("delimiter", "")).startswith("\\\\"):
+                content = _undoubled(content)
         self.segments.append(
             Segment(
                 kind=kind,
@@ -255,7 +278,13 @@ class _Splitter:
         environment: str | None = None,
     ) -> None:
         """Math from ``start`` to ``end``; a row environment is split into its rows."""
-        rows = self._row_environment(start, end) if display else None
+        doubled = (
+            delimiter.startswith("\\\\")
+            and _undoubled(self.text[start:end]) != self.text[start:end]
+        )
+        rows = self._row_environment(start, end) if display and not doubled else None
+        if rows is None and display and not doubled and delimiter != "\\begin":
+            rows = self._bare_rows(start, end)
         block = None
         if display:
             block = self._continued_block(start) if rows is None else None
@@ -286,7 +315,7 @@ class _Splitter:
         between = self.text[last.offset + len(last.text) : start]
         return last.block if _BETWEEN_DISPLAYS.fullmatch(between) else None
 
-    def _row_environment(self, start: int, end: int) -> tuple[str, list[_Row]] | None:
+    def _row_environment(self, start: int, end: int) -> tuple[str | None, list[_Row]] | None:
         """If ``text[start:end]`` is one row environment (and nothing else), its name and rows."""
         while start < end and self.text[start].isspace():
             start += 1
@@ -301,7 +330,10 @@ class _Splitter:
             return None
         inner_start, inner_end = match.end(), close[0]
         if name in ("equation", "equation*"):
-            return self._row_environment(inner_start, inner_end)
+            inner = self._row_environment(inner_start, inner_end)
+            if inner is None:
+                inner = self._bare_rows(inner_start, inner_end)
+            return inner
         if name not in ROW_ENVIRONMENTS:
             return None
         if name.startswith("aligned") or name.startswith("alignat"):
@@ -309,6 +341,14 @@ class _Splitter:
             if argument:
                 inner_start += argument.end()
         return name, self._rows(inner_start, inner_end)
+
+    def _bare_rows(self, start: int, end: int) -> tuple[None, list[_Row]] | None:
+        """The rows of a display that breaks lines with ``\\\\`` outside any environment (as
+        MathJax sets ``$$a = b \\\\ = c$$``), or None if it has no such break."""
+        rows = self._rows(start, end)
+        if len(rows) > 1 or any(blanks for _, _, blanks in rows):
+            return None, rows
+        return None
 
     def _rows(self, start: int, end: int) -> list[_Row]:
         """Split at ``\\\\`` outside braces and nested environments; a row that continues the
@@ -357,7 +397,18 @@ class _Splitter:
                 first_start, first_end, blanks = joined[-1]
                 previous = _blanked(self.text, first_start, first_end, blanks)
                 lead = continuation_lead(previous, self.text[row_start:row_end])
-            if lead is not None:
+            dangling = None
+            if lead is None and joined:
+                dangling = _DANGLING_RELATION.search(previous)
+            if dangling is not None:
+                # "a =\\ = b" (or "a = \\ b"): a row broken after its relation; the next row
+                # holds the other side, repeating the relation or not. One statement: the
+                # trailing relation is read as space when the next row repeats it.
+                first_start, first_end, blanks = joined[-1]
+                repeated = _RELATION_START.match(self.text, row_start, row_end)
+                cut = first_start + dangling.start() if repeated else first_end
+                joined[-1] = (first_start, row_end, (*blanks, (cut, row_start)))
+            elif lead is not None:
                 first_start, first_end, blanks = joined[-1]
                 blank = (
                     *blanks,
@@ -467,6 +518,10 @@ class _Splitter:
 
     def _backslash(self, start: int) -> int:
         text = self.text
+        if self.markdown and (text.startswith("\\\\(", start) or text.startswith("\\\\[", start)):
+            escaped = self._escaped_math(start)
+            if escaped is not None:
+                return escaped
         if text.startswith("\\[", start) or text.startswith("\\(", start):
             closer = "\\]" if text[start + 1] == "[" else "\\)"
             close = self._find_unescaped(closer, start + 2)
@@ -496,6 +551,25 @@ class _Splitter:
         if self.markdown and start + 1 < len(text) and text[start + 1] == "\n":
             return start + 1
         return start + 2  # an escaped character: \$ is a dollar sign
+
+    def _escaped_math(self, start: int) -> int | None:
+        """Math written as kramdown and note exporters write it, with its delimiters' backslash
+        escaped: ``\\\\( … \\\\)`` inline (within one paragraph), ``\\\\[ … \\\\]``
+        display. None (the ``\\\\`` is text) when no closer follows."""
+        text = self.text
+        inline = text[start + 2] == "("
+        closer = "\\\\)" if inline else "\\\\]"
+        limit = len(text)
+        if inline:
+            blank = _BLANK_LINE.search(text, start)
+            limit = blank.start() if blank else limit
+        close = text.find(closer, start + 3, limit)
+        if close < 0:
+            return None
+        self._flush_text(start)
+        self._emit_math(start + 3, close, display=not inline, delimiter=text[start : start + 3])
+        self.pending = close + 3
+        return close + 3
 
     def _find_unescaped(self, needle: str, start: int) -> int:
         text = self.text
@@ -570,6 +644,17 @@ def _blanked(text: str, start: int, end: int, blanks: tuple[tuple[int, int], ...
         a, b = max(0, blank_start - start), max(0, blank_end - start)
         content = content[:a] + _spaces(content[a:b]) + content[b:]
     return content
+
+
+def _undoubled(content: str) -> str:
+    """Math between ``\\\\(`` and ``\\\\)`` whose every backslash is doubled (an exporter
+    escaped them all: ``\\\\times``, ``\\\\\\\\`` for a row break) with each run halved, the
+    removed backslashes read as spaces; anything else unchanged."""
+    runs = [len(m.group()) for m in re.finditer(r"\\+", content)]
+    if not runs or any(run % 2 for run in runs):
+        return content
+    return re.sub(r"\\+", lambda m: " " * (len(m.group()) // 2) + "\\" * (len(m.group()) // 2),
+                  content)  # fmt: skip
 
 
 def _spaces(text: str | re.Match[str]) -> str:
