@@ -74,3 +74,54 @@ def test_escaped_underscores_and_stars_inside_math_are_read_unescaped() -> None:
 def test_math_whose_every_backslash_is_doubled_is_read_halved() -> None:
     doc = "so \\\\(3 \\\\times 4 = 12\\\\) and \\\\(2 \\\\times 4 = 9\\\\)\n"
     assert verdicts(doc) == [(1, "right"), (1, "wrong")]
+
+
+# -- plain-text arithmetic -----------------------------------------------------------------------
+
+
+def test_plain_text_arithmetic_in_prose_is_judged() -> None:
+    doc = "The layer has 3*3*8 = 72 weights and 2 × 2 × 5 + 5 = 26 parameters.\n"
+    segments = math_segments(split_document(doc))
+    assert [(s.text, s.delimiter) for s in segments] == [
+        ("3*3*8 = 72", "plain"),
+        ("2 × 2 × 5 + 5 = 26", "plain"),
+    ]
+    report = check_text(doc)
+    assert [j.verdict for j in report.judgements] == ["right", "wrong"]
+    assert "25" in report.judgements[1].message
+
+
+def test_an_x_between_numbers_is_a_times_sign() -> None:
+    doc = "The map is 12x12 = 144 cells and 3 x 5 = 16 pixels.\n"
+    assert [(s.text, s.column) for s in math_segments(split_document(doc))] == [
+        ("12×12 = 144", 12),
+        ("3 × 5 = 16", 34),
+    ]
+    assert verdicts(doc) == [(1, "right"), (1, "wrong")]
+
+
+def test_arithmetic_in_a_code_span_is_an_answer() -> None:
+    doc = "So each filter has `60/5=12` weights, and `4*4*4 = 64`.\n"
+    assert verdicts(doc) == [(1, "right"), (1, "right")]
+
+
+def test_arithmetic_in_table_cells_is_judged_on_the_row_line() -> None:
+    doc = "| layer | size |\n|---|---|\n| A | (10-4)/2+1=4 |\n| B | 5^2*2=50 |\n| C | 6*6=35 |\n"
+    assert verdicts(doc) == [(3, "right"), (4, "right"), (5, "wrong")]
+
+
+def test_what_is_not_plain_arithmetic_is_left_as_text() -> None:
+    doc = (
+        "## 2 + 2 = 4 in a heading\n"
+        "Code `x == 3+4`, bounds a<=2+3, names W1 = 2+2 and f(1) = 1+1, a count 7,600 = 76*100,\n"
+        "a shape 28x28x3, a lone 5 = 5, and -3 + 5 = 2.\n"
+    )
+    assert math_segments(split_document(doc)) == []
+
+
+def test_a_quotient_written_as_its_floor_is_unverified_never_wrong() -> None:
+    # Output sizes floor: (11 - 4)/2 + 1 = 4.5 is written 4; neither right nor a proven error.
+    doc = "Output width: (11-4)/2+1=4, and (11-4)/2+1=3 is off.\n"
+    report = check_text(doc)
+    assert [j.verdict for j in report.judgements] == ["unverified", "wrong"]
+    assert "floor" in report.judgements[0].message

@@ -32,11 +32,16 @@ it) is split into rows the same way. A row that ends on its relation (``a =\\\\ 
 &= \\\\ &= b``) holds one statement with the next row: the trailing relation reads as space
 when the next row repeats it.
 
-Markdown as Jekyll, kramdown and note exporters escape it: ``\\\\( … \\\\)`` is inline math (within
-one paragraph) and ``\\\\[ … \\\\]`` display math; inside Markdown math ``\\_`` and ``\\*`` are ``_``
-and ``*``; math between escaped delimiters whose every backslash is doubled (``\\\\times``) is
-read with each run of backslashes halved. The removed backslashes read as spaces, so offsets and
-columns stay the file's.
+Markdown as Jekyll, kramdown and note exporters escape it: ``\\\\( … \\\\)`` is inline math
+(within one paragraph) and ``\\\\[ … \\\\]`` display math; inside Markdown math ``\\_`` and ``\\*``
+are ``_`` and ``*``; math between escaped delimiters whose every backslash is doubled
+(``\\\\times``) is read with each run of backslashes halved. The removed backslashes read as
+spaces, so offsets and columns stay the file's.
+
+Plain-text computations in prose, table cells and code spans (``7*7*32 = 1568``, ``| (28-7)/3+1=8
+|``, ```208/16=13```, ``14x14 = 196``: numbers and operators only, on both sides of ``=`` or
+``≈``) are math segments of their own, with ``delimiter`` ``"plain"`` and ``x`` between two
+numbers read as ``×`` (:func:`plain_arithmetic`); a heading never holds one.
 
 Markdown as GitHub renders it: a ```` ```math ```` fence is display math, and a blockquote's ``>``
 markers are read as spaces (the quote holds the same text, lists and math).
@@ -98,6 +103,24 @@ _RELATION_START = re.compile(
 )
 #: A Markdown escape inside math: ``\\_`` and ``\\*`` (not ``\\\\_``, a row break then ``_``).
 _MARKDOWN_ESCAPE = re.compile(r"(?<!\\)\\([_*])")
+#: A Markdown heading: never a claim.
+_HEADING = re.compile(r" {0,3}#{1,6}(?:\s|$)")
+#: Plain-text computations (:func:`plain_arithmetic`): a side is numbers and operators; a chain
+#: is sides joined by ``=`` or ``≈`` (never ``==``, ``<=``, ``>=``, ``!=``).
+_PLAIN_NUMBER = r"\d+(?:\.\d+)?"
+_PLAIN_SIDE_TEXT = (
+    r"[(]*\s*" + _PLAIN_NUMBER + r"(?:\s*[)]*\s*(?:[-+−*/×·÷^]|(?<=[\d)\s])[xX](?=\s*[\d(]))"
+    r"\s*[(]*\s*" + _PLAIN_NUMBER + r")*[)]*"
+)
+_PLAIN_SIDE = re.compile(_PLAIN_SIDE_TEXT)
+_PLAIN_RELATION = re.compile(r"(?<![=<>!])[=≈](?!=)")
+_PLAIN_CHAIN = re.compile(
+    r"(?<![\w.,\\$^_{}()\[-])(?<![\w.,]\()" + _PLAIN_SIDE_TEXT
+    + r"(?:\s*(?<![=<>!])[=≈](?!=)\s*" + _PLAIN_SIDE_TEXT + r")+(?!\w|[.,]\d|\()"
+)  # fmt: skip
+_PLAIN_OPERATOR = re.compile(r"[-+−*/×·÷^xX]")
+#: ``x`` between two numbers is a times sign (``28x28``).
+_PLAIN_TIMES = re.compile(r"(?<=[\d)\s])[xX](?=\s*[\d(])")
 #: A row that ends on its relation (``a =`` before ``\\\\``): the other side is on the next row.
 _DANGLING_RELATION = re.compile(
     r"&?\s*(?:=|\\(?:approx|simeq|equiv|leq?|geq?|neq|sim)(?![A-Za-z])|[<>≈≤≥≠])\s*$"
@@ -227,9 +250,23 @@ class _Splitter:
             newline = self.text.find("\n", start, end)
             stop = end if newline < 0 else newline
             if stop > start and self.text[start:stop].strip():
-                self._emit("text", start, stop)
+                self._emit_line(start, stop)
             start = stop + 1
         self.pending = end
+
+    def _emit_line(self, start: int, stop: int) -> None:
+        """One line of prose (a table row, a list item, code spans and all): text, with each
+        plain-text computation in it (``7*7*32 = 1568``, ``14x14 = 196``) a math segment of its
+        own (Markdown only; a heading is never a claim)."""
+        position = start
+        if self.markdown and not _HEADING.match(self.text, start, stop):
+            for a, b in plain_arithmetic(self.text, start, stop):
+                if self.text[position:a].strip():
+                    self._emit("text", position, a)
+                self._emit("math", a, b, delimiter="plain")
+                position = b
+        if self.text[position:stop].strip():
+            self._emit("text", position, stop)
 
     def _emit(
         self,
@@ -250,6 +287,8 @@ class _Splitter:
                 return
         last = max(start, end - 1)
         content = _blanked(self.text, start, end, blanks)
+        if fields.get("delimiter") == "plain":
+            content = _PLAIN_TIMES.sub("×", content)
         if kind == "math" and self.markdown and "\\" in content:
             # Markdown-escaped LaTeX (Jekyll, kramdown, note exporters): ``x\_1``, ``a \* b``
             # are ``x_1`` and ``a * b``; the escaping backslash reads as a space.
@@ -300,8 +339,8 @@ class _Splitter:
         name, spans = rows
         for index, (row_start, row_end, blanks) in enumerate(spans):
             self._emit(
-                "math", row_start, row_end, blanks, display=True, delimiter=delimiter,
-                environment=name, row=index, block=block,
+                "math", row_start, row_end, blanks, display=True,
+                delimiter=delimiter, environment=name, row=index, block=block,
             )  # fmt: skip
 
     def _continued_block(self, start: int) -> int | None:
@@ -644,6 +683,40 @@ def _blanked(text: str, start: int, end: int, blanks: tuple[tuple[int, int], ...
         a, b = max(0, blank_start - start), max(0, blank_end - start)
         content = content[:a] + _spaces(content[a:b]) + content[b:]
     return content
+
+
+def plain_arithmetic(text: str, start: int = 0, stop: int | None = None) -> list[tuple[int, int]]:
+    """The spans of ``text[start:stop]`` that are computations written in plain text: numbers,
+    ``+ - − * / × · ÷ ^``, parentheses and ``x`` between two numbers, with ``=`` or ``≈``
+    between at least two sides and an operator on some side (``2 × 2 × 16 + 16 = 80``,
+    ``(28+2*0-7)/3+1=8``, ``14x14 = 196``). A side must stand alone: not glued to a name
+    (``W1 = 2 + 1``, ``f(1) = 2 + 1``), a decimal point, a comma or a ``==``.
+
+    >>> line = "so 7*7*32 = 1568 weights, and f(2) = 1 + 1; `208/16=13` | 28x28 |"
+    >>> [line[a:b] for a, b in plain_arithmetic(line)]
+    ['7*7*32 = 1568', '208/16=13']
+    """
+    found = []
+    for match in _PLAIN_CHAIN.finditer(text, start, len(text) if stop is None else stop):
+        sides = _PLAIN_RELATION.split(match.group())
+        sides = [side.strip() for side in sides]
+        sides[-1] = sides[-1].rstrip(".")
+        if not all(_PLAIN_SIDE.fullmatch(side) and _balanced(side) for side in sides):
+            continue
+        if not any(_PLAIN_OPERATOR.search(side) for side in sides):
+            continue
+        end = match.start() + len(match.group().rstrip().rstrip(".").rstrip())
+        found.append((match.start(), end))
+    return found
+
+
+def _balanced(side: str) -> bool:
+    depth = 0
+    for char in side:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def _undoubled(content: str) -> str:
