@@ -125,3 +125,12 @@ def test_a_quotient_written_as_its_floor_is_unverified_never_wrong() -> None:
     report = check_text(doc)
     assert [j.verdict for j in report.judgements] == ["unverified", "wrong"]
     assert "floor" in report.judgements[0].message
+
+
+def test_mathematical_alphanumeric_letters_read_as_plain_letters() -> None:
+    # Pasted from a converter: italic w, t and delta (U+1D400–U+1D7FF), one character each.
+    w, t, delta = "\U0001d464", "\U0001d461", "\U0001d6ff"
+    doc = f"${w}_{t} = 2 \\times 3$ and ${delta} + 1 = 2 + {delta} - 1$\n"
+    (first, second) = math_segments(split_document(doc))
+    assert first.text == "w_t = 2 \\times 3" and second.text == "δ + 1 = 2 + δ - 1"
+    assert (1, "right") in verdicts(doc)

@@ -61,6 +61,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import PurePath
 from typing import Literal
@@ -103,6 +104,9 @@ _RELATION_START = re.compile(
 )
 #: A Markdown escape inside math: ``\\_`` and ``\\*`` (not ``\\\\_``, a row break then ``_``).
 _MARKDOWN_ESCAPE = re.compile(r"(?<!\\)\\([_*])")
+#: Mathematical alphanumeric symbols (italic w, bold x, italic delta, U+1D400–U+1D7FF): read
+#: as the plain letter.
+_MATH_ALPHANUMERIC = re.compile("[\U0001d400-\U0001d7ff]")
 #: A Markdown heading: never a claim.
 _HEADING = re.compile(r" {0,3}#{1,6}(?:\s|$)")
 #: Plain-text computations (:func:`plain_arithmetic`): a side is numbers and operators; a chain
@@ -287,6 +291,9 @@ class _Splitter:
                 return
         last = max(start, end - 1)
         content = _blanked(self.text, start, end, blanks)
+        if kind == "math" and _MATH_ALPHANUMERIC.search(content):
+            # Italic and bold letters as editors and converters paste them: the letter itself.
+            content = _MATH_ALPHANUMERIC.sub(_plain_letter, content)
         if fields.get("delimiter") == "plain":
             content = _PLAIN_TIMES.sub("×", content)
         if kind == "math" and self.markdown and "\\" in content:
@@ -717,6 +724,13 @@ def _balanced(side: str) -> bool:
         if depth < 0:
             return False
     return depth == 0
+
+
+def _plain_letter(match: re.Match[str]) -> str:
+    """A mathematical alphanumeric symbol as its plain letter or digit (one character for one,
+    so that columns stay the file's)."""
+    plain = unicodedata.normalize("NFKC", match.group())
+    return plain if len(plain) == 1 else match.group()
 
 
 def _undoubled(content: str) -> str:
