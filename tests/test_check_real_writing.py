@@ -134,3 +134,20 @@ def test_mathematical_alphanumeric_letters_read_as_plain_letters() -> None:
     (first, second) = math_segments(split_document(doc))
     assert first.text == "w_t = 2 \\times 3" and second.text == "δ + 1 = 2 + δ - 1"
     assert (1, "right") in verdicts(doc)
+
+
+def test_a_plain_text_block_is_read_for_computations_a_program_is_not() -> None:
+    doc = (
+        "# 1\n\n```\nweights: 4*4*3 = 48\nbias:    2 + 2 = 5\n```\n\n```python\nn = 3*3 = 10\n```\n"
+    )
+    assert verdicts(doc) == [(4, "right"), (5, "wrong")]
+    assert [s.kind for s in split_document(doc)][1:] == ["code", "math", "code", "math", "code",
+                                                          "code"]  # fmt: skip
+
+
+def test_links_and_urls_are_never_claims() -> None:
+    doc = (
+        "See [the 2 + 2 = 5 joke](https://example.org/?q=2+2=5), or\n"
+        "<https://example.org/a?n=1+1=3> and https://example.org/b?k=3*3=10 for more.\n"
+    )
+    assert math_segments(split_document(doc)) == []

@@ -123,6 +123,11 @@ _PLAIN_CHAIN = re.compile(
     + r"(?:\s*(?<![=<>!])[=≈](?!=)\s*" + _PLAIN_SIDE_TEXT + r")+(?!\w|[.,]\d|\()"
 )  # fmt: skip
 _PLAIN_OPERATOR = re.compile(r"[-+−*/×·÷^xX]")
+#: Info strings of a fenced block of plain text, read for computations (a block in a programming
+#: language is code, never read).
+_PLAIN_BLOCKS = frozenset({"", "text", "txt", "plain", "plaintext", "none"})
+#: A Markdown link (label and target), an autolink or a bare URL.
+_LINK_OR_URL = re.compile(r"!?\[[^\[\]\n]*\]\([^()\s]*\)|<[a-z]+://[^>\s]*>|\b[a-z]+://\S+", re.I)
 #: ``x`` between two numbers is a times sign (``28x28``).
 _PLAIN_TIMES = re.compile(r"(?<=[\d)\s])[xX](?=\s*[\d(])")
 #: A row that ends on its relation (``a =`` before ``\\\\``): the other side is on the next row.
@@ -509,7 +514,9 @@ class _Splitter:
                 fence = _FENCE.match(text, position)
                 if fence:
                     info = text[fence.end(1) : fence.end()].strip().lower()
-                    position = self._code_block(position, fence.group(1), math=info == "math")
+                    position = self._code_block(
+                        position, fence.group(1), info.split()[0] if info else ""
+                    )
                     continue
             char = text[position]
             if char == "%" and not self.markdown:
@@ -529,7 +536,7 @@ class _Splitter:
         self._flush_text(length)
         return self.segments
 
-    def _code_block(self, start: int, fence: str, math: bool = False) -> int:
+    def _code_block(self, start: int, fence: str, info: str = "") -> int:
         """A fenced block: code, or display math for a ```` ```math ```` fence (GitHub and GitLab
         set its content as a display)."""
         text = self.text
@@ -542,12 +549,20 @@ class _Splitter:
         match = closing.search(text, first_end + 1) if first_end < len(text) else None
         end = match.end() if match else len(text)
         self._flush_text(start)
-        if math:
+        if info == "math":
             content_end = match.start() if match else len(text)
             self._emit_math(min(first_end + 1, content_end), content_end, display=True,
                             delimiter="```math")  # fmt: skip
         else:
-            self._emit("code", start, end)
+            cursor = start
+            if info in _PLAIN_BLOCKS:
+                # a block of plain text (no language): its computations are the writer's
+                content_end = match.start() if match else len(text)
+                for a, b in plain_arithmetic(text, min(first_end + 1, content_end), content_end):
+                    self._emit("code", cursor, a)
+                    self._emit("math", a, b, delimiter="plain")
+                    cursor = b
+            self._emit("code", cursor, end)
         self.pending = end
         return end
 
@@ -702,9 +717,15 @@ def plain_arithmetic(text: str, start: int = 0, stop: int | None = None) -> list
     >>> line = "so 7*7*32 = 1568 weights, and f(2) = 1 + 1; `208/16=13` | 28x28 |"
     >>> [line[a:b] for a, b in plain_arithmetic(line)]
     ['7*7*32 = 1568', '208/16=13']
+    >>> plain_arithmetic("see [2 + 2 = 4](https://x.org/?q=3+4=7) or https://x.org/a?n=1+1=2")
+    []
     """
-    found = []
-    for match in _PLAIN_CHAIN.finditer(text, start, len(text) if stop is None else stop):
+    found: list[tuple[int, int]] = []
+    stop = len(text) if stop is None else stop
+    links = [m.span() for m in _LINK_OR_URL.finditer(text, start, stop)]
+    for match in _PLAIN_CHAIN.finditer(text, start, stop):
+        if any(a < match.end() and match.start() < b for a, b in links):
+            continue  # a link's label, its target or a bare URL: never a claim
         sides = _PLAIN_RELATION.split(match.group())
         sides = [side.strip() for side in sides]
         sides[-1] = sides[-1].rstrip(".")
