@@ -151,3 +151,17 @@ def test_links_and_urls_are_never_claims() -> None:
         "<https://example.org/a?n=1+1=3> and https://example.org/b?k=3*3=10 for more.\n"
     )
     assert math_segments(split_document(doc)) == []
+
+
+def test_a_quotient_written_as_its_floor_is_right_where_the_document_says_it_floors() -> None:
+    doc = (
+        "Sizes are rounded down to an integer.\n\n"
+        "| conv | (11-4)/2+1=4 |\n| pool | (9-2)/2+1=5 |\n| conv | (11-4)/2+1=3 |\n"
+    )
+    report = check_text(doc)
+    assert [(j.claim.line, j.verdict) for j in report.judgements] == [
+        (3, "right"),
+        (4, "unverified"),  # 4.5 written 5: the ceiling, which this document does not use
+        (5, "wrong"),
+    ]
+    assert "rounds sizes down" in report.judgements[0].message

@@ -100,6 +100,12 @@ def judge_arithmetic(
         )
         return right(claim, message)
     rounded = _rounded_division(lhs_text, left, written)
+    if rounded is not None and rounded[0] == context.rounding:
+        return right(
+            claim,
+            f"{lhs_text} = {format_value(left)}, whose {rounded[0]} is {format_value(written)}"
+            f" (the document rounds sizes {rounded[1]})",
+        )
     if rounded is not None:
         return unverified(
             claim,
