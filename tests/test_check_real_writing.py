@@ -165,3 +165,20 @@ def test_a_quotient_written_as_its_floor_is_right_where_the_document_says_it_flo
         (5, "wrong"),
     ]
     assert "rounds sizes down" in report.judgements[0].message
+
+
+def test_an_array_that_aligns_a_chain_is_read_row_by_row_a_matrix_array_is_not() -> None:
+    doc = (
+        "$$\\begin{array}{rcl} 6 \\times 7 &=& 42 \\\\ &=& 43 \\end{array}$$\n\n"
+        "$$A = \\left[\\begin{array}{cc} 1 & 2 \\\\ 3 & 4 \\end{array}\\right]$$\n"
+    )
+    rows = math_segments(split_document(doc))
+    assert [(s.line, s.environment, s.row) for s in rows[:2]] == [(1, "array", 0), (1, "array", 1)]
+    assert rows[2].environment is None and "\\\\" in rows[2].text
+    report = check_text(doc)
+    assert [j.verdict for j in report.judgements if j.claim.line == 1] == ["right", "wrong"]
+
+
+def test_an_approximation_chain_over_rows_continues_row_to_row() -> None:
+    doc = "$$ \\frac{1}{3} \\approx 0.333 \\\\\n\\approx 0.33 \\\\\n\\approx 0.4 $$\n"
+    assert verdicts(doc) == [(1, "right"), (2, "right"), (3, "wrong")]

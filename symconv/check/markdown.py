@@ -8,7 +8,8 @@ environment (``aligned``, ``align``, ``gathered``, ``split``, ``eqnarray``) is s
 one math segment per row, each with the lines of that row — so that a claim in one row is
 reported on that row. Matrices (``bmatrix``, ``pmatrix``) are never split: their rows belong to
 one formula (the parser reports each matrix row's offsets, :meth:`Segment.line_of` maps them to
-lines).
+lines). An ``array`` whose cells start with a relation (``{rl} a &= b \\\\ &= c``) aligns a chain:
+it is split like ``aligned``; any other ``array`` is a matrix.
 
     >>> doc = ("# 5-4\\n\\nTime: $3 \\\\times 3 = 9$ ops.\\n\\n"
     ...        "$$\\\\begin{aligned}\\na &= b \\\\\\\\\\n  &= c\\n\\\\end{aligned}$$\\n")
@@ -130,6 +131,11 @@ _PLAIN_BLOCKS = frozenset({"", "text", "txt", "plain", "plaintext", "none"})
 _LINK_OR_URL = re.compile(r"!?\[[^\[\]\n]*\]\([^()\s]*\)|<[a-z]+://[^>\s]*>|\b[a-z]+://\S+", re.I)
 #: ``x`` between two numbers is a times sign (``28x28``).
 _PLAIN_TIMES = re.compile(r"(?<=[\d)\s])[xX](?=\s*[\d(])")
+#: An array's position and column specification (``[t]{rcl}``).
+_ARRAY_SPEC = re.compile(r"\s*(?:\[[a-z]\])?\s*\{[lcr|@{}\s]*\}")
+#: A cell of an array that starts with a relation (``&= 12``, ``& \\approx 3``): the array aligns
+#: a chain, it is not a matrix.
+_ALIGNED_CELL = re.compile(r"&\s*(?:=|\\(?:approx|simeq|equiv|leq?|geq?|neq)(?![A-Za-z])|[<>≈≤≥≠])")
 #: A row that ends on its relation (``a =`` before ``\\\\``): the other side is on the next row.
 _DANGLING_RELATION = re.compile(
     r"&?\s*(?:=|\\(?:approx|simeq|equiv|leq?|geq?|neq|sim)(?![A-Za-z])|[<>≈≤≥≠])\s*$"
@@ -385,7 +391,13 @@ class _Splitter:
             if inner is None:
                 inner = self._bare_rows(inner_start, inner_end)
             return inner
-        if name not in ROW_ENVIRONMENTS:
+        if name == "array":
+            # an array used to align a chain (``{rl}``, cells ``&= 12``): rows, as ``aligned``
+            spec = _ARRAY_SPEC.match(self.text, inner_start, inner_end)
+            if spec is None or not _ALIGNED_CELL.search(self.text, spec.end(), inner_end):
+                return None
+            inner_start = spec.end()
+        elif name not in ROW_ENVIRONMENTS:
             return None
         if name.startswith("aligned") or name.startswith("alignat"):
             argument = re.match(r"\s*(?:\[[a-z]\]|\{\d+\})", self.text[inner_start:inner_end])
