@@ -182,3 +182,11 @@ def test_an_array_that_aligns_a_chain_is_read_row_by_row_a_matrix_array_is_not()
 def test_an_approximation_chain_over_rows_continues_row_to_row() -> None:
     doc = "$$ \\frac{1}{3} \\approx 0.333 \\\\\n\\approx 0.33 \\\\\n\\approx 0.4 $$\n"
     assert verdicts(doc) == [(1, "right"), (2, "right"), (3, "wrong")]
+
+
+def test_matrices_written_as_nested_lists_in_prose_are_computed() -> None:
+    doc = (
+        "Adding gives [[1, 2], [3, 4]] + [[1, 0], [0, 1]] = [[2, 2], [3, 5]], and\n"
+        "scaling gives 2 * [[1, -2], [0, 3]] = [[2, -4], [0, 5]]. Alone, [[1, -2]] = [[1, -2]].\n"
+    )
+    assert verdicts(doc) == [(1, "right"), (2, "wrong")]

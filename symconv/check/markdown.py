@@ -112,7 +112,10 @@ _MATH_ALPHANUMERIC = re.compile("[\U0001d400-\U0001d7ff]")
 _HEADING = re.compile(r" {0,3}#{1,6}(?:\s|$)")
 #: Plain-text computations (:func:`plain_arithmetic`): a side is numbers and operators; a chain
 #: is sides joined by ``=`` or ``≈`` (never ``==``, ``<=``, ``>=``, ``!=``).
-_PLAIN_NUMBER = r"\d+(?:\.\d+)?"
+_PLAIN_ENTRY = r"[-−]?\s*\d+(?:\.\d+)?"
+_PLAIN_LIST = r"\[\s*" + _PLAIN_ENTRY + r"(?:\s*,\s*" + _PLAIN_ENTRY + r")*\s*\]"
+#: An operand: a number, or a matrix written as nested lists (``[[1, 2], [3, 4]]``).
+_PLAIN_NUMBER = r"(?:\d+(?:\.\d+)?|\[\s*" + _PLAIN_LIST + r"(?:\s*,\s*" + _PLAIN_LIST + r")*\s*\])"
 _PLAIN_SIDE_TEXT = (
     r"[(]*\s*" + _PLAIN_NUMBER + r"(?:\s*[)]*\s*(?:[-+−*/×·÷^]|(?<=[\d)\s])[xX](?=\s*[\d(]))"
     r"\s*[(]*\s*" + _PLAIN_NUMBER + r")*[)]*"
@@ -123,6 +126,7 @@ _PLAIN_CHAIN = re.compile(
     r"(?<![\w.,\\$^_{}()\[-])(?<![\w.,]\()" + _PLAIN_SIDE_TEXT
     + r"(?:\s*(?<![=<>!])[=≈](?!=)\s*" + _PLAIN_SIDE_TEXT + r")+(?!\w|[.,]\d|\()"
 )  # fmt: skip
+_PLAIN_BRACKETS = re.compile(r"\[[^=]*?\]\s*\]")
 _PLAIN_OPERATOR = re.compile(r"[-+−*/×·÷^xX]")
 #: Info strings of a fenced block of plain text, read for computations (a block in a programming
 #: language is code, never read).
@@ -721,14 +725,18 @@ def _blanked(text: str, start: int, end: int, blanks: tuple[tuple[int, int], ...
 
 def plain_arithmetic(text: str, start: int = 0, stop: int | None = None) -> list[tuple[int, int]]:
     """The spans of ``text[start:stop]`` that are computations written in plain text: numbers,
-    ``+ - − * / × · ÷ ^``, parentheses and ``x`` between two numbers, with ``=`` or ``≈``
-    between at least two sides and an operator on some side (``2 × 2 × 16 + 16 = 80``,
-    ``(28+2*0-7)/3+1=8``, ``14x14 = 196``). A side must stand alone: not glued to a name
-    (``W1 = 2 + 1``, ``f(1) = 2 + 1``), a decimal point, a comma or a ``==``.
+    matrices as nested lists, ``+ - − * / × · ÷ ^``, parentheses and ``x`` between two numbers,
+    with ``=`` or ``≈`` between at least two sides and an operator on some side
+    (``2 × 2 × 16 + 16 = 80``, ``(28+2*0-7)/3+1=8``, ``14x14 = 196``). A side must stand
+    alone: not glued to a name (``W1 = 2 + 1``, ``f(1) = 2 + 1``), a decimal point, a comma or
+    a ``==``.
 
     >>> line = "so 7*7*32 = 1568 weights, and f(2) = 1 + 1; `208/16=13` | 28x28 |"
     >>> [line[a:b] for a, b in plain_arithmetic(line)]
     ['7*7*32 = 1568', '208/16=13']
+    >>> line = "so 2 * [[1, 2], [3, -4]] = [[2, 4], [6, -8]]."
+    >>> [line[a:b] for a, b in plain_arithmetic(line)]
+    ['2 * [[1, 2], [3, -4]] = [[2, 4], [6, -8]]']
     >>> plain_arithmetic("see [2 + 2 = 4](https://x.org/?q=3+4=7) or https://x.org/a?n=1+1=2")
     []
     """
@@ -743,7 +751,7 @@ def plain_arithmetic(text: str, start: int = 0, stop: int | None = None) -> list
         sides[-1] = sides[-1].rstrip(".")
         if not all(_PLAIN_SIDE.fullmatch(side) and _balanced(side) for side in sides):
             continue
-        if not any(_PLAIN_OPERATOR.search(side) for side in sides):
+        if not any(_PLAIN_OPERATOR.search(_PLAIN_BRACKETS.sub("", side)) for side in sides):
             continue
         end = match.start() + len(match.group().rstrip().rstrip(".").rstrip())
         found.append((match.start(), end))
