@@ -190,3 +190,14 @@ def test_matrices_written_as_nested_lists_in_prose_are_computed() -> None:
         "scaling gives 2 * [[1, -2], [0, 3]] = [[2, -4], [0, 5]]. Alone, [[1, -2]] = [[1, -2]].\n"
     )
     assert verdicts(doc) == [(1, "right"), (2, "wrong")]
+
+
+def test_dollar_math_whose_every_backslash_an_exporter_doubled_is_read_halved() -> None:
+    doc = (
+        "So $\\\\frac{6}{3} = 2$ and $\\\\{1, 2\\\\} = \\\\{2, 1\\\\}$.\n\n"
+        "$$ 1 + 1 = 2 \\\\\n2 + 2 = 4 $$\n"
+    )
+    first, second, *rows = math_segments(split_document(doc))
+    assert first.text == " \\frac{6}{3} = 2" and second.text.startswith(" \\{1, 2 \\}")
+    assert [(s.text, s.line) for s in rows] == [("1 + 1 = 2", 3), ("2 + 2 = 4", 4)]
+    assert (1, "right") in verdicts(doc)

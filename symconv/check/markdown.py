@@ -36,7 +36,8 @@ when the next row repeats it.
 Markdown as Jekyll, kramdown and note exporters escape it: ``\\\\( … \\\\)`` is inline math
 (within one paragraph) and ``\\\\[ … \\\\]`` display math; inside Markdown math ``\\_`` and ``\\*``
 are ``_`` and ``*``; math between escaped delimiters whose every backslash is doubled
-(``\\\\times``) is read with each run of backslashes halved. The removed backslashes read as
+(``\\\\times``), or between dollars where a doubled command shows it (``$\\\\frac{a}{b}$``,
+``\\\\{1\\\\}``), is read with each run of backslashes halved. The removed backslashes read as
 spaces, so offsets and columns stay the file's.
 
 Plain-text computations in prose, table cells and code spans (``7*7*32 = 1568``, ``| (28-7)/3+1=8
@@ -140,6 +141,8 @@ _ARRAY_SPEC = re.compile(r"\s*(?:\[[a-z]\])?\s*\{[lcr|@{}\s]*\}")
 #: A cell of an array that starts with a relation (``&= 12``, ``& \\approx 3``): the array aligns
 #: a chain, it is not a matrix.
 _ALIGNED_CELL = re.compile(r"&\s*(?:=|\\(?:approx|simeq|equiv|leq?|geq?|neq)(?![A-Za-z])|[<>≈≤≥≠])")
+#: A doubled backslash before a command name or a brace: an exporter escaped every backslash.
+_DOUBLED_COMMAND = re.compile(r"(?<!\\)\\\\(?:[A-Za-z]{2,}|[{}])")
 #: A row that ends on its relation (``a =`` before ``\\\\``): the other side is on the next row.
 _DANGLING_RELATION = re.compile(
     r"&?\s*(?:=|\\(?:approx|simeq|equiv|leq?|geq?|neq|sim)(?![A-Za-z])|[<>≈≤≥≠])\s*$"
@@ -315,8 +318,11 @@ class _Splitter:
             # Markdown-escaped LaTeX (Jekyll, kramdown, note exporters): ``x\_1``, ``a \* b``
             # are ``x_1`` and ``a * b``; the escaping backslash reads as a space.
             content = _MARKDOWN_ESCAPE.sub(r" \1", content)
-            if str(fields.get("delimiter", "")).startswith("\\\\"):
+            delimiter = str(fields.get("delimiter", ""))
+            if delimiter.startswith("\\\\"):
                 content = _undoubled(content)
+            elif delimiter in ("$", "$$"):
+                content = _undoubled(content, evidence=True)
         self.segments.append(
             Segment(
                 kind=kind,
@@ -339,9 +345,10 @@ class _Splitter:
         environment: str | None = None,
     ) -> None:
         """Math from ``start`` to ``end``; a row environment is split into its rows."""
-        doubled = (
-            delimiter.startswith("\\\\")
-            and _undoubled(self.text[start:end]) != self.text[start:end]
+        source = self.text[start:end]
+        doubled = self.markdown and (
+            (delimiter.startswith("\\\\") and _undoubled(source) != source)
+            or (delimiter == "$$" and _undoubled(source, evidence=True) != source)
         )
         rows = self._row_environment(start, end) if display and not doubled else None
         if rows is None and display and not doubled and delimiter != "\\begin":
@@ -774,12 +781,22 @@ def _plain_letter(match: re.Match[str]) -> str:
     return plain if len(plain) == 1 else match.group()
 
 
-def _undoubled(content: str) -> str:
-    """Math between ``\\\\(`` and ``\\\\)`` whose every backslash is doubled (an exporter
-    escaped them all: ``\\\\times``, ``\\\\\\\\`` for a row break) with each run halved, the
-    removed backslashes read as spaces; anything else unchanged."""
+def _undoubled(content: str, evidence: bool = False) -> str:
+    """Math whose every backslash is doubled (an exporter escaped them all: ``\\\\times``,
+    ``\\\\\\\\`` for a row break) with each run halved, the removed backslashes read as spaces;
+    anything else unchanged. Between ``\\\\(`` and ``\\\\)`` even runs are enough; between
+    dollars (``evidence``) a doubled command (``\\\\frac``, ``\\\\{``) must show it, since
+    ``$$a \\\\ b$$`` is a row break.
+
+    >>> print(_undoubled("\\\\\\\\frac{a}{b} = \\\\\\\\{1\\\\\\\\}", evidence=True))
+     \\frac{a}{b} =  \\{1 \\}
+    >>> print(_undoubled("a = 1 \\\\\\\\ b = 2", evidence=True))
+    a = 1 \\\\ b = 2
+    """
     runs = [len(m.group()) for m in re.finditer(r"\\+", content)]
     if not runs or any(run % 2 for run in runs):
+        return content
+    if evidence and not _DOUBLED_COMMAND.search(content):
         return content
     return re.sub(r"\\+", lambda m: " " * (len(m.group()) // 2) + "\\" * (len(m.group()) // 2),
                   content)  # fmt: skip
