@@ -201,3 +201,14 @@ def test_dollar_math_whose_every_backslash_an_exporter_doubled_is_read_halved() 
     assert first.text == " \\frac{6}{3} = 2" and second.text.startswith(" \\{1, 2 \\}")
     assert [(s.text, s.line) for s in rows] == [("1 + 1 = 2", 3), ("2 + 2 = 4", 4)]
     assert (1, "right") in verdicts(doc)
+
+
+def test_math_in_a_heading_or_a_link_label_is_never_a_claim() -> None:
+    doc = (
+        "## Why $1 + 1 = 3$ fails\n\n"
+        'See [$2 + 2 = 5$](https://example.org "t") and ![$3+3=7$](fig.png), but $4+4=9$.\n'
+    )
+    segments = split_document(doc)
+    assert segments[0].kind == "text" and segments[0].text == "## Why $1 + 1 = 3$ fails"
+    assert [s.text for s in math_segments(segments)] == ["4+4=9"]
+    assert verdicts(doc) == [(3, "wrong")]

@@ -45,6 +45,9 @@ Plain-text computations in prose, table cells and code spans (``7*7*32 = 1568``,
 ``≈``) are math segments of their own, with ``delimiter`` ``"plain"`` and ``x`` between two
 numbers read as ``×`` (:func:`plain_arithmetic`); a heading never holds one.
 
+A heading's math (``## Why $1 + 1 = 2$``) and a link's label and target (``[$a = b$](url)``) are
+text: they name a part or point elsewhere, they are never claims.
+
 Markdown as GitHub renders it: a ```` ```math ```` fence is display math, and a blockquote's ``>``
 markers are read as spaces (the quote holds the same text, lists and math).
 
@@ -129,6 +132,8 @@ _PLAIN_CHAIN = re.compile(
 )  # fmt: skip
 _PLAIN_BRACKETS = re.compile(r"\[[^=]*?\]\s*\]")
 _PLAIN_OPERATOR = re.compile(r"[-+−*/×·÷^xX]")
+#: A Markdown link or image from its ``[``: label (no nested brackets) and target.
+_LINK_LABEL = re.compile(r"\[[^\[\]\n]*\]\([^()\s]*(?:\s+\"[^\"\n]*\")?\)")
 #: Info strings of a fenced block of plain text, read for computations (a block in a programming
 #: language is code, never read).
 _PLAIN_BLOCKS = frozenset({"", "text", "txt", "plain", "plaintext", "none"})
@@ -541,7 +546,17 @@ class _Splitter:
                         position, fence.group(1), info.split()[0] if info else ""
                     )
                     continue
+                heading = _HEADING.match(text, position)
+                if heading:  # a heading names a part; its math is never a claim
+                    newline = text.find("\n", position)
+                    position = length if newline < 0 else newline
+                    continue
             char = text[position]
+            if self.markdown and char == "[":
+                label = _LINK_LABEL.match(text, position)
+                if label:  # a link's label and target: never a claim
+                    position = label.end()
+                    continue
             if char == "%" and not self.markdown:
                 newline = text.find("\n", position)
                 position = length if newline < 0 else newline
