@@ -212,3 +212,12 @@ def test_math_in_a_heading_or_a_link_label_is_never_a_claim() -> None:
     assert segments[0].kind == "text" and segments[0].text == "## Why $1 + 1 = 3$ fails"
     assert [s.text for s in math_segments(segments)] == ["4+4=9"]
     assert verdicts(doc) == [(3, "wrong")]
+
+
+def test_a_long_run_of_operators_is_read_in_linear_time() -> None:
+    import time
+
+    doc = "1+" * 20000 + "1 = 3 and " + "2 = " * 20000 + "\n"
+    started = time.perf_counter()
+    split_document(doc)
+    assert time.perf_counter() - started < 2.0

@@ -130,6 +130,11 @@ _PLAIN_CHAIN = re.compile(
     r"(?<![\w.,\\$^_{}()\[-])(?<![\w.,]\()" + _PLAIN_SIDE_TEXT
     + r"(?:\s*(?<![=<>!])[=≈](?!=)\s*" + _PLAIN_SIDE_TEXT + r")+(?!\w|[.,]\d|\()"
 )  # fmt: skip
+#: A run of the characters a plain computation is written with; a run longer than
+#: :data:`_PLAIN_LONGEST` is not read (no one writes such a computation in prose, and the chain
+#: pattern, tried at each start, would take quadratic time on it).
+_PLAIN_RUN = re.compile(r"[\d\s.,+\-−*/×·÷^()=≈xX\[\]]+")
+_PLAIN_LONGEST = 400
 _PLAIN_BRACKETS = re.compile(r"\[[^=]*?\]\s*\]")
 _PLAIN_OPERATOR = re.compile(r"[-+−*/×·÷^xX]")
 #: A Markdown link or image from its ``[``: label (no nested brackets) and target.
@@ -765,7 +770,14 @@ def plain_arithmetic(text: str, start: int = 0, stop: int | None = None) -> list
     found: list[tuple[int, int]] = []
     stop = len(text) if stop is None else stop
     links = [m.span() for m in _LINK_OR_URL.finditer(text, start, stop)]
-    for match in _PLAIN_CHAIN.finditer(text, start, stop):
+    matches = [
+        match
+        for run in _PLAIN_RUN.finditer(text, start, stop)
+        if len(run.group()) <= _PLAIN_LONGEST and _PLAIN_RELATION.search(run.group())
+        # one character past the run: what follows it (``1568weights``) is seen, never taken
+        for match in _PLAIN_CHAIN.finditer(text, run.start(), min(len(text), run.end() + 1))
+    ]
+    for match in matches:
         if any(a < match.end() and match.start() < b for a, b in links):
             continue  # a link's label, its target or a bare URL: never a claim
         sides = _PLAIN_RELATION.split(match.group())
