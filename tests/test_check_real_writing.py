@@ -221,3 +221,29 @@ def test_a_long_run_of_operators_is_read_in_linear_time() -> None:
     started = time.perf_counter()
     split_document(doc)
     assert time.perf_counter() - started < 2.0
+
+
+# -- code spans ----------------------------------------------------------------------------------
+
+
+def test_no_code_span_hides_the_rest_of_the_file() -> None:
+    # A code span late in a file used to make the scanner jump twice its offset ahead.
+    filler = "Some words of prose before the code.\n" * 20
+    doc = filler + "Run `x = $y` then $1 + 1 = 2$.\n\n" + "A ``code with ` inside`` and $2+2=4$.\n"
+    assert [(s.text, s.line) for s in math_segments(split_document(doc))] == [
+        ("1 + 1 = 2", 21),
+        ("2+2=4", 23),
+    ]
+
+
+def test_an_unmatched_backtick_is_text_and_a_span_ends_with_its_paragraph() -> None:
+    doc = "Unclosed `tick and $3+3=6$ here.\n\nA `span\n\nnever closed` and $1+1=2$.\n"
+    assert [s.text for s in math_segments(split_document(doc))] == ["3+3=6", "1+1=2"]
+
+
+def test_code_spans_are_read_in_linear_time() -> None:
+    import time
+
+    started = time.perf_counter()
+    split_document("`a` `` ` " * 30000 + "\n")
+    assert time.perf_counter() - started < 2.0

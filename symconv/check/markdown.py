@@ -112,6 +112,7 @@ _MARKDOWN_ESCAPE = re.compile(r"(?<!\\)\\([_*])")
 #: Mathematical alphanumeric symbols (italic w, bold x, italic delta, U+1D400–U+1D7FF): read
 #: as the plain letter.
 _MATH_ALPHANUMERIC = re.compile("[\U0001d400-\U0001d7ff]")
+_BACKTICKS = re.compile("`+")
 #: A Markdown heading: never a claim.
 _HEADING = re.compile(r" {0,3}#{1,6}(?:\s|$)")
 #: Plain-text computations (:func:`plain_arithmetic`): a side is numbers and operators; a chain
@@ -267,6 +268,9 @@ class _Splitter:
         self._closers: list[int] | None = None
         self._doubles: list[int] | None = None
         self._blanks: list[int] = []
+        #: Starts of the backtick runs of each length, and of the blank lines (code spans).
+        self._ticks: dict[int, list[int]] | None = None
+        self._paragraphs: list[int] = []
 
     # -- positions -----------------------------------------------------------------------------
     def _line(self, offset: int) -> int:
@@ -610,15 +614,25 @@ class _Splitter:
         return end
 
     def _code_span(self, start: int) -> int:
+        """Past a code span (it stays in the text segment, unscanned), or past its backticks
+        when nothing closes them within the paragraph (they are text, as CommonMark reads an
+        unmatched run: what follows is read)."""
         text = self.text
-        run = len(text) - len(text[start:].lstrip("`"))
-        ticks = "`" * run
-        close = text.find(ticks, start + run)
-        while close >= 0 and close + run < len(text) and text[close + run] == "`":
-            close = text.find(ticks, close + run + 1)
-        if close < 0:
-            return start + run
-        return close + run  # the span stays in the text segment, unscanned
+        opening = _BACKTICKS.match(text, start)
+        assert opening is not None
+        run = len(opening.group())
+        if self._ticks is None:  # once per document: linear time however many spans
+            self._ticks = {}
+            for match in _BACKTICKS.finditer(text):
+                self._ticks.setdefault(len(match.group()), []).append(match.start())
+            self._paragraphs = [m.start() for m in _BLANK_LINE.finditer(text)]
+        blank = bisect.bisect_right(self._paragraphs, start)
+        limit = self._paragraphs[blank] if blank < len(self._paragraphs) else len(text)
+        same = self._ticks.get(run, [])
+        index = bisect.bisect_left(same, start + run)
+        if index < len(same) and same[index] < limit:
+            return same[index] + run
+        return start + run
 
     def _backslash(self, start: int) -> int:
         text = self.text
