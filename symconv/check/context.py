@@ -162,7 +162,8 @@ class DocumentContext:
     """Definitions, assumptions and claims of one document, and the verdicts so far.
 
     * ``symbols``: the names the problem declares (functions, tensors);
-    * ``seed``: the document's seed (a hash of its content, set by the runner).
+    * ``seed``: the document's seed (a hash of its content, set by the runner);
+    * ``rounding``: how the document says it rounds a quotient to an integer, if it says.
 
     What the problem set says (its data, named matrices, substitutions) is not here: it is the
     :class:`ProblemContext` of the claim's region, passed to the judges beside this one.
@@ -173,6 +174,9 @@ class DocumentContext:
 
     symbols: SymbolTable = field(default_factory=SymbolTable)
     seed: int = 0
+    #: How the document says it rounds a quotient to an integer (``"floor"``, ``"ceiling"``;
+    #: :func:`~symconv.check.vocabulary.stated_rounding`), or None.
+    rounding: str | None = None
     definitions: list[Definition] = field(default_factory=list)
     assumptions: list[Assumption] = field(default_factory=list)
     claims: dict[int, Claim] = field(default_factory=dict)

@@ -8,7 +8,8 @@ environment (``aligned``, ``align``, ``gathered``, ``split``, ``eqnarray``) is s
 one math segment per row, each with the lines of that row — so that a claim in one row is
 reported on that row. Matrices (``bmatrix``, ``pmatrix``) are never split: their rows belong to
 one formula (the parser reports each matrix row's offsets, :meth:`Segment.line_of` maps them to
-lines).
+lines). An ``array`` whose cells start with a relation (``{rl} a &= b \\\\ &= c``) aligns a chain:
+it is split like ``aligned``; any other ``array`` is a matrix.
 
     >>> doc = ("# 5-4\\n\\nTime: $3 \\\\times 3 = 9$ ops.\\n\\n"
     ...        "$$\\\\begin{aligned}\\na &= b \\\\\\\\\\n  &= c\\n\\\\end{aligned}$$\\n")
@@ -26,6 +27,26 @@ line, ``&= a \\\\ &\\quad + b`` or ``&\\; a \\\\ &+ b \\\\ &= c`` — is joined 
 segment over both lines; the ``\\\\``, the reason column and the spacing between read as spaces, so
 offsets stay the file's). A display that starts with a relation right after another display
 (``$$a = b$$`` then ``$$= c$$``) continues its chain: both share ``block``.
+
+A display broken with ``\\\\`` outside any environment (``$$a = b \\\\ c = d$$``, as MathJax sets
+it) is split into rows the same way. A row that ends on its relation (``a =\\\\ = b``, or ``a
+&= \\\\ &= b``) holds one statement with the next row: the trailing relation reads as space
+when the next row repeats it.
+
+Markdown as Jekyll, kramdown and note exporters escape it: ``\\\\( … \\\\)`` is inline math
+(within one paragraph) and ``\\\\[ … \\\\]`` display math; inside Markdown math ``\\_`` and ``\\*``
+are ``_`` and ``*``; math between escaped delimiters whose every backslash is doubled
+(``\\\\times``), or between dollars where a doubled command shows it (``$\\\\frac{a}{b}$``,
+``\\\\{1\\\\}``), is read with each run of backslashes halved. The removed backslashes read as
+spaces, so offsets and columns stay the file's.
+
+Plain-text computations in prose, table cells and code spans (``7*7*32 = 1568``, ``| (28-7)/3+1=8
+|``, ```208/16=13```, ``14x14 = 196``: numbers and operators only, on both sides of ``=`` or
+``≈``) are math segments of their own, with ``delimiter`` ``"plain"`` and ``x`` between two
+numbers read as ``×`` (:func:`plain_arithmetic`); a heading never holds one.
+
+A heading's math (``## Why $1 + 1 = 2$``) and a link's label and target (``[$a = b$](url)``) are
+text: they name a part or point elsewhere, they are never claims.
 
 Markdown as GitHub renders it: a ```` ```math ```` fence is display math, and a blockquote's ``>``
 markers are read as spaces (the quote holds the same text, lists and math).
@@ -45,6 +66,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import PurePath
 from typing import Literal
@@ -84,6 +106,57 @@ _QUOTE_MARKERS = re.compile(r"^(?: {0,3}>[ \t]?)+", re.M)
 #: The start of a display that continues the chain of the display right before it (``= c``).
 _RELATION_START = re.compile(
     r"\s*&?\s*(?:=|\\(?:approx|simeq|equiv|leq?|geq?|neq|sim)(?![A-Za-z])|[<>≈≤≥≠])"
+)
+#: A Markdown escape inside math: ``\\_`` and ``\\*`` (not ``\\\\_``, a row break then ``_``).
+_MARKDOWN_ESCAPE = re.compile(r"(?<!\\)\\([_*])")
+#: Mathematical alphanumeric symbols (italic w, bold x, italic delta, U+1D400–U+1D7FF): read
+#: as the plain letter.
+_MATH_ALPHANUMERIC = re.compile("[\U0001d400-\U0001d7ff]")
+_BACKTICKS = re.compile("`+")
+#: A Markdown heading: never a claim.
+_HEADING = re.compile(r" {0,3}#{1,6}(?:\s|$)")
+#: Plain-text computations (:func:`plain_arithmetic`): a side is numbers and operators; a chain
+#: is sides joined by ``=`` or ``≈`` (never ``==``, ``<=``, ``>=``, ``!=``).
+_PLAIN_ENTRY = r"[-−]?\s*\d+(?:\.\d+)?"
+_PLAIN_LIST = r"\[\s*" + _PLAIN_ENTRY + r"(?:\s*,\s*" + _PLAIN_ENTRY + r")*\s*\]"
+#: An operand: a number, or a matrix written as nested lists (``[[1, 2], [3, 4]]``).
+_PLAIN_NUMBER = r"(?:\d+(?:\.\d+)?|\[\s*" + _PLAIN_LIST + r"(?:\s*,\s*" + _PLAIN_LIST + r")*\s*\])"
+_PLAIN_SIDE_TEXT = (
+    r"[(]*\s*" + _PLAIN_NUMBER + r"(?:\s*[)]*\s*(?:[-+−*/×·÷^]|(?<=[\d)\s])[xX](?=\s*[\d(]))"
+    r"\s*[(]*\s*" + _PLAIN_NUMBER + r")*[)]*"
+)
+_PLAIN_SIDE = re.compile(_PLAIN_SIDE_TEXT)
+_PLAIN_RELATION = re.compile(r"(?<![=<>!])[=≈](?!=)")
+_PLAIN_CHAIN = re.compile(
+    r"(?<![\w.,\\$^_{}()\[-])(?<![\w.,]\()" + _PLAIN_SIDE_TEXT
+    + r"(?:\s*(?<![=<>!])[=≈](?!=)\s*" + _PLAIN_SIDE_TEXT + r")+(?!\w|[.,]\d|\()"
+)  # fmt: skip
+#: A run of the characters a plain computation is written with; a run longer than
+#: :data:`_PLAIN_LONGEST` is not read (no one writes such a computation in prose, and the chain
+#: pattern, tried at each start, would take quadratic time on it).
+_PLAIN_RUN = re.compile(r"[\d\s.,+\-−*/×·÷^()=≈xX\[\]]+")
+_PLAIN_LONGEST = 400
+_PLAIN_BRACKETS = re.compile(r"\[[^=]*?\]\s*\]")
+_PLAIN_OPERATOR = re.compile(r"[-+−*/×·÷^xX]")
+#: A Markdown link or image from its ``[``: label (no nested brackets) and target.
+_LINK_LABEL = re.compile(r"\[[^\[\]\n]*\]\([^()\s]*(?:\s+\"[^\"\n]*\")?\)")
+#: Info strings of a fenced block of plain text, read for computations (a block in a programming
+#: language is code, never read).
+_PLAIN_BLOCKS = frozenset({"", "text", "txt", "plain", "plaintext", "none"})
+#: A Markdown link (label and target), an autolink or a bare URL.
+_LINK_OR_URL = re.compile(r"!?\[[^\[\]\n]*\]\([^()\s]*\)|<[a-z]+://[^>\s]*>|\b[a-z]+://\S+", re.I)
+#: ``x`` between two numbers is a times sign (``28x28``).
+_PLAIN_TIMES = re.compile(r"(?<=[\d)\s])[xX](?=\s*[\d(])")
+#: An array's position and column specification (``[t]{rcl}``).
+_ARRAY_SPEC = re.compile(r"\s*(?:\[[a-z]\])?\s*\{[lcr|@{}\s]*\}")
+#: A cell of an array that starts with a relation (``&= 12``, ``& \\approx 3``): the array aligns
+#: a chain, it is not a matrix.
+_ALIGNED_CELL = re.compile(r"&\s*(?:=|\\(?:approx|simeq|equiv|leq?|geq?|neq)(?![A-Za-z])|[<>≈≤≥≠])")
+#: A doubled backslash before a command name or a brace: an exporter escaped every backslash.
+_DOUBLED_COMMAND = re.compile(r"(?<!\\)\\\\(?:[A-Za-z]{2,}|[{}])")
+#: A row that ends on its relation (``a =`` before ``\\\\``): the other side is on the next row.
+_DANGLING_RELATION = re.compile(
+    r"&?\s*(?:=|\\(?:approx|simeq|equiv|leq?|geq?|neq|sim)(?![A-Za-z])|[<>≈≤≥≠])\s*$"
 )
 #: What may stand between two displays of one chain: delimiters, blank space, the end of an
 #: environment and a row's ``&& \text{…}`` reason.
@@ -195,6 +268,9 @@ class _Splitter:
         self._closers: list[int] | None = None
         self._doubles: list[int] | None = None
         self._blanks: list[int] = []
+        #: Starts of the backtick runs of each length, and of the blank lines (code spans).
+        self._ticks: dict[int, list[int]] | None = None
+        self._paragraphs: list[int] = []
 
     # -- positions -----------------------------------------------------------------------------
     def _line(self, offset: int) -> int:
@@ -210,9 +286,23 @@ class _Splitter:
             newline = self.text.find("\n", start, end)
             stop = end if newline < 0 else newline
             if stop > start and self.text[start:stop].strip():
-                self._emit("text", start, stop)
+                self._emit_line(start, stop)
             start = stop + 1
         self.pending = end
+
+    def _emit_line(self, start: int, stop: int) -> None:
+        """One line of prose (a table row, a list item, code spans and all): text, with each
+        plain-text computation in it (``7*7*32 = 1568``, ``14x14 = 196``) a math segment of its
+        own (Markdown only; a heading is never a claim)."""
+        position = start
+        if self.markdown and not _HEADING.match(self.text, start, stop):
+            for a, b in plain_arithmetic(self.text, start, stop):
+                if self.text[position:a].strip():
+                    self._emit("text", position, a)
+                self._emit("math", a, b, delimiter="plain")
+                position = b
+        if self.text[position:stop].strip():
+            self._emit("text", position, stop)
 
     def _emit(
         self,
@@ -233,6 +323,20 @@ class _Splitter:
                 return
         last = max(start, end - 1)
         content = _blanked(self.text, start, end, blanks)
+        if kind == "math" and _MATH_ALPHANUMERIC.search(content):
+            # Italic and bold letters as editors and converters paste them: the letter itself.
+            content = _MATH_ALPHANUMERIC.sub(_plain_letter, content)
+        if fields.get("delimiter") == "plain":
+            content = _PLAIN_TIMES.sub("×", content)
+        if kind == "math" and self.markdown and "\\" in content:
+            # Markdown-escaped LaTeX (Jekyll, kramdown, note exporters): ``x\_1``, ``a \* b``
+            # are ``x_1`` and ``a * b``; the escaping backslash reads as a space.
+            content = _MARKDOWN_ESCAPE.sub(r" \1", content)
+            delimiter = str(fields.get("delimiter", ""))
+            if delimiter.startswith("\\\\"):
+                content = _undoubled(content)
+            elif delimiter in ("$", "$$"):
+                content = _undoubled(content, evidence=True)
         self.segments.append(
             Segment(
                 kind=kind,
@@ -255,7 +359,14 @@ class _Splitter:
         environment: str | None = None,
     ) -> None:
         """Math from ``start`` to ``end``; a row environment is split into its rows."""
-        rows = self._row_environment(start, end) if display else None
+        source = self.text[start:end]
+        doubled = self.markdown and (
+            (delimiter.startswith("\\\\") and _undoubled(source) != source)
+            or (delimiter == "$$" and _undoubled(source, evidence=True) != source)
+        )
+        rows = self._row_environment(start, end) if display and not doubled else None
+        if rows is None and display and not doubled and delimiter != "\\begin":
+            rows = self._bare_rows(start, end)
         block = None
         if display:
             block = self._continued_block(start) if rows is None else None
@@ -271,8 +382,8 @@ class _Splitter:
         name, spans = rows
         for index, (row_start, row_end, blanks) in enumerate(spans):
             self._emit(
-                "math", row_start, row_end, blanks, display=True, delimiter=delimiter,
-                environment=name, row=index, block=block,
+                "math", row_start, row_end, blanks, display=True,
+                delimiter=delimiter, environment=name, row=index, block=block,
             )  # fmt: skip
 
     def _continued_block(self, start: int) -> int | None:
@@ -286,7 +397,7 @@ class _Splitter:
         between = self.text[last.offset + len(last.text) : start]
         return last.block if _BETWEEN_DISPLAYS.fullmatch(between) else None
 
-    def _row_environment(self, start: int, end: int) -> tuple[str, list[_Row]] | None:
+    def _row_environment(self, start: int, end: int) -> tuple[str | None, list[_Row]] | None:
         """If ``text[start:end]`` is one row environment (and nothing else), its name and rows."""
         while start < end and self.text[start].isspace():
             start += 1
@@ -301,14 +412,31 @@ class _Splitter:
             return None
         inner_start, inner_end = match.end(), close[0]
         if name in ("equation", "equation*"):
-            return self._row_environment(inner_start, inner_end)
-        if name not in ROW_ENVIRONMENTS:
+            inner = self._row_environment(inner_start, inner_end)
+            if inner is None:
+                inner = self._bare_rows(inner_start, inner_end)
+            return inner
+        if name == "array":
+            # an array used to align a chain (``{rl}``, cells ``&= 12``): rows, as ``aligned``
+            spec = _ARRAY_SPEC.match(self.text, inner_start, inner_end)
+            if spec is None or not _ALIGNED_CELL.search(self.text, spec.end(), inner_end):
+                return None
+            inner_start = spec.end()
+        elif name not in ROW_ENVIRONMENTS:
             return None
         if name.startswith("aligned") or name.startswith("alignat"):
             argument = re.match(r"\s*(?:\[[a-z]\]|\{\d+\})", self.text[inner_start:inner_end])
             if argument:
                 inner_start += argument.end()
         return name, self._rows(inner_start, inner_end)
+
+    def _bare_rows(self, start: int, end: int) -> tuple[None, list[_Row]] | None:
+        """The rows of a display that breaks lines with ``\\\\`` outside any environment (as
+        MathJax sets ``$$a = b \\\\ = c$$``), or None if it has no such break."""
+        rows = self._rows(start, end)
+        if len(rows) > 1 or any(blanks for _, _, blanks in rows):
+            return None, rows
+        return None
 
     def _rows(self, start: int, end: int) -> list[_Row]:
         """Split at ``\\\\`` outside braces and nested environments; a row that continues the
@@ -357,7 +485,18 @@ class _Splitter:
                 first_start, first_end, blanks = joined[-1]
                 previous = _blanked(self.text, first_start, first_end, blanks)
                 lead = continuation_lead(previous, self.text[row_start:row_end])
-            if lead is not None:
+            dangling = None
+            if lead is None and joined:
+                dangling = _DANGLING_RELATION.search(previous)
+            if dangling is not None:
+                # "a =\\ = b" (or "a = \\ b"): a row broken after its relation; the next row
+                # holds the other side, repeating the relation or not. One statement: the
+                # trailing relation is read as space when the next row repeats it.
+                first_start, first_end, blanks = joined[-1]
+                repeated = _RELATION_START.match(self.text, row_start, row_end)
+                cut = first_start + dangling.start() if repeated else first_end
+                joined[-1] = (first_start, row_end, (*blanks, (cut, row_start)))
+            elif lead is not None:
                 first_start, first_end, blanks = joined[-1]
                 blank = (
                     *blanks,
@@ -412,9 +551,21 @@ class _Splitter:
                 fence = _FENCE.match(text, position)
                 if fence:
                     info = text[fence.end(1) : fence.end()].strip().lower()
-                    position = self._code_block(position, fence.group(1), math=info == "math")
+                    position = self._code_block(
+                        position, fence.group(1), info.split()[0] if info else ""
+                    )
+                    continue
+                heading = _HEADING.match(text, position)
+                if heading:  # a heading names a part; its math is never a claim
+                    newline = text.find("\n", position)
+                    position = length if newline < 0 else newline
                     continue
             char = text[position]
+            if self.markdown and char == "[":
+                label = _LINK_LABEL.match(text, position)
+                if label:  # a link's label and target: never a claim
+                    position = label.end()
+                    continue
             if char == "%" and not self.markdown:
                 newline = text.find("\n", position)
                 position = length if newline < 0 else newline
@@ -432,7 +583,7 @@ class _Splitter:
         self._flush_text(length)
         return self.segments
 
-    def _code_block(self, start: int, fence: str, math: bool = False) -> int:
+    def _code_block(self, start: int, fence: str, info: str = "") -> int:
         """A fenced block: code, or display math for a ```` ```math ```` fence (GitHub and GitLab
         set its content as a display)."""
         text = self.text
@@ -445,28 +596,50 @@ class _Splitter:
         match = closing.search(text, first_end + 1) if first_end < len(text) else None
         end = match.end() if match else len(text)
         self._flush_text(start)
-        if math:
+        if info == "math":
             content_end = match.start() if match else len(text)
             self._emit_math(min(first_end + 1, content_end), content_end, display=True,
                             delimiter="```math")  # fmt: skip
         else:
-            self._emit("code", start, end)
+            cursor = start
+            if info in _PLAIN_BLOCKS:
+                # a block of plain text (no language): its computations are the writer's
+                content_end = match.start() if match else len(text)
+                for a, b in plain_arithmetic(text, min(first_end + 1, content_end), content_end):
+                    self._emit("code", cursor, a)
+                    self._emit("math", a, b, delimiter="plain")
+                    cursor = b
+            self._emit("code", cursor, end)
         self.pending = end
         return end
 
     def _code_span(self, start: int) -> int:
+        """Past a code span (it stays in the text segment, unscanned), or past its backticks
+        when nothing closes them within the paragraph (they are text, as CommonMark reads an
+        unmatched run: what follows is read)."""
         text = self.text
-        run = len(text) - len(text[start:].lstrip("`"))
-        ticks = "`" * run
-        close = text.find(ticks, start + run)
-        while close >= 0 and close + run < len(text) and text[close + run] == "`":
-            close = text.find(ticks, close + run + 1)
-        if close < 0:
-            return start + run
-        return close + run  # the span stays in the text segment, unscanned
+        opening = _BACKTICKS.match(text, start)
+        assert opening is not None
+        run = len(opening.group())
+        if self._ticks is None:  # once per document: linear time however many spans
+            self._ticks = {}
+            for match in _BACKTICKS.finditer(text):
+                self._ticks.setdefault(len(match.group()), []).append(match.start())
+            self._paragraphs = [m.start() for m in _BLANK_LINE.finditer(text)]
+        blank = bisect.bisect_right(self._paragraphs, start)
+        limit = self._paragraphs[blank] if blank < len(self._paragraphs) else len(text)
+        same = self._ticks.get(run, [])
+        index = bisect.bisect_left(same, start + run)
+        if index < len(same) and same[index] < limit:
+            return same[index] + run
+        return start + run
 
     def _backslash(self, start: int) -> int:
         text = self.text
+        if self.markdown and (text.startswith("\\\\(", start) or text.startswith("\\\\[", start)):
+            escaped = self._escaped_math(start)
+            if escaped is not None:
+                return escaped
         if text.startswith("\\[", start) or text.startswith("\\(", start):
             closer = "\\]" if text[start + 1] == "[" else "\\)"
             close = self._find_unescaped(closer, start + 2)
@@ -496,6 +669,25 @@ class _Splitter:
         if self.markdown and start + 1 < len(text) and text[start + 1] == "\n":
             return start + 1
         return start + 2  # an escaped character: \$ is a dollar sign
+
+    def _escaped_math(self, start: int) -> int | None:
+        """Math written as kramdown and note exporters write it, with its delimiters' backslash
+        escaped: ``\\\\( … \\\\)`` inline (within one paragraph), ``\\\\[ … \\\\]``
+        display. None (the ``\\\\`` is text) when no closer follows."""
+        text = self.text
+        inline = text[start + 2] == "("
+        closer = "\\\\)" if inline else "\\\\]"
+        limit = len(text)
+        if inline:
+            blank = _BLANK_LINE.search(text, start)
+            limit = blank.start() if blank else limit
+        close = text.find(closer, start + 3, limit)
+        if close < 0:
+            return None
+        self._flush_text(start)
+        self._emit_math(start + 3, close, display=not inline, delimiter=text[start : start + 3])
+        self.pending = close + 3
+        return close + 3
 
     def _find_unescaped(self, needle: str, start: int) -> int:
         text = self.text
@@ -570,6 +762,85 @@ def _blanked(text: str, start: int, end: int, blanks: tuple[tuple[int, int], ...
         a, b = max(0, blank_start - start), max(0, blank_end - start)
         content = content[:a] + _spaces(content[a:b]) + content[b:]
     return content
+
+
+def plain_arithmetic(text: str, start: int = 0, stop: int | None = None) -> list[tuple[int, int]]:
+    """The spans of ``text[start:stop]`` that are computations written in plain text: numbers,
+    matrices as nested lists, ``+ - − * / × · ÷ ^``, parentheses and ``x`` between two numbers,
+    with ``=`` or ``≈`` between at least two sides and an operator on some side
+    (``2 × 2 × 16 + 16 = 80``, ``(28+2*0-7)/3+1=8``, ``14x14 = 196``). A side must stand
+    alone: not glued to a name (``W1 = 2 + 1``, ``f(1) = 2 + 1``), a decimal point, a comma or
+    a ``==``.
+
+    >>> line = "so 7*7*32 = 1568 weights, and f(2) = 1 + 1; `208/16=13` | 28x28 |"
+    >>> [line[a:b] for a, b in plain_arithmetic(line)]
+    ['7*7*32 = 1568', '208/16=13']
+    >>> line = "so 2 * [[1, 2], [3, -4]] = [[2, 4], [6, -8]]."
+    >>> [line[a:b] for a, b in plain_arithmetic(line)]
+    ['2 * [[1, 2], [3, -4]] = [[2, 4], [6, -8]]']
+    >>> plain_arithmetic("see [2 + 2 = 4](https://x.org/?q=3+4=7) or https://x.org/a?n=1+1=2")
+    []
+    """
+    found: list[tuple[int, int]] = []
+    stop = len(text) if stop is None else stop
+    links = [m.span() for m in _LINK_OR_URL.finditer(text, start, stop)]
+    matches = [
+        match
+        for run in _PLAIN_RUN.finditer(text, start, stop)
+        if len(run.group()) <= _PLAIN_LONGEST and _PLAIN_RELATION.search(run.group())
+        # one character past the run: what follows it (``1568weights``) is seen, never taken
+        for match in _PLAIN_CHAIN.finditer(text, run.start(), min(len(text), run.end() + 1))
+    ]
+    for match in matches:
+        if any(a < match.end() and match.start() < b for a, b in links):
+            continue  # a link's label, its target or a bare URL: never a claim
+        sides = _PLAIN_RELATION.split(match.group())
+        sides = [side.strip() for side in sides]
+        sides[-1] = sides[-1].rstrip(".")
+        if not all(_PLAIN_SIDE.fullmatch(side) and _balanced(side) for side in sides):
+            continue
+        if not any(_PLAIN_OPERATOR.search(_PLAIN_BRACKETS.sub("", side)) for side in sides):
+            continue
+        end = match.start() + len(match.group().rstrip().rstrip(".").rstrip())
+        found.append((match.start(), end))
+    return found
+
+
+def _balanced(side: str) -> bool:
+    depth = 0
+    for char in side:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _plain_letter(match: re.Match[str]) -> str:
+    """A mathematical alphanumeric symbol as its plain letter or digit (one character for one,
+    so that columns stay the file's)."""
+    plain = unicodedata.normalize("NFKC", match.group())
+    return plain if len(plain) == 1 else match.group()
+
+
+def _undoubled(content: str, evidence: bool = False) -> str:
+    """Math whose every backslash is doubled (an exporter escaped them all: ``\\\\times``,
+    ``\\\\\\\\`` for a row break) with each run halved, the removed backslashes read as spaces;
+    anything else unchanged. Between ``\\\\(`` and ``\\\\)`` even runs are enough; between
+    dollars (``evidence``) a doubled command (``\\\\frac``, ``\\\\{``) must show it, since
+    ``$$a \\\\ b$$`` is a row break.
+
+    >>> print(_undoubled("\\\\\\\\frac{a}{b} = \\\\\\\\{1\\\\\\\\}", evidence=True))
+     \\frac{a}{b} =  \\{1 \\}
+    >>> print(_undoubled("a = 1 \\\\\\\\ b = 2", evidence=True))
+    a = 1 \\\\ b = 2
+    """
+    runs = [len(m.group()) for m in re.finditer(r"\\+", content)]
+    if not runs or any(run % 2 for run in runs):
+        return content
+    if evidence and not _DOUBLED_COMMAND.search(content):
+        return content
+    return re.sub(r"\\+", lambda m: " " * (len(m.group()) // 2) + "\\" * (len(m.group()) // 2),
+                  content)  # fmt: skip
 
 
 def _spaces(text: str | re.Match[str]) -> str:

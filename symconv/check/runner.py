@@ -42,6 +42,7 @@ from symconv.check.judges import judge_all
 from symconv.check.limits import Budget, Limits, seed_for, time_limit
 from symconv.check.model import Claim, Judgement, Report
 from symconv.check.symbols import SymbolTable
+from symconv.check.vocabulary import stated_rounding
 from symconv.errors import SymconvError, TimeLimitError
 
 if TYPE_CHECKING:
@@ -228,7 +229,8 @@ def _read(
     symbol table, into claims (and, from the same parses, the answer candidates of the problem
     context); the document context holds what it defined."""
     table = SymbolTable.declare(scalars=given.quantities)
-    context = DocumentContext(symbols=table, seed=seed(0))
+    rounding = stated_rounding(getattr(segment, "text", "") for segment in segments)
+    context = DocumentContext(symbols=table, seed=seed(0), rounding=rounding)
     nothing = Reading((), {}, {})
     try:
         with time_limit(budget.remaining(), "reading the claims"):

@@ -13,7 +13,7 @@ index lists (``x_{ij}``), and the limits that keep the reading of hostile input 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import sympy as sp
@@ -142,3 +142,30 @@ def number_value(text: str) -> sp.Rational:
         )
     digits = sp.Integer(int(whole + fraction))
     return sp.Rational(digits) * sp.Rational(10) ** (power - len(fraction))
+
+
+_FLOOR_WORDS = re.compile(
+    r"\bfloor(?:s|ed)?\b|\bround(?:s|ed|ing)?\s+(?:it\s+)?down\b|向下取整|\\lfloor|⌊", re.I
+)
+_CEILING_WORDS = re.compile(
+    r"\bceil(?:ing|s|ed)?\b|\bround(?:s|ed|ing)?\s+(?:it\s+)?up\b|向上取整|\\lceil|⌈", re.I
+)
+
+
+def stated_rounding(texts: Iterable[str]) -> str | None:
+    """``"floor"`` or ``"ceiling"`` when a document states how it rounds a quotient to an
+    integer ("the output width is floored", "round down", ``\\lfloor … \\rfloor``), in its prose
+    or its formulas; None when it states neither, or both.
+
+    >>> stated_rounding(["Output width will be floor down to integer."]), stated_rounding(["x"])
+    ('floor', None)
+    >>> stated_rounding(["rounded up", "\\\\lfloor n/s \\\\rfloor"]) is None
+    True
+    """
+    floor = ceiling = False
+    for text in texts:
+        floor = floor or _FLOOR_WORDS.search(text) is not None
+        ceiling = ceiling or _CEILING_WORDS.search(text) is not None
+    if floor == ceiling:
+        return None
+    return "floor" if floor else "ceiling"

@@ -32,7 +32,7 @@ import sympy as sp
 from symconv.check.context import DocumentContext, ProblemContext
 from symconv.check.equality import evaluate, values_equal
 from symconv.check.judges.resolve import resolve
-from symconv.check.judges.verdicts import right, wrong
+from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, Judgement
 from symconv.check.shown import format_value
 
@@ -99,10 +99,44 @@ def judge_arithmetic(
             f"{lhs_text} = {shown}" if lhs_text.strip() != shown else f"both sides are {shown}"
         )
         return right(claim, message)
+    rounded = _rounded_division(lhs_text, left, written)
+    if rounded is not None and rounded[0] == context.rounding:
+        return right(
+            claim,
+            f"{lhs_text} = {format_value(left)}, whose {rounded[0]} is {format_value(written)}"
+            f" (the document rounds sizes {rounded[1]})",
+        )
+    if rounded is not None:
+        return unverified(
+            claim,
+            f"{lhs_text} = {format_value(left)}, whose {rounded[0]} is {format_value(written)}"
+            f" (right where sizes are rounded {rounded[1]}, as an output-size formula floors)",
+        )
     message = f"{lhs_text} = {format_value(left)}, not {format_value(written)}"
     if _is_literal(lhs_text) and not _is_literal(rhs_text):
         message = f"{rhs_text} = {format_value(written)}, not {format_value(left)}"
     return wrong(claim, message, expected=left, diagnosis=digit_typo(left, written))
+
+
+def _rounded_division(lhs_text: str, left: Any, written: Any) -> tuple[str, str] | None:
+    """``("floor", "down")`` or ``("ceiling", "up")`` when ``left``, a quotient that is not an
+    integer, rounds to the integer ``written`` (``(28 - 7)/2 + 1 = 11``: a size formula
+    floors); None otherwise.
+
+    >>> _rounded_division("(28-7)/2+1", sp.Rational(23, 2), sp.Integer(11))
+    ('floor', 'down')
+    >>> _rounded_division("(28-7)/2+1", sp.Rational(23, 2), sp.Integer(10)) is None
+    True
+    """
+    if not (isinstance(left, sp.Rational) and isinstance(written, sp.Integer)):
+        return None
+    if left.is_Integer or not re.search(r"/|\\frac|÷", lhs_text):
+        return None
+    if written == sp.floor(left):
+        return "floor", "down"
+    if written == sp.ceiling(left):
+        return "ceiling", "up"
+    return None
 
 
 def _approximately(
