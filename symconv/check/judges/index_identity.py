@@ -59,6 +59,7 @@ from symconv.check.model import Claim, Judgement
 from symconv.check.nodes import Entry, Partial
 from symconv.check.shown import format_value
 from symconv.check.symbols import is_size_name
+from symconv.core.safe import as_sympy
 from symconv.errors import SymconvError
 from symconv.grad.conditions import Iverson
 from symconv.grad.evaluator import compile_expression
@@ -325,7 +326,7 @@ def _first_difference(
         left, right_side = (run(tensors, point) for run in runs)
         if left == 0 and right_side == 0:
             continue
-        if any(sp.sympify(v).has(sp.zoo, sp.nan, sp.oo, -sp.oo) for v in (left, right_side)):
+        if any(as_sympy(v).has(sp.zoo, sp.nan, sp.oo, -sp.oo) for v in (left, right_side)):
             continue  # a point where a side divides by zero (Δx = 0) compares nothing
         if sp.simplify(left - right_side) != 0:
             at = ", ".join(f"{sp.sstr(k)} = {v}" for k, v in point.items())

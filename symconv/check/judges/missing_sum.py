@@ -48,6 +48,7 @@ from symconv.check.context import DocumentContext, claim_id, claim_scope
 from symconv.check.judges.verdicts import wrong
 from symconv.check.model import Claim, Judgement
 from symconv.check.nodes import Entry
+from symconv.core.safe import as_sympy
 
 __all__ = ["judge_missing_sum", "unsummed_indices"]
 
@@ -125,7 +126,7 @@ def unsummed_indices(left: sp.Basic, right: sp.Basic) -> list[sp.Symbol]:
         if isinstance(node, sp.Sum)
         for limit in node.limits
         for bound in limit[1:]
-        for entry in sp.sympify(bound).atoms(sp.Indexed)
+        for entry in as_sympy(bound).atoms(sp.Indexed)
     }
     right = right.xreplace(sizes) if sizes else right
     free = right.free_symbols
