@@ -375,7 +375,7 @@ def normalise_primes(text: str) -> str:
     """``text`` with each prime written as a superscript made a plain prime, padded with
     spaces so that columns stay those of ``text``.
 
-    >>> normalise_primes("W(i^{'}, j^{\\prime}) + {f_a}'(x)")
+    >>> normalise_primes("W(i^{'}, j^{\\\\prime}) + {f_a}'(x)")
     "W(i'   , j'        ) +   f_a'(x)"
     >>> normalise_primes("\\U0001d6ff_\\U0001d461^\\u2032 = \\\\boxed{w_\\U0001d461^\\U0001d447}")
     "δ_t'  =        w_t^T "
