@@ -284,77 +284,69 @@ _RELATIONS = ("=", "\\approx", "\\leq", "\\geq", "\\le", "\\ge", "\\neq", "<", "
 _NOT_OPERANDS = ("\\cdot", "\\times", "\\approx", "\\leq", "\\geq", "\\quad")
 
 
+#: How a command changes the nesting depth.
+_DEPTH_CHANGE = {"left": 1, "begin": 1, "{": 1, "right": -1, "end": -1, "}": -1}
+
+
+def _latex_tokens(math: str) -> Iterator[tuple[int, str, int]]:
+    """``(position, token, depth)`` of each command (``\\left`` and ``\\right`` with their
+    bracket) or character, with the nesting depth before it: brackets, braces, ``\\{ \\}``,
+    ``\\left … \\right`` and environments."""
+    depth = 0
+    position = 0
+    while position < len(math):
+        if math[position] == "\\":
+            command = re.match(r"\\([A-Za-z]+|.)", math[position:])
+            name = command.group(1) if command else ""
+            length = len(command.group(0)) if command else 1
+            if name in ("left", "right"):
+                length += 1  # the bracket that follows
+            yield position, math[position : position + length], depth
+            depth += _DEPTH_CHANGE.get(name, 0)
+            position += length
+            continue
+        char = math[position]
+        yield position, char, depth
+        depth += 1 if char in "([{" else -1 if char in ")]}" else 0
+        position += 1
+
+
 def _top_level_operators(math: str, operators: str = "+-") -> list[int]:
     """Positions of binary ``+``/``-`` outside every bracket, brace and environment (not after
     another operator, a relation, ``^``, ``_`` or at the start)."""
     found = []
-    depth = 0
-    position = 0
-    previous = ""  # the last non-space character outside commands
-    while position < len(math):
-        char = math[position]
-        if char == "\\":
-            command = re.match(r"\\([A-Za-z]+|.)", math[position:])
-            name = command.group(1) if command else ""
-            if name in ("left", "begin"):
-                depth += 1
-            elif name in ("right", "end"):
-                depth -= 1
-            elif name in ("{",):
-                depth += 1
-            elif name in ("}",):
-                depth -= 1
-            step = len(command.group(0)) if command else 1
-            if name in ("left", "right"):
-                step += 1  # the bracket that follows
-            position += step
-            previous = "\\" + name if name not in ("{", "}", ",", ";", " ") else previous
+    previous = ""  # the last non-space token outside commands' own braces
+    for position, token, depth in _latex_tokens(math):
+        if token.startswith("\\"):
+            name = re.match(r"\\([A-Za-z]+|.)", token)
+            command = name.group(1) if name else ""
+            if command not in ("{", "}", ",", ";", " "):
+                previous = "\\" + command
             continue
-        if char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-        elif (
-            char in operators
+        if (
+            token in operators
             and depth == 0
             and previous
             and previous not in "+-=<>^_&(,"
             and previous not in _NOT_OPERANDS
         ):
             found.append(position)
-        if not char.isspace():
-            previous = char
-        position += 1
+        if not token.isspace():
+            previous = token
     return found
 
 
 def _relation_at(math: str) -> list[tuple[int, int]]:
     """Spans of the top-level relations of a math text (``=``, ``\\approx``, ``\\leq``, ...)."""
     spans = []
-    depth = 0
-    position = 0
-    while position < len(math):
-        char = math[position]
-        if char == "\\":
-            command = re.match(r"\\([A-Za-z]+|.)", math[position:])
-            name = command.group(1) if command else ""
-            if name in ("left", "begin"):
-                depth += 1
-            elif name in ("right", "end"):
-                depth -= 1
-            length = len(command.group(0)) if command else 1
-            if depth == 0 and "\\" + name in _RELATIONS[1:7]:
-                spans.append((position, position + length))
-            position += length
+    for position, token, depth in _latex_tokens(math):
+        if depth != 0:
             continue
-        if char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-        elif depth == 0 and char in "=<>" and math[position - 1 : position] not in ":<>!":
+        if token in _RELATIONS[1:7]:
+            spans.append((position, position + len(token)))
+        elif token in "=<>" and math[position - 1 : position] not in ":<>!":
             start = position - 1 if math[position - 1 : position] == ":" else position
             spans.append((start, position + 1))
-        position += 1
     return spans
 
 
