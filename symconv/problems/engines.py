@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import sympy as sp
@@ -24,18 +24,39 @@ import sympy as sp
 from symconv.core.derivation import CheckResult, Derivation, NumericTwin, Step
 from symconv.core.notation import MaxOver
 from symconv.errors import ConventionError, ShapeError
+from symconv.problems import size_engines, stencil_engines, tensor_engines
+from symconv.problems.arguments import (
+    Axes,
+    ConcreteShape,
+    Count,
+    Formula,
+    IntMatrix,
+    IntVector,
+    Issue,
+    Name,
+    Names,
+    Nonnegative,
+    Shape,
+    Size,
+    did_you_mean,
+)
+from symconv.problems.registry import Engine
 
-Engine = Callable[..., Derivation]
+Extremum = Literal["max", "min", "zero", "max_negative"]
+WeightLayout = Literal["HWIO", "OIHW"]
 
 _IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_']*$")
 
 
 def size_value(value: Any, name: str) -> Any:
-    """An integer, or a size symbol named by a plain identifier (``"N"``, ``"s"``)."""
+    """An integer, or a size symbol named by a plain identifier (``"N"``, ``"s"``); a SymPy
+    integer expression (what the registry converts a size to) is kept."""
     if isinstance(value, bool):
         raise ShapeError(f"{name}={value!r}: expected an integer or a symbol name")
     if isinstance(value, int):
         return sp.Integer(value)
+    if isinstance(value, sp.Expr) and value.is_integer:
+        return value
     if isinstance(value, str) and _IDENTIFIER.match(value):
         return sp.Symbol(value, integer=True, positive=True)
     raise ShapeError(f"{name}={value!r}: expected an integer or a symbol name such as 'N'")
@@ -49,7 +70,7 @@ def _matrix(value: Any, name: str) -> sp.ImmutableMatrix:
 
 
 # -- tensors of a data set ----------------------------------------------------------------------
-def tensor_shape(axes: Sequence[Mapping[str, Any]]) -> Derivation:
+def tensor_shape(axes: Axes) -> Derivation:
     """The shape of a data set from its named axes; an axis may be a product (240 Hz × 10 s).
 
     >>> d = tensor_shape([{"name": "recordings", "size": 40},
@@ -97,9 +118,7 @@ def tensor_shape(axes: Sequence[Mapping[str, Any]]) -> Derivation:
 
 
 # -- a small 2-D correlation: its sums, its size, its extreme values --------------------------
-def sum_limits(
-    kernel: Sequence[Sequence[int]], names: Sequence[str] = ("k_1", "k_2")
-) -> Derivation:
+def sum_limits(kernel: IntMatrix, names: Names = ("k_1", "k_2")) -> Derivation:
     """The ranges of the kernel indices of ``Z[i,j] = Σ W[k1,k2] X[i+k1, j+k2]`` (0-based)."""
     shape = _matrix(kernel, "kernel").shape
     steps = []
@@ -140,7 +159,7 @@ def sum_limits(
     )
 
 
-def correlation_extremum(x: Any, w: Any, which: str) -> Derivation:
+def correlation_extremum(x: IntMatrix, w: IntMatrix, which: Extremum) -> Derivation:
     """The largest (``max``), most negative (``min``) or ``zero`` entries of the valid correlation
     of ``x`` and ``w``, and every location where they occur; the answer is (value, first location).
     """
@@ -197,14 +216,14 @@ def correlation_extremum(x: Any, w: Any, which: str) -> Derivation:
     )
 
 
-def correlate_valid(x: Any, w: Any) -> Derivation:
+def correlate_valid(x: IntMatrix, w: IntMatrix) -> Derivation:
     """The valid cross-correlation of two integer matrices, exactly (0-based, no reversal)."""
     from symconv.conv.forms import conv_forward_derivation
 
     return conv_forward_derivation(_matrix(x, "x"), _matrix(w, "w"))
 
 
-def kernel_channels(kernel_shape: Sequence[int], layout: str = "HWIO") -> Derivation:
+def kernel_channels(kernel_shape: ConcreteShape, layout: WeightLayout = "HWIO") -> Derivation:
     """Input and output channels read off a weight shape (HWIO: ``W[k1,k2,n,m]``)."""
     if layout not in ("HWIO", "OIHW"):
         raise ConventionError(f"layout={layout!r}: expected HWIO or OIHW")
@@ -217,7 +236,7 @@ def kernel_channels(kernel_shape: Sequence[int], layout: str = "HWIO") -> Deriva
         from symconv.conv.numeric import conv_forward
 
         kernel = shape[:2] if layout == "HWIO" else shape[2:]
-        spec = ConvSpec.make(kernel, layout="NHWC", weight_layout=layout)  # type: ignore[arg-type]
+        spec = ConvSpec.make(kernel, layout="NHWC", weight_layout=layout)
         x = rng.standard_normal((1, kernel[0] + 1, kernel[1] + 1, c_in))
         out = conv_forward(spec, x, rng.standard_normal(shape))
         return CheckResult(
@@ -249,7 +268,7 @@ def _pool_twin(name: str, x: Sequence[int], numeric: Callable[[np.ndarray], Any]
     return NumericTwin(name, numeric, reference, sample)
 
 
-def subsample(x: Sequence[int], stride: int, offset: int = 0) -> Derivation:
+def subsample(x: IntVector, stride: Count, offset: Nonnegative = 0) -> Derivation:
     """``y[k] = x[s k + offset]`` on a concrete signal."""
     from symconv.conv import pooling
 
@@ -276,7 +295,7 @@ def subsample(x: Sequence[int], stride: int, offset: int = 0) -> Derivation:
     )
 
 
-def max_pool(x: Sequence[int], size: int, stride: int) -> Derivation:
+def max_pool(x: IntVector, size: Count, stride: Count) -> Derivation:
     """``y[k] = max_{j<p} x[s k + j]``, windows past the end truncated."""
     from symconv.conv import pooling
 
@@ -304,7 +323,7 @@ def max_pool(x: Sequence[int], size: int, stride: int) -> Derivation:
 
 
 def pool_along_axis_shape(
-    shape: Sequence[Any], axis: int, stride: Any, count: str = "exact"
+    shape: Shape, axis: Nonnegative, stride: Size, count: Literal["exact", "floor"] = "exact"
 ) -> Derivation:
     """The output shape of sub-sampling or truncated pooling along ``axis``: N → ⌊(N−1)/s⌋ + 1.
 
@@ -313,6 +332,10 @@ def pool_along_axis_shape(
     from symconv.conv.pooling import output_length
 
     sizes = [size_value(v, f"shape[{n}]") for n, v in enumerate(shape)]
+    if not 0 <= axis < len(sizes):
+        raise ShapeError(
+            f"axis={axis}: the shape {list(shape)} has axes 0 … {len(sizes) - 1} (0-based)"
+        )
     s = size_value(stride, "stride")
     if count not in ("exact", "floor"):
         raise ConventionError(f"count={count!r}: expected 'exact' or 'floor'")
@@ -378,53 +401,305 @@ def pool_along_axis_shape(
     )
 
 
-# -- registry -----------------------------------------------------------------------------------
-def _shapes(name: str) -> Engine:
-    def run(**arguments: Any) -> Derivation:
-        from symconv.sizes import costs, shapes
+# -- gradients of an index formula ----------------------------------------------------------------
+def derive_backward(
+    forward: Formula,
+    wrt: Name,
+    upstream: Name = "J",
+    notation: Literal["bracket", "subscript"] = "bracket",
+) -> Derivation:
+    """∂upstream/∂wrt of the index formula ``forward`` (:func:`symconv.grad.derive_backward`)."""
+    from symconv.grad.differentiate import derive_backward as derive
 
-        module = shapes if hasattr(shapes, name) else costs
-        return getattr(module, name)(**arguments)
-
-    return run
-
-
-def _derive_backward(forward: str, wrt: str, upstream: str = "J", notation: str = "bracket"):
-    from symconv.grad.differentiate import derive_backward
-
-    return derive_backward(forward, wrt, upstream=upstream, notation=notation)  # type: ignore[arg-type]
+    return derive(forward, wrt, upstream=upstream, notation=notation)
 
 
-ENGINES: dict[str, Engine] = {
-    "tensor_shape": tensor_shape,
-    "sum_limits": sum_limits,
-    "correlation_extremum": correlation_extremum,
-    "kernel_channels": kernel_channels,
-    "correlate": correlate_valid,
-    "subsample": subsample,
-    "max_pool": max_pool,
-    "pool_along_axis_shape": pool_along_axis_shape,
-    "derive_backward": _derive_backward,
-    "conv_output_size": _shapes("conv_output_size"),
-    "conv_output_shape": _shapes("conv_output_shape"),
-    "pool_output_size": _shapes("pool_output_size"),
-    "conv_params": _shapes("conv_params"),
-    "conv_multiplications": _shapes("conv_multiplications"),
-    "conv_additions": _shapes("conv_additions"),
-    "feature_map_memory": _shapes("feature_map_memory"),
-    "receptive_field": _shapes("receptive_field"),
+# -- the registry ---------------------------------------------------------------------------------
+_SIZE_WORDS = size_engines.SIZE_ALIASES
+
+
+def _words(*letters: str) -> dict[str, str]:
+    """The word aliases (``kernel`` → ``k``) of the given letters."""
+    return {word: letter for word, letter in _SIZE_WORDS.items() if letter in letters}
+
+
+#: Every engine a problem set may name, in the order ``symconv solve --engines`` lists them.
+ENGINE_LIST: tuple[Engine, ...] = (
+    # -- data sets, sums and correlations on given data
+    Engine(
+        "tensor_shape",
+        tensor_shape,
+        "the shape of a data set from its named axes (an axis may be a product: 240 Hz × 10 s)",
+    ),
+    Engine(
+        "correlate",
+        tensor_engines.correlation,
+        "the cross-correlation of given data (no flip; 1-D, 2-D or 3-D; padding, stride, "
+        "dilation), exactly",
+        aliases=("correlation",),
+        argument_aliases={"mode": "padding"},
+    ),
+    Engine(
+        "convolve",
+        tensor_engines.convolution,
+        "the convolution of given data (kernel flipped; 1-D, 2-D or 3-D; padding, stride, "
+        "dilation), exactly",
+        aliases=("convolution",),
+        argument_aliases={"mode": "padding"},
+    ),
+    Engine(
+        "sum_limits",
+        sum_limits,
+        "the ranges of the kernel indices of Z[i,j] = Σ W[k1,k2] X[i+k1, j+k2], from the kernel",
+    ),
+    Engine(
+        "correlation_extremum",
+        correlation_extremum,
+        "the largest, most negative or zero entry of a valid 2-D correlation, and where it occurs",
+    ),
+    Engine(
+        "kernel_channels",
+        kernel_channels,
+        "the input and output channels read off a weight shape (HWIO or OIHW)",
+    ),
+    Engine(
+        "conv_matrix",
+        tensor_engines.conv_matrix,
+        "the convolution matrix C with vec(z) = C vec(x) (+ b): any stride, padding, dilation, "
+        "1-D/2-D/3-D, channels and groups",
+        aliases=("convmatrix",),
+        argument_aliases={"input": "input_size", "mode": "padding"},
+        one_of=(("kernel", "weights"),),
+    ),
+    # -- pooling on given data
+    Engine(
+        "subsample",
+        subsample,
+        "sub-sampling y[k] = x[s k + offset] of a given 1-D signal",
+    ),
+    Engine(
+        "max_pool",
+        max_pool,
+        "max pooling of a given 1-D signal, a window past the end truncated (the NYU reading)",
+    ),
+    Engine(
+        "pool_forward",
+        tensor_engines.pool_forward,
+        "max or average pooling of a given 1-D signal or 2-D matrix (whole windows, PyTorch)",
+        argument_aliases={"window": "size"},
+    ),
+    Engine(
+        "pool_backward",
+        tensor_engines.pool_backward,
+        "∂J/∂X of max or average pooling, on given data X and a given upstream ∂J/∂Y",
+        argument_aliases={"window": "size"},
+    ),
+    # -- gradients
+    Engine(
+        "derive_backward",
+        derive_backward,
+        "∂J/∂(a tensor) of an index formula (strided, dilated, sums, activations), derived",
+    ),
+    Engine(
+        "conv_gradient",
+        tensor_engines.conv_gradient,
+        "∂J/∂X, ∂J/∂W or ∂J/∂b of a convolution layer with any stride, padding, dilation, "
+        "groups (symbolic sizes)",
+        argument_aliases={"mode": "padding"},
+    ),
+    Engine(
+        "rule_gradient",
+        tensor_engines.rule_gradient,
+        "∂J/∂(an argument) of an operation of the rule table (pooling, norms, activations, "
+        "losses), derived and proven",
+    ),
+    Engine(
+        "backward_as_transpose",
+        tensor_engines.backward_as_transpose,
+        "the input gradient of a valid correlation written as Cᵀ δ (nndl 5-7)",
+        argument_aliases={"input": "input_size"},
+    ),
+    Engine(
+        "softmax_jacobian",
+        tensor_engines.softmax_jacobian,
+        "the Jacobian of the softmax of one sample, diag(y) − y yᵀ",
+    ),
+    Engine(
+        "vector_max_gradient",
+        tensor_engines.vector_max_gradient,
+        "the gradient of max(x) (the one-hot argmax) or of argmax(x) of a vector (nndl 5-6)",
+    ),
+    # -- sizes
+    Engine(
+        "conv_output_size",
+        size_engines.conv_output_size,
+        "the output size of a convolution along one axis, o = ⌊(i + 2p − d(k−1) − 1)/s⌋ + 1",
+        argument_aliases=_words("i", "k", "s", "p", "d"),
+    ),
+    Engine(
+        "conv_output_shape",
+        size_engines.conv_output_shape,
+        "the output shape of a convolution: one output size per spatial axis (and the channels)",
+    ),
+    Engine(
+        "pool_output_size",
+        size_engines.pool_output_size,
+        "the output size of pooling along one axis (PyTorch's rule, floor or ceil_mode)",
+        argument_aliases=_words("i", "k", "s", "p", "d"),
+    ),
+    Engine(
+        "pool_output_shape",
+        size_engines.pool_output_shape,
+        "the output shape of pooling: one output size per axis (channels unchanged)",
+    ),
+    Engine(
+        "pool_along_axis_shape",
+        pool_along_axis_shape,
+        "the shape after sub-sampling or truncated pooling along one axis: N → ⌊(N−1)/s⌋ + 1",
+    ),
+    Engine(
+        "transposed_output_size",
+        size_engines.transposed_output_size,
+        "the output size of a transposed convolution, o' = s(i' − 1) − 2p + d(k − 1) + a + 1",
+        argument_aliases=_words("i", "k", "s", "p", "d"),
+    ),
+    Engine(
+        "transposed_output_shape",
+        size_engines.transposed_output_shape,
+        "the output shape of a transposed convolution: one output size per spatial axis",
+    ),
+    Engine(
+        "output_padding",
+        size_engines.output_padding,
+        "the output_padding a that makes a transposed convolution map back to i entries",
+        aliases=("output_padding_for",),
+        argument_aliases=_words("i", "k", "s", "p", "d"),
+    ),
+    Engine(
+        "same_padding",
+        size_engines.same_padding,
+        "the padding that keeps the width at stride 1, p = d(k − 1)/2",
+        argument_aliases=_words("k", "d"),
+    ),
+    Engine(
+        "dilated_kernel_extent",
+        size_engines.dilated_kernel_extent,
+        "the extent of a dilated kernel, k̂ = k + (k − 1)(d − 1)",
+        argument_aliases=_words("k", "d"),
+    ),
+    Engine(
+        "transposed_equivalent_padding",
+        size_engines.transposed_equivalent_padding,
+        "the padding p' = d(k − 1) − p of the direct convolution equal to a transposed one",
+        argument_aliases=_words("k", "p", "d"),
+    ),
+    Engine(
+        "receptive_field",
+        size_engines.receptive_field,
+        "the receptive field of a stack of layers (kernel, stride, dilation), input side first",
+    ),
+    # -- costs of a layer and of a stack
+    Engine(
+        "conv_params",
+        size_engines.conv_params,
+        "the trainable parameters of a convolution layer, (C/G)·K_1·K_2·M weights + M biases",
+    ),
+    Engine(
+        "conv_multiplications",
+        size_engines.conv_multiplications,
+        "the multiplications of a convolution layer, B·O_1·O_2·M output entries × (C/G)·K_1·K_2",
+    ),
+    Engine(
+        "conv_additions",
+        size_engines.conv_additions,
+        "the additions of a convolution layer (n − 1 per output entry, + 1 for the bias)",
+    ),
+    Engine(
+        "feature_map_memory",
+        size_engines.feature_map_memory,
+        "the entries (or bytes) of a feature map of a given shape",
+    ),
+    Engine(
+        "weight_memory",
+        size_engines.weight_memory,
+        "the entries (or bytes) of a layer's weights, with or without the biases",
+    ),
+    Engine(
+        "layer_cost",
+        size_engines.layer_cost,
+        "one count of a whole layer from its input: output shape, parameters, multiplications, "
+        "additions or space",
+        constraints=(size_engines.space_is_stated,),
+    ),
+    Engine(
+        "stack_cost",
+        size_engines.stack_cost,
+        "one count of a stack or block of layers (each feeding the next): output shape, "
+        "parameters, multiplications, additions or space",
+        constraints=(size_engines.space_is_stated,),
+    ),
+    # -- stencils
+    Engine(
+        "stencil",
+        stencil_engines.stencil,
+        "a finite-difference stencil: any derivative, accuracy, offsets (1-D, N-D, box/cross "
+        "grids); a family with its named members",
+        constraints=(stencil_engines.one_offset_set,),
+    ),
+)
+
+#: Engine name → engine.
+ENGINES: dict[str, Engine] = {engine.name: engine for engine in ENGINE_LIST}
+#: Another name of an engine (an old name kept valid) → its name.
+ENGINE_ALIASES: dict[str, str] = {
+    alias: engine.name for engine in ENGINE_LIST for alias in engine.aliases
 }
 
 
+def find_engine(name: str) -> Engine | None:
+    """The engine a name (or an alias) names, or ``None``."""
+    return ENGINES.get(ENGINE_ALIASES.get(name, name))
+
+
+def unknown_engine(name: str) -> str:
+    """The message for an engine name no engine has, with the closest one.
+
+    >>> print(unknown_engine("conv_output_sise"))
+    unknown engine 'conv_output_sise' (did you mean 'conv_output_size'?); \
+`symconv solve --engines` lists them
+    """
+    return (
+        f"unknown engine {name!r}{did_you_mean(name, [*ENGINES, *ENGINE_ALIASES])}; "
+        "`symconv solve --engines` lists them"
+    )
+
+
+def argument_issues(name: str, arguments: Mapping[str, Any]) -> list[tuple[str, Issue]]:
+    """What is wrong with ``arguments`` of the engine ``name`` (which must exist)."""
+    engine = find_engine(name)
+    if engine is None:
+        return [("engine", Issue(unknown_engine(name)))]
+    return engine.issues(arguments)
+
+
 def run_engine(name: str, arguments: Mapping[str, Any]) -> Derivation:
-    """Run the engine derivation ``name`` with data ``arguments``."""
-    if name not in ENGINES:
-        raise ConventionError(
-            f"unknown engine {name!r}; known engines: {', '.join(sorted(ENGINES))}"
-        )
-    try:
-        return ENGINES[name](**arguments)
-    except TypeError as error:
-        raise ConventionError(
-            f"engine {name!r}: bad arguments {dict(arguments)!r} ({error})"
-        ) from error
+    """Run the engine derivation ``name`` on TOML-valued ``arguments`` (checked, converted).
+
+    >>> run_engine("conv_output_size", {"input": "N", "kernel": 3}).answer
+    N - 2
+    >>> run_engine("conv_output_size", {"i": 7, "kernal": 3})
+    Traceback (most recent call last):
+    ...
+    symconv.errors.ConventionError: engine 'conv_output_size': args.kernal: no argument 'kernal' \
+(did you mean 'kernel'?); arguments: i (or input), k (or kernel), s (or stride), p (or padding), \
+d (or dilation), padding_after; args.k: missing required argument
+    """
+    engine = find_engine(name)
+    if engine is None:
+        raise ConventionError(unknown_engine(name))
+    issues = engine.issues(arguments)
+    if issues:
+        listed = "; ".join(f"args.{key}: {issue.message}" for key, issue in issues)
+        raise ConventionError(f"engine {engine.name!r}: {listed}")
+    derivation: Derivation = engine.call(arguments)
+    return derivation
