@@ -127,3 +127,24 @@ class VerificationError(SymconvError, AssertionError):
 
 class TimeLimitError(SymconvError, TimeoutError):
     """A check did not finish within its time bound."""
+
+
+class ProblemSetError(ParseError):
+    """A problem-set file with errors: ``messages`` holds every one, each naming the file, the
+    line where known, the exercise and part, and the key (``problems``: the same as objects).
+
+        >>> print(ProblemSetError("set.toml", ["set.toml:4: unknown key 'questoin'"]))
+        set.toml:4: unknown key 'questoin'
+    """
+
+    def __init__(self, path: str, messages: Sequence[str], problems: Sequence[object] = ()) -> None:
+        self.path = path
+        self.messages = tuple(messages)
+        self.problems = tuple(problems)
+        if len(self.messages) == 1:
+            text = self.messages[0]
+        else:
+            text = f"{path}: {len(self.messages)} errors in the problem set\n" + "\n".join(
+                f"  {message}" for message in self.messages
+            )
+        super().__init__(text)

@@ -385,20 +385,20 @@ def _tensor_issue(value: Any, most: int, numbers_only: bool) -> Issue | None:
     def walk(item: Any, level: int, where: str) -> Issue | None:
         if level < depth:
             if not isinstance(item, list) or not item:
-                return Issue(f"{where}{_describe(item)}: every entry at this depth is a list")
+                return Issue(f"entry {where}: {_describe(item)} where a row (a list) was expected")
             for position, inner in enumerate(item):
                 issue = walk(inner, level + 1, f"{where}[{position}]")
                 if issue is not None:
                     return issue
             return None
         if isinstance(item, list):
-            return Issue(f"{where}: a list where an entry was expected (rows of unequal depth)")
+            return Issue(f"entry {where}: a list where a number was expected (uneven nesting)")
         issue = _entry_issue(item)
         if issue is None and numbers_only and isinstance(item, str) and IDENTIFIER.match(item):
             issue = Issue(f"{item!r} is a name: this engine computes on numbers")
-        return None if issue is None else Issue(f"entry {where[1:] or '0'}: {issue.message}")
+        return None if issue is None else Issue(f"entry {where}: {issue.message}")
 
-    issue = walk(value, 1, "")
+    issue = walk(value, 0, "")
     if issue is not None:
         return issue
     return _ragged(value)
@@ -792,3 +792,38 @@ Axes: TypeAlias = Annotated[Sequence[Mapping[str, Any]], AXES]
 Offsets: TypeAlias = Annotated[Any, OFFSETS]
 Derivative: TypeAlias = Annotated[Any, DERIVATIVE]
 Spacing: TypeAlias = Annotated[Any, SPACING]
+
+
+# ----------------------------------------------------------------------------------------------
+# Size names: what a set's formulas read as quantities
+# ----------------------------------------------------------------------------------------------
+def size_names(kind: ArgKind, value: Any) -> set[str]:
+    """The size names (``"N"``, ``"s"``) a value of ``kind`` holds: they become symbols of the
+    derivation, quantities of the set (``quantities`` inferred from the data).
+
+    >>> sorted(size_names(SHAPE, ["B", "N", 3]))
+    ['B', 'N']
+    >>> sorted(size_names(AXES, [{"name": "images", "size": "B"}]))
+    ['B']
+    >>> size_names(FORMULA, "y[i] = x[i]")
+    set()
+    """
+    if kind is AXES:
+        found: set[str] = set()
+        for axis in value if isinstance(value, list) else []:
+            if isinstance(axis, dict):
+                found |= _identifiers([axis.get("size"), axis.get("factors")])
+        return found
+    if kind in (SIZE, SIZES, SHAPE, PADDING, RECEPTIVE_LAYERS, CONV_LAYERS):
+        return _identifiers(value)
+    return set()
+
+
+def _identifiers(value: Any) -> set[str]:
+    if isinstance(value, str):
+        return {value} if IDENTIFIER.match(value) and value not in PADDING_WORDS else set()
+    if isinstance(value, list):
+        return set().union(*(_identifiers(item) for item in value)) if value else set()
+    if isinstance(value, dict):
+        return _identifiers(list(value.values()))
+    return set()

@@ -56,11 +56,16 @@ class Solution:
 
 @dataclass
 class Part:
-    """One question; ``build`` derives its :class:`Solution` with the engine (no typed answers)."""
+    """One question; ``build`` derives its :class:`Solution` with the engine (no typed answers).
+
+    ``points`` is what the part is worth in a grade book (a problem set's ``points = 2``;
+    1 by default).
+    """
 
     id: str
     question: str
     build: Callable[[], Solution]
+    points: float = 1
     _solution: Solution | None = field(default=None, repr=False)
 
     @property

@@ -1,7 +1,9 @@
 """Problem sets written as data files (TOML): a lecturer's set, without writing Python.
 
-A file names the set, its exercises and their data, and for each part the engine derivation that
-answers it (:mod:`symconv.problems.engines`), with accepted alternatives and known misconceptions::
+The format is a documented contract (``docs/problem-sets.md``; the keys are
+:mod:`symconv.problems.schema`, the engines ``symconv solve --engines``). A file names the set,
+its exercises and their data, and for each part the engine derivation that answers it
+(:mod:`symconv.problems.engines`), with accepted alternatives and known misconceptions::
 
     id = "my-set"
     title = "Convolution practice"
@@ -19,35 +21,53 @@ answers it (:mod:`symconv.problems.engines`), with accepted alternatives and kno
     question = "The size of the valid output."
     engine = "conv_output_size"
     args = { i = "$i", k = "$k" }            # "$name" reads the exercise's data
+    points = 2
 
     [[exercise.part.misconceptions]]           # computed by an engine, or a literal `answer`
     engine = "conv_output_size"
     args = { i = "$i", k = "$k", p = 1 }
     diagnosis = "padding assumed"
 
+Loading validates the whole file first (:mod:`symconv.problems.validation`) and raises one
+:class:`~symconv.errors.ProblemSetError` listing every problem, each with the file, the line, the
+exercise, the part and the key; only a valid file is built. Solutions are built lazily; an engine
+that fails when a part is solved (a kernel larger than its input) raises its own error, its
+message prefixed with the file, the line, the exercise and the part.
+
 An exercise's ``context`` table names values a checker may evaluate claims against (its data and
 tensors derived from it: ``context = { X = "$X", Z = { engine = "correlate", args = {...} } }``).
-
 Accepted answers: ``answer = <literal>`` (an integer, a list → tuple, a list of lists → matrix),
 ``engine``/``args`` (its answer), or ``permute = [...]`` (the part's own tuple answer reordered,
 e.g. another layout). Engines may also offer their own alternatives (every location of a maximum).
 An accepted family names its free parameters, ``parameters = ["c"]`` (strings in ``answer`` are
-symbols): only those are solved for when an answer is compared with it.
+symbols): only those are solved for when an answer is compared with it. Without ``quantities``,
+the set's quantities are inferred from its data (:func:`inferred_quantities`).
 Nothing in the file is evaluated: strings are symbol names, references or index formulas read by
 symconv's own grammar.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import sympy as sp
 
-from symconv.errors import ParseError
+from symconv.core.derivation import Derivation
+from symconv.errors import ParseError, ProblemSetError, SymconvError
+from symconv.problems.arguments import size_names
+from symconv.problems.engines import find_engine, run_engine
 from symconv.problems.model import Accepted, Exercise, Misconception, Part, ProblemSet, Solution
+from symconv.problems.source_lines import Path as TablePath
+from symconv.problems.source_lines import SourceLines
+from symconv.problems.validation import Problem, resolve, validate
+
+#: ``tomllib``'s place of a syntax error: ``(at line 3, column 7)``.
+TOML_PLACE = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 def exact_value(value: Any, where: str) -> Any:
@@ -65,131 +85,197 @@ def exact_value(value: Any, where: str) -> Any:
     raise ParseError(f"{where}: {value!r} is not an exact value (floats are not exact)")
 
 
-def _resolve(value: Any, data: Mapping[str, Any], where: str) -> Any:
-    """Replace ``"$name"`` references by the exercise's data (recursively)."""
-    if isinstance(value, str) and value.startswith("$"):
-        key = value[1:]
-        if key not in data:
-            raise ParseError(f"{where}: {value!r} names no data (known: {', '.join(data)})")
-        return data[key]
-    if isinstance(value, list):
-        return [_resolve(v, data, where) for v in value]
-    if isinstance(value, dict):
-        return {k: _resolve(v, data, where) for k, v in value.items()}
-    return value
+@dataclass(frozen=True)
+class _Where:
+    """A place in the file, for the messages of errors raised after loading."""
+
+    path: str
+    source: SourceLines | None
+    table: TablePath
+    exercise: str
+    part: str | None = None
+
+    def text(self, key: str | None = None) -> str:
+        line = self.source.line_of(self.table, key) if self.source is not None else None
+        place = f"{self.path}:{line}" if line else self.path
+        inside = f"exercise {self.exercise}" + (f", part {self.part}" if self.part else "")
+        return f"{place}: {inside}"
+
+    def inner(self, table: TablePath) -> _Where:
+        return _Where(self.path, self.source, table, self.exercise, self.part)
 
 
-def _require(table: Mapping[str, Any], key: str, where: str) -> Any:
-    if key not in table:
-        raise ParseError(f"{where}: missing key {key!r}")
-    return table[key]
+def _run(engine: str, arguments: Mapping[str, Any], where: _Where, what: str) -> Derivation:
+    """Run an engine; an error names the file, line, exercise and part (its type is kept)."""
+    try:
+        return run_engine(engine, arguments)
+    except SymconvError as error:
+        error.args = (f"{where.text('engine')}: {what}engine {engine}: {error}", *error.args[1:])
+        raise
 
 
 def _build_part(
-    table: Mapping[str, Any], data: Mapping[str, Any], where: str, notation: str
+    table: Mapping[str, Any], data: Mapping[str, Any], where: _Where, notation: str
 ) -> Part:
-    from symconv.problems.engines import run_engine
-
-    part_id = str(_require(table, "id", where))
-    where = f"{where}, part {part_id}"
-    engine = str(_require(table, "engine", where))
-    arguments = _resolve(table.get("args", {}), data, where)
+    engine = str(table["engine"])
+    arguments = resolve(table.get("args", {}), data)
 
     def build() -> Solution:
-        derivation = run_engine(engine, arguments)
+        derivation = _run(engine, arguments, where, "")
         if notation and derivation.notation != notation:
-            from dataclasses import replace
-
             derivation = replace(derivation, notation=notation)  # type: ignore[arg-type]
         accepted = [
             Accepted(answer, convention)
             for answer, convention in derivation.details.get("alternatives", ())
         ]
-        for entry in table.get("accepted", []):
-            convention = str(_require(entry, "convention", where + ", accepted"))
-            value = _alternative(entry, derivation.answer, data, where)
-            accepted.append(Accepted(value, convention, _parameters(entry, value, where)))
-        misconceptions = [
-            Misconception(
-                _alternative(entry, derivation.answer, data, where),
-                str(_require(entry, "diagnosis", where + ", misconceptions")),
+        for index, entry in enumerate(table.get("accepted", [])):
+            inner = where.inner((*where.table, "accepted", index))
+            value = _alternative(entry, derivation.answer, data, inner, f"accepted[{index + 1}]: ")
+            accepted.append(
+                Accepted(value, str(entry["convention"]), _parameters(entry, value, inner))
             )
-            for entry in table.get("misconceptions", [])
-        ]
+        misconceptions = []
+        for index, entry in enumerate(table.get("misconceptions", [])):
+            inner = where.inner((*where.table, "misconceptions", index))
+            what = f"misconceptions[{index + 1}]: "
+            value = _alternative(entry, derivation.answer, data, inner, what)
+            misconceptions.append(Misconception(value, str(entry["diagnosis"])))
         return Solution(derivation, tuple(accepted), tuple(misconceptions))
 
-    return Part(part_id, str(table.get("question", "")), build)
+    return Part(str(table["id"]), str(table.get("question", "")), build, table.get("points", 1))
 
 
-def _parameters(entry: Mapping[str, Any], value: Any, where: str) -> tuple[sp.Symbol, ...]:
+def _parameters(entry: Mapping[str, Any], value: Any, where: _Where) -> tuple[sp.Symbol, ...]:
     """An accepted family's declared free parameters (``parameters = ["c"]``): names of its
     answer's symbols; a checker solves for these and only these."""
     names = [str(name) for name in entry.get("parameters", [])]
     symbols = {s.name: s for s in getattr(value, "free_symbols", ())}
     missing = [name for name in names if name not in symbols]
     if missing:
-        raise ParseError(f"{where}: parameters {missing} are not symbols of the accepted answer")
+        raise ParseError(
+            f"{where.text('parameters')}: parameters {missing} are not symbols of the accepted "
+            f"answer {value}"
+        )
     return tuple(symbols[name] for name in names)
 
 
-def _alternative(entry: Mapping[str, Any], answer: Any, data: Mapping[str, Any], where: str) -> Any:
-    from symconv.problems.engines import run_engine
-
+def _alternative(
+    entry: Mapping[str, Any], answer: Any, data: Mapping[str, Any], where: _Where, what: str
+) -> Any:
     if "answer" in entry:
-        return exact_value(_resolve(entry["answer"], data, where), where)
+        return exact_value(resolve(entry["answer"], data), f"{where.text('answer')}: {what}")
     if "permute" in entry:
         order = [int(i) for i in entry["permute"]]
         if not isinstance(answer, sp.Tuple) or sorted(order) != list(range(len(answer))):
-            raise ParseError(f"{where}: permute={order} does not reorder the answer {answer}")
+            raise ParseError(
+                f"{where.text('permute')}: {what}permute={order} does not reorder the answer "
+                f"{answer}"
+            )
         return sp.Tuple(*(answer[i] for i in order))
-    if "engine" in entry:
-        return run_engine(str(entry["engine"]), _resolve(entry.get("args", {}), data, where)).answer
-    raise ParseError(f"{where}: an alternative needs `answer`, `permute` or `engine`")
+    return _run(str(entry["engine"]), resolve(entry.get("args", {}), data), where, what).answer
 
 
 def _context_builder(
-    table: Mapping[str, Any], data: Mapping[str, Any], where: str
+    table: Mapping[str, Any], data: Mapping[str, Any], where: _Where
 ) -> Callable[[], dict[str, Any]]:
     """The exercise's named values: each ``context`` entry is a literal or an engine's answer."""
 
     def build() -> dict[str, Any]:
-        from symconv.problems.engines import run_engine
-
         context: dict[str, Any] = {}
         for name, entry in table.items():
             if isinstance(entry, dict) and "engine" in entry:
-                arguments = _resolve(entry.get("args", {}), data, f"{where}, context {name}")
-                context[name] = run_engine(str(entry["engine"]), arguments).answer
+                arguments = resolve(entry.get("args", {}), data)
+                context[name] = _run(
+                    str(entry["engine"]), arguments, where, f"context.{name}: "
+                ).answer
             else:
-                context[name] = exact_value(
-                    _resolve(entry, data, where), f"{where}, context {name}"
-                )
+                context[name] = exact_value(resolve(entry, data), f"{where.text()}: context.{name}")
         return context
 
     return build
 
 
+def inferred_quantities(document: Mapping[str, Any]) -> tuple[str, ...]:
+    """The quantities of a set without ``quantities``: every data name with an integer value,
+    and every size name (``"N"``) an engine reads as a size, in the order they appear.
+
+    >>> inferred_quantities({"exercise": [{"data": {"i": 7, "X": [[1]], "shape": ["B", "N"]},
+    ...     "part": [{"engine": "pool_along_axis_shape",
+    ...               "args": {"shape": "$shape", "axis": 1, "stride": "s"}}]}]})
+    ('i', 'B', 'N', 's')
+    """
+    found: dict[str, None] = {}
+    for exercise in document.get("exercise", []):
+        data = exercise.get("data", {})
+        for name, value in data.items():
+            if isinstance(value, int) and not isinstance(value, bool):
+                found.setdefault(name)
+        calls = []
+        for part in exercise.get("part", []):
+            calls.append(part)
+            calls += [*part.get("accepted", []), *part.get("misconceptions", [])]
+        calls += [e for e in exercise.get("context", {}).values() if isinstance(e, dict)]
+        for call in calls:
+            engine = find_engine(str(call.get("engine", "")))
+            if engine is None:
+                continue
+            for key, value in resolve(call.get("args", {}), data).items():
+                parameter = engine.parameter(key)
+                if parameter is not None:
+                    for name in sorted(size_names(parameter.kind, value)):
+                        found.setdefault(name)
+    return tuple(found)
+
+
 def load_problem_set(path: Path | str) -> ProblemSet:
-    """Read a problem set from a TOML file (see the module docstring)."""
+    """Read and validate a problem set from a TOML file (see the module docstring)."""
     path = Path(path)
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError as error:
         raise ParseError(f"{path}: no such problem-set file") from error
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ParseError(f"{path}: not a valid TOML problem set ({error})") from error
-    return problem_set_from_data(document, str(path))
+    except IsADirectoryError as error:
+        raise ParseError(f"{path}: a folder, not a problem-set file") from error
+    except UnicodeDecodeError as error:
+        raise ParseError(f"{path}: not UTF-8 text, so not a TOML problem set ({error})") from error
+    return problem_set_from_text(text, str(path))
 
 
-def problem_set_from_data(document: Mapping[str, Any], where: str) -> ProblemSet:
+def problem_set_from_text(text: str, where: str) -> ProblemSet:
+    """A problem set from the text of a TOML file (``where`` names it in messages)."""
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        match = TOML_PLACE.search(str(error))
+        line = int(match.group(1)) if match else None
+        problem = Problem(f"not valid TOML: {error}", "", line=line)
+        raise ProblemSetError(where, [problem.text(where)], [problem]) from error
+    return problem_set_from_data(document, where, text=text)
+
+
+def problem_set_from_data(
+    document: Mapping[str, Any], where: str, *, text: str | None = None
+) -> ProblemSet:
+    """A problem set from a parsed TOML document, validated (``text``, the file, gives lines)."""
+    problems = validate(document, text)
+    if problems:
+        raise ProblemSetError(where, [problem.text(where) for problem in problems], problems)
+    source = SourceLines(text) if text is not None else None
     notation = str(document.get("notation", "bracket"))
+    set_conventions = tuple(document.get("conventions", ()))
     exercises = []
-    for table in _require(document, "exercise", where):
-        exercise_id = str(_require(table, "id", where))
+    for index, table in enumerate(document["exercise"]):
+        exercise_id = str(table["id"])
         data = table.get("data", {})
-        location = f"{where}, exercise {exercise_id}"
+        here = _Where(where, source, ("exercise", index), exercise_id)
         parts = [
-            _build_part(p, data, location, notation) for p in _require(table, "part", location)
+            _build_part(
+                part,
+                data,
+                _Where(where, source, ("exercise", index, "part", number), exercise_id, part["id"]),
+                notation,
+            )
+            for number, part in enumerate(table["part"])
         ]
         exercises.append(
             Exercise(
@@ -198,15 +284,20 @@ def problem_set_from_data(document: Mapping[str, Any], where: str) -> ProblemSet
                 statement=str(table.get("statement", "")),
                 parts=parts,
                 source=str(document.get("source", "")),
-                conventions=tuple(document.get("conventions", ())),
-                build_context=_context_builder(table.get("context", {}), data, location),
+                conventions=(*set_conventions, *table.get("conventions", ())),
+                build_context=_context_builder(table.get("context", {}), data, here),
             )
         )
+    quantities = document.get("quantities")
     return ProblemSet(
-        id=str(_require(document, "id", where)),
+        id=str(document["id"]),
         title=str(document.get("title", "")),
         source=str(document.get("source", "")),
         exercises=exercises,
-        conventions=tuple(document.get("conventions", ())),
-        quantities=tuple(str(name) for name in document.get("quantities", ())),
+        conventions=set_conventions,
+        quantities=(
+            tuple(str(name) for name in quantities)
+            if quantities is not None
+            else inferred_quantities(document)
+        ),
     )

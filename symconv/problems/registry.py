@@ -173,6 +173,11 @@ class Engine:
             named[alias] = named[target]
         return named
 
+    @property
+    def argument_names(self) -> tuple[str, ...]:
+        """Every name an argument may be given under (names and aliases)."""
+        return tuple(self._by_name)
+
     def parameter(self, key: str) -> EngineParameter | None:
         """The parameter an argument key names (its name or an alias)."""
         return self._by_name.get(key)
