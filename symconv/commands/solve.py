@@ -4,6 +4,10 @@
     symconv solve --all --out DIR      # ID.md, ID.tex and ID.json per exercise
     symconv solve --list               # every id with its title
     symconv solve --problems FILE [ID ...]
+    symconv solve --engines [--format json]   # the engines a problem set may name
+
+A problem set written as data is documented in docs/problem-sets.md; a file with errors is
+refused before anything is solved, with every error (file, line, exercise, part, key).
 
 Every part is checked (numeric twin vs its independent computation, identities) before it is
 printed; a part whose check fails is still written, with the failure in its report, and the
@@ -35,6 +39,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--list", action="store_true", help="list every id with its title")
     parser.add_argument("--problems", type=Path, help="a problem set written as a data file")
     parser.add_argument("--no-answers", action="store_true", help="the problem sheet only")
+    parser.add_argument(
+        "--engines",
+        action="store_true",
+        help="list the engines a problem set may name, with their arguments (--format json)",
+    )
     parser.add_argument(
         "--notation",
         choices=("bracket", "subscript"),
@@ -76,6 +85,11 @@ def _sets(args: argparse.Namespace) -> tuple[Any, ...]:
 def run(args: argparse.Namespace) -> int:
     from symconv.errors import ConventionError
 
+    if args.engines:
+        from symconv.problems.listing import engines_json, engines_text
+
+        print(engines_json() if args.format == "json" else engines_text(), end="")
+        return 0
     sets = _sets(args)
     if args.list:
         for problem_set in sets:
@@ -84,7 +98,8 @@ def run(args: argparse.Namespace) -> int:
                 print(f"  {exercise.id}  {exercise.title}")
                 for part in exercise.parts:
                     if part.id != exercise.id:
-                        print(f"    {part.id}  {part.question.splitlines()[0][:70]}")
+                        first_line = next(iter(part.question.splitlines()), "")
+                        print(f"    {part.id}  {first_line[:70]}")
         return 0
     if args.all:
         if args.out is None:

@@ -432,7 +432,7 @@ def tensor(most: int = 4, *, numbers_only: bool = False) -> ArgKind:
         return _tensor_issue(value, most, numbers_only)
 
     return ArgKind(
-        "tensor",
+        "numeric tensor" if numbers_only else "tensor",
         f"a list (1-D) or a list of rows (2-D{', ...' if most > 2 else ''}) of exact entries: "
         f'{what}, rationals as "p/q"',
         check,

@@ -159,7 +159,7 @@ class _Validator:
                 self.report(
                     place,
                     spec.name,
-                    f"missing required key {place.prefix}{spec.name!r} ({spec.description})",
+                    f"missing required key {place.prefix + spec.name!r}: {spec.description}",
                 )
                 usable = False
         return usable
@@ -178,7 +178,7 @@ class _Validator:
         self.report(
             place,
             key,
-            f"unknown key {place.prefix}{key!r}{detail}",
+            f"unknown key {place.prefix + key!r}{detail}",
             at_key=key,
             suggestion=suggestion,
         )
@@ -236,7 +236,7 @@ class _Validator:
             else:
                 message = f"args.{key}: engine {engine.name}: {issue.message}"
                 suggestion = None
-            located = issue.key or (key if key in arguments else None)
+            located = issue.key or (key if key in arguments else "args" if arguments else "engine")
             self.report(
                 place,
                 f"args.{key}",
@@ -332,7 +332,8 @@ class _Validator:
             self.report(place, f"context.{name}", f"context.{name}: {problem}", at_key=name)
 
     def part(self, part: dict[str, Any], data: Mapping[str, Any], place: _Place) -> None:
-        if self.keys(PART, part, place):
+        self.keys(PART, part, place)
+        if "engine" in part:
             self.engine_call(part, data, place)
         for key, level in (("accepted", ACCEPTED), ("misconceptions", MISCONCEPTION)):
             entries = part.get(key, [])
