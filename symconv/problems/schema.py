@@ -21,7 +21,7 @@ today no form is registered and a table value is refused with a message that say
     2.5 is a float: data is exact (an integer, a rational "p/q" as a string, or a name)
     >>> print(data_value_issue({"choose": [32, 48]}))
     a table value {choose = ...} is not a data form symconv knows; data values are integers, \
-strings, booleans and lists of them
+strings, booleans and lists of them (tables inside a list)
 """
 
 from __future__ import annotations
@@ -109,12 +109,17 @@ def anything(value: Any) -> str | None:
 
 
 #: Table-valued data forms (extension point, see the module docstring): the key naming the
-#: form → the check of the table (the problem in words, or ``None``).
+#: form → the check of the table (the problem in words, or ``None``). The validator does not
+#: check the engine arguments that read a table-valued name: that is the form's to add.
 DATA_TABLE_FORMS: dict[str, ValueCheck] = {}
 
 
 def data_value_issue(value: Any) -> str | None:
-    """What is wrong with a value of an exercise's ``data`` (``None`` if nothing)."""
+    """What is wrong with a value of an exercise's ``data`` (``None`` if nothing).
+
+    A table *as the value* is a data form (:data:`DATA_TABLE_FORMS`); tables *inside a list*
+    are plain data (the layers of a stack, the axes of a tensor).
+    """
     if isinstance(value, dict):
         forms = [key for key in value if key in DATA_TABLE_FORMS]
         if len(forms) == 1:
@@ -123,8 +128,12 @@ def data_value_issue(value: Any) -> str | None:
         known = f" (the forms: {', '.join(DATA_TABLE_FORMS)})" if DATA_TABLE_FORMS else ""
         return (
             f"a table value {{{shown}}} is not a data form symconv knows{known}; data values "
-            "are integers, strings, booleans and lists of them"
+            "are integers, strings, booleans and lists of them (tables inside a list)"
         )
+    return _plain_data_issue(value)
+
+
+def _plain_data_issue(value: Any) -> str | None:
     if isinstance(value, float):
         return (
             f'{value!r} is a float: data is exact (an integer, a rational "p/q" as a string, or '
@@ -132,9 +141,15 @@ def data_value_issue(value: Any) -> str | None:
         )
     if isinstance(value, list):
         for position, item in enumerate(value):
-            problem = data_value_issue(item)
+            problem = _plain_data_issue(item)
             if problem is not None:
                 return f"entry {position}: {problem}"
+        return None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            problem = _plain_data_issue(item)
+            if problem is not None:
+                return f"{key}: {problem}"
         return None
     if isinstance(value, bool | int | str):
         return None

@@ -103,7 +103,58 @@ def dilated_kernel_extent(k: Size, d: Size) -> Derivation:
 def transposed_equivalent_padding(k: Size, p: Size = 0, d: Size = 1) -> Derivation:
     from symconv.sizes import shapes
 
-    return shapes.transposed_equivalent_padding(k, p, d)
+    derivation = shapes.transposed_equivalent_padding(k, p, d)
+    return replace(
+        derivation,
+        checks=(*derivation.checks, _equivalent_padding_check(derivation.answer, k, p, d)),
+    )
+
+
+def _equivalent_padding_check(answer: Any, k: Any, p: Any, d: Any) -> Check:
+    """p' checked by what it means (Dumoulin & Visin 2016, relationships 8-14): the library's
+    transposed convolution of a random input equals the stride-1 correlation, with the flipped
+    dilated kernel, of the input stretched by s − 1 zeros and padded (or cropped) by p' — at
+    random i' and s, and at random values of any size symbol."""
+
+    def run(rng: np.random.Generator) -> CheckResult:
+        import numpy as np
+        import sympy as sp
+
+        from symconv.conv.transposed import conv_transpose
+
+        sizes = [sp.Integer(v) if isinstance(v, int) else v for v in (k, p, d)]
+        symbols = set().union(*(v.free_symbols for v in sizes))
+        trials = 0
+        for _ in range(40):
+            values = {symbol: int(rng.integers(1, 6)) for symbol in symbols}
+            k_, p_, d_ = (int(v.xreplace(values)) for v in sizes)
+            shift = int(answer.xreplace(values))
+            n, s = int(rng.integers(1, 5)), int(rng.integers(1, 4))
+            if s * (n - 1) - 2 * p_ + d_ * (k_ - 1) + 1 < 1 or k_ < 1 or d_ < 1 or p_ < 0:
+                continue
+            y, w = rng.standard_normal(n), rng.standard_normal(k_)
+            stretched = np.zeros(s * (n - 1) + 1)
+            stretched[::s] = y
+            if shift >= 0:
+                padded = np.pad(stretched, shift)
+            else:
+                padded = stretched[-shift : len(stretched) + shift]
+            dilated = np.zeros(d_ * (k_ - 1) + 1)
+            dilated[::d_] = w
+            direct = np.correlate(padded, dilated[::-1], mode="valid")
+            library = conv_transpose(y, w, stride=s, padding=p_, dilation=d_)
+            if direct.shape != library.shape or not np.allclose(direct, library):
+                return CheckResult(
+                    "p' vs the library's transposed convolution",
+                    False,
+                    f"k={k_}, p={p_}, d={d_}, i'={n}, s={s}: p'={shift} gives {direct.shape}",
+                )
+            trials += 1
+        return CheckResult(
+            "p' vs the library's transposed convolution", trials > 0, f"{trials} random layers"
+        )
+
+    return run
 
 
 # ----------------------------------------------------------------------------------------------
@@ -245,9 +296,14 @@ def weight_memory(
 ) -> Derivation:
     from symconv.sizes import costs
 
-    return costs.weight_memory(
+    derivation = costs.weight_memory(
         kernel, in_channels, out_channels, groups, biases=biases, dtype_bytes=dtype_bytes
     )
+    if dtype_bytes is None:
+        return derivation
+    # The bytes are b × the entries: the entries' count carries the checks.
+    entries = costs.weight_memory(kernel, in_channels, out_channels, groups, biases=biases)
+    return _with_checks(derivation, (("entries", entries),))
 
 
 # ----------------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ sliding-window pass and a routing loop that share no code with the rule.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from fractions import Fraction
 from typing import Annotated, Any, Literal
 
@@ -160,8 +161,13 @@ def conv_matrix(
 def _forward(op: Op, x: Any, w: Any, padding: Any, stride: Any, dilation: Any) -> Derivation:
     from symconv.conv.forms import conv_forward_derivation
 
-    return conv_forward_derivation(
+    derivation = conv_forward_derivation(
         x, w, op=op, stride=stride, dilation=dilation, **_padding_options(padding)
+    )
+    # A title of its own words: the library's "2-d correlation" reads as a part heading "(2)".
+    what = "Cross-correlation" if op == "correlation" else "Convolution"
+    return replace(
+        derivation, title=f"{what} of the given data ({derivation.details['spec'].dims}-D)"
     )
 
 

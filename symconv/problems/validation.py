@@ -122,6 +122,9 @@ class _Validator:
     document: Mapping[str, Any]
     source: SourceLines | None
     problems: list[Problem] = field(default_factory=list)
+    #: Data names of the current exercise whose value is reported already (or is a table-valued
+    #: data form): what reads them is not checked again against an engine.
+    unusable: set[str] = field(default_factory=set)
 
     # -- reporting ---------------------------------------------------------------------------
     def report(
@@ -188,6 +191,9 @@ class _Validator:
         """Report every ``"$name"`` in ``value`` naming no data; ``True`` if there was one."""
         bad = False
         for name in references(value):
+            if name in self.unusable:
+                bad = True
+                continue
             if name in data:
                 continue
             bad = True
@@ -285,9 +291,11 @@ class _Validator:
         self.keys(EXERCISE, exercise, place)
         data = exercise.get("data", {})
         data = data if isinstance(data, dict) else {}
+        self.unusable = {name for name, value in data.items() if isinstance(value, dict)}
         for name, value in data.items():
             problem = data_value_issue(value)
             if problem is not None:
+                self.unusable.add(name)
                 self.report(place, f"data.{name}", f"data.{name}: {problem}", at_key=name)
         context = exercise.get("context", {})
         for name, entry in context.items() if isinstance(context, dict) else ():
