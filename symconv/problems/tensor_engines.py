@@ -222,6 +222,20 @@ def _window(size: int | tuple[int, ...], one_dimensional: bool) -> tuple[int, in
     return (1, size) if one_dimensional else (size, size)
 
 
+def _stride(stride: int | None, window: tuple[int, int], one_dimensional: bool) -> int:
+    """The stride, by default the window (PyTorch) — one number, so a square window."""
+    if stride is not None:
+        return stride
+    if one_dimensional:
+        return window[1]
+    if window[0] != window[1]:
+        raise ConventionError(
+            f"a {window[0]}×{window[1]} window has no single default stride: give stride "
+            "(one stride serves both axes)"
+        )
+    return window[0]
+
+
 def _pool_case(rows: np.ndarray, window: tuple[int, int], stride: int) -> dict[str, int]:
     for axis, (length, k) in enumerate(zip(rows.shape, window, strict=True)):
         if k > length:
@@ -266,7 +280,7 @@ def pool_forward(
     """Max or average pooling of given data (whole windows; stride defaults to the window)."""
     rows, one_dimensional = _as_rows(x)
     window = _window(size, one_dimensional)
-    step = stride if stride is not None else (window[1] if one_dimensional else window[0])
+    step = _stride(stride, window, one_dimensional)
     case = _pool_case(rows, window, step)
     rule = _rule(kind)
     values = rule.forward_formula.evaluate({"X": _batched(rows)}, case)
@@ -369,7 +383,7 @@ def pool_backward(
     rows, one_dimensional = _as_rows(x)
     up_rows, up_one_dimensional = _as_rows(upstream)
     window = _window(size, one_dimensional)
-    step = stride if stride is not None else (window[1] if one_dimensional else window[0])
+    step = _stride(stride, window, one_dimensional)
     case = _pool_case(rows, window, step)
     out_shape = tuple((n - k) // step + 1 for n, k in zip(rows.shape, window, strict=True))
     if up_rows.shape != out_shape or up_one_dimensional != one_dimensional:

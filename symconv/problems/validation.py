@@ -232,9 +232,10 @@ class _Validator:
         resolved = {
             key: resolve(value, data) for key, value in arguments.items() if key not in unresolved
         }
+        skipped = {target.name for key in unresolved if (target := engine.parameter(key))}
         for key, issue in engine.issues(resolved):
             target = engine.parameter(key)
-            if key in unresolved or (target is not None and target.name in unresolved):
+            if key in unresolved or (target is not None and target.name in skipped):
                 continue  # its reference is reported already
             if target is None:
                 message = f"args.{key}: engine {engine.name} takes {issue.message}"
@@ -261,7 +262,7 @@ class _Validator:
         exercise_ids = self.ids(exercises, "exercise", top)
         part_ids: dict[str, str] = {}
         for index, exercise in enumerate(exercises):
-            place = top.inner(("exercise", index), "", exercise=_id(exercise, index + 1, "#"))
+            place = top.inner(("exercise", index), "", exercise=_id(exercise, index + 1))
             self.exercise(exercise, place, exercise_ids, part_ids)
         return self.problems
 
@@ -304,7 +305,7 @@ class _Validator:
         for index, part in enumerate(parts if isinstance(parts, list) else []):
             if not isinstance(part, dict):
                 continue
-            identifier = _id(part, index + 1, "part #")
+            identifier = _id(part, index + 1)
             part_place = place.inner((*place.table, "part", index), "", part=identifier)
             self.part(part, data, part_place)
             raw = part.get("id")
@@ -382,9 +383,10 @@ class _Validator:
                 self.report(place, "answer", f"{place.prefix}answer: {problem}", at_key="answer")
 
 
-def _id(table: Mapping[str, Any], position: int, stem: str) -> str:
+def _id(table: Mapping[str, Any], position: int) -> str:
+    """The table's id, or ``#n`` (its position) when it has none."""
     identifier = table.get("id")
-    return identifier if isinstance(identifier, str) and identifier else f"{stem}{position}"
+    return identifier if isinstance(identifier, str) and identifier else f"#{position}"
 
 
 def _engine_names() -> list[str]:

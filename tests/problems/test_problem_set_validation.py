@@ -140,7 +140,7 @@ def test_missing_required_keys():
         "exercise #1: missing required key 'id'" in m and m.startswith("set.toml:4:")
         for m in error.messages
     )
-    assert any("part part #1: missing required key 'engine'" in m for m in error.messages)
+    assert any("part #1: missing required key 'engine'" in m for m in error.messages)
     bare = problems_of('title = "x"\n')
     assert [problem.key for problem in bare.problems] == ["id", "exercise"]
     assert str(bare).startswith("set.toml: 2 errors in the problem set\n")
@@ -196,6 +196,10 @@ def test_a_bad_reference_names_the_data_and_its_suggestion():
     assert problem.key == "args.k" and problem.suggestion == "$k"
     assert '"$kk" names no data (did you mean "$k"?); data: i, k, X' in message
     assert problem.line == line_of(text, "$kk")
+    # under an argument's other name, too, and its parameter is not then called missing
+    aliased = VALID.replace('k = "$k" }', 'kernel = "$kk" }')
+    problem, message = the_problem(aliased)
+    assert problem.key == "args.kernel" and '"$kk" names no data' in message
 
 
 def test_a_bad_reference_in_an_answer_and_in_the_context():
