@@ -563,15 +563,19 @@ PADDING_WORDS = ("valid", "same", "full")
 
 
 def _padding_issue(value: Any, concrete: bool) -> Issue | None:
-    one = _count_issue if concrete else _size_issue
-
     def single(item: Any) -> Issue | None:
         if concrete:
             return _integer_issue(item, 0, "an integer ≥ 0")
-        return one(item)
+        return _size_issue(item)
 
     if isinstance(value, str) and value in PADDING_WORDS:
         return None
+    if isinstance(value, str) and closest(value, PADDING_WORDS) is not None:
+        # a size name that reads like a misspelt word is taken for the word
+        return Issue(
+            f"{value!r} is not a padding{did_you_mean(value, PADDING_WORDS)}: a size, 'valid', "
+            "'same' or 'full'"
+        )
     if isinstance(value, str) and not IDENTIFIER.match(value):
         hint = did_you_mean(value, PADDING_WORDS)
         return Issue(f"{value!r} is not a padding: a size, 'valid', 'same' or 'full'{hint}")
