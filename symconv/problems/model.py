@@ -62,6 +62,8 @@ class Part:
     question: str
     build: Callable[[], Solution]
     _solution: Solution | None = field(default=None, repr=False)
+    #: What a right answer earns in a grade book (``points`` in a TOML set; 1 by default).
+    points: float = 1
 
     @property
     def solution(self) -> Solution:

@@ -40,6 +40,7 @@ symconv's own grammar.
 from __future__ import annotations
 
 import tomllib
+from math import inf
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -118,7 +119,26 @@ def _build_part(
         ]
         return Solution(derivation, tuple(accepted), tuple(misconceptions))
 
-    return Part(part_id, str(table.get("question", "")), build)
+    return Part(part_id, str(table.get("question", "")), build, points=_points(table, where))
+
+
+def _points(table: Mapping[str, Any], where: str) -> float:
+    """A part's ``points`` (1 when absent): a non-negative number.
+
+    >>> _points({"points": 2.5}, "set.toml, part p-1"), _points({}, "set.toml, part p-1")
+    (2.5, 1)
+    >>> _points({"points": "two"}, "set.toml, part p-1")
+    Traceback (most recent call last):
+    ...
+    symconv.errors.ParseError: set.toml, part p-1: points = 'two' is not a number of points \
+(a number ≥ 0, e.g. 2 or 0.5)
+    """
+    value = table.get("points", 1)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < inf:
+        raise ParseError(
+            f"{where}: points = {value!r} is not a number of points (a number ≥ 0, e.g. 2 or 0.5)"
+        )
+    return value
 
 
 def _parameters(entry: Mapping[str, Any], value: Any, where: str) -> tuple[sp.Symbol, ...]:
