@@ -40,8 +40,8 @@ symconv's own grammar.
 from __future__ import annotations
 
 import tomllib
-from math import inf
 from collections.abc import Callable, Mapping
+from math import inf
 from pathlib import Path
 from typing import Any
 
