@@ -38,6 +38,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from symconv.check.feedback import grade_line, total_line
@@ -146,7 +147,7 @@ def _output(part: PartGrade, key_part: KeyPart, statements: str, reveal: bool) -
 
 def _summary(grade: StudentGrade, key: AnswerKey) -> str:
     title = f" ({key.title})" if key.title else ""
-    head = f"symconv checked `{grade.file}` against `{key.name}`{title}."
+    head = f"symconv checked `{Path(grade.file).name}` against `{Path(key.name).name}`{title}."
     if grade.error is not None:
         return f"{head}\n\n**Your submission could not be checked:** {grade.error}"
     counts = ", ".join(f"{n} {v}" for v in _COUNTED if (n := grade.count(v)))

@@ -207,13 +207,16 @@ class _Checked:
 
 def _checked(args: argparse.Namespace, limits: Any, key: AnswerKey | None) -> _Checked:
     """Read, check and render one file (in the worker)."""
-    from symconv.check.batch import EMPTY
+    from symconv.check.batch import EMPTY, unreadable_reason
     from symconv.check.documents import Document
     from symconv.check.gradebook import error_grade, grade_report
     from symconv.check.render import render_json, render_markdown, render_text
     from symconv.check.runner import check_document
-    from symconv.errors import SymconvError
+    from symconv.errors import ParseError, SymconvError
 
+    reason = unreadable_reason(args.input) if _grading(args) else None
+    if reason is not None:  # (a grade book or an LMS says why in words a student reads)
+        return _Checked(error=ParseError(reason))
     try:
         document = Document.from_path(args.input, limits.max_bytes)
         report = check_document(document, against=args.against, limits=limits)
