@@ -211,7 +211,12 @@ def grade_report(report: Report, key: AnswerKey | None, reveal: bool = True) -> 
         key_part = key.part(status.id) if key is not None else None
         mine = [j for j in shown.judgements if j.claim.part == status.id]
         if key_part is None or status.status == "unmatched":
-            grades.append(_tallies(status, verdict=None, points=None, max_points=None))
+            # (under --no-reveal, a diagnosis the redaction dropped stays out)
+            shown_diagnoses = {j.diagnosis for j in shown.judgements}
+            kept = status.diagnosis if status.diagnosis in shown_diagnoses else None
+            grades.append(
+                _tallies(status, verdict=None, points=None, max_points=None, diagnosis=kept or "")
+            )
             continue
         grades.append(_part_grade(status, key_part, mine, reveal))
     total = key.max_points if key is not None else None
@@ -253,7 +258,7 @@ def _part_grade(
         max_points=key_part.max_points,
         expected=key_part.expected if reveal else "",
         message=message,
-        diagnosis=plain_math(diagnosis),
+        diagnosis=diagnosis,
     )
 
 
@@ -275,7 +280,7 @@ def _tallies(
     max_points: Decimal | None,
     expected: str = "",
     message: str = "",
-    diagnosis: str | None = None,
+    diagnosis: str = "",
 ) -> PartGrade:
     return PartGrade(
         part=status.id,
@@ -284,7 +289,7 @@ def _tallies(
         max_points=max_points,
         expected=expected,
         message=message,
-        diagnosis=diagnosis if diagnosis is not None else plain_math(status.diagnosis or ""),
+        diagnosis=plain_math(diagnosis),
         first_wrong_line=status.first_wrong_line,
         status=status.status,
         right=status.right,
