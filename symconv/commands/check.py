@@ -106,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
         # a bad --against is bad usage: refuse before any work; the key is built here, before
         # workers are forked, so that they start with the set's solutions built
         problem_set = load_problem_set(args.against)
-        if _grading(args):
+        if _grading(args) or args.input.is_dir():  # (a batch's text gives each file's points)
             key = answer_key(problem_set, args.against)
     if args.input.is_dir():
         return _batch(args, limits, key)
