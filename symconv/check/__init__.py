@@ -67,9 +67,12 @@ formula, a derivative or approximation — each with a right case, a wrong case 
    (:func:`symconv.check.claims.read_claims`) and the problem context judges the same claim
    objects (``Claim.about`` links an answer to the claim it was read from); two verdicts on one
    claim combine into one (wrong beats right beats unverified), so a mistake is counted once. No
-   verdict is decided by comparing texts.
+   verdict is decided by comparing texts. A mistake carried into later statements (a chain's
+   final value, the next rows of an ``aligned`` derivation, the formula restated on an
+   **Answer:** line) leaves each of them wrong, and is counted once in its part's tally
+   (:mod:`symconv.check.mistakes`: a link of the chain, or the same parsed sides).
    — ``tests/check/test_check_runner.py``, ``tests/check/test_check_cli.py`` (nyu-cnn-3d wrong
-   once).
+   once), ``tests/check/test_check_gradebook.py`` (one dropped sum is one wrong, two slips two).
 7. **A bug is not a verdict.** A judge's :class:`~symconv.errors.SymconvError` and SymPy's own
    refusals (:mod:`symconv.check.refusals`: raised inside SymPy) make a claim *unverified* with
    the reason; any other exception is a bug in symconv and fails, in tests and at the command

@@ -456,7 +456,7 @@ def _status(identifier: str, status: str, mine: Sequence[Judgement]) -> PartStat
         id=identifier,
         status=status,  # type: ignore[arg-type]
         right=sum(1 for j in mine if j.verdict == "right"),
-        wrong=len(wrong),
+        wrong=sum(1 for j in wrong if not j.carried_from),  # a repeated mistake counts once
         unverified=sum(1 for j in mine if j.verdict == "unverified"),
         first_wrong_line=min((j.claim.line for j in wrong), default=None),
         diagnosis=next((j.diagnosis for j in sorted(wrong, key=_line) if j.diagnosis), None),

@@ -4,7 +4,8 @@ check in a worker process that is killed when it overruns the file's time budget
 **Workers.** Files are checked in worker processes *forked* from this one (``multiprocessing``'s
 ``fork`` context) after the checker's modules are imported, so a worker starts in milliseconds
 with everything loaded. A worker checks one file at a time and keeps SymPy's caches and the
-problem set's solutions for its next file. Inside, the claim time limit and the cooperative file
+problem set's solutions for its next file (the answer key is built before the workers are forked,
+so they start with the set's solutions built). Inside, the claim time limit and the cooperative file
 budget apply (:mod:`symconv.check.limits`); the parent holds the hard bound: a worker that has not
 answered within :attr:`~symconv.check.limits.Limits.worker_seconds` (the file budget and a little
 time to word the report) is killed, its file becomes an ``error`` row saying "time budget of 60 s
@@ -15,9 +16,17 @@ interrupted check left half-done dies with its process.
 
 A file that cannot be read (binary, not UTF-8, over the size cap, not a notebook) or whose check
 raises becomes an ``error`` row, and the batch goes on; a worker process that dies (a crash in
-native code) costs only the file it had in hand. Progress is shown on a terminal (rich) and not
-when the output is piped. Workers return plain data (CSV rows, the report's JSON, the summary),
-never SymPy objects, so results cross process boundaries cheaply.
+native code) costs only the file it had in hand. Workers return plain data (CSV rows, the
+report's JSON, the summary, the grade), never SymPy objects, so results cross process boundaries
+cheaply.
+
+**Submissions.** A grade book's folder holds what students handed in, whatever it is:
+:func:`submissions_in` lists every file (hidden ones and the command's own outputs aside), and a
+file symconv cannot read — a PDF, a Word file, an image, an empty file — is an ``error`` row with
+the reason, never skipped in silence. With an answer key (:mod:`symconv.check.gradebook`) each
+result carries the student's grade, and, asked for, the annotated feedback file
+(:mod:`symconv.check.feedback`). Progress goes to stderr on a terminal, one ``[3/40] alice.md``
+line rewritten in place.
 
 **Without fork** (Windows): files are checked in a :class:`~concurrent.futures.ProcessPoolExecutor`
 (in this process for one worker), bounded by the cooperative budget only — a check stuck inside
@@ -37,12 +46,14 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-from symconv.check.documents import supported
+from symconv.check.documents import SUPPORTED_SUFFIXES, supported
+from symconv.check.gradebook import AnswerKey, StudentGrade, error_grade, grade_report
 from symconv.check.limits import Limits
 
 #: ``job(name) -> (function, arguments)``: a worker runs ``function(*arguments)`` for ``name``.
@@ -61,6 +72,10 @@ class FileResult:
     error: str | None = None
     #: The check was stopped at the file's time budget (its worker killed); ``error`` says so.
     overrun: bool = False
+    #: The student's grade (with an answer key: points per part; else the tallies only).
+    grade: StudentGrade | None = None
+    #: The student's annotated feedback (Markdown), when asked for.
+    feedback: str | None = None
 
     @property
     def has_wrong(self) -> bool:
@@ -103,24 +118,91 @@ def files_in(folder: Path) -> list[Path]:
     return found
 
 
+def submissions_in(folder: Path, skip: Sequence[Path] = ()) -> list[Path]:
+    """Every file under ``folder`` (recursively, sorted), hidden entries and ``skip`` (the
+    command's own outputs and problem set, and whatever lies under them) aside: what a grade book
+    must account for, readable or not."""
+    skipped = [p.resolve() for p in skip]
+    found = []
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if any(part.startswith(".") for part in relative.parts) or not path.is_file():
+            continue
+        resolved = path.resolve()
+        if any(resolved == s or s in resolved.parents for s in skipped):
+            continue
+        found.append(path)
+    return found
+
+
+#: What a file that is no solution's source is, by its suffix, for the reason a student reads.
+_KNOWN_FORMATS = {
+    ".pdf": "a PDF", ".doc": "a Word document", ".docx": "a Word document",
+    ".odt": "an OpenDocument text", ".rtf": "an RTF document", ".pages": "a Pages document",
+    ".png": "an image", ".jpg": "an image", ".jpeg": "an image", ".gif": "an image",
+    ".heic": "an image", ".zip": "an archive", ".html": "a web page", ".py": "Python code",
+}  # fmt: skip
+
+
+def unreadable_reason(path: Path) -> str | None:
+    """Why a file cannot be checked before it is read (its format), or None.
+
+    >>> print(unreadable_reason(Path("hw/erin.pdf")))
+    hw/erin.pdf: a PDF, not a solution's source: symconv reads .md, .markdown, .txt, .tex and \
+.ipynb files (export the source, or the text: pdftotext)
+    >>> unreadable_reason(Path("hw/alice.md")) is None
+    True
+    """
+    if supported(path):
+        return None
+    suffix = path.suffix.lower()
+    what = _KNOWN_FORMATS.get(suffix, f"a {suffix} file" if suffix else "a file with no suffix")
+    known = ", ".join(SUPPORTED_SUFFIXES[:-1]) + f" and {SUPPORTED_SUFFIXES[-1]}"
+    hint = " (export the source, or the text: pdftotext)" if suffix == ".pdf" else ""
+    return f"{path}: {what}, not a solution's source: symconv reads {known} files{hint}"
+
+
+#: Why an empty file is not checked.
+EMPTY = "the file is empty: nothing was submitted"
+
+
 def check_one(
-    path: str, against: str | None, limits: Limits, reveal: bool, output: str
+    path: str,
+    against: str | None,
+    limits: Limits,
+    reveal: bool,
+    output: str,
+    *,
+    key: AnswerKey | None = None,
+    feedback: bool = False,
 ) -> FileResult:
-    """Check one file in a worker; every failure becomes an ``error`` result."""
+    """Check one file in a worker; every failure becomes an ``error`` result. With ``key`` the
+    result holds the student's grade; with ``feedback``, the annotated feedback file too."""
     from symconv.check.render import csv_rows, error_row
     from symconv.errors import SymconvError
 
+    def failed(reason: str) -> FileResult:
+        grade = error_grade(path, reason, key)
+        text = _error_feedback(grade, key) if feedback else None
+        return FileResult(
+            path, (error_row(path, reason),), error=reason, grade=grade, feedback=text
+        )
+
+    reason = unreadable_reason(Path(path))
+    if reason is not None:
+        return failed(reason)
     try:
         from symconv.check.documents import Document
         from symconv.check.runner import check_document
 
         document = Document.from_path(path, limits.max_bytes)
+        if not document.text.strip():
+            return failed(f"{path}: {EMPTY}")
         report = check_document(document, against=against, limits=limits)
     except SymconvError as error:
-        return FileResult(path, (error_row(path, str(error)),), error=str(error))
+        return failed(str(error))
     except Exception as error:  # a crash in the checker: an error row, the batch goes on
-        reason = f"the checker failed on this file ({type(error).__name__}: {error})"
-        return FileResult(path, (error_row(path, reason),), error=reason)
+        return failed(f"the checker failed on this file ({type(error).__name__}: {error})")
     text = None
     if output == "text":
         text = _one_line(report)
@@ -129,7 +211,27 @@ def check_one(
         from symconv.check.render import redacted
 
         json_report = (report if reveal else redacted(report)).to_json(reveal)
-    return FileResult(path, tuple(csv_rows(report, reveal)), report.summary(), json_report, text)
+    grade = grade_report(report, key, reveal)
+    annotated = None
+    if feedback:
+        from symconv.check.feedback import feedback_document
+
+        annotated = feedback_document(report, document, grade, key, reveal)
+    return FileResult(
+        path,
+        tuple(csv_rows(report, reveal)),
+        report.summary(),
+        json_report,
+        text,
+        grade=grade,
+        feedback=annotated,
+    )
+
+
+def _error_feedback(grade: StudentGrade, key: AnswerKey | None) -> str:
+    from symconv.check.feedback import error_feedback
+
+    return error_feedback(grade, key)
 
 
 def _one_line(report: Any) -> str:
@@ -149,8 +251,12 @@ def check_files(
     output: str = "text",
     workers: int | None = None,
     progress: bool | None = None,
+    key: AnswerKey | None = None,
+    feedback: bool = False,
 ) -> BatchResult:
-    """Check ``paths`` in worker processes (see the module docstring)."""
+    """Check ``paths`` in worker processes (see the module docstring). ``key``: grade each file
+    against it; ``feedback``: write each student's annotated feedback; ``progress``: show it on
+    stderr (default: when stderr is a terminal)."""
     limits = limits or Limits()
     workers = max(1, workers or os.cpu_count() or 1)
     show = sys.stderr.isatty() if progress is None else progress
@@ -159,7 +265,9 @@ def check_files(
     results: dict[str, FileResult] = {}
 
     def job(name: str) -> tuple[Callable[..., FileResult], tuple[Any, ...]]:
-        return check_one, (name, against, limits, reveal, output)
+        return partial(check_one, key=key, feedback=feedback), (
+            name, against, limits, reveal, output,
+        )  # fmt: skip
 
     with _Progress(len(names), show) as bar:
         if fork_available():
@@ -169,11 +277,22 @@ def check_files(
             for name in names:
                 function, arguments = job(name)
                 results[name] = function(*arguments)
-                bar.advance()
+                bar.advance(name)
         else:
             _run_spawned_pool(names, job, workers, results, bar)
     seconds = time.perf_counter() - started
-    return BatchResult(tuple(results[name] for name in names), seconds)
+    ordered = (_graded(results[name], key, feedback) for name in names)
+    return BatchResult(tuple(ordered), seconds)
+
+
+def _graded(result: FileResult, key: AnswerKey | None, feedback: bool) -> FileResult:
+    """A result with its grade: a file stopped at its budget, or whose worker died, has none yet
+    (the parent made it)."""
+    if result.grade is not None or result.error is None:
+        return result
+    grade = error_grade(result.file, result.error, key)
+    text = _error_feedback(grade, key) if feedback else None
+    return replace(result, grade=grade, feedback=text)
 
 
 def fork_available() -> bool:
@@ -214,7 +333,7 @@ def _run_pool(
                 name, (error_row(name, reason),), error=reason, overrun=outcome.overrun
             )
         results[name] = outcome
-        bar.advance()
+        bar.advance(name)
 
 
 def overrun_message(limits: Limits) -> str:
@@ -404,12 +523,12 @@ def _run_spawned_pool(
         try:
             for future in as_completed(futures):
                 results[futures[future]] = future.result()
-                bar.advance()
+                bar.advance(futures[future])
         except BrokenProcessPool:
             suspects = [name for name in names if name not in results]
     for name in suspects:  # a worker died: each remaining file alone, in a fresh process
         results[name] = _isolated(name, job)
-        bar.advance()
+        bar.advance(name)
 
 
 def _isolated(name: str, job: Job) -> FileResult:
@@ -424,46 +543,34 @@ def _isolated(name: str, job: Job) -> FileResult:
 
 
 class _Progress:
-    """A rich progress bar on stderr when shown; nothing otherwise."""
+    """``[3/40] alice.md`` on stderr as each file is done, when shown: rewritten in place on a
+    terminal (and cleared at the end), one line per file on anything else."""
 
-    def __init__(self, total: int, show: bool) -> None:
+    def __init__(self, total: int, show: bool, stream: Any = None) -> None:
         self.total = total
         self.show = show and total > 1
-        self._progress: Any = None
-        self._task: Any = None
+        self.stream = stream if stream is not None else sys.stderr
+        self.done = 0
+        self.in_place = bool(getattr(self.stream, "isatty", lambda: False)())
 
     def __enter__(self) -> _Progress:
-        if self.show:
-            from rich.console import Console
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeRemainingColumn,
-            )
-
-            self._progress = Progress(
-                TextColumn("checking"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeRemainingColumn(),
-                console=Console(file=sys.stderr),
-                transient=True,
-                auto_refresh=False,  # no refresh thread: workers are forked from this process
-            )
-            self._progress.__enter__()
-            self._task = self._progress.add_task("check", total=self.total)
         return self
 
-    def advance(self) -> None:
-        if self._progress is not None:
-            self._progress.advance(self._task)
-            self._progress.refresh()
+    def advance(self, name: str = "") -> None:
+        self.done += 1
+        if not self.show:
+            return
+        line = f"[{self.done}/{self.total}] {Path(name).name if name else ''}".rstrip()
+        if self.in_place:
+            self.stream.write(f"\r\x1b[K{line}")
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
 
     def __exit__(self, *exc: object) -> None:
-        if self._progress is not None:
-            self._progress.__exit__(None, None, None)
+        if self.show and self.in_place and self.done:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
 
 
 def write_csv(path: Path, rows: Iterable[dict[str, Any]]) -> None:

@@ -250,7 +250,9 @@ class Judgement:
     diagnosis: str | None = None
     witness: str | None = None
     warnings: tuple[str, ...] = ()
-    #: Lines of earlier wrong claims this right claim was computed from (error carried forward).
+    #: Lines of earlier wrong claims this right claim was computed from (error carried forward);
+    #: on a wrong claim, the line of the mistake of its part it repeats (counted once in the
+    #: part's tally, :mod:`symconv.check.mistakes`).
     carried_from: tuple[int, ...] = field(default=(), compare=False)
 
     def to_json(self, reveal: bool = True) -> dict[str, Any]:

@@ -40,6 +40,8 @@ _SYMBOLS: dict[str, str] = {
     "rightarrow": "→",
     "leftarrow": "←", "mapsto": "↦", "Rightarrow": "⇒", "implies": "⇒", "iff": "⇔",
     "in": "∈", "notin": "∉", "subset": "⊂", "subseteq": "⊆", "cup": "\N{UNION}", "cap": "∩",
+    "wedge": "∧", "land": "∧", "vee": "\N{LOGICAL OR}", "lor": "\N{LOGICAL OR}", "neg": "¬",
+    "lnot": "¬", "bmod": "mod",
     "forall": "∀", "exists": "∃", "infty": "∞", "partial": "∂", "part": "∂", "nabla": "∇",
     "sum": "Σ", "prod": "Π", "int": "∫", "sqrt": "√",
     "ldots": "…", "dots": "…", "cdots": "⋯", "vdots": "⋮", "ddots": "⋱",
@@ -79,7 +81,7 @@ _PREFIXES = frozenset({"partial", "part", "nabla"})
 _SPACED = _names(
     "cdot times div pm mp ast star circ odot otimes oplus leq le geq ge neq ne approx sim equiv "
     "propto coloneqq to rightarrow leftarrow mapsto Rightarrow implies iff in notin subset "
-    "subseteq cup cap mid"
+    "subseteq cup cap mid wedge land vee lor bmod"
 )
 
 

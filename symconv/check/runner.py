@@ -40,6 +40,7 @@ from symconv.check.context import NO_PROBLEM, DocumentContext, ProblemContext, c
 from symconv.check.documents import Document
 from symconv.check.judges import judge_all
 from symconv.check.limits import Budget, Limits, seed_for, time_limit
+from symconv.check.mistakes import mark_repeated_mistakes
 from symconv.check.model import Claim, Judgement, Report
 from symconv.check.symbols import SymbolTable
 from symconv.check.vocabulary import stated_rounding
@@ -122,7 +123,9 @@ def check_document(
         from symconv.check.against import check_against
 
         result = check_against(problem_set, part_map, segments, reading, seed, limits, budget)
-        judgements = _combined(judgements, list(result.judgements))
+        judgements = mark_repeated_mistakes(
+            _combined(judgements, list(result.judgements)), judgements
+        )
         answered = result.answered
         warnings.extend(result.warnings)
         warnings.extend(_unmatched_warnings(part_map, problem_set, judgements))

@@ -197,7 +197,8 @@ def test_the_command_reports_a_stopped_file_and_goes_on(
         "overrun": True,
     }
     assert "overrun" not in reports["carol.md"]  # unreadable files keep their fields
-    assert "checked 7 files (3 unreadable, 1 stopped at their time budget)" in captured.err
+    assert "a PDF" in reports["notes.pdf"]["error"]  # reported, never skipped in silence
+    assert "checked 8 files (4 unreadable, 1 stopped at their time budget)" in captured.err
 
 
 def test_one_file_over_its_budget_is_stopped_with_a_message(
@@ -260,12 +261,12 @@ def test_the_command_writes_the_csv_and_reports_throughput(
     code = main(["check", str(folder), "--against", "nyu-cnn", "--csv", str(table), "--jobs", "2"])
     captured = capsys.readouterr()
     assert code == 1  # bob has a wrong answer
-    assert "files/s" in captured.err and "checked 6 files (3 unreadable)" in captured.err
-    assert "carol.md: error: " in captured.out
+    assert "files/s" in captured.err and "checked 7 files (4 unreadable)" in captured.err
+    assert "carol.md: error: " in captured.out and "notes.pdf: error: " in captured.out
     with table.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert {row["status"] for row in rows} == {"answered", "unanswered", "error"}
-    assert sum(row["status"] == "error" for row in rows) == 3
+    assert sum(row["status"] == "error" for row in rows) == 4
 
 
 def test_a_folder_with_no_readable_file_exits_2(
@@ -276,4 +277,4 @@ def test_a_folder_with_no_readable_file_exits_2(
     empty = tmp_path / "empty"
     empty.mkdir()
     assert main(["check", str(empty)]) == 2
-    assert "no .md" in capsys.readouterr().err
+    assert "no file in this folder" in capsys.readouterr().err
