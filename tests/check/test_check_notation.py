@@ -243,7 +243,8 @@ def test_sizes_along_an_axis_are_names():
 
 def test_angles_in_degrees():
     doc = (
-        "Since $\\cos45^\\circ = \\sin 45^{\\circ} = \\frac{1}{\\sqrt{2}}$, and $\\sin 30° = 0.5$,\n"
+        "Since $\\cos45^\\circ = \\sin 45^{\\circ} = \\frac{1}{\\sqrt{2}}$,\n"
+        "and $\\sin 30° = 0.5$,\n"
         "but $\\cos 60^\\circ = 0.6$.\n"
     )
     assert [v for _, _, v in verdicts(doc)] == ["right", "right", "right", "wrong"]
