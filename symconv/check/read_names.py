@@ -43,6 +43,7 @@ def in_radians(angle: Any) -> Any:
     """
     return angle * sp.pi / 180
 
+
 #: The sizes of a layer along an axis, as deep-learning courses write them: n_H, n_W, n_C (the
 #: height, width, channels of a volume), f_h, f_w (a filter's), s_h, s_w (strides), p_h (padding):
 #: a name, never the entry H of a tensor n.

@@ -213,3 +213,15 @@ def test_d_letter_steps_are_differentials():
     (judgement,) = judge_document("$$\\frac{dg}{dy} \\approx \\frac{g(y+dy) - g(y)}{dy}$$\n")
     assert judgement.verdict == "right"
     assert "O(dy)" in judgement.message
+
+
+def test_taylor_remainders_in_mean_value_form():
+    doc = (
+        "For some $\\eta$ between $s$ and $s+k$,\n\n"
+        "$$u(s+k) = u(s) + k u'(s) + \\frac{k^2}{2} u''(\\eta)$$\n\n"
+        "$$u(s+k) = u(s) + k u'(s) + k^2 u''(\\eta)$$\n"
+    )
+    first, second = judge_document(doc)
+    assert (first.verdict, second.verdict) == ("right", "wrong")
+    assert "mean-value form (η → s" in first.message
+    assert "terms in k^2 differ" in second.message

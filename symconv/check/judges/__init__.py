@@ -95,6 +95,7 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
         kernels,
         matrices,
         missing_sum,
+        restated,
         words,
     )
     from symconv.check.judges.problem import PROBLEM_JUDGES
@@ -123,12 +124,14 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
         ClaimKind.INDEX_FORMULA: (calculus.judge_derivative, arithmetic.judge_arithmetic),
         ClaimKind.MATRIX: (kernel, ansatz.judge_ansatz_equation, matrices.judge_matrix),
         ClaimKind.DEFINITION: (
+            restated.judge_restated_definition,
             words.judge_fact,
             kernel,
             algebra.judge_known_definition,
             arithmetic.judge_arithmetic,
         ),
         ClaimKind.ANSWER: (
+            restated.judge_restated_definition,
             kernel,
             matrices.judge_matrix,
             arithmetic.judge_arithmetic,

@@ -31,6 +31,7 @@ from symconv.check.judges.expansion import (
     epsilon_power,
     expand,
     grid_samples_as_functions,
+    intermediate_points,
     order_of,
     setup_for,
     small_entries_as_symbols,
@@ -41,7 +42,7 @@ from symconv.check.judges.typos import diagnose
 from symconv.check.judges.verdicts import latex_of, right, unverified, wrong
 from symconv.check.model import Claim, Judgement, OrderFacts
 from symconv.check.parser import parse_expression
-from symconv.check.shown import format_value, show
+from symconv.check.shown import display_name, format_value, show
 from symconv.check.symbols import SymbolTable
 from symconv.core.safe import as_sympy
 from symconv.errors import ParseError
@@ -92,6 +93,11 @@ def _converted(
     steps as steps, the document's definitions substituted. (A row of a side is read together
     with the claim's two sides, so that it is read as they are.)"""
     converted = tuple(small_entries_as_symbols(side) for side in sides)
+    points = intermediate_points(claim.sides)
+    converted = tuple(
+        side.xreplace(points) if points and isinstance(side, sp.Basic) else side
+        for side in converted
+    )
     converted = grid_samples_as_functions(converted)
     converted = differentials_as_steps(converted)
     setup = setup_for(list(converted))
@@ -115,23 +121,18 @@ _RELATION = re.compile(r"(?<![<>!\\])=|\\approx")
 _ROW_TAIL = re.compile(r"(?:\\\\|\s|&|\+|\\nonumber|\\notag)+$")
 
 
-def _row_of_power(
-    claim: Claim,
-    power: int,
-    setup: Setup,
-    terms: int,
-    context: DocumentContext,
-    problem: ProblemContext,
-) -> int | None:
-    """The line of the one row of the right side, as written over several lines, whose term
-    holds the power ``power`` of the step (None: no row, or more than one, or the right side is
-    on one line). Each row is read on its own and expanded with the claim's setup."""
+def _rows_by_power(
+    claim: Claim, setup: Setup, terms: int, context: DocumentContext, problem: ProblemContext
+) -> dict[int, list[int]]:
+    """For each power of the step, the lines of the rows of the right side (written over
+    several lines) whose term holds it; empty when the right side is on one line or a row
+    cannot be read on its own. Each row is read alone and expanded with the claim's setup."""
     lines = claim.text.split("\n")
     if len(lines) < 2 or claim.end_line - claim.line != len(lines) - 1:
-        return None
+        return {}
     relation = next((n for n, text in enumerate(lines) if _RELATION.search(text)), None)
     if relation is None:
-        return None
+        return {}
     # a row read alone knows the claim's functions: u(s) in a row is u applied, as in the claim
     applied = {
         application.func.__name__
@@ -141,7 +142,7 @@ def _row_of_power(
     }
     known = claim.origin.table or SymbolTable()
     table = replace(known, functions=known.functions | applied)
-    holders: list[int] = []
+    rows: dict[int, list[int]] = {}
     for n in range(relation, len(lines)):
         text = lines[n]
         if n == relation:
@@ -154,10 +155,17 @@ def _row_of_power(
             _, _, row = _converted((*claim.sides, row), claim, context, problem)
             expansion = expand(row, setup, terms)
         except (ParseError, ExpansionError):
-            return None  # a row that cannot be read on its own: no localisation
-        if power in {k for k, c in expansion.terms.items() if sp.expand(c) != 0}:
-            holders.append(n)
-    return claim.line + holders[0] if len(holders) == 1 else None
+            return {}  # a row that cannot be read on its own: no localisation
+        for k, c in expansion.terms.items():
+            if sp.expand(c) != 0:
+                rows.setdefault(k, []).append(claim.line + n)
+    return rows
+
+
+def _row_of(rows: dict[int, list[int]], power: int) -> int | None:
+    """The one row holding ``power`` (None: none, or several)."""
+    holders = rows.get(power, [])
+    return holders[0] if len(holders) == 1 else None
 
 
 def _at_row(claim: Claim, line: int | None) -> Claim:
@@ -380,6 +388,16 @@ def _series_written_through(sides: Iterable[Any], setup: Setup) -> int | None:
     return highest
 
 
+def _reading(claim: Claim) -> str:
+    """How a claim with no order term was read, for its verdict's message."""
+    points = intermediate_points(claim.sides)
+    if points:
+        ((point, base),) = points.items()
+        shown = f"{display_name(point.name)} → {display_name(base.name)}"
+        return f"the remainder in mean-value form ({shown} as the step → 0): "
+    return f"{STATED}: " if claim.relation == "=" else ""
+
+
 def _through_written_series(
     claim: Claim,
     lhs: Any,
@@ -395,7 +413,7 @@ def _through_written_series(
     left, right_side = expand(lhs, setup, terms), expand(rhs, setup, terms)
     difference = _difference(left, right_side, terms + outside)
     bad = [k for k, c in difference.items() if c != 0 and k <= through]
-    note = f"{STATED}: " if claim.relation == "=" else ""
+    note = _reading(claim)
     if not bad:
         beyond = [k for k, c in difference.items() if c != 0]
         error = f"; the first term left out is O({_power(setup, beyond[0])})" if beyond else ""
@@ -406,18 +424,15 @@ def _through_written_series(
         )
     k = bad[0]
     written, expected = right_side.coefficient(k), left.coefficient(k)
-    row = _row_of_power(claim, k, setup, terms, *where)
-    others = [
-        line
-        for line in (_row_of_power(claim, j, setup, terms, *where) for j in bad[1:])
-        if line is not None
-    ]
+    rows = _rows_by_power(claim, setup, terms, *where)
+    row = _row_of(rows, k)
+    others = [line for line in (_row_of(rows, j) for j in bad[1:]) if line is not None]
     also = f" (also wrong: line {', '.join(map(str, others))})" if others else ""
     return wrong(
         _at_row(claim, row),
         f"{note}the {_terms_in(setup, k)} differ: the left side has {show(expected)}, "
         f"the right side {show(written)}{also}",
-        expected_latex=_series_latex(left, through + 1, setup, None),
+        expected_latex=latex_of(sp.expand(expected)),
         witness=f"coefficient of {_power(setup, k)}: {show(written)} ≠ {show(expected)}",
     )
 

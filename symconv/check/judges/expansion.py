@@ -201,6 +201,48 @@ def grid_samples_as_functions(sides: Sequence[Any]) -> tuple[Any, ...]:
     return tuple(expr.xreplace(replacements) for expr in exprs)
 
 
+def intermediate_points(sides: Sequence[Any]) -> dict[sp.Symbol, sp.Symbol]:
+    """The intermediate points of a remainder in mean-value form: ``ξ`` in
+    ``f(x+h) = f(x) + h f'(x) + \\frac{h^2}{2} f''(ξ)``, a point at which a function is
+    evaluated that appears nowhere else, beside one other bare point ``x`` of the same function
+    (Taylor's theorem: ξ lies between x and x + h, so ξ → x as h → 0). Maps ξ to x.
+
+    >>> f, x, xi, h = sp.Function("f"), *sp.symbols("x xi h")
+    >>> intermediate_points([f(x + h), f(x) + h**2 * sp.Derivative(f(xi), (xi, 2)) / 2])
+    {xi: x}
+    """
+    points: dict[str, set[sp.Symbol]] = {}
+    shifted: dict[str, set[sp.Symbol]] = {}
+    elsewhere: set[sp.Symbol] = set()
+    for side in sides:
+        if not isinstance(side, sp.Basic):
+            continue
+        for application in side.atoms(AppliedUndef):
+            name = application.func.__name__
+            if len(application.args) != 1:
+                return {}
+            (argument,) = application.args
+            if isinstance(argument, sp.Symbol):
+                points.setdefault(name, set()).add(argument)
+            else:
+                shifted.setdefault(name, set()).update(argument.free_symbols)
+        stripped = side.replace(
+            lambda e: isinstance(e, sp.Derivative) and isinstance(e.expr, AppliedUndef),
+            lambda e: sp.Integer(1),
+        ).replace(lambda e: isinstance(e, AppliedUndef), lambda e: sp.Integer(1))
+        elsewhere |= {s for s in stripped.free_symbols if isinstance(s, sp.Symbol)}
+    found: dict[sp.Symbol, sp.Symbol] = {}
+    for name, at in points.items():
+        if len(at) != 2:
+            continue
+        for point in at:
+            (base,) = at - {point}
+            around = shifted.get(name, set())
+            if base in around and point not in around and point not in elsewhere:
+                found[point] = base
+    return found if len(found) == 1 else {}
+
+
 def differentials_as_steps(sides: Sequence[Any]) -> tuple[Any, ...]:
     """``d·x`` read as the step ``dx`` where ``x`` is a variable the function is applied at or
     differentiated by (``f(x + dx)``, ``/dx``): the reader sees the letters d and x, the writer
