@@ -100,3 +100,17 @@ def test_the_inverse_of_a_named_matrix():
     by_line = {j.claim.line: j.verdict for j in judge_document(doc)}
     assert (by_line[3], by_line[5]) == ("right", "wrong")
     assert by_line[9] != "right"  # S is singular: no inverse to compare with
+
+
+def test_a_taylor_series_with_its_order_over_rows_is_wrong_at_its_wrong_row():
+    doc = (
+        "$$\n\\begin{aligned}\n"
+        "u(s+k) &= u(s) \\\\\n"
+        "&+ k u'(s) \\\\\n"
+        "&- \\frac{k^2}{2}u''(s) \\\\\n"
+        "&+ O(k^3)\n"
+        "\\end{aligned}\n$$\n"
+    )
+    (judgement,) = judge_document(doc)
+    assert judgement.verdict == "wrong"
+    assert (judgement.claim.line, judgement.claim.end_line) == (5, 5)

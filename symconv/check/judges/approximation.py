@@ -212,7 +212,7 @@ def judge_approximation(
         probe_r = expand(rhs, setup, 1)
         order = min((o for o in (probe_l.order, probe_r.order) if o is not None), default=None)
         if order is not None:
-            return _with_order(claim, lhs, rhs, setup, order, outside)
+            return _with_order(claim, lhs, rhs, setup, order, outside, (context, problem))
         if claim.relation not in ("≈", "="):
             return None
         through = _series_written_through([lhs, rhs], setup)
@@ -227,7 +227,13 @@ def judge_approximation(
 
 
 def _with_order(
-    claim: Claim, lhs: Any, rhs: Any, setup: Setup, order: int, outside: int
+    claim: Claim,
+    lhs: Any,
+    rhs: Any,
+    setup: Setup,
+    order: int,
+    outside: int,
+    where: tuple[DocumentContext, ProblemContext],
 ) -> Judgement:
     if order > MAX_ORDER:
         return unverified(claim, f"an expansion to order {order} is beyond what is expanded here")
@@ -248,9 +254,10 @@ def _with_order(
             return None
         return all(c == 0 for c in _difference(terms_a, terms_b, order - 1).values())
 
+    row = _row_of(_rows_by_power(claim, setup, terms, *where), k)
     return wrong(
-        claim,
-        f"the terms in {_power(setup, k)} differ: the left side has {show(expected)}, "
+        _at_row(claim, row),
+        f"the {_terms_in(setup, k)} differ: the left side has {show(expected)}, "
         f"the right side {show(written)}",
         expected_latex=_series_latex(left, order, setup, order),
         diagnosis=diagnose(lhs, rhs, holds),
