@@ -265,6 +265,8 @@ class Builder(CalculusReader):
                 last.sups.append(postfix.children[0])
             elif kind == "bang":
                 last.bang = True
+            elif kind == "degree":
+                last.degree = True
             last.end = self._span(postfix)[1]
         return items
 

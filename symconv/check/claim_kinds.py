@@ -34,6 +34,7 @@ __all__ = [
     "is_condition_like",
     "is_gradient_entry",
     "is_shape",
+    "is_stated_approximation",
     "is_value",
     "kind_of",
     "numeric_indices",
@@ -46,6 +47,8 @@ def kind_of(lhs: Any, relation: str, rhs: Any, *, first: bool) -> str:
     if relation in ("∈", "∉", "⊂", "⊆"):
         return "answer"
     if relation == "≈" or _has_order(lhs) or _has_order(rhs):
+        return "approximation"
+    if relation == "=" and is_stated_approximation(lhs, rhs):
         return "approximation"
     if isinstance(lhs, (sp.Derivative, nodes.Partial, sp.Subs)) or (
         isinstance(lhs, sp.Basic) and lhs.has(sp.Derivative, nodes.Partial) and not first
@@ -64,6 +67,45 @@ def kind_of(lhs: Any, relation: str, rhs: Any, *, first: bool) -> str:
     if is_value(lhs) and is_value(rhs):
         return "arithmetic"
     return "algebra"
+
+
+def _has_derivative(expr: Any) -> bool:
+    return isinstance(expr, sp.Basic) and expr.has(sp.Derivative, nodes.Partial)
+
+
+def _has_shifted_sample(expr: Any) -> bool:
+    """A function applied at a point that is not a bare variable, ``f(t + Δt)``, or a grid
+    sample off its base index, ``f_{i+1}``."""
+    if not isinstance(expr, sp.Basic):
+        return False
+
+    def shifted(arguments: tuple[Any, ...]) -> bool:
+        return not all(isinstance(a, sp.Symbol) for a in arguments) and any(
+            a.free_symbols for a in arguments
+        )
+
+    return any(shifted(tuple(a.args)) for a in expr.atoms(AppliedUndef)) or any(
+        shifted(tuple(entry.indices)) for entry in expr.atoms(sp.Indexed)
+    )
+
+
+def is_stated_approximation(lhs: Any, rhs: Any) -> bool:
+    """Whether ``lhs = rhs`` equates samples of a function at shifted points (a stencil) with
+    its derivatives: finite-difference texts write ``=`` for an approximation stated without
+    its remainder (``∂_t^2 f = (f(t+Δt) − 2f(t) + f(t−Δt))/Δt^2``), which no function satisfies
+    exactly for every step, so the claim is read as an approximation.
+
+    >>> f, t, h = sp.Function("f"), sp.Symbol("t"), sp.Symbol("h")
+    >>> stencil = (f(t + h) - f(t)) / h
+    >>> is_stated_approximation(sp.Derivative(f(t), t), stencil)
+    True
+    >>> is_stated_approximation(f(t + h), f(t) + h)  # no derivative: not a stencil claim
+    False
+    """
+    sides = (lhs, rhs)
+    if not any(_has_shifted_sample(side) for side in sides):
+        return False
+    return any(_has_derivative(side) for side in sides)
 
 
 def is_value(expr: Any) -> bool:

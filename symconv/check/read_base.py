@@ -81,11 +81,12 @@ class Item:
     sups: list[Any] = field(default_factory=list)
     primes: int = 0
     bang: bool = False
+    degree: bool = False  # 45^\circ: an angle in degrees
     roman: bool = False  # a multi-letter name written upright (\mathrm{...}): a function name
 
     @property
     def has_postfix(self) -> bool:
-        return bool(self.subs or self.sups or self.primes or self.bang)
+        return bool(self.subs or self.sups or self.primes or self.bang or self.degree)
 
 
 def is_matrix(value: Any) -> bool:

@@ -34,6 +34,16 @@ from symconv.check.vocabulary import (
 )
 from symconv.errors import ParseError
 
+
+def in_radians(angle: Any) -> Any:
+    """An angle written in degrees (``45^\\circ``), in radians: ``45 π/180 = π/4``.
+
+    >>> in_radians(sp.Integer(45))
+    pi/4
+    """
+    return angle * sp.pi / 180
+
+
 #: The sizes of a layer along an axis, as deep-learning courses write them: n_H, n_W, n_C (the
 #: height, width, channels of a volume), f_h, f_w (a filter's), s_h, s_w (strides), p_h (padding):
 #: a name, never the entry H of a tensor n.
@@ -208,6 +218,8 @@ class NameReader(ReaderBase):
         value = self._apply_sups(value, rest, item)
         if item.bang:
             value = self._factorial(value)
+        if item.degree:
+            value = in_radians(value)
         return value, index + 1
 
     def _shown_tensor(self, name: str) -> bool:
@@ -478,6 +490,8 @@ class NameReader(ReaderBase):
         value = self._apply_sups(value, sups, item)
         if item.bang:
             value = self._factorial(value)
+        if item.degree:
+            value = in_radians(value)
         return value
 
     def _entry_of(self, value: Any, item: Item) -> Any:

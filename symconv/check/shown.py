@@ -80,7 +80,12 @@ class _Shower(StrPrinter):
         return f"{name}({', '.join(self._print(a) for a in expr.args)})"
 
 
-_GREEK_SHOW = {"sigma": "σ", "phi": "φ", "delta": "δ", "Delta": "Δ", "tau": "τ"}
+_GREEK_SHOW = {
+    "sigma": "σ", "phi": "φ", "delta": "δ", "Delta": "Δ", "tau": "τ", "alpha": "α", "beta": "β",
+    "gamma": "γ", "epsilon": "ε", "varepsilon": "ε", "zeta": "ζ", "eta": "η", "theta": "θ",
+    "kappa": "κ", "lambda": "λ", "mu": "μ", "nu": "ν", "xi": "ξ", "rho": "ρ", "omega": "ω",
+    "psi": "ψ", "chi": "χ", "Sigma": "Σ", "Phi": "Φ", "Gamma": "Γ", "Theta": "Θ", "Omega": "Ω",
+}  # fmt: skip
 
 
 def _greek(name: str) -> str:

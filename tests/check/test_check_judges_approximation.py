@@ -163,3 +163,65 @@ def test_a_kernel_that_is_no_stencil_of_the_operator_at_any_scale():
     assert kernel.verdict == "wrong"
     # weights sum to 0, but f = x^2 (first axis: rows) and f = y^2 disagree
     assert kernel.witness.startswith("f = ") and "≠" in kernel.witness
+
+
+# ----------------------------------------------------------------------------------------------
+# Approximations stated with "=" and no remainder, written series, limits, d-operator steps
+# ----------------------------------------------------------------------------------------------
+STATED_WITHOUT_REMAINDER = [
+    # a stencil equated with the derivative it approximates: right, the error named
+    ("$$u''(s) = \\frac{u(s+k) - 2u(s) + u(s-k)}{k^2}$$", "right"),
+    # the same stencil over k (not k^2): false whatever the reading
+    ("$$u''(s) = \\frac{u(s+k) - 2u(s) + u(s-k)}{k}$$", "wrong"),
+    # a series written through Δ^2: the terms written must all be right ...
+    ("$$u(s+2k) - 2u(s+k) = -u(s) + \\frac{k^2}{2}(4-2)u''(s)$$", "right"),
+    # ... a wrong coefficient in a written term is wrong, though the leading terms agree
+    ("$$u(s+2k) - 2u(s+k) = -u(s) + \\frac{k^2}{2}(4-3)u''(s)$$", "wrong"),
+    # "≈" with a written series: the same rule
+    ("$$u(s+k) \\approx u(s) + k u'(s) + k^2 u''(s)$$", "wrong"),
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), STATED_WITHOUT_REMAINDER)
+def test_stated_approximations_hold_through_the_terms_they_write(line, expected):
+    (judgement,) = judge_document(line + "\n")
+    assert judgement.verdict == expected, judgement.message
+    if expected == "right" and "=" in line and "approx" not in line:
+        assert "= read as an approximation" in judgement.message
+
+
+def test_the_error_left_out_of_a_stated_series_is_named():
+    doc = "$$u(s+2k) - 2u(s+k) = -u(s) + \\frac{k^2}{2}(4-2)u''(s)$$\n"
+    (judgement,) = judge_document(doc)
+    # u(s+2k) − 2u(s+k) = −u + k²u'' + k³u'''(8−2)/6 + …: the k^3 term is the first left out
+    assert judgement.message.endswith("the first term left out is O(k^3)")
+
+
+def test_limits_of_difference_quotients_are_taken_exactly():
+    doc = (
+        "$$\\frac{dg}{dy} = \\lim_{dy \\to 0} \\frac{g(y+dy) - g(y)}{dy}$$\n\n"
+        "$$\\frac{dg}{dy} = \\lim_{k \\to 0} \\frac{g(y+k) - g(y-k)}{k}$$\n\n"
+        "$$\\frac{dg}{dy} = \\lim_{k \\to 0} \\frac{g(y+k) - g(y-k)}{2k}$$\n"
+    )
+    verdicts = [(j.verdict, j.message) for j in judge_document(doc)]
+    assert [v for v, _ in verdicts] == ["right", "wrong", "right"], verdicts
+    assert "2·g'(y)" in verdicts[1][1]
+
+
+def test_d_letter_steps_are_differentials():
+    # f(x + dx) is read with the step dx (not d times x)
+    (judgement,) = judge_document("$$\\frac{dg}{dy} \\approx \\frac{g(y+dy) - g(y)}{dy}$$\n")
+    assert judgement.verdict == "right"
+    assert "O(dy)" in judgement.message
+
+
+def test_taylor_remainders_in_mean_value_form():
+    doc = (
+        "For some $\\eta$ between $s$ and $s+k$,\n\n"
+        "$$u(s+k) = u(s) + k u'(s) + \\frac{k^2}{2} u''(\\eta)$$\n\n"
+        "$$u(s+k) = u(s) + k u'(s) + k^2 u''(\\eta)$$\n"
+    )
+    first, second = judge_document(doc)
+    assert (first.verdict, second.verdict) == ("right", "wrong")
+    assert "mean-value form (η → s" in first.message
+    assert "terms in k^2 differ" in second.message

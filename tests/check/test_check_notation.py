@@ -239,3 +239,12 @@ def test_sizes_along_an_axis_are_names():
     assert (
         str(parse_expression(r"\frac{n_H + 2p_h - f_h}{s_h} + 1")) == "1 + (-f_h + n_H + 2*p_h)/s_h"
     )
+
+
+def test_angles_in_degrees():
+    doc = (
+        "Since $\\cos45^\\circ = \\sin 45^{\\circ} = \\frac{1}{\\sqrt{2}}$,\n"
+        "and $\\sin 30° = 0.5$,\n"
+        "but $\\cos 60^\\circ = 0.6$.\n"
+    )
+    assert [v for _, _, v in verdicts(doc)] == ["right", "right", "right", "wrong"]

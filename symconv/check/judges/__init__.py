@@ -87,6 +87,7 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
     layer (:data:`symconv.check.judges.problem.PROBLEM_JUDGES`), then the document judges."""
     from symconv.check.judges import (
         algebra,
+        ansatz,
         approximation,
         arithmetic,
         calculus,
@@ -94,6 +95,7 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
         kernels,
         matrices,
         missing_sum,
+        restated,
         words,
     )
     from symconv.check.judges.problem import PROBLEM_JUDGES
@@ -111,6 +113,7 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
     in_document: dict[ClaimKind, tuple[Judge, ...]] = {
         ClaimKind.ARITHMETIC: (arithmetic.judge_arithmetic, algebra.judge_algebra),
         ClaimKind.ALGEBRA: (
+            ansatz.judge_ansatz_equation,
             index_identity.judge_index_identity,
             arithmetic.judge_arithmetic,
             algebra.judge_algebra,
@@ -119,14 +122,16 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
         ClaimKind.ORDER: (approximation.judge_order,),
         ClaimKind.DERIVATIVE: (calculus.judge_derivative,),
         ClaimKind.INDEX_FORMULA: (calculus.judge_derivative, arithmetic.judge_arithmetic),
-        ClaimKind.MATRIX: (kernel, matrices.judge_matrix),
+        ClaimKind.MATRIX: (kernel, ansatz.judge_ansatz_equation, matrices.judge_matrix),
         ClaimKind.DEFINITION: (
+            restated.judge_restated_definition,
             words.judge_fact,
             kernel,
             algebra.judge_known_definition,
             arithmetic.judge_arithmetic,
         ),
         ClaimKind.ANSWER: (
+            restated.judge_restated_definition,
             kernel,
             matrices.judge_matrix,
             arithmetic.judge_arithmetic,

@@ -11,7 +11,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 import sympy as sp
@@ -25,9 +27,11 @@ from symconv.check.judges.expansion import (
     Expansion,
     ExpansionError,
     Setup,
+    differentials_as_steps,
     epsilon_power,
     expand,
     grid_samples_as_functions,
+    intermediate_points,
     order_of,
     setup_for,
     small_entries_as_symbols,
@@ -37,8 +41,11 @@ from symconv.check.judges.resolve import resolve
 from symconv.check.judges.typos import diagnose
 from symconv.check.judges.verdicts import latex_of, right, unverified, wrong
 from symconv.check.model import Claim, Judgement, OrderFacts
-from symconv.check.shown import format_value, show
+from symconv.check.parser import parse_expression
+from symconv.check.shown import display_name, format_value, show
+from symconv.check.symbols import SymbolTable
 from symconv.core.safe import as_sympy
+from symconv.errors import ParseError
 
 __all__ = ["error_order", "judge_approximation", "judge_order", "truncation_error"]
 
@@ -46,6 +53,13 @@ __all__ = ["error_order", "judge_approximation", "judge_order", "truncation_erro
 EXTRA_TERMS = 3
 #: Largest order of a claim expanded (a claim O(h^40) is not expanded term by term).
 MAX_ORDER = 12
+
+
+def _terms_in(setup: Setup, k: int) -> str:
+    """``terms in Δx^2``; ``terms without Δx`` for the power 0."""
+    if k == 0:
+        return f"terms without {_power(setup, 1)}"
+    return f"terms in {_power(setup, k)}"
 
 
 def _power(setup: Setup, k: int) -> str:
@@ -72,18 +86,93 @@ def _outside_power(exprs: Iterable[Any], setup: Setup) -> int:
     return lowest
 
 
+def _converted(
+    sides: tuple[Any, ...], claim: Claim, context: DocumentContext, problem: ProblemContext
+) -> tuple[Any, ...]:
+    """Sides as the expansion reads them: grid samples as functions of a point, d-letter
+    steps as steps, the document's definitions substituted. (A row of a side is read together
+    with the claim's two sides, so that it is read as they are.)"""
+    converted = tuple(small_entries_as_symbols(side) for side in sides)
+    points = intermediate_points(claim.sides)
+    converted = tuple(
+        side.xreplace(points) if points and isinstance(side, sp.Basic) else side
+        for side in converted
+    )
+    converted = grid_samples_as_functions(converted)
+    converted = differentials_as_steps(converted)
+    setup = setup_for(list(converted))
+    keep = set(setup.small) | {STEP}
+    return tuple(
+        concrete(resolve(side, claim, context, problem, keep=keep)[0])[0] for side in converted
+    )
+
+
 def _sides(
     claim: Claim, context: DocumentContext, problem: ProblemContext
 ) -> tuple[Any, Any, Setup]:
-    lhs, rhs = (small_entries_as_symbols(side) for side in claim.sides)
-    lhs, rhs = grid_samples_as_functions((lhs, rhs))
-    setup = setup_for([lhs, rhs])
-    keep = set(setup.small) | {STEP}
-    lhs, _ = resolve(lhs, claim, context, problem, keep=keep)
-    rhs, _ = resolve(rhs, claim, context, problem, keep=keep)
-    lhs, _ = concrete(lhs)
-    rhs, _ = concrete(rhs)
+    lhs, rhs = _converted(tuple(claim.sides), claim, context, problem)
     return lhs, rhs, setup_for([lhs, rhs])
+
+
+#: What may stand before a written row's term: the alignment mark, the relation, a plus sign.
+_ROW_LEAD = re.compile(r"^(?:&|\\\\|=|\\approx|\\quad|\\qquad|\\[;,!: ]|\+|\s)+")
+#: The relation of the claim, where its right side starts.
+_RELATION = re.compile(r"(?<![<>!\\])=|\\approx")
+_ROW_TAIL = re.compile(r"(?:\\\\|\s|&|\+|\\nonumber|\\notag)+$")
+
+
+def _rows_by_power(
+    claim: Claim, setup: Setup, terms: int, context: DocumentContext, problem: ProblemContext
+) -> dict[int, list[int]]:
+    """For each power of the step, the lines of the rows of the right side (written over
+    several lines) whose term holds it; empty when the right side is on one line or a row
+    cannot be read on its own. Each row is read alone and expanded with the claim's setup."""
+    lines = claim.text.split("\n")
+    if len(lines) < 2 or claim.end_line - claim.line != len(lines) - 1:
+        return {}
+    relation = next((n for n, text in enumerate(lines) if _RELATION.search(text)), None)
+    if relation is None:
+        return {}
+    # a row read alone knows the claim's functions: u(s) in a row is u applied, as in the claim
+    applied = {
+        application.func.__name__
+        for side in claim.sides
+        if isinstance(side, sp.Basic)
+        for application in side.atoms(AppliedUndef)
+    }
+    known = claim.origin.table or SymbolTable()
+    table = replace(known, functions=known.functions | applied)
+    rows: dict[int, list[int]] = {}
+    for n in range(relation, len(lines)):
+        text = lines[n]
+        if n == relation:
+            text = _RELATION.split(text, maxsplit=1)[1]
+        body = _ROW_TAIL.sub("", _ROW_LEAD.sub("", text.strip()))
+        if not body:
+            continue
+        try:
+            row = parse_expression(body, symbols=table)
+            _, _, row = _converted((*claim.sides, row), claim, context, problem)
+            expansion = expand(row, setup, terms)
+        except (ParseError, ExpansionError):
+            return {}  # a row that cannot be read on its own: no localisation
+        for k, c in expansion.terms.items():
+            if sp.expand(c) != 0:
+                rows.setdefault(k, []).append(claim.line + n)
+    return rows
+
+
+def _row_of(rows: dict[int, list[int]], power: int) -> int | None:
+    """The one row holding ``power`` (None: none, or several)."""
+    holders = rows.get(power, [])
+    return holders[0] if len(holders) == 1 else None
+
+
+def _at_row(claim: Claim, line: int | None) -> Claim:
+    """``claim`` narrowed to the row ``line`` its verdict is about (unchanged if None)."""
+    if line is None:
+        return claim
+    return replace(claim, line=line, end_line=line)
 
 
 def _difference(left: Expansion, right_side: Expansion, through: int) -> dict[int, Any]:
@@ -116,21 +205,35 @@ def judge_approximation(
             return _known_series(claim, context, problem)
         return unverified(claim, str(error))
     try:
+        if any(isinstance(side, sp.Basic) and side.has(sp.Limit) for side in (lhs, rhs)):
+            return _judge_limits(claim, lhs, rhs, setup)
         outside = _outside_power([lhs, rhs], setup)
         probe_l = expand(lhs, setup, 1)
         probe_r = expand(rhs, setup, 1)
         order = min((o for o in (probe_l.order, probe_r.order) if o is not None), default=None)
         if order is not None:
-            return _with_order(claim, lhs, rhs, setup, order, outside)
-        if claim.relation != "≈":
+            return _with_order(claim, lhs, rhs, setup, order, outside, (context, problem))
+        if claim.relation not in ("≈", "="):
             return None
+        through = _series_written_through([lhs, rhs], setup)
+        lowest = expand(lhs, setup, max(1 - outside, 1)).lowest()
+        if through is not None and lowest is not None and through > lowest:
+            return _through_written_series(
+                claim, lhs, rhs, setup, through, outside, (context, problem)
+            )
         return _leading_order(claim, lhs, rhs, setup, outside)
     except ExpansionError as error:
         return unverified(claim, str(error))
 
 
 def _with_order(
-    claim: Claim, lhs: Any, rhs: Any, setup: Setup, order: int, outside: int
+    claim: Claim,
+    lhs: Any,
+    rhs: Any,
+    setup: Setup,
+    order: int,
+    outside: int,
+    where: tuple[DocumentContext, ProblemContext],
 ) -> Judgement:
     if order > MAX_ORDER:
         return unverified(claim, f"an expansion to order {order} is beyond what is expanded here")
@@ -151,9 +254,10 @@ def _with_order(
             return None
         return all(c == 0 for c in _difference(terms_a, terms_b, order - 1).values())
 
+    row = _row_of(_rows_by_power(claim, setup, terms, *where), k)
     return wrong(
-        claim,
-        f"the terms in {_power(setup, k)} differ: the left side has {show(expected)}, "
+        _at_row(claim, row),
+        f"the {_terms_in(setup, k)} differ: the left side has {show(expected)}, "
         f"the right side {show(written)}",
         expected_latex=_series_latex(left, order, setup, order),
         diagnosis=diagnose(lhs, rhs, holds),
@@ -222,12 +326,132 @@ def truncation_error(lhs: Any, rhs: Any, setup: Setup, outside: int) -> tuple[in
     return lowest, nonzero[0], tau[nonzero[0]]
 
 
+def _limit_value(limit: sp.Limit, setup: Setup) -> Any:
+    """``lim_{h→0} e``, for ``h`` a step: the ε⁰ coefficient of the expansion of ``e`` (its
+    terms of positive power vanish in the limit; a term of negative power means no limit)."""
+    expr, variable, point = limit.args[:3]
+    if point != 0 or variable not in setup.small:
+        raise ExpansionError(f"the limit {show(limit)} is not a limit of a step going to 0")
+    outside = _outside_power([expr], setup)
+    expansion = expand(expr, setup, 3 - outside)
+    if any(k < 0 and sp.expand(c) != 0 for k, c in expansion.terms.items()):
+        raise ExpansionError(f"{show(expr)} grows without bound as {variable} → 0")
+    return expansion.coefficient(0)
+
+
+def _judge_limits(claim: Claim, lhs: Any, rhs: Any, setup: Setup) -> Judgement:
+    """A limit of a difference quotient (``f'(x) = lim_{h→0} (f(x+h) − f(x))/h``): taken
+    exactly, then the two sides must be equal (no approximation is read into a limit)."""
+    values = [
+        side.replace(lambda e: isinstance(e, sp.Limit), lambda e: _limit_value(e, setup))
+        if isinstance(side, sp.Basic)
+        else side
+        for side in (lhs, rhs)
+    ]
+    left, right_side = (expand(v, setup, 3) for v in values)
+    difference = _difference(left, right_side, 3)
+    bad = [k for k, c in difference.items() if c != 0]
+    if not bad:
+        return right(
+            claim, f"the limit as {setup.step_names} → 0 is taken exactly: the sides agree"
+        )
+    k = bad[0]
+    return wrong(
+        claim,
+        f"the limit as {setup.step_names} → 0 is {show(right_side.coefficient(k))}, "
+        f"the other side {show(left.coefficient(k))}",
+        witness=f"{show(right_side.coefficient(k))} ≠ {show(left.coefficient(k))}",
+    )
+
+
+#: The reading of ``=`` between a stencil and derivatives written without a remainder.
+STATED = "= read as an approximation, no remainder written"
+
+
+def _series_written_through(sides: Iterable[Any], setup: Setup) -> int | None:
+    """The highest power of the step in a term of a series as written: a term that holds a
+    derivative, or the function at its base point, and no sample at a shifted point
+    (``−2f + (Δt^2/2!)(−9+16−5)∂_t^2 f`` is written through Δt^2). None: no such term."""
+    highest: int | None = None
+    for side in sides:
+        if not isinstance(side, sp.Basic):
+            continue
+        for term in sp.Add.make_args(sp.expand(side)):
+            applications = term.atoms(AppliedUndef)
+            derivatives = term.atoms(sp.Derivative, nodes.Partial)
+            if not (applications or derivatives):
+                continue
+            bases = [setup.bases.get(a.func.__name__) for a in applications]
+            if any(
+                b is None or tuple(a.args) != tuple(b)
+                for a, b in zip(applications, bases, strict=True)
+            ):
+                continue  # a sample at a shifted point: the stencil, not the series
+            atoms = {a: sp.Dummy() for a in term.atoms(AppliedUndef, sp.Derivative, nodes.Partial)}
+            scaled = sp.expand(term.xreplace(atoms).xreplace({s: s * EPSILON for s in setup.small}))
+            for part in sp.Add.make_args(scaled):
+                power = epsilon_power(part)[0]
+                highest = power if highest is None else max(highest, power)
+    return highest
+
+
+def _reading(claim: Claim) -> str:
+    """How a claim with no order term was read, for its verdict's message."""
+    points = intermediate_points(claim.sides)
+    if points:
+        ((point, base),) = points.items()
+        shown = f"{display_name(point.name)} → {display_name(base.name)}"
+        return f"the remainder in mean-value form ({shown} as the step → 0): "
+    return f"{STATED}: " if claim.relation == "=" else ""
+
+
+def _through_written_series(
+    claim: Claim,
+    lhs: Any,
+    rhs: Any,
+    setup: Setup,
+    through: int,
+    outside: int,
+    where: tuple[DocumentContext, ProblemContext],
+) -> Judgement:
+    """An expansion written without its remainder must hold term by term through the highest
+    power it writes; what follows is its (unwritten) error."""
+    terms = max(through + 3, 6) - outside
+    left, right_side = expand(lhs, setup, terms), expand(rhs, setup, terms)
+    difference = _difference(left, right_side, terms + outside)
+    bad = [k for k, c in difference.items() if c != 0 and k <= through]
+    note = _reading(claim)
+    if not bad:
+        beyond = [k for k, c in difference.items() if c != 0]
+        error = f"; the first term left out is O({_power(setup, beyond[0])})" if beyond else ""
+        return right(
+            claim,
+            f"{note}the expansions in {setup.step_names} agree through the "
+            f"{_power(setup, through)} term written{error}",
+        )
+    k = bad[0]
+    written, expected = right_side.coefficient(k), left.coefficient(k)
+    rows = _rows_by_power(claim, setup, terms, *where)
+    row = _row_of(rows, k)
+    others = [line for line in (_row_of(rows, j) for j in bad[1:]) if line is not None]
+    also = f" (also wrong: line {', '.join(map(str, others))})" if others else ""
+    return wrong(
+        _at_row(claim, row),
+        f"{note}the {_terms_in(setup, k)} differ: the left side has {show(expected)}, "
+        f"the right side {show(written)}{also}",
+        expected_latex=latex_of(sp.expand(expected)),
+        witness=f"coefficient of {_power(setup, k)}: {show(written)} ≠ {show(expected)}",
+    )
+
+
 def _leading_order(claim: Claim, lhs: Any, rhs: Any, setup: Setup, outside: int) -> Judgement:
     result = error_order(lhs, rhs, setup, outside)
     if result is None:
         return unverified(claim, "the left side vanishes to the order expanded")
     lowest, error, _ = result
     note = " (offsets read as multiples of h: the writer has put h = 1)" if setup.rescale else ""
+    if claim.relation == "=":
+        note = f" ({STATED}){note}"
     if error > lowest:
         relative = error - lowest
         return right(

@@ -139,7 +139,7 @@ def grid_samples_as_functions(sides: Sequence[Any]) -> tuple[Any, ...]:
         entry
         for expr in exprs
         for entry in expr.atoms(sp.Indexed)
-        if entry.free_symbols - {entry.base.label}
+        if any(index.free_symbols for index in entry.indices)  # a_{-2}: a constant, not a sample
         and not _is_small_name(sp.Symbol(str(entry.base.label)))
     }
     if not samples or any(len(entry.indices) != 1 for entry in samples):
@@ -169,19 +169,115 @@ def grid_samples_as_functions(sides: Sequence[Any]) -> tuple[Any, ...]:
     if not isinstance(coordinate, sp.Symbol) or coordinate == index:
         return tuple(sides)
     replacements: dict[Any, Any] = {}
+    sampled = {str(entry.base.label) for entry in samples}
+    series = any(isinstance(d.expr, sp.Symbol) for e in exprs for d in e.atoms(sp.Derivative))
     for expr in exprs:
         for derivative in expr.atoms(sp.Derivative):
             inner = derivative.expr
-            if not (isinstance(inner, sp.Indexed) and inner in offsets):
+            if isinstance(inner, sp.Symbol) and inner.name in sampled:
+                # ∂_x f beside f_{i±k}: the derivative at the base point of the samples
+                function, point = sp.Function(inner.name), coordinate
+            elif isinstance(inner, sp.Indexed) and inner in offsets:
+                function = sp.Function(str(inner.base.label))
+                point = coordinate + offsets[inner] * step
+            else:
                 return tuple(sides)
-            function = sp.Function(str(inner.base.label))
-            point = coordinate + offsets[inner] * step
             replacements[derivative] = sp.Derivative(function(point), *derivative.variable_count)
+        if not series:
+            continue
+        # f_0 in a Taylor series of f_{i±k} (with ∂_x f, ∂_x^2 f): its 0-th term, the value
+        # at the base point, as finite-difference texts number the points around it
+        for entry in expr.atoms(sp.Indexed):
+            if str(entry.base.label) in sampled and entry.indices == (0,):
+                replacements[entry] = sp.Function(str(entry.base.label))(coordinate)
+        for symbol in expr.free_symbols:
+            stem, _, index = str(symbol).partition("_")
+            if stem in sampled and index.strip("{}") == "0":
+                replacements[symbol] = sp.Function(stem)(coordinate)
     for entry, offset in offsets.items():
         replacements.setdefault(
             entry, sp.Function(str(entry.base.label))(coordinate + offset * step)
         )
     return tuple(expr.xreplace(replacements) for expr in exprs)
+
+
+def intermediate_points(sides: Sequence[Any]) -> dict[sp.Symbol, sp.Symbol]:
+    """The intermediate points of a remainder in mean-value form: ``ξ`` in
+    ``f(x+h) = f(x) + h f'(x) + \\frac{h^2}{2} f''(ξ)``, a point at which a function is
+    evaluated that appears nowhere else, beside one other bare point ``x`` of the same function
+    (Taylor's theorem: ξ lies between x and x + h, so ξ → x as h → 0). Maps ξ to x.
+
+    >>> f, x, xi, h = sp.Function("f"), *sp.symbols("x xi h")
+    >>> intermediate_points([f(x + h), f(x) + h**2 * sp.Derivative(f(xi), (xi, 2)) / 2])
+    {xi: x}
+    """
+    points: dict[str, set[sp.Symbol]] = {}
+    shifted: dict[str, set[sp.Symbol]] = {}
+    elsewhere: set[sp.Symbol] = set()
+    for side in sides:
+        if not isinstance(side, sp.Basic):
+            continue
+        for application in side.atoms(AppliedUndef):
+            name = application.func.__name__
+            if len(application.args) != 1:
+                return {}
+            (argument,) = application.args
+            if isinstance(argument, sp.Symbol):
+                points.setdefault(name, set()).add(argument)
+            else:
+                shifted.setdefault(name, set()).update(argument.free_symbols)
+        stripped = side.replace(
+            lambda e: isinstance(e, sp.Derivative) and isinstance(e.expr, AppliedUndef),
+            lambda e: sp.Integer(1),
+        ).replace(lambda e: isinstance(e, AppliedUndef), lambda e: sp.Integer(1))
+        elsewhere |= {s for s in stripped.free_symbols if isinstance(s, sp.Symbol)}
+    found: dict[sp.Symbol, sp.Symbol] = {}
+    for name, at in points.items():
+        if len(at) != 2:
+            continue
+        for point in at:
+            (base,) = at - {point}
+            around = shifted.get(name, set())
+            if base in around and point not in around and point not in elsewhere:
+                found[point] = base
+    return found if len(found) == 1 else {}
+
+
+def differentials_as_steps(sides: Sequence[Any]) -> tuple[Any, ...]:
+    """``d·x`` read as the step ``dx`` where ``x`` is a variable the function is applied at or
+    differentiated by (``f(x + dx)``, ``/dx``): the reader sees the letters d and x, the writer
+    meant the differential. Sides unchanged where ``d`` is not such a prefix.
+
+    >>> f, x, d = sp.Function("f"), sp.Symbol("x"), sp.Symbol("d")
+    >>> differentials_as_steps(((f(x + d * x) - f(x)) / (d * x), sp.Integer(0)))
+    ((-f(x) + f(dx + x))/dx, 0)
+    """
+    d = sp.Symbol("d")
+    exprs = [side for side in sides if isinstance(side, sp.Basic)]
+    if not any(d in side.atoms(sp.Symbol) for side in exprs):  # (atoms: also under a limit)
+        return tuple(sides)
+    variables = _derivative_variables(exprs)
+    for application in _applications(exprs):
+        for argument in application.args:
+            variables |= {s for s in argument.free_symbols if isinstance(s, sp.Symbol)}
+    variables.discard(d)
+    steps = {d * v: sp.Symbol(f"d{v.name}") for v in variables if len(v.name) == 1}
+
+    def substituted(expr: Any) -> Any:
+        if not isinstance(expr, sp.Basic):
+            return expr
+        # a limit's variable (d x) is bound: rebuild the limit around the step
+        expr = expr.replace(
+            lambda e: isinstance(e, sp.Limit),
+            lambda e: sp.Limit(substituted(e.args[0]), e.args[1].subs(steps), *e.args[2:]),
+        )
+        # subs, not xreplace: 1/(d x) is stored as d**-1 * x**-1, which only subs sees
+        return expr.subs(steps)
+
+    replaced = [substituted(side) for side in sides]
+    if any(d in side.atoms(sp.Symbol) for side in replaced if isinstance(side, sp.Basic)):
+        return tuple(sides)  # d stands alone somewhere: not (only) a differential
+    return tuple(replaced)
 
 
 def _subscript(indices: Sequence[Any]) -> str:
@@ -226,12 +322,25 @@ def setup_for(exprs: Sequence[Any]) -> Setup:
     for application in applications:
         coordinates |= {a for a in application.args if isinstance(a, sp.Symbol)}
     small = {s for s in _order_symbols(exprs)}
+    for expr in exprs:  # lim_{h→0}: the limit's variable is a step (bound, so not a free symbol)
+        if isinstance(expr, sp.Basic):
+            small |= {lim.args[1] for lim in expr.atoms(sp.Limit) if lim.args[1].is_Symbol}
     for expr in exprs:
         # h, Δt, Δ: small wherever they are written (also alone in a denominator)
         for symbol in getattr(expr, "free_symbols", set()):
             if isinstance(symbol, sp.Symbol) and _is_small_name(symbol):
                 small.add(symbol)
     coordinates -= small
+    if not small and coordinates:
+        # no step of a known name (h, Δx, dt): the one other letter of the shifts, u(s + k)
+        # beside u(s) or u''(s), is the step
+        others: set[sp.Symbol] = set()
+        for application in applications:
+            for argument in application.args:
+                others |= {x for x in argument.free_symbols if isinstance(x, sp.Symbol)}
+        others -= coordinates
+        if len(others) == 1:
+            small = others
     bases: dict[str, tuple[Any, ...]] = {}
     rescale = False
     for application in applications:

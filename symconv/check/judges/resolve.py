@@ -161,8 +161,24 @@ def _substitute(expr: Any, mapping: dict[Any, Any]) -> Any:
         return expr.applyfunc(lambda entry: _substitute(entry, mapping))
     if expr in mapping:
         return mapping[expr]
+    power = _matrix_power(expr, mapping)
+    if power is not None:
+        return power
     scalar = {k: v for k, v in mapping.items() if not isinstance(v, (sp.MatrixBase, sp.Tuple))}
     return expr.xreplace(scalar) if scalar else expr
+
+
+def _matrix_power(expr: Any, mapping: dict[Any, Any]) -> sp.ImmutableMatrix | None:
+    """``M^{-1}``, ``M^2`` for a named square matrix, computed exactly (one matrix: its powers
+    do not depend on an order of factors); None for anything else or a singular ``M^{-1}``."""
+    if not (isinstance(expr, sp.Pow) and expr.exp.is_Integer):
+        return None
+    value = mapping.get(expr.base)
+    if not isinstance(value, sp.MatrixBase) or not value.is_square:
+        return None
+    if expr.exp < 0 and value.det() == 0:
+        return None
+    return sp.ImmutableMatrix(value**expr.exp)
 
 
 def _unique(definitions: list[Definition]) -> list[Definition]:
