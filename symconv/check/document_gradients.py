@@ -238,6 +238,9 @@ def definitions_before(context: DocumentContext, order: int) -> DocumentDefiniti
         if isinstance(value, sp.Lambda) and all(isinstance(a, sp.Symbol) for a in value.variables):
             entry = sp.IndexedBase(str(definition.symbol))[tuple(value.variables)]
             equations.append((definition.line, entry, value.expr))
+    for assumption in context.assumptions:  # "we define $δ_i = ∂J/∂x_i$"
+        if assumption.order < order:
+            equations.append((assumption.line, assumption.lhs, assumption.rhs))
     equations.sort(key=lambda item: item[0])
     tensors = _applied_tensor_names(equations)
     forwards: list[Forward] = []
@@ -248,6 +251,8 @@ def definitions_before(context: DocumentContext, order: int) -> DocumentDefiniti
         if not isinstance(lhs, sp.Indexed) or not isinstance(rhs, sp.Basic):
             continue
         lhs, rhs = _with_canonical_names(lhs), _sizes_in_limits(_with_canonical_names(rhs))
+        if isinstance(lhs, sp.Indexed):
+            rhs = _run_together_in_definition(lhs, rhs)
         if not all(isinstance(i, sp.Symbol) for i in lhs.indices):
             continue
         if len(set(lhs.indices)) != len(lhs.indices):
@@ -471,7 +476,40 @@ def _run_together_entries(expr: Any, tensors: Mapping[str, int]) -> Any:
         if tensors.get(base) == len(subscript) and len(subscript) > 1:
             letters = [sp.Symbol(letter) for letter in subscript]
             mapping[symbol] = sp.IndexedBase(base)[tuple(letters)]
-    return expr.xreplace(mapping) if mapping else expr
+    if not mapping:
+        return expr
+
+    def by_entry(node: Any) -> bool:  # ∂J/∂W_{abnk}: SymPy would call it 0 once W is an entry
+        return (
+            isinstance(node, sp.Derivative)
+            and len(node.variables) == 1
+            and node.variables[0] in mapping
+            and _is_loss(node.expr)
+        )
+
+    def gradient(node: Any) -> Any:
+        entry = mapping[node.variables[0]]
+        return gradient_base(LOSS, str(entry.base.label))[entry.indices]
+
+    expr = expr.replace(by_entry, gradient)
+    return expr.xreplace(mapping)
+
+
+def _run_together_in_definition(lhs: sp.Indexed, rhs: Any) -> Any:
+    """``W^{(l)}_{abnk}`` in a definition whose indices (its left side's and its sums') are
+    ``a, b, n, k``: the entry ``W^{(l)}[a, b, n, k]``."""
+    summed = {limit[0].name for node in sp.preorder_traversal(rhs) if isinstance(node, sp.Sum)
+              for limit in node.limits}  # fmt: skip
+    indices = summed | {i.name for i in lhs.indices if isinstance(i, sp.Symbol)}
+    mapping = {}
+    for symbol in rhs.atoms(sp.Symbol):
+        stem, superscript, subscript = _scripts(symbol.name)
+        if subscript is None or len(subscript) < 2 or not subscript.isalpha():
+            continue
+        if all(letter in indices for letter in subscript):
+            base = canonical_name(stem if superscript is None else f"{stem}^{{{superscript}}}")
+            mapping[symbol] = sp.IndexedBase(base)[tuple(sp.Symbol(c) for c in subscript)]
+    return rhs.xreplace(mapping) if mapping else rhs
 
 
 def _sizes_in_limits(expr: Any) -> Any:
@@ -480,7 +518,9 @@ def _sizes_in_limits(expr: Any) -> Any:
         return expr
 
     def as_size(entry: sp.Indexed) -> sp.Symbol:
-        inside = ",".join(str(i).replace(" ", "") for i in entry.indices)
+        written = [str(i).replace(" ", "") for i in entry.indices]
+        separator = "" if all(len(w) == 1 and w.isalpha() for w in written) else ","
+        inside = separator.join(written)
         return sp.Symbol(canonical_name(f"{entry.base.label}_{{{inside}}}"))
 
     def fix(node: sp.Sum) -> sp.Sum:
@@ -536,7 +576,11 @@ def losses_of(expr: Any) -> set[Any]:
     for node in sp.preorder_traversal(expr):
         if isinstance(node, nodes.Partial) and len(node.args) == 2 and _is_loss(node.args[0]):
             found.add(node.args[0])
-        elif isinstance(node, sp.Derivative) and _is_loss(node.expr):
+        elif (
+            isinstance(node, sp.Derivative)
+            and _is_loss(node.expr)
+            and not any(isinstance(v, sp.Dummy) for v in node.variables)  # f'(x) is no loss's
+        ):
             found.add(node.expr)
     for base in expr.atoms(sp.IndexedBase):
         parts = split_gradient_label(str(base.label))

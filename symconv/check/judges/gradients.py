@@ -197,7 +197,9 @@ def _feeding(forward: Forward, activations: Iterable[Activation]) -> tuple[Activ
     for name, rank in forward.inputs.items():
         for activation in activations:
             shifted = _activation_at(activation, name)
-            if shifted is not None and shifted.rank == rank:
+            # y = f(z) with z the formula's own output is the layer after it (a document that
+            # names both layers' maps Y), never what feeds it
+            if shifted is not None and shifted.rank == rank and shifted.input != forward.output:
                 found[name] = shifted
     return tuple(found.values())
 
@@ -419,8 +421,9 @@ class _Layer:
             ranks[upstream] = len(self.formula.indices)
         for name, rank in ranks.items():
             found[name] = tuple(self.axis_size(name, a) for a in range(rank))
-            gradient = str(gradient_base(LOSS, name).label)
-            found.setdefault(gradient, found[name])
+            if split_gradient_label(name) is None:
+                gradient = str(gradient_base(LOSS, name).label)
+                found.setdefault(gradient, found[name])
         return found
 
     # -- evaluation ----------------------------------------------------------------------------
