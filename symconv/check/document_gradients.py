@@ -222,53 +222,79 @@ def _reads(expr: Any) -> list[sp.Indexed]:
 def definitions_before(context: DocumentContext, order: int) -> DocumentDefinitions:
     """The forward formulas, activations and gradient names the document wrote before the
     statement of ``order`` (in any section: a derivation builds on what it stated above)."""
-    equations: list[tuple[int, Any, Any]] = []
+    forwards: list[Forward] = []
+    activations: list[Activation] = []
+    names: list[GradientName] = []
+    for written, found in _classified(context):
+        if written >= order:
+            continue
+        if isinstance(found, Forward):
+            forwards.append(found)
+        elif isinstance(found, Activation):
+            activations.append(found)
+        else:
+            names.append(found)
+    return DocumentDefinitions(tuple(forwards), tuple(activations), tuple(names))
+
+
+_CLASSIFIED: dict[int, tuple[tuple[int, int, int], list[tuple[int, Any]]]] = {}
+
+
+def _classified(context: DocumentContext) -> list[tuple[int, Any]]:
+    """Every definition of the document, with the order it was written at (read once per
+    document: the cache holds the latest context only)."""
+    key = (len(context.claims), len(context.definitions), len(context.assumptions))
+    cached = _CLASSIFIED.get(id(context))
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    equations = _equations(context)
+    tensors = _applied_tensor_names((line, lhs, rhs) for _, line, lhs, rhs in equations)
+    found = []
+    for order, line, lhs, rhs in equations:
+        item = _classify(line, lhs, rhs, tensors)
+        if item is not None:
+            found.append((order, item))
+    _CLASSIFIED.clear()
+    _CLASSIFIED[id(context)] = (key, found)
+    return found
+
+
+def _equations(context: DocumentContext) -> list[tuple[int, int, Any, Any]]:
+    """``(order, line, lhs, rhs)`` of every equation the document states or defines."""
+    equations: list[tuple[int, int, Any, Any]] = []
     for identifier in sorted(context.claims):
         claim = context.claims[identifier]
-        if identifier >= order or claim.relation not in ("=", ":="):
+        if claim.relation not in ("=", ":="):
             continue
         facts = claim.facts
         if not isinstance(facts, LinkFacts) or facts.position != 0 or len(claim.sides) != 2:
             continue
-        equations.append((claim.line, claim.sides[0], claim.sides[1]))
+        equations.append((identifier, claim.line, claim.sides[0], claim.sides[1]))
     for definition in context.definitions:
-        if definition.order >= order:
-            continue
         value = definition.value
         if isinstance(value, sp.Lambda) and all(isinstance(a, sp.Symbol) for a in value.variables):
             entry = sp.IndexedBase(str(definition.symbol))[tuple(value.variables)]
-            equations.append((definition.line, entry, value.expr))
+            equations.append((definition.order, definition.line, entry, value.expr))
     for assumption in context.assumptions:  # "we define $δ_i = ∂J/∂x_i$"
-        if assumption.order < order:
-            equations.append((assumption.line, assumption.lhs, assumption.rhs))
-    equations.sort(key=lambda item: item[0])
-    tensors = _applied_tensor_names(equations)
-    forwards: list[Forward] = []
-    activations: list[Activation] = []
-    names: list[GradientName] = []
-    for line, lhs, rhs in equations:
-        lhs, rhs = as_entries(lhs, tensors), as_entries(rhs, tensors)
-        if not isinstance(lhs, sp.Indexed) or not isinstance(rhs, sp.Basic):
-            continue
-        lhs, rhs = _with_canonical_names(lhs), _sizes_in_limits(_with_canonical_names(rhs))
-        if isinstance(lhs, sp.Indexed):
-            rhs = _run_together_in_definition(lhs, rhs)
-        if not all(isinstance(i, sp.Symbol) for i in lhs.indices):
-            continue
-        if len(set(lhs.indices)) != len(lhs.indices):
-            continue
-        activation = _activation(line, lhs, rhs)
-        if activation is not None:
-            activations.append(activation)
-            continue
-        gradient = _gradient_name(line, lhs, rhs)
-        if gradient is not None:
-            names.append(gradient)
-            continue
-        forward = _forward(line, lhs, rhs)
-        if forward is not None:
-            forwards.append(forward)
-    return DocumentDefinitions(tuple(forwards), tuple(activations), tuple(names))
+        equations.append((assumption.order, assumption.line, assumption.lhs, assumption.rhs))
+    equations.sort(key=lambda item: (item[1], item[0]))
+    return equations
+
+
+def _classify(line: int, lhs: Any, rhs: Any, tensors: frozenset[str]) -> Any:
+    """The equation as a forward formula, an activation or a gradient's name, or None."""
+    lhs, rhs = as_entries(lhs, tensors), as_entries(rhs, tensors)
+    if not isinstance(lhs, sp.Indexed) or not isinstance(rhs, sp.Basic):
+        return None
+    lhs, rhs = _with_canonical_names(lhs), _sizes_in_limits(_with_canonical_names(rhs))
+    if not isinstance(lhs, sp.Indexed):
+        return None
+    rhs = _run_together_in_definition(lhs, rhs)
+    if not all(isinstance(i, sp.Symbol) for i in lhs.indices):
+        return None
+    if len(set(lhs.indices)) != len(lhs.indices):
+        return None
+    return _activation(line, lhs, rhs) or _gradient_name(line, lhs, rhs) or _forward(line, lhs, rhs)
 
 
 def _applied_tensor_names(equations: Iterable[tuple[int, Any, Any]]) -> frozenset[str]:

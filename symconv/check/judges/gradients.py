@@ -87,8 +87,8 @@ def judge_document_gradient(claim: Claim, context: DocumentContext) -> Judgement
     if len(losses_of(left) | losses_of(right_side)) > 1:
         return None  # two losses (a batch's mean of per-sample costs): not one gradient
     lhs, rhs = normalised(left, definitions), normalised(right_side, definitions)
-    if not (_about_gradients(lhs) or _about_gradients(rhs)):
-        return None
+    if not _about_gradients(lhs):
+        return None  # W = W − η ∂J/∂W updates W; y = W x … restates the layer
     system = _system_for(lhs, rhs, definitions)
     if system is None:
         return None
@@ -238,7 +238,7 @@ def _judged(
         reference, candidate = _formulas(lhs, rhs, system, base)
         seed = context.rng_for(claim.line, claim.text).randrange(2**31)
         comparison = compare_index_formulas(
-            candidate, reference, seed=seed, trials=4, max_size=3,
+            candidate, reference, seed=seed, trials=3, max_size=3,
             time_budget=_COMPARISON_SECONDS / len(bases),
         )  # fmt: skip
         outcomes.append(comparison)
@@ -478,7 +478,7 @@ class _Layer:
         if self.formula is None:
             raise _Undecided(f"no forward formula before the line gives ∂{top}/∂{bottom}")
         try:
-            return entry_derivative(self.formula, top, bottom)
+            return _without_deltas(entry_derivative(self.formula, top, bottom))
         except NotEvaluable as error:
             raise _Undecided(str(error)) from None
 
@@ -576,6 +576,21 @@ def _document_activations(system: _System) -> tuple[Activation, ...]:
     return system.activations
 
 
+def _without_deltas(expr: Any) -> Any:
+    """``Σ_k δ(k, a) W[k]`` as ``[0 ≤ a ≤ K − 1] W[a]``: the Kronecker deltas of an entry
+    derivative solved for its summation indices (:mod:`symconv.grad.deltas`, the engine's own
+    elimination; the same value, evaluated without running over the sums)."""
+    from symconv.grad.binders import fresh_bound
+    from symconv.grad.deltas import assemble, collect_terms, eliminate_deltas
+
+    terms = collect_terms(fresh_bound(expr))
+    solved = []
+    for term in terms:
+        result, _ = eliminate_deltas(term, [limit[0] for limit in term.limits])
+        solved.append(assemble(result))
+    return sp.Add(*solved)
+
+
 def _derivative_of(node: Any, activation: Activation) -> sp.Indexed | None:
     """``f'(x[e])`` (SymPy's ``Subs(Derivative(f(ξ), ξ), ξ, x[e])``) of the activation: x[e]."""
     if not isinstance(node, sp.Subs) or len(node.point) != 1:
@@ -608,35 +623,37 @@ def _limit_symbols(expr: Any) -> set[sp.Symbol]:
     return {s for s in found if s not in bound and not isinstance(s, sp.Dummy)}
 
 
-@lru_cache(maxsize=64)
 def _engine_formula(forward: Forward, base: int) -> Any:
     """The forward formula counted from 0, read by the engine (sizes inferred)."""
-    from symconv.grad.formula import IndexFormula
-
-    free = list(forward.lhs.indices)
-    lhs = _rebased(forward.lhs, base, free)
-    rhs = _rebased(forward.rhs, base, free)
     try:
-        return IndexFormula.from_equation((lhs.base[tuple(free)], rhs))
+        return _read_by_engine(forward.lhs, forward.rhs, base)
     except SymconvError as error:
         raise _Undecided(f"the forward formula on line {forward.line} cannot be read: {error}")
+
+
+@lru_cache(maxsize=64)
+def _read_by_engine(lhs: sp.Indexed, rhs: sp.Expr, base: int) -> Any:
+    from symconv.grad.formula import IndexFormula
+
+    free = list(lhs.indices)
+    return IndexFormula.from_equation((lhs, _rebased(rhs, base, free)))
 
 
 def _derived(forward: Forward, base: int, name: str, at: tuple[Any, ...]) -> Any:
     """``∂J/∂name`` at the entry ``at``, by the engine's derivation of the forward formula."""
     from symconv.grad.binders import fresh_bound
 
-    lhs, rhs = _derivation(forward, base, name)
+    lhs, rhs = _derivation(forward.lhs, forward.rhs, base, name)
     rhs = fresh_bound(rhs)
     return rhs.xreplace(dict(zip(lhs.indices, at, strict=True)))
 
 
 @lru_cache(maxsize=64)
-def _derivation(forward: Forward, base: int, name: str) -> tuple[Any, Any]:
+def _derivation(lhs: sp.Indexed, rhs: sp.Expr, base: int, name: str) -> tuple[Any, Any]:
     from symconv.grad.differentiate import derive_backward
 
     try:
-        derivation = derive_backward(_engine_formula(forward, base), wrt=name, upstream=LOSS)
+        derivation = derive_backward(_read_by_engine(lhs, rhs, base), wrt=name, upstream=LOSS)
     except SymconvError as error:
         raise _Undecided(f"the engine cannot differentiate the forward formula: {error}")
     backward = derivation.details["backward"]
