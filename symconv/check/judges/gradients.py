@@ -258,6 +258,16 @@ def _judged(
             diagnosis=issues,
             witness=witness.describe().replace("by the reference", f"by {where}"),
         )
+    conflicts = [[i for i in c.issues if i.kind == "size_conflict"] for c in outcomes]
+    if all(c.equal is None and found for c, found in zip(outcomes, conflicts, strict=True)):
+        # under every reading an index runs over one size and reads an axis of another (the
+        # same rule as the problem context's: answer_formulas.judge_index_formula)
+        return wrong(
+            claim,
+            f"not what {where} gives{counted}: an index reads an axis of another size",
+            diagnosis="indices in another order on one tensor than on the others?",
+            witness=conflicts[0][0].message,
+        )
     if len(outcomes) > 1 and {c.equal for c in outcomes} == {True, False}:
         raise _Undecided(
             f"right for one way of counting the indices of {where} and not for the other, and "
@@ -619,7 +629,9 @@ def _limit_symbols(expr: Any) -> set[sp.Symbol]:
         if isinstance(node, sp.Sum):
             for index, low, high in node.limits:
                 bound.add(index)
-                found |= {s for s in (low.free_symbols | high.free_symbols) if isinstance(s, sp.Symbol)}
+                found |= {
+                    s for s in (low.free_symbols | high.free_symbols) if isinstance(s, sp.Symbol)
+                }
     return {s for s in found if s not in bound and not isinstance(s, sp.Dummy)}
 
 
@@ -681,7 +693,7 @@ def _read_top(formula: Any, name: str, axis: int) -> sp.Expr | None:
             if coefficient.free_symbols & set(bounds):
                 return None
             low, high = bounds[index]
-            positive = coefficient.is_number and coefficient >= 0 or not coefficient.is_number
+            positive = (coefficient.is_number and coefficient >= 0) or not coefficient.is_number
             top = top.xreplace({index: high if positive else low})
         tops.append(sp.expand(top))
     if not tops:
