@@ -123,7 +123,7 @@ def canonical_name(name: str) -> str:
 def layer_tag(name: str) -> tuple[str, int] | None:
     """The layer tag of a name (superscript ``x^{(l+1)}``, or for a size its subscript
     ``s_{l+1}``) as ``(letter, offset)``, or None."""
-    stem, superscript, subscript = _scripts(name)
+    _, superscript, subscript = _scripts(name)
     if superscript is not None:
         return _tag(superscript)
     return _tag(subscript)

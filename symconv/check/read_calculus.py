@@ -378,7 +378,7 @@ def _indices_only(arguments: Sequence[Any]) -> bool:
     for argument in arguments:
         if getattr(argument, "is_Integer", False):
             continue
-        symbols = getattr(argument, "free_symbols", set())
+        symbols: set[Any] = getattr(argument, "free_symbols", set())
         if not symbols or not all(_INDEX_NAME.match(str(s)) for s in symbols):
             return False
     return True

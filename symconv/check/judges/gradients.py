@@ -27,10 +27,11 @@ index is also its summation index — leaves it *unverified*, with the reason.
 
     >>> from symconv.check.api import check
     >>> doc = ("$$x_j = \\\\sum_{i=0}^{n-1} W_{j,i} y_i + b_j$$\\n\\n"
-    ...        "$$\\\\frac{\\\\partial J}{\\\\partial y_i} = W_{j,i} \\\\frac{\\\\partial J}{\\\\partial x_j}$$\\n")
+    ...        "$$\\\\frac{\\\\partial J}{\\\\partial W_{j,i}} = y_j \\\\frac{\\\\partial J}"
+    ...        "{\\\\partial x_i}$$\\n")
     >>> judgement = [j for j in check(doc).judgements if j.claim.line == 3][0]
-    >>> judgement.verdict, judgement.diagnosis
-    ('wrong', 'index j on the right is neither summed nor on the left: a missing sum over j')
+    >>> print(judgement.verdict, judgement.message, sep=': ')
+    wrong: not what the forward formula on line 1 gives: an index reads an axis of another size
 """
 
 from __future__ import annotations
@@ -339,9 +340,11 @@ def _free_indices(expr: Any) -> list[sp.Symbol]:
     for read in _entries(expr):
         for position in read.indices:
             for symbol in sorted(position.free_symbols, key=str):
-                if isinstance(symbol, sp.Symbol) and symbol not in bound and symbol not in found:
-                    if sp.expand(position).coeff(symbol) in (1, -1):
-                        found.append(symbol)
+                fresh = (
+                    isinstance(symbol, sp.Symbol) and symbol not in bound and symbol not in found
+                )
+                if fresh and sp.expand(position).coeff(symbol) in (1, -1):
+                    found.append(symbol)
     return found
 
 
@@ -505,9 +508,8 @@ class _Layer:
             derivative = sp.IndexedBase(_derivative_name(activation))[entry.indices]
             through = gradient_base(LOSS, activation.output)[entry.indices]
             return derivative * self._gradient(through)
-        if activation is None and name in self.activations:
-            if formula is None:
-                return entry  # an activation alone: ∂J/∂y is the upstream gradient
+        if name in self.activations and formula is None:
+            return entry  # an activation alone: ∂J/∂y is the upstream gradient
         if formula is None or name not in self.system.names():
             raise _Undecided(f"no forward formula before the line computes from {name}")
         assert self.system.forward is not None
@@ -640,7 +642,9 @@ def _engine_formula(forward: Forward, base: int) -> Any:
     try:
         return _read_by_engine(forward.lhs, forward.rhs, base)
     except SymconvError as error:
-        raise _Undecided(f"the forward formula on line {forward.line} cannot be read: {error}")
+        raise _Undecided(
+            f"the forward formula on line {forward.line} cannot be read: {error}"
+        ) from None
 
 
 @lru_cache(maxsize=64)
@@ -667,7 +671,7 @@ def _derivation(lhs: sp.Indexed, rhs: sp.Expr, base: int, name: str) -> tuple[An
     try:
         derivation = derive_backward(_read_by_engine(lhs, rhs, base), wrt=name, upstream=LOSS)
     except SymconvError as error:
-        raise _Undecided(f"the engine cannot differentiate the forward formula: {error}")
+        raise _Undecided(f"the engine cannot differentiate the forward formula: {error}") from None
     backward = derivation.details["backward"]
     return backward.lhs, backward.rhs
 
