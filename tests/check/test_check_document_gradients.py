@@ -22,13 +22,13 @@ def document_of(*rows: str) -> str:
 def verdicts(document: str) -> dict[int, list[str]]:
     """Line → the verdicts of the claims that start on it."""
     found: dict[int, list[str]] = {}
-    for judgement in check(document).judgements:
+    for judgement in check(document, time_limit=20).judgements:
         found.setdefault(judgement.claim.line, []).append(judgement.verdict)
     return found
 
 
 def judgement_on(document: str, line: int):
-    (judgement,) = [j for j in check(document).judgements if j.claim.line == line]
+    (judgement,) = [j for j in check(document, time_limit=20).judgements if j.claim.line == line]
     return judgement
 
 

@@ -68,6 +68,15 @@ __all__ = ["judge_document_gradient"]
 _COMPARISON_SECONDS = 1.5
 
 
+def _seconds_left() -> float:
+    """The claim's time left, read from the alarm the checker set (``limits.time_limit``), kept
+    short of it for wording the verdict; :data:`_COMPARISON_SECONDS` when no alarm is set."""
+    import signal
+
+    left = signal.getitimer(signal.ITIMER_REAL)[0] if hasattr(signal, "getitimer") else 0.0
+    return max(left - 0.15, 0.2) if left > 0 else _COMPARISON_SECONDS
+
+
 class _Undecided(SymconvError):
     """The claim rests on something the document does not fix: the reason, for the student."""
 
@@ -240,7 +249,7 @@ def _judged(
         seed = context.rng_for(claim.line, claim.text).randrange(2**31)
         comparison = compare_index_formulas(
             candidate, reference, seed=seed, trials=3, max_size=3,
-            time_budget=_COMPARISON_SECONDS / len(bases),
+            time_budget=_seconds_left() / len(bases),
         )  # fmt: skip
         outcomes.append(comparison)
     where = f"the forward formula on line {system.line}"
