@@ -94,7 +94,7 @@ from symconv.check.model import (
     ValueFacts,
 )
 from symconv.check.parsed import Ambiguous, Chain, MathParse, Side
-from symconv.check.symbols import SymbolTable, object_name_key
+from symconv.check.symbols import SymbolTable, name_key, object_name_key
 from symconv.errors import ParseError, ReadTimeLimitError
 
 __all__ = ["KINDS", "Reading", "extract_claims", "read_claims"]
@@ -262,7 +262,11 @@ class _Extractor:
         for index, result in list(results.items()):
             if isinstance(result, ReadTimeLimitError):
                 continue
-            if isinstance(result, ParseError) or result.ambiguous:
+            if (
+                isinstance(result, ParseError)
+                or result.ambiguous
+                or _function_read_as_entry(result, learned)
+            ):
                 table = learned
                 if fact_in_words(self._line_text(index)) is not None:
                     # "The effective kernel size is $D(K-1)+1$": sizes, not functions.
@@ -782,6 +786,31 @@ _QUANTITY_WORD = re.compile(
 )
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]\s|\d+[.)]\s|\(\w{1,3}\)\s|\*\*)")
 _ELSE = re.compile(r"\b(?:else|otherwise)\b|否则", re.IGNORECASE)
+
+
+def _function_read_as_entry(parsed: MathParse, table: SymbolTable) -> bool:
+    """``f_a(x_j)`` read as the product ``f[a] x[j]`` before the document showed that ``f_a`` is
+    a function (``{f_a}'(x)`` further down): the segment is read again with what it showed.
+
+    >>> from symconv.check.parser import parse_math
+    >>> parsed = parse_math("y_j = f_a(x_j)")
+    >>> _function_read_as_entry(parsed, SymbolTable.declare(functions="f_a"))
+    True
+    >>> _function_read_as_entry(parsed, SymbolTable())
+    False
+    """
+    if not table.functions:
+        return False
+    for chain in parsed.chains:
+        for side in chain.sides:
+            expr = side.expr if side is not None else None
+            if not isinstance(expr, sp.Basic):
+                continue
+            for entry in expr.atoms(sp.Indexed):
+                inside = ",".join(str(index) for index in entry.indices)
+                if name_key(f"{entry.base.label}_{{{inside}}}") in table.functions:
+                    return True
+    return False
 
 
 def _defined_scalars(parsed: MathParse) -> set[str]:

@@ -33,6 +33,12 @@ from sympy.core.symbol import Str
 from symconv.core.notation import ArgMaxOver, ArgMinOver, MaxOver, MinOver
 from symconv.core.safe import as_sympy
 
+#: The first value of a sum written with its number of terms only, ``\\sum^{N}_{k}`` (``N``
+#: terms: ``k = 0 … N − 1`` in a document that counts from 0, ``1 … N`` in one that counts from
+#: 1). The parser cannot know which; a judge that knows the document's index base puts it in,
+#: and any other sees a symbol it cannot bind (never a guessed 0).
+INDEX_BASE = sp.Symbol("⟨index base⟩", integer=True)
+
 
 class Dots(sp.AtomicExpr):
     """``\\dots`` (also ``\\ldots``, ``\\cdots``, ``…``): elided entries or terms."""

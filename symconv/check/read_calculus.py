@@ -152,10 +152,23 @@ class CalculusReader(BracketReader):
         if any(not (arg.is_Integer or arg.free_symbols) for arg in value.args):
             return value
         name = value.func.__name__
-        if self.table.kind_of(name) == "function":
+        if self._named_function(name) or (
+            self.table.kind_of(name) == "function" and not _indices_only(value.args)
+        ):
             return value
         self.found.add(f"tensor:{name}")
         return sp.IndexedBase(name)[value.args]
+
+    def _named_function(self, name: str) -> bool:
+        """A function the field or the problem names (σ, tanh, a declared ``f``): never a tensor
+        written with function-style indices. A name the document only applied before
+        (``Y(i, j, k) = f(Z(i, j, k))``) is not one: differentiating by it shows it is a tensor."""
+        from symconv.check.symbols import CONVENTIONAL_FUNCTIONS, name_key
+
+        known = self.table.object_for(name)
+        if known is not None:
+            return self.table.kind_of(name) == "function"
+        return name_key(name) in CONVENTIONAL_FUNCTIONS and self.table.conventional
 
     def _gradient_base(self, of: str, wrt: str) -> Any:
         if self.table.gradient_base is not None:
@@ -306,6 +319,10 @@ class CalculusReader(BracketReader):
                 self._range_limit(values, relations, where) for values, relations in statements
             ]
             return bounded[::-1]
+        if len(statements) == 1 and not statements[0][1] and upper is not None:
+            # \sum^{N}_{k}: N terms, counted from the document's first index (nodes.INDEX_BASE)
+            base = nodes.INDEX_BASE
+            return [(variable(statements[0][0][0]), base, base + upper - 1)]
         if len(statements) > 1 or (len(statements) == 1 and not statements[0][1]):
             if upper is not None and len(statements) > 1:
                 raise ParseError(f"{where}: an upper limit for several indices")
@@ -344,6 +361,27 @@ class CalculusReader(BracketReader):
         low = low if relations[0] == "≤" else low + 1
         high = high if relations[1] == "≤" else high - 1
         return (var, low, high)
+
+
+#: An index's name: a lower-case letter, then subscripts or primes (``i``, ``k_{in}``, ``i'``).
+_INDEX_NAME = re.compile(r"^[a-z](?:_\{?[a-z0-9]+\}?|'+|\s)*$")
+
+
+def _indices_only(arguments: Sequence[Any]) -> bool:
+    """Arguments written as indices (``i, j, k_{in}``, ``i s_h + i'``), not quantities
+    (``J(W, b; Y, X)``): each an integer or built of index names.
+
+    >>> i, s = sp.Symbol("i"), sp.Symbol("s_h")
+    >>> _indices_only((i * s + 1, sp.Integer(2))), _indices_only((sp.Symbol("W"), i))
+    (True, False)
+    """
+    for argument in arguments:
+        if getattr(argument, "is_Integer", False):
+            continue
+        symbols: set[Any] = getattr(argument, "free_symbols", set())
+        if not symbols or not all(_INDEX_NAME.match(str(s)) for s in symbols):
+            return False
+    return True
 
 
 def integer_bounds(domain: Any) -> tuple[Any, Any] | None:

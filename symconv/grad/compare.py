@@ -336,6 +336,8 @@ def _evaluate_trials(
             candidate_formula.rhs.xreplace(sizes_by_name(candidate_formula, values))
         )
         sizes = {str(k): int(v) for k, v in values.items()}
+        bound = reference_formula.value_map(values)  # once per trial, not per entry
+        lows = tuple(int(lo.xreplace(bound)) for _, lo, _ in reference_formula.ranges)
         for point in product(*map(range, expected.shape)):
             if time.perf_counter() - started > time_budget:
                 message = (
@@ -343,10 +345,7 @@ def _evaluate_trials(
                     f"trial(s): not decided"
                 )
                 return Comparison(None, tuple(issues), None, completed, message, seed)
-            reference_point = tuple(
-                int(lo.xreplace(reference_formula.value_map(values))) + p
-                for (_, lo, _), p in zip(reference_formula.ranges, point, strict=True)
-            )
+            reference_point = tuple(low + p for low, p in zip(lows, point, strict=True))
             candidate_point = (
                 tuple(reference_point[axis] for axis in lhs_permutation)
                 if lhs_permutation

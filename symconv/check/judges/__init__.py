@@ -9,6 +9,7 @@ is ``unverified`` with the reason. Judges by concept:
 * :mod:`.algebra` — identities, at exact random points (and a name its block restates);
 * :mod:`.missing_sum` — an index free on the right that the left lacks: a dropped ``\\sum``;
 * :mod:`.index_identity` — a link between index expressions, on random tensors;
+* :mod:`.gradients` — a derived gradient against the document's own forward formula;
 * :mod:`.calculus` — derivative claims (``σ'(z)``, ``tanh'``, softmax Jacobians, ``∂L/∂z``);
 * :mod:`.approximation` — Taylor expansions and ``≈`` to the claimed order, ``O(·)`` orders;
 * :mod:`.kernels` — a kernel written after its stencil;
@@ -91,6 +92,7 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
         approximation,
         arithmetic,
         calculus,
+        gradients,
         index_identity,
         kernels,
         matrices,
@@ -102,6 +104,7 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
 
     lint = document_only(missing_sum.judge_missing_sum)  # an index free on the right only
     kernel = document_only(kernels.judge_kernel)
+    gradient = document_only(gradients.judge_document_gradient)  # the document's own forward
     first: dict[ClaimKind, tuple[Judge, ...]] = {
         ClaimKind.ARITHMETIC: (lint,),
         ClaimKind.ALGEBRA: (lint,),
@@ -120,8 +123,12 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
         ),
         ClaimKind.APPROXIMATION: (approximation.judge_approximation, arithmetic.judge_arithmetic),
         ClaimKind.ORDER: (approximation.judge_order,),
-        ClaimKind.DERIVATIVE: (calculus.judge_derivative,),
-        ClaimKind.INDEX_FORMULA: (calculus.judge_derivative, arithmetic.judge_arithmetic),
+        ClaimKind.DERIVATIVE: (gradient, calculus.judge_derivative),
+        ClaimKind.INDEX_FORMULA: (
+            gradient,
+            calculus.judge_derivative,
+            arithmetic.judge_arithmetic,
+        ),
         ClaimKind.MATRIX: (kernel, ansatz.judge_ansatz_equation, matrices.judge_matrix),
         ClaimKind.DEFINITION: (
             restated.judge_restated_definition,

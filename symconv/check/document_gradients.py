@@ -1,0 +1,654 @@
+"""The document's own forward formulas, and the gradients they give (issue 18: "without
+``--against``, a forward formula written earlier in the document is enough to check a derived
+gradient").
+
+A hand derivation states its layer first and then derives by hand what the loss's gradient is::
+
+    x^{(l+1)}_j = \\sum_{i=1}^{s_l} W^{(l)}_{ji} y^{(l)}_i + b_j            (the forward formula)
+    \\delta^{(l)}_i = \\frac{\\partial}{\\partial x^{(l)}_i} J              (a name for a gradient)
+    \\frac{\\partial J}{\\partial y^{(l)}_i} = \\sum_j W^{(l)}_{ji} \\delta^{(l+1)}_j   (a claim)
+
+This module reads, from the claims and definitions made before a line (:func:`definitions_before`):
+
+* **forward formulas** — an entry defined by sums of products of other tensors' entries, plus a
+  bias: every index of the right side is summed or on the left (``Z(i', j', k) = Y(i, j, k_in)
+  W(i − i', …)``, one term written as the whole sum, is no definition); a left index that the
+  right side also sums over is an *index clash*, and nothing resting on that formula is decided;
+* **activations** — an entry defined as a function of another tensor's entry at the same indices
+  (``y^{(l)}_i = f_a(x^{(l)}_i)``, ``Y(i, j, k) = f(Z(i, j, k))``);
+* **names of gradients** — ``\\delta^{(l)}_i = \\partial J / \\partial x^{(l)}_i``: the error
+  term names the loss's gradient by ``x``.
+
+Names are read the way the field writes them (:func:`canonical_name`): a layer tag with or
+without parentheses (``y^l`` is ``y^{(l)}``), and a tag is a pattern — ``\\delta^{(l+1)}`` is
+``\\partial J/\\partial x^{(l+1)}`` when ``\\delta^{(l)}`` was defined as ``\\partial J/\\partial
+x^{(l)}``. A size named with a layer tag (``s_{l+1}``, ``n^{l+1}``) measures what the size of the
+same stem measures in the forward formula (``s_l`` counts the entries of ``y^{(l)}``), one layer
+on (:func:`layer_shifted_sizes`).
+
+The judge (:mod:`symconv.check.judges.gradients`) then compares a claim with the engine's
+derivation (:func:`symconv.grad.differentiate.derive_backward`) of the document's formula, with
+the comparator the problem context uses (:func:`symconv.grad.compare.compare_index_formulas`).
+
+    >>> import sympy as sp
+    >>> canonical_name("y^{l}"), canonical_name("x^{(l+1)}"), canonical_name("W_{abnk}^{(l)}")
+    ('y^{(l)}', 'x^{(l+1)}', 'W^{(l)}_{abnk}')
+    >>> layer_tag("x^{(l+1)}"), layer_tag("s_{l+1}"), layer_tag("Z")
+    (('l', 1), ('l', 1), None)
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from symconv.check import nodes
+from symconv.check.context import DocumentContext, claim_id
+from symconv.check.model import Claim, LinkFacts
+from symconv.grad.notation import gradient_base, split_gradient_label
+
+__all__ = [
+    "LOSS",
+    "Activation",
+    "DocumentDefinitions",
+    "Forward",
+    "GradientName",
+    "canonical_name",
+    "definitions_before",
+    "layer_tag",
+    "normalised",
+]
+
+#: The loss every gradient of a claim is taken of, once the claim's own loss is recognised.
+LOSS = "J"
+
+# A name: a stem, then (in either order) a subscript and a superscript.
+_SUPERSCRIPT = re.compile(r"\^(?:\{\(?([^{}()]*)\)?\}|\(([^()]*)\)|([A-Za-z0-9]))")
+_SUBSCRIPT = re.compile(r"_(?:\{([^{}]*)\}|([A-Za-z0-9]))")
+#: A layer tag: a letter and an offset (``l``, ``l+1``, ``L``, ``l-1``) or a layer number.
+_TAG = re.compile(r"^\s*([A-Za-z])\s*(?:([+-])\s*(\d+))?\s*$|^\s*(\d+)\s*$")
+
+
+def _scripts(name: str) -> tuple[str, str | None, str | None]:
+    """``(stem, superscript, subscript)`` of a name as the parser spells it."""
+    sup = _SUPERSCRIPT.search(name)
+    sub = _SUBSCRIPT.search(name)
+    cut = min([m.start() for m in (sup, sub) if m is not None], default=len(name))
+    stem = name[:cut]
+    superscript = None if sup is None else next(g for g in sup.groups() if g is not None)
+    subscript = None if sub is None else next(g for g in sub.groups() if g is not None)
+    return stem, superscript, subscript
+
+
+def _tag(text: str | None) -> tuple[str, int] | None:
+    """``("l", 1)`` for ``l+1``; ``("", 3)`` for a layer number 3; None if not a tag."""
+    if text is None:
+        return None
+    match = _TAG.match(text)
+    if match is None:
+        return None
+    letter, sign, offset, number = match.groups()
+    if number is not None:
+        return "", int(number)
+    shift = int(offset or 0) * (-1 if sign == "-" else 1)
+    return letter, shift
+
+
+def _tag_text(tag: tuple[str, int]) -> str:
+    letter, offset = tag
+    if not letter:
+        return str(offset)
+    if offset == 0:
+        return letter
+    return f"{letter}{'+' if offset > 0 else '-'}{abs(offset)}"
+
+
+def canonical_name(name: str) -> str:
+    """The name with its layer tag written one way: ``stem^{(tag)}``, then its subscript (a
+    superscript that is no layer tag is kept as written)."""
+    stem, superscript, subscript = _scripts(name)
+    tag = _tag(superscript)
+    if superscript is not None and tag is None:
+        return name
+    result = stem if tag is None else f"{stem}^{{({_tag_text(tag)})}}"
+    return result if subscript is None else f"{result}_{{{subscript}}}"
+
+
+def layer_tag(name: str) -> tuple[str, int] | None:
+    """The layer tag of a name (superscript ``x^{(l+1)}``, or for a size its subscript
+    ``s_{l+1}``) as ``(letter, offset)``, or None."""
+    _, superscript, subscript = _scripts(name)
+    if superscript is not None:
+        return _tag(superscript)
+    return _tag(subscript)
+
+
+def shifted_name(name: str, shift: int) -> str | None:
+    """The same stem ``shift`` layers on (``y^{(l)}`` → ``y^{(l+1)}``), or None."""
+    stem, superscript, subscript = _scripts(name)
+    tag = _tag(superscript) if superscript is not None else None
+    if tag is not None and tag[0]:
+        moved = f"{stem}^{{({_tag_text((tag[0], tag[1] + shift))})}}"
+        return moved if subscript is None else f"{moved}_{{{subscript}}}"
+    sub_tag = _tag(subscript) if superscript is None else None
+    if sub_tag is not None and sub_tag[0]:
+        return f"{stem}_{{{_tag_text((sub_tag[0], sub_tag[1] + shift))}}}"
+    return None
+
+
+# ----------------------------------------------------------------------------------------------
+# What the document defined
+# ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Forward:
+    """``lhs = rhs``: an entry defined by sums of products of other entries (plus a bias), as
+    written on ``line`` (canonical names, the document's own indices). ``clash`` says why the
+    formula cannot be read one way (an index of the left side also summed on the right)."""
+
+    line: int
+    lhs: sp.Indexed
+    rhs: sp.Expr
+    clash: str | None = None
+
+    @property
+    def output(self) -> str:
+        return str(self.lhs.base.label)
+
+    @property
+    def inputs(self) -> dict[str, int]:
+        """The tensors the right side reads, with their ranks."""
+        return {str(read.base.label): len(read.indices) for read in _reads(self.rhs)}
+
+
+@dataclass(frozen=True)
+class Activation:
+    """``output[e] = function(input[e])`` written on ``line``."""
+
+    line: int
+    output: str
+    input: str
+    function: str
+    rank: int
+
+
+@dataclass(frozen=True)
+class GradientName:
+    """``name[e] = ∂J/∂wrt[e]`` written on ``line`` (δ is the loss's gradient by x)."""
+
+    line: int
+    name: str
+    wrt: str
+
+
+@dataclass(frozen=True)
+class DocumentDefinitions:
+    """What the document defined before a line (each kind in document order)."""
+
+    forwards: tuple[Forward, ...] = ()
+    activations: tuple[Activation, ...] = ()
+    gradient_names: tuple[GradientName, ...] = ()
+
+    def tensor_names(self) -> dict[str, int]:
+        """Every tensor the definitions name, with its rank."""
+        names: dict[str, int] = {}
+        for forward in self.forwards:
+            names[forward.output] = len(forward.lhs.indices)
+            names.update(forward.inputs)
+        for activation in self.activations:
+            names[activation.output] = activation.rank
+            names[activation.input] = activation.rank
+        return names
+
+
+def _reads(expr: Any) -> list[sp.Indexed]:
+    """The tensor reads of ``expr`` (entries of named tensors, not of sizes in sum limits)."""
+    if not isinstance(expr, sp.Basic):
+        return []
+    limits = set()
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.Sum):
+            for limit in node.limits:
+                for bound in limit[1:]:
+                    limits |= bound.atoms(sp.Indexed)
+    return [read for read in expr.atoms(sp.Indexed) if read not in limits]
+
+
+def definitions_before(context: DocumentContext, order: int) -> DocumentDefinitions:
+    """The forward formulas, activations and gradient names the document wrote before the
+    statement of ``order`` (in any section: a derivation builds on what it stated above)."""
+    forwards: list[Forward] = []
+    activations: list[Activation] = []
+    names: list[GradientName] = []
+    for written, found in _classified(context):
+        if written >= order:
+            continue
+        if isinstance(found, Forward):
+            forwards.append(found)
+        elif isinstance(found, Activation):
+            activations.append(found)
+        else:
+            names.append(found)
+    return DocumentDefinitions(tuple(forwards), tuple(activations), tuple(names))
+
+
+_CLASSIFIED: dict[int, tuple[tuple[int, int, int], list[tuple[int, Any]]]] = {}
+
+
+def _classified(context: DocumentContext) -> list[tuple[int, Any]]:
+    """Every definition of the document, with the order it was written at (read once per
+    document: the cache holds the latest context only)."""
+    key = (len(context.claims), len(context.definitions), len(context.assumptions))
+    cached = _CLASSIFIED.get(id(context))
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    equations = _equations(context)
+    tensors = _applied_tensor_names((line, lhs, rhs) for _, line, lhs, rhs in equations)
+    found = []
+    for order, line, lhs, rhs in equations:
+        item = _classify(line, lhs, rhs, tensors)
+        if item is not None:
+            found.append((order, item))
+    _CLASSIFIED.clear()
+    _CLASSIFIED[id(context)] = (key, found)
+    return found
+
+
+def _equations(context: DocumentContext) -> list[tuple[int, int, Any, Any]]:
+    """``(order, line, lhs, rhs)`` of every equation the document states or defines."""
+    equations: list[tuple[int, int, Any, Any]] = []
+    for identifier in sorted(context.claims):
+        claim = context.claims[identifier]
+        if claim.relation not in ("=", ":="):
+            continue
+        facts = claim.facts
+        if not isinstance(facts, LinkFacts) or facts.position != 0 or len(claim.sides) != 2:
+            continue
+        equations.append((identifier, claim.line, claim.sides[0], claim.sides[1]))
+    for definition in context.definitions:
+        value = definition.value
+        if isinstance(value, sp.Lambda) and all(isinstance(a, sp.Symbol) for a in value.variables):
+            entry = sp.IndexedBase(str(definition.symbol))[tuple(value.variables)]
+            equations.append((definition.order, definition.line, entry, value.expr))
+    for assumption in context.assumptions:  # "we define $δ_i = ∂J/∂x_i$"
+        equations.append((assumption.order, assumption.line, assumption.lhs, assumption.rhs))
+    equations.sort(key=lambda item: (item[1], item[0]))
+    return equations
+
+
+def _classify(line: int, lhs: Any, rhs: Any, tensors: frozenset[str]) -> Any:
+    """The equation as a forward formula, an activation or a gradient's name, or None."""
+    lhs, rhs = as_entries(lhs, tensors), as_entries(rhs, tensors)
+    if not isinstance(lhs, sp.Indexed) or not isinstance(rhs, sp.Basic):
+        return None
+    lhs, rhs = _with_canonical_names(lhs), _sizes_in_limits(_with_canonical_names(rhs))
+    if not isinstance(lhs, sp.Indexed):
+        return None
+    rhs = _run_together_in_definition(lhs, rhs)
+    if not all(isinstance(i, sp.Symbol) for i in lhs.indices):
+        return None
+    if len(set(lhs.indices)) != len(lhs.indices):
+        return None
+    return _activation(line, lhs, rhs) or _gradient_name(line, lhs, rhs) or _forward(line, lhs, rhs)
+
+
+def _applied_tensor_names(equations: Iterable[tuple[int, Any, Any]]) -> frozenset[str]:
+    """Names written with function-style indices that the document defines by an entry
+    (``Z(i, j, k) = b_k + …``) or reads inside one (``Y(i s_h + i', …)``): tensors."""
+    names: set[str] = set()
+    for _, lhs, rhs in equations:
+        if isinstance(lhs, sp.Indexed) and isinstance(rhs, sp.Basic):
+            for node in rhs.atoms(AppliedUndef):
+                if _index_like(node.args) and len(node.args) >= 2:
+                    names.add(type(node).__name__)
+            names.add(str(lhs.base.label))
+    return frozenset(names)
+
+
+def _index_like(arguments: Iterable[Any]) -> bool:
+    """Arguments that are indices: integers, or expressions of index names (``i s_h + i'``,
+    ``k_{in}``), never a bare quantity (``J(W, b; Y, X)``)."""
+    arguments = list(arguments)
+    for argument in arguments:
+        if not isinstance(argument, sp.Expr) or argument.has(AppliedUndef):
+            return False
+        if argument.is_Integer:
+            continue
+        symbols = [s for s in argument.free_symbols if isinstance(s, sp.Symbol)]
+        if not any(_is_index_name(s) for s in symbols):
+            return False
+        if isinstance(argument, sp.Symbol) and not _is_index_name(argument):
+            return False
+    return bool(arguments)
+
+
+def as_entries(expr: Any, tensors: Iterable[str]) -> Any:
+    """``Z(i, j, k)`` as the entry ``Z[i, j, k]`` for the names in ``tensors``."""
+    wanted = set(tensors)
+    if not isinstance(expr, sp.Basic) or not wanted:
+        return expr
+
+    def is_entry(node: Any) -> bool:
+        return (
+            isinstance(node, AppliedUndef)
+            and type(node).__name__ in wanted
+            and len(node.args) >= 2
+            and _index_like(node.args)
+        )
+
+    return expr.replace(is_entry, lambda node: sp.IndexedBase(type(node).__name__)[node.args])
+
+
+def _with_canonical_names(expr: Any) -> Any:
+    """Every tensor, gradient and size named canonically (:func:`canonical_name`)."""
+    if not isinstance(expr, sp.Basic):
+        return expr
+    mapping: dict[Any, Any] = {}
+    for base in expr.atoms(sp.IndexedBase):
+        label = str(base.label)
+        parts = split_gradient_label(label)
+        if parts is not None:
+            renamed = gradient_base(parts[0], canonical_name(parts[1]))
+        else:
+            renamed = sp.IndexedBase(canonical_name(label))
+        if str(renamed.label) != label:
+            mapping[base] = renamed
+    for symbol in expr.atoms(sp.Symbol):
+        name = canonical_name(symbol.name)
+        if name != symbol.name:
+            mapping[symbol] = sp.Symbol(name, **symbol.assumptions0)
+    return expr.xreplace(mapping) if mapping else expr
+
+
+def _activation(line: int, lhs: sp.Indexed, rhs: Any) -> Activation | None:
+    if not (isinstance(rhs, sp.Function) and len(rhs.args) == 1):
+        return None
+    argument = rhs.args[0]
+    if not isinstance(argument, sp.Indexed) or tuple(argument.indices) != tuple(lhs.indices):
+        return None
+    if split_gradient_label(str(argument.base.label)) is not None:
+        return None
+    function = str(getattr(type(rhs), "__name__", type(rhs)))
+    return Activation(
+        line, str(lhs.base.label), str(argument.base.label), function, len(lhs.indices)
+    )
+
+
+def _gradient_name(line: int, lhs: sp.Indexed, rhs: Any) -> GradientName | None:
+    """``δ_i = ∂J/∂x_i`` (a gradient entry, or ``Partial(J, x[i])``, at the left's indices)."""
+    entry = _loss_gradient_entry(rhs)
+    if entry is None or tuple(entry.indices) != tuple(lhs.indices):
+        return None
+    parts = split_gradient_label(str(entry.base.label))
+    if parts is None:
+        return None
+    return GradientName(line, str(lhs.base.label), parts[1])
+
+
+def _loss_gradient_entry(expr: Any) -> sp.Indexed | None:
+    """``expr`` as a gradient entry ``∂J/∂x[i]`` of some loss, or None."""
+    if isinstance(expr, sp.Indexed) and split_gradient_label(str(expr.base.label)):
+        return expr
+    if isinstance(expr, nodes.Partial) and len(expr.args) == 2:
+        of, wrt = expr.args
+        if isinstance(wrt, sp.Indexed) and _is_loss(of):
+            return gradient_base(LOSS, str(wrt.base.label))[wrt.indices]
+    return None
+
+
+def _is_loss(expr: Any) -> bool:
+    """A scalar the document differentiates: a name, or a name applied to its arguments
+    (``J(W, b; Y, X)``), never a tensor entry."""
+    return isinstance(expr, sp.Symbol) or (
+        isinstance(expr, AppliedUndef) and not _index_like(expr.args)
+    )
+
+
+def _forward(line: int, lhs: sp.Indexed, rhs: Any) -> Forward | None:
+    """A forward formula, or None: a sum of tensor reads' products (plus a bias), every index of
+    the right side summed or on the left, no derivative or function of a tensor."""
+    if rhs.has(nodes.Partial, sp.Derivative, sp.Subs, AppliedUndef):
+        return None
+    reads = _reads(rhs)
+    if not reads or any(split_gradient_label(str(r.base.label)) for r in reads):
+        return None
+    label = lhs.base.label
+    if any(r.base.label == label for r in reads):
+        return None
+    if not any(_product_of_reads(term) for term in sp.Add.make_args(sp.expand(rhs))):
+        return None
+    summed = {limit[0] for node in sp.preorder_traversal(rhs) if isinstance(node, sp.Sum)
+              for limit in node.limits}  # fmt: skip
+    indices = set(lhs.indices)
+    for read in reads:
+        for position in read.indices:
+            for symbol in position.free_symbols:
+                if symbol in summed or symbol in indices:
+                    continue
+                if _is_index_name(symbol) and _read_in_index_only(symbol, rhs):
+                    return None  # a free index on the right only: one term of a sum
+    clash = sorted((s for s in indices & summed), key=str)
+    reason = None
+    if clash:
+        names = ", ".join(s.name for s in clash)
+        reason = (
+            f"the forward formula on line {line} uses {names} both as an index of "
+            f"{lhs} and as a summation index, so it can be read two ways"
+        )
+    return Forward(line, lhs, rhs, reason)
+
+
+def _product_of_reads(term: Any) -> bool:
+    while isinstance(term, sp.Sum):
+        term = term.function
+    return sum(1 for factor in sp.Mul.make_args(term) if isinstance(factor, sp.Indexed)) >= 2 or (
+        isinstance(term, sp.Sum)
+    )
+
+
+#: An index's name: a letter, then subscripts or primes (``i``, ``j_1``, ``i'``, ``k_{in}``).
+_INDEX_NAME = re.compile(r"^[a-z](?:_\{?[a-z0-9]+\}?|'+)*$")
+
+
+def _is_index_name(symbol: sp.Symbol) -> bool:
+    return bool(_INDEX_NAME.match(symbol.name.replace(" ", "")))
+
+
+def _read_in_index_only(symbol: sp.Symbol, expr: Any) -> bool:
+    """The symbol stands alone (coefficient ±1) in some tensor read's index: an index, not a
+    stride or a padding."""
+    for read in _reads(expr):
+        for position in read.indices:
+            if symbol in position.free_symbols:
+                coefficient = sp.expand(position).coeff(symbol)
+                if coefficient in (1, -1):
+                    return True
+    return False
+
+
+# ----------------------------------------------------------------------------------------------
+# A claim in the document's terms
+# ----------------------------------------------------------------------------------------------
+def normalised(expr: Any, definitions: DocumentDefinitions) -> Any:
+    """``expr`` in the definitions' terms: canonical names, function-style and run-together
+    indices as entries (``W^{(l)}_{abnk}`` of a rank-4 ``W^{(l)}``), every derivative of a loss
+    as an entry of its gradient ``∂J/∂x``, gradient names replaced (``δ^{(l+1)}_j`` is
+    ``∂J/∂x^{(l+1)}_j``), subscripted sizes in sum limits as names (``s_{l+1}``)."""
+    tensors = definitions.tensor_names()
+    expr = as_entries(expr, tensors)
+    expr = _with_canonical_names(expr)
+    expr = _run_together_entries(expr, tensors)
+    expr = _sizes_in_limits(expr)
+    expr = _loss_gradients(expr)
+    return _named_gradients(expr, definitions.gradient_names)
+
+
+def _run_together_entries(expr: Any, tensors: Mapping[str, int]) -> Any:
+    """``W^{(l)}_{abnk}`` (one symbol) as ``W^{(l)}[a, b, n, k]`` when ``W^{(l)}`` is a tensor of
+    rank 4 and the subscript is 4 letters."""
+    if not isinstance(expr, sp.Basic):
+        return expr
+    mapping = {}
+    for symbol in expr.atoms(sp.Symbol):
+        stem, superscript, subscript = _scripts(symbol.name)
+        if subscript is None or not subscript.isalpha():
+            continue
+        base = canonical_name(stem if superscript is None else f"{stem}^{{{superscript}}}")
+        if tensors.get(base) == len(subscript) and len(subscript) > 1:
+            letters = [sp.Symbol(letter) for letter in subscript]
+            mapping[symbol] = sp.IndexedBase(base)[tuple(letters)]
+    if not mapping:
+        return expr
+
+    def by_entry(node: Any) -> bool:  # ∂J/∂W_{abnk}: SymPy would call it 0 once W is an entry
+        return (
+            isinstance(node, sp.Derivative)
+            and len(node.variables) == 1
+            and node.variables[0] in mapping
+            and _is_loss(node.expr)
+        )
+
+    def gradient(node: Any) -> Any:
+        entry = mapping[node.variables[0]]
+        return gradient_base(LOSS, str(entry.base.label))[entry.indices]
+
+    expr = expr.replace(by_entry, gradient)
+    return expr.xreplace(mapping)
+
+
+def _run_together_in_definition(lhs: sp.Indexed, rhs: Any) -> Any:
+    """``W^{(l)}_{abnk}`` in a definition whose indices (its left side's and its sums') are
+    ``a, b, n, k``: the entry ``W^{(l)}[a, b, n, k]``."""
+    summed = {limit[0].name for node in sp.preorder_traversal(rhs) if isinstance(node, sp.Sum)
+              for limit in node.limits}  # fmt: skip
+    indices = summed | {i.name for i in lhs.indices if isinstance(i, sp.Symbol)}
+    mapping = {}
+    for symbol in rhs.atoms(sp.Symbol):
+        stem, superscript, subscript = _scripts(symbol.name)
+        if subscript is None or len(subscript) < 2 or not subscript.isalpha():
+            continue
+        if all(letter in indices for letter in subscript):
+            base = canonical_name(stem if superscript is None else f"{stem}^{{{superscript}}}")
+            mapping[symbol] = sp.IndexedBase(base)[tuple(sp.Symbol(c) for c in subscript)]
+    return rhs.xreplace(mapping) if mapping else rhs
+
+
+def _sizes_in_limits(expr: Any) -> Any:
+    """``\\sum_{i=1}^{s_{l}}``: the parser's ``s[l]`` in a limit is the size named ``s_{l}``."""
+    if not isinstance(expr, sp.Basic):
+        return expr
+
+    def as_size(entry: sp.Indexed) -> sp.Symbol:
+        written = [str(i).replace(" ", "") for i in entry.indices]
+        separator = "" if all(len(w) == 1 and w.isalpha() for w in written) else ","
+        inside = separator.join(written)
+        return sp.Symbol(canonical_name(f"{entry.base.label}_{{{inside}}}"))
+
+    def fix(node: sp.Sum) -> sp.Sum:
+        limits = []
+        for index, *bounds in node.limits:
+            moved = [b.xreplace({e: as_size(e) for e in b.atoms(sp.Indexed)}) for b in bounds]
+            limits.append((index, *moved))
+        return sp.Sum(node.function, *limits)
+
+    return expr.replace(lambda node: isinstance(node, sp.Sum), fix)
+
+
+def _loss_gradients(expr: Any) -> Any:
+    """Every ``∂L/∂x[i]`` (a gradient entry or ``Partial(L(…), x[i])``, also SymPy's derivative
+    by an entry's symbol) as an entry of ``∂J/∂x``; a claim that differentiates two different
+    losses keeps them apart (see :func:`losses_of`)."""
+    if not isinstance(expr, sp.Basic):
+        return expr
+
+    def is_partial(node: Any) -> bool:
+        return _loss_gradient_entry(node) is not None and isinstance(node, nodes.Partial)
+
+    expr = expr.replace(is_partial, lambda node: _loss_gradient_entry(node))
+    mapping = {}
+    for base in expr.atoms(sp.IndexedBase):
+        parts = split_gradient_label(str(base.label))
+        if parts is not None and parts[0] != LOSS:
+            mapping[base] = gradient_base(LOSS, parts[1])
+
+    def is_derivative(node: Any) -> bool:
+        return (
+            isinstance(node, sp.Derivative)
+            and len(node.variable_count) == 1
+            and node.variable_count[0][1] == 1
+            and isinstance(node.variable_count[0][0], sp.Indexed)
+            and _is_loss(node.expr)
+        )
+
+    expr = expr.replace(
+        is_derivative,
+        lambda node: gradient_base(LOSS, str(node.variables[0].base.label))[
+            node.variables[0].indices
+        ],
+    )
+    return expr.xreplace(mapping) if mapping else expr
+
+
+def losses_of(expr: Any) -> set[Any]:
+    """The losses a claim differentiates, as written (``J(W, b, Y, X)``, ``\\mathcal{L}``)."""
+    found: set[Any] = set()
+    if not isinstance(expr, sp.Basic):
+        return found
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, nodes.Partial) and len(node.args) == 2 and _is_loss(node.args[0]):
+            found.add(node.args[0])
+        elif (
+            isinstance(node, sp.Derivative)
+            and _is_loss(node.expr)
+            and not any(isinstance(v, sp.Dummy) for v in node.variables)  # f'(x) is no loss's
+        ):
+            found.add(node.expr)
+    for base in expr.atoms(sp.IndexedBase):
+        parts = split_gradient_label(str(base.label))
+        if parts is not None:
+            found.add(sp.Symbol(parts[0]))
+    return found
+
+
+def _named_gradients(expr: Any, names: Iterable[GradientName]) -> Any:
+    """``δ^{(l+1)}_j`` as ``∂J/∂x^{(l+1)}_j`` when ``δ^{(t)} = ∂J/∂x^{(t)}`` was written for some
+    layer ``t`` (a tag is a pattern), or ``δ_j`` when ``δ = ∂J/∂x`` was."""
+    names = list(names)
+    if not isinstance(expr, sp.Basic) or not names:
+        return expr
+    mapping = {}
+    for base in expr.atoms(sp.IndexedBase):
+        label = str(base.label)
+        for name in reversed(names):
+            wrt = _matching_gradient(label, name)
+            if wrt is not None:
+                mapping[base] = gradient_base(LOSS, wrt)
+                break
+    return expr.xreplace(mapping) if mapping else expr
+
+
+def _matching_gradient(label: str, name: GradientName) -> str | None:
+    """The tensor whose gradient ``label`` names: ``name.wrt`` for the name itself; for the same
+    stem at another layer, ``name.wrt`` at that layer — the definition has one tag on both
+    sides (``δ^{(L)} = ∂J/∂x^{(L)}``), so it says what the error term of any layer is."""
+    if label == name.name:
+        return name.wrt
+    mine, theirs = layer_tag(label), layer_tag(name.name)
+    if mine is None or theirs is None or layer_tag(name.wrt) != theirs:
+        return None
+    if _scripts(label)[0] != _scripts(name.name)[0]:
+        return None
+    stem, _, subscript = _scripts(name.wrt)
+    tagged = f"{stem}^{{({_tag_text(mine)})}}"
+    return tagged if subscript is None else f"{tagged}_{{{subscript}}}"
+
+
+def order_of(claim: Claim) -> int:
+    """The claim's position among the document's statements (what it may build on)."""
+    identifier = claim_id(claim)
+    return identifier if identifier >= 0 else sys.maxsize
