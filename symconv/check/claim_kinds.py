@@ -69,43 +69,57 @@ def kind_of(lhs: Any, relation: str, rhs: Any, *, first: bool) -> str:
     return "algebra"
 
 
-def _has_derivative(expr: Any) -> bool:
-    return isinstance(expr, sp.Basic) and expr.has(sp.Derivative, nodes.Partial)
+def _name_of(target: Any) -> str | None:
+    """The name of what is sampled or differentiated: ``f`` of ``f(x)``, ``f[i]``, ``f``."""
+    if isinstance(target, AppliedUndef):
+        return str(target.func.__name__)
+    if isinstance(target, sp.Indexed):
+        return str(target.base.label)
+    if isinstance(target, sp.Symbol):
+        return target.name
+    return None
 
 
-def _has_shifted_sample(expr: Any) -> bool:
-    """A function applied at a point that is not a bare variable, ``f(t + Δt)``, or a grid
-    sample off its base index, ``f_{i+1}``."""
+def _differentiated(expr: Any) -> set[str]:
+    """The names of the functions ``expr`` differentiates (``∂_t^2 f``, ``f''(x)``)."""
     if not isinstance(expr, sp.Basic):
-        return False
+        return set()
+    names = {_name_of(d.expr) for d in expr.atoms(sp.Derivative)}
+    return {name for name in names if name is not None}
+
+
+def _shifted_samples(expr: Any) -> set[str]:
+    """The names of the functions ``expr`` applies at a point that is not a bare variable,
+    ``f(t + Δt)``, or samples off their base index, ``f_{i+1}``."""
+    if not isinstance(expr, sp.Basic):
+        return set()
 
     def shifted(arguments: tuple[Any, ...]) -> bool:
         return not all(isinstance(a, sp.Symbol) for a in arguments) and any(
             a.free_symbols for a in arguments
         )
 
-    return any(shifted(tuple(a.args)) for a in expr.atoms(AppliedUndef)) or any(
-        shifted(tuple(entry.indices)) for entry in expr.atoms(sp.Indexed)
-    )
+    names = {str(a.func.__name__) for a in expr.atoms(AppliedUndef) if shifted(tuple(a.args))}
+    return names | {str(e.base.label) for e in expr.atoms(sp.Indexed) if shifted(tuple(e.indices))}
 
 
 def is_stated_approximation(lhs: Any, rhs: Any) -> bool:
     """Whether ``lhs = rhs`` equates samples of a function at shifted points (a stencil) with
-    its derivatives: finite-difference texts write ``=`` for an approximation stated without
-    its remainder (``∂_t^2 f = (f(t+Δt) − 2f(t) + f(t−Δt))/Δt^2``), which no function satisfies
-    exactly for every step, so the claim is read as an approximation.
+    derivatives of the same function: finite-difference texts write ``=`` for an approximation
+    stated without its remainder (``∂_t^2 f = (f(t+Δt) − 2f(t) + f(t−Δt))/Δt^2``), which no
+    function satisfies exactly for every step, so the claim is read as an approximation.
 
-    >>> f, t, h = sp.Function("f"), sp.Symbol("t"), sp.Symbol("h")
+    >>> f, g, t, h = sp.Function("f"), sp.Function("g"), sp.Symbol("t"), sp.Symbol("h")
     >>> stencil = (f(t + h) - f(t)) / h
     >>> is_stated_approximation(sp.Derivative(f(t), t), stencil)
     True
     >>> is_stated_approximation(f(t + h), f(t) + h)  # no derivative: not a stencil claim
     False
+    >>> is_stated_approximation(sp.Derivative(g(t), t), stencil)  # another function's derivative
+    False
     """
-    sides = (lhs, rhs)
-    if not any(_has_shifted_sample(side) for side in sides):
-        return False
-    return any(_has_derivative(side) for side in sides)
+    sampled = _shifted_samples(lhs) | _shifted_samples(rhs)
+    return bool(sampled & (_differentiated(lhs) | _differentiated(rhs)))
 
 
 def is_value(expr: Any) -> bool:
