@@ -444,6 +444,10 @@ def by_power(expanded: Any, setup: Setup) -> dict[int, Any]:
     """The coefficients of an expanded sum by power of ε (``collect`` without its limits on
     derivatives in several variables)."""
     result: dict[int, Any] = {}
+    if isinstance(expanded, sp.MatrixBase) or (
+        isinstance(expanded, sp.Basic) and expanded.has(sp.MatrixBase)
+    ):
+        raise ExpansionError("a matrix is not a series in a step")
     for term in sp.Add.make_args(expanded):
         power, coefficient = epsilon_power(term)
         if coefficient.has(EPSILON):
