@@ -17,11 +17,11 @@ In math, a word in a sub- or superscript is set upright (``N_{\\text{mult}}``); 
 an index list (``x_{ij}``) stays italic.
 
     >>> print(prose_tex("Z[i,j] = Σ_{k1,k2} W[k1,k2] X[i+k1, j+k2] (no reversal), X (6×5), 50% & #1"))
-    $Z[i,j] = \\Sigma_{k1,k2} W[k1,k2] X[i+k1, j+k2]$ (no reversal), $X$ ($6 \\times 5$), 50\\% \\& \\#1
+    $Z[i,j] = \\sum_{k1,k2}\\,W[k1,k2]\\,X[i+k1, j+k2]$ (no reversal), $X$ ($6 \\times 5$), 50\\% \\& \\#1
     >>> print(prose_tex("the $N_{mult}$ products of x_1"))
     the $N_{\\text{mult}}$ products of $x_{1}$
     >>> print(prose_markdown("Z = Σ_{k1,k2} W, with $N_{mult}$ = 3×3"))
-    Z = $\\Sigma_{k1,k2}$ W, with $N_{\\text{mult}}$ = 3×3
+    Z = $\\sum_{k1,k2}$ W, with $N_{\\text{mult}}$ = 3×3
 """
 
 from __future__ import annotations
@@ -251,7 +251,7 @@ def _formula_runs(text: str, detect: Literal["runs", "scripts"]) -> list[Segment
             spaces.insert(0, run.pop())
         cores = [w for w in run if not w.isspace()]
         if cores and (strong or (len(cores) == 1 and _kind(cores[0]) == "operand")):
-            out.append(Math(math_latex("".join(run))))
+            out.append(Math(math_latex("".join(run), typed=True)))
         elif cores:
             out.append(Text("".join(run)))
         run.clear()
@@ -357,7 +357,7 @@ _TOKEN = re.compile(
 )
 
 
-def math_latex(formula: str) -> str:
+def math_latex(formula: str, typed: bool = False) -> str:
     """A formula typed in Unicode and ASCII, as LaTeX math: symbols → commands, scripts braced,
     words in scripts upright, operator names upright, Greek names as letters.
 
@@ -366,7 +366,7 @@ def math_latex(formula: str) -> str:
     >>> print(math_latex("T[alpha, j] = o_j^alpha / alpha! with max(0, x_{ij})"))
     T[\\alpha, j] = o_{j}^{\\alpha} / \\alpha! \\text{ with } \\max(0, x_{ij})
     """
-    return _balanced(_math_tokens(_symbols(_CJK.sub("", formula))))
+    return _balanced(_math_tokens(_symbols(_CJK.sub("", formula)), typed))
 
 
 #: Symbols set between operands, spaced from them in the LaTeX text (``6 \\times 5``).
@@ -390,6 +390,8 @@ def _symbols(formula: str) -> str:
             continue
         if char in SYMBOLS:
             command = SYMBOLS[char]
+            if char == "Σ" and re.match(r"Σ(_|\^|\s+[A-Za-z\\(])", formula[index:]):
+                command = r"\sum"  # Σ_k x_k, Σ w[k] x[k]: the summation sign
             following = formula[index + 1 : index + 2]
             if command in _OPERATOR_COMMANDS and out and (out[-1].isalnum() or out[-1] in ")]}"):
                 command = " " + command
@@ -406,7 +408,9 @@ def _symbols(formula: str) -> str:
     return out
 
 
-def _math_tokens(formula: str) -> str:
+def _math_tokens(formula: str, typed: bool = False) -> str:
+    """The formula's names, scripts and commands as LaTeX; in a formula typed as text
+    (``typed``), a space between two factors is a thin space (``W[k] X[i]`` → ``W[k]\\,X[i]``)."""
     out: list[str] = []
     tokens = list(_TOKEN.finditer(formula))
     index = 0
@@ -421,6 +425,10 @@ def _math_tokens(formula: str) -> str:
             argument, index = _argument(tokens, index + 1)
             out.append(value + _script(argument))
             continue
+        if kind == "space" and typed and _between_factors(out, tokens, index):
+            out.append(r"\,")
+            index += 1
+            continue
         if kind == "name":
             before = tokens[index - 1].group(0) if index else ""
             after = tokens[index + 1].group(0) if index + 1 < len(tokens) else ""
@@ -429,6 +437,20 @@ def _math_tokens(formula: str) -> str:
             out.append(value)
         index += 1
     return "".join(out)
+
+
+def _between_factors(out: list[str], tokens: list[re.Match[str]], index: int) -> bool:
+    """Whether a space separates two factors: after a name, number, bracket or script, before
+    a name, number or symbol that is not an operator."""
+    done = "".join(out).rstrip()
+    following = tokens[index + 1].group(0) if index + 1 < len(tokens) else ""
+    if not done or not following or re.search(r"\\[A-Za-z]+$", done):
+        return False  # after a command, a space only ends its name (\\partial J)
+    if not (done[-1].isalnum() or done[-1] in ")]}'"):
+        return False
+    if following.startswith("\\"):
+        return following not in _OPERATOR_COMMANDS and following not in (r"\dots", r"\ldots")
+    return following[0].isalnum()
 
 
 def _argument(tokens: list[re.Match[str]], index: int) -> tuple[str, int]:

@@ -28,7 +28,7 @@ from symconv.core.derivation import RELATION_LATEX, CheckReport, Derivation, ren
 from symconv.problems.handout import Handout
 from symconv.problems.model import Accepted, Exercise, Part
 from symconv.problems.prose import SYMBOLS, prose_tex, subscript_words
-from symconv.problems.tex_math import layout_formula, width
+from symconv.problems.tex_math import is_tall, layout_formula, width
 
 #: The text width in points: A4 with 2 cm margins.
 LINE_WIDTH = 483.7
@@ -197,7 +197,7 @@ def display_tex(equations: Sequence[Equation]) -> str:
     >>> print(display_tex([Equation("o", "=", "5 - 3 + 1", "valid correlation")]))
     \\setlength{\\symconvlhs}{0pt}\\symconvleft{o}
     \\begin{align*}
-    o &= \\symconvfit{\\dimexpr\\linewidth-\\symconvlhs-4.5em\\relax}{5 - 3 + 1} \\tag*{\\footnotesize(1)}
+    o &= \\symconvfit{\\dimexpr\\linewidth-\\symconvlhs-5em\\relax}{5 - 3 + 1} \\tag*{\\footnotesize(1)}
     \\end{align*}
     \\begin{symconvnotes}
     \\item[(1)] valid correlation
@@ -252,7 +252,7 @@ def _answer_tex(derivation: Derivation, settings: dict[str, object]) -> str:
     if derivation.answer_lhs is not None:
         lhs = subscript_words(render(derivation.answer_lhs, **settings))
     whole = f"{lhs} = {answer}" if lhs else answer
-    if width(whole) <= INLINE_ANSWER:
+    if width(whole) <= INLINE_ANSWER and not is_tall(whole):
         return rf"\textbf{{Answer:}} ${whole}$"
     display = display_tex([Equation(lhs, "=" if lhs else "", answer)])
     return r"\textbf{Answer:}" + "\n" + display
@@ -265,7 +265,7 @@ def _accepted_tex(accepted: Sequence[Accepted], settings: dict[str, object]) -> 
     for alternative in accepted:
         answer = subscript_words(render(alternative.answer, **settings))
         convention = prose_tex(alternative.convention)
-        if width(answer) <= INLINE_ANSWER - 100:
+        if width(answer) <= INLINE_ANSWER - 100 and not is_tall(answer):
             items.append(rf"  \item ${answer}$ ({convention})")
         else:
             items.append(rf"  \item ({convention})" + "\n" + display_tex([Equation("", "", answer)]))

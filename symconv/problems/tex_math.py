@@ -24,7 +24,7 @@ wider than its space (``\\symconvfit`` in :mod:`symconv.problems.render_tex`).
     >>> [row.latex for row in rows]
     ['a + b', '{}+ c + d']
     >>> round(width(r"\\frac{\\partial J}{\\partial Z[i, j]}"))
-    42
+    39
 """
 
 from __future__ import annotations
@@ -471,6 +471,16 @@ def _has_limits(node: Node) -> bool:
     return isinstance(node, Glyph) and node.text in _LARGE_OPERATORS | {r"\max", r"\min", r"\lim"}
 
 
+def is_tall(latex: str) -> bool:
+    """Whether a formula holds a fraction, a large operator with limits or a matrix (set in a
+    display, not in the line of text).
+
+    >>> is_tall(r"x_{1} + 2"), is_tall(r"\\frac{1}{2}")
+    (False, True)
+    """
+    return _is_tall(parse(latex))
+
+
 def _is_tall(nodes: Sequence[Node]) -> bool:
     """Whether a sequence holds a fraction, a large operator with limits or a matrix."""
     return any(_tall(node) for node in nodes)
@@ -507,7 +517,7 @@ def break_formula(latex: str, first: float, rest: float) -> tuple[Row, ...]:
     """``latex`` in rows of at most ``first`` points (the first) and ``rest`` (the others).
 
     >>> [r.latex for r in break_formula(r"\\frac{a + b + c}{h} + d", first=45, rest=45)]
-    ['\\\\frac{1}{h} \\\\Bigl(a + b', '+ c\\\\Bigr) + d']
+    ['\\\\frac{1}{h} \\\\bigl(a + b', '{}+ c\\\\bigr) + d']
     """
     return layout_formula(latex, first, rest).rows
 
@@ -516,9 +526,11 @@ def layout_formula(latex: str, first: float, rest: float) -> Layout:
     """:func:`break_formula` with the notes of what was elided to make it fit."""
     nodes = list(parse(latex))
     notes: list[str] = []
-    if _width_of(nodes, 0, True) <= first:
+    if _width_of(nodes, 0, True) <= first and not _too_tall(nodes):
         return Layout((Row(latex),))
     nodes = _elide_matrices(nodes, rest, notes)
+    if _width_of(nodes, 0, True) <= first:
+        return Layout((Row(to_latex(nodes)),), tuple(notes))
     for _ in range(8):  # open the widest group until every piece fits (nesting is shallow)
         opened = _open_widest(nodes, rest)
         if opened is None:
@@ -588,36 +600,82 @@ def _opened(node: Node) -> list[Node]:
 
 
 def _fill(nodes: Sequence[Node], first: float, rest: float) -> list[list[Node]]:
-    """Greedy lines: break before an operator (or between factors, with ``\\times``) when the
-    next piece would not fit."""
+    """Lines no wider than their budget: when the next piece does not fit, the line breaks at
+    its weakest-binding point (:func:`_pieces`) among those that leave it at least half full;
+    a product broken between factors continues with ``\\times``."""
     pieces = list(_pieces(nodes))
-    lines: list[list[Node]] = [[]]
-    used = 0.0
-    for piece in pieces:
-        piece_width = _width_of(piece, 0, True)
-        budget = first if len(lines) == 1 else rest
-        if lines[-1] and used + piece_width > budget:
-            if not _starts_with_operator(piece):
-                piece = [Glyph(r"\times", "bin"), *piece]
-                piece_width = _width_of(piece, 0, True)
-            lines.append([])
-            used = 0.0
-        lines[-1].extend(piece)
-        used += piece_width
+    lines: list[list[Node]] = []
+    line: list[tuple[list[Node], int]] = []  # the current line's pieces and their priorities
+    for piece, priority in pieces:
+        budget = first if not lines else rest
+        widths = [_width_of(p, 0, True) for p, _ in line]
+        if line and sum(widths) + _width_of(piece, 0, True) > budget:
+            cut = _best_cut(line, widths, budget, priority)
+            lines.append([node for p, _ in line[:cut] for node in p])
+            line = line[cut:]
+            if line:
+                line[0] = (_continued(line[0][0]), line[0][1])
+            else:
+                piece = _continued(piece)
+        line.append((piece, priority))
+    lines.append([node for p, _ in line for node in p])
     return [line for line in lines if line]
 
 
-def _pieces(nodes: Sequence[Node]) -> Iterator[list[Node]]:
-    """The formula cut where it may break: before each operator of its outer level, and between
-    two factors (never after a large operator, an opening or before a closing)."""
+def _best_cut(
+    line: list[tuple[list[Node], int]], widths: list[float], budget: float, next_priority: int
+) -> int:
+    """Where to end a full line: the weakest-binding break that leaves it half full (the latest
+    of equals), or before the next piece."""
+    candidates = [(next_priority, -len(line))]
+    filled = 0.0
+    for index in range(1, len(line)):
+        filled += widths[index - 1]
+        if filled >= budget / 2:
+            candidates.append((line[index][1], -index))
+    return -min(candidates)[1]
+
+
+def _continued(piece: list[Node]) -> list[Node]:
+    """A piece that starts a continuation line: a product's next factor gets ``\\times``."""
+    if _starts_with_operator(piece):
+        return piece
+    return [Glyph(r"\times", "bin"), *piece]
+
+
+def _pieces(nodes: Sequence[Node]) -> Iterator[tuple[list[Node], int]]:
+    """The formula cut where it may break, each piece with the priority of the break before it
+    (lower breaks first): before each operator of its outer level, and between two factors
+    (never after a large operator, an opening or before a closing); ten more per opened
+    delimiter the break sits in."""
     piece: list[Node] = []
+    priority = 0
+    depth = 0
     for index, node in enumerate(nodes):
         if piece and _breaks_before(nodes, index):
-            yield piece
+            yield piece, priority
             piece = []
+            priority = 10 * depth + _break_class(node)
         piece.append(node)
+        if isinstance(node, Glyph) and _SIZED.match(node.text):
+            depth += {"open": 1, "close": -1}.get(node.kind, 0)
     if piece:
-        yield piece
+        yield piece, priority
+
+
+_SIZED = re.compile(r"\\[bB]igg?[lr]")
+
+
+def _break_class(node: Node) -> int:
+    """How weakly the operator a line would start with binds: logic 0, relations 1, sums 2,
+    products 3, a factor (juxtaposition) 4."""
+    if isinstance(node, Glyph) and node.kind in ("bin", "rel"):
+        if node.text in (r"\wedge", r"\vee"):
+            return 0
+        if node.kind == "rel":
+            return 1
+        return 2 if node.text in ("+", "-") else 3
+    return 4
 
 
 def _breaks_before(nodes: Sequence[Node], index: int) -> bool:
@@ -651,41 +709,77 @@ def _factor(node: Node) -> bool:
 
 
 # -- matrices -------------------------------------------------------------------------------------
+#: A matrix with more rows shows its first rows, ``\\vdots`` and its last row.
+MAX_ROWS = 12
+
+
+def _too_tall(nodes: Sequence[Node]) -> bool:
+    return any(_matrix(node) is not None and len(_matrix(node).rows) > MAX_ROWS for node in nodes)  # type: ignore[union-attr]
+
+
+def _matrix(node: Node) -> Environment | None:
+    base = node.base if isinstance(node, Scripted) else node
+    if isinstance(base, Environment) and base.name in MATRICES:
+        return base
+    return None
+
+
 def _elide_matrices(nodes: list[Node], budget: float, notes: list[str]) -> list[Node]:
-    """Every matrix wider than ``budget`` with its middle columns replaced by ``\\cdots``."""
+    """Every matrix taller than :data:`MAX_ROWS` or wider than ``budget`` shown elided, with a
+    note of what is left out."""
     out: list[Node] = []
     for node in nodes:
-        if isinstance(node, Environment) and node.name in MATRICES:
-            if _environment_width(node, 0) > budget:
-                node = _elided(node, budget, notes)
-        elif isinstance(node, Scripted) and isinstance(node.base, Environment):
-            base = node.base
-            if base.name in MATRICES and _environment_width(base, 0) > budget:
-                node = replace(node, base=_elided(base, budget * 0.9, notes))
+        matrix = _matrix(node)
+        if matrix is not None:
+            elided = _elided(matrix, budget * (0.9 if isinstance(node, Scripted) else 1.0))
+            if elided != matrix:
+                notes.append(_elision_note(matrix, elided))
+                node = replace(node, base=elided) if isinstance(node, Scripted) else elided
         out.append(node)
     return out
 
 
-def _elided(matrix: Environment, budget: float, notes: list[str]) -> Environment:
+def _elided(matrix: Environment, budget: float) -> Environment:
+    rows = len(matrix.rows)
     columns = max(len(row) for row in matrix.rows)
-    for kept in range(columns - 1, 2, -1):
-        shown = [*range(kept - 2), None, columns - 1]
-        elided = Environment(
-            matrix.name,
-            tuple(
-                tuple(
-                    (Glyph(r"\cdots"),) if column is None else row[column]
-                    for column in shown
-                    if column is None or column < len(row)
-                )
-                for row in matrix.rows
-            ),
-        )
-        if _environment_width(elided, 0) <= budget or kept == 3:
-            rows = len(matrix.rows)
-            notes.append(
-                f"A {rows}×{columns} matrix is shown with columns {kept - 1} to {columns - 1} "
-                "left out (⋯); the Markdown and JSON write-ups hold every entry."
-            )
-            return elided
-    return matrix
+    kept_rows = [*range(MAX_ROWS - 2), None, rows - 1] if rows > MAX_ROWS else list(range(rows))
+    kept_columns: list[int | None] = list(range(columns))
+    for kept in range(columns, 2, -1):
+        kept_columns = list(range(columns)) if kept == columns else [*range(kept - 2), None, columns - 1]
+        candidate = _select(matrix, kept_rows, kept_columns)
+        if _environment_width(candidate, 0) <= budget:
+            return candidate
+    return _select(matrix, kept_rows, kept_columns)
+
+
+def _select(
+    matrix: Environment, rows: Sequence[int | None], columns: Sequence[int | None]
+) -> Environment:
+    """The matrix with only these rows and columns (``None``: the dots of a gap)."""
+
+    def cell(row: int | None, column: int | None) -> tuple[Node, ...]:
+        if row is None:
+            return (Glyph(r"\ddots" if column is None else r"\vdots"),)
+        if column is None:
+            return (Glyph(r"\cdots"),)
+        cells = matrix.rows[row]
+        return cells[column] if column < len(cells) else ()
+
+    return Environment(
+        matrix.name, tuple(tuple(cell(r, c) for c in columns) for r in rows)
+    )
+
+
+def _elision_note(matrix: Environment, elided: Environment) -> str:
+    """What an elided matrix leaves out, in words."""
+    rows, columns = len(matrix.rows), max(len(row) for row in matrix.rows)
+    shown_rows, shown_columns = len(elided.rows), max(len(row) for row in elided.rows)
+    gaps = []
+    if shown_rows < rows:
+        gaps.append(f"rows {shown_rows - 1} to {rows - 1}")
+    if shown_columns < columns:
+        gaps.append(f"columns {shown_columns - 1} to {columns - 1}")
+    return (
+        f"The {rows}×{columns} matrix is shown without {' and '.join(gaps)} (dots); "
+        "the Markdown and JSON write-ups hold every entry."
+    )
