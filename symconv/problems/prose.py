@@ -17,7 +17,7 @@ In math, a word in a sub- or superscript is set upright (``N_{\\text{mult}}``); 
 an index list (``x_{ij}``) stays italic.
 
     >>> print(prose_tex("Z[i,j] = Σ_{k1,k2} W[k1,k2] X[i+k1, j+k2] (no reversal), X (6×5), 50% & #1"))
-    $Z[i,j] = \\sum_{k1,k2}\\,W[k1,k2]\\,X[i+k1, j+k2]$ (no reversal), $X$ ($6 \\times 5$), 50\\% \\& \\#1
+    $Z[i,j] = \\sum_{k1,k2}\\,\\allowbreak W[k1,k2]\\,\\allowbreak X[i+k1, j+k2]$ (no reversal), $X$ ($6 \\times 5$), 50\\% \\& \\#1
     >>> print(prose_tex("the $N_{mult}$ products of x_1"))
     the $N_{\\text{mult}}$ products of $x_{1}$
     >>> print(prose_markdown("Z = Σ_{k1,k2} W, with $N_{mult}$ = 3×3"))
@@ -410,7 +410,8 @@ def _symbols(formula: str) -> str:
 
 def _math_tokens(formula: str, typed: bool = False) -> str:
     """The formula's names, scripts and commands as LaTeX; in a formula typed as text
-    (``typed``), a space between two factors is a thin space (``W[k] X[i]`` → ``W[k]\\,X[i]``)."""
+    (``typed``), a space between two factors is a thin space where the line may break
+    (``W[k] X[i]`` → ``W[k]\\,\\allowbreak X[i]``)."""
     out: list[str] = []
     tokens = list(_TOKEN.finditer(formula))
     index = 0
@@ -426,7 +427,7 @@ def _math_tokens(formula: str, typed: bool = False) -> str:
             out.append(value + _script(argument))
             continue
         if kind == "space" and typed and _between_factors(out, tokens, index):
-            out.append(r"\,")
+            out.append(r"\,\allowbreak ")  # a line of text may break between factors
             index += 1
             continue
         if kind == "name":
