@@ -21,9 +21,9 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-FORMATS = ("md", "tex", "json")
+FORMATS: tuple[Literal["md", "tex", "json"], ...] = ("md", "tex", "json")
 
 
 def register(subparsers: Any) -> None:
@@ -112,7 +112,7 @@ def _solve(sets: tuple[Any, ...], ids: list[str], args: argparse.Namespace) -> i
     from symconv.errors import ConventionError
     from symconv.problems.handout import RenderOptions, gather
     from symconv.problems.model import select
-    from symconv.problems.writeup import document
+    from symconv.problems.writeup import Format, document
 
     if args.max_matrix is not None and args.max_matrix < 3:
         raise ConventionError(f"--max-matrix {args.max_matrix}: keep at least 3 rows/columns")
@@ -129,7 +129,9 @@ def _solve(sets: tuple[Any, ...], ids: list[str], args: argparse.Namespace) -> i
             f"solve {' '.join(ids)}: the ids name {len(handouts)} sets ({named}) and one document "
             "holds one set; ask for one set at a time, or give --out DIR for one file per set"
         )
-    formats = (args.format,) if args.format else (FORMATS if args.all else ("md",))
+    formats: tuple[Format, ...] = (
+        (args.format,) if args.format else (FORMATS if args.all else ("md",))
+    )
     if args.out is not None:
         args.out.mkdir(parents=True, exist_ok=True)
     failed = False

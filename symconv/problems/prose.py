@@ -16,8 +16,10 @@ It is read once into :class:`Text` and :class:`Math` segments (:func:`segments`)
 In math, a word in a sub- or superscript is set upright (``N_{\\text{mult}}``); a single letter or
 an index list (``x_{ij}``) stays italic.
 
-    >>> print(prose_tex("Z[i,j] = Σ_{k1,k2} W[k1,k2] X[i+k1, j+k2] (no reversal), X (6×5), 50% & #1"))
-    $Z[i,j] = \\sum_{k1,k2}\\,\\allowbreak W[k1,k2]\\,\\allowbreak X[i+k1, j+k2]$ (no reversal), $X$ ($6 \\times 5$), 50\\% \\& \\#1
+    >>> print(prose_tex("Z[i,j] = Σ_{k1,k2} W[k1,k2] X[i+k1, j+k2] (no reversal)"))
+    $Z[i,j] = \\sum_{k1,k2}\\,\\allowbreak W[k1,k2]\\,\\allowbreak X[i+k1, j+k2]$ (no reversal)
+    >>> print(prose_tex("X (6×5), 50% & #1"))
+    $X$ ($6 \\times 5$), 50\\% \\& \\#1
     >>> print(prose_tex("the $N_{mult}$ products of x_1"))
     the $N_{\\text{mult}}$ products of $x_{1}$
     >>> print(prose_markdown("Z = Σ_{k1,k2} W, with $N_{mult}$ = 3×3"))
@@ -37,17 +39,18 @@ SYMBOLS: dict[str, str] = {
     "…": r"\dots", "→": r"\to", "←": r"\leftarrow", "↦": r"\mapsto", "∂": r"\partial",
     "∇": r"\nabla", "∑": r"\sum", "∏": r"\prod", "∫": r"\int", "⊗": r"\otimes", "⊙": r"\odot",
     "∘": r"\circ", "∈": r"\in", "∉": r"\notin", "⊂": r"\subset", "∞": r"\infty", "√": r"\surd",
-    "±": r"\pm", "∧": r"\wedge", "∨": r"\vee", "¬": r"\neg", "⇒": r"\Rightarrow",
+    "±": r"\pm", "∧": r"\wedge", "\u2228": r"\vee", "¬": r"\neg", "⇒": r"\Rightarrow",
     "⇔": r"\Leftrightarrow", "∀": r"\forall", "∃": r"\exists", "≡": r"\equiv", "∝": r"\propto",
-    "⟨": r"\langle", "⟩": r"\rangle", "‖": r"\|", "°": r"^{\circ}", "′": "'", "″": "''",
+    "⟨": r"\langle", "⟩": r"\rangle", "‖": r"\|", "°": r"^{\circ}", "\u2032": "'",
+    "\u2033": "''",
     "²": "^{2}", "³": "^{3}", "⁴": "^{4}", "ᵀ": "^{T}", "⁻¹": "^{-1}", "̃": "",
     "α": r"\alpha", "β": r"\beta", "γ": r"\gamma", "δ": r"\delta", "ε": r"\varepsilon",
-    "ϵ": r"\epsilon", "ζ": r"\zeta", "η": r"\eta", "θ": r"\theta", "ι": r"\iota",
+    "ϵ": r"\epsilon", "ζ": r"\zeta", "η": r"\eta", "θ": r"\theta", "\u03b9": r"\iota",
     "κ": r"\kappa", "λ": r"\lambda", "μ": r"\mu", "ν": r"\nu", "ξ": r"\xi", "π": r"\pi",
-    "ρ": r"\rho", "σ": r"\sigma", "τ": r"\tau", "υ": r"\upsilon", "φ": r"\phi", "ϕ": r"\phi",
+    "ρ": r"\rho", "σ": r"\sigma", "τ": r"\tau", "\u03c5": r"\upsilon", "φ": r"\phi", "ϕ": r"\phi",
     "χ": r"\chi", "ψ": r"\psi", "ω": r"\omega", "Γ": r"\Gamma", "Δ": r"\Delta",
     "Θ": r"\Theta", "Λ": r"\Lambda", "Ξ": r"\Xi", "Π": r"\Pi", "Σ": r"\Sigma",
-    "Υ": r"\Upsilon", "Φ": r"\Phi", "Ψ": r"\Psi", "Ω": r"\Omega", "✓": r"\checkmark",
+    "\u03a5": r"\Upsilon", "Φ": r"\Phi", "Ψ": r"\Psi", "Ω": r"\Omega", "✓": r"\checkmark",
     "✗": r"\times",
 }  # fmt: skip
 #: Subscript digits and letters typed in Unicode (``x₁``).
@@ -80,7 +83,7 @@ SHORT_WORDS = {"in", "ok", "up"}
 
 _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+")
 #: Characters that make a word a formula on their own.
-_STRONG = set(SYMBOLS) - {"…", "′", "″", "̃"} | set(SUBSCRIPTS) | set("=<>")
+_STRONG = set(SYMBOLS) - {"…", "\u2032", "\u2033", "̃"} | set(SUBSCRIPTS) | set("=<>")
 _LATIN_ACCENTED = re.compile(r"[\u00c0-\u00ff\u0100-\u017f]")
 
 
@@ -178,9 +181,11 @@ def _peel(word: str) -> tuple[str, str, str]:
         quoted = word[:1] in "\"'"
         if core[:1] in _PAIRS and core.endswith(_PAIRS[core[0]]) and _matched(core):
             start, end = start + 1, end - 1
-        elif core[-1:] in ".,;:!?" or (core[-1:] in "'\"" and (quoted or not core[:-1])):
-            end -= 1
-        elif core[-1:] in ")]}" and not _balanced_in(core):
+        elif (
+            core[-1:] in ".,;:!?"
+            or (core[-1:] in "'\"" and (quoted or not core[:-1]))
+            or (core[-1:] in ")]}" and not _balanced_in(core))
+        ):
             end -= 1
         elif core[:1] in "\"'" or (core[:1] in "([{" and not _balanced_in(core)):
             start += 1
@@ -246,7 +251,7 @@ def _formula_runs(text: str, detect: Literal["runs", "scripts"]) -> list[Segment
 
     def close() -> None:
         nonlocal strong
-        spaces = []
+        spaces: list[str] = []
         while run and run[-1].isspace():
             spaces.insert(0, run.pop())
         cores = [w for w in run if not w.isspace()]
@@ -370,7 +375,7 @@ def math_latex(formula: str, typed: bool = False) -> str:
 
 
 #: Symbols set between operands, spaced from them in the LaTeX text (``6 \\times 5``).
-_OPERATOR_COMMANDS = {SYMBOLS[c] for c in "≤≥≠≈×·→←↦∈∉⊂⊗⊙∘±∧∨⇒⇔≡∝"}
+_OPERATOR_COMMANDS = {SYMBOLS[c] for c in "≤≥≠≈×·→←↦∈∉⊂⊗⊙∘±∧\u2228⇒⇔≡∝"}
 
 
 def _symbols(formula: str) -> str:
@@ -395,7 +400,12 @@ def _symbols(formula: str) -> str:
             following = formula[index + 1 : index + 2]
             if command in _OPERATOR_COMMANDS and out and (out[-1].isalnum() or out[-1] in ")]}"):
                 command = " " + command
-            if command.startswith(("\\", " \\")) and command[-1].isalpha() and following.isascii() and following.isalnum():
+            if (
+                command.startswith(("\\", " \\"))
+                and command[-1].isalpha()
+                and following.isascii()
+                and following.isalnum()
+            ):
                 command += " "
             out += command
         elif char in "%#&":
@@ -460,9 +470,7 @@ def _argument(tokens: list[re.Match[str]], index: int) -> tuple[str, int]:
     if index >= len(tokens):
         return "", index
     if tokens[index].group(0) == "|":  # h^|alpha|: the bars and what they hold
-        end = next(
-            (k for k in range(index + 1, len(tokens)) if tokens[k].group(0) == "|"), None
-        )
+        end = next((k for k in range(index + 1, len(tokens)) if tokens[k].group(0) == "|"), None)
         if end is not None:
             return "{" + "".join(t.group(0) for t in tokens[index : end + 1]) + "}", end + 1
     if tokens[index].group(0) != "{":

@@ -86,7 +86,7 @@ def _unicode_declarations() -> str:
     return "\n".join(
         rf"\DeclareUnicodeCharacter{{{ord(char):04X}}}{{\ensuremath{{{command}}}}}"
         for char, command in SYMBOLS.items()
-        if len(char) == 1 and ord(char) > 127 and command and char not in "′″̃"
+        if len(char) == 1 and ord(char) > 127 and command and char not in "\u2032\u2033̃"
     )
 
 
@@ -194,10 +194,11 @@ def steps_of(derivation: Derivation, settings: dict[str, object]) -> list[Equati
 def display_tex(equations: Sequence[Equation]) -> str:
     """An ``align*`` display of the rows, each laid out to fit, its notes numbered beneath.
 
-    >>> print(display_tex([Equation("o", "=", "5 - 3 + 1", "valid correlation")]))
+    >>> text = display_tex([Equation("o", "=", "5 - 3 + 1", "valid correlation")])
+    >>> print(text.replace(r"\\dimexpr\\linewidth-\\symconvlhs-5em\\relax", "ROOM"))
     \\setlength{\\symconvlhs}{0pt}\\symconvleft{o}
     \\begin{align*}
-    o &= \\symconvfit{\\dimexpr\\linewidth-\\symconvlhs-5em\\relax}{5 - 3 + 1} \\tag*{\\footnotesize(1)}
+    o &= \\symconvfit{ROOM}{5 - 3 + 1} \\tag*{\\footnotesize(1)}
     \\end{align*}
     \\begin{symconvnotes}
     \\item[(1)] valid correlation
@@ -268,8 +269,18 @@ def _accepted_tex(accepted: Sequence[Accepted], settings: dict[str, object]) -> 
         if width(answer) <= INLINE_ANSWER - 100 and not is_tall(answer):
             items.append(rf"  \item ${answer}$ ({convention})")
         else:
-            items.append(rf"  \item ({convention})" + "\n" + display_tex([Equation("", "", answer)]))
-    return [r"Also accepted:" + "\n" + r"\begin{itemize}" + "\n" + "\n".join(items) + "\n" + r"\end{itemize}"]
+            items.append(
+                rf"  \item ({convention})" + "\n" + display_tex([Equation("", "", answer)])
+            )
+    return [
+        r"Also accepted:"
+        + "\n"
+        + r"\begin{itemize}"
+        + "\n"
+        + "\n".join(items)
+        + "\n"
+        + r"\end{itemize}"
+    ]
 
 
 def _report_tex(report: CheckReport) -> str:

@@ -129,9 +129,9 @@ def parse(latex: str) -> tuple[Node, ...]:
     >>> [type(n).__name__ for n in parse(r"\\sum_{k} \\frac{a}{b} \\left(x + 1\\right) f(x)")]
     ['Scripted', 'Command', 'Fenced', 'Glyph', 'Fenced']
     """
-    tokens = [t for t in _TOKEN.findall(latex)]
+    tokens = list(_TOKEN.findall(latex))
     nodes, _ = _sequence(tokens, 0, stop=())
-    return _pair_brackets(nodes)
+    return tuple(_pair_brackets(nodes))
 
 
 def _sequence(tokens: list[str], index: int, stop: tuple[str, ...]) -> tuple[list[Node], int]:
@@ -154,8 +154,10 @@ def _sequence(tokens: list[str], index: int, stop: tuple[str, ...]) -> tuple[lis
 
 
 def _attach(base: Node, marker: str, argument: tuple[Node, ...]) -> Scripted:
-    if isinstance(base, Scripted) and getattr(base, "sub" if marker == "_" else "sup") is None:
-        return replace(base, **{"sub" if marker == "_" else "sup": argument})
+    if isinstance(base, Scripted) and marker == "_" and base.sub is None:
+        return replace(base, sub=argument)
+    if isinstance(base, Scripted) and marker == "^" and base.sup is None:
+        return replace(base, sup=argument)
     if marker == "_":
         return Scripted(base, sub=argument)
     return Scripted(base, sup=argument)
@@ -415,8 +417,8 @@ def _node_width(node: Node, level: int, display: bool) -> float:
         return _width_of(node.children, level, display)
     if isinstance(node, Command):
         if node.name in _FRACTIONS:
-            inner = level if display else level + 1
-            parts = [_width_of(a, inner, False) for a in node.arguments]
+            inner_level = level if display else level + 1
+            parts = [_width_of(a, inner_level, False) for a in node.arguments]
             return max(parts, default=0.0) + 2.4 * scale
         if node.raw:
             letters = sum(5.3 if not c.isspace() else 3.7 for c in node.raw[0])
@@ -564,7 +566,7 @@ def _open_widest(nodes: list[Node], budget: float) -> list[Node] | None:
 
 def _can_open(node: Node) -> bool:
     if isinstance(node, Fenced):
-        return node.size == "left" or len(node.children) > 1 and _has_break(node.children)
+        return node.size == "left" or (len(node.children) > 1 and _has_break(node.children))
     if isinstance(node, Command) and node.name in ("frac", "dfrac"):
         numerator = node.arguments[0]
         return len(node.arguments) == 2 and _has_break(numerator)
@@ -745,7 +747,9 @@ def _elided(matrix: Environment, budget: float) -> Environment:
     kept_rows = [*range(MAX_ROWS - 2), None, rows - 1] if rows > MAX_ROWS else list(range(rows))
     kept_columns: list[int | None] = list(range(columns))
     for kept in range(columns, 2, -1):
-        kept_columns = list(range(columns)) if kept == columns else [*range(kept - 2), None, columns - 1]
+        kept_columns = (
+            list(range(columns)) if kept == columns else [*range(kept - 2), None, columns - 1]
+        )
         candidate = _select(matrix, kept_rows, kept_columns)
         if _environment_width(candidate, 0) <= budget:
             return candidate
@@ -765,9 +769,7 @@ def _select(
         cells = matrix.rows[row]
         return cells[column] if column < len(cells) else ()
 
-    return Environment(
-        matrix.name, tuple(tuple(cell(r, c) for c in columns) for r in rows)
-    )
+    return Environment(matrix.name, tuple(tuple(cell(r, c) for c in columns) for r in rows))
 
 
 def _elision_note(matrix: Environment, elided: Environment) -> str:

@@ -146,7 +146,9 @@ def _compile(folder: Path, document: Path) -> list[str]:
         for i, line in enumerate(lines)
         if line.startswith("!") or "Overfull \\hbox" in line
     ]
-    for scaled, room in re.findall(r"symconv-fit: a formula of ([\d.]+)pt scaled to ([\d.]+)pt", log):
+    for scaled, room in re.findall(
+        r"symconv-fit: a formula of ([\d.]+)pt scaled to ([\d.]+)pt", log
+    ):
         if float(room) / float(scaled) < SMALLEST_SCALE:
             problems.append(f"{document.name}: a formula of {scaled}pt squeezed into {room}pt")
     if result.returncode != 0 and not problems:
@@ -161,7 +163,12 @@ def handouts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("handouts")
     assert main(["solve", "--all", "--out", str(out), "--format", "tex"]) == 0
     for path in TOML_SETS:
-        assert main(["solve", "--problems", str(path), "--out", str(out / path.stem), "--format", "tex"]) == 0  # noqa: E501
+        assert (
+            main(
+                ["solve", "--problems", str(path), "--out", str(out / path.stem), "--format", "tex"]
+            )
+            == 0
+        )
     sheets = out / "sheets"
     assert main(["solve", "--all", "--out", str(sheets), "--format", "tex", "--no-answers"]) == 0
     return out
@@ -178,7 +185,9 @@ def test_every_handout_compiles_with_no_line_in_the_margin(handouts: Path):
 def _wide_set() -> ProblemSet:
     """A lecturer's set at its widest: a 6×24 conv matrix, a 30-term sum, a long statement."""
     x = sp.symbols("x0:30")
-    weights = sp.ImmutableMatrix(6, 24, lambda r, c: sp.Symbol(f"w_{{{r}{c % 3}}}") if c >= r else 0)
+    weights = sp.ImmutableMatrix(
+        6, 24, lambda r, c: sp.Symbol(f"w_{{{r}{c % 3}}}") if c >= r else 0
+    )
     long_sum = sp.Add(*(sp.Integer(n + 1) * sp.Function("f")(x[n]) for n in range(30)))
     derivation = Derivation(
         "wide",
@@ -189,8 +198,14 @@ def _wide_set() -> ProblemSet:
         weights,
         answer_lhs=sp.Symbol("C"),
     )
-    part = Part("w-1a", "Explain $N_{mult}$ for a 3×3 kernel & 50% of x_1 # Σ_{k} w_k.", lambda: Solution(derivation))  # noqa: E501
-    statement = "Z[i,j] = Σ_{k1,k2} W[k1,k2] X[i+k1, j+k2] (valid), see unit10_cnn/prob_cnn.tex; " * 3
+    part = Part(
+        "w-1a",
+        "Explain $N_{mult}$ for a 3×3 kernel & 50% of x_1 # Σ_{k} w_k.",
+        lambda: Solution(derivation),
+    )
+    statement = (
+        "Z[i,j] = Σ_{k1,k2} W[k1,k2] X[i+k1, j+k2] (valid), see unit10_cnn/prob_cnn.tex; " * 3
+    )
     return ProblemSet("w", "A wide set", "tests", [Exercise("w-1", "Wide", statement, [part])])
 
 
@@ -204,7 +219,9 @@ def test_a_wide_matrix_and_a_long_sum_are_elided_and_broken(tmp_path: Path):
     assert r"N_{\text{mult}}" in text and r"50\% of $x_{1}$ \#" in text
     (tmp_path / "wide.tex").write_text(text, encoding="utf-8")
     assert _compile(tmp_path, tmp_path / "wide.tex") == []
-    sheet = document(Handout(handout.problem_set, handout.exercises, RenderOptions(no_answers=True)), "tex")  # noqa: E501
+    sheet = document(
+        Handout(handout.problem_set, handout.exercises, RenderOptions(no_answers=True)), "tex"
+    )
     (tmp_path / "sheet.tex").write_text(sheet, encoding="utf-8")
     assert _compile(tmp_path, tmp_path / "sheet.tex") == []
 
