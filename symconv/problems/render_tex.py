@@ -201,7 +201,7 @@ def display_tex(equations: Sequence[Equation]) -> str:
     o &= \\symconvfit{ROOM}{5 - 3 + 1} \\tag*{\\footnotesize(1)}
     \\end{align*}
     \\begin{symconvnotes}
-    \\item[(1)] valid correlation
+    \\item[(1)] valid correlation.
     \\end{symconvnotes}
     """
     room = LINE_WIDTH * FILL
@@ -221,7 +221,7 @@ def display_tex(equations: Sequence[Equation]) -> str:
         texts += [prose_tex(note) for note in layout.notes]
         tag = ""
         if texts:
-            notes.append(" ".join(texts))
+            notes.append(" ".join(t if t.endswith((".", ")")) else t + "." for t in texts))
             tag = rf" \tag*{{\footnotesize({len(notes)})}}"
         lhs = equation.lhs
         if lhs in long_lhs:
