@@ -130,8 +130,8 @@ def _title(handout: Handout) -> list[str]:
 
 def _exercise_tex(handout: Handout, exercise: Exercise, parts: Sequence[Part]) -> list[str]:
     heading = prose_tex(exercise.id)
-    if exercise.title:
-        heading += r"\quad " + prose_tex(exercise.title)
+    if exercise.title:  # "id: title", as the Markdown page and the checker's headings read
+        heading += ": " + prose_tex(exercise.title)
     out = [rf"\section*{{{heading}}}"]
     if exercise.statement:
         out.append(prose_tex(exercise.statement))
