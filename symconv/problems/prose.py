@@ -443,7 +443,10 @@ def _math_tokens(formula: str, typed: bool = False) -> str:
         if kind == "name":
             before = tokens[index - 1].group(0) if index else ""
             after = tokens[index + 1].group(0) if index + 1 < len(tokens) else ""
-            out.append(_identifier(value, before.isspace(), after.isspace()))
+            if value in ("sum", "prod") and after not in ("_", "^"):
+                out.append(rf"\text{{{value}}}")  # the word; sum_j is the operator
+            else:
+                out.append(_identifier(value, before.isspace(), after.isspace()))
         else:
             out.append(value)
         index += 1
@@ -548,13 +551,15 @@ def _balanced(latex: str) -> str:
 
 # -- printing -----------------------------------------------------------------------------------
 def tex_text(text: str) -> str:
-    """Plain text for pdflatex: specials escaped, symbols as math, CJK left out (no font).
+    """Plain text for pdflatex: specials escaped, symbols as math, CJK left out (no font in
+    pdflatex), with the brackets that held only it.
 
     >>> print(tex_text("3×3 kernel, 50% of x_1 (宽卷积) — café"))
-    3\\ensuremath{\\times}3 kernel, 50\\% of x\\_1 () --- café
+    3\\ensuremath{\\times}3 kernel, 50\\% of x\\_1 --- café
     """
     out = []
-    for char in _CJK.sub("", text):
+    text = re.sub(r"\s*[(\uff08]\s*[)\uff09]", "", _CJK.sub("", text))
+    for char in text:
         if char in TEX_SPECIAL:
             out.append(TEX_SPECIAL[char])
         elif char in _TEXT_PUNCTUATION:

@@ -45,7 +45,7 @@ def test_a_toml_set_as_tex_is_one_document_with_every_exercise(capsys):
     assert text.count(r"\documentclass") == 1 and text.count(r"\end{document}") == 1
     assert text.rstrip().endswith(r"\end{document}")
     problem_set = load_problem_set(NYU)
-    sections = re.findall(r"\\section\*\{([^\\}]+)", text)
+    sections = re.findall(r"\\section\*\{([^:\\}]+)", text)
     assert sections == [exercise.id for exercise in problem_set.exercises]
     assert r"NYU Tandon Introduction to Machine Learning" in text  # the set's title
     for part in problem_set.parts():
