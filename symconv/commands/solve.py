@@ -1,13 +1,18 @@
-"""symconv solve: complete, verified write-ups of catalog exercises.
+"""symconv solve: complete, verified write-ups of catalog exercises, one document per request.
 
     symconv solve ID [ID ...] [--format md|tex|json] [--out DIR] [--no-answers]
-    symconv solve --all --out DIR      # ID.md, ID.tex and ID.json per exercise
+    symconv solve --all --out DIR      # SET.md, SET.tex and SET.json per set
     symconv solve --list               # every id with its title
     symconv solve --problems FILE [ID ...]
     symconv solve --engines [--format json]   # the engines a problem set may name
 
 A problem set written as data is documented in docs/problem-sets.md; a file with errors is
 refused before anything is solved, with every error (file, line, exercise, part, key).
+
+The ids asked for (a set, exercises, parts) make one document: one Markdown page, one LaTeX
+document that pdflatex compiles, or one JSON object (docs/solve-report.md). With --out DIR the
+document is written to DIR/NAME.FORMAT, NAME being the one id asked for or the set's id; ids from
+several sets make one document per set. --no-answers gives the problem sheet in every format.
 
 Every part is checked (numeric twin vs its independent computation, identities) before it is
 printed; a part whose check fails is still written, with the failure in its report, and the
@@ -20,9 +25,9 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-FORMATS = ("md", "tex", "json")
+FORMATS: tuple[Literal["md", "tex", "json"], ...] = ("md", "tex", "json")
 
 
 def register(subparsers: Any) -> None:
@@ -33,9 +38,11 @@ def register(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("ids", nargs="*", metavar="ID", help="set, exercise or part ids")
-    parser.add_argument("--format", choices=FORMATS, default="md", help="output format (md)")
-    parser.add_argument("--out", type=Path, help="write files into this folder, one per exercise")
-    parser.add_argument("--all", action="store_true", help="every exercise (needs --out)")
+    parser.add_argument(
+        "--format", choices=FORMATS, help="output format (md; with --all: md, tex and json)"
+    )
+    parser.add_argument("--out", type=Path, help="write the documents into this folder")
+    parser.add_argument("--all", action="store_true", help="every set, one file each (needs --out)")
     parser.add_argument("--list", action="store_true", help="list every id with its title")
     parser.add_argument("--problems", type=Path, help="a problem set written as a data file")
     parser.add_argument("--no-answers", action="store_true", help="the problem sheet only")
@@ -103,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.all:
         if args.out is None:
-            raise ConventionError("solve --all writes three files per exercise: give --out DIR")
+            raise ConventionError("solve --all writes one file per set and format: give --out DIR")
         ids = [s.id for s in sets]
     elif args.ids:
         ids = args.ids
@@ -115,14 +122,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _solve(sets: tuple[Any, ...], ids: list[str], args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
     from symconv.errors import ConventionError
+    from symconv.problems.handout import RenderOptions, gather
     from symconv.problems.model import select
-    from symconv.problems.writeup import (
-        RenderOptions,
-        exercise_json,
-        exercise_markdown,
-        exercise_tex,
-    )
+    from symconv.problems.writeup import Format, document
 
     if args.max_matrix is not None and args.max_matrix < 3:
         raise ConventionError(f"--max-matrix {args.max_matrix}: keep at least 3 rows/columns")
@@ -132,35 +137,40 @@ def _solve(sets: tuple[Any, ...], ids: list[str], args: argparse.Namespace) -> i
         no_answers=args.no_answers,
         max_matrix_size=args.max_matrix,
     )
-    selections = [select(sets, identifier) for identifier in ids]
-    jobs = [(sel.problem_set, ex, parts) for sel in selections for ex, parts in sel.exercises]
-    formats = FORMATS if args.all else (args.format,)
+    handouts = gather([(identifier, select(sets, identifier)) for identifier in ids], options)
+    if args.out is None and len(handouts) > 1:
+        named = ", ".join(h.problem_set.id for h in handouts)
+        raise ConventionError(
+            f"solve {' '.join(ids)}: the ids name {len(handouts)} sets ({named}) and one document "
+            "holds one set; ask for one set at a time, or give --out DIR for one file per set"
+        )
+    formats: tuple[Format, ...] = (
+        (args.format,) if args.format else (FORMATS if args.all else ("md",))
+    )
     if args.out is not None:
         args.out.mkdir(parents=True, exist_ok=True)
     failed = False
     started = time.perf_counter()
-    with _progress(len(jobs), enabled=args.out is not None) as advance:
-        for problem_set, exercise, parts in jobs:
+    parts = sum(len(h.parts) for h in handouts)
+    with _progress(parts, enabled=args.out is not None) as advance:
+        for handout in handouts:
             reports = {}
             if not args.no_answers:
-                reports = {part.id: part.solution.derivation.check() for part in parts}
+                for part in handout.parts:
+                    reports[part.id] = part.solution.derivation.check()
+                    advance(part.id)
             failed |= any(not report.passed for report in reports.values())
+            handout = replace(handout, reports=reports)
             for fmt in formats:
-                if fmt == "md":
-                    text = exercise_markdown(problem_set, exercise, parts, reports, options)
-                elif fmt == "tex":
-                    text = exercise_tex(problem_set, exercise, parts, reports, options)
-                else:
-                    text = exercise_json(exercise, parts, reports, options)
+                text = document(handout, fmt)
                 if args.out is None:
                     sys.stdout.write(text)
                 else:
-                    (args.out / f"{exercise.id}.{fmt}").write_text(text, encoding="utf-8")
-            advance(exercise.id)
+                    (args.out / f"{handout.name}.{fmt}").write_text(text, encoding="utf-8")
     if args.out is not None:
         elapsed = time.perf_counter() - started
         print(
-            f"wrote {len(jobs)} exercise(s) × {len(formats)} format(s) to {args.out} "
+            f"wrote {len(handouts)} document(s) × {len(formats)} format(s) to {args.out} "
             f"in {elapsed:.2f} s",
             file=sys.stderr,
         )

@@ -40,6 +40,7 @@ import numpy as np
 import sympy as sp
 
 from symconv.core.latex import Notation, latex, text_latex
+from symconv.core.portable import portable_srepr
 from symconv.core.safe import as_sympy
 from symconv.errors import ConventionError
 
@@ -299,7 +300,8 @@ class Derivation:
                 for step in self.steps
             ],
             "answer_latex": self.answer_latex(**options),
-            "answer_srepr": sp.srepr(self.answer),
+            # plain SymPy reads it back without symconv (symconv.core.portable)
+            "answer_srepr": portable_srepr(self.answer),
             "checks": report.to_json() if report is not None else [],
         }
 

@@ -71,6 +71,10 @@ class InRange(Boolean):
     def _eval_rewrite_as_Piecewise(self, *args: Any, **kwargs: Any) -> Boolean:
         return self.as_relational()
 
+    def _portable(self) -> Boolean:
+        """Plain SymPy (``symconv.core.portable``): the ``And`` of two relations."""
+        return self.as_relational()
+
     def _latex(self, printer: Any) -> str:
         text = printer._print(self.expr)
         if self.lower is not sp.S.NegativeInfinity:
@@ -135,6 +139,10 @@ class Iverson(sp.Expr):
 
     def _eval_rewrite_as_Piecewise(self, condition: Any, **kwargs: Any) -> sp.Expr:
         return sp.Piecewise((1, _relational(condition)), (0, True))
+
+    def _portable(self) -> sp.Expr:
+        """Plain SymPy (``symconv.core.portable``): ``Piecewise((1, condition), (0, True))``."""
+        return sp.Piecewise((1, _relational(self.condition)), (0, True))
 
     def _latex(self, printer: Any) -> str:
         return rf"\left[{printer._print(self.condition)}\right]"

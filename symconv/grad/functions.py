@@ -84,6 +84,10 @@ class sigmoid(sp.Function):
     def _eval_rewrite_as_exp(self, x: sp.Expr, **kwargs: Any) -> sp.Expr:
         return 1 / (1 + sp.exp(-x))
 
+    def _portable(self) -> sp.Expr:
+        """Plain SymPy (``symconv.core.portable``): ``1/(1 + exp(-x))``."""
+        return 1 / (1 + sp.exp(-self.args[0]))
+
     def _eval_evalf(self, prec: int) -> sp.Expr:
         return (1 / (1 + sp.exp(-self.args[0])))._eval_evalf(prec)
 
@@ -124,6 +128,10 @@ class relu(sp.Function):
     def _eval_rewrite_as_Max(self, x: sp.Expr, **kwargs: Any) -> sp.Expr:
         return sp.Max(0, x)
 
+    def _portable(self) -> sp.Expr:
+        """Plain SymPy (``symconv.core.portable``): ``Max(0, x)``."""
+        return sp.Max(0, self.args[0])
+
     def _eval_is_real(self) -> bool | None:
         return self.args[0].is_real
 
@@ -159,6 +167,10 @@ class RegisteredFunction(sp.Function):
     def explicit(self) -> sp.Expr:
         """The entry's forward written out (``x Φ(x)`` for gelu)."""
         return function_entry(self.registry_name).explicit(*self.args)
+
+    def _portable(self) -> sp.Expr:
+        """Plain SymPy (``symconv.core.portable``): :meth:`explicit`."""
+        return self.explicit()
 
     def _eval_evalf(self, prec: int) -> sp.Expr:
         return sp.N(self.explicit(), prec_to_digits(prec))

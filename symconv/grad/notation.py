@@ -66,6 +66,10 @@ class GradientIndexed(sp.Indexed):
         entry = sp.Indexed(sp.IndexedBase(base.wrt), *self.indices)
         return rf"\frac{{\partial {printer._print(base.of)}}}{{\partial {printer._print(entry)}}}"
 
+    def _portable(self) -> sp.Indexed:
+        """Plain SymPy (``symconv.core.portable``): an entry of ``IndexedBase('∂J/∂Z')``."""
+        return sp.Indexed(sp.IndexedBase(self.base.label), *self.indices)
+
 
 class GradientBase(sp.IndexedBase):
     """The tensor ``∂J/∂Z`` (label ``∂J/∂Z``); indexing it gives :class:`GradientIndexed`."""
@@ -96,6 +100,10 @@ class GradientBase(sp.IndexedBase):
         return (
             rf"\frac{{\partial {printer._print(self.of)}}}{{\partial {printer._print(self.wrt)}}}"
         )
+
+    def _portable(self) -> sp.IndexedBase:
+        """Plain SymPy (``symconv.core.portable``): ``IndexedBase('∂J/∂Z')``."""
+        return sp.IndexedBase(self.label)
 
 
 def gradient_base(of: str | sp.Symbol, wrt: str | sp.Symbol | sp.IndexedBase) -> GradientBase:
@@ -134,3 +142,7 @@ class Partial(sp.Expr):
 
     def _sympystr(self, printer: Any) -> str:
         return f"{PARTIAL}{printer._print(self.of)}/{PARTIAL}{printer._print(self.wrt)}"
+
+    def _portable(self) -> sp.Derivative:
+        """Plain SymPy (``symconv.core.portable``): the unevaluated ``Derivative``."""
+        return sp.Derivative(self.of, self.wrt)

@@ -20,6 +20,7 @@ from typing import Any
 import sympy as sp
 
 from symconv.core.derivation import SCHEMA_VERSION, CheckReport, Derivation
+from symconv.core.portable import portable_srepr
 from symconv.errors import ConventionError
 
 
@@ -85,11 +86,11 @@ class Part:
             "answer_latex": body["answer_latex"],
             "answer_srepr": body["answer_srepr"],
             "accepted": [
-                {"answer_srepr": sp.srepr(a.answer), "convention": a.convention}
+                {"answer_srepr": portable_srepr(a.answer), "convention": a.convention}
                 for a in solution.accepted
             ],
             "misconceptions": [
-                {"answer_srepr": sp.srepr(m.answer), "diagnosis": m.diagnosis}
+                {"answer_srepr": portable_srepr(m.answer), "diagnosis": m.diagnosis}
                 for m in solution.misconceptions
             ],
             "checks": body["checks"],

@@ -1,117 +1,70 @@
-"""Write-ups of solved exercises: Markdown (GitHub/Jupyter MathJax), a standalone LaTeX document
-(article + amsmath, compiles with pdflatex), and JSON (DESIGN.md's schema).
+"""Write-ups of solved exercises, one document per request (:class:`Handout`) in every format:
+
+* Markdown — one page (GitHub/Jupyter MathJax): the set's title, source and conventions, each
+  exercise a ``##`` section, each part a ``###`` section;
+* LaTeX — one standalone document for pdflatex (:mod:`symconv.problems.render_tex`);
+* JSON — one object: the set, its exercises, each with its parts (``docs/solve-report.md``).
 
 Each part is checked before it is printed; the report goes into the write-up (a ``checked:`` line
-in Markdown and LaTeX, the ``checks`` list in JSON). ``no_answers=True`` prints the problem sheet
-alone.
+in Markdown and LaTeX, the ``checks`` list in JSON). ``no_answers=True`` gives the problem sheet:
+statements and questions only (with an answer space in LaTeX; empty answer fields in JSON).
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from symconv.core.derivation import CheckReport, render
+from symconv.problems.handout import Handout, RenderOptions
 from symconv.problems.model import Exercise, Part, ProblemSet
+from symconv.problems.prose import prose_markdown
+from symconv.problems.render_tex import document_tex
 
-#: Unicode that appears in statements and conventions, and its LaTeX (pdflatex has no glyphs
-#: for most of these in its default fonts).
-_TEX_TEXT = {
-    "×": r"$\times$",
-    "−": "-",
-    "–": "--",
-    "—": "---",
-    "·": r"$\cdot$",
-    "⌊": r"$\lfloor$",
-    "⌋": r"$\rfloor$",
-    "⌈": r"$\lceil$",
-    "⌉": r"$\rceil$",
-    "≤": r"$\leq$",
-    "≥": r"$\geq$",
-    "≈": r"$\approx$",
-    "Σ": r"$\Sigma$",
-    "σ": r"$\sigma$",
-    "δ": r"$\delta$",
-    "τ": r"$\tau$",
-    "∂": r"$\partial$",
-    "∇": r"$\nabla$",
-    "²": r"$^2$",
-    "³": r"$^3$",
-    "⁴": r"$^4$",
-    "ᵀ": r"$^T$",
-    "…": r"\ldots{}",
-    "→": r"$\to$",
-    "\u201c": "``",  # left double quotation mark
-    "\u201d": "''",
-    "\u2018": "`",
-    "\u2019": "'",
-    "⊗": r"$\otimes$",
-    "∈": r"$\in$",
-    "✓": r"$\checkmark$",
-    "✗": r"$\times$",
-}
-_TEX_SPECIAL = {
-    "\\": r"\textbackslash{}",
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "{": r"\{",
-    "}": r"\}",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-}
-_CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+")
+#: Version of the document ``document_json`` writes (2: one object per request, the set at the
+#: top; 1 was one object per exercise). The part objects are unchanged.
+DOCUMENT_SCHEMA_VERSION = 2
+
+Format = Literal["md", "tex", "json"]
+
+__all__ = [
+    "DOCUMENT_SCHEMA_VERSION",
+    "Handout",
+    "RenderOptions",
+    "document",
+    "document_json",
+    "document_markdown",
+    "document_tex",
+    "exercise_markdown",
+]
 
 
-def tex_text(text: str) -> str:
-    """Escape plain text for pdflatex; CJK characters are left out (no CJK font in pdflatex).
-
-    >>> print(tex_text("3×3 kernel, 50% of x_1 (宽卷积)"))
-    3$\\times$3 kernel, 50\\% of x\\_1 ()
-    """
-    text = _CJK.sub("", text)
-    out = []
-    for char in text:
-        if char in _TEX_SPECIAL:
-            out.append(_TEX_SPECIAL[char])
-        elif char in _TEX_TEXT:
-            out.append(_TEX_TEXT[char])
-        elif ord(char) < 128:
-            out.append(char)
-        else:
-            out.append("?")
-    return "".join(out)
-
-
-@dataclass(frozen=True)
-class RenderOptions:
-    """Output knobs (DESIGN.md): notation, number format, matrix elision, answers or not."""
-
-    notation: str | None = None
-    number_format: str = "grouped"
-    no_answers: bool = False
-    max_matrix_size: int | None = None
-
-    def settings(self) -> dict[str, Any]:
-        options: dict[str, Any] = {
-            "number_format": self.number_format,
-            "max_matrix_size": self.max_matrix_size,
-        }
-        if self.notation is not None:
-            options["notation"] = self.notation
-        return options
-
-
-def _report_for(part: Part, reports: Mapping[str, CheckReport]) -> CheckReport | None:
-    return reports.get(part.id)
+def document(handout: Handout, fmt: Format) -> str:
+    """The handout as text in one format (``md``, ``tex`` or ``json``)."""
+    if fmt == "md":
+        return document_markdown(handout)
+    if fmt == "tex":
+        return document_tex(handout)
+    return json.dumps(document_json(handout), indent=2, ensure_ascii=False) + "\n"
 
 
 # -- Markdown ----------------------------------------------------------------------------------
+def document_markdown(handout: Handout) -> str:
+    """One Markdown page: the set's title, source and conventions, then each exercise."""
+    problem_set = handout.problem_set
+    lines = [f"# {prose_markdown(problem_set.title or problem_set.id)}", ""]
+    if problem_set.source:
+        lines += [f"*Source: {prose_markdown(problem_set.source)}*", ""]
+    if problem_set.conventions:
+        lines += ["Conventions:", ""]
+        lines += [f"- {prose_markdown(c)}" for c in problem_set.conventions]
+        lines.append("")
+    for exercise, parts in handout.exercises:
+        lines.append(_exercise_body(exercise, parts, handout.reports, handout.options, level=2))
+    return "\n".join(lines).rstrip() + "\n"
+
+
 def exercise_markdown(
     problem_set: ProblemSet,
     exercise: Exercise,
@@ -119,19 +72,31 @@ def exercise_markdown(
     reports: Mapping[str, CheckReport],
     options: RenderOptions,
 ) -> str:
-    lines = [f"# {exercise.id}: {exercise.title}", ""]
-    if problem_set.source:
-        lines += [f"*Source: {problem_set.source}*", ""]
+    """One exercise as a Markdown page of its own (``# id: title``, a ``##`` per part)."""
+    source = [f"*Source: {prose_markdown(problem_set.source)}*", ""] if problem_set.source else []
+    body = _exercise_body(exercise, parts, reports, options, level=1, after_heading=source)
+    return body.rstrip() + "\n"
+
+
+def _exercise_body(
+    exercise: Exercise,
+    parts: Sequence[Part],
+    reports: Mapping[str, CheckReport],
+    options: RenderOptions,
+    level: int,
+    after_heading: Sequence[str] = (),
+) -> str:
+    lines = [f"{'#' * level} {exercise.id}: {prose_markdown(exercise.title)}", "", *after_heading]
     if exercise.statement:
-        lines += [exercise.statement.strip(), ""]
+        lines += [prose_markdown(exercise.statement), ""]
     for part in parts:
-        lines += [f"## {part.id}", ""]
+        lines += [f"{'#' * (level + 1)} {part.id}", ""]
         if part.question:
-            lines += ["> " + part.question.strip().replace("\n", "\n> "), ""]
+            lines += ["> " + prose_markdown(part.question).replace("\n", "\n> "), ""]
         if options.no_answers:
             continue
         derivation = part.solution.derivation
-        lines.append(derivation.markdown(_report_for(part, reports), **options.settings()))
+        lines.append(derivation.markdown(reports.get(part.id), **options.settings()))
         accepted = part.solution.accepted
         if accepted:
             lines.append("Also accepted:")
@@ -142,82 +107,39 @@ def exercise_markdown(
     return "\n".join(lines).rstrip() + "\n"
 
 
-# -- LaTeX -------------------------------------------------------------------------------------
-def _unicode_declarations() -> str:
-    """``\\DeclareUnicodeCharacter`` for the field's symbols: a safety net for pdflatex."""
-    from symconv.core.latex import UNICODE_MATH
-
-    return "\n".join(
-        rf"\DeclareUnicodeCharacter{{{ord(char):04X}}}{{\ensuremath{{{command}}}}}"
-        for char, command in UNICODE_MATH.items()
-    )
-
-
-TEX_PREAMBLE = (
-    r"""\documentclass[11pt]{article}
-\usepackage[T1]{fontenc}
-\usepackage[utf8]{inputenc}
-\usepackage[margin=2cm]{geometry}
-\usepackage{amsmath,amssymb}
-\setcounter{MaxMatrixCols}{40}
-\allowdisplaybreaks
-\sloppy
-"""
-    + _unicode_declarations()
-    + "\n"
-)
-
-
-def exercise_tex(
-    problem_set: ProblemSet,
-    exercise: Exercise,
-    parts: Sequence[Part],
-    reports: Mapping[str, CheckReport],
-    options: RenderOptions,
-) -> str:
-    """A standalone document (article, amsmath) for one exercise."""
-    body = [
-        TEX_PREAMBLE,
-        rf"\title{{{tex_text(exercise.id)}: {tex_text(exercise.title)}}}",
-        r"\date{}",
-        r"\begin{document}",
-        r"\maketitle",
-    ]
-    if problem_set.source:
-        body.append(rf"\noindent\emph{{Source: {tex_text(problem_set.source)}}}\par\medskip")
-    if exercise.statement:
-        body.append(tex_text(exercise.statement.strip()) + r"\par")
-    for part in parts:
-        body.append(rf"\section*{{{tex_text(part.id)}}}")
-        if part.question:
-            body.append(r"\begin{quote}" + tex_text(part.question.strip()) + r"\end{quote}")
-        if options.no_answers:
-            continue
-        derivation = part.solution.derivation
-        settings = options.settings()
-        if derivation.conventions:
-            body.append(
-                r"\noindent Conventions: " + tex_text("; ".join(derivation.conventions)) + "."
-            )
-        body.extend(tex_text(note) + r"\par" for note in derivation.notes)
-        if derivation.steps:
-            body.append(r"\[" + derivation.latex(**settings) + r"\]")
-        body.append(r"\noindent\textbf{Answer:} $" + derivation.answer_latex(**settings) + "$")
-        report = _report_for(part, reports)
-        if report is not None:
-            body.append(r"\par\noindent\emph{" + tex_text(report.summary()) + "}")
-    body.append(r"\end{document}")
-    return "\n\n".join(body) + "\n"
-
-
 # -- JSON --------------------------------------------------------------------------------------
-def exercise_json(
-    exercise: Exercise,
-    parts: Sequence[Part],
-    reports: Mapping[str, CheckReport],
-    options: RenderOptions,
-) -> str:
-    document = exercise.to_json(dict(reports), **options.settings())
-    wanted = {part.id for part in parts}
-    document["parts"] = [p for p in document["parts"] if p["id"] in wanted]
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+#: The part fields that hold an answer or a step: empty under ``--no-answers``.
+ANSWER_FIELDS = ("steps", "answer_latex", "answer_srepr", "accepted", "misconceptions", "checks")
+
+
+def document_json(handout: Handout) -> dict[str, Any]:
+    """One object: the set, its chosen exercises, each with its chosen parts (the part objects
+    of DESIGN.md's contract, unchanged; see ``docs/solve-report.md``)."""
+    problem_set = handout.problem_set
+    return {
+        "schema_version": DOCUMENT_SCHEMA_VERSION,
+        "id": problem_set.id,
+        "title": problem_set.title,
+        "source": problem_set.source,
+        "conventions": list(problem_set.conventions),
+        "answers": not handout.options.no_answers,
+        "exercises": [
+            {
+                "id": exercise.id,
+                "title": exercise.title,
+                "statement": exercise.statement,
+                "source": exercise.source,
+                "conventions": list(exercise.conventions),
+                "parts": [_part_json(handout, part) for part in parts],
+            }
+            for exercise, parts in handout.exercises
+        ],
+    }
+
+
+def _part_json(handout: Handout, part: Part) -> dict[str, Any]:
+    if handout.options.no_answers:
+        empty: dict[str, Any] = {"id": part.id, "question": part.question}
+        empty.update({name: "" if name.startswith("answer") else [] for name in ANSWER_FIELDS})
+        return empty
+    return part.to_json(handout.reports.get(part.id), **handout.options.settings())

@@ -38,8 +38,12 @@ def test_list_names_every_exercise_and_part_of_the_four_sets(capsys):
 def test_every_part_json_follows_the_contract(capsys):
     assert main(["solve", "nyu-cnn-3", "--format", "json"]) == 0
     document = json.loads(capsys.readouterr().out)
-    assert set(document) == {"schema_version", "id", "title", "source", "conventions", "parts"}
-    part = document["parts"][3]
+    assert set(document) == {
+        "schema_version", "id", "title", "source", "conventions", "answers", "exercises"
+    }  # fmt: skip
+    [exercise] = document["exercises"]
+    assert set(exercise) == {"id", "title", "statement", "source", "conventions", "parts"}
+    part = exercise["parts"][3]
     assert part["id"] == "nyu-cnn-3d"
     assert part["answer_srepr"] == "Integer(1820)"
     assert set(part) >= {
@@ -94,11 +98,11 @@ def written(tmp_path_factory) -> Path:
     return out
 
 
-def test_all_writes_three_files_per_exercise(written: Path):
-    exercises = [e.id for s in catalog() for e in s.exercises]
-    for exercise in exercises:
-        for suffix in ("md", "tex", "json"):
-            assert (written / f"{exercise}.{suffix}").is_file(), (exercise, suffix)
+def test_all_writes_one_file_per_set_and_format(written: Path):
+    expected = {f"{s.id}.{suffix}" for s in catalog() for suffix in ("md", "tex", "json")}
+    assert {path.name for path in written.iterdir() if path.suffix in (".md", ".tex", ".json")} == (
+        expected
+    )
 
 
 @pytest.mark.skipif(
