@@ -122,6 +122,8 @@ def exercise_markdown(
     lines = [f"# {exercise.id}: {exercise.title}", ""]
     if problem_set.source:
         lines += [f"*Source: {problem_set.source}*", ""]
+    if exercise.variant_note:
+        lines += [f"*{exercise.variant_note}*", ""]
     if exercise.statement:
         lines += [exercise.statement.strip(), ""]
     for part in parts:
@@ -185,6 +187,8 @@ def exercise_tex(
     ]
     if problem_set.source:
         body.append(rf"\noindent\emph{{Source: {tex_text(problem_set.source)}}}\par\medskip")
+    if exercise.variant_note:
+        body.append(rf"\noindent\emph{{{tex_text(exercise.variant_note)}}}\par\medskip")
     if exercise.statement:
         body.append(tex_text(exercise.statement.strip()) + r"\par")
     for part in parts:
