@@ -249,7 +249,8 @@ EXERCISE = Level(
             "string",
             False,
             '""',
-            "the statement every part shares; may hold `$…$` math",
+            "the statement every part shares; may hold `$…$` math and `{{name}}` (a data "
+            "value)",
             is_string,
         ),
         Key(
@@ -266,7 +267,8 @@ EXERCISE = Level(
             False,
             "{}",
             'named values the parts read as `"$name"`: integers, strings (a size name, a '
-            "formula), booleans, lists and lists of lists",
+            "formula), booleans, lists and lists of lists; or drawn per student, "
+            "`{ choose = [...] }` or `{ range = [a, b], step = s }`",
             is_table,
         ),
         Key(
@@ -287,7 +289,14 @@ PART = Level(
     "[[exercise.part]]",
     (
         Key("id", "string", True, "", "the part's id (unique in the set)", is_nonempty_string),
-        Key("question", "string", False, '""', "the question; may hold `$…$` math", is_string),
+        Key(
+            "question",
+            "string",
+            False,
+            '""',
+            "the question; may hold `$…$` math and `{{name}}`",
+            is_string,
+        ),
         Key(
             "engine",
             "string",

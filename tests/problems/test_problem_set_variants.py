@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -428,3 +429,20 @@ def test_the_example_set_draws_every_exercise_and_its_write_up_reads_back(tmp_pa
             assert wrong == [], (student, exercise.id)
             assert all(p.status == "answered" and p.right >= 1 for p in report.parts
                        if p.id.startswith(exercise.id)), (student, exercise.id)  # fmt: skip
+
+
+def test_the_docs_example_loads_and_its_algorithm_is_the_one_used():
+    text = (ROOT / "docs" / "problem-sets.md").read_text(encoding="utf-8")
+    section = text[text.index("## A variant per student") :].split("\n## ")[0]
+    (example,) = re.findall(r"```toml\n(.*?)```", section, flags=re.DOTALL)
+    problem_set = problem_set_from_text('id = "lab"\n' + example, "docs")
+    (formula,) = re.findall(r"```python\n(.*?)\n```", section, flags=re.DOTALL)
+    # the documented formula is, character for character, the reference of this file
+    assert formula == (
+        'int.from_bytes(hashlib.sha256(f"{T}\\n{E}\\n{S}\\n{n}".encode("utf-8")).digest(), '
+        '"big") % total'
+    )
+    for student in ("alice", "bob"):
+        position = reference_position("lab", "lab-1", student, 0, 9)
+        expected = reference_values([("i", [32, 48, 64]), ("k", [3, 5, 7])], position)
+        assert drawn(problem_set.for_student(student)) == expected
