@@ -249,8 +249,7 @@ EXERCISE = Level(
             "string",
             False,
             '""',
-            "the statement every part shares; may hold `$…$` math and `{{name}}` (a data "
-            "value)",
+            "the statement every part shares; may hold `$…$` math and `{{name}}` (a data value)",
             is_string,
         ),
         Key(
