@@ -246,9 +246,6 @@ class _Validator:
         }
         if engine is None:
             return
-        resolved = {
-            key: resolve(value, data) for key, value in arguments.items() if key not in unresolved
-        }
         skipped = {target.name for key in unresolved if (target := engine.parameter(key))}
         reported: set[tuple[str, str]] = set()
         for sample, varied in self.samples(arguments, data):
@@ -422,14 +419,14 @@ class _Validator:
                 if name in data:
                     continue
                 suggestion = closest(name, data)
-                hint = f" (did you mean {{{{{suggestion}}}}}?)" if suggestion else ""
+                hint = f" (did you mean {_braced(suggestion)}?)" if suggestion else ""
                 known = f"; data: {', '.join(data)}" if data else "; the exercise has no data"
                 self.report(
                     where,
                     key,
-                    f"{where.prefix}{key}: {{{{{name}}}}} names no data{hint}{known}",
+                    f"{where.prefix}{key}: {_braced(name)} names no data{hint}{known}",
                     at_key=key,
-                    suggestion=f"{{{{{suggestion}}}}}" if suggestion else None,
+                    suggestion=_braced(suggestion) if suggestion else None,
                 )
         for name, variable in self.variables.items():
             if name not in shown:
@@ -437,7 +434,7 @@ class _Validator:
                     place,
                     f"data.{name}",
                     f"data.{name} = {variable.text()} is drawn per student, but no title, "
-                    f"statement or question of the exercise shows it: write {{{{{name}}}}} where "
+                    f"statement or question of the exercise shows it: write {_braced(name)} where "
                     "its value belongs (a student's sheet must say the student's numbers)",
                     at_key=name,
                 )
@@ -503,6 +500,11 @@ _EXERCISE_TEXTS, _PART_TEXTS = ("title", "statement"), ("question",)
 _ALTERNATIVE_TEXTS = {"accepted": "convention", "misconceptions": "diagnosis"}
 #: The texts a student's sheet shows (a diagnosis is only shown to a student who erred).
 _SHEET_TEXTS = (*_EXERCISE_TEXTS, *_PART_TEXTS)
+
+
+def _braced(name: str) -> str:
+    """``{{name}}``, a placeholder as written."""
+    return "{{" + name + "}}"
 
 
 def _texts(
