@@ -405,6 +405,22 @@ def test_command_line_usage_errors_exit_2(tmp_path: Path, capsys):
         assert said in capsys.readouterr().err
 
 
+def test_a_variant_of_a_set_with_fixed_data_is_the_set_and_stderr_says_so(tmp_path: Path, capsys):
+    fixed = SIZES.replace("{ choose = [28, 32, 48, 64] }", "32").replace(
+        "{ range = [3, 7], step = 2 }", "5"
+    )
+    problem_set = problem_set_from_text(fixed, "fixed.toml")
+    assert not problem_set.has_variants and problem_set.for_student("alice") is problem_set
+    path = tmp_path / "fixed.toml"
+    path.write_text(fixed, encoding="utf-8")
+    assert main(["solve", "--problems", str(path), "--variant", "alice"]) == 0
+    captured = capsys.readouterr()
+    assert "sizes-lab draws no data per student: --variant alice gives the same numbers" in (
+        captured.err
+    )
+    assert "Variant" not in captured.out and "o = 28" in captured.out
+
+
 # -- the example set ---------------------------------------------------------------------------
 def test_the_example_set_draws_every_exercise_and_its_write_up_reads_back(tmp_path: Path):
     problem_set = load_problem_set(EXAMPLE)
