@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from symconv.check.answer_judges import answer_kind, judge_part
@@ -467,19 +467,31 @@ def _line(judgement: Judgement) -> int:
     return judgement.claim.line
 
 
-def load_problem_set(against: str) -> ProblemSet:
-    """A built-in set (``nyu-cnn``), or a TOML file (``--against my-set.toml``).
+def load_problem_set(against: str, variant: str | None = None) -> ProblemSet:
+    """A built-in set (``nyu-cnn``), or a TOML file (``--against my-set.toml``); with
+    ``variant``, the set with that student's numbers (:mod:`symconv.problems.variants`; a set
+    whose data is fixed is the same for every student).
 
     A built-in set is loaded from its own provider module when the module is named after it
     (``derivations.nyu_cnn``), so checking against one set does not import the others; sets are
-    cached, so their solutions are built once per process (a batch reuses them).
+    cached, so their solutions are built once per process (a batch reuses them), and so are the
+    last variants drawn.
     """
     from pathlib import Path
 
     path = Path(against)
     if path.suffix.lower() == ".toml" or path.is_file():
-        return _problem_set_file(str(path.resolve()), path.stat().st_mtime if path.exists() else 0)
-    return _builtin_problem_set(against)
+        mtime = path.stat().st_mtime if path.exists() else 0
+        if variant is not None:
+            return _variant_of_file(str(path.resolve()), mtime, variant)
+        return _problem_set_file(str(path.resolve()), mtime)
+    problem_set = _builtin_problem_set(against)
+    return problem_set.for_student(variant) if variant is not None else problem_set
+
+
+@lru_cache(maxsize=64)
+def _variant_of_file(path: str, mtime: float, variant: str) -> ProblemSet:
+    return _problem_set_file(path, mtime).for_student(variant)
 
 
 @cache

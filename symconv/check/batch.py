@@ -53,7 +53,14 @@ from pathlib import Path
 from typing import Any
 
 from symconv.check.documents import SUPPORTED_SUFFIXES, supported
-from symconv.check.gradebook import AnswerKey, StudentGrade, error_grade, grade_report
+from symconv.check.gradebook import (
+    AnswerKey,
+    StudentGrade,
+    error_grade,
+    grade_report,
+    student_of,
+    variant_key,
+)
 from symconv.check.limits import Limits
 
 #: ``job(name) -> (function, arguments)``: a worker runs ``function(*arguments)`` for ``name``.
@@ -175,9 +182,12 @@ def check_one(
     *,
     key: AnswerKey | None = None,
     feedback: bool = False,
+    variants: bool = False,
 ) -> FileResult:
     """Check one file in a worker; every failure becomes an ``error`` result. With ``key`` the
-    result holds the student's grade; with ``feedback``, the annotated feedback file too."""
+    result holds the student's grade; with ``feedback``, the annotated feedback file too; with
+    ``variants``, the file is checked against its student's variant of the set (the student is
+    the file's stem) and graded with that variant's answer key."""
     from symconv.check.render import csv_rows, error_row
     from symconv.errors import SymconvError
 
@@ -198,7 +208,11 @@ def check_one(
         document = Document.from_path(path, limits.max_bytes)
         if not document.text.strip():
             return failed(f"{path}: {EMPTY}")
-        report = check_document(document, against=against, limits=limits)
+        variant = None
+        if variants and against is not None:
+            variant = student_of(path)
+            key = variant_key(against, variant) if key is not None else None
+        report = check_document(document, against=against, limits=limits, variant=variant)
     except SymconvError as error:
         return failed(str(error))
     except Exception as error:  # a crash in the checker: an error row, the batch goes on
@@ -253,9 +267,11 @@ def check_files(
     progress: bool | None = None,
     key: AnswerKey | None = None,
     feedback: bool = False,
+    variants: bool = False,
 ) -> BatchResult:
     """Check ``paths`` in worker processes (see the module docstring). ``key``: grade each file
-    against it; ``feedback``: write each student's annotated feedback; ``progress``: show it on
+    against it; ``feedback``: write each student's annotated feedback; ``variants``: check each
+    file against its student's variant of the set (:func:`check_one`); ``progress``: show it on
     stderr (default: when stderr is a terminal)."""
     limits = limits or Limits()
     workers = max(1, workers or os.cpu_count() or 1)
@@ -265,7 +281,7 @@ def check_files(
     results: dict[str, FileResult] = {}
 
     def job(name: str) -> tuple[Callable[..., FileResult], tuple[Any, ...]]:
-        return partial(check_one, key=key, feedback=feedback), (
+        return partial(check_one, key=key, feedback=feedback, variants=variants), (
             name, against, limits, reveal, output,
         )  # fmt: skip
 

@@ -190,7 +190,8 @@ def _checked_against(file: str, key: AnswerKey | None) -> list[str]:
     if key is None:
         return [f"File: `{file}`", ""]
     title = f" — {key.title}" if key.title else ""
-    return [f"File: `{file}` · checked against `{key.name}`{title}", ""]
+    variant = f" · {key.variant}" if key.variant else ""
+    return [f"File: `{file}` · checked against `{key.name}`{title}{variant}", ""]
 
 
 def _parts_table(grade: StudentGrade, key: AnswerKey, reveal: bool) -> list[str]:

@@ -92,6 +92,9 @@ class AnswerKey:
     name: str
     title: str
     parts: tuple[KeyPart, ...]
+    #: Whose numbers the answers are, for a set with data drawn per student:
+    #: ``variant alice (lab-1: i = 48, k = 5)``; empty for fixed data.
+    variant: str = ""
 
     @property
     def max_points(self) -> Decimal:
@@ -121,7 +124,17 @@ def answer_key(problem_set: ProblemSet, name: str | None = None) -> AnswerKey:
         parts.append(
             KeyPart(part.id, part.question, _decimal(part.points), plain_math(latex), latex)
         )
-    return AnswerKey(name or problem_set.id, problem_set.title, tuple(parts))
+    return AnswerKey(
+        name or problem_set.id, problem_set.title, tuple(parts), problem_set.variant_text
+    )
+
+
+def variant_key(against: str, student: str) -> AnswerKey:
+    """The answer key of ``student``'s variant of the set ``against`` (an id or a TOML file),
+    named by ``against`` as the set's own key is; the same as the set's for fixed data."""
+    from symconv.check.against import load_problem_set
+
+    return answer_key(load_problem_set(against, student), against)
 
 
 def _decimal(points: float) -> Decimal:

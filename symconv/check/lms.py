@@ -147,7 +147,11 @@ def _output(part: PartGrade, key_part: KeyPart, statements: str, reveal: bool) -
 
 def _summary(grade: StudentGrade, key: AnswerKey) -> str:
     title = f" ({key.title})" if key.title else ""
-    head = f"symconv checked `{Path(grade.file).name}` against `{Path(key.name).name}`{title}."
+    variant = f", {key.variant}" if key.variant else ""
+    head = (
+        f"symconv checked `{Path(grade.file).name}` against `{Path(key.name).name}`{title}"
+        f"{variant}."
+    )
     if grade.error is not None:
         return f"{head}\n\n**Your submission could not be checked:** {grade.error}"
     counts = ", ".join(f"{n} {v}" for v in _COUNTED if (n := grade.count(v)))

@@ -304,6 +304,8 @@ class Report:
     assumed_conventions: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     error: str | None = None
+    #: The student whose numbers the set was checked with (``--variant``, ``--variants``).
+    variant: str | None = None
 
     def count(self, verdict: Verdict) -> int:
         return sum(1 for j in self.judgements if j.verdict == verdict)
@@ -337,6 +339,8 @@ class Report:
         }
         if self.error is not None:
             document["error"] = self.error
+        if self.variant is not None:
+            document["variant"] = self.variant
         return document
 
 

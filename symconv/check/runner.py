@@ -91,14 +91,16 @@ def check_document(
     against: str | ProblemSet | None = None,
     limits: Limits | None = None,
     judge_claims: Callable[..., list[Judgement]] | None = None,
+    variant: str | None = None,
 ) -> Report:
-    """The report on one document (module docstring). ``judge_claims(document, segments,
+    """The report on one document (module docstring). ``variant``: check against that
+    student's numbers of a set with data drawn per student. ``judge_claims(document, segments,
     given, seed, run, warnings)`` replaces the default extraction and judging (for tests):
     ``given.data_at(line)`` is the data of the exercise a line answers, ``run(thunk, claim)``
     applies the time limits."""
     limits = limits or Limits()
     budget = Budget(limits.file_seconds)
-    problem_set = _problem_set(against)
+    problem_set = _problem_set(against, variant)
     segments = list(document.segments)
     part_map = None
     if problem_set is not None:
@@ -142,6 +144,7 @@ def check_document(
         parts=statuses,
         assumed_conventions=conventions,
         warnings=tuple(dict.fromkeys(warnings)),
+        variant=variant if problem_set is not None else None,
     )
 
 
@@ -169,12 +172,14 @@ loads or runs anything)']
             )
 
 
-def _problem_set(against: str | ProblemSet | None) -> ProblemSet | None:
-    if against is None or not isinstance(against, str):
-        return against
+def _problem_set(against: str | ProblemSet | None, variant: str | None) -> ProblemSet | None:
+    if against is None:
+        return None
+    if not isinstance(against, str):
+        return against.for_student(variant) if variant is not None else against
     from symconv.check.against import load_problem_set
 
-    return load_problem_set(against)
+    return load_problem_set(against, variant)
 
 
 def _against_name(against: Any, problem_set: ProblemSet | None) -> str | None:

@@ -3,6 +3,8 @@
     symconv check FILE [--against SET|FILE] [--format text|json|md] [--no-reveal] [--csv FILE]
     symconv check DIR --against SET --csv FILE [--totals FILE] [--feedback-dir DIR]  # a grade book
     symconv check FILE --against SET --format gradescope|prairielearn   # an autograder's results
+    symconv check DIR --against FILE --variants     # each file against its student's numbers
+    symconv check FILE --against FILE --variant ID  # one file against student ID's numbers
     options: --time-limit S (per claim, default 2), --file-time-limit S (default 60),
              --max-bytes N (default 1000000), --jobs N (batch processes, default: all cores),
              --quiet (no progress or totals on stderr)
@@ -19,6 +21,12 @@ file per submission. In a folder every file counts: a PDF or an empty file is an
 --format gradescope prints Gradescope's autograder results.json, --format prairielearn
 PrairieLearn's (docs/gradescope.md).
 
+A set with data drawn per student ({ choose = [...] }, docs/problem-sets.md): --variants checks
+each file against the variant of its student (the file's stem), --variant ID one file against
+student ID's; the verdicts, the grade book's expected answers, the feedback files and the LMS
+outputs are then the variant's. Without them the set's default variant (its first values) is
+used, and stderr says so.
+
 Each file is checked in a worker process, killed if it overruns the file's time budget (a
 little more than --file-time-limit): the file is then reported as stopped ("time budget of 60 s
 for the file spent: the check was stopped"), and a batch goes on with the other files.
@@ -32,7 +40,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -71,6 +79,14 @@ def register(subparsers: Any) -> None:
         help="write each student's annotated feedback there (STEM.md)",
     )
     parser.add_argument(
+        "--variants",
+        action="store_true",
+        help="check each file against its student's variant of the set (the file's stem)",
+    )
+    parser.add_argument(
+        "--variant", metavar="ID", help="check against student ID's variant of the set"
+    )
+    parser.add_argument(
         "--no-reveal", action="store_true", help="leave expected answers and witnesses out"
     )
     parser.add_argument(
@@ -105,9 +121,12 @@ def run(args: argparse.Namespace) -> int:
 
         # a bad --against is bad usage: refuse before any work; the key is built here, before
         # workers are forked, so that they start with the set's solutions built
-        problem_set = load_problem_set(args.against)
+        problem_set = load_problem_set(args.against, _variant(args))
+        _note_variants(args, problem_set)
         if _grading(args) or args.input.is_dir():  # (a batch's text gives each file's points)
             key = answer_key(problem_set, args.against)
+            if args.variants and args.input.is_dir():  # (each file's key is its student's)
+                key = replace(key, variant="")
     if args.input.is_dir():
         return _batch(args, limits, key)
     if not args.input.exists():
@@ -115,8 +134,58 @@ def run(args: argparse.Namespace) -> int:
     return _single(args, limits, key)
 
 
+def _variant(args: argparse.Namespace) -> str | None:
+    """The student whose numbers one file is checked with: ``--variant ID``, or the file's stem
+    under ``--variants``; ``None`` for a folder (each file's own) or the default variant."""
+    if args.variant is not None:
+        return str(args.variant)
+    if args.variants and not args.input.is_dir():
+        from symconv.check.gradebook import student_of
+
+        return student_of(str(args.input))
+    return None
+
+
+def _note_variants(args: argparse.Namespace, problem_set: Any) -> None:
+    """Say on stderr when the numbers checked are not what the command line suggests: a set
+    with data drawn per student checked without a variant, or variants of a set that has none."""
+    if args.quiet:
+        return
+    asked = args.variants or args.variant is not None
+    if problem_set.has_variants and not asked:
+        print(
+            f"symconv check: note: {args.against} draws data per student; checking against "
+            f"its {problem_set.variant_text} — give --variants (each file's stem) or "
+            "--variant ID for a student's numbers",
+            file=sys.stderr,
+        )
+    elif asked and not problem_set.has_variants:
+        print(
+            f"symconv check: note: {args.against} draws no data per student: every student "
+            "is checked against the same numbers",
+            file=sys.stderr,
+        )
+
+
 def _refuse_bad_usage(args: argparse.Namespace) -> None:
     from symconv.errors import ParseError
+
+    if (args.variants or args.variant is not None) and args.against is None:
+        flag = "--variants" if args.variants else "--variant"
+        raise ParseError(f"{flag} draws a student's numbers of a set: give --against SET")
+    if args.variants and args.variant is not None:
+        raise ParseError(
+            "give --variants (each file's stem names its student) or --variant ID, not both"
+        )
+    if args.variant is not None:
+        from symconv.problems.variants import check_student_id
+
+        check_student_id(args.variant, "--variant")
+        if args.input.is_dir():
+            raise ParseError(
+                f"--variant {args.variant} checks one file; for a folder give --variants (each "
+                "file is checked against the variant of its stem)"
+            )
 
     if args.format in LMS:
         if args.against is None:
@@ -219,7 +288,9 @@ def _checked(args: argparse.Namespace, limits: Any, key: AnswerKey | None) -> _C
         return _Checked(error=ParseError(reason))
     try:
         document = Document.from_path(args.input, limits.max_bytes)
-        report = check_document(document, against=args.against, limits=limits)
+        report = check_document(
+            document, against=args.against, limits=limits, variant=_variant(args)
+        )
     except SymconvError as error:
         return _Checked(error=error)
     reveal = not args.no_reveal
@@ -318,6 +389,7 @@ def _batch(args: argparse.Namespace, limits: Any, key: AnswerKey | None) -> int:
         progress=False if args.quiet else None,
         key=key,
         feedback=args.feedback_dir is not None,
+        variants=args.variants,
     )
     if _grading(args):
         _write_grades(

@@ -3,11 +3,14 @@
     symconv solve ID [ID ...] [--format md|tex|json] [--out DIR] [--no-answers]
     symconv solve --all --out DIR      # SET.md, SET.tex and SET.json per set
     symconv solve --list               # every id with its title
-    symconv solve --problems FILE [ID ...]
+    symconv solve --problems FILE [ID ...] [--variant ID]   # ID: a student's numbers
     symconv solve --engines [--format json]   # the engines a problem set may name
 
 A problem set written as data is documented in docs/problem-sets.md; a file with errors is
-refused before anything is solved, with every error (file, line, exercise, part, key).
+refused before anything is solved, with every error (file, line, exercise, part, key). Data
+drawn per student ({ choose = [...] }, { range = [a, b] }) takes the student's values under
+--variant ID (a stable hash of the set and ID), its first values without it; the write-up says
+which.
 
 The ids asked for (a set, exercises, parts) make one document: one Markdown page, one LaTeX
 document that pdflatex compiles, or one JSON object (docs/solve-report.md). With --out DIR the
@@ -47,6 +50,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--problems", type=Path, help="a problem set written as a data file")
     parser.add_argument("--no-answers", action="store_true", help="the problem sheet only")
     parser.add_argument(
+        "--variant",
+        metavar="ID",
+        help="a student's numbers for data drawn per student (the id: the student's file stem)",
+    )
+    parser.add_argument(
         "--engines",
         action="store_true",
         help="list the engines a problem set may name, with their arguments (--format json)",
@@ -75,7 +83,7 @@ def _sets(args: argparse.Namespace) -> tuple[Any, ...]:
     if args.problems is not None:
         from symconv.problems.problemset import load_problem_set
 
-        return (load_problem_set(args.problems),)
+        return _variants((load_problem_set(args.problems),), args.variant)
     from derivations import PROVIDERS, catalog, problem_set
 
     # Only the sets the ids name are built (an id is a set id or starts with one and a dash):
@@ -85,8 +93,28 @@ def _sets(args: argparse.Namespace) -> tuple[Any, ...]:
         for i in (args.ids or [])
     }
     if args.ids and not args.all and not args.list and None not in wanted:
-        return tuple(problem_set(set_id) for set_id in PROVIDERS if set_id in wanted)
-    return catalog()
+        return _variants(
+            tuple(problem_set(set_id) for set_id in PROVIDERS if set_id in wanted), args.variant
+        )
+    return _variants(catalog(), args.variant)
+
+
+def _variants(sets: tuple[Any, ...], student: str | None) -> tuple[Any, ...]:
+    """Each set with ``student``'s numbers (``--variant``); a set whose data is fixed is itself,
+    and stderr says so when no set draws anything."""
+    if student is None:
+        return sets
+    from symconv.problems.variants import check_student_id
+
+    check_student_id(student, "--variant")
+    if not any(problem_set.has_variants for problem_set in sets):
+        names = ", ".join(problem_set.id for problem_set in sets)
+        print(
+            f"symconv solve: note: {names} draws no data per student: --variant {student} "
+            "gives the same numbers as every other student",
+            file=sys.stderr,
+        )
+    return tuple(problem_set.for_student(student) for problem_set in sets)
 
 
 def run(args: argparse.Namespace) -> int:

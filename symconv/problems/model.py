@@ -15,13 +15,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
 from symconv.core.derivation import SCHEMA_VERSION, CheckReport, Derivation
 from symconv.core.portable import portable_srepr
 from symconv.errors import ConventionError
+
+if TYPE_CHECKING:
+    from symconv.problems.variants import Draw
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,15 @@ class Exercise:
     #: built lazily: a checker evaluates claims like ``Z[0, 3] = 0`` against them.
     build_context: Callable[[], dict[str, Any]] | None = field(default=None, repr=False)
     _context: dict[str, Any] | None = field(default=None, repr=False)
+    #: The values of its variable data (a problem set's ``{ choose = ... }``), for the student
+    #: they were drawn for; ``None`` for an exercise whose data is fixed.
+    variant: Draw | None = None
+
+    @property
+    def variant_note(self) -> str:
+        """The line a write-up shows under the heading: the student and the drawn values
+        (empty for fixed data)."""
+        return self.variant.note() if self.variant is not None else ""
 
     @property
     def context(self) -> dict[str, Any]:
@@ -119,8 +131,10 @@ class Exercise:
         return self._context
 
     def to_json(self, reports: dict[str, CheckReport] | None = None, **settings: Any) -> dict:
+        """DESIGN.md's exercise object; ``variant`` (the student and the drawn data) only for an
+        exercise with variable data."""
         reports = reports or {}
-        return {
+        document = {
             "schema_version": SCHEMA_VERSION,
             "id": self.id,
             "title": self.title,
@@ -128,6 +142,9 @@ class Exercise:
             "conventions": list(self.conventions),
             "parts": [part.to_json(reports.get(part.id), **settings) for part in self.parts],
         }
+        if self.variant is not None:
+            document["variant"] = self.variant.to_json()
+        return document
 
 
 @dataclass
@@ -142,10 +159,45 @@ class ProblemSet:
     #: Names the set's formulas use as quantities, never as functions: with ``d`` here, a checker
     #: reads ``d \left(k - 1\right)`` as a product (without it, the reading is ambiguous).
     quantities: tuple[str, ...] = ()
+    #: The student whose variant this is (``None``: the default variant, or fixed data).
+    student: str | None = None
+    #: Builds the set for a student, for a set with variable data (``None`` when every value
+    #: is fixed: every student has the same set).
+    redraw: Callable[[str], ProblemSet] | None = field(default=None, repr=False)
 
     def parts(self) -> Iterator[Part]:
         for exercise in self.exercises:
             yield from exercise.parts
+
+    @property
+    def has_variants(self) -> bool:
+        """Whether students get different numbers (some data is drawn per student)."""
+        return self.redraw is not None
+
+    @property
+    def variant_text(self) -> str:
+        """Whose numbers these are and what they are, in one line (empty for fixed data):
+        ``variant alice (lab-1: i = 48, k = 5)``, or ``default variant (…)`` for no student."""
+        drawn = [e for e in self.exercises if e.variant is not None]
+        if not drawn:
+            return ""
+        from symconv.problems.variants import values_text
+
+        whose = f"variant {self.student}" if self.student is not None else "default variant"
+        values = "; ".join(f"{e.id}: {values_text(e.variant.values)}" for e in drawn if e.variant)
+        return f"{whose} ({values})"
+
+    def for_student(self, student: str) -> ProblemSet:
+        """The set with ``student``'s numbers (:mod:`symconv.problems.variants`); the set itself
+        when its data is fixed.
+
+        >>> fixed = ProblemSet("s", "S", "src", [])
+        >>> fixed.for_student("alice") is fixed, fixed.has_variants
+        (True, False)
+        """
+        if self.redraw is None:
+            return self
+        return self.redraw(student)
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +65,7 @@ from symconv.problems.model import Accepted, Exercise, Misconception, Part, Prob
 from symconv.problems.source_lines import Path as TablePath
 from symconv.problems.source_lines import SourceLines
 from symconv.problems.validation import Problem, resolve, validate
+from symconv.problems.variants import draw, fill, first_values, variables_of
 
 #: ``tomllib``'s place of a syntax error: ``(at line 3, column 7)``.
 TOML_PLACE = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -132,17 +133,20 @@ def _build_part(
             inner = where.inner((*where.table, "accepted", index))
             value = _alternative(entry, derivation.answer, data, inner, f"accepted[{index + 1}]: ")
             accepted.append(
-                Accepted(value, str(entry["convention"]), _parameters(entry, value, inner))
+                Accepted(
+                    value, fill(str(entry["convention"]), data), _parameters(entry, value, inner)
+                )
             )
         misconceptions = []
         for index, entry in enumerate(table.get("misconceptions", [])):
             inner = where.inner((*where.table, "misconceptions", index))
             what = f"misconceptions[{index + 1}]: "
             value = _alternative(entry, derivation.answer, data, inner, what)
-            misconceptions.append(Misconception(value, str(entry["diagnosis"])))
+            misconceptions.append(Misconception(value, fill(str(entry["diagnosis"]), data)))
         return Solution(derivation, tuple(accepted), tuple(misconceptions))
 
-    return Part(str(table["id"]), str(table.get("question", "")), build, table.get("points", 1))
+    question = fill(str(table.get("question", "")), data)
+    return Part(str(table["id"]), question, build, table.get("points", 1))
 
 
 def _parameters(entry: Mapping[str, Any], value: Any, where: _Where) -> tuple[sp.Symbol, ...]:
@@ -206,7 +210,7 @@ def inferred_quantities(document: Mapping[str, Any]) -> tuple[str, ...]:
     """
     found: dict[str, None] = {}
     for exercise in document.get("exercise", []):
-        data = exercise.get("data", {})
+        data = first_values(exercise.get("data", {}))  # (a value drawn per student: its first)
         for name, value in data.items():
             if isinstance(value, int) and not isinstance(value, bool):
                 found.setdefault(name)
@@ -256,48 +260,109 @@ def problem_set_from_text(text: str, where: str) -> ProblemSet:
 def problem_set_from_data(
     document: Mapping[str, Any], where: str, *, text: str | None = None
 ) -> ProblemSet:
-    """A problem set from a parsed TOML document, validated (``text``, the file, gives lines)."""
+    """A problem set from a parsed TOML document, validated (``text``, the file, gives lines).
+
+    An exercise with variable data (:mod:`symconv.problems.variants`) is built at its default
+    variant, its solutions derived at once (a combination an engine refuses is never taken);
+    :meth:`~symconv.problems.model.ProblemSet.for_student` gives a student's variant.
+    """
     problems = validate(document, text)
     if problems:
         raise ProblemSetError(where, [problem.text(where) for problem in problems], problems)
     source = SourceLines(text) if text is not None else None
-    notation = str(document.get("notation", "bracket"))
-    set_conventions = tuple(document.get("conventions", ()))
-    exercises = []
-    for index, table in enumerate(document["exercise"]):
-        exercise_id = str(table["id"])
+    return _SetBuilder(document, where, source).problem_set(None)
+
+
+@dataclass
+class _SetBuilder:
+    """Builds a valid document's set for a student (``None``: the default variant). Exercises
+    without variable data are built once and shared by every variant (their solutions too)."""
+
+    document: Mapping[str, Any]
+    path: str
+    source: SourceLines | None
+    _fixed: dict[int, Exercise] = field(default_factory=dict)
+
+    def problem_set(self, student: str | None) -> ProblemSet:
+        document = self.document
+        exercises = [
+            self._exercise(index, table, student)
+            for index, table in enumerate(document["exercise"])
+        ]
+        quantities = document.get("quantities")
+        return ProblemSet(
+            id=str(document["id"]),
+            title=str(document.get("title", "")),
+            source=str(document.get("source", "")),
+            exercises=exercises,
+            conventions=tuple(document.get("conventions", ())),
+            quantities=(
+                tuple(str(name) for name in quantities)
+                if quantities is not None
+                else inferred_quantities(document)
+            ),
+            student=student,
+            redraw=self.problem_set if self._variable else None,
+        )
+
+    @property
+    def _variable(self) -> bool:
+        return any(variables_of(table.get("data", {})) for table in self.document["exercise"])
+
+    def _exercise(self, index: int, table: Mapping[str, Any], student: str | None) -> Exercise:
         data = table.get("data", {})
-        here = _Where(where, source, ("exercise", index), exercise_id)
+        variables = variables_of(data)
+        if not variables:
+            if index not in self._fixed:
+                self._fixed[index] = self._build(index, table, data)
+            return self._fixed[index]
+        here = _Where(self.path, self.source, ("exercise", index), str(table["id"]))
+
+        def solved(values: dict[str, Any]) -> Exercise:
+            exercise = self._build(index, table, {**data, **values})
+            for part in exercise.parts:
+                part.solution  # noqa: B018 (derived now: an engine that refuses refuses here)
+            exercise.context  # noqa: B018
+            return exercise
+
+        drawn, exercise = draw(
+            str(self.document["id"]),
+            str(table["id"]),
+            variables,
+            student,
+            solved,
+            self.path,
+            here.text("data"),
+        )
+        exercise.variant = drawn
+        return exercise
+
+    def _build(self, index: int, table: Mapping[str, Any], data: Mapping[str, Any]) -> Exercise:
+        document = self.document
+        exercise_id = str(table["id"])
+        notation = str(document.get("notation", "bracket"))
+        here = _Where(self.path, self.source, ("exercise", index), exercise_id)
         parts = [
             _build_part(
                 part,
                 data,
-                _Where(where, source, ("exercise", index, "part", number), exercise_id, part["id"]),
+                _Where(
+                    self.path,
+                    self.source,
+                    ("exercise", index, "part", number),
+                    exercise_id,
+                    part["id"],
+                ),
                 notation,
             )
             for number, part in enumerate(table["part"])
         ]
-        exercises.append(
-            Exercise(
-                id=exercise_id,
-                title=str(table.get("title", "")),
-                statement=str(table.get("statement", "")),
-                parts=parts,
-                source=str(document.get("source", "")),
-                conventions=(*set_conventions, *table.get("conventions", ())),
-                build_context=_context_builder(table.get("context", {}), data, here),
-            )
+        return Exercise(
+            id=exercise_id,
+            title=fill(str(table.get("title", "")), data),
+            statement=fill(str(table.get("statement", "")), data),
+            parts=parts,
+            source=str(document.get("source", "")),
+            conventions=(*document.get("conventions", ()), *table.get("conventions", ())),
+            build_context=_context_builder(table.get("context", {}), data, here),
         )
-    quantities = document.get("quantities")
-    return ProblemSet(
-        id=str(document["id"]),
-        title=str(document.get("title", "")),
-        source=str(document.get("source", "")),
-        exercises=exercises,
-        conventions=set_conventions,
-        quantities=(
-            tuple(str(name) for name in quantities)
-            if quantities is not None
-            else inferred_quantities(document)
-        ),
-    )

@@ -133,6 +133,8 @@ def _exercise_tex(handout: Handout, exercise: Exercise, parts: Sequence[Part]) -
     if exercise.title:  # "id: title", as the Markdown page and the checker's headings read
         heading += ": " + prose_tex(exercise.title)
     out = [rf"\section*{{{heading}}}"]
+    if exercise.variant_note:
+        out += [rf"\emph{{{prose_tex(exercise.variant_note)}}}", ""]
     if exercise.statement:
         out.append(prose_tex(exercise.statement))
     single = len(exercise.parts) == 1 and parts and parts[0].id == exercise.id

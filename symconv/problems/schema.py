@@ -9,9 +9,10 @@ validator (:mod:`symconv.problems.validation`) checks a file against these table
 checks that the documentation lists every key.
 
 Data values (an exercise's ``data``) are integers, strings, booleans and lists of them. A *table*
-value is the extension point of data forms: :data:`DATA_TABLE_FORMS` maps the key that names a
-form to its check (a variant such as ``{ choose = [32, 48, 64] }`` registers ``choose`` there);
-today no form is registered and a table value is refused with a message that says so.
+value is a data form: :data:`DATA_TABLE_FORMS` maps the key that names a form to its check. The
+forms are the values drawn per student (:mod:`symconv.problems.variants`): ``{ choose = [...] }``
+and ``{ range = [first, last], step = s }``; any other table is refused with a message that says
+so.
 
     >>> PART.key("points").default
     '1'
@@ -19,8 +20,14 @@ today no form is registered and a table value is refused with a message that say
     ['id', 'engine']
     >>> print(data_value_issue(2.5))
     2.5 is a float: data is exact (an integer, a rational "p/q" as a string, or a name)
-    >>> print(data_value_issue({"choose": [32, 48]}))
-    a table value {choose = ...} is not a data form symconv knows; data values are integers, \
+    >>> data_value_issue({"choose": [32, 48]}) is None
+    True
+    >>> print(data_value_issue({"choose": [32, 2.5]}))
+    choose entry 2: 2.5 is a float: data is exact (an integer, a rational "p/q" as a string, or \
+a name)
+    >>> print(data_value_issue({"pick": [32, 48]}))
+    a table value {pick = ...} is not a data form symconv knows: a value drawn per student is \
+{ choose = [...] } or { range = [first, last], step = s }; other data values are integers, \
 strings, booleans and lists of them (tables inside a list)
 """
 
@@ -31,6 +38,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from symconv.problems.arguments import IDENTIFIER
+from symconv.problems.variants import form_issue
 
 #: A check of one TOML value: the problem in words, or ``None``.
 ValueCheck = Callable[[Any], str | None]
@@ -108,10 +116,14 @@ def anything(value: Any) -> str | None:
     return None
 
 
-#: Table-valued data forms (extension point, see the module docstring): the key naming the
-#: form → the check of the table (the problem in words, or ``None``). The validator does not
-#: check the engine arguments that read a table-valued name: that is the form's to add.
-DATA_TABLE_FORMS: dict[str, ValueCheck] = {}
+def _form_check(table: Any) -> str | None:
+    issue = form_issue(table, plain_data_issue)
+    return issue.message if issue is not None else None
+
+
+#: Table-valued data forms (see the module docstring): the key naming the form → the check of
+#: the table (the problem in words, or ``None``).
+DATA_TABLE_FORMS: dict[str, ValueCheck] = {"choose": _form_check, "range": _form_check}
 
 
 def data_value_issue(value: Any) -> str | None:
@@ -122,18 +134,13 @@ def data_value_issue(value: Any) -> str | None:
     """
     if isinstance(value, dict):
         forms = [key for key in value if key in DATA_TABLE_FORMS]
-        if len(forms) == 1:
-            return DATA_TABLE_FORMS[forms[0]](value)
-        shown = ", ".join(f"{key} = ..." for key in value) or "empty"
-        known = f" (the forms: {', '.join(DATA_TABLE_FORMS)})" if DATA_TABLE_FORMS else ""
-        return (
-            f"a table value {{{shown}}} is not a data form symconv knows{known}; data values "
-            "are integers, strings, booleans and lists of them (tables inside a list)"
-        )
-    return _plain_data_issue(value)
+        check = DATA_TABLE_FORMS[forms[0]] if len(forms) == 1 else _form_check
+        return check(value)
+    return plain_data_issue(value)
 
 
-def _plain_data_issue(value: Any) -> str | None:
+def plain_data_issue(value: Any) -> str | None:
+    """What is wrong with a plain data value (no form): floats, dates; lists and tables walked."""
     if isinstance(value, float):
         return (
             f'{value!r} is a float: data is exact (an integer, a rational "p/q" as a string, or '
@@ -141,13 +148,13 @@ def _plain_data_issue(value: Any) -> str | None:
         )
     if isinstance(value, list):
         for position, item in enumerate(value):
-            problem = _plain_data_issue(item)
+            problem = plain_data_issue(item)
             if problem is not None:
                 return f"entry {position}: {problem}"
         return None
     if isinstance(value, dict):
         for key, item in value.items():
-            problem = _plain_data_issue(item)
+            problem = plain_data_issue(item)
             if problem is not None:
                 return f"{key}: {problem}"
         return None
@@ -242,7 +249,7 @@ EXERCISE = Level(
             "string",
             False,
             '""',
-            "the statement every part shares; may hold `$…$` math",
+            "the statement every part shares; may hold `$…$` math and `{{name}}` (a data value)",
             is_string,
         ),
         Key(
@@ -259,7 +266,8 @@ EXERCISE = Level(
             False,
             "{}",
             'named values the parts read as `"$name"`: integers, strings (a size name, a '
-            "formula), booleans, lists and lists of lists",
+            "formula), booleans, lists and lists of lists; or drawn per student, "
+            "`{ choose = [...] }` or `{ range = [a, b], step = s }`",
             is_table,
         ),
         Key(
@@ -280,7 +288,14 @@ PART = Level(
     "[[exercise.part]]",
     (
         Key("id", "string", True, "", "the part's id (unique in the set)", is_nonempty_string),
-        Key("question", "string", False, '""', "the question; may hold `$…$` math", is_string),
+        Key(
+            "question",
+            "string",
+            False,
+            '""',
+            "the question; may hold `$…$` math and `{{name}}`",
+            is_string,
+        ),
         Key(
             "engine",
             "string",

@@ -9,6 +9,13 @@ key, a value of the wrong type, an unknown engine, an argument the engine does n
 reference to no data, a duplicated id. All of them are collected, so a lecturer fixes a file in
 one pass.
 
+Variable data (:mod:`symconv.problems.variants`: ``{ choose = [...] }``, ``{ range = [a, b],
+step = s }``) is checked as a form (its keys, an empty choice, a step ≤ 0, bounds that are not
+integers), and every engine argument that reads it is checked with each value a student may
+draw (each entry of a choice, both ends of a range): a value an engine refuses is named with
+the data key it came from. A ``{{name}}`` placeholder in a text must name data, and a variable
+must be shown by some text of its exercise (``{{i}}``), or a student's sheet would not say it.
+
     >>> document = {"id": "s", "exercise": [{"id": "e1", "data": {"size": 5},
     ...     "part": [{"id": "e1a", "questoin": "?", "engine": "conv_output_size",
     ...               "args": {"i": "$sise", "kernal": 3}}]}]}
@@ -42,8 +49,16 @@ from symconv.problems.schema import (
     Level,
     data_value_issue,
     level_of_key,
+    plain_data_issue,
 )
 from symconv.problems.source_lines import Path, SourceLines
+from symconv.problems.variants import (
+    Variable,
+    form_issue,
+    placeholders,
+    value_text,
+    variable_of,
+)
 
 
 @dataclass(frozen=True)
@@ -122,9 +137,11 @@ class _Validator:
     document: Mapping[str, Any]
     source: SourceLines | None
     problems: list[Problem] = field(default_factory=list)
-    #: Data names of the current exercise whose value is reported already (or is a table-valued
-    #: data form): what reads them is not checked again against an engine.
+    #: Data names of the current exercise whose value is reported already: what reads them is
+    #: not checked again against an engine.
     unusable: set[str] = field(default_factory=set)
+    #: The current exercise's variable data (valid forms only), by name.
+    variables: dict[str, Variable] = field(default_factory=dict)
 
     # -- reporting ---------------------------------------------------------------------------
     def report(
@@ -229,28 +246,66 @@ class _Validator:
         }
         if engine is None:
             return
-        resolved = {
-            key: resolve(value, data) for key, value in arguments.items() if key not in unresolved
-        }
         skipped = {target.name for key in unresolved if (target := engine.parameter(key))}
-        for key, issue in engine.issues(resolved):
-            target = engine.parameter(key)
-            if key in unresolved or (target is not None and target.name in skipped):
-                continue  # its reference is reported already
-            if target is None:
-                message = f"args.{key}: engine {engine.name} takes {issue.message}"
-                suggestion = closest(key, engine.argument_names)
-            else:
-                message = f"args.{key}: engine {engine.name}: {issue.message}"
-                suggestion = None
-            located = issue.key or (key if key in arguments else "args" if arguments else "engine")
-            self.report(
-                place,
-                f"args.{key}",
-                place.prefix + message,
-                at_key=located,
-                suggestion=suggestion,
-            )
+        reported: set[tuple[str, str]] = set()
+        for sample, varied in self.samples(arguments, data):
+            resolved = {
+                key: resolve(value, sample)
+                for key, value in arguments.items()
+                if key not in unresolved
+            }
+            for key, issue in engine.issues(resolved):
+                target = engine.parameter(key)
+                if key in unresolved or (target is not None and target.name in skipped):
+                    continue  # its reference is reported already
+                if (key, issue.message) in reported:
+                    continue  # (said for another value of the variable data)
+                reported.add((key, issue.message))
+                if target is None:
+                    message = f"args.{key}: engine {engine.name} takes {issue.message}"
+                    suggestion = closest(key, engine.argument_names)
+                else:
+                    drawn = self.drawn_note(arguments.get(key), sample, varied)
+                    message = f"args.{key}: engine {engine.name}: {issue.message}{drawn}"
+                    suggestion = None
+                located = issue.key or (
+                    key if key in arguments else "args" if arguments else "engine"
+                )
+                self.report(
+                    place,
+                    f"args.{key}",
+                    place.prefix + message,
+                    at_key=located,
+                    suggestion=suggestion,
+                )
+
+    def samples(
+        self, arguments: Mapping[str, Any], data: Mapping[str, Any]
+    ) -> Iterator[tuple[dict[str, Any], str | None]]:
+        """The data an engine call is checked with, and the variable it varies: every variable at
+        its first value (``None``), then each other value a student may draw (each entry of a
+        choice, the last value of a range) of each variable the call reads."""
+        first = {
+            name: self.variables[name].at(0) if name in self.variables else value
+            for name, value in data.items()
+        }
+        yield first, None
+        for name in dict.fromkeys(references(arguments)):
+            variable = self.variables.get(name)
+            if variable is not None:
+                for value in variable.samples()[1:]:
+                    yield {**first, name: value}, name
+
+    def drawn_note(self, value: Any, sample: Mapping[str, Any], varied: str | None) -> str:
+        """`` (with data.k = 9, drawn per student)``: the variable values an argument's issue
+        was found with (those it reads, else the one varied); empty when none is involved."""
+        names = [name for name in references(value) if name in self.variables]
+        if not names and varied is not None:
+            names = [varied]
+        if not names:
+            return ""
+        values = ", ".join(f"data.{name} = {value_text(sample[name])}" for name in names)
+        return f" (with {values}, drawn per student)"
 
     # -- the levels --------------------------------------------------------------------------
     def run(self) -> list[Problem]:
@@ -292,12 +347,16 @@ class _Validator:
         self.keys(EXERCISE, exercise, place)
         data = exercise.get("data", {})
         data = data if isinstance(data, dict) else {}
-        self.unusable = {name for name, value in data.items() if isinstance(value, dict)}
+        self.unusable, self.variables = set(), {}
         for name, value in data.items():
+            if isinstance(value, dict):
+                self.data_form(name, value, place)
+                continue
             problem = data_value_issue(value)
             if problem is not None:
                 self.unusable.add(name)
                 self.report(place, f"data.{name}", f"data.{name}: {problem}", at_key=name)
+        self.texts(exercise, data, place)
         context = exercise.get("context", {})
         for name, entry in context.items() if isinstance(context, dict) else ():
             self.context_entry(name, entry, data, place)
@@ -327,6 +386,58 @@ class _Validator:
                         at_key="id",
                     )
                 part_ids.setdefault(raw, owner)
+
+    def data_form(self, name: str, value: dict[str, Any], place: _Place) -> None:
+        """A table as a data value: a valid choice or range is a variable of the exercise."""
+        issue = form_issue(value, plain_data_issue)
+        if issue is None:
+            variable = variable_of(value)
+            if variable is not None:
+                self.variables[name] = variable
+            return
+        self.unusable.add(name)
+        inner = f".{issue.key}" if issue.key is not None and issue.key in value else ""
+        self.report(
+            place,
+            f"data.{name}{inner}",
+            f"data.{name}: {issue.message}",
+            at_key=name,
+            suggestion=issue.suggestion,
+        )
+
+    def texts(self, exercise: Mapping[str, Any], data: Mapping[str, Any], place: _Place) -> None:
+        """``{{name}}`` placeholders name data; every variable is shown by a text (a student's
+        sheet must say the student's numbers)."""
+        shown: set[str] = set()
+        for table, where, key in _texts(exercise, place):
+            text = table.get(key)
+            if not isinstance(text, str):
+                continue
+            for name in placeholders(text):
+                if key in _SHEET_TEXTS:
+                    shown.add(name)
+                if name in data:
+                    continue
+                suggestion = closest(name, data)
+                hint = f" (did you mean {_braced(suggestion)}?)" if suggestion else ""
+                known = f"; data: {', '.join(data)}" if data else "; the exercise has no data"
+                self.report(
+                    where,
+                    key,
+                    f"{where.prefix}{key}: {_braced(name)} names no data{hint}{known}",
+                    at_key=key,
+                    suggestion=_braced(suggestion) if suggestion else None,
+                )
+        for name, variable in self.variables.items():
+            if name not in shown:
+                self.report(
+                    place,
+                    f"data.{name}",
+                    f"data.{name} = {variable.text()} is drawn per student, but no title, "
+                    f"statement or question of the exercise shows it: write {_braced(name)} where "
+                    "its value belongs (a student's sheet must say the student's numbers)",
+                    at_key=name,
+                )
 
     def context_entry(self, name: str, entry: Any, data: Mapping[str, Any], place: _Place) -> None:
         if isinstance(entry, dict):
@@ -381,6 +492,42 @@ class _Validator:
             problem = data_value_issue(resolve(entry["answer"], data))
             if problem is not None:
                 self.report(place, "answer", f"{place.prefix}answer: {problem}", at_key="answer")
+
+
+#: The texts of an exercise that may hold ``{{name}}``: (level key, and the keys of its
+#: parts' and their alternatives').
+_EXERCISE_TEXTS, _PART_TEXTS = ("title", "statement"), ("question",)
+_ALTERNATIVE_TEXTS = {"accepted": "convention", "misconceptions": "diagnosis"}
+#: The texts a student's sheet shows (a diagnosis is only shown to a student who erred).
+_SHEET_TEXTS = (*_EXERCISE_TEXTS, *_PART_TEXTS)
+
+
+def _braced(name: str) -> str:
+    """``{{name}}``, a placeholder as written."""
+    return "{{" + name + "}}"
+
+
+def _texts(
+    exercise: Mapping[str, Any], place: _Place
+) -> Iterator[tuple[Mapping[str, Any], _Place, str]]:
+    """Every text of an exercise that may hold placeholders: (its table, its place, its key)."""
+    for key in _EXERCISE_TEXTS:
+        yield exercise, place, key
+    parts = exercise.get("part", [])
+    for index, part in enumerate(parts if isinstance(parts, list) else []):
+        if not isinstance(part, dict):
+            continue
+        part_place = place.inner((*place.table, "part", index), "", part=_id(part, index + 1))
+        for key in _PART_TEXTS:
+            yield part, part_place, key
+        for group, key in _ALTERNATIVE_TEXTS.items():
+            entries = part.get(group, [])
+            for number, entry in enumerate(entries if isinstance(entries, list) else []):
+                if isinstance(entry, dict):
+                    inner = part_place.inner(
+                        (*part_place.table, group, number), f"{group}[{number + 1}]."
+                    )
+                    yield entry, inner, key
 
 
 def _id(table: Mapping[str, Any], position: int) -> str:

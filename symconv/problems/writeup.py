@@ -87,6 +87,8 @@ def _exercise_body(
     after_heading: Sequence[str] = (),
 ) -> str:
     lines = [f"{'#' * level} {exercise.id}: {prose_markdown(exercise.title)}", "", *after_heading]
+    if exercise.variant_note:
+        lines += [f"*{exercise.variant_note}*", ""]
     if exercise.statement:
         lines += [prose_markdown(exercise.statement), ""]
     for part in parts:

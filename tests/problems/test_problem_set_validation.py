@@ -268,17 +268,14 @@ def test_duplicate_ids():
     assert problem.line == len(text.splitlines()) - 2
 
 
-def test_a_table_data_value_is_refused_until_a_form_is_registered():
-    text = VALID.replace("data = { i = 29,", "data = { i = { choose = [29, 31] },")
+def test_a_table_data_value_is_a_known_form_or_refused():
+    text = VALID.replace("data = { i = 29,", "data = { i = { pick = [29, 31] },")
     problem, message = the_problem(text)
-    assert problem.key == "data.i" and "is not a data form symconv knows" in message
-    # the extension point: a registered form is asked instead
-    DATA_TABLE_FORMS["choose"] = lambda table: "choose: not today"
-    try:
-        problem, message = the_problem(text)
-        assert message.endswith("data.i: choose: not today")
-    finally:
-        del DATA_TABLE_FORMS["choose"]
+    assert problem.key == "data.i.pick" and "is not a data form symconv knows" in message
+    # the extension point holds the forms a value drawn per student is written in
+    assert set(DATA_TABLE_FORMS) == {"choose", "range"}
+    chosen = text.replace("pick", "choose").replace("The output length.", "Length {{i}}.")
+    assert problem_set_from_text(chosen, "set.toml").exercises[0].variant is not None
 
 
 def test_every_error_of_a_file_is_reported_at_once():
