@@ -178,6 +178,8 @@ def _peel(word: str) -> tuple[str, str, str]:
     start, end = 0, len(word)
     while True:
         core = word[start:end]
+        if not core:  # all punctuation (``…``, ``--``): nothing left to peel
+            return word, "", ""
         quoted = word[:1] in "\"'"
         if core[:1] in _PAIRS and core.endswith(_PAIRS[core[0]]) and _matched(core):
             start, end = start + 1, end - 1

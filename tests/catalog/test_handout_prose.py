@@ -44,3 +44,20 @@ MARKDOWN_CASES = [
 @pytest.mark.parametrize(("typed", "printed"), MARKDOWN_CASES, ids=[c[0] for c in MARKDOWN_CASES])
 def test_prose_in_markdown(typed: str, printed: str) -> None:
     assert prose_markdown(typed) == printed
+
+
+def test_a_word_of_punctuation_alone_ends() -> None:
+    # "..." and "--" peel to nothing: the peeling loop must stop (it once looped for ever)
+    import signal
+
+    def stuck(signum: int, frame: object) -> None:
+        raise TimeoutError("prose_tex did not finish on a word of punctuation")
+
+    previous = signal.signal(signal.SIGALRM, stuck)
+    signal.alarm(10)
+    try:
+        assert "..." in prose_tex("Draw $i$ ... then -- or ?!")
+        assert "..." in prose_markdown("one ... two")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
