@@ -301,11 +301,36 @@ class IndexFormula:
                 for point in points
             ]
         else:
-            from symconv.grad.evaluator import compile_expression
+            from symconv.grad.evaluator import to_sympy
 
-            run = compile_expression(rhs)
-            flat = [run(tensors, dict(zip(self.indices, point, strict=True))) for point in points]
+            flat = [to_sympy(value) for value in self._evaluate_raw(tensors, rhs, points)]
         return sp.ImmutableDenseNDimArray(flat, self.output_shape(bound))
+
+    def evaluate_entries(
+        self, tensors: Mapping[Any, Any], values: Values | None = None
+    ) -> tuple[list[Any], tuple[int, ...]]:
+        """``(entries in row-major order, output shape)``: the compiled evaluation of
+        :meth:`evaluate` with each entry as its arithmetic left it (a Python number, or an
+        :class:`~symconv.grad.entry_polynomials.EntryPolynomial` on polynomial entries), not
+        made a SymPy array.
+
+        >>> f = IndexFormula.parse("y[i] = sum(w[k] * x[i + k]) / 2")
+        >>> f.evaluate_entries({"x": [1, 2, 4], "w": [1, 1]}, {"I": 2})
+        ([Fraction(3, 2), Fraction(3, 1)], (2,))
+        """
+        bound = {**self.sizes_from(tensors), **self.value_map(values or {})}
+        rhs = self.rhs.xreplace(bound)
+        points = self.index_points(bound)
+        return self._evaluate_raw(tensors, rhs, points), self.output_shape(bound)
+
+    def _evaluate_raw(
+        self, tensors: Mapping[Any, Any], rhs: sp.Expr, points: list[tuple[int, ...]]
+    ) -> list[Any]:
+        from symconv.grad.evaluator import compile_raw, lookups
+
+        run = compile_raw(rhs)
+        arrays = lookups(tensors)
+        return [run(arrays, dict(zip(self.indices, point, strict=True))) for point in points]
 
     def sizes_from(self, tensors: Mapping[Any, Any]) -> dict[sp.Symbol, sp.Expr]:
         """Bind every size that is a plain symbol to the axis length of a given tensor, and check
