@@ -12,7 +12,10 @@ install: SymPy's own bytecode is there, and ``PYTHONDONTWRITEBYTECODE`` in the e
 otherwise make every run compile the project's modules from source, which no installed copy does.
 
 The three commands run interleaved, round after round, so drifts of a shared machine fall on
-all of them alike; the script prints the median of each and the two ratios to the SymPy import.
+all of them alike; the script prints the median wall-clock time of each and the two ratios to
+the SymPy import (the target), and beside them the median CPU time (the command's and its forked
+workers'), which other processes on a loaded machine disturb less. A command that fails stops the
+script: its time would not be a measurement.
 It then breaks one run of each command down, phase by phase, in a fresh process, calling the
 functions the command itself calls (``commands/solve.py``'s set selection, ``commands/check.py``'s
 per-file check); for ``solve``, every check of every derivation is timed by its name. It asserts
@@ -25,6 +28,7 @@ import argparse
 import compileall
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -125,31 +129,44 @@ def compile_bytecode() -> None:
         compileall.compile_dir(ROOT / folder, quiet=1)
 
 
-def _run(argv: list[str], cache: Path) -> float:
+def _run(argv: list[str], cache: Path) -> tuple[float, float]:
+    """``(wall seconds, CPU seconds)`` of one command, its forked workers included."""
     environment = {**os.environ, "XDG_CACHE_HOME": str(cache), "PYTHONPATH": str(ROOT)}
     environment.pop("SYMCONV_CACHE_DIR", None)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     begin = time.perf_counter()
-    subprocess.run(
-        argv, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    finished = subprocess.run(
+        argv, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
-    return time.perf_counter() - begin
+    wall = time.perf_counter() - begin
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if finished.returncode != 0:
+        raise SystemExit(
+            f"{' '.join(argv)} exited {finished.returncode}: not a measurement\n"
+            + finished.stderr.decode("utf-8", errors="replace")
+        )
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
 
 
-def measure(rounds: int, solution: Path) -> dict[str, list[float]]:
-    """Wall times of each command, interleaved (the order rotates every round)."""
+def measure(rounds: int, solution: Path) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Wall and CPU times of each command, interleaved (the order rotates every round)."""
     commands = {
         "python -c 'import sympy'": [sys.executable, "-c", "import sympy"],
         "symconv solve nyu-cnn-4": [sys.executable, "-m", "symconv", "solve", "nyu-cnn-4"],
         "symconv check one-line.md": [sys.executable, "-m", "symconv", "check", str(solution)],
     }
-    times: dict[str, list[float]] = {name: [] for name in commands}
+    walls: dict[str, list[float]] = {name: [] for name in commands}
+    cpus: dict[str, list[float]] = {name: [] for name in commands}
     names = list(commands)
     for round_number in range(rounds):
         shift = round_number % len(names)
         for name in names[shift:] + names[:shift]:
             with tempfile.TemporaryDirectory(prefix="symconv-cold-") as cache:
-                times[name].append(_run(commands[name], Path(cache)))
-    return times
+                wall, cpu = _run(commands[name], Path(cache))
+            walls[name].append(wall)
+            cpus[name].append(cpu)
+    return walls, cpus
 
 
 def breakdown(code: str, *arguments: str) -> dict[str, float]:
@@ -182,15 +199,20 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         solution = Path(folder) / "one-line.md"
         solution.write_text(ONE_LINE, encoding="utf-8")
-        times = measure(args.rounds, solution)
+        times, cpu_times = measure(args.rounds, solution)
         check_parts = breakdown(CHECK_BREAKDOWN, str(solution))
     medians = {name: statistics.median(values) for name, values in times.items()}
+    cpu_medians = {name: statistics.median(values) for name, values in cpu_times.items()}
     floor = medians["python -c 'import sympy'"]
+    cpu_floor = cpu_medians["python -c 'import sympy'"]
     print(f"cold start, median of {args.rounds} interleaved runs (fresh XDG_CACHE_HOME each):")
     for name, median in medians.items():
         spread = f"{min(times[name]):.2f}–{max(times[name]):.2f}"
-        print(f"  {name:28s} {median:6.2f} s  (range {spread} s)  {median / floor:5.2f}× sympy")
-    print("ratios to `python -c 'import sympy'` (issue 19's target: ≤ 2×):")
+        print(
+            f"  {name:28s} {median:6.2f} s  (range {spread} s)  {median / floor:5.2f}× sympy;"
+            f"  CPU {cpu_medians[name]:5.2f} s  {cpu_medians[name] / cpu_floor:5.2f}×"
+        )
+    print("ratios of the wall-clock medians to `python -c 'import sympy'` (issue 19: ≤ 2×):")
     for name in list(medians)[1:]:
         print(f"  {name:28s} {medians[name] / floor:.2f}×")
     _print_breakdown("one `solve nyu-cnn-4`", breakdown(SOLVE_BREAKDOWN))

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import product
 from typing import Any, Literal
 
@@ -174,6 +175,11 @@ class IndexFormula:
     @property
     def tensors(self) -> dict[str, sp.IndexedBase]:
         """The tensors read on the right side, by name, in order of first reading."""
+        return dict(self._tensors)
+
+    # (The formula is immutable: what is read off its expressions is computed once.)
+    @cached_property
+    def _tensors(self) -> dict[str, sp.IndexedBase]:
         found: dict[str, sp.IndexedBase] = {}
         for read in tensor_reads(self.rhs):
             found.setdefault(tensor_name(read), read.base)
@@ -188,7 +194,7 @@ class IndexFormula:
             )
         return tensors[key]
 
-    @property
+    @cached_property
     def size_symbols(self) -> tuple[sp.Symbol, ...]:
         """The free symbols of the sizes and ranges (what must be bound to instantiate)."""
         found: set[sp.Symbol] = set()
@@ -197,11 +203,12 @@ class IndexFormula:
                 found |= size.free_symbols
         for _, lower, upper in self.ranges:
             found |= lower.free_symbols | upper.free_symbols
+        bound = _bound_symbols(self.rhs)
         for limit in _sum_limits(self.rhs):
-            found |= (limit[1].free_symbols | limit[2].free_symbols) - _bound_symbols(self.rhs)
+            found |= (limit[1].free_symbols | limit[2].free_symbols) - bound
         return tuple(sorted(found - set(self.indices), key=str))
 
-    @property
+    @cached_property
     def parameters(self) -> tuple[sp.Symbol, ...]:
         """Symbols of the right side that are neither indices nor sizes (stride ``s``, ...)."""
         bound = _bound_symbols(self.rhs) | set(self.indices) | set(self.size_symbols)
