@@ -37,7 +37,6 @@ from symconv.core.safe import as_sympy
 from symconv.errors import DerivationError, ShapeError
 from symconv.grad.conditions import InRange, Iverson
 from symconv.grad.entry_polynomials import EntryPolynomial
-from symconv.grad.functions import relu
 
 #: A compiled node: ``(tensors, env) -> value``.
 Node = Callable[[Mapping[str, Any], dict[Any, Any]], Any]
@@ -222,7 +221,7 @@ def _compile(expr: sp.Basic) -> Node:
         return lambda tensors, env: _extreme([a(tensors, env) for a in args], pick, expr.func)
     if isinstance(expr, sp.Piecewise):
         return _compile_piecewise(expr)
-    if isinstance(expr, relu):
+    if isinstance(expr, _relu_class()):
         return lambda tensors, env: _relu(args[0](tensors, env))
     # Any other function: exact SymPy on the evaluated arguments.
     return lambda tensors, env: expr.func(*(to_sympy(a(tensors, env)) for a in args))
@@ -366,10 +365,19 @@ def _extreme(values: list[Any], pick: Callable[..., Any], func: Any) -> Any:
     return func(*(to_sympy(v) for v in values))
 
 
+def _relu_class() -> Any:
+    """The registry's ``relu``, imported when a node is compiled: building the registry of
+    elementwise functions costs a one-line ``symconv check`` a fiftieth of a second, and an
+    expression can hold a ``relu`` only once the registry exists."""
+    from symconv.grad.functions import relu
+
+    return relu
+
+
 def _relu(value: Any) -> Any:
     if _comparable(value):
         return value if value > 0 else 0
-    return relu(to_sympy(value))
+    return _relu_class()(to_sympy(value))
 
 
 def _exact_or_sympy(a: Any, b: Any, exact: Callable[[Any, Any], Any], func: Any) -> Any:
