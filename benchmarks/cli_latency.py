@@ -75,7 +75,7 @@ import symconv.grad.verify
 phase("import the differentiator")
 from symconv.grad.grammar import parse_index_formula
 parse_index_formula("y[i] = x[i]")
-phase("build the index-formula parser")
+phase("load the index-formula parser and read a first formula")
 derivations = {part.id: part.solution.derivation for _, _, parts in jobs for part in parts}
 phase("derive the parts")
 
