@@ -127,8 +127,8 @@ class EntryPolynomial:
     def gradient(self, names: Iterable[str]) -> dict[str, EntryPolynomial]:
         """``{v: ∂p/∂v}`` for every name ``v`` in ``names`` (zero where ``v`` does not occur),
         in one pass over the terms."""
-        wanted = set(names)
-        parts: dict[str, dict[Monomial, Coefficient]] = {name: {} for name in wanted}
+        parts: dict[str, dict[Monomial, Coefficient]] = {name: {} for name in names}
+        wanted = set(parts)
         for monomial, coefficient in self.terms.items():
             for name in set(monomial) & wanted:
                 power = monomial.count(name)
