@@ -4,9 +4,9 @@ Run from the repository root: ``python benchmarks/bench_check_parser.py``. Print
 
 1. import times (``python -X importtime``, fresh interpreters): ``sympy`` alone, ``symconv``
    (the package ``__init__``), and ``symconv.check.parser`` (which imports no parser yet);
-2. the cost of the first ``parse_math`` call in a fresh interpreter, with and without the on-disk
-   cache of the LALR tables (``SYMCONV_CACHE_DIR``), and the whole cold start of reading a
-   one-line file;
+2. the cost of the first ``parse_math`` call in a fresh interpreter: the LALR tables built from
+   the grammar, read from the on-disk cache (``SYMCONV_CACHE_DIR``), or loaded from the tables
+   shipped beside the grammar (the default), and the whole cold start of reading a one-line file;
 3. the time to split and parse a 100-line solution (the two shared practice solutions, cut to
    100 lines), after the first call;
 4. SymPy's own ``parse_latex`` (lark backend; ANTLR too if ``antlr4`` is installed) on the same
@@ -58,12 +58,20 @@ def median(values: list[float]) -> float:
     return ordered[len(ordered) // 2]
 
 
-def cold_start(cache_dir: str) -> tuple[float, float]:
+def cold_start(cache_dir: str, shipped: bool = True) -> tuple[float, float]:
+    """``(imports, first parse)`` in a fresh interpreter; ``shipped=False`` ignores the LALR
+    tables shipped beside the grammar (symconv.core.parser_tables), so the parser is built (or read
+    from the cache in ``cache_dir``)."""
+    ignore = (
+        ""
+        if shipped
+        else "from symconv.core.parser_tables import ParserSpec\n"
+        "ParserSpec._shipped_payload = lambda self, grammar: None\n"
+    )
     code = (
         "import time; t0 = time.perf_counter()\n"
         "from symconv.check.markdown import split_document\n"
-        "from symconv.check.parser import parse_math\n"
-        "t1 = time.perf_counter()\n"
+        "from symconv.check.parser import parse_math\n" + ignore + "t1 = time.perf_counter()\n"
         "line = 'Answer: $3 \\\\times 3 \\\\times 10 \\\\times 20 + 20 = 1820$'\n"
         "for s in split_document(line):\n"
         "    parse_math(s.text) if s.kind == 'math' else None\n"
@@ -119,16 +127,18 @@ def main() -> None:
 
     print("== cold start of a one-line file (fresh interpreter) ==")
     with tempfile.TemporaryDirectory() as cache:
-        uncached = [cold_start("") for _ in range(3)]
-        cold_start(cache)  # writes the cache
-        cached = [cold_start(cache) for _ in range(3)]
-    for label, runs in (("no cache", uncached), ("cached", cached)):
+        built = [cold_start("", shipped=False) for _ in range(3)]
+        cold_start(cache, shipped=False)  # writes the cache
+        cached = [cold_start(cache, shipped=False) for _ in range(3)]
+        shipped = [cold_start("") for _ in range(3)]
+    for label, runs in (("built", built), ("cached", cached), ("shipped", shipped)):
         imports = median([r[0] for r in runs])
         first = median([r[1] for r in runs])
         total = imports + first
         print(f"  {label:9} imports {imports:6.3f} s + first parse {first:6.3f} s = {total:6.3f} s")
-    ratio = median([r[1] for r in uncached]) / median([r[1] for r in cached])
-    print(f"  first-parse ratio no cache / cached: {ratio:4.2f}")
+    for label, runs in (("cached", cached), ("shipped tables", shipped)):
+        ratio = median([r[1] for r in built]) / median([r[1] for r in runs])
+        print(f"  first-parse ratio built / {label}: {ratio:4.2f}")
 
     text = hundred_lines()
     segments = math_segments(split_document(text))

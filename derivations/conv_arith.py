@@ -11,7 +11,7 @@ kernel is written ``k = 2t + 1``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sympy as sp
 
@@ -20,7 +20,6 @@ from symconv.problems.model import Exercise, Misconception, Part, ProblemSet, So
 from symconv.sizes.shapes import (
     conv_output_size,
     pool_output_size,
-    transposed_equivalent_padding,
     transposed_output_size,
 )
 
@@ -63,21 +62,13 @@ def _floor_dropped(expr: sp.Expr) -> sp.Expr:
 def _transpose_with_equivalent_padding(
     forward_padding: sp.Expr, kernel: sp.Expr = k, stride: sp.Expr = 1, output_padding: sp.Expr = 0
 ) -> Callable[[], Derivation]:
-    """o' of the transpose, with the padding p' of the equivalent direct convolution as a step."""
+    """o' of the transpose, derived through the equivalent direct convolution (its padding p' is
+    one of the steps); ``details["equivalent_padding"]`` is p'."""
 
     def derive() -> Derivation:
         size = transposed_output_size(i_t, kernel, stride, forward_padding, 1, output_padding)
-        equivalent = transposed_equivalent_padding(kernel, forward_padding)
-        return Derivation(
-            title=size.title,
-            steps=equivalent.steps + size.steps,
-            answer=size.answer,
-            answer_lhs=size.answer_lhs,
-            conventions=tuple(dict.fromkeys(equivalent.conventions + size.conventions)),
-            numeric=size.numeric,
-            checks=equivalent.checks + size.checks,
-            details={"equivalent_padding": equivalent.answer},
-        )
+        before, _after = size.details["equivalent_padding"]
+        return replace(size, details={**size.details, "equivalent_padding": before})
 
     return derive
 

@@ -91,8 +91,8 @@ def mixed_derivative() -> Solution:
         checks=_family_checks(family, ("tensor-product",)),
         notes=(
             "The moment system leaves a one-parameter family (corner weight c); the standard "
-            "answer is c = 1/4, the tensor product of central first differences, with row = x "
-            "offset (-1 at the top) and column = y offset (-1 at the left).",
+            "answer is c = 1/4, the tensor product of central first differences, as the kernel "
+            f"({standard.as_kernel().layout.describe()}).",
         ),
     )
     flipped = -standard.answer()

@@ -14,6 +14,7 @@ _EXPORTS: dict[str, str] = {
     "CheckReport": "symconv.core.derivation",
     "CheckResult": "symconv.core.derivation",
     "ConvLayer": "symconv.sizes.costs",
+    "ConvOptions": "symconv.conv.geometry",
     "ConvSpec": "symconv.conv.geometry",
     "ConventionError": "symconv.errors",
     "Derivation": "symconv.core.derivation",
@@ -117,7 +118,7 @@ if TYPE_CHECKING:  # pragma: no cover - static analysers see the eager imports
     from symconv.check.parser import parse_math
     from symconv.check.symbols import SymbolTable
     from symconv.conv.forms import conv_forward_derivation, conv_index_form, convolve, correlate
-    from symconv.conv.geometry import ConvSpec
+    from symconv.conv.geometry import ConvOptions, ConvSpec
     from symconv.conv.matrix import (
         conv_bias_vector,
         conv_matrix,

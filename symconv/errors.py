@@ -109,6 +109,11 @@ class ArgumentCountError(SymconvError, TypeError):
     """A function of the registry called with the wrong number of arguments (``gelu(a, b)``)."""
 
 
+class UnknownOptionError(SymconvError, TypeError):
+    """A keyword argument that is not an option of the function it was given to (a misspelt
+    ``strid=2``): a ``TypeError``, as Python raises for any unexpected keyword argument."""
+
+
 class ReadTimeLimitError(ParseError):
     """A formula whose reading did not finish within its time bound (read again, it would not)."""
 

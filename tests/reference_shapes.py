@@ -56,6 +56,27 @@ def transposed_length(i_prime: int, k: int, s: int = 1, p: int = 0, d: int = 1, 
     return len(cropped)
 
 
+def stretched(values: list[float], s: int) -> list[float]:
+    """The input of the equivalent direct convolution: s − 1 zeros between neighbours."""
+    out: list[float] = []
+    for position, value in enumerate(values):
+        if position:
+            out.extend([0.0] * (s - 1))
+        out.append(value)
+    return out
+
+
+def padded_or_cropped(values: list[float], before: int, after: int) -> list[float]:
+    """Zeros added on each side, or entries cut where the count is negative."""
+    start = [0.0] * max(before, 0) + values[max(-before, 0) :]
+    return start[: max(len(start) + after, 0)] if after < 0 else start + [0.0] * after
+
+
+def stride_one_windows(values: list[float], k: int, d: int) -> int:
+    """Placements of a dilated k-tap window at every position of a list (stride 1)."""
+    return sum(1 for start in range(len(values)) if start + d * (k - 1) < len(values))
+
+
 def conv1d(x: list[float], k: int, s: int, d: int) -> list[float]:
     """Valid 1-d correlation with an all-ones kernel (no padding)."""
     out = []

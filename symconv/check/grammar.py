@@ -24,9 +24,9 @@ import re
 import stat
 import unicodedata
 from collections.abc import Iterator
-from importlib import resources
 from typing import Any
 
+from symconv.core.parser_tables import ParserSpec
 from symconv.errors import ParseError
 
 #: Longest math text (characters) accepted by one call (a 70 × 70 matrix of small integers).
@@ -127,21 +127,21 @@ class _PairBars:
             yield token
 
 
+#: The grammar and its options. Its LALR tables ship beside it (``latex_grammar.lark.tables``,
+#: :mod:`symconv.core.parser_tables`); when they do not match, the parser is built, cached on disk.
+PARSER = ParserSpec(
+    "symconv.check",
+    "latex_grammar.lark",
+    {"lexer": "contextual", "propagate_positions": True, "maybe_placeholders": False},
+    postlex=_PairBars,
+    cache=lambda grammar: _cache_file(grammar),
+)
+
+
 @functools.lru_cache(maxsize=1)
 def _parser() -> Any:
-    """The compiled parser (built once per process; cached on disk between processes)."""
-    from lark import Lark
-
-    grammar = resources.files("symconv.check").joinpath("latex_grammar.lark").read_text("utf-8")
-    return Lark(
-        grammar,
-        parser="lalr",
-        lexer="contextual",
-        postlex=_PairBars(),
-        propagate_positions=True,
-        maybe_placeholders=False,
-        cache=_cache_file(grammar) or False,
-    )
+    """The compiled parser (loaded once per process from the shipped tables, or built)."""
+    return PARSER.load()
 
 
 def _cache_file(grammar: str) -> str | None:

@@ -3,14 +3,16 @@
     symconv stencil --derivative N [--accuracy P]
                     [--scheme central|forward|backward | --offsets ...]
                     [--dims D | --partial A1 A2 ...] [--box R] [--spacing H] [--member NAME]
-                    [--op correlation|convolution] [--layout ij|cartesian] [--format md|tex|json]
+                    [--op correlation|convolution] [--layout ij|cartesian] [--show-moments]
+                    [--format md|tex|json]
 
 --derivative 2 --dims 2 is the 2-D Laplacian (even orders in D dims are powers of it);
 --partial 1 1 is ∂²/∂x∂y. 1-D offsets are numbers or fractions (-1 0 1, -1/2 1/2) or signed
 spacing names (--offsets=-h_m,0,h_p: a name starting with - needs the = form); N-D offsets are
 points x,y separated by ; (--offsets="0,0;1,0;-1,0;0,1;0,-1"), or the full grid of radius R
 with --box R. The JSON is DESIGN.md's contract: exact weights without the 1/hⁿ scale, the scale,
-the accuracy, τ, free parameters, layout and LaTeX.
+the accuracy, τ, free parameters, layout and LaTeX. The Taylor table T and the moment system
+T w = b are shown only with --show-moments (in JSON, as "moments").
 """
 
 from __future__ import annotations
@@ -46,6 +48,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--member", metavar="NAME", help="a named member of a family")
     parser.add_argument("--op", choices=("correlation", "convolution"), default="correlation")
     parser.add_argument("--layout", choices=("ij", "cartesian"), default="ij")
+    parser.add_argument(
+        "--show-moments",
+        action="store_true",
+        help="show the Taylor table T and the moment system T w = b the weights solve",
+    )
     parser.add_argument("--format", choices=("md", "tex", "json"), default="md")
     parser.set_defaults(run=run)
     # Let argparse read negative fractions (``--offsets -1/2 1/2``) as values, as it already reads
@@ -156,7 +163,7 @@ def _kernel_latex(result: Any, args: argparse.Namespace) -> str | None:
 
 
 def render_markdown(result: Any, args: argparse.Namespace) -> str:
-    derivation = result.derivation()
+    derivation = result.derivation(show_moments=args.show_moments)
     report = derivation.check()
     lines = [f"$$\n{result.formula_latex()}\n$$", "", derivation.markdown(report)]
     kernel = _kernel_latex(result, args)
@@ -172,7 +179,7 @@ def render_markdown(result: Any, args: argparse.Namespace) -> str:
 
 
 def render_tex(result: Any, args: argparse.Namespace) -> str:
-    derivation = result.derivation()
+    derivation = result.derivation(show_moments=args.show_moments)
     blocks = [result.formula_latex(), derivation.latex()]
     kernel = _kernel_latex(result, args)
     if kernel is not None:
@@ -188,6 +195,10 @@ def run(args: argparse.Namespace) -> int:
         payload = result.to_json()
         if not result.absolute and (args.op != "correlation" or args.layout != "ij"):
             payload["kernel"] = result.as_kernel(args.op, args.layout).to_json()
+        if args.show_moments:
+            from symconv.stencils.latex import moments_json
+
+            payload["moments"] = moments_json(result)
         print_json(payload)
         return 0
     if args.format == "tex":

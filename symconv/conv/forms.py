@@ -36,12 +36,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import product
-from typing import Any
+from typing import Any, Unpack
 
 import numpy as np
 import sympy as sp
 
-from symconv.conv.geometry import ConvSpec, IntLike, Layout, Mode, Op, SameExtra, WeightLayout
+from symconv.conv.geometry import CONV_DEFAULTS, ConvOptions, ConvSpec, IntLike, Op, conv_options
 from symconv.core.derivation import Derivation, NumericTwin, Step
 from symconv.core.indexing import evaluate
 from symconv.core.latex import Notation, latex
@@ -186,23 +186,15 @@ def conv_index_form(
     dims: int = 2,
     *,
     kernel_size: IntLike | Sequence[IntLike] | None = None,
-    stride: IntLike | Sequence[IntLike] = 1,
-    padding: Any = 0,
-    dilation: IntLike | Sequence[IntLike] = 1,
-    mode: Mode | None = None,
-    same_extra: SameExtra = "end",
-    groups: IntLike = 1,
-    op: Op = "correlation",
-    layout: Layout = "NCHW",
-    weight_layout: WeightLayout = "OIHW",
     batch: bool = True,
     channels: bool = True,
     bias: bool | None = None,
+    **options: Unpack[ConvOptions],
 ) -> ConvIndexForm:
     """The index form of a convolution layer, with symbolic sizes.
 
-    Kernel sizes default to the symbols ``K_1, K_2, ...`` (``K`` in 1-d); any parameter may be a
-    number or a symbol.
+    Kernel sizes default to the symbols ``K_1, K_2, ...`` (``K`` in 1-d); the layer's
+    :class:`~symconv.conv.geometry.ConvOptions` may each be a number or a symbol.
 
     >>> form = conv_index_form(2, batch=False, channels=False)
     >>> print(form.latex())
@@ -219,17 +211,9 @@ def conv_index_form(
     spec = ConvSpec.make(
         kernel,
         dims=dims,
-        stride=stride,
-        padding=padding,
-        dilation=dilation,
-        mode=mode,
-        same_extra=same_extra,
-        groups=groups,
-        op=op,
-        layout=layout,
-        weight_layout=weight_layout,
         batch=batch,
         channels=channels,
+        **conv_options(options, "conv_index_form"),
     )
     if bias is None:
         bias = channels
@@ -339,9 +323,7 @@ def infer_spec(
     w_ndim: int,
     w_shape: Sequence[int],
     dims: int | None,
-    layout: Layout,
-    weight_layout: WeightLayout,
-    **options: Any,
+    **options: Unpack[ConvOptions],
 ) -> ConvSpec:
     """Decide which axes are batch/channel from the ranks (see :func:`correlate`)."""
     if dims is None:
@@ -357,17 +339,10 @@ def infer_spec(
         raise ShapeError(f"x has channels, so w needs {dims + 2} axes (got {w_ndim})")
     if not channels and w_ndim != dims:
         raise ShapeError(f"x has no channel axis, so w needs {dims} axes (got {w_ndim})")
+    weight_layout = options.get("weight_layout", CONV_DEFAULTS["weight_layout"])
     spatial_axes = range(2, 2 + dims) if channels and weight_layout == "OIHW" else range(dims)
     kernel = [int(w_shape[a]) for a in spatial_axes]
-    return ConvSpec.make(
-        kernel,
-        dims=dims,
-        batch=leading == 2,
-        channels=channels,
-        layout=layout,
-        weight_layout=weight_layout,
-        **options,
-    )
+    return ConvSpec.make(kernel, dims=dims, batch=leading == 2, channels=channels, **options)
 
 
 def reject_text(value: Any, name: str) -> None:
@@ -424,30 +399,22 @@ def numeric_operands(x: Any, w: Any, bias: Any) -> tuple[Any, Any, Any] | None:
 
 
 def _run(
-    op: Op,
-    x: Any,
-    w: Any,
-    bias: Any,
-    dims: int | None,
-    layout: Layout,
-    weight_layout: WeightLayout,
-    options: dict[str, Any],
+    function: str, op: Op, x: Any, w: Any, bias: Any, dims: int | None, options: ConvOptions
 ) -> Any:
+    """:func:`correlate` or :func:`convolve` (``op``), the one option they do not take."""
+    layer = conv_options(options, function, refused=("op",))
+    layer["op"] = op
     numeric = numeric_operands(x, w, bias)
     if numeric is not None:
         from symconv.conv.numeric import conv_forward
 
         x_array, w_array, bias_array = numeric
-        spec = infer_spec(
-            x_array.ndim, w_array.ndim, w_array.shape, dims, layout, weight_layout, op=op, **options
-        )
+        spec = infer_spec(x_array.ndim, w_array.ndim, w_array.shape, dims, **layer)
         return conv_forward(spec, x_array, w_array, bias_array)
     for value, name in ((x, "x"), (w, "w"), (bias, "bias")):
         reject_text(value, name)
     x_shape, w_shape = as_array(x, "x").shape, as_array(w, "w").shape
-    spec = infer_spec(
-        len(x_shape), len(w_shape), w_shape, dims, layout, weight_layout, op=op, **options
-    )
+    spec = infer_spec(len(x_shape), len(w_shape), w_shape, dims, **layer)
     return from_array(explicit_forward(spec, x, w, bias), x)
 
 
@@ -456,15 +423,8 @@ def correlate(
     w: Any,
     bias: Any = None,
     *,
-    mode: Mode | None = None,
-    stride: IntLike | Sequence[IntLike] = 1,
-    padding: Any = 0,
-    dilation: IntLike | Sequence[IntLike] = 1,
-    groups: int = 1,
     dims: int | None = None,
-    layout: Layout = "NCHW",
-    weight_layout: WeightLayout = "OIHW",
-    same_extra: SameExtra = "end",
+    **options: Unpack[ConvOptions],
 ) -> Any:
     """Cross-correlation (no kernel flip; what deep-learning libraries call convolution).
 
@@ -473,7 +433,8 @@ def correlate(
     correlation; ``x`` of ``dims+1`` axes is (C, spatial...), of ``dims+2`` axes (N, C, spatial...)
     (``layout="NHWC"`` puts the channel last); ``w`` then is (M, C/G, kernel...) — or
     (kernel..., C/G, M) with ``weight_layout="HWIO"``. Pass ``dims`` where ranks are ambiguous
-    (a batched 1-d layer).
+    (a batched 1-d layer). ``options`` are the layer's
+    :class:`~symconv.conv.geometry.ConvOptions` but ``op`` (this is the correlation).
 
     >>> import sympy as sp
     >>> from symconv.core.tensors import entries
@@ -482,15 +443,7 @@ def correlate(
     >>> correlate([1, 2, 3, 4], [1, -1], mode="full")
     [-1, -1, -1, -1, 4]
     """
-    options = {
-        "mode": mode,
-        "stride": stride,
-        "padding": padding,
-        "dilation": dilation,
-        "groups": groups,
-        "same_extra": same_extra,
-    }
-    return _run("correlation", x, w, bias, dims, layout, weight_layout, options)
+    return _run("correlate", "correlation", x, w, bias, dims, options)
 
 
 def convolve(
@@ -498,15 +451,8 @@ def convolve(
     w: Any,
     bias: Any = None,
     *,
-    mode: Mode | None = None,
-    stride: IntLike | Sequence[IntLike] = 1,
-    padding: Any = 0,
-    dilation: IntLike | Sequence[IntLike] = 1,
-    groups: int = 1,
     dims: int | None = None,
-    layout: Layout = "NCHW",
-    weight_layout: WeightLayout = "OIHW",
-    same_extra: SameExtra = "end",
+    **options: Unpack[ConvOptions],
 ) -> Any:
     """True convolution: correlation with the kernel flipped along every spatial axis.
 
@@ -517,15 +463,7 @@ def convolve(
     >>> convolve([[1, 2], [3, 4]], [[0, 1], [1, 0]])
     Matrix([[5]])
     """
-    options = {
-        "mode": mode,
-        "stride": stride,
-        "padding": padding,
-        "dilation": dilation,
-        "groups": groups,
-        "same_extra": same_extra,
-    }
-    return _run("convolution", x, w, bias, dims, layout, weight_layout, options)
+    return _run("convolve", "convolution", x, w, bias, dims, options)
 
 
 def conv_forward_derivation(
@@ -533,12 +471,9 @@ def conv_forward_derivation(
     w: Any,
     bias: Any = None,
     *,
-    op: Op = "correlation",
     notation: Notation = "bracket",
     dims: int | None = None,
-    layout: Layout = "NCHW",
-    weight_layout: WeightLayout = "OIHW",
-    **options: Any,
+    **options: Unpack[ConvOptions],
 ) -> Derivation:
     """A :class:`Derivation` of a layer's output: the index form, then the explicit result.
 
@@ -554,7 +489,9 @@ def conv_forward_derivation(
     True
     """
     X, Wt = as_array(x, "x"), as_array(w, "w")
-    spec = infer_spec(X.rank(), Wt.rank(), Wt.shape, dims, layout, weight_layout, op=op, **options)
+    layer = conv_options(options, "conv_forward_derivation")
+    op = layer["op"]
+    spec = infer_spec(X.rank(), Wt.rank(), Wt.shape, dims, **layer)
     form = index_form_of(spec, bias=bias is not None and spec.channels)
     explicit = explicit_forward(spec, X, Wt, bias)
     answer = sp.ImmutableMatrix(explicit.tolist()) if explicit.rank() == 2 else explicit

@@ -18,14 +18,14 @@ Output size (Dumoulin & Visin 2016, relationship 15, with asymmetric padding):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, TypeAlias
+from typing import Any, Literal, TypeAlias, TypedDict, Unpack, cast
 
 import sympy as sp
 
 from symconv.core.safe import as_sympy
-from symconv.errors import ConventionError, ShapeError
+from symconv.errors import ConventionError, ShapeError, UnknownOptionError
 
 Op = Literal["correlation", "convolution"]
 Mode = Literal["valid", "same", "full"]
@@ -39,6 +39,73 @@ OPS: tuple[str, ...] = ("correlation", "convolution")
 MODES: tuple[str, ...] = ("valid", "same", "full")
 
 IntLike: TypeAlias = int | sp.Expr
+
+
+class ConvOptions(TypedDict, total=False):
+    """The options of a convolution layer, declared once: every function of the engine that takes
+    a layer's geometry (``ConvSpec.make``, ``conv_index_form``, ``correlate``, ``convolve``,
+    ``conv_transpose``, ``conv_matrix``, ``conv_rule``, ``conv_gradients``, ...) accepts them as
+    keyword arguments, and a caller can keep them together::
+
+        options = ConvOptions(stride=2, padding=1)
+        conv_matrix((5, 5), (3, 3), **options)
+
+    ``padding`` is ``p``, one value per axis or ``(before, after)`` pairs; ``mode`` (valid | same |
+    full) overrides it; ``same_extra`` is the end an odd ``same`` padding adds its extra zero at.
+    Their defaults are :data:`CONV_DEFAULTS`.
+    """
+
+    stride: IntLike | Sequence[IntLike]
+    padding: Any
+    dilation: IntLike | Sequence[IntLike]
+    mode: Mode | None
+    same_extra: SameExtra
+    groups: IntLike
+    op: Op
+    layout: Layout
+    weight_layout: WeightLayout
+
+
+#: The default of each option: stride 1, no padding, no dilation, one group, a correlation (what
+#: deep-learning libraries call convolution) in PyTorch's NCHW/OIHW layouts.
+CONV_DEFAULTS: ConvOptions = {
+    "stride": 1,
+    "padding": 0,
+    "dilation": 1,
+    "mode": None,
+    "same_extra": "end",
+    "groups": 1,
+    "op": "correlation",
+    "layout": "NCHW",
+    "weight_layout": "OIHW",
+}
+
+
+def conv_options(
+    given: Mapping[str, Any], function: str, refused: Collection[str] = ()
+) -> ConvOptions:
+    """``given`` (the keyword arguments a function received) as layer options, each missing one
+    at its default; a name that is not an option, or one the function does not take, is refused
+    as Python refuses an unexpected keyword argument.
+
+    >>> conv_options({"stride": 2}, "f")["padding"]
+    0
+    >>> conv_options({"strid": 2}, "f")
+    Traceback (most recent call last):
+    ...
+    symconv.errors.UnknownOptionError: f() got an unexpected keyword argument 'strid' (the \
+layer's options it takes: stride, padding, dilation, mode, same_extra, groups, op, layout, \
+weight_layout)
+    """
+    for name in given:
+        if name not in CONV_DEFAULTS or name in refused:
+            raise UnknownOptionError(
+                f"{function}() got an unexpected keyword argument {name!r} (the layer's options "
+                f"it takes: {', '.join(n for n in CONV_DEFAULTS if n not in refused)})"
+            )
+    resolved = dict(CONV_DEFAULTS)
+    resolved.update(given)
+    return cast(ConvOptions, resolved)
 
 
 def _per_axis(value: IntLike | Sequence[IntLike], dims: int, name: str) -> tuple[sp.Expr, ...]:
@@ -97,19 +164,11 @@ class ConvSpec:
         kernel_size: IntLike | Sequence[IntLike],
         *,
         dims: int | None = None,
-        stride: IntLike | Sequence[IntLike] = 1,
-        padding: IntLike | Sequence[IntLike | Sequence[IntLike]] = 0,
-        dilation: IntLike | Sequence[IntLike] = 1,
-        mode: Mode | None = None,
-        same_extra: SameExtra = "end",
-        groups: IntLike = 1,
-        op: Op = "correlation",
-        layout: Layout = "NCHW",
-        weight_layout: WeightLayout = "OIHW",
         batch: bool = True,
         channels: bool = True,
+        **options: Unpack[ConvOptions],
     ) -> ConvSpec:
-        """Resolve the options into a spec.
+        """Resolve the options (:class:`ConvOptions`) into a spec.
 
         ``mode`` overrides ``padding``: ``valid`` pads nothing, ``full`` pads ``d(K−1)`` on both
         sides, ``same`` pads ``d(K−1)`` in total (stride 1 only) and puts an odd extra zero at the
@@ -122,6 +181,10 @@ class ConvSpec:
         >>> ConvSpec.make(2, dims=1, mode="same", same_extra="start").padding
         ((1, 0),)
         """
+        resolved = conv_options(options, "make")
+        stride, padding, dilation = resolved["stride"], resolved["padding"], resolved["dilation"]
+        mode, same_extra, groups = resolved["mode"], resolved["same_extra"], resolved["groups"]
+        op, layout, weight_layout = resolved["op"], resolved["layout"], resolved["weight_layout"]
         if dims is None:
             dims = len(kernel_size) if isinstance(kernel_size, list | tuple) else 2
         if dims not in (1, 2, 3):

@@ -38,7 +38,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from math import prod
-from typing import Any, Literal, TypedDict, Unpack
+from typing import Any, Literal, Unpack
 
 import numpy as np
 import scipy.sparse
@@ -49,7 +49,7 @@ from sympy.core.sorting import _node_count
 
 from symconv.conv.forms import explicit_forward, index_form_of
 from symconv.conv.forms import reject_text as reject_text  # its home before conv.py needed it
-from symconv.conv.geometry import ConvSpec, IntLike, Layout, Mode, Op, SameExtra, WeightLayout
+from symconv.conv.geometry import ConvOptions, ConvSpec, conv_options
 from symconv.core.derivation import CheckResult, Derivation, NumericTwin, Step
 from symconv.core.latex import Notation
 from symconv.core.safe import as_sympy
@@ -60,19 +60,11 @@ VecOrder = Literal["C", "F"]
 VEC_ORDERS: tuple[str, ...] = ("C", "F")
 
 
-class ConvMatrixOptions(TypedDict, total=False):
-    """The layer options shared by every function of this module (see :func:`conv_matrix`)."""
+class ConvMatrixOptions(ConvOptions, total=False):
+    """The layer's options (:class:`~symconv.conv.geometry.ConvOptions`) and the order in which
+    ``vec`` stacks the entries: what every function of this module takes."""
 
-    stride: IntLike | Sequence[IntLike]
-    padding: Any
-    dilation: IntLike | Sequence[IntLike]
-    mode: Mode | None
-    groups: int
-    op: Op
-    layout: Layout
-    weight_layout: WeightLayout
     vec_order: VecOrder
-    same_extra: SameExtra
 
 
 # ----------------------------------------------------------------------------------------------
@@ -215,16 +207,8 @@ def conv_matrix_geometry(
     input_shape: Sequence[int],
     kernel_shape: Sequence[int],
     *,
-    stride: IntLike | Sequence[IntLike] = 1,
-    padding: Any = 0,
-    dilation: IntLike | Sequence[IntLike] = 1,
-    mode: Mode | None = None,
-    groups: int = 1,
-    op: Op = "correlation",
-    layout: Layout = "NCHW",
-    weight_layout: WeightLayout = "OIHW",
     vec_order: VecOrder = "C",
-    same_extra: SameExtra = "end",
+    **options: Unpack[ConvOptions],
 ) -> ConvMatrixGeometry:
     """Resolve the options for an input and a kernel of the given shapes (layout order).
 
@@ -235,6 +219,8 @@ def conv_matrix_geometry(
     >>> g.output_shape, (g.rows, g.cols)
     ((4, 2, 2), (16, 50))
     """
+    resolved = conv_options(options, "conv_matrix_geometry")
+    layout, weight_layout = resolved["layout"], resolved["weight_layout"]
     if vec_order not in VEC_ORDERS:
         raise ConventionError(f"vec_order={vec_order!r}: expected 'C' (row-major) or 'F'")
     in_shape = _as_shape(input_shape, "input_shape")
@@ -255,21 +241,7 @@ def conv_matrix_geometry(
             f"input_shape {in_shape} and kernel of shape {k_shape}: {dims} spatial axes; "
             "symconv handles 1-, 2- and 3-d convolutions"
         )
-    spec = ConvSpec.make(
-        kernel_spatial,
-        dims=dims,
-        layout=layout,
-        weight_layout=weight_layout,
-        batch=False,
-        channels=channels,
-        stride=stride,
-        padding=padding,
-        dilation=dilation,
-        mode=mode,
-        same_extra=same_extra,
-        groups=groups,
-        op=op,
-    )
+    spec = ConvSpec.make(kernel_spatial, dims=dims, batch=False, channels=channels, **resolved)
     if not spec.is_concrete:
         raise ShapeError("the convolution matrix needs concrete stride, padding and dilation")
     spatial_in = in_shape if not channels else (in_shape[1:] if layout == "NCHW" else in_shape[:-1])
@@ -324,17 +296,9 @@ def conv_matrix(
     input_shape: Sequence[int],
     kernel: Any,
     *,
-    stride: IntLike | Sequence[IntLike] = 1,
-    padding: Any = 0,
-    dilation: IntLike | Sequence[IntLike] = 1,
-    mode: Mode | None = None,
-    groups: int = 1,
-    op: Op = "correlation",
-    layout: Layout = "NCHW",
-    weight_layout: WeightLayout = "OIHW",
     vec_order: VecOrder = "C",
     base: int = 1,
-    same_extra: SameExtra = "end",
+    **options: Unpack[ConvOptions],
 ) -> sp.ImmutableSparseMatrix:
     """The matrix C with ``vec(z) = C vec(x)`` (per sample, bias apart), exact and sparse.
 
@@ -366,16 +330,8 @@ def conv_matrix(
     geometry = conv_matrix_geometry(
         input_shape,
         kernel_array.shape,
-        stride=stride,
-        padding=padding,
-        dilation=dilation,
-        mode=mode,
-        groups=groups,
-        op=op,
-        layout=layout,
-        weight_layout=weight_layout,
         vec_order=vec_order,
-        same_extra=same_extra,
+        **conv_options(options, "conv_matrix"),
     )
     return matrix_of(geometry, kernel_array)
 
@@ -483,16 +439,8 @@ def conv_matrix_sparse(
     input_shape: Sequence[int],
     kernel: Any,
     *,
-    stride: IntLike | Sequence[IntLike] = 1,
-    padding: Any = 0,
-    dilation: IntLike | Sequence[IntLike] = 1,
-    mode: Mode | None = None,
-    groups: int = 1,
-    op: Op = "correlation",
-    layout: Layout = "NCHW",
-    weight_layout: WeightLayout = "OIHW",
     vec_order: VecOrder = "C",
-    same_extra: SameExtra = "end",
+    **options: Unpack[ConvOptions],
 ) -> scipy.sparse.csr_matrix:
     """The numeric C as a SciPy CSR matrix, for large sizes (same options as :func:`conv_matrix`).
 
@@ -509,16 +457,8 @@ def conv_matrix_sparse(
     geometry = conv_matrix_geometry(
         input_shape,
         weights.shape,
-        stride=stride,
-        padding=padding,
-        dilation=dilation,
-        mode=mode,
-        groups=groups,
-        op=op,
-        layout=layout,
-        weight_layout=weight_layout,
         vec_order=vec_order,
-        same_extra=same_extra,
+        **conv_options(options, "conv_matrix_sparse"),
     )
     return sparse_matrix_of(geometry, weights)
 

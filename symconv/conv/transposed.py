@@ -36,13 +36,13 @@ between two independent constructions (tests/conv/test_convmatrix.py).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Unpack
 
 import numpy as np
 import sympy as sp
 
 from symconv.conv.forms import explicit_forward, infer_spec
-from symconv.conv.geometry import ConvSpec, IntLike, Layout, Op, WeightLayout
+from symconv.conv.geometry import ConvOptions, ConvSpec, IntLike, conv_options
 from symconv.conv.matrix import reject_text
 from symconv.core.tensors import as_array, from_array, is_numeric_input
 from symconv.errors import ShapeError
@@ -53,19 +53,14 @@ def conv_transpose(
     w: Any,
     bias: Any = None,
     *,
-    stride: IntLike | Sequence[IntLike] = 1,
-    padding: Any = 0,
     output_padding: IntLike | Sequence[IntLike] = 0,
-    dilation: IntLike | Sequence[IntLike] = 1,
-    groups: int = 1,
-    op: Op = "correlation",
     dims: int | None = None,
-    layout: Layout = "NCHW",
-    weight_layout: WeightLayout = "OIHW",
+    **options: Unpack[ConvOptions],
 ) -> Any:
     """The transposed convolution of ``y`` (PyTorch's ``conv_transpose1d/2d/3d``).
 
-    The options are those of the *forward* layer being transposed: ``w`` has its shape
+    The options (:class:`~symconv.conv.geometry.ConvOptions` but ``mode`` and ``same_extra``) are
+    those of the *forward* layer being transposed: ``w`` has its shape
     ``(M, C/G, K...)`` (= PyTorch's ConvTranspose weight ``(in, out/G, K...)``), ``padding`` is the
     forward padding p (not the p' of the equivalent direct convolution), ``op="convolution"``
     transposes a true (flipped) convolution. ``y`` is ``(N?, M, spatial...)`` — or the plain
@@ -83,19 +78,8 @@ def conv_transpose(
         reject_text(value, name)
     numeric = is_numeric_input(y, w, bias)
     Y, W = _as_object_or_numeric(y, numeric), _as_object_or_numeric(w, numeric)
-    spec = infer_spec(
-        Y.ndim,
-        W.ndim,
-        W.shape,
-        dims,
-        layout,
-        weight_layout,
-        stride=stride,
-        padding=padding,
-        dilation=dilation,
-        groups=groups,
-        op=op,
-    )
+    layer = conv_options(options, "conv_transpose", refused=("mode", "same_extra"))
+    spec = infer_spec(Y.ndim, W.ndim, W.shape, dims, **layer)
     if not spec.is_concrete:
         raise ShapeError("conv_transpose needs concrete stride, padding and dilation")
     dims = spec.dims

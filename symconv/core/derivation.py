@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -59,7 +59,9 @@ class Step:
 
     ``lhs=None`` continues the chain of the step before (``&= ...`` in an ``aligned`` block).
     ``values`` shows ``rhs`` with those numbers substituted (worked arithmetic, handcalcs style);
-    the step's *value* is then ``rhs`` with the substitution made.
+    the step's *value* is then ``rhs`` with the substitution made. ``shown=False`` makes it a
+    supporting step (a stencil's Taylor table): kept in ``steps`` for programs and the checker,
+    left out of the rendered derivation (LaTeX, Markdown, JSON).
     """
 
     lhs: Any
@@ -67,6 +69,7 @@ class Step:
     relation: Relation = "="
     reason: str = ""
     values: Mapping[Any, Any] | None = None
+    shown: bool = True
 
     def __post_init__(self) -> None:
         if self.relation not in RELATION_LATEX:
@@ -225,6 +228,21 @@ class Derivation:
     def __repr__(self) -> str:
         return f"<Derivation {self.title!r}: {self._summary()}, {self._steps_text()}>"
 
+    @property
+    def shown_steps(self) -> tuple[Step, ...]:
+        """The steps a rendering shows (every step but the supporting ones, ``shown=False``)."""
+        return tuple(step for step in self.steps if step.shown)
+
+    def with_all_steps_shown(self) -> Derivation:
+        """The same derivation with its supporting steps rendered too (a stencil's Taylor table).
+
+        >>> import sympy as sp
+        >>> d = Derivation("t", (Step(sp.Symbol("T"), 1, shown=False), Step(sp.Symbol("w"), 2)), 2)
+        >>> len(d.shown_steps), len(d.with_all_steps_shown().shown_steps)
+        (1, 2)
+        """
+        return replace(self, steps=tuple(replace(step, shown=True) for step in self.steps))
+
     # -- checking ----------------------------------------------------------------------
     def check(self, rng: np.random.Generator | int | None = None, trials: int = 3) -> CheckReport:
         """Run the numeric twin against its reference and every attached check.
@@ -252,7 +270,7 @@ class Derivation:
         """The steps as one ``aligned`` block (no surrounding ``$$``)."""
         options = self._settings(settings)
         rows = []
-        for step in self.steps:
+        for step in self.shown_steps:
             lhs = step.lhs_latex(**options)
             row = (f"{lhs} &" if lhs else "&") + f"{RELATION_LATEX[step.relation]} "
             row += step.rhs_latex(**options)
@@ -272,7 +290,7 @@ class Derivation:
             lines += ["Conventions: " + "; ".join(self.conventions) + ".", ""]
         for note in self.notes:
             lines += [note, ""]
-        if self.steps:
+        if self.shown_steps:
             lines += ["$$", self.latex(**settings), "$$", ""]
         lines += [f"**Answer:** ${self.answer_latex(**settings)}$", ""]
         if report is not None:
@@ -297,7 +315,7 @@ class Derivation:
                     "rhs": step.rhs_latex(**options),
                     "reason": step.reason,
                 }
-                for step in self.steps
+                for step in self.shown_steps
             ],
             "answer_latex": self.answer_latex(**options),
             # plain SymPy reads it back without symconv (symconv.core.portable)

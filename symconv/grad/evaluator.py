@@ -36,7 +36,7 @@ from symconv.core.indexing import as_lookup
 from symconv.core.safe import as_sympy
 from symconv.errors import DerivationError, ShapeError
 from symconv.grad.conditions import InRange, Iverson
-from symconv.grad.functions import relu
+from symconv.grad.entry_polynomials import EntryPolynomial
 
 #: A compiled node: ``(tensors, env) -> value``.
 Node = Callable[[Mapping[str, Any], dict[Any, Any]], Any]
@@ -45,14 +45,72 @@ Node = Callable[[Mapping[str, Any], dict[Any, Any]], Any]
 def compile_expression(expr: Any) -> Callable[[Mapping[Any, Any], Mapping[Any, Any]], Any]:
     """Compile ``expr``; the result takes ``tensors`` (by name or ``IndexedBase``) and ``env``
     (index symbol → integer) and returns an exact SymPy value."""
-    node = _compile(as_sympy(expr))
+    run_raw = compile_raw(expr)
+    # The tensors of the last call, made lookups once: callers evaluate one expression at many
+    # index values on the same tensors. Kept only for tensors that cannot change in place
+    # (immutable SymPy arrays; NumPy arrays are read as they are), keyed by their identities,
+    # which the cache keeps alive (so an identity is never reused by another object meanwhile).
+    last: list[Any] = [None, None, None]
 
     def run(tensors: Mapping[Any, Any], env: Mapping[Any, Any]) -> Any:
-        lookup = {_name(key): as_lookup(value) for key, value in tensors.items()}
-        bound = {symbol: _to_python(as_sympy(value)) for symbol, value in env.items()}
-        return _to_sympy(node(lookup, bound))
+        if not all(isinstance(value, _STABLE) for value in tensors.values()):
+            return to_sympy(run_raw(lookups(tensors), env))
+        key = tuple((str(name), id(value)) for name, value in tensors.items())
+        if key != last[0]:
+            last[:] = [key, list(tensors.values()), lookups(tensors)]
+        return to_sympy(run_raw(last[2], env))
 
     return run
+
+
+def compile_raw(expr: Any) -> Callable[[Mapping[str, Any], Mapping[Any, Any]], Any]:
+    """Compile ``expr`` for many evaluations on the same tensors: the result takes ``tensors``
+    already made :func:`lookups` and returns the value as the arithmetic left it (a Python
+    ``int`` or ``Fraction`` where it is rational, else what the entries' own arithmetic gives —
+    SymPy for SymPy entries, an :class:`~symconv.grad.entry_polynomials.EntryPolynomial` for
+    polynomial entries).
+
+    >>> import sympy as sp
+    >>> X = sp.IndexedBase("X")
+    >>> k = sp.Symbol("k", integer=True)
+    >>> compile_raw(sp.Sum(X[k], (k, 0, 2)) / 2)(lookups({"X": [1, 2, 4]}), {})
+    Fraction(7, 2)
+    """
+    node = _compile(as_sympy(expr))
+
+    def run_raw(tensors: Mapping[str, Any], env: Mapping[Any, Any]) -> Any:
+        bound = {symbol: _to_python(as_sympy(value)) for symbol, value in env.items()}
+        return node(tensors, bound)
+
+    return run_raw
+
+
+def lookups(tensors: Mapping[Any, Any]) -> dict[str, Any]:
+    """Tensors by name, each as an array read by a tuple in constant time: SymPy arrays and
+    matrices and nested lists become NumPy object arrays of their entries (a SymPy ``Array``'s own
+    ``__getitem__`` validates every index with SymPy comparisons), NumPy arrays stay as they are."""
+    return {_name(key): _fast(as_lookup(value)) for key, value in tensors.items()}
+
+
+#: Tensors whose lookups can be reused between calls: they cannot change in place, or (NumPy) are
+#: read as they are.
+_STABLE = (np.ndarray, sp.ImmutableDenseNDimArray, sp.ImmutableSparseNDimArray, sp.ImmutableMatrix)
+
+
+def _fast(tensor: Any) -> Any:
+    if isinstance(tensor, sp.NDimArray):
+        shape = tuple(int(size) for size in tensor.shape)
+        values = _flatten(tensor.tolist(), len(shape)) if shape else [tensor[()]]
+        flat = np.empty(len(values), dtype=object)
+        flat[:] = values
+        return flat.reshape(shape)
+    return tensor
+
+
+def _flatten(nested: Any, rank: int) -> list[Any]:
+    if rank == 1:
+        return list(nested)
+    return [value for row in nested for value in _flatten(row, rank - 1)]
 
 
 def _name(key: Any) -> str:
@@ -67,7 +125,8 @@ def _to_python(value: Any) -> Any:
     return value
 
 
-def _to_sympy(value: Any) -> Any:
+def to_sympy(value: Any) -> Any:
+    """A value of the compiled arithmetic as SymPy (``int``, ``Fraction``, ``float`` → SymPy)."""
     if isinstance(value, bool):
         return sp.Integer(int(value))
     if isinstance(value, int | np.integer):
@@ -162,10 +221,10 @@ def _compile(expr: sp.Basic) -> Node:
         return lambda tensors, env: _extreme([a(tensors, env) for a in args], pick, expr.func)
     if isinstance(expr, sp.Piecewise):
         return _compile_piecewise(expr)
-    if isinstance(expr, relu):
+    if isinstance(expr, _relu_class()):
         return lambda tensors, env: _relu(args[0](tensors, env))
     # Any other function: exact SymPy on the evaluated arguments.
-    return lambda tensors, env: expr.func(*(_to_sympy(a(tensors, env)) for a in args))
+    return lambda tensors, env: expr.func(*(to_sympy(a(tensors, env)) for a in args))
 
 
 def _compile_indexed(expr: sp.Indexed) -> Node:
@@ -177,7 +236,7 @@ def _compile_indexed(expr: sp.Indexed) -> Node:
         tensor = tensors.get(name)
         positions = [index(tensors, env) for index in indices]
         if tensor is None:
-            return expr.base[tuple(_to_sympy(p) for p in positions)]
+            return expr.base[tuple(to_sympy(p) for p in positions)]
         shape = tensor.shape
         if len(shape) != rank:
             raise ShapeError(f"{expr}: {rank} indices for a tensor {name} of shape {tuple(shape)}")
@@ -243,7 +302,7 @@ def _compile_relation(expr: sp.Basic, args: list[Node]) -> Node:
         a, b = left(tensors, env), right(tensors, env)
         if _comparable(a) and _comparable(b):
             return operator(a, b)
-        return expr.func(_to_sympy(a), _to_sympy(b))
+        return expr.func(to_sympy(a), to_sympy(b))
 
     return relation
 
@@ -281,7 +340,7 @@ def _in_range(value: Any, lower: Any, upper: Any) -> bool:
 def _delta(left: Any, right: Any, where: sp.Basic) -> Any:
     if _comparable(left) and _comparable(right):
         return 1 if left == right else 0
-    return sp.KroneckerDelta(_to_sympy(left), _to_sympy(right))
+    return sp.KroneckerDelta(to_sympy(left), to_sympy(right))
 
 
 def _power(base: Any, exponent: Any) -> Any:
@@ -289,28 +348,39 @@ def _power(base: Any, exponent: Any) -> Any:
         if base == 0 and exponent < 0:
             return sp.zoo
         return Fraction(base) ** exponent if exponent < 0 else base**exponent
-    return _to_sympy(base) ** _to_sympy(exponent)
+    if isinstance(base, EntryPolynomial) and isinstance(exponent, int) and exponent >= 0:
+        return base**exponent
+    return to_sympy(base) ** to_sympy(exponent)
 
 
 def _round(value: Any, rounding: Callable[[Any], int], func: Any) -> Any:
     if isinstance(value, int | Fraction):
         return rounding(value)
-    return func(_to_sympy(value))
+    return func(to_sympy(value))
 
 
 def _extreme(values: list[Any], pick: Callable[..., Any], func: Any) -> Any:
     if all(_comparable(v) for v in values):
         return pick(values)
-    return func(*(_to_sympy(v) for v in values))
+    return func(*(to_sympy(v) for v in values))
+
+
+def _relu_class() -> Any:
+    """The registry's ``relu``, imported when a node is compiled: building the registry of
+    elementwise functions costs a one-line ``symconv check`` a fiftieth of a second, and an
+    expression can hold a ``relu`` only once the registry exists."""
+    from symconv.grad.functions import relu
+
+    return relu
 
 
 def _relu(value: Any) -> Any:
     if _comparable(value):
         return value if value > 0 else 0
-    return relu(_to_sympy(value))
+    return _relu_class()(to_sympy(value))
 
 
 def _exact_or_sympy(a: Any, b: Any, exact: Callable[[Any, Any], Any], func: Any) -> Any:
     if isinstance(a, int | Fraction) and isinstance(b, int | Fraction) and b != 0:
         return exact(a, b)
-    return func(_to_sympy(a), _to_sympy(b))
+    return func(to_sympy(a), to_sympy(b))

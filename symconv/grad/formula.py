@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import product
 from typing import Any, Literal
 
@@ -174,6 +175,11 @@ class IndexFormula:
     @property
     def tensors(self) -> dict[str, sp.IndexedBase]:
         """The tensors read on the right side, by name, in order of first reading."""
+        return dict(self._tensors)
+
+    # (The formula is immutable: what is read off its expressions is computed once.)
+    @cached_property
+    def _tensors(self) -> dict[str, sp.IndexedBase]:
         found: dict[str, sp.IndexedBase] = {}
         for read in tensor_reads(self.rhs):
             found.setdefault(tensor_name(read), read.base)
@@ -188,7 +194,7 @@ class IndexFormula:
             )
         return tensors[key]
 
-    @property
+    @cached_property
     def size_symbols(self) -> tuple[sp.Symbol, ...]:
         """The free symbols of the sizes and ranges (what must be bound to instantiate)."""
         found: set[sp.Symbol] = set()
@@ -197,11 +203,12 @@ class IndexFormula:
                 found |= size.free_symbols
         for _, lower, upper in self.ranges:
             found |= lower.free_symbols | upper.free_symbols
+        bound = _bound_symbols(self.rhs)
         for limit in _sum_limits(self.rhs):
-            found |= (limit[1].free_symbols | limit[2].free_symbols) - _bound_symbols(self.rhs)
+            found |= (limit[1].free_symbols | limit[2].free_symbols) - bound
         return tuple(sorted(found - set(self.indices), key=str))
 
-    @property
+    @cached_property
     def parameters(self) -> tuple[sp.Symbol, ...]:
         """Symbols of the right side that are neither indices nor sizes (stride ``s``, ...)."""
         bound = _bound_symbols(self.rhs) | set(self.indices) | set(self.size_symbols)
@@ -301,11 +308,36 @@ class IndexFormula:
                 for point in points
             ]
         else:
-            from symconv.grad.evaluator import compile_expression
+            from symconv.grad.evaluator import to_sympy
 
-            run = compile_expression(rhs)
-            flat = [run(tensors, dict(zip(self.indices, point, strict=True))) for point in points]
+            flat = [to_sympy(value) for value in self._evaluate_raw(tensors, rhs, points)]
         return sp.ImmutableDenseNDimArray(flat, self.output_shape(bound))
+
+    def evaluate_entries(
+        self, tensors: Mapping[Any, Any], values: Values | None = None
+    ) -> tuple[list[Any], tuple[int, ...]]:
+        """``(entries in row-major order, output shape)``: the compiled evaluation of
+        :meth:`evaluate` with each entry as its arithmetic left it (a Python number, or an
+        :class:`~symconv.grad.entry_polynomials.EntryPolynomial` on polynomial entries), not
+        made a SymPy array.
+
+        >>> f = IndexFormula.parse("y[i] = sum(w[k] * x[i + k]) / 2")
+        >>> f.evaluate_entries({"x": [1, 2, 4], "w": [1, 1]}, {"I": 2})
+        ([Fraction(3, 2), Fraction(3, 1)], (2,))
+        """
+        bound = {**self.sizes_from(tensors), **self.value_map(values or {})}
+        rhs = self.rhs.xreplace(bound)
+        points = self.index_points(bound)
+        return self._evaluate_raw(tensors, rhs, points), self.output_shape(bound)
+
+    def _evaluate_raw(
+        self, tensors: Mapping[Any, Any], rhs: sp.Expr, points: list[tuple[int, ...]]
+    ) -> list[Any]:
+        from symconv.grad.evaluator import compile_raw, lookups
+
+        run = compile_raw(rhs)
+        arrays = lookups(tensors)
+        return [run(arrays, dict(zip(self.indices, point, strict=True))) for point in points]
 
     def sizes_from(self, tensors: Mapping[Any, Any]) -> dict[sp.Symbol, sp.Expr]:
         """Bind every size that is a plain symbol to the axis length of a given tensor, and check

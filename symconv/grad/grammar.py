@@ -55,13 +55,13 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
-from importlib import resources
 from typing import Any
 
 import sympy as sp
 from lark import Lark, Token, Transformer, UnexpectedInput, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken, VisitError
 
+from symconv.core.parser_tables import ParserSpec
 from symconv.core.safe import as_sympy
 from symconv.errors import FormulaError, SymconvError, UnknownFunctionError
 from symconv.grad.formula import IndexFormula, index_symbol, range_placeholder, size_symbol
@@ -92,10 +92,17 @@ class FormulaParseError(FormulaError):
     was ``expected`` there."""
 
 
+#: The grammar and its options; its LALR tables ship beside it (:mod:`symconv.core.parser_tables`).
+PARSER = ParserSpec(
+    "symconv.grad",
+    GRAMMAR_FILE,
+    {"start": ["start", "size_start"], "propagate_positions": True},
+)
+
+
 @cache
 def _parser() -> Lark:
-    source = resources.files("symconv.grad").joinpath(GRAMMAR_FILE).read_text(encoding="utf-8")
-    return Lark(source, parser="lalr", start=["start", "size_start"], propagate_positions=True)
+    return PARSER.load()
 
 
 def _literal_names() -> dict[str, str]:

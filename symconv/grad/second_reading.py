@@ -475,6 +475,9 @@ class _Run:
                 self.indices |= set(_explicit_names(node))
         self.own: dict[int, list[str]] = {}
         self.binding_stack: list[str] = []
+        #: The range of a summed index that no limit gives, by the axes it reads (fixed for one
+        #: run: the tensors do not change; found once, not again at every output entry).
+        self.axis_spans: dict[str, range] = {}
 
     def fail(self, message: str) -> SecondReadingError:
         return SecondReadingError(f"{self.reading.text}: {message}")
@@ -522,6 +525,12 @@ class _Run:
                 low = self.integer(self.value(parts[1], env))
                 high = self.integer(self.value(parts[2], env))
                 return range(low, high + 1)
+        if name not in self.axis_spans:
+            self.axis_spans[name] = self.axis_span(name)
+        return self.axis_spans[name]
+
+    def axis_span(self, name: str) -> range:
+        """The range of ``name`` from the lengths of the axes it reads (or the ranges given)."""
         lengths = set()
         for inner in ast.walk(self.reading.rhs):
             tensor = _tensor_of(inner)

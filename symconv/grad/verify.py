@@ -22,7 +22,7 @@ Both are attached to every ``derive_backward`` result as its ``checks``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from itertools import product
 from typing import TYPE_CHECKING, Any
 
@@ -30,8 +30,9 @@ import numpy as np
 import sympy as sp
 
 from symconv.core.derivation import CheckResult
-from symconv.core.tensors import entries
+from symconv.core.tensors import entries, entry_name
 from symconv.errors import DerivationError, SymconvError
+from symconv.grad.entry_polynomials import EntryPolynomial, is_entry_polynomial
 from symconv.grad.formula import IndexFormula, tensor_name
 
 if TYPE_CHECKING:
@@ -66,6 +67,70 @@ def explicit_gradient(
     return tensors, sp.ImmutableDenseNDimArray(flat, target.shape)
 
 
+def polynomial_gradients(
+    parts: BackwardParts, values: Values
+) -> tuple[dict[tuple[int, ...], EntryPolynomial], dict[tuple[int, ...], EntryPolynomial]]:
+    """``(closed form, explicit)``: ``∂J/∂A`` entry by entry, both exact polynomials in the entries
+    of the inputs and of the upstream gradient, for a forward pass that is a polynomial in its
+    inputs (:func:`~symconv.grad.entry_polynomials.is_entry_polynomial`).
+
+    The explicit side carries the forward formula out over entry variables, forms
+    ``J = Σ_f g_f Z[f]`` and differentiates it by every entry of ``A`` (the coefficients of each
+    entry in ``J``, read off its monomials); the closed side evaluates the derived backward
+    formula on the same variables. Neither uses the other's arithmetic, and ``==`` of canonical
+    polynomials is exact.
+
+    >>> from symconv.grad.differentiate import derive_backward
+    >>> d = derive_backward("y[i] = sum(w[k] * x[i + k])", wrt="x")
+    >>> parts = d.details["parts"]
+    >>> values = {"I": 2, "K": 2, "n^x_0": 3}
+    >>> got, expected = polynomial_gradients(parts, parts.forward.value_map(values))
+    >>> expected[(1,)], got == expected
+    (EntryPolynomial(dJ/dy_{0}*w_{1} + dJ/dy_{1}*w_{0}), True)
+    """
+    forward = parts.forward
+    mapping = forward.value_map(values)
+    tensors = {name: _variables(name, forward.shape(name, mapping)) for name in forward.tensors}
+    z_entries, z_shape = forward.evaluate_entries(tensors, mapping)
+    upstream_label = str(parts.upstream.label)
+    g = _variables(upstream_label, z_shape)
+    loss = EntryPolynomial.total(
+        gradient * entry for gradient, entry in zip(g.ravel(), z_entries, strict=True)
+    )
+    names = _entry_names(parts.wrt, tensors[parts.wrt].shape)
+    derivatives = loss.gradient(names.values())
+    expected = {index: derivatives[name] for index, name in names.items()}
+
+    available: dict[str, Any] = {**tensors, upstream_label: g}
+    for definition in parts.definitions:
+        entries_, shape = definition.evaluate_entries(available, mapping)
+        available[tensor_name(definition.output)] = _object_array(entries_, shape)
+    got_entries, got_shape = parts.backward.evaluate_entries(available, mapping)
+    got = _object_array(got_entries, got_shape)
+    return {index: EntryPolynomial.total([got[index]]) for index in expected}, expected
+
+
+def _entry_names(label: str, shape: tuple[int, ...]) -> dict[tuple[int, ...], str]:
+    """The name of every entry, as :func:`symconv.core.tensors.entries` names them (``X_{012}``,
+    0-based); a tensor without axes is its name."""
+    stem = label.replace("∂", "d")
+    if not shape:
+        return {(): stem}
+    return {index: entry_name(stem, index, shape, base=0) for index in np.ndindex(*shape)}
+
+
+def _variables(label: str, shape: tuple[int, ...]) -> np.ndarray:
+    """An object array of the entry variables of a tensor."""
+    names = _entry_names(label, shape)
+    return _object_array([EntryPolynomial.variable(name) for name in names.values()], shape)
+
+
+def _object_array(values: list[Any], shape: tuple[int, ...]) -> np.ndarray:
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array.reshape(shape)
+
+
 def closed_form_gradient(
     parts: BackwardParts, tensors: Mapping[str, Any], values: Values
 ) -> sp.NDimArray:
@@ -90,22 +155,44 @@ def exact_gradient_check(
             # E.g. an Iverson bracket comparing entry symbols: an honest "not decided".
             return CheckResult(name, False, f"not decided: {error}")
 
+    polynomial = all(
+        is_entry_polynomial(formula.rhs)
+        for formula in (parts.forward, parts.backward, *parts.definitions)
+    )
+
     def _exact_trials(rng: np.random.Generator) -> CheckResult:
         sizes_seen = []
         for _ in range(trials):
             values = parts.forward.random_sizes(rng, 1, high)
             sizes_seen.append(_show(values))
-            tensors, expected = explicit_gradient(parts.forward, parts.wrt, values, parts.upstream)
-            got = closed_form_gradient(parts, tensors, values)
-            for index in product(*map(range, expected.shape)):
-                if not is_zero(got[index] - expected[index]):
-                    return CheckResult(
-                        name,
-                        False,
-                        f"sizes {_show(values)}, entry {index}: closed form {got[index]}, "
-                        f"sympy.diff {expected[index]}",
-                    )
-        return CheckResult(name, True, f"equal entry by entry at sizes {'; '.join(sizes_seen)}")
+            if polynomial:
+                got_entries, expected_entries = polynomial_gradients(parts, values)
+                pairs: Iterator[tuple[tuple[int, ...], Any, Any]] = (
+                    (index, got_entries[index], expected_entries[index])
+                    for index in expected_entries
+                    if got_entries[index] != expected_entries[index]
+                )
+            else:
+                tensors, expected = explicit_gradient(
+                    parts.forward, parts.wrt, values, parts.upstream
+                )
+                got = closed_form_gradient(parts, tensors, values)
+                pairs = (
+                    (index, got[index], expected[index])
+                    for index in product(*map(range, expected.shape))
+                    if not is_zero(got[index] - expected[index])
+                )
+            for index, got_entry, expected_entry in pairs:
+                return CheckResult(
+                    name,
+                    False,
+                    f"sizes {_show(values)}, entry {index}: closed form {got_entry}, "
+                    f"sympy.diff {expected_entry}",
+                )
+        how = " (polynomials in the entries)" if polynomial else ""
+        return CheckResult(
+            name, True, f"equal entry by entry{how} at sizes {'; '.join(sizes_seen)}"
+        )
 
     return check
 

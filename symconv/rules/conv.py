@@ -17,13 +17,13 @@ other spec gets its rule on demand (:func:`conv_rule`, :func:`conv_gradients`).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Unpack
 
 import numpy as np
 import sympy as sp
 
 from symconv.conv.forms import ConvIndexForm, conv_index_form, explicit_forward, index_form_of
-from symconv.conv.geometry import ConvSpec, IntLike, Layout, Mode, Op, WeightLayout
+from symconv.conv.geometry import ConvOptions, ConvSpec, IntLike, conv_options
 from symconv.core.derivation import Derivation
 from symconv.core.latex import Notation
 from symconv.core.safe import as_sympy
@@ -113,14 +113,6 @@ def conv_rule(
     *,
     dims: int = 2,
     kernel_size: IntLike | Sequence[IntLike] | None = None,
-    stride: IntLike | Sequence[IntLike] = 1,
-    padding: Any = 0,
-    dilation: IntLike | Sequence[IntLike] = 1,
-    mode: Mode | None = None,
-    groups: IntLike = 1,
-    op: Op = "correlation",
-    layout: Layout = "NCHW",
-    weight_layout: WeightLayout = "OIHW",
     batch: bool = True,
     channels: bool = True,
     bias: bool | None = None,
@@ -129,25 +121,21 @@ def conv_rule(
     cases: Sequence[Mapping[str, Any]] | None = None,
     tensor_names: Mapping[str, str] | None = None,
     index_names: Mapping[str, str] | None = None,
+    **options: Unpack[ConvOptions],
 ) -> Rule:
     """The rule of a convolution layer (not registered): from ``spec`` or from the options of
-    :func:`symconv.conv.forms.conv_index_form`. ``tensor_names``/``index_names`` write it in a
+    :func:`symconv.conv.forms.conv_index_form` (the layer's
+    :class:`~symconv.conv.geometry.ConvOptions`). ``tensor_names``/``index_names`` write it in a
     source's names (nndl's ``y, w, x`` and ``i, j, u, v``)."""
+    layer_options = conv_options(options, "conv_rule")
     if spec is None:
         form = conv_index_form(
             dims,
             kernel_size=kernel_size,
-            stride=stride,
-            padding=padding,
-            dilation=dilation,
-            mode=mode,
-            groups=groups,
-            op=op,
-            layout=layout,
-            weight_layout=weight_layout,
             batch=batch,
             channels=channels,
             bias=bias,
+            **layer_options,
         )
     else:
         form = index_form_of(spec, bias=spec.channels if bias is None else bias)
@@ -200,24 +188,18 @@ def conv_gradients(
     dims: int = 2,
     *,
     kernel_size: IntLike | Sequence[IntLike] | None = None,
-    stride: IntLike | Sequence[IntLike] = 1,
-    padding: Any = 0,
-    dilation: IntLike | Sequence[IntLike] = 1,
-    mode: Mode | None = None,
-    groups: IntLike = 1,
-    op: Op = "correlation",
-    layout: Layout = "NCHW",
-    weight_layout: WeightLayout = "OIHW",
     batch: bool = True,
     channels: bool = True,
     bias: bool | None = None,
     spec: ConvSpec | None = None,
     notation: Notation = "bracket",
+    **options: Unpack[ConvOptions],
 ) -> dict[str, Derivation]:
     """The gradients of a convolution layer with respect to its input, weights and bias, as
     derivations keyed ``"X"``, ``"W"``, ``"b"``.
 
-    Options as :func:`symconv.conv.forms.conv_index_form` (or a ``spec``); every size may be a
+    Options (:class:`~symconv.conv.geometry.ConvOptions`) as
+    :func:`symconv.conv.forms.conv_index_form` (or a ``spec``); every size may be a
     symbol. ``notation="bracket"`` writes ``∂J/∂W[k_1, k_2, n, m]`` (the NYU course; pass
     ``layout="NHWC", weight_layout="HWIO"`` for its ``W[k1,k2,n,m]``), ``"subscript"`` writes
     entries as subscripts — and, for a layer without batch and channel axes, in nndl's names
@@ -235,19 +217,12 @@ def conv_gradients(
         spec,
         dims=dims,
         kernel_size=kernel_size,
-        stride=stride,
-        padding=padding,
-        dilation=dilation,
-        mode=mode,
-        groups=groups,
-        op=op,
-        layout=layout,
-        weight_layout=weight_layout,
         batch=batch,
         channels=channels,
         bias=bias,
         tensor_names=SUBSCRIPT_TENSORS if nndl else None,
         index_names=SUBSCRIPT_INDICES if nndl and dims <= 2 else None,
+        **conv_options(options, "conv_gradients"),
     )
     roles = {v: k for k, v in (SUBSCRIPT_TENSORS if nndl else {}).items()}
     return {roles.get(w, w): rule.gradient(w, notation=notation) for w in rule.arguments}

@@ -114,8 +114,18 @@ OUTPUT_PADDING = sp.Mod(written(i_, 2 * p_, -d_ * (k_ - 1), -1), s_, evaluate=Fa
 
 # The transposed convolution equals a direct convolution with stride 1 over the input stretched by
 # s − 1 zeros between entries, padded p' = d(k − 1) − p before and p' + a after (Dumoulin & Visin
-# 2016, relationships 8–14; for d = 1, p' = k − p − 1).
+# 2016, relationships 8–14; for d = 1, p' = k − p − 1):
+#   ĩ = i' + (i' − 1)(s − 1) = s(i' − 1) + 1 entries once stretched (relationship 12),
+#   o' = ⌊(ĩ + p' + p' + a − d(k − 1) − 1)/1⌋ + 1 = ĩ + p' + p' + a − d(k − 1)  (relationship 15,
+#   s = 1: n padded entries give n − d(k − 1) windows),
+# which collects to TRANSPOSED_OUTPUT (relationship 14).
+i_tilde_ = sp.Symbol(r"\tilde{i}", integer=True, positive=True)
+STRETCHED_INPUT = written(s_ * (i_prime_ - 1), 1)
 EQUIVALENT_PADDING = written(d_ * (k_ - 1), -p_)
+STRETCHED_OUTPUT = written(i_tilde_, p_prime_, p_prime_, a_, -d_ * (k_ - 1))
+STRETCHED_OUTPUT_EXPANDED = written(
+    STRETCHED_INPUT, EQUIVALENT_PADDING, EQUIVALENT_PADDING, a_, -d_ * (k_ - 1)
+)
 
 # Dilated kernel extent (Dumoulin & Visin 2016, §5.1; Qiu, nndl §5.3.2.2): d − 1 holes between
 # neighbouring taps, k̂ = k + (k − 1)(d − 1) = d(k − 1) + 1.
@@ -433,17 +443,27 @@ def _brute_transposed(**sizes: int) -> int:
 def transposed_output_size(
     i: Size, k: Size, s: Size = 1, p: Size = 0, d: Size = 1, output_padding: Size = 0
 ) -> Derivation:
-    """Output size of the transposed convolution of ``(k, s, p, d)`` applied to ``i`` inputs.
+    """Output size of the transposed convolution of ``(k, s, p, d)`` applied to ``i`` inputs,
+    derived from the equivalent direct convolution (Dumoulin & Visin 2016, §4, relationships
+    8–14): stretch the input with ``s − 1`` zeros between neighbouring entries
+    (``ĩ = s(i' − 1) + 1``), pad it ``p' = d(k − 1) − p`` on each side and the output padding
+    ``a`` once more at the end, then count the outputs of a stride-1 convolution with dilation
+    ``d``: ``o' = ĩ + p' + (p' + a) − d(k − 1)``, which collects to relationship 14,
+    ``o' = s(i' − 1) − 2p + d(k − 1) + a + 1`` (PyTorch's ``ConvTranspose``).
 
-    o' = s(i' − 1) − 2p + d(k − 1) + a + 1 (Dumoulin & Visin 2016, relationship 14; PyTorch's
-    ``ConvTranspose``), where ``p`` is the *forward* convolution's padding and ``a`` the
-    ``output_padding`` (see :func:`output_padding_for`). ``details`` holds the equivalent direct
-    convolution: the input stretched to ``s(i' − 1) + 1`` and the padding ``(p', p' + a)``.
+    ``p`` is the *forward* convolution's padding and ``a`` the ``output_padding`` (see
+    :func:`output_padding_for`); ``p' < 0`` crops. ``details`` holds the stretched input size
+    and the equivalent padding ``(p', p' + a)``.
 
-    >>> transposed_output_size(2, 3, s=2, p=1, output_padding=1).answer
-    4
-    >>> transposed_output_size(3, 3, s=1, p=0).details["equivalent_padding"]
-    (2, 2)
+    >>> d = transposed_output_size(2, 3, s=2, p=1, output_padding=1)
+    >>> d.answer, d.details["stretched_input"], d.details["equivalent_padding"]
+    (4, 3, (1, 2))
+    >>> print(*[step.lhs for step in d.steps if step.lhs is not None])
+    \\tilde{i} p' o'
+    >>> import sympy as sp
+    >>> i, k = sp.symbols("i' k", integer=True, positive=True)
+    >>> transposed_output_size(i, k, s=1, p=0).answer
+    i' + k - 1
     """
     i, k, s, p, d = _conv_parameters(i, k, s, p, d)
     a = size_parameter(output_padding, "output_padding a", 0)
@@ -454,20 +474,48 @@ def transposed_output_size(
             f"d={d} (PyTorch); a counts the inputs a stride-{s} convolution leaves unread"
         )
     values = {i_prime_: i, k_: k, s_: s, p_: p, d_: d, a_: a}
-    answer = TRANSPOSED_OUTPUT.xreplace(values)
+    stretched = STRETCHED_INPUT.xreplace(values)
+    padding = EQUIVALENT_PADDING.xreplace(values)
+    answer = STRETCHED_OUTPUT.xreplace({**values, i_tilde_: stretched, p_prime_: padding})
     if answer.is_number and answer < 1:
         raise ShapeError(
-            f"o' = {_num(s)}·({_num(i)}−1) − 2·{_num(p)} + {_num(d)}·({_num(k)}−1) + {_num(a)} + 1 "
-            f"= {answer} < 1: the padding p={p} crops more than the transposed convolution "
-            "produces"
+            f"o' = ĩ + p' + (p' + a) − d(k−1) = {_num(stretched)} + {_num(padding)} + "
+            f"({_num(padding)} + {_num(a)}) − {_num(d)}·({_num(k)}−1) = {answer} < 1 "
+            f"(ĩ = {_num(s)}·({_num(i)}−1) + 1, p' = {_num(d)}·({_num(k)}−1) − {_num(p)}): the "
+            f"padding p={p} crops more than the transposed convolution produces"
         )
-    equivalent = EQUIVALENT_PADDING.xreplace(values)
+    steps = [
+        *worked_steps(
+            i_tilde_,
+            STRETCHED_INPUT,
+            values,
+            stretched,
+            f"stretch: s − 1 zeros between neighbouring inputs ({GUIDE}, relationship 12)",
+        ),
+        *worked_steps(
+            p_prime_,
+            EQUIVALENT_PADDING,
+            values,
+            padding,
+            f"padding of the equivalent direct convolution on each side ({GUIDE}, "
+            "relationships 8–14; p' < 0 crops)",
+        ),
+        Step(
+            o_prime_,
+            STRETCHED_OUTPUT,
+            reason="a stride-1 convolution of dilation d over the stretched input, padded p' "
+            f"before and p' + a after ({GUIDE}, relationship 15 with s = 1)",
+        ),
+        Step(None, STRETCHED_OUTPUT_EXPANDED, reason="ĩ and p' from the lines above"),
+        *worked_steps(
+            None, TRANSPOSED_OUTPUT, values, answer, f"collected: {GUIDE}, relationship 14"
+        ),
+    ]
+    closed_form = TRANSPOSED_OUTPUT.xreplace(values)
     return Derivation(
         title="Output size of a transposed convolution",
         question=_question("Transposed-convolution output size", values),
-        steps=worked_steps(
-            o_prime_, TRANSPOSED_OUTPUT, values, answer, f"{GUIDE}, relationship 14"
-        ),
+        steps=tuple(steps),
         answer=answer,
         answer_lhs=o_prime_,
         conventions=(
@@ -476,20 +524,37 @@ def transposed_output_size(
             "left unread)",
             "equivalent to a stride-1 convolution over the input with s − 1 zeros between "
             "entries, padded p' = d(k − 1) − p before and p' + a after",
+            "collected, o' = s(i' − 1) − 2p + d(k − 1) + a + 1 (Dumoulin & Visin 2016, "
+            "relationship 14)",
         ),
+        checks=(_same_as_closed_form(answer, closed_form),),
         numeric=symbolic_twin(
-            "closed form vs smallest forward input size + a",
+            "derived size vs smallest forward input size + a",
             values,
             answer,
-            TRANSPOSED_OUTPUT.doit(),
+            STRETCHED_OUTPUT.xreplace(
+                {i_tilde_: STRETCHED_INPUT, p_prime_: EQUIVALENT_PADDING}
+            ).doit(),
             _brute_transposed,
             lambda **z: _transposed_sizes_ok(z["i'"], z["k"], z["s"], z["p"], z["d"], z["a"]),
         ),
         details={
-            "stretched_input": s * (i - 1) + 1,
-            "equivalent_padding": (equivalent, equivalent + a),
+            "stretched_input": stretched,
+            "equivalent_padding": (padding, padding + a),
+            "closed_form": closed_form,
         },
     )
+
+
+def _same_as_closed_form(derived: sp.Expr, closed_form: sp.Expr) -> Check:
+    """A check: the size derived through the stretched convolution is relationship 14."""
+    name = "stretched-convolution size vs relationship 14"
+
+    def check(rng: np.random.Generator) -> CheckResult:
+        difference = sp.expand(derived - closed_form)
+        return CheckResult(name, difference == 0, f"{derived} − ({closed_form}) = {difference}")
+
+    return check
 
 
 def output_padding_for(i: Size, k: Size, s: Size = 1, p: Size = 0, d: Size = 1) -> Derivation:

@@ -191,8 +191,13 @@ def _alpha_text(alpha: tuple[int, ...]) -> str:
     return str(alpha[0]) if len(alpha) == 1 else "(" + ",".join(map(str, alpha)) + ")"
 
 
-def stencil_derivation(stencil: Stencil) -> Derivation:
-    """The Taylor-table derivation (see the module docstring)."""
+def stencil_derivation(stencil: Stencil, show_moments: bool = False) -> Derivation:
+    """The Taylor-table derivation (see the module docstring).
+
+    The Taylor table ``T`` and the moment system ``T w = b`` are steps of every derivation (a
+    checker compares a student's table with them), shown in its rendering only with
+    ``show_moments`` — a radius-2 cross in 2-D has a 21×9 table, which buries the weights.
+    """
     from symconv.stencils.check import (
         convergence_check,
         exactness_check,
@@ -229,6 +234,7 @@ def stencil_derivation(stencil: Stencil) -> Derivation:
             ":=",
             "Taylor table: T[alpha, j] = o_j^alpha / alpha!, the coefficient of h^|alpha| "
             f"d^alpha f in f(x + o_j h); rows alpha = {row_names}",
+            shown=show_moments,
         )
     )
     right = sp.ImmutableMatrix([[stencil.operator.coefficient(a)] for a in alphas]).applyfunc(
@@ -241,9 +247,16 @@ def stencil_derivation(stencil: Stencil) -> Derivation:
             "=",
             f"moment conditions for accuracy {p}: sum_j w_j o_j^alpha / alpha! equals the "
             f"operator's coefficient for every |alpha| < n + p = {n + p}",
+            shown=show_moments,
         )
     )
     weights_reason = stencil.method
+    if not show_moments:
+        weights_reason += (
+            f"; they satisfy the moment conditions for accuracy {p} ({len(alphas)} equations: "
+            f"sum_j w_j o_j^alpha / alpha! equals the operator's coefficient for every "
+            f"|alpha| < n + p = {n + p})"
+        )
     if stencil.free_parameters:
         weights_reason += "; the system is under-determined, so the answer is this family"
     steps.append(Step(sp.Symbol("w"), stencil.answer(), "=", weights_reason))
@@ -324,6 +337,25 @@ def _layout_json(stencil: Stencil) -> dict[str, Any]:
     if stencil.dims == 1:
         return {"arrangement": "offset order", "kernel": kernel}
     return {"arrangement": "kernel", **kernel}
+
+
+def moments_json(stencil: Stencil) -> dict[str, Any]:
+    """The Taylor table and its moment system as JSON: ``{"rows": [α, ...], "table_srepr",
+    "right_srepr"}`` (``T[α, j] = o_j^α / α!``; ``T w = right``).
+
+    >>> from symconv.stencils.weights import stencil
+    >>> moments_json(stencil(2))["rows"]
+    [[0], [1], [2], [3]]
+    """
+    table, alphas = taylor_table(stencil)
+    right = sp.ImmutableMatrix([[stencil.operator.coefficient(a)] for a in alphas]).applyfunc(
+        lambda v: sp.Rational(v.numerator, v.denominator)
+    )
+    return {
+        "rows": [list(alpha) for alpha in alphas],
+        "table_srepr": sp.srepr(table),
+        "right_srepr": sp.srepr(right),
+    }
 
 
 def stencil_json(stencil: Stencil) -> dict[str, Any]:

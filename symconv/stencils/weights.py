@@ -404,12 +404,22 @@ class Stencil:
     def _repr_latex_(self) -> str:
         return "$$" + self.formula_latex() + "$$"
 
-    def derivation(self) -> Derivation:
+    def derivation(self, show_moments: bool = False) -> Derivation:
         """The Taylor-table derivation as a :class:`~symconv.core.derivation.Derivation` whose
-        ``answer`` is :meth:`answer` and whose ``details`` hold this stencil and its members."""
+        ``answer`` is :meth:`answer` and whose ``details`` hold this stencil and its members.
+
+        The Taylor table and its moment system are supporting steps, rendered only with
+        ``show_moments`` (``symconv stencil --show-moments``):
+
+        >>> short = stencil(2).derivation()
+        >>> [str(step.lhs) for step in short.steps if not step.shown]
+        ['T', 'T w']
+        >>> "T &:=" in short.latex(), "T &:=" in stencil(2).derivation(show_moments=True).latex()
+        (False, True)
+        """
         from symconv.stencils.latex import stencil_derivation
 
-        return stencil_derivation(self)
+        return stencil_derivation(self, show_moments)
 
     def check(self, rng: Any = None) -> Any:
         """Run the derivation's checks (numeric twin, polynomial exactness, observed order)."""

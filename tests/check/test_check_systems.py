@@ -4,10 +4,13 @@ orientation, order and scale of its rows — but the system written with it is n
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from derivations import catalog
 from symconv.check.api import check
+from symconv.problems.model import Part
 from symconv.problems.writeup import RenderOptions, exercise_markdown
 
 FD_A = next((s, e) for s in catalog() for e in s.exercises if e.id == "fd-a")
@@ -20,7 +23,18 @@ SYSTEM = r"T w &= \begin{bmatrix}0\\0\\1\\0\end{bmatrix}"
 
 def _system_verdict(table: str, system: str) -> tuple[str, str]:
     problem_set, exercise = FD_A
-    parts = list(exercise.parts)
+    # The write-up with its Taylor table shown (a stencil's table is a supporting step, left out
+    # of write-ups unless asked): the document a student who writes the table hands in.
+    parts = [
+        Part(
+            part.id,
+            part.question,
+            lambda part=part: replace(
+                part.solution, derivation=part.solution.derivation.with_all_steps_shown()
+            ),
+        )
+        for part in exercise.parts
+    ]
     reports = {part.id: part.solution.derivation.check() for part in parts}
     text = exercise_markdown(problem_set, exercise, parts, reports, RenderOptions())
     assert TABLE in text and SYSTEM in text

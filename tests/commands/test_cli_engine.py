@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -34,6 +35,24 @@ def test_derive_markdown_gives_the_closed_form_and_its_checks(capsys):
         "\\left[0 \\leq j - k \\leq N_{j} - 1\\right]$"
     )
     assert "*checked: exact vs sympy.diff of the explicit forward ✓; " in out
+
+
+def test_the_readme_derive_example(capsys):
+    # README: symconv derive "y[i] = sum(w[k]*x[i+k])" --wrt x
+    code, out, err = run(capsys, ["derive", "y[i] = sum(w[k]*x[i+k])", "--wrt", "x"])
+    assert code == 0 and err == ""
+    answer = next(line for line in out.splitlines() if line.startswith("**Answer:**"))
+    assert answer == (
+        "**Answer:** $\\frac{\\partial J}{\\partial x[i]} = \\sum_{k=0}^{K - 1} "
+        "\\frac{\\partial J}{\\partial y[i - k]} w[k] \\left[0 \\leq i - k \\leq I - 1"
+        "\\right]$"
+    )
+    assert out.rstrip().endswith(
+        "*checked: exact vs sympy.diff of the explicit forward ✓; numeric vs central differences ✓*"
+    )
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert 'symconv derive "y[i] = sum(w[k]*x[i+k])" --wrt x' in readme
+    assert "symconv convmatrix --input 3 3 --kernel 2 2" in readme
 
 
 def test_derive_json_carries_answer_steps_and_passed_checks(capsys):

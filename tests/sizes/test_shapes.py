@@ -452,7 +452,11 @@ ERRORS = [
     (lambda: conv_output_size(2, 5, padding_after=1), "i + p_b + p_a = 3"),
     (lambda: pool_output_size(9, 3, 1, 2), "2p = 4 > k = 3"),
     (lambda: transposed_output_size(2, 3, 2, 1, output_padding=2), "output_padding a=2"),
-    (lambda: transposed_output_size(1, 1, 1, 1), "o' = 1·(1−1) − 2·1 + 1·(1−1) + 0 + 1 = -1"),
+    (
+        lambda: transposed_output_size(1, 1, 1, 1),
+        "o' = ĩ + p' + (p' + a) − d(k−1) = 1 + -1 + (-1 + 0) − 1·(1−1) = -1 < 1 "
+        "(ĩ = 1·(1−1) + 1, p' = 1·(1−1) − 1)",
+    ),
     (lambda: same_padding(4), "p = d(k−1)/2 = 1·(4−1)/2 = 3/2 is not an integer"),
     (lambda: same_padding(2, 3), "pad 1 before and 2 after"),
     (lambda: receptive_field([]), "at least one"),
