@@ -1,0 +1,104 @@
+"""The second reading of a document's displays: matrices judged against its own forward map.
+
+The claims of :mod:`symconv.check.claims` are statements (a chain, a value); a display such as
+``W a`` written as a matrix times a column, a gradient written as a matrix of sums of products,
+or a max-unpooling ``P → U`` is a statement about each of its rows. :func:`judge_document_maps`
+reads the document's model once (:func:`symconv.check.document_forward.read_model`: its tensors,
+its forward maps, its flattening orders, what its ``*`` means), asks the judges of
+:mod:`symconv.check.judges.linear_maps` and :mod:`symconv.check.judges.unpooling` for a
+judgement per written line of each such display, and puts them in place of what the first
+reading could not decide on those displays (its *unverified* judgements of the same segment; a
+right or wrong judgement of the first reading stays).
+
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from symconv.check.document_forward import DocumentModel, PlacedDisplay, read_model
+from symconv.check.judges.verdicts import unverified
+from symconv.check.model import Claim, ClaimKind, Judgement, Origin
+from symconv.check.refusals import SYMPY_REFUSALS, raised_by_sympy
+from symconv.errors import SymconvError
+
+__all__ = ["judge_document_maps"]
+
+Run = Callable[[Callable[[], Judgement], Claim], Judgement]
+
+
+def _claim(placed: PlacedDisplay, line: int, end_line: int, text: str) -> Claim:
+    return Claim(line, end_line, text, ClaimKind.MATRIX, origin=Origin(scope=placed.scope))
+
+
+def judge_document_maps(
+    segments: Sequence[Any], reading: Any, judgements: Sequence[Judgement], run: Run
+) -> list[Judgement]:
+    """``judgements`` (the first reading's) with the judgements of the document's matrix
+    displays added, each display's undecided first-reading judgements replaced."""
+    found: list[Judgement] = []
+    models: list[DocumentModel] = []
+    document = Claim(1, 1, "the document's forward maps", ClaimKind.MATRIX)
+
+    def read() -> Judgement:
+        models.append(read_model(segments, reading.parses))
+        return Judgement(document, "right", "read")
+
+    if _guarded(run, read, document).message != "read" or not models:
+        return list(judgements)
+    model = models[0]
+    judged: set[int] = set()
+    for placed in model.displays:
+        mine = _judge_display(placed, model, run)
+        if mine:
+            found.extend(mine)
+            judged.add(placed.index)
+    if not judged:
+        return list(judgements)
+    replaced = {
+        claim.origin.id
+        for (index, _), claims in reading.statement_claims.items()
+        if index in judged
+        for claim in claims
+    }
+    kept = [
+        j
+        for j in judgements
+        if not (j.verdict == "unverified" and j.claim.origin.id in replaced and j.claim.id >= 0)
+    ]
+    return kept + found
+
+
+def _judge_display(placed: PlacedDisplay, model: DocumentModel, run: Run) -> list[Judgement]:
+    from symconv.check.judges.linear_maps import judge_display
+    from symconv.check.judges.unpooling import judge_unpooling
+
+    results: list[Judgement] = []
+    claim = _claim(placed, placed.line, placed.end_line, placed.display.text.strip())
+
+    def thunk() -> Judgement:
+        results.extend(judge_display(placed, model, _claim))
+        results.extend(judge_unpooling(placed, model, _claim))
+        return Judgement(claim, "right", "judged")
+
+    outcome = _guarded(run, thunk, claim)
+    if outcome.message == "judged":
+        return results
+    return [outcome]
+
+
+def _guarded(run: Run, thunk: Callable[[], Judgement], claim: Claim) -> Judgement:
+    """``run(thunk)`` with SymPy's refusals made *unverified* (a bug of ours still raises)."""
+
+    def guarded() -> Judgement:
+        try:
+            return thunk()
+        except SYMPY_REFUSALS as error:
+            if not raised_by_sympy(error):
+                raise
+            return unverified(claim, f"could not be evaluated ({type(error).__name__}: {error})")
+        except SymconvError as error:
+            return unverified(claim, str(error))
+
+    return run(guarded, claim)
