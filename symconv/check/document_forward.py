@@ -24,6 +24,8 @@ indices or a gradient entry ``∂F/∂h_{12}``; :func:`canonical` spells them al
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -104,7 +106,35 @@ def evaluated(expr: Any) -> Any:
     """
     if not isinstance(expr, sp.Basic):
         return sp.sympify(expr)
-    return expr.replace(lambda e: isinstance(e, sp.Sum), lambda e: e.doit())
+    if not expr.has(sp.Sum):
+        return expr
+    return expr.replace(lambda e: isinstance(e, sp.Sum), _summed)
+
+
+#: Most terms a sum over written integer bounds is worked out into, term by term.
+MAX_SUM_TERMS = 10_000
+
+
+def _summed(total: sp.Sum) -> Any:
+    """A sum over integer bounds as the sum of its terms (SymPy's ``doit`` is slow on indexed
+    terms); other sums as ``doit`` gives them."""
+    limits = total.limits
+    if not all(low.is_Integer and high.is_Integer for _, low, high in limits):
+        return total.doit()
+    ranges = [range(int(low), int(high) + 1) for _, low, high in limits]
+    count = 1
+    for values in ranges:
+        count *= len(values)
+    if count > MAX_SUM_TERMS:
+        return total.doit()
+    variables = [variable for variable, _, _ in limits]
+    function = evaluated(total.function)
+    return sp.Add(
+        *(
+            function.xreplace(dict(zip(variables, values, strict=True)))
+            for values in itertools.product(*ranges)
+        )
+    )
 
 
 def canonical(expr: Any) -> Any:
@@ -116,7 +146,7 @@ def canonical(expr: Any) -> Any:
     for atom in expr.atoms(sp.Symbol, sp.Indexed):
         key = entry_of(atom)
         if key is not None:
-            spelled = entry_symbol(*key)
+            spelled = atom_of(key)  # ∂F/∂h[1, 1] is the gradient entry ∂F/∂h_{11}
             if spelled != atom:
                 mapping[atom] = spelled
     return expr.xreplace(mapping) if mapping else expr
@@ -287,10 +317,31 @@ class Forward:
             return [(r, c) for r in range(rows) for c in range(columns)]
         return [(r, c) for c in range(columns) for r in range(rows)]
 
-    def jacobian(self, name: str, outputs: Sequence[tuple[int, int]], inputs: Sequence[EntryKey]):
+    @functools.cached_property
+    def coefficients(self) -> dict[tuple[int, int], dict[sp.Expr, sp.Expr]]:
+        """``∂out_q/∂x`` for every output position q and every entry x it reads: each entry is
+        a sum of ``c·u·v`` (bilinear), so its derivative by u is the sum of the ``c·v``."""
+        found: dict[tuple[int, int], dict[sp.Expr, sp.Expr]] = {}
+        rows, columns = self.output_shape
+        for r in range(rows):
+            for c in range(columns):
+                by_atom: dict[sp.Expr, sp.Expr] = {}
+                for coefficient, u, v in bilinear_terms(self.entries[r, c]) or ():
+                    by_atom[u] = by_atom.get(u, sp.Integer(0)) + coefficient * v
+                    by_atom[v] = by_atom.get(v, sp.Integer(0)) + coefficient * u
+                found[(r, c)] = by_atom
+        return found
+
+    def derivative(self, position: tuple[int, int], atom: sp.Expr) -> sp.Expr:
+        """``∂out_position/∂atom`` (0 for an entry the output does not read)."""
+        return self.coefficients[position].get(atom, sp.Integer(0))
+
+    def jacobian(
+        self, name: str, outputs: Sequence[tuple[int, int]], inputs: Sequence[EntryKey]
+    ) -> sp.Matrix:
         """``∂out/∂name``: one row per output position, one column per entry of ``name``."""
         symbols = [entry_symbol(*key) for key in inputs]
-        return sp.Matrix([[sp.diff(self.entries[r, c], s) for s in symbols] for r, c in outputs])
+        return sp.Matrix([[self.derivative(q, s) for s in symbols] for q in outputs])
 
     def gradient(self, name: str, error: Mapping[tuple[int, int], Any]) -> sp.Matrix:
         """``∂F/∂name`` as a matrix of ``name``'s shape, given ``∂F/∂out`` at each output
@@ -302,10 +353,7 @@ class Forward:
         def entry(r: int, c: int) -> Any:
             symbol = entry_symbol(name, (r + operand.base, c + operand.base))
             return sp.expand(
-                sum(
-                    (value * sp.diff(self.entries[q], symbol) for q, value in error.items()),
-                    sp.Integer(0),
-                )
+                sp.Add(*(value * self.derivative(q, symbol) for q, value in error.items()))
             )
 
         return sp.Matrix(rows, columns, entry)
@@ -432,7 +480,7 @@ def stated_geometry(text: str) -> Geometry:
 class OperationReading:
     """One reading of ``A * B``: its result and the words for it."""
 
-    result: sp.Matrix
+    result: sp.ImmutableMatrix
     op: str
     stride: int
     dilation: int
@@ -455,11 +503,26 @@ def operation_readings(
     """Every reading of ``left * right`` the document leaves open: a cross-correlation or a
     true convolution (``ops``), with the stride and dilation stated (else strides 1 to 3 and
     no dilation), valid (the padding, if any, is written as zeros)."""
+    strides = (geometry.stride,) if geometry.stride else (1, 2, 3)
+    dilations = (geometry.dilation,) if geometry.dilation else (1,)
+    return list(
+        _readings(
+            sp.ImmutableMatrix(left), sp.ImmutableMatrix(right), strides, dilations, tuple(ops)
+        )
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _readings(
+    left: sp.ImmutableMatrix,
+    right: sp.ImmutableMatrix,
+    strides: tuple[int, ...],
+    dilations: tuple[int, ...],
+    ops: tuple[str, ...],
+) -> tuple[OperationReading, ...]:
     from symconv.conv.forms import convolve, correlate
     from symconv.errors import SymconvError
 
-    strides = [geometry.stride] if geometry.stride else [1, 2, 3]
-    dilations = [geometry.dilation] if geometry.dilation else [1]
     readings = []
     for op in ops:
         function = correlate if op == "correlation" else convolve
@@ -476,10 +539,9 @@ def operation_readings(
                     result = function(left, right, stride=stride, dilation=dilation)
                 except SymconvError:
                     continue
-                readings.append(
-                    OperationReading(sp.Matrix(result).applyfunc(sp.expand), op, stride, dilation)
-                )
-    return readings
+                expanded = sp.ImmutableMatrix(sp.Matrix(result).applyfunc(sp.expand))
+                readings.append(OperationReading(expanded, op, stride, dilation))
+    return tuple(readings)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -54,20 +54,77 @@ def judge_document_maps(
         if mine:
             found.extend(mine)
             judged.add(placed.index)
-    if not judged:
-        return list(judgements)
     replaced = {
         claim.origin.id
         for (index, _), claims in reading.statement_claims.items()
         if index in judged
         for claim in claims
     }
+    if model.forwards:
+        decided, settled = _judge_statements(segments, reading, model, judgements, run)
+        found.extend(decided)
+        replaced |= settled
+    if not found:
+        return list(judgements)
     kept = [
         j
         for j in judgements
         if not (j.verdict == "unverified" and j.claim.origin.id in replaced and j.claim.id >= 0)
     ]
     return kept + found
+
+
+def _judge_statements(
+    segments: Sequence[Any],
+    reading: Any,
+    model: DocumentModel,
+    judgements: Sequence[Judgement],
+    run: Run,
+) -> tuple[list[Judgement], set[int]]:
+    """The statements about the document's forward maps (an entry restated, ``h = W a``, the
+    backward rule, derivatives with free indices) that the first reading left undecided: their
+    judgements, and the ids of the claims they replace."""
+    from symconv.check.judges.forward_statements import (
+        LinearForm,
+        judge_statement,
+        linear_form_judgement,
+    )
+    from symconv.check.parsed import MathParse
+
+    verdicts = {j.claim.origin.id: j.verdict for j in judgements if j.claim.origin.id >= 0}
+    found: list[Judgement] = []
+    replaced: set[int] = set()
+    stated: list[LinearForm] = []
+    for index in sorted(reading.parses):
+        parsed = reading.parses[index]
+        if not isinstance(parsed, MathParse):
+            continue
+        segment = segments[index]
+        for position, statement in enumerate(parsed.statements):
+            claims = reading.statement_claims.get((index, position), ())
+            if any(verdicts.get(c.origin.id, "unverified") != "unverified" for c in claims):
+                continue
+            claim = claims[-1] if len(claims) == 1 else None
+            if claim is None:
+                claim = Claim(segment.line, segment.end_line, statement.text, ClaimKind.ALGEBRA)
+            forms: list[LinearForm] = []
+
+            def thunk(
+                statement: Any = statement, claim: Claim = claim, forms: list[Any] = forms
+            ) -> Judgement:
+                outcome = judge_statement(statement, claim, model, stated)
+                if isinstance(outcome, LinearForm):
+                    forms.append(outcome)
+                    return linear_form_judgement(outcome, claim)
+                return outcome if outcome is not None else Judgement(claim, "unverified", "")
+
+            judgement = _guarded(run, thunk, claim)
+            if judgement.verdict == "unverified" and not judgement.message:
+                continue
+            stated.extend(forms)
+            found.append(judgement)
+            replaced.update(c.origin.id for c in claims)
+    return found, replaced
 
 
 def _judge_display(placed: PlacedDisplay, model: DocumentModel, run: Run) -> list[Judgement]:

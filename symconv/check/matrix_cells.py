@@ -353,13 +353,39 @@ def _cell(text: str, start: int, end: int, first_line: int, table: SymbolTable |
             return Cell(stripped, line, kind, bold=bold)
     if _PLACEHOLDER.match(stripped):
         return Cell(stripped, line, CellKind.PLACEHOLDER, bold=bold)
-    from symconv.check.parser import parse_expression
-
     try:
-        value = parse_expression(stripped, symbols=table)
+        value = _cell_value(stripped, table)
     except ParseError as error:
         return Cell(stripped, line, CellKind.UNREAD, bold=bold, reason=str(error))
     return Cell(stripped, line, CellKind.VALUE, value, bold)
+
+
+_INTEGER = re.compile(r"^-?\d+$")
+_ENTRY = re.compile(r"^([A-Za-z])_(?:\{(\d\d?)\}|(\d))$")
+_GRADIENT_ENTRY = re.compile(
+    r"^\\frac\s*\{\s*\\partial\s*([A-Za-z])\s*\}\s*\{\s*\\partial\s*([A-Za-z])_\{(\d\d?)\}\s*\}$"
+)
+
+
+def _cell_value(text: str, table: SymbolTable | None) -> Any:
+    """The value of a cell: the common cells (``0``, ``a_{12}``, ``\\frac{\\partial F}{\\partial
+    h_{12}}``) spelled as the parser spells them, without parsing; the others parsed."""
+    import sympy as sp
+
+    if _INTEGER.match(text):
+        return sp.Integer(int(text))
+    found = _ENTRY.match(text)
+    if found is not None:
+        digits = found.group(2) or found.group(3)
+        name = f"{found.group(1)}_{{{digits}}}" if found.group(2) else f"{found.group(1)}_{digits}"
+        return sp.Symbol(name)
+    found = _GRADIENT_ENTRY.match(text)
+    if found is not None:
+        of, name, digits = found.groups()
+        return sp.Derivative(sp.Symbol(of), sp.Symbol(f"{name}_{{{digits}}}"))
+    from symconv.check.parser import parse_expression
+
+    return parse_expression(text, symbols=table)
 
 
 def _balanced(text: str) -> bool:
