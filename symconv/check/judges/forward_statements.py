@@ -240,13 +240,15 @@ def _derivative(
     assignments = list(itertools.product(*(ranges[n] for n in names)))
     if not assignments or len(assignments) > MAX_ASSIGNMENTS:
         return None
+    undecided = False
     for values in assignments:
         point = dict(zip(names, values, strict=True))
         try:
             left = _value(both[0].xreplace(point), scope)
             right_value = _value(both[1].xreplace(point), scope)
         except _Unknown:
-            return None
+            undecided = True  # e.g. an entry outside the tensor at these indices
+            continue
         difference = sp.expand(left - right_value)
         if difference != 0:
             at = ", ".join(f"{n} = {v}" for n, v in point.items())
@@ -257,6 +259,8 @@ def _derivative(
                 f"{scope.forward.end_line})",
                 witness=f"at {at}: {_shown(left)} ≠ {_shown(right_value)}",
             )
+    if undecided:
+        return None
     shown = ", ".join(f"{n} = {_range_words(ranges[n])}" for n in names)
     return right(
         claim,
