@@ -48,9 +48,12 @@ def judge_document_maps(
     if _guarded(run, read, document).message != "read" or not models:
         return list(judgements)
     model = models[0]
+    from symconv.check.judges.numeric_forward import read_numeric
+
+    numeric = read_numeric(model, segments, reading.parses)
     judged: set[int] = set()
     for placed in model.displays:
-        mine = _judge_display(placed, model, run)
+        mine = _judge_display(placed, model, numeric, run)
         if mine:
             found.extend(mine)
             judged.add(placed.index)
@@ -127,8 +130,11 @@ def _judge_statements(
     return found, replaced
 
 
-def _judge_display(placed: PlacedDisplay, model: DocumentModel, run: Run) -> list[Judgement]:
+def _judge_display(
+    placed: PlacedDisplay, model: DocumentModel, numeric: Any, run: Run
+) -> list[Judgement]:
     from symconv.check.judges.linear_maps import judge_display
+    from symconv.check.judges.numeric_forward import judge_numeric_forward
     from symconv.check.judges.unpooling import judge_unpooling
 
     results: list[Judgement] = []
@@ -137,6 +143,7 @@ def _judge_display(placed: PlacedDisplay, model: DocumentModel, run: Run) -> lis
     def thunk() -> Judgement:
         results.extend(judge_display(placed, model, _claim))
         results.extend(judge_unpooling(placed, model, _claim))
+        results.extend(judge_numeric_forward(placed, numeric, _claim))
         return Judgement(claim, "right", "judged")
 
     outcome = _guarded(run, thunk, claim)

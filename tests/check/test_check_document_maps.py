@@ -63,11 +63,15 @@ TENSORS = (
 )
 FORWARD = (
     "The output is\n\n$$z = \\begin{bmatrix}\n"
-    "\\sum_{i=1}^2 \\sum_{j=1}^2 w_{ij} x_{ij} & \\sum_{i=1}^2 \\sum_{j=1}^2 w_{ij} x_{i,j+1} \\\\\n"
+    "\\sum_{i=1}^2 \\sum_{j=1}^2 w_{ij} x_{ij} & "
+    "\\sum_{i=1}^2 \\sum_{j=1}^2 w_{ij} x_{i,j+1} \\\\\n"
     "\\sum_{i=1}^2 \\sum_{j=1}^2 w_{ij} x_{i+1,j} & "
     "\\sum_{i=1}^2 \\sum_{j=1}^2 w_{ij} x_{i+1,j+1}\n\\end{bmatrix}$$\n\n"
 )
-COLUMN_OF_X = "\\begin{bmatrix} x_{11} \\\\ x_{12} \\\\ x_{13} \\\\ x_{21} \\\\ \\vdots \\\\ x_{33} \\end{bmatrix}"
+COLUMN_OF_X = (
+    "\\begin{bmatrix} x_{11} \\\\ x_{12} \\\\ x_{13} \\\\ x_{21} \\\\ \\vdots \\\\ x_{33} "
+    "\\end{bmatrix}"
+)
 
 
 def lines_of(doc: str, *needles: str) -> list[int]:
@@ -91,7 +95,7 @@ def test_each_row_of_the_matrix_of_the_map_is_judged_on_its_own_line() -> None:
 
 def test_rows_written_with_elisions_are_judged_on_the_entries_whose_place_is_certain() -> None:
     rows = [forward_row(r, c) for r in (1, 2) for c in (1, 2)]
-    elided = [row[:5] + ["\\dots", row[-1]] for row in rows]
+    elided = [[*row[:5], "\\dots", row[-1]] for row in rows]
     elided[1][4] = "w_{11}"  # row 2, entry 5 is w_{21}
     doc = TENSORS + FORWARD + f"$${matrix(elided)}\n{COLUMN_OF_X}$$\n"
     found = verdict_lines(doc)
@@ -189,7 +193,8 @@ OPERATION = (
     "x_{31} & x_{32} & x_{33} \\end{bmatrix} * "
     "\\begin{bmatrix} w_{11} & w_{12} \\\\ w_{21} & w_{22} \\end{bmatrix}$$\n\n"
     "with stride 1. The result of this convolution is\n\n$$\\begin{bmatrix}\n"
-    "\\sum_{i=1}^2 \\sum_{j=1}^2 w_{ij} x_{ij} & \\sum_{i=1}^2 \\sum_{j=1}^2 w_{ij} x_{i,j+1} \\\\\n"
+    "\\sum_{i=1}^2 \\sum_{j=1}^2 w_{ij} x_{ij} & "
+    "\\sum_{i=1}^2 \\sum_{j=1}^2 w_{ij} x_{i,j+1} \\\\\n"
     "\\sum_{i=1}^2 \\sum_{j=1}^2 w_{ij} x_{i+1,j} & "
     "\\sum_{i=1}^2 \\sum_{j=1}^2 w_{ij} x_{i+2,j+1}\n\\end{bmatrix}$$\n\n"
     "which we call $z_{11}, z_{12}, z_{21}, z_{22}$: "
@@ -210,12 +215,16 @@ def grad(name: str) -> str:
 
 
 def test_a_convolution_that_gives_the_kernel_gradient_is_right() -> None:
-    doc = TENSORS + FORWARD + (
-        "The kernel's gradient is the convolution\n\n$$"
-        + matrix([[f"x_{{{p}{q}}}" for q in (1, 2, 3)] for p in (1, 2, 3)])
-        + " * "
-        + matrix([[grad("11"), grad("12")], [grad("21"), grad("22")]])
-        + "$$\n"
+    doc = (
+        TENSORS
+        + FORWARD
+        + (
+            "The kernel's gradient is the convolution\n\n$$"
+            + matrix([[f"x_{{{p}{q}}}" for q in (1, 2, 3)] for p in (1, 2, 3)])
+            + " * "
+            + matrix([[grad("11"), grad("12")], [grad("21"), grad("22")]])
+            + "$$\n"
+        )
     )
     report = check_text(doc)
     (found,) = [j for j in report.judgements if "convolution" in j.message]
@@ -305,3 +314,49 @@ def test_max_pooling_and_unpooling_place_each_named_maximum() -> None:
     assert (found.get(pooled_1), found.get(pooled_2)) == ("right", "wrong")  # b_{43} is marked
     rows = lines_of(doc, "0 & b_{12} & 0 & 0", "0 & 0 & 0 & b_{42}", "b_{31} & 0 & 0 & 0")
     assert [found.get(line) for line in rows] == ["right", "wrong", "right"]
+
+
+# -- a hand convolution with numbers, against the document's NumPy-style formula -----------------
+
+
+def correlate_channels(
+    inputs: list[list[list[int]]], kernels: list[list[list[int]]], bias: int
+) -> list[list[int]]:
+    """Σ_c inputs[c] ⋆ kernels[c] + bias, valid, stride 1, by plain loops."""
+    side = len(inputs[0]) - len(kernels[0]) + 1
+    k = len(kernels[0])
+    return [
+        [
+            bias
+            + sum(
+                inputs[c][r + u][s + v] * kernels[c][u][v]
+                for c in range(len(inputs))
+                for u in range(k)
+                for v in range(k)
+            )
+            for s in range(side)
+        ]
+        for r in range(side)
+    ]
+
+
+def test_output_maps_computed_by_hand_are_checked_against_the_slice_formula() -> None:
+    a = [[[1, 2, 0], [3, 1, 4], [0, 2, 2]], [[2, 0, 1], [1, 1, 3], [4, 0, 2]]]
+    w = [[[1, 0], [2, 1]], [[0, 3], [1, 1]]]
+    z = correlate_channels(a, w, bias=5)
+    z[1][0] += 1  # one wrong number on the second row
+
+    def block(rows: list[list[int]]) -> str:
+        return matrix([[str(v) for v in row] for row in rows])
+
+    doc = (
+        "Data with stride $(1, 1)$:\n\n"
+        f"$$a[0,0,:,:] = {block(a[0])}, a[0,1,:,:] = {block(a[1])}$$\n\n"
+        f"$$w[0,0,:,:] = {block(w[0])}, w[0,1,:,:] = {block(w[1])}$$\n\n"
+        "and $b = [5]$. The layer is\n\n"
+        "$$z[i,j,:,:] = \\sum_{k=0}^{1} a[i,k,:,:] * w[j,k,:,:] + b[j]$$\n\n"
+        f"so\n\n$$z[0,0,:,:] = {block(z)}$$\n"
+    )
+    found = verdict_lines(doc)
+    first = lines_of(doc, " & ".join(str(v) for v in z[0]))[-1]
+    assert [found.get(first), found.get(first + 1)] == ["right", "wrong"]
