@@ -171,10 +171,11 @@ def test_a_gradient_written_out_is_judged_line_by_line_even_inside_one_row() -> 
     assert [found.get(first + k) for k in range(4)] == ["right", "right", "wrong", "right"]
 
 
-def test_a_gradient_right_only_as_a_true_convolution_in_one_row_and_a_correlation_in_another() -> (
+def test_a_row_right_only_under_another_reading_than_the_rest_of_its_matrix_is_not_confirmed() -> (
     None
 ):
-    # rows that fit two different readings of the undefined convolution: never confirmed
+    # rows 1 and 3 are the gradient of a cross-correlation, row 2 that of a true convolution:
+    # the matrix is read as the former; row 2 is never confirmed, and never called wrong
     correlation = [[input_gradient(p, q) for q in (1, 2, 3)] for p in (1, 2, 3)]
     flipped = [[e.replace("w_{11}", "W11").replace("w_{22}", "w_{11}").replace("W11", "w_{22}")
                 .replace("w_{12}", "W12").replace("w_{21}", "w_{12}").replace("W12", "w_{21}")
@@ -183,7 +184,7 @@ def test_a_gradient_right_only_as_a_true_convolution_in_one_row_and_a_correlatio
     doc = GRADIENT_SETUP + f"$${matrix(mixed)}$$\n"
     found = verdict_lines(doc)
     first = lines_of(doc, " & ".join(mixed[0]))[0]
-    assert [found.get(first + k) for k in range(3)] == ["unverified"] * 3
+    assert [found.get(first + k) for k in range(3)] == ["right", "unverified", "right"]
 
 
 # -- convolutions that give a gradient, and the result of A * K ---------------------------------
@@ -360,3 +361,29 @@ def test_output_maps_computed_by_hand_are_checked_against_the_slice_formula() ->
     found = verdict_lines(doc)
     first = lines_of(doc, " & ".join(str(v) for v in z[0]))[-1]
     assert [found.get(first), found.get(first + 1)] == ["right", "wrong"]
+
+
+def test_an_im2col_matrix_is_checked_window_by_window() -> None:
+    a = [[[1, 2, 0], [3, 1, 4], [0, 2, 2]], [[2, 0, 1], [1, 1, 3], [4, 0, 2]]]
+    w = [[[1, 0], [2, 1]], [[0, 3], [1, 1]]]
+    # one row per 2×2 window (row by row), the window flattened channel, row, column
+    windows = [
+        [a[c][r + u][s + v] for c in (0, 1) for u in (0, 1) for v in (0, 1)]
+        for r in (0, 1)
+        for s in (0, 1)
+    ]
+    windows[2][5] += 1  # the third window, one value off
+
+    def block(rows: list[list[int]]) -> str:
+        return matrix([[str(v) for v in row] for row in rows])
+
+    doc = (
+        "Data with stride $(1, 1)$:\n\n"
+        f"$$a[0,0,:,:] = {block(a[0])}, a[0,1,:,:] = {block(a[1])}$$\n\n"
+        f"$$w[0,0,:,:] = {block(w[0])}, w[0,1,:,:] = {block(w[1])}$$\n\n"
+        "$$z[i,j,:,:] = \\sum_{k=0}^{1} a[i,k,:,:] * w[j,k,:,:]$$\n\n"
+        f"The windows of the input as rows:\n\n$$a_t[0] = {block(windows)}$$\n"
+    )
+    found = verdict_lines(doc)
+    first = lines_of(doc, " & ".join(str(v) for v in windows[0]))[-1]
+    assert [found.get(first + k) for k in range(4)] == ["right", "right", "wrong", "right"]

@@ -20,7 +20,8 @@ position is certain; :meth:`~symconv.check.matrix_cells.WrittenMatrix.placed`) a
 line it is written on: a wrong entry makes its line wrong, and a right row is confirmed on its own
 line whatever its neighbours hold. When the document leaves a reading open (``*`` a
 cross-correlation or a true convolution, a stride it does not state), a line is *wrong* only if it
-is wrong under every reading, and *right* under the one reading the display is consistent with.
+is wrong under every reading, and *right* under the reading the display is most consistent with
+(the one under which the most of its lines are right; with a tie, right under each of them).
 
     >>> from symconv.check.model import Claim
     >>> import sympy as sp
@@ -181,7 +182,11 @@ def judge_rows(
         index: [_outcome(piece, reading.expected) for piece in pieces]
         for index, reading in enumerate(target.readings)
     }
-    plausible = [i for i, found in outcomes.items() if any(o.verdict == "right" for o in found)]
+    # the readings the whole display is most consistent with: those under which the most
+    # lines are right (a line is right under them only; wrong only under every reading)
+    rights = {i: sum(o.verdict == "right" for o in found) for i, found in outcomes.items()}
+    most = max(rights.values(), default=0)
+    plausible = [i for i, count in rights.items() if count == most and count > 0]
     judgements = []
     for number, piece in enumerate(pieces):
         claim = make_claim(piece)

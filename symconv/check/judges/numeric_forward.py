@@ -182,10 +182,13 @@ def judge_numeric_forward(
     placed: PlacedDisplay, numeric: NumericModel, make_claim: ClaimMaker
 ) -> list[Judgement]:
     """Each output map the display writes (``z[0,0,:,:] = …``), row by row, against the
-    document's channel formula on its own data."""
+    document's channel formula on its own data; and each im2col matrix of its input."""
     judgements: list[Judgement] = []
     for matrix in placed.display.matrices:
         named = _slice_of(placed, matrix)
+        if named is None and matrix.values() is not None:
+            judgements.extend(_im2col(placed, matrix, numeric, make_claim))
+            continue
         if named is None or matrix.values() is None:
             continue
         for formula in numeric.formulas:
@@ -248,5 +251,100 @@ def _readings(
             label = "cross-correlation" if op == "correlation" else "true convolution"
             label += f", stride {stride}"
             expected = total + sp.ones(*shape) * bias
+            readings.append(MapReading(label, expected))
+    return readings
+
+
+# ----------------------------------------------------------------------------------------------
+# im2col: the input's windows as the rows of a matrix
+# ----------------------------------------------------------------------------------------------
+#: ``a_t[0] =`` or ``a_{col} =`` right before a matrix: a name made from the input's name.
+_DERIVED_NAME = re.compile(
+    r"([A-Za-z])_\{?\s*([A-Za-z]+)\s*\}?\s*(?:\[\s*(\d+)\s*\])?\s*=\s*(?:\\left\s*)?[\[(]?\s*$"
+)
+_AXES = {"c": "channel", "u": "row", "v": "column"}
+
+
+def _im2col(
+    placed: PlacedDisplay, matrix: WrittenMatrix, numeric: NumericModel, make_claim: ClaimMaker
+) -> list[Judgement]:
+    """``a_t[0] = [[…]]``: a matrix named after the input ``a`` of a channel formula, one row per
+    window of the kernel over sample 0 (``[0]``), one column per value of the window. Each row
+    against the window it stands for — windows in row or column order, each flattened in any
+    order of (channel, row, column): the readings a writer may take; a row is wrong only under
+    every reading, right under the one the whole matrix is consistent with."""
+    found = _DERIVED_NAME.search(placed.display.before(matrix))
+    values = matrix.values()
+    if found is None or values is None:
+        return []
+    stem, sample = found.group(1), int(found.group(3) or 0)
+    for formula in numeric.formulas:
+        if formula.inputs != stem or formula.line > matrix.line:
+            continue
+        readings = _window_readings(formula, sample, numeric, placed, matrix)
+        if not readings:
+            continue
+        target = Target(f"the windows of {stem}[{sample}]", tuple(readings))
+        return judge_rows(
+            matrix,
+            target,
+            make_claim=lambda piece: make_claim(placed, piece.line, piece.line, piece.text),
+        )
+    return []
+
+
+def _window_readings(
+    formula: ChannelForward,
+    sample: int,
+    numeric: NumericModel,
+    placed: PlacedDisplay,
+    matrix: WrittenMatrix,
+) -> list[MapReading]:
+    import itertools
+
+    inputs = numeric.slices.get(formula.inputs, {})
+    kernels = numeric.slices.get(formula.kernel, {})
+    channels = list(formula.channels)
+    if not all((sample, c) in inputs for c in channels):
+        return []
+    kernel_shapes = {block.shape for (_, _), (block, _) in kernels.items()}
+    if len(kernel_shapes) != 1:
+        return []
+    kh, kw = next(iter(kernel_shapes))
+    blocks = [inputs[(sample, c)][0] for c in channels]
+    height, width = blocks[0].shape
+    values = matrix.values()
+    assert values is not None
+    first_line = min(line for _, line in inputs.values())
+    geometry = stated_geometry(numeric.words_between(first_line, matrix.line))
+    stride = geometry.stride or 1
+    rows = (height - kh) // stride + 1
+    columns = (width - kw) // stride + 1
+    if (len(values), len(values[0])) != (rows * columns, len(channels) * kh * kw):
+        return []
+    readings = []
+    for window_order in ("row", "column"):
+        windows = (
+            [(r, c) for r in range(rows) for c in range(columns)]
+            if window_order == "row"
+            else [(r, c) for c in range(columns) for r in range(rows)]
+        )
+        for axes in itertools.permutations("cuv"):
+            sizes = {"c": len(channels), "u": kh, "v": kw}
+            ranges = [range(sizes[a]) for a in axes]
+
+            def flattened(
+                r: int, c: int, axes: tuple[str, ...] = axes, ranges: list[range] = ranges
+            ) -> list[Any]:
+                found = []
+                for index in itertools.product(*ranges):
+                    at = dict(zip(axes, index, strict=True))
+                    block = blocks[at["c"]]
+                    found.append(block[r * stride + at["u"], c * stride + at["v"]])
+                return found
+
+            expected = sp.Matrix([flattened(r, c) for r, c in windows])
+            words = ", ".join(_AXES[a] for a in axes)
+            label = f"windows in {window_order} order, each flattened by {words}"
             readings.append(MapReading(label, expected))
     return readings
