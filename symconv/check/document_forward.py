@@ -702,6 +702,8 @@ class DocumentModel:
     orders: Mapping[str, frozenset[str]]
     star: frozenset[str]
     statements: tuple[EntryStatement, ...] = ()
+    #: The names the document gives a matrix of its own (``W = [...]``).
+    defined: frozenset[str] = frozenset()
 
     def literals_before(self, line: int) -> list[TensorLiteral]:
         return [t for t in self.literals if t.end_line < line]
@@ -742,7 +744,26 @@ def read_model(segments: Sequence[Any], parses: Mapping[int, Any]) -> DocumentMo
     forwards = [_named(forward, statements) for forward in forwards]
     orders = _orders(displays, forwards, literals)
     star = _star_convention(displays, forwards, literals)
-    return DocumentModel(displays, tuple(literals), tuple(forwards), orders, star, statements)
+    defined = frozenset(_matrix_names(parses))
+    return DocumentModel(
+        displays, tuple(literals), tuple(forwards), orders, star, statements, defined
+    )
+
+
+def _matrix_names(parses: Mapping[int, Any]) -> Iterator[str]:
+    """``W`` of ``W = \\begin{bmatrix}…``: names the document sets equal to a matrix."""
+    from symconv.check.parsed import Chain
+
+    for parsed in parses.values():
+        for statement in getattr(parsed, "statements", ()):
+            if not isinstance(statement, Chain) or "=" not in statement.relations:
+                continue
+            sides = [side for side in statement.sides if side is not None]
+            if not any(isinstance(side.expr, sp.MatrixBase) for side in sides):
+                continue
+            for side in sides:
+                if isinstance(side.expr, sp.Symbol):
+                    yield side.expr.name
 
 
 def _gradient_shaped(values: Sequence[Sequence[Any]], literals: Sequence[TensorLiteral]) -> bool:

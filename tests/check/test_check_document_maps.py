@@ -387,3 +387,39 @@ def test_an_im2col_matrix_is_checked_window_by_window() -> None:
     found = verdict_lines(doc)
     first = lines_of(doc, " & ".join(str(v) for v in windows[0]))[-1]
     assert [found.get(first + k) for k in range(4)] == ["right", "right", "wrong", "right"]
+
+
+# -- what is not the map's: never judged against it -------------------------------------------
+
+
+def test_another_matrix_applied_to_the_input_is_not_judged_as_the_map() -> None:
+    quarter = "\\frac{1}{4}"
+    pool = [
+        [quarter if (p - r) in (0, 1) and (q - c) in (0, 1) else "0" for p in (1, 2, 3)
+         for q in (1, 2, 3)]
+        for r in (1, 2) for c in (1, 2)
+    ]  # fmt: skip
+    doc = TENSORS + FORWARD + f"An average pooling of x:\n\n$${matrix(pool)}\n{COLUMN_OF_X}$$\n"
+    first = lines_of(doc, " & ".join(pool[0]))[0]
+    found = verdict_lines(doc)
+    assert "wrong" not in {found.get(first + k) for k in range(4)}
+
+
+def test_an_upsampling_that_repeats_the_values_is_not_judged_as_an_unpooling() -> None:
+    doc = (
+        "$$\\begin{bmatrix} b_{11} & b_{13} \\\\ b_{31} & b_{33} \\end{bmatrix} \\rightarrow "
+        "\\begin{bmatrix} b_{11} & b_{11} & b_{13} & b_{13} \\\\\n"
+        "b_{11} & b_{11} & b_{13} & b_{13} \\\\\nb_{31} & b_{31} & b_{33} & b_{33} \\\\\n"
+        "b_{31} & b_{31} & b_{33} & b_{33} \\end{bmatrix}$$\n"
+    )
+    assert "wrong" not in verdict_lines(doc).values()
+
+
+def test_h_equals_w_a_is_not_confirmed_when_w_is_a_matrix_the_document_wrote() -> None:
+    doc = (
+        TENSORS + FORWARD + "$$C = \\begin{bmatrix} 1 & 0 \\\\ 0 & 1 \\end{bmatrix}$$\n\n"
+        "so that\n\n$$z = C x$$\n"
+    )
+    line = len(doc.splitlines())
+    judged = [j for j in check_text(doc).judgements if j.claim.line == line]
+    assert all(j.verdict != "right" for j in judged)

@@ -107,8 +107,8 @@ def _linear_form(
         if operand is None:
             continue
         matrix = next(n for n in names if n != operand.name)
-        if matrix in {o.name for o in forward.operands}:
-            return None
+        if matrix in {o.name for o in forward.operands} or matrix in model.defined:
+            return None  # W given a value of its own: h = W a is then a claim about that W
         return LinearForm(matrix, forward, operand.name, claim.line)
     return None
 

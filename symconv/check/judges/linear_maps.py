@@ -377,6 +377,9 @@ def _product(
         operand = forward.operand(name)
         if operand is None:
             continue
+        other = next(o for o in forward.operands if o is not operand)
+        if not _linear_in(matrix, other.name):
+            continue  # a matrix with other entries (1/4, another tensor): not this map's
         orders = flattening_orders(vector, operand)
         if orders:
             candidates.append((forward, operand, orders))
@@ -440,6 +443,8 @@ def _transposed_product(
     for forward in model.forwards_before(placed.line):
         if forward.output not in (None, output):
             continue
+        if not any(_linear_in(matrix, o.name) for o in forward.operands):
+            continue
         rows, columns = forward.output_shape
         out = Operand(name, (rows, columns), forward.output_base)
         orders = flattening_orders(vector, out)
@@ -478,6 +483,26 @@ def _transposed_product(
         tuple(_output_name(forward, q) for q in outputs),
     )
     return judge_rows(matrix, target, make_claim=claim_of)
+
+
+def _linear_in(matrix: WrittenMatrix, name: str) -> bool:
+    """Every entry written is 0 or a number times one entry of ``name`` (``k_{21}``, ``-k_{21}``):
+    the entries of a derivative of the map by its other operand, and nothing else."""
+    found = False
+    for cell in matrix.cells:
+        if cell.kind != CellKind.VALUE:
+            continue
+        value = canonical(evaluated(cell.value))
+        if value == 0:
+            continue
+        coefficient, factors = sp.expand(value).as_coeff_mul()
+        keys = [entry_of(f) for f in factors]
+        if not coefficient.is_Rational or len(keys) != 1 or keys[0] is None:
+            return False
+        if keys[0][0] != name:
+            return False
+        found = True
+    return found
 
 
 def _all_unverified(

@@ -150,7 +150,10 @@ def _unpooled(
     tensors = {n.tensor for n in named}
     if shape is None or len(tensors) != 1 or shape[0] * shape[1] <= len(named):
         return []
-    base = _base(model, tensors.pop(), shape, [n.indices for n in named])
+    tensor = tensors.pop()
+    if not _placement(matrix, tensor, len(named)):
+        return []  # an upsampling that repeats values, or another map: not a placement
+    base = _base(model, tensor, shape, [n.indices for n in named])
     if base is None:
         return []
     expected = sp.zeros(*shape)
@@ -165,6 +168,20 @@ def _unpooled(
         target,
         make_claim=lambda piece: make_claim(placed, piece.line, piece.line, piece.text),
     )
+
+
+def _placement(matrix: WrittenMatrix, tensor: str, count: int) -> bool:
+    """The map puts values in place: as many nonzero entries as the pooled map has, each an
+    entry of ``tensor`` (or its gradient) written once; the rest 0 or left unfilled."""
+    seen: list[Any] = []
+    for cell in matrix.cells:
+        if cell.kind == CellKind.PLACEHOLDER or (cell.kind == CellKind.VALUE and cell.value == 0):
+            continue
+        named = _named(cell)
+        if named is None or named.tensor != tensor or named.value in seen:
+            return False
+        seen.append(named.value)
+    return len(seen) == count
 
 
 def _windows(
