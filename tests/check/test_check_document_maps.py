@@ -406,7 +406,9 @@ def test_another_matrix_applied_to_the_input_is_not_judged_as_the_map() -> None:
 
 
 def test_an_upsampling_that_repeats_the_values_is_not_judged_as_an_unpooling() -> None:
+    b = [[f"b_{{{r}{c}}}" for c in (1, 2, 3, 4)] for r in (1, 2, 3, 4)]
     doc = (
+        f"The map $$b = {matrix(b)}$$ and\n\n"
         "$$\\begin{bmatrix} b_{11} & b_{13} \\\\ b_{31} & b_{33} \\end{bmatrix} \\rightarrow "
         "\\begin{bmatrix} b_{11} & b_{11} & b_{13} & b_{13} \\\\\n"
         "b_{11} & b_{11} & b_{13} & b_{13} \\\\\nb_{31} & b_{31} & b_{33} & b_{33} \\\\\n"
