@@ -411,8 +411,8 @@ def test_an_upsampling_that_repeats_the_values_is_not_judged_as_an_unpooling() -
         f"The map $$b = {matrix(b)}$$ and\n\n"
         "$$\\begin{bmatrix} b_{11} & b_{13} \\\\ b_{31} & b_{33} \\end{bmatrix} \\rightarrow "
         "\\begin{bmatrix} b_{11} & b_{11} & b_{13} & b_{13} \\\\\n"
-        "b_{11} & b_{11} & b_{13} & b_{13} \\\\\nb_{31} & b_{31} & b_{33} & b_{33} \\\\\n"
-        "b_{31} & b_{31} & b_{33} & b_{33} \\end{bmatrix}$$\n"
+        "0 & 0 & 0 & 0 \\\\\nb_{31} & b_{31} & b_{33} & b_{33} \\\\\n"
+        "0 & 0 & 0 & 0 \\end{bmatrix}$$\n"
     )
     assert "wrong" not in verdict_lines(doc).values()
 
