@@ -302,6 +302,8 @@ class Forward:
     reading: str
     output: str | None = None
     output_base: int = 1
+    #: The line of the display that defines the map: readings of one display share it.
+    source: int = 0
 
     @property
     def output_shape(self) -> tuple[int, int]:
@@ -430,7 +432,13 @@ def forward_of_matrix(
         return None
     span = f"line {line}" if line == end_line else f"lines {line}–{end_line}"
     return Forward(
-        sp.ImmutableMatrix(entries), operands, line, end_line, f"as written on {span}", output
+        sp.ImmutableMatrix(entries),
+        operands,
+        line,
+        end_line,
+        f"as written on {span}",
+        output,
+        source=line,
     )
 
 
@@ -742,8 +750,11 @@ def read_model(segments: Sequence[Any], parses: Mapping[int, Any]) -> DocumentMo
                 forwards.append(forward)
     statements = tuple(_entry_statements(segments, parses))
     forwards = [_named(forward, statements) for forward in forwards]
-    orders = _orders(displays, forwards, literals)
+    forwards += _forwards_of_entries(statements, forwards, literals)
     star = _star_convention(displays, forwards, literals)
+    forwards += _forwards_of_operations(displays, forwards, star)
+    forwards.sort(key=lambda f: f.line)
+    orders = _orders(displays, forwards, literals)
     defined = frozenset(_matrix_names(parses))
     return DocumentModel(
         displays, tuple(literals), tuple(forwards), orders, star, statements, defined
@@ -801,6 +812,79 @@ def _valid_output(shape: Sequence[int], kernel: Sequence[int], output: Sequence[
         ):
             return True
     return False
+
+
+def _forwards_of_entries(
+    statements: Sequence[EntryStatement],
+    forwards: Sequence[Forward],
+    literals: Sequence[TensorLiteral],
+) -> list[Forward]:
+    """A map the document defines entry by entry (``h_{11} = …``, ``h_{12} = …``, … every entry
+    of a grid from index 0 or 1), when no displayed map has that name."""
+    from dataclasses import replace
+
+    named = {f.output for f in forwards if f.output is not None}
+    by_name: dict[str, dict[tuple[int, ...], EntryStatement]] = {}
+    for statement in statements:
+        if len(statement.indices) == 2 and statement.name not in named:
+            by_name.setdefault(statement.name, {}).setdefault(statement.indices, statement)
+    found = []
+    for name, entries in by_name.items():
+        base = min(min(i) for i in entries)
+        rows = max(i[0] for i in entries) - base + 1
+        columns = max(i[1] for i in entries) - base + 1
+        grid = [(r + base, c + base) for r in range(rows) for c in range(columns)]
+        if base not in (0, 1) or len(entries) != len(grid) or set(entries) != set(grid):
+            continue
+        values = [
+            [entries[(r + base, c + base)].value for c in range(columns)] for r in range(rows)
+        ]
+        first = min(s.line for s in entries.values())
+        last = max(s.end_line for s in entries.values())
+        forward = forward_of_matrix(values, literals, first, last, output=name)
+        if forward is not None:
+            found.append(replace(forward, output_base=base))
+    return found
+
+
+def _forwards_of_operations(
+    displays: Sequence[PlacedDisplay], forwards: Sequence[Forward], star: frozenset[str]
+) -> list[Forward]:
+    """A convolution written as an operation of two written tensors (``A * K``, with its stride
+    in words or not) and no map written after it: the map it is under each reading the document
+    leaves open (what its ``*`` means, the stride), all with the display as their source."""
+    found: list[Forward] = []
+    with_results = {id(placed) for placed, *_ in _operations(displays, forwards)}
+    for placed in displays:
+        matrices = placed.display.matrices
+        if (
+            len(matrices) != 2
+            or placed.operators() != ["convolution"]
+            or id(placed) in with_results
+        ):
+            continue
+        left, right = (tensor_literal(m) for m in matrices)
+        if left is None or right is None or "∂" in left.name + right.name:
+            continue  # a gradient convolved: a step of a backward pass, not a forward map
+        operands = (
+            Operand(left.name, left.shape, left.base),
+            Operand(right.name, right.shape, right.base),
+        )
+        output = _named_before(placed.display.before(matrices[0]))
+        geometry = geometry_around(placed)
+        for reading in operation_readings(left.atoms(), right.atoms(), geometry, sorted(star)):
+            found.append(
+                Forward(
+                    sp.ImmutableMatrix(reading.result),
+                    operands,
+                    placed.line,
+                    placed.end_line,
+                    f"{left.name} * {right.name} as a {reading.words}",
+                    output,
+                    source=placed.line,
+                )
+            )
+    return found
 
 
 def _stands_alone(placed: PlacedDisplay, matrix: WrittenMatrix) -> bool:
@@ -948,6 +1032,13 @@ def operations_with_results(
     """Each display ``A * K`` of two written tensors followed (in the next display) by a map
     the document writes over their entries: the operands, the map and the words around the
     operation."""
+    for _, left, right, forward, geometry in _operations(displays, forwards):
+        yield left, right, forward, geometry
+
+
+def _operations(
+    displays: Sequence[PlacedDisplay], forwards: Sequence[Forward]
+) -> Iterator[tuple[PlacedDisplay, TensorLiteral, TensorLiteral, Forward, Geometry]]:
     for position, placed in enumerate(displays):
         matrices = placed.display.matrices
         operators = placed.operators()
@@ -959,12 +1050,14 @@ def operations_with_results(
         following = displays[position + 1]
         for forward in forwards:
             names = {o.name for o in forward.operands}
+            if forward.source != forward.line:
+                continue  # a reading of an operation, not a map written out
             if following.line <= forward.line <= following.end_line and names == {
                 left.name,
                 right.name,
             }:
                 geometry = geometry_around(placed)
-                yield left, right, forward, geometry
+                yield placed, left, right, forward, geometry
 
 
 def geometry_around(placed: PlacedDisplay) -> Geometry:

@@ -425,3 +425,38 @@ def test_h_equals_w_a_is_not_confirmed_when_w_is_a_matrix_the_document_wrote() -
     line = len(doc.splitlines())
     judged = [j for j in check_text(doc).judgements if j.claim.line == line]
     assert all(j.verdict != "right" for j in judged)
+
+
+# -- maps defined entry by entry, or as an operation of two written tensors ----------------------
+
+
+def test_a_map_defined_entry_by_entry_fixes_the_matrix_of_the_map() -> None:
+    entries = "".join(
+        f"$$z_{{{r}{c}}} = \\sum_{{i=1}}^2 \\sum_{{j=1}}^2 w_{{ij}} x_{{i+{r - 1},j+{c - 1}}}$$\n\n"
+        for r in (1, 2)
+        for c in (1, 2)
+    )
+    rows = [forward_row(r, c) for r in (1, 2) for c in (1, 2)]
+    rows[2][3] = "w_{12}"  # row 3 (z_{21}), entry 4 (x_{21}) is w_{11}
+    doc = TENSORS + entries + f"$${matrix(rows)}\n{COLUMN_OF_X}$$\n"
+    found = verdict_lines(doc)
+    first = lines_of(doc, " & ".join(rows[0]))[-1]
+    assert [found.get(first + k) for k in range(4)] == ["right", "right", "wrong", "right"]
+
+
+def test_a_convolution_written_as_an_operation_fixes_the_map_under_the_readings_it_leaves() -> None:
+    operation = (
+        "$$z = \\begin{bmatrix} x_{11} & x_{12} & x_{13} \\\\ x_{21} & x_{22} & x_{23} \\\\ "
+        "x_{31} & x_{32} & x_{33} \\end{bmatrix} * "
+        "\\begin{bmatrix} w_{11} & w_{12} \\\\ w_{21} & w_{22} \\end{bmatrix}$$\n\n"
+        "with stride 1.\n\n"
+    )
+    rows = [forward_row(r, c) for r in (1, 2) for c in (1, 2)]
+    rotated = {"w_{11}": "w_{22}", "w_{22}": "w_{11}", "w_{12}": "w_{21}", "w_{21}": "w_{12}"}
+    rows[0] = [rotated.get(e, e) for e in rows[0]]  # right for a true convolution only
+    doc = operation + f"$${matrix(rows)}\n{COLUMN_OF_X}$$\n"
+    found = verdict_lines(doc)
+    first = lines_of(doc, " & ".join(rows[0]))[-1]
+    # the words do not fix *: rows 2–4 are right for the cross-correlation, the reading most
+    # lines fit; row 1 only for a true convolution: not confirmed, not called wrong
+    assert [found.get(first + k) for k in range(4)] == ["unverified", "right", "right", "right"]

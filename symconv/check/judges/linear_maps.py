@@ -386,8 +386,8 @@ def _product(
     if not candidates:
         return []
     claim_of = _piece_claim(placed, make_claim)
-    if len({id(f) for f, _, _ in candidates}) > 1:
-        lines = ", ".join(f"{f.line}–{f.end_line}" for f, _, _ in candidates)
+    if len({f.source for f, _, _ in candidates}) > 1:
+        lines = ", ".join(sorted({f"{f.line}–{f.end_line}" for f, _, _ in candidates}))
         return _all_unverified(
             matrix, claim_of, f"more than one map of the document reads {name} (lines {lines})"
         )
@@ -407,12 +407,15 @@ def _product(
     out_order = out_order or order
     inputs = operand.keys(order)
     outputs = forward.output_keys(out_order)
-    expected = forward.jacobian(name, outputs, inputs)
+    readings = tuple(
+        MapReading(reading.reading, reading.jacobian(name, outputs, inputs))
+        for reading, _, _ in candidates
+    )
     row_names = tuple(_output_name(forward, q) for q in outputs)
     target = Target(
         f"∂{output}/∂{name} (the map of lines {forward.line}–{forward.end_line}, "
         f"{name} flattened {_order_words(order)}, {out_words})",
-        (MapReading(forward.reading, expected),),
+        readings,
         row_names,
         tuple(show(atom_of(key)) for key in inputs),
     )
@@ -456,7 +459,7 @@ def _transposed_product(
                 found.append((forward, operand, orders))
     if not found:
         return []
-    if len(found) > 1:
+    if len({f.source for f, _, _ in found}) > 1 or len({o.name for _, o, _ in found}) > 1:
         return _all_unverified(
             matrix, claim_of, f"more than one map of the document fits ∂{scalar}/∂{output}"
         )
@@ -473,12 +476,15 @@ def _transposed_product(
         )
     inputs = operand.keys(in_order)
     outputs = forward.output_keys(out_order)
-    expected = forward.jacobian(operand.name, outputs, inputs).T
+    readings = tuple(
+        MapReading(reading.reading, reading.jacobian(operand.name, outputs, inputs).T)
+        for reading, _, _ in found
+    )
     shown = forward.output or "h"
     target = Target(
         f"(∂{shown}/∂{operand.name})ᵀ (the map of lines {forward.line}–{forward.end_line}, "
         f"{operand.name} flattened {_order_words(in_order)})",
-        (MapReading(forward.reading, expected),),
+        readings,
         tuple(show(atom_of(key)) for key in inputs),
         tuple(_output_name(forward, q) for q in outputs),
     )
