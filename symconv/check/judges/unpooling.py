@@ -151,7 +151,7 @@ def _unpooled(
     if shape is None or len(tensors) != 1 or shape[0] * shape[1] <= len(named):
         return []
     tensor = tensors.pop()
-    if not _placement(matrix, tensor, len(named)):
+    if not _placement(matrix, tensor, [n.value for n in named]):
         return []  # an upsampling that repeats values, or another map: not a placement
     base = _base(model, tensor, shape, [n.indices for n in named])
     if base is None:
@@ -170,9 +170,10 @@ def _unpooled(
     )
 
 
-def _placement(matrix: WrittenMatrix, tensor: str, count: int) -> bool:
-    """The map puts values in place: as many nonzero entries as the pooled map has, each an
-    entry of ``tensor`` (or its gradient) written once; the rest 0 or left unfilled."""
+def _placement(matrix: WrittenMatrix, tensor: str, pooled: Sequence[Any]) -> bool:
+    """The map puts values in place: each nonzero entry an entry of ``tensor`` (or its
+    gradient) written once, some of them the pooled map's; the rest 0 or left unfilled (an
+    upsampling that repeats each value is another map)."""
     seen: list[Any] = []
     for cell in matrix.cells:
         if cell.kind == CellKind.PLACEHOLDER or (cell.kind == CellKind.VALUE and cell.value == 0):
@@ -181,7 +182,7 @@ def _placement(matrix: WrittenMatrix, tensor: str, count: int) -> bool:
         if named is None or named.tensor != tensor or named.value in seen:
             return False
         seen.append(named.value)
-    return len(seen) == count
+    return any(value in seen for value in pooled)
 
 
 def _windows(
