@@ -37,6 +37,7 @@ from symconv.check.matrix_cells import CellKind, Display, WrittenMatrix, operato
 from symconv.check.symbols import entry_indices
 
 __all__ = [
+    "DocumentModel",
     "Forward",
     "Geometry",
     "TensorLiteral",
@@ -712,6 +713,8 @@ class DocumentModel:
     statements: tuple[EntryStatement, ...] = ()
     #: The names the document gives a matrix of its own (``W = [...]``).
     defined: frozenset[str] = frozenset()
+    #: ``h = W a`` statements: the matrix's name, with the output's and the operand's names.
+    linear: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
     def literals_before(self, line: int) -> list[TensorLiteral]:
         return [t for t in self.literals if t.end_line < line]
@@ -756,9 +759,29 @@ def read_model(segments: Sequence[Any], parses: Mapping[int, Any]) -> DocumentMo
     forwards.sort(key=lambda f: f.line)
     orders = _orders(displays, forwards, literals)
     defined = frozenset(_matrix_names(parses))
+    linear = dict(_linear_statements(parses))
     return DocumentModel(
-        displays, tuple(literals), tuple(forwards), orders, star, statements, defined
+        displays, tuple(literals), tuple(forwards), orders, star, statements, defined, linear
     )
+
+
+def _linear_statements(parses: Mapping[int, Any]) -> Iterator[tuple[str, tuple[str, str]]]:
+    """``h = W a`` (and ``\\mathbf{h} = W \\mathbf{a}``): ``W`` with ``(h, a)``."""
+    from symconv.check.parsed import Chain
+
+    for parsed in parses.values():
+        for statement in getattr(parsed, "statements", ()):
+            if not isinstance(statement, Chain) or statement.relations != ("=",):
+                continue
+            lhs, rhs = (side.expr if side is not None else None for side in statement.sides)
+            if not isinstance(lhs, sp.Symbol) or not isinstance(rhs, sp.Mul):
+                continue
+            factors = rhs.args
+            if len(factors) == 2 and all(isinstance(f, sp.Symbol) for f in factors):
+                # a product of two names prints in SymPy's order; the matrix is the upper-case one
+                first, second = sorted(factors, key=lambda f: (not f.name[:1].isupper(), f.name))
+                if first.name[:1].isupper() and not second.name[:1].isupper():
+                    yield first.name, (lhs.name, second.name)
 
 
 def _matrix_names(parses: Mapping[int, Any]) -> Iterator[str]:

@@ -460,3 +460,15 @@ def test_a_convolution_written_as_an_operation_fixes_the_map_under_the_readings_
     # the words do not fix *: rows 2–4 are right for the cross-correlation, the reading most
     # lines fit; row 1 only for a true convolution: not confirmed, not called wrong
     assert [found.get(first + k) for k in range(4)] == ["unverified", "right", "right", "right"]
+
+
+def test_a_named_matrix_of_the_map_is_judged_row_by_row() -> None:
+    rows = [forward_row(r, c) for r in (1, 2) for c in (1, 2)]
+    rows[1][5] = "0"  # row 2 (z_{12}), entry 6 (x_{23}) is w_{22}
+    doc = (
+        TENSORS + FORWARD + f"With $x$ flattened as $${COLUMN_OF_X}$$ we have $z = C x$, where\n\n"
+        f"$$C = {matrix(rows)}$$\n"
+    )
+    found = verdict_lines(doc)
+    first = lines_of(doc, " & ".join(rows[0]))[-1]
+    assert [found.get(first + k) for k in range(4)] == ["right", "wrong", "right", "right"]

@@ -38,6 +38,7 @@ is wrong under every reading, and *right* under the reading the display is most 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -312,7 +313,72 @@ def judge_display(
             continue
         judgements.extend(_result_of_operation(placed, model, matrix, make_claim))
         judgements.extend(_gradient_matrix(placed, model, matrix, make_claim))
+        judgements.extend(_named_map_matrix(placed, model, matrix, make_claim))
     return judgements
+
+
+#: ``W =``, ``W^T =``, ``\mathbf{C}^\top :=`` right before a matrix.
+_MATRIX_NAME = re.compile(
+    r"(?:^|[\s,;$])(?:\\(?:mathbf|boldsymbol|bm)\s*\{\s*([A-Z])\s*\}|([A-Z]))"
+    r"\s*(\^\s*\{?\s*(?:T|\\top|\\intercal)\s*\}?)?\s*:?=\s*(?:\\left\s*)?[\[(]?\s*$"
+)
+
+
+def _named_map_matrix(
+    placed: PlacedDisplay, model: DocumentModel, matrix: WrittenMatrix, make_claim: ClaimMaker
+) -> list[Judgement]:
+    """``W = [matrix]`` (or ``Wᵀ = [matrix]``) where the document says ``h = W a`` of its map:
+    the matrix of the map (its transpose), rows and columns in the orders the document shows."""
+    found = _MATRIX_NAME.search(placed.display.before(matrix))
+    if found is None:
+        return []
+    name = found.group(1) or found.group(2)
+    transposed = found.group(3) is not None or matrix.transposed
+    if name not in model.linear:
+        return []
+    output, operand_name = model.linear[name]
+    claim_of = _piece_claim(placed, make_claim)
+    candidates = [
+        f for f in model.forwards if f.output == output and f.operand(operand_name) is not None
+    ]
+    if not candidates:
+        return []
+    if len({f.source for f in candidates}) > 1:
+        return _all_unverified(matrix, claim_of, f"more than one map of the document is {output}")
+    forward = candidates[0]
+    operand = forward.operand(operand_name)
+    assert operand is not None
+    other = next(o for o in forward.operands if o is not operand)
+    if not _linear_in(matrix, other.name):
+        return []
+    in_order = model.order_of(operand_name)
+    if in_order is None:
+        return _all_unverified(
+            matrix,
+            claim_of,
+            f"the document does not show the order it flattens {operand_name} in: which column "
+            "is which entry is not said",
+        )
+    out_order = model.order_of(output) or in_order
+    inputs = operand.keys(in_order)
+    outputs = forward.output_keys(out_order)
+    readings = []
+    for reading in candidates:
+        jacobian = reading.jacobian(operand_name, outputs, inputs)
+        readings.append(MapReading(reading.reading, jacobian.T if transposed else jacobian))
+    columns = tuple(show(atom_of(key)) for key in inputs)
+    rows = tuple(_output_name(forward, q) for q in outputs)
+    what = f"{name}{'ᵀ' if transposed else ''} = "
+    what += f"{'(' if transposed else ''}∂{output}/∂{operand_name}{')ᵀ' if transposed else ''}"
+    what += f" ({output} = {name} {operand_name}, the map of lines {forward.line}–"
+    what += f"{forward.end_line}, {operand_name} flattened {_order_words(in_order)})"
+    target = Target(
+        what,
+        tuple(readings),
+        columns if transposed else rows,
+        rows if transposed else columns,
+    )
+    return judge_rows(matrix, target, make_claim=claim_of)
 
 
 def _alone(placed: PlacedDisplay, matrix: WrittenMatrix) -> bool:
