@@ -594,6 +594,8 @@ class _Gradient:
     what: str
     expected: sp.Matrix
     reading: str
+    operand: str
+    source: int
 
 
 def _errors_for(
@@ -635,7 +637,7 @@ def _gradients(
                 continue
             expected = forward.gradient(operand.name, error)
             what = f"∂L/∂{operand.name} for the error {_error_words(error_name)}"
-            yield _Gradient(what, expected, forward.reading)
+            yield _Gradient(what, expected, forward.reading, operand.name, forward.source)
 
 
 def _error_words(name: str) -> str:
@@ -679,6 +681,7 @@ def _implicit_forwards(
                     inputs.line,
                     inputs.end_line,
                     f"{inputs.name} by {kernel.name}, {reading.words}",
+                    source=inputs.line,
                 )
 
 
@@ -702,34 +705,28 @@ def _gradient_matrix(
         bilinear_or_zero(cell.value) for cell in matrix.cells if cell.kind == CellKind.VALUE
     ):
         return []
-    targets: list[MapReading] = []
-    shape_of: tuple[int, int] | None = None
+    gradients: list[_Gradient] = []
     for forward in [*model.forwards_before(placed.line)]:
         for operand in forward.operands:
             if len(operand.shape) != 2 or not _fits(matrix, operand.shape):
                 continue
             shape = (operand.shape[0], operand.shape[1])
-            for gradient in _gradients(forward, shape, names, model, placed.line):
-                targets.append(MapReading(gradient.reading, gradient.expected))
-                shape_of = shape
-    if not targets:
+            gradients.extend(_gradients(forward, shape, names, model, placed.line))
+    if not gradients:
         for shape in _shapes(matrix, model):
             for forward in _implicit_forwards(placed, model, shape, names):
-                for gradient in _gradients(forward, shape, names, model, placed.line):
-                    targets.append(MapReading(gradient.reading, gradient.expected))
-                    shape_of = shape
-    if not targets or shape_of is None:
+                gradients.extend(_gradients(forward, shape, names, model, placed.line))
+    if not gradients or len({g.expected.shape for g in gradients}) > 1:
         return []
-    if len({t.expected.shape for t in targets}) > 1:
-        return []
-    operand_name = _operand_of(targets)
-    target = Target(f"∂L/∂{operand_name}" if operand_name else "the gradient", tuple(targets))
-    return judge_rows(matrix, target, make_claim=_piece_claim(placed, make_claim))
-
-
-def _operand_of(targets: Sequence[MapReading]) -> str | None:
-    words = targets[0].words
-    return words.split(" by ")[0] if " by " in words else None
+    claim_of = _piece_claim(placed, make_claim)
+    if len({g.source for g in gradients}) > 1:
+        return _all_unverified(
+            matrix, claim_of, "the gradient of more than one map of the document has this shape"
+        )
+    operands = sorted({g.operand for g in gradients})
+    what = f"∂L/∂{operands[0]}" if len(operands) == 1 else "the gradient"
+    readings = tuple(MapReading(g.reading, g.expected) for g in gradients)
+    return judge_rows(matrix, Target(what, readings), make_claim=claim_of)
 
 
 def bilinear_or_zero(value: Any) -> bool:
@@ -774,7 +771,7 @@ def _operation(
     b = sp.Matrix(values[1]).applyfunc(lambda v: canonical(sp.sympify(v)))
     names = _written_tensors(left) | _written_tensors(right_matrix)
     readings = operation_readings(a, b, geometry_around(placed), sorted(model.star))
-    matches: list[tuple[str, str]] = []
+    matches: list[tuple[str, _Gradient]] = []
     candidates: list[tuple[str, _Gradient, sp.Matrix]] = []
     for forward in model.forwards_before(placed.line):
         for reading in readings:
@@ -782,14 +779,19 @@ def _operation(
             for gradient in _gradients(forward, shape, names, model, placed.line):
                 difference = (reading.result - gradient.expected).applyfunc(sp.expand)
                 if difference.is_zero_matrix:
-                    matches.append((reading.words, gradient.what))
+                    matches.append((reading.words, gradient))
                 else:
                     candidates.append((reading.words, gradient, reading.result))
     text = placed.display.text[left.start : right_matrix.end]
     claim = make_claim(placed, left.line, right_matrix.end_line, text)
+    if len({gradient.source for _, gradient in matches}) > 1:
+        return [
+            unverified(claim, "this convolution is a gradient of more than one map of the document")
+        ]
     if matches:
-        words, what = matches[0]
-        return [right(claim, f"this convolution ({words}) is {what}, entry by entry")]
+        words, gradient = matches[0]
+        message = f"this convolution ({words}) is {gradient.what}, entry by entry"
+        return [right(claim, message)]
     if len(candidates) == 1 and len(readings) == 1:
         words, gradient, result = candidates[0]
         r, c = next(
@@ -837,7 +839,3 @@ def _result_of_operation(
         target = Target(f"{left.name} * {kernel.name}", tuple(readings))
         return judge_rows(matrix, target, make_claim=_piece_claim(placed, make_claim))
     return []
-
-
-def literal_of(matrix: WrittenMatrix) -> TensorLiteral | None:
-    return tensor_literal(matrix)
