@@ -45,6 +45,7 @@ __all__ = [
     "canonical",
     "entry_of",
     "entry_symbol",
+    "flattened_name",
     "flattening_orders",
     "forward_of_matrix",
     "operation_readings",
@@ -765,6 +766,17 @@ def read_model(segments: Sequence[Any], parses: Mapping[int, Any]) -> DocumentMo
     )
 
 
+def flattened_name(expr: Any) -> sp.Symbol | None:
+    """``h`` for ``h`` and for ``vec(h)`` (``flatten(h)``): the tensor a vector names."""
+    if isinstance(expr, sp.Symbol):
+        return expr
+    if isinstance(expr, sp.Function) and len(expr.args) == 1:
+        name = type(expr).__name__
+        if name in ("vec", "flatten", "flat") and isinstance(expr.args[0], sp.Symbol):
+            return expr.args[0]
+    return None
+
+
 def _linear_statements(parses: Mapping[int, Any]) -> Iterator[tuple[str, tuple[str, str]]]:
     """``h = W a`` (and ``\\mathbf{h} = W \\mathbf{a}``): ``W`` with ``(h, a)``."""
     from symconv.check.parsed import Chain
@@ -774,10 +786,11 @@ def _linear_statements(parses: Mapping[int, Any]) -> Iterator[tuple[str, tuple[s
             if not isinstance(statement, Chain) or statement.relations != ("=",):
                 continue
             lhs, rhs = (side.expr if side is not None else None for side in statement.sides)
-            if not isinstance(lhs, sp.Symbol) or not isinstance(rhs, sp.Mul):
+            lhs = flattened_name(lhs)
+            if lhs is None or not isinstance(rhs, sp.Mul):
                 continue
-            factors = rhs.args
-            if len(factors) == 2 and all(isinstance(f, sp.Symbol) for f in factors):
+            factors = [f for f in (flattened_name(arg) for arg in rhs.args) if f is not None]
+            if len(factors) == 2 == len(rhs.args):
                 # a product of two names prints in SymPy's order; the matrix is the upper-case one
                 first, second = sorted(factors, key=lambda f: (not f.name[:1].isupper(), f.name))
                 if first.name[:1].isupper() and not second.name[:1].isupper():

@@ -472,3 +472,16 @@ def test_a_named_matrix_of_the_map_is_judged_row_by_row() -> None:
     found = verdict_lines(doc)
     first = lines_of(doc, " & ".join(rows[0]))[-1]
     assert [found.get(first + k) for k in range(4)] == ["right", "wrong", "right", "right"]
+
+
+def test_the_matrix_of_vec_z_equals_c_vec_x_is_the_map_s() -> None:
+    rows = [forward_row(r, c) for r in (1, 2) for c in (1, 2)]
+    rows[0][0] = "w_{12}"
+    doc = (
+        TENSORS + FORWARD + f"Flattened as $${COLUMN_OF_X}$$ the convolution is "
+        "$\\operatorname{vec}(z) = C \\operatorname{vec}(x)$ with\n\n"
+        f"$$C = {matrix(rows)}$$\n"
+    )
+    found = verdict_lines(doc)
+    first = lines_of(doc, " & ".join(rows[0]))[-1]
+    assert [found.get(first + k) for k in range(4)] == ["wrong", "right", "right", "right"]

@@ -95,8 +95,12 @@ def judge_statement(
 def _linear_form(
     lhs: Any, rhs: Any, claim: Claim, model: DocumentModel, stated: Sequence[LinearForm]
 ) -> Judgement | LinearForm | None:
-    if not isinstance(lhs, sp.Symbol) or not isinstance(rhs, sp.Mul) or len(rhs.args) != 2:
+    from symconv.check.document_forward import flattened_name
+
+    lhs = flattened_name(lhs)
+    if lhs is None or not isinstance(rhs, sp.Mul) or len(rhs.args) != 2:
         return None
+    rhs = sp.Mul(*(flattened_name(arg) or arg for arg in rhs.args), evaluate=False)
     if not all(isinstance(arg, sp.Symbol) for arg in rhs.args):
         return None
     for forward in model.forwards_before(claim.line):
