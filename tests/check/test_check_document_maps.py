@@ -485,3 +485,23 @@ def test_the_matrix_of_vec_z_equals_c_vec_x_is_the_map_s() -> None:
     found = verdict_lines(doc)
     first = lines_of(doc, " & ".join(rows[0]))[-1]
     assert [found.get(first + k) for k in range(4)] == ["wrong", "right", "right", "right"]
+
+
+def kernel_gradient(u: int, v: int) -> str:
+    """∂L/∂w_{uv} = Σ_{r,c} δ_{rc} x_{r+u−1, c+v−1} as written by hand."""
+    return "+".join(
+        f"x_{{{r + u - 1}{c + v - 1}}}\\delta_{{{r}{c}}}"
+        for r in range(1, Z + 1)
+        for c in range(1, Z + 1)
+    )
+
+
+def test_a_kernel_gradient_written_out_is_judged_line_by_line() -> None:
+    entries = [[kernel_gradient(u, v) for v in (1, 2)] for u in (1, 2)]
+    entries[1][1] = entries[1][1].replace("x_{33}", "x_{32}")
+    doc = GRADIENT_SETUP.replace("with respect to x", "with respect to w") + (
+        f"$${matrix(entries)}$$\n"
+    )
+    found = verdict_lines(doc)
+    first = lines_of(doc, " & ".join(entries[0]))[0]
+    assert [found.get(first), found.get(first + 1)] == ["right", "wrong"]

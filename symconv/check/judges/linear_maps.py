@@ -649,23 +649,29 @@ def _implicit_forwards(
 ) -> Iterator[Forward]:
     """The convolutions the document implies when it writes an input ``x``, a kernel ``w`` and
     an output error ``δ`` as matrices of entries and then a matrix of ``x``'s shape reading
-    ``w`` and ``δ``: ``x`` correlated (or convolved) with ``w``, at the stride it states (any
-    stride giving ``δ``'s shape if it states none)."""
+    ``w`` and ``δ`` (``∂L/∂x``) or of ``w``'s shape reading ``x`` and ``δ`` (``∂L/∂w``): ``x``
+    correlated (or convolved) with ``w``, at the stride the words state (any stride giving
+    ``δ``'s shape if they state none)."""
     literals = model.literals_before(placed.line)
     latest = {literal.name: literal for literal in literals}
     for inputs in latest.values():
-        if inputs.shape != shape or inputs.name in names:
-            continue
-        for kernel_name in sorted(names, key=lambda n: _size_of(latest.get(n))):
-            kernel = latest.get(kernel_name)
-            errors = [latest.get(n) for n in names - {kernel_name}]
-            if kernel is None or len(errors) != 1 or errors[0] is None:
+        for kernel in latest.values():
+            if kernel is inputs or _size_of(kernel) > _size_of(inputs):
+                continue
+            if shape == inputs.shape and inputs.name not in names and kernel.name in names:
+                error_names = names - {kernel.name}  # ∂L/∂x reads w and δ
+            elif shape == kernel.shape and kernel.name not in names and inputs.name in names:
+                error_names = names - {inputs.name}  # ∂L/∂w reads x and δ
+            else:
+                continue
+            errors = [latest.get(n) for n in error_names]
+            if len(errors) != 1 or errors[0] is None:
                 continue
             error = errors[0]
             words = " ".join(
                 d.words_before + " " + d.words_after
                 for d in model.displays
-                if inputs.line <= d.line <= placed.line
+                if min(inputs.line, kernel.line) <= d.line <= placed.line
             )
             geometry = stated_geometry(words)
             for reading in operation_readings(inputs.atoms(), kernel.atoms(), geometry):
