@@ -5,11 +5,19 @@ The claims of :mod:`symconv.check.claims` are statements (a chain, a value); a d
 or a max-unpooling ``P → U`` is a statement about each of its rows. :func:`judge_document_maps`
 reads the document's model once (:func:`symconv.check.document_forward.read_model`: its tensors,
 its forward maps, its flattening orders, what its ``*`` means), asks the judges of
-:mod:`symconv.check.judges.linear_maps` and :mod:`symconv.check.judges.unpooling` for a
-judgement per written line of each such display, and puts them in place of what the first
-reading could not decide on those displays (its *unverified* judgements of the same segment; a
-right or wrong judgement of the first reading stays).
+:mod:`symconv.check.judges.linear_maps`, :mod:`~symconv.check.judges.unpooling` and
+:mod:`~symconv.check.judges.numeric_forward` for a judgement per written line of each such
+display, then :mod:`~symconv.check.judges.forward_statements` for the statements about the
+maps (``h = W a``, ``∂F/∂a = Wᵀ ∂F/∂h``, ``∂h_{12}/∂k_{ij} = a_{i,j+1}``) the first reading
+left undecided, and puts them in place of what the first reading could not decide (its
+*unverified* judgements of the same segment or statement; a right or wrong judgement of the
+first reading stays: one statement, one verdict).
 
+    >>> from symconv.check.runner import check_text
+    >>> doc = ("$$h = \\\\begin{bmatrix} k_{1} a_{1} + k_{2} a_{2} & k_{1} a_{2} + k_{2} a_{3}"
+    ...        "\\\\end{bmatrix}$$\\n\\nso $$h = W a$$\\n")
+    >>> [(j.claim.line, j.verdict) for j in check_text(doc).judgements if j.claim.line == 3]
+    [(3, 'right')]
 """
 
 from __future__ import annotations
