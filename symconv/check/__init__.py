@@ -30,8 +30,14 @@ formula, a derivative or approximation — each with a right case, a wrong case 
    ``test_channels_first_declared_accepted_is_right``.
 3. **Everything that rests on a guess is unverified**, with the reason in words a student
    understands: a function nothing defines, a factor nothing defines (``a·[1, −2, 1]``), a size
-   the problem does not have, a value that never evaluates.
-   — the ``* guess`` rows.
+   the problem does not have, a value that never evaluates. Without a problem set, a matrix
+   judged against the document's own forward map is wrong only under every reading the document
+   leaves open (what its ``*`` means, its stride), and an entry whose position an elision makes
+   uncertain, or an order of flattening the document never shows, is never judged.
+   — the ``* guess`` rows; in ``tests/check/test_check_document_maps.py``
+   ``test_a_row_right_only_under_another_reading_than_the_rest_of_its_matrix_is_not_confirmed``,
+   ``test_a_row_whose_entries_stand_between_two_elisions_is_not_judged``,
+   ``test_the_transpose_is_unverified_when_the_document_never_shows_how_it_flattens_x``.
 4. **Checked against a problem set, the set fixes what its symbols mean**: its statement, its
    data and its declared conventions ("arrays are 0-indexed", "tensors are channels-last"). A
    document that re-reads them — a 1-based location in a 0-indexed set, channels first in a

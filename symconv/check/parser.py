@@ -103,6 +103,8 @@ def parse_math(
         with time_limit(seconds, "reading the formula"):
             return _parse(text, table)
     except TimeLimitError:
+        if seconds is None:
+            raise  # an outer limit (the claim's): not this reading's
         raise ReadTimeLimitError(
             f"reading {_shortened(text)!r} took longer than its limit of {seconds:g} s"
             " (SymPy evaluates as it reads: a number too large to compute with?)"

@@ -267,9 +267,13 @@ def _judge_claims(
 ) -> list[Judgement]:
     """The first pass: every claim of the reading judged in order, each with the problem
     context of its own region (Z of nyu-cnn 2 is not Z of 3)."""
-    return judge_all(
+    from symconv.check.document_maps import judge_document_maps
+
+    judgements = judge_all(
         reading.claims, context, run=run, problem_at=lambda claim: given.problem_at(claim.line)
     )
+    # the displays of matrices, row by row, against the document's own forward maps
+    return judge_document_maps(segments, reading, judgements, run)
 
 
 class GivenData:
