@@ -9,8 +9,8 @@ It is read once into :class:`Text` and :class:`Math` segments (:func:`segments`)
 * ``$…$`` (and ``$$…$$``) is math as written; its Unicode symbols become LaTeX commands;
 * outside it, a *formula run* — words joined by relations and operators, or holding a symbol of
   the field (``Σ``, ``×``, ``≤``, ``∂``, a Greek letter) or a sub-/superscript — is math too
-  (``detect="runs"``, for LaTeX); for Markdown, where Unicode prints as it is, only a symbol with
-  a script (``Σ_{k1,k2}``) is taken as math (``detect="scripts"``);
+  (for LaTeX); for Markdown, where Unicode prints as it is, the text stays as
+  typed (a formula typed in Unicode stays one formula: :func:`prose_markdown`);
 * the rest is text, whose specials (``& % _ # $ { } ~ ^ \\``) LaTeX needs escaped.
 
 In math, a word in a sub- or superscript is set upright (``N_{\\text{mult}}``); a single letter or
@@ -23,7 +23,7 @@ an index list (``x_{ij}``) stays italic.
     >>> print(prose_tex("the $N_{mult}$ products of x_1"))
     the $N_{\\text{mult}}$ products of $x_{1}$
     >>> print(prose_markdown("Z = Σ_{k1,k2} W, with $N_{mult}$ = 3×3"))
-    Z = $\\sum_{k1,k2}$ W, with $N_{\\text{mult}}$ = 3×3
+    Z = Σ_{k1,k2} W, with $N_{\\text{mult}}$ = 3×3
 """
 
 from __future__ import annotations
@@ -112,7 +112,7 @@ Segment = Text | Math | Code
 
 
 # -- reading ------------------------------------------------------------------------------------
-def segments(text: str, detect: Literal["runs", "scripts"] = "runs") -> tuple[Segment, ...]:
+def segments(text: str) -> tuple[Segment, ...]:
     """The prose as text and math segments (see the module docstring).
 
     >>> segments("cost $C K^2$ for 3×3")
@@ -123,7 +123,7 @@ def segments(text: str, detect: Literal["runs", "scripts"] = "runs") -> tuple[Se
         if is_math:
             out.append(Math(math_latex(piece)))
         else:
-            out.extend(_formula_runs(piece, detect))
+            out.extend(_formula_runs(piece))
     return _merged(out)
 
 
@@ -243,9 +243,7 @@ def _is_operator(core: str) -> bool:
     return core in _OPERATOR or (len(core) == 1 and core in _STRONG and core in SYMBOLS)
 
 
-def _formula_runs(text: str, detect: Literal["runs", "scripts"]) -> list[Segment]:
-    if detect == "scripts":
-        return _script_atoms(text)
+def _formula_runs(text: str) -> list[Segment]:
     words = _words(text)
     out: list[Segment] = []
     run: list[str] = []  # a formula's words and the spaces between them
@@ -322,24 +320,6 @@ def _operator_follows(words: list[str], position: int, kind: Kind) -> bool:
         return False
     core = _peel(following[0])[1]
     return _is_operator(core) if kind == "short" else _kind(core) == "strong"
-
-
-_SCRIPTED_SYMBOL = re.compile(
-    "([" + re.escape("".join(c for c in SYMBOLS if len(c) == 1)) + r"])"
-    r"((?:[_^](?:\{[^{}]*\}|[A-Za-z0-9]+))+)"
-)
-
-
-def _script_atoms(text: str) -> list[Segment]:
-    """Markdown: only a symbol with a script is math (``Σ_{k1,k2}`` → ``$\\Sigma_{k1,k2}$``)."""
-    out: list[Segment] = []
-    position = 0
-    for match in _SCRIPTED_SYMBOL.finditer(text):
-        out.append(Text(text[position : match.start()]))
-        out.append(Math(math_latex(match.group(0))))
-        position = match.end()
-    out.append(Text(text[position:]))
-    return out
 
 
 def _merged(parts: list[Segment]) -> tuple[Segment, ...]:
@@ -584,7 +564,7 @@ def prose_tex(text: str) -> str:
     see \\texttt{unit10\\_\\allowbreak{}cnn/\\allowbreak{}prob.tex}
     """
     out = []
-    for part in segments(text.strip(), "runs"):
+    for part in segments(text.strip()):
         if isinstance(part, Math):
             out.append(f"${part.latex}$")
         elif isinstance(part, Code):
@@ -596,9 +576,15 @@ def prose_tex(text: str) -> str:
 
 
 def prose_markdown(text: str) -> str:
-    """Prose as Markdown: ``$…$`` kept (words in its scripts upright), a symbol with a script
-    made math, the rest as typed (Unicode renders in Markdown)."""
+    """Prose as Markdown: ``$…$`` kept (words in its scripts upright), the rest as typed —
+    Unicode renders in Markdown, and a formula typed in Unicode (``Σ_{k1} Σ_{k2} W[k1,k2]``)
+    stays one formula for a reader and for ``symconv check`` (cut into ``$\\sum_{k1}$``
+    islands it read as sums of nothing).
+
+    >>> print(prose_markdown("Z = Σ_{k1} Σ_{k2} W[k1,k2] and $N_{params}$ parameters"))
+    Z = Σ_{k1} Σ_{k2} W[k1,k2] and $N_{\\text{params}}$ parameters
+    """
     return "".join(
-        f"${part.latex}$" if isinstance(part, Math) else part.text
-        for part in segments(text.strip(), "scripts")
+        f"${math_latex(piece)}$" if is_math else piece
+        for piece, is_math in _dollar_split(text.strip())
     )

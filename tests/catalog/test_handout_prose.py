@@ -36,7 +36,8 @@ def test_prose_in_latex(typed: str, printed: str) -> None:
 MARKDOWN_CASES = [
     ("cost $C K^2$ per pixel", r"cost $C K^{2}$ per pixel"),
     ("the $N_{mult}$ products", r"the $N_{\text{mult}}$ products"),
-    ("Z = Σ_{k1,k2} W[k1,k2]", r"Z = $\sum_{k1,k2}$ W[k1,k2]"),
+    # a formula typed in Unicode stays whole (cut into $\sum_{k1,k2}$ it read as a sum of nothing)
+    ("Z = Σ_{k1,k2} W[k1,k2]", "Z = Σ_{k1,k2} W[k1,k2]"),
     ("a 3×3 kernel, 0 ≤ k", "a 3×3 kernel, 0 ≤ k"),  # Unicode prints as it is in Markdown
 ]
 
