@@ -126,17 +126,25 @@ def document_json(handout: Handout) -> dict[str, Any]:
         "conventions": list(problem_set.conventions),
         "answers": not handout.options.no_answers,
         "exercises": [
-            {
-                "id": exercise.id,
-                "title": exercise.title,
-                "statement": exercise.statement,
-                "source": exercise.source,
-                "conventions": list(exercise.conventions),
-                "parts": [_part_json(handout, part) for part in parts],
-            }
-            for exercise, parts in handout.exercises
+            _exercise_json(handout, exercise, parts) for exercise, parts in handout.exercises
         ],
     }
+
+
+def _exercise_json(handout: Handout, exercise: Exercise, parts: Sequence[Part]) -> dict[str, Any]:
+    """An exercise object; ``variant`` (the student and the drawn data) only for an exercise
+    whose data is drawn per student."""
+    document: dict[str, Any] = {
+        "id": exercise.id,
+        "title": exercise.title,
+        "statement": exercise.statement,
+        "source": exercise.source,
+        "conventions": list(exercise.conventions),
+    }
+    if exercise.variant is not None:
+        document["variant"] = exercise.variant.to_json()
+    document["parts"] = [_part_json(handout, part) for part in parts]
+    return document
 
 
 def _part_json(handout: Handout, part: Part) -> dict[str, Any]:
