@@ -30,6 +30,7 @@ substitution the document does not explain: *unverified*, never *wrong*.
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Callable
 from typing import Any
@@ -107,6 +108,51 @@ def judge_substitution(
             claim,
             f"a substitution step: {names} on the left do not appear on the right, and the"
             " document does not give their values",
+        )
+    gone = [left[key] for key in sorted(left_only)]
+    new_names = [written[key] for key in sorted(set(written) - set(left))]
+    return _undefined_substitution(claim, lhs, rhs, gone, new_names)
+
+
+def _undefined_substitution(
+    claim: Claim, lhs: Any, rhs: Any, gone: list[sp.Symbol], new_names: list[sp.Symbol]
+) -> Judgement | None:
+    """A step that puts the problem's names and numbers in for names no formula of the document
+    gave values: ``n_1 n_2 n_3 b = B · C · N · 4`` (a shape's sizes renamed one for one, and
+    ``b`` = 4 "bytes per entry", said in words). When some renaming of the left's names by the
+    right's, with at most one name left over given a nonzero number the right side shows, makes
+    the sides equal, the step is *unverified* (never *wrong*: the document's words may give
+    those values). None when no such reading holds: a name that would have to be 0 is a dropped
+    term, and the other judges decide."""
+    if not gone or len(gone) > 5 or len(new_names) > len(gone):
+        return None
+    if not isinstance(lhs, sp.Expr) or not isinstance(rhs, sp.Expr):
+        return None
+    shown = set(rhs.atoms(sp.Number))
+    for renamed in itertools.permutations(gone, len(new_names)):
+        renaming = dict(zip(renamed, new_names, strict=True))
+        left_over = [name for name in gone if name not in renaming]
+        candidate = lhs.xreplace(renaming)
+        stated = [f"{old} = {new}" for old, new in renaming.items()]
+        if not left_over:
+            if sp.expand(candidate - rhs) != 0:
+                continue
+        elif len(left_over) == 1:
+            (name,) = left_over
+            try:
+                values = sp.solve(sp.Eq(candidate, rhs), name, dict=False)
+            except (NotImplementedError, ValueError, TypeError):
+                continue
+            put_in = [v for v in values if v.is_number and v != 0 and (v in shown or -v in shown)]
+            if not put_in:
+                continue
+            stated.append(f"{name} = {format_value(put_in[0])}")
+        else:
+            continue
+        return unverified(
+            claim,
+            f"a substitution step ({', '.join(stated)}): no formula of the document gives these "
+            "values",
         )
     return None
 
