@@ -35,6 +35,7 @@ import sympy as sp
 
 from symconv.check.matrix_cells import CellKind, Display, WrittenMatrix, operator_between
 from symconv.check.symbols import entry_indices
+from symconv.core.safe import as_sympy
 
 __all__ = [
     "DocumentModel",
@@ -107,7 +108,7 @@ def evaluated(expr: Any) -> Any:
     Derivative(F, h_1) + x[1] + x[2]
     """
     if not isinstance(expr, sp.Basic):
-        return sp.sympify(expr)
+        return as_sympy(expr)
     if not expr.has(sp.Sum):
         return expr
     return expr.replace(lambda e: isinstance(e, sp.Sum), _summed)
@@ -819,7 +820,7 @@ def _gradient_shaped(values: Sequence[Sequence[Any]], literals: Sequence[TensorL
     stride): the gradient ``∂L/∂x`` written out, not the definition of a new map."""
     shape = (len(values), len(values[0]))
     try:
-        names = set().union(*(tensors_of(canonical(sp.sympify(v))) for row in values for v in row))
+        names = set().union(*(tensors_of(canonical(as_sympy(v))) for row in values for v in row))
     except (TypeError, ValueError, sp.SympifyError):
         return False
     by_name = {literal.name: literal for literal in literals}

@@ -69,6 +69,7 @@ from symconv.check.matrix_cells import Cell, CellKind, PlacedRow, WrittenMatrix
 from symconv.check.model import Claim, Judgement
 from symconv.check.shown import display_name
 from symconv.check.shown import show as _plain_show
+from symconv.core.safe import as_sympy
 
 __all__ = [
     "MapReading",
@@ -416,7 +417,7 @@ def _written_tensors(matrix: WrittenMatrix) -> frozenset[str]:
     found: set[str] = set()
     for cell in matrix.cells:
         if cell.kind == CellKind.VALUE:
-            found |= tensors_of(canonical(sp.sympify(cell.value)))
+            found |= tensors_of(canonical(as_sympy(cell.value)))
     return frozenset(found)
 
 
@@ -773,8 +774,8 @@ def _operation(
     both_written = tensor_literal(left) is not None and tensor_literal(right_matrix) is not None
     if both_written and not any(n.startswith("∂") for n in _written_tensors(right_matrix)):
         return []  # a ∗ k of two written tensors: judged on the result written after it
-    a = sp.Matrix(values[0]).applyfunc(lambda v: canonical(sp.sympify(v)))
-    b = sp.Matrix(values[1]).applyfunc(lambda v: canonical(sp.sympify(v)))
+    a = sp.Matrix(values[0]).applyfunc(lambda v: canonical(as_sympy(v)))
+    b = sp.Matrix(values[1]).applyfunc(lambda v: canonical(as_sympy(v)))
     names = _written_tensors(left) | _written_tensors(right_matrix)
     readings = operation_readings(a, b, geometry_around(placed), sorted(model.star))
     matches: list[tuple[str, _Gradient]] = []
