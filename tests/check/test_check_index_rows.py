@@ -251,6 +251,8 @@ def test_a_long_chain_never_costs_the_answer_its_verdict() -> None:
     doc = chain_doc(*rows) + "\n**Answer:** $" + ANSWERS["4(c)"] + "$\n"
     judgements = answers(problem_context(doc, seconds=3.0))
     assert (judgements[-1].claim.line, judgements[-1].verdict) == (32, "right")
+    # rows the budget did not reach are unverified for lack of time (on a fast machine all 24
+    # may be judged: the promise is about the answer, not about running out)
     late = [j for j in judgements[:-1] if j.verdict == "unverified"]
-    assert late and all("time" in j.message for j in late)
+    assert all("time" in j.message for j in late)
     assert all(j.verdict in ("right", "unverified") for j in judgements)
