@@ -116,7 +116,7 @@ from symconv.check.grammar import parse_tree
 parse_tree("1")
 phase("build the LaTeX parser")
 limits = Limits(args.time_limit, args.file_time_limit, args.max_bytes)
-outcome = _checked(args, limits)
+outcome = _checked(args, limits, None)  # no answer key: a document checked alone
 phase("read, judge and render the file")
 print(json.dumps(spent))
 """
