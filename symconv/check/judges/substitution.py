@@ -39,6 +39,7 @@ import sympy as sp
 
 from symconv.check.context import DocumentContext, ProblemContext
 from symconv.check.equality import Comparison
+from symconv.check.judges.typos import related_names
 from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, Judgement
 from symconv.check.shown import format_value
@@ -131,6 +132,8 @@ def _undefined_substitution(
     shown = set(rhs.atoms(sp.Number))
     for renamed in itertools.permutations(gone, len(new_names)):
         renaming = dict(zip(renamed, new_names, strict=True))
+        if any(related_names(str(old), str(new)) for old, new in renaming.items()):
+            continue  # j_1 → j, Δt → Δ: a slip of the pen, which the typo diagnosis names
         left_over = [name for name in gone if name not in renaming]
         candidate = lhs.xreplace(renaming)
         stated = [f"{old} = {new}" for old, new in renaming.items()]
