@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import sympy as sp
 
+from symconv.check.networks import SizeFacts
+
 if TYPE_CHECKING:
     from symconv.check.symbols import SymbolTable
 
@@ -171,6 +173,7 @@ class AnswerFacts:
 
 ClaimFacts = (
     LinkFacts
+    | SizeFacts
     | ValueFacts
     | OrderFacts
     | ShapeFacts
