@@ -5,12 +5,13 @@ of tables, labelled lists and questions needs the line whole (its ``|`` cells, i
 and, for each piece of it, the segment it came from (to reuse the math segment's one parse). A
 :class:`SourceLine` is that: its pieces in order, inline math written back between ``$`` (plain
 computations as they stand), a heading's text as it is. Display math that spans lines and code
-blocks are not lines of prose: they are listed on their own (:func:`source_lines` skips them).
+blocks are not lines of prose (:func:`source_lines` skips them); a display on one line is a
+line of its own, between ``$$``.
 
     >>> from symconv.check.markdown import split_document
-    >>> doc = "| CONV | $28$ | (28+2*0-7)/3+1=8 |\\n\\n$$a = b$$\\n"
+    >>> doc = "| CONV | $28$ | (28+2*0-7)/3+1=8 |\\n\\n$$a = b$$\\n\\n$$\\nc\\n= d\\n$$\\n"
     >>> [line.text for line in source_lines(split_document(doc))]
-    ['| CONV | $28$ | (28+2*0-7)/3+1=8 |']
+    ['| CONV | $28$ | (28+2*0-7)/3+1=8 |', '$$a = b$$']
     >>> [(piece.kind, piece.text) for piece in source_lines(split_document(doc))[0].pieces]
     [('text', '| CONV | '), ('math', '$28$'), ('text', ' | '), ('math', '(28+2*0-7)/3+1=8'), \
 ('text', ' |')]
@@ -64,8 +65,6 @@ def source_lines(segments: Sequence[Segment]) -> list[SourceLine]:
     for index, segment in enumerate(segments):
         if segment.kind == "code" or segment.end_line != segment.line:
             continue
-        if segment.kind == "math" and segment.display:
-            continue
         key = (segment.cell, segment.line)
         if key not in grouped:
             grouped[key] = []
@@ -77,7 +76,9 @@ def source_lines(segments: Sequence[Segment]) -> list[SourceLine]:
         position = 0
         for index, segment in sorted(grouped[key], key=lambda item: item[1].offset):
             text = segment.text
-            if segment.kind == "math" and segment.delimiter != "plain":
+            if segment.kind == "math" and segment.display:
+                text = f"$${text}$$"
+            elif segment.kind == "math" and segment.delimiter != "plain":
                 opening = segment.delimiter if segment.delimiter in ("$", "\\(") else "$"
                 closing = {"$": "$", "\\(": "\\)"}.get(opening, "$")
                 text = f"{opening}{text}{closing}"

@@ -287,16 +287,19 @@ def _of_volume(
 def _stated(value: int | None, what: str, layer: Layer) -> Expected:
     if value is None:
         raise SizeUnknownError(f"{what} of the {layer.kind.value} layer is not stated")
-    where = f" (line {layer.line})" if layer.line else ""
-    return Expected(sp.Integer(value), f"{layer.name or layer.describe()}{where}: {value}")
+    return Expected(sp.Integer(value), _layer_words(layer))
 
 
 def _stated_sizes(value: tuple[int, ...] | None, what: str, layer: Layer) -> Expected:
     if value is None:
         raise SizeUnknownError(f"{what} of the {layer.kind.value} layer is not stated")
-    where = f" (line {layer.line})" if layer.line else ""
-    shown = " × ".join(map(str, value))
-    return Expected(tuple(sp.Integer(v) for v in value), f"{layer.name or shown}{where}: {shown}")
+    return Expected(tuple(sp.Integer(v) for v in value), _layer_words(layer))
+
+
+def _layer_words(layer: Layer) -> str:
+    """``Conv2D on line 15: convolution 2×2, 16 filters, stride 1, no padding``."""
+    where = f"{layer.name} on line {layer.line}: " if layer.name and layer.line else ""
+    return f"{where}{layer.describe()}"
 
 
 def _padding(layer: Layer) -> Expected:

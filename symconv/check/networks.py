@@ -29,7 +29,16 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from symconv.check.model import Claim
 
-__all__ = ["Layer", "LayerKind", "Network", "Quantity", "SizeFacts", "Volume"]
+__all__ = [
+    "Layer",
+    "LayerKind",
+    "Network",
+    "PlacedNetwork",
+    "Quantity",
+    "SizeFacts",
+    "SizeStatement",
+    "Volume",
+]
 
 
 class LayerKind(StrEnum):
@@ -185,3 +194,37 @@ class SizeFacts:
     about: str = ""
     adjacent: bool = False
     computation: Claim | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class SizeStatement:
+    """A size the document states, as a reader found it: its lines, notebook cell and text, what
+    it claims, and what it was read from — math segments (by index) or spans of text segments
+    ``(segment, start, end)`` — so that a claim the reading already made of the same words is
+    this statement's (:func:`symconv.check.read_sizes.add_size_claims`)."""
+
+    line: int
+    end_line: int
+    text: str
+    facts: SizeFacts
+    cell: int | None = None
+    segments: tuple[int, ...] = ()
+    spans: tuple[tuple[int, int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class PlacedNetwork:
+    """A network and where the document states it; a question's network keeps the quantity
+    the question asks for (its ticked option states it).
+
+    ``reach`` says where the network holds: ``"section"`` (a question, code, a table: what the
+    rest of its problem says of it, data or results); ``"example"`` (data a sentence supposes,
+    *假设输入特征图 … 卷积核 …*: the results its section states — what is said later of a
+    padding or a stride may be about another tensor); ``"paragraph"`` (a layer a sentence
+    describes on its way: the results its own paragraph states)."""
+
+    line: int
+    cell: int | None
+    network: Network
+    asked: Quantity | None = None
+    reach: str = "section"

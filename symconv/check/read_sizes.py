@@ -36,9 +36,10 @@ from symconv.check.context import DocumentContext
 from symconv.check.lines import SourceLine, source_lines
 from symconv.check.markdown import Segment
 from symconv.check.model import Claim, ClaimKind, Origin
-from symconv.check.networks import Network, Quantity
+from symconv.check.networks import PlacedNetwork, Quantity, SizeStatement
 from symconv.check.size_code import code_networks, code_statements
-from symconv.check.size_tables import SizeStatement, read_tables, table_statements
+from symconv.check.size_prose import prose_statements
+from symconv.check.size_tables import read_tables, table_statements
 from symconv.check.size_words import dataset_input
 
 __all__ = ["SizedReading", "add_size_claims", "size_statements"]
@@ -61,9 +62,12 @@ class SizedReading:
 def size_statements(segments: Sequence[Segment]) -> list[SizeStatement]:
     """Every size the document states about its network, in document order."""
     lines = source_lines(segments)
-    found = table_statements(read_tables(lines))
-    for network in _code(segments, lines):
-        found.extend(network[1])
+    found, placed = table_statements(read_tables(lines))
+    for network, statements in _code(segments, lines):
+        found.extend(statements)
+        placed.append(network)
+    in_prose, _ = prose_statements(lines, placed)
+    found.extend(in_prose)
     return sorted(found, key=lambda s: (s.cell or 0, s.line))
 
 
@@ -73,7 +77,7 @@ _CODE_SPAN = re.compile(r"(`+)([^`]+?)\1")
 
 def _code(
     segments: Sequence[Segment], lines: Sequence[SourceLine]
-) -> list[tuple[Network, list[SizeStatement]]]:
+) -> list[tuple[PlacedNetwork, list[SizeStatement]]]:
     """The networks of the code blocks and code spans, each with the channels its layers say
     they take; a network without an input size takes the data set its section names."""
     found = []
@@ -88,7 +92,8 @@ def _code(
             rows = rows[:-1]
         for code in code_networks("\n".join(rows), first):
             given = dataset_input(_section_before(lines, code.line, segment.cell))
-            found.append(code_statements(code, given, segment.cell))
+            network, statements = code_statements(code, given, segment.cell)
+            found.append((PlacedNetwork(code.line, segment.cell, network), statements))
     for line in lines:
         for piece in line.pieces:
             if piece.kind != "text" or "`" not in piece.text:
@@ -96,7 +101,8 @@ def _code(
             for span in _CODE_SPAN.finditer(piece.text):
                 for code in code_networks(span.group(2), line.line):
                     given = dataset_input(_section_before(lines, line.line, line.cell))
-                    found.append(code_statements(code, given, line.cell))
+                    network, statements = code_statements(code, given, line.cell)
+                    found.append((PlacedNetwork(line.line, line.cell, network), statements))
     return found
 
 
@@ -132,7 +138,18 @@ def add_size_claims(
     added: list[Claim] = []
     next_id = max((claim.id for claim in claims), default=0) + 1
     for statement in statements:
-        covered = [pair for index in statement.segments for pair in by_segment.get(index, [])]
+        covered = [
+            pair
+            for index in statement.segments
+            for pair in by_segment.get(index, [])
+            if pair[0][1] >= 0
+        ]
+        covered += [
+            pair
+            for index, start, end in statement.spans
+            for pair in by_segment.get(index, [])
+            if pair[0][1] < 0 and _overlaps(pair[1], start, end)
+        ]
         original = covered[0][1] if len(covered) == 1 else None
         if original is not None and (original.kind not in _REPLACEABLE or original.id in replaced):
             original = None
@@ -151,6 +168,12 @@ def add_size_claims(
     merged = [replaced.get(claim.id, claim) for claim in claims]
     merged.extend(added)
     return SizedReading(tuple(merged), by_statement)
+
+
+def _overlaps(claim: Claim, start: int, end: int) -> bool:
+    """True if a claim read from prose covers characters ``start:end`` of its segment."""
+    span = getattr(claim.facts, "span", None)
+    return span is not None and span[0] < end and start < span[1]
 
 
 def _claim(statement: SizeStatement, origin: Origin, original: Claim | None) -> Claim:

@@ -41,8 +41,15 @@ from typing import Any
 
 import sympy as sp
 
-from symconv.check.networks import Layer, LayerKind, Network, Quantity, SizeFacts, Volume
-from symconv.check.size_tables import SizeStatement
+from symconv.check.networks import (
+    Layer,
+    LayerKind,
+    Network,
+    Quantity,
+    SizeFacts,
+    SizeStatement,
+    Volume,
+)
 
 __all__ = ["CodeNetwork", "code_networks", "code_statements"]
 

@@ -23,7 +23,7 @@ field 1) back through the layers, each row the field on the input of its layer, 
     ...        "|--|--|--|--|--|--|--|\\n"
     ...        "| CONV1 | 28 | 16 | 7 | 2 | 0 | (28+2*0-7)/2+1=11 |\\n"
     ...        "| CONV2 | 11 | 4 | 5 | 2 | 0 | (11+2*0-5)/2+1=5 |\\n")
-    >>> found = table_statements(read_tables(source_lines(split_document(doc))))
+    >>> found, _ = table_statements(read_tables(source_lines(split_document(doc))))
     >>> [(s.line, s.facts.quantity.value, s.facts.written) for s in found]
     [(3, 'output size', (11,)), (4, 'input size', (11,)), (4, 'output size', (5,))]
 """
@@ -35,28 +35,24 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from symconv.check.networks import Layer, LayerKind, Network, Quantity, SizeFacts, Volume
+from symconv.check.networks import (
+    Layer,
+    LayerKind,
+    Network,
+    PlacedNetwork,
+    Quantity,
+    SizeFacts,
+    SizeStatement,
+    Volume,
+)
 from symconv.check.size_values import read_count, read_sizes
 from symconv.check.size_words import Field, column_field, is_input_name, is_output_name, layer_kind
 from symconv.check.tables import Table, TableCell, TableRow, read_tables
 
-__all__ = ["SizeStatement", "read_tables", "table_statements"]
+__all__ = ["read_tables", "table_statements"]
 
 #: Columns that give a layer's data (a table with one of them is a layer table).
 _DATA = frozenset({Field.KIND, Field.KERNEL, Field.STRIDE, Field.FILTERS, Field.UNITS})
-
-
-@dataclass(frozen=True)
-class SizeStatement:
-    """A size the document states: where (lines, notebook cell, the math segment it was read
-    from, if any), its text, and what it claims."""
-
-    line: int
-    end_line: int
-    text: str
-    facts: SizeFacts
-    cell: int | None = None
-    segments: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,9 +64,13 @@ class _Row:
     given: Volume | None
 
 
-def table_statements(tables: Sequence[Table]) -> list[SizeStatement]:
-    """The sizes the tables state, in table order (see the module docstring)."""
+def table_statements(
+    tables: Sequence[Table],
+) -> tuple[list[SizeStatement], list[PlacedNetwork]]:
+    """The sizes the tables state, in table order (see the module docstring), and the networks
+    the layer tables list."""
     found: list[SizeStatement] = []
+    placed: list[PlacedNetwork] = []
     layer_tables: list[tuple[Table, Network, list[_Row]]] = []
     for table in tables:
         fields = {
@@ -85,12 +85,13 @@ def table_statements(tables: Sequence[Table]) -> list[SizeStatement]:
             first = next((r.given for r in rows if r.layer is not None), None)
             network = Network(layers, first, source)
             layer_tables.append((table, network, rows))
+            placed.append(PlacedNetwork(table.line, table.cell, network))
             found.extend(_layer_table(table, network, rows))
             continue
         named = _named_layers(table, layer_tables)
         if named is not None:
             found.extend(_sizes_table(table, *named))
-    return found
+    return found, placed
 
 
 # ----------------------------------------------------------------------------------------------

@@ -192,3 +192,147 @@ def test_without_a_stated_input_only_the_channels_are_checked() -> None:
     doc = TORCH.format(channels=8, features=4096).replace("CIFAR-10", "our images")
     assert judged(doc, 8) == ["right"]
     assert judged(doc, 10) == ["unverified"]
+
+
+# -- questions and their ticked options ----------------------------------------------------------
+
+QUIZ = """\
+## Quiz
+
+### 1. Your input is a 64 by 64 RGB image and you apply a convolutional layer with \
+10 filters of 3x3, a stride of 1 and no padding. What is the output volume?
+
+- [ ] 64 × 64 × 10
+- [x] {first}
+
+### 2. Suppose your input volume is $32 \\times 32 \\times 8$ and you use 4 filters that \
+are each 5x5. How many parameters does this layer have (including the bias parameters)?
+
+- [ ] 800
+- [x] **{second}**
+
+> you have $5 \\times 5 \\times 8 = 200$ weights and 1 bias per filter, so you get \
+{third} parameters.
+
+### 3. Which of these layers has no parameters?
+
+- [x] 62 × 62 × 10
+"""
+
+
+def test_a_ticked_option_answers_the_quantity_its_question_asks() -> None:
+    doc = QUIZ.format(first="62 × 62 × 10", second="804", third="804")
+    assert judged(doc, 6) == ["right"]
+    assert judged(doc, 11) == ["right"]
+    assert sorted(judged(doc, 13)) == ["right", "right"]  # 200 weights per filter; 804 in all
+
+
+def test_a_wrong_ticked_option_is_wrong_with_the_layers_working() -> None:
+    doc = QUIZ.format(first="63 × 63 × 10", second="800", third="804")
+    assert judged(doc, 6) == ["wrong"]
+    (shown,) = messages(doc, 6)
+    assert "62 × 62 × 10, not 63 × 63 × 10" in shown and "⌊(64 + 2·0 − 3)/1⌋ + 1 = 62" in shown
+    assert judged(doc, 11) == ["wrong"]
+
+
+def test_a_question_without_data_does_not_borrow_the_previous_questions_layer() -> None:
+    doc = QUIZ.format(first="62 × 62 × 10", second="804", third="804")
+    assert judged(doc, 17) == []
+
+
+def test_a_shape_written_in_another_order_than_the_input_is_not_proven_wrong() -> None:
+    doc = QUIZ.format(first="10 × 62 × 62", second="804", third="804")
+    assert judged(doc, 6) == ["unverified"]
+
+
+FORMULA = """\
+### 1. You have an input volume that is $40 \\times 40 \\times 3$ and apply max pooling \
+with a filter size of 2 and a stride of 2. What is the output volume?
+
+- [x] $20 \\times 20 \\times 3$
+
+> Using $n_H^{[l]} = \\frac{n_H^{[l-1]} + 2p - f}{s} + 1$ with \
+$n_H^{[l-1]} = {height}, p = 0, f = 2$ and $s = 2$ we get 20.
+"""
+
+
+def test_a_formulas_bindings_state_the_questions_values() -> None:
+    right_doc = FORMULA.replace("{height}", "40")
+    assert judged(right_doc, 5) == ["right"] * 5
+    wrong_doc = FORMULA.replace("{height}", "20")
+    verdicts_here = judged(wrong_doc, 5)
+    assert verdicts_here.count("wrong") == 1  # n_H^{[l-1]} is the input height, 40
+    (shown,) = [m for m in messages(wrong_doc, 5) if "not 20" in m]
+    assert "input height" in shown and "is 40" in shown
+
+
+# -- labelled values -----------------------------------------------------------------------------
+
+KERAS = """\
+# Counting parameters
+
+```python
+model = Sequential()
+model.add(Conv2D(8, (3, 3), input_shape=(32, 32, 4)))
+model.add(MaxPooling2D(pool_size=(2, 2)))
+```
+
+- number of filters: {filters}
+- input shape: `32*32*4`
+- each filter has {per_filter} parameters
+- the layer has {total} parameters in total, not 100
+"""
+
+
+def test_labelled_values_are_checked_against_the_code() -> None:
+    doc = KERAS.format(filters=8, per_filter="`3*3*4+1=37`", total=296)
+    assert [judged(doc, line) for line in (9, 10, 11, 12)] == [["right"]] * 4
+
+
+def test_each_filters_parameters_are_right_with_or_without_the_bias() -> None:
+    doc = KERAS.format(filters=8, per_filter="`3*3*4=36`", total=296)
+    assert judged(doc, 11) == ["right"]
+
+
+def test_labelled_values_that_contradict_the_code_are_wrong() -> None:
+    doc = KERAS.format(filters=16, per_filter="`3*3=9`", total="`37*16=592`")
+    assert judged(doc, 9) == ["wrong"]
+    assert judged(doc, 11) == ["wrong"]
+    assert judged(doc, 12) == ["wrong"]
+    (shown,) = messages(doc, 9)
+    assert "number of filters" in shown and "is 8, not 16" in shown
+
+
+def test_a_negated_or_supposed_value_is_no_claim() -> None:
+    doc = KERAS.format(filters=8, per_filter="`3*3*4+1=37`", total=296) + (
+        "\nIf the padding were 1, the output would change; the stride is not 2.\n"
+    )
+    assert judged(doc, 14) == []
+
+
+# -- data a sentence supposes, and a named tensor --------------------------------------------------
+
+SUPPOSED = """\
+## Backward pass
+
+Suppose the input $x$ has shape $(8, 3, 32, 32)$ and the kernel $w$ is $(16, 3, 5, 5)$, \
+stride 1, no padding.
+
+The gradient of the output, $dY(8, 16, {side}, {side})$, arrives from the next layer.
+
+$$dY(8, 16, {side}, {side}) \\to dY_t(8, 784, 16)$$
+
+Later we pad the gradient with a padding of 4 and use a stride of 2 elsewhere.
+"""
+
+
+def test_a_tensor_named_after_the_output_has_the_outputs_shape() -> None:
+    assert judged(SUPPOSED.format(side=28), 5) == ["right"]
+    assert judged(SUPPOSED.format(side=28), 7) == ["right"]
+    assert judged(SUPPOSED.format(side=29), 5) == ["wrong"]
+    assert "wrong" in judged(SUPPOSED.format(side=29), 7)
+
+
+def test_data_said_later_of_another_tensor_is_not_the_examples_data() -> None:
+    # "a padding of 4", "a stride of 2": said of the gradient, not of the supposed layer
+    assert judged(SUPPOSED.format(side=28), 9) == []

@@ -37,13 +37,31 @@ import sympy as sp
 
 from symconv.check.context import DocumentContext, ProblemContext
 from symconv.check.judges.verdicts import add_warnings, right, unverified, wrong
-from symconv.check.model import Claim, Judgement
+from symconv.check.model import Claim, ClaimKind, Judgement
 from symconv.check.network_sizes import Expected, SizeUnknownError, expected, volume_before
 from symconv.check.networks import Quantity, SizeFacts
 
 __all__ = ["judge_size"]
 
 _SHAPES = (Quantity.OUTPUT_SHAPE, Quantity.INPUT_SHAPE)
+#: How a message names each quantity.
+_NOUNS = {
+    Quantity.OUTPUT_CHANNELS: "number of output channels",
+    Quantity.INPUT_CHANNELS: "number of input channels",
+    Quantity.INPUT_FEATURES: "number of input features",
+    Quantity.PARAMETERS: "number of parameters",
+    Quantity.FILTER_PARAMETERS: "number of parameters of one filter",
+    Quantity.FILTERS: "number of filters",
+}
+_AXES = {0: "height", 1: "width"}
+
+
+def _noun(facts: SizeFacts) -> str:
+    """``number of parameters``, ``input height``, ``output shape``."""
+    if facts.quantity in (Quantity.INPUT_SIZE, Quantity.OUTPUT_SIZE) and facts.axis in _AXES:
+        side = "input" if facts.quantity is Quantity.INPUT_SIZE else "output"
+        return f"{side} {_AXES[facts.axis]}"
+    return _NOUNS.get(facts.quantity, facts.quantity.value)
 
 
 def judge_size(claim: Claim, context: DocumentContext, problem: ProblemContext) -> Judgement | None:
@@ -61,8 +79,9 @@ def judge_size(claim: Claim, context: DocumentContext, problem: ProblemContext) 
     computed = replace(judge_claim(facts.computation, context, problem), claim=claim)
     rank = {"wrong": 2, "right": 1, "unverified": 0}
     first, second = sorted((judgement, computed), key=lambda j: -rank[j.verdict])
-    if second.verdict == "unverified" and first.verdict == "right":
-        return add_warnings(first, second.message)
+    computes = facts.computation.kind in (ClaimKind.ARITHMETIC, ClaimKind.ALGEBRA)
+    if second.verdict == "unverified" and first.verdict == "right" and computes:
+        return add_warnings(first, second.message)  # e.g. a quotient the document floors
     return first
 
 
@@ -71,12 +90,12 @@ def _judge_size(claim: Claim, facts: SizeFacts) -> Judgement:
     try:
         found = expected(facts)
     except SizeUnknownError as error:
-        return unverified(claim, f"the {facts.quantity.value} of {where}: {error}")
+        return unverified(claim, f"the {_noun(facts)} of {where}: {error}")
     written = facts.written
     forms = _forms(facts, found)
     same_length = [form for form in forms if _length(form) == _length(written) or _scalar(form)]
     if any(_agrees(written, form) for form in forms):
-        return right(claim, f"the {facts.quantity.value} of {where} is {_text(written)}: "
+        return right(claim, f"the {_noun(facts)} of {where} is {_text(written)}: "
                             f"{found.working}")  # fmt: skip
     value = _text(found.value)
     if facts.quantity in _SHAPES and any(
@@ -84,13 +103,13 @@ def _judge_size(claim: Claim, facts: SizeFacts) -> Judgement:
     ):
         return unverified(
             claim,
-            f"{_text(written)} is the {facts.quantity.value} {value} written in another order "
+            f"{_text(written)} is the {_noun(facts)} {value} written in another order "
             f"than the input ({where})",
         )
     if not same_length:
         return unverified(
             claim,
-            f"{_text(written)} has {_length(written)} sizes; the {facts.quantity.value} of "
+            f"{_text(written)} has {_length(written)} sizes; the {_noun(facts)} of "
             f"{where} is {value}",
         )
     if facts.adjacent:
@@ -101,7 +120,7 @@ def _judge_size(claim: Claim, facts: SizeFacts) -> Judgement:
         )
     return wrong(
         claim,
-        f"the {facts.quantity.value} of {where} is {value}, not {_text(written)}",
+        f"the {_noun(facts)} of {where} is {value}, not {_text(written)}",
         expected=_latex_value(found.value),
         witness=found.working,
     )
