@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import sympy as sp
 
-from symconv.check.networks import SizeFacts
+from symconv.check.networks import SizeFacts, SizeFormulaFacts
 
 if TYPE_CHECKING:
     from symconv.check.symbols import SymbolTable
@@ -174,6 +174,7 @@ class AnswerFacts:
 ClaimFacts = (
     LinkFacts
     | SizeFacts
+    | SizeFormulaFacts
     | ValueFacts
     | OrderFacts
     | ShapeFacts

@@ -36,6 +36,7 @@ __all__ = [
     "PlacedNetwork",
     "Quantity",
     "SizeFacts",
+    "SizeFormulaFacts",
     "SizeStatement",
     "Volume",
 ]
@@ -197,6 +198,23 @@ class SizeFacts:
 
 
 @dataclass(frozen=True)
+class SizeFormulaFacts:
+    """A size formula the document writes, its letters named by their roles.
+
+    ``written`` is the formula with each letter replaced by its role's (``i`` input size, ``o``
+    output size, ``k`` kernel, ``s`` stride, ``p`` padding, ``d`` dilation, ``r`` the receptive
+    field on a layer's output); ``quantity`` what it computes (``output size``, ``receptive
+    field``: the field on the layer's input); ``names`` each role letter with the document's
+    own name for it (for the message).
+    """
+
+    quantity: str
+    written: Any
+    names: tuple[tuple[str, str], ...] = ()
+    computation: Claim | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
 class SizeStatement:
     """A size the document states, as a reader found it: its lines, notebook cell and text, what
     it claims, and what it was read from — math segments (by index) or spans of text segments
@@ -206,7 +224,7 @@ class SizeStatement:
     line: int
     end_line: int
     text: str
-    facts: SizeFacts
+    facts: SizeFacts | SizeFormulaFacts
     cell: int | None = None
     segments: tuple[int, ...] = ()
     spans: tuple[tuple[int, int, int], ...] = ()

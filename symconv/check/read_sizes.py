@@ -36,8 +36,9 @@ from symconv.check.context import DocumentContext
 from symconv.check.lines import SourceLine, source_lines
 from symconv.check.markdown import Segment
 from symconv.check.model import Claim, ClaimKind, Origin
-from symconv.check.networks import PlacedNetwork, Quantity, SizeStatement
+from symconv.check.networks import PlacedNetwork, Quantity, SizeFormulaFacts, SizeStatement
 from symconv.check.size_code import code_networks, code_statements
+from symconv.check.size_formulas import formula_statements
 from symconv.check.size_prose import prose_statements
 from symconv.check.size_tables import read_tables, table_statements
 from symconv.check.size_words import dataset_input
@@ -68,6 +69,7 @@ def size_statements(segments: Sequence[Segment]) -> list[SizeStatement]:
         placed.append(network)
     in_prose, _ = prose_statements(lines, placed)
     found.extend(in_prose)
+    found.extend(formula_statements(lines))
     return sorted(found, key=lambda s: (s.cell or 0, s.line))
 
 
@@ -180,12 +182,17 @@ def _claim(statement: SizeStatement, origin: Origin, original: Claim | None) -> 
     facts = statement.facts
     if original is not None:
         facts = replace(facts, computation=original)
-    shape = facts.quantity in (Quantity.OUTPUT_SHAPE, Quantity.INPUT_SHAPE)
-    kind = ClaimKind.SHAPE if shape else ClaimKind.ANSWER
+    if isinstance(facts, SizeFormulaFacts):
+        kind = ClaimKind.FACT
+    elif facts.quantity in (Quantity.OUTPUT_SHAPE, Quantity.INPUT_SHAPE):
+        kind = ClaimKind.SHAPE
+    else:
+        kind = ClaimKind.ANSWER
     line = original.line if original is not None else statement.line
     end_line = original.end_line if original is not None else statement.end_line
     text = original.text if original is not None else statement.text
-    return Claim(line, end_line, text, kind, None, (_side(facts.written),), "=", facts, origin)
+    sides = (_side(facts.written),)
+    return Claim(line, end_line, text, kind, None, sides, "=", facts, origin)
 
 
 def _side(value: Any) -> Any:

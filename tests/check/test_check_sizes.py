@@ -258,7 +258,7 @@ $n_H^{[l-1]} = {height}, p = 0, f = 2$ and $s = 2$ we get 20.
 
 def test_a_formulas_bindings_state_the_questions_values() -> None:
     right_doc = FORMULA.replace("{height}", "40")
-    assert judged(right_doc, 5) == ["right"] * 5
+    assert judged(right_doc, 5) == ["right"] * 6  # the formula, 4 bindings and "we get 20"
     wrong_doc = FORMULA.replace("{height}", "20")
     verdicts_here = judged(wrong_doc, 5)
     assert verdicts_here.count("wrong") == 1  # n_H^{[l-1]} is the input height, 40
@@ -336,3 +336,65 @@ def test_a_tensor_named_after_the_output_has_the_outputs_shape() -> None:
 def test_data_said_later_of_another_tensor_is_not_the_examples_data() -> None:
     # "a padding of 4", "a stride of 2": said of the gradient, not of the supposed layer
     assert judged(SUPPOSED.format(side=28), 9) == []
+
+
+# -- size formulas whose letters the document names ----------------------------------------------
+
+GLOSSARY = """\
+## Notation
+
+N: input width
+K: kernel size
+S: stride
+P: padding on each side
+M: output width
+
+{formula}
+"""
+
+
+def test_a_formula_in_the_glossarys_letters_is_the_output_size() -> None:
+    (judgement,) = check_text(GLOSSARY.format(formula="M = (N + 2P - K) / S + 1")).judgements
+    assert judgement.verdict == "right"
+    assert "N as the input size" in judgement.message and judgement.warnings  # no floor
+
+
+def test_a_formula_that_drops_the_two_of_the_padding_is_wrong_at_a_point() -> None:
+    (judgement,) = check_text(GLOSSARY.format(formula="M = (N + P - K) / S + 1")).judgements
+    assert judgement.verdict == "wrong"
+    assert judgement.witness is not None and "P = 1" in judgement.witness
+
+
+def test_a_formula_in_words_is_read_with_each_phrase_as_its_letter() -> None:
+    doc = "Output width = (input width - kernel size + 2 * padding) / stride + 1\n"
+    (judgement,) = check_text(doc).judgements
+    assert judgement.verdict == "right"
+    doc = "Output width = (input width - kernel size) / stride\n"
+    (judgement,) = check_text(doc).judgements
+    assert judgement.verdict == "wrong"
+
+
+def test_layer_indices_say_which_size_is_the_input() -> None:
+    doc = (
+        "* $a^{(l)}$ - width of the feature map\n* $q^{(l)}$ - size of the kernel\n\n"
+        "$$a^{(l+1)} = a^{(l)} - q^{(l)} + 1$$\n\n$$a^{(l+1)} = a^{(l)} - q^{(l)}$$\n"
+    )
+    assert [j.verdict for j in check_text(doc).judgements if j.claim.kind == "fact"] == [
+        "right",
+        "wrong",
+    ]
+
+
+def test_the_receptive_field_recursion_in_words() -> None:
+    doc = (
+        "The receptive field on the earlier layer is s * r + (k - s) where s is the stride of "
+        "the earlier layer, r the receptive field size of the current layer and k the kernel "
+        "size of the earlier layer.\n"
+    )
+    assert [j.verdict for j in check_text(doc).judgements] == ["right"]
+    wrong_doc = doc.replace("s * r + (k - s)", "r + (k - s)")
+    assert [j.verdict for j in check_text(wrong_doc).judgements] == ["wrong"]
+
+
+def test_letters_without_a_named_role_make_no_formula_claim() -> None:
+    assert check_text("Then M = (N + 2P - K) / S + 1 follows.\n").judgements == ()

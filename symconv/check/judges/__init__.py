@@ -111,6 +111,7 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
         ClaimKind.DEFINITION: (lint, algebra.judge_restated),
         ClaimKind.ANSWER: (size, lint),
         ClaimKind.SHAPE: (size,),
+        ClaimKind.FACT: (size,),
     }
     in_document: dict[ClaimKind, tuple[Judge, ...]] = {
         ClaimKind.ARITHMETIC: (arithmetic.judge_arithmetic, algebra.judge_algebra),

@@ -39,9 +39,9 @@ from symconv.check.context import DocumentContext, ProblemContext
 from symconv.check.judges.verdicts import add_warnings, right, unverified, wrong
 from symconv.check.model import Claim, ClaimKind, Judgement
 from symconv.check.network_sizes import Expected, SizeUnknownError, expected, volume_before
-from symconv.check.networks import Quantity, SizeFacts
+from symconv.check.networks import Quantity, SizeFacts, SizeFormulaFacts
 
-__all__ = ["judge_size"]
+__all__ = ["judge_size", "judge_size_formula"]
 
 _SHAPES = (Quantity.OUTPUT_SHAPE, Quantity.INPUT_SHAPE)
 #: How a message names each quantity.
@@ -65,11 +65,15 @@ def _noun(facts: SizeFacts) -> str:
 
 
 def judge_size(claim: Claim, context: DocumentContext, problem: ProblemContext) -> Judgement | None:
-    """Judge a size stated about the document's network (None for any other claim)."""
+    """Judge a size stated about the document's network, or a size formula whose letters the
+    document names (None for any other claim)."""
     facts = claim.facts
-    if not isinstance(facts, SizeFacts):
+    if isinstance(facts, SizeFormulaFacts):
+        judgement = judge_size_formula(claim, facts, context)
+    elif isinstance(facts, SizeFacts):
+        judgement = _judge_size(claim, facts)
+    else:
         return None
-    judgement = _judge_size(claim, facts)
     if facts.computation is None:
         return judgement
     # The same words compute the value (``(28+2*0-7)/3+1=8``): one statement, one verdict —
@@ -192,3 +196,112 @@ def _text(value: Any) -> str:
 
 def _latex_value(value: Any) -> Any:
     return sp.Tuple(*value) if isinstance(value, tuple) else value
+
+
+# ----------------------------------------------------------------------------------------------
+# Size formulas
+# ----------------------------------------------------------------------------------------------
+_LETTERS = {name: sp.Symbol(name) for name in ("i", "o", "k", "s", "p", "d", "r")}
+_DEFAULTS = {"s": 1, "p": 0, "d": 1}
+
+
+def _expected_formula(facts: SizeFormulaFacts) -> tuple[Any, str] | None:
+    """The engine's formula in the role letters, with a role the written formula leaves out
+    at its default (stride 1, no padding, no dilation), and the formula in words."""
+    present = {str(symbol) for symbol in facts.written.free_symbols}
+    i, k, s, p, d, r = (_LETTERS[n] for n in ("i", "k", "s", "p", "d", "r"))
+    defaults = {_LETTERS[n]: sp.Integer(v) for n, v in _DEFAULTS.items() if n not in present}
+    if facts.quantity == "output size":
+        if not {"i", "k"} <= present:
+            return None
+        # Dumoulin & Visin (2016), relationship 15: o = ⌊(i + 2p − d(k − 1) − 1)/s⌋ + 1.
+        formula = sp.floor((i + 2 * p - d * (k - 1) - 1) / s) + 1
+        return formula.xreplace(defaults), "o = ⌊(i + 2p − d(k − 1) − 1)/s⌋ + 1"
+    if facts.quantity == "receptive field":
+        if not {"r", "k"} <= present:
+            return None
+        # One layer down (Araujo et al. 2019): r_in = s·r_out + (d(k − 1) + 1 − s).
+        return (s * r + d * (k - 1) + 1 - s).xreplace(defaults), "r_in = s·r + (d(k − 1) + 1 − s)"
+    return None
+
+
+def _points() -> list[dict[Any, Any]]:
+    """Sizes to compare at: every combination of small typical values where the window fits."""
+    points = []
+    for i in (5, 6, 7, 8, 12, 28, 31):
+        for k in (1, 2, 3, 4, 5):
+            for s in (1, 2, 3):
+                for p in (0, 1, 2):
+                    for d in (1, 2):
+                        if i + 2 * p < d * (k - 1) + 1:
+                            continue
+                        for r in (1, 4):
+                            values = {"i": i, "k": k, "s": s, "p": p, "d": d, "r": r}
+                            points.append({_LETTERS[n]: sp.Integer(v) for n, v in values.items()})
+    return points
+
+
+def judge_size_formula(
+    claim: Claim, facts: SizeFormulaFacts, context: DocumentContext
+) -> Judgement:
+    """A size formula against the engine's, at sizes where a layer exists: right when they
+    agree everywhere (or, for a formula without its floor, wherever its quotient is whole and
+    the document floors sizes), wrong at a point where they differ."""
+    names = dict(facts.names)
+    expected_formula = _expected_formula(facts)
+    if expected_formula is None:
+        return unverified(claim, f"a {facts.quantity} formula without the sizes it needs")
+    expected_value, shown = expected_formula
+    written = facts.written
+    floorless = not written.has(sp.floor, sp.ceiling) and expected_value.has(sp.floor)
+    skipped = 0
+    for point in _points():
+        value = written.xreplace(point)
+        truth = expected_value.xreplace(point)
+        if not (value.is_number and truth.is_number):
+            continue
+        if floorless and not value.is_integer:
+            skipped += 1
+            continue
+        if value != truth:
+            where = ", ".join(
+                f"{names.get(str(symbol), str(symbol))} = {point[symbol]}"
+                for symbol in sorted(written.free_symbols, key=str)
+            )
+            return wrong(
+                claim,
+                f"the {facts.quantity} is {shown}; at {where} yours gives {value}, not {truth}",
+                witness=f"{where}: {value} ≠ {truth}",
+            )
+    read = ", ".join(f"{names[letter]} as the {_ROLE_NAMES[letter]}" for letter in names
+                     if letter in _ROLE_NAMES and names[letter] != letter)  # fmt: skip
+    present = {str(symbol) for symbol in written.free_symbols}
+    left_out = [_LEFT_OUT[n] for n in ("s", "p", "d") if n not in present]
+    if facts.quantity == "receptive field":
+        left_out = [_LEFT_OUT[n] for n in ("d",) if n not in present]
+    message = f"the {facts.quantity} is {shown}"
+    if left_out:
+        message += ", here with " + " and ".join(left_out)
+    if read:
+        message += f" (reading {read})"
+    if floorless and skipped:
+        if context.rounding == "floor":
+            return right(claim, message + "; the document rounds sizes down")
+        return right(
+            claim,
+            message + "; yours agrees wherever the division is exact",
+            warnings=("without a floor it is not a size where the division is not exact",),
+        )
+    return right(claim, message)
+
+
+_LEFT_OUT = {"s": "stride 1", "p": "no padding", "d": "no dilation"}
+_ROLE_NAMES = {
+    "i": "input size",
+    "o": "output size",
+    "k": "kernel size",
+    "s": "stride",
+    "p": "padding",
+    "d": "dilation",
+    "r": "receptive field on the output",
+}
