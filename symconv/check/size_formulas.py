@@ -32,6 +32,7 @@ import sympy as sp
 
 from symconv.check.lines import SourceLine
 from symconv.check.networks import SizeFormulaFacts, SizeStatement
+from symconv.check.size_premises import UNREAD_LAYERS
 from symconv.errors import ParseError
 
 __all__ = ["formula_statements", "role_in_words", "symbol_role"]
@@ -197,6 +198,8 @@ def formula_statements(lines: Sequence[SourceLine]) -> list[SizeStatement]:
     found: list[SizeStatement] = []
     for paragraph in _paragraphs(lines):
         text = " ".join(line.text for line in paragraph)
+        if UNREAD_LAYERS.search(text):
+            continue  # a transposed convolution's output size is another formula
         local = dict(glossary)
         local.update(
             {_split_name(n).base: r for n, d in _where_entries(text) if (r := role_in_words(d))}

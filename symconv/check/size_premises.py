@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from symconv.check.networks import Layer, LayerKind, Quantity, Volume
 
-__all__ = ["Premise", "plain_words", "read_premise"]
+__all__ = ["UNREAD_LAYERS", "Premise", "plain_words", "read_premise"]
 
 
 @dataclass(frozen=True)
@@ -176,9 +176,26 @@ _QUESTION = re.compile(
 )
 
 
+#: Layers whose sizes run the other way, or that this module does not compute: a sentence about
+#: them states no premise (its "output" is not a convolution's).
+UNREAD_LAYERS = re.compile(
+    r"transposed[\s-]+conv\w*|conv\w*[\s-]*transpose\w*|de-?conv\w*|fractionally[\s-]strided"
+    r"|up-?sampl\w*|unpool\w*|depthwise|separable\s+conv\w*|group(?:ed|s)\s*(?:conv\w*|=)"
+    r"|转置卷积|反卷积|上采样|分组卷积|深度可分离",
+    re.IGNORECASE,
+)
+
+
 def read_premise(text: str) -> Premise | None:
-    """The input, layer and asked quantity ``text`` states, or None if it states no size."""
+    """The input, layer and asked quantity ``text`` states, or None if it states no size (or
+    is about a layer this module does not read: transposed, dilated, grouped).
+
+    >>> read_premise("A transposed convolution with 3 × 3 kernels and a stride of 2") is None
+    True
+    """
     words = plain_words(text)
+    if UNREAD_LAYERS.search(words):
+        return None
     volume = _input(words)
     layer = _layer(words)
     if volume is not None:

@@ -42,7 +42,7 @@ from symconv.check.networks import (
     SizeFacts,
     SizeStatement,
 )
-from symconv.check.size_premises import plain_words, read_premise
+from symconv.check.size_premises import UNREAD_LAYERS, plain_words, read_premise
 from symconv.check.size_values import read_count, read_sizes, unwrapped
 
 __all__ = ["Label", "label_of", "prose_statements"]
@@ -216,6 +216,13 @@ _CONDITION = re.compile(
     r"\b(?:if|when|whenever|suppose|supposing|assume|assuming|using|had|with)\b|假如|如果|若|假设",
     re.IGNORECASE,
 )
+#: Words that say a line is about another network than the one in force.
+_ELSEWHERE = re.compile(
+    r"\b(?:another|other|vgg\w*|resnet\w*|alexnet|lenet\w*|googlenet|inception|compar\w*"
+    r"|for\s+(?:example|instance)|e\.g\.|such\s+as|instead)\b|例如|比如|另一|其他|相比"
+    r"|" + UNREAD_LAYERS.pattern,
+    re.IGNORECASE,
+)
 _OUTPUT_AFTER = re.compile(
     r"^\s*(?:output|resulting)\s*(?:map|volume|feature\s*map|image|matrix|activation)?s?\b|^\s*(?:的)?输出",
     re.IGNORECASE,
@@ -352,6 +359,8 @@ def _line_statements(
             if statement is not None:
                 found.append(statement)
         return found
+    if _ELSEWHERE.search(text):
+        return found  # about another network, an example or a layer this module does not read
     tokens = _tokens(line)
     previous_end = 0
     for token in tokens:

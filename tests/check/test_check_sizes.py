@@ -398,3 +398,22 @@ def test_the_receptive_field_recursion_in_words() -> None:
 
 def test_letters_without_a_named_role_make_no_formula_claim() -> None:
     assert check_text("Then M = (N + 2P - K) / S + 1 follows.\n").judgements == ()
+
+
+def test_a_transposed_convolution_is_not_read_as_a_convolution() -> None:
+    # o' = s(i' − 1) + k − 2p: the forward formula would call a right size wrong
+    doc = (
+        "Suppose a transposed convolution with 3 × 3 kernels and a stride of 2 takes an input "
+        "volume of $4 \\times 4 \\times 8$. The output volume is $9 \\times 9$.\n\n"
+        "o: output size  \ni: input size  \nk: kernel size  \ns: stride  \n"
+        "o = s(i - 1) + k  \nfor the transposed convolution.\n"
+    )
+    assert "wrong" not in [j.verdict for j in check_text(doc).judgements]
+
+
+def test_a_count_said_of_another_network_is_not_this_networks() -> None:
+    doc = KERAS.format(filters=8, per_filter="`3*3*4+1=37`", total=296) + (
+        "\nFor comparison, the first layer of VGG16 has 1792 parameters.\n"
+    )
+    assert "wrong" not in judged(doc, 14)
+    assert not [m for m in messages(doc, 14) if "the code on" in m]
