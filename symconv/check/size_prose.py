@@ -92,6 +92,10 @@ _LABELS: tuple[tuple[Quantity, re.Pattern[str]], ...] = tuple(
             Quantity.INPUT_SHAPE,
             r"(?:input|image|原始图像|输入|图像|图片)[^,\uff0c。;\uff1b]{0,8}?(?:shape|size|dimensions?|形状|大小|尺寸|维度)|input_shape",
         ),
+        (
+            Quantity.INPUT_CHANNELS,
+            r"\bin[_\s-]?chan\w*|input\s+(?:depth|channels?)|输入通道(?:数)?|输入深度",
+        ),
         (Quantity.STRIDE, r"\bstrides?\b|步长"),
         (Quantity.PADDING, r"\bpadding\b|填充"),
     )
@@ -223,6 +227,12 @@ _ELSEWHERE = re.compile(
     r"|" + UNREAD_LAYERS.pattern,
     re.IGNORECASE,
 )
+#: A value, then the words that say what it is: ``(24,24) is the maximum receptive field``.
+_COPULA = re.compile(
+    r"^\s*(?:is|are|was|will\s+be)\s+(?:the\s+)?(?:maximum|max|largest|total|full)?\s*"
+    r"([A-Za-z][\w\s]{0,40})",
+    re.IGNORECASE,
+)
 _OUTPUT_AFTER = re.compile(
     r"^\s*(?:output|resulting)\s*(?:map|volume|feature\s*map|image|matrix|activation)?s?\b|^\s*(?:的)?输出",
     re.IGNORECASE,
@@ -258,6 +268,7 @@ def prose_statements(
             networks = sorted([*networks, here], key=lambda p: ((p.cell or 0), p.line))
         if line.text.lstrip().startswith("#"):
             names = {}
+        found.extend(_dataset_statements(line))
         current = _in_force(networks, line, scopes)
         if current is None:
             continue
@@ -385,6 +396,9 @@ def _line_statements(
             label = _counted(counted.group(0), before + " " + after[counted.end() :])
         if label is None and premise_line and _OUTPUT_AFTER.match(after):
             label = Label(Quantity.OUTPUT_SHAPE)
+        copula = _COPULA.match(after)
+        if label is None and copula is not None:
+            label = label_of(copula.group(1))  # "(24,24) is the maximum receptive field size"
         if label is None:
             continue
         if (premise_line or placed.reach != "section") and label.quantity not in _RESULTS:
@@ -431,8 +445,10 @@ def _layer_for(network: Network, label: Label) -> int | None:
     layers = network.layers
     if label.layer is not None:
         return label.layer if label.layer < len(layers) else None
-    if label.quantity is Quantity.INPUT_SHAPE:
+    if label.quantity in (Quantity.INPUT_SHAPE, Quantity.INPUT_CHANNELS):
         return 0 if layers else None
+    if label.quantity is Quantity.RECEPTIVE_FIELD:
+        return len(layers) - 1 if layers else None  # one output unit, seen on the input
     if label.filters_named or label.quantity in (Quantity.STRIDE, Quantity.PADDING):
         kinds = (LayerKind.CONV,) if label.filters_named else (LayerKind.CONV, LayerKind.POOL)
         matching = [i for i, layer in enumerate(layers) if layer.kind in kinds]
@@ -708,4 +724,51 @@ def _named_tensors(
         facts = SizeFacts(quantity, sizes, placed.network, 0, 1, about=placed.network.source)
         text = f"{match.group(1).strip()}{match.group(2)}"
         found.append(SizeStatement(line.line, line.line, text, facts, line.cell, token.segments))
+    return found
+
+
+# ----------------------------------------------------------------------------------------------
+# What a line says of a data set's images
+# ----------------------------------------------------------------------------------------------
+_DEFINED_TERM = re.compile(r"^\s*(?:[-*+]\s+)?([^=:\uff1a]{1,40}?)\s*[=:\uff1a]")
+_DATASET_CUE = re.compile(r"(?:default|is|are|has|have|of|[:\uff1a=]|为|是)\s*$", re.IGNORECASE)
+_IMAGE_QUANTITIES = (Quantity.INPUT_CHANNELS, Quantity.INPUT_SHAPE)
+
+
+def _dataset_statements(line: SourceLine) -> list[SizeStatement]:
+    """``input depth = …, MNIST default 1``; ``in_channels for CIFAR-10 is 3``: a size of the
+    images of a data set the line names, stated after its name."""
+    from symconv.check.size_words import dataset_input
+
+    named = dataset_input(line.text)
+    if named is None:
+        return []
+    name, volume = named
+    mention = re.search(re.escape(name), line.text, re.IGNORECASE)
+    start = mention.end() if mention is not None else 0
+    network = Network((), volume, f"{name} images ({volume.text()})")
+    term = _DEFINED_TERM.match(plain_words(line.text))
+    defined = label_of(term.group(1)) if term is not None else None
+    found = []
+    previous_end = 0
+    for token in _tokens(line):
+        before = _clause(plain_words(line.text[previous_end : token.start])).rstrip("`*_ ")
+        previous_end = token.end
+        if token.start < start or not _DATASET_CUE.search(before):
+            continue
+        label = label_of(before) or defined
+        if label is None or label.quantity not in _IMAGE_QUANTITIES:
+            continue
+        written = _written(label.quantity, token.text)
+        quantity = label.quantity
+        if quantity is Quantity.INPUT_SHAPE and not isinstance(written, tuple):
+            quantity = Quantity.INPUT_SIZE
+        if written is None:
+            continue
+        facts = SizeFacts(quantity, written, network, 0, 0, about=network.source)
+        text = unwrapped(token.text)
+        statement = SizeStatement(line.line, line.line, text, facts, line.cell, token.segments,
+                                  token.spans)  # fmt: skip
+        found.append(statement)
+        break
     return found

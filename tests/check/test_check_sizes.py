@@ -417,3 +417,21 @@ def test_a_count_said_of_another_network_is_not_this_networks() -> None:
     )
     assert "wrong" not in judged(doc, 14)
     assert not [m for m in messages(doc, 14) if "the code on" in m]
+
+
+def test_a_size_stated_of_a_data_sets_images() -> None:
+    doc = (
+        "- in_channels = colour planes of the image, CIFAR-10 default 3\n"
+        "- input depth: the image's channels, CIFAR-10 default 32\n"
+        "- batch: 64 images of CIFAR-10\n"
+    )
+    assert [judged(doc, line) for line in (1, 2, 3)] == [["right"], ["wrong"], []]
+
+
+def test_a_value_before_the_words_that_say_what_it_is() -> None:
+    # one output unit through L1, L2, L3 (k = 3, 2, 3; s = 1, 2, 1) sees 8 inputs
+    doc = (
+        LAYERS
+        + "So 8 is the receptive field of the whole stack, and 9 is the full receptive field.\n"
+    )
+    assert judged(doc, 7) == ["right", "wrong"]
