@@ -98,7 +98,7 @@ _COLOUR = re.compile(r"\bRGB\b|\bcolou?r(?:ed)?\b|彩色", re.IGNORECASE)
 
 _FILTERS = re.compile(
     r"(?<![\d.])(?<![x×*]\s)(?<![x×*])(?<!by\s)(\d+)\s+(?:filters?|kernels?|feature\s+detectors?)\b"
-    rf"(?:\s+(?:of|with|that\s+are(?:\s+each)?|each|each\s+of|sized|of\s+(?:size|shape))\s*(?:size\s*)?{_SHAPE})?"
+    rf"(?:(?:\s+(?:of|with|that\s+are(?:\s+each)?|each|each\s+of|sized|of\s+(?:size|shape)))?\s*(?:size\s*)?{_SHAPE})?"
     r"|(?<![\d.])(\d+)\s*个\s*(?:卷积核|滤波器|过滤器)",
     re.IGNORECASE,
 )
@@ -106,6 +106,9 @@ _SIZED_FILTERS = re.compile(
     rf"(?:(?<![\d.])(\d+)\s+)?{_SHAPE}\s+(?:conv(?:olution(?:al)?)?\s+)?(?:filters?|kernels?)\b",
     re.IGNORECASE,
 )  # "32 5×5 filters", "the 3 x 3 filter"
+_SIZED_POOL = re.compile(
+    rf"(?<![\d.]){_SHAPE}\s+(?:max|average|avg|mean)[\s-]*pool(?:ing)?", re.IGNORECASE
+)  # "2 × 2 max pooling"
 _KERNEL = re.compile(
     rf"(?:filter|kernel|window|pool(?:ing)?)\s*(?:size|width)\s*(?:of|=|is|:)?\s*{_SIZE}"
     rf"|(?:卷积核|核)(?:大小|尺寸)\s*(?:为|是|[:\uff1a=])?\s*{_SIZE}",
@@ -255,6 +258,8 @@ def _layer(words: str) -> Layer | None:
         if len(sizes) == 4:
             # (M, C, kh, kw) or (kh, kw, C, M): told apart by the input's layout (below)
             kernel, count = sizes, None
+    if kernel is None and (match := _SIZED_POOL.search(words)) is not None:
+        kernel = tuple(int(g) for g in match.groups() if g)
     if kernel is None and (match := _KERNEL.search(words)) is not None:
         sizes = _sizes(match, 0) or _sizes(match, 6)
         kernel = sizes if len(sizes) > 1 else sizes * 2 if sizes else None

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sympy as sp
 
@@ -41,6 +41,7 @@ from symconv.check.networks import (
     Quantity,
     SizeFacts,
     SizeStatement,
+    Volume,
 )
 from symconv.check.size_premises import UNREAD_LAYERS, plain_words, read_premise
 from symconv.check.size_values import read_count, read_sizes, unwrapped
@@ -233,6 +234,11 @@ _COPULA = re.compile(
     r"([A-Za-z][\w\s]{0,40})",
     re.IGNORECASE,
 )
+#: What leads to a layer's output in the line that states the layer: ``→ 28 × 28 × 6``.
+_ARROW = re.compile(
+    r"(?:→|->|=>|⟶|\bgives?|\bproduces?|\boutputs?|\byields?|\bresults?\s+in|得到|输出为?)\s*$",
+    re.IGNORECASE,
+)
 _OUTPUT_AFTER = re.compile(
     r"^\s*(?:output|resulting)\s*(?:map|volume|feature\s*map|image|matrix|activation)?s?\b|^\s*(?:的)?输出",
     re.IGNORECASE,
@@ -251,19 +257,45 @@ def prose_statements(
     scopes = _scopes(lines)
     paragraphs = _paragraphs(lines)
     names: dict[str, Quantity] = {}  # a tensor named as the output (δ): its shape is stated
+    listed: PlacedNetwork | None = None  # a network whose layers a list states line by line
+    pending: Volume | None = None  # an input stated alone, for the layers listed after it
     for line in lines:
         words = plain_words(line.text)
-        premise = read_premise(words) if _states_data(line.text) else None
+        if listed is not None and paragraphs.get(_key(listed)) != paragraphs.get(_key(line)):
+            listed = None
+        in_list = (listed is not None or pending is not None) and _LIST_ITEM.match(line.text)
+        cued = _states_data(line.text) or in_list
+        premise = read_premise(words) if cued else None
+        if line.text.lstrip().startswith("#"):
+            pending = None
         if premise is not None and premise.layer is None:
-            premise = None  # an input alone is no network (and no data of one)
-        if premise is not None and premise.layer is not None:
-            asked = premise.asked is not None
-            source = f"the {'question' if asked else 'data'} on line {line.line}"
-            network = Network((premise.layer,), premise.input, source)
-            reach = "section" if premise.asked is not None else "paragraph"
-            if reach == "paragraph" and _SUPPOSED.search(line.text):
-                reach = "example"
-            here = PlacedNetwork(line.line, line.cell, network, premise.asked, reach)
+            # an input alone is no network (and no data of one): the input of the layers the
+            # next lines of its section list
+            pending = premise.input if premise.input is not None else pending
+            premise = None
+        here = None
+        layer = premise.layer if premise is not None else None
+        if premise is not None and layer is not None:
+            listing = premise.input is None and listed is None and pending is not None
+            if listing:
+                premise = replace(premise, input=pending)
+                pending = None
+            if premise.input is None and listed is not None and premise.asked is None:
+                # the next layer of a list: it takes what the one above puts out
+                before = listed.network
+                network = Network((*before.layers, layer), before.input, before.source)
+                here = replace(listed, line=line.line, network=network)
+            else:
+                asked = premise.asked is not None
+                source = f"the {'question' if asked else 'data'} on line {line.line}"
+                if listing:
+                    source = f"the layers listed from line {line.line}"
+                network = Network((layer,), premise.input, source)
+                reach = "section" if premise.asked is not None else "paragraph"
+                if reach == "paragraph" and _SUPPOSED.search(line.text):
+                    reach = "example"
+                here = PlacedNetwork(line.line, line.cell, network, premise.asked, reach)
+            listed = here if here.network.input is not None and here.asked is None else None
             premises.append(here)
             networks = sorted([*networks, here], key=lambda p: ((p.cell or 0), p.line))
         if line.text.lstrip().startswith("#"):
@@ -276,8 +308,12 @@ def prose_statements(
             _key(line)
         ):
             continue
-        found.extend(_line_statements(line, current, premise is not None, names))
+        found.extend(_line_statements(line, current, here is not None, names))
     return found, premises
+
+
+#: A list item (or a table-less line of a layer list): ``- C3: 16 filters of 5 × 5 → …``.
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 
 
 _SUPPOSED = re.compile(
@@ -394,7 +430,7 @@ def _line_statements(
         counted = _COUNT_AFTER.match(after)
         if label is None and counted is not None and _COUNT_CUE.search(before):
             label = _counted(counted.group(0), before + " " + after[counted.end() :])
-        if label is None and premise_line and _OUTPUT_AFTER.match(after):
+        if label is None and premise_line and (_OUTPUT_AFTER.match(after) or _ARROW.search(before)):
             label = Label(Quantity.OUTPUT_SHAPE)
         copula = _COPULA.match(after)
         if label is None and copula is not None:
@@ -440,7 +476,7 @@ def _counted(noun: str, rest: str) -> Label | None:
     return None
 
 
-def _layer_for(network: Network, label: Label) -> int | None:
+def _layer_for(network: Network, label: Label, placed_line: bool = False) -> int | None:
     """The layer (0-based) a label is about: the one it names, else the only layer it can be."""
     layers = network.layers
     if label.layer is not None:
@@ -458,6 +494,8 @@ def _layer_for(network: Network, label: Label) -> int | None:
             i for i, layer in enumerate(layers) if layer.kind in (LayerKind.CONV, LayerKind.DENSE)
         ]
         return weighted[0] if len(weighted) == 1 else None
+    if label.quantity in (Quantity.OUTPUT_SHAPE, Quantity.OUTPUT_SIZE) and placed_line:
+        return len(layers) - 1 if layers else None  # the layer the line itself states
     return len(layers) - 1 if len(layers) == 1 else None
 
 
@@ -492,7 +530,7 @@ def _labelled(
     line: SourceLine, placed: PlacedNetwork, label: Label, token: _Token
 ) -> SizeStatement | None:
     network = placed.network
-    index = _layer_for(network, label)
+    index = _layer_for(network, label, placed.line == line.line and placed.cell == line.cell)
     if index is None:
         return None
     written = _written(label.quantity, token.text)

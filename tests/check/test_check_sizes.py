@@ -435,3 +435,26 @@ def test_a_value_before_the_words_that_say_what_it_is() -> None:
         + "So 8 is the receptive field of the whole stack, and 9 is the full receptive field.\n"
     )
     assert judged(doc, 7) == ["right", "wrong"]
+
+
+LIST = """\
+## Sizes layer by layer
+
+The input is a $32 \\times 32 \\times 3$ image.
+
+- conv1: 8 filters of $3 \\times 3$, stride 1, no padding → $30 \\times 30 \\times 8$
+- pool1: $2 \\times 2$ max pooling, stride 2 → ${pooled} \\times {pooled} \\times 8$
+- conv2: 16 filters of $3 \\times 3$ → $13 \\times 13 \\times 16$
+"""
+
+
+def test_a_list_of_layers_each_with_its_output() -> None:
+    # 32 → 30 (3×3) → 15 (2×2 pool, stride 2) → 13 (3×3)
+    def decided(text: str, line: int) -> list[str]:  # "8 filters" is the layer's data
+        return [verdict for verdict in judged(text, line) if verdict != "unverified"]
+
+    doc = LIST.format(pooled=15)
+    assert [decided(doc, line) for line in (5, 6, 7)] == [["right"]] * 3
+    wrong_doc = LIST.format(pooled=14)
+    assert decided(wrong_doc, 6) == ["wrong"]
+    assert decided(wrong_doc, 7) == ["right"]  # each output from the true sizes before it
