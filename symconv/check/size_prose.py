@@ -59,6 +59,8 @@ class Label:
     axis: int | None = None
     per_filter: bool = False
     filters_named: bool = False
+    #: The layer the words name by the name the document gave it (``CONV2``, ``Layer_3``).
+    named: int | None = None
 
 
 # ----------------------------------------------------------------------------------------------
@@ -85,6 +87,7 @@ _LABELS: tuple[tuple[Quantity, re.Pattern[str]], ...] = tuple(
             r"|(?:filter|kernel|卷积核|滤波器)s?\s*(?:[\uff08(][^)\uff09]{0,8}[)\uff09])?\s*(?:个数|数量|数目|count|number|num\b)",
         ),
         (Quantity.KERNEL, r"(?:kernel|filter|卷积核|滤波器)[\s_]*(?:size|大小|尺寸)"),
+        (Quantity.OUTPUT_CHANNELS, r"output\s+(?:channels?|depth)|输出通道(?:数)?"),
         (
             Quantity.OUTPUT_SHAPE,
             r"(?:output|输出)[^,\uff0c。;\uff1b]{0,12}?(?:shape|size|volume|dimensions?|形状|大小|尺寸|维度|特征图|map)",
@@ -92,6 +95,11 @@ _LABELS: tuple[tuple[Quantity, re.Pattern[str]], ...] = tuple(
         (
             Quantity.INPUT_SHAPE,
             r"(?:input|image|原始图像|输入|图像|图片)[^,\uff0c。;\uff1b]{0,8}?(?:shape|size|dimensions?|形状|大小|尺寸|维度)|input_shape",
+        ),
+        (
+            Quantity.OUTPUT_SHAPE,
+            r"\boutput(?:\s+of\s+(?:the\s+)?[\w-]+(?:\s+layer)?)?\s*(?:is|are|will\s+be|becomes|=|:)?\s*$"
+            r"|输出(?:为|是)?\s*$",
         ),
         (
             Quantity.INPUT_CHANNELS,
@@ -439,7 +447,7 @@ def _line_statements(
             continue
         if (premise_line or placed.reach != "section") and label.quantity not in _RESULTS:
             continue  # the data of the sentence itself, or of another tensor said in passing
-        statement = _labelled(line, placed, label, token)
+        statement = _labelled(line, placed, label, token, before)
         if statement is not None:
             found.append(statement)
     return found
@@ -481,6 +489,8 @@ def _layer_for(network: Network, label: Label, placed_line: bool = False) -> int
     layers = network.layers
     if label.layer is not None:
         return label.layer if label.layer < len(layers) else None
+    if label.named is not None:
+        return label.named
     if label.quantity in (Quantity.INPUT_SHAPE, Quantity.INPUT_CHANNELS):
         return 0 if layers else None
     if label.quantity is Quantity.RECEPTIVE_FIELD:
@@ -497,6 +507,28 @@ def _layer_for(network: Network, label: Label, placed_line: bool = False) -> int
     if label.quantity in (Quantity.OUTPUT_SHAPE, Quantity.OUTPUT_SIZE) and placed_line:
         return len(layers) - 1 if layers else None  # the layer the line itself states
     return len(layers) - 1 if len(layers) == 1 else None
+
+
+#: A framework's layer class (the name code gives every layer of its kind).
+_CLASS_NAME = re.compile(
+    r"(?:Conv(?:olution)?|MaxPool(?:ing)?|AvgPool|AveragePooling|ZeroPadding|ZeroPad|ConstantPad)"
+    r"[123][dD]|Dense|Linear|Flatten"
+)
+
+
+def _named_layer(network: Network, words: str) -> int | None:
+    """The layer the words before a value name by the name the document gave it (a table row's
+    ``CONV2``), if exactly one layer has that name; a framework's class name is no name."""
+    names = [layer.name for layer in network.layers]
+    found = None
+    for index, name in enumerate(names):
+        if not name or names.count(name) > 1 or _CLASS_NAME.fullmatch(name):
+            continue  # Conv2d, Linear: classes, not names
+        if re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", words, re.IGNORECASE):
+            if found is not None:
+                return None
+            found = index
+    return found
 
 
 def _written(quantity: Quantity, text: str) -> object:
@@ -527,9 +559,12 @@ def _without_name(text: str) -> str:
 
 
 def _labelled(
-    line: SourceLine, placed: PlacedNetwork, label: Label, token: _Token
+    line: SourceLine, placed: PlacedNetwork, label: Label, token: _Token, words: str = ""
 ) -> SizeStatement | None:
     network = placed.network
+    named = _named_layer(network, words)
+    if named is not None:
+        label = replace(label, named=named)
     index = _layer_for(network, label, placed.line == line.line and placed.cell == line.cell)
     if index is None:
         return None

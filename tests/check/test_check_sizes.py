@@ -458,3 +458,10 @@ def test_a_list_of_layers_each_with_its_output() -> None:
     wrong_doc = LIST.format(pooled=14)
     assert decided(wrong_doc, 6) == ["wrong"]
     assert decided(wrong_doc, 7) == ["right"]  # each output from the true sizes before it
+
+
+def test_a_layer_named_like_its_table_row() -> None:
+    doc = LAYER_TABLE.format(second="(28+2*1-3)/2+1=14", features="14^2*16=3136") + (
+        "\nSo the output of CONV2 is 14 x 14 x 16, and the output of CONV1 is 27 x 27 x 8.\n"
+    )
+    assert judged(doc, 8) == ["right", "wrong"]
