@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from symconv.check.networks import Layer, LayerKind, Quantity, Volume
 
-__all__ = ["UNREAD_LAYERS", "Premise", "plain_words", "read_premise"]
+__all__ = ["UNREAD_LAYERS", "Premise", "mentions_data", "plain_words", "read_premise"]
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,11 @@ _INPUT_BEFORE = re.compile(
     rf"(?<![\d.]){_SHAPE}\s*(?:(?:\w+\s+){{0,2}}|[\u4e00-\u9fff]{{0,4}}?)(?:input|image|picture|输入|图像|图片)",
     re.IGNORECASE,
 )  # "the 5 x 5 input map"
+_APPLIED_TO = re.compile(
+    rf"\b(?:to|on|over)\s+(?:the|a|an|this)\s+{_SHAPE}\s+(?:output|volume|map|feature\s+map|tensor"
+    r"|activations?|image|input)",
+    re.IGNORECASE,
+)  # "we apply 2x2 max pooling with stride 2 to the 64x64x16 output"
 _GRAY = re.compile(r"gr[ae]y[\s-]?scale|\bgr[ae]y\b|black[\s-]and[\s-]white|灰度", re.IGNORECASE)
 _COLOUR = re.compile(r"\bRGB\b|\bcolou?r(?:ed)?\b|彩色", re.IGNORECASE)
 
@@ -110,7 +115,8 @@ _SIZED_POOL = re.compile(
     rf"(?<![\d.]){_SHAPE}\s+(?:max|average|avg|mean)[\s-]*pool(?:ing)?", re.IGNORECASE
 )  # "2 × 2 max pooling"
 _KERNEL = re.compile(
-    rf"(?:filter|kernel|window|pool(?:ing)?)\s*(?:size|width)\s*(?:of|=|is|:)?\s*{_SIZE}"
+    rf"(?:filter|kernel|window|pool(?:ing)?)\s*(?:size|width)?\s*(?:of|=|is|:)\s*{_SIZE}"
+    rf"|(?:filter|kernel|window|pool(?:ing)?)\s*(?:size|width)\s*{_SIZE}"
     rf"|(?:卷积核|核)(?:大小|尺寸)\s*(?:为|是|[:\uff1a=])?\s*{_SIZE}",
     re.IGNORECASE,
 )
@@ -200,7 +206,10 @@ def read_premise(text: str) -> Premise | None:
     if UNREAD_LAYERS.search(words):
         return None
     volume = _input(words)
-    layer = _layer(words)
+    try:
+        layer = _layer(words)
+    except _Conflict:
+        return None
     if volume is not None:
         volume = _with_channel_words(volume, words)
     if volume is not None and volume.batch is not None:
@@ -218,7 +227,7 @@ def _input(words: str) -> Volume | None:
             sizes = _sizes(match, 0)
             break
     if not sizes:
-        before = _INPUT_BEFORE.search(words)
+        before = _INPUT_BEFORE.search(words) or _APPLIED_TO.search(words)
         if before is not None:
             sizes = tuple(int(g) for g in before.groups() if g)
     if len(sizes) == 2:
@@ -261,7 +270,7 @@ def _layer(words: str) -> Layer | None:
     if kernel is None and (match := _SIZED_POOL.search(words)) is not None:
         kernel = tuple(int(g) for g in match.groups() if g)
     if kernel is None and (match := _KERNEL.search(words)) is not None:
-        sizes = _sizes(match, 0) or _sizes(match, 6)
+        sizes = _sizes(match, 0) or _sizes(match, 6) or _sizes(match, 12)
         kernel = sizes if len(sizes) > 1 else sizes * 2 if sizes else None
     stride = _axis_values(_STRIDE, words)
     padding: tuple[int, ...] | str | None = None
@@ -270,6 +279,9 @@ def _layer(words: str) -> Layer | None:
     elif _VALID.search(words):
         padding = (0,)
     elif (match := _PADDING.search(words)) is not None:
+        values = {int(m.group(1) or m.group(2)) for m in _PADDING.finditer(words)}
+        if len(values) > 1:
+            raise _Conflict(sorted(values))
         padding = (int(match.group(1) or match.group(2)),)
     dilation = None
     if (match := _DILATION.search(words)) is not None:
@@ -299,14 +311,22 @@ def _layer(words: str) -> Layer | None:
 
 
 def _axis_values(pattern: re.Pattern[str], words: str) -> tuple[int, ...] | None:
-    match = pattern.search(words)
-    if match is None:
-        return None
-    for first in (0, 6):
-        sizes = _sizes(match, first)
-        if sizes:
-            return sizes
-    return None
+    """The sizes ``pattern`` finds; a second, different value makes the sentence about two
+    layers (*with stride 1 … with stride 2*): :class:`_Conflict`."""
+    found: list[tuple[int, ...]] = []
+    for match in pattern.finditer(words):
+        for first in (0, 6):
+            sizes = _sizes(match, first)
+            if sizes:
+                found.append(sizes)
+                break
+    if len(set(found)) > 1:
+        raise _Conflict(found)
+    return found[0] if found else None
+
+
+class _Conflict(Exception):
+    """Two values of one datum in one line: the line states two layers, not one."""
 
 
 def _spread(values: tuple[int, ...] | None, dims: int) -> tuple[int, ...] | None:
@@ -348,3 +368,21 @@ def _asked(words: str) -> Quantity | None:
             if pattern.search(question.group(0)):
                 return quantity
     return None
+
+
+#: A datum of a layer written with its value (*stride 2*, *pad 1*, *3x3 filter*).
+_DATUM = re.compile(
+    r"(?:strides?|padding|\bpad|filters?|kernels?|pool(?:ing)?|步长|填充|卷积核)\s*(?:size\s*)?"
+    r"(?:of|=|is|:|为)?\s*[\d(]|\d+\s*(?:×|x|\*|by)\s*\d+\s*(?:filters?|kernels?|pool)",
+    re.IGNORECASE,
+)
+
+
+def mentions_data(text: str) -> bool:
+    """True if ``text`` writes a layer's datum with its value (its results may be about that
+    layer, whether or not the line states the whole layer).
+
+    >>> mentions_data("With stride 2 we would get a 3x3 output."), mentions_data("It is 5x5.")
+    (True, False)
+    """
+    return _DATUM.search(plain_words(text)) is not None

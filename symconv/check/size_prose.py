@@ -43,7 +43,7 @@ from symconv.check.networks import (
     SizeStatement,
     Volume,
 )
-from symconv.check.size_premises import UNREAD_LAYERS, plain_words, read_premise
+from symconv.check.size_premises import UNREAD_LAYERS, mentions_data, plain_words, read_premise
 from symconv.check.size_values import read_count, read_sizes, unwrapped
 
 __all__ = ["Label", "label_of", "prose_statements"]
@@ -244,9 +244,11 @@ _COPULA = re.compile(
 )
 #: What leads to a layer's output in the line that states the layer: ``→ 28 × 28 × 6``.
 _ARROW = re.compile(
-    r"(?:→|->|=>|⟶|\bgives?|\bproduces?|\boutputs?|\byields?|\bresults?\s+in|得到|输出为?)\s*$",
+    r"(?:→|->|=>|⟶|\bgives?|\bproduces?|\boutputs?|\byields?|\bresults?\s+in|得到|输出为?)"
+    r"\s*(?:an?|the)?\s*$",
     re.IGNORECASE,
 )
+_APPLIED_TO = re.compile(r"\b(?:to|on|over|from)\s+(?:the|a|an|this)\s*$", re.IGNORECASE)
 _OUTPUT_AFTER = re.compile(
     r"^\s*(?:output|resulting)\s*(?:map|volume|feature\s*map|image|matrix|activation)?s?\b|^\s*(?:的)?输出",
     re.IGNORECASE,
@@ -316,6 +318,8 @@ def prose_statements(
             _key(line)
         ):
             continue
+        if here is None and current.reach != "section" and mentions_data(line.text):
+            continue  # a line that changes a datum ("with stride 2 we get …"): another layer
         found.extend(_line_statements(line, current, here is not None, names))
     return found, premises
 
@@ -438,7 +442,13 @@ def _line_statements(
         counted = _COUNT_AFTER.match(after)
         if label is None and counted is not None and _COUNT_CUE.search(before):
             label = _counted(counted.group(0), before + " " + after[counted.end() :])
-        if label is None and premise_line and (_OUTPUT_AFTER.match(after) or _ARROW.search(before)):
+        applied_to = _APPLIED_TO.search(before) is not None  # "… to the 64x64x16 output"
+        if (
+            label is None
+            and premise_line
+            and not applied_to
+            and (_OUTPUT_AFTER.match(after) or _ARROW.search(before))
+        ):
             label = Label(Quantity.OUTPUT_SHAPE)
         copula = _COPULA.match(after)
         if label is None and copula is not None:

@@ -465,3 +465,23 @@ def test_a_layer_named_like_its_table_row() -> None:
         "\nSo the output of CONV2 is 14 x 14 x 16, and the output of CONV1 is 27 x 27 x 8.\n"
     )
     assert judged(doc, 8) == ["right", "wrong"]
+
+
+def test_a_line_that_changes_a_datum_states_another_layer() -> None:
+    # "with stride 2 …": the 3x3 output is not the stride-1 layer's output
+    doc = (
+        "For example, if the input volume is 7x7 and the filter is 3x3 with stride 1 and pad 0, "
+        "we get a 5x5 output. With stride 2 we would get a 3x3 output.\n"
+    )
+    assert "wrong" not in [j.verdict for j in check_text(doc).judgements]
+    doc = "The input volume is 7x7 and the filter is 3x3 with stride 1 and pad 0: a 5x5 output.\n"
+    assert [j.verdict for j in check_text(doc).judgements] == ["right"]
+
+
+def test_what_a_layer_is_applied_to_is_its_input_not_its_output() -> None:
+    doc = (
+        "## 2\n\nWe apply 2x2 max pooling with stride 2 to the 64x64x16 output, which gives "
+        "a 32x32x16 volume.\n"
+    )
+    found = [(j.claim.text, j.verdict) for j in check_text(doc).judgements]
+    assert found == [("32x32x16", "right")]
