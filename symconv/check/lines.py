@@ -19,12 +19,13 @@ line of its own, between ``$$``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from symconv.check.markdown import Segment
 
-__all__ = ["Piece", "SourceLine", "source_lines"]
+__all__ = ["Piece", "SourceLine", "heading_level", "source_lines"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,11 @@ class SourceLine:
     @property
     def text(self) -> str:
         return "".join(piece.text for piece in self.pieces)
+
+    @property
+    def heading(self) -> int | None:
+        """The level of the heading this line is (Markdown ``##``, TeX ``\\section``), or None."""
+        return heading_level(self.text)
 
     def piece_at(self, offset: int) -> Piece | None:
         """The piece holding character ``offset`` of :attr:`text`."""
@@ -86,3 +92,21 @@ def source_lines(segments: Sequence[Segment]) -> list[SourceLine]:
             position += len(text)
         lines.append(SourceLine(key[1], key[0], tuple(pieces)))
     return lines
+
+
+_MARKDOWN_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s")
+_TEX_HEADING = re.compile(r"^\s*\\(section|subsection|subsubsection|paragraph)\*?\s*\{")
+_TEX_LEVELS = {"section": 2, "subsection": 3, "subsubsection": 4, "paragraph": 5}
+
+
+def heading_level(text: str) -> int | None:
+    """``2`` for ``## Problem 2`` and for ``\\section{Problem 2}``; None for other lines.
+
+    >>> heading_level("### 4. You have"), heading_level("\\\\subsection*{b}"), heading_level("a")
+    (3, 3, None)
+    """
+    match = _MARKDOWN_HEADING.match(text)
+    if match is not None:
+        return len(match.group(1))
+    tex = _TEX_HEADING.match(text)
+    return _TEX_LEVELS[tex.group(1)] if tex is not None else None

@@ -114,7 +114,7 @@ def _section_before(lines: Sequence[SourceLine], line: int, cell: int | None) ->
     for source in lines:
         if source.cell != cell or source.line > line:
             continue
-        if source.text.lstrip().startswith("#"):
+        if source.heading is not None:
             texts = []
         texts.append(source.text)
     return " ".join(texts)

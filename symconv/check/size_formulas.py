@@ -221,7 +221,7 @@ def _paragraphs(lines: Sequence[SourceLine]) -> list[list[SourceLine]]:
             paragraphs
             and paragraphs[-1][-1].cell == line.cell
             and paragraphs[-1][-1].line + 1 == line.line
-            and not line.text.lstrip().startswith("#")
+            and line.heading is None
         ):
             paragraphs[-1].append(line)
         else:

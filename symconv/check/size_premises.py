@@ -107,13 +107,18 @@ _FILTERS = re.compile(
     r"|(?<![\d.])(\d+)\s*个\s*(?:卷积核|滤波器|过滤器)",
     re.IGNORECASE,
 )
+_COUNTED_KERNELS = re.compile(
+    rf"(?<![\d.])(\d+)\s*个\s*{_SHAPE}\s*(?:的)?\s*(?:卷积核|滤波器|过滤器)", re.IGNORECASE
+)  # "10 个 5×5 的卷积核"
 _SIZED_FILTERS = re.compile(
     rf"(?:(?<![\d.])(\d+)\s+)?{_SHAPE}\s+(?:conv(?:olution(?:al)?)?\s+)?(?:filters?|kernels?)\b",
     re.IGNORECASE,
 )  # "32 5×5 filters", "the 3 x 3 filter"
 _SIZED_POOL = re.compile(
-    rf"(?<![\d.]){_SHAPE}\s+(?:max|average|avg|mean)[\s-]*pool(?:ing)?", re.IGNORECASE
-)  # "2 × 2 max pooling"
+    rf"(?<![\d.]){_SHAPE}\s*(?:(?:max|average|avg|mean)[\s-]*pool(?:ing)?|(?:的)?(?:pool(?:ing)?\s+)?"
+    r"(?:window|窗口))",
+    re.IGNORECASE,
+)  # "2 × 2 max pooling", "a 2 × 2 window"
 _KERNEL = re.compile(
     rf"(?:filter|kernel|window|pool(?:ing)?)\s*(?:size|width)?\s*(?:of|=|is|:)\s*{_SIZE}"
     rf"|(?:filter|kernel|window|pool(?:ing)?)\s*(?:size|width)\s*{_SIZE}"
@@ -258,6 +263,9 @@ def _layer(words: str) -> Layer | None:
         count = int(match.group(1) or match.group(6))
         shape = [g for g in match.groups()[1:5] if g]
         kernel = tuple(int(g) for g in shape) if shape else None
+    if kernel is None and (match := _COUNTED_KERNELS.search(words)) is not None:
+        count = int(match.group(1))
+        kernel = tuple(int(g) for g in match.groups()[1:5] if g)
     if kernel is None and (match := _SIZED_FILTERS.search(words)) is not None:
         kernel = tuple(int(g) for g in match.groups()[1:5] if g)
         count = count if count is not None else (int(match.group(1)) if match.group(1) else None)

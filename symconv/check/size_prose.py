@@ -45,6 +45,7 @@ from symconv.check.networks import (
 )
 from symconv.check.size_premises import UNREAD_LAYERS, mentions_data, plain_words, read_premise
 from symconv.check.size_values import read_count, read_sizes, unwrapped
+from symconv.check.size_words import layer_kind
 
 __all__ = ["Label", "label_of", "prose_statements"]
 
@@ -266,17 +267,30 @@ def prose_statements(
     networks = sorted(placed, key=lambda p: ((p.cell or 0), p.line))
     scopes = _scopes(lines)
     paragraphs = _paragraphs(lines)
+    sections = _sections(lines)
     names: dict[str, Quantity] = {}  # a tensor named as the output (δ): its shape is stated
     listed: PlacedNetwork | None = None  # a network whose layers a list states line by line
     pending: Volume | None = None  # an input stated alone, for the layers listed after it
+    carried = ""  # the words of a sentence the line before left open (hard-wrapped prose)
+    previous: SourceLine | None = None
     for line in lines:
-        words = plain_words(line.text)
         if listed is not None and paragraphs.get(_key(listed)) != paragraphs.get(_key(line)):
             listed = None
+        if (
+            previous is None
+            or paragraphs.get(_key(previous)) != paragraphs.get(_key(line))
+            or line.heading is not None
+            or _LIST_ITEM.match(line.text)
+        ):
+            carried = ""
+        sentence = f"{carried} {line.text}" if carried else line.text
+        carried = _open_sentence(sentence)
+        previous = line
+        words = plain_words(sentence)
         in_list = (listed is not None or pending is not None) and _LIST_ITEM.match(line.text)
-        cued = _states_data(line.text) or in_list
+        cued = _states_data(sentence) or in_list
         premise = read_premise(words) if cued else None
-        if line.text.lstrip().startswith("#"):
+        if line.heading is not None:
             pending = None
         if premise is not None and premise.layer is None:
             # an input alone is no network (and no data of one): the input of the layers the
@@ -308,7 +322,7 @@ def prose_statements(
             listed = here if here.network.input is not None and here.asked is None else None
             premises.append(here)
             networks = sorted([*networks, here], key=lambda p: ((p.cell or 0), p.line))
-        if line.text.lstrip().startswith("#"):
+        if line.heading is not None:
             names = {}
         found.extend(_dataset_statements(line))
         current = _in_force(networks, line, scopes)
@@ -318,10 +332,21 @@ def prose_statements(
             _key(line)
         ):
             continue
+        if current.reach == "example" and sections.get(_key(current)) != sections.get(_key(line)):
+            continue  # data an example supposes holds in its own section
         if here is None and current.reach != "section" and mentions_data(line.text):
             continue  # a line that changes a datum ("with stride 2 we get …"): another layer
         found.extend(_line_statements(line, current, here is not None, names))
     return found, premises
+
+
+_SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f](?=\s|$)")
+
+
+def _open_sentence(text: str) -> str:
+    """The words after the last sentence end of ``text`` (what the next line continues)."""
+    ends = list(_SENTENCE_END.finditer(text))
+    return text[ends[-1].end() :].strip() if ends else text
 
 
 #: A list item (or a table-less line of a layer list): ``- C3: 16 filters of 5 × 5 → …``.
@@ -344,8 +369,17 @@ def _states_data(text: str) -> bool:
     return _DATA_CUE.search(text) is not None
 
 
+def _heading_words(text: str) -> str:
+    """A heading's words: ``## 4. You have`` → ``4. You have``, ``\\section{Problem 2}`` →
+    ``Problem 2``."""
+    tex = re.match(r"\s*\\\w+\*?\s*\{(.*)\}?\s*$", text)
+    if tex is not None:
+        return tex.group(1)
+    return re.sub(r"^\s*#+\s*", "", text)
+
+
 _NEW_PROBLEM = re.compile(
-    r"^\s*#+\s*\**\s*(?:(?:problem|question|exercise|task|q|part|hw|homework|quiz)\s*[\d(]"
+    r"^\s*\**\s*(?:(?:problem|question|exercise|task|q|part|hw|homework|quiz)\s*[\d(]"
     r"|\d+\s*[.)](?!\d)|\(?[a-z]\)\s|第\s*[一二三四五六七八九十百\d]+\s*[题问部])",
     re.IGNORECASE,
 )
@@ -358,14 +392,26 @@ def _scopes(lines: Sequence[SourceLine]) -> dict[tuple[int | None, int], int]:
     level: int | None = None
     scopes: dict[tuple[int | None, int], int] = {}
     for line in lines:
-        heading = re.match(r"\s*(#+)\s", line.text)
-        if heading is not None:
-            depth = len(heading.group(1))
-            if _NEW_PROBLEM.match(line.text) or (level is not None and depth < level):
+        depth = line.heading
+        if depth is not None:
+            if _NEW_PROBLEM.match(_heading_words(line.text)) or (
+                level is not None and depth < level
+            ):
                 scope += 1
             level = depth
         scopes[(line.cell, line.line)] = scope
     return scopes
+
+
+def _sections(lines: Sequence[SourceLine]) -> dict[tuple[int | None, int], int]:
+    """A section number per line: every heading starts one."""
+    number = 0
+    found: dict[tuple[int | None, int], int] = {}
+    for line in lines:
+        if line.heading is not None:
+            number += 1
+        found[(line.cell, line.line)] = number
+    return found
 
 
 def _key(item: SourceLine | PlacedNetwork) -> tuple[int | None, int]:
@@ -382,7 +428,7 @@ def _paragraphs(lines: Sequence[SourceLine]) -> dict[tuple[int | None, int], int
             previous is None
             or previous.cell != line.cell
             or line.line != previous.line + 1
-            or line.text.lstrip().startswith("#")
+            or line.heading is not None
         ):
             number += 1
         found[_key(line)] = number
@@ -519,6 +565,12 @@ def _layer_for(network: Network, label: Label, placed_line: bool = False) -> int
     return len(layers) - 1 if len(layers) == 1 else None
 
 
+#: Words that name a kind of layer (compared with the kind of the layer a label is bound to).
+_KIND_WORDS = re.compile(
+    r"(?:max|average|avg)?[\s-]*pool(?:ing)?|conv(?:olution(?:al)?)?|fully[\s-]connected|dense"
+    r"|池化|卷积|全连接",
+    re.IGNORECASE,
+)
 #: A framework's layer class (the name code gives every layer of its kind).
 _CLASS_NAME = re.compile(
     r"(?:Conv(?:olution)?|MaxPool(?:ing)?|AvgPool|AveragePooling|ZeroPadding|ZeroPad|ConstantPad)"
@@ -578,6 +630,9 @@ def _labelled(
     index = _layer_for(network, label, placed.line == line.line and placed.cell == line.cell)
     if index is None:
         return None
+    said = _KIND_WORDS.search(words)
+    if said is not None and layer_kind(said.group(0)) not in (None, network.layers[index].kind):
+        return None  # "the pooling layer has …" said while the layer in force is a convolution
     written = _written(label.quantity, token.text)
     if written is None:
         return None

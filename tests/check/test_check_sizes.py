@@ -485,3 +485,38 @@ def test_what_a_layer_is_applied_to_is_its_input_not_its_output() -> None:
     )
     found = [(j.claim.text, j.verdict) for j in check_text(doc).judgements]
     assert found == [("32x32x16", "right")]
+
+
+TEX = r"""\section{Question 1}
+Suppose the input is a $28 \times 28 \times 1$ image and the first layer applies 20 filters of
+size $5 \times 5$ with stride 1 and no padding. The output volume is $24 \times 24 \times 20$.
+
+\section{Question 2}
+The pooling layer has 0 parameters, and the fully connected layer has 10 units.
+"""
+
+
+def test_a_tex_section_ends_what_an_example_supposes() -> None:
+    report = check_text(TEX, kind="tex")
+    assert [(j.claim.line, j.verdict) for j in report.judgements if j.verdict != "unverified"] == [
+        (3, "right")
+    ]
+
+
+def test_a_label_that_names_another_kind_of_layer_is_not_about_this_one() -> None:
+    doc = (
+        "Suppose the input is $28 \\times 28 \\times 1$ and we use 20 filters of size "
+        "$5 \\times 5$. The pooling layer has 0 parameters; the convolution has 520 parameters.\n"
+    )
+    found = [j.verdict for j in check_text(doc).judgements if j.verdict != "unverified"]
+    assert found == ["right"]
+
+
+def test_chinese_counted_kernels_and_results() -> None:
+    doc = (
+        "输入图像大小为 $32 \\times 32 \\times 3$\uff0c使用 10 个 $5 \\times 5$ 的卷积核\uff0c"
+        "步长为 1\uff0c填充为 2\uff0c则输出尺寸为 $32 \\times 32 \\times 10$\uff0c"
+        "参数量为 $(5 \\times 5 \\times 3 + 1) \\times 10 = 750$。\n"
+    )
+    found = sorted(j.verdict for j in check_text(doc).judgements if j.verdict != "unverified")
+    assert found == ["right", "wrong"]
