@@ -120,7 +120,7 @@ def symbol_role(text: str) -> str | None:
     >>> symbol_role("n_H^{[l−1]}"), symbol_role("n_W^{[l]}"), symbol_role("f"), symbol_role("x")
     ('input', 'output', 'kernel', None)
     """
-    from symconv.check.size_prose import role_of
+    from symconv.check.size_bindings import role_of
 
     found = role_of(text)
     if found is None:

@@ -1,24 +1,19 @@
 """Sizes stated in prose about the network a document describes: labelled values, ticked quiz
-options, a formula's bindings, a named tensor's shape.
+options, a formula's bindings, a named tensor's shape, a list of layers.
 
 A value is a claim only after words that say what it is (a label and an answer cue —
 *参数个数为\uff1a`208`*, *the output volume is*, *Filter个数\uff1a32* —, a count before its noun —
 *you get 7,600 parameters* —, a ticked option of a question that asks for it, a binding of a
 size formula's letter): a number alone in prose is never one.
 
-* **Labels** name the quantity (output shape, parameters, parameters per filter, number of
-  filters, kernel size, input shape, stride, padding, receptive field; English and Chinese) and,
-  if they say it, the layer (*第一层*, *the first layer*); a label about *each filter* is about
-  the convolution, a negated one (*而不是*, *rather than*) states nothing.
+* **Labels** (:mod:`symconv.check.size_labels`) name the quantity and, if they say it, the layer
+  (*第一层*, *the first layer*, a table row's *CONV2*).
 * **Options**: in a question whose words ask for a quantity (:mod:`symconv.check.size_premises`),
   the ticked option (``- [x] 62 × 62 × 32``) and an ``Answer:`` line state it.
-* **Formula bindings**: ``n_H^{[l]} = (n_H^{[l−1]} + 2p − f)/s + 1`` with ``n_H^{[l−1]} = 127,
-  p = 0, f = 5, s = 2`` binds each letter to the quantity its role names (the input height, the
-  padding, the kernel, the stride); each binding states the question's value, and *we get 62*
-  the output.
-* **Named tensors**: a tensor named after output words (*输出特征图的反向传播误差δ(16, 8, 127,
-  127)*: the error of the output has the output's shape) states the output shape; the same name
-  with another shape later in the section states it again.
+* **Formula bindings and named tensors** (:mod:`symconv.check.size_bindings`): ``n_H^{[l−1]} =
+  127, p = 0`` after a size formula, ``δ(16, 8, 127, 127)`` after words naming the output.
+* **A list of layers** after an input stated alone, each item with its output (*- C3: 16
+  filters of 5 × 5 → 10 × 10 × 16*): each takes what the one above puts out.
 * **A shape before its noun** in a sentence that states a layer: *the 3 x 3 filter … on the 5 x 5
   input … to produce the 3 x 3 output map*.
 
@@ -29,9 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-
-import sympy as sp
+from dataclasses import replace
 
 from symconv.check.lines import SourceLine
 from symconv.check.networks import (
@@ -43,171 +36,22 @@ from symconv.check.networks import (
     SizeStatement,
     Volume,
 )
+from symconv.check.size_bindings import bound_formulas, named_size, named_tensors
+from symconv.check.size_labels import (
+    ANSWER_CUE,
+    Label,
+    Token,
+    clause,
+    counted_label,
+    label_of,
+    tokens,
+    written_value,
+)
 from symconv.check.size_premises import UNREAD_LAYERS, mentions_data, plain_words, read_premise
-from symconv.check.size_values import read_count, read_sizes, unwrapped
+from symconv.check.size_values import unwrapped
 from symconv.check.size_words import layer_kind
 
-__all__ = ["Label", "label_of", "prose_statements"]
-
-
-@dataclass(frozen=True)
-class Label:
-    """What a label says a value is: its quantity, the layer (0-based) if it names one, the
-    spatial axis if it names one, and whether it is about one filter's parameters."""
-
-    quantity: Quantity
-    layer: int | None = None
-    axis: int | None = None
-    per_filter: bool = False
-    filters_named: bool = False
-    #: The layer the words name by the name the document gave it (``CONV2``, ``Layer_3``).
-    named: int | None = None
-
-
-# ----------------------------------------------------------------------------------------------
-# Labels
-# ----------------------------------------------------------------------------------------------
-_NEGATION = re.compile(
-    r"\bnot\b|n't\b|instead\s+of|rather\s+than|而不是|不是|并非|不等于|≠|\\neq", re.IGNORECASE
-)
-_PER_FILTER = re.compile(
-    r"(?:each|per|every|a\s+single|one)\s+(?:filter|kernel)|(?:每个|每一个|单个|一个)\s*(?:filter|kernel|卷积核|滤波器)",
-    re.IGNORECASE,
-)
-_ALL_FILTERS = re.compile(
-    r"(?:all|所有|全部)\s*(?:the\s+)?(?:filters?|kernels?|卷积核|滤波器)", re.IGNORECASE
-)
-_LABELS: tuple[tuple[Quantity, re.Pattern[str]], ...] = tuple(
-    (quantity, re.compile(pattern, re.IGNORECASE))
-    for quantity, pattern in (
-        (Quantity.RECEPTIVE_FIELD, r"receptive\s+field|感受野"),
-        (Quantity.PARAMETERS, r"\bparam(?:eter)?s\b|\bparam\s*#|参数"),
-        (
-            Quantity.FILTERS,
-            r"(?:number|num|no\.?|#)\s*(?:of\s+)?(?:filters|kernels)"
-            r"|(?:filter|kernel|卷积核|滤波器)s?\s*(?:[\uff08(][^)\uff09]{0,8}[)\uff09])?\s*(?:个数|数量|数目|count|number|num\b)",
-        ),
-        (Quantity.KERNEL, r"(?:kernel|filter|卷积核|滤波器)[\s_]*(?:size|大小|尺寸)"),
-        (Quantity.OUTPUT_CHANNELS, r"output\s+(?:channels?|depth)|输出通道(?:数)?"),
-        (
-            Quantity.OUTPUT_SHAPE,
-            r"(?:output|输出)[^,\uff0c。;\uff1b]{0,12}?(?:shape|size|volume|dimensions?|形状|大小|尺寸|维度|特征图|map)",
-        ),
-        (
-            Quantity.INPUT_SHAPE,
-            r"(?:input|image|原始图像|输入|图像|图片)[^,\uff0c。;\uff1b]{0,8}?(?:shape|size|dimensions?|形状|大小|尺寸|维度)|input_shape",
-        ),
-        (
-            Quantity.OUTPUT_SHAPE,
-            r"\boutput(?:\s+of\s+(?:the\s+)?[\w-]+(?:\s+layer)?)?\s*(?:is|are|will\s+be|becomes|=|:)?\s*$"
-            r"|输出(?:为|是)?\s*$",
-        ),
-        (
-            Quantity.INPUT_CHANNELS,
-            r"\bin[_\s-]?chan\w*|input\s+(?:depth|channels?)|输入通道(?:数)?|输入深度",
-        ),
-        (Quantity.STRIDE, r"\bstrides?\b|步长"),
-        (Quantity.PADDING, r"\bpadding\b|填充"),
-    )
-)  # fmt: skip
-_CUE = re.compile(
-    r"(?:[:\uff1a=]|\bis|\bare|\bbe|\bequals?|\bgives?|\bgets?|\bhas|\bhave|\bbecomes?|\bof|为|是|应该是|应为|等于|得)"
-    r"\s*[(\uff08]?\s*$",
-    re.IGNORECASE,
-)
-_LAYER_INDEX = re.compile(
-    r"(?:the\s+)?(first|second|third|fourth|1st|2nd|3rd|4th)\s+(?:conv(?:olutional)?\s+)?layer"
-    r"|\blayer\s*(\d+)\b|第\s*([一二三四1-4])\s*(?:个)?(?:卷积)?层",
-    re.IGNORECASE,
-)
-_ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3,
-             "4th": 3, "一": 0, "二": 1, "三": 2, "四": 3}  # fmt: skip
-_WEIGHTS = re.compile(r"\bweights?\b|权重|权值", re.IGNORECASE)
-
-
-def label_of(words: str) -> Label | None:
-    """What the words before a value say it is (None: no label, or a negated one).
-
-    >>> label_of("所以每个Filter对应的参数个数为\uff1a")
-    Label(quantity=<Quantity.FILTER_PARAMETERS: 'parameters per filter'>, layer=None, axis=None, \
-per_filter=True, filters_named=True)
-    >>> label_of("Filter\uff08卷积核\uff09个数为").quantity.value
-    'filters'
-    >>> label_of("第一层整个参数个数为\uff1a").layer
-    0
-    >>> label_of("而不是") is None, label_of("the answer is") is None
-    (True, True)
-    """
-    if _NEGATION.search(words):
-        return None
-    layer = None
-    if (match := _LAYER_INDEX.search(words)) is not None:
-        word = next(g for g in match.groups() if g)
-        layer = int(word) - 1 if word.isdigit() else _ORDINALS.get(word.lower())
-    for quantity, pattern in _LABELS:
-        if pattern.search(words):
-            if quantity is Quantity.PARAMETERS and _PER_FILTER.search(words):
-                return Label(Quantity.FILTER_PARAMETERS, layer, per_filter=True, filters_named=True)
-            named = _ALL_FILTERS.search(words) is not None or quantity in (
-                Quantity.FILTERS,
-                Quantity.KERNEL,
-            )
-            return Label(quantity, layer, filters_named=named)
-    if _WEIGHTS.search(words) and _PER_FILTER.search(words):
-        return Label(Quantity.FILTER_PARAMETERS, layer, per_filter=True, filters_named=True)
-    return None
-
-
-# ----------------------------------------------------------------------------------------------
-# Values in a line
-# ----------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Token:
-    """A value written in a line: its text, where it is in the line, and the math segments or
-    the text spans (segment, start, end) it was read from."""
-
-    text: str
-    start: int
-    end: int
-    segments: tuple[int, ...] = ()
-    spans: tuple[tuple[int, int, int], ...] = ()
-
-
-_CODE_SPAN = re.compile(r"`([^`]+)`")
-_BOLD = re.compile(r"\*\*([^*]*\d[^*]*)\*\*")
-_BARE = re.compile(
-    r"(?<![\w.$\\])\d[\d,]*(?:\s*(?:[×xX*]|\s+by\s+)\s*\d+)*(?![\w.]\d|\w)|[(\uff08]\d+(?:\s*[,\uff0c]\s*\d+)+\s*[)\uff09]"
-)
-
-
-def _tokens(line: SourceLine) -> list[_Token]:
-    tokens: list[_Token] = []
-    for piece in line.pieces:
-        if piece.kind == "math":
-            tokens.append(
-                _Token(piece.text, piece.start, piece.start + len(piece.text), (piece.segment,))
-            )
-            continue
-        taken: list[tuple[int, int]] = []
-        for pattern in (_CODE_SPAN, _BOLD, _BARE):
-            for match in pattern.finditer(piece.text):
-                a, b = match.span()
-                if any(x < b and a < y for x, y in taken):
-                    continue
-                taken.append((a, b))
-                inner = match.group(1) if pattern is not _BARE else match.group(0)
-                if not re.search(r"\d", inner):
-                    continue
-                start = piece.start + a
-                span = (piece.segment, a, b)
-                tokens.append(_Token(inner, start, piece.start + b, spans=(span,)))
-    return sorted(tokens, key=lambda token: token.start)
-
-
-def _clause(text: str) -> str:
-    """The words of ``text`` after its last clause break."""
-    parts = re.split(r"[,\uff0c。;\uff1b!?\uff01\uff1f]|\.\s", text)
-    return parts[-1] if parts else text
+__all__ = ["prose_statements"]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -454,7 +298,7 @@ def _line_statements(
     line: SourceLine, placed: PlacedNetwork, premise_line: bool, names: dict[str, Quantity]
 ) -> list[SizeStatement]:
     text = line.text
-    found: list[SizeStatement] = _formula_statements(line, placed)
+    found: list[SizeStatement] = bound_formulas(line, placed)
     if found:
         return found
     option = _OPTION.match(text) or _ANSWER.match(text)
@@ -466,28 +310,27 @@ def _line_statements(
         return found
     if _ELSEWHERE.search(text):
         return found  # about another network, an example or a layer this module does not read
-    tokens = _tokens(line)
     previous_end = 0
-    for token in tokens:
+    for token in tokens(line):
         between = plain_words(text[previous_end : token.start])
-        before = _clause(between).rstrip("`*_ ")
+        before = clause(between).rstrip("`*_ ")
         after = text[token.end : token.end + 40].lstrip("`*_")
         previous_end = token.end
         if _CONDITION.search(before):
             continue  # "when using a padding of 2": a supposition, not a claim
         if token.segments:
-            named = _named_size(line, placed, token, before)
+            named = named_size(line, placed, token, before)
             if named is not None:
                 found.append(named)
                 continue
-            tensors = _named_tensors(line, placed, token, between, names)
+            tensors = named_tensors(line, placed, token, between, names)
             if tensors:
                 found.extend(tensors)
                 continue
-        label = label_of(before) if _CUE.search(before) else None
+        label = label_of(before) if ANSWER_CUE.search(before) else None
         counted = _COUNT_AFTER.match(after)
         if label is None and counted is not None and _COUNT_CUE.search(before):
-            label = _counted(counted.group(0), before + " " + after[counted.end() :])
+            label = counted_label(counted.group(0), before + " " + after[counted.end() :])
         applied_to = _APPLIED_TO.search(before) is not None  # "… to the 64x64x16 output"
         if (
             label is None
@@ -519,25 +362,6 @@ _RESULTS = frozenset(
         Quantity.RECEPTIVE_FIELD,
     }
 )
-
-
-def _counted(noun: str, rest: str) -> Label | None:
-    """The label a count's noun gives (``7,600 parameters``, ``100 filters``, ``75 weights …
-    per filter``); ``rest`` is the clause around it (*each filter has …*)."""
-    word = noun.strip().lower()
-    per_filter = _PER_FILTER.search(rest) is not None
-    if re.match(r"(?:trainable\s+|learnable\s+|total\s+)?(?:parameters|params)|个?参数", word):
-        quantity = Quantity.FILTER_PARAMETERS if per_filter else Quantity.PARAMETERS
-        return Label(quantity, per_filter=per_filter, filters_named=per_filter)
-    if re.match(r"(?:trainable\s+|learnable\s+|total\s+)?weights?", word):
-        return (
-            Label(Quantity.FILTER_PARAMETERS, per_filter=True, filters_named=True)
-            if per_filter
-            else None
-        )
-    if re.match(r"(?:filters|kernels)|个?(?:卷积核|滤波器)", word):
-        return Label(Quantity.FILTERS, filters_named=True)
-    return None
 
 
 def _layer_for(network: Network, label: Label, placed_line: bool = False) -> int | None:
@@ -593,35 +417,8 @@ def _named_layer(network: Network, words: str) -> int | None:
     return found
 
 
-def _written(quantity: Quantity, text: str) -> object:
-    """The value as the quantity reads it: sizes for a shape, kernel, stride or padding, a
-    count otherwise (None if the text is not one)."""
-    if quantity in (
-        Quantity.OUTPUT_SHAPE,
-        Quantity.INPUT_SHAPE,
-        Quantity.KERNEL,
-        Quantity.STRIDE,
-        Quantity.PADDING,
-        Quantity.RECEPTIVE_FIELD,
-        Quantity.OUTPUT_SIZE,
-    ):
-        inner = _without_name(unwrapped(text))
-        sizes = read_sizes(plain_words(inner).strip())
-        if isinstance(sizes, tuple):
-            values = tuple(sp.Integer(s) for s in sizes)
-            return values if len(values) > 1 else values[0]
-        return None
-    return read_count(plain_words(unwrapped(text)).strip())
-
-
-def _without_name(text: str) -> str:
-    """``\\delta(16, 8, 127, 127)`` → ``(16, 8, 127, 127)``: a tensor's name before its shape."""
-    match = re.fullmatch(r"\s*\\?[A-Za-z\u0370-\u03ff]+(?:_\{?\w+\}?)?\s*(\(.*\))\s*", text)
-    return match.group(1) if match else text
-
-
 def _labelled(
-    line: SourceLine, placed: PlacedNetwork, label: Label, token: _Token, words: str = ""
+    line: SourceLine, placed: PlacedNetwork, label: Label, token: Token, words: str = ""
 ) -> SizeStatement | None:
     network = placed.network
     named = _named_layer(network, words)
@@ -633,7 +430,7 @@ def _labelled(
     said = _KIND_WORDS.search(words)
     if said is not None and layer_kind(said.group(0)) not in (None, network.layers[index].kind):
         return None  # "the pooling layer has …" said while the layer in force is a convolution
-    written = _written(label.quantity, token.text)
+    written = written_value(label.quantity, token.text)
     if written is None:
         return None
     about = f"{network.source}"
@@ -647,222 +444,13 @@ def _option(
 ) -> SizeStatement | None:
     if not placed.network.layers:
         return None
-    written = _written(asked, text)
+    written = written_value(asked, text)
     if written is None:
         return None
     pieces = [p for p in line.pieces if p.kind == "math" and p.start >= start]
     segments = tuple(p.segment for p in pieces)
     facts = SizeFacts(asked, written, placed.network, 0, 1, about=placed.network.source)
     return SizeStatement(line.line, line.line, unwrapped(text), facts, line.cell, segments)
-
-
-# ----------------------------------------------------------------------------------------------
-# Letters of size formulas, by role
-# ----------------------------------------------------------------------------------------------
-_BEFORE_LAYER = re.compile(
-    r"\^\s*\{?\s*[\[(]\s*[lL]\s*[-−–]\s*1\s*[\])]\s*\}?|_\s*\{?\s*(?:in|input)\s*\}?(?![a-z])"
-)
-_AFTER_LAYER = re.compile(
-    r"\^\s*\{?\s*[\[(]\s*[lL]\s*[\])]\s*\}?|_\s*\{?\s*(?:out|output)\s*\}?(?![a-z])"
-)
-_ROLE_LETTERS: tuple[tuple[re.Pattern[str], Quantity, int | None], ...] = tuple(
-    (re.compile(pattern), quantity, axis)
-    for pattern, quantity, axis in (
-        (r"n_?H|H", Quantity.OUTPUT_SIZE, 0),
-        (r"n_?W|W", Quantity.OUTPUT_SIZE, 1),
-        (r"n_?[Cc]|C", Quantity.OUTPUT_CHANNELS, None),
-        (r"[nNoOiI]", Quantity.OUTPUT_SIZE, None),
-        (r"[pP]|pad", Quantity.PADDING, None),
-        (r"[fFkK]", Quantity.KERNEL, None),
-        (r"[sS]", Quantity.STRIDE, None),
-    )
-)  # fmt: skip
-_INPUT_OF = {
-    Quantity.OUTPUT_SIZE: Quantity.INPUT_SIZE,
-    Quantity.OUTPUT_CHANNELS: Quantity.INPUT_CHANNELS,
-}
-
-
-def role_of(name: str, side: str | None = None) -> tuple[Quantity, int | None] | None:
-    """The quantity a letter of a size formula stands for, by the role its name gives it:
-    ``n_H^{[l−1]}`` the input height, ``n_H^{[l]}`` the output height, ``p`` the padding,
-    ``f`` the kernel, ``s`` the stride. A size whose name does not say input or output takes
-    ``side`` (``"input"``, ``"output"``), else it has no role.
-
-    >>> roles = (role_of("n_H^{[l−1]}"), role_of("p"), role_of("n_H", "output"))
-    >>> [(quantity.value, axis) for quantity, axis in roles]
-    [('input size', 0), ('padding', None), ('output size', 0)]
-    >>> role_of("n_H") is None, role_of("x") is None
-    (True, True)
-    """
-    text = re.sub(r"\\(?:mathrm|text|mathit)\s*", "", name.strip())
-    if _BEFORE_LAYER.search(text):
-        side = "input"
-    elif _AFTER_LAYER.search(text):
-        side = "output"
-    base = _AFTER_LAYER.sub("", _BEFORE_LAYER.sub("", text))
-    base = re.sub(r"[{}\s]", "", base)
-    for pattern, quantity, axis in _ROLE_LETTERS:
-        if not pattern.fullmatch(base):
-            continue
-        if quantity in _INPUT_OF:
-            if side is None and base in ("o", "O"):
-                side = "output"
-            if side is None:
-                return None
-            return (_INPUT_OF[quantity] if side == "input" else quantity), axis
-        return quantity, axis
-    return None
-
-
-_BINDING = re.compile(r"^\s*(?:and\s+|以及|和)?(.+?)\s*=\s*([\d,.{}\s]+?)\s*$", re.IGNORECASE)
-_RESULT_CUE = re.compile(
-    r"(?:we\s+get|gives?|get|gets|is|are|equals?|=|得到?|为|是)\s*\$?\s*(\d+)\b", re.IGNORECASE
-)
-
-
-def _formula_statements(line: SourceLine, placed: PlacedNetwork) -> list[SizeStatement]:
-    """A size formula with its letters bound (``n_H^{[l]} = … with n_H^{[l−1]} = 127, p = 0``):
-    each binding states the question's value of its letter, *we get 62* the output."""
-    formula: tuple[Quantity, int | None] | None = None
-    found: list[SizeStatement] = []
-    last_end = 0
-    for piece in line.pieces:
-        if piece.kind != "math":
-            continue
-        latex = piece.text.strip("$")
-        if formula is None:
-            match = re.fullmatch(r"\s*([^=]+?)\s*=\s*(.+)", latex)
-            role = role_of(match.group(1)) if match else None
-            if match is None or role is None or role[0] is not Quantity.OUTPUT_SIZE:
-                continue
-            if not re.search(r"[A-Za-z]", re.sub(r"\\[A-Za-z]+", "", match.group(2))):
-                continue
-            formula = role
-            last_end = piece.start + len(piece.text)
-            continue
-        for binding in _top_level(latex, ","):
-            match = _BINDING.match(binding)
-            if match is None:
-                continue
-            role = role_of(match.group(1))
-            value = read_count(match.group(2))
-            if role is None or value is None:
-                continue
-            statement = _bound(line, placed, role, value, f"{match.group(1).strip()} = {value}",
-                               piece.segment)  # fmt: skip
-            if statement is not None:
-                found.append(statement)
-        last_end = piece.start + len(piece.text)
-    if formula is None or not found:
-        return []
-    result = _RESULT_CUE.search(line.text[last_end:])
-    if result is not None:
-        statement = _bound(line, placed, formula, sp.Integer(int(result.group(1))),
-                           result.group(1), None)  # fmt: skip
-        if statement is not None:
-            found.append(statement)
-    return found
-
-
-def _top_level(text: str, separator: str) -> list[str]:
-    """``text`` split at ``separator`` outside braces and brackets."""
-    parts: list[str] = []
-    current: list[str] = []
-    depth = 0
-    for char in text:
-        depth += 1 if char in "{[(" else -1 if char in "}])" else 0
-        if char == separator and depth == 0:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    parts.append("".join(current))
-    return parts
-
-
-def _bound(
-    line: SourceLine,
-    placed: PlacedNetwork,
-    role: tuple[Quantity, int | None],
-    value: sp.Integer,
-    text: str,
-    segment: int | None,
-) -> SizeStatement | None:
-    quantity, axis = role
-    network = placed.network
-    if len(network.layers) != 1:
-        return None
-    facts = SizeFacts(quantity, value, network, 0, 1, axis=axis, about=network.source)
-    segments = (segment,) if segment is not None else ()
-    return SizeStatement(line.line, line.line, text, facts, line.cell, segments)
-
-
-def _named_size(
-    line: SourceLine, placed: PlacedNetwork, token: _Token, before: str
-) -> SizeStatement | None:
-    """``n_H = \\dfrac{121 − 5 + 4}{1} + 1`` after *the output volume has*: a size named by its
-    letter, computed."""
-    match = re.fullmatch(r"\s*\$?\s*([^=$]+?)\s*=\s*([^=$]+?)\s*\$?\s*", token.text)
-    if match is None:
-        return None
-    side = "output" if re.search(r"output|输出", before, re.IGNORECASE) else None
-    side = "input" if side is None and re.search(r"input|输入", before, re.IGNORECASE) else side
-    role = role_of(match.group(1), side)
-    if role is None or role[0] not in (Quantity.OUTPUT_SIZE, Quantity.INPUT_SIZE):
-        return None
-    from symconv.check.parser import parse_expression
-    from symconv.errors import ParseError
-
-    try:
-        value = parse_expression(match.group(2))
-    except ParseError:
-        return None
-    if not isinstance(value, sp.Integer):
-        return None
-    return _bound(line, placed, role, value, token.text.strip("$ "), token.segments[0])
-
-
-_NAMED_TUPLE = re.compile(
-    r"(\\?[A-Za-z\u0370-\u03ff]+(?:_\{?[\w\\]+\}?)?(?:\^\{?(?:\\prime|[\u2032'])+\}?|[\u2032'])*)"
-    r"\s*(\(\s*\d+(?:\s*,\s*\d+)+\s*\))"
-)
-#: The tensor words before a name say whose shape it has (the last said wins).
-_SIDE = re.compile(r"\b(?:output|input)\b|输出|输入", re.IGNORECASE)
-_GREEK = {"\\delta": "δ", "\\Delta": "Δ", "\\sigma": "σ", "\\epsilon": "ε", "\\theta": "θ"}
-
-
-def _tensor_name(name: str) -> str:
-    """``\\delta`` and ``δ`` are one name; spaces and braces do not count."""
-    for command, letter in _GREEK.items():
-        name = name.replace(command, letter)
-    return re.sub(r"[{}\s]", "", name).replace("\\prime", "\u2032").replace("'", "\u2032")
-
-
-def _named_tensors(
-    line: SourceLine,
-    placed: PlacedNetwork,
-    token: _Token,
-    before: str,
-    names: dict[str, Quantity],
-) -> list[SizeStatement]:
-    """``δ(16, 8, 127, 127)`` after words naming the output (its error, its gradient: the same
-    shape), and the same name with a shape again later in the section."""
-    found = []
-    for position, match in enumerate(_NAMED_TUPLE.finditer(token.text)):
-        name = _tensor_name(match.group(1))
-        side = _SIDE.findall(before)[-1].lower() if position == 0 and _SIDE.search(before) else ""
-        if side:
-            output = side.startswith(("output", "输出"))
-            names[name] = Quantity.OUTPUT_SHAPE if output else Quantity.INPUT_SHAPE
-        quantity = names.get(name)
-        if quantity is None or len(placed.network.layers) != 1:
-            continue
-        sizes = tuple(sp.Integer(int(n)) for n in re.findall(r"\d+", match.group(2)))
-        facts = SizeFacts(quantity, sizes, placed.network, 0, 1, about=placed.network.source)
-        text = f"{match.group(1).strip()}{match.group(2)}"
-        found.append(SizeStatement(line.line, line.line, text, facts, line.cell, token.segments))
-    return found
 
 
 # ----------------------------------------------------------------------------------------------
@@ -889,15 +477,15 @@ def _dataset_statements(line: SourceLine) -> list[SizeStatement]:
     defined = label_of(term.group(1)) if term is not None else None
     found = []
     previous_end = 0
-    for token in _tokens(line):
-        before = _clause(plain_words(line.text[previous_end : token.start])).rstrip("`*_ ")
+    for token in tokens(line):
+        before = clause(plain_words(line.text[previous_end : token.start])).rstrip("`*_ ")
         previous_end = token.end
         if token.start < start or not _DATASET_CUE.search(before):
             continue
         label = label_of(before) or defined
         if label is None or label.quantity not in _IMAGE_QUANTITIES:
             continue
-        written = _written(label.quantity, token.text)
+        written = written_value(label.quantity, token.text)
         quantity = label.quantity
         if quantity is Quantity.INPUT_SHAPE and not isinstance(written, tuple):
             quantity = Quantity.INPUT_SIZE
