@@ -2,14 +2,22 @@
 
 A solution about layer sizes rarely writes them as equations: it fills a table, lists labelled
 values, ticks a quiz option, configures a layer in code. The readers of this concept each turn
-one way of writing into :class:`~symconv.check.size_tables.SizeStatement` s — a value and the
+one way of writing into :class:`~symconv.check.networks.SizeStatement` s — a value and the
 :class:`~symconv.check.networks.Network` it is about:
 
 * :mod:`symconv.check.size_tables` — layer tables and tables of their sizes;
 * :mod:`symconv.check.size_code` — Keras and PyTorch layer calls in code blocks and spans;
+* :mod:`symconv.check.size_prose` — a question's or an example's data in words
+  (:mod:`~symconv.check.size_premises`) and what is said of it: labelled values, ticked options,
+  a formula's bindings, a named tensor's shape, a list of layers, a data set's images;
+* :mod:`symconv.check.size_formulas` — size formulas whose letters a glossary or the field's
+  notation names;
 
 and :func:`add_size_claims` makes them claims of the document's one reading (kind ``shape`` for a
-shape, ``answer`` for any other size), judged by :mod:`symconv.check.judges.layers`. A statement
+shape, ``fact`` for a formula, ``answer`` for any other size), judged by
+:mod:`symconv.check.judges.layers`. The networks stay where they are stated: a question's for its
+section, code and tables until a new problem starts, data a sentence supposes for the results of
+its section. A statement
 read from a computation the reading already holds as a claim (``| (28+2*0-7)/3+1=8 |``) *is*
 that claim: it takes its place and its id, and its verdict covers both — the arithmetic and the
 size (one statement, one verdict).
