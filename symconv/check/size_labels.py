@@ -20,7 +20,7 @@ import sympy as sp
 from symconv.check.lines import SourceLine
 from symconv.check.networks import Quantity
 from symconv.check.size_premises import plain_words
-from symconv.check.size_values import read_count, read_sizes, unwrapped
+from symconv.check.size_values import last_side, read_count, read_sizes, unwrapped
 
 __all__ = [
     "ANSWER_CUE",
@@ -213,6 +213,10 @@ def counted_label(noun: str, rest: str) -> Label | None:
     return None
 
 
+#: Sizes written as a shape (``62 × 62 × 32``, ``(28, 28)``), which no count is.
+_SHAPE_TEXT = re.compile(r"^\(?\s*\d+\s*(?:[×xX,]\s*\d+\s*)+\)?$")
+
+
 def written_value(quantity: Quantity, text: str) -> object:
     """The value as the quantity reads it: sizes for a shape, kernel, stride or padding, a
     count otherwise (None if the text is not one)."""
@@ -231,7 +235,11 @@ def written_value(quantity: Quantity, text: str) -> object:
             values = tuple(sp.Integer(s) for s in sizes)
             return values if len(values) > 1 else values[0]
         return None
-    return read_count(plain_words(unwrapped(text)).strip())
+    inner = plain_words(unwrapped(text)).strip()
+    result = last_side(inner)
+    if _SHAPE_TEXT.search(result) and not re.fullmatch(r"\d{1,3}(?:,\d{3})+", result):
+        return None  # a shape is no count: 62 × 62 × 32 is not 123008 parameters
+    return read_count(inner)
 
 
 def _without_name(text: str) -> str:

@@ -371,11 +371,15 @@ def _tensor_layout(volume: Volume, layer: Layer | None) -> tuple[Volume | None, 
 
 
 def _asked(words: str) -> Quantity | None:
-    for question in _QUESTION.finditer(words):
-        for quantity, pattern in _ASKED:
-            if pattern.search(question.group(0)):
-                return quantity
-    return None
+    """The one quantity the question asks for (None when it asks none this module knows, or
+    several: an answer is then not known to be any one of them)."""
+    asked = {
+        quantity
+        for question in _QUESTION.finditer(words)
+        for quantity, pattern in _ASKED
+        if pattern.search(question.group(0))
+    }
+    return asked.pop() if len(asked) == 1 else None
 
 
 #: A datum of a layer written with its value (*stride 2*, *pad 1*, *3x3 filter*).

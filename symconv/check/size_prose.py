@@ -77,7 +77,8 @@ _CONDITION = re.compile(
 #: Words that say a line is about another network than the one in force.
 _ELSEWHERE = re.compile(
     r"\b(?:another|other|vgg\w*|resnet\w*|alexnet|lenet\w*|googlenet|inception|compar\w*"
-    r"|for\s+(?:example|instance)|e\.g\.|such\s+as|instead)\b|例如|比如|另一|其他|相比"
+    r"|for\s+(?:example|instance)|e\.g\.|such\s+as|instead|resiz\w*|rescal\w*|crop\w*)\b"
+    r"|例如|比如|另一|其他|相比|缩放|裁剪"
     r"|" + UNREAD_LAYERS.pattern,
     re.IGNORECASE,
 )

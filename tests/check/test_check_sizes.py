@@ -520,3 +520,17 @@ def test_chinese_counted_kernels_and_results() -> None:
     )
     found = sorted(j.verdict for j in check_text(doc).judgements if j.verdict != "unverified")
     assert found == ["right", "wrong"]
+
+
+def test_a_question_that_asks_two_things_has_no_one_answer() -> None:
+    doc = (
+        "### 1. Your input is 32 × 32 × 3 and you use 8 filters of 3 × 3 with no padding. "
+        "What is the output volume, and how many parameters does the layer have?\n\n"
+        "Answer: 30 × 30 × 8\n"
+    )
+    assert "wrong" not in [j.verdict for j in check_text(doc).judgements]
+
+
+def test_a_shape_is_never_read_as_a_count() -> None:
+    doc = KERAS.format(filters=8, per_filter="`3*3*4+1=37`", total="30 × 30 × 8")
+    assert "wrong" not in judged(doc, 12)
