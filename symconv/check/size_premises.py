@@ -184,10 +184,9 @@ _ASKED: tuple[tuple[Quantity, re.Pattern[str]], ...] = tuple(
         ),
     )
 )  # fmt: skip
-#: Where a question's asking starts: the sentence with a question mark, or a question word.
-_QUESTION = re.compile(
-    r"[^.?。\uff1f]*[?\uff1f]|(?:what|how|find|compute|calculate|求|计算)[^.。]*", re.IGNORECASE
-)
+#: A question: a sentence that ends with a question mark or holds a question word.
+_QUESTION_WORD = re.compile(r"\b(?:what|how|find|compute|calculate)\b|求|计算", re.IGNORECASE)
+_SENTENCES = re.compile(r"(?<=[.?!\u3002\uff1f\uff01])\s*")
 
 
 #: Layers whose sizes run the other way, or that this module does not compute: a sentence about
@@ -373,11 +372,16 @@ def _tensor_layout(volume: Volume, layer: Layer | None) -> tuple[Volume | None, 
 def _asked(words: str) -> Quantity | None:
     """The one quantity the question asks for (None when it asks none this module knows, or
     several: an answer is then not known to be any one of them)."""
+    questions = [
+        sentence
+        for sentence in _SENTENCES.split(words)
+        if sentence.rstrip().endswith(("?", "\uff1f")) or _QUESTION_WORD.search(sentence)
+    ]
     asked = {
         quantity
-        for question in _QUESTION.finditer(words)
+        for question in questions
         for quantity, pattern in _ASKED
-        if pattern.search(question.group(0))
+        if pattern.search(question)
     }
     return asked.pop() if len(asked) == 1 else None
 

@@ -129,7 +129,7 @@ def prose_statements(
         ):
             carried = ""
         sentence = f"{carried} {line.text}" if carried else line.text
-        carried = _open_sentence(sentence)
+        carried = _open_sentence(sentence)[-_LONGEST_SENTENCE:]
         previous = line
         words = plain_words(sentence)
         in_list = (listed is not None or pending is not None) and _LIST_ITEM.match(line.text)
@@ -185,6 +185,8 @@ def prose_statements(
     return found, premises
 
 
+#: The most of an open sentence carried to the next line (a premise is never longer).
+_LONGEST_SENTENCE = 400
 _SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f](?=\s|$)")
 
 

@@ -534,3 +534,17 @@ def test_a_question_that_asks_two_things_has_no_one_answer() -> None:
 def test_a_shape_is_never_read_as_a_count() -> None:
     doc = KERAS.format(filters=8, per_filter="`3*3*4+1=37`", total="30 × 30 × 8")
     assert "wrong" not in judged(doc, 12)
+
+
+def test_long_unbroken_prose_is_read_in_linear_time() -> None:
+    # no sentence end for thousands of lines, a question mark nowhere: each line is read once,
+    # never the whole open sentence again (a quadratic scan took minutes on such input)
+    import time
+
+    from symconv.check.markdown import split_document
+    from symconv.check.read_sizes import size_statements
+
+    doc = "".join(f"W{i}: input width and the filters of size\n" for i in range(1500))
+    started = time.perf_counter()
+    size_statements(split_document(doc))
+    assert time.perf_counter() - started < 20
