@@ -6,7 +6,10 @@ The front end (this package's parsing layer):
   notebook document, with exact 1-based lines (one segment per row of an ``aligned`` block);
 * :func:`symconv.check.parser.parse_math` — one math segment as chains of sides and relations,
   each side an exact SymPy meaning (ambiguous notation comes back with both readings);
-* :class:`symconv.check.symbols.SymbolTable` — what the names are (functions, tensors, scalars).
+* :class:`symconv.check.symbols.SymbolTable` — what the names are (functions, tensors, scalars);
+* :func:`symconv.check.read_sizes.add_size_claims` — sizes stated about the document's own
+  network (a layer table, layer calls in code, a question's words, a glossary's formula), judged
+  by :mod:`symconv.check.judges.layers`.
 
 Soundness contract
 ------------------

@@ -179,8 +179,11 @@ def read_claims(
         context = DocumentContext(symbols=table)
     extractor = _Extractor(list(segments), table, context, read_seconds, problem)
     claims = extractor.run()
-    statement_claims = {key: tuple(found) for key, found in extractor.statement_claims.items()}
-    return Reading(tuple(claims), dict(extractor.parses), statement_claims)
+    # sizes stated about the document's network (tables, code, questions): claims of their own
+    from symconv.check.read_sizes import add_size_claims
+
+    sized = add_size_claims(segments, claims, extractor.statement_claims, context)
+    return Reading(sized.claims, dict(extractor.parses), sized.statement_claims)
 
 
 class _Extractor:

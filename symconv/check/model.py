@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import sympy as sp
 
+from symconv.check.networks import SizeFacts, SizeFormulaFacts
+
 if TYPE_CHECKING:
     from symconv.check.symbols import SymbolTable
 
@@ -171,6 +173,8 @@ class AnswerFacts:
 
 ClaimFacts = (
     LinkFacts
+    | SizeFacts
+    | SizeFormulaFacts
     | ValueFacts
     | OrderFacts
     | ShapeFacts

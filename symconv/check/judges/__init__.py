@@ -16,7 +16,8 @@ is ``unverified`` with the reason. Judges by concept:
 * :mod:`.matrices` — matrix equalities, ``C x`` forms and conv matrices;
 * :mod:`.named` — a matrix the problem's derivation names (``T``, ``o``, ``C``, ``Z``);
 * :mod:`.systems` — the linear system it solves (``T w = b``), with the document's own ``T``;
-* :mod:`.words` — shapes and shape/cost facts stated in words.
+* :mod:`.words` — shapes and shape/cost facts stated in words;
+* :mod:`.layers` — sizes stated about the document's own network (tables, code, questions).
 
 After a judge has spoken, :func:`judge` adds the document's view: a right claim that builds on
 an earlier wrong one gets the warning ``"consistent with your line N (error carried forward)"``
@@ -95,6 +96,7 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
         gradients,
         index_identity,
         kernels,
+        layers,
         matrices,
         missing_sum,
         restated,
@@ -105,13 +107,16 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
     lint = document_only(missing_sum.judge_missing_sum)  # an index free on the right only
     kernel = document_only(kernels.judge_kernel)
     gradient = document_only(gradients.judge_document_gradient)  # the document's own forward
+    size = layers.judge_size  # a size stated about the document's own network
     first: dict[ClaimKind, tuple[Judge, ...]] = {
         ClaimKind.ARITHMETIC: (lint,),
         ClaimKind.ALGEBRA: (lint,),
         ClaimKind.APPROXIMATION: (lint,),
         ClaimKind.INDEX_FORMULA: (lint,),
         ClaimKind.DEFINITION: (lint, algebra.judge_restated),
-        ClaimKind.ANSWER: (lint,),
+        ClaimKind.ANSWER: (size, lint),
+        ClaimKind.SHAPE: (size,),
+        ClaimKind.FACT: (size,),
     }
     in_document: dict[ClaimKind, tuple[Judge, ...]] = {
         ClaimKind.ARITHMETIC: (arithmetic.judge_arithmetic, algebra.judge_algebra),

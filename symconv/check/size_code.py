@@ -1,0 +1,342 @@
+"""Layers written as code: Keras and PyTorch layer calls in code blocks and code spans.
+
+``Conv2D(16, (2, 2), input_shape=(224, 224, 3))``, ``nn.Conv2d(1, 4, kernel_size=7, stride=3)``,
+``MaxPool2d(2)``, ``Flatten()``, ``Linear(in_features=784, out_features=120)``: a block's calls,
+in order, are a network (activations, dropout and normalisation change no size and are passed
+over; any other call to a capitalised name may change the sizes, so the layers after it start a
+network of their own). The code is read with :mod:`ast` — parsed, never run — and only literal
+arguments count (a size held in a variable is not stated).
+
+The frameworks' argument orders and defaults (Keras: ``Conv2D(filters, kernel_size, strides=1,
+padding='valid', dilation_rate=1)``, pooling ``strides=None`` = the window, ``input_shape``
+channels last; PyTorch: ``Conv2d(in_channels, out_channels, kernel_size, stride=1, padding=0,
+dilation=1)``, ``MaxPool2d(kernel_size, stride=None, padding=0)``, ``Linear(in_features,
+out_features)``) are those of their documentation.
+
+What code states that can be checked: the channels a PyTorch layer says it takes
+(``in_channels=6``, ``in_features=784``) against what the layers before it put out — the code
+lists every layer, so a mismatch is an error when it runs.
+
+    >>> code = '''layers = [Conv2d(in_channels=1, out_channels=6, kernel_size=5, padding=2),
+    ...           MaxPool2d(kernel_size=2), ReLU(), Flatten(),
+    ...           Linear(in_features=1176, out_features=10)]'''
+    >>> [block] = code_networks(code, first_line=10)
+    >>> for layer in block.layers:
+    ...     print(layer.line, layer.describe())
+    10 convolution 5×5, 6 filters, stride 1, padding 2
+    11 pooling 2×2, stride 2, no padding
+    11 flatten
+    12 fully connected, 10 units
+    >>> block.framework, block.layers[-1].in_channels
+    ('torch', 1176)
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+import sympy as sp
+
+from symconv.check.networks import (
+    Layer,
+    LayerKind,
+    Network,
+    Quantity,
+    SizeFacts,
+    SizeStatement,
+    Volume,
+)
+
+__all__ = ["CodeNetwork", "code_networks", "code_statements"]
+
+
+@dataclass(frozen=True)
+class CodeNetwork:
+    """The layers of one run of calls, the input the code states (``input_shape``), the
+    framework whose conventions read them (``keras`` or ``torch``) and whether the run starts
+    the code (``first``: the code's input, a data set it is said to take, reaches it)."""
+
+    layers: tuple[Layer, ...]
+    input: Volume | None
+    framework: str
+    line: int
+    end_line: int
+    first: bool = True
+
+
+#: Calls that change no size (activations, dropout, normalisation).
+_NEUTRAL = re.compile(
+    r"(?:ReLU\d*|LeakyReLU|PReLU|ELU|SELU|GELU|SiLU|Mish|Sigmoid|Tanh|Softmax\d*d?|LogSoftmax"
+    r"|Activation|Dropout\d*d?|SpatialDropout\dD|AlphaDropout|BatchNorm\d*d?|BatchNormalization"
+    r"|LayerNorm(?:alization)?|GroupNorm|InstanceNorm\dd|LocalResponseNorm|Identity|Hardtanh"
+    r"|ReLU6|Softplus|Threshold)"
+)
+#: Calls that hold layers (their arguments are read in order).
+_CONTAINER = re.compile(r"Sequential|ModuleList|ModuleDict|Model|Functional")
+_KERAS_CONV = re.compile(r"Conv(?:olution)?([123])D")
+_TORCH_CONV = re.compile(r"Conv([123])d")
+_KERAS_POOL = re.compile(r"(?:Max|Average|Avg)Pool(?:ing)?([123])D")
+_TORCH_POOL = re.compile(r"(?:Max|Avg)Pool([123])d")
+_KERAS_PAD = re.compile(r"ZeroPadding([123])D")
+_TORCH_PAD = re.compile(r"(?:Zero|Constant)Pad([123])d")
+
+
+def code_networks(code: str, first_line: int = 1) -> list[CodeNetwork]:
+    """The networks the layer calls of ``code`` make (module docstring); ``first_line`` is the
+    document's line of the code's first line."""
+    calls = list(_layer_calls(code))
+    networks: list[CodeNetwork] = []
+    run: list[tuple[Layer, str]] = []
+    given: Volume | None = None
+    broken = False
+    for name, call in calls:
+        line = first_line + call.lineno - 1
+        if _NEUTRAL.fullmatch(name) or _CONTAINER.fullmatch(name):
+            continue
+        if name == "Input" and not run:  # Keras: Input(shape=(28, 28, 1))
+            shape = _arguments(call, ("shape",)).get("shape")
+            given = (
+                _keras_input({"input_shape": shape}, len(shape) - 1)
+                if isinstance(shape, tuple)
+                else None
+            )
+            continue
+        read = _layer(name, call, line)
+        if read is None:
+            if run:
+                networks.append(_network(run, given, first=not networks and not broken))
+            run, given, broken = [], None, True
+            continue
+        layer, framework, stated = read
+        if stated is not None and not run:
+            given = stated
+        run.append((layer, framework))
+    if run:
+        networks.append(_network(run, given, first=not networks and not broken))
+    return networks
+
+
+def _network(run: list[tuple[Layer, str]], given: Volume | None, *, first: bool) -> CodeNetwork:
+    frameworks = {framework for _, framework in run}
+    framework = (
+        "torch" if frameworks == {"torch"} else "keras" if "keras" in frameworks else "torch"
+    )
+    layers = tuple(layer for layer, _ in run)
+    return CodeNetwork(layers, given, framework, layers[0].line, layers[-1].line, first)
+
+
+def _layer_calls(code: str) -> Iterator[tuple[str, ast.Call]]:
+    """``(name, call)`` of each call to a capitalised name, in source order; a block that does
+    not parse is read line by line."""
+    try:
+        trees = [(ast.parse(code), 0)]
+    except (SyntaxError, ValueError):
+        trees = []
+        for number, text in enumerate(code.splitlines()):
+            try:
+                trees.append((ast.parse(text.strip().rstrip(",")), number))
+            except (SyntaxError, ValueError):
+                continue
+    found = []
+    for tree, offset in trees:
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = _call_name(node.func)
+            if name and name[0].isupper():
+                node.lineno += offset
+                found.append((node.lineno, node.col_offset, name, node))
+    for _, _, name, node in sorted(found, key=lambda item: (item[0], item[1])):
+        yield name, node
+
+
+def _call_name(func: ast.expr) -> str:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return ""
+
+
+def _literal(node: ast.expr | None) -> Any:
+    if node is None:
+        return None
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, SyntaxError, TypeError):
+        return _Unknown
+
+
+class _UnknownValue:
+    """An argument the code does not state as a literal."""
+
+
+_Unknown = _UnknownValue()
+
+
+def _arguments(call: ast.Call, order: tuple[str, ...]) -> dict[str, Any]:
+    """The call's literal arguments by name (positional ones named by ``order``)."""
+    found: dict[str, Any] = {}
+    for position, argument in enumerate(call.args):
+        if position < len(order):
+            found[order[position]] = _literal(argument)
+    for keyword in call.keywords:
+        if keyword.arg is not None:
+            found[keyword.arg] = _literal(keyword.value)
+    return found
+
+
+def _sizes(value: Any, dims: int) -> tuple[int, ...] | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return (value,) * dims
+    if isinstance(value, (tuple, list)) and all(
+        isinstance(v, int) and not isinstance(v, bool) for v in value
+    ):
+        return tuple(value) if len(value) == dims else None
+    return None
+
+
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _padding(value: Any, dims: int) -> tuple[int, ...] | str | None:
+    if isinstance(value, str) and value.lower() in ("same", "valid", "full"):
+        return value.lower()
+    return _sizes(value, dims)
+
+
+def _layer(name: str, call: ast.Call, line: int) -> tuple[Layer, str, Volume | None] | None:
+    """The layer a call makes, its framework and the input it states; None for a call that is
+    not a layer this module knows."""
+    if match := _KERAS_CONV.fullmatch(name):
+        dims = int(match.group(1))
+        a = _arguments(call, ("filters", "kernel_size", "strides", "padding"))
+        layer = Layer(
+            LayerKind.CONV,
+            kernel=_sizes(a.get("kernel_size"), dims),
+            stride=_sizes(a.get("strides", 1), dims),
+            padding=_padding(a.get("padding", "valid"), dims),
+            dilation=_sizes(a.get("dilation_rate", 1), dims),
+            out_channels=_count(a.get("filters")),
+            bias=a.get("use_bias", True) is not False,
+            name=name,
+            line=line,
+        )
+        return layer, "keras", _keras_input(a, dims)
+    if match := _TORCH_CONV.fullmatch(name):
+        dims = int(match.group(1))
+        a = _arguments(call, ("in_channels", "out_channels", "kernel_size", "stride", "padding",
+                              "dilation", "groups", "bias"))  # fmt: skip
+        if a.get("groups", 1) != 1:
+            return None
+        layer = Layer(
+            LayerKind.CONV,
+            kernel=_sizes(a.get("kernel_size"), dims),
+            stride=_sizes(a.get("stride", 1), dims),
+            padding=_padding(a.get("padding", 0), dims),
+            dilation=_sizes(a.get("dilation", 1), dims),
+            out_channels=_count(a.get("out_channels")),
+            in_channels=_count(a.get("in_channels")),
+            bias=a.get("bias", True) is not False,
+            name=name,
+            line=line,
+        )
+        return layer, "torch", None
+    if match := _KERAS_POOL.fullmatch(name):
+        dims = int(match.group(1))
+        a = _arguments(call, ("pool_size", "strides", "padding"))
+        kernel = _sizes(a.get("pool_size", 2), dims)
+        strides = a.get("strides")
+        stride = kernel if strides is None else _sizes(strides, dims)
+        padding = _padding(a.get("padding", "valid"), dims)
+        layer = Layer(LayerKind.POOL, kernel=kernel, stride=stride, padding=padding, name=name,
+                      line=line)  # fmt: skip
+        return layer, "keras", _keras_input(a, dims)
+    if match := _TORCH_POOL.fullmatch(name):
+        dims = int(match.group(1))
+        a = _arguments(call, ("kernel_size", "stride", "padding", "dilation"))
+        if a.get("ceil_mode", False) is not False:
+            return None
+        kernel = _sizes(a.get("kernel_size"), dims)
+        strides = a.get("stride")
+        stride = kernel if strides is None else _sizes(strides, dims)
+        padding = _padding(a.get("padding", 0), dims)
+        dilation = _sizes(a.get("dilation", 1), dims)
+        layer = Layer(LayerKind.POOL, kernel=kernel, stride=stride, padding=padding,
+                      dilation=dilation, name=name, line=line)  # fmt: skip
+        return layer, "torch", None
+    if match := (_KERAS_PAD.fullmatch(name) or _TORCH_PAD.fullmatch(name)):
+        dims = int(match.group(1))
+        a = _arguments(call, ("padding",))
+        padding = _sizes(a.get("padding", 1), dims)
+        framework = "keras" if name.startswith("ZeroPadding") else "torch"
+        return Layer(LayerKind.PAD, padding=padding, name=name, line=line), framework, None
+    if name == "Flatten":
+        return Layer(LayerKind.FLATTEN, name=name, line=line), "any", None
+    if name == "Dense":
+        a = _arguments(call, ("units",))
+        layer = Layer(LayerKind.DENSE, out_channels=_count(a.get("units")),
+                      bias=a.get("use_bias", True) is not False, name=name, line=line)  # fmt: skip
+        return layer, "keras", _keras_input(a, 0)
+    if name == "Linear":
+        a = _arguments(call, ("in_features", "out_features", "bias"))
+        layer = Layer(LayerKind.DENSE, out_channels=_count(a.get("out_features")),
+                      in_channels=_count(a.get("in_features")),
+                      bias=a.get("bias", True) is not False, name=name, line=line)  # fmt: skip
+        return layer, "torch", None
+    return None
+
+
+def _keras_input(arguments: dict[str, Any], dims: int) -> Volume | None:
+    """``input_shape=(224, 224, 3)`` (channels last, Keras's default), ``input_dim=784``."""
+    shape = arguments.get("input_shape")
+    if isinstance(shape, (tuple, list)) and all(isinstance(v, int) for v in shape):
+        sizes = tuple(shape)
+        if dims and len(sizes) == dims + 1:
+            return Volume(sizes[:-1], sizes[-1])
+        if not dims and len(sizes) == 1:
+            return Volume((), sizes[0])
+    dim = arguments.get("input_dim")
+    if isinstance(dim, int) and not isinstance(dim, bool):
+        return Volume((), dim)
+    return None
+
+
+def code_statements(
+    code: CodeNetwork, dataset: tuple[str, Volume] | None = None, cell: int | None = None
+) -> tuple[Network, list[SizeStatement]]:
+    """The network of ``code`` (its input stated in the code, else the images of ``dataset``:
+    the data set its section names) and the channels its layers say they take, each a
+    statement."""
+    source = (
+        f"the code on line {code.line}"
+        if code.line == code.end_line
+        else f"the code on lines {code.line}–{code.end_line}"
+    )
+    volume = code.input
+    if volume is None and dataset is not None and code.first:
+        name, images = dataset
+        volume = replace(images, channels_first=code.framework == "torch")
+        source += f", on {name} images ({volume.text()})"
+    network = Network(code.layers, volume, source)
+    found = []
+    for index, layer in enumerate(code.layers):
+        if layer.in_channels is None or (index == 0 and volume is None):
+            continue
+        if layer.kind is LayerKind.CONV:
+            quantity, text = Quantity.INPUT_CHANNELS, f"in_channels={layer.in_channels}"
+        elif layer.kind is LayerKind.DENSE:
+            quantity, text = Quantity.INPUT_FEATURES, f"in_features={layer.in_channels}"
+        else:
+            continue
+        facts = SizeFacts(quantity, sp.Integer(layer.in_channels), network, 0, index + 1,
+                          about=f"{layer.name} on line {layer.line}")  # fmt: skip
+        found.append(SizeStatement(layer.line, layer.line, f"{layer.name}({text})", facts, cell))
+    return network, found

@@ -1,0 +1,96 @@
+"""A size as written in a cell, a code span, a label's value or inline math.
+
+``(5,5)``, ``5x5``, ``$5 \\times 5$``, ``2*2`` and ``` `224*224*3` ``` are sizes (one per axis);
+``"same"`` is a padding mode; ``(28+2*0-7)/3+1=8`` and ``8^2*4=256`` are computations whose
+value is their last side; ``7,600`` is a number. Everything is read with the checker's own parser
+(:mod:`symconv.check.parser`), never evaluated as code.
+
+    >>> read_sizes("(5,5)"), read_sizes("`2*2`"), read_sizes("$62 \\\\times 62 \\\\times 32$")
+    ((5, 5), (2, 2), (62, 62, 32))
+    >>> read_sizes("28x28"), read_sizes('"same"'), read_sizes("(28+2*0-7)/3+1=8")
+    ((28, 28), 'same', (8,))
+    >>> read_count("8^2*4=256"), read_count("7,600"), read_count("`208/16=13`")
+    (256, 7600, 13)
+    >>> read_count("(14-2+1)*(14-2+1)=13*13"), read_count("about 5") is None
+    (169, True)
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import sympy as sp
+
+from symconv.check.networks import PADDING_MODES
+from symconv.errors import ParseError
+
+__all__ = ["last_side", "read_count", "read_sizes", "unwrapped"]
+
+#: Bold, code, quotes (also curly and full-width ones), dollars; and a final stop or comma.
+_WRAPPERS = re.compile(
+    "^[\\s*_`\"'\u201c\u201d\u2018\u2019$]+|[\\s*_`\"'\u201c\u201d\u2018\u2019$.,;\u3002\uff0c\uff1b]+$"
+)
+_TIMES = re.compile(r"(?<=\d)\s*[xX×*]\s*(?=\d)")
+_NUMBER_TEXT = re.compile(r"^[-\d\s.,+*/×·÷^()\[\]xX=]+$")
+_SIZES_TEXT = re.compile(r"^[(\[]?\s*\d+(?:\s*[,×*xX]\s*\d+)*\s*,?\s*[)\]]?$")
+
+
+def unwrapped(text: str) -> str:
+    """``text`` without the marks around it: bold, code, quotes, dollars, a final full stop."""
+    previous = None
+    while previous != text:
+        previous = text
+        text = _WRAPPERS.sub("", text)
+    return text.strip()
+
+
+def last_side(text: str) -> str:
+    """The last side of a computation (``(28+2*0-7)/3+1=8`` → ``8``), or the text."""
+    parts = re.split(r"(?<![<>!=])=(?!=)", text)
+    return parts[-1].strip()
+
+
+def read_sizes(text: str) -> tuple[int, ...] | str | None:
+    """Sizes (one per axis), a padding mode (``same``/``valid``/``full``), or None.
+
+    A computation gives its last side; a bare number is one size.
+    """
+    inner = unwrapped(text)
+    if inner.lower() in PADDING_MODES:
+        return inner.lower()
+    inner = unwrapped(last_side(inner))
+    latex = re.sub(r"\\(?:times|cdot)", "×", inner)
+    latex = re.sub(r"[{}]|\\[,;!]", "", latex)
+    if _SIZES_TEXT.match(latex):
+        numbers = tuple(int(n) for n in re.findall(r"\d+", latex))
+        return numbers if numbers and all(n > 0 for n in numbers) else None
+    value = read_count(inner)
+    return (int(value),) if value is not None and value > 0 else None
+
+
+def read_count(text: str) -> sp.Integer | None:
+    """A whole number as written, or computed (``8^2*4=256`` → 256; the last side wins), or None.
+
+    Digits grouped with commas (``7,600``) are one number.
+    """
+    inner = unwrapped(last_side(unwrapped(text)))
+    inner = re.sub(r"\\(?:times|cdot)", "*", inner)
+    inner = re.sub(r"\\,|\{,\}", ",", inner)
+    inner = re.sub(r"[{}]", "", inner)
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+", inner):
+        inner = inner.replace(",", "")
+    if not inner or not _NUMBER_TEXT.match(inner) or "," in inner:
+        return None
+    inner = _TIMES.sub("*", inner)
+    from symconv.check.parser import parse_expression
+
+    try:
+        value: Any = parse_expression(inner)
+    except ParseError:
+        return None
+    if isinstance(value, sp.Integer):
+        return value
+    if isinstance(value, sp.Rational) and value.is_integer:
+        return sp.Integer(value)
+    return None

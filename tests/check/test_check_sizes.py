@@ -1,0 +1,550 @@
+"""Issue 18, sizes as people write them: layer tables, code, quiz questions, labelled values.
+
+Every document here is synthetic, written in the general forms real writers use (a table per
+network, a Keras or PyTorch layer list, a quiz question with its ticked option, a list of
+labelled values), never copied from the development corpus. Each test asserts the verdicts the
+checker gives, and the soundness rules: a wrong verdict carries its working; a value that rests
+on a guess (a layer a table may leave out, a shape in another order) is unverified.
+"""
+
+from __future__ import annotations
+
+from symconv.check.runner import check_text
+
+
+def verdicts(text: str) -> list[tuple[int, str, str]]:
+    """(line, verdict, kind) of every judgement, in line order."""
+    report = check_text(text)
+    return sorted((j.claim.line, j.verdict, str(j.claim.kind)) for j in report.judgements)
+
+
+def judged(text: str, line: int) -> list[str]:
+    return [j.verdict for j in check_text(text).judgements if j.claim.line == line]
+
+
+def messages(text: str, line: int) -> list[str]:
+    return [
+        f"{j.message} | {j.witness}" for j in check_text(text).judgements if j.claim.line == line
+    ]
+
+
+# -- layer tables ------------------------------------------------------------------------------
+
+LAYER_TABLE = """\
+| layer | input width | input depth | filter num | filter width | stride | padding | output width |
+|-------|-------------|-------------|------------|--------------|--------|---------|--------------|
+| CONV1 | 32 | 3 | 8 | 5 | 1 | 0 | (32+2*0-5)/1+1=28 |
+| CONV2 | 28 | 8 | 16 | 3 | 2 | 1 | {second} |
+|       | in_feature | out_feature | | | | | |
+| FC1   | {features} | 10 | | | | | |
+"""
+
+
+def test_a_layer_tables_output_column_is_checked_against_its_own_row() -> None:
+    doc = LAYER_TABLE.format(second="(28+2*1-3)/2+1=14", features="14^2*16=3136")
+    assert judged(doc, 3) == ["right"]
+    # the input width 28 and depth 8 (what CONV1 puts out), the output width 14
+    assert judged(doc, 4) == ["right", "right", "right"]
+    assert judged(doc, 6) == ["right"]  # in_feature: 14·14·16 after the flatten
+
+
+def test_a_wrong_output_width_is_wrong_with_the_working_in_the_rows_numbers() -> None:
+    doc = LAYER_TABLE.format(second="(28+2*1-3)/2+1=15", features="14^2*16=3136")
+    assert "wrong" in judged(doc, 4)
+    (shown,) = [m for m in messages(doc, 4) if "output size" in m]
+    assert "is 14, not 15" in shown and "⌊(28 + 2·1 − 3)/2⌋ + 1 = 14" in shown
+
+
+def test_a_computation_that_is_also_a_size_gets_one_verdict() -> None:
+    # "(32+2*0-5)/1+1=28" is both arithmetic and the output width: one claim, one verdict.
+    doc = LAYER_TABLE.format(second="(28+2*1-3)/2+1=14", features="14^2*16=3136")
+    report = check_text(doc)
+    assert len([j for j in report.judgements if j.claim.line == 3]) == 1
+
+
+def test_an_input_that_differs_from_the_row_above_is_not_proven_wrong() -> None:
+    # A table may leave a layer out (a pooling layer between CONV1 and CONV2): the row above
+    # gives 28, the row says 27 — unverified with the reason, never wrong.
+    doc = LAYER_TABLE.format(second="(27+2*1-3)/2+1=14", features="14^2*16=3136").replace(
+        "| CONV2 | 28 |", "| CONV2 | 27 |"
+    )
+    found = check_text(doc).judgements
+    inputs = [j for j in found if j.claim.line == 4 and "layer before" in j.message]
+    assert [j.verdict for j in inputs] == ["unverified"]
+    assert "wrong" not in [j.verdict for j in found]
+
+
+def test_in_features_that_do_not_follow_the_flatten_are_not_proven_wrong() -> None:
+    # 14*16 = 224 is right arithmetic; as the in_feature after a 14 × 14 × 16 output it is not
+    # proven (a layer the table leaves out could sit between): right arithmetic, with the size's
+    # reason as a warning, never wrong.
+    doc = LAYER_TABLE.format(second="(28+2*1-3)/2+1=14", features="14*16=224")
+    (judgement,) = [j for j in check_text(doc).judgements if j.claim.line == 6]
+    assert judgement.verdict == "right"
+    assert any("layer before gives 3136" in w for w in judgement.warnings)
+
+
+# -- receptive fields --------------------------------------------------------------------------
+
+LAYERS = """\
+|    | type | kernel size | stride |
+|----|------|-------------|--------|
+| L1 | conv | 3 | 1 |
+| L2 | pool | 2 | 2 |
+| L3 | conv | 3 | 1 |
+
+"""
+
+
+def test_a_receptive_field_table_read_back_from_the_output() -> None:
+    # one output unit: 1 → through L3 (k=3, s=1): 3 → L2 (k=2, s=2): 6 → L1 (k=3, s=1): 8
+    doc = (
+        LAYERS
+        + "| | receptive field |\n|--|--|\n| Output | 1 | \n| L3 | 3 |\n| L2 | 7 |\n| L1 | 8 |\n"
+    )
+    assert [judged(doc, line) for line in (9, 10, 11, 12)] == [
+        ["right"],
+        ["right"],
+        ["wrong"],
+        ["right"],
+    ]
+    (shown,) = messages(doc, 11)
+    assert "is 6, not 7" in shown and "2·3 + (2 − 2) = 6" in shown
+
+
+def test_a_receptive_field_table_read_forward_from_the_input() -> None:
+    # one unit after L1 sees 3 inputs, after L2 4, after L3 4 + 2·2 = 8
+    doc = (
+        LAYERS
+        + "| | receptive field |\n|--|--|\n| Input | 1 |\n| L1 | 3 |\n| L2 | 4 |\n| L3 | 9 |\n"
+    )
+    assert [judged(doc, line) for line in (9, 10, 11, 12)] == [
+        ["right"],
+        ["right"],
+        ["right"],
+        ["wrong"],
+    ]
+
+
+def test_a_receptive_field_column_of_a_layer_table_is_cumulative() -> None:
+    doc = (
+        "| | kernel | stride | RF |\n|--|--|--|--|\n"
+        "| conv1 | 3 | 1 | 3 |\n| conv2 | 3 | 2 | 5 |\n| conv3 | 3 | 1 | 9 |\n"
+    )
+    assert [judged(doc, line) for line in (3, 4, 5)] == [["right"], ["right"], ["right"]]
+
+
+def test_a_sizes_table_uses_the_layers_of_the_table_named_by_its_rows() -> None:
+    doc = LAYERS.replace("| 2 | 2 |", "| 2 | 2 |") + (
+        "| | input size | output size |\n|--|--|--|\n"
+        "| L1 | (30,30) | (28,28) |\n| L2 | (28,28) | (13,13) |\n"
+    )
+    assert judged(doc, 9) == ["right"]
+    assert sorted(judged(doc, 10)) == ["right", "wrong"]  # 28 in, ⌊(28 − 2)/2⌋ + 1 = 14 out
+
+
+# -- layers in code ----------------------------------------------------------------------------
+
+TORCH = """\
+We train on CIFAR-10 with this network:
+
+```python
+net = nn.Sequential(
+    nn.Conv2d(3, 8, kernel_size=3, padding=1),
+    nn.ReLU(),
+    nn.MaxPool2d(2),
+    nn.Conv2d({channels}, 16, 3),
+    nn.Flatten(),
+    nn.Linear({features}, 10),
+)
+```
+"""
+
+
+def test_pytorch_layers_state_the_channels_they_take_and_the_code_checks_them() -> None:
+    # 3 × 32 × 32 → 8 × 32 × 32 → 8 × 16 × 16 → 16 × 14 × 14 → 3136
+    doc = TORCH.format(channels=8, features=3136)
+    assert judged(doc, 8) == ["right"]
+    assert judged(doc, 10) == ["right"]
+    (shown,) = messages(doc, 10)
+    assert "16 × 14 × 14 → 3136" in shown
+
+
+def test_in_features_that_do_not_match_the_flatten_of_the_code_are_wrong() -> None:
+    doc = TORCH.format(channels=8, features=16 * 16 * 16)
+    assert judged(doc, 10) == ["wrong"]
+    (shown,) = messages(doc, 10)
+    assert "is 3136, not 4096" in shown
+
+
+def test_in_channels_that_do_not_match_the_filters_before_are_wrong() -> None:
+    doc = TORCH.format(channels=3, features=3136)
+    assert judged(doc, 8) == ["wrong"]
+
+
+def test_a_call_the_checker_does_not_know_breaks_the_network() -> None:
+    # MyBlock may change any size: nothing after it is checked against what came before.
+    doc = TORCH.format(channels=8, features=4096).replace("nn.ReLU()", "MyBlock(8)")
+    assert "wrong" not in [verdict for _, verdict, _ in verdicts(doc)]
+
+
+def test_without_a_stated_input_only_the_channels_are_checked() -> None:
+    doc = TORCH.format(channels=8, features=4096).replace("CIFAR-10", "our images")
+    assert judged(doc, 8) == ["right"]
+    assert judged(doc, 10) == ["unverified"]
+
+
+# -- questions and their ticked options ----------------------------------------------------------
+
+QUIZ = """\
+## Quiz
+
+### 1. Your input is a 64 by 64 RGB image and you apply a convolutional layer with \
+10 filters of 3x3, a stride of 1 and no padding. What is the output volume?
+
+- [ ] 64 × 64 × 10
+- [x] {first}
+
+### 2. Suppose your input volume is $32 \\times 32 \\times 8$ and you use 4 filters that \
+are each 5x5. How many parameters does this layer have (including the bias parameters)?
+
+- [ ] 800
+- [x] **{second}**
+
+> you have $5 \\times 5 \\times 8 = 200$ weights and 1 bias per filter, so you get \
+{third} parameters.
+
+### 3. Which of these layers has no parameters?
+
+- [x] 62 × 62 × 10
+"""
+
+
+def test_a_ticked_option_answers_the_quantity_its_question_asks() -> None:
+    doc = QUIZ.format(first="62 × 62 × 10", second="804", third="804")
+    assert judged(doc, 6) == ["right"]
+    assert judged(doc, 11) == ["right"]
+    assert sorted(judged(doc, 13)) == ["right", "right"]  # 200 weights per filter; 804 in all
+
+
+def test_a_wrong_ticked_option_is_wrong_with_the_layers_working() -> None:
+    doc = QUIZ.format(first="63 × 63 × 10", second="800", third="804")
+    assert judged(doc, 6) == ["wrong"]
+    (shown,) = messages(doc, 6)
+    assert "62 × 62 × 10, not 63 × 63 × 10" in shown and "⌊(64 + 2·0 − 3)/1⌋ + 1 = 62" in shown
+    assert judged(doc, 11) == ["wrong"]
+
+
+def test_a_question_without_data_does_not_borrow_the_previous_questions_layer() -> None:
+    doc = QUIZ.format(first="62 × 62 × 10", second="804", third="804")
+    assert judged(doc, 17) == []
+
+
+def test_a_shape_written_in_another_order_than_the_input_is_not_proven_wrong() -> None:
+    doc = QUIZ.format(first="10 × 62 × 62", second="804", third="804")
+    assert judged(doc, 6) == ["unverified"]
+
+
+FORMULA = """\
+### 1. You have an input volume that is $40 \\times 40 \\times 3$ and apply max pooling \
+with a filter size of 2 and a stride of 2. What is the output volume?
+
+- [x] $20 \\times 20 \\times 3$
+
+> Using $n_H^{[l]} = \\frac{n_H^{[l-1]} + 2p - f}{s} + 1$ with \
+$n_H^{[l-1]} = {height}, p = 0, f = 2$ and $s = 2$ we get 20.
+"""
+
+
+def test_a_formulas_bindings_state_the_questions_values() -> None:
+    right_doc = FORMULA.replace("{height}", "40")
+    assert judged(right_doc, 5) == ["right"] * 6  # the formula, 4 bindings and "we get 20"
+    wrong_doc = FORMULA.replace("{height}", "20")
+    verdicts_here = judged(wrong_doc, 5)
+    assert verdicts_here.count("wrong") == 1  # n_H^{[l-1]} is the input height, 40
+    (shown,) = [m for m in messages(wrong_doc, 5) if "not 20" in m]
+    assert "input height" in shown and "is 40" in shown
+
+
+# -- labelled values -----------------------------------------------------------------------------
+
+KERAS = """\
+# Counting parameters
+
+```python
+model = Sequential()
+model.add(Conv2D(8, (3, 3), input_shape=(32, 32, 4)))
+model.add(MaxPooling2D(pool_size=(2, 2)))
+```
+
+- number of filters: {filters}
+- input shape: `32*32*4`
+- each filter has {per_filter} parameters
+- the layer has {total} parameters in total, not 100
+"""
+
+
+def test_labelled_values_are_checked_against_the_code() -> None:
+    doc = KERAS.format(filters=8, per_filter="`3*3*4+1=37`", total=296)
+    assert [judged(doc, line) for line in (9, 10, 11, 12)] == [["right"]] * 4
+
+
+def test_each_filters_parameters_are_right_with_or_without_the_bias() -> None:
+    doc = KERAS.format(filters=8, per_filter="`3*3*4=36`", total=296)
+    assert judged(doc, 11) == ["right"]
+
+
+def test_labelled_values_that_contradict_the_code_are_wrong() -> None:
+    doc = KERAS.format(filters=16, per_filter="`3*3=9`", total="`37*16=592`")
+    assert judged(doc, 9) == ["wrong"]
+    assert judged(doc, 11) == ["wrong"]
+    assert judged(doc, 12) == ["wrong"]
+    (shown,) = messages(doc, 9)
+    assert "number of filters" in shown and "is 8, not 16" in shown
+
+
+def test_a_negated_or_supposed_value_is_no_claim() -> None:
+    doc = KERAS.format(filters=8, per_filter="`3*3*4+1=37`", total=296) + (
+        "\nIf the padding were 1, the output would change; the stride is not 2.\n"
+    )
+    assert judged(doc, 14) == []
+
+
+# -- data a sentence supposes, and a named tensor --------------------------------------------------
+
+SUPPOSED = """\
+## Backward pass
+
+Suppose the input $x$ has shape $(8, 3, 32, 32)$ and the kernel $w$ is $(16, 3, 5, 5)$, \
+stride 1, no padding.
+
+The gradient of the output, $dY(8, 16, {side}, {side})$, arrives from the next layer.
+
+$$dY(8, 16, {side}, {side}) \\to dY_t(8, 784, 16)$$
+
+Later we pad the gradient with a padding of 4 and use a stride of 2 elsewhere.
+"""
+
+
+def test_a_tensor_named_after_the_output_has_the_outputs_shape() -> None:
+    assert judged(SUPPOSED.format(side=28), 5) == ["right"]
+    assert judged(SUPPOSED.format(side=28), 7) == ["right"]
+    assert judged(SUPPOSED.format(side=29), 5) == ["wrong"]
+    assert "wrong" in judged(SUPPOSED.format(side=29), 7)
+
+
+def test_data_said_later_of_another_tensor_is_not_the_examples_data() -> None:
+    # "a padding of 4", "a stride of 2": said of the gradient, not of the supposed layer
+    assert judged(SUPPOSED.format(side=28), 9) == []
+
+
+# -- size formulas whose letters the document names ----------------------------------------------
+
+GLOSSARY = """\
+## Notation
+
+N: input width
+K: kernel size
+S: stride
+P: padding on each side
+M: output width
+
+{formula}
+"""
+
+
+def test_a_formula_in_the_glossarys_letters_is_the_output_size() -> None:
+    (judgement,) = check_text(GLOSSARY.format(formula="M = (N + 2P - K) / S + 1")).judgements
+    assert judgement.verdict == "right"
+    assert "N as the input size" in judgement.message and judgement.warnings  # no floor
+
+
+def test_a_formula_that_drops_the_two_of_the_padding_is_wrong_at_a_point() -> None:
+    (judgement,) = check_text(GLOSSARY.format(formula="M = (N + P - K) / S + 1")).judgements
+    assert judgement.verdict == "wrong"
+    assert judgement.witness is not None and "P = 1" in judgement.witness
+
+
+def test_a_formula_in_words_is_read_with_each_phrase_as_its_letter() -> None:
+    doc = "Output width = (input width - kernel size + 2 * padding) / stride + 1\n"
+    (judgement,) = check_text(doc).judgements
+    assert judgement.verdict == "right"
+    doc = "Output width = (input width - kernel size) / stride\n"
+    (judgement,) = check_text(doc).judgements
+    assert judgement.verdict == "wrong"
+
+
+def test_layer_indices_say_which_size_is_the_input() -> None:
+    doc = (
+        "* $a^{(l)}$ - width of the feature map\n* $q^{(l)}$ - size of the kernel\n\n"
+        "$$a^{(l+1)} = a^{(l)} - q^{(l)} + 1$$\n\n$$a^{(l+1)} = a^{(l)} - q^{(l)}$$\n"
+    )
+    assert [j.verdict for j in check_text(doc).judgements if j.claim.kind == "fact"] == [
+        "right",
+        "wrong",
+    ]
+
+
+def test_the_receptive_field_recursion_in_words() -> None:
+    doc = (
+        "The receptive field on the earlier layer is s * r + (k - s) where s is the stride of "
+        "the earlier layer, r the receptive field size of the current layer and k the kernel "
+        "size of the earlier layer.\n"
+    )
+    assert [j.verdict for j in check_text(doc).judgements] == ["right"]
+    wrong_doc = doc.replace("s * r + (k - s)", "r + (k - s)")
+    assert [j.verdict for j in check_text(wrong_doc).judgements] == ["wrong"]
+
+
+def test_letters_without_a_named_role_make_no_formula_claim() -> None:
+    assert check_text("Then M = (N + 2P - K) / S + 1 follows.\n").judgements == ()
+
+
+def test_a_transposed_convolution_is_not_read_as_a_convolution() -> None:
+    # o' = s(i' − 1) + k − 2p: the forward formula would call a right size wrong
+    doc = (
+        "Suppose a transposed convolution with 3 × 3 kernels and a stride of 2 takes an input "
+        "volume of $4 \\times 4 \\times 8$. The output volume is $9 \\times 9$.\n\n"
+        "o: output size  \ni: input size  \nk: kernel size  \ns: stride  \n"
+        "o = s(i - 1) + k  \nfor the transposed convolution.\n"
+    )
+    assert "wrong" not in [j.verdict for j in check_text(doc).judgements]
+
+
+def test_a_count_said_of_another_network_is_not_this_networks() -> None:
+    doc = KERAS.format(filters=8, per_filter="`3*3*4+1=37`", total=296) + (
+        "\nFor comparison, the first layer of VGG16 has 1792 parameters.\n"
+    )
+    assert "wrong" not in judged(doc, 14)
+    assert not [m for m in messages(doc, 14) if "the code on" in m]
+
+
+def test_a_size_stated_of_a_data_sets_images() -> None:
+    doc = (
+        "- in_channels = colour planes of the image, CIFAR-10 default 3\n"
+        "- input depth: the image's channels, CIFAR-10 default 32\n"
+        "- batch: 64 images of CIFAR-10\n"
+    )
+    assert [judged(doc, line) for line in (1, 2, 3)] == [["right"], ["wrong"], []]
+
+
+def test_a_value_before_the_words_that_say_what_it_is() -> None:
+    # one output unit through L1, L2, L3 (k = 3, 2, 3; s = 1, 2, 1) sees 8 inputs
+    doc = (
+        LAYERS
+        + "So 8 is the receptive field of the whole stack, and 9 is the full receptive field.\n"
+    )
+    assert judged(doc, 7) == ["right", "wrong"]
+
+
+LIST = """\
+## Sizes layer by layer
+
+The input is a $32 \\times 32 \\times 3$ image.
+
+- conv1: 8 filters of $3 \\times 3$, stride 1, no padding → $30 \\times 30 \\times 8$
+- pool1: $2 \\times 2$ max pooling, stride 2 → ${pooled} \\times {pooled} \\times 8$
+- conv2: 16 filters of $3 \\times 3$ → $13 \\times 13 \\times 16$
+"""
+
+
+def test_a_list_of_layers_each_with_its_output() -> None:
+    # 32 → 30 (3×3) → 15 (2×2 pool, stride 2) → 13 (3×3)
+    def decided(text: str, line: int) -> list[str]:  # "8 filters" is the layer's data
+        return [verdict for verdict in judged(text, line) if verdict != "unverified"]
+
+    doc = LIST.format(pooled=15)
+    assert [decided(doc, line) for line in (5, 6, 7)] == [["right"]] * 3
+    wrong_doc = LIST.format(pooled=14)
+    assert decided(wrong_doc, 6) == ["wrong"]
+    assert decided(wrong_doc, 7) == ["right"]  # each output from the true sizes before it
+
+
+def test_a_layer_named_like_its_table_row() -> None:
+    doc = LAYER_TABLE.format(second="(28+2*1-3)/2+1=14", features="14^2*16=3136") + (
+        "\nSo the output of CONV2 is 14 x 14 x 16, and the output of CONV1 is 27 x 27 x 8.\n"
+    )
+    assert judged(doc, 8) == ["right", "wrong"]
+
+
+def test_a_line_that_changes_a_datum_states_another_layer() -> None:
+    # "with stride 2 …": the 3x3 output is not the stride-1 layer's output
+    doc = (
+        "For example, if the input volume is 7x7 and the filter is 3x3 with stride 1 and pad 0, "
+        "we get a 5x5 output. With stride 2 we would get a 3x3 output.\n"
+    )
+    assert "wrong" not in [j.verdict for j in check_text(doc).judgements]
+    doc = "The input volume is 7x7 and the filter is 3x3 with stride 1 and pad 0: a 5x5 output.\n"
+    assert [j.verdict for j in check_text(doc).judgements] == ["right"]
+
+
+def test_what_a_layer_is_applied_to_is_its_input_not_its_output() -> None:
+    doc = (
+        "## 2\n\nWe apply 2x2 max pooling with stride 2 to the 64x64x16 output, which gives "
+        "a 32x32x16 volume.\n"
+    )
+    found = [(j.claim.text, j.verdict) for j in check_text(doc).judgements]
+    assert found == [("32x32x16", "right")]
+
+
+TEX = r"""\section{Question 1}
+Suppose the input is a $28 \times 28 \times 1$ image and the first layer applies 20 filters of
+size $5 \times 5$ with stride 1 and no padding. The output volume is $24 \times 24 \times 20$.
+
+\section{Question 2}
+The pooling layer has 0 parameters, and the fully connected layer has 10 units.
+"""
+
+
+def test_a_tex_section_ends_what_an_example_supposes() -> None:
+    report = check_text(TEX, kind="tex")
+    assert [(j.claim.line, j.verdict) for j in report.judgements if j.verdict != "unverified"] == [
+        (3, "right")
+    ]
+
+
+def test_a_label_that_names_another_kind_of_layer_is_not_about_this_one() -> None:
+    doc = (
+        "Suppose the input is $28 \\times 28 \\times 1$ and we use 20 filters of size "
+        "$5 \\times 5$. The pooling layer has 0 parameters; the convolution has 520 parameters.\n"
+    )
+    found = [j.verdict for j in check_text(doc).judgements if j.verdict != "unverified"]
+    assert found == ["right"]
+
+
+def test_chinese_counted_kernels_and_results() -> None:
+    doc = (
+        "输入图像大小为 $32 \\times 32 \\times 3$\uff0c使用 10 个 $5 \\times 5$ 的卷积核\uff0c"
+        "步长为 1\uff0c填充为 2\uff0c则输出尺寸为 $32 \\times 32 \\times 10$\uff0c"
+        "参数量为 $(5 \\times 5 \\times 3 + 1) \\times 10 = 750$。\n"
+    )
+    found = sorted(j.verdict for j in check_text(doc).judgements if j.verdict != "unverified")
+    assert found == ["right", "wrong"]
+
+
+def test_a_question_that_asks_two_things_has_no_one_answer() -> None:
+    doc = (
+        "### 1. Your input is 32 × 32 × 3 and you use 8 filters of 3 × 3 with no padding. "
+        "What is the output volume, and how many parameters does the layer have?\n\n"
+        "Answer: 30 × 30 × 8\n"
+    )
+    assert "wrong" not in [j.verdict for j in check_text(doc).judgements]
+
+
+def test_a_shape_is_never_read_as_a_count() -> None:
+    doc = KERAS.format(filters=8, per_filter="`3*3*4+1=37`", total="30 × 30 × 8")
+    assert "wrong" not in judged(doc, 12)
+
+
+def test_long_unbroken_prose_is_read_in_linear_time() -> None:
+    # no sentence end for thousands of lines, a question mark nowhere: each line is read once,
+    # never the whole open sentence again (a quadratic scan took minutes on such input)
+    import time
+
+    from symconv.check.markdown import split_document
+    from symconv.check.read_sizes import size_statements
+
+    doc = "".join(f"W{i}: input width and the filters of size\n" for i in range(1500))
+    started = time.perf_counter()
+    size_statements(split_document(doc))
+    assert time.perf_counter() - started < 20
