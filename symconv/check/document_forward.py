@@ -50,6 +50,7 @@ __all__ = [
     "flattening_orders",
     "forward_of_matrix",
     "operation_readings",
+    "stands_alone",
     "stated_geometry",
     "tensor_literal",
 ]
@@ -743,7 +744,7 @@ def read_model(segments: Sequence[Any], parses: Mapping[int, Any]) -> DocumentMo
                 literals.append(literal)
                 continue
             values = matrix.values()
-            if values is None or not _stands_alone(placed, matrix):
+            if values is None or not stands_alone(placed, matrix):
                 continue
             if _gradient_shaped(values, literals):
                 continue  # ∂L/∂a written out: a gradient, not a new map
@@ -924,7 +925,7 @@ def _forwards_of_operations(
     return found
 
 
-def _stands_alone(placed: PlacedDisplay, matrix: WrittenMatrix) -> bool:
+def stands_alone(placed: PlacedDisplay, matrix: WrittenMatrix) -> bool:
     """Not an operand of a product or an operation written next to it."""
     items = placed.display.items
     index = items.index(matrix)

@@ -59,6 +59,7 @@ from symconv.check.document_forward import (
     geometry_around,
     operation_readings,
     operations_with_results,
+    stands_alone,
     stated_geometry,
     tensor_literal,
     tensors_of,
@@ -310,7 +311,7 @@ def judge_display(
                 judgements.extend(found)
                 claimed.update((id(left), id(right_matrix)))
     for matrix in matrices:
-        if id(matrix) in claimed or not _alone(placed, matrix):
+        if id(matrix) in claimed or not stands_alone(placed, matrix):
             continue
         judgements.extend(_result_of_operation(placed, model, matrix, make_claim))
         judgements.extend(_gradient_matrix(placed, model, matrix, make_claim))
@@ -380,19 +381,6 @@ def _named_map_matrix(
         rows if transposed else columns,
     )
     return judge_rows(matrix, target, make_claim=claim_of)
-
-
-def _alone(placed: PlacedDisplay, matrix: WrittenMatrix) -> bool:
-    items = placed.display.items
-    index = items.index(matrix)
-    from symconv.check.matrix_cells import operator_between
-
-    for neighbour in (index - 1, index + 1):
-        if 0 < neighbour < len(items) - 1:
-            text = items[neighbour]
-            if isinstance(text, str) and operator_between(text) in ("product", "convolution"):
-                return False
-    return True
 
 
 def _piece_claim(placed: PlacedDisplay, make_claim: ClaimMaker) -> Callable[[Piece], Claim]:
