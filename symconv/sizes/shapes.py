@@ -484,20 +484,19 @@ def transposed_output_size(
             f"(ĩ = {_num(s)}·({_num(i)}−1) + 1, p' = {_num(d)}·({_num(k)}−1) − {_num(p)}): the "
             f"padding p={p} crops more than the transposed convolution produces"
         )
+    # ĩ and p' are named by their general formulas only: the o' line puts those formulas in,
+    # and a name whose line ended on this problem's value would mean two things at once (a
+    # reader, like symconv check, may take either); the values come in once, on relationship 14
     steps = [
-        *worked_steps(
+        Step(
             i_tilde_,
             STRETCHED_INPUT,
-            values,
-            stretched,
-            f"stretch: s − 1 zeros between neighbouring inputs ({GUIDE}, relationship 12)",
+            reason=f"stretch: s − 1 zeros between neighbouring inputs ({GUIDE}, relationship 12)",
         ),
-        *worked_steps(
+        Step(
             p_prime_,
             EQUIVALENT_PADDING,
-            values,
-            padding,
-            f"padding of the equivalent direct convolution on each side ({GUIDE}, "
+            reason=f"padding of the equivalent direct convolution on each side ({GUIDE}, "
             "relationships 8–14; p' < 0 crops)",
         ),
         Step(
