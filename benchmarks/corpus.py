@@ -210,13 +210,15 @@ def document_lines(path: Path) -> list[str]:
 
 
 def print_details(results: Sequence[FileResult], corpus: Path, out: TextIO) -> None:
-    """Each flagged RIGHT row, missed WRONG row and PROSE row called right, with its lines and the
-    judgements on them."""
+    """Each flagged RIGHT row, missed WRONG row and PROSE row called right, then each RIGHT row left
+    unverified or not extracted, with its lines and the judgements on them."""
     sections = (
         ("Flagged RIGHT rows", "RIGHT", "flagged"),
         ("Missed WRONG rows", "WRONG", "missed"),
         ("PROSE rows called right", "PROSE", "called right"),
         ("Shared RIGHT rows (not scored)", "RIGHT", None),
+        ("Unverified RIGHT rows", "RIGHT", "unverified"),
+        ("RIGHT rows not extracted", "RIGHT", "not extracted"),
     )
     for title, verdict, outcome in sections:
         chosen = [
