@@ -24,6 +24,7 @@ reveals the expected answer in ``message`` (it goes to ``expected``; counter-exa
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -295,11 +296,28 @@ def _judge_tuple(task: PartTask) -> list[Outcome]:
         )
     finals = [c for c in task.candidates if c.form in ("number", "expression")]
     if len(finals) < size:
-        finals = [c for c in task.candidates if c.form == "text-number"]
+        finals = _prose_numbers(task)
     if len(finals) < size or size < 2:
         return []
     chosen = finals[-size:]
     return _componentwise(task, chosen)
+
+
+def _prose_numbers(task: PartTask) -> list[Candidate]:
+    """The numbers written in the part's prose, less the lines that only restate the question: a
+    line whose every number is one of the question's ("A batch of 40 recordings, each with 80
+    channels …" copied above the answer) gives the problem's data, not an answer. A line stated
+    as the answer (**Answer:**) always counts."""
+    given = {int(n) for n in re.findall(r"\d+", task.part.question)}
+    by_line: dict[int, list[Candidate]] = {}
+    for candidate in task.candidates:
+        if candidate.form == "text-number":
+            by_line.setdefault(candidate.line, []).append(candidate)
+    kept = []
+    for line_numbers in by_line.values():
+        restated = all(c.value in given for c in line_numbers)
+        kept += [c for c in line_numbers if c.stated or not restated]
+    return kept
 
 
 def _as_tuple(value: Any) -> sp.Tuple:

@@ -134,6 +134,8 @@ def extract_candidates(segments: Sequence[Segment], reading: Reading) -> list[Ca
                 if claim is not None:
                     candidate = replace(candidate, claim=claim)
                 found.append((segment.line, segment.offset + offset, candidate))
+    setting = setting_lines(ordered)
+    found = [item for item in found if item[0] not in setting]
     _mark_continued(found)
     found.sort(key=lambda item: (item[0], item[1]))
     stated = stated_answer_lines(ordered)
@@ -142,6 +144,31 @@ def extract_candidates(segments: Sequence[Segment], reading: Reading) -> list[Ca
 
 _ANSWER_WORD = re.compile(r"\banswer|\baccepted\b|答案", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]|\d+[.)])\s")
+
+
+#: A line that states the setting, not an answer: "Conventions: …", "Assumptions: …",
+#: "Notation: …", "Given: …" (after any emphasis or LaTeX font commands that open it).
+_SETTING_CUE = re.compile(
+    r"^(?:[\s*_{]|\\(?:small|footnotesize|itshape|textit|emph|textbf|bfseries)\b)*"
+    r"(?:conventions?|assumptions?|notation|given)\s*[*_}]*\s*[:\N{FULLWIDTH COLON}]",
+    re.IGNORECASE,
+)
+
+
+def setting_lines(segments: Sequence[Segment]) -> set[int]:
+    """The lines that open with a setting cue (``Conventions:``, ``Assumptions:`` …): their math
+    fixes what the symbols mean (``o' = s(i' − 1) − 2p + …`` in general), it answers nothing.
+
+    >>> from symconv.check.markdown import split_document
+    >>> doc = "{\\\\small\\\\textit{Conventions:} $o = i - k + 1$ here.}\\n\\nSo $o = 3$.\\n"
+    >>> sorted(setting_lines(split_document(doc)))
+    [1]
+    """
+    return {
+        segment.line
+        for segment in segments
+        if segment.kind == "text" and segment.column == 1 and _SETTING_CUE.match(segment.text)
+    }
 
 
 def stated_answer_lines(segments: Sequence[Segment]) -> set[int]:

@@ -180,7 +180,8 @@ _TEXT_GROUP = re.compile(r"\\text\w*\s*\{[^{}]*\}")
 
 #: What starts a row before its first symbol: the alignment mark and spacing commands.
 _ROW_LEAD = re.compile(
-    r"\s*(?P<mark>&)?\s*(?:\\(?:quad|qquad|[;:,!> ])(?![A-Za-z])\s*|\\hspace\*?\s*\{[^{}]*\}\s*)*"
+    r"\s*(?P<mark>&)?\s*(?:\\(?:quad|qquad|[;:,!> ])(?![A-Za-z])\s*|\\hspace\*?\s*\{[^{}]*\}\s*"
+    r"|\{\}\s*)*"  # ``{}\times``: an empty group that makes the operator binary
 )
 #: A binary operator: a row that starts (or ends) with one continues an expression.
 _OPERATOR = re.compile(r"[+\-−±∓*/]|\\(?:cdot|times|pm|mp|div)(?![A-Za-z])")
@@ -239,6 +240,8 @@ def continuation_lead(previous: str, row: str) -> int | None:
     (1, None)
     >>> continuation_lead("J =", "= W"), continuation_lead("J =", " W")
     (1, 1)
+    >>> continuation_lead("&= a", r"&\\quad {}\\times b")
+    9
     """
     lead = _ROW_LEAD.match(row)
     assert lead is not None  # every part of the pattern may be empty
@@ -366,7 +369,12 @@ _PRIME_SUP = re.compile(
     r"|\^\s*['\u2032]+"
 )
 #: ``\\boxed{…}`` and ``\\sfrac``: a frame and a slanted fraction, nothing else.
-_BOXED = re.compile(r"\\boxed\s*\{")
+#: A box around a formula that only frames or scales it: ``\\boxed{``, ``\\resizebox{W}{H}{``,
+#: ``\\scalebox{S}[V]{``, and the ``\\symconvfit{ROOM}{`` of symconv's own LaTeX handouts.
+_BOXED = re.compile(
+    r"\\(?:boxed|symconvfit\s*\{[^{}]*\}|resizebox\s*\{[^{}]*\}\s*\{[^{}]*\}"
+    r"|scalebox\s*\{[^{}]*\}(?:\s*\[[^\]]*\])?)\s*\{"
+)
 _SFRAC = re.compile(r"\\sfrac(?![A-Za-z])")
 _BRACED_PRIME = re.compile(r"\{\s*([A-Za-z])\s*_\s*(\{[A-Za-z0-9]+\}|[A-Za-z0-9])\s*\}(?='|\u2032)")
 
@@ -396,7 +404,7 @@ def normalise_primes(text: str) -> str:
     text = _BOLD_ENTRY.sub(r"\1{\2}\3", text)  # \mathbf{a_{14}}: the entry a_{14}, in bold
     text = _BRACED_OPERATOR.sub(lambda m: " " + m.group(1) + " ", text)
     text = _over_as_frac(text)
-    text = _SFRAC.sub(" \\\\frac", _unboxed(text))
+    text = _SFRAC.sub(" \\\\frac", unboxed(text))
     return _BRACED_PRIME.sub(braced, _PRIME_SUP.sub(prime, text))
 
 
@@ -458,8 +466,15 @@ def _plain_letter(char: str) -> str:
     return char
 
 
-def _unboxed(text: str) -> str:
-    """``text`` with each ``\\boxed{`` and its closing brace blanked."""
+def unboxed(text: str) -> str:
+    """``text`` with each box's opening (``\\boxed{``, ``\\resizebox{W}{H}{`` …) and its closing
+    brace blanked (same length).
+
+    >>> unboxed(r"o = \\resizebox{\\linewidth}{!}{5 - 3 + 1} + \\boxed{3}")
+    'o =                           5 - 3 + 1  +        3 '
+    >>> unboxed(r"\\symconvfit{\\dimexpr\\linewidth-2em\\relax}{240 \\cdot 10}")
+    '                                          240 \\\\cdot 10 '
+    """
     while (found := _BOXED.search(text)) is not None:
         depth, position = 1, found.end()
         while position < len(text) and depth:

@@ -65,7 +65,10 @@ _PART_WORD = re.compile(r"^part\s+(?P<sub>[a-z]|\d{1,2})\b(?P<rest>.*)$", re.I)
 #: What may follow a label: nothing, a separator and a title, or a title after a space.
 _REST_OK = re.compile(r"^(?:$|\s*[:.\-–—)、。题]|\s+\S)")
 _TEX_HEADING = re.compile(
-    r"^\\(?P<command>section|subsection|subsubsection|paragraph|subparagraph)\*?\s*\{(?P<title>.*)\}"
+    r"^\\(?P<command>section|subsection|subsubsection|paragraph|subparagraph)\*?\s*"
+    # the title up to its closing brace, or to the first math in it (``$s = 1$`` is a segment
+    # of its own, so the heading's text segment ends before it)
+    r"\{(?P<title>.*?)(?:\}[^}]*)?$"
 )
 _TEX_ITEM = re.compile(r"^\\item\s*\[(?P<title>[^\]]*)\]")
 _BOLD_START = re.compile(
@@ -347,6 +350,8 @@ def map_parts(markers: Sequence[Marker], problem_set: ProblemSet, last_line: int
     exercise: Exercise | None = None
     exercise_level = 0
     opened_by: Marker | None = None
+    #: the last absolute label named a part, not only an exercise
+    part_named = False
     for marker in markers:
         label = marker.label
         if marker.kind == "list" and label is not None:
@@ -370,6 +375,10 @@ def map_parts(markers: Sequence[Marker], problem_set: ProblemSet, last_line: int
             if exercise is None:
                 starts.append((marker.line, None, None, marker, False))
                 continue
+            if part_named and marker.kind != "heading":
+                # "(2)" under "\subsection*{nyu-cnn-2c}": a numbered point or note of part 2c
+                # (the handout's reasons are numbered so), not a jump to part 2b
+                continue
             part = resolve_sub(exercise, label.tokens)
             starts.append(
                 (marker.line, exercise.id, part.id if part else None, marker, part is not None)
@@ -384,6 +393,7 @@ def map_parts(markers: Sequence[Marker], problem_set: ProblemSet, last_line: int
         exercise, found_part = found
         exercise_level = marker.level
         opened_by = marker
+        part_named = found_part is not None
         starts.append(
             (marker.line, exercise.id, found_part.id if found_part else None, marker, True)
         )

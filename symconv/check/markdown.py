@@ -71,7 +71,7 @@ from dataclasses import dataclass, replace
 from pathlib import PurePath
 from typing import Literal
 
-from symconv.check.grammar import continuation_lead
+from symconv.check.grammar import continuation_lead, unboxed
 from symconv.errors import ParseError
 
 SegmentKind = Literal["text", "math", "code"]
@@ -212,11 +212,15 @@ def document_kind(path: str | PurePath) -> DocumentKind:
 
 
 def split_document(text: str, kind: DocumentKind | str = "md") -> list[Segment]:
-    """Text and math segments of a document, in order (see the module docstring)."""
+    """Text and math segments of a document, in order (see the module docstring).
+
+    Boxes that only frame or scale a formula (``\\boxed{…}``, ``\\resizebox{…}{…}{…}``, a
+    handout's ``\\symconvfit{…}{…}``) are opened first, at the same columns: a row
+    ``&\\quad \\resizebox{…}{!}{{}\\times …}`` continues the one above as it reads."""
     if kind in ("md", "txt", "markdown"):
-        return _Splitter(text, markdown=True).split()
+        return _Splitter(unboxed(text), markdown=True).split()
     if kind == "tex":
-        return _Splitter(text, markdown=False).split()
+        return _Splitter(unboxed(text), markdown=False).split()
     if kind == "ipynb":
         return _split_notebook(text)
     raise ParseError(f"unknown document kind {kind!r}: expected 'md', 'tex' or 'ipynb'")

@@ -43,6 +43,7 @@ from symconv.check.limits import Budget, Limits, seed_for, time_limit
 from symconv.check.mistakes import mark_repeated_mistakes
 from symconv.check.model import Claim, Judgement, Report
 from symconv.check.symbols import SymbolTable
+from symconv.check.task_cues import without_restated_tasks
 from symconv.check.vocabulary import stated_rounding
 from symconv.errors import SymconvError, TimeLimitError
 
@@ -101,7 +102,7 @@ def check_document(
     limits = limits or Limits()
     budget = Budget(limits.file_seconds)
     problem_set = _problem_set(against, variant)
-    segments = list(document.segments)
+    segments = without_restated_tasks(document.segments)
     part_map = None
     if problem_set is not None:
         from symconv.check.headings import find_markers, map_parts

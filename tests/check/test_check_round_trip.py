@@ -76,6 +76,26 @@ def test_a_catalog_writeup_reads_back_right(catalog_writeups, set_id, exercise_i
     assert failures == {"wrong": [], "unconfirmed parts": []}
 
 
+@pytest.fixture(scope="module")
+def catalog_handouts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("catalog-tex")
+    assert main(["solve", "--all", "--out", str(out), "--format", "tex"]) == 0
+    return out
+
+
+@pytest.mark.parametrize("set_id", [s.id for s in catalog()])
+def test_a_catalog_handout_in_latex_reads_back_right(catalog_handouts, set_id):
+    # the print-ready LaTeX document: its \section*/\subsection* headings name the parts (its
+    # numbered reasons "(2)" under a part are notes, not part b), its boxes that fit a formula to
+    # the line (\symconvfit) are read through, the conventions paragraph answers nothing and the
+    # statement restated above the answer ("40 recordings, 80 channels …") is no answer either
+    problem_set = next(s for s in catalog() if s.id == set_id)
+    failures = _round_trip_failures(
+        catalog_handouts / f"{set_id}.tex", problem_set, [p.id for p in problem_set.parts()]
+    )
+    assert failures == {"wrong": [], "unconfirmed parts": []}
+
+
 @pytest.mark.parametrize("path", TOML_SETS, ids=[p.stem for p in TOML_SETS])
 def test_a_toml_set_written_by_solve_reads_back_right(tmp_path, path):
     assert main(["solve", "--problems", str(path), "--out", str(tmp_path), "--format", "md"]) == 0

@@ -74,7 +74,14 @@ def judge_substitution(
         return None
     for values in problem.substitutions:
         by_key = {name_key(str(name)): value for name, value in values.items()}
-        if not left_only <= set(by_key):
+        # a left-only name is one the values replace, or one they are written in (``t`` of
+        # ``k = 2t + 1`` that the document put in itself, the right side simplifying it away)
+        their_names = {
+            key
+            for value in by_key.values()
+            for key in _keys(as_sympy(value) if isinstance(value, int) else value)
+        }
+        if not left_only & set(by_key) or not left_only <= set(by_key) | their_names:
             continue
         replacements = {
             atom: in_written_names(as_sympy(by_key[key]), rhs)
