@@ -11,7 +11,7 @@ matrix with an input entry ``x_{12}`` where the kernel entry ``w_{12}`` belongs 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from itertools import permutations
 from typing import TYPE_CHECKING, Any
 
@@ -74,7 +74,10 @@ def judge_matrix(task: PartTask) -> list[Outcome]:
     named = [
         other
         for other in (pool if two_dimensional else same_shape)
-        if other is not candidate and also_judged(other, pool, task.answer_name)
+        if other is not candidate
+        and any(
+            also_judged(other, pool, name) for name in (task.answer_name, *task.answer_aliases)
+        )
     ]
     outcomes = [
         _matrix_outcome(task, c) if c.value.shape == expected.shape else _shape_outcome(task, c)
@@ -252,9 +255,10 @@ def _matrix_witness(task: PartTask, candidate: Candidate) -> tuple[int | None, s
     if "stencil" in details:
         total_written, total_expected = sum(written), sum(expected)
         if sp.simplify(total_written - total_expected) != 0:
+            where, total_written = _at_a_parameter_value(total_written, total_expected, details)
             return line, (
-                f"on f ≡ 1 the kernel gives {total_written} (the sum of its weights), "
-                f"a Laplacian gives {total_expected}"
+                f"{where}on f ≡ 1 the kernel gives {total_written} (the sum of its weights), "
+                f"the operator gives {total_expected}"
             )
     declared = tuple(task.solution.derivation.details.get("parameters", ()))
     family = _family_witness(written, expected, declared)
@@ -266,6 +270,23 @@ def _matrix_witness(task: PartTask, candidate: Candidate) -> tuple[int | None, s
         line,
         f"entry ({row + 1}, {col + 1}) is {written[row, col]}, expected {expected[row, col]}",
     )
+
+
+def _at_a_parameter_value(
+    written: Any, expected: Any, details: Mapping[str, Any]
+) -> tuple[str, Any]:
+    """A written family's sum at a value of its declared parameter where it differs from the
+    expected one (``4c`` against 0: at c = 1, 4), with the words that say where; the sum as it
+    is when it holds no parameter."""
+    parameters = [p for p in details.get("parameters", ()) if p in written.free_symbols]
+    if len(parameters) != 1:
+        return "", written
+    (parameter,) = parameters
+    for value in (1, 2, -1, 3):
+        at = written.subs(parameter, value)
+        if sp.simplify(at - expected) != 0:
+            return f"at {parameter} = {value}, ", at
+    return "", written
 
 
 def _family_witness(

@@ -16,6 +16,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import sympy as sp
+
 from symconv.check.candidates import Candidate
 from symconv.check.equality import (
     Decision,
@@ -102,6 +104,29 @@ class PartTask:
             if step.lhs is not None and step.relation == "=" and step.value == derivation.answer:
                 return step.lhs
         return None
+
+    @property
+    def answer_aliases(self) -> tuple[Any, ...]:
+        """Other names the derivation gives its answer: the left side of a step whose value is
+        the answer itself, or the family the answer is a member of, in the family's declared
+        parameters (fd-e's weights ``w = [[c, 1/2 − 2c, …]]``, its kernel ``K`` at c = 1/4)."""
+        derivation = self.solution.derivation
+        answer = derivation.answer
+        parameters = set(getattr(derivation, "details", {}).get("parameters", ()))
+        aliases = []
+        for step in derivation.steps:
+            value = step.value
+            if step.lhs is None or step.relation not in ("=", ":=") or isinstance(value, str):
+                continue
+            same_matrix = (
+                isinstance(answer, sp.MatrixBase)
+                and isinstance(value, sp.MatrixBase)
+                and value.shape == answer.shape
+                and (value == answer or bool(value.free_symbols & parameters))
+            )
+            if same_matrix and step.lhs != self.answer_name:
+                aliases.append(step.lhs)
+        return tuple(aliases)
 
     def variants(self) -> list[Variant]:
         """The answer, the accepted answers, the misconceptions, then the re-readings of the

@@ -365,7 +365,7 @@ def test_a_scaled_laplacian_needs_its_scale_stated_and_a_non_laplacian_is_wrong(
     (judgement,) = answers(problem_context(kernel_doc("5-1\n(2)", corners), "nndl-5"))
     assert judgement.verdict == "wrong"
     assert judgement.witness == (
-        "on f ≡ 1 the kernel gives 4 (the sum of its weights), a Laplacian gives 0"
+        "on f ≡ 1 the kernel gives 4 (the sum of its weights), the operator gives 0"
     )
 
 
