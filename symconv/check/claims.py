@@ -67,6 +67,7 @@ from symconv.check.claim_kinds import (
 )
 from symconv.check.claim_text import text_answers
 from symconv.check.context import NO_PROBLEM, DocumentContext, ProblemContext
+from symconv.check.index_ranges import IndexRange, declared_range, range_runs
 from symconv.check.judges.missing_sum import unsummed_indices
 from symconv.check.judges.phrases import (
     MATH_MARK,
@@ -89,6 +90,7 @@ from symconv.check.model import (
     OrderFacts,
     Origin,
     ProseAnswerFacts,
+    RangeFacts,
     ShapeFacts,
     UnreadFacts,
     ValueFacts,
@@ -417,7 +419,12 @@ class _Extractor:
             continued = self._continued(index)
             # "with $a = 127, p = 0, f = 5$": every binding of a list after the cue is assumed
             listed = is_assumption(words_before, words_after) and segment.block is None
+            # i = 0, \dots, n-1: one range declaration, never the definition i = 0
+            runs = {start: (end, found) for start, end, found in range_runs(parsed.statements)}
+            skip_to = -1
             for position, statement in enumerate(parsed.statements):
+                if position <= skip_to:
+                    continue
                 if statement.lead:
                     lead = _lead_text(statement.lead)
                     listed = listed and lead.strip() in (",", ";", ", and", "and")
@@ -425,6 +432,17 @@ class _Extractor:
                         lead_words = words_before
                     else:
                         lead_words = lead_words + MATH_MARK + " " + lead + " "
+                self.statement = (index, position)
+                run = runs.get(position)
+                if run is not None:
+                    skip_to = run[0]
+                    written = parsed.statements[position : run[0] + 1]
+                    self._declare_range(segment, written, run[1], lead_words, words_after)
+                    continue
+                declared = declared_range(statement) if isinstance(statement, Chain) else None
+                if declared is not None and self._declares(declared, lead_words):
+                    self._declare_range(segment, [statement], declared, lead_words, words_after)
+                    continue
                 last = position == len(parsed.statements) - 1
                 self.statement = (index, position)
                 self._statement(segment, parsed, statement, lead_words, words_after, after,
@@ -556,6 +574,35 @@ class _Extractor:
             name = defined_name(defined.side.expr, "=")
             if segment.block is not None and name is not None:
                 self.block_defined.setdefault(segment.block, set()).add(name)
+
+    def _declares(self, declared: IndexRange, words_before: str) -> bool:
+        """``i ∈ [0, n)`` declares the range of i unless it is a condition (``if 0 ≤ i < n``)
+        or i has a value here (``i = 3``, then ``i ∈ [0, n)`` claims that 3 is in it)."""
+        if is_condition(words_before):
+            return False
+        return (
+            self.context.definition_of(declared.index, order=self.order + 1, scope=self.scope)
+            is None
+        )
+
+    def _declare_range(
+        self,
+        segment: Segment,
+        written: Sequence[Chain | Ambiguous],
+        declared: IndexRange,
+        words_before: str,
+        words_after: str,
+    ) -> None:
+        """A range declaration: a claim (judged against the document's own formulas), which the
+        document's later formulas read (:mod:`symconv.check.document_gradients`)."""
+        start, end = written[0].start, written[-1].end
+        text = segment.text[start:end]
+        line = segment.line_of(start)
+        end_line = segment.line_of(max(start, end - 1))
+        facts = RangeFacts(declared.index, declared.first, declared.last)
+        interval = sp.Interval(declared.first, declared.last)
+        self._emit(segment, line, end_line, text, "definition", (declared.index, interval), "∈",
+                   facts, words_before, words_after)  # fmt: skip
 
     def _restated(self, lhs: _Placed, segment: Segment) -> bool:
         """A name its own aligned block has defined, given another value: ``y &:= \\max(x_1,

@@ -42,7 +42,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import sympy as sp
@@ -56,6 +56,7 @@ from symconv.grad.notation import gradient_base, split_gradient_label
 __all__ = [
     "LOSS",
     "Activation",
+    "DeclaredRange",
     "DocumentDefinitions",
     "Forward",
     "GradientName",
@@ -63,6 +64,7 @@ __all__ = [
     "definitions_before",
     "layer_tag",
     "normalised",
+    "tag_text",
 ]
 
 #: The loss every gradient of a claim is taken of, once the claim's own loss is recognised.
@@ -100,7 +102,8 @@ def _tag(text: str | None) -> tuple[str, int] | None:
     return letter, shift
 
 
-def _tag_text(tag: tuple[str, int]) -> str:
+def tag_text(tag: tuple[str, int]) -> str:
+    """``l+1`` for ``("l", 1)``, ``3`` for a layer number."""
     letter, offset = tag
     if not letter:
         return str(offset)
@@ -116,7 +119,7 @@ def canonical_name(name: str) -> str:
     tag = _tag(superscript)
     if superscript is not None and tag is None:
         return name
-    result = stem if tag is None else f"{stem}^{{({_tag_text(tag)})}}"
+    result = stem if tag is None else f"{stem}^{{({tag_text(tag)})}}"
     return result if subscript is None else f"{result}_{{{subscript}}}"
 
 
@@ -134,11 +137,11 @@ def shifted_name(name: str, shift: int) -> str | None:
     stem, superscript, subscript = _scripts(name)
     tag = _tag(superscript) if superscript is not None else None
     if tag is not None and tag[0]:
-        moved = f"{stem}^{{({_tag_text((tag[0], tag[1] + shift))})}}"
+        moved = f"{stem}^{{({tag_text((tag[0], tag[1] + shift))})}}"
         return moved if subscript is None else f"{moved}_{{{subscript}}}"
     sub_tag = _tag(subscript) if superscript is None else None
     if sub_tag is not None and sub_tag[0]:
-        return f"{stem}_{{{_tag_text((sub_tag[0], sub_tag[1] + shift))}}}"
+        return f"{stem}_{{{tag_text((sub_tag[0], sub_tag[1] + shift))}}}"
     return None
 
 
@@ -187,12 +190,34 @@ class GradientName:
 
 
 @dataclass(frozen=True)
+class DeclaredRange:
+    """``index ∈ [first, last]`` declared on ``line`` (:mod:`symconv.check.index_ranges`), for the
+    formula it is written with (:func:`_attached`): ``entry`` is that formula's left side when
+    the index is free there (at ``axis``: the range counts that axis's entries), None when the
+    index is one of the formula's summation indices; ``formula`` the formula's line (None: no
+    formula uses the index)."""
+
+    line: int
+    index: sp.Symbol
+    first: sp.Expr
+    last: sp.Expr
+    entry: sp.Indexed | None = None
+    axis: int | None = None
+    formula: int | None = None
+
+    @property
+    def count(self) -> sp.Expr:
+        return sp.expand(self.last - self.first + 1)
+
+
+@dataclass(frozen=True)
 class DocumentDefinitions:
     """What the document defined before a line (each kind in document order)."""
 
     forwards: tuple[Forward, ...] = ()
     activations: tuple[Activation, ...] = ()
     gradient_names: tuple[GradientName, ...] = ()
+    ranges: tuple[DeclaredRange, ...] = ()
 
     def tensor_names(self) -> dict[str, int]:
         """Every tensor the definitions name, with its rank."""
@@ -225,6 +250,7 @@ def definitions_before(context: DocumentContext, order: int) -> DocumentDefiniti
     forwards: list[Forward] = []
     activations: list[Activation] = []
     names: list[GradientName] = []
+    ranges: list[DeclaredRange] = []
     for written, found in _classified(context):
         if written >= order:
             continue
@@ -232,9 +258,11 @@ def definitions_before(context: DocumentContext, order: int) -> DocumentDefiniti
             forwards.append(found)
         elif isinstance(found, Activation):
             activations.append(found)
+        elif isinstance(found, DeclaredRange):
+            ranges.append(found)
         else:
             names.append(found)
-    return DocumentDefinitions(tuple(forwards), tuple(activations), tuple(names))
+    return DocumentDefinitions(tuple(forwards), tuple(activations), tuple(names), tuple(ranges))
 
 
 _CLASSIFIED: dict[int, tuple[tuple[int, int, int], list[tuple[int, Any]]]] = {}
@@ -249,11 +277,13 @@ def _classified(context: DocumentContext) -> list[tuple[int, Any]]:
         return cached[1]
     equations = _equations(context)
     tensors = _applied_tensor_names((line, lhs, rhs) for _, line, lhs, rhs in equations)
-    found = []
+    found: list[tuple[int, Any]] = []
     for order, line, lhs, rhs in equations:
         item = _classify(line, lhs, rhs, tensors)
         if item is not None:
             found.append((order, item))
+    found.extend(_declared_ranges(context, equations, tensors))
+    found.sort(key=lambda item: item[0])
     _CLASSIFIED.clear()
     _CLASSIFIED[id(context)] = (key, found)
     return found
@@ -279,6 +309,89 @@ def _equations(context: DocumentContext) -> list[tuple[int, int, Any, Any]]:
         equations.append((assumption.order, assumption.line, assumption.lhs, assumption.rhs))
     equations.sort(key=lambda item: (item[1], item[0]))
     return equations
+
+
+def _declared_ranges(
+    context: DocumentContext,
+    equations: Iterable[tuple[int, int, Any, Any]],
+    tensors: frozenset[str],
+) -> list[tuple[int, DeclaredRange]]:
+    """The ranges the document declares (``i ∈ [0, n)``, claims with :class:`RangeFacts`), each
+    with the formula it is written for (:func:`_attached`)."""
+    from symconv.check.model import RangeFacts
+
+    scopes = {d.order: d.scope for d in context.definitions}
+    scopes.update((a.order, a.scope) for a in context.assumptions)
+    scopes.update((order, claim.origin.scope) for order, claim in context.claims.items())
+    written = []
+    for order, line, lhs, rhs in equations:
+        lhs = as_entries(lhs, tensors)
+        if not isinstance(lhs, sp.Indexed) or not isinstance(rhs, sp.Basic):
+            continue
+        entry = _with_canonical_names(lhs)
+        scope = scopes.get(order, 0)
+        written.append((order, line, scope, entry, _summation_indices(rhs)))
+    found = []
+    for identifier in sorted(context.claims):
+        claim = context.claims[identifier]
+        facts = claim.facts
+        if not isinstance(facts, RangeFacts):
+            continue
+        first, last = (_with_canonical_names(end) for end in (facts.first, facts.last))
+        declared = DeclaredRange(claim.line, facts.index, first, last)
+        attached = _attached(identifier, claim.origin.scope, facts.index, written)
+        if attached is not None:
+            line, entry, axis = attached
+            declared = replace(declared, entry=entry, axis=axis, formula=line)
+        found.append((identifier, declared))
+    return found
+
+
+def _summation_indices(expr: Any) -> frozenset[Any]:
+    if not isinstance(expr, sp.Basic):
+        return frozenset()
+    return frozenset(
+        limit[0] for node in sp.preorder_traversal(expr) if isinstance(node, sp.Sum)
+        for limit in node.limits
+    )  # fmt: skip
+
+
+def _attached(
+    order: int,
+    scope: int,
+    index: sp.Symbol,
+    written: Iterable[tuple[int, int, int, sp.Indexed, frozenset[Any]]],
+) -> tuple[int, sp.Indexed | None, int | None] | None:
+    """The formula a range declaration is written for, in its section: the nearest formula
+    before it whose left side has the index free (``Value ranges: i ∈ […]`` under the
+    formula), else the nearest after it; else the nearest one that sums over the index, before
+    it, then after it (``a ∈ [0, f)`` in a list of symbols before the formula). Its line, its
+    left side and the axis the index is (None for a summation index)."""
+    free: list[tuple[int, int, sp.Indexed, int]] = []
+    summed: list[tuple[int, int]] = []
+    for written_order, line, written_scope, entry, sums in written:
+        if written_scope != scope:
+            continue
+        axes = [axis for axis, position in enumerate(entry.indices) if position == index]
+        if len(axes) == 1:
+            free.append((written_order, line, entry, axes[0]))
+        elif index in sums:
+            summed.append((written_order, line))
+    before = [f for f in free if f[0] < order]
+    after = [f for f in free if f[0] > order]
+    if before or after:
+        chosen = max(before, key=_first) if before else min(after, key=_first)
+        return chosen[1], chosen[2], chosen[3]
+    sums_before = [s for s in summed if s[0] < order]
+    sums_after = [s for s in summed if s[0] > order]
+    if sums_before or sums_after:
+        line = (max(sums_before, key=_first) if sums_before else min(sums_after, key=_first))[1]
+        return line, None, None
+    return None
+
+
+def _first(item: tuple[Any, ...]) -> Any:
+    return item[0]
 
 
 def _classify(line: int, lhs: Any, rhs: Any, tensors: frozenset[str]) -> Any:
@@ -540,20 +653,15 @@ def _run_together_in_definition(lhs: sp.Indexed, rhs: Any) -> Any:
 
 def _sizes_in_limits(expr: Any) -> Any:
     """``\\sum_{i=1}^{s_{l}}``: the parser's ``s[l]`` in a limit is the size named ``s_{l}``."""
+    from symconv.check.index_ranges import as_sizes
+
     if not isinstance(expr, sp.Basic):
         return expr
-
-    def as_size(entry: sp.Indexed) -> sp.Symbol:
-        written = [str(i).replace(" ", "") for i in entry.indices]
-        separator = "" if all(len(w) == 1 and w.isalpha() for w in written) else ","
-        inside = separator.join(written)
-        return sp.Symbol(canonical_name(f"{entry.base.label}_{{{inside}}}"))
 
     def fix(node: sp.Sum) -> sp.Sum:
         limits = []
         for index, *bounds in node.limits:
-            moved = [b.xreplace({e: as_size(e) for e in b.atoms(sp.Indexed)}) for b in bounds]
-            limits.append((index, *moved))
+            limits.append((index, *(as_sizes(bound) for bound in bounds)))
         return sp.Sum(node.function, *limits)
 
     return expr.replace(lambda node: isinstance(node, sp.Sum), fix)
@@ -644,7 +752,7 @@ def _matching_gradient(label: str, name: GradientName) -> str | None:
     if _scripts(label)[0] != _scripts(name.name)[0]:
         return None
     stem, _, subscript = _scripts(name.wrt)
-    tagged = f"{stem}^{{({_tag_text(mine)})}}"
+    tagged = f"{stem}^{{({tag_text(mine)})}}"
     return tagged if subscript is None else f"{tagged}_{{{subscript}}}"
 
 

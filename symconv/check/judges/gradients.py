@@ -37,7 +37,7 @@ index is also its summation index — leaves it *unverified*, with the reason.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -48,14 +48,17 @@ from symconv.check.context import DocumentContext
 from symconv.check.document_gradients import (
     LOSS,
     Activation,
+    DeclaredRange,
     DocumentDefinitions,
     Forward,
+    canonical_name,
     definitions_before,
     layer_tag,
     losses_of,
     normalised,
     order_of,
     shifted_name,
+    tag_text,
 )
 from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, Judgement
@@ -102,6 +105,7 @@ def judge_document_gradient(claim: Claim, context: DocumentContext) -> Judgement
     system = _system_for(lhs, rhs, definitions)
     if system is None:
         return None
+    lhs, rhs = system.renamed(lhs), system.renamed(rhs)
     try:
         return _judged(claim, lhs, rhs, system, context)
     except _Undecided as reason:
@@ -133,6 +137,26 @@ class _System:
 
     forward: Forward | None
     activations: tuple[Activation, ...]
+    #: What else the document defined before the claim (its declared ranges, its activations).
+    known: DocumentDefinitions = field(default=DocumentDefinitions(), compare=False)
+    #: The claim's names of the formula's tensors written without their layer tag
+    #: (``b^{(l)}`` for the ``b_n`` of a formula of ``W^{(l)}`` and ``y^{(l)}``).
+    aliases: tuple[tuple[str, str], ...] = ()
+
+    def renamed(self, expr: Any) -> Any:
+        """``expr`` with the aliases replaced by the formula's names (gradients too)."""
+        if not self.aliases or not isinstance(expr, sp.Basic):
+            return expr
+        names = dict(self.aliases)
+        mapping: dict[Any, Any] = {}
+        for base in expr.atoms(sp.IndexedBase):
+            label = str(base.label)
+            parts = split_gradient_label(label)
+            if parts is not None and parts[1] in names:
+                mapping[base] = gradient_base(parts[0], names[parts[1]])
+            elif label in names:
+                mapping[base] = sp.IndexedBase(names[label])
+        return expr.xreplace(mapping) if mapping else expr
 
     @property
     def line(self) -> int:
@@ -173,13 +197,14 @@ def _system_for(lhs: Any, rhs: Any, definitions: DocumentDefinitions) -> _System
     fitting: list[_System] = []
     for forward in definitions.forwards:
         activations = _feeding(forward, definitions.activations)
-        system = _System(forward, activations)
+        aliases = _untagged(forward, wanted)
+        system = _System(forward, activations, definitions, tuple(aliases.items()))
         names = system.names()
-        if all(names.get(name) == rank for name, rank in wanted.items()):
+        if all(names.get(aliases.get(name, name)) == rank for name, rank in wanted.items()):
             fitting.append(system)
     if not fitting:
         for activation in definitions.activations:
-            system = _System(None, (activation,))
+            system = _System(None, (activation,), definitions)
             names = system.names()
             if all(names.get(name) == rank for name, rank in wanted.items()):
                 fitting.append(system)
@@ -188,8 +213,29 @@ def _system_for(lhs: Any, rhs: Any, definitions: DocumentDefinitions) -> _System
     distinct = {(s.forward.lhs, s.forward.rhs) if s.forward else s.activations for s in fitting}
     if len(distinct) > 1:
         lines = ", ".join(str(s.line) for s in fitting)
-        return _System(_ambiguous(fitting, lines), ())
+        return _System(_ambiguous(fitting, lines), (), definitions)
     return fitting[-1]
+
+
+def _untagged(forward: Forward, wanted: Mapping[str, int]) -> dict[str, str]:
+    """The claim's ``b^{(l)}`` as the formula's ``b``: a tensor the formula reads without a
+    layer tag while every tensor it reads with one carries the same tag ``l`` (``x^{(l+1)} =
+    Σ W^{(l)} y^{(l)} + b``: the bias of that layer), named with that tag by the claim, when the
+    formula has no tensor of that name already."""
+    inputs = forward.inputs
+    tags = {layer_tag(name) for name in inputs if layer_tag(name) is not None}
+    if len(tags) != 1:
+        return {}
+    tag = tags.pop()
+    assert tag is not None
+    aliases = {}
+    for name, rank in inputs.items():
+        if layer_tag(name) is not None or "^" in name or "_" in name:
+            continue
+        tagged = canonical_name(f"{name}^{{({tag_text(tag)})}}")
+        if tagged not in inputs and wanted.get(tagged) == rank:
+            aliases[tagged] = name
+    return aliases
 
 
 def _ambiguous(fitting: Sequence[_System], lines: str) -> Forward:
@@ -242,7 +288,7 @@ def _judged(
     forward = system.forward
     if forward is not None and forward.clash:
         raise _Undecided(forward.clash)
-    bases = _bases(forward)
+    bases = _bases(forward, system.known.ranges)
     outcomes = []
     for base in bases:
         reference, candidate = _formulas(lhs, rhs, system, base)
@@ -288,9 +334,10 @@ def _judged(
     raise _Undecided(f"could not compare it with {where}: {reason}")
 
 
-def _bases(forward: Forward | None) -> tuple[int, ...]:
+def _bases(forward: Forward | None, ranges: Sequence[DeclaredRange] = ()) -> tuple[int, ...]:
     """The index base the formula's sums count from: (0,), (1,), or both when it writes no
-    lower limit (only counts, ``\\sum^{N}_a``) or mixes them."""
+    lower limit (only counts, ``\\sum^{N}_a``) or mixes them — unless the ranges the document
+    declares for the formula's indices (``a \\in [0, f)``) all start at 0, or all at 1."""
     if forward is None:
         return (0,)
     lowers = set()
@@ -303,6 +350,12 @@ def _bases(forward: Forward | None) -> tuple[int, ...]:
         return (0,)
     if lowers == {1}:
         return (1,)
+    if not lowers:
+        declared = {r.first for r in ranges if r.formula == forward.line}
+        if declared == {0}:
+            return (0,)
+        if declared == {1}:
+            return (1,)
     return (0, 1)
 
 
@@ -539,7 +592,10 @@ class _Layer:
         for symbol in sorted(_limit_symbols(candidate), key=str):
             if symbol.name in known or is_range_placeholder(symbol):
                 continue
-            bound = self._layer_shifted(symbol) if formula is not None else None
+            bound = None
+            if formula is not None:
+                bound = self._declared(symbol)
+                bound = self._layer_shifted(symbol) if bound is None else bound
             if bound is None:
                 raise _Undecided(
                     f"the size {symbol} is not one the forward formula on line "
@@ -547,6 +603,51 @@ class _Layer:
                 )
             bindings[symbol] = bound
         return bindings
+
+    def _declared(self, symbol: sp.Symbol) -> sp.Expr | None:
+        """The size of the axis a range declaration counts with ``symbol`` (``i ∈ [0,
+        w^{(l+1)})`` under ``y^{(l+1)}_{i,j,n} = …``: the first axis of ``y^{(l+1)}``), also one
+        layer off (a layer tag is a pattern: ``w^{(l)}`` counts the first axis of ``y^{(l)}``);
+        None when no declaration or several different axes give it."""
+        found: set[sp.Expr] = set()
+        for declared in self.system.known.ranges:
+            if declared.entry is None or declared.axis is None:
+                continue
+            entry = normalised(declared.entry, self.system.known)
+            if not isinstance(entry, sp.Indexed):
+                continue
+            name = str(entry.base.label)
+            if sp.expand(declared.count - symbol) != 0:
+                count = declared.count
+                if not isinstance(count, sp.Symbol):
+                    continue
+                mine, theirs = layer_tag(symbol.name), layer_tag(count.name)
+                if mine is None or theirs is None or mine[0] != theirs[0] or not mine[0]:
+                    continue
+                shift = mine[1] - theirs[1]
+                if shifted_name(count.name, shift) != symbol.name:
+                    continue
+                moved = _shifted_tensor(name, shift)
+                if moved is None:
+                    continue
+                name = moved
+            target = self._in_layer(name)
+            if target is not None:
+                found.add(self.axis_size(target, declared.axis))
+        return found.pop() if len(found) == 1 else None
+
+    def _in_layer(self, name: str) -> str | None:
+        """The tensor of the layer that has the shape of ``name`` (itself, the input of an
+        activation ``name = f(x)``, the tensor of a gradient ``∂J/∂x``), or None."""
+        names = self.system.names()
+        parts = split_gradient_label(name)
+        plain = parts[1] if parts else name
+        if plain in names:
+            return plain
+        moved = self._activation_output(plain)
+        if moved is not None and moved in names:
+            return moved
+        return None
 
     def _layer_shifted(self, symbol: sp.Symbol) -> sp.Expr | None:
         formula = self.formula
@@ -594,7 +695,16 @@ class _Layer:
 
 
 def _document_activations(system: _System) -> tuple[Activation, ...]:
-    return system.activations
+    return (*system.activations, *system.known.activations)
+
+
+def _shifted_tensor(name: str, shift: int) -> str | None:
+    """``name`` (or the tensor of the gradient ``∂J/∂name``) ``shift`` layers on."""
+    parts = split_gradient_label(name)
+    if parts is None:
+        return shifted_name(name, shift)
+    moved = shifted_name(parts[1], shift)
+    return None if moved is None else str(gradient_base(parts[0], moved).label)
 
 
 def _without_deltas(expr: Any) -> Any:
