@@ -41,8 +41,9 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 import sympy as sp
@@ -62,8 +63,11 @@ __all__ = [
     "GradientName",
     "canonical_name",
     "definitions_before",
+    "engine_reading",
+    "index_bases",
     "layer_tag",
     "normalised",
+    "rebased",
     "tag_text",
 ]
 
@@ -754,6 +758,71 @@ def _matching_gradient(label: str, name: GradientName) -> str | None:
     stem, _, subscript = _scripts(name.wrt)
     tagged = f"{stem}^{{({tag_text(mine)})}}"
     return tagged if subscript is None else f"{tagged}_{{{subscript}}}"
+
+
+# ----------------------------------------------------------------------------------------------
+# The formula in the engine's terms
+# ----------------------------------------------------------------------------------------------
+def index_bases(forward: Forward | None, ranges: Sequence[DeclaredRange] = ()) -> tuple[int, ...]:
+    """The index base the formula's sums count from: (0,), (1,), or both when it writes no
+    lower limit (only counts, ``\\sum^{N}_a``) or mixes them — unless the ranges the document
+    declares for the formula's indices (``a \\in [0, f)``) all start at 0, or all at 1."""
+    if forward is None:
+        return (0,)
+    lowers = set()
+    for node in sp.preorder_traversal(forward.rhs):
+        if isinstance(node, sp.Sum):
+            for _, lower, _ in node.limits:
+                if lower.is_Integer:
+                    lowers.add(int(lower))
+    if lowers == {0}:
+        return (0,)
+    if lowers == {1}:
+        return (1,)
+    if not lowers:
+        declared = {r.first for r in ranges if r.formula == forward.line}
+        if declared == {0}:
+            return (0,)
+        if declared == {1}:
+            return (1,)
+    return (0, 1)
+
+
+def rebased(expr: Any, base: int, free: Sequence[sp.Symbol]) -> Any:
+    """The expression with indices counted from 0: each entry read one ``base`` lower, each
+    index (summed or free) one ``base`` higher — the same values, stored from 0."""
+    from symconv.grad.binders import fresh_bound
+
+    expr = fresh_bound(expr.xreplace({nodes.INDEX_BASE: sp.Integer(base)}))
+    if base == 0:
+        return expr
+    shift = sp.Integer(base)
+
+    def lower(entry: sp.Indexed) -> sp.Indexed:
+        return entry.base[tuple(i - shift for i in entry.indices)]
+
+    expr = expr.replace(lambda n: isinstance(n, sp.Indexed), lower)
+
+    def recounted(node: sp.Sum) -> sp.Sum:
+        body = node.function
+        limits = []
+        for index, low, high in node.limits:
+            body = body.xreplace({index: index + shift})
+            limits.append((index, low - shift, high - shift))
+        return sp.Sum(body, *limits)
+
+    expr = expr.replace(lambda n: isinstance(n, sp.Sum), recounted)
+    return expr.xreplace({index: index + shift for index in free})
+
+
+@lru_cache(maxsize=64)
+def engine_reading(lhs: sp.Indexed, rhs: sp.Expr, base: int) -> Any:
+    """``lhs = rhs`` counted from 0 (the document counting from ``base``), read by the engine
+    (:class:`~symconv.grad.formula.IndexFormula`, sizes inferred)."""
+    from symconv.grad.formula import IndexFormula
+
+    free = list(lhs.indices)
+    return IndexFormula.from_equation((lhs, rebased(rhs, base, free)))
 
 
 def order_of(claim: Claim) -> int:

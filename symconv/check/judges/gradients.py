@@ -48,15 +48,17 @@ from symconv.check.context import DocumentContext
 from symconv.check.document_gradients import (
     LOSS,
     Activation,
-    DeclaredRange,
     DocumentDefinitions,
     Forward,
     canonical_name,
     definitions_before,
+    engine_reading,
+    index_bases,
     layer_tag,
     losses_of,
     normalised,
     order_of,
+    rebased,
     shifted_name,
     tag_text,
 )
@@ -288,7 +290,7 @@ def _judged(
     forward = system.forward
     if forward is not None and forward.clash:
         raise _Undecided(forward.clash)
-    bases = _bases(forward, system.known.ranges)
+    bases = index_bases(forward, system.known.ranges)
     outcomes = []
     for base in bases:
         reference, candidate = _formulas(lhs, rhs, system, base)
@@ -334,31 +336,6 @@ def _judged(
     raise _Undecided(f"could not compare it with {where}: {reason}")
 
 
-def _bases(forward: Forward | None, ranges: Sequence[DeclaredRange] = ()) -> tuple[int, ...]:
-    """The index base the formula's sums count from: (0,), (1,), or both when it writes no
-    lower limit (only counts, ``\\sum^{N}_a``) or mixes them — unless the ranges the document
-    declares for the formula's indices (``a \\in [0, f)``) all start at 0, or all at 1."""
-    if forward is None:
-        return (0,)
-    lowers = set()
-    for node in sp.preorder_traversal(forward.rhs):
-        if isinstance(node, sp.Sum):
-            for _, lower, _ in node.limits:
-                if lower.is_Integer:
-                    lowers.add(int(lower))
-    if lowers == {0}:
-        return (0,)
-    if lowers == {1}:
-        return (1,)
-    if not lowers:
-        declared = {r.first for r in ranges if r.formula == forward.line}
-        if declared == {0}:
-            return (0,)
-        if declared == {1}:
-            return (1,)
-    return (0, 1)
-
-
 def _formulas(lhs: Any, rhs: Any, system: _System, base: int) -> tuple[Any, Any]:
     """The reference (the left side derived, an :class:`IndexFormula`) and the candidate (the
     right side, a pair) of the comparison, indices counted from 0."""
@@ -366,8 +343,8 @@ def _formulas(lhs: Any, rhs: Any, system: _System, base: int) -> tuple[Any, Any]
     from symconv.grad.formula import IndexFormula
 
     free = _free_indices(lhs)
-    lhs0 = _rebased(lhs, base, free)
-    rhs0 = _rebased(rhs, base, free)
+    lhs0 = rebased(lhs, base, free)
+    rhs0 = rebased(rhs, base, free)
     layer = _Layer(system, base)
     domains = {index: layer.domain_of(index, lhs0) for index in free}
     reference_rhs = layer.evaluated(lhs0)
@@ -417,33 +394,6 @@ def _entries(expr: Any) -> list[sp.Indexed]:
         if isinstance(node, sp.Indexed) and node not in found:
             found.append(node)
     return found
-
-
-def _rebased(expr: Any, base: int, free: Sequence[sp.Symbol]) -> Any:
-    """The expression with indices counted from 0: each entry read one ``base`` lower, each
-    index (summed or free) one ``base`` higher — the same values, stored from 0."""
-    from symconv.grad.binders import fresh_bound
-
-    expr = fresh_bound(expr.xreplace({nodes.INDEX_BASE: sp.Integer(base)}))
-    if base == 0:
-        return expr
-    shift = sp.Integer(base)
-
-    def lower(entry: sp.Indexed) -> sp.Indexed:
-        return entry.base[tuple(i - shift for i in entry.indices)]
-
-    expr = expr.replace(lambda n: isinstance(n, sp.Indexed), lower)
-
-    def recounted(node: sp.Sum) -> sp.Sum:
-        body = node.function
-        limits = []
-        for index, low, high in node.limits:
-            body = body.xreplace({index: index + shift})
-            limits.append((index, low - shift, high - shift))
-        return sp.Sum(body, *limits)
-
-    expr = expr.replace(lambda n: isinstance(n, sp.Sum), recounted)
-    return expr.xreplace({index: index + shift for index in free})
 
 
 class _Layer:
@@ -759,19 +709,11 @@ def _limit_symbols(expr: Any) -> set[sp.Symbol]:
 def _engine_formula(forward: Forward, base: int) -> Any:
     """The forward formula counted from 0, read by the engine (sizes inferred)."""
     try:
-        return _read_by_engine(forward.lhs, forward.rhs, base)
+        return engine_reading(forward.lhs, forward.rhs, base)
     except SymconvError as error:
         raise _Undecided(
             f"the forward formula on line {forward.line} cannot be read: {error}"
         ) from None
-
-
-@lru_cache(maxsize=64)
-def _read_by_engine(lhs: sp.Indexed, rhs: sp.Expr, base: int) -> Any:
-    from symconv.grad.formula import IndexFormula
-
-    free = list(lhs.indices)
-    return IndexFormula.from_equation((lhs, _rebased(rhs, base, free)))
 
 
 def _derived(forward: Forward, base: int, name: str, at: tuple[Any, ...]) -> Any:
@@ -788,7 +730,7 @@ def _derivation(lhs: sp.Indexed, rhs: sp.Expr, base: int, name: str) -> tuple[An
     from symconv.grad.differentiate import derive_backward
 
     try:
-        derivation = derive_backward(_read_by_engine(lhs, rhs, base), wrt=name, upstream=LOSS)
+        derivation = derive_backward(engine_reading(lhs, rhs, base), wrt=name, upstream=LOSS)
     except SymconvError as error:
         raise _Undecided(f"the engine cannot differentiate the forward formula: {error}") from None
     backward = derivation.details["backward"]
