@@ -59,11 +59,17 @@ __all__ = [
     "Activation",
     "DeclaredRange",
     "DocumentDefinitions",
+    "EntryEquation",
     "Forward",
     "GradientName",
+    "activation_at",
     "canonical_name",
     "definitions_before",
     "engine_reading",
+    "entry_equations",
+    "forward_written_by",
+    "whole_activations",
+    "written_by",
     "index_bases",
     "layer_tag",
     "normalised",
@@ -235,6 +241,25 @@ class DocumentDefinitions:
         return names
 
 
+def activation_at(activation: Activation, output: str) -> Activation | None:
+    """The activation ``output = f(…)`` that ``activation`` says at another layer (a layer tag
+    is a pattern: ``y^{(l)} = f(x^{(l)})`` also says ``y^{(l+1)} = f(x^{(l+1)})``), or None."""
+    if activation.output == output:
+        return activation
+    mine, theirs = layer_tag(output), layer_tag(activation.output)
+    if mine is None or theirs is None or mine[0] != theirs[0] or not mine[0]:
+        return None
+    if layer_tag(activation.input) != theirs:
+        return None
+    shift = mine[1] - theirs[1]
+    if shifted_name(activation.output, shift) != output:
+        return None
+    moved = shifted_name(activation.input, shift)
+    if moved is None:
+        return None
+    return Activation(activation.line, output, moved, activation.function, activation.rank)
+
+
 def _reads(expr: Any) -> list[sp.Indexed]:
     """The tensor reads of ``expr`` (entries of named tensors, not of sizes in sum limits)."""
     if not isinstance(expr, sp.Basic):
@@ -269,16 +294,17 @@ def definitions_before(context: DocumentContext, order: int) -> DocumentDefiniti
     return DocumentDefinitions(tuple(forwards), tuple(activations), tuple(names), tuple(ranges))
 
 
-_CLASSIFIED: dict[int, tuple[tuple[int, int, int], list[tuple[int, Any]]]] = {}
+#: The latest document read: its context itself (an id can be reused once a context is freed,
+#: and another document's definitions would be read for it), its sizes, what it defines.
+_CLASSIFIED: list[tuple[DocumentContext, tuple[int, int, int], list[tuple[int, Any]]]] = []
 
 
 def _classified(context: DocumentContext) -> list[tuple[int, Any]]:
     """Every definition of the document, with the order it was written at (read once per
     document: the cache holds the latest context only)."""
     key = (len(context.claims), len(context.definitions), len(context.assumptions))
-    cached = _CLASSIFIED.get(id(context))
-    if cached is not None and cached[0] == key:
-        return cached[1]
+    if _CLASSIFIED and _CLASSIFIED[0][0] is context and _CLASSIFIED[0][1] == key:
+        return _CLASSIFIED[0][2]
     equations = _equations(context)
     tensors = _applied_tensor_names((line, lhs, rhs) for _, line, lhs, rhs in equations)
     found: list[tuple[int, Any]] = []
@@ -288,8 +314,7 @@ def _classified(context: DocumentContext) -> list[tuple[int, Any]]:
             found.append((order, item))
     found.extend(_declared_ranges(context, equations, tensors))
     found.sort(key=lambda item: item[0])
-    _CLASSIFIED.clear()
-    _CLASSIFIED[id(context)] = (key, found)
+    _CLASSIFIED[:] = [(context, key, found)]
     return found
 
 
@@ -313,6 +338,43 @@ def _equations(context: DocumentContext) -> list[tuple[int, int, Any, Any]]:
         equations.append((assumption.order, assumption.line, assumption.lhs, assumption.rhs))
     equations.sort(key=lambda item: (item[1], item[0]))
     return equations
+
+
+def forward_written_by(context: DocumentContext, claim: Claim) -> Forward | None:
+    """The forward formula the claim itself writes (read as :func:`definitions_before` reads
+    the document's), or None."""
+    found = written_by(context, claim)
+    return found if isinstance(found, Forward) else None
+
+
+def written_by(context: DocumentContext, claim: Claim) -> Forward | Activation | None:
+    """What the claim itself defines, read as :func:`definitions_before` reads the document: a
+    forward formula, an activation, or None."""
+    identifier = claim_id(claim)
+    for order, found in _classified(context):
+        if order == identifier and isinstance(found, (Forward, Activation)):
+            return found
+    return None
+
+
+def whole_activations(context: DocumentContext, order: int) -> list[Activation]:
+    """The activations the document defines for whole tensors before ``order`` (``y^{(l)} =
+    f_a(x^{(l)})``, a function of one tensor named alone): an activation acts entry by entry,
+    so each is also ``y[e] = f_a(x[e])`` at any indices (rank 0 here: any rank)."""
+    found = []
+    for definition in context.definitions:
+        value, symbol = definition.value, definition.symbol
+        if definition.order >= order or not isinstance(symbol, sp.Symbol):
+            continue
+        if not (isinstance(value, AppliedUndef) and len(value.args) == 1):
+            continue
+        argument = value.args[0]
+        if not isinstance(argument, sp.Symbol) or argument == symbol:
+            continue
+        output, input_ = canonical_name(symbol.name), canonical_name(argument.name)
+        function = str(getattr(type(value), "__name__", type(value)))
+        found.append(Activation(definition.line, output, input_, function, 0))
+    return found
 
 
 def _declared_ranges(
@@ -400,6 +462,17 @@ def _first(item: tuple[Any, ...]) -> Any:
 
 def _classify(line: int, lhs: Any, rhs: Any, tensors: frozenset[str]) -> Any:
     """The equation as a forward formula, an activation or a gradient's name, or None."""
+    written = _entry_equation(lhs, rhs, tensors)
+    if written is None:
+        return None
+    lhs, rhs = written
+    return _activation(line, lhs, rhs) or _gradient_name(line, lhs, rhs) or _forward(line, lhs, rhs)
+
+
+def _entry_equation(lhs: Any, rhs: Any, tensors: frozenset[str]) -> tuple[sp.Indexed, Any] | None:
+    """``entry = rhs`` in the document's terms (canonical names, function-style and run-together
+    indices as entries, sizes in sums' limits as names), the entry's indices distinct names; or
+    None."""
     lhs, rhs = as_entries(lhs, tensors), as_entries(rhs, tensors)
     if not isinstance(lhs, sp.Indexed) or not isinstance(rhs, sp.Basic):
         return None
@@ -411,7 +484,31 @@ def _classify(line: int, lhs: Any, rhs: Any, tensors: frozenset[str]) -> Any:
         return None
     if len(set(lhs.indices)) != len(lhs.indices):
         return None
-    return _activation(line, lhs, rhs) or _gradient_name(line, lhs, rhs) or _forward(line, lhs, rhs)
+    return lhs, rhs
+
+
+@dataclass(frozen=True)
+class EntryEquation:
+    """``lhs = rhs`` stated on ``line`` (statement ``order``), an entry defined in the
+    document's terms (:func:`entry_equations`)."""
+
+    order: int
+    line: int
+    lhs: sp.Indexed
+    rhs: Any
+
+
+def entry_equations(context: DocumentContext) -> list[EntryEquation]:
+    """Every equation of the document that gives an entry a value (``x_j = …``), in the
+    document's terms, in the order written."""
+    equations = _equations(context)
+    tensors = _applied_tensor_names((line, lhs, rhs) for _, line, lhs, rhs in equations)
+    found = []
+    for order, line, lhs, rhs in equations:
+        written = _entry_equation(lhs, rhs, tensors)
+        if written is not None:
+            found.append(EntryEquation(order, line, *written))
+    return found
 
 
 def _applied_tensor_names(equations: Iterable[tuple[int, Any, Any]]) -> frozenset[str]:

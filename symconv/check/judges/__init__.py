@@ -96,6 +96,7 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
         gradients,
         index_identity,
         kernels,
+        known_layers,
         layers,
         matrices,
         missing_sum,
@@ -131,6 +132,8 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
         ClaimKind.DERIVATIVE: (gradient, calculus.judge_derivative),
         ClaimKind.INDEX_FORMULA: (
             gradient,
+            document_only(restated.judge_restated_formula),  # a formula written again
+            document_only(known_layers.judge_known_layer),  # a forward formula that is a layer
             calculus.judge_derivative,
             arithmetic.judge_arithmetic,
         ),

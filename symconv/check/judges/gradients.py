@@ -50,6 +50,7 @@ from symconv.check.document_gradients import (
     Activation,
     DocumentDefinitions,
     Forward,
+    activation_at,
     canonical_name,
     definitions_before,
     engine_reading,
@@ -254,29 +255,12 @@ def _feeding(forward: Forward, activations: Iterable[Activation]) -> tuple[Activ
     found: dict[str, Activation] = {}
     for name, rank in forward.inputs.items():
         for activation in activations:
-            shifted = _activation_at(activation, name)
+            shifted = activation_at(activation, name)
             # y = f(z) with z the formula's own output is the layer after it (a document that
             # names both layers' maps Y), never what feeds it
             if shifted is not None and shifted.rank == rank and shifted.input != forward.output:
                 found[name] = shifted
     return tuple(found.values())
-
-
-def _activation_at(activation: Activation, output: str) -> Activation | None:
-    if activation.output == output:
-        return activation
-    mine, theirs = layer_tag(output), layer_tag(activation.output)
-    if mine is None or theirs is None or mine[0] != theirs[0] or not mine[0]:
-        return None
-    if layer_tag(activation.input) != theirs:
-        return None
-    shift = mine[1] - theirs[1]
-    if shifted_name(activation.output, shift) != output:
-        return None
-    moved = shifted_name(activation.input, shift)
-    if moved is None:
-        return None
-    return Activation(activation.line, output, moved, activation.function, activation.rank)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -632,13 +616,13 @@ class _Layer:
             theirs = layer_tag(activation.output)
             if tag is None or theirs is None or tag[0] != theirs[0]:
                 continue
-            moved = _activation_at(activation, name)
+            moved = activation_at(activation, name)
             if moved is not None:
                 return moved.input
         formula = self.formula
         if formula is not None:
             for activation in _document_activations(self.system):
-                moved = _activation_at(activation, name)
+                moved = activation_at(activation, name)
                 if moved is not None:
                     return moved.input
         return None
@@ -766,17 +750,18 @@ def _read_top(formula: Any, name: str, axis: int) -> sp.Expr | None:
     return tops[0] if len(set(tops)) == 1 else sp.Max(*tops)
 
 
-_DEFINITIONS: dict[int, tuple[int, int, DocumentDefinitions]] = {}
+#: The latest statement's definitions: its document's context itself (an id can be reused once
+#: a context is freed), the statement's order, the document's size, the definitions.
+_DEFINITIONS: list[tuple[DocumentContext, int, int, DocumentDefinitions]] = []
 
 
 def _definitions(context: DocumentContext, order: int) -> DocumentDefinitions:
     """:func:`definitions_before`, read once per document and statement."""
-    key = id(context)
-    cached = _DEFINITIONS.get(key)
     size = len(context.claims) + len(context.definitions)
-    if cached is not None and cached[0] == order and cached[1] == size:
-        return cached[2]
+    if _DEFINITIONS:
+        cached_context, cached_order, cached_size, found = _DEFINITIONS[0]
+        if cached_context is context and cached_order == order and cached_size == size:
+            return found
     found = definitions_before(context, order)
-    _DEFINITIONS.clear()
-    _DEFINITIONS[key] = (order, size, found)
+    _DEFINITIONS[:] = [(context, order, size, found)]
     return found
