@@ -68,13 +68,13 @@ __all__ = [
     "engine_reading",
     "entry_equations",
     "forward_written_by",
-    "whole_activations",
-    "written_by",
     "index_bases",
     "layer_tag",
     "normalised",
     "rebased",
     "tag_text",
+    "whole_activations",
+    "written_by",
 ]
 
 #: The loss every gradient of a claim is taken of, once the claim's own loss is recognised.
