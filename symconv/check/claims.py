@@ -66,6 +66,7 @@ from symconv.check.claim_kinds import (
     numeric_indices,
 )
 from symconv.check.claim_text import text_answers
+from symconv.check.connections import connection_in
 from symconv.check.context import NO_PROBLEM, DocumentContext, ProblemContext
 from symconv.check.index_ranges import IndexRange, declared_range, range_runs
 from symconv.check.judges.missing_sum import unsummed_indices
@@ -85,6 +86,7 @@ from symconv.check.model import (
     Claim,
     ClaimFacts,
     ClaimKind,
+    ConnectionFacts,
     FactFacts,
     LinkFacts,
     OrderFacts,
@@ -447,9 +449,34 @@ class _Extractor:
                 self.statement = (index, position)
                 self._statement(segment, parsed, statement, lead_words, words_after, after,
                                 continued=continued and last)  # fmt: skip
+            self._connection(segment, parsed, words_before, words_after)
             self.sentence_math.append((segment, parsed))
         self.sentence.append(MATH_MARK)
         self.last_line = segment.end_line
+
+    def _connection(
+        self, segment: Segment, parsed: MathParse, words_before: str, words_after: str
+    ) -> None:
+        """``$W_{ji}$ is the weight between $y_i$ and $x_j$`` once its last entry is read: a
+        fact about the document's layer (:mod:`symconv.check.connections`)."""
+        current = _alone_value(parsed)
+        if current is None:
+            return
+        earlier = [_alone_value(p) for _, p in self.sentence_math]
+        found = connection_in(words_before, earlier, current)
+        if found is None:
+            return
+        used = [s for s, _ in self.sentence_math[found.start :]] + [segment]
+        pieces = words_before[found.offset :].split(MATH_MARK)  # words around each math
+        text = pieces[0]
+        for math, words in zip(used, pieces[1:], strict=False):
+            text += "$" + math.text + "$" + words
+        text += "$" + segment.text + "$"
+        facts = ConnectionFacts(found.weight, found.first, found.second)
+        self.statement = None
+        self._emit(segment, used[0].line, segment.end_line, text, "fact",
+                   (found.weight, found.first, found.second), "=", facts, words_before,
+                   words_after)  # fmt: skip
 
     def _statement(
         self,
@@ -836,6 +863,17 @@ _QUANTITY_WORD = re.compile(
 )
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]\s|\d+[.)]\s|\(\w{1,3}\)\s|\*\*)")
 _ELSE = re.compile(r"\b(?:else|otherwise)\b|否则", re.IGNORECASE)
+
+
+def _alone_value(parsed: MathParse) -> Any:
+    """The value of a piece of math that is one expression alone (``$y_{i,j}$``), else None."""
+    if len(parsed.statements) != 1:
+        return None
+    statement = parsed.statements[0]
+    if not isinstance(statement, Chain) or statement.relations or len(statement.sides) != 1:
+        return None
+    side = statement.sides[0]
+    return None if side is None else side.expr
 
 
 def _function_read_as_entry(parsed: MathParse, table: SymbolTable) -> bool:

@@ -170,6 +170,16 @@ class RangeFacts:
 
 
 @dataclass(frozen=True)
+class ConnectionFacts:
+    """A sentence saying which two entries a weight connects (``$W_{ji}$ is the weight between
+    $y_i$ and $x_j$``; :mod:`symconv.check.connections`): the entries as written."""
+
+    weight: Any
+    first: Any
+    second: Any
+
+
+@dataclass(frozen=True)
 class AnswerFacts:
     """What the problem context says of an answer it judged: the form it was read in, the
     convention of the accepted answer it matched (or the variant), the component of a matrix
@@ -194,6 +204,7 @@ ClaimFacts = (
     | UnreadFacts
     | AnswerFacts
     | RangeFacts
+    | ConnectionFacts
 )
 
 

@@ -93,6 +93,7 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
         approximation,
         arithmetic,
         calculus,
+        connections,
         gradients,
         index_identity,
         kernels,
@@ -117,7 +118,7 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
         ClaimKind.DEFINITION: (lint, algebra.judge_restated),
         ClaimKind.ANSWER: (size, lint),
         ClaimKind.SHAPE: (size,),
-        ClaimKind.FACT: (size,),
+        ClaimKind.FACT: (size, document_only(connections.judge_connection)),
     }
     in_document: dict[ClaimKind, tuple[Judge, ...]] = {
         ClaimKind.ARITHMETIC: (arithmetic.judge_arithmetic, algebra.judge_algebra),

@@ -68,7 +68,7 @@ from symconv.check.model import Claim, Judgement
 from symconv.errors import SymconvError
 from symconv.grad.notation import gradient_base, split_gradient_label
 
-__all__ = ["judge_document_gradient"]
+__all__ = ["judge_document_gradient", "without_deltas"]
 
 #: Seconds for one comparison (a base), of the claim's limit.
 _COMPARISON_SECONDS = 1.5
@@ -487,7 +487,7 @@ class _Layer:
         if self.formula is None:
             raise _Undecided(f"no forward formula before the line gives ∂{top}/∂{bottom}")
         try:
-            return _without_deltas(entry_derivative(self.formula, top, bottom))
+            return without_deltas(entry_derivative(self.formula, top, bottom))
         except NotEvaluable as error:
             raise _Undecided(str(error)) from None
 
@@ -641,7 +641,7 @@ def _shifted_tensor(name: str, shift: int) -> str | None:
     return None if moved is None else str(gradient_base(parts[0], moved).label)
 
 
-def _without_deltas(expr: Any) -> Any:
+def without_deltas(expr: Any) -> Any:
     """``Σ_k δ(k, a) W[k]`` as ``[0 ≤ a ≤ K − 1] W[a]``: the Kronecker deltas of an entry
     derivative solved for its summation indices (:mod:`symconv.grad.deltas`, the engine's own
     elimination; the same value, evaluated without running over the sums)."""
