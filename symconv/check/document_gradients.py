@@ -214,6 +214,8 @@ class DeclaredRange:
     entry: sp.Indexed | None = None
     axis: int | None = None
     formula: int | None = None
+    #: The declaration's statement (its claim's id).
+    order: int = -1
 
     @property
     def count(self) -> sp.Expr:
@@ -404,7 +406,7 @@ def _declared_ranges(
         if not isinstance(facts, RangeFacts):
             continue
         first, last = (_with_canonical_names(end) for end in (facts.first, facts.last))
-        declared = DeclaredRange(claim.line, facts.index, first, last)
+        declared = DeclaredRange(claim.line, facts.index, first, last, order=identifier)
         attached = _attached(identifier, claim.origin.scope, facts.index, written)
         if attached is not None:
             line, entry, axis = attached

@@ -138,3 +138,42 @@ def test_a_bias_written_without_the_layer_tag_is_the_layers_own():
     found = verdicts("\n".join(rows))
     assert found[3] == ["right"]
     assert found[5] == ["wrong"]
+
+
+# A declared range is judged against the formula it is written for.
+def layer_with(*ranges: str) -> str:
+    rows = [
+        r"Symbols: " + ", ".join(ranges[:1]) + ".",
+        "",
+        r"$$z_{t,c} = \sum^{K}_m \sum^{D}_d v_{m,d,c} \, u_{t+m,d} + \beta_c$$",
+        "",
+        r"Let $g_{t,d} = \frac{\partial E}{\partial u_{t,d}}$.",
+        "",
+        r"$$g_{t,d} = \sum^{K}_m \sum_c v_{m,d,c} \frac{\partial E}{\partial z_{t-m,c}}$$",
+        "",
+        "Value ranges: " + ", ".join(ranges[1:]) + ".",
+    ]
+    return "\n".join(rows) + "\n"
+
+
+def test_a_declared_range_is_right_when_the_formula_gives_the_index_those_values():
+    # m is summed over K values; d, under g_{t,d}, counts the D channels the layer reads of u
+    document = layer_with(r"$m \in [0, K)$", r"$d \in [0, D)$")
+    found = verdicts(document)
+    assert found[1] == ["right"]
+    assert found[9] == ["right"]
+    assert "axis 2 of g" in judgement_on(document, 9).message
+
+
+def test_a_declared_range_of_other_values_is_not_confirmed():
+    document = layer_with(r"$m \in [0, K]$", r"$d \in [0, D+1)$")
+    found = verdicts(document)
+    assert found[1] == ["unverified"]  # K + 1 values: not the sum's K
+    assert found[9] == ["unverified"]
+
+
+def test_the_range_of_an_output_index_is_the_documents_to_choose():
+    document = layer_with(r"$m \in [0, K)$", r"$t \in [0, T)$")
+    judgement = judgement_on(document, 9)
+    assert judgement.verdict == "unverified"
+    assert "does not bound it" in judgement.message

@@ -115,7 +115,11 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
         ClaimKind.ALGEBRA: (lint,),
         ClaimKind.APPROXIMATION: (lint,),
         ClaimKind.INDEX_FORMULA: (lint,),
-        ClaimKind.DEFINITION: (lint, algebra.judge_restated),
+        ClaimKind.DEFINITION: (
+            document_only(gradients.judge_declared_range),  # i ∈ [0, n): a declared range
+            lint,
+            algebra.judge_restated,
+        ),
         ClaimKind.ANSWER: (size, lint),
         ClaimKind.SHAPE: (size,),
         ClaimKind.FACT: (size, document_only(connections.judge_connection)),

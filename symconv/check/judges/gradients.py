@@ -48,6 +48,7 @@ from symconv.check.context import DocumentContext
 from symconv.check.document_gradients import (
     LOSS,
     Activation,
+    DeclaredRange,
     DocumentDefinitions,
     Forward,
     activation_at,
@@ -68,7 +69,7 @@ from symconv.check.model import Claim, Judgement
 from symconv.errors import SymconvError
 from symconv.grad.notation import gradient_base, split_gradient_label
 
-__all__ = ["judge_document_gradient", "without_deltas"]
+__all__ = ["judge_declared_range", "judge_document_gradient", "without_deltas"]
 
 #: Seconds for one comparison (a base), of the claim's limit.
 _COMPARISON_SECONDS = 1.5
@@ -765,3 +766,128 @@ def _definitions(context: DocumentContext, order: int) -> DocumentDefinitions:
     found = definitions_before(context, order)
     _DEFINITIONS[:] = [(context, order, size, found)]
     return found
+
+
+# ----------------------------------------------------------------------------------------------
+# Declared ranges
+# ----------------------------------------------------------------------------------------------
+def judge_declared_range(claim: Claim, context: DocumentContext) -> Judgement | None:
+    """A range declaration (``a ∈ [0, f)``) against the forward formula it is written for:
+    *right* when the formula gives the index exactly these values — a summation index its
+    sum's range, a free index the extent of the axis the formula reads (``k ∈ [0, n^{(l)})``
+    under ``δ^{(l)}_{i,j,k}``: the channels the layer's sum over ``k`` reads of ``y^{(l)}``);
+    *unverified* otherwise (an output's size is the document's to choose). The formula may be
+    written just after the declaration (symbols listed first)."""
+    import sys
+
+    from symconv.check.model import RangeFacts
+
+    if not isinstance(claim.facts, RangeFacts):
+        return None
+    definitions = definitions_before(context, sys.maxsize)
+    order = order_of(claim)
+    declared = next((r for r in definitions.ranges if r.order == order), None)
+    if declared is None or declared.formula is None:
+        return unverified(
+            claim, f"a range of {claim.facts.index}: no formula of the document uses the index"
+        )
+    summed = _summed_range(declared, definitions)
+    if summed is not None:
+        holds, message = summed
+        return right(claim, message) if holds else unverified(claim, message)
+    extent = _declared_extent(declared, definitions)
+    if extent is None:
+        return unverified(
+            claim,
+            f"a range of {declared.index}: the formula on line {declared.formula} does not "
+            f"bound it (a size the document chooses)",
+        )
+    line, tensor, size, base = extent
+    if sp.expand(size - declared.count) != 0 or declared.first != base:
+        return unverified(
+            claim,
+            f"a range of {declared.index}: the forward formula on line {line} gives axis "
+            f"{(declared.axis or 0) + 1} of {tensor} {size} entries from {base}",
+        )
+    return right(
+        claim,
+        f"the forward formula on line {line} gives axis {(declared.axis or 0) + 1} of {tensor} "
+        f"exactly these {size} entries, from {base}",
+    )
+
+
+def _summed_range(
+    declared: DeclaredRange, definitions: DocumentDefinitions
+) -> tuple[bool, str] | None:
+    """A summation index of a forward formula: whether its sum runs over the declared values,
+    and what the sum runs over; None for any other index."""
+    forward = next((f for f in definitions.forwards if f.line == declared.formula), None)
+    if forward is None or declared.entry is not None:
+        return None
+    for node in sp.preorder_traversal(forward.rhs):
+        if not isinstance(node, sp.Sum):
+            continue
+        for index, low, high in node.limits:
+            if index != declared.index:
+                continue
+            count = sp.expand(high - low + 1)
+            first_fits = not low.is_number or low == declared.first
+            bases = index_bases(forward, definitions.ranges)
+            if low.has(nodes.INDEX_BASE):
+                first_fits = bases == (declared.first,)
+            if sp.expand(count - declared.count) == 0 and first_fits:
+                return True, (
+                    f"the sum over {index} on line {forward.line} runs over the same {count} values"
+                )
+            return False, (
+                f"a range of {index}: the sum over it on line {forward.line} runs over "
+                f"{count} values" + ("" if low.has(nodes.INDEX_BASE) else f" from {low}")
+            )
+    return None
+
+
+def _declared_extent(
+    declared: DeclaredRange, definitions: DocumentDefinitions
+) -> tuple[int, str, sp.Expr, int] | None:
+    """``(formula line, tensor, number of entries, first index)`` of the axis a declared free
+    index counts, as the one forward formula whose layer holds that tensor reads it; None when
+    no formula, or several, or only a size of the engine's own (an output's) gives it."""
+    if declared.entry is None or declared.axis is None:
+        return None
+    entry = normalised(declared.entry, definitions)
+    if not isinstance(entry, sp.Indexed):
+        return None
+    name = str(entry.base.label)
+    found = set()
+    for forward in definitions.forwards:
+        if forward.clash:
+            continue
+        system = _System(forward, _feeding(forward, definitions.activations), definitions)
+        bases = index_bases(forward, definitions.ranges)
+        if len(bases) != 1:
+            continue
+        try:
+            layer = _Layer(system, bases[0])
+        except _Undecided:
+            continue
+        target = layer._in_layer(name)
+        if target is None or layer.formula is None:
+            continue
+        if target == str(layer.formula.output.label):
+            continue  # the output's size: the document's to choose
+        try:
+            size = sp.expand(layer.axis_size(target, declared.axis))
+        except _Undecided:
+            continue
+        internal = {s.name for s in layer.formula.size_symbols} - _document_sizes(forward)
+        if any(s.name in internal for s in size.free_symbols):
+            continue
+        written = str(declared.entry.base.label)
+        shown = written if written == name else f"{written} ({name})"
+        found.add((forward.line, shown, size, bases[0]))
+    return found.pop() if len(found) == 1 else None
+
+
+def _document_sizes(forward: Forward) -> set[str]:
+    """The size names the document writes in its formula's sums."""
+    return {s.name for s in _limit_symbols(forward.rhs)}
