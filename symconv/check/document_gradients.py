@@ -500,9 +500,16 @@ class EntryEquation:
     rhs: Any
 
 
+#: The latest document's entry equations (its context itself, its sizes, the equations).
+_ENTRY_EQUATIONS: list[tuple[DocumentContext, tuple[int, int, int], list[EntryEquation]]] = []
+
+
 def entry_equations(context: DocumentContext) -> list[EntryEquation]:
     """Every equation of the document that gives an entry a value (``x_j = …``), in the
-    document's terms, in the order written."""
+    document's terms, in the order written (read once per document)."""
+    key = (len(context.claims), len(context.definitions), len(context.assumptions))
+    if _ENTRY_EQUATIONS and _ENTRY_EQUATIONS[0][0] is context and _ENTRY_EQUATIONS[0][1] == key:
+        return _ENTRY_EQUATIONS[0][2]
     equations = _equations(context)
     tensors = _applied_tensor_names((line, lhs, rhs) for _, line, lhs, rhs in equations)
     found = []
@@ -510,6 +517,7 @@ def entry_equations(context: DocumentContext) -> list[EntryEquation]:
         written = _entry_equation(lhs, rhs, tensors)
         if written is not None:
             found.append(EntryEquation(order, line, *written))
+    _ENTRY_EQUATIONS[:] = [(context, key, found)]
     return found
 
 

@@ -168,18 +168,19 @@ def _decided(
         if domains is None:
             return _Outcome(None)
         expansions: dict[tuple[int, ...], dict[Any, sp.Expr]] = {}
+        entries = [_Positions(e, free, shapes) for e in (weight0, source0, output0)]
         points = itertools.islice(itertools.product(*domains), _MAX_POINTS)
         for values in points:
-            at = dict(zip(free, map(sp.Integer, values), strict=True))
-            w, a, b = (e.xreplace(at) for e in (weight0, source0, output0))
-            if not all(_inside(e, shapes) for e in (w, a, b)):
-                continue
+            at = [e.at(values) for e in entries]
+            if any(position is None for position in at):
+                continue  # an entry that does not exist here
+            w_at, a_at, b_at = (p for p in at if p is not None)
             tried = True
-            key = tuple(int(i) for i in b.indices)
-            if key not in expansions:
-                expansions[key] = _coefficients(formula, key, sizes, str(source0.base.label))
-            got = expansions[key].get(tuple(int(i) for i in a.indices), sp.Integer(0))
-            if sp.expand(got - w) != 0:
+            if b_at not in expansions:
+                expansions[b_at] = _coefficients(formula, b_at, sizes, str(source0.base.label))
+            got = expansions[b_at].get(a_at, sp.Integer(0))
+            w, a, b = (e.entry(p) for e, p in zip(entries, (w_at, a_at, b_at), strict=True))
+            if got != w:
                 shown = ", ".join(f"{s} = {v + base}" for s, v in zip(free, values, strict=True))
                 sized = ", ".join(
                     f"{e.base} {'×'.join(map(str, shapes[str(e.base.label)]))}"
@@ -192,6 +193,53 @@ def _decided(
                 )
                 return _Outcome(False, witness, general)
     return _Outcome(True if tried else None, "", general)
+
+
+class _Positions:
+    """An entry's indices as integer affine forms of the statement's indices, evaluated
+    without SymPy at each value (the same values ``xreplace`` gives)."""
+
+    def __init__(self, entry: sp.Indexed, free: Sequence[sp.Symbol], shapes: Mapping[str, Any]):
+        self.base = entry.base
+        self.shape = tuple(shapes.get(str(entry.base.label), ()))
+        self.forms: list[tuple[int, tuple[int, ...]] | None] = []
+        for position in entry.indices:
+            expression = sp.expand(position)
+            coefficients = [expression.coeff(s) for s in free]
+            linear = sum(c * s for c, s in zip(coefficients, free, strict=True))
+            constant = sp.expand(expression - linear)
+            if constant.is_Integer and all(c.is_Integer for c in coefficients):
+                self.forms.append((int(constant), tuple(int(c) for c in coefficients)))
+            else:
+                self.forms.append(None)
+        self.entry_ = entry
+        self.free = tuple(free)
+
+    def at(self, values: Sequence[int]) -> tuple[int, ...] | None:
+        """The entry's indices at these values, None when it is outside its tensor."""
+        if len(self.shape) != len(self.forms):
+            return None
+        found = []
+        for form, size in zip(self.forms, self.shape, strict=True):
+            if form is None:
+                at = dict(zip(self.free, map(sp.Integer, values), strict=True))
+                return self._slow(at)
+            constant, coefficients = form
+            index = constant + sum(c * v for c, v in zip(coefficients, values, strict=True))
+            if not 0 <= index < size:
+                return None
+            found.append(index)
+        return tuple(found)
+
+    def _slow(self, at: Mapping[Any, Any]) -> tuple[int, ...] | None:
+        entry = self.entry_.xreplace(dict(at))
+        shapes = {str(self.base.label): self.shape}
+        if not _inside(entry, shapes):
+            return None
+        return tuple(int(i) for i in entry.indices)
+
+    def entry(self, position: tuple[int, ...]) -> sp.Indexed:
+        return self.base[tuple(sp.Integer(i) for i in position)]
 
 
 def _is_size(symbol: sp.Symbol, formula: Any) -> bool:
@@ -326,6 +374,69 @@ def _coefficients(
 ) -> dict[tuple[int, ...], sp.Expr]:
     """The output entry ``at`` written out at these sizes: the coefficient of each entry of
     ``source`` it reads (a sum of the other tensors' entries)."""
+    fast = _summed_coefficients(formula, at, sizes, source)
+    return fast if fast is not None else _expanded_coefficients(formula, at, sizes, source)
+
+
+def _summed_coefficients(
+    formula: Any, at: tuple[int, ...], sizes: Mapping[Any, Any], source: str
+) -> dict[tuple[int, ...], sp.Expr] | None:
+    """:func:`_coefficients` for a sum of products of reads at affine indices (a layer), run
+    over its sums with integers; None for any other formula."""
+    found: dict[tuple[int, ...], sp.Expr] = {}
+    outputs = list(formula.indices)
+    for term in sp.Add.make_args(formula.rhs):
+        limits: list[tuple[Any, int, int]] = []
+        body = term
+        while isinstance(body, sp.Sum):
+            for index, low, high in body.limits:
+                low, high = (sp.sympify(b).xreplace(dict(sizes)) for b in (low, high))
+                if not (low.is_Integer and high.is_Integer):
+                    return None
+                limits.append((index, int(low), int(high)))
+            body = body.function
+        coefficient, factors = body.as_coeff_mul()
+        reads = [f for f in factors if isinstance(f, sp.Indexed)]
+        if len(reads) != len(factors) or not coefficient.is_Rational:
+            return None
+        mine = [r for r in reads if str(r.base.label) == source]
+        if not mine:
+            continue  # the bias
+        if len(mine) != 1:
+            return None
+        variables = outputs + [index for index, _, _ in limits]
+        shapes = {str(r.base.label): (10**9,) * len(r.indices) for r in reads}
+        positions = [_Positions(r, variables, shapes) for r in reads]
+        if any(form is None for p in positions for form in p.forms):
+            return None
+        ranges = [range(low, high + 1) for _, low, high in limits]
+        for point in itertools.product(*ranges):
+            values = (*at, *point)
+            places = [_affine_at(p, values) for p in positions]
+            product = sp.Integer(coefficient)
+            key: tuple[int, ...] = ()
+            for read, place in zip(reads, places, strict=True):
+                if str(read.base.label) == source:
+                    key = place
+                else:
+                    product = product * read.base[tuple(sp.Integer(i) for i in place)]
+            found[key] = found.get(key, sp.Integer(0)) + product
+    return found
+
+
+def _affine_at(positions: _Positions, values: Sequence[int]) -> tuple[int, ...]:
+    """The indices of a read at these values of its variables (its forms are all affine)."""
+    found = []
+    for form in positions.forms:
+        assert form is not None
+        constant, coefficients = form
+        found.append(constant + sum(c * v for c, v in zip(coefficients, values, strict=True)))
+    return tuple(found)
+
+
+def _expanded_coefficients(
+    formula: Any, at: tuple[int, ...], sizes: Mapping[Any, Any], source: str
+) -> dict[tuple[int, ...], sp.Expr]:
     from symconv.check.document_forward import evaluated
 
     rhs = formula.rhs.xreplace(dict(zip(formula.indices, map(sp.Integer, at), strict=True)))
