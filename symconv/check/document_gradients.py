@@ -627,7 +627,10 @@ def _loss_gradient_entry(expr: Any) -> sp.Indexed | None:
 
 def _is_loss(expr: Any) -> bool:
     """A scalar the document differentiates: a name, or a name applied to its arguments
-    (``J(W, b; Y, X)``), never a tensor entry."""
+    (``J(W, b; Y, X)``, also when read as an entry ``J[W, b, Y, X]`` before the document shows
+    ``J`` is a function), never a tensor entry."""
+    if isinstance(expr, sp.Indexed):
+        return not _index_like(expr.indices)
     return isinstance(expr, sp.Symbol) or (
         isinstance(expr, AppliedUndef) and not _index_like(expr.args)
     )

@@ -137,6 +137,7 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
         ClaimKind.DERIVATIVE: (gradient, calculus.judge_derivative),
         ClaimKind.INDEX_FORMULA: (
             gradient,
+            document_only(gradients.judge_update_rule),  # W = W − η ∂J/∂W
             document_only(restated.judge_restated_formula),  # a formula written again
             document_only(known_layers.judge_known_layer),  # a forward formula that is a layer
             calculus.judge_derivative,
