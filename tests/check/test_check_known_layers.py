@@ -39,6 +39,8 @@ SUMS = r"\sum_{c=0}^{C-1}\sum_{p=0}^{K-1}\sum_{q=0}^{K-1}"
         (rf"Z_{{m,i,j}} = b_m + {SUMS} W_{{m,c,p,q}} X_{{c,i+p-1,j+q-1}}", "padding 1"),
         (rf"Z_{{m,i,j}} = b_m + {SUMS} W_{{m,c,p,q}} X_{{c,i-p,j-q}}", "true convolution"),
         (r"z_t = \sum_{k=0}^{K-1} w_k x_{t+k}", "1-d convolution layer"),
+        # one channel, a scalar bias
+        (r"O_{i,j} = \sum_{m=0}^{k-1} \sum_{n=0}^{k-1} X_{i+m,j+n} W_{m,n} + c", "bias c"),
         (r"Y_{n,o} = \sum_{k=1}^{D} W_{o,k} X_{n,k} + b_o", "dense"),
         (r"y_o = \sum_{k=1}^{D} A_{k,o} x_k + c_o", "dense"),
     ],
@@ -123,3 +125,11 @@ def test_an_activation_of_whole_tensors_holds_entry_by_entry_and_at_every_layer(
     (same,) = judgements_on(document, 3)
     assert same.verdict == "right" and "as defined on line 1" in same.message
     assert verdict_on(document, 5) != "right"
+
+
+def test_sums_written_without_limits_run_over_the_kernel():
+    # Σ_m without limits: over the taps W has; counted from 0 as the declared range says
+    document = "$$O_{i,j} = \\sum_{m} \\sum_{n} X_{i+m,j+n} W_{m,n}$$\n"
+    assert verdict_on(document, 1) == "unverified"  # from 1, X_{i+m} skips X_1
+    declared = document + "\nwith $m, n$ such that $0 \\le m < k$ and $0 \\le n < k$.\n"
+    assert verdict_on(declared, 1) == "right"

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import sympy as sp
@@ -131,8 +131,10 @@ def judge_known_layer(claim: Claim, context: DocumentContext) -> Judgement | Non
 
 
 def _layer_at(forward: Forward, base: int) -> KnownLayer | None:
-    try:
-        formula = engine_reading(forward.lhs, forward.rhs, base)
+    from symconv.check.answer_formulas import open_sums
+
+    try:  # a sum written without limits runs over the axis it reads (the kernel's taps)
+        formula = engine_reading(forward.lhs, open_sums(forward.rhs), base)
     except SymconvError:
         return None
     return layer_of(formula.lhs, formula.rhs)
@@ -144,6 +146,27 @@ def _layer_at(forward: Forward, base: int) -> KnownLayer | None:
 def layer_of(lhs: sp.Indexed, rhs: Any) -> KnownLayer | None:
     """The known layer ``lhs = rhs`` (indices counted from 0) has the structure of, with the
     engine's reference for it; None when it has none (see the module docstring)."""
+    scalar = _scalar_bias(rhs)
+    if scalar is not None:
+        # a single-channel layer's bias, one number for every output: the layer plus it
+        plain = layer_of(lhs, rhs - scalar)
+        if plain is None or any(role == "bias" for role, _ in plain.roles):
+            return None
+        if "Z" not in plain.layouts or plain.layouts["Z"] != tuple(range(len(lhs.indices))):
+            return None  # only a layer without channels takes a scalar bias
+        named = sp.Symbol("b")
+        reference = plain.reference
+        from symconv.grad.formula import IndexFormula
+
+        reference = IndexFormula(
+            lhs=reference.lhs,
+            rhs=reference.rhs + named,
+            ranges=reference.ranges,
+            shapes=reference.shapes,
+        )
+        candidate = (plain.candidate[0], plain.candidate[1] + named)
+        roles = (*plain.roles, ("bias", scalar))
+        return replace(plain, reference=reference, candidate=candidate, roles=roles)
     parts = _parts(rhs)
     if parts is None:
         return None
@@ -164,6 +187,20 @@ def layer_of(lhs: sp.Indexed, rhs: Any) -> KnownLayer | None:
         assert spatial is not None
         return _convolution(lhs, data, weights, bias, counts, spatial)
     return _dense(lhs, first, second, bias, summed)
+
+
+def _scalar_bias(rhs: Any) -> sp.Symbol | None:
+    """``b`` of ``Σ … u·v + b``: a name added alone (no entry, no size in a sum)."""
+    if not isinstance(rhs, sp.Add):
+        return None
+    names = [t for t in rhs.args if isinstance(t, sp.Symbol)]
+    if len(names) != 1 or len(rhs.args) != 2:
+        return None
+    limits = {
+        s for node in sp.preorder_traversal(rhs) if isinstance(node, sp.Sum)
+        for limit in node.limits for bound in limit[1:] for s in bound.free_symbols
+    }  # fmt: skip
+    return None if names[0] in limits else names[0]
 
 
 def _parts(
