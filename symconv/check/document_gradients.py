@@ -17,7 +17,15 @@ This module reads, from the claims and definitions made before a line (:func:`de
 * **activations** — an entry defined as a function of another tensor's entry at the same indices
   (``y^{(l)}_i = f_a(x^{(l)}_i)``, ``Y(i, j, k) = f(Z(i, j, k))``);
 * **names of gradients** — ``\\delta^{(l)}_i = \\partial J / \\partial x^{(l)}_i``: the error
-  term names the loss's gradient by ``x``.
+  term names the loss's gradient by ``x``;
+* **declared ranges** — ``i \\in [0, w^{(l+1)}_{img})`` (:mod:`symconv.check.index_ranges`), each
+  with the formula it is written for (:func:`_attached`: the one whose left side it indexes, or
+  whose sum it bounds): where the document counts from (:func:`index_bases`) and what a size
+  counts (``w^{(l+1)}_{img}``: the first axis of that formula's left side).
+
+The cost is read as the loss whatever its arguments (``J``, ``J(W, b; Y, X)``, ``\\mathcal{L}``):
+``\\frac{\\partial}{\\partial W_{abnk}} J(W, b; Y, X)`` is an entry of the upstream gradient
+``∂J/∂W``.
 
 Names are read the way the field writes them (:func:`canonical_name`): a layer tag with or
 without parentheses (``y^l`` is ``y^{(l)}``), and a tag is a pattern — ``\\delta^{(l+1)}`` is
