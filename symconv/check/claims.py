@@ -66,7 +66,9 @@ from symconv.check.claim_kinds import (
     numeric_indices,
 )
 from symconv.check.claim_text import text_answers
+from symconv.check.connections import connection_in
 from symconv.check.context import NO_PROBLEM, DocumentContext, ProblemContext
+from symconv.check.index_ranges import IndexRange, declared_range, range_runs
 from symconv.check.judges.missing_sum import unsummed_indices
 from symconv.check.judges.phrases import (
     MATH_MARK,
@@ -84,11 +86,13 @@ from symconv.check.model import (
     Claim,
     ClaimFacts,
     ClaimKind,
+    ConnectionFacts,
     FactFacts,
     LinkFacts,
     OrderFacts,
     Origin,
     ProseAnswerFacts,
+    RangeFacts,
     ShapeFacts,
     UnreadFacts,
     ValueFacts,
@@ -417,7 +421,12 @@ class _Extractor:
             continued = self._continued(index)
             # "with $a = 127, p = 0, f = 5$": every binding of a list after the cue is assumed
             listed = is_assumption(words_before, words_after) and segment.block is None
+            # i = 0, \dots, n-1: one range declaration, never the definition i = 0
+            runs = {start: (end, found) for start, end, found in range_runs(parsed.statements)}
+            skip_to = -1
             for position, statement in enumerate(parsed.statements):
+                if position <= skip_to:
+                    continue
                 if statement.lead:
                     lead = _lead_text(statement.lead)
                     listed = listed and lead.strip() in (",", ";", ", and", "and")
@@ -425,13 +434,49 @@ class _Extractor:
                         lead_words = words_before
                     else:
                         lead_words = lead_words + MATH_MARK + " " + lead + " "
+                self.statement = (index, position)
+                run = runs.get(position)
+                if run is not None:
+                    skip_to = run[0]
+                    written = parsed.statements[position : run[0] + 1]
+                    self._declare_range(segment, written, run[1], lead_words, words_after)
+                    continue
+                declared = declared_range(statement) if isinstance(statement, Chain) else None
+                if declared is not None and self._declares(declared, lead_words):
+                    self._declare_range(segment, [statement], declared, lead_words, words_after)
+                    continue
                 last = position == len(parsed.statements) - 1
                 self.statement = (index, position)
                 self._statement(segment, parsed, statement, lead_words, words_after, after,
                                 continued=continued and last)  # fmt: skip
+            self._connection(segment, parsed, words_before, words_after)
             self.sentence_math.append((segment, parsed))
         self.sentence.append(MATH_MARK)
         self.last_line = segment.end_line
+
+    def _connection(
+        self, segment: Segment, parsed: MathParse, words_before: str, words_after: str
+    ) -> None:
+        """``$W_{ji}$ is the weight between $y_i$ and $x_j$`` once its last entry is read: a
+        fact about the document's layer (:mod:`symconv.check.connections`)."""
+        current = _alone_value(parsed)
+        if current is None:
+            return
+        earlier = [_alone_value(p) for _, p in self.sentence_math]
+        found = connection_in(words_before, earlier, current)
+        if found is None:
+            return
+        used = [s for s, _ in self.sentence_math[found.start :]] + [segment]
+        pieces = words_before[found.offset :].split(MATH_MARK)  # words around each math
+        text = pieces[0]
+        for math, words in zip(used, pieces[1:], strict=False):
+            text += "$" + math.text + "$" + words
+        text += "$" + segment.text + "$"
+        facts = ConnectionFacts(found.weight, found.first, found.second)
+        self.statement = None
+        self._emit(segment, used[0].line, segment.end_line, text, "fact",
+                   (found.weight, found.first, found.second), "=", facts, words_before,
+                   words_after)  # fmt: skip
 
     def _statement(
         self,
@@ -556,6 +601,35 @@ class _Extractor:
             name = defined_name(defined.side.expr, "=")
             if segment.block is not None and name is not None:
                 self.block_defined.setdefault(segment.block, set()).add(name)
+
+    def _declares(self, declared: IndexRange, words_before: str) -> bool:
+        """``i ∈ [0, n)`` declares the range of i unless it is a condition (``if 0 ≤ i < n``)
+        or i has a value here (``i = 3``, then ``i ∈ [0, n)`` claims that 3 is in it)."""
+        if is_condition(words_before):
+            return False
+        return (
+            self.context.definition_of(declared.index, order=self.order + 1, scope=self.scope)
+            is None
+        )
+
+    def _declare_range(
+        self,
+        segment: Segment,
+        written: Sequence[Chain | Ambiguous],
+        declared: IndexRange,
+        words_before: str,
+        words_after: str,
+    ) -> None:
+        """A range declaration: a claim (judged against the document's own formulas), which the
+        document's later formulas read (:mod:`symconv.check.document_gradients`)."""
+        start, end = written[0].start, written[-1].end
+        text = segment.text[start:end]
+        line = segment.line_of(start)
+        end_line = segment.line_of(max(start, end - 1))
+        facts = RangeFacts(declared.index, declared.first, declared.last)
+        interval = sp.Interval(declared.first, declared.last)
+        self._emit(segment, line, end_line, text, "definition", (declared.index, interval), "∈",
+                   facts, words_before, words_after)  # fmt: skip
 
     def _restated(self, lhs: _Placed, segment: Segment) -> bool:
         """A name its own aligned block has defined, given another value: ``y &:= \\max(x_1,
@@ -789,6 +863,17 @@ _QUANTITY_WORD = re.compile(
 )
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]\s|\d+[.)]\s|\(\w{1,3}\)\s|\*\*)")
 _ELSE = re.compile(r"\b(?:else|otherwise)\b|否则", re.IGNORECASE)
+
+
+def _alone_value(parsed: MathParse) -> Any:
+    """The value of a piece of math that is one expression alone (``$y_{i,j}$``), else None."""
+    if len(parsed.statements) != 1:
+        return None
+    statement = parsed.statements[0]
+    if not isinstance(statement, Chain) or statement.relations or len(statement.sides) != 1:
+        return None
+    side = statement.sides[0]
+    return None if side is None else side.expr
 
 
 def _function_read_as_entry(parsed: MathParse, table: SymbolTable) -> bool:

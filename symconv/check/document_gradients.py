@@ -17,7 +17,15 @@ This module reads, from the claims and definitions made before a line (:func:`de
 * **activations** — an entry defined as a function of another tensor's entry at the same indices
   (``y^{(l)}_i = f_a(x^{(l)}_i)``, ``Y(i, j, k) = f(Z(i, j, k))``);
 * **names of gradients** — ``\\delta^{(l)}_i = \\partial J / \\partial x^{(l)}_i``: the error
-  term names the loss's gradient by ``x``.
+  term names the loss's gradient by ``x``;
+* **declared ranges** — ``i \\in [0, w^{(l+1)}_{img})`` (:mod:`symconv.check.index_ranges`), each
+  with the formula it is written for (:func:`_attached`: the one whose left side it indexes, or
+  whose sum it bounds): where the document counts from (:func:`index_bases`) and what a size
+  counts (``w^{(l+1)}_{img}``: the first axis of that formula's left side).
+
+The cost is read as the loss whatever its arguments (``J``, ``J(W, b; Y, X)``, ``\\mathcal{L}``):
+``\\frac{\\partial}{\\partial W_{abnk}} J(W, b; Y, X)`` is an entry of the upstream gradient
+``∂J/∂W``.
 
 Names are read the way the field writes them (:func:`canonical_name`): a layer tag with or
 without parentheses (``y^l`` is ``y^{(l)}``), and a tag is a pattern — ``\\delta^{(l+1)}`` is
@@ -41,8 +49,9 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 import sympy as sp
@@ -56,13 +65,24 @@ from symconv.grad.notation import gradient_base, split_gradient_label
 __all__ = [
     "LOSS",
     "Activation",
+    "DeclaredRange",
     "DocumentDefinitions",
+    "EntryEquation",
     "Forward",
     "GradientName",
+    "activation_at",
     "canonical_name",
     "definitions_before",
+    "engine_reading",
+    "entry_equations",
+    "forward_written_by",
+    "index_bases",
     "layer_tag",
     "normalised",
+    "rebased",
+    "tag_text",
+    "whole_activations",
+    "written_by",
 ]
 
 #: The loss every gradient of a claim is taken of, once the claim's own loss is recognised.
@@ -100,7 +120,8 @@ def _tag(text: str | None) -> tuple[str, int] | None:
     return letter, shift
 
 
-def _tag_text(tag: tuple[str, int]) -> str:
+def tag_text(tag: tuple[str, int]) -> str:
+    """``l+1`` for ``("l", 1)``, ``3`` for a layer number."""
     letter, offset = tag
     if not letter:
         return str(offset)
@@ -116,7 +137,7 @@ def canonical_name(name: str) -> str:
     tag = _tag(superscript)
     if superscript is not None and tag is None:
         return name
-    result = stem if tag is None else f"{stem}^{{({_tag_text(tag)})}}"
+    result = stem if tag is None else f"{stem}^{{({tag_text(tag)})}}"
     return result if subscript is None else f"{result}_{{{subscript}}}"
 
 
@@ -134,11 +155,11 @@ def shifted_name(name: str, shift: int) -> str | None:
     stem, superscript, subscript = _scripts(name)
     tag = _tag(superscript) if superscript is not None else None
     if tag is not None and tag[0]:
-        moved = f"{stem}^{{({_tag_text((tag[0], tag[1] + shift))})}}"
+        moved = f"{stem}^{{({tag_text((tag[0], tag[1] + shift))})}}"
         return moved if subscript is None else f"{moved}_{{{subscript}}}"
     sub_tag = _tag(subscript) if superscript is None else None
     if sub_tag is not None and sub_tag[0]:
-        return f"{stem}_{{{_tag_text((sub_tag[0], sub_tag[1] + shift))}}}"
+        return f"{stem}_{{{tag_text((sub_tag[0], sub_tag[1] + shift))}}}"
     return None
 
 
@@ -187,12 +208,36 @@ class GradientName:
 
 
 @dataclass(frozen=True)
+class DeclaredRange:
+    """``index ∈ [first, last]`` declared on ``line`` (:mod:`symconv.check.index_ranges`), for the
+    formula it is written with (:func:`_attached`): ``entry`` is that formula's left side when
+    the index is free there (at ``axis``: the range counts that axis's entries), None when the
+    index is one of the formula's summation indices; ``formula`` the formula's line (None: no
+    formula uses the index)."""
+
+    line: int
+    index: sp.Symbol
+    first: sp.Expr
+    last: sp.Expr
+    entry: sp.Indexed | None = None
+    axis: int | None = None
+    formula: int | None = None
+    #: The declaration's statement (its claim's id).
+    order: int = -1
+
+    @property
+    def count(self) -> sp.Expr:
+        return sp.expand(self.last - self.first + 1)
+
+
+@dataclass(frozen=True)
 class DocumentDefinitions:
     """What the document defined before a line (each kind in document order)."""
 
     forwards: tuple[Forward, ...] = ()
     activations: tuple[Activation, ...] = ()
     gradient_names: tuple[GradientName, ...] = ()
+    ranges: tuple[DeclaredRange, ...] = ()
 
     def tensor_names(self) -> dict[str, int]:
         """Every tensor the definitions name, with its rank."""
@@ -204,6 +249,25 @@ class DocumentDefinitions:
             names[activation.output] = activation.rank
             names[activation.input] = activation.rank
         return names
+
+
+def activation_at(activation: Activation, output: str) -> Activation | None:
+    """The activation ``output = f(…)`` that ``activation`` says at another layer (a layer tag
+    is a pattern: ``y^{(l)} = f(x^{(l)})`` also says ``y^{(l+1)} = f(x^{(l+1)})``), or None."""
+    if activation.output == output:
+        return activation
+    mine, theirs = layer_tag(output), layer_tag(activation.output)
+    if mine is None or theirs is None or mine[0] != theirs[0] or not mine[0]:
+        return None
+    if layer_tag(activation.input) != theirs:
+        return None
+    shift = mine[1] - theirs[1]
+    if shifted_name(activation.output, shift) != output:
+        return None
+    moved = shifted_name(activation.input, shift)
+    if moved is None:
+        return None
+    return Activation(activation.line, output, moved, activation.function, activation.rank)
 
 
 def _reads(expr: Any) -> list[sp.Indexed]:
@@ -225,6 +289,7 @@ def definitions_before(context: DocumentContext, order: int) -> DocumentDefiniti
     forwards: list[Forward] = []
     activations: list[Activation] = []
     names: list[GradientName] = []
+    ranges: list[DeclaredRange] = []
     for written, found in _classified(context):
         if written >= order:
             continue
@@ -232,30 +297,34 @@ def definitions_before(context: DocumentContext, order: int) -> DocumentDefiniti
             forwards.append(found)
         elif isinstance(found, Activation):
             activations.append(found)
+        elif isinstance(found, DeclaredRange):
+            ranges.append(found)
         else:
             names.append(found)
-    return DocumentDefinitions(tuple(forwards), tuple(activations), tuple(names))
+    return DocumentDefinitions(tuple(forwards), tuple(activations), tuple(names), tuple(ranges))
 
 
-_CLASSIFIED: dict[int, tuple[tuple[int, int, int], list[tuple[int, Any]]]] = {}
+#: The latest document read: its context itself (an id can be reused once a context is freed,
+#: and another document's definitions would be read for it), its sizes, what it defines.
+_CLASSIFIED: list[tuple[DocumentContext, tuple[int, int, int], list[tuple[int, Any]]]] = []
 
 
 def _classified(context: DocumentContext) -> list[tuple[int, Any]]:
     """Every definition of the document, with the order it was written at (read once per
     document: the cache holds the latest context only)."""
     key = (len(context.claims), len(context.definitions), len(context.assumptions))
-    cached = _CLASSIFIED.get(id(context))
-    if cached is not None and cached[0] == key:
-        return cached[1]
+    if _CLASSIFIED and _CLASSIFIED[0][0] is context and _CLASSIFIED[0][1] == key:
+        return _CLASSIFIED[0][2]
     equations = _equations(context)
     tensors = _applied_tensor_names((line, lhs, rhs) for _, line, lhs, rhs in equations)
-    found = []
+    found: list[tuple[int, Any]] = []
     for order, line, lhs, rhs in equations:
         item = _classify(line, lhs, rhs, tensors)
         if item is not None:
             found.append((order, item))
-    _CLASSIFIED.clear()
-    _CLASSIFIED[id(context)] = (key, found)
+    found.extend(_declared_ranges(context, equations, tensors))
+    found.sort(key=lambda item: item[0])
+    _CLASSIFIED[:] = [(context, key, found)]
     return found
 
 
@@ -281,8 +350,139 @@ def _equations(context: DocumentContext) -> list[tuple[int, int, Any, Any]]:
     return equations
 
 
+def forward_written_by(context: DocumentContext, claim: Claim) -> Forward | None:
+    """The forward formula the claim itself writes (read as :func:`definitions_before` reads
+    the document's), or None."""
+    found = written_by(context, claim)
+    return found if isinstance(found, Forward) else None
+
+
+def written_by(context: DocumentContext, claim: Claim) -> Forward | Activation | None:
+    """What the claim itself defines, read as :func:`definitions_before` reads the document: a
+    forward formula, an activation, or None."""
+    identifier = claim_id(claim)
+    for order, found in _classified(context):
+        if order == identifier and isinstance(found, (Forward, Activation)):
+            return found
+    return None
+
+
+def whole_activations(context: DocumentContext, order: int) -> list[Activation]:
+    """The activations the document defines for whole tensors before ``order`` (``y^{(l)} =
+    f_a(x^{(l)})``, a function of one tensor named alone): an activation acts entry by entry,
+    so each is also ``y[e] = f_a(x[e])`` at any indices (rank 0 here: any rank)."""
+    found = []
+    for definition in context.definitions:
+        value, symbol = definition.value, definition.symbol
+        if definition.order >= order or not isinstance(symbol, sp.Symbol):
+            continue
+        if not (isinstance(value, AppliedUndef) and len(value.args) == 1):
+            continue
+        argument = value.args[0]
+        if not isinstance(argument, sp.Symbol) or argument == symbol:
+            continue
+        output, input_ = canonical_name(symbol.name), canonical_name(argument.name)
+        function = str(getattr(type(value), "__name__", type(value)))
+        found.append(Activation(definition.line, output, input_, function, 0))
+    return found
+
+
+def _declared_ranges(
+    context: DocumentContext,
+    equations: Iterable[tuple[int, int, Any, Any]],
+    tensors: frozenset[str],
+) -> list[tuple[int, DeclaredRange]]:
+    """The ranges the document declares (``i ∈ [0, n)``, claims with :class:`RangeFacts`), each
+    with the formula it is written for (:func:`_attached`)."""
+    from symconv.check.model import RangeFacts
+
+    scopes = {d.order: d.scope for d in context.definitions}
+    scopes.update((a.order, a.scope) for a in context.assumptions)
+    scopes.update((order, claim.origin.scope) for order, claim in context.claims.items())
+    written = []
+    for order, line, lhs, rhs in equations:
+        lhs = as_entries(lhs, tensors)
+        if not isinstance(lhs, sp.Indexed) or not isinstance(rhs, sp.Basic):
+            continue
+        entry = _with_canonical_names(lhs)
+        scope = scopes.get(order, 0)
+        written.append((order, line, scope, entry, _summation_indices(rhs)))
+    found = []
+    for identifier in sorted(context.claims):
+        claim = context.claims[identifier]
+        facts = claim.facts
+        if not isinstance(facts, RangeFacts):
+            continue
+        first, last = (_with_canonical_names(end) for end in (facts.first, facts.last))
+        declared = DeclaredRange(claim.line, facts.index, first, last, order=identifier)
+        attached = _attached(identifier, claim.origin.scope, facts.index, written)
+        if attached is not None:
+            line, entry, axis = attached
+            declared = replace(declared, entry=entry, axis=axis, formula=line)
+        found.append((identifier, declared))
+    return found
+
+
+def _summation_indices(expr: Any) -> frozenset[Any]:
+    if not isinstance(expr, sp.Basic):
+        return frozenset()
+    return frozenset(
+        limit[0] for node in sp.preorder_traversal(expr) if isinstance(node, sp.Sum)
+        for limit in node.limits
+    )  # fmt: skip
+
+
+def _attached(
+    order: int,
+    scope: int,
+    index: sp.Symbol,
+    written: Iterable[tuple[int, int, int, sp.Indexed, frozenset[Any]]],
+) -> tuple[int, sp.Indexed | None, int | None] | None:
+    """The formula a range declaration is written for, in its section: the nearest formula
+    before it whose left side has the index free (``Value ranges: i ∈ […]`` under the
+    formula), else the nearest after it; else the nearest one that sums over the index, before
+    it, then after it (``a ∈ [0, f)`` in a list of symbols before the formula). Its line, its
+    left side and the axis the index is (None for a summation index)."""
+    free: list[tuple[int, int, sp.Indexed, int]] = []
+    summed: list[tuple[int, int]] = []
+    for written_order, line, written_scope, entry, sums in written:
+        if written_scope != scope:
+            continue
+        axes = [axis for axis, position in enumerate(entry.indices) if position == index]
+        if len(axes) == 1:
+            free.append((written_order, line, entry, axes[0]))
+        elif index in sums:
+            summed.append((written_order, line))
+    before = [f for f in free if f[0] < order]
+    after = [f for f in free if f[0] > order]
+    if before or after:
+        chosen = max(before, key=_first) if before else min(after, key=_first)
+        return chosen[1], chosen[2], chosen[3]
+    sums_before = [s for s in summed if s[0] < order]
+    sums_after = [s for s in summed if s[0] > order]
+    if sums_before or sums_after:
+        line = (max(sums_before, key=_first) if sums_before else min(sums_after, key=_first))[1]
+        return line, None, None
+    return None
+
+
+def _first(item: tuple[Any, ...]) -> Any:
+    return item[0]
+
+
 def _classify(line: int, lhs: Any, rhs: Any, tensors: frozenset[str]) -> Any:
     """The equation as a forward formula, an activation or a gradient's name, or None."""
+    written = _entry_equation(lhs, rhs, tensors)
+    if written is None:
+        return None
+    lhs, rhs = written
+    return _activation(line, lhs, rhs) or _gradient_name(line, lhs, rhs) or _forward(line, lhs, rhs)
+
+
+def _entry_equation(lhs: Any, rhs: Any, tensors: frozenset[str]) -> tuple[sp.Indexed, Any] | None:
+    """``entry = rhs`` in the document's terms (canonical names, function-style and run-together
+    indices as entries, sizes in sums' limits as names), the entry's indices distinct names; or
+    None."""
     lhs, rhs = as_entries(lhs, tensors), as_entries(rhs, tensors)
     if not isinstance(lhs, sp.Indexed) or not isinstance(rhs, sp.Basic):
         return None
@@ -294,7 +494,39 @@ def _classify(line: int, lhs: Any, rhs: Any, tensors: frozenset[str]) -> Any:
         return None
     if len(set(lhs.indices)) != len(lhs.indices):
         return None
-    return _activation(line, lhs, rhs) or _gradient_name(line, lhs, rhs) or _forward(line, lhs, rhs)
+    return lhs, rhs
+
+
+@dataclass(frozen=True)
+class EntryEquation:
+    """``lhs = rhs`` stated on ``line`` (statement ``order``), an entry defined in the
+    document's terms (:func:`entry_equations`)."""
+
+    order: int
+    line: int
+    lhs: sp.Indexed
+    rhs: Any
+
+
+#: The latest document's entry equations (its context itself, its sizes, the equations).
+_ENTRY_EQUATIONS: list[tuple[DocumentContext, tuple[int, int, int], list[EntryEquation]]] = []
+
+
+def entry_equations(context: DocumentContext) -> list[EntryEquation]:
+    """Every equation of the document that gives an entry a value (``x_j = …``), in the
+    document's terms, in the order written (read once per document)."""
+    key = (len(context.claims), len(context.definitions), len(context.assumptions))
+    if _ENTRY_EQUATIONS and _ENTRY_EQUATIONS[0][0] is context and _ENTRY_EQUATIONS[0][1] == key:
+        return _ENTRY_EQUATIONS[0][2]
+    equations = _equations(context)
+    tensors = _applied_tensor_names((line, lhs, rhs) for _, line, lhs, rhs in equations)
+    found = []
+    for order, line, lhs, rhs in equations:
+        written = _entry_equation(lhs, rhs, tensors)
+        if written is not None:
+            found.append(EntryEquation(order, line, *written))
+    _ENTRY_EQUATIONS[:] = [(context, key, found)]
+    return found
 
 
 def _applied_tensor_names(equations: Iterable[tuple[int, Any, Any]]) -> frozenset[str]:
@@ -403,7 +635,10 @@ def _loss_gradient_entry(expr: Any) -> sp.Indexed | None:
 
 def _is_loss(expr: Any) -> bool:
     """A scalar the document differentiates: a name, or a name applied to its arguments
-    (``J(W, b; Y, X)``), never a tensor entry."""
+    (``J(W, b; Y, X)``, also when read as an entry ``J[W, b, Y, X]`` before the document shows
+    ``J`` is a function), never a tensor entry."""
+    if isinstance(expr, sp.Indexed):
+        return not _index_like(expr.indices)
     return isinstance(expr, sp.Symbol) or (
         isinstance(expr, AppliedUndef) and not _index_like(expr.args)
     )
@@ -540,20 +775,15 @@ def _run_together_in_definition(lhs: sp.Indexed, rhs: Any) -> Any:
 
 def _sizes_in_limits(expr: Any) -> Any:
     """``\\sum_{i=1}^{s_{l}}``: the parser's ``s[l]`` in a limit is the size named ``s_{l}``."""
+    from symconv.check.index_ranges import as_sizes
+
     if not isinstance(expr, sp.Basic):
         return expr
-
-    def as_size(entry: sp.Indexed) -> sp.Symbol:
-        written = [str(i).replace(" ", "") for i in entry.indices]
-        separator = "" if all(len(w) == 1 and w.isalpha() for w in written) else ","
-        inside = separator.join(written)
-        return sp.Symbol(canonical_name(f"{entry.base.label}_{{{inside}}}"))
 
     def fix(node: sp.Sum) -> sp.Sum:
         limits = []
         for index, *bounds in node.limits:
-            moved = [b.xreplace({e: as_size(e) for e in b.atoms(sp.Indexed)}) for b in bounds]
-            limits.append((index, *moved))
+            limits.append((index, *(as_sizes(bound) for bound in bounds)))
         return sp.Sum(node.function, *limits)
 
     return expr.replace(lambda node: isinstance(node, sp.Sum), fix)
@@ -644,8 +874,73 @@ def _matching_gradient(label: str, name: GradientName) -> str | None:
     if _scripts(label)[0] != _scripts(name.name)[0]:
         return None
     stem, _, subscript = _scripts(name.wrt)
-    tagged = f"{stem}^{{({_tag_text(mine)})}}"
+    tagged = f"{stem}^{{({tag_text(mine)})}}"
     return tagged if subscript is None else f"{tagged}_{{{subscript}}}"
+
+
+# ----------------------------------------------------------------------------------------------
+# The formula in the engine's terms
+# ----------------------------------------------------------------------------------------------
+def index_bases(forward: Forward | None, ranges: Sequence[DeclaredRange] = ()) -> tuple[int, ...]:
+    """The index base the formula's sums count from: (0,), (1,), or both when it writes no
+    lower limit (only counts, ``\\sum^{N}_a``) or mixes them — unless the ranges the document
+    declares for the formula's indices (``a \\in [0, f)``) all start at 0, or all at 1."""
+    if forward is None:
+        return (0,)
+    lowers = set()
+    for node in sp.preorder_traversal(forward.rhs):
+        if isinstance(node, sp.Sum):
+            for _, lower, _ in node.limits:
+                if lower.is_Integer:
+                    lowers.add(int(lower))
+    if lowers == {0}:
+        return (0,)
+    if lowers == {1}:
+        return (1,)
+    if not lowers:
+        declared = {r.first for r in ranges if r.formula == forward.line}
+        if declared == {0}:
+            return (0,)
+        if declared == {1}:
+            return (1,)
+    return (0, 1)
+
+
+def rebased(expr: Any, base: int, free: Sequence[sp.Symbol]) -> Any:
+    """The expression with indices counted from 0: each entry read one ``base`` lower, each
+    index (summed or free) one ``base`` higher — the same values, stored from 0."""
+    from symconv.grad.binders import fresh_bound
+
+    expr = fresh_bound(expr.xreplace({nodes.INDEX_BASE: sp.Integer(base)}))
+    if base == 0:
+        return expr
+    shift = sp.Integer(base)
+
+    def lower(entry: sp.Indexed) -> sp.Indexed:
+        return entry.base[tuple(i - shift for i in entry.indices)]
+
+    expr = expr.replace(lambda n: isinstance(n, sp.Indexed), lower)
+
+    def recounted(node: sp.Sum) -> sp.Sum:
+        body = node.function
+        limits = []
+        for index, low, high in node.limits:
+            body = body.xreplace({index: index + shift})
+            limits.append((index, low - shift, high - shift))
+        return sp.Sum(body, *limits)
+
+    expr = expr.replace(lambda n: isinstance(n, sp.Sum), recounted)
+    return expr.xreplace({index: index + shift for index in free})
+
+
+@lru_cache(maxsize=64)
+def engine_reading(lhs: sp.Indexed, rhs: sp.Expr, base: int) -> Any:
+    """``lhs = rhs`` counted from 0 (the document counting from ``base``), read by the engine
+    (:class:`~symconv.grad.formula.IndexFormula`, sizes inferred)."""
+    from symconv.grad.formula import IndexFormula
+
+    free = list(lhs.indices)
+    return IndexFormula.from_equation((lhs, rebased(rhs, base, free)))
 
 
 def order_of(claim: Claim) -> int:

@@ -268,6 +268,28 @@ def continuation_lead(previous: str, row: str) -> int | None:
     return None
 
 
+#: ``[a, b[``: a bracket with a comma and no other bracket inside, closed by ``[`` at the end of
+#: a statement (before the end, a separator, a row break or a closing bracket).
+_ISO_RIGHT_OPEN = re.compile(
+    r"(\[[^\[\]]*,[^\[\]]*?(?:\\right\s*)?)\[(?=\s*(?:$|[,;.)}]|\\\\|\\quad|\\text))"
+)
+#: ``]a, b]`` after ``\in`` (``∈``): a bracket opened by ``]``.
+_ISO_LEFT_OPEN = re.compile(r"((?:\\in(?![A-Za-z])|∈)\s*(?:\\left\s*)?)\]([^\[\]]*,[^\[\]]*\])")
+
+
+def iso_intervals(text: str) -> str:
+    """Half-open intervals written with reversed brackets (ISO 80000-2: ``[a, b[``, ``]a, b]``)
+    as ``[a, b)`` and ``(a, b]``, character for character (columns stay those written).
+
+    >>> iso_intervals(r"i \\in [0, n[, \\quad k \\in ]0, K]")
+    'i \\\\in [0, n), \\\\quad k \\\\in (0, K]'
+    >>> iso_intervals("x = [a, b[k]]")
+    'x = [a, b[k]]'
+    """
+    text = _ISO_RIGHT_OPEN.sub(lambda m: m.group(1) + ")", text)
+    return _ISO_LEFT_OPEN.sub(lambda m: m.group(1) + "(" + m.group(2), text)
+
+
 def join_continued_rows(text: str) -> str:
     """``text`` with each row break that only breaks one expression (see
     :func:`continuation_lead`) read as spaces: the ``\\\\``, the reason column of the row
@@ -503,7 +525,7 @@ def parse_tree(text: str) -> Any:
     from lark.exceptions import UnexpectedInput
 
     check_limits(text)
-    text = join_continued_rows(text)
+    text = iso_intervals(join_continued_rows(text))
     try:
         return _parser().parse(blank_annotations(text, only_symbols_between_words=True))
     except UnexpectedInput as error:

@@ -159,6 +159,27 @@ class UnreadFacts:
 
 
 @dataclass(frozen=True)
+class RangeFacts:
+    """A range declared for an index (``i \\in [0, n)``, ``0 \\le i < n``, ``i = 0, \\dots,
+    n-1``): the index runs over the integers ``first … last``
+    (:class:`~symconv.check.index_ranges.IndexRange`)."""
+
+    index: Any
+    first: Any
+    last: Any
+
+
+@dataclass(frozen=True)
+class ConnectionFacts:
+    """A sentence saying which two entries a weight connects (``$W_{ji}$ is the weight between
+    $y_i$ and $x_j$``; :mod:`symconv.check.connections`): the entries as written."""
+
+    weight: Any
+    first: Any
+    second: Any
+
+
+@dataclass(frozen=True)
 class AnswerFacts:
     """What the problem context says of an answer it judged: the form it was read in, the
     convention of the accepted answer it matched (or the variant), the component of a matrix
@@ -182,6 +203,8 @@ ClaimFacts = (
     | ProseAnswerFacts
     | UnreadFacts
     | AnswerFacts
+    | RangeFacts
+    | ConnectionFacts
 )
 
 

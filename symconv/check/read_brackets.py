@@ -2,7 +2,8 @@
 
 ``(a, b)`` is a ``Tuple`` (a shape or a location), ``[a, b]`` a 1×n matrix (``^T`` makes it a
 column), ``[0, \\dots, 1, \\dots, 0]`` a :class:`~symconv.check.nodes.ListPattern`, ``\\{0, 1\\}`` a
-``FiniteSet`` and ``\\{0, \\dots, 9\\}`` a ``Range``; a one-element bracket is plain grouping.
+``FiniteSet`` and ``\\{0, \\dots, 9\\}`` a ``Range``, ``[a, b)`` and ``(a, b]`` an ``Interval``; a
+one-element bracket is plain grouping.
 ``(100,256,256)`` is a tuple although ``5,898,240,000`` elsewhere is a number.
 """
 
@@ -123,6 +124,18 @@ class BracketReader(NameReader):
 
     def _tree_norm(self, tree: Any) -> Any:
         return nodes.Norm(self._arithmetic(self._single(tree, "\\|...\\|"), "a norm"))
+
+    def _tree_interval(self, tree: Any) -> Any:
+        """``[a, b)`` (closed at a, open at b) and ``(a, b]``: a real interval (an index's range
+        once the index is an integer, :func:`symconv.check.read_calculus.integer_bounds`)."""
+        opening = tree.children[0].type
+        values = self._content_values(tree.children[1], allow_relations=False)
+        if len(values) != 2:
+            raise ParseError(
+                f"the interval {self._raw(tree)!r} holds {len(values)} values, not two ends"
+            )
+        low, high = (self._scalar(value, "an end of an interval") for value in values)
+        return sp.Interval(low, high, left_open=opening == "LPAR", right_open=opening == "LSQB")
 
     def _tree_floor(self, tree: Any) -> Any:
         value = self._scalar(self._single(tree, "\\lfloor...\\rfloor"), "\\lfloor")

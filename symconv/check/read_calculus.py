@@ -385,6 +385,20 @@ def _indices_only(arguments: Sequence[Any]) -> bool:
 
 
 def integer_bounds(domain: Any) -> tuple[Any, Any] | None:
+    """The first and last value of an index that runs over ``domain``: a range of integers,
+    ``\\{0, \\dots, n-1\\}``, or an interval whose ends are integers or sizes (``[0, n)``
+    holds the integers 0 … n − 1); None for anything else.
+
+    >>> n = sp.Symbol("n")
+    >>> integer_bounds(sp.Interval(0, n, right_open=True)), integer_bounds(sp.Interval(0, 2.5))
+    ((0, n - 1), None)
+    """
+    if isinstance(domain, sp.Interval):
+        ends = (domain.start, domain.end)
+        if not all(isinstance(e, sp.Expr) and (e.is_Integer or not e.is_number) for e in ends):
+            return None
+        low = domain.start + 1 if domain.left_open else domain.start
+        return low, domain.end - 1 if domain.right_open else domain.end
     if isinstance(domain, sp.Range) and domain.step == 1:
         return domain.inf, domain.sup
     if isinstance(domain, sp.FiniteSet) and all(v.is_Integer for v in domain):

@@ -148,7 +148,7 @@ def test_kinds_of_claims():
     claims = claims_of(doc)
     assert [c.kind for c in claims] == [
         "approximation", "derivative", "index-formula", "matrix", "algebra", "approximation",
-        "order", "fact", "answer",
+        "order", "fact", "definition",
     ]  # fmt: skip
     assert claims[6].facts.approximation == claims[5].id
     assert claims[7].fact == "effective kernel size"

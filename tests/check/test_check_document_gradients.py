@@ -301,3 +301,23 @@ def test_a_function_shown_later_is_read_as_one_earlier():
 $$\frac{\partial y_i}{\partial x_i} = {f_a}'(x_i)$$
 """
     assert verdicts(document)[3] == ["right"]
+
+
+@pytest.mark.parametrize(
+    ("rule", "verdict"),
+    [
+        (r"A_{j,i} = A_{j,i} - \eta \frac{\partial L}{\partial A_{j,i}}", "right"),
+        # the cost written with its arguments, the layer tag written two ways
+        (
+            r"A^l_{j,i} = A^l_{j,i} - \alpha {\partial \over \partial A^{(l)}_{j,i}} L(A, c; Y, X)",
+            "right",
+        ),
+        # a step up the gradient: right only to maximise L
+        (r"c_{j} = c_{j} + \eta \frac{\partial L}{\partial c_{j}}", "unverified"),
+        # the derivative by another entry: no gradient step of A_{j,i}
+        (r"A_{j,i} = A_{j,i} - \eta \frac{\partial L}{\partial A_{i,j}}", "unverified"),
+    ],
+)
+def test_an_update_rule_is_the_gradient_descent_step_or_not_confirmed(rule: str, verdict: str):
+    document = "$$h_j = \\sum_{i=0}^{n-1} A_{j,i} u_i + c_j$$\n\n$$" + rule + "$$\n"
+    assert verdicts(document)[3] == [verdict]

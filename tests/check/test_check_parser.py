@@ -170,6 +170,12 @@ NOTATION = [
         sp.Piecewise((1, sp.Eq(i, j)), (0, True)),
     ),
     (r"\mathbb{R}^{m \times n}", nodes.TensorSpace(sp.Reals, sp.Tuple(m, n))),
+    # half-open intervals, also with ISO 80000-2's reversed brackets
+    (r"[0, n)", sp.Interval(0, n, right_open=True)),
+    (r"\left[0, N - 1\right)", sp.Interval(0, N - 1, right_open=True)),
+    (r"(0, n]", sp.Interval(0, n, left_open=True)),
+    (r"[0, n[", sp.Interval(0, n, right_open=True)),
+    (r"\sum_{i \in [0, n)} x_i", sp.Sum(xb[i], (i, 0, n - 1))),
 ]
 
 
@@ -185,6 +191,13 @@ def test_the_table_covers_at_least_sixty_notations() -> None:
 # ----------------------------------------------------------------------------------------------
 # Chains: each link is a claim
 # ----------------------------------------------------------------------------------------------
+def test_iso_intervals_after_in_and_a_bracket_that_indexes() -> None:
+    chain = parse_math(r"k \in ]0, K]").single()
+    assert chain.sides[1] is not None and chain.sides[1].expr == sp.Interval(0, K, left_open=True)
+    # a '[' that opens an index is no interval's end
+    assert parse_expression("[a, b[k]]") == sp.ImmutableMatrix([[a, sp.IndexedBase("b")[k]]])
+
+
 def test_chain_keeps_every_side_and_relation() -> None:
     chain = parse_math(r"a = b \approx c \le 2").single()
     assert [side.expr for side in chain.sides if side] == [a, b, c, 2]
@@ -398,7 +411,7 @@ def test_matrix_literals_report_row_offsets() -> None:
     ("text", "message"),
     [
         (r"\frac{1}{2", "ends too early"),
-        (r"a = (b + c", r"expected '\)'"),
+        (r"a = (b + c", r"expected (?:one of )?'\)'"),
         (r"a + + b", "column 5"),
         (r"\foo x", r"unknown command \\foo"),
         (r"\int f dx", r"unknown command \\int"),

@@ -93,9 +93,11 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
         approximation,
         arithmetic,
         calculus,
+        connections,
         gradients,
         index_identity,
         kernels,
+        known_layers,
         layers,
         matrices,
         missing_sum,
@@ -113,10 +115,14 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
         ClaimKind.ALGEBRA: (lint,),
         ClaimKind.APPROXIMATION: (lint,),
         ClaimKind.INDEX_FORMULA: (lint,),
-        ClaimKind.DEFINITION: (lint, algebra.judge_restated),
+        ClaimKind.DEFINITION: (
+            document_only(gradients.judge_declared_range),  # i ∈ [0, n): a declared range
+            lint,
+            algebra.judge_restated,
+        ),
         ClaimKind.ANSWER: (size, lint),
         ClaimKind.SHAPE: (size,),
-        ClaimKind.FACT: (size,),
+        ClaimKind.FACT: (size, document_only(connections.judge_connection)),
     }
     in_document: dict[ClaimKind, tuple[Judge, ...]] = {
         ClaimKind.ARITHMETIC: (arithmetic.judge_arithmetic, algebra.judge_algebra),
@@ -131,6 +137,9 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
         ClaimKind.DERIVATIVE: (gradient, calculus.judge_derivative),
         ClaimKind.INDEX_FORMULA: (
             gradient,
+            document_only(gradients.judge_update_rule),  # W = W − η ∂J/∂W
+            document_only(restated.judge_restated_formula),  # a formula written again
+            document_only(known_layers.judge_known_layer),  # a forward formula that is a layer
             calculus.judge_derivative,
             arithmetic.judge_arithmetic,
         ),

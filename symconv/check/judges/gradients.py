@@ -37,7 +37,7 @@ index is also its summation index — leaves it *unverified*, with the reason.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -48,21 +48,33 @@ from symconv.check.context import DocumentContext
 from symconv.check.document_gradients import (
     LOSS,
     Activation,
+    DeclaredRange,
     DocumentDefinitions,
     Forward,
+    activation_at,
+    canonical_name,
     definitions_before,
+    engine_reading,
+    index_bases,
     layer_tag,
     losses_of,
     normalised,
     order_of,
+    rebased,
     shifted_name,
+    tag_text,
 )
 from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, Judgement
 from symconv.errors import SymconvError
 from symconv.grad.notation import gradient_base, split_gradient_label
 
-__all__ = ["judge_document_gradient"]
+__all__ = [
+    "judge_declared_range",
+    "judge_document_gradient",
+    "judge_update_rule",
+    "without_deltas",
+]
 
 #: Seconds for one comparison (a base), of the claim's limit.
 _COMPARISON_SECONDS = 1.5
@@ -102,6 +114,7 @@ def judge_document_gradient(claim: Claim, context: DocumentContext) -> Judgement
     system = _system_for(lhs, rhs, definitions)
     if system is None:
         return None
+    lhs, rhs = system.renamed(lhs), system.renamed(rhs)
     try:
         return _judged(claim, lhs, rhs, system, context)
     except _Undecided as reason:
@@ -133,6 +146,26 @@ class _System:
 
     forward: Forward | None
     activations: tuple[Activation, ...]
+    #: What else the document defined before the claim (its declared ranges, its activations).
+    known: DocumentDefinitions = field(default=DocumentDefinitions(), compare=False)
+    #: The claim's names of the formula's tensors written without their layer tag
+    #: (``b^{(l)}`` for the ``b_n`` of a formula of ``W^{(l)}`` and ``y^{(l)}``).
+    aliases: tuple[tuple[str, str], ...] = ()
+
+    def renamed(self, expr: Any) -> Any:
+        """``expr`` with the aliases replaced by the formula's names (gradients too)."""
+        if not self.aliases or not isinstance(expr, sp.Basic):
+            return expr
+        names = dict(self.aliases)
+        mapping: dict[Any, Any] = {}
+        for base in expr.atoms(sp.IndexedBase):
+            label = str(base.label)
+            parts = split_gradient_label(label)
+            if parts is not None and parts[1] in names:
+                mapping[base] = gradient_base(parts[0], names[parts[1]])
+            elif label in names:
+                mapping[base] = sp.IndexedBase(names[label])
+        return expr.xreplace(mapping) if mapping else expr
 
     @property
     def line(self) -> int:
@@ -173,13 +206,14 @@ def _system_for(lhs: Any, rhs: Any, definitions: DocumentDefinitions) -> _System
     fitting: list[_System] = []
     for forward in definitions.forwards:
         activations = _feeding(forward, definitions.activations)
-        system = _System(forward, activations)
+        aliases = _untagged(forward, wanted)
+        system = _System(forward, activations, definitions, tuple(aliases.items()))
         names = system.names()
-        if all(names.get(name) == rank for name, rank in wanted.items()):
+        if all(names.get(aliases.get(name, name)) == rank for name, rank in wanted.items()):
             fitting.append(system)
     if not fitting:
         for activation in definitions.activations:
-            system = _System(None, (activation,))
+            system = _System(None, (activation,), definitions)
             names = system.names()
             if all(names.get(name) == rank for name, rank in wanted.items()):
                 fitting.append(system)
@@ -188,8 +222,29 @@ def _system_for(lhs: Any, rhs: Any, definitions: DocumentDefinitions) -> _System
     distinct = {(s.forward.lhs, s.forward.rhs) if s.forward else s.activations for s in fitting}
     if len(distinct) > 1:
         lines = ", ".join(str(s.line) for s in fitting)
-        return _System(_ambiguous(fitting, lines), ())
+        return _System(_ambiguous(fitting, lines), (), definitions)
     return fitting[-1]
+
+
+def _untagged(forward: Forward, wanted: Mapping[str, int]) -> dict[str, str]:
+    """The claim's ``b^{(l)}`` as the formula's ``b``: a tensor the formula reads without a
+    layer tag while every tensor it reads with one carries the same tag ``l`` (``x^{(l+1)} =
+    Σ W^{(l)} y^{(l)} + b``: the bias of that layer), named with that tag by the claim, when the
+    formula has no tensor of that name already."""
+    inputs = forward.inputs
+    tags = {layer_tag(name) for name in inputs if layer_tag(name) is not None}
+    if len(tags) != 1:
+        return {}
+    tag = tags.pop()
+    assert tag is not None
+    aliases = {}
+    for name, rank in inputs.items():
+        if layer_tag(name) is not None or "^" in name or "_" in name:
+            continue
+        tagged = canonical_name(f"{name}^{{({tag_text(tag)})}}")
+        if tagged not in inputs and wanted.get(tagged) == rank:
+            aliases[tagged] = name
+    return aliases
 
 
 def _ambiguous(fitting: Sequence[_System], lines: str) -> Forward:
@@ -206,29 +261,12 @@ def _feeding(forward: Forward, activations: Iterable[Activation]) -> tuple[Activ
     found: dict[str, Activation] = {}
     for name, rank in forward.inputs.items():
         for activation in activations:
-            shifted = _activation_at(activation, name)
+            shifted = activation_at(activation, name)
             # y = f(z) with z the formula's own output is the layer after it (a document that
             # names both layers' maps Y), never what feeds it
             if shifted is not None and shifted.rank == rank and shifted.input != forward.output:
                 found[name] = shifted
     return tuple(found.values())
-
-
-def _activation_at(activation: Activation, output: str) -> Activation | None:
-    if activation.output == output:
-        return activation
-    mine, theirs = layer_tag(output), layer_tag(activation.output)
-    if mine is None or theirs is None or mine[0] != theirs[0] or not mine[0]:
-        return None
-    if layer_tag(activation.input) != theirs:
-        return None
-    shift = mine[1] - theirs[1]
-    if shifted_name(activation.output, shift) != output:
-        return None
-    moved = shifted_name(activation.input, shift)
-    if moved is None:
-        return None
-    return Activation(activation.line, output, moved, activation.function, activation.rank)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -242,7 +280,7 @@ def _judged(
     forward = system.forward
     if forward is not None and forward.clash:
         raise _Undecided(forward.clash)
-    bases = _bases(forward)
+    bases = index_bases(forward, system.known.ranges)
     outcomes = []
     for base in bases:
         reference, candidate = _formulas(lhs, rhs, system, base)
@@ -288,24 +326,6 @@ def _judged(
     raise _Undecided(f"could not compare it with {where}: {reason}")
 
 
-def _bases(forward: Forward | None) -> tuple[int, ...]:
-    """The index base the formula's sums count from: (0,), (1,), or both when it writes no
-    lower limit (only counts, ``\\sum^{N}_a``) or mixes them."""
-    if forward is None:
-        return (0,)
-    lowers = set()
-    for node in sp.preorder_traversal(forward.rhs):
-        if isinstance(node, sp.Sum):
-            for _, lower, _ in node.limits:
-                if lower.is_Integer:
-                    lowers.add(int(lower))
-    if lowers == {0}:
-        return (0,)
-    if lowers == {1}:
-        return (1,)
-    return (0, 1)
-
-
 def _formulas(lhs: Any, rhs: Any, system: _System, base: int) -> tuple[Any, Any]:
     """The reference (the left side derived, an :class:`IndexFormula`) and the candidate (the
     right side, a pair) of the comparison, indices counted from 0."""
@@ -313,8 +333,8 @@ def _formulas(lhs: Any, rhs: Any, system: _System, base: int) -> tuple[Any, Any]
     from symconv.grad.formula import IndexFormula
 
     free = _free_indices(lhs)
-    lhs0 = _rebased(lhs, base, free)
-    rhs0 = _rebased(rhs, base, free)
+    lhs0 = rebased(lhs, base, free)
+    rhs0 = rebased(rhs, base, free)
     layer = _Layer(system, base)
     domains = {index: layer.domain_of(index, lhs0) for index in free}
     reference_rhs = layer.evaluated(lhs0)
@@ -364,33 +384,6 @@ def _entries(expr: Any) -> list[sp.Indexed]:
         if isinstance(node, sp.Indexed) and node not in found:
             found.append(node)
     return found
-
-
-def _rebased(expr: Any, base: int, free: Sequence[sp.Symbol]) -> Any:
-    """The expression with indices counted from 0: each entry read one ``base`` lower, each
-    index (summed or free) one ``base`` higher — the same values, stored from 0."""
-    from symconv.grad.binders import fresh_bound
-
-    expr = fresh_bound(expr.xreplace({nodes.INDEX_BASE: sp.Integer(base)}))
-    if base == 0:
-        return expr
-    shift = sp.Integer(base)
-
-    def lower(entry: sp.Indexed) -> sp.Indexed:
-        return entry.base[tuple(i - shift for i in entry.indices)]
-
-    expr = expr.replace(lambda n: isinstance(n, sp.Indexed), lower)
-
-    def recounted(node: sp.Sum) -> sp.Sum:
-        body = node.function
-        limits = []
-        for index, low, high in node.limits:
-            body = body.xreplace({index: index + shift})
-            limits.append((index, low - shift, high - shift))
-        return sp.Sum(body, *limits)
-
-    expr = expr.replace(lambda n: isinstance(n, sp.Sum), recounted)
-    return expr.xreplace({index: index + shift for index in free})
 
 
 class _Layer:
@@ -500,7 +493,7 @@ class _Layer:
         if self.formula is None:
             raise _Undecided(f"no forward formula before the line gives ∂{top}/∂{bottom}")
         try:
-            return _without_deltas(entry_derivative(self.formula, top, bottom))
+            return without_deltas(entry_derivative(self.formula, top, bottom))
         except NotEvaluable as error:
             raise _Undecided(str(error)) from None
 
@@ -539,7 +532,10 @@ class _Layer:
         for symbol in sorted(_limit_symbols(candidate), key=str):
             if symbol.name in known or is_range_placeholder(symbol):
                 continue
-            bound = self._layer_shifted(symbol) if formula is not None else None
+            bound = None
+            if formula is not None:
+                bound = self._declared(symbol)
+                bound = self._layer_shifted(symbol) if bound is None else bound
             if bound is None:
                 raise _Undecided(
                     f"the size {symbol} is not one the forward formula on line "
@@ -547,6 +543,51 @@ class _Layer:
                 )
             bindings[symbol] = bound
         return bindings
+
+    def _declared(self, symbol: sp.Symbol) -> sp.Expr | None:
+        """The size of the axis a range declaration counts with ``symbol`` (``i ∈ [0,
+        w^{(l+1)})`` under ``y^{(l+1)}_{i,j,n} = …``: the first axis of ``y^{(l+1)}``), also one
+        layer off (a layer tag is a pattern: ``w^{(l)}`` counts the first axis of ``y^{(l)}``);
+        None when no declaration or several different axes give it."""
+        found: set[sp.Expr] = set()
+        for declared in self.system.known.ranges:
+            if declared.entry is None or declared.axis is None:
+                continue
+            entry = normalised(declared.entry, self.system.known)
+            if not isinstance(entry, sp.Indexed):
+                continue
+            name = str(entry.base.label)
+            if sp.expand(declared.count - symbol) != 0:
+                count = declared.count
+                if not isinstance(count, sp.Symbol):
+                    continue
+                mine, theirs = layer_tag(symbol.name), layer_tag(count.name)
+                if mine is None or theirs is None or mine[0] != theirs[0] or not mine[0]:
+                    continue
+                shift = mine[1] - theirs[1]
+                if shifted_name(count.name, shift) != symbol.name:
+                    continue
+                moved = _shifted_tensor(name, shift)
+                if moved is None:
+                    continue
+                name = moved
+            target = self._in_layer(name)
+            if target is not None:
+                found.add(self.axis_size(target, declared.axis))
+        return found.pop() if len(found) == 1 else None
+
+    def _in_layer(self, name: str) -> str | None:
+        """The tensor of the layer that has the shape of ``name`` (itself, the input of an
+        activation ``name = f(x)``, the tensor of a gradient ``∂J/∂x``), or None."""
+        names = self.system.names()
+        parts = split_gradient_label(name)
+        plain = parts[1] if parts else name
+        if plain in names:
+            return plain
+        moved = self._activation_output(plain)
+        if moved is not None and moved in names:
+            return moved
+        return None
 
     def _layer_shifted(self, symbol: sp.Symbol) -> sp.Expr | None:
         formula = self.formula
@@ -581,23 +622,32 @@ class _Layer:
             theirs = layer_tag(activation.output)
             if tag is None or theirs is None or tag[0] != theirs[0]:
                 continue
-            moved = _activation_at(activation, name)
+            moved = activation_at(activation, name)
             if moved is not None:
                 return moved.input
         formula = self.formula
         if formula is not None:
             for activation in _document_activations(self.system):
-                moved = _activation_at(activation, name)
+                moved = activation_at(activation, name)
                 if moved is not None:
                     return moved.input
         return None
 
 
 def _document_activations(system: _System) -> tuple[Activation, ...]:
-    return system.activations
+    return (*system.activations, *system.known.activations)
 
 
-def _without_deltas(expr: Any) -> Any:
+def _shifted_tensor(name: str, shift: int) -> str | None:
+    """``name`` (or the tensor of the gradient ``∂J/∂name``) ``shift`` layers on."""
+    parts = split_gradient_label(name)
+    if parts is None:
+        return shifted_name(name, shift)
+    moved = shifted_name(parts[1], shift)
+    return None if moved is None else str(gradient_base(parts[0], moved).label)
+
+
+def without_deltas(expr: Any) -> Any:
     """``Σ_k δ(k, a) W[k]`` as ``[0 ≤ a ≤ K − 1] W[a]``: the Kronecker deltas of an entry
     derivative solved for its summation indices (:mod:`symconv.grad.deltas`, the engine's own
     elimination; the same value, evaluated without running over the sums)."""
@@ -649,19 +699,11 @@ def _limit_symbols(expr: Any) -> set[sp.Symbol]:
 def _engine_formula(forward: Forward, base: int) -> Any:
     """The forward formula counted from 0, read by the engine (sizes inferred)."""
     try:
-        return _read_by_engine(forward.lhs, forward.rhs, base)
+        return engine_reading(forward.lhs, forward.rhs, base)
     except SymconvError as error:
         raise _Undecided(
             f"the forward formula on line {forward.line} cannot be read: {error}"
         ) from None
-
-
-@lru_cache(maxsize=64)
-def _read_by_engine(lhs: sp.Indexed, rhs: sp.Expr, base: int) -> Any:
-    from symconv.grad.formula import IndexFormula
-
-    free = list(lhs.indices)
-    return IndexFormula.from_equation((lhs, _rebased(rhs, base, free)))
 
 
 def _derived(forward: Forward, base: int, name: str, at: tuple[Any, ...]) -> Any:
@@ -678,7 +720,7 @@ def _derivation(lhs: sp.Indexed, rhs: sp.Expr, base: int, name: str) -> tuple[An
     from symconv.grad.differentiate import derive_backward
 
     try:
-        derivation = derive_backward(_read_by_engine(lhs, rhs, base), wrt=name, upstream=LOSS)
+        derivation = derive_backward(engine_reading(lhs, rhs, base), wrt=name, upstream=LOSS)
     except SymconvError as error:
         raise _Undecided(f"the engine cannot differentiate the forward formula: {error}") from None
     backward = derivation.details["backward"]
@@ -714,17 +756,205 @@ def _read_top(formula: Any, name: str, axis: int) -> sp.Expr | None:
     return tops[0] if len(set(tops)) == 1 else sp.Max(*tops)
 
 
-_DEFINITIONS: dict[int, tuple[int, int, DocumentDefinitions]] = {}
+#: The latest statement's definitions: its document's context itself (an id can be reused once
+#: a context is freed), the statement's order, the document's size, the definitions.
+_DEFINITIONS: list[tuple[DocumentContext, int, int, DocumentDefinitions]] = []
 
 
 def _definitions(context: DocumentContext, order: int) -> DocumentDefinitions:
     """:func:`definitions_before`, read once per document and statement."""
-    key = id(context)
-    cached = _DEFINITIONS.get(key)
     size = len(context.claims) + len(context.definitions)
-    if cached is not None and cached[0] == order and cached[1] == size:
-        return cached[2]
+    if _DEFINITIONS:
+        cached_context, cached_order, cached_size, found = _DEFINITIONS[0]
+        if cached_context is context and cached_order == order and cached_size == size:
+            return found
     found = definitions_before(context, order)
-    _DEFINITIONS.clear()
-    _DEFINITIONS[key] = (order, size, found)
+    _DEFINITIONS[:] = [(context, order, size, found)]
     return found
+
+
+# ----------------------------------------------------------------------------------------------
+# Declared ranges
+# ----------------------------------------------------------------------------------------------
+def judge_declared_range(claim: Claim, context: DocumentContext) -> Judgement | None:
+    """A range declaration (``a ∈ [0, f)``) against the forward formula it is written for:
+    *right* when the formula gives the index exactly these values — a summation index its
+    sum's range, a free index the extent of the axis the formula reads (``k ∈ [0, n^{(l)})``
+    under ``δ^{(l)}_{i,j,k}``: the channels the layer's sum over ``k`` reads of ``y^{(l)}``);
+    *unverified* otherwise (an output's size is the document's to choose). The formula may be
+    written just after the declaration (symbols listed first)."""
+    import sys
+
+    from symconv.check.model import RangeFacts
+
+    if not isinstance(claim.facts, RangeFacts):
+        return None
+    definitions = definitions_before(context, sys.maxsize)
+    order = order_of(claim)
+    declared = next((r for r in definitions.ranges if r.order == order), None)
+    if declared is None or declared.formula is None:
+        return unverified(
+            claim, f"a range of {claim.facts.index}: no formula of the document uses the index"
+        )
+    summed = _summed_range(declared, definitions)
+    if summed is not None:
+        holds, message = summed
+        return right(claim, message) if holds else unverified(claim, message)
+    extent = _declared_extent(declared, definitions)
+    if extent is None:
+        return unverified(
+            claim,
+            f"a range of {declared.index}: the formula on line {declared.formula} does not "
+            f"bound it (a size the document chooses)",
+        )
+    line, tensor, size, base = extent
+    if sp.expand(size - declared.count) != 0 or declared.first != base:
+        return unverified(
+            claim,
+            f"a range of {declared.index}: the forward formula on line {line} gives axis "
+            f"{(declared.axis or 0) + 1} of {tensor} {size} entries from {base}",
+        )
+    return right(
+        claim,
+        f"the forward formula on line {line} gives axis {(declared.axis or 0) + 1} of {tensor} "
+        f"exactly these {size} entries, from {base}",
+    )
+
+
+def _summed_range(
+    declared: DeclaredRange, definitions: DocumentDefinitions
+) -> tuple[bool, str] | None:
+    """A summation index of a forward formula: whether its sum runs over the declared values,
+    and what the sum runs over; None for any other index."""
+    forward = next((f for f in definitions.forwards if f.line == declared.formula), None)
+    if forward is None or declared.entry is not None:
+        return None
+    for node in sp.preorder_traversal(forward.rhs):
+        if not isinstance(node, sp.Sum):
+            continue
+        for index, low, high in node.limits:
+            if index != declared.index:
+                continue
+            count = sp.expand(high - low + 1)
+            first_fits = not low.is_number or low == declared.first
+            bases = index_bases(forward, definitions.ranges)
+            if low.has(nodes.INDEX_BASE):
+                first_fits = bases == (declared.first,)
+            if sp.expand(count - declared.count) == 0 and first_fits:
+                return True, (
+                    f"the sum over {index} on line {forward.line} runs over the same {count} values"
+                )
+            return False, (
+                f"a range of {index}: the sum over it on line {forward.line} runs over "
+                f"{count} values" + ("" if low.has(nodes.INDEX_BASE) else f" from {low}")
+            )
+    return None
+
+
+def _declared_extent(
+    declared: DeclaredRange, definitions: DocumentDefinitions
+) -> tuple[int, str, sp.Expr, int] | None:
+    """``(formula line, tensor, number of entries, first index)`` of the axis a declared free
+    index counts, as the one forward formula whose layer holds that tensor reads it; None when
+    no formula, or several, or only a size of the engine's own (an output's) gives it."""
+    if declared.entry is None or declared.axis is None:
+        return None
+    entry = normalised(declared.entry, definitions)
+    if not isinstance(entry, sp.Indexed):
+        return None
+    name = str(entry.base.label)
+    found = set()
+    for forward in definitions.forwards:
+        if forward.clash:
+            continue
+        system = _System(forward, _feeding(forward, definitions.activations), definitions)
+        bases = index_bases(forward, definitions.ranges)
+        if len(bases) != 1:
+            continue
+        try:
+            layer = _Layer(system, bases[0])
+        except _Undecided:
+            continue
+        target = layer._in_layer(name)
+        if target is None or layer.formula is None:
+            continue
+        if target == str(layer.formula.output.label):
+            continue  # the output's size: the document's to choose
+        try:
+            size = sp.expand(layer.axis_size(target, declared.axis))
+        except _Undecided:
+            continue
+        internal = {s.name for s in layer.formula.size_symbols} - _document_sizes(forward)
+        if any(s.name in internal for s in size.free_symbols):
+            continue
+        written = str(declared.entry.base.label)
+        shown = written if written == name else f"{written} ({name})"
+        found.add((forward.line, shown, size, bases[0]))
+    return found.pop() if len(found) == 1 else None
+
+
+def _document_sizes(forward: Forward) -> set[str]:
+    """The size names the document writes in its formula's sums."""
+    return {s.name for s in _limit_symbols(forward.rhs)}
+
+
+# ----------------------------------------------------------------------------------------------
+# Update rules
+# ----------------------------------------------------------------------------------------------
+def judge_update_rule(claim: Claim, context: DocumentContext) -> Judgement | None:
+    """``W_{ji} = W_{ji} − η ∂J/∂W_{ji}``: an assignment, the gradient-descent step for the
+    parameter on its left (the same entry differentiated on its right, the step a positive
+    rate times the derivative, subtracted); *right* when it is that step, *unverified* for a
+    step along the gradient (ascent: right only to maximise the loss); None for any other
+    claim."""
+    if claim.relation not in ("=", ":=") or len(claim.sides) != 2:
+        return None
+    left, right_side = claim.sides
+    if not (isinstance(left, sp.Basic) and isinstance(right_side, sp.Basic)):
+        return None
+    definitions = _definitions(context, order_of(claim))
+    lhs, rhs = normalised(left, definitions), normalised(right_side, definitions)
+    if not isinstance(lhs, sp.Indexed) or split_gradient_label(str(lhs.base.label)):
+        return None
+    step = sp.expand(rhs - lhs)
+    gradients = [
+        read
+        for read in step.atoms(sp.Indexed)
+        if (parts := split_gradient_label(str(read.base.label))) is not None
+        and parts[1] == str(lhs.base.label)
+        and tuple(read.indices) == tuple(lhs.indices)
+    ]
+    if len(gradients) != 1:
+        return None
+    gradient = gradients[0]
+    rate = sp.expand(step / gradient)
+    if rate.has(sp.Indexed, nodes.Partial, sp.Derivative) or rate == 0:
+        return None
+    descent = _positive_rate(-rate)
+    if descent:
+        return right(
+            claim,
+            f"the gradient-descent step for {lhs}: it subtracts {sp.pretty(-rate)} times "
+            f"{gradient} (an assignment: the new value on the left)",
+        )
+    if _positive_rate(rate):
+        return unverified(
+            claim,
+            f"a step along {gradient} (gradient ascent): it increases the loss, right only to "
+            "maximise it",
+        )
+    return None
+
+
+def _positive_rate(value: sp.Expr) -> bool:
+    """A learning rate: a positive number, or a product of names (``η``, ``α``, ``1/m``) and
+    positive numbers."""
+    if value.is_number:
+        return bool(value.is_positive)
+    coefficient, factors = value.as_coeff_mul()
+    if not (coefficient.is_number and coefficient.is_positive):
+        return False
+    return all(
+        isinstance(f, sp.Symbol) or (isinstance(f, sp.Pow) and isinstance(f.base, sp.Symbol))
+        for f in factors
+    )
