@@ -57,6 +57,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from symconv.check import nodes
+from symconv.check.call_entries import applies_as_function, entry_calls
 from symconv.check.claim_kinds import (
     defined_name,
     defines_function,
@@ -244,10 +245,12 @@ class _Extractor:
         below shows that ``x`` is a function)."""
         results: dict[int, MathParse | ParseError] = {}
         learned = self.table
+        read_with: dict[int, SymbolTable] = {}
         scalars: set[str] = set()
         for index, segment in enumerate(self.segments):
             if segment.kind != "math":
                 continue
+            read_with[index] = learned
             try:
                 parsed = _parse(segment.text, learned, self.read_seconds)
             except ParseError as error:
@@ -262,8 +265,23 @@ class _Extractor:
         quantities = scalars - learned.functions - learned.tensors
         if quantities:
             learned = learned.merged(SymbolTable.declare(scalars=quantities))
+        # W(i - i', …) is an entry once the document differentiates by W(i', …), on any line
+        calls = SymbolTable(
+            entry_calls=entry_calls(r for r in results.values() if isinstance(r, MathParse))
+        )
+        learned = learned.merged(calls)
         for index, result in list(results.items()):
             if isinstance(result, ReadTimeLimitError):
+                continue
+            if not isinstance(result, ParseError) and not (
+                result.ambiguous or _function_read_as_entry(result, learned)
+            ):
+                if applies_as_function(result, calls.entry_calls):
+                    # read as it was, with the entries the whole document showed
+                    with contextlib.suppress(ParseError):
+                        text = self.segments[index].text
+                        table = read_with[index].merged(calls)
+                        results[index] = _parse(text, table, self.read_seconds)
                 continue
             if (
                 isinstance(result, ParseError)
