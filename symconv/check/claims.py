@@ -72,6 +72,7 @@ from symconv.check.judges.missing_sum import unsummed_indices
 from symconv.check.judges.phrases import (
     MATH_MARK,
     answer_cue,
+    dependencies_in_words,
     fact_in_words,
     is_assumption,
     is_condition,
@@ -338,6 +339,7 @@ class _Extractor:
         ):
             self._reset_sentence()
         self._text_answers(index, segment)
+        self._dependencies(index, segment)
         text = segment.text
         ends = list(_SENTENCE_END.finditer(text))
         if ends:
@@ -345,6 +347,26 @@ class _Extractor:
             text = text[ends[-1].end() :]
         self.sentence.append(text)
         self.last_line = segment.end_line
+
+    def _dependencies(self, index: int, segment: Segment) -> None:
+        """ "*z* is a function of *y*", "$u$ is a function of $x$": recorded for the judges (a
+        chain rule ``dz/dx = dz/dy · dy/dx`` rests on it)."""
+        words = self._math_name(index - 1) + segment.text + self._math_name(index + 1)
+        for of, on in dependencies_in_words(words):
+            self.context.depend(of, on, line=segment.line, scope=self.scope, order=self.order)
+
+    def _math_name(self, index: int) -> str:
+        """The name a math segment next to the words consists of (``$z$``), else ''."""
+        if not 0 <= index < len(self.segments) or self.segments[index].kind != "math":
+            return ""
+        parsed = self.parses.get(index)
+        if not isinstance(parsed, MathParse) or len(parsed.chains) != 1:
+            return ""
+        chain = parsed.chains[0]
+        side = chain.sides[0] if len(chain.sides) == 1 else None
+        if side is None or not isinstance(side.expr, sp.Symbol):
+            return ""
+        return f" {side.expr.name} "
 
     def _introduced(self) -> bool:
         """True if the sentence so far ends with a colon (``and assume:``): it introduces the

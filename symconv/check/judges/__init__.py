@@ -9,6 +9,7 @@ is ``unverified`` with the reason. Judges by concept:
 * :mod:`.algebra` — identities, at exact random points (and a name its block restates);
 * :mod:`.missing_sum` — an index free on the right that the left lacks: a dropped ``\\sum``;
 * :mod:`.index_identity` — a link between index expressions, on random tensors;
+* :mod:`.chain_rule` — a product through one intermediate (``dz/dx = dz/dy · dy/dx``);
 * :mod:`.gradients` — a derived gradient against the document's own forward formula;
 * :mod:`.calculus` — derivative claims (``σ'(z)``, ``tanh'``, softmax Jacobians, ``∂L/∂z``);
 * :mod:`.approximation` — Taylor expansions and ``≈`` to the claimed order, ``O(·)`` orders;
@@ -93,6 +94,7 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
         approximation,
         arithmetic,
         calculus,
+        chain_rule,
         gradients,
         index_identity,
         kernels,
@@ -107,6 +109,7 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
     lint = document_only(missing_sum.judge_missing_sum)  # an index free on the right only
     kernel = document_only(kernels.judge_kernel)
     gradient = document_only(gradients.judge_document_gradient)  # the document's own forward
+    chain = document_only(chain_rule.judge_chain_rule)  # a product through one intermediate
     size = layers.judge_size  # a size stated about the document's own network
     first: dict[ClaimKind, tuple[Judge, ...]] = {
         ClaimKind.ARITHMETIC: (lint,),
@@ -128,8 +131,9 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
         ),
         ClaimKind.APPROXIMATION: (approximation.judge_approximation, arithmetic.judge_arithmetic),
         ClaimKind.ORDER: (approximation.judge_order,),
-        ClaimKind.DERIVATIVE: (gradient, calculus.judge_derivative),
+        ClaimKind.DERIVATIVE: (chain, gradient, calculus.judge_derivative),
         ClaimKind.INDEX_FORMULA: (
+            chain,
             gradient,
             calculus.judge_derivative,
             arithmetic.judge_arithmetic,
