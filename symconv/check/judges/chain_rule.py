@@ -41,11 +41,13 @@ this judge's: the gradient judge derives it (:mod:`.gradients`).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from symconv.check import nodes
 from symconv.check.context import DocumentContext, claim_id, claim_scope
@@ -58,7 +60,7 @@ from symconv.check.document_gradients import (
     shifted_name,
 )
 from symconv.check.judges.verdicts import right, unverified, wrong
-from symconv.check.model import Claim, Judgement, LinkFacts
+from symconv.check.model import Claim, ClaimKind, Judgement, LinkFacts
 from symconv.grad.notation import split_gradient_label
 
 __all__ = ["judge_chain_rule"]
@@ -206,11 +208,24 @@ def _entries(claim: Claim, chain: _Chain, context: DocumentContext) -> Judgement
     other = _other_path(context, claim, activation)
     if other is not None:
         line, reader = other
+        if reader == canonical_name(str(loss)):
+            return unverified(
+                claim,
+                f"{loss} reads {by.base} directly (line {line}): the product through "
+                f"{through.base} alone leaves that path out",
+            )
         return unverified(
             claim,
             f"{by.base} also feeds {reader} (line {line}): the product through "
             f"{through.base} alone leaves that path out, right only if {loss} does not depend on "
             f"{reader}",
+        )
+    unread = _unread_mention(context, claim, str(by.base.label))
+    if unread is not None:
+        return unverified(
+            claim,
+            f"line {unread} could not be read and may compute something else from {by.base}: "
+            f"then the product through {through.base} alone would leave that path out",
         )
     return _indices_judged(claim, chain, activation)
 
@@ -249,29 +264,75 @@ def _other_path(
     """``(line, name)`` of an equation of the document (on any line) that reads the
     activation's input and defines something other than its output — another way from B to the
     loss — or None."""
-    for identifier in sorted(context.claims):
-        other = context.claims[identifier]
-        if identifier == claim_id(claim) or other.relation not in ("=", ":="):
-            continue
-        facts = other.facts
-        if not isinstance(facts, LinkFacts) or facts.position != 0 or len(other.sides) != 2:
-            continue
-        lhs, rhs = other.sides
-        if not isinstance(rhs, sp.Basic) or not isinstance(lhs, sp.Basic):
-            continue
-        if _holds_derivative(lhs) or _holds_derivative(rhs):
-            continue  # a claim about a gradient, not a definition
-        defined = _name_of(lhs)
-        if defined is None:
-            continue
+    for line, defined, rhs in _equations(context, claim):
         for read in _names_read(rhs):
             shift = _shift(read, activation.input)
             if shift is None:
                 continue
             moved = _moved(defined, shift)
             if moved not in (activation.output, activation.input):
-                return other.line, defined
+                return line, defined
     return None
+
+
+def _equations(context: DocumentContext, claim: Claim) -> Iterator[tuple[int, str, sp.Basic]]:
+    """``(line, name defined, right side)`` of every equation of the document other than the
+    claim (stated, defined — ``u(i) = …`` as a function — or assumed), derivatives left out."""
+    for identifier in sorted(context.claims):
+        other = context.claims[identifier]
+        facts = other.facts
+        if (
+            identifier == claim_id(claim)
+            or other.relation not in ("=", ":=")
+            or not isinstance(facts, LinkFacts)
+            or facts.position != 0
+            or len(other.sides) != 2
+        ):
+            continue
+        found = _equation(other.line, *other.sides)
+        if found is not None:
+            yield found
+    for definition in context.definitions:
+        value = definition.value
+        value = value.expr if isinstance(value, sp.Lambda) else value
+        found = _equation(definition.line, sp.Symbol(definition.name), value)
+        if found is not None:
+            yield found
+    for assumption in context.assumptions:
+        found = _equation(assumption.line, assumption.lhs, assumption.rhs)
+        if found is not None:
+            yield found
+
+
+def _equation(line: int, lhs: Any, rhs: Any) -> tuple[int, str, sp.Basic] | None:
+    if not isinstance(lhs, sp.Basic) or not isinstance(rhs, sp.Basic):
+        return None
+    if _holds_derivative(lhs) or _holds_derivative(rhs):
+        return None  # a claim about a gradient, not a definition
+    defined = _name_of(lhs)
+    return None if defined is None else (line, defined, rhs)
+
+
+def _unread_mention(context: DocumentContext, claim: Claim, name: str) -> int | None:
+    """The line of an equation the checker could not read (or read two ways) that may define
+    something from ``name`` (its stem on the right of its first ``=``, no derivative on the
+    left), or None."""
+    stem = re.escape(re.split(r"[\^_]", name, maxsplit=1)[0])
+    mention = re.compile(rf"(?<![A-Za-z\\]){stem}(?![A-Za-z])")
+    for identifier in sorted(context.claims):
+        other = context.claims[identifier]
+        if identifier == claim_id(claim):
+            continue
+        if other.kind not in (ClaimKind.UNPARSED, ClaimKind.AMBIGUOUS) or "=" not in other.text:
+            continue
+        left, right_side = other.text.split("=", 1)
+        if not _DERIVATIVE_TEXT.search(left) and mention.search(right_side):
+            return other.line
+    return None
+
+
+#: A derivative written in LaTeX: ``\partial``, ``\nabla``, ``\frac{d…``, ``\delta``.
+_DERIVATIVE_TEXT = re.compile(r"\\partial|\\nabla|\\frac\s*\{\s*d|\\delta|\\part\b")
 
 
 def _holds_derivative(expr: sp.Basic) -> bool:
@@ -285,6 +346,8 @@ def _name_of(expr: sp.Basic) -> str | None:
         return canonical_name(str(expr.base.label))
     if isinstance(expr, sp.Symbol):
         return canonical_name(expr.name)
+    if isinstance(expr, AppliedUndef):
+        return canonical_name(type(expr).__name__)
     return None
 
 
@@ -292,6 +355,7 @@ def _names_read(expr: sp.Basic) -> set[str]:
     """The tensors and names the right side of an equation reads (canonical)."""
     found = {canonical_name(str(read.base.label)) for read in expr.atoms(sp.Indexed)}
     found |= {canonical_name(s.name) for s in expr.free_symbols if isinstance(s, sp.Symbol)}
+    found |= {canonical_name(type(call).__name__) for call in expr.atoms(AppliedUndef)}
     return found
 
 
