@@ -333,3 +333,35 @@ LAYERS = document_of(
 def test_an_activation_written_for_layer_l_holds_for_every_layer():
     verdict, message = verdict_on(LAYERS, 5)
     assert verdict == "right" and "x^{(l+1)} = f(z^{(l+1)})" in message
+
+
+NETWORK = document_of(
+    r"$$z = w x + b$$",
+    r"",
+    r"$$a = \sigma(z)$$",
+    r"",
+    r"$$L = \frac{1}{2}(a - y)^2$$",
+    r"",
+    r"$$\frac{\partial L}{\partial w} = \frac{\partial L}{\partial a}"
+    r" \frac{\partial a}{\partial z} \frac{\partial z}{\partial w}$$",
+    r"",
+    r"$$\frac{\partial L}{\partial w} = \frac{\partial L}{\partial a}"
+    r" \frac{\partial a}{\partial z} \frac{\partial z}{\partial x}$$",
+)
+
+
+def test_a_chain_of_several_links_each_defined_is_the_chain_rule():
+    verdict, message = verdict_on(NETWORK, 7)
+    assert verdict == "right"
+    assert message.endswith("so ∂L/∂w = ∂L/∂a · ∂a/∂z · ∂z/∂w")
+    assert verdict_on(NETWORK, 9)[0] != "right"  # the last link by x, not w
+
+
+def test_a_gradient_of_a_layer_no_formula_computes_says_so():
+    document = document_of(
+        r"$$\frac{\partial L}{\partial Y(i, j)} = \sum_{i'} \sum_{j'} "
+        r"\frac{\partial L}{\partial Z(i', j')} W(i - i', j - j')$$"
+    )
+    verdict, message = verdict_on(document, 1)
+    assert verdict == "unverified"
+    assert "no formula before the line computes the tensors it differentiates" in message

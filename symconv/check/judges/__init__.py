@@ -178,6 +178,24 @@ _FALLBACK = {
     "order": "an order term with no approximation to refer to",
     "derivative": "a derivative of names the document does not define",
 }
+#: An index formula for a gradient that no forward formula before it computes.
+_GRADIENT_FALLBACK = (
+    "a gradient in index form: no formula before the line computes the tensors it "
+    "differentiates (the problem context, --against, compares it with the problem's formula)"
+)
+
+
+def _gradient_on_the_left(claim: Claim) -> bool:
+    """The claim's left side is a derivative (``∂L/∂Y(i, j, k)``, ``∂Z[…]/∂Y[…]``)."""
+    from symconv.check import nodes
+    from symconv.grad.notation import split_gradient_label
+
+    left = claim.sides[0] if claim.sides else None
+    if isinstance(left, nodes.Partial):
+        return True
+    return isinstance(left, sp.Indexed) and split_gradient_label(str(left.base.label)) is not None
+
+
 #: The same, in a part of the set the document is checked against: the problem context judged
 #: the part's answers, and this claim is none of them.
 _FALLBACK_IN_A_PART = {
@@ -232,6 +250,8 @@ def judge(
             break
     if judgement is None:
         reason = _FALLBACK.get(claim.kind, f"nothing here judges a claim of kind {claim.kind!r}")
+        if claim.kind == ClaimKind.INDEX_FORMULA and _gradient_on_the_left(claim):
+            reason = _GRADIENT_FALLBACK
         if problem.part is not None and claim.kind in _FALLBACK_IN_A_PART:
             reason = _FALLBACK_IN_A_PART[claim.kind].format(part=problem.part)
         judgement = unverified(claim, reason)

@@ -154,10 +154,11 @@ def _scalar(claim: Claim, chain: _Chain, context: DocumentContext) -> Judgement 
             return None
         reasons.append(reason)
     first, last = path[0], path[-1]
-    middle = " · ".join(f"d{a}/d{b}" for a, b in itertools.pairwise(path))
+    d = "∂" if "partial" in claim.text else "d"  # as written: ∂ or d
+    middle = " · ".join(f"{d}{a}/{d}{b}" for a, b in itertools.pairwise(path))
     return right(
         claim,
-        f"the chain rule: {'; '.join(reasons)}, so d{first}/d{last} = {middle}",
+        f"the chain rule: {'; '.join(reasons)}, so {d}{first}/{d}{last} = {middle}",
     )
 
 
