@@ -65,6 +65,11 @@ def indices_only(arguments: Sequence[Any]) -> bool:
     return True
 
 
+#: Letters that name a variable of calculus (x, y, z, t), not an index: ``u(t)_i`` is the i-th
+#: component of u at t; with a layer superscript (``w(x)^{l}_i``) it is a tag all the same.
+_VARIABLE_LETTERS = frozenset("xyzt")
+
+
 def _without_scripts(item: Item) -> Item:
     """The bracket ``item`` with its subscript and superscript taken (read into the entry)."""
     return Item(**{**item.__dict__, "subs": [], "sups": []})
@@ -301,6 +306,8 @@ class NameReader(ReaderBase):
             return None
         if layer is None and not all(a.is_Integer or a.is_Symbol for a in args):
             return None  # a(b + c)_i: a product, or an entry of a(b + c)
+        if layer is None and any(str(a)[0] in _VARIABLE_LETTERS for a in args if a.is_Symbol):
+            return None  # \psi(x)_i, u(t)_i: a component of a function of a variable
         # u(t)_i with du/dt in the segment: t is a variable, u(t) a function's value
         variables = {f"variable:{s}" for a in args for s in a.free_symbols}
         self.missing.update(variables)

@@ -8,6 +8,8 @@ checker cannot decide, which must stay unverified with its reason."""
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 import sympy as sp
 
@@ -69,7 +71,11 @@ def test_a_function_value_indexed_stays_a_function_value():
     # an expression in the parentheses is no tag: a(b + c)_i stays undecided
     (statement,) = parse_math(r"a(b+c)_i").statements
     assert hasattr(statement, "readings")
-    # a variable the segment differentiates by is no index: du(t)_i/dt is not read as u[t, i]
+    # a variable is no index: u(t)_i is the i-th component of u at t, never the tensor u[t, i]
+    for text in (r"u(t)_i", r"\psi(x)_i"):
+        with contextlib.suppress(ParseError):  # not read at all: unverified, never a tensor
+            assert not parse_math(text).tensors
+    # nor one the segment differentiates by
     with pytest.raises(ParseError, match="subscript"):
         parse_math(r"\frac{d u(t)_i}{dt} = 0")
 
