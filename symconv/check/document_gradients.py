@@ -237,7 +237,9 @@ def definitions_before(context: DocumentContext, order: int) -> DocumentDefiniti
     return DocumentDefinitions(tuple(forwards), tuple(activations), tuple(names))
 
 
-_CLASSIFIED: dict[int, tuple[tuple[int, int, int], list[tuple[int, Any]]]] = {}
+#: The latest context, its sizes, its definitions (the context itself is kept: a key of its id
+#: alone would let the next document, allocated where the last one was, read its definitions).
+_CLASSIFIED: dict[int, tuple[DocumentContext, tuple[int, int, int], list[tuple[int, Any]]]] = {}
 
 
 def _classified(context: DocumentContext) -> list[tuple[int, Any]]:
@@ -245,8 +247,8 @@ def _classified(context: DocumentContext) -> list[tuple[int, Any]]:
     document: the cache holds the latest context only)."""
     key = (len(context.claims), len(context.definitions), len(context.assumptions))
     cached = _CLASSIFIED.get(id(context))
-    if cached is not None and cached[0] == key:
-        return cached[1]
+    if cached is not None and cached[0] is context and cached[1] == key:
+        return cached[2]
     equations = _equations(context)
     tensors = _applied_tensor_names((line, lhs, rhs) for _, line, lhs, rhs in equations)
     found = []
@@ -255,7 +257,7 @@ def _classified(context: DocumentContext) -> list[tuple[int, Any]]:
         if item is not None:
             found.append((order, item))
     _CLASSIFIED.clear()
-    _CLASSIFIED[id(context)] = (key, found)
+    _CLASSIFIED[id(context)] = (context, key, found)
     return found
 
 

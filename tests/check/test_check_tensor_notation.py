@@ -371,3 +371,22 @@ def test_a_gradient_of_a_layer_no_formula_computes_says_so():
     verdict, message = verdict_on(document, 1)
     assert verdict == "unverified"
     assert "no formula before the line computes the tensors it differentiates" in message
+
+
+def test_a_document_read_where_the_last_one_was_gets_its_own_definitions(monkeypatch):
+    # two documents with as many claims; the second allocated at the first one's address (an id
+    # collision, forced here) must not be judged with the first one's definitions
+    import symconv.check.document_gradients as document_gradients
+    import symconv.check.judges.gradients as gradients
+
+    monkeypatch.setattr(document_gradients, "id", lambda _: 0, raising=False)
+    monkeypatch.setattr(gradients, "id", lambda _: 0, raising=False)
+    first = activation_document(PRODUCT)
+    second = document_of(
+        r"$$x_{i,j} = \sigma(z_{i,j})$$",
+        r"",
+        r"$$\frac{\partial L}{\partial z_{i,j}} = \frac{\partial L}{\partial x_{j,i}}"
+        r" \frac{\partial x_{j,i}}{\partial z_{i,j}}$$",
+    )
+    assert verdict_on(first, 3)[0] == "right"
+    assert verdict_on(second, 3)[0] == "wrong"

@@ -714,7 +714,9 @@ def _read_top(formula: Any, name: str, axis: int) -> sp.Expr | None:
     return tops[0] if len(set(tops)) == 1 else sp.Max(*tops)
 
 
-_DEFINITIONS: dict[int, tuple[int, int, DocumentDefinitions]] = {}
+#: The latest context (kept, so that a new document allocated at its address is not taken for
+#: it), the statement and size it was read at, and its definitions.
+_DEFINITIONS: dict[int, tuple[DocumentContext, int, int, DocumentDefinitions]] = {}
 
 
 def _definitions(context: DocumentContext, order: int) -> DocumentDefinitions:
@@ -722,9 +724,9 @@ def _definitions(context: DocumentContext, order: int) -> DocumentDefinitions:
     key = id(context)
     cached = _DEFINITIONS.get(key)
     size = len(context.claims) + len(context.definitions)
-    if cached is not None and cached[0] == order and cached[1] == size:
-        return cached[2]
+    if cached is not None and cached[0] is context and cached[1:3] == (order, size):
+        return cached[3]
     found = definitions_before(context, order)
     _DEFINITIONS.clear()
-    _DEFINITIONS[key] = (order, size, found)
+    _DEFINITIONS[key] = (context, order, size, found)
     return found
