@@ -180,7 +180,7 @@ _FALLBACK = {
 }
 #: An index formula for a gradient that no forward formula before it computes.
 _GRADIENT_FALLBACK = (
-    "a gradient in index form: no formula before the line computes the tensors it "
+    "an index formula for a gradient: no formula before the line computes the tensors it "
     "differentiates (the problem context, --against, compares it with the problem's formula)"
 )
 
