@@ -75,9 +75,7 @@ def judge_matrix(task: PartTask) -> list[Outcome]:
         other
         for other in (pool if two_dimensional else same_shape)
         if other is not candidate
-        and any(
-            also_judged(other, pool, name) for name in (task.answer_name, *task.answer_aliases)
-        )
+        and any(also_judged(other, pool, name) for name in (task.answer_name, *task.answer_aliases))
     ]
     outcomes = [
         _matrix_outcome(task, c) if c.value.shape == expected.shape else _shape_outcome(task, c)

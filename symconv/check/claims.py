@@ -57,6 +57,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from symconv.check import nodes
+from symconv.check.call_entries import applies_as_function, entry_calls
 from symconv.check.claim_kinds import (
     defined_name,
     defines_function,
@@ -73,6 +74,7 @@ from symconv.check.judges.missing_sum import unsummed_indices
 from symconv.check.judges.phrases import (
     MATH_MARK,
     answer_cue,
+    dependencies_in_words,
     fact_in_words,
     is_assumption,
     is_condition,
@@ -248,10 +250,12 @@ class _Extractor:
         below shows that ``x`` is a function)."""
         results: dict[int, MathParse | ParseError] = {}
         learned = self.table
+        read_with: dict[int, SymbolTable] = {}
         scalars: set[str] = set()
         for index, segment in enumerate(self.segments):
             if segment.kind != "math":
                 continue
+            read_with[index] = learned
             try:
                 parsed = _parse(segment.text, learned, self.read_seconds)
             except ParseError as error:
@@ -266,8 +270,23 @@ class _Extractor:
         quantities = scalars - learned.functions - learned.tensors
         if quantities:
             learned = learned.merged(SymbolTable.declare(scalars=quantities))
+        # W(i - i', …) is an entry once the document differentiates by W(i', …), on any line
+        calls = SymbolTable(
+            entry_calls=entry_calls(r for r in results.values() if isinstance(r, MathParse))
+        )
+        learned = learned.merged(calls)
         for index, result in list(results.items()):
             if isinstance(result, ReadTimeLimitError):
+                continue
+            if not isinstance(result, ParseError) and not (
+                result.ambiguous or _function_read_as_entry(result, learned)
+            ):
+                if applies_as_function(result, calls.entry_calls):
+                    # read as it was, with the entries the whole document showed
+                    with contextlib.suppress(ParseError):
+                        text = self.segments[index].text
+                        table = read_with[index].merged(calls)
+                        results[index] = _parse(text, table, self.read_seconds)
                 continue
             if (
                 isinstance(result, ParseError)
@@ -324,6 +343,7 @@ class _Extractor:
         ):
             self._reset_sentence()
         self._text_answers(index, segment)
+        self._dependencies(index, segment)
         text = segment.text
         ends = list(_SENTENCE_END.finditer(text))
         if ends:
@@ -331,6 +351,26 @@ class _Extractor:
             text = text[ends[-1].end() :]
         self.sentence.append(text)
         self.last_line = segment.end_line
+
+    def _dependencies(self, index: int, segment: Segment) -> None:
+        """ "*z* is a function of *y*", "$u$ is a function of $x$": recorded for the judges (a
+        chain rule ``dz/dx = dz/dy · dy/dx`` rests on it)."""
+        words = self._math_name(index - 1) + segment.text + self._math_name(index + 1)
+        for of, on in dependencies_in_words(words):
+            self.context.depend(of, on, line=segment.line, scope=self.scope, order=self.order)
+
+    def _math_name(self, index: int) -> str:
+        """The name a math segment next to the words consists of (``$z$``), else ''."""
+        if not 0 <= index < len(self.segments) or self.segments[index].kind != "math":
+            return ""
+        parsed = self.parses.get(index)
+        if not isinstance(parsed, MathParse) or len(parsed.chains) != 1:
+            return ""
+        chain = parsed.chains[0]
+        side = chain.sides[0] if len(chain.sides) == 1 else None
+        if side is None or not isinstance(side.expr, sp.Symbol):
+            return ""
+        return f" {side.expr.name} "
 
     def _introduced(self) -> bool:
         """True if the sentence so far ends with a colon (``and assume:``): it introduces the

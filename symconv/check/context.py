@@ -50,6 +50,7 @@ __all__ = [
     "NO_PROBLEM",
     "Assumption",
     "Definition",
+    "Dependency",
     "DocumentContext",
     "ProblemContext",
     "claim_id",
@@ -84,6 +85,18 @@ class Assumption:
 
     lhs: Any
     rhs: Any
+    line: int
+    scope: int
+    order: int
+
+
+@dataclass(frozen=True)
+class Dependency:
+    """``of`` is a function of ``on`` alone, as the document says in words on ``line`` ("*z* is
+    a function of *y*"): names, compared by :func:`~symconv.check.symbols.name_key`."""
+
+    of: str
+    on: str
     line: int
     scope: int
     order: int
@@ -179,6 +192,7 @@ class DocumentContext:
     rounding: str | None = None
     definitions: list[Definition] = field(default_factory=list)
     assumptions: list[Assumption] = field(default_factory=list)
+    dependencies: list[Dependency] = field(default_factory=list)
     claims: dict[int, Claim] = field(default_factory=dict)
     judgements: dict[int, Judgement] = field(default_factory=dict)
 
@@ -204,6 +218,10 @@ class DocumentContext:
     def assume(self, lhs: Any, rhs: Any, *, line: int, scope: int, order: int) -> None:
         """Record an assumed relation ``lhs = rhs`` that is not a definition of a name."""
         self.assumptions.append(Assumption(lhs, rhs, line, scope, order))
+
+    def depend(self, of: str, on: str, *, line: int, scope: int, order: int) -> None:
+        """Record that ``of`` is a function of ``on`` alone (said in words)."""
+        self.dependencies.append(Dependency(name_key(of), name_key(on), line, scope, order))
 
     def add_claim(self, claim: Claim) -> None:
         self.claims[claim_id(claim)] = claim
@@ -231,6 +249,24 @@ class DocumentContext:
             if definition.order < order and _visible(definition.scope, scope):
                 latest[definition.name] = definition
         return list(latest.values())
+
+    def dependency_of(self, of: Any, on: Any, *, order: int, scope: int) -> Dependency | None:
+        """The statement in words, before ``order``, that ``of`` is a function of ``on`` alone.
+
+        >>> context = DocumentContext()
+        >>> context.depend("z", "y", line=2, scope=0, order=1)
+        >>> context.dependency_of(sp.Symbol("z"), sp.Symbol("y"), order=3, scope=1).line
+        2
+        >>> print(context.dependency_of(sp.Symbol("y"), sp.Symbol("z"), order=3, scope=1))
+        None
+        """
+        wanted = tuple(name_key(s.name if isinstance(s, sp.Symbol) else str(s)) for s in (of, on))
+        found = None
+        for dependency in self.dependencies:
+            said_before = dependency.order < order and _visible(dependency.scope, scope)
+            if (dependency.of, dependency.on) == wanted and said_before:
+                found = dependency
+        return found
 
     def assumptions_before(self, *, order: int, scope: int) -> list[Assumption]:
         return [a for a in self.assumptions if a.order < order and _visible(a.scope, scope)]

@@ -24,6 +24,7 @@ from sympy.core.function import AppliedUndef
 from symconv.check import nodes
 from symconv.check.read_base import DiffOperator, Item, PartialMark, PartialMarks
 from symconv.check.read_brackets import BracketReader
+from symconv.check.read_names import indices_only
 from symconv.check.vocabulary import BIGOPS, EXTREMA
 from symconv.errors import ParseError
 
@@ -153,7 +154,7 @@ class CalculusReader(BracketReader):
             return value
         name = value.func.__name__
         if self._named_function(name) or (
-            self.table.kind_of(name) == "function" and not _indices_only(value.args)
+            self.table.kind_of(name) == "function" and not indices_only(value.args)
         ):
             return value
         self.found.add(f"tensor:{name}")
@@ -361,27 +362,6 @@ class CalculusReader(BracketReader):
         low = low if relations[0] == "≤" else low + 1
         high = high if relations[1] == "≤" else high - 1
         return (var, low, high)
-
-
-#: An index's name: a lower-case letter, then subscripts or primes (``i``, ``k_{in}``, ``i'``).
-_INDEX_NAME = re.compile(r"^[a-z](?:_\{?[a-z0-9]+\}?|'+|\s)*$")
-
-
-def _indices_only(arguments: Sequence[Any]) -> bool:
-    """Arguments written as indices (``i, j, k_{in}``, ``i s_h + i'``), not quantities
-    (``J(W, b; Y, X)``): each an integer or built of index names.
-
-    >>> i, s = sp.Symbol("i"), sp.Symbol("s_h")
-    >>> _indices_only((i * s + 1, sp.Integer(2))), _indices_only((sp.Symbol("W"), i))
-    (True, False)
-    """
-    for argument in arguments:
-        if getattr(argument, "is_Integer", False):
-            continue
-        symbols: set[Any] = getattr(argument, "free_symbols", set())
-        if not symbols or not all(_INDEX_NAME.match(str(s)) for s in symbols):
-            return False
-    return True
 
 
 def integer_bounds(domain: Any) -> tuple[Any, Any] | None:

@@ -44,6 +44,37 @@ def in_radians(angle: Any) -> Any:
     return angle * sp.pi / 180
 
 
+#: An index's name: a lower-case letter, then subscripts or primes (``i``, ``k_{in}``, ``i'``).
+_INDEX_NAME = re.compile(r"^[a-z](?:_\{?[a-z0-9]+\}?|'+|\s)*$")
+
+
+def indices_only(arguments: Sequence[Any]) -> bool:
+    """Arguments written as indices (``i, j, k_{in}``, ``i s_h + i'``), not quantities
+    (``J(W, b; Y, X)``): each an integer or built of index names.
+
+    >>> i, s = sp.Symbol("i"), sp.Symbol("s_h")
+    >>> indices_only((i * s + 1, sp.Integer(2))), indices_only((sp.Symbol("W"), i))
+    (True, False)
+    """
+    for argument in arguments:
+        if getattr(argument, "is_Integer", False):
+            continue
+        symbols: set[Any] = getattr(argument, "free_symbols", set())
+        if not symbols or not all(_INDEX_NAME.match(str(s)) for s in symbols):
+            return False
+    return True
+
+
+#: Letters that name a variable of calculus (x, y, z, t), not an index: ``u(t)_i`` is the i-th
+#: component of u at t; with a layer superscript (``w(x)^{l}_i``) it is a tag all the same.
+_VARIABLE_LETTERS = frozenset("xyzt")
+
+
+def _without_scripts(item: Item) -> Item:
+    """The bracket ``item`` with its subscript and superscript taken (read into the entry)."""
+    return Item(**{**item.__dict__, "subs": [], "sups": []})
+
+
 #: The sizes of a layer along an axis, as deep-learning courses write them: n_H, n_W, n_C (the
 #: height, width, channels of a volume), f_h, f_w (a filter's), s_h, s_w (strides), p_h (padding):
 #: a name, never the entry H of a tensor n.
@@ -160,13 +191,22 @@ class NameReader(ReaderBase):
                 or evidence in self.found
             ):
                 name, indices = whole, None
+        tagged = self._tagged_entry(name, indices, item, following)
+        if tagged is not None and following is not None:
+            return self._postfix_value(tagged, _without_scripts(following)), index + 2
         if (
             following is not None
             and following.kind == "paren"
             and indices is None
             and not (item.primes or orders or operand)
-            and self._shown_tensor(name)
             and len(self._args(following)) > 1
+            and (
+                self._shown_tensor(name)
+                or (
+                    self.table.is_entry_call(name, len(self._args(following)))
+                    and indices_only(self._args(following))
+                )
+            )
         ):
             # Y(i, j, k_{in}) once the document differentiates by Z(i, j, k) or indexes Y: the
             # entry of a tensor written with function-style indices
@@ -221,6 +261,66 @@ class NameReader(ReaderBase):
         if item.degree:
             value = in_radians(value)
         return value, index + 1
+
+    def _tagged_entry(
+        self, name: str, indices: tuple[Any, ...] | None, item: Item, following: Item | None
+    ) -> Any:
+        """``w(f)^{l+1}_{i,j,c}``, ``b(f)^{l}``, ``W(k)_{ij}``: a tensor with a tag in parentheses
+        (the f-th kernel), a layer in the superscript and the entry's indices in the subscript,
+        as notes on convolutional layers write a kernel's weight: one tensor ``w^{l+1}`` whose
+        entry is ``w^{l+1}[f, i, j, c]`` (the tag first, then the subscript), never a function
+        ``w`` applied to ``f`` and raised to the power ``l+1``.
+
+        Read so when the parentheses hold indices only (``f``, ``k_{in}``, ``2``) and carry a
+        layer superscript (a function's value has no layer) or a subscript of indices, and the
+        name is no function (declared, conventional — ``\\sigma(z)_i`` is an entry of
+        ``\\sigma(z)`` — or shown to be one in the segment); None otherwise."""
+        if (
+            following is None
+            or following.kind != "paren"
+            or indices is not None
+            or item.primes
+            or item.sups
+            or item.bang
+            or following.primes
+            or len(following.subs) > 1
+            or len(following.sups) > 1
+            or self.table.kind_of(name) in ("function", "scalar", "operator")
+            or f"function:{name}" in self.evidence
+            or f"function:{name}" in self.found
+        ):
+            return None
+        layer = None
+        if following.sups:
+            kind, payload = self._classify_sup(following.sups[0])
+            if kind == "extend":
+                layer = f"{name}^{{{payload}}}"
+            elif kind == "order":
+                layer = f"{name}^{{({payload})}}"
+            else:
+                return None
+        if layer is None and not following.subs:
+            return None
+        args = self._args(following)
+        if not indices_only(args):
+            return None
+        if layer is None and not all(a.is_Integer or a.is_Symbol for a in args):
+            return None  # a(b + c)_i: a product, or an entry of a(b + c)
+        if layer is None and any(str(a)[0] in _VARIABLE_LETTERS for a in args if a.is_Symbol):
+            return None  # \psi(x)_i, u(t)_i: a component of a function of a variable
+        # u(t)_i with du/dt in the segment: t is a variable, u(t) a function's value
+        variables = {f"variable:{s}" for a in args for s in a.free_symbols}
+        self.missing.update(variables)
+        if variables & (self.evidence | self.found):
+            return None
+        label = layer or name
+        subscript: tuple[Any, ...] = ()
+        if following.subs:
+            kind, payload = self._subscript(label, following.subs[0])
+            if kind != "index":
+                return None
+            subscript = tuple(payload)
+        return self._name_value(label, (*args, *subscript))
 
     def _shown_tensor(self, name: str) -> bool:
         evidence = f"tensor:{name}"

@@ -86,6 +86,9 @@ class SymbolTable:
       ``IndexedBase`` with a shape, or a function class such as the engine's ``sigmoid``).
     * ``star``: what ``*`` between two tensors means, ``"product"`` or ``"convolution"``
       (``None``: ambiguous, reported).
+    * ``entry_calls``: ``(name, count)`` pairs — the document differentiates by ``W(i', j',
+      k_in, k)``, so ``W`` applied to ``count`` indices (``W(i - i', j - j', k_in, k)``) is an
+      entry of the tensor ``W``, whatever an earlier line suggested.
     * ``conventional``: read :data:`CONVENTIONAL_FUNCTIONS` as functions unless declared.
     * ``gradient_base``: builds the tensor ``∂J/∂W`` from ``("J", "W")``
       (default: an ``IndexedBase`` labelled ``∂J/∂W``, as :mod:`symconv.grad` labels it).
@@ -99,6 +102,7 @@ class SymbolTable:
     star: Literal["product", "convolution"] | None = None
     conventional: bool = True
     gradient_base: Callable[[str, str], Any] | None = field(default=None, compare=False)
+    entry_calls: frozenset[tuple[str, int]] = frozenset()
 
     @classmethod
     def declare(
@@ -140,7 +144,17 @@ class SymbolTable:
             objects={**self.objects, **other.objects},
             star=other.star or self.star,
             gradient_base=other.gradient_base or self.gradient_base,
+            entry_calls=self.entry_calls | other.entry_calls,
         )
+
+    def is_entry_call(self, name: str, count: int) -> bool:
+        """``name`` applied to ``count`` indices is an entry (see ``entry_calls``).
+
+        >>> table = SymbolTable(entry_calls=frozenset({("W", 4)}))
+        >>> table.is_entry_call("W", 4), table.is_entry_call("W", 2)
+        (True, False)
+        """
+        return (name_key(name), count) in self.entry_calls
 
     def kind_of(self, name: str) -> Kind | None:
         """The declared kind of ``name`` (conventional functions included), or None."""

@@ -9,6 +9,7 @@ is ``unverified`` with the reason. Judges by concept:
 * :mod:`.algebra` — identities, at exact random points (and a name its block restates);
 * :mod:`.missing_sum` — an index free on the right that the left lacks: a dropped ``\\sum``;
 * :mod:`.index_identity` — a link between index expressions, on random tensors;
+* :mod:`.chain_rule` — a product through one intermediate (``dz/dx = dz/dy · dy/dx``);
 * :mod:`.gradients` — a derived gradient against the document's own forward formula;
 * :mod:`.calculus` — derivative claims (``σ'(z)``, ``tanh'``, softmax Jacobians, ``∂L/∂z``);
 * :mod:`.approximation` — Taylor expansions and ``≈`` to the claimed order, ``O(·)`` orders;
@@ -93,6 +94,7 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
         approximation,
         arithmetic,
         calculus,
+        chain_rule,
         connections,
         gradients,
         index_identity,
@@ -109,6 +111,7 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
     lint = document_only(missing_sum.judge_missing_sum)  # an index free on the right only
     kernel = document_only(kernels.judge_kernel)
     gradient = document_only(gradients.judge_document_gradient)  # the document's own forward
+    chain = document_only(chain_rule.judge_chain_rule)  # a product through one intermediate
     size = layers.judge_size  # a size stated about the document's own network
     first: dict[ClaimKind, tuple[Judge, ...]] = {
         ClaimKind.ARITHMETIC: (lint,),
@@ -134,8 +137,9 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
         ),
         ClaimKind.APPROXIMATION: (approximation.judge_approximation, arithmetic.judge_arithmetic),
         ClaimKind.ORDER: (approximation.judge_order,),
-        ClaimKind.DERIVATIVE: (gradient, calculus.judge_derivative),
+        ClaimKind.DERIVATIVE: (chain, gradient, calculus.judge_derivative),
         ClaimKind.INDEX_FORMULA: (
+            chain,
             gradient,
             document_only(gradients.judge_update_rule),  # W = W − η ∂J/∂W
             document_only(restated.judge_restated_formula),  # a formula written again
@@ -183,6 +187,24 @@ _FALLBACK = {
     "order": "an order term with no approximation to refer to",
     "derivative": "a derivative of names the document does not define",
 }
+#: An index formula for a gradient that no forward formula before it computes.
+_GRADIENT_FALLBACK = (
+    "an index formula for a gradient: no formula before the line computes the tensors it "
+    "differentiates (the problem context, --against, compares it with the problem's formula)"
+)
+
+
+def _gradient_on_the_left(claim: Claim) -> bool:
+    """The claim's left side is a derivative (``∂L/∂Y(i, j, k)``, ``∂Z[…]/∂Y[…]``)."""
+    from symconv.check import nodes
+    from symconv.grad.notation import split_gradient_label
+
+    left = claim.sides[0] if claim.sides else None
+    if isinstance(left, nodes.Partial):
+        return True
+    return isinstance(left, sp.Indexed) and split_gradient_label(str(left.base.label)) is not None
+
+
 #: The same, in a part of the set the document is checked against: the problem context judged
 #: the part's answers, and this claim is none of them.
 _FALLBACK_IN_A_PART = {
@@ -237,6 +259,8 @@ def judge(
             break
     if judgement is None:
         reason = _FALLBACK.get(claim.kind, f"nothing here judges a claim of kind {claim.kind!r}")
+        if claim.kind == ClaimKind.INDEX_FORMULA and _gradient_on_the_left(claim):
+            reason = _GRADIENT_FALLBACK
         if problem.part is not None and claim.kind in _FALLBACK_IN_A_PART:
             reason = _FALLBACK_IN_A_PART[claim.kind].format(part=problem.part)
         judgement = unverified(claim, reason)

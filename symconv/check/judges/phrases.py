@@ -20,6 +20,7 @@ __all__ = [
     "FACTS",
     "MATH_MARK",
     "answer_cue",
+    "dependencies_in_words",
     "fact_in_words",
     "is_assumption",
     "is_condition",
@@ -200,3 +201,27 @@ def shape_cue(words: str) -> bool:
 
 def order_cue(words: str) -> bool:
     return _ORDER_CUE.search(words) is not None
+
+
+#: A name as prose writes it: a letter (with a subscript), bare or in Markdown emphasis.
+_NAME_IN_WORDS = r"(?:\*{1,2}|_)?([A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?)(?:\*{1,2}|_)?"
+_DEPENDS = re.compile(
+    rf"(?<![\w*])\s*{_NAME_IN_WORDS}\s+is\s+(?:an?\s+)?(?:(?:differentiable|smooth)\s+)?"
+    rf"function\s+of\s+(?:only\s+)?{_NAME_IN_WORDS}(?!\w)"
+    r"(?!\s*(?:,|and\b|or\b|&|\+)|\s*\w)",
+    re.IGNORECASE,
+)
+
+
+def dependencies_in_words(words: str) -> list[tuple[str, str]]:
+    """``("z", "y")`` for each "*z* is (a) function of *y*" in ``words``: z depends on y alone.
+    A function of several names (``of y and t``) is none.
+
+    >>> dependencies_in_words("(requirement: *z* is function of *y*) and we know f")
+    [('z', 'y')]
+    >>> dependencies_in_words("where u is a differentiable function of x.")
+    [('u', 'x')]
+    >>> dependencies_in_words("z is a function of y and t"), dependencies_in_words("z is one")
+    ([], [])
+    """
+    return [(m.group(1), m.group(2)) for m in _DEPENDS.finditer(words)]
