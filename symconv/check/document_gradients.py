@@ -315,7 +315,7 @@ def _classified(context: DocumentContext) -> list[tuple[int, Any]]:
     key = (len(context.claims), len(context.definitions), len(context.assumptions))
     if _CLASSIFIED and _CLASSIFIED[0][0] is context and _CLASSIFIED[0][1] == key:
         return _CLASSIFIED[0][2]
-    equations = _equations(context)
+    equations = equations_of(context)
     tensors = _applied_tensor_names((line, lhs, rhs) for _, line, lhs, rhs in equations)
     found: list[tuple[int, Any]] = []
     for order, line, lhs, rhs in equations:
@@ -328,7 +328,7 @@ def _classified(context: DocumentContext) -> list[tuple[int, Any]]:
     return found
 
 
-def _equations(context: DocumentContext) -> list[tuple[int, int, Any, Any]]:
+def equations_of(context: DocumentContext) -> list[tuple[int, int, Any, Any]]:
     """``(order, line, lhs, rhs)`` of every equation the document states or defines."""
     equations: list[tuple[int, int, Any, Any]] = []
     for identifier in sorted(context.claims):
@@ -518,7 +518,7 @@ def entry_equations(context: DocumentContext) -> list[EntryEquation]:
     key = (len(context.claims), len(context.definitions), len(context.assumptions))
     if _ENTRY_EQUATIONS and _ENTRY_EQUATIONS[0][0] is context and _ENTRY_EQUATIONS[0][1] == key:
         return _ENTRY_EQUATIONS[0][2]
-    equations = _equations(context)
+    equations = equations_of(context)
     tensors = _applied_tensor_names((line, lhs, rhs) for _, line, lhs, rhs in equations)
     found = []
     for order, line, lhs, rhs in equations:

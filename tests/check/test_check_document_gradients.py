@@ -321,3 +321,18 @@ $$\frac{\partial y_i}{\partial x_i} = {f_a}'(x_i)$$
 def test_an_update_rule_is_the_gradient_descent_step_or_not_confirmed(rule: str, verdict: str):
     document = "$$h_j = \\sum_{i=0}^{n-1} A_{j,i} u_i + c_j$$\n\n$$" + rule + "$$\n"
     assert verdicts(document)[3] == [verdict]
+
+
+def test_a_tensor_read_by_another_formula_has_another_path_to_the_loss():
+    # x = σ(z) and a skip connection u = x + z: ∂L/∂z has a term through u, so the activation's
+    # gradient alone is no proof either way (bp18's finding: it was confirmed)
+    skip = "Let $x_i = \\sigma(z_i)$ and $u_i = x_i + z_i$; the loss $L$ reads $u$.\n\n"
+    claim = (
+        "Then $\\frac{\\partial L}{\\partial z_i} = "
+        "\\sigma'(z_i) \\frac{\\partial L}{\\partial x_i}$.\n"
+    )
+    judged = judgement_on(skip + claim, 3)
+    assert judged.verdict == "unverified"
+    assert "z is also read on line 1" in judged.message
+    alone = "Let $x_i = \\sigma(z_i)$; the loss $L$ reads $x$.\n\n"
+    assert judgement_on(alone + claim, 3).verdict == "right"

@@ -55,6 +55,7 @@ from symconv.check.document_gradients import (
     canonical_name,
     definitions_before,
     engine_reading,
+    equations_of,
     index_bases,
     layer_tag,
     losses_of,
@@ -280,6 +281,9 @@ def _judged(
     forward = system.forward
     if forward is not None and forward.clash:
         raise _Undecided(forward.clash)
+    other_path = _other_path(lhs, system, context, order_of(claim))
+    if other_path is not None:
+        raise _Undecided(other_path)
     bases = index_bases(forward, system.known.ranges)
     outcomes = []
     for base in bases:
@@ -324,6 +328,42 @@ def _judged(
     undecided = [c for c in outcomes if c.equal is None]
     reason = undecided[0].message if undecided else "no differing entry was found"
     raise _Undecided(f"could not compare it with {where}: {reason}")
+
+
+def _other_path(lhs: Any, system: _System, context: DocumentContext, order: int) -> str | None:
+    """Why the loss may reach the tensor the claim differentiates by another way than through
+    the claim's formula: another equation of the document before the claim reads it too (``x =
+    σ(z)`` and a skip connection ``u = x + z``: ∂L/∂z has a term through u). None when the
+    formula is its only reader, as far as the document says."""
+    wrt: dict[str, int] = {}
+    for read in lhs.atoms(sp.Indexed) if isinstance(lhs, sp.Basic) else ():
+        parts = split_gradient_label(str(read.base.label))
+        if parts is not None:
+            wrt[parts[1]] = len(read.indices)
+    own_outputs = {activation.output for activation in system.activations}
+    inputs = {activation.input: activation.rank for activation in system.activations}
+    if system.forward is not None:
+        own_outputs.add(system.forward.output)
+        inputs.update(system.forward.inputs)
+    # the formula's output's gradient is the given upstream (whatever reads the output leads
+    # to the loss through it); only a tensor the formula reads can reach the loss elsewhere
+    wrt = {name: rank for name, rank in wrt.items() if inputs.get(name) == rank}
+    for earlier, line, left, right_side in equations_of(context):
+        if earlier >= order or not isinstance(left, sp.Indexed):
+            continue
+        defined = canonical_name(str(left.base.label))
+        if defined in own_outputs or split_gradient_label(defined) is not None:
+            continue  # the formula restated, or a gradient named (δ = ∂J/∂x)
+        if not isinstance(right_side, sp.Basic) or _about_gradients(right_side):
+            continue  # a backward equation (δ = f'(x) Σ W δ), an update (W = W − η ∂J/∂W)
+        for read in right_side.atoms(sp.Indexed):
+            name = canonical_name(str(read.base.label))
+            if wrt.get(name) == len(read.indices):
+                return (
+                    f"{name} is also read on line {line} ({defined} is computed from it): the "
+                    f"loss reaches it there too, and that term is not part of line {system.line}"
+                )
+    return None
 
 
 def _formulas(lhs: Any, rhs: Any, system: _System, base: int) -> tuple[Any, Any]:
