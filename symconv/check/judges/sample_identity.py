@@ -66,9 +66,7 @@ def _is_sample_combination(expr: Any) -> bool:
         return False
     if expr.has(*_NOT_SAMPLES):
         return False
-    return all(
-        power.exp.is_Integer for power in expr.atoms(sp.Pow) if power.base.has(sp.Indexed)
-    )
+    return all(power.exp.is_Integer for power in expr.atoms(sp.Pow) if power.base.has(sp.Indexed))
 
 
 def judge_sample_identity(
