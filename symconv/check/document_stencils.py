@@ -258,9 +258,10 @@ def _gcd(a: int, b: int) -> int:
     return a
 
 
-def _sample_offsets(expr: Any) -> tuple[set[int], bool] | None:
+def _sample_offsets(expr: Any) -> tuple[set[int], Callable[[], bool]] | None:
     """The offsets of the samples ``f_{i+m}`` (or ``f(x + m h)``) in ``expr`` — the most
-    sampled function's, along its one varying argument — and whether the weights are unknowns."""
+    sampled function's, along its one varying argument — and whether the weights are unknowns
+    (asked only when needed)."""
     groups: dict[Any, list[tuple[Any, ...]]] = {}
     for entry in expr.atoms(sp.Indexed):
         if any(index.free_symbols for index in entry.indices):
@@ -285,7 +286,7 @@ def _sample_offsets(expr: Any) -> tuple[set[int], bool] | None:
             break
     if offsets is None:
         return None
-    return set(offsets), _unknown_weights(expr, groups[name], name)
+    return set(offsets), lambda: _unknown_weights(expr, groups[name], name)
 
 
 def _unknown_weights(expr: Any, samples: Sequence[tuple[Any, ...]], name: Any) -> bool:
@@ -314,7 +315,7 @@ def _derivative_order(expr: Any) -> int | None:
 def _without_orders(expr: Any) -> Any:
     if not isinstance(expr, sp.Expr):
         return expr
-    return expr.subs({term: 0 for term in expr.atoms(nodes.BigO)})
+    return expr.xreplace({term: sp.Integer(0) for term in expr.atoms(nodes.BigO)})
 
 
 def written_stencil(parsed: Any) -> _Written | None:
@@ -322,26 +323,26 @@ def written_stencil(parsed: Any) -> _Written | None:
     if not isinstance(parsed, MathParse):
         return None
     for chain in reversed(parsed.chains):
+        sides = [s.expr for s in chain.sides if s is not None and isinstance(s.expr, sp.Expr)]
+        if not any(side.has(sp.Indexed, AppliedUndef) for side in sides):
+            continue
         derivative, accuracy = None, None
-        offsets: set[int] = set()
-        unknown = False
-        for side in chain.sides:
-            if side is None or not isinstance(side.expr, sp.Expr):
-                continue
-            for term in side.expr.atoms(nodes.BigO):
+        samples = []
+        for side in sides:
+            for term in side.atoms(nodes.BigO):
                 accuracy = accuracy_of(term)
-            core = _without_orders(side.expr)
+            core = _without_orders(side)
             order = _derivative_order(core)
             if order is not None:
                 derivative = order
-                continue
-            if core.has(sp.Derivative):
-                continue  # a Taylor series, not a stencil
-            found = _sample_offsets(core)
-            if found is not None:
-                offsets |= found[0]
-                unknown = unknown or found[1]
-        if len(offsets) >= 2 and (derivative is not None or unknown):
+            elif not core.has(sp.Derivative):  # (a side with derivatives is a Taylor series)
+                found = _sample_offsets(core)
+                if found is not None:
+                    samples.append(found)
+        offsets = set().union(*(found[0] for found in samples))
+        if len(offsets) < 2:
+            continue
+        if derivative is not None or any(found[1]() for found in samples):
             return _Written(tuple(sorted(offsets)), derivative, accuracy)
     return None
 
@@ -574,6 +575,15 @@ class _Walk:
         name, matrix, line = self.matrix
         if sp.Matrix(written) == sp.Matrix(matrix):
             return
+        first = [
+            c.id
+            for (i, _), found in self.reading.statement_claims.items()
+            if i == index
+            for c in found
+        ]
+        if any(self.verdicts.get(identifier) != "unverified" for identifier in first):
+            return  # the first reading decided it
+        self.replaced.update(first)
         claim = Claim(
             segment.line,
             segment.end_line,

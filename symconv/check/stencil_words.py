@@ -176,9 +176,10 @@ _POINTS = re.compile(
     rf"|(?P<d>{_NUM})\s+(?:grid\s+|sample\s+|stencil\s+|mesh\s+)?points\b"
 )
 _REFERENCE = (
-    rf"(?:(?P<current>the\s+one\s+we(?:\s+are)?\s+(?:use|using|used|have)|ours|our\s+(?:stencil|"
-    rf"current\s+stencil)|the\s+current\s+(?:one|stencil))|(?:that\s+(?:of|for)\s+|the\s+one\s+"
-    rf"(?:of|for)\s+|for\s+)?(?:the\s+)?(?P<ord>{_ORD})(?:[\s-]+order)?(?:[\s-]+{_DERIVATIVE_WORD})?)"
+    r"(?:(?P<current>(?:the|this)\s+(?:one|stencil)\s+(?:that\s+)?we(?:\s+are)?\s+(?:use|using|"
+    r"used|have)|ours|our\s+(?:current\s+)?(?:stencil|one)|the\s+current\s+(?:one|stencil)|"
+    r"the\s+stencil\s+(?:above|in\s+use))|(?:that\s+(?:of|for)\s+|the\s+one\s+(?:of|for)\s+|"
+    rf"for\s+)?(?:the\s+)?(?P<ord>{_ORD})(?:[\s-]+order)?(?:[\s-]+{_DERIVATIVE_WORD})?)"
 )
 _SAME_SIZE = re.compile(
     r"same\s+(?:stencil\s+)?(?:size|number\s+of\s+(?:grid\s+)?points|stencil|width)"

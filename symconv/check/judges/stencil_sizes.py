@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sympy as sp
+from sympy.printing.str import StrPrinter
 
 from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, Judgement
@@ -96,9 +97,19 @@ def _ordinal(order: Any) -> str:
     return f"{order}-th"
 
 
+class _CountPrinter(StrPrinter):
+    """``2n + 1``, ``2⌊(p + 1)/2⌋ + n - 1``: a count as a reader writes it."""
+
+    def _print_floor(self, expr: Any) -> str:
+        inner = sp.together(expr.args[0])
+        return f"⌊{self._print(inner)}⌋"
+
+    def _print_Mul(self, expr: Any) -> str:
+        return super()._print_Mul(expr).replace("*", "")
+
+
 def _show(value: Any) -> str:
-    text = str(sp.sympify(value))
-    return text.replace("*", "").replace("floor", "⌊").replace("  ", " ")
+    return _CountPrinter().doprint(sp.sympify(value))
 
 
 def _describe(scheme: str, order: Any, accuracy: Any) -> str:
@@ -247,7 +258,7 @@ def judge_stencil_count(claim: Claim, count: StencilCount) -> Judgement:
     def difference(reading: Count, order: Any, case: _Case) -> Any:
         claimed = _claimed(count, reading, order, accuracy)
         truth = reading(order, accuracy)
-        return sp.simplify(sp.sympify(claimed - truth).subs(case.substitution))
+        return sp.expand(sp.sympify(claimed - truth).subs(case.substitution))
 
     holds: dict[str, bool] = {}
     for name, reading in readings:
@@ -271,7 +282,11 @@ def judge_stencil_count(claim: Claim, count: StencilCount) -> Judgement:
         )
     witness = _witness(count, scheme, orders, accuracy, cases, readings)
     if witness is None:
-        return unverified(claim, "the count holds for some orders of accuracy and not others")
+        return unverified(
+            claim,
+            "the count holds for some of the orders it covers and not for others (or only for a "
+            "staggered stencil there)",
+        )
     order, at, constant = witness
     if any_order and not constant:
         return unverified(
@@ -298,7 +313,7 @@ def _witness(
             for _, reading in readings:
                 claimed = _claimed(count, reading, order, accuracy)
                 truth = reading(order, accuracy)
-                differences.append(sp.simplify(sp.sympify(claimed - truth).subs(case.substitution)))
+                differences.append(sp.expand(sp.sympify(claimed - truth).subs(case.substitution)))
             constant = all(d.is_number and d != 0 for d in differences)
             for point in _points_of(case):
                 values = {**{s: v.subs(point) for s, v in case.substitution.items()}, **point}
@@ -362,6 +377,13 @@ def _more_words(more: Any) -> str:
     return f"{word} {'more' if value > 0 else 'fewer'} than"
 
 
+def _claimed_words(more: Any) -> str:
+    """``the same number``, ``one more``, ``two fewer``: a relative count as claimed."""
+    if int(more) == 0:
+        return "the same number"
+    return _more_words(more).removesuffix(" than")
+
+
 def _wrong(
     claim: Claim,
     count: StencilCount,
@@ -385,23 +407,31 @@ def _wrong(
             f"({_more_words(count.more)} the {count.current} of the stencil in use)"
         )
     else:
-        theirs = points_needed(sp.sympify(count.reference), accuracy, scheme)
+        reference = sp.sympify(count.reference)
+        theirs = points_needed(reference, accuracy, scheme)
+        gap = sp.expand(needed - theirs)
+        how = f"{_more_words(gap)} for" if gap.is_Integer else "against"
         message = (
-            f"{describe} has {_show(needed)} points{parity}, and one for the "
-            f"{_ordinal(count.reference)} derivative {_show(theirs)}: not "
-            f"{_more_words(count.more)} it"
+            f"{describe} has {_show(needed)} points{parity}, {how} the {_ordinal(reference)} "
+            f"derivative ({_show(theirs)}), not {_claimed_words(count.more)}"
         )
     shown_needed, shown_sampled = _at(needed, at), _at(sampled, at)
     nonzero = (
         f" ({shown_sampled} of them with a nonzero weight)" if shown_sampled != shown_needed else ""
     )
     claimed_here = _at(grid_claim, at)
-    if symbolic:
-        named = {s: v for s, v in at.items() if s in sp.sympify(accuracy).free_symbols} or {}
-        name = ", ".join(f"{s} = {v}" for s, v in named.items()) or f"n = {_at(accuracy, at)}"
-        if any_order:
-            name = f"with error O(h^{_at(accuracy, at)})"
-        witness = f"{name}: {shown_needed} points{nonzero}, not {claimed_here}"
+    if count.points is None and count.reference != CURRENT:
+        theirs_here = _at(points_needed(sp.sympify(count.reference), accuracy, scheme), at)
+        derivative = _ordinal(count.reference)
+        found = f"{shown_needed} points, and {theirs_here} for the {derivative} derivative"
     else:
-        witness = f"{shown_needed} points{nonzero}, not {claimed_here}"
+        found = f"{shown_needed} points{nonzero}, not {claimed_here}"
+    if any_order:
+        witness = f"with error O(h^{_at(accuracy, at)}): {found}"
+    elif symbolic:
+        letters = sp.sympify(accuracy).free_symbols | sp.sympify(order).free_symbols
+        named = ", ".join(f"{s} = {v}" for s, v in sorted(at.items(), key=str) if s in letters)
+        witness = f"{named or f'n = {_at(accuracy, at)}'}: {found}"
+    else:
+        witness = found
     return wrong(claim, message, expected=needed, witness=witness)
