@@ -57,6 +57,7 @@ from symconv.check.stencil_words import (
     Piece,
     StencilWords,
     accuracy_of,
+    other_method,
     read_stencil_words,
     scheme_in,
 )
@@ -382,6 +383,8 @@ class _Walk:
         self.section = 0
         self.matrix: tuple[str, Any, int] | None = None  # the named matrix in force
         self.words: list[str] = []  # the words since the last display
+        #: Why the section's counts are not those of plain 1-D stencils (a 2-D section, …).
+        self.section_other: str | None = None
         self.found: list[Judgement] = []
         self.replaced: set[int] = set()
 
@@ -394,6 +397,7 @@ class _Walk:
                 )
                 self.matrix = None
                 self.words = []
+                self.section_other = other_method(event.text)
             elif isinstance(event, _Sentence):
                 self.words.append(event.text)
                 words = read_stencil_words(event.pieces)
@@ -426,8 +430,10 @@ class _Walk:
         accuracy = words.accuracy
         if accuracy is None and (words.same_accuracy or words.refers_back) and recent is not None:
             accuracy = recent.accuracy
+        self.section_other = self.section_other or words.other
+        named = words.mentions_stencil or words.scheme or words.derivatives or words.accuracy
         verdict = None
-        if words.states_size:
+        if words.states_size and (named or (words.refers_back and recent is not None)):
             verdict = self._judge_count(sentence, words, scheme, derivatives, accuracy, state)
         # the stencil in force after the sentence
         if words.scheme is not None and _family(words.scheme) != _family(state.scheme):
@@ -476,6 +482,8 @@ class _Walk:
             }[words.mood]
         elif words.conflict is not None:
             reason = f"the sentence names {words.conflict}"
+        elif self.section_other is not None:
+            reason = self.section_other
         if reason is not None or scheme is None:
             judgement = unverified(claim, reason or "no kind of difference")
         else:

@@ -53,7 +53,17 @@ import sympy as sp
 
 from symconv.check.nodes import BigO
 
-__all__ = ["CURRENT", "Piece", "StencilWords", "accuracy_of", "read_stencil_words", "scheme_in"]
+__all__ = [
+    "CURRENT",
+    "MULTI_DIMENSIONAL",
+    "OTHER_SCHEME",
+    "Piece",
+    "StencilWords",
+    "accuracy_of",
+    "other_method",
+    "read_stencil_words",
+    "scheme_in",
+]
 
 #: The reference of a count relative to the stencil in use (*the one we use*, *our stencil*).
 CURRENT = "current"
@@ -85,7 +95,7 @@ class StencilWords:
     (0: the same size); ``mood``: ``claim``, or why the count is not claimed (``question``,
     ``intent``, ``premise``, ``bound``, ``negated``, ``possible``); ``refers_back``: the sentence
     points at the one before (*this*, *these derivatives*); ``conflict``: it names two kinds or
-    two counts."""
+    two counts; ``other``: why the counts of plain stencils do not apply."""
 
     scheme: str | None = None
     derivatives: tuple[Any, ...] = ()
@@ -97,6 +107,11 @@ class StencilWords:
     mood: str = "claim"
     refers_back: bool = False
     conflict: str | None = None
+    #: Why the counts do not apply (a stencil in two dimensions, a compact or time-stepping
+    #: scheme, a non-uniform grid), or None.
+    other: str | None = None
+    #: The sentence names a stencil or a finite difference (not only "points").
+    mentions_stencil: bool = False
 
     @property
     def states_size(self) -> bool:
@@ -167,6 +182,13 @@ _CENTRAL = re.compile(r"\bcent(?:er(?:ed)?|re(?:d)?|ral)\b")
 _FORWARD = re.compile(r"\bforwards?\b")
 _BACKWARD = re.compile(r"\bbackwards?\b")
 _ONE_SIDED = re.compile(r"\bone[\s-]sided\b")
+#: A kind word names a difference only before its noun, a few words on ("forward finite
+#: difference approximation", "forward/backwards finite differences"; not "forward pass").
+_KIND_NOUN = re.compile(
+    r"\b(?:cent(?:er(?:ed)?|re(?:d)?|ral)|forwards?|backwards?|one[\s-]sided)\b(?:[\s/,-]+[\w-]+){0,4}?"
+    r"[\s-]+(?:differenc\w*|stencils?|schemes?|approximations?|formulas?|formulae|quotients?|fds?)"
+    r"\b"
+)
 
 _POINTS = re.compile(
     rf"stencil\s+(?:of\s+|with\s+)?size\s+(?:of\s+|is\s+|=\s*)?(?P<a>{_NUM})"
@@ -217,6 +239,46 @@ _REFERS_BACK = re.compile(
     r"^\s*(?:this|that|it|these|those|such|which)\b|\b(?:these|those|this|that)\s+(?:two\s+)?"
     r"(?:derivatives?|approximations?|formulas?|stencils?)\b"
 )
+_MULTI_DIMENSIONAL = re.compile(
+    r"\b(?:[23]|two|three|multi)[\s-]*(?:d\b|dim(?:ension(?:al|s)?)?\b)|\blaplacian\b|\bmixed\s+"
+    r"(?:partial\s+)?derivatives?\b|\bcross[\s-]+derivatives?\b|\bbiharmonic\b|\d\s*[×x]\s*\d\b"
+    r"|\\nabla|∇"
+)
+_OTHER_SCHEME = re.compile(
+    r"\bcompact\b|\bpad[ée]\b|\bimplicit\b|\bstaggered\b|\bupwind|\bbiased\b|\bnon[\s-]?uniform"
+    r"|\bunequal(?:ly)?\b|\birregular\b|\beuler\b|\brunge\b|\bkutta\b|\badams\b|\bmulti[\s-]?step"
+    r"|\bbdf\d*\b|\bleap[\s-]?frog\b|\bcrank\b|\bnicolson\b|\brichardson\b|\bextrapolat|\bspectral"
+    r"|\bhermite\b|\bweno\b|\beno\b|\bchebyshev\b|\bfinite[\s-]+(?:element|volume)"
+)
+_STENCIL_WORD = re.compile(
+    r"\bstencils?\b|\bfinite[\s-]+differences?\b|\bdifference\s+(?:quotients?|formulas?|"
+    r"approximations?|schemes?)\b|\b(?:central|centred|centered|forward|backward|one[\s-]sided)"
+    r"\s+differences?\b"
+)
+#: Why the counts of plain 1-D stencils do not apply, by the words that say so.
+MULTI_DIMENSIONAL = "a stencil in more than one dimension (the counts here are for one)"
+OTHER_SCHEME = (
+    "a compact, staggered, upwind-biased, non-uniform, extrapolated or time-stepping scheme (the "
+    "counts here are those of explicit stencils on a uniform grid)"
+)
+
+
+def other_method(text: str) -> str | None:
+    """Why words speak of something the counts of plain 1-D stencils do not cover, or None.
+
+    >>> other_method("the 2D Laplacian"), other_method("a compact scheme") == OTHER_SCHEME
+    ('a stencil in more than one dimension (the counts here are for one)', True)
+    >>> other_method("the centred difference") is None
+    True
+    """
+    text = _normal(text)
+    if _MULTI_DIMENSIONAL.search(text):
+        return MULTI_DIMENSIONAL
+    if _OTHER_SCHEME.search(text):
+        return OTHER_SCHEME
+    return None
+
+
 _EMPHASIS = re.compile(r"\\(?:textit|emph|textbf|textsl|underline|text)\s*\{([^{}]*)\}")
 
 
@@ -247,10 +309,14 @@ def _marked(pieces: Sequence[Piece]) -> tuple[str, dict[int, Piece]]:
 def scheme_in(text: str) -> tuple[str | None, str | None]:
     """``(scheme, conflict)`` of words (``"forward/backward"`` is ``one-sided``).
 
-    >>> scheme_in("forward/backwards finite differences"), scheme_in("centred or forward")
+    >>> scheme_in("forward/backwards finite differences"), scheme_in("centred or forward schemes")
     (('one-sided', None), (None, 'both a centred and a one-sided difference'))
+    >>> scheme_in("the forward pass"), scheme_in("a center finite difference approximation")
+    ((None, None), ('central', None))
+    >>> scheme_in("Forward, backwards, and centered finite differences")[0] is None
+    True
     """
-    text = _normal(text)
+    text = " ".join(match.group(0) for match in _KIND_NOUN.finditer(_normal(text)))
     central = _CENTRAL.search(text) is not None
     forward = _FORWARD.search(text) is not None
     backward = _BACKWARD.search(text) is not None
@@ -422,6 +488,14 @@ class _Reader:
             return None, None
         return (distinct[0], span) if distinct else (None, None)
 
+    def mixed_derivative(self) -> str | None:
+        """A derivative in the math by two variables (``∂²u/∂x∂y``): more than one dimension."""
+        for piece in self.maths.values():
+            value = piece.value
+            if isinstance(value, sp.Derivative) and len(set(value.variables)) > 1:
+                return MULTI_DIMENSIONAL
+        return None
+
     def mood(self, span: tuple[int, int] | None) -> str:
         text = self.text
         if _QUESTION.search(text):
@@ -466,5 +540,7 @@ def read_stencil_words(pieces: Sequence[Piece]) -> StencilWords | None:
         mood=reader.mood(relation_span or points_span),
         refers_back=_REFERS_BACK.search(text) is not None,
         conflict=conflict or (reader.conflicts[0] if reader.conflicts else None),
+        other=other_method(" ".join(p.text for p in pieces)) or reader.mixed_derivative(),
+        mentions_stencil=_STENCIL_WORD.search(text) is not None,
     )
     return words if words.is_about_stencils else None

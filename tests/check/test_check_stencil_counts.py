@@ -162,3 +162,31 @@ def test_the_order_term_of_a_count_is_not_left_as_a_claim_of_its_own():
     doc = "Notes.\n\nA centred stencil for the first derivative to $O(h^4)$ has 5 points.\n"
     kinds = [j.claim.kind for j in check_text(doc).judgements]
     assert kinds == ["fact"]
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        # true of the 2-D five-point Laplacian, false of a 1-D stencil
+        "Notes.\n\nThe 2D Laplacian uses a 5-point central stencil, second-order accurate for the "
+        "second derivatives.\n",
+        "## Poisson equation in two dimensions\n\nThe central stencil for the second derivative "
+        "to $O(h^2)$ has 5 points.\n",
+        "Notes.\n\nA centred stencil for $\\frac{\\partial^2 u}{\\partial x \\partial y}$ to "
+        "$O(h^2)$ has 9 points.\n",
+        # true of compact (Padé) schemes
+        "Notes.\n\nThe compact fourth-order central scheme for the first derivative uses a "
+        "3-point stencil.\n",
+        # a time-stepping method, not a stencil
+        "Notes.\n\nThe forward Euler method for $y' = f(y)$ is first-order accurate for the first "
+        "derivative and uses three points.\n",
+    ],
+)
+def test_other_dimensions_and_schemes_are_left_unverified(doc):
+    verdicts = [j.verdict for j in check_text(doc).judgements]
+    assert verdicts == ["unverified"]
+
+
+def test_points_in_other_prose_are_no_claim():
+    doc = "Notes.\n\nThe receptive field covers 9 points after two layers of forward passes.\n"
+    assert [j for j in check_text(doc).judgements if j.claim.kind == "fact"] == []
