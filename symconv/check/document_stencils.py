@@ -46,7 +46,12 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from symconv.check import nodes
-from symconv.check.judges.moment_matrices import is_numeric_square, judge_inverse, moment_layout
+from symconv.check.judges.moment_matrices import (
+    is_numeric_square,
+    judge_column_recipe,
+    judge_inverse,
+    moment_layout,
+)
 from symconv.check.judges.stencil_sizes import StencilCount, judge_stencil_count, reason_unjudged
 from symconv.check.judges.verdicts import right, unverified
 from symconv.check.lines import heading_level
@@ -54,10 +59,13 @@ from symconv.check.model import Claim, ClaimKind, FactFacts, Judgement, LinkFact
 from symconv.check.parsed import MathParse
 from symconv.check.stencil_words import (
     CURRENT,
+    ColumnRecipe,
     Piece,
     StencilWords,
     accuracy_of,
+    factor_in,
     other_method,
+    read_column_recipe,
     read_stencil_words,
     scheme_in,
 )
@@ -389,7 +397,7 @@ class _Walk:
         self.replaced: set[int] = set()
 
     def walk(self, events: Sequence[_Event]) -> None:
-        for event in events:
+        for position, event in enumerate(events):
             if isinstance(event, _Heading):
                 self.section += 1
                 self.state = StencilInForce(
@@ -403,6 +411,11 @@ class _Walk:
                 words = read_stencil_words(event.pieces)
                 if words is not None:
                     self.sentence(event, words)
+                recipe = read_column_recipe(event.pieces)
+                if recipe is not None:
+                    following = events[position + 1] if position + 1 < len(events) else None
+                    after = following if isinstance(following, _Sentence) else None
+                    self.recipe(event, recipe, words, after)
             else:
                 self.display(event.index)
                 self.words = []
@@ -512,6 +525,44 @@ class _Walk:
                     if claim.kind == ClaimKind.ORDER and undecided:
                         self.replaced.add(claim.id)
 
+    def recipe(
+        self,
+        sentence: _Sentence,
+        recipe: ColumnRecipe,
+        words: StencilWords | None,
+        after: _Sentence | None,
+    ) -> None:
+        """The weights read off an inverse (*the (p+1)-th column of M⁻¹ times the samples*),
+        with the factor the sentence, or the one after it, writes."""
+        if self.matrix is None or self.matrix[0] != recipe.inverted:
+            return
+        name, matrix, line = self.matrix
+        orders = words.derivatives if words is not None else ()
+        if not orders and self.state.section == self.section:
+            orders = self.state.derivatives
+        end_line = sentence.end_line
+        if recipe.factor is None and after is not None:
+            factor = factor_in(after.pieces)
+            if factor is not None:
+                recipe = replace(recipe, factor=factor)
+                end_line = after.end_line
+        claim = Claim(
+            sentence.line,
+            end_line,
+            sentence.text,
+            ClaimKind.FACT,
+            facts=FactFacts(None, "stencil weights"),
+            origin=Origin(scope=self.section),
+        )
+        if len(orders) != 1:
+            self.found.append(unverified(claim, "the sentence does not say which derivative"))
+            return
+        order = orders[0]
+        judgement = self.run(
+            lambda: judge_column_recipe(claim, recipe, order, matrix, name, line), claim
+        )
+        self.found.append(judgement)
+
     # -- displays ------------------------------------------------------------------------------
     def display(self, index: int) -> None:
         parsed = self.reading.parses.get(index)
@@ -551,7 +602,7 @@ class _Walk:
                     continue
                 if len(claim.sides) != 2 or not is_numeric_square(claim.sides[1]):
                     continue
-                self.matrix = (facts.lhs_text.strip() or facts.defines, claim.sides[1], claim.line)
+                self.matrix = (facts.defines, claim.sides[1], claim.line)
                 if self.verdicts.get(claim.id) != "unverified":
                     continue
                 judgement = self._moment_matrix(claim)

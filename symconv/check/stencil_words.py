@@ -57,10 +57,13 @@ __all__ = [
     "CURRENT",
     "MULTI_DIMENSIONAL",
     "OTHER_SCHEME",
+    "ColumnRecipe",
     "Piece",
     "StencilWords",
     "accuracy_of",
+    "factor_in",
     "other_method",
+    "read_column_recipe",
     "read_stencil_words",
     "scheme_in",
 ]
@@ -544,3 +547,79 @@ def read_stencil_words(pieces: Sequence[Piece]) -> StencilWords | None:
         mentions_stencil=_STENCIL_WORD.search(text) is not None,
     )
     return words if words.is_about_stencils else None
+
+
+# ----------------------------------------------------------------------------------------------
+# The weights read off an inverse: "the (p+1)-th column of M^{-1} times (f_{i-1}, f_i, f_{i+1})"
+# ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ColumnRecipe:
+    """How a sentence says to read a derivative's weights off an inverse matrix: the ``axis``
+    (``column`` or ``row``) and its 1-based ``index`` as written (``p + 1``), the name of the
+    matrix inverted, the samples the weights multiply (a tuple ``(f_{i-2}, …, f_{i+2})``), and the
+    factor that restores the units (``p!/Δx^p``) when the sentence writes one."""
+
+    axis: str
+    index: Any
+    inverted: str
+    samples: tuple[Any, ...]
+    factor: Any = None
+
+
+_AXIS_BEFORE = re.compile(
+    rf"(?P<index>{_MATH}|{_ORD})(?:\s*-?\s*(?:th|st|nd|rd))?\s+(?P<axis>column|row)s?\s+of\s+"
+    rf"(?:the\s+)?(?:matrix\s+)?(?P<matrix>{_MATH})"
+)
+_AXIS_AFTER = re.compile(
+    rf"(?P<axis>column|row)\s+(?P<index>{_MATH})\s+of\s+(?:the\s+)?(?:matrix\s+)?(?P<matrix>{_MATH})"
+)
+
+
+def factor_in(pieces: Sequence[Piece]) -> Any:
+    """A unit-restoring factor written in math (``p!/Δx^p``, ``1/h^p``: a factorial, or a step
+    to a letter's power), or None."""
+    for piece in pieces:
+        value = piece.value
+        if not isinstance(value, sp.Expr) or value.has(BigO, sp.Indexed, sp.Derivative):
+            continue
+        powers = [p for p in value.atoms(sp.Pow) if not p.exp.is_number]
+        if value.has(sp.factorial) or powers:
+            return value
+    return None
+
+
+def read_column_recipe(pieces: Sequence[Piece]) -> ColumnRecipe | None:
+    """The recipe a sentence states (see :class:`ColumnRecipe`), or None.
+
+    >>> M, p, f, i = sp.Symbol("M"), sp.Symbol("p"), sp.IndexedBase("f"), sp.Symbol("i")
+    >>> recipe = read_column_recipe([
+    ...     Piece("multiply the "), Piece("p+1", value=p + 1), Piece(" column of the "),
+    ...     Piece("M^{-1}", value=M**-1), Piece(" matrix by the vector "),
+    ...     Piece("(f_i, f_{i+1})", value=sp.Tuple(f[i], f[i + 1])), Piece(".")])
+    >>> recipe.axis, recipe.index, recipe.inverted, recipe.samples
+    ('column', p + 1, 'M', (f[i], f[i + 1]))
+    """
+    reader = _Reader(pieces)
+    match = _AXIS_BEFORE.search(reader.text) or _AXIS_AFTER.search(reader.text)
+    if match is None:
+        return None
+    inverse = re.fullmatch(r"⟨(\d+)⟩", match.group("matrix"))
+    value = reader.maths[int(inverse.group(1))].value if inverse else None
+    if not (isinstance(value, sp.Pow) and value.exp == -1 and isinstance(value.base, sp.Symbol)):
+        return None
+    token = match.group("index")
+    index = reader.number(token) if token.startswith("⟨") else reader.ordinal(token)
+    samples = [
+        piece.value
+        for piece in pieces
+        if isinstance(piece.value, sp.Tuple) and all(isinstance(e, sp.Indexed) for e in piece.value)
+    ]
+    if index is None or len(samples) != 1:
+        return None
+    return ColumnRecipe(
+        axis=match.group("axis"),
+        index=index,
+        inverted=value.base.name,
+        samples=tuple(samples[0]),
+        factor=factor_in(pieces),
+    )

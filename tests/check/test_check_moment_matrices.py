@@ -145,3 +145,59 @@ def test_latex_document_with_the_stencil_written_as_a_formula():
     )
     named = [j for j in _judgements(doc, "tex") if j.claim.line >= 8]
     assert [j.verdict for j in named] == ["right"]
+
+
+def _recipe_doc(sentence: str, matrix: list[list[Fraction]] | None = None) -> str:
+    return (
+        ANSATZ
+        + "The matrix is\n\n"
+        + _matrix_display("M", matrix if matrix is not None else _powers(OFFSETS))
+        + sentence
+        + "\n"
+    )
+
+
+VECTOR = "$\\left(u_{k-3}, u_{k-2}, u_{k-1}, u_{k}\\right)$"
+
+
+def _recipe_verdicts(sentence: str, matrix: list[list[Fraction]] | None = None) -> list[str]:
+    judgements = _judgements(_recipe_doc(sentence, matrix))
+    return [(j.verdict, j.witness) for j in judgements if j.claim.line >= 18]
+
+
+def test_the_weights_read_off_the_right_column_are_confirmed():
+    sentence = (
+        f"For the $m$th derivative, take the $m+1$ column of $M^{{-1}}$ times the vector {VECTOR} "
+        "and multiply by $\\frac{m!}{h^{m}}$."
+    )
+    assert _recipe_verdicts(sentence) == [("right", None)]
+    # the factor in the next sentence
+    sentence = (
+        f"For the $m$th derivative, take the $m+1$ column of $M^{{-1}}$ times the vector {VECTOR}. "
+        "Then multiply by $\\frac{m!}{h^{m}}$."
+    )
+    assert [v for v, _ in _recipe_verdicts(sentence)] == ["right"]
+
+
+def test_the_row_instead_of_the_column_and_a_missing_factorial_are_caught():
+    sentence = (
+        f"For the $m$th derivative, take the $m+1$ row of $M^{{-1}}$ times the vector {VECTOR}."
+    )
+    ((verdict, witness),) = _recipe_verdicts(sentence)
+    assert verdict == "wrong" and witness.startswith("m = 1: row 2 is (")
+    sentence = (
+        f"For the $m$th derivative, take the $m+1$ column of $M^{{-1}}$ times the vector {VECTOR} "
+        "and multiply by $\\frac{1}{h^{m}}$."
+    )
+    assert _recipe_verdicts(sentence) == [("wrong", "m = 2: 1 ≠ 2")]
+
+
+def test_a_recipe_the_matrix_does_not_fix_stays_unverified():
+    zero_based = f"For the $m$th derivative, take the $m$-th column of $M^{{-1}}$ times {VECTOR}."
+    assert [v for v, _ in _recipe_verdicts(zero_based)] == ["unverified"]
+    other = [
+        [Fraction(v) for v in row]
+        for row in ((2, 1, 0, 0), (1, 2, 1, 0), (0, 1, 2, 1), (0, 0, 1, 2))
+    ]
+    sentence = f"For the $m$th derivative, take the $m+1$ column of $M^{{-1}}$ times {VECTOR}."
+    assert [v for v, _ in _recipe_verdicts(sentence, other)] == ["unverified"]
