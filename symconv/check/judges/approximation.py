@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -47,7 +47,14 @@ from symconv.check.symbols import SymbolTable
 from symconv.core.safe import as_sympy
 from symconv.errors import ParseError
 
-__all__ = ["error_order", "judge_approximation", "judge_order", "truncation_error"]
+__all__ = [
+    "confirm_agreeing_rows",
+    "error_order",
+    "judge_approximation",
+    "judge_order",
+    "rows_that_agree",
+    "truncation_error",
+]
 
 #: Taylor terms kept beyond what a claim needs.
 EXTRA_TERMS = 3
@@ -604,3 +611,79 @@ def judge_order(
         expected_latex=rf"O\left({_power(setup, actual)}\right)",
         witness=tau_text,
     )
+
+
+# ----------------------------------------------------------------------------------------------
+# The rows of a series judged wrong at another row
+# ----------------------------------------------------------------------------------------------
+def rows_that_agree(
+    claim: Claim, context: DocumentContext, problem: ProblemContext
+) -> list[tuple[int, str]]:
+    """``(line, what)`` of each row of a series written over several rows whose every term
+    agrees with the left side's expansion, the row alone holding those powers of the step
+    (``what``: "the \\Delta x terms"); empty if the rows cannot be read apart. The powers compared
+    are those :func:`judge_approximation` compares: below the claimed order, or through the
+    highest power written."""
+    if len(claim.sides) != 2 or claim.end_line == claim.line:
+        return []
+    try:
+        lhs, rhs, setup = _sides(claim, context, problem)
+        outside = _outside_power([lhs, rhs], setup)
+        probes = (expand(lhs, setup, 1).order, expand(rhs, setup, 1).order)
+        order = min((o for o in probes if o is not None), default=None)
+        if order is not None:
+            if order > MAX_ORDER:
+                return []
+            terms, limit = max(order - 1 - outside, 0) + 1, order - 1
+        else:
+            through = _series_written_through([lhs, rhs], setup)
+            if through is None:
+                return []
+            terms, limit = max(through + 3, 6) - outside, through
+        left, right_side = expand(lhs, setup, terms), expand(rhs, setup, terms)
+    except ExpansionError:
+        return []
+    difference = _difference(left, right_side, limit)
+    rows = _rows_by_power(claim, setup, terms, context, problem)
+    held: dict[int, list[int]] = {}
+    for power, lines in rows.items():
+        for line in lines:
+            held.setdefault(line, []).append(power)
+    return [
+        (line, " and ".join(_terms_in(setup, k) for k in sorted(powers)))
+        for line, powers in sorted(held.items())
+        if all(k <= limit and difference.get(k, 0) == 0 and rows[k] == [line] for k in powers)
+    ]
+
+
+def confirm_agreeing_rows(
+    judgements: Sequence[Judgement],
+    context: DocumentContext,
+    problem_at: Callable[[Claim], ProblemContext],
+    run: Callable[[Callable[[], Judgement], Claim], Judgement],
+) -> list[Judgement]:
+    """``judgements`` with a *right* judgement added for each row of a series that another row
+    makes wrong, when the row's terms agree with the left side (:func:`rows_that_agree`):
+    ``(-2^0 a_{-2} - …) f`` wrong on its row, ``(-2^1 a_{-2} - …) Δx ∂f`` right on the next."""
+    found: list[Judgement] = []
+    for judgement in judgements:
+        if judgement.verdict != "wrong" or judgement.claim.kind != "approximation":
+            continue
+        whole = context.claims.get(judgement.claim.id)
+        if judgement.claim.id < 0 or whole is None or whole.end_line == whole.line:
+            continue
+        rows: list[tuple[int, str]] = []
+
+        def read(whole: Claim = whole, rows: list[tuple[int, str]] = rows) -> Judgement:
+            rows.extend(rows_that_agree(whole, context, problem_at(whole)))
+            return Judgement(whole, "right", "read")
+
+        if run(read, whole).message != "read":
+            continue
+        lines = whole.text.split("\n")
+        for line, what in rows:
+            if line == judgement.claim.line or not 0 <= line - whole.line < len(lines):
+                continue
+            row = replace(whole, line=line, end_line=line, text=lines[line - whole.line].strip())
+            found.append(right(row, f"this row's {what} agree with the left side's expansion"))
+    return [*judgements, *found]
