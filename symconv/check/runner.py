@@ -275,9 +275,7 @@ def _judge_claims(
         reading.claims, context, run=run, problem_at=lambda claim: given.problem_at(claim.line)
     )
     # the rows of a series that another row makes wrong, each judged by its own terms
-    judgements = confirm_agreeing_rows(
-        judgements, context, lambda claim: given.problem_at(claim.line), run
-    )
+    judgements = confirm_agreeing_rows(judgements, context)
     # the displays of matrices, row by row, against the document's own forward maps
     judgements = judge_document_maps(segments, reading, judgements, run)
     # the stencil under discussion: counts of points in words, its matrix and the inverse

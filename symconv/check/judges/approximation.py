@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -52,7 +52,6 @@ __all__ = [
     "error_order",
     "judge_approximation",
     "judge_order",
-    "rows_that_agree",
     "truncation_error",
 ]
 
@@ -261,8 +260,9 @@ def _with_order(
             return None
         return all(c == 0 for c in _difference(terms_a, terms_b, order - 1).values())
 
-    row = _row_of(_rows_by_power(claim, setup, terms, *where), k)
-    return wrong(
+    rows = _rows_by_power(claim, setup, terms, *where)
+    row = _row_of(rows, k)
+    judgement = wrong(
         _at_row(claim, row),
         f"the {_terms_in(setup, k)} differ: the left side has {show(expected)}, "
         f"the right side {show(written)}",
@@ -270,6 +270,7 @@ def _with_order(
         diagnosis=diagnose(lhs, rhs, holds),
         witness=f"coefficient of {_power(setup, k)}: {show(written)} ≠ {show(expected)}",
     )
+    return replace(judgement, rows_right=_agreeing_rows(rows, difference, order - 1, setup))
 
 
 def error_order(lhs: Any, rhs: Any, setup: Setup, outside: int) -> tuple[int, int, Any] | None:
@@ -442,13 +443,14 @@ def _through_written_series(
     row = _row_of(rows, k)
     others = [line for line in (_row_of(rows, j) for j in bad[1:]) if line is not None]
     also = f" (also wrong: line {', '.join(map(str, others))})" if others else ""
-    return wrong(
+    judgement = wrong(
         _at_row(claim, row),
         f"{note}the {_terms_in(setup, k)} differ: the left side has {show(expected)}, "
         f"the right side {show(written)}{also}",
         expected_latex=latex_of(sp.expand(expected)),
         witness=f"coefficient of {_power(setup, k)}: {show(written)} ≠ {show(expected)}",
     )
+    return replace(judgement, rows_right=_agreeing_rows(rows, difference, through, setup))
 
 
 def _leading_order(claim: Claim, lhs: Any, rhs: Any, setup: Setup, outside: int) -> Judgement:
@@ -616,74 +618,42 @@ def judge_order(
 # ----------------------------------------------------------------------------------------------
 # The rows of a series judged wrong at another row
 # ----------------------------------------------------------------------------------------------
-def rows_that_agree(
-    claim: Claim, context: DocumentContext, problem: ProblemContext
-) -> list[tuple[int, str]]:
+def _agreeing_rows(
+    rows: dict[int, list[int]], difference: dict[int, Any], limit: int, setup: Setup
+) -> tuple[tuple[int, str], ...]:
     """``(line, what)`` of each row of a series written over several rows whose every term
-    agrees with the left side's expansion, the row alone holding those powers of the step
-    (``what``: "the \\Delta x terms"); empty if the rows cannot be read apart. The powers compared
-    are those :func:`judge_approximation` compares: below the claimed order, or through the
-    highest power written."""
-    if len(claim.sides) != 2 or claim.end_line == claim.line:
-        return []
-    try:
-        lhs, rhs, setup = _sides(claim, context, problem)
-        outside = _outside_power([lhs, rhs], setup)
-        probes = (expand(lhs, setup, 1).order, expand(rhs, setup, 1).order)
-        order = min((o for o in probes if o is not None), default=None)
-        if order is not None:
-            if order > MAX_ORDER:
-                return []
-            terms, limit = max(order - 1 - outside, 0) + 1, order - 1
-        else:
-            through = _series_written_through([lhs, rhs], setup)
-            if through is None:
-                return []
-            terms, limit = max(through + 3, 6) - outside, through
-        left, right_side = expand(lhs, setup, terms), expand(rhs, setup, terms)
-    except ExpansionError:
-        return []
-    difference = _difference(left, right_side, limit)
-    rows = _rows_by_power(claim, setup, terms, context, problem)
+    agrees with the left side's expansion (``difference`` 0 at each power it holds, up to
+    ``limit``), the row alone holding those powers; ``what``: "terms in \\Delta x"."""
     held: dict[int, list[int]] = {}
     for power, lines in rows.items():
         for line in lines:
             held.setdefault(line, []).append(power)
-    return [
+    return tuple(
         (line, " and ".join(_terms_in(setup, k) for k in sorted(powers)))
         for line, powers in sorted(held.items())
         if all(k <= limit and difference.get(k, 0) == 0 and rows[k] == [line] for k in powers)
-    ]
+    )
 
 
 def confirm_agreeing_rows(
-    judgements: Sequence[Judgement],
-    context: DocumentContext,
-    problem_at: Callable[[Claim], ProblemContext],
-    run: Callable[[Callable[[], Judgement], Claim], Judgement],
+    judgements: Sequence[Judgement], context: DocumentContext
 ) -> list[Judgement]:
     """``judgements`` with a *right* judgement added for each row of a series that another row
-    makes wrong, when the row's terms agree with the left side (:func:`rows_that_agree`):
-    ``(-2^0 a_{-2} - …) f`` wrong on its row, ``(-2^1 a_{-2} - …) Δx ∂f`` right on the next."""
+    makes wrong, when the row's terms agree with the left side (:attr:`Judgement.rows_right`,
+    found while judging): ``(-2^0 a_{-2} - …) f`` wrong on its row, ``(-2^1 a_{-2} - …) Δx ∂f``
+    right on the next."""
     found: list[Judgement] = []
     for judgement in judgements:
-        if judgement.verdict != "wrong" or judgement.claim.kind != "approximation":
-            continue
-        whole = context.claims.get(judgement.claim.id)
-        if judgement.claim.id < 0 or whole is None or whole.end_line == whole.line:
-            continue
-        rows: list[tuple[int, str]] = []
-
-        def read(whole: Claim = whole, rows: list[tuple[int, str]] = rows) -> Judgement:
-            rows.extend(rows_that_agree(whole, context, problem_at(whole)))
-            return Judgement(whole, "right", "read")
-
-        if run(read, whole).message != "read":
+        whole = context.claims.get(judgement.claim.id) if judgement.claim.id >= 0 else None
+        if not judgement.rows_right or whole is None:
             continue
         lines = whole.text.split("\n")
-        for line, what in rows:
+        for line, what in judgement.rows_right:
             if line == judgement.claim.line or not 0 <= line - whole.line < len(lines):
                 continue
-            row = replace(whole, line=line, end_line=line, text=lines[line - whole.line].strip())
+            text = lines[line - whole.line].strip()
+            # a claim of its own (id -1): the row, not the statement the context recorded
+            origin = replace(whole.origin, id=-1)
+            row = replace(whole, line=line, end_line=line, text=text, origin=origin)
             found.append(right(row, f"this row's {what} agree with the left side's expansion"))
     return [*judgements, *found]
