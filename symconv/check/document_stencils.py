@@ -497,6 +497,10 @@ class _Walk:
             reason = f"the sentence names {words.conflict}"
         elif self.section_other is not None:
             reason = self.section_other
+        elif len(words.derivatives) > 1 and words.points is not None:
+            reason = (
+                "a count stated beside several derivatives: which stencil it counts is not said"
+            )
         if reason is not None or scheme is None:
             judgement = unverified(claim, reason or "no kind of difference")
         else:

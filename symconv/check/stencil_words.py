@@ -245,7 +245,9 @@ _REFERS_BACK = re.compile(
 _MULTI_DIMENSIONAL = re.compile(
     r"\b(?:[23]|two|three|multi)[\s-]*(?:d\b|dim(?:ension(?:al|s)?)?\b)|\blaplacian\b|\bmixed\s+"
     r"(?:partial\s+)?derivatives?\b|\bcross[\s-]+derivatives?\b|\bbiharmonic\b|\d\s*[×x]\s*\d\b"
-    r"|\\nabla|∇"
+    r"|\\nabla|∇|\bpoisson\b|\blaplace\b"
+    # "the second derivatives": one order, several variables
+    rf"|(?<!\band\s)(?<!,\s)\b{_ORD}[\s-]+(?:order[\s-]+)?(?:partial[\s-]+)?derivatives\b"
 )
 _OTHER_SCHEME = re.compile(
     r"\bcompact\b|\bpad[ée]\b|\bimplicit\b|\bstaggered\b|\bupwind|\bbiased\b|\bnon[\s-]?uniform"

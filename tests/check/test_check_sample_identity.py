@@ -54,7 +54,8 @@ def test_definitions_recurrences_updates_and_equations_are_not_judged_as_identit
         "$$d_{k} = u_{k+1} - u_{k}$$\n\n"  # a name defined from the samples
         "$$s_{k} = s_{k-1} + u_{k}$$\n\n"  # a recurrence
         "$$w_{k} = w_{k} - \\eta g_{k}$$\n\n"  # an update written as an equation
-        "$$u_{k} = \\frac{u_{k-1} + u_{k} + u_{k+1}}{3}$$\n"  # a discrete equation
+        "$$u_{k} = \\frac{u_{k-1} + u_{k} + u_{k+1}}{3}$$\n\n"  # a discrete equation
+        "$$c_{0} = -c_{0}$$\n"  # a step of solving for a weight (so c_0 = 0)
     )
     for line, (verdict, message, _) in _verdicts(doc).items():
         assert verdict == "unverified", (line, message)

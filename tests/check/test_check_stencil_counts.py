@@ -177,6 +177,14 @@ def test_the_order_term_of_a_count_is_not_left_as_a_claim_of_its_own():
         # true of compact (Padé) schemes
         "Notes.\n\nThe compact fourth-order central scheme for the first derivative uses a "
         "3-point stencil.\n",
+        # "second derivatives": several variables
+        "Notes.\n\nWe discretise the equation with the five-point central stencil, second-order "
+        "accurate for the second derivatives.\n",
+        # a count beside two derivatives: the three points are the first-order second derivative's
+        "Notes.\n\nThe forward second derivative uses the same three points as the second-order "
+        "forward first derivative.\n",
+        # an odd order for a centred stencil: the order is likely the derivative's
+        "Notes.\n\nThe first-order central difference for $f'$ uses 3 points.\n",
         # a time-stepping method, not a stencil
         "Notes.\n\nThe forward Euler method for $y' = f(y)$ is first-order accurate for the first "
         "derivative and uses three points.\n",

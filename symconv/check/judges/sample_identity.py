@@ -87,6 +87,8 @@ def judge_sample_identity(
     entry = claim.sides[0]
     if not isinstance(entry, sp.Indexed) or entry != left:
         return None
+    if not any(index.free_symbols for index in entry.indices):
+        return None  # c_0 = -c_0: a step of solving for a weight, not an identity in samples
     multiple = sp.expand(right_side)
     coefficient = sp.expand(multiple / entry)
     if not (coefficient.is_Rational and multiple.has(entry)):

@@ -228,6 +228,13 @@ def judge_stencil_count(claim: Claim, count: StencilCount) -> Judgement:
         return unverified(
             claim, "a count relative to the stencil in use, which no line before fixes"
         )
+    written = sp.sympify(count.accuracy) if count.accuracy is not None else None
+    if scheme == "central" and written is not None and written.is_Integer and written % 2:
+        return unverified(
+            claim,
+            f"a centred stencil of odd order {count.accuracy}: centred stencils have even orders "
+            "(is the order the derivative's?)",
+        )
     any_order = count.accuracy is None
     # any order: a letter of its own (a claim's own n is a different symbol, with no assumptions)
     accuracy = (
