@@ -88,6 +88,8 @@ _TEX_STRUCTURE = re.compile(
 _INVERSE_CUE = re.compile(r"\binver(?:t|ts|se|ses|ting|ted|sion)\b|\^\{?-1\}?|⁻¹", re.IGNORECASE)
 #: A sentence ends at . ! ? before a space and a capital (or math, or the end of the piece).
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z\\$(]|\s*$)")
+#: Words that go on from a display: a lower-case word or a punctuation mark first.
+_GOES_ON = re.compile(r"^\s*(?:[,;:)]|[a-z])")
 _ABBREVIATIONS = re.compile(
     r"(?:\b(?:e\.g|i\.e|cf|etc|vs|fig|eq|eqs|resp|approx)|\b[a-z])\.$", re.IGNORECASE
 )
@@ -124,6 +126,8 @@ class _Sentence:
     segments: tuple[int, ...]
     line: int
     end_line: int
+    #: It goes on from the display before it (", a three-point stencil."): it points back.
+    continues: bool = False
 
     @property
     def text(self) -> str:
@@ -185,7 +189,12 @@ def _events(segments: Sequence[Any], parses: Any) -> list[_Event]:
     last_line, verbatim, cell = 0, None, None
 
     def flush() -> None:
-        events.extend(_split(paragraph))
+        sentences = _split(paragraph)
+        first = paragraph[0][0] if paragraph else None
+        after_display = bool(events) and isinstance(events[-1], _Display)
+        if sentences and first is not None and after_display and _GOES_ON.match(first.text):
+            sentences[0] = replace(sentences[0], continues=True)
+        events.extend(sentences)
         paragraph.clear()
 
     for index, segment in enumerate(segments):
@@ -316,8 +325,15 @@ def _is_step(symbol: sp.Symbol) -> bool:
 
 
 def _derivative_order(expr: Any) -> int | None:
+    """The order of a derivative side: ``∂_x² f_i``, ``f''(x_i)`` (a derivative at a point),
+    ``f''_i`` (primes on a sample's name)."""
+    if isinstance(expr, sp.Subs):
+        expr = expr.expr
     if isinstance(expr, sp.Derivative):
         return sum(int(count) for _, count in expr.variable_count)
+    if isinstance(expr, sp.Indexed):
+        primes = re.fullmatch(r".+?('+)", str(expr.base.label))
+        return len(primes.group(1)) if primes else None
     return None
 
 
@@ -437,16 +453,17 @@ class _Walk:
                 if _family(state.scheme) == _family(scheme) or scheme is None
                 else scheme
             )
+        refers_back = words.refers_back or sentence.continues
         derivatives = words.derivatives
-        if not derivatives and words.refers_back and recent is not None:
+        if not derivatives and refers_back and recent is not None:
             derivatives = recent.derivatives
         accuracy = words.accuracy
-        if accuracy is None and (words.same_accuracy or words.refers_back) and recent is not None:
+        if accuracy is None and (words.same_accuracy or refers_back) and recent is not None:
             accuracy = recent.accuracy
         self.section_other = self.section_other or words.other
         named = words.mentions_stencil or words.scheme or words.derivatives or words.accuracy
         verdict = None
-        if words.states_size and (named or (words.refers_back and recent is not None)):
+        if words.states_size and (named or (refers_back and recent is not None)):
             verdict = self._judge_count(sentence, words, scheme, derivatives, accuracy, state)
         # the stencil in force after the sentence
         if words.scheme is not None and _family(words.scheme) != _family(state.scheme):
@@ -475,7 +492,7 @@ class _Walk:
         accuracy: Any,
         state: StencilInForce,
     ) -> str | None:
-        if words.mood in ("question", "intent", "premise"):
+        if words.mood in ("question", "intent", "premise", "reported"):
             return None
         claim = Claim(
             sentence.line,

@@ -96,9 +96,10 @@ class StencilWords:
     claims; ``more`` and ``reference``: a count claimed relative to the stencil of the derivative
     ``reference`` (an order) or to the stencil in use (:data:`CURRENT`) — ``more`` points more
     (0: the same size); ``mood``: ``claim``, or why the count is not claimed (``question``,
-    ``intent``, ``premise``, ``bound``, ``negated``, ``possible``); ``refers_back``: the sentence
-    points at the one before (*this*, *these derivatives*); ``conflict``: it names two kinds or
-    two counts; ``other``: why the counts of plain stencils do not apply."""
+    ``intent``, ``premise``, ``reported``, ``bound``, ``negated``, ``possible``);
+    ``refers_back``: the sentence points at the one before (*this*, *these derivatives*);
+    ``conflict``: it names two kinds or two counts; ``other``: why the counts of plain
+    stencils do not apply."""
 
     scheme: str | None = None
     derivatives: tuple[Any, ...] = ()
@@ -236,7 +237,16 @@ _BOUND = re.compile(
     r"\bat\s+(?:least|most)\b|\b(?:no|not)\s+(?:more|fewer|less)\s+than\b|\b(?:minimum|maximum|"
     r"minimal|maximal|up\s+to\s+\S+\s+points)\b"
 )
-_NEGATION = re.compile(r"\bnot\b|n't\b|\bnever\b|\bcannot\b|\bno\s+(?:stencil|points?)\b")
+_NEGATION = re.compile(
+    r"\bnot\b|n't\b|\bnever\b|\bcannot\b|\bno\s+(?:stencil|points?)\b|\b(?:wrongly|incorrectly|"
+    r"mistakenly|erroneously)\b|\bmisconception|\bcommon\s+(?:mistake|error)"
+)
+#: Someone else's claim, reported (*a student might claim that …*): not the writer's.
+_REPORTED = re.compile(
+    r"\b(?:might|may|could|would|often|sometimes|some)\s+(?:\w+\s+)?(?:claim|say|think|believe|"
+    r"argue|expect|guess|assume)s?\b|\b(?:students?|people|readers?)\s+(?:\w+\s+)?(?:claim|say|"
+    r"think|believe)s?\b"
+)
 _POSSIBLE = re.compile(r"\b(?:can|could|may|might)\b(?:\s+\w+){0,4}\s*$")
 _REFERS_BACK = re.compile(
     r"^\s*(?:this|that|it|these|those|such|which)\b|\b(?:these|those|this|that)\s+(?:two\s+)?"
@@ -401,6 +411,10 @@ class _Reader:
             return value if isinstance(value, sp.Expr) and not value.has(BigO) else None
         return None
 
+    def is_order_term(self, token: str) -> bool:
+        math = re.fullmatch(r"⟨(\d+)⟩", token.strip())
+        return math is not None and isinstance(self.maths[int(math.group(1))].value, BigO)
+
     def ordinal(self, token: str) -> Any:
         token = token.strip()
         if token in _ORDINALS:
@@ -446,6 +460,8 @@ class _Reader:
                 if skip is not None and skip[0] <= match.start() < skip[1]:
                     continue  # the derivative compared with
                 token = match.groupdict().get("num") or match.group("ord")
+                if self.is_order_term(token):
+                    continue  # "of order O(h^p)": the accuracy, not the derivative's order
                 order = self.number(token) if match.groupdict().get("num") else None
                 order = order if order is not None else self.ordinal(token)
                 if order is not None and order not in found:
@@ -509,6 +525,8 @@ class _Reader:
             return "negated"
         if _BOUND.search(text):
             return "bound"
+        if _REPORTED.search(text):
+            return "reported"
         if _INTENT.search(text):
             return "intent"
         if _PREMISE.search(text):

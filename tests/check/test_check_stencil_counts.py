@@ -198,3 +198,34 @@ def test_other_dimensions_and_schemes_are_left_unverified(doc):
 def test_points_in_other_prose_are_no_claim():
     doc = "Notes.\n\nThe receptive field covers 9 points after two layers of forward passes.\n"
     assert [j for j in check_text(doc).judgements if j.claim.kind == "fact"] == []
+
+
+def test_a_count_that_goes_on_from_the_display_before_it():
+    doc = (
+        "## Centred differences\n\n"
+        "For the second derivative we have\n"
+        "$$f''(x_i) = \\frac{f_{i+1} - 2f_i + f_{i-1}}{h^2} + O(h^2),$$\n"
+        "a three-point stencil.\n\n"
+        "For the first derivative we have\n"
+        "$$f'(x_i) = \\frac{f_{i+1} - f_{i-1}}{2h} + O(h^2),$$\n"
+        "a five-point stencil.\n"
+    )
+    facts = {j.claim.line: j.verdict for j in check_text(doc).judgements if j.claim.kind == "fact"}
+    assert facts == {5: "right", 9: "wrong"}
+
+
+def test_someone_elses_claim_is_not_the_writers():
+    doc = (
+        "Notes.\n\nA student might claim that the fourth-order central stencil for $f''$ needs "
+        "seven points.\n\nThe central stencil for $f'$ to $O(h^2)$ is wrongly said to need 5 "
+        "points.\n"
+    )
+    assert all(j.verdict != "wrong" for j in check_text(doc).judgements)
+
+
+def test_an_order_term_after_derivative_of_order_is_the_accuracy():
+    doc = (
+        "Notes.\n\nIn general, a central difference for the $m$-th derivative of order $O(h^p)$ "
+        "needs $2\\lfloor (m+1)/2 \\rfloor - 1 + p$ points.\n"
+    )
+    assert [j.verdict for j in check_text(doc).judgements] == ["right"]

@@ -30,6 +30,7 @@ from symconv.check.judges.expansion import (
     differentials_as_steps,
     epsilon_power,
     expand,
+    grid_points_as_coordinates,
     grid_samples_as_functions,
     intermediate_points,
     order_of,
@@ -104,6 +105,7 @@ def _converted(
         side.xreplace(points) if points and isinstance(side, sp.Basic) else side
         for side in converted
     )
+    converted = grid_points_as_coordinates(converted)
     converted = grid_samples_as_functions(converted)
     converted = differentials_as_steps(converted)
     setup = setup_for(list(converted))
