@@ -36,3 +36,29 @@ def test_entries_of_something_not_evaluated_as_a_function_are_left_alone():
     # w_{i+1} is not a sample of f: the link is not read on a grid
     doc = "Notes.\n\n$$f'(x_i) \\approx \\frac{w_{i+1} - w_{i-1}}{2h}$$\n"
     assert [j.verdict for j in check_text(doc).judgements] != ["right"]
+
+
+@pytest.mark.parametrize(
+    "formula",
+    [
+        "u'_j \\approx \\frac{1}{h}\\left(a u_{j-2} + b u_{j-1} + c u_j\\right)",
+        "\\partial_x u_j \\approx \\frac{1}{h}\\left(a u_{j-2} + b u_{j-1} + c u_j\\right)",
+        "f'(x) \\approx \\frac{a f(x+h) + b f(x)}{h}",
+        "f''(x) = \\frac{\\alpha f(x-h) + \\beta f(x) + \\gamma f(x+h)}{h^2} + O(h^2)",
+    ],
+)
+def test_an_ansatz_with_unknown_weights_is_not_wrong(formula):
+    (judgement,) = check_text(f"We look for weights with\n\n$${formula}$$\n").judgements
+    assert judgement.verdict == "unverified"
+    assert "ansatz with unknown weights" in judgement.message
+
+
+def test_an_ansatz_no_weights_can_satisfy_is_wrong():
+    doc = "We look for weights with\n\n$$f'(x) \\approx \\frac{a f(x)}{h}$$\n"
+    assert [j.verdict for j in check_text(doc).judgements] == ["wrong"]
+
+
+def test_unknowns_on_both_sides_are_an_identity_in_them_not_an_ansatz():
+    # the Taylor expansion of a weighted sum, with a sign slip in the constant term
+    doc = "$$a f(x-h) + b f(x+h) = (b - a) f(x) + (b - a) h f'(x) + O(h^2)$$\n"
+    assert [j.verdict for j in check_text(doc).judgements] == ["wrong"]

@@ -203,7 +203,105 @@ def _series_latex(expansion: Expansion, below: int, setup: Setup, order: int | N
 def judge_approximation(
     claim: Claim, context: DocumentContext, problem: ProblemContext
 ) -> Judgement | None:
-    """Judge a Taylor expansion (``= … + O(h^n)``) or an ``≈`` step."""
+    """Judge a Taylor expansion (``= … + O(h^n)``) or an ``≈`` step. An ansatz — a derivative
+    approximated by samples with unknown weights, ``u'_j ≈ (a u_{j-2} + b u_{j-1} + c u_j)/h``
+    — that holds for some weights is not wrong: it is what fixes them (*unverified*, with them)."""
+    judgement = _judge_approximation(claim, context, problem)
+    if judgement is None or judgement.verdict != "wrong":
+        return judgement
+    fitted = _ansatz_weights(claim, context, problem)
+    if fitted is None:
+        return judgement
+    shown = ", ".join(f"{show(unknown)} = {show(value)}" for unknown, value in fitted.items())
+    return unverified(
+        claim,
+        f"an ansatz with unknown weights: it holds for particular values of them ({shown}), "
+        "which it does not state",
+    )
+
+
+def _unknown_weights(lhs: Any, rhs: Any, setup: Setup) -> tuple[list[Any], Any] | None:
+    """The unknown weights of an ansatz and the side that holds them: names that multiply the
+    samples on one side only (``a``, ``a_{-2}``: not a step, a variable, a shift or an index),
+    the other side a derivative. None if the claim is no such ansatz."""
+    found = []
+    for side, other in ((rhs, lhs), (lhs, rhs)):
+        if not (isinstance(side, sp.Expr) and isinstance(other, sp.Expr)):
+            return None
+        inside = {
+            s
+            for application in side.atoms(AppliedUndef)
+            for argument in application.args
+            for s in argument.free_symbols
+        }
+        variables = {v for d in side.atoms(sp.Derivative) for v in d.variables}
+        names = [
+            s
+            for s in side.free_symbols
+            if isinstance(s, sp.Symbol)
+            and s not in setup.small | inside | variables | {STEP, EPSILON}
+            and not isinstance(s, sp.Dummy)
+        ]
+        names += [e for e in side.atoms(sp.Indexed) if all(i.is_Integer for i in e.indices)]
+        if names:
+            found.append((names, side, other))
+    if len(found) != 1:
+        return None
+    names, side, other = found[0]
+    if not other.has(sp.Derivative) or any(n in other.free_symbols for n in names):
+        return None
+    return names, side
+
+
+def _ansatz_weights(
+    claim: Claim, context: DocumentContext, problem: ProblemContext
+) -> dict[Any, Any] | None:
+    """Values of an ansatz's unknown weights that make it hold (:func:`_unknown_weights`), as
+    far as the claim is compared (below its order, through its written series, or to leading
+    order), or None: no ansatz, or no weights make it hold."""
+    try:
+        lhs, rhs, setup = _sides(claim, context, problem)
+        unknown = _unknown_weights(lhs, rhs, setup)
+        if unknown is None:
+            return None
+        names, _ = unknown
+        symbols = {n: sp.Dummy(str(n)) for n in names}
+        lhs, rhs = lhs.xreplace(symbols), rhs.xreplace(symbols)
+        outside = _outside_power([lhs, rhs], setup)
+        probes = (expand(lhs, setup, 1).order, expand(rhs, setup, 1).order)
+        order = min((o for o in probes if o is not None), default=None)
+        lowest = expand(lhs, setup, max(1 - outside, 1)).lowest()
+        limit: int | None
+        if order is not None:
+            limit = order - 1
+        else:
+            through = _series_written_through([lhs, rhs], setup)
+            limit = through if through is not None and lowest is not None else lowest
+        if limit is None or limit > MAX_ORDER:
+            return None
+        terms = max(limit + 3, 6) - outside
+        left, right_side = expand(lhs, setup, terms), expand(rhs, setup, terms)
+    except ExpansionError:
+        return None
+    equations = []
+    for difference in _difference(left, right_side, limit).values():
+        atoms = {a: sp.Dummy() for a in difference.atoms(AppliedUndef, sp.Derivative, sp.Subs)}
+        plain = sp.expand(difference.xreplace(atoms))
+        equations += [plain.coeff(d) for d in atoms.values()]
+        equations.append(plain.xreplace({d: 0 for d in atoms.values()}))
+    equations = [e for e in equations if e != 0]
+    if not equations:
+        return None
+    solutions = sp.solve(equations, list(symbols.values()), dict=True)
+    if not solutions:
+        return None
+    back = {dummy: name for name, dummy in symbols.items()}
+    return {back[d]: v.xreplace(back) for d, v in solutions[0].items() if d in back}
+
+
+def _judge_approximation(
+    claim: Claim, context: DocumentContext, problem: ProblemContext
+) -> Judgement | None:
     if len(claim.sides) != 2:
         return None
     try:
