@@ -201,3 +201,21 @@ def test_a_recipe_the_matrix_does_not_fix_stays_unverified():
     ]
     sentence = f"For the $m$th derivative, take the $m+1$ column of $M^{{-1}}$ times {VECTOR}."
     assert [v for v, _ in _recipe_verdicts(sentence, other)] == ["unverified"]
+
+
+def test_a_matrix_restated_is_confirmed_and_a_new_one_of_the_name_is_not_judged():
+    matrix = _powers(OFFSETS)
+    other = _powers([0, 1, 2, 3])
+    doc = (
+        "# Matrices\n\n"
+        + _matrix_display("M", matrix)
+        + "Later, again:\n\n"
+        + _matrix_display("M", matrix)
+        + "For the forward stencil the name is reused:\n\n"
+        + _matrix_display("M", other)
+    )
+    judgements = _judgements(doc)
+    restated = _at(judgements, 16)
+    assert [j.verdict for j in restated] == ["right"]
+    assert restated[0].message.startswith("as defined on line 4")
+    assert all(j.verdict != "wrong" for j in judgements)
