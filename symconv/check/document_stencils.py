@@ -69,6 +69,7 @@ from symconv.check.stencil_words import (
     read_stencil_words,
     scheme_in,
 )
+from symconv.core.safe import as_sympy
 from symconv.stencils.points import ONE_SIDED
 
 __all__ = ["StencilInForce", "judge_document_stencils"]
@@ -257,7 +258,7 @@ def _integer_offsets(differences: Sequence[Any]) -> list[int] | None:
         if difference == 0:
             coefficients.append(Fraction(0))
             continue
-        coefficient, unit = sp.sympify(difference).as_coeff_Mul()
+        coefficient, unit = as_sympy(difference).as_coeff_Mul()
         if not coefficient.is_Rational or (unit.is_number and unit != 1):
             return None
         units.add(unit)

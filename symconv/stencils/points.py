@@ -44,6 +44,7 @@ from typing import Any
 
 import sympy as sp
 
+from symconv.core.safe import as_sympy
 from symconv.errors import ConventionError
 
 __all__ = ["ONE_SIDED", "SCHEMES", "points_needed", "points_sampled", "staggered_points"]
@@ -57,7 +58,7 @@ def _floor_half(value: Any) -> Any:
     """``⌊value/2⌋`` on an integer or a SymPy expression."""
     if isinstance(value, int):
         return value // 2
-    return sp.floor(sp.sympify(value) / 2)
+    return sp.floor(as_sympy(value) / 2)
 
 
 def points_needed(order: Any, accuracy: Any, scheme: str) -> Any:

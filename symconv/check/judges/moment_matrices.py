@@ -40,6 +40,7 @@ from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, Judgement
 from symconv.check.shown import format_value
 from symconv.check.stencil_words import ColumnRecipe
+from symconv.core.safe import as_sympy
 
 __all__ = [
     "is_numeric_square",
@@ -217,8 +218,8 @@ def judge_column_recipe(
                 f"{step}^{order}/{'1' if scaled else f'{order}!'}, so the factor is "
                 f"{'1' if scaled else f'{order}!'}/{step}^{order}, not {recipe.factor}",
                 expected=expected,
-                witness=f"{order} = 2: {sp.sympify(shown).subs(order, 2)} ≠ "
-                f"{sp.sympify(wanted).subs(order, 2)}",
+                witness=f"{order} = 2: {as_sympy(shown).subs(order, 2)} ≠ "
+                f"{as_sympy(wanted).subs(order, 2)}",
             )
     factor = f"1/{step}^{order}" if scaled else f"{order}!/{step}^{order}"
     return right(

@@ -49,6 +49,7 @@ from sympy.printing.str import StrPrinter
 from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, Judgement
 from symconv.check.stencil_words import CURRENT
+from symconv.core.safe import as_sympy
 from symconv.stencils.points import ONE_SIDED, points_needed, points_sampled, staggered_points
 
 __all__ = ["StencilCount", "judge_stencil_count", "reason_unjudged"]
@@ -109,7 +110,7 @@ class _CountPrinter(StrPrinter):
 
 
 def _show(value: Any) -> str:
-    return _CountPrinter().doprint(sp.sympify(value))
+    return _CountPrinter().doprint(as_sympy(value))
 
 
 def _describe(scheme: str, order: Any, accuracy: Any) -> str:
@@ -182,12 +183,12 @@ def _points_of(case: _Case) -> list[dict[sp.Symbol, int]]:
 def _valid(scheme: str, accuracy: Any, orders: Sequence[Any], at: dict[Any, Any]) -> bool:
     """The substituted accuracy is a positive integer (even centred), the orders positive."""
     if accuracy is not None:
-        value = sp.sympify(accuracy).subs(at)
+        value = as_sympy(accuracy).subs(at)
         if not (value.is_Integer and value >= 1):
             return False
         if scheme == "central" and value % 2:
             return False
-    return all(sp.sympify(p).subs(at).is_Integer and sp.sympify(p).subs(at) >= 1 for p in orders)
+    return all(as_sympy(p).subs(at).is_Integer and as_sympy(p).subs(at) >= 1 for p in orders)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -220,7 +221,7 @@ def _claimed(count: StencilCount, reading: Count, order: Any, accuracy: Any) -> 
 def judge_stencil_count(claim: Claim, count: StencilCount) -> Judgement:
     """The verdict on a count of points (module docstring)."""
     scheme = "one-sided" if count.scheme in ONE_SIDED else count.scheme
-    orders = tuple(sp.sympify(p) for p in count.derivatives)
+    orders = tuple(as_sympy(p) for p in count.derivatives)
     if any(not (isinstance(p, sp.Symbol) or (p.is_Integer and p >= 1)) for p in orders):
         return unverified(claim, "the derivative's order is not a positive whole number")
     relative = count.points is None
@@ -228,7 +229,7 @@ def judge_stencil_count(claim: Claim, count: StencilCount) -> Judgement:
         return unverified(
             claim, "a count relative to the stencil in use, which no line before fixes"
         )
-    written = sp.sympify(count.accuracy) if count.accuracy is not None else None
+    written = as_sympy(count.accuracy) if count.accuracy is not None else None
     if scheme == "central" and written is not None and written.is_Integer and written % 2:
         return unverified(
             claim,
@@ -238,15 +239,15 @@ def judge_stencil_count(claim: Claim, count: StencilCount) -> Judgement:
     any_order = count.accuracy is None
     # any order: a letter of its own (a claim's own n is a different symbol, with no assumptions)
     accuracy = (
-        sp.Symbol("n", integer=True, positive=True) if any_order else sp.sympify(count.accuracy)
+        sp.Symbol("n", integer=True, positive=True) if any_order else as_sympy(count.accuracy)
     )
     allowed = set(accuracy.free_symbols) | {p for p in orders if isinstance(p, sp.Symbol)}
     if relative and count.reference not in (None, CURRENT):
-        reference = sp.sympify(count.reference)
+        reference = as_sympy(count.reference)
         if not (reference.is_Integer and reference >= 1):
             return unverified(claim, "the derivative compared with has no whole-number order")
     claimed_symbols = (
-        set(sp.sympify(count.points).free_symbols) if count.points is not None else set()
+        set(as_sympy(count.points).free_symbols) if count.points is not None else set()
     )
     if claimed_symbols - allowed:
         names = ", ".join(sorted(str(s) for s in claimed_symbols - allowed))
@@ -265,7 +266,7 @@ def judge_stencil_count(claim: Claim, count: StencilCount) -> Judgement:
     def difference(reading: Count, order: Any, case: _Case) -> Any:
         claimed = _claimed(count, reading, order, accuracy)
         truth = reading(order, accuracy)
-        return sp.expand(sp.sympify(claimed - truth).subs(case.substitution))
+        return sp.expand(as_sympy(claimed - truth).subs(case.substitution))
 
     holds: dict[str, bool] = {}
     for name, reading in readings:
@@ -320,19 +321,19 @@ def _witness(
             for _, reading in readings:
                 claimed = _claimed(count, reading, order, accuracy)
                 truth = reading(order, accuracy)
-                differences.append(sp.expand(sp.sympify(claimed - truth).subs(case.substitution)))
+                differences.append(sp.expand(as_sympy(claimed - truth).subs(case.substitution)))
             constant = all(d.is_number and d != 0 for d in differences)
             for point in _points_of(case):
                 values = {**{s: v.subs(point) for s, v in case.substitution.items()}, **point}
                 if not _valid(scheme, accuracy, orders, values):
                     continue
-                if all(sp.sympify(d).subs(point) != 0 for d in differences):
+                if all(as_sympy(d).subs(point) != 0 for d in differences):
                     return order, values, constant
     return None
 
 
 def _at(value: Any, values: dict[Any, Any]) -> Any:
-    return sp.sympify(value).subs(values)
+    return as_sympy(value).subs(values)
 
 
 def _right_message(
@@ -366,7 +367,7 @@ def _right_message(
             line = f" on line {count.current_line}" if count.current_line else ""
             message += f": {_more_words(count.more)} the {count.current} of the stencil{line}"
         else:
-            reference = sp.sympify(count.reference)
+            reference = as_sympy(count.reference)
             counter = points_needed if reading == "grid" else points_sampled
             theirs = counter(reference, accuracy, scheme)
             message += f", {_more_words(count.more)} for the {_ordinal(reference)} derivative"
@@ -403,7 +404,7 @@ def _wrong(
     needed = points_needed(order, accuracy, scheme)
     sampled = points_sampled(order, accuracy, scheme)
     grid_claim = _claimed(count, lambda p, n: points_needed(p, n, scheme), order, accuracy)
-    symbolic = not (sp.sympify(accuracy).is_Integer and sp.sympify(order).is_Integer)
+    symbolic = not (as_sympy(accuracy).is_Integer and as_sympy(order).is_Integer)
     describe = _describe(count.scheme, order, None if any_order else accuracy)
     parity = " (n even)" if scheme == "central" and symbolic and not any_order else ""
     if count.points is not None:
@@ -414,7 +415,7 @@ def _wrong(
             f"({_more_words(count.more)} the {count.current} of the stencil in use)"
         )
     else:
-        reference = sp.sympify(count.reference)
+        reference = as_sympy(count.reference)
         theirs = points_needed(reference, accuracy, scheme)
         gap = sp.expand(needed - theirs)
         how = f"{_more_words(gap)} for" if gap.is_Integer else "against"
@@ -428,7 +429,7 @@ def _wrong(
     )
     claimed_here = _at(grid_claim, at)
     if count.points is None and count.reference != CURRENT:
-        theirs_here = _at(points_needed(sp.sympify(count.reference), accuracy, scheme), at)
+        theirs_here = _at(points_needed(as_sympy(count.reference), accuracy, scheme), at)
         derivative = _ordinal(count.reference)
         found = f"{shown_needed} points, and {theirs_here} for the {derivative} derivative"
     else:
@@ -436,7 +437,7 @@ def _wrong(
     if any_order:
         witness = f"with error O(h^{_at(accuracy, at)}): {found}"
     elif symbolic:
-        letters = sp.sympify(accuracy).free_symbols | sp.sympify(order).free_symbols
+        letters = as_sympy(accuracy).free_symbols | as_sympy(order).free_symbols
         named = ", ".join(f"{s} = {v}" for s, v in sorted(at.items(), key=str) if s in letters)
         witness = f"{named or f'n = {_at(accuracy, at)}'}: {found}"
     else:
