@@ -39,7 +39,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from fractions import Fraction
 from typing import Any
 
 import sympy as sp
@@ -251,30 +250,20 @@ class _Written:
 
 
 def _integer_offsets(differences: Sequence[Any]) -> list[int] | None:
-    """Offsets in units of one step from ``arg − base`` of each sample (``2Δt``, ``−d·x``)."""
+    """Offsets in units of one step from ``arg − base`` of each sample (``2Δt``, ``−d·x``);
+    None if they are not whole multiples of one step (``h/2``: a staggered grid)."""
     units: set[Any] = set()
-    coefficients: list[Fraction] = []
+    offsets: list[int] = []
     for difference in differences:
         if difference == 0:
-            coefficients.append(Fraction(0))
+            offsets.append(0)
             continue
         coefficient, unit = as_sympy(difference).as_coeff_Mul()
-        if not coefficient.is_Rational or (unit.is_number and unit != 1):
+        if not coefficient.is_Integer or (unit.is_number and unit != 1):
             return None
         units.add(unit)
-        coefficients.append(Fraction(int(coefficient.p), int(coefficient.q)))
-    if len(units) > 1:
-        return None
-    scale = 1
-    for value in coefficients:
-        scale = scale * value.denominator // _gcd(scale, value.denominator)
-    return [int(value * scale) for value in coefficients]
-
-
-def _gcd(a: int, b: int) -> int:
-    while b:
-        a, b = b, a % b
-    return a
+        offsets.append(int(coefficient))
+    return offsets if len(units) <= 1 else None
 
 
 def _sample_offsets(expr: Any) -> tuple[set[int], Callable[[], bool]] | None:
@@ -389,6 +378,14 @@ def _grid_points(offsets: Sequence[int], scheme: str | None) -> int:
     return max(offsets) - min(offsets) + 1
 
 
+def _scheme_now(said: str | None, before: str | None) -> str | None:
+    """The kind after a sentence: what it says, else the kind in force (*one-sided* after
+    *forward* keeps *forward*)."""
+    if said is None or (said == "one-sided" and before in ("forward", "backward")):
+        return before
+    return said
+
+
 def _family(scheme: str | None) -> str | None:
     return "one-sided" if scheme in ONE_SIDED else scheme
 
@@ -447,13 +444,7 @@ class _Walk:
     def sentence(self, sentence: _Sentence, words: StencilWords) -> None:
         state = self.state if self.state.section == self.section else StencilInForce()
         recent = self._recent(sentence.line)
-        scheme = words.scheme
-        if scheme is None or (scheme == "one-sided" and state.scheme in ("forward", "backward")):
-            scheme = (
-                state.scheme
-                if _family(state.scheme) == _family(scheme) or scheme is None
-                else scheme
-            )
+        scheme = _scheme_now(words.scheme, state.scheme)
         refers_back = words.refers_back or sentence.continues
         derivatives = words.derivatives
         if not derivatives and refers_back and recent is not None:
