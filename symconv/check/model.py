@@ -281,6 +281,9 @@ class Judgement:
     #: on a wrong claim, the line of the mistake of its part it repeats (counted once in the
     #: part's tally, :mod:`symconv.check.mistakes`).
     carried_from: tuple[int, ...] = field(default=(), compare=False)
+    #: On a wrong claim written over several rows: ``(line, what)`` of each row that holds on
+    #: its own (a series' other rows), each confirmed on its line after judging.
+    rows_right: tuple[tuple[int, str], ...] = field(default=(), compare=False)
 
     def to_json(self, reveal: bool = True) -> dict[str, Any]:
         return {

@@ -269,12 +269,18 @@ def _judge_claims(
     """The first pass: every claim of the reading judged in order, each with the problem
     context of its own region (Z of nyu-cnn 2 is not Z of 3)."""
     from symconv.check.document_maps import judge_document_maps
+    from symconv.check.document_stencils import judge_document_stencils
+    from symconv.check.judges.approximation import confirm_agreeing_rows
 
     judgements = judge_all(
         reading.claims, context, run=run, problem_at=lambda claim: given.problem_at(claim.line)
     )
+    # the rows of a series that another row makes wrong, each judged by its own terms
+    judgements = confirm_agreeing_rows(judgements, context)
     # the displays of matrices, row by row, against the document's own forward maps
-    return judge_document_maps(segments, reading, judgements, run)
+    judgements = judge_document_maps(segments, reading, judgements, run)
+    # the stencil under discussion: counts of points in words, its matrix and the inverse
+    return judge_document_stencils(segments, reading, judgements, run)
 
 
 class GivenData:

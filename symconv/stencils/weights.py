@@ -62,6 +62,7 @@ from symconv.core.safe import as_sympy
 from symconv.errors import ConventionError, DerivationError, UnsupportedError
 from symconv.stencils.fornberg import integer_weights
 from symconv.stencils.moment_system import MomentSolution, format_offsets, solve_moment_system
+from symconv.stencils.points import points_needed
 from symconv.stencils.spacing_field import interpolation_weights, points_in_field, to_expression
 from symconv.stencils.taylor import (
     DiffOperator,
@@ -503,7 +504,7 @@ def scheme_offsets(order: int, accuracy: int, scheme: str) -> list[Fraction]:
     """The offsets of the standard schemes (as in SymPy, findiff and Fornberg's Table 1).
 
     Central: ``2⌊(n+1)/2⌋ − 1 + p`` points symmetric about 0 (``p`` even); forward ``0 … n+p−1``;
-    backward ``−(n+p−1) … 0``.
+    backward ``−(n+p−1) … 0`` (the counts of :func:`symconv.stencils.points.points_needed`).
 
     >>> [str(o) for o in scheme_offsets(4, 6, "central")]
     ['-4', '-3', '-2', '-1', '0', '1', '2', '3', '4']
@@ -519,9 +520,9 @@ def scheme_offsets(order: int, accuracy: int, scheme: str) -> list[Fraction]:
                 f"accuracy only (the odd moments cancel); ask for {accuracy + 1}, or a one-sided "
                 "scheme or explicit offsets"
             )
-        radius = (2 * ((order + 1) // 2) - 1 + accuracy - 1) // 2
+        radius = (points_needed(order, accuracy, "central") - 1) // 2
         return [Fraction(i) for i in range(-radius, radius + 1)]
-    count = order + accuracy
+    count = points_needed(order, accuracy, scheme)
     if scheme == "forward":
         return [Fraction(i) for i in range(count)]
     return [Fraction(i) for i in range(-count + 1, 1)]

@@ -10,6 +10,7 @@ is ``unverified`` with the reason. Judges by concept:
 * :mod:`.missing_sum` — an index free on the right that the left lacks: a dropped ``\\sum``;
 * :mod:`.index_identity` — a link between index expressions, on random tensors;
 * :mod:`.chain_rule` — a product through one intermediate (``dz/dx = dz/dy · dy/dx``);
+* :mod:`.sample_identity` — an entry equated to a weighted sum of samples (``… = f_i``);
 * :mod:`.gradients` — a derived gradient against the document's own forward formula;
 * :mod:`.calculus` — derivative claims (``σ'(z)``, ``tanh'``, softmax Jacobians, ``∂L/∂z``);
 * :mod:`.approximation` — Taylor expansions and ``≈`` to the claimed order, ``O(·)`` orders;
@@ -104,6 +105,7 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
         matrices,
         missing_sum,
         restated,
+        sample_identity,
         words,
     )
     from symconv.check.judges.problem import PROBLEM_JUDGES
@@ -146,6 +148,7 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
             document_only(known_layers.judge_known_layer),  # a forward formula that is a layer
             calculus.judge_derivative,
             arithmetic.judge_arithmetic,
+            sample_identity.judge_sample_identity,
         ),
         ClaimKind.MATRIX: (kernel, ansatz.judge_ansatz_equation, matrices.judge_matrix),
         ClaimKind.DEFINITION: (

@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -30,6 +30,7 @@ from symconv.check.judges.expansion import (
     differentials_as_steps,
     epsilon_power,
     expand,
+    grid_points_as_coordinates,
     grid_samples_as_functions,
     intermediate_points,
     order_of,
@@ -47,7 +48,13 @@ from symconv.check.symbols import SymbolTable
 from symconv.core.safe import as_sympy
 from symconv.errors import ParseError
 
-__all__ = ["error_order", "judge_approximation", "judge_order", "truncation_error"]
+__all__ = [
+    "confirm_agreeing_rows",
+    "error_order",
+    "judge_approximation",
+    "judge_order",
+    "truncation_error",
+]
 
 #: Taylor terms kept beyond what a claim needs.
 EXTRA_TERMS = 3
@@ -98,6 +105,7 @@ def _converted(
         side.xreplace(points) if points and isinstance(side, sp.Basic) else side
         for side in converted
     )
+    converted = grid_points_as_coordinates(converted)
     converted = grid_samples_as_functions(converted)
     converted = differentials_as_steps(converted)
     setup = setup_for(list(converted))
@@ -195,7 +203,105 @@ def _series_latex(expansion: Expansion, below: int, setup: Setup, order: int | N
 def judge_approximation(
     claim: Claim, context: DocumentContext, problem: ProblemContext
 ) -> Judgement | None:
-    """Judge a Taylor expansion (``= … + O(h^n)``) or an ``≈`` step."""
+    """Judge a Taylor expansion (``= … + O(h^n)``) or an ``≈`` step. An ansatz — a derivative
+    approximated by samples with unknown weights, ``u'_j ≈ (a u_{j-2} + b u_{j-1} + c u_j)/h``
+    — that holds for some weights is not wrong: it is what fixes them (*unverified*, with them)."""
+    judgement = _judge_approximation(claim, context, problem)
+    if judgement is None or judgement.verdict != "wrong":
+        return judgement
+    fitted = _ansatz_weights(claim, context, problem)
+    if fitted is None:
+        return judgement
+    shown = ", ".join(f"{show(unknown)} = {show(value)}" for unknown, value in fitted.items())
+    return unverified(
+        claim,
+        f"an ansatz with unknown weights: it holds for particular values of them ({shown}), "
+        "which it does not state",
+    )
+
+
+def _unknown_weights(lhs: Any, rhs: Any, setup: Setup) -> tuple[list[Any], Any] | None:
+    """The unknown weights of an ansatz and the side that holds them: names that multiply the
+    samples on one side only (``a``, ``a_{-2}``: not a step, a variable, a shift or an index),
+    the other side a derivative. None if the claim is no such ansatz."""
+    found = []
+    for side, other in ((rhs, lhs), (lhs, rhs)):
+        if not (isinstance(side, sp.Expr) and isinstance(other, sp.Expr)):
+            return None
+        inside = {
+            s
+            for application in side.atoms(AppliedUndef)
+            for argument in application.args
+            for s in argument.free_symbols
+        }
+        variables = {v for d in side.atoms(sp.Derivative) for v in d.variables}
+        names = [
+            s
+            for s in side.free_symbols
+            if isinstance(s, sp.Symbol)
+            and s not in setup.small | inside | variables | {STEP, EPSILON}
+            and not isinstance(s, sp.Dummy)
+        ]
+        names += [e for e in side.atoms(sp.Indexed) if all(i.is_Integer for i in e.indices)]
+        if names:
+            found.append((names, side, other))
+    if len(found) != 1:
+        return None
+    names, side, other = found[0]
+    if not other.has(sp.Derivative) or any(n in other.free_symbols for n in names):
+        return None
+    return names, side
+
+
+def _ansatz_weights(
+    claim: Claim, context: DocumentContext, problem: ProblemContext
+) -> dict[Any, Any] | None:
+    """Values of an ansatz's unknown weights that make it hold (:func:`_unknown_weights`), as
+    far as the claim is compared (below its order, through its written series, or to leading
+    order), or None: no ansatz, or no weights make it hold."""
+    try:
+        lhs, rhs, setup = _sides(claim, context, problem)
+        unknown = _unknown_weights(lhs, rhs, setup)
+        if unknown is None:
+            return None
+        names, _ = unknown
+        symbols = {n: sp.Dummy(str(n)) for n in names}
+        lhs, rhs = lhs.xreplace(symbols), rhs.xreplace(symbols)
+        outside = _outside_power([lhs, rhs], setup)
+        probes = (expand(lhs, setup, 1).order, expand(rhs, setup, 1).order)
+        order = min((o for o in probes if o is not None), default=None)
+        lowest = expand(lhs, setup, max(1 - outside, 1)).lowest()
+        limit: int | None
+        if order is not None:
+            limit = order - 1
+        else:
+            through = _series_written_through([lhs, rhs], setup)
+            limit = through if through is not None and lowest is not None else lowest
+        if limit is None or limit > MAX_ORDER:
+            return None
+        terms = max(limit + 3, 6) - outside
+        left, right_side = expand(lhs, setup, terms), expand(rhs, setup, terms)
+    except ExpansionError:
+        return None
+    equations = []
+    for difference in _difference(left, right_side, limit).values():
+        atoms = {a: sp.Dummy() for a in difference.atoms(AppliedUndef, sp.Derivative, sp.Subs)}
+        plain = sp.expand(difference.xreplace(atoms))
+        equations += [plain.coeff(d) for d in atoms.values()]
+        equations.append(plain.xreplace({d: 0 for d in atoms.values()}))
+    equations = [e for e in equations if e != 0]
+    if not equations:
+        return None
+    solutions = sp.solve(equations, list(symbols.values()), dict=True)
+    if not solutions:
+        return None
+    back = {dummy: name for name, dummy in symbols.items()}
+    return {back[d]: v.xreplace(back) for d, v in solutions[0].items() if d in back}
+
+
+def _judge_approximation(
+    claim: Claim, context: DocumentContext, problem: ProblemContext
+) -> Judgement | None:
     if len(claim.sides) != 2:
         return None
     try:
@@ -254,8 +360,9 @@ def _with_order(
             return None
         return all(c == 0 for c in _difference(terms_a, terms_b, order - 1).values())
 
-    row = _row_of(_rows_by_power(claim, setup, terms, *where), k)
-    return wrong(
+    rows = _rows_by_power(claim, setup, terms, *where)
+    row = _row_of(rows, k)
+    judgement = wrong(
         _at_row(claim, row),
         f"the {_terms_in(setup, k)} differ: the left side has {show(expected)}, "
         f"the right side {show(written)}",
@@ -263,6 +370,7 @@ def _with_order(
         diagnosis=diagnose(lhs, rhs, holds),
         witness=f"coefficient of {_power(setup, k)}: {show(written)} ≠ {show(expected)}",
     )
+    return replace(judgement, rows_right=_agreeing_rows(rows, difference, order - 1, setup))
 
 
 def error_order(lhs: Any, rhs: Any, setup: Setup, outside: int) -> tuple[int, int, Any] | None:
@@ -435,13 +543,14 @@ def _through_written_series(
     row = _row_of(rows, k)
     others = [line for line in (_row_of(rows, j) for j in bad[1:]) if line is not None]
     also = f" (also wrong: line {', '.join(map(str, others))})" if others else ""
-    return wrong(
+    judgement = wrong(
         _at_row(claim, row),
         f"{note}the {_terms_in(setup, k)} differ: the left side has {show(expected)}, "
         f"the right side {show(written)}{also}",
         expected_latex=latex_of(sp.expand(expected)),
         witness=f"coefficient of {_power(setup, k)}: {show(written)} ≠ {show(expected)}",
     )
+    return replace(judgement, rows_right=_agreeing_rows(rows, difference, through, setup))
 
 
 def _leading_order(claim: Claim, lhs: Any, rhs: Any, setup: Setup, outside: int) -> Judgement:
@@ -604,3 +713,47 @@ def judge_order(
         expected_latex=rf"O\left({_power(setup, actual)}\right)",
         witness=tau_text,
     )
+
+
+# ----------------------------------------------------------------------------------------------
+# The rows of a series judged wrong at another row
+# ----------------------------------------------------------------------------------------------
+def _agreeing_rows(
+    rows: dict[int, list[int]], difference: dict[int, Any], limit: int, setup: Setup
+) -> tuple[tuple[int, str], ...]:
+    """``(line, what)`` of each row of a series written over several rows whose every term
+    agrees with the left side's expansion (``difference`` 0 at each power it holds, up to
+    ``limit``), the row alone holding those powers; ``what``: "terms in \\Delta x"."""
+    held: dict[int, list[int]] = {}
+    for power, lines in rows.items():
+        for line in lines:
+            held.setdefault(line, []).append(power)
+    return tuple(
+        (line, " and ".join(_terms_in(setup, k) for k in sorted(powers)))
+        for line, powers in sorted(held.items())
+        if all(k <= limit and difference.get(k, 0) == 0 and rows[k] == [line] for k in powers)
+    )
+
+
+def confirm_agreeing_rows(
+    judgements: Sequence[Judgement], context: DocumentContext
+) -> list[Judgement]:
+    """``judgements`` with a *right* judgement added for each row of a series that another row
+    makes wrong, when the row's terms agree with the left side (:attr:`Judgement.rows_right`,
+    found while judging): ``(-2^0 a_{-2} - …) f`` wrong on its row, ``(-2^1 a_{-2} - …) Δx ∂f``
+    right on the next."""
+    found: list[Judgement] = []
+    for judgement in judgements:
+        whole = context.claims.get(judgement.claim.id) if judgement.claim.id >= 0 else None
+        if not judgement.rows_right or whole is None:
+            continue
+        lines = whole.text.split("\n")
+        for line, what in judgement.rows_right:
+            if line == judgement.claim.line or not 0 <= line - whole.line < len(lines):
+                continue
+            text = lines[line - whole.line].strip()
+            # a claim of its own (id -1): the row, not the statement the context recorded
+            origin = replace(whole.origin, id=-1)
+            row = replace(whole, line=line, end_line=line, text=text, origin=origin)
+            found.append(right(row, f"this row's {what} agree with the left side's expansion"))
+    return [*judgements, *found]

@@ -46,6 +46,7 @@ __all__ = [
     "ExpansionError",
     "Setup",
     "expand",
+    "grid_points_as_coordinates",
     "grid_samples_as_functions",
     "order_of",
     "setup_for",
@@ -165,11 +166,17 @@ def grid_samples_as_functions(sides: Sequence[Any]) -> tuple[Any, ...]:
     if len(variables) > 1 or (variables and stem and stem != "h" and
                               {str(v) for v in variables} != {stem}):  # fmt: skip
         return tuple(sides)
-    coordinate = next(iter(variables)) if variables else sp.Symbol(stem or "x")
-    if not isinstance(coordinate, sp.Symbol) or coordinate == index:
+    coordinate = next(iter(variables)) if variables else sp.Symbol(stem if stem != "h" else "x")
+    if not isinstance(coordinate, sp.Symbol) or coordinate in (index, step):
         return tuple(sides)
     replacements: dict[Any, Any] = {}
     sampled = {str(entry.base.label) for entry in samples}
+    # f'_i, u''_{j+1}: a sample of a derivative of a sampled function (primes on its name)
+    for entry, offset in offsets.items():
+        primed = re.fullmatch(r"(.+?)('+)", str(entry.base.label))
+        if primed and primed.group(1) in sampled:
+            at = sp.Function(primed.group(1))(coordinate + offset * step)
+            replacements[entry] = sp.Derivative(at, (coordinate, len(primed.group(2))))
     series = any(isinstance(d.expr, sp.Symbol) for e in exprs for d in e.atoms(sp.Derivative))
     for expr in exprs:
         for derivative in expr.atoms(sp.Derivative):
@@ -199,6 +206,66 @@ def grid_samples_as_functions(sides: Sequence[Any]) -> tuple[Any, ...]:
             entry, sp.Function(str(entry.base.label))(coordinate + offset * step)
         )
     return tuple(expr.xreplace(replacements) for expr in exprs)
+
+
+def grid_points_as_coordinates(sides: Sequence[Any]) -> tuple[Any, ...]:
+    """A function evaluated at grid points beside its samples — ``f'(x_i) ≈ (f_{i+1} −
+    f_{i-1})/2h``, ``f(x_{i+1}) = f(x_i) + h f'(x_i) + …`` — read on a uniform grid: ``x_{i+k}``
+    is ``x + k h`` and ``f_{i+k}`` is ``f(x_{i+k})`` (``f_i = f(x_i)``, the convention of every
+    finite-difference text). Sides unchanged unless the points are entries of one name with
+    one index shifted by integers, the samples are entries of a name the claim applies as a
+    function with the same index, and the claim has one step.
+
+    >>> f, x, i, h = sp.IndexedBase("f"), sp.IndexedBase("x"), sp.Symbol("i"), sp.Symbol("h")
+    >>> xi = sp.Symbol("xi")
+    >>> slope = sp.Subs(sp.Derivative(sp.Function("f")(xi), xi), xi, x[i])
+    >>> grid_points_as_coordinates([slope, (f[i + 1] - f[i - 1]) / (2 * h)])
+    (Derivative(f(x), x), (-f(-h + x) + f(h + x))/(2*h))
+    """
+    exprs = [side for side in sides if isinstance(side, sp.Basic)]
+    if len(exprs) != len(sides):
+        return tuple(sides)
+    points: set[sp.Indexed] = set()
+    functions: set[str] = set()
+    for expr in exprs:
+        for application in expr.atoms(AppliedUndef):
+            functions.add(application.func.__name__)
+            points |= {e for argument in application.args for e in argument.atoms(sp.Indexed)}
+        for substitution in expr.atoms(sp.Subs):
+            points |= {e for point in substitution.point for e in point.atoms(sp.Indexed)}
+    if not points or any(len(e.indices) != 1 for e in points):
+        return tuple(sides)
+    if len({str(e.base.label) for e in points}) != 1:
+        return tuple(sides)
+    name = str(next(iter(points)).base.label)
+    index_symbols = {s for e in points for s in e.indices[0].free_symbols}
+    if len(index_symbols) != 1:
+        return tuple(sides)
+    (index,) = index_symbols
+    samples = {e for expr in exprs for e in expr.atoms(sp.Indexed) if str(e.base.label) != name}
+    entries = points | samples
+    if any(len(e.indices) != 1 or not sp.expand(e.indices[0] - index).is_Integer for e in entries):
+        return tuple(sides)
+    if any(str(e.base.label) not in functions for e in samples):
+        return tuple(sides)  # an entry of something not evaluated as a function: another meaning
+    steps = {
+        symbol
+        for expr in exprs
+        for symbol in expr.free_symbols
+        if isinstance(symbol, sp.Symbol) and _is_small_name(symbol)
+    }
+    if len(steps) != 1:
+        return tuple(sides)
+    (step,) = steps
+    coordinate = sp.Symbol(name)
+    replacements: dict[Any, Any] = {}
+    for entry in entries:
+        at = coordinate + sp.expand(entry.indices[0] - index) * step
+        replacements[entry] = at if entry in points else sp.Function(str(entry.base.label))(at)
+    return tuple(
+        expr.xreplace(replacements).replace(lambda e: isinstance(e, sp.Subs), lambda e: e.doit())
+        for expr in exprs
+    )
 
 
 def intermediate_points(sides: Sequence[Any]) -> dict[sp.Symbol, sp.Symbol]:

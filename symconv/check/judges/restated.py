@@ -10,6 +10,10 @@ reuse names (a new quiz question, a new layer), and other judges decide it.
     ['right']
     >>> [j.verdict for j in check("Let $n = 28$. For the next layer, $n = 14$.").judgements]
     ['unverified']
+    >>> matrix = r"\\begin{bmatrix} 1 & 2 \\\\ 3 & 4 \\end{bmatrix}"
+    >>> doc = f"$$A = {matrix}$$\\n\\nso $$A = {matrix}$$\\n"
+    >>> [j.message for j in check(doc).judgements if j.verdict == "right"]
+    ['as defined on line 1: the same matrix, entry by entry']
 
 An entry defined by an index formula (``x_j = \\sum_i W_{ji} y_i + b_j``) and written again later
 is the same kind of restatement (:func:`judge_restated_formula`): right when the two formulas are
@@ -66,6 +70,20 @@ def judge_restated_definition(
     }
     if _names(definition.value) & since:
         return None
+    earlier, now = definition.value, claim.sides[1]
+    if isinstance(earlier, sp.MatrixBase) or isinstance(now, sp.MatrixBase):
+        # a matrix restated: the same entries (a different one may be a new matrix of the name)
+        same = (
+            isinstance(earlier, sp.MatrixBase)
+            and isinstance(now, sp.MatrixBase)
+            and earlier.shape == now.shape
+            and all(sp.simplify(a - b) == 0 for a, b in zip(earlier, now, strict=True))
+        )
+        if not same:
+            return None
+        return right(
+            claim, f"as defined on line {definition.line}: the same matrix, entry by entry"
+        )
     from symconv.check.judges.algebra import judge_algebra
     from symconv.check.judges.arithmetic import judge_arithmetic
 
