@@ -427,6 +427,7 @@ def normalise_primes(text: str) -> str:
     text = _BRACED_OPERATOR.sub(lambda m: " " + m.group(1) + " ", text)
     text = _over_as_frac(text)
     text = _SFRAC.sub(" \\\\frac", unboxed(text))
+    text = indicators_as_brackets(text)
     return _BRACED_PRIME.sub(braced, _PRIME_SUP.sub(prime, text))
 
 
@@ -438,6 +439,66 @@ _BOLD_ENTRY = re.compile(
 #: ``a_{i,j{+}1}``: an operator braced to space it as a binary one.
 _BRACED_OPERATOR = re.compile(r"\{([+\-])\}")
 _OVER = re.compile(r"\\over(?![A-Za-z])")
+
+
+#: An indicator function: ``\\mathbb{1}``, ``\\mathbf{1}``, ``\\mathds{1}``, ``\\mathbb{I}``,
+#: then its condition in ``[…]``, ``(…)``, ``\\{…\\}`` or a subscript ``_{…}``.
+_INDICATOR = re.compile(
+    r"\\(?:mathbb|mathbf|mathds|mathbbm|bm)\s*(?:\{\s*(?:1|I)\s*\}|1)\s*(?P<open>\[|\(|\\\{|_\s*\{)"
+)
+_CLOSING = {"[": "]", "(": ")", "\\{": "\\}", "_{": "}"}
+
+
+def indicators_as_brackets(text: str) -> str:
+    """``text`` with each indicator function written as the Iverson bracket it is (same length):
+    ``\\mathbb{1}[z_i > 0]``, ``\\mathbf{1}(z > 0)``, ``\\mathbb{1}_{\\{z > 0\\}}`` are
+    ``[z_i > 0]`` (Knuth, *Two notes on notation*, 1992: the bracket is 1 where the condition
+    holds, else 0).
+
+    >>> indicators_as_brackets(r"a \\mathbb{1}[z_i > 0] + \\mathbf{1}(x \\ge 2)")
+    'a            [z_i > 0] +          [x \\\\ge 2]'
+    >>> indicators_as_brackets(r"\\mathbb{1}_{z > 0} = \\mathbb{I}\\{y < 1\\}")
+    '          [z > 0] =           [y < 1] '
+    """
+    position = 0
+    while (found := _INDICATOR.search(text, position)) is not None:
+        opening = re.sub(r"\s+", "", found.group("open"))
+        closing = _CLOSING[opening]
+        depth, index = 0, found.end()
+        end = None
+        while index < len(text):
+            escaped = closing in ("]", ")", "}") and text[index - 1] == "\\"
+            if text.startswith(closing, index) and depth == 0 and not escaped:
+                end = index
+                break
+            if text[index] in "{[(" and text[index - 1] != "\\":
+                depth += 1
+            elif text[index] in "}])" and text[index - 1] != "\\":
+                depth -= 1
+            index += 1
+        if end is None:
+            position = found.end()
+            continue
+        head = found.end() - found.start()
+        body = text[found.end() : end]
+        if not _RELATION.search(body):
+            position = found.end()  # \\mathbf{1}(n): the vector of ones, not an indicator
+            continue
+        if opening == "_{" and body.strip().startswith("\\{") and body.rstrip().endswith("\\}"):
+            inner = body.strip()
+            lead = len(body) - len(body.lstrip())
+            body = " " * (lead + 2) + inner[2:-2] + "  " + " " * (len(body) - lead - len(inner))
+        text = (
+            text[: found.start()]
+            + " " * (head - 1)
+            + "["
+            + body
+            + "]"
+            + " " * (len(closing) - 1)
+            + text[end + len(closing) :]
+        )
+        position = end
+    return text
 
 
 def _over_as_frac(text: str) -> str:

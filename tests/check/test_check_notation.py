@@ -248,3 +248,16 @@ def test_angles_in_degrees():
         "but $\\cos 60^\\circ = 0.6$.\n"
     )
     assert [v for _, _, v in verdicts(doc)] == ["right", "right", "right", "wrong"]
+
+
+def test_an_indicator_function_is_the_iverson_bracket_of_its_condition():
+    # \mathbb{1}[…], \mathbf{1}(…), \mathbb{1}_{\{…\}}: 1 where the condition holds, else 0
+    from symconv.check.api import check
+
+    relu = "\\frac{d}{dx}\\max(0, x)"
+    for indicator in ("\\mathbb{1}[x > 0]", "\\mathbf{1}(x > 0)", "\\mathbb{1}_{\\{x > 0\\}}"):
+        assert [j.verdict for j in check(f"${relu} = {indicator}$").judgements] == ["right"]
+    wrong = check(f"${relu} = \\mathbb{{1}}[x < 0]$").judgements
+    assert [(j.verdict, j.witness) for j in wrong] == [("wrong", "x = 1: 0 ≠ 1")]
+    # \mathbf{1}(n) without a condition is no indicator: never read as one
+    assert all(j.verdict != "right" for j in check("$\\mathbf{1}(n) = 1$").judgements)
