@@ -17,7 +17,8 @@ is ``unverified`` with the reason. Judges by concept:
 * :mod:`.named` — a matrix the problem's derivation names (``T``, ``o``, ``C``, ``Z``);
 * :mod:`.systems` — the linear system it solves (``T w = b``), with the document's own ``T``;
 * :mod:`.words` — shapes and shape/cost facts stated in words;
-* :mod:`.layers` — sizes stated about the document's own network (tables, code, questions).
+* :mod:`.layers` — sizes stated about the document's own network (tables, code, questions);
+* :mod:`.updates` — update rules: the gradient-descent step ``w ← w − η ∂L/∂w``.
 
 After a judge has spoken, :func:`judge` adds the document's view: a right claim that builds on
 an earlier wrong one gets the warning ``"consistent with your line N (error carried forward)"``
@@ -100,6 +101,7 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
         matrices,
         missing_sum,
         restated,
+        updates,
         words,
     )
     from symconv.check.judges.problem import PROBLEM_JUDGES
@@ -151,6 +153,7 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
         ),
         ClaimKind.SHAPE: (words.judge_shape,),
         ClaimKind.FACT: (words.judge_fact,),
+        ClaimKind.UPDATE: (updates.judge_update,),
     }
     kinds = dict.fromkeys([*first, *PROBLEM_JUDGES, *in_document])
     return {
