@@ -25,11 +25,11 @@ The reading:
 
     >>> node = read_array_code("np.tensordot(\\\\delta^l_t,(w^l_t)^T, [(2),(0)])")
     >>> node.function, [a.literal for a in node.args][2], describe(node.args[1].node)
-    ('tensordot', (2, 0), '(w_t^l)^T')
-    >>> describe(read_array_code("a^{l-1}_tw_t"))
-    'a_t^l-1 w_t'
+    ('tensordot', (2, 0), 'w_t^l^T')
+    >>> describe(read_array_code("a^{l-1}_tw_t")), describe(read_array_code("a_t[0]"), keys=True)
+    ('a_t^{l-1} w_t', 'a_t[0]')
     >>> describe(read_array_code("z_t^l.transpose([0, 2, 1]).reshape(B, C^l, H^l,W^l)+b"))
-    'z_t^l.transpose(...).reshape(...) + b'
+    'z_t^l.transpose([0, 2, 1]).reshape(B, C^l, H^l, W^l) + b'
 """
 
 from __future__ import annotations
@@ -140,7 +140,9 @@ ArrayNode = ArrayName | Method | ArrayCall | ArrayTranspose | ArrayProduct | Arr
 # ----------------------------------------------------------------------------------------------
 # Names
 # ----------------------------------------------------------------------------------------------
-_SPACING = re.compile(r"\\(?:left|right|big|Big|bigg|Bigg)(?![A-Za-z])|\\[,;:! ]|\\q?quad\b|~")
+_SPACING = re.compile(
+    r"\\(?:left|right|big|Big|bigg|Bigg)(?![A-Za-z])|(?<!\\)\\[,;:! ]|\\q?quad\b|~"
+)
 _GREEK = frozenset(
     {"alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
      "vartheta", "iota", "kappa", "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau",
@@ -506,20 +508,37 @@ def read_array_code(text: str) -> ArrayNode:
     return _Reader.whole(normalised(text))
 
 
-def describe(node: ArrayNode) -> str:
-    """A short form of a tree, for messages and tests."""
+def describe(node: ArrayNode, *, keys: bool = False) -> str:
+    """The code of a tree, written back (names as written; ``keys``: names by their keys and
+    arguments without spaces — the form that compares two expressions)."""
+
+    def arguments(args: tuple[Arg, ...]) -> str:
+        texts = []
+        for arg in args:
+            text = describe(arg.node, keys=keys) if arg.node is not None else arg.text
+            if keys:
+                text = re.sub(r"\s+", "", text)
+            texts.append(f"{arg.keyword}={text}" if arg.keyword else text)
+        return ", ".join(texts)
+
     if isinstance(node, ArrayName):
-        return node.key
+        return node.key if keys else node.text
     if isinstance(node, Method):
-        target = describe(node.target)
-        return f"{target}.{node.name}(...)" if node.called else f"{target}.{node.name}"
+        target = describe(node.target, keys=keys)
+        if not node.called:
+            return f"{target}.{node.name}"
+        return f"{target}.{node.name}({arguments(node.args)})"
     if isinstance(node, ArrayCall):
-        return f"{'np.' if node.numpy else ''}{node.function}(...)"
+        return f"{'np.' if node.numpy else ''}{node.function}({arguments(node.args)})"
     if isinstance(node, ArrayTranspose):
-        return f"({describe(node.target)})^T"
+        inner = describe(node.target, keys=keys)
+        return f"{inner}^T" if isinstance(node.target, ArrayName) else f"({inner})^T"
     if isinstance(node, ArrayProduct):
-        operator = " " if node.operator == "matmul" else " * "
-        return f"{describe(node.left)}{operator}{describe(node.right)}"
+        operator = {"matmul": " ", "odot": " \\odot ", "*": " * "}[node.operator]
+        left, right = describe(node.left, keys=keys), describe(node.right, keys=keys)
+        return f"{left}{operator}{right}"
     if isinstance(node, ArraySum):
-        return f"{describe(node.left)} {node.operator} {describe(node.right)}"
-    return f"{describe(node.target)}[...]"
+        right = describe(node.right, keys=keys)
+        return f"{describe(node.left, keys=keys)} {node.operator} {right}"
+    items = ", ".join("None" if item is None else str(item) for item in node.items)
+    return f"{describe(node.target, keys=keys)}[{items}]"

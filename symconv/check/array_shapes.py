@@ -175,6 +175,10 @@ class _Shapes:
 
     def method(self, node: Method) -> Shape | None:
         shape = self.of(node.target)
+        if shape is None and node.name == "reshape" and node.called:
+            # whatever it reshapes, a reshape to sizes all written has those sizes
+            target = _reshape_target(node.args)
+            return None if target is None or any(size == -1 for size in target) else target
         if shape is None:
             return None
         name = node.name
@@ -275,7 +279,8 @@ def _literal(args: Sequence[Arg], index: int, keyword: str, default: Any = None)
     return default
 
 
-def _reshape(shape: Shape, args: Sequence[Arg], shapes: _Shapes) -> Shape | None:
+def _reshape_target(args: Sequence[Arg]) -> Shape | None:
+    """The sizes a reshape is written with (``-1`` kept), or None if one is not a size."""
     positional = [arg for arg in args if arg.keyword is None]
     if len(positional) == 1 and isinstance(positional[0].literal, tuple):
         texts = [str(v) for v in positional[0].literal]
@@ -285,9 +290,16 @@ def _reshape(shape: Shape, args: Sequence[Arg], shapes: _Shapes) -> Shape | None
     else:
         texts = [arg.text for arg in positional]
     try:
-        target = [size_expression(text) for text in texts]
+        return tuple(size_expression(text) for text in texts)
     except ParseError:
         return None
+
+
+def _reshape(shape: Shape, args: Sequence[Arg], shapes: _Shapes) -> Shape | None:
+    written = _reshape_target(args)
+    if written is None:
+        return None
+    target = list(written)
     total = _product(shape)
     unknown = [i for i, size in enumerate(target) if size == -1]
     if len(unknown) > 1:

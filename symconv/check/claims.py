@@ -186,7 +186,18 @@ def read_claims(
 
     claims, by_statement = add_update_claims(segments, read, extractor.statement_claims, context)
     sized = add_size_claims(segments, claims, by_statement, context)
-    return Reading(sized.claims, dict(extractor.parses), sized.statement_claims)
+    # shapes of arrays stated, defined by NumPy code, differentiated (never a size claim's words)
+    from symconv.check.read_arrays import add_array_claims
+
+    shaped, by_statement = add_array_claims(
+        segments, sized.claims, sized.statement_claims, context, with_problem=_has_problem(problem)
+    )
+    return Reading(shaped, dict(extractor.parses), by_statement)
+
+
+def _has_problem(problem: ProblemContext) -> bool:
+    """True if a problem set is checked against (its names, its data)."""
+    return bool(problem.named_names or problem.formula_names or problem.quantities or problem.given)
 
 
 class _Extractor:

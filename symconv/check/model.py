@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import sympy as sp
 
+from symconv.check.array_statements import ArrayFacts
 from symconv.check.networks import SizeFacts, SizeFormulaFacts
 
 if TYPE_CHECKING:
@@ -204,6 +205,7 @@ class UpdateFacts:
 ClaimFacts = (
     LinkFacts
     | UpdateFacts
+    | ArrayFacts
     | SizeFacts
     | SizeFormulaFacts
     | ValueFacts

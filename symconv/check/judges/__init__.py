@@ -18,6 +18,7 @@ is ``unverified`` with the reason. Judges by concept:
 * :mod:`.systems` — the linear system it solves (``T w = b``), with the document's own ``T``;
 * :mod:`.words` — shapes and shape/cost facts stated in words;
 * :mod:`.layers` — sizes stated about the document's own network (tables, code, questions);
+* :mod:`.arrays` — shapes of arrays stated, defined by NumPy code, differentiated, im2col;
 * :mod:`.updates` — update rules: the gradient-descent step ``w ← w − η ∂L/∂w``.
 
 After a judge has spoken, :func:`judge` adds the document's view: a right claim that builds on
@@ -93,6 +94,7 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
         ansatz,
         approximation,
         arithmetic,
+        arrays,
         calculus,
         gradients,
         index_identity,
@@ -117,7 +119,7 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
         ClaimKind.INDEX_FORMULA: (lint,),
         ClaimKind.DEFINITION: (lint, algebra.judge_restated),
         ClaimKind.ANSWER: (size, lint),
-        ClaimKind.SHAPE: (size,),
+        ClaimKind.SHAPE: (size, arrays.judge_array),
         ClaimKind.FACT: (size,),
     }
     in_document: dict[ClaimKind, tuple[Judge, ...]] = {

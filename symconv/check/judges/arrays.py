@@ -1,0 +1,484 @@
+"""Shapes of arrays a document states, defines with code, differentiates and rearranges.
+
+A claim of kind ``shape`` read by :mod:`symconv.check.read_arrays` is judged with the shapes the
+document has given its arrays before it (:mod:`symconv.check.array_env`) and NumPy's rules
+(:mod:`symconv.check.array_shapes`):
+
+* **a shape stated for code or for a name defined by code** (``\\delta^l_t, dim=(B, H^lW^l,
+  C^l)`` after ``\\delta^l_t = \\delta^l.transpose(…).reshape(B, H^l\\cdot W^l, C^l)``; *the
+  result has shape …*): right when the code's shape is exactly the one stated;
+* **a definition** with the matrix it equals (``w_t = w.reshape(-1,2).T = [⋯]^T``) or the shape
+  the document states for its name: its code's shape against it;
+* **a gradient** ``∂C/∂X = code``: a gradient has the shape of its variable;
+* **a layer's shapes** stated together (input, kernel, bias, output): the kernel's input channels
+  are the input's (which also tells ``(N, C, H, W)`` with ``(M, C, k_h, k_w)`` from ``(N, H, W,
+  C)`` with ``(k_h, k_w, C, M)``), one bias per filter, the output keeps the batch and has one
+  channel per filter (and, with numbers, the size the convolution gives);
+* **im2col**: the kernel as a matrix is ``(C·k_h·k_w, M)`` (or its transpose), the input
+  ``(B, H_out·W_out, C·k_h·k_w)`` (or ``(B, C·k_h·k_w, H_out·W_out)``, as ``torch.nn.Unfold``
+  writes it; without the batch when it is 1).
+
+A shape is *wrong* only when it is provably not the one its code or its layer gives: the numbers
+differ, or the number of axes does — and only when every shape that proof uses is one the
+document states (a shape the checker derived from the document's code rests on a line that may
+itself be the mistake: then the disagreement is reported, *unverified*). Two different size
+names are not known to differ (the document may relate them): *unverified*, with the sizes that
+would have to be equal.
+
+    >>> from symconv.check.api import check
+    >>> doc = ("The kernel $w$ has shape $(8, 3, 3, 3)$.\\n\\n"
+    ...        "$$w_t = w.reshape(8, -1).T$$\\n\\n"
+    ...        "Then $w_t, dim=(27, 8)$, and $w.reshape(8, -1)$ has shape $(8, 28)$.\\n")
+    >>> for j in check(doc).judgements[1:]:
+    ...     print(j.claim.line, j.verdict, j.message, sep="\\n  ")
+    3
+      unverified
+      not verified: w.reshape(8, -1).T has shape (27, 8); nothing states the shape of w_t to
+      compare it with
+    5
+      right
+      w_t = w.reshape(8, -1).T has shape (27, 8) (w_t (27, 8) (from the code on line 3)), as
+      stated here
+    5
+      wrong
+      w.reshape(8, -1) has shape (8, 27) (w (8, 3, 3, 3) (stated on line 1)), not (8, 28)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sympy as sp
+
+from symconv.check.array_code import ArrayCall, ArrayName, ArrayNode, describe
+from symconv.check.array_env import ArrayEnvironment, Evaluated, environment, layer_marks
+from symconv.check.array_shapes import Shape, same_size
+from symconv.check.array_statements import ArrayFacts, ArrayForm, ArrayStatement, Role
+from symconv.check.context import DocumentContext, ProblemContext
+from symconv.check.judges.verdicts import right, unverified, wrong
+from symconv.check.model import Claim, Judgement
+
+__all__ = ["judge_array", "shown_shape"]
+
+
+def shown_shape(shape: Sequence[Any]) -> str:
+    """``(B, H^l·W^l, C^l)``: a shape as a message shows it.
+
+    >>> shown_shape((sp.Symbol("B"), sp.Integer(3))), shown_shape((sp.Symbol("C^{l}"),))
+    ('(B, 3)', '(C^{l},)')
+    """
+    from symconv.check.shown import show
+
+    items = [show(size).replace("·", "·") for size in shape]
+    return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+
+
+def judge_array(
+    claim: Claim, context: DocumentContext | None, problem: ProblemContext | None
+) -> Judgement | None:
+    """The verdict on a claim about arrays (module docstring); None for any other claim."""
+    facts = claim.facts
+    if not isinstance(facts, ArrayFacts):
+        return None
+    statement = facts.statement
+    env = environment(facts.scope, facts.position)
+    if statement.form is ArrayForm.GRADIENT:
+        return _gradient(claim, statement, env)
+    if statement.form is ArrayForm.CONVERTED:
+        return _converted(claim, statement, facts)
+    if statement.form is ArrayForm.DEFINED:
+        return _defined(claim, statement, env, facts)
+    return _stated(claim, statement, env, facts)
+
+
+# ----------------------------------------------------------------------------------------------
+# Comparing shapes
+# ----------------------------------------------------------------------------------------------
+def _sources(found: Evaluated) -> str:
+    """``w (line 11), w_t (line 44)``: the shapes a derivation used."""
+    parts = []
+    for key, binding in found.used:
+        how = "stated" if binding.stated else "from the code"
+        if binding.shape is None:
+            parts.append(f"{key} of a shape not known (line {binding.line})")
+            continue
+        parts.append(f"{key} {shown_shape(binding.shape)} ({how} on line {binding.line})")
+    return "; ".join(parts)
+
+
+def _unknown(found: Evaluated, what: str) -> str:
+    """What has no known shape: the names nothing gave a shape, else the code itself."""
+    return ", ".join(dict.fromkeys(found.missing)) if found.missing else what
+
+
+def _compare(
+    claim: Claim, stated: Shape, found: Evaluated, what: str, stated_what: str
+) -> Judgement:
+    """``stated`` against the shape ``found``: right, wrong (numbers or axes, from stated shapes
+    only) or unverified, with the sizes."""
+    if found.error is not None:
+        return unverified(claim, f"{what} cannot be computed: {found.error}")
+    shape = found.shape
+    if shape is None:
+        return unverified(claim, f"the shape of {_unknown(found, what)} is not known here")
+    sources = _sources(found)
+    derived = f"{what} has shape {shown_shape(shape)}" + (f" ({sources})" if sources else "")
+    if len(shape) != len(stated):
+        if found.from_stated:
+            return wrong(
+                claim,
+                f"{derived}: {len(shape)} axes, not the {len(stated)} of {shown_shape(stated)}",
+                expected=sp.Tuple(*shape),
+                witness=f"{shown_shape(shape)} has {len(shape)} axes, {shown_shape(stated)} "
+                f"{len(stated)}",
+            )
+        return unverified(claim, f"{derived}, not {shown_shape(stated)} as {stated_what}: the "
+                                 "shapes disagree")  # fmt: skip
+    verdicts = [same_size(a, b) for a, b in zip(shape, stated, strict=True)]
+    if all(v is True for v in verdicts):
+        return right(claim, f"{derived}, as {stated_what}")
+    differing = [i for i, v in enumerate(verdicts) if v is False]
+    if differing and found.from_stated:
+        axis = differing[0]
+        return wrong(
+            claim,
+            f"{derived}, not {shown_shape(stated)}",
+            expected=sp.Tuple(*shape),
+            witness=f"axis {axis + 1}: {shape[axis]} ≠ {stated[axis]}",
+        )
+    open_axes = [i for i, v in enumerate(verdicts) if v is not True]
+    equalities = ", ".join(f"{shape[i]} = {stated[i]}" for i in open_axes)
+    return unverified(
+        claim,
+        f"{derived}; {stated_what} {shown_shape(stated)}: they agree only if {equalities}",
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# The forms
+# ----------------------------------------------------------------------------------------------
+def _stated(
+    claim: Claim, statement: ArrayStatement, env: ArrayEnvironment, facts: ArrayFacts
+) -> Judgement:
+    subject = statement.subject
+    stated = statement.stated
+    if subject is None or stated is None:
+        return unverified(claim, "a shape with nothing it is the shape of")
+    marks = layer_marks(statement.text)
+    if isinstance(subject, ArrayName):
+        binding = env.binding(subject.key, marks)
+        if binding is None or binding.stated:
+            return _layer(claim, statement, facts)
+        found = Evaluated(binding.shape, ((subject.key, binding),))
+        what = f"{describe(subject)} = {_right_side(binding.how)}"
+        return _compare(claim, stated, found, what, "stated here")
+    found = env.evaluate(subject, marks)
+    return _compare(claim, stated, found, describe(subject), "stated here")
+
+
+def _right_side(text: str) -> str:
+    """The code of a definition's text (``w_t = w.T`` → ``w.T``)."""
+    return text.split("=", 1)[1].strip() if "=" in text else text
+
+
+def _defined(
+    claim: Claim, statement: ArrayStatement, env: ArrayEnvironment, facts: ArrayFacts
+) -> Judgement:
+    subject, code = statement.subject, statement.code
+    assert subject is not None and code is not None
+    marks = layer_marks(statement.text)
+    found = env.evaluate(code, marks)
+    what = describe(code)
+    if statement.displayed is not None:
+        judgement = _compare(claim, statement.displayed, found, what, "the matrix written")
+        if judgement.verdict == "right":
+            return unverified(claim, f"{judgement.message}; its entries are not checked")
+        return judgement
+    if statement.stated is not None:
+        if found.shape is None and found.error is None:
+            im2col = _im2col_of_code(claim, statement, facts, code)
+            if im2col is not None:
+                return im2col
+        return _compare(claim, statement.stated, found, what, "stated here")
+    binding = env.binding(subject.key, marks) if isinstance(subject, ArrayName) else None
+    if (
+        binding is not None
+        and binding.stated
+        and binding.shape is not None
+        and (binding.marks == marks)
+    ):
+        judgement = _compare(claim, binding.shape, found, what,
+                             f"line {binding.line} states for {describe(subject)}")  # fmt: skip
+        if judgement.verdict == "right":
+            return unverified(claim, f"{judgement.message}; the order of its entries is not "
+                                     "checked")  # fmt: skip
+        return judgement
+    if found.error is not None:
+        return unverified(claim, f"{what} cannot be computed: {found.error}")
+    if found.shape is None:
+        return unverified(claim, f"the shape of {_unknown(found, what)} is not known here")
+    return unverified(
+        claim,
+        f"{what} has shape {shown_shape(found.shape)}; nothing states the shape of "
+        f"{describe(subject)} to compare it with",
+    )
+
+
+def _gradient(claim: Claim, statement: ArrayStatement, env: ArrayEnvironment) -> Judgement:
+    variable, code = statement.subject, statement.code
+    assert variable is not None and code is not None
+    marks = layer_marks(statement.text)
+    name = describe(variable)
+    binding = env.binding(variable.key, marks) if isinstance(variable, ArrayName) else None
+    found = env.evaluate(code, marks)
+    if binding is None or binding.shape is None:
+        return unverified(claim, f"the shape of {name} is not known here")
+    judgement = _compare(
+        claim, binding.shape, found, describe(code),
+        f"the gradient with respect to {name} has its shape (line {binding.line})",
+    )  # fmt: skip
+    if judgement.verdict == "wrong" and binding.stated:
+        return judgement
+    if judgement.verdict == "right":
+        return unverified(claim, f"{judgement.message}; its values are not checked")
+    if judgement.verdict == "wrong":
+        return unverified(claim, judgement.message)
+    return judgement
+
+
+# ----------------------------------------------------------------------------------------------
+# A layer's shapes
+# ----------------------------------------------------------------------------------------------
+def _members(statement: ArrayStatement, facts: ArrayFacts) -> dict[Role, ArrayStatement]:
+    members: dict[Role, ArrayStatement] = {}
+    for other in facts.scope.statements:
+        if other.group is None or other.group != statement.group or other.role is None:
+            continue
+        if other.form is ArrayForm.STATED and other.stated is not None:
+            members.setdefault(other.role, other)
+    return members
+
+
+def _layout(kernel: Shape, data: Shape) -> str | None:
+    """``"NCHW"`` (kernel (M, C, k, k), input (N, C, H, W)), ``"NHWC"`` (kernel (k, k, C, M),
+    input (N, H, W, C)), or None when the shapes do not tell."""
+    if len(kernel) != 4 or len(data) != 4:
+        return None
+    first = same_size(kernel[1], data[1]) is True
+    last = same_size(kernel[2], data[3]) is True
+    if first == last:
+        return None
+    return "NCHW" if first else "NHWC"
+
+
+def _filters(kernel: Shape, layout: str) -> Any:
+    return kernel[0] if layout == "NCHW" else kernel[3]
+
+
+def _layer(claim: Claim, statement: ArrayStatement, facts: ArrayFacts) -> Judgement:
+    """A shape stated with the layer's other shapes (module docstring)."""
+    members = _members(statement, facts)
+    kernel, data = members.get(Role.KERNEL), members.get(Role.INPUT)
+    if kernel is None or statement.role is None or kernel.stated is None:
+        return unverified(claim, "a shape the document states here (nothing to compare it with)")
+    layout = _layout(kernel.stated, data.stated) if data is not None and data.stated else None
+    if layout is None:
+        if data is None:
+            return unverified(claim, "the layer's input is not stated with it: the kernel's "
+                                     "layout is not known")  # fmt: skip
+        return unverified(
+            claim,
+            f"the kernel {shown_shape(kernel.stated)} takes the channels of the input "
+            f"{shown_shape(data.stated or ())} in neither layout ((M, C, k, k) with (N, C, H, W), "
+            "(k, k, C, M) with (N, H, W, C))",
+        )
+    assert data is not None and data.stated is not None
+    channels_axis = 1 if layout == "NCHW" else 3
+    channels = data.stated[channels_axis]
+    filters = _filters(kernel.stated, layout)
+    role = statement.role
+    layout_words = (
+        "(N, C, H, W) with a kernel (M, C, k_h, k_w)"
+        if layout == "NCHW"
+        else "(N, H, W, C) with a kernel (k_h, k_w, C, M)"
+    )
+    if role in (Role.INPUT, Role.KERNEL):
+        other = kernel if role is Role.INPUT else data
+        return right(
+            claim,
+            f"the layer's shapes agree: {layout_words}, the kernel's {channels} input channels "
+            f"are the input's (line {other.line})",
+        )
+    stated = statement.stated or ()
+    if role is Role.BIAS:
+        return _bias(claim, stated, filters, kernel)
+    return _output(claim, statement, stated, data.stated, filters, layout)
+
+
+def _bias(claim: Claim, stated: Shape, filters: Any, kernel: ArrayStatement) -> Judgement:
+    kernel_shape = shown_shape(kernel.stated or ())
+    if len(stated) == 1 and same_size(stated[0], filters) is True:
+        return right(claim, f"one bias per filter: the kernel {kernel_shape} (line "
+                            f"{kernel.line}) has {filters} filters")  # fmt: skip
+    if len(stated) == 1 and same_size(stated[0], filters) is False:
+        return wrong(
+            claim,
+            f"one bias per filter: the kernel {kernel_shape} (line {kernel.line}) has {filters} "
+            f"filters, not {stated[0]}",
+            expected=sp.Tuple(filters),
+            witness=f"{stated[0]} ≠ {filters}",
+        )
+    return unverified(claim, f"a bias of shape {shown_shape(stated)} for {filters} filters")
+
+
+def _output(
+    claim: Claim,
+    statement: ArrayStatement,
+    stated: Shape,
+    data: Shape,
+    filters: Any,
+    layout: str,
+) -> Judgement:
+    if len(stated) != 4:
+        return unverified(claim, f"an output of {len(stated)} axes from an input of 4")
+    channel_axis = 1 if layout == "NCHW" else 3
+    spatial = (2, 3) if layout == "NCHW" else (1, 2)
+    checks = [(0, data[0], "the input's batch"), (channel_axis, filters, "one channel per filter")]
+    for axis, expected, why in checks:
+        verdict = same_size(stated[axis], expected)
+        if verdict is False:
+            message = f"the output's axis {axis + 1} is {expected} ({why}), not {stated[axis]}"
+            return wrong(claim, message, witness=f"{stated[axis]} ≠ {expected}")
+        if verdict is None:
+            return unverified(claim, f"the output's axis {axis + 1} is {stated[axis]}; "
+                                     f"{why} is {expected}")  # fmt: skip
+    sizes = [stated[axis] for axis in spatial]
+    if all(size.is_number for size in sizes):
+        return unverified(
+            claim,
+            "the output's batch and channels agree with the layer; its height and width are "
+            "judged with the layer's size formulas",
+        )
+    inputs = {data[axis] for axis in spatial}
+    if any(size in inputs for size in sizes):
+        return unverified(claim, "the output's height and width are the input's names")
+    named = ", ".join(str(size) for size in sizes)
+    return right(
+        claim,
+        f"the layer's shapes agree: the output keeps the input's batch {data[0]} and has one "
+        f"channel per filter ({filters}); {named} name its height and width",
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# im2col
+# ----------------------------------------------------------------------------------------------
+def _latest(facts: ArrayFacts, role: Role) -> ArrayStatement | None:
+    found = None
+    for other in facts.scope.statements[: facts.position]:
+        if other.role is role and other.form is ArrayForm.STATED and other.stated is not None:
+            found = other
+    return found
+
+
+def _output_size(size: Any, kernel: Any, stride: int, padding: int) -> Any:
+    if not (sp.sympify(size).is_number and sp.sympify(kernel).is_number):
+        return None
+    return sp.floor((size + 2 * padding - kernel) / stride) + 1
+
+
+def _im2col_candidates(
+    role: Role, facts: ArrayFacts, statement: ArrayStatement
+) -> tuple[list[Shape], str] | None:
+    """The im2col shapes of the layer's kernel or input, and the working; None when the layer
+    is not known."""
+    kernel, data = _latest(facts, Role.KERNEL), _latest(facts, Role.INPUT)
+    if kernel is None or data is None or kernel.stated is None or data.stated is None:
+        return None
+    layout = _layout(kernel.stated, data.stated)
+    if layout is None:
+        return None
+    if layout == "NCHW":
+        filters, channels, kh, kw = kernel.stated
+        batch, _, height, width = data.stated
+    else:
+        kh, kw, channels, filters = kernel.stated
+        batch, height, width, _ = data.stated
+    window = sp.Mul(channels, kh, kw)
+    working = f"C·k_h·k_w = {channels}·{kh}·{kw} = {window}"
+    if role is Role.KERNEL:
+        return [(window, filters), (filters, window)], f"{working}, {filters} filters"
+    output = _latest(facts, Role.OUTPUT)
+    if output is not None and output.stated is not None and output.group == data.group:
+        out_h, out_w = output.stated[2:] if layout == "NCHW" else output.stated[1:3]
+        where = f"the output's {out_h}×{out_w} (line {output.line})"
+    else:
+        stride = data.stride or statement.stride or (1, 1)
+        padding = data.padding if isinstance(data.padding, tuple) else (0, 0)
+        if isinstance(data.padding, str):
+            return None
+        out_h = _output_size(height, kh, stride[0], padding[0])
+        out_w = _output_size(width, kw, stride[-1], padding[-1])
+        if out_h is None or out_w is None:
+            return None
+        where = f"⌊({height} + 2·{padding[0]} − {kh})/{stride[0]}⌋ + 1 = {out_h} per side"
+    positions = sp.Mul(out_h, out_w)
+    shapes: list[Shape] = [(batch, positions, window), (batch, window, positions)]
+    if batch == 1:
+        shapes += [(positions, window), (window, positions)]
+    shapes += [(sp.Mul(batch, positions), window), (window, sp.Mul(batch, positions))]
+    return shapes, f"{positions} window positions ({where}), {working}"
+
+
+def _im2col_verdict(
+    claim: Claim, stated: Shape, role: Role, facts: ArrayFacts, statement: ArrayStatement
+) -> Judgement:
+    found = _im2col_candidates(role, facts, statement)
+    noun = "kernel" if role is Role.KERNEL else "input"
+    if found is None:
+        return unverified(claim, f"the layer's {noun} and kernel are not both stated before")
+    candidates, working = found
+    for candidate in candidates:
+        if len(candidate) == len(stated) and all(
+            same_size(a, b) is True for a, b in zip(candidate, stated, strict=True)
+        ):
+            return right(claim, f"the im2col matrix of the {noun}: {working}")
+    best = shown_shape(candidates[0])
+    return unverified(
+        claim,
+        f"as an im2col matrix the {noun} is {best} or its transpose ({working}); "
+        f"{shown_shape(stated)} may be another arrangement",
+    )
+
+
+def _converted(claim: Claim, statement: ArrayStatement, facts: ArrayFacts) -> Judgement:
+    if statement.role not in (Role.KERNEL, Role.INPUT) or statement.stated is None:
+        return unverified(claim, "a matrix of an array that is not the layer's input or kernel")
+    return _im2col_verdict(claim, statement.stated, statement.role, facts, statement)
+
+
+_IM2COL_NAMES = frozenset({"im2col", "img2col", "unfold", "trans", "col", "patches"})
+
+
+def _im2col_of_code(
+    claim: Claim, statement: ArrayStatement, facts: ArrayFacts, code: ArrayNode
+) -> Judgement | None:
+    """``a_t = trans(a), dim=(…)``: a function of the layer's input the words call the
+    unrolling of its windows (a matrix product)."""
+    from symconv.check.read_arrays import matmul_context
+
+    if not isinstance(code, ArrayCall) or code.numpy or len(code.args) != 1:
+        return None
+    argument = code.args[0].node
+    data = _latest(facts, Role.INPUT)
+    if not isinstance(argument, ArrayName) or data is None or data.subject is None:
+        return None
+    if not isinstance(data.subject, ArrayName) or data.subject.key != argument.key:
+        return None
+    if code.function.lower() not in _IM2COL_NAMES and not matmul_context(statement.words):
+        return None
+    if not matmul_context(statement.words):
+        return None
+    assert statement.stated is not None
+    return _im2col_verdict(claim, statement.stated, Role.INPUT, facts, statement)

@@ -1,0 +1,135 @@
+"""Shapes of arrays in code-like math (symconv/check/read_arrays.py, judges/arrays.py): own small
+documents, each form with a right version that is confirmed, a typical mistake that is caught
+(or at least never confirmed) and a version the checker cannot decide, left unverified."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from symconv.check.api import check
+from symconv.check.array_statements import ArrayFacts
+from symconv.check.model import Judgement
+
+
+def array_judgements(document: str) -> list[Judgement]:
+    return [j for j in check(document).judgements if isinstance(j.claim.facts, ArrayFacts)]
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    document: str
+    line: int
+    verdict: str
+    shows: str  # a part of the message (or of the witness, for wrong)
+
+
+LAYER_EN = (
+    "Suppose the input $x$ has shape $(4, 5, 10, 10)$ and the kernel $k$ has shape "
+    "$(6, 5, 3, 3)$, with the bias $c$ of shape $(6)$.\n"
+)
+LAYER_BAD_BIAS = LAYER_EN.replace("$(6)$", "$(5)$")
+GLOSSARY = (
+    "$X^{(l-1)}$ input of layer $l$, of shape $(N, D^{(l-1)}, P, Q)$\n\n"
+    "$Y^{(l)}$ output, of shape $(N, D^{(l)}, P', Q')$\n\n"
+    "$K^{(l)}$ kernel, of shape $(D^{(l)}, D^{(l-1)}, r, r)$\n\n"
+    "$u^{(l)}$ bias, of shape $(D^{(l)},)$\n"
+)
+IM2COL = (
+    "The input $x$ has shape $(2, 4, 6, 6)$, the kernel $k$ has shape $(5, 4, 3, 3)$; stride 1, "
+    "no padding. To use matrix multiplication, the kernel is reshaped into a $(36, 5)$ matrix "
+    "and the input is unrolled into a $(2, 16, 36)$ matrix.\n"
+)
+CODE = (
+    "The error $g$ has shape $(2, 3, 4, 5)$.\n\n"
+    "$$g_t = g.transpose([0, 2, 3, 1]).reshape(2, 20, 3)$$\n\n"
+)
+GRADIENT = (
+    "The patches $p$ have shape $(2, 20, 36)$ and the error $e$ has shape $(2, 20, 5)$.\n\n"
+)
+
+CASES = [
+    # a layer's shapes stated together
+    Case("layer: input", LAYER_EN, 1, "right", "kernel's 5 input channels are the input's"),
+    Case("layer: bias", LAYER_EN, 1, "right", "one bias per filter"),
+    Case("layer: a bias per input channel", LAYER_BAD_BIAS, 1, "wrong", "5 ≠ 6"),
+    Case("glossary: output", GLOSSARY, 3, "right", "one channel per filter"),
+    Case("glossary: bias", GLOSSARY, 7, "right", "one bias per filter"),
+    Case("glossary: kernel in the other layout", GLOSSARY.replace(
+        "(D^{(l)}, D^{(l-1)}, r, r)", "(r, r, E, D^{(l)})"), 5, "unverified", "neither layout"),
+    # im2col
+    Case("im2col: kernel", IM2COL, 1, "right", "the im2col matrix of the kernel"),
+    Case("im2col: input", IM2COL.replace("$(36, 5)$", "$(5, 36)$"), 1, "right",
+         "16 window positions"),
+    Case("im2col: another arrangement", IM2COL.replace("$(2, 16, 36)$", "$(2, 36, 4, 4)$"), 1,
+         "unverified", "another arrangement"),
+    # a shape stated for code
+    Case("code: stated", CODE + "So $g_t$ has shape $(2, 20, 3)$.\n", 5, "right",
+         "as stated here"),
+    Case("code: the shape of a reshape stated wrong", CODE + "So $g.reshape(2, 20, 3)$ has "
+         "shape $(2, 3, 20)$.\n", 5, "wrong", "axis 2: 20 ≠ 3"),
+    Case("code: the result's axes", "The error $g$ has shape $(2, 3, 4, 5)$.\n\n"
+         "$$np.sum(g, axis=(0, 2))$$\n\nThe result has shape $(3, 1, 5)$.\n", 5, "wrong",
+         "2 axes"),
+    Case("code: sizes only the document could relate", "The array $v$ has shape $(B, M)$.\n\n"
+         "$$v_t = v.T$$\n\nThen $v_t$ has shape $(N, B)$.\n", 5, "unverified", "agree only if"),
+    # a definition and the matrix it equals
+    Case("definition: the matrix written has the code's shape", "The kernel $k$ has shape "
+         "$(2, 3)$.\n\n$$k_t = k.T = \\begin{bmatrix} 1 & 2 \\\\ 3 & 4 \\\\ 5 & 6 "
+         "\\end{bmatrix}$$\n", 3, "unverified", "entries are not checked"),
+    Case("definition: reshape(-1, M) then .T", "The kernel $k$ has shape $(2, 3, 1, 1)$.\n\n"
+         "$$k_t = k.reshape(-1, 2).T = \\begin{bmatrix} 1 & 2 & 3 & 4 & 5 & 6 "
+         "\\end{bmatrix}^T$$\n", 3, "wrong", "axis 1: 2 ≠ 6"),
+    # a gradient written as code
+    Case("gradient: shape of its variable", GRADIENT + "$$\\frac{\\partial L}{\\partial p} = "
+         "np.tensordot(e, q, [(2), (0)])$$\n\nwith $q$ of shape $(5, 36)$.\n", 3, "unverified",
+         "shape of q"),
+    Case("gradient: the wrong axes", GRADIENT + "The matrix $q$ has shape $(5, 36)$.\n\n"
+         "$$\\frac{\\partial L}{\\partial q} = np.tensordot(p, e, [(0, 1), (0, 1)])$$\n", 5,
+         "wrong", "axis 1: 36 ≠ 5"),
+    Case("gradient: agrees, values not checked", GRADIENT + "The matrix $q$ has shape "
+         "$(5, 36)$.\n\n$$\\frac{\\partial L}{\\partial q} = np.tensordot(e, p, [(0, 1), "
+         "(0, 1)])$$\n", 5, "unverified", "values are not checked"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_array_shapes_are_judged(case: Case):
+    judgements = [j for j in array_judgements(case.document) if j.claim.line == case.line]
+    matching = [j for j in judgements if j.verdict == case.verdict]
+    assert matching, [(j.verdict, j.message) for j in judgements]
+    shown = [(j.witness or "") + " " + j.message for j in matching]
+    assert any(case.shows in text for text in shown), shown
+
+
+def test_a_restated_shape_of_new_data_is_no_claim():
+    """``a`` stated again with other sizes is a new example, not a contradiction."""
+    document = (
+        "The input $a$ has shape $(1, 3, 4, 4)$ and the kernel $w$ has shape $(2, 3, 2, 2)$.\n\n"
+        "Now another example: the input $a$ has shape $(8, 3, 32, 32)$ and the kernel $w$ has "
+        "shape $(4, 3, 5, 5)$.\n"
+    )
+    verdicts = {(j.claim.line, j.verdict) for j in array_judgements(document)}
+    assert verdicts == {(1, "right"), (3, "right")}
+
+
+def test_without_a_matrix_product_in_the_words_no_im2col_is_read():
+    document = (
+        "The input $x$ has shape $(2, 4, 6, 6)$, the kernel $k$ has shape $(5, 4, 3, 3)$. "
+        "The kernel is reshaped into a $(36, 5)$ matrix.\n"
+    )
+    assert not [j for j in array_judgements(document) if "im2col" in j.message]
+
+
+def test_a_definition_that_disagrees_with_later_use_is_never_blamed_on_the_use():
+    """``w_t = w.reshape(-1, M).T`` has shape (M, K); the document then uses w_t as (K, M). The
+    use is not flagged (the definition may be the slip): it stays unverified."""
+    document = (
+        "The kernel $w$ has shape $(4, 3, 2, 2)$.\n\n"
+        "$$w_t = w.reshape(-1, 4).T$$\n\n"
+        "The matrix $w_t$ has shape $(12, 4)$.\n"
+    )
+    judgements = array_judgements(document)
+    assert [j.verdict for j in judgements if j.claim.line == 5] == ["unverified"]
