@@ -46,9 +46,7 @@ CODE = (
     "The error $g$ has shape $(2, 3, 4, 5)$.\n\n"
     "$$g_t = g.transpose([0, 2, 3, 1]).reshape(2, 20, 3)$$\n\n"
 )
-GRADIENT = (
-    "The patches $p$ have shape $(2, 20, 36)$ and the error $e$ has shape $(2, 20, 5)$.\n\n"
-)
+GRADIENT = "The patches $p$ have shape $(2, 20, 36)$ and the error $e$ has shape $(2, 20, 5)$.\n\n"
 
 CASES = [
     # a layer's shapes stated together
