@@ -49,6 +49,7 @@ __all__ = [
     "ArrayName",
     "ArrayNode",
     "ArrayProduct",
+    "ArrayScalar",
     "ArraySum",
     "ArrayTranspose",
     "Method",
@@ -57,6 +58,7 @@ __all__ = [
     "normalised",
     "read_array_code",
     "read_literal",
+    "readable",
 ]
 
 
@@ -69,6 +71,13 @@ class ArrayName:
 
     key: str
     text: str
+
+
+@dataclass(frozen=True)
+class ArrayScalar:
+    """A number in array code (``2 * x``, ``x / 4``): a scalar, broadcast."""
+
+    value: int | float
 
 
 @dataclass(frozen=True)
@@ -114,7 +123,8 @@ class ArrayProduct:
 
     left: ArrayNode
     right: ArrayNode
-    operator: str  # "matmul" (side by side or @), "odot" (element-wise) or "*" (as written)
+    #: "matmul" (side by side or @), "odot" (element-wise), "*" (as written) or "/"
+    operator: str
 
 
 @dataclass(frozen=True)
@@ -134,7 +144,16 @@ class ArrayIndex:
     items: tuple[Any, ...]
 
 
-ArrayNode = ArrayName | Method | ArrayCall | ArrayTranspose | ArrayProduct | ArraySum | ArrayIndex
+ArrayNode = (
+    ArrayName
+    | ArrayScalar
+    | Method
+    | ArrayCall
+    | ArrayTranspose
+    | ArrayProduct
+    | ArraySum
+    | ArrayIndex
+)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -163,6 +182,28 @@ def normalised(text: str) -> str:
     text = _SPACING.sub(" ", text)
     text = re.sub(r"\\\\\s*$", "", text.strip())
     return text.replace("\u2032", "'").replace("\u2212", "-")
+
+
+def readable(key: str) -> str:
+    """A name key as a person reads it: ``delta_t^l`` → ``δ_t^l``.
+
+    >>> readable("delta_t^l-1"), readable("Delta_w"), readable("w_t")
+    ('δ_t^l-1', 'Δ_w', 'w_t')
+    """
+
+    def letter(match: re.Match[str]) -> str:
+        name = match.group(0)
+        case = "CAPITAL" if name[0].isupper() else "SMALL"
+        try:
+            return unicodedata.lookup(f"GREEK {case} LETTER {name.upper()}")
+        except KeyError:
+            return name
+
+    return re.sub(
+        r"(?<![A-Za-z])(?:" + "|".join(sorted(_GREEK - {"ell", "nabla"})) + r")(?![A-Za-z])",
+        letter,
+        key,
+    )
 
 
 def array_key(base: str, sub: str = "", sup: str = "", primes: int = 0) -> str:
@@ -259,6 +300,8 @@ class _Reader:
                 node = ArrayProduct(node, self.postfix(), "odot")
             elif self.take("*") or self.take("\\cdot") or self.take("\\times"):
                 node = ArrayProduct(node, self.postfix(), "*")
+            elif self.take("/"):
+                node = ArrayProduct(node, self.postfix(), "/")
             elif self.starts_operand():
                 node = ArrayProduct(node, self.postfix(), "matmul")
             else:
@@ -319,6 +362,11 @@ class _Reader:
 
     def atom(self) -> ArrayNode:
         self.skip()
+        number = re.match(r"\d+(?:\.\d+)?(?![\w.])", self.text[self.position :])
+        if number is not None:
+            self.position += number.end()
+            text = number.group(0)
+            return ArrayScalar(float(text) if "." in text else int(text))
         if self.take("("):
             inner = self.group("(", ")")
             return _Reader.whole(inner)
@@ -523,6 +571,8 @@ def describe(node: ArrayNode, *, keys: bool = False) -> str:
 
     if isinstance(node, ArrayName):
         return node.key if keys else node.text
+    if isinstance(node, ArrayScalar):
+        return str(node.value)
     if isinstance(node, Method):
         target = describe(node.target, keys=keys)
         if not node.called:
@@ -534,7 +584,7 @@ def describe(node: ArrayNode, *, keys: bool = False) -> str:
         inner = describe(node.target, keys=keys)
         return f"{inner}^T" if isinstance(node.target, ArrayName) else f"({inner})^T"
     if isinstance(node, ArrayProduct):
-        operator = {"matmul": " ", "odot": " \\odot ", "*": " * "}[node.operator]
+        operator = {"matmul": " ", "odot": " \\odot ", "*": " * ", "/": " / "}[node.operator]
         left, right = describe(node.left, keys=keys), describe(node.right, keys=keys)
         return f"{left}{operator}{right}"
     if isinstance(node, ArraySum):

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from symconv.check.array_code import ArrayIndex, ArrayName, ArrayNode, describe
 from symconv.check.array_shapes import ArrayShapeError, Shape, shape_of
 from symconv.check.array_statements import ArrayForm, ArrayScope, ArrayStatement
+from symconv.errors import ParseError
 
 __all__ = ["ArrayEnvironment", "Binding", "Evaluated", "environment", "layer_marks"]
 
@@ -80,19 +81,43 @@ class ArrayEnvironment:
     expressions: dict[str, Binding] = field(default_factory=dict)
 
     # -- names ---------------------------------------------------------------------------------
-    def binding(self, key: str, marks: Iterable[str] = ()) -> Binding | None:
-        """The binding of ``key`` (module docstring: a layer's superscript may be dropped)."""
+    def resolve(self, key: str, marks: Iterable[str] = ()) -> str | None:
+        """The key ``key`` is bound under (module docstring: a layer's superscript may be
+        dropped), or None."""
         marks = tuple(marks)
         plain = _plain(key)
         if plain == key and marks:
             layered = [k for k in self.names if _plain(k) == key and k != key and _mark(k) in marks]
             if len(layered) == 1:
-                return self.names[layered[0]]
+                return layered[0]
         if key in self.names:
-            return self.names[key]
+            return key
         if plain != key and plain in self.names and _mark(key) in self.names[plain].marks:
-            return self.names[plain]  # w^l_t for the w_t a statement about layer l defined
+            return plain  # w^l_t for the w_t a statement about layer l defined
         return None
+
+    def binding(self, key: str, marks: Iterable[str] = ()) -> Binding | None:
+        """The binding of ``key`` (:meth:`resolve`)."""
+        found = self.resolve(key, marks)
+        return self.names[found] if found is not None else None
+
+    def declared_shapes(self, key: str) -> list[Shape]:
+        """Shapes of ``key`` that the expressions stated for it imply: ``(w_t)^T, dim=(M, K)``
+        says ``w_t`` is ``(K, M)``."""
+        from symconv.check.array_code import read_array_code
+
+        found = []
+        for text, binding in self.expressions.items():
+            if binding.shape is None or not text.endswith("^T") or len(binding.shape) != 2:
+                continue
+            inner = text[:-2].strip("()")
+            try:
+                node = read_array_code(inner)
+            except ParseError:
+                continue
+            if isinstance(node, ArrayName) and _plain(node.key) == _plain(key):
+                found.append((binding.shape[1], binding.shape[0]))
+        return found
 
     def evaluate(self, node: ArrayNode, marks: Iterable[str] = ()) -> Evaluated:
         """The shape of ``node`` with these bindings, and which it used."""

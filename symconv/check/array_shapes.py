@@ -58,6 +58,7 @@ from symconv.check.array_code import (
     ArrayName,
     ArrayNode,
     ArrayProduct,
+    ArrayScalar,
     ArraySum,
     ArrayTranspose,
     Method,
@@ -153,6 +154,8 @@ class _Shapes:
                 return stated
         if isinstance(node, ArrayName):
             return self.lookup(node.key)
+        if isinstance(node, ArrayScalar):
+            return ()
         if isinstance(node, ArrayTranspose):
             inner = self.of(node.target)
             if inner is None or len(inner) != 2:
@@ -164,9 +167,10 @@ class _Shapes:
             left, right = self.of(node.left), self.of(node.right)
             if node.operator == "matmul":
                 return _matmul(left, right)
-            if node.operator == "odot":
-                return _broadcast(left, right)
-            return None  # "*": a convolution or a product, as the document means it
+            scaled = isinstance(node.left, ArrayScalar) or isinstance(node.right, ArrayScalar)
+            if node.operator == "odot" or scaled:
+                return _broadcast(left, right)  # element-wise, or a number times an array
+            return None  # "*" between arrays: a convolution or a product, as the document means
         if isinstance(node, ArrayIndex):
             return _indexed(self.of(node.target), node.items)
         if isinstance(node, Method):
@@ -567,6 +571,8 @@ class _Values:
             if node.key not in self.arrays:
                 raise ArrayShapeError(f"{node.text} has no value here")
             return self.arrays[node.key]
+        if isinstance(node, ArrayScalar):
+            return node.value
         if isinstance(node, ArrayTranspose):
             inner = self.of(node.target)
             if inner.ndim != 2:
@@ -579,8 +585,11 @@ class _Values:
             left, right = self.of(node.left), self.of(node.right)
             if node.operator == "matmul":
                 return np.matmul(left, right)
-            if node.operator == "odot":
+            scaled = isinstance(node.left, ArrayScalar) or isinstance(node.right, ArrayScalar)
+            if node.operator == "odot" or (scaled and node.operator == "*"):
                 return left * right
+            if scaled and node.operator == "/":
+                return left / right
             raise ArrayShapeError("'*' between arrays: a product or a convolution")
         if isinstance(node, ArrayIndex):
             items = tuple(slice(None) if i == ":" else i for i in node.items)

@@ -588,7 +588,7 @@ def _claimable(scope: ArrayScope, position: int) -> bool:
     if statement.role is None or statement.group is None:
         return False
     roles = {s.role for s in scope.statements if s.group == statement.group and s.role}
-    return Role.KERNEL in roles and len(roles) > 1
+    return Role.KERNEL in roles and Role.INPUT in roles
 
 
 def add_array_claims(

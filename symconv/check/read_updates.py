@@ -350,6 +350,20 @@ def _objective(derivative: Any) -> tuple[str | None, Any, Any]:
     return name, variable, point
 
 
+_FONT_OR_SPACE = re.compile(r"\\(?:vec|mathbf|boldsymbol|bm|mathrm|mathit|left|right)\b|[{}\s(]")
+
+
+def _first_letter(text: str) -> str:
+    """The letter (or Greek command) a side starts with, fonts and braces aside."""
+    match = re.match(r"\\[A-Za-z]+|[^\W\d_]", _FONT_OR_SPACE.sub("", text))
+    return match.group(0) if match else ""
+
+
+def _letters(text: str) -> set[str]:
+    """Every letter and command the text writes (the parameter must be among them)."""
+    return set(re.findall(r"\\[A-Za-z]+|[^\W\d_]", _FONT_OR_SPACE.sub("", text)))
+
+
 def read_update(left: str, operator: str, right: str) -> UpdateFacts | None:
     """The reading of ``left operator right`` as an update rule, or None if it is not one (no
     derivative on the right, a left side that is not a parameter, a right side that does not
@@ -361,6 +375,10 @@ def read_update(left: str, operator: str, right: str) -> UpdateFacts | None:
     >>> read_update("h", "←", r"h \\cdot g") is None
     True
     """
+    if operator == "=" and _first_letter(left) != _first_letter(right):
+        return None  # an assignment with "=" starts from the parameter: w = w - …
+    if operator not in ("-=", "+=") and _first_letter(left) not in _letters(right):
+        return None  # the right side never writes the parameter: no update (and no parse)
     sides = _sides(left, right)
     if sides is None:
         return None

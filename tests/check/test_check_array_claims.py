@@ -131,3 +131,73 @@ def test_a_definition_that_disagrees_with_later_use_is_never_blamed_on_the_use()
     )
     judgements = array_judgements(document)
     assert [j.verdict for j in judgements if j.claim.line == 5] == ["unverified"]
+
+
+# ----------------------------------------------------------------------------------------------
+# Gradients written as code, against the document's own forward code (entry by entry)
+# ----------------------------------------------------------------------------------------------
+FORWARD = (
+    "The patches $P$ have shape $(N, RQ, K)$, the weights $V$ have shape $(K, M)$ and the bias "
+    "$c$ has shape $(M,)$. The output $Y$ has shape $(N, M, R, Q)$.\n\n"
+    "$$Z = P V$$\n\n"
+    "$$Y = Z.transpose([0, 2, 1]).reshape(N, M, R, Q) + c.reshape(1, -1, 1, 1)$$\n\n"
+    "With the error $\\delta$ of the output:\n\n"
+    "$$\\delta_Z = \\delta.transpose([0, 2, 3, 1]).reshape(N, RQ, M)$$\n\n"
+)
+GRADIENTS = [
+    ("\\frac{\\partial L}{\\partial V} = np.tensordot(P, \\delta_Z, [(0, 1), (0, 1)])", "right"),
+    ("\\frac{\\partial L}{\\partial P} = \\delta_Z @ V.T", "right"),
+    ("\\frac{\\partial L}{\\partial P} = np.tensordot(\\delta_Z, V, [(2), (1)])", "right"),
+    ("\\frac{\\partial L}{\\partial c} = \\delta_Z.sum(axis=(0, 1))", "right"),
+    ("\\frac{\\partial L}{\\partial c} = np.sum(\\delta, axis=(0, 2, 3))", "right"),
+    # mistakes: never confirmed
+    ("\\frac{\\partial L}{\\partial c} = \\delta_Z.mean(axis=(0, 1))", "unverified"),
+    # (K, M) against (M, K): two names the document might relate, so not proved wrong
+    ("\\frac{\\partial L}{\\partial V} = np.tensordot(P, \\delta_Z, [(0, 1), (0, 1)]).T",
+     "unverified"),
+    ("\\frac{\\partial L}{\\partial P} = \\delta_Z @ V", "unverified"),
+    ("\\frac{\\partial L}{\\partial V} = 2 * np.tensordot(P, \\delta_Z, [(0, 1), (0, 1)])",
+     "unverified"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("claim, verdict", GRADIENTS, ids=[g[0][28:] for g in GRADIENTS])
+def test_gradients_as_code_are_checked_against_the_forward(claim: str, verdict: str):
+    document = FORWARD + f"$${claim}$$\n"
+    (judgement,) = [j for j in array_judgements(document) if j.claim.line == 11]
+    assert judgement.verdict == verdict, judgement.message
+    if verdict == "right":
+        assert "equal at every entry" in judgement.message
+        assert "δ taken as ∂L/∂Y" in judgement.message
+
+
+def test_a_mistake_in_the_forward_layout_shows_in_the_gradient():
+    """δ_Z arranged another way than Z: the gradient is not confirmed (the entry that differs
+    is shown)."""
+    document = FORWARD.replace("transpose([0, 2, 3, 1])", "transpose([0, 3, 2, 1])")
+    document += "$$\\frac{\\partial L}{\\partial V} = np.tensordot(P, \\delta_Z, [(0,1),(0,1)])$$\n"
+    (judgement,) = [j for j in array_judgements(document) if j.claim.line == 11]
+    assert judgement.verdict == "unverified"
+    assert "entry" in judgement.message
+
+
+def test_a_gradient_with_no_forward_is_not_decided():
+    document = (
+        "The weights $V$ have shape $(K, M)$ and $P$ has shape $(N, K)$, the error $\\delta$ has "
+        "shape $(N, M)$.\n\n$$\\frac{\\partial L}{\\partial V} = P.T @ \\delta$$\n"
+    )
+    (judgement,) = [j for j in array_judgements(document) if j.claim.line == 3]
+    assert judgement.verdict == "unverified"
+    assert "values are not checked" in judgement.message
+    assert "no definition before it computes anything from V" in judgement.message
+
+
+def test_a_gradient_of_another_shape_than_its_variable_is_wrong_with_numbers():
+    document = (
+        "The patches $P$ have shape $(2, 6, 4)$, the weights $V$ have shape $(4, 3)$ and the "
+        "error $e$ has shape $(2, 6, 3)$.\n\n"
+        "$$\\frac{\\partial L}{\\partial V} = np.tensordot(P, e, [(0, 1), (0, 1)]).T$$\n"
+    )
+    (judgement,) = [j for j in array_judgements(document) if j.claim.line == 3]
+    assert judgement.verdict == "wrong"
+    assert judgement.witness == "axis 1: 3 ≠ 4"

@@ -84,7 +84,7 @@ def judge_array(
     statement = facts.statement
     env = environment(facts.scope, facts.position)
     if statement.form is ArrayForm.GRADIENT:
-        return _gradient(claim, statement, env)
+        return _gradient(claim, statement, env, facts)
     if statement.form is ArrayForm.CONVERTED:
         return _converted(claim, statement, facts)
     if statement.form is ArrayForm.DEFINED:
@@ -225,23 +225,50 @@ def _defined(
     )
 
 
-def _gradient(claim: Claim, statement: ArrayStatement, env: ArrayEnvironment) -> Judgement:
+def _gradient(
+    claim: Claim, statement: ArrayStatement, env: ArrayEnvironment, facts: ArrayFacts
+) -> Judgement:
+    """A gradient has its variable's shape; its values are those of the document's forward
+    (:func:`symconv.check.array_values.check_gradient`)."""
+    from symconv.check.array_values import check_gradient
+
     variable, code = statement.subject, statement.code
     assert variable is not None and code is not None
     marks = layer_marks(statement.text)
     name = describe(variable)
     binding = env.binding(variable.key, marks) if isinstance(variable, ArrayName) else None
-    found = env.evaluate(code, marks)
     if binding is None or binding.shape is None:
         return unverified(claim, f"the shape of {name} is not known here")
+    found = env.evaluate(code, marks)
     judgement = _compare(
         claim, binding.shape, found, describe(code),
         f"the gradient with respect to {name} has its shape (line {binding.line})",
     )  # fmt: skip
     if judgement.verdict == "wrong" and binding.stated:
         return judgement
+    values = check_gradient(facts.scope, facts.position)
+    objective = statement.objective or "C"
+    if values.equal is not None:
+        from symconv.check.array_code import readable
+
+        lines = ", ".join(map(str, values.forward))
+        forward = f"the forward on line{'s' if len(values.forward) > 1 else ''} {lines}"
+        error, output = readable(values.error), readable(values.output)
+        taken = f"{error} taken as ∂{objective}/∂{output}"
+        if values.equal:
+            return right(
+                claim,
+                f"∂{objective}/∂{name} = {describe(code)} is the gradient of {forward} ({taken}): "
+                f"equal at every entry on integer arrays, at {values.sizes}",
+            )
+        return unverified(
+            claim,
+            f"not the gradient of {forward} with {taken}: {values.witness} (at {values.sizes}); "
+            "the document may mean another error",
+        )
+    reason = f" ({values.reason})" if values.reason else ""
     if judgement.verdict == "right":
-        return unverified(claim, f"{judgement.message}; its values are not checked")
+        return unverified(claim, f"{judgement.message}; its values are not checked{reason}")
     if judgement.verdict == "wrong":
         return unverified(claim, judgement.message)
     return judgement
