@@ -43,6 +43,7 @@ import sympy as sp
 
 from symconv.check.array_code import (
     Arg,
+    ArrayCall,
     ArrayIndex,
     ArrayName,
     ArrayNode,
@@ -53,10 +54,18 @@ from symconv.check.array_code import (
     Method,
 )
 from symconv.check.array_env import ArrayEnvironment, environment, layer_marks
-from symconv.check.array_shapes import ArrayShapeError, Shape, value_of
+from symconv.check.array_shapes import ArrayShapeError, Shape, same_size, value_of
 from symconv.check.array_statements import ArrayForm, ArrayScope, ArrayStatement
 
-__all__ = ["GradientCheck", "check_gradient", "names_in"]
+__all__ = [
+    "GradientCheck",
+    "InverseCheck",
+    "check_gradient",
+    "check_inverse",
+    "is_error",
+    "names_in",
+    "rearranged",
+]
 
 #: The most entries of the variable the reference is computed for (one forward pass each).
 _MOST_ENTRIES = 4096
@@ -212,7 +221,7 @@ def _check(
         if key in seen or key == start:
             continue
         seen.add(key)
-        if _is_error(key):
+        if is_error(key):
             if key in definitions:
                 statement, names = definitions[key]
                 error_steps.append(_step(key, statement, names))
@@ -273,7 +282,8 @@ def _check(
     raise _Undecided("its code and the forward cannot be computed with the shapes given")
 
 
-def _is_error(key: str) -> bool:
+def is_error(key: str) -> bool:
+    """True for an error's name: ``δ``, ``Δ`` with any scripts (``delta_t^l``)."""
     return key.split("_")[0].split("^")[0].split("'")[0] in _ERROR_BASES
 
 
@@ -285,7 +295,7 @@ def _leads_to_error(key: str, definitions: Mapping[str, _Definition]) -> bool:
         if current in seen:
             continue
         seen.add(current)
-        if _is_error(current):
+        if is_error(current):
             return True
         if current in definitions:
             pending.extend(definitions[current][1].values())
@@ -406,3 +416,247 @@ def _compare(
     witness = f"entry {index}: {int(claimed[index])} ≠ {int(reference[index])}"
     return GradientCheck(False, forward=lines, error=error, output=output, sizes=shown_sizes,
                          witness=witness)  # fmt: skip
+
+
+# ----------------------------------------------------------------------------------------------
+# A rearrangement and its inverse
+# ----------------------------------------------------------------------------------------------
+#: Methods that move entries without changing them.
+_REARRANGING = frozenset({"transpose", "reshape", "T", "swapaxes", "flatten", "ravel"})
+
+
+def rearranged(node: ArrayNode) -> ArrayName | None:
+    """The one array ``node`` only rearranges (transposes, reshapes), or None.
+
+    >>> from symconv.check.array_code import read_array_code
+    >>> rearranged(read_array_code("d.transpose([0, 2, 3, 1]).reshape(B, H W, C)"))
+    ArrayName(key='d', text='d')
+    >>> rearranged(read_array_code("d.sum(axis=0)")) is None
+    True
+    """
+    if isinstance(node, ArrayName):
+        return node
+    if isinstance(node, ArrayTranspose):
+        return rearranged(node.target)
+    if isinstance(node, Method) and node.name in _REARRANGING:
+        return rearranged(node.target)
+    return None
+
+
+def _rearrangement_of(node: ArrayNode) -> tuple[ArrayNode, ArrayName] | None:
+    """``R(B)`` or ``R(B) + term``: the rearranging part and ``B``."""
+    if isinstance(node, ArraySum) and node.operator == "+":
+        for part in (node.left, node.right):
+            name = rearranged(part)
+            if name is not None and not isinstance(part, ArrayName):
+                return part, name
+        return None
+    name = rearranged(node)
+    return (node, name) if name is not None and not isinstance(node, ArrayName) else None
+
+
+@dataclass(frozen=True)
+class InverseCheck:
+    """``equal`` True when the definition undoes the earlier rearrangement on ``line`` (of
+    ``source`` into ``target``), False (with the entry) when it does not, None (with the
+    reason) when no such earlier rearrangement pairs with it."""
+
+    equal: bool | None
+    reason: str = ""
+    line: int = 0
+    source: str = ""
+    target: str = ""
+    sizes: str = ""
+    witness: str = ""
+
+
+def _suffix(key: str) -> str:
+    """``delta_t^l`` → ``_t^l``: what a name writes after its letter."""
+    for position, char in enumerate(key):
+        if char in "_^'":
+            return key[position:]
+    return ""
+
+
+def check_inverse(scope: ArrayScope, position: int) -> InverseCheck:
+    """``δ_t = δ.transpose([0, 2, 3, 1]).reshape(B, H·W, C)`` after ``z = z_t.transpose([0,
+    2, 1]).reshape(B, C, H, W) + b…``: the error of ``z`` rearranged back as ``z_t`` is the error
+    of ``z_t`` (the chain rule through a rearrangement, which only moves entries) exactly when
+    the one rearrangement undoes the other. Checked on ``arange`` at small distinct sizes."""
+    statement = scope.statements[position]
+    subject, code = statement.subject, statement.code
+    if not isinstance(subject, ArrayName) or code is None:
+        return InverseCheck(None, "not a definition")
+    error = rearranged(code)
+    if error is None or isinstance(code, ArrayName) or not is_error(error.key):
+        return InverseCheck(None, "not a rearrangement of an error")
+    env = environment(scope, position)
+    marks = layer_marks(statement.text)
+    shape = env.evaluate(code, marks).shape
+    for earlier in reversed(scope.statements[:position]):
+        if earlier.form is not ArrayForm.DEFINED or earlier.code is None:
+            continue
+        if not isinstance(earlier.subject, ArrayName):
+            continue
+        found = _rearrangement_of(earlier.code)
+        if found is None:
+            continue
+        forward, source = found
+        if _suffix(error.key) != _suffix(earlier.subject.key):
+            continue
+        if _suffix(subject.key) != _suffix(env.resolve(source.key, marks) or source.key):
+            continue
+        if shape is None:
+            return InverseCheck(None, f"the shape of {subject.text} is not known")
+        return _undoes(forward, source, code, error, shape, earlier.line, subject)
+    return InverseCheck(None, "no earlier rearrangement it undoes")
+
+
+def _undoes(
+    forward: ArrayNode,
+    source: ArrayName,
+    backward: ArrayNode,
+    error: ArrayName,
+    shape: Shape,
+    line: int,
+    subject: ArrayName,
+) -> InverseCheck:
+    sizes = _sizes({"x": shape})
+    try:
+        concrete = _concrete(shape, sizes)
+        original = np.arange(math.prod(concrete), dtype=np.int64).reshape(concrete)
+        moved = value_of(forward, {source.key: original}, sizes)
+        back = value_of(backward, {error.key: moved}, sizes)
+    except (ArrayShapeError, _Undecided) as reason:
+        return InverseCheck(None, str(reason))
+    shown = ", ".join(f"{symbol} = {value}" for symbol, value in sizes.items())
+    if back.shape == original.shape and np.array_equal(back, original):
+        return InverseCheck(True, line=line, source=source.text, target=subject.text, sizes=shown)
+    if back.shape != original.shape:
+        witness = f"shape {back.shape}, not {original.shape}"
+    else:
+        index = next(i for i in np.ndindex(*original.shape) if back[i] != original[i])
+        held = tuple(int(i) for i in np.unravel_index(int(back[index]), concrete))
+        witness = f"entry {tuple(int(i) for i in index)} holds the entry {held}"
+    return InverseCheck(False, line=line, source=source.text, target=subject.text, sizes=shown,
+                        witness=witness)  # fmt: skip
+
+
+# ----------------------------------------------------------------------------------------------
+# The output of an im2col product, laid out again
+# ----------------------------------------------------------------------------------------------
+def im2col_layout(
+    scope: ArrayScope,
+    position: int,
+    output: Shape,
+    layout: str,
+    data: ArrayStatement,
+) -> tuple[bool, str, str] | None:
+    """Whether the definition at ``position`` (``O = R(M) [+ bias]``, ``M = P W`` with ``P``
+    the im2col matrix of the layer's input ``data``: rows the window positions) gives
+    ``O[b, c, h, w] = M[b, h·W + w, c] (+ bias[c])`` (``layout`` NCHW; NHWC: ``O[b, h, w,
+    c]``): ``(equal, M's name, sizes or the entry that differs)``; None when the definition is
+    not of that form."""
+    statement = scope.statements[position]
+    code = statement.code
+    if code is None:
+        return None
+    env = environment(scope, position)
+    marks = layer_marks(statement.text)
+    found = _rearrangement_of(code)
+    if found is None:
+        return None
+    moved, product = found
+    product_key = env.resolve(product.key, marks) or product.key
+    if layout == "NCHW":
+        batch, channels, height, width = output
+    else:
+        batch, height, width, channels = output
+    positions = (batch, sp.Mul(height, width))
+    if not _is_im2col_product(scope, position, env, product_key, data, positions):
+        return None
+    shape = (batch, sp.Mul(height, width), channels)
+    sizes = _sizes({"output": output, "product": shape})
+    bias = [name for name in names_in(code) if (env.resolve(name, marks) or name) != product_key]
+    try:
+        concrete = _concrete(output, sizes)
+        b, c, h, w = (
+            concrete if layout == "NCHW" else (concrete[0], concrete[3], concrete[1], concrete[2])
+        )
+        rows = np.arange(b * h * w * c, dtype=np.int64).reshape(b, h * w, c)
+        arrays: dict[str, np.ndarray] = {product.key: rows}
+        biases = np.arange(1, c + 1, dtype=np.int64) * 10**6
+        for name in bias:
+            arrays[name] = biases
+        computed = value_of(code if bias else moved, arrays, sizes)
+    except (ArrayShapeError, _Undecided):
+        return None
+    expected = np.zeros((b, c, h, w), dtype=np.int64)
+    for i, j, k, m in np.ndindex(b, c, h, w):
+        expected[i, j, k, m] = rows[i, k * w + m, j] + (biases[j] if bias else 0)
+    if layout != "NCHW":
+        expected = expected.transpose(0, 2, 3, 1)
+    shown = ", ".join(f"{symbol} = {value}" for symbol, value in sizes.items())
+    if computed.shape == expected.shape and np.array_equal(computed, expected):
+        return True, product.text, shown
+    if computed.shape != expected.shape:
+        return False, product.text, f"shape {computed.shape}, not {expected.shape} (at {shown})"
+    index = next(i for i in np.ndindex(*expected.shape) if computed[i] != expected[i])
+    where = tuple(int(i) for i in index)
+    return (
+        False,
+        product.text,
+        f"entry {where} is {int(computed[index])}, not {int(expected[index])} (at {shown})",
+    )
+
+
+def _is_im2col_product(
+    scope: ArrayScope,
+    position: int,
+    env: ArrayEnvironment,
+    key: str,
+    data: ArrayStatement,
+    positions: tuple[Any, Any],
+) -> bool:
+    """True if ``key`` is defined before ``position`` as ``P W`` with ``P`` the im2col matrix of
+    the layer's input ``data`` written with one row per window position (``P = trans(a), dim=(B,
+    H·W, …)``)."""
+    definition = None
+    for statement in scope.statements[:position]:
+        if statement.form is ArrayForm.DEFINED and isinstance(statement.subject, ArrayName):
+            marks = layer_marks(statement.text)
+            if (env.resolve(statement.subject.key, marks) or statement.subject.key) == key:
+                definition = statement
+    if definition is None or not isinstance(definition.code, ArrayProduct):
+        return False
+    if definition.code.operator != "matmul" or not isinstance(definition.code.left, ArrayName):
+        return False
+    left = definition.code.left
+    marks = layer_marks(definition.text)
+    left_key = env.resolve(left.key, marks) or left.key
+    for statement in scope.statements[:position]:
+        if statement.form is not ArrayForm.DEFINED or not isinstance(statement.subject, ArrayName):
+            continue
+        if (env.resolve(statement.subject.key, layer_marks(statement.text)) or "") != left_key:
+            continue
+        call = statement.code
+        if not isinstance(call, ArrayCall) or call.numpy or len(call.args) != 1:
+            continue
+        argument = call.args[0].node
+        if not isinstance(argument, ArrayName) or not isinstance(data.subject, ArrayName):
+            continue
+        stated = statement.stated
+        if argument.key == data.subject.key and stated is not None and len(stated) == 3:
+            return _rows_are_positions(stated, data, positions)
+    return False
+
+
+def _rows_are_positions(stated: Shape, data: ArrayStatement, positions: tuple[Any, Any]) -> bool:
+    """The im2col matrix is (batch, window positions, window entries): its axis 1 the output's
+    height times width, its axis 2 a multiple of the input's channels."""
+    assert data.stated is not None
+    batch, count = positions
+    if same_size(stated[0], batch) is not True or same_size(stated[1], count) is not True:
+        return False
+    channels = data.stated[1]
+    return bool(sp.sympify(stated[2]).has(channels))

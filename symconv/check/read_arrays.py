@@ -576,6 +576,8 @@ def _claimable(scope: ArrayScope, position: int) -> bool:
             return False
         if statement.stated is not None or statement.displayed is not None:
             return True
+        if _rearranges_an_error(statement):
+            return True  # the error of what an earlier line rearranged, rearranged back
         env = environment(scope, position)
         found = env.binding(subject.key, marks) if isinstance(subject, ArrayName) else None
         return found is not None and found.stated and found.marks == marks
@@ -589,6 +591,15 @@ def _claimable(scope: ArrayScope, position: int) -> bool:
         return False
     roles = {s.role for s in scope.statements if s.group == statement.group and s.role}
     return Role.KERNEL in roles and Role.INPUT in roles
+
+
+def _rearranges_an_error(statement: ArrayStatement) -> bool:
+    from symconv.check.array_values import is_error, rearranged
+
+    if statement.code is None or isinstance(statement.code, ArrayName):
+        return False
+    moved = rearranged(statement.code)
+    return moved is not None and is_error(moved.key)
 
 
 def add_array_claims(

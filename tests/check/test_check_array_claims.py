@@ -201,3 +201,57 @@ def test_a_gradient_of_another_shape_than_its_variable_is_wrong_with_numbers():
     (judgement,) = [j for j in array_judgements(document) if j.claim.line == 3]
     assert judgement.verdict == "wrong"
     assert judgement.witness == "axis 1: 3 ≠ 4"
+
+
+# ----------------------------------------------------------------------------------------------
+# An im2col forward laid out again, and its error rearranged back
+# ----------------------------------------------------------------------------------------------
+IM2COL_FORWARD = (
+    "The input $x$ has shape $(N, D, P, Q)$, the kernel $k$ has shape $(F, D, r, s)$, the bias "
+    "$c$ has shape $(F,)$ and the output $y$ has shape $(N, F, U, V)$.\n\n"
+    "We turn the convolution into a matrix multiplication:\n\n"
+    "$$x_c = im2col(x), dim=(N, UV, Drs)$$\n\n"
+    "$$y_c = x_c k_c$$\n\n"
+    "$$y = y_c.transpose([0, 2, 1]).reshape(N, F, U, V) + c.reshape(1, -1, 1, 1)$$\n\n"
+    "$$\\delta_c = \\delta.transpose([0, 2, 3, 1]).reshape(N, UV, F)$$\n"
+)
+
+
+def test_the_im2col_matrix_of_the_input_named_by_a_function():
+    (judgement,) = [j for j in array_judgements(IM2COL_FORWARD) if j.claim.line == 5]
+    assert judgement.verdict == "right"
+    assert "U·V window positions" in judgement.message or "U*V window" in judgement.message
+
+
+@pytest.mark.parametrize(
+    "old, new, verdict",
+    [
+        ("", "", "right"),
+        ("y_c.transpose([0, 2, 1])", "y_c", "unverified"),
+        (
+            "transpose([0, 2, 1]).reshape(N, F, U, V)",
+            "transpose([0, 2, 1]).reshape(N, F, V, U)",
+            "unverified",
+        ),
+    ],
+)
+def test_the_product_laid_out_as_the_output(old: str, new: str, verdict: str):
+    document = IM2COL_FORWARD.replace(old, new) if old else IM2COL_FORWARD
+    (judgement,) = [j for j in array_judgements(document) if j.claim.line == 9]
+    assert judgement.verdict == verdict, judgement.message
+
+
+@pytest.mark.parametrize(
+    "old, new, verdict",
+    [
+        ("", "", "right"),
+        ("[0, 2, 3, 1]).reshape(N, UV, F)", "[0, 3, 2, 1]).reshape(N, UV, F)", "unverified"),
+        ("[0, 2, 3, 1]).reshape(N, UV, F)", "[0, 1, 2, 3]).reshape(N, UV, F)", "unverified"),
+    ],
+)
+def test_the_error_rearranged_back(old: str, new: str, verdict: str):
+    document = IM2COL_FORWARD.replace(old, new) if old else IM2COL_FORWARD
+    (judgement,) = [j for j in array_judgements(document) if j.claim.line == 11]
+    assert judgement.verdict == verdict, judgement.message
+    if verdict == "right":
+        assert "undoes line 9's rearrangement of y_c" in judgement.message

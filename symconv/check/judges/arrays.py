@@ -211,17 +211,45 @@ def _defined(
         judgement = _compare(claim, binding.shape, found, what,
                              f"line {binding.line} states for {describe(subject)}")  # fmt: skip
         if judgement.verdict == "right":
+            layout = _im2col_output(claim, statement, facts, code)
+            if layout is not None:
+                return layout
             return unverified(claim, f"{judgement.message}; the order of its entries is not "
                                      "checked")  # fmt: skip
         return judgement
     if found.error is not None:
         return unverified(claim, f"{what} cannot be computed: {found.error}")
+    inverse = _inverse(claim, facts, subject)
+    if inverse is not None:
+        return inverse
     if found.shape is None:
         return unverified(claim, f"the shape of {_unknown(found, what)} is not known here")
     return unverified(
         claim,
         f"{what} has shape {shown_shape(found.shape)}; nothing states the shape of "
         f"{describe(subject)} to compare it with",
+    )
+
+
+def _inverse(claim: Claim, facts: ArrayFacts, subject: ArrayNode) -> Judgement | None:
+    """The error of a rearranged array, rearranged back
+    (:func:`symconv.check.array_values.check_inverse`)."""
+    from symconv.check.array_values import check_inverse
+
+    found = check_inverse(facts.scope, facts.position)
+    if found.equal is None:
+        return None
+    undone = f"line {found.line}'s rearrangement of {found.source}"
+    if found.equal:
+        return right(
+            claim,
+            f"{describe(subject)} undoes {undone}: it is laid out as {found.source}, the error "
+            f"of {found.source} (checked entry by entry at {found.sizes})",
+        )
+    return unverified(
+        claim,
+        f"{describe(subject)} does not undo {undone} ({found.witness}, at {found.sizes}): it is "
+        f"not laid out as {found.source}",
     )
 
 
@@ -509,3 +537,45 @@ def _im2col_of_code(
         return None
     assert statement.stated is not None
     return _im2col_verdict(claim, statement.stated, Role.INPUT, facts, statement)
+
+
+def _im2col_output(
+    claim: Claim, statement: ArrayStatement, facts: ArrayFacts, code: ArrayNode
+) -> Judgement | None:
+    """``z = z_t.transpose([0, 2, 1]).reshape(B, C, H, W) + b.reshape(1, -1, 1, 1)`` where
+    ``z_t = a_t w_t`` and ``a_t`` is the im2col matrix of the layer's input: ``z_t``'s rows are
+    the window positions in row order (im2col's order: Chellapilla et al. 2006, the
+    ``im2col`` of Caffe), its columns the filters — so ``z[b, c, h, w]`` must be ``z_t[b, h·W
+    + w, c] + b[c]`` (NCHW; ``z[b, h, w, c]`` for NHWC)."""
+    from symconv.check.array_values import im2col_layout
+
+    subject = statement.subject
+    output = _latest(facts, Role.OUTPUT)
+    if not isinstance(subject, ArrayName) or output is None or output.stated is None:
+        return None
+    if not isinstance(output.subject, ArrayName) or output.subject.key != subject.key:
+        return None
+    members = _members(output, facts)
+    kernel, data = members.get(Role.KERNEL), members.get(Role.INPUT)
+    if kernel is None or data is None or kernel.stated is None or data.stated is None:
+        return None
+    layout = _layout(kernel.stated, data.stated)
+    if layout is None or len(output.stated) != 4:
+        return None
+    found = im2col_layout(facts.scope, facts.position, output.stated, layout, data)
+    if found is None:
+        return None
+    equal, product, detail = found
+    order = "(B, C, H, W)" if layout == "NCHW" else "(B, H, W, C)"
+    if equal:
+        return right(
+            claim,
+            f"{describe(subject)} puts the rows of {product} (the window positions, in row order) "
+            f"and its columns (one per filter) back as {order}, the bias along the channels "
+            f"(checked entry by entry at {detail})",
+        )
+    return unverified(
+        claim,
+        f"{describe(subject)} does not put the rows of {product} (the window positions, in row "
+        f"order) back as {order}: {detail}",
+    )
