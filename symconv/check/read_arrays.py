@@ -68,7 +68,7 @@ from symconv.check.lines import SourceLine, source_lines
 from symconv.check.markdown import Segment
 from symconv.check.model import Claim, ClaimKind, Origin
 from symconv.check.networks import SizeFacts, SizeFormulaFacts
-from symconv.check.size_premises import plain_words, read_premise
+from symconv.check.size_premises import UNREAD_LAYERS, plain_words, read_premise
 from symconv.errors import ParseError
 
 __all__ = ["add_array_claims", "array_scope", "matmul_context", "read_shape"]
@@ -306,6 +306,8 @@ _ROLE_WORDS: tuple[tuple[Role, re.Pattern[str]], ...] = tuple(
         (Role.INPUT, r"输入|\binput\b"),
     )
 )
+#: A layer whose shapes run otherwise (transposed, grouped, depthwise): its words give no roles.
+_OTHER_LAYER = UNREAD_LAYERS
 _CLAUSE_END = re.compile("[\uff0c,\uff1b;\u3002.!?\uff01\uff1f\n]")
 
 
@@ -400,7 +402,7 @@ def _prose_statements(
             name = _array_of(named.text) if named is not None else None
             if named is not None and name is not None and _CUE.match(plain_words(between)):
                 clause = _clause_before(line.text[: named.start])
-                role = _role(clause)
+                role = None if _OTHER_LAYER.search(plain_words(line.text)) else _role(clause)
                 if role is None and lead is not None and lead == name:
                     role = _role(line.text)
                 written = line.text[named.start : piece.start + len(piece.text)]
@@ -424,8 +426,9 @@ def _prose_statements(
                 continue
             if lead is not None and re.search(r"维度|形状|shape|dim", plain_words(between), re.I):
                 # a glossary line: its name, its words, then the shape
+                role = None if _OTHER_LAYER.search(plain_words(line.text)) else _role(line.text)
                 statement = replace(base, text=line.text.replace("$", "").strip(),
-                                    subject=lead, role=_role(line.text),
+                                    subject=lead, role=role,
                                     words=plain_words(line.text))  # fmt: skip
                 found.append((line.line, piece.start, statement))
     return found
@@ -567,10 +570,15 @@ def _claimable(scope: ArrayScope, position: int) -> bool:
     defined), a definition with a shape to meet, a gradient, an im2col matrix, a layer's
     shapes stated together."""
     statement = scope.statements[position]
-    if statement.form in (ArrayForm.GRADIENT, ArrayForm.CONVERTED):
-        return True
     subject = statement.subject
     marks = layer_marks(statement.text)
+    if statement.form is ArrayForm.CONVERTED:
+        return True
+    if statement.form is ArrayForm.GRADIENT:
+        # a gradient of an array whose shape the document gives (else: an index formula's
+        # business, judged as a derivative)
+        env = environment(scope, position)
+        return isinstance(subject, ArrayName) and env.binding(subject.key, marks) is not None
     if statement.form is ArrayForm.DEFINED:
         if subject is None:
             return False
@@ -580,7 +588,12 @@ def _claimable(scope: ArrayScope, position: int) -> bool:
             return True  # the error of what an earlier line rearranged, rearranged back
         env = environment(scope, position)
         found = env.binding(subject.key, marks) if isinstance(subject, ArrayName) else None
-        return found is not None and found.stated and found.marks == marks
+        if found is None or not found.stated or found.marks != marks:
+            return False
+        evaluated = env.evaluate(statement.code, marks) if statement.code is not None else None
+        return evaluated is not None and (
+            evaluated.shape is not None or evaluated.error is not None
+        )
     if not isinstance(subject, ArrayName):
         return subject is not None
     env = environment(scope, position)
@@ -589,8 +602,11 @@ def _claimable(scope: ArrayScope, position: int) -> bool:
         return True  # the shape of what code defined
     if statement.role is None or statement.group is None:
         return False
-    roles = {s.role for s in scope.statements if s.group == statement.group and s.role}
-    return Role.KERNEL in roles and Role.INPUT in roles
+    members = [s for s in scope.statements if s.group == statement.group and s.role]
+    roles = {s.role for s in members}
+    kernels = [s.stated for s in members if s.role is Role.KERNEL]
+    # a 2-d convolution's layer: a kernel of four axes and the input it takes
+    return Role.INPUT in roles and any(k is not None and len(k) == 4 for k in kernels)
 
 
 def _rearranges_an_error(statement: ArrayStatement) -> bool:
@@ -633,6 +649,10 @@ def add_array_claims(
             continue
         if any(isinstance(claim.facts, (SizeFacts, SizeFormulaFacts)) for claim in covered):
             continue  # the size statement's claim judges these words
+        if statement.form in (ArrayForm.DEFINED, ArrayForm.STATED) and _judged_elsewhere(
+            statement, claims, by_statement
+        ):
+            continue  # a matrix, an index formula: another judge decides the same math
         fresh = [claim for claim in covered if claim.id not in used]
         if fresh:
             origin = fresh[0].origin
@@ -681,6 +701,34 @@ _UNCHECKED = frozenset(
 )
 
 
+#: Code, not notation: a method call, ``np.``, ``.T``.
+_CODE_TEXT = re.compile(r"\.\s*[A-Za-z_]\w*\s*\(|\bnp\.|\.T\b")
+#: What the reading makes of code it takes for notation (``w_t = w.T``: an index formula).
+_MISREAD_CODE = frozenset({ClaimKind.INDEX_FORMULA, ClaimKind.ALGEBRA, ClaimKind.MATRIX})
+
+
+def _judged_elsewhere(
+    statement: ArrayStatement,
+    claims: Sequence[Claim],
+    by_statement: Mapping[tuple[int, int], Sequence[Claim]],
+) -> bool:
+    """True if the reading made a claim of the statement's math that another judge decides
+    (not one nothing could read or check)."""
+    indices = set(statement.segments)
+    code = _CODE_TEXT.search(statement.text) is not None
+    for key, found in by_statement.items():
+        if key[0] not in indices:
+            continue
+        for claim in found:
+            if claim.kind in _UNREAD or claim.kind in _UNCHECKED:
+                continue
+            if code and claim.kind in _MISREAD_CODE:
+                continue  # NumPy code read as index notation or algebra: a misreading
+            if statement.line <= claim.line <= statement.end_line:
+                return True
+    return False
+
+
 def _covered(
     statement: ArrayStatement,
     segments: Sequence[Segment],
@@ -704,7 +752,9 @@ def _covered(
             if any(text and text in claim.text for text in texts):
                 covered.append(claim)
             continue
-        if claim.kind not in kinds:
+        if claim.kind not in kinds and not (
+            claim.kind in _MISREAD_CODE and _CODE_TEXT.search(statement.text)
+        ):
             continue
         written = any(text and (text in claim.text or claim.text in text) for text in texts)
         if claim.id in within or written:

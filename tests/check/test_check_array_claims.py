@@ -255,3 +255,18 @@ def test_the_error_rearranged_back(old: str, new: str, verdict: str):
     assert judgement.verdict == verdict, judgement.message
     if verdict == "right":
         assert "undoes line 9's rearrangement of y_c" in judgement.message
+
+
+def test_a_transposed_convolution_or_a_dense_layer_gives_no_layer_claims():
+    transposed = (
+        "For the transposed convolution, the input $x$ has shape $(1, 4, 5, 5)$ and the kernel "
+        "$w$ has shape $(4, 2, 3, 3)$.\n"
+    )
+    dense = "The input $x$ has shape $(32, 100)$ and the weights $W$ have shape $(10, 100)$.\n"
+    assert array_judgements(transposed) == []
+    assert array_judgements(dense) == []
+
+
+def test_a_gradient_formula_of_arrays_without_shapes_is_left_to_the_derivative_judges():
+    document = "$$\\frac{\\partial L}{\\partial W} = X^T \\delta$$\n"
+    assert array_judgements(document) == []
