@@ -11,7 +11,10 @@ The front end (this package's parsing layer):
   network (a layer table, layer calls in code, a question's words, a glossary's formula), judged
   by :mod:`symconv.check.judges.layers`;
 * :func:`symconv.check.read_updates.add_update_claims` — update rules (``w ← w − η ∂L/∂w``),
-  judged by :mod:`symconv.check.judges.updates`.
+  judged by :mod:`symconv.check.judges.updates`;
+* :func:`symconv.check.read_arrays.add_array_claims` — shapes of arrays in code-like math
+  (NumPy definitions and gradients, shapes stated, im2col), judged by
+  :mod:`symconv.check.judges.arrays`.
 
 Soundness contract
 ------------------

@@ -161,7 +161,8 @@ class ArrayEnvironment:
         marks = layer_marks(statement.text)
         line = statement.line
         if statement.stated is not None:  # stated, or a definition with its shape after it
-            self.bind(subject, Binding(statement.stated, line, True, "stated", marks))
+            how = "written" if statement.displayed is not None else "stated"
+            self.bind(subject, Binding(statement.stated, line, True, how, marks))
             return
         if statement.displayed is not None:
             self.bind(subject, Binding(statement.displayed, line, True, "written", marks))

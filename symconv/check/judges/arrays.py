@@ -46,6 +46,7 @@ would have to be equal.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -99,7 +100,7 @@ def _sources(found: Evaluated) -> str:
     """``w (line 11), w_t (line 44)``: the shapes a derivation used."""
     parts = []
     for key, binding in found.used:
-        how = "stated" if binding.stated else "from the code"
+        how = "from the code" if not binding.stated else binding.how or "stated"
         if binding.shape is None:
             parts.append(f"{key} of a shape not known (line {binding.line})")
             continue
@@ -108,8 +109,14 @@ def _sources(found: Evaluated) -> str:
 
 
 def _unknown(found: Evaluated, what: str) -> str:
-    """What has no known shape: the names nothing gave a shape, else the code itself."""
-    return ", ".join(dict.fromkeys(found.missing)) if found.missing else what
+    """What has no known shape: the names nothing gave a shape, else the code itself (and the
+    function the document does not define, if it calls one)."""
+    if found.missing:
+        return ", ".join(dict.fromkeys(found.missing))
+    called = re.match(r"([A-Za-z]\w+)\(", what)
+    if called is not None and called.group(1) != "np":
+        return f"{what} ({called.group(1)} is a function the document does not define)"
+    return what
 
 
 def _compare(
