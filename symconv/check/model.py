@@ -181,8 +181,8 @@ class UpdateFacts:
 
     ``target`` is what is assigned (``w``, ``p_{n+1}``), ``current`` the value it starts from
     on the right (``w``, ``p_n``), ``operator`` how it is assigned (``←``, ``:=``, ``=``,
-    ``-=``, ``+=``). When the rest of the right side is one derivative times a coefficient,
-    ``derivative`` is that term (a ``Derivative``, ``Partial`` or ``Nabla``), ``step`` its
+    ``-=``, ``+=``; ``Δ=`` for the change written alone, ``Δw = −η ∂L/∂w``). When the rest of
+    the right side is one derivative times a coefficient, ``derivative`` is that term (a ``Derivative``, ``Partial`` or ``Nabla``), ``step`` its
     coefficient with its sign as the update applies it (``-η`` for ``w - η ∂L/∂w``),
     ``objective`` the name of what is differentiated, ``variable`` what it is differentiated
     with respect to (None: the notation does not say) and ``point`` where it is evaluated

@@ -275,7 +275,7 @@ def _current(target: Any, right: Any, operator: str) -> tuple[Any, Any] | None:
     """The value the update starts from and the rest of the right side, or None."""
     if operator == "-=":
         return target, -right
-    if operator == "+=":
+    if operator in ("+=", "Δ="):
         return target, right
     for term in _terms(right):
         if same_parameter(term, target) or _iterate_of(target, term):
@@ -364,6 +364,10 @@ def _letters(text: str) -> set[str]:
     return set(re.findall(r"\\[A-Za-z]+|[^\W\d_]", _FONT_OR_SPACE.sub("", text)))
 
 
+#: The change of a parameter: ``\\Delta w_{ij}``, ``Δθ``.
+_CHANGE = re.compile(r"^\s*(?:\\Delta|\u0394)\s*(?!_)(\S.*)$")
+
+
 def read_update(left: str, operator: str, right: str) -> UpdateFacts | None:
     """The reading of ``left operator right`` as an update rule, or None if it is not one (no
     derivative on the right, a left side that is not a parameter, a right side that does not
@@ -374,10 +378,16 @@ def read_update(left: str, operator: str, right: str) -> UpdateFacts | None:
     (p[n], -eta, 'F', p[n])
     >>> read_update("h", "←", r"h \\cdot g") is None
     True
+    >>> read_update(r"\\Delta w_{ij}", "=", r"-\\eta \\frac{\\partial E}{\\partial w_{ij}}").step
+    -eta
     """
+    change = _CHANGE.match(left)
+    if operator == "=" and change is not None:
+        # Δw = −η ∂E/∂w: the change of w, the update w ← w + Δw
+        left, operator, right = change.group(1), "Δ=", right
     if operator == "=" and _first_letter(left) != _first_letter(right):
         return None  # an assignment with "=" starts from the parameter: w = w - …
-    if operator not in ("-=", "+=") and _first_letter(left) not in _letters(right):
+    if operator not in ("-=", "+=", "Δ=") and _first_letter(left) not in _letters(right):
         return None  # the right side never writes the parameter: no update (and no parse)
     sides = _sides(left, right)
     if sides is None:

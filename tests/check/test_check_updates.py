@@ -123,3 +123,24 @@ def test_a_self_referential_update_defines_nothing_for_later_lines():
     verdicts = {(j.claim.line, j.claim.kind): j.verdict for j in report.judgements}
     assert verdicts[(1, "update")] == "right"
     assert "wrong" not in verdicts.values()
+
+
+def test_the_change_of_a_parameter_written_alone():
+    """``Δw = −η ∂E/∂w``: the update as the change it makes."""
+    right_form = "$$\\Delta w_{ij} = -\\eta \\frac{\\partial E}{\\partial w_{ij}}$$\n"
+    (right,) = update_judgements(MINIMISE + right_form)
+    assert right.verdict == "right"
+    (climbing,) = update_judgements(MINIMISE + right_form.replace("-\\eta", "\\eta"))
+    assert climbing.verdict == "wrong"
+    assert (
+        climbing.expected_latex == "\\Delta w_{ij} = -\\eta \\frac{\\partial E}{\\partial w_{ij}}"
+    )
+
+
+def test_an_iteration_written_with_superscripts():
+    document = "$$\\mathbf{w}^{(k+1)} = \\mathbf{w}^{(k)} - \\eta \\nabla E(\\mathbf{w}^{(k)})$$\n"
+    (judgement,) = update_judgements(document)
+    assert judgement.verdict == "right"
+    assert "the gradient of E at w^{(k)}" in judgement.message
+    (elsewhere,) = update_judgements(document.replace("E(\\mathbf{w}^{(k)})", "E(\\mathbf{v})"))
+    assert elsewhere.verdict == "unverified"

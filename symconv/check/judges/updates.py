@@ -97,6 +97,9 @@ def judge_update(
             f"∇_{name} {written(objective)} or ∇{written(objective)}({name})",
         )
     if not _same(variable, facts):
+        if facts.variable is None:  # ∇F(v): the gradient at another point (a look-ahead?)
+            return unverified(claim, f"the gradient is taken at {written(variable)}, not at "
+                                     f"the current value {name}")  # fmt: skip
         return _other_variable(claim, facts, variable, objective)
     if facts.variable is None and not _at_current(facts):
         return unverified(
@@ -246,7 +249,7 @@ def _expected(facts: UpdateFacts, objective: str, sign: int) -> str:
     step = facts.step if facts.step is not None else sp.Symbol("eta")
     size = sp.latex(sp.Abs(step) if step.is_number else (step if _sign(step) == 1 else -step))
     operator = "-" if sign < 0 else "+"
-    return (
-        f"{_latex_name(facts.target)} = {current} {operator} {size} "
-        f"\\frac{{\\partial {objective}}}{{\\partial {current}}}"
-    )
+    derivative = f"\\frac{{\\partial {objective}}}{{\\partial {current}}}"
+    if facts.operator == "Δ=":
+        return f"\\Delta {current} = {operator if sign < 0 else ''}{size} {derivative}"
+    return f"{_latex_name(facts.target)} = {current} {operator} {size} {derivative}"
