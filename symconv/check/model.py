@@ -181,14 +181,15 @@ class UpdateFacts:
 
     ``target`` is what is assigned (``w``, ``p_{n+1}``), ``current`` the value it starts from
     on the right (``w``, ``p_n``), ``operator`` how it is assigned (``←``, ``:=``, ``=``,
-    ``-=``, ``+=``; ``Δ=`` for the change written alone, ``Δw = −η ∂L/∂w``). When the rest of
-    the right side is one derivative times a coefficient, ``derivative`` is that term (a ``Derivative``, ``Partial`` or ``Nabla``), ``step`` its
-    coefficient with its sign as the update applies it (``-η`` for ``w - η ∂L/∂w``),
-    ``objective`` the name of what is differentiated, ``variable`` what it is differentiated
-    with respect to (None: the notation does not say) and ``point`` where it is evaluated
-    (``F(p_n)``: ``p_n``; None if not written). ``rest`` is the right side minus ``current``
-    when it is not of that form. ``direction`` is what the words around say the update does:
-    ``"descent"`` (minimise, gradient descent), ``"ascent"`` (maximise) or None."""
+    ``-=``, ``+=``; ``Δ=`` for the change written alone, ``Δw = −η ∂L/∂w``). When the rest
+    of the right side is one derivative times a coefficient, ``derivative`` is that term (a
+    ``Derivative``, ``Partial`` or ``Nabla``), ``step`` its coefficient with its sign as the
+    update applies it (``-η`` for ``w - η ∂L/∂w``), ``objective`` the name of what is
+    differentiated, ``variable`` what it is differentiated with respect to (None: the
+    notation does not say) and ``point`` where it is evaluated (``F(p_n)``: ``p_n``; None if
+    not written). ``rest`` is the right side minus ``current`` when it is not of that form.
+    ``direction`` is what the words around say the update does: ``"descent"`` (minimise,
+    gradient descent), ``"ascent"`` (maximise) or None."""
 
     target: Any
     current: Any
