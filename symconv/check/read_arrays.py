@@ -484,7 +484,13 @@ def array_scope(segments: Sequence[Segment]) -> ArrayScope:
     context = _context_words(lines)
     keyed: list[tuple[int, int, int, ArrayStatement]] = []
     for index, segment in enumerate(segments):
-        if segment.kind != "math" or not _may_be_code(segment.text):
+        if segment.kind != "math":
+            continue
+        space = _in_space(index, segment, lines)
+        if space is not None:
+            keyed.append((segment.cell or 0, segment.line, segment.column, space))
+            continue
+        if not _may_be_code(segment.text):
             continue
         words = _words_at(context, segment.line)
         for offset, statement in _math_statements(index, segment):
@@ -495,6 +501,35 @@ def array_scope(segments: Sequence[Segment]) -> ArrayScope:
     keyed.sort(key=lambda item: item[:3])
     statements = _with_results(_grouped([item[3] for item in keyed], lines))
     return ArrayScope(tuple(statements))
+
+
+#: ``X \\in \\mathbb{R}^{N \\times C \\times H \\times W}``: a name and its shape.
+_IN_SPACE = re.compile(
+    r"^\s*(?P<name>[^=,]+?)\s*(?:\\in|\u2208)\s*"
+    r"(?:\\mathbb\s*\{\s*R\s*\}|\\mathbf\s*\{\s*R\s*\}|\\R\b|\u211d)\s*\^\s*\{(?P<dims>.+)\}\s*$"
+)
+
+
+def _in_space(index: int, segment: Segment, lines: Sequence[SourceLine]) -> ArrayStatement | None:
+    """``$X \\in \\mathbb{R}^{N \\times C \\times H \\times W}$``: a shape stated for ``X``,
+    its role from the words before it on its line."""
+    match = _IN_SPACE.match(normalised(segment.text))
+    if match is None:
+        return None
+    dims = re.split(r"\\times|\u00d7|,", match.group("dims"))
+    shape = read_shape("(" + ", ".join(dims) + ")")
+    name = _array_of(match.group("name"))
+    if shape is None or not isinstance(name, ArrayName):
+        return None
+    words = ""
+    for line in lines:
+        for piece in line.pieces:
+            if piece.segment == index:
+                words = _clause_before(line.text[: piece.start])
+    role = None if _OTHER_LAYER.search(plain_words(words)) else _role(words)
+    return ArrayStatement(ArrayForm.STATED, segment.line, segment.end_line, segment.text.strip(),
+                          subject=name, stated=shape, role=role, words=plain_words(words),
+                          cell=segment.cell, segments=(index,))  # fmt: skip
 
 
 _CODE_HINT = re.compile(

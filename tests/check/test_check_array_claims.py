@@ -50,7 +50,8 @@ GRADIENT = "The patches $p$ have shape $(2, 20, 36)$ and the error $e$ has shape
 
 CASES = [
     # a layer's shapes stated together
-    Case("layer: input", LAYER_EN, 1, "right", "kernel's 5 input channels are the input's"),
+    Case("layer: input", LAYER_EN, 1, "right", "the input's 5 channels are the kernel's input"),
+    Case("layer: kernel", LAYER_EN, 1, "right", "takes the 5 channels of the input"),
     Case("layer: bias", LAYER_EN, 1, "right", "one bias per filter"),
     Case("layer: a bias per input channel", LAYER_BAD_BIAS, 1, "wrong", "5 ≠ 6"),
     Case("glossary: output", GLOSSARY, 3, "right", "one channel per filter"),
@@ -270,3 +271,17 @@ def test_a_transposed_convolution_or_a_dense_layer_gives_no_layer_claims():
 def test_a_gradient_formula_of_arrays_without_shapes_is_left_to_the_derivative_judges():
     document = "$$\\frac{\\partial L}{\\partial W} = X^T \\delta$$\n"
     assert array_judgements(document) == []
+
+
+def test_shapes_stated_as_real_spaces():
+    document = (
+        "Let the input $X \\in \\mathbb{R}^{N \\times C \\times H \\times W}$, the kernel "
+        "$K \\in \\mathbb{R}^{F \\times C \\times k \\times k}$ and the bias "
+        "$b \\in \\mathbb{R}^{F}$.\n"
+    )
+    messages = sorted(j.message for j in array_judgements(document) if j.verdict == "right")
+    assert len(messages) == 3
+    assert any("one bias per filter" in m for m in messages)
+    other = document.replace("\\mathbb{R}^{F}$", "\\mathbb{R}^{C}$")
+    verdicts = sorted(j.verdict for j in array_judgements(other))
+    assert verdicts == ["right", "right", "unverified"]

@@ -365,12 +365,17 @@ def _layer(claim: Claim, statement: ArrayStatement, facts: ArrayFacts) -> Judgem
         if layout == "NCHW"
         else "(N, H, W, C) with a kernel (k_h, k_w, C, M)"
     )
-    if role in (Role.INPUT, Role.KERNEL):
-        other = kernel if role is Role.INPUT else data
+    if role is Role.INPUT:
         return right(
             claim,
-            f"the layer's shapes agree: {layout_words}, the kernel's {channels} input channels "
-            f"are the input's (line {other.line})",
+            f"the layer's shapes agree: {layout_words}, the input's {channels} channels are the "
+            f"kernel's input channels (line {kernel.line})",
+        )
+    if role is Role.KERNEL:
+        return right(
+            claim,
+            f"the layer's shapes agree: {layout_words}, the kernel takes the {channels} channels "
+            f"of the input (line {data.line}) and has {filters} filters",
         )
     stated = statement.stated or ()
     if role is Role.BIAS:
@@ -391,7 +396,11 @@ def _bias(claim: Claim, stated: Shape, filters: Any, kernel: ArrayStatement) -> 
             expected=sp.Tuple(filters),
             witness=f"{stated[0]} ≠ {filters}",
         )
-    return unverified(claim, f"a bias of shape {shown_shape(stated)} for {filters} filters")
+    return unverified(
+        claim,
+        f"one bias per filter: the kernel {kernel_shape} has {filters} filters; "
+        f"{shown_shape(stated)} agrees only if its size is {filters}",
+    )
 
 
 def _output(
