@@ -57,7 +57,7 @@ CASES = [
     Case("glossary: output", GLOSSARY, 3, "right", "one channel per filter"),
     Case("glossary: bias", GLOSSARY, 7, "right", "one bias per filter"),
     Case("glossary: kernel in the other layout", GLOSSARY.replace(
-        "(D^{(l)}, D^{(l-1)}, r, r)", "(r, r, E, D^{(l)})"), 5, "unverified", "neither layout"),
+        "(D^{(l)}, D^{(l-1)}, r, r)", "(r, r, E, D^{(l)})"), 5, "unverified", "in no layout"),
     # im2col
     Case("im2col: kernel", IM2COL, 1, "right", "the im2col matrix of the kernel"),
     Case("im2col: input", IM2COL.replace("$(36, 5)$", "$(5, 36)$"), 1, "right",
@@ -285,3 +285,15 @@ def test_shapes_stated_as_real_spaces():
     other = document.replace("\\mathbb{R}^{F}$", "\\mathbb{R}^{C}$")
     verdicts = sorted(j.verdict for j in array_judgements(other))
     assert verdicts == ["right", "right", "unverified"]
+
+
+def test_a_bias_is_never_wrong_under_a_layout_the_document_leaves_open():
+    """(3, 3, 3, 16) is 3 filters of 3×3×3 read as (M, C, k, k), 16 filters read as (k, k, C, M):
+    a bias of 16 is wrong only under the first reading, so it is not flagged."""
+    document = (
+        "The input $x$ has shape $(1, 3, 32, 32)$, the kernel $w$ has shape $(3, 3, 3, 16)$ "
+        "and the bias $b$ has shape $(16)$.\n"
+    )
+    verdicts = [j.verdict for j in array_judgements(document)]
+    assert "wrong" not in verdicts
+    assert verdicts.count("right") == 2

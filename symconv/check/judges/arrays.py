@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sympy as sp
@@ -322,123 +323,173 @@ def _members(statement: ArrayStatement, facts: ArrayFacts) -> dict[Role, ArraySt
     return members
 
 
-def _layout(kernel: Shape, data: Shape) -> str | None:
-    """``"NCHW"`` (kernel (M, C, k, k), input (N, C, H, W)), ``"NHWC"`` (kernel (k, k, C, M),
-    input (N, H, W, C)), or None when the shapes do not tell."""
+@dataclass(frozen=True)
+class _Reading:
+    """One way to read a layer's shapes: the input's layout (``NCHW``: (N, C, H, W); ``NHWC``)
+    and the kernel's (``OIHW``: (M, C, k_h, k_w), PyTorch; ``HWIO``: (k_h, k_w, C, M),
+    TensorFlow)."""
+
+    data: str
+    kernel: str
+
+    def channels(self, data: Shape) -> Any:
+        return data[1] if self.data == "NCHW" else data[3]
+
+    def spatial(self, data: Shape) -> tuple[Any, Any]:
+        return (data[2], data[3]) if self.data == "NCHW" else (data[1], data[2])
+
+    def inputs(self, kernel: Shape) -> Any:
+        return kernel[1] if self.kernel == "OIHW" else kernel[2]
+
+    def filters(self, kernel: Shape) -> Any:
+        return kernel[0] if self.kernel == "OIHW" else kernel[3]
+
+    def window(self, kernel: Shape) -> tuple[Any, Any]:
+        return (kernel[2], kernel[3]) if self.kernel == "OIHW" else (kernel[0], kernel[1])
+
+    def words(self) -> str:
+        data = "(N, C, H, W)" if self.data == "NCHW" else "(N, H, W, C)"
+        kernel = "(M, C, k_h, k_w)" if self.kernel == "OIHW" else "(k_h, k_w, C, M)"
+        return f"{data} with a kernel {kernel}"
+
+
+_READINGS = tuple(_Reading(d, k) for d in ("NCHW", "NHWC") for k in ("OIHW", "HWIO"))
+
+
+def _readings(kernel: Shape, data: Shape) -> list[_Reading]:
+    """The readings under which the kernel takes the input's channels (a document that says
+    nothing of its layouts leaves every such reading open)."""
     if len(kernel) != 4 or len(data) != 4:
-        return None
-    first = same_size(kernel[1], data[1]) is True
-    last = same_size(kernel[2], data[3]) is True
-    if first == last:
-        return None
-    return "NCHW" if first else "NHWC"
+        return []
+    return [r for r in _READINGS if same_size(r.inputs(kernel), r.channels(data)) is True]
 
 
-def _filters(kernel: Shape, layout: str) -> Any:
-    return kernel[0] if layout == "NCHW" else kernel[3]
+def _all(verdicts: Sequence[bool | None]) -> bool | None:
+    """True if every reading says True, False if every one says False, else None."""
+    if verdicts and all(v is True for v in verdicts):
+        return True
+    if verdicts and all(v is False for v in verdicts):
+        return False
+    return None
 
 
 def _layer(claim: Claim, statement: ArrayStatement, facts: ArrayFacts) -> Judgement:
-    """A shape stated with the layer's other shapes (module docstring)."""
+    """A shape stated with the layer's other shapes (module docstring): right under every
+    reading of the layouts that fits the input and the kernel, wrong under none."""
     members = _members(statement, facts)
     kernel, data = members.get(Role.KERNEL), members.get(Role.INPUT)
     if kernel is None or statement.role is None or kernel.stated is None:
         return unverified(claim, "a shape the document states here (nothing to compare it with)")
-    layout = _layout(kernel.stated, data.stated) if data is not None and data.stated else None
-    if layout is None:
-        if data is None:
-            return unverified(claim, "the layer's input is not stated with it: the kernel's "
-                                     "layout is not known")  # fmt: skip
+    if data is None or data.stated is None:
+        return unverified(claim, "the layer's input is not stated with it: the kernel's "
+                                 "layout is not known")  # fmt: skip
+    readings = _readings(kernel.stated, data.stated)
+    if not readings:
         return unverified(
             claim,
             f"the kernel {shown_shape(kernel.stated)} takes the channels of the input "
-            f"{shown_shape(data.stated or ())} in neither layout ((M, C, k, k) with (N, C, H, W), "
-            "(k, k, C, M) with (N, H, W, C))",
+            f"{shown_shape(data.stated)} in no layout ((M, C, k, k) or (k, k, C, M), with "
+            "(N, C, H, W) or (N, H, W, C))",
         )
-    assert data is not None and data.stated is not None
-    channels_axis = 1 if layout == "NCHW" else 3
-    channels = data.stated[channels_axis]
-    filters = _filters(kernel.stated, layout)
+    first = readings[0]
+    channels = first.channels(data.stated)
+    layouts = first.words() if len(readings) == 1 else "in every layout that fits"
     role = statement.role
-    layout_words = (
-        "(N, C, H, W) with a kernel (M, C, k_h, k_w)"
-        if layout == "NCHW"
-        else "(N, H, W, C) with a kernel (k_h, k_w, C, M)"
-    )
     if role is Role.INPUT:
         return right(
             claim,
-            f"the layer's shapes agree: {layout_words}, the input's {channels} channels are the "
+            f"the layer's shapes agree: {layouts}, the input's {channels} channels are the "
             f"kernel's input channels (line {kernel.line})",
         )
     if role is Role.KERNEL:
+        filters = ", ".join(sorted({str(r.filters(kernel.stated)) for r in readings}))
         return right(
             claim,
-            f"the layer's shapes agree: {layout_words}, the kernel takes the {channels} channels "
+            f"the layer's shapes agree: {layouts}, the kernel takes the {channels} channels "
             f"of the input (line {data.line}) and has {filters} filters",
         )
     stated = statement.stated or ()
     if role is Role.BIAS:
-        return _bias(claim, stated, filters, kernel)
-    return _output(claim, statement, stated, data.stated, filters, layout)
+        return _bias(claim, stated, readings, kernel)
+    return _output(claim, stated, data.stated, kernel.stated, readings)
 
 
-def _bias(claim: Claim, stated: Shape, filters: Any, kernel: ArrayStatement) -> Judgement:
-    kernel_shape = shown_shape(kernel.stated or ())
-    if len(stated) == 1 and same_size(stated[0], filters) is True:
+def _bias(
+    claim: Claim, stated: Shape, readings: Sequence[_Reading], kernel: ArrayStatement
+) -> Judgement:
+    assert kernel.stated is not None
+    kernel_shape = shown_shape(kernel.stated)
+    counts = [r.filters(kernel.stated) for r in readings]
+    verdict = _all([len(stated) == 1 and same_size(stated[0], m) for m in counts])
+    filters = counts[0]
+    if verdict is True:
         return right(claim, f"one bias per filter: the kernel {kernel_shape} (line "
                             f"{kernel.line}) has {filters} filters")  # fmt: skip
-    if len(stated) == 1 and same_size(stated[0], filters) is False:
+    if (
+        verdict is False
+        and len(stated) == 1
+        and all(same_size(stated[0], m) is False for m in counts)
+    ):
+        shown = " or ".join(str(m) for m in dict.fromkeys(counts))
         return wrong(
             claim,
-            f"one bias per filter: the kernel {kernel_shape} (line {kernel.line}) has {filters} "
+            f"one bias per filter: the kernel {kernel_shape} (line {kernel.line}) has {shown} "
             f"filters, not {stated[0]}",
             expected=sp.Tuple(filters),
-            witness=f"{stated[0]} ≠ {filters}",
+            witness=f"{stated[0]} ≠ {shown}",
         )
+    shown = " or ".join(str(m) for m in dict.fromkeys(counts))
     return unverified(
         claim,
-        f"one bias per filter: the kernel {kernel_shape} has {filters} filters; "
-        f"{shown_shape(stated)} agrees only if its size is {filters}",
+        f"one bias per filter: the kernel {kernel_shape} has {shown} filters, as its layout is "
+        f"read; {shown_shape(stated)} agrees only if its size is that",
     )
 
 
 def _output(
-    claim: Claim,
-    statement: ArrayStatement,
-    stated: Shape,
-    data: Shape,
-    filters: Any,
-    layout: str,
+    claim: Claim, stated: Shape, data: Shape, kernel: Shape, readings: Sequence[_Reading]
 ) -> Judgement:
     if len(stated) != 4:
         return unverified(claim, f"an output of {len(stated)} axes from an input of 4")
-    channel_axis = 1 if layout == "NCHW" else 3
-    spatial = (2, 3) if layout == "NCHW" else (1, 2)
+    outcomes = [_output_in(stated, data, kernel, reading) for reading in readings]
+    verdicts = [outcome[0] for outcome in outcomes]
+    if all(v is True for v in verdicts):
+        return right(claim, outcomes[0][1])
+    wrongs = [outcome for outcome in outcomes if outcome[0] is False]
+    if len(wrongs) == len(outcomes):
+        return wrong(claim, wrongs[0][1], witness=wrongs[0][2])
+    reasons = [outcome[1] for outcome in outcomes if outcome[0] is not True]
+    return unverified(claim, reasons[0])
+
+
+def _output_in(
+    stated: Shape, data: Shape, kernel: Shape, reading: _Reading
+) -> tuple[bool | None, str, str]:
+    """The output under one reading: (verdict, message, witness)."""
+    channel_axis = 1 if reading.data == "NCHW" else 3
+    filters = reading.filters(kernel)
     checks = [(0, data[0], "the input's batch"), (channel_axis, filters, "one channel per filter")]
     for axis, expected, why in checks:
         verdict = same_size(stated[axis], expected)
         if verdict is False:
             message = f"the output's axis {axis + 1} is {expected} ({why}), not {stated[axis]}"
-            return wrong(claim, message, witness=f"{stated[axis]} ≠ {expected}")
+            return False, message, f"{stated[axis]} ≠ {expected}"
         if verdict is None:
-            return unverified(claim, f"the output's axis {axis + 1} is {stated[axis]}; "
-                                     f"{why} is {expected}")  # fmt: skip
-    sizes = [stated[axis] for axis in spatial]
-    if all(size.is_number for size in sizes):
-        return unverified(
-            claim,
-            "the output's batch and channels agree with the layer; its height and width are "
-            "judged with the layer's size formulas",
-        )
-    inputs = {data[axis] for axis in spatial}
-    if any(size in inputs for size in sizes):
-        return unverified(claim, "the output's height and width are the input's names")
-    named = ", ".join(str(size) for size in sizes)
-    return right(
-        claim,
-        f"the layer's shapes agree: the output keeps the input's batch {data[0]} and has one "
-        f"channel per filter ({filters}); {named} name its height and width",
+            return None, f"the output's axis {axis + 1} is {stated[axis]}; {why} is {expected}", ""
+    spatial = reading.spatial(stated)
+    if all(sp.sympify(size).is_number for size in spatial):
+        return None, ("the output's batch and channels agree with the layer; its height and "
+                      "width are judged with the layer's size formulas"), ""  # fmt: skip
+    if any(size in reading.spatial(data) for size in spatial):
+        return None, "the output's height and width are the input's names", ""
+    named = ", ".join(str(size) for size in spatial)
+    return (
+        True,
+        (
+            f"the layer's shapes agree: the output keeps the input's batch {data[0]} and has one "
+            f"channel per filter ({filters}); {named} name its height and width"
+        ),
+        "",
     )
 
 
@@ -461,65 +512,67 @@ def _output_size(size: Any, kernel: Any, stride: int, padding: int) -> Any:
 
 def _im2col_candidates(
     role: Role, facts: ArrayFacts, statement: ArrayStatement
-) -> tuple[list[Shape], str] | None:
-    """The im2col shapes of the layer's kernel or input, and the working; None when the layer
-    is not known."""
+) -> list[tuple[list[Shape], str]] | None:
+    """For each reading of the layer's layouts, the im2col shapes of its kernel or input and
+    the working; None when the layer is not known."""
     kernel, data = _latest(facts, Role.KERNEL), _latest(facts, Role.INPUT)
     if kernel is None or data is None or kernel.stated is None or data.stated is None:
         return None
-    layout = _layout(kernel.stated, data.stated)
-    if layout is None:
+    readings = _readings(kernel.stated, data.stated)
+    if not readings or isinstance(data.padding, str):
         return None
-    if layout == "NCHW":
-        filters, channels, kh, kw = kernel.stated
-        batch, _, height, width = data.stated
-    else:
-        kh, kw, channels, filters = kernel.stated
-        batch, height, width, _ = data.stated
-    window = sp.Mul(channels, kh, kw)
-    working = f"C·k_h·k_w = {channels}·{kh}·{kw} = {window}"
-    if role is Role.KERNEL:
-        return [(window, filters), (filters, window)], f"{working}, {filters} filters"
-    output = _latest(facts, Role.OUTPUT)
-    if output is not None and output.stated is not None and output.group == data.group:
-        out_h, out_w = output.stated[2:] if layout == "NCHW" else output.stated[1:3]
-        where = f"the output's {out_h}×{out_w} (line {output.line})"
-    else:
-        stride = data.stride or statement.stride or (1, 1)
-        padding = data.padding if isinstance(data.padding, tuple) else (0, 0)
-        if isinstance(data.padding, str):
-            return None
-        out_h = _output_size(height, kh, stride[0], padding[0])
-        out_w = _output_size(width, kw, stride[-1], padding[-1])
-        if out_h is None or out_w is None:
-            return None
-        where = f"⌊({height} + 2·{padding[0]} − {kh})/{stride[0]}⌋ + 1 = {out_h} per side"
-    positions = sp.Mul(out_h, out_w)
-    shapes: list[Shape] = [(batch, positions, window), (batch, window, positions)]
-    if batch == 1:
-        shapes += [(positions, window), (window, positions)]
-    shapes += [(sp.Mul(batch, positions), window), (window, sp.Mul(batch, positions))]
-    return shapes, f"{positions} window positions ({where}), {working}"
+    found = []
+    for reading in readings:
+        filters, channels = reading.filters(kernel.stated), reading.inputs(kernel.stated)
+        kh, kw = reading.window(kernel.stated)
+        batch, (height, width) = data.stated[0], reading.spatial(data.stated)
+        window = sp.Mul(channels, kh, kw)
+        working = f"C·k_h·k_w = {channels}·{kh}·{kw} = {window}"
+        if role is Role.KERNEL:
+            found.append(([(window, filters), (filters, window)], f"{working}, {filters} filters"))
+            continue
+        output = _latest(facts, Role.OUTPUT)
+        if output is not None and output.stated is not None and output.group == data.group:
+            out_h, out_w = reading.spatial(output.stated)
+            where = f"the output's {out_h}×{out_w} (line {output.line})"
+        else:
+            stride = data.stride or statement.stride or (1, 1)
+            padding = data.padding if isinstance(data.padding, tuple) else (0, 0)
+            out_h = _output_size(height, kh, stride[0], padding[0])
+            out_w = _output_size(width, kw, stride[-1], padding[-1])
+            if out_h is None or out_w is None:
+                return None
+            where = f"⌊({height} + 2·{padding[0]} − {kh})/{stride[0]}⌋ + 1 = {out_h} per side"
+        positions = sp.Mul(out_h, out_w)
+        shapes: list[Shape] = [(batch, positions, window), (batch, window, positions)]
+        if batch == 1:
+            shapes += [(positions, window), (window, positions)]
+        shapes += [(sp.Mul(batch, positions), window), (window, sp.Mul(batch, positions))]
+        found.append((shapes, f"{positions} window positions ({where}), {working}"))
+    return found
 
 
 def _im2col_verdict(
     claim: Claim, stated: Shape, role: Role, facts: ArrayFacts, statement: ArrayStatement
 ) -> Judgement:
+    """Right when the shape is an im2col arrangement under every reading of the layouts."""
     found = _im2col_candidates(role, facts, statement)
     noun = "kernel" if role is Role.KERNEL else "input"
     if found is None:
         return unverified(claim, f"the layer's {noun} and kernel are not both stated before")
-    candidates, working = found
-    for candidate in candidates:
-        if len(candidate) == len(stated) and all(
+
+    def matches(candidate: Shape) -> bool:
+        return len(candidate) == len(stated) and all(
             same_size(a, b) is True for a, b in zip(candidate, stated, strict=True)
-        ):
-            return right(claim, f"the im2col matrix of the {noun}: {working}")
-    best = shown_shape(candidates[0])
+        )
+
+    if all(any(matches(c) for c in candidates) for candidates, _ in found):
+        return right(claim, f"the im2col matrix of the {noun}: {found[0][1]}")
+    candidates, working = found[0]
     return unverified(
         claim,
-        f"as an im2col matrix the {noun} is {best} or its transpose ({working}); "
-        f"{shown_shape(stated)} may be another arrangement",
+        f"as an im2col matrix the {noun} is {shown_shape(candidates[0])} or its transpose "
+        f"({working}); {shown_shape(stated)} may be another arrangement",
     )
 
 
@@ -575,9 +628,10 @@ def _im2col_output(
     kernel, data = members.get(Role.KERNEL), members.get(Role.INPUT)
     if kernel is None or data is None or kernel.stated is None or data.stated is None:
         return None
-    layout = _layout(kernel.stated, data.stated)
-    if layout is None or len(output.stated) != 4:
+    layouts = {reading.data for reading in _readings(kernel.stated, data.stated)}
+    if len(layouts) != 1 or len(output.stated) != 4:
         return None
+    layout = layouts.pop()
     found = im2col_layout(facts.scope, facts.position, output.stated, layout, data)
     if found is None:
         return None
