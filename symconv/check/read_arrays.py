@@ -387,6 +387,9 @@ def _prose_statements(
         stride = premise.layer.stride if premise is not None and premise.layer else None
         padding = premise.layer.padding if premise is not None and premise.layer else None
         for k, piece in enumerate(pieces):
+            if piece.kind == "text":
+                found.extend(_plain_statements(line, piece, stride, padding))
+                continue
             if piece.kind != "math":
                 continue
             shape = read_shape(piece.text)
@@ -431,6 +434,37 @@ def _prose_statements(
                                     subject=lead, role=role,
                                     words=plain_words(line.text))  # fmt: skip
                 found.append((line.line, piece.start, statement))
+    return found
+
+
+#: A name and its shape in plain words: ``x has shape (2, 3, 4, 4)``, ``w的维度为(8, 3, 3, 3)``.
+_PLAIN_SHAPE = re.compile(
+    r"(?<![A-Za-z0-9_\\])(?P<name>[A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?)(?![A-Za-z0-9])\s*"
+    r"(?:(?:has|have|is\s+of|of|with)\s+(?:the\s+)?shape|(?:的)?(?:维度|形状)\s*(?:为|是)?)"
+    r"\s*[:\uff1a=]?\s*(?P<shape>[(\uff08][^()\uff08\uff09]*[)\uff09])",
+    re.IGNORECASE,
+)
+
+
+def _plain_statements(
+    line: SourceLine, piece: Any, stride: tuple[int, ...] | None, padding: Any
+) -> list[tuple[int, int, ArrayStatement]]:
+    """Shapes written in plain text, with no math: ``the kernel w has shape (8, 3, 3, 3)``."""
+    found = []
+    for match in _PLAIN_SHAPE.finditer(piece.text):
+        shape = read_shape(match.group("shape").replace("\uff08", "(").replace("\uff09", ")"))
+        name = _name_of(match.group("name"))
+        if shape is None or name is None:
+            continue
+        offset = piece.start + match.start()
+        clause = _clause_before(line.text[:offset])
+        role = None if _OTHER_LAYER.search(plain_words(line.text)) else _role(clause)
+        span = (piece.segment, match.start(), match.end())
+        statement = ArrayStatement(ArrayForm.STATED, line.line, line.line, match.group(0),
+                                   subject=name, stated=shape, role=role,
+                                   words=plain_words(clause), cell=line.cell, spans=(span,),
+                                   stride=stride, padding=padding)  # fmt: skip
+        found.append((line.line, offset, statement))
     return found
 
 
@@ -776,6 +810,14 @@ def _covered(
     within = {
         claim.id for key, found in by_statement.items() if key[0] in indices for claim in found
     }
+    for index, start, end in statement.spans:  # words in plain text: the claims read from them
+        within |= {
+            claim.id
+            for key, found in by_statement.items()
+            if key[0] == index and key[1] < 0
+            for claim in found
+            if _overlaps(claim, start, end)
+        }
     texts = [segments[i].text.strip() for i in indices]
     covered = []
     for claim in claims:
@@ -795,6 +837,12 @@ def _covered(
         if claim.id in within or written:
             covered.append(claim)
     return covered
+
+
+def _overlaps(claim: Claim, start: int, end: int) -> bool:
+    """True if a claim read from prose covers characters ``start:end`` of its segment."""
+    span = getattr(claim.facts, "span", None)
+    return span is not None and span[0] < end and start < span[1]
 
 
 def _origin(statement: ArrayStatement, claims: Sequence[Claim]) -> Origin:

@@ -297,3 +297,18 @@ def test_a_bias_is_never_wrong_under_a_layout_the_document_leaves_open():
     verdicts = [j.verdict for j in array_judgements(document)]
     assert "wrong" not in verdicts
     assert verdicts.count("right") == 2
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        "The input x has shape (2, 3, 8, 8), the kernel w has shape (4, 3, 5, 5) and the bias b "
+        "has shape (4,).\n",
+        "输入特征图x的维度为(2, 3, 8, 8)，卷积核w的维度为(4, 3, 5, 5)，偏置b的维度为(4)。\n",
+    ],
+)
+def test_shapes_in_plain_text(document: str):
+    judgements = array_judgements(document)
+    assert [j.verdict for j in judgements] == ["right", "right", "right"]
+    wrong_bias = document.replace("(4,)", "(3,)").replace("(4)", "(3)")
+    assert "wrong" in [j.verdict for j in array_judgements(wrong_bias)]

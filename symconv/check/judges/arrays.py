@@ -402,11 +402,13 @@ def _layer(claim: Claim, statement: ArrayStatement, facts: ArrayFacts) -> Judgem
             f"kernel's input channels (line {kernel.line})",
         )
     if role is Role.KERNEL:
-        filters = ", ".join(sorted({str(r.filters(kernel.stated)) for r in readings}))
+        counts = list(dict.fromkeys(str(r.filters(kernel.stated)) for r in readings))
+        filters = counts[0] if len(counts) == 1 else " or ".join(counts)
+        read = "" if len(counts) == 1 else ", as its layout is read"
         return right(
             claim,
             f"the layer's shapes agree: {layouts}, the kernel takes the {channels} channels "
-            f"of the input (line {data.line}) and has {filters} filters",
+            f"of the input (line {data.line}) and has {filters} filters{read}",
         )
     stated = statement.stated or ()
     if role is Role.BIAS:
@@ -434,7 +436,7 @@ def _bias(
         return wrong(
             claim,
             f"one bias per filter: the kernel {kernel_shape} (line {kernel.line}) has {shown} "
-            f"filters, not {stated[0]}",
+            f"filters (in every layout that fits the input), not {stated[0]}",
             expected=sp.Tuple(filters),
             witness=f"{stated[0]} ≠ {shown}",
         )
