@@ -304,7 +304,8 @@ def test_a_bias_is_never_wrong_under_a_layout_the_document_leaves_open():
     [
         "The input x has shape (2, 3, 8, 8), the kernel w has shape (4, 3, 5, 5) and the bias b "
         "has shape (4,).\n",
-        "输入特征图x的维度为(2, 3, 8, 8)\uff0c卷积核w的维度为(4, 3, 5, 5)\uff0c偏置b的维度为(4)。\n",
+        "输入特征图x的维度为(2, 3, 8, 8)\uff0c卷积核w的维度为(4, 3, 5, 5)\uff0c"
+        "偏置b的维度为(4)。\n",
     ],
 )
 def test_shapes_in_plain_text(document: str):
