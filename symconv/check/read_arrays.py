@@ -135,24 +135,47 @@ def _matrix_shape(text: str) -> tuple[Any, ...] | None:
 _DIM = re.compile(r"^\s*(?:dim|shape|size|dims|dimension)\s*=\s*(.+)$", re.IGNORECASE)
 
 
+#: An arrow between the steps of a chain: ``δ(16,3,127,127) → δ_t (16,16129,8) → …``.
+_ARROW = re.compile(r"\u2192|\u27f6|\\to\b|\\rightarrow\b|\\longrightarrow\b|->")
+#: A name and its numbers: ``\\delta(16, 8, 127, 127)``, ``a (16,3,128,128)``.
+_NAMED_NUMBERS = re.compile(r"^\s*(?P<name>.+?)\s*(?P<shape>\(\s*\d+(?:\s*,\s*\d+)+\s*,?\s*\))\s*$")
+
+
 def _math_statements(index: int, segment: Segment) -> list[tuple[int, ArrayStatement]]:
-    """The statements of one math segment, each with its offset in the segment."""
+    """The statements of one math segment, each with its offset in the segment (the steps of a
+    chain of arrows each on its own)."""
     text = normalised(segment.text)
-    if "\u2192" in text or "\\to" in text or "\\rightarrow" in text:
-        return []  # a chain of arrows: not a definition
     found: list[tuple[int, ArrayStatement]] = []
-    parts = split_top_level(text)
+    start = 0
+    steps: list[tuple[int, str]] = []
+    for arrow in _ARROW.finditer(text):
+        steps.append((start, text[start : arrow.start()]))
+        start = arrow.end()
+    steps.append((start, text[start:]))
+    for step_start, step in steps:
+        found.extend(
+            (step_start + offset, statement)
+            for offset, statement in _step_statements(step, index, segment)
+        )
+    return found
+
+
+def _step_statements(text: str, index: int, segment: Segment) -> list[tuple[int, ArrayStatement]]:
+    """The statements of one step: its parts at top-level commas, a shape written after a part
+    (``, dim=(…)``, or a tuple of numbers alone) taken as that part's."""
+    found: list[tuple[int, ArrayStatement]] = []
     offset = 0
     pending: list[tuple[int, str]] = []
-    for part in parts:
+    for part in split_top_level(text):
         pending.append((offset, part))
         offset += len(part) + 1
     merged: list[tuple[int, str, tuple[Any, ...] | None]] = []
     for start, part in pending:
         dim = _DIM.match(part)
-        if dim is not None and merged:
-            shape = read_shape(dim.group(1))
-            if shape is not None and merged[-1][2] is None:
+        alone = re.fullmatch(r"\s*\(\s*\d+(?:\s*,\s*\d+)+\s*\)\s*", part)
+        if (dim is not None or alone is not None) and merged and merged[-1][2] is None:
+            shape = read_shape(dim.group(1) if dim is not None else part)
+            if shape is not None:
                 merged[-1] = (merged[-1][0], merged[-1][1], shape)
                 continue
         merged.append((start, part, None))
@@ -174,6 +197,12 @@ def _math_part(
         return replace(base, form=ArrayForm.GRADIENT, subject=variable, code=code,
                        objective=objective)  # fmt: skip
     sides = _top_level_equals(text)
+    named = _NAMED_NUMBERS.match(text) if len(sides) == 1 and stated is None else None
+    if named is not None:  # δ(16, 8, 127, 127): a name and its shape
+        subject = _array_of(named.group("name"))
+        shape = read_shape(named.group("shape"))
+        if isinstance(subject, ArrayName) and shape is not None:
+            return replace(base, subject=subject, stated=shape)
     if len(sides) == 1:
         try:
             node = read_array_code(sides[0])
@@ -441,7 +470,9 @@ def _prose_statements(
 _PLAIN_SHAPE = re.compile(
     r"(?<![A-Za-z0-9_\\])(?P<name>[A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?)(?![A-Za-z0-9])\s*"
     r"(?:(?:has|have|is\s+of|of|with)\s+(?:the\s+)?shape|(?:的)?(?:维度|形状)\s*(?:为|是)?)"
-    r"\s*[:\uff1a=]?\s*(?P<shape>[(\uff08][^()\uff08\uff09]*[)\uff09])",
+    r"\s*[:\uff1a=]?\s*(?P<shape>[(\uff08][^()\uff08\uff09]*[)\uff09])"
+    r"|(?<![A-Za-z0-9_\\])(?P<bare>[A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?)\s*"
+    r"(?P<numbers>[(\uff08]\s*\d+(?:\s*[,\uff0c]\s*\d+)+\s*[)\uff09])",
     re.IGNORECASE,
 )
 
@@ -452,8 +483,10 @@ def _plain_statements(
     """Shapes written in plain text, with no math: ``the kernel w has shape (8, 3, 3, 3)``."""
     found = []
     for match in _PLAIN_SHAPE.finditer(piece.text):
-        shape = read_shape(match.group("shape").replace("\uff08", "(").replace("\uff09", ")"))
-        name = _name_of(match.group("name"))
+        written = match.group("shape") or match.group("numbers")
+        written = written.replace("\uff08", "(").replace("\uff09", ")").replace("\uff0c", ",")
+        shape = read_shape(written)
+        name = _name_of(match.group("name") or match.group("bare"))
         if shape is None or name is None:
             continue
         offset = piece.start + match.start()
@@ -574,6 +607,8 @@ _CODE_HINT = re.compile(
 
 def _may_be_code(text: str) -> bool:
     if "dim" in text or re.search(r"np\.|numpy\.|\.\s*(?:reshape|transpose|sum|T\b)", text):
+        return True
+    if _NAMED_NUMBERS.match(text) or _ARROW.search(text):
         return True
     return "=" in text and _CODE_HINT.search(text) is not None
 

@@ -313,3 +313,14 @@ def test_shapes_in_plain_text(document: str):
     assert [j.verdict for j in judgements] == ["right", "right", "right"]
     wrong_bias = document.replace("(4,)", "(3,)").replace("(4)", "(3)")
     assert "wrong" in [j.verdict for j in array_judgements(wrong_bias)]
+
+
+def test_a_chain_of_arrows_and_names_with_their_numbers():
+    """``x (2, 3, 4) → x_t = x.transpose(0, 2, 1), (2, 4, 3)``: each step read on its own."""
+    document = (
+        "$$x (2, 3, 4) \\rightarrow x_t = x.transpose(0, 2, 1), (2, 4, 3) \\rightarrow "
+        "y = x_t.reshape(2, -1), (2, 12)$$\n"
+    )
+    assert [j.verdict for j in array_judgements(document)] == ["right", "right"]
+    slip = document.replace("(2, 12)", "(2, 13)")
+    assert [j.verdict for j in array_judgements(slip)] == ["right", "wrong"]
