@@ -64,6 +64,7 @@ from symconv.check.array_code import (
     Method,
     split_top_level,
 )
+from symconv.core.safe import as_sympy
 from symconv.errors import ParseError, SymconvError
 
 __all__ = [
@@ -114,7 +115,7 @@ def same_size(one: Any, other: Any) -> bool | None:
     >>> same_size(2 * B, B + B), same_size(3, 4), same_size(B, C)
     (True, False, None)
     """
-    difference = sp.expand(sp.sympify(one) - sp.sympify(other))
+    difference = sp.expand(as_sympy(one) - as_sympy(other))
     if difference == 0:
         return True
     if difference.is_number:
@@ -561,7 +562,7 @@ class _Values:
 
     def size(self, text: str) -> int:
         known = {size: sp.Integer(value) for size, value in self.sizes.items()}
-        value = sp.sympify(size_expression(text)).xreplace(known)
+        value = as_sympy(size_expression(text)).xreplace(known)
         if not value.is_Integer:
             raise ArrayShapeError(f"the size {text} is not known here")
         return int(value)
@@ -663,4 +664,4 @@ class _Values:
 
 def total_size(shape: Shape, sizes: Mapping[Any, int]) -> int:
     """The number of entries of a shape at the given sizes."""
-    return math.prod(int(sp.sympify(size).xreplace(dict(sizes))) for size in shape)
+    return math.prod(int(as_sympy(size).xreplace(dict(sizes))) for size in shape)

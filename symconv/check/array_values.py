@@ -56,6 +56,7 @@ from symconv.check.array_code import (
 from symconv.check.array_env import ArrayEnvironment, environment, layer_marks
 from symconv.check.array_shapes import ArrayShapeError, Shape, same_size, value_of
 from symconv.check.array_statements import ArrayForm, ArrayScope, ArrayStatement
+from symconv.core.safe import as_sympy
 
 __all__ = [
     "GradientCheck",
@@ -318,7 +319,7 @@ def _candidates(env: ArrayEnvironment, key: str) -> list[Shape]:
 def _sizes(shapes: Mapping[str, Shape]) -> dict[Any, int]:
     """Small distinct values for the size names (the total kept small)."""
     symbols = sorted(
-        {s for shape in shapes.values() for size in shape for s in sp.sympify(size).free_symbols},
+        {s for shape in shapes.values() for size in shape for s in as_sympy(size).free_symbols},
         key=str,
     )
     for values in (range(2, 2 + len(symbols)), itertools.cycle((2, 3))):
@@ -336,7 +337,7 @@ def _concrete(shape: Shape, sizes: Mapping[Any, int]) -> tuple[int, ...]:
     known = {symbol: sp.Integer(value) for symbol, value in sizes.items()}
     result = []
     for size in shape:
-        value = sp.sympify(size).xreplace(known)
+        value = as_sympy(size).xreplace(known)
         if not value.is_Integer or value <= 0:
             raise _Undecided(f"the size {size} has no value here")
         result.append(int(value))
@@ -659,4 +660,4 @@ def _rows_are_positions(stated: Shape, data: ArrayStatement, positions: tuple[An
     if same_size(stated[0], batch) is not True or same_size(stated[1], count) is not True:
         return False
     channels = data.stated[1]
-    return bool(sp.sympify(stated[2]).has(channels))
+    return bool(as_sympy(stated[2]).has(channels))

@@ -60,6 +60,7 @@ from symconv.check.array_statements import ArrayFacts, ArrayForm, ArrayStatement
 from symconv.check.context import DocumentContext, ProblemContext
 from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, Judgement
+from symconv.core.safe import as_sympy
 
 __all__ = ["judge_array", "shown_shape"]
 
@@ -479,7 +480,7 @@ def _output_in(
         if verdict is None:
             return None, f"the output's axis {axis + 1} is {stated[axis]}; {why} is {expected}", ""
     spatial = reading.spatial(stated)
-    if all(sp.sympify(size).is_number for size in spatial):
+    if all(as_sympy(size).is_number for size in spatial):
         return None, ("the output's batch and channels agree with the layer; its height and "
                       "width are judged with the layer's size formulas"), ""  # fmt: skip
     if any(size in reading.spatial(data) for size in spatial):
@@ -507,7 +508,7 @@ def _latest(facts: ArrayFacts, role: Role) -> ArrayStatement | None:
 
 
 def _output_size(size: Any, kernel: Any, stride: int, padding: int) -> Any:
-    if not (sp.sympify(size).is_number and sp.sympify(kernel).is_number):
+    if not (as_sympy(size).is_number and as_sympy(kernel).is_number):
         return None
     return sp.floor((size + 2 * padding - kernel) / stride) + 1
 
