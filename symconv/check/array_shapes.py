@@ -62,6 +62,7 @@ from symconv.check.array_code import (
     ArraySum,
     ArrayTranspose,
     Method,
+    normalised,
     split_top_level,
 )
 from symconv.core.safe import as_sympy
@@ -70,6 +71,7 @@ from symconv.errors import ParseError, SymconvError
 __all__ = [
     "ArrayShapeError",
     "Shape",
+    "read_shape",
     "same_size",
     "shape_of",
     "size_expression",
@@ -105,6 +107,36 @@ def size_expression(text: str) -> Any:
     if not isinstance(value, sp.Expr) or value.has(sp.Indexed, sp.Function, sp.Derivative):
         raise ParseError(f"{text!r} is not a size")
     return value
+
+
+def read_shape(text: str) -> tuple[Any, ...] | None:
+    """A shape written as a tuple of sizes: ``(16, 3, 128, 128)``, ``(C^l,)``, ``(3*2*2,2)``,
+    ``(8)`` (one size), ``(B, H^l\\cdot W^l, C^l)``; None if ``text`` is not one.
+
+    >>> read_shape("(3*2*2,2)"), read_shape("(C^l,)"), read_shape("(8)"), read_shape("(a + b)")
+    ((12, 2), (C^{l},), (8,), None)
+    """
+    text = normalised(text).strip().strip("$").strip()
+    if not (text.startswith("(") and text.endswith(")")):
+        return None
+    inner = text[1:-1]
+    if re.search(r"(?<![\^_{])[(\[]", inner.replace("{(", "{").replace("{[", "{")):
+        return None  # a tuple inside: not one shape
+    pieces = [piece for piece in split_top_level(inner) if piece.strip()]
+    if not pieces:
+        return None
+    sizes = []
+    for piece in pieces:
+        try:
+            size = size_expression(piece)
+        except ParseError:
+            return None
+        if isinstance(size, sp.Add) or not (size.is_number or size.free_symbols):
+            return None  # a sum is a point's coordinate more often than a size
+        if size.is_number and not (size.is_Integer and size > 0):
+            return None
+        sizes.append(size)
+    return tuple(sizes)
 
 
 def same_size(one: Any, other: Any) -> bool | None:

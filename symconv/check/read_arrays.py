@@ -1,28 +1,16 @@
 """Statements about arrays, read from a document's math and prose, as claims.
 
 A derivation that implements a layer with NumPy states shapes and writes code in its math:
-
-* **shapes stated for a name** — ``输入特征图 $a$ 维度为 $(1,3,4,4)$``, ``卷积核 $w$ 为
-  $(8, 3, 3, 3)$``, ``$W$ has shape $(3, 4)$``, a glossary line ``$z^l$ 卷积输出结果 维度为
-  $(B,C^l,H^l,W^l)$``: the name in math right before the words (*维度为*, *的维度为*, *为*,
-  *has shape*, *of shape*, *dim*), or the name a glossary line starts with; the words before the
-  name (or the glossary line's) say its role in the layer — *输入特征图*/*input*, *卷积核*/
-  *kernel*/*filter*/*weights*, *偏置*/*bias*, *输出*/*output*;
-* **shapes stated for code** — ``$\\delta^l_t,dim=(B,H^lW^l,C^l)$``, ``(w^l_t)^T,dim=(…)``;
-  and *结果的维度为 (…)* / *the result has shape (…)* after a display: the shape of its code;
-* **definitions by code** — ``w_t = w.reshape(-1, C^l).T``, ``z_t^l = a^{l-1}_t w_t``, with
-  ``, dim=(…)`` after them or ``= [⋯]^T`` (the matrix the code equals, its shape counted);
-* **gradients as code** — ``\\frac{\\partial C}{\\partial w^l_t} = np.tensordot(…)``;
-* **im2col**: *卷积核转为 $(3*2*2,2)$ 的矩阵*, *the input is unrolled into a $(1, 9, 12)$
-  matrix*, in a paragraph that turns the convolution into a matrix product (*矩阵乘法*, *matrix
-  multiplication*, *im2col*, *GEMM*).
-
-:func:`array_scope` gives them in document order (:class:`~symconv.check.array_statements.
-ArrayScope`) with the stride and padding the sentence of their layer states
-(:func:`symconv.check.size_premises.read_premise`); :func:`add_array_claims` makes a claim of kind
-``shape`` of each one that says something to check, in place of what the reading made of the
-same math or words (an unparsed formula, a fact or an answer nothing could check) — never of a
-size claim (:mod:`symconv.check.read_sizes`), which keeps its own. They are judged by
+shapes stated for names and for code, definitions and gradients written as NumPy code, im2col
+matrices. :mod:`symconv.check.array_math` reads the math, :mod:`symconv.check.array_prose` the
+prose; :func:`array_scope` puts their statements in document order
+(:class:`~symconv.check.array_statements.ArrayScope`), numbers the layer each group of shapes
+with roles describes (one sentence, one run of glossary lines) and ties *the result has shape
+…* to the display before it. :func:`add_array_claims` makes a claim of kind ``shape`` of each
+statement that says something to check, in place of what the reading made of the same math or
+words when nothing else could judge it (an unparsed formula; without a problem set, a fact or
+an answer; code the reading took for notation) — never of a size claim
+(:mod:`symconv.check.read_sizes`) or another judge's. They are judged by
 :mod:`symconv.check.judges.arrays`.
 
     >>> from symconv.check.markdown import split_document
@@ -40,22 +28,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Any
 
 import sympy as sp
 
-from symconv.check.array_code import (
-    ArrayCall,
-    ArrayIndex,
-    ArrayName,
-    ArrayNode,
-    ArrayProduct,
-    normalised,
-    read_array_code,
-    split_top_level,
-)
+from symconv.check.array_code import ArrayName
 from symconv.check.array_env import environment, layer_marks
-from symconv.check.array_shapes import size_expression
+from symconv.check.array_math import in_space, math_statements, may_be_code
+from symconv.check.array_prose import RESULT_WORDS, glossary_lead, prose_statements
 from symconv.check.array_statements import (
     ArrayFacts,
     ArrayForm,
@@ -68,458 +47,8 @@ from symconv.check.lines import SourceLine, source_lines
 from symconv.check.markdown import Segment
 from symconv.check.model import Claim, ClaimKind, Origin
 from symconv.check.networks import SizeFacts, SizeFormulaFacts
-from symconv.check.size_premises import UNREAD_LAYERS, plain_words, read_premise
-from symconv.errors import ParseError
 
-__all__ = ["add_array_claims", "array_scope", "matmul_context", "read_shape"]
-
-
-# ----------------------------------------------------------------------------------------------
-# Shapes as written
-# ----------------------------------------------------------------------------------------------
-def read_shape(text: str) -> tuple[Any, ...] | None:
-    """A shape written as a tuple of sizes: ``(16, 3, 128, 128)``, ``(C^l,)``, ``(3*2*2,2)``,
-    ``(8)`` (one size), ``(B, H^l\\cdot W^l, C^l)``; None if ``text`` is not one.
-
-    >>> read_shape("(3*2*2,2)"), read_shape("(C^l,)"), read_shape("(8)"), read_shape("(a + b)")
-    ((12, 2), (C^{l},), (8,), None)
-    """
-    text = normalised(text).strip().strip("$").strip()
-    if not (text.startswith("(") and text.endswith(")")):
-        return None
-    inner = text[1:-1]
-    if re.search(r"(?<![\^_{])[(\[]", inner.replace("{(", "{").replace("{[", "{")):
-        return None  # a tuple inside: not one shape
-    pieces = [piece for piece in split_top_level(inner) if piece.strip()]
-    if not pieces:
-        return None
-    sizes = []
-    for piece in pieces:
-        try:
-            size = size_expression(piece)
-        except ParseError:
-            return None
-        if isinstance(size, sp.Add) or not (size.is_number or size.free_symbols):
-            return None  # a sum is a point's coordinate more often than a size
-        if size.is_number and not (size.is_Integer and size > 0):
-            return None
-        sizes.append(size)
-    return tuple(sizes)
-
-
-#: A matrix written with an environment, and a transpose after it.
-_MATRIX = re.compile(
-    r"\[?\s*\\begin\{(?:b|p|v|B|V)?matrix\}(?P<body>.*?)\\end\{(?:b|p|v|B|V)?matrix\}\s*\]?"
-    r"(?P<transposed>\s*\^\s*(?:\{\s*)?(?:T|\\top|\\intercal)(?:\s*\})?)?\s*$",
-    re.DOTALL,
-)
-
-
-def _matrix_shape(text: str) -> tuple[Any, ...] | None:
-    """The shape of a matrix written out (rows by ``\\\\``, columns by ``&``), transposed if a
-    ``^T`` follows it."""
-    match = _MATRIX.fullmatch(text.strip())
-    if match is None:
-        return None
-    rows = [row for row in re.split(r"\\\\", match.group("body")) if row.strip()]
-    widths = {row.count("&") + 1 for row in rows}
-    if len(widths) != 1:
-        return None
-    shape = (sp.Integer(len(rows)), sp.Integer(widths.pop()))
-    return shape[::-1] if match.group("transposed") else shape
-
-
-# ----------------------------------------------------------------------------------------------
-# Math: definitions, gradients, shapes written for code
-# ----------------------------------------------------------------------------------------------
-_DIM = re.compile(r"^\s*(?:dim|shape|size|dims|dimension)\s*=\s*(.+)$", re.IGNORECASE)
-
-
-#: An arrow between the steps of a chain: ``δ(16,3,127,127) → δ_t (16,16129,8) → …``.
-_ARROW = re.compile(r"\u2192|\u27f6|\\to\b|\\rightarrow\b|\\longrightarrow\b|->")
-#: A name and its numbers: ``\\delta(16, 8, 127, 127)``, ``a (16,3,128,128)``.
-_NAMED_NUMBERS = re.compile(r"^\s*(?P<name>.+?)\s*(?P<shape>\(\s*\d+(?:\s*,\s*\d+)+\s*,?\s*\))\s*$")
-
-
-def _math_statements(index: int, segment: Segment) -> list[tuple[int, ArrayStatement]]:
-    """The statements of one math segment, each with its offset in the segment (the steps of a
-    chain of arrows each on its own)."""
-    text = normalised(segment.text)
-    found: list[tuple[int, ArrayStatement]] = []
-    start = 0
-    steps: list[tuple[int, str]] = []
-    for arrow in _ARROW.finditer(text):
-        steps.append((start, text[start : arrow.start()]))
-        start = arrow.end()
-    steps.append((start, text[start:]))
-    for step_start, step in steps:
-        found.extend(
-            (step_start + offset, statement)
-            for offset, statement in _step_statements(step, index, segment)
-        )
-    return found
-
-
-def _step_statements(text: str, index: int, segment: Segment) -> list[tuple[int, ArrayStatement]]:
-    """The statements of one step: its parts at top-level commas, a shape written after a part
-    (``, dim=(…)``, or a tuple of numbers alone) taken as that part's."""
-    found: list[tuple[int, ArrayStatement]] = []
-    offset = 0
-    pending: list[tuple[int, str]] = []
-    for part in split_top_level(text):
-        pending.append((offset, part))
-        offset += len(part) + 1
-    merged: list[tuple[int, str, tuple[Any, ...] | None]] = []
-    for start, part in pending:
-        dim = _DIM.match(part)
-        alone = re.fullmatch(r"\s*\(\s*\d+(?:\s*,\s*\d+)+\s*\)\s*", part)
-        if (dim is not None or alone is not None) and merged and merged[-1][2] is None:
-            shape = read_shape(dim.group(1) if dim is not None else part)
-            if shape is not None:
-                merged[-1] = (merged[-1][0], merged[-1][1], shape)
-                continue
-        merged.append((start, part, None))
-    for start, part, stated in merged:
-        statement = _math_part(part, stated, index, segment)
-        if statement is not None:
-            found.append((start, statement))
-    return found
-
-
-def _math_part(
-    text: str, stated: tuple[Any, ...] | None, index: int, segment: Segment
-) -> ArrayStatement | None:
-    base = ArrayStatement(ArrayForm.STATED, segment.line, segment.end_line, text.strip(),
-                          stated=stated, cell=segment.cell, segments=(index,))  # fmt: skip
-    gradient = _gradient(text)
-    if gradient is not None:
-        objective, variable, code = gradient
-        return replace(base, form=ArrayForm.GRADIENT, subject=variable, code=code,
-                       objective=objective)  # fmt: skip
-    sides = _top_level_equals(text)
-    named = _NAMED_NUMBERS.match(text) if len(sides) == 1 and stated is None else None
-    if named is not None:  # δ(16, 8, 127, 127): a name and its shape
-        subject = _array_of(named.group("name"))
-        shape = read_shape(named.group("shape"))
-        if isinstance(subject, ArrayName) and shape is not None:
-            return replace(base, subject=subject, stated=shape)
-    if len(sides) == 1:
-        try:
-            node = read_array_code(sides[0])
-        except ParseError:
-            return None
-        if stated is not None:
-            return replace(base, subject=node)
-        if _code_like(node, sides[0]):  # code alone: what "the result" after it is about
-            return replace(base, form=ArrayForm.DEFINED, code=node)
-        return None
-    displayed = _matrix_shape(sides[-1])
-    if len(sides) > 3 or (len(sides) == 3 and displayed is None):
-        return None
-    try:
-        subject = read_array_code(sides[0])
-    except ParseError:
-        return None
-    if not isinstance(subject, (ArrayName, ArrayIndex)):
-        return None
-    if len(sides) == 2 and displayed is not None:  # a_t[0] = [⋯]: the matrix it is
-        return replace(base, subject=subject, stated=displayed, displayed=displayed)
-    try:
-        code = read_array_code(sides[1])
-    except ParseError:
-        return None
-    if not _code_like(code, sides[1]):
-        return None
-    return replace(base, form=ArrayForm.DEFINED, subject=subject, code=code,
-                   displayed=displayed if len(sides) == 3 else None)  # fmt: skip
-
-
-def _code_like(code: ArrayNode, text: str) -> bool:
-    """Code, not algebra: a NumPy call or method, a transpose, or a product of two arrays
-    written side by side (``a_t w_t``) — a bare name or a sum of names is not."""
-    if isinstance(code, ArrayName):
-        return False
-    if isinstance(code, ArrayCall):
-        return True  # np.f(…), or a function the document names (trans(a), im2col(x))
-    if re.search(r"\.\s*[A-Za-z]|np\.|numpy\.|@|\^\s*\{?\s*(?:T|\\top)\b|\\odot", text):
-        return True
-    return isinstance(code, ArrayProduct) and code.operator == "matmul"
-
-
-def _top_level_equals(text: str) -> list[str]:
-    """``text`` split at ``=`` outside brackets (``axis=(0,1)`` inside a call stays)."""
-    parts: list[str] = []
-    depth = 0
-    current: list[str] = []
-    for position, char in enumerate(text):
-        if char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-        if (
-            char == "="
-            and depth == 0
-            and text[position - 1 : position] not in ("<", ">", "!", "=")
-            and text[position + 1 : position + 2] != "="
-        ):
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    parts.append("".join(current))
-    return [part.strip() for part in parts]
-
-
-def _braced(text: str, start: int) -> tuple[str, int] | None:
-    """The content of the brace group at ``start`` and the position after it."""
-    if start >= len(text) or text[start] != "{":
-        return None
-    depth = 0
-    for position in range(start, len(text)):
-        depth += {"{": 1, "}": -1}.get(text[position], 0)
-        if depth == 0:
-            return text[start + 1 : position], position + 1
-    return None
-
-
-def _gradient(text: str) -> tuple[str, ArrayNode, ArrayNode] | None:
-    """``\\frac{\\partial C}{\\partial X} = code`` (or ``{\\partial C \\over \\partial X}``):
-    the objective, the variable and the code."""
-    stripped = text.strip()
-    numerator = denominator = None
-    rest = ""
-    frac = re.match(r"\\frac\s*", stripped)
-    if frac is not None:
-        top = _braced(stripped, frac.end())
-        bottom = _braced(stripped, top[1]) if top is not None else None
-        if top is None or bottom is None:
-            return None
-        numerator, denominator, rest = top[0], bottom[0], stripped[bottom[1] :]
-    else:
-        over = re.match(r"\{\s*\\partial\s*(.+?)\s*\\over\s*\\partial\s*(.+)\}\s*=", stripped)
-        if over is None:
-            return None
-        numerator, denominator = "\\partial " + over.group(1), "\\partial " + over.group(2)
-        rest = stripped[over.end() - 1 :]
-    top_name = re.fullmatch(r"\s*\\partial\s*(.+?)\s*", numerator)
-    bottom_name = re.fullmatch(r"\s*\\partial\s*(.+?)\s*", denominator)
-    equals = re.match(r"\s*=\s*(.+)$", rest, re.DOTALL)
-    if top_name is None or bottom_name is None or equals is None:
-        return None
-    try:
-        variable = read_array_code(bottom_name.group(1))
-        code = read_array_code(equals.group(1))
-    except ParseError:
-        return None
-    if not isinstance(variable, ArrayName) or not _code_like(code, equals.group(1)):
-        return None
-    return top_name.group(1).strip(), variable, code
-
-
-# ----------------------------------------------------------------------------------------------
-# Prose: shapes stated for names, results, im2col
-# ----------------------------------------------------------------------------------------------
-_CUE = re.compile(
-    r"^\s*(?:的)?\s*(?:(?:维度|形状|大小|尺寸|shape|dimensions?|size)\s*)?"
-    r"(?:为|是|[:\uff1a=]|(?:is|are)\s+(?:of\s+)?(?:shape|size|dimensions?)"
-    r"|ha(?:s|ve)\s+(?:the\s+)?(?:shape|size|dimensions?)"
-    r"|of\s+shape|with\s+shape|dim\s*=?|shape)\s*$",
-    re.IGNORECASE,
-)
-_ROLE_WORDS: tuple[tuple[Role, re.Pattern[str]], ...] = tuple(
-    (role, re.compile(pattern, re.IGNORECASE))
-    for role, pattern in (
-        (Role.KERNEL, r"卷积核|过滤器|滤波器|权重|权值|\bkernels?\b|\bfilters?\b|\bweights?\b"),
-        (Role.BIAS, r"偏置|\bbias(?:es)?\b"),
-        (Role.OUTPUT, r"输出|\boutput\b"),
-        (Role.INPUT, r"输入|\binput\b"),
-    )
-)
-#: A layer whose shapes run otherwise (transposed, grouped, depthwise): its words give no roles.
-_OTHER_LAYER = UNREAD_LAYERS
-_CLAUSE_END = re.compile("[\uff0c,\uff1b;\u3002.!?\uff01\uff1f\n]")
-
-
-def _role(words: str) -> Role | None:
-    """The role the last role word of ``words`` names."""
-    best: tuple[int, Role] | None = None
-    for role, pattern in _ROLE_WORDS:
-        for match in pattern.finditer(words):
-            if best is None or match.start() >= best[0]:
-                best = (match.start(), role)
-    return best[1] if best is not None else None
-
-
-def _clause_before(text: str) -> str:
-    ends = list(_CLAUSE_END.finditer(text))
-    return text[ends[-1].end() :] if ends else text
-
-
-def _name_of(piece_text: str) -> ArrayName | None:
-    node = _array_of(piece_text)
-    return node if isinstance(node, ArrayName) else None
-
-
-def _array_of(piece_text: str) -> ArrayNode | None:
-    """The array a math piece writes (a name or code), or None."""
-    try:
-        return read_array_code(piece_text.strip("$"))
-    except ParseError:
-        return None
-
-
-_CONVERSION = re.compile(
-    r"(?P<subject>卷积核|过滤器|权重|输入特征图|输入图像|输入数据|输入|\bkernels?\b|\bfilters?\b"
-    r"|\bweights?\b|\binputs?(?:\s+(?:feature\s+map|image|volume))?\b|\bimages?\b)"
-    "[^\uff0c,\uff1b;\u3002.]{0,12}?"
-    r"(?:转为|转化为|转换为|转成|变为|变成|展开为|展开成|展成|重排为|reshaped\s+(?:in)?to|unrolled\s+(?:in)?to"
-    r"|flattened\s+(?:in)?to|rearranged\s+(?:in)?to|becomes?|turned\s+into|converted\s+(?:in)?to)"
-    r"\s*(?:an?\s+|the\s+)?$",
-    re.IGNORECASE,
-)
-_MATRIX_AFTER = re.compile(r"^\s*(?:的)?\s*(?:矩阵|matrix|array|张量|tensor)", re.IGNORECASE)
-_MATMUL_CONTEXT = re.compile(
-    r"矩阵乘|矩阵相乘|matrix\s+(?:multiplication|product)|\bim2col\b|\bGEMM\b|\bmatmul\b",
-    re.IGNORECASE,
-)
-
-
-def matmul_context(words: str) -> bool:
-    """True if the words turn a convolution into a matrix product (im2col).
-
-    >>> matmul_context("将卷积运算转化为矩阵乘法运算"), matmul_context("we add the bias")
-    (True, False)
-    """
-    return _MATMUL_CONTEXT.search(words) is not None
-
-
-#: The words of a shape stated for "the result" (of the display before it).
-_RESULT_WORDS = "the result"
-_RESULT = re.compile(
-    r"(?:结果|the\s+result|its\s+result)\s*(?:的)?\s*(?:维度|形状|大小|shape|size|dimensions?)?"
-    r"\s*(?:为|是|[:\uff1a=]|is|has(?:\s+shape)?|of\s+shape)\s*$",
-    re.IGNORECASE,
-)
-
-
-def _prose_statements(
-    lines: Sequence[SourceLine], context_words: Mapping[int, str]
-) -> list[tuple[int, int, ArrayStatement]]:
-    """``(line, offset, statement)`` of the shapes prose states (module docstring)."""
-    found: list[tuple[int, int, ArrayStatement]] = []
-    for line in lines:
-        if line.heading is not None:
-            continue
-        pieces = line.pieces
-        lead = _glossary_name(line)
-        premise = read_premise(plain_words(line.text))
-        stride = premise.layer.stride if premise is not None and premise.layer else None
-        padding = premise.layer.padding if premise is not None and premise.layer else None
-        for k, piece in enumerate(pieces):
-            if piece.kind == "text":
-                found.extend(_plain_statements(line, piece, stride, padding))
-                continue
-            if piece.kind != "math":
-                continue
-            shape = read_shape(piece.text)
-            if shape is None:
-                continue
-            between = pieces[k - 1].text if k >= 1 and pieces[k - 1].kind == "text" else ""
-            before_text = line.text[: piece.start]
-            after_text = line.text[piece.start + len(piece.text) :]
-            base = ArrayStatement(ArrayForm.STATED, line.line, line.line, piece.text.strip("$"),
-                                  stated=shape, cell=line.cell, segments=(piece.segment,),
-                                  stride=stride, padding=padding)  # fmt: skip
-            named = pieces[k - 2] if k >= 2 and pieces[k - 2].kind == "math" else None
-            name = _array_of(named.text) if named is not None else None
-            if named is not None and name is not None and _CUE.match(plain_words(between)):
-                clause = _clause_before(line.text[: named.start])
-                role = None if _OTHER_LAYER.search(plain_words(line.text)) else _role(clause)
-                if role is None and lead is not None and lead == name:
-                    role = _role(line.text)
-                written = line.text[named.start : piece.start + len(piece.text)]
-                statement = replace(base, text=written.replace("$", ""), subject=name,
-                                    role=role, words=plain_words(clause))  # fmt: skip
-                found.append((line.line, piece.start, statement))
-                continue
-            clause = _clause_before(plain_words(before_text))
-            conversion = _CONVERSION.search(clause)
-            if (
-                conversion is not None
-                and _MATRIX_AFTER.match(plain_words(after_text))
-                and matmul_context(context_words.get(line.line, ""))
-            ):
-                statement = replace(base, form=ArrayForm.CONVERTED, words=clause,
-                                    role=_role(conversion.group("subject")))  # fmt: skip
-                found.append((line.line, piece.start, statement))
-                continue
-            if _RESULT.search(clause):
-                found.append((line.line, piece.start, replace(base, words=_RESULT_WORDS)))
-                continue
-            if lead is not None and re.search(r"维度|形状|shape|dim", plain_words(between), re.I):
-                # a glossary line: its name, its words, then the shape
-                role = None if _OTHER_LAYER.search(plain_words(line.text)) else _role(line.text)
-                statement = replace(base, text=line.text.replace("$", "").strip(),
-                                    subject=lead, role=role,
-                                    words=plain_words(line.text))  # fmt: skip
-                found.append((line.line, piece.start, statement))
-    return found
-
-
-#: A name and its shape in plain words: ``x has shape (2, 3, 4, 4)``, ``w的维度为(8, 3, 3, 3)``.
-_PLAIN_SHAPE = re.compile(
-    r"(?<![A-Za-z0-9_\\])(?P<name>[A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?)(?![A-Za-z0-9])\s*"
-    r"(?:(?:has|have|is\s+of|of|with)\s+(?:the\s+)?shape|(?:的)?(?:维度|形状)\s*(?:为|是)?)"
-    r"\s*[:\uff1a=]?\s*(?P<shape>[(\uff08][^()\uff08\uff09]*[)\uff09])"
-    r"|(?<![A-Za-z0-9_\\])(?P<bare>[A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?)\s*"
-    r"(?P<numbers>[(\uff08]\s*\d+(?:\s*[,\uff0c]\s*\d+)+\s*[)\uff09])",
-    re.IGNORECASE,
-)
-
-
-def _plain_statements(
-    line: SourceLine, piece: Any, stride: tuple[int, ...] | None, padding: Any
-) -> list[tuple[int, int, ArrayStatement]]:
-    """Shapes written in plain text, with no math: ``the kernel w has shape (8, 3, 3, 3)``."""
-    found = []
-    for match in _PLAIN_SHAPE.finditer(piece.text):
-        written = match.group("shape") or match.group("numbers")
-        written = written.replace("\uff08", "(").replace("\uff09", ")").replace("\uff0c", ",")
-        shape = read_shape(written)
-        name = _name_of(match.group("name") or match.group("bare"))
-        if shape is None or name is None:
-            continue
-        offset = piece.start + match.start()
-        clause = _clause_before(line.text[:offset])
-        role = None if _OTHER_LAYER.search(plain_words(line.text)) else _role(clause)
-        span = (piece.segment, match.start(), match.end())
-        statement = ArrayStatement(ArrayForm.STATED, line.line, line.line, match.group(0),
-                                   subject=name, stated=shape, role=role,
-                                   words=plain_words(clause), cell=line.cell, spans=(span,),
-                                   stride=stride, padding=padding)  # fmt: skip
-        found.append((line.line, offset, statement))
-    return found
-
-
-def _glossary_lead(line: SourceLine) -> str | None:
-    """The math a glossary line starts with (``$z^l$ 卷积输出结果…``, ``- $W$: weights``),
-    when words follow it; None for any other line."""
-    pieces = [piece for piece in line.pieces if piece.text.strip()]
-    if len(pieces) < 2:
-        return None
-    first = pieces[0]
-    if first.kind == "text":
-        if re.fullmatch(r"\s*(?:[-*+]|\d+[.)])\s*", first.text) and len(pieces) > 2:
-            first = pieces[1]
-        else:
-            return None
-    return first.text if first.kind == "math" else None
-
-
-def _glossary_name(line: SourceLine) -> ArrayName | None:
-    """The name a glossary line starts with, or None."""
-    lead = _glossary_lead(line)
-    return _name_of(lead) if lead is not None else None
+__all__ = ["add_array_claims", "array_scope"]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -553,64 +82,21 @@ def array_scope(segments: Sequence[Segment]) -> ArrayScope:
     for index, segment in enumerate(segments):
         if segment.kind != "math":
             continue
-        space = _in_space(index, segment, lines)
+        space = in_space(index, segment, lines)
         if space is not None:
             keyed.append((segment.cell or 0, segment.line, segment.column, space))
             continue
-        if not _may_be_code(segment.text):
+        if not may_be_code(segment.text):
             continue
         words = _words_at(context, segment.line)
-        for offset, statement in _math_statements(index, segment):
+        for offset, statement in math_statements(index, segment):
             statement = replace(statement, words=words)
             keyed.append((segment.cell or 0, segment.line, segment.column + offset, statement))
-    for line_number, offset, statement in _prose_statements(lines, context):
+    for line_number, offset, statement in prose_statements(lines, context):
         keyed.append((statement.cell or 0, line_number, offset, statement))
     keyed.sort(key=lambda item: item[:3])
     statements = _with_results(_grouped([item[3] for item in keyed], lines))
     return ArrayScope(tuple(statements))
-
-
-#: ``X \\in \\mathbb{R}^{N \\times C \\times H \\times W}``: a name and its shape.
-_IN_SPACE = re.compile(
-    r"^\s*(?P<name>[^=,]+?)\s*(?:\\in|\u2208)\s*"
-    r"(?:\\mathbb\s*\{\s*R\s*\}|\\mathbf\s*\{\s*R\s*\}|\\R\b|\u211d)\s*\^\s*\{(?P<dims>.+)\}\s*$"
-)
-
-
-def _in_space(index: int, segment: Segment, lines: Sequence[SourceLine]) -> ArrayStatement | None:
-    """``$X \\in \\mathbb{R}^{N \\times C \\times H \\times W}$``: a shape stated for ``X``,
-    its role from the words before it on its line."""
-    match = _IN_SPACE.match(normalised(segment.text))
-    if match is None:
-        return None
-    dims = re.split(r"\\times|\u00d7|,", match.group("dims"))
-    shape = read_shape("(" + ", ".join(dims) + ")")
-    name = _array_of(match.group("name"))
-    if shape is None or not isinstance(name, ArrayName):
-        return None
-    words = ""
-    for line in lines:
-        for piece in line.pieces:
-            if piece.segment == index:
-                words = _clause_before(line.text[: piece.start])
-    role = None if _OTHER_LAYER.search(plain_words(words)) else _role(words)
-    return ArrayStatement(ArrayForm.STATED, segment.line, segment.end_line, segment.text.strip(),
-                          subject=name, stated=shape, role=role, words=plain_words(words),
-                          cell=segment.cell, segments=(index,))  # fmt: skip
-
-
-_CODE_HINT = re.compile(
-    r"\.\s*[A-Za-z]|np\.|\\partial|dim\s*=|shape\s*=|@|\^\s*\{?\s*(?:T|\\top)\b|\\begin\{\w*matrix\}"
-    r"|[A-Za-z](?:_\{?\w+\}?)?(?:\^\{?[\w\-+()]+\}?)?\s*[A-Za-z\\]",
-)
-
-
-def _may_be_code(text: str) -> bool:
-    if "dim" in text or re.search(r"np\.|numpy\.|\.\s*(?:reshape|transpose|sum|T\b)", text):
-        return True
-    if _NAMED_NUMBERS.match(text) or _ARROW.search(text):
-        return True
-    return "=" in text and _CODE_HINT.search(text) is not None
 
 
 def _grouped(statements: list[ArrayStatement], lines: Sequence[SourceLine]) -> list[ArrayStatement]:
@@ -625,7 +111,7 @@ def _grouped(statements: list[ArrayStatement], lines: Sequence[SourceLine]) -> l
         if previous is None or line.line != previous.line + 1 or line.heading is not None:
             number += 1
         paragraph[line.line] = number
-        if _glossary_lead(line) is not None:
+        if glossary_lead(line) is not None:
             if not in_run:
                 run += 1
             in_run = True
@@ -650,7 +136,7 @@ def _with_results(statements: list[ArrayStatement]) -> list[ArrayStatement]:
     """*结果的维度为 (…)*: the shape of the code of the display just before it."""
     result: list[ArrayStatement] = []
     for statement in statements:
-        if statement.words == _RESULT_WORDS and statement.subject is None:
+        if statement.words == RESULT_WORDS and statement.subject is None:
             earlier = [
                 s
                 for s in result

@@ -593,7 +593,7 @@ def _im2col_of_code(
 ) -> Judgement | None:
     """``a_t = trans(a), dim=(…)``: a function of the layer's input the words call the
     unrolling of its windows (a matrix product)."""
-    from symconv.check.read_arrays import matmul_context
+    from symconv.check.array_prose import matmul_context
 
     if not isinstance(code, ArrayCall) or code.numpy or len(code.args) != 1:
         return None
