@@ -42,6 +42,7 @@ from symconv.check.array_statements import (
     ArrayStatement,
     Role,
 )
+from symconv.check.claim_places import ClaimPlacer, origin_before
 from symconv.check.context import DocumentContext
 from symconv.check.lines import SourceLine, source_lines
 from symconv.check.markdown import Segment
@@ -222,17 +223,13 @@ def add_array_claims(
     problem set — ``with_problem`` False — also a fact, an answer, an algebra claim), and a
     definition that is no claim of its own still takes an unparsed formula's place (its shape
     is a better message than "could not read")."""
-    by_statement = {key: tuple(found) for key, found in statement_claims.items()}
     scope = array_scope(segments)
     if not scope.statements:
-        return tuple(claims), by_statement
-    replaced: dict[int, Claim] = {}
-    placed: list[Claim] = []
-    used: set[int] = set()
-    next_id = max((claim.id for claim in claims), default=0) + 1
+        return tuple(claims), {key: tuple(found) for key, found in statement_claims.items()}
+    placer = ClaimPlacer(claims, statement_claims)
     kinds = _UNREAD if with_problem else _UNREAD | _UNCHECKED
     for position, statement in enumerate(scope.statements):
-        covered = _covered(statement, segments, claims, by_statement, kinds)
+        covered = _covered(statement, segments, claims, placer.by_statement, kinds)
         unread = any(claim.kind in _UNREAD for claim in covered)
         rereads = unread and statement.form is ArrayForm.DEFINED and statement.subject is not None
         if not _claimable(scope, position) and not rereads:
@@ -240,46 +237,20 @@ def add_array_claims(
         if any(isinstance(claim.facts, (SizeFacts, SizeFormulaFacts)) for claim in covered):
             continue  # the size statement's claim judges these words
         if statement.form in (ArrayForm.DEFINED, ArrayForm.STATED) and _judged_elsewhere(
-            statement, claims, by_statement
+            statement, claims, placer.by_statement
         ):
             continue  # a matrix, an index formula: another judge decides the same math
-        fresh = [claim for claim in covered if claim.id not in used]
-        if fresh:
-            origin = fresh[0].origin
-        else:
-            origin = replace(_origin(statement, claims), id=next_id)
-            next_id += 1
-        used.add(origin.id)
-        facts = ArrayFacts(position, scope)
-        sides = (sp.Tuple(*statement.stated),) if statement.stated is not None else ()
-        claim = Claim(statement.line, statement.end_line, statement.text, ClaimKind.SHAPE, None,
-                      sides, "=", facts, origin)  # fmt: skip
-        for old in covered:
-            replaced.setdefault(old.id, claim)
-        if not fresh:
-            placed.append(claim)
-        context.add_claim(claim)
-    merged: list[Claim] = []
-    emitted: set[int] = set()
-    for claim in claims:
-        while placed and (placed[0].origin.cell or 0, placed[0].line) < (
-            claim.origin.cell or 0,
-            claim.line,
-        ):
-            merged.append(placed.pop(0))
-        if claim.id not in replaced:
-            merged.append(claim)
-            continue
-        new = replaced[claim.id]
-        if id(new) not in emitted:
-            emitted.add(id(new))
-            merged.append(new)
-    merged.extend(placed)
-    by_statement = {
-        key: tuple(replaced.get(claim.id, claim) for claim in found)
-        for key, found in by_statement.items()
-    }
-    return tuple(merged), by_statement
+
+        def make(
+            origin: Origin, statement: ArrayStatement = statement, at: int = position
+        ) -> Claim:
+            sides = (sp.Tuple(*statement.stated),) if statement.stated is not None else ()
+            return Claim(statement.line, statement.end_line, statement.text, ClaimKind.SHAPE,
+                         None, sides, "=", ArrayFacts(at, scope), origin)  # fmt: skip
+
+        origin = origin_before(claims, statement.cell, statement.line)
+        context.add_claim(placer.add(make, covered, origin))
+    return placer.result()
 
 
 #: Claims of the reading a statement takes the place of: formulas nothing could read, and —
@@ -364,11 +335,3 @@ def _overlaps(claim: Claim, start: int, end: int) -> bool:
     """True if a claim read from prose covers characters ``start:end`` of its segment."""
     span = getattr(claim.facts, "span", None)
     return span is not None and span[0] < end and start < span[1]
-
-
-def _origin(statement: ArrayStatement, claims: Sequence[Claim]) -> Origin:
-    before = [c for c in claims if c.origin.cell == statement.cell and c.line <= statement.line]
-    if before:
-        near = before[-1].origin
-        return Origin(scope=near.scope, heading=near.heading, cell=statement.cell)
-    return Origin(cell=statement.cell)

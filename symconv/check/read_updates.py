@@ -41,6 +41,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from symconv.check import nodes
+from symconv.check.claim_places import ClaimPlacer, origin_before
 from symconv.check.context import DocumentContext
 from symconv.check.lines import heading_level
 from symconv.check.markdown import Segment
@@ -513,53 +514,22 @@ def add_update_claims(
 ) -> tuple[tuple[Claim, ...], dict[tuple[int, int], tuple[Claim, ...]]]:
     """The claims with each update rule as a claim of kind ``update``, in place of the claims
     the reading made of its statement (recorded in ``context``)."""
-    by_statement = {key: tuple(found) for key, found in statement_claims.items()}
     statements = update_statements(segments)
     if not statements:
-        return tuple(claims), by_statement
-    replaced: dict[int, Claim] = {}  # a claim of the reading -> the update claim in its place
-    placed: list[Claim] = []  # update claims that take no claim's place
-    used: set[int] = set()
-    next_id = max((claim.id for claim in claims), default=0) + 1
+        return tuple(claims), {key: tuple(found) for key, found in statement_claims.items()}
+    placer = ClaimPlacer(claims, statement_claims)
     for statement in statements:
-        covered = [c for c in _covered(statement, segments, claims, by_statement)]
-        fresh = [c for c in covered if c.id not in used]
-        if fresh:
-            origin = fresh[0].origin
-        else:
-            origin = replace(_origin(statement, segments, claims), id=next_id)
-            next_id += 1
-        used.add(origin.id)
-        facts = statement.facts
-        # no sides: an update defines nothing a later line could carry an error from
-        claim = Claim(statement.line, statement.end_line, statement.text, ClaimKind.UPDATE, None,
-                      (), facts.operator, facts, origin)  # fmt: skip
-        for old in covered:
-            replaced.setdefault(old.id, claim)
-        if not fresh:
-            placed.append(claim)
+        covered = _covered(statement, segments, claims, placer.by_statement)
+
+        def make(origin: Origin, statement: UpdateStatement = statement) -> Claim:
+            # no sides: an update defines nothing a later line could carry an error from
+            return Claim(statement.line, statement.end_line, statement.text, ClaimKind.UPDATE,
+                         None, (), statement.facts.operator, statement.facts, origin)  # fmt: skip
+
+        cell = segments[statement.segment].cell
+        claim = placer.add(make, covered, origin_before(claims, cell, statement.line))
         context.add_claim(claim)
-    merged: list[Claim] = []
-    emitted: set[int] = set()
-    for claim in claims:
-        while placed and (placed[0].origin.cell or 0, placed[0].line) < (
-            claim.origin.cell or 0,
-            claim.line,
-        ):
-            merged.append(placed.pop(0))
-        if claim.id not in replaced:
-            merged.append(claim)
-            continue
-        update = replaced[claim.id]
-        if id(update) not in emitted:
-            emitted.add(id(update))
-            merged.append(update)
-    merged.extend(placed)
-    by_statement = {
-        key: tuple(replaced.get(claim.id, claim) for claim in found)
-        for key, found in by_statement.items()
-    }
-    return tuple(merged), by_statement
+    return placer.result()
 
 
 def _covered(
@@ -588,15 +558,3 @@ def _covered(
         if claim.id in within or unread:
             covered.append(claim)
     return covered
-
-
-def _origin(
-    statement: UpdateStatement, segments: Sequence[Segment], claims: Sequence[Claim]
-) -> Origin:
-    """An origin for a new claim: the section of the claim written just before it."""
-    cell = segments[statement.segment].cell
-    before = [c for c in claims if c.origin.cell == cell and c.line <= statement.line]
-    if before:
-        near = before[-1].origin
-        return Origin(scope=near.scope, heading=near.heading, cell=cell)
-    return Origin(cell=cell)
