@@ -47,6 +47,7 @@ __all__ = [
     "matmul_context",
     "prose_statements",
     "role_of",
+    "unrolls_windows",
 ]
 
 
@@ -120,6 +121,26 @@ def matmul_context(words: str) -> bool:
     (True, False)
     """
     return _MATMUL_CONTEXT.search(words) is not None
+
+
+#: Words that describe im2col: each window (a kernel's position, a patch) unrolled into a row
+#: or a column.
+_UNROLLING = re.compile(
+    r"(?:卷积核|窗口|感受野)[^\u3002.]{0,12}?(?:展成|展开成?|拉成|排成)[^\u3002.]{0,4}?(?:一行|一列|行|列)"
+    r"|(?:each|every)\s+(?:window|patch|receptive\s+field|kernel\s+position)[^.]{0,60}?"
+    r"(?:row|column)"
+    r"|(?:patch(?:es)?|windows?)\s+(?:as|into|become|becomes|are)\s+(?:the\s+)?(?:rows|columns)",
+    re.IGNORECASE,
+)
+
+
+def unrolls_windows(words: str) -> bool:
+    """True if the words describe each window unrolled into a row or a column (im2col).
+
+    >>> unrolls_windows("将每一个卷积核停留处的对应数值展成一行"), unrolls_windows("transpose it")
+    (True, False)
+    """
+    return _UNROLLING.search(words) is not None
 
 
 #: The words of a shape stated for "the result" (of the display before it).

@@ -70,9 +70,14 @@ def _context_words(lines: Sequence[SourceLine]) -> dict[int, str]:
 
 
 def _words_at(context: Mapping[int, str], line: int) -> str:
-    """The section's prose up to ``line`` (the paragraph of the latest prose line before it)."""
+    """The section's prose up to ``line``, and the prose line right after it in its section
+    (where a display's function is often described: *其中 trans(a) 为…*, *where im2col …*)."""
     before = [number for number in context if number <= line]
-    return context[max(before)] if before else ""
+    words = context[max(before)] if before else ""
+    after = [number for number in context if line < number <= line + 3]
+    if after and context[min(after)].startswith(words):
+        return context[min(after)]
+    return words
 
 
 def array_scope(segments: Sequence[Segment]) -> ArrayScope:

@@ -324,3 +324,22 @@ def test_a_chain_of_arrows_and_names_with_their_numbers():
     assert [j.verdict for j in array_judgements(document)] == ["right", "right"]
     slip = document.replace("(2, 12)", "(2, 13)")
     assert [j.verdict for j in array_judgements(slip)] == ["right", "wrong"]
+
+
+def test_a_function_of_the_input_is_im2col_only_when_the_words_say_so():
+    """``a_t = f(a), dim=(…)``: a function called im2col (or unfold) in a section that turns the
+    convolution into a matrix product; any other name only where the words say it unrolls each
+    window into a row. Without that, the function is unknown: unverified."""
+    data = (
+        "The input $a$ has shape $(B, C, H, W)$, the kernel $w$ has shape $(M, C, k, k)$ and the "
+        "output $z$ has shape $(B, M, P, Q)$.\n\nWe write the convolution as a matrix "
+        "multiplication:\n\n"
+    )
+    named = data + "$$a_t = im2col(a), dim=(B, PQ, Ckk)$$\n"
+    described = (
+        data + "$$a_t = patches(a), dim=(B, PQ, Ckk)$$\n\nwhere each window becomes a row.\n"
+    )
+    undescribed = data + "$$a_t = patches(a), dim=(B, PQ, Ckk)$$\n"
+    for document, verdict in ((named, "right"), (described, "right"), (undescribed, "unverified")):
+        (judgement,) = [j for j in array_judgements(document) if j.claim.line == 5]
+        assert judgement.verdict == verdict, judgement.message

@@ -585,15 +585,19 @@ def _converted(claim: Claim, statement: ArrayStatement, facts: ArrayFacts) -> Ju
     return _im2col_verdict(claim, statement.stated, statement.role, facts, statement)
 
 
-_IM2COL_NAMES = frozenset({"im2col", "img2col", "unfold", "trans", "col", "patches"})
+#: The names libraries give the unrolling of windows into rows (Caffe's ``im2col``, PyTorch's
+#: ``unfold``): what they compute needs no description.
+_IM2COL_NAMES = frozenset({"im2col", "img2col", "im2row", "unfold"})
 
 
 def _im2col_of_code(
     claim: Claim, statement: ArrayStatement, facts: ArrayFacts, code: ArrayNode
 ) -> Judgement | None:
-    """``a_t = trans(a), dim=(…)``: a function of the layer's input the words call the
-    unrolling of its windows (a matrix product)."""
-    from symconv.check.array_prose import matmul_context
+    """``a_t = trans(a), dim=(…)``: a function of the layer's input, in a section that turns
+    the convolution into a matrix product; a function of another name than im2col's must be
+    described as unrolling each window into a row (*将每一个卷积核停留处的对应数值展成一行*,
+    *each patch becomes a row*)."""
+    from symconv.check.array_prose import matmul_context, unrolls_windows
 
     if not isinstance(code, ArrayCall) or code.numpy or len(code.args) != 1:
         return None
@@ -603,9 +607,9 @@ def _im2col_of_code(
         return None
     if not isinstance(data.subject, ArrayName) or data.subject.key != argument.key:
         return None
-    if code.function.lower() not in _IM2COL_NAMES and not matmul_context(statement.words):
-        return None
     if not matmul_context(statement.words):
+        return None
+    if code.function.lower() not in _IM2COL_NAMES and not unrolls_windows(statement.words):
         return None
     assert statement.stated is not None
     return _im2col_verdict(claim, statement.stated, Role.INPUT, facts, statement)
