@@ -48,13 +48,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import sympy as sp
 
 from symconv.check.array_code import ArrayCall, ArrayName, ArrayNode, describe
 from symconv.check.array_env import ArrayEnvironment, Evaluated, environment, layer_marks
+from symconv.check.array_layers import (
+    Positions,
+    Reading,
+    input_matrices,
+    kernel_matrices,
+    positions_of,
+    readings,
+)
 from symconv.check.array_shapes import Shape, same_size
 from symconv.check.array_statements import ArrayFacts, ArrayForm, ArrayStatement, Role
 from symconv.check.context import DocumentContext, ProblemContext
@@ -324,47 +331,6 @@ def _members(statement: ArrayStatement, facts: ArrayFacts) -> dict[Role, ArraySt
     return members
 
 
-@dataclass(frozen=True)
-class _Reading:
-    """One way to read a layer's shapes: the input's layout (``NCHW``: (N, C, H, W); ``NHWC``)
-    and the kernel's (``OIHW``: (M, C, k_h, k_w), PyTorch; ``HWIO``: (k_h, k_w, C, M),
-    TensorFlow)."""
-
-    data: str
-    kernel: str
-
-    def channels(self, data: Shape) -> Any:
-        return data[1] if self.data == "NCHW" else data[3]
-
-    def spatial(self, data: Shape) -> tuple[Any, Any]:
-        return (data[2], data[3]) if self.data == "NCHW" else (data[1], data[2])
-
-    def inputs(self, kernel: Shape) -> Any:
-        return kernel[1] if self.kernel == "OIHW" else kernel[2]
-
-    def filters(self, kernel: Shape) -> Any:
-        return kernel[0] if self.kernel == "OIHW" else kernel[3]
-
-    def window(self, kernel: Shape) -> tuple[Any, Any]:
-        return (kernel[2], kernel[3]) if self.kernel == "OIHW" else (kernel[0], kernel[1])
-
-    def words(self) -> str:
-        data = "(N, C, H, W)" if self.data == "NCHW" else "(N, H, W, C)"
-        kernel = "(M, C, k_h, k_w)" if self.kernel == "OIHW" else "(k_h, k_w, C, M)"
-        return f"{data} with a kernel {kernel}"
-
-
-_READINGS = tuple(_Reading(d, k) for d in ("NCHW", "NHWC") for k in ("OIHW", "HWIO"))
-
-
-def _readings(kernel: Shape, data: Shape) -> list[_Reading]:
-    """The readings under which the kernel takes the input's channels (a document that says
-    nothing of its layouts leaves every such reading open)."""
-    if len(kernel) != 4 or len(data) != 4:
-        return []
-    return [r for r in _READINGS if same_size(r.inputs(kernel), r.channels(data)) is True]
-
-
 def _all(verdicts: Sequence[bool | None]) -> bool | None:
     """True if every reading says True, False if every one says False, else None."""
     if verdicts and all(v is True for v in verdicts):
@@ -384,17 +350,17 @@ def _layer(claim: Claim, statement: ArrayStatement, facts: ArrayFacts) -> Judgem
     if data is None or data.stated is None:
         return unverified(claim, "the layer's input is not stated with it: the kernel's "
                                  "layout is not known")  # fmt: skip
-    readings = _readings(kernel.stated, data.stated)
-    if not readings:
+    fitting = readings(kernel.stated, data.stated)
+    if not fitting:
         return unverified(
             claim,
             f"the kernel {shown_shape(kernel.stated)} takes the channels of the input "
             f"{shown_shape(data.stated)} in no layout ((M, C, k, k) or (k, k, C, M), with "
             "(N, C, H, W) or (N, H, W, C))",
         )
-    first = readings[0]
+    first = fitting[0]
     channels = first.channels(data.stated)
-    layouts = first.words() if len(readings) == 1 else "in every layout that fits"
+    layouts = first.words() if len(fitting) == 1 else "in every layout that fits"
     role = statement.role
     if role is Role.INPUT:
         return right(
@@ -403,7 +369,7 @@ def _layer(claim: Claim, statement: ArrayStatement, facts: ArrayFacts) -> Judgem
             f"kernel's input channels (line {kernel.line})",
         )
     if role is Role.KERNEL:
-        counts = list(dict.fromkeys(str(r.filters(kernel.stated)) for r in readings))
+        counts = list(dict.fromkeys(str(r.filters(kernel.stated)) for r in fitting))
         filters = counts[0] if len(counts) == 1 else " or ".join(counts)
         read = "" if len(counts) == 1 else ", as its layout is read"
         return right(
@@ -413,16 +379,16 @@ def _layer(claim: Claim, statement: ArrayStatement, facts: ArrayFacts) -> Judgem
         )
     stated = statement.stated or ()
     if role is Role.BIAS:
-        return _bias(claim, stated, readings, kernel)
-    return _output(claim, stated, data.stated, kernel.stated, readings)
+        return _bias(claim, stated, fitting, kernel)
+    return _output(claim, stated, data.stated, kernel.stated, fitting)
 
 
 def _bias(
-    claim: Claim, stated: Shape, readings: Sequence[_Reading], kernel: ArrayStatement
+    claim: Claim, stated: Shape, fitting: Sequence[Reading], kernel: ArrayStatement
 ) -> Judgement:
     assert kernel.stated is not None
     kernel_shape = shown_shape(kernel.stated)
-    counts = [r.filters(kernel.stated) for r in readings]
+    counts = [r.filters(kernel.stated) for r in fitting]
     verdict = _all([len(stated) == 1 and same_size(stated[0], m) for m in counts])
     filters = counts[0]
     if verdict is True:
@@ -450,11 +416,11 @@ def _bias(
 
 
 def _output(
-    claim: Claim, stated: Shape, data: Shape, kernel: Shape, readings: Sequence[_Reading]
+    claim: Claim, stated: Shape, data: Shape, kernel: Shape, fitting: Sequence[Reading]
 ) -> Judgement:
     if len(stated) != 4:
         return unverified(claim, f"an output of {len(stated)} axes from an input of 4")
-    outcomes = [_output_in(stated, data, kernel, reading) for reading in readings]
+    outcomes = [_output_in(stated, data, kernel, reading) for reading in fitting]
     verdicts = [outcome[0] for outcome in outcomes]
     if all(v is True for v in verdicts):
         return right(claim, outcomes[0][1])
@@ -466,7 +432,7 @@ def _output(
 
 
 def _output_in(
-    stated: Shape, data: Shape, kernel: Shape, reading: _Reading
+    stated: Shape, data: Shape, kernel: Shape, reading: Reading
 ) -> tuple[bool | None, str, str]:
     """The output under one reading: (verdict, message, witness)."""
     channel_axis = 1 if reading.data == "NCHW" else 3
@@ -507,51 +473,36 @@ def _latest(facts: ArrayFacts, role: Role) -> ArrayStatement | None:
     return found
 
 
-def _output_size(size: Any, kernel: Any, stride: int, padding: int) -> Any:
-    if not (as_sympy(size).is_number and as_sympy(kernel).is_number):
-        return None
-    return sp.floor((size + 2 * padding - kernel) / stride) + 1
-
-
 def _im2col_candidates(
     role: Role, facts: ArrayFacts, statement: ArrayStatement
 ) -> list[tuple[list[Shape], str]] | None:
     """For each reading of the layer's layouts, the im2col shapes of its kernel or input and
-    the working; None when the layer is not known."""
+    the working (:mod:`symconv.check.array_layers`); None when the layer is not known."""
     kernel, data = _latest(facts, Role.KERNEL), _latest(facts, Role.INPUT)
     if kernel is None or data is None or kernel.stated is None or data.stated is None:
         return None
-    readings = _readings(kernel.stated, data.stated)
-    if not readings or isinstance(data.padding, str):
+    layouts = readings(kernel.stated, data.stated)
+    if not layouts or isinstance(data.padding, str):
         return None
+    if role is Role.KERNEL:
+        return [kernel_matrices(kernel.stated, reading) for reading in layouts]
+    output = _latest(facts, Role.OUTPUT)
+    same_layer = output is not None and output.stated is not None and output.group == data.group
     found = []
-    for reading in readings:
-        filters, channels = reading.filters(kernel.stated), reading.inputs(kernel.stated)
-        kh, kw = reading.window(kernel.stated)
-        batch, (height, width) = data.stated[0], reading.spatial(data.stated)
-        window = sp.Mul(channels, kh, kw)
-        working = f"C·k_h·k_w = {channels}·{kh}·{kw} = {window}"
-        if role is Role.KERNEL:
-            found.append(([(window, filters), (filters, window)], f"{working}, {filters} filters"))
-            continue
-        output = _latest(facts, Role.OUTPUT)
-        if output is not None and output.stated is not None and output.group == data.group:
-            out_h, out_w = reading.spatial(output.stated)
-            where = f"the output's {out_h}×{out_w} (line {output.line})"
+    for reading in layouts:
+        if same_layer and output is not None and output.stated is not None:
+            height, width = reading.spatial(output.stated)
+            positions = Positions(
+                height, width, f"the output's {height}×{width}, line {output.line}"
+            )
         else:
             stride = data.stride or statement.stride or (1, 1)
             padding = data.padding if isinstance(data.padding, tuple) else (0, 0)
-            out_h = _output_size(height, kh, stride[0], padding[0])
-            out_w = _output_size(width, kw, stride[-1], padding[-1])
-            if out_h is None or out_w is None:
+            computed = positions_of(data.stated, kernel.stated, reading, stride, padding)
+            if computed is None:
                 return None
-            where = f"⌊({height} + 2·{padding[0]} − {kh})/{stride[0]}⌋ + 1 = {out_h} per side"
-        positions = sp.Mul(out_h, out_w)
-        shapes: list[Shape] = [(batch, positions, window), (batch, window, positions)]
-        if batch == 1:
-            shapes += [(positions, window), (window, positions)]
-        shapes += [(sp.Mul(batch, positions), window), (window, sp.Mul(batch, positions))]
-        found.append((shapes, f"{positions} window positions ({where}), {working}"))
+            positions = computed
+        found.append(input_matrices(data.stated, kernel.stated, reading, positions))
     return found
 
 
@@ -635,7 +586,7 @@ def _im2col_output(
     kernel, data = members.get(Role.KERNEL), members.get(Role.INPUT)
     if kernel is None or data is None or kernel.stated is None or data.stated is None:
         return None
-    layouts = {reading.data for reading in _readings(kernel.stated, data.stated)}
+    layouts = {reading.data for reading in readings(kernel.stated, data.stated)}
     if len(layouts) != 1 or len(output.stated) != 4:
         return None
     layout = layouts.pop()
