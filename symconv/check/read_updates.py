@@ -415,34 +415,65 @@ def read_update(left: str, operator: str, right: str) -> UpdateFacts | None:
 # ----------------------------------------------------------------------------------------------
 # Which way: the words around
 # ----------------------------------------------------------------------------------------------
-_DESCENT = re.compile(
-    r"gradient[\s-]+descent|\bdescent\b|\bminimi[sz]\w*|\bdecreas\w*|\blower\w*\s+the\s+(?:loss|cost|error)"
-    r"|梯度下降|最小化|减小损失",
+#: The method named: it says which way every update of its section goes.
+_METHOD = re.compile(
+    r"(?P<descent>(?:stochastic\s+|mini-?batch\s+)?gradient[\s-]+descent|梯度下降)"
+    r"|(?P<ascent>gradient[\s-]+ascent|梯度上升)",
     re.IGNORECASE,
 )
-_ASCENT = re.compile(
-    r"gradient[\s-]+ascent|\bascent\b|\bmaximi[sz]\w*|梯度上升|最大化", re.IGNORECASE
+#: An objective minimised or maximised: it says which way only for that objective.
+_GOAL = re.compile(
+    r"(?P<descent>\bminimi[sz]\w*|最小化|减小)|(?P<ascent>\bmaximi[sz]\w*|最大化)", re.IGNORECASE
 )
+#: Words that name the objective of training, whatever its letter.
+_LOSS_WORDS = re.compile(
+    r"\b(?:loss|cost|error|objective)\b|损失|代价|误差|目标函数", re.IGNORECASE
+)
+_SENTENCE = re.compile(r"(?<=[.!?\u3002\uff01\uff1f])\s+|\n\s*\n")
 
 
-def direction_of(words: str) -> str | None:
-    """``"descent"`` or ``"ascent"`` if the words say only that, else None.
+def direction_of(words: str, objective: str | None = None) -> str | None:
+    """``"descent"`` or ``"ascent"`` if the words say only that of this update: the method
+    they name (*gradient descent*, *梯度下降*), or the way they take ``objective`` — a sentence
+    that minimises or maximises it by its letter, or by a word for the loss; else None (a
+    likelihood maximised elsewhere says nothing of a loss minimised here).
 
-    >>> direction_of("Our goal is to minimize J"), direction_of("we maximise the likelihood")
-    ('descent', 'ascent')
-    >>> direction_of("the update rule") is None
+    >>> direction_of("We use gradient descent."), direction_of("Our goal is to minimize $J$", "J")
+    ('descent', 'descent')
+    >>> direction_of("We maximise the likelihood.", "L") is None
     True
+    >>> direction_of("We maximise the log-likelihood $\\ell$.", "\\ell")
+    'ascent'
     """
-    descent, ascent = _DESCENT.search(words), _ASCENT.search(words)
-    if descent and not ascent:
-        return "descent"
-    if ascent and not descent:
-        return "ascent"
-    return None
+    said: set[str] = set()
+    for match in _METHOD.finditer(words):
+        said.add("descent" if match.group("descent") else "ascent")
+    for sentence in _SENTENCE.split(words):
+        goal = _GOAL.search(sentence)
+        if goal is None or not _names_objective(sentence, objective):
+            continue
+        said.add("descent" if goal.group("descent") else "ascent")
+    return said.pop() if len(said) == 1 else None
+
+
+def _names_objective(sentence: str, objective: str | None) -> bool:
+    """True if the sentence names the objective: its letter in math, or a word for the loss."""
+    if _LOSS_WORDS.search(sentence):
+        return True
+    if not objective:
+        return False
+    name = re.sub(r"\\(?:mathcal|mathrm|mathbf)\s*\{?\s*([A-Za-z])\s*\}?", r"\1", objective)
+    name = name.lstrip("\\")
+    if len(name) == 1:
+        pattern = rf"(?<![A-Za-z\\]){re.escape(name)}(?![A-Za-z])"
+    else:  # a command: \ell, \mathcal{J} spelled out
+        pattern = rf"\\{re.escape(name)}(?![A-Za-z])|(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])"
+    return re.search(pattern, sentence) is not None
 
 
 def _section_words(segments: Sequence[Segment], index: int) -> str:
-    """The prose of the section holding segment ``index``, up to the end of its paragraph."""
+    """The prose of the section holding segment ``index`` (with its inline math), up to the end
+    of its paragraph."""
     start = index
     while start > 0:
         before = segments[start - 1]
@@ -461,7 +492,11 @@ def _section_words(segments: Sequence[Segment], index: int) -> str:
             break
         last_line = after.end_line
         end += 1
-    return " ".join(s.text for s in segments[start:end] if s.kind == "text")
+    return " ".join(
+        s.text if s.kind == "text" else f"${s.text}$"
+        for s in segments[start:end]
+        if s.kind == "text" or (s.kind == "math" and not s.display)
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -473,8 +508,7 @@ def update_statements(segments: Sequence[Segment]) -> list[UpdateStatement]:
     for index, segment in enumerate(segments):
         if segment.kind != "math" or not _may_update(segment.text):
             continue
-        direction: str | None = None
-        words_read = False
+        words: str | None = None
         for offset, piece in _pieces(segment.text):
             assignment = _assignment(piece)
             if assignment is None:
@@ -482,10 +516,9 @@ def update_statements(segments: Sequence[Segment]) -> list[UpdateStatement]:
             facts = read_update(*assignment)
             if facts is None:
                 continue
-            if not words_read:
-                direction = direction_of(_section_words(segments, index))
-                words_read = True
-            facts = replace(facts, direction=direction)
+            if words is None:
+                words = _section_words(segments, index)
+            facts = replace(facts, direction=direction_of(words, facts.objective))
             lead = len(piece) - len(piece.lstrip())
             line = segment.line_of(offset + lead)
             end_line = segment.line_of(offset + len(piece.rstrip()) - 1)

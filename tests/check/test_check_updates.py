@@ -144,3 +144,15 @@ def test_an_iteration_written_with_superscripts():
     assert "the gradient of E at w^{(k)}" in judgement.message
     (elsewhere,) = update_judgements(document.replace("E(\\mathbf{w}^{(k)})", "E(\\mathbf{v})"))
     assert elsewhere.verdict == "unverified"
+
+
+def test_a_likelihood_maximised_elsewhere_says_nothing_of_the_loss_minimised_here():
+    document = (
+        "We maximise the likelihood of the data. Equivalently, we train on the negative "
+        "log-likelihood $N$.\n\n$$w \\leftarrow w - \\eta \\frac{\\partial N}{\\partial w}$$\n"
+    )
+    (judgement,) = update_judgements(document)
+    assert judgement.verdict == "right"
+    tied = document.replace("We maximise the likelihood of the data.", "We maximise $N$.")
+    (judgement,) = update_judgements(tied)
+    assert judgement.verdict == "wrong"
