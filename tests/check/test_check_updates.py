@@ -156,3 +156,11 @@ def test_a_likelihood_maximised_elsewhere_says_nothing_of_the_loss_minimised_her
     tied = document.replace("We maximise the likelihood of the data.", "We maximise $N$.")
     (judgement,) = update_judgements(tied)
     assert judgement.verdict == "wrong"
+
+
+def test_a_chain_rule_written_into_the_update_is_not_another_parameter():
+    """``w ← w − η x ∂L/∂z`` is ∂L/∂w = x ∂L/∂z for z = w x: not a step times ∂L/∂z."""
+    document = MINIMISE + "$$w \\leftarrow w - \\eta x \\frac{\\partial L}{\\partial z}$$\n"
+    (judgement,) = update_judgements(document)
+    assert judgement.verdict == "unverified"
+    assert "not a step size" in judgement.message

@@ -96,6 +96,13 @@ def judge_update(
             f"∇{written(objective)} does not say with respect to what, or at which point: write "
             f"∇_{name} {written(objective)} or ∇{written(objective)}({name})",
         )
+    sign = _sign(facts.step)
+    if sign is None:
+        return unverified(
+            claim,
+            f"the coefficient {written(facts.step)} is not a step size (a positive number or "
+            "a learning rate's name)",
+        )
     if not _same(variable, facts):
         if facts.variable is None:  # ∇F(v): the gradient at another point (a look-ahead?)
             return unverified(claim, f"the gradient is taken at {written(variable)}, not at "
@@ -105,11 +112,6 @@ def judge_update(
         return unverified(
             claim,
             f"the gradient is taken at {written(facts.point)}, not at the current value {name}",
-        )
-    sign = _sign(facts.step)
-    if sign is None:
-        return unverified(
-            claim, f"the coefficient {written(facts.step)} is not a step size (a positive number)"
         )
     step = written(sp.Abs(facts.step) if facts.step.is_number else sign * facts.step)
     said = facts.direction
@@ -187,25 +189,39 @@ def _other_variable(claim: Claim, facts: UpdateFacts, variable: Any, objective: 
 
 
 def _sign(step: Any) -> int | None:
-    """+1 or −1 for a step written with that sign (names are positive: a learning rate), None
-    when the sign is not known (a difference of names, a zero)."""
+    """+1 or −1 for a step size written with that sign: a number, a step's name (a learning
+    rate is positive), divided by counts (``η/m``); None for anything else (a difference of
+    names, a factor that may be an array: ``η x ∂L/∂z`` is a chain rule, not a step).
+
+    >>> eta, m, x = sp.symbols("eta m x")
+    >>> _sign(-eta / m), _sign(sp.Rational(-1, 100)), _sign(-eta * x)
+    (-1, -1, None)
+    """
     if step.is_number:
         return 1 if step > 0 else -1 if step < 0 else None
     coefficient, rest = step.as_coeff_Mul()
     if rest.is_number or coefficient == 0:
         return None
     factors = sp.Mul.make_args(rest)
-    if all(_positive_factor(factor) for factor in factors):
+    if all(_step_factor(factor) for factor in factors):
         return 1 if coefficient > 0 else -1
     return None
 
 
-def _positive_factor(factor: Any) -> bool:
-    """A name (a learning rate), a positive number, or a positive power of a name."""
+#: The names a step size goes by: Greek letters (η, α, ε, λ, γ, μ, ρ, ν, τ, …), ``t`` (the step
+#: of convex optimisation texts), ``lr``.
+_STEP_NAMES = re.compile(
+    r"\\?(?:alpha|beta|gamma|delta|epsilon|varepsilon|eta|lambda|mu|nu|rho|tau|kappa|sigma|"
+    r"theta|omega)|[\u0370-\u03ff]|t|s|s_\w+|step\w*|lr|lr_\w+"
+)
+
+
+def _step_factor(factor: Any) -> bool:
+    """A step's name, a positive number, or a count it is divided by (``1/m``)."""
     if isinstance(factor, sp.Symbol):
-        return True
+        return _STEP_NAMES.fullmatch(factor.name) is not None
     if isinstance(factor, sp.Pow):
-        return isinstance(factor.base, sp.Symbol) and factor.exp.is_number
+        return isinstance(factor.base, sp.Symbol) and factor.exp.is_number and factor.exp < 0
     return bool(factor.is_number and factor > 0)
 
 
