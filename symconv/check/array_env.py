@@ -54,6 +54,8 @@ class Binding:
     how: str = ""
     #: The layer superscripts its statement writes (a name of layer ``l`` is bound there).
     marks: tuple[str, ...] = ()
+    #: The section of the statement that bound it.
+    section: int = 0
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,11 @@ class Evaluated:
     def from_stated(self) -> bool:
         """True if every shape it used is one the document states."""
         return all(binding.stated for _, binding in self.used)
+
+    def provable(self, section: int) -> bool:
+        """True if every shape it used is one the document states in ``section`` (a shape stated
+        in another section may be another example's array of the same name)."""
+        return self.from_stated and all(binding.section == section for _, binding in self.used)
 
 
 @dataclass
@@ -159,17 +166,19 @@ class ArrayEnvironment:
         if subject is None or statement.form in (ArrayForm.GRADIENT, ArrayForm.CONVERTED):
             return
         marks = layer_marks(statement.text)
-        line = statement.line
+        line, section = statement.line, statement.section
         if statement.stated is not None:  # stated, or a definition with its shape after it
             how = "written" if statement.displayed is not None else "stated"
-            self.bind(subject, Binding(statement.stated, line, True, how, marks))
+            self.bind(subject, Binding(statement.stated, line, True, how, marks, section))
             return
         if statement.displayed is not None:
-            self.bind(subject, Binding(statement.displayed, line, True, "written", marks))
+            binding = Binding(statement.displayed, line, True, "written", marks, section)
+            self.bind(subject, binding)
             return
         if statement.code is not None and not isinstance(subject, ArrayIndex):
             found = self.evaluate(statement.code, marks)
-            self.bind(subject, Binding(found.shape, line, False, statement.text, marks))
+            binding = Binding(found.shape, line, False, statement.text, marks, section)
+            self.bind(subject, binding)
 
 
 def environment(scope: ArrayScope, position: int) -> ArrayEnvironment:

@@ -84,6 +84,8 @@ class ArrayStatement:
     #: Stride and padding of the layer of this statement's sentence or section (None: unsaid).
     stride: tuple[int, ...] | None = None
     padding: tuple[int, ...] | str | None = None
+    #: The section (between headings) it is written in.
+    section: int = 0
 
 
 @dataclass(frozen=True)

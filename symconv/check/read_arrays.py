@@ -26,7 +26,7 @@ an answer; code the reading took for notation) — never of a size claim
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 import sympy as sp
@@ -69,6 +69,16 @@ def _context_words(lines: Sequence[SourceLine]) -> dict[int, str]:
     return words
 
 
+def _sections(lines: Sequence[SourceLine]) -> Callable[[int | None, int], int]:
+    """The section number of a line: how many headings come before it (in its cell)."""
+    headings = [(line.cell or 0, line.line) for line in lines if line.heading is not None]
+
+    def section(cell: int | None, line: int) -> int:
+        return sum(1 for where in headings if where <= (cell or 0, line))
+
+    return section
+
+
 def _words_at(context: Mapping[int, str], line: int) -> str:
     """The section's prose up to ``line``, and the prose line right after it in its section
     (where a display's function is often described: *其中 trans(a) 为…*, *where im2col …*)."""
@@ -101,7 +111,9 @@ def array_scope(segments: Sequence[Segment]) -> ArrayScope:
     for line_number, offset, statement in prose_statements(lines, context):
         keyed.append((statement.cell or 0, line_number, offset, statement))
     keyed.sort(key=lambda item: item[:3])
-    statements = _with_results(_grouped([item[3] for item in keyed], lines))
+    sections = _sections(lines)
+    ordered = [replace(item[3], section=sections(item[3].cell, item[3].line)) for item in keyed]
+    statements = _with_results(_grouped(ordered, lines))
     return ArrayScope(tuple(statements))
 
 

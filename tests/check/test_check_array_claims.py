@@ -343,3 +343,16 @@ def test_a_function_of_the_input_is_im2col_only_when_the_words_say_so():
     for document, verdict in ((named, "right"), (described, "right"), (undescribed, "unverified")):
         (judgement,) = [j for j in array_judgements(document) if j.claim.line == 5]
         assert judgement.verdict == verdict, judgement.message
+
+
+def test_a_shape_stated_in_another_section_proves_nothing_wrong():
+    """``x`` of the first example, ``x`` of the second: the second's code is not judged wrong
+    with the first's shape."""
+    document = (
+        "## Example 1\n\nThe input $x$ has shape $(2, 3)$.\n\n"
+        "## Example 2\n\nThen $x.T$ has shape $(5, 4)$.\n"
+    )
+    verdicts = [j.verdict for j in array_judgements(document)]
+    assert "wrong" not in verdicts
+    same_section = document.replace("## Example 2\n\n", "")
+    assert "wrong" in [j.verdict for j in array_judgements(same_section)]

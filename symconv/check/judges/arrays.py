@@ -129,10 +129,18 @@ def _unknown(found: Evaluated, what: str) -> str:
 
 
 def _compare(
-    claim: Claim, stated: Shape, found: Evaluated, what: str, stated_what: str
+    claim: Claim,
+    stated: Shape,
+    found: Evaluated,
+    what: str,
+    stated_what: str,
+    section: int,
+    target_section: int | None = None,
 ) -> Judgement:
-    """``stated`` against the shape ``found``: right, wrong (numbers or axes, from stated shapes
-    only) or unverified, with the sizes."""
+    """``stated`` against the shape ``found``: right, wrong (numbers or axes, from shapes the
+    document states in the claim's ``section`` only — the shape compared with too) or
+    unverified, with the sizes."""
+    provable = found.provable(section) and target_section in (None, section)
     if found.error is not None:
         return unverified(claim, f"{what} cannot be computed: {found.error}")
     shape = found.shape
@@ -141,7 +149,7 @@ def _compare(
     sources = _sources(found)
     derived = f"{what} has shape {shown_shape(shape)}" + (f" ({sources})" if sources else "")
     if len(shape) != len(stated):
-        if found.from_stated:
+        if provable:
             return wrong(
                 claim,
                 f"{derived}: {len(shape)} axes, not the {len(stated)} of {shown_shape(stated)}",
@@ -155,7 +163,7 @@ def _compare(
     if all(v is True for v in verdicts):
         return right(claim, f"{derived}, as {stated_what}")
     differing = [i for i, v in enumerate(verdicts) if v is False]
-    if differing and found.from_stated:
+    if differing and provable:
         axis = differing[0]
         return wrong(
             claim,
@@ -188,9 +196,9 @@ def _stated(
             return _layer(claim, statement, facts)
         found = Evaluated(binding.shape, ((subject.key, binding),))
         what = f"{describe(subject)} = {_right_side(binding.how)}"
-        return _compare(claim, stated, found, what, "stated here")
+        return _compare(claim, stated, found, what, "stated here", statement.section)
     found = env.evaluate(subject, marks)
-    return _compare(claim, stated, found, describe(subject), "stated here")
+    return _compare(claim, stated, found, describe(subject), "stated here", statement.section)
 
 
 def _right_side(text: str) -> str:
@@ -207,7 +215,9 @@ def _defined(
     found = env.evaluate(code, marks)
     what = describe(code)
     if statement.displayed is not None:
-        judgement = _compare(claim, statement.displayed, found, what, "the matrix written")
+        judgement = _compare(
+            claim, statement.displayed, found, what, "the matrix written", statement.section
+        )
         if judgement.verdict == "right":
             return unverified(claim, f"{judgement.message}; its entries are not checked")
         return judgement
@@ -216,7 +226,7 @@ def _defined(
             im2col = _im2col_of_code(claim, statement, facts, code)
             if im2col is not None:
                 return im2col
-        return _compare(claim, statement.stated, found, what, "stated here")
+        return _compare(claim, statement.stated, found, what, "stated here", statement.section)
     binding = env.binding(subject.key, marks) if isinstance(subject, ArrayName) else None
     if (
         binding is not None
@@ -224,8 +234,10 @@ def _defined(
         and binding.shape is not None
         and (binding.marks == marks)
     ):
-        judgement = _compare(claim, binding.shape, found, what,
-                             f"line {binding.line} states for {describe(subject)}")  # fmt: skip
+        said = f"line {binding.line} states for {describe(subject)}"
+        judgement = _compare(
+            claim, binding.shape, found, what, said, statement.section, binding.section
+        )
         if judgement.verdict == "right":
             layout = _im2col_output(claim, statement, facts, code)
             if layout is not None:
@@ -287,6 +299,7 @@ def _gradient(
     judgement = _compare(
         claim, binding.shape, found, describe(code),
         f"the gradient with respect to {name} has its shape (line {binding.line})",
+        statement.section, binding.section,
     )  # fmt: skip
     if judgement.verdict == "wrong" and binding.stated:
         return judgement
