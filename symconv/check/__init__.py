@@ -9,7 +9,12 @@ The front end (this package's parsing layer):
 * :class:`symconv.check.symbols.SymbolTable` — what the names are (functions, tensors, scalars);
 * :func:`symconv.check.read_sizes.add_size_claims` — sizes stated about the document's own
   network (a layer table, layer calls in code, a question's words, a glossary's formula), judged
-  by :mod:`symconv.check.judges.layers`.
+  by :mod:`symconv.check.judges.layers`;
+* :func:`symconv.check.read_updates.add_update_claims` — update rules (``w ← w − η ∂L/∂w``),
+  judged by :mod:`symconv.check.judges.updates`;
+* :func:`symconv.check.read_arrays.add_array_claims` — shapes of arrays in code-like math
+  (NumPy definitions and gradients, shapes stated, im2col), judged by
+  :mod:`symconv.check.judges.arrays`.
 
 Soundness contract
 ------------------

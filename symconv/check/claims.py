@@ -184,12 +184,26 @@ def read_claims(
     if context is None:
         context = DocumentContext(symbols=table)
     extractor = _Extractor(list(segments), table, context, read_seconds, problem)
-    claims = extractor.run()
-    # sizes stated about the document's network (tables, code, questions): claims of their own
+    read = extractor.run()
+    # update rules (w ← w − η ∂L/∂w) and sizes stated about the document's network (tables,
+    # code, questions): claims of their own, in place of what the reading made of their words
     from symconv.check.read_sizes import add_size_claims
+    from symconv.check.read_updates import add_update_claims
 
-    sized = add_size_claims(segments, claims, extractor.statement_claims, context)
-    return Reading(sized.claims, dict(extractor.parses), sized.statement_claims)
+    claims, by_statement = add_update_claims(segments, read, extractor.statement_claims, context)
+    sized = add_size_claims(segments, claims, by_statement, context)
+    # shapes of arrays stated, defined by NumPy code, differentiated (never a size claim's words)
+    from symconv.check.read_arrays import add_array_claims
+
+    shaped, by_statement = add_array_claims(
+        segments, sized.claims, sized.statement_claims, context, with_problem=_has_problem(problem)
+    )
+    return Reading(shaped, dict(extractor.parses), by_statement)
+
+
+def _has_problem(problem: ProblemContext) -> bool:
+    """True if a problem set is checked against (its names, its data)."""
+    return bool(problem.named_names or problem.formula_names or problem.quantities or problem.given)
 
 
 class _Extractor:
@@ -743,6 +757,8 @@ class _Extractor:
             symbol: Any = target.func.__name__
         else:
             symbol = target
+            if isinstance(value, sp.Basic) and isinstance(target, sp.Basic) and value.has(target):
+                return  # w = w - η ∂L/∂w: a relation to judge (an update), not what w is
         self.order += 1
         # An assumption holds for its whole sentence: "…, with $y = \mathrm{softmax}(z)$."
         order = self.sentence_order if assumed else self.order

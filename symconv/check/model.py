@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import sympy as sp
 
+from symconv.check.array_statements import ArrayFacts
 from symconv.check.networks import SizeFacts, SizeFormulaFacts
 
 if TYPE_CHECKING:
@@ -54,6 +55,9 @@ class ClaimKind(StrEnum):
     UNPARSED = "unparsed"
     #: A value of the exercise's data (``Z[2, 3] = 6``), judged by the problem context.
     VALUE = "value"
+    #: An update rule: a parameter assigned from itself (``w \\leftarrow w - \\eta \\partial
+    #: L/\\partial w``, ``p_{n+1} = p_n - \\eta \\nabla F(p_n)``).
+    UPDATE = "update"
 
 
 @dataclass(frozen=True)
@@ -192,8 +196,38 @@ class AnswerFacts:
     derived_from: str | None = None
 
 
+@dataclass(frozen=True)
+class UpdateFacts:
+    """An update rule as written: ``target operator current + step · derivative``.
+
+    ``target`` is what is assigned (``w``, ``p_{n+1}``), ``current`` the value it starts from
+    on the right (``w``, ``p_n``), ``operator`` how it is assigned (``←``, ``:=``, ``=``,
+    ``-=``, ``+=``; ``Δ=`` for the change written alone, ``Δw = −η ∂L/∂w``). When the rest
+    of the right side is one derivative times a coefficient, ``derivative`` is that term (a
+    ``Derivative``, ``Partial`` or ``Nabla``), ``step`` its coefficient with its sign as the
+    update applies it (``-η`` for ``w - η ∂L/∂w``), ``objective`` the name of what is
+    differentiated, ``variable`` what it is differentiated with respect to (None: the
+    notation does not say) and ``point`` where it is evaluated (``F(p_n)``: ``p_n``; None if
+    not written). ``rest`` is the right side minus ``current`` when it is not of that form.
+    ``direction`` is what the words around say the update does: ``"descent"`` (minimise,
+    gradient descent), ``"ascent"`` (maximise) or None."""
+
+    target: Any
+    current: Any
+    operator: str
+    step: Any = None
+    derivative: Any = None
+    objective: str | None = None
+    variable: Any = None
+    point: Any = None
+    rest: Any = None
+    direction: str | None = None
+
+
 ClaimFacts = (
     LinkFacts
+    | UpdateFacts
+    | ArrayFacts
     | SizeFacts
     | SizeFormulaFacts
     | ValueFacts

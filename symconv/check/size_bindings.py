@@ -210,22 +210,29 @@ def named_tensors(
     placed: PlacedNetwork,
     token: Token,
     before: str,
-    names: dict[str, Quantity],
+    names: dict[str, tuple[Quantity, int]],
 ) -> list[SizeStatement]:
     """``δ(16, 8, 127, 127)`` after words naming the output (its error, its gradient: the same
-    shape), and the same name with a shape again later in the section."""
+    shape), and the same name with a shape again later in the section; the message says where
+    the name was tied to the output (``the data on line 153 (δ: named with its output on line
+    156)``)."""
     found = []
     for position, match in enumerate(_NAMED_TUPLE.finditer(token.text)):
         name = _tensor_name(match.group(1))
         side = _SIDE.findall(before)[-1].lower() if position == 0 and _SIDE.search(before) else ""
         if side:
             output = side.startswith(("output", "输出"))
-            names[name] = Quantity.OUTPUT_SHAPE if output else Quantity.INPUT_SHAPE
-        quantity = names.get(name)
-        if quantity is None or len(placed.network.layers) != 1:
+            quantity = Quantity.OUTPUT_SHAPE if output else Quantity.INPUT_SHAPE
+            names[name] = (quantity, line.line)
+        if name not in names or len(placed.network.layers) != 1:
             continue
+        quantity, named_on = names[name]
         sizes = tuple(sp.Integer(int(n)) for n in re.findall(r"\d+", match.group(2)))
-        facts = SizeFacts(quantity, sizes, placed.network, 0, 1, about=placed.network.source)
+        whose = "output" if quantity is Quantity.OUTPUT_SHAPE else "input"
+        about = placed.network.source
+        if named_on != line.line:
+            about += f" ({name}: named with its {whose} on line {named_on})"
+        facts = SizeFacts(quantity, sizes, placed.network, 0, 1, about=about)
         text = f"{match.group(1).strip()}{match.group(2)}"
         found.append(SizeStatement(line.line, line.line, text, facts, line.cell, token.segments))
     return found

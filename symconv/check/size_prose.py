@@ -113,7 +113,8 @@ def prose_statements(
     scopes = _scopes(lines)
     paragraphs = _paragraphs(lines)
     sections = _sections(lines)
-    names: dict[str, Quantity] = {}  # a tensor named as the output (δ): its shape is stated
+    # a tensor named as the output (δ), and the line naming it: its shape is stated
+    names: dict[str, tuple[Quantity, int]] = {}
     listed: PlacedNetwork | None = None  # a network whose layers a list states line by line
     pending: Volume | None = None  # an input stated alone, for the layers listed after it
     carried = ""  # the words of a sentence the line before left open (hard-wrapped prose)
@@ -298,7 +299,10 @@ def _in_force(
 
 
 def _line_statements(
-    line: SourceLine, placed: PlacedNetwork, premise_line: bool, names: dict[str, Quantity]
+    line: SourceLine,
+    placed: PlacedNetwork,
+    premise_line: bool,
+    names: dict[str, tuple[Quantity, int]],
 ) -> list[SizeStatement]:
     text = line.text
     found: list[SizeStatement] = bound_formulas(line, placed)

@@ -72,6 +72,8 @@ DX = (
     r"W[k_{1}, k_{2}, n, m]"
 )
 
+MATRIX23 = "$$w = \\begin{bmatrix} 1 & 2 & 3 \\\\ 4 & 5 & 6 \\end{bmatrix}$$\n\n"
+
 CASES = [
     # arithmetic: exact numbers
     Case("arithmetic right", "$3 \\cdot 4 + 1 = 13$\n", None, "arithmetic", "right", "message",
@@ -144,6 +146,27 @@ CASES = [
          "approximation", "right", "message", "the expansions in h agree below O(h^2)"),
     Case("approximation wrong", "$f(x+h) \\approx f(x) + 2 h f'(x) + O(h^2)$\n", None,
          "approximation", "wrong", "witness", "coefficient of h: 2·h·f'(x) ≠ h·f'(x)"),
+    # an update rule: the gradient-descent step
+    Case("update right", "$$w \\leftarrow w - \\eta \\frac{\\partial L}{\\partial w}$$\n", None,
+         "update", "right", "message",
+         "the gradient-descent step: w minus the step η times the derivative of L with respect "
+         "to w"),
+    Case("update wrong", "We minimise $L$.\n\n$$w \\leftarrow w + \\eta \\frac{\\partial L}"
+         "{\\partial w}$$\n", None, "update", "wrong", "witness",
+         "L = w²/2 from w = 1 with η = 1/2: the step gives w = 3/2, and L grows from 1/2 to 9/8"),
+    Case("update guess", "$$w \\leftarrow w - \\eta \\nabla L$$\n", None, "update",
+         "unverified", "message",
+         "not verified: ∇L does not say with respect to what, or at which point: write ∇_w L or "
+         "∇L(w)"),
+    # the shape of array code, by NumPy's rules
+    Case("array shape right", f"{MATRIX23}Then $w.T$ has shape $(3, 2)$.\n", None, "shape",
+         "right", "message", "w.T has shape (3, 2) (w (2, 3) (written on line 1)), as stated here"),
+    Case("array shape wrong", f"{MATRIX23}Then $w.T$ has shape $(2, 3)$.\n", None, "shape",
+         "wrong", "witness", "axis 1: 3 ≠ 2"),
+    Case("array shape guess", f"{MATRIX23}Then $trans(w)$ has shape $(3, 2)$.\n", None, "shape",
+         "unverified", "message",
+         "not verified: the shape of trans(w) (trans is a function the document does not "
+         "define) is not known here"),
 ]  # fmt: skip
 
 

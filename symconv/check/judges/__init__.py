@@ -19,7 +19,9 @@ is ``unverified`` with the reason. Judges by concept:
 * :mod:`.named` — a matrix the problem's derivation names (``T``, ``o``, ``C``, ``Z``);
 * :mod:`.systems` — the linear system it solves (``T w = b``), with the document's own ``T``;
 * :mod:`.words` — shapes and shape/cost facts stated in words;
-* :mod:`.layers` — sizes stated about the document's own network (tables, code, questions).
+* :mod:`.layers` — sizes stated about the document's own network (tables, code, questions);
+* :mod:`.arrays` — shapes of arrays stated, defined by NumPy code, differentiated, im2col;
+* :mod:`.updates` — update rules: the gradient-descent step ``w ← w − η ∂L/∂w``.
 
 After a judge has spoken, :func:`judge` adds the document's view: a right claim that builds on
 an earlier wrong one gets the warning ``"consistent with your line N (error carried forward)"``
@@ -94,6 +96,7 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
         ansatz,
         approximation,
         arithmetic,
+        arrays,
         calculus,
         chain_rule,
         connections,
@@ -106,6 +109,7 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
         missing_sum,
         restated,
         sample_identity,
+        updates,
         words,
     )
     from symconv.check.judges.problem import PROBLEM_JUDGES
@@ -126,7 +130,7 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
             algebra.judge_restated,
         ),
         ClaimKind.ANSWER: (size, lint),
-        ClaimKind.SHAPE: (size,),
+        ClaimKind.SHAPE: (size, arrays.judge_array),
         ClaimKind.FACT: (size, document_only(connections.judge_connection)),
     }
     in_document: dict[ClaimKind, tuple[Judge, ...]] = {
@@ -143,7 +147,6 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
         ClaimKind.INDEX_FORMULA: (
             chain,
             gradient,
-            document_only(gradients.judge_update_rule),  # W = W − η ∂J/∂W
             document_only(restated.judge_restated_formula),  # a formula written again
             document_only(known_layers.judge_known_layer),  # a forward formula that is a layer
             calculus.judge_derivative,
@@ -167,6 +170,7 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
         ),
         ClaimKind.SHAPE: (words.judge_shape,),
         ClaimKind.FACT: (words.judge_fact,),
+        ClaimKind.UPDATE: (updates.judge_update,),
     }
     kinds = dict.fromkeys([*first, *PROBLEM_JUDGES, *in_document])
     return {

@@ -73,7 +73,6 @@ from symconv.grad.notation import gradient_base, split_gradient_label
 __all__ = [
     "judge_declared_range",
     "judge_document_gradient",
-    "judge_update_rule",
     "without_deltas",
 ]
 
@@ -936,65 +935,3 @@ def _declared_extent(
 def _document_sizes(forward: Forward) -> set[str]:
     """The size names the document writes in its formula's sums."""
     return {s.name for s in _limit_symbols(forward.rhs)}
-
-
-# ----------------------------------------------------------------------------------------------
-# Update rules
-# ----------------------------------------------------------------------------------------------
-def judge_update_rule(claim: Claim, context: DocumentContext) -> Judgement | None:
-    """``W_{ji} = W_{ji} − η ∂J/∂W_{ji}``: an assignment, the gradient-descent step for the
-    parameter on its left (the same entry differentiated on its right, the step a positive
-    rate times the derivative, subtracted); *right* when it is that step, *unverified* for a
-    step along the gradient (ascent: right only to maximise the loss); None for any other
-    claim."""
-    if claim.relation not in ("=", ":=") or len(claim.sides) != 2:
-        return None
-    left, right_side = claim.sides
-    if not (isinstance(left, sp.Basic) and isinstance(right_side, sp.Basic)):
-        return None
-    definitions = _definitions(context, order_of(claim))
-    lhs, rhs = normalised(left, definitions), normalised(right_side, definitions)
-    if not isinstance(lhs, sp.Indexed) or split_gradient_label(str(lhs.base.label)):
-        return None
-    step = sp.expand(rhs - lhs)
-    gradients = [
-        read
-        for read in step.atoms(sp.Indexed)
-        if (parts := split_gradient_label(str(read.base.label))) is not None
-        and parts[1] == str(lhs.base.label)
-        and tuple(read.indices) == tuple(lhs.indices)
-    ]
-    if len(gradients) != 1:
-        return None
-    gradient = gradients[0]
-    rate = sp.expand(step / gradient)
-    if rate.has(sp.Indexed, nodes.Partial, sp.Derivative) or rate == 0:
-        return None
-    descent = _positive_rate(-rate)
-    if descent:
-        return right(
-            claim,
-            f"the gradient-descent step for {lhs}: it subtracts {sp.pretty(-rate)} times "
-            f"{gradient} (an assignment: the new value on the left)",
-        )
-    if _positive_rate(rate):
-        return unverified(
-            claim,
-            f"a step along {gradient} (gradient ascent): it increases the loss, right only to "
-            "maximise it",
-        )
-    return None
-
-
-def _positive_rate(value: sp.Expr) -> bool:
-    """A learning rate: a positive number, or a product of names (``η``, ``α``, ``1/m``) and
-    positive numbers."""
-    if value.is_number:
-        return bool(value.is_positive)
-    coefficient, factors = value.as_coeff_mul()
-    if not (coefficient.is_number and coefficient.is_positive):
-        return False
-    return all(
-        isinstance(f, sp.Symbol) or (isinstance(f, sp.Pow) and isinstance(f.base, sp.Symbol))
-        for f in factors
-    )
