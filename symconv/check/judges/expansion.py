@@ -98,6 +98,17 @@ class Expansion:
         return sp.Add(*[c for k, c in sorted(self.terms.items()) if k < below])
 
 
+def _the_step(exprs: Sequence[Any]) -> sp.Symbol | None:
+    """The one step name (``h``, ``\\Delta x``) the expressions write, or None (none, or two)."""
+    steps = {
+        symbol
+        for expr in exprs
+        for symbol in expr.free_symbols
+        if isinstance(symbol, sp.Symbol) and _is_small_name(symbol)
+    }
+    return steps.pop() if len(steps) == 1 else None
+
+
 def _is_small_name(symbol: sp.Symbol) -> bool:
     name = symbol.name.replace("\\", "").replace(" ", "")
     stem = name.partition("_")[0]  # h_m, h_p: the steps of a non-uniform grid
@@ -152,15 +163,9 @@ def grid_samples_as_functions(sides: Sequence[Any]) -> tuple[Any, ...]:
     offsets = {entry: sp.expand(entry.indices[0] - index) for entry in samples}
     if not all(offset.is_Integer for offset in offsets.values()):
         return tuple(sides)
-    steps = {
-        symbol
-        for expr in exprs
-        for symbol in expr.free_symbols
-        if isinstance(symbol, sp.Symbol) and _is_small_name(symbol)
-    }
-    if len(steps) != 1:
+    step = _the_step(exprs)
+    if step is None:
         return tuple(sides)
-    (step,) = steps
     variables = {v for expr in exprs for d in expr.atoms(sp.Derivative) for v in d.variables}
     stem = re.sub(r"^(?:\\?Delta|\\?delta|d)\s*", "", step.name.replace("\\", "")).strip()
     if len(variables) > 1 or (variables and stem and stem != "h" and
@@ -248,15 +253,9 @@ def grid_points_as_coordinates(sides: Sequence[Any]) -> tuple[Any, ...]:
         return tuple(sides)
     if any(str(e.base.label) not in functions for e in samples):
         return tuple(sides)  # an entry of something not evaluated as a function: another meaning
-    steps = {
-        symbol
-        for expr in exprs
-        for symbol in expr.free_symbols
-        if isinstance(symbol, sp.Symbol) and _is_small_name(symbol)
-    }
-    if len(steps) != 1:
+    step = _the_step(exprs)
+    if step is None:
         return tuple(sides)
-    (step,) = steps
     coordinate = sp.Symbol(name)
     replacements: dict[Any, Any] = {}
     for entry in entries:
