@@ -32,6 +32,7 @@ import sympy as sp
 
 from symconv.check import nodes
 from symconv.check.parsed import Chain
+from symconv.core.safe import as_sympy
 
 __all__ = ["IndexRange", "as_sizes", "declared_range", "is_index_name", "range_runs"]
 
@@ -130,7 +131,7 @@ def declared_range(chain: Chain) -> IndexRange | None:
     first, last = as_sizes(first), as_sizes(last)
     if not (is_index_name(index) and _bound(first) and _bound(last)):
         return None
-    return IndexRange(index, sp.sympify(first), sp.sympify(last))
+    return IndexRange(index, as_sympy(first), as_sympy(last))
 
 
 def range_runs(statements: Sequence[Any]) -> Iterator[tuple[int, int, IndexRange]]:
@@ -189,4 +190,4 @@ def _run_from(statements: Sequence[Any], position: int) -> tuple[int, IndexRange
     before = listed[: dots[0]]
     if any(sp.expand(b - first - k) != 0 for k, b in enumerate(before)):
         return None  # 0, 1, 2, …: consecutive integers; 0, 2, 4, … is no unit range
-    return end, IndexRange(index, sp.sympify(first), sp.sympify(listed[-1]))
+    return end, IndexRange(index, as_sympy(first), as_sympy(listed[-1]))

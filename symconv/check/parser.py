@@ -53,7 +53,7 @@ exception; input that is too long or nested too deep is refused before parsing:
     >>> parse_math("a = (b + c")
     Traceback (most recent call last):
     ...
-    symconv.errors.ParseError: 'a = (b + c' ends too early (column 11); expected ')'
+    symconv.errors.ParseError: 'a = (b + c' ends too early (column 11); expected one of ')', ']'
 """
 
 from __future__ import annotations

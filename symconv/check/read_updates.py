@@ -442,7 +442,7 @@ def direction_of(words: str, objective: str | None = None) -> str | None:
     ('descent', 'descent')
     >>> direction_of("We maximise the likelihood.", "L") is None
     True
-    >>> direction_of("We maximise the log-likelihood $\\ell$.", "\\ell")
+    >>> direction_of("We maximise the log-likelihood $\\\\ell$.", "\\\\ell")
     'ascent'
     """
     said: set[str] = set()

@@ -47,6 +47,7 @@ from symconv.check.document_gradients import (
 )
 from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, ConnectionFacts, Judgement
+from symconv.core.safe import as_sympy
 from symconv.errors import SymconvError
 
 __all__ = ["judge_connection"]
@@ -322,11 +323,11 @@ def _read_top(formula: Any, name: str, axis: int, sizes: Mapping[Any, Any]) -> i
         indices = [i for i in position.free_symbols if i in bounds]
         ranges = []
         for index in indices:
-            low, high = (int(sp.sympify(b).xreplace(sizes)) for b in bounds[index])
+            low, high = (int(as_sympy(b).xreplace(sizes)) for b in bounds[index])
             ranges.append(range(low, high + 1))
         for point in itertools.product(*ranges):
             at = dict(zip(indices, map(sp.Integer, point), strict=True))
-            value = sp.sympify(position.xreplace(at)).xreplace(sizes)
+            value = as_sympy(position.xreplace(at)).xreplace(sizes)
             if not value.is_Integer:
                 return None
             values.append(int(value))
@@ -390,7 +391,7 @@ def _summed_coefficients(
         body = term
         while isinstance(body, sp.Sum):
             for index, low, high in body.limits:
-                low, high = (sp.sympify(b).xreplace(dict(sizes)) for b in (low, high))
+                low, high = (as_sympy(b).xreplace(dict(sizes)) for b in (low, high))
                 if not (low.is_Integer and high.is_Integer):
                     return None
                 limits.append((index, int(low), int(high)))
