@@ -54,9 +54,7 @@ def fresh_bound(expr: Any, keep: Iterable[sp.Symbol] = ()) -> Any:
             }
             renamed.append((dummy, lower.xreplace(mapping), upper.xreplace(mapping)))
         return sp.Sum(body, *renamed)
-    if expr.is_Atom or not expr.args:
-        return expr
-    return expr.func(*(fresh_bound(arg, kept) for arg in expr.args))
+    return _rebuilt(expr, [fresh_bound(arg, kept) for arg in expr.args])
 
 
 def primed(name: str) -> str:
@@ -94,9 +92,15 @@ def _rename(expr: sp.Basic, scope: frozenset[str]) -> sp.Basic:
             limits.append((symbol, lower, upper))
         body = _rename(body.xreplace(mapping), frozenset(inner_scope))
         return sp.Sum(body, *limits)
-    if expr.is_Atom or not expr.args:
+    return _rebuilt(expr, [_rename(arg, scope) for arg in expr.args])
+
+
+def _rebuilt(expr: sp.Basic, args: list[sp.Basic]) -> sp.Basic:
+    """``expr`` with the arguments ``args``: ``expr`` itself where none changed (a sum-free
+    subtree needs no renaming, and rebuilding it would only evaluate it again)."""
+    if all(new is old for new, old in zip(args, expr.args, strict=True)):
         return expr
-    return expr.func(*(_rename(arg, scope) for arg in expr.args))
+    return expr.func(*args)
 
 
 def _plain_assumptions(symbol: sp.Symbol) -> dict[str, Any]:

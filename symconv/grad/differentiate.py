@@ -116,7 +116,9 @@ def derive_backward(
     # ∂J/∂A[a] = Σ_f ∂J/∂Z[f] ∂Z[f]/∂A[a]   (chain rule over every entry f of Z)
     chain = fresh_bound(sp.Sum(dZ[formula.indices] * formula.rhs, *formula.ranges))
     chain_indices = [limit[0] for limit in chain.limits]
-    differentiated = fresh_bound(sp.diff(chain, target[gradient_index]), keep=chain_indices)
+    differentiated = fresh_bound(
+        differentiate_sum(chain, target[gradient_index]), keep=chain_indices
+    )
     leftovers = differentiated.atoms(sp.Derivative, sp.Subs)
     if leftovers:
         shown = {
@@ -246,6 +248,31 @@ def derive_gradients(
     formula = read_forward(forward, upstream=options.get("upstream", "J"))
     names = list(wrt) if wrt is not None else list(formula.tensors)
     return {name: derive_backward(formula, name, **options) for name in names}
+
+
+def differentiate_sum(expr: sp.Expr, variable: sp.Expr) -> sp.Expr:
+    """``∂expr/∂variable``, a ``Sum`` differentiated under its summation sign:
+    ``∂/∂x Σ_f g(f) = Σ_f ∂g(f)/∂x`` (differentiation is linear) when ``x`` is no bound index
+    and no limit depends on it — the rule SymPy's ``Sum._eval_derivative`` applies, there one
+    limit at a time, each through a ``Derivative`` of the sum of the remaining limits; here all
+    limits at once, the same expression (``sympy.diff`` of anything else).
+
+    >>> i, a = sp.symbols("i a", integer=True)
+    >>> x, g = sp.IndexedBase("x"), sp.IndexedBase("g")
+    >>> chain = sp.Sum(g[i] * x[i] ** 2, (i, 0, 3))
+    >>> differentiate_sum(chain, x[a]), differentiate_sum(chain, x[a]) == sp.diff(chain, x[a])
+    (Sum(2*KroneckerDelta(a, i)*g[i]*x[i], (i, 0, 3)), True)
+    """
+    if not isinstance(expr, sp.Sum):
+        return sp.diff(expr, variable)
+    read = variable.free_symbols
+    bound = {limit[0] for limit in expr.limits}
+    in_limits = set().union(*(lo.free_symbols | hi.free_symbols for _, lo, hi in expr.limits))
+    if read & (bound | in_limits) or not read & expr.free_symbols:
+        # a limit that moves with the variable (SymPy leaves the derivative unevaluated), or a
+        # sum that does not depend on it (0): sympy.diff decides
+        return sp.diff(expr, variable)
+    return sp.Sum(sp.diff(expr.function, variable), *expr.limits)
 
 
 # ----------------------------------------------------------------------------------------------
