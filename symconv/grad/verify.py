@@ -23,6 +23,7 @@ Both are attached to every ``derive_backward`` result as its ``checks``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from functools import lru_cache
 from itertools import product
 from typing import TYPE_CHECKING, Any
 
@@ -59,12 +60,46 @@ def explicit_gradient(
     for index in product(*map(range, z.shape)):
         entry = z[index]
         for symbol in entry.free_symbols & entries_of_target:
-            gradient[symbol] = gradient.get(symbol, sp.Integer(0)) + g[index] * sp.diff(
+            gradient[symbol] = gradient.get(symbol, sp.Integer(0)) + g[index] * entry_derivative(
                 entry, symbol
             )
     flat = [gradient.get(target[index], sp.Integer(0)) for index in positions]
     tensors[str(upstream.label)] = g
     return tensors, sp.ImmutableDenseNDimArray(flat, target.shape)
+
+
+def entry_derivative(entry: sp.Expr, symbol: sp.Symbol) -> sp.Expr:
+    """``sympy.diff(entry, symbol)``, computed once per shape of entry: the symbols of ``entry``
+    are renamed, in the order they are met, to canonical symbols with the same assumptions, the
+    renamed entry is differentiated (:func:`_canonical_derivative`, memoized) and the names are
+    put back. Renaming variables bijectively commutes with differentiation, so the result is
+    ``sympy.diff``'s; the entries of an elementwise layer (``σ(Z_{000})``, ``σ(Z_{001})``...)
+    share one differentiation.
+
+    >>> z, w = sp.symbols("Z_0 Z_1")
+    >>> entry_derivative(sp.exp(2 * z) * w, z), entry_derivative(sp.exp(2 * w) * z, w)
+    (2*Z_1*exp(2*Z_0), 2*Z_0*exp(2*Z_1))
+    """
+    symbols = list(
+        dict.fromkeys(node for node in sp.preorder_traversal(entry) if isinstance(node, sp.Symbol))
+    )
+    canonical = {
+        original: sp.Symbol(f"{_CANONICAL}{position}", **original.assumptions0)
+        for position, original in enumerate(symbols)
+    }
+    if symbol not in canonical or any(s.name.startswith(_CANONICAL) for s in symbols):
+        return sp.diff(entry, symbol)
+    derivative = _canonical_derivative(entry.xreplace(canonical), canonical[symbol])
+    return derivative.xreplace({new: original for original, new in canonical.items()})
+
+
+#: The stem of the canonical names :func:`entry_derivative` renames to (no name of an entry).
+_CANONICAL = "_entry_symbol_"
+
+
+@lru_cache(maxsize=512)
+def _canonical_derivative(entry: sp.Expr, symbol: sp.Symbol) -> sp.Expr:
+    return sp.diff(entry, symbol)
 
 
 def polynomial_gradients(
