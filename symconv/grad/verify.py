@@ -31,6 +31,7 @@ import numpy as np
 import sympy as sp
 
 from symconv.core.derivation import CheckResult
+from symconv.core.gradcheck import check_gradient
 from symconv.core.tensors import entries, entry_name
 from symconv.errors import DerivationError, SymconvError
 from symconv.grad.entry_polynomials import EntryPolynomial, is_entry_polynomial
@@ -236,7 +237,7 @@ def numeric_gradient_check(
     parts: BackwardParts, high: int = 3, rtol: float = 1e-6, atol: float = 1e-10
 ) -> Callable[[np.random.Generator], CheckResult]:
     """A check: the closed form in a random direction vs a central difference of
-    ``J = Σ_f g_f Z[f]`` (:func:`symconv.conv.numeric.check_gradient`), at random float tensors of
+    ``J = Σ_f g_f Z[f]`` (:func:`symconv.core.gradcheck.check_gradient`), at random float tensors of
     standard-normal entries — uniform in [0.5, 1.5] where the forward takes a logarithm or a
     fractional power — (``atol`` covers gradients that are exactly zero). ``J`` evaluates the
     forward read independently from the text when the formula was read from text alone
@@ -244,8 +245,6 @@ def numeric_gradient_check(
     name = "numeric vs central differences"
 
     def check(rng: np.random.Generator) -> CheckResult:
-        from symconv.conv.numeric import check_gradient
-
         values = parts.forward.random_sizes(rng, 1, high)
         forward = parts.forward
         draw = _positive if _needs_positive_entries(forward.rhs) else _standard_normal
