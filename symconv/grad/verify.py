@@ -127,12 +127,9 @@ def polynomial_gradients(
     forward = parts.forward
     mapping = forward.value_map(values)
     tensors = {name: _variables(name, forward.shape(name, mapping)) for name in forward.tensors}
-    z_entries, z_shape = forward.evaluate_entries(tensors, mapping)
     upstream_label = str(parts.upstream.label)
+    loss, z_shape = _explicit_loss(forward, mapping, upstream_label)
     g = _variables(upstream_label, z_shape)
-    loss = EntryPolynomial.total(
-        gradient * entry for gradient, entry in zip(g.ravel(), z_entries, strict=True)
-    )
     names = _entry_names(parts.wrt, tensors[parts.wrt].shape)
     derivatives = loss.gradient(names.values())
     expected = {index: derivatives[name] for index, name in names.items()}
@@ -144,6 +141,44 @@ def polynomial_gradients(
     got_entries, got_shape = parts.backward.evaluate_entries(available, mapping)
     got = _object_array(got_entries, got_shape)
     return {index: EntryPolynomial.total([got[index]]) for index in expected}, expected
+
+
+def _explicit_loss(
+    forward: IndexFormula, mapping: Values, upstream_label: str
+) -> tuple[EntryPolynomial, tuple[int, ...]]:
+    """``(J, shape of Z)``: ``J = Σ_f g_f Z[f]`` with the forward carried out over entry
+    variables at the sizes ``mapping`` — the explicit side of :func:`polynomial_gradients`.
+
+    A pure function of the forward formula, the sizes and the upstream name, kept for the
+    latest few of them: the gradients of one layer with respect to each of its inputs, checked
+    at the same random sizes, carry the same forward out once.
+    """
+    key = (
+        forward.lhs,
+        forward.rhs,
+        forward.ranges,
+        tuple(sorted(forward.shapes.items())),
+        tuple(sorted(mapping.items(), key=str)),
+        upstream_label,
+    )
+    known = _EXPLICIT_LOSSES.pop(key, None)
+    if known is None:
+        tensors = {name: _variables(name, forward.shape(name, mapping)) for name in forward.tensors}
+        z_entries, z_shape = forward.evaluate_entries(tensors, mapping)
+        g = _variables(upstream_label, z_shape)
+        loss = EntryPolynomial.total(
+            gradient * entry for gradient, entry in zip(g.ravel(), z_entries, strict=True)
+        )
+        known = (loss, z_shape)
+    _EXPLICIT_LOSSES[key] = known  # the most recent last
+    while len(_EXPLICIT_LOSSES) > _EXPLICIT_LOSSES_KEPT:
+        del _EXPLICIT_LOSSES[next(iter(_EXPLICIT_LOSSES))]
+    return known
+
+
+#: :func:`_explicit_loss`'s latest results (an immutable polynomial and a shape each).
+_EXPLICIT_LOSSES: dict[Any, tuple[EntryPolynomial, tuple[int, ...]]] = {}
+_EXPLICIT_LOSSES_KEPT = 8
 
 
 def _entry_names(label: str, shape: tuple[int, ...]) -> dict[tuple[int, ...], str]:
