@@ -565,6 +565,16 @@ def function_entry(name: str) -> ElementwiseFunction:
     return entry
 
 
+def is_builtin_function(name: str) -> bool:
+    """Whether ``name`` (or the name it aliases) is a built-in function of the registry — one no
+    registration can add, replace or remove.
+
+    >>> is_builtin_function("swish"), is_builtin_function("cube")
+    (True, False)
+    """
+    return ALIASES.get(name, name) in _BUILTIN_RULES
+
+
 def registered_functions() -> Mapping[str, ElementwiseFunction]:
     """The registry, by name (a copy).
 
