@@ -28,8 +28,10 @@ conditions under which a solution exists (:mod:`symconv.grad.deltas`); out-of-ra
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import reduce
 from typing import Any, Literal
 
 import sympy as sp
@@ -116,9 +118,7 @@ def derive_backward(
     # ∂J/∂A[a] = Σ_f ∂J/∂Z[f] ∂Z[f]/∂A[a]   (chain rule over every entry f of Z)
     chain = fresh_bound(sp.Sum(dZ[formula.indices] * formula.rhs, *formula.ranges))
     chain_indices = [limit[0] for limit in chain.limits]
-    differentiated = fresh_bound(
-        differentiate_sum(chain, target[gradient_index]), keep=chain_indices
-    )
+    differentiated = fresh_bound(differentiate(chain, target[gradient_index]), keep=chain_indices)
     leftovers = differentiated.atoms(sp.Derivative, sp.Subs)
     if leftovers:
         shown = {
@@ -250,29 +250,55 @@ def derive_gradients(
     return {name: derive_backward(formula, name, **options) for name in names}
 
 
-def differentiate_sum(expr: sp.Expr, variable: sp.Expr) -> sp.Expr:
-    """``∂expr/∂variable``, a ``Sum`` differentiated under its summation sign:
-    ``∂/∂x Σ_f g(f) = Σ_f ∂g(f)/∂x`` (differentiation is linear) when ``x`` is no bound index
-    and no limit depends on it — the rule SymPy's ``Sum._eval_derivative`` applies, there one
-    limit at a time, each through a ``Derivative`` of the sum of the remaining limits; here all
-    limits at once, the same expression (``sympy.diff`` of anything else).
+def differentiate(expr: sp.Expr, variable: sp.Expr) -> sp.Expr:
+    """``∂expr/∂variable`` by the rules SymPy's ``diff`` applies, walked here through the sums,
+    sums of terms and products the chain rule builds, each node once:
+
+    * a ``Sum``: ``∂/∂x Σ_f g(f) = Σ_f ∂g(f)/∂x`` (linearity) when ``x`` is no bound index and no
+      limit depends on it (``Sum._eval_derivative``, there one limit at a time);
+    * ``a + b``: ``∂a/∂x + ∂b/∂x`` (``Add._eval_derivative``);
+    * ``a b c``: the product rule, ``Σ_i a … ∂(factor i)/∂x … c`` over the factors whose
+      derivative is not zero, multiplied in order (``Mul._eval_derivative``);
+    * a node that does not depend on ``x`` (no free symbol in common): 0, as ``Derivative``;
+    * anything else (a tensor read, a function, a power), or a variable that is not a tensor
+      entry: ``sympy.diff``.
+
+    The same expression as ``sympy.diff``, without a ``Derivative`` object, its zero test and its
+    tree walk at every node.
 
     >>> i, a = sp.symbols("i a", integer=True)
     >>> x, g = sp.IndexedBase("x"), sp.IndexedBase("g")
-    >>> chain = sp.Sum(g[i] * x[i] ** 2, (i, 0, 3))
-    >>> differentiate_sum(chain, x[a]), differentiate_sum(chain, x[a]) == sp.diff(chain, x[a])
-    (Sum(2*KroneckerDelta(a, i)*g[i]*x[i], (i, 0, 3)), True)
+    >>> chain = sp.Sum(g[i] * (x[i] ** 2 + sp.Sum(x[i + a] * g[a], (a, 0, 1))), (i, 0, 3))
+    >>> differentiate(chain, x[a])
+    Sum((2*KroneckerDelta(a, i)*x[i] + Sum(KroneckerDelta(a, a + i)*g[a], (a, 0, 1)))*g[i],
+        (i, 0, 3))
+    >>> differentiate(chain, x[a]) == sp.diff(chain, x[a])
+    True
     """
-    if not isinstance(expr, sp.Sum):
-        return sp.diff(expr, variable)
+    if not isinstance(variable, sp.Indexed):
+        return sp.diff(expr, variable)  # (SymPy differentiates products by a symbol otherwise)
     read = variable.free_symbols
-    bound = {limit[0] for limit in expr.limits}
-    in_limits = set().union(*(lo.free_symbols | hi.free_symbols for _, lo, hi in expr.limits))
-    if read & (bound | in_limits) or not read & expr.free_symbols:
-        # a limit that moves with the variable (SymPy leaves the derivative unevaluated), or a
-        # sum that does not depend on it (0): sympy.diff decides
-        return sp.diff(expr, variable)
-    return sp.Sum(sp.diff(expr.function, variable), *expr.limits)
+    if not read & expr.free_symbols:
+        return sp.diff(expr, variable)  # zero: SymPy's own zero for the node
+    if isinstance(expr, sp.Sum):
+        bound = {limit[0] for limit in expr.limits}
+        in_limits = set().union(*(lo.free_symbols | hi.free_symbols for _, lo, hi in expr.limits))
+        if read & (bound | in_limits):
+            # a limit that moves with the variable: SymPy leaves the derivative unevaluated
+            return sp.diff(expr, variable)
+        return sp.Sum(differentiate(expr.function, variable), *expr.limits)
+    if isinstance(expr, sp.Add):
+        return sp.Add(*(differentiate(term, variable) for term in expr.args))
+    if isinstance(expr, sp.Mul):
+        factors = list(expr.args)
+        terms = []
+        for position, factor in enumerate(factors):
+            derivative = differentiate(factor, variable)
+            if derivative:
+                changed = [*factors[:position], derivative, *factors[position + 1 :]]
+                terms.append(reduce(operator.mul, changed, sp.Integer(1)))
+        return sp.Add(*terms)
+    return sp.diff(expr, variable)
 
 
 # ----------------------------------------------------------------------------------------------
