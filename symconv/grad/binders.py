@@ -40,11 +40,13 @@ def fresh_bound(expr: Any, keep: Iterable[sp.Symbol] = ()) -> Any:
     if isinstance(expr, sp.Sum):
         body = fresh_bound(expr.function, kept)
         limits = []
+        renaming: dict[sp.Symbol, sp.Symbol] = {}
         for limit in expr.limits:
             index, lower, upper = limit
             dummy = index if index in kept else sp.Dummy(index.name, **_plain_assumptions(index))
-            body = body.xreplace({index: dummy})
+            renaming.setdefault(index, dummy)  # an index bound twice: the body reads the first
             limits.append((dummy, fresh_bound(lower, kept), fresh_bound(upper, kept)))
+        body = body.xreplace(renaming)  # at once: one rebuild of the body, not one per limit
         # A later limit may depend on an earlier index (triangular sums): rename there too.
         renamed = []
         for position, (dummy, lower, upper) in enumerate(limits):
@@ -77,13 +79,14 @@ def _rename(expr: sp.Basic, scope: frozenset[str]) -> sp.Basic:
         limits = []
         inner_scope = set(scope)
         mapping: dict[sp.Symbol, sp.Symbol] = {}
+        body_symbols = [s for s in body.free_symbols if isinstance(s, sp.Symbol)]
         for index, lower, upper in expr.limits:
             lower, upper = lower.xreplace(mapping), upper.xreplace(mapping)
             lower = _rename(lower, frozenset(inner_scope))
             upper = _rename(upper, frozenset(inner_scope))
             name = index.name
             # A name the body uses freely (another dummy of that name) also clashes visually.
-            visible = {s.name for s in body.free_symbols if isinstance(s, sp.Symbol) and s != index}
+            visible = {s.name for s in body_symbols if s != index}
             while name in inner_scope or name in visible:
                 name = primed(name)
             symbol = sp.Symbol(name, **_plain_assumptions(index))
