@@ -260,6 +260,7 @@ def differentiate(expr: sp.Expr, variable: sp.Expr) -> sp.Expr:
     * ``a b c``: the product rule, ``Σ_i a … ∂(factor i)/∂x … c`` over the factors whose
       derivative is not zero, multiplied in order (``Mul._eval_derivative``);
     * a node that does not depend on ``x`` (no free symbol in common): 0, as ``Derivative``;
+    * a tensor entry: ``Indexed``'s own derivative (``Π_r δ(p_r, a_r)`` for ``∂X[p]/∂X[a]``);
     * anything else (a tensor read, a function, a power), or a variable that is not a tensor
       entry: ``sympy.diff``.
 
@@ -279,7 +280,11 @@ def differentiate(expr: sp.Expr, variable: sp.Expr) -> sp.Expr:
         return sp.diff(expr, variable)  # (SymPy differentiates products by a symbol otherwise)
     read = variable.free_symbols
     if not read & expr.free_symbols:
-        return sp.diff(expr, variable)  # zero: SymPy's own zero for the node
+        return sp.S.Zero  # what Derivative gives a node without the variable
+    if isinstance(expr, sp.Indexed):
+        # an entry: SymPy's own rule (a product of Kronecker deltas, one per axis, for an entry
+        # of the same tensor; 0 for another), the value Derivative returns for it
+        return expr._eval_derivative(variable)
     if isinstance(expr, sp.Sum):
         bound = {limit[0] for limit in expr.limits}
         in_limits = set().union(*(lo.free_symbols | hi.free_symbols for _, lo, hi in expr.limits))
