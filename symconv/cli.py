@@ -55,8 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     whole_process = argv is None  # the console script or ``python -m symconv``, not a caller
     if whole_process:
-        _collect_less_often()
-        _one_blas_thread()
+        configure_process()
     try:
         try:
             return _main(argv, whole_process)
@@ -69,6 +68,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         _stdout_to_devnull()
         return EXIT_BROKEN_PIPE
+
+
+def configure_process() -> None:
+    """What :func:`main` sets for a whole process before anything heavy is imported: the garbage
+    collector's pace (:func:`_collect_less_often`) and one BLAS thread (:func:`_one_blas_thread`).
+    ``benchmarks/cli_latency.py`` calls it too, so that its phase-by-phase breakdown runs what the
+    command runs."""
+    _collect_less_often()
+    _one_blas_thread()
 
 
 #: Allocations between two collections of the youngest generation for a whole process (CPython's
