@@ -240,11 +240,11 @@ class ElementwiseFunction:
 
     def explicit(self, *args: Any) -> sp.Expr:
         """The forward written out at ``args``."""
-        return self.forward(*self.arguments(args))
+        return _applied(self.forward, self.arguments(args))
 
     def derivative(self, argument: int, *args: Any) -> sp.Expr:
         """The derivative with respect to argument ``argument`` (0: x), at ``args``."""
-        return self.derivatives[argument](*self.arguments(args))
+        return _applied(self.derivatives[argument], self.arguments(args))
 
     def numeric(self, *values: float) -> float:
         """The forward at floats (the independent reading of a formula evaluates with this).
@@ -253,6 +253,19 @@ class ElementwiseFunction:
         0.841345
         """
         return float(sp.N(self.explicit(*(sp.Float(v) for v in values))))
+
+
+def _applied(function: sp.Lambda, args: tuple[sp.Expr, ...]) -> sp.Expr:
+    """``function(*args)`` for a ``Lambda`` of plain variables and as many ``args`` (checked by
+    :meth:`ElementwiseFunction.arguments`): its body with the variables replaced, what
+    ``Lambda.__call__`` returns, without its signature matching (a third of a numeric
+    evaluation).
+
+    >>> x = sp.Symbol("x")
+    >>> _applied(sp.Lambda(x, x**2 + 1), (sp.Integer(3),))
+    10
+    """
+    return function.expr.xreplace(dict(zip(function.variables, args, strict=True)))
 
 
 _X, _A = sp.Symbol("x", real=True), sp.Symbol("alpha", real=True)
