@@ -261,8 +261,9 @@ def differentiate(expr: sp.Expr, variable: sp.Expr) -> sp.Expr:
       derivative is not zero, multiplied in order (``Mul._eval_derivative``);
     * a node that does not depend on ``x`` (no free symbol in common): 0, as ``Derivative``;
     * a tensor entry: ``Indexed``'s own derivative (``Π_r δ(p_r, a_r)`` for ``∂X[p]/∂X[a]``);
-    * anything else (a tensor read, a function, a power), or a variable that is not a tensor
-      entry: ``sympy.diff``.
+    * a function: its own chain rule (``σ'(u) ∂u/∂x`` for ``σ(u)``, :func:`_own_rule`);
+    * anything else (a power, a function whose rule leaves derivatives unevaluated), or a
+      variable that is not a tensor entry: ``sympy.diff``.
 
     The same expression as ``sympy.diff``, without a ``Derivative`` object, its zero test and its
     tree walk at every node.
@@ -303,7 +304,25 @@ def differentiate(expr: sp.Expr, variable: sp.Expr) -> sp.Expr:
                 changed = [*factors[:position], derivative, *factors[position + 1 :]]
                 terms.append(reduce(operator.mul, changed, sp.Integer(1)))
         return sp.Add(*terms)
+    if isinstance(expr, sp.Function):
+        # a function of the entries (σ(Z[i])): its own chain rule, σ'(u)·∂u/∂x, the value
+        # Derivative returns for it unless the rule leaves derivatives unevaluated (an unknown
+        # function's), which Derivative rewrites: sympy.diff then
+        derivative = _own_rule(expr, variable)
+        if derivative is not None:
+            return derivative
     return sp.diff(expr, variable)
+
+
+def _own_rule(expr: sp.Expr, variable: sp.Indexed) -> sp.Expr | None:
+    """``expr``'s ``_eval_derivative`` where ``Derivative`` would return just that (its class
+    has no rule for several derivatives at once, and the result holds no ``Derivative``)."""
+    if type(expr)._eval_derivative_n_times is not sp.Basic._eval_derivative_n_times:
+        return None
+    derivative = expr._eval_derivative(variable)
+    if derivative is None or derivative.has(sp.Derivative):
+        return None
+    return derivative
 
 
 # ----------------------------------------------------------------------------------------------
