@@ -39,7 +39,7 @@ import sympy as sp
 from symconv.core.derivation import Derivation, Step
 from symconv.core.latex import Notation
 from symconv.errors import DerivationError, ShapeError
-from symconv.grad.binders import fresh_bound, primed, readable_bound
+from symconv.grad.binders import fresh_bound, primed, readable_bound, relabel
 from symconv.grad.conditions import Iverson
 from symconv.grad.deltas import (
     Substitution,
@@ -153,7 +153,7 @@ def derive_backward(
     taken = {n.name for n in names}
 
     def readable(expr: sp.Expr) -> sp.Expr:
-        return readable_bound(expr.xreplace(renaming), taken)
+        return readable_bound(relabel(expr, renaming), taken)
 
     answer = readable(raw_answer)
     definitions: tuple[IndexFormula, ...] = ()
