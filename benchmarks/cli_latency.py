@@ -16,10 +16,10 @@ all of them alike; the script prints the median wall-clock time of each and the 
 the SymPy import (the target), and beside them the median CPU time (the command's and its forked
 workers'), which other processes on a loaded machine disturb less. A command that fails stops the
 script: its time would not be a measurement.
-It then breaks one run of each command down, phase by phase, in a fresh process, calling the
-functions the command itself calls (``commands/solve.py``'s set selection, ``commands/check.py``'s
-per-file check); for ``solve``, every check of every derivation is timed by its name. It asserts
-nothing: it measures.
+It then breaks one run of each command down, phase by phase, in a fresh process set up as the
+command sets up its own (``symconv.cli.configure_process``), calling the functions the command
+itself calls (``commands/solve.py``'s set selection, ``commands/check.py``'s per-file check); for
+``solve``, every check of every derivation is timed by its name. It asserts nothing: it measures.
 """
 
 from __future__ import annotations
@@ -57,6 +57,9 @@ def phase(name):
 SOLVE_BREAKDOWN = (
     PHASES
     + r"""
+from symconv.cli import configure_process
+configure_process()  # what symconv.cli.main sets for a whole process
+mark = time.perf_counter()
 import sympy
 phase("import sympy")
 from symconv.cli import build_parser
@@ -103,6 +106,9 @@ print(json.dumps(spent))
 CHECK_BREAKDOWN = (
     PHASES
     + r"""
+from symconv.cli import configure_process
+configure_process()  # what symconv.cli.main sets for a whole process
+mark = time.perf_counter()
 import sympy
 phase("import sympy")
 from symconv.cli import build_parser

@@ -54,6 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     again, and exit with :data:`EXIT_BROKEN_PIPE`.
     """
     whole_process = argv is None  # the console script or ``python -m symconv``, not a caller
+    if whole_process:
+        configure_process()
     try:
         try:
             return _main(argv, whole_process)
@@ -66,6 +68,49 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         _stdout_to_devnull()
         return EXIT_BROKEN_PIPE
+
+
+def configure_process() -> None:
+    """What :func:`main` sets for a whole process before anything heavy is imported: the garbage
+    collector's pace (:func:`_collect_less_often`) and one BLAS thread (:func:`_one_blas_thread`).
+    ``benchmarks/cli_latency.py`` calls it too, so that its phase-by-phase breakdown runs what the
+    command runs."""
+    _collect_less_often()
+    _one_blas_thread()
+
+
+#: Allocations between two collections of the youngest generation for a whole process (CPython's
+#: default: 700).
+YOUNG_COLLECTION_THRESHOLD = 50_000
+
+
+def _collect_less_often() -> None:
+    """Run the cyclic garbage collector every :data:`YOUNG_COLLECTION_THRESHOLD` allocations.
+
+    Importing SymPy and deriving with it allocate objects by the hundred thousand, nearly all of
+    them alive until the process exits; at CPython's default the collector runs every 700
+    allocations and, each tenth time, walks the older objects again — 5 % of a ``symconv solve``.
+    Cycles are still collected (a command's memory stays bounded), only less often; done for a
+    whole process only, as :func:`_freeze_heap`.
+    """
+    _, middle, oldest = gc.get_threshold()
+    gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, middle, oldest)
+
+
+#: What OpenBLAS reads for its number of threads, in its order of precedence.
+BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS")
+
+
+def _one_blas_thread() -> None:
+    """Let NumPy's OpenBLAS start one thread, unless the user chose a number
+    (:data:`BLAS_THREAD_VARIABLES`) or NumPy is loaded already.
+
+    OpenBLAS starts a pool of threads, one per core, each with its own buffers, when NumPy is
+    imported: 60 ms of a cold ``symconv solve`` on two cores. A command multiplies small arrays
+    only (a convolution matrix, a gradient check at sizes ≤ 3), where the pool gains nothing.
+    """
+    if "numpy" not in sys.modules and not any(v in os.environ for v in BLAS_THREAD_VARIABLES):
+        os.environ["OPENBLAS_NUM_THREADS"] = "1"
 
 
 def _freeze_heap() -> None:

@@ -92,10 +92,33 @@ class Step:
 
 
 def render(obj: Any, **settings: Any) -> str:
-    """LaTeX of a step's side: SymPy objects through the printer, strings verbatim."""
+    """LaTeX of a step's side: SymPy objects through the printer, strings verbatim.
+
+    The LaTeX of the last few SymPy objects rendered is remembered by their identity and the
+    settings (a derivation's answer is also its last step, its left side also its first one);
+    SymPy objects are immutable, and each is kept alive while remembered, so its identity is
+    never another object's.
+    """
     if isinstance(obj, str):
         return obj
-    return latex(obj, **settings)
+    if not isinstance(obj, sp.Basic):
+        return latex(obj, **settings)
+    # (``values=None`` is latex()'s default: the same rendering as no ``values``)
+    key = (id(obj), tuple(sorted((k, v) for k, v in settings.items() if k != "values" or v)))
+    try:
+        known = _RENDERED.pop(key, None)
+    except TypeError:  # a setting that is not hashable (the values a step substitutes)
+        return latex(obj, **settings)
+    text = latex(obj, **settings) if known is None else known[1]
+    _RENDERED[key] = (obj, text)  # the most recent last
+    if len(_RENDERED) > _RENDERED_KEPT:
+        del _RENDERED[next(iter(_RENDERED))]
+    return text
+
+
+#: :func:`render`'s memory: (identity, settings) → (the object, its LaTeX), the oldest first.
+_RENDERED: dict[tuple[int, tuple[tuple[str, Any], ...]], tuple[sp.Basic, str]] = {}
+_RENDERED_KEPT = 64
 
 
 @dataclass(frozen=True)

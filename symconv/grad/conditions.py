@@ -98,12 +98,57 @@ class InRange(Boolean):
 
 
 def _decide(difference: sp.Expr) -> Boolean | None:
-    """``true``/``false`` when ``difference ≥ 0`` is decided (at numbers or by assumptions)."""
+    """``true``/``false`` when ``difference ≥ 0`` is decided (at numbers or by assumptions).
+
+    A difference with a free index of either sign in a term of its own (``p − k``, ``O − 1 − 2j``)
+    takes both signs, so no assumption decides it: it is left undecided without asking SymPy's
+    assumption system, which would search every fact before saying so.
+
+    >>> p, k = sp.symbols("p k", integer=True)
+    >>> O = sp.Symbol("O", integer=True, positive=True)
+    >>> _decide(O - 1 - 2 * p), _decide(O - 1), _decide(-O), _decide(k**2)
+    (None, True, False, True)
+    """
+    if _takes_both_signs(difference):
+        return None
     if difference.is_nonnegative:
         return sp.true
     if difference.is_negative:
         return sp.false
     return None
+
+
+def _takes_both_signs(expr: sp.Expr) -> bool:
+    """Whether ``expr`` is a sum with a term ``c·s`` (``c`` a nonzero rational) where ``s`` is a
+    symbol of unknown sign found in no other term, and no infinity: ``s`` moves the sum to either
+    side of 0, so ``expr ≥ 0`` holds for some values and fails for others."""
+    if not isinstance(expr, sp.Add | sp.Symbol | sp.Mul) or expr.has(*_INFINITIES):
+        return False
+    terms = sp.Add.make_args(expr)
+    for term in terms:
+        symbol = _scaled_symbol(term)
+        if (
+            symbol is not None
+            and symbol.is_nonnegative is None
+            and symbol.is_nonpositive is None
+            and not any(symbol in other.free_symbols for other in terms if other is not term)
+        ):
+            return True
+    return False
+
+
+def _scaled_symbol(term: sp.Expr) -> sp.Symbol | None:
+    """``s`` for a term ``s`` or ``c·s`` with ``c`` a nonzero rational, else None."""
+    if isinstance(term, sp.Symbol):
+        return term
+    if isinstance(term, sp.Mul) and len(term.args) == 2:
+        coefficient, symbol = term.args
+        if coefficient.is_Rational and coefficient != 0 and isinstance(symbol, sp.Symbol):
+            return symbol
+    return None
+
+
+_INFINITIES = (sp.S.Infinity, sp.S.NegativeInfinity, sp.S.ComplexInfinity, sp.S.NaN)
 
 
 def divides(divisor: Any, expr: Any) -> Boolean:

@@ -28,8 +28,10 @@ conditions under which a solution exists (:mod:`symconv.grad.deltas`); out-of-ra
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import reduce
 from typing import Any, Literal
 
 import sympy as sp
@@ -37,7 +39,7 @@ import sympy as sp
 from symconv.core.derivation import Derivation, Step
 from symconv.core.latex import Notation
 from symconv.errors import DerivationError, ShapeError
-from symconv.grad.binders import fresh_bound, primed, readable_bound
+from symconv.grad.binders import fresh_bound, primed, readable_bound, relabel
 from symconv.grad.conditions import Iverson
 from symconv.grad.deltas import (
     Substitution,
@@ -116,7 +118,7 @@ def derive_backward(
     # ∂J/∂A[a] = Σ_f ∂J/∂Z[f] ∂Z[f]/∂A[a]   (chain rule over every entry f of Z)
     chain = fresh_bound(sp.Sum(dZ[formula.indices] * formula.rhs, *formula.ranges))
     chain_indices = [limit[0] for limit in chain.limits]
-    differentiated = fresh_bound(sp.diff(chain, target[gradient_index]), keep=chain_indices)
+    differentiated = fresh_bound(differentiate(chain, target[gradient_index]), keep=chain_indices)
     leftovers = differentiated.atoms(sp.Derivative, sp.Subs)
     if leftovers:
         shown = {
@@ -151,7 +153,7 @@ def derive_backward(
     taken = {n.name for n in names}
 
     def readable(expr: sp.Expr) -> sp.Expr:
-        return readable_bound(expr.xreplace(renaming), taken)
+        return readable_bound(relabel(expr, renaming), taken)
 
     answer = readable(raw_answer)
     definitions: tuple[IndexFormula, ...] = ()
@@ -246,6 +248,81 @@ def derive_gradients(
     formula = read_forward(forward, upstream=options.get("upstream", "J"))
     names = list(wrt) if wrt is not None else list(formula.tensors)
     return {name: derive_backward(formula, name, **options) for name in names}
+
+
+def differentiate(expr: sp.Expr, variable: sp.Expr) -> sp.Expr:
+    """``∂expr/∂variable`` by the rules SymPy's ``diff`` applies, walked here through the sums,
+    sums of terms and products the chain rule builds, each node once:
+
+    * a ``Sum``: ``∂/∂x Σ_f g(f) = Σ_f ∂g(f)/∂x`` (linearity) when ``x`` is no bound index and no
+      limit depends on it (``Sum._eval_derivative``, there one limit at a time);
+    * ``a + b``: ``∂a/∂x + ∂b/∂x`` (``Add._eval_derivative``);
+    * ``a b c``: the product rule, ``Σ_i a … ∂(factor i)/∂x … c`` over the factors whose
+      derivative is not zero, multiplied in order (``Mul._eval_derivative``);
+    * a node that does not depend on ``x`` (no free symbol in common): 0, as ``Derivative``;
+    * a tensor entry: ``Indexed``'s own derivative (``Π_r δ(p_r, a_r)`` for ``∂X[p]/∂X[a]``);
+    * a function: its own chain rule (``σ'(u) ∂u/∂x`` for ``σ(u)``, :func:`_own_rule`);
+    * anything else (a power, a function whose rule leaves derivatives unevaluated), or a
+      variable that is not a tensor entry: ``sympy.diff``.
+
+    The same expression as ``sympy.diff``, without a ``Derivative`` object, its zero test and its
+    tree walk at every node.
+
+    >>> i, a = sp.symbols("i a", integer=True)
+    >>> x, g = sp.IndexedBase("x"), sp.IndexedBase("g")
+    >>> chain = sp.Sum(g[i] * (x[i] ** 2 + sp.Sum(x[i + a] * g[a], (a, 0, 1))), (i, 0, 3))
+    >>> differentiate(chain, x[a])
+    Sum((2*KroneckerDelta(a, i)*x[i] + Sum(KroneckerDelta(a, a + i)*g[a], (a, 0, 1)))*g[i],
+        (i, 0, 3))
+    >>> differentiate(chain, x[a]) == sp.diff(chain, x[a])
+    True
+    """
+    if not isinstance(variable, sp.Indexed):
+        return sp.diff(expr, variable)  # (SymPy differentiates products by a symbol otherwise)
+    read = variable.free_symbols
+    if not read & expr.free_symbols:
+        return sp.S.Zero  # what Derivative gives a node without the variable
+    if isinstance(expr, sp.Indexed):
+        # an entry: SymPy's own rule (a product of Kronecker deltas, one per axis, for an entry
+        # of the same tensor; 0 for another), the value Derivative returns for it
+        return expr._eval_derivative(variable)
+    if isinstance(expr, sp.Sum):
+        bound = {limit[0] for limit in expr.limits}
+        in_limits = set().union(*(lo.free_symbols | hi.free_symbols for _, lo, hi in expr.limits))
+        if read & (bound | in_limits):
+            # a limit that moves with the variable: SymPy leaves the derivative unevaluated
+            return sp.diff(expr, variable)
+        return sp.Sum(differentiate(expr.function, variable), *expr.limits)
+    if isinstance(expr, sp.Add):
+        return sp.Add(*(differentiate(term, variable) for term in expr.args))
+    if isinstance(expr, sp.Mul):
+        factors = list(expr.args)
+        terms = []
+        for position, factor in enumerate(factors):
+            derivative = differentiate(factor, variable)
+            if derivative:
+                changed = [*factors[:position], derivative, *factors[position + 1 :]]
+                terms.append(reduce(operator.mul, changed, sp.Integer(1)))
+        return sp.Add(*terms)
+    if isinstance(expr, sp.Function):
+        # a function of the entries (σ(Z[i])): its own chain rule, σ'(u)·∂u/∂x, the value
+        # Derivative returns for it unless the rule leaves derivatives unevaluated (an unknown
+        # function's), which Derivative rewrites: sympy.diff then
+        derivative = _own_rule(expr, variable)
+        if derivative is not None:
+            return derivative
+    return sp.diff(expr, variable)
+
+
+def _own_rule(expr: sp.Expr, variable: sp.Indexed) -> sp.Expr | None:
+    """``expr``'s ``_eval_derivative`` where ``Derivative`` would return just that (its class
+    has no rule for several derivatives at once, and the result holds no ``Derivative``)."""
+    if type(expr)._eval_derivative_n_times is not sp.Basic._eval_derivative_n_times:
+        return None
+    derivative = expr._eval_derivative(variable)
+    if derivative is None or derivative.has(sp.Derivative):
+        return None
+    return derivative
 
 
 # ----------------------------------------------------------------------------------------------

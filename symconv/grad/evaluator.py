@@ -174,7 +174,14 @@ def _compile(expr: sp.Basic) -> Node:
         return _compile_sum(expr, reduce)
     args = [_compile(arg) for arg in expr.args]
     if isinstance(expr, sp.Add):
-        return lambda tensors, env: sum((a(tensors, env) for a in args), 0)
+
+        def add(tensors: Mapping[str, Any], env: dict[Any, Any]) -> Any:
+            total: Any = 0  # summed from 0 in order, as sum() does
+            for a in args:
+                total = total + a(tensors, env)
+            return total
+
+        return add
     if isinstance(expr, sp.Mul):
 
         def multiply(tensors: Mapping[str, Any], env: dict[Any, Any]) -> Any:
@@ -240,7 +247,7 @@ def _compile_indexed(expr: sp.Indexed) -> Node:
         shape = tensor.shape
         if len(shape) != rank:
             raise ShapeError(f"{expr}: {rank} indices for a tensor {name} of shape {tuple(shape)}")
-        point = tuple(_as_index(p, expr) for p in positions)
+        point = tuple([p if type(p) is int else _as_index(p, expr) for p in positions])
         for p, size in zip(point, shape, strict=True):
             if not 0 <= p < size:
                 return 0

@@ -43,6 +43,7 @@ import sympy as sp
 
 from symconv.errors import ConventionError, RecurrenceError, UnboundIndexError
 from symconv.grad.formula import IndexFormula, as_index_formula, size_symbol, tensor_name
+from symconv.grad.functions import RegisteredFunction, is_builtin_function
 
 _NAME_CHAR = r"[A-Za-z0-9_']"
 
@@ -50,7 +51,14 @@ _NAME_CHAR = r"[A-Za-z0-9_']"
 def read_forward(forward: Any, *, upstream: str = "J", **declarations: Any) -> IndexFormula:
     """``forward`` (the string form, an :class:`IndexFormula`, a SymPy ``Eq`` or a convolution
     index form) as a well-formed :class:`IndexFormula` whose generated names avoid ``upstream``.
+
+    A text read without declarations is read once per ``upstream``: the formula (immutable) is
+    kept for the next derivation from the same text (each input of one layer), unless it applies
+    a function a user registered (a registration may replace it).
     """
+    text_key = (forward, upstream) if isinstance(forward, str) and not declarations else None
+    if text_key is not None and text_key in _READ:
+        return _READ[text_key]
     if isinstance(forward, str):
         from symconv.grad.grammar import parse_index_formula
 
@@ -59,7 +67,23 @@ def read_forward(forward: Any, *, upstream: str = "J", **declarations: Any) -> I
         formula = avoid_names(as_index_formula(forward, **declarations), {upstream})
     check_well_formed(formula)
     check_loss_name(formula, upstream)
+    if text_key is not None and _builtin_functions_only(formula):
+        if len(_READ) >= _READ_KEPT:
+            del _READ[next(iter(_READ))]
+        _READ[text_key] = formula
     return formula
+
+
+#: Formulas read from text by :func:`read_forward`, by ``(text, upstream)``, the oldest first.
+_READ: dict[tuple[str, str], IndexFormula] = {}
+_READ_KEPT = 32
+
+
+def _builtin_functions_only(formula: IndexFormula) -> bool:
+    return all(
+        is_builtin_function(applied.registry_name)
+        for applied in formula.rhs.atoms(RegisteredFunction)
+    )
 
 
 def formula_text(formula: IndexFormula) -> str:

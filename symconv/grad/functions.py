@@ -52,7 +52,7 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import sympy as sp
@@ -240,11 +240,11 @@ class ElementwiseFunction:
 
     def explicit(self, *args: Any) -> sp.Expr:
         """The forward written out at ``args``."""
-        return self.forward(*self.arguments(args))
+        return _applied(self.forward, self.arguments(args))
 
     def derivative(self, argument: int, *args: Any) -> sp.Expr:
         """The derivative with respect to argument ``argument`` (0: x), at ``args``."""
-        return self.derivatives[argument](*self.arguments(args))
+        return _applied(self.derivatives[argument], self.arguments(args))
 
     def numeric(self, *values: float) -> float:
         """The forward at floats (the independent reading of a formula evaluates with this).
@@ -253,6 +253,19 @@ class ElementwiseFunction:
         0.841345
         """
         return float(sp.N(self.explicit(*(sp.Float(v) for v in values))))
+
+
+def _applied(function: sp.Lambda, args: tuple[sp.Expr, ...]) -> sp.Expr:
+    """``function(*args)`` for a ``Lambda`` of plain variables and as many ``args`` (checked by
+    :meth:`ElementwiseFunction.arguments`): its body with the variables replaced, what
+    ``Lambda.__call__`` returns, without its signature matching (a third of a numeric
+    evaluation).
+
+    >>> x = sp.Symbol("x")
+    >>> _applied(sp.Lambda(x, x**2 + 1), (sp.Integer(3),))
+    10
+    """
+    return function.expr.xreplace(dict(zip(function.variables, args, strict=True)))
 
 
 _X, _A = sp.Symbol("x", real=True), sp.Symbol("alpha", real=True)
@@ -267,40 +280,52 @@ def _binary(expr: sp.Expr) -> sp.Lambda:
     return sp.Lambda((_X, _A), expr)
 
 
-def _sigmoid_of(value: sp.Expr) -> sp.Expr:
-    return sigmoid(value)
+#: The built-in rules, by name, in the registry's order: each builds its entry on the first
+#: lookup of its name (:func:`function_entry`), so that a command pays for the SymPy forms
+#: (Lambda, Piecewise, erf) of the functions its formulas apply only.
+_BUILTIN_RULES: dict[str, Callable[[], ElementwiseFunction]] = {}
 
 
-#: Φ, the standard normal distribution function, and φ its density.
-_PHI = (1 + sp.erf(_X / sp.sqrt(2))) / 2
-_DENSITY = sp.exp(-(_X**2) / 2) / sp.sqrt(2 * sp.pi)
-#: The tanh approximation of GELU: u(x) = √(2/π) (x + c x³), c = 0.044715.
-_C = sp.Rational(44715, 1000000)
-_U = sp.sqrt(2 / sp.pi) * (_X + _C * _X**3)
+def _rule(name: str) -> Callable[[Callable[[], ElementwiseFunction]], Callable[[], Any]]:
+    def register(build: Callable[[], ElementwiseFunction]) -> Callable[[], Any]:
+        _BUILTIN_RULES[name] = build
+        return build
 
-BUILTIN_FUNCTIONS: tuple[ElementwiseFunction, ...] = (
-    # σ(x) = 1/(1 + e^{−x}); σ'(x) = e^{−x}/(1 + e^{−x})² = σ(x)(1 − σ(x))
-    # (Goodfellow, Bengio & Courville 2016, eq. 3.30–3.31; nndl §4.1.1).
-    ElementwiseFunction(
+    return register
+
+
+# σ(x) = 1/(1 + e^{−x}); σ'(x) = e^{−x}/(1 + e^{−x})² = σ(x)(1 − σ(x))
+# (Goodfellow, Bengio & Courville 2016, eq. 3.30–3.31; nndl §4.1.1).
+@_rule("sigmoid")
+def _sigmoid_rule() -> ElementwiseFunction:
+    return ElementwiseFunction(
         "sigmoid",
         sigmoid,
         _unary(1 / (1 + sp.exp(-_X))),
         (_unary(sigmoid(_X) * (1 - sigmoid(_X))),),
         r"\sigma",
         "Goodfellow, Bengio & Courville (2016), eq. 3.30-3.31; nndl §4.1.1",
-    ),
-    # tanh'(x) = 1 − tanh²(x) (Goodfellow et al. 2016, §6.3.2).
-    ElementwiseFunction(
+    )
+
+
+# tanh'(x) = 1 − tanh²(x) (Goodfellow et al. 2016, §6.3.2).
+@_rule("tanh")
+def _tanh_rule() -> ElementwiseFunction:
+    return ElementwiseFunction(
         "tanh",
         sp.tanh,
         _unary(sp.tanh(_X)),
         (_unary(1 - sp.tanh(_X) ** 2),),
         r"\tanh",
         "Goodfellow, Bengio & Courville (2016), §6.3.2",
-    ),
-    # relu(x) = max(0, x); relu'(x) = H(x) with H(0) := 0, the subgradient PyTorch uses at the
-    # kink (threshold_backward; Nair & Hinton 2010; Goodfellow et al. 2016, §6.3.1).
-    ElementwiseFunction(
+    )
+
+
+# relu(x) = max(0, x); relu'(x) = H(x) with H(0) := 0, the subgradient PyTorch uses at the
+# kink (threshold_backward; Nair & Hinton 2010; Goodfellow et al. 2016, §6.3.1).
+@_rule("relu")
+def _relu_rule() -> ElementwiseFunction:
+    return ElementwiseFunction(
         "relu",
         relu,
         _unary(sp.Max(0, _X)),
@@ -308,11 +333,15 @@ BUILTIN_FUNCTIONS: tuple[ElementwiseFunction, ...] = (
         r"\operatorname{relu}",
         "Nair & Hinton (2010); Goodfellow, Bengio & Courville (2016), §6.3.1",
         kinks=(sp.Integer(0),),
-    ),
-    # leaky_relu(x; α) = x for x > 0, α x otherwise (Maas, Hannun & Ng 2013; PyTorch's default
-    # slope α = 0.01). ∂/∂x = α + (1 − α) H(x) with H(0) = 0, so the slope at 0 is α (PyTorch's
-    # leaky_relu_backward: x > 0 ? grad : grad·α); ∂/∂α = x for x ≤ 0, 0 otherwise = min(0, x).
-    ElementwiseFunction(
+    )
+
+
+# leaky_relu(x; α) = x for x > 0, α x otherwise (Maas, Hannun & Ng 2013; PyTorch's default
+# slope α = 0.01). ∂/∂x = α + (1 − α) H(x) with H(0) = 0, so the slope at 0 is α (PyTorch's
+# leaky_relu_backward: x > 0 ? grad : grad·α); ∂/∂α = x for x ≤ 0, 0 otherwise = min(0, x).
+@_rule("leaky_relu")
+def _leaky_relu_rule() -> ElementwiseFunction:
+    return ElementwiseFunction(
         "leaky_relu",
         None,
         _binary(sp.Piecewise((_X, _X > 0), (_A * _X, True))),
@@ -322,12 +351,16 @@ BUILTIN_FUNCTIONS: tuple[ElementwiseFunction, ...] = (
         parameters=("alpha",),
         defaults=(sp.Rational(1, 100),),
         kinks=(sp.Integer(0),),
-    ),
-    # elu(x; α) = x for x > 0, α (eˣ − 1) otherwise (Clevert, Unterthiner & Hochreiter 2016,
-    # eq. 15; PyTorch's default α = 1). ∂/∂x = 1 for x > 0, α eˣ otherwise (α at 0, as PyTorch's
-    # elu_backward); ∂/∂α = 0 for x > 0, eˣ − 1 otherwise. Written with H(x) (H(0) = 0) rather
-    # than as cases, so that the Kronecker deltas of the chain rule stay outside them.
-    ElementwiseFunction(
+    )
+
+
+# elu(x; α) = x for x > 0, α (eˣ − 1) otherwise (Clevert, Unterthiner & Hochreiter 2016,
+# eq. 15; PyTorch's default α = 1). ∂/∂x = 1 for x > 0, α eˣ otherwise (α at 0, as PyTorch's
+# elu_backward); ∂/∂α = 0 for x > 0, eˣ − 1 otherwise. Written with H(x) (H(0) = 0) rather
+# than as cases, so that the Kronecker deltas of the chain rule stay outside them.
+@_rule("elu")
+def _elu_rule() -> ElementwiseFunction:
+    return ElementwiseFunction(
         "elu",
         None,
         _binary(sp.Piecewise((_X, _X > 0), (_A * (sp.exp(_X) - 1), True))),
@@ -340,60 +373,88 @@ BUILTIN_FUNCTIONS: tuple[ElementwiseFunction, ...] = (
         parameters=("alpha",),
         defaults=(sp.Integer(1),),
         kinks=(sp.Integer(0),),
-    ),
-    # gelu(x) = x Φ(x), Φ(x) = (1 + erf(x/√2))/2 (Hendrycks & Gimpel 2016, §2);
-    # gelu'(x) = Φ(x) + x φ(x), φ(x) = e^{−x²/2}/√(2π) (product rule; Φ' = φ). PyTorch's
-    # gelu(approximate='none').
-    ElementwiseFunction(
+    )
+
+
+# gelu(x) = x Φ(x), Φ(x) = (1 + erf(x/√2))/2 (Hendrycks & Gimpel 2016, §2);
+# gelu'(x) = Φ(x) + x φ(x), φ(x) = e^{−x²/2}/√(2π) (product rule; Φ' = φ). PyTorch's
+# gelu(approximate='none').
+@_rule("gelu")
+def _gelu_rule() -> ElementwiseFunction:
+    phi = (1 + sp.erf(_X / sp.sqrt(2))) / 2  # Φ, the standard normal distribution function
+    density = sp.exp(-(_X**2) / 2) / sp.sqrt(2 * sp.pi)  # φ, its density
+    return ElementwiseFunction(
         "gelu",
         None,
-        _unary(_X * _PHI),
-        (_unary(_PHI + _X * _DENSITY),),
+        _unary(_X * phi),
+        (_unary(phi + _X * density),),
         r"\operatorname{GELU}",
         "Hendrycks & Gimpel (2016), §2; PyTorch gelu(approximate='none')",
-    ),
-    # gelu_tanh(x) = x/2 (1 + tanh u), u = √(2/π)(x + 0.044715 x³) (Hendrycks & Gimpel 2016,
-    # §2, the tanh approximation; PyTorch gelu(approximate='tanh')). With t = tanh u:
-    # d/dx = (1 + t)/2 + x/2 (1 − t²) u', u' = √(2/π)(1 + 3 · 0.044715 x²).
-    ElementwiseFunction(
+    )
+
+
+# gelu_tanh(x) = x/2 (1 + tanh u), u = √(2/π)(x + 0.044715 x³) (Hendrycks & Gimpel 2016,
+# §2, the tanh approximation; PyTorch gelu(approximate='tanh')). With t = tanh u:
+# d/dx = (1 + t)/2 + x/2 (1 − t²) u', u' = √(2/π)(1 + 3 · 0.044715 x²).
+@_rule("gelu_tanh")
+def _gelu_tanh_rule() -> ElementwiseFunction:
+    c = sp.Rational(44715, 1000000)
+    u = sp.sqrt(2 / sp.pi) * (_X + c * _X**3)
+    return ElementwiseFunction(
         "gelu_tanh",
         None,
-        _unary(_X / 2 * (1 + sp.tanh(_U))),
+        _unary(_X / 2 * (1 + sp.tanh(u))),
         (
             _unary(
-                (1 + sp.tanh(_U)) / 2
-                + _X / 2 * (1 - sp.tanh(_U) ** 2) * sp.sqrt(2 / sp.pi) * (1 + 3 * _C * _X**2)
+                (1 + sp.tanh(u)) / 2
+                + _X / 2 * (1 - sp.tanh(u) ** 2) * sp.sqrt(2 / sp.pi) * (1 + 3 * c * _X**2)
             ),
         ),
         r"\operatorname{GELU}_{\tanh}",
         "Hendrycks & Gimpel (2016), §2 (tanh approximation); PyTorch gelu(approximate='tanh')",
-    ),
-    # silu(x) = x σ(x) (Elfwing, Uchibe & Doya 2018; "swish" with β = 1, Ramachandran, Zoph &
-    # Le 2017); silu'(x) = σ(x) + x σ(x)(1 − σ(x)) = σ(x)(1 + x(1 − σ(x))).
-    ElementwiseFunction(
+    )
+
+
+# silu(x) = x σ(x) (Elfwing, Uchibe & Doya 2018; "swish" with β = 1, Ramachandran, Zoph &
+# Le 2017); silu'(x) = σ(x) + x σ(x)(1 − σ(x)) = σ(x)(1 + x(1 − σ(x))).
+@_rule("silu")
+def _silu_rule() -> ElementwiseFunction:
+    return ElementwiseFunction(
         "silu",
         None,
         _unary(_X * sigmoid(_X)),
         (_unary(sigmoid(_X) * (1 + _X * (1 - sigmoid(_X)))),),
         r"\operatorname{SiLU}",
         "Elfwing, Uchibe & Doya (2018); Ramachandran, Zoph & Le (2017); PyTorch silu",
-    ),
-    # softplus(x) = log(1 + eˣ) (Dugas et al. 2001; Goodfellow et al. 2016, eq. 3.31);
-    # softplus'(x) = eˣ/(1 + eˣ) = σ(x).
-    ElementwiseFunction(
+    )
+
+
+# softplus(x) = log(1 + eˣ) (Dugas et al. 2001; Goodfellow et al. 2016, eq. 3.31);
+# softplus'(x) = eˣ/(1 + eˣ) = σ(x).
+@_rule("softplus")
+def _softplus_rule() -> ElementwiseFunction:
+    return ElementwiseFunction(
         "softplus",
         None,
         _unary(sp.log(1 + sp.exp(_X))),
         (_unary(sigmoid(_X)),),
         r"\operatorname{softplus}",
         "Dugas et al. (2001); Goodfellow, Bengio & Courville (2016), eq. 3.31",
-    ),
-    # exp' = exp; log' = 1/x (x > 0); sqrt' = 1/(2 √x) (x > 0); |x|' = sign(x), 0 at the kink
-    # (PyTorch's abs_backward: grad · sign(x)).
-    ElementwiseFunction(
+    )
+
+
+# exp' = exp; log' = 1/x (x > 0); sqrt' = 1/(2 √x) (x > 0); |x|' = sign(x), 0 at the kink
+# (PyTorch's abs_backward: grad · sign(x)).
+@_rule("exp")
+def _exp_rule() -> ElementwiseFunction:
+    return ElementwiseFunction(
         "exp", sp.exp, _unary(sp.exp(_X)), (_unary(sp.exp(_X)),), r"\exp", "calculus"
-    ),
-    ElementwiseFunction(
+    )
+
+
+@_rule("log")
+def _log_rule() -> ElementwiseFunction:
+    return ElementwiseFunction(
         "log",
         sp.log,
         _unary(sp.log(_X)),
@@ -401,8 +462,12 @@ BUILTIN_FUNCTIONS: tuple[ElementwiseFunction, ...] = (
         r"\log",
         "calculus",
         domain=(0.1, 3.0),
-    ),
-    ElementwiseFunction(
+    )
+
+
+@_rule("sqrt")
+def _sqrt_rule() -> ElementwiseFunction:
+    return ElementwiseFunction(
         "sqrt",
         sp.sqrt,
         _unary(sp.sqrt(_X)),
@@ -410,8 +475,12 @@ BUILTIN_FUNCTIONS: tuple[ElementwiseFunction, ...] = (
         r"\sqrt",
         "calculus",
         domain=(0.1, 3.0),
-    ),
-    ElementwiseFunction(
+    )
+
+
+@_rule("abs")
+def _abs_rule() -> ElementwiseFunction:
+    return ElementwiseFunction(
         "abs",
         sp.Abs,
         _unary(sp.Abs(_X)),
@@ -419,8 +488,8 @@ BUILTIN_FUNCTIONS: tuple[ElementwiseFunction, ...] = (
         r"\left|\cdot\right|",
         "calculus; PyTorch abs_backward (sign, 0 at 0)",
         kinks=(sp.Integer(0),),
-    ),
-)
+    )
+
 
 #: Other spellings of registry names: ``σ(x)`` is ``sigmoid(x)``; ``swish(x)`` (with β = 1,
 #: Ramachandran, Zoph & Le 2017) is ``silu(x)``.
@@ -463,9 +532,28 @@ def _with_class(entry: ElementwiseFunction) -> ElementwiseFunction:
     )
 
 
-_REGISTRY: dict[str, ElementwiseFunction] = {
-    entry.name: _with_class(entry) for entry in BUILTIN_FUNCTIONS
-}
+#: The entries built so far (built-in ones on their first lookup) and the user's, by name.
+_REGISTRY: dict[str, ElementwiseFunction] = {}
+
+
+def _builtin_entry(name: str) -> ElementwiseFunction:
+    """The built-in entry ``name``, its rule built on the first lookup."""
+    entry = _REGISTRY.get(name)
+    if entry is None:
+        entry = _REGISTRY[name] = _with_class(_BUILTIN_RULES[name]())
+    return entry
+
+
+def _lookup(name: str) -> ElementwiseFunction | None:
+    """The entry named ``name`` (no alias): built-in or the user's; None if none."""
+    return _builtin_entry(name) if name in _BUILTIN_RULES else _REGISTRY.get(name)
+
+
+def _all_entries() -> dict[str, ElementwiseFunction]:
+    """Every entry, built-in ones first in the rules' order, then the user's."""
+    builtin = {name: _builtin_entry(name) for name in _BUILTIN_RULES}
+    user = {name: entry for name, entry in _REGISTRY.items() if name not in _BUILTIN_RULES}
+    return {**builtin, **user}
 
 
 def known_function_names() -> tuple[str, ...]:
@@ -474,7 +562,7 @@ def known_function_names() -> tuple[str, ...]:
     >>> known_function_names()[:6]
     ('abs', 'ceil', 'elu', 'exp', 'floor', 'gelu')
     """
-    return tuple(sorted({*_REGISTRY, *ALIASES, *STRUCTURAL_FUNCTIONS}))
+    return tuple(sorted({*_BUILTIN_RULES, *_REGISTRY, *ALIASES, *STRUCTURAL_FUNCTIONS}))
 
 
 def function_entry(name: str) -> ElementwiseFunction:
@@ -484,10 +572,20 @@ def function_entry(name: str) -> ElementwiseFunction:
     >>> entry.name, entry.latex, entry.derivatives[0]
     ('sigmoid', '\\\\sigma', Lambda(x, (1 - sigmoid(x))*sigmoid(x)))
     """
-    entry = _REGISTRY.get(ALIASES.get(name, name))
+    entry = _lookup(ALIASES.get(name, name))
     if entry is None:
         raise UnknownFunctionError(name, known_function_names())
     return entry
+
+
+def is_builtin_function(name: str) -> bool:
+    """Whether ``name`` (or the name it aliases) is a built-in function of the registry — one no
+    registration can add, replace or remove.
+
+    >>> is_builtin_function("swish"), is_builtin_function("cube")
+    (True, False)
+    """
+    return ALIASES.get(name, name) in _BUILTIN_RULES
 
 
 def registered_functions() -> Mapping[str, ElementwiseFunction]:
@@ -496,7 +594,7 @@ def registered_functions() -> Mapping[str, ElementwiseFunction]:
     >>> sorted(registered_functions())[:4]
     ['abs', 'elu', 'exp', 'gelu']
     """
-    return dict(_REGISTRY)
+    return _all_entries()
 
 
 def entry_of(expr: sp.Basic) -> ElementwiseFunction | None:
@@ -505,7 +603,7 @@ def entry_of(expr: sp.Basic) -> ElementwiseFunction | None:
     >>> entry_of(sp.tanh(sp.Symbol("z"))).name, entry_of(sp.Symbol("z"))
     ('tanh', None)
     """
-    for entry in _REGISTRY.values():
+    for entry in _all_entries().values():
         if isinstance(entry.function, type) and isinstance(expr, entry.function):
             return entry
     return None
@@ -562,8 +660,7 @@ def register_function(
     reserved = name in RESERVED_FUNCTION_NAMES or name.startswith("sum_")
     if reserved or name in STRUCTURAL_FUNCTIONS or name in ALIASES:
         raise FunctionRegistrationError(f"{name}: the name is the grammar's own")
-    existing = _REGISTRY.get(name)
-    if existing is not None and existing.builtin:
+    if name in _BUILTIN_RULES:
         raise FunctionRegistrationError(f"{name}: a built-in function of the registry")
     x = _X
     try:
@@ -603,8 +700,7 @@ def unregister_function(name: str) -> None:
     ...
     symconv.errors.FunctionRegistrationError: gelu: not a function the user registered
     """
-    entry = _REGISTRY.get(name)
-    if entry is None or entry.builtin:
+    if name in _BUILTIN_RULES or name not in _REGISTRY:
         raise FunctionRegistrationError(f"{name}: not a function the user registered")
     del _REGISTRY[name]
 
@@ -637,9 +733,36 @@ def _prove_derivative(
             )
 
 
-#: Name → SymPy function, for the callers that only apply (compatibility): the built-ins.
-FUNCTIONS: dict[str, Any] = {
-    **{name: entry.function for name, entry in _REGISTRY.items()},
-    **{alias: _REGISTRY[target].function for alias, target in ALIASES.items()},
-    **{name: function for name, (function, _) in STRUCTURAL_FUNCTIONS.items()},
+def _builtin_functions() -> tuple[ElementwiseFunction, ...]:
+    """Every built-in entry, in the registry's order."""
+    return tuple(_builtin_entry(name) for name in _BUILTIN_RULES)
+
+
+def _function_table() -> dict[str, Any]:
+    """Name → SymPy function, for the callers that only apply (compatibility): the built-ins."""
+    builtin = {entry.name: entry.function for entry in _builtin_functions()}
+    return {
+        **builtin,
+        **{alias: builtin[target] for alias, target in ALIASES.items()},
+        **{name: function for name, (function, _) in STRUCTURAL_FUNCTIONS.items()},
+    }
+
+
+#: ``BUILTIN_FUNCTIONS`` (every built-in entry, in order) and ``FUNCTIONS`` (name → SymPy
+#: function) are built when first read: reading them builds every rule.
+_LAZY_CONSTANTS: dict[str, Callable[[], Any]] = {
+    "BUILTIN_FUNCTIONS": _builtin_functions,
+    "FUNCTIONS": _function_table,
 }
+
+if TYPE_CHECKING:
+    BUILTIN_FUNCTIONS: tuple[ElementwiseFunction, ...]
+    FUNCTIONS: dict[str, Any]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY_CONSTANTS:
+        value = _LAZY_CONSTANTS[name]()
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

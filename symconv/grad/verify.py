@@ -23,16 +23,18 @@ Both are attached to every ``derive_backward`` result as its ``checks``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from itertools import product
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import sympy as sp
 
 from symconv.core.derivation import CheckResult
-from symconv.core.tensors import entries, entry_name
+from symconv.core.gradcheck import check_gradient
+from symconv.core.tensors import entry_name
 from symconv.errors import DerivationError, SymconvError
 from symconv.grad.entry_polynomials import EntryPolynomial, is_entry_polynomial
+from symconv.grad.evaluator import to_sympy
 from symconv.grad.formula import IndexFormula, tensor_name
 
 if TYPE_CHECKING:
@@ -45,26 +47,89 @@ def explicit_gradient(
     forward: IndexFormula, wrt: str, values: Values, upstream: sp.IndexedBase
 ) -> tuple[dict[str, Any], sp.NDimArray]:
     """``(tensors, ∂J/∂A)`` where ``tensors`` holds entry-symbol tensors of every input and of the
-    upstream gradient, and ``∂J/∂A`` is ``sympy.diff`` of ``Σ_f g_f Z[f]`` entry by entry."""
-    tensors = forward.entry_tensors(values)
-    z = forward.evaluate(tensors, values)
-    g = _entry_array(str(upstream.label), z.shape)
-    target = sp.ImmutableDenseNDimArray(_as_array(tensors[wrt]))
+    upstream gradient (NumPy object arrays of ``X_{012}``...), and ``∂J/∂A`` is ``sympy.diff`` of
+    ``Σ_f g_f Z[f]`` entry by entry."""
+    tensors, flat, shape = _explicit_gradient_entries(forward, wrt, values, upstream)
+    return tensors, sp.ImmutableDenseNDimArray(flat, shape)
+
+
+def _explicit_gradient_entries(
+    forward: IndexFormula, wrt: str, values: Values, upstream: sp.IndexedBase
+) -> tuple[dict[str, Any], list[sp.Expr], tuple[int, ...]]:
+    """:func:`explicit_gradient` with ``∂J/∂A`` as its entries in row-major order and its shape
+    (the tensors are read entry by entry, never through SymPy arrays)."""
+    tensors = {name: _entry_symbols(name, forward.shape(name, values)) for name in forward.tensors}
+    raw, z_shape = forward.evaluate_entries(tensors, values)
+    z = [to_sympy(value) for value in raw]
+    upstream_label = str(upstream.label)
+    g = _upstream_symbols(upstream_label, z_shape)
+    target = tensors[wrt]
+    target_entries = list(np.ravel(target)) if isinstance(target, np.ndarray) else [target]
     # ∂/∂a of J = Σ_f g_f Z[f] term by term (differentiation is linear): each output entry is
     # differentiated by the entries it holds only — the same sympy.diff, without differentiating
     # the whole sum by every entry (most of its terms do not hold that entry).
-    positions = list(product(*map(range, target.shape)))
-    entries_of_target = {target[index] for index in positions}
+    entries_of_target = set(target_entries)
     gradient: dict[Any, sp.Expr] = {}
-    for index in product(*map(range, z.shape)):
-        entry = z[index]
+    for entry, upstream_entry in zip(z, g.ravel(), strict=True):
         for symbol in entry.free_symbols & entries_of_target:
-            gradient[symbol] = gradient.get(symbol, sp.Integer(0)) + g[index] * sp.diff(
-                entry, symbol
+            gradient[symbol] = gradient.get(symbol, sp.Integer(0)) + upstream_entry * (
+                entry_derivative(entry, symbol)
             )
-    flat = [gradient.get(target[index], sp.Integer(0)) for index in positions]
-    tensors[str(upstream.label)] = g
-    return tensors, sp.ImmutableDenseNDimArray(flat, target.shape)
+    flat = [gradient.get(symbol, sp.Integer(0)) for symbol in target_entries]
+    tensors[upstream_label] = g
+    return tensors, flat, np.shape(target)
+
+
+def _entry_symbols(name: str, shape: tuple[int, ...]) -> Any:
+    """The entry symbols of a tensor, named as :meth:`IndexFormula.entry_tensors` names them
+    (``X_{012}``, 0-based), in a NumPy object array; a tensor without axes is its name."""
+    if not shape:
+        return sp.Symbol(name)
+    stem = name.replace("∂", "d")
+    symbols = [sp.Symbol(entry_name(stem, index, shape, base=0)) for index in np.ndindex(*shape)]
+    return _object_array(symbols, shape)
+
+
+def _upstream_symbols(label: str, shape: tuple[int, ...]) -> np.ndarray:
+    """The entry symbols of the upstream gradient (``dJ/dZ_{01}``), as :func:`entries` names
+    them, in a NumPy object array of ``shape``."""
+    stem = label.replace("∂", "d")
+    symbols = [sp.Symbol(entry_name(stem, index, shape, base=0)) for index in np.ndindex(*shape)]
+    return _object_array(symbols, shape)
+
+
+def entry_derivative(entry: sp.Expr, symbol: sp.Symbol) -> sp.Expr:
+    """``sympy.diff(entry, symbol)``, computed once per shape of entry: the symbols of ``entry``
+    are renamed, in the order they are met, to canonical symbols with the same assumptions, the
+    renamed entry is differentiated (:func:`_canonical_derivative`, memoized) and the names are
+    put back. Renaming variables bijectively commutes with differentiation, so the result is
+    ``sympy.diff``'s; the entries of an elementwise layer (``σ(Z_{000})``, ``σ(Z_{001})``...)
+    share one differentiation.
+
+    >>> z, w = sp.symbols("Z_0 Z_1")
+    >>> entry_derivative(sp.exp(2 * z) * w, z), entry_derivative(sp.exp(2 * w) * z, w)
+    (2*Z_1*exp(2*Z_0), 2*Z_0*exp(2*Z_1))
+    """
+    symbols = list(
+        dict.fromkeys(node for node in sp.preorder_traversal(entry) if isinstance(node, sp.Symbol))
+    )
+    canonical = {
+        original: sp.Symbol(f"{_CANONICAL}{position}", **original.assumptions0)
+        for position, original in enumerate(symbols)
+    }
+    if symbol not in canonical or any(s.name.startswith(_CANONICAL) for s in symbols):
+        return sp.diff(entry, symbol)
+    derivative = _canonical_derivative(entry.xreplace(canonical), canonical[symbol])
+    return derivative.xreplace({new: original for original, new in canonical.items()})
+
+
+#: The stem of the canonical names :func:`entry_derivative` renames to (no name of an entry).
+_CANONICAL = "_entry_symbol_"
+
+
+@lru_cache(maxsize=512)
+def _canonical_derivative(entry: sp.Expr, symbol: sp.Symbol) -> sp.Expr:
+    return sp.diff(entry, symbol)
 
 
 def polynomial_gradients(
@@ -91,12 +156,9 @@ def polynomial_gradients(
     forward = parts.forward
     mapping = forward.value_map(values)
     tensors = {name: _variables(name, forward.shape(name, mapping)) for name in forward.tensors}
-    z_entries, z_shape = forward.evaluate_entries(tensors, mapping)
     upstream_label = str(parts.upstream.label)
+    loss, z_shape = _explicit_loss(forward, mapping, upstream_label)
     g = _variables(upstream_label, z_shape)
-    loss = EntryPolynomial.total(
-        gradient * entry for gradient, entry in zip(g.ravel(), z_entries, strict=True)
-    )
     names = _entry_names(parts.wrt, tensors[parts.wrt].shape)
     derivatives = loss.gradient(names.values())
     expected = {index: derivatives[name] for index, name in names.items()}
@@ -108,6 +170,44 @@ def polynomial_gradients(
     got_entries, got_shape = parts.backward.evaluate_entries(available, mapping)
     got = _object_array(got_entries, got_shape)
     return {index: EntryPolynomial.total([got[index]]) for index in expected}, expected
+
+
+def _explicit_loss(
+    forward: IndexFormula, mapping: Values, upstream_label: str
+) -> tuple[EntryPolynomial, tuple[int, ...]]:
+    """``(J, shape of Z)``: ``J = Σ_f g_f Z[f]`` with the forward carried out over entry
+    variables at the sizes ``mapping`` — the explicit side of :func:`polynomial_gradients`.
+
+    A pure function of the forward formula, the sizes and the upstream name, kept for the
+    latest few of them: the gradients of one layer with respect to each of its inputs, checked
+    at the same random sizes, carry the same forward out once.
+    """
+    key = (
+        forward.lhs,
+        forward.rhs,
+        forward.ranges,
+        tuple(sorted(forward.shapes.items())),
+        tuple(sorted(mapping.items(), key=str)),
+        upstream_label,
+    )
+    known = _EXPLICIT_LOSSES.pop(key, None)
+    if known is None:
+        tensors = {name: _variables(name, forward.shape(name, mapping)) for name in forward.tensors}
+        z_entries, z_shape = forward.evaluate_entries(tensors, mapping)
+        g = _variables(upstream_label, z_shape)
+        loss = EntryPolynomial.total(
+            gradient * entry for gradient, entry in zip(g.ravel(), z_entries, strict=True)
+        )
+        known = (loss, z_shape)
+    _EXPLICIT_LOSSES[key] = known  # the most recent last
+    while len(_EXPLICIT_LOSSES) > _EXPLICIT_LOSSES_KEPT:
+        del _EXPLICIT_LOSSES[next(iter(_EXPLICIT_LOSSES))]
+    return known
+
+
+#: :func:`_explicit_loss`'s latest results (an immutable polynomial and a shape each).
+_EXPLICIT_LOSSES: dict[Any, tuple[EntryPolynomial, tuple[int, ...]]] = {}
+_EXPLICIT_LOSSES_KEPT = 8
 
 
 def _entry_names(label: str, shape: tuple[int, ...]) -> dict[tuple[int, ...], str]:
@@ -136,10 +236,23 @@ def closed_form_gradient(
 ) -> sp.NDimArray:
     """The derived ``∂J/∂A`` evaluated on concrete tensors (the forward output is computed where
     the closed form is written with it)."""
+    flat, shape = _closed_form_entries(parts, tensors, values)
+    return sp.ImmutableDenseNDimArray(flat, shape)
+
+
+def _closed_form_entries(
+    parts: BackwardParts, tensors: Mapping[str, Any], values: Values
+) -> tuple[list[Any], tuple[int, ...]]:
+    """:func:`closed_form_gradient` as its entries in row-major order and its shape (the forward
+    output it reads kept as a NumPy object array, not a SymPy array read back entry by entry)."""
     available = dict(tensors)
     for definition in parts.definitions:
-        available[tensor_name(definition.output)] = definition.evaluate(available, values)
-    return parts.backward.evaluate(available, values)
+        raw, shape = definition.evaluate_entries(available, values)
+        available[tensor_name(definition.output)] = _object_array(
+            [to_sympy(value) for value in raw], shape
+        )
+    raw, shape = parts.backward.evaluate_entries(available, values)
+    return [to_sympy(value) for value in raw], shape
 
 
 def exact_gradient_check(
@@ -173,14 +286,16 @@ def exact_gradient_check(
                     if got_entries[index] != expected_entries[index]
                 )
             else:
-                tensors, expected = explicit_gradient(
+                tensors, expected, shape = _explicit_gradient_entries(
                     parts.forward, parts.wrt, values, parts.upstream
                 )
-                got = closed_form_gradient(parts, tensors, values)
+                got, _ = _closed_form_entries(parts, tensors, values)
                 pairs = (
-                    (index, got[index], expected[index])
-                    for index in product(*map(range, expected.shape))
-                    if not is_zero(got[index] - expected[index])
+                    (index, got_entry, expected_entry)
+                    for index, got_entry, expected_entry in zip(
+                        np.ndindex(*shape), got, expected, strict=True
+                    )
+                    if not is_zero(got_entry - expected_entry)
                 )
             for index, got_entry, expected_entry in pairs:
                 return CheckResult(
@@ -201,7 +316,7 @@ def numeric_gradient_check(
     parts: BackwardParts, high: int = 3, rtol: float = 1e-6, atol: float = 1e-10
 ) -> Callable[[np.random.Generator], CheckResult]:
     """A check: the closed form in a random direction vs a central difference of
-    ``J = Σ_f g_f Z[f]`` (:func:`symconv.conv.numeric.check_gradient`), at random float tensors of
+    ``J = Σ_f g_f Z[f]`` (:func:`symconv.core.gradcheck.check_gradient`), at random float tensors of
     standard-normal entries — uniform in [0.5, 1.5] where the forward takes a logarithm or a
     fractional power — (``atol`` covers gradients that are exactly zero). ``J`` evaluates the
     forward read independently from the text when the formula was read from text alone
@@ -209,8 +324,6 @@ def numeric_gradient_check(
     name = "numeric vs central differences"
 
     def check(rng: np.random.Generator) -> CheckResult:
-        from symconv.conv.numeric import check_gradient
-
         values = parts.forward.random_sizes(rng, 1, high)
         forward = parts.forward
         draw = _positive if _needs_positive_entries(forward.rhs) else _standard_normal
@@ -231,14 +344,15 @@ def numeric_gradient_check(
         else:
 
             def evaluate(arrays: Mapping[str, Any]) -> np.ndarray:
-                return _to_float(forward.evaluate(arrays, values))
+                raw, shape = forward.evaluate_entries(arrays, values)
+                return _floats([to_sympy(value) for value in raw], shape)
 
         def loss(point: np.ndarray) -> float:
             z = evaluate({**tensors, parts.wrt: point})
             return float(np.sum(upstream * z))
 
-        gradient = _to_float(
-            closed_form_gradient(parts, {**tensors, upstream_label: upstream}, values)
+        gradient = _floats(
+            *_closed_form_entries(parts, {**tensors, upstream_label: upstream}, values)
         )
         try:
             result = check_gradient(
@@ -316,20 +430,9 @@ def is_zero(expr: Any) -> bool:
     return bool(sp.simplify(expr) == 0)
 
 
-def _entry_array(label: str, shape: tuple[int, ...]) -> sp.NDimArray:
-    stem = label.replace("∂", "d")
-    return sp.ImmutableDenseNDimArray(_as_array(entries(stem, shape, base=0)))
-
-
-def _as_array(tensor: Any) -> Any:
-    if isinstance(tensor, sp.MatrixBase):
-        return sp.ImmutableDenseNDimArray(tensor.tolist())
-    return tensor
-
-
-def _to_float(array: sp.NDimArray) -> np.ndarray:
-    flat = [float(sp.N(array[index])) for index in product(*map(range, array.shape))]
-    return np.array(flat, dtype=float).reshape(array.shape)
+def _floats(entries: list[Any], shape: tuple[int, ...]) -> np.ndarray:
+    """Exact or SymPy entries (row-major) as a float array of ``shape``."""
+    return np.array([float(sp.N(entry)) for entry in entries], dtype=float).reshape(shape)
 
 
 def _show(values: Values) -> str:

@@ -20,7 +20,6 @@ from symconv.core.derivation import CheckReport, render
 from symconv.problems.handout import Handout, RenderOptions
 from symconv.problems.model import Exercise, Part, ProblemSet
 from symconv.problems.prose import prose_markdown
-from symconv.problems.render_tex import document_tex
 
 #: Version of the document ``document_json`` writes (2: one object per request, the set at the
 #: top; 1 was one object per exercise). The part objects are unchanged.
@@ -47,6 +46,17 @@ def document(handout: Handout, fmt: Format) -> str:
     if fmt == "tex":
         return document_tex(handout)
     return json.dumps(document_json(handout), indent=2, ensure_ascii=False) + "\n"
+
+
+# -- LaTeX -------------------------------------------------------------------------------------
+def document_tex(handout: Handout) -> str:
+    """The handout as one standalone LaTeX document
+    (:func:`symconv.problems.render_tex.document_tex`)."""
+    # Imported here: the LaTeX layout (render_tex, tex_math) is loaded by the commands that
+    # write LaTeX only — a Markdown or JSON write-up starts faster without it.
+    from symconv.problems.render_tex import document_tex as render_document
+
+    return render_document(handout)
 
 
 # -- Markdown ----------------------------------------------------------------------------------
