@@ -189,7 +189,13 @@ def read_claims(
     from symconv.check.read_sizes import add_size_claims
 
     sized = add_size_claims(segments, claims, extractor.statement_claims, context)
-    return Reading(sized.claims, dict(extractor.parses), sized.statement_claims)
+    # facts of convolution arithmetic stated in words (paddings, strides, 'same' sizes)
+    from symconv.check.conv_words import add_word_claims
+
+    worded, statement_claims = add_word_claims(
+        segments, sized.claims, sized.statement_claims, context
+    )
+    return Reading(worded, dict(extractor.parses), statement_claims)
 
 
 class _Extractor:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import sympy as sp
 
+from symconv.check.conv_facts import ConvWordFacts
 from symconv.check.networks import SizeFacts, SizeFormulaFacts
 
 if TYPE_CHECKING:
@@ -205,6 +206,7 @@ ClaimFacts = (
     | AnswerFacts
     | RangeFacts
     | ConnectionFacts
+    | ConvWordFacts
 )
 
 
