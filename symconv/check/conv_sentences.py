@@ -40,11 +40,16 @@ from symconv.check.markdown import Segment
 from symconv.errors import ParseError
 
 __all__ = [
+    "AMOUNT",
+    "BACKWARD",
+    "CONDITION",
+    "STRIDE",
     "InForce",
     "Sentence",
     "amount",
     "math_name",
     "math_value",
+    "plain_letters",
     "section_map",
     "sentences",
     "shape_of",
@@ -285,6 +290,9 @@ def amount(sentence: Sentence, text: str) -> Any:
     math = sentence.math_of(text)
     if math is None:
         return None
+    shape = shape_of(math)
+    if shape is not None:  # a size per axis: one count if they agree (a stride of 2 × 2)
+        return shape[0] if len(set(shape)) == 1 else None
     return math_value(math)
 
 
@@ -296,7 +304,24 @@ def math_value(math: str) -> Any:
         value = parse_expression(math)
     except ParseError:
         return None
-    return value if isinstance(value, sp.Expr) else None
+    return plain_letters(value) if isinstance(value, sp.Expr) else None
+
+
+def plain_letters(value: Any) -> Any:
+    """``value`` with each letter written with a subscript as one symbol: the parser reads
+    ``m_h`` as the entry ``m[h]`` of a tensor; as a size it is the letter ``m_h``.
+
+    >>> from sympy import IndexedBase, Symbol
+    >>> plain_letters(IndexedBase("m")[Symbol("h")] + 1)
+    m_h + 1
+    """
+    found = {}
+    for entry in value.atoms(sp.Indexed):
+        indices = [str(index) for index in entry.indices]
+        if all(re.fullmatch(r"[A-Za-z0-9]+", index) for index in indices):
+            script = indices[0] if len(indices) == 1 else "{" + "".join(indices) + "}"
+            found[entry] = sp.Symbol(f"{entry.base.label}_{script}")
+    return value.xreplace(found) if found else value
 
 
 def shape_of(math: str) -> tuple[Any, ...] | None:
@@ -310,7 +335,7 @@ def shape_of(math: str) -> tuple[Any, ...] | None:
     except ParseError:
         return None
     if all(isinstance(f, sp.Expr) for f in factors):
-        return tuple(factors)
+        return tuple(plain_letters(f) for f in factors)
     return None
 
 
@@ -343,9 +368,12 @@ _KERNEL_AFTER = re.compile(
     rf"|\b(?:kernel|filter)s?\s+({_SHAPE_WORDS})",
     re.IGNORECASE,
 )
-_STRIDE = re.compile(
-    r"\bstrides?(?:\s+size)?\s*(?:used\s+)?(?:is|was|of|=|:)?\s*(?:a\s+|an\s+|only\s+)?"
-    r"(⟨\d+⟩|\d+|one|two|three|four)\b(?!\s*(?:[x×*]|\\times))",
+#: A stride as a sentence states it: *stride 2*, *a stride of 2*, *the stride used in the
+#: original convolution was 1*.
+STRIDE = re.compile(
+    r"\bstrides?(?:\s+size)?(?:\s+(?:used|of|in|for)\b[^,;:.!?]{0,60}?\s+(?:is|was|=|equals)"
+    r"|\s*(?:used\s+)?(?:is|was|of|=|:))?\s*(?:a\s+|an\s+|only\s+)?"
+    r"(⟨\d+⟩|\d+|one|two|three|four)(?!\w)(?!\s*(?:[x×*]|\\times))",
     re.IGNORECASE,
 )
 _STRIDE_ABOVE = re.compile(
@@ -358,7 +386,7 @@ _STRIDE_OTHER = re.compile(
     r"\b(?:a\s+)?(?:different|another|other|larger|bigger)\s+strides?\b", re.IGNORECASE
 )
 _DILATION = re.compile(
-    r"\bdilation(?:\s+(?:rate|factor))?\s*(?:is|was|of|=|:)?\s*(?:a\s+)?(⟨\d+⟩|\d+|one|two|three)\b",
+    r"\bdilation(?:\s+(?:rate|factor))?\s*(?:is|was|of|=|:)?\s*(?:a\s+)?(⟨\d+⟩|\d+|one|two|three)(?!\w)",
     re.IGNORECASE,
 )
 _NO_PADDING = re.compile(
@@ -366,7 +394,9 @@ _NO_PADDING = re.compile(
     r"|\b(?:padding|pad)\s*(?:is|of|=|:)\s*(?:0|zero|none)\b",
     re.IGNORECASE,
 )
-_PADDING = re.compile(r"\bpadding\s*(?:is|was|of|=|:)\s*(⟨\d+⟩|\d+|one|two|three)\b", re.IGNORECASE)
+_PADDING = re.compile(
+    r"\bpadding\s*(?:is|was|of|=|:)\s*(⟨\d+⟩|\d+|one|two|three)(?!\w)", re.IGNORECASE
+)
 #: Words that make a clause a condition or a supposition contrary to fact: a size said there
 #: fixes nothing.
 CONDITION = re.compile(
@@ -421,7 +451,7 @@ class InForce:
                 shape = " × ".join(_shown(k) for k in kernel)
                 words = f"the {shape} kernel of {where}"
                 events.append(_Event("kernel", tuple(Pinned(k, words) for k in kernel), sentence))
-            stride = _STRIDE.search(clause)
+            stride = STRIDE.search(clause)
             if stride is not None:
                 value = amount(sentence, stride.group(1))
                 if value is not None:

@@ -59,6 +59,7 @@ from symconv.check.conv_facts import (
 from symconv.check.conv_sentences import (
     AMOUNT,
     BACKWARD,
+    STRIDE,
     InForce,
     Sentence,
     amount,
@@ -108,17 +109,18 @@ _NOUN = (
     r"(rows?\s*(?:/|and|or)\s*columns?|columns?\s*(?:/|and|or)\s*rows?|rows?|columns?"
     r"|zeros?|pixels?|cells?|entries)"
 )
-_PADDING_OF = re.compile(rf"\bpadding\s+(?:of|is|=|:)\s*({AMOUNT})\b", re.IGNORECASE)
+_PADDING_OF = re.compile(rf"\bpadding\s+(?:of|is|=|:)\s*({AMOUNT})(?!\w)", re.IGNORECASE)
 _COUNTED = re.compile(
     rf"(?<![\w⟩])({AMOUNT})\s+(?:extra\s+|more\s+)?(?:zero\s+)?{_NOUN}\b(?:\s+of\s+zeros?)?",
     re.IGNORECASE,
 )
 _PADDED_BY = re.compile(
-    rf"\bpad\w*\b[^.;]*?\b(?:with|by)\s+({AMOUNT})\b(?!\s*{_NOUN})", re.IGNORECASE
+    rf"\bpad\w*\b[^.;]*?\b(?:with|by)\s+({AMOUNT})(?!\w)(?!\s*{_NOUN})", re.IGNORECASE
 )
 _BETWEEN_AFTER = re.compile(r"^(?:\s+[\w/'-]+){0,6}?\s+(?:in\s+)?between\b", re.IGNORECASE)
 #: Words between the gradient and its padding that make the padding another convolution's.
 _OTHER_PADDING = re.compile(r"\bconv\w*|\blayer\b|\bforward\b|\bkernel|\bfilter", re.IGNORECASE)
+_PADS_INPUT = re.compile(r"\b(?:input|image|feature\s+map|activation)s?\b", re.IGNORECASE)
 _TOTAL = re.compile(r"\bin\s+total\b|\baltogether\b|\bin\s+all\b|\bcombined\b", re.IGNORECASE)
 _MAP_NAMED = re.compile(
     r"\b(?:derivatives?|gradients?)\s+(?:w\.?\s*r\.?\s*t\.?|with\s+respect\s+to|of)\s+(?:the\s+)?"
@@ -151,6 +153,9 @@ def _backward_padding(sentence: Sentence, force: InForce) -> list[WordStatement]
     for match in _COUNTED.finditer(text, pad.start()):
         if any(a <= match.start(1) < b for a, b in spans):
             continue
+        object_words = text[pad.start() : match.start()]
+        if full is None and _PADS_INPUT.search(object_words) and not BACKWARD.search(object_words):
+            continue  # "pad the input with 2 zeros": the forward padding
         if _BETWEEN_AFTER.match(text[match.end() :]):
             continue  # zeros *between* the entries: a stretch, not a padding
         noun = match.group(2).lower()
@@ -167,6 +172,9 @@ def _backward_padding(sentence: Sentence, force: InForce) -> list[WordStatement]
         spans.append(match.span(1))
     for match in _PADDED_BY.finditer(text):
         if any(a <= match.start(1) < b for a, b in spans):
+            continue
+        between = text[match.start() : match.start(1)]
+        if full is None and _PADS_INPUT.search(between) and not BACKWARD.search(between):
             continue
         found.append((match.start(1), None, amount(sentence, match.group(1))))
     amounts = tuple((axis, value) for _, axis, value in sorted(found, key=lambda f: f[0]))
@@ -201,12 +209,8 @@ _STRETCH_CONTEXT = re.compile(
     re.IGNORECASE,
 )
 _DILATION_CONTEXT = re.compile(r"\bdilat\w*|\batrous\b|à\s+trous", re.IGNORECASE)
-_STRIDE_IN = re.compile(
-    r"\bstrides?\s*(?:size\s*)?(?:is|was|of|=|:)?\s*(?:a\s+)?(⟨\d+⟩|\d+|one|two|three|four)\b",
-    re.IGNORECASE,
-)
 _DILATION_IN = re.compile(
-    r"\bdilation(?:\s+(?:rate|factor))?\s*(?:is|was|of|=|:)?\s*(?:a\s+)?(⟨\d+⟩|\d+|one|two|three)\b",
+    r"\bdilation(?:\s+(?:rate|factor))?\s*(?:is|was|of|=|:)?\s*(?:a\s+)?(⟨\d+⟩|\d+|one|two|three)(?!\w)",
     re.IGNORECASE,
 )
 
@@ -235,7 +239,7 @@ def _stretch(sentence: Sentence, force: InForce, around: str) -> list[WordStatem
         return [_statement(sentence, Stretch(count, conv, of_kernel=True))]
     if not _STRETCH_CONTEXT.search(around):
         return []
-    own = _STRIDE_IN.search(sentence.text)
+    own = STRIDE.search(sentence.text)
     value = amount(sentence, own.group(1)) if own is not None else None
     if own is not None and value is None:
         return []
@@ -254,7 +258,7 @@ def _stretch(sentence: Sentence, force: InForce, around: str) -> list[WordStatem
 # What a padding adds
 # ----------------------------------------------------------------------------------------------
 _PAD_VALUE = re.compile(
-    rf"\b(?:padding|pad)\s*(?:size\s*)?(?:is|of|=|:)?\s*(?:of\s+)?[\"']?({AMOUNT}|[pP])\b",
+    rf"\b(?:padding|pad)\s*(?:size\s*)?(?:is|of|=|:)?\s*(?:of\s+)?[\"']?({AMOUNT}|[pP])(?!\w)",
     re.IGNORECASE,
 )
 _TARGET = (
@@ -267,7 +271,7 @@ _GROWTH = re.compile(
     re.IGNORECASE,
 )
 _GROWTH_BY = re.compile(
-    rf"\b(?:increases?|grows?|enlarges?)\s+(?:the\s+)?(?:\w+\s+){{0,3}}?by\s+({AMOUNT}|2\s*[pP])\b",
+    rf"\b(?:increases?|grows?|enlarges?)\s+(?:the\s+)?(?:\w+\s+){{0,3}}?by\s+({AMOUNT}|2\s*[pP])(?!\w)",
     re.IGNORECASE,
 )
 _DOUBLED = re.compile(

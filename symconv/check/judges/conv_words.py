@@ -118,6 +118,20 @@ def _witness(written: Any, expected: Any, fixed: dict[Any, Any] | None = None) -
     return None
 
 
+def _exceeds(written: Any, most: Any) -> str | None:
+    """A point of the letters where ``written`` is more than ``most`` (``"k = 3: 3 > 2"``)."""
+    written, most = as_sympy(written), as_sympy(most)
+    letters = sorted(written.free_symbols | most.free_symbols, key=lambda s: s.name)
+    for values in itertools.islice(itertools.product((3, 2, 4, 5, 1), repeat=len(letters)), 200):
+        point = dict(zip(letters, map(sp.Integer, values), strict=True))
+        mine, bound = written.xreplace(point), most.xreplace(point)
+        if mine.is_number and bound.is_number and mine > bound:
+            where = ", ".join(f"{s} = {v}" for s, v in point.items())
+            shown = f"{show(mine)} > {show(bound)}"
+            return f"{where}: {shown}" if where else shown
+    return None
+
+
 def _same(written: Any, expected: Any) -> bool:
     return sp.simplify(as_sympy(written) - as_sympy(expected)) == 0
 
@@ -143,12 +157,9 @@ def _kernel_for(written: Any, conv: ConvInForce, axis: int | None) -> tuple[Any,
     letters = {s.name: s for s in getattr(as_sympy(written), "free_symbols", set())}
     if pinned is not None:
         value = as_sympy(pinned.value)
-        if value.free_symbols and not value.free_symbols <= set(letters.values()):
-            kernel_letters = [n for n in letters if n in _KERNEL_LETTERS]
-            if len(kernel_letters) == 1:
-                return letters[kernel_letters[0]], f"the kernel size {kernel_letters[0]}"
-            return None
-        if not value.free_symbols and letters:
+        if value.free_symbols:
+            return value, pinned.where  # the document's own letters for this kernel
+        if letters:
             kernel_letters = [n for n in letters if n in _KERNEL_LETTERS]
             if len(kernel_letters) == 1:
                 return letters[kernel_letters[0]], f"the kernel size {kernel_letters[0]}"
@@ -183,6 +194,8 @@ def _backward_padding(claim: Claim, fact: BackwardPadding) -> Judgement:
             else (as_sympy(fact.conv.padding.value) if fact.conv.padding is not None else None)
         )
         known = set(getattr(k, "free_symbols", set())) | getattr(d, "free_symbols", set())
+        for pin in fact.conv.kernel:  # the kernel's other sizes: a count may use the wrong one
+            known |= getattr(as_sympy(pin.value), "free_symbols", set())
         if p is not None:
             known |= getattr(p, "free_symbols", set())
         if not written.free_symbols <= known:
@@ -207,9 +220,18 @@ def _backward_padding(claim: Claim, fact: BackwardPadding) -> Judgement:
             )
             continue
         witness = _witness(written, expected)
-        excess = sp.simplify(as_sympy(written) - most)
-        too_many = excess.is_positive or (excess.is_number and excess > 0)
-        if p is not None or too_many:
+        beyond = _exceeds(written, most)
+        if p is not None and _same(written, most):
+            return unverified(
+                claim,
+                f"{show(written)} {side} is d(k − 1): the gradient of the input padded by the "
+                f"forward padding p = {show(p)}, which is then cropped; the gradient of the "
+                f"input itself pads p' = d(k − 1) − p = {show(expected)} ({GUIDE}, "
+                "relationships 8–14)",
+            )
+        if p is not None or beyond is not None:
+            if p is None:
+                witness = beyond
             why = (
                 f"the backward pass pads p' = d(k − 1) − p = {show(expected)} {side} ({GUIDE}, "
                 f"relationships 8–14; k from {kernel_words}), not {show(written)}"
