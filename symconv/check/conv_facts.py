@@ -33,6 +33,7 @@ __all__ = [
     "SameLayer",
     "SameSize",
     "Stretch",
+    "Upsampled",
 ]
 
 
@@ -162,8 +163,28 @@ class BackwardSize:
     procedure: str = ""  # where the section describes the backward convolution
 
 
+@dataclass(frozen=True)
+class Upsampled:
+    """*For stride > 1, ∂L/∂W must be upsampled*: the gradient the sentence says the backward
+    pass stretches, by the name of the tensor it is taken with respect to, and the role the
+    document gives that name (``"kernel"``, ``"output"``, ``"input"``: *the 3 × 3 filter W*,
+    *the output map Z*; None when it gives none), with the words that gave it."""
+
+    name: str
+    role: str | None
+    conv: ConvInForce
+    named: str = ""
+
+
 ConvStatement = (
-    BackwardPadding | Stretch | PaddingGrowth | SameSize | Rounding | ChannelNames | BackwardSize
+    BackwardPadding
+    | Stretch
+    | PaddingGrowth
+    | SameSize
+    | Rounding
+    | ChannelNames
+    | BackwardSize
+    | Upsampled
 )
 
 

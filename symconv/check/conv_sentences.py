@@ -83,9 +83,13 @@ class Sentence:
         """True if this sentence is in ``other``'s section or a section under it."""
         return self.sections[: len(other.sections)] == other.sections
 
-    def spoken(self) -> str:
-        """The sentence with its math written back between ``$``."""
-        return re.sub(r"⟨(\d+)⟩", lambda m: f"${self.maths[int(m.group(1))]}$", self.text)
+    def spoken(self, text: str | None = None) -> str:
+        """The sentence (or ``text``, a part of it) with its math written back between ``$``."""
+        return re.sub(
+            r"⟨(\d+)⟩",
+            lambda m: f"${self.maths[int(m.group(1))]}$",
+            self.text if text is None else text,
+        )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -397,6 +401,16 @@ _NO_PADDING = re.compile(
 _PADDING = re.compile(
     r"\bpadding\s*(?:is|was|of|=|:)\s*(⟨\d+⟩|\d+|one|two|three)(?!\w)", re.IGNORECASE
 )
+_MAP = r"(?:\s+feature)?(?:\s+(?:maps?|volumes?|matrix|tensors?|images?))?(?:\s+values?)?"
+#: A name the document gives a role: *the 3 × 3 filter W*, *the output map Z*, *input map Y*.
+_NAMED = (
+    (
+        "kernel",
+        re.compile(r"\b(?:filters?|kernels?|weights?)(?:\s+(?:matrix|tensor))?\s+(⟨\d+⟩)", re.I),
+    ),
+    ("output", re.compile(rf"\boutputs?{_MAP}\s+(⟨\d+⟩)", re.IGNORECASE)),
+    ("input", re.compile(rf"\binputs?{_MAP}\s+(⟨\d+⟩)", re.IGNORECASE)),
+)
 #: Words that make a clause a condition or a supposition contrary to fact: a size said there
 #: fixes nothing.
 CONDITION = re.compile(
@@ -473,6 +487,14 @@ class InForce:
                             sentence,
                         )
                     )
+            for role, pattern in _NAMED:
+                for match in pattern.finditer(clause):
+                    math = sentence.math_of(match.group(1))
+                    name = math_name(math) if math is not None else None
+                    if name is not None:
+                        words = sentence.spoken(match.group(0).strip())
+                        pinned = Pinned(name, f"'{words}' on {where}")
+                        events.append(_Event(f"{role} name", (pinned,), sentence))
             if BACKWARD.search(sentence.text) is None:
                 padding = _padding_in(sentence, clause)
                 if padding is not None:
@@ -509,6 +531,21 @@ class InForce:
             padding=padding.pinned[0] if padding is not None else None,
             dilation=dilation.pinned[0] if dilation is not None else None,
         )
+
+    def role_of(self, name: str, sentence: Sentence) -> Pinned | None:
+        """The role the document gave ``name`` before ``sentence`` (*the filter W*: ``kernel``),
+        anywhere before it (notation holds for the document), if it gave one role only; the
+        words that gave it as :attr:`Pinned.where`."""
+        roles: dict[str, Pinned] = {}
+        for event in self.events:
+            if event.sentence.order > sentence.order:
+                break
+            if event.what.endswith(" name") and event.pinned[0].value == name:
+                roles.setdefault(event.what.removesuffix(" name"), event.pinned[0])
+        if len(roles) != 1:
+            return None
+        ((role, pinned),) = roles.items()
+        return Pinned(role, pinned.where)
 
     def mentions_dilation(self, sentence: Sentence) -> bool:
         """True if a sentence in force at ``sentence`` speaks of dilation (its value or not)."""

@@ -55,6 +55,7 @@ from symconv.check.conv_facts import (
     SameLayer,
     SameSize,
     Stretch,
+    Upsampled,
 )
 from symconv.check.conv_sentences import (
     AMOUNT,
@@ -202,6 +203,14 @@ _STRETCH = re.compile(
     r"(?:\s+[\w/'-]+){0,8}?\s+(?:in\s+)?between\s+(?P<object>[^,.;:]{0,80})",
     re.IGNORECASE,
 )
+#: Zeros put where the strided convolution left no output: *insert zeros in the empty slots*.
+_SLOTS = re.compile(
+    r"\b(?:insert|put|place|add)\w*\s+zeros?\s+(?:in|into|at)\s+(?:the\s+)?(?:empty|remaining"
+    r"|missing|vacant|other)\s+(?:slots?|positions?|entries|places?|gaps?|locations?|cells?)"
+    r"|\bfill\w*\s+(?:in\s+)?(?:the\s+)?(?:empty|remaining|missing|vacant|other)\s+(?:slots?"
+    r"|positions?|entries|places?|gaps?|locations?|cells?)\s+with\s+zeros?",
+    re.IGNORECASE,
+)
 _KERNEL_OBJECT = re.compile(r"\b(?:kernel|filter|weight|tap)s?\b", re.IGNORECASE)
 _STRETCH_CONTEXT = re.compile(
     r"\btranspos\w*|\bdeconv\w*|\bfractionally|\bupsampl\w*|\bbackward|\bback-?prop\w*"
@@ -218,12 +227,15 @@ _DILATION_IN = re.compile(
 def _stretch(sentence: Sentence, force: InForce, around: str) -> list[WordStatement]:
     match = _STRETCH.search(sentence.text)
     if match is None:
-        return []
-    written = match.group(1)
+        if _SLOTS.search(sentence.text) is None:
+            return []
+        written, of_kernel = None, False
+    else:
+        written = match.group(1)
+        of_kernel = _KERNEL_OBJECT.search(match.group("object")) is not None
     count = amount(sentence, written) if written else None
     if written and count is None:
         return []
-    of_kernel = _KERNEL_OBJECT.search(match.group("object")) is not None
     conv = force.at(sentence, own=False)  # its own sizes are read below
     if of_kernel:
         if not _DILATION_CONTEXT.search(around):
@@ -252,6 +264,53 @@ def _stretch(sentence: Sentence, force: InForce, around: str) -> list[WordStatem
         if least is not None:
             conv = replace(conv, stride=None, least_stride=least)
     return [_statement(sentence, Stretch(count, conv))]
+
+
+# ----------------------------------------------------------------------------------------------
+# The gradient a strided convolution's backward pass stretches
+# ----------------------------------------------------------------------------------------------
+_UPSAMPLE = re.compile(
+    r"\bupsampl\w*|\bdilat\w*\b[^.;]*\b(?:by|with)\s+(?:the\s+)?stride", re.IGNORECASE
+)
+_DERIVATIVE_OF = re.compile(
+    r"(⟨\d+⟩)\s*(?:derivatives?|gradients?)\b|\b(?:derivatives?|gradients?)\s+(?:w\.?\s*r\.?\s*t\.?"
+    r"|with\s+respect\s+to|of)\s+(?:the\s+)?(⟨\d+⟩)",
+    re.IGNORECASE,
+)
+
+
+def _upsampled(sentence: Sentence, force: InForce) -> list[WordStatement]:
+    text = sentence.text
+    if _UPSAMPLE.search(text) is None:
+        return []
+    names = set()
+    for match in _DERIVATIVE_OF.finditer(text):
+        math = sentence.math_of(match.group(1) or match.group(2))
+        name = math_name(math) if math is not None else None
+        if name is not None:
+            names.add(name)
+    for math in sentence.maths:
+        if "\\partial" in math and re.match(r"\s*\\frac", math):
+            name = math_name(math)
+            if name is not None:
+                names.add(name)
+    if len(names) != 1:
+        return []
+    (name,) = names
+    conv = force.at(sentence)
+    own = STRIDE.search(text)
+    value = amount(sentence, own.group(1)) if own is not None else None
+    if value is not None:
+        conv = replace(conv, stride=Pinned(value, f"stride {show(value)} (line {sentence.line})"))
+    else:
+        least = force.condition(sentence)
+        if least is not None:
+            conv = replace(conv, stride=None, least_stride=least)
+    role = force.role_of(name, sentence)
+    fact = Upsampled(
+        name, None if role is None else role.value, conv, "" if role is None else role.where
+    )
+    return [_statement(sentence, fact)]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -622,8 +681,17 @@ def word_statements(
         paragraphs.setdefault(sentence.paragraph, []).append(sentence)
     procedures: list[tuple[Sentence, BackwardPadding]] = []
     found: list[WordStatement] = []
+    opener: Sentence | None = None  # the sentence a list's items continue
     for sentence in found_sentences:
-        around = " ".join([*sentence.headings, *(s.text for s in paragraphs[sentence.paragraph])])
+        if not sentence.list_item:
+            opener = sentence
+        around = " ".join(
+            [
+                *sentence.headings,
+                *(s.text for s in paragraphs[sentence.paragraph]),
+                *([opener.text] if sentence.list_item and opener is not None else []),
+            ]
+        )
         padded = _backward_padding(sentence, force)
         for statement in padded:
             fact = statement.facts.statement
@@ -631,6 +699,7 @@ def word_statements(
                 procedures.append((sentence, fact))
         found.extend(padded)
         found.extend(_stretch(sentence, force, around))
+        found.extend(_upsampled(sentence, force))
         found.extend(_padding_growth(sentence, doubled))
         found.extend(_same_size(sentence, placed))
         found.extend(_rounding(sentence))

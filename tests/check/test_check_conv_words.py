@@ -341,3 +341,30 @@ def test_the_size_of_the_backward_convolution():
     assert worded(strideless)[-1][:2] == (4, "unverified")
     other_map = right.replace("of the $Z$ map", "of the $X$ map")
     assert len(worded(other_map)) == 1  # only the padding: the size is of another map
+
+
+# ----------------------------------------------------------------------------------------------
+# The gradient a strided convolution's backward pass stretches
+# ----------------------------------------------------------------------------------------------
+NAMES = (
+    "The $3 \\times 3$ filter $K$ slides over the input map $X$ and gives the output map $O$.\n\n"
+    "For stride > 1 we adjust the backward pass as follows:\n\n"
+)
+
+
+def test_the_output_gradient_is_upsampled_never_the_kernel_gradient():
+    assert verdict_of(NAMES + "- Upsample the $O$ derivatives.\n") == "right"
+    assert verdict_of(NAMES + "- Insert zeros in the empty slots.\n") == "right"
+    ((_, verdict, message),) = worded(
+        NAMES + "- $\\frac{\\partial L}{\\partial K}$ must be upsampled.\n"
+    )
+    assert verdict == "wrong" and "kernel's size" in message
+    # a name the document gives no role
+    assert verdict_of(NAMES + "- Upsample the $Q$ derivatives.\n") == "unverified"
+    # at stride 1 nothing is stretched: not claimed right
+    unstrided = NAMES.replace("For stride > 1 we", "With stride 1 we")
+    assert verdict_of(unstrided + "- Upsample the $O$ derivatives.\n") == "unverified"
+
+
+def test_upsampling_without_a_gradient_states_nothing():
+    assert not worded("The decoder upsamples the feature maps by a factor of 2.\n")

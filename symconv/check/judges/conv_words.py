@@ -52,6 +52,7 @@ from symconv.check.conv_facts import (
     Rounding,
     SameSize,
     Stretch,
+    Upsampled,
 )
 from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, Judgement
@@ -82,6 +83,8 @@ def judge_conv_words(claim: Claim) -> Judgement | None:
         return _rounding(claim, statement)
     if isinstance(statement, ChannelNames):
         return _channel_names(claim, statement)
+    if isinstance(statement, Upsampled):
+        return _upsampled(claim, statement)
     return _backward_size(claim, statement)
 
 
@@ -353,6 +356,55 @@ def _stretch_for_every_stride(claim: Claim, count: Any, least: int) -> Judgement
         "a stride s puts s − 1 zeros between neighbouring entries: "
         + ", ".join(f"{n} at stride {s}" for s, n in needed.items())
         + "; the sentence is about every stride above 1",
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# The gradient a strided convolution's backward pass stretches
+# ----------------------------------------------------------------------------------------------
+def _kernel_gradient_width(i: int, k: int, s: int) -> tuple[int, int, int]:
+    """The output width, the stretched output gradient's width and the width of the kernel's
+    gradient (the input correlated with that stretched gradient) of a stride-s convolution."""
+    from symconv.sizes.shapes import conv_output_size, transposed_output_size
+
+    outputs = int(conv_output_size(i, k, s).answer)
+    stretched = int(transposed_output_size(outputs, k, s).details["stretched_input"])
+    return outputs, stretched, int(conv_output_size(i, stretched).answer)
+
+
+def _upsampled(claim: Claim, fact: Upsampled) -> Judgement:
+    conv = fact.conv
+    stride = None if conv.stride is None else as_sympy(conv.stride.value)
+    above_one = conv.least_stride is not None or (
+        stride is not None and stride.is_number and stride > 1
+    )
+    if fact.role == "kernel":
+        i, k, s = 5, 3, 2
+        outputs, stretched, width = _kernel_gradient_width(i, k, s)
+        return wrong(
+            claim,
+            f"the gradient with respect to {fact.name}, the kernel ({fact.named}), has the "
+            f"kernel's size at every stride, nothing to upsample; the backward pass stretches the "
+            f"output's gradient, s − 1 zeros between its entries ({GUIDE}, relationship 12) — "
+            f"e.g. input {i}, kernel {k}, stride {s}: {outputs} outputs, stretched to "
+            f"{stretched}, and the input correlated with them is {width} wide, the kernel's size",
+            witness=f"i = {i}, k = {k}, s = {s}: the kernel gradient is {width} wide",
+        )
+    if fact.role == "output" and above_one:
+        return right(
+            claim,
+            f"the backward pass of a strided convolution stretches the gradient of its output "
+            f"{fact.name} ({fact.named}) with s − 1 ≥ 1 zeros between its entries ({GUIDE}, "
+            "relationship 12)",
+        )
+    if fact.role is None:
+        return unverified(
+            claim, f"which tensor {fact.name} is (the kernel, the output, the input) is not stated"
+        )
+    return unverified(
+        claim,
+        f"the backward pass stretches the output's gradient only at a stride above 1; "
+        f"{fact.name} is the {fact.role} ({fact.named}) and the stride here is not above 1",
     )
 
 
