@@ -265,8 +265,11 @@ _NUMBER_WORDS = {
 #: A count as a sentence writes it (a placeholder, digits, a number word, a size in words).
 AMOUNT = (
     r"(?:⟨\d+⟩|\d+|zero|one|two|three|four|five|six|seven|eight|nine|ten|a\s+single"
-    r"|(?:the\s+)?(?:kernel|filter|stride)(?:\s+(?:size|width|height))?\s*(?:-|−|–|minus)\s*(?:1|one))"
+    r"|(?:the\s+)?(?:kernel|filter|stride)(?:\s+(?:size|width|height))?\s*(?:-|−|–|minus)\s*(?:1|one)"
+    r"|(?<![\w'])[A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?\s*[-−–]\s*\d+(?![\w.]))"
 )
+#: A size in letters written as plain text: ``s − 1``, ``f_h - 1``.
+_PLAIN_LETTERS = re.compile(r"[A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?\s*[-−–]\s*\d+")
 _SIZE_MINUS = re.compile(
     r"(?:the\s+)?(kernel|filter|stride)(?:\s+(?:size|width|height))?\s*(?:-|−|–|minus)\s*(?:1|one)",
     re.IGNORECASE,
@@ -280,9 +283,12 @@ def amount(sentence: Sentence, text: str) -> Any:
     the writer's letters (a size in words, *kernel size − 1*, is ``k - 1``).
 
     >>> s = Sentence("pad ⟨0⟩ rows", ("f_h - 1",), 1, 1, None, (), (), 1, 0)
-    >>> amount(s, "⟨0⟩"), amount(s, "two"), amount(s, "kernel size - 1"), amount(s, "many")
-    (f_h - 1, 2, k - 1, None)
+    >>> amount(s, "⟨0⟩"), amount(s, "two"), amount(s, "kernel size - 1"), amount(s, "s − 1")
+    (f_h - 1, 2, k - 1, s - 1)
+    >>> amount(s, "many") is None
+    True
     """
+    written = text
     text = re.sub(r"\s+", " ", text.strip().lower())
     if text.isdigit():
         return sp.Integer(int(text))
@@ -291,6 +297,9 @@ def amount(sentence: Sentence, text: str) -> Any:
     words = _SIZE_MINUS.fullmatch(text)
     if words is not None:
         return sp.Symbol(WORD_LETTERS[words.group(1)]) - 1
+    original = re.sub(r"\s+", " ", written.strip())
+    if _PLAIN_LETTERS.fullmatch(original):
+        return math_value(re.sub("[−–]", "-", original))
     math = sentence.math_of(text)
     if math is None:
         return None

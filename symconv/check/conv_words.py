@@ -115,8 +115,12 @@ _COUNTED = re.compile(
     rf"(?<![\w⟩])({AMOUNT})\s+(?:extra\s+|more\s+)?(?:zero\s+)?{_NOUN}\b(?:\s+of\s+zeros?)?",
     re.IGNORECASE,
 )
+#: *Pad the gradient by 2*: at most a few words between the verb and its count, none a verb
+#: of another operation (*the padded map correlated with w* pads nothing by w).
 _PADDED_BY = re.compile(
-    rf"\bpad\w*\b[^.;]*?\b(?:with|by)\s+({AMOUNT})(?!\w)(?!\s*{_NOUN})", re.IGNORECASE
+    r"\bpad\w*\b(?:\s+(?!correlat|convol|multipl|flip|rotat)[\w⟨⟩()'.-]+){0,8}?\s+(?:with|by)\s+"
+    rf"({AMOUNT})(?!\w)(?!\s*{_NOUN})",
+    re.IGNORECASE,
 )
 _BETWEEN_AFTER = re.compile(r"^(?:\s+[\w/'-]+){0,6}?\s+(?:in\s+)?between\b", re.IGNORECASE)
 #: Words between the gradient and its padding that make the padding another convolution's.
@@ -177,7 +181,10 @@ def _backward_padding(sentence: Sentence, force: InForce) -> list[WordStatement]
         between = text[match.start() : match.start(1)]
         if full is None and _PADS_INPUT.search(between) and not BACKWARD.search(between):
             continue
-        found.append((match.start(1), None, amount(sentence, match.group(1))))
+        value = amount(sentence, match.group(1))
+        if isinstance(value, sp.Symbol):
+            continue  # "padded … with w": a name, not a count
+        found.append((match.start(1), None, value))
     amounts = tuple((axis, value) for _, axis, value in sorted(found, key=lambda f: f[0]))
     if not amounts or any(value is None for _, value in amounts):
         return []
