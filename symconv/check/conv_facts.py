@@ -27,11 +27,13 @@ __all__ = [
     "ConvInForce",
     "ConvStatement",
     "ConvWordFacts",
+    "DilatedExtent",
     "PaddingGrowth",
     "Pinned",
     "Rounding",
     "SameLayer",
     "SameSize",
+    "StackField",
     "Stretch",
     "Upsampled",
 ]
@@ -176,6 +178,28 @@ class Upsampled:
     named: str = ""
 
 
+@dataclass(frozen=True)
+class DilatedExtent:
+    """*A 3 × 3 kernel with dilation 2 covers a 5 × 5 region*: the extent the sentence says a
+    dilated kernel spans, per axis (one size: every axis)."""
+
+    kernel: tuple[Pinned, ...]
+    dilation: Pinned
+    extent: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class StackField:
+    """*Three stacked 3 × 3 convolutions have a 7 × 7 receptive field*: ``layers`` layers of the
+    kernel (per axis), the receptive field the sentence states (per axis) and the stride it or
+    the document fixes (None: none is stated)."""
+
+    layers: int
+    kernel: tuple[Any, ...]
+    field: tuple[Any, ...]
+    stride: Pinned | None = None
+
+
 ConvStatement = (
     BackwardPadding
     | Stretch
@@ -185,6 +209,8 @@ ConvStatement = (
     | ChannelNames
     | BackwardSize
     | Upsampled
+    | DilatedExtent
+    | StackField
 )
 
 

@@ -43,16 +43,19 @@ __all__ = [
     "AMOUNT",
     "BACKWARD",
     "CONDITION",
+    "SHAPE",
     "STRIDE",
     "InForce",
     "Sentence",
     "amount",
+    "kernel_in",
     "math_name",
     "math_value",
     "plain_letters",
     "section_map",
     "sentences",
     "shape_of",
+    "sizes_of",
 ]
 
 
@@ -469,7 +472,7 @@ class InForce:
         for _, clause in _clauses(sentence.text):
             if CONDITION.search(clause):
                 continue
-            kernel = _kernel_in(sentence, clause)
+            kernel = kernel_in(sentence, clause)
             if kernel is not None:
                 shape = " × ".join(_shown(k) for k in kernel)
                 words = f"the {shape} kernel of {where}"
@@ -608,13 +611,36 @@ class InForce:
         return None
 
 
+#: A shape or a size as a sentence writes it: ``⟨0⟩`` (math), ``3x3``, ``3 × 3``, ``5``.
+SHAPE = r"(?:⟨\d+⟩|\d+\s*(?:x|×|\*)\s*\d+|\d+)"
+
+
+def sizes_of(sentence: Sentence, written: str) -> tuple[Any, ...] | None:
+    """The sizes a shape as written gives (``3x3`` → ``(3, 3)``, ``5`` → ``(5,)``), or None.
+
+    >>> s = Sentence("a ⟨0⟩ kernel", ("3 \\\\times 3",), 1, 1, None, (), (), 1, 0)
+    >>> sizes_of(s, "⟨0⟩"), sizes_of(s, "5x5"), sizes_of(s, "7")
+    ((3, 3), (5, 5), (7,))
+    """
+    math = sentence.math_of(written)
+    if math is not None:
+        shape = shape_of(math)
+        if shape is not None:
+            return shape
+        value = math_value(math)
+        return (value,) if isinstance(value, sp.Integer) else None
+    numbers = re.findall(r"\d+", written)
+    return tuple(sp.Integer(int(n)) for n in numbers) if numbers else None
+
+
 def _shown(value: Any) -> str:
     from symconv.check.shown import show
 
     return show(value)
 
 
-def _kernel_in(sentence: Sentence, clause: str) -> tuple[Any, ...] | None:
+def kernel_in(sentence: Sentence, clause: str) -> tuple[Any, ...] | None:
+    """The kernel size (per axis) ``clause`` states: *a 3 × 3 kernel*, *filter size 7*."""
     for pattern in (_KERNEL_BEFORE, _KERNEL_AFTER):
         match = pattern.search(clause)
         if match is None:

@@ -49,26 +49,31 @@ from symconv.check.conv_facts import (
     BackwardSize,
     ChannelNames,
     ConvWordFacts,
+    DilatedExtent,
     PaddingGrowth,
     Pinned,
     Rounding,
     SameLayer,
     SameSize,
+    StackField,
     Stretch,
     Upsampled,
 )
 from symconv.check.conv_sentences import (
     AMOUNT,
     BACKWARD,
+    SHAPE,
     STRIDE,
     InForce,
     Sentence,
     amount,
+    kernel_in,
     math_name,
     math_value,
     section_map,
     sentences,
     shape_of,
+    sizes_of,
 )
 from symconv.check.markdown import Segment
 from symconv.check.model import Claim, ClaimKind, Origin
@@ -318,6 +323,104 @@ def _upsampled(sentence: Sentence, force: InForce) -> list[WordStatement]:
         name, None if role is None else role.value, conv, "" if role is None else role.where
     )
     return [_statement(sentence, fact)]
+
+
+# ----------------------------------------------------------------------------------------------
+# A dilated kernel's extent, a stack's receptive field
+# ----------------------------------------------------------------------------------------------
+_COUNT = r"(two|three|four|five|six|seven|eight|\d+)"
+_STACK = re.compile(
+    rf"(?:\b{_COUNT}\s+(?:stacked\s+|consecutive\s+|successive\s+|sequential\s+)?"
+    rf"|\ba\s+stack\s+of\s+{_COUNT}\s+|\bstacking\s+{_COUNT}\s+)"
+    rf"({SHAPE})\s+(?:conv\w*\s+|convolutional\s+)?(?:layers?|convolutions?|filters?|kernels?|convs?)\b",
+    re.IGNORECASE,
+)
+_FIELD = re.compile(
+    rf"\breceptive\s+field\s+(?:size\s+)?(?:of|is|=|:|equal\s+to|becomes)\s*(?:an?\s+|the\s+)?({SHAPE})"
+    rf"(?!\s*(?:conv\w*|layers?|filters?|kernels?))"
+    rf"|\b(?:same|identical)\s+(?:effective\s+)?receptive\s+field\s+as\s+(?:an?\s+|one\s+|a\s+single\s+)?"
+    rf"({SHAPE})"
+    rf"|\breceptive\s+field\s+(?:as\s+large\s+as|equivalent\s+to|of)\s+(?:an?\s+|one\s+|a\s+single\s+)"
+    rf"({SHAPE})",
+    re.IGNORECASE,
+)
+_DILATED = re.compile(r"\bdilat\w*|\batrous\b", re.IGNORECASE)
+_DILATION_VALUE = re.compile(
+    r"\bdilation(?:\s+(?:rate|factor))?\s*(?:is|of|=|:)?\s*(?:a\s+)?(⟨\d+⟩|\d+|one|two|three|four)(?!\w)"
+    r"|\b(\d+)-dilated\b|\bdilated\s+by\s+(?:a\s+factor\s+of\s+)?(⟨\d+⟩|\d+|two|three|four)(?!\w)",
+    re.IGNORECASE,
+)
+_EXTENT = re.compile(
+    r"(?:\bcovers?|\bspans?|\bsees?|\bbecomes?|\b(?:has|have|with|gives?)\s+(?:an?\s+)?(?:effective|receptive)"
+    r"\s+(?:kernel\s+|filter\s+)?(?:size|field|extent|area|width)(?:\s+of)?|\b(?:effective|receptive)\s+"
+    r"(?:kernel\s+|filter\s+)?(?:size|field|extent|width)\s+(?:of|is|becomes|=|:)|\bacts?\s+like"
+    r"|\bbehaves?\s+like|\bequivalent\s+to|\bthe\s+same\s+(?:area|region|extent)\s+as)"
+    rf"\s+(?:an?\s+|the\s+|a\s+single\s+)?({SHAPE})(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def _count(written: str) -> int | None:
+    value = amount(Sentence("", (), 0, 0, None, (), (), 0, 0), written)
+    return int(value) if isinstance(value, sp.Integer) and value >= 1 else None
+
+
+def _stack_field(sentence: Sentence, force: InForce) -> list[WordStatement]:
+    text = sentence.text
+    stack = _STACK.search(text)
+    if stack is None:
+        return []
+    field = _FIELD.search(text, stack.end())
+    if field is None or _DILATED.search(text):
+        return []
+    layers = _count(stack.group(1) or stack.group(2) or stack.group(3))
+    kernel = sizes_of(sentence, stack.group(4))
+    stated = sizes_of(sentence, next(g for g in field.groups() if g))
+    if layers is None or kernel is None or stated is None:
+        return []
+    own = STRIDE.search(text)
+    stride = None
+    if own is not None:
+        value = amount(sentence, own.group(1))
+        if value is None:
+            return []
+        stride = Pinned(value, f"stride {show(value)} (line {sentence.line})")
+    else:
+        stride = force.at(sentence).stride
+    replaces = _math_segment(sentence, next(g for g in field.groups() if g))
+    return [_statement(sentence, StackField(layers, kernel, stated, stride), replaces)]
+
+
+def _dilated_extent(sentence: Sentence, force: InForce) -> list[WordStatement]:
+    text = sentence.text
+    if _DILATED.search(text) is None or _STACK.search(text):
+        return []
+    dilation = _DILATION_VALUE.search(text)
+    extent = _EXTENT.search(text)
+    if dilation is None or extent is None:
+        return []
+    value = amount(sentence, next(g for g in dilation.groups() if g))
+    stated = sizes_of(sentence, extent.group(1))
+    if not isinstance(value, sp.Integer) or stated is None:
+        return []
+    kernel = kernel_in(sentence, text[: extent.start()])
+    pinned: tuple[Pinned, ...]
+    if kernel is not None:
+        words = " × ".join(show(k) for k in kernel)
+        pinned = tuple(Pinned(k, f"the {words} kernel (line {sentence.line})") for k in kernel)
+    else:
+        pinned = force.at(sentence).kernel
+    if not pinned or not all(isinstance(p.value, sp.Integer) for p in pinned):
+        return []
+    dilated = Pinned(value, f"dilation {value} (line {sentence.line})")
+    replaces = _math_segment(sentence, extent.group(1))
+    return [_statement(sentence, DilatedExtent(pinned, dilated, stated), replaces)]
+
+
+def _math_segment(sentence: Sentence, written: str) -> int | None:
+    """The segment of a math a sentence writes as ``⟨n⟩`` (None: not math)."""
+    match = re.fullmatch(r"⟨(\d+)⟩", written.strip())
+    return sentence.segments[int(match.group(1))] if match is not None else None
 
 
 # ----------------------------------------------------------------------------------------------
@@ -707,6 +810,8 @@ def word_statements(
         found.extend(padded)
         found.extend(_stretch(sentence, force, around))
         found.extend(_upsampled(sentence, force))
+        found.extend(_stack_field(sentence, force))
+        found.extend(_dilated_extent(sentence, force))
         found.extend(_padding_growth(sentence, doubled))
         found.extend(_same_size(sentence, placed))
         found.extend(_rounding(sentence))

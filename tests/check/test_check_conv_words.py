@@ -368,3 +368,69 @@ def test_the_output_gradient_is_upsampled_never_the_kernel_gradient():
 
 def test_upsampling_without_a_gradient_states_nothing():
     assert not worded("The decoder upsamples the feature maps by a factor of 2.\n")
+
+
+# ----------------------------------------------------------------------------------------------
+# A dilated kernel's extent, a stack's receptive field
+# ----------------------------------------------------------------------------------------------
+def span_of_taps(k: int, d: int) -> int:
+    """The columns a k-tap kernel with d − 1 holes between taps touches, counted."""
+    touched = {d * tap for tap in range(k)}
+    return max(touched) - min(touched) + 1
+
+
+def field_of_stack(kernels_and_strides: list[tuple[int, int]]) -> int:
+    """The inputs one output of a stack sees: follow its window back layer by layer."""
+    low = high = 0
+    for k, s in reversed(kernels_and_strides):
+        low, high = low * s, high * s + k - 1
+    return high - low + 1
+
+
+@pytest.mark.parametrize("k,d", [(3, 2), (3, 3), (5, 2), (2, 4)])
+def test_a_dilated_kernels_extent_is_the_span_of_its_taps(k, d):
+    span = span_of_taps(k, d)
+    said = f"A ${k} \\times {k}$ kernel with dilation {d} covers a ${{e}} \\times {{e}}$ region."
+    assert verdict_of(said.format(e=span)) == "right"
+    assert verdict_of(said.format(e=span + 1)) == "wrong"
+    assert verdict_of(said.format(e=k * d)) == ("right" if k * d == span else "wrong")
+
+
+def test_an_extent_without_a_dilation_value_states_nothing():
+    assert not worded("A dilated $3 \\times 3$ kernel covers a larger region than a plain one.")
+
+
+@pytest.mark.parametrize("layers,k", [(2, 3), (3, 3), (2, 5), (4, 2)])
+def test_a_stacks_receptive_field_is_what_its_windows_see(layers, k):
+    field = field_of_stack([(k, 1)] * layers)
+    words = {2: "Two", 3: "Three", 4: "Four"}[layers]
+    said = f"{words} stacked {k}x{k} convolutions have a receptive field of {{r}}x{{r}}."
+    assert verdict_of(said.format(r=field)) == "right"
+    assert verdict_of(said.format(r=field - 1)) == "wrong"  # strides only widen it
+    # a wider field is that of larger strides: with no stride stated, not decided
+    strided = field_of_stack([(k, 2)] * (layers - 1) + [(k, 1)])
+    assert verdict_of(said.format(r=strided)) == "unverified"
+    pinned = said.replace("convolutions have", "convolutions with stride 1 have")
+    assert verdict_of(pinned.format(r=strided)) == "wrong"
+
+
+def test_the_same_receptive_field_as_one_larger_kernel():
+    assert verdict_of(
+        "Two stacked 3×3 convolutions have the same receptive field as one 5×5 convolution."
+    ) == ("right")
+    assert verdict_of(
+        "Two stacked 3×3 convolutions have the same receptive field as one 7×7 convolution."
+    ) == ("unverified")  # 7 is the field of a stride of 2 between them
+    assert verdict_of("Stacking two 3×3 layers gives a receptive field of 6×6.") == "wrong"
+
+
+def test_the_fields_strides_reach_are_those_of_loops():
+    from symconv.check.judges.conv_words import _strides_reach
+
+    for layers, k in itertools.product((1, 2, 3), (1, 2, 3, 5)):
+        reached = {
+            field_of_stack([(k, s) for s in strides] + [(k, 1)])
+            for strides in itertools.product(range(1, 41), repeat=layers - 1)
+        }  # a field below 40 needs no stride above 39
+        for field in range(1, 40):
+            assert _strides_reach(field, k, layers) == (field in reached), (field, k, layers)

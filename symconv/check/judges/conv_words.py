@@ -47,10 +47,12 @@ from symconv.check.conv_facts import (
     ChannelNames,
     ConvInForce,
     ConvWordFacts,
+    DilatedExtent,
     PaddingGrowth,
     Pinned,
     Rounding,
     SameSize,
+    StackField,
     Stretch,
     Upsampled,
 )
@@ -85,6 +87,10 @@ def judge_conv_words(claim: Claim) -> Judgement | None:
         return _channel_names(claim, statement)
     if isinstance(statement, Upsampled):
         return _upsampled(claim, statement)
+    if isinstance(statement, DilatedExtent):
+        return _dilated_extent(claim, statement)
+    if isinstance(statement, StackField):
+        return _stack_field(claim, statement)
     return _backward_size(claim, statement)
 
 
@@ -405,6 +411,101 @@ def _upsampled(claim: Claim, fact: Upsampled) -> Judgement:
         claim,
         f"the backward pass stretches the output's gradient only at a stride above 1; "
         f"{fact.name} is the {fact.role} ({fact.named}) and the stride here is not above 1",
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# A dilated kernel's extent, a stack's receptive field
+# ----------------------------------------------------------------------------------------------
+def _per_axis(values: tuple[Any, ...], count: int) -> tuple[Any, ...] | None:
+    """``values`` for ``count`` axes (one value: every axis), or None if they do not fit."""
+    if len(values) == count:
+        return values
+    if len(values) == 1:
+        return values * count
+    return None
+
+
+def _dilated_extent(claim: Claim, fact: DilatedExtent) -> Judgement:
+    from symconv.sizes.shapes import dilated_kernel_extent
+
+    kernels = [as_sympy(pin.value) for pin in fact.kernel]
+    stated = _per_axis(tuple(as_sympy(v) for v in fact.extent), len(kernels))
+    if stated is None:
+        return unverified(claim, "the extent has another number of axes than the kernel")
+    d = as_sympy(fact.dilation.value)
+    extents = [as_sympy(dilated_kernel_extent(k, d).answer) for k in kernels]
+    shown = " × ".join(str(e) for e in extents)
+    rule = (
+        f"a kernel of size k with dilation d spans d(k − 1) + 1 ({GUIDE}, Sec. 5.1): "
+        f"{fact.kernel[0].where} with {fact.dilation.where} spans {shown}"
+    )
+    if list(stated) == extents:
+        return right(claim, rule)
+    return wrong(
+        claim,
+        f"{rule}, not {' × '.join(str(v) for v in stated)}",
+        expected=sp.Tuple(*extents) if len(extents) > 1 else extents[0],
+    )
+
+
+def _strides_reach(field: int, k: int, layers: int) -> bool:
+    """True if some strides s_1 … s_{L−1} ≥ 1 give ``layers`` k-wide layers the ``field``.
+
+    With equal kernels the recursion of :func:`symconv.sizes.shapes.receptive_field` (Araujo et
+    al. 2019) is r = 1 + (k − 1)·m, m = 1 + s_1(1 + s_2(1 + … )): m − 1 must be a multiple s_1
+    of a number the other L − 1 layers reach.
+    """
+    if k == 1:
+        return field == 1
+    m, rest = divmod(field - 1, k - 1)
+    return rest == 0 and _reaches(m, layers)
+
+
+def _reaches(m: int, layers: int) -> bool:
+    if layers == 1:
+        return m == 1
+    return any((m - 1) % s == 0 and _reaches((m - 1) // s, layers - 1) for s in range(1, max(m, 1)))
+
+
+def _stack_field(claim: Claim, fact: StackField) -> Judgement:
+    from symconv.sizes.shapes import receptive_field
+
+    kernels = [as_sympy(k) for k in fact.kernel]
+    stated = _per_axis(tuple(as_sympy(v) for v in fact.field), len(kernels))
+    if stated is None or not all(k.is_Integer and k >= 1 for k in kernels):
+        return unverified(claim, "the receptive field has another number of axes than the kernel")
+    stride = None if fact.stride is None else as_sympy(fact.stride.value)
+    if stride is not None and not stride.is_Integer:
+        return unverified(claim, f"the stride {show(stride)} is not a number")
+    s = 1 if stride is None else int(stride)
+    fields = [as_sympy(receptive_field([(int(k), s)] * fact.layers).answer) for k in kernels]
+    shown = " × ".join(str(f) for f in fields)
+    where = "stride 1, none stated" if stride is None else fact.stride.where  # type: ignore[union-attr]
+    rule = (
+        f"{fact.layers} stacked layers of a {' × '.join(str(k) for k in kernels)} kernel ({where}) "
+        f"see r = 1 + Σ (k − 1)·(product of the strides before) = {shown} inputs (Araujo et "
+        "al. 2019)"
+    )
+    if list(stated) == fields:
+        return right(claim, rule)
+    if stride is None:
+        for value, k in zip(stated, kernels, strict=True):
+            if (
+                value != 1 + fact.layers * (k - 1)
+                and value.is_Integer
+                and _strides_reach(int(value), int(k), fact.layers)
+            ):
+                return unverified(
+                    claim,
+                    f"{rule}; {value} is the field of strides above 1, and the document states "
+                    "no stride",
+                )
+    return wrong(
+        claim,
+        f"{rule}, not {' × '.join(str(v) for v in stated)}"
+        + ("" if stride is not None else " (larger strides only widen it, never to this)"),
+        expected=sp.Tuple(*fields) if len(fields) > 1 else fields[0],
     )
 
 
