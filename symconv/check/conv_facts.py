@@ -25,6 +25,7 @@ __all__ = [
     "BackwardSize",
     "ChannelNames",
     "ConvInForce",
+    "ConvSizes",
     "ConvStatement",
     "ConvWordFacts",
     "DilatedExtent",
@@ -35,6 +36,7 @@ __all__ = [
     "SameSize",
     "StackField",
     "Stretch",
+    "TransposedSizes",
     "Upsampled",
 ]
 
@@ -200,6 +202,31 @@ class StackField:
     stride: Pinned | None = None
 
 
+@dataclass(frozen=True)
+class ConvSizes:
+    """*We convolve the 3 × 3 map over the 5 × 5 input to create the 3 × 3 result*: the sizes a
+    sentence gives a convolution without padding (input, kernel, result; per axis) and the
+    stride and padding it or the document fixes (None: not stated)."""
+
+    input: tuple[Any, ...]
+    kernel: tuple[Any, ...]
+    result: tuple[Any, ...]
+    stride: Pinned | None = None
+    padding: Pinned | None = None
+
+
+@dataclass(frozen=True)
+class TransposedSizes:
+    """*If a convolution produces 2 × 2 maps given 4 × 4 maps, the corresponding transposed
+    convolution produces 4 × 4 maps given 2 × 2*: the forward pair (input, output) and the pair
+    the sentence says the transposed convolution maps (input, output), with the kernel, stride
+    and dilation in force."""
+
+    forward: tuple[tuple[Any, ...], tuple[Any, ...]]
+    transposed: tuple[tuple[Any, ...], tuple[Any, ...]]
+    conv: ConvInForce
+
+
 ConvStatement = (
     BackwardPadding
     | Stretch
@@ -211,6 +238,8 @@ ConvStatement = (
     | Upsampled
     | DilatedExtent
     | StackField
+    | ConvSizes
+    | TransposedSizes
 )
 
 

@@ -48,6 +48,7 @@ from symconv.check.conv_facts import (
     BackwardPadding,
     BackwardSize,
     ChannelNames,
+    ConvSizes,
     ConvWordFacts,
     DilatedExtent,
     PaddingGrowth,
@@ -57,11 +58,13 @@ from symconv.check.conv_facts import (
     SameSize,
     StackField,
     Stretch,
+    TransposedSizes,
     Upsampled,
 )
 from symconv.check.conv_sentences import (
     AMOUNT,
     BACKWARD,
+    CONDITION,
     SHAPE,
     STRIDE,
     InForce,
@@ -424,6 +427,103 @@ def _math_segment(sentence: Sentence, written: str) -> int | None:
 
 
 # ----------------------------------------------------------------------------------------------
+# The sizes of a convolution said in one sentence, and of its transpose
+# ----------------------------------------------------------------------------------------------
+_SHAPE_2D = re.compile(r"⟨\d+⟩|\b\d+\s*(?:x|×|\*)\s*\d+\b")
+_SLIDE = re.compile(r"\b(?:convolv\w*|correlat\w*)\b", re.IGNORECASE)
+_MAKES = re.compile(
+    r"(?:\bto\s+)?\b(?:create|creates|produce|produces|get|gets|obtain|give|gives|yield|yields"
+    r"|results?\s+in|compute|computes)\s+(?:the\s+|a\s+|an\s+)?$",
+    re.IGNORECASE,
+)
+_KERNEL_AFTER_SHAPE = re.compile(r"^\s+(?:\w+\s+)?(?:filters?|kernels?|weights?)\b", re.I)
+_OVER = re.compile(r"\b(?:over|across|on)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
+_NO_PADDING_WORDS = re.compile(
+    r"\b(?:no|without(?:\s+any)?)\s+(?:zero[-\s]?)?padding\b|\bunpadded\b", re.IGNORECASE
+)
+_NOT_VALID = re.compile(r"\bpad\w*|[\"']same[\"']|\bsame\s+padding|\bfull\b|\btranspos", re.I)
+
+
+def _shapes(sentence: Sentence) -> list[tuple[int, int, tuple[Any, ...]]]:
+    """The 2-D shapes a sentence writes, with where each is."""
+    found = []
+    for match in _SHAPE_2D.finditer(sentence.text):
+        sizes = sizes_of(sentence, match.group(0))
+        if sizes is not None and len(sizes) == 2 and all(isinstance(v, sp.Integer) for v in sizes):
+            found.append((match.start(), match.end(), sizes))
+    return found
+
+
+def _conv_sizes(sentence: Sentence, force: InForce) -> list[WordStatement]:
+    text = sentence.text
+    verb = _SLIDE.search(text)
+    unpadded = _NO_PADDING_WORDS.sub(" ", text)
+    if verb is None or _NOT_VALID.search(unpadded) or CONDITION.search(text):
+        return []
+    shapes = _shapes(sentence)
+    if len(shapes) != 3:
+        return []
+    results = [i for i, (start, _, _) in enumerate(shapes) if _MAKES.search(text[:start])]
+    if len(results) != 1:
+        return []
+    others = [i for i in range(3) if i not in results]
+    kernels = [i for i in others if _KERNEL_AFTER_SHAPE.match(text[shapes[i][1] :])]
+    if len(kernels) != 1:
+        # "convolve A over B": the one that slides is the kernel
+        first, second = others
+        slides = shapes[first][0] > verb.start() and _OVER.search(text[: shapes[second][0]])
+        if not slides:
+            return []
+        kernels = [first]
+    (kernel,) = kernels
+    (data,) = [i for i in others if i != kernel]
+    conv = force.at(sentence)
+    own = STRIDE.search(text)
+    stride = conv.stride
+    if own is not None:
+        value = amount(sentence, own.group(1))
+        stride = (
+            None if value is None else Pinned(value, f"stride {show(value)} (line {sentence.line})")
+        )
+    padding = conv.padding
+    if unpadded != text:
+        padding = Pinned(sp.Integer(0), f"no padding (line {sentence.line})")
+    fact = ConvSizes(shapes[data][2], shapes[kernel][2], shapes[results[0]][2], stride, padding)
+    return [_statement(sentence, fact)]
+
+
+_TRANSPOSED = re.compile(
+    r"\b(?:transposed\s+conv\w*|deconv\w*|fractionally[-\s]strided\s+conv\w*)", re.IGNORECASE
+)
+_MAPS_GIVEN = re.compile(
+    r"\b(?:produces?|gives?|outputs?|returns?|yields?|recovers?)\s+(?:an?\s+|the\s+)?(⟨\d+⟩|\d+\s*(?:x|×|\*)\s*\d+)"
+    r"[^,.;]*?\b(?:given|from|for|out\s+of)\s+(?:an?\s+|the\s+)?(⟨\d+⟩|\d+\s*(?:x|×|\*)\s*\d+)",
+    re.IGNORECASE,
+)
+
+
+def _transposed_sizes(sentence: Sentence, force: InForce) -> list[WordStatement]:
+    text = sentence.text
+    transposed = _TRANSPOSED.search(text)
+    if transposed is None:
+        return []
+    pairs = list(_MAPS_GIVEN.finditer(text))
+    forward = [m for m in pairs if m.start() < transposed.start()]
+    after = [m for m in pairs if m.start() > transposed.start()]
+    if len(forward) != 1 or len(after) != 1:
+        return []
+
+    def pair(match: re.Match[str]) -> tuple[tuple[Any, ...], tuple[Any, ...]] | None:
+        output, given = sizes_of(sentence, match.group(1)), sizes_of(sentence, match.group(2))
+        return None if output is None or given is None else (given, output)
+
+    ahead, behind = pair(forward[0]), pair(after[0])
+    if ahead is None or behind is None:
+        return []
+    return [_statement(sentence, TransposedSizes(ahead, behind, force.at(sentence)))]
+
+
+# ----------------------------------------------------------------------------------------------
 # What a padding adds
 # ----------------------------------------------------------------------------------------------
 _PAD_VALUE = re.compile(
@@ -771,11 +871,14 @@ def _backward_size(
 # The document's statements, and claims of them
 # ----------------------------------------------------------------------------------------------
 def word_statements(
-    segments: Sequence[Segment], networks: Sequence[tuple[int | None, int, Any, Any]] = ()
+    segments: Sequence[Segment],
+    networks: Sequence[tuple[int | None, int, Any, Any]] = (),
+    sized: frozenset[tuple[int | None, int]] = frozenset(),
 ) -> list[WordStatement]:
     """Every fact of convolution arithmetic the document's sentences state, in order.
     ``networks``: ``(cell, line, network, input or None)`` of the networks its size readers found
-    (for the 'same' layers a sentence speaks of)."""
+    (for the 'same' layers a sentence speaks of); ``sized``: the (cell, line) of the sizes they
+    read (a sentence there that states a convolution's sizes is theirs)."""
     found_sentences = sentences(segments)
     if not found_sentences:
         return []
@@ -812,6 +915,10 @@ def word_statements(
         found.extend(_upsampled(sentence, force))
         found.extend(_stack_field(sentence, force))
         found.extend(_dilated_extent(sentence, force))
+        found.extend(_transposed_sizes(sentence, force))
+        lines = range(sentence.line, sentence.end_line + 1)
+        if not any((sentence.cell, line) in sized for line in lines):
+            found.extend(_conv_sizes(sentence, force))
         found.extend(_padding_growth(sentence, doubled))
         found.extend(_same_size(sentence, placed))
         found.extend(_rounding(sentence))
@@ -838,7 +945,10 @@ def add_word_claims(
         if isinstance(facts, SizeFacts):
             given = facts.network.input or (facts.given if facts.start == 0 else None)
             networks.append((claim.origin.cell, claim.line, facts.network, given))
-    statements = word_statements(segments, networks)
+    sized = frozenset(
+        (claim.origin.cell, claim.line) for claim in claims if isinstance(claim.facts, SizeFacts)
+    )
+    statements = word_statements(segments, networks, sized)
     if not statements:
         return tuple(claims), by_statement
     replaced: dict[int, Claim] = {}

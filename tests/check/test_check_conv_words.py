@@ -434,3 +434,44 @@ def test_the_fields_strides_reach_are_those_of_loops():
         }  # a field below 40 needs no stride above 39
         for field in range(1, 40):
             assert _strides_reach(field, k, layers) == (field in reached), (field, k, layers)
+
+
+# ----------------------------------------------------------------------------------------------
+# The sizes of a convolution said in one sentence, and of its transpose
+# ----------------------------------------------------------------------------------------------
+def valid_size(n: int, k: int, s: int) -> int:
+    """The windows of k inputs, s apart, that fit in n inputs, counted."""
+    return sum(1 for start in range(0, n, s) if start + k <= n)
+
+
+def test_sizes_of_a_convolution_said_of_a_gradient_map():
+    said = (
+        "To get the ${r} \\times {r}$ result we convolve the $2 \\times 2$ matrix over the "
+        "${n} \\times {n}$ input."
+    )
+    assert verdict_of(said.format(r=valid_size(4, 2, 1), n=4)) == "right"
+    # another result needs a stride or a padding the sentence does not state
+    assert verdict_of(said.format(r=valid_size(5, 2, 2), n=5)) == "unverified"
+    strided = "The stride is 2.\n\n" + said
+    assert verdict_of(strided.format(r=valid_size(5, 2, 2), n=5)) == "right"
+    unpadded = "The stride is 1 and there is no padding.\n\n" + said
+    assert verdict_of(unpadded.format(r=valid_size(5, 2, 1) + 1, n=5)) == "wrong"
+
+
+TRANSPOSED = (
+    "We use a ${k} \\times {k}$ kernel and stride {s}. If a convolution produces ${o} \\times {o}$"
+    " maps given ${i} \\times {i}$ maps, the transposed convolution produces ${b} \\times {b}$ "
+    "maps given ${o} \\times {o}$ maps.\n"
+)
+
+
+@pytest.mark.parametrize("i,k,s", [(4, 3, 1), (5, 3, 2), (6, 3, 2), (7, 2, 3)])
+def test_a_transposed_convolution_maps_the_output_size_back(i, k, s):
+    o = valid_size(i, k, s)
+    assert verdict_of(TRANSPOSED.format(k=k, s=s, o=o, i=i, b=i)) == "right"
+    assert verdict_of(TRANSPOSED.format(k=k, s=s, o=o, i=i, b=i + 1)) == "wrong"
+
+
+def test_a_transposed_convolution_without_its_kernel_stays_unverified():
+    without = TRANSPOSED.split(". ", 1)[1]
+    assert verdict_of(without.format(o=2, i=4, b=4)) == "unverified"

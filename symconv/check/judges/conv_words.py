@@ -46,6 +46,7 @@ from symconv.check.conv_facts import (
     BackwardSize,
     ChannelNames,
     ConvInForce,
+    ConvSizes,
     ConvWordFacts,
     DilatedExtent,
     PaddingGrowth,
@@ -54,6 +55,7 @@ from symconv.check.conv_facts import (
     SameSize,
     StackField,
     Stretch,
+    TransposedSizes,
     Upsampled,
 )
 from symconv.check.judges.verdicts import right, unverified, wrong
@@ -91,6 +93,10 @@ def judge_conv_words(claim: Claim) -> Judgement | None:
         return _dilated_extent(claim, statement)
     if isinstance(statement, StackField):
         return _stack_field(claim, statement)
+    if isinstance(statement, ConvSizes):
+        return _conv_sizes(claim, statement)
+    if isinstance(statement, TransposedSizes):
+        return _transposed_sizes(claim, statement)
     return _backward_size(claim, statement)
 
 
@@ -507,6 +513,105 @@ def _stack_field(claim: Claim, fact: StackField) -> Judgement:
         + ("" if stride is not None else " (larger strides only widen it, never to this)"),
         expected=sp.Tuple(*fields) if len(fields) > 1 else fields[0],
     )
+
+
+# ----------------------------------------------------------------------------------------------
+# The sizes of a convolution said in one sentence, and of its transpose
+# ----------------------------------------------------------------------------------------------
+def _conv_sizes(claim: Claim, fact: ConvSizes) -> Judgement:
+    from symconv.sizes.shapes import conv_output_size
+
+    stride = 1 if fact.stride is None else as_sympy(fact.stride.value)
+    padding = 0 if fact.padding is None else as_sympy(fact.padding.value)
+    if not (as_sympy(stride).is_Integer and as_sympy(padding).is_Integer):
+        return unverified(claim, "the stride or the padding of this convolution is not a number")
+    try:
+        truth = [
+            as_sympy(conv_output_size(i, k, stride, padding).answer)
+            for i, k in zip(fact.input, fact.kernel, strict=True)
+        ]
+    except ShapeError as error:
+        return unverified(claim, f"no such convolution: {error}")
+    assumed = []
+    if fact.stride is None:
+        assumed.append("stride 1")
+    if fact.padding is None:
+        assumed.append("no padding")
+    said = "; ".join(
+        [*(p.where for p in (fact.stride, fact.padding) if p is not None),
+         *([f"{' and '.join(assumed)}: none stated"] if assumed else [])]
+    )  # fmt: skip
+    shape = " × ".join(str(v) for v in truth)
+    rule = (
+        f"a {' × '.join(map(str, fact.kernel))} kernel over a {' × '.join(map(str, fact.input))} "
+        f"input gives ⌊(i + 2p − k)/s⌋ + 1 = {shape} ({GUIDE}, relationship 15; {said})"
+    )
+    if list(fact.result) == truth:
+        return right(claim, rule)
+    if assumed:
+        return unverified(
+            claim, f"{rule}: {' × '.join(map(str, fact.result))} needs another stride or padding"
+        )
+    return wrong(
+        claim,
+        f"{rule}, not {' × '.join(map(str, fact.result))}",
+        expected=sp.Tuple(*truth),
+    )
+
+
+def _dims(values: Any) -> str:
+    return " × ".join(str(v) for v in values)
+
+
+def _transposed_sizes(claim: Claim, fact: TransposedSizes) -> Judgement:
+    from symconv.sizes.shapes import conv_output_size, output_padding_for, transposed_output_size
+
+    conv = fact.conv
+    (inputs, outputs), (given, made) = fact.forward, fact.transposed
+    if not len(inputs) == len(outputs) == len(given) == len(made):
+        return unverified(claim, "the sizes have different numbers of axes")
+    if list(given) != list(outputs):
+        return unverified(
+            claim,
+            "the transposed convolution is said to take another size than the convolution gives",
+        )
+    s = sp.Integer(1) if conv.stride is None else as_sympy(conv.stride.value)
+    d = as_sympy(conv.dilation_value())
+    if not (s.is_Integer and d.is_Integer):
+        return unverified(claim, "the stride or the dilation is not a number")
+    recovered: list[set[int]] = []
+    for axis, (i, o) in enumerate(zip(inputs, outputs, strict=True)):
+        pinned = conv.kernel_on(axis)
+        k = None if pinned is None else as_sympy(pinned.value)
+        if pinned is None or k is None or not k.is_Integer:
+            return unverified(claim, "the kernel size of the convolution is not stated")
+        sizes = set()
+        for p in range(int(d * (k - 1)) + 1):  # the paddings that make the forward sizes
+            try:
+                if int(conv_output_size(i, k, s, p, d).answer) != int(o):
+                    continue
+            except ShapeError:
+                continue
+            a = output_padding_for(i, k, s, p, d).answer
+            sizes.add(int(transposed_output_size(o, k, s, p, d, a).answer))
+        if not sizes:
+            return unverified(
+                claim, f"no padding makes {pinned.where} map {i} inputs to {o} at stride {s}"
+            )
+        recovered.append(sizes)
+    if any(len(sizes) != 1 for sizes in recovered):
+        return unverified(
+            claim, "the transposed convolution's size depends on a padding not stated"
+        )
+    back = [sizes.pop() for sizes in recovered]
+    rule = (
+        f"the transposed convolution of a convolution from {_dims(inputs)} to {_dims(outputs)} "
+        f"(its output padding a included) maps {_dims(outputs)} to {_dims(back)} ({GUIDE}, "
+        "relationship 14)"
+    )
+    if list(made) == back:
+        return right(claim, rule)
+    return wrong(claim, f"{rule}, not to {_dims(made)}", expected=sp.Tuple(*back))
 
 
 # ----------------------------------------------------------------------------------------------
