@@ -20,6 +20,8 @@ from typing import Any
 
 import sympy as sp
 
+from symconv.core.safe import as_sympy
+
 __all__ = [
     "BackwardPadding",
     "BackwardSize",
@@ -68,7 +70,7 @@ class ConvInForce:
         if not self.kernel:
             return None
         if axis is None:
-            values = {sp.sympify(pin.value) for pin in self.kernel}
+            values = {as_sympy(pin.value) for pin in self.kernel}
             return self.kernel[0] if len(values) == 1 else None
         return self.kernel[axis] if axis < len(self.kernel) else self.kernel[-1]
 
