@@ -20,7 +20,19 @@ states; :mod:`symconv.check.judges.conv_words` derives each truth with the engin
   :class:`~symconv.check.conv_facts.ChannelNames`;
 * the size of what the backward convolution the section describes gives (*the Y derivative map
   has size (n_h + f_h − 1) × (n_w + f_w − 1), where n_h, n_w are the height and width of the Z
-  map*) — :class:`~symconv.check.conv_facts.BackwardSize`.
+  map*) — :class:`~symconv.check.conv_facts.BackwardSize`;
+* the gradient a strided backward pass upsamples (*upsample the Z derivatives*; *∂L/∂W must be
+  upsampled*), by the role the document gives its name — :class:`~symconv.check.conv_facts.
+  Upsampled`;
+* a dilated kernel's extent (*a 3 × 3 kernel with dilation 2 covers 5 × 5*) and a stack's
+  receptive field (*three stacked 3 × 3 convolutions see 7 × 7*) —
+  :class:`~symconv.check.conv_facts.DilatedExtent`, :class:`~symconv.check.conv_facts.
+  StackField`;
+* a convolution's sizes said in one sentence the size readers
+  (:mod:`symconv.check.read_sizes`) leave (*convolve the 3 × 3 Z derivative over the 5 × 5
+  input to create the 3 × 3 filter derivative*), and a transposed convolution mapping a
+  convolution's output size back — :class:`~symconv.check.conv_facts.ConvSizes`,
+  :class:`~symconv.check.conv_facts.TransposedSizes`.
 
 The sizes a sentence does not give are those in force (:class:`~symconv.check.conv_sentences.
 InForce`): the kernel, stride, padding and dilation the document fixed before it in its section.
@@ -750,10 +762,13 @@ _VAGUE = frozenset(
     {"layer", "layers", "dimension", "dimensions", "dim", "depth", "channel", "channels",
      "feature map", "feature maps", "maps", "map", "size"}
 )  # fmt: skip
+#: Quantities whose names are compared (an input and an output size are equal under "same"
+#: padding: not names of one quantity, nor of two).
 _JUDGED_FIELDS = frozenset(
-    {"filters", "output channels", "input channels", "input size", "output size",
-     "kernel size", "stride", "padding", "dilation"}
-)  # fmt: skip
+    {"filters", "output channels", "input channels", "kernel size", "stride", "padding", "dilation"}
+)
+#: Layers whose output channels are their input channels (pooling, depthwise, grouped).
+_CHANNELS_KEPT = re.compile(r"\bpool|\bdepth-?wise|\bgroups?\b|\bgrouped\b", re.IGNORECASE)
 _SAME_AS = re.compile(
     r"^(?:the\s+)?(?P<a>[A-Za-z_][\w\s]{1,40}?)\s+(?:is\s+(?:always\s+)?(?:equal\s+to|the\s+same\s+as)"
     r"|equals|always\s+equals)\s+(?:the\s+)?(?P<b>[A-Za-z_][\w\s]{1,40}?)\s*\.?$",
@@ -771,9 +786,9 @@ def _field_of(words: str) -> str | None:
     return None if field is None else field.value
 
 
-def _channel_names(sentence: Sentence) -> list[WordStatement]:
+def _channel_names(sentence: Sentence, around: str) -> list[WordStatement]:
     text = sentence.text.strip()
-    if sentence.maths or re.search(r"\d", text) or re.search(r"\bpool", text, re.IGNORECASE):
+    if sentence.maths or re.search(r"\d", text) or _CHANNELS_KEPT.search(around):
         return []
     if text.count("=") >= 1 and not re.search(r"[<>]", text):
         parts = [part.strip() for part in text.rstrip(".").split("=")]
@@ -922,7 +937,7 @@ def word_statements(
         found.extend(_padding_growth(sentence, doubled))
         found.extend(_same_size(sentence, placed))
         found.extend(_rounding(sentence))
-        found.extend(_channel_names(sentence))
+        found.extend(_channel_names(sentence, around))
         found.extend(_backward_size(sentence, force, procedures))
     return found
 

@@ -318,6 +318,12 @@ def test_names_of_one_quantity():
     assert verdict_of("The output depth is equal to the input depth.") == "wrong"
     assert not worded("in_channels = 3, out_channels = 16\n")  # this layer's values, not names
     assert not worded("out_channels = number of filters / something else\n")
+    # equal under "same" padding, in a pooling or depthwise layer: no names of one quantity
+    assert not worded("input size = output size\n")
+    assert not worded(
+        "A pooling layer works per channel. The output depth is equal to the input depth."
+    )
+    assert not worded("In a depthwise convolution the output depth is equal to the input depth.")
 
 
 # ----------------------------------------------------------------------------------------------

@@ -772,8 +772,6 @@ def _channel_names(claim: Claim, fact: ChannelNames) -> Judgement:
         "filters": (m, "the number of filters M"),
         "output channels": (shape[-1], "the output's channels (one map per filter, M)"),
         "input channels": (c, "the input's channels C"),
-        "input size": (i, "the input size i"),
-        "output size": (shape[0], "the output size ⌊(i + 2p − d(k − 1) − 1)/s⌋ + 1"),
         "kernel size": (k, "the kernel size k"),
         "stride": (s, "the stride s"),
         "padding": (p, "the padding p"),
