@@ -198,7 +198,11 @@ def read_claims(
     shaped, by_statement = add_array_claims(
         segments, sized.claims, sized.statement_claims, context, with_problem=_has_problem(problem)
     )
-    return Reading(shaped, dict(extractor.parses), by_statement)
+    # facts of convolution arithmetic stated in words (paddings, strides, 'same' sizes)
+    from symconv.check.conv_words import add_word_claims
+
+    worded, by_statement = add_word_claims(segments, shaped, by_statement, context)
+    return Reading(worded, dict(extractor.parses), by_statement)
 
 
 def _has_problem(problem: ProblemContext) -> bool:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import sympy as sp
 
 from symconv.check.array_statements import ArrayFacts
+from symconv.check.conv_facts import ConvWordFacts
 from symconv.check.networks import SizeFacts, SizeFormulaFacts
 
 if TYPE_CHECKING:
@@ -239,6 +240,7 @@ ClaimFacts = (
     | AnswerFacts
     | RangeFacts
     | ConnectionFacts
+    | ConvWordFacts
 )
 
 

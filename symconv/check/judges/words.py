@@ -142,6 +142,11 @@ def _integral(expr: Any) -> Any:
 # ----------------------------------------------------------------------------------------------
 def judge_fact(claim: Claim, context: DocumentContext, problem: ProblemContext) -> Judgement | None:
     """Judge a shape/cost fact the sentence names (None if it names none judged here)."""
+    from symconv.check.judges.conv_words import judge_conv_words
+
+    worded = judge_conv_words(claim)  # a fact of convolution arithmetic read from words
+    if worded is not None:
+        return worded
     fact = claim.fact
     if fact is None or not claim.sides:
         return None
