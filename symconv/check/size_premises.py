@@ -86,6 +86,11 @@ _INPUT_WORD = (
     r"(?:input(?:\s+(?:volume|image|feature\s+map|map|tensor|activation))?|image|picture"
     r"|(?<!output )volume|输入(?:特征图|图像|图片|数据)?|图片|图像)"
 )
+#: Words right after a size that make it a layer's, not the input's (``3x3 kernel``).
+_NAMES_A_LAYER_PART = re.compile(
+    r"\s*(?:-\s*)?(?:conv\w*\s+)?(?:filters?|kernels?|windows?|pool\w*|卷积核|滤波器|池化)",
+    re.IGNORECASE,
+)
 _INPUT_AFTER = re.compile(
     _INPUT_WORD + r"[^.?;。\uff1f\uff1b]{0,40}?(?<![\d.])" + _SIZE, re.IGNORECASE
 )  # "input volume that is 127 × 127 × 16"
@@ -227,7 +232,12 @@ def _input(words: str) -> Volume | None:
     sizes: tuple[int, ...] = ()
     for match in _INPUT_AFTER.finditer(words):
         between = words[match.start() : _size_start(match)]
-        if not re.search(r"filters?|kernels?|卷积核|stride|步长|pad", between, re.IGNORECASE):
+        # "a 5x5 input and a 3x3 kernel": the size after the input word belongs to the kernel
+        # the next word names, not to the input
+        after = words[match.end() : match.end() + 16]
+        if not re.search(
+            r"filters?|kernels?|卷积核|stride|步长|pad", between, re.IGNORECASE
+        ) and not _NAMES_A_LAYER_PART.match(after):
             sizes = _sizes(match, 0)
             break
     if not sizes:
@@ -281,15 +291,18 @@ def _layer(words: str) -> Layer | None:
         kernel = sizes if len(sizes) > 1 else sizes * 2 if sizes else None
     stride = _axis_values(_STRIDE, words)
     padding: tuple[int, ...] | str | None = None
+    # every padding the words state: two different ones ("with padding 1 … with no padding")
+    # make the line about two layers
+    stated: set[int | str] = {int(m.group(1) or m.group(2)) for m in _PADDING.finditer(words)}
     if _SAME.search(words):
-        padding = "same"
-    elif _VALID.search(words):
-        padding = (0,)
-    elif (match := _PADDING.search(words)) is not None:
-        values = {int(m.group(1) or m.group(2)) for m in _PADDING.finditer(words)}
-        if len(values) > 1:
-            raise _Conflict(sorted(values))
-        padding = (int(match.group(1) or match.group(2)),)
+        stated.add("same")
+    if _VALID.search(words):
+        stated.add(0)
+    if len(stated) > 1:
+        raise _Conflict(sorted(stated, key=str))
+    if stated:
+        (only,) = stated
+        padding = only if isinstance(only, str) else (only,)
     dilation = None
     if (match := _DILATION.search(words)) is not None:
         dilation = (int(match.group(1) or match.group(2)),)

@@ -103,3 +103,16 @@ def test_a_sibling_of_the_summed_indices_read_once_is_a_mistyped_subscript(formu
 def test_a_parameter_read_once_beside_indices_of_another_letter_is_not_an_index():
     # the stride s and the offset p_1 share no letter with the indices i, k_1
     assert verdict_of(r"y_i = \sum_{k_1=0}^{2} w_{k_1} x_{s i + k_1 + p_1}")[0] != "wrong"
+
+
+def test_a_bias_spelled_like_a_summed_index_is_no_missing_sum() -> None:
+    # Σ_b w_{a,b} x_{i+a,j+b} + b: the b the sum binds is an index, the b added after it the
+    # bias — a name outside its sum is not an unsummed index
+    formula = r"z_{i,j} = \sum_{a=0}^{k-1}\sum_{b=0}^{k-1} w_{a,b} x_{i+a,j+b} + b"
+    assert verdict_of(formula)[0] != "wrong"
+    # the same index free outside the sum in an entry is still one
+    dropped = r"z_{i,j} = \sum_{a=0}^{k-1} w_{a,b} x_{i+a,j+b} + b"
+    assert verdict_of(dropped) == (
+        "wrong",
+        "index b on the right is neither summed nor on the left: a missing sum over b",
+    )

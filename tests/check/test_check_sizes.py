@@ -557,3 +557,19 @@ def test_long_unbroken_prose_is_read_in_linear_time() -> None:
     started = time.perf_counter()
     size_statements(split_document(doc))
     assert time.perf_counter() - started < 20
+
+
+def test_a_size_before_a_kernel_word_is_the_kernels_not_the_inputs() -> None:
+    # "a 5x5 input and a 3x3 kernel": the input is 5 × 5 (its size stands before the word)
+    text = "With a 5x5 input and a 3x3 kernel the output is 3x3.\n"
+    assert judged(text, 1) == ["right"]
+    assert judged("With a 5x5 input and a 3x3 kernel the output is 4x4.\n", 1) == ["wrong"]
+
+
+def test_a_line_with_two_paddings_states_two_layers_and_is_not_judged_as_one() -> None:
+    # "with padding 1 it would be 5x5, and with stride 2 and no padding 2x2": three cases
+    text = (
+        "With a 5x5 input and a 3x3 kernel the output is 3x3. With padding 1 it would be 5x5,"
+        " and with stride 2 and no padding 2x2.\n"
+    )
+    assert "wrong" not in judged(text, 1)

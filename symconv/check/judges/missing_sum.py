@@ -131,9 +131,11 @@ def unsummed_indices(left: sp.Basic, right: sp.Basic) -> list[sp.Symbol]:
     right = right.xreplace(sizes) if sizes else right
     free = right.free_symbols
     tensors: dict[sp.Symbol, set[Any]] = {}
-    for tensor, subscripts in _entries(right):
+    for tensor, subscripts, bound in _entries(right):
         for subscript in subscripts:
-            for symbol in _additive_symbols(subscript):
+            for symbol in _additive_symbols(subscript) - bound:
+                # an index its sum binds is no free index here, even where the same letter is
+                # free outside the sum (Σ_b w_{a,b} x_{i+a,j+b} + b: b the bias)
                 tensors.setdefault(symbol, set()).add(tensor)
     indices = {
         s.name for s in (*on_left, *_bound(right)) if isinstance(s, sp.Symbol) and "_" in s.name
@@ -168,16 +170,28 @@ def _sibling_of(name: str, indices: set[str]) -> bool:
     )
 
 
-def _entries(expr: sp.Basic) -> Iterator[tuple[Any, tuple[Any, ...]]]:
-    """The tensor and the subscripts of every entry read in ``expr`` (each Kronecker delta is
-    a tensor of its own: ``δ_{i,j+k} δ_{k,l}`` ties ``k`` across two)."""
-    for node in sp.preorder_traversal(expr):
-        if isinstance(node, sp.Indexed):
-            yield node.base, node.indices
-        elif isinstance(node, Entry):
-            yield node.of, node.indices
-        elif isinstance(node, sp.KroneckerDelta):
-            yield node, node.args
+def _entries(
+    expr: Any, bound: frozenset[Any] = frozenset()
+) -> Iterator[tuple[Any, tuple[Any, ...], frozenset[Any]]]:
+    """The tensor and the subscripts of every entry read in ``expr``, with the indices the sums
+    around it bind (each Kronecker delta is a tensor of its own: ``δ_{i,j+k} δ_{k,l}`` ties
+    ``k`` across two)."""
+    if isinstance(expr, sp.Sum):
+        inner = bound | frozenset(expr.variables)
+        yield from _entries(expr.function, inner)
+        for limit in expr.limits:
+            for value in limit[1:]:
+                yield from _entries(value, bound)
+        return
+    if isinstance(expr, sp.Indexed):
+        yield expr.base, expr.indices, bound
+    elif isinstance(expr, Entry):
+        yield expr.of, expr.indices, bound
+    elif isinstance(expr, sp.KroneckerDelta):
+        yield expr, expr.args, bound
+    for argument in getattr(expr, "args", ()):
+        if isinstance(argument, sp.Basic):
+            yield from _entries(argument, bound)
 
 
 def _additive_symbols(subscript: Any) -> set[sp.Symbol]:
