@@ -138,8 +138,13 @@ def test_cross_entropy_gradient_needs_the_sum_of_t():
     )
     assert [j.verdict for j in judge_document(with_sum)] == ["right"]
     (judgement,) = judge_document(without)
-    assert judgement.verdict == "wrong"  # true only when Σ t = 1
-    assert judgement.witness.startswith("n = 3, t = (")
+    # true exactly when Σ t = 1 (one-hot labels, as cross-entropy's targets conventionally
+    # are): unsaid, it is no proof either way — unverified, with what to write
+    assert judgement.verdict == "unverified"
+    assert "entries of t sum to 1" in judgement.message
+    wrong_sign = without.replace("= y - t", "= t - y")
+    (flipped,) = judge_document(wrong_sign)
+    assert flipped.verdict == "wrong"  # false whatever t sums to
 
 
 def test_gradient_written_with_part_and_an_index():
@@ -160,3 +165,32 @@ def test_index_formulas_of_a_network_are_left_to_the_problem():
     )
     (judgement,) = judge_document(doc)
     assert judgement.verdict == "unverified" and "index formula" in judgement.message
+
+
+def test_softmax_cross_entropy_gradient_needs_the_targets_to_sum_to_one():
+    # ∂L/∂z_k = p_k − y_k holds exactly when Σ_k y_k = 1 (one-hot labels): unsaid, it is
+    # unverified with that reason; said, right; the sign flipped, wrong
+    from symconv.check.api import check
+
+    head = r"Let $p = \mathrm{softmax}(z)$ and $L = -\sum_k y_k \log p_k$"
+    claim = r"Then $\frac{\partial L}{\partial z_k} = p_k - y_k$."
+    unsaid = check(f"{head}. {claim}\n").judgements
+    assert [j.verdict for j in unsaid] == ["unverified"]
+    assert "sum to 1" in unsaid[0].message
+    said = check(f"{head} with $\\sum_k y_k = 1$. {claim}\n").judgements
+    assert [j.verdict for j in said] == ["right"]
+    flipped = claim.replace("p_k - y_k", "y_k - p_k")
+    assert [j.verdict for j in check(f"{head} with $\\sum_k y_k = 1$. {flipped}\n").judgements] == [
+        "wrong"
+    ]
+
+
+def test_a_derivative_that_reads_zero_because_a_definition_was_not_used_is_no_witness():
+    # p_k defined entry by entry with an unbounded Σ_j: as read, L does not involve z
+    from symconv.check.api import check
+
+    text = (
+        r"Let $p_k = \frac{e^{z_k}}{\sum_j e^{z_j}}$ and $L = -\sum_k y_k \log p_k$. "
+        r"Then $\frac{\partial L}{\partial z_k} = p_k - y_k$." + "\n"
+    )
+    assert [j.verdict for j in check(text).judgements] == ["unverified"]

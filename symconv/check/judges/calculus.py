@@ -105,9 +105,9 @@ def judge_derivative(
             for a in context.assumptions_before(order=order, scope=scope)
             if isinstance(a.lhs, sp.Sum)
         ]
-        judgement = _vector(claim, context, definitions, constraints, vectors)
+        judgement, doubted = _vector(claim, context, definitions, constraints, vectors)
         indexed = vector_names([lhs, rhs]) or lhs.has(nodes.Partial)
-        if judgement.verdict != "unverified" or indexed:
+        if judgement.verdict != "unverified" or indexed or doubted:
             return judgement
         # No index in the claim itself (``∂E/∂y = y - t``): read it with scalars.
         return _scalar(claim, context, problem, vector_names=vectors)
@@ -313,14 +313,19 @@ def _vector(
     definitions: dict[str, Any],
     constraints: list[tuple[Any, Any]],
     vectors: set[str],
-) -> Judgement:
+) -> tuple[Judgement, bool]:
+    """The verdict read with vectors of length 3, and whether a difference found was set aside
+    as no proof (:func:`_misread_or_unstated`)."""
     lhs, rhs = claim.sides
     space = VectorSpace(VECTOR_SIZE, definitions, constraints, vectors)
     outcome = _vector_outcome(claim, context, space, lhs, rhs)
     if isinstance(outcome, str):
-        return unverified(claim, outcome)
+        return unverified(claim, outcome), False
     witness, points = outcome
     if witness is not None:
+        doubt = _misread_or_unstated(claim, context, space, definitions, constraints, vectors)
+        if doubt is not None:
+            return unverified(claim, doubt), True
 
         def holds(a: Any, b: Any) -> bool | None:
             result = _vector_outcome(claim, context, space, a, b)
@@ -332,14 +337,79 @@ def _vector(
             f"read at length {VECTOR_SIZE}, the sides differ at {witness}",
             witness=witness,
             diagnosis=diagnosis,
-        )
+        ), False
     assumed = ", ".join(f"{show(a)} = {show(b)}" for a, b in constraints)
     given = f" (with {assumed})" if assumed else ""
     return right(
         claim,
         f"read at length {VECTOR_SIZE}, the sides agree for every index value at "
         f"{points} points{given}",
-    )
+    ), False
+
+
+def _misread_or_unstated(
+    claim: Claim,
+    context: DocumentContext,
+    space: VectorSpace,
+    definitions: dict[str, Any],
+    constraints: list[tuple[Any, Any]],
+    vectors: set[str],
+) -> str | None:
+    """Why a difference found at length 3 proves nothing (None: it does):
+
+    * the left side is 0 at every point while the right is not: as read, the function does
+      not involve the variable, so a definition the document gives it (``p_k = e^{z_k} / Σ_j
+      e^{z_j}``) was not read — a misreading, never a witness;
+    * the claim holds once the entries of one undefined vector sum to 1 (``∂L/∂z = p − y``
+      for cross-entropy needs ``Σ_k y_k = 1``: one-hot labels), which the document leaves
+      unsaid."""
+    lhs, rhs = claim.sides
+    indices = index_symbols([lhs, rhs])
+    assignments = [
+        dict(zip(indices, map(sp.Integer, values), strict=True))
+        for values in itertools.product(range(VECTOR_SIZE), repeat=len(indices))
+    ]
+    try:
+        lefts = [space.value(lhs, a) for a in assignments]
+    except VectorError:
+        return None
+    if all(not isinstance(left, sp.MatrixBase) and sp.simplify(left) == 0 for left in lefts):
+        return (
+            "as read, the left side is 0: the function does not involve the variable, so a "
+            "definition it rests on could not be used"
+        )
+    summed = {str(c[0].function.base.label) for c in constraints if isinstance(c[0], sp.Sum)}
+    # the variables differentiated by are not targets (Σ z = 1 would tie what is varied)
+    varied = _differentiated_names(lhs)
+    for name in sorted(space.free):
+        if name in definitions or name in summed or name in varied:
+            continue
+        k = sp.Symbol("k", integer=True)
+        unit = (sp.Sum(sp.IndexedBase(name)[k], (k, 0, VECTOR_SIZE - 1)), sp.Integer(1))
+        constrained = VectorSpace(VECTOR_SIZE, definitions, [*constraints, unit], vectors)
+        outcome = _vector_outcome(claim, context, constrained, lhs, rhs)
+        if not isinstance(outcome, str) and outcome[0] is None:
+            return (
+                f"it holds when the entries of {name} sum to 1 (one-hot labels, or a "
+                f"distribution), which the document does not state (write Σ_k {name}_k = 1)"
+            )
+    return None
+
+
+def _differentiated_names(expr: Any) -> set[str]:
+    """The names ``expr`` differentiates by: ``z`` in ``∂L/∂z`` and in ``∂L/∂z_k``."""
+    names: set[str] = set()
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.Derivative):
+            variables: list[Any] = list(node.variables)
+        elif isinstance(node, nodes.Partial):
+            variables = list(node.args[1:])
+        else:
+            continue
+        for variable in variables:
+            base = variable.base.label if isinstance(variable, sp.Indexed) else variable
+            names.add(str(base))
+    return names
 
 
 def _vector_outcome(
