@@ -227,15 +227,31 @@ class DocumentContext:
         self.claims[claim_id(claim)] = claim
 
     # -- lookups (judging) ---------------------------------------------------------------------
-    def definition_of(self, symbol: Any, *, order: int, scope: int) -> Definition | None:
+    def definition_of(
+        self, symbol: Any, *, order: int, scope: int, arity: int | None = None
+    ) -> Definition | None:
         """The latest definition of ``symbol`` made before ``order`` in section ``scope`` (or
-        in the preamble)."""
+        in the preamble); with ``arity``, the latest of a function of that many arguments (a
+        name defined twice, ``J(W, b; Y, X)`` per sample and ``J(W, b)`` for a batch, is two
+        functions).
+
+        >>> context = DocumentContext()
+        >>> W, b, Y = sp.symbols("W b Y")
+        >>> context.define("J", sp.Lambda((W, b, Y), Y**2), line=1, scope=0, order=1)
+        >>> context.define("J", sp.Lambda((W, b), W), line=2, scope=0, order=2)
+        >>> [context.definition_of("J", order=3, scope=0, arity=n).line for n in (None, 3, 2)]
+        [2, 1, 2]
+        """
         name = name_key(symbol.name if isinstance(symbol, sp.Symbol) else str(symbol))
         found = None
         for definition in self.definitions:
             visible = _visible(definition.scope, scope)
             if definition.name == name and definition.order < order and visible:
-                found = definition
+                value = definition.value
+                if arity is None or (
+                    isinstance(value, sp.Lambda) and len(value.variables) == arity
+                ):
+                    found = definition
         return found
 
     def value_of(self, symbol: Any, *, order: int, scope: int) -> Any:

@@ -37,6 +37,7 @@ from symconv.check import nodes
 from symconv.check.context import DocumentContext, ProblemContext, claim_id, claim_scope
 from symconv.check.equality import evaluate, values_equal
 from symconv.check.judges.algebra import claim_conditions, compare_identity
+from symconv.check.judges.cost_gradients import judge_cost_derivative
 from symconv.check.judges.functions import concrete
 from symconv.check.judges.resolve import resolve, undefined_functions
 from symconv.check.judges.typos import diagnose
@@ -78,6 +79,9 @@ def judge_derivative(
     """Judge a claim whose left side is a derivative (None if it is not one judged here)."""
     if len(claim.sides) != 2 or claim.relation not in ("=", "≡"):
         return None
+    through_cost = judge_cost_derivative(claim, context)
+    if through_cost is not None:
+        return through_cost
     lhs, rhs = claim.sides
     order, scope = claim_id(claim), claim_scope(claim)
     lhs = _defined_gradient(lhs, context, order, scope)

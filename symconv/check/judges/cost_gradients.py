@@ -1,0 +1,856 @@
+r"""The derivative of a cost the document defines, by an entry of a layer it reads entry by entry:
+the output layer's error term of a backpropagation write-up.
+
+    J(W, b; Y, X) = ½ (Y − h_{W,b}(X))²                        (the cost)
+    h_{W,b}(X) = y^{(L)}                                       (the hypothesis is the output)
+    y^{(l)} = f_a(x^{(l)})                                     (an activation, entry by entry)
+    δ^{(L)}_j = ∂J/∂x^{(L)}_j = (h_{W,b}(X) − Y) · f_a'(x^{(L)}_j)   (the claim)
+
+**Reading.** The document's definitions are substituted in turn: a function at its arguments
+(``J(W, b; Y, X)``, ``h_{W,b}(X)``), a name at its layer — a layer tag is a pattern, so ``y^{(l)}
+= f_a(x^{(l)})`` also says ``y^{(L)} = f_a(x^{(L)})`` — and an activation written for entries
+(``y^{(l+1)}_j = f_a(x^{(l+1)}_j)``). A definition of another section counts when the claim's own
+section has none (a derivation builds on what it stated above).
+
+The cost names no entry: it is read **at the claim's entry j** — each name written without an
+index, and each entry written at j, stands for its entry j (issue 18: "a derivative written
+without indices inside an index-notation chain is the component at the left side's indices").
+The reading is exact for a cost with one output (Y and h single numbers, as J is written), and for
+a cost that sums one term per entry of quantities computed entry by entry (½‖Y − h‖²), since
+∂/∂x_j Σ_k g(Y_k, f(x_k)) = ∂g(Y_j, f(x_j))/∂x_j (Bishop, *Pattern Recognition and Machine
+Learning*, §5.3.1, eq. 5.54). So it is made only when everything it goes through acts entry by
+entry: a sum, an entry at other indices, softmax, an absolute value or a matrix is another
+judge's.
+
+**Undefined functions stay undefined.** ``f_a`` is any activation: its value and its slope at the
+entry are unknowns, and the two sides are compared as expressions in them — equal whatever they
+are (right), or different for some values (wrong: a smooth function with these values at the
+point exists, e.g. a line through them; the witness gives them).
+
+    >>> from symconv.check.api import check
+    >>> doc = (
+    ...     "$$E = \\frac{1}{2}(t - o)^2$$\n\n"
+    ...     "$$o = g(u)$$\n\n"
+    ...     "$$\\frac{\\partial E}{\\partial u_k} = (o - t) g'(u_k)$$\n\n"
+    ...     "$$\\frac{\\partial E}{\\partial u_k} = (t - o) g'(u_k)$$\n"
+    ... )
+    >>> import textwrap
+    >>> for j in check(doc).judgements:
+    ...     print(j.claim.line, j.verdict, textwrap.fill(j.message, 80), sep=": ")
+    ...     print(j.witness) if j.witness else None
+    5: right: ∂E/∂u[k] from E = (-o + t)^2/2 (line 1), o = g(u) (line 3), read at the
+    entry k (one output, or one term per entry): (-t + g(u[k]))·g'(u[k]), as written,
+    for any g (not defined: its value and slope at the entry are unknowns)
+    7: wrong: ∂E/∂u[k] from E = (-o + t)^2/2 (line 1), o = g(u) (line 3), read at the
+    entry k (one output, or one term per entry): it is (-t + g(u[k]))·g'(u[k]), for any
+    g (not defined: its value and slope at the entry are unknowns), not the right side
+    g'(u[k]) = 1, g(u[k]) = 1, t = 2: 1 ≠ -1
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from symconv.check import nodes
+from symconv.check.context import Definition, DocumentContext, claim_id, claim_scope
+from symconv.check.document_gradients import (
+    Activation,
+    canonical_name,
+    definitions_before,
+    layer_tag,
+    tag_text,
+)
+from symconv.check.equality import compare_at_points
+from symconv.check.judges.functions import concrete
+from symconv.check.judges.typos import diagnose
+from symconv.check.judges.verdicts import right, unverified, wrong
+from symconv.check.model import Claim, Judgement, LinkFacts
+from symconv.check.shown import show
+from symconv.check.symbols import name_key
+from symconv.grad.notation import split_gradient_label
+
+__all__ = ["judge_cost_derivative", "latest_definition"]
+
+#: Definitions referring to definitions are substituted at most this deep.
+MAX_DEPTH = 8
+#: Small integer points tried first for a witness (then random ones).
+SMALL_POINTS = 64
+#: Functions that act on a vector as a whole: never read entry by entry.
+_WHOLE_VECTOR = frozenset({"softmax", "max", "min", "norm"})
+
+
+class _Outside(Exception):
+    """The claim is not read here (another judge's, or no derivative of a defined cost)."""
+
+
+class _Unknown(Exception):
+    """The claim is of this kind but cannot be decided: the message says why."""
+
+
+@dataclass(frozen=True)
+class _Used:
+    """A definition the reading went through, as the message shows it."""
+
+    line: int
+    text: str
+
+
+@dataclass
+class _Reading:
+    """The document's definitions as the claim at ``order`` sees them, read at ``entry``."""
+
+    context: DocumentContext
+    order: int
+    scope: int
+    #: The tensor differentiated by (canonical name) and the entry's indices (``()``: a name).
+    tensor: str
+    entry: tuple[Any, ...]
+    used: list[_Used] = field(default_factory=list)
+
+    # -- the entry reading ---------------------------------------------------------------------
+    def scalar(self, name: str) -> sp.Symbol:
+        """The scalar that ``name`` (or its entry at the claim's indices) stands for."""
+        if not self.entry:
+            return sp.Symbol(name)
+        return sp.Symbol(f"{name}[{', '.join(str(i) for i in self.entry)}]")
+
+    @property
+    def variable(self) -> sp.Symbol:
+        return self.scalar(self.tensor)
+
+    def read(self, expr: Any) -> Any:
+        """``expr`` with the definitions substituted and every name at the claim's entry."""
+        if not isinstance(expr, sp.Basic) or isinstance(expr, sp.MatrixBase):
+            raise _Outside
+        current = _canonical(expr)
+        for _ in range(MAX_DEPTH):
+            current = self._entries(current)
+            mapping: dict[Any, Any] = {}
+            for applied in sorted(current.atoms(AppliedUndef), key=str):
+                value = self._applied(applied)
+                if value is not None:
+                    mapping[applied] = value
+            for symbol in sorted(current.free_symbols, key=str):
+                if isinstance(symbol, sp.Symbol) and symbol != self.variable:
+                    value = self._named(symbol)
+                    if value is not None:
+                        mapping[symbol] = value
+            if not mapping:
+                self._entrywise(current)
+                return current
+            current = current.xreplace(mapping)
+        raise _Unknown("the definitions refer to each other too deeply")
+
+    def _entries(self, expr: Any) -> Any:
+        """Entries at the claim's indices as their scalars, the tensor differentiated by written
+        alone as its entry; an entry elsewhere is not this reading's (a sum, a neighbour)."""
+        mapping: dict[Any, Any] = {}
+        for entry in expr.atoms(sp.Indexed):
+            label = str(entry.base.label)
+            if split_gradient_label(label) is not None or tuple(entry.indices) != self.entry:
+                raise _Outside
+            mapping[entry] = self.scalar(canonical_name(label))
+        alone = sp.Symbol(self.tensor)
+        if self.entry and alone in expr.free_symbols:
+            mapping[alone] = self.variable
+        return expr.xreplace(mapping) if mapping else expr
+
+    def unified(self, *exprs: Any) -> list[Any]:
+        """A name written alone and its entry at the claim's indices are one scalar (``Y`` in
+        the cost, ``Y_j`` in the claim): the name read at the entry."""
+        if not self.entry:
+            return list(exprs)
+        names = set().union(*(e.free_symbols for e in exprs))
+        mapping = {
+            symbol: self.scalar(symbol.name)
+            for symbol in names
+            if isinstance(symbol, sp.Symbol) and self.scalar(symbol.name) in names
+        }
+        return [e.xreplace(mapping) for e in exprs]
+
+    def _entrywise(self, expr: Any) -> None:
+        """Raise :class:`_Outside` unless ``expr`` acts entry by entry."""
+        if expr.has(sp.Sum, sp.Product, sp.Abs, sp.Max, sp.Min, sp.Piecewise, *nodes.NODE_CLASSES):
+            raise _Outside
+        for applied in expr.atoms(AppliedUndef):
+            if len(applied.args) != 1 or name_key(applied.func.__name__) in _WHOLE_VECTOR:
+                raise _Outside
+
+    # -- definitions -----------------------------------------------------------------------------
+    def _definition(self, name: str, arity: int | None = None) -> Definition | None:
+        """The latest definition of ``name`` before the claim — its own section's, else any —
+        and of a function, the one with ``arity`` arguments (``J(W, b; Y, X)`` per sample,
+        ``J(W, b)`` for the batch)."""
+        return latest_definition(self.context, name, self.order, self.scope, arity)
+
+    def _applied(self, applied: AppliedUndef) -> Any:
+        """``h_{W,b}(X)`` → its definition at these arguments, or None (undefined)."""
+        arguments = tuple(applied.args)
+        definition = self._definition(applied.func.__name__, len(arguments))
+        if definition is None or not isinstance(definition.value, sp.Lambda):
+            return None
+        function = definition.value
+        unread = set(function.variables) - _read_by(function.expr)
+        if unread and arguments != tuple(function.variables):
+            # h(X) = y^{(L)}: the value at X, which says nothing of h at another argument
+            raise _Unknown(
+                f"{applied.func.__name__} is defined at {show(sp.Tuple(*function.variables))} "
+                f"only (line {definition.line})"
+            )
+        self._note(definition.line, f"{show(applied.func(*function.variables))} = "
+                   f"{show(function.expr)}")  # fmt: skip
+        return _canonical(function(*arguments))
+
+    def _named(self, symbol: sp.Symbol) -> Any:
+        """The value of a name (its entry at the claim's indices), or None if none is written."""
+        name = symbol.name.split("[", 1)[0]
+        definition = self._definition(name)
+        if definition is not None and not isinstance(definition.value, sp.Lambda):
+            value = definition.value
+            if isinstance(value, (sp.MatrixBase, sp.Tuple, sp.Set)) or not isinstance(
+                value, sp.Expr
+            ):
+                raise _Outside
+            self._note(definition.line, f"{show(definition.symbol)} = {show(value)}")
+            return _canonical(value)
+        for definition in self._pattern_definitions():
+            moved = _at_layer(str(definition.symbol), name)
+            if moved is None or isinstance(definition.value, sp.Lambda):
+                continue
+            value = _canonical(definition.value)
+            if not isinstance(value, sp.Expr):
+                raise _Outside
+            value = _retagged(value, moved)
+            self._note(definition.line, f"{show(definition.symbol)} = "
+                       f"{show(definition.value)}, at layer {_layer_text(name)}")  # fmt: skip
+            return value
+        for activation in reversed(definitions_before(self.context, self.order).activations):
+            found = self._activation(activation, name)
+            if found is not None:
+                return found
+        return None
+
+    def _pattern_definitions(self) -> Iterator[Definition]:
+        """Definitions of a name with a layer letter (``y^{(l)}``), latest first."""
+        for definition in reversed(self.context.definitions):
+            if definition.order >= self.order or not isinstance(definition.symbol, sp.Symbol):
+                continue
+            tag = layer_tag(canonical_name(definition.symbol.name))
+            if tag is not None and tag[0].islower():
+                yield definition
+
+    def _activation(self, activation: Activation, name: str) -> Any:
+        """``y^{(l+1)}_j = f_a(x^{(l+1)}_j)`` read for ``name`` at the claim's entry, or None."""
+        if self.entry and activation.rank not in (0, len(self.entry)):
+            return None
+        if activation.output == name:
+            moved: tuple[str, str, int] | None = ("", "", 0)
+            input_name = activation.input
+        else:
+            moved = _at_layer(activation.output, name)
+            if moved is None:
+                return None
+            input_name = _retagged_name(activation.input, moved)
+        function = sp.Function(activation.function)
+        if name_key(activation.function) in _WHOLE_VECTOR:
+            raise _Outside
+        where = "" if activation.output == name else f", at layer {_layer_text(name)}"
+        self._note(activation.line, f"{activation.output} = {activation.function}("
+                   f"{activation.input}) entry by entry{where}")  # fmt: skip
+        return function(sp.Symbol(input_name))
+
+    def _note(self, line: int, text: str) -> None:
+        used = _Used(line, text)
+        if used not in self.used:
+            self.used.append(used)
+
+    def computed(self) -> set[str]:
+        """The names the document computes from something (forward formulas' outputs)."""
+        return {f.output for f in definitions_before(self.context, self.order).forwards}
+
+
+def latest_definition(
+    context: DocumentContext, name: str, order: int, scope: int, arity: int | None = None
+) -> Definition | None:
+    """The latest definition of ``name`` before ``order`` in section ``scope`` (or the
+    preamble), else in any earlier section; with ``arity``, only a function of that many
+    arguments (a name defined twice, ``J(W, b; Y, X)`` and ``J(W, b)``, is two functions).
+
+    >>> context = DocumentContext()
+    >>> W, b, Y = sp.symbols("W b Y")
+    >>> context.define("J", sp.Lambda((W, b, Y), Y**2), line=1, scope=1, order=1)
+    >>> context.define("J", sp.Lambda((W, b), W), line=2, scope=1, order=2)
+    >>> latest_definition(context, "J", 5, 2, arity=3).line
+    1
+    """
+    own = context.definition_of(name, order=order, scope=scope, arity=arity)
+    if own is not None:
+        return own
+    found = None
+    for definition in context.definitions:
+        if definition.order < order and name_key(name) == definition.name:
+            in_its_section = context.definition_of(
+                name, order=order, scope=definition.scope, arity=arity
+            )
+            found = in_its_section or found
+    return found
+
+
+# ----------------------------------------------------------------------------------------------
+# Names and layer tags
+# ----------------------------------------------------------------------------------------------
+_LAYER_SUPERSCRIPT = re.compile(r"\^\{\(([^()]*)\)\}")
+
+
+def _canonical(expr: Any) -> Any:
+    """``expr`` with each name and tensor spelled :func:`canonical_name`'s way (``y^l`` is
+    ``y^{(l)}``)."""
+    if not isinstance(expr, sp.Basic):
+        return expr
+    mapping: dict[Any, Any] = {}
+    for base in expr.atoms(sp.IndexedBase):
+        label = canonical_name(str(base.label))
+        if label != str(base.label):
+            mapping[base] = sp.IndexedBase(label)
+    for symbol in expr.free_symbols:
+        if isinstance(symbol, sp.Symbol):
+            name = canonical_name(symbol.name)
+            if name != symbol.name:
+                mapping[symbol] = sp.Symbol(name)
+    return expr.xreplace(mapping) if mapping else expr
+
+
+def _stem_and_rest(name: str) -> tuple[str, str] | None:
+    """``("y", "_{j}")`` for ``y^{(l)}_{j}``: the name around its layer superscript."""
+    match = _LAYER_SUPERSCRIPT.search(name)
+    if match is None:
+        return None
+    return name[: match.start()], name[match.end() :]
+
+
+def _at_layer(pattern: str, name: str) -> tuple[str, str, int] | None:
+    """How ``pattern`` (``y^{(l+1)}``, a layer letter) becomes ``name`` (``y^{(L)}``): the
+    letter, the target letter ("" for a layer number) and the offset to add, or None."""
+    pattern, name = canonical_name(pattern), canonical_name(name)
+    theirs, mine = layer_tag(pattern), layer_tag(name)
+    if theirs is None or mine is None or not theirs[0] or not theirs[0].islower():
+        return None
+    if _stem_and_rest(pattern) is None or _stem_and_rest(pattern) != _stem_and_rest(name):
+        return None
+    return theirs[0], mine[0], mine[1] - theirs[1]
+
+
+def _retagged_name(name: str, moved: tuple[str, str, int]) -> str:
+    """``name`` with its layer letter moved as :func:`_at_layer` says (other tags kept)."""
+    letter, target, offset = moved
+    if not letter:
+        return name
+    canonical = canonical_name(name)
+    tag = layer_tag(canonical)
+    parts = _stem_and_rest(canonical)
+    if tag is None or tag[0] != letter or parts is None:
+        return name
+    stem, rest = parts
+    return f"{stem}^{{({tag_text((target, offset + tag[1]))})}}{rest}"
+
+
+def _retagged(expr: sp.Expr, moved: tuple[str, str, int]) -> Any:
+    mapping: dict[Any, Any] = {}
+    for symbol in expr.free_symbols:
+        if isinstance(symbol, sp.Symbol):
+            renamed = _retagged_name(symbol.name, moved)
+            if renamed != symbol.name:
+                mapping[symbol] = sp.Symbol(renamed)
+    for base in expr.atoms(sp.IndexedBase):
+        renamed = _retagged_name(str(base.label), moved)
+        if renamed != str(base.label):
+            mapping[base] = sp.IndexedBase(renamed)
+    return expr.xreplace(mapping) if mapping else expr
+
+
+def _layer_text(name: str) -> str:
+    tag = layer_tag(canonical_name(name))
+    return tag_text(tag) if tag is not None else name
+
+
+# ----------------------------------------------------------------------------------------------
+# The claim: a derivative by an entry
+# ----------------------------------------------------------------------------------------------
+def _by_entry(expr: Any, context: DocumentContext, order: int) -> tuple[Any, Any] | None:
+    """``(of, entry)`` for a derivative ``∂of/∂entry`` written as such (``Partial``, a gradient
+    entry ``∂J/∂x[j]``) or named (``δ^{(L)}_j`` after ``δ^{(L)}_j = ∂J/∂x^{(L)}_j``)."""
+    if isinstance(expr, nodes.Partial) and len(expr.args) == 2:
+        of, by = expr.args
+        if isinstance(by, (sp.Indexed, sp.Symbol)):
+            return of, by
+        return None
+    if isinstance(expr, sp.Derivative) and len(expr.variable_count) == 1:
+        ((by, count),) = expr.variable_count
+        if count == 1 and isinstance(by, sp.Symbol) and not isinstance(by, sp.Dummy):
+            return expr.expr, by
+        return None
+    if isinstance(expr, sp.Indexed):
+        parts = split_gradient_label(str(expr.base.label))
+        if parts is not None:
+            return sp.Symbol(parts[0]), sp.IndexedBase(parts[1])[expr.indices]
+        return _named_gradient(expr, context, order)
+    return None
+
+
+def _named_gradient(entry: sp.Indexed, context: DocumentContext, order: int) -> tuple[Any, Any]:
+    """``δ^{(L)}_j`` as ``(J, x^{(L)}_j)`` when an equation before wrote ``δ^{(t)}_i =
+    ∂J/∂x^{(t)}_i`` (the same layer, or a layer letter as a pattern), else None."""
+    label = canonical_name(str(entry.base.label))
+    found = None
+    for identifier in sorted(context.claims):
+        claim = context.claims[identifier]
+        if identifier >= order or not isinstance(claim.facts, LinkFacts) or len(claim.sides) != 2:
+            continue
+        if claim.facts.position != 0 or claim.relation not in ("=", ":="):
+            continue
+        found = _named_by(claim.sides[0], claim.sides[1], label, entry) or found
+    for assumption in context.assumptions:
+        if assumption.order < order:
+            found = _named_by(assumption.lhs, assumption.rhs, label, entry) or found
+    return found  # type: ignore[return-value]
+
+
+def _named_by(lhs: Any, rhs: Any, label: str, entry: sp.Indexed) -> tuple[Any, Any] | None:
+    if not (isinstance(lhs, sp.Indexed) and isinstance(rhs, nodes.Partial)):
+        return None
+    if len(rhs.args) != 2 or not isinstance(rhs.args[1], sp.Indexed):
+        return None
+    of, by = rhs.args
+    if tuple(by.indices) != tuple(lhs.indices) or len(lhs.indices) != len(entry.indices):
+        return None
+    named = canonical_name(str(lhs.base.label))
+    by_name = canonical_name(str(by.base.label))
+    if named == label:
+        tensor = by_name
+    else:
+        moved = _at_layer(named, label)
+        if moved is None or _at_layer(by_name, _retagged_name(by_name, moved)) is None:
+            return None
+        tensor = _retagged_name(by_name, moved)
+    mapping = dict(zip(lhs.indices, entry.indices, strict=True))
+    return of, sp.IndexedBase(tensor)[tuple(sp.sympify(i).xreplace(mapping) for i in by.indices)]
+
+
+def _derivatives_by(expr: Any, variable: Any, context: DocumentContext, order: int) -> list[Any]:
+    """The derivatives in ``expr`` (each ``∂of/∂variable``, as written)."""
+    found = []
+    for node in sp.preorder_traversal(expr):
+        target = _by_entry(node, context, order) if isinstance(node, sp.Basic) else None
+        if target is not None and target[1] == variable:
+            found.append(node)
+    return found
+
+
+# ----------------------------------------------------------------------------------------------
+# Undefined functions: their values and slopes as unknowns
+# ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Unknowns:
+    """Each value ``f(a)`` and derivative ``f^{(n)}(a)`` of an undefined function, a symbol."""
+
+    symbols: dict[Any, tuple[str, int, Any]]
+
+    def realisable(self, point: dict[Any, Any]) -> bool:
+        """True if a function takes the point's values: where two unknowns of one function and
+        order sit at the same argument there, they agree."""
+        seen: dict[tuple[str, int, Any], Any] = {}
+        for symbol, (function, count, argument) in self.symbols.items():
+            at = sp.sympify(argument).xreplace(point)
+            key = (function, count, at)
+            value = point.get(symbol)
+            if key in seen and seen[key] != value:
+                return False
+            seen[key] = value
+        return True
+
+
+def _with_unknowns(*exprs: Any) -> tuple[list[Any], _Unknowns]:
+    """The expressions with each undefined function's values and derivatives as symbols."""
+    table: dict[tuple[str, int, Any], sp.Symbol] = {}
+
+    def unknown(function: Any, count: int, argument: Any) -> sp.Symbol:
+        key = (function.__name__, count, argument)
+        if key not in table:
+            marks = "'" * count if count <= 3 else f"^({count})"
+            table[key] = sp.Symbol(f"{function.__name__}{marks}({show(argument)})")
+        return table[key]
+
+    def derivative(node: Any) -> Any:
+        if isinstance(node, sp.Subs):
+            inner, (dummy,), (argument,) = node.expr, node.variables, node.point
+            if (
+                isinstance(inner, sp.Derivative)
+                and isinstance(inner.expr, AppliedUndef)
+                and inner.expr.args == (dummy,)
+                and set(inner.variables) == {dummy}
+            ):
+                return unknown(inner.expr.func, len(inner.variables), argument)
+        if isinstance(node, sp.Derivative) and isinstance(node.expr, AppliedUndef):
+            (argument,) = node.expr.args
+            if set(node.variables) == {argument}:
+                return unknown(node.expr.func, len(node.variables), argument)
+        return None
+
+    results = []
+    for expr in exprs:
+        expr = expr.replace(lambda n: derivative(n) is not None, lambda n: derivative(n))
+        expr = expr.replace(
+            lambda n: isinstance(n, AppliedUndef) and len(n.args) == 1,
+            lambda n: unknown(n.func, 0, n.args[0]),
+        )
+        results.append(expr)
+    symbols = {symbol: key for key, symbol in table.items()}
+    return results, _Unknowns(symbols)
+
+
+# ----------------------------------------------------------------------------------------------
+# The judge
+# ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Outcome:
+    """``equal``: True (whatever the unknowns), False (``witness`` shows values where the sides
+    differ), None (not compared: ``reason``)."""
+
+    equal: bool | None
+    witness: str | None = None
+    reason: str = ""
+
+
+def judge_cost_derivative(claim: Claim, context: DocumentContext) -> Judgement | None:
+    """The verdict on ``∂J/∂x_j = …`` when J is a cost the document defines through names it
+    computes entry by entry from x (module docstring); None when the claim is not one."""
+    if claim.relation not in ("=", "≡") or len(claim.sides) != 2:
+        return None
+    lhs, rhs = claim.sides
+    order, scope = claim_id(claim), claim_scope(claim)
+    target = _by_entry(lhs, context, order)
+    if target is None:
+        return None
+    of, by = target
+    if not isinstance(of, sp.Basic):
+        return None
+    batch = _batch(claim, of, by, context)
+    if batch is not None:
+        return batch
+    tensor = canonical_name(str(by.base.label) if isinstance(by, sp.Indexed) else by.name)
+    entry = tuple(by.indices) if isinstance(by, sp.Indexed) else ()
+    reading = _Reading(context, order, scope, tensor, entry)
+    try:
+        computed = _derivative(of, reading)
+        written = _side(rhs, by, reading, context, order)
+    except _Outside:
+        return None
+    except _Unknown as error:
+        return unverified(claim, str(error))
+    computed, written = reading.unified(computed, written)
+    head = _head(of, by, reading)
+    outcome = _outcome(computed, written, reading, claim)
+    expected = _tidy(computed)
+    if outcome.equal is None:
+        return unverified(claim, f"{head}: {outcome.reason}")
+    if outcome.equal:
+        return right(claim, f"{head}: {show(expected)}, as written{_unknowns_note(computed)}")
+
+    def holds(_: Any, candidate: Any) -> bool | None:
+        try:
+            sides = reading.unified(computed, _side(candidate, by, reading, context, order))
+        except (_Outside, _Unknown):
+            return None
+        return _outcome(sides[0], sides[1], reading, claim).equal
+
+    return wrong(
+        claim,
+        f"{head}: it is {show(expected)}{_unknowns_note(computed)}, not the right side",
+        expected=expected,
+        witness=outcome.witness,
+        diagnosis=diagnose(lhs, rhs, holds),
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# A batch: the derivative of a mean is the mean of the derivatives
+# ----------------------------------------------------------------------------------------------
+# ∂/∂w (c Σ_k J_k) = c Σ_k ∂J_k/∂w: differentiation is linear (Rudin, *Principles of
+# Mathematical Analysis*, Thm 5.3); with c = 1/m over k = 1..m the batch cost is the mean of the
+# per-sample costs (Goodfellow et al., *Deep Learning*, §5.9, eq. 5.96).
+@dataclass(frozen=True)
+class _Total:
+    """``factor · Σ_{index=low}^{high} term``."""
+
+    factor: Any
+    term: Any
+    index: Any
+    low: Any
+    high: Any
+
+    def renamed(self, index: Any) -> _Total:
+        term = self.term.xreplace({self.index: index})
+        return _Total(self.factor, term, index, self.low, self.high)
+
+    @property
+    def count(self) -> Any:
+        return sp.simplify(self.high - self.low + 1)
+
+
+def _total(expr: Any) -> _Total | None:
+    """``expr`` as ``c · Σ_k term`` over one index with limits, or None."""
+    if not isinstance(expr, sp.Basic):
+        return None
+    factor, rest = sp.Integer(1), expr
+    if isinstance(expr, sp.Mul):
+        sums = [a for a in expr.args if isinstance(a, sp.Sum)]
+        if len(sums) != 1:
+            return None
+        rest = sums[0]
+        factor = sp.Mul(*[a for a in expr.args if a is not rest])
+    if not isinstance(rest, sp.Sum) or len(rest.limits) != 1:
+        return None
+    index, low, high = rest.limits[0]
+    if index in factor.free_symbols or low in (-sp.oo,) or high in (sp.oo,):
+        return None
+    return _Total(factor, rest.function, index, low, high)
+
+
+def _batch(claim: Claim, of: Any, by: Any, context: DocumentContext) -> Judgement | None:
+    """``∂J/∂w = (1/m) Σ_k ∂J_k/∂w``: right when the document defines J as that mean of the
+    J_k; unverified with what is missing when it does not."""
+    written = _total(claim.sides[1])
+    if written is None:
+        return None
+    term = written.term
+    if not (isinstance(term, nodes.Partial) and len(term.args) == 2 and term.args[1] == by):
+        return None
+    per_sample = term.args[0]
+    if not _mentions(per_sample, written.index) or _mentions(of, written.index):
+        return None
+    mean = sp.simplify(written.factor * written.count - 1) == 0
+    order, scope = claim_id(claim), claim_scope(claim)
+    definition, value = _value_of(of, context, order, scope)
+    if value is None:
+        kind = "the mean" if mean else f"{show(written.factor)} times the sum"
+        return unverified(
+            claim,
+            f"{show(of)} is not defined: right if it is {kind} of the per-sample costs, "
+            f"{show(written.factor)} Σ_{show(written.index)} {show(per_sample)}",
+        )
+    defined = _total(value)
+    if defined is None or definition is None:
+        return None
+    defined = defined.renamed(written.index)
+    if (defined.term, defined.low, defined.high) != (per_sample, written.low, written.high):
+        return None
+    line = definition.line
+    if sp.simplify(defined.factor - written.factor) == 0:
+        return right(
+            claim,
+            f"{show(of)} = {show(value)} (line {line}): the derivative of a sum is the sum of "
+            "the derivatives",
+        )
+    return wrong(
+        claim,
+        f"{show(of)} = {show(value)} (line {line}), so its derivative is "
+        f"{show(defined.factor)} Σ_{show(written.index)} ∂{show(per_sample)}/∂{show(by)}",
+        expected=defined.factor * sp.Sum(term, (written.index, written.low, written.high)),
+        witness=(
+            f"when every per-sample derivative is 1: {show(written.factor * written.count)} ≠ "
+            f"{show(defined.factor * defined.count)}"
+        ),
+    )
+
+
+def _read_by(expr: Any) -> set[Any]:
+    """The names ``expr`` reads, also as the parameters of a function it applies (``W`` and
+    ``b`` in ``h_{W,b}(X)``).
+
+    >>> W, b, X = sp.symbols("W b X")
+    >>> sorted(_read_by(sp.Function("h_{W,b}")(X)), key=str)
+    [W, X, b]
+    """
+    read = set(expr.free_symbols)
+    for applied in expr.atoms(AppliedUndef):
+        match = re.search(r"_\{?([^{}]*)\}?$", applied.func.__name__)
+        if match is not None:
+            read |= {sp.Symbol(name.strip()) for name in match.group(1).split(",")}
+    return read
+
+
+def _mentions(expr: Any, index: Any) -> bool:
+    """True if ``expr`` reads ``index``: as a symbol, or as the tag of a name (``Y^{(k)}``,
+    ``X_{k}``: the k-th sample).
+
+    >>> k = sp.Symbol("k")
+    >>> _mentions(sp.Function("J")(sp.Symbol("Y^{(k)}")), k), _mentions(sp.Symbol("Y"), k)
+    (True, False)
+    """
+    if index in expr.free_symbols:
+        return True
+    tag = re.compile(rf"[\^_]\{{?\(?{re.escape(str(index))}\)?\}}?(?![A-Za-z0-9])")
+    names = [s.name for s in expr.free_symbols if isinstance(s, sp.Symbol)]
+    names += [str(b.label) for b in expr.atoms(sp.IndexedBase)]
+    return any(tag.search(name) for name in names)
+
+
+def _value_of(
+    of: Any, context: DocumentContext, order: int, scope: int
+) -> tuple[Definition | None, Any]:
+    """The definition of ``of`` (a name, or a function at its arguments) and its value there."""
+    if isinstance(of, sp.Symbol):
+        definition = latest_definition(context, of.name, order, scope)
+        if definition is None or isinstance(definition.value, sp.Lambda):
+            return None, None
+        return definition, definition.value
+    if isinstance(of, AppliedUndef):
+        definition = latest_definition(context, of.func.__name__, order, scope, len(of.args))
+        if definition is None:
+            return None, None
+        return definition, definition.value(*of.args)
+    return None, None
+
+
+def _head(of: Any, by: Any, reading: _Reading) -> str:
+    """``∂J/∂x[j] from J = … (line 59), h(X) = y^{(L)} (line 26), read at the entry j``."""
+    steps = ", ".join(f"{used.text} (line {used.line})" for used in reading.used)
+    head = f"∂{show(of)}/∂{show(by)} from {steps}"
+    if reading.entry:
+        at = ", ".join(show(i) for i in reading.entry)
+        head += f", read at the entry {at} (one output, or one term per entry)"
+    return head
+
+
+def _tidy(expr: Any) -> Any:
+    """The derivative in the shortest of the forms a person writes: ``(f(x) - Y)·f'(x)``."""
+    forms = [sp.factor_terms(sp.expand(expr)), sp.factor(expr), expr]
+    return min(forms, key=lambda form: len(show(form)))
+
+
+def _derivative(of: Any, reading: _Reading) -> Any:
+    """∂of/∂(the entry) with the document's definitions, read at the entry."""
+    value = reading.read(of)
+    if not reading.used:
+        raise _Outside  # nothing the document defines: the calculus judge's
+    variable = reading.variable
+    if variable not in value.free_symbols:
+        raise _Unknown(
+            f"{show(of)} as the document defines it does not read {reading.tensor}: "
+            "how it depends on it is not written"
+        )
+    if reading.entry and not _separable(value):
+        raise _Outside  # ½(t − g(w x))²: w x may be a dot product, not one term per entry
+    computed = reading.computed() - {reading.tensor}
+    for symbol in value.free_symbols:
+        name = getattr(symbol, "name", "").split("[", 1)[0]
+        if name in computed:
+            raise _Unknown(f"{name} is computed by a formula not read here")
+    value, _ = concrete(value)
+    return sp.diff(value, variable)
+
+
+# Separable costs. A cost written without indices, ``½(Y − h)²``, ``−(Y log h + (1 − Y) log(1 −
+# h))``, means the same whether Y, h are single numbers or vectors whose entries it sums: a sum of
+# terms, each a number times one quantity computed entry by entry, its square, or the product of
+# two (a dot product, Σ_k Y_k log h_k, is one term per entry too). A product of two names inside
+# a function (``g(w x)``, a dot product or an entrywise one?) or a higher power (‖a‖⁴ or Σ a_k⁴?)
+# could mean two things, and is not read at the entry.
+def _separable(expr: Any) -> bool:
+    """True if the cost reads the same with single numbers and summed over entries.
+
+    >>> Y, h, w, x = sp.symbols("Y h w x")
+    >>> g = sp.Function("g")
+    >>> _separable((Y - g(x)) ** 2 / 2), _separable(-(Y * sp.log(h) + (1 - Y) * sp.log(1 - h)))
+    (True, True)
+    >>> _separable((Y - g(w * x)) ** 2), _separable((Y - h) ** 4)
+    (False, False)
+    """
+    for term in sp.Add.make_args(expr):
+        _, rest = term.as_coeff_Mul()
+        factors = [f for f in sp.Mul.make_args(rest) if f.free_symbols]
+        if len(factors) > 2:
+            return False
+        for factor in factors:
+            if isinstance(factor, sp.Pow) and factor.exp == 2 and len(factors) == 1:
+                factor = factor.base
+            if not _entrywise_value(factor):
+                return False
+    return True
+
+
+def _entrywise_value(expr: Any) -> bool:
+    """A quantity computed entry by entry from single names: names, numbers, sums, a number
+    times one of them, one-argument functions of them — no product of two names."""
+    if not expr.free_symbols or isinstance(expr, sp.Symbol):
+        return True
+    if isinstance(expr, sp.Add):
+        return all(_entrywise_value(term) for term in expr.args)
+    if isinstance(expr, sp.Mul):
+        named = [f for f in expr.args if f.free_symbols]
+        return len(named) == 1 and _entrywise_value(named[0])
+    if isinstance(expr, (AppliedUndef, sp.Function)) and len(expr.args) == 1:
+        return _entrywise_value(expr.args[0])
+    return False
+
+
+def _side(expr: Any, by: Any, reading: _Reading, context: DocumentContext, order: int) -> Any:
+    """The right side: its derivatives by the same entry computed, the rest read at the entry."""
+    mapping = {}
+    for node in _derivatives_by(expr, by, context, order):
+        target = _by_entry(node, context, order)
+        if target is not None:
+            mapping[node] = _derivative(target[0], reading)
+    if mapping:
+        expr = expr.xreplace(mapping)
+    value = reading.read(expr)
+    value, _ = concrete(value)
+    return value.doit()
+
+
+def _outcome(computed: Any, written: Any, reading: _Reading, claim: Claim) -> _Outcome:
+    """The two sides compared with each undefined function's values as unknowns: exactly for
+    rational expressions, else at points (the algebra judge's way)."""
+    (left, right_side), unknowns = _with_unknowns(computed, written)
+    strangers = right_side.free_symbols - left.free_symbols
+    if strangers:
+        names = ", ".join(sorted(str(s) for s in strangers))
+        return _Outcome(
+            None, reason=f"the right side reads {names}, which the derivative does not: what "
+            "it stands for is not written",
+        )  # fmt: skip
+    if sp.cancel(sp.together(left - right_side)) == 0:
+        return _Outcome(True)
+    variables = sorted(left.free_symbols | right_side.free_symbols, key=str)
+    small = [
+        dict(zip(variables, map(sp.Integer, values), strict=True))
+        for values in itertools.islice(
+            itertools.product((1, 2, 0, 3), repeat=len(variables)), SMALL_POINTS
+        )
+    ]
+    rng = reading.context.rng_for(claim.line, claim.text)
+    comparison = compare_at_points(left, right_side, variables, rng, simple=small)
+    if comparison.equal is None:
+        return _Outcome(None, reason=comparison.reason)
+    if comparison.equal:
+        return _Outcome(True)
+    point = dict(comparison.point or {})
+    if not unknowns.realisable(point):
+        return _Outcome(None, reason="the sides differ only where no function takes the values")
+    return _Outcome(False, witness=comparison.witness())
+
+
+def _unknowns_note(expr: Any) -> str:
+    """``, for any f_a (not defined: …)`` when the derivative holds an undefined function."""
+    functions = sorted({a.func.__name__ for a in expr.atoms(AppliedUndef)})
+    if not functions:
+        return ""
+    names = ", ".join(functions)
+    return f", for any {names} (not defined: its value and slope at the entry are unknowns)"
