@@ -100,6 +100,8 @@ class _Used:
 
     line: int
     text: str
+    #: Written in another section than the claim's.
+    elsewhere: bool = False
 
 
 @dataclass
@@ -113,6 +115,8 @@ class _Reading:
     tensor: str
     entry: tuple[Any, ...]
     used: list[_Used] = field(default_factory=list)
+    #: How a function was read (``σ read as the logistic function``).
+    notes: list[str] = field(default_factory=list)
 
     # -- the entry reading ---------------------------------------------------------------------
     def scalar(self, name: str) -> sp.Symbol:
@@ -151,16 +155,21 @@ class _Reading:
     def _entries(self, expr: Any) -> Any:
         """Entries at the claim's indices as their scalars, the tensor differentiated by written
         alone as its entry; an entry elsewhere is not this reading's (a sum, a neighbour)."""
+        # f'(u_k) is read Subs(f'(ξ), ξ, u[k]): evaluated first (SymPy compares a Subs by its
+        # printed point, so u[k] and the scalar named "u[k]" would look the same to xreplace)
+        expr = expr.replace(lambda node: isinstance(node, sp.Subs), lambda node: node.doit())
         mapping: dict[Any, Any] = {}
         for entry in expr.atoms(sp.Indexed):
             label = str(entry.base.label)
             if split_gradient_label(label) is not None or tuple(entry.indices) != self.entry:
                 raise _Outside
             mapping[entry] = self.scalar(canonical_name(label))
+        if mapping:
+            expr = expr.xreplace(mapping)
         alone = sp.Symbol(self.tensor)
-        if self.entry and alone in expr.free_symbols:
-            mapping[alone] = self.variable
-        return expr.xreplace(mapping) if mapping else expr
+        if self.entry and alone in expr.free_symbols and not expr.atoms(sp.Indexed):
+            expr = expr.xreplace({alone: self.variable})
+        return expr
 
     def unified(self, *exprs: Any) -> list[Any]:
         """A name written alone and its entry at the claim's indices are one scalar (``Y`` in
@@ -204,7 +213,7 @@ class _Reading:
                 f"{applied.func.__name__} is defined at {show(sp.Tuple(*function.variables))} "
                 f"only (line {definition.line})"
             )
-        self._note(definition.line, f"{show(applied.func(*function.variables))} = "
+        self._note(definition, f"{show(applied.func(*function.variables))} = "
                    f"{show(function.expr)}")  # fmt: skip
         return _canonical(function(*arguments))
 
@@ -218,7 +227,7 @@ class _Reading:
                 value, sp.Expr
             ):
                 raise _Outside
-            self._note(definition.line, f"{show(definition.symbol)} = {show(value)}")
+            self._note(definition, f"{show(definition.symbol)} = {show(value)}")
             return _canonical(value)
         for definition in self._pattern_definitions():
             moved = _at_layer(str(definition.symbol), name)
@@ -228,7 +237,7 @@ class _Reading:
             if not isinstance(value, sp.Expr):
                 raise _Outside
             value = _retagged(value, moved)
-            self._note(definition.line, f"{show(definition.symbol)} = "
+            self._note(definition, f"{show(definition.symbol)} = "
                        f"{show(definition.value)}, at layer {_layer_text(name)}")  # fmt: skip
             return value
         for activation in reversed(definitions_before(self.context, self.order).activations):
@@ -262,14 +271,23 @@ class _Reading:
         if name_key(activation.function) in _WHOLE_VECTOR:
             raise _Outside
         where = "" if activation.output == name else f", at layer {_layer_text(name)}"
-        self._note(activation.line, f"{activation.output} = {activation.function}("
+        self._note(activation, f"{activation.output} = {activation.function}("
                    f"{activation.input}) entry by entry{where}")  # fmt: skip
         return function(sp.Symbol(input_name))
 
-    def _note(self, line: int, text: str) -> None:
-        used = _Used(line, text)
+    def _note(self, written: Definition | Activation, text: str) -> None:
+        """Record a definition the reading went through (a definition's section is kept: a
+        verdict of *wrong* rests only on the claim's own section)."""
+        scope = written.scope if isinstance(written, Definition) else None
+        elsewhere = scope is not None and scope not in (self.scope, 0)
+        used = _Used(written.line, text, elsewhere)
         if used not in self.used:
             self.used.append(used)
+
+    @property
+    def elsewhere(self) -> list[int]:
+        """The lines of the definitions used that another section wrote."""
+        return [used.line for used in self.used if used.elsewhere]
 
     def computed(self) -> set[str]:
         """The names the document computes from something (forward formulas' outputs)."""
@@ -557,11 +575,20 @@ def judge_cost_derivative(claim: Claim, context: DocumentContext) -> Judgement |
     computed, written = reading.unified(computed, written)
     head = _head(of, by, reading)
     outcome = _outcome(computed, written, reading, claim)
-    expected = _tidy(computed)
+    expected = _tidy(reading.unified(_in_own_terms(of, reading), written)[0])
     if outcome.equal is None:
         return unverified(claim, f"{head}: {outcome.reason}")
     if outcome.equal:
         return right(claim, f"{head}: {show(expected)}, as written{_unknowns_note(computed)}")
+
+    if reading.elsewhere:
+        # a section may be another exercise, with a cost of its own: never wrong across them
+        lines = ", ".join(str(line) for line in reading.elsewhere)
+        return unverified(
+            claim,
+            f"{head}: it would be {show(expected)}, not the right side, but line(s) {lines} are "
+            "in another section (a new exercise may define its own cost)",
+        )
 
     def holds(_: Any, candidate: Any) -> bool | None:
         try:
@@ -658,6 +685,12 @@ def _batch(claim: Claim, of: Any, by: Any, context: DocumentContext) -> Judgemen
             f"{show(of)} = {show(value)} (line {line}): the derivative of a sum is the sum of "
             "the derivatives",
         )
+    if definition.scope not in (scope, 0):
+        return unverified(
+            claim,
+            f"{show(of)} = {show(value)} (line {line}) would give {show(defined.factor)} Σ, but "
+            "that line is in another section (a new exercise may define its own cost)",
+        )
     return wrong(
         claim,
         f"{show(of)} = {show(value)} (line {line}), so its derivative is "
@@ -726,6 +759,8 @@ def _head(of: Any, by: Any, reading: _Reading) -> str:
     if reading.entry:
         at = ", ".join(show(i) for i in reading.entry)
         head += f", read at the entry {at} (one output, or one term per entry)"
+    if reading.notes:
+        head += f" ({'; '.join(reading.notes)})"
     return head
 
 
@@ -753,8 +788,30 @@ def _derivative(of: Any, reading: _Reading) -> Any:
         name = getattr(symbol, "name", "").split("[", 1)[0]
         if name in computed:
             raise _Unknown(f"{name} is computed by a formula not read here")
-    value, _ = concrete(value)
+    value, notes = concrete(value)
+    reading.notes.extend(n for n in notes if n not in reading.notes)
     return sp.diff(value, variable)
+
+
+def _in_own_terms(of: Any, reading: _Reading) -> Any:
+    """∂of/∂(the entry) as a person writes it: in the functions the document uses, a known
+    one's derivative by its identity (σ' = σ(1 − σ))."""
+    from symconv.check.judges.calculus import DERIVATIVE_IDENTITIES  # (calculus calls this module)
+
+    derivative = sp.diff(reading.read(of), reading.variable)
+
+    def known(node: Any) -> bool:
+        return (
+            isinstance(node, sp.Derivative)
+            and isinstance(node.expr, sp.Function)
+            and len(node.expr.args) == 1
+            and node.variables == node.expr.args
+            and node.expr.func.__name__ in DERIVATIVE_IDENTITIES
+        )
+
+    return derivative.replace(
+        known, lambda node: DERIVATIVE_IDENTITIES[node.expr.func.__name__](node.expr.args[0])
+    )
 
 
 # Separable costs. A cost written without indices, ``½(Y − h)²``, ``−(Y log h + (1 − Y) log(1 −
