@@ -57,6 +57,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from symconv.check import nodes
+from symconv.check.activation_words import WordActivation, activations_in_words
 from symconv.check.call_entries import applies_as_function, entry_calls
 from symconv.check.claim_kinds import (
     defined_name,
@@ -229,8 +230,11 @@ class _Extractor:
     # -- driver --------------------------------------------------------------------------------
     def run(self) -> list[Claim]:
         self.parses = self._parse_all()
+        said = activations_in_words(self.segments, self.parses)
         cell = None
         for index, segment in enumerate(self.segments):
+            while said and said[0].segment < index:  # an activation said in words, recorded
+                self._said_activation(said.pop(0))  # once its words are read
             if segment.cell != cell:  # a notebook's cells number their lines from 1 each
                 cell = segment.cell
                 self._reset_sentence()
@@ -351,6 +355,14 @@ class _Extractor:
             text = text[ends[-1].end() :]
         self.sentence.append(text)
         self.last_line = segment.end_line
+
+    def _said_activation(self, said: WordActivation) -> None:
+        """``$x^l$ is $z^l$ passed through the activation function``: recorded for the judges (a
+        chain rule through x rests on it) as an entry-by-entry dependency."""
+        self.context.depend(
+            said.output, said.input, line=said.lines[-1], scope=self.scope, order=self.order,
+            entrywise=True, rank=said.rank, how=said.how,
+        )  # fmt: skip
 
     def _dependencies(self, index: int, segment: Segment) -> None:
         """ "*z* is a function of *y*", "$u$ is a function of $x$": recorded for the judges (a

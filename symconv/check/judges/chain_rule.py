@@ -197,9 +197,14 @@ def _entries(claim: Claim, chain: _Chain, context: DocumentContext) -> Judgement
     if found and found[-1].rank != len(by.indices):
         return None  # the activation has another number of indices: not this one
     activation = found[-1] if found else None
+    where = None
     if activation is None:
         if any(_defines(f, middle) for f in definitions.forwards):
             return None  # C a forward formula of B: derived by the gradient judge
+        said = _said_in_words(context, order, middle, bottom, len(by.indices))
+        if said is not None:
+            activation, where = said
+    if activation is None:
         return unverified(
             claim,
             f"a chain rule through {through.base}: right if {through.base} is computed from "
@@ -228,7 +233,27 @@ def _entries(claim: Claim, chain: _Chain, context: DocumentContext) -> Judgement
             f"line {unread} could not be read and may compute something else from {by.base}: "
             f"then the product through {through.base} alone would leave that path out",
         )
-    return _indices_judged(claim, chain, activation)
+    return _indices_judged(claim, chain, activation, where)
+
+
+def _said_in_words(
+    context: DocumentContext, order: int, output: str, input_name: str, rank: int
+) -> tuple[Activation, str] | None:
+    """The activation ``output = f(input)`` entry by entry as the document says it in words
+    (:mod:`symconv.check.activation_words`: "*x* is *z* passed through the activation
+    function", a dictionary's input and activation of one unit), at the layer of ``output`` (a
+    tag is a pattern), with the words for the message; None if it says none."""
+    for dependency in reversed(context.entrywise_dependencies(order=order)):
+        if dependency.rank not in (0, rank):
+            continue
+        written = Activation(
+            dependency.line, canonical_name(dependency.of), canonical_name(dependency.on), "f",
+            rank,
+        )  # fmt: skip
+        at = _at(written, output, input_name)
+        if at is not None:
+            return at, dependency.how
+    return None
 
 
 def _at(activation: Activation, output: str, input_name: str) -> Activation | None:
@@ -360,7 +385,11 @@ def _names_read(expr: sp.Basic) -> set[str]:
     return found
 
 
-def _indices_judged(claim: Claim, chain: _Chain, activation: Activation) -> Judgement | None:
+def _indices_judged(
+    claim: Claim, chain: _Chain, activation: Activation, said: str | None = None
+) -> Judgement | None:
+    """The product judged by the indices it reads ``C`` at; ``said``: the activation as the
+    document says it in words (for the message), when no formula writes it."""
     loss, through, by = chain.nodes
     summed = {limit[0]: limit for limit in chain.summed}
     wanted = tuple(by.indices)
@@ -378,8 +407,14 @@ def _indices_judged(claim: Claim, chain: _Chain, activation: Activation) -> Judg
     reads = tuple(sp.sympify(p).xreplace(collapsed) for p in written)
     if not set().union(*(sp.sympify(r).free_symbols for r in reads)) <= free:
         return None  # an index on the right only: the missing-sum lint's
-    where = f"{activation.output} = {activation.function}({activation.input}) entry by entry"
-    where += f" (line {activation.line})"
+    if said is not None:
+        where = (
+            f"{activation.output} is computed from {activation.input} entry by entry (said in "
+            f"words: {said})"
+        )
+    else:
+        where = f"{activation.output} = {activation.function}({activation.input}) entry by entry"
+        where += f" (line {activation.line})"
     if all(sp.simplify(r - i) == 0 for r, i in zip(reads, wanted, strict=True)):
         return right(
             claim,
