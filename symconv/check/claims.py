@@ -75,6 +75,7 @@ from symconv.check.judges.missing_sum import unsummed_indices
 from symconv.check.judges.phrases import (
     MATH_MARK,
     answer_cue,
+    cost_in_words,
     dependencies_in_words,
     fact_in_words,
     is_assumption,
@@ -582,6 +583,8 @@ class _Extractor:
         for k, relation in enumerate(relations):
             lhs, rhs = sides[k], sides[k + 1]
             first = k == 0
+            # "We define the cost as (one-half) squared error: J = …": checkable by its name
+            cost = self._named_cost(lhs, relation, words_before) if first else None
             if condition:
                 # "at $z = 0$", "if $i = j$": holds for this sentence's claims only.
                 if is_condition_like(lhs.side.expr) and relation != "≈":
@@ -591,6 +594,7 @@ class _Extractor:
             if (
                 assumption
                 and first
+                and cost is None
                 and (
                     defined_name(lhs.side.expr, relation) is not None
                     or is_condition_like(lhs.side.expr)
@@ -607,7 +611,9 @@ class _Extractor:
             is_final = k == len(relations) - 1 and not continued
             if defines:
                 defined = lhs
-            if defines and not is_final:
+            if cost is not None:
+                kind = "definition"
+            elif defines and not is_final:
                 # the head of a chain (N_mult = C K_1 K_2 M O_1 O_2 = …) is a claim when the
                 # sentence states a fact, or the problem's derivation gives the name a formula
                 if fact_in_words(_clause_words(words_before)) is None and not (
@@ -617,10 +623,11 @@ class _Extractor:
                 ):
                     continue
                 kind = "definition"
-            if defines and is_final and defines_function(lhs.side.expr):
+            if defines and is_final and defines_function(lhs.side.expr) and cost is None:
                 continue  # f(x) = 3x^2 + 2x: what f is, not a claim about it
             if (
                 kind == "definition"
+                and cost is None
                 and not self._restated(lhs, segment)
                 and not self._checkable_definition(lhs, rhs, words_before)
             ):
@@ -638,7 +645,7 @@ class _Extractor:
                 defines=defined_name(lhs.side.expr, relation) if defines else None,
                 restated=bool(defines) and self._restated(lhs, segment),
                 conditions=(*self.conditions, *conditions_after),
-                fact=fact_in_words(_clause_words(words_before) + " " + words_after),
+                fact=cost or fact_in_words(_clause_words(words_before) + " " + words_after),
             )
             line, end_line, text = _link_place(lhs, rhs, continuation and first)
             claim = self._emit(segment, line, end_line, text, kind,
@@ -653,6 +660,19 @@ class _Extractor:
             name = defined_name(defined.side.expr, "=")
             if segment.block is not None and name is not None:
                 self.block_defined.setdefault(segment.block, set()).add(name)
+
+    def _named_cost(self, lhs: _Placed, relation: str, words_before: str) -> str | None:
+        """The standard cost the sentence says a cost's definition is (``"one-half squared
+        error"``, ``"cross-entropy"``): the left side a cost's name (``J``, ``L(θ)``,
+        ``\\mathcal{L}``) being defined; None otherwise."""
+        name = defined_name(lhs.side.expr, relation)
+        if name is None or not _COST_NAME.match(name_key(name)):
+            return None
+        named = cost_in_words(words_before)
+        if named is None:
+            return None
+        cost, half = named
+        return f"one-half {cost}" if half and cost == "squared error" else cost
 
     def _declares(self, declared: IndexRange, words_before: str) -> bool:
         """``i ∈ [0, n)`` declares the range of i unless it is a condition (``if 0 ≤ i < n``)
@@ -912,6 +932,11 @@ _QUANTITY_WORD = re.compile(
     r"|length|depth|channels?|layers?|batch(?:\s+size)?|number|rate|step)\s*$"
     r"|(?:膨胀率|步长|填充|卷积核大小|大小|层数|通道数)\s*$",
     re.IGNORECASE,
+)
+#: The names a cost goes by (a stem, then any subscript or superscript): ``J``, ``L_i``, ``E``,
+#: ``\\mathcal{L}``, ``\\ell``, ``MSE``, ``loss``.
+_COST_NAME = re.compile(
+    r"^(?:J|L|E|C|ell|mathcal[LJEC]|mathscr[LJ]|MSE|CE|BCE|loss|cost|Loss|Cost)(?:[_^].*)?$"
 )
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]\s|\d+[.)]\s|\(\w{1,3}\)\s|\*\*)")
 _ELSE = re.compile(r"\b(?:else|otherwise)\b|否则", re.IGNORECASE)

@@ -103,6 +103,7 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
         layers,
         matrices,
         missing_sum,
+        named_costs,
         restated,
         words,
     )
@@ -150,6 +151,7 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
         ClaimKind.MATRIX: (kernel, ansatz.judge_ansatz_equation, matrices.judge_matrix),
         ClaimKind.DEFINITION: (
             restated.judge_restated_definition,
+            named_costs.judge_named_cost,  # "the cost is (one-half) squared error: J = …"
             words.judge_fact,
             kernel,
             algebra.judge_known_definition,

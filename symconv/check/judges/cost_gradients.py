@@ -777,6 +777,8 @@ def _derivative(of: Any, reading: _Reading) -> Any:
         raise _Outside  # nothing the document defines: the calculus judge's
     variable = reading.variable
     if variable not in value.free_symbols:
+        if not reading.entry:
+            raise _Outside  # ∂y/∂x with y = max(x_1, x_2): a gradient by a vector, not ours
         raise _Unknown(
             f"{show(of)} as the document defines it does not read {reading.tensor}: "
             "how it depends on it is not written"
