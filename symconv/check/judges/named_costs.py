@@ -22,11 +22,11 @@ in a form compared here.
     >>> from symconv.check.api import check
     >>> doc = ("We use the (one-half) squared error as the cost:\n\n"
     ...        "$$J = \\frac{1}{2}(y - t)^2$$\n\n"
-    ...        "and the cross-entropy\n\n$$L = \\sum_k t_k \\log y_k$$\n")
+    ...        "and the cross-entropy:\n\n$$L = \\sum_k t_k \\log y_k$$\n")
     >>> for j in check(doc).judgements:
     ...     print(j.claim.line, j.verdict, j.message, sep=" | ")
     ...     print(j.witness) if j.witness else None
-    3 | right | J = (y - t)^2/2 is the one-half squared error c·(y - t)^2 with c = 1/2
+    3 | right | J = (-t + y)^2/2 is the one-half squared error c·(y - t)^2 with c = 1/2
     7 | wrong | the cross-entropy is -Σ t log y: this is its negative (no minus sign)
     t[k] = 1, y[k] = 1/2: the formula is log(1/2) ≈ -0.693147 < 0, a cross-entropy is never negative
 """
@@ -172,15 +172,18 @@ def _at_difference(factor: Any, power: Any, value: int) -> str:
 def _cross_entropy(claim: Claim, rhs: sp.Expr) -> Judgement | None:
     shape = _shape(rhs)
     otherwise = "a cross-entropy is -Σ t log y; this formula is written otherwise"
-    if not shape.factor.is_number or not shape.core.atoms(sp.log):
+    if not shape.core.atoms(sp.log):
         return unverified(claim, otherwise)
-    averaged = shape.count is not None and sp.simplify(abs(shape.factor) * shape.count - 1) == 0
-    if abs(shape.factor) != 1 and not averaged:
+    # ±1, or ±1/N over a sum of N terms (the mean)
+    per_term = sp.simplify(shape.factor * shape.count) if shape.count is not None else None
+    averaged = per_term in (1, -1)
+    sign = per_term if averaged else shape.factor
+    if sign not in (1, -1):
         return unverified(
             claim, f"a cross-entropy is -Σ t log y, or its mean; here the factor is "
             f"{show(shape.factor)}",
         )  # fmt: skip
-    terms = _log_terms(sp.expand(sp.sign(shape.factor) * shape.core))
+    terms = _log_terms(sp.expand(sign * shape.core))
     if terms is None:
         return unverified(claim, otherwise)
     sign, target, predicted = terms
