@@ -227,3 +227,39 @@ def test_a_function_named_with_its_parameters_is_applied(latex, printed):
 
     (statement,) = parse_math(latex).statements
     assert str(statement.sides[0].expr) == printed
+
+
+# The cost written as a sum over the output's entries, or as a norm: the sum keeps its term at
+# the entry differentiated by (the other terms do not read it).
+SUMMED = (
+    "The cost is $C = {cost}$ with $a_p = \\tanh(s_p)$.\n\n"
+    "$$\\frac{\\partial C}{\\partial s_p} = {claim}$$\n"
+)
+
+
+@pytest.mark.parametrize("cost", ["\\frac{1}{2}\\sum_q (r_q - a_q)^2", "\\frac{1}{2}\\|r - a\\|^2"])
+@pytest.mark.parametrize(
+    "claim,truth",
+    [
+        ("(a_p - r_p)(1 - a_p^2)", lambda s, r: (math.tanh(s) - r) * (1 - math.tanh(s) ** 2)),
+        ("(a_p - r_p)", lambda s, r: math.tanh(s) - r),
+        ("(r_p - a_p)(1 - a_p^2)", lambda s, r: (r - math.tanh(s)) * (1 - math.tanh(s) ** 2)),
+    ],
+)
+def test_a_cost_summed_over_the_entries(cost, claim, truth):
+    text = SUMMED.replace("{cost}", cost).replace("{claim}", claim)
+    (judgement,) = _on_line(text, 3)
+    agrees = all(
+        abs(ref.derivative(lambda v, r=r: 0.5 * (r - math.tanh(v)) ** 2, s) - truth(s, r)) < 1e-6
+        for s, r in POINTS
+    )
+    assert judgement.verdict == ("right" if agrees else "wrong"), judgement.message
+
+
+def test_a_sum_that_reads_other_entries_is_not_cut_to_one_term():
+    """Σ_q (r_q − a_q)(r_{q+1} − a_{q+1}): each term reads two entries, ∂/∂s_p has two terms."""
+    text = (
+        "The cost is $C = \\sum_q (r_q - a_q)(r_{q+1} - a_{q+1})$ with $a_p = \\tanh(s_p)$.\n\n"
+        "$$\\frac{\\partial C}{\\partial s_p} = -(r_{p+1} - a_{p+1})(1 - a_p^2)$$\n"
+    )
+    assert "right" not in _verdicts(text, 3)

@@ -129,12 +129,16 @@ class _Reading:
     def variable(self) -> sp.Symbol:
         return self.scalar(self.tensor)
 
-    def read(self, expr: Any) -> Any:
-        """``expr`` with the definitions substituted and every name at the claim's entry."""
+    def read(self, expr: Any, differentiated: bool = False) -> Any:
+        """``expr`` with the definitions substituted and every name at the claim's entry;
+        ``differentiated``: the value is differentiated by the entry, so a sum of one term per
+        entry (``½ Σ_k (y_k − a_k)²``, ``½‖y − a‖²``) may keep its term at the entry alone."""
         if not isinstance(expr, sp.Basic) or isinstance(expr, sp.MatrixBase):
             raise _Outside
         current = _canonical(expr)
         for _ in range(MAX_DEPTH):
+            if differentiated and self.entry:
+                current = self._one_term(current)
             current = self._entries(current)
             mapping: dict[Any, Any] = {}
             for applied in sorted(current.atoms(AppliedUndef), key=str):
@@ -151,6 +155,43 @@ class _Reading:
                 return current
             current = current.xreplace(mapping)
         raise _Unknown("the definitions refer to each other too deeply")
+
+    def _one_term(self, expr: Any) -> Any:
+        """Each sum over the entries, ``Σ_k g_k`` whose terms read entries at k only, as its term
+        at the claim's entry: ∂/∂x_j Σ_k g_k = ∂g_j/∂x_j when g_k reads x (through what is
+        computed entry by entry) at k alone. ``‖v‖²`` is ``Σ_k v_k²``."""
+
+        def norm_squared(node: Any) -> bool:
+            if not (isinstance(node, sp.Pow) and node.exp == 2):
+                return False
+            inner = node.base
+            return isinstance(inner, nodes.Norm) and (len(inner.args) == 1 or inner.args[1] == 2)
+
+        expr = expr.replace(norm_squared, lambda node: node.base.args[0] ** 2)
+
+        def per_entry(node: Any) -> bool:
+            if not isinstance(node, sp.Sum):
+                return False
+            summed = tuple(limit[0] for limit in node.limits)
+            if len(summed) != len(self.entry):
+                return False
+            body = node.function
+            reads = body.atoms(sp.Indexed)
+            alone = {s for s in body.free_symbols if isinstance(s, sp.Symbol)} - set(summed)
+            return (
+                bool(reads)
+                and all(tuple(r.indices) == summed for r in reads)
+                and not any(self._definition(s.name) or s.name == self.tensor for s in alone)
+            )
+
+        def at_entry(node: sp.Sum) -> Any:
+            summed = tuple(limit[0] for limit in node.limits)
+            note = f"the sum over {', '.join(map(str, summed))} keeps its term at the entry"
+            if note not in self.notes:
+                self.notes.append(note)
+            return node.function.xreplace(dict(zip(summed, self.entry, strict=True)))
+
+        return expr.replace(per_entry, at_entry)
 
     def _entries(self, expr: Any) -> Any:
         """Entries at the claim's indices as their scalars, the tensor differentiated by written
@@ -299,7 +340,8 @@ def latest_definition(
 ) -> Definition | None:
     """The latest definition of ``name`` before ``order`` in section ``scope`` (or the
     preamble), else in any earlier section; with ``arity``, only a function of that many
-    arguments (a name defined twice, ``J(W, b; Y, X)`` and ``J(W, b)``, is two functions).
+    arguments (a name defined twice, ``J(W, b; Y, X)`` and ``J(W, b)``, is two functions). A
+    layer tag is compared however it is written (``a^L`` is ``a^{(L)}``).
 
     >>> context = DocumentContext()
     >>> W, b, Y = sp.symbols("W b Y")
@@ -308,17 +350,29 @@ def latest_definition(
     >>> latest_definition(context, "J", 5, 2, arity=3).line
     1
     """
-    own = context.definition_of(name, order=order, scope=scope, arity=arity)
-    if own is not None:
-        return own
-    found = None
-    for definition in context.definitions:
-        if definition.order < order and name_key(name) == definition.name:
-            in_its_section = context.definition_of(
-                name, order=order, scope=definition.scope, arity=arity
-            )
-            found = in_its_section or found
-    return found
+    key = _key(name)
+
+    def fits(definition: Definition) -> bool:
+        if definition.order >= order or _key(str(definition.symbol)) != key:
+            return False
+        value = definition.value
+        return arity is None or (isinstance(value, sp.Lambda) and len(value.variables) == arity)
+
+    candidates = [d for d in context.definitions if fits(d)]
+    own = [d for d in candidates if d.scope in (scope, 0)]
+    if own:
+        return own[-1]
+    return candidates[-1] if candidates else None
+
+
+def _key(name: str) -> str:
+    """A name compared whatever way its layer tag is written: ``a^L``, ``a^{(L)}`` (as written,
+    with its braces: ``h_{W,b}`` is not ``h_{W,c}``).
+
+    >>> _key("a^L") == _key("a^{(L)}"), _key("h_{W,b}") == _key("h_{W,c}")
+    (True, False)
+    """
+    return name_key(canonical_name(name) if "^" in name else name)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -772,7 +826,7 @@ def _tidy(expr: Any) -> Any:
 
 def _derivative(of: Any, reading: _Reading) -> Any:
     """∂of/∂(the entry) with the document's definitions, read at the entry."""
-    value = reading.read(of)
+    value = reading.read(of, differentiated=True)
     if not reading.used:
         raise _Outside  # nothing the document defines: the calculus judge's
     variable = reading.variable
@@ -800,7 +854,7 @@ def _in_own_terms(of: Any, reading: _Reading) -> Any:
     one's derivative by its identity (σ' = σ(1 − σ))."""
     from symconv.check.judges.calculus import DERIVATIVE_IDENTITIES  # (calculus calls this module)
 
-    derivative = sp.diff(reading.read(of), reading.variable)
+    derivative = sp.diff(reading.read(of, differentiated=True), reading.variable)
 
     def known(node: Any) -> bool:
         return (
