@@ -80,7 +80,13 @@ def test_conditions_restrict_the_points():
         "$\\mathrm{ReLU}'(z) = 1$ for $z > 0$ and $\\mathrm{ReLU}'(z) = 0$ for $z < 0$.\n\n"
         "$\\mathrm{ReLU}'(z) = 1$.\n"
     )
-    assert [j.verdict for j in judge_document(doc)] == ["right", "right", "wrong"]
+    judged = [(j.claim.kind, j.verdict) for j in judge_document(doc)]
+    assert judged == [
+        ("definition", "right"),  # E is the squared error it is said to be (named_costs)
+        ("derivative", "right"),
+        ("derivative", "right"),
+        ("derivative", "wrong"),
+    ]
     witness = judge_document(doc)[2].witness
     assert witness == "z = -1: 1 ≠ 0"  # never at the kink z = 0
 
@@ -91,7 +97,13 @@ def test_derivatives_of_names_the_document_defined():
         "$\\frac{\\partial E}{\\partial y} = y - t$.\n\n"
         "Let $f(x) = x^2 e^{x}$. Then $f'(x) = (2x + x^2) e^{x}$ and $f'(x) = 2x e^{x}$.\n"
     )
-    assert [j.verdict for j in judge_document(doc)] == ["right", "right", "wrong"]
+    judged = [(j.claim.kind, j.verdict) for j in judge_document(doc)]
+    assert judged == [
+        ("definition", "right"),  # E is the squared error it is said to be (named_costs)
+        ("derivative", "right"),
+        ("derivative", "right"),
+        ("derivative", "wrong"),
+    ]
 
 
 def test_undefined_functions_are_unverified():
