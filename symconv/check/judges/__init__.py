@@ -12,6 +12,10 @@ is ``unverified`` with the reason. Judges by concept:
 * :mod:`.chain_rule` — a product through one intermediate (``dz/dx = dz/dy · dy/dx``);
 * :mod:`.gradients` — a derived gradient against the document's own forward formula;
 * :mod:`.calculus` — derivative claims (``σ'(z)``, ``tanh'``, softmax Jacobians, ``∂L/∂z``);
+  first :mod:`.cost_gradients` — the derivative of a cost the document defines through its
+  output, by an entry (``δ^{(L)}_j = (h_{W,b}(X) − Y) f_a'(x^{(L)}_j)``), and a batch's mean;
+* :mod:`.named_costs` — a cost's definition the sentence names ("(one-half) squared error",
+  "cross-entropy");
 * :mod:`.approximation` — Taylor expansions and ``≈`` to the claimed order, ``O(·)`` orders;
 * :mod:`.kernels` — a kernel written after its stencil;
 * :mod:`.matrices` — matrix equalities, ``C x`` forms and conv matrices;
