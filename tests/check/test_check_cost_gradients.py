@@ -263,3 +263,55 @@ def test_a_sum_that_reads_other_entries_is_not_cut_to_one_term():
         "$$\\frac{\\partial C}{\\partial s_p} = -(r_{p+1} - a_{p+1})(1 - a_p^2)$$\n"
     )
     assert "right" not in _verdicts(text, 3)
+
+
+# One example, scalars: the loss defined as a function of (a, y) and named alone in the claims.
+SCALAR = (
+    "The loss is the cross-entropy:\n\n"
+    "$$\\ell(a, y) = -(y \\log a + (1 - y)\\log(1 - a))$$\n\n"
+    "where $a = \\sigma(z)$.\n\n"
+    "$$\\frac{{\\partial \\ell}}{{\\partial {by}}} = {claim}$$\n"
+)
+
+
+@pytest.mark.parametrize(
+    "by,claim,verdict",
+    [
+        ("z", "a - y", "right"),
+        ("z", "y - a", "wrong"),
+        ("a", "\\frac{a - y}{a(1 - a)}", "right"),
+        ("a", "\\frac{a - y}{a}", "wrong"),
+    ],
+)
+def test_a_loss_named_without_its_arguments(by, claim, verdict):
+    text = (
+        SCALAR.replace("{by}", by).replace("{claim}", claim).replace("{{", "{").replace("}}", "}")
+    )
+    (judgement,) = _on_line(text, 7)
+    assert judgement.verdict == verdict, judgement.message
+
+    def loss(a: float, y: float) -> float:
+        return -(y * math.log(a) + (1 - y) * math.log(1 - a))
+
+    for z, t in POINTS:
+        y = min(max(t, 0.0), 1.0)
+        a = ref.sigmoid(z)
+        if by == "z":
+            derivative = ref.derivative(lambda v, y=y: loss(ref.sigmoid(v), y), z)
+            written = a - y if claim == "a - y" else y - a
+        else:
+            derivative = ref.derivative(lambda v, y=y: loss(v, y), a)
+            written = (a - y) / (a * (1 - a)) if "1 - a" in claim else (a - y) / a
+        assert (abs(derivative - written) < 1e-5) == (verdict == "right")
+
+
+def test_an_entry_computed_from_another_tensor_is_never_a_free_variable():
+    """a_p = tanh(s_p) written for entries: a sum of products of neighbours is not read at the
+    entry, and the reading of vectors at length 3 must not take a for a free vector (it would
+    call this true line wrong: ∂C/∂s_p has the two terms that read a_p)."""
+    text = (
+        "The cost is $C = \\sum_q (r_q - a_q)(r_{q+1} - a_{q+1})$ with $a_p = \\tanh(s_p)$.\n\n"
+        "$$\\frac{\\partial C}{\\partial s_p} = -(1 - a_p^2)(r_{p+1} - a_{p+1} + r_{p-1}"
+        " - a_{p-1})$$\n"
+    )
+    assert "wrong" not in _verdicts(text, 3)

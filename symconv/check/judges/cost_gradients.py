@@ -262,7 +262,13 @@ class _Reading:
         """The value of a name (its entry at the claim's indices), or None if none is written."""
         name = symbol.name.split("[", 1)[0]
         definition = self._definition(name)
-        if definition is not None and not isinstance(definition.value, sp.Lambda):
+        if definition is not None and isinstance(definition.value, sp.Lambda):
+            # L for L(a, y) = …: a function named alone is its value at its own arguments
+            function = definition.value
+            self._note(definition, f"{show(sp.Function(name)(*function.variables))} = "
+                       f"{show(function.expr)}")  # fmt: skip
+            return _canonical(function.expr)
+        if definition is not None:
             value = definition.value
             if isinstance(value, (sp.MatrixBase, sp.Tuple, sp.Set)) or not isinstance(
                 value, sp.Expr
