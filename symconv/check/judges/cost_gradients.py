@@ -60,23 +60,32 @@ from sympy.core.function import AppliedUndef
 
 from symconv.check import nodes
 from symconv.check.context import Definition, DocumentContext, claim_id, claim_scope
+from symconv.check.defined_names import (
+    at_layer,
+    canonical_expr,
+    latest_definition,
+    layer_text,
+    retagged,
+    retagged_name,
+)
 from symconv.check.document_gradients import (
     Activation,
     canonical_name,
     definitions_before,
     layer_tag,
-    tag_text,
 )
 from symconv.check.equality import compare_at_points
+from symconv.check.judges.batch_costs import judge_batch_gradient
 from symconv.check.judges.functions import concrete
 from symconv.check.judges.typos import diagnose
+from symconv.check.judges.unknown_functions import with_unknowns
 from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, Judgement, LinkFacts
 from symconv.check.shown import show
 from symconv.check.symbols import name_key
 from symconv.grad.notation import split_gradient_label
 
-__all__ = ["judge_cost_derivative", "latest_definition"]
+__all__ = ["judge_cost_derivative"]
 
 #: Definitions referring to definitions are substituted at most this deep.
 MAX_DEPTH = 8
@@ -135,7 +144,7 @@ class _Reading:
         entry (``½ Σ_k (y_k − a_k)²``, ``½‖y − a‖²``) may keep its term at the entry alone."""
         if not isinstance(expr, sp.Basic) or isinstance(expr, sp.MatrixBase):
             raise _Outside
-        current = _canonical(expr)
+        current = canonical_expr(expr)
         for _ in range(MAX_DEPTH):
             if differentiated and self.entry:
                 current = self._one_term(current)
@@ -256,7 +265,7 @@ class _Reading:
             )
         self._note(definition, f"{show(applied.func(*function.variables))} = "
                    f"{show(function.expr)}")  # fmt: skip
-        return _canonical(function(*arguments))
+        return canonical_expr(function(*arguments))
 
     def _named(self, symbol: sp.Symbol) -> Any:
         """The value of a name (its entry at the claim's indices), or None if none is written."""
@@ -267,7 +276,7 @@ class _Reading:
             function = definition.value
             self._note(definition, f"{show(sp.Function(name)(*function.variables))} = "
                        f"{show(function.expr)}")  # fmt: skip
-            return _canonical(function.expr)
+            return canonical_expr(function.expr)
         if definition is not None:
             value = definition.value
             if isinstance(value, (sp.MatrixBase, sp.Tuple, sp.Set)) or not isinstance(
@@ -275,17 +284,17 @@ class _Reading:
             ):
                 raise _Outside
             self._note(definition, f"{show(definition.symbol)} = {show(value)}")
-            return _canonical(value)
+            return canonical_expr(value)
         for definition in self._pattern_definitions():
-            moved = _at_layer(str(definition.symbol), name)
+            moved = at_layer(str(definition.symbol), name)
             if moved is None or isinstance(definition.value, sp.Lambda):
                 continue
-            value = _canonical(definition.value)
+            value = canonical_expr(definition.value)
             if not isinstance(value, sp.Expr):
                 raise _Outside
-            value = _retagged(value, moved)
+            value = retagged(value, moved)
             self._note(definition, f"{show(definition.symbol)} = "
-                       f"{show(definition.value)}, at layer {_layer_text(name)}")  # fmt: skip
+                       f"{show(definition.value)}, at layer {layer_text(name)}")  # fmt: skip
             return value
         for activation in reversed(definitions_before(self.context, self.order).activations):
             found = self._activation(activation, name)
@@ -310,14 +319,14 @@ class _Reading:
             moved: tuple[str, str, int] | None = ("", "", 0)
             input_name = activation.input
         else:
-            moved = _at_layer(activation.output, name)
+            moved = at_layer(activation.output, name)
             if moved is None:
                 return None
-            input_name = _retagged_name(activation.input, moved)
+            input_name = retagged_name(activation.input, moved)
         function = sp.Function(activation.function)
         if name_key(activation.function) in _WHOLE_VECTOR:
             raise _Outside
-        where = "" if activation.output == name else f", at layer {_layer_text(name)}"
+        where = "" if activation.output == name else f", at layer {layer_text(name)}"
         self._note(activation, f"{activation.output} = {activation.function}("
                    f"{activation.input}) entry by entry{where}")  # fmt: skip
         return function(sp.Symbol(input_name))
@@ -339,123 +348,6 @@ class _Reading:
     def computed(self) -> set[str]:
         """The names the document computes from something (forward formulas' outputs)."""
         return {f.output for f in definitions_before(self.context, self.order).forwards}
-
-
-def latest_definition(
-    context: DocumentContext, name: str, order: int, scope: int, arity: int | None = None
-) -> Definition | None:
-    """The latest definition of ``name`` before ``order`` in section ``scope`` (or the
-    preamble), else in any earlier section; with ``arity``, only a function of that many
-    arguments (a name defined twice, ``J(W, b; Y, X)`` and ``J(W, b)``, is two functions). A
-    layer tag is compared however it is written (``a^L`` is ``a^{(L)}``).
-
-    >>> context = DocumentContext()
-    >>> W, b, Y = sp.symbols("W b Y")
-    >>> context.define("J", sp.Lambda((W, b, Y), Y**2), line=1, scope=1, order=1)
-    >>> context.define("J", sp.Lambda((W, b), W), line=2, scope=1, order=2)
-    >>> latest_definition(context, "J", 5, 2, arity=3).line
-    1
-    """
-    key = _key(name)
-
-    def fits(definition: Definition) -> bool:
-        if definition.order >= order or _key(str(definition.symbol)) != key:
-            return False
-        value = definition.value
-        return arity is None or (isinstance(value, sp.Lambda) and len(value.variables) == arity)
-
-    candidates = [d for d in context.definitions if fits(d)]
-    own = [d for d in candidates if d.scope in (scope, 0)]
-    if own:
-        return own[-1]
-    return candidates[-1] if candidates else None
-
-
-def _key(name: str) -> str:
-    """A name compared whatever way its layer tag is written: ``a^L``, ``a^{(L)}`` (as written,
-    with its braces: ``h_{W,b}`` is not ``h_{W,c}``).
-
-    >>> _key("a^L") == _key("a^{(L)}"), _key("h_{W,b}") == _key("h_{W,c}")
-    (True, False)
-    """
-    return name_key(canonical_name(name) if "^" in name else name)
-
-
-# ----------------------------------------------------------------------------------------------
-# Names and layer tags
-# ----------------------------------------------------------------------------------------------
-_LAYER_SUPERSCRIPT = re.compile(r"\^\{\(([^()]*)\)\}")
-
-
-def _canonical(expr: Any) -> Any:
-    """``expr`` with each name and tensor spelled :func:`canonical_name`'s way (``y^l`` is
-    ``y^{(l)}``)."""
-    if not isinstance(expr, sp.Basic):
-        return expr
-    mapping: dict[Any, Any] = {}
-    for base in expr.atoms(sp.IndexedBase):
-        label = canonical_name(str(base.label))
-        if label != str(base.label):
-            mapping[base] = sp.IndexedBase(label)
-    for symbol in expr.free_symbols:
-        if isinstance(symbol, sp.Symbol):
-            name = canonical_name(symbol.name)
-            if name != symbol.name:
-                mapping[symbol] = sp.Symbol(name)
-    return expr.xreplace(mapping) if mapping else expr
-
-
-def _stem_and_rest(name: str) -> tuple[str, str] | None:
-    """``("y", "_{j}")`` for ``y^{(l)}_{j}``: the name around its layer superscript."""
-    match = _LAYER_SUPERSCRIPT.search(name)
-    if match is None:
-        return None
-    return name[: match.start()], name[match.end() :]
-
-
-def _at_layer(pattern: str, name: str) -> tuple[str, str, int] | None:
-    """How ``pattern`` (``y^{(l+1)}``, a layer letter) becomes ``name`` (``y^{(L)}``): the
-    letter, the target letter ("" for a layer number) and the offset to add, or None."""
-    pattern, name = canonical_name(pattern), canonical_name(name)
-    theirs, mine = layer_tag(pattern), layer_tag(name)
-    if theirs is None or mine is None or not theirs[0] or not theirs[0].islower():
-        return None
-    if _stem_and_rest(pattern) is None or _stem_and_rest(pattern) != _stem_and_rest(name):
-        return None
-    return theirs[0], mine[0], mine[1] - theirs[1]
-
-
-def _retagged_name(name: str, moved: tuple[str, str, int]) -> str:
-    """``name`` with its layer letter moved as :func:`_at_layer` says (other tags kept)."""
-    letter, target, offset = moved
-    if not letter:
-        return name
-    canonical = canonical_name(name)
-    tag = layer_tag(canonical)
-    parts = _stem_and_rest(canonical)
-    if tag is None or tag[0] != letter or parts is None:
-        return name
-    stem, rest = parts
-    return f"{stem}^{{({tag_text((target, offset + tag[1]))})}}{rest}"
-
-
-def _retagged(expr: sp.Expr, moved: tuple[str, str, int]) -> Any:
-    mapping: dict[Any, Any] = {}
-    for symbol in expr.free_symbols:
-        if isinstance(symbol, sp.Symbol):
-            renamed = _retagged_name(symbol.name, moved)
-            if renamed != symbol.name:
-                mapping[symbol] = sp.Symbol(renamed)
-    for base in expr.atoms(sp.IndexedBase):
-        renamed = _retagged_name(str(base.label), moved)
-        if renamed != str(base.label):
-            mapping[base] = sp.IndexedBase(renamed)
-    return expr.xreplace(mapping) if mapping else expr
-
-
-def _layer_text(name: str) -> str:
-    tag = layer_tag(canonical_name(name))
-    return tag_text(tag) if tag is not None else name
 
 
 # ----------------------------------------------------------------------------------------------
@@ -513,10 +405,10 @@ def _named_by(lhs: Any, rhs: Any, label: str, entry: sp.Indexed) -> tuple[Any, A
     if named == label:
         tensor = by_name
     else:
-        moved = _at_layer(named, label)
-        if moved is None or _at_layer(by_name, _retagged_name(by_name, moved)) is None:
+        moved = at_layer(named, label)
+        if moved is None or at_layer(by_name, retagged_name(by_name, moved)) is None:
             return None
-        tensor = _retagged_name(by_name, moved)
+        tensor = retagged_name(by_name, moved)
     mapping = dict(zip(lhs.indices, entry.indices, strict=True))
     return of, sp.IndexedBase(tensor)[tuple(sp.sympify(i).xreplace(mapping) for i in by.indices)]
 
@@ -529,68 +421,6 @@ def _derivatives_by(expr: Any, variable: Any, context: DocumentContext, order: i
         if target is not None and target[1] == variable:
             found.append(node)
     return found
-
-
-# ----------------------------------------------------------------------------------------------
-# Undefined functions: their values and slopes as unknowns
-# ----------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Unknowns:
-    """Each value ``f(a)`` and derivative ``f^{(n)}(a)`` of an undefined function, a symbol."""
-
-    symbols: dict[Any, tuple[str, int, Any]]
-
-    def realisable(self, point: dict[Any, Any]) -> bool:
-        """True if a function takes the point's values: where two unknowns of one function and
-        order sit at the same argument there, they agree."""
-        seen: dict[tuple[str, int, Any], Any] = {}
-        for symbol, (function, count, argument) in self.symbols.items():
-            at = sp.sympify(argument).xreplace(point)
-            key = (function, count, at)
-            value = point.get(symbol)
-            if key in seen and seen[key] != value:
-                return False
-            seen[key] = value
-        return True
-
-
-def _with_unknowns(*exprs: Any) -> tuple[list[Any], _Unknowns]:
-    """The expressions with each undefined function's values and derivatives as symbols."""
-    table: dict[tuple[str, int, Any], sp.Symbol] = {}
-
-    def unknown(function: Any, count: int, argument: Any) -> sp.Symbol:
-        key = (function.__name__, count, argument)
-        if key not in table:
-            marks = "'" * count if count <= 3 else f"^({count})"
-            table[key] = sp.Symbol(f"{function.__name__}{marks}({show(argument)})")
-        return table[key]
-
-    def derivative(node: Any) -> Any:
-        if isinstance(node, sp.Subs):
-            inner, (dummy,), (argument,) = node.expr, node.variables, node.point
-            if (
-                isinstance(inner, sp.Derivative)
-                and isinstance(inner.expr, AppliedUndef)
-                and inner.expr.args == (dummy,)
-                and set(inner.variables) == {dummy}
-            ):
-                return unknown(inner.expr.func, len(inner.variables), argument)
-        if isinstance(node, sp.Derivative) and isinstance(node.expr, AppliedUndef):
-            (argument,) = node.expr.args
-            if set(node.variables) == {argument}:
-                return unknown(node.expr.func, len(node.variables), argument)
-        return None
-
-    results = []
-    for expr in exprs:
-        expr = expr.replace(lambda n: derivative(n) is not None, lambda n: derivative(n))
-        expr = expr.replace(
-            lambda n: isinstance(n, AppliedUndef) and len(n.args) == 1,
-            lambda n: unknown(n.func, 0, n.args[0]),
-        )
-        results.append(expr)
-    symbols = {symbol: key for key, symbol in table.items()}
-    return results, _Unknowns(symbols)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -619,7 +449,7 @@ def judge_cost_derivative(claim: Claim, context: DocumentContext) -> Judgement |
     of, by = target
     if not isinstance(of, sp.Basic):
         return None
-    batch = _batch(claim, of, by, context)
+    batch = judge_batch_gradient(claim, of, by, context)
     if batch is not None:
         return batch
     tensor = canonical_name(str(by.base.label) if isinstance(by, sp.Indexed) else by.name)
@@ -666,103 +496,6 @@ def judge_cost_derivative(claim: Claim, context: DocumentContext) -> Judgement |
     )
 
 
-# ----------------------------------------------------------------------------------------------
-# A batch: the derivative of a mean is the mean of the derivatives
-# ----------------------------------------------------------------------------------------------
-# ∂/∂w (c Σ_k J_k) = c Σ_k ∂J_k/∂w: differentiation is linear (Rudin, *Principles of
-# Mathematical Analysis*, Thm 5.3); with c = 1/m over k = 1..m the batch cost is the mean of the
-# per-sample costs (Goodfellow et al., *Deep Learning*, §5.9, eq. 5.96).
-@dataclass(frozen=True)
-class _Total:
-    """``factor · Σ_{index=low}^{high} term``."""
-
-    factor: Any
-    term: Any
-    index: Any
-    low: Any
-    high: Any
-
-    def renamed(self, index: Any) -> _Total:
-        term = self.term.xreplace({self.index: index})
-        return _Total(self.factor, term, index, self.low, self.high)
-
-    @property
-    def count(self) -> Any:
-        return sp.simplify(self.high - self.low + 1)
-
-
-def _total(expr: Any) -> _Total | None:
-    """``expr`` as ``c · Σ_k term`` over one index with limits, or None."""
-    if not isinstance(expr, sp.Basic):
-        return None
-    factor, rest = sp.Integer(1), expr
-    if isinstance(expr, sp.Mul):
-        sums = [a for a in expr.args if isinstance(a, sp.Sum)]
-        if len(sums) != 1:
-            return None
-        rest = sums[0]
-        factor = sp.Mul(*[a for a in expr.args if a is not rest])
-    if not isinstance(rest, sp.Sum) or len(rest.limits) != 1:
-        return None
-    index, low, high = rest.limits[0]
-    if index in factor.free_symbols or low in (-sp.oo,) or high in (sp.oo,):
-        return None
-    return _Total(factor, rest.function, index, low, high)
-
-
-def _batch(claim: Claim, of: Any, by: Any, context: DocumentContext) -> Judgement | None:
-    """``∂J/∂w = (1/m) Σ_k ∂J_k/∂w``: right when the document defines J as that mean of the
-    J_k; unverified with what is missing when it does not."""
-    written = _total(claim.sides[1])
-    if written is None:
-        return None
-    term = written.term
-    if not (isinstance(term, nodes.Partial) and len(term.args) == 2 and term.args[1] == by):
-        return None
-    per_sample = term.args[0]
-    if not _mentions(per_sample, written.index) or _mentions(of, written.index):
-        return None
-    mean = sp.simplify(written.factor * written.count - 1) == 0
-    order, scope = claim_id(claim), claim_scope(claim)
-    definition, value = _value_of(of, context, order, scope)
-    if value is None:
-        kind = "the mean" if mean else f"{show(written.factor)} times the sum"
-        return unverified(
-            claim,
-            f"{show(of)} is not defined: right if it is {kind} of the per-sample costs, "
-            f"{show(written.factor)} Σ_{show(written.index)} {show(per_sample)}",
-        )
-    defined = _total(value)
-    if defined is None or definition is None:
-        return None
-    defined = defined.renamed(written.index)
-    if (defined.term, defined.low, defined.high) != (per_sample, written.low, written.high):
-        return None
-    line = definition.line
-    if sp.simplify(defined.factor - written.factor) == 0:
-        return right(
-            claim,
-            f"{show(of)} = {show(value)} (line {line}): the derivative of a sum is the sum of "
-            "the derivatives",
-        )
-    if definition.scope not in (scope, 0):
-        return unverified(
-            claim,
-            f"{show(of)} = {show(value)} (line {line}) would give {show(defined.factor)} Σ, but "
-            "that line is in another section (a new exercise may define its own cost)",
-        )
-    return wrong(
-        claim,
-        f"{show(of)} = {show(value)} (line {line}), so its derivative is "
-        f"{show(defined.factor)} Σ_{show(written.index)} ∂{show(per_sample)}/∂{show(by)}",
-        expected=defined.factor * sp.Sum(term, (written.index, written.low, written.high)),
-        witness=(
-            f"when every per-sample derivative is 1: {show(written.factor * written.count)} ≠ "
-            f"{show(defined.factor * defined.count)}"
-        ),
-    )
-
-
 def _read_by(expr: Any) -> set[Any]:
     """The names ``expr`` reads, also as the parameters of a function it applies (``W`` and
     ``b`` in ``h_{W,b}(X)``).
@@ -777,39 +510,6 @@ def _read_by(expr: Any) -> set[Any]:
         if match is not None:
             read |= {sp.Symbol(name.strip()) for name in match.group(1).split(",")}
     return read
-
-
-def _mentions(expr: Any, index: Any) -> bool:
-    """True if ``expr`` reads ``index``: as a symbol, or as the tag of a name (``Y^{(k)}``,
-    ``X_{k}``: the k-th sample).
-
-    >>> k = sp.Symbol("k")
-    >>> _mentions(sp.Function("J")(sp.Symbol("Y^{(k)}")), k), _mentions(sp.Symbol("Y"), k)
-    (True, False)
-    """
-    if index in expr.free_symbols:
-        return True
-    tag = re.compile(rf"[\^_]\{{?\(?{re.escape(str(index))}\)?\}}?(?![A-Za-z0-9])")
-    names = [s.name for s in expr.free_symbols if isinstance(s, sp.Symbol)]
-    names += [str(b.label) for b in expr.atoms(sp.IndexedBase)]
-    return any(tag.search(name) for name in names)
-
-
-def _value_of(
-    of: Any, context: DocumentContext, order: int, scope: int
-) -> tuple[Definition | None, Any]:
-    """The definition of ``of`` (a name, or a function at its arguments) and its value there."""
-    if isinstance(of, sp.Symbol):
-        definition = latest_definition(context, of.name, order, scope)
-        if definition is None or isinstance(definition.value, sp.Lambda):
-            return None, None
-        return definition, definition.value
-    if isinstance(of, AppliedUndef):
-        definition = latest_definition(context, of.func.__name__, order, scope, len(of.args))
-        if definition is None:
-            return None, None
-        return definition, definition.value(*of.args)
-    return None, None
 
 
 def _head(of: Any, by: Any, reading: _Reading) -> str:
@@ -937,7 +637,7 @@ def _side(expr: Any, by: Any, reading: _Reading, context: DocumentContext, order
 def _outcome(computed: Any, written: Any, reading: _Reading, claim: Claim) -> _Outcome:
     """The two sides compared with each undefined function's values as unknowns: exactly for
     rational expressions, else at points (the algebra judge's way)."""
-    (left, right_side), unknowns = _with_unknowns(computed, written)
+    (left, right_side), unknowns = with_unknowns(computed, written)
     strangers = right_side.free_symbols - left.free_symbols
     if strangers:
         names = ", ".join(sorted(str(s) for s in strangers))
