@@ -315,3 +315,31 @@ def test_an_entry_computed_from_another_tensor_is_never_a_free_variable():
         " - a_{p-1})$$\n"
     )
     assert "wrong" not in _verdicts(text, 3)
+
+
+def test_an_activation_of_another_section_never_makes_a_line_wrong():
+    text = (
+        "## 1\n\nThe output is $o_k = g(u_k)$.\n\n"
+        "## 2\n\n$$E = \\frac{1}{2}(t - o)^2$$\n\n"
+        "$$\\frac{\\partial E}{\\partial u_k} = (t - o) g'(u_k)$$\n\n"
+        "$$\\frac{\\partial E}{\\partial u_k} = (o - t) g'(u_k)$$\n"
+    )
+    (other,) = _on_line(text, 9)
+    assert other.verdict == "unverified" and "another section" in other.message
+    (same,) = _on_line(text, 11)
+    assert same.verdict == "right"
+
+
+@pytest.mark.parametrize(
+    "claim,verdict", [("(o - t) g'(u_k)", "right"), ("(t - o) g'(u_k)", "wrong")]
+)
+def test_the_layers_gradient_is_not_compared_with_a_cost_written_out(claim, verdict):
+    """o_k = g(u_k) is a layer the gradient judge derives, with ∂E/∂o_k an unknown upstream
+    gradient: a right side that writes ∂E/∂o out through the cost (o − t) is not compared with
+    it at random values (it called this true line wrong); the cost's definition decides."""
+    text = (
+        "The output is $o_k = g(u_k)$ and the cost is\n\n$$E = \\frac{1}{2}(t - o)^2$$\n\n"
+        f"$$\\frac{{\\partial E}}{{\\partial u_k}} = {claim}$$\n"
+    )
+    (judgement,) = _on_line(text, 5)
+    assert judgement.verdict == verdict, judgement.message

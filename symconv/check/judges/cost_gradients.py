@@ -334,8 +334,11 @@ class _Reading:
     def _note(self, written: Definition | Activation, text: str) -> None:
         """Record a definition the reading went through (a definition's section is kept: a
         verdict of *wrong* rests only on the claim's own section)."""
-        scope = written.scope if isinstance(written, Definition) else None
-        elsewhere = scope is not None and scope not in (self.scope, 0)
+        if isinstance(written, Definition):
+            scope: int | None = written.scope
+        else:
+            scope = _scope_of_line(self.context, written.line)
+        elsewhere = scope is None or scope not in (self.scope, 0)
         used = _Used(written.line, text, elsewhere)
         if used not in self.used:
             self.used.append(used)
@@ -494,6 +497,20 @@ def judge_cost_derivative(claim: Claim, context: DocumentContext) -> Judgement |
         witness=outcome.witness,
         diagnosis=diagnose(lhs, rhs, holds),
     )
+
+
+def _scope_of_line(context: DocumentContext, line: int) -> int | None:
+    """The section of the statement written on ``line`` (an activation's equation), or None."""
+    for claim in context.claims.values():
+        if claim.line == line:
+            return claim.origin.scope
+    for assumption in context.assumptions:
+        if assumption.line == line:
+            return assumption.scope
+    for definition in context.definitions:
+        if definition.line == line:
+            return definition.scope
+    return None
 
 
 def _read_by(expr: Any) -> set[Any]:
