@@ -145,3 +145,28 @@ def test_a_formula_wins_over_words():
     )
     judgements = [j for j in judge_document(text) if j.claim.line == 6]
     assert "right" not in {j.verdict for j in judgements}
+
+
+WHOLE = (
+    "{said}\n\n$$\\frac{{\\partial L}}{{\\partial u}} = "
+    "\\frac{{\\partial L}}{{\\partial v}} \\frac{{\\partial v}}{{\\partial u}}$$\n"
+)
+
+
+@pytest.mark.parametrize(
+    "said,verdict",
+    [
+        ("The activation is $v = \\tanh(u)$.", "right"),
+        ("Here $v$ is $u$ passed through the activation function.", "right"),
+        # u also feeds w: the product through v alone leaves that path out
+        ("The activation is $v = \\tanh(u)$ and $w = 2u$.", "unverified"),
+        # nothing says how v is computed
+        ("Here $v$ and $u$ are vectors.", "unverified"),
+        # softmax reads every entry of u
+        ("The output is $v = \\mathrm{softmax}(u)$.", "unverified"),
+    ],
+)
+def test_the_chain_rule_for_whole_tensors_through_an_activation(said, verdict):
+    text = WHOLE.format(said=said)
+    (judgement,) = [j for j in judge_document(text) if j.claim.line == 3]
+    assert judgement.verdict == verdict, judgement.message

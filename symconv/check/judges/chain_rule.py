@@ -58,9 +58,12 @@ from symconv.check.document_gradients import (
     definitions_before,
     layer_tag,
     shifted_name,
+    whole_activations,
 )
 from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, ClaimKind, Judgement, LinkFacts
+from symconv.check.shown import display_name
+from symconv.check.symbols import name_key
 from symconv.grad.notation import split_gradient_label
 
 __all__ = ["judge_chain_rule"]
@@ -151,7 +154,7 @@ def _scalar(claim: Claim, chain: _Chain, context: DocumentContext) -> Judgement 
     for outer, inner in itertools.pairwise(path):
         reason = _function_of(outer, inner, path, claim, context)
         if reason is None:
-            return None
+            return _through_activation(claim, chain, context)
         reasons.append(reason)
     first, last = path[0], path[-1]
     d = "∂" if "partial" in claim.text else "d"  # as written: ∂ or d
@@ -160,6 +163,76 @@ def _scalar(claim: Claim, chain: _Chain, context: DocumentContext) -> Judgement 
         claim,
         f"the chain rule: {'; '.join(reasons)}, so {d}{first}/{d}{last} = {middle}",
     )
+
+
+def _through_activation(claim: Claim, chain: _Chain, context: DocumentContext) -> Judgement | None:
+    """``∂L/∂z = ∂L/∂x · ∂x/∂z`` for whole tensors, with x computed from z entry by entry (``x =
+    f(z)``, an activation written for entries, or said in words) and nothing else the document
+    defines reading z: the one path from z to L is x, entry by entry; None otherwise."""
+    if len(chain.nodes) != 3:
+        return None
+    loss, through, by = chain.nodes
+    order = claim_id(claim)
+    middle, bottom = canonical_name(through.name), canonical_name(by.name)
+    written = [
+        *whole_activations(context, order),
+        *_known_activations(context, order),
+        *definitions_before(context, order).activations,
+    ]
+    found = [
+        a
+        for a in (_at(w, middle, bottom) for w in written)
+        if a is not None and name_key(a.function) not in _WHOLE_VECTOR
+    ]
+    where = None
+    if found:
+        activation = found[-1]
+        where = (
+            f"{activation.output} = {display_name(activation.function)}({activation.input}) "
+            "entry by entry "
+            f"(line {activation.line})"
+        )
+    else:
+        for rank in range(0, 5):
+            said = _said_in_words(context, order, middle, bottom, rank)
+            if said is not None:
+                activation, how = said
+                where = f"{middle} is computed from {bottom} entry by entry (said in words: {how})"
+                break
+    if where is None:
+        return None
+    if _other_path(context, claim, activation) is not None:
+        return None  # z also feeds something else: the chain judge of entries says which
+    if _unread_mention(context, claim, by.name) is not None:
+        return None
+    d = "∂" if "partial" in claim.text else "d"
+    return right(
+        claim,
+        f"the chain rule through {through}: {where} and nothing else the document defines "
+        f"reads {by}, so {d}{loss}/{d}{by} = {d}{loss}/{d}{through} · {d}{through}/{d}{by} "
+        "entry by entry",
+    )
+
+
+#: Functions of a vector that are not applied entry by entry (softmax reads every entry).
+_WHOLE_VECTOR = frozenset({"softmax", "max", "min", "norm"})
+
+
+def _known_activations(context: DocumentContext, order: int) -> list[Activation]:
+    """``v = tanh(u)``: a function SymPy knows (tanh, exp, log) of one name, defined before
+    ``order``; it acts entry by entry."""
+    found = []
+    for definition in context.definitions:
+        value, symbol = definition.value, definition.symbol
+        if definition.order >= order or not isinstance(symbol, sp.Symbol):
+            continue
+        if isinstance(value, AppliedUndef) or not isinstance(value, sp.Function):
+            continue
+        if len(value.args) != 1 or not isinstance(value.args[0], sp.Symbol):
+            continue
+        output, input_ = canonical_name(symbol.name), canonical_name(value.args[0].name)
+        found.append(Activation(definition.line, output, input_, value.func.__name__, 0))
+    return found
 
 
 def _function_of(
