@@ -70,6 +70,7 @@ from symconv.check.claim_kinds import (
 from symconv.check.claim_text import text_answers
 from symconv.check.connections import connection_in
 from symconv.check.context import NO_PROBLEM, DocumentContext, ProblemContext
+from symconv.check.defined_names import is_cost_name
 from symconv.check.index_ranges import IndexRange, declared_range, range_runs
 from symconv.check.judges.missing_sum import unsummed_indices
 from symconv.check.judges.phrases import (
@@ -666,7 +667,7 @@ class _Extractor:
         error"``, ``"cross-entropy"``): the left side a cost's name (``J``, ``L(θ)``,
         ``\\mathcal{L}``) being defined; None otherwise."""
         name = defined_name(lhs.side.expr, relation)
-        if name is None or not _COST_NAME.match(name_key(name)):
+        if name is None or not is_cost_name(name):
             return None
         named = cost_in_words(words_before)
         if named is None:
@@ -932,11 +933,6 @@ _QUANTITY_WORD = re.compile(
     r"|length|depth|channels?|layers?|batch(?:\s+size)?|number|rate|step)\s*$"
     r"|(?:膨胀率|步长|填充|卷积核大小|大小|层数|通道数)\s*$",
     re.IGNORECASE,
-)
-#: The names a cost goes by (a stem, then any subscript or superscript): ``J``, ``L_i``, ``E``,
-#: ``\\mathcal{L}``, ``\\ell``, ``MSE``, ``loss``.
-_COST_NAME = re.compile(
-    r"^(?:J|L|E|C|ell|mathcal[LJEC]|mathscr[LJ]|MSE|CE|BCE|loss|cost|Loss|Cost)(?:[_^].*)?$"
 )
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]\s|\d+[.)]\s|\(\w{1,3}\)\s|\*\*)")
 _ELSE = re.compile(r"\b(?:else|otherwise)\b|否则", re.IGNORECASE)

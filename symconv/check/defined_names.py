@@ -24,6 +24,7 @@ from symconv.check.symbols import name_key
 __all__ = [
     "at_layer",
     "canonical_expr",
+    "is_cost_name",
     "latest_definition",
     "layer_text",
     "name_key_of",
@@ -148,3 +149,19 @@ def layer_text(name: str) -> str:
     """``L`` for ``y^{(L)}``: the layer a name is tagged with."""
     tag = layer_tag(canonical_name(name))
     return tag_text(tag) if tag is not None else name
+
+
+#: The names a cost goes by (a stem, then any subscript or superscript): ``J``, ``L_i``, ``E``,
+#: ``\\mathcal{L}``, ``\\ell``, ``MSE``, ``loss``.
+_COST_NAME = re.compile(
+    r"^(?:J|L|E|C|ell|mathcal[LJEC]|mathscr[LJ]|MSE|CE|BCE|loss|cost|Loss|Cost)(?:[_^].*)?$"
+)
+
+
+def is_cost_name(name: str) -> bool:
+    """True if ``name`` is one a cost goes by (``J``, ``L``, ``\\mathcal{L}``, ``E_n``).
+
+    >>> is_cost_name("J"), is_cost_name("\\\\mathcal{L}"), is_cost_name("E_{n}"), is_cost_name("z")
+    (True, True, True, False)
+    """
+    return _COST_NAME.match(name_key(name)) is not None

@@ -51,6 +51,7 @@ from sympy.core.function import AppliedUndef
 
 from symconv.check import nodes
 from symconv.check.context import DocumentContext, claim_id, claim_scope
+from symconv.check.defined_names import is_cost_name
 from symconv.check.document_gradients import (
     Activation,
     Forward,
@@ -168,10 +169,14 @@ def _scalar(claim: Claim, chain: _Chain, context: DocumentContext) -> Judgement 
 def _through_activation(claim: Claim, chain: _Chain, context: DocumentContext) -> Judgement | None:
     """``∂L/∂z = ∂L/∂x · ∂x/∂z`` for whole tensors, with x computed from z entry by entry (``x =
     f(z)``, an activation written for entries, or said in words) and nothing else the document
-    defines reading z: the one path from z to L is x, entry by entry; None otherwise."""
+    defines reading z: the one path from z to the loss L is x, entry by entry (as for entries,
+    :func:`_entries`); None otherwise — and for a top that is no loss's name (``dz/dx`` with
+    ``y = f(x)``: nothing says z is a function of y, the scalar rule's)."""
     if len(chain.nodes) != 3:
         return None
     loss, through, by = chain.nodes
+    if not is_cost_name(loss.name):
+        return None  # z of y = f(x): a function of x some other way too? only a loss is not
     order = claim_id(claim)
     middle, bottom = canonical_name(through.name), canonical_name(by.name)
     written = [
