@@ -65,6 +65,7 @@ from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, ClaimKind, Judgement, LinkFacts
 from symconv.check.shown import display_name
 from symconv.check.symbols import name_key
+from symconv.core.safe import as_sympy
 from symconv.grad.notation import split_gradient_label
 
 __all__ = ["judge_chain_rule"]
@@ -472,7 +473,7 @@ def _indices_judged(
     summed = {limit[0]: limit for limit in chain.summed}
     wanted = tuple(by.indices)
     written = tuple(through.indices)
-    free = set().union(*(sp.sympify(i).free_symbols for i in wanted))
+    free = set().union(*(as_sympy(i).free_symbols for i in wanted))
     collapsed: dict[Any, Any] = {}
     for position, index in zip(written, wanted, strict=True):
         if position in summed:
@@ -482,8 +483,8 @@ def _indices_judged(
             collapsed[position] = index
     if set(summed) != set(collapsed):
         return None  # a sum over an index no factor reads at C: a count, not the chain rule
-    reads = tuple(sp.sympify(p).xreplace(collapsed) for p in written)
-    if not set().union(*(sp.sympify(r).free_symbols for r in reads)) <= free:
+    reads = tuple(as_sympy(p).xreplace(collapsed) for p in written)
+    if not set().union(*(as_sympy(r).free_symbols for r in reads)) <= free:
         return None  # an index on the right only: the missing-sum lint's
     if said is not None:
         where = (
@@ -503,8 +504,8 @@ def _indices_judged(
     point = _differing_point(reads, wanted, sorted(free, key=str))
     if point is None:
         return None
-    at_c = through.base[tuple(sp.sympify(r).xreplace(point) for r in reads)]
-    at_b = by.base[tuple(sp.sympify(i).xreplace(point) for i in wanted)]
+    at_c = through.base[tuple(as_sympy(r).xreplace(point) for r in reads)]
+    at_b = by.base[tuple(as_sympy(i).xreplace(point) for i in wanted)]
     return wrong(
         claim,
         f"the product reads {through.base} at other indices than {by.base}'s: {where}, so "
@@ -524,7 +525,7 @@ def _differing_point(
     for values in itertools.product(range(4), repeat=len(free)):
         point = {s: sp.Integer(v) for s, v in zip(free, values, strict=True)}
         if any(
-            sp.sympify(r).xreplace(point) != sp.sympify(i).xreplace(point)
+            as_sympy(r).xreplace(point) != as_sympy(i).xreplace(point)
             for r, i in zip(reads, wanted, strict=True)
         ):
             return point

@@ -83,6 +83,7 @@ from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, Judgement, LinkFacts
 from symconv.check.shown import show
 from symconv.check.symbols import name_key
+from symconv.core.safe import as_sympy
 from symconv.grad.notation import split_gradient_label
 
 __all__ = ["judge_cost_derivative"]
@@ -413,7 +414,7 @@ def _named_by(lhs: Any, rhs: Any, label: str, entry: sp.Indexed) -> tuple[Any, A
             return None
         tensor = retagged_name(by_name, moved)
     mapping = dict(zip(lhs.indices, entry.indices, strict=True))
-    return of, sp.IndexedBase(tensor)[tuple(sp.sympify(i).xreplace(mapping) for i in by.indices)]
+    return of, sp.IndexedBase(tensor)[tuple(as_sympy(i).xreplace(mapping) for i in by.indices)]
 
 
 def _derivatives_by(expr: Any, variable: Any, context: DocumentContext, order: int) -> list[Any]:

@@ -66,6 +66,7 @@ from symconv.check.document_gradients import (
 )
 from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, Judgement
+from symconv.core.safe import as_sympy
 from symconv.errors import SymconvError
 from symconv.grad.notation import gradient_base, split_gradient_label
 
@@ -204,10 +205,10 @@ def _outside_names(expr: Any, system: _System) -> list[str]:
         if isinstance(node, sp.Sum):
             for index, *ends in node.limits:
                 bound.add(index)
-                limits |= set().union(*(sp.sympify(end).free_symbols for end in ends))
+                limits |= set().union(*(as_sympy(end).free_symbols for end in ends))
     indices: set[Any] = set()
     for read in expr.atoms(sp.Indexed):
-        indices |= set().union(*(sp.sympify(i).free_symbols for i in read.indices))
+        indices |= set().union(*(as_sympy(i).free_symbols for i in read.indices))
         indices |= {read.base.label}
     known = {canonical_name(name) for name in system.names()}
     alone = expr.free_symbols - limits - bound - indices

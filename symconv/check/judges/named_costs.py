@@ -42,6 +42,7 @@ from symconv.check import nodes
 from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, Judgement
 from symconv.check.shown import format_value, show
+from symconv.core.safe import as_sympy
 
 __all__ = ["NAMED_COSTS", "judge_named_cost"]
 
@@ -74,8 +75,8 @@ def _shape(expr: Any) -> _Shape:
         if len(total.limits) == 1 and all(b.is_finite is not False for b in total.limits[0][1:]):
             _, low, high = total.limits[0]
             count = sp.simplify(high - low + 1)
-        return _Shape(sp.sympify(factor), total.function, count, True)
-    return _Shape(sp.sympify(factor), rest, None, False)
+        return _Shape(as_sympy(factor), total.function, count, True)
+    return _Shape(as_sympy(factor), rest, None, False)
 
 
 def judge_named_cost(claim: Claim, context: Any, problem: Any) -> Judgement | None:

@@ -22,6 +22,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from symconv.check.shown import show
+from symconv.core.safe import as_sympy
 
 __all__ = ["Unknowns", "with_unknowns"]
 
@@ -37,7 +38,7 @@ class Unknowns:
         order sit at the same argument there, they agree."""
         seen: dict[tuple[str, int, Any], Any] = {}
         for symbol, (function, count, argument) in self.symbols.items():
-            at = sp.sympify(argument).xreplace(point)
+            at = as_sympy(argument).xreplace(point)
             key = (function, count, at)
             value = point.get(symbol)
             if key in seen and seen[key] != value:
