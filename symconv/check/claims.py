@@ -57,6 +57,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from symconv.check import nodes
+from symconv.check.activation_words import WordActivation, activations_in_words
 from symconv.check.call_entries import applies_as_function, entry_calls
 from symconv.check.claim_kinds import (
     defined_name,
@@ -69,11 +70,13 @@ from symconv.check.claim_kinds import (
 from symconv.check.claim_text import text_answers
 from symconv.check.connections import connection_in
 from symconv.check.context import NO_PROBLEM, DocumentContext, ProblemContext
+from symconv.check.defined_names import is_cost_name
 from symconv.check.index_ranges import IndexRange, declared_range, range_runs
 from symconv.check.judges.missing_sum import unsummed_indices
 from symconv.check.judges.phrases import (
     MATH_MARK,
     answer_cue,
+    cost_in_words,
     dependencies_in_words,
     fact_in_words,
     is_assumption,
@@ -247,8 +250,11 @@ class _Extractor:
     # -- driver --------------------------------------------------------------------------------
     def run(self) -> list[Claim]:
         self.parses = self._parse_all()
+        said = activations_in_words(self.segments, self.parses)
         cell = None
         for index, segment in enumerate(self.segments):
+            while said and said[0].segment < index:  # an activation said in words, recorded
+                self._said_activation(said.pop(0))  # once its words are read
             if segment.cell != cell:  # a notebook's cells number their lines from 1 each
                 cell = segment.cell
                 self._reset_sentence()
@@ -369,6 +375,14 @@ class _Extractor:
             text = text[ends[-1].end() :]
         self.sentence.append(text)
         self.last_line = segment.end_line
+
+    def _said_activation(self, said: WordActivation) -> None:
+        """``$x^l$ is $z^l$ passed through the activation function``: recorded for the judges (a
+        chain rule through x rests on it) as an entry-by-entry dependency."""
+        self.context.depend(
+            said.output, said.input, line=said.lines[-1], scope=self.scope, order=self.order,
+            entrywise=True, rank=said.rank, how=said.how,
+        )  # fmt: skip
 
     def _dependencies(self, index: int, segment: Segment) -> None:
         """ "*z* is a function of *y*", "$u$ is a function of $x$": recorded for the judges (a
@@ -588,6 +602,8 @@ class _Extractor:
         for k, relation in enumerate(relations):
             lhs, rhs = sides[k], sides[k + 1]
             first = k == 0
+            # "We define the cost as (one-half) squared error: J = …": checkable by its name
+            cost = self._named_cost(lhs, relation, words_before) if first else None
             if condition:
                 # "at $z = 0$", "if $i = j$": holds for this sentence's claims only.
                 if is_condition_like(lhs.side.expr) and relation != "≈":
@@ -597,6 +613,7 @@ class _Extractor:
             if (
                 assumption
                 and first
+                and cost is None
                 and (
                     defined_name(lhs.side.expr, relation) is not None
                     or is_condition_like(lhs.side.expr)
@@ -613,7 +630,9 @@ class _Extractor:
             is_final = k == len(relations) - 1 and not continued
             if defines:
                 defined = lhs
-            if defines and not is_final:
+            if cost is not None:
+                kind = "definition"
+            elif defines and not is_final:
                 # the head of a chain (N_mult = C K_1 K_2 M O_1 O_2 = …) is a claim when the
                 # sentence states a fact, or the problem's derivation gives the name a formula
                 if fact_in_words(_clause_words(words_before)) is None and not (
@@ -623,10 +642,11 @@ class _Extractor:
                 ):
                     continue
                 kind = "definition"
-            if defines and is_final and defines_function(lhs.side.expr):
+            if defines and is_final and defines_function(lhs.side.expr) and cost is None:
                 continue  # f(x) = 3x^2 + 2x: what f is, not a claim about it
             if (
                 kind == "definition"
+                and cost is None
                 and not self._restated(lhs, segment)
                 and not self._checkable_definition(lhs, rhs, words_before)
             ):
@@ -644,7 +664,7 @@ class _Extractor:
                 defines=defined_name(lhs.side.expr, relation) if defines else None,
                 restated=bool(defines) and self._restated(lhs, segment),
                 conditions=(*self.conditions, *conditions_after),
-                fact=fact_in_words(_clause_words(words_before) + " " + words_after),
+                fact=cost or fact_in_words(_clause_words(words_before) + " " + words_after),
             )
             line, end_line, text = _link_place(lhs, rhs, continuation and first)
             claim = self._emit(segment, line, end_line, text, kind,
@@ -659,6 +679,19 @@ class _Extractor:
             name = defined_name(defined.side.expr, "=")
             if segment.block is not None and name is not None:
                 self.block_defined.setdefault(segment.block, set()).add(name)
+
+    def _named_cost(self, lhs: _Placed, relation: str, words_before: str) -> str | None:
+        """The standard cost the sentence says a cost's definition is (``"one-half squared
+        error"``, ``"cross-entropy"``): the left side a cost's name (``J``, ``L(θ)``,
+        ``\\mathcal{L}``) being defined; None otherwise."""
+        name = defined_name(lhs.side.expr, relation)
+        if name is None or not is_cost_name(name):
+            return None
+        named = cost_in_words(words_before)
+        if named is None:
+            return None
+        cost, half = named
+        return f"one-half {cost}" if half and cost == "squared error" else cost
 
     def _declares(self, declared: IndexRange, words_before: str) -> bool:
         """``i ∈ [0, n)`` declares the range of i unless it is a condition (``if 0 ≤ i < n``)

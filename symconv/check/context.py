@@ -93,13 +93,20 @@ class Assumption:
 @dataclass(frozen=True)
 class Dependency:
     """``of`` is a function of ``on`` alone, as the document says in words on ``line`` ("*z* is
-    a function of *y*"): names, compared by :func:`~symconv.check.symbols.name_key`."""
+    a function of *y*"): names, compared by :func:`~symconv.check.symbols.name_key`.
+
+    ``entrywise``: each entry of ``of`` is a function of the entry of ``on`` at the same indices
+    ("*x* is *z* passed through the activation function"), both written with ``rank`` indices
+    (0: alone); ``how`` says it in the document's words, for messages."""
 
     of: str
     on: str
     line: int
     scope: int
     order: int
+    entrywise: bool = False
+    rank: int = 0
+    how: str = ""
 
 
 def claim_id(claim: Claim) -> int:
@@ -219,23 +226,64 @@ class DocumentContext:
         """Record an assumed relation ``lhs = rhs`` that is not a definition of a name."""
         self.assumptions.append(Assumption(lhs, rhs, line, scope, order))
 
-    def depend(self, of: str, on: str, *, line: int, scope: int, order: int) -> None:
-        """Record that ``of`` is a function of ``on`` alone (said in words)."""
-        self.dependencies.append(Dependency(name_key(of), name_key(on), line, scope, order))
+    def depend(
+        self,
+        of: str,
+        on: str,
+        *,
+        line: int,
+        scope: int,
+        order: int,
+        entrywise: bool = False,
+        rank: int = 0,
+        how: str = "",
+    ) -> None:
+        """Record that ``of`` is a function of ``on`` alone (said in words); ``entrywise``: of
+        each entry at the same indices (see :class:`Dependency`)."""
+        self.dependencies.append(
+            Dependency(name_key(of), name_key(on), line, scope, order, entrywise, rank, how)
+        )
+
+    def entrywise_dependencies(self, *, order: int) -> list[Dependency]:
+        """The entry-by-entry dependencies said before ``order``, in any section (a dictionary
+        of names at the top serves the whole derivation), in document order.
+
+        >>> context = DocumentContext()
+        >>> context.depend("x", "z", line=3, scope=1, order=2, entrywise=True, rank=1)
+        >>> [d.of for d in context.entrywise_dependencies(order=5)]
+        ['x']
+        """
+        return [d for d in self.dependencies if d.entrywise and d.order < order]
 
     def add_claim(self, claim: Claim) -> None:
         self.claims[claim_id(claim)] = claim
 
     # -- lookups (judging) ---------------------------------------------------------------------
-    def definition_of(self, symbol: Any, *, order: int, scope: int) -> Definition | None:
+    def definition_of(
+        self, symbol: Any, *, order: int, scope: int, arity: int | None = None
+    ) -> Definition | None:
         """The latest definition of ``symbol`` made before ``order`` in section ``scope`` (or
-        in the preamble)."""
+        in the preamble); with ``arity``, the latest of a function of that many arguments (a
+        name defined twice, ``J(W, b; Y, X)`` per sample and ``J(W, b)`` for a batch, is two
+        functions).
+
+        >>> context = DocumentContext()
+        >>> W, b, Y = sp.symbols("W b Y")
+        >>> context.define("J", sp.Lambda((W, b, Y), Y**2), line=1, scope=0, order=1)
+        >>> context.define("J", sp.Lambda((W, b), W), line=2, scope=0, order=2)
+        >>> [context.definition_of("J", order=3, scope=0, arity=n).line for n in (None, 3, 2)]
+        [2, 1, 2]
+        """
         name = name_key(symbol.name if isinstance(symbol, sp.Symbol) else str(symbol))
         found = None
         for definition in self.definitions:
             visible = _visible(definition.scope, scope)
             if definition.name == name and definition.order < order and visible:
-                found = definition
+                value = definition.value
+                if arity is None or (
+                    isinstance(value, sp.Lambda) and len(value.variables) == arity
+                ):
+                    found = definition
         return found
 
     def value_of(self, symbol: Any, *, order: int, scope: int) -> Any:

@@ -65,6 +65,33 @@ def indices_only(arguments: Sequence[Any]) -> bool:
     return True
 
 
+#: The letters that name a model's parameters in a subscript (``p_\\theta(x)``).
+_PARAMETER_LETTERS = frozenset({"theta", "Theta", "phi", "Phi", "psi", "Psi"})
+
+
+def parameters_only(subscript: Sequence[Any]) -> bool:
+    """A subscript that lists a model's parameters, not an entry's indices: ``h_{W,b}(X)``,
+    ``f_\\theta(x)``, ``p_{\\phi}(z)`` — the hypothesis, a function of its argument with the
+    parameters it is computed with (Ng, *CS229 notes*, §1: ``h_\\theta(x)``). Read so when every
+    entry is a name and the list is one conventional parameter letter (θ, φ, ψ), or several
+    names led by a capital or a parameter letter (``W``, ``\\theta``), which no index list is:
+    ``y_N(1 - y_N)`` (one capital), ``a_{i,j}(x)`` and ``x_{i,N}(x)`` (led by an index) stay
+    entries.
+
+    >>> W, b, theta, i, N = sp.symbols("W b theta i N")
+    >>> parameters_only((W, b)), parameters_only((theta,)), parameters_only((N,))
+    (True, True, False)
+    >>> parameters_only((i, sp.Symbol("j"))), parameters_only((i + 1, W)), parameters_only((i, N))
+    (False, False, False)
+    """
+    if not subscript or not all(isinstance(entry, sp.Symbol) for entry in subscript):
+        return False
+    names = [entry.name for entry in subscript]
+    if len(names) == 1:
+        return names[0] in _PARAMETER_LETTERS
+    return names[0][0].isupper() or names[0] in _PARAMETER_LETTERS
+
+
 #: Letters that name a variable of calculus (x, y, z, t), not an index: ``u(t)_i`` is the i-th
 #: component of u at t; with a layer superscript (``w(x)^{l}_i``) it is a tag all the same.
 _VARIABLE_LETTERS = frozenset("xyzt")
@@ -174,6 +201,7 @@ class NameReader(ReaderBase):
         name, indices = self._subscripted_name(item)
         sups = [self._classify_sup(sup) for sup in item.sups]
         orders = [payload for kind, payload in sups if kind == "order"]
+        hypothesis = False  # h_{W,b}(X): a function named with its parameters, applied
         if (
             following is not None
             and following.kind == "paren"
@@ -184,11 +212,16 @@ class NameReader(ReaderBase):
             # then f_a(x) is that function applied
             whole = subscripted(name, re.sub(r"\s+", "", self._inner(item.subs[0])))
             evidence = f"function:{whole}"
+            hypothesis = parameters_only(indices) and self.table.kind_of(name) not in (
+                "scalar",
+                "tensor",
+            )
             if (
                 item.primes
                 or self.table.kind_of(whole) == "function"
                 or evidence in self.evidence
                 or evidence in self.found
+                or hypothesis
             ):
                 name, indices = whole, None
         tagged = self._tagged_entry(name, indices, item, following)
@@ -213,7 +246,7 @@ class NameReader(ReaderBase):
             value = self._name_value(name, tuple(self._args(following)))
             return self._postfix_value(value, following), index + 2
         if following is not None and following.kind == "paren" and indices is None:
-            forced = bool(item.primes or orders or operand)
+            forced = bool(item.primes or orders or operand or hypothesis)
             if self._is_call(name, following, forced, item):
                 # f^{(4)}(x) has order 4, f^{(n)}(x) the symbolic order n
                 order = item.primes + sum(

@@ -91,7 +91,13 @@ def test_derivatives_of_names_the_document_defined():
         "$\\frac{\\partial E}{\\partial y} = y - t$.\n\n"
         "Let $f(x) = x^2 e^{x}$. Then $f'(x) = (2x + x^2) e^{x}$ and $f'(x) = 2x e^{x}$.\n"
     )
-    assert [j.verdict for j in judge_document(doc)] == ["right", "right", "wrong"]
+    judged = [(j.claim.kind, j.verdict) for j in judge_document(doc)]
+    assert judged == [
+        ("definition", "right"),  # E is the squared error it is said to be (named_costs)
+        ("derivative", "right"),
+        ("derivative", "right"),
+        ("derivative", "wrong"),
+    ]
 
 
 def test_undefined_functions_are_unverified():

@@ -13,6 +13,10 @@ is ``unverified`` with the reason. Judges by concept:
 * :mod:`.sample_identity` — an entry equated to a weighted sum of samples (``… = f_i``);
 * :mod:`.gradients` — a derived gradient against the document's own forward formula;
 * :mod:`.calculus` — derivative claims (``σ'(z)``, ``tanh'``, softmax Jacobians, ``∂L/∂z``);
+  first :mod:`.cost_gradients` — the derivative of a cost the document defines through its
+  output, by an entry (``δ^{(L)}_j = (h_{W,b}(X) − Y) f_a'(x^{(L)}_j)``), and a batch's mean;
+* :mod:`.named_costs` — a cost's definition the sentence names ("(one-half) squared error",
+  "cross-entropy");
 * :mod:`.approximation` — Taylor expansions and ``≈`` to the claimed order, ``O(·)`` orders;
 * :mod:`.kernels` — a kernel written after its stencil;
 * :mod:`.matrices` — matrix equalities, ``C x`` forms and conv matrices;
@@ -107,6 +111,7 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
         layers,
         matrices,
         missing_sum,
+        named_costs,
         restated,
         sample_identity,
         updates,
@@ -156,6 +161,7 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
         ClaimKind.MATRIX: (kernel, ansatz.judge_ansatz_equation, matrices.judge_matrix),
         ClaimKind.DEFINITION: (
             restated.judge_restated_definition,
+            named_costs.judge_named_cost,  # "the cost is (one-half) squared error: J = …"
             words.judge_fact,
             kernel,
             algebra.judge_known_definition,

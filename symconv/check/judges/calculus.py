@@ -37,6 +37,7 @@ from symconv.check import nodes
 from symconv.check.context import DocumentContext, ProblemContext, claim_id, claim_scope
 from symconv.check.equality import evaluate, values_equal
 from symconv.check.judges.algebra import claim_conditions, compare_identity
+from symconv.check.judges.cost_gradients import judge_cost_derivative
 from symconv.check.judges.functions import concrete
 from symconv.check.judges.resolve import resolve, undefined_functions
 from symconv.check.judges.typos import diagnose
@@ -75,7 +76,27 @@ def _is_gradient_entry(expr: Any) -> bool:
 def judge_derivative(
     claim: Claim, context: DocumentContext, problem: ProblemContext
 ) -> Judgement | None:
-    """Judge a claim whose left side is a derivative (None if it is not one judged here)."""
+    """Judge a claim whose left side is a derivative (None if it is not one judged here).
+
+    What the derivative of SymPy's expressions leaves undecided — a cost defined through the
+    network's output and differentiated by an entry, an undefined activation, a batch's mean —
+    is read by :func:`~symconv.check.judges.cost_gradients.judge_cost_derivative`."""
+    by_entry = isinstance(claim.sides[0], (nodes.Partial, sp.Indexed)) if claim.sides else False
+    if by_entry:  # ∂J/∂x_j: the entry reading follows the document's entry equations
+        through_cost = judge_cost_derivative(claim, context)
+        if through_cost is not None and through_cost.verdict != "unverified":
+            return through_cost
+    judgement = _judge_derivative(claim, context, problem)
+    if judgement is not None and judgement.verdict != "unverified":
+        return judgement
+    if not by_entry:
+        through_cost = judge_cost_derivative(claim, context)
+    return through_cost if through_cost is not None else judgement
+
+
+def _judge_derivative(
+    claim: Claim, context: DocumentContext, problem: ProblemContext
+) -> Judgement | None:
     if len(claim.sides) != 2 or claim.relation not in ("=", "≡"):
         return None
     lhs, rhs = claim.sides
@@ -100,6 +121,11 @@ def judge_derivative(
         for name in relevant
     )
     if vectors or lhs.has(nodes.Partial) or softmax:
+        computed = _computed_entries(
+            claim, context, [lhs, rhs, *(definitions[n] for n in relevant)]
+        )
+        if computed is not None:
+            return unverified(claim, computed)
         constraints = [
             (a.lhs, a.rhs)
             for a in context.assumptions_before(order=order, scope=scope)
@@ -112,6 +138,25 @@ def judge_derivative(
         # No index in the claim itself (``∂E/∂y = y - t``): read it with scalars.
         return _scalar(claim, context, problem, vector_names=vectors)
     return _scalar(claim, context, problem)
+
+
+def _computed_entries(claim: Claim, context: DocumentContext, exprs: list[Any]) -> str | None:
+    """Why the vectors cannot be read as free components: an entry the document computes from
+    another tensor in an equation of entries (``a_p = \\tanh(s_p)``, a forward formula), which
+    the instantiation at length 3 would take for an independent variable; None if none is."""
+    from symconv.check.document_gradients import canonical_name, definitions_before
+
+    written = definitions_before(context, claim_id(claim))
+    outputs = {a.output: a.line for a in written.activations}
+    outputs.update((f.output, f.line) for f in written.forwards)
+    for name in sorted(set().union(*(_names(e) for e in exprs))):
+        line = outputs.get(canonical_name(name))
+        if line is not None:
+            return (
+                f"{name} is computed entry by entry on line {line}, which the reading of the "
+                "vectors at a small size does not follow"
+            )
+    return None
 
 
 def _names(expr: Any) -> set[str]:

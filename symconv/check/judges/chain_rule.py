@@ -51,6 +51,7 @@ from sympy.core.function import AppliedUndef
 
 from symconv.check import nodes
 from symconv.check.context import DocumentContext, claim_id, claim_scope
+from symconv.check.defined_names import is_cost_name
 from symconv.check.document_gradients import (
     Activation,
     Forward,
@@ -58,9 +59,12 @@ from symconv.check.document_gradients import (
     definitions_before,
     layer_tag,
     shifted_name,
+    whole_activations,
 )
 from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, ClaimKind, Judgement, LinkFacts
+from symconv.check.shown import display_name
+from symconv.check.symbols import name_key
 from symconv.core.safe import as_sympy
 from symconv.grad.notation import split_gradient_label
 
@@ -152,7 +156,7 @@ def _scalar(claim: Claim, chain: _Chain, context: DocumentContext) -> Judgement 
     for outer, inner in itertools.pairwise(path):
         reason = _function_of(outer, inner, path, claim, context)
         if reason is None:
-            return None
+            return _through_activation(claim, chain, context)
         reasons.append(reason)
     first, last = path[0], path[-1]
     d = "∂" if "partial" in claim.text else "d"  # as written: ∂ or d
@@ -161,6 +165,80 @@ def _scalar(claim: Claim, chain: _Chain, context: DocumentContext) -> Judgement 
         claim,
         f"the chain rule: {'; '.join(reasons)}, so {d}{first}/{d}{last} = {middle}",
     )
+
+
+def _through_activation(claim: Claim, chain: _Chain, context: DocumentContext) -> Judgement | None:
+    """``∂L/∂z = ∂L/∂x · ∂x/∂z`` for whole tensors, with x computed from z entry by entry (``x =
+    f(z)``, an activation written for entries, or said in words) and nothing else the document
+    defines reading z: the one path from z to the loss L is x, entry by entry (as for entries,
+    :func:`_entries`); None otherwise — and for a top that is no loss's name (``dz/dx`` with
+    ``y = f(x)``: nothing says z is a function of y, the scalar rule's)."""
+    if len(chain.nodes) != 3:
+        return None
+    loss, through, by = chain.nodes
+    if not is_cost_name(loss.name):
+        return None  # z of y = f(x): a function of x some other way too? only a loss is not
+    order = claim_id(claim)
+    middle, bottom = canonical_name(through.name), canonical_name(by.name)
+    written = [
+        *whole_activations(context, order),
+        *_known_activations(context, order),
+        *definitions_before(context, order).activations,
+    ]
+    found = [
+        a
+        for a in (_at(w, middle, bottom) for w in written)
+        if a is not None and name_key(a.function) not in _WHOLE_VECTOR
+    ]
+    where = None
+    if found:
+        activation = found[-1]
+        where = (
+            f"{activation.output} = {display_name(activation.function)}({activation.input}) "
+            "entry by entry "
+            f"(line {activation.line})"
+        )
+    else:
+        for rank in range(0, 5):
+            said = _said_in_words(context, order, middle, bottom, rank)
+            if said is not None:
+                activation, how = said
+                where = f"{middle} is computed from {bottom} entry by entry (said in words: {how})"
+                break
+    if where is None:
+        return None
+    if _other_path(context, claim, activation) is not None:
+        return None  # z also feeds something else: the chain judge of entries says which
+    if _unread_mention(context, claim, by.name) is not None:
+        return None
+    d = "∂" if "partial" in claim.text else "d"
+    return right(
+        claim,
+        f"the chain rule through {through}: {where} and nothing else the document defines "
+        f"reads {by}, so {d}{loss}/{d}{by} = {d}{loss}/{d}{through} · {d}{through}/{d}{by} "
+        "entry by entry",
+    )
+
+
+#: Functions of a vector that are not applied entry by entry (softmax reads every entry).
+_WHOLE_VECTOR = frozenset({"softmax", "max", "min", "norm"})
+
+
+def _known_activations(context: DocumentContext, order: int) -> list[Activation]:
+    """``v = tanh(u)``: a function SymPy knows (tanh, exp, log) of one name, defined before
+    ``order``; it acts entry by entry."""
+    found = []
+    for definition in context.definitions:
+        value, symbol = definition.value, definition.symbol
+        if definition.order >= order or not isinstance(symbol, sp.Symbol):
+            continue
+        if isinstance(value, AppliedUndef) or not isinstance(value, sp.Function):
+            continue
+        if len(value.args) != 1 or not isinstance(value.args[0], sp.Symbol):
+            continue
+        output, input_ = canonical_name(symbol.name), canonical_name(value.args[0].name)
+        found.append(Activation(definition.line, output, input_, value.func.__name__, 0))
+    return found
 
 
 def _function_of(
@@ -198,9 +276,14 @@ def _entries(claim: Claim, chain: _Chain, context: DocumentContext) -> Judgement
     if found and found[-1].rank != len(by.indices):
         return None  # the activation has another number of indices: not this one
     activation = found[-1] if found else None
+    where = None
     if activation is None:
         if any(_defines(f, middle) for f in definitions.forwards):
             return None  # C a forward formula of B: derived by the gradient judge
+        said = _said_in_words(context, order, middle, bottom, len(by.indices))
+        if said is not None:
+            activation, where = said
+    if activation is None:
         return unverified(
             claim,
             f"a chain rule through {through.base}: right if {through.base} is computed from "
@@ -229,7 +312,27 @@ def _entries(claim: Claim, chain: _Chain, context: DocumentContext) -> Judgement
             f"line {unread} could not be read and may compute something else from {by.base}: "
             f"then the product through {through.base} alone would leave that path out",
         )
-    return _indices_judged(claim, chain, activation)
+    return _indices_judged(claim, chain, activation, where)
+
+
+def _said_in_words(
+    context: DocumentContext, order: int, output: str, input_name: str, rank: int
+) -> tuple[Activation, str] | None:
+    """The activation ``output = f(input)`` entry by entry as the document says it in words
+    (:mod:`symconv.check.activation_words`: "*x* is *z* passed through the activation
+    function", a dictionary's input and activation of one unit), at the layer of ``output`` (a
+    tag is a pattern), with the words for the message; None if it says none."""
+    for dependency in reversed(context.entrywise_dependencies(order=order)):
+        if dependency.rank not in (0, rank):
+            continue
+        written = Activation(
+            dependency.line, canonical_name(dependency.of), canonical_name(dependency.on), "f",
+            rank,
+        )  # fmt: skip
+        at = _at(written, output, input_name)
+        if at is not None:
+            return at, dependency.how
+    return None
 
 
 def _at(activation: Activation, output: str, input_name: str) -> Activation | None:
@@ -361,7 +464,11 @@ def _names_read(expr: sp.Basic) -> set[str]:
     return found
 
 
-def _indices_judged(claim: Claim, chain: _Chain, activation: Activation) -> Judgement | None:
+def _indices_judged(
+    claim: Claim, chain: _Chain, activation: Activation, said: str | None = None
+) -> Judgement | None:
+    """The product judged by the indices it reads ``C`` at; ``said``: the activation as the
+    document says it in words (for the message), when no formula writes it."""
     loss, through, by = chain.nodes
     summed = {limit[0]: limit for limit in chain.summed}
     wanted = tuple(by.indices)
@@ -379,8 +486,14 @@ def _indices_judged(claim: Claim, chain: _Chain, activation: Activation) -> Judg
     reads = tuple(as_sympy(p).xreplace(collapsed) for p in written)
     if not set().union(*(as_sympy(r).free_symbols for r in reads)) <= free:
         return None  # an index on the right only: the missing-sum lint's
-    where = f"{activation.output} = {activation.function}({activation.input}) entry by entry"
-    where += f" (line {activation.line})"
+    if said is not None:
+        where = (
+            f"{activation.output} is computed from {activation.input} entry by entry (said in "
+            f"words: {said})"
+        )
+    else:
+        where = f"{activation.output} = {activation.function}({activation.input}) entry by entry"
+        where += f" (line {activation.line})"
     if all(sp.simplify(r - i) == 0 for r, i in zip(reads, wanted, strict=True)):
         return right(
             claim,

@@ -67,6 +67,7 @@ from symconv.check.document_gradients import (
 )
 from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, Judgement
+from symconv.core.safe import as_sympy
 from symconv.errors import SymconvError
 from symconv.grad.notation import gradient_base, split_gradient_label
 
@@ -113,6 +114,10 @@ def judge_document_gradient(claim: Claim, context: DocumentContext) -> Judgement
         return None  # W = W − η ∂J/∂W updates W; y = W x … restates the layer
     system = _system_for(lhs, rhs, definitions)
     if system is None:
+        return None
+    if _outside_names(rhs, system):
+        # (o − t) g'(u_k): the loss's own gradient written out through its definition (t, o
+        # alone), which the forward formula does not give: not compared here (cost_gradients)
         return None
     lhs, rhs = system.renamed(lhs), system.renamed(rhs)
     try:
@@ -183,6 +188,37 @@ class _System:
             found[activation.input] = activation.rank
             found[_derivative_name(activation)] = activation.rank
         return found
+
+
+def _outside_names(expr: Any, system: _System) -> list[str]:
+    """Names the right side reads alone (no index, outside a sum's limits) that the layer's
+    tensors are not: a target ``t``, an output written without its indices. The layer's
+    derivative cannot give them; comparing with them at random values would be no proof.
+
+    >>> t, o = sp.symbols("t o")
+    >>> _outside_names((o - t) * sp.IndexedBase("x")[sp.Symbol("k")], _System(None, ()))
+    ['o', 't']
+    """
+    limits: set[Any] = set()
+    bound: set[Any] = set()
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.Sum):
+            for index, *ends in node.limits:
+                bound.add(index)
+                limits |= set().union(*(as_sympy(end).free_symbols for end in ends))
+    indices: set[Any] = set()
+    for read in expr.atoms(sp.Indexed):
+        indices |= set().union(*(as_sympy(i).free_symbols for i in read.indices))
+        indices |= {read.base.label}
+    known = {canonical_name(name) for name in system.names()}
+    alone = expr.free_symbols - limits - bound - indices
+    return sorted(
+        s.name
+        for s in alone
+        if isinstance(s, sp.Symbol)
+        and not isinstance(s, sp.Dummy)
+        and canonical_name(s.name) not in known
+    )
 
 
 def _derivative_name(activation: Activation) -> str:

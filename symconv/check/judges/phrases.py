@@ -17,9 +17,11 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "COSTS",
     "FACTS",
     "MATH_MARK",
     "answer_cue",
+    "cost_in_words",
     "dependencies_in_words",
     "fact_in_words",
     "is_assumption",
@@ -225,3 +227,43 @@ def dependencies_in_words(words: str) -> list[tuple[str, str]]:
     ([], [])
     """
     return [(m.group(1), m.group(2)) for m in _DEPENDS.finditer(words)]
+
+
+#: Cost name → pattern, most specific first: the cost a sentence says a formula is.
+COSTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(pattern, re.IGNORECASE))
+    for name, pattern in (
+        ("mean squared error", r"\bmean[\s-]+squared?[\s-]+(?:error|loss)|\bMSE\b|均方误差"),
+        (
+            "squared error",
+            r"\bsquared?[\s-]+(?:error|loss|difference)|\bsum\s+of\s+(?:the\s+)?squared?"
+            r"\s+(?:errors|differences)|\bquadratic\s+(?:cost|loss)|\bL2\s+loss|平方误差",
+        ),
+        (
+            "cross-entropy",
+            r"\bcross[\s-]?entropy|\blog[\s-]?loss|\bnegative\s+log[\s-]?likelihood|交叉熵",
+        ),
+    )
+)
+_HALF = re.compile(r"\b(?:one[\s-])?half\b|½|一半", re.IGNORECASE)
+
+
+def cost_in_words(words: str) -> tuple[str, bool] | None:
+    """``(cost, half)``: the standard cost ``words`` name (``"squared error"``, ``"mean squared
+    error"``, ``"cross-entropy"``) and whether they say one half of it; None if they name none.
+
+    >>> cost_in_words("We define cost function as (one-half) squared error:")
+    ('squared error', True)
+    >>> cost_in_words("the loss is the binary cross-entropy"), cost_in_words("the MSE is")
+    (('cross-entropy', False), ('mean squared error', False))
+    >>> print(cost_in_words("the error term of node j"))
+    None
+    >>> print(cost_in_words("unlike the squared error, the cross-entropy"))
+    None
+    """
+    named = [name for name, pattern in COSTS if pattern.search(words)]
+    if "mean squared error" in named and "squared error" in named:
+        named.remove("squared error")  # the mean squared error says squared error too
+    if len(named) != 1:
+        return None  # none, or two costs compared ("unlike the squared error, …"): which one?
+    return named[0], _HALF.search(words) is not None

@@ -88,7 +88,9 @@ def resolve(
             if given is not None and _usable(given, matrices):
                 mapping[symbol] = as_sympy(given) if isinstance(given, int) else given
         for applied in _applications(current):
-            definition = context.definition_of(applied.func.__name__, order=order, scope=scope)
+            definition = context.definition_of(
+                applied.func.__name__, order=order, scope=scope, arity=len(applied.args)
+            )
             if definition is not None and isinstance(definition.value, sp.Lambda):
                 functions[applied] = definition.value(*applied.args)
                 used.append(definition)
