@@ -32,6 +32,12 @@ class ParseError(SymconvError, ValueError):
     """Text that could not be read (an index formula, a LaTeX line, a problem-set file)."""
 
 
+class NotationError(ParseError):
+    """Text that reads, but says two things that cannot both hold: a derivative
+    ``∂^5 f / ∂x^3 ∂y`` whose order (5) is not the total order of its variables (4). No reading
+    makes it right, so the checker calls the line wrong and says why."""
+
+
 class FormulaError(ParseError):
     """A formula text that is refused: the ``text``, the 1-based ``column`` of the offending piece
     (``None`` where no single place is to blame) and what was ``expected`` there. The message ends

@@ -104,7 +104,7 @@ from symconv.check.model import (
 )
 from symconv.check.parsed import Ambiguous, Chain, MathParse, Side
 from symconv.check.symbols import SymbolTable, name_key, object_name_key
-from symconv.errors import ParseError, ReadTimeLimitError
+from symconv.errors import NotationError, ParseError, ReadTimeLimitError
 
 __all__ = ["KINDS", "Reading", "extract_claims", "read_claims"]
 
@@ -485,8 +485,9 @@ class _Extractor:
             self._forget_row(segment)
             if _RELATION_TEXT.search(segment.text):
                 reason = str(parsed) if parsed is not None else "not read"
+                facts = UnreadFacts(reason, contradiction=isinstance(parsed, NotationError))
                 self._emit(segment, segment.line, segment.end_line, segment.text, "unparsed", (),
-                           "=", UnreadFacts(reason), words_before, words_after)  # fmt: skip
+                           "=", facts, words_before, words_after)  # fmt: skip
         else:
             lead_words = words_before
             after = self._conditions_after(index)

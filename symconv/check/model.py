@@ -158,9 +158,11 @@ class ProseAnswerFacts:
 
 @dataclass(frozen=True)
 class UnreadFacts:
-    """Why a statement could not be read (unparsed) or was read two ways (ambiguous)."""
+    """Why a statement could not be read (unparsed) or was read two ways (ambiguous);
+    ``contradiction``: it reads, but contradicts itself (:class:`~symconv.errors.NotationError`)."""
 
     reason: str
+    contradiction: bool = False
 
 
 @dataclass(frozen=True)

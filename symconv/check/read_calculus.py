@@ -26,7 +26,7 @@ from symconv.check.read_base import DiffOperator, Item, PartialMark, PartialMark
 from symconv.check.read_brackets import BracketReader
 from symconv.check.read_names import indices_only
 from symconv.check.vocabulary import BIGOPS, EXTREMA
-from symconv.errors import ParseError
+from symconv.errors import NotationError, ParseError
 
 
 class CalculusReader(BracketReader):
@@ -110,7 +110,13 @@ class CalculusReader(BracketReader):
             variables.append((self._juxt(group), var_order))
         total = sum(n for _, n in variables)
         if order is not None and order != total:
-            raise ParseError(
+            # a contradiction only where every variable is a plain name (∂x^3 ∂y); a group or a
+            # layer-tagged name (∂(w^{(l)})^2) may carry an order this reading missed
+            plain = all(
+                re.fullmatch(r"[^()\[\]{}^]+", str(variable)) is not None
+                for variable, _ in variables
+            )
+            raise (NotationError if plain else ParseError)(
                 f"a derivative of order {order} over variables of total order {total} in "
                 f"{self.text!r}"
             )

@@ -200,3 +200,29 @@ def test_a_derivative_that_reads_zero_because_a_definition_was_not_used_is_no_wi
         r"Then $\frac{\partial L}{\partial z_k} = p_k - y_k$." + "\n"
     )
     assert [j.verdict for j in check(text).judgements] == ["unverified"]
+
+
+def test_a_derivative_whose_orders_disagree_is_wrong_and_a_group_is_not_taken_for_one():
+    # ∂^5 f/∂x^3 ∂y: no reading makes it right; ∂^2 E/∂(w^{(l)})^2 may carry an order the
+    # reading missed, so it is only unread
+    from symconv.check.api import check
+
+    (contradiction,) = check(
+        "$g = \\frac{\\partial^{5} f}{\\partial x^{3} \\partial y}$"
+    ).judgements
+    assert (contradiction.verdict, contradiction.diagnosis) == (
+        "wrong",
+        "the notation contradicts itself",
+    )
+    grouped = check("$\\frac{\\partial^2 E}{\\partial (w^{(l)})^2} = 1$").judgements
+    assert [j.verdict for j in grouped] == ["unverified"]
+
+
+def test_the_derivative_of_a_function_the_document_never_defines_is_not_confirmed_as_zero():
+    from symconv.check.api import check
+
+    undefined = check("$\\frac{\\partial^2 f}{\\partial x_i \\partial x_j} = 0$").judgements
+    assert [j.verdict for j in undefined] == ["unverified"]
+    assert [
+        j.verdict for j in check("$\\frac{\\partial x_i}{\\partial x_j} = \\delta_{ij}$").judgements
+    ] == ["right"]

@@ -56,7 +56,7 @@ import sympy as sp
 from sympy.polys.polyerrors import BasePolynomialError
 
 from symconv.check.context import NO_PROBLEM, DocumentContext, ProblemContext, claim_id
-from symconv.check.judges.verdicts import add_warnings, unverified
+from symconv.check.judges.verdicts import add_warnings, unverified, wrong
 from symconv.check.model import Claim, ClaimKind, Judgement, UnreadFacts
 from symconv.check.refusals import raised_by_sympy
 from symconv.errors import SymconvError
@@ -253,6 +253,9 @@ def judge(
     if claim.kind == ClaimKind.AMBIGUOUS:
         return unverified(claim, f"ambiguous: {reason}")
     if claim.kind == ClaimKind.UNPARSED:
+        if isinstance(claim.facts, UnreadFacts) and claim.facts.contradiction:
+            # ∂^5 f / ∂x^3 ∂y: no reading makes it right
+            return wrong(claim, reason, diagnosis="the notation contradicts itself")
         return unverified(claim, f"could not read the formula: {reason}")
     judgement: Judgement | None = None
     for judge_one in _judges(claim.kind):

@@ -383,6 +383,9 @@ def _vector(
             witness=witness,
             diagnosis=diagnosis,
         ), False
+    undefined = _undefined_and_constant(lhs, space, definitions, vectors)
+    if undefined is not None:
+        return unverified(claim, undefined), True
     assumed = ", ".join(f"{show(a)} = {show(b)}" for a, b in constraints)
     given = f" (with {assumed})" if assumed else ""
     return right(
@@ -439,6 +442,38 @@ def _misread_or_unstated(
                 f"distribution), which the document does not state (write Σ_k {name}_k = 1)"
             )
     return None
+
+
+def _undefined_and_constant(
+    lhs: Any, space: VectorSpace, definitions: dict[str, Any], vectors: set[str]
+) -> str | None:
+    """Why a derivative that reads 0 proves nothing: what it differentiates is a name the
+    document never defines (``∂²f/∂x_i∂x_j`` with f unknown), so it reads as a constant; None
+    otherwise."""
+    differentiated: set[str] = set()
+    for node in sp.preorder_traversal(lhs):
+        if isinstance(node, sp.Derivative):
+            differentiated |= {str(s) for s in node.expr.free_symbols}
+        elif isinstance(node, nodes.Partial):
+            differentiated |= {str(s) for s in node.args[0].free_symbols}
+    varied = _differentiated_names(lhs)
+    differentiated -= {str(index) for index in index_symbols([lhs])}
+    differentiated = {name for name in differentiated if not name.isdigit()}
+    unknown = sorted(
+        name
+        for name in differentiated - varied
+        if name.split("[")[0] not in definitions
+        and name.split("[")[0] not in varied
+        and not any(name.startswith(f"{v}[") for v in vectors & set(definitions))
+    )
+    if not unknown or not differentiated:
+        return None
+    if differentiated & set(definitions):
+        return None
+    return (
+        f"{', '.join(unknown)} is not defined: as read it does not depend on "
+        f"{', '.join(sorted(varied))}, so its derivative reads 0"
+    )
 
 
 def _differentiated_names(expr: Any) -> set[str]:
