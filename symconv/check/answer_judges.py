@@ -393,8 +393,10 @@ def _judge_sets(task: PartTask) -> list[Outcome]:
         if not variant.right and sequence is not None and len(sequence) == len(expected):
             anticipated.append((variant.label, _as_sets(task, sequence)))
     sets = [c for c in task.candidates if c.form == "set"]
+    # an **Answer:** line of pairs is judged too, beside the sets the working states
+    pairs = _stated_pairs(task, expected)
     if len(sets) < len(expected):
-        return []
+        return pairs
     chosen = sets[-len(expected) :]
     outcomes = []
     for index, candidate in enumerate(chosen):
@@ -425,7 +427,61 @@ def _judge_sets(task: PartTask) -> list[Outcome]:
                     component=index,
                 )
             )
-    return outcomes
+    return sorted([*outcomes, *pairs], key=lambda outcome: outcome.first_line)
+
+
+def _stated_pairs(task: PartTask, expected: Sequence[sp.Set]) -> list[Outcome]:
+    """A tuple of pairs stated as the answer (``**Answer:** ((0, 1), (0, 1))`` for the limits of
+    two sums), one pair per set: each pair read both as the range first … last and as the set
+    {first, last}. Right when both readings give every set, wrong when neither gives one of
+    them (a witness whichever way it is read), else no verdict."""
+    stated = [
+        c
+        for c in task.candidates
+        if c.form == "tuple"
+        and c.stated
+        and (seq := as_sequence(c.value)) is not None
+        and len(seq) == len(expected)
+        and all(
+            isinstance(pair, sp.Tuple) and len(pair) == 2 and all(e.is_Integer for e in pair)
+            for pair in seq
+        )
+    ]
+    if not stated:
+        return []
+    candidate = stated[-1]
+    pairs = as_sequence(candidate.value)
+    assert pairs is not None
+    shown = shown_candidate(candidate)
+    readings = [
+        (
+            sp.FiniteSet(*range(int(first), int(last) + 1)),
+            sp.FiniteSet(first, last),
+        )
+        for first, last in pairs
+    ]
+    if all(
+        as_range == want and as_set == want
+        for (as_range, as_set), want in zip(readings, expected, strict=True)
+    ):
+        return [
+            Outcome(
+                (candidate,), "right", f"{shown} is right for {task.part.id}", expected=task.answer
+            )
+        ]
+    for index, ((as_range, as_set), want) in enumerate(zip(readings, expected, strict=True)):
+        if as_range != want and as_set != want:
+            return [
+                Outcome(
+                    (candidate,),
+                    "wrong",
+                    f"{shown} is not the answer to {task.part.id}",
+                    expected=task.answer,
+                    witness=f"entry {index + 1}: {pairs[index]} gives {as_range} read as a range "
+                    f"and {as_set} read as a set, not {want}",
+                )
+            ]
+    return []
 
 
 _JUDGES: dict[str, Callable[[PartTask], list[Outcome]]] = {

@@ -57,3 +57,12 @@ def test_the_conventions_paragraph_answers_nothing_in_latex():
     verdicts = _verdicts(text, name="answer.tex")
     assert [v for v in verdicts if v[1] == "wrong"] == []
     assert (4, "right", "nyu-cnn-3b") in verdicts  # read through the box that scales it
+
+
+def test_limits_stated_as_pairs_are_judged_whichever_way_a_pair_is_read():
+    # nyu-cnn-2a asks the limits of the sums over k1 and k2: ((0, 1), (0, 1)) is right read as
+    # ranges and as sets; (0, 6) is neither {0, 1} as a range nor as a set
+    right = _verdicts("## nyu-cnn-2a\n\n**Answer:** $((0, 1), (0, 1))$\n")
+    assert (3, "right", "nyu-cnn-2a") in right
+    wrong = _verdicts("## nyu-cnn-2a\n\n**Answer:** $((0, 1), (0, 6))$\n")
+    assert (3, "wrong", "nyu-cnn-2a") in wrong
