@@ -75,29 +75,8 @@ def judge_conv_words(claim: Claim) -> Judgement | None:
     if not isinstance(facts, ConvWordFacts):
         return None
     statement = facts.statement
-    if isinstance(statement, BackwardPadding):
-        return _backward_padding(claim, statement)
-    if isinstance(statement, Stretch):
-        return _stretch(claim, statement)
-    if isinstance(statement, PaddingGrowth):
-        return _padding_growth(claim, statement)
-    if isinstance(statement, SameSize):
-        return _same_size(claim, statement)
-    if isinstance(statement, Rounding):
-        return _rounding(claim, statement)
-    if isinstance(statement, ChannelNames):
-        return _channel_names(claim, statement)
-    if isinstance(statement, Upsampled):
-        return _upsampled(claim, statement)
-    if isinstance(statement, DilatedExtent):
-        return _dilated_extent(claim, statement)
-    if isinstance(statement, StackField):
-        return _stack_field(claim, statement)
-    if isinstance(statement, ConvSizes):
-        return _conv_sizes(claim, statement)
-    if isinstance(statement, TransposedSizes):
-        return _transposed_sizes(claim, statement)
-    return _backward_size(claim, statement)
+    judge = _JUDGES.get(type(statement), _backward_size)
+    return judge(claim, statement)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -855,3 +834,19 @@ def _backward_size(claim: Claim, fact: BackwardSize) -> Judgement:
         f"{procedure} gives {shown} ({GUIDE}, relationship 15): the size of the input a "
         f"stride-1 convolution of that kernel maps to the map (relationship 14)",
     )
+
+
+#: The judge of each kind of statement (a backward convolution's size otherwise).
+_JUDGES: dict[type, Callable[[Claim, Any], Judgement | None]] = {
+    BackwardPadding: _backward_padding,
+    Stretch: _stretch,
+    PaddingGrowth: _padding_growth,
+    SameSize: _same_size,
+    Rounding: _rounding,
+    ChannelNames: _channel_names,
+    Upsampled: _upsampled,
+    DilatedExtent: _dilated_extent,
+    StackField: _stack_field,
+    ConvSizes: _conv_sizes,
+    TransposedSizes: _transposed_sizes,
+}
