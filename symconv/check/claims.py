@@ -196,16 +196,46 @@ def read_claims(
     claims, by_statement = add_update_claims(segments, read, extractor.statement_claims, context)
     sized = add_size_claims(segments, claims, by_statement, context)
     # shapes of arrays stated, defined by NumPy code, differentiated (never a size claim's words)
-    from symconv.check.read_arrays import add_array_claims
+    shaped, by_statement = sized.claims, dict(sized.statement_claims)
+    if mentions(segments, ARRAY_WORDS):
+        from symconv.check.read_arrays import add_array_claims
 
-    shaped, by_statement = add_array_claims(
-        segments, sized.claims, sized.statement_claims, context, with_problem=_has_problem(problem)
-    )
-    # facts of convolution arithmetic stated in words (paddings, strides, 'same' sizes)
-    from symconv.check.conv_words import add_word_claims
+        shaped, by_statement = add_array_claims(
+            segments, shaped, by_statement, context, with_problem=_has_problem(problem)
+        )
+    # facts of convolution arithmetic stated in words (paddings, strides, 'same' sizes): read
+    # only where the words of one could stand (the reader and its sentences load otherwise)
+    worded = shaped
+    if mentions(segments, CONV_FACT_WORDS):
+        from symconv.check.conv_words import add_word_claims
 
-    worded, by_statement = add_word_claims(segments, shaped, by_statement, context)
+        worded, by_statement = add_word_claims(segments, shaped, by_statement, context)
     return Reading(worded, dict(extractor.parses), by_statement)
+
+
+#: Words one of the facts of convolution arithmetic needs (:mod:`symconv.check.conv_words`):
+#: its statements are all about these.
+CONV_FACT_WORDS = re.compile(
+    r"pad|stride|zero|same|valid|floor|ceil|round|integer|dilat|receptive|upsampl|transpos"
+    r"|deconv|fractional|channel|depth|filter|kernel|convol|backward|gradient|derivative"
+    r"|卷积|步长|填充|通道|滤波",
+    re.IGNORECASE,
+)
+
+
+#: Words an array statement needs (:mod:`symconv.check.read_arrays`): a shape said, NumPy code,
+#: a matrix product, a real space ``\\mathbb{R}^{…}``.
+ARRAY_WORDS = re.compile(
+    r"shape|dim|reshape|transpos|tensordot|einsum|维度|形状|np\.|numpy|array|matri|矩阵|im2col"
+    r"|unfold|axis|\.T\b|@|\^\s*\{?\s*T\b|\N{DOUBLE-STRUCK CAPITAL R}|mathbb\s*\{?R|\\in\b"
+    r"|\\times|×|\(\s*\d+\s*,",
+    re.IGNORECASE,
+)
+
+
+def mentions(segments: Sequence[Segment], words: re.Pattern[str]) -> bool:
+    """True if any text or math of the document holds one of ``words``."""
+    return any(words.search(segment.text) for segment in segments)
 
 
 def _has_problem(problem: ProblemContext) -> bool:

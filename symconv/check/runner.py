@@ -35,7 +35,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from symconv.check.claims import Reading, read_claims
+from symconv.check.claims import Reading, mentions, read_claims
 from symconv.check.context import NO_PROBLEM, DocumentContext, ProblemContext, claim_id
 from symconv.check.documents import Document
 from symconv.check.judges import judge_all
@@ -269,7 +269,6 @@ def _judge_claims(
     """The first pass: every claim of the reading judged in order, each with the problem
     context of its own region (Z of nyu-cnn 2 is not Z of 3)."""
     from symconv.check.document_maps import judge_document_maps
-    from symconv.check.document_stencils import judge_document_stencils
     from symconv.check.judges.approximation import confirm_agreeing_rows
 
     judgements = judge_all(
@@ -280,7 +279,18 @@ def _judge_claims(
     # the displays of matrices, row by row, against the document's own forward maps
     judgements = judge_document_maps(segments, reading, judgements, run)
     # the stencil under discussion: counts of points in words, its matrix and the inverse
+    if not mentions(segments, STENCIL_WORDS):
+        return judgements
+    from symconv.check.document_stencils import judge_document_stencils
+
     return judge_document_stencils(segments, reading, judgements, run)
+
+
+#: Words a text about a stencil holds (:mod:`symconv.check.document_stencils` reads nothing
+#: in a document without one of them).
+STENCIL_WORDS = re.compile(
+    r"stencil|point|taylor|differen|accura|order|matri|invers|M\^|差分", re.IGNORECASE
+)
 
 
 class GivenData:
