@@ -477,28 +477,12 @@ class InForce:
                 shape = " × ".join(_shown(k) for k in kernel)
                 words = f"the {shape} kernel of {where}"
                 events.append(_Event("kernel", tuple(Pinned(k, words) for k in kernel), sentence))
-            stride = STRIDE.search(clause)
-            if stride is not None:
-                value = amount(sentence, stride.group(1))
+            for datum, pattern in (("stride", STRIDE), ("dilation", _DILATION)):
+                found = pattern.search(clause)
+                value = amount(sentence, found.group(1)) if found is not None else None
                 if value is not None:
-                    events.append(
-                        _Event(
-                            "stride",
-                            (Pinned(value, f"stride {_shown(value)} ({where})"),),
-                            sentence,
-                        )
-                    )
-            dilation = _DILATION.search(clause)
-            if dilation is not None:
-                value = amount(sentence, dilation.group(1))
-                if value is not None:
-                    events.append(
-                        _Event(
-                            "dilation",
-                            (Pinned(value, f"dilation {_shown(value)} ({where})"),),
-                            sentence,
-                        )
-                    )
+                    pinned = Pinned(value, f"{datum} {_shown(value)} ({where})")
+                    events.append(_Event(datum, (pinned,), sentence))
             for role, pattern in _NAMED:
                 for match in pattern.finditer(clause):
                     math = sentence.math_of(match.group(1))
