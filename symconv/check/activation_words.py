@@ -41,6 +41,7 @@ import sympy as sp
 
 from symconv.check.document_gradients import canonical_name, layer_tag
 from symconv.check.parsed import Chain
+from symconv.core.patterns import TextPattern, lazy_compile
 from symconv.grad.notation import split_gradient_label
 
 __all__ = ["WordActivation", "activations_in_words"]
@@ -64,36 +65,38 @@ class WordActivation:
 #: A name in the words: ``⟦3⟧`` is the lone name of segment 3; ``⟨m⟩`` any other math.
 _NAME = r"⟦(\d+)⟧"
 _OTHER = "⟨m⟩"
-_LIST_ITEM = re.compile(r"\s*(?:[-*+]\s|\d+[.)]\s)")
-_HEADING = re.compile(r"\s{0,3}#{1,6}\s")
-_SENTENCE_END = re.compile(r"[.!?](?=\s|$)|[;\u3002]")
-_EMPHASIS = re.compile(r"\*{1,2}|(?<!\w)_{1,2}|_{1,2}(?!\w)")
-_SOFTMAX = re.compile(r"soft-?max", re.IGNORECASE)
+_LIST_ITEM = lazy_compile(r"\s*(?:[-*+]\s|\d+[.)]\s)")
+_HEADING = lazy_compile(r"\s{0,3}#{1,6}\s")
+_SENTENCE_END = lazy_compile(r"[.!?](?=\s|$)|[;\u3002]")
+_EMPHASIS = lazy_compile(r"\*{1,2}|(?<!\w)_{1,2}|_{1,2}(?!\w)")
+_SOFTMAX = lazy_compile(r"soft-?max", re.IGNORECASE)
 
 _UNIT = r"(?:the\s+)?(?:unit|node|neuron|feature|cell)s?"
 _ACTIVATION_FUNCTION = (
     r"(?:the|an|its|their)\s+(?:non-?linear\s+)?(?:activation(?:\s+function)?|non-?linearity)"
 )
 #: A dictionary item's description of a unit's input (its pre-activation).
-_BEFORE = re.compile(
+_BEFORE = lazy_compile(
     rf"\b(?:(?:weighted|net|total)\s+)?input\s+(?:to|of|into)\s+{_UNIT}"
     r"|\bpre-?activation"
     r"|\bbefore\s+(?:the\s+)?(?:application\s+of\s+(?:the\s+|an\s+)?)?activation",
     re.IGNORECASE,
 )
 #: A dictionary item's description of a unit's activation (the function applied to its input).
-_AFTER = re.compile(
+_AFTER = lazy_compile(
     rf"\bactivation\s+(?:value\s+)?of\s+{_UNIT}"
     r"|\bafter\s+(?:the\s+)?(?:application\s+of\s+(?:the\s+|an\s+)?)?activation"
     r"|\boutput\s+of\s+the\s+activation\s+function",
     re.IGNORECASE,
 )
-_ITEM = re.compile(rf"^\s*(?:[-*+]|\d+[.)])?\s*{_NAME}\s*(?:[-–—:]|\bis\b)\s*(?P<words>.*)$", re.S)
+_ITEM = lazy_compile(
+    rf"^\s*(?:[-*+]|\d+[.)])?\s*{_NAME}\s*(?:[-–—:]|\bis\b)\s*(?P<words>.*)$", re.S
+)
 _ENTRYWISE = r"(?:element-?wise|entry-?wise|component-?wise|entry\s+by\s+entry|pointwise)"
 _EACH = r"(?:each|every)\s+(?:entry|element|component|unit)\s+of\s+"
 #: One sentence: the output is the input passed through the activation function, and the like.
-_SENTENCES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern, re.IGNORECASE), how)
+_SENTENCES: tuple[tuple[TextPattern, str], ...] = tuple(
+    (lazy_compile(pattern, re.IGNORECASE), how)
     for pattern, how in (
         (
             rf"{_NAME}\s+is\s+(?:the\s+same\s+input|{_NAME})\s+(?:passed\s+through|after)\s+"
@@ -122,7 +125,7 @@ _SENTENCES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 #: ``where $z$ is the input to layer $l$``: what "the same input" refers to.
-_THE_INPUT = re.compile(rf"{_NAME}\s+is\s+the\s+input\s+(?:to|of)\b", re.IGNORECASE)
+_THE_INPUT = lazy_compile(rf"{_NAME}\s+is\s+the\s+input\s+(?:to|of)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

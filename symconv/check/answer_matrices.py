@@ -37,8 +37,9 @@ from symconv.check.answer_task import (
     latex_of,
     shown_candidate,
 )
+from symconv.core.patterns import lazy_compile
 
-_SCALE_WORDS = re.compile(r"scal|times|multiple|×|\\times|h\^2|h²|\\nabla|∇|negat|minus|−∇", re.I)
+_SCALE_WORDS = lazy_compile(r"scal|times|multiple|×|\\times|h\^2|h²|\\nabla|∇|negat|minus|−∇", re.I)
 
 
 # ----------------------------------------------------------------------------------------------

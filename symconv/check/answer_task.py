@@ -26,11 +26,12 @@ from symconv.check.equality import (
     is_number,
 )
 from symconv.check.symbols import object_name_key
+from symconv.core.patterns import lazy_compile
 
 if TYPE_CHECKING:
     from symconv.problems.model import Part, Solution
 
-AXIS_WORDS = re.compile(
+AXIS_WORDS = lazy_compile(
     r"channel|height|width|batch|image|sample|frame|time|row|column|\b[NCHWBT]\b", re.I
 )
 

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from symconv.check.symbols import name_key
+from symconv.core.patterns import lazy_compile
 from symconv.errors import ParseError
 
 __all__ = [
@@ -159,7 +160,7 @@ ArrayNode = (
 # ----------------------------------------------------------------------------------------------
 # Names
 # ----------------------------------------------------------------------------------------------
-_SPACING = re.compile(
+_SPACING = lazy_compile(
     r"\\(?:left|right|big|Big|bigg|Bigg)(?![A-Za-z])|(?<!\\)\\[,;:! ]|\\q?quad\b|~"
 )
 _GREEK = frozenset(
@@ -170,7 +171,7 @@ _GREEK = frozenset(
 )  # fmt: skip
 _FONTS = ("mathbf", "boldsymbol", "bm", "mathit", "mathrm", "vec", "mathcal", "hat", "tilde",
           "bar", "overline")  # fmt: skip
-_TRANSPOSE = re.compile(r"\^\s*(\{\s*([^{}]*(?:\{[^{}]*\})?)\s*\}|\\[A-Za-z]+|[A-Za-z])")
+_TRANSPOSE = lazy_compile(r"\^\s*(\{\s*([^{}]*(?:\{[^{}]*\})?)\s*\}|\\[A-Za-z]+|[A-Za-z])")
 _TRANSPOSE_MARKS = ("T", "\\top", "\\intercal", "\\mathsf{T}", "\\mathrm{T}", "\\mathit{T}")
 
 

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from symconv.check.array_code import ArrayIndex, ArrayName, ArrayNode, describe
 from symconv.check.array_shapes import ArrayShapeError, Shape, shape_of
 from symconv.check.array_statements import ArrayForm, ArrayScope, ArrayStatement
+from symconv.core.patterns import lazy_compile
 from symconv.errors import ParseError
 
 __all__ = ["ArrayEnvironment", "Binding", "Evaluated", "environment", "layer_marks"]
@@ -204,7 +205,7 @@ def _mark(key: str) -> str:
     return key.split("^", 1)[1] if "^" in key else ""
 
 
-_LAYER_MARK = re.compile(r"\^\s*\{?\s*[(\[]?\s*([A-Za-z](?:\s*[-+]\s*\d+)?)\s*[)\]]?\s*\}?")
+_LAYER_MARK = lazy_compile(r"\^\s*\{?\s*[(\[]?\s*([A-Za-z](?:\s*[-+]\s*\d+)?)\s*[)\]]?\s*\}?")
 
 
 def layer_marks(text: str) -> tuple[str, ...]:

@@ -44,13 +44,14 @@ from symconv.check.array_statements import ArrayForm, ArrayStatement
 from symconv.check.lines import SourceLine
 from symconv.check.markdown import Segment
 from symconv.check.size_premises import UNREAD_LAYERS, plain_words
+from symconv.core.patterns import lazy_compile
 from symconv.errors import ParseError
 
 __all__ = ["code_like", "in_space", "math_statements", "may_be_code"]
 
 
 #: A matrix written with an environment, and a transpose after it.
-_MATRIX = re.compile(
+_MATRIX = lazy_compile(
     r"\[?\s*\\begin\{(?:b|p|v|B|V)?matrix\}(?P<body>.*?)\\end\{(?:b|p|v|B|V)?matrix\}\s*\]?"
     r"(?P<transposed>\s*\^\s*(?:\{\s*)?(?:T|\\top|\\intercal)(?:\s*\})?)?\s*$",
     re.DOTALL,
@@ -71,13 +72,15 @@ def _matrix_shape(text: str) -> tuple[Any, ...] | None:
     return shape[::-1] if match.group("transposed") else shape
 
 
-_DIM = re.compile(r"^\s*(?:dim|shape|size|dims|dimension)\s*=\s*(.+)$", re.IGNORECASE)
+_DIM = lazy_compile(r"^\s*(?:dim|shape|size|dims|dimension)\s*=\s*(.+)$", re.IGNORECASE)
 
 
 #: An arrow between the steps of a chain: ``δ(16,3,127,127) → δ_t (16,16129,8) → …``.
-_ARROW = re.compile(r"\u2192|\u27f6|\\to\b|\\rightarrow\b|\\longrightarrow\b|->")
+_ARROW = lazy_compile(r"\u2192|\u27f6|\\to\b|\\rightarrow\b|\\longrightarrow\b|->")
 #: A name and its numbers: ``\\delta(16, 8, 127, 127)``, ``a (16,3,128,128)``.
-_NAMED_NUMBERS = re.compile(r"^\s*(?P<name>.+?)\s*(?P<shape>\(\s*\d+(?:\s*,\s*\d+)+\s*,?\s*\))\s*$")
+_NAMED_NUMBERS = lazy_compile(
+    r"^\s*(?P<name>.+?)\s*(?P<shape>\(\s*\d+(?:\s*,\s*\d+)+\s*,?\s*\))\s*$"
+)
 
 
 def math_statements(index: int, segment: Segment) -> list[tuple[int, ArrayStatement]]:
@@ -256,7 +259,7 @@ def _gradient(text: str) -> tuple[str, ArrayNode, ArrayNode] | None:
 
 
 #: ``X \\in \\mathbb{R}^{N \\times C \\times H \\times W}``: a name and its shape.
-_IN_SPACE = re.compile(
+_IN_SPACE = lazy_compile(
     r"^\s*(?P<name>[^=,]+?)\s*(?:\\in|\u2208)\s*"
     r"(?:\\mathbb\s*\{\s*R\s*\}|\\mathbf\s*\{\s*R\s*\}|\\R\b|\u211d)\s*\^\s*\{(?P<dims>.+)\}\s*$"
 )
@@ -284,7 +287,7 @@ def in_space(index: int, segment: Segment, lines: Sequence[SourceLine]) -> Array
                           cell=segment.cell, segments=(index,))  # fmt: skip
 
 
-_CODE_HINT = re.compile(
+_CODE_HINT = lazy_compile(
     r"\.\s*[A-Za-z]|np\.|\\partial|dim\s*=|shape\s*=|@|\^\s*\{?\s*(?:T|\\top)\b|\\begin\{\w*matrix\}"
     r"|[A-Za-z](?:_\{?\w+\}?)?(?:\^\{?[\w\-+()]+\}?)?\s*[A-Za-z\\]",
 )

@@ -37,6 +37,7 @@ from symconv.check.array_shapes import read_shape
 from symconv.check.array_statements import ArrayForm, ArrayStatement, Role
 from symconv.check.lines import Piece, SourceLine
 from symconv.check.size_premises import UNREAD_LAYERS, plain_words, read_premise
+from symconv.core.patterns import TextPattern, lazy_compile
 from symconv.errors import ParseError
 
 __all__ = [
@@ -51,15 +52,15 @@ __all__ = [
 ]
 
 
-_CUE = re.compile(
+_CUE = lazy_compile(
     r"^\s*(?:的)?\s*(?:(?:维度|形状|大小|尺寸|shape|dimensions?|size)\s*)?"
     r"(?:为|是|[:\uff1a=]|(?:is|are)\s+(?:of\s+)?(?:shape|size|dimensions?)"
     r"|ha(?:s|ve)\s+(?:the\s+)?(?:shape|size|dimensions?)"
     r"|of\s+shape|with\s+shape|dim\s*=?|shape)\s*$",
     re.IGNORECASE,
 )
-_ROLE_WORDS: tuple[tuple[Role, re.Pattern[str]], ...] = tuple(
-    (role, re.compile(pattern, re.IGNORECASE))
+_ROLE_WORDS: tuple[tuple[Role, TextPattern], ...] = tuple(
+    (role, lazy_compile(pattern, re.IGNORECASE))
     for role, pattern in (
         (Role.KERNEL, r"卷积核|过滤器|滤波器|权重|权值|\bkernels?\b|\bfilters?\b|\bweights?\b"),
         (Role.BIAS, r"偏置|\bbias(?:es)?\b"),
@@ -67,7 +68,7 @@ _ROLE_WORDS: tuple[tuple[Role, re.Pattern[str]], ...] = tuple(
         (Role.INPUT, r"输入|\binput\b"),
     )
 )
-_CLAUSE_END = re.compile("[\uff0c,\uff1b;\u3002.!?\uff01\uff1f\n]")
+_CLAUSE_END = lazy_compile("[\uff0c,\uff1b;\u3002.!?\uff01\uff1f\n]")
 
 
 def role_of(words: str) -> Role | None:
@@ -98,7 +99,7 @@ def array_of(piece_text: str) -> ArrayNode | None:
         return None
 
 
-_CONVERSION = re.compile(
+_CONVERSION = lazy_compile(
     r"(?P<subject>卷积核|过滤器|权重|输入特征图|输入图像|输入数据|输入|\bkernels?\b|\bfilters?\b"
     r"|\bweights?\b|\binputs?(?:\s+(?:feature\s+map|image|volume))?\b|\bimages?\b)"
     "[^\uff0c,\uff1b;\u3002.]{0,12}?"
@@ -107,8 +108,8 @@ _CONVERSION = re.compile(
     r"\s*(?:an?\s+|the\s+)?$",
     re.IGNORECASE,
 )
-_MATRIX_AFTER = re.compile(r"^\s*(?:的)?\s*(?:矩阵|matrix|array|张量|tensor)", re.IGNORECASE)
-_MATMUL_CONTEXT = re.compile(
+_MATRIX_AFTER = lazy_compile(r"^\s*(?:的)?\s*(?:矩阵|matrix|array|张量|tensor)", re.IGNORECASE)
+_MATMUL_CONTEXT = lazy_compile(
     r"矩阵乘|矩阵相乘|matrix\s+(?:multiplication|product)|\bim2col\b|\bGEMM\b|\bmatmul\b",
     re.IGNORECASE,
 )
@@ -125,7 +126,7 @@ def matmul_context(words: str) -> bool:
 
 #: Words that describe im2col: each window (a kernel's position, a patch) unrolled into a row
 #: or a column.
-_UNROLLING = re.compile(
+_UNROLLING = lazy_compile(
     r"(?:卷积核|窗口|感受野)[^\u3002.]{0,12}?(?:展成|展开成?|拉成|排成)[^\u3002.]{0,4}?(?:一行|一列|行|列)"
     r"|(?:each|every)\s+(?:window|patch|receptive\s+field|kernel\s+position)[^.]{0,60}?"
     r"(?:row|column)"
@@ -145,7 +146,7 @@ def unrolls_windows(words: str) -> bool:
 
 #: The words of a shape stated for "the result" (of the display before it).
 RESULT_WORDS = "the result"
-_RESULT = re.compile(
+_RESULT = lazy_compile(
     r"(?:结果|the\s+result|its\s+result)\s*(?:的)?\s*(?:维度|形状|大小|shape|size|dimensions?)?"
     r"\s*(?:为|是|[:\uff1a=]|is|has(?:\s+shape)?|of\s+shape)\s*$",
     re.IGNORECASE,
@@ -217,7 +218,7 @@ def prose_statements(
 
 
 #: A name and its shape in plain words: ``x has shape (2, 3, 4, 4)``, ``w的维度为(8, 3, 3, 3)``.
-_PLAIN_SHAPE = re.compile(
+_PLAIN_SHAPE = lazy_compile(
     r"(?<![A-Za-z0-9_\\])(?P<name>[A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?)(?![A-Za-z0-9])\s*"
     r"(?:(?:has|have|is\s+of|of|with)\s+(?:the\s+)?shape|(?:的)?(?:维度|形状)\s*(?:为|是)?)"
     r"\s*[:\uff1a=]?\s*(?P<shape>[(\uff08][^()\uff08\uff09]*[)\uff09])"

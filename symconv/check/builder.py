@@ -39,12 +39,13 @@ from symconv.check.read_base import DiffOperator, Item, Marker
 from symconv.check.read_calculus import CalculusReader
 from symconv.check.symbols import greek_name
 from symconv.check.vocabulary import FUNCTION_SPELLING, MUL_NAMES, SHAPE_OPS
+from symconv.core.patterns import lazy_compile
 from symconv.errors import ParseError
 
 __all__ = ["Builder"]
 
 #: A row label: one word in ``\\text{}`` before the row's relation (``\\text{value} &= 6``).
-_LABEL = re.compile(r"\s*\\(?:text|textrm|mathrm)\s*\{\s*([A-Za-z]{2,})\s*\}\s*")
+_LABEL = lazy_compile(r"\s*\\(?:text|textrm|mathrm)\s*\{\s*([A-Za-z]{2,})\s*\}\s*")
 
 #: Words that join a row to the one before (``\\text{so} &= …``), never its name.
 _CONNECTIVES = frozenset(

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import sympy as sp
 
+from symconv.core.patterns import lazy_compile
 from symconv.errors import ParseError, SymconvError
 
 if TYPE_CHECKING:
@@ -39,20 +40,20 @@ Form = Literal[
     "text-number",
 ]  # fmt: skip
 
-_TEXT_TUPLE = re.compile(r"\((?:[^()\n]|\([^()\n]*\))*,(?:[^()\n]|\([^()\n]*\))*\)")
-_TEXT_SHAPE = re.compile(r"(?<![\w.])\d+(?:\s*[×x]\s*\d+)+(?![\w.])")
-_TEXT_INTEGER = re.compile(
+_TEXT_TUPLE = lazy_compile(r"\((?:[^()\n]|\([^()\n]*\))*,(?:[^()\n]|\([^()\n]*\))*\)")
+_TEXT_SHAPE = lazy_compile(r"(?<![\w.])\d+(?:\s*[×x]\s*\d+)+(?![\w.])")
+_TEXT_INTEGER = lazy_compile(
     r"(?:(?<=[\s(=:])|^)[-−](?:\d{1,3}(?:,\d{3})+|\d+)(?!\w|\.\d)"  # a negative number: "-6"
     r"|(?<![\w.,/^_−-])(?:\d{1,3}(?:,\d{3})+|\d+)(?!\w|\.\d)"  # a sentence's full stop may follow
 )
 #: The words that state the number right after them as the answer: "**Answer:** 1830", "the
 #: answer is 1830", "答案" and a full-width colon.
-_ANSWER_CUE = re.compile(
+_ANSWER_CUE = lazy_compile(
     "(?:\\banswer\\b|答案)[*:\N{FULLWIDTH COLON}\\s]*(?:(?:is|equals|=)\\s*)?[*\\s]*$",
     re.IGNORECASE,
 )
-_IF = re.compile(r"^\s*(?:if|when|for|where)\s*$", re.I)
-_ELSE = re.compile(r"^[\s,;]*(?:else|otherwise|and)\s*(?:it is\s*)?$", re.I)
+_IF = lazy_compile(r"^\s*(?:if|when|for|where)\s*$", re.I)
+_ELSE = lazy_compile(r"^[\s,;]*(?:else|otherwise|and)\s*(?:it is\s*)?$", re.I)
 
 
 @dataclass(frozen=True)
@@ -142,13 +143,13 @@ def extract_candidates(segments: Sequence[Segment], reading: Reading) -> list[Ca
     return [replace(c, stated=True) if c.line in stated else c for _, _, c in found]
 
 
-_ANSWER_WORD = re.compile(r"\banswer|\baccepted\b|答案", re.IGNORECASE)
-_LIST_ITEM = re.compile(r"\s*(?:[-*+]|\d+[.)])\s")
+_ANSWER_WORD = lazy_compile(r"\banswer|\baccepted\b|答案", re.IGNORECASE)
+_LIST_ITEM = lazy_compile(r"\s*(?:[-*+]|\d+[.)])\s")
 
 
 #: A line that states the setting, not an answer: "Conventions: …", "Assumptions: …",
 #: "Notation: …", "Given: …" (after any emphasis or LaTeX font commands that open it).
-_SETTING_CUE = re.compile(
+_SETTING_CUE = lazy_compile(
     r"^(?:[\s*_{]|\\(?:small|footnotesize|itshape|textit|emph|textbf|bfseries)\b)*"
     r"(?:conventions?|assumptions?|notation|given)\s*[*_}]*\s*[:\N{FULLWIDTH COLON}]",
     re.IGNORECASE,
@@ -452,7 +453,7 @@ def _piecewise(
 # ----------------------------------------------------------------------------------------------
 # Words
 # ----------------------------------------------------------------------------------------------
-_MARKER_PREFIX = re.compile(
+_MARKER_PREFIX = lazy_compile(
     r"^\s*(?:(?:\*\*|__)?\s*(?:\(\s*\w{1,4}\s*\)|[a-z]\)|\d{1,2}[.)]|(?:part|problem|exercise|"
     r"question)\s*[\w.()-]+)\s*(?:\*\*|__)?[:.]?)",
     re.I,

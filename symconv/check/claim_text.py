@@ -25,19 +25,20 @@ import sympy as sp
 
 from symconv.check.claim_kinds import is_shape
 from symconv.check.symbols import SymbolTable
+from symconv.core.patterns import lazy_compile
 from symconv.errors import ParseError
 
 __all__ = ["TextAnswer", "text_answers", "text_shape"]
 
-TEXT_SHAPE = re.compile(
+TEXT_SHAPE = lazy_compile(
     r"\bshape\s*(?:is|=|:|of)?\s*(\((?:[^()]|\([^()]*\))*\)|\[[^\[\]]*\])", re.IGNORECASE
 )
-TEXT_COUNT = re.compile(
+TEXT_COUNT = lazy_compile(
     r"(?<![\w.$])(\d[\d,]*)\s+((?:input|output|in|out)\s+channels?|multiplications|parameters"
     r"|params|additions|samples|frames|filters|kernels|feature\s+maps)\b",
     re.IGNORECASE,
 )
-TEXT_VALUE = re.compile(
+TEXT_VALUE = lazy_compile(
     r"\b(?:value|answer|result|maximum|minimum|total)\s+(?:is|=|equals)\s+(-?\d[\d,]*(?:\.\d+)?)"
     r"(?:\s*,?\s*at\s*(\([^()]*\)))?",
     re.IGNORECASE,

@@ -104,6 +104,7 @@ from symconv.check.model import (
 )
 from symconv.check.parsed import Ambiguous, Chain, MathParse, Side
 from symconv.check.symbols import SymbolTable, name_key, object_name_key
+from symconv.core.patterns import TextPattern, lazy_compile
 from symconv.errors import NotationError, ParseError, ReadTimeLimitError
 
 __all__ = ["KINDS", "Reading", "extract_claims", "read_claims"]
@@ -111,11 +112,11 @@ __all__ = ["KINDS", "Reading", "extract_claims", "read_claims"]
 #: The kinds of claim a document's reading gives (``value`` claims come from the problem context).
 KINDS = tuple(kind for kind in ClaimKind if kind is not ClaimKind.VALUE)
 
-_RELATION_TEXT = re.compile(r"=|\\approx|\\neq|\\ne\b|\\le|\\ge|<|>|\\in\b|≈|≠|≤|≥|\\equiv")
-_HEADING_MD = re.compile(r"^\s{0,3}(#{1,6})\s+(.*)$")
-_HEADING_TEX = re.compile(r"\\(sub)*section\*?\s*\{([^}]*)\}")
+_RELATION_TEXT = lazy_compile(r"=|\\approx|\\neq|\\ne\b|\\le|\\ge|<|>|\\in\b|≈|≠|≤|≥|\\equiv")
+_HEADING_MD = lazy_compile(r"^\s{0,3}(#{1,6})\s+(.*)$")
+_HEADING_TEX = lazy_compile(r"\\(sub)*section\*?\s*\{([^}]*)\}")
 #: Sentence ends: . ! ? (before a space or the end), and their full-width forms.
-_SENTENCE_END = re.compile("(?:[.!?](?=\\s|$)|[\u3002\uff01\uff1f])")
+_SENTENCE_END = lazy_compile("(?:[.!?](?=\\s|$)|[\u3002\uff01\uff1f])")
 
 
 @dataclass
@@ -215,7 +216,7 @@ def read_claims(
 
 #: Words one of the facts of convolution arithmetic needs (:mod:`symconv.check.conv_words`):
 #: its statements are all about these.
-CONV_FACT_WORDS = re.compile(
+CONV_FACT_WORDS = lazy_compile(
     r"pad|stride|zero|same|valid|floor|ceil|round|integer|dilat|receptive|upsampl|transpos"
     r"|deconv|fractional|channel|depth|filter|kernel|convol|backward|gradient|derivative"
     r"|卷积|步长|填充|通道|滤波",
@@ -225,7 +226,7 @@ CONV_FACT_WORDS = re.compile(
 
 #: Words an array statement needs (:mod:`symconv.check.read_arrays`): a shape said, NumPy code,
 #: a matrix product, a real space ``\\mathbb{R}^{…}``.
-ARRAY_WORDS = re.compile(
+ARRAY_WORDS = lazy_compile(
     r"shape|dim|reshape|transpos|tensordot|einsum|维度|形状|np\.|numpy|array|matri|矩阵|im2col"
     r"|unfold|axis|\.T\b|@|\^\s*\{?\s*T\b|\N{DOUBLE-STRUCK CAPITAL R}|mathbb\s*\{?R|\\in\b"
     r"|\\times|×|\(\s*\d+\s*,",
@@ -233,7 +234,7 @@ ARRAY_WORDS = re.compile(
 )
 
 
-def mentions(segments: Sequence[Segment], words: re.Pattern[str]) -> bool:
+def mentions(segments: Sequence[Segment], words: TextPattern) -> bool:
     """True if any text or math of the document holds one of ``words``."""
     return any(words.search(segment.text) for segment in segments)
 
@@ -973,20 +974,20 @@ class _Extractor:
 # ----------------------------------------------------------------------------------------------
 
 
-_CONDITION_AFTER = re.compile(
+_CONDITION_AFTER = lazy_compile(
     r"(?:\b(?:for|if|when|whenever|provided|unless|iff)\b|若|如果|当|对于)\s*(?:all\s+|every\s+)?$",
     re.IGNORECASE,
 )
 #: Letters read as sizes in a sentence about a shape or cost fact.
 _SIZE_LETTERS = frozenset(["K", "D", "S", "P", "N", "L", "C", "M", "H", "W", "R"])
-_QUANTITY_WORD = re.compile(
+_QUANTITY_WORD = lazy_compile(
     r"\b(?:dilation|stride|padding|kernel(?:\s+size)?|filter(?:\s+size)?|size|width|height"
     r"|length|depth|channels?|layers?|batch(?:\s+size)?|number|rate|step)\s*$"
     r"|(?:膨胀率|步长|填充|卷积核大小|大小|层数|通道数)\s*$",
     re.IGNORECASE,
 )
-_LIST_ITEM = re.compile(r"\s*(?:[-*+]\s|\d+[.)]\s|\(\w{1,3}\)\s|\*\*)")
-_ELSE = re.compile(r"\b(?:else|otherwise)\b|否则", re.IGNORECASE)
+_LIST_ITEM = lazy_compile(r"\s*(?:[-*+]\s|\d+[.)]\s|\(\w{1,3}\)\s|\*\*)")
+_ELSE = lazy_compile(r"\b(?:else|otherwise)\b|否则", re.IGNORECASE)
 
 
 def _alone_value(parsed: MathParse) -> Any:

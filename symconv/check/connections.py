@@ -30,6 +30,7 @@ from typing import Any
 import sympy as sp
 
 from symconv.check.judges.phrases import MATH_MARK
+from symconv.core.patterns import lazy_compile
 
 __all__ = ["Connection", "connection_in"]
 
@@ -41,12 +42,12 @@ _LINK = (
     r"|\b(?:connects|joins|links|connecting|joining|linking)\b)"
 )
 #: ``W`` … weight between ``A`` and / to ``B`` (a few words may follow: "and the output").
-_WEIGHT_FIRST = re.compile(
+_WEIGHT_FIRST = lazy_compile(
     rf"{_M}(?P<link>[^⟨]*?{_LINK}[^⟨]*?){_M}\s*,?\s*(?:and|to|with)(?:\s+[A-Za-z-]+){{0,3}}\s*$",
     re.IGNORECASE,
 )
 #: the weight between ``A`` and ``B`` is ``W``.
-_WEIGHT_LAST = re.compile(
+_WEIGHT_LAST = lazy_compile(
     rf"\bweights?\s+(?:between|connecting|joining|linking|from)\s+{_M}\s*,?\s*(?:and|to)\s+"
     rf"{_M}\s*(?:is|=|:)\s*(?:given\s+by\s+)?$",
     re.IGNORECASE,

@@ -37,6 +37,7 @@ import sympy as sp
 from symconv.check.conv_facts import ConvInForce, Pinned
 from symconv.check.lines import SourceLine, source_lines
 from symconv.check.markdown import Segment
+from symconv.core.patterns import lazy_compile
 from symconv.errors import ParseError
 
 __all__ = [
@@ -98,22 +99,22 @@ class Sentence:
 # ----------------------------------------------------------------------------------------------
 # Sentences
 # ----------------------------------------------------------------------------------------------
-_LIST_ITEM = re.compile(r"^\s*(?:>\s*)*(?:[-*+]|\d+[.)])\s+")
-_QUOTE = re.compile(r"^\s*(?:>\s*)+")
-_HARD_BREAK = re.compile(r"(?: {2,}|\\\\)\s*$")
-_TABLE_ROW = re.compile(r"^\s*\|")
+_LIST_ITEM = lazy_compile(r"^\s*(?:>\s*)*(?:[-*+]|\d+[.)])\s+")
+_QUOTE = lazy_compile(r"^\s*(?:>\s*)+")
+_HARD_BREAK = lazy_compile(r"(?: {2,}|\\\\)\s*$")
+_TABLE_ROW = lazy_compile(r"^\s*\|")
 #: TeX markup read as its words: ``\textit{flipped}`` → ``flipped``; references dropped.
 _TEX_WORDS = (
-    (re.compile(r"\\(?:cite|label|ref|eqref|autoref|cref|Cref)\*?\s*\{[^{}]*\}"), ""),
-    (re.compile(r"\\(?:textit|textbf|emph|texttt|textrm|text|underline)\s*\{([^{}]*)\}"), r"\1"),
-    (re.compile(r"``|''"), '"'),
-    (re.compile(r"\\(?:,|;|!| )"), " "),
-    (re.compile(r"\*\*|__|`"), ""),
-    (re.compile("[\u201c\u201d]"), '"'),
-    (re.compile("[\u2018\u2019]"), "'"),
+    (lazy_compile(r"\\(?:cite|label|ref|eqref|autoref|cref|Cref)\*?\s*\{[^{}]*\}"), ""),
+    (lazy_compile(r"\\(?:textit|textbf|emph|texttt|textrm|text|underline)\s*\{([^{}]*)\}"), r"\1"),
+    (lazy_compile(r"``|''"), '"'),
+    (lazy_compile(r"\\(?:,|;|!| )"), " "),
+    (lazy_compile(r"\*\*|__|`"), ""),
+    (lazy_compile("[\u201c\u201d]"), '"'),
+    (lazy_compile("[\u2018\u2019]"), "'"),
 )
 #: A sentence ends at . ! ? before a space or the end (not after e.g., i.e., w.r.t., etc., Fig.).
-_END = re.compile(
+_END = lazy_compile(
     r"(?<![A-Za-z]\.[A-Za-z])(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bFig)"
     "[.!?\u3002\uff01\uff1f](?=\\s|$)"
 )
@@ -272,8 +273,8 @@ AMOUNT = (
     r"|(?<![\w'])[A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?\s*[-−–]\s*\d+(?![\w.]))"
 )
 #: A size in letters written as plain text: ``s − 1``, ``f_h - 1``.
-_PLAIN_LETTERS = re.compile(r"[A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?\s*[-−–]\s*\d+")
-_SIZE_MINUS = re.compile(
+_PLAIN_LETTERS = lazy_compile(r"[A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?\s*[-−–]\s*\d+")
+_SIZE_MINUS = lazy_compile(
     r"(?:the\s+)?(kernel|filter|stride)(?:\s+(?:size|width|height))?\s*(?:-|−|–|minus)\s*(?:1|one)",
     re.IGNORECASE,
 )
@@ -355,7 +356,7 @@ def shape_of(math: str) -> tuple[Any, ...] | None:
     return None
 
 
-_MATH_NAME = re.compile(
+_MATH_NAME = lazy_compile(
     r"^\s*(?:\\frac\s*\{\s*\\partial\s*[^{}]*(?:\{[^{}]*\}[^{}]*)*\}\s*\{\s*\\partial\s*)?"
     r"(?:\\(?:mathbf|mathcal|mathrm|boldsymbol|bm)\s*\{\s*)?([A-Za-z])(?![A-Za-z])"
 )
@@ -377,8 +378,8 @@ def math_name(math: str) -> str | None:
 # ----------------------------------------------------------------------------------------------
 _SHAPE_WORDS = r"(?:⟨\d+⟩|\d+\s*(?:x|×|\*)\s*\d+)"
 _KERNEL_NOUN = r"(?:convolution(?:al)?\s+|conv\s+|flipped\s+|original\s+)?(?:kernel|filter)s?\b"
-_KERNEL_BEFORE = re.compile(rf"({_SHAPE_WORDS})\s+{_KERNEL_NOUN}", re.IGNORECASE)
-_KERNEL_AFTER = re.compile(
+_KERNEL_BEFORE = lazy_compile(rf"({_SHAPE_WORDS})\s+{_KERNEL_NOUN}", re.IGNORECASE)
+_KERNEL_AFTER = lazy_compile(
     r"\b(?:kernel|filter)s?\s+(?:of\s+size\s+|(?:size|width)\s*(?:of\s+|is\s+|=\s*|:\s*)?)"
     rf"({_SHAPE_WORDS}|\d+)"
     rf"|\b(?:kernel|filter)s?\s+({_SHAPE_WORDS})",
@@ -386,31 +387,31 @@ _KERNEL_AFTER = re.compile(
 )
 #: A stride as a sentence states it: *stride 2*, *a stride of 2*, *the stride used in the
 #: original convolution was 1*.
-STRIDE = re.compile(
+STRIDE = lazy_compile(
     r"\bstrides?(?:\s+size)?(?:\s+(?:used|of|in|for)\b[^,;:.!?]{0,60}?\s+(?:is|was|=|equals)"
     r"|\s*(?:used\s+)?(?:is|was|of|=|:))?\s*(?:a\s+|an\s+|only\s+)?"
     r"(⟨\d+⟩|\d+|one|two|three|four)(?!\w)(?!\s*(?:[x×*]|\\times))",
     re.IGNORECASE,
 )
-_STRIDE_ABOVE = re.compile(
+_STRIDE_ABOVE = lazy_compile(
     r"\bstrides?\s*(?:s\s*)?(?:>|is\s+(?:greater|larger|bigger|more)\s+than|above|exceeding)\s*"
     r"(\d+|one|two)"
     r"|\bstrides?\s+(?:greater|larger|bigger|more)\s+than\s+(\d+|one|two)",
     re.IGNORECASE,
 )
-_STRIDE_OTHER = re.compile(
+_STRIDE_OTHER = lazy_compile(
     r"\b(?:a\s+)?(?:different|another|other|larger|bigger)\s+strides?\b", re.IGNORECASE
 )
-_DILATION = re.compile(
+_DILATION = lazy_compile(
     r"\bdilation(?:\s+(?:rate|factor))?\s*(?:is|was|of|=|:)?\s*(?:a\s+)?(⟨\d+⟩|\d+|one|two|three)(?!\w)",
     re.IGNORECASE,
 )
-_NO_PADDING = re.compile(
+_NO_PADDING = lazy_compile(
     r"\b(?:no|without(?:\s+any)?)\s+(?:zero[-\s]?)?padding\b|\bunpadded\b"
     r"|\b(?:padding|pad)\s*(?:is|of|=|:)\s*(?:0|zero|none)\b",
     re.IGNORECASE,
 )
-_PADDING = re.compile(
+_PADDING = lazy_compile(
     r"\bpadding\s*(?:is|was|of|=|:)\s*(⟨\d+⟩|\d+|one|two|three)(?!\w)", re.IGNORECASE
 )
 _MAP = r"(?:\s+feature)?(?:\s+(?:maps?|volumes?|matrix|tensors?|images?))?(?:\s+values?)?"
@@ -418,19 +419,19 @@ _MAP = r"(?:\s+feature)?(?:\s+(?:maps?|volumes?|matrix|tensors?|images?))?(?:\s+
 _NAMED = (
     (
         "kernel",
-        re.compile(r"\b(?:filters?|kernels?|weights?)(?:\s+(?:matrix|tensor))?\s+(⟨\d+⟩)", re.I),
+        lazy_compile(r"\b(?:filters?|kernels?|weights?)(?:\s+(?:matrix|tensor))?\s+(⟨\d+⟩)", re.I),
     ),
-    ("output", re.compile(rf"\boutputs?{_MAP}\s+(⟨\d+⟩)", re.IGNORECASE)),
-    ("input", re.compile(rf"\binputs?{_MAP}\s+(⟨\d+⟩)", re.IGNORECASE)),
+    ("output", lazy_compile(rf"\boutputs?{_MAP}\s+(⟨\d+⟩)", re.IGNORECASE)),
+    ("input", lazy_compile(rf"\binputs?{_MAP}\s+(⟨\d+⟩)", re.IGNORECASE)),
 )
 #: Words that make a clause a condition or a supposition contrary to fact: a size said there
 #: fixes nothing.
-CONDITION = re.compile(
+CONDITION = lazy_compile(
     r"\b(?:if|when|whenever|unless|had|would|could|suppose|supposing|assume|assuming|for\s+stride)\b",
     re.IGNORECASE,
 )
 #: Words of the backward pass (and of the transposed and 'full' convolutions).
-BACKWARD = re.compile(
+BACKWARD = lazy_compile(
     r"\b(?:backward|back-?prop\w*|gradients?|derivatives?|deltas?|error\s+(?:maps?|terms?|signals?))\b"
     r"|δ|∂|\\partial|\\delta",
     re.IGNORECASE,

@@ -93,6 +93,7 @@ from symconv.check.conv_sentences import (
 from symconv.check.markdown import Segment
 from symconv.check.model import Claim, ClaimKind, Origin
 from symconv.check.shown import show
+from symconv.core.patterns import lazy_compile
 
 __all__ = ["WordStatement", "add_word_claims", "word_statements"]
 
@@ -122,32 +123,32 @@ def _statement(sentence: Sentence, fact: Any, replaces: int | None = None) -> Wo
 # ----------------------------------------------------------------------------------------------
 # Zeros around the gradient
 # ----------------------------------------------------------------------------------------------
-_PAD_CUE = re.compile(r"\bpad\w*|\bzero[-\s]?pad\w*", re.IGNORECASE)
-_FULL = re.compile(
+_PAD_CUE = lazy_compile(r"\bpad\w*|\bzero[-\s]?pad\w*", re.IGNORECASE)
+_FULL = lazy_compile(
     r"[\"']full[\"']|\bfull\s+(?:convolution|correlation|cross-correlation|mode)", re.IGNORECASE
 )
 _NOUN = (
     r"(rows?\s*(?:/|and|or)\s*columns?|columns?\s*(?:/|and|or)\s*rows?|rows?|columns?"
     r"|zeros?|pixels?|cells?|entries)"
 )
-_PADDING_OF = re.compile(rf"\bpadding\s+(?:of|is|=|:)\s*({AMOUNT})(?!\w)", re.IGNORECASE)
-_COUNTED = re.compile(
+_PADDING_OF = lazy_compile(rf"\bpadding\s+(?:of|is|=|:)\s*({AMOUNT})(?!\w)", re.IGNORECASE)
+_COUNTED = lazy_compile(
     rf"(?<![\w⟩])({AMOUNT})\s+(?:extra\s+|more\s+)?(?:zero\s+)?{_NOUN}\b(?:\s+of\s+zeros?)?",
     re.IGNORECASE,
 )
 #: *Pad the gradient by 2*: at most a few words between the verb and its count, none a verb
 #: of another operation (*the padded map correlated with w* pads nothing by w).
-_PADDED_BY = re.compile(
+_PADDED_BY = lazy_compile(
     r"\bpad\w*\b(?:\s+(?!correlat|convol|multipl|flip|rotat)[\w⟨⟩()'.-]+){0,8}?\s+(?:with|by)\s+"
     rf"({AMOUNT})(?!\w)(?!\s*{_NOUN})",
     re.IGNORECASE,
 )
-_BETWEEN_AFTER = re.compile(r"^(?:\s+[\w/'-]+){0,6}?\s+(?:in\s+)?between\b", re.IGNORECASE)
+_BETWEEN_AFTER = lazy_compile(r"^(?:\s+[\w/'-]+){0,6}?\s+(?:in\s+)?between\b", re.IGNORECASE)
 #: Words between the gradient and its padding that make the padding another convolution's.
-_OTHER_PADDING = re.compile(r"\bconv\w*|\blayer\b|\bforward\b|\bkernel|\bfilter", re.IGNORECASE)
-_PADS_INPUT = re.compile(r"\b(?:input|image|feature\s+map|activation)s?\b", re.IGNORECASE)
-_TOTAL = re.compile(r"\bin\s+total\b|\baltogether\b|\bin\s+all\b|\bcombined\b", re.IGNORECASE)
-_MAP_NAMED = re.compile(
+_OTHER_PADDING = lazy_compile(r"\bconv\w*|\blayer\b|\bforward\b|\bkernel|\bfilter", re.IGNORECASE)
+_PADS_INPUT = lazy_compile(r"\b(?:input|image|feature\s+map|activation)s?\b", re.IGNORECASE)
+_TOTAL = lazy_compile(r"\bin\s+total\b|\baltogether\b|\bin\s+all\b|\bcombined\b", re.IGNORECASE)
+_MAP_NAMED = lazy_compile(
     r"\b(?:derivatives?|gradients?)\s+(?:w\.?\s*r\.?\s*t\.?|with\s+respect\s+to|of)\s+(?:the\s+)?"
     r"(⟨\d+⟩)|(⟨\d+⟩)\s*(?:derivative|gradient)",
     re.IGNORECASE,
@@ -223,7 +224,7 @@ def _backward_padding(sentence: Sentence, force: InForce) -> list[WordStatement]
 # ----------------------------------------------------------------------------------------------
 # Zeros between the entries
 # ----------------------------------------------------------------------------------------------
-_STRETCH = re.compile(
+_STRETCH = lazy_compile(
     rf"(?:(?<![\w⟩])({AMOUNT}|a|an)\s+)?(?:extra\s+)?"
     r"(?:rows?\s*(?:/|and|or)\s*columns?\s+of\s+zeros?|(?:rows?|columns?)\s+of\s+zeros?|zeros?|holes?"
     r"|empty\s+(?:rows?|columns?|slots?|spaces?))\b"
@@ -231,21 +232,21 @@ _STRETCH = re.compile(
     re.IGNORECASE,
 )
 #: Zeros put where the strided convolution left no output: *insert zeros in the empty slots*.
-_SLOTS = re.compile(
+_SLOTS = lazy_compile(
     r"\b(?:insert|put|place|add)\w*\s+zeros?\s+(?:in|into|at)\s+(?:the\s+)?(?:empty|remaining"
     r"|missing|vacant|other)\s+(?:slots?|positions?|entries|places?|gaps?|locations?|cells?)"
     r"|\bfill\w*\s+(?:in\s+)?(?:the\s+)?(?:empty|remaining|missing|vacant|other)\s+(?:slots?"
     r"|positions?|entries|places?|gaps?|locations?|cells?)\s+with\s+zeros?",
     re.IGNORECASE,
 )
-_KERNEL_OBJECT = re.compile(r"\b(?:kernel|filter|weight|tap)s?\b", re.IGNORECASE)
-_STRETCH_CONTEXT = re.compile(
+_KERNEL_OBJECT = lazy_compile(r"\b(?:kernel|filter|weight|tap)s?\b", re.IGNORECASE)
+_STRETCH_CONTEXT = lazy_compile(
     r"\btranspos\w*|\bdeconv\w*|\bfractionally|\bupsampl\w*|\bbackward|\bback-?prop\w*"
     r"|\bgradients?\b|\bderivatives?\b|\bstrides?\b",
     re.IGNORECASE,
 )
-_DILATION_CONTEXT = re.compile(r"\bdilat\w*|\batrous\b|à\s+trous", re.IGNORECASE)
-_DILATION_IN = re.compile(
+_DILATION_CONTEXT = lazy_compile(r"\bdilat\w*|\batrous\b|à\s+trous", re.IGNORECASE)
+_DILATION_IN = lazy_compile(
     r"\bdilation(?:\s+(?:rate|factor))?\s*(?:is|was|of|=|:)?\s*(?:a\s+)?(⟨\d+⟩|\d+|one|two|three)(?!\w)",
     re.IGNORECASE,
 )
@@ -296,10 +297,10 @@ def _stretch(sentence: Sentence, force: InForce, around: str) -> list[WordStatem
 # ----------------------------------------------------------------------------------------------
 # The gradient a strided convolution's backward pass stretches
 # ----------------------------------------------------------------------------------------------
-_UPSAMPLE = re.compile(
+_UPSAMPLE = lazy_compile(
     r"\bupsampl\w*|\bdilat\w*\b[^.;]*\b(?:by|with)\s+(?:the\s+)?stride", re.IGNORECASE
 )
-_DERIVATIVE_OF = re.compile(
+_DERIVATIVE_OF = lazy_compile(
     r"(⟨\d+⟩)\s*(?:derivatives?|gradients?)\b|\b(?:derivatives?|gradients?)\s+(?:w\.?\s*r\.?\s*t\.?"
     r"|with\s+respect\s+to|of)\s+(?:the\s+)?(⟨\d+⟩)",
     re.IGNORECASE,
@@ -344,13 +345,13 @@ def _upsampled(sentence: Sentence, force: InForce) -> list[WordStatement]:
 # A dilated kernel's extent, a stack's receptive field
 # ----------------------------------------------------------------------------------------------
 _COUNT = r"(two|three|four|five|six|seven|eight|\d+)"
-_STACK = re.compile(
+_STACK = lazy_compile(
     rf"(?:\b{_COUNT}\s+(?:stacked\s+|consecutive\s+|successive\s+|sequential\s+)?"
     rf"|\ba\s+stack\s+of\s+{_COUNT}\s+|\bstacking\s+{_COUNT}\s+)"
     rf"({SHAPE})\s+(?:conv\w*\s+|convolutional\s+)?(?:layers?|convolutions?|filters?|kernels?|convs?)\b",
     re.IGNORECASE,
 )
-_FIELD = re.compile(
+_FIELD = lazy_compile(
     rf"\breceptive\s+field\s+(?:size\s+)?(?:of|is|=|:|equal\s+to|becomes)\s*(?:an?\s+|the\s+)?({SHAPE})"
     rf"(?!\s*(?:conv\w*|layers?|filters?|kernels?))"
     rf"|\b(?:same|identical)\s+(?:effective\s+)?receptive\s+field\s+as\s+(?:an?\s+|one\s+|a\s+single\s+)?"
@@ -359,13 +360,13 @@ _FIELD = re.compile(
     rf"({SHAPE})",
     re.IGNORECASE,
 )
-_DILATED = re.compile(r"\bdilat\w*|\batrous\b", re.IGNORECASE)
-_DILATION_VALUE = re.compile(
+_DILATED = lazy_compile(r"\bdilat\w*|\batrous\b", re.IGNORECASE)
+_DILATION_VALUE = lazy_compile(
     r"\bdilation(?:\s+(?:rate|factor))?\s*(?:is|of|=|:)?\s*(?:a\s+)?(⟨\d+⟩|\d+|one|two|three|four)(?!\w)"
     r"|\b(\d+)-dilated\b|\bdilated\s+by\s+(?:a\s+factor\s+of\s+)?(⟨\d+⟩|\d+|two|three|four)(?!\w)",
     re.IGNORECASE,
 )
-_EXTENT = re.compile(
+_EXTENT = lazy_compile(
     r"(?:\bcovers?|\bspans?|\bsees?|\bbecomes?|\b(?:has|have|with|gives?)\s+(?:an?\s+)?(?:effective|receptive)"
     r"\s+(?:kernel\s+|filter\s+)?(?:size|field|extent|area|width)(?:\s+of)?|\b(?:effective|receptive)\s+"
     r"(?:kernel\s+|filter\s+)?(?:size|field|extent|width)\s+(?:of|is|becomes|=|:)|\bacts?\s+like"
@@ -441,19 +442,19 @@ def _math_segment(sentence: Sentence, written: str) -> int | None:
 # ----------------------------------------------------------------------------------------------
 # The sizes of a convolution said in one sentence, and of its transpose
 # ----------------------------------------------------------------------------------------------
-_SHAPE_2D = re.compile(r"⟨\d+⟩|\b\d+\s*(?:x|×|\*)\s*\d+\b")
-_SLIDE = re.compile(r"\b(?:convolv\w*|correlat\w*)\b", re.IGNORECASE)
-_MAKES = re.compile(
+_SHAPE_2D = lazy_compile(r"⟨\d+⟩|\b\d+\s*(?:x|×|\*)\s*\d+\b")
+_SLIDE = lazy_compile(r"\b(?:convolv\w*|correlat\w*)\b", re.IGNORECASE)
+_MAKES = lazy_compile(
     r"(?:\bto\s+)?\b(?:create|creates|produce|produces|get|gets|obtain|give|gives|yield|yields"
     r"|results?\s+in|compute|computes)\s+(?:the\s+|a\s+|an\s+)?$",
     re.IGNORECASE,
 )
-_KERNEL_AFTER_SHAPE = re.compile(r"^\s+(?:\w+\s+)?(?:filters?|kernels?|weights?)\b", re.I)
-_OVER = re.compile(r"\b(?:over|across|on)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
-_NO_PADDING_WORDS = re.compile(
+_KERNEL_AFTER_SHAPE = lazy_compile(r"^\s+(?:\w+\s+)?(?:filters?|kernels?|weights?)\b", re.I)
+_OVER = lazy_compile(r"\b(?:over|across|on)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
+_NO_PADDING_WORDS = lazy_compile(
     r"\b(?:no|without(?:\s+any)?)\s+(?:zero[-\s]?)?padding\b|\bunpadded\b", re.IGNORECASE
 )
-_NOT_VALID = re.compile(r"\bpad\w*|[\"']same[\"']|\bsame\s+padding|\bfull\b|\btranspos", re.I)
+_NOT_VALID = lazy_compile(r"\bpad\w*|[\"']same[\"']|\bsame\s+padding|\bfull\b|\btranspos", re.I)
 
 
 def _shapes(sentence: Sentence) -> list[tuple[int, int, tuple[Any, ...]]]:
@@ -504,10 +505,10 @@ def _conv_sizes(sentence: Sentence, force: InForce) -> list[WordStatement]:
     return [_statement(sentence, fact)]
 
 
-_TRANSPOSED = re.compile(
+_TRANSPOSED = lazy_compile(
     r"\b(?:transposed\s+conv\w*|deconv\w*|fractionally[-\s]strided\s+conv\w*)", re.IGNORECASE
 )
-_MAPS_GIVEN = re.compile(
+_MAPS_GIVEN = lazy_compile(
     r"\b(?:produces?|gives?|outputs?|returns?|yields?|recovers?)\s+(?:an?\s+|the\s+)?(⟨\d+⟩|\d+\s*(?:x|×|\*)\s*\d+)"
     r"[^,.;]*?\b(?:given|from|for|out\s+of)\s+(?:an?\s+|the\s+)?(⟨\d+⟩|\d+\s*(?:x|×|\*)\s*\d+)",
     re.IGNORECASE,
@@ -538,24 +539,24 @@ def _transposed_sizes(sentence: Sentence, force: InForce) -> list[WordStatement]
 # ----------------------------------------------------------------------------------------------
 # What a padding adds
 # ----------------------------------------------------------------------------------------------
-_PAD_VALUE = re.compile(
+_PAD_VALUE = lazy_compile(
     rf"\b(?:padding|pad)\s*(?:size\s*)?(?:is|of|=|:)?\s*(?:of\s+)?[\"']?({AMOUNT}|[pP])(?!\w)",
     re.IGNORECASE,
 )
 _TARGET = (
     r"(height|width|size|dimensions?|sides?|side|spatial\s+size|input|image|length|border|edges?)"
 )
-_GROWTH_VERB = re.compile(r"\b(?:add(?:s|ing|ed)?|increas\w*|grows?|enlarges?)\b", re.I)
-_GROWTH = re.compile(
+_GROWTH_VERB = lazy_compile(r"\b(?:add(?:s|ing|ed)?|increas\w*|grows?|enlarges?)\b", re.I)
+_GROWTH = lazy_compile(
     rf"({AMOUNT}|2\s*[pP]|2\s*⟨\d+⟩)\s+(?:more\s+)?(?:(?:rows?|columns?|pixels?|units?|zeros?)\s+)?"
     rf"(?:to|on)\s+(?:the\s+|each\s+|every\s+|both\s+|all\s+)?{_TARGET}\b",
     re.IGNORECASE,
 )
-_GROWTH_BY = re.compile(
+_GROWTH_BY = lazy_compile(
     rf"\b(?:increases?|grows?|enlarges?)\s+(?:the\s+)?(?:\w+\s+){{0,3}}?by\s+({AMOUNT}|2\s*[pP])(?!\w)",
     re.IGNORECASE,
 )
-_DOUBLED = re.compile(
+_DOUBLED = lazy_compile(
     r"(?<![\w.])2\s*(?:\\times|\\cdot|\*|×|·)?\s*(?:p|P|padding)(?![\w])", re.IGNORECASE
 )
 
@@ -618,17 +619,17 @@ def _padding_growth(sentence: Sentence, doubled: str | None) -> list[WordStateme
 # ----------------------------------------------------------------------------------------------
 # "same" padding
 # ----------------------------------------------------------------------------------------------
-_SAME = re.compile(
+_SAME = lazy_compile(
     r"[\"'“”]same[\"'“”]|\bsame\s+(?:padding|convolutions?)|\bpadding\s*(?:=|is|being|of)\s*"
     r"[\"']?same\b|\bSAME\b",
 )
-_QUOTIENT = re.compile(
+_QUOTIENT = lazy_compile(
     r"\binput(?:[_\s]*(?:size|width|height|dim\w*|length))?\s*(?:/|÷|divided\s+by|over)\s*"
     r"(?:the\s+)?stride(?:[_\s]*(?:size|length))?\b",
     re.IGNORECASE,
 )
-_CEILING = re.compile(r"\bceil\w*|\bround\w*\s+(?:it\s+)?up\b|⌈|\\lceil", re.IGNORECASE)
-_FLOOR = re.compile(r"\bfloor\w*|\bround\w*\s+(?:it\s+)?down\b|\btruncat\w*|⌊|\\lfloor", re.I)
+_CEILING = lazy_compile(r"\bceil\w*|\bround\w*\s+(?:it\s+)?up\b|⌈|\\lceil", re.IGNORECASE)
+_FLOOR = lazy_compile(r"\bfloor\w*|\bround\w*\s+(?:it\s+)?down\b|\btruncat\w*|⌊|\\lfloor", re.I)
 _INPUT_LETTERS = frozenset({"n", "N", "W", "H", "i", "I", "n_{in}", "W_{in}", "H_{in}"})
 _STRIDE_LETTERS = frozenset({"s", "S"})
 
@@ -727,15 +728,15 @@ def _same_layers(
 # ----------------------------------------------------------------------------------------------
 # Rounding
 # ----------------------------------------------------------------------------------------------
-_ROUNDED_SUBJECT = re.compile(
+_ROUNDED_SUBJECT = lazy_compile(
     r"\boutput\s+(?:width|height|size|dimension|length|shape|volume)s?\b"
     r"|\b(?:calculated?|computed|resulting)\s+(?:value|size|width|number)\b",
     re.IGNORECASE,
 )
-_NONINTEGER = re.compile(
+_NONINTEGER = lazy_compile(
     r"\bnot\s+(?:an?\s+)?(?:integer|whole)|\bnon-?integers?\b|\bfraction\w*|\bdecimal", re.I
 )
-_NEAREST = re.compile(r"\bround\w*\s+(?:it\s+)?(?:to\s+the\s+nearest|off)\b", re.IGNORECASE)
+_NEAREST = lazy_compile(r"\bround\w*\s+(?:it\s+)?(?:to\s+the\s+nearest|off)\b", re.IGNORECASE)
 
 
 def _rounding(sentence: Sentence) -> list[WordStatement]:
@@ -768,8 +769,8 @@ _JUDGED_FIELDS = frozenset(
     {"filters", "output channels", "input channels", "kernel size", "stride", "padding", "dilation"}
 )
 #: Layers whose output channels are their input channels (pooling, depthwise, grouped).
-_CHANNELS_KEPT = re.compile(r"\bpool|\bdepth-?wise|\bgroups?\b|\bgrouped\b", re.IGNORECASE)
-_SAME_AS = re.compile(
+_CHANNELS_KEPT = lazy_compile(r"\bpool|\bdepth-?wise|\bgroups?\b|\bgrouped\b", re.IGNORECASE)
+_SAME_AS = lazy_compile(
     r"^(?:the\s+)?(?P<a>[A-Za-z_][\w\s]{1,40}?)\s+(?:is\s+(?:always\s+)?(?:equal\s+to|the\s+same\s+as)"
     r"|equals|always\s+equals)\s+(?:the\s+)?(?P<b>[A-Za-z_][\w\s]{1,40}?)\s*\.?$",
     re.IGNORECASE,
@@ -823,8 +824,8 @@ def _channel_names(sentence: Sentence, around: str) -> list[WordStatement]:
 # ----------------------------------------------------------------------------------------------
 # The size of the backward convolution's result
 # ----------------------------------------------------------------------------------------------
-_SIZE_WORD = re.compile(r"\b(?:size|shape|dimensions?)\b", re.IGNORECASE)
-_WHERE = re.compile(
+_SIZE_WORD = lazy_compile(r"\b(?:size|shape|dimensions?)\b", re.IGNORECASE)
+_WHERE = lazy_compile(
     r"\bwhere\s+(⟨\d+⟩)(?:\s*(?:,|and)\s*(⟨\d+⟩))?\s+(?:is|are)\s+(?:the\s+)?"
     r"(height|width|size|number\s+of\s+rows)(?:\s+and\s+(?:the\s+)?(height|width|number\s+of\s+columns))?"
     r"\s+of\s+the\s+(⟨\d+⟩|\w+)",

@@ -12,7 +12,6 @@ layer letter where it is used.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import sympy as sp
@@ -20,6 +19,7 @@ import sympy as sp
 from symconv.check.context import Definition, DocumentContext
 from symconv.check.document_gradients import canonical_name, layer_tag, tag_text
 from symconv.check.symbols import name_key
+from symconv.core.patterns import lazy_compile
 
 __all__ = [
     "at_layer",
@@ -33,7 +33,7 @@ __all__ = [
     "stem_and_rest",
 ]
 
-_LAYER_SUPERSCRIPT = re.compile(r"\^\{\(([^()]*)\)\}")
+_LAYER_SUPERSCRIPT = lazy_compile(r"\^\{\(([^()]*)\)\}")
 
 
 def latest_definition(
@@ -153,7 +153,7 @@ def layer_text(name: str) -> str:
 
 #: The names a cost goes by (a stem, then any subscript or superscript): ``J``, ``L_i``, ``E``,
 #: ``\\mathcal{L}``, ``\\ell``, ``MSE``, ``loss``.
-_COST_NAME = re.compile(
+_COST_NAME = lazy_compile(
     r"^(?:J|L|E|C|ell|mathcal[LJEC]|mathscr[LJ]|MSE|CE|BCE|loss|cost|Loss|Cost)(?:[_^].*)?$"
 )
 

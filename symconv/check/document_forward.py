@@ -35,6 +35,7 @@ import sympy as sp
 
 from symconv.check.matrix_cells import CellKind, Display, WrittenMatrix, operator_between
 from symconv.check.symbols import entry_indices
+from symconv.core.patterns import lazy_compile
 from symconv.core.safe import as_sympy
 
 __all__ = [
@@ -655,7 +656,7 @@ def displays_of(segments: Sequence[Any]) -> Iterator[PlacedDisplay]:
         )
 
 
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s|\\(?:sub)*section\*?\s*\{")
+_HEADING = lazy_compile(r"^\s{0,3}#{1,6}\s|\\(?:sub)*section\*?\s*\{")
 
 
 def _prose(segments: Sequence[Any], index: int, step: int) -> str:
@@ -937,7 +938,7 @@ def stands_alone(placed: PlacedDisplay, matrix: WrittenMatrix) -> bool:
     return True
 
 
-_NAME_BEFORE = re.compile(
+_NAME_BEFORE = lazy_compile(
     r"(?:^|[\s,;])([A-Za-z])(?:_\{?[A-Za-z]\}?)?\s*(?::=|=)\s*(?:\\left\s*)?[\[(]?\s*$"
 )
 

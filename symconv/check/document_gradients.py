@@ -47,7 +47,6 @@ the comparator the problem context uses (:func:`symconv.grad.compare.compare_ind
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -60,6 +59,7 @@ from sympy.core.function import AppliedUndef
 from symconv.check import nodes
 from symconv.check.context import DocumentContext, claim_id
 from symconv.check.model import Claim, LinkFacts
+from symconv.core.patterns import lazy_compile
 from symconv.grad.notation import gradient_base, split_gradient_label
 
 __all__ = [
@@ -89,10 +89,10 @@ __all__ = [
 LOSS = "J"
 
 # A name: a stem, then (in either order) a subscript and a superscript.
-_SUPERSCRIPT = re.compile(r"\^(?:\{\(?([^{}()]*)\)?\}|\(([^()]*)\)|([A-Za-z0-9]))")
-_SUBSCRIPT = re.compile(r"_(?:\{([^{}]*)\}|([A-Za-z0-9]))")
+_SUPERSCRIPT = lazy_compile(r"\^(?:\{\(?([^{}()]*)\)?\}|\(([^()]*)\)|([A-Za-z0-9]))")
+_SUBSCRIPT = lazy_compile(r"_(?:\{([^{}]*)\}|([A-Za-z0-9]))")
 #: A layer tag: a letter and an offset (``l``, ``l+1``, ``L``, ``l-1``) or a layer number.
-_TAG = re.compile(r"^\s*([A-Za-z])\s*(?:([+-])\s*(\d+))?\s*$|^\s*(\d+)\s*$")
+_TAG = lazy_compile(r"^\s*([A-Za-z])\s*(?:([+-])\s*(\d+))?\s*$|^\s*(\d+)\s*$")
 
 
 def _scripts(name: str) -> tuple[str, str | None, str | None]:
@@ -687,7 +687,7 @@ def _product_of_reads(term: Any) -> bool:
 
 
 #: An index's name: a letter, then subscripts or primes (``i``, ``j_1``, ``i'``, ``k_{in}``).
-_INDEX_NAME = re.compile(r"^[a-z](?:_\{?[a-z0-9]+\}?|'+)*$")
+_INDEX_NAME = lazy_compile(r"^[a-z](?:_\{?[a-z0-9]+\}?|'+)*$")
 
 
 def _is_index_name(symbol: sp.Symbol) -> bool:

@@ -68,6 +68,7 @@ from symconv.check.stencil_words import (
     read_stencil_words,
     scheme_in,
 )
+from symconv.core.patterns import lazy_compile
 from symconv.core.safe import as_sympy
 from symconv.stencils.points import ONE_SIDED
 
@@ -78,19 +79,19 @@ Run = Callable[[Callable[[], Judgement], Claim], Judgement]
 #: How many lines back a sentence may point (*this requires …*) to the stencil in force.
 RECENT_LINES = 12
 #: LaTeX environments whose lines are code, not prose.
-_VERBATIM = re.compile(r"\\begin\{(python|lstlisting|verbatim|Verbatim|minted|pycode|code)\}")
+_VERBATIM = lazy_compile(r"\\begin\{(python|lstlisting|verbatim|Verbatim|minted|pycode|code)\}")
 #: A line of LaTeX structure (no prose): ``\begin{center}``, ``\end{minipage}``, ``\vspace``.
-_TEX_STRUCTURE = re.compile(
+_TEX_STRUCTURE = lazy_compile(
     r"^\s*\\(?:begin|end|vspace|hspace|maketitle|tableofcontents|label|"
     r"newpage|clearpage|centering|linebreak|item\b(?!\s*\w))"
 )
 #: Words that say the next matrix is an inverse.
-_INVERSE_CUE = re.compile(r"\binver(?:t|ts|se|ses|ting|ted|sion)\b|\^\{?-1\}?|⁻¹", re.IGNORECASE)
+_INVERSE_CUE = lazy_compile(r"\binver(?:t|ts|se|ses|ting|ted|sion)\b|\^\{?-1\}?|⁻¹", re.IGNORECASE)
 #: A sentence ends at . ! ? before a space and a capital (or math, or the end of the piece).
-_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z\\$(]|\s*$)")
+_SENTENCE_END = lazy_compile(r"[.!?](?=\s+[A-Z\\$(]|\s*$)")
 #: Words that go on from a display: a lower-case word or a punctuation mark first.
-_GOES_ON = re.compile(r"^\s*(?:[,;:)]|[a-z])")
-_ABBREVIATIONS = re.compile(
+_GOES_ON = lazy_compile(r"^\s*(?:[,;:)]|[a-z])")
+_ABBREVIATIONS = lazy_compile(
     r"(?:\b(?:e\.g|i\.e|cf|etc|vs|fig|eq|eqs|resp|approx)|\b[a-z])\.$", re.IGNORECASE
 )
 

@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from symconv.core.parser_tables import ParserSpec
+from symconv.core.patterns import lazy_compile
 from symconv.errors import ParseError
 
 #: Longest math text (characters) accepted by one call (a 70 × 70 matrix of small integers).
@@ -173,30 +174,30 @@ def _cache_file(grammar: str) -> str | None:
 
 #: ``&& \\text{...}`` after a row: an annotation column (the reason for the step), up to the end
 #: of the row (``\\\\``), of its environment (``\\end``) or of the text.
-_ANNOTATION = re.compile(r"&&\s*\\text\w*\s*\{.*?(?=\\\\|\\end(?![A-Za-z])|$)", re.DOTALL)
+_ANNOTATION = lazy_compile(r"&&\s*\\text\w*\s*\{.*?(?=\\\\|\\end(?![A-Za-z])|$)", re.DOTALL)
 
 
-_TEXT_GROUP = re.compile(r"\\text\w*\s*\{[^{}]*\}")
+_TEXT_GROUP = lazy_compile(r"\\text\w*\s*\{[^{}]*\}")
 
 #: What starts a row before its first symbol: the alignment mark and spacing commands.
-_ROW_LEAD = re.compile(
+_ROW_LEAD = lazy_compile(
     r"\s*(?P<mark>&)?\s*(?:\\(?:quad|qquad|[;:,!> ])(?![A-Za-z])\s*|\\hspace\*?\s*\{[^{}]*\}\s*"
     r"|\{\}\s*)*"  # ``{}\times``: an empty group that makes the operator binary
 )
 #: A binary operator: a row that starts (or ends) with one continues an expression.
-_OPERATOR = re.compile(r"[+\-−±∓*/]|\\(?:cdot|times|pm|mp|div)(?![A-Za-z])")
-_OPEN_END = re.compile(r"(?:[+\-−±∓*/]|\\(?:cdot|times|pm|mp|div))\s*$")
+_OPERATOR = lazy_compile(r"[+\-−±∓*/]|\\(?:cdot|times|pm|mp|div)(?![A-Za-z])")
+_OPEN_END = lazy_compile(r"(?:[+\-−±∓*/]|\\(?:cdot|times|pm|mp|div))\s*$")
 #: A row that ends on an equals sign (``J =\\\\``).
-_RELATION_END = re.compile(r"(?<![\\<>!:])=\s*$")
+_RELATION_END = lazy_compile(r"(?<![\\<>!:])=\s*$")
 #: A relation (``=``, ``\\leq``, ...); :func:`states_relation` looks outside brace groups.
-_RELATION = re.compile(
+_RELATION = lazy_compile(
     r"(?<!\\)(?:=|<|>|\\(?:approx|simeq|equiv|leq?|geq?|neq|ne|sim|in)(?![A-Za-z])|[≈≤≥≠∈])"
 )
 #: A row's reason column (``&& \\text{…}`` to the end of the row).
-_REASON = re.compile(r"&&\s*\\text\w*\s*\{.*$", re.DOTALL)
+_REASON = lazy_compile(r"&&\s*\\text\w*\s*\{.*$", re.DOTALL)
 #: Environments whose ``\\\\`` separates their own rows (a matrix's, the cases of a function);
 #: ``aligned`` and its kin are not among them: their rows are the statements joined here.
-_ENVIRONMENT = re.compile(
+_ENVIRONMENT = lazy_compile(
     r"\\(begin|end)\s*\{\s*(?:[pbBvV]?matrix|smallmatrix|array|cases|dcases|substack)\*?\s*\}"
 )
 
@@ -270,11 +271,11 @@ def continuation_lead(previous: str, row: str) -> int | None:
 
 #: ``[a, b[``: a bracket with a comma and no other bracket inside, closed by ``[`` at the end of
 #: a statement (before the end, a separator, a row break or a closing bracket).
-_ISO_RIGHT_OPEN = re.compile(
+_ISO_RIGHT_OPEN = lazy_compile(
     r"(\[[^\[\]]*,[^\[\]]*?(?:\\right\s*)?)\[(?=\s*(?:$|[,;.)}]|\\\\|\\quad|\\text))"
 )
 #: ``]a, b]`` after ``\in`` (``∈``): a bracket opened by ``]``.
-_ISO_LEFT_OPEN = re.compile(r"((?:\\in(?![A-Za-z])|∈)\s*(?:\\left\s*)?)\]([^\[\]]*,[^\[\]]*\])")
+_ISO_LEFT_OPEN = lazy_compile(r"((?:\\in(?![A-Za-z])|∈)\s*(?:\\left\s*)?)\]([^\[\]]*,[^\[\]]*\])")
 
 
 def iso_intervals(text: str) -> str:
@@ -386,19 +387,21 @@ def _symbols_between_words(annotation: str) -> bool:
 
 #: A prime written as a superscript (``i^{'}``, ``f^{\\prime}``, ``x^\\prime``), or on a
 #: braced subscripted name (``{f_a}'``).
-_PRIME_SUP = re.compile(
+_PRIME_SUP = lazy_compile(
     r"\^\s*\{\s*(?:['\u2032]\s*|\\prime(?![A-Za-z])\s*)+\}|\^\s*\\prime(?![A-Za-z])"
     r"|\^\s*['\u2032]+"
 )
 #: ``\\boxed{…}`` and ``\\sfrac``: a frame and a slanted fraction, nothing else.
 #: A box around a formula that only frames or scales it: ``\\boxed{``, ``\\resizebox{W}{H}{``,
 #: ``\\scalebox{S}[V]{``, and the ``\\symconvfit{ROOM}{`` of symconv's own LaTeX handouts.
-_BOXED = re.compile(
+_BOXED = lazy_compile(
     r"\\(?:boxed|symconvfit\s*\{[^{}]*\}|resizebox\s*\{[^{}]*\}\s*\{[^{}]*\}"
     r"|scalebox\s*\{[^{}]*\}(?:\s*\[[^\]]*\])?)\s*\{"
 )
-_SFRAC = re.compile(r"\\sfrac(?![A-Za-z])")
-_BRACED_PRIME = re.compile(r"\{\s*([A-Za-z])\s*_\s*(\{[A-Za-z0-9]+\}|[A-Za-z0-9])\s*\}(?='|\u2032)")
+_SFRAC = lazy_compile(r"\\sfrac(?![A-Za-z])")
+_BRACED_PRIME = lazy_compile(
+    r"\{\s*([A-Za-z])\s*_\s*(\{[A-Za-z0-9]+\}|[A-Za-z0-9])\s*\}(?='|\u2032)"
+)
 
 
 def normalise_primes(text: str) -> str:
@@ -433,17 +436,17 @@ def normalise_primes(text: str) -> str:
 
 #: ``\\mathbf{a_{14}}``: a whole subscripted entry set in bold (a pooling window's maximum, as
 #: writers mark it) reads as ``\\mathbf{a}_{14}``, the same entry (same length).
-_BOLD_ENTRY = re.compile(
+_BOLD_ENTRY = lazy_compile(
     r"(\\(?:mathbf|boldsymbol|bm|pmb)\s*)\{([A-Za-z])(_(?:\{[^{}]*\}|[A-Za-z0-9]))\}"
 )
 #: ``a_{i,j{+}1}``: an operator braced to space it as a binary one.
-_BRACED_OPERATOR = re.compile(r"\{([+\-])\}")
-_OVER = re.compile(r"\\over(?![A-Za-z])")
+_BRACED_OPERATOR = lazy_compile(r"\{([+\-])\}")
+_OVER = lazy_compile(r"\\over(?![A-Za-z])")
 
 
 #: An indicator function: ``\\mathbb{1}``, ``\\mathbf{1}``, ``\\mathds{1}``, ``\\mathbb{I}``,
 #: then its condition in ``[…]``, ``(…)``, ``\\{…\\}`` or a subscript ``_{…}``.
-_INDICATOR = re.compile(
+_INDICATOR = lazy_compile(
     r"\\(?:mathbb|mathbf|mathds|mathbbm|bm)\s*(?:\{\s*(?:1|I)\s*\}|1)\s*(?P<open>\[|\(|\\\{|_\s*\{)"
 )
 _CLOSING = {"[": "]", "(": ")", "\\{": "\\}", "_{": "}"}

@@ -32,6 +32,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from symconv.core.patterns import lazy_compile
+
 if TYPE_CHECKING:
     from symconv.check.markdown import Segment
     from symconv.problems.model import Exercise, Part, ProblemSet
@@ -46,38 +48,38 @@ _KEYWORDS = (
 #: ``5-4``, ``5.4``, ``3``, followed by sub-parts ``(c)``, ``c``, ``(ii)``, ``(2)``.
 _NUMBER = r"\d+(?:\s*[-–.]\s*\d+)*"
 _SUB = r"(?:\s*\(\s*(?:[a-z]|[ivx]{1,4}|\d{1,2})\s*\)|(?<=\d)[a-z](?![a-z]))"
-_ABSOLUTE = re.compile(
+_ABSOLUTE = lazy_compile(
     rf"^(?:{_KEYWORDS}\s*)?(?P<number>{_NUMBER})(?P<subs>(?:{_SUB})*)(?P<rest>.*)$", re.I
 )
-_RELATIVE = re.compile(
+_RELATIVE = lazy_compile(
     r"^(?:part\s*)?(?:\(\s*(?P<paren>[a-z]\d{0,2}|[ivx]{1,4}|\d{1,2})\s*\)|(?P<bare>[a-z])\s*[).:])"
     r"(?P<rest>.*)$",
     re.I,
 )
 #: A label led by a letter (``d2`` of the fd set, ``fd-d2``, ``nyu-cnn-2c``): after a keyword or
 #: alone on the heading.
-_LETTERED = re.compile(
+_LETTERED = lazy_compile(
     rf"^(?P<keyword>{_KEYWORDS}\s+)?(?P<label>(?:[a-z]+-)*(?:[a-z]\d{{0,2}}|\d+[a-z]?)(?:[-.]\d+[a-z]?)*)"
     r"(?P<rest>.*)$",
     re.I,
 )
-_PART_WORD = re.compile(r"^part\s+(?P<sub>[a-z]|\d{1,2})\b(?P<rest>.*)$", re.I)
+_PART_WORD = lazy_compile(r"^part\s+(?P<sub>[a-z]|\d{1,2})\b(?P<rest>.*)$", re.I)
 #: What may follow a label: nothing, a separator and a title, or a title after a space.
-_REST_OK = re.compile(r"^(?:$|\s*[:.\-–—)、。题]|\s+\S)")
-_TEX_HEADING = re.compile(
+_REST_OK = lazy_compile(r"^(?:$|\s*[:.\-–—)、。题]|\s+\S)")
+_TEX_HEADING = lazy_compile(
     r"^\\(?P<command>section|subsection|subsubsection|paragraph|subparagraph)\*?\s*"
     # the title up to its closing brace, or to the first math in it (``$s = 1$`` is a segment
     # of its own, so the heading's text segment ends before it)
     r"\{(?P<title>.*?)(?:\}[^}]*)?$"
 )
-_TEX_ITEM = re.compile(r"^\\item\s*\[(?P<title>[^\]]*)\]")
-_BOLD_START = re.compile(
+_TEX_ITEM = lazy_compile(r"^\\item\s*\[(?P<title>[^\]]*)\]")
+_BOLD_START = lazy_compile(
     r"^(?:\\noindent\s*)?(?:\*\*|__|\\textbf\s*\{)(?P<title>.+?)(?:\*\*|__|\})"
 )
-_PARAGRAPH_MARKER = re.compile(
+_PARAGRAPH_MARKER = lazy_compile(
     r"^(?:\(\s*(?:[a-z]\d{0,2}|[ivx]{1,4}|\d{1,2})\s*\)|[a-z]\)(?=\s|$))", re.I
 )
-_LIST_ITEM = re.compile(r"^(?P<label>\d{1,2}|[a-z])[.)](?=\s)")
+_LIST_ITEM = lazy_compile(r"^(?P<label>\d{1,2}|[a-z])[.)](?=\s)")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9}
 _TEX_LEVELS = {"section": 2, "subsection": 3, "subsubsection": 4, "paragraph": 5, "subparagraph": 6}
 #: Levels of markers that are not headings: a bold or parenthesised paragraph start, a list item.

@@ -23,7 +23,6 @@ to the parser: ``i = 0``, ``\\dots``, ``n-1``; never the definition ``i = 0``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -32,12 +31,13 @@ import sympy as sp
 
 from symconv.check import nodes
 from symconv.check.parsed import Chain
+from symconv.core.patterns import lazy_compile
 from symconv.core.safe import as_sympy
 
 __all__ = ["IndexRange", "as_sizes", "declared_range", "is_index_name", "range_runs"]
 
 #: An index's name: a lower-case letter, then subscripts or primes (``i``, ``k_{in}``, ``i'``).
-_INDEX_NAME = re.compile(r"^[a-z](?:_\{?[a-z0-9]+\}?|'+)*$")
+_INDEX_NAME = lazy_compile(r"^[a-z](?:_\{?[a-z0-9]+\}?|'+)*$")
 
 
 def is_index_name(expr: Any) -> bool:

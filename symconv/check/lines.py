@@ -19,11 +19,11 @@ line of its own, between ``$$``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from symconv.check.markdown import Segment
+from symconv.core.patterns import lazy_compile
 
 __all__ = ["Piece", "SourceLine", "heading_level", "source_lines"]
 
@@ -94,8 +94,8 @@ def source_lines(segments: Sequence[Segment]) -> list[SourceLine]:
     return lines
 
 
-_MARKDOWN_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s")
-_TEX_HEADING = re.compile(r"^\s*\\(section|subsection|subsubsection|paragraph)\*?\s*\{")
+_MARKDOWN_HEADING = lazy_compile(r"^\s{0,3}(#{1,6})\s")
+_TEX_HEADING = lazy_compile(r"^\s*\\(section|subsection|subsubsection|paragraph)\*?\s*\{")
 _TEX_LEVELS = {"section": 2, "subsection": 3, "subsubsection": 4, "paragraph": 5}
 
 

@@ -72,6 +72,7 @@ from pathlib import PurePath
 from typing import Literal
 
 from symconv.check.grammar import continuation_lead, unboxed
+from symconv.core.patterns import lazy_compile
 from symconv.errors import ParseError
 
 SegmentKind = Literal["text", "math", "code"]
@@ -94,27 +95,27 @@ _EXTENSIONS: dict[str, DocumentKind] = {
 #: formula reaches the parser and is refused there with a message (never silently read as text).
 MAX_INLINE_MATH = 50_000
 
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_BLANK_LINE = lazy_compile(r"\n[ \t]*\n")
 #: A dollar that can close inline Markdown math: after a non-space, not before a digit, alone.
-_MARKDOWN_CLOSER = re.compile(r"(?<=[^\s$])\$(?![\d$])")
-_TEX_CLOSER = re.compile(r"(?<!\$)\$(?!\$)")
-_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})[^\n]*")
-_BEGIN = re.compile(r"\\begin\s*\{\s*([A-Za-z]+\*?)\s*\}")
-_ROW_BREAK = re.compile(r"\\\\(?:\s*\[[^\]\n]*\])?")
+_MARKDOWN_CLOSER = lazy_compile(r"(?<=[^\s$])\$(?![\d$])")
+_TEX_CLOSER = lazy_compile(r"(?<!\$)\$(?!\$)")
+_FENCE = lazy_compile(r" {0,3}(`{3,}|~{3,})[^\n]*")
+_BEGIN = lazy_compile(r"\\begin\s*\{\s*([A-Za-z]+\*?)\s*\}")
+_ROW_BREAK = lazy_compile(r"\\\\(?:\s*\[[^\]\n]*\])?")
 #: A blockquote's markers at the start of a line (``> ``, ``> > ``): not part of the math.
-_QUOTE_MARKERS = re.compile(r"^(?: {0,3}>[ \t]?)+", re.M)
+_QUOTE_MARKERS = lazy_compile(r"^(?: {0,3}>[ \t]?)+", re.M)
 #: The start of a display that continues the chain of the display right before it (``= c``).
-_RELATION_START = re.compile(
+_RELATION_START = lazy_compile(
     r"\s*&?\s*(?:=|\\(?:approx|simeq|equiv|leq?|geq?|neq|sim)(?![A-Za-z])|[<>≈≤≥≠])"
 )
 #: A Markdown escape inside math: ``\\_`` and ``\\*`` (not ``\\\\_``, a row break then ``_``).
-_MARKDOWN_ESCAPE = re.compile(r"(?<!\\)\\([_*])")
+_MARKDOWN_ESCAPE = lazy_compile(r"(?<!\\)\\([_*])")
 #: Mathematical alphanumeric symbols (italic w, bold x, italic delta, U+1D400–U+1D7FF): read
 #: as the plain letter.
-_MATH_ALPHANUMERIC = re.compile("[\U0001d400-\U0001d7ff]")
-_BACKTICKS = re.compile("`+")
+_MATH_ALPHANUMERIC = lazy_compile("[\U0001d400-\U0001d7ff]")
+_BACKTICKS = lazy_compile("`+")
 #: A Markdown heading: never a claim.
-_HEADING = re.compile(r" {0,3}#{1,6}(?:\s|$)")
+_HEADING = lazy_compile(r" {0,3}#{1,6}(?:\s|$)")
 #: Plain-text computations (:func:`plain_arithmetic`): a side is numbers and operators; a chain
 #: is sides joined by ``=`` or ``≈`` (never ``==``, ``<=``, ``>=``, ``!=``).
 _PLAIN_ENTRY = r"[-−]?\s*\d+(?:\.\d+)?"
@@ -125,42 +126,44 @@ _PLAIN_SIDE_TEXT = (
     r"[(]*\s*" + _PLAIN_NUMBER + r"(?:\s*[)]*\s*(?:[-+−*/×·÷^]|(?<=[\d)\s])[xX](?=\s*[\d(]))"
     r"\s*[(]*\s*" + _PLAIN_NUMBER + r")*[)]*"
 )
-_PLAIN_SIDE = re.compile(_PLAIN_SIDE_TEXT)
-_PLAIN_RELATION = re.compile(r"(?<![=<>!])[=≈](?!=)")
-_PLAIN_CHAIN = re.compile(
+_PLAIN_SIDE = lazy_compile(_PLAIN_SIDE_TEXT)
+_PLAIN_RELATION = lazy_compile(r"(?<![=<>!])[=≈](?!=)")
+_PLAIN_CHAIN = lazy_compile(
     r"(?<![\w.,\\$^_{}()\[-])(?<![\w.,]\()" + _PLAIN_SIDE_TEXT
     + r"(?:\s*(?<![=<>!])[=≈](?!=)\s*" + _PLAIN_SIDE_TEXT + r")+(?!\w|[.,]\d|\()"
 )  # fmt: skip
 #: A run of the characters a plain computation is written with; a run longer than
 #: :data:`_PLAIN_LONGEST` is not read (no one writes such a computation in prose, and the chain
 #: pattern, tried at each start, would take quadratic time on it).
-_PLAIN_RUN = re.compile(r"[\d\s.,+\-−*/×·÷^()=≈xX\[\]]+")
+_PLAIN_RUN = lazy_compile(r"[\d\s.,+\-−*/×·÷^()=≈xX\[\]]+")
 _PLAIN_LONGEST = 400
-_PLAIN_BRACKETS = re.compile(r"\[[^=]*?\]\s*\]")
-_PLAIN_OPERATOR = re.compile(r"[-+−*/×·÷^xX]")
+_PLAIN_BRACKETS = lazy_compile(r"\[[^=]*?\]\s*\]")
+_PLAIN_OPERATOR = lazy_compile(r"[-+−*/×·÷^xX]")
 #: A Markdown link or image from its ``[``: label (no nested brackets) and target.
-_LINK_LABEL = re.compile(r"\[[^\[\]\n]*\]\([^()\s]*(?:\s+\"[^\"\n]*\")?\)")
+_LINK_LABEL = lazy_compile(r"\[[^\[\]\n]*\]\([^()\s]*(?:\s+\"[^\"\n]*\")?\)")
 #: Info strings of a fenced block of plain text, read for computations (a block in a programming
 #: language is code, never read).
 _PLAIN_BLOCKS = frozenset({"", "text", "txt", "plain", "plaintext", "none"})
 #: A Markdown link (label and target), an autolink or a bare URL.
-_LINK_OR_URL = re.compile(r"!?\[[^\[\]\n]*\]\([^()\s]*\)|<[a-z]+://[^>\s]*>|\b[a-z]+://\S+", re.I)
+_LINK_OR_URL = lazy_compile(r"!?\[[^\[\]\n]*\]\([^()\s]*\)|<[a-z]+://[^>\s]*>|\b[a-z]+://\S+", re.I)
 #: ``x`` between two numbers is a times sign (``28x28``).
-_PLAIN_TIMES = re.compile(r"(?<=[\d)\s])[xX](?=\s*[\d(])")
+_PLAIN_TIMES = lazy_compile(r"(?<=[\d)\s])[xX](?=\s*[\d(])")
 #: An array's position and column specification (``[t]{rcl}``).
-_ARRAY_SPEC = re.compile(r"\s*(?:\[[a-z]\])?\s*\{[lcr|@{}\s]*\}")
+_ARRAY_SPEC = lazy_compile(r"\s*(?:\[[a-z]\])?\s*\{[lcr|@{}\s]*\}")
 #: A cell of an array that starts with a relation (``&= 12``, ``& \\approx 3``): the array aligns
 #: a chain, it is not a matrix.
-_ALIGNED_CELL = re.compile(r"&\s*(?:=|\\(?:approx|simeq|equiv|leq?|geq?|neq)(?![A-Za-z])|[<>≈≤≥≠])")
+_ALIGNED_CELL = lazy_compile(
+    r"&\s*(?:=|\\(?:approx|simeq|equiv|leq?|geq?|neq)(?![A-Za-z])|[<>≈≤≥≠])"
+)
 #: A doubled backslash before a command name or a brace: an exporter escaped every backslash.
-_DOUBLED_COMMAND = re.compile(r"(?<!\\)\\\\(?:[A-Za-z]{2,}|[{}])")
+_DOUBLED_COMMAND = lazy_compile(r"(?<!\\)\\\\(?:[A-Za-z]{2,}|[{}])")
 #: A row that ends on its relation (``a =`` before ``\\\\``): the other side is on the next row.
-_DANGLING_RELATION = re.compile(
+_DANGLING_RELATION = lazy_compile(
     r"&?\s*(?:=|\\(?:approx|simeq|equiv|leq?|geq?|neq|sim)(?![A-Za-z])|[<>≈≤≥≠])\s*$"
 )
 #: What may stand between two displays of one chain: delimiters, blank space, the end of an
 #: environment and a row's ``&& \text{…}`` reason.
-_BETWEEN_DISPLAYS = re.compile(
+_BETWEEN_DISPLAYS = lazy_compile(
     r"(?:\s|\$\$|\\\]|\\\[|\\end\s*\{[A-Za-z]+\*?\}|```(?:math)?"
     r"|&&\s*\\text\w*\s*\{[^{}]*\})*"
 )

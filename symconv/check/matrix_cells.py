@@ -38,6 +38,7 @@ from enum import StrEnum
 from typing import Any
 
 from symconv.check.symbols import SymbolTable
+from symconv.core.patterns import lazy_compile
 from symconv.errors import ParseError
 
 __all__ = [
@@ -230,20 +231,20 @@ class Display:
 
 
 _ENVIRONMENTS = r"(?:[pbBvV]?matrix|smallmatrix|array)"
-_BEGIN = re.compile(r"\\begin\s*\{\s*(" + _ENVIRONMENTS + r")\s*\}(\s*\{[^{}]*\})?")
-_END = re.compile(r"\\end\s*\{\s*" + _ENVIRONMENTS + r"\s*\}")
+_BEGIN = lazy_compile(r"\\begin\s*\{\s*(" + _ENVIRONMENTS + r")\s*\}(\s*\{[^{}]*\})?")
+_END = lazy_compile(r"\\end\s*\{\s*" + _ENVIRONMENTS + r"\s*\}")
 #: A row break (with its optional spacing argument) or ``\\cr``.
-_ROW_BREAK = re.compile(r"\\\\(?:\s*\[[^\]]*\])?|\\cr(?![A-Za-z])")
-_RULES = re.compile(r"\\(?:hline|midrule|toprule|bottomrule|cline\s*\{[^{}]*\})")
-_BOLD = re.compile(r"^\\(?:mathbf|boldsymbol|bm|pmb|textbf)\s*\{(.*)\}$", re.DOTALL)
+_ROW_BREAK = lazy_compile(r"\\\\(?:\s*\[[^\]]*\])?|\\cr(?![A-Za-z])")
+_RULES = lazy_compile(r"\\(?:hline|midrule|toprule|bottomrule|cline\s*\{[^{}]*\})")
+_BOLD = lazy_compile(r"^\\(?:mathbf|boldsymbol|bm|pmb|textbf)\s*\{(.*)\}$", re.DOTALL)
 _ELISIONS = {
-    CellKind.ELIDED_ROW: re.compile(r"^(?:\\(?:dots|ldots|cdots|dotsc|dotsb|dotsm)|\.\.\.|…|⋯)$"),
-    CellKind.ELIDED_COLUMN: re.compile(r"^(?:\\vdots|⋮)$"),
-    CellKind.ELIDED_DIAGONAL: re.compile(r"^(?:\\ddots|⋱)$"),
+    CellKind.ELIDED_ROW: lazy_compile(r"^(?:\\(?:dots|ldots|cdots|dotsc|dotsb|dotsm)|\.\.\.|…|⋯)$"),
+    CellKind.ELIDED_COLUMN: lazy_compile(r"^(?:\\vdots|⋮)$"),
+    CellKind.ELIDED_DIAGONAL: lazy_compile(r"^(?:\\ddots|⋱)$"),
 }
-_PLACEHOLDER = re.compile(r"^(?:\\(?:cdot|bullet|circ|ast|star|square|times|cdotp)|[*·∙•?])?$")
+_PLACEHOLDER = lazy_compile(r"^(?:\\(?:cdot|bullet|circ|ast|star|square|times|cdotp)|[*·∙•?])?$")
 #: Layout commands that may open a cell: they carry no meaning.
-_LAYOUT = re.compile(
+_LAYOUT = lazy_compile(
     r"\\(?:displaystyle|textstyle|scriptstyle|small|normalsize|footnotesize|large|Large)"
     r"(?![A-Za-z])|\\(?:phantom|vphantom|hphantom)\s*\{[^{}]*\}"
 )
@@ -268,7 +269,7 @@ def read_display(text: str, first_line: int = 1, table: SymbolTable | None = Non
     return Display(tuple(items), text, first_line)
 
 
-_TRANSPOSE_MARK = re.compile(r"^\s*\^\s*(?:\{\s*)?(?:T|\\top|\\intercal|\\mathsf\{T\}|ᵀ)")
+_TRANSPOSE_MARK = lazy_compile(r"^\s*\^\s*(?:\{\s*)?(?:T|\\top|\\intercal|\\mathsf\{T\}|ᵀ)")
 
 
 def _environments(text: str) -> Iterator[tuple[int, int, int, int]]:
@@ -360,9 +361,9 @@ def _cell(text: str, start: int, end: int, first_line: int, table: SymbolTable |
     return Cell(stripped, line, CellKind.VALUE, value, bold)
 
 
-_INTEGER = re.compile(r"^-?\d+$")
-_ENTRY = re.compile(r"^([A-Za-z])_(?:\{(\d\d?)\}|(\d))$")
-_GRADIENT_ENTRY = re.compile(
+_INTEGER = lazy_compile(r"^-?\d+$")
+_ENTRY = lazy_compile(r"^([A-Za-z])_(?:\{(\d\d?)\}|(\d))$")
+_GRADIENT_ENTRY = lazy_compile(
     r"^\\frac\s*\{\s*\\partial\s*([A-Za-z])\s*\}\s*\{\s*\\partial\s*([A-Za-z])_\{(\d\d?)\}\s*\}$"
 )
 
@@ -399,7 +400,7 @@ def _balanced(text: str) -> bool:
     return depth == 0
 
 
-_DELIMITERS = re.compile(
+_DELIMITERS = lazy_compile(
     r"\\(?:left|right|bigg?|Bigg?)[lr]?\s*(?:[()\[\]|.]|\\[{}]|\\[lr]?[vV]ert|\\[lr]brack)"
     r"|\\(?:renewcommand\s*\{\\arraystretch\}\s*\{[^{}]*\}|setlength\s*\{[^{}]*\}\s*\{[^{}]*\})"
     r"|\\(?:small|normalsize|footnotesize|displaystyle|quad|qquad|[,;:! ])(?![A-Za-z])"
@@ -413,11 +414,11 @@ def _strip_delimiters(text: str) -> str:
 
 #: Operators between two matrices, by what they are read as.
 _OPERATORS = (
-    ("maps to", re.compile(r"^(?:\\(?:rightarrow|to|longrightarrow|mapsto|Rightarrow|implies)"
+    ("maps to", lazy_compile(r"^(?:\\(?:rightarrow|to|longrightarrow|mapsto|Rightarrow|implies)"
                            r"(?![A-Za-z])|→|⟶|⇒)$")),
-    ("convolution", re.compile(r"^(?:\*|\\ast|\\star|∗|⋆|\\circledast|⊛|\\otimes|⊗)$")),
-    ("product", re.compile(r"^(?:|\\cdot|\\times|·|×)$")),
-    ("equals", re.compile(r"^=$")),
+    ("convolution", lazy_compile(r"^(?:\*|\\ast|\\star|∗|⋆|\\circledast|⊛|\\otimes|⊗)$")),
+    ("product", lazy_compile(r"^(?:|\\cdot|\\times|·|×)$")),
+    ("equals", lazy_compile(r"^=$")),
 )  # fmt: skip
 
 

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import re
 
+from symconv.core.patterns import lazy_compile
+
 __all__ = ["plain_math"]
 
 
@@ -74,7 +76,7 @@ _CONTENT = _names(
 _MATRIX_ENVIRONMENTS = frozenset(
     {"matrix", "bmatrix", "pmatrix", "Bmatrix", "vmatrix", "Vmatrix", "smallmatrix", "array"}
 )
-_COMMAND = re.compile(r"\\([A-Za-z]+|.)")
+_COMMAND = lazy_compile(r"\\([A-Za-z]+|.)")
 #: Commands that stick to what follows (``\\partial J`` is ``∂J``).
 _PREFIXES = frozenset({"partial", "part", "nabla"})
 #: Binary operators and relations: printed with a space on each side.

@@ -25,7 +25,6 @@ an answer; code the reading took for notation) — never of a size claim
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
@@ -48,6 +47,7 @@ from symconv.check.lines import SourceLine, source_lines
 from symconv.check.markdown import Segment
 from symconv.check.model import Claim, ClaimKind, Origin
 from symconv.check.networks import SizeFacts, SizeFormulaFacts
+from symconv.core.patterns import lazy_compile
 
 __all__ = ["add_array_claims", "array_scope"]
 
@@ -280,7 +280,7 @@ _UNCHECKED = frozenset(
 
 
 #: Code, not notation: a method call, ``np.``, ``.T``.
-_CODE_TEXT = re.compile(r"\.\s*[A-Za-z_]\w*\s*\(|\bnp\.|\.T\b")
+_CODE_TEXT = lazy_compile(r"\.\s*[A-Za-z_]\w*\s*\(|\bnp\.|\.T\b")
 #: What the reading makes of code it takes for notation (``w_t = w.T``: an index formula).
 _MISREAD_CODE = frozenset({ClaimKind.INDEX_FORMULA, ClaimKind.ALGEBRA, ClaimKind.MATRIX})
 

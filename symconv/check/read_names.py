@@ -32,6 +32,7 @@ from symconv.check.vocabulary import (
     number_value,
     subscripted,
 )
+from symconv.core.patterns import lazy_compile
 from symconv.errors import ParseError
 
 
@@ -45,7 +46,7 @@ def in_radians(angle: Any) -> Any:
 
 
 #: An index's name: a lower-case letter, then subscripts or primes (``i``, ``k_{in}``, ``i'``).
-_INDEX_NAME = re.compile(r"^[a-z](?:_\{?[a-z0-9]+\}?|'+|\s)*$")
+_INDEX_NAME = lazy_compile(r"^[a-z](?:_\{?[a-z0-9]+\}?|'+|\s)*$")
 
 
 def indices_only(arguments: Sequence[Any]) -> bool:

@@ -33,7 +33,6 @@ size (one statement, one verdict).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -50,6 +49,7 @@ from symconv.check.size_formulas import formula_statements
 from symconv.check.size_prose import prose_statements
 from symconv.check.size_tables import read_tables, table_statements
 from symconv.check.size_words import dataset_input
+from symconv.core.patterns import lazy_compile
 
 __all__ = ["SizedReading", "add_size_claims", "size_statements"]
 
@@ -81,8 +81,8 @@ def size_statements(segments: Sequence[Segment]) -> list[SizeStatement]:
     return sorted(found, key=lambda s: (s.cell or 0, s.line))
 
 
-_FENCE_LINE = re.compile(r"^\s{0,3}(?:`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(`+)([^`]+?)\1")
+_FENCE_LINE = lazy_compile(r"^\s{0,3}(?:`{3,}|~{3,})")
+_CODE_SPAN = lazy_compile(r"(`+)([^`]+?)\1")
 
 
 def _code(

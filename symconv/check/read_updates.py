@@ -48,6 +48,7 @@ from symconv.check.markdown import Segment
 from symconv.check.model import Claim, ClaimKind, Origin, UpdateFacts
 from symconv.check.parser import parse_expression
 from symconv.check.symbols import SymbolTable, name_key
+from symconv.core.patterns import TextPattern, lazy_compile
 from symconv.errors import ParseError
 
 __all__ = [
@@ -88,12 +89,12 @@ _ASSIGNMENTS: tuple[tuple[str, str], ...] = (
     ("=", "="),
 )
 #: What separates statements written side by side in one display.
-_SEPARATOR = re.compile(r"\\\\|(?<!\\);|\\q?quad\b|\\text\s*\{[^{}]*\}")
+_SEPARATOR = lazy_compile(r"\\\\|(?<!\\);|\\q?quad\b|\\text\s*\{[^{}]*\}")
 #: Characters after ``=`` or before it that make it another relation (``\le``: a command).
-_NOT_ASSIGNMENT = re.compile(r"[<>!=]$")
+_NOT_ASSIGNMENT = lazy_compile(r"[<>!=]$")
 
 
-def _top_level_spans(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+def _top_level_spans(text: str, pattern: TextPattern) -> list[tuple[int, int]]:
     """Where ``pattern`` matches ``text`` outside braces, brackets and parentheses."""
     depth = [0] * (len(text) + 1)
     level = 0
@@ -163,7 +164,7 @@ def _assignment(text: str) -> tuple[str, str, str] | None:
 # ----------------------------------------------------------------------------------------------
 _DERIVATIVES = (sp.Derivative, nodes.Partial, nodes.Nabla)
 #: A name applied to parentheses: ``F(p_n)``, ``J(W, b; Y, X)``, ``\mathcal{L}(w)``.
-_APPLIED = re.compile(
+_APPLIED = lazy_compile(
     r"(?<![A-Za-z\\])(\\mathcal\s*\{\s*[A-Za-z]\s*\}|\\(?:"
     r"alpha|beta|gamma|delta|epsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau"
     r"|phi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Phi|Psi|Omega|ell)|[A-Za-z])"
@@ -286,7 +287,7 @@ def _current(target: Any, right: Any, operator: str) -> tuple[Any, Any] | None:
 
 #: The label of an entry of a gradient tensor, ``∂J/∂W`` (``\\frac{\\partial J}{\\partial
 #: W_{ij}}`` is read as the entry ``(i, j)`` of the tensor ∂J/∂W).
-_GRADIENT_LABEL = re.compile(r"∂(.+)/∂(.+)")
+_GRADIENT_LABEL = lazy_compile(r"∂(.+)/∂(.+)")
 
 
 def _gradient_entries(expr: Any) -> set[Any]:
@@ -351,7 +352,7 @@ def _objective(derivative: Any) -> tuple[str | None, Any, Any]:
     return name, variable, point
 
 
-_FONT_OR_SPACE = re.compile(r"\\(?:vec|mathbf|boldsymbol|bm|mathrm|mathit|left|right)\b|[{}\s(]")
+_FONT_OR_SPACE = lazy_compile(r"\\(?:vec|mathbf|boldsymbol|bm|mathrm|mathit|left|right)\b|[{}\s(]")
 
 
 def _first_letter(text: str) -> str:
@@ -366,7 +367,7 @@ def _letters(text: str) -> set[str]:
 
 
 #: The change of a parameter: ``\\Delta w_{ij}``, ``Δθ``.
-_CHANGE = re.compile(r"^\s*(?:\\Delta|\u0394)\s*(?!_)(\S.*)$")
+_CHANGE = lazy_compile(r"^\s*(?:\\Delta|\u0394)\s*(?!_)(\S.*)$")
 
 
 def read_update(left: str, operator: str, right: str) -> UpdateFacts | None:
@@ -416,20 +417,20 @@ def read_update(left: str, operator: str, right: str) -> UpdateFacts | None:
 # Which way: the words around
 # ----------------------------------------------------------------------------------------------
 #: The method named: it says which way every update of its section goes.
-_METHOD = re.compile(
+_METHOD = lazy_compile(
     r"(?P<descent>(?:stochastic\s+|mini-?batch\s+)?gradient[\s-]+descent|梯度下降)"
     r"|(?P<ascent>gradient[\s-]+ascent|梯度上升)",
     re.IGNORECASE,
 )
 #: An objective minimised or maximised: it says which way only for that objective.
-_GOAL = re.compile(
+_GOAL = lazy_compile(
     r"(?P<descent>\bminimi[sz]\w*|最小化|减小)|(?P<ascent>\bmaximi[sz]\w*|最大化)", re.IGNORECASE
 )
 #: Words that name the objective of training, whatever its letter.
-_LOSS_WORDS = re.compile(
+_LOSS_WORDS = lazy_compile(
     r"\b(?:loss|cost|error|objective)\b|损失|代价|误差|目标函数", re.IGNORECASE
 )
-_SENTENCE = re.compile(r"(?<=[.!?\u3002\uff01\uff1f])\s+|\n\s*\n")
+_SENTENCE = lazy_compile(r"(?<=[.!?\u3002\uff01\uff1f])\s+|\n\s*\n")
 
 
 def direction_of(words: str, objective: str | None = None) -> str | None:
@@ -527,7 +528,7 @@ def update_statements(segments: Sequence[Segment]) -> list[UpdateStatement]:
     return found
 
 
-_DIFFERENTIATES = re.compile(
+_DIFFERENTIATES = lazy_compile(
     r"\\partial|\\nabla|∂|∇|\\frac\s*\{\s*d|\{\s*d\s*\\over|\\mathrm\s*\{\s*d"
 )
 

@@ -39,6 +39,8 @@ from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
+from symconv.core.patterns import lazy_compile
+
 if TYPE_CHECKING:
     from symconv.check.answer_task import PartTask, Variant
 
@@ -46,8 +48,8 @@ ONE_BASED = "1-based re-reading of a 0-indexed set"
 CHANNELS_FIRST = "channels-first re-reading of a channels-last set"
 
 #: How a set or a derivation declares its index base and its tensor layout.
-_ZERO_BASED = re.compile(r"\b(?:0|zero)[- ]?(?:based|indexed)\b", re.I)
-_CHANNELS_LAST = re.compile(r"\bchannels?[- ]last\b", re.I)
+_ZERO_BASED = lazy_compile(r"\b(?:0|zero)[- ]?(?:based|indexed)\b", re.I)
+_CHANNELS_LAST = lazy_compile(r"\bchannels?[- ]last\b", re.I)
 
 
 def declares_zero_based(conventions: Iterable[str]) -> bool:

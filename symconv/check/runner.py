@@ -45,6 +45,7 @@ from symconv.check.model import Claim, Judgement, Report
 from symconv.check.symbols import SymbolTable
 from symconv.check.task_cues import without_restated_tasks
 from symconv.check.vocabulary import stated_rounding
+from symconv.core.patterns import lazy_compile
 from symconv.errors import SymconvError, TimeLimitError
 
 if TYPE_CHECKING:
@@ -151,7 +152,7 @@ def check_document(
 
 #: TeX primitives that define, read or write things: a solution's text is only read, so these
 #: are never interpreted (nor anything they would load) — the report says so.
-_TEX_PRIMITIVES = re.compile(
+_TEX_PRIMITIVES = lazy_compile(
     r"\\(def|edef|gdef|xdef|let|newcommand|renewcommand|input|include|write18|write|immediate|"
     r"openout|openin|read|catcode|usepackage)(?![A-Za-z])"
 )
@@ -288,7 +289,7 @@ def _judge_claims(
 
 #: Words a text about a stencil holds (:mod:`symconv.check.document_stencils` reads nothing
 #: in a document without one of them).
-STENCIL_WORDS = re.compile(
+STENCIL_WORDS = lazy_compile(
     r"stencil|point|taylor|differen|accura|order|matri|invers|M\^|差分", re.IGNORECASE
 )
 

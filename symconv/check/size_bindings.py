@@ -21,18 +21,19 @@ from symconv.check.lines import SourceLine
 from symconv.check.networks import PlacedNetwork, Quantity, SizeFacts, SizeStatement
 from symconv.check.size_labels import Token
 from symconv.check.size_values import read_count
+from symconv.core.patterns import TextPattern, lazy_compile
 
 __all__ = ["bound_formulas", "named_size", "named_tensors", "role_of"]
 
 
-_BEFORE_LAYER = re.compile(
+_BEFORE_LAYER = lazy_compile(
     r"\^\s*\{?\s*[\[(]\s*[lL]\s*[-−–]\s*1\s*[\])]\s*\}?|_\s*\{?\s*(?:in|input)\s*\}?(?![a-z])"
 )
-_AFTER_LAYER = re.compile(
+_AFTER_LAYER = lazy_compile(
     r"\^\s*\{?\s*[\[(]\s*[lL]\s*[\])]\s*\}?|_\s*\{?\s*(?:out|output)\s*\}?(?![a-z])"
 )
-_ROLE_LETTERS: tuple[tuple[re.Pattern[str], Quantity, int | None], ...] = tuple(
-    (re.compile(pattern), quantity, axis)
+_ROLE_LETTERS: tuple[tuple[TextPattern, Quantity, int | None], ...] = tuple(
+    (lazy_compile(pattern), quantity, axis)
     for pattern, quantity, axis in (
         (r"n_?H|H", Quantity.OUTPUT_SIZE, 0),
         (r"n_?W|W", Quantity.OUTPUT_SIZE, 1),
@@ -81,8 +82,8 @@ def role_of(name: str, side: str | None = None) -> tuple[Quantity, int | None] |
     return None
 
 
-_BINDING = re.compile(r"^\s*(?:and\s+|以及|和)?(.+?)\s*=\s*([\d,.{}\s]+?)\s*$", re.IGNORECASE)
-_RESULT_CUE = re.compile(
+_BINDING = lazy_compile(r"^\s*(?:and\s+|以及|和)?(.+?)\s*=\s*([\d,.{}\s]+?)\s*$", re.IGNORECASE)
+_RESULT_CUE = lazy_compile(
     r"(?:we\s+get|gives?|get|gets|is|are|equals?|=|得到?|为|是)\s*\$?\s*(\d+)\b", re.IGNORECASE
 )
 
@@ -189,12 +190,12 @@ def named_size(
     return _bound(line, placed, role, value, token.text.strip("$ "), token.segments[0])
 
 
-_NAMED_TUPLE = re.compile(
+_NAMED_TUPLE = lazy_compile(
     r"(\\?[A-Za-z\u0370-\u03ff]+(?:_\{?[\w\\]+\}?)?(?:\^\{?(?:\\prime|[\u2032'])+\}?|[\u2032'])*)"
     r"\s*(\(\s*\d+(?:\s*,\s*\d+)+\s*\))"
 )
 #: The tensor words before a name say whose shape it has (the last said wins).
-_SIDE = re.compile(r"\b(?:output|input)\b|输出|输入", re.IGNORECASE)
+_SIDE = lazy_compile(r"\b(?:output|input)\b|输出|输入", re.IGNORECASE)
 _GREEK = {"\\delta": "δ", "\\Delta": "Δ", "\\sigma": "σ", "\\epsilon": "ε", "\\theta": "θ"}
 
 

@@ -34,7 +34,6 @@ lists every layer, so a mismatch is an error when it runs.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
@@ -50,6 +49,7 @@ from symconv.check.networks import (
     SizeStatement,
     Volume,
 )
+from symconv.core.patterns import lazy_compile
 
 __all__ = ["CodeNetwork", "code_networks", "code_statements"]
 
@@ -69,20 +69,20 @@ class CodeNetwork:
 
 
 #: Calls that change no size (activations, dropout, normalisation).
-_NEUTRAL = re.compile(
+_NEUTRAL = lazy_compile(
     r"(?:ReLU\d*|LeakyReLU|PReLU|ELU|SELU|GELU|SiLU|Mish|Sigmoid|Tanh|Softmax\d*d?|LogSoftmax"
     r"|Activation|Dropout\d*d?|SpatialDropout\dD|AlphaDropout|BatchNorm\d*d?|BatchNormalization"
     r"|LayerNorm(?:alization)?|GroupNorm|InstanceNorm\dd|LocalResponseNorm|Identity|Hardtanh"
     r"|ReLU6|Softplus|Threshold)"
 )
 #: Calls that hold layers (their arguments are read in order).
-_CONTAINER = re.compile(r"Sequential|ModuleList|ModuleDict|Model|Functional")
-_KERAS_CONV = re.compile(r"Conv(?:olution)?([123])D")
-_TORCH_CONV = re.compile(r"Conv([123])d")
-_KERAS_POOL = re.compile(r"(?:Max|Average|Avg)Pool(?:ing)?([123])D")
-_TORCH_POOL = re.compile(r"(?:Max|Avg)Pool([123])d")
-_KERAS_PAD = re.compile(r"ZeroPadding([123])D")
-_TORCH_PAD = re.compile(r"(?:Zero|Constant)Pad([123])d")
+_CONTAINER = lazy_compile(r"Sequential|ModuleList|ModuleDict|Model|Functional")
+_KERAS_CONV = lazy_compile(r"Conv(?:olution)?([123])D")
+_TORCH_CONV = lazy_compile(r"Conv([123])d")
+_KERAS_POOL = lazy_compile(r"(?:Max|Average|Avg)Pool(?:ing)?([123])D")
+_TORCH_POOL = lazy_compile(r"(?:Max|Avg)Pool([123])d")
+_KERAS_PAD = lazy_compile(r"ZeroPadding([123])D")
+_TORCH_PAD = lazy_compile(r"(?:Zero|Constant)Pad([123])d")
 
 
 def code_networks(code: str, first_line: int = 1) -> list[CodeNetwork]:

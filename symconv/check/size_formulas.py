@@ -33,6 +33,7 @@ import sympy as sp
 from symconv.check.lines import SourceLine
 from symconv.check.networks import SizeFormulaFacts, SizeStatement
 from symconv.check.size_premises import UNREAD_LAYERS
+from symconv.core.patterns import TextPattern, lazy_compile
 from symconv.errors import ParseError
 
 __all__ = ["formula_statements", "role_in_words", "symbol_role"]
@@ -49,8 +50,8 @@ ROLE_LETTERS = {
     "size": "n",  # a layer's size: input or output by its layer index
 }
 
-_ROLE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (role, re.compile(pattern, re.IGNORECASE))
+_ROLE_WORDS: tuple[tuple[str, TextPattern], ...] = tuple(
+    (role, lazy_compile(pattern, re.IGNORECASE))
     for role, pattern in (
         ("field", r"receptive\s+field|感受野"),
         ("padding", r"padding|\bpad\b|填充"),
@@ -87,8 +88,8 @@ def role_in_words(description: str) -> str | None:
 
 
 #: A name as written in math or plain text: a letter (or a command) with sub- and superscripts.
-_NAME = re.compile(r"\\?[A-Za-z]+(?:\s*(?:_\s*\{[^{}]*\}|_\s*\w|\^\s*\{[^{}]*\}|\^\s*\w))*")
-_LAYER_INDEX = re.compile(r"^\(?\[?\s*([a-zA-Z])\s*(?:([+\-−–])\s*(\d+))?\s*\]?\)?$")
+_NAME = lazy_compile(r"\\?[A-Za-z]+(?:\s*(?:_\s*\{[^{}]*\}|_\s*\w|\^\s*\{[^{}]*\}|\^\s*\w))*")
+_LAYER_INDEX = lazy_compile(r"^\(?\[?\s*([a-zA-Z])\s*(?:([+\-−–])\s*(\d+))?\s*\]?\)?$")
 
 
 @dataclass(frozen=True)
@@ -138,12 +139,12 @@ def symbol_role(text: str) -> str | None:
 # ----------------------------------------------------------------------------------------------
 # Glossaries
 # ----------------------------------------------------------------------------------------------
-_ENTRY = re.compile(
+_ENTRY = lazy_compile(
     r"^\s*(?:[-*+]\s+)?((?:\$+[^$]+\$+|[A-Za-z]\w{0,3})(?:\s*(?:,|and|&)\s*(?:\$+[^$]+\$+|[A-Za-z]\w{0,3}))*)"
     r"\s*(?:[:\uff1a]|\s[-\u2013\u2014]\s|\s+(?:is|are|denotes?|stands\s+for)\s)\s*(.+)$"
 )
-_WHERE = re.compile(r"\bwhere\b(.+)$", re.IGNORECASE)
-_WHERE_ITEM = re.compile(
+_WHERE = lazy_compile(r"\bwhere\b(.+)$", re.IGNORECASE)
+_WHERE_ITEM = lazy_compile(
     r"(?:^|,|\band\b)\s*\$?([A-Za-z](?:_\{?\w+\}?)?)\$?\s+(?:is\s+|are\s+|denotes\s+)?(?:the\s+)?([^,]+?)(?=,|\band\b|$)",
     re.IGNORECASE,
 )
@@ -172,8 +173,8 @@ def _where_entries(text: str) -> list[tuple[str, str]]:
 # Formulas
 # ----------------------------------------------------------------------------------------------
 #: Phrases of a formula in words, replaced by their role's letter (longest first).
-_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern, re.IGNORECASE), letter)
+_PHRASES: tuple[tuple[TextPattern, str], ...] = tuple(
+    (lazy_compile(pattern, re.IGNORECASE), letter)
     for pattern, letter in (
         (r"output\s+(?:size|width|height|length)", "o"),
         (r"input\s+(?:size|width|height|length)", "i"),
@@ -185,11 +186,11 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 #: A formula in words, once its phrases are letters: each letter is its role.
 _LETTER_ROLES = {letter: role for role, letter in ROLE_LETTERS.items() if role != "size"}
-_PLAIN_FORMULA = re.compile(
+_PLAIN_FORMULA = lazy_compile(
     r"(?<![\w$\\])([A-Za-z]\w{0,3})\s*=\s*([A-Za-z\d\s+\-−*/×·()^]+?)\s*(?=$|[,;.]\s|\s{2,}|\s*\Z)"
 )
-_BARE_FORMULA = re.compile(r"(?:is|are|:)\s*([A-Za-z\d\s+\-−*/×·()]+?[A-Za-z)][\s)]*)\s+where\b")
-_OPERATORS = re.compile(r"[+\-−*/×·]")
+_BARE_FORMULA = lazy_compile(r"(?:is|are|:)\s*([A-Za-z\d\s+\-−*/×·()]+?[A-Za-z)][\s)]*)\s+where\b")
+_OPERATORS = lazy_compile(r"[+\-−*/×·]")
 
 
 def formula_statements(lines: Sequence[SourceLine]) -> list[SizeStatement]:

@@ -21,6 +21,7 @@ from symconv.check.lines import SourceLine
 from symconv.check.networks import Quantity
 from symconv.check.size_premises import plain_words
 from symconv.check.size_values import last_side, read_count, read_sizes, unwrapped
+from symconv.core.patterns import TextPattern, lazy_compile
 
 __all__ = [
     "ANSWER_CUE",
@@ -51,18 +52,18 @@ class Label:
 # ----------------------------------------------------------------------------------------------
 # Labels
 # ----------------------------------------------------------------------------------------------
-_NEGATION = re.compile(
+_NEGATION = lazy_compile(
     r"\bnot\b|n't\b|instead\s+of|rather\s+than|而不是|不是|并非|不等于|≠|\\neq", re.IGNORECASE
 )
-_PER_FILTER = re.compile(
+_PER_FILTER = lazy_compile(
     r"(?:each|per|every|a\s+single|one)\s+(?:filter|kernel)|(?:每个|每一个|单个|一个)\s*(?:filter|kernel|卷积核|滤波器)",
     re.IGNORECASE,
 )
-_ALL_FILTERS = re.compile(
+_ALL_FILTERS = lazy_compile(
     r"(?:all|所有|全部)\s*(?:the\s+)?(?:filters?|kernels?|卷积核|滤波器)", re.IGNORECASE
 )
-_LABELS: tuple[tuple[Quantity, re.Pattern[str]], ...] = tuple(
-    (quantity, re.compile(pattern, re.IGNORECASE))
+_LABELS: tuple[tuple[Quantity, TextPattern], ...] = tuple(
+    (quantity, lazy_compile(pattern, re.IGNORECASE))
     for quantity, pattern in (
         (Quantity.RECEPTIVE_FIELD, r"receptive\s+field|感受野"),
         (Quantity.PARAMETERS, r"\bparam(?:eter)?s\b|\bparam\s*#|参数"),
@@ -94,19 +95,19 @@ _LABELS: tuple[tuple[Quantity, re.Pattern[str]], ...] = tuple(
         (Quantity.PADDING, r"\bpadding\b|填充"),
     )
 )  # fmt: skip
-ANSWER_CUE = re.compile(
+ANSWER_CUE = lazy_compile(
     r"(?:[:\uff1a=]|\bis|\bare|\bbe|\bequals?|\bgives?|\bgets?|\bhas|\bhave|\bbecomes?|\bof|为|是|应该是|应为|等于|得)"
     r"\s*[(\uff08]?\s*$",
     re.IGNORECASE,
 )
-_LAYER_INDEX = re.compile(
+_LAYER_INDEX = lazy_compile(
     r"(?:the\s+)?(first|second|third|fourth|1st|2nd|3rd|4th)\s+(?:conv(?:olutional)?\s+)?layer"
     r"|\blayer\s*(\d+)\b|第\s*([一二三四1-4])\s*(?:个)?(?:卷积)?层",
     re.IGNORECASE,
 )
 _ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3,
              "4th": 3, "一": 0, "二": 1, "三": 2, "四": 3}  # fmt: skip
-_WEIGHTS = re.compile(r"\bweights?\b|权重|权值", re.IGNORECASE)
+_WEIGHTS = lazy_compile(r"\bweights?\b|权重|权值", re.IGNORECASE)
 
 
 def label_of(words: str) -> Label | None:
@@ -157,9 +158,9 @@ class Token:
     spans: tuple[tuple[int, int, int], ...] = ()
 
 
-_CODE_SPAN = re.compile(r"`([^`]+)`")
-_BOLD = re.compile(r"\*\*([^*]*\d[^*]*)\*\*")
-_BARE = re.compile(
+_CODE_SPAN = lazy_compile(r"`([^`]+)`")
+_BOLD = lazy_compile(r"\*\*([^*]*\d[^*]*)\*\*")
+_BARE = lazy_compile(
     r"(?<![\w.$\\])\d[\d,]*(?:\s*(?:[×xX*]|\s+by\s+)\s*\d+)*(?![\w.]\d|\w)|[(\uff08]\d+(?:\s*[,\uff0c]\s*\d+)+\s*[)\uff09]"
 )
 
@@ -214,7 +215,7 @@ def counted_label(noun: str, rest: str) -> Label | None:
 
 
 #: Sizes written as a shape (``62 × 62 × 32``, ``(28, 28)``), which no count is.
-_SHAPE_TEXT = re.compile(r"^\(?\s*\d+\s*(?:[×xX,]\s*\d+\s*)+\)?$")
+_SHAPE_TEXT = lazy_compile(r"^\(?\s*\d+\s*(?:[×xX,]\s*\d+\s*)+\)?$")
 
 
 def written_value(quantity: Quantity, text: str) -> object:

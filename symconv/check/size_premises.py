@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass
 
 from symconv.check.networks import Layer, LayerKind, Quantity, Volume
+from symconv.core.patterns import TextPattern, lazy_compile
 
 __all__ = ["UNREAD_LAYERS", "Premise", "mentions_data", "plain_words", "read_premise"]
 
@@ -87,89 +88,89 @@ _INPUT_WORD = (
     r"|(?<!output )volume|输入(?:特征图|图像|图片|数据)?|图片|图像)"
 )
 #: Words right after a size that make it a layer's, not the input's (``3x3 kernel``).
-_NAMES_A_LAYER_PART = re.compile(
+_NAMES_A_LAYER_PART = lazy_compile(
     r"\s*(?:-\s*)?(?:conv\w*\s+)?(?:filters?|kernels?|windows?|pool\w*|卷积核|滤波器|池化)",
     re.IGNORECASE,
 )
-_INPUT_AFTER = re.compile(
+_INPUT_AFTER = lazy_compile(
     _INPUT_WORD + r"[^.?;。\uff1f\uff1b]{0,40}?(?<![\d.])" + _SIZE, re.IGNORECASE
 )  # "input volume that is 127 × 127 × 16"
-_INPUT_BEFORE = re.compile(
+_INPUT_BEFORE = lazy_compile(
     rf"(?<![\d.]){_SHAPE}\s*(?:(?:\w+\s+){{0,2}}|[\u4e00-\u9fff]{{0,4}}?)(?:input|image|picture|输入|图像|图片)",
     re.IGNORECASE,
 )  # "the 5 x 5 input map"
-_APPLIED_TO = re.compile(
+_APPLIED_TO = lazy_compile(
     rf"\b(?:to|on|over)\s+(?:the|a|an|this)\s+{_SHAPE}\s+(?:output|volume|map|feature\s+map|tensor"
     r"|activations?|image|input)",
     re.IGNORECASE,
 )  # "we apply 2x2 max pooling with stride 2 to the 64x64x16 output"
-_GRAY = re.compile(r"gr[ae]y[\s-]?scale|\bgr[ae]y\b|black[\s-]and[\s-]white|灰度", re.IGNORECASE)
-_COLOUR = re.compile(r"\bRGB\b|\bcolou?r(?:ed)?\b|彩色", re.IGNORECASE)
+_GRAY = lazy_compile(r"gr[ae]y[\s-]?scale|\bgr[ae]y\b|black[\s-]and[\s-]white|灰度", re.IGNORECASE)
+_COLOUR = lazy_compile(r"\bRGB\b|\bcolou?r(?:ed)?\b|彩色", re.IGNORECASE)
 
-_FILTERS = re.compile(
+_FILTERS = lazy_compile(
     r"(?<![\d.])(?<![x×*]\s)(?<![x×*])(?<!by\s)(\d+)\s+(?:filters?|kernels?|feature\s+detectors?)\b"
     rf"(?:(?:\s+(?:of|with|that\s+are(?:\s+each)?|each|each\s+of|sized|of\s+(?:size|shape)))?\s*(?:size\s*)?{_SHAPE})?"
     r"|(?<![\d.])(\d+)\s*个\s*(?:卷积核|滤波器|过滤器)",
     re.IGNORECASE,
 )
-_COUNTED_KERNELS = re.compile(
+_COUNTED_KERNELS = lazy_compile(
     rf"(?<![\d.])(\d+)\s*个\s*{_SHAPE}\s*(?:的)?\s*(?:卷积核|滤波器|过滤器)", re.IGNORECASE
 )  # "10 个 5×5 的卷积核"
-_SIZED_FILTERS = re.compile(
+_SIZED_FILTERS = lazy_compile(
     rf"(?:(?<![\d.])(\d+)\s+)?{_SHAPE}\s+(?:conv(?:olution(?:al)?)?\s+)?(?:filters?|kernels?)\b",
     re.IGNORECASE,
 )  # "32 5×5 filters", "the 3 x 3 filter"
-_SIZED_POOL = re.compile(
+_SIZED_POOL = lazy_compile(
     rf"(?<![\d.]){_SHAPE}\s*(?:(?:max|average|avg|mean)[\s-]*pool(?:ing)?|(?:的)?(?:pool(?:ing)?\s+)?"
     r"(?:window|窗口))",
     re.IGNORECASE,
 )  # "2 × 2 max pooling", "a 2 × 2 window"
-_KERNEL = re.compile(
+_KERNEL = lazy_compile(
     rf"(?:filter|kernel|window|pool(?:ing)?)\s*(?:size|width)?\s*(?:of|=|is|:)\s*{_SIZE}"
     rf"|(?:filter|kernel|window|pool(?:ing)?)\s*(?:size|width)\s*{_SIZE}"
     rf"|(?:卷积核|核)(?:大小|尺寸)\s*(?:为|是|[:\uff1a=])?\s*{_SIZE}",
     re.IGNORECASE,
 )
-_KERNEL_TENSOR = re.compile(
+_KERNEL_TENSOR = lazy_compile(
     rf"(?:卷积核|kernel|filters?|weights?)\s*[a-zA-Z]?\s*(?:的)?(?:维度|形状|shape)?\s*(?:为|是|is|of\s+shape|[:\uff1a=])\s*{_TUPLE}",
     re.IGNORECASE,
 )  # a 4-d kernel tensor: "卷积核w为(8, 3, 3, 3)"
-_STRIDE = re.compile(
+_STRIDE = lazy_compile(
     rf"strides?\s*(?:size\s*)?(?:of|=|is|:)?\s*{_SIZE}|步长\s*(?:为|是|[:\uff1a=])?\s*{_SIZE}",
     re.IGNORECASE,
 )
-_VALID = re.compile(
+_VALID = lazy_compile(
     r"\bno\s+(?:zero[\s-]?)?padding|without\s+(?:any\s+)?(?:zero[\s-]?)?padding"
     r"|[\"']?valid[\"']?\s+(?:convolution|padding)|padding\s*(?:=|of|is|:)?\s*[\"']valid"
     r"|不(?:进行|做|使用|加)?(?:零)?填充|无填充",
     re.IGNORECASE,
 )
-_SAME = re.compile(
+_SAME = lazy_compile(
     r"[\"']?same[\"']?\s+(?:convolution|padding)|padding\s*(?:=|of|is|:)?\s*[\"']?same\b",
     re.IGNORECASE,
 )
-_PADDING = re.compile(
+_PADDING = lazy_compile(
     r"\bpad(?:ding)?\s*(?:=|of|is|:|by)?\s*[\"']?\s*(\d+)|填充\s*(?:为|是|[:\uff1a=])?\s*(\d+)",
     re.IGNORECASE,
 )
-_DILATION = re.compile(
+_DILATION = lazy_compile(
     r"dilation(?:\s+rate)?\s*(?:of|=|is|:)?\s*(\d+)|膨胀率\s*(?:为)?\s*(\d+)", re.IGNORECASE
 )
-_POOLING = re.compile(r"(?:max|average|avg|mean)[\s-]*pool(?:ing)?|池化", re.IGNORECASE)
-_DENSE = re.compile(
+_POOLING = lazy_compile(r"(?:max|average|avg|mean)[\s-]*pool(?:ing)?|池化", re.IGNORECASE)
+_DENSE = lazy_compile(
     r"(?<![\d.])(\d+)\s+(?:hidden\s+)?(?:neurons|units|nodes)\b.{0,80}?(?:fully[\s-]+connected|dense)"
     r"|(?:fully[\s-]+connected|dense)\s+layer\s+(?:with|of)\s+(\d+)\s+(?:neurons|units|nodes)"
     r"|全连接层?[^。\uff0c]{0,10}?(\d+)\s*个?神经元",
     re.IGNORECASE,
 )
-_PAD_ONLY = re.compile(r"\bpad\s+(?:it|the\s+(?:input|volume|image))|zero[\s-]pad", re.IGNORECASE)
-_NO_BIAS = re.compile(
+_PAD_ONLY = lazy_compile(r"\bpad\s+(?:it|the\s+(?:input|volume|image))|zero[\s-]pad", re.IGNORECASE)
+_NO_BIAS = lazy_compile(
     r"(?:excluding|without|no|ignor(?:e|ing)|not\s+counting)\s+(?:the\s+)?bias|不(?:含|包括|计)偏置",
     re.IGNORECASE,
 )
 
-_ASKED: tuple[tuple[Quantity, re.Pattern[str]], ...] = tuple(
-    (quantity, re.compile(pattern, re.IGNORECASE))
+_ASKED: tuple[tuple[Quantity, TextPattern], ...] = tuple(
+    (quantity, lazy_compile(pattern, re.IGNORECASE))
     for quantity, pattern in (
         (Quantity.RECEPTIVE_FIELD, r"receptive\s+field|感受野"),
         (
@@ -190,13 +191,13 @@ _ASKED: tuple[tuple[Quantity, re.Pattern[str]], ...] = tuple(
     )
 )  # fmt: skip
 #: A question: a sentence that ends with a question mark or holds a question word.
-_QUESTION_WORD = re.compile(r"\b(?:what|how|find|compute|calculate)\b|求|计算", re.IGNORECASE)
-_SENTENCES = re.compile(r"(?<=[.?!\u3002\uff1f\uff01])\s*")
+_QUESTION_WORD = lazy_compile(r"\b(?:what|how|find|compute|calculate)\b|求|计算", re.IGNORECASE)
+_SENTENCES = lazy_compile(r"(?<=[.?!\u3002\uff1f\uff01])\s*")
 
 
 #: Layers whose sizes run the other way, or that this module does not compute: a sentence about
 #: them states no premise (its "output" is not a convolution's).
-UNREAD_LAYERS = re.compile(
+UNREAD_LAYERS = lazy_compile(
     r"transposed[\s-]+conv\w*|conv\w*[\s-]*transpose\w*|de-?conv\w*|fractionally[\s-]strided"
     r"|up-?sampl\w*|unpool\w*|depthwise|separable\s+conv\w*|group(?:ed|s)\s*(?:conv\w*|=)"
     r"|转置卷积|反卷积|上采样|分组卷积|深度可分离",
@@ -330,7 +331,7 @@ def _layer(words: str) -> Layer | None:
     )
 
 
-def _axis_values(pattern: re.Pattern[str], words: str) -> tuple[int, ...] | None:
+def _axis_values(pattern: TextPattern, words: str) -> tuple[int, ...] | None:
     """The sizes ``pattern`` finds; a second, different value makes the sentence about two
     layers (*with stride 1 … with stride 2*): :class:`_Conflict`."""
     found: list[tuple[int, ...]] = []
@@ -400,7 +401,7 @@ def _asked(words: str) -> Quantity | None:
 
 
 #: A datum of a layer written with its value (*stride 2*, *pad 1*, *3x3 filter*).
-_DATUM = re.compile(
+_DATUM = lazy_compile(
     r"(?:strides?|padding|\bpad|filters?|kernels?|pool(?:ing)?|步长|填充|卷积核)\s*(?:size\s*)?"
     r"(?:of|=|is|:|为)?\s*[\d(]|\d+\s*(?:×|x|\*|by)\s*\d+\s*(?:filters?|kernels?|pool)",
     re.IGNORECASE,

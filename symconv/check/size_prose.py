@@ -50,6 +50,7 @@ from symconv.check.size_labels import (
 from symconv.check.size_premises import UNREAD_LAYERS, mentions_data, plain_words, read_premise
 from symconv.check.size_values import unwrapped
 from symconv.check.size_words import layer_kind
+from symconv.core.patterns import lazy_compile
 
 __all__ = ["prose_statements"]
 
@@ -57,25 +58,25 @@ __all__ = ["prose_statements"]
 # ----------------------------------------------------------------------------------------------
 # Statements
 # ----------------------------------------------------------------------------------------------
-_OPTION = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s*\[[xX✓✔]\]\s*(.+)$")
-_ANSWER = re.compile(
+_OPTION = lazy_compile(r"^\s*(?:[-*+]|\d+[.)])\s*\[[xX✓✔]\]\s*(.+)$")
+_ANSWER = lazy_compile(
     r"^\s*(?:[-*+]\s*)?\**\s*(?:answer|ans|答案)\s*\**\s*[:\uff1a]\s*\**\s*(.+)$", re.I
 )
-_COUNT_AFTER = re.compile(
+_COUNT_AFTER = lazy_compile(
     r"^\s*(?:trainable\s+|learnable\s+|total\s+)?(parameters|params|weights|filters|kernels)\b"
     r"|^\s*个?(参数|卷积核|滤波器)",
     re.IGNORECASE,
 )
-_COUNT_CUE = re.compile(
+_COUNT_CUE = lazy_compile(
     r"(?:\b(?:get|gets|got|have|has|had|are|is|total|of|gives?|needs?|with|uses?)|得到|共有?|有|为|[:\uff1a=])\s*$",
     re.IGNORECASE,
 )
-_CONDITION = re.compile(
+_CONDITION = lazy_compile(
     r"\b(?:if|when|whenever|suppose|supposing|assume|assuming|using|had|with)\b|假如|如果|若|假设",
     re.IGNORECASE,
 )
 #: Words that say a line is about another network than the one in force.
-_ELSEWHERE = re.compile(
+_ELSEWHERE = lazy_compile(
     r"\b(?:another|other|vgg\w*|resnet\w*|alexnet|lenet\w*|googlenet|inception|compar\w*"
     r"|for\s+(?:example|instance)|e\.g\.|such\s+as|instead|resiz\w*|rescal\w*|crop\w*)\b"
     r"|例如|比如|另一|其他|相比|缩放|裁剪"
@@ -83,19 +84,19 @@ _ELSEWHERE = re.compile(
     re.IGNORECASE,
 )
 #: A value, then the words that say what it is: ``(24,24) is the maximum receptive field``.
-_COPULA = re.compile(
+_COPULA = lazy_compile(
     r"^\s*(?:is|are|was|will\s+be)\s+(?:the\s+)?(?:maximum|max|largest|total|full)?\s*"
     r"([A-Za-z][\w\s]{0,40})",
     re.IGNORECASE,
 )
 #: What leads to a layer's output in the line that states the layer: ``→ 28 × 28 × 6``.
-_ARROW = re.compile(
+_ARROW = lazy_compile(
     r"(?:→|->|=>|⟶|\bgives?|\bproduces?|\boutputs?|\byields?|\bresults?\s+in|得到|输出为?)"
     r"\s*(?:an?|the)?\s*$",
     re.IGNORECASE,
 )
-_APPLIED_TO = re.compile(r"\b(?:to|on|over|from)\s+(?:the|a|an|this)\s*$", re.IGNORECASE)
-_OUTPUT_AFTER = re.compile(
+_APPLIED_TO = lazy_compile(r"\b(?:to|on|over|from)\s+(?:the|a|an|this)\s*$", re.IGNORECASE)
+_OUTPUT_AFTER = lazy_compile(
     r"^\s*(?:output|resulting)\s*(?:map|volume|feature\s*map|image|matrix|activation)?s?\b|^\s*(?:的)?输出",
     re.IGNORECASE,
 )
@@ -188,7 +189,7 @@ def prose_statements(
 
 #: The most of an open sentence carried to the next line (a premise is never longer).
 _LONGEST_SENTENCE = 400
-_SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f](?=\s|$)")
+_SENTENCE_END = lazy_compile(r"[.!?\u3002\uff01\uff1f](?=\s|$)")
 
 
 def _open_sentence(text: str) -> str:
@@ -198,15 +199,15 @@ def _open_sentence(text: str) -> str:
 
 
 #: A list item (or a table-less line of a layer list): ``- C3: 16 filters of 5 × 5 → …``.
-_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_LIST_ITEM = lazy_compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 
 
-_SUPPOSED = re.compile(
+_SUPPOSED = lazy_compile(
     r"\b(?:suppose|assume|assuming|given|consider|let|imagine)\b|假设|设|给定|已知", re.IGNORECASE
 )
 
 
-_DATA_CUE = re.compile(
+_DATA_CUE = lazy_compile(
     r"\b(?:suppose|assume|assuming|given|consider|let|you\s+have|we\s+have|there\s+is|imagine"
     r"|input|convolv\w*|appl(?:y|ies|ied))\b|假设|设|给定|已知|若|如果|有一张|输入",
     re.IGNORECASE,
@@ -226,7 +227,7 @@ def _heading_words(text: str) -> str:
     return re.sub(r"^\s*#+\s*", "", text)
 
 
-_NEW_PROBLEM = re.compile(
+_NEW_PROBLEM = lazy_compile(
     r"^\s*\**\s*(?:(?:problem|question|exercise|task|q|part|hw|homework|quiz)\s*[\d(]"
     r"|\d+\s*[.)](?!\d)|\(?[a-z]\)\s|第\s*[一二三四五六七八九十百\d]+\s*[题问部])",
     re.IGNORECASE,
@@ -397,13 +398,13 @@ def _layer_for(network: Network, label: Label, placed_line: bool = False) -> int
 
 
 #: Words that name a kind of layer (compared with the kind of the layer a label is bound to).
-_KIND_WORDS = re.compile(
+_KIND_WORDS = lazy_compile(
     r"(?:max|average|avg)?[\s-]*pool(?:ing)?|conv(?:olution(?:al)?)?|fully[\s-]connected|dense"
     r"|池化|卷积|全连接",
     re.IGNORECASE,
 )
 #: A framework's layer class (the name code gives every layer of its kind).
-_CLASS_NAME = re.compile(
+_CLASS_NAME = lazy_compile(
     r"(?:Conv(?:olution)?|MaxPool(?:ing)?|AvgPool|AveragePooling|ZeroPadding|ZeroPad|ConstantPad)"
     r"[123][dD]|Dense|Linear|Flatten"
 )
@@ -463,8 +464,8 @@ def _option(
 # ----------------------------------------------------------------------------------------------
 # What a line says of a data set's images
 # ----------------------------------------------------------------------------------------------
-_DEFINED_TERM = re.compile(r"^\s*(?:[-*+]\s+)?([^=:\uff1a]{1,40}?)\s*[=:\uff1a]")
-_DATASET_CUE = re.compile(r"(?:default|is|are|has|have|of|[:\uff1a=]|为|是)\s*$", re.IGNORECASE)
+_DEFINED_TERM = lazy_compile(r"^\s*(?:[-*+]\s+)?([^=:\uff1a]{1,40}?)\s*[=:\uff1a]")
+_DATASET_CUE = lazy_compile(r"(?:default|is|are|has|have|of|[:\uff1a=]|为|是)\s*$", re.IGNORECASE)
 _IMAGE_QUANTITIES = (Quantity.INPUT_CHANNELS, Quantity.INPUT_SHAPE)
 
 

@@ -23,17 +23,18 @@ from typing import Any
 import sympy as sp
 
 from symconv.check.networks import PADDING_MODES
+from symconv.core.patterns import lazy_compile
 from symconv.errors import ParseError
 
 __all__ = ["last_side", "read_count", "read_sizes", "unwrapped"]
 
 #: Bold, code, quotes (also curly and full-width ones), dollars; and a final stop or comma.
-_WRAPPERS = re.compile(
+_WRAPPERS = lazy_compile(
     "^[\\s*_`\"'\u201c\u201d\u2018\u2019$]+|[\\s*_`\"'\u201c\u201d\u2018\u2019$.,;\u3002\uff0c\uff1b]+$"
 )
-_TIMES = re.compile(r"(?<=\d)\s*[xX×*]\s*(?=\d)")
-_NUMBER_TEXT = re.compile(r"^[-\d\s.,+*/×·÷^()\[\]xX=]+$")
-_SIZES_TEXT = re.compile(r"^[(\[]?\s*\d+(?:\s*[,×*xX]\s*\d+)*\s*,?\s*[)\]]?$")
+_TIMES = lazy_compile(r"(?<=\d)\s*[xX×*]\s*(?=\d)")
+_NUMBER_TEXT = lazy_compile(r"^[-\d\s.,+*/×·÷^()\[\]xX=]+$")
+_SIZES_TEXT = lazy_compile(r"^[(\[]?\s*\d+(?:\s*[,×*xX]\s*\d+)*\s*,?\s*[)\]]?$")
 
 
 def unwrapped(text: str) -> str:

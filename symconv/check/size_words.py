@@ -21,6 +21,7 @@ import re
 from enum import StrEnum
 
 from symconv.check.networks import LayerKind, Volume
+from symconv.core.patterns import TextPattern, lazy_compile
 
 __all__ = [
     "Field",
@@ -53,8 +54,8 @@ class Field(StrEnum):
 
 
 #: Column headers, most specific first (a header is matched whole, after lower-casing).
-_COLUMNS: tuple[tuple[Field, re.Pattern[str]], ...] = tuple(
-    (field, re.compile(pattern, re.IGNORECASE))
+_COLUMNS: tuple[tuple[Field, TextPattern], ...] = tuple(
+    (field, lazy_compile(pattern, re.IGNORECASE))
     for field, pattern in (
         (Field.RECEPTIVE_FIELD, r"(?:receptive\s*field|rf)(?:\s*size)?|感受野(?:大小)?"),
         (
@@ -114,8 +115,8 @@ def column_field(header: str) -> Field | None:
     return None
 
 
-_KINDS: tuple[tuple[LayerKind, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(pattern, re.IGNORECASE))
+_KINDS: tuple[tuple[LayerKind, TextPattern], ...] = tuple(
+    (kind, lazy_compile(pattern, re.IGNORECASE))
     for kind, pattern in (
         (
             LayerKind.POOL,
@@ -144,8 +145,8 @@ def layer_kind(word: str) -> LayerKind | None:
     return None
 
 
-_OUTPUT_NAME = re.compile(r"output|out|输出(?:层)?", re.IGNORECASE)
-_INPUT_NAME = re.compile(r"input|in|image|输入(?:层)?|图像|图片", re.IGNORECASE)
+_OUTPUT_NAME = lazy_compile(r"output|out|输出(?:层)?", re.IGNORECASE)
+_INPUT_NAME = lazy_compile(r"input|in|image|输入(?:层)?|图像|图片", re.IGNORECASE)
 
 
 def is_output_name(word: str) -> bool:
@@ -159,10 +160,10 @@ def is_input_name(word: str) -> bool:
 
 
 #: Data sets by name, with the size of one image (height, width, channels).
-_DATASETS: tuple[tuple[str, re.Pattern[str], Volume], ...] = (
-    ("MNIST", re.compile(r"(?<![A-Za-z])(?:fashion[\s_-]?)?mnist(?![A-Za-z])", re.IGNORECASE),
+_DATASETS: tuple[tuple[str, TextPattern, Volume], ...] = (
+    ("MNIST", lazy_compile(r"(?<![A-Za-z])(?:fashion[\s_-]?)?mnist(?![A-Za-z])", re.IGNORECASE),
      Volume((28, 28), 1)),
-    ("CIFAR", re.compile(r"(?<![A-Za-z])cifar[\s_-]?(?:10|100)(?!\d)", re.IGNORECASE),
+    ("CIFAR", lazy_compile(r"(?<![A-Za-z])cifar[\s_-]?(?:10|100)(?!\d)", re.IGNORECASE),
      Volume((32, 32), 3)),
 )  # fmt: skip
 

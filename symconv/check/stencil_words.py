@@ -52,6 +52,7 @@ from typing import Any
 import sympy as sp
 
 from symconv.check.nodes import BigO
+from symconv.core.patterns import lazy_compile
 
 __all__ = [
     "CURRENT",
@@ -168,33 +169,33 @@ _ORD = rf"(?:{'|'.join(_ORDINALS)}|\d+(?:st|nd|rd|th)|{_MATH}\s*-?\s*th)"
 _NUM = rf"(?:\d+|{'|'.join(k for k in _CARDINALS if len(k) > 2)}|{_MATH})"
 _DERIVATIVE_WORD = r"(?:partial\s+)?derivatives?"
 #: "first derivative", "first order derivative", "2nd-order partial derivative".
-_DERIVATIVE = re.compile(rf"(?P<ord>{_ORD})[\s-]+(?:order[\s-]+)?{_DERIVATIVE_WORD}")
+_DERIVATIVE = lazy_compile(rf"(?P<ord>{_ORD})[\s-]+(?:order[\s-]+)?{_DERIVATIVE_WORD}")
 #: "derivative of order 2", "derivative of the second order".
-_DERIVATIVE_OF = re.compile(
+_DERIVATIVE_OF = lazy_compile(
     rf"derivatives?\s+of\s+(?:the\s+)?(?:order\s+(?P<num>{_NUM})|(?P<ord>{_ORD})[\s-]+order)"
 )
 #: "second-order accurate", "4th order scheme": an ordinal order not of a derivative.
-_ORDER = re.compile(rf"(?P<ord>{_ORD})[\s-]+order\b(?![\s-]+(?:partial[\s-]+)?derivative)")
-_ACCURATE_TO = re.compile(
+_ORDER = lazy_compile(rf"(?P<ord>{_ORD})[\s-]+order\b(?![\s-]+(?:partial[\s-]+)?derivative)")
+_ACCURATE_TO = lazy_compile(
     rf"(?:accurate|accuracy|error)\s+(?:is\s+)?(?:up\s+)?(?:to|of)\s+(?:the\s+)?order\s+"
     rf"(?P<num>{_NUM})|order\s+of\s+accuracy\s+(?:is\s+|of\s+|=\s*)?(?P<num2>{_NUM})"
 )
-_SAME_ACCURACY = re.compile(
+_SAME_ACCURACY = lazy_compile(
     r"(?:the\s+)?same\s+(?:order\s+of\s+)?(?:accuracy|order(?![\s-]+derivative)|precision)"
 )
-_CENTRAL = re.compile(r"\bcent(?:er(?:ed)?|re(?:d)?|ral)\b")
-_FORWARD = re.compile(r"\bforwards?\b")
-_BACKWARD = re.compile(r"\bbackwards?\b")
-_ONE_SIDED = re.compile(r"\bone[\s-]sided\b")
+_CENTRAL = lazy_compile(r"\bcent(?:er(?:ed)?|re(?:d)?|ral)\b")
+_FORWARD = lazy_compile(r"\bforwards?\b")
+_BACKWARD = lazy_compile(r"\bbackwards?\b")
+_ONE_SIDED = lazy_compile(r"\bone[\s-]sided\b")
 #: A kind word names a difference only before its noun, a few words on ("forward finite
 #: difference approximation", "forward/backwards finite differences"; not "forward pass").
-_KIND_NOUN = re.compile(
+_KIND_NOUN = lazy_compile(
     r"\b(?:cent(?:er(?:ed)?|re(?:d)?|ral)|forwards?|backwards?|one[\s-]sided)\b(?:[\s/,-]+[\w-]+){0,4}?"
     r"[\s-]+(?:differenc\w*|stencils?|schemes?|approximations?|formulas?|formulae|quotients?|fds?)"
     r"\b"
 )
 
-_POINTS = re.compile(
+_POINTS = lazy_compile(
     rf"stencil\s+(?:of\s+|with\s+)?size\s+(?:of\s+|is\s+|=\s*)?(?P<a>{_NUM})"
     rf"|stencil\s+(?:of|with)\s+(?P<b>{_NUM})\s+(?:grid\s+|sample\s+)?points"
     rf"|(?P<c>{_NUM})[\s-]+point\s+(?:stencil|central|centred|centered|forward|backward|"
@@ -207,65 +208,65 @@ _REFERENCE = (
     r"the\s+stencil\s+(?:above|in\s+use))|(?:that\s+(?:of|for)\s+|the\s+one\s+(?:of|for)\s+|"
     rf"for\s+)?(?:the\s+)?(?P<ord>{_ORD})(?:[\s-]+order)?(?:[\s-]+{_DERIVATIVE_WORD})?)"
 )
-_SAME_SIZE = re.compile(
+_SAME_SIZE = lazy_compile(
     r"same\s+(?:stencil\s+)?(?:size|number\s+of\s+(?:grid\s+)?points|stencil|width)"
     rf"(?:\s+as\s+{_REFERENCE})?"
 )
-_SIZE_SAME_AS = re.compile(
+_SIZE_SAME_AS = lazy_compile(
     r"(?:size|width|number\s+of\s+(?:grid\s+)?points)\s+(?:is|are|stays|remains)\s+(?:exactly\s+)?"
     rf"(?:the\s+)?same\s+as\s+{_REFERENCE}"
     rf"|as\s+many\s+(?:grid\s+)?points\s+as\s+{_REFERENCE.replace('?P<', '?P<as_')}"
 )
-_MORE_POINTS = re.compile(
+_MORE_POINTS = lazy_compile(
     rf"(?P<num>{_NUM}|an?)\s+(?P<dir>more|extra|additional|fewer|less)\s+(?:grid\s+)?points?"
     rf"(?:\s+than\s+{_REFERENCE})?"
 )
-_BIGGER_BY = re.compile(
+_BIGGER_BY = lazy_compile(
     rf"(?P<dir>greater|larger|bigger|wider|more|smaller|less)\s+than\s+{_REFERENCE}\s+by\s+"
     rf"(?P<num>{_NUM})"
 )
-_INCREASE_BY = re.compile(
+_INCREASE_BY = lazy_compile(
     r"(?P<dir>increas|enlarg|grow|extend|widen|reduc|decreas|shrink)\w*\s+(?:our|the|this|that)"
     rf"\s+stencil(?:\s+size)?\s+by\s+(?P<num>{_NUM})"
 )
-_QUESTION = re.compile(r"\?\s*$")
-_INTENT = re.compile(r"\b(?:want|wants|wish|wishes|would\s+like|seek|aim|goal|try|trying)\b")
-_PREMISE = re.compile(
+_QUESTION = lazy_compile(r"\?\s*$")
+_INTENT = lazy_compile(r"\b(?:want|wants|wish|wishes|would\s+like|seek|aim|goal|try|trying)\b")
+_PREMISE = lazy_compile(
     r"\b(?:consider|assume|assuming|suppose|supposing|let|let's|given|take|taking|imagine)\b"
 )
-_BOUND = re.compile(
+_BOUND = lazy_compile(
     r"\bat\s+(?:least|most)\b|\b(?:no|not)\s+(?:more|fewer|less)\s+than\b|\b(?:minimum|maximum|"
     r"minimal|maximal|up\s+to\s+\S+\s+points)\b"
 )
-_NEGATION = re.compile(
+_NEGATION = lazy_compile(
     r"\bnot\b|n't\b|\bnever\b|\bcannot\b|\bno\s+(?:stencil|points?)\b|\b(?:wrongly|incorrectly|"
     r"mistakenly|erroneously)\b|\bmisconception|\bcommon\s+(?:mistake|error)"
 )
 #: Someone else's claim, reported (*a student might claim that …*): not the writer's.
-_REPORTED = re.compile(
+_REPORTED = lazy_compile(
     r"\b(?:might|may|could|would|often|sometimes|some)\s+(?:\w+\s+)?(?:claim|say|think|believe|"
     r"argue|expect|guess|assume)s?\b|\b(?:students?|people|readers?)\s+(?:\w+\s+)?(?:claim|say|"
     r"think|believe)s?\b"
 )
-_POSSIBLE = re.compile(r"\b(?:can|could|may|might)\b(?:\s+\w+){0,4}\s*$")
-_REFERS_BACK = re.compile(
+_POSSIBLE = lazy_compile(r"\b(?:can|could|may|might)\b(?:\s+\w+){0,4}\s*$")
+_REFERS_BACK = lazy_compile(
     r"^\s*(?:this|that|it|these|those|such|which)\b|\b(?:these|those|this|that)\s+(?:two\s+)?"
     r"(?:derivatives?|approximations?|formulas?|stencils?)\b"
 )
-_MULTI_DIMENSIONAL = re.compile(
+_MULTI_DIMENSIONAL = lazy_compile(
     r"\b(?:[23]|two|three|multi)[\s-]*(?:d\b|dim(?:ension(?:al|s)?)?\b)|\blaplacian\b|\bmixed\s+"
     r"(?:partial\s+)?derivatives?\b|\bcross[\s-]+derivatives?\b|\bbiharmonic\b|\d\s*[×x]\s*\d\b"
     r"|\\nabla|∇|\bpoisson\b|\blaplace\b"
     # "the second derivatives": one order, several variables
     rf"|(?<!\band\s)(?<!,\s)\b{_ORD}[\s-]+(?:order[\s-]+)?(?:partial[\s-]+)?derivatives\b"
 )
-_OTHER_SCHEME = re.compile(
+_OTHER_SCHEME = lazy_compile(
     r"\bcompact\b|\bpad[ée]\b|\bimplicit\b|\bstaggered\b|\bupwind|\bbiased\b|\bnon[\s-]?uniform"
     r"|\bunequal(?:ly)?\b|\birregular\b|\beuler\b|\brunge\b|\bkutta\b|\badams\b|\bmulti[\s-]?step"
     r"|\bbdf\d*\b|\bleap[\s-]?frog\b|\bcrank\b|\bnicolson\b|\brichardson\b|\bextrapolat|\bspectral"
     r"|\bhermite\b|\bweno\b|\beno\b|\bchebyshev\b|\bfinite[\s-]+(?:element|volume)"
 )
-_STENCIL_WORD = re.compile(
+_STENCIL_WORD = lazy_compile(
     r"\bstencils?\b|\bfinite[\s-]+differences?\b|\bdifference\s+(?:quotients?|formulas?|"
     r"approximations?|schemes?)\b|\b(?:central|centred|centered|forward|backward|one[\s-]sided)"
     r"\s+differences?\b"
@@ -294,7 +295,7 @@ def other_method(text: str) -> str | None:
     return None
 
 
-_EMPHASIS = re.compile(r"\\(?:textit|emph|textbf|textsl|underline|text)\s*\{([^{}]*)\}")
+_EMPHASIS = lazy_compile(r"\\(?:textit|emph|textbf|textsl|underline|text)\s*\{([^{}]*)\}")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -586,11 +587,11 @@ class ColumnRecipe:
     factor: Any = None
 
 
-_AXIS_BEFORE = re.compile(
+_AXIS_BEFORE = lazy_compile(
     rf"(?P<index>{_MATH}|{_ORD})(?:\s*-?\s*(?:th|st|nd|rd))?\s+(?P<axis>column|row)s?\s+of\s+"
     rf"(?:the\s+)?(?:matrix\s+)?(?P<matrix>{_MATH})"
 )
-_AXIS_AFTER = re.compile(
+_AXIS_AFTER = lazy_compile(
     rf"(?P<axis>column|row)\s+(?P<index>{_MATH})\s+of\s+(?:the\s+)?(?:matrix\s+)?(?P<matrix>{_MATH})"
 )
 

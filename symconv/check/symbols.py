@@ -37,6 +37,8 @@ from typing import Any, Literal
 
 import sympy as sp
 
+from symconv.core.patterns import lazy_compile
+
 Kind = Literal["function", "tensor", "scalar", "operator"]
 
 #: Names read as functions unless the table declares them otherwise (the field's habit:
@@ -186,7 +188,7 @@ class SymbolTable:
 # ----------------------------------------------------------------------------------------------
 # Entry names: x_{11} (subscript, the book's 1-based entries) and x[0, 0] (bracket, 0-based)
 # ----------------------------------------------------------------------------------------------
-_ENTRY = re.compile(r"^(?P<base>.+?)_(?:\{(?P<braced>[\d,\s]+)\}|(?P<bare>\d))$")
+_ENTRY = lazy_compile(r"^(?P<base>.+?)_(?:\{(?P<braced>[\d,\s]+)\}|(?P<bare>\d))$")
 
 
 def entry_indices(name: str) -> tuple[str, tuple[int, ...]] | None:
@@ -314,7 +316,7 @@ def is_size_name(name: str) -> bool:
     return name[:1].isupper() and name[:1].isascii() and (len(name) == 1 or name[1] == "_")
 
 
-_TYPEFACE = re.compile(
+_TYPEFACE = lazy_compile(
     r"\\(?:mathbf|boldsymbol|bm|vec|mathrm|operatorname|text|textrm|mathit)\s*\{([^{}]*)\}"
 )
 

@@ -24,10 +24,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from symconv.check.lines import Piece, SourceLine
+from symconv.core.patterns import lazy_compile
 
 __all__ = ["Table", "TableCell", "TableRow", "read_tables"]
 
-_DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_DELIMITER_ROW = lazy_compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from symconv.check.markdown import Segment
+from symconv.core.patterns import lazy_compile
 
 __all__ = ["without_restated_tasks"]
 
@@ -21,7 +22,7 @@ __all__ = ["without_restated_tasks"]
 _CLAUSE_BREAK_ZH = (
     "\N{IDEOGRAPHIC FULL STOP}\N{FULLWIDTH SEMICOLON}\N{FULLWIDTH COMMA}\N{FULLWIDTH COLON}"
 )
-_TASK_CUE = re.compile(
+_TASK_CUE = lazy_compile(
     r"(?:^|[.;:,!?]\s*|\*\*\s*)(?:show|prove|verify|demonstrate)\s+that\b"
     rf"|(?:^|[{_CLAUSE_BREAK_ZH}])\s*证明",
     re.IGNORECASE,

@@ -19,6 +19,7 @@ from typing import Any
 import sympy as sp
 
 from symconv.check import nodes
+from symconv.core.patterns import lazy_compile
 from symconv.errors import ParseError
 
 #: Largest decimal exponent of a number literal (``1e400`` is fine, ``1e99999`` is refused).
@@ -144,10 +145,10 @@ def number_value(text: str) -> sp.Rational:
     return sp.Rational(digits) * sp.Rational(10) ** (power - len(fraction))
 
 
-_FLOOR_WORDS = re.compile(
+_FLOOR_WORDS = lazy_compile(
     r"\bfloor(?:s|ed)?\b|\bround(?:s|ed|ing)?\s+(?:it\s+)?down\b|向下取整|\\lfloor|⌊", re.I
 )
-_CEILING_WORDS = re.compile(
+_CEILING_WORDS = lazy_compile(
     r"\bceil(?:ing|s|ed)?\b|\bround(?:s|ed|ing)?\s+(?:it\s+)?up\b|向上取整|\\lceil|⌈", re.I
 )
 

@@ -20,16 +20,16 @@ usage: a message that quotes the input, exit 2.
 from __future__ import annotations
 
 import argparse
-import re
 from typing import TYPE_CHECKING, Any
 
 from symconv.commands.output import DERIVATION_FORMATS
+from symconv.core.patterns import lazy_compile
 
 if TYPE_CHECKING:
     from symconv.errors import SymconvError
 
 #: What ``--upstream`` accepts: the name of the loss (J, L, loss_1).
-LOSS_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+LOSS_NAME = lazy_compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 
 def register(subparsers: Any) -> None:

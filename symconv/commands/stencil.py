@@ -23,9 +23,10 @@ from fractions import Fraction
 from typing import Any
 
 from symconv.commands.output import print_json, tex_display
+from symconv.core.patterns import lazy_compile
 
-NAME = re.compile(r"^([+-]?)([A-Za-z][A-Za-z0-9_]*)$")
-NEGATIVE_NUMBER = re.compile(r"^-\d+$|^-\d*\.\d+$|^-\d+/\d+$")
+NAME = lazy_compile(r"^([+-]?)([A-Za-z][A-Za-z0-9_]*)$")
+NEGATIVE_NUMBER = lazy_compile(r"^-\d+$|^-\d*\.\d+$|^-\d+/\d+$")
 
 
 def register(subparsers: Any) -> None:

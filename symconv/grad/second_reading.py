@@ -53,9 +53,10 @@ from typing import Any
 
 import numpy as np
 
+from symconv.core.patterns import lazy_compile
 from symconv.errors import SecondReadingError, SymconvError
 
-_TOKEN = re.compile(
+_TOKEN = lazy_compile(
     r"(?P<space>\s+)"
     r"|(?P<number>\d+(?:\.\d+)?)"
     r"|(?P<sumsub>(?:sum|Σ)_)"

@@ -35,12 +35,14 @@ from typing import Annotated, Any, TypeAlias
 
 import sympy as sp
 
+from symconv.core.patterns import lazy_compile
+
 #: A size name: a letter, then letters, digits, underscores or primes (``N``, ``C_in``, ``i'``).
-IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_']*$")
+IDENTIFIER = lazy_compile(r"^[A-Za-z][A-Za-z0-9_']*$")
 #: A signed name of a spacing in an offset (``-h_m``, ``h_p``).
-SIGNED_NAME = re.compile(r"^([+-]?)([A-Za-z][A-Za-z0-9_]*)$")
+SIGNED_NAME = lazy_compile(r"^([+-]?)([A-Za-z][A-Za-z0-9_]*)$")
 #: An exact rational written as text (``-1/2``, ``3``).
-RATIONAL_TEXT = re.compile(r"^[+-]?\d+(/\d+)?$")
+RATIONAL_TEXT = lazy_compile(r"^[+-]?\d+(/\d+)?$")
 
 
 def did_you_mean(word: str, known: Iterable[str]) -> str:

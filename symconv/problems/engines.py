@@ -14,7 +14,6 @@ names; nothing is evaluated.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
@@ -23,6 +22,7 @@ import sympy as sp
 
 from symconv.core.derivation import CheckResult, Derivation, NumericTwin, Step
 from symconv.core.notation import MaxOver
+from symconv.core.patterns import lazy_compile
 from symconv.errors import ConventionError, ShapeError
 from symconv.problems import size_engines, stencil_engines, tensor_engines
 from symconv.problems.arguments import (
@@ -45,7 +45,7 @@ from symconv.problems.registry import Engine
 Extremum = Literal["max", "min", "zero", "max_negative"]
 WeightLayout = Literal["HWIO", "OIHW"]
 
-_IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_']*$")
+_IDENTIFIER = lazy_compile(r"^[A-Za-z][A-Za-z0-9_']*$")
 
 
 def size_value(value: Any, name: str) -> Any:

@@ -48,7 +48,6 @@ symconv's own grammar.
 
 from __future__ import annotations
 
-import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -58,6 +57,7 @@ from typing import Any
 import sympy as sp
 
 from symconv.core.derivation import Derivation
+from symconv.core.patterns import lazy_compile
 from symconv.errors import ParseError, ProblemSetError, SymconvError
 from symconv.problems.arguments import size_names
 from symconv.problems.engines import find_engine, run_engine
@@ -68,7 +68,7 @@ from symconv.problems.validation import Problem, resolve, validate
 from symconv.problems.variants import draw, fill, first_values, variables_of
 
 #: ``tomllib``'s place of a syntax error: ``(at line 3, column 7)``.
-TOML_PLACE = re.compile(r"\(at line (\d+), column (\d+)\)")
+TOML_PLACE = lazy_compile(r"\(at line (\d+), column (\d+)\)")
 
 
 def exact_value(value: Any, where: str) -> Any:

@@ -32,6 +32,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from symconv.core.patterns import lazy_compile
+
 #: Unicode symbols of the field and their LaTeX math.
 SYMBOLS: dict[str, str] = {
     "−": "-", "≤": r"\leq", "≥": r"\geq", "≠": r"\neq", "≈": r"\approx", "×": r"\times",
@@ -81,10 +83,10 @@ GREEK_NAMES = {
 #: Two-letter sub-/superscripts that are words, not index pairs (``N_{in}``).
 SHORT_WORDS = {"in", "ok", "up"}
 
-_CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+")
+_CJK = lazy_compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+")
 #: Characters that make a word a formula on their own.
 _STRONG = set(SYMBOLS) - {"…", "\u2032", "\u2033", "̃"} | set(SUBSCRIPTS) | set("=<>")
-_LATIN_ACCENTED = re.compile(r"[\u00c0-\u00ff\u0100-\u017f]")
+_LATIN_ACCENTED = lazy_compile(r"[\u00c0-\u00ff\u0100-\u017f]")
 
 
 @dataclass(frozen=True)
@@ -209,11 +211,11 @@ def _matched(core: str) -> bool:
     return False
 
 
-_NUMBER = re.compile(r"-?\d+(\.\d+)?")
-_OPERAND = re.compile(r"\d*[A-Za-z]\d*'*|\d*[A-Za-z]\w*'*[\[(].*[\])]|\|[^|]+\|")
+_NUMBER = lazy_compile(r"-?\d+(\.\d+)?")
+_OPERAND = lazy_compile(r"\d*[A-Za-z]\d*'*|\d*[A-Za-z]\w*'*[\[(].*[\])]|\|[^|]+\|")
 _OPERATOR = {"+", "-", "*", "/", "=", "<", ">", "|", "^", "…", ".."}
 #: A file name, a path or a code identifier (``prob_cnn.tex``, ``output_padding``): text.
-_CODE = re.compile(r"[\w./-]*[A-Za-z]{3,}[\w-]*[_./][\w./-]*[A-Za-z]{3,}[\w./-]*")
+_CODE = lazy_compile(r"[\w./-]*[A-Za-z]{3,}[\w-]*[_./][\w./-]*[A-Za-z]{3,}[\w./-]*")
 Kind = Literal["strong", "operand", "number", "short", "code", "word"]
 
 
@@ -337,7 +339,7 @@ def _merged(parts: list[Segment]) -> tuple[Segment, ...]:
 # -- math ---------------------------------------------------------------------------------------
 #: Commands whose braced argument is text, kept as written.
 _TEXT_COMMANDS = {"text", "mathrm", "operatorname", "textrm", "mbox", "mathit", "textit"}
-_TOKEN = re.compile(
+_TOKEN = lazy_compile(
     r"(?P<command>\\(?:[A-Za-z]+|.))|(?P<script>[_^])|(?P<name>[A-Za-z][A-Za-z0-9]*)"
     r"|(?P<space>\s+)|(?P<other>.)",
     re.DOTALL,

@@ -36,8 +36,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from symconv.core.patterns import lazy_compile
+
 #: ``[[a.b]]`` (an array of tables) or ``[a.b]`` (a table), at the start of a line.
-HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\" ]+?)\s*\]\]?\s*(#.*)?$")
+HEADER = lazy_compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\" ]+?)\s*\]\]?\s*(#.*)?$")
 
 Path = tuple[str | int, ...]
 

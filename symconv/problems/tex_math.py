@@ -34,6 +34,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from symconv.core.patterns import lazy_compile
+
 # -- the tree -------------------------------------------------------------------------------------
 GlyphKind = Literal["ord", "bin", "rel", "punct", "open", "close", "op", "space"]
 
@@ -119,7 +121,7 @@ _NAMED_OPERATORS = {
 _OPENING = {"(", "[", r"\{", r"\lfloor", r"\lceil", r"\langle", "|", r"\|", r"\lvert", "."}
 _CLOSING = {")", "]", r"\}", r"\rfloor", r"\rceil", r"\rangle", "|", r"\|", r"\rvert", "."}
 
-_TOKEN = re.compile(r"\\[A-Za-z]+\*?|\\.|[{}^_&]|\s+|.", re.DOTALL)
+_TOKEN = lazy_compile(r"\\[A-Za-z]+\*?|\\.|[{}^_&]|\s+|.", re.DOTALL)
 
 
 # -- reading --------------------------------------------------------------------------------------
@@ -665,7 +667,7 @@ def _pieces(nodes: Sequence[Node]) -> Iterator[tuple[list[Node], int]]:
         yield piece, priority
 
 
-_SIZED = re.compile(r"\\[bB]igg?[lr]")
+_SIZED = lazy_compile(r"\\[bB]igg?[lr]")
 
 
 def _break_class(node: Node) -> int:

@@ -37,11 +37,11 @@ first value (position 0); when that combination is refused, the next positions i
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from symconv.core.patterns import lazy_compile
 from symconv.errors import ParseError, ProblemSetError, SymconvError
 from symconv.problems.arguments import closest
 
@@ -51,7 +51,7 @@ HASH_DRAWS = 32
 SCAN_LIMIT = 256
 
 #: ``{{name}}`` in a text: replaced by the data value ``name``.
-PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z][A-Za-z0-9_']*)\s*\}\}")
+PLACEHOLDER = lazy_compile(r"\{\{\s*([A-Za-z][A-Za-z0-9_']*)\s*\}\}")
 
 #: The keys of each form (the first names the form).
 FORM_KEYS: dict[str, tuple[str, ...]] = {"choose": ("choose",), "range": ("range", "step")}

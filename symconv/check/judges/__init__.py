@@ -46,7 +46,6 @@ records each verdict in the context.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from functools import cache
@@ -59,6 +58,7 @@ from symconv.check.context import NO_PROBLEM, DocumentContext, ProblemContext, c
 from symconv.check.judges.verdicts import add_warnings, unverified, wrong
 from symconv.check.model import Claim, ClaimKind, Judgement, UnreadFacts
 from symconv.check.refusals import raised_by_sympy
+from symconv.core.patterns import lazy_compile
 from symconv.errors import SymconvError
 
 __all__ = [
@@ -373,7 +373,7 @@ def _carried_lines(
                 yield earlier.claim.line
 
 
-_NUMBER = re.compile(r"(?<![\w.])\d[\d,{}]*(?:\.\d+)?")
+_NUMBER = lazy_compile(r"(?<![\w.])\d[\d,{}]*(?:\.\d+)?")
 
 
 def _numbers_in(text: str) -> set[Any]:

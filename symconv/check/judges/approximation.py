@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -45,6 +44,7 @@ from symconv.check.model import Claim, Judgement, OrderFacts
 from symconv.check.parser import parse_expression
 from symconv.check.shown import display_name, format_value, show
 from symconv.check.symbols import SymbolTable
+from symconv.core.patterns import lazy_compile
 from symconv.core.safe import as_sympy
 from symconv.errors import ParseError
 
@@ -123,10 +123,10 @@ def _sides(
 
 
 #: What may stand before a written row's term: the alignment mark, the relation, a plus sign.
-_ROW_LEAD = re.compile(r"^(?:&|\\\\|=|\\approx|\\quad|\\qquad|\\[;,!: ]|\+|\s)+")
+_ROW_LEAD = lazy_compile(r"^(?:&|\\\\|=|\\approx|\\quad|\\qquad|\\[;,!: ]|\+|\s)+")
 #: The relation of the claim, where its right side starts.
-_RELATION = re.compile(r"(?<![<>!\\])=|\\approx")
-_ROW_TAIL = re.compile(r"(?:\\\\|\s|&|\+|\\nonumber|\\notag)+$")
+_RELATION = lazy_compile(r"(?<![<>!\\])=|\\approx")
+_ROW_TAIL = lazy_compile(r"(?:\\\\|\s|&|\+|\\nonumber|\\notag)+$")
 
 
 def _rows_by_power(

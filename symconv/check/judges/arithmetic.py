@@ -35,6 +35,7 @@ from symconv.check.judges.resolve import resolve
 from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, Judgement
 from symconv.check.shown import format_value
+from symconv.core.patterns import lazy_compile
 
 __all__ = ["digit_typo", "is_numeric", "judge_arithmetic", "number_of", "written_precision"]
 
@@ -167,7 +168,7 @@ def _approximately(
     )
 
 
-_SCIENTIFIC = re.compile(
+_SCIENTIFIC = lazy_compile(
     r"^\s*([+-]?\d[\d,{}]*(?:\.\d+)?)\s*(?:(?:\\times|\\cdot|×|\*)\s*10\s*\^\s*\{?\s*([+-]?\d+)\s*\}?"
     r"|[eE]([+-]?\d+))?\s*$"
 )

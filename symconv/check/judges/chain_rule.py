@@ -65,6 +65,7 @@ from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, ClaimKind, Judgement, LinkFacts
 from symconv.check.shown import display_name
 from symconv.check.symbols import name_key
+from symconv.core.patterns import lazy_compile
 from symconv.core.safe import as_sympy
 from symconv.grad.notation import split_gradient_label
 
@@ -437,7 +438,7 @@ def _unread_mention(context: DocumentContext, claim: Claim, name: str) -> int | 
 
 
 #: A derivative written in LaTeX: ``\partial``, ``\nabla``, ``\frac{d…``, ``\delta``.
-_DERIVATIVE_TEXT = re.compile(r"\\partial|\\nabla|\\frac\s*\{\s*d|\\delta|\\part\b")
+_DERIVATIVE_TEXT = lazy_compile(r"\\partial|\\nabla|\\frac\s*\{\s*d|\\delta|\\part\b")
 
 
 def _holds_derivative(expr: sp.Basic) -> bool:

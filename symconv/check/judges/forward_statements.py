@@ -45,6 +45,7 @@ from symconv.check.document_forward import (
 from symconv.check.judges.verdicts import right, wrong
 from symconv.check.model import Claim, Judgement
 from symconv.check.parsed import Ambiguous, Chain
+from symconv.core.patterns import lazy_compile
 
 __all__ = ["LinearForm", "judge_statement"]
 
@@ -216,7 +217,7 @@ def _restated_entry(lhs: Any, rhs: Any, claim: Claim, model: DocumentModel) -> J
 # ----------------------------------------------------------------------------------------------
 # Derivatives of the map with free indices
 # ----------------------------------------------------------------------------------------------
-_QUOTIENT = re.compile(r"^∂(.+)/∂(.+)$")
+_QUOTIENT = lazy_compile(r"^∂(.+)/∂(.+)$")
 
 
 @dataclass(frozen=True)

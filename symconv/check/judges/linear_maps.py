@@ -38,7 +38,6 @@ is wrong under every reading, and *right* under the reading the display is most 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -70,6 +69,7 @@ from symconv.check.matrix_cells import Cell, CellKind, PlacedRow, WrittenMatrix
 from symconv.check.model import Claim, Judgement
 from symconv.check.shown import display_name
 from symconv.check.shown import show as _plain_show
+from symconv.core.patterns import lazy_compile
 from symconv.core.safe import as_sympy
 
 __all__ = [
@@ -320,7 +320,7 @@ def judge_display(
 
 
 #: ``W =``, ``W^T =``, ``\mathbf{C}^\top :=`` right before a matrix.
-_MATRIX_NAME = re.compile(
+_MATRIX_NAME = lazy_compile(
     r"(?:^|[\s,;$])(?:\\(?:mathbf|boldsymbol|bm)\s*\{\s*([A-Z])\s*\}|([A-Z]))"
     r"\s*(\^\s*\{?\s*(?:T|\\top|\\intercal)\s*\}?)?\s*:?=\s*(?:\\left\s*)?[\[(]?\s*$"
 )

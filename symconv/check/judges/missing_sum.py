@@ -38,7 +38,6 @@ index.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -48,12 +47,13 @@ from symconv.check.context import DocumentContext, claim_id, claim_scope
 from symconv.check.judges.verdicts import wrong
 from symconv.check.model import Claim, Judgement
 from symconv.check.nodes import Entry
+from symconv.core.patterns import lazy_compile
 from symconv.core.safe import as_sympy
 
 __all__ = ["judge_missing_sum", "unsummed_indices"]
 
 #: An index's name: one lower-case letter, then subscripts and primes (``j``, ``j_1``, ``i'``).
-_INDEX_NAME = re.compile(r"[a-z](?:_\{?\d+\}?|')*")
+_INDEX_NAME = lazy_compile(r"[a-z](?:_\{?\d+\}?|')*")
 #: The relations that state one value per entry on both sides.
 _EQUATIONS = frozenset({"=", ":=", "\\approx"})
 

@@ -46,13 +46,14 @@ from symconv.check.document_forward import (
 from symconv.check.judges.linear_maps import MapReading, Target, judge_rows
 from symconv.check.matrix_cells import WrittenMatrix
 from symconv.check.model import Claim, Judgement
+from symconv.core.patterns import lazy_compile
 
 __all__ = ["NumericModel", "judge_numeric_forward", "read_numeric"]
 
 ClaimMaker = Callable[[PlacedDisplay, int, int, str], Claim]
 
 #: ``a[0,1,:,:] =`` right before a matrix: a slice of a tensor, its leading indices fixed.
-_SLICE = re.compile(
+_SLICE = lazy_compile(
     r"([A-Za-z]\w*)\s*\[\s*((?:\d+\s*,\s*)+)(:\s*,\s*:)\s*\]\s*=\s*(?:\\left\s*)?[\[(]?\s*$"
 )
 _BLOCK = r"(\w+)\s*\[\s*(\w+)\s*,\s*(\w+)\s*,\s*:\s*,\s*:\s*\]"
@@ -61,7 +62,7 @@ _LIMITS = (
     r"|_\s*\{\s*(?P<k2>\w+)\s*=\s*(?P<lo2>\d+)\s*\}\s*\^\s*\{?\s*(?P<hi2>\d+)\s*\}?)"
 )
 #: ``z[i,j,:,:] = \\sum_{k=0}^{2} a[i,k,:,:] * w[j,k,:,:] + b[j]``: a layer over channel slices.
-_FORMULA = re.compile(
+_FORMULA = lazy_compile(
     r"^\s*" + _BLOCK.replace("(\\w+)", "(?P<out>\\w+)", 1) + r"\s*=\s*" + _LIMITS + r"\s*"
     + _BLOCK.replace("(\\w+)", "(?P<inp>\\w+)", 1) + r"\s*(?:\*|\\ast|\\star|\\otimes)\s*"
     + _BLOCK.replace("(\\w+)", "(?P<ker>\\w+)", 1)
@@ -259,7 +260,7 @@ def _readings(
 # im2col: the input's windows as the rows of a matrix
 # ----------------------------------------------------------------------------------------------
 #: ``a_t[0] =`` or ``a_{col} =`` right before a matrix: a name made from the input's name.
-_DERIVED_NAME = re.compile(
+_DERIVED_NAME = lazy_compile(
     r"([A-Za-z])_\{?\s*([A-Za-z]+)\s*\}?\s*(?:\[\s*(\d+)\s*\])?\s*=\s*(?:\\left\s*)?[\[(]?\s*$"
 )
 _AXES = {"c": "channel", "u": "row", "v": "column"}

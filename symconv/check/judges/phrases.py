@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 
+from symconv.core.patterns import TextPattern, lazy_compile
+
 __all__ = [
     "COSTS",
     "FACTS",
@@ -36,8 +38,8 @@ __all__ = [
 MATH_MARK = "⟨m⟩"
 
 #: Fact name → pattern (English and Chinese), most specific first.
-FACTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(pattern, re.IGNORECASE))
+FACTS: tuple[tuple[str, TextPattern], ...] = tuple(
+    (name, lazy_compile(pattern, re.IGNORECASE))
     for name, pattern in (
         (
             "effective kernel size",
@@ -58,31 +60,31 @@ FACTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 
-_ASSUMPTION_CUE = re.compile(
+_ASSUMPTION_CUE = lazy_compile(
     r"(?:\b(?:for|with|where|whereby|let|assume|assuming|given|suppose|supposing|set|setting"
     r"|take|taking|define|defining|denote|denoting|put|putting|using)\b"
     r"|设|令|其中|取|假设|已知|给定|对于)",
     re.IGNORECASE,
 )
-_CONDITION_CUE = re.compile(
+_CONDITION_CUE = lazy_compile(
     r"(?:\b(?:if|when|whenever|unless|iff|otherwise|else|only\s+if|at)\b|若|如果|当|否则|在)",
     re.IGNORECASE,
 )
 #: Words that turn a clause into a statement (after them, math is claimed, not assumed).
-_CLAIM_VERB = re.compile(
+_CLAIM_VERB = lazy_compile(
     r"(?:\b(?:is|are|was|were|gives?|equals?|becomes?|has|have|get|gets|obtain|yields?|so|then"
     r"|hence|thus|therefore|we|receives?|need|needs|must)\b|为|是|得|所以|因此|则|即)",
     re.IGNORECASE,
 )
-_ANSWER_CUE = re.compile(
+_ANSWER_CUE = lazy_compile(
     r"(?:\b(?:is|are|was|equals?|gives?|receives?|becomes?|get|obtain|answer|result"
     r"|total|=)|[:=]|为|是|得|等于)\s*$",
     re.IGNORECASE,
 )
-_SHAPE_CUE = re.compile(
+_SHAPE_CUE = lazy_compile(
     r"(?:\bshapes?\b|\bdimensions?\b|\bsize\b|\bof\s+size\b|形状|尺寸|维度|大小)", re.IGNORECASE
 )
-_ORDER_CUE = re.compile(
+_ORDER_CUE = lazy_compile(
     r"(?:\berror\b|\baccura|\btruncation\b|\border\b|\bresidual\b|误差|精度|阶)", re.IGNORECASE
 )
 
@@ -163,24 +165,24 @@ def premise_cue(sentence: str) -> bool:
     return _DATA_CUE.search(sentence) is not None
 
 
-_DATA_CUE = re.compile(
+_DATA_CUE = lazy_compile(
     r"(?:\b(?:assume|assuming|suppose|supposing|let(?!'s|\s+us\b)|given|consider)\b"
     r"|假设|设|令|已知|给定)",
     re.IGNORECASE,
 )
-_PREMISE_CUE = re.compile(
+_PREMISE_CUE = lazy_compile(
     r"(?:\b(?:assume|assuming|suppose|supposing|let|consider|considering|define|defining"
     r"|we\s+seek|seek|where|ansatz)\b|设|令|假设)",
     re.IGNORECASE,
 )
 #: Words that announce a claim to be checked, not a premise (``let us show that``).
-_CHECK_VERB = re.compile(
+_CHECK_VERB = lazy_compile(
     r"\b(?:show|prove|verify|check|see|note|recall|compute|calculate|derive)\b|验证|证明|计算",
     re.IGNORECASE,
 )
 
-_AND = re.compile(r"\s*(?:and|以及|和|及)\b|\s*(?:和|及|以及)", re.IGNORECASE)
-_CONNECTORS = re.compile(r"[\s,]*(?:(?:and|or|和|及|以及)[\s,]*)*", re.IGNORECASE)
+_AND = lazy_compile(r"\s*(?:and|以及|和|及)\b|\s*(?:和|及|以及)", re.IGNORECASE)
+_CONNECTORS = lazy_compile(r"[\s,]*(?:(?:and|or|和|及|以及)[\s,]*)*", re.IGNORECASE)
 
 
 def is_condition(words_before: str) -> bool:
@@ -207,7 +209,7 @@ def order_cue(words: str) -> bool:
 
 #: A name as prose writes it: a letter (with a subscript), bare or in Markdown emphasis.
 _NAME_IN_WORDS = r"(?:\*{1,2}|_)?([A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?)(?:\*{1,2}|_)?"
-_DEPENDS = re.compile(
+_DEPENDS = lazy_compile(
     rf"(?<![\w*])\s*{_NAME_IN_WORDS}\s+is\s+(?:an?\s+)?(?:(?:differentiable|smooth)\s+)?"
     rf"function\s+of\s+(?:only\s+)?{_NAME_IN_WORDS}(?!\w)"
     r"(?!\s*(?:,|and\b|or\b|&|\+)|\s*\w)",
@@ -230,8 +232,8 @@ def dependencies_in_words(words: str) -> list[tuple[str, str]]:
 
 
 #: Cost name → pattern, most specific first: the cost a sentence says a formula is.
-COSTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(pattern, re.IGNORECASE))
+COSTS: tuple[tuple[str, TextPattern], ...] = tuple(
+    (name, lazy_compile(pattern, re.IGNORECASE))
     for name, pattern in (
         ("mean squared error", r"\bmean[\s-]+squared?[\s-]+(?:error|loss)|\bMSE\b|均方误差"),
         (
@@ -245,7 +247,7 @@ COSTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
     )
 )
-_HALF = re.compile(r"\b(?:one[\s-])?half\b|½|一半", re.IGNORECASE)
+_HALF = lazy_compile(r"\b(?:one[\s-])?half\b|½|一半", re.IGNORECASE)
 
 
 def cost_in_words(words: str) -> tuple[str, bool] | None:

@@ -36,7 +36,6 @@ A claim of kind ``update`` (:mod:`symconv.check.read_updates`) is
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import sympy as sp
@@ -46,11 +45,12 @@ from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, Judgement, UpdateFacts
 from symconv.check.read_updates import parameter_key, same_parameter
 from symconv.check.shown import display_name, show
+from symconv.core.patterns import lazy_compile
 
 __all__ = ["judge_update", "written"]
 
 #: A font or accent around a name: ``\\mathcal{L}``, ``\\vec{w}``.
-_FONT = re.compile(r"\\(?:mathcal|mathbf|boldsymbol|bm|vec|mathrm|mathit)\s*\{([^{}]*)\}")
+_FONT = lazy_compile(r"\\(?:mathcal|mathbf|boldsymbol|bm|vec|mathrm|mathit)\s*\{([^{}]*)\}")
 
 
 def written(expr: Any) -> str:
@@ -210,7 +210,7 @@ def _sign(step: Any) -> int | None:
 
 #: The names a step size goes by: Greek letters (η, α, ε, λ, γ, μ, ρ, ν, τ, …), ``t`` (the step
 #: of convex optimisation texts), ``lr``.
-_STEP_NAMES = re.compile(
+_STEP_NAMES = lazy_compile(
     r"\\?(?:alpha|beta|gamma|delta|epsilon|varepsilon|eta|lambda|mu|nu|rho|tau|kappa|sigma|"
     r"theta|omega)|[\u0370-\u03ff]|t|s|s_\w+|step\w*|lr|lr_\w+"
 )
