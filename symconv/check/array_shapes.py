@@ -26,8 +26,9 @@ documented semantics, each rule below with its source in the NumPy reference:
 Sizes are compared exactly: equal when their difference expands to 0, different when both are
 numbers that differ; two different names are *not known* to differ (the document may relate
 them). A rule the numbers break raises :class:`ArrayShapeError` (with the numbers); a rule the
-names leave open gives None (the shape is not known). :func:`value_of` evaluates the same tree to
-an array with NumPy itself, at given sizes — what the layout and gradient checks compare.
+names leave open gives None (the shape is not known). ``array_values.value_of`` evaluates the
+same tree to an array with NumPy itself, at given sizes — what the layout and gradient checks
+compare.
 
     >>> import sympy as sp
     >>> from symconv.check.array_code import read_array_code
@@ -48,7 +49,6 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
-import numpy as np
 import sympy as sp
 
 from symconv.check.array_code import (
@@ -75,7 +75,6 @@ __all__ = [
     "same_size",
     "shape_of",
     "size_expression",
-    "value_of",
 ]
 
 #: A shape: one SymPy size per axis.
@@ -306,7 +305,9 @@ def _axis(value: Any, ndim: int, shape: Shape) -> int:
     return value % ndim
 
 
-def _literal(args: Sequence[Arg], index: int, keyword: str, default: Any = None) -> Any:
+def literal_argument(args: Sequence[Arg], index: int, keyword: str, default: Any = None) -> Any:
+    """The literal of the argument named ``keyword``, else of the ``index``-th positional one,
+    else ``default`` (``axis=(0, 2)`` or the ``(0, 2)`` in ``np.sum(x, (0, 2))``)."""
     for arg in args:
         if arg.keyword == keyword:
             return arg.literal
@@ -384,8 +385,8 @@ def _transpose(shape: Shape, args: Sequence[Arg], shapes: _Shapes) -> Shape | No
 
 
 def _reduce(shape: Shape, args: Sequence[Arg], shapes: _Shapes) -> Shape | None:
-    axis = _literal(args, 0, "axis")
-    keepdims = bool(_literal(args, 2, "keepdims", False))
+    axis = literal_argument(args, 0, "axis")
+    keepdims = bool(literal_argument(args, 2, "keepdims", False))
     if axis is None:
         return tuple(sp.Integer(1) for _ in shape) if keepdims else ()
     axes = axis if isinstance(axis, tuple) else (axis,)
@@ -400,7 +401,7 @@ def _flatten(shape: Shape, args: Sequence[Arg], shapes: _Shapes) -> Shape | None
 
 
 def _swapaxes(shape: Shape, args: Sequence[Arg], shapes: _Shapes) -> Shape | None:
-    first, second = _literal(args, 0, "axis1"), _literal(args, 1, "axis2")
+    first, second = literal_argument(args, 0, "axis1"), literal_argument(args, 1, "axis2")
     i, j = _axis(first, len(shape), shape), _axis(second, len(shape), shape)
     result = list(shape)
     result[i], result[j] = result[j], result[i]
@@ -408,7 +409,7 @@ def _swapaxes(shape: Shape, args: Sequence[Arg], shapes: _Shapes) -> Shape | Non
 
 
 def _expand_dims(shape: Shape, args: Sequence[Arg], shapes: _Shapes) -> Shape | None:
-    axis = _literal(args, 0, "axis")
+    axis = literal_argument(args, 0, "axis")
     axes = axis if isinstance(axis, tuple) else (axis,)
     ndim = len(shape) + len(axes)
     normal = {_axis(a, ndim, shape) for a in axes}
@@ -417,7 +418,7 @@ def _expand_dims(shape: Shape, args: Sequence[Arg], shapes: _Shapes) -> Shape | 
 
 
 def _squeeze(shape: Shape, args: Sequence[Arg], shapes: _Shapes) -> Shape | None:
-    axis = _literal(args, 0, "axis")
+    axis = literal_argument(args, 0, "axis")
     if axis is None:
         if any(not s.is_number for s in shape):
             return None
@@ -461,7 +462,7 @@ def _tensordot(args: Sequence[Arg], shapes: _Shapes) -> Shape | None:
     a, b = shapes.array(arrays[0]), shapes.array(arrays[1])
     if a is None or b is None:
         return None
-    axes = _literal(args, 2, "axes", 2)
+    axes = literal_argument(args, 2, "axes", 2)
     if isinstance(axes, int):
         first, second = tuple(range(len(a) - axes, len(a))), tuple(range(axes))
     elif isinstance(axes, tuple) and len(axes) == 2:
@@ -568,130 +569,6 @@ def _indexed(shape: Shape | None, items: Sequence[Any]) -> Shape | None:
             result.append(shape[axis])
         axis += 1
     return (*result, *shape[axis:])
-
-
-# ----------------------------------------------------------------------------------------------
-# Values, with NumPy itself
-# ----------------------------------------------------------------------------------------------
-def value_of(
-    node: ArrayNode,
-    arrays: Mapping[str, np.ndarray],
-    sizes: Mapping[Any, int],
-) -> np.ndarray:
-    """The value of ``node`` computed by NumPy: ``arrays`` by name key, ``sizes`` the value of
-    each size name (a SymPy symbol). Raises :class:`ArrayShapeError` for what NumPy refuses
-    and for code it does not compute (a function the document names)."""
-    try:
-        return np.asarray(_Values(arrays, sizes).of(node))
-    except (ValueError, IndexError) as error:  # NumPy refusing the operation (shapes)
-        raise ArrayShapeError(f"NumPy refuses it: {error}") from error
-
-
-class _Values:
-    def __init__(self, arrays: Mapping[str, np.ndarray], sizes: Mapping[Any, int]):
-        self.arrays = arrays
-        self.sizes = sizes
-
-    def size(self, text: str) -> int:
-        known = {size: sp.Integer(value) for size, value in self.sizes.items()}
-        value = as_sympy(size_expression(text)).xreplace(known)
-        if not value.is_Integer:
-            raise ArrayShapeError(f"the size {text} is not known here")
-        return int(value)
-
-    def of(self, node: ArrayNode) -> Any:
-        if isinstance(node, ArrayName):
-            if node.key not in self.arrays:
-                raise ArrayShapeError(f"{node.text} has no value here")
-            return self.arrays[node.key]
-        if isinstance(node, ArrayScalar):
-            return node.value
-        if isinstance(node, ArrayTranspose):
-            inner = self.of(node.target)
-            if inner.ndim != 2:
-                raise ArrayShapeError("the transpose of math of an array that is not a matrix")
-            return inner.T
-        if isinstance(node, ArraySum):
-            left, right = self.of(node.left), self.of(node.right)
-            return left + right if node.operator == "+" else left - right
-        if isinstance(node, ArrayProduct):
-            left, right = self.of(node.left), self.of(node.right)
-            if node.operator == "matmul":
-                return np.matmul(left, right)
-            scaled = isinstance(node.left, ArrayScalar) or isinstance(node.right, ArrayScalar)
-            if node.operator == "odot" or (scaled and node.operator == "*"):
-                return left * right
-            if scaled and node.operator == "/":
-                return left / right
-            raise ArrayShapeError("'*' between arrays: a product or a convolution")
-        if isinstance(node, ArrayIndex):
-            items = tuple(slice(None) if i == ":" else i for i in node.items)
-            return self.of(node.target)[items]
-        if isinstance(node, Method):
-            return self.method(node)
-        return self.call(node)
-
-    def literal(self, args: Sequence[Arg], index: int, keyword: str, default: Any = None) -> Any:
-        value = _literal(args, index, keyword, default)
-        return list(value) if isinstance(value, tuple) and keyword != "axis" else value
-
-    def method(self, node: Method) -> Any:
-        value = self.of(node.target)
-        if not node.called:
-            if node.name == "T":
-                return value.T
-            raise ArrayShapeError(f".{node.name} is not computed")
-        return self.apply(node.name, value, node.args)
-
-    def apply(self, name: str, value: Any, args: Sequence[Arg]) -> Any:
-        positional = [arg for arg in args if arg.keyword is None]
-        if name == "reshape":
-            if len(positional) == 1 and isinstance(positional[0].literal, tuple):
-                texts = [str(v) for v in positional[0].literal]
-            elif len(positional) == 1 and positional[0].text.startswith(("(", "[")):
-                texts = [t for t in split_top_level(positional[0].text.strip()[1:-1]) if t.strip()]
-            else:
-                texts = [arg.text for arg in positional]
-            return np.reshape(value, [self.size(text) for text in texts])
-        if name == "transpose":
-            axes = _literal(args, 0, "axes") if positional or args else None
-            if len(positional) > 1:
-                axes = tuple(arg.literal for arg in positional)
-            return np.transpose(value, axes)
-        if name in ("sum", "mean", "max", "min", "prod"):
-            axis = _literal(args, 0, "axis")
-            keepdims = bool(_literal(args, 2, "keepdims", False))
-            function = getattr(np, name)
-            return function(value, axis=axis, keepdims=keepdims)
-        if name in ("flatten", "ravel"):
-            return np.ravel(value)
-        if name == "swapaxes":
-            return np.swapaxes(value, _literal(args, 0, "axis1"), _literal(args, 1, "axis2"))
-        if name == "expand_dims":
-            return np.expand_dims(value, _literal(args, 0, "axis"))
-        if name == "squeeze":
-            return np.squeeze(value, _literal(args, 0, "axis"))
-        if name in ("flip", "copy", "exp", "abs"):
-            return getattr(np, name)(value)
-        raise ArrayShapeError(f"{name} is not computed")
-
-    def call(self, node: ArrayCall) -> Any:
-        if not node.numpy:
-            raise ArrayShapeError(f"{node.function}(…) is the document's own function")
-        arrays = [self.of(arg.node) for arg in node.args if arg.node is not None]
-        if node.function == "tensordot":
-            axes = _literal(node.args, 2, "axes", 2)
-            if isinstance(axes, tuple):
-                axes = tuple(list(a) if isinstance(a, tuple) else [a] for a in axes)
-            return np.tensordot(arrays[0], arrays[1], axes=axes)
-        if node.function in ("dot", "matmul"):
-            return getattr(np, node.function)(arrays[0], arrays[1])
-        if node.function == "einsum":
-            subscripts = node.args[0].text.strip().strip("'\"")
-            return np.einsum(subscripts, *arrays)
-        if not node.args or node.args[0].node is None:
-            raise ArrayShapeError(f"np.{node.function} of no array")
-        return self.apply(node.function, self.of(node.args[0].node), node.args[1:])
 
 
 def total_size(shape: Shape, sizes: Mapping[Any, int]) -> int:

@@ -52,9 +52,16 @@ from symconv.check.array_code import (
     ArraySum,
     ArrayTranspose,
     Method,
+    split_top_level,
 )
 from symconv.check.array_env import ArrayEnvironment, environment, layer_marks
-from symconv.check.array_shapes import ArrayShapeError, Shape, same_size, value_of
+from symconv.check.array_shapes import (
+    ArrayShapeError,
+    Shape,
+    literal_argument,
+    same_size,
+    size_expression,
+)
 from symconv.check.array_statements import ArrayForm, ArrayScope, ArrayStatement
 from symconv.core.safe import as_sympy
 
@@ -661,3 +668,129 @@ def _rows_are_positions(stated: Shape, data: ArrayStatement, positions: tuple[An
         return False
     channels = data.stated[1]
     return bool(as_sympy(stated[2]).has(channels))
+
+
+# ----------------------------------------------------------------------------------------------
+# Values, with NumPy itself
+# ----------------------------------------------------------------------------------------------
+def value_of(
+    node: ArrayNode,
+    arrays: Mapping[str, np.ndarray],
+    sizes: Mapping[Any, int],
+) -> np.ndarray:
+    """The value of ``node`` computed by NumPy: ``arrays`` by name key, ``sizes`` the value of
+    each size name (a SymPy symbol). Raises :class:`ArrayShapeError` for what NumPy refuses
+    and for code it does not compute (a function the document names)."""
+    try:
+        return np.asarray(_Values(arrays, sizes).of(node))
+    except (ValueError, IndexError) as error:  # NumPy refusing the operation (shapes)
+        raise ArrayShapeError(f"NumPy refuses it: {error}") from error
+
+
+class _Values:
+    def __init__(self, arrays: Mapping[str, np.ndarray], sizes: Mapping[Any, int]):
+        self.arrays = arrays
+        self.sizes = sizes
+
+    def size(self, text: str) -> int:
+        known = {size: sp.Integer(value) for size, value in self.sizes.items()}
+        value = as_sympy(size_expression(text)).xreplace(known)
+        if not value.is_Integer:
+            raise ArrayShapeError(f"the size {text} is not known here")
+        return int(value)
+
+    def of(self, node: ArrayNode) -> Any:
+        if isinstance(node, ArrayName):
+            if node.key not in self.arrays:
+                raise ArrayShapeError(f"{node.text} has no value here")
+            return self.arrays[node.key]
+        if isinstance(node, ArrayScalar):
+            return node.value
+        if isinstance(node, ArrayTranspose):
+            inner = self.of(node.target)
+            if inner.ndim != 2:
+                raise ArrayShapeError("the transpose of math of an array that is not a matrix")
+            return inner.T
+        if isinstance(node, ArraySum):
+            left, right = self.of(node.left), self.of(node.right)
+            return left + right if node.operator == "+" else left - right
+        if isinstance(node, ArrayProduct):
+            left, right = self.of(node.left), self.of(node.right)
+            if node.operator == "matmul":
+                return np.matmul(left, right)
+            scaled = isinstance(node.left, ArrayScalar) or isinstance(node.right, ArrayScalar)
+            if node.operator == "odot" or (scaled and node.operator == "*"):
+                return left * right
+            if scaled and node.operator == "/":
+                return left / right
+            raise ArrayShapeError("'*' between arrays: a product or a convolution")
+        if isinstance(node, ArrayIndex):
+            items = tuple(slice(None) if i == ":" else i for i in node.items)
+            return self.of(node.target)[items]
+        if isinstance(node, Method):
+            return self.method(node)
+        return self.call(node)
+
+    def literal(self, args: Sequence[Arg], index: int, keyword: str, default: Any = None) -> Any:
+        value = literal_argument(args, index, keyword, default)
+        return list(value) if isinstance(value, tuple) and keyword != "axis" else value
+
+    def method(self, node: Method) -> Any:
+        value = self.of(node.target)
+        if not node.called:
+            if node.name == "T":
+                return value.T
+            raise ArrayShapeError(f".{node.name} is not computed")
+        return self.apply(node.name, value, node.args)
+
+    def apply(self, name: str, value: Any, args: Sequence[Arg]) -> Any:
+        positional = [arg for arg in args if arg.keyword is None]
+        if name == "reshape":
+            if len(positional) == 1 and isinstance(positional[0].literal, tuple):
+                texts = [str(v) for v in positional[0].literal]
+            elif len(positional) == 1 and positional[0].text.startswith(("(", "[")):
+                texts = [t for t in split_top_level(positional[0].text.strip()[1:-1]) if t.strip()]
+            else:
+                texts = [arg.text for arg in positional]
+            return np.reshape(value, [self.size(text) for text in texts])
+        if name == "transpose":
+            axes = literal_argument(args, 0, "axes") if positional or args else None
+            if len(positional) > 1:
+                axes = tuple(arg.literal for arg in positional)
+            return np.transpose(value, axes)
+        if name in ("sum", "mean", "max", "min", "prod"):
+            axis = literal_argument(args, 0, "axis")
+            keepdims = bool(literal_argument(args, 2, "keepdims", False))
+            function = getattr(np, name)
+            return function(value, axis=axis, keepdims=keepdims)
+        if name in ("flatten", "ravel"):
+            return np.ravel(value)
+        if name == "swapaxes":
+            return np.swapaxes(
+                value, literal_argument(args, 0, "axis1"), literal_argument(args, 1, "axis2")
+            )
+        if name == "expand_dims":
+            return np.expand_dims(value, literal_argument(args, 0, "axis"))
+        if name == "squeeze":
+            return np.squeeze(value, literal_argument(args, 0, "axis"))
+        if name in ("flip", "copy", "exp", "abs"):
+            return getattr(np, name)(value)
+        raise ArrayShapeError(f"{name} is not computed")
+
+    def call(self, node: ArrayCall) -> Any:
+        if not node.numpy:
+            raise ArrayShapeError(f"{node.function}(…) is the document's own function")
+        arrays = [self.of(arg.node) for arg in node.args if arg.node is not None]
+        if node.function == "tensordot":
+            axes = literal_argument(node.args, 2, "axes", 2)
+            if isinstance(axes, tuple):
+                axes = tuple(list(a) if isinstance(a, tuple) else [a] for a in axes)
+            return np.tensordot(arrays[0], arrays[1], axes=axes)
+        if node.function in ("dot", "matmul"):
+            return getattr(np, node.function)(arrays[0], arrays[1])
+        if node.function == "einsum":
+            subscripts = node.args[0].text.strip().strip("'\"")
+            return np.einsum(subscripts, *arrays)
+        if not node.args or node.args[0].node is None:
+            raise ArrayShapeError(f"np.{node.function} of no array")
+        return self.apply(node.function, self.of(node.args[0].node), node.args[1:])

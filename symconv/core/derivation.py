@@ -34,15 +34,18 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
 import sympy as sp
 
 from symconv.core.latex import Notation, latex, text_latex
+from symconv.core.numpy_values import is_ndarray
 from symconv.core.portable import portable_srepr
 from symconv.core.safe import as_sympy
 from symconv.errors import ConventionError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 Relation = Literal["=", "≈", ":=", "∈"]
 
@@ -155,7 +158,7 @@ class CheckReport:
 
 
 #: A check attached to a derivation: draws what it needs from the generator and reports.
-Check = Callable[[np.random.Generator], CheckResult]
+Check = Callable[["np.random.Generator"], CheckResult]
 
 
 @dataclass(frozen=True)
@@ -174,6 +177,8 @@ class NumericTwin:
     atol: float = 1e-12
 
     def check(self, rng: np.random.Generator, trials: int = 3) -> CheckResult:
+        import numpy as np  # loaded when a twin runs (core/numpy_values.py)
+
         worst = 0.0
         for trial in range(trials):
             arguments = self.sample(rng)
@@ -272,6 +277,8 @@ class Derivation:
 
         The default generator is seeded with 0, so a report is reproducible.
         """
+        import numpy as np  # loaded when a check runs (core/numpy_values.py)
+
         generator = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng or 0)
         results: list[CheckResult] = []
         if self.numeric is not None:
@@ -358,7 +365,7 @@ def _short(value: Any) -> str:
     """A value in at most :data:`SHORT_ANSWER_CHARACTERS` characters: a matrix or array by its
     shape and type, a long expression cut with ``…``."""
     text = str(value)
-    if isinstance(value, sp.MatrixBase | sp.NDimArray | np.ndarray):
+    if isinstance(value, sp.MatrixBase | sp.NDimArray) or is_ndarray(value):
         if len(text) <= SHORT_ANSWER_CHARACTERS:
             return text
         return f"{'×'.join(map(str, value.shape))} {type(value).__name__}"

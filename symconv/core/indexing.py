@@ -22,9 +22,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol, runtime_checkable
 
-import numpy as np
 import sympy as sp
 
+from symconv.core.numpy_values import is_ndarray, is_numpy_scalar
 from symconv.core.safe import as_sympy
 from symconv.errors import DerivationError, ShapeError
 
@@ -43,9 +43,7 @@ class Lookup(Protocol):
 def as_lookup(tensor: Any) -> Any:
     """A tensor as something indexable by a tuple: NumPy arrays and anything else
     that is a :class:`Lookup` as they are, the rest (nested lists, matrices) as Arrays."""
-    if isinstance(tensor, np.ndarray) or (
-        isinstance(tensor, Lookup) and not isinstance(tensor, sp.MatrixBase)
-    ):
+    if is_ndarray(tensor) or (isinstance(tensor, Lookup) and not isinstance(tensor, sp.MatrixBase)):
         return tensor
     if isinstance(tensor, sp.MatrixBase):
         return sp.ImmutableDenseNDimArray(tensor.tolist())
@@ -99,7 +97,7 @@ def _evaluate(expr: sp.Basic, lookup: Mapping[str, Any], env: Mapping[sp.Symbol,
         if any(not 0 <= p < size for p, size in zip(position, shape, strict=True)):
             return sp.Integer(0)
         value = tensor[position]
-        return as_sympy(value.item() if isinstance(value, np.generic) else value)
+        return as_sympy(value.item() if is_numpy_scalar(value) else value)
     if expr.is_Atom:
         return expr
     if isinstance(expr, sp.Sum):

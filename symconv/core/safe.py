@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import sympy as sp
 
+from symconv.core.numpy_values import is_ndarray
 from symconv.errors import ParseError
 
 
@@ -33,7 +33,7 @@ def as_sympy(value: Any) -> Any:
         )
     if isinstance(value, list | tuple):
         return type(value)(as_sympy(item) for item in value)
-    if isinstance(value, np.ndarray):
+    if is_ndarray(value):
         return sp.Array([as_sympy(item) for item in value.ravel().tolist()], value.shape)
     try:
         return sp.sympify(value, strict=True)

@@ -20,9 +20,9 @@ from collections.abc import Sequence
 from itertools import product
 from typing import Any
 
-import numpy as np
 import sympy as sp
 
+from symconv.core.numpy_values import is_ndarray
 from symconv.errors import ConventionError, ShapeError
 
 
@@ -57,7 +57,7 @@ def as_array(value: Any, name: str = "tensor") -> sp.ImmutableDenseNDimArray:
         return sp.ImmutableDenseNDimArray(value)
     if isinstance(value, sp.MatrixBase):
         return sp.ImmutableDenseNDimArray(value.tolist())
-    if isinstance(value, np.ndarray):
+    if is_ndarray(value):
         if value.dtype == object:
             return sp.ImmutableDenseNDimArray(value.tolist(), value.shape)
         return sp.ImmutableDenseNDimArray(value.tolist(), value.shape)
@@ -78,4 +78,4 @@ def from_array(array: sp.NDimArray, like: Any) -> Any:
 
 def is_numeric_input(*values: Any) -> bool:
     """True when every value is a NumPy array of a numeric dtype (the numeric twin applies)."""
-    return all(isinstance(v, np.ndarray) and v.dtype != object for v in values if v is not None)
+    return all(is_ndarray(v) and v.dtype != object for v in values if v is not None)

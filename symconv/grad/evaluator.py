@@ -28,11 +28,11 @@ from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Any
 
-import numpy as np
 import sympy as sp
 from sympy.concrete.expr_with_limits import ExprWithLimits
 
 from symconv.core.indexing import as_lookup
+from symconv.core.numpy_values import is_ndarray, is_numpy_scalar
 from symconv.core.safe import as_sympy
 from symconv.errors import DerivationError, ShapeError
 from symconv.grad.conditions import InRange, Iverson
@@ -53,7 +53,7 @@ def compile_expression(expr: Any) -> Callable[[Mapping[Any, Any], Mapping[Any, A
     last: list[Any] = [None, None, None]
 
     def run(tensors: Mapping[Any, Any], env: Mapping[Any, Any]) -> Any:
-        if not all(isinstance(value, _STABLE) for value in tensors.values()):
+        if not all(_stable(value) for value in tensors.values()):
             return to_sympy(run_raw(lookups(tensors), env))
         key = tuple((str(name), id(value)) for name, value in tensors.items())
         if key != last[0]:
@@ -94,11 +94,16 @@ def lookups(tensors: Mapping[Any, Any]) -> dict[str, Any]:
 
 #: Tensors whose lookups can be reused between calls: they cannot change in place, or (NumPy) are
 #: read as they are.
-_STABLE = (np.ndarray, sp.ImmutableDenseNDimArray, sp.ImmutableSparseNDimArray, sp.ImmutableMatrix)
+def _stable(tensor: Any) -> bool:
+    return is_ndarray(tensor) or isinstance(
+        tensor, sp.ImmutableDenseNDimArray | sp.ImmutableSparseNDimArray | sp.ImmutableMatrix
+    )
 
 
 def _fast(tensor: Any) -> Any:
     if isinstance(tensor, sp.NDimArray):
+        import numpy as np  # loaded when a formula is evaluated (core/numpy_values.py)
+
         shape = tuple(int(size) for size in tensor.shape)
         values = _flatten(tensor.tolist(), len(shape)) if shape else [tensor[()]]
         flat = np.empty(len(values), dtype=object)
@@ -129,11 +134,11 @@ def to_sympy(value: Any) -> Any:
     """A value of the compiled arithmetic as SymPy (``int``, ``Fraction``, ``float`` → SymPy)."""
     if isinstance(value, bool):
         return sp.Integer(int(value))
-    if isinstance(value, int | np.integer):
+    if isinstance(value, int) or (is_numpy_scalar(value) and value.dtype.kind in "iu"):
         return sp.Integer(int(value))
     if isinstance(value, Fraction):
         return sp.Rational(value.numerator, value.denominator)
-    if isinstance(value, float | np.floating):
+    if isinstance(value, float) or (is_numpy_scalar(value) and value.dtype.kind == "f"):
         return sp.Float(float(value))
     return as_sympy(value)
 
@@ -252,7 +257,7 @@ def _compile_indexed(expr: sp.Indexed) -> Node:
             if not 0 <= p < size:
                 return 0
         value = tensor[point]
-        if isinstance(value, np.generic):
+        if is_numpy_scalar(value):
             return value.item()
         return _to_python(value) if isinstance(value, sp.Rational) else value
 

@@ -31,9 +31,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import product
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
 import sympy as sp
 
 from symconv.core.indexing import evaluate
@@ -41,6 +40,9 @@ from symconv.core.latex import Notation, latex
 from symconv.core.safe import as_sympy
 from symconv.core.tensors import entries
 from symconv.errors import ShapeError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 #: ``(index, lower, upper)``, inclusive, as in SymPy's ``Sum`` limits.
 Range = tuple[sp.Symbol, sp.Expr, sp.Expr]
@@ -404,7 +406,11 @@ class IndexFormula:
 
 
 def _shape_of(tensor: Any) -> tuple[int, ...]:
-    shape = tensor.shape if hasattr(tensor, "shape") else np.shape(tensor)
+    if hasattr(tensor, "shape"):
+        return tuple(int(length) for length in tensor.shape)
+    import numpy as np  # nested lists only (core/numpy_values.py)
+
+    shape = np.shape(tensor)
     return tuple(int(length) for length in shape)
 
 

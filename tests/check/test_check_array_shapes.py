@@ -18,7 +18,8 @@ import pytest
 import sympy as sp
 
 from symconv.check.array_code import read_array_code
-from symconv.check.array_shapes import ArrayShapeError, same_size, shape_of, value_of
+from symconv.check.array_shapes import ArrayShapeError, same_size, shape_of
+from symconv.check.array_values import value_of
 
 B, C, H, W, K, M = sp.symbols("B C H W K M")
 SIZES = (B, C, H, W, K, M)
