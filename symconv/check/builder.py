@@ -69,7 +69,43 @@ class Builder(CalculusReader):
             else:
                 sides.append(self._side(child))
         start, end = self._span_with_left(tree)
+        self._check_bar_determinants(sides, start, end)
         return Chain(tuple(sides), tuple(relations), self.text[start:end], start, end, lead)
+
+    def _check_bar_determinants(self, sides: list[Side | None], start: int, end: int) -> None:
+        """Refuse the determinant reading of ``\\begin{vmatrix}`` where the line may mean the
+        matrix itself between bars, as many authors write a matrix (``|x_{11} … | * |w_{11} …|
+        + b = |y_{11} …|``, ``∂L/∂Y = |…|``). ``|M|`` is read as ``det M`` only when it is the one
+        matrix of the statement and every other side is built from its entries and numbers
+        (``|a b; c d| = ad − bc = −2``); otherwise the reading is a guess, and a verdict on it
+        could call a true line wrong (found on a backprop notebook that writes every matrix with
+        ``vmatrix``). The statement is then not read: unverified, with this reason."""
+        inside = [bar for bar in self.bar_determinants if start <= bar[0] and bar[1] <= end]
+        if not inside:
+            return
+        others = [m for m in self.matrices if start <= m.start and m.end <= end]
+        entries = frozenset().union(*(bar[2] for bar in inside))
+        lone = len(inside) == 1 and len(others) == len(inside)
+        for side in sides:
+            if (
+                not lone
+                or side is None
+                or (side.start <= inside[0][0] and inside[0][1] <= side.end)
+            ):
+                continue
+            value = side.expr
+            lone = (
+                isinstance(value, sp.Expr)
+                and not value.is_Symbol
+                and not isinstance(value, sp.Indexed)
+                and value.free_symbols <= entries
+            )
+        if not lone:
+            raise ParseError(
+                "a matrix between bars (vmatrix) is read as its determinant only where it is the "
+                "one matrix of the statement and the other side is computed from its entries; "
+                "here the bars may just write the matrix"
+            )
 
     def _label_side(self, tree: Any, lead: str | None) -> Side | None:
         """``\\text{value} &= 6``: a row whose left side is a word names what it states (a new

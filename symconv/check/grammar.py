@@ -396,8 +396,12 @@ _PRIME_SUP = lazy_compile(
 #: ``\\scalebox{S}[V]{``, and the ``\\symconvfit{ROOM}{`` of symconv's own LaTeX handouts.
 _BOXED = lazy_compile(
     r"\\(?:boxed|symconvfit\s*\{[^{}]*\}|resizebox\s*\{[^{}]*\}\s*\{[^{}]*\}"
-    r"|scalebox\s*\{[^{}]*\}(?:\s*\[[^\]]*\])?)\s*\{"
+    r"|scalebox\s*\{[^{}]*\}(?:\s*\[[^\]]*\])?"
+    r"|(?:color|textcolor|colorbox)\s*(?:\[[^\]]*\])?\s*\{[^{}]*\}"
+    r"|fcolorbox\s*(?:\[[^\]]*\])?\s*\{[^{}]*\}\s*\{[^{}]*\})\s*\{"
 )
+#: ``\\color{red}`` as a switch (``{\\color{red} x_{11}}``): it colours what follows, no more.
+_COLOUR_SWITCH = lazy_compile(r"\\color\s*(?:\[[^\]]*\])?\s*\{[^{}]*\}")
 _SFRAC = lazy_compile(r"\\sfrac(?![A-Za-z])")
 _BRACED_PRIME = lazy_compile(
     r"\{\s*([A-Za-z])\s*_\s*(\{[A-Za-z0-9]+\}|[A-Za-z0-9])\s*\}(?='|\u2032)"
@@ -560,6 +564,12 @@ def unboxed(text: str) -> str:
     'o =                           5 - 3 + 1  +        3 '
     >>> unboxed(r"\\symconvfit{\\dimexpr\\linewidth-2em\\relax}{240 \\cdot 10}")
     '                                          240 \\\\cdot 10 '
+
+    Colour is a box too: ``\\color{red}{x}``, ``\\textcolor{red}{x}`` and the switch
+    ``{\\color{red} x}`` are ``x``, as ``\\colorbox{yellow}{x}`` is.
+
+    >>> unboxed(r"\\frac{1}{\\color{red}{\\partial x}} + \\textcolor{blue}{w} + {\\color{green} 1}")
+    '\\\\frac{1}{            \\\\partial x } +                 w  + {              1}'
     """
     while (found := _BOXED.search(text)) is not None:
         depth, position = 1, found.end()
@@ -578,7 +588,7 @@ def unboxed(text: str) -> str:
             + " "
             + text[position:]
         )
-    return text
+    return _COLOUR_SWITCH.sub(lambda switch: " " * len(switch.group()), text)
 
 
 def parse_tree(text: str) -> Any:

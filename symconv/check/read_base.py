@@ -113,6 +113,9 @@ class ReaderBase:
         self.missing: set[str] = set()
         self.ambiguities: dict[str, str] = {}
         self.matrices: list[MatrixLiteral] = []
+        #: Each ``vmatrix`` read as a determinant: its span and the symbols of its entries (see
+        #: :meth:`~symconv.check.builder.Builder.chain`, which decides whether the line is one).
+        self.bar_determinants: list[tuple[int, int, frozenset[sp.Basic]]] = []
 
     def _span(self, node: Any) -> tuple[int, int]:
         if node is None:

@@ -181,6 +181,8 @@ class BracketReader(NameReader):
         matrix = sp.ImmutableMatrix(rows)
         self._record_matrix(matrix, tree, tree.children[1].children)
         if "vmatrix" in begin:
+            start, end = self._span(tree)
+            self.bar_determinants.append((start, end, frozenset(matrix.free_symbols)))
             return determinant(matrix)
         return matrix
 

@@ -54,9 +54,17 @@ from symconv.core.patterns import lazy_compile
 __all__ = ["SizedReading", "add_size_claims", "size_statements"]
 
 #: Kinds of claim a size statement may take the place of (the same statement read as a
-#: computation, a value or a shape).
+#: computation, a value, a shape, or an entry of a tensor: ``w_{o} = (h + 2p − f)/s + 1`` where
+#: the words call ``w_{o}`` the output width).
 _REPLACEABLE = frozenset(
-    {ClaimKind.ARITHMETIC, ClaimKind.ANSWER, ClaimKind.SHAPE, ClaimKind.FACT, ClaimKind.DEFINITION}
+    {
+        ClaimKind.ARITHMETIC,
+        ClaimKind.ANSWER,
+        ClaimKind.SHAPE,
+        ClaimKind.FACT,
+        ClaimKind.DEFINITION,
+        ClaimKind.INDEX_FORMULA,
+    }
 )
 
 

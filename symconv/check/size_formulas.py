@@ -60,7 +60,9 @@ _ROLE_WORDS: tuple[tuple[str, TextPattern], ...] = tuple(
         (
             "kernel",
             r"(?:kernel|filter|window|pool(?:ing)?)\s*(?:size|width|height|extent)|size\s+of\s+the\s+"
-            r"(?:kernel|filter)|spatial\s+size\s+of\s+the\s+(?:kernel|filter)|卷积核(?:大小|尺寸)",
+            r"(?:kernel|filter)|spatial\s+size\s+of\s+the\s+(?:kernel|filter)|卷积核(?:大小|尺寸)"
+            r"|(?:number\s+of\s+)?(?:rows|columns|width|height)\s+of\s+(?:the\s+|a\s+|each\s+)?"
+            r"(?:kernel|filter|window)",
         ),
         ("output", r"output\s*(?:size|width|height|length|dimension)?|输出(?:大小|尺寸|宽度)?"),
         ("input", r"input\s*(?:size|width|height|length|dimension)?|输入(?:大小|尺寸|宽度)?"),
@@ -144,8 +146,11 @@ _ENTRY = lazy_compile(
     r"\s*(?:[:\uff1a]|\s[-\u2013\u2014]\s|\s+(?:is|are|denotes?|stands\s+for)\s)\s*(.+)$"
 )
 _WHERE = lazy_compile(r"\bwhere\b(.+)$", re.IGNORECASE)
+#: ``Let $h$ be the input height, $f_r$ the number of rows of the filter and $s$ the stride.``:
+#: a glossary in one sentence, for the rest of the document.
+_LET = lazy_compile(r"\blet\b(.+?)(?:\.(?:\s|$)|$)", re.IGNORECASE)
 _WHERE_ITEM = lazy_compile(
-    r"(?:^|,|\band\b)\s*\$?([A-Za-z](?:_\{?\w+\}?)?)\$?\s+(?:is\s+|are\s+|denotes\s+)?(?:the\s+)?([^,]+?)(?=,|\band\b|$)",
+    r"(?:^|,|\band\b)\s*\$?([A-Za-z](?:_\{?\w+\}?)?)\$?\s+(?:is\s+|are\s+|be\s+|denotes\s+)?(?:the\s+)?([^,]+?)(?=,|\band\b|$)",
     re.IGNORECASE,
 )
 
@@ -161,9 +166,10 @@ def _entries(text: str) -> list[tuple[str, str]]:
     return [(name.strip("$ "), description) for name in names if name.strip("$ ")]
 
 
-def _where_entries(text: str) -> list[tuple[str, str]]:
-    """``where s is the stride of the higher layer, r the receptive field size …``."""
-    match = _WHERE.search(text)
+def _where_entries(text: str, clause: TextPattern = _WHERE) -> list[tuple[str, str]]:
+    """``where s is the stride of the higher layer, r the receptive field size …`` (or, with
+    ``clause`` :data:`_LET`, ``Let $h$ be the input height, $s$ the stride``)."""
+    match = clause.search(text)
     if match is None:
         return []
     return [(m.group(1), m.group(2)) for m in _WHERE_ITEM.finditer(match.group(1))]
@@ -191,6 +197,11 @@ _PLAIN_FORMULA = lazy_compile(
 )
 _BARE_FORMULA = lazy_compile(r"(?:is|are|:)\s*([A-Za-z\d\s+\-−*/×·()]+?[A-Za-z)][\s)]*)\s+where\b")
 _OPERATORS = lazy_compile(r"[+\-−*/×·]")
+#: Words that make the name right after them an output size: ``The output height is $h' = …$``.
+_OUTPUT_SAID = lazy_compile(
+    r"\boutput\s+(?:size|width|height|length|dimension)s?\s*(?:is|will\s+be|becomes|:)?\s*$",
+    re.IGNORECASE,
+)
 
 
 def formula_statements(lines: Sequence[SourceLine]) -> list[SizeStatement]:
@@ -206,7 +217,7 @@ def formula_statements(lines: Sequence[SourceLine]) -> list[SizeStatement]:
             {_split_name(n).base: r for n, d in _where_entries(text) if (r := role_in_words(d))}
         )
         for line in paragraph:
-            for name, description in _entries(line.text):
+            for name, description in [*_entries(line.text), *_where_entries(line.text, _LET)]:
                 role = role_in_words(description)
                 if role is not None:
                     glossary[_split_name(name).base] = role
@@ -235,12 +246,16 @@ def _line_formulas(
 ) -> list[SizeStatement]:
     found = []
     candidates: list[tuple[str, str | None, tuple[int, ...]]] = []
+    said = ""  # the words before the piece: "The output height is $h_{new} = …$"
     for piece in line.pieces:
         if piece.kind == "math" and "=" in piece.text:
             latex = piece.text.strip("$")
             sides = re.split(r"(?<![<>!])=(?!=)", latex)
             if len(sides) == 2:
                 candidates.append((sides[1], sides[0], (piece.segment,)))
+                if _OUTPUT_SAID.search(said):
+                    glossary = {**glossary, _split_name(sides[0].strip()).base: "output"}
+        said = said + piece.text if piece.kind == "text" else ""
     text = "".join(p.text if p.kind == "text" else " " * len(p.text) for p in line.pieces)
     for match in _PLAIN_FORMULA.finditer(text):
         if _OPERATORS.search(match.group(2)) and re.search(r"[A-Za-z]", match.group(2)):

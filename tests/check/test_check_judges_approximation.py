@@ -225,3 +225,19 @@ def test_taylor_remainders_in_mean_value_form():
     assert (first.verdict, second.verdict) == ("right", "wrong")
     assert "mean-value form (η → s" in first.message
     assert "terms in k^2 differ" in second.message
+
+
+def test_a_series_that_ends_on_dots_is_judged_through_its_last_written_term():
+    # "+ \cdots" after the last term is the unwritten remainder; it was once a term of its own,
+    # and a true Taylor expansion read as wrong.
+    doc = (
+        "$$g(t+k) = g(t) + k g'(t) + \\frac{k^2}{2} g''(t) + \\frac{k^3}{6} g'''(t) + \\cdots$$\n\n"
+        "$$g(t+k) = g(t) + k g'(t) + \\frac{k^2}{3} g''(t) + \\ldots$$\n\n"
+        "$$g(t-k) = g(t) - k g'(t) + \\dots + \\frac{k^2}{2} g''(t)$$\n"
+    )
+    first, second, third = judge_document(doc)
+    assert (first.verdict, second.verdict, third.verdict) == ("right", "wrong", "unverified")
+    assert "⋯ read as the terms of higher order" in first.message
+    assert "through the k^3 term" in first.message
+    assert "terms in k^2 differ" in second.message
+    assert "dots (⋯) stand for terms the line does not write" in third.message

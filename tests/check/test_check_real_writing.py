@@ -248,3 +248,37 @@ def test_code_spans_are_read_in_linear_time() -> None:
     started = time.perf_counter()
     split_document("`a` `` ` " * 30000 + "\n")
     assert time.perf_counter() - started < 2.0
+
+
+# -- bars and colours --------------------------------------------------------------------------
+
+
+def test_bars_around_a_matrix_are_a_determinant_only_where_the_line_computes_one() -> None:
+    # Many notebooks write every matrix with vmatrix: as determinants, the convolution line below
+    # would be "wrong" with a witness, on a true statement.
+    conv = (
+        "Here `*` is the layer's cross-correlation.\n\n"
+        "$$\\begin{vmatrix} x_{11} & x_{12} & x_{13} \\\\ x_{21} & x_{22} & x_{23} \\\\ "
+        "x_{31} & x_{32} & x_{33} \\end{vmatrix} * "
+        "\\begin{vmatrix} w_{11} & w_{12} \\\\ w_{21} & w_{22} \\end{vmatrix} + b = "
+        "\\begin{vmatrix} y_{11} & y_{12} \\\\ y_{21} & y_{22} \\end{vmatrix}$$\n\n"
+        "$$Y = \\begin{vmatrix} 1 & 2 \\\\ 3 & 4 \\end{vmatrix}$$\n"
+    )
+    assert verdicts(conv) == [(3, "unverified"), (5, "unverified")]
+    report = check_text(conv)
+    assert "the bars may just write the matrix" in report.judgements[0].message
+    determinants = (
+        "$$\\begin{vmatrix} 1 & 2 \\\\ 3 & 4 \\end{vmatrix} = 1 \\cdot 4 - 2 \\cdot 3 = -2$$\n\n"
+        "$$\\begin{vmatrix} 1 & 2 \\\\ 3 & 4 \\end{vmatrix} = 2$$\n\n"
+        "$$\\begin{vmatrix} a & b \\\\ c & d \\end{vmatrix} = ad - bc$$\n"
+    )
+    assert verdicts(determinants) == [(1, "right"), (1, "right"), (3, "wrong"), (5, "right")]
+
+
+def test_coloured_math_is_read_through_its_colour() -> None:
+    doc = (
+        "$$\\frac{\\color{red}{6x}}{3} = \\textcolor{blue}{2x}$$\n\n"
+        "$${\\color{green} 3 \\cdot 4} = \\color{red}{13}$$\n\n"
+        "$$\\colorbox{yellow}{2 + 2} = \\fcolorbox{red}{white}{4}$$\n"
+    )
+    assert verdicts(doc) == [(1, "right"), (3, "wrong"), (5, "right")]

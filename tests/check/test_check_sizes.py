@@ -405,6 +405,27 @@ def test_the_receptive_field_recursion_in_words() -> None:
     assert [j.verdict for j in check_text(wrong_doc).judgements] == ["wrong"]
 
 
+def test_a_let_sentence_names_the_letters_and_the_words_name_the_output() -> None:
+    # "Let … be …, … the …": a glossary in one sentence; "The output height is $h_{new} = …$"
+    # names the left side, a subscripted name that would otherwise read as a tensor's entry.
+    doc = (
+        "Let $h$ be the input height, $f_r$ the number of rows of the filter and $s$ the "
+        "stride.\n\nThe output height is $h_{{new}} = {formula}$.\n"
+    )
+    right = check_text(doc.format(formula="\\lfloor \\frac{h - f_r}{s} \\rfloor + 1"))
+    assert [(j.claim.line, j.verdict) for j in right.judgements] == [(3, "right")]
+    assert "f_r as the kernel size" in right.judgements[0].message
+    wrong = check_text(doc.format(formula="\\lfloor \\frac{h - f_r}{s} \\rfloor"))
+    assert [(j.claim.line, j.verdict) for j in wrong.judgements] == [(3, "wrong")]
+    padded = (
+        "Let $p$ be the padding, $n$ the input width, $k$ the kernel size and $s$ the stride. "
+        "The output width is $w_{o} = \\frac{n + 2p - k}{s} + 1$.\n"
+    )
+    assert [j.verdict for j in check_text(padded).judgements] == ["right"]  # one judgement
+    unsaid = "The result is $h_{new} = \\lfloor \\frac{h - f_r}{s} \\rfloor$.\n"
+    assert "right" not in [j.verdict for j in check_text(unsaid).judgements]
+
+
 def test_letters_without_a_named_role_make_no_formula_claim() -> None:
     assert check_text("Then M = (N + 2P - K) / S + 1 follows.\n").judgements == ()
 

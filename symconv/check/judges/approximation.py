@@ -118,8 +118,36 @@ def _converted(
 def _sides(
     claim: Claim, context: DocumentContext, problem: ProblemContext
 ) -> tuple[Any, Any, Setup]:
-    lhs, rhs = _converted(tuple(claim.sides), claim, context, problem)
+    lhs, rhs = _converted(_without_trailing_dots(claim), claim, context, problem)
     return lhs, rhs, setup_for([lhs, rhs])
+
+
+#: A series that ends on dots: ``f(x) + h f'(x) + \\frac{h^2}{2} f''(x) + \\cdots``.
+_TRAILING_DOTS = lazy_compile(r"(?:\\[lcv]?dots|\\dotsb|…|\.\.\.)\s*[.,;]?\s*(?:\\\\)?\s*$")
+
+
+def _without_trailing_dots(claim: Claim) -> tuple[Any, ...]:
+    """The claim's sides with the ``+ ⋯`` a series ends on left out: the terms of higher order
+    than the last one written, which is how an expansion "without its remainder" is judged
+    (through the highest power written). Dots elsewhere stand for terms the line skips: the
+    series cannot be compared term by term (an :class:`ExpansionError`, so *unverified*) —
+    before, the dots were a term of their own and a true Taylor expansion read as wrong."""
+    sides = tuple(claim.sides)
+    if not any(isinstance(side, sp.Basic) and side.has(nodes.Dots) for side in sides):
+        return sides
+    trailing = _TRAILING_DOTS.search(claim.text) is not None
+    kept = []
+    for position, side in enumerate(sides):
+        last = position == len(sides) - 1
+        if trailing and last and isinstance(side, sp.Add) and nodes.Dots() in side.args:
+            series = sp.Add(*(term for term in side.args if not isinstance(term, nodes.Dots)))
+            if not series.has(nodes.Dots):
+                kept.append(series)
+                continue
+        if isinstance(side, sp.Basic) and side.has(nodes.Dots):
+            raise ExpansionError("the dots (⋯) stand for terms the line does not write")
+        kept.append(side)
+    return tuple(kept)
 
 
 #: What may stand before a written row's term: the alignment mark, the relation, a plus sign.
@@ -510,6 +538,8 @@ def _reading(claim: Claim) -> str:
         ((point, base),) = points.items()
         shown = f"{display_name(point.name)} → {display_name(base.name)}"
         return f"the remainder in mean-value form ({shown} as the step → 0): "
+    if _TRAILING_DOTS.search(claim.text) is not None:
+        return "the ⋯ read as the terms of higher order: "
     return f"{STATED}: " if claim.relation == "=" else ""
 
 
