@@ -243,6 +243,24 @@ _SYMPY_REFUSALS = (
 )
 
 
+#: A reader's error that ends on the formula it read, quoted (``… at column 19 of '\\frac{…}'``):
+#: the report shows the line above the verdict, and the repeated LaTeX only garbles the reason.
+_QUOTED_FORMULA = lazy_compile(
+    r"\s*(?:\b(?:of|in)\b\s*)?(?:'(?:[^'\\]|\\.){30,}'|\"(?:[^\"\\]|\\.){30,}\")\s*$"
+)
+
+
+def without_quoted_formula(reason: str) -> str:
+    """A reader's reason without the formula it quotes at its end (30 characters or more).
+
+    >>> without_quoted_formula("no oint at column 5 of '3 + oint f(x) dx = 2 + g(y) + h(z)'")
+    'no oint at column 5'
+    >>> without_quoted_formula("unknown command \\\\foo in 'x'")
+    "unknown command \\\\foo in 'x'"
+    """
+    return _QUOTED_FORMULA.sub("", reason)
+
+
 def judge(
     claim: Claim, context: DocumentContext | None = None, problem: ProblemContext = NO_PROBLEM
 ) -> Judgement:
@@ -256,7 +274,7 @@ def judge(
         if isinstance(claim.facts, UnreadFacts) and claim.facts.contradiction:
             # ∂^5 f / ∂x^3 ∂y: no reading makes it right
             return wrong(claim, reason, diagnosis="the notation contradicts itself")
-        return unverified(claim, f"could not read the formula: {reason}")
+        return unverified(claim, f"could not read the formula: {without_quoted_formula(reason)}")
     judgement: Judgement | None = None
     for judge_one in _judges(claim.kind):
         try:
