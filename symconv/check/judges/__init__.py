@@ -243,18 +243,18 @@ _SYMPY_REFUSALS = (
 )
 
 
-#: A reader's error that ends on the formula it read, quoted (``… at column 19 of '\\frac{…}'``):
+#: A reader's error that quotes the formula it read (``… at column 19 of '\\frac{…}'``):
 #: the report shows the line above the verdict, and the repeated LaTeX only garbles the reason.
 _QUOTED_FORMULA = lazy_compile(
-    r"\s*(?:\b(?:of|in)\b\s*)?(?:'(?:[^'\\]|\\.){30,}'|\"(?:[^\"\\]|\\.){30,}\")\s*$"
+    r"\s*(?:\b(?:of|in)\b\s*)?(?:'(?:[^'\\]|\\.){30,}'|\"(?:[^\"\\]|\\.){30,}\")"
 )
 
 
 def without_quoted_formula(reason: str) -> str:
-    """A reader's reason without the formula it quotes at its end (30 characters or more).
+    """A reader's reason without the formula it quotes (30 characters or more).
 
-    >>> without_quoted_formula("no oint at column 5 of '3 + oint f(x) dx = 2 + g(y) + h(z)'")
-    'no oint at column 5'
+    >>> without_quoted_formula("no oint at column 5 of '3 + oint f(x) dx = 2 + g(y) + h(z)'; end")
+    'no oint at column 5; end'
     >>> without_quoted_formula("unknown command \\\\foo in 'x'")
     "unknown command \\\\foo in 'x'"
     """
