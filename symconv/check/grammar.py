@@ -641,19 +641,22 @@ def _parse_error(text: str, error: Any) -> ParseError:
 
 
 _DESCRIPTIONS = {
-    "RPAR": "')'", "RSQB": "']'", "RBRACE": "'}'", "RSET": "'\\}'", "LBRACE": "'{'",
-    "ABS_CLOSE": "'|'", "NORM_CLOSE": "'\\|'", "RFLOOR": "'\\rfloor'", "RCEIL": "'\\rceil'",
-    "END_MATRIX": "'\\end{...matrix}'", "END_CASES": "'\\end{cases}'", "REL": "a relation",
-    "ADD": "'+' or '-'", "MULOP": "an operator", "SCRIPT_CHAR": "a character",
-    "NUMBER": "a number", "WORD": "a name", "$END": "the end", "AMP": "'&'", "BAR": "'|'",
-    "DBAR": "'\\|'", "NEW_ROW": "'\\\\'", "LPAR": "'('", "LSQB": "'['", "COMMA": "','",
+    "RPAR": "')'", "RSQB": "']'", "RBRACE": "'}'", "RSET": "a closing set brace", "LBRACE": "'{'",
+    "ABS_CLOSE": "'|'", "NORM_CLOSE": "a closing norm bar", "RFLOOR": "'⌋'",
+    "RCEIL": "'⌉'", "END_MATRIX": "the end of the matrix", "END_CASES": "the end of the cases",
+    "REL": "a relation", "ADD": "'+' or '-'", "MULOP": "an operator", "SCRIPT_CHAR": "a character",
+    "NUMBER": "a number", "WORD": "a name", "$END": "the end", "AMP": "an alignment mark",
+    "BAR": "'|'", "DBAR": "a norm bar", "NEW_ROW": "a row break", "LPAR": "'('", "LSQB": "'['",
+    "COMMA": "','",
 }  # fmt: skip
 
 
 def _describe_expected(expected: Any) -> str:
-    names = sorted({_DESCRIPTIONS.get(name, name) for name in expected})
+    """What the parser expected, in the writer's terms: the grammar's internal tokens (an
+    environment's name, an anonymous literal) mean nothing to a student and are left out."""
+    names = sorted({_DESCRIPTIONS[name] for name in expected if name in _DESCRIPTIONS})
     if not names:
-        return "nothing more"
+        return "something else" if expected else "nothing more"
     if len(names) > 6:
         shown = ", ".join(names[:6])
         return f"one of {shown}, ..."
