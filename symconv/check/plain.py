@@ -23,6 +23,7 @@ brackets. It is a printer, never a reader: nothing here decides a verdict.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from symconv.core.patterns import lazy_compile
 
@@ -71,8 +72,15 @@ _SPACES = frozenset({",", ";", ":", "!", " ", "quad", "qquad", "enspace", "thins
 #: Commands whose one argument is printed as it stands (fonts, words, accents).
 _CONTENT = _names(
     "text textrm textit textbf mathrm mathit mathbf mathsf mathtt mathcal mathbb boldsymbol bm "
-    "operatorname hat tilde bar vec overline underline widehat widetilde dot ddot mbox substack"
+    "operatorname underline mbox substack"
 )
+#: Accents, as the combining mark that sets them on a letter: ``\\hat{y}`` is ``ŷ`` (a report
+#: that prints ``∂L/∂y = y − y`` for ``∂L/∂ŷ = ŷ − y`` hides what the line says). Over more than
+#: one character the accent is left out, as before.
+_ACCENTS = {
+    "hat": "\u0302", "widehat": "\u0302", "tilde": "\u0303", "widetilde": "\u0303",
+    "bar": "\u0304", "overline": "\u0304", "dot": "\u0307", "ddot": "\u0308", "vec": "\u20d7",
+}  # fmt: skip
 _MATRIX_ENVIRONMENTS = frozenset(
     {"matrix", "bmatrix", "pmatrix", "Bmatrix", "vmatrix", "Vmatrix", "smallmatrix", "array"}
 )
@@ -92,6 +100,8 @@ def plain_math(latex: str) -> str:
 
     >>> plain_math("1830 is not the answer to nyu-cnn-3d")
     '1830 is not the answer to nyu-cnn-3d'
+    >>> plain_math(r"\\frac{\\partial L}{\\partial \\hat{y}_n} = \\frac{2}{N}(\\hat y_n - y_n)")
+    '∂L/∂ŷ_n = 2/N(ŷ_n − y_n)'
     """
     if "\\" not in latex and "{" not in latex and "^" not in latex and "_" not in latex:
         return latex
@@ -99,7 +109,8 @@ def plain_math(latex: str) -> str:
     printed = printed.replace(" - ", " − ")
     printed = re.sub(r"(?<=[\s(\[={^_])-(?=[\w(\s])", "−", printed)
     printed = re.sub(r"(?<=[(\[{]) +| +(?=[)\]}])", "", printed)
-    return re.sub(r"[ \t]{2,}", " ", printed).strip()
+    # NFC: a letter and its accent as one character where Unicode has one (ŷ, x̄ stays two)
+    return unicodedata.normalize("NFC", re.sub(r"[ \t]{2,}", " ", printed).strip())
 
 
 class _Printer:
@@ -178,6 +189,9 @@ class _Printer:
             return f"√{_wrapped(self.argument())}"
         if name in _CONTENT:
             return self.argument()
+        if name in _ACCENTS:
+            accented = self.argument()
+            return accented + _ACCENTS[name] if len(accented) == 1 else accented
         if name == "begin":
             return self.environment(self.argument())
         if name == "end":
@@ -210,7 +224,10 @@ def _fraction(numerator: str, denominator: str) -> str:
 def _wrapped(text: str) -> str:
     """``text`` alone when it is one token (``6``, ``∂J``, ``x_1``), else in parentheses."""
     text = text.strip()
-    if re.fullmatch("[∂]?[\\w.\N{PRIME}']+(_\\{?[\\w,]+\\}?)?(\\[[^\\[\\]]*\\])?", text):
+    if re.fullmatch(
+        "[∂]?(?:[\\w.\N{PRIME}'][\u0300-\u036f\u20d7]?)+(_\\{?[\\w,]+\\}?)?(\\[[^\\[\\]]*\\])?",
+        text,
+    ):
         return text
     if text.startswith("(") and text.endswith(")") and text.count("(") == 1:
         return text
