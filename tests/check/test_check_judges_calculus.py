@@ -226,3 +226,20 @@ def test_the_derivative_of_a_function_the_document_never_defines_is_not_confirme
     assert [
         j.verdict for j in check("$\\frac{\\partial x_i}{\\partial x_j} = \\delta_{ij}$").judgements
     ] == ["right"]
+
+
+def test_a_sum_over_a_stated_range_is_read_at_length_three():
+    # Σ_{n=1}^{N} and Σ_{i=0}^{m-1} run over whole vectors: read as the unstated Σ_n is, with
+    # N (or m) set to the length and the indices from the range's base.
+    doc = (
+        "For $L = \\frac{1}{N}\\sum_{n=1}^{N} (y_n - \\hat y_n)^2$ we get "
+        "$\\frac{\\partial L}{\\partial \\hat y_n} = \\frac{2}{N}(\\hat y_n - y_n)$.\n\n"
+        "For $J = \\frac{1}{m}\\sum_{i=0}^{m-1} (h_i - g_i)^2$: "
+        "$\\frac{\\partial J}{\\partial h_i} = 2(h_i - g_i)$.\n\n"
+        "For $E = \\sum_{i=2}^{N} (t_i - o_i)^2$: $\\frac{\\partial E}{\\partial o_i} = 2(o_i - t_i)$.\n"
+    )
+    mse, forgotten_mean, from_two = judge_document(doc)
+    assert mse.verdict == "right" and "read at length 3" in mse.message
+    assert forgotten_mean.verdict == "wrong"
+    assert forgotten_mean.witness is not None and forgotten_mean.witness.startswith("m = 3")
+    assert from_two.verdict == "unverified"  # not the whole vector: no reading at a length

@@ -41,7 +41,14 @@ from symconv.check.judges.cost_gradients import judge_cost_derivative
 from symconv.check.judges.functions import concrete
 from symconv.check.judges.resolve import resolve, undefined_functions
 from symconv.check.judges.typos import diagnose
-from symconv.check.judges.vectors import VectorError, VectorSpace, index_symbols, vector_names
+from symconv.check.judges.vectors import (
+    StatedRanges,
+    VectorError,
+    VectorSpace,
+    index_symbols,
+    stated_ranges,
+    vector_names,
+)
 from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, Judgement
 from symconv.check.shown import count_points, format_point, format_value, show
@@ -131,7 +138,10 @@ def _judge_derivative(
             for a in context.assumptions_before(order=order, scope=scope)
             if isinstance(a.lhs, sp.Sum)
         ]
-        judgement, doubted = _vector(claim, context, definitions, constraints, vectors)
+        ranges = stated_ranges(
+            [lhs, rhs, *(definitions[n] for n in relevant), *(c[0] for c in constraints)]
+        )
+        judgement, doubted = _vector(claim, context, definitions, constraints, vectors, ranges)
         indexed = vector_names([lhs, rhs]) or lhs.has(nodes.Partial)
         if judgement.verdict != "unverified" or indexed or doubted:
             return judgement
@@ -358,17 +368,20 @@ def _vector(
     definitions: dict[str, Any],
     constraints: list[tuple[Any, Any]],
     vectors: set[str],
+    ranges: StatedRanges | None,
 ) -> tuple[Judgement, bool]:
     """The verdict read with vectors of length 3, and whether a difference found was set aside
     as no proof (:func:`_misread_or_unstated`)."""
     lhs, rhs = claim.sides
-    space = VectorSpace(VECTOR_SIZE, definitions, constraints, vectors)
+    space = VectorSpace(VECTOR_SIZE, definitions, constraints, vectors, ranges)
     outcome = _vector_outcome(claim, context, space, lhs, rhs)
     if isinstance(outcome, str):
         return unverified(claim, outcome), False
     witness, points = outcome
     if witness is not None:
-        doubt = _misread_or_unstated(claim, context, space, definitions, constraints, vectors)
+        doubt = _misread_or_unstated(
+            claim, context, space, definitions, constraints, vectors, ranges
+        )
         if doubt is not None:
             return unverified(claim, doubt), True
 
@@ -402,6 +415,7 @@ def _misread_or_unstated(
     definitions: dict[str, Any],
     constraints: list[tuple[Any, Any]],
     vectors: set[str],
+    ranges: StatedRanges | None,
 ) -> str | None:
     """Why a difference found at length 3 proves nothing (None: it does):
 
@@ -415,7 +429,7 @@ def _misread_or_unstated(
     indices = index_symbols([lhs, rhs])
     assignments = [
         dict(zip(indices, map(sp.Integer, values), strict=True))
-        for values in itertools.product(range(VECTOR_SIZE), repeat=len(indices))
+        for values in itertools.product(space.indices(), repeat=len(indices))
     ]
     try:
         lefts = [space.value(lhs, a) for a in assignments]
@@ -433,8 +447,8 @@ def _misread_or_unstated(
         if name in definitions or name in summed or name in varied:
             continue
         k = sp.Symbol("k", integer=True)
-        unit = (sp.Sum(sp.IndexedBase(name)[k], (k, 0, VECTOR_SIZE - 1)), sp.Integer(1))
-        constrained = VectorSpace(VECTOR_SIZE, definitions, [*constraints, unit], vectors)
+        unit = (sp.Sum(sp.IndexedBase(name)[k], (k, -sp.oo, sp.oo)), sp.Integer(1))
+        constrained = VectorSpace(VECTOR_SIZE, definitions, [*constraints, unit], vectors, ranges)
         outcome = _vector_outcome(claim, context, constrained, lhs, rhs)
         if not isinstance(outcome, str) and outcome[0] is None:
             return (
@@ -501,7 +515,7 @@ def _vector_outcome(
         return "more than three free indices"
     assignments = [
         dict(zip(indices, map(sp.Integer, values), strict=True))
-        for values in itertools.product(range(VECTOR_SIZE), repeat=len(indices))
+        for values in itertools.product(space.indices(), repeat=len(indices))
     ]
     try:
         pairs = [(a, space.value(lhs, a), space.value(rhs, a)) for a in assignments]
@@ -549,7 +563,8 @@ def _symbols(value: Any) -> set[sp.Symbol]:
 
 def _where(point: dict[Any, Any], assignment: dict[Any, Any], space: VectorSpace) -> str:
     scalars = {s: v for s, v in point.items() if "[" not in s.name}
-    parts = [f"n = {VECTOR_SIZE}"]
+    lengths = sorted(space.lengths, key=str)
+    parts = [f"{length} = {VECTOR_SIZE}" for length in lengths] or [f"length {VECTOR_SIZE}"]
     for name in sorted(space.free):
         values = [evaluate(c, point) for c in space.components(name)]
         parts.append(f"{name} = ({', '.join(format_value(v) for v in values)})")

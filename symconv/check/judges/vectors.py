@@ -19,6 +19,7 @@ sides are compared at random points.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sympy as sp
@@ -28,7 +29,14 @@ from symconv.check import nodes
 from symconv.check.judges.functions import ELEMENTWISE
 from symconv.core.safe import as_sympy
 
-__all__ = ["VectorError", "VectorSpace", "index_symbols", "vector_names"]
+__all__ = [
+    "StatedRanges",
+    "VectorError",
+    "VectorSpace",
+    "index_symbols",
+    "stated_ranges",
+    "vector_names",
+]
 
 
 class VectorError(Exception):
@@ -69,6 +77,56 @@ def index_symbols(exprs: Iterable[Any]) -> list[sp.Symbol]:
     return sorted(found, key=lambda s: s.name)
 
 
+@dataclass(frozen=True)
+class StatedRanges:
+    """Sums over stated ranges that all run over whole vectors: where the indices start and
+    the names of the lengths (``Σ_{n=1}^{N}``: base 1, lengths {N})."""
+
+    base: int
+    lengths: frozenset[sp.Symbol]
+
+
+def stated_ranges(exprs: Iterable[Any]) -> StatedRanges | None:
+    """The reading of the stated ranges of ``exprs``' sums as whole vectors, or None.
+
+    ``Σ_{n=1}^{N}`` and ``Σ_{k=0}^{K-1}`` run over a vector of length N (or K) indexed from 1
+    (or 0). A claim read at length 3 then sets N to 3 and its indices run 1 … 3: the same
+    representative reading as a sum over an unstated range. Every stated range must have one
+    base and a name for its length; anything else (``Σ_{n=2}^{N}``, a number as the bound,
+    bases mixed) is no such reading (None), and such a sum stays uninstantiated.
+
+    >>> n, N, k, K = sp.symbols("n N k K")
+    >>> y = sp.IndexedBase("y")
+    >>> stated_ranges([sp.Sum(y[n], (n, 1, N)) / N])
+    StatedRanges(base=1, lengths=frozenset({N}))
+    >>> stated_ranges([sp.Sum(y[k], (k, 0, K - 1))]).base
+    0
+    >>> stated_ranges([sp.Sum(y[n], (n, 1, N)), sp.Sum(y[k], (k, 0, K - 1))]) is None
+    True
+    >>> stated_ranges([sp.Sum(y[n], (n, 2, N))]) is None
+    True
+    """
+    bases: set[int] = set()
+    lengths: set[sp.Symbol] = set()
+    for expr in exprs:
+        if not isinstance(expr, sp.Basic):
+            continue
+        for total in expr.atoms(sp.Sum):
+            for _, low, high in total.limits:
+                if low == -sp.oo and high == sp.oo:
+                    continue
+                if not (low.is_Integer and int(low) in (0, 1)):
+                    return None
+                length = sp.expand(high - low + 1)
+                if not isinstance(length, sp.Symbol):
+                    return None
+                bases.add(int(low))
+                lengths.add(length)
+    if len(bases) != 1:
+        return None
+    return StatedRanges(bases.pop(), frozenset(lengths))
+
+
 class VectorSpace:
     """Vectors of length ``size`` as component symbols, with the document's definitions
     (``name → value``) and assumed sums (``Σ_i t_i = 1``)."""
@@ -79,8 +137,12 @@ class VectorSpace:
         definitions: Mapping[str, Any],
         constraints: Sequence[tuple[Any, Any]],
         vectors: Iterable[str] = (),
+        ranges: StatedRanges | None = None,
     ) -> None:
         self.size = size
+        #: Where indices start (1 for ``Σ_{n=1}^{N}``) and the size names set to ``size``.
+        self.base = ranges.base if ranges is not None else 0
+        self.lengths = ranges.lengths if ranges is not None else frozenset()
         self.definitions = dict(definitions)
         self.vectors = set(vectors) | {
             name for name, value in self.definitions.items() if _is_vector_value(value)
@@ -165,6 +227,8 @@ class VectorSpace:
     def _symbol(self, symbol: sp.Symbol, env: Mapping[Any, Any]) -> Any:
         if symbol in env:
             return env[symbol]
+        if symbol in self.lengths:
+            return sp.Integer(self.size)
         name = symbol.name
         if name in self.definitions or name in self.free or name in self._vector_like():
             if name in self.definitions and not _is_vector_value(self.definitions[name]):
@@ -184,7 +248,7 @@ class VectorSpace:
     def _entry(self, entry: sp.Indexed, env: Mapping[Any, Any]) -> Any:
         if len(entry.indices) != 1:
             raise VectorError(f"{entry}: only vectors (one index) are instantiated")
-        position = self._index(entry.indices[0], env)
+        position = self._index(entry.indices[0], env) - self.base
         values = self.components(str(entry.base.label))
         if not 0 <= position < self.size:
             return sp.Integer(0)
@@ -194,8 +258,8 @@ class VectorSpace:
         body = total.function
         assignments: list[dict[Any, Any]] = [dict(env)]
         for variable, low, high in total.limits:
-            if low == -sp.oo and high == sp.oo:
-                values = range(self.size)
+            if (low == -sp.oo and high == sp.oo) or self._runs_over_all(low, high):
+                values = range(self.base, self.base + self.size)
             else:
                 raise VectorError("a sum with a stated range is not instantiated at a size")
             assignments = [{**a, variable: sp.Integer(v)} for a in assignments for v in values]
@@ -204,6 +268,15 @@ class VectorSpace:
         for term in terms[1:]:
             result = result + term
         return result
+
+    def _runs_over_all(self, low: Any, high: Any) -> bool:
+        """Whether a stated range is all of a vector: ``n = 1 … N`` with N a size name read as
+        the length (see :func:`stated_ranges`)."""
+        return low == self.base and any(high == length + self.base - 1 for length in self.lengths)
+
+    def indices(self) -> range:
+        """The values an index takes: ``base … base + size − 1``."""
+        return range(self.base, self.base + self.size)
 
     def _derivative(self, derivative: sp.Derivative, env: Mapping[Any, Any]) -> Any:
         value = self.value(derivative.expr, env)
