@@ -243,3 +243,21 @@ def test_a_sum_over_a_stated_range_is_read_at_length_three():
     assert forgotten_mean.verdict == "wrong"
     assert forgotten_mean.witness is not None and forgotten_mean.witness.startswith("m = 3")
     assert from_two.verdict == "unverified"  # not the whole vector: no reading at a length
+
+
+def test_a_vector_defined_entry_by_entry_is_written_out_in_the_vector_reading():
+    # p_k = e^{z_k} / Σ_j e^{z_j} (an entry's formula, not "p = softmax(z)") with the
+    # cross-entropy L = -Σ_k y_k log p_k: the classic p_k - y_k, which needs Σ_k y_k = 1.
+    softmax = (
+        "Let $p_k = \\frac{e^{z_k}}{\\sum_{j=1}^{K} e^{z_j}}$ and "
+        "$L = -\\sum_{k=1}^{K} y_k \\log p_k${given}.\n\n"
+        "$$\\frac{\\partial L}{\\partial z_k} = p_k - y_k$$\n\n"
+        "$$\\frac{\\partial L}{\\partial z_k} = y_k - p_k$$\n\n"
+        "$$\\frac{\\partial p_i}{\\partial z_j} = p_i(\\delta_{ij} - p_j)$$\n"
+    )
+    stated = judge_document(softmax.replace("{given}", " with $\\sum_{k=1}^{K} y_k = 1$"))
+    verdicts = [(j.claim.line, j.verdict) for j in stated if j.claim.line > 1]
+    assert verdicts == [(3, "right"), (5, "wrong"), (7, "right")]
+    unstated = judge_document(softmax.replace("{given}", ""))
+    first = next(j for j in unstated if j.claim.line == 3)
+    assert first.verdict == "unverified" and "sum to 1" in first.message

@@ -26,7 +26,7 @@ judged here: the problem-context layer compares them with the problem's formula.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Set
+from collections.abc import Callable, Mapping, Set
 from dataclasses import replace
 from typing import Any
 
@@ -93,32 +93,38 @@ def judge_derivative(
         through_cost = judge_cost_derivative(claim, context)
         if through_cost is not None and through_cost.verdict != "unverified":
             return through_cost
-    judgement = _judge_derivative(claim, context, problem)
+    judgement, doubted = _judge_derivative(claim, context, problem)
     if judgement is not None and judgement.verdict != "unverified":
         return judgement
     if not by_entry:
         through_cost = judge_cost_derivative(claim, context)
-    return through_cost if through_cost is not None else judgement
+    if through_cost is None or (through_cost.verdict == "unverified" and doubted):
+        return judgement  # the vector reading's reason says what would decide it
+    return through_cost
 
 
 def _judge_derivative(
     claim: Claim, context: DocumentContext, problem: ProblemContext
-) -> Judgement | None:
+) -> tuple[Judgement | None, bool]:
+    """The verdict, and whether an *unverified* one says why a difference found is no proof
+    (a vector reading that went through the document's definitions: more telling than a reading
+    that could not follow them)."""
     if len(claim.sides) != 2 or claim.relation not in ("=", "≡"):
-        return None
+        return None, False
     lhs, rhs = claim.sides
     order, scope = claim_id(claim), claim_scope(claim)
     lhs = _defined_gradient(lhs, context, order, scope)
     if _is_gradient_entry(lhs) or _is_gradient_entry(rhs):
-        return None
+        return None, False
     claim = replace(claim, sides=(lhs, rhs))
     if not (isinstance(lhs, sp.Basic) and lhs.has(sp.Derivative, nodes.Partial)):
-        return None
+        return None, False
     definitions = {
         d.name: d.value
         for d in context.definitions_before(order=order, scope=scope)
         if not isinstance(d.value, (sp.MatrixBase, sp.Lambda))
     }
+    definitions.update(_entry_definitions(context, order, definitions))
     relevant = _relevant(definitions, [lhs, rhs])
     vectors = vector_names([lhs, rhs]) | {
         name for name in relevant if vector_names([definitions[name]])
@@ -132,7 +138,7 @@ def _judge_derivative(
             claim, context, [lhs, rhs, *(definitions[n] for n in relevant)]
         )
         if computed is not None:
-            return unverified(claim, computed)
+            return unverified(claim, computed), False
         constraints = [
             (a.lhs, a.rhs)
             for a in context.assumptions_before(order=order, scope=scope)
@@ -144,10 +150,10 @@ def _judge_derivative(
         judgement, doubted = _vector(claim, context, definitions, constraints, vectors, ranges)
         indexed = vector_names([lhs, rhs]) or lhs.has(nodes.Partial)
         if judgement.verdict != "unverified" or indexed or doubted:
-            return judgement
+            return judgement, doubted
         # No index in the claim itself (``∂E/∂y = y - t``): read it with scalars.
-        return _scalar(claim, context, problem, vector_names=vectors)
-    return _scalar(claim, context, problem)
+        return _scalar(claim, context, problem, vector_names=vectors), False
+    return _scalar(claim, context, problem), False
 
 
 def _computed_entries(claim: Claim, context: DocumentContext, exprs: list[Any]) -> str | None:
@@ -175,6 +181,32 @@ def _names(expr: Any) -> set[str]:
     names = {s.name for s in expr.free_symbols if isinstance(s, sp.Symbol)}
     names |= {str(e.base.label) for e in expr.atoms(sp.Indexed)}
     return names
+
+
+def _entry_definitions(
+    context: DocumentContext, order: int, named: Mapping[str, Any]
+) -> dict[str, sp.Lambda]:
+    """Vectors the document defines entry by entry before the claim, ``p_k = e^{z_k} / Σ_j
+    e^{z_j}``, as functions of their index (``p → Lambda(k, …)``): the vector reading
+    (:class:`~symconv.check.judges.vectors.VectorSpace`) writes each entry out. Only a vector
+    (one index, a plain letter) defined once, and not also defined as a whole."""
+    from symconv.check.document_gradients import equations_of
+
+    found: dict[str, sp.Lambda] = {}
+    twice: set[str] = set()
+    for written, _, lhs, rhs in equations_of(context):
+        if written >= order or not isinstance(lhs, sp.Indexed) or len(lhs.indices) != 1:
+            continue
+        (index,) = lhs.indices
+        name = str(lhs.base.label)
+        if not isinstance(index, sp.Symbol) or name.startswith("∂") or name in named:
+            continue
+        if not isinstance(rhs, sp.Expr) or lhs.base in rhs.atoms(sp.IndexedBase):
+            continue  # a recurrence is no definition
+        if name in found:
+            twice.add(name)
+        found[name] = sp.Lambda(index, rhs)
+    return {name: value for name, value in found.items() if name not in twice}
 
 
 def _relevant(definitions: dict[str, Any], exprs: list[Any]) -> set[str]:

@@ -159,6 +159,14 @@ class VectorSpace:
     def components(self, name: str) -> list[Any]:
         if name in self._cache:
             return list(self._cache[name])
+        definition = self.definitions.get(name)
+        if isinstance(definition, sp.Lambda):  # p_k = e^{z_k} / Σ_j e^{z_j}, entry by entry
+            (index,) = definition.variables
+            values = [self.value(definition.expr, {index: sp.Integer(k)}) for k in self.indices()]
+            if any(isinstance(v, sp.MatrixBase) for v in values):
+                raise VectorError(f"an entry of {name} is defined as a vector")
+            self._cache[name] = values
+            return list(values)
         if name in self.definitions:
             value = self.value(self.definitions[name], {})
             if not isinstance(value, sp.MatrixBase):
@@ -349,6 +357,6 @@ def _symbols_of(value: Any) -> set[Any]:
 
 
 def _is_vector_value(value: Any) -> bool:
-    if isinstance(value, sp.MatrixBase):
+    if isinstance(value, sp.MatrixBase | sp.Lambda):  # a Lambda: a vector entry by entry
         return True
     return isinstance(value, AppliedUndef) and value.func.__name__ == "softmax"
