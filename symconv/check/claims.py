@@ -299,6 +299,17 @@ class _Extractor:
                 self._reset_sentence()
         return self.claims
 
+    def _with_magnitude(self, index: int) -> str:
+        """A math segment's text, with the magnitude the prose right after it gives its last
+        number (``$… \\approx 0.4$K FLOPs``: :func:`~symconv.check.magnitudes.prose_suffix`)."""
+        from symconv.check.magnitudes import prose_suffix
+
+        segment = self.segments[index]
+        following = self.segments[index + 1] if index + 1 < len(self.segments) else None
+        if following is None or following.kind != "text" or following.line != segment.end_line:
+            return segment.text
+        return segment.text + prose_suffix(segment.text, following.text)
+
     def _parse_all(self) -> dict[int, MathParse | ParseError]:
         """Parse every math segment with what the document showed before it; segments left
         ambiguous are read again with what the whole document showed (``x'(t)`` three lines
@@ -312,7 +323,7 @@ class _Extractor:
                 continue
             read_with[index] = learned
             try:
-                parsed = _parse(segment.text, learned, self.read_seconds)
+                parsed = _parse(self._with_magnitude(index), learned, self.read_seconds)
             except ParseError as error:
                 results[index] = error
                 continue
@@ -339,7 +350,7 @@ class _Extractor:
                 if applies_as_function(result, calls.entry_calls):
                     # read as it was, with the entries the whole document showed
                     with contextlib.suppress(ParseError):
-                        text = self.segments[index].text
+                        text = self._with_magnitude(index)
                         table = read_with[index].merged(calls)
                         results[index] = _parse(text, table, self.read_seconds)
                 continue
@@ -355,7 +366,7 @@ class _Extractor:
                         SymbolTable.declare(scalars=_SIZE_LETTERS - table.functions)
                     )
                 with contextlib.suppress(ParseError):
-                    results[index] = _parse(self.segments[index].text, table, self.read_seconds)
+                    results[index] = _parse(self._with_magnitude(index), table, self.read_seconds)
         return results
 
     def _line_text(self, index: int) -> str:

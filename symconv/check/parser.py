@@ -126,8 +126,10 @@ def _shortened(text: str, width: int = 80) -> str:
 def _parse(text: str, table: SymbolTable) -> MathParse:
     from symconv.check.builder import Builder
     from symconv.check.grammar import normalise_primes, parse_tree
+    from symconv.check.magnitudes import as_powers
 
-    text = normalise_primes(text)  # same length: columns stay those of the text as written
+    # same length: columns stay those of the text as written
+    text = as_powers(normalise_primes(text))
     tree = parse_tree(text)
     entries = _statement_trees(tree.children[0])
     evidence: set[str] = set()
