@@ -505,3 +505,45 @@ def test_a_kernel_gradient_written_out_is_judged_line_by_line() -> None:
     found = verdict_lines(doc)
     first = lines_of(doc, " & ".join(entries[0]))[0]
     assert [found.get(first), found.get(first + 1)] == ["right", "wrong"]
+
+
+# -- gradients of a loss through a map written entry by entry --------------------------------------
+
+ENTRY_BY_ENTRY = "".join(
+    f"$$y_{{{r}{c}}} = x_{{{r}{c}}}w_{{11}} + x_{{{r}{c + 1}}}w_{{12}} + x_{{{r + 1}{c}}}w_{{21}}"
+    f" + x_{{{r + 1}{c + 1}}}w_{{22}}$$\n\n"
+    for r in (1, 2)
+    for c in (1, 2)
+)
+
+
+def dL(name: str) -> str:
+    return f"\\frac{{\\partial L}}{{\\partial {name}}}"
+
+
+@pytest.mark.parametrize(
+    ("statement", "expected"),
+    [
+        # the chain rule over every output, the sum written without bounds (over all of y)
+        (f"{dL('w_{11}')} = \\sum_{{i,j}} {dL('y_{ij}')}\\frac{{\\partial y_{{ij}}}}"
+         "{\\partial w_{11}}", "right"),
+        (f"{dL('x_{22}')} = \\sum_{{i,j}} {dL('y_{ij}')}\\frac{{\\partial y_{{ij}}}}"
+         "{\\partial x_{22}}", "right"),
+        (f"{dL('w_{11}')} = \\sum_{{i,j}} {dL('y_{ij}')} x_{{ij}}", "right"),
+        (f"{dL('w_{12}')} = \\sum_{{i,j}} {dL('y_{ij}')} x_{{ij}}", "wrong"),
+        # bounds that are not numbers: the sum is not worked out (never 0 by SymPy)
+        (f"{dL('w_{11}')} = \\sum_{{i=1}}^{{n}} \\sum_{{j=1}}^{{n}} {dL('y_{ij}')}"
+         "\\frac{\\partial y_{ij}}{\\partial w_{11}}", "unverified"),
+        # the gradient of one input entry, term by term
+        (f"{dL('x_{12}')} = {dL('y_{11}')} w_{{12}} + {dL('y_{12}')} w_{{11}}", "right"),
+        (f"{dL('x_{12}')} = {dL('y_{11}')} w_{{11}} + {dL('y_{12}')} w_{{12}}", "wrong"),
+        (f"{dL('x_{33}')} = {dL('y_{22}')} w_{{22}}", "right"),
+        (f"{dL('w_{21}')} = {dL('y_{11}')} x_{{21}} + {dL('y_{12}')} x_{{22}} + "
+         f"{dL('y_{21}')} x_{{31}} + {dL('y_{22}')} x_{{33}}", "wrong"),
+    ],
+)  # fmt: skip
+def test_gradients_through_a_map_written_entry_by_entry(statement: str, expected: str) -> None:
+    doc = ENTRY_BY_ENTRY + "By the chain rule,\n\n$$" + statement + "$$\n"
+    line = len(doc.splitlines())
+    judged = [j for j in check_text(doc).judgements if j.claim.line == line]
+    assert [j.verdict for j in judged] == [expected], [j.message for j in judged]

@@ -304,6 +304,8 @@ def _tensor_names(expr: Any) -> set[str]:
         for variable in derivative.variables:
             key = entry_of(variable)
             found.add(key[0] if key else str(variable))
+        if isinstance(derivative.expr, sp.Symbol) and entry_of(derivative.expr) is None:
+            found.add(derivative.expr.name)  # L of ∂L/∂x_{12}: the scalar differentiated
     return found
 
 
@@ -386,12 +388,15 @@ def _written_order(product: sp.Mul, tensor: str, text: str) -> tuple[Any, Any] |
     return orders.pop() if len(orders) == 1 else None
 
 
-def _free_ranges(expr: Any, forward: Forward) -> dict[Any, list[int]] | None:
+def _free_ranges(expr: Any, forward: Forward, summand: bool = False) -> dict[Any, list[int]] | None:
     """Each free index with the values it takes: the index range of the axis of the tensor it
-    indexes directly (``k[i, j]``: i over k's rows). None when an index has no such axis."""
+    indexes directly (``k[i, j]``: i over k's rows). None when an index has no such axis.
+    ``summand``: ``expr`` is the summand of a sum, its summation indices read as free."""
     bound: set[Any] = set()
     for total in expr.atoms(sp.Sum):
         bound |= {limit[0] for limit in total.limits}
+    if summand:
+        bound = set()
     ranges: dict[Any, list[int]] = {}
     free = set()
     for atom in expr.atoms(sp.Indexed):
@@ -421,9 +426,46 @@ def _axes(tensor: str, forward: Forward) -> tuple[tuple[int, ...] | None, int]:
     return None, 1
 
 
+def _bounded_sums(expr: Any, forward: Forward) -> Any:
+    """``expr`` with each sum written without bounds (``\\sum_{i,j}``, the parser's
+    ``(i, -oo, oo)``) bounded by the range of the axis its index reads (``∂L/∂y_{ij}``: i over
+    y's rows): the sum over every entry, as such sums mean. A sum with other bounds that are not
+    numbers, or whose index reads no axis of the map's tensors, is :class:`_Unknown` — worked out
+    by SymPy it would take ``∂y_{ij}/∂w_{11}`` for 0 (y[i, j] is no function of w_{11} to it).
+
+    >>> from symconv.check.parser import parse_expression
+    >>> from symconv.check.document_forward import Operand
+    >>> x, w = Operand("x", (3, 3), 1), Operand("w", (2, 2), 1)
+    >>> forward = Forward(sp.ImmutableMatrix([[0, 0], [0, 0]]), (x, w), 1, 1, "", "y")
+    >>> written = parse_expression(r"\\sum_{i,j} \\frac{\\partial L}{\\partial y_{ij}}")
+    >>> _bounded_sums(written, forward)
+    Sum(∂L/∂y[i, j], (i, 1, 2), (j, 1, 2))
+    """
+    if not isinstance(expr, sp.Basic) or not expr.has(sp.Sum):
+        return expr
+
+    def bound(total: sp.Sum) -> sp.Sum:
+        function = _bounded_sums(total.function, forward)
+        limits = []
+        for variable, low, high in total.limits:
+            if low.is_Integer and high.is_Integer:
+                limits.append((variable, low, high))
+                continue
+            if low != -sp.oo or high != sp.oo:
+                raise _Unknown(f"the bounds of the sum over {variable}")
+            ranges = _free_ranges(function, forward, summand=True)
+            values = None if ranges is None else ranges.get(variable)
+            if not values:
+                raise _Unknown(f"the range of {variable}")
+            limits.append((variable, sp.Integer(values[0]), sp.Integer(values[-1])))
+        return sp.Sum(function, *limits)
+
+    return expr.replace(lambda e: isinstance(e, sp.Sum), bound)
+
+
 def _value(expr: Any, scope: _Scope) -> Any:
     """A side at integer indices: sums worked out, derivatives of the map taken."""
-    expr = evaluated(expr)
+    expr = evaluated(_bounded_sums(expr, scope.forward))
     replacements: dict[Any, Any] = {}
     for atom in expr.atoms(sp.Indexed):
         label = str(atom.base.label)
@@ -450,12 +492,20 @@ def _value(expr: Any, scope: _Scope) -> Any:
             raise _Unknown(str(partial))
         replacements[partial] = _map_derivative(top, below, scope)
     for derivative in expr.atoms(sp.Derivative):
-        if not isinstance(derivative.expr, sp.Symbol) or len(derivative.variables) != 1:
-            continue
+        if len(derivative.variables) != 1:
+            raise _Unknown(str(derivative))
         below = entry_of(canonical(derivative.variables[0]))
+        top = entry_of(canonical(derivative.expr))
         if below is None:
+            if top is not None or not isinstance(derivative.expr, sp.Symbol):
+                raise _Unknown(str(derivative))
             continue
-        replacements[derivative] = _quotient(derivative.expr.name, below, scope)
+        if top is not None:  # ∂y_{11}/∂w_{11}: an entry of the map by an entry
+            replacements[derivative] = _map_derivative(top, below, scope)
+        elif isinstance(derivative.expr, sp.Symbol):
+            replacements[derivative] = _quotient(derivative.expr.name, below, scope)
+        else:
+            raise _Unknown(str(derivative))
     value = expr.xreplace(replacements) if replacements else expr
     return canonical(sp.expand(value))
 
