@@ -547,3 +547,57 @@ def test_gradients_through_a_map_written_entry_by_entry(statement: str, expected
     line = len(doc.splitlines())
     judged = [j for j in check_text(doc).judgements if j.claim.line == line]
     assert [j.verdict for j in judged] == [expected], [j.message for j in judged]
+
+
+WITH_BIAS = ENTRY_BY_ENTRY.replace("}$$\n", "} + b$$\n")
+
+
+@pytest.mark.parametrize(
+    ("statement", "expected"),
+    [
+        (f"{dL('x_{12}')} = {dL('y_{11}')} w_{{12}} + {dL('y_{12}')} w_{{11}}", "right"),
+        (f"{dL('x_{12}')} = {dL('y_{11}')} w_{{11}} + {dL('y_{12}')} w_{{12}}", "wrong"),
+        (f"{dL('w_{11}')} = \\sum_{{i,j}} {dL('y_{ij}')} x_{{ij}}", "right"),
+        # the bias is added to every entry: its gradient is the sum of the output's
+        (f"{dL('b')} = {dL('y_{11}')} + {dL('y_{12}')} + {dL('y_{21}')} + {dL('y_{22}')}",
+         "right"),
+        (f"{dL('b')} = \\sum_{{i,j}} {dL('y_{ij}')}", "right"),
+        (f"{dL('b')} = {dL('y_{11}')}", "wrong"),
+        ("\\frac{\\partial y_{21}}{\\partial b} = 1", "right"),
+    ],
+)  # fmt: skip
+def test_a_bias_added_to_every_entry_changes_no_gradient_of_the_operands(
+    statement: str, expected: str
+) -> None:
+    doc = WITH_BIAS + "By the chain rule,\n\n$$" + statement + "$$\n"
+    line = len(doc.splitlines())
+    judged = [j for j in check_text(doc).judgements if j.claim.line == line]
+    assert [j.verdict for j in judged] == [expected], [j.message for j in judged]
+
+
+def test_a_bias_that_differs_from_entry_to_entry_makes_no_map() -> None:
+    doc = ENTRY_BY_ENTRY.replace("}$$\n", "} + b$$\n", 3).replace("}$$\n", "} + c$$\n", 1)
+    doc += f"$${dL('x_{12}')} = {dL('y_{11}')} w_{{12}} + {dL('y_{12}')} w_{{11}}$$\n"
+    line = len(doc.splitlines())
+    assert [j.verdict for j in check_text(doc).judgements if j.claim.line == line] == ["unverified"]
+
+
+def test_the_input_gradient_as_a_convolution_is_judged_against_a_map_with_a_bias() -> None:
+    error = [[0, 0, 0, 0], [0, "11", "12", 0], [0, "21", "22", 0], [0, 0, 0, 0]]
+    padded = [[dL(f"y_{{{e}}}") if e else "0" for e in row] for row in error]
+    rotated = matrix([["w_{22}", "w_{21}"], ["w_{12}", "w_{11}"]])
+    # transposed: the gradient neither for a cross-correlation nor for a true convolution
+    transposed = matrix([["w_{11}", "w_{21}"], ["w_{12}", "w_{22}"]])
+    for kernel, expected in ((rotated, "right"), (transposed, "unverified")):
+        doc = (
+            WITH_BIAS
+            + f"so $$\\frac{{\\partial L}}{{\\partial x}} = {matrix(padded)} * {kernel}$$\n"
+        )
+        found = {j.verdict for j in check_text(doc).judgements if j.claim.line > 8}
+        assert found == {expected}, found
+
+
+def test_a_map_with_a_bias_is_not_linear_in_its_input() -> None:
+    doc = WITH_BIAS + "Flattened,\n\n$$y = C x$$\n"
+    line = len(doc.splitlines())
+    assert all(j.verdict != "right" for j in check_text(doc).judgements if j.claim.line == line)

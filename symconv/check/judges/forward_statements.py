@@ -34,6 +34,7 @@ import sympy as sp
 from symconv.check import nodes
 from symconv.check.document_forward import (
     DocumentModel,
+    EntryKey,
     Forward,
     atom_of,
     canonical,
@@ -324,14 +325,17 @@ def _scope(expr: Any, model: DocumentModel, line: int) -> _Scope | None:
     statement names: its output by name, or an unnamed output when the statement names a
     gradient ``∂F/∂h`` and no map is called h."""
     names = _tensor_names(expr)
+    maps = (*model.forwards, *model.affine)
     scalars = {
         name
         for name in names
-        if not any(f.output == name or f.operand(name) for f in model.forwards)
+        if not any(f.output == name or f.operand(name) or f.bias == sp.Symbol(name) for f in maps)
     }
     candidates = []
-    for forward in model.forwards_before(line):
+    for forward in (*model.forwards_before(line), *model.affine_before(line)):
         operands = {o.name for o in forward.operands}
+        if forward.bias is not None:
+            operands.add(forward.bias.name)  # ∂L/∂b: a gradient through the map
         if not names & operands:
             continue
         others = names - operands - {forward.output}
@@ -497,8 +501,7 @@ def _value(expr: Any, scope: _Scope) -> Any:
         below = entry_of(canonical(derivative.variables[0]))
         top = entry_of(canonical(derivative.expr))
         if below is None:
-            if top is not None or not isinstance(derivative.expr, sp.Symbol):
-                raise _Unknown(str(derivative))
+            replacements[derivative] = _by_bias(derivative, top, scope)
             continue
         if top is not None:  # ∂y_{11}/∂w_{11}: an entry of the map by an entry
             replacements[derivative] = _map_derivative(top, below, scope)
@@ -508,6 +511,36 @@ def _value(expr: Any, scope: _Scope) -> Any:
             raise _Unknown(str(derivative))
     value = expr.xreplace(replacements) if replacements else expr
     return canonical(sp.expand(value))
+
+
+def _by_bias(derivative: sp.Derivative, top: EntryKey | None, scope: _Scope) -> Any:
+    """A derivative by a name that is no entry: by the map's bias ``b`` (added to every output
+    entry), ``∂y_{q}/∂b = 1`` and ``∂F/∂b = Σ_q ∂F/∂y_q``; by anything else unknown."""
+    forward = scope.forward
+    if forward.bias is None or derivative.variables[0] != forward.bias:
+        raise _Unknown(str(derivative))
+    output = forward.output or "h"
+    rows, columns = forward.output_shape
+    base = forward.output_base
+    if top is not None:
+        if top[0] != output or len(top[1]) != 2:
+            raise _Unknown(str(derivative))
+        row, column = (i - base for i in top[1])
+        if not (0 <= row < rows and 0 <= column < columns):
+            raise _Unknown("an output entry outside the map")
+        return sp.Integer(1)
+    scalar = scope.scalar
+    if scalar is None or not isinstance(derivative.expr, sp.Symbol):
+        raise _Unknown(str(derivative))
+    if derivative.expr.name != scalar:
+        raise _Unknown(str(derivative))
+    return sp.Add(
+        *(
+            gradient_entry(scalar, output, (r + base, c + base))
+            for r in range(rows)
+            for c in range(columns)
+        )
+    )
 
 
 def _quotient(top: str, below: tuple[str, tuple[int, ...]], scope: _Scope) -> Any:

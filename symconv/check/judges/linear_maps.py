@@ -701,7 +701,8 @@ def _gradient_matrix(
     ):
         return []
     gradients: list[_Gradient] = []
-    for forward in [*model.forwards_before(placed.line)]:
+    # a map with a bias too: the bias changes no gradient of an operand
+    for forward in [*model.forwards_before(placed.line), *model.affine_before(placed.line)]:
         for operand in forward.operands:
             if len(operand.shape) != 2 or not _fits(matrix, operand.shape):
                 continue
@@ -768,7 +769,7 @@ def _operation(
     readings = operation_readings(a, b, geometry_around(placed), sorted(model.star))
     matches: list[tuple[str, _Gradient]] = []
     candidates: list[tuple[str, _Gradient, sp.Matrix]] = []
-    for forward in model.forwards_before(placed.line):
+    for forward in [*model.forwards_before(placed.line), *model.affine_before(placed.line)]:
         for reading in readings:
             shape = reading.result.shape
             for gradient in _gradients(forward, shape, names, model, placed.line):
