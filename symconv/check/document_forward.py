@@ -728,6 +728,9 @@ class DocumentModel:
     #: Maps defined entry by entry with one bias added to every entry (``y_{11} = … + b``):
     #: only the judges of gradients read them (a bias changes no gradient of an operand).
     affine: tuple[Forward, ...] = ()
+    #: Names of an output's gradient (``\\delta_{ij} = \\frac{\\partial J}{\\partial z_{ij}}``):
+    #: ``delta`` with ``("J", "z")``.
+    errors: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
     def literals_before(self, line: int) -> list[TensorLiteral]:
         return [t for t in self.literals if t.end_line < line]
@@ -788,7 +791,37 @@ def read_model(segments: Sequence[Any], parses: Mapping[int, Any]) -> DocumentMo
         defined,
         linear,
         tuple(affine),
+        dict(_error_names(parses)),
     )
+
+
+def _error_names(parses: Mapping[int, Any]) -> Iterator[tuple[str, tuple[str, str]]]:
+    """``\\delta_{ij} = \\frac{\\partial J}{\\partial z_{ij}}`` (``e_{ij} = ∂L/∂y_{ij}``): the
+    name of an entry of a gradient, the same indices on both sides, as ``(name, (J, z))``. A
+    name given two meanings is none."""
+    from symconv.check.parsed import Chain
+
+    found: dict[str, set[tuple[str, str]]] = {}
+    for parsed in parses.values():
+        for statement in getattr(parsed, "statements", ()):
+            if not isinstance(statement, Chain) or statement.relations not in (("=",), (":=",)):
+                continue
+            lhs, rhs = (side.expr if side is not None else None for side in statement.sides)
+            if isinstance(lhs, sp.KroneckerDelta):  # \delta_{ij} read as Kronecker's
+                name, indices = "delta", tuple(lhs.args)
+            elif isinstance(lhs, sp.Indexed):
+                name, indices = str(lhs.base.label), tuple(lhs.indices)
+            else:
+                continue
+            if not isinstance(rhs, sp.Indexed) or tuple(rhs.indices) != indices:
+                continue
+            quotient = re.fullmatch(r"∂([A-Za-z])/∂([A-Za-z])", str(rhs.base.label))
+            if quotient is None or not all(isinstance(i, sp.Symbol) for i in indices):
+                continue
+            found.setdefault(name, set()).add((quotient.group(1), quotient.group(2)))
+    for name, meanings in found.items():
+        if len(meanings) == 1:
+            yield name, meanings.pop()
 
 
 def flattened_name(expr: Any) -> sp.Symbol | None:

@@ -601,3 +601,42 @@ def test_a_map_with_a_bias_is_not_linear_in_its_input() -> None:
     doc = WITH_BIAS + "Flattened,\n\n$$y = C x$$\n"
     line = len(doc.splitlines())
     assert all(j.verdict != "right" for j in check_text(doc).judgements if j.claim.line == line)
+
+
+# -- an output's gradient under a name of the document's (δ_{ij} = ∂J/∂z_{ij}) ------------------
+
+NAMED_ERROR = (
+    ENTRY_BY_ENTRY
+    + "Let $$\\delta_{ij} = \\frac{\\partial J}{\\partial y_{ij}}$$\n\n"
+    + "The gradients are\n\n"
+)
+TWO_BY_TWO = (
+    "\\begin{pmatrix} \\delta_{11} & \\delta_{12} \\\\ \\delta_{21} & \\delta_{22} \\end{pmatrix}"
+)
+X_WRITTEN = (
+    "\\begin{pmatrix} x_{11} & x_{12} & x_{13} \\\\ x_{21} & x_{22} & x_{23} \\\\ "
+    "x_{31} & x_{32} & x_{33} \\end{pmatrix}"
+)
+
+
+@pytest.mark.parametrize(
+    ("statement", "expected"),
+    [
+        ("\\frac{\\partial J}{\\partial x_{12}} = \\delta_{11}w_{12} + \\delta_{12}w_{11}",
+         "right"),
+        ("\\frac{\\partial J}{\\partial x_{12}} = \\delta_{11}w_{11} + \\delta_{12}w_{12}",
+         "wrong"),
+        ("\\frac{\\partial J}{\\partial w_{22}} = \\delta_{11}x_{22} + \\delta_{12}x_{23} + "
+         "\\delta_{21}x_{32} + \\delta_{22}x_{33}", "right"),
+        (f"\\frac{{\\partial J}}{{\\partial W}} = {X_WRITTEN} * {TWO_BY_TWO}", "right"),
+        # the convolution is ∂J/∂w, but the line calls it ∂J/∂x
+        (f"\\frac{{\\partial J}}{{\\partial X}} = {X_WRITTEN} * {TWO_BY_TWO}", "unverified"),
+    ],
+)  # fmt: skip
+def test_an_outputs_gradient_named_by_the_document_is_read_as_that_gradient(
+    statement: str, expected: str
+) -> None:
+    doc = NAMED_ERROR + "$$" + statement + "$$\n"
+    line = len(doc.splitlines())
+    judged = [j for j in check_text(doc).judgements if j.claim.line == line]
+    assert [j.verdict for j in judged] == [expected], [j.message for j in judged]

@@ -232,7 +232,7 @@ class _Scope:
 def _derivative(
     lhs: Any, rhs: Any, claim: Claim, model: DocumentModel, text: str
 ) -> Judgement | None:
-    both = sp.Tuple(lhs, rhs)
+    both = _errors_named(sp.Tuple(lhs, rhs), model)
     if not (both.has(nodes.Partial) or both.has(sp.Derivative) or _has_quotient_base(both)):
         return None
     scope = _scope(both, model, claim.line)
@@ -273,6 +273,23 @@ def _derivative(
         f"both sides agree{' for ' + shown if shown else ''}, worked out from the map of lines "
         f"{scope.forward.line}–{scope.forward.end_line}",
     )
+
+
+def _errors_named(expr: Any, model: DocumentModel) -> Any:
+    """``expr`` with each entry of a name the document gave an output's gradient
+    (``\\delta_{12}`` after ``\\delta_{ij} = ∂J/∂z_{ij}``) written as that gradient's entry."""
+    if not model.errors or not isinstance(expr, sp.Basic):
+        return expr
+    mapping: dict[Any, Any] = {}
+    for atom in expr.atoms(sp.Symbol, sp.Indexed):
+        key = entry_of(atom)
+        if key is not None and key[0] in model.errors:
+            scalar, output = model.errors[key[0]]
+            mapping[atom] = gradient_entry(scalar, output, key[1])
+        elif isinstance(atom, sp.Indexed) and str(atom.base.label) in model.errors:
+            scalar, output = model.errors[str(atom.base.label)]
+            mapping[atom] = sp.IndexedBase(f"∂{scalar}/∂{output}")[atom.indices]
+    return expr.xreplace(mapping) if mapping else expr
 
 
 class _Unknown(Exception):
