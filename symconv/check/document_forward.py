@@ -309,6 +309,10 @@ class Forward:
     output_base: int = 1
     #: The line of the display that defines the map: readings of one display share it.
     source: int = 0
+    #: The bias added to every output entry (``y_{11} = x_{11}w_{11} + … + b``): ``entries``
+    #: hold the bilinear part only. A map with a bias is in :attr:`DocumentModel.affine`,
+    #: never in :attr:`DocumentModel.forwards` (whose judges read the map as linear).
+    bias: sp.Symbol | None = None
 
     @property
     def output_shape(self) -> tuple[int, int]:
@@ -700,6 +704,8 @@ class EntryStatement:
     indices: tuple[int, ...]
     value: sp.Expr
     text: str
+    #: The bias the statement adds to its bilinear ``value`` (None: none).
+    bias: sp.Symbol | None = None
 
 
 @dataclass(frozen=True)
@@ -719,12 +725,21 @@ class DocumentModel:
     defined: frozenset[str] = frozenset()
     #: ``h = W a`` statements: the matrix's name, with the output's and the operand's names.
     linear: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    #: Maps defined entry by entry with one bias added to every entry (``y_{11} = … + b``):
+    #: only the judges of gradients read them (a bias changes no gradient of an operand).
+    affine: tuple[Forward, ...] = ()
+    #: Names of an output's gradient (``\\delta_{ij} = \\frac{\\partial J}{\\partial z_{ij}}``):
+    #: ``delta`` with ``("J", "z")``.
+    errors: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
     def literals_before(self, line: int) -> list[TensorLiteral]:
         return [t for t in self.literals if t.end_line < line]
 
     def forwards_before(self, line: int) -> list[Forward]:
         return [f for f in self.forwards if f.end_line < line]
+
+    def affine_before(self, line: int) -> list[Forward]:
+        return [f for f in self.affine if f.end_line < line]
 
     def order_of(self, name: str) -> str | None:
         """The one order the document flattens ``name`` in (None if it shows none, or two)."""
@@ -756,8 +771,10 @@ def read_model(segments: Sequence[Any], parses: Mapping[int, Any]) -> DocumentMo
             if forward is not None:
                 forwards.append(forward)
     statements = tuple(_entry_statements(segments, parses))
-    forwards = [_named(forward, statements) for forward in forwards]
-    forwards += _forwards_of_entries(statements, forwards, literals)
+    linear_statements = [s for s in statements if s.bias is None]
+    forwards = [_named(forward, linear_statements) for forward in forwards]
+    forwards += _forwards_of_entries(linear_statements, forwards, literals)
+    affine = _forwards_of_entries([s for s in statements if s.bias is not None], forwards, literals)
     star = _star_convention(displays, forwards, literals)
     forwards += _forwards_of_operations(displays, forwards, star)
     forwards.sort(key=lambda f: f.line)
@@ -765,8 +782,46 @@ def read_model(segments: Sequence[Any], parses: Mapping[int, Any]) -> DocumentMo
     defined = frozenset(_matrix_names(parses))
     linear = dict(_linear_statements(parses))
     return DocumentModel(
-        displays, tuple(literals), tuple(forwards), orders, star, statements, defined, linear
+        displays,
+        tuple(literals),
+        tuple(forwards),
+        orders,
+        star,
+        statements,
+        defined,
+        linear,
+        tuple(affine),
+        dict(_error_names(parses)),
     )
+
+
+def _error_names(parses: Mapping[int, Any]) -> Iterator[tuple[str, tuple[str, str]]]:
+    """``\\delta_{ij} = \\frac{\\partial J}{\\partial z_{ij}}`` (``e_{ij} = ∂L/∂y_{ij}``): the
+    name of an entry of a gradient, the same indices on both sides, as ``(name, (J, z))``. A
+    name given two meanings is none."""
+    from symconv.check.parsed import Chain
+
+    found: dict[str, set[tuple[str, str]]] = {}
+    for parsed in parses.values():
+        for statement in getattr(parsed, "statements", ()):
+            if not isinstance(statement, Chain) or statement.relations not in (("=",), (":=",)):
+                continue
+            lhs, rhs = (side.expr if side is not None else None for side in statement.sides)
+            if isinstance(lhs, sp.KroneckerDelta):  # \delta_{ij} read as Kronecker's
+                name, indices = "delta", tuple(lhs.args)
+            elif isinstance(lhs, sp.Indexed):
+                name, indices = str(lhs.base.label), tuple(lhs.indices)
+            else:
+                continue
+            if not isinstance(rhs, sp.Indexed) or tuple(rhs.indices) != indices:
+                continue
+            quotient = re.fullmatch(r"∂([A-Za-z])/∂([A-Za-z])", str(rhs.base.label))
+            if quotient is None or not all(isinstance(i, sp.Symbol) for i in indices):
+                continue
+            found.setdefault(name, set()).add((quotient.group(1), quotient.group(2)))
+    for name, meanings in found.items():
+        if len(meanings) == 1:
+            yield name, meanings.pop()
 
 
 def flattened_name(expr: Any) -> sp.Symbol | None:
@@ -869,6 +924,9 @@ def _forwards_of_entries(
             by_name.setdefault(statement.name, {}).setdefault(statement.indices, statement)
     found = []
     for name, entries in by_name.items():
+        biases = {s.bias for s in entries.values()}
+        if len(biases) != 1:
+            continue  # y_{11} = … + b, y_{12} = … + c: no one map
         base = min(min(i) for i in entries)
         rows = max(i[0] for i in entries) - base + 1
         columns = max(i[1] for i in entries) - base + 1
@@ -882,7 +940,7 @@ def _forwards_of_entries(
         last = max(s.end_line for s in entries.values())
         forward = forward_of_matrix(values, literals, first, last, output=name)
         if forward is not None:
-            found.append(replace(forward, output_base=base))
+            found.append(replace(forward, output_base=base, bias=biases.pop()))
     return found
 
 
@@ -969,12 +1027,41 @@ def _entry_statements(
                 value = canonical(evaluated(rhs.expr))
             except (TypeError, ValueError, sp.SympifyError):
                 continue
+            bias = None
             if bilinear_terms(value) is None:
-                continue
+                split = _with_bias(value)
+                if split is None:
+                    continue
+                value, bias = split
             segment = segments[index]
             yield EntryStatement(
-                index, segment.line, segment.end_line, key[0], key[1], value, statement.text
+                index, segment.line, segment.end_line, key[0], key[1], value, statement.text, bias
             )
+
+
+def _with_bias(value: Any) -> tuple[sp.Expr, sp.Symbol] | None:
+    """``(bilinear part, b)`` of a bilinear form plus one name ``b`` (``x_{11}w_{11} + … + b``:
+    a term that is a name alone, no entry of a tensor the form reads), else None.
+
+    >>> x, w, b = sp.symbols("x_{11} w_{11} b")
+    >>> _with_bias(x * w + b)
+    (w_{11}*x_{11}, b)
+    >>> _with_bias(x * w + 2 * b) is None, _with_bias(x * w + x) is None
+    (True, True)
+    """
+    terms = sp.Add.make_args(sp.expand(value))
+    alone = [t for t in terms if isinstance(t, sp.Symbol)]
+    if len(alone) != 1:
+        return None
+    bias = alone[0]
+    rest = sp.Add(*(t for t in terms if t is not bias))
+    found = bilinear_terms(rest)
+    if not found:
+        return None
+    key = entry_of(bias)
+    if key is not None and key[0] in tensors_of(rest):
+        return None
+    return rest, bias
 
 
 def _named(forward: Forward, statements: Sequence[EntryStatement]) -> Forward:

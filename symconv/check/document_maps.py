@@ -71,7 +71,7 @@ def judge_document_maps(
         if index in judged
         for claim in claims
     }
-    if model.forwards:
+    if model.forwards or model.affine:
         decided, settled = _judge_statements(segments, reading, model, judgements, run)
         found.extend(decided)
         replaced |= settled

@@ -505,3 +505,138 @@ def test_a_kernel_gradient_written_out_is_judged_line_by_line() -> None:
     found = verdict_lines(doc)
     first = lines_of(doc, " & ".join(entries[0]))[0]
     assert [found.get(first), found.get(first + 1)] == ["right", "wrong"]
+
+
+# -- gradients of a loss through a map written entry by entry --------------------------------------
+
+ENTRY_BY_ENTRY = "".join(
+    f"$$y_{{{r}{c}}} = x_{{{r}{c}}}w_{{11}} + x_{{{r}{c + 1}}}w_{{12}} + x_{{{r + 1}{c}}}w_{{21}}"
+    f" + x_{{{r + 1}{c + 1}}}w_{{22}}$$\n\n"
+    for r in (1, 2)
+    for c in (1, 2)
+)
+
+
+def dL(name: str) -> str:
+    return f"\\frac{{\\partial L}}{{\\partial {name}}}"
+
+
+@pytest.mark.parametrize(
+    ("statement", "expected"),
+    [
+        # the chain rule over every output, the sum written without bounds (over all of y)
+        (f"{dL('w_{11}')} = \\sum_{{i,j}} {dL('y_{ij}')}\\frac{{\\partial y_{{ij}}}}"
+         "{\\partial w_{11}}", "right"),
+        (f"{dL('x_{22}')} = \\sum_{{i,j}} {dL('y_{ij}')}\\frac{{\\partial y_{{ij}}}}"
+         "{\\partial x_{22}}", "right"),
+        (f"{dL('w_{11}')} = \\sum_{{i,j}} {dL('y_{ij}')} x_{{ij}}", "right"),
+        (f"{dL('w_{12}')} = \\sum_{{i,j}} {dL('y_{ij}')} x_{{ij}}", "wrong"),
+        # bounds that are not numbers: the sum is not worked out (never 0 by SymPy)
+        (f"{dL('w_{11}')} = \\sum_{{i=1}}^{{n}} \\sum_{{j=1}}^{{n}} {dL('y_{ij}')}"
+         "\\frac{\\partial y_{ij}}{\\partial w_{11}}", "unverified"),
+        # the gradient of one input entry, term by term
+        (f"{dL('x_{12}')} = {dL('y_{11}')} w_{{12}} + {dL('y_{12}')} w_{{11}}", "right"),
+        (f"{dL('x_{12}')} = {dL('y_{11}')} w_{{11}} + {dL('y_{12}')} w_{{12}}", "wrong"),
+        (f"{dL('x_{33}')} = {dL('y_{22}')} w_{{22}}", "right"),
+        (f"{dL('w_{21}')} = {dL('y_{11}')} x_{{21}} + {dL('y_{12}')} x_{{22}} + "
+         f"{dL('y_{21}')} x_{{31}} + {dL('y_{22}')} x_{{33}}", "wrong"),
+    ],
+)  # fmt: skip
+def test_gradients_through_a_map_written_entry_by_entry(statement: str, expected: str) -> None:
+    doc = ENTRY_BY_ENTRY + "By the chain rule,\n\n$$" + statement + "$$\n"
+    line = len(doc.splitlines())
+    judged = [j for j in check_text(doc).judgements if j.claim.line == line]
+    assert [j.verdict for j in judged] == [expected], [j.message for j in judged]
+
+
+WITH_BIAS = ENTRY_BY_ENTRY.replace("}$$\n", "} + b$$\n")
+
+
+@pytest.mark.parametrize(
+    ("statement", "expected"),
+    [
+        (f"{dL('x_{12}')} = {dL('y_{11}')} w_{{12}} + {dL('y_{12}')} w_{{11}}", "right"),
+        (f"{dL('x_{12}')} = {dL('y_{11}')} w_{{11}} + {dL('y_{12}')} w_{{12}}", "wrong"),
+        (f"{dL('w_{11}')} = \\sum_{{i,j}} {dL('y_{ij}')} x_{{ij}}", "right"),
+        # the bias is added to every entry: its gradient is the sum of the output's
+        (f"{dL('b')} = {dL('y_{11}')} + {dL('y_{12}')} + {dL('y_{21}')} + {dL('y_{22}')}",
+         "right"),
+        (f"{dL('b')} = \\sum_{{i,j}} {dL('y_{ij}')}", "right"),
+        (f"{dL('b')} = {dL('y_{11}')}", "wrong"),
+        ("\\frac{\\partial y_{21}}{\\partial b} = 1", "right"),
+    ],
+)  # fmt: skip
+def test_a_bias_added_to_every_entry_changes_no_gradient_of_the_operands(
+    statement: str, expected: str
+) -> None:
+    doc = WITH_BIAS + "By the chain rule,\n\n$$" + statement + "$$\n"
+    line = len(doc.splitlines())
+    judged = [j for j in check_text(doc).judgements if j.claim.line == line]
+    assert [j.verdict for j in judged] == [expected], [j.message for j in judged]
+
+
+def test_a_bias_that_differs_from_entry_to_entry_makes_no_map() -> None:
+    doc = ENTRY_BY_ENTRY.replace("}$$\n", "} + b$$\n", 3).replace("}$$\n", "} + c$$\n", 1)
+    doc += f"$${dL('x_{12}')} = {dL('y_{11}')} w_{{12}} + {dL('y_{12}')} w_{{11}}$$\n"
+    line = len(doc.splitlines())
+    assert [j.verdict for j in check_text(doc).judgements if j.claim.line == line] == ["unverified"]
+
+
+def test_the_input_gradient_as_a_convolution_is_judged_against_a_map_with_a_bias() -> None:
+    error = [[0, 0, 0, 0], [0, "11", "12", 0], [0, "21", "22", 0], [0, 0, 0, 0]]
+    padded = [[dL(f"y_{{{e}}}") if e else "0" for e in row] for row in error]
+    rotated = matrix([["w_{22}", "w_{21}"], ["w_{12}", "w_{11}"]])
+    # transposed: the gradient neither for a cross-correlation nor for a true convolution
+    transposed = matrix([["w_{11}", "w_{21}"], ["w_{12}", "w_{22}"]])
+    for kernel, expected in ((rotated, "right"), (transposed, "unverified")):
+        doc = (
+            WITH_BIAS
+            + f"so $$\\frac{{\\partial L}}{{\\partial x}} = {matrix(padded)} * {kernel}$$\n"
+        )
+        found = {j.verdict for j in check_text(doc).judgements if j.claim.line > 8}
+        assert found == {expected}, found
+
+
+def test_a_map_with_a_bias_is_not_linear_in_its_input() -> None:
+    doc = WITH_BIAS + "Flattened,\n\n$$y = C x$$\n"
+    line = len(doc.splitlines())
+    assert all(j.verdict != "right" for j in check_text(doc).judgements if j.claim.line == line)
+
+
+# -- an output's gradient under a name of the document's (δ_{ij} = ∂J/∂z_{ij}) ------------------
+
+NAMED_ERROR = (
+    ENTRY_BY_ENTRY
+    + "Let $$\\delta_{ij} = \\frac{\\partial J}{\\partial y_{ij}}$$\n\n"
+    + "The gradients are\n\n"
+)
+TWO_BY_TWO = (
+    "\\begin{pmatrix} \\delta_{11} & \\delta_{12} \\\\ \\delta_{21} & \\delta_{22} \\end{pmatrix}"
+)
+X_WRITTEN = (
+    "\\begin{pmatrix} x_{11} & x_{12} & x_{13} \\\\ x_{21} & x_{22} & x_{23} \\\\ "
+    "x_{31} & x_{32} & x_{33} \\end{pmatrix}"
+)
+
+
+@pytest.mark.parametrize(
+    ("statement", "expected"),
+    [
+        ("\\frac{\\partial J}{\\partial x_{12}} = \\delta_{11}w_{12} + \\delta_{12}w_{11}",
+         "right"),
+        ("\\frac{\\partial J}{\\partial x_{12}} = \\delta_{11}w_{11} + \\delta_{12}w_{12}",
+         "wrong"),
+        ("\\frac{\\partial J}{\\partial w_{22}} = \\delta_{11}x_{22} + \\delta_{12}x_{23} + "
+         "\\delta_{21}x_{32} + \\delta_{22}x_{33}", "right"),
+        (f"\\frac{{\\partial J}}{{\\partial W}} = {X_WRITTEN} * {TWO_BY_TWO}", "right"),
+        # the convolution is ∂J/∂w, but the line calls it ∂J/∂x
+        (f"\\frac{{\\partial J}}{{\\partial X}} = {X_WRITTEN} * {TWO_BY_TWO}", "unverified"),
+    ],
+)  # fmt: skip
+def test_an_outputs_gradient_named_by_the_document_is_read_as_that_gradient(
+    statement: str, expected: str
+) -> None:
+    doc = NAMED_ERROR + "$$" + statement + "$$\n"
+    line = len(doc.splitlines())
+    judged = [j for j in check_text(doc).judgements if j.claim.line == line]
+    assert [j.verdict for j in judged] == [expected], [j.message for j in judged]

@@ -34,6 +34,7 @@ import sympy as sp
 from symconv.check import nodes
 from symconv.check.document_forward import (
     DocumentModel,
+    EntryKey,
     Forward,
     atom_of,
     canonical,
@@ -231,7 +232,7 @@ class _Scope:
 def _derivative(
     lhs: Any, rhs: Any, claim: Claim, model: DocumentModel, text: str
 ) -> Judgement | None:
-    both = sp.Tuple(lhs, rhs)
+    both = _errors_named(sp.Tuple(lhs, rhs), model)
     if not (both.has(nodes.Partial) or both.has(sp.Derivative) or _has_quotient_base(both)):
         return None
     scope = _scope(both, model, claim.line)
@@ -274,6 +275,23 @@ def _derivative(
     )
 
 
+def _errors_named(expr: Any, model: DocumentModel) -> Any:
+    """``expr`` with each entry of a name the document gave an output's gradient
+    (``\\delta_{12}`` after ``\\delta_{ij} = ∂J/∂z_{ij}``) written as that gradient's entry."""
+    if not model.errors or not isinstance(expr, sp.Basic):
+        return expr
+    mapping: dict[Any, Any] = {}
+    for atom in expr.atoms(sp.Symbol, sp.Indexed):
+        key = entry_of(atom)
+        if key is not None and key[0] in model.errors:
+            scalar, output = model.errors[key[0]]
+            mapping[atom] = gradient_entry(scalar, output, key[1])
+        elif isinstance(atom, sp.Indexed) and str(atom.base.label) in model.errors:
+            scalar, output = model.errors[str(atom.base.label)]
+            mapping[atom] = sp.IndexedBase(f"∂{scalar}/∂{output}")[atom.indices]
+    return expr.xreplace(mapping) if mapping else expr
+
+
 class _Unknown(Exception):
     """A part of a side the map does not decide."""
 
@@ -304,6 +322,8 @@ def _tensor_names(expr: Any) -> set[str]:
         for variable in derivative.variables:
             key = entry_of(variable)
             found.add(key[0] if key else str(variable))
+        if isinstance(derivative.expr, sp.Symbol) and entry_of(derivative.expr) is None:
+            found.add(derivative.expr.name)  # L of ∂L/∂x_{12}: the scalar differentiated
     return found
 
 
@@ -322,14 +342,17 @@ def _scope(expr: Any, model: DocumentModel, line: int) -> _Scope | None:
     statement names: its output by name, or an unnamed output when the statement names a
     gradient ``∂F/∂h`` and no map is called h."""
     names = _tensor_names(expr)
+    maps = (*model.forwards, *model.affine)
     scalars = {
         name
         for name in names
-        if not any(f.output == name or f.operand(name) for f in model.forwards)
+        if not any(f.output == name or f.operand(name) or f.bias == sp.Symbol(name) for f in maps)
     }
     candidates = []
-    for forward in model.forwards_before(line):
+    for forward in (*model.forwards_before(line), *model.affine_before(line)):
         operands = {o.name for o in forward.operands}
+        if forward.bias is not None:
+            operands.add(forward.bias.name)  # ∂L/∂b: a gradient through the map
         if not names & operands:
             continue
         others = names - operands - {forward.output}
@@ -386,12 +409,15 @@ def _written_order(product: sp.Mul, tensor: str, text: str) -> tuple[Any, Any] |
     return orders.pop() if len(orders) == 1 else None
 
 
-def _free_ranges(expr: Any, forward: Forward) -> dict[Any, list[int]] | None:
+def _free_ranges(expr: Any, forward: Forward, summand: bool = False) -> dict[Any, list[int]] | None:
     """Each free index with the values it takes: the index range of the axis of the tensor it
-    indexes directly (``k[i, j]``: i over k's rows). None when an index has no such axis."""
+    indexes directly (``k[i, j]``: i over k's rows). None when an index has no such axis.
+    ``summand``: ``expr`` is the summand of a sum, its summation indices read as free."""
     bound: set[Any] = set()
     for total in expr.atoms(sp.Sum):
         bound |= {limit[0] for limit in total.limits}
+    if summand:
+        bound = set()
     ranges: dict[Any, list[int]] = {}
     free = set()
     for atom in expr.atoms(sp.Indexed):
@@ -421,9 +447,46 @@ def _axes(tensor: str, forward: Forward) -> tuple[tuple[int, ...] | None, int]:
     return None, 1
 
 
+def _bounded_sums(expr: Any, forward: Forward) -> Any:
+    """``expr`` with each sum written without bounds (``\\sum_{i,j}``, the parser's
+    ``(i, -oo, oo)``) bounded by the range of the axis its index reads (``∂L/∂y_{ij}``: i over
+    y's rows): the sum over every entry, as such sums mean. A sum with other bounds that are not
+    numbers, or whose index reads no axis of the map's tensors, is :class:`_Unknown` — worked out
+    by SymPy it would take ``∂y_{ij}/∂w_{11}`` for 0 (y[i, j] is no function of w_{11} to it).
+
+    >>> from symconv.check.parser import parse_expression
+    >>> from symconv.check.document_forward import Operand
+    >>> x, w = Operand("x", (3, 3), 1), Operand("w", (2, 2), 1)
+    >>> forward = Forward(sp.ImmutableMatrix([[0, 0], [0, 0]]), (x, w), 1, 1, "", "y")
+    >>> written = parse_expression(r"\\sum_{i,j} \\frac{\\partial L}{\\partial y_{ij}}")
+    >>> _bounded_sums(written, forward)
+    Sum(∂L/∂y[i, j], (i, 1, 2), (j, 1, 2))
+    """
+    if not isinstance(expr, sp.Basic) or not expr.has(sp.Sum):
+        return expr
+
+    def bound(total: sp.Sum) -> sp.Sum:
+        function = _bounded_sums(total.function, forward)
+        limits = []
+        for variable, low, high in total.limits:
+            if low.is_Integer and high.is_Integer:
+                limits.append((variable, low, high))
+                continue
+            if low != -sp.oo or high != sp.oo:
+                raise _Unknown(f"the bounds of the sum over {variable}")
+            ranges = _free_ranges(function, forward, summand=True)
+            values = None if ranges is None else ranges.get(variable)
+            if not values:
+                raise _Unknown(f"the range of {variable}")
+            limits.append((variable, sp.Integer(values[0]), sp.Integer(values[-1])))
+        return sp.Sum(function, *limits)
+
+    return expr.replace(lambda e: isinstance(e, sp.Sum), bound)
+
+
 def _value(expr: Any, scope: _Scope) -> Any:
     """A side at integer indices: sums worked out, derivatives of the map taken."""
-    expr = evaluated(expr)
+    expr = evaluated(_bounded_sums(expr, scope.forward))
     replacements: dict[Any, Any] = {}
     for atom in expr.atoms(sp.Indexed):
         label = str(atom.base.label)
@@ -450,14 +513,51 @@ def _value(expr: Any, scope: _Scope) -> Any:
             raise _Unknown(str(partial))
         replacements[partial] = _map_derivative(top, below, scope)
     for derivative in expr.atoms(sp.Derivative):
-        if not isinstance(derivative.expr, sp.Symbol) or len(derivative.variables) != 1:
-            continue
+        if len(derivative.variables) != 1:
+            raise _Unknown(str(derivative))
         below = entry_of(canonical(derivative.variables[0]))
+        top = entry_of(canonical(derivative.expr))
         if below is None:
+            replacements[derivative] = _by_bias(derivative, top, scope)
             continue
-        replacements[derivative] = _quotient(derivative.expr.name, below, scope)
+        if top is not None:  # ∂y_{11}/∂w_{11}: an entry of the map by an entry
+            replacements[derivative] = _map_derivative(top, below, scope)
+        elif isinstance(derivative.expr, sp.Symbol):
+            replacements[derivative] = _quotient(derivative.expr.name, below, scope)
+        else:
+            raise _Unknown(str(derivative))
     value = expr.xreplace(replacements) if replacements else expr
     return canonical(sp.expand(value))
+
+
+def _by_bias(derivative: sp.Derivative, top: EntryKey | None, scope: _Scope) -> Any:
+    """A derivative by a name that is no entry: by the map's bias ``b`` (added to every output
+    entry), ``∂y_{q}/∂b = 1`` and ``∂F/∂b = Σ_q ∂F/∂y_q``; by anything else unknown."""
+    forward = scope.forward
+    if forward.bias is None or derivative.variables[0] != forward.bias:
+        raise _Unknown(str(derivative))
+    output = forward.output or "h"
+    rows, columns = forward.output_shape
+    base = forward.output_base
+    if top is not None:
+        if top[0] != output or len(top[1]) != 2:
+            raise _Unknown(str(derivative))
+        row, column = (i - base for i in top[1])
+        if not (0 <= row < rows and 0 <= column < columns):
+            raise _Unknown("an output entry outside the map")
+        return sp.Integer(1)
+    scalar = scope.scalar
+    if scalar is None or not isinstance(derivative.expr, sp.Symbol):
+        raise _Unknown(str(derivative))
+    if derivative.expr.name != scalar:
+        raise _Unknown(str(derivative))
+    return sp.Add(
+        *(
+            gradient_entry(scalar, output, (r + base, c + base))
+            for r in range(rows)
+            for c in range(columns)
+        )
+    )
 
 
 def _quotient(top: str, below: tuple[str, tuple[int, ...]], scope: _Scope) -> Any:

@@ -53,6 +53,7 @@ from symconv.check.document_forward import (
     atom_of,
     canonical,
     entry_of,
+    entry_symbol,
     evaluated,
     flattening_orders,
     geometry_around,
@@ -608,6 +609,19 @@ def _errors_for(
                 },
             )
             continue
+        named = model.errors.get(name)
+        if named is not None and forward.output in (None, named[1]):
+            # δ after δ_{ij} = ∂J/∂z_{ij}: the output's gradient under the document's name
+            base = forward.output_base
+            yield (
+                name,
+                {
+                    (r, c): entry_symbol(name, (r + base, c + base))
+                    for r in range(rows)
+                    for c in range(columns)
+                },
+            )
+            continue
         literal = next((t for t in reversed(model.literals_before(line)) if t.name == name), None)
         if literal is not None and literal.shape == (rows, columns):
             yield name, {(r, c): literal.atom(r, c) for r in range(rows) for c in range(columns)}
@@ -701,7 +715,8 @@ def _gradient_matrix(
     ):
         return []
     gradients: list[_Gradient] = []
-    for forward in [*model.forwards_before(placed.line)]:
+    # a map with a bias too: the bias changes no gradient of an operand
+    for forward in [*model.forwards_before(placed.line), *model.affine_before(placed.line)]:
         for operand in forward.operands:
             if len(operand.shape) != 2 or not _fits(matrix, operand.shape):
                 continue
@@ -760,7 +775,9 @@ def _operation(
     if values[0] is None or values[1] is None:
         return []
     both_written = tensor_literal(left) is not None and tensor_literal(right_matrix) is not None
-    if both_written and not any(n.startswith("∂") for n in _written_tensors(right_matrix)):
+    if both_written and not any(
+        n.startswith("∂") or n in model.errors for n in _written_tensors(right_matrix)
+    ):
         return []  # a ∗ k of two written tensors: judged on the result written after it
     a = sp.Matrix(values[0]).applyfunc(lambda v: canonical(as_sympy(v)))
     b = sp.Matrix(values[1]).applyfunc(lambda v: canonical(as_sympy(v)))
@@ -768,7 +785,7 @@ def _operation(
     readings = operation_readings(a, b, geometry_around(placed), sorted(model.star))
     matches: list[tuple[str, _Gradient]] = []
     candidates: list[tuple[str, _Gradient, sp.Matrix]] = []
-    for forward in model.forwards_before(placed.line):
+    for forward in [*model.forwards_before(placed.line), *model.affine_before(placed.line)]:
         for reading in readings:
             shape = reading.result.shape
             for gradient in _gradients(forward, shape, names, model, placed.line):
@@ -782,6 +799,15 @@ def _operation(
     if len({gradient.source for _, gradient in matches}) > 1:
         return [
             unverified(claim, "this convolution is a gradient of more than one map of the document")
+        ]
+    named = _gradient_named_before(placed.display.before(left))
+    if named is not None and {g.operand.lower() for _, g in matches} - {named.lower()}:
+        return [
+            unverified(
+                claim,
+                f"this convolution is {matches[0][1].what}, but the line calls it "
+                f"the gradient by {named}",
+            )
         ]
     if matches:
         words, gradient = matches[0]
@@ -814,6 +840,24 @@ def _operation(
             )
         ]
     return []
+
+
+#: ``\\frac{\\partial J}{\\partial A} =`` right before a convolution: the gradient it is said to be.
+_GRADIENT_BEFORE = lazy_compile(
+    r"\\frac\s*\{\s*\\partial\s*[A-Za-z]\s*\}\s*\{\s*\\partial\s*([A-Za-z])\s*\}\s*=\s*"
+    r"(?:\\left\s*)?$"
+)
+
+
+def _gradient_named_before(text: str) -> str | None:
+    """``A`` of ``\\frac{\\partial J}{\\partial A} =`` ending the text before a display's
+    convolution (None when the text names no gradient).
+
+    >>> _gradient_named_before(r"\\frac{\\partial J}{\\partial K} = ")
+    'K'
+    """
+    found = _GRADIENT_BEFORE.search(text)
+    return found.group(1) if found is not None else None
 
 
 def _result_of_operation(
