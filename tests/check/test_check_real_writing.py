@@ -282,3 +282,10 @@ def test_coloured_math_is_read_through_its_colour() -> None:
         "$$\\colorbox{yellow}{2 + 2} = \\fcolorbox{red}{white}{4}$$\n"
     )
     assert verdicts(doc) == [(1, "right"), (3, "wrong"), (5, "right")]
+
+
+def test_the_fields_functions_of_a_number_are_evaluated_in_arithmetic() -> None:
+    doc = "$\\sigma(2) \\approx 0.88$, $\\sigma(2) \\approx 0.12$, $\\tanh(1) \\approx 0.76$\n"
+    report = check_text(doc)
+    assert [j.verdict for j in report.judgements] == ["right", "wrong", "right"]
+    assert "σ read as the logistic function" in report.judgements[0].message

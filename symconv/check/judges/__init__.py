@@ -199,6 +199,8 @@ _FALLBACK = {
     "fact": "a fact stated in words that the engine cannot match to its shape arithmetic",
     "order": "an order term with no approximation to refer to",
     "derivative": "a derivative of names the document does not define",
+    "approximation": "an approximation whose sides are not both values or expansions the "
+    "checker computes",
 }
 #: An index formula for a gradient that no forward formula before it computes.
 _GRADIENT_FALLBACK = (
@@ -292,7 +294,9 @@ def judge(
         if judgement is not None:
             break
     if judgement is None:
-        reason = _FALLBACK.get(claim.kind, f"nothing here judges a claim of kind {claim.kind!r}")
+        reason = _FALLBACK.get(
+            claim.kind, f"no judge here reads a claim of this kind ({claim.kind.value!s})"
+        )
         if claim.kind == ClaimKind.INDEX_FORMULA and _gradient_on_the_left(claim):
             reason = _GRADIENT_FALLBACK
         if problem.part is not None and claim.kind in _FALLBACK_IN_A_PART:

@@ -25,12 +25,14 @@ adjacent digits swapped, or with the sign flipped, is diagnosed as a probable ty
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 import sympy as sp
 
 from symconv.check.context import DocumentContext, ProblemContext
 from symconv.check.equality import evaluate, values_equal
+from symconv.check.judges.functions import concrete
 from symconv.check.judges.resolve import resolve
 from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, Judgement
@@ -63,13 +65,24 @@ def number_of(expr: Any) -> Any:
 def judge_arithmetic(
     claim: Claim, context: DocumentContext, problem: ProblemContext
 ) -> Judgement | None:
-    """Judge a claim whose two sides are numbers (None if they are not)."""
+    """Judge a claim whose two sides are numbers (None if they are not); the field's functions
+    of a number (``σ(2) ≈ 0.88``) are read as :mod:`~symconv.check.judges.functions` reads
+    them, and the message says so."""
     if len(claim.sides) != 2:
         return None
     lhs, _ = resolve(claim.sides[0], claim, context, problem)
     rhs, _ = resolve(claim.sides[1], claim, context, problem)
+    (lhs, left_notes), (rhs, right_notes) = concrete(lhs), concrete(rhs)
     if not (is_numeric(lhs) and is_numeric(rhs)):
         return None
+    judgement = _numbers(claim, context, lhs, rhs)
+    notes = tuple(dict.fromkeys((*left_notes, *right_notes)))
+    if judgement is None or not notes:
+        return judgement
+    return replace(judgement, message=f"{judgement.message} ({'; '.join(notes)})")
+
+
+def _numbers(claim: Claim, context: DocumentContext, lhs: Any, rhs: Any) -> Judgement | None:
     left, written = number_of(lhs), number_of(rhs)
     if left is None or written is None:
         return None
