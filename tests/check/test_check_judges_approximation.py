@@ -50,6 +50,22 @@ def test_two_dimensional_expansions():
     assert "∂f(x, y)/∂y" in wrong.message
 
 
+@pytest.mark.parametrize(
+    ("formula", "verdict"),
+    [
+        # u_t, u_{xx}: partial derivatives in subscript notation, the arguments' letters
+        ("u(x, t+\\Delta t) = u(x,t) + \\Delta t\\, u_t(x,t) + O(\\Delta t^2)", "right"),
+        ("u(x+h, t) - 2u(x,t) + u(x-h, t) = h^2 u_{xx}(x,t) + O(h^4)", "right"),
+        ("u(x+h, t) - u(x,t) = \\frac{h}{2} u_{xx}(x,t) + O(h^2)", "wrong"),
+        ("f(x + h, y) = f(x, y) + h f_y(x, y) + O(h^2)", "wrong"),
+        # a subscript that is no argument's letter is not a derivative: not read so
+        ("u(x+h, t) = u(x,t) + h u_k(x,t) + O(h^2)", "unverified"),
+    ],
+)
+def test_subscript_partial_derivatives_of_a_function_of_several_variables(formula, verdict):
+    assert verdict_list(f"$${formula}$$\n") == [verdict]
+
+
 def test_steps_with_h_equal_to_one_are_rescaled():
     doc = (
         "with $h = 1$, $x''(t) \\approx x(t+1) + x(t-1) - 2x(t)$.\n\n"
