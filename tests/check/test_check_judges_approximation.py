@@ -257,3 +257,18 @@ def test_a_series_that_ends_on_dots_is_judged_through_its_last_written_term():
     assert "through the k^3 term" in first.message
     assert "terms in k^2 differ" in second.message
     assert "dots (⋯) stand for terms the line does not write" in third.message
+
+
+@pytest.mark.parametrize(
+    ("claimed", "verdict"),
+    [("O(h^4)", "right"), ("O(h^2)", "right"), ("O(h^6)", "wrong")],
+)
+def test_the_error_of_a_truncation_error_written_out_is_its_first_term(claimed, verdict):
+    # τ = stencil − f'(x) written out: its error is its own first term, h^4 (before: the gap
+    # between its first two terms, h^6 − h^4, and a true O(h^4) was called wrong)
+    doc = (
+        "Notes.\n\n$$\\frac{-f(x+2h) + 8f(x+h) - 8f(x-h) + f(x-2h)}{12h} - f'(x) = "
+        "-\\frac{h^4}{30} f^{(5)}(x) + O(h^6)$$\n\n"
+        f"so the error is ${claimed}$.\n"
+    )
+    assert verdict_list(doc) == ["right", verdict]

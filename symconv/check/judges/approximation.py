@@ -515,7 +515,8 @@ def truncation_error(lhs: Any, rhs: Any, setup: Setup, outside: int) -> tuple[in
 
     A central difference written ``= f'(x) + (h^2/6) f^{(3)}(x) + O(h^4)`` has
     τ = (h^2/6) f^{(3)}(x): the error of the stencil is O(h^2), whatever the series on the other
-    side carries.
+    side carries. A stencil side that subtracts a derivative is τ written out: its own
+    first term is the error.
     """
     shifted = (_shifted(lhs, setup), _shifted(rhs, setup))
     if shifted == (True, False):
@@ -525,6 +526,15 @@ def truncation_error(lhs: Any, rhs: Any, setup: Setup, outside: int) -> tuple[in
     else:
         return error_order(lhs, rhs, setup, outside)
     terms = 6 - outside
+    if stencil.has(sp.Derivative, nodes.Nabla):
+        # τ written out, the stencil minus the derivative it approximates (``\frac{f(x+h) -
+        # f(x)}{h} - f'(x) = \frac{h}{2} f''(x) + O(h^2)``): the error is that side itself,
+        # of the order of its first term
+        error = expand(stencil, setup, terms)
+        first = error.lowest()
+        if first is None or first > terms + outside - 1:
+            return None
+        return 0, first, error.coefficient(first)
     approximate, reference = expand(stencil, setup, terms), expand(exact, setup, terms)
     reliable = terms + outside
     lowest = reference.lowest()
