@@ -272,3 +272,11 @@ def test_the_error_of_a_truncation_error_written_out_is_its_first_term(claimed, 
         f"so the error is ${claimed}$.\n"
     )
     assert verdict_list(doc) == ["right", verdict]
+
+
+def test_a_named_operator_is_shown_as_written_not_as_internals():
+    # f'(x) ≈ D_h f(x): the operator is no term of a series in h; the reason shows it plainly
+    doc = "Notes.\n\n$$f'(x) \\approx D_h f(x) = \\frac{f(x+h)-f(x)}{h}$$\n"
+    first = judge_document(doc)[0]
+    assert first.verdict == "unverified"
+    assert "varepsilon" not in first.message and "D[h]" in first.message

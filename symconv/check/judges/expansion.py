@@ -40,6 +40,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from symconv.check import nodes
+from symconv.check.shown import show
 
 __all__ = [
     "Expansion",
@@ -527,7 +528,8 @@ def by_power(expanded: Any, setup: Setup) -> dict[int, Any]:
     for term in sp.Add.make_args(expanded):
         power, coefficient = epsilon_power(term)
         if coefficient.has(EPSILON):
-            raise ExpansionError(f"{term} is not a term of a series in {setup.step_names}")
+            written = show(term.xreplace({EPSILON: sp.Integer(1)}))
+            raise ExpansionError(f"{written} is not a term of a series in {setup.step_names}")
         result[power] = result.get(power, 0) + coefficient
     return {k: v for k, v in result.items() if v != 0} or {0: sp.Integer(0)}
 
