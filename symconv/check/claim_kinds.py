@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -29,6 +30,7 @@ from symconv.check import nodes
 
 __all__ = [
     "defined_name",
+    "defines_by_itself",
     "defines_function",
     "has_matrix",
     "is_condition_like",
@@ -118,8 +120,35 @@ def is_stated_approximation(lhs: Any, rhs: Any) -> bool:
     >>> is_stated_approximation(sp.Derivative(g(t), t), stencil)  # another function's derivative
     False
     """
-    sampled = _shifted_samples(lhs) | _shifted_samples(rhs)
+    sampled = _shifted_samples(lhs) | _shifted_samples(rhs) | _numbered_samples(lhs, rhs)
     return bool(sampled & (_differentiated(lhs) | _differentiated(rhs)))
+
+
+#: A point numbered by an integer: ``x_0``, ``x_1``, ``t_{2}``.
+_NUMBERED_POINT = re.compile(r"([A-Za-z\\]+)_\{?-?\d+\}?")
+
+
+def _numbered_samples(*sides: Any) -> set[str]:
+    """The names of the functions applied at two or more numbered points of one grid,
+    ``f(x_0)``, ``f(x_1)``, ``f(x_2)``: samples on a grid the text numbers (what the points
+    are, the judge reads from the text's definition of the grid).
+
+    >>> f, x0, x1 = sp.Function("f"), *sp.symbols("x_0 x_1")
+    >>> _numbered_samples(f(x1), f(x0)), _numbered_samples(f(x0), f(x0))
+    ({'f'}, set())
+    """
+    points: dict[tuple[str, str], set[Any]] = {}
+    for side in sides:
+        if not isinstance(side, sp.Basic):
+            continue
+        for application in side.atoms(AppliedUndef):
+            if len(application.args) != 1 or not isinstance(application.args[0], sp.Symbol):
+                continue
+            found = _NUMBERED_POINT.fullmatch(application.args[0].name)
+            if found:
+                key = (str(application.func.__name__), found.group(1))
+                points.setdefault(key, set()).add(application.args[0])
+    return {name for (name, _), at in points.items() if len(at) > 1}
 
 
 def is_value(expr: Any) -> bool:
@@ -156,6 +185,38 @@ def defined_name(lhs: Any, relation: str) -> str | None:
     ):
         return lhs.func.__name__
     return None
+
+
+def defines_by_itself(lhs: Any, rhs: Any) -> bool:
+    """Whether ``lhs = rhs`` gives a function's value in terms of the same function (at other
+    points, or its derivatives): ``f(x_1) = f(x_0) + h f'(x_0) + …`` (a Taylor expansion about
+    a grid point), ``y(t_1) = y(t_0) + h y'(t_0)``, ``F(n) = F(n-1) + F(n-2)``. It does not say
+    what the function is — ``f`` is not the map ``x_1 ↦ f(x_0) + …`` — so it is a relation to
+    judge, never a definition of ``f``.
+
+    >>> f, x0, x1, h = sp.Function("f"), *sp.symbols("x_0 x_1 h")
+    >>> defines_by_itself(f(x1), f(x0) + h * sp.Derivative(f(x0), x0))
+    True
+    >>> defines_by_itself(f(x1), 3 * x1**2)
+    False
+
+    A sample written as an entry of the function's name, ``f_1 = f_0 + h f'(x_0) + …``, is
+    the same relation (``f_1`` is ``f`` at a grid point):
+
+    >>> defines_by_itself(sp.Symbol("f_1"), sp.Symbol("f_0") + h * sp.Derivative(f(x0), x0))
+    True
+    """
+    if not isinstance(rhs, sp.Basic):
+        return False
+    if isinstance(lhs, AppliedUndef):
+        name = str(lhs.func.__name__)
+    elif isinstance(lhs, sp.Indexed):
+        name = str(lhs.base.label)
+    elif isinstance(lhs, sp.Symbol) and "_" in lhs.name:
+        name = lhs.name.partition("_")[0]
+    else:
+        return False
+    return any(str(application.func.__name__) == name for application in rhs.atoms(AppliedUndef))
 
 
 def defines_function(lhs: Any) -> bool:

@@ -61,6 +61,7 @@ from symconv.check.activation_words import WordActivation, activations_in_words
 from symconv.check.call_entries import applies_as_function, entry_calls
 from symconv.check.claim_kinds import (
     defined_name,
+    defines_by_itself,
     defines_function,
     is_condition_like,
     is_shape,
@@ -668,7 +669,12 @@ class _Extractor:
             ):
                 self._assume(lhs, relation, rhs, final, segment)
                 continue
-            defines = first and defined_name(lhs.side.expr, relation) is not None
+            # f(x_1) = f(x_0) + h f'(x_0) + …: a relation of f to itself, not what f is
+            defines = (
+                first
+                and defined_name(lhs.side.expr, relation) is not None
+                and not defines_by_itself(lhs.side.expr, rhs.side.expr)
+            )
             kind = kind_of(lhs.side.expr, relation, rhs.side.expr, first=first)
             is_final = k == len(relations) - 1 and not continued
             if defines:
@@ -832,6 +838,8 @@ class _Extractor:
     ) -> None:
         target = lhs.side.expr
         if isinstance(target, AppliedUndef):
+            if defines_by_itself(target, value):
+                return  # f(x_1) = f(x_0) + h f'(x_0): a relation to judge, not what f is
             arguments = target.args
             value = sp.Lambda(arguments, value)
             symbol: Any = target.func.__name__
@@ -839,6 +847,8 @@ class _Extractor:
             symbol = target
             if isinstance(value, sp.Basic) and isinstance(target, sp.Basic) and value.has(target):
                 return  # w = w - η ∂L/∂w: a relation to judge (an update), not what w is
+            if defines_by_itself(target, value):
+                return  # f_1 = f_0 + h f'(x_0) + …: a sample of f expanded, not what f_1 is
         self.order += 1
         # An assumption holds for its whole sentence: "…, with $y = \mathrm{softmax}(z)$."
         order = self.sentence_order if assumed else self.order

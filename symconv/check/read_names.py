@@ -202,6 +202,9 @@ class NameReader(ReaderBase):
         name, indices = self._subscripted_name(item)
         sups = [self._classify_sup(sup) for sup in item.sups]
         orders = [payload for kind, payload in sups if kind == "order"]
+        partial = self._subscript_derivative(name, item, following)
+        if partial is not None and following is not None:
+            return self._postfix_value(partial, _without_scripts(following)), index + 2
         hypothesis = False  # h_{W,b}(X): a function named with its parameters, applied
         if (
             following is not None
@@ -295,6 +298,37 @@ class NameReader(ReaderBase):
         if item.degree:
             value = in_radians(value)
         return value, index + 1
+
+    def _subscript_derivative(self, name: str, item: Item, following: Item | None) -> Any:
+        """``u_t(x,t)``, ``u_{xx}(x,t)``, ``f_{xy}(x, y)``: a partial derivative in subscript
+        notation, as texts on PDEs and finite differences write it — the subscript's letters
+        are each one of the arguments (bare variables), and ``u`` is a function of two or more
+        arguments in the same formula (``u(x, t + Δt)``); None otherwise (``W_{ij}(x, y)``
+        with i, j no arguments, ``h_θ(x)``: a function named with its parameters)."""
+        if (
+            following is None
+            or following.kind != "paren"
+            or len(item.subs) != 1
+            or item.primes
+            or item.sups
+            or self.table.kind_of(name) not in (None, "function")
+        ):
+            return None
+        letters = re.sub(r"\s+", "", self._inner(item.subs[0]))
+        if not re.fullmatch(r"[a-z]{1,4}", letters):
+            return None
+        args = self._args(following)
+        names = [a.name for a in args if isinstance(a, sp.Symbol)]
+        if len(names) != len(args) or len(args) < 2 or len(set(names)) != len(names):
+            return None
+        if any(letter not in names for letter in letters):
+            return None
+        evidence = f"function:{name}"
+        if not (evidence in self.evidence or evidence in self.found):
+            return None
+        function = sp.Function(name)(*args)
+        counts = [(sp.Symbol(v), letters.count(v)) for v in dict.fromkeys(letters)]
+        return sp.Derivative(function, *counts, evaluate=False)
 
     def _tagged_entry(
         self, name: str, indices: tuple[Any, ...] | None, item: Item, following: Item | None

@@ -62,3 +62,109 @@ def test_unknowns_on_both_sides_are_an_identity_in_them_not_an_ansatz():
     # the Taylor expansion of a weighted sum, with a sign slip in the constant term
     doc = "$$a f(x-h) + b f(x+h) = (b - a) f(x) + (b - a) h f'(x) + O(h^2)$$\n"
     assert [j.verdict for j in check_text(doc).judgements] == ["wrong"]
+
+
+# --- numbered grid points x_0, x_1, x_2 read through the document's own grid -------------------
+
+NUMBERED = [
+    # (the grid the text defines, the claim, the verdict)
+    (
+        "where $x_k = x_0 + kh$",
+        "f'(x_0) \\approx \\frac{-3 f(x_0) + 4 f(x_1) - f(x_2)}{2h}",
+        "right",
+    ),
+    (
+        "where $x_k = x_0 + kh$",
+        "f'(x_0) \\approx \\frac{-3 f(x_0) + 4 f(x_1) - f(x_2)}{h}",
+        "wrong",
+    ),
+    (
+        "with $x_{i+1} = x_i + h$",
+        "f''(x_1) \\approx \\frac{f(x_2) - 2f(x_1) + f(x_0)}{h^2}",
+        "right",
+    ),
+    ("with $x_{i+1} - x_i = h$", "f(x_2) = f(x_0) + 2h f'(x_0) + 2h^2 f''(x_0) + O(h^3)", "right"),
+    ("with $x_{i+1} - x_i = h$", "f(x_2) = f(x_0) + 2h f'(x_0) + h^2 f''(x_0) + O(h^3)", "wrong"),
+    ("let $t_n = n\\Delta t$", "y(t_1) = y(t_0) + \\Delta t\\, y'(t_0) + O(\\Delta t^2)", "right"),
+    # a half step: x_1 is x_0 + h/2, so the quotient is half the slope
+    ("with $x_k = x_0 + kh/2$", "f'(x_0) \\approx \\frac{f(x_1) - f(x_0)}{h}", "wrong"),
+    ("with $x_k = x_0 + kh/2$", "f'(x_0) \\approx \\frac{f(x_2) - f(x_0)}{h}", "right"),
+    # the remainder in mean-value form, at numbered points
+    (
+        "Let $x_j = x_0 + jh$",
+        "f'(x_0) = \\frac{1}{2h}\\left[f(x_1) - f(x_{-1})\\right] - \\frac{h^2}{6} f'''(\\xi)",
+        "right",
+    ),
+    # a grid that is not uniform, or not said: no reading of x_1
+    ("with $x_{i+1} = x_i + h_i$", "f'(x_0) \\approx \\frac{f(x_1) - f(x_0)}{h}", "unverified"),
+    ("where $x_k = x_0 + k^2 h$", "f'(x_0) \\approx \\frac{f(x_1) - f(x_0)}{h}", "unverified"),
+    ("on a grid", "f'(x_0) \\approx \\frac{-3 f(x_0) + 4 f(x_1) - f(x_2)}{h}", "unverified"),
+]
+
+
+@pytest.mark.parametrize(("grid", "formula", "verdict"), NUMBERED)
+def test_numbered_points_are_read_through_the_grid_the_text_defines(grid, formula, verdict):
+    doc = f"We work on a grid, {grid}.\n\n$${formula}$$\n"
+    judgements = [j for j in check_text(doc).judgements if j.claim.line == 3]
+    assert [j.verdict for j in judgements] == [verdict], [j.message for j in judgements]
+
+
+def test_a_grid_not_defined_is_named_in_the_reason():
+    doc = "Notes.\n\n$$f'(x_0) \\approx \\frac{f(x_1) - f(x_0)}{h}$$\n"
+    (judgement,) = check_text(doc).judgements
+    assert judgement.verdict == "unverified"
+    assert "x_{0} and x_{1} are points of a grid the text does not define" in judgement.message
+
+
+def test_a_taylor_expansion_at_a_grid_point_is_a_claim_not_a_definition_of_f():
+    # before, f(x_1) = … defined f as the map x_1 ↦ …, and a later line used that "definition"
+    doc = (
+        "Let $x_k = x_0 + kh$.\n\n"
+        "$$f(x_1) = f(x_0) + h f'(x_0) + \\frac{h^2}{2} f''(x_0) + O(h^3)$$\n\n"
+        "$$f(x_2) = f(x_0) + 2h f'(x_0) + h^2 f''(x_0) + O(h^3)$$\n\n"
+        "$$f''(x_i) \\approx \\frac{f(x_{i+1}) - 2 f(x_i) + f(x_{i-1})}{h^2}$$\n"
+    )
+    report = check_text(doc)
+    assert [(j.claim.line, j.verdict) for j in report.judgements] == [
+        (3, "right"),
+        (5, "wrong"),
+        (7, "right"),
+    ]
+
+
+SAMPLES = [
+    # f_k = f(x_k): numbered samples of the function the claim differentiates
+    ("Let $x_k = x_0 + kh$.", "f'(x_0) \\approx \\frac{-3f_0 + 4f_1 - f_2}{2h}", "right"),
+    ("Let $x_k = x_0 + kh$.", "f'(x_0) \\approx \\frac{-3f_0 + 4f_1 - f_2}{h}", "wrong"),
+    ("Let $x_k = x_0 + kh$.", "f'(x_1) \\approx \\frac{f_2 - f_0}{2h}", "right"),
+    ("Let $x_k = x_0 + kh$.", "f_1 = f_0 + h f'(x_0) + O(h^2)", "right"),
+    ("Let $x_k = x_0 + kh$.", "f_1 = f_0 + 2h f'(x_0) + O(h^2)", "wrong"),
+    # the samples are values of f, not free numbers: with no grid, not decided (was wrong)
+    ("Notes.", "f'(x_0) \\approx \\frac{-3f_0 + 4f_1 - f_2}{2h}", "unverified"),
+    ("Notes.", "f''(x_0) \\approx \\frac{f_1 - 2f_0 + f_{-1}}{h^2}", "unverified"),
+    ("Notes.", "f'(x) \\approx \\frac{f_1 - f_0}{h}", "unverified"),
+]
+
+
+@pytest.mark.parametrize(("grid", "formula", "verdict"), SAMPLES)
+def test_numbered_samples_are_values_of_the_function(grid, formula, verdict):
+    doc = f"{grid}\n\n$${formula}$$\n"
+    judgements = [j for j in check_text(doc).judgements if j.claim.line == 3]
+    assert [j.verdict for j in judgements] == [verdict], [j.message for j in judgements]
+
+
+@pytest.mark.parametrize(
+    "formula",
+    [
+        # bare weights (no /h written) stand for numbers over a power of h: a = -3/(2h), …
+        "a f(x_0) + b f(x_1) + c f(x_2) = f'(x_0) + O(h^2)",
+        "a f(x) + b f(x+h) + c f(x+2h) = f'(x) + O(h^2)",
+        # no weights of the form w/h^p fit, but weights may be any functions of h
+        "a f(x) + b f(x+h) = f''(x) + O(h)",
+    ],
+)
+def test_bare_unknown_weights_are_an_ansatz_not_a_mistake(formula):
+    doc = f"Let $x_k = x_0 + kh$. Find $a, b, c$ with\n\n$${formula}$$\n"
+    judgements = [j for j in check_text(doc).judgements if j.claim.line == 3]
+    assert [j.verdict for j in judgements] == ["unverified"]
+    assert "ansatz with unknown weights" in judgements[0].message

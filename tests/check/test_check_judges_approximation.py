@@ -50,6 +50,22 @@ def test_two_dimensional_expansions():
     assert "∂f(x, y)/∂y" in wrong.message
 
 
+@pytest.mark.parametrize(
+    ("formula", "verdict"),
+    [
+        # u_t, u_{xx}: partial derivatives in subscript notation, the arguments' letters
+        ("u(x, t+\\Delta t) = u(x,t) + \\Delta t\\, u_t(x,t) + O(\\Delta t^2)", "right"),
+        ("u(x+h, t) - 2u(x,t) + u(x-h, t) = h^2 u_{xx}(x,t) + O(h^4)", "right"),
+        ("u(x+h, t) - u(x,t) = \\frac{h}{2} u_{xx}(x,t) + O(h^2)", "wrong"),
+        ("f(x + h, y) = f(x, y) + h f_y(x, y) + O(h^2)", "wrong"),
+        # a subscript that is no argument's letter is not a derivative: not read so
+        ("u(x+h, t) = u(x,t) + h u_k(x,t) + O(h^2)", "unverified"),
+    ],
+)
+def test_subscript_partial_derivatives_of_a_function_of_several_variables(formula, verdict):
+    assert verdict_list(f"$${formula}$$\n") == [verdict]
+
+
 def test_steps_with_h_equal_to_one_are_rescaled():
     doc = (
         "with $h = 1$, $x''(t) \\approx x(t+1) + x(t-1) - 2x(t)$.\n\n"
@@ -241,3 +257,26 @@ def test_a_series_that_ends_on_dots_is_judged_through_its_last_written_term():
     assert "through the k^3 term" in first.message
     assert "terms in k^2 differ" in second.message
     assert "dots (⋯) stand for terms the line does not write" in third.message
+
+
+@pytest.mark.parametrize(
+    ("claimed", "verdict"),
+    [("O(h^4)", "right"), ("O(h^2)", "right"), ("O(h^6)", "wrong")],
+)
+def test_the_error_of_a_truncation_error_written_out_is_its_first_term(claimed, verdict):
+    # τ = stencil − f'(x) written out: its error is its own first term, h^4 (before: the gap
+    # between its first two terms, h^6 − h^4, and a true O(h^4) was called wrong)
+    doc = (
+        "Notes.\n\n$$\\frac{-f(x+2h) + 8f(x+h) - 8f(x-h) + f(x-2h)}{12h} - f'(x) = "
+        "-\\frac{h^4}{30} f^{(5)}(x) + O(h^6)$$\n\n"
+        f"so the error is ${claimed}$.\n"
+    )
+    assert verdict_list(doc) == ["right", verdict]
+
+
+def test_a_named_operator_is_shown_as_written_not_as_internals():
+    # f'(x) ≈ D_h f(x): the operator is no term of a series in h; the reason shows it plainly
+    doc = "Notes.\n\n$$f'(x) \\approx D_h f(x) = \\frac{f(x+h)-f(x)}{h}$$\n"
+    first = judge_document(doc)[0]
+    assert first.verdict == "unverified"
+    assert "varepsilon" not in first.message and "D[h]" in first.message

@@ -19,7 +19,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from symconv.check import nodes
-from symconv.check.context import DocumentContext, ProblemContext
+from symconv.check.context import DocumentContext, ProblemContext, claim_id, claim_scope
 from symconv.check.judges.expansion import (
     EPSILON,
     STEP,
@@ -37,6 +37,11 @@ from symconv.check.judges.expansion import (
     small_entries_as_symbols,
 )
 from symconv.check.judges.functions import concrete
+from symconv.check.judges.grid_points import (
+    numbered_points_as_coordinates,
+    numbered_samples_as_functions,
+    uniform_grids,
+)
 from symconv.check.judges.resolve import resolve
 from symconv.check.judges.typos import diagnose
 from symconv.check.judges.verdicts import latex_of, right, unverified, wrong
@@ -99,13 +104,17 @@ def _converted(
     """Sides as the expansion reads them: grid samples as functions of a point, d-letter
     steps as steps, the document's definitions substituted. (A row of a side is read together
     with the claim's two sides, so that it is read as they are.)"""
+    relations = _grid_relations(claim, context)
+    grids = uniform_grids(relations)
     converted = tuple(small_entries_as_symbols(side) for side in sides)
-    points = intermediate_points(claim.sides)
+    converted = numbered_samples_as_functions(converted, relations)
+    converted = numbered_points_as_coordinates(converted, grids)
+    points = _intermediate_points(claim, grids)
     converted = tuple(
         side.xreplace(points) if points and isinstance(side, sp.Basic) else side
         for side in converted
     )
-    converted = grid_points_as_coordinates(converted)
+    converted = grid_points_as_coordinates(converted, grids)
     converted = grid_samples_as_functions(converted)
     converted = differentials_as_steps(converted)
     setup = setup_for(list(converted))
@@ -113,6 +122,24 @@ def _converted(
     return tuple(
         concrete(resolve(side, claim, context, problem, keep=keep)[0])[0] for side in converted
     )
+
+
+def _intermediate_points(claim: Claim, grids: dict[str, Any]) -> dict[sp.Symbol, sp.Symbol]:
+    """The intermediate point of a remainder in mean-value form, with the claim's numbered
+    grid points read as coordinates (``f(x_1) = f(x_0) + h f'(ξ)`` on ``x_k = x_0 + kh``)."""
+    return intermediate_points(numbered_points_as_coordinates(claim.sides, grids))
+
+
+def _grid_relations(claim: Claim, context: DocumentContext) -> list[tuple[Any, Any]]:
+    """What the document said about its grid points before the claim: assumed relations
+    (*where* ``x_k = x_0 + kh``, *let* ``x_{i+1} = x_i + h``) and index formulas it stated
+    (*the nodes are* ``x_j = x_0 + jh``), in document order."""
+    order, scope = claim_id(claim), claim_scope(claim)
+    relations = [(a.lhs, a.rhs) for a in context.assumptions_before(order=order, scope=scope)]
+    for earlier in context.claims_before(order=order, scope=scope, kind="index-formula"):
+        if len(earlier.sides) == 2 and earlier.relation == "=":
+            relations.append((earlier.sides[0], earlier.sides[1]))
+    return relations
 
 
 def _sides(
@@ -239,6 +266,13 @@ def judge_approximation(
         return judgement
     fitted = _ansatz_weights(claim, context, problem)
     if fitted is None:
+        if _bare_weights(claim, context, problem):
+            # weights that may be any functions of the step: none of the form w/h^p is no proof
+            return unverified(
+                claim,
+                "an ansatz with unknown weights, which may depend on the step: none of the "
+                "form w/h^p makes it hold",
+            )
         return judgement
     shown = ", ".join(f"{show(unknown)} = {show(value)}" for unknown, value in fitted.items())
     return unverified(
@@ -286,15 +320,62 @@ def _ansatz_weights(
 ) -> dict[Any, Any] | None:
     """Values of an ansatz's unknown weights that make it hold (:func:`_unknown_weights`), as
     far as the claim is compared (below its order, through its written series, or to leading
-    order), or None: no ansatz, or no weights make it hold."""
+    order), or None: no ansatz, or no weights make it hold.
+
+    Weights written bare, with no step on their side (``a f(x_0) + b f(x_1) + c f(x_2) =
+    f'(x_0) + O(h^2)``), stand for numbers over a power of the step (``a = -3/(2h)``): each is
+    tried as ``w / h^p`` for p up to the order of the derivative on the other side."""
     try:
         lhs, rhs, setup = _sides(claim, context, problem)
         unknown = _unknown_weights(lhs, rhs, setup)
         if unknown is None:
             return None
-        names, _ = unknown
+        names, side = unknown
+    except ExpansionError:
+        return None
+    powers = [0]
+    if len(setup.small) == 1 and not setup.rescale and not _step_outside(side, setup):
+        other = rhs if side is lhs else lhs
+        highest = max((_derivative_order(d) for d in other.atoms(sp.Derivative)), default=0)
+        powers = list(range(highest + 1))
+    for power in powers:
+        scale = next(iter(setup.small)) ** -power if power else sp.Integer(1)
+        fitted = _weights_solving(lhs, rhs, setup, names, scale)
+        if fitted is not None:
+            return fitted
+    return None
+
+
+def _bare_weights(claim: Claim, context: DocumentContext, problem: ProblemContext) -> bool:
+    """Whether the claim is an ansatz whose unknown weights are written with no step on their
+    side (``a f(x) + b f(x+h) = f'(x) + O(h)``)."""
+    try:
+        lhs, rhs, setup = _sides(claim, context, problem)
+    except ExpansionError:
+        return False
+    unknown = _unknown_weights(lhs, rhs, setup)
+    return unknown is not None and not _step_outside(unknown[1], setup)
+
+
+def _step_outside(side: Any, setup: Setup) -> bool:
+    """Whether a step is written outside the function applications of ``side`` (``/h``)."""
+    atoms = {a: sp.Dummy() for a in side.atoms(AppliedUndef, sp.Derivative, nodes.BigO)}
+    return bool(side.xreplace(atoms).free_symbols & setup.small)
+
+
+def _derivative_order(derivative: sp.Derivative) -> int:
+    return sum(int(count) for _, count in derivative.variable_count)
+
+
+def _weights_solving(
+    lhs: Any, rhs: Any, setup: Setup, names: list[Any], scale: Any
+) -> dict[Any, Any] | None:
+    """Values of the unknown ``names`` (each read as ``w · scale``) that make the sides agree,
+    or None."""
+    try:
         symbols = {n: sp.Dummy(str(n)) for n in names}
-        lhs, rhs = lhs.xreplace(symbols), rhs.xreplace(symbols)
+        lhs = lhs.xreplace({n: d * scale for n, d in symbols.items()})
+        rhs = rhs.xreplace({n: d * scale for n, d in symbols.items()})
         outside = _outside_power([lhs, rhs], setup)
         probes = (expand(lhs, setup, 1).order, expand(rhs, setup, 1).order)
         order = min((o for o in probes if o is not None), default=None)
@@ -324,7 +405,7 @@ def _ansatz_weights(
     if not solutions:
         return None
     back = {dummy: name for name, dummy in symbols.items()}
-    return {back[d]: v.xreplace(back) for d, v in solutions[0].items() if d in back}
+    return {back[d]: v.xreplace(back) * scale for d, v in solutions[0].items() if d in back}
 
 
 def _judge_approximation(
@@ -434,7 +515,8 @@ def truncation_error(lhs: Any, rhs: Any, setup: Setup, outside: int) -> tuple[in
 
     A central difference written ``= f'(x) + (h^2/6) f^{(3)}(x) + O(h^4)`` has
     τ = (h^2/6) f^{(3)}(x): the error of the stencil is O(h^2), whatever the series on the other
-    side carries.
+    side carries. A stencil side that subtracts a derivative is τ written out: its own
+    first term is the error.
     """
     shifted = (_shifted(lhs, setup), _shifted(rhs, setup))
     if shifted == (True, False):
@@ -444,6 +526,15 @@ def truncation_error(lhs: Any, rhs: Any, setup: Setup, outside: int) -> tuple[in
     else:
         return error_order(lhs, rhs, setup, outside)
     terms = 6 - outside
+    if stencil.has(sp.Derivative, nodes.Nabla):
+        # τ written out, the stencil minus the derivative it approximates (``\frac{f(x+h) -
+        # f(x)}{h} - f'(x) = \frac{h}{2} f''(x) + O(h^2)``): the error is that side itself,
+        # of the order of its first term
+        error = expand(stencil, setup, terms)
+        first = error.lowest()
+        if first is None or first > terms + outside - 1:
+            return None
+        return 0, first, error.coefficient(first)
     approximate, reference = expand(stencil, setup, terms), expand(exact, setup, terms)
     reliable = terms + outside
     lowest = reference.lowest()
@@ -531,9 +622,9 @@ def _series_written_through(sides: Iterable[Any], setup: Setup) -> int | None:
     return highest
 
 
-def _reading(claim: Claim) -> str:
+def _reading(claim: Claim, context: DocumentContext) -> str:
     """How a claim with no order term was read, for its verdict's message."""
-    points = intermediate_points(claim.sides)
+    points = _intermediate_points(claim, uniform_grids(_grid_relations(claim, context)))
     if points:
         ((point, base),) = points.items()
         shown = f"{display_name(point.name)} → {display_name(base.name)}"
@@ -558,7 +649,7 @@ def _through_written_series(
     left, right_side = expand(lhs, setup, terms), expand(rhs, setup, terms)
     difference = _difference(left, right_side, terms + outside)
     bad = [k for k, c in difference.items() if c != 0 and k <= through]
-    note = _reading(claim)
+    note = _reading(claim, where[0])
     if not bad:
         beyond = [k for k, c in difference.items() if c != 0]
         error = f"; the first term left out is O({_power(setup, beyond[0])})" if beyond else ""

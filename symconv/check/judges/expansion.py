@@ -32,7 +32,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +40,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from symconv.check import nodes
+from symconv.check.shown import show
 
 __all__ = [
     "Expansion",
@@ -48,6 +49,7 @@ __all__ = [
     "expand",
     "grid_points_as_coordinates",
     "grid_samples_as_functions",
+    "is_step",
     "order_of",
     "setup_for",
     "small_entries_as_symbols",
@@ -107,6 +109,11 @@ def _the_step(exprs: Sequence[Any]) -> sp.Symbol | None:
         if isinstance(symbol, sp.Symbol) and _is_small_name(symbol)
     }
     return steps.pop() if len(steps) == 1 else None
+
+
+def is_step(symbol: sp.Symbol) -> bool:
+    """Whether a symbol has the name of a step: ``h``, ``h_m``, ``dt``, ``Δx``, ``δ``."""
+    return _is_small_name(symbol)
 
 
 def _is_small_name(symbol: sp.Symbol) -> bool:
@@ -213,13 +220,17 @@ def grid_samples_as_functions(sides: Sequence[Any]) -> tuple[Any, ...]:
     return tuple(expr.xreplace(replacements) for expr in exprs)
 
 
-def grid_points_as_coordinates(sides: Sequence[Any]) -> tuple[Any, ...]:
+def grid_points_as_coordinates(
+    sides: Sequence[Any], grids: Mapping[str, Any] | None = None
+) -> tuple[Any, ...]:
     """A function evaluated at grid points beside its samples — ``f'(x_i) ≈ (f_{i+1} −
     f_{i-1})/2h``, ``f(x_{i+1}) = f(x_i) + h f'(x_i) + …`` — read on a uniform grid: ``x_{i+k}``
     is ``x + k h`` and ``f_{i+k}`` is ``f(x_{i+k})`` (``f_i = f(x_i)``, the convention of every
     finite-difference text). Sides unchanged unless the points are entries of one name with
     one index shifted by integers, the samples are entries of a name the claim applies as a
-    function with the same index, and the claim has one step.
+    function with the same index, and the claim has one step. ``grids``: the steps of the
+    grids the document defines (:func:`~symconv.check.judges.grid_points.uniform_grids`) — a
+    grid it defines otherwise (None: not uniform), or with another step, is not read so.
 
     >>> f, x, i, h = sp.IndexedBase("f"), sp.IndexedBase("x"), sp.Symbol("i"), sp.Symbol("h")
     >>> xi = sp.Symbol("xi")
@@ -254,7 +265,7 @@ def grid_points_as_coordinates(sides: Sequence[Any]) -> tuple[Any, ...]:
     if any(str(e.base.label) not in functions for e in samples):
         return tuple(sides)  # an entry of something not evaluated as a function: another meaning
     step = _the_step(exprs)
-    if step is None:
+    if step is None or (grids is not None and name in grids and grids[name] != step):
         return tuple(sides)
     coordinate = sp.Symbol(name)
     replacements: dict[Any, Any] = {}
@@ -517,7 +528,8 @@ def by_power(expanded: Any, setup: Setup) -> dict[int, Any]:
     for term in sp.Add.make_args(expanded):
         power, coefficient = epsilon_power(term)
         if coefficient.has(EPSILON):
-            raise ExpansionError(f"{term} is not a term of a series in {setup.step_names}")
+            written = show(term.xreplace({EPSILON: sp.Integer(1)}))
+            raise ExpansionError(f"{written} is not a term of a series in {setup.step_names}")
         result[power] = result.get(power, 0) + coefficient
     return {k: v for k, v in result.items() if v != 0} or {0: sp.Integer(0)}
 

@@ -1,0 +1,296 @@
+"""The grid a finite-difference text defines, and its numbered points read as coordinates.
+
+A text names its grid points before it uses them: *where* ``x_k = x_0 + kh``, *let*
+``x_{i+1} = x_i + h``, ``t_n = n\\Delta t``. A claim written at numbered points —
+``f'(x_0) \\approx \\frac{-3 f(x_0) + 4 f(x_1) - f(x_2)}{2h}``, ``f(x_2) = f(x_0) + 2h f'(x_0) +
+…`` — is a claim about one function at shifted points only through that definition, so the
+points are read through it, never through a guess:
+
+* :func:`uniform_grids` — the uniform step of each name the document's relations define
+  (``x[k] = A + k s`` with ``A`` free of ``k``; ``x[i+1] = x[i] + s``, also written
+  ``x_{i+1} - x_i = h``; ``s`` a step name such as ``h``, ``Δt``, ``h/2``); a name related to
+  its entries in any other way (``x_{i+1} = x_i + h_i``, ``x_k = x_0 + k^2 h``) maps to None:
+  its grid is not uniform, or not known to be.
+* :func:`numbered_points_as_coordinates` — on a uniform grid of step ``s``, ``x_m`` (``m`` an
+  integer, written ``x_1`` or ``x_{-1}``) is ``x_0 + m s``: the base point ``x_0`` is the
+  document's own point 0, whatever ``A`` is (``x_m = x_0 + m s`` follows from either form).
+  Sides unchanged where a derivative is taken at a point other than ``x_0`` (the expansion
+  is about one point) or where no numbered point of a defined grid appears.
+
+    >>> x, k, h, f = sp.IndexedBase("x"), sp.Symbol("k"), sp.Symbol("h"), sp.Function("f")
+    >>> grids = uniform_grids([(x[k], sp.Symbol("x_0") + k * h)])
+    >>> grids
+    {'x': h}
+    >>> x0, x1 = sp.symbols("x_0 x_1")
+    >>> numbered_points_as_coordinates([sp.Derivative(f(x0), x0), (f(x1) - f(x0)) / h], grids)
+    (Derivative(f(x_0), x_0), (-f(x_0) + f(h + x_0))/h)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from symconv.check.judges.expansion import ExpansionError, is_step
+
+__all__ = ["numbered_points_as_coordinates", "numbered_samples_as_functions", "uniform_grids"]
+
+#: A point numbered by an integer, read as a symbol: ``x_1``, ``x_{2}``, ``t_{-1}``.
+_NUMBERED = re.compile(r"(?P<name>[A-Za-z\\]+)_\{?(?P<number>-?\d+)\}?")
+
+
+def uniform_grids(relations: Iterable[tuple[Any, Any]]) -> dict[str, Any]:
+    """``name → step`` for each grid the relations define as uniform; ``name → None`` for a
+    name whose entries a relation relates in another way (a later relation about a name
+    replaces an earlier one).
+
+    >>> x, t, i, n = sp.IndexedBase("x"), sp.IndexedBase("t"), *sp.symbols("i n")
+    >>> h, dt, hi = sp.Symbol("h"), sp.Symbol("Delta t"), sp.IndexedBase("h")[sp.Symbol("i")]
+    >>> uniform_grids([(x[i + 1], x[i] + h), (t[n], n * dt)])
+    {'x': h, 't': Delta t}
+    >>> uniform_grids([(x[i + 1] - x[i], h)]), uniform_grids([(x[i + 1], x[i] + hi)])
+    ({'x': h}, {'x': None})
+    >>> uniform_grids([(x[i], i**2 * h)])
+    {'x': None}
+    """
+    grids: dict[str, Any] = {}
+    for lhs, rhs in relations:
+        if not (isinstance(lhs, sp.Expr) and isinstance(rhs, sp.Expr)):
+            continue
+        relation = sp.expand(lhs - rhs)
+        entries = [
+            e
+            for e in relation.atoms(sp.Indexed)
+            if len(e.indices) == 1
+            and e.indices[0].free_symbols
+            and not is_step(sp.Symbol(str(e.base.label)))  # h_i: a step, not a point
+        ]
+        names = {str(e.base.label) for e in entries}
+        if len(names) != 1:
+            continue
+        (name,) = names
+        grids[name] = _uniform_step(relation, entries)
+    return grids
+
+
+def _uniform_step(relation: Any, entries: Sequence[sp.Indexed]) -> Any:
+    """The step of ``relation = 0`` read as a uniform grid of the entries, or None."""
+    indices = {s for e in entries for s in e.indices[0].free_symbols}
+    if len(indices) != 1 or len(entries) > 2:
+        return None
+    (index,) = indices
+    if any(not sp.expand(e.indices[0] - index).is_Integer for e in entries):
+        return None
+    dummies = {e: sp.Dummy() for e in entries}
+    plain = relation.xreplace(dummies)
+    if not plain.is_polynomial(*dummies.values()):
+        return None
+    coefficients = [plain.coeff(d) for d in dummies.values()]
+    if any(c.free_symbols or c == 0 for c in coefficients):
+        return None
+    rest = sp.expand(
+        plain - sum(c * d for c, d in zip(coefficients, dummies.values(), strict=True))
+    )
+    if rest.has(*dummies.values()):
+        return None
+    if len(entries) == 1:
+        # x[k + c] = A + k s: solved for the entry, linear in k with a step for slope
+        value = sp.expand(-rest / coefficients[0])
+        if not value.is_polynomial(index) or sp.degree(value, index) != 1:
+            return None
+        step = value.coeff(index, 1)
+    else:
+        # x[i + c₁] − x[i + c₂] = r: a constant difference between points c₁ − c₂ apart
+        if coefficients[0] != -coefficients[1] or rest.has(index):
+            return None
+        first, second = entries
+        gap = sp.expand(first.indices[0] - second.indices[0])
+        step = sp.expand(-rest / coefficients[0] / gap)
+    return step if _is_a_step(step) else None
+
+
+def _is_a_step(step: Any) -> bool:
+    """``h``, ``Δt``, ``h/2``, ``2h``: a number times one step name."""
+    if not isinstance(step, sp.Expr) or step == 0:
+        return False
+    symbols = step.free_symbols
+    return (
+        len(symbols) == 1
+        and all(isinstance(s, sp.Symbol) and is_step(s) for s in symbols)
+        and step.as_coeff_Mul()[1] in symbols
+    )
+
+
+def _numbered(point: Any, grids: Mapping[str, Any]) -> tuple[str, int] | None:
+    """``(name, m)`` for a point ``x_m`` (a symbol) or ``x[m]`` (an entry) of a defined grid."""
+    if isinstance(point, sp.Indexed) and len(point.indices) == 1 and point.indices[0].is_Integer:
+        name, number = str(point.base.label), int(point.indices[0])
+    elif isinstance(point, sp.Symbol) and (found := _NUMBERED.fullmatch(point.name)):
+        name, number = found.group("name"), int(found.group("number"))
+    else:
+        return None
+    return (name, number) if grids.get(name) is not None else None
+
+
+def numbered_points_as_coordinates(
+    sides: Sequence[Any], grids: Mapping[str, Any]
+) -> tuple[Any, ...]:
+    """The sides with each numbered point ``x_m`` of a uniform grid read as ``x_n + (m − n) s``
+    about the point ``x_n`` where the claim takes its derivatives (``x_0`` if it takes none):
+    module docstring. Unchanged where nothing is numbered, or derivatives are taken at two
+    numbered points; :class:`ExpansionError` where a function is applied at two numbered
+    points of a grid the text does not define.
+
+    >>> f, h, x0, x1, x2 = sp.Function("f"), *sp.symbols("h x_0 x_1 x_2")
+    >>> numbered_points_as_coordinates([sp.Derivative(f(x1), x1), f(x2) - f(x0)], {"x": h})
+    (Derivative(f(x_1), x_1), -f(-h + x_1) + f(h + x_1))
+    """
+    exprs = [side for side in sides if isinstance(side, sp.Basic)]
+    if len(exprs) != len(sides):
+        return tuple(sides)
+    _undefined_grid(exprs, grids)
+    numbered: dict[Any, tuple[str, int]] = {}
+    for expr in exprs:
+        for point in expr.atoms(sp.Symbol, sp.Indexed):
+            found = _numbered(point, grids)
+            if found is not None:
+                numbered[point] = found
+    if not numbered:
+        return tuple(sides)
+    at = {
+        numbered[v]
+        for expr in exprs
+        for derivative in expr.atoms(sp.Derivative)
+        for v in derivative.variables
+        if v in numbered
+    }
+    if len(at) > 1 or len({name for name, _ in numbered.values()}) > 1:
+        return tuple(sides)  # derivatives about two points, or two grids
+    (name, base) = next(iter(at)) if at else (next(iter(numbered.values()))[0], 0)
+    origin = sp.Symbol(f"{name}_{base}")
+    replacements = {
+        point: origin + (number - base) * grids[name] for point, (_, number) in numbered.items()
+    }
+    for expr in exprs:
+        for derivative in expr.atoms(sp.Derivative):
+            if any(v in numbered and replacements[v] != origin for v in derivative.variables):
+                return tuple(sides)
+        for substitution in expr.atoms(sp.Subs):
+            substitution_points = {p for point in substitution.point for p in point.free_symbols}
+            if substitution_points & set(numbered):
+                return tuple(sides)  # f''(x_1) read as Subs: a derivative away from the base
+    return tuple(expr.xreplace(replacements) for expr in exprs)
+
+
+def _undefined_grid(exprs: Sequence[Any], grids: Mapping[str, Any]) -> None:
+    """:class:`ExpansionError` where one function is applied at two numbered points of a grid
+    the text does not define (``f(x_0)``, ``f(x_1)``, and no ``x_k = x_0 + kh`` before)."""
+    points: dict[tuple[str, str], set[str]] = {}
+    for expr in exprs:
+        for application in expr.atoms(AppliedUndef):
+            for argument in application.args:
+                for point in argument.atoms(sp.Symbol, sp.Indexed):
+                    if isinstance(point, sp.Indexed) and point.indices[0].is_Integer:
+                        stem, shown = (
+                            str(point.base.label),
+                            f"{point.base.label}_{{{point.indices[0]}}}",
+                        )
+                    elif isinstance(point, sp.Symbol) and (
+                        found := _NUMBERED.fullmatch(point.name)
+                    ):
+                        stem, shown = (
+                            found.group("name"),
+                            f"{found.group('name')}_{{{found.group('number')}}}",
+                        )
+                    else:
+                        continue
+                    if stem not in grids and not is_step(sp.Symbol(stem)):
+                        key = (str(application.func.__name__), stem)
+                        points.setdefault(key, set()).add(shown)
+    for (_, stem), written in sorted(points.items()):
+        if len(written) > 1:
+            first, second = sorted(written)[:2]
+            raise ExpansionError(
+                f"{first} and {second} are points of a grid the text does not define "
+                f"(such as {stem}_k = {stem}_0 + kh)"
+            )
+
+
+def _sample(entry: Any) -> tuple[str, int] | None:
+    """``(f, m)`` for a sample ``f_m`` written as a symbol (``f_1``) or an entry (``f_{-1}``)."""
+    if isinstance(entry, sp.Indexed) and len(entry.indices) == 1 and entry.indices[0].is_Integer:
+        return str(entry.base.label), int(entry.indices[0])
+    if isinstance(entry, sp.Symbol) and (found := _NUMBERED.fullmatch(entry.name)):
+        return found.group("name"), int(found.group("number"))
+    return None
+
+
+def numbered_samples_as_functions(
+    sides: Sequence[Any], relations: Iterable[tuple[Any, Any]]
+) -> tuple[Any, ...]:
+    """The samples ``f_m`` of a function ``f`` the claim applies at numbered points ``x_n``
+    read as ``f(x_m)`` — ``f'(x_0) \\approx (-3f_0 + 4f_1 - f_2)/2h``: ``f_k = f(x_k)``, the
+    convention of every finite-difference text, unless the document relates ``f_k`` to
+    something else. :class:`ExpansionError` where the claim writes samples of ``f`` and
+    applies ``f`` at no numbered point (or at points of two grids): the samples are values
+    of ``f``, not independent numbers, and where they are is not known.
+
+    >>> f, h, x0 = sp.Function("f"), *sp.symbols("h x_0")
+    >>> f0, f1 = sp.symbols("f_0 f_1")
+    >>> numbered_samples_as_functions([sp.Derivative(f(x0), x0), (f1 - f0) / h], [])
+    (Derivative(f(x_0), x_0), (-f(x_0) + f(x_1))/h)
+    """
+    exprs = [side for side in sides if isinstance(side, sp.Basic)]
+    if len(exprs) != len(sides):
+        return tuple(sides)
+    functions: dict[str, set[str]] = {}
+    for expr in exprs:
+        applied = set(expr.atoms(AppliedUndef))
+        for application in applied:
+            stems = functions.setdefault(str(application.func.__name__), set())
+            for argument in application.args:
+                for point in argument.free_symbols:
+                    point_name = _NUMBERED.fullmatch(str(point))
+                    if point_name and not is_step(point):
+                        stems.add(point_name.group("name"))
+    samples = {
+        entry: sample
+        for expr in exprs
+        for entry in expr.atoms(sp.Symbol, sp.Indexed)
+        if (sample := _sample(entry)) is not None and sample[0] in functions
+    }
+    if not samples:
+        return tuple(sides)
+    replacements: dict[Any, Any] = {}
+    for entry, (name, number) in samples.items():
+        stems = functions[name]
+        if len(stems) != 1 or _sampled_otherwise(name, relations):
+            shown = entry.name if isinstance(entry, sp.Symbol) else f"{name}_{{{number}}}"
+            raise ExpansionError(
+                f"{shown} is a value of {name}, at a grid point the text does not place"
+            )
+        (stem,) = stems
+        replacements[entry] = sp.Function(name)(sp.Symbol(f"{stem}_{number}"))
+    return tuple(expr.xreplace(replacements) for expr in exprs)
+
+
+def _sampled_otherwise(name: str, relations: Iterable[tuple[Any, Any]]) -> bool:
+    """Whether a relation says what the samples ``name_k`` are, other than ``f(x_k)``."""
+    for lhs, rhs in relations:
+        for this, that in ((lhs, rhs), (rhs, lhs)):
+            if not (isinstance(this, sp.Indexed) and str(this.base.label) == name):
+                continue
+            at = this.indices
+            if not (
+                isinstance(that, AppliedUndef)
+                and str(that.func.__name__) == name
+                and len(that.args) == 1
+                and isinstance(that.args[0], sp.Indexed)
+                and that.args[0].indices == at
+            ):
+                return True
+    return False
