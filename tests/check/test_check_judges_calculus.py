@@ -236,7 +236,8 @@ def test_a_sum_over_a_stated_range_is_read_at_length_three():
         "$\\frac{\\partial L}{\\partial \\hat y_n} = \\frac{2}{N}(\\hat y_n - y_n)$.\n\n"
         "For $J = \\frac{1}{m}\\sum_{i=0}^{m-1} (h_i - g_i)^2$: "
         "$\\frac{\\partial J}{\\partial h_i} = 2(h_i - g_i)$.\n\n"
-        "For $E = \\sum_{i=2}^{N} (t_i - o_i)^2$: $\\frac{\\partial E}{\\partial o_i} = 2(o_i - t_i)$.\n"
+        "For $E = \\sum_{i=2}^{N} (t_i - o_i)^2$: "
+        "$\\frac{\\partial E}{\\partial o_i} = 2(o_i - t_i)$.\n"
     )
     mse, forgotten_mean, from_two = judge_document(doc)
     assert mse.verdict == "right" and "read at length 3" in mse.message
