@@ -304,6 +304,8 @@ class Builder(CalculusReader):
                 last.bang = True
             elif kind == "degree":
                 last.degree = True
+            elif kind == "percent":
+                last.percent = True
             last.end = self._span(postfix)[1]
         return items
 

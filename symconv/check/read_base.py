@@ -82,11 +82,14 @@ class Item:
     primes: int = 0
     bang: bool = False
     degree: bool = False  # 45^\circ: an angle in degrees
+    percent: bool = False  # 92\%: a hundredth of 92
     roman: bool = False  # a multi-letter name written upright (\mathrm{...}): a function name
 
     @property
     def has_postfix(self) -> bool:
-        return bool(self.subs or self.sups or self.primes or self.bang or self.degree)
+        return bool(
+            self.subs or self.sups or self.primes or self.bang or self.degree or self.percent
+        )
 
 
 def is_matrix(value: Any) -> bool:

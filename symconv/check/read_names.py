@@ -297,6 +297,8 @@ class NameReader(ReaderBase):
             value = self._factorial(value)
         if item.degree:
             value = in_radians(value)
+        if item.percent:
+            value = self._scalar(value, "a percentage") / 100
         return value, index + 1
 
     def _subscript_derivative(self, name: str, item: Item, following: Item | None) -> Any:
@@ -660,6 +662,8 @@ class NameReader(ReaderBase):
             value = self._factorial(value)
         if item.degree:
             value = in_radians(value)
+        if item.percent:
+            value = self._scalar(value, "a percentage") / 100
         return value
 
     def _entry_of(self, value: Any, item: Item) -> Any:

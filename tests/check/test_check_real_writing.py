@@ -289,3 +289,8 @@ def test_the_fields_functions_of_a_number_are_evaluated_in_arithmetic() -> None:
     report = check_text(doc)
     assert [j.verdict for j in report.judgements] == ["right", "wrong", "right"]
     assert "σ read as the logistic function" in report.judgements[0].message
+
+
+def test_a_percentage_is_a_hundredth() -> None:
+    doc = "The accuracy is $\\frac{46}{50} = 92\\%$, not $\\frac{46}{50} = 90\\%$.\n"
+    assert [j.verdict for j in check_text(doc).judgements] == ["right", "wrong"]
