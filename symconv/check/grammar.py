@@ -434,8 +434,67 @@ def normalise_primes(text: str) -> str:
     text = _BRACED_OPERATOR.sub(lambda m: " " + m.group(1) + " ", text)
     text = _over_as_frac(text)
     text = _SFRAC.sub(" \\\\frac", unboxed(text))
-    text = indicators_as_brackets(text)
+    text = cases_columns(indicators_as_brackets(text))
     return _BRACED_PRIME.sub(braced, _PRIME_SUP.sub(prime, text))
+
+
+_CASES = lazy_compile(r"\\begin\s*\{cases\*?\}(?P<body>.*?)\\end\s*\{cases\*?\}", re.DOTALL)
+#: What starts a case's condition in a row written without ``&``: a comma (then spacing), or
+#: the words ``if``/``for``/``when``/``otherwise`` set as text after a space.
+_CONDITION_START = lazy_compile(
+    r",(?=(?:\s|\\[,;:! ]|\\q?quad(?![A-Za-z])|~)*\S)"
+    r"|\s(?=\\(?:text|textrm|mbox)\s*\{\s*(?:if|for|when|where|otherwise|else)\b)"
+)
+#: A condition: a relation, or the words of a catch-all case.
+_CONDITION = lazy_compile(
+    r"[<>=≤≥≠∈]|\\(?:le|ge|leq|geq|neq|ne|lt|gt|in|notin)(?![A-Za-z])|otherwise|else|if\b"
+)
+
+
+def cases_columns(text: str) -> str:
+    """``text`` with each row of a ``cases`` written without ``&`` given its column: the comma
+    (or the space before ``\\text{if …}``) that separates value and condition becomes ``&``
+    (same length). ``1, \\quad x > 0`` and ``1 \\text{ if } x > 0`` are the value 1 where
+    x > 0, as ``1 & x > 0`` is; a row whose rest holds no condition (``f(a, b)``) is left alone.
+
+    >>> cases_columns(r"\\begin{cases} 1, \\quad x > 0 \\\\ 0, \\quad x \\le 0 \\end{cases}")
+    '\\\\begin{cases} 1& \\\\quad x > 0 \\\\\\\\ 0& \\\\quad x \\\\le 0 \\\\end{cases}'
+    >>> kept = r"\\begin{cases} f(a, b) \\end{cases}"
+    >>> cases_columns(kept) == kept
+    True
+    """
+
+    def rows(match: re.Match[str]) -> str:
+        body = match.group("body")
+        start = match.start("body") - match.start()
+        written = list(match.group())
+        position = 0
+        for row in re.split(r"(\\\\)", body):
+            if row != "\\\\" and "&" not in row:
+                cut = _top_level_condition_start(row)
+                if cut is not None:
+                    written[start + position + cut] = "&"
+            position += len(row)
+        return "".join(written)
+
+    return _CASES.sub(rows, text)
+
+
+def _top_level_condition_start(row: str) -> int | None:
+    """Where the condition of a row without ``&`` starts (the separator's index), or None."""
+    depth = 0
+    for index, char in enumerate(row):
+        if char in "{([":
+            depth += 1
+        elif char in "})]":
+            depth -= 1
+        elif (
+            depth == 0
+            and _CONDITION_START.match(row, index) is not None
+            and _CONDITION.search(row, index + 1) is not None
+        ):
+            return index
+    return None
 
 
 #: ``\\mathbf{a_{14}}``: a whole subscripted entry set in bold (a pooling window's maximum, as

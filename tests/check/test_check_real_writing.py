@@ -294,3 +294,16 @@ def test_the_fields_functions_of_a_number_are_evaluated_in_arithmetic() -> None:
 def test_a_percentage_is_a_hundredth() -> None:
     doc = "The accuracy is $\\frac{46}{50} = 92\\%$, not $\\frac{46}{50} = 90\\%$.\n"
     assert [j.verdict for j in check_text(doc).judgements] == ["right", "wrong"]
+
+
+def test_a_case_written_without_its_column_is_read_at_its_comma() -> None:
+    # "1, \quad x > 0" and "1 \text{ if } x > 0": the value, then the condition
+    doc = (
+        "$$\\frac{d}{dx}\\mathrm{ReLU}(x) = \\begin{cases} 1, \\quad x > 0 \\\\ "
+        "0, \\quad x \\le 0 \\end{cases}$$\n\n"
+        "$$\\frac{d}{dx}\\mathrm{ReLU}(x) = \\begin{cases} 1 \\text{ if } x > 0 \\\\ "
+        "0 \\text{ otherwise} \\end{cases}$$\n\n"
+        "$$\\frac{d}{dx}\\mathrm{ReLU}(x) = \\begin{cases} 0, \\quad x > 0 \\\\ "
+        "1, \\quad x \\le 0 \\end{cases}$$\n"
+    )
+    assert [j.verdict for j in check_text(doc).judgements] == ["right", "right", "wrong"]
