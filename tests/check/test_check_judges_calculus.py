@@ -262,3 +262,14 @@ def test_a_vector_defined_entry_by_entry_is_written_out_in_the_vector_reading():
     unstated = judge_document(softmax.replace("{given}", ""))
     first = next(j for j in unstated if j.claim.line == 3)
     assert first.verdict == "unverified" and "sum to 1" in first.message
+
+
+def test_a_derivative_of_a_function_at_a_defined_name_is_taken_at_its_value():
+    # σ'(z) with z = wx + b: SymPy refuses a derivative by wx + b; the line went unjudged
+    doc = (
+        "Let $z = wx + b$, $a = \\sigma(z)$ and $L = \\frac{1}{2}(a - y)^2$.\n\n"
+        "$$\\frac{\\partial L}{\\partial w} = (a - y)\\sigma'(z)x$$\n\n"
+        "$$\\frac{\\partial L}{\\partial w} = (a - y)\\sigma'(z)$$\n\n"
+        "$$\\frac{\\partial a}{\\partial b} = \\sigma'(z)$$\n"
+    )
+    assert [j.verdict for j in judge_document(doc)] == ["right", "wrong", "right"]

@@ -77,6 +77,7 @@ from symconv.check.document_gradients import (
 from symconv.check.equality import compare_at_points
 from symconv.check.judges.batch_costs import judge_batch_gradient
 from symconv.check.judges.functions import concrete
+from symconv.check.judges.resolve import replaced
 from symconv.check.judges.typos import diagnose
 from symconv.check.judges.unknown_functions import with_unknowns
 from symconv.check.judges.verdicts import right, unverified, wrong
@@ -163,7 +164,7 @@ class _Reading:
             if not mapping:
                 self._entrywise(current)
                 return current
-            current = current.xreplace(mapping)
+            current = replaced(current, mapping)
         raise _Unknown("the definitions refer to each other too deeply")
 
     def _one_term(self, expr: Any) -> Any:

@@ -20,7 +20,7 @@ definitions it used, so that a right result built on a wrong definition can say 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import sympy as sp
@@ -167,7 +167,35 @@ def _substitute(expr: Any, mapping: dict[Any, Any]) -> Any:
     if power is not None:
         return power
     scalar = {k: v for k, v in mapping.items() if not isinstance(v, (sp.MatrixBase, sp.Tuple))}
-    return expr.xreplace(scalar) if scalar else expr
+    return replaced(expr, scalar) if scalar else expr
+
+
+def replaced(expr: Any, mapping: Mapping[Any, Any]) -> Any:
+    """``expr.xreplace(mapping)``, with a derivative by a replaced name taken at the new value:
+    ``σ'(z)`` with ``z = wx + b`` is ``σ'(ξ)`` at ``ξ = wx + b`` (SymPy refuses a derivative by
+    ``wx + b``, and the line went unjudged with SymPy's error as its reason).
+
+    >>> z, w, x, b = sp.symbols("z w x b")
+    >>> sigma = sp.Function("sigma")
+    >>> replaced(sp.Derivative(sigma(z), z) * x, {z: w * x + b})
+    x*Subs(Derivative(sigma(_z), _z), _z, b + w*x)
+    """
+    if not isinstance(expr, sp.Basic):
+        return expr
+    keys = set(mapping)
+
+    def at_point(derivative: sp.Derivative) -> Any:
+        moved = [v for v in derivative.variables if v in keys]
+        if not moved:
+            return derivative
+        dummies = {v: sp.Dummy(str(v)) for v in dict.fromkeys(moved)}
+        return sp.Subs(
+            derivative.xreplace(dummies), tuple(dummies.values()), tuple(dummies.keys())
+        )
+
+    if keys and expr.has(sp.Derivative):
+        expr = expr.replace(lambda node: isinstance(node, sp.Derivative), at_point)
+    return expr.xreplace(dict(mapping))
 
 
 def _matrix_power(expr: Any, mapping: dict[Any, Any]) -> sp.ImmutableMatrix | None:
