@@ -248,9 +248,26 @@ def _input(words: str) -> Volume | None:
     if len(sizes) == 2:
         return Volume(sizes)
     if len(sizes) == 3:
-        return Volume(sizes[:2], sizes[2])
+        return three_axes(sizes)
     if len(sizes) == 4:  # (N, C, H, W) or (N, H, W, C): settled with the kernel (below)
         return Volume(sizes[2:], sizes[1], batch=sizes[0], channels_first=True)
+    return None
+
+
+def three_axes(sizes: tuple[int, ...]) -> Volume | None:
+    """A volume written with three sizes, its channels where its square map shows them: ``32 ×
+    32 × 3`` (height, width, channels: NumPy, TensorFlow) or ``3 × 32 × 32`` (channels first:
+    PyTorch); a non-square map with its smallest size first or last, ``480 × 640 × 3``, ``3 × 480
+    × 640``. Any other (``64 × 48 × 128``: 128 channels, or 64?) is not known: None.
+
+    >>> three_axes((32, 32, 3)), three_axes((3, 32, 32)).text(), three_axes((64, 48, 128))
+    (Volume(spatial=(32, 32), channels=3, batch=None, channels_first=False), '3 × 32 × 32', None)
+    """
+    a, b, c = sizes
+    if a == b or (a != c and b != c and c < min(a, b)):
+        return Volume((a, b), c)
+    if b == c or a < min(b, c):
+        return Volume((b, c), a, channels_first=True)
     return None
 
 

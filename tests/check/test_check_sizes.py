@@ -594,3 +594,28 @@ def test_a_line_with_two_paddings_states_two_layers_and_is_not_judged_as_one() -
         " and with stride 2 and no padding 2x2.\n"
     )
     assert "wrong" not in judged(text, 1)
+
+
+CHANNELS_FIRST = """\
+# Q1
+
+An input of {input} goes through 16 filters of 3x3 with stride 1 and padding 1. \
+What is the output volume?
+
+Answer: {answer}
+"""
+
+
+def test_an_input_written_channels_first_is_read_with_its_channels_first() -> None:
+    # ``3x32x32`` (PyTorch's C × H × W): the square map shows where the channels are.
+    doc = CHANNELS_FIRST.format(input="3x32x32", answer="16x32x32")
+    assert judged(doc, 5) == ["right"]
+    assert judged(CHANNELS_FIRST.format(input="3x32x32", answer="16x30x30"), 5) == ["wrong"]
+    # the same answer after a channels-last input is in another order: not proven wrong
+    assert judged(CHANNELS_FIRST.format(input="32x32x3", answer="16x32x32"), 5) == ["unverified"]
+
+
+def test_an_input_whose_channel_axis_is_not_shown_states_no_input() -> None:
+    # 64 × 48 × 128: 128 channels of 64 × 48, or 64 channels of 48 × 128? Neither is read.
+    doc = CHANNELS_FIRST.format(input="64x48x128", answer="64x48x16")
+    assert judged(doc, 5) != ["wrong"] and judged(doc, 5) != ["right"]
