@@ -37,7 +37,7 @@ import sympy as sp
 from symconv.check.networks import Layer, LayerKind, Network, Quantity, SizeFacts, Volume
 from symconv.errors import ShapeError, SymconvError
 
-__all__ = ["Expected", "SizeUnknownError", "expected", "forward", "volume_before"]
+__all__ = ["Expected", "SizeUnknownError", "dense_input", "expected", "forward", "volume_before"]
 
 
 class SizeUnknownError(SymconvError):
@@ -75,6 +75,7 @@ def forward(layer: Layer, volume: Volume) -> tuple[Volume, str]:
     if layer.kind is LayerKind.DENSE:
         if layer.out_channels is None:
             raise SizeUnknownError("a fully connected layer whose number of units is not stated")
+        volume = dense_input(layer, volume)
         return replace(volume, channels=layer.out_channels), f"{layer.out_channels} units"
     if not volume.spatial:
         raise SizeUnknownError(f"a {layer.kind.value} layer after the sizes were flattened")
@@ -91,6 +92,27 @@ def forward(layer: Layer, volume: Volume) -> tuple[Volume, str]:
         if channels is not None:
             workings.append(f"{channels} filters")
     return replace(volume, spatial=tuple(sizes), channels=channels), "; ".join(workings)
+
+
+def dense_input(layer: Layer, volume: Volume) -> Volume:
+    """What a fully connected layer acts on: the volume flattened when the layer takes it so (a
+    table row, a layer in words: ``5 × 5 × 16`` is 400 features), the last axis when its code
+    says so (Keras ``Dense``, PyTorch ``Linear``) — channels last, or a flat vector; the width of
+    a channels-first map is not a size this module reads.
+
+    >>> dense_input(Layer(LayerKind.DENSE, out_channels=120), Volume((5, 5), 16))
+    Volume(spatial=(), channels=400, batch=None, channels_first=False)
+    """
+    if not volume.spatial:
+        return volume
+    if layer.last_axis:
+        if volume.channels_first:
+            raise SizeUnknownError("a Linear layer on the width of a channels-first map")
+        return volume
+    if volume.channels is None:
+        raise SizeUnknownError("a fully connected layer after a map whose channels are not stated")
+    return Volume((), math.prod(volume.spatial) * volume.channels, volume.batch,
+                  volume.channels_first)  # fmt: skip
 
 
 def _per_axis(values: tuple[int, ...] | None, axis: int, default: int) -> int:
@@ -341,6 +363,9 @@ def _parameters(layer: Layer, volume: Volume) -> Expected:
     m = layer.out_channels
     bias = f" + {m}" if layer.bias else ""
     if layer.kind is LayerKind.DENSE:
+        flat = dense_input(layer, volume)
+        if flat is not volume and flat.channels is not None:
+            channels = flat.channels
         total = channels * m + (m if layer.bias else 0)
         return Expected(sp.Integer(total), f"{channels}·{m}{bias} = {total}")
     if layer.kernel is None:

@@ -77,6 +77,11 @@ class Layer:
     bias: bool = True
     name: str = ""
     line: int = 0
+    #: A fully connected layer of code that acts on the last axis of what reaches it (Keras
+    #: ``Dense``: "the dense layer … operates along the last axis of the inputs"; PyTorch
+    #: ``Linear``: ``(*, H_in)``). Any other fully connected layer — a table row, a layer in
+    #: words — takes what reaches it flattened, as such descriptions mean.
+    last_axis: bool = False
 
     def describe(self) -> str:
         """The layer in words: ``convolution 5×5, 32 filters, stride 2, no padding``."""

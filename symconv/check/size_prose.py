@@ -52,7 +52,7 @@ from symconv.check.size_values import unwrapped
 from symconv.check.size_words import layer_kind
 from symconv.core.patterns import lazy_compile
 
-__all__ = ["prose_statements"]
+__all__ = ["inputs_before", "prose_statements"]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -185,6 +185,52 @@ def prose_statements(
             continue  # a line that changes a datum ("with stride 2 we get …"): another layer
         found.extend(_line_statements(line, current, here is not None, names))
     return found, premises
+
+
+def inputs_before(
+    lines: Sequence[SourceLine], tables: Sequence[tuple[int | None, int, int]]
+) -> dict[tuple[int | None, int], Volume]:
+    """For each table (its cell, first and last line), the input the prose of its section states
+    alone before it and after the table above — *Input: 32×32×1 grayscale image.*, *The network
+    takes 227 × 227 × 3 images.* — keyed by the table's cell and line. A sentence that states a
+    layer as well (*a 32 × 32 input goes through 6 filters*) is a network of its own, and the
+    input before it is no longer the table's; an input stated twice differently is none."""
+    found: dict[tuple[int | None, int], Volume] = {}
+    spans = sorted(tables, key=lambda t: (t[0] or 0, t[1]))
+    inside = {(cell, line) for cell, first, last in spans for line in range(first, last + 1)}
+    given: set[Volume] = set()
+    order = sorted(lines, key=lambda source: (source.cell or 0, source.line))
+    cursor = 0
+    for cell, first, last in spans:
+        given = set() if cursor == 0 or order[cursor - 1].cell != cell else given
+        while cursor < len(order) and (order[cursor].cell or 0, order[cursor].line) < (
+            cell or 0,
+            first,
+        ):
+            source = order[cursor]
+            cursor += 1
+            if source.heading is not None or source.cell != cell:
+                given = set()
+                continue
+            if (source.cell, source.line) in inside or not _states_data(source.text):
+                continue
+            for sentence in _SENTENCE_END.split(source.text):
+                premise = read_premise(plain_words(sentence))
+                if premise is None:
+                    continue
+                if premise.layer is not None:
+                    given = set()
+                elif premise.input is not None:
+                    given.add(premise.input)
+        if len(given) == 1:
+            found[(cell, first)] = next(iter(given))
+        given = set()
+        while cursor < len(order) and (order[cursor].cell or 0, order[cursor].line) <= (
+            cell or 0,
+            last,
+        ):
+            cursor += 1
+    return found
 
 
 #: The most of an open sentence carried to the next line (a premise is never longer).

@@ -619,3 +619,63 @@ def test_an_input_whose_channel_axis_is_not_shown_states_no_input() -> None:
     # 64 × 48 × 128: 128 channels of 64 × 48, or 64 channels of 48 × 128? Neither is read.
     doc = CHANNELS_FIRST.format(input="64x48x128", answer="64x48x16")
     assert judged(doc, 5) != ["wrong"] and judged(doc, 5) != ["right"]
+
+
+LENET_TABLE = """\
+# Sizes
+
+{prose}
+
+| Layer | Type | Kernel | Stride | Filters | Output size | Parameters |
+|---|---|---|---|---|---|---|
+{input_row}| C1 | conv | 5×5 | 1 | 6 | 28×28×6 | 156 |
+| S2 | max pool | 2×2 | 2 | - | 14×14×6 | 0 |
+| C3 | conv | 5×5 | 1 | 16 | {c3} | 2416 |
+| F4 | fc | - | - | 120 | 120 | {f4} |
+| Output | fc | - | - | 10 | 10 | {out} |
+"""
+
+
+def lenet(prose: str = "", input_row: str = "", c3: str = "10×10×16", f4: str = "192120",
+          out: str = "1210") -> str:  # fmt: skip
+    return LENET_TABLE.format(prose=prose, input_row=input_row, c3=c3, f4=f4, out=out)
+
+
+def test_a_layer_table_takes_its_input_from_the_prose_of_its_section() -> None:
+    doc = lenet(prose="Input: 32×32×1 grayscale image.")
+    # the whole volume in an "output size" column is the output's shape; a pooling has no
+    # parameters; a fully connected row after a map takes it flattened (10·10·16 = 1600)
+    assert judged(doc, 7) == ["right", "right"]
+    assert judged(doc, 8) == ["right", "right"]
+    assert judged(doc, 10) == ["right", "right"]
+    # an Output row typed fc is the last layer: 120·10 + 10 = 1210
+    assert judged(doc, 11) == ["right", "right"]
+    wrong_doc = lenet(prose="Input: 32×32×1 grayscale image.", c3="12×12×16", out="1200")
+    assert judged(wrong_doc, 9) == ["wrong", "right"]
+    assert judged(wrong_doc, 11) == ["right", "wrong"]
+
+
+def test_a_layer_table_takes_its_input_from_its_input_row() -> None:
+    doc = lenet(input_row="| Input | - | - | - | - | 32×32×1 | 0 |\n")
+    assert judged(doc, 8) == ["right", "right"]
+    assert judged(lenet(input_row="| Input | - | - | - | - | 32×32×1 | 0 |\n", c3="10×10"), 10) == [
+        "right",
+        "right",
+    ]
+
+
+def test_a_layer_table_without_a_stated_input_is_not_judged_from_a_guess() -> None:
+    # no input; two different inputs before the table; an input followed by another network
+    for prose in (
+        "",
+        "The input is 32×32×1. Or the input is 28×28×1.",
+        "The input is 32×32×1.\n\nWe apply 6 filters of 3×3 to a 30×30×1 input.",
+    ):
+        assert judged(lenet(prose=prose), 7 + prose.count("\n")) == ["unverified", "unverified"]
+
+
+def test_an_output_size_column_holding_a_whole_shape_is_not_proven_a_size() -> None:
+    # a one-width column's value written with channels, where the layer's output is not known
+    # as a shape (a judge given 28 × 28 × 6 for a size of 28): never wrong
+    doc = LAYER_TABLE.format(second="14×14×16", features="14^2*16=3136")
+    assert "wrong" not in judged(doc, 4)

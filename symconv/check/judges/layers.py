@@ -97,7 +97,11 @@ def _judge_size(claim: Claim, facts: SizeFacts) -> Judgement:
         return unverified(claim, f"the {_noun(facts)} of {where}: {error}")
     written = facts.written
     forms = _forms(facts, found)
-    same_length = [form for form in forms if _length(form) == _length(written) or _scalar(form)]
+    same_length = [
+        form
+        for form in forms
+        if _length(form) == _length(written) or (_scalar(form) and not _whole_shape(facts, written))
+    ]
     if any(_agrees(written, form) for form in forms):
         return right(claim, f"the {_noun(facts)} of {where} is {_text(written)}: "
                             f"{found.working}")  # fmt: skip
@@ -165,6 +169,13 @@ def _volume(facts: SizeFacts) -> Any:
     except SizeUnknownError:
         return None
     return volume
+
+
+def _whole_shape(facts: SizeFacts, written: Any) -> bool:
+    """A shape with channels (``28 × 28 × 6``) where one size is asked for (an *output size*
+    column): not the size, and not proven another size."""
+    sizes = (Quantity.INPUT_SIZE, Quantity.OUTPUT_SIZE)
+    return facts.quantity in sizes and isinstance(written, tuple) and len(written) > 2
 
 
 def _length(value: Any) -> int:
