@@ -53,6 +53,9 @@ class Expected:
     value: Any
     working: str
     accepted: tuple[Any, ...] = ()
+    #: Values right under a convention the document does not fix, each with what it rests on
+    #: (a layer's parameters counted without its biases): neither right nor a mistake.
+    open: tuple[tuple[Any, str], ...] = ()
 
 
 # ----------------------------------------------------------------------------------------------
@@ -280,7 +283,7 @@ def expected(facts: SizeFacts) -> Expected:
         return _padding(layer)
     volume, _ = volume_before(facts, index)
     if quantity is Quantity.PARAMETERS:
-        return _parameters(layer, volume)
+        return _parameters_counted(facts, layer, volume)
     if quantity is Quantity.FILTER_PARAMETERS:
         return _filter_parameters(layer, volume)
     raise SizeUnknownError(f"no rule for the {quantity.value}")
@@ -376,6 +379,28 @@ def _parameters(layer: Layer, volume: Volume) -> Expected:
     taps = "·".join(map(str, (*layer.kernel, channels)))
     shown = f"({taps} + 1)·{m}" if layer.bias else f"{taps}·{m}"
     return Expected(sp.Integer(total), f"{shown} = {total}")
+
+
+def _parameters_counted(facts: SizeFacts, layer: Layer, volume: Volume) -> Expected:
+    """A layer's parameters as the words count them. Both counts are in use — with the biases
+    (Keras's ``Param #``, PyTorch's ``numel`` of every parameter) and without (*the weights*) —
+    so the words decide: *including the biases* or *without the biases* fix one; *parameters*
+    alone is the count with them, the one without left open; *weights* the reverse."""
+    found = _parameters(layer, volume)
+    if not layer.bias or layer.kind not in (LayerKind.CONV, LayerKind.DENSE):
+        return found
+    bare = _parameters(replace(layer, bias=False), volume)
+    if facts.biases is True:
+        return found
+    if facts.biases is False:
+        return replace(bare, working=f"without the biases: {bare.working}")
+    if facts.weights:
+        why = (f"{found.value} counts the biases too ({found.working}); the layer has "
+               f"{bare.value} weights ({bare.working})")  # fmt: skip
+        return replace(bare, working=f"{bare.working} weights", open=((found.value, why),))
+    why = (f"{bare.value} is the count without the biases ({bare.working}); with them, "
+           f"{found.working} — right if the document counts weights alone")  # fmt: skip
+    return replace(found, open=((bare.value, why),))
 
 
 def _filter_parameters(layer: Layer, volume: Volume) -> Expected:

@@ -200,6 +200,11 @@ class SizeFacts:
     about: str = ""
     adjacent: bool = False
     computation: Claim | None = field(default=None, compare=False)
+    #: Whether the words count a layer's biases among its parameters: True (*including the
+    #: biases*), False (*without the biases*, *不算偏置*), None (they do not say). ``weights``:
+    #: the words name weights, not parameters (*432 weights*).
+    biases: bool | None = None
+    weights: bool = False
 
 
 @dataclass(frozen=True)
@@ -251,3 +256,5 @@ class PlacedNetwork:
     network: Network
     asked: Quantity | None = None
     reach: str = "section"
+    #: Whether the question counts the layer's biases (:attr:`SizeFacts.biases`).
+    biases: bool | None = None

@@ -43,6 +43,9 @@ class Premise:
     input: Volume | None
     layer: Layer | None
     asked: Quantity | None = None
+    #: Whether a question counts the layer's biases (*including the bias parameters*):
+    #: :func:`counts_biases`.
+    biases: bool | None = None
 
 
 _TIMES = r"(?:×|\*|[xX](?=\s*\d)|\s+by\s+)"
@@ -212,6 +215,38 @@ UNREAD_LAYERS = lazy_compile(
 )
 
 
+#: Words that say a count leaves the biases out, or counts them in (English and Chinese).
+_WITHOUT_BIASES = lazy_compile(
+    r"(?:excluding|excludes?|without|\bno|ignor(?:e|es|ing)|not\s+(?:counting|including)|minus)"
+    r"\s+(?:the\s+)?bias(?:es|\s+terms?)?|\bweights\s+only|only\s+(?:the\s+)?weights"
+    r"|不(?:含|包括|包含|计|算|考虑)偏置|没有偏置|无偏置",
+    re.IGNORECASE,
+)
+_WITH_BIASES = lazy_compile(
+    r"(?:including|includes?|incl\.?|counting)\s+(?:the\s+|all\s+|its\s+)?bias(?:es|\s+terms?)?"
+    r"|(?:含|包括|包含|加上)偏置|\bweights\s+(?:and|&|\+)\s+bias(?:es)?|权重(?:和|与)偏置",
+    re.IGNORECASE,
+)
+
+
+def counts_biases(words: str) -> bool | None:
+    """Whether ``words`` (the clause around a count:
+    :func:`~symconv.check.size_labels.clause_around`) count a layer's biases: True (*including
+    the biases*, *weights and biases*), False (*not counting the biases*, *不算偏置*), or None
+    when they do not say — *and 16 biases* beside another count, *with bias* of the layer, say
+    nothing of this one.
+
+    >>> counts_biases("4608 parameters (not counting the biases)"), counts_biases(
+    ...     "448 parameters including biases"), counts_biases("432 weights and 16 biases")
+    (False, True, None)
+    """
+    if _WITHOUT_BIASES.search(words):
+        return False
+    if _WITH_BIASES.search(words):
+        return True
+    return None
+
+
 def read_premise(text: str) -> Premise | None:
     """The input, layer and asked quantity ``text`` states, or None if it states no size (or
     is about a layer this module does not read: transposed, dilated, grouped).
@@ -233,7 +268,7 @@ def read_premise(text: str) -> Premise | None:
         volume, layer = _tensor_layout(volume, layer)
     if volume is None and layer is None:
         return None
-    return Premise(volume, layer, _asked(words))
+    return Premise(volume, layer, _asked(words), counts_biases(words))
 
 
 def _input(words: str) -> Volume | None:

@@ -42,7 +42,9 @@ from symconv.check.size_labels import (
     Label,
     Token,
     clause,
+    clause_around,
     counted_label,
+    counts_biases,
     label_of,
     tokens,
     written_value,
@@ -165,7 +167,8 @@ def prose_statements(
                 reach = "section" if premise.asked is not None else "paragraph"
                 if reach == "paragraph" and _SUPPOSED.search(line.text):
                     reach = "example"
-                here = PlacedNetwork(line.line, line.cell, network, premise.asked, reach)
+                here = PlacedNetwork(line.line, line.cell, network, premise.asked, reach,
+                                     premise.biases)  # fmt: skip
             listed = here if here.network.input is not None and here.asked is None else None
             premises.append(here)
             networks = sorted([*networks, here], key=lambda p: ((p.cell or 0), p.line))
@@ -400,7 +403,8 @@ def _line_statements(
             continue
         if (premise_line or placed.reach != "section") and label.quantity not in _RESULTS:
             continue  # the data of the sentence itself, or of another tensor said in passing
-        statement = _labelled(line, placed, label, token, before)
+        around = clause_around(text, token.start, token.end)
+        statement = _labelled(line, placed, label, token, before, around)
         if statement is not None:
             found.append(statement)
     return found
@@ -422,7 +426,19 @@ def _layer_for(network: Network, label: Label, placed_line: bool = False) -> int
     """The layer (0-based) a label is about: the one it names, else the only layer it can be."""
     layers = network.layers
     if label.layer is not None:
-        return label.layer if label.layer < len(layers) else None
+        # An ordinal counts layers as its words do: *the second conv layer* the convolutions;
+        # *the second layer* is read only where counting every layer and counting the layers
+        # with weights (as many authors do: pooling is no layer) name the same one.
+        weighted = [i for i, layer in enumerate(layers)
+                    if layer.kind in (LayerKind.CONV, LayerKind.DENSE)]  # fmt: skip
+        convolutions = [i for i, layer in enumerate(layers) if layer.kind is LayerKind.CONV]
+        if label.among_convolutions:
+            return convolutions[label.layer] if label.layer < len(convolutions) else None
+        if label.layer >= len(layers):
+            return None
+        if label.layer < len(weighted) and weighted[label.layer] != label.layer:
+            return None
+        return label.layer
     if label.named is not None:
         return label.named
     if label.quantity in (Quantity.INPUT_SHAPE, Quantity.INPUT_CHANNELS):
@@ -472,23 +488,34 @@ def _named_layer(network: Network, words: str) -> int | None:
 
 
 def _labelled(
-    line: SourceLine, placed: PlacedNetwork, label: Label, token: Token, words: str = ""
+    line: SourceLine,
+    placed: PlacedNetwork,
+    label: Label,
+    token: Token,
+    words: str = "",
+    around: str = "",
 ) -> SizeStatement | None:
     network = placed.network
     named = _named_layer(network, words)
     if named is not None:
         label = replace(label, named=named)
     index = _layer_for(network, label, placed.line == line.line and placed.cell == line.cell)
+    said = _KIND_WORDS.search(words)
+    if index is None and said is not None and label.layer is None:
+        # *the dense layer has …*: the one layer of the kind the words name, if it is one
+        kind = layer_kind(said.group(0))
+        of_kind = [i for i, layer in enumerate(network.layers) if layer.kind is kind]
+        index = of_kind[0] if kind is not None and len(of_kind) == 1 else None
     if index is None:
         return None
-    said = _KIND_WORDS.search(words)
     if said is not None and layer_kind(said.group(0)) not in (None, network.layers[index].kind):
         return None  # "the pooling layer has …" said while the layer in force is a convolution
     written = written_value(label.quantity, token.text)
     if written is None:
         return None
     about = f"{network.source}"
-    facts = SizeFacts(label.quantity, written, network, 0, index + 1, about=about)
+    facts = SizeFacts(label.quantity, written, network, 0, index + 1, about=about,
+                      biases=counts_biases(around), weights=label.weights)  # fmt: skip
     return SizeStatement(line.line, line.line, unwrapped(token.text), facts, line.cell,
                          token.segments, token.spans)  # fmt: skip
 
@@ -503,7 +530,8 @@ def _option(
         return None
     pieces = [p for p in line.pieces if p.kind == "math" and p.start >= start]
     segments = tuple(p.segment for p in pieces)
-    facts = SizeFacts(asked, written, placed.network, 0, 1, about=placed.network.source)
+    facts = SizeFacts(asked, written, placed.network, 0, 1, about=placed.network.source,
+                      biases=placed.biases)  # fmt: skip
     return SizeStatement(line.line, line.line, unwrapped(text), facts, line.cell, segments)
 
 

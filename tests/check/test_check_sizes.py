@@ -650,7 +650,7 @@ def test_a_layer_table_takes_its_input_from_the_prose_of_its_section() -> None:
     assert judged(doc, 10) == ["right", "right"]
     # an Output row typed fc is the last layer: 120·10 + 10 = 1210
     assert judged(doc, 11) == ["right", "right"]
-    wrong_doc = lenet(prose="Input: 32×32×1 grayscale image.", c3="12×12×16", out="1200")
+    wrong_doc = lenet(prose="Input: 32×32×1 grayscale image.", c3="12×12×16", out="1100")
     assert judged(wrong_doc, 9) == ["wrong", "right"]
     assert judged(wrong_doc, 11) == ["right", "wrong"]
 
@@ -703,3 +703,62 @@ def test_the_number_of_filters_as_a_labelled_datum() -> None:
     assert judged(doc, 5) == ["right"] and judged(doc, 11) == ["right"]
     doc = COUNT_LABELLED.format(first="28×28×3", second="62x62x3")
     assert judged(doc, 5) == ["wrong"] and judged(doc, 11) == ["wrong"]
+
+
+KERAS_COUNTS = """\
+# Model
+
+```python
+model = Sequential([
+    Conv2D(16, (3, 3), input_shape=(32, 32, 3)),
+    MaxPooling2D((2, 2)),
+    Conv2D(32, (3, 3)),
+    Flatten(),
+    Dense(10),
+])
+```
+
+{line}
+"""
+
+
+def counted(line: str) -> list[str]:
+    return judged(KERAS_COUNTS.format(line=line), 13)
+
+
+def test_a_layers_parameters_with_and_without_its_biases() -> None:
+    # "parameters" alone: with the biases is right, without them is left open (not wrong)
+    assert counted("The first layer has 448 parameters.") == ["right"]
+    assert counted("The first layer has 432 parameters.") == ["unverified"]
+    assert counted("The first layer has 440 parameters.") == ["wrong"]
+    # "weights": the reverse
+    assert counted("The first layer has 432 weights.") == ["right"]
+    assert counted("The first layer has 448 weights.") == ["unverified"]
+    assert counted("The first layer has 432 weights and 16 biases.") == ["right"]
+    # the words fix the convention: then one count is right and the other wrong
+    assert counted("The first layer has 432 parameters (not counting the biases).") == ["right"]
+    assert counted("The first layer has 448 parameters (not counting the biases).") == ["wrong"]
+    assert counted("The first layer has 432 parameters including the biases.") == ["wrong"]
+    assert counted("第一层参数量为 432\uff08不含偏置\uff09。") == ["right"]
+    # a bias said of another clause says nothing of this count
+    assert counted("The first layer has 448 parameters; without the biases it has fewer.") == [
+        "right"
+    ]
+
+
+def test_an_ordinal_layer_is_read_only_where_every_count_of_layers_agrees() -> None:
+    # conv, pool, conv: "the second layer" is the pooling, or the second convolution
+    assert counted("The number of parameters of the second layer is 4640.") == []
+    assert counted("第二层参数量为 4640。") == []
+    assert counted("The output of the second layer is 13 × 13 × 32.") == []
+    assert counted("The second conv layer has 4640 parameters.") == ["right"]
+    assert counted("The output size of the second convolution is 13 × 13 × 32.") == ["right"]
+    assert counted("The output size of the second convolution is 15 × 15 × 32.") == ["wrong"]
+    assert counted("The first layer has 448 parameters.") == ["right"]
+
+
+def test_the_one_layer_of_a_kind_the_words_name() -> None:
+    assert counted("The dense layer has 54090 parameters.") == ["right"]
+    assert counted("The dense layer has 54000 parameters.") == ["wrong"]
+    # two convolutions: "the conv layer" names neither
+    assert counted("The conv layer has 448 parameters.") in ([], ["unverified"])

@@ -105,6 +105,9 @@ def _judge_size(claim: Claim, facts: SizeFacts) -> Judgement:
     if any(_agrees(written, form) for form in forms):
         return right(claim, f"the {_noun(facts)} of {where} is {_text(written)}: "
                             f"{found.working}")  # fmt: skip
+    for other, why in found.open:
+        if _agrees(written, other):
+            return unverified(claim, f"the {_noun(facts)} of {where}: {why}")
     value = _text(found.value)
     if facts.quantity in _SHAPES and any(
         _agrees(written, form) for form in _other_orders(facts, found)
