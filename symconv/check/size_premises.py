@@ -278,8 +278,12 @@ def _input(words: str) -> Volume | None:
         # "a 5x5 input and a 3x3 kernel": the size after the input word belongs to the kernel
         # the next word names, not to the input
         after = words[match.end() : match.end() + 16]
+        # "on a 7×7 input gives 3×3": a size after a word of result is the output's
         if not re.search(
-            r"filters?|kernels?|卷积核|stride|步长|pad", between, re.IGNORECASE
+            r"filters?|kernels?|卷积核|stride|步长|pad|\bgiv(?:es?|ing)\b|\byield|\bproduc"
+            r"|\bresult|\boutput|\breturn|\bbecom|→|->|=>|得到|输出|变为|变成",
+            between,
+            re.IGNORECASE,
         ) and not _NAMES_A_LAYER_PART.match(after):
             sizes = _sizes(match, 0)
             break

@@ -762,3 +762,16 @@ def test_the_one_layer_of_a_kind_the_words_name() -> None:
     assert counted("The dense layer has 54000 parameters.") == ["wrong"]
     # two convolutions: "the conv layer" names neither
     assert counted("The conv layer has 448 parameters.") in ([], ["unverified"])
+
+
+def test_a_size_after_a_word_of_result_is_the_output_not_the_input() -> None:
+    # "on a 7 × 7 input gives 3 × 3": the input is 7 × 7 (its size before the word), 3 × 3 the
+    # result (it was read as the input, and the true result called wrong)
+    right_doc = (
+        "A $2 \\times 2$ max pooling with stride 2 on a $7 \\times 7$ input gives $3 \\times 3$.\n"
+    )
+    assert judged(right_doc, 1) == ["right"]
+    wrong_doc = (
+        "A $2 \\times 2$ max pooling with stride 2 on a $7 \\times 7$ input gives $4 \\times 4$.\n"
+    )
+    assert judged(wrong_doc, 1) == ["wrong"]
