@@ -775,3 +775,27 @@ def test_a_size_after_a_word_of_result_is_the_output_not_the_input() -> None:
         "A $2 \\times 2$ max pooling with stride 2 on a $7 \\times 7$ input gives $4 \\times 4$.\n"
     )
     assert judged(wrong_doc, 1) == ["wrong"]
+
+
+PRINTED = """\
+# Keras model
+
+```python
+model = Sequential()
+model.add(Conv2D(8, 3, strides=2, padding='same', input_shape=(15, 15, 1)))
+model.add(Conv2D(8, 3, padding='valid'))
+```
+
+The output shape of the first layer is {first}.
+
+The output shape of the second layer is {second}.
+"""
+
+
+def test_a_shape_as_a_framework_prints_it_is_read_without_its_batch_placeholder() -> None:
+    doc = PRINTED.format(first="(None, 8, 8, 8)", second="(None, 6, 6, 8)")
+    assert judged(doc, 9) == ["right"] and judged(doc, 11) == ["right"]
+    doc = PRINTED.format(first="(None, 7, 7, 8)", second="`torch.Size([1, 7, 7, 8])`")
+    assert judged(doc, 9) == ["wrong"]
+    # torch.Size([1, 7, 7, 8]): a batch of 1 the document never states: not judged as a shape
+    assert judged(doc, 11) == ["unverified"]
