@@ -286,6 +286,8 @@ def expected(facts: SizeFacts) -> Expected:
         return _parameters_counted(facts, layer, volume)
     if quantity is Quantity.FILTER_PARAMETERS:
         return _filter_parameters(layer, volume)
+    if quantity is Quantity.MULTIPLICATIONS:
+        return _multiplications(layer, volume)
     raise SizeUnknownError(f"no rule for the {quantity.value}")
 
 
@@ -401,6 +403,28 @@ def _parameters_counted(facts: SizeFacts, layer: Layer, volume: Volume) -> Expec
     why = (f"{bare.value} is the count without the biases ({bare.working}); with them, "
            f"{found.working} — right if the document counts weights alone")  # fmt: skip
     return replace(found, open=((bare.value, why),))
+
+
+def _multiplications(layer: Layer, volume: Volume) -> Expected:
+    """One forward pass's multiplications, one per weight per output position (a MAC each): a
+    convolution's ``H_out·W_out·M`` outputs times ``k₁k₂C`` taps each (zeros of the padding
+    counted, as every framework's count does), a fully connected layer's ``n·m``. A FLOP count
+    is not this: it counts the additions too, by conventions that differ (``2·MACs`` or not)."""
+    if layer.kind is LayerKind.DENSE:
+        flat = dense_input(layer, volume)
+        if flat.channels is None or layer.out_channels is None or flat.spatial:
+            raise SizeUnknownError("the sizes of the fully connected layer are not stated")
+        total = flat.channels * layer.out_channels
+        return Expected(sp.Integer(total), f"{flat.channels}·{layer.out_channels} = {total}")
+    if layer.kind is not LayerKind.CONV or layer.kernel is None:
+        raise SizeUnknownError(f"multiplications of a {layer.kind.value} layer")
+    channels = volume.channels if volume.channels is not None else layer.in_channels
+    if channels is None or layer.out_channels is None:
+        raise SizeUnknownError("the channels of the convolution are not stated")
+    output, _ = forward(layer, volume)
+    factors = (*output.spatial, layer.out_channels, *layer.kernel, channels)
+    total = math.prod(factors)
+    return Expected(sp.Integer(total), f"{'·'.join(map(str, factors))} = {total}")
 
 
 def _filter_parameters(layer: Layer, volume: Volume) -> Expected:

@@ -168,6 +168,9 @@ class Quantity(StrEnum):
     STRIDE = "stride"
     PADDING = "padding"
     RECEPTIVE_FIELD = "receptive field"
+    #: Multiplications of one forward pass (one per multiply-accumulate): a convolution's
+    #: ``H_out·W_out·M · k₁k₂C``, a fully connected layer's ``n·m``.
+    MULTIPLICATIONS = "multiplications"
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,10 @@ _LABELS: tuple[tuple[Quantity, TextPattern], ...] = tuple(
     (quantity, lazy_compile(pattern, re.IGNORECASE))
     for quantity, pattern in (
         (Quantity.RECEPTIVE_FIELD, r"receptive\s+field|感受野"),
+        (
+            Quantity.MULTIPLICATIONS,
+            r"\bmultiplications\b|\bMACs?\b|multiply[\s-]+(?:accumulates?|adds?)\b|乘法(?:运算)?(?:次数|数量)?",
+        ),
         (Quantity.PARAMETERS, r"\bparam(?:eter)?s\b|\bparam\s*#|参数"),
         (
             Quantity.FILTERS,
@@ -251,6 +255,10 @@ def counted_label(noun: str, rest: str) -> Label | None:
         ordinal = layer_ordinal(rest)
         layer, convolutions = ordinal if ordinal is not None else (None, False)
         return Label(Quantity.PARAMETERS, layer, among_convolutions=convolutions, weights=True)
+    if re.match(r"multiplications|macs\b|multiply[\s-]+(?:accumulates?|adds?)|次乘法", word):
+        ordinal = layer_ordinal(rest)
+        layer, convolutions = ordinal if ordinal is not None else (None, False)
+        return Label(Quantity.MULTIPLICATIONS, layer, among_convolutions=convolutions)
     if re.match(r"(?:filters|kernels)|个?(?:卷积核|滤波器)", word):
         return Label(Quantity.FILTERS, filters_named=True)
     return None

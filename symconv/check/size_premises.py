@@ -184,6 +184,11 @@ _ASKED: tuple[tuple[Quantity, TextPattern], ...] = tuple(
     for quantity, pattern in (
         (Quantity.RECEPTIVE_FIELD, r"receptive\s+field|感受野"),
         (
+            Quantity.MULTIPLICATIONS,
+            r"how\s+many\s+(?:\w+\s+){0,3}?(?:multiplications|multiply[\s-]+(?:accumulates?|adds?)"
+            r"|MACs)\b|乘法(?:运算)?(?:次数|数量)?(?:是|为)?多少|多少(?:次)?乘法",
+        ),
+        (
             Quantity.PARAMETERS,
             r"how\s+many\s+(?:\w+\s+){0,3}?(?:parameters|params|weights)"
             r"|参数(?:个数|量|数量)?是?多少|多少(?:个)?参数",

@@ -65,7 +65,8 @@ _ANSWER = lazy_compile(
     r"^\s*(?:[-*+]\s*)?\**\s*(?:answer|ans|答案)\s*\**\s*[:\uff1a]\s*\**\s*(.+)$", re.I
 )
 _COUNT_AFTER = lazy_compile(
-    r"^\s*(?:trainable\s+|learnable\s+|total\s+)?(parameters|params|weights|filters|kernels)\b"
+    r"^\s*(?:trainable\s+|learnable\s+|total\s+)?(parameters|params|weights|filters|kernels"
+    r"|multiplications|MACs|multiply[\s-]+(?:accumulates?|adds?))\b"
     r"|^\s*个?(参数|卷积核|滤波器)",
     re.IGNORECASE,
 )
@@ -418,6 +419,7 @@ _RESULTS = frozenset(
         Quantity.PARAMETERS,
         Quantity.FILTER_PARAMETERS,
         Quantity.RECEPTIVE_FIELD,
+        Quantity.MULTIPLICATIONS,
     }
 )
 
@@ -449,7 +451,7 @@ def _layer_for(network: Network, label: Label, placed_line: bool = False) -> int
         kinds = (LayerKind.CONV,) if label.filters_named else (LayerKind.CONV, LayerKind.POOL)
         matching = [i for i, layer in enumerate(layers) if layer.kind in kinds]
         return matching[0] if len(matching) == 1 else None
-    if label.quantity is Quantity.PARAMETERS:
+    if label.quantity in (Quantity.PARAMETERS, Quantity.MULTIPLICATIONS):
         weighted = [
             i for i, layer in enumerate(layers) if layer.kind in (LayerKind.CONV, LayerKind.DENSE)
         ]

@@ -799,3 +799,24 @@ def test_a_shape_as_a_framework_prints_it_is_read_without_its_batch_placeholder(
     assert judged(doc, 9) == ["wrong"]
     # torch.Size([1, 7, 7, 8]): a batch of 1 the document never states: not judged as a shape
     assert judged(doc, 11) == ["unverified"]
+
+
+MULTIPLICATIONS = """\
+# Q1
+
+An input of 32x32x3 goes through 16 filters of 3x3 with stride 1 and padding 1. \
+How many {asked} does the layer need?
+
+Answer: {answer}
+"""
+
+
+def test_a_layers_multiplications_are_one_per_weight_per_output_position() -> None:
+    # 32·32 positions × 16 filters × 3·3·3 taps (a MAC each)
+    doc = MULTIPLICATIONS.format(asked="multiplications", answer="442368")
+    assert judged(doc, 5) == ["right"]
+    assert judged(MULTIPLICATIONS.format(asked="MACs", answer="442368"), 5) == ["right"]
+    assert judged(MULTIPLICATIONS.format(asked="multiplications", answer="27648"), 5) == ["wrong"]
+    # FLOPs: 2·MACs or MACs, by convention: never judged as multiplications
+    assert "wrong" not in judged(MULTIPLICATIONS.format(asked="FLOPs", answer="884736"), 5)
+    assert "wrong" not in judged(MULTIPLICATIONS.format(asked="FLOPs", answer="442368"), 5)

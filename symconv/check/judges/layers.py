@@ -52,6 +52,7 @@ _NOUNS = {
     Quantity.PARAMETERS: "number of parameters",
     Quantity.FILTER_PARAMETERS: "number of parameters of one filter",
     Quantity.FILTERS: "number of filters",
+    Quantity.MULTIPLICATIONS: "number of multiplications",
 }
 _AXES = {0: "height", 1: "width"}
 
