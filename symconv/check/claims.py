@@ -80,6 +80,7 @@ from symconv.check.judges.phrases import (
     cost_in_words,
     dependencies_in_words,
     fact_in_words,
+    fact_of_sentence,
     is_assumption,
     is_condition,
     is_premise,
@@ -713,7 +714,11 @@ class _Extractor:
                 defines=defined_name(lhs.side.expr, relation) if defines else None,
                 restated=bool(defines) and self._restated(lhs, segment),
                 conditions=(*self.conditions, *conditions_after),
-                fact=cost or fact_in_words(_clause_words(words_before) + " " + words_after),
+                fact=cost
+                or fact_of_sentence(
+                    fact_in_words(_clause_words(words_before) + " " + words_after),
+                    words_before + " " + words_after,
+                ),
             )
             line, end_line, text = _link_place(lhs, rhs, continuation and first)
             claim = self._emit(segment, line, end_line, text, kind,
@@ -898,6 +903,7 @@ class _Extractor:
                        "=", stated, before, after)  # fmt: skip
             return
         fact = fact_in_words(clause + " " + after) or fact_in_words(" ".join(self.sentence))
+        fact = fact_of_sentence(fact, "".join(self.sentence) + " " + after)
         if fact is not None and answer_cue(before):
             named = FactFacts(value, fact, tuple(self._sentence_values()))
             self._emit(segment, line, end_line, side.text, "fact", (value,), "=", named,

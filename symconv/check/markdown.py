@@ -128,10 +128,19 @@ _PLAIN_SIDE_TEXT = (
 )
 _PLAIN_SIDE = lazy_compile(_PLAIN_SIDE_TEXT)
 _PLAIN_RELATION = lazy_compile(r"(?<![=<>!])[=≈](?!=)")
+#: A chain starts on its first number: never right after an operator that follows an operand
+#: (``x*3 + 2 = 14``, ``n − 3 + 1 = …``, ``k ^ 2 + 1``): the chain would be the tail of a longer
+#: expression, and that tail's value is not what the line states (a bullet ``- 3 + 4 = 7`` and
+#: an emphasis ``*3 + 4 = 7*`` have no operand before their sign, and are read).
 _PLAIN_CHAIN = lazy_compile(
-    r"(?<![\w.,\\$^_{}()\[-])(?<![\w.,]\()" + _PLAIN_SIDE_TEXT
+    r"(?<![\w.,\\$^_{}()\[-])(?<![\w.,]\()"
+    r"(?<![\w)\]}][*/×·÷+−^-])(?<![\w)\]}][*/×·÷+−^-]\s)(?<![\w)\]}]\s[*/×·÷+−^-]\s)"
+    + _PLAIN_SIDE_TEXT
     + r"(?:\s*(?<![=<>!])[=≈](?!=)\s*" + _PLAIN_SIDE_TEXT + r")+(?!\w|[.,]\d|\()"
 )  # fmt: skip
+#: A Markdown-escaped times sign in prose (``3\*3\*64``, as editors escape ``*`` so that it is
+#: not emphasis): ``*`` to :func:`plain_arithmetic` (not ``\\*``, an escaped backslash).
+_ESCAPED_STAR = lazy_compile(r"(?<!\\)\\\*")
 #: A run of the characters a plain computation is written with; a run longer than
 #: :data:`_PLAIN_LONGEST` is not read (no one writes such a computation in prose, and the chain
 #: pattern, tried at each start, would take quadratic time on it).
@@ -790,6 +799,13 @@ def plain_arithmetic(text: str, start: int = 0, stop: int | None = None) -> list
     """
     found: list[tuple[int, int]] = []
     stop = len(text) if stop is None else stop
+    if _ESCAPED_STAR.search(text, start, stop):
+        # ``32\*16\*5\*5 + 32 = 12832``: read with each ``\*`` as `` *`` (one character for
+        # one, so offsets stay the text's); the segment's content drops the backslash the same way.
+        low, high = max(0, start - 2), min(len(text), stop + 1)
+        window = (text[low:start] + _ESCAPED_STAR.sub(" *", text[start:stop])
+                  + text[stop:high])  # fmt: skip
+        return [(a + low, b + low) for a, b in plain_arithmetic(window, start - low, stop - low)]
     links = [m.span() for m in _LINK_OR_URL.finditer(text, start, stop)]
     matches = [
         match

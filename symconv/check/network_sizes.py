@@ -37,7 +37,7 @@ import sympy as sp
 from symconv.check.networks import Layer, LayerKind, Network, Quantity, SizeFacts, Volume
 from symconv.errors import ShapeError, SymconvError
 
-__all__ = ["Expected", "SizeUnknownError", "expected", "forward", "volume_before"]
+__all__ = ["Expected", "SizeUnknownError", "dense_input", "expected", "forward", "volume_before"]
 
 
 class SizeUnknownError(SymconvError):
@@ -53,6 +53,9 @@ class Expected:
     value: Any
     working: str
     accepted: tuple[Any, ...] = ()
+    #: Values right under a convention the document does not fix, each with what it rests on
+    #: (a layer's parameters counted without its biases): neither right nor a mistake.
+    open: tuple[tuple[Any, str], ...] = ()
 
 
 # ----------------------------------------------------------------------------------------------
@@ -75,6 +78,7 @@ def forward(layer: Layer, volume: Volume) -> tuple[Volume, str]:
     if layer.kind is LayerKind.DENSE:
         if layer.out_channels is None:
             raise SizeUnknownError("a fully connected layer whose number of units is not stated")
+        volume = dense_input(layer, volume)
         return replace(volume, channels=layer.out_channels), f"{layer.out_channels} units"
     if not volume.spatial:
         raise SizeUnknownError(f"a {layer.kind.value} layer after the sizes were flattened")
@@ -91,6 +95,27 @@ def forward(layer: Layer, volume: Volume) -> tuple[Volume, str]:
         if channels is not None:
             workings.append(f"{channels} filters")
     return replace(volume, spatial=tuple(sizes), channels=channels), "; ".join(workings)
+
+
+def dense_input(layer: Layer, volume: Volume) -> Volume:
+    """What a fully connected layer acts on: the volume flattened when the layer takes it so (a
+    table row, a layer in words: ``5 × 5 × 16`` is 400 features), the last axis when its code
+    says so (Keras ``Dense``, PyTorch ``Linear``) — channels last, or a flat vector; the width of
+    a channels-first map is not a size this module reads.
+
+    >>> dense_input(Layer(LayerKind.DENSE, out_channels=120), Volume((5, 5), 16))
+    Volume(spatial=(), channels=400, batch=None, channels_first=False)
+    """
+    if not volume.spatial:
+        return volume
+    if layer.last_axis:
+        if volume.channels_first:
+            raise SizeUnknownError("a Linear layer on the width of a channels-first map")
+        return volume
+    if volume.channels is None:
+        raise SizeUnknownError("a fully connected layer after a map whose channels are not stated")
+    return Volume((), math.prod(volume.spatial) * volume.channels, volume.batch,
+                  volume.channels_first)  # fmt: skip
 
 
 def _per_axis(values: tuple[int, ...] | None, axis: int, default: int) -> int:
@@ -258,9 +283,11 @@ def expected(facts: SizeFacts) -> Expected:
         return _padding(layer)
     volume, _ = volume_before(facts, index)
     if quantity is Quantity.PARAMETERS:
-        return _parameters(layer, volume)
+        return _parameters_counted(facts, layer, volume)
     if quantity is Quantity.FILTER_PARAMETERS:
         return _filter_parameters(layer, volume)
+    if quantity is Quantity.MULTIPLICATIONS:
+        return _multiplications(layer, volume)
     raise SizeUnknownError(f"no rule for the {quantity.value}")
 
 
@@ -341,6 +368,9 @@ def _parameters(layer: Layer, volume: Volume) -> Expected:
     m = layer.out_channels
     bias = f" + {m}" if layer.bias else ""
     if layer.kind is LayerKind.DENSE:
+        flat = dense_input(layer, volume)
+        if flat is not volume and flat.channels is not None:
+            channels = flat.channels
         total = channels * m + (m if layer.bias else 0)
         return Expected(sp.Integer(total), f"{channels}·{m}{bias} = {total}")
     if layer.kernel is None:
@@ -351,6 +381,50 @@ def _parameters(layer: Layer, volume: Volume) -> Expected:
     taps = "·".join(map(str, (*layer.kernel, channels)))
     shown = f"({taps} + 1)·{m}" if layer.bias else f"{taps}·{m}"
     return Expected(sp.Integer(total), f"{shown} = {total}")
+
+
+def _parameters_counted(facts: SizeFacts, layer: Layer, volume: Volume) -> Expected:
+    """A layer's parameters as the words count them. Both counts are in use — with the biases
+    (Keras's ``Param #``, PyTorch's ``numel`` of every parameter) and without (*the weights*) —
+    so the words decide: *including the biases* or *without the biases* fix one; *parameters*
+    alone is the count with them, the one without left open; *weights* the reverse."""
+    found = _parameters(layer, volume)
+    if not layer.bias or layer.kind not in (LayerKind.CONV, LayerKind.DENSE):
+        return found
+    bare = _parameters(replace(layer, bias=False), volume)
+    if facts.biases is True:
+        return found
+    if facts.biases is False:
+        return replace(bare, working=f"without the biases: {bare.working}")
+    if facts.weights:
+        why = (f"{found.value} counts the biases too ({found.working}); the layer has "
+               f"{bare.value} weights ({bare.working})")  # fmt: skip
+        return replace(bare, working=f"{bare.working} weights", open=((found.value, why),))
+    why = (f"{bare.value} is the count without the biases ({bare.working}); with them, "
+           f"{found.working} — right if the document counts weights alone")  # fmt: skip
+    return replace(found, open=((bare.value, why),))
+
+
+def _multiplications(layer: Layer, volume: Volume) -> Expected:
+    """One forward pass's multiplications, one per weight per output position (a MAC each): a
+    convolution's ``H_out·W_out·M`` outputs times ``k₁k₂C`` taps each (zeros of the padding
+    counted, as every framework's count does), a fully connected layer's ``n·m``. A FLOP count
+    is not this: it counts the additions too, by conventions that differ (``2·MACs`` or not)."""
+    if layer.kind is LayerKind.DENSE:
+        flat = dense_input(layer, volume)
+        if flat.channels is None or layer.out_channels is None or flat.spatial:
+            raise SizeUnknownError("the sizes of the fully connected layer are not stated")
+        total = flat.channels * layer.out_channels
+        return Expected(sp.Integer(total), f"{flat.channels}·{layer.out_channels} = {total}")
+    if layer.kind is not LayerKind.CONV or layer.kernel is None:
+        raise SizeUnknownError(f"multiplications of a {layer.kind.value} layer")
+    channels = volume.channels if volume.channels is not None else layer.in_channels
+    if channels is None or layer.out_channels is None:
+        raise SizeUnknownError("the channels of the convolution are not stated")
+    output, _ = forward(layer, volume)
+    factors = (*output.spatial, layer.out_channels, *layer.kernel, channels)
+    total = math.prod(factors)
+    return Expected(sp.Integer(total), f"{'·'.join(map(str, factors))} = {total}")
 
 
 def _filter_parameters(layer: Layer, volume: Volume) -> Expected:

@@ -77,6 +77,11 @@ class Layer:
     bias: bool = True
     name: str = ""
     line: int = 0
+    #: A fully connected layer of code that acts on the last axis of what reaches it (Keras
+    #: ``Dense``: "the dense layer … operates along the last axis of the inputs"; PyTorch
+    #: ``Linear``: ``(*, H_in)``). Any other fully connected layer — a table row, a layer in
+    #: words — takes what reaches it flattened, as such descriptions mean.
+    last_axis: bool = False
 
     def describe(self) -> str:
         """The layer in words: ``convolution 5×5, 32 filters, stride 2, no padding``."""
@@ -163,6 +168,9 @@ class Quantity(StrEnum):
     STRIDE = "stride"
     PADDING = "padding"
     RECEPTIVE_FIELD = "receptive field"
+    #: Multiplications of one forward pass (one per multiply-accumulate): a convolution's
+    #: ``H_out·W_out·M · k₁k₂C``, a fully connected layer's ``n·m``.
+    MULTIPLICATIONS = "multiplications"
 
 
 @dataclass(frozen=True)
@@ -195,6 +203,11 @@ class SizeFacts:
     about: str = ""
     adjacent: bool = False
     computation: Claim | None = field(default=None, compare=False)
+    #: Whether the words count a layer's biases among its parameters: True (*including the
+    #: biases*), False (*without the biases*, *不算偏置*), None (they do not say). ``weights``:
+    #: the words name weights, not parameters (*432 weights*).
+    biases: bool | None = None
+    weights: bool = False
 
 
 @dataclass(frozen=True)
@@ -246,3 +259,5 @@ class PlacedNetwork:
     network: Network
     asked: Quantity | None = None
     reach: str = "section"
+    #: Whether the question counts the layer's biases (:attr:`SizeFacts.biases`).
+    biases: bool | None = None

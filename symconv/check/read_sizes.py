@@ -46,7 +46,7 @@ from symconv.check.model import Claim, ClaimKind, Origin
 from symconv.check.networks import PlacedNetwork, Quantity, SizeFormulaFacts, SizeStatement
 from symconv.check.size_code import code_networks, code_statements
 from symconv.check.size_formulas import formula_statements
-from symconv.check.size_prose import prose_statements
+from symconv.check.size_prose import inputs_before, prose_statements
 from symconv.check.size_tables import read_tables, table_statements
 from symconv.check.size_words import dataset_input
 from symconv.core.patterns import lazy_compile
@@ -79,7 +79,9 @@ class SizedReading:
 def size_statements(segments: Sequence[Segment]) -> list[SizeStatement]:
     """Every size the document states about its network, in document order."""
     lines = source_lines(segments)
-    found, placed = table_statements(read_tables(lines))
+    tables = read_tables(lines)
+    spans = [(table.cell, table.line, table.end_line) for table in tables]
+    found, placed = table_statements(tables, inputs_before(lines, spans))
     for network, statements in _code(segments, lines):
         found.extend(statements)
         placed.append(network)

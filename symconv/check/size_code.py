@@ -283,13 +283,15 @@ def _layer(name: str, call: ast.Call, line: int) -> tuple[Layer, str, Volume | N
     if name == "Dense":
         a = _arguments(call, ("units",))
         layer = Layer(LayerKind.DENSE, out_channels=_count(a.get("units")),
-                      bias=a.get("use_bias", True) is not False, name=name, line=line)  # fmt: skip
+                      bias=a.get("use_bias", True) is not False, name=name, line=line,
+                      last_axis=True)  # fmt: skip
         return layer, "keras", _keras_input(a, 0)
     if name == "Linear":
         a = _arguments(call, ("in_features", "out_features", "bias"))
         layer = Layer(LayerKind.DENSE, out_channels=_count(a.get("out_features")),
                       in_channels=_count(a.get("in_features")),
-                      bias=a.get("bias", True) is not False, name=name, line=line)  # fmt: skip
+                      bias=a.get("bias", True) is not False, name=name, line=line,
+                      last_axis=True)  # fmt: skip
         return layer, "torch", None
     return None
 

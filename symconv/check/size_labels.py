@@ -19,7 +19,7 @@ import sympy as sp
 
 from symconv.check.lines import SourceLine
 from symconv.check.networks import Quantity
-from symconv.check.size_premises import plain_words
+from symconv.check.size_premises import counts_biases, plain_words
 from symconv.check.size_values import last_side, read_count, read_sizes, unwrapped
 from symconv.core.patterns import TextPattern, lazy_compile
 
@@ -28,8 +28,11 @@ __all__ = [
     "Label",
     "Token",
     "clause",
+    "clause_around",
     "counted_label",
+    "counts_biases",
     "label_of",
+    "layer_ordinal",
     "tokens",
     "written_value",
 ]
@@ -47,6 +50,10 @@ class Label:
     filters_named: bool = False
     #: The layer the words name by the name the document gave it (``CONV2``, ``Layer_3``).
     named: int | None = None
+    #: The ordinal counts convolutions only (*the second conv layer*, *第二个卷积层*).
+    among_convolutions: bool = False
+    #: Parameters counted as weights alone (*432 weights*): see :attr:`SizeFacts.weights`.
+    weights: bool = False
 
 
 # ----------------------------------------------------------------------------------------------
@@ -66,6 +73,10 @@ _LABELS: tuple[tuple[Quantity, TextPattern], ...] = tuple(
     (quantity, lazy_compile(pattern, re.IGNORECASE))
     for quantity, pattern in (
         (Quantity.RECEPTIVE_FIELD, r"receptive\s+field|感受野"),
+        (
+            Quantity.MULTIPLICATIONS,
+            r"\bmultiplications\b|\bMACs?\b|multiply[\s-]+(?:accumulates?|adds?)\b|乘法(?:运算)?(?:次数|数量)?",
+        ),
         (Quantity.PARAMETERS, r"\bparam(?:eter)?s\b|\bparam\s*#|参数"),
         (
             Quantity.FILTERS,
@@ -101,8 +112,9 @@ ANSWER_CUE = lazy_compile(
     re.IGNORECASE,
 )
 _LAYER_INDEX = lazy_compile(
-    r"(?:the\s+)?(first|second|third|fourth|1st|2nd|3rd|4th)\s+(?:conv(?:olutional)?\s+)?layer"
-    r"|\blayer\s*(\d+)\b|第\s*([一二三四1-4])\s*(?:个)?(?:卷积)?层",
+    r"(?:the\s+)?(first|second|third|fourth|1st|2nd|3rd|4th)\s+(conv(?:olutional)?\s+)?layer"
+    r"|(?:the\s+)?(first|second|third|fourth|1st|2nd|3rd|4th)\s+(convolution)(?!al)"
+    r"|\blayer\s*(\d+)\b|第\s*([一二三四1-4])\s*(?:个)?(卷积)?层",
     re.IGNORECASE,
 )
 _ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3,
@@ -126,21 +138,41 @@ def label_of(words: str) -> Label | None:
     if _NEGATION.search(words):
         return None
     layer = None
+    convolutions = False
     if (match := _LAYER_INDEX.search(words)) is not None:
         word = next(g for g in match.groups() if g)
         layer = int(word) - 1 if word.isdigit() else _ORDINALS.get(word.lower())
+        convolutions = any(match.group(i) for i in (2, 4, 7))
     for quantity, pattern in _LABELS:
         if pattern.search(words):
             if quantity is Quantity.PARAMETERS and _PER_FILTER.search(words):
-                return Label(Quantity.FILTER_PARAMETERS, layer, per_filter=True, filters_named=True)
+                return Label(Quantity.FILTER_PARAMETERS, layer, per_filter=True, filters_named=True,
+                             among_convolutions=convolutions)  # fmt: skip
             named = _ALL_FILTERS.search(words) is not None or quantity in (
                 Quantity.FILTERS,
                 Quantity.KERNEL,
             )
-            return Label(quantity, layer, filters_named=named)
+            return Label(quantity, layer, filters_named=named, among_convolutions=convolutions)
     if _WEIGHTS.search(words) and _PER_FILTER.search(words):
-        return Label(Quantity.FILTER_PARAMETERS, layer, per_filter=True, filters_named=True)
+        return Label(Quantity.FILTER_PARAMETERS, layer, per_filter=True, filters_named=True,
+                     among_convolutions=convolutions)  # fmt: skip
+    if _WEIGHTS.search(words):
+        # *the number of weights of the first layer is*: its parameters without the biases
+        return Label(Quantity.PARAMETERS, layer, among_convolutions=convolutions, weights=True)
     return None
+
+
+def layer_ordinal(words: str) -> tuple[int, bool] | None:
+    """The layer an ordinal in ``words`` names (0-based), and whether it counts convolutions
+    only: *the first layer* (0, False), *the second conv layer* (1, True), *第二层* (1, False)."""
+    match = _LAYER_INDEX.search(words)
+    if match is None:
+        return None
+    word = next(g for g in match.groups() if g)
+    index = int(word) - 1 if word.isdigit() else _ORDINALS.get(word.lower())
+    if index is None:
+        return None
+    return index, any(match.group(i) for i in (2, 4, 7))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -162,6 +194,8 @@ _CODE_SPAN = lazy_compile(r"`([^`]+)`")
 _BOLD = lazy_compile(r"\*\*([^*]*\d[^*]*)\*\*")
 _BARE = lazy_compile(
     r"(?<![\w.$\\])\d[\d,]*(?:\s*(?:[×xX*]|\s+by\s+)\s*\d+)*(?![\w.]\d|\w)|[(\uff08]\d+(?:\s*[,\uff0c]\s*\d+)+\s*[)\uff09]"
+    # a shape as a framework prints it: (None, 26, 26, 32), torch.Size([1, 16, 32, 32])
+    r"|\(\s*None\s*,\s*\d+(?:\s*,\s*\d+)*\s*\)|torch\.Size\(\[\s*\d+(?:\s*,\s*\d+)*\s*\]\)"
 )
 
 
@@ -195,6 +229,14 @@ def clause(text: str) -> str:
     return parts[-1] if parts else text
 
 
+def clause_around(text: str, start: int, end: int) -> str:
+    """The clause of ``text`` that holds ``text[start:end]``: from the clause break before it
+    to the one after it (a parenthesis after the count is in it: *4608 parameters (not counting
+    the biases)*; *…, and without the bias it would be …* is another clause)."""
+    after = re.split(r"[,\uff0c。;\uff1b!?\uff01\uff1f]|\.(?:\s|$)", text[end:], maxsplit=1)[0]
+    return plain_words(clause(text[:start]) + text[start:end] + after)
+
+
 def counted_label(noun: str, rest: str) -> Label | None:
     """The label a count's noun gives (``7,600 parameters``, ``100 filters``, ``75 weights …
     per filter``); ``rest`` is the clause around it (*each filter has …*)."""
@@ -202,13 +244,21 @@ def counted_label(noun: str, rest: str) -> Label | None:
     per_filter = _PER_FILTER.search(rest) is not None
     if re.match(r"(?:trainable\s+|learnable\s+|total\s+)?(?:parameters|params)|个?参数", word):
         quantity = Quantity.FILTER_PARAMETERS if per_filter else Quantity.PARAMETERS
-        return Label(quantity, per_filter=per_filter, filters_named=per_filter)
+        # the layer the clause names by its ordinal (*the first layer has 448 parameters*)
+        ordinal = layer_ordinal(rest)
+        layer, convolutions = ordinal if ordinal is not None else (None, False)
+        return Label(quantity, layer, per_filter=per_filter, filters_named=per_filter,
+                     among_convolutions=convolutions)  # fmt: skip
     if re.match(r"(?:trainable\s+|learnable\s+|total\s+)?weights?", word):
-        return (
-            Label(Quantity.FILTER_PARAMETERS, per_filter=True, filters_named=True)
-            if per_filter
-            else None
-        )
+        if per_filter:
+            return Label(Quantity.FILTER_PARAMETERS, per_filter=True, filters_named=True)
+        ordinal = layer_ordinal(rest)
+        layer, convolutions = ordinal if ordinal is not None else (None, False)
+        return Label(Quantity.PARAMETERS, layer, among_convolutions=convolutions, weights=True)
+    if re.match(r"multiplications|macs\b|multiply[\s-]+(?:accumulates?|adds?)|次乘法", word):
+        ordinal = layer_ordinal(rest)
+        layer, convolutions = ordinal if ordinal is not None else (None, False)
+        return Label(Quantity.MULTIPLICATIONS, layer, among_convolutions=convolutions)
     if re.match(r"(?:filters|kernels)|个?(?:卷积核|滤波器)", word):
         return Label(Quantity.FILTERS, filters_named=True)
     return None

@@ -43,6 +43,9 @@ class Premise:
     input: Volume | None
     layer: Layer | None
     asked: Quantity | None = None
+    #: Whether a question counts the layer's biases (*including the bias parameters*):
+    #: :func:`counts_biases`.
+    biases: bool | None = None
 
 
 _TIMES = r"(?:×|\*|[xX](?=\s*\d)|\s+by\s+)"
@@ -113,6 +116,13 @@ _FILTERS = lazy_compile(
     r"|(?<![\d.])(\d+)\s*个\s*(?:卷积核|滤波器|过滤器)",
     re.IGNORECASE,
 )
+#: The number of filters as a labelled datum: ``number of filters is 6``, ``卷积核个数为 6``,
+#: ``卷积核数量 = 16``.
+_FILTER_COUNT = lazy_compile(
+    r"\bnumber\s+of\s+(?:filters|kernels)\s*(?:is|=|:|of)?\s*(\d+)(?![\d.])"
+    r"|(?:卷积核|滤波器|过滤器)(?:的)?(?:个数|数量|数目)\s*(?:为|是|[:\uff1a=])?\s*(\d+)(?![\d.])",
+    re.IGNORECASE,
+)
 _COUNTED_KERNELS = lazy_compile(
     rf"(?<![\d.])(\d+)\s*个\s*{_SHAPE}\s*(?:的)?\s*(?:卷积核|滤波器|过滤器)", re.IGNORECASE
 )  # "10 个 5×5 的卷积核"
@@ -174,6 +184,11 @@ _ASKED: tuple[tuple[Quantity, TextPattern], ...] = tuple(
     for quantity, pattern in (
         (Quantity.RECEPTIVE_FIELD, r"receptive\s+field|感受野"),
         (
+            Quantity.MULTIPLICATIONS,
+            r"how\s+many\s+(?:\w+\s+){0,3}?(?:multiplications|multiply[\s-]+(?:accumulates?|adds?)"
+            r"|MACs)\b|乘法(?:运算)?(?:次数|数量)?(?:是|为)?多少|多少(?:次)?乘法",
+        ),
+        (
             Quantity.PARAMETERS,
             r"how\s+many\s+(?:\w+\s+){0,3}?(?:parameters|params|weights)"
             r"|参数(?:个数|量|数量)?是?多少|多少(?:个)?参数",
@@ -205,6 +220,38 @@ UNREAD_LAYERS = lazy_compile(
 )
 
 
+#: Words that say a count leaves the biases out, or counts them in (English and Chinese).
+_WITHOUT_BIASES = lazy_compile(
+    r"(?:excluding|excludes?|without|\bno|ignor(?:e|es|ing)|not\s+(?:counting|including)|minus)"
+    r"\s+(?:the\s+)?bias(?:es|\s+terms?)?|\bweights\s+only|only\s+(?:the\s+)?weights"
+    r"|不(?:含|包括|包含|计|算|考虑)偏置|没有偏置|无偏置",
+    re.IGNORECASE,
+)
+_WITH_BIASES = lazy_compile(
+    r"(?:including|includes?|incl\.?|counting)\s+(?:the\s+|all\s+|its\s+)?bias(?:es|\s+terms?)?"
+    r"|(?:含|包括|包含|加上)偏置|\bweights\s+(?:and|&|\+)\s+bias(?:es)?|权重(?:和|与)偏置",
+    re.IGNORECASE,
+)
+
+
+def counts_biases(words: str) -> bool | None:
+    """Whether ``words`` (the clause around a count:
+    :func:`~symconv.check.size_labels.clause_around`) count a layer's biases: True (*including
+    the biases*, *weights and biases*), False (*not counting the biases*, *不算偏置*), or None
+    when they do not say — *and 16 biases* beside another count, *with bias* of the layer, say
+    nothing of this one.
+
+    >>> counts_biases("4608 parameters (not counting the biases)"), counts_biases(
+    ...     "448 parameters including biases"), counts_biases("432 weights and 16 biases")
+    (False, True, None)
+    """
+    if _WITHOUT_BIASES.search(words):
+        return False
+    if _WITH_BIASES.search(words):
+        return True
+    return None
+
+
 def read_premise(text: str) -> Premise | None:
     """The input, layer and asked quantity ``text`` states, or None if it states no size (or
     is about a layer this module does not read: transposed, dilated, grouped).
@@ -226,7 +273,7 @@ def read_premise(text: str) -> Premise | None:
         volume, layer = _tensor_layout(volume, layer)
     if volume is None and layer is None:
         return None
-    return Premise(volume, layer, _asked(words))
+    return Premise(volume, layer, _asked(words), counts_biases(words))
 
 
 def _input(words: str) -> Volume | None:
@@ -236,8 +283,12 @@ def _input(words: str) -> Volume | None:
         # "a 5x5 input and a 3x3 kernel": the size after the input word belongs to the kernel
         # the next word names, not to the input
         after = words[match.end() : match.end() + 16]
+        # "on a 7×7 input gives 3×3": a size after a word of result is the output's
         if not re.search(
-            r"filters?|kernels?|卷积核|stride|步长|pad", between, re.IGNORECASE
+            r"filters?|kernels?|卷积核|stride|步长|pad|\bgiv(?:es?|ing)\b|\byield|\bproduc"
+            r"|\bresult|\boutput|\breturn|\bbecom|→|->|=>|得到|输出|变为|变成",
+            between,
+            re.IGNORECASE,
         ) and not _NAMES_A_LAYER_PART.match(after):
             sizes = _sizes(match, 0)
             break
@@ -248,9 +299,26 @@ def _input(words: str) -> Volume | None:
     if len(sizes) == 2:
         return Volume(sizes)
     if len(sizes) == 3:
-        return Volume(sizes[:2], sizes[2])
+        return three_axes(sizes)
     if len(sizes) == 4:  # (N, C, H, W) or (N, H, W, C): settled with the kernel (below)
         return Volume(sizes[2:], sizes[1], batch=sizes[0], channels_first=True)
+    return None
+
+
+def three_axes(sizes: tuple[int, ...]) -> Volume | None:
+    """A volume written with three sizes, its channels where its square map shows them: ``32 ×
+    32 × 3`` (height, width, channels: NumPy, TensorFlow) or ``3 × 32 × 32`` (channels first:
+    PyTorch); a non-square map with its smallest size first or last, ``480 × 640 × 3``, ``3 × 480
+    × 640``. Any other (``64 × 48 × 128``: 128 channels, or 64?) is not known: None.
+
+    >>> three_axes((32, 32, 3)), three_axes((3, 32, 32)).text(), three_axes((64, 48, 128))
+    (Volume(spatial=(32, 32), channels=3, batch=None, channels_first=False), '3 × 32 × 32', None)
+    """
+    a, b, c = sizes
+    if a == b or (a != c and b != c and c < min(a, b)):
+        return Volume((a, b), c)
+    if b == c or a < min(b, c):
+        return Volume((b, c), a, channels_first=True)
     return None
 
 
@@ -279,6 +347,8 @@ def _layer(words: str) -> Layer | None:
     if kernel is None and (match := _SIZED_FILTERS.search(words)) is not None:
         kernel = tuple(int(g) for g in match.groups()[1:5] if g)
         count = count if count is not None else (int(match.group(1)) if match.group(1) else None)
+    if count is None and (match := _FILTER_COUNT.search(words)) is not None:
+        count = int(match.group(1) or match.group(2))
     tensor = _KERNEL_TENSOR.search(words)
     if kernel is None and tensor is not None:
         sizes = tuple(int(n) for n in re.findall(r"\d+", tensor.group(1)))

@@ -42,7 +42,9 @@ from symconv.check.size_labels import (
     Label,
     Token,
     clause,
+    clause_around,
     counted_label,
+    counts_biases,
     label_of,
     tokens,
     written_value,
@@ -52,7 +54,7 @@ from symconv.check.size_values import unwrapped
 from symconv.check.size_words import layer_kind
 from symconv.core.patterns import lazy_compile
 
-__all__ = ["prose_statements"]
+__all__ = ["inputs_before", "prose_statements"]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -63,7 +65,8 @@ _ANSWER = lazy_compile(
     r"^\s*(?:[-*+]\s*)?\**\s*(?:answer|ans|答案)\s*\**\s*[:\uff1a]\s*\**\s*(.+)$", re.I
 )
 _COUNT_AFTER = lazy_compile(
-    r"^\s*(?:trainable\s+|learnable\s+|total\s+)?(parameters|params|weights|filters|kernels)\b"
+    r"^\s*(?:trainable\s+|learnable\s+|total\s+)?(parameters|params|weights|filters|kernels"
+    r"|multiplications|MACs|multiply[\s-]+(?:accumulates?|adds?))\b"
     r"|^\s*个?(参数|卷积核|滤波器)",
     re.IGNORECASE,
 )
@@ -165,7 +168,8 @@ def prose_statements(
                 reach = "section" if premise.asked is not None else "paragraph"
                 if reach == "paragraph" and _SUPPOSED.search(line.text):
                     reach = "example"
-                here = PlacedNetwork(line.line, line.cell, network, premise.asked, reach)
+                here = PlacedNetwork(line.line, line.cell, network, premise.asked, reach,
+                                     premise.biases)  # fmt: skip
             listed = here if here.network.input is not None and here.asked is None else None
             premises.append(here)
             networks = sorted([*networks, here], key=lambda p: ((p.cell or 0), p.line))
@@ -185,6 +189,52 @@ def prose_statements(
             continue  # a line that changes a datum ("with stride 2 we get …"): another layer
         found.extend(_line_statements(line, current, here is not None, names))
     return found, premises
+
+
+def inputs_before(
+    lines: Sequence[SourceLine], tables: Sequence[tuple[int | None, int, int]]
+) -> dict[tuple[int | None, int], Volume]:
+    """For each table (its cell, first and last line), the input the prose of its section states
+    alone before it and after the table above — *Input: 32×32×1 grayscale image.*, *The network
+    takes 227 × 227 × 3 images.* — keyed by the table's cell and line. A sentence that states a
+    layer as well (*a 32 × 32 input goes through 6 filters*) is a network of its own, and the
+    input before it is no longer the table's; an input stated twice differently is none."""
+    found: dict[tuple[int | None, int], Volume] = {}
+    spans = sorted(tables, key=lambda t: (t[0] or 0, t[1]))
+    inside = {(cell, line) for cell, first, last in spans for line in range(first, last + 1)}
+    given: set[Volume] = set()
+    order = sorted(lines, key=lambda source: (source.cell or 0, source.line))
+    cursor = 0
+    for cell, first, last in spans:
+        given = set() if cursor == 0 or order[cursor - 1].cell != cell else given
+        while cursor < len(order) and (order[cursor].cell or 0, order[cursor].line) < (
+            cell or 0,
+            first,
+        ):
+            source = order[cursor]
+            cursor += 1
+            if source.heading is not None or source.cell != cell:
+                given = set()
+                continue
+            if (source.cell, source.line) in inside or not _states_data(source.text):
+                continue
+            for sentence in _SENTENCE_END.split(source.text):
+                premise = read_premise(plain_words(sentence))
+                if premise is None:
+                    continue
+                if premise.layer is not None:
+                    given = set()
+                elif premise.input is not None:
+                    given.add(premise.input)
+        if len(given) == 1:
+            found[(cell, first)] = next(iter(given))
+        given = set()
+        while cursor < len(order) and (order[cursor].cell or 0, order[cursor].line) <= (
+            cell or 0,
+            last,
+        ):
+            cursor += 1
+    return found
 
 
 #: The most of an open sentence carried to the next line (a premise is never longer).
@@ -354,7 +404,8 @@ def _line_statements(
             continue
         if (premise_line or placed.reach != "section") and label.quantity not in _RESULTS:
             continue  # the data of the sentence itself, or of another tensor said in passing
-        statement = _labelled(line, placed, label, token, before)
+        around = clause_around(text, token.start, token.end)
+        statement = _labelled(line, placed, label, token, before, around)
         if statement is not None:
             found.append(statement)
     return found
@@ -368,6 +419,7 @@ _RESULTS = frozenset(
         Quantity.PARAMETERS,
         Quantity.FILTER_PARAMETERS,
         Quantity.RECEPTIVE_FIELD,
+        Quantity.MULTIPLICATIONS,
     }
 )
 
@@ -376,7 +428,19 @@ def _layer_for(network: Network, label: Label, placed_line: bool = False) -> int
     """The layer (0-based) a label is about: the one it names, else the only layer it can be."""
     layers = network.layers
     if label.layer is not None:
-        return label.layer if label.layer < len(layers) else None
+        # An ordinal counts layers as its words do: *the second conv layer* the convolutions;
+        # *the second layer* is read only where counting every layer and counting the layers
+        # with weights (as many authors do: pooling is no layer) name the same one.
+        weighted = [i for i, layer in enumerate(layers)
+                    if layer.kind in (LayerKind.CONV, LayerKind.DENSE)]  # fmt: skip
+        convolutions = [i for i, layer in enumerate(layers) if layer.kind is LayerKind.CONV]
+        if label.among_convolutions:
+            return convolutions[label.layer] if label.layer < len(convolutions) else None
+        if label.layer >= len(layers):
+            return None
+        if label.layer < len(weighted) and weighted[label.layer] != label.layer:
+            return None
+        return label.layer
     if label.named is not None:
         return label.named
     if label.quantity in (Quantity.INPUT_SHAPE, Quantity.INPUT_CHANNELS):
@@ -387,7 +451,7 @@ def _layer_for(network: Network, label: Label, placed_line: bool = False) -> int
         kinds = (LayerKind.CONV,) if label.filters_named else (LayerKind.CONV, LayerKind.POOL)
         matching = [i for i, layer in enumerate(layers) if layer.kind in kinds]
         return matching[0] if len(matching) == 1 else None
-    if label.quantity is Quantity.PARAMETERS:
+    if label.quantity in (Quantity.PARAMETERS, Quantity.MULTIPLICATIONS):
         weighted = [
             i for i, layer in enumerate(layers) if layer.kind in (LayerKind.CONV, LayerKind.DENSE)
         ]
@@ -426,23 +490,34 @@ def _named_layer(network: Network, words: str) -> int | None:
 
 
 def _labelled(
-    line: SourceLine, placed: PlacedNetwork, label: Label, token: Token, words: str = ""
+    line: SourceLine,
+    placed: PlacedNetwork,
+    label: Label,
+    token: Token,
+    words: str = "",
+    around: str = "",
 ) -> SizeStatement | None:
     network = placed.network
     named = _named_layer(network, words)
     if named is not None:
         label = replace(label, named=named)
     index = _layer_for(network, label, placed.line == line.line and placed.cell == line.cell)
+    said = _KIND_WORDS.search(words)
+    if index is None and said is not None and label.layer is None:
+        # *the dense layer has …*: the one layer of the kind the words name, if it is one
+        kind = layer_kind(said.group(0))
+        of_kind = [i for i, layer in enumerate(network.layers) if layer.kind is kind]
+        index = of_kind[0] if kind is not None and len(of_kind) == 1 else None
     if index is None:
         return None
-    said = _KIND_WORDS.search(words)
     if said is not None and layer_kind(said.group(0)) not in (None, network.layers[index].kind):
         return None  # "the pooling layer has …" said while the layer in force is a convolution
     written = written_value(label.quantity, token.text)
     if written is None:
         return None
     about = f"{network.source}"
-    facts = SizeFacts(label.quantity, written, network, 0, index + 1, about=about)
+    facts = SizeFacts(label.quantity, written, network, 0, index + 1, about=about,
+                      biases=counts_biases(around), weights=label.weights)  # fmt: skip
     return SizeStatement(line.line, line.line, unwrapped(token.text), facts, line.cell,
                          token.segments, token.spans)  # fmt: skip
 
@@ -457,7 +532,8 @@ def _option(
         return None
     pieces = [p for p in line.pieces if p.kind == "math" and p.start >= start]
     segments = tuple(p.segment for p in pieces)
-    facts = SizeFacts(asked, written, placed.network, 0, 1, about=placed.network.source)
+    facts = SizeFacts(asked, written, placed.network, 0, 1, about=placed.network.source,
+                      biases=placed.biases)  # fmt: skip
     return SizeStatement(line.line, line.line, unwrapped(text), facts, line.cell, segments)
 
 

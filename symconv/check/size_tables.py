@@ -30,7 +30,7 @@ field 1) back through the layers, each row the field on the input of its layer, 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import sympy as sp
@@ -45,6 +45,7 @@ from symconv.check.networks import (
     SizeStatement,
     Volume,
 )
+from symconv.check.size_premises import three_axes
 from symconv.check.size_values import read_count, read_sizes
 from symconv.check.size_words import Field, column_field, is_input_name, is_output_name, layer_kind
 from symconv.check.tables import Table, TableCell, TableRow, read_tables
@@ -66,9 +67,12 @@ class _Row:
 
 def table_statements(
     tables: Sequence[Table],
+    inputs: Mapping[tuple[int | None, int], Volume] | None = None,
 ) -> tuple[list[SizeStatement], list[PlacedNetwork]]:
     """The sizes the tables state, in table order (see the module docstring), and the networks
-    the layer tables list."""
+    the layer tables list. A layer table takes its input from its first layer's input columns,
+    else from an ``Input`` row above its layers, else from ``inputs`` (keyed by the table's cell
+    and line: what the prose before it states alone, *Input: 32×32×1 image.*)."""
     found: list[SizeStatement] = []
     placed: list[PlacedNetwork] = []
     layer_tables: list[tuple[Table, Network, list[_Row]]] = []
@@ -83,6 +87,8 @@ def table_statements(
                 continue
             source = f"the layer table on {table.lines}"
             first = next((r.given for r in rows if r.layer is not None), None)
+            if first is None:
+                first = _input_row(rows) or (inputs or {}).get((table.cell, table.line))
             network = Network(layers, first, source)
             layer_tables.append((table, network, rows))
             placed.append(PlacedNetwork(table.line, table.cell, network))
@@ -109,10 +115,12 @@ def _field_cells(row: TableRow) -> dict[Field, TableCell]:
 def _read_row(row: TableRow) -> _Row:
     cells = _field_cells(row)
     given = _given(cells)
-    if is_output_name(row.name) or is_input_name(row.name):
-        return _Row(row, None, given)
     kind_cell = cells.get(Field.KIND)
     kind = layer_kind(kind_cell.text) if kind_cell is not None else None
+    # an ``Output`` row whose type column names a layer (``| Output | FC | … | 10 |``) is the
+    # network's last layer; without one, it is the network's output (as an ``Input`` row)
+    if is_input_name(row.name) or (is_output_name(row.name) and kind is None):
+        return _Row(row, None, given)
     kind = kind or layer_kind(row.name)
     if kind is None:
         if not ({Field.KERNEL, Field.UNITS} & cells.keys()):
@@ -145,6 +153,25 @@ def _read_row(row: TableRow) -> _Row:
         features = read_count(cells[Field.INPUT_FEATURES].text)
         given = Volume((), int(features)) if features is not None else given
     return _Row(row, layer, given)
+
+
+def _input_row(rows: Sequence[_Row]) -> Volume | None:
+    """The volume an ``Input`` row above the first layer writes in its output column (``| Input
+    | | 32×32×1 |``: what the network takes), its channels where its square map shows them."""
+    for read in rows:
+        if read.layer is not None:
+            return None
+        if not is_input_name(read.row.name):
+            continue
+        cells = _field_cells(read.row)
+        cell = cells.get(Field.OUTPUT_SHAPE) or cells.get(Field.OUTPUT_SIZE)
+        sizes = _sizes(cell)
+        if sizes is None or len(sizes) > 3:
+            return None
+        if len(sizes) == 3:
+            return three_axes(sizes)
+        return Volume(sizes * 2 if len(sizes) == 1 else sizes)
+    return None
 
 
 def _sizes(cell: TableCell | None) -> tuple[int, ...] | None:
@@ -213,9 +240,10 @@ def _layer_table(table: Table, network: Network, rows: list[_Row]) -> list[SizeS
         for field, cell in cells.items():
             statement = None
             if field in (Field.OUTPUT_SIZE, Field.OUTPUT_SHAPE):
-                quantity = (
-                    Quantity.OUTPUT_SHAPE if field is Field.OUTPUT_SHAPE else Quantity.OUTPUT_SIZE
-                )
+                # an *output size* cell that writes the whole volume (``28×28×6``) states the
+                # output's shape, channels and all
+                whole = field is Field.OUTPUT_SHAPE or len(_sizes(cell) or ()) > 2
+                quantity = Quantity.OUTPUT_SHAPE if whole else Quantity.OUTPUT_SIZE
                 statement = _statement(table, row, cell, quantity, network, index, index + 1,
                                        read.given)  # fmt: skip
             elif field is Field.PARAMETERS:
@@ -295,9 +323,10 @@ def _sizes_table(table: Table, network: Network, index: dict[str, int]) -> list[
             elif position is None:
                 continue
             elif field in (Field.OUTPUT_SIZE, Field.OUTPUT_SHAPE):
-                quantity = (
-                    Quantity.OUTPUT_SHAPE if field is Field.OUTPUT_SHAPE else Quantity.OUTPUT_SIZE
-                )
+                # an *output size* cell that writes the whole volume (``28×28×6``) states the
+                # output's shape, channels and all
+                whole = field is Field.OUTPUT_SHAPE or len(_sizes(cell) or ()) > 2
+                quantity = Quantity.OUTPUT_SHAPE if whole else Quantity.OUTPUT_SIZE
                 statement = _statement(table, row, cell, quantity, network, position,
                                        position + 1, given)  # fmt: skip
             elif (

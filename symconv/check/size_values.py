@@ -37,6 +37,30 @@ _NUMBER_TEXT = lazy_compile(r"^[-\d\s.,+*/×·÷^()\[\]xX=]+$")
 _SIZES_TEXT = lazy_compile(r"^[(\[]?\s*\d+(?:\s*[,×*xX]\s*\d+)*\s*,?\s*[)\]]?$")
 
 
+#: A shape as frameworks print it: Keras's ``(None, 26, 26, 32)`` (``None``: the batch, any
+#: size), torchsummary's ``[-1, 16, 32, 32]``, PyTorch's ``torch.Size([1, 16, 32, 32])``. The
+#: batch a placeholder stands for is no size: the shape is read without it.
+_PRINTED_SHAPE = lazy_compile(
+    r"^(?:torch\.Size\(\s*)?[(\[]\s*(?:(?:None|-1|\?)\s*,\s*)?(\d+(?:\s*,\s*\d+)*)\s*,?\s*[)\]]\)?$"
+)
+
+
+def printed_shape(text: str) -> tuple[int, ...] | None:
+    """The sizes of a shape a framework prints, without a batch placeholder; None otherwise.
+
+    >>> printed_shape("(None, 26, 26, 32)"), printed_shape("torch.Size([1, 16, 32, 32])")
+    ((26, 26, 32), (1, 16, 32, 32))
+    >>> printed_shape("[-1, 64, 112, 112]"), printed_shape("(None, 1600)"), printed_shape("(3, a)")
+    ((64, 112, 112), (1600,), None)
+    """
+    match = _PRINTED_SHAPE.match(text.strip())
+    if match is None:
+        return None
+    if text.strip().startswith("torch.Size") and not text.strip().endswith("])"):
+        return None
+    return tuple(int(n) for n in re.findall(r"\d+", match.group(1)))
+
+
 def unwrapped(text: str) -> str:
     """``text`` without the marks around it: bold, code, quotes, dollars, a final full stop."""
     previous = None
@@ -61,6 +85,9 @@ def read_sizes(text: str) -> tuple[int, ...] | str | None:
     if inner.lower() in PADDING_MODES:
         return inner.lower()
     inner = unwrapped(last_side(inner))
+    printed = printed_shape(inner)
+    if printed is not None and re.search(r"None|-1|\?|torch", inner):
+        return printed if all(n > 0 for n in printed) else None
     latex = re.sub(r"\\(?:times|cdot)", "×", inner)
     latex = re.sub(r"[{}]|\\[,;!]", "", latex)
     if _SIZES_TEXT.match(latex):

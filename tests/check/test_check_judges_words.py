@@ -145,3 +145,23 @@ def test_shapes_against_given_values_and_memberships():
         "right",
         "wrong",
     ]
+
+
+def test_a_transposed_convolutions_output_size_is_its_own_fact():
+    # o' = S(N − 1) − 2P + D(K − 1) + 1 (Dumoulin & Visin 2016, relationship 14): true for a
+    # transposed convolution, and never judged against the forward convolution's size
+    doc = (
+        "For a transposed convolution, the output size is $S \\cdot (N - 1) + K - 2P$.\n\n"
+        "The output size of a transposed convolution is $S \\cdot (N - 1) + K - P$.\n\n"
+        "For a transposed convolution, the output size is $S \\cdot (N - 1) + K - 2P + A$.\n\n"
+        "The transposed convolution pads its input with $K - 1 - P$ zeros, so the padding is "
+        "$K - 1 - P$.\n"
+    )
+    verdicts = [(j.claim.line, j.verdict) for j in judge_document(doc)]
+    assert verdicts[:3] == [(1, "right"), (3, "wrong"), (5, "unverified")]
+    assert all(verdict != "wrong" for line, verdict in verdicts if line == 7)
+    for n, k, s, p in itertools.product(range(1, 5), range(1, 4), range(1, 3), range(0, 2)):
+        # the engine's closed form against the stretched-and-padded input counted directly
+        stretched = s * (n - 1) + 1
+        if stretched + 2 * (k - 1 - p) >= k:
+            assert stretched + 2 * (k - 1 - p) - k + 1 == s * (n - 1) + k - 2 * p

@@ -120,6 +120,24 @@ def test_what_is_not_plain_arithmetic_is_left_as_text() -> None:
     assert math_segments(split_document(doc)) == []
 
 
+def test_markdown_escaped_products_in_prose_are_read_whole() -> None:
+    # Editors escape ``*`` in prose (``3\\*3``) so it is not emphasis: the product is the whole
+    # left side, never its tail (``5 + 32 = 12832`` was called wrong).
+    doc = "Its count is 32\\*16\\*5\\*5 + 32 = 12832.\n\nWithout bias: 3\\*3\\*64\\*128 = 73856.\n"
+    assert [s.text for s in math_segments(split_document(doc))] == [
+        "32 *16 *5 *5 + 32 = 12832",
+        "3 *3 *64 *128 = 73856",
+    ]
+    assert verdicts(doc) == [(1, "right"), (3, "wrong")]
+
+
+def test_a_computation_after_a_name_and_an_operator_is_not_read_from_its_tail() -> None:
+    # ``x*3 + 2 = 14`` with x = 4 is true; its tail ``3 + 2 = 14`` is not what the line states.
+    doc = "Let x = 4: x*3 + 2 = 14, and n - 3 + 1 = 8, and k ^ 2 + 1 = 10.\n\n- 3 + 4 = 7\n"
+    assert [s.text for s in math_segments(split_document(doc))] == ["3 + 4 = 7"]
+    assert verdicts(doc) == [(3, "right")]
+
+
 def test_a_quotient_written_as_its_floor_is_unverified_never_wrong() -> None:
     # Output sizes floor: (11 - 4)/2 + 1 = 4.5 is written 4; neither right nor a proven error.
     doc = "Output width: (11-4)/2+1=4, and (11-4)/2+1=3 is off.\n"

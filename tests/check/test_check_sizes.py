@@ -298,7 +298,7 @@ def test_labelled_values_that_contradict_the_code_are_wrong() -> None:
     doc = KERAS.format(filters=16, per_filter="`3*3=9`", total="`37*16=592`")
     assert judged(doc, 9) == ["wrong"]
     assert judged(doc, 11) == ["wrong"]
-    assert judged(doc, 12) == ["wrong"]
+    assert judged(doc, 11) == ["wrong"]
     (shown,) = messages(doc, 9)
     assert "number of filters" in shown and "is 8, not 16" in shown
 
@@ -594,3 +594,229 @@ def test_a_line_with_two_paddings_states_two_layers_and_is_not_judged_as_one() -
         " and with stride 2 and no padding 2x2.\n"
     )
     assert "wrong" not in judged(text, 1)
+
+
+CHANNELS_FIRST = """\
+# Q1
+
+An input of {input} goes through 16 filters of 3x3 with stride 1 and padding 1. \
+What is the output volume?
+
+Answer: {answer}
+"""
+
+
+def test_an_input_written_channels_first_is_read_with_its_channels_first() -> None:
+    # ``3x32x32`` (PyTorch's C × H × W): the square map shows where the channels are.
+    doc = CHANNELS_FIRST.format(input="3x32x32", answer="16x32x32")
+    assert judged(doc, 5) == ["right"]
+    assert judged(CHANNELS_FIRST.format(input="3x32x32", answer="16x30x30"), 5) == ["wrong"]
+    # the same answer after a channels-last input is in another order: not proven wrong
+    assert judged(CHANNELS_FIRST.format(input="32x32x3", answer="16x32x32"), 5) == ["unverified"]
+
+
+def test_an_input_whose_channel_axis_is_not_shown_states_no_input() -> None:
+    # 64 × 48 × 128: 128 channels of 64 × 48, or 64 channels of 48 × 128? Neither is read.
+    doc = CHANNELS_FIRST.format(input="64x48x128", answer="64x48x16")
+    assert judged(doc, 5) != ["wrong"] and judged(doc, 5) != ["right"]
+
+
+LENET_TABLE = """\
+# Sizes
+
+{prose}
+
+| Layer | Type | Kernel | Stride | Filters | Output size | Parameters |
+|---|---|---|---|---|---|---|
+{input_row}| C1 | conv | 5×5 | 1 | 6 | 28×28×6 | 156 |
+| S2 | max pool | 2×2 | 2 | - | 14×14×6 | 0 |
+| C3 | conv | 5×5 | 1 | 16 | {c3} | 2416 |
+| F4 | fc | - | - | 120 | 120 | {f4} |
+| Output | fc | - | - | 10 | 10 | {out} |
+"""
+
+
+def lenet(prose: str = "", input_row: str = "", c3: str = "10×10×16", f4: str = "192120",
+          out: str = "1210") -> str:  # fmt: skip
+    return LENET_TABLE.format(prose=prose, input_row=input_row, c3=c3, f4=f4, out=out)
+
+
+def test_a_layer_table_takes_its_input_from_the_prose_of_its_section() -> None:
+    doc = lenet(prose="Input: 32×32×1 grayscale image.")
+    # the whole volume in an "output size" column is the output's shape; a pooling has no
+    # parameters; a fully connected row after a map takes it flattened (10·10·16 = 1600)
+    assert judged(doc, 7) == ["right", "right"]
+    assert judged(doc, 8) == ["right", "right"]
+    assert judged(doc, 10) == ["right", "right"]
+    # an Output row typed fc is the last layer: 120·10 + 10 = 1210
+    assert judged(doc, 11) == ["right", "right"]
+    wrong_doc = lenet(prose="Input: 32×32×1 grayscale image.", c3="12×12×16", out="1100")
+    assert judged(wrong_doc, 9) == ["wrong", "right"]
+    assert judged(wrong_doc, 11) == ["right", "wrong"]
+
+
+def test_a_layer_table_takes_its_input_from_its_input_row() -> None:
+    doc = lenet(input_row="| Input | - | - | - | - | 32×32×1 | 0 |\n")
+    assert judged(doc, 8) == ["right", "right"]
+    assert judged(lenet(input_row="| Input | - | - | - | - | 32×32×1 | 0 |\n", c3="10×10"), 10) == [
+        "right",
+        "right",
+    ]
+
+
+def test_a_layer_table_without_a_stated_input_is_not_judged_from_a_guess() -> None:
+    # no input; two different inputs before the table; an input followed by another network
+    for prose in (
+        "",
+        "The input is 32×32×1. Or the input is 28×28×1.",
+        "The input is 32×32×1.\n\nWe apply 6 filters of 3×3 to a 30×30×1 input.",
+    ):
+        assert judged(lenet(prose=prose), 7 + prose.count("\n")) == ["unverified", "unverified"]
+
+
+def test_an_output_size_column_holding_a_whole_shape_is_not_proven_a_size() -> None:
+    # a one-width column's value written with channels, where the layer's output is not known
+    # as a shape (a judge given 28 × 28 × 6 for a size of 28): never wrong
+    doc = LAYER_TABLE.format(second="14×14×16", features="14^2*16=3136")
+    assert "wrong" not in judged(doc, 4)
+
+
+COUNT_LABELLED = """\
+# 第1题
+
+假设输入图像为 32×32×3\uff0c卷积核大小为 5×5\uff0c卷积核个数为 6\uff0c步长为 1\uff0c\
+不填充。输出尺寸是多少\uff1f
+
+答案\uff1a{first}
+
+# Q2
+
+The input volume is 64x64x3, the number of filters is 10, the filter size is 3, stride 1, \
+no padding. What is the output volume?
+
+Answer: {second}
+"""
+
+
+def test_the_number_of_filters_as_a_labelled_datum() -> None:
+    doc = COUNT_LABELLED.format(first="28×28×6", second="62x62x10")
+    assert judged(doc, 5) == ["right"] and judged(doc, 11) == ["right"]
+    doc = COUNT_LABELLED.format(first="28×28×3", second="62x62x3")
+    assert judged(doc, 5) == ["wrong"] and judged(doc, 11) == ["wrong"]
+
+
+KERAS_COUNTS = """\
+# Model
+
+```python
+model = Sequential([
+    Conv2D(16, (3, 3), input_shape=(32, 32, 3)),
+    MaxPooling2D((2, 2)),
+    Conv2D(32, (3, 3)),
+    Flatten(),
+    Dense(10),
+])
+```
+
+{line}
+"""
+
+
+def counted(line: str) -> list[str]:
+    return judged(KERAS_COUNTS.format(line=line), 13)
+
+
+def test_a_layers_parameters_with_and_without_its_biases() -> None:
+    # "parameters" alone: with the biases is right, without them is left open (not wrong)
+    assert counted("The first layer has 448 parameters.") == ["right"]
+    assert counted("The first layer has 432 parameters.") == ["unverified"]
+    assert counted("The first layer has 440 parameters.") == ["wrong"]
+    # "weights": the reverse
+    assert counted("The first layer has 432 weights.") == ["right"]
+    assert counted("The first layer has 448 weights.") == ["unverified"]
+    assert counted("The first layer has 432 weights and 16 biases.") == ["right"]
+    # the words fix the convention: then one count is right and the other wrong
+    assert counted("The first layer has 432 parameters (not counting the biases).") == ["right"]
+    assert counted("The first layer has 448 parameters (not counting the biases).") == ["wrong"]
+    assert counted("The first layer has 432 parameters including the biases.") == ["wrong"]
+    assert counted("第一层参数量为 432\uff08不含偏置\uff09。") == ["right"]
+    # a bias said of another clause says nothing of this count
+    assert counted("The first layer has 448 parameters; without the biases it has fewer.") == [
+        "right"
+    ]
+
+
+def test_an_ordinal_layer_is_read_only_where_every_count_of_layers_agrees() -> None:
+    # conv, pool, conv: "the second layer" is the pooling, or the second convolution
+    assert counted("The number of parameters of the second layer is 4640.") == []
+    assert counted("第二层参数量为 4640。") == []
+    assert counted("The output of the second layer is 13 × 13 × 32.") == []
+    assert counted("The second conv layer has 4640 parameters.") == ["right"]
+    assert counted("The output size of the second convolution is 13 × 13 × 32.") == ["right"]
+    assert counted("The output size of the second convolution is 15 × 15 × 32.") == ["wrong"]
+    assert counted("The first layer has 448 parameters.") == ["right"]
+
+
+def test_the_one_layer_of_a_kind_the_words_name() -> None:
+    assert counted("The dense layer has 54090 parameters.") == ["right"]
+    assert counted("The dense layer has 54000 parameters.") == ["wrong"]
+    # two convolutions: "the conv layer" names neither
+    assert counted("The conv layer has 448 parameters.") in ([], ["unverified"])
+
+
+def test_a_size_after_a_word_of_result_is_the_output_not_the_input() -> None:
+    # "on a 7 × 7 input gives 3 × 3": the input is 7 × 7 (its size before the word), 3 × 3 the
+    # result (it was read as the input, and the true result called wrong)
+    right_doc = (
+        "A $2 \\times 2$ max pooling with stride 2 on a $7 \\times 7$ input gives $3 \\times 3$.\n"
+    )
+    assert judged(right_doc, 1) == ["right"]
+    wrong_doc = (
+        "A $2 \\times 2$ max pooling with stride 2 on a $7 \\times 7$ input gives $4 \\times 4$.\n"
+    )
+    assert judged(wrong_doc, 1) == ["wrong"]
+
+
+PRINTED = """\
+# Keras model
+
+```python
+model = Sequential()
+model.add(Conv2D(8, 3, strides=2, padding='same', input_shape=(15, 15, 1)))
+model.add(Conv2D(8, 3, padding='valid'))
+```
+
+The output shape of the first layer is {first}.
+
+The output shape of the second layer is {second}.
+"""
+
+
+def test_a_shape_as_a_framework_prints_it_is_read_without_its_batch_placeholder() -> None:
+    doc = PRINTED.format(first="(None, 8, 8, 8)", second="(None, 6, 6, 8)")
+    assert judged(doc, 9) == ["right"] and judged(doc, 11) == ["right"]
+    doc = PRINTED.format(first="(None, 7, 7, 8)", second="`torch.Size([1, 7, 7, 8])`")
+    assert judged(doc, 9) == ["wrong"]
+    # torch.Size([1, 7, 7, 8]): a batch of 1 the document never states: not judged as a shape
+    assert judged(doc, 11) == ["unverified"]
+
+
+MULTIPLICATIONS = """\
+# Q1
+
+An input of 32x32x3 goes through 16 filters of 3x3 with stride 1 and padding 1. \
+How many {asked} does the layer need?
+
+Answer: {answer}
+"""
+
+
+def test_a_layers_multiplications_are_one_per_weight_per_output_position() -> None:
+    # 32·32 positions × 16 filters × 3·3·3 taps (a MAC each)
+    doc = MULTIPLICATIONS.format(asked="multiplications", answer="442368")
+    assert judged(doc, 5) == ["right"]
+    assert judged(MULTIPLICATIONS.format(asked="MACs", answer="442368"), 5) == ["right"]
+    assert judged(MULTIPLICATIONS.format(asked="multiplications", answer="27648"), 5) == ["wrong"]
+    # FLOPs: 2·MACs or MACs, by convention: never judged as multiplications
+    assert "wrong" not in judged(MULTIPLICATIONS.format(asked="FLOPs", answer="884736"), 5)
+    assert "wrong" not in judged(MULTIPLICATIONS.format(asked="FLOPs", answer="442368"), 5)

@@ -52,6 +52,7 @@ _NOUNS = {
     Quantity.PARAMETERS: "number of parameters",
     Quantity.FILTER_PARAMETERS: "number of parameters of one filter",
     Quantity.FILTERS: "number of filters",
+    Quantity.MULTIPLICATIONS: "number of multiplications",
 }
 _AXES = {0: "height", 1: "width"}
 
@@ -97,10 +98,17 @@ def _judge_size(claim: Claim, facts: SizeFacts) -> Judgement:
         return unverified(claim, f"the {_noun(facts)} of {where}: {error}")
     written = facts.written
     forms = _forms(facts, found)
-    same_length = [form for form in forms if _length(form) == _length(written) or _scalar(form)]
+    same_length = [
+        form
+        for form in forms
+        if _length(form) == _length(written) or (_scalar(form) and not _whole_shape(facts, written))
+    ]
     if any(_agrees(written, form) for form in forms):
         return right(claim, f"the {_noun(facts)} of {where} is {_text(written)}: "
                             f"{found.working}")  # fmt: skip
+    for other, why in found.open:
+        if _agrees(written, other):
+            return unverified(claim, f"the {_noun(facts)} of {where}: {why}")
     value = _text(found.value)
     if facts.quantity in _SHAPES and any(
         _agrees(written, form) for form in _other_orders(facts, found)
@@ -165,6 +173,13 @@ def _volume(facts: SizeFacts) -> Any:
     except SizeUnknownError:
         return None
     return volume
+
+
+def _whole_shape(facts: SizeFacts, written: Any) -> bool:
+    """A shape with channels (``28 × 28 × 6``) where one size is asked for (an *output size*
+    column): not the size, and not proven another size."""
+    sizes = (Quantity.INPUT_SIZE, Quantity.OUTPUT_SIZE)
+    return facts.quantity in sizes and isinstance(written, tuple) and len(written) > 2
 
 
 def _length(value: Any) -> int:

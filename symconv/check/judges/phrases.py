@@ -26,6 +26,7 @@ __all__ = [
     "cost_in_words",
     "dependencies_in_words",
     "fact_in_words",
+    "fact_of_sentence",
     "is_assumption",
     "is_condition",
     "is_premise",
@@ -93,6 +94,29 @@ def _clause(words: str) -> str:
     """The words after the last clause break (``,`` ``:`` ``;`` ``.``) of ``words``."""
     parts = re.split("[,:;.\uff0c\uff1a\uff1b\u3002]", words)  # also full-width , : ; .
     return parts[-1] if parts else words
+
+
+#: A transposed convolution named (its sizes run the other way: ``o = s(i − 1) + k − 2p``).
+_TRANSPOSED = lazy_compile(
+    r"transposed[\s-]+conv\w*|conv\w*[\s-]*transpose\w*|\bde-?conv\w*|fractionally[\s-]+strided"
+    r"|转置卷积|反卷积",
+    re.IGNORECASE,
+)
+
+
+def fact_of_sentence(fact: str | None, sentence: str) -> str | None:
+    """The fact a clause names, read with its whole sentence: the output size of a transposed
+    convolution (*For a transposed convolution, the output size is …*) is its own fact; its
+    padding or receptive field is none judged here (a forward convolution's would be wrong).
+
+    >>> fact_of_sentence("output size", "For a transposed convolution, the output size is ⟨m⟩")
+    'transposed output size'
+    >>> fact_of_sentence("padding", "The deconvolution pads ⟨m⟩") is None
+    True
+    """
+    if fact in ("output size", "padding", "receptive field") and _TRANSPOSED.search(sentence):
+        return "transposed output size" if fact == "output size" else None
+    return fact
 
 
 def fact_in_words(words: str) -> str | None:

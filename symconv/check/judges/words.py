@@ -74,6 +74,7 @@ _FACT_ROLES: dict[str, tuple[str, ...]] = {
     "effective kernel size": ("kernel", "dilation"),
     "padding": ("kernel", "dilation", "effective"),
     "output size": ("input", "kernel", "padding", "stride", "dilation"),
+    "transposed output size": ("input", "kernel", "padding", "stride", "dilation"),
     "receptive field": ("layers", "kernel"),
 }
 
@@ -239,6 +240,16 @@ def _expected(
             return None, "an output size formula needs an input and a kernel size"
         s, p = roles.get("stride", sp.Integer(1)), roles.get("padding", sp.Integer(0))
         return _engine(conv_output_size, n, k, s, p, d), ""
+    if fact == "transposed output size":
+        from symconv.sizes.shapes import transposed_output_size
+
+        n = roles.get("input")
+        if n is None or k is None:
+            return None, "a transposed convolution's output size needs an input and a kernel size"
+        s, p = roles.get("stride", sp.Integer(1)), roles.get("padding", sp.Integer(0))
+        # o' = s(i' − 1) − 2p + d(k − 1) + 1 (Dumoulin & Visin 2016, relationship 14; PyTorch's
+        # ConvTranspose without output_padding)
+        return _engine(transposed_output_size, n, k, s, p, d), " (a transposed convolution)"
     if fact == "receptive field":
         layers = roles.get("layers")
         if layers is None or k is None:
