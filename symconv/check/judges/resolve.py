@@ -189,9 +189,7 @@ def replaced(expr: Any, mapping: Mapping[Any, Any]) -> Any:
         if not moved:
             return derivative
         dummies = {v: sp.Dummy(str(v)) for v in dict.fromkeys(moved)}
-        return sp.Subs(
-            derivative.xreplace(dummies), tuple(dummies.values()), tuple(dummies.keys())
-        )
+        return sp.Subs(derivative.xreplace(dummies), tuple(dummies.values()), tuple(dummies.keys()))
 
     if keys and expr.has(sp.Derivative):
         expr = expr.replace(lambda node: isinstance(node, sp.Derivative), at_point)
