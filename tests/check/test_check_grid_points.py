@@ -168,3 +168,75 @@ def test_bare_unknown_weights_are_an_ansatz_not_a_mistake(formula):
     judgements = [j for j in check_text(doc).judgements if j.claim.line == 3]
     assert [j.verdict for j in judgements] == ["unverified"]
     assert "ansatz with unknown weights" in judgements[0].message
+
+
+SPACE_TIME = "Let $x_j = j\\Delta x$, $t_n = n\\Delta t$ and $u_j^n \\approx u(x_j, t_n)$."
+
+_U_T = "\\frac{\\partial u}{\\partial t}(x_j, t_n)"
+
+SPACE_TIME_CASES = [
+    # the samples u_j^n beside u evaluated at grid points: u(x_j + aΔx, t_n + bΔt)
+    (f"{_U_T} \\approx \\frac{{u_j^{{n+1}} - u_j^n}}{{\\Delta t}}", "right"),
+    (f"{_U_T} \\approx \\frac{{u_j^{{n+1}} - u_j^{{n-1}}}}{{\\Delta t}}", "wrong"),
+    (
+        "\\frac{\\partial^2 u}{\\partial x^2}(x_j, t_n) = "
+        "\\frac{u_{j+1}^n - 2u_j^n + u_{j-1}^n}{\\Delta x^2} + O(\\Delta x^2)",
+        "right",
+    ),
+    (
+        "\\frac{\\partial u}{\\partial x}(x_j, t_n) = "
+        "\\frac{u_{j+1}^n - u_{j}^n}{\\Delta x} + O(\\Delta x^2)",
+        "wrong",
+    ),
+    # u is also the function: its Taylor expansions are read beside the samples
+    ("u(x+h,t) - u(x,t) = h u_x(x,t) + O(h^2)", "right"),
+    ("u(x+h,t) - u(x,t) = h u_x(x,t) + h^2 u_{xx}(x,t) + O(h^3)", "wrong"),
+]
+
+
+@pytest.mark.parametrize(("formula", "verdict"), SPACE_TIME_CASES)
+def test_grid_samples_and_the_function_they_sample_are_both_read(formula, verdict):
+    doc = f"{SPACE_TIME}\n\n$${formula}$$\n"
+    judgements = [j for j in check_text(doc).judgements if j.claim.line == 3]
+    assert [j.verdict for j in judgements] == [verdict], [j.message for j in judgements]
+
+
+def test_space_time_samples_on_a_grid_the_text_does_not_define_are_not_decided():
+    # where u_j^n lies is not known: was "the left side 0", wrong
+    formula = f"{_U_T} \\approx \\frac{{u_j^{{n+1}}-u_j^n}}{{\\Delta t}}"
+    (judgement,) = check_text(f"Notes.\n\n$${formula}$$\n").judgements
+    assert judgement.verdict == "unverified"
+    assert "grid points the text does not place" in judgement.message
+
+
+@pytest.mark.parametrize(
+    ("formula", "verdict"),
+    [
+        # a derivative evaluated at a point: never the derivative times the point (was wrong)
+        ("\\frac{d^2 f}{dx^2}(x) = \\frac{f(x+h) - 2f(x) + f(x-h)}{h^2} + O(h^2)", "right"),
+        ("\\frac{d^2 f}{dx^2}(x) = \\frac{f(x+h) - 2f(x) + f(x-h)}{2h^2} + O(h^2)", "wrong"),
+        ("\\frac{d f}{dx}(x_0) \\approx \\frac{f(x_0+h) - f(x_0)}{h}", "right"),
+        ("\\frac{d f}{dx}(x_0) \\approx \\frac{f(x_0+h) - f(x_0)}{2h}", "wrong"),
+        # u_{xxxx}: the fourth derivative, not another function (was wrong)
+        (
+            "u(x+h, t) - 2u(x,t) + u(x - h, t) = h^2 u_{xx}(x,t) + "
+            "\\frac{h^4}{12} u_{xxxx}(x,t) + O(h^6)",
+            "right",
+        ),
+        (
+            "u(x+h, t) - 2u(x,t) + u(x - h, t) = h^2 u_{xx}(x,t) + "
+            "\\frac{h^4}{24} u_{xxxx}(x,t) + O(h^6)",
+            "wrong",
+        ),
+    ],
+)
+def test_a_derivative_evaluated_at_a_point(formula, verdict):
+    (judgement,) = check_text(f"Notes.\n\n$${formula}$$\n").judgements
+    assert judgement.verdict == verdict, judgement.message
+
+
+def test_a_derivative_times_a_bracket_that_is_no_point_stays_a_product():
+    from symconv.check.parser import parse_math
+
+    (chain,) = parse_math("\\frac{\\partial L}{\\partial z}(y - t)").statements
+    assert chain.sides[0].expr.is_Mul

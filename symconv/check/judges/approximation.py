@@ -40,6 +40,7 @@ from symconv.check.judges.functions import concrete
 from symconv.check.judges.grid_points import (
     numbered_points_as_coordinates,
     numbered_samples_as_functions,
+    space_time_samples_as_functions,
     uniform_grids,
 )
 from symconv.check.judges.resolve import resolve
@@ -107,6 +108,7 @@ def _converted(
     relations = _grid_relations(claim, context)
     grids = uniform_grids(relations)
     converted = tuple(small_entries_as_symbols(side) for side in sides)
+    converted = space_time_samples_as_functions(converted, grids)
     converted = numbered_samples_as_functions(converted, relations)
     converted = numbered_points_as_coordinates(converted, grids)
     points = _intermediate_points(claim, grids)
