@@ -322,6 +322,9 @@ class _Extractor:
         for index, segment in enumerate(self.segments):
             if segment.kind != "math":
                 continue
+            defined = defined_functions(segment.text)
+            if defined:
+                learned = learned.merged(SymbolTable.declare(functions=defined))
             read_with[index] = learned
             try:
                 parsed = _parse(self._with_magnitude(index), learned, self.read_seconds)
@@ -674,6 +677,9 @@ class _Extractor:
                 first
                 and defined_name(lhs.side.expr, relation) is not None
                 and not defines_by_itself(lhs.side.expr, rhs.side.expr)
+                # N_1(h) = f'(x_0) + \\frac{h^2}{6} f^{(3)}(x_0) + O(h^4): an expansion of what
+                # the text defined, never a definition (no definition leaves an order term open)
+                and not (isinstance(rhs.side.expr, sp.Basic) and rhs.side.expr.has(nodes.BigO))
             )
             kind = kind_of(lhs.side.expr, relation, rhs.side.expr, first=first)
             is_final = k == len(relations) - 1 and not continued
@@ -1067,6 +1073,38 @@ def _parse(text: str, table: SymbolTable, seconds: float | None = None) -> MathP
     from symconv.check.parser import parse_math
 
     return parse_math(text, symbols=table, seconds=seconds)
+
+
+#: A function defined by its value at a bare argument, as a chain's first side: ``N_1(h) =
+#: \frac{f(x_0+h)-f(x_0-h)}{2h}``, ``D(h) := …``, ``T(\Delta t) = …`` (Richardson's table, a
+#: step function): the name applied to one or more bare names, then a defining relation.
+_FUNCTION_DEFINITION = lazy_compile(
+    r"(?:^|\\\\|[,;&]|\\q?quad)\s*(?P<name>\\?[A-Za-z]+(?:_\{?[A-Za-z0-9]+\}?)?)\s*"
+    r"\(\s*(?P<args>\\?[A-Za-z]+(?:\s*[A-Za-z])?(?:\s*,\s*\\?[A-Za-z]+(?:\s*[A-Za-z])?)*)\s*\)"
+    r"\s*(?::=|=|\\coloneqq|\\equiv|\\triangleq)(?P<rest>[^&]*?)(?=\\\\|$)"
+)
+
+
+def defined_functions(text: str) -> set[str]:
+    """The names a math segment defines as functions of their argument: ``N(h) = …`` whose
+    right side holds every argument (``D(h) = \\frac{f(x+h) - f(x-h)}{2h}``); a right side
+    without it (``P(A) = 0.5``) or an argument that is no bare name (``a(b + c) = ab + ac``)
+    defines nothing: the name stays open to both readings.
+
+    >>> sorted(defined_functions("N_1(h) = \\frac{f(x_0+h)-f(x_0-h)}{2h}"))
+    ['N_1']
+    >>> defined_functions("P(A) = 0.5"), defined_functions("a(b + c) = ab + ac")
+    (set(), set())
+    """
+    names: set[str] = set()
+    for match in _FUNCTION_DEFINITION.finditer(text):
+        args = [a.strip() for a in match.group("args").split(",")]
+        rest = match.group("rest")
+        if all(
+            re.search(rf"(?<![A-Za-z\\]){re.escape(a)}(?![A-Za-z])", rest) for a in args
+        ) and match.group("name") not in ("d", "\\partial"):
+            names.add(match.group("name"))
+    return names
 
 
 def _learned(result: MathParse) -> SymbolTable:

@@ -12,6 +12,7 @@ from fractions import Fraction
 
 import pytest
 
+from symconv.check.runner import check_text
 from symconv.stencils.weights import from_weights
 from tests import reference_check as ref
 from tests.check_keys import judge_document
@@ -280,3 +281,34 @@ def test_a_named_operator_is_shown_as_written_not_as_internals():
     first = judge_document(doc)[0]
     assert first.verdict == "unverified"
     assert "varepsilon" not in first.message and "D[h]" in first.message
+
+
+RICHARDSON = "Take $N_1(h) = \\frac{f(x_0+h)-f(x_0-h)}{2h}$ and $D(h) = \\frac{f(x+h) - f(x)}{h}$."
+
+
+@pytest.mark.parametrize(
+    ("formula", "verdict"),
+    [
+        # a name the text defines as a function of h is applied, never multiplied (was
+        # "ambiguous: N_1 applied to (h), or N_1 times it?")
+        ("N_1(h) = f'(x_0) + \\frac{h^2}{6} f'''(x_0) + O(h^4)", "right"),
+        ("N_1(h) = f'(x_0) + \\frac{h^2}{3} f'''(x_0) + O(h^4)", "wrong"),
+        ("\\frac{4 N_1(h/2) - N_1(h)}{3} = f'(x_0) + O(h^4)", "right"),
+        ("\\frac{4 N_1(h/2) - N_1(h)}{3} = f'(x_0) + O(h^6)", "wrong"),
+        ("\\frac{2 N_1(h/2) - N_1(h)}{3} = f'(x_0) + O(h^2)", "wrong"),
+        ("2D(h/2) - D(h) = f'(x) + O(h^2)", "right"),
+    ],
+)
+def test_richardson_extrapolation_of_a_defined_step_function(formula, verdict):
+    judgements = [
+        j for j in check_text(f"{RICHARDSON}\n\n$${formula}$$\n").judgements if j.claim.line == 3
+    ]
+    assert [j.verdict for j in judgements] == [verdict], [j.message for j in judgements]
+
+
+def test_a_value_not_holding_the_argument_defines_no_function():
+    from symconv.check.claims import defined_functions
+
+    assert defined_functions("D(h) = \\frac{f(x+h) - f(x)}{h}") == {"D"}
+    assert defined_functions("P(A) = 0.5") == set()
+    assert defined_functions("L(K-1) = 6") == set()
