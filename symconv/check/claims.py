@@ -817,8 +817,36 @@ class _Extractor:
             return True  # conventional functions only (others were skipped above)
         if self._missing_sum(target, rhs.side.expr):
             return True
+        if self._ansatz_unknown(target):
+            return True  # a = -\frac{3}{2h} after "find a, b, c with a f(x_0) + … = f'(x_0) + …"
         name = getattr(target, "name", None)
         return name is not None and self.problem.given_value(name) is not None
+
+    def _ansatz_unknown(self, target: Any) -> bool:
+        """Whether ``target`` is a weight of an earlier approximation of the section that
+        multiplies its function values (``a`` in ``a f(x_0) + b f(x_1) = f'(x_0) + O(h)``): a
+        name outside every function's arguments and derivative, on the side without the
+        derivative. Its stated value is then judged against that ansatz
+        (:func:`~symconv.check.judges.approximation.judge_ansatz_answer`)."""
+        if not isinstance(target, sp.Symbol):
+            return False
+        for claim in reversed(self.claims):
+            if claim.kind != ClaimKind.APPROXIMATION or claim.origin.scope != self.scope:
+                continue
+            sides = [side for side in claim.sides if isinstance(side, sp.Expr)]
+            if len(sides) != 2:
+                continue
+            holding = [side for side in sides if target in side.free_symbols]
+            if len(holding) != 1 or holding[0].has(sp.Derivative):
+                continue
+            inside = {
+                symbol
+                for application in holding[0].atoms(AppliedUndef)
+                for symbol in application.free_symbols
+            }
+            if target not in inside and holding[0].atoms(AppliedUndef):
+                return True
+        return False
 
     def _assume(self, lhs: _Placed, relation: str, rhs: _Placed, final: Any, seg: Segment) -> None:
         """A relation after a cue: a definition of a name, or an assumed relation."""

@@ -240,3 +240,46 @@ def test_a_derivative_times_a_bracket_that_is_no_point_stays_a_product():
 
     (chain,) = parse_math("\\frac{\\partial L}{\\partial z}(y - t)").statements
     assert chain.sides[0].expr.is_Mul
+
+
+ANSATZ = (
+    "Let $x_k = x_0 + kh$. Find $a, b, c$ with "
+    "$a f(x_0) + b f(x_1) + c f(x_2) = f'(x_0) + O(h^2)$.\n\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("answer", "verdicts"),
+    [
+        # the stated weights are judged against the ansatz they answer (were not checked)
+        (
+            "The answer is $a = -\\frac{3}{2h}$, $b = \\frac{2}{h}$, $c = -\\frac{1}{2h}$.",
+            ["right", "right", "right"],
+        ),
+        # one weight off: that one is wrong, with the weight the ansatz fixes
+        (
+            "The answer is $a = -\\frac{3}{2h}$, $b = \\frac{2}{h}$, $c = -\\frac{1}{h}$.",
+            ["right", "right", "wrong"],
+        ),
+        # the step forgotten: the ansatz fails with them
+        ("Answer: $a = -\\frac{3}{2}$, $b = 2$, $c = -\\frac{1}{2}$.", ["wrong"] * 3),
+        # one weight alone: right when it is the one the ansatz fixes, else not decided
+        ("So $a = -\\frac{3}{2h}$.", ["right"]),
+        ("So $a = -\\frac{1}{h}$.", ["unverified"]),
+    ],
+)
+def test_stated_weights_are_judged_against_their_ansatz(answer, verdicts):
+    judgements = [j for j in check_text(ANSATZ + answer + "\n").judgements if j.claim.line == 3]
+    assert [j.verdict for j in judgements] == verdicts, [j.message for j in judgements]
+    if "wrong" in verdicts:
+        assert "it fixes" in judgements[verdicts.index("wrong")].message
+
+
+def test_weights_a_request_asks_for_are_unknowns_whatever_an_earlier_problem_gave_them():
+    # the first section's answer (in the preamble) is not the second problem's: was wrong
+    doc = (
+        "# Notes\n\n" + ANSATZ + "So $a = -\\frac{3}{2h}$, $b = \\frac{2}{h}$, $c = -\\frac{1}{h}$."
+        "\n\n## Problem 2\n\n" + ANSATZ + "\n## Problem 3\n\nMore.\n"
+    )
+    judgements = [j for j in check_text(doc).judgements if j.claim.line == 9]
+    assert [j.verdict for j in judgements] == ["unverified"], [j.message for j in judgements]

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -57,6 +58,7 @@ from symconv.errors import ParseError
 __all__ = [
     "confirm_agreeing_rows",
     "error_order",
+    "judge_ansatz_answer",
     "judge_approximation",
     "judge_order",
     "truncation_error",
@@ -121,9 +123,21 @@ def _converted(
     converted = differentials_as_steps(converted)
     setup = setup_for(list(converted))
     keep = set(setup.small) | {STEP}
+    if _REQUEST.search(claim.origin.words_before) and len(converted) == 2:
+        # "find a, b, c with a f(x_0) + … = f'(x_0) + O(h^2)": the weights are the request's
+        # unknowns, whatever values another problem gave the names
+        unknown = _unknown_weights(converted[0], converted[1], setup)
+        keep |= set(unknown[0]) if unknown is not None else set()
     return tuple(
         concrete(resolve(side, claim, context, problem, keep=keep)[0])[0] for side in converted
     )
+
+
+#: The request that makes the names of the formula after it unknowns: *find* (the weights)
+#: *with*, *determine*, *solve for*, *choose*, 求, 确定, 选取.
+_REQUEST = lazy_compile(
+    r"(?i)\b(?:find|determine|solve\s+for|choose|look\s+for|seek)\b|求|确定|选取|选择"
+)
 
 
 def _intermediate_points(claim: Claim, grids: dict[str, Any]) -> dict[sp.Symbol, sp.Symbol]:
@@ -791,6 +805,77 @@ def _known_series(
         f"the series in {small} differ below O({small}^{order}) by {show(difference)}",
         expected_latex=(latex_of(series[0]) or "") + rf" + O\left({sp.latex(small**order)}\right)",
     )
+
+
+def judge_ansatz_answer(
+    claim: Claim, context: DocumentContext, problem: ProblemContext
+) -> Judgement | None:
+    """``a = -\\frac{3}{2h}``, ``b = \\frac{2}{h}``, ``c = -\\frac{1}{2h}`` after *find a, b, c
+    with* ``a f(x_0) + b f(x_1) + c f(x_2) = f'(x_0) + O(h^2)``: a stated weight of an earlier
+    ansatz of the section (:func:`_unknown_weights`). With every weight stated, the ansatz
+    with the stated values is judged as written: it holds — each value right; it fails — a
+    value that differs from the weights the ansatz fixes (:func:`_ansatz_weights`, unique)
+    is wrong, with the fixed one as the expected value. A value equal to the fixed one is
+    right; anything else with weights left unstated is unverified (other weights may make up
+    for it). None when the name is no weight of an earlier ansatz."""
+    if claim.kind not in ("definition", "answer") or len(claim.sides) != 2:
+        return None
+    target, value = claim.sides
+    if not isinstance(target, sp.Symbol) or not isinstance(value, sp.Expr):
+        return None
+    order, scope = claim_id(claim), claim_scope(claim)
+    found = None
+    for earlier in reversed(context.claims_before(order=order, scope=scope, kind="approximation")):
+        try:
+            lhs, rhs, setup = _sides(earlier, context, problem)
+        except ExpansionError:
+            continue
+        unknown = _unknown_weights(lhs, rhs, setup)
+        if unknown is not None and target in unknown[0]:
+            found = earlier, unknown[0]
+            break
+    if found is None:
+        return None
+    ansatz, names = found
+    fitted = _ansatz_weights(ansatz, context, problem)
+    if fitted is not None and any(set(fitted.get(n, n).free_symbols) & set(names) for n in names):
+        fitted = None  # the ansatz does not fix the weights
+    expected = None if fitted is None else fitted.get(target)
+    agrees = expected is not None and sp.simplify(value - expected) == 0
+    stated: dict[Any, Any] = {target: value}
+    for name in names:
+        if name == target or not isinstance(name, sp.Symbol):
+            continue
+        definition = context.definition_of(name, order=sys.maxsize, scope=scope)
+        if definition is not None and definition.order > claim_id(ansatz):
+            stated[name] = definition.value
+    where = f"the ansatz on line {ansatz.line}"
+    if len(stated) < len(names):
+        if agrees:
+            return right(claim, f"the value {where} fixes ({_weights_shown(fitted)})")
+        return unverified(claim, f"the other weights of {where} are not all stated")
+    sides = tuple(
+        side.xreplace(stated) if isinstance(side, sp.Basic) else side for side in ansatz.sides
+    )
+    judgement = _judge_approximation(replace(ansatz, sides=sides), context, problem)
+    shown = _weights_shown({name: stated[name] for name in sorted(stated, key=str)})
+    if judgement is not None and judgement.verdict == "right":
+        return right(claim, f"with {shown}, {where} holds")
+    if judgement is not None and judgement.verdict == "wrong":
+        if agrees:
+            return right(claim, f"the value {where} fixes ({_weights_shown(fitted)})")
+        if expected is not None:
+            return wrong(
+                claim,
+                f"with {shown}, {where} does not hold ({judgement.message}); it fixes "
+                f"{_weights_shown(fitted)}",
+                expected=expected,
+            )
+    return unverified(claim, f"with {shown}, {where} could not be decided")
+
+
+def _weights_shown(weights: Any) -> str:
+    return ", ".join(f"{show(name)} = {show(value)}" for name, value in weights.items())
 
 
 # ----------------------------------------------------------------------------------------------
