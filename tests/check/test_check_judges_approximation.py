@@ -277,7 +277,7 @@ def test_the_error_of_a_truncation_error_written_out_is_its_first_term(claimed, 
 
 def test_a_named_operator_is_shown_as_written_not_as_internals():
     # f'(x) ≈ D_h f(x): the operator is no term of a series in h; the reason shows it plainly
-    doc = "Notes.\n\n$$f'(x) \\approx D_h f(x) = \\frac{f(x+h)-f(x)}{h}$$\n"
+    doc = "Notes.\n\n$$f'(x) \\approx D_h f(x) = T_h$$\n"
     first = judge_document(doc)[0]
     assert first.verdict == "unverified"
     assert "varepsilon" not in first.message and "D[h]" in first.message
@@ -312,3 +312,21 @@ def test_a_value_not_holding_the_argument_defines_no_function():
     assert defined_functions("D(h) = \\frac{f(x+h) - f(x)}{h}") == {"D"}
     assert defined_functions("P(A) = 0.5") == set()
     assert defined_functions("L(K-1) = 6") == set()
+
+
+@pytest.mark.parametrize(
+    ("formula", "verdict"),
+    [
+        # an operator the chain's next link writes out: A ≈ B = C says A ≈ C (was unverified)
+        ("f'(x) \\approx D_h f(x) = \\frac{f(x+h)-f(x)}{h}", "right"),
+        ("f''(x) \\approx D_h^2 f(x) = \\frac{f(x+h)-f(x)}{h^2}", "wrong"),
+        ("f'(x) \\approx \\delta_h f(x) = \\frac{f(x+h)-f(x-h)}{2h}", "right"),
+        # the next link says nothing an expansion reads: not decided
+        ("f'(x) \\approx D_h f(x) = T_h", "unverified"),
+        # δ_h is the operator of step h, not a step: alone, not decided (was wrong)
+        ("f'(x) \\approx \\delta_h f(x)", "unverified"),
+    ],
+)
+def test_an_approximation_through_the_operator_the_next_link_defines(formula, verdict):
+    judgements = check_text(f"Notes.\n\n$${formula}$$\n").judgements
+    assert judgements[0].verdict == verdict, judgements[0].message

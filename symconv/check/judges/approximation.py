@@ -33,6 +33,7 @@ from symconv.check.judges.expansion import (
     grid_points_as_coordinates,
     grid_samples_as_functions,
     intermediate_points,
+    is_step,
     order_of,
     setup_for,
     small_entries_as_symbols,
@@ -278,6 +279,10 @@ def judge_approximation(
     approximated by samples with unknown weights, ``u'_j ≈ (a u_{j-2} + b u_{j-1} + c u_j)/h``
     — that holds for some weights is not wrong: it is what fixes them (*unverified*, with them)."""
     judgement = _judge_approximation(claim, context, problem)
+    if judgement is not None and judgement.verdict in ("unverified", "wrong"):
+        through = _through_next_link(claim, context, problem)
+        if through is not None:
+            return through
     if judgement is None or judgement.verdict != "wrong":
         return judgement
     fitted = _ansatz_weights(claim, context, problem)
@@ -296,6 +301,65 @@ def judge_approximation(
         f"an ansatz with unknown weights: it holds for particular values of them ({shown}), "
         "which it does not state",
     )
+
+
+def _through_next_link(
+    claim: Claim, context: DocumentContext, problem: ProblemContext
+) -> Judgement | None:
+    """``f'(x) \\approx D_h f(x) = \\frac{f(x+h)-f(x)}{h}``: a right side no expansion reads
+    (an operator the text names, ``D_h``) that the chain's next link writes out with ``=`` —
+    the link is judged with that value (a chain ``A ≈ B = C`` says ``A ≈ C``). None where the
+    next link is no such equation, or the right side is read as it stands."""
+    link = claim.link
+    if link is None or link.position + 1 >= link.links or len(claim.sides) != 2:
+        return None
+    following = context.claims.get(claim_id(claim) + 1)
+    if (
+        following is None
+        or following.link is None
+        or following.link.previous != claim_id(claim)
+        or following.relation != "="
+        or len(following.sides) != 2
+        or following.sides[0] != claim.sides[1]
+    ):
+        return None
+    middle, value = following.sides
+    if not isinstance(middle, sp.Basic) or not isinstance(value, sp.Basic):
+        return None
+    if not _step_operators(middle) or _step_operators(value):
+        return None  # no operator of the step that only the next link says what it is
+    written_out = replace(claim, sides=(claim.sides[0], value))
+    judgement = _judge_approximation(written_out, context, problem)
+    if judgement is None or judgement.verdict == "unverified":
+        return None
+    note = f"with {following.link.lhs_text} as the next link writes it out: "
+    return replace(judgement, claim=claim, message=note + judgement.message)
+
+
+def _step_operators(expr: Any) -> set[Any]:
+    """The difference operators of a step written in ``expr``: a name subscripted by a step
+    (``D_h``, ``\\delta_h``, ``D_{\\Delta x}``, read as an entry ``D[h]``) that multiplies a
+    function's value (``D_h f(x)``, ``D_h^2 f(x)``).
+
+    >>> f, x, h = sp.Function("f"), *sp.symbols("x h")
+    >>> _step_operators(sp.IndexedBase("D")[h] * f(x)), _step_operators(h * f(x))
+    ({D[h]}, set())
+    """
+    found = set()
+    for term in sp.Add.make_args(sp.expand(expr)):
+        factors = sp.Mul.make_args(term)
+        if not any(isinstance(factor, AppliedUndef) for factor in factors):
+            continue
+        for factor in factors:
+            base = factor.base if isinstance(factor, sp.Pow) else factor
+            if (
+                isinstance(base, sp.Indexed)
+                and len(base.indices) == 1
+                and isinstance(base.indices[0], sp.Symbol)
+                and is_step(base.indices[0])
+            ):
+                found.add(base)
+    return found
 
 
 def _unknown_weights(lhs: Any, rhs: Any, setup: Setup) -> tuple[list[Any], Any] | None:
