@@ -283,3 +283,18 @@ def test_weights_a_request_asks_for_are_unknowns_whatever_an_earlier_problem_gav
     )
     judgements = [j for j in check_text(doc).judgements if j.claim.line == 9]
     assert [j.verdict for j in judgements] == ["unverified"], [j.message for j in judgements]
+
+
+def test_notation_written_with_write_and_values_listed_for_an_index():
+    doc = (
+        "Write $f_i = f(x_i)$ and let $x_k = x_0 + kh$ for $k = 0, 1, 2$.\n\n"
+        "$$f'(x_0) \\approx \\frac{-3f_0 + 4f_1 - f_2}{2h}$$\n\n$$k + 1 = 1$$\n"
+    )
+    judgements = check_text(doc).judgements
+    # "Write f_i = f(x_i)": notation, not an index formula waiting for --against
+    assert not any("index formula" in j.message for j in judgements)
+    # "for k = 0, 1, 2": the values of k, never the definition k = 0 (k + 1 = 1 was right)
+    (last,) = [j for j in judgements if j.claim.line == 5]
+    assert last.verdict != "right", last.message
+    (scheme,) = [j for j in judgements if j.claim.line == 3]
+    assert scheme.verdict == "right", scheme.message
