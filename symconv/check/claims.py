@@ -843,7 +843,7 @@ class _Extractor:
                 symbol
                 for application in holding[0].atoms(AppliedUndef)
                 for symbol in application.free_symbols
-            }
+            } | {entry.base.label for entry in holding[0].atoms(sp.Indexed)}  # D of D_h f(x)
             if target not in inside and holding[0].atoms(AppliedUndef):
                 return True
         return False
@@ -904,7 +904,7 @@ class _Extractor:
             # "… has error $O(h^2)$", also "with error $O(h^4)$": an order claimed, not assumed
             if not order_cue(clause):
                 return
-            order = OrderFacts(value, self._latest_approximation(line))
+            order = OrderFacts(value, self._referred_approximation(line))
             self._emit(segment, line, end_line, side.text, "order", (value,), "=", order,
                        before, after)  # fmt: skip
             return
@@ -966,6 +966,20 @@ class _Extractor:
                     if side is not None:
                         values.append((side.text, side.expr, side.as_shape()))
         return values
+
+    def _referred_approximation(self, line: int) -> int | None:
+        """The approximation an order term refers to: the latest one written just before it
+        (:meth:`_latest_approximation`), or — where its sentence writes math before it (*the
+        extrapolated value $D = …$ has error $O(h^4)$*) — that math's, and none when that math
+        is no approximation (never one of an earlier line)."""
+        found = self._latest_approximation(line)
+        if not self.sentence_math or found is None:
+            return found
+        claim = next(c for c in reversed(self.claims) if c.id == found)
+        in_sentence = any(
+            segment.line <= claim.line <= segment.end_line for segment, _ in self.sentence_math
+        )
+        return found if in_sentence else None
 
     def _latest_approximation(self, line: int) -> int | None:
         for claim in reversed(self.claims):

@@ -330,3 +330,23 @@ def test_a_value_not_holding_the_argument_defines_no_function():
 def test_an_approximation_through_the_operator_the_next_link_defines(formula, verdict):
     judgements = check_text(f"Notes.\n\n$${formula}$$\n").judgements
     assert judgements[0].verdict == verdict, judgements[0].message
+
+
+def test_an_order_refers_to_the_math_of_its_own_sentence():
+    # "D = … has error O(h^4)": D's definition, not the expansion of D(h) a line above (was
+    # judged against that one and called wrong)
+    doc = (
+        "Let $D(h) = \\frac{f(x+h) - f(x-h)}{2h}$. Then "
+        "$D(h) = f'(x) + \\frac{h^2}{6} f'''(x) + O(h^4)$.\n\n"
+        "The extrapolated value $D = \\frac{4 D(h/2) - D(h)}{3}$ has error $O(h^4)$.\n"
+    )
+    judgements = [j for j in check_text(doc).judgements if j.claim.line == 3]
+    assert [j.verdict for j in judgements] == ["unverified"], [j.message for j in judgements]
+
+
+def test_an_operators_label_is_no_weight_of_an_ansatz():
+    doc = (
+        "$$f'(x) \\approx D_h f(x) = \\frac{f(x+h)-f(x)}{h}$$\n\n"
+        "With $D(h) = \\frac{f(x+h) - f(x-h)}{2h}$, take $$D = \\frac{4 D(h/2) - D(h)}{3}$$\n"
+    )
+    assert not any("ansatz" in j.message for j in check_text(doc).judgements)

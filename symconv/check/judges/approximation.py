@@ -377,11 +377,13 @@ def _unknown_weights(lhs: Any, rhs: Any, setup: Setup) -> tuple[list[Any], Any] 
             for s in argument.free_symbols
         }
         variables = {v for d in side.atoms(sp.Derivative) for v in d.variables}
+        # D in D_h f(x) (read D[h]): an operator's label, no weight
+        labels = {e.base.label for e in side.atoms(sp.Indexed)}
         names = [
             s
             for s in side.free_symbols
             if isinstance(s, sp.Symbol)
-            and s not in setup.small | inside | variables | {STEP, EPSILON}
+            and s not in setup.small | inside | variables | labels | {STEP, EPSILON}
             and not isinstance(s, sp.Dummy)
         ]
         names += [e for e in side.atoms(sp.Indexed) if all(i.is_Integer for i in e.indices)]
