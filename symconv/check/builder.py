@@ -442,4 +442,8 @@ class Builder(CalculusReader):
         if item.kind == "partial":
             return self._partial(items, index)
         value = self._item_value(item)
+        if following is not None and following.kind == "paren" and not item.has_postfix:
+            at = self.derivative_at(value, following)  # \frac{df}{dx}(x_0)
+            if at is not None:
+                return self._postfix_value(at, following), index + 2
         return self._postfix_value(value, item), index + 1

@@ -323,6 +323,9 @@ class _Extractor:
         for index, segment in enumerate(self.segments):
             if segment.kind != "math":
                 continue
+            defined = defined_functions(segment.text)
+            if defined:
+                learned = learned.merged(SymbolTable.declare(functions=defined))
             read_with[index] = learned
             try:
                 parsed = _parse(self._with_magnitude(index), learned, self.read_seconds)
@@ -675,6 +678,9 @@ class _Extractor:
                 first
                 and defined_name(lhs.side.expr, relation) is not None
                 and not defines_by_itself(lhs.side.expr, rhs.side.expr)
+                # N_1(h) = f'(x_0) + \\frac{h^2}{6} f^{(3)}(x_0) + O(h^4): an expansion of what
+                # the text defined, never a definition (no definition leaves an order term open)
+                and not (isinstance(rhs.side.expr, sp.Basic) and rhs.side.expr.has(nodes.BigO))
             )
             kind = kind_of(lhs.side.expr, relation, rhs.side.expr, first=first)
             is_final = k == len(relations) - 1 and not continued
@@ -816,8 +822,36 @@ class _Extractor:
             return True  # conventional functions only (others were skipped above)
         if self._missing_sum(target, rhs.side.expr):
             return True
+        if self._ansatz_unknown(target):
+            return True  # a = -\frac{3}{2h} after "find a, b, c with a f(x_0) + … = f'(x_0) + …"
         name = getattr(target, "name", None)
         return name is not None and self.problem.given_value(name) is not None
+
+    def _ansatz_unknown(self, target: Any) -> bool:
+        """Whether ``target`` is a weight of an earlier approximation of the section that
+        multiplies its function values (``a`` in ``a f(x_0) + b f(x_1) = f'(x_0) + O(h)``): a
+        name outside every function's arguments and derivative, on the side without the
+        derivative. Its stated value is then judged against that ansatz
+        (:func:`~symconv.check.judges.approximation.judge_ansatz_answer`)."""
+        if not isinstance(target, sp.Symbol):
+            return False
+        for claim in reversed(self.claims):
+            if claim.kind != ClaimKind.APPROXIMATION or claim.origin.scope != self.scope:
+                continue
+            sides = [side for side in claim.sides if isinstance(side, sp.Expr)]
+            if len(sides) != 2:
+                continue
+            holding = [side for side in sides if target in side.free_symbols]
+            if len(holding) != 1 or holding[0].has(sp.Derivative):
+                continue
+            inside = {
+                symbol
+                for application in holding[0].atoms(AppliedUndef)
+                for symbol in application.free_symbols
+            } | {entry.base.label for entry in holding[0].atoms(sp.Indexed)}  # D of D_h f(x)
+            if target not in inside and holding[0].atoms(AppliedUndef):
+                return True
+        return False
 
     def _assume(self, lhs: _Placed, relation: str, rhs: _Placed, final: Any, seg: Segment) -> None:
         """A relation after a cue: a definition of a name, or an assumed relation."""
@@ -875,7 +909,7 @@ class _Extractor:
             # "… has error $O(h^2)$", also "with error $O(h^4)$": an order claimed, not assumed
             if not order_cue(clause):
                 return
-            order = OrderFacts(value, self._latest_approximation(line))
+            order = OrderFacts(value, self._referred_approximation(line))
             self._emit(segment, line, end_line, side.text, "order", (value,), "=", order,
                        before, after)  # fmt: skip
             return
@@ -938,6 +972,20 @@ class _Extractor:
                     if side is not None:
                         values.append((side.text, side.expr, side.as_shape()))
         return values
+
+    def _referred_approximation(self, line: int) -> int | None:
+        """The approximation an order term refers to: the latest one written just before it
+        (:meth:`_latest_approximation`), or — where its sentence writes math before it (*the
+        extrapolated value $D = …$ has error $O(h^4)$*) — that math's, and none when that math
+        is no approximation (never one of an earlier line)."""
+        found = self._latest_approximation(line)
+        if not self.sentence_math or found is None:
+            return found
+        claim = next(c for c in reversed(self.claims) if c.id == found)
+        in_sentence = any(
+            segment.line <= claim.line <= segment.end_line for segment, _ in self.sentence_math
+        )
+        return found if in_sentence else None
 
     def _latest_approximation(self, line: int) -> int | None:
         for claim in reversed(self.claims):
@@ -1073,6 +1121,38 @@ def _parse(text: str, table: SymbolTable, seconds: float | None = None) -> MathP
     from symconv.check.parser import parse_math
 
     return parse_math(text, symbols=table, seconds=seconds)
+
+
+#: A function defined by its value at a bare argument, as a chain's first side: ``N_1(h) =
+#: \frac{f(x_0+h)-f(x_0-h)}{2h}``, ``D(h) := …``, ``T(\Delta t) = …`` (Richardson's table, a
+#: step function): the name applied to one or more bare names, then a defining relation.
+_FUNCTION_DEFINITION = lazy_compile(
+    r"(?:^|\\\\|[,;&]|\\q?quad)\s*(?P<name>\\?[A-Za-z]+(?:_\{?[A-Za-z0-9]+\}?)?)\s*"
+    r"\(\s*(?P<args>\\?[A-Za-z]+(?:\s*[A-Za-z])?(?:\s*,\s*\\?[A-Za-z]+(?:\s*[A-Za-z])?)*)\s*\)"
+    r"\s*(?::=|=|\\coloneqq|\\equiv|\\triangleq)(?P<rest>[^&]*?)(?=\\\\|$)"
+)
+
+
+def defined_functions(text: str) -> set[str]:
+    """The names a math segment defines as functions of their argument: ``N(h) = …`` whose
+    right side holds every argument (``D(h) = \\frac{f(x+h) - f(x-h)}{2h}``); a right side
+    without it (``P(A) = 0.5``) or an argument that is no bare name (``a(b + c) = ab + ac``)
+    defines nothing: the name stays open to both readings.
+
+    >>> sorted(defined_functions("N_1(h) = \\frac{f(x_0+h)-f(x_0-h)}{2h}"))
+    ['N_1']
+    >>> defined_functions("P(A) = 0.5"), defined_functions("a(b + c) = ab + ac")
+    (set(), set())
+    """
+    names: set[str] = set()
+    for match in _FUNCTION_DEFINITION.finditer(text):
+        args = [a.strip() for a in match.group("args").split(",")]
+        rest = match.group("rest")
+        if all(
+            re.search(rf"(?<![A-Za-z\\]){re.escape(a)}(?![A-Za-z])", rest) for a in args
+        ) and match.group("name") not in ("d", "\\partial"):
+            names.add(match.group("name"))
+    return names
 
 
 def _learned(result: MathParse) -> SymbolTable:

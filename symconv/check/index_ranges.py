@@ -182,6 +182,11 @@ def _run_from(statements: Sequence[Any], position: int) -> tuple[int, IndexRange
         if not isinstance(value, nodes.Dots) and any(isinstance(v, nodes.Dots) for v in values):
             break  # the value after the dots ends the run
     dots = [k for k, v in enumerate(values) if isinstance(v, nodes.Dots)]
+    if not dots and len(values) > 1 and all(getattr(v, "is_Integer", False) for v in values):
+        # for k = 0, 1, 2: the values listed, consecutive integers (never the definition k = 0)
+        if any(sp.expand(v - first - k) != 0 for k, v in enumerate(values)):
+            return None
+        return end, IndexRange(index, as_sympy(first), as_sympy(values[-1]))
     if len(dots) != 1 or dots[0] == len(values) - 1 or dots[0] == 0:
         return None
     listed = [as_sizes(v) for v in values if not isinstance(v, nodes.Dots)]

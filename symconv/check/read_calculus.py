@@ -24,7 +24,7 @@ from sympy.core.function import AppliedUndef
 from symconv.check import nodes
 from symconv.check.read_base import DiffOperator, Item, PartialMark, PartialMarks
 from symconv.check.read_brackets import BracketReader
-from symconv.check.read_names import indices_only
+from symconv.check.read_names import indices_only, point_stem
 from symconv.check.vocabulary import BIGOPS, EXTREMA
 from symconv.errors import NotationError, ParseError
 
@@ -150,6 +150,48 @@ class CalculusReader(BracketReader):
             return base[var.indices]
         expanded = [var for var, n in variables for _ in range(n)]
         return nodes.Partial(of, *expanded)
+
+    def derivative_at(self, value: Any, paren: Item) -> Any:
+        """``\\frac{df}{dx}(x_0)``, ``\\frac{d^2 f}{dx^2}(x)``, ``\\frac{\\partial u}{\\partial
+        t}(x_j, t_n)``: the derivative of the function ``f`` evaluated at a point, as calculus
+        and numerical-PDE texts write it — never ``f'`` times the point. Read so when each
+        argument is a point of one variable (``x``, ``x_0``, ``x_j``, ``x + h``, ``t_n``: see
+        :func:`~symconv.check.read_names.point_stem`), the variables differ, and each variable
+        of the derivative is one of them (one argument: the derivative's only variable, or an
+        integer); None otherwise (``\\frac{\\partial L}{\\partial z}(y - t)`` stays a product).
+        """
+        if not (
+            isinstance(value, sp.Derivative)
+            and isinstance(value.expr, sp.Symbol)
+            and all(isinstance(v, sp.Symbol) for v in value.variables)
+        ):
+            return None
+        args = self._args(paren)
+        counts = list(value.variable_count)
+        stems = [point_stem(arg) for arg in args]
+        if len(args) == 1 and len(counts) == 1 and getattr(args[0], "is_Integer", False):
+            stems = [counts[0][0].name]
+        if None in stems or len(set(stems)) != len(stems):
+            return None
+        if any(variable.name not in stems for variable, _ in counts):
+            return None
+        function = sp.Function(value.expr.name)
+        self.found.add(f"function:{value.expr.name}")
+        at_symbols = {v.name: args[stems.index(v.name)] for v, _ in counts}
+        if all(
+            isinstance(arg, sp.Symbol) and sum(arg in other.free_symbols for other in args) == 1
+            for arg in at_symbols.values()
+        ):  # f''(x), u_t(x_0, t): a derivative by the argument itself, as f'(x_0) reads
+            variables = [(at_symbols[v.name], n) for v, n in counts]
+            return sp.Derivative(function(*args), *variables, evaluate=False)
+        dummies = [sp.Dummy(f"xi{position}") for position in range(len(args))]
+        at = {stem: dummy for stem, dummy in zip(stems, dummies, strict=True)}
+        inner = sp.Derivative(
+            function(*dummies), *[(at[v.name], n) for v, n in counts], evaluate=False
+        )
+        if len(args) == 1:
+            return sp.Subs(inner, dummies[0], args[0])
+        return sp.Subs(inner, tuple(dummies), tuple(args))
 
     def _as_entry(self, value: Any) -> Any:
         """``Y(i, j, k_{in})`` as the entry ``Y[i, j, k_{in}]`` when Y is no function the

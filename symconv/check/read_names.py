@@ -98,6 +98,75 @@ def parameters_only(subscript: Sequence[Any]) -> bool:
 _VARIABLE_LETTERS = frozenset("xyzt")
 
 
+#: The steps of a grid as finite-difference texts name them: h (h_i), dx, dt, Δx, Δt, δt.
+_STEP_NAME = lazy_compile(r"^(?:h(?:_.*)?|d[xyzt]|\\?[Dd]elta\s*[xyzt]?)$")
+
+
+def point_arguments(arguments: Sequence[Any]) -> bool:
+    """Arguments written as points of a space-time domain, not indices: ``u(x + h, t)``,
+    ``u(x_j, t_n)``, ``f(x_i)``, ``u(x, t)`` — the notation of numerical PDEs, where one name
+    is both the function ``u(x, t)`` and its grid samples ``u_j^n`` (LeVeque, *Finite Difference
+    Methods*, §2.1: ``U_j^n ≈ u(x_j, t_n)``). Each argument is built of the variables x, y, z,
+    t (bare, numbered ``x_0``, or a grid point ``x_j``) and steps (``h``, ``Δx``, ``Δt``), and
+    the arguments hold a step or a grid point, or are variables among which is the time t;
+    ``I(x, y)`` (an image's pixel) and ``Y(i, j, k)`` are not read so.
+
+    >>> x, t, h, j = sp.symbols("x t h j")
+    >>> point_arguments((x + h, t)), point_arguments((sp.IndexedBase("x")[j],))
+    (True, True)
+    >>> point_arguments((x, t)), point_arguments((x, sp.Symbol("y"))), point_arguments((x - j, t))
+    (True, False, False)
+    """
+    shown = False
+    variables: set[str] = set()
+    for argument in arguments:
+        if getattr(argument, "is_Integer", False):
+            continue
+        if not isinstance(argument, sp.Expr) or not argument.free_symbols:
+            return False
+        for indexed in argument.atoms(sp.Indexed):
+            if str(indexed.base.label) not in _VARIABLE_LETTERS:
+                return False
+            shown = True
+        plain = argument.subs({e: sp.Integer(0) for e in argument.atoms(sp.Indexed)})
+        for symbol in getattr(plain, "free_symbols", set()):
+            name = str(symbol)
+            if _STEP_NAME.match(name):
+                shown = True
+            elif name[0] in _VARIABLE_LETTERS and re.fullmatch(r"[xyzt](?:_\{?\w+\}?)?", name):
+                variables.add(name[0])
+            else:
+                return False
+    return shown or ("t" in variables and len(variables) > 1)
+
+
+def point_stem(argument: Any) -> str | None:
+    """The variable a point is a value of: ``x`` for ``x``, ``x_0``, ``x_j``, ``x + h``,
+    ``x_0 - 2h``; ``t`` for ``t_n + Δt``; None for anything else (``y - t``, ``2``, ``i``).
+
+    >>> x, h, j = sp.symbols("x h j")
+    >>> point_stem(x + h), point_stem(sp.IndexedBase("t")[j]), point_stem(sp.Symbol("x_0") - h)
+    ('x', 't', 'x')
+    >>> point_stem(x - sp.Symbol("y")), point_stem(sp.Integer(2)), point_stem(h)
+    (None, None, None)
+    """
+    if not isinstance(argument, sp.Expr):
+        return None
+    stems: set[str] = set()
+    for indexed in argument.atoms(sp.Indexed):
+        stems.add(str(indexed.base.label))
+    plain = argument.subs({e: sp.Integer(0) for e in argument.atoms(sp.Indexed)})
+    for symbol in getattr(plain, "free_symbols", set()):
+        name = str(symbol)
+        if _STEP_NAME.match(name):
+            continue
+        stem = re.sub(r"_\{?\w+\}?$", "", name)
+        if not re.fullmatch(r"[a-zA-Z]", stem):
+            return None
+        stems.add(stem)
+    return stems.pop() if len(stems) == 1 else None
+
+
 def _without_scripts(item: Item) -> Item:
     """The bracket ``item`` with its subscript and superscript taken (read into the entry)."""
     return Item(**{**item.__dict__, "subs": [], "sups": []})
@@ -202,7 +271,10 @@ class NameReader(ReaderBase):
         name, indices = self._subscripted_name(item)
         sups = [self._classify_sup(sup) for sup in item.sups]
         orders = [payload for kind, payload in sups if kind == "order"]
-        partial = self._subscript_derivative(name, item, following)
+        # u_{xxxx}(x, t): four letters name no tensor's entry but the derivative, as u_{xx} does
+        partial = self._subscript_derivative(
+            item.name if self.table.kind_of(name) is None else name, item, following
+        )
         if partial is not None and following is not None:
             return self._postfix_value(partial, _without_scripts(following)), index + 2
         hypothesis = False  # h_{W,b}(X): a function named with its parameters, applied
@@ -237,6 +309,7 @@ class NameReader(ReaderBase):
             and indices is None
             and not (item.primes or orders or operand)
             and len(self._args(following)) > 1
+            and not point_arguments(self._args(following))  # u(x + h, t) beside u_j^n
             and (
                 self._shown_tensor(name)
                 or (
@@ -313,9 +386,11 @@ class NameReader(ReaderBase):
             or len(item.subs) != 1
             or item.primes
             or item.sups
-            or self.table.kind_of(name) not in (None, "function")
+            or self.table.kind_of(name) not in (None, "function", "tensor")
         ):
             return None
+        if self.table.kind_of(name) == "tensor" and not point_arguments(self._args(following)):
+            return None  # u_x(x, t) beside u_j^n: still the function u
         letters = re.sub(r"\s+", "", self._inner(item.subs[0]))
         if not re.fullmatch(r"[a-z]{1,4}", letters):
             return None
@@ -541,6 +616,10 @@ class NameReader(ReaderBase):
         kind = self.table.kind_of(name)
         count = len(self._args(paren))
         if kind == "function" or forced or item.roman:
+            self.found.add(f"function:{name}")
+            return True
+        if kind == "tensor" and point_arguments(self._args(paren)):
+            # u(x_j, t_n), f(x_i) beside the samples u_j^n, f_i: the function they sample
             self.found.add(f"function:{name}")
             return True
         if kind in ("scalar", "tensor", "operator"):

@@ -168,3 +168,133 @@ def test_bare_unknown_weights_are_an_ansatz_not_a_mistake(formula):
     judgements = [j for j in check_text(doc).judgements if j.claim.line == 3]
     assert [j.verdict for j in judgements] == ["unverified"]
     assert "ansatz with unknown weights" in judgements[0].message
+
+
+SPACE_TIME = "Let $x_j = j\\Delta x$, $t_n = n\\Delta t$ and $u_j^n \\approx u(x_j, t_n)$."
+
+_U_T = "\\frac{\\partial u}{\\partial t}(x_j, t_n)"
+
+SPACE_TIME_CASES = [
+    # the samples u_j^n beside u evaluated at grid points: u(x_j + aΔx, t_n + bΔt)
+    (f"{_U_T} \\approx \\frac{{u_j^{{n+1}} - u_j^n}}{{\\Delta t}}", "right"),
+    (f"{_U_T} \\approx \\frac{{u_j^{{n+1}} - u_j^{{n-1}}}}{{\\Delta t}}", "wrong"),
+    (
+        "\\frac{\\partial^2 u}{\\partial x^2}(x_j, t_n) = "
+        "\\frac{u_{j+1}^n - 2u_j^n + u_{j-1}^n}{\\Delta x^2} + O(\\Delta x^2)",
+        "right",
+    ),
+    (
+        "\\frac{\\partial u}{\\partial x}(x_j, t_n) = "
+        "\\frac{u_{j+1}^n - u_{j}^n}{\\Delta x} + O(\\Delta x^2)",
+        "wrong",
+    ),
+    # u is also the function: its Taylor expansions are read beside the samples
+    ("u(x+h,t) - u(x,t) = h u_x(x,t) + O(h^2)", "right"),
+    ("u(x+h,t) - u(x,t) = h u_x(x,t) + h^2 u_{xx}(x,t) + O(h^3)", "wrong"),
+]
+
+
+@pytest.mark.parametrize(("formula", "verdict"), SPACE_TIME_CASES)
+def test_grid_samples_and_the_function_they_sample_are_both_read(formula, verdict):
+    doc = f"{SPACE_TIME}\n\n$${formula}$$\n"
+    judgements = [j for j in check_text(doc).judgements if j.claim.line == 3]
+    assert [j.verdict for j in judgements] == [verdict], [j.message for j in judgements]
+
+
+def test_space_time_samples_on_a_grid_the_text_does_not_define_are_not_decided():
+    # where u_j^n lies is not known: was "the left side 0", wrong
+    formula = f"{_U_T} \\approx \\frac{{u_j^{{n+1}}-u_j^n}}{{\\Delta t}}"
+    (judgement,) = check_text(f"Notes.\n\n$${formula}$$\n").judgements
+    assert judgement.verdict == "unverified"
+    assert "grid points the text does not place" in judgement.message
+
+
+@pytest.mark.parametrize(
+    ("formula", "verdict"),
+    [
+        # a derivative evaluated at a point: never the derivative times the point (was wrong)
+        ("\\frac{d^2 f}{dx^2}(x) = \\frac{f(x+h) - 2f(x) + f(x-h)}{h^2} + O(h^2)", "right"),
+        ("\\frac{d^2 f}{dx^2}(x) = \\frac{f(x+h) - 2f(x) + f(x-h)}{2h^2} + O(h^2)", "wrong"),
+        ("\\frac{d f}{dx}(x_0) \\approx \\frac{f(x_0+h) - f(x_0)}{h}", "right"),
+        ("\\frac{d f}{dx}(x_0) \\approx \\frac{f(x_0+h) - f(x_0)}{2h}", "wrong"),
+        # u_{xxxx}: the fourth derivative, not another function (was wrong)
+        (
+            "u(x+h, t) - 2u(x,t) + u(x - h, t) = h^2 u_{xx}(x,t) + "
+            "\\frac{h^4}{12} u_{xxxx}(x,t) + O(h^6)",
+            "right",
+        ),
+        (
+            "u(x+h, t) - 2u(x,t) + u(x - h, t) = h^2 u_{xx}(x,t) + "
+            "\\frac{h^4}{24} u_{xxxx}(x,t) + O(h^6)",
+            "wrong",
+        ),
+    ],
+)
+def test_a_derivative_evaluated_at_a_point(formula, verdict):
+    (judgement,) = check_text(f"Notes.\n\n$${formula}$$\n").judgements
+    assert judgement.verdict == verdict, judgement.message
+
+
+def test_a_derivative_times_a_bracket_that_is_no_point_stays_a_product():
+    from symconv.check.parser import parse_math
+
+    (chain,) = parse_math("\\frac{\\partial L}{\\partial z}(y - t)").statements
+    assert chain.sides[0].expr.is_Mul
+
+
+ANSATZ = (
+    "Let $x_k = x_0 + kh$. Find $a, b, c$ with "
+    "$a f(x_0) + b f(x_1) + c f(x_2) = f'(x_0) + O(h^2)$.\n\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("answer", "verdicts"),
+    [
+        # the stated weights are judged against the ansatz they answer (were not checked)
+        (
+            "The answer is $a = -\\frac{3}{2h}$, $b = \\frac{2}{h}$, $c = -\\frac{1}{2h}$.",
+            ["right", "right", "right"],
+        ),
+        # one weight off: that one is wrong, with the weight the ansatz fixes
+        (
+            "The answer is $a = -\\frac{3}{2h}$, $b = \\frac{2}{h}$, $c = -\\frac{1}{h}$.",
+            ["right", "right", "wrong"],
+        ),
+        # the step forgotten: the ansatz fails with them
+        ("Answer: $a = -\\frac{3}{2}$, $b = 2$, $c = -\\frac{1}{2}$.", ["wrong"] * 3),
+        # one weight alone: right when it is the one the ansatz fixes, else not decided
+        ("So $a = -\\frac{3}{2h}$.", ["right"]),
+        ("So $a = -\\frac{1}{h}$.", ["unverified"]),
+    ],
+)
+def test_stated_weights_are_judged_against_their_ansatz(answer, verdicts):
+    judgements = [j for j in check_text(ANSATZ + answer + "\n").judgements if j.claim.line == 3]
+    assert [j.verdict for j in judgements] == verdicts, [j.message for j in judgements]
+    if "wrong" in verdicts:
+        assert "it fixes" in judgements[verdicts.index("wrong")].message
+
+
+def test_weights_a_request_asks_for_are_unknowns_whatever_an_earlier_problem_gave_them():
+    # the first section's answer (in the preamble) is not the second problem's: was wrong
+    doc = (
+        "# Notes\n\n" + ANSATZ + "So $a = -\\frac{3}{2h}$, $b = \\frac{2}{h}$, $c = -\\frac{1}{h}$."
+        "\n\n## Problem 2\n\n" + ANSATZ + "\n## Problem 3\n\nMore.\n"
+    )
+    judgements = [j for j in check_text(doc).judgements if j.claim.line == 9]
+    assert [j.verdict for j in judgements] == ["unverified"], [j.message for j in judgements]
+
+
+def test_notation_written_with_write_and_values_listed_for_an_index():
+    doc = (
+        "Write $f_i = f(x_i)$ and let $x_k = x_0 + kh$ for $k = 0, 1, 2$.\n\n"
+        "$$f'(x_0) \\approx \\frac{-3f_0 + 4f_1 - f_2}{2h}$$\n\n$$k + 1 = 1$$\n"
+    )
+    judgements = check_text(doc).judgements
+    # "Write f_i = f(x_i)": notation, not an index formula waiting for --against
+    assert not any("index formula" in j.message for j in judgements)
+    # "for k = 0, 1, 2": the values of k, never the definition k = 0 (k + 1 = 1 was right)
+    (last,) = [j for j in judgements if j.claim.line == 5]
+    assert last.verdict != "right", last.message
+    (scheme,) = [j for j in judgements if j.claim.line == 3]
+    assert scheme.verdict == "right", scheme.message

@@ -12,6 +12,7 @@ from fractions import Fraction
 
 import pytest
 
+from symconv.check.runner import check_text
 from symconv.stencils.weights import from_weights
 from tests import reference_check as ref
 from tests.check_keys import judge_document
@@ -276,7 +277,76 @@ def test_the_error_of_a_truncation_error_written_out_is_its_first_term(claimed, 
 
 def test_a_named_operator_is_shown_as_written_not_as_internals():
     # f'(x) ≈ D_h f(x): the operator is no term of a series in h; the reason shows it plainly
-    doc = "Notes.\n\n$$f'(x) \\approx D_h f(x) = \\frac{f(x+h)-f(x)}{h}$$\n"
+    doc = "Notes.\n\n$$f'(x) \\approx D_h f(x) = T_h$$\n"
     first = judge_document(doc)[0]
     assert first.verdict == "unverified"
     assert "varepsilon" not in first.message and "D[h]" in first.message
+
+
+RICHARDSON = "Take $N_1(h) = \\frac{f(x_0+h)-f(x_0-h)}{2h}$ and $D(h) = \\frac{f(x+h) - f(x)}{h}$."
+
+
+@pytest.mark.parametrize(
+    ("formula", "verdict"),
+    [
+        # a name the text defines as a function of h is applied, never multiplied (was
+        # "ambiguous: N_1 applied to (h), or N_1 times it?")
+        ("N_1(h) = f'(x_0) + \\frac{h^2}{6} f'''(x_0) + O(h^4)", "right"),
+        ("N_1(h) = f'(x_0) + \\frac{h^2}{3} f'''(x_0) + O(h^4)", "wrong"),
+        ("\\frac{4 N_1(h/2) - N_1(h)}{3} = f'(x_0) + O(h^4)", "right"),
+        ("\\frac{4 N_1(h/2) - N_1(h)}{3} = f'(x_0) + O(h^6)", "wrong"),
+        ("\\frac{2 N_1(h/2) - N_1(h)}{3} = f'(x_0) + O(h^2)", "wrong"),
+        ("2D(h/2) - D(h) = f'(x) + O(h^2)", "right"),
+    ],
+)
+def test_richardson_extrapolation_of_a_defined_step_function(formula, verdict):
+    judgements = [
+        j for j in check_text(f"{RICHARDSON}\n\n$${formula}$$\n").judgements if j.claim.line == 3
+    ]
+    assert [j.verdict for j in judgements] == [verdict], [j.message for j in judgements]
+
+
+def test_a_value_not_holding_the_argument_defines_no_function():
+    from symconv.check.claims import defined_functions
+
+    assert defined_functions("D(h) = \\frac{f(x+h) - f(x)}{h}") == {"D"}
+    assert defined_functions("P(A) = 0.5") == set()
+    assert defined_functions("L(K-1) = 6") == set()
+
+
+@pytest.mark.parametrize(
+    ("formula", "verdict"),
+    [
+        # an operator the chain's next link writes out: A ≈ B = C says A ≈ C (was unverified)
+        ("f'(x) \\approx D_h f(x) = \\frac{f(x+h)-f(x)}{h}", "right"),
+        ("f''(x) \\approx D_h^2 f(x) = \\frac{f(x+h)-f(x)}{h^2}", "wrong"),
+        ("f'(x) \\approx \\delta_h f(x) = \\frac{f(x+h)-f(x-h)}{2h}", "right"),
+        # the next link says nothing an expansion reads: not decided
+        ("f'(x) \\approx D_h f(x) = T_h", "unverified"),
+        # δ_h is the operator of step h, not a step: alone, not decided (was wrong)
+        ("f'(x) \\approx \\delta_h f(x)", "unverified"),
+    ],
+)
+def test_an_approximation_through_the_operator_the_next_link_defines(formula, verdict):
+    judgements = check_text(f"Notes.\n\n$${formula}$$\n").judgements
+    assert judgements[0].verdict == verdict, judgements[0].message
+
+
+def test_an_order_refers_to_the_math_of_its_own_sentence():
+    # "D = … has error O(h^4)": D's definition, not the expansion of D(h) a line above (was
+    # judged against that one and called wrong)
+    doc = (
+        "Let $D(h) = \\frac{f(x+h) - f(x-h)}{2h}$. Then "
+        "$D(h) = f'(x) + \\frac{h^2}{6} f'''(x) + O(h^4)$.\n\n"
+        "The extrapolated value $D = \\frac{4 D(h/2) - D(h)}{3}$ has error $O(h^4)$.\n"
+    )
+    judgements = [j for j in check_text(doc).judgements if j.claim.line == 3]
+    assert [j.verdict for j in judgements] == ["unverified"], [j.message for j in judgements]
+
+
+def test_an_operators_label_is_no_weight_of_an_ansatz():
+    doc = (
+        "$$f'(x) \\approx D_h f(x) = \\frac{f(x+h)-f(x)}{h}$$\n\n"
+        "With $D(h) = \\frac{f(x+h) - f(x-h)}{2h}$, take $$D = \\frac{4 D(h/2) - D(h)}{3}$$\n"
+    )
+    assert not any("ansatz" in j.message for j in check_text(doc).judgements)

@@ -160,6 +160,7 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
         ),
         ClaimKind.MATRIX: (kernel, ansatz.judge_ansatz_equation, matrices.judge_matrix),
         ClaimKind.DEFINITION: (
+            approximation.judge_ansatz_answer,  # a = -3/(2h) after "find a, b, c with …"
             restated.judge_restated_definition,
             named_costs.judge_named_cost,  # "the cost is (one-half) squared error: J = …"
             words.judge_fact,
@@ -168,6 +169,7 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
             arithmetic.judge_arithmetic,
         ),
         ClaimKind.ANSWER: (
+            approximation.judge_ansatz_answer,  # "answer: a = -3/(2h), …" after "find a, b, c"
             restated.judge_restated_definition,
             kernel,
             matrices.judge_matrix,

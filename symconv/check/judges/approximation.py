@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -32,6 +33,7 @@ from symconv.check.judges.expansion import (
     grid_points_as_coordinates,
     grid_samples_as_functions,
     intermediate_points,
+    is_step,
     order_of,
     setup_for,
     small_entries_as_symbols,
@@ -40,6 +42,7 @@ from symconv.check.judges.functions import concrete
 from symconv.check.judges.grid_points import (
     numbered_points_as_coordinates,
     numbered_samples_as_functions,
+    space_time_samples_as_functions,
     uniform_grids,
 )
 from symconv.check.judges.resolve import resolve
@@ -56,6 +59,7 @@ from symconv.errors import ParseError
 __all__ = [
     "confirm_agreeing_rows",
     "error_order",
+    "judge_ansatz_answer",
     "judge_approximation",
     "judge_order",
     "truncation_error",
@@ -107,6 +111,7 @@ def _converted(
     relations = _grid_relations(claim, context)
     grids = uniform_grids(relations)
     converted = tuple(small_entries_as_symbols(side) for side in sides)
+    converted = space_time_samples_as_functions(converted, grids)
     converted = numbered_samples_as_functions(converted, relations)
     converted = numbered_points_as_coordinates(converted, grids)
     points = _intermediate_points(claim, grids)
@@ -119,9 +124,21 @@ def _converted(
     converted = differentials_as_steps(converted)
     setup = setup_for(list(converted))
     keep = set(setup.small) | {STEP}
+    if _REQUEST.search(claim.origin.words_before) and len(converted) == 2:
+        # "find a, b, c with a f(x_0) + … = f'(x_0) + O(h^2)": the weights are the request's
+        # unknowns, whatever values another problem gave the names
+        unknown = _unknown_weights(converted[0], converted[1], setup)
+        keep |= set(unknown[0]) if unknown is not None else set()
     return tuple(
         concrete(resolve(side, claim, context, problem, keep=keep)[0])[0] for side in converted
     )
+
+
+#: The request that makes the names of the formula after it unknowns: *find* (the weights)
+#: *with*, *determine*, *solve for*, *choose*, 求, 确定, 选取.
+_REQUEST = lazy_compile(
+    r"(?i)\b(?:find|determine|solve\s+for|choose|look\s+for|seek)\b|求|确定|选取|选择"
+)
 
 
 def _intermediate_points(claim: Claim, grids: dict[str, Any]) -> dict[sp.Symbol, sp.Symbol]:
@@ -262,6 +279,10 @@ def judge_approximation(
     approximated by samples with unknown weights, ``u'_j ≈ (a u_{j-2} + b u_{j-1} + c u_j)/h``
     — that holds for some weights is not wrong: it is what fixes them (*unverified*, with them)."""
     judgement = _judge_approximation(claim, context, problem)
+    if judgement is not None and judgement.verdict in ("unverified", "wrong"):
+        through = _through_next_link(claim, context, problem)
+        if through is not None:
+            return through
     if judgement is None or judgement.verdict != "wrong":
         return judgement
     fitted = _ansatz_weights(claim, context, problem)
@@ -282,6 +303,65 @@ def judge_approximation(
     )
 
 
+def _through_next_link(
+    claim: Claim, context: DocumentContext, problem: ProblemContext
+) -> Judgement | None:
+    """``f'(x) \\approx D_h f(x) = \\frac{f(x+h)-f(x)}{h}``: a right side no expansion reads
+    (an operator the text names, ``D_h``) that the chain's next link writes out with ``=`` —
+    the link is judged with that value (a chain ``A ≈ B = C`` says ``A ≈ C``). None where the
+    next link is no such equation, or the right side is read as it stands."""
+    link = claim.link
+    if link is None or link.position + 1 >= link.links or len(claim.sides) != 2:
+        return None
+    following = context.claims.get(claim_id(claim) + 1)
+    if (
+        following is None
+        or following.link is None
+        or following.link.previous != claim_id(claim)
+        or following.relation != "="
+        or len(following.sides) != 2
+        or following.sides[0] != claim.sides[1]
+    ):
+        return None
+    middle, value = following.sides
+    if not isinstance(middle, sp.Basic) or not isinstance(value, sp.Basic):
+        return None
+    if not _step_operators(middle) or _step_operators(value):
+        return None  # no operator of the step that only the next link says what it is
+    written_out = replace(claim, sides=(claim.sides[0], value))
+    judgement = _judge_approximation(written_out, context, problem)
+    if judgement is None or judgement.verdict == "unverified":
+        return None
+    note = f"with {following.link.lhs_text} as the next link writes it out: "
+    return replace(judgement, claim=claim, message=note + judgement.message)
+
+
+def _step_operators(expr: Any) -> set[Any]:
+    """The difference operators of a step written in ``expr``: a name subscripted by a step
+    (``D_h``, ``\\delta_h``, ``D_{\\Delta x}``, read as an entry ``D[h]``) that multiplies a
+    function's value (``D_h f(x)``, ``D_h^2 f(x)``).
+
+    >>> f, x, h = sp.Function("f"), *sp.symbols("x h")
+    >>> _step_operators(sp.IndexedBase("D")[h] * f(x)), _step_operators(h * f(x))
+    ({D[h]}, set())
+    """
+    found = set()
+    for term in sp.Add.make_args(sp.expand(expr)):
+        factors = sp.Mul.make_args(term)
+        if not any(isinstance(factor, AppliedUndef) for factor in factors):
+            continue
+        for factor in factors:
+            base = factor.base if isinstance(factor, sp.Pow) else factor
+            if (
+                isinstance(base, sp.Indexed)
+                and len(base.indices) == 1
+                and isinstance(base.indices[0], sp.Symbol)
+                and is_step(base.indices[0])
+            ):
+                found.add(base)
+    return found
+
+
 def _unknown_weights(lhs: Any, rhs: Any, setup: Setup) -> tuple[list[Any], Any] | None:
     """The unknown weights of an ansatz and the side that holds them: names that multiply the
     samples on one side only (``a``, ``a_{-2}``: not a step, a variable, a shift or an index),
@@ -297,11 +377,13 @@ def _unknown_weights(lhs: Any, rhs: Any, setup: Setup) -> tuple[list[Any], Any] 
             for s in argument.free_symbols
         }
         variables = {v for d in side.atoms(sp.Derivative) for v in d.variables}
+        # D in D_h f(x) (read D[h]): an operator's label, no weight
+        labels = {e.base.label for e in side.atoms(sp.Indexed)}
         names = [
             s
             for s in side.free_symbols
             if isinstance(s, sp.Symbol)
-            and s not in setup.small | inside | variables | {STEP, EPSILON}
+            and s not in setup.small | inside | variables | labels | {STEP, EPSILON}
             and not isinstance(s, sp.Dummy)
         ]
         names += [e for e in side.atoms(sp.Indexed) if all(i.is_Integer for i in e.indices)]
@@ -789,6 +871,77 @@ def _known_series(
         f"the series in {small} differ below O({small}^{order}) by {show(difference)}",
         expected_latex=(latex_of(series[0]) or "") + rf" + O\left({sp.latex(small**order)}\right)",
     )
+
+
+def judge_ansatz_answer(
+    claim: Claim, context: DocumentContext, problem: ProblemContext
+) -> Judgement | None:
+    """``a = -\\frac{3}{2h}``, ``b = \\frac{2}{h}``, ``c = -\\frac{1}{2h}`` after *find a, b, c
+    with* ``a f(x_0) + b f(x_1) + c f(x_2) = f'(x_0) + O(h^2)``: a stated weight of an earlier
+    ansatz of the section (:func:`_unknown_weights`). With every weight stated, the ansatz
+    with the stated values is judged as written: it holds — each value right; it fails — a
+    value that differs from the weights the ansatz fixes (:func:`_ansatz_weights`, unique)
+    is wrong, with the fixed one as the expected value. A value equal to the fixed one is
+    right; anything else with weights left unstated is unverified (other weights may make up
+    for it). None when the name is no weight of an earlier ansatz."""
+    if claim.kind not in ("definition", "answer") or len(claim.sides) != 2:
+        return None
+    target, value = claim.sides
+    if not isinstance(target, sp.Symbol) or not isinstance(value, sp.Expr):
+        return None
+    order, scope = claim_id(claim), claim_scope(claim)
+    found = None
+    for earlier in reversed(context.claims_before(order=order, scope=scope, kind="approximation")):
+        try:
+            lhs, rhs, setup = _sides(earlier, context, problem)
+        except ExpansionError:
+            continue
+        unknown = _unknown_weights(lhs, rhs, setup)
+        if unknown is not None and target in unknown[0]:
+            found = earlier, unknown[0]
+            break
+    if found is None:
+        return None
+    ansatz, names = found
+    fitted = _ansatz_weights(ansatz, context, problem)
+    if fitted is not None and any(set(fitted.get(n, n).free_symbols) & set(names) for n in names):
+        fitted = None  # the ansatz does not fix the weights
+    expected = None if fitted is None else fitted.get(target)
+    agrees = expected is not None and sp.simplify(value - expected) == 0
+    stated: dict[Any, Any] = {target: value}
+    for name in names:
+        if name == target or not isinstance(name, sp.Symbol):
+            continue
+        definition = context.definition_of(name, order=sys.maxsize, scope=scope)
+        if definition is not None and definition.order > claim_id(ansatz):
+            stated[name] = definition.value
+    where = f"the ansatz on line {ansatz.line}"
+    if len(stated) < len(names):
+        if agrees:
+            return right(claim, f"the value {where} fixes ({_weights_shown(fitted)})")
+        return unverified(claim, f"the other weights of {where} are not all stated")
+    sides = tuple(
+        side.xreplace(stated) if isinstance(side, sp.Basic) else side for side in ansatz.sides
+    )
+    judgement = _judge_approximation(replace(ansatz, sides=sides), context, problem)
+    shown = _weights_shown({name: stated[name] for name in sorted(stated, key=str)})
+    if judgement is not None and judgement.verdict == "right":
+        return right(claim, f"with {shown}, {where} holds")
+    if judgement is not None and judgement.verdict == "wrong":
+        if agrees:
+            return right(claim, f"the value {where} fixes ({_weights_shown(fitted)})")
+        if expected is not None:
+            return wrong(
+                claim,
+                f"with {shown}, {where} does not hold ({judgement.message}); it fixes "
+                f"{_weights_shown(fitted)}",
+                expected=expected,
+            )
+    return unverified(claim, f"with {shown}, {where} could not be decided")
+
+
+def _weights_shown(weights: Any) -> str:
+    return ", ".join(f"{show(name)} = {show(value)}" for name, value in weights.items())
 
 
 # ----------------------------------------------------------------------------------------------

@@ -119,6 +119,8 @@ def is_step(symbol: sp.Symbol) -> bool:
 def _is_small_name(symbol: sp.Symbol) -> bool:
     name = symbol.name.replace("\\", "").replace(" ", "")
     stem = name.partition("_")[0]  # h_m, h_p: the steps of a non-uniform grid
+    if re.fullmatch(r"(?:Delta|delta|nabla)_\{?h\}?", name):
+        return False  # δ_h, Δ_h: the difference operator of step h (δ_h f(x)), not a step
     return stem in SMALL_NAMES or name.startswith("Delta") or name.startswith("delta")
 
 

@@ -37,7 +37,12 @@ from sympy.core.function import AppliedUndef
 
 from symconv.check.judges.expansion import ExpansionError, is_step
 
-__all__ = ["numbered_points_as_coordinates", "numbered_samples_as_functions", "uniform_grids"]
+__all__ = [
+    "numbered_points_as_coordinates",
+    "numbered_samples_as_functions",
+    "space_time_samples_as_functions",
+    "uniform_grids",
+]
 
 #: A point numbered by an integer, read as a symbol: ``x_1``, ``x_{2}``, ``t_{-1}``.
 _NUMBERED = re.compile(r"(?P<name>[A-Za-z\\]+)_\{?(?P<number>-?\d+)\}?")
@@ -294,3 +299,94 @@ def _sampled_otherwise(name: str, relations: Iterable[tuple[Any, Any]]) -> bool:
             ):
                 return True
     return False
+
+
+def _space_time_points(exprs: Sequence[Any]) -> dict[str, tuple[Any, Any]]:
+    """``u → (x[j], t[n])`` for each function the sides evaluate at two grid points (an
+    application ``u(x_j, t_n)`` or a derivative evaluated there), each point one entry of a
+    grid name indexed by one index; a function evaluated at two different pairs is left out
+    (the claim has no one base point)."""
+    found: dict[str, set[tuple[Any, Any]]] = {}
+    for expr in exprs:
+        pairs = [(a.func.__name__, a.args) for a in expr.atoms(AppliedUndef)]
+        pairs += [
+            (s.expr.atoms(AppliedUndef).pop().func.__name__, s.point)
+            for s in expr.atoms(sp.Subs)
+            if len(s.expr.atoms(AppliedUndef)) == 1
+        ]
+        for name, points in pairs:
+            if len(points) != 2 or not all(
+                isinstance(p, sp.Indexed) and len(p.indices) == 1 for p in points
+            ):
+                continue
+            found.setdefault(name, set()).add(tuple(points))
+    return {name: next(iter(points)) for name, points in found.items() if len(points) == 1}
+
+
+def space_time_samples_as_functions(
+    sides: Sequence[Any], grids: Mapping[str, Any]
+) -> tuple[Any, ...]:
+    """The samples ``u_j^n`` of a function of space and time that the claim evaluates at grid
+    points — ``\\frac{\\partial u}{\\partial t}(x_j, t_n) \\approx \\frac{u_j^{n+1} -
+    u_j^n}{\\Delta t}`` — read as ``u(x_j, t_n)`` (the subscript indexes space, the
+    superscript the time level: LeVeque, *Finite Difference Methods*, §9.1), and the grid
+    points on the document's uniform grids ``x_j = jΔx``, ``t_n = nΔt`` as ``x + aΔx``,
+    ``t + bΔt``. The reader takes the superscript for a power (``u[j]^n``): a power of an
+    entry of ``u`` whose exponent is the time index shifted by an integer is a sample here.
+    Sides unchanged where no function is evaluated at two grid points beside its samples;
+    :class:`ExpansionError` where the document defines no uniform step for one of the grids
+    (where the samples lie is then not known).
+
+    >>> u, x, t = sp.Function("u"), sp.IndexedBase("x"), sp.IndexedBase("t")
+    >>> U, j, n, dx, dt = sp.IndexedBase("u"), *sp.symbols("j n Delta_x Delta_t")
+    >>> space_time_samples_as_functions([u(x[j], t[n]), U[j + 1] ** (n + 1)], {"x": dx, "t": dt})
+    (u(x, t), u(Delta_x + x, Delta_t + t))
+    """
+    exprs = [side for side in sides if isinstance(side, sp.Basic)]
+    if len(exprs) != len(sides):
+        return tuple(sides)
+    functions = _space_time_points(exprs)
+    if not functions:
+        return tuple(sides)
+    replacements: dict[Any, Any] = {}
+    for name, (space, time) in functions.items():
+        (j,), (n,) = space.indices, time.indices
+        if not (isinstance(j, sp.Symbol) and isinstance(n, sp.Symbol)) or j == n:
+            continue
+        samples = [
+            power
+            for expr in exprs
+            for power in expr.atoms(sp.Pow)
+            if isinstance(power.base, sp.Indexed)
+            and str(power.base.base.label) == name
+            and len(power.base.indices) == 1
+            and sp.expand(power.base.indices[0] - j).is_Integer
+            and sp.expand(power.exp - n).is_Integer
+        ]
+        if not samples:
+            continue
+        steps = {stem: grids.get(stem) for stem in (str(space.base.label), str(time.base.label))}
+        missing = [stem for stem, step in steps.items() if step is None]
+        if missing:
+            raise ExpansionError(
+                f"{name}_j^n is a value of {name} at grid points the text does not place "
+                f"(such as {missing[0]}_k = k h)"
+            )
+        x, t = (sp.Symbol(stem) for stem in steps)
+        sx, st = steps.values()
+        for power in samples:
+            shift_x = sp.expand(power.base.indices[0] - j)
+            shift_t = sp.expand(power.exp - n)
+            replacements[power] = sp.Function(name)(x + shift_x * sx, t + shift_t * st)
+        for expr in exprs:
+            for point in expr.atoms(sp.Indexed):
+                if str(point.base.label) == str(space.base.label) and point.indices == (j,):
+                    replacements[point] = x
+                elif str(point.base.label) == str(time.base.label) and point.indices == (n,):
+                    replacements[point] = t
+    if not replacements:
+        return tuple(sides)
+    return tuple(
+        expr.xreplace(replacements).replace(lambda e: isinstance(e, sp.Subs), lambda e: e.doit())
+        for expr in exprs
+    )

@@ -64,6 +64,8 @@ FACTS: tuple[tuple[str, TextPattern], ...] = tuple(
 _ASSUMPTION_CUE = lazy_compile(
     r"(?:\b(?:for|with|where|whereby|let|assume|assuming|given|suppose|supposing|set|setting"
     r"|take|taking|define|defining|denote|denoting|put|putting|using)\b"
+    # "Write $f_i = f(x_i)$", "we write …" opening the clause: notation, as "denote" is
+    r"|^\s*(?:we\s+)?write\b"
     r"|设|令|其中|取|假设|已知|给定|对于)",
     re.IGNORECASE,
 )
