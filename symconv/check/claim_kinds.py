@@ -205,12 +205,24 @@ def defines_by_itself(lhs: Any, rhs: Any) -> bool:
 
     >>> defines_by_itself(sp.Symbol("f_1"), sp.Symbol("f_0") + h * sp.Derivative(f(x0), x0))
     True
+
+    The same name with another number of arguments is another function:
+
+    >>> J, W, b, Y = sp.Function("J"), *sp.symbols("W b Y")
+    >>> defines_by_itself(J(W, b), J(W, b, Y) / 2)
+    False
     """
     if not isinstance(rhs, sp.Basic):
         return False
     if isinstance(lhs, AppliedUndef):
-        name = str(lhs.func.__name__)
-    elif isinstance(lhs, sp.Indexed):
+        # J(W, b) = (1/m) Σ_k J(W, b; Y^{(k)}, X^{(k)}): the cost of the batch defined by the
+        # per-sample cost, a function of other arguments under the same name (the context keeps
+        # one definition per number of arguments) — a definition, not a relation to judge
+        return any(
+            application.func == lhs.func and len(application.args) == len(lhs.args)
+            for application in rhs.atoms(AppliedUndef)
+        )
+    if isinstance(lhs, sp.Indexed):
         name = str(lhs.base.label)
     elif isinstance(lhs, sp.Symbol) and "_" in lhs.name:
         name = lhs.name.partition("_")[0]
