@@ -209,3 +209,11 @@ def test_the_gradient_of_a_convolution_is_not_read_as_pooling():
         f"$$\\frac{{\\partial L}}{{\\partial X}} = {matrix(ROUTED)}$$\n"
     )
     assert all(v != "right" and v != "wrong" for v, _ in verdicts(doc).get(6, []))
+
+
+def test_an_escaped_underscore_in_a_text_function_name():
+    # Markdown writes \text{max\_pool}(X): one function name, not words and then (X)
+    doc = STATED + f"$${X}$$\n\n$$\\text{{max\\_pool}}(X) = {matrix('6 4; 7 9')}$$\n"
+    assert verdict_on(doc, 5) == "right"
+    doc = STATED + f"$${X}$$\n\n$$\\text{{avg\\_pool}}(X) = {matrix('6 4; 7 9')}$$\n"
+    assert verdict_on(doc, 5) == "wrong"
