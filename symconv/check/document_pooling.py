@@ -81,6 +81,14 @@ _RESULT_COLON = lazy_compile(r"[:\uff1a]\s*$")
 _RESULT_WORDS = lazy_compile(r"\bafter\b|\boutput|\bresult|输出|结果|之后|后", re.IGNORECASE)
 #: Words that make the matrix after them the input (*the input to max pooling is*).
 _INPUT_WORDS = lazy_compile(r"\binputs?\b|输入", re.IGNORECASE)
+#: Words that make the matrix after them something else than the pooled map: *the kernel of
+#: average pooling is*, *the gradient of max pooling is*, *the mask*, *the indices*.
+_NOT_THE_MAP = lazy_compile(
+    r"\bkernel|\bfilter|\bweights?\b|\bgradient|\bderivative|\bbackward|\bdelta|\berror|"
+    r"\bmask|\bind(?:ex|ices)\b|\bargmax|\bpositions?\b|\blocations?\b|\bswitch|\bshape|"
+    r"\bsize|\bdimension|梯度|反向|掩码|索引|位置|尺寸|形状",
+    re.IGNORECASE,
+)
 #: Words that make a matrix a kernel (never the data pooled).
 _KERNEL_WORDS = lazy_compile(r"\bkernel|\bfilter|\bweights?\b|卷积核|滤波器", re.IGNORECASE)
 #: A section about a convolution (a gradient there may be the convolution's).
@@ -111,6 +119,8 @@ class _Matrix:
     section: int
     name: str
     kernel: bool
+    #: The matrix a pooling statement gave (a pooled map itself).
+    result: bool = False
 
 
 def _is_heading(segment: Any) -> bool:
@@ -207,7 +217,7 @@ def judge_document_pooling(
         for position, statement in enumerate(parsed.statements):
             sides = [s.expr for s in getattr(statement, "sides", ()) if s is not None]
             task = _task(sides, place, state, sections)
-            _record(sides, place, state, segments, index)
+            _record(sides, place, state, index, result=task is not None and task.upstream is None)
             if task is None:
                 continue
             prepared = _prepare(task, place.cue, sections)
@@ -240,7 +250,7 @@ def judge_document_pooling(
 
 
 def _record(
-    sides: Sequence[Any], place: _Place, state: _State, segments: Sequence[Any], index: int
+    sides: Sequence[Any], place: _Place, state: _State, index: int, *, result: bool
 ) -> None:
     """The definitions a statement makes: ``X = [[…]]``, ``∂L/∂Y = [[…]]``, ``Y = MaxPool(X)``."""
     if len(sides) < 2:
@@ -248,7 +258,7 @@ def _record(
     first, matrix = sides[0], next((m for m in map(_matrix, sides[1:]) if m is not None), None)
     if isinstance(first, sp.Symbol) and matrix is not None and _numeric(matrix):
         kernel = bool(_KERNEL_WORDS.search(place.cue)) or str(first) in ("K", "W", "w", "k")
-        defined = _Matrix(matrix, index, place.section, str(first), kernel)
+        defined = _Matrix(matrix, index, place.section, str(first), kernel, result)
         state.matrices[str(first)] = defined
         state.last[place.section] = defined
     elif isinstance(first, sp.Derivative) and matrix is not None:
@@ -281,17 +291,19 @@ def _task(
     written = _matrix(sides[-1])
     if written is None:
         return None
+    first = sides[0]
+    if isinstance(first, sp.Derivative) and len(sides) == 2:
+        return _gradient_task(first, written, place, state, sections)
+    if not _numeric(written):
+        return None  # P = [[p_{11}, …]]: names of the entries, not values to check
     for side in sides[:-1]:  # MaxPool(X) = [[…]], Y = MaxPool(X) = [[…]]
         call = _pooling_call(side)
         if call is not None:
             return _call_task(call, written, place, state)
-    first = sides[0]
     if len(sides) == 1 or (len(sides) == 2 and isinstance(first, sp.Symbol)):
         name = str(first) if len(sides) == 2 else None
         if name is None or name not in state.pooled:
             return _cue_task(written, place, state, name)
-    if isinstance(first, sp.Derivative) and len(sides) == 2:
-        return _gradient_task(first, written, place, state, sections)
     if len(sides) == 2 and isinstance(first, sp.Symbol) and str(first) in state.pooled:
         kind, name = state.pooled[str(first)]  # Y = MaxPool(X) before, then Y = [[…]]
         data = state.matrices.get(name)
@@ -362,15 +374,15 @@ def _cue_task(
     """A matrix the words before it call the result of one kind of pooling."""
     cue = plain_words(place.cue)
     kinds = kinds_in(cue)
-    if len(kinds) != 1 or _INPUT_WORDS.search(cue):
+    if len(kinds) != 1 or _INPUT_WORDS.search(cue) or _NOT_THE_MAP.search(cue):
         return None
     if not _RESULT_TAIL.search(cue) and not (
         _RESULT_COLON.search(cue) and _RESULT_WORDS.search(cue)
     ):
         return None
     data = state.last.get(place.section)
-    if data is None or data.kernel or data.name == name:
-        return None
+    if data is None or data.kernel or data.result or data.name == name:
+        return None  # a kernel, or a map pooled already: which one is pooled is not said
     return _Task(data.value, written, next(iter(kinds)), place.section, from_words=True)
 
 

@@ -217,3 +217,32 @@ def test_an_escaped_underscore_in_a_text_function_name():
     assert verdict_on(doc, 5) == "right"
     doc = STATED + f"$${X}$$\n\n$$\\text{{avg\\_pool}}(X) = {matrix('6 4; 7 9')}$$\n"
     assert verdict_on(doc, 5) == "wrong"
+
+
+def test_entries_written_as_names_are_not_values():
+    doc = STATED + f"$${X}$$\n\nMax pooling gives $P = {matrix('p_{11} p_{12}; p_{21} p_{22}')}$.\n"
+    assert all(v != "wrong" for v, _ in verdicts(doc).get(5, []))
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "The kernel of average pooling is",
+        "The gradient of max pooling is",
+        "The mask of max pooling is",
+    ],
+)
+def test_a_matrix_the_words_call_something_else(words: str):
+    doc = STATED + f"$${X}$$\n\n{words} ${matrix('1 0; 0 0')}$.\n"
+    assert all(v != "wrong" for v, _ in verdicts(doc).get(5, []))
+
+
+def test_a_pooled_map_is_not_taken_for_the_data_of_the_next_sentence():
+    # after P = maxpool(X), "average pooling gives" may pool X or P: neither is guessed
+    doc = (
+        "Pool size $2 \\times 2$, stride 1.\n\n"
+        f"$${X}$$\n\nMax pooling gives $P = {matrix('6 6 4; 7 9 9; 7 9 9')}$.\n\n"
+        f"Average pooling gives ${matrix('1 2; 3 4')}$.\n"
+    )
+    assert verdict_on(doc, 5) == "right"
+    assert all(v != "wrong" for v, _ in verdicts(doc).get(7, []))
