@@ -197,7 +197,7 @@ def test_a_tie_makes_the_max_gradient_unverified_and_not_the_forward():
     doc = gradient_doc("Max pooling", "a 0 0 0; 0 0 b 0; c 0 d 0; 0 0 0 0", tied)
     judgement = judgement_on(doc, 6)
     assert judgement.verdict == "unverified"
-    assert "maximum twice" in judgement.message
+    assert "has its maximum 1 twice" in judgement.message
     forward = STATED + f"$${tied}, \\quad \\text{{MaxPool}}(X) = {matrix('1 3; 4 1')}$$\n"
     assert verdict_on(forward, 3) == "right"
 

@@ -305,7 +305,8 @@ def judge_pooled(
     return _decide(claim, written, outcomes, what, one_dimensional, open_words, diagnose)
 
 
-def _windows(data: sp.MatrixBase, setting: Setting) -> Iterable[list[Any]]:
+def _windows(data: sp.MatrixBase, setting: Setting) -> Iterable[tuple[int, int, list[Any]]]:
+    """Each window's top-left corner and entries."""
     out = _output_shape(data.shape, setting)
     if out is None:
         return
@@ -313,16 +314,21 @@ def _windows(data: sp.MatrixBase, setting: Setting) -> Iterable[list[Any]]:
     for a in range(out[0]):
         for b in range(out[1]):
             top, left = a * setting.stride, b * setting.stride
-            yield [data[top + i, left + j] for i in range(k1) for j in range(k2)]
+            yield top, left, [data[top + i, left + j] for i in range(k1) for j in range(k2)]
 
 
-def _tie(data: sp.MatrixBase, setting: Setting) -> bool:
-    """A window of the data whose maximum is reached more than once."""
-    for window in _windows(data, setting):
+def _tie(data: sp.MatrixBase, setting: Setting, one_dimensional: bool) -> str | None:
+    """Where a window of the data reaches its maximum more than once, in words, or None."""
+    for top, left, window in _windows(data, setting):
         largest = max(window)
         if sum(1 for v in window if v == largest) > 1:
-            return True
-    return False
+            k1, k2 = setting.window
+            if one_dimensional:
+                where = f"the window of entries {left + 1}–{left + k2}"
+            else:
+                where = f"the window of rows {top + 1}–{top + k1}, columns {left + 1}–{left + k2}"
+            return f"{where} has its maximum {shown_number(largest)} twice"
+    return None
 
 
 def judge_pool_gradient(
@@ -347,11 +353,16 @@ def judge_pool_gradient(
     if unknown:
         names = ", ".join(sorted(str(s) for s in unknown))
         return unverified(claim, f"{names}: not entries of the upstream gradient written before")
-    if kind == "max" and any(_tie(data, s) for s in settings):
+    ties = [(s, t) for s in settings if (t := _tie(data, s, one_dimensional)) is not None]
+    if kind == "max" and ties:
+        setting, where = ties[0]
+        several = len(settings) > 1
+        under = f" (with {setting.describe(one_dimensional)})" * several
+        still_open = f"; {open_words}" if open_words and several else ""
         return unverified(
             claim,
-            "a pooling window of the data has its maximum twice: where the gradient goes is a "
-            "convention (the first maximum, or split between them)",
+            f"{where}{under}: where the gradient goes is then a convention (the first maximum, "
+            f"or split between them){still_open}",
         )
     outcomes = [(s, _backward(data, upstream, kind, s, one_dimensional)) for s in settings]
     what = f"the gradient through {_KIND_WORDS[kind]} of the data"
