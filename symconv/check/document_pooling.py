@@ -89,6 +89,10 @@ _NOT_THE_MAP = lazy_compile(
     r"\bsize|\bdimension|梯度|反向|掩码|索引|位置|尺寸|形状",
     re.IGNORECASE,
 )
+#: A name alone in inline math (``$P$``, `` $F$ ``): a matrix the sentence names.
+_INLINE_NAME = lazy_compile(r"\$\s*([A-Za-z])\s*\$")
+#: Pooling again: the map pooled is the last result, or the data; the words do not say.
+_AGAIN = lazy_compile(r"\bagain\b|\bsecond\b|\bfurther\b|再次|再", re.IGNORECASE)
 #: Words that make a matrix a kernel (never the data pooled).
 _KERNEL_WORDS = lazy_compile(r"\bkernel|\bfilter|\bweights?\b|卷积核|滤波器", re.IGNORECASE)
 #: A section about a convolution (a gradient there may be the convolution's).
@@ -252,15 +256,24 @@ def judge_document_pooling(
 def _record(
     sides: Sequence[Any], place: _Place, state: _State, index: int, *, result: bool
 ) -> None:
-    """The definitions a statement makes: ``X = [[…]]``, ``∂L/∂Y = [[…]]``, ``Y = MaxPool(X)``."""
-    if len(sides) < 2:
+    """The definitions a statement makes: ``X = [[…]]``, ``∂L/∂Y = [[…]]``, ``Y = MaxPool(X)``;
+    and the matrix just before the next one, for a sentence that pools it without naming it: the
+    last matrix defined that is not a pooled map (a pooled map names no new data), or an
+    unnamed matrix no pooling statement gave (the output of a convolution written bare), which
+    is taken by no guess."""
+    if not sides:
         return
-    first, matrix = sides[0], next((m for m in map(_matrix, sides[1:]) if m is not None), None)
+    first = sides[0]
+    matrix = next((m for m in map(_matrix, sides[1:]) if m is not None), None)
+    if len(sides) == 1 and _matrix(first) is not None and _numeric(first) and not result:
+        state.last[place.section] = _Matrix(first, index, place.section, "", True)
+        return
     if isinstance(first, sp.Symbol) and matrix is not None and _numeric(matrix):
         kernel = bool(_KERNEL_WORDS.search(place.cue)) or str(first) in ("K", "W", "w", "k")
         defined = _Matrix(matrix, index, place.section, str(first), kernel, result)
         state.matrices[str(first)] = defined
-        state.last[place.section] = defined
+        if not result:
+            state.last[place.section] = defined
     elif isinstance(first, sp.Derivative) and matrix is not None:
         of, (by, *_rest) = first.expr, first.variables
         if isinstance(of, sp.Symbol) and isinstance(by, sp.Symbol):
@@ -368,6 +381,14 @@ def _gradient_task(
     return _Task(data.value, written, kind, place.section, upstream[2])
 
 
+def _named_in(cue: str, state: _State) -> _Matrix | None:
+    """The matrix an inline ``$P$`` of the cue names (the last one), if the document defined it."""
+    for name in reversed(_INLINE_NAME.findall(cue)):
+        if name in state.matrices:
+            return state.matrices[name]
+    return None
+
+
 def _cue_task(
     written: sp.MatrixBase, place: _Place, state: _State, name: str | None
 ) -> _Task | None:
@@ -381,8 +402,13 @@ def _cue_task(
     ):
         return None
     data = state.last.get(place.section)
-    if data is None or data.kernel or data.result or data.name == name:
-        return None  # a kernel, or a map pooled already: which one is pooled is not said
+    named = _named_in(place.cue, state)
+    if named is not None:
+        data = named  # max pooling of $P$ gives …
+    elif _AGAIN.search(cue):
+        return None  # pooled again: of which map is not said
+    if data is None or (named is None and data.kernel) or data.name == name:
+        return None
     return _Task(data.value, written, next(iter(kinds)), place.section, from_words=True)
 
 

@@ -87,6 +87,7 @@ _STRIDE = lazy_compile(
     r"(?:strides?|步长|步幅)\s*(?:of|is|=|:|\uff1a|为|是)?\s*\(?\s*(\d+)\s*(?:,\s*(\d+))?\s*\)?",
     re.IGNORECASE,
 )
+_WINDOW = lazy_compile(r"window|窗口", re.IGNORECASE)
 #: ``non-overlapping`` windows: the stride is the window.
 _NON_OVERLAPPING = lazy_compile(r"non[\s-]?overlapping|不重叠", re.IGNORECASE)
 #: Padding, ``same``: the judge computes whole windows without padding only.
@@ -178,9 +179,10 @@ def read_pool_words(sentence: str, *, pooling_section: bool = False) -> PoolWord
     window in a sentence about pooling, or in a section about pooling only (``pooling_section``:
     the section names a pooling and no convolution).
 
-    >>> read_pool_words("kernel 2, stride 2").windows, read_pool_words(
+    >>> read_pool_words("kernel 2, stride 2"), read_pool_words(
     ...     "kernel 2, stride 2", pooling_section=True).windows
-    (frozenset(), frozenset({(2,)}))
+    (PoolWords(kinds=frozenset(), windows=frozenset(), strides=frozenset(), padding=False, \
+unread=False, ceil=False), frozenset({(2,)}))
     """
     text = plain_words(sentence)
     kinds = kinds_in(text)
@@ -195,7 +197,9 @@ def read_pool_words(sentence: str, *, pooling_section: bool = False) -> PoolWord
             continue  # a kernel outside a sentence about pooling: a convolution's
         windows.add(_sizes(match))
     strides: set[int] = set()
-    for match in _STRIDE.finditer(text):
+    # a stride in a sentence about no pooling and no window (in a section about a convolution
+    # too): whose stride it is is not said
+    for match in _STRIDE.finditer(text if about_pooling or _WINDOW.search(text) else ""):
         if match.group(2) is not None and match.group(2) != match.group(1):
             # strides=(2, 1): a stride per axis, which the engine's pooling does not take
             return PoolWords(frozenset(kinds), unread=True, padding=padding, ceil=ceil)

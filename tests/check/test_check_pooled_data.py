@@ -237,12 +237,34 @@ def test_a_matrix_the_words_call_something_else(words: str):
     assert all(v != "wrong" for v, _ in verdicts(doc).get(5, []))
 
 
-def test_a_pooled_map_is_not_taken_for_the_data_of_the_next_sentence():
-    # after P = maxpool(X), "average pooling gives" may pool X or P: neither is guessed
+def test_the_data_of_a_sentence_that_names_none_is_the_last_matrix_defined():
+    # a pooled map defines no new data: "average pooling gives" pools X, not P
     doc = (
         "Pool size $2 \\times 2$, stride 1.\n\n"
         f"$${X}$$\n\nMax pooling gives $P = {matrix('6 6 4; 7 9 9; 7 9 9')}$.\n\n"
-        f"Average pooling gives ${matrix('1 2; 3 4')}$.\n"
+        f"Average pooling gives ${matrix('3.75 3 2.25; 5 4.5 3.25; 4 5 5.25')}$.\n\n"
+        f"Max pooling of $P$ gives ${matrix('9 9; 9 9')}$.\n\n"
+        f"Pooling again with max pooling gives ${matrix('1 1; 1 1')}$.\n"
     )
     assert verdict_on(doc, 5) == "right"
+    assert verdict_on(doc, 7) == "right"
+    assert verdict_on(doc, 9) == "right"  # the map the sentence names
+    assert all(v != "wrong" for v, _ in verdicts(doc).get(11, []))  # of X or of P: not said
+
+
+def test_a_matrix_written_bare_in_between_is_not_skipped_over():
+    # the output of a convolution written without a name: the pooling is of it, not of X
+    doc = (
+        STATED + f"$${X}$$\n\nThe convolution gives ${matrix('1 2; 3 4')}$.\n\n"
+        f"Max pooling gives ${matrix('6 4; 7 1')}$.\n"
+    )
     assert all(v != "wrong" for v, _ in verdicts(doc).get(7, []))
+
+
+def test_a_stride_said_of_no_pooling_in_a_section_about_a_convolution_is_not_the_pooling_s():
+    # "stride 2" in a section with a convolution: 3×3 pooling with stride 1 is still possible
+    doc = (
+        "We convolve and then pool. Stride 2 is used.\n\n"
+        f"$${X}$$\n\n$$\\text{{MaxPool}}(X) = {matrix('9 9; 9 9')}$$\n"
+    )
+    assert verdict_on(doc, 5) == "unverified"
