@@ -20,8 +20,8 @@ otherwise *unverified*, naming what the words leave open.
 split): a window of the data whose maximum is not unique makes a max-pooling gradient
 *unverified*; the forward value of a max is the same whatever the convention.
 
-A value written as a decimal (``3.33`` for ``10/3``) agrees when the exact value is within one
-unit of its last digit and has more digits than written.
+A value written as a decimal (``3.33`` for ``10/3``) agrees when the exact value has more
+digits than written and is cut or rounded to it (``3.34`` is neither).
 
     >>> import sympy as sp
     >>> from symconv.check.model import Claim
@@ -185,9 +185,25 @@ def _agrees(expected: Any, written: Any) -> bool:
     digits = _decimals(written)
     if digits is None or not expected.is_Rational:
         return False
-    unit = sp.Rational(1, 10**digits)
-    # 10/3 written 3.33: more digits than written, and within one unit of the last one
-    return (expected / unit).q != 1 and abs(difference) < unit
+    scaled = expected * 10**digits
+    if scaled.q == 1:
+        return False  # 2.5 written 2.6: no more digits than written, and not equal
+    # 10/3 written 3.33 (cut or rounded to the digits written; 3.34 is neither)
+    cut = sp.sign(scaled) * sp.floor(abs(scaled))
+    nearest = {sp.floor(scaled + sp.Rational(1, 2)), sp.ceiling(scaled - sp.Rational(1, 2))}
+    return written * 10**digits in {cut, *nearest}
+
+
+def agrees(expected: Any, written: Any) -> bool:
+    """The written entry is the exact one, or the exact one cut or rounded to its digits.
+
+    >>> third, R = sp.Rational(10, 3), sp.Rational
+    >>> agrees(third, R(333, 100)), agrees(third, R(334, 100)), agrees(R(-2, 3), R(-67, 100))
+    (True, False, True)
+    >>> agrees(R(13, 4), R(33, 10)), agrees(R(5, 2), R(26, 10))
+    (True, False)
+    """
+    return _agrees(expected, written)
 
 
 def _first_difference(expected: sp.MatrixBase, written: sp.MatrixBase) -> tuple[int, int] | None:
