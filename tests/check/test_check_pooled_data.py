@@ -276,5 +276,6 @@ def test_a_stride_said_of_no_pooling_in_a_section_about_a_convolution_is_not_the
 )
 def test_an_average_written_to_a_few_decimals(written: str, expected: str):
     # windows of 3, stride 3: the averages are 10/3 and 1/3
-    doc = f"Average pooling, stride 3: $\\mathrm{{avgpool}}([1, 2, 7, 0, 0, 1], 3) = [{written}]$.\n"
+    call = r"\mathrm{avgpool}([1, 2, 7, 0, 0, 1], 3)"
+    doc = f"Average pooling, stride 3: ${call} = [{written}]$.\n"
     assert verdict_on(doc, 1) == expected
