@@ -13,8 +13,8 @@ the order of the document, and :mod:`symconv.check.judges.pooled_data` decides t
   得到 $M$* — of the matrix the sentence names, else of the matrix defined just before in the
   same section (never one called a kernel or filter);
 * **the gradient** ``∂L/∂X = M`` of a defined matrix ``X`` after an upstream ``∂L/∂Y = U``
-  written in the same section, in a section that names one kind of pooling and no convolution
-  (or where ``Y`` was written as the pooling of ``X``).
+  written in the same section, where ``Y`` was written as the pooling of ``X``, or in a section
+  that names a pooling and no other layer (a convolution, a dense layer, an activation).
 
 The kind is the function's name, else the sentence's words, else (for a gradient) the last
 sentence of the section naming one kind. The window and the stride are those the sentences of
@@ -93,6 +93,12 @@ _NOT_THE_MAP = lazy_compile(
 _INLINE_NAME = lazy_compile(r"\$\s*([A-Za-z])\s*\$")
 #: Pooling again: the map pooled is the last result, or the data; the words do not say.
 _AGAIN = lazy_compile(r"\bagain\b|\bsecond\b|\bfurther\b|再次|再", re.IGNORECASE)
+#: Layers other than pooling: a gradient in their section may be theirs.
+_OTHER_LAYERS = lazy_compile(
+    r"\bdense\b|fully[\s-]connected|\blinear\b|\brelu\b|\bsigmoid|\btanh\b|softmax|"
+    r"activation|batch[\s-]?norm|dropout|\bunpool|全连接|激活|归一化",
+    re.IGNORECASE,
+)
 #: Words that make a matrix a kernel (never the data pooled).
 _KERNEL_WORDS = lazy_compile(r"\bkernel|\bfilter|\bweights?\b|卷积核|滤波器", re.IGNORECASE)
 #: A section about a convolution (a gradient there may be the convolution's).
@@ -374,8 +380,10 @@ def _gradient_task(
     section = sections[place.section]
     named = kinds_in(plain_words(section.text))
     outside = pooled is None or pooled[1] != data.name
-    if outside and (_CONVOLUTION.search(section.text) or not named):
-        return None  # the gradient of a convolution, or of a layer the section never names
+    if outside and (
+        _CONVOLUTION.search(section.text) or _OTHER_LAYERS.search(section.text) or not named
+    ):
+        return None  # the gradient of another layer, or of a layer the section never names
     kinds = own or (frozenset({pooled[0]}) if pooled is not None else named)
     kind = next(iter(kinds)) if len(kinds) == 1 else None
     return _Task(data.value, written, kind, place.section, upstream[2])

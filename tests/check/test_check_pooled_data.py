@@ -154,6 +154,7 @@ def test_another_layer_named_in_the_section_adds_nothing():
 
 
 # -- the backward pass -------------------------------------------------------------------------
+ZEROS = "0 0 0 0; 0 0 0 0; 0 0 0 0; 0 0 0 0"
 ROUTED = "0 0 0 b; 0 a 0 0; c 0 d 0; 0 0 0 0"  # a, b, c, d at the maxima 6, 4, 7, 9
 UPSTREAM = r"\frac{\partial L}{\partial Y} = \begin{bmatrix} a & b \\ c & d \end{bmatrix}"
 
@@ -279,3 +280,12 @@ def test_an_average_written_to_a_few_decimals(written: str, expected: str):
     call = r"\mathrm{avgpool}([1, 2, 7, 0, 0, 1], 3)"
     doc = f"Average pooling, stride 3: ${call} = [{written}]$.\n"
     assert verdict_on(doc, 1) == expected
+
+
+def test_a_gradient_in_a_section_about_another_layer_is_not_read_as_pooling():
+    doc = (
+        "Max pooling, then a ReLU (pool size 2×2, stride 2).\n\n"
+        f"$${X}$$\n\nIf ${UPSTREAM}$ then\n"
+        f"$$\\frac{{\\partial L}}{{\\partial X}} = {matrix(ZEROS)}$$\n"
+    )
+    assert all(v not in ("right", "wrong") for v, _ in verdicts(doc).get(6, []))
