@@ -326,7 +326,9 @@ class Builder(CalculusReader):
                 name = text.lstrip("\\")
                 return [Item("func", start, end, name=FUNCTION_SPELLING.get(name, name), raw=text)]
             if kind == "TEXT_CALL":
+                # \text{max\_pool}(X) (read from Markdown as ``max _pool``): one name
                 name = re.sub(r"^\\[A-Za-z]+\s*\{\s*|\s*\}$", "", text)
+                name = re.sub(r"(?:\\| )_", "_", name)
                 return [Item("func", start, end, name=FUNCTION_SPELLING.get(name, name), raw=text)]
             if kind == "CONST":
                 value = sp.oo if text in ("\\infty", "∞") else sp.S.EmptySet

@@ -42,6 +42,7 @@ from symconv.check.judges import judge_all
 from symconv.check.limits import Budget, Limits, seed_for, time_limit
 from symconv.check.mistakes import mark_repeated_mistakes
 from symconv.check.model import Claim, Judgement, Report
+from symconv.check.pool_words import POOL_WORDS
 from symconv.check.symbols import SymbolTable
 from symconv.check.task_cues import without_restated_tasks
 from symconv.check.vocabulary import stated_rounding
@@ -279,6 +280,11 @@ def _judge_claims(
     judgements = confirm_agreeing_rows(judgements, context)
     # the displays of matrices, row by row, against the document's own forward maps
     judgements = judge_document_maps(segments, reading, judgements, run)
+    # pooling on the document's own numbers: a pooled map, the gradient it sends back
+    if mentions(segments, POOL_WORDS):
+        from symconv.check.document_pooling import judge_document_pooling
+
+        judgements = judge_document_pooling(segments, reading, judgements, run)
     # the stencil under discussion: counts of points in words, its matrix and the inverse
     if not mentions(segments, STENCIL_WORDS):
         return judgements

@@ -25,7 +25,11 @@ is ``unverified`` with the reason. Judges by concept:
 * :mod:`.words` — shapes and shape/cost facts stated in words;
 * :mod:`.layers` — sizes stated about the document's own network (tables, code, questions);
 * :mod:`.arrays` — shapes of arrays stated, defined by NumPy code, differentiated, im2col;
-* :mod:`.updates` — update rules: the gradient-descent step ``w ← w − η ∂L/∂w``.
+* :mod:`.updates` — update rules: the gradient-descent step ``w ← w − η ∂L/∂w``;
+* :mod:`.pooled_data` — pooling on the document's own numbers (``MaxPool(X) = [[…]]``, *average
+  pooling gives*, the gradient through it), called by the document pass
+  :mod:`symconv.check.document_pooling` (the data, the window and the stride are read in the
+  order of the document), as :mod:`.unpooling` is by :mod:`symconv.check.document_maps`.
 
 After a judge has spoken, :func:`judge` adds the document's view: a right claim that builds on
 an earlier wrong one gets the warning ``"consistent with your line N (error carried forward)"``

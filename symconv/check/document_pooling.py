@@ -1,0 +1,496 @@
+"""The second reading of a text about pooling: statements of pooling on its own numbers.
+
+The first reading takes ``MaxPool(X) = [[6, 4], [7, 9]]`` for the definition of a function and
+*average pooling gives* ``[[3.75, …]]`` for a fact it cannot match; this pass reads them with
+the order of the document, and :mod:`symconv.check.judges.pooled_data` decides them:
+
+* **a pooling function of the data** — ``\\text{MaxPool}(X)``, ``\\mathrm{maxpool}(X)``,
+  ``\\operatorname{avgpool}(X)``, ``\\mathrm{maxpool}([1, 3, 2, 5], 2)`` (a 1-D signal, its
+  window as the second argument, its stride as the third) — equated to a matrix; the argument a
+  matrix written there or a name the document defined as one (``X = \\begin{bmatrix}…``);
+* **a matrix the words before it call the result of pooling** — *average pooling gives $M$*,
+  *the output of 2×2 max pooling with stride 2 is $M$*, *after max pooling: $$M$$*, *最大池化…
+  得到 $M$* — of the matrix the sentence names, else of the matrix defined just before in the
+  same section (never one called a kernel or filter);
+* **the gradient** ``∂L/∂X = M`` of a defined matrix ``X`` after an upstream ``∂L/∂Y = U``
+  written in the same section, where ``Y`` was written as the pooling of ``X``, or in a section
+  that names a pooling and no other layer (a convolution, a dense layer, an activation).
+
+The kind is the function's name, else the sentence's words, else (for a gradient) the last
+sentence of the section naming one kind. The window and the stride are those the sentences of
+the section state (:mod:`symconv.check.pool_words`); padding or ceil mode mentioned in a
+sentence about the pooling makes the statement *unverified*.
+
+Each judgement takes the place of what the first reading could not decide on the same
+statement (its *unverified* claims); a right or wrong first verdict stays.
+
+    >>> from symconv.check.runner import check_text
+    >>> doc = ("2×2 max pooling, stride 2:\\n\\n"
+    ...        "$$X = \\\\begin{bmatrix} 1 & 3 \\\\\\\\ 5 & 6 \\\\end{bmatrix}, \\\\quad "
+    ...        "\\\\text{MaxPool}(X) = \\\\begin{bmatrix} 5 \\\\end{bmatrix}$$\\n")
+    >>> [(j.claim.line, j.verdict, j.witness) for j in check_text(doc).judgements
+    ...  if j.verdict != "unverified"]
+    [(3, 'wrong', 'row 1, column 1: written 5, max pooling gives 6')]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from symconv.check.judges.verdicts import unverified
+from symconv.check.lines import heading_level
+from symconv.check.model import Claim, ClaimKind, Judgement, Origin
+from symconv.check.parsed import MathParse
+from symconv.check.pool_words import (
+    PoolWords,
+    gradient_kinds_in,
+    kinds_in,
+    plain_words,
+    read_pool_words,
+)
+from symconv.check.refusals import SYMPY_REFUSALS, raised_by_sympy
+from symconv.core.patterns import lazy_compile
+from symconv.errors import SymconvError
+
+__all__ = ["judge_document_pooling"]
+
+Run = Callable[[Callable[[], Judgement], Claim], Judgement]
+
+#: The names of a pooling function, lower-cased without ``_``, ``-`` or spaces: ``MaxPool``,
+#: ``max_pool2d``, ``maxpooling``, ``AvgPool``, ``avg_pool``, ``averagepool``, ``meanpool``.
+_FUNCTION = lazy_compile(r"(max|avg|average|mean)pool(?:ing)?(?:[12]d)?")
+#: A sentence end: . ! ? \u3002\uff01\uff1f before a space or the end (not the point of 3.75).
+_SENTENCE_END = lazy_compile(r"[.!?](?=\s|$)|[\u3002\uff01\uff1f]")
+#: The words right before a matrix that make it the result of what the sentence names:
+#: *gives*, *is*, *we get*, *yields*, *→*, *得到*, *为* (a ``:`` only after *after*, *output*,
+#: *result*: *Max pooling with a 2×2 window:* introduces the input).
+_RESULT_TAIL = lazy_compile(
+    r"(?:\bis|\bare|\bgives?|\byields?|\bproduces?|\breturns?|\bbecomes?|\bresults?\s+in|"
+    r"\bget|\bobtain|=|→|⇒|\\to|\\rightarrow|\\Rightarrow|得到|结果为|结果是|输出为|输出是|为|是)"
+    r"\s*[:\uff1a,\uff0c]?\s*(?:\\quad)?\s*$",
+    re.IGNORECASE,
+)
+_RESULT_COLON = lazy_compile(r"[:\uff1a]\s*$")
+_RESULT_WORDS = lazy_compile(r"\bafter\b|\boutput|\bresult|输出|结果|之后|后", re.IGNORECASE)
+#: Words that make the matrix after them the input (*the input to max pooling is*).
+_INPUT_WORDS = lazy_compile(r"\binputs?\b|输入", re.IGNORECASE)
+#: Words that make the matrix after them something else than the pooled map: *the kernel of
+#: average pooling is*, *the gradient of max pooling is*, *the mask*, *the indices*.
+_NOT_THE_MAP = lazy_compile(
+    r"\bkernel|\bfilter|\bweights?\b|\bgradient|\bderivative|\bbackward|\bdelta|\berror|"
+    r"\bmask|\bind(?:ex|ices)\b|\bargmax|\bpositions?\b|\blocations?\b|\bswitch|\bshape|"
+    r"\bsize|\bdimension|梯度|反向|掩码|索引|位置|尺寸|形状",
+    re.IGNORECASE,
+)
+#: A name alone in inline math (``$P$``, `` $F$ ``): a matrix the sentence names.
+_INLINE_NAME = lazy_compile(r"\$\s*([A-Za-z])\s*\$")
+#: Pooling again: the map pooled is the last result, or the data; the words do not say.
+_AGAIN = lazy_compile(r"\bagain\b|\bsecond\b|\bfurther\b|再次|再", re.IGNORECASE)
+#: Layers other than pooling: a gradient in their section may be theirs.
+_OTHER_LAYERS = lazy_compile(
+    r"\bdense\b|fully[\s-]connected|\blinear\b|\brelu\b|\bsigmoid|\btanh\b|softmax|"
+    r"activation|batch[\s-]?norm|dropout|\bunpool|全连接|激活|归一化",
+    re.IGNORECASE,
+)
+#: Words that make a matrix a kernel (never the data pooled).
+_KERNEL_WORDS = lazy_compile(r"\bkernel|\bfilter|\bweights?\b|卷积核|滤波器", re.IGNORECASE)
+#: A section about a convolution (a gradient there may be the convolution's).
+_CONVOLUTION = lazy_compile(r"\bconv|卷积|\bkernel|\bfilter", re.IGNORECASE)
+
+
+@dataclass
+class _Section:
+    """The sentences of a section, read: what each states, in order."""
+
+    words: list[tuple[int, PoolWords, str]] = field(default_factory=list)  # (order, words, text)
+    text: str = ""
+
+
+@dataclass
+class _Place:
+    """A math segment's place: its section, its order, the words before it in its sentence."""
+
+    section: int
+    order: int
+    cue: str
+
+
+@dataclass(frozen=True)
+class _Matrix:
+    value: sp.MatrixBase
+    order: int
+    section: int
+    name: str
+    kernel: bool
+    #: The matrix a pooling statement gave (a pooled map itself).
+    result: bool = False
+
+
+def _is_heading(segment: Any) -> bool:
+    return segment.kind == "text" and heading_level(segment.text.strip()) is not None
+
+
+def _places(segments: Sequence[Any]) -> tuple[dict[int, _Place], list[_Section]]:
+    """Each math segment's place, and the sections with their sentences."""
+    places: dict[int, _Place] = {}
+    sections = [_Section()]
+    sentence = ""  # the open sentence: words since the last sentence end
+    last_end = 0
+    for index, segment in enumerate(segments):
+        if _is_heading(segment):
+            _close(sections[-1], sentence, index)
+            sections.append(_Section())
+            sentence, last_end = "", segment.end_line
+            continue
+        if segment.line > last_end + 1 and not (segment.kind == "math" and segment.display):
+            # a new paragraph ends the sentence; a display goes on with the words before it
+            _close(sections[-1], sentence, index)
+            sentence = ""
+        last_end = segment.end_line
+        if segment.kind == "math":
+            places[index] = _Place(len(sections) - 1, index, sentence)
+            sentence += f" ${segment.text}$ "
+            continue
+        pieces = _SENTENCE_END.split(segment.text)
+        for piece in pieces[:-1]:
+            _close(sections[-1], sentence + piece, index)
+            sentence = ""
+        sentence += pieces[-1]
+    _close(sections[-1], sentence, len(segments))
+    return places, sections
+
+
+def _close(section: _Section, sentence: str, order: int) -> None:
+    if sentence.strip():
+        section.text += " " + sentence
+        section.words.append((order, read_pool_words(sentence), sentence))
+
+
+def _matrix(expr: Any) -> sp.MatrixBase | None:
+    return expr if isinstance(expr, sp.MatrixBase) and expr.rows and expr.cols else None
+
+
+def _numeric(matrix: sp.MatrixBase) -> bool:
+    return all(entry.is_Rational for entry in matrix)
+
+
+@dataclass
+class _State:
+    """What the document defined so far: matrices by name, upstream gradients, pooled names."""
+
+    matrices: dict[str, _Matrix] = field(default_factory=dict)
+    last: dict[int, _Matrix] = field(default_factory=dict)  # by section: the last matrix defined
+    #: by section: the gradients written, ``(L, Y, [[…]])`` for ``∂L/∂Y = [[…]]``, in order
+    upstreams: dict[int, list[tuple[str, str, sp.MatrixBase]]] = field(default_factory=dict)
+    pooled: dict[str, tuple[str, str]] = field(default_factory=dict)  # Y → (kind, data name)
+
+
+@dataclass(frozen=True)
+class _Task:
+    """One statement to judge: forward (``upstream`` None) or backward."""
+
+    data: sp.MatrixBase
+    written: sp.MatrixBase
+    kind: str | None
+    section: int
+    upstream: sp.MatrixBase | None = None
+    window: tuple[int, ...] | None = None
+    stride: int | None = None
+    one_dimensional: bool = False
+    #: Read from the words before a bare matrix: judged only when some setting fits.
+    from_words: bool = False
+
+
+def judge_document_pooling(
+    segments: Sequence[Any], reading: Any, judgements: Sequence[Judgement], run: Run
+) -> list[Judgement]:
+    """``judgements`` with the judgements of the pooling statements added, each statement's
+    undecided first-reading judgements replaced."""
+    places, sections = _places(segments)
+    verdicts = {j.claim.origin.id: j.verdict for j in judgements if j.claim.origin.id >= 0}
+    state = _State()
+    found: list[Judgement] = []
+    replaced: set[int] = set()
+    for index in sorted(reading.parses):
+        parsed = reading.parses[index]
+        place = places.get(index)
+        if not isinstance(parsed, MathParse) or place is None:
+            continue
+        segment = segments[index]
+        for position, statement in enumerate(parsed.statements):
+            sides = [s.expr for s in getattr(statement, "sides", ()) if s is not None]
+            task = _task(sides, place, state, sections)
+            _record(sides, place, state, index, result=task is not None and task.upstream is None)
+            if task is None:
+                continue
+            prepared = _prepare(task, place.cue, sections)
+            if prepared is None:
+                continue
+            claims = reading.statement_claims.get((index, position), ())
+            if any(verdicts.get(c.origin.id, "unverified") != "unverified" for c in claims):
+                continue
+            claim = (
+                claims[-1]
+                if claims
+                else Claim(
+                    segment.line,
+                    segment.end_line,
+                    statement.text.strip(),
+                    ClaimKind.MATRIX,
+                    origin=Origin(scope=place.section),
+                )
+            )
+            found.append(_guarded(run, partial(_judge, task, claim, prepared), claim))
+            replaced.update(c.origin.id for c in claims)
+    if not found:
+        return list(judgements)
+    kept = [
+        j
+        for j in judgements
+        if not (j.verdict == "unverified" and j.claim.origin.id in replaced and j.claim.id >= 0)
+    ]
+    return kept + found
+
+
+def _record(
+    sides: Sequence[Any], place: _Place, state: _State, index: int, *, result: bool
+) -> None:
+    """The definitions a statement makes: ``X = [[…]]``, ``∂L/∂Y = [[…]]``, ``Y = MaxPool(X)``;
+    and the matrix just before the next one, for a sentence that pools it without naming it: the
+    last matrix defined that is not a pooled map (a pooled map names no new data), or an
+    unnamed matrix no pooling statement gave (the output of a convolution written bare), which
+    is taken by no guess."""
+    if not sides:
+        return
+    first = sides[0]
+    matrix = next((m for m in map(_matrix, sides[1:]) if m is not None), None)
+    if len(sides) == 1 and _matrix(first) is not None and _numeric(first) and not result:
+        state.last[place.section] = _Matrix(first, index, place.section, "", True)
+        return
+    if isinstance(first, sp.Symbol) and matrix is not None and _numeric(matrix):
+        kernel = bool(_KERNEL_WORDS.search(place.cue)) or str(first) in ("K", "W", "w", "k")
+        defined = _Matrix(matrix, index, place.section, str(first), kernel, result)
+        state.matrices[str(first)] = defined
+        if not result:
+            state.last[place.section] = defined
+    elif isinstance(first, sp.Derivative) and matrix is not None:
+        of, (by, *_rest) = first.expr, first.variables
+        if isinstance(of, sp.Symbol) and isinstance(by, sp.Symbol):
+            state.upstreams.setdefault(place.section, []).append((str(of), str(by), matrix))
+    if isinstance(first, sp.Symbol):
+        for side in sides[1:]:
+            named = _pooling_call(side)
+            if named is not None and named[1] and isinstance(named[1][0], sp.Symbol):
+                state.pooled[str(first)] = (named[0], str(named[1][0]))
+
+
+def _pooling_call(expr: Any) -> tuple[str, tuple[Any, ...]] | None:
+    """``MaxPool(X)`` → ``("max", (X,))``; None for any other expression."""
+    if not isinstance(expr, AppliedUndef):
+        return None
+    name = re.sub(r"[\s_\-\\{}]|mathrm|text|operatorname", "", str(expr.func)).lower()
+    match = _FUNCTION.fullmatch(name)
+    if match is None:
+        return None
+    return ("max" if match.group(1) == "max" else "avg"), tuple(expr.args)
+
+
+def _task(
+    sides: Sequence[Any], place: _Place, state: _State, sections: Sequence[_Section]
+) -> _Task | None:
+    if not sides:
+        return None
+    written = _matrix(sides[-1])
+    if written is None:
+        return None
+    first = sides[0]
+    if isinstance(first, sp.Derivative) and len(sides) == 2:
+        return _gradient_task(first, written, place, state, sections)
+    if not _numeric(written):
+        return None  # P = [[p_{11}, …]]: names of the entries, not values to check
+    for side in sides[:-1]:  # MaxPool(X) = [[…]], Y = MaxPool(X) = [[…]]
+        call = _pooling_call(side)
+        if call is not None:
+            return _call_task(call, written, place, state)
+    if len(sides) == 1 or (len(sides) == 2 and isinstance(first, sp.Symbol)):
+        name = str(first) if len(sides) == 2 else None
+        if name is None or name not in state.pooled:
+            return _cue_task(written, place, state, name)
+    if len(sides) == 2 and isinstance(first, sp.Symbol) and str(first) in state.pooled:
+        kind, name = state.pooled[str(first)]  # Y = MaxPool(X) before, then Y = [[…]]
+        data = state.matrices.get(name)
+        if data is not None and data.name != str(first):
+            return _Task(data.value, written, kind, place.section)
+    return None
+
+
+def _call_task(
+    call: tuple[str, tuple[Any, ...]], written: sp.MatrixBase, place: _Place, state: _State
+) -> _Task | None:
+    kind, arguments = call
+    if not arguments or len(arguments) > 3:
+        return None
+    argument, extra = arguments[0], arguments[1:]
+    data = _matrix(argument)
+    if data is None and isinstance(argument, sp.Symbol) and str(argument) in state.matrices:
+        data = state.matrices[str(argument)].value
+    if data is None or not _numeric(data):
+        return None
+    if not all(isinstance(e, sp.Integer) and e > 0 for e in extra):
+        return None
+    window = (int(extra[0]),) if extra else None
+    stride = int(extra[1]) if len(extra) > 1 else None
+    one_dimensional = data.rows == 1 and written.rows == 1
+    return _Task(data, written, kind, place.section, None, window, stride, one_dimensional)
+
+
+def _gradient_task(
+    derivative: sp.Derivative,
+    written: sp.MatrixBase,
+    place: _Place,
+    state: _State,
+    sections: Sequence[_Section],
+) -> _Task | None:
+    of, by = derivative.expr, derivative.variables[0]
+    if len(derivative.variables) != 1 or not isinstance(by, sp.Symbol):
+        return None
+    data = state.matrices.get(str(by))
+    # the last gradient of the same loss by another name before it, in the section
+    upstream = next(
+        (
+            u
+            for u in reversed(state.upstreams.get(place.section, []))
+            if u[0] == str(of) and u[1] != str(by)
+        ),
+        None,
+    )
+    if data is None or upstream is None:
+        return None
+    # the kind: the statement's own sentence, else Y = MaxPool(X) written before, else the
+    # one kind the section names (both named, and nothing more said: the kind is open)
+    own = gradient_kinds_in(plain_words(place.cue))
+    pooled = state.pooled.get(upstream[1])
+    section = sections[place.section]
+    named = kinds_in(plain_words(section.text))
+    outside = pooled is None or pooled[1] != data.name
+    if outside and (
+        _CONVOLUTION.search(section.text) or _OTHER_LAYERS.search(section.text) or not named
+    ):
+        return None  # the gradient of another layer, or of a layer the section never names
+    kinds = own or (frozenset({pooled[0]}) if pooled is not None else named)
+    kind = next(iter(kinds)) if len(kinds) == 1 else None
+    return _Task(data.value, written, kind, place.section, upstream[2])
+
+
+def _named_in(cue: str, state: _State) -> _Matrix | None:
+    """The matrix an inline ``$P$`` of the cue names (the last one), if the document defined it."""
+    for name in reversed(_INLINE_NAME.findall(cue)):
+        if name in state.matrices:
+            return state.matrices[name]
+    return None
+
+
+def _cue_task(
+    written: sp.MatrixBase, place: _Place, state: _State, name: str | None
+) -> _Task | None:
+    """A matrix the words before it call the result of one kind of pooling."""
+    cue = plain_words(place.cue)
+    kinds = kinds_in(cue)
+    if len(kinds) != 1 or _INPUT_WORDS.search(cue) or _NOT_THE_MAP.search(cue):
+        return None
+    if not _RESULT_TAIL.search(cue) and not (
+        _RESULT_COLON.search(cue) and _RESULT_WORDS.search(cue)
+    ):
+        return None
+    data = state.last.get(place.section)
+    named = _named_in(place.cue, state)
+    if named is not None:
+        data = named  # max pooling of $P$ gives …
+    elif _AGAIN.search(cue):
+        return None  # pooled again: of which map is not said
+    if data is None or (named is None and data.kernel) or data.name == name:
+        return None
+    return _Task(data.value, written, next(iter(kinds)), place.section, from_words=True)
+
+
+_Prepared = tuple[tuple[Any, ...], str] | str
+
+
+def _prepare(task: _Task, cue: str, sections: Sequence[_Section]) -> _Prepared | None:
+    """The settings the section's words allow and what they leave open, or the reason the
+    statement cannot be judged; None for a matrix read from the words that no setting fits
+    (the words were not about it)."""
+    from symconv.check.judges.pooled_data import candidate_settings
+
+    section = sections[task.section]
+    pooling_section = not _CONVOLUTION.search(section.text)
+    stated = [
+        read_pool_words(text, pooling_section=pooling_section) for _, _, text in section.words
+    ]
+    if task.kind is None:
+        return "the text names both max and average pooling here: which one is meant is open"
+    if any(w.padding for w in stated):
+        return "the text speaks of padding, which this check does not take"
+    unread = any(w.unread for w in stated)
+    windows = set() if unread else {w for s in stated for w in s.windows}
+    strides = set() if unread else {s for w in stated for s in w.strides}
+    # what the statement's own sentence states, then its function's arguments, come first
+    own = read_pool_words(cue, pooling_section=pooling_section)
+    if not own.unread:
+        windows = set(own.windows) or windows
+        strides = set(own.strides) or strides
+    if task.window is not None:
+        windows = {task.window}
+    if task.stride is not None:
+        strides = {task.stride}
+    open_parts = [p for p, v in (("the window", windows), ("the stride", strides)) if not v]
+    open_words = f"the text does not state {' or '.join(open_parts)}" if open_parts else ""
+    pooled_shape = task.upstream.shape if task.upstream is not None else task.written.shape
+    settings = candidate_settings(
+        task.data.shape, pooled_shape, windows, strides, one_dimensional=task.one_dimensional
+    )
+    if not settings and task.from_words:
+        return None
+    if any(w.ceil for w in stated) and not all(s.whole(task.data.shape) for s in settings):
+        return "the text speaks of ceil mode, and the windows do not cover the data exactly"
+    if task.upstream is not None and task.written.shape != task.data.shape:
+        return "the gradient written is not of the shape of the data"
+    return settings, open_words
+
+
+def _judge(task: _Task, claim: Claim, prepared: _Prepared) -> Judgement:
+    from symconv.check.judges.pooled_data import judge_pool_gradient, judge_pooled
+
+    if isinstance(prepared, str) or task.kind is None:
+        return unverified(claim, prepared if isinstance(prepared, str) else "the kind is open")
+    settings, open_words = prepared
+    if task.upstream is None:
+        return judge_pooled(
+            claim, task.data, task.written, task.kind, settings, open_words,
+            one_dimensional=task.one_dimensional,
+        )  # fmt: skip
+    return judge_pool_gradient(
+        claim, task.data, task.upstream, task.written, task.kind, settings, open_words,
+        one_dimensional=task.one_dimensional,
+    )  # fmt: skip
+
+
+def _guarded(run: Run, thunk: Callable[[], Judgement], claim: Claim) -> Judgement:
+    def guarded() -> Judgement:
+        try:
+            return thunk()
+        except SYMPY_REFUSALS as error:
+            if not raised_by_sympy(error):
+                raise
+            return unverified(claim, f"could not be evaluated ({type(error).__name__}: {error})")
+        except SymconvError as error:
+            return unverified(claim, str(error))
+
+    return run(guarded, claim)
