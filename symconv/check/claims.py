@@ -314,7 +314,13 @@ class _Extractor:
         """Parse every math segment with what the document showed before it; segments left
         ambiguous are read again with what the whole document showed (``x'(t)`` three lines
         below shows that ``x`` is a function)."""
+        from symconv.check.read_names import index_words
+
         results: dict[int, MathParse | ParseError] = {}
+        # ch of W_{f,ch,r,c} is one index name on every line of the document (\sum_{ch=1}^{C})
+        words = index_words([s.text for s in self.segments if s.kind == "math"])
+        if words:
+            self.table = self.table.merged(SymbolTable(index_words=words))
         learned = self.table
         read_with: dict[int, SymbolTable] = {}
         scalars: set[str] = set()

@@ -686,8 +686,10 @@ def _product_of_reads(term: Any) -> bool:
     )
 
 
-#: An index's name: a letter, then subscripts or primes (``i``, ``j_1``, ``i'``, ``k_{in}``).
-_INDEX_NAME = lazy_compile(r"^[a-z](?:_\{?[a-z0-9]+\}?|'+)*$")
+#: An index's name: a letter, then subscripts or primes (``i``, ``j_1``, ``i'``, ``k_{in}``), or
+#: a run of two or three letters (``oc``, ``ch``: read as one symbol only where the document
+#: writes it as an index, :func:`symconv.check.read_names.index_words`).
+_INDEX_NAME = lazy_compile(r"^(?:[a-z](?:_\{?[a-z0-9]+\}?|'+)*|[a-z]{2,3})$")
 
 
 def _is_index_name(symbol: sp.Symbol) -> bool:

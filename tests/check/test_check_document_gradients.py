@@ -336,3 +336,59 @@ def test_a_tensor_read_by_another_formula_has_another_path_to_the_loss():
     assert "z is also read on line 1" in judged.message
     alone = "Let $x_i = \\sigma(z_i)$; the loss $L$ reads $x$.\n\n"
     assert judgement_on(alone + claim, 3).verdict == "right"
+
+
+# Multi-letter index names (ch, oc, ic, kh, kw) written as positions of subscript lists: one
+# index each, never c·h, so the forward formula and every gradient after it are judged.
+MULTI_LETTER = document_of(
+    r"$$O_{f,i,j} = \sum_{ch=1}^{C}\sum_{r=1}^{K}\sum_{c=1}^{K} W_{f,ch,r,c}"
+    r" X_{ch,(i-1)s+r,(j-1)s+c} + b_f$$",
+    r"",
+    r"$$\frac{\partial L}{\partial W_{f,ch,r,c}} = \sum_{i}\sum_{j}"
+    r" \frac{\partial L}{\partial O_{f,i,j}} X_{ch,(i-1)s+r,(j-1)s+c}$$",
+    r"",
+    r"$$\frac{\partial L}{\partial W_{f,ch,r,c}} = \sum_{i}\sum_{j}"
+    r" \frac{\partial L}{\partial O_{f,i,j}} X_{ch,i+r-1,j+c-1}$$",
+    r"",
+    r"$$\frac{\partial L}{\partial X_{ch,p,q}} = \sum_{f}\sum_{i}\sum_{j}"
+    r" \frac{\partial L}{\partial O_{f,i,j}} W_{f,ch,p-(i-1)s,q-(j-1)s}$$",
+    r"",
+    r"$$\frac{\partial L}{\partial X_{ch,p,q}} = \sum_{i}\sum_{j}"
+    r" \frac{\partial L}{\partial O_{f,i,j}} W_{f,ch,p-(i-1)s,q-(j-1)s}$$",
+)
+
+
+def test_multi_letter_index_names_are_one_index_each():
+    found = verdicts(MULTI_LETTER)
+    assert found[1] == ["right"]
+    assert found[3] == ["right"]
+    assert found[5] == ["wrong"]  # the stride forgotten
+    assert found[7] == ["right"]
+    assert found[9] == ["wrong"]  # no sum over f
+
+
+def test_multi_letter_index_beside_one_letter_positions():
+    # b_{oc} is the index oc, since Y_{oc,i,j} lists oc beside one-letter positions
+    document = document_of(
+        r"$$Y_{oc,i,j} = \sum_{ic=0}^{C-1}\sum_{kh=0}^{K-1}\sum_{kw=0}^{K-1}"
+        r" W_{oc,ic,kh,kw} X_{ic,i+kh,j+kw} + b_{oc}$$",
+        r"",
+        r"$$\frac{\partial L}{\partial b_{oc}} = \sum_{i,j}"
+        r" \frac{\partial L}{\partial Y_{oc,i,j}}$$",
+        r"",
+        r"$$\frac{\partial L}{\partial b_{oc}} = \frac{\partial L}{\partial Y_{oc,i,j}}$$",
+    )
+    found = verdicts(document)
+    assert found[1] == ["right"]
+    assert found[3] == ["right"]
+    assert found[5] == ["wrong"]  # no sum over the positions
+
+
+def test_pairs_of_one_letter_indices_are_not_index_names():
+    from symconv.check.read_names import index_words
+
+    # the Jacobian's pairs: y_{ij} shows ij is two indices
+    assert index_words([r"J_{ij,kl} = \frac{\partial y_{ij}}{\partial x_{kl}}"]) == frozenset()
+    # outside a subscript a run of letters is still a product
+    value = parse_math(r"W_{f,ch} = ch").single().sides[1].expr
+    assert value == sp.Symbol("c") * sp.Symbol("h")
