@@ -392,3 +392,59 @@ def test_pairs_of_one_letter_indices_are_not_index_names():
     # outside a subscript a run of letters is still a product
     value = parse_math(r"W_{f,ch} = ch").single().sides[1].expr
     assert value == sp.Symbol("c") * sp.Symbol("h")
+
+
+# Scalar parameters of an element-wise layer (y_i = w x_i + b, batch norm's y_i = γ x̂_i + β):
+# one-entry tensors, so ∂L/∂w, ∂L/∂b are gradients like any other.
+SCALAR_LAYER = document_of(
+    r"$$y_i = w x_i + b$$",
+    r"",
+    r"$$\frac{\partial L}{\partial w} = \sum_i \frac{\partial L}{\partial y_i} x_i$$",
+    r"",
+    r"$$\frac{\partial L}{\partial b} = \sum_i \frac{\partial L}{\partial y_i}$$",
+    r"",
+    r"$$\frac{\partial L}{\partial b} = \frac{\partial L}{\partial y_i}$$",
+    r"",
+    r"$$\frac{\partial L}{\partial x_i} = w \frac{\partial L}{\partial y_i}$$",
+    r"",
+    r"$$\frac{\partial L}{\partial w} = \sum_i \frac{\partial L}{\partial y_i}$$",
+)
+
+
+def test_scalar_parameters_of_an_elementwise_layer():
+    found = verdicts(SCALAR_LAYER)
+    assert found[3] == ["right"]
+    assert found[5] == ["right"]
+    assert found[7] == ["wrong"]  # the sum over i missing
+    assert found[9] == ["right"]
+    assert found[11] == ["wrong"]  # x_i missing
+
+
+def test_batch_norm_affine_part_and_its_statistics():
+    document = document_of(
+        r"$$\mu = \frac{1}{m}\sum_{i=1}^{m} x_i$$",
+        r"",
+        r"$$z_i = x_i - \mu$$",
+        r"",
+        r"$$\frac{\partial L}{\partial x_i} = \frac{\partial L}{\partial z_i}"
+        r" - \frac{1}{m}\sum_j \frac{\partial L}{\partial z_j}$$",
+        r"",
+        r"$$y_i = \gamma \hat{x}_i + \beta$$",
+        r"",
+        r"$$\frac{\partial L}{\partial \gamma} = \sum_i \frac{\partial L}{\partial y_i}"
+        r" \hat{x}_i$$",
+        r"",
+        r"$$\frac{\partial L}{\partial \hat{x}_i} = \gamma \frac{\partial L}{\partial y_i}$$",
+    )
+    found = verdicts(document)
+    # μ depends on every x_j: z = x − μ is no layer with a free parameter μ
+    assert found[5] == ["unverified"]
+    assert found[9] == ["right"]
+    assert found[11] == ["right"]
+    # a statistic is never a parameter, even when the document does not define it
+    shifted = document_of(
+        r"$$z_i = \sigma x_i - \mu$$",
+        r"",
+        r"$$\frac{\partial L}{\partial x_i} = \sigma \frac{\partial L}{\partial z_i}$$",
+    )
+    assert verdicts(shifted)[3] == ["unverified"]
