@@ -757,6 +757,9 @@ class DocumentModel:
     #: Names of an output's gradient (``\\delta_{ij} = \\frac{\\partial J}{\\partial z_{ij}}``):
     #: ``delta`` with ``("J", "z")``.
     errors: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    #: The document says entries outside a tensor are zero (*w_{kl} = 0 outside the kernel*,
+    #: *out-of-range entries are taken as zero*): a formula reading past an edge reads 0.
+    zero_outside: bool = False
 
     def literals_before(self, line: int) -> list[TensorLiteral]:
         return [t for t in self.literals if t.end_line < line]
@@ -827,6 +830,39 @@ def read_model(segments: Sequence[Any], parses: Mapping[int, Any]) -> DocumentMo
         linear,
         tuple(affine),
         dict(_error_names(parses)),
+        _says_zero_outside(segments),
+    )
+
+
+#: Words that make a read past a tensor's edge zero: *entries outside the kernel are zero*,
+#: *w_{kl} = 0 for indices out of range*, *treated as zero outside*, *越界的元素取 0*.
+_ZERO_OUTSIDE = lazy_compile(
+    r"(?:\boutside\b|\bout[-\s]of[-\s](?:range|bounds)|\bbeyond\b|\binvalid\s+ind)"
+    r"[^.;]{0,80}?(?:\bzeros?\b|=\s*0\b|\$0\$)"
+    r"|(?:\bzeros?\b|=\s*0\b|\$0\$)[^.;]{0,40}?(?:\boutside\b|\bout[-\s]of[-\s](?:range|bounds))"
+    r"|越界[^。\uff1b]{0,20}?(?:为|取|是)\s*(?:0|零)",
+    re.IGNORECASE,
+)
+#: Words that deny it (*not zero outside*).
+_NOT_ZERO = lazy_compile(r"\bnot\s+(?:taken\s+as\s+|treated\s+as\s+)?zero\b", re.IGNORECASE)
+
+
+def _says_zero_outside(segments: Sequence[Any]) -> bool:
+    """The document's prose (inline math written back) says entries outside a tensor are
+    zero.
+
+    >>> from symconv.check.markdown import split_document
+    >>> _says_zero_outside(split_document("where $w_{kl} = 0$ for indices outside the kernel."))
+    True
+    >>> _says_zero_outside(split_document("The output is 2x2, with no padding."))
+    False
+    """
+    prose = [s for s in segments if s.kind == "text" or (s.kind == "math" and not s.display)]
+    pieces = [f"${s.text}$" if s.kind == "math" else s.text for s in prose]
+    text = " ".join(pieces)
+    return any(
+        _NOT_ZERO.search(sentence) is None and _ZERO_OUTSIDE.search(sentence) is not None
+        for sentence in re.split(r"(?<=[.!?。])\s+", text)
     )
 
 

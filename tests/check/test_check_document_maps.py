@@ -729,3 +729,35 @@ def test_entries_written_in_part_are_no_map() -> None:
         "\\frac{\\partial L}{\\partial y_{12}} w_{21}$$\n"
     )
     assert last_verdict(doc) != ["right"]
+
+
+# -- a read past the kernel's edge, when the document says such entries are zero ---------------
+
+ALL_ENTRIES = declared_operation(CORRELATION_SAID) + "".join(
+    f"$$y_{{{r}{c}}} = "
+    + " + ".join(f"x_{{{r + i}{c + j}}}w_{{{i + 1}{j + 1}}}" for i in range(2) for j in range(2))
+    + "$$\n\n"
+    for r in (1, 2)
+    for c in (1, 2)
+)
+CORNER = (
+    "\\frac{{\\partial L}}{{\\partial x_{{33}}}} = \\sum_{{i,j}} \\frac{{\\partial L}}"
+    "{{\\partial y_{{ij}}}} w_{{{0}-i,{0}-j}}"
+)
+
+
+@pytest.mark.parametrize(
+    ("words", "shift", "expected"),
+    [
+        ("Take $w_{kl} = 0$ for indices outside the kernel.", 4, "right"),
+        ("Take $w_{kl} = 0$ for indices outside the kernel.", 3, "wrong"),
+        # nothing said of entries past the edge: w_{3,3} is no entry the map knows
+        ("The corner is", 4, "unverified"),
+        ("Out-of-range entries are not zero here.", 4, "unverified"),
+    ],
+)
+def test_reads_past_the_kernel_are_zero_when_the_document_says_so(
+    words: str, shift: int, expected: str
+) -> None:
+    doc = ALL_ENTRIES + f"{words}\n\n$${CORNER.format(shift)}$$\n"
+    assert last_verdict(doc) == [expected]

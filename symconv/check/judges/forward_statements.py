@@ -237,6 +237,9 @@ class _Scope:
 
     forward: Forward
     scalar: str | None
+    #: The document says entries outside a tensor are zero (``w_{kl} = 0`` outside the kernel):
+    #: a read outside the tensor is 0, not undecided (:attr:`DocumentModel.zero_outside`).
+    zero_outside: bool = False
 
 
 def _derivative(
@@ -380,7 +383,7 @@ def _scope(expr: Any, model: DocumentModel, line: int) -> _Scope | None:
     if len(rest) > 2:
         return None
     scalar = next((n for n in sorted(rest) if len(n) == 1 and n.isupper()), None)
-    return _Scope(forward, scalar)
+    return _Scope(forward, scalar, model.zero_outside)
 
 
 def _split_products(expr: Any, forward: Forward, text: str) -> Any:
@@ -509,7 +512,9 @@ def _value(expr: Any, scope: _Scope) -> Any:
             if shape is not None and not all(
                 base <= i < base + size for i, size in zip(indices, shape, strict=False)
             ):
-                raise _Unknown(f"{label} at {indices}: outside the tensor")
+                if not scope.zero_outside:
+                    raise _Unknown(f"{label} at {indices}: outside the tensor")
+                replacements[atom] = sp.Integer(0)  # "entries outside the kernel are zero"
             continue
         top, bottom = quotient.group(1), quotient.group(2)
         replacements[atom] = _quotient(top, (bottom, indices), scope)
@@ -587,6 +592,8 @@ def _quotient(top: str, below: tuple[str, tuple[int, ...]], scope: _Scope) -> An
         if len(indices) != 2 or not (
             0 <= indices[0] - base < rows and 0 <= indices[1] - base < columns
         ):
+            if scope.zero_outside and len(indices) == 2:
+                return sp.Integer(0)  # the gradient zero-padded, as the document says
             # ∂L/∂y_{21} where the map gives y_{11}, y_{12} only ("and so on"): the statement
             # is about entries the map does not write, so the map cannot decide it
             raise _Unknown("an output entry outside the map")
