@@ -1051,7 +1051,29 @@ def engine_reading(lhs: sp.Indexed, rhs: sp.Expr, base: int) -> Any:
     from symconv.grad.formula import IndexFormula
 
     free = list(lhs.indices)
-    return IndexFormula.from_equation((lhs, rebased(rhs, base, free)))
+    return IndexFormula.from_equation((lhs, _opened(rebased(rhs, base, free))))
+
+
+def _opened(rhs: Any) -> Any:
+    """``Σ_d Σ_r Σ_c W_{f,d,r,c} X_{d,i+r,j+c}`` written without limits: each sum over every
+    value (entries outside a tensor are zero) is the sum over the axis its index reads bare
+    (``r`` of ``W_{f,d,r,c}``: outside it the kernel is zero), as the engine infers it. Kept
+    as written when some such index reads no axis bare (its range would be a guess)."""
+    from symconv.check.answer_formulas import open_sums
+
+    open_indices = {
+        limit[0]
+        for node in sp.preorder_traversal(rhs)
+        if isinstance(node, sp.Sum)
+        for limit in node.limits
+        if len(limit) == 3 and limit[1] == -sp.oo and limit[2] == sp.oo
+    }
+    if not open_indices:
+        return rhs
+    bare = {position for read in _reads(rhs) for position in read.indices}
+    if not open_indices <= bare:
+        return rhs
+    return open_sums(rhs)
 
 
 def order_of(claim: Claim) -> int:

@@ -448,3 +448,35 @@ def test_batch_norm_affine_part_and_its_statistics():
         r"$$\frac{\partial L}{\partial x_i} = \sigma \frac{\partial L}{\partial z_i}$$",
     )
     assert verdicts(shifted)[3] == ["unverified"]
+
+
+# A forward formula whose sums have no limits (Σ_{ic} Σ_{kh} Σ_{kw}): each sum runs over the
+# axis its index reads bare (the kernel is zero outside it), so the gradients are judged.
+OPEN_SUMS = document_of(
+    r"$$Y_{oc,i,j} = \sum_{ic}\sum_{kh}\sum_{kw} W_{oc,ic,kh,kw} X_{ic,i+kh,j+kw} + b_{oc}$$",
+    r"",
+    r"$$\frac{\partial L}{\partial W_{oc,ic,kh,kw}} = \sum_{i,j}"
+    r" \frac{\partial L}{\partial Y_{oc,i,j}} X_{ic,i+kh,j+kw}$$",
+    r"",
+    r"$$\frac{\partial L}{\partial W_{oc,ic,kh,kw}} = \sum_{i,j}"
+    r" \frac{\partial L}{\partial Y_{oc,i,j}} X_{ic,i+kw,j+kh}$$",
+    r"",
+    r"$$\frac{\partial L}{\partial X_{ic,p,q}} = \sum_{oc}\sum_{kh}\sum_{kw}"
+    r" \frac{\partial L}{\partial Y_{oc,p-kh,q-kw}} W_{oc,ic,kh,kw}$$",
+)
+
+
+def test_a_forward_formula_with_open_sums():
+    found = verdicts(OPEN_SUMS)
+    assert found[3] == ["right"]
+    assert found[5] == ["wrong"]  # the kernel offsets swapped
+    assert found[7] == ["right"]
+
+
+def test_an_open_sum_over_an_index_read_only_shifted_is_not_guessed():
+    document = document_of(
+        r"$$y_i = \sum_k x_{i+k} + c_i$$",
+        r"",
+        r"$$\frac{\partial L}{\partial x_p} = \sum_k \frac{\partial L}{\partial y_{p-k}}$$",
+    )
+    assert verdicts(document)[3] != ["wrong"]
