@@ -761,3 +761,10 @@ def test_reads_past_the_kernel_are_zero_when_the_document_says_so(
 ) -> None:
     doc = ALL_ENTRIES + f"{words}\n\n$${CORNER.format(shift)}$$\n"
     assert last_verdict(doc) == [expected]
+
+
+def test_the_declared_operation_itself_is_read_as_a_definition() -> None:
+    doc = declared_operation(CORRELATION_SAID)
+    (judgement,) = [j for j in check_text(doc).judgements if j.claim.line == 4]
+    assert judgement.verdict == "unverified"
+    assert "defines them" in judgement.message
