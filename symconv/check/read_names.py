@@ -70,6 +70,10 @@ def indices_only(arguments: Sequence[Any]) -> bool:
 _NOT_INDEX_WORDS = frozenset({"max", "min", "exp", "log", "sin", "cos", "tan", "det", "dim", "sup",
                               "inf", "arg", "lim", "sgn", "mod"})  # fmt: skip
 
+#: Multi-letter index names deep-learning writers use for channels and kernel axes: written as
+#: the whole subscript too (``b_{oc}``) they are still one index, where ``y_{ij}`` is two.
+_CHANNEL_WORDS = frozenset({"ch", "oc", "ic", "co", "ci", "kh", "kw", "in", "out", "cin", "cout"})
+
 #: A big operator right before a subscript (its bound indices, not an entry's).
 _BIGOP_BEFORE = lazy_compile(r"\\(?:sum|prod|max|min|argmax|argmin|limits|nolimits)\s*$")
 
@@ -112,13 +116,16 @@ def index_words(texts: Sequence[str]) -> frozenset[str]:
     kernel axes so (``ch``, ``ic``, ``oc``, ``kh``, ``kw``, ``in``, ``out``), and a list of
     positions separated by commas names one index per position. A word the document also writes
     as the whole subscript of an entry (``x_{kl}``, ``\\partial y_{ij}``) may be a run of one-letter
-    indices there (``J_{ij,kl}``, the Jacobian's pairs), so it is no index name anywhere, unless a
-    list shows it beside a one-letter position (``Y_{oc,i,j}`` with ``b_{oc}``), which no pair is.
+    indices there (``J_{ij,kl}``, the Jacobian's pairs), so it is no index name anywhere, unless it
+    is a channel's or kernel axis's name (``oc``, ``kh``) that a list shows beside a one-letter
+    position (``Y_{oc,i,j}`` with ``b_{oc}``).
 
     >>> sorted(index_words([r"O_{f,i,j} = \\sum_{ch=1}^{C} W_{f,ch,r,c} X_{ch,i+r,j+c}"]))
     ['ch']
     >>> sorted(index_words([r"J_{ij,kl} = \\frac{\\partial y_{ij}}{\\partial x_{kl}}"]))
     []
+    >>> sorted(index_words([r"X_{c,ij} = y_{ij}"])), sorted(index_words([r"X_{c,ij} = y_{c}"]))
+    ([], ['ij'])
     >>> sorted(index_words([r"x_{i,max} + a_{ab}"])), sorted(index_words([r"s_{ab} x_{i,jk}"]))
     ([], ['jk'])
     >>> sorted(index_words([r"Y_{oc,i,j} = \\sum_{ic,kh,kw} W_{oc,ic,kh,kw} X_{ic,i+kh} + b_{oc}"]))
@@ -141,7 +148,7 @@ def index_words(texts: Sequence[str]) -> frozenset[str]:
                     mixed |= words
             elif not bound:
                 whole.add(positions[0])
-    return frozenset((listed - whole) | mixed)
+    return frozenset((listed - whole) | (mixed & _CHANNEL_WORDS))
 
 
 #: The letters that name a model's parameters in a subscript (``p_\\theta(x)``).
