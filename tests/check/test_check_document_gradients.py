@@ -480,3 +480,23 @@ def test_an_open_sum_over_an_index_read_only_shifted_is_not_guessed():
         r"$$\frac{\partial L}{\partial x_p} = \sum_k \frac{\partial L}{\partial y_{p-k}}$$",
     )
     assert verdicts(document)[3] != ["wrong"]
+
+
+def test_an_elementwise_layer_with_scalars_stays_readable_as_vectors():
+    # ŷ_i = w x_i + b is also an entry definition the vector reading follows: the cost's
+    # gradient written out through it is still decided
+    document = document_of(
+        r"The model is $\hat{y}_i = w x_i + b$ and",
+        r"",
+        r"$$L = \frac{1}{n}\sum_{i=1}^{n} (\hat{y}_i - y_i)^2$$",
+        r"",
+        r"$$\frac{\partial L}{\partial w} = \frac{2}{n}\sum_{i=1}^{n} (\hat{y}_i - y_i) x_i$$",
+        r"",
+        r"$$\frac{\partial L}{\partial b} = \frac{2}{n}\sum_{i=1}^{n} (\hat{y}_i - y_i) x_i$$",
+        r"",
+        r"$$\frac{\partial L}{\partial w} = \sum_{i} \frac{\partial L}{\partial \hat{y}_i} x_i$$",
+    )
+    found = verdicts(document)
+    assert found[5] == ["right"]
+    assert found[7] == ["wrong"]
+    assert found[9] == ["right"]
