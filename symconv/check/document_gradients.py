@@ -740,7 +740,7 @@ def parameter_entry(name: str) -> sp.Indexed:
 def _scaled_forward(line: int, lhs: sp.Indexed, rhs: Any, valued: frozenset[str]) -> Forward | None:
     """``y_i = w x_i + b``: a forward formula whose scalars are one-entry tensors, so that
     ``∂L/∂w = Σ_i ∂L/∂y_i x_i`` is derived as any gradient is."""
-    if rhs.has(nodes.Partial, sp.Derivative, sp.Subs, AppliedUndef):
+    if not isinstance(rhs, sp.Expr) or rhs.has(nodes.Partial, sp.Derivative, sp.Subs, AppliedUndef):
         return None
     reads = _reads(rhs)
     if any(split_gradient_label(str(r.base.label)) or r.base.label == lhs.base.label

@@ -768,3 +768,12 @@ def test_the_declared_operation_itself_is_read_as_a_definition() -> None:
     (judgement,) = [j for j in check_text(doc).judgements if j.claim.line == 4]
     assert judgement.verdict == "unverified"
     assert "defines them" in judgement.message
+
+
+def test_a_declared_operation_of_matrices_between_bars_is_still_the_map() -> None:
+    # the words say * is a cross-correlation of tensors: |X| * |W| are no determinants there
+    doc = declared_operation(CORRELATION_SAID).replace("pmatrix", "vmatrix")
+    doc += f"$${DW11}$$\n"
+    assert last_verdict(doc) == ["right"]
+    doc = declared_operation("Then:").replace("pmatrix", "vmatrix") + f"$${DW11}$$\n"
+    assert last_verdict(doc) == ["unverified"]
