@@ -500,3 +500,22 @@ def test_an_elementwise_layer_with_scalars_stays_readable_as_vectors():
     assert found[5] == ["right"]
     assert found[7] == ["wrong"]
     assert found[9] == ["right"]
+
+
+def test_a_sum_over_a_run_of_index_letters():
+    # \sum_{ij}: the sum over i and over j, never over the product i·j
+    value = parse_math(r"\sum_{ij} x_{ij}").single().value
+    i, j = sp.symbols("i j")
+    assert value == sp.Sum(sp.IndexedBase("x")[i, j], (i, -sp.oo, sp.oo), (j, -sp.oo, sp.oo))
+    document = document_of(
+        r"$$y_{ij} = \sum_{m=0}^{K-1}\sum_{n=0}^{K-1} w_{mn} x_{i+m,j+n}$$",
+        r"",
+        r"$$\frac{\partial L}{\partial w_{mn}} = \sum_{ij} \frac{\partial L}{\partial y_{ij}}"
+        r" x_{i+m,j+n}$$",
+        r"",
+        r"$$\frac{\partial L}{\partial w_{mn}} = \sum_{ij} \frac{\partial L}{\partial y_{ij}}"
+        r" x_{i-m,j-n}$$",
+    )
+    found = verdicts(document)
+    assert found[3] == ["right"]
+    assert found[5] == ["wrong"]
