@@ -312,11 +312,28 @@ class _Extractor:
             return segment.text
         return segment.text + prose_suffix(segment.text, following.text)
 
+    def _starred(self, index: int, table: SymbolTable) -> SymbolTable:
+        """``table`` for math segment ``index``, with ``*`` a convolution when the words before
+        it in its section declare so (*Here $*$ denotes cross-correlation*:
+        :mod:`symconv.check.star_words`); which convolution is the model's to read."""
+        if index in self._declared_star and table.star is None:
+            return table.merged(SymbolTable(star="convolution"))
+        return table
+
     def _parse_all(self) -> dict[int, MathParse | ParseError]:
         """Parse every math segment with what the document showed before it; segments left
         ambiguous are read again with what the whole document showed (``x'(t)`` three lines
         below shows that ``x`` is a function)."""
+        from symconv.check.read_names import index_words
+        from symconv.check.star_words import declared_by_segment
+
+        self._declared_star = declared_by_segment(self.segments)
+
         results: dict[int, MathParse | ParseError] = {}
+        # ch of W_{f,ch,r,c} is one index name on every line of the document (\sum_{ch=1}^{C})
+        words = index_words([s.text for s in self.segments if s.kind == "math"])
+        if words:
+            self.table = self.table.merged(SymbolTable(index_words=words))
         learned = self.table
         read_with: dict[int, SymbolTable] = {}
         scalars: set[str] = set()
@@ -328,7 +345,9 @@ class _Extractor:
                 learned = learned.merged(SymbolTable.declare(functions=defined))
             read_with[index] = learned
             try:
-                parsed = _parse(self._with_magnitude(index), learned, self.read_seconds)
+                parsed = _parse(
+                    self._with_magnitude(index), self._starred(index, learned), self.read_seconds
+                )
             except ParseError as error:
                 results[index] = error
                 continue
@@ -356,7 +375,7 @@ class _Extractor:
                     # read as it was, with the entries the whole document showed
                     with contextlib.suppress(ParseError):
                         text = self._with_magnitude(index)
-                        table = read_with[index].merged(calls)
+                        table = self._starred(index, read_with[index].merged(calls))
                         results[index] = _parse(text, table, self.read_seconds)
                 continue
             if (
@@ -371,6 +390,7 @@ class _Extractor:
                         SymbolTable.declare(scalars=_SIZE_LETTERS - table.functions)
                     )
                 with contextlib.suppress(ParseError):
+                    table = self._starred(index, table)
                     results[index] = _parse(self._with_magnitude(index), table, self.read_seconds)
         return results
 

@@ -34,6 +34,7 @@ from typing import Any
 import sympy as sp
 
 from symconv.check.matrix_cells import CellKind, Display, WrittenMatrix, operator_between
+from symconv.check.star_words import declared_by_segment
 from symconv.check.symbols import entry_indices
 from symconv.core.patterns import lazy_compile
 from symconv.core.safe import as_sympy
@@ -706,6 +707,31 @@ class EntryStatement:
     text: str
     #: The bias the statement adds to its bilinear ``value`` (None: none).
     bias: sp.Symbol | None = None
+    #: Its display or the words right after it say the entries go on unwritten (``\\dots``,
+    #: *and so on*): the entries stated are not the whole map.
+    goes_on: bool = False
+
+
+#: An elision in a display of entries (``y_{12} = … \\\\ \\vdots``) or the words after it
+#: (*and so on*, *etc.*): more entries than those written.
+_GOES_ON = lazy_compile(
+    r"\\(?:dots|ldots|cdots|vdots|ddots)(?![A-Za-z])|…|⋯|⋮|\.\.\.|\band\s+so\s+(?:on|forth)\b|"
+    r"\betc\b|以此类推|依此类推|等等",
+    re.IGNORECASE,
+)
+
+
+def _goes_on_after(segments: Sequence[Any], index: int) -> bool:
+    """The math segment ``index`` elides entries, or the first sentence after it says more
+    follow."""
+    if _GOES_ON.search(segments[index].text):
+        return True
+    following = segments[index + 1] if index + 1 < len(segments) else None
+    if following is not None and following.kind == "math" and following.display:
+        return _GOES_ON.fullmatch(following.text.strip()) is not None  # $$\vdots$$ alone
+    after = _prose(segments, index, 1).strip()
+    first = re.split(r"(?<=[.!?。])\s+", after)[0] if after else ""
+    return _GOES_ON.search(first) is not None
 
 
 @dataclass(frozen=True)
@@ -731,6 +757,9 @@ class DocumentModel:
     #: Names of an output's gradient (``\\delta_{ij} = \\frac{\\partial J}{\\partial z_{ij}}``):
     #: ``delta`` with ``("J", "z")``.
     errors: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    #: The document says entries outside a tensor are zero (*w_{kl} = 0 outside the kernel*,
+    #: *out-of-range entries are taken as zero*): a formula reading past an edge reads 0.
+    zero_outside: bool = False
 
     def literals_before(self, line: int) -> list[TensorLiteral]:
         return [t for t in self.literals if t.end_line < line]
@@ -773,9 +802,18 @@ def read_model(segments: Sequence[Any], parses: Mapping[int, Any]) -> DocumentMo
     statements = tuple(_entry_statements(segments, parses))
     linear_statements = [s for s in statements if s.bias is None]
     forwards = [_named(forward, linear_statements) for forward in forwards]
-    forwards += _forwards_of_entries(linear_statements, forwards, literals)
-    affine = _forwards_of_entries([s for s in statements if s.bias is not None], forwards, literals)
+    declared = declared_by_segment(segments)
+    operations = list(_declared_operations(displays, declared))
+    forwards += [f for f in operations if f.bias is None]
+    written = [*forwards, *operations]
+    forwards += _forwards_of_entries(linear_statements, written, literals)
+    affine = [f for f in operations if f.bias is not None]
+    affine += _forwards_of_entries([s for s in statements if s.bias is not None], written, literals)
     star = _star_convention(displays, forwards, literals)
+    if declared:
+        # what the words say * is, where the document's results leave both readings
+        said = frozenset.intersection(*declared.values())
+        star = star & said if said else star
     forwards += _forwards_of_operations(displays, forwards, star)
     forwards.sort(key=lambda f: f.line)
     orders = _orders(displays, forwards, literals)
@@ -792,6 +830,39 @@ def read_model(segments: Sequence[Any], parses: Mapping[int, Any]) -> DocumentMo
         linear,
         tuple(affine),
         dict(_error_names(parses)),
+        _says_zero_outside(segments),
+    )
+
+
+#: Words that make a read past a tensor's edge zero: *entries outside the kernel are zero*,
+#: *w_{kl} = 0 for indices out of range*, *treated as zero outside*, *越界的元素取 0*.
+_ZERO_OUTSIDE = lazy_compile(
+    r"(?:\boutside\b|\bout[-\s]of[-\s](?:range|bounds)|\bbeyond\b|\binvalid\s+ind)"
+    r"[^.;]{0,80}?(?:\bzeros?\b|=\s*0\b|\$0\$)"
+    r"|(?:\bzeros?\b|=\s*0\b|\$0\$)[^.;]{0,40}?(?:\boutside\b|\bout[-\s]of[-\s](?:range|bounds))"
+    r"|越界[^。\uff1b]{0,20}?(?:为|取|是)\s*(?:0|零)",
+    re.IGNORECASE,
+)
+#: Words that deny it (*not zero outside*).
+_NOT_ZERO = lazy_compile(r"\bnot\s+(?:taken\s+as\s+|treated\s+as\s+)?zero\b", re.IGNORECASE)
+
+
+def _says_zero_outside(segments: Sequence[Any]) -> bool:
+    """The document's prose (inline math written back) says entries outside a tensor are
+    zero.
+
+    >>> from symconv.check.markdown import split_document
+    >>> _says_zero_outside(split_document("where $w_{kl} = 0$ for indices outside the kernel."))
+    True
+    >>> _says_zero_outside(split_document("The output is 2x2, with no padding."))
+    False
+    """
+    prose = [s for s in segments if s.kind == "text" or (s.kind == "math" and not s.display)]
+    pieces = [f"${s.text}$" if s.kind == "math" else s.text for s in prose]
+    text = " ".join(pieces)
+    return any(
+        _NOT_ZERO.search(sentence) is None and _ZERO_OUTSIDE.search(sentence) is not None
+        for sentence in re.split(r"(?<=[.!?。])\s+", text)
     )
 
 
@@ -933,6 +1004,11 @@ def _forwards_of_entries(
         grid = [(r + base, c + base) for r in range(rows) for c in range(columns)]
         if base not in (0, 1) or len(entries) != len(grid) or set(entries) != set(grid):
             continue
+        shapes = {t.shape for t in literals if t.name == name}
+        if shapes - {(rows, columns)}:
+            continue  # y_{11}, y_{12} of a 2×2 y the document writes: the first entries only
+        if not shapes and any(s.goes_on for s in entries.values()):
+            continue  # y_{11} = …, y_{12} = …, "and so on": the entries are not all written
         values = [
             [entries[(r + base, c + base)].value for c in range(columns)] for r in range(rows)
         ]
@@ -942,6 +1018,66 @@ def _forwards_of_entries(
         if forward is not None:
             found.append(replace(forward, output_base=base, bias=biases.pop()))
     return found
+
+
+#: The text between the operands of ``X * W + b = Y`` and its result: ``=``, or a bias added.
+_BIAS_EQUALS = lazy_compile(r"^(?:\+(?P<bias>[A-Za-z]))?=$")
+
+
+def _declared_operations(
+    displays: Sequence[PlacedDisplay], declared: Mapping[int, frozenset[str]]
+) -> Iterator[Forward]:
+    """``[X] * [W] + b = [Y]`` (or ``[Y] = [X] * [W] + b``) of three written tensors, after
+    words that say what ``*`` is (*Here $*$ denotes cross-correlation*,
+    :mod:`symconv.check.star_words`): the map from X and W to Y, when the declared meaning,
+    the stride (stated or the only one that fits) and Y's written shape leave one reading. The
+    map is the document's definition of Y: its entries stated one by one after it are judged
+    against it (an entry restated), never a second map. Undeclared, or left with two readings,
+    the display defines nothing here."""
+    for placed in displays:
+        ops = declared.get(placed.index)
+        items = placed.display.items
+        if ops is None or len(placed.display.matrices) != 3:
+            continue
+        texts = [re.sub(r"\\(?:left|right)|\s", "", t) if isinstance(t, str) else None
+                 for t in items]  # fmt: skip
+        pattern = [isinstance(t, str) for t in items]
+        if pattern != [True, False, True, False, True, False, True]:
+            continue
+        if texts[2] in ("*", "\\ast") and texts[0] == "" and texts[6] == "":
+            left, right, result = items[1], items[3], items[5]
+            bias = _BIAS_EQUALS.match(texts[4] or "")
+        elif texts[4] in ("*", "\\ast") and texts[2] == "=" and texts[0] == "":
+            result, left, right = items[1], items[3], items[5]
+            bias = re.fullmatch(r"(?:\+(?P<bias>[A-Za-z]))?", texts[6] or "")
+        else:
+            continue
+        if bias is None:
+            continue
+        assert isinstance(left, WrittenMatrix) and isinstance(right, WrittenMatrix)
+        assert isinstance(result, WrittenMatrix)
+        operands = [tensor_literal(m) for m in (left, right, result)]
+        if any(o is None for o in operands) or len({o.name for o in operands if o}) != 3:
+            continue
+        x, w, y = (o for o in operands if o is not None)
+        readings = [
+            r
+            for r in operation_readings(x.atoms(), w.atoms(), geometry_around(placed), sorted(ops))
+            if r.result.shape == y.shape
+        ]
+        if len(readings) != 1:
+            continue
+        yield Forward(
+            sp.ImmutableMatrix(readings[0].result),
+            (Operand(x.name, x.shape, x.base), Operand(w.name, w.shape, w.base)),
+            placed.line,
+            placed.end_line,
+            f"{x.name} * {w.name} as a {readings[0].words}",
+            y.name,
+            y.base,
+            source=placed.line,
+            bias=sp.Symbol(bias.group("bias")) if bias.group("bias") else None,
+        )
 
 
 def _forwards_of_operations(
@@ -1035,7 +1171,15 @@ def _entry_statements(
                 value, bias = split
             segment = segments[index]
             yield EntryStatement(
-                index, segment.line, segment.end_line, key[0], key[1], value, statement.text, bias
+                index,
+                segment.line,
+                segment.end_line,
+                key[0],
+                key[1],
+                value,
+                statement.text,
+                bias,
+                _goes_on_after(segments, index),
             )
 
 

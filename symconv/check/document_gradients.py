@@ -176,6 +176,10 @@ class Forward:
     lhs: sp.Indexed
     rhs: sp.Expr
     clash: str | None = None
+    #: Scalars the formula multiplies by or adds (``w``, ``b`` of ``y_i = w x_i + b``), read as
+    #: one-entry tensors ``w[⟨index base⟩]`` so that ``∂L/∂w`` is a gradient entry like any
+    #: other (:func:`_scalar_parameters`).
+    parameters: tuple[str, ...] = ()
 
     @property
     def output(self) -> str:
@@ -317,9 +321,13 @@ def _classified(context: DocumentContext) -> list[tuple[int, Any]]:
         return _CLASSIFIED[0][2]
     equations = equations_of(context)
     tensors = _applied_tensor_names((line, lhs, rhs) for _, line, lhs, rhs in equations)
+    # names the document gives a value of their own (μ = (1/m) Σ x_i): never a free parameter
+    valued = frozenset(
+        canonical_name(lhs.name) for _, _, lhs, _ in equations if isinstance(lhs, sp.Symbol)
+    )
     found: list[tuple[int, Any]] = []
     for order, line, lhs, rhs in equations:
-        item = _classify(line, lhs, rhs, tensors)
+        item = _classify(line, lhs, rhs, tensors, valued)
         if item is not None:
             found.append((order, item))
     found.extend(_declared_ranges(context, equations, tensors))
@@ -470,13 +478,20 @@ def _first(item: tuple[Any, ...]) -> Any:
     return item[0]
 
 
-def _classify(line: int, lhs: Any, rhs: Any, tensors: frozenset[str]) -> Any:
+def _classify(
+    line: int, lhs: Any, rhs: Any, tensors: frozenset[str], valued: frozenset[str] = frozenset()
+) -> Any:
     """The equation as a forward formula, an activation or a gradient's name, or None."""
     written = _entry_equation(lhs, rhs, tensors)
     if written is None:
         return None
     lhs, rhs = written
-    return _activation(line, lhs, rhs) or _gradient_name(line, lhs, rhs) or _forward(line, lhs, rhs)
+    return (
+        _activation(line, lhs, rhs)
+        or _gradient_name(line, lhs, rhs)
+        or _forward(line, lhs, rhs)
+        or _scaled_forward(line, lhs, rhs, valued)
+    )
 
 
 def _entry_equation(lhs: Any, rhs: Any, tensors: frozenset[str]) -> tuple[sp.Indexed, Any] | None:
@@ -678,6 +693,99 @@ def _forward(line: int, lhs: sp.Indexed, rhs: Any) -> Forward | None:
     return Forward(line, lhs, rhs, reason)
 
 
+#: Names of a batch's statistics and sizes (μ, σ, ε, m): in ``x_i − μ`` the mean depends on every
+#: ``x_j``, so such a name is never read as a free parameter of the layer.
+_STATISTICS = frozenset(
+    {"mu", "sigma", "epsilon", "varepsilon", "eps", "mean", "var", "std", "m", "n", "M", "N"}
+)
+
+
+def _scalar_parameters(
+    lhs: sp.Indexed, rhs: Any, valued: frozenset[str]
+) -> tuple[sp.Symbol, ...] | None:
+    """The scalars of an element-wise affine layer (``y_i = w x_i + b``, batch norm's
+    ``y_i = γ x̂_i + β``, ``y_i = a x_i``): every term a number times one read at the left
+    side's indices, times one scalar or not, or a number times a scalar alone, and some term a
+    scalar times a read. None for anything else (a sum, a square, a scalar the document gives
+    a value, a batch statistic)."""
+    if rhs.has(sp.Sum, sp.Pow, sp.Function):
+        return None
+    found: set[sp.Symbol] = set()
+    scaled = False
+    for term in sp.Add.make_args(sp.expand(rhs)):
+        coefficient, factors = term.as_coeff_mul()
+        if not coefficient.is_Rational:
+            return None
+        reads = [f for f in factors if isinstance(f, sp.Indexed)]
+        scalars = [f for f in factors if isinstance(f, sp.Symbol)]
+        if len(reads) + len(scalars) != len(factors) or len(reads) > 1 or len(scalars) > 1:
+            return None
+        if not factors or (reads and tuple(reads[0].indices) != tuple(lhs.indices)):
+            return None
+        found.update(scalars)
+        scaled |= bool(reads and scalars)
+    if not scaled or any(
+        s.name in _STATISTICS or canonical_name(s.name) in valued or s in lhs.indices for s in found
+    ):
+        return None
+    return tuple(sorted(found, key=str))
+
+
+def parameter_entry(name: str) -> sp.Indexed:
+    """The scalar parameter ``name`` as the one entry of a tensor (counted from the document's
+    index base, so that it is entry 0 once counted from 0)."""
+    return sp.IndexedBase(name)[nodes.INDEX_BASE]
+
+
+def _scaled_forward(line: int, lhs: sp.Indexed, rhs: Any, valued: frozenset[str]) -> Forward | None:
+    """``y_i = w x_i + b``: a forward formula whose scalars are one-entry tensors, so that
+    ``∂L/∂w = Σ_i ∂L/∂y_i x_i`` is derived as any gradient is."""
+    if not isinstance(rhs, sp.Expr) or rhs.has(nodes.Partial, sp.Derivative, sp.Subs, AppliedUndef):
+        return None
+    reads = _reads(rhs)
+    if any(split_gradient_label(str(r.base.label)) or r.base.label == lhs.base.label
+           for r in reads):  # fmt: skip
+        return None
+    scalars = _scalar_parameters(lhs, rhs, valued)
+    if not scalars:
+        return None
+    entries = {s: parameter_entry(s.name) for s in scalars}
+    return Forward(line, lhs, rhs.xreplace(entries), None, tuple(s.name for s in scalars))
+
+
+def parameters_as_entries(expr: Any, names: Iterable[str]) -> Any:
+    """``expr`` with the forward formulas' scalar parameters as their one-entry tensors:
+    ``∂L/∂w`` the gradient entry, ``w`` the entry. Unchanged when a parameter's name is also
+    an index of ``expr`` (``∂L/∂W_{ab}`` with a bias ``b``)."""
+    names = set(names)
+    if not names or not isinstance(expr, sp.Basic):
+        return expr
+    indices: set[Any] = set()
+    for read in expr.atoms(sp.Indexed):
+        indices |= set().union(*(sp.sympify(i).free_symbols for i in read.indices))
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.Sum):
+            indices |= {limit[0] for limit in node.limits}
+    symbols = {s for s in expr.atoms(sp.Symbol) if s.name in names}
+    if not symbols or symbols & indices:
+        return expr
+
+    def by_parameter(node: Any) -> bool:
+        return (
+            isinstance(node, sp.Derivative)
+            and len(node.variables) == 1
+            and node.variables[0] in symbols
+            and node.derivative_count == 1
+            and _is_loss(node.expr)
+        )
+
+    expr = expr.replace(
+        by_parameter,
+        lambda node: gradient_base(LOSS, node.variables[0].name)[nodes.INDEX_BASE],
+    )
+    return expr.xreplace({s: parameter_entry(s.name) for s in symbols})
+
+
 def _product_of_reads(term: Any) -> bool:
     while isinstance(term, sp.Sum):
         term = term.function
@@ -686,8 +794,10 @@ def _product_of_reads(term: Any) -> bool:
     )
 
 
-#: An index's name: a letter, then subscripts or primes (``i``, ``j_1``, ``i'``, ``k_{in}``).
-_INDEX_NAME = lazy_compile(r"^[a-z](?:_\{?[a-z0-9]+\}?|'+)*$")
+#: An index's name: a letter, then subscripts or primes (``i``, ``j_1``, ``i'``, ``k_{in}``), or
+#: a run of two or three letters (``oc``, ``ch``: read as one symbol only where the document
+#: writes it as an index, :func:`symconv.check.read_names.index_words`).
+_INDEX_NAME = lazy_compile(r"^(?:[a-z](?:_\{?[a-z0-9]+\}?|'+)*|[a-z]{2,3})$")
 
 
 def _is_index_name(symbol: sp.Symbol) -> bool:
@@ -719,6 +829,7 @@ def normalised(expr: Any, definitions: DocumentDefinitions) -> Any:
     expr = _with_canonical_names(expr)
     expr = _run_together_entries(expr, tensors)
     expr = _sizes_in_limits(expr)
+    expr = parameters_as_entries(expr, [p for f in definitions.forwards for p in f.parameters])
     expr = _loss_gradients(expr)
     return _named_gradients(expr, definitions.gradient_names)
 
@@ -940,7 +1051,29 @@ def engine_reading(lhs: sp.Indexed, rhs: sp.Expr, base: int) -> Any:
     from symconv.grad.formula import IndexFormula
 
     free = list(lhs.indices)
-    return IndexFormula.from_equation((lhs, rebased(rhs, base, free)))
+    return IndexFormula.from_equation((lhs, _opened(rebased(rhs, base, free))))
+
+
+def _opened(rhs: Any) -> Any:
+    """``Σ_d Σ_r Σ_c W_{f,d,r,c} X_{d,i+r,j+c}`` written without limits: each sum over every
+    value (entries outside a tensor are zero) is the sum over the axis its index reads bare
+    (``r`` of ``W_{f,d,r,c}``: outside it the kernel is zero), as the engine infers it. Kept
+    as written when some such index reads no axis bare (its range would be a guess)."""
+    from symconv.check.answer_formulas import open_sums
+
+    open_indices = {
+        limit[0]
+        for node in sp.preorder_traversal(rhs)
+        if isinstance(node, sp.Sum)
+        for limit in node.limits
+        if len(limit) == 3 and limit[1] == -sp.oo and limit[2] == sp.oo
+    }
+    if not open_indices:
+        return rhs
+    bare = {position for read in _reads(rhs) for position in read.indices}
+    if not open_indices <= bare:
+        return rhs
+    return open_sums(rhs)
 
 
 def order_of(claim: Claim) -> int:

@@ -129,8 +129,14 @@ def _parse(text: str, table: SymbolTable) -> MathParse:
     from symconv.check.magnitudes import as_powers
 
     # same length: columns stay those of the text as written
+    from symconv.check.read_names import index_words
+
     text = as_powers(normalise_primes(text))
     tree = parse_tree(text)
+    # ch of W_{f,ch,r,c}: one index name in this formula too (the document's are in the table)
+    words = index_words([text]) - table.index_words
+    if words:
+        table = table.merged(SymbolTable(index_words=words))
     entries = _statement_trees(tree.children[0])
     evidence: set[str] = set()
     for _ in range(_MAX_PASSES):

@@ -119,6 +119,9 @@ class ReaderBase:
         #: Each ``vmatrix`` read as a determinant: its span and the symbols of its entries (see
         #: :meth:`~symconv.check.builder.Builder.chain`, which decides whether the line is one).
         self.bar_determinants: list[tuple[int, int, frozenset[sp.Basic]]] = []
+        #: How deep the reading is inside subscripts (an entry's, a big operator's): a document's
+        #: multi-letter index names (:attr:`SymbolTable.index_words`) are read whole there.
+        self._script_depth = 0
 
     def _span(self, node: Any) -> tuple[int, int]:
         if node is None:

@@ -279,6 +279,13 @@ class BracketReader(NameReader):
     def _statement_values(self, script: Any) -> list[tuple[list[Any], list[str]]]:
         """The statements of a big operator's subscript: ``k=0``, ``k_1, k_2``, or the rows of
         ``\\substack{0 \\le i \\le I-1 \\\\ 0 \\le j \\le J-1}`` (one statement each)."""
+        self._script_depth += 1
+        try:
+            return self._script_statements(script)
+        finally:
+            self._script_depth -= 1
+
+    def _script_statements(self, script: Any) -> list[tuple[list[Any], list[str]]]:
         script = substack_of(script) or script
         if not (isinstance(script, Tree) and script.data in ("group", "substack")):
             return [([self._script_value(script)], [])]

@@ -372,6 +372,11 @@ class CalculusReader(BracketReader):
             # \sum^{N}_{k}: N terms, counted from the document's first index (nodes.INDEX_BASE)
             base = nodes.INDEX_BASE
             return [(variable(statements[0][0][0]), base, base + upper - 1)]
+        if len(statements) == 1 and not statements[0][1] and upper is None:
+            letters = _run_of_indices(statements[0][0][0])
+            if letters is not None:
+                # \sum_{ij}: the sum over i and over j (a product i·j is no summation index)
+                return [unbounded(letter) for letter in letters]
         if len(statements) > 1 or (len(statements) == 1 and not statements[0][1]):
             if upper is not None and len(statements) > 1:
                 raise ParseError(f"{where}: an upper limit for several indices")
@@ -410,6 +415,20 @@ class CalculusReader(BracketReader):
         low = low if relations[0] == "≤" else low + 1
         high = high if relations[1] == "≤" else high - 1
         return (var, low, high)
+
+
+def _run_of_indices(value: Any) -> list[sp.Symbol] | None:
+    """``i·j`` read from ``\\sum_{ij}``: its one-letter names in the order written (SymPy
+    keeps the letters of a product sorted, as runs are written: ``ij``, ``mn``, ``pq``), or
+    None when ``value`` is no product of distinct one-letter names."""
+    if not isinstance(value, sp.Mul):
+        return None
+    factors = list(value.args)
+    if not all(isinstance(f, sp.Symbol) and len(f.name) == 1 for f in factors):
+        return None
+    if len(set(factors)) != len(factors):
+        return None
+    return sorted(factors, key=lambda f: f.name)
 
 
 def integer_bounds(domain: Any) -> tuple[Any, Any] | None:

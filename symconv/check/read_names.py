@@ -66,6 +66,91 @@ def indices_only(arguments: Sequence[Any]) -> bool:
     return True
 
 
+#: Words that are never an index name, even as a position of a subscript list (``x_{i,max}``).
+_NOT_INDEX_WORDS = frozenset({"max", "min", "exp", "log", "sin", "cos", "tan", "det", "dim", "sup",
+                              "inf", "arg", "lim", "sgn", "mod"})  # fmt: skip
+
+#: Multi-letter index names deep-learning writers use for channels and kernel axes: written as
+#: the whole subscript too (``b_{oc}``) they are still one index, where ``y_{ij}`` is two.
+_CHANNEL_WORDS = frozenset({"ch", "oc", "ic", "co", "ci", "kh", "kw", "in", "out", "cin", "cout"})
+
+#: A big operator right before a subscript (its bound indices, not an entry's).
+_BIGOP_BEFORE = lazy_compile(r"\\(?:sum|prod|max|min|argmax|argmin|limits|nolimits)\s*$")
+
+
+def _subscripts(text: str) -> list[tuple[str, bool]]:
+    """Each braced subscript of ``text``: its inside, and whether a big operator binds it."""
+    found = []
+    for match in re.finditer(r"_\s*\{", text):
+        depth, stop = 1, match.end()
+        while stop < len(text) and depth:
+            depth += {"{": 1, "}": -1}.get(text[stop], 0)
+            stop += 1
+        if depth:
+            continue
+        bound = _BIGOP_BEFORE.search(text[: match.start()]) is not None
+        found.append((text[match.end() : stop - 1], bound))
+    return found
+
+
+def _positions(inside: str) -> list[str]:
+    """The top-level comma-separated positions of a subscript, spaces taken out."""
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for char in inside:
+        depth += {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return [re.sub(r"\s+|\\[,;:! ]", "", part) for part in parts]
+
+
+def index_words(texts: Sequence[str]) -> frozenset[str]:
+    """The multi-letter index names of a document's formulas: a run of two or three lower-case
+    letters written as a whole position of a subscript list (``W_{f,ch,r,c}``,
+    ``X_{ch,(i-1)s+r,(j-1)s+c}``, ``\\sum_{ch,r,c}``) — deep-learning notes name channels and
+    kernel axes so (``ch``, ``ic``, ``oc``, ``kh``, ``kw``, ``in``, ``out``), and a list of
+    positions separated by commas names one index per position. A word the document also writes
+    as the whole subscript of an entry (``x_{kl}``, ``\\partial y_{ij}``) may be a run of one-letter
+    indices there (``J_{ij,kl}``, the Jacobian's pairs), so it is no index name anywhere, unless it
+    is a channel's or kernel axis's name (``oc``, ``kh``) that a list shows beside a one-letter
+    position (``Y_{oc,i,j}`` with ``b_{oc}``).
+
+    >>> sorted(index_words([r"O_{f,i,j} = \\sum_{ch=1}^{C} W_{f,ch,r,c} X_{ch,i+r,j+c}"]))
+    ['ch']
+    >>> sorted(index_words([r"J_{ij,kl} = \\frac{\\partial y_{ij}}{\\partial x_{kl}}"]))
+    []
+    >>> sorted(index_words([r"X_{c,ij} = y_{ij}"])), sorted(index_words([r"X_{c,ij} = y_{c}"]))
+    ([], ['ij'])
+    >>> sorted(index_words([r"x_{i,max} + a_{ab}"])), sorted(index_words([r"s_{ab} x_{i,jk}"]))
+    ([], ['jk'])
+    >>> sorted(index_words([r"Y_{oc,i,j} = \\sum_{ic,kh,kw} W_{oc,ic,kh,kw} X_{ic,i+kh} + b_{oc}"]))
+    ['ic', 'kh', 'kw', 'oc']
+    """
+    listed: set[str] = set()
+    mixed: set[str] = set()  # beside a one-letter position (Y_{oc,i,j}): never a pair of indices
+    whole: set[str] = set()
+    for text in texts:
+        for inside, bound in _subscripts(text):
+            positions = _positions(inside)
+            if len(positions) > 1:
+                words = {
+                    p
+                    for p in positions
+                    if re.fullmatch(r"[a-z]{2,3}", p) and p not in _NOT_INDEX_WORDS
+                }
+                listed |= words
+                if any(re.fullmatch(r"[a-z]", p) for p in positions):
+                    mixed |= words
+            elif not bound:
+                whole.add(positions[0])
+    return frozenset((listed - whole) | (mixed & _CHANNEL_WORDS))
+
+
 #: The letters that name a model's parameters in a subscript (``p_\\theta(x)``).
 _PARAMETER_LETTERS = frozenset({"theta", "Theta", "phi", "Phi", "psi", "Psi"})
 
@@ -189,7 +274,9 @@ class NameReader(ReaderBase):
         """``sk`` is s·k; ``k1`` is the name k_1; a declared multi-letter name stays whole."""
         word = token.value
         start = token.start_pos or 0
-        if len(word) > 1 and self.table.kind_of(word) is not None:
+        if (len(word) > 1 and self.table.kind_of(word) is not None) or (
+            self._script_depth and word in self.table.index_words
+        ):
             return [Item("name", start, start + len(word), name=word, raw=word)]
         items = []
         for match in re.finditer(r"[A-Za-z]\d*", word):
@@ -502,6 +589,8 @@ class NameReader(ReaderBase):
         if re.fullmatch(r"[A-Za-z]+", compact):
             if compact in NAME_SUBSCRIPTS or len(compact) > 3:
                 return "name", f"{name}_{{{compact}}}"
+            if compact in self.table.index_words:
+                return "index", (self._symbol(compact),)  # b_{oc}: the document's index oc
             return "index", tuple(self._symbol(letter) for letter in compact)
         if compact.startswith(("\\text", "\\mathrm", "\\operatorname", "\\mathit", "\\textrm")):
             return "name", f"{name}_{{{compact}}}"
@@ -767,11 +856,22 @@ class NameReader(ReaderBase):
         return nodes.Entry(value, *indices)
 
     def _script_values(self, script: Any) -> list[Any]:
-        if isinstance(script, Tree) and script.data == "group":
-            return self._content_values(script.children[1], allow_relations=False)
-        return [self._script_value(script)]
+        self._script_depth += 1
+        try:
+            if isinstance(script, Tree) and script.data == "group":
+                return self._content_values(script.children[1], allow_relations=False)
+            return [self._script_value(script)]
+        finally:
+            self._script_depth -= 1
 
     def _script_value(self, script: Any) -> Any:
+        self._script_depth += 1
+        try:
+            return self._one_script_value(script)
+        finally:
+            self._script_depth -= 1
+
+    def _one_script_value(self, script: Any) -> Any:
         if isinstance(script, Tree) and script.data == "group":
             values = self._content_values(script.children[1], allow_relations=False)
             if len(values) != 1:

@@ -91,6 +91,8 @@ class SymbolTable:
     * ``entry_calls``: ``(name, count)`` pairs — the document differentiates by ``W(i', j',
       k_in, k)``, so ``W`` applied to ``count`` indices (``W(i - i', j - j', k_in, k)``) is an
       entry of the tensor ``W``, whatever an earlier line suggested.
+    * ``index_words``: multi-letter index names (``ch`` of ``W_{f,ch,r,c}``), read whole in
+      subscripts and in a big operator's subscript (``\\sum_{ch=1}^{C}``), never c·h.
     * ``conventional``: read :data:`CONVENTIONAL_FUNCTIONS` as functions unless declared.
     * ``gradient_base``: builds the tensor ``∂J/∂W`` from ``("J", "W")``
       (default: an ``IndexedBase`` labelled ``∂J/∂W``, as :mod:`symconv.grad` labels it).
@@ -105,6 +107,9 @@ class SymbolTable:
     conventional: bool = True
     gradient_base: Callable[[str, str], Any] | None = field(default=None, compare=False)
     entry_calls: frozenset[tuple[str, int]] = frozenset()
+    #: Multi-letter index names of the document (``ch`` in ``W_{f,ch,r,c}``, see
+    #: :func:`symconv.check.read_names.index_words`): read whole in a subscript.
+    index_words: frozenset[str] = frozenset()
 
     @classmethod
     def declare(
@@ -147,6 +152,7 @@ class SymbolTable:
             star=other.star or self.star,
             gradient_base=other.gradient_base or self.gradient_base,
             entry_calls=self.entry_calls | other.entry_calls,
+            index_words=self.index_words | other.index_words,
         )
 
     def is_entry_call(self, name: str, count: int) -> bool:

@@ -336,3 +336,186 @@ def test_a_tensor_read_by_another_formula_has_another_path_to_the_loss():
     assert "z is also read on line 1" in judged.message
     alone = "Let $x_i = \\sigma(z_i)$; the loss $L$ reads $x$.\n\n"
     assert judgement_on(alone + claim, 3).verdict == "right"
+
+
+# Multi-letter index names (ch, oc, ic, kh, kw) written as positions of subscript lists: one
+# index each, never c·h, so the forward formula and every gradient after it are judged.
+MULTI_LETTER = document_of(
+    r"$$O_{f,i,j} = \sum_{ch=1}^{C}\sum_{r=1}^{K}\sum_{c=1}^{K} W_{f,ch,r,c}"
+    r" X_{ch,(i-1)s+r,(j-1)s+c} + b_f$$",
+    r"",
+    r"$$\frac{\partial L}{\partial W_{f,ch,r,c}} = \sum_{i}\sum_{j}"
+    r" \frac{\partial L}{\partial O_{f,i,j}} X_{ch,(i-1)s+r,(j-1)s+c}$$",
+    r"",
+    r"$$\frac{\partial L}{\partial W_{f,ch,r,c}} = \sum_{i}\sum_{j}"
+    r" \frac{\partial L}{\partial O_{f,i,j}} X_{ch,i+r-1,j+c-1}$$",
+    r"",
+    r"$$\frac{\partial L}{\partial X_{ch,p,q}} = \sum_{f}\sum_{i}\sum_{j}"
+    r" \frac{\partial L}{\partial O_{f,i,j}} W_{f,ch,p-(i-1)s,q-(j-1)s}$$",
+    r"",
+    r"$$\frac{\partial L}{\partial X_{ch,p,q}} = \sum_{i}\sum_{j}"
+    r" \frac{\partial L}{\partial O_{f,i,j}} W_{f,ch,p-(i-1)s,q-(j-1)s}$$",
+)
+
+
+def test_multi_letter_index_names_are_one_index_each():
+    found = verdicts(MULTI_LETTER)
+    assert found[1] == ["right"]
+    assert found[3] == ["right"]
+    assert found[5] == ["wrong"]  # the stride forgotten
+    assert found[7] == ["right"]
+    assert found[9] == ["wrong"]  # no sum over f
+
+
+def test_multi_letter_index_beside_one_letter_positions():
+    # b_{oc} is the index oc, since Y_{oc,i,j} lists oc beside one-letter positions
+    document = document_of(
+        r"$$Y_{oc,i,j} = \sum_{ic=0}^{C-1}\sum_{kh=0}^{K-1}\sum_{kw=0}^{K-1}"
+        r" W_{oc,ic,kh,kw} X_{ic,i+kh,j+kw} + b_{oc}$$",
+        r"",
+        r"$$\frac{\partial L}{\partial b_{oc}} = \sum_{i,j}"
+        r" \frac{\partial L}{\partial Y_{oc,i,j}}$$",
+        r"",
+        r"$$\frac{\partial L}{\partial b_{oc}} = \frac{\partial L}{\partial Y_{oc,i,j}}$$",
+    )
+    found = verdicts(document)
+    assert found[1] == ["right"]
+    assert found[3] == ["right"]
+    assert found[5] == ["wrong"]  # no sum over the positions
+
+
+def test_pairs_of_one_letter_indices_are_not_index_names():
+    from symconv.check.read_names import index_words
+
+    # the Jacobian's pairs: y_{ij} shows ij is two indices
+    assert index_words([r"J_{ij,kl} = \frac{\partial y_{ij}}{\partial x_{kl}}"]) == frozenset()
+    # outside a subscript a run of letters is still a product
+    value = parse_math(r"W_{f,ch} = ch").single().sides[1].expr
+    assert value == sp.Symbol("c") * sp.Symbol("h")
+
+
+# Scalar parameters of an element-wise layer (y_i = w x_i + b, batch norm's y_i = γ x̂_i + β):
+# one-entry tensors, so ∂L/∂w, ∂L/∂b are gradients like any other.
+SCALAR_LAYER = document_of(
+    r"$$y_i = w x_i + b$$",
+    r"",
+    r"$$\frac{\partial L}{\partial w} = \sum_i \frac{\partial L}{\partial y_i} x_i$$",
+    r"",
+    r"$$\frac{\partial L}{\partial b} = \sum_i \frac{\partial L}{\partial y_i}$$",
+    r"",
+    r"$$\frac{\partial L}{\partial b} = \frac{\partial L}{\partial y_i}$$",
+    r"",
+    r"$$\frac{\partial L}{\partial x_i} = w \frac{\partial L}{\partial y_i}$$",
+    r"",
+    r"$$\frac{\partial L}{\partial w} = \sum_i \frac{\partial L}{\partial y_i}$$",
+)
+
+
+def test_scalar_parameters_of_an_elementwise_layer():
+    found = verdicts(SCALAR_LAYER)
+    assert found[3] == ["right"]
+    assert found[5] == ["right"]
+    assert found[7] == ["wrong"]  # the sum over i missing
+    assert found[9] == ["right"]
+    assert found[11] == ["wrong"]  # x_i missing
+
+
+def test_batch_norm_affine_part_and_its_statistics():
+    document = document_of(
+        r"$$\mu = \frac{1}{m}\sum_{i=1}^{m} x_i$$",
+        r"",
+        r"$$z_i = x_i - \mu$$",
+        r"",
+        r"$$\frac{\partial L}{\partial x_i} = \frac{\partial L}{\partial z_i}"
+        r" - \frac{1}{m}\sum_j \frac{\partial L}{\partial z_j}$$",
+        r"",
+        r"$$y_i = \gamma \hat{x}_i + \beta$$",
+        r"",
+        r"$$\frac{\partial L}{\partial \gamma} = \sum_i \frac{\partial L}{\partial y_i}"
+        r" \hat{x}_i$$",
+        r"",
+        r"$$\frac{\partial L}{\partial \hat{x}_i} = \gamma \frac{\partial L}{\partial y_i}$$",
+    )
+    found = verdicts(document)
+    # μ depends on every x_j: z = x − μ is no layer with a free parameter μ
+    assert found[5] == ["unverified"]
+    assert found[9] == ["right"]
+    assert found[11] == ["right"]
+    # a statistic is never a parameter, even when the document does not define it
+    shifted = document_of(
+        r"$$z_i = \sigma x_i - \mu$$",
+        r"",
+        r"$$\frac{\partial L}{\partial x_i} = \sigma \frac{\partial L}{\partial z_i}$$",
+    )
+    assert verdicts(shifted)[3] == ["unverified"]
+
+
+# A forward formula whose sums have no limits (Σ_{ic} Σ_{kh} Σ_{kw}): each sum runs over the
+# axis its index reads bare (the kernel is zero outside it), so the gradients are judged.
+OPEN_SUMS = document_of(
+    r"$$Y_{oc,i,j} = \sum_{ic}\sum_{kh}\sum_{kw} W_{oc,ic,kh,kw} X_{ic,i+kh,j+kw} + b_{oc}$$",
+    r"",
+    r"$$\frac{\partial L}{\partial W_{oc,ic,kh,kw}} = \sum_{i,j}"
+    r" \frac{\partial L}{\partial Y_{oc,i,j}} X_{ic,i+kh,j+kw}$$",
+    r"",
+    r"$$\frac{\partial L}{\partial W_{oc,ic,kh,kw}} = \sum_{i,j}"
+    r" \frac{\partial L}{\partial Y_{oc,i,j}} X_{ic,i+kw,j+kh}$$",
+    r"",
+    r"$$\frac{\partial L}{\partial X_{ic,p,q}} = \sum_{oc}\sum_{kh}\sum_{kw}"
+    r" \frac{\partial L}{\partial Y_{oc,p-kh,q-kw}} W_{oc,ic,kh,kw}$$",
+)
+
+
+def test_a_forward_formula_with_open_sums():
+    found = verdicts(OPEN_SUMS)
+    assert found[3] == ["right"]
+    assert found[5] == ["wrong"]  # the kernel offsets swapped
+    assert found[7] == ["right"]
+
+
+def test_an_open_sum_over_an_index_read_only_shifted_is_not_guessed():
+    document = document_of(
+        r"$$y_i = \sum_k x_{i+k} + c_i$$",
+        r"",
+        r"$$\frac{\partial L}{\partial x_p} = \sum_k \frac{\partial L}{\partial y_{p-k}}$$",
+    )
+    assert verdicts(document)[3] != ["wrong"]
+
+
+def test_an_elementwise_layer_with_scalars_stays_readable_as_vectors():
+    # ŷ_i = w x_i + b is also an entry definition the vector reading follows: the cost's
+    # gradient written out through it is still decided
+    document = document_of(
+        r"The model is $\hat{y}_i = w x_i + b$ and",
+        r"",
+        r"$$L = \frac{1}{n}\sum_{i=1}^{n} (\hat{y}_i - y_i)^2$$",
+        r"",
+        r"$$\frac{\partial L}{\partial w} = \frac{2}{n}\sum_{i=1}^{n} (\hat{y}_i - y_i) x_i$$",
+        r"",
+        r"$$\frac{\partial L}{\partial b} = \frac{2}{n}\sum_{i=1}^{n} (\hat{y}_i - y_i) x_i$$",
+        r"",
+        r"$$\frac{\partial L}{\partial w} = \sum_{i} \frac{\partial L}{\partial \hat{y}_i} x_i$$",
+    )
+    found = verdicts(document)
+    assert found[5] == ["right"]
+    assert found[7] == ["wrong"]
+    assert found[9] == ["right"]
+
+
+def test_a_sum_over_a_run_of_index_letters():
+    # \sum_{ij}: the sum over i and over j, never over the product i·j
+    value = parse_math(r"\sum_{ij} x_{ij}").single().value
+    i, j = sp.symbols("i j")
+    assert value == sp.Sum(sp.IndexedBase("x")[i, j], (i, -sp.oo, sp.oo), (j, -sp.oo, sp.oo))
+    document = document_of(
+        r"$$y_{ij} = \sum_{m=0}^{K-1}\sum_{n=0}^{K-1} w_{mn} x_{i+m,j+n}$$",
+        r"",
+        r"$$\frac{\partial L}{\partial w_{mn}} = \sum_{ij} \frac{\partial L}{\partial y_{ij}}"
+        r" x_{i+m,j+n}$$",
+        r"",
+        r"$$\frac{\partial L}{\partial w_{mn}} = \sum_{ij} \frac{\partial L}{\partial y_{ij}}"
+        r" x_{i-m,j-n}$$",
+    )
+    found = verdicts(document)
+    assert found[3] == ["right"]
+    assert found[5] == ["wrong"]

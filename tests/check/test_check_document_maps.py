@@ -640,3 +640,140 @@ def test_an_outputs_gradient_named_by_the_document_is_read_as_that_gradient(
     line = len(doc.splitlines())
     judged = [j for j in check_text(doc).judgements if j.claim.line == line]
     assert [j.verdict for j in judged] == [expected], [j.message for j in judged]
+
+
+# -- X * W + b = Y after words that say what * is ------------------------------------------------
+
+W_WRITTEN = "\\begin{pmatrix} w_{11} & w_{12} \\\\ w_{21} & w_{22} \\end{pmatrix}"
+Y_WRITTEN = "\\begin{pmatrix} y_{11} & y_{12} \\\\ y_{21} & y_{22} \\end{pmatrix}"
+
+
+def declared_operation(words: str, bias: str = "") -> str:
+    return (
+        f"Take a 3x3 input and a 2x2 kernel. {words}\n\n"
+        f"$$\n{X_WRITTEN}\n*\n{W_WRITTEN}\n{bias}=\n{Y_WRITTEN}\n$$\n\n"
+    )
+
+
+CORRELATION_SAID = "Here $*$ denotes cross-correlation (what libraries call convolution)."
+Y11 = "y_{11} = x_{11}w_{11} + x_{12}w_{12} + x_{21}w_{21} + x_{22}w_{22}"
+Y12 = "y_{12} = x_{12}w_{11} + x_{13}w_{12} + x_{22}w_{21} + x_{23}w_{22}"
+DX22 = (
+    "\\frac{\\partial L}{\\partial x_{22}} = \\frac{\\partial L}{\\partial y_{11}} w_{22} + "
+    "\\frac{\\partial L}{\\partial y_{12}} w_{21} + \\frac{\\partial L}{\\partial y_{21}} w_{12} + "
+    "\\frac{\\partial L}{\\partial y_{22}} w_{11}"
+)
+DX22_UNFLIPPED = (
+    "\\frac{\\partial L}{\\partial x_{22}} = \\frac{\\partial L}{\\partial y_{11}} w_{11} + "
+    "\\frac{\\partial L}{\\partial y_{12}} w_{12} + \\frac{\\partial L}{\\partial y_{21}} w_{21} + "
+    "\\frac{\\partial L}{\\partial y_{22}} w_{22}"
+)
+DW11 = (
+    "\\frac{\\partial L}{\\partial w_{11}} = \\frac{\\partial L}{\\partial y_{11}} x_{11} + "
+    "\\frac{\\partial L}{\\partial y_{12}} x_{12} + \\frac{\\partial L}{\\partial y_{21}} x_{21} + "
+    "\\frac{\\partial L}{\\partial y_{22}} x_{22}"
+)
+
+
+def last_verdict(doc: str) -> list[str]:
+    line = len(doc.splitlines())
+    return [j.verdict for j in check_text(doc).judgements if j.claim.line == line]
+
+
+@pytest.mark.parametrize(
+    ("words", "statement", "expected"),
+    [
+        (CORRELATION_SAID, DX22, "right"),
+        (CORRELATION_SAID, DX22_UNFLIPPED, "wrong"),
+        (CORRELATION_SAID, DW11, "right"),
+        ("In what follows `*` is correlation, not a mathematical convolution.", DW11, "right"),
+        # a true convolution flips the kernel: the same line is then wrong
+        ("Here $*$ is the true (mathematical) convolution, the kernel flipped.", DW11, "wrong"),
+        # "convolution" alone: which one is not said, so no map
+        ("where $*$ is the (valid) convolution", DW11, "unverified"),
+        # nothing said: a product or a convolution
+        ("Then:", DW11, "unverified"),
+    ],
+)
+def test_an_operation_after_words_that_say_what_star_is_defines_the_map(
+    words: str, statement: str, expected: str
+) -> None:
+    # the entries are written only in part ("and so on"): the map is the operation's
+    doc = (
+        declared_operation(words) + f"so $${Y11}$$\n\n$${Y12}$$\n\nand so on.\n\n$${statement}$$\n"
+    )
+    assert last_verdict(doc) == [expected]
+
+
+def test_entries_restated_after_the_declared_operation_are_judged_against_it() -> None:
+    doc = declared_operation(CORRELATION_SAID, "+ b ") + f"$${Y11} + b$$\n\n$${Y12}$$\n"
+    judged = verdict_lines(doc)
+    first, second = lines_of(doc, "y_{11} = x", "y_{12} = x")
+    assert judged[first] == "right"
+    # the bias left out of the restated entry: not called wrong
+    assert judged.get(second, "unverified") == "unverified"
+    wrong_entry = Y12.replace("x_{23}w_{22}", "x_{33}w_{22}")
+    doc = declared_operation(CORRELATION_SAID) + f"$${wrong_entry}$$\n"
+    assert last_verdict(doc) == ["wrong"]
+
+
+def test_entries_written_in_part_are_no_map() -> None:
+    # y_{11}, y_{12} of the 2×2 y the display writes: the gradient lines depend on unwritten
+    # entries, so they are not judged (the true ones were called wrong)
+    doc = declared_operation("Then:") + f"$${Y11}$$\n\n$${Y12}$$\n\n$${DW11}$$\n"
+    assert last_verdict(doc) == ["unverified"]
+    doc = (
+        "The first entries are\n\n"
+        f"$${Y11}$$\n\n$${Y12}$$\n\n$$\\dots$$\n\n"
+        "$$\\frac{\\partial L}{\\partial x_{22}} = \\frac{\\partial L}{\\partial y_{11}} w_{22} + "
+        "\\frac{\\partial L}{\\partial y_{12}} w_{21}$$\n"
+    )
+    assert last_verdict(doc) != ["right"]
+
+
+# -- a read past the kernel's edge, when the document says such entries are zero ---------------
+
+ALL_ENTRIES = declared_operation(CORRELATION_SAID) + "".join(
+    f"$$y_{{{r}{c}}} = "
+    + " + ".join(f"x_{{{r + i}{c + j}}}w_{{{i + 1}{j + 1}}}" for i in range(2) for j in range(2))
+    + "$$\n\n"
+    for r in (1, 2)
+    for c in (1, 2)
+)
+CORNER = (
+    "\\frac{{\\partial L}}{{\\partial x_{{33}}}} = \\sum_{{i,j}} \\frac{{\\partial L}}"
+    "{{\\partial y_{{ij}}}} w_{{{0}-i,{0}-j}}"
+)
+
+
+@pytest.mark.parametrize(
+    ("words", "shift", "expected"),
+    [
+        ("Take $w_{kl} = 0$ for indices outside the kernel.", 4, "right"),
+        ("Take $w_{kl} = 0$ for indices outside the kernel.", 3, "wrong"),
+        # nothing said of entries past the edge: w_{3,3} is no entry the map knows
+        ("The corner is", 4, "unverified"),
+        ("Out-of-range entries are not zero here.", 4, "unverified"),
+    ],
+)
+def test_reads_past_the_kernel_are_zero_when_the_document_says_so(
+    words: str, shift: int, expected: str
+) -> None:
+    doc = ALL_ENTRIES + f"{words}\n\n$${CORNER.format(shift)}$$\n"
+    assert last_verdict(doc) == [expected]
+
+
+def test_the_declared_operation_itself_is_read_as_a_definition() -> None:
+    doc = declared_operation(CORRELATION_SAID)
+    (judgement,) = [j for j in check_text(doc).judgements if j.claim.line == 4]
+    assert judgement.verdict == "unverified"
+    assert "defines them" in judgement.message
+
+
+def test_a_declared_operation_of_matrices_between_bars_is_still_the_map() -> None:
+    # the words say * is a cross-correlation of tensors: |X| * |W| are no determinants there
+    doc = declared_operation(CORRELATION_SAID).replace("pmatrix", "vmatrix")
+    doc += f"$${DW11}$$\n"
+    assert last_verdict(doc) == ["right"]
+    doc = declared_operation("Then:").replace("pmatrix", "vmatrix") + f"$${DW11}$$\n"
+    assert last_verdict(doc) == ["unverified"]

@@ -164,7 +164,9 @@ def _computed_entries(claim: Claim, context: DocumentContext, exprs: list[Any]) 
 
     written = definitions_before(context, claim_id(claim))
     outputs = {a.output: a.line for a in written.activations}
-    outputs.update((f.output, f.line) for f in written.forwards)
+    # an element-wise layer with scalar parameters (ŷ_i = w x_i + b) is a function of i the
+    # vector reading follows (its entry definition), unlike a formula that sums
+    outputs.update((f.output, f.line) for f in written.forwards if not f.parameters)
     for name in sorted(set().union(*(_names(e) for e in exprs))):
         line = outputs.get(canonical_name(name))
         if line is not None:

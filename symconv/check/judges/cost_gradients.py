@@ -352,7 +352,10 @@ class _Reading:
 
     def computed(self) -> set[str]:
         """The names the document computes from something (forward formulas' outputs)."""
-        return {f.output for f in definitions_before(self.context, self.order).forwards}
+        forwards = definitions_before(self.context, self.order).forwards
+        # an element-wise layer with scalar parameters (ŷ_i = w x_i + b) is an entry
+        # definition this judge reads itself
+        return {f.output for f in forwards if not f.parameters}
 
 
 # ----------------------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ from symconv.check.document_forward import (
     evaluated,
     gradient_entry,
 )
-from symconv.check.judges.verdicts import right, wrong
+from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, Judgement
 from symconv.check.parsed import Ambiguous, Chain
 from symconv.core.patterns import lazy_compile
@@ -193,19 +193,29 @@ def _restated_entry(lhs: Any, rhs: Any, claim: Claim, model: DocumentModel) -> J
         value = canonical(evaluated(rhs))
     except (TypeError, ValueError):
         return None
-    for forward in model.forwards_before(claim.line):
+    # a map with a bias (y = X * W + b, DocumentModel.affine) only where it is defined by an
+    # operation (source): a map written entry by entry is those very statements
+    affine = [f for f in model.affine_before(claim.line) if f.source]
+    for forward in [*model.forwards_before(claim.line), *affine]:
         if forward.output != key[0] or len(key[1]) != 2:
             continue
         row, column = (i - forward.output_base for i in key[1])
         rows, columns = forward.output_shape
         if not (0 <= row < rows and 0 <= column < columns):
             continue
-        entry = forward.entries[row, column]
+        entry = forward.entries[row, column] + (forward.bias or 0)
         difference = sp.expand(value - entry)
         where = f"entry ({row + 1}, {column + 1}) of the map of lines {forward.line}–"
         where += f"{forward.end_line}"
         if difference == 0:
             return right(claim, f"{_shown(lhs)} is {where}")
+        bias = difference if isinstance(difference, sp.Symbol) else -difference
+        if isinstance(bias, sp.Symbol) and entry_of(bias) is None:
+            # y_{11} = x_{11}w_{11} + … after X * W + b = Y: a bias left out on one side,
+            # as writers do on purpose ("ignoring the bias"), not a slip to call wrong
+            return unverified(
+                claim, f"{_shown(lhs)} is {where} up to {_shown(bias)}: the bias is left out of one"
+            )
         return wrong(
             claim,
             f"{_shown(lhs)} is {where}, {_shown(entry)}; this differs by {_shown(difference)}",
@@ -227,6 +237,9 @@ class _Scope:
 
     forward: Forward
     scalar: str | None
+    #: The document says entries outside a tensor are zero (``w_{kl} = 0`` outside the kernel):
+    #: a read outside the tensor is 0, not undecided (:attr:`DocumentModel.zero_outside`).
+    zero_outside: bool = False
 
 
 def _derivative(
@@ -370,7 +383,7 @@ def _scope(expr: Any, model: DocumentModel, line: int) -> _Scope | None:
     if len(rest) > 2:
         return None
     scalar = next((n for n in sorted(rest) if len(n) == 1 and n.isupper()), None)
-    return _Scope(forward, scalar)
+    return _Scope(forward, scalar, model.zero_outside)
 
 
 def _split_products(expr: Any, forward: Forward, text: str) -> Any:
@@ -499,7 +512,9 @@ def _value(expr: Any, scope: _Scope) -> Any:
             if shape is not None and not all(
                 base <= i < base + size for i, size in zip(indices, shape, strict=False)
             ):
-                raise _Unknown(f"{label} at {indices}: outside the tensor")
+                if not scope.zero_outside:
+                    raise _Unknown(f"{label} at {indices}: outside the tensor")
+                replacements[atom] = sp.Integer(0)  # "entries outside the kernel are zero"
             continue
         top, bottom = quotient.group(1), quotient.group(2)
         replacements[atom] = _quotient(top, (bottom, indices), scope)
@@ -572,6 +587,16 @@ def _quotient(top: str, below: tuple[str, tuple[int, ...]], scope: _Scope) -> An
         raise _Unknown(top)
     name, indices = below
     if name in (forward.output, None) or (forward.output is None and name == output):
+        rows, columns = forward.output_shape
+        base = forward.output_base
+        if len(indices) != 2 or not (
+            0 <= indices[0] - base < rows and 0 <= indices[1] - base < columns
+        ):
+            if scope.zero_outside and len(indices) == 2:
+                return sp.Integer(0)  # the gradient zero-padded, as the document says
+            # ∂L/∂y_{21} where the map gives y_{11}, y_{12} only ("and so on"): the statement
+            # is about entries the map does not write, so the map cannot decide it
+            raise _Unknown("an output entry outside the map")
         return gradient_entry(top, name, indices)
     operand = forward.operand(name)
     if operand is None or operand.position(indices) is None:

@@ -416,16 +416,27 @@ def _formulas(lhs: Any, rhs: Any, system: _System, base: int) -> tuple[Any, Any]
     candidate_rhs = open_sums(layer.evaluated(rhs0))
     candidate_rhs = candidate_rhs.xreplace(layer.size_bindings(candidate_rhs, reference_rhs))
     output = sp.IndexedBase(_output_label(lhs))
-    entry = output[tuple(free)] if free else output[sp.Integer(0)]
     if not free:
-        domains = {}
+        if not _is_parameter_gradient(lhs0):
+            raise _Undecided("the left side has no index to compare the two sides at")
+        # ∂L/∂w of a scalar parameter: one entry, compared at one index that reads nothing
+        free = [sp.Symbol("⟨entry⟩", integer=True)]
+        domains = {free[0]: (sp.Integer(0), sp.Integer(0))}
+    entry = output[tuple(free)]
     shapes = dict(layer.shapes())
-    shapes[str(output.label)] = tuple(hi + 1 for _, hi in domains.values()) or (sp.Integer(1),)
-    ranges = tuple((index, *domains[index]) for index in free) if free else ()
-    if not free:
-        raise _Undecided("the left side has no index to compare the two sides at")
+    shapes[str(output.label)] = tuple(hi + 1 for _, hi in domains.values())
+    ranges = tuple((index, *domains[index]) for index in free)
     reference = IndexFormula(lhs=entry, rhs=reference_rhs, ranges=ranges, shapes=shapes)
     return reference, (entry, candidate_rhs)
+
+
+def _is_parameter_gradient(lhs: Any) -> bool:
+    """``∂J/∂w[0]``: the gradient of a scalar parameter (a one-entry tensor), counted from 0."""
+    return (
+        isinstance(lhs, sp.Indexed)
+        and split_gradient_label(str(lhs.base.label)) is not None
+        and tuple(lhs.indices) == (sp.Integer(0),)
+    )
 
 
 def _output_label(lhs: Any) -> str:
@@ -445,7 +456,10 @@ def _free_indices(expr: Any) -> list[sp.Symbol]:
         for position in read.indices:
             for symbol in sorted(position.free_symbols, key=str):
                 fresh = (
-                    isinstance(symbol, sp.Symbol) and symbol not in bound and symbol not in found
+                    isinstance(symbol, sp.Symbol)
+                    and symbol not in bound
+                    and symbol not in found
+                    and symbol != nodes.INDEX_BASE  # w[⟨index base⟩]: a scalar parameter
                 )
                 if fresh and sp.expand(position).coeff(symbol) in (1, -1):
                     found.append(symbol)

@@ -288,6 +288,12 @@ def _conv_form(claim: Claim, conv: nodes.Convolution, other: Any) -> Judgement:
     literals = claim.matrices
     if not literals:
         return unverified(claim, "a convolution written without its matrix")
+    if any(isinstance(operand, sp.MatrixBase) for operand in conv.args[:2]):
+        # [X] * [W] = [y_{11} …]: the written tensors' convolution names the result's entries
+        # (the document's map, read with what its words say * is: document_forward)
+        return unverified(
+            claim, "a convolution of written matrices that names its result: it defines them"
+        )
     matrix, lines = literals[-1]
     matrix = sp.Matrix(matrix)
     kernel_name = str(conv.args[0])

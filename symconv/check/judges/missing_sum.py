@@ -66,7 +66,8 @@ def judge_missing_sum(claim: Claim, context: DocumentContext | None = None) -> J
     left, right_side = claim.sides
     if not (isinstance(left, sp.Basic) and isinstance(right_side, sp.Basic)):
         return None
-    unsummed = unsummed_indices(left, right_side)
+    table = claim.origin.table
+    unsummed = unsummed_indices(left, right_side, table.index_words if table else frozenset())
     if context is not None:
         order, scope = claim_id(claim), claim_scope(claim)
         unsummed = [
@@ -100,9 +101,12 @@ def judge_missing_sum(claim: Claim, context: DocumentContext | None = None) -> J
     )
 
 
-def unsummed_indices(left: sp.Basic, right: sp.Basic) -> list[sp.Symbol]:
+def unsummed_indices(
+    left: sp.Basic, right: sp.Basic, words: frozenset[str] = frozenset()
+) -> list[sp.Symbol]:
     """The plain indices (see the module docstring) free on ``right`` and absent from ``left``,
-    by name.
+    by name; ``words`` are the document's multi-letter index names (``oc`` of ``W_{oc,ic,…}``,
+    :attr:`~symconv.check.symbols.SymbolTable.index_words`), indices as well.
 
     >>> i, j, k = sp.symbols("i j k")
     >>> W, x, y = map(sp.IndexedBase, "Wxy")
@@ -145,7 +149,7 @@ def unsummed_indices(left: sp.Basic, right: sp.Basic) -> list[sp.Symbol]:
         for symbol, read_in in tensors.items()
         if symbol in free
         and symbol not in on_left
-        and _INDEX_NAME.fullmatch(symbol.name)
+        and (_INDEX_NAME.fullmatch(symbol.name) or symbol.name in words)
         and (len(read_in) >= 2 or _sibling_of(symbol.name, indices))
     ]
     return sorted(found, key=lambda s: s.name)
