@@ -350,3 +350,40 @@ def test_an_operators_label_is_no_weight_of_an_ansatz():
         "With $D(h) = \\frac{f(x+h) - f(x-h)}{2h}$, take $$D = \\frac{4 D(h/2) - D(h)}{3}$$\n"
     )
     assert not any("ansatz" in j.message for j in check_text(doc).judgements)
+
+
+_GRID = "Let $x_k = x_0 + kh$.\n\n"
+_ANSATZ = "a f(x_0) + b f(x_1) + c f(x_2) = f'(x_0) + O(h^2)"
+
+
+@pytest.mark.parametrize(
+    ("values", "verdict"),
+    [
+        # every weight stated after "where" / 其中: the ansatz is judged with them
+        ("where $a = -\\frac{3}{2h}$, $b = \\frac{2}{h}$, $c = -\\frac{1}{2h}$.", "right"),
+        ("其中 $a = -\\frac{3}{2h}$, $b = \\frac{2}{h}$, $c = -\\frac{1}{2h}$。", "right"),
+        ("其中 $a = -\\frac{3}{2h}$, $b = \\frac{2}{h}$, $c = -\\frac{1}{h}$。", "wrong"),
+        # a weight left unstated may depend on the step: no proof that it fails
+        ("where $a = -\\frac{3}{2h}$.", "unverified"),
+    ],
+)
+def test_an_ansatz_with_the_weights_its_glossary_states(values, verdict):
+    doc = _GRID + f"Solving, ${_ANSATZ}$, {values}\n"
+    judgements = [j for j in check_text(doc).judgements if "f(x_0)" in j.claim.text]
+    assert [j.verdict for j in judgements] == [verdict], [j.message for j in judgements]
+
+
+@pytest.mark.parametrize(
+    ("formula", "verdict"),
+    [
+        # what the samples stand for: notation, no error order (was "right, O(h^7)")
+        ("u_j^n \\approx u(x_j, t_n)", "unverified"),
+        ("f_i = f(x_i)", "unverified"),
+        ("\\frac{\\partial u}{\\partial t}(x_j, t_n) \\approx \\frac{u_j^{n+1} - u_j^n}{\\Delta t}",
+         "right"),
+    ],
+)  # fmt: skip
+def test_a_line_that_says_what_the_samples_are_is_notation(formula, verdict):
+    doc = f"Let $x_j = j\\Delta x$ and $t_n = n\\Delta t$.\n\nWe use $${formula}$$\n"
+    judgements = [j for j in check_text(doc).judgements if j.claim.line == 3]
+    assert [j.verdict for j in judgements] == [verdict], [j.message for j in judgements]

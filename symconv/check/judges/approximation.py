@@ -103,11 +103,17 @@ def _outside_power(exprs: Iterable[Any], setup: Setup) -> int:
 
 
 def _converted(
-    sides: tuple[Any, ...], claim: Claim, context: DocumentContext, problem: ProblemContext
+    sides: tuple[Any, ...],
+    claim: Claim,
+    context: DocumentContext,
+    problem: ProblemContext,
+    *,
+    resolved: bool = True,
 ) -> tuple[Any, ...]:
     """Sides as the expansion reads them: grid samples as functions of a point, d-letter
-    steps as steps, the document's definitions substituted. (A row of a side is read together
-    with the claim's two sides, so that it is read as they are.)"""
+    steps as steps, the document's definitions substituted (not with ``resolved=False``: the
+    sides as written). (A row of a side is read together with the claim's two sides, so that
+    it is read as they are.)"""
     relations = _grid_relations(claim, context)
     grids = uniform_grids(relations)
     converted = tuple(small_entries_as_symbols(side) for side in sides)
@@ -122,6 +128,8 @@ def _converted(
     converted = grid_points_as_coordinates(converted, grids)
     converted = grid_samples_as_functions(converted)
     converted = differentials_as_steps(converted)
+    if not resolved:
+        return converted
     setup = setup_for(list(converted))
     keep = set(setup.small) | {STEP}
     if _REQUEST.search(claim.origin.words_before) and len(converted) == 2:
@@ -436,7 +444,19 @@ def _bare_weights(claim: Claim, context: DocumentContext, problem: ProblemContex
     except ExpansionError:
         return False
     unknown = _unknown_weights(lhs, rhs, setup)
-    return unknown is not None and not _step_outside(unknown[1], setup)
+    if unknown is not None and not _step_outside(unknown[1], setup):
+        return True
+    # "a f(x_0) + b f(x_1) + c f(x_2) = f'(x_0) + O(h^2), where a = -3/(2h)": some weights
+    # stated with the step, others left bare — the side as written has no step outside
+    written = [side for side in claim.sides if isinstance(side, sp.Expr)]
+    if unknown is None or len(written) != 2:
+        return False
+    try:
+        plain = _converted(tuple(written), claim, context, problem, resolved=False)
+        unresolved = _unknown_weights(plain[0], plain[1], setup_for(list(plain)))
+    except ExpansionError:
+        return False
+    return unresolved is not None and not _step_outside(unresolved[1], setup)
 
 
 def _step_outside(side: Any, setup: Setup) -> bool:
@@ -501,6 +521,9 @@ def _judge_approximation(
         if "no function" in str(error):
             return _known_series(claim, context, problem)
         return unverified(claim, str(error))
+    notation = _sample_notation(claim, lhs, rhs)
+    if notation is not None:
+        return unverified(claim, notation)
     try:
         if any(isinstance(side, sp.Basic) and side.has(sp.Limit) for side in (lhs, rhs)):
             return _judge_limits(claim, lhs, rhs, setup)
@@ -521,6 +544,32 @@ def _judge_approximation(
         return _leading_order(claim, lhs, rhs, setup, outside)
     except ExpansionError as error:
         return unverified(claim, str(error))
+
+
+def _sample_notation(claim: Claim, lhs: Any, rhs: Any) -> str | None:
+    """``u_j^n \\approx u(x_j, t_n)``, ``f_i = f(x_i)``: a line that says what the samples
+    written on the grid stand for — the very reading the claims are judged through, so
+    nothing is checked (it is notation, not a fact: no error order to report). The reason,
+    or None where the written sides differ after the reading or hold no sample."""
+    written = [side for side in claim.sides if isinstance(side, sp.Basic)]
+    if len(written) != 2 or written[0] == written[1]:
+        return None
+    # one side the samples alone (no function applied), the other the function at the points
+    if not any(
+        not side.atoms(AppliedUndef) and (side.atoms(sp.Indexed) or _numbered_symbol(side))
+        for side in written
+    ):
+        return None
+    if not (isinstance(lhs, sp.Expr) and isinstance(rhs, sp.Expr)) or lhs.has(nodes.BigO):
+        return None
+    if rhs.has(nodes.BigO) or sp.expand(lhs - rhs) != 0:
+        return None
+    return "notation: it says what the grid samples stand for (nothing to check)"
+
+
+def _numbered_symbol(side: Any) -> bool:
+    """Whether ``side`` holds a sample written as a numbered symbol (``f_1``)."""
+    return any("_" in str(s) for s in side.free_symbols)
 
 
 def _with_order(
