@@ -387,3 +387,17 @@ def test_a_line_that_says_what_the_samples_are_is_notation(formula, verdict):
     doc = f"Let $x_j = j\\Delta x$ and $t_n = n\\Delta t$.\n\nWe use $${formula}$$\n"
     judgements = [j for j in check_text(doc).judgements if j.claim.line == 3]
     assert [j.verdict for j in judgements] == [verdict], [j.message for j in judgements]
+
+
+@pytest.mark.parametrize(
+    ("formula", "verdict"),
+    [
+        ("\\left.\\frac{df}{dx}\\right|_{x_0} \\approx \\frac{f(x_0+h) - f(x_0)}{h}", "right"),
+        ("\\left.\\frac{df}{dx}\\right|_{x_0} \\approx \\frac{f(x_0+h) - f(x_0-h)}{h}", "wrong"),
+        ("\\frac{d^2f}{dx^2}\\Big|_{x=x_0} \\approx "
+         "\\frac{f(x_0+h) - 2f(x_0) + f(x_0-h)}{h^2}", "right"),
+    ],
+)  # fmt: skip
+def test_a_derivative_at_an_evaluation_bar(formula, verdict):
+    judgements = check_text(f"Notes.\n\n$${formula}$$\n").judgements
+    assert [j.verdict for j in judgements] == [verdict], [j.message for j in judgements]
