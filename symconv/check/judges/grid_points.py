@@ -320,7 +320,27 @@ def _space_time_points(exprs: Sequence[Any]) -> dict[str, tuple[Any, Any]]:
             ):
                 continue
             found.setdefault(name, set()).add(tuple(points))
-    return {name: next(iter(points)) for name, points in found.items() if len(points) == 1}
+    based: dict[str, tuple[Any, Any]] = {}
+    for name, pairs in found.items():
+        if len(pairs) == 1:
+            based[name] = next(iter(pairs))
+            continue
+        # u(x_j, t_{n+1}) beside u(x_j, t_n): points of the same grids, indices shifted by
+        # integers — the base point is the one with the bare indices (x_j, t_n)
+        bases = []
+        for position in range(2):
+            stems = {str(pair[position].base.label) for pair in pairs}
+            indices = {pair[position].indices[0] for pair in pairs}
+            symbols = {i for i in indices if isinstance(i, sp.Symbol)}
+            if len(stems) != 1 or len(symbols) != 1:
+                break
+            (index,) = symbols
+            if any(not sp.expand(i - index).is_Integer for i in indices):
+                break
+            bases.append(sp.IndexedBase(stems.pop())[index])
+        if len(bases) == 2:
+            based[name] = (bases[0], bases[1])
+    return based
 
 
 def space_time_samples_as_functions(
@@ -363,10 +383,25 @@ def space_time_samples_as_functions(
             and sp.expand(power.base.indices[0] - j).is_Integer
             and sp.expand(power.exp - n).is_Integer
         ]
-        if not samples:
+        shifted = [
+            point
+            for expr in exprs
+            for point in expr.atoms(sp.Indexed)
+            if (point.base.label, point.indices)
+            not in {(p.base.label, p.indices) for p in (space, time)}
+            and any(
+                str(point.base.label) == str(p.base.label)
+                and len(point.indices) == 1
+                and sp.expand(point.indices[0] - p.indices[0]).is_Integer
+                for p in (space, time)
+            )
+        ]
+        if not samples and not shifted:
             continue
         steps = {stem: grids.get(stem) for stem in (str(space.base.label), str(time.base.label))}
         missing = [stem for stem, step in steps.items() if step is None]
+        if missing and not samples:
+            continue  # u(x_j, t_{n+1}) on grids the text does not define: not read
         if missing:
             raise ExpansionError(
                 f"{name}_j^n is a value of {name} at grid points the text does not place "
@@ -380,10 +415,15 @@ def space_time_samples_as_functions(
             replacements[power] = sp.Function(name)(x + shift_x * sx, t + shift_t * st)
         for expr in exprs:
             for point in expr.atoms(sp.Indexed):
-                if str(point.base.label) == str(space.base.label) and point.indices == (j,):
-                    replacements[point] = x
-                elif str(point.base.label) == str(time.base.label) and point.indices == (n,):
-                    replacements[point] = t
+                if len(point.indices) != 1:
+                    continue
+                for stem, index, variable, step in (
+                    (str(space.base.label), j, x, sx),
+                    (str(time.base.label), n, t, st),
+                ):
+                    shift = sp.expand(point.indices[0] - index)
+                    if str(point.base.label) == stem and shift.is_Integer:
+                        replacements[point] = variable + shift * step
     if not replacements:
         return tuple(sides)
     return tuple(
