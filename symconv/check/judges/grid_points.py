@@ -321,16 +321,16 @@ def _space_time_points(exprs: Sequence[Any]) -> dict[str, tuple[Any, Any]]:
                 continue
             found.setdefault(name, set()).add(tuple(points))
     based: dict[str, tuple[Any, Any]] = {}
-    for name, pairs in found.items():
-        if len(pairs) == 1:
-            based[name] = next(iter(pairs))
+    for name, written in found.items():
+        if len(written) == 1:
+            based[name] = next(iter(written))
             continue
         # u(x_j, t_{n+1}) beside u(x_j, t_n): points of the same grids, indices shifted by
         # integers — the base point is the one with the bare indices (x_j, t_n)
         bases = []
         for position in range(2):
-            stems = {str(pair[position].base.label) for pair in pairs}
-            indices = {pair[position].indices[0] for pair in pairs}
+            stems = {str(pair[position].base.label) for pair in written}
+            indices = {pair[position].indices[0] for pair in written}
             symbols = {i for i in indices if isinstance(i, sp.Symbol)}
             if len(stems) != 1 or len(symbols) != 1:
                 break
