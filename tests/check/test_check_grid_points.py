@@ -311,3 +311,25 @@ def test_notation_written_with_write_and_values_listed_for_an_index():
     assert last.verdict != "right", last.message
     (scheme,) = [j for j in judgements if j.claim.line == 3]
     assert scheme.verdict == "right", scheme.message
+
+
+_SCHEME = (
+    "Let $x_j = j\\Delta x$ and $t_n = n\\Delta t$.\n\n"
+    "$$u_j^{n+1} = u_j^n + r \\cdot (u_{j+1}^n - 2u_j^n + u_{j-1}^n)$$\n\n"
+)
+
+
+@pytest.mark.parametrize("line", ["$$u_j^0 = 1$$", "Here $u_2^0 = 0$.", "$$u_1^1 = u_1^0$$"])
+def test_a_schemes_samples_are_never_judged_as_powers(line):
+    # u_2^0 is the value at time level 0, not a power (was wrong: "u_2^0 = 1, not 0")
+    judgements = [j for j in check_text(_SCHEME + line + "\n").judgements if j.claim.line == 5]
+    assert judgements and all(j.verdict == "unverified" for j in judgements), [
+        (j.verdict, j.message) for j in judgements
+    ]
+
+
+def test_powers_of_plain_entries_are_still_powers():
+    doc = "Let $x_j = jh$.\n\n$$x_j^{k} x_j = x_j^{k+1}$$\n\n$$a_i^2 a_i = a_i^3$$\n"
+    judgements = check_text(doc).judgements
+    assert not any("time level" in j.message for j in judgements)
+    assert [j.verdict for j in judgements if j.claim.line == 5] == ["right"]

@@ -430,3 +430,66 @@ def space_time_samples_as_functions(
         expr.xreplace(replacements).replace(lambda e: isinstance(e, sp.Subs), lambda e: e.doit())
         for expr in exprs
     )
+
+
+def _sample_powers(expr: Any) -> list[sp.Pow]:
+    """The powers of an entry of one index (``u[j]**n``: how ``u_j^n`` is read) in ``expr``."""
+    if not isinstance(expr, sp.Basic):
+        return []
+    return [
+        power
+        for power in expr.atoms(sp.Pow)
+        if isinstance(power.base, sp.Indexed) and len(power.base.indices) == 1
+    ]
+
+
+def time_level_names(exprs: Iterable[Any], relations: Iterable[tuple[Any, Any]]) -> set[str]:
+    """The names whose superscript is a time level, not a power: ``u`` where the document
+    writes ``u_j^{n+1}`` beside ``u_j^n`` (two superscripts an integer apart, one of them not
+    a number: the levels of a scheme, or of an iteration ``x_i^{k+1}``), or ``u_j^n`` beside
+    ``u`` applied at grid points (``u(x_j, t_n)``). A name the document relates to its index
+    as a grid (``x_j = jΔx``) keeps its powers (``x_j^k`` in a moment condition).
+
+    >>> u, j, n = sp.IndexedBase("u"), *sp.symbols("j n")
+    >>> time_level_names([u[j] ** (n + 1) - u[j] ** n], []), time_level_names([u[j] ** 2], [])
+    ({'u'}, set())
+    """
+    powers: dict[str, set[Any]] = {}
+    applied: set[str] = set()
+    for expr in exprs:
+        for power in _sample_powers(expr):
+            powers.setdefault(str(power.base.base.label), set()).add(power.exp)
+        if isinstance(expr, sp.Basic):
+            applied |= {
+                str(a.func.__name__)
+                for a in expr.atoms(AppliedUndef)
+                if len(a.args) == 2 and all(isinstance(p, sp.Indexed) for p in a.args)
+            }
+    grids = set(uniform_grids(relations))
+    found = set()
+    for name, exponents in powers.items():
+        if name in grids:
+            continue
+        symbolic = [e for e in exponents if not e.is_number]
+        levels = any(sp.expand(a - b).is_Integer and a != b for a in symbolic for b in exponents)
+        if levels or (symbolic and name in applied):
+            found.add(name)
+    return found
+
+
+def time_level_samples(text: str, names: set[str]) -> list[str]:
+    """Each sample ``u_j^n`` of a time-level name (:func:`time_level_names`) as ``text``
+    writes it (``u_2^0``, ``u^{n}_{j+1}``); read from the text, since the reader has already
+    made ``u_2^0`` the power 1.
+
+    >>> time_level_samples(r"u_2^0 = 0, v_1^2 = 1, u^{n}_{j+1}", {"u"})
+    ['u^{n}_{j+1}', 'u_2^0']
+    """
+    found = set()
+    for name in names:
+        script = r"\s*(?:\{[^{}]*\}|\\?[A-Za-z]+|\d)"
+        pattern = (
+            rf"(?<![A-Za-z\\]){re.escape(name)}\s*(?:_{script}\s*\^{script}|\^{script}\s*_{script})"
+        )
+        found |= {match.group() for match in re.finditer(pattern, text)}
+    return sorted(found)
