@@ -1002,6 +1002,11 @@ def judge_order(
     """Judge ``O(h^q)`` stated as the error of an approximation written just before."""
     reference = claim.facts.approximation if isinstance(claim.facts, OrderFacts) else None
     approximation = context.claims.get(reference) if reference is not None else None
+    if approximation is None and isinstance(claim.facts, OrderFacts):
+        # "its local truncation error is O(Δt + Δx^2)" after a scheme u_j^{n+1} = …
+        from symconv.check.judges.schemes import judge_scheme_order
+
+        return judge_scheme_order(claim, context, problem)
     if approximation is None or len(approximation.sides) != 2 or not claim.sides:
         return None
     try:

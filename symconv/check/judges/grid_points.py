@@ -465,7 +465,21 @@ def time_level_names(exprs: Iterable[Any], relations: Iterable[tuple[Any, Any]])
                 for a in expr.atoms(AppliedUndef)
                 if len(a.args) == 2 and all(isinstance(p, sp.Indexed) for p in a.args)
             }
-    grids = set(uniform_grids(relations))
+    # a grid is related to its index by a step (x_j = jΔx, x_{i+1} = x_i + h_i); a scheme's
+    # line relating samples, or a PDE written with subscripts (u_t = αu_xx), is none
+    stepped = [
+        (lhs, rhs)
+        for lhs, rhs in relations
+        if isinstance(lhs, sp.Basic)
+        and isinstance(rhs, sp.Basic)
+        and not (_sample_powers(lhs) or _sample_powers(rhs))
+        and any(
+            is_step(s if isinstance(s, sp.Symbol) else sp.Symbol(str(s)))
+            for side in (lhs, rhs)
+            for s in side.free_symbols
+        )
+    ]
+    grids = set(uniform_grids(stepped))
     found = set()
     for name, exponents in powers.items():
         if name in grids:
