@@ -42,3 +42,21 @@ def test_the_truncation_error_of_a_scheme(pde, scheme, order, verdict):
     doc = pde + scheme + f"Its local truncation error is ${order}$.\n"
     judgements = [j for j in check_text(doc).judgements if j.claim.text.startswith("O(")]
     assert [j.verdict for j in judgements] == [verdict], [j.message for j in judgements]
+
+
+_WITH_R = "$$u_j^{n+1} = u_j^n + r\\cdot\\left(u_{j+1}^n - 2u_j^n + u_{j-1}^n\\right)$$\n\n"
+
+
+@pytest.mark.parametrize(
+    ("ratio", "verdict"),
+    [
+        ("Let $r = \\frac{\\alpha\\Delta t}{\\Delta x^2}$.\n\n", "right"),
+        # r not related to the steps: a constant r would make the scheme inconsistent (was the
+        # risk of a wrong verdict on a true claim)
+        ("", "unverified"),
+    ],
+)
+def test_a_schemes_ratio_is_read_through_its_definition(ratio, verdict):
+    doc = _HEAT + ratio + _WITH_R + "Its local truncation error is $O(\\Delta t + \\Delta x^2)$.\n"
+    judgements = [j for j in check_text(doc).judgements if j.claim.text.startswith("O(")]
+    assert [j.verdict for j in judgements] == [verdict], [j.message for j in judgements]

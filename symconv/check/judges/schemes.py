@@ -273,6 +273,20 @@ def judge_scheme_order(
     if len(indices) != 1:
         return unverified(claim, f"the base point of {where} is not read")
     (base,) = indices
+    # r in u_j^{n+1} = u_j^n + r(…) with no r = αΔt/Δx² before: how r scales is not known
+    constants = {s for c in coefficients.values() for s in sp.sympify(c).free_symbols}
+    known = constants | {dx, dt, *base}
+    unknown = (
+        {s for side in sides if isinstance(side, sp.Basic) for s in side.free_symbols}
+        - known
+        - {p.base.base.label for p in powers}
+    )
+    unknown = {s for s in unknown if isinstance(s, sp.Symbol)}
+    if any(str(s) not in {str(k) for k in known} for s in unknown):
+        shown = ", ".join(sorted(str(s) for s in unknown))
+        return unverified(
+            claim, f"{where} holds {shown}, which the text does not relate to the steps"
+        )
     try:
         return _judged(claim, sides, name, base, (dx, dt), coefficients, claimed, where)
     except (ValueError, sp.PolynomialError) as error:
