@@ -179,6 +179,10 @@ _SIZE_BASES = frozenset({"n", "f", "s", "p"})
 _AXIS_SUBSCRIPTS = frozenset({"H", "W", "C", "D", "h", "w", "c"})
 
 
+#: Names of difference operators written with a sign for subscript (``D_+``, ``\delta_-``).
+_OPERATOR_STEMS = frozenset({"D", "delta", "Delta", "nabla"})
+
+
 class NameReader(ReaderBase):
     """Names and what follows them (scripts, primes, arguments)."""
 
@@ -511,6 +515,9 @@ class NameReader(ReaderBase):
         compact = re.sub(r"\s+", "", inner)
         if compact.isdigit():
             return "name", subscripted(name, compact)
+        if compact in ("+", "-", "\u2212") and name in _OPERATOR_STEMS:
+            # D_+ f, D_- f, \delta_+ u: the forward and backward difference operators
+            return "name", f"{name}_{'+' if compact == '+' else '-'}"
         if re.fullmatch(r"\d+(,\d+)+", compact):
             return "name", f"{name}_{{{compact}}}"
         declared_whole = self.table.kind_of(subscripted(name, compact)) is not None

@@ -401,3 +401,37 @@ def test_a_line_that_says_what_the_samples_are_is_notation(formula, verdict):
 def test_a_derivative_at_an_evaluation_bar(formula, verdict):
     judgements = check_text(f"Notes.\n\n$${formula}$$\n").judgements
     assert [j.verdict for j in judgements] == [verdict], [j.message for j in judgements]
+
+
+_OPERATORS = (
+    "Define $$D_+ f(x) = \\frac{f(x+h) - f(x)}{h}, \\quad D_- f(x) = \\frac{f(x) - f(x-h)}{h}, "
+    "\\quad D_0 f(x) = \\frac{f(x+h) - f(x-h)}{2h}.$$\n\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("formula", "verdict"),
+    [
+        ("D_+ f(x) = f'(x) + O(h)", "right"),
+        ("D_0 f(x) = f'(x) + O(h^2)", "right"),
+        ("D_- f(x) = f'(x) + O(h^2)", "wrong"),
+        ("D_+ D_- f(x) = \\frac{f(x+h) - 2f(x) + f(x-h)}{h^2}", "right"),
+        ("D_+ D_- f(x) = \\frac{f(x+h) - f(x) + f(x-h)}{h^2}", "wrong"),
+    ],
+)
+def test_operators_with_a_sign_are_read_through_their_definition(formula, verdict):
+    judgements = check_text(_OPERATORS + f"$${formula}$$\n").judgements
+    definitions = [j for j in judgements if j.claim.line == 1]
+    assert definitions and all("notation" in j.message for j in definitions)
+    (judgement,) = [j for j in judgements if j.claim.line == 3]
+    assert judgement.verdict == verdict, judgement.message
+
+
+def test_an_operator_of_the_step_defined_on_its_own_line():
+    doc = (
+        "$$D_h f(x) = \\frac{f(x+h)-f(x)}{h}$$\n\n"
+        "$$D_h f(x) = f'(x) + \\frac{h}{2} f''(x) + O(h^2)$$\n\n"
+        "$$D_h f(x) = f'(x) + h f''(x) + O(h^2)$$\n"
+    )
+    verdicts = [j.verdict for j in check_text(doc).judgements]
+    assert verdicts == ["unverified", "right", "wrong"]

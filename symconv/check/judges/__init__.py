@@ -142,6 +142,7 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
     in_document: dict[ClaimKind, tuple[Judge, ...]] = {
         ClaimKind.ARITHMETIC: (arithmetic.judge_arithmetic, algebra.judge_algebra),
         ClaimKind.ALGEBRA: (
+            approximation.judge_operator_line,  # D_+ f(x) = …: an operator's definition, or use
             ansatz.judge_ansatz_equation,
             index_identity.judge_index_identity,
             arithmetic.judge_arithmetic,
