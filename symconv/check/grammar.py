@@ -432,7 +432,7 @@ def normalise_primes(text: str) -> str:
     text = "".join(_plain_letter(char) for char in text)
     text = _BOLD_ENTRY.sub(r"\1{\2}\3", text)  # \mathbf{a_{14}}: the entry a_{14}, in bold
     text = _BRACED_OPERATOR.sub(lambda m: " " + m.group(1) + " ", text)
-    text = _over_as_frac(text)
+    text = evaluation_bars(_over_as_frac(text))
     text = _SFRAC.sub(" \\\\frac", unboxed(text))
     text = cases_columns(indicators_as_brackets(text))
     return _BRACED_PRIME.sub(braced, _PRIME_SUP.sub(prime, text))
@@ -565,6 +565,73 @@ def indicators_as_brackets(text: str) -> str:
         )
         position = end
     return text
+
+
+#: A braced group with up to two levels of nested braces.
+_BRACED = r"\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}"
+#: The evaluation bar after a derivative (``\left.\frac{df}{dx}\right|_{x_0}``,
+#: ``\frac{d^2 f}{dx^2}\Big|_{x=x_0}``, ``f'(x)\big|_{x = x_0}``): the derivative taken at
+#: the point below the bar. The derivative is a ``\frac`` of differentials or a primed function
+#: of one variable; the point is ``x_0``, ``x = x_0`` or a tuple ``(x_j, t_n)``.
+_EVALUATION_BAR = lazy_compile(
+    r"(?:\\left\s*\.\s*)?"
+    r"(?:(?P<frac>\\[dt]?frac\s*(?P<num>" + _BRACED + r")\s*(?P<den>" + _BRACED + r"))"
+    r"|(?P<primed>[A-Za-z](?:\s*'+|\s*\^\s*\{\s*\(\d\)\s*\}))\s*\(\s*(?P<argument>[A-Za-z])\s*\))"
+    r"\s*(?:\\right|\\[bB]igg?[lrm]?|\\Bigg[lrm]?)?\s*(?:\||\\vert|\\rvert)"
+    r"\s*_\s*(?P<at>" + _BRACED + r")"
+)
+#: The differential of a variable in a derivative's denominator: ``dx``, ``d x^2``,
+#: ``\partial t``, ``\mathrm{d}x^{2}``.
+_DIFFERENTIAL_OF = lazy_compile(
+    r"(?:\\partial|\\mathrm\s*\{\s*d\s*\}|\\,?d|(?<![A-Za-z])d)\s*([A-Za-z])(?![A-Za-z])"
+)
+
+
+def evaluation_bars(text: str) -> str:
+    r"""``text`` with each derivative written before an evaluation bar read as the derivative
+    at the bar's point (:data:`_EVALUATION_BAR`): ``\left.\frac{df}{dx}\right|_{x_0}`` as
+    ``\frac{df}{dx}(x_0)``, padded with spaces so that the text keeps its length. A bar whose
+    variable is not the derivative's one variable is left as written (not read).
+
+    >>> evaluation_bars(r"\left.\frac{df}{dx}\right|_{x_0} + 1")
+    '\\frac{df}{dx}(x_0)                 + 1'
+    >>> evaluation_bars(r"\frac{d^2 f}{dx^2}\Big|_{x=x_0}").rstrip()
+    '\\frac{d^2 f}{dx^2}(x_0)'
+    >>> evaluation_bars(r"f'(x)\big|_{x = a}").rstrip()
+    "f'(a)"
+    >>> evaluation_bars(r"\frac{df}{dx}\Big|_{t=0}")
+    '\\frac{df}{dx}\\Big|_{t=0}'
+    """
+
+    def evaluated(match: re.Match[str]) -> str:
+        at = match.group("at")[1:-1].strip()
+        if match.group("frac") is not None:
+            variables = set(_DIFFERENTIAL_OF.findall(match.group("den")[1:-1]))
+            head = match.group("frac")
+        else:
+            variables = {match.group("argument")}
+            head = match.group("primed")
+        if "=" in at:
+            variable, _, point = at.partition("=")
+            if variable.strip() not in variables or "=" in point:
+                return match.group()
+            point = point.strip()
+        else:
+            point = at
+        if point.startswith("(") and point.endswith(")") and "\\partial" in head:
+            point = point[1:-1]  # ∂u/∂t at (x_j, t_n): the point of all u's arguments
+        elif "," in point or "(" in point or len(variables) != 1:
+            return match.group()
+        if not point.strip():
+            return match.group()
+        read = f"{head}({point})"
+        if len(read) > len(match.group()):
+            return match.group()
+        return read + " " * (len(match.group()) - len(read))
+
+    if "|" not in text and "vert" not in text:
+        return text
+    return _EVALUATION_BAR.sub(evaluated, text)
 
 
 def _over_as_frac(text: str) -> str:

@@ -264,6 +264,10 @@ _SIZE_BASES = frozenset({"n", "f", "s", "p"})
 _AXIS_SUBSCRIPTS = frozenset({"H", "W", "C", "D", "h", "w", "c"})
 
 
+#: Names of difference operators written with a sign for subscript (``D_+``, ``\delta_-``).
+_OPERATOR_STEMS = frozenset({"D", "delta", "Delta", "nabla"})
+
+
 class NameReader(ReaderBase):
     """Names and what follows them (scripts, primes, arguments)."""
 
@@ -482,8 +486,23 @@ class NameReader(ReaderBase):
         if not re.fullmatch(r"[a-z]{1,4}", letters):
             return None
         args = self._args(following)
+        counts = [(sp.Symbol(v), letters.count(v)) for v in dict.fromkeys(letters)]
         names = [a.name for a in args if isinstance(a, sp.Symbol)]
-        if len(names) != len(args) or len(args) < 2 or len(set(names)) != len(names):
+        if len(names) != len(args):
+            # u_t(x_j, t_n), u_x(x + h, t): at grid points, each argument a point of one
+            # variable (its stem) — the derivative by the variable at that point, as
+            # \frac{\partial u}{\partial t}(x_j, t_n) reads
+            stems = [point_stem(a) for a in args]
+            if (
+                len(args) < 2
+                or None in stems
+                or len(set(stems)) != len(stems)
+                or any(letter not in stems for letter in letters)
+                or f"function:{name}" not in self.evidence | self.found
+            ):
+                return None
+            return self.derivative_at(sp.Derivative(sp.Symbol(name), *counts), following)
+        if len(args) < 2 or len(set(names)) != len(names):
             return None
         if any(letter not in names for letter in letters):
             return None
@@ -491,8 +510,12 @@ class NameReader(ReaderBase):
         if not (evidence in self.evidence or evidence in self.found):
             return None
         function = sp.Function(name)(*args)
-        counts = [(sp.Symbol(v), letters.count(v)) for v in dict.fromkeys(letters)]
         return sp.Derivative(function, *counts, evaluate=False)
+
+    def derivative_at(self, value: Any, paren: Item) -> Any:
+        """The derivative ``value`` evaluated at the point in ``paren`` (the calculus reader
+        reads it); None here."""
+        return None
 
     def _tagged_entry(
         self, name: str, indices: tuple[Any, ...] | None, item: Item, following: Item | None
@@ -579,6 +602,9 @@ class NameReader(ReaderBase):
         compact = re.sub(r"\s+", "", inner)
         if compact.isdigit():
             return "name", subscripted(name, compact)
+        if compact in ("+", "-", "\u2212") and name in _OPERATOR_STEMS:
+            # D_+ f, D_- f, \delta_+ u: the forward and backward difference operators
+            return "name", f"{name}_{'+' if compact == '+' else '-'}"
         if re.fullmatch(r"\d+(,\d+)+", compact):
             return "name", f"{name}_{{{compact}}}"
         declared_whole = self.table.kind_of(subscripted(name, compact)) is not None

@@ -188,6 +188,13 @@ SPACE_TIME_CASES = [
         "\\frac{u_{j+1}^n - u_{j}^n}{\\Delta x} + O(\\Delta x^2)",
         "wrong",
     ),
+    # subscript derivatives at grid points, u at shifted grid points (was unreadable)
+    ("u(x_j, t_{n+1}) = u(x_j,t_n) + \\Delta t\\, u_t(x_j,t_n) + O(\\Delta t^2)", "right"),
+    (
+        "u(x_{j+1}, t_n) = u(x_j,t_n) + \\Delta x\\, u_x(x_j,t_n) "
+        "+ \\Delta x^2 u_{xx}(x_j,t_n) + O(\\Delta x^3)",
+        "wrong",
+    ),
     # u is also the function: its Taylor expansions are read beside the samples
     ("u(x+h,t) - u(x,t) = h u_x(x,t) + O(h^2)", "right"),
     ("u(x+h,t) - u(x,t) = h u_x(x,t) + h^2 u_{xx}(x,t) + O(h^3)", "wrong"),
@@ -199,6 +206,12 @@ def test_grid_samples_and_the_function_they_sample_are_both_read(formula, verdic
     doc = f"{SPACE_TIME}\n\n$${formula}$$\n"
     judgements = [j for j in check_text(doc).judgements if j.claim.line == 3]
     assert [j.verdict for j in judgements] == [verdict], [j.message for j in judgements]
+
+
+def test_a_function_at_shifted_grid_points_the_text_does_not_place_is_not_decided():
+    formula = "u(x_j, t_{n+1}) = u(x_j,t_n) + 2\\Delta t\\, u_t(x_j,t_n) + O(\\Delta t^2)"
+    (judgement,) = check_text(f"Notes.\n\n$${formula}$$\n").judgements
+    assert judgement.verdict == "unverified", judgement.message
 
 
 def test_space_time_samples_on_a_grid_the_text_does_not_define_are_not_decided():
@@ -298,3 +311,25 @@ def test_notation_written_with_write_and_values_listed_for_an_index():
     assert last.verdict != "right", last.message
     (scheme,) = [j for j in judgements if j.claim.line == 3]
     assert scheme.verdict == "right", scheme.message
+
+
+_SCHEME = (
+    "Let $x_j = j\\Delta x$ and $t_n = n\\Delta t$.\n\n"
+    "$$u_j^{n+1} = u_j^n + r \\cdot (u_{j+1}^n - 2u_j^n + u_{j-1}^n)$$\n\n"
+)
+
+
+@pytest.mark.parametrize("line", ["$$u_j^0 = 1$$", "Here $u_2^0 = 0$.", "$$u_1^1 = u_1^0$$"])
+def test_a_schemes_samples_are_never_judged_as_powers(line):
+    # u_2^0 is the value at time level 0, not a power (was wrong: "u_2^0 = 1, not 0")
+    judgements = [j for j in check_text(_SCHEME + line + "\n").judgements if j.claim.line == 5]
+    assert judgements and all(j.verdict == "unverified" for j in judgements), [
+        (j.verdict, j.message) for j in judgements
+    ]
+
+
+def test_powers_of_plain_entries_are_still_powers():
+    doc = "Let $x_j = jh$.\n\n$$x_j^{k} x_j = x_j^{k+1}$$\n\n$$a_i^2 a_i = a_i^3$$\n"
+    judgements = check_text(doc).judgements
+    assert not any("time level" in j.message for j in judgements)
+    assert [j.verdict for j in judgements if j.claim.line == 5] == ["right"]

@@ -350,3 +350,88 @@ def test_an_operators_label_is_no_weight_of_an_ansatz():
         "With $D(h) = \\frac{f(x+h) - f(x-h)}{2h}$, take $$D = \\frac{4 D(h/2) - D(h)}{3}$$\n"
     )
     assert not any("ansatz" in j.message for j in check_text(doc).judgements)
+
+
+_GRID = "Let $x_k = x_0 + kh$.\n\n"
+_ANSATZ = "a f(x_0) + b f(x_1) + c f(x_2) = f'(x_0) + O(h^2)"
+
+
+@pytest.mark.parametrize(
+    ("values", "verdict"),
+    [
+        # every weight stated after "where" / 其中: the ansatz is judged with them
+        ("where $a = -\\frac{3}{2h}$, $b = \\frac{2}{h}$, $c = -\\frac{1}{2h}$.", "right"),
+        ("其中 $a = -\\frac{3}{2h}$, $b = \\frac{2}{h}$, $c = -\\frac{1}{2h}$。", "right"),
+        ("其中 $a = -\\frac{3}{2h}$, $b = \\frac{2}{h}$, $c = -\\frac{1}{h}$。", "wrong"),
+        # a weight left unstated may depend on the step: no proof that it fails
+        ("where $a = -\\frac{3}{2h}$.", "unverified"),
+    ],
+)
+def test_an_ansatz_with_the_weights_its_glossary_states(values, verdict):
+    doc = _GRID + f"Solving, ${_ANSATZ}$, {values}\n"
+    judgements = [j for j in check_text(doc).judgements if "f(x_0)" in j.claim.text]
+    assert [j.verdict for j in judgements] == [verdict], [j.message for j in judgements]
+
+
+@pytest.mark.parametrize(
+    ("formula", "verdict"),
+    [
+        # what the samples stand for: notation, no error order (was "right, O(h^7)")
+        ("u_j^n \\approx u(x_j, t_n)", "unverified"),
+        ("f_i = f(x_i)", "unverified"),
+        ("\\frac{\\partial u}{\\partial t}(x_j, t_n) \\approx \\frac{u_j^{n+1} - u_j^n}{\\Delta t}",
+         "right"),
+    ],
+)  # fmt: skip
+def test_a_line_that_says_what_the_samples_are_is_notation(formula, verdict):
+    doc = f"Let $x_j = j\\Delta x$ and $t_n = n\\Delta t$.\n\nWe use $${formula}$$\n"
+    judgements = [j for j in check_text(doc).judgements if j.claim.line == 3]
+    assert [j.verdict for j in judgements] == [verdict], [j.message for j in judgements]
+
+
+@pytest.mark.parametrize(
+    ("formula", "verdict"),
+    [
+        ("\\left.\\frac{df}{dx}\\right|_{x_0} \\approx \\frac{f(x_0+h) - f(x_0)}{h}", "right"),
+        ("\\left.\\frac{df}{dx}\\right|_{x_0} \\approx \\frac{f(x_0+h) - f(x_0-h)}{h}", "wrong"),
+        ("\\frac{d^2f}{dx^2}\\Big|_{x=x_0} \\approx "
+         "\\frac{f(x_0+h) - 2f(x_0) + f(x_0-h)}{h^2}", "right"),
+    ],
+)  # fmt: skip
+def test_a_derivative_at_an_evaluation_bar(formula, verdict):
+    judgements = check_text(f"Notes.\n\n$${formula}$$\n").judgements
+    assert [j.verdict for j in judgements] == [verdict], [j.message for j in judgements]
+
+
+_OPERATORS = (
+    "Define $$D_+ f(x) = \\frac{f(x+h) - f(x)}{h}, \\quad D_- f(x) = \\frac{f(x) - f(x-h)}{h}, "
+    "\\quad D_0 f(x) = \\frac{f(x+h) - f(x-h)}{2h}.$$\n\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("formula", "verdict"),
+    [
+        ("D_+ f(x) = f'(x) + O(h)", "right"),
+        ("D_0 f(x) = f'(x) + O(h^2)", "right"),
+        ("D_- f(x) = f'(x) + O(h^2)", "wrong"),
+        ("D_+ D_- f(x) = \\frac{f(x+h) - 2f(x) + f(x-h)}{h^2}", "right"),
+        ("D_+ D_- f(x) = \\frac{f(x+h) - f(x) + f(x-h)}{h^2}", "wrong"),
+    ],
+)
+def test_operators_with_a_sign_are_read_through_their_definition(formula, verdict):
+    judgements = check_text(_OPERATORS + f"$${formula}$$\n").judgements
+    definitions = [j for j in judgements if j.claim.line == 1]
+    assert definitions and all("notation" in j.message for j in definitions)
+    (judgement,) = [j for j in judgements if j.claim.line == 3]
+    assert judgement.verdict == verdict, judgement.message
+
+
+def test_an_operator_of_the_step_defined_on_its_own_line():
+    doc = (
+        "$$D_h f(x) = \\frac{f(x+h)-f(x)}{h}$$\n\n"
+        "$$D_h f(x) = f'(x) + \\frac{h}{2} f''(x) + O(h^2)$$\n\n"
+        "$$D_h f(x) = f'(x) + h f''(x) + O(h^2)$$\n"
+    )
+    verdicts = [j.verdict for j in check_text(doc).judgements]
+    assert verdicts == ["unverified", "right", "wrong"]

@@ -533,3 +533,27 @@ def test_a_label_after_a_row_break_names_its_row() -> None:
     assert isinstance(second, Chain) and not second.is_continuation
     assert second.sides[0] is not None and second.sides[0].expr == sp.Symbol("value")
     assert parse_math(r"Z = 1 \\ \text{so} &= 1").statements[1].is_continuation
+
+
+@pytest.mark.parametrize(
+    ("written", "plain"),
+    [
+        (r"\left.\frac{df}{dx}\right|_{x_0}", r"\frac{df}{dx}(x_0)"),
+        (r"\frac{d^2 f}{dx^2}\Big|_{x=x_0}", r"\frac{d^2 f}{dx^2}(x_0)"),
+        (r"f'(x)\bigg|_{x = x_0}", r"f'(x_0)"),
+        (r"\left.\frac{\partial u}{\partial t}\right|_{(x_j, t_n)}",
+         r"\frac{\partial u}{\partial t}(x_j, t_n)"),
+    ],
+)  # fmt: skip
+def test_a_derivative_before_an_evaluation_bar_is_taken_at_its_point(written, plain):
+    assert parse_expression(written) == parse_expression(plain)
+
+
+@pytest.mark.parametrize(
+    "written",
+    # a bar on another variable than the derivative's, or a point list: not read
+    [r"\frac{df}{dx}\Big|_{t=0}", r"\left.\frac{df}{dx}\right|_{x_0, x_1}"],
+)
+def test_an_evaluation_bar_that_does_not_fit_its_derivative_is_not_read(written):
+    with pytest.raises(ParseError):
+        parse_expression(written)

@@ -50,6 +50,7 @@ records each verdict in the context.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from functools import cache
@@ -145,6 +146,7 @@ def judge_table() -> Mapping[ClaimKind, tuple[Judge, ...]]:
     in_document: dict[ClaimKind, tuple[Judge, ...]] = {
         ClaimKind.ARITHMETIC: (arithmetic.judge_arithmetic, algebra.judge_algebra),
         ClaimKind.ALGEBRA: (
+            approximation.judge_operator_line,  # D_+ f(x) = …: an operator's definition, or use
             ansatz.judge_ansatz_equation,
             index_identity.judge_index_identity,
             arithmetic.judge_arithmetic,
@@ -308,7 +310,46 @@ def judge(
         if problem.part is not None and claim.kind in _FALLBACK_IN_A_PART:
             reason = _FALLBACK_IN_A_PART[claim.kind].format(part=problem.part)
         judgement = unverified(claim, reason)
+    judgement = _time_levels_kept(judgement, context)
     return _in_document(judgement, context, problem)
+
+
+def _time_levels_kept(judgement: Judgement, context: DocumentContext) -> Judgement:
+    """A verdict on a line with grid samples ``u_j^n`` of a scheme is kept only where the
+    samples were read as values of ``u`` (an approximation that applies ``u`` at grid
+    points, :func:`~symconv.check.judges.grid_points.space_time_samples_as_functions`): the
+    reader takes the superscript for a power, and ``u_2^0 = 0`` is no claim that a power is
+    1 — *unverified* instead (:func:`~symconv.check.judges.grid_points.time_level_names`)."""
+    from sympy.core.function import AppliedUndef
+
+    from symconv.check.judges.grid_points import time_level_names, time_level_samples
+
+    if judgement.verdict not in ("right", "wrong"):
+        return judgement
+    claim = judgement.claim
+    sides = [side for side in claim.sides if isinstance(side, sp.Basic)]
+    if "^" not in claim.text or "_" not in claim.text:
+        return judgement
+    exprs = [side for c in context.claims.values() for side in c.sides]
+    exprs += [e for a in context.assumptions for e in (a.lhs, a.rhs)]
+    relations = [(a.lhs, a.rhs) for a in context.assumptions]
+    relations += [
+        (c.sides[0], c.sides[1])
+        for c in context.claims.values()
+        if c.kind == "index-formula" and len(c.sides) == 2 and c.relation == "="
+    ]
+    names = time_level_names(exprs, relations)
+    written = time_level_samples(claim.text, names)
+    if not written:
+        return judgement
+    applied = {str(a.func.__name__) for side in sides for a in side.atoms(AppliedUndef)}
+    if claim.kind == "approximation" and {re.split("[_^]", w)[0] for w in written} <= applied:
+        return judgement  # the samples were read as values of the function the claim applies
+    return unverified(
+        claim,
+        f"{written[0]} is the value at a time level (a grid sample), not a power; "
+        "this line is not checked as a scheme's step",
+    )
 
 
 def judge_all(

@@ -61,6 +61,7 @@ __all__ = [
     "error_order",
     "judge_ansatz_answer",
     "judge_approximation",
+    "judge_operator_line",
     "judge_order",
     "truncation_error",
 ]
@@ -103,14 +104,23 @@ def _outside_power(exprs: Iterable[Any], setup: Setup) -> int:
 
 
 def _converted(
-    sides: tuple[Any, ...], claim: Claim, context: DocumentContext, problem: ProblemContext
+    sides: tuple[Any, ...],
+    claim: Claim,
+    context: DocumentContext,
+    problem: ProblemContext,
+    *,
+    resolved: bool = True,
 ) -> tuple[Any, ...]:
     """Sides as the expansion reads them: grid samples as functions of a point, d-letter
-    steps as steps, the document's definitions substituted. (A row of a side is read together
-    with the claim's two sides, so that it is read as they are.)"""
+    steps as steps, the document's definitions substituted (not with ``resolved=False``: the
+    sides as written). (A row of a side is read together with the claim's two sides, so that
+    it is read as they are.)"""
     relations = _grid_relations(claim, context)
     grids = uniform_grids(relations)
-    converted = tuple(small_entries_as_symbols(side) for side in sides)
+    operators = _operator_definitions(claim, context)
+    converted = tuple(
+        small_entries_as_symbols(_operators_written_out(side, operators)) for side in sides
+    )
     converted = space_time_samples_as_functions(converted, grids)
     converted = numbered_samples_as_functions(converted, relations)
     converted = numbered_points_as_coordinates(converted, grids)
@@ -122,6 +132,8 @@ def _converted(
     converted = grid_points_as_coordinates(converted, grids)
     converted = grid_samples_as_functions(converted)
     converted = differentials_as_steps(converted)
+    if not resolved:
+        return converted
     setup = setup_for(list(converted))
     keep = set(setup.small) | {STEP}
     if _REQUEST.search(claim.origin.words_before) and len(converted) == 2:
@@ -139,6 +151,178 @@ def _converted(
 _REQUEST = lazy_compile(
     r"(?i)\b(?:find|determine|solve\s+for|choose|look\s+for|seek)\b|求|确定|选取|选择"
 )
+
+
+def operator_definition(lhs: Any, rhs: Any) -> tuple[Any, str, sp.Symbol, Any] | None:
+    """``(D, f, x, value)`` for a line that defines a difference operator by what it does to a
+    function: ``D_h f(x) = \\frac{f(x+h) - f(x)}{h}``, ``D_+ f(x) = …``, ``D_0 f(x) = …`` — the
+    operator (an entry ``D[h]`` of a step, or a name ``D_+``, ``D_0``, ``δ_h`` of a difference
+    operator) times ``f`` at a bare variable, the value ``f`` at points (no derivative, no
+    order term, no operator). None for anything else.
+
+    >>> f, x, h = sp.Function("f"), *sp.symbols("x h")
+    >>> operator_definition(sp.Symbol("D_+") * f(x), (f(x + h) - f(x)) / h)[:3]
+    (D_+, 'f', x)
+    >>> operator_definition(sp.Symbol("D_+") * f(x), sp.Derivative(f(x), x)) is None
+    True
+    """
+    if not (isinstance(lhs, sp.Mul) and isinstance(rhs, sp.Expr)) or len(lhs.args) != 2:
+        return None
+    applied = [a for a in lhs.args if isinstance(a, AppliedUndef)]
+    others = [a for a in lhs.args if not isinstance(a, AppliedUndef)]
+    if len(applied) != 1 or len(others) != 1 or len(applied[0].args) != 1:
+        return None
+    (function,), (operator,) = applied, others
+    (variable,) = function.args
+    if not isinstance(variable, sp.Symbol) or not _is_operator(operator):
+        return None
+    name = str(function.func.__name__)
+    if (
+        rhs.has(sp.Derivative, sp.Subs, nodes.BigO)
+        or rhs.has(operator)
+        or not any(str(a.func.__name__) == name for a in rhs.atoms(AppliedUndef))
+    ):
+        return None
+    return operator, name, variable, rhs
+
+
+def _is_operator(operator: Any) -> bool:
+    """``D[h]``, ``δ[Δx]`` (an entry of a step), or ``D_+``, ``D_-``, ``D_0``, ``δ_h``: a name
+    of a difference operator."""
+    if isinstance(operator, sp.Indexed):
+        index = operator.indices[0] if len(operator.indices) == 1 else None
+        return isinstance(index, sp.Symbol) and is_step(index)
+    if isinstance(operator, sp.Symbol):
+        stem, _, sub = operator.name.partition("_")
+        return stem in ("D", "delta", "Delta", "\\delta", "\\Delta") and sub.strip("{}") in (
+            "+",
+            "-",
+            "0",
+            "c",
+            "h",
+        )
+    return False
+
+
+def _operator_definitions(
+    claim: Claim, context: DocumentContext
+) -> dict[tuple[Any, str], tuple[sp.Symbol, Any]]:
+    """The difference operators the section defined before ``claim`` (:func:`operator_definition`),
+    ``(D, f) → (x, value)``; a later definition of the same operator replaces an earlier one."""
+    order, scope = claim_id(claim), claim_scope(claim)
+    found: dict[tuple[Any, str], tuple[sp.Symbol, Any]] = {}
+    pairs = [(a.lhs, a.rhs) for a in context.assumptions_before(order=order, scope=scope)]
+    for earlier in context.claims_before(order=order, scope=scope):
+        if earlier.relation in ("=", ":=", "≡", "\\equiv") and len(earlier.sides) == 2:
+            pairs.append((earlier.sides[0], earlier.sides[1]))
+    for lhs, rhs in pairs:
+        definition = operator_definition(lhs, rhs)
+        if definition is not None:
+            operator, name, variable, value = definition
+            found[(operator, name)] = (variable, value)
+    return found
+
+
+def _operators_written_out(
+    side: Any, operators: dict[tuple[Any, str], tuple[sp.Symbol, Any]]
+) -> Any:
+    """``side`` with each defined operator applied to its function (``D_+ f(x_0)``) replaced by
+    the value its definition gives, at the point it is applied; a product of operators
+    (``D_+ D_- f(x)``) applies each in turn to what the one before gives (each definition
+    is a combination of shifts of ``f``: such operators are linear and commute)."""
+    if not operators or not isinstance(side, sp.Basic):
+        return side
+
+    def linear(expr: Any, name: str) -> bool:
+        """Whether ``expr`` is a combination of values of ``name``, each to the first power."""
+        for term in sp.Add.make_args(sp.expand(expr)):
+            values = [
+                f
+                for f in sp.Mul.make_args(term)
+                if isinstance(f, AppliedUndef) and str(f.func.__name__) == name
+            ]
+            if len(values) != 1 or len(values[0].args) != 1:
+                return False
+            if (term / values[0]).has(values[0].func):
+                return False
+        return True
+
+    def written_out(term: Any) -> Any:
+        if not isinstance(term, sp.Mul):
+            return term
+        factors = list(term.args)
+        for (operator, name), _ in operators.items():
+            if operator not in factors:
+                continue
+            chain = [(op, operators[(op, name)]) for op in factors if (op, name) in operators]
+            operand = sp.Mul(*(f for f in factors if (f, name) not in operators))
+            if not linear(operand, name):
+                return term
+            for _op, (variable, value) in chain:
+                if not linear(value, name):
+                    return term
+                operand = sp.expand(operand).replace(
+                    lambda e, name=name: (
+                        isinstance(e, AppliedUndef) and str(e.func.__name__) == name
+                    ),
+                    lambda e, variable=variable, value=value: value.xreplace({variable: e.args[0]}),
+                )
+            return operand
+        return term
+
+    return side.replace(lambda e: isinstance(e, sp.Mul), written_out)
+
+
+def judge_operator_line(
+    claim: Claim, context: DocumentContext, problem: ProblemContext
+) -> Judgement | None:
+    """``D_h f(x) = \\frac{f(x+h) - f(x)}{h}``: the definition of a difference operator is
+    notation (*unverified*, never "f is not defined"); ``D_+ D_- f(x) = \\frac{f(x+h) - 2f(x) +
+    f(x-h)}{h^2}`` after the definitions: both sides written out through them are compared
+    exactly — equal, right; a combination of values of ``f`` that differs, wrong (the values
+    at distinct points of an arbitrary ``f`` are independent). None where no defined operator
+    is applied."""
+    if len(claim.sides) != 2 or claim.relation not in ("=", ":=", "≡"):
+        return None
+    lhs, rhs = claim.sides
+    operators = _operator_definitions(claim, context)
+    definition = operator_definition(lhs, rhs)
+    if definition is not None and (definition[0], definition[1]) not in operators:
+        return unverified(
+            claim,
+            f"notation: it defines the operator {show(definition[0])} (what it does to "
+            f"{definition[1]}); nothing to check",
+        )
+    if not operators:
+        return None
+    written = [_operators_written_out(side, operators) for side in (lhs, rhs)]
+    if written == [lhs, rhs] or not all(isinstance(w, sp.Expr) for w in written):
+        return None
+    if any(w.has(*(op for op, _ in operators)) for w in written):
+        return None
+    difference = sp.expand(written[0] - written[1])
+    where = ", ".join(sorted({show(op) for op, _ in operators}))
+    if difference == 0:
+        return right(claim, f"with {where} as the text defines them, the two sides agree")
+    values = {a for a in difference.atoms(AppliedUndef)}
+    names = {str(a.func.__name__) for a in values}
+    plain = difference.xreplace({v: sp.Dummy() for v in values})
+    if (
+        len(names) == 1
+        and all(len(v.args) == 1 for v in values)
+        and plain.is_polynomial(*[d for d in plain.free_symbols if isinstance(d, sp.Dummy)])
+        and not difference.has(sp.Derivative, sp.Subs, nodes.BigO)
+    ):
+        collected = sp.collect(difference, list(values), evaluate=False)
+        if set(collected) <= values and any(sp.simplify(c) != 0 for c in collected.values()):
+            distinct = len({sp.expand(v.args[0]) for v in values}) == len(values)
+            if distinct and all(not c.has(*values) for c in collected.values()):
+                return wrong(
+                    claim,
+                    f"with {where} as the text defines them, the sides differ by "
+                    f"{show(difference)}",
+                )
+    return None
 
 
 def _intermediate_points(claim: Claim, grids: dict[str, Any]) -> dict[sp.Symbol, sp.Symbol]:
@@ -436,7 +620,19 @@ def _bare_weights(claim: Claim, context: DocumentContext, problem: ProblemContex
     except ExpansionError:
         return False
     unknown = _unknown_weights(lhs, rhs, setup)
-    return unknown is not None and not _step_outside(unknown[1], setup)
+    if unknown is not None and not _step_outside(unknown[1], setup):
+        return True
+    # "a f(x_0) + b f(x_1) + c f(x_2) = f'(x_0) + O(h^2), where a = -3/(2h)": some weights
+    # stated with the step, others left bare — the side as written has no step outside
+    written = [side for side in claim.sides if isinstance(side, sp.Expr)]
+    if unknown is None or len(written) != 2:
+        return False
+    try:
+        plain = _converted(tuple(written), claim, context, problem, resolved=False)
+        unresolved = _unknown_weights(plain[0], plain[1], setup_for(list(plain)))
+    except ExpansionError:
+        return False
+    return unresolved is not None and not _step_outside(unresolved[1], setup)
 
 
 def _step_outside(side: Any, setup: Setup) -> bool:
@@ -501,6 +697,9 @@ def _judge_approximation(
         if "no function" in str(error):
             return _known_series(claim, context, problem)
         return unverified(claim, str(error))
+    notation = _sample_notation(claim, lhs, rhs)
+    if notation is not None:
+        return unverified(claim, notation)
     try:
         if any(isinstance(side, sp.Basic) and side.has(sp.Limit) for side in (lhs, rhs)):
             return _judge_limits(claim, lhs, rhs, setup)
@@ -521,6 +720,32 @@ def _judge_approximation(
         return _leading_order(claim, lhs, rhs, setup, outside)
     except ExpansionError as error:
         return unverified(claim, str(error))
+
+
+def _sample_notation(claim: Claim, lhs: Any, rhs: Any) -> str | None:
+    """``u_j^n \\approx u(x_j, t_n)``, ``f_i = f(x_i)``: a line that says what the samples
+    written on the grid stand for — the very reading the claims are judged through, so
+    nothing is checked (it is notation, not a fact: no error order to report). The reason,
+    or None where the written sides differ after the reading or hold no sample."""
+    written = [side for side in claim.sides if isinstance(side, sp.Basic)]
+    if len(written) != 2 or written[0] == written[1]:
+        return None
+    # one side the samples alone (no function applied), the other the function at the points
+    if not any(
+        not side.atoms(AppliedUndef) and (side.atoms(sp.Indexed) or _numbered_symbol(side))
+        for side in written
+    ):
+        return None
+    if not (isinstance(lhs, sp.Expr) and isinstance(rhs, sp.Expr)) or lhs.has(nodes.BigO):
+        return None
+    if rhs.has(nodes.BigO) or sp.expand(lhs - rhs) != 0:
+        return None
+    return "notation: it says what the grid samples stand for (nothing to check)"
+
+
+def _numbered_symbol(side: Any) -> bool:
+    """Whether ``side`` holds a sample written as a numbered symbol (``f_1``)."""
+    return any("_" in str(s) for s in side.free_symbols)
 
 
 def _with_order(
@@ -953,6 +1178,11 @@ def judge_order(
     """Judge ``O(h^q)`` stated as the error of an approximation written just before."""
     reference = claim.facts.approximation if isinstance(claim.facts, OrderFacts) else None
     approximation = context.claims.get(reference) if reference is not None else None
+    if approximation is None and isinstance(claim.facts, OrderFacts):
+        # "its local truncation error is O(Δt + Δx^2)" after a scheme u_j^{n+1} = …
+        from symconv.check.judges.schemes import judge_scheme_order
+
+        return judge_scheme_order(claim, context, problem)
     if approximation is None or len(approximation.sides) != 2 or not claim.sides:
         return None
     try:

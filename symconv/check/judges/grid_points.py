@@ -320,7 +320,27 @@ def _space_time_points(exprs: Sequence[Any]) -> dict[str, tuple[Any, Any]]:
             ):
                 continue
             found.setdefault(name, set()).add(tuple(points))
-    return {name: next(iter(points)) for name, points in found.items() if len(points) == 1}
+    based: dict[str, tuple[Any, Any]] = {}
+    for name, written in found.items():
+        if len(written) == 1:
+            based[name] = next(iter(written))
+            continue
+        # u(x_j, t_{n+1}) beside u(x_j, t_n): points of the same grids, indices shifted by
+        # integers — the base point is the one with the bare indices (x_j, t_n)
+        bases = []
+        for position in range(2):
+            stems = {str(pair[position].base.label) for pair in written}
+            indices = {pair[position].indices[0] for pair in written}
+            symbols = {i for i in indices if isinstance(i, sp.Symbol)}
+            if len(stems) != 1 or len(symbols) != 1:
+                break
+            (index,) = symbols
+            if any(not sp.expand(i - index).is_Integer for i in indices):
+                break
+            bases.append(sp.IndexedBase(stems.pop())[index])
+        if len(bases) == 2:
+            based[name] = (bases[0], bases[1])
+    return based
 
 
 def space_time_samples_as_functions(
@@ -363,10 +383,25 @@ def space_time_samples_as_functions(
             and sp.expand(power.base.indices[0] - j).is_Integer
             and sp.expand(power.exp - n).is_Integer
         ]
-        if not samples:
+        shifted = [
+            point
+            for expr in exprs
+            for point in expr.atoms(sp.Indexed)
+            if (point.base.label, point.indices)
+            not in {(p.base.label, p.indices) for p in (space, time)}
+            and any(
+                str(point.base.label) == str(p.base.label)
+                and len(point.indices) == 1
+                and sp.expand(point.indices[0] - p.indices[0]).is_Integer
+                for p in (space, time)
+            )
+        ]
+        if not samples and not shifted:
             continue
         steps = {stem: grids.get(stem) for stem in (str(space.base.label), str(time.base.label))}
         missing = [stem for stem, step in steps.items() if step is None]
+        if missing and not samples:
+            continue  # u(x_j, t_{n+1}) on grids the text does not define: not read
         if missing:
             raise ExpansionError(
                 f"{name}_j^n is a value of {name} at grid points the text does not place "
@@ -380,13 +415,95 @@ def space_time_samples_as_functions(
             replacements[power] = sp.Function(name)(x + shift_x * sx, t + shift_t * st)
         for expr in exprs:
             for point in expr.atoms(sp.Indexed):
-                if str(point.base.label) == str(space.base.label) and point.indices == (j,):
-                    replacements[point] = x
-                elif str(point.base.label) == str(time.base.label) and point.indices == (n,):
-                    replacements[point] = t
+                if len(point.indices) != 1:
+                    continue
+                for stem, index, variable, step in (
+                    (str(space.base.label), j, x, sx),
+                    (str(time.base.label), n, t, st),
+                ):
+                    shift = sp.expand(point.indices[0] - index)
+                    if str(point.base.label) == stem and shift.is_Integer:
+                        replacements[point] = variable + shift * step
     if not replacements:
         return tuple(sides)
     return tuple(
         expr.xreplace(replacements).replace(lambda e: isinstance(e, sp.Subs), lambda e: e.doit())
         for expr in exprs
     )
+
+
+def _sample_powers(expr: Any) -> list[sp.Pow]:
+    """The powers of an entry of one index (``u[j]**n``: how ``u_j^n`` is read) in ``expr``."""
+    if not isinstance(expr, sp.Basic):
+        return []
+    return [
+        power
+        for power in expr.atoms(sp.Pow)
+        if isinstance(power.base, sp.Indexed) and len(power.base.indices) == 1
+    ]
+
+
+def time_level_names(exprs: Iterable[Any], relations: Iterable[tuple[Any, Any]]) -> set[str]:
+    """The names whose superscript is a time level, not a power: ``u`` where the document
+    writes ``u_j^{n+1}`` beside ``u_j^n`` (two superscripts an integer apart, one of them not
+    a number: the levels of a scheme, or of an iteration ``x_i^{k+1}``), or ``u_j^n`` beside
+    ``u`` applied at grid points (``u(x_j, t_n)``). A name the document relates to its index
+    as a grid (``x_j = jΔx``) keeps its powers (``x_j^k`` in a moment condition).
+
+    >>> u, j, n = sp.IndexedBase("u"), *sp.symbols("j n")
+    >>> time_level_names([u[j] ** (n + 1) - u[j] ** n], []), time_level_names([u[j] ** 2], [])
+    ({'u'}, set())
+    """
+    powers: dict[str, set[Any]] = {}
+    applied: set[str] = set()
+    for expr in exprs:
+        for power in _sample_powers(expr):
+            powers.setdefault(str(power.base.base.label), set()).add(power.exp)
+        if isinstance(expr, sp.Basic):
+            applied |= {
+                str(a.func.__name__)
+                for a in expr.atoms(AppliedUndef)
+                if len(a.args) == 2 and all(isinstance(p, sp.Indexed) for p in a.args)
+            }
+    # a grid is related to its index by a step (x_j = jΔx, x_{i+1} = x_i + h_i); a scheme's
+    # line relating samples, or a PDE written with subscripts (u_t = αu_xx), is none
+    stepped = [
+        (lhs, rhs)
+        for lhs, rhs in relations
+        if isinstance(lhs, sp.Basic)
+        and isinstance(rhs, sp.Basic)
+        and not (_sample_powers(lhs) or _sample_powers(rhs))
+        and any(
+            is_step(s if isinstance(s, sp.Symbol) else sp.Symbol(str(s)))
+            for side in (lhs, rhs)
+            for s in side.free_symbols
+        )
+    ]
+    grids = set(uniform_grids(stepped))
+    found = set()
+    for name, exponents in powers.items():
+        if name in grids:
+            continue
+        symbolic = [e for e in exponents if not e.is_number]
+        levels = any(sp.expand(a - b).is_Integer and a != b for a in symbolic for b in exponents)
+        if levels or (symbolic and name in applied):
+            found.add(name)
+    return found
+
+
+def time_level_samples(text: str, names: set[str]) -> list[str]:
+    """Each sample ``u_j^n`` of a time-level name (:func:`time_level_names`) as ``text``
+    writes it (``u_2^0``, ``u^{n}_{j+1}``); read from the text, since the reader has already
+    made ``u_2^0`` the power 1.
+
+    >>> time_level_samples(r"u_2^0 = 0, v_1^2 = 1, u^{n}_{j+1}", {"u"})
+    ['u^{n}_{j+1}', 'u_2^0']
+    """
+    found = set()
+    for name in names:
+        script = r"\s*(?:\{[^{}]*\}|\\?[A-Za-z]+|\d)"
+        pattern = (
+            rf"(?<![A-Za-z\\]){re.escape(name)}\s*(?:_{script}\s*\^{script}|\^{script}\s*_{script})"
+        )
+        found |= {match.group() for match in re.finditer(pattern, text)}
+    return sorted(found)

@@ -15,6 +15,7 @@ what a claim is about (``"The effective kernel size is $K + (K-1)(D-1)$"`` state
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from symconv.core.patterns import TextPattern, lazy_compile
 
@@ -148,8 +149,27 @@ def is_assumption(words_before: str, words_after: str = "") -> bool:
         if cues:
             return _CLAIM_VERB.search(clause[cues[-1].end() :]) is None
         only_math = _CONNECTORS.fullmatch(clause.replace(MATH_MARK, " ")) is not None
-        if not (listed and only_math) or words_before[-1:] in ":;.":
+        if not only_math or words_before[-1:] in ":;.":
             return False
+        if not (listed or _glossary_before(clauses[:position])):
+            return False
+    return False
+
+
+#: The cue of a glossary: *where* ``a = …``, ``b = …`` (其中): every math of the comma list
+#: after it says what a name of the formula before it is, ``and`` or not.
+_GLOSSARY_CUE = lazy_compile(
+    r"(?:\b(?:where|whereby)\b|其中)\s*" + re.escape(MATH_MARK) + r"\s*$", re.IGNORECASE
+)
+
+
+def _glossary_before(clauses: Sequence[str]) -> bool:
+    """Whether the clauses before a math-only one are math-only back to one that ends on a
+    glossary cue followed by its first math (``where ⟨m⟩``)."""
+    for clause in reversed(clauses):
+        if _CONNECTORS.fullmatch(clause.replace(MATH_MARK, " ")) is not None:
+            continue
+        return _GLOSSARY_CUE.search(clause) is not None and MATH_MARK in clause
     return False
 
 
