@@ -132,9 +132,9 @@ _SIZED_FILTERS = lazy_compile(
 )  # "32 5×5 filters", "the 3 x 3 filter"
 _SIZED_POOL = lazy_compile(
     rf"(?<![\d.]){_SHAPE}\s*(?:(?:max|average|avg|mean)[\s-]*pool(?:ing)?|(?:的)?(?:pool(?:ing)?\s+)?"
-    r"(?:window|窗口))",
+    r"(?:window|窗口)|(?:的)?(?:最大|平均|均值)池化)",
     re.IGNORECASE,
-)  # "2 × 2 max pooling", "a 2 × 2 window"
+)  # "2 × 2 max pooling", "a 2 × 2 window", "2×2 最大池化"
 _KERNEL = lazy_compile(
     rf"(?:filter|kernel|window|pool(?:ing)?)\s*(?:size|width)?\s*(?:of|=|is|:)\s*{_SIZE}"
     rf"|(?:filter|kernel|window|pool(?:ing)?)\s*(?:size|width)\s*{_SIZE}"

@@ -820,3 +820,56 @@ def test_a_layers_multiplications_are_one_per_weight_per_output_position() -> No
     # FLOPs: 2·MACs or MACs, by convention: never judged as multiplications
     assert "wrong" not in judged(MULTIPLICATIONS.format(asked="FLOPs", answer="884736"), 5)
     assert "wrong" not in judged(MULTIPLICATIONS.format(asked="FLOPs", answer="442368"), 5)
+
+
+# -- data stated for a section ------------------------------------------------------------------
+
+SETUP = """\
+## Problem 1
+
+{data}
+
+The output is {out}.
+
+{between}Next, 2×2 max pooling with stride 2 gives an output of {pooled}.
+
+The number of MACs is ${macs}$.
+"""
+
+
+def setup(**given: str) -> str:
+    values = {"data": "The input is 32×32×3 and we use 6 filters of 5×5, stride 1, no padding.",
+              "out": "28×28×6", "between": "", "pooled": "14×14×6", "macs": "352800"}  # fmt: skip
+    return SETUP.format(**{**values, **given})
+
+
+def test_data_stated_without_a_question_holds_for_the_results_of_its_section() -> None:
+    doc = setup()
+    assert judged(doc, 5) == ["right"]  # the output, a paragraph after the data
+    assert judged(doc, 7) == ["right"]  # the pooling takes what the convolution puts out
+    assert judged(doc, 9) == ["right"]  # 28·28·6·5·5·3 multiplications (the one convolution)
+    wrong = setup(out="26×26×6", pooled="13×13×6", macs="442368")
+    assert judged(wrong, 5) == ["wrong"] and judged(wrong, 7) == ["wrong"]
+    assert judged(wrong, 9) == ["wrong"]
+    chinese = setup(
+        data="输入图像为 $32\\times32\\times3$\uff0c卷积核大小为 $5\\times5$\uff0c"
+        "步长为 1\uff0c不填充\uff0c卷积核个数为 6。",
+        out="$28\\times28\\times6$",
+    )
+    assert judged(chinese, 5) == ["right"]
+    pooling = (
+        "## 1\n\n输入为 32×32×3 的图像\uff0c使用 6 个 5×5 的卷积核\uff0c步长为 1\uff0c"
+        "不填充。\n\n池化层\uff1a2×2 最大池化\uff0c步长 2\uff0c输出 14×14×6。\n"
+    )
+    assert judged(pooling, 5) == ["right"]
+
+
+def test_data_stated_for_a_section_ends_where_another_layer_is_said() -> None:
+    # a line that changes a datum, or names another layer without its data: what follows may
+    # be about that layer
+    changed = setup(between="With stride 2 instead we would get 14×14×6.\n\n")
+    assert judged(changed, 9) == [] and judged(changed, 11) == ["unverified"]
+    other = setup(between="Then a second convolution is applied.\n\n")
+    assert judged(other, 9) == [] and judged(other, 11) == ["unverified"]
+    # a heading starts another section
+    assert judged(setup(between="## Problem 2\n\n"), 9) == []
