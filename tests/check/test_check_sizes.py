@@ -873,3 +873,12 @@ def test_data_stated_for_a_section_ends_where_another_layer_is_said() -> None:
     assert judged(other, 9) == [] and judged(other, 11) == ["unverified"]
     # a heading starts another section
     assert judged(setup(between="## Problem 2\n\n"), 9) == []
+
+
+def test_a_count_for_one_output_position_is_not_the_layers() -> None:
+    doc = setup(
+        macs="28 \\cdot 28 \\cdot 6 \\cdot 75 = 352800",
+        between="Every output value needs $5 \\cdot 5 \\cdot 3 = 75$ multiplications.\n\n",
+    )
+    assert judged(doc, 7) == ["right"]  # 75 is right arithmetic, and no layer's count
+    assert judged(doc, 11) == ["right"]
