@@ -217,6 +217,16 @@ def _channels_before(facts: SizeFacts, index: int) -> Expected:
         raise SizeUnknownError("the channels of the input are not stated")
     channels = first.in_channels
     working = f"{first.name or first.kind.value} takes {channels}"
+    target = layers[index] if index < len(layers) else None
+    maps = any(
+        layer.kind in (LayerKind.CONV, LayerKind.POOL) for layer in layers[facts.start : index]
+    )
+    if target is not None and target.kind is LayerKind.DENSE and maps:
+        # the features a fully connected layer takes after a map are its channels times its
+        # sizes, which are not stated
+        raise SizeUnknownError(
+            "the sizes of the map before the fully connected layer are not stated"
+        )
     for layer in layers[facts.start : index]:
         if layer.kind in (LayerKind.CONV, LayerKind.DENSE):
             if layer.out_channels is None:
@@ -281,7 +291,7 @@ def expected(facts: SizeFacts) -> Expected:
         return _stated_sizes(layer.stride or default, "the stride", layer)
     if quantity is Quantity.PADDING:
         return _padding(layer)
-    volume, _ = volume_before(facts, index)
+    volume = _volume_for_weights(facts, index, layer, quantity)
     if quantity is Quantity.PARAMETERS:
         return _parameters_counted(facts, layer, volume)
     if quantity is Quantity.FILTER_PARAMETERS:
@@ -289,6 +299,24 @@ def expected(facts: SizeFacts) -> Expected:
     if quantity is Quantity.MULTIPLICATIONS:
         return _multiplications(layer, volume)
     raise SizeUnknownError(f"no rule for the {quantity.value}")
+
+
+def _volume_for_weights(facts: SizeFacts, index: int, layer: Layer, quantity: Quantity) -> Volume:
+    """What reaches layer ``index``; for its weights, when that is not stated, the channels the
+    layer says it takes (PyTorch's ``in_channels``, ``in_features``: its weight tensor's size,
+    whatever reaches it)."""
+    try:
+        volume, _ = volume_before(facts, index)
+    except SizeUnknownError:
+        weights = quantity in (Quantity.PARAMETERS, Quantity.FILTER_PARAMETERS)
+        if not weights or layer.in_channels is None:
+            raise
+        if layer.kind is LayerKind.DENSE:
+            return Volume((), layer.in_channels)
+        if layer.kind is LayerKind.CONV:
+            return Volume((), None)  # the layer's in_channels count
+        raise
+    return volume
 
 
 def _of_volume(

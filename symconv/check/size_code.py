@@ -87,8 +87,16 @@ _TORCH_PAD = lazy_compile(r"(?:Zero|Constant)Pad([123])d")
 
 def code_networks(code: str, first_line: int = 1) -> list[CodeNetwork]:
     """The networks the layer calls of ``code`` make (module docstring); ``first_line`` is the
-    document's line of the code's first line."""
-    calls = list(_layer_calls(code))
+    document's line of the code's first line. Layers a module class keeps as attributes
+    (``self.conv1 = nn.Conv2d(…)``) run in the order its ``forward`` calls them
+    (:func:`_module_calls`), each named by its attribute."""
+    module = _module_calls(code)
+    attributes: dict[ast.Call, str] = {}
+    if module is None:
+        calls = list(_layer_calls(code))
+    else:
+        calls = [(name, call) for name, call, _ in module]
+        attributes = {call: attribute for _, call, attribute in module if attribute}
     networks: list[CodeNetwork] = []
     run: list[tuple[Layer, str]] = []
     given: Volume | None = None
@@ -105,7 +113,9 @@ def code_networks(code: str, first_line: int = 1) -> list[CodeNetwork]:
                 else None
             )
             continue
-        read = _layer(name, call, line)
+        read = None if name == _BREAK else _layer(name, call, line)
+        if read is not None and call in attributes:
+            read = (replace(read[0], name=attributes[call]), read[1], read[2])
         if read is None:
             if run:
                 networks.append(_network(run, given, first=not networks and not broken))
@@ -118,6 +128,105 @@ def code_networks(code: str, first_line: int = 1) -> list[CodeNetwork]:
     if run:
         networks.append(_network(run, given, first=not networks and not broken))
     return networks
+
+
+#: A step of ``forward`` that may change the sizes in a way not read here (a call to a function
+#: of sizes: ``F.max_pool2d(x, 2)``, ``torch.cat``): the layers after it start a network of their
+#: own.
+_BREAK = "<break>"
+#: Functions of ``forward`` that change no size (activations, dropout, normalisation).
+_NEUTRAL_FUNCTIONS = lazy_compile(
+    r"relu6?|leaky_relu|elu|selu|gelu|silu|mish|sigmoid|tanh|softmax|log_softmax|dropout\d?d?"
+    r"|batch_norm|layer_norm|hardtanh|softplus|contiguous"
+)
+#: Functions of ``forward`` that flatten all but the batch axis.
+_FLATTENS = lazy_compile(r"flatten|view|reshape")
+
+
+def _module_calls(code: str) -> list[tuple[str, ast.Call, str]] | None:
+    """A module class's layers in the order its ``forward`` (Keras: ``call``) applies them —
+    ``(class name, call, attribute)``, a layer used twice appearing twice, a flatten as
+    ``Flatten`` — or None when the code keeps no layers as attributes. ``__init__`` only
+    declares the layers: its order is not the network's. A ``forward`` whose steps are not one
+    straight line of calls (a branch, a loop, a layer called on another than the one before) is
+    not read: its layers are then none of one network (an empty list)."""
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError):
+        return None
+    for cls in (node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)):
+        methods = {f.name: f for f in cls.body if isinstance(f, ast.FunctionDef)}
+        init = methods.get("__init__")
+        if init is None:
+            continue
+        declared: dict[str, tuple[str, ast.Call]] = {}
+        for node in ast.walk(init):
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+                for target in node.targets:
+                    if (
+                        isinstance(target, ast.Attribute)
+                        and isinstance(target.value, ast.Name)
+                        and target.value.id == "self"
+                    ):
+                        name = _call_name(node.value.func)
+                        if name and name[0].isupper():
+                            declared[target.attr] = (name, node.value)
+        if not declared:
+            continue
+        forward = methods.get("forward") or methods.get("call")
+        steps = _forward_steps(forward, declared) if forward is not None else None
+        return steps if steps is not None else []
+    return None
+
+
+def _forward_steps(
+    forward: ast.FunctionDef, declared: dict[str, tuple[str, ast.Call]]
+) -> list[tuple[str, ast.Call, str]] | None:
+    found: list[tuple[str, ast.Call, str]] = []
+    for statement in forward.body:
+        if isinstance(statement, ast.Return) and statement.value is None:
+            continue
+        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
+            continue  # a docstring
+        if not isinstance(statement, (ast.Assign, ast.Return, ast.Expr)):
+            return None  # a branch, a loop: not one line of calls
+        value = statement.value
+        if value is None:
+            continue
+        for call in _evaluation_order(value):
+            func = call.func
+            attribute = (
+                func.attr
+                if isinstance(func, ast.Attribute)
+                and isinstance(func.value, ast.Name)
+                and func.value.id == "self"
+                else None
+            )
+            if attribute is not None and attribute in declared:
+                name, layer = declared[attribute]
+                if _CONTAINER.fullmatch(name):
+                    return None  # a Sequential attribute: its own layers, read elsewhere
+                found.append((name, layer, attribute))
+                continue
+            name = _call_name(func)
+            if _NEUTRAL_FUNCTIONS.fullmatch(name) or name in ("size", "dim"):
+                continue
+            if _FLATTENS.fullmatch(name):
+                found.append(("Flatten", call, ""))
+                continue
+            found.append((_BREAK, call, ""))
+    return found
+
+
+def _evaluation_order(node: ast.expr) -> list[ast.Call]:
+    """The calls of an expression in the order Python evaluates them (arguments first)."""
+    found: list[ast.Call] = []
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, ast.expr):
+            found.extend(_evaluation_order(child))
+    if isinstance(node, ast.Call):
+        found.append(node)
+    return found
 
 
 def _network(run: list[tuple[Layer, str]], given: Volume | None, *, first: bool) -> CodeNetwork:
@@ -168,7 +277,36 @@ def _literal(node: ast.expr | None) -> Any:
     try:
         return ast.literal_eval(node)
     except (ValueError, SyntaxError, TypeError):
-        return _Unknown
+        product = _integer_arithmetic(node)
+        return _Unknown if product is None else product
+
+
+#: Operators of a size written as arithmetic on literals (``32 * 6 * 6``, ``16*5*5``).
+_INTEGER_OPERATORS: dict[type, Any] = {
+    ast.Mult: lambda a, b: a * b,
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.FloorDiv: lambda a, b: a // b if b else None,
+}
+
+
+def _integer_arithmetic(node: ast.expr, depth: int = 0) -> int | None:
+    """The value of integer literals joined by ``*``, ``+``, ``-``, ``//`` (a size written as
+    its product, ``nn.Linear(32 * 6 * 6, 10)``), computed from the tree — never run; None for
+    anything else (a name, a call, a float)."""
+    if depth > 20:
+        return None
+    if isinstance(node, ast.Constant):
+        value = node.value
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+    if isinstance(node, ast.BinOp) and type(node.op) in _INTEGER_OPERATORS:
+        left = _integer_arithmetic(node.left, depth + 1)
+        right = _integer_arithmetic(node.right, depth + 1)
+        if left is None or right is None:
+            return None
+        result = _INTEGER_OPERATORS[type(node.op)](left, right)
+        return result if isinstance(result, int) and abs(result) < 10**12 else None
+    return None
 
 
 class _UnknownValue:

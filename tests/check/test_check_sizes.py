@@ -882,3 +882,62 @@ def test_a_count_for_one_output_position_is_not_the_layers() -> None:
     )
     assert judged(doc, 7) == ["right"]  # 75 is right arithmetic, and no layer's count
     assert judged(doc, 11) == ["right"]
+
+
+# -- a module class: its layers run in the order forward calls them ------------------------------
+
+MODULE = """\
+# A classifier for CIFAR-10
+
+```python
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 6, 5)
+        self.pool = nn.MaxPool2d(2, 2)
+        self.conv2 = nn.Conv2d(6, 16, 5)
+        self.fc1 = nn.Linear({features}, 120)
+        self.fc2 = nn.Linear(120, 10)
+{forward}
+```
+
+conv1 has {conv1} parameters.
+"""
+FORWARD = """
+    def forward(self, x):
+        x = self.pool(F.relu(self.conv1(x)))
+        x = self.pool(F.relu(self.conv2(x)))
+        x = torch.flatten(x, 1)
+        return self.fc2(F.relu(self.fc1(x)))
+"""
+
+
+def module(features: str = "16 * 5 * 5", conv1: str = "456", forward: str = FORWARD) -> str:
+    return MODULE.format(features=features, conv1=conv1, forward=forward)
+
+
+def test_a_module_classs_layers_run_in_the_order_its_forward_calls_them() -> None:
+    # __init__ declares the pooling once; forward applies it after each convolution
+    assert judged(module(), 10) == ["right"]  # 16·5·5 = 400 features reach fc1
+    assert judged(module(), 11) == ["right"]
+    assert judged(module(features="16 * 6 * 6"), 10) == ["wrong"]
+    # a layer named by its attribute: conv1's parameters, from its own in_channels
+    assert judged(module(), 21) == ["right"]
+    assert judged(module(conv1="460"), 21) == ["wrong"]
+    # a forward that branches is not one line of calls: nothing about the order is judged
+    branching = FORWARD.replace("        x = torch.flatten", "        if self.training:\n"
+                                "            x = x * 2\n        x = torch.flatten")  # fmt: skip
+    assert judged(module(forward=branching), 10) == []
+    # no forward: the declarations give no order
+    assert judged(module(forward=""), 10) == []
+
+
+def test_the_features_after_a_map_of_unstated_size_are_not_its_channels() -> None:
+    code = (
+        "```python\nself.conv1 = nn.Conv2d(3, 16, 3)\nself.conv2 = nn.Conv2d(16, 32, 3)\n"
+        "self.fc = nn.Linear({features}, 10)\n```\n"
+    )
+    # the input is not stated: 32 channels reach fc, times sizes nobody states
+    assert judged(code.format(features="32 * 6 * 6"), 4) == ["unverified"]
+    assert judged(code.format(features="32"), 4) == ["unverified"]
+    assert judged(code, 3) == ["right"]  # conv2 takes what conv1 puts out: 16 channels
