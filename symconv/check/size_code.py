@@ -34,6 +34,7 @@ lists every layer, so a mismatch is an error when it runs.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
@@ -51,7 +52,7 @@ from symconv.check.networks import (
 )
 from symconv.core.patterns import lazy_compile
 
-__all__ = ["CodeNetwork", "code_networks", "code_statements"]
+__all__ = ["CodeNetwork", "code_networks", "code_statements", "summary_statements"]
 
 
 @dataclass(frozen=True)
@@ -480,3 +481,63 @@ def code_statements(
                           about=f"{layer.name} on line {layer.line}")  # fmt: skip
         found.append(SizeStatement(layer.line, layer.line, f"{layer.name}({text})", facts, cell))
     return network, found
+
+
+# ----------------------------------------------------------------------------------------------
+# A Keras model.summary() printed after the code
+# ----------------------------------------------------------------------------------------------
+_SUMMARY_HEADER = lazy_compile(r"Layer\s*\(type\).*Output\s+Shape.*Param\s*#", re.IGNORECASE)
+#: A row: ``conv2d_1 (Conv2D)   (None, 26, 26, 32)   320`` — the type may be cut short by the
+#: column (``(MaxPooling2``), Keras 3 draws the columns with ``│``.
+_SUMMARY_ROW = lazy_compile(
+    r"^\s*([\w.\-]+)\s+\((\w+)\)?\s+\(None,\s*(\d+(?:\s*,\s*\d+)*)\s*,?\)\s+(\d[\d,]*)\s*$"
+)
+#: Layer types a summary lists that the code's network leaves out (they change no size).
+_SUMMARY_NEUTRAL = (
+    "InputLayer", "Dropout", "SpatialDropout2D", "Activation", "BatchNormalization", "ReLU",
+    "LeakyReLU", "PReLU", "ELU", "Softmax", "LayerNormalization", "GaussianNoise",
+)  # fmt: skip
+
+
+def summary_statements(
+    rows: list[str], first_line: int, network: Network, cell: int | None = None
+) -> list[SizeStatement]:
+    """The output shape and ``Param #`` of each row of a Keras ``model.summary()`` printed from
+    the code of ``network``, each a statement about the layer it lists. A row is the code's next
+    layer only when its type is that layer's class (or the start of it, cut by the column); a
+    row of a layer the network leaves out (dropout, normalisation) is passed over; any other
+    row, or layers left unmatched, make the summary another model's: nothing is read. Keras
+    counts the biases among the parameters."""
+    if not any(_SUMMARY_HEADER.search(row) for row in rows):
+        return []
+    layers = network.layers
+    found: list[tuple[int, int, str, tuple[int, ...], int]] = []
+    next_layer = 0
+    for number, row in enumerate(rows):
+        match = _SUMMARY_ROW.match(row.replace("│", " ").replace("|", " "))
+        if match is None:
+            continue
+        name, kind, shape, params = match.groups()
+        if next_layer < len(layers) and layers[next_layer].name.startswith(kind):
+            sizes = tuple(int(n) for n in re.findall(r"\d+", shape))
+            found.append(
+                (first_line + number, next_layer, name, sizes, int(params.replace(",", "")))
+            )
+            next_layer += 1
+        elif any(neutral.startswith(kind) for neutral in _SUMMARY_NEUTRAL):
+            continue
+        else:
+            return []
+    if next_layer != len(layers):
+        return []
+    statements = []
+    for line, index, name, sizes, params in found:
+        about = f"{name} ({layers[index].name}, line {layers[index].line})"
+        shape = SizeFacts(Quantity.OUTPUT_SHAPE, tuple(sp.Integer(n) for n in sizes), network, 0,
+                          index + 1, about=about)  # fmt: skip
+        count = SizeFacts(Quantity.PARAMETERS, sp.Integer(params), network, 0, index + 1,
+                          about=about, biases=True)  # fmt: skip
+        shown = ", ".join(str(n) for n in sizes)
+        statements.append(SizeStatement(line, line, f"{name} (None, {shown})", shape, cell))
+        statements.append(SizeStatement(line, line, f"{name} Param # {params}", count, cell))
+    return statements

@@ -941,3 +941,44 @@ def test_the_features_after_a_map_of_unstated_size_are_not_its_channels() -> Non
     assert judged(code.format(features="32 * 6 * 6"), 4) == ["unverified"]
     assert judged(code.format(features="32"), 4) == ["unverified"]
     assert judged(code, 3) == ["right"]  # conv2 takes what conv1 puts out: 16 channels
+
+
+# -- a Keras model.summary() printed after the code ----------------------------------------------
+
+SUMMARY = """\
+```python
+model = Sequential()
+model.add(Conv2D(32, (3, 3), activation='relu', input_shape=(28, 28, 1)))
+model.add(MaxPooling2D(pool_size=(2, 2)))
+model.add(Dropout(0.25))
+model.add(Flatten())
+model.add(Dense(10, activation='softmax'))
+```
+
+```
+Layer (type)                 Output Shape              Param #
+=================================================================
+conv2d_1 (Conv2D)            (None, {conv}, 32)        320
+max_pooling2d_1 (MaxPooling2 (None, 13, 13, 32)        0
+dropout_1 (Dropout)          (None, 13, 13, 32)        0
+flatten_1 (Flatten)          (None, 5408)              0
+{dense}
+=================================================================
+```
+"""
+
+
+def summary(conv: str = "26, 26", dense: str = "dense_1 (Dense)  (None, 10)  54090") -> str:
+    return SUMMARY.format(conv=conv, dense=dense)
+
+
+def test_a_keras_summary_states_the_shapes_and_parameters_of_the_codes_layers() -> None:
+    assert judged(summary(), 13) == ["right", "right"]
+    assert judged(summary(), 14) == ["right", "right"]  # the pooling, its type cut short
+    assert judged(summary(), 17) == ["right", "right"]  # 5408·10 + 10
+    assert judged(summary(conv="28, 28"), 13) == ["wrong", "right"]
+    # Keras counts the biases: 54080 is not its Param #
+    assert judged(summary(dense="dense_1 (Dense)  (None, 10)  54080"), 17) == ["right", "wrong"]
+    # a row the code does not have: the summary of another model, nothing read
+    other = summary(dense="dense_1 (Dense)  (None, 64)  346176\ndense_2 (Dense)  (None, 10)  650")
+    assert judged(other, 13) == []
