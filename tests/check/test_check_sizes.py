@@ -655,6 +655,22 @@ def test_a_layer_table_takes_its_input_from_the_prose_of_its_section() -> None:
     assert judged(wrong_doc, 11) == ["right", "wrong"]
 
 
+def test_a_parameter_column_counts_biases_as_its_other_rows_do() -> None:
+    prose = "Input: 32×32×1 grayscale image."
+    # C1 156, C3 2416, F4 192120 all count their biases: so does the Output row (1210, not 1200)
+    slip = lenet(prose=prose, out="1200")
+    assert judged(slip, 11) == ["right", "wrong"]
+    assert "as the column's other rows are" in " ".join(messages(slip, 11))
+    # a column whose rows disagree fixes no convention: 1200 (weights alone) stays open
+    mixed = lenet(prose=prose, out="1200").replace("| 2416 |", "| 2400 |")
+    assert judged(mixed, 11) == ["right", "unverified"]
+    # a column that counts weights alone throughout: 1200 is right under it, 1210 is not
+    bare = lenet(prose=prose, out="1200", f4="192000").replace("| 2416 |", "| 2400 |")
+    bare = bare.replace("| 156 |", "| 150 |")
+    assert judged(bare, 11) == ["right", "right"]
+    assert judged(bare.replace("| 1200 |", "| 1210 |"), 11) == ["right", "wrong"]
+
+
 def test_a_layer_table_takes_its_input_from_its_input_row() -> None:
     doc = lenet(input_row="| Input | - | - | - | - | 32×32×1 | 0 |\n")
     assert judged(doc, 8) == ["right", "right"]
