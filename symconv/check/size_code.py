@@ -183,40 +183,101 @@ def _module_calls(code: str) -> list[tuple[str, ast.Call, str]] | None:
 def _forward_steps(
     forward: ast.FunctionDef, declared: dict[str, tuple[str, ast.Call]]
 ) -> list[tuple[str, ast.Call, str]] | None:
+    """The layers ``forward`` applies, in order, when its body is one line of steps on one
+    tensor (``x = self.pool(F.relu(self.conv1(x)))``, ``out = self.fc(out)``, ``return …``):
+    each step reads only the tensor the step before made. None for anything else — a branch,
+    a loop, a residual sum, two tensors (``torch.cat([a, b])``)."""
+    arguments = [a.arg for a in forward.args.args if a.arg != "self"]
+    if not arguments:
+        return None
+    current = arguments[0]
     found: list[tuple[str, ast.Call, str]] = []
     for statement in forward.body:
         if isinstance(statement, ast.Return) and statement.value is None:
             continue
         if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
             continue  # a docstring
-        if not isinstance(statement, (ast.Assign, ast.Return, ast.Expr)):
-            return None  # a branch, a loop: not one line of calls
+        if isinstance(statement, ast.Assign):
+            targets = statement.targets
+            if len(targets) != 1 or not isinstance(targets[0], ast.Name):
+                return None
+        elif not isinstance(statement, ast.Return):
+            return None  # a branch, a loop, a sum in place: not one line of calls
         value = statement.value
         if value is None:
             continue
+        tensors = {
+            node.id
+            for node in ast.walk(value)
+            if isinstance(node, ast.Name) and node.id not in _MODULE_NAMES
+        }
+        if tensors != {current}:
+            return None  # a step on another tensor than the one before, or on two
+        if any(_joins(node, current) for node in ast.walk(value)):
+            return None  # a sum of branches (self.conv(x) + self.shortcut(x)), a list of them
         for call in _evaluation_order(value):
-            func = call.func
-            attribute = (
-                func.attr
-                if isinstance(func, ast.Attribute)
-                and isinstance(func.value, ast.Name)
-                and func.value.id == "self"
-                else None
-            )
-            if attribute is not None and attribute in declared:
-                name, layer = declared[attribute]
-                if _CONTAINER.fullmatch(name):
-                    return None  # a Sequential attribute: its own layers, read elsewhere
-                found.append((name, layer, attribute))
-                continue
-            name = _call_name(func)
-            if _NEUTRAL_FUNCTIONS.fullmatch(name) or name in ("size", "dim"):
-                continue
-            if _FLATTENS.fullmatch(name):
-                found.append(("Flatten", call, ""))
-                continue
-            found.append((_BREAK, call, ""))
+            step = _forward_step(call, declared)
+            if step is None:
+                return None
+            found.extend(step)
+        if isinstance(statement, ast.Assign) and isinstance(statement.targets[0], ast.Name):
+            current = statement.targets[0].id
     return found
+
+
+def _joins(node: ast.AST, tensor: str) -> bool:
+    """True if ``node`` combines values of which one holds the tensor or a layer's output (an
+    arithmetic operation, a list, a tuple, a subscript): not one line of layers."""
+    if not isinstance(node, (ast.BinOp, ast.List, ast.Tuple, ast.Subscript, ast.IfExp,
+                             ast.Compare, ast.BoolOp)):  # fmt: skip
+        return False
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.Name) and inner.id == tensor:
+            return True
+        if (
+            isinstance(inner, ast.Call)
+            and isinstance(inner.func, ast.Attribute)
+            and isinstance(inner.func.value, ast.Name)
+            and inner.func.value.id == "self"
+        ):
+            return True
+    return False
+
+
+#: Names of modules a forward calls functions of (``F.relu``, ``torch.flatten``): no tensor.
+_MODULE_NAMES = frozenset({"self", "F", "torch", "nn", "tf", "keras", "functional"})
+
+
+def _forward_step(
+    call: ast.Call, declared: dict[str, tuple[str, ast.Call]]
+) -> list[tuple[str, ast.Call, str]] | None:
+    """The layers one call of ``forward`` applies: a layer attribute (a ``Sequential`` one, its
+    layers in order), a flatten, nothing for an activation; a call of anything else as a
+    break (sizes not read). None for a container whose layers are not written in it."""
+    func = call.func
+    attribute = (
+        func.attr
+        if isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Name)
+        and func.value.id == "self"
+        else None
+    )
+    if attribute is not None and attribute in declared:
+        name, layer = declared[attribute]
+        if name == "Sequential":
+            inner = [argument for argument in layer.args if isinstance(argument, ast.Call)]
+            if len(inner) != len(layer.args) or layer.keywords:
+                return None
+            return [(_call_name(argument.func), argument, "") for argument in inner]
+        if _CONTAINER.fullmatch(name):
+            return None
+        return [(name, layer, attribute)]
+    name = _call_name(func)
+    if _NEUTRAL_FUNCTIONS.fullmatch(name) or name in ("size", "dim"):
+        return []
+    if _FLATTENS.fullmatch(name):
+        return [("Flatten", call, "")]
+    return [(_BREAK, call, "")]
 
 
 def _evaluation_order(node: ast.expr) -> list[ast.Call]:

@@ -998,3 +998,16 @@ def test_a_keras_summary_states_the_shapes_and_parameters_of_the_codes_layers() 
     # a row the code does not have: the summary of another model, nothing read
     other = summary(dense="dense_1 (Dense)  (None, 64)  346176\ndense_2 (Dense)  (None, 10)  650")
     assert judged(other, 13) == []
+
+
+def test_a_forward_that_is_not_one_line_of_layers_gives_no_order() -> None:
+    sequential = module(forward=FORWARD).replace(
+        "self.conv1 = nn.Conv2d(3, 6, 5)", "self.conv1 = nn.Sequential(nn.Conv2d(3, 6, 5))"
+    )
+    assert judged(sequential, 10) == ["right"]  # a Sequential attribute: its layers in order
+    residual = FORWARD.replace(
+        "x = self.pool(F.relu(self.conv2(x)))", "x = self.pool(F.relu(self.conv2(x)) + x)"
+    )
+    assert judged(module(forward=residual), 10) == []
+    two = FORWARD.replace("x = torch.flatten(x, 1)", "y = torch.flatten(x, 1)")
+    assert judged(module(forward=two), 10) == []  # fc1 then reads x, not y
