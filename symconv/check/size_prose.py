@@ -133,6 +133,8 @@ def prose_statements(
     # networks stated for their section that a line changing a datum ended (what follows may be
     # about the other layer it describes)
     stopped: set[tuple[int | None, int]] = set()
+    # networks a later layer was chained onto where what the layers before put out was not said
+    tentative: set[int] = set()
     previous: SourceLine | None = None
     for line in lines:
         if listed is not None and paragraphs.get(_key(listed)) != paragraphs.get(_key(line)):
@@ -188,6 +190,15 @@ def prose_statements(
                 source = f"{before.source} and the layer on line {line.line}"
                 network = Network((*before.layers, layer), before.input, source)
                 here = replace(before_here, line=line.line, cell=line.cell, network=network)
+                if not any(
+                    isinstance(s.facts, SizeFacts)
+                    and s.facts.network == before
+                    and s.facts.quantity in (Quantity.OUTPUT_SHAPE, Quantity.OUTPUT_SIZE)
+                    for s in found
+                ):
+                    # what the layers before put out was not said: a layer the words leave
+                    # out may sit between (a value that differs is not proven wrong)
+                    tentative.add(id(network))
             else:
                 asked = premise.asked is not None
                 source = f"the {'question' if asked else 'data'} on line {line.line}"
@@ -226,7 +237,15 @@ def prose_statements(
             if current.reach == "example":
                 stopped.add(_key(current))  # the results after it may be of that other layer
             continue  # a line that changes a datum ("with stride 2 we get …"): another layer
-        found.extend(_line_statements(line, current, here is not None, names))
+        stated = _line_statements(line, current, here is not None, names)
+        if id(current.network) in tentative:
+            stated = [
+                replace(s, facts=replace(s.facts, adjacent=True))
+                if isinstance(s.facts, SizeFacts)
+                else s
+                for s in stated
+            ]
+        found.extend(stated)
     return found, premises
 
 

@@ -1011,3 +1011,12 @@ def test_a_forward_that_is_not_one_line_of_layers_gives_no_order() -> None:
     assert judged(module(forward=residual), 10) == []
     two = FORWARD.replace("x = torch.flatten(x, 1)", "y = torch.flatten(x, 1)")
     assert judged(module(forward=two), 10) == []  # fc1 then reads x, not y
+
+
+def test_a_layer_chained_where_the_output_before_it_was_not_said_is_not_proven_wrong() -> None:
+    # the output of the convolution is not stated: a layer the words leave out may sit
+    # between it and the pooling (equal is right, different is not proven wrong)
+    doc = "## 1\n\n{data}\n\nNext, 2×2 max pooling with stride 2 gives an output of {pooled}.\n"
+    data = "The input is 32×32×3 and we use 6 filters of 5×5, stride 1, no padding."
+    assert judged(doc.format(data=data, pooled="14×14×6"), 5) == ["right"]
+    assert judged(doc.format(data=data, pooled="13×13×6"), 5) == ["unverified"]
