@@ -188,6 +188,15 @@ def _given(cells: dict[Field, TableCell]) -> Volume | None:
         return None
     depth_cell = cells.get(Field.INPUT_CHANNELS)
     depth = read_count(depth_cell.text) if depth_cell is not None else None
+    if len(size) == 3:
+        # the whole volume in an input column (``32×32×1``): its channels where its square map
+        # shows them; a depth column that says otherwise makes the row unread
+        volume = three_axes(size)
+        if volume is None or (depth is not None and int(depth) != volume.channels):
+            return None
+        return volume
+    if len(size) > 3:
+        return None
     spatial = size * 2 if len(size) == 1 else size
     return Volume(spatial, int(depth) if depth is not None else None)
 
@@ -305,7 +314,12 @@ def _column_convention(found: list[SizeStatement]) -> list[SizeStatement]:
             continue
         facts = statement.facts
         assert isinstance(facts, SizeFacts)
-        if facts.biases is None:
+        layers = facts.network.layers
+        weighted = 0 < facts.stop <= len(layers) and layers[facts.stop - 1].kind in (
+            LayerKind.CONV,
+            LayerKind.DENSE,
+        )
+        if facts.biases is None and weighted:
             said = "with its" if others[0] else "without its"
             about = f"{facts.about} (counted {said} biases, as the column's other rows are)"
             changed = replace(facts, biases=others[0], about=about)
@@ -326,6 +340,8 @@ def _chained(
     if quantity is None:
         return None
     written = _value(cell) if quantity is Quantity.INPUT_SIZE else read_count(cell.text)
+    if quantity is Quantity.INPUT_SIZE and isinstance(written, tuple) and len(written) == 3:
+        quantity = Quantity.INPUT_SHAPE  # the whole volume in an input column: ``28×28×6``
     return _statement(table, read.row, cell, quantity, network, index - 1, index + 1,
                       previous.given, adjacent=True, written=written)  # fmt: skip
 

@@ -1020,3 +1020,26 @@ def test_a_layer_chained_where_the_output_before_it_was_not_said_is_not_proven_w
     data = "The input is 32×32×3 and we use 6 filters of 5×5, stride 1, no padding."
     assert judged(doc.format(data=data, pooled="14×14×6"), 5) == ["right"]
     assert judged(doc.format(data=data, pooled="13×13×6"), 5) == ["unverified"]
+
+
+WHOLE_INPUTS = """\
+| Layer | Type | Input | Kernel | Stride | Filters | Output size | Parameters |
+|---|---|---|---|---|---|---|---|
+| C1 | conv | {first} | 5×5 | 1 | 6 | 28×28×6 | 156 |
+| S2 | max pool | {second} | 2×2 | 2 | - | 14×14×6 | 0 |
+| C3 | conv | 14×14×6 | 5×5 | 1 | 16 | 10×10×16 | 2416 |
+"""
+
+
+def test_an_input_column_holding_the_whole_volume_gives_its_channels() -> None:
+    doc = WHOLE_INPUTS.format(first="32×32×1", second="28×28×6")
+    # 32×32×1 is a 32 × 32 map of one channel, not a map of three sizes
+    assert judged(doc, 3) == ["right", "right"]
+    assert judged(doc, 4) == ["right", "right", "right"]
+    assert judged(doc, 5) == ["right", "right", "right"]
+    # the row above puts out 28×28×6: a different input is not proven wrong (a layer may sit
+    # between), and a volume whose channel axis is not shown states no input
+    assert judged(WHOLE_INPUTS.format(first="32×32×1", second="26×26×6"), 4)[0] == "unverified"
+    assert judged(WHOLE_INPUTS.format(first="64×48×128", second="28×28×6"), 3) == [
+        "unverified", "unverified"
+    ]  # fmt: skip
