@@ -414,11 +414,21 @@ def _count(written: str, sentence: Sentence | None = None) -> Any:
 
 #: A count of weights after a stack: *with $27C^2$ parameters*; and a single layer's beside it
 #: (*against $49C^2$ for a single 7×7 layer*).
-_WEIGHT_COUNT = lazy_compile(r"(⟨\d+⟩)\s+(?:parameters|params|weights)\b", re.IGNORECASE)
-_SINGLE_COUNT = lazy_compile(
-    rf"(⟨\d+⟩)\s+(?:(?:parameters|params|weights)\s+)?(?:for|of|in)\s+(?:a\s+single|one|a)\s+"
-    rf"({SHAPE})\s+(?:conv\w*\s+)?(?:layers?|convolutions?|convs?|filters?|kernels?)\b",
-    re.IGNORECASE,
+_WEIGHT_COUNTS = (
+    lazy_compile(r"(?P<count>⟨\d+⟩)\s+(?:parameters|params|weights)\b", re.IGNORECASE),
+    lazy_compile(r"参数(?:量|个数|数量|数)?\s*(?:为|是|[=:\uff1a])\s*(?P<count>⟨\d+⟩)"),
+)
+_SINGLE_COUNTS = (
+    lazy_compile(
+        rf"(?P<count>⟨\d+⟩)\s+(?:(?:parameters|params|weights)\s+)?(?:for|of|in)\s+"
+        rf"(?:a\s+single|one|a)\s+(?P<shape>{SHAPE})\s+(?:conv\w*\s+)?"
+        r"(?:layers?|convolutions?|convs?|filters?|kernels?)\b",
+        re.IGNORECASE,
+    ),
+    lazy_compile(
+        rf"(?:一个|一层|单个|单层)\s*(?P<shape>{SHAPE})\s*(?:的\s*)?卷积(?:层|核)?\s*(?:的\s*)?"
+        r"参数(?:量|个数|数量|数)?\s*(?:为|是|[=:\uff1a])\s*(?P<count>⟨\d+⟩)"
+    ),
 )
 _CHANNEL_LETTERS = frozenset({"C", "c"})
 
@@ -431,12 +441,16 @@ def _stack_parameters(
     if not isinstance(layers, int):
         return []
     text = sentence.text
-    found = []
-    for pattern, single in ((_WEIGHT_COUNT, False), (_SINGLE_COUNT, True)):
+    found: list[tuple[int, WordStatement]] = []
+    used: set[str] = set()  # the counts a single layer's words claim
+    patterns = [(p, True) for p in _SINGLE_COUNTS] + [(p, False) for p in _WEIGHT_COUNTS]
+    for pattern, single in patterns:
         for match in pattern.finditer(text, stack.end()):
-            if not single and _SINGLE_COUNT.match(text, match.start()):
-                continue  # the single layer's count (below)
-            math = sentence.math_of(match.group(1))
+            written = match.group("count")
+            if written in used:
+                continue
+            used.add(written)
+            math = sentence.math_of(written)
             value = math_value(math) if math is not None else None
             letters: set[Any] = getattr(value, "free_symbols", set())
             if value is None or len(letters) != 1:
@@ -444,17 +458,18 @@ def _stack_parameters(
             (letter,) = letters
             if letter.name not in _CHANNEL_LETTERS or not _channels_alike(sentence, letter):
                 continue
-            count, sizes = (1, sizes_of(sentence, match.group(2))) if single else (layers, kernel)
+            shape = match.group("shape") if single else None
+            count, sizes = (1, sizes_of(sentence, shape or "")) if single else (layers, kernel)
             if sizes is None or not all(isinstance(k, sp.Integer) for k in sizes):
                 continue
             said = sentence.spoken(text[match.start() : match.end()])
             statement = _statement(
                 sentence,
                 StackParameters(count, sizes, letter, value),
-                _math_segment(sentence, match.group(1)),
+                _math_segment(sentence, written),
             )
-            found.append(replace(statement, text=said))
-    return found
+            found.append((match.start(), replace(statement, text=said)))
+    return [statement for _, statement in sorted(found, key=lambda pair: pair[0])]
 
 
 def _channels_alike(sentence: Sentence, letter: sp.Symbol) -> bool:
@@ -501,10 +516,12 @@ def _stack_field(sentence: Sentence, force: InForce) -> list[WordStatement]:
         after = _IS_AFTER.match(text[stack.end() :])
         if after is not None:
             field_text, end = after.group(1), stack.end() + after.end()
-    if layers is None or kernel is None or field_text is None:
+    if layers is None or kernel is None:
         return []
     if not all(isinstance(k, sp.Integer) for k in kernel):
         return []  # a kernel in letters (L stacked K × K layers): a formula's reader judges it
+    if field_text is None:
+        return _stack_parameters(sentence, stack, layers, kernel)  # its weights alone
     stated = _field_value(sentence, field_text, layers)
     if stated is None:
         return []

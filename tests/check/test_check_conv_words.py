@@ -473,6 +473,17 @@ def test_a_stacks_weights_are_judged_beside_its_field():
     assert len(worded(said.format(n="27C^2", m="49C^2") + " It maps $C$ to $2C$ channels.")) == 3
     changed = "Three stacked 3×3 convs map $C$ to $2C$ channels with $54C^2$ parameters."
     assert [v for _, v, _ in worded(changed)] == []
+    # in Chinese, and a stack's weights said without its field
+    chinese = (
+        "两个 $3\\times3$ 的卷积层的感受野是 $5\\times5$\uff0c参数量为 ${n}$\uff0c"
+        "而一个 $5\\times5$ 卷积层的参数量为 ${m}$。"
+    )
+    assert [v for _, v, _ in worded(chinese.format(n="18C^2", m="25C^2"))] == ["right"] * 3
+    assert [v for _, v, _ in worded(chinese.format(n="9C^2", m="25C^2"))] == [
+        "right", "wrong", "right"
+    ]  # fmt: skip
+    assert verdict_of("三层 $3\\times3$ 卷积的参数量是 $27C^2$。") == "right"
+    assert verdict_of("Three stacked 3×3 convolutions have $36C^2$ weights.") == "wrong"
 
 
 def test_the_fields_strides_reach_are_those_of_loops():
