@@ -430,6 +430,10 @@ _SINGLE_COUNTS = (
         r"参数(?:量|个数|数量|数)?\s*(?:为|是|[=:\uff1a])\s*(?P<count>⟨\d+⟩)"
     ),
 )
+#: Words that make a count one layer's (*9C² weights each*).
+_EACH = lazy_compile(
+    r"\beach\b|\bper\s+(?:layer|conv\w*)|\bapiece\b|每层|每个|每一层", re.IGNORECASE
+)
 _CHANNEL_LETTERS = frozenset({"C", "c"})
 
 
@@ -458,6 +462,8 @@ def _stack_parameters(
             (letter,) = letters
             if letter.name not in _CHANNEL_LETTERS or not _channels_alike(sentence, letter):
                 continue
+            if not single and _EACH.search(text):
+                continue  # *… have 9C² weights each*: one layer's, or the stack's? not read
             shape = match.group("shape") if single else None
             count, sizes = (1, sizes_of(sentence, shape or "")) if single else (layers, kernel)
             if sizes is None or not all(isinstance(k, sp.Integer) for k in sizes):

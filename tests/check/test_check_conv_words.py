@@ -484,6 +484,7 @@ def test_a_stacks_weights_are_judged_beside_its_field():
     ]  # fmt: skip
     assert verdict_of("三层 $3\\times3$ 卷积的参数量是 $27C^2$。") == "right"
     assert verdict_of("Three stacked 3×3 convolutions have $36C^2$ weights.") == "wrong"
+    assert not worded("Three stacked 3×3 convolutions have $9C^2$ weights each.")
 
 
 def test_the_fields_strides_reach_are_those_of_loops():
