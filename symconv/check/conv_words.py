@@ -351,7 +351,7 @@ _STACK = lazy_compile(
     rf"|\ba\s+stack\s+of\s+{_COUNT}\s+|\bstacking\s+{_COUNT}\s+)"
     rf"({SHAPE})\s+(?:conv\w*\s+|convolutional\s+)?(?:layers?|convolutions?|filters?|kernels?|convs?)\b"
     # Chinese: 两层 3×3 卷积, 三个 3×3 的卷积层
-    rf"|([两二三四五六七八九十]|\d+|⟨\d+⟩)\s*[层个]\s*(?:的\s*)?({SHAPE})\s*(?:的\s*)?卷积",
+    rf"|(?<![第\d])([两二三四五六七八九十]|\d+|⟨\d+⟩)\s*[层个]\s*(?:的\s*)?({SHAPE})\s*(?:的\s*)?卷积",
     re.IGNORECASE,
 )
 _CHINESE_COUNTS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,

@@ -441,6 +441,8 @@ def test_each_count_of_a_stack_said_in_one_sentence_is_judged():
     assert [v for _, v, _ in worded(chinese.format(r="8\\times8"))] == ["right", "wrong"]
     assert verdict_of("三层 $3\\times3$ 卷积的感受野是 $7\\times7$。") == "right"
     assert verdict_of("Three stacked 3×3 convs: receptive field 7×7.") == "right"
+    # 第二层: the second layer, not two of them
+    assert not worded("第二层 $3\\times3$ 卷积的感受野是 $5\\times5$。")
 
 
 def test_a_stacks_field_as_a_formula_in_its_number_of_layers():
