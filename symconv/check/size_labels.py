@@ -200,7 +200,7 @@ class Token:
 _CODE_SPAN = lazy_compile(r"`([^`]+)`")
 _BOLD = lazy_compile(r"\*\*([^*]*\d[^*]*)\*\*")
 _BARE = lazy_compile(
-    r"(?<![\w.$\\])\d[\d,]*(?:\s*(?:[×xX*]|\s+by\s+)\s*\d+)*(?![\w.]\d|\w)|[(\uff08]\d+(?:\s*[,\uff0c]\s*\d+)+\s*[)\uff09]"
+    r"(?<![\w.$\\])\d[\d,]*(?:\s*(?:\\?[×xX*]|\s+by\s+)\s*\d+)*(?![\w.]\d|\w)|[(\uff08]\d+(?:\s*[,\uff0c]\s*\d+)+\s*[)\uff09]"
     # a shape as a framework prints it: (None, 26, 26, 32), torch.Size([1, 16, 32, 32])
     r"|\(\s*None\s*,\s*\d+(?:\s*,\s*\d+)*\s*\)|torch\.Size\(\[\s*\d+(?:\s*,\s*\d+)*\s*\]\)"
 )

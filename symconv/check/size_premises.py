@@ -56,6 +56,7 @@ _SIZE = rf"(?:{_SHAPE}|{_TUPLE}|(\d+))"
 
 def plain_words(text: str) -> str:
     """Inline math and markup as plain words: ``$127 \\times 127$`` → ``127 × 127``."""
+    text = re.sub(r"\\([*_])", r"\1", text)  # Markdown's escapes: 28\*28\*1, in\_channels
     text = re.sub(r"\\(?:times|cdot)", " × ", text)
     text = re.sub(r"\\(?:left|right|displaystyle|,|;|!|quad)", " ", text)
     text = re.sub(r"\\(?:text|mathrm|textrm|mathbf)\s*\{([^{}]*)\}", r"\1", text)

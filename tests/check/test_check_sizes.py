@@ -1043,3 +1043,13 @@ def test_an_input_column_holding_the_whole_volume_gives_its_channels() -> None:
     assert judged(WHOLE_INPUTS.format(first="64×48×128", second="28×28×6"), 3) == [
         "unverified", "unverified"
     ]  # fmt: skip
+
+
+def test_data_and_results_written_with_escaped_products() -> None:
+    doc = (
+        "### Exercise 3\n\nThe input is 28\\*28\\*1 and we use 32 filters of 3\\*3, stride 1, "
+        "padding 1.\n\nThe output is {out}.\n"
+    )
+    assert judged(doc.format(out="28\\*28\\*32"), 5) == ["right"]
+    # the whole product is the value: 28\*28\*16 is not the 28 it starts with
+    assert judged(doc.format(out="28\\*28\\*16"), 5) == ["wrong"]
