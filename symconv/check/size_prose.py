@@ -206,11 +206,19 @@ def prose_statements(
                     source = f"the layers listed from line {line.line}"
                 network = Network((layer,), premise.input, source)
                 reach = "section" if premise.asked is not None else "paragraph"
+                asked_before = before_here is not None and before_here.asked is not None
                 if reach == "paragraph" and (
-                    _SUPPOSED.search(line.text) or premise.input is not None
+                    _SUPPOSED.search(line.text)
+                    or (
+                        premise.input is not None
+                        and not _ELSEWHERE.search(sentence)
+                        and not asked_before
+                    )
                 ):
                     # data supposed, or stated whole (an input and its layer: *The input is
-                    # 32×32×3 and we use 6 filters of 5×5*): its section's results are of it
+                    # 32×32×3 and we use 6 filters of 5×5*): its section's results are of it —
+                    # unless said as an example in passing (*for example, a 7×7 input …*) or
+                    # beside a question's data, whose results the section states
                     reach = "example"
                 here = PlacedNetwork(line.line, line.cell, network, premise.asked, reach,
                                      premise.biases)  # fmt: skip

@@ -1053,3 +1053,16 @@ def test_data_and_results_written_with_escaped_products() -> None:
     assert judged(doc.format(out="28\\*28\\*32"), 5) == ["right"]
     # the whole product is the value: 28\*28\*16 is not the 28 it starts with
     assert judged(doc.format(out="28\\*28\\*16"), 5) == ["wrong"]
+
+
+def test_data_said_as_an_example_in_passing_holds_for_its_paragraph_only() -> None:
+    example = "For example, a 7×7 input with 3×3 filters gives a 5×5 output.\n\n"
+    stated = setup(between="")
+    doc = stated.replace("The output is 28×28×6.\n\n", f"{example}The output is 28×28×6.\n\n")
+    assert judged(doc, 7) == []  # not judged against the example's 7×7 input
+    question = (
+        "## Q1\n\nYou have an input volume that is 32×32×3 and convolve it with 6 filters of "
+        "5×5, stride 1, no padding. What is the output volume?\n\nThe input is 7×7×1 and we use "
+        "1 filter of 3×3.\n\nThe output volume is 28×28×6.\n"
+    )
+    assert "wrong" not in judged(question, 7)
