@@ -34,8 +34,9 @@ TEXT_SHAPE = lazy_compile(
     r"\bshape\s*(?:is|=|:|of)?\s*(\((?:[^()]|\([^()]*\))*\)|\[[^\[\]]*\])", re.IGNORECASE
 )
 TEXT_COUNT = lazy_compile(
-    r"(?<![\w.$])(\d[\d,]*)\s+((?:input|output|in|out)\s+channels?|multiplications|parameters"
-    r"|params|additions|samples|frames|filters|kernels|feature\s+maps)\b",
+    # the last size of a shape is no count: "3×3 filters", "3 x 3 kernels" are kernel sizes
+    r"(?<![\w.$×*\\])(?<![×*xX]\s)(?<!\sby\s)(\d[\d,]*)\s+((?:input|output|in|out)\s+channels?"
+    r"|multiplications|parameters|params|additions|samples|frames|filters|kernels|feature\s+maps)\b",
     re.IGNORECASE,
 )
 TEXT_VALUE = lazy_compile(
