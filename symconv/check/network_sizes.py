@@ -281,6 +281,8 @@ def expected(facts: SizeFacts) -> Expected:
             Quantity.INPUT_CHANNELS: Quantity.OUTPUT_CHANNELS,
         }[quantity]
         return _of_volume(mapped, volume, [trace], facts.axis)
+    if quantity is Quantity.TOTAL_PARAMETERS:
+        return _total_parameters(facts)
     layer = _layer(facts.network, index)
     if quantity is Quantity.FILTERS:
         return _stated(layer.out_channels, "the number of filters", layer)
@@ -431,6 +433,26 @@ def _parameters_counted(facts: SizeFacts, layer: Layer, volume: Volume) -> Expec
     why = (f"{bare.value} is the count without the biases ({bare.working}); with them, "
            f"{found.working} — right if the document counts weights alone")  # fmt: skip
     return replace(found, open=((bare.value, why),))
+
+
+def _total_parameters(facts: SizeFacts) -> Expected:
+    """The parameters of layers ``start … stop − 1`` together, each counted as the facts say
+    (:func:`_parameters_counted`); the count the words leave open, if any, is the sum of the
+    other counts."""
+    total, bare = 0, 0
+    shown = []
+    for index in range(facts.start, facts.stop):
+        layer = _layer(facts.network, index)
+        volume = _volume_for_weights(facts, index, layer, Quantity.PARAMETERS)
+        counted = _parameters_counted(facts, layer, volume)
+        total += int(counted.value)
+        bare += int(counted.open[0][0]) if counted.open else int(counted.value)
+        shown.append(str(counted.value))
+    working = f"{' + '.join(shown)} = {total}"
+    if bare == total:
+        return Expected(sp.Integer(total), working)
+    why = f"{bare} leaves the biases out; with them, {working}"
+    return Expected(sp.Integer(total), working, open=((sp.Integer(bare), why),))
 
 
 def _multiplications(layer: Layer, volume: Volume) -> Expected:

@@ -553,6 +553,7 @@ _SUMMARY_HEADER = lazy_compile(r"Layer\s*\(type\).*Output\s+Shape.*Param\s*#", r
 _SUMMARY_ROW = lazy_compile(
     r"^\s*([\w.\-]+)\s+\((\w+)\)?\s+\(None,\s*(\d+(?:\s*,\s*\d+)*)\s*,?\)\s+(\d[\d,]*)\s*$"
 )
+_SUMMARY_TOTAL = lazy_compile(r"^\s*Total\s+params:\s*(\d[\d,]*)(?:\s|\(|$)")
 #: Layer types a summary lists that the code's network leaves out (they change no size).
 _SUMMARY_NEUTRAL = (
     "InputLayer", "Dropout", "SpatialDropout2D", "Activation", "BatchNormalization", "ReLU",
@@ -574,6 +575,7 @@ def summary_statements(
     layers = network.layers
     found: list[tuple[int, int, str, tuple[int, ...], int]] = []
     next_layer = 0
+    passed_over = 0  # parameters of rows the network leaves out
     for number, row in enumerate(rows):
         match = _SUMMARY_ROW.match(row.replace("│", " ").replace("|", " "))
         if match is None:
@@ -586,12 +588,22 @@ def summary_statements(
             )
             next_layer += 1
         elif any(neutral.startswith(kind) for neutral in _SUMMARY_NEUTRAL):
+            passed_over += int(params.replace(",", ""))  # BatchNormalization has parameters
             continue
         else:
             return []
     if next_layer != len(layers):
         return []
     statements = []
+    for number, row in enumerate(rows):
+        total = _SUMMARY_TOTAL.match(row.replace("│", " "))
+        if total is not None and found and not passed_over:
+            written = sp.Integer(int(total.group(1).replace(",", "")))
+            facts = SizeFacts(Quantity.TOTAL_PARAMETERS, written, network, 0, len(layers),
+                              about="the model", biases=True)  # fmt: skip
+            text = f"Total params: {total.group(1)}"
+            statements.append(SizeStatement(first_line + number, first_line + number, text,
+                                            facts, cell))  # fmt: skip
     for line, index, name, sizes, params in found:
         about = f"{name} ({layers[index].name}, line {layers[index].line})"
         shape = SizeFacts(Quantity.OUTPUT_SHAPE, tuple(sp.Integer(n) for n in sizes), network, 0,

@@ -980,12 +980,15 @@ dropout_1 (Dropout)          (None, 13, 13, 32)        0
 flatten_1 (Flatten)          (None, 5408)              0
 {dense}
 =================================================================
+Total params: {total}
 ```
 """
 
 
-def summary(conv: str = "26, 26", dense: str = "dense_1 (Dense)  (None, 10)  54090") -> str:
-    return SUMMARY.format(conv=conv, dense=dense)
+def summary(
+    conv: str = "26, 26", dense: str = "dense_1 (Dense)  (None, 10)  54090", total: str = "54,410"
+) -> str:
+    return SUMMARY.format(conv=conv, dense=dense, total=total)
 
 
 def test_a_keras_summary_states_the_shapes_and_parameters_of_the_codes_layers() -> None:
@@ -998,6 +1001,15 @@ def test_a_keras_summary_states_the_shapes_and_parameters_of_the_codes_layers() 
     # a row the code does not have: the summary of another model, nothing read
     other = summary(dense="dense_1 (Dense)  (None, 64)  346176\ndense_2 (Dense)  (None, 10)  650")
     assert judged(other, 13) == []
+    # the total: 320 + 54090
+    assert judged(summary(), 19) == ["right"]
+    assert judged(summary(total="54,400"), 19) == ["wrong"]
+    # a row the network leaves out that has parameters (batch normalisation): no total
+    normalised = summary().replace(
+        "dropout_1 (Dropout)          (None, 13, 13, 32)        0",
+        "batch_normalization_1 (Batc  (None, 13, 13, 32)        128",
+    )
+    assert judged(normalised, 17) == ["right", "right"] and judged(normalised, 19) == []
 
 
 def test_a_forward_that_is_not_one_line_of_layers_gives_no_order() -> None:
