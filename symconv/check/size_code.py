@@ -140,6 +140,9 @@ _NEUTRAL_FUNCTIONS = lazy_compile(
     r"relu6?|leaky_relu|elu|selu|gelu|silu|mish|sigmoid|tanh|softmax|log_softmax|dropout\d?d?"
     r"|batch_norm|layer_norm|hardtanh|softplus|contiguous"
 )
+#: Pooling functions of ``forward`` (``F.max_pool2d(x, 2)``), read as the layer of that class.
+_FUNCTIONAL_POOL = lazy_compile(r"(max|avg)_pool([123])d")
+_POOL_CLASSES = {"max": "MaxPool", "avg": "AvgPool"}
 #: Functions of ``forward`` that flatten all but the batch axis.
 _FLATTENS = lazy_compile(r"flatten|view|reshape")
 
@@ -275,6 +278,13 @@ def _forward_step(
     name = _call_name(func)
     if _NEUTRAL_FUNCTIONS.fullmatch(name) or name in ("size", "dim"):
         return []
+    pooled = _FUNCTIONAL_POOL.fullmatch(name)
+    if pooled is not None and call.args:
+        # F.max_pool2d(x, 2): the layer MaxPool2d(2) applied to x
+        layer = ast.Call(func=ast.Name(id=_POOL_CLASSES[pooled.group(1)] + pooled.group(2) + "d"),
+                         args=call.args[1:], keywords=call.keywords)  # fmt: skip
+        ast.copy_location(layer, call)
+        return [(_call_name(layer.func), layer, "")]
     if _FLATTENS.fullmatch(name):
         return [("Flatten", call, "")]
     return [(_BREAK, call, "")]

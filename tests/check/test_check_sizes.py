@@ -1078,3 +1078,13 @@ def test_data_said_as_an_example_in_passing_holds_for_its_paragraph_only() -> No
         "1 filter of 3×3.\n\nThe output volume is 28×28×6.\n"
     )
     assert "wrong" not in judged(question, 7)
+
+
+def test_a_pooling_function_in_forward_is_the_pooling_layer() -> None:
+    forward = (
+        "\n    def forward(self, x):\n        x = F.max_pool2d(F.relu(self.conv1(x)), 2)\n"
+        "        x = F.max_pool2d(F.relu(self.conv2(x)), (2, 2))\n"
+        "        x = x.view(-1, 16 * 5 * 5)\n        return self.fc2(F.relu(self.fc1(x)))\n"
+    )
+    assert judged(module(forward=forward), 10) == ["right"]
+    assert judged(module(features="16 * 6 * 6", forward=forward), 10) == ["wrong"]
