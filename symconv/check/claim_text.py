@@ -34,8 +34,9 @@ TEXT_SHAPE = lazy_compile(
     r"\bshape\s*(?:is|=|:|of)?\s*(\((?:[^()]|\([^()]*\))*\)|\[[^\[\]]*\])", re.IGNORECASE
 )
 TEXT_COUNT = lazy_compile(
-    r"(?<![\w.$])(\d[\d,]*)\s+((?:input|output|in|out)\s+channels?|multiplications|parameters"
-    r"|params|additions|samples|frames|filters|kernels|feature\s+maps)\b",
+    # the last size of a shape is no count: "3×3 filters", "3 x 3 kernels" are kernel sizes
+    r"(?<![\w.$×*\\])(?<![×*xX]\s)(?<!\sby\s)(\d[\d,]*)\s+((?:input|output|in|out)\s+channels?"
+    r"|multiplications|parameters|params|additions|samples|frames|filters|kernels|feature\s+maps)\b",
     re.IGNORECASE,
 )
 TEXT_VALUE = lazy_compile(
@@ -80,7 +81,7 @@ def text_answers(text: str, table: SymbolTable) -> list[TextAnswer]:
                     end=match.end(),
                 )
             )
-    counted = list(TEXT_COUNT.finditer(text))
+    counted = [m for m in TEXT_COUNT.finditer(text) if not _layer_data(text, m)]
     if counted:
         values: list[Any] = [sp.Integer(int(m.group(1).replace(",", ""))) for m in counted]
         labels = [re.sub(r"\s+", " ", m.group(2)).lower() for m in counted]
@@ -100,6 +101,17 @@ def text_answers(text: str, table: SymbolTable) -> list[TextAnswer]:
             )
         )
     return found
+
+
+def _layer_data(text: str, match: re.Match[str]) -> bool:
+    """True if a count of filters or kernels is a datum of the layer its sentence states with
+    its input (*The input is 32×32×3 and we use 6 filters of 5×5*): data, not a result."""
+    if not re.fullmatch(r"filters|kernels", match.group(2), re.IGNORECASE):
+        return False
+    from symconv.check.size_premises import read_premise
+
+    premise = read_premise(text)
+    return premise is not None and premise.input is not None and premise.layer is not None
 
 
 def _number(text: str) -> sp.Rational:

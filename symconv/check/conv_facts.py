@@ -196,12 +196,25 @@ class DilatedExtent:
 class StackField:
     """*Three stacked 3 × 3 convolutions have a 7 × 7 receptive field*: ``layers`` layers of the
     kernel (per axis), the receptive field the sentence states (per axis) and the stride it or
-    the document fixes (None: none is stated)."""
+    the document fixes (None: none is stated). ``layers`` may be a letter (*L stacked 3 × 3
+    convolutions*): the field is then a formula in it (*2L + 1*)."""
 
-    layers: int
+    layers: Any
     kernel: tuple[Any, ...]
     field: tuple[Any, ...]
     stride: Pinned | None = None
+
+
+@dataclass(frozen=True)
+class StackParameters:
+    """*Three stacked 3 × 3 convs … with 27C² parameters*, *49C² for a single 7 × 7 layer*: the
+    weights of ``layers`` layers of the kernel, each with ``channels`` (a letter) in and out, as
+    the sentence writes them (a formula in that letter)."""
+
+    layers: int
+    kernel: tuple[Any, ...]
+    channels: Any
+    count: Any
 
 
 @dataclass(frozen=True)
@@ -240,6 +253,7 @@ ConvStatement = (
     | Upsampled
     | DilatedExtent
     | StackField
+    | StackParameters
     | ConvSizes
     | TransposedSizes
 )

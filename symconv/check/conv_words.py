@@ -69,6 +69,7 @@ from symconv.check.conv_facts import (
     SameLayer,
     SameSize,
     StackField,
+    StackParameters,
     Stretch,
     TransposedSizes,
     Upsampled,
@@ -344,22 +345,42 @@ def _upsampled(sentence: Sentence, force: InForce) -> list[WordStatement]:
 # ----------------------------------------------------------------------------------------------
 # A dilated kernel's extent, a stack's receptive field
 # ----------------------------------------------------------------------------------------------
-_COUNT = r"(two|three|four|five|six|seven|eight|\d+)"
+_COUNT = r"(two|three|four|five|six|seven|eight|\d+|⟨\d+⟩)"
 _STACK = lazy_compile(
-    rf"(?:\b{_COUNT}\s+(?:stacked\s+|consecutive\s+|successive\s+|sequential\s+)?"
+    rf"(?:(?<![\w⟩]){_COUNT}\s+(?:stacked\s+|consecutive\s+|successive\s+|sequential\s+)?"
     rf"|\ba\s+stack\s+of\s+{_COUNT}\s+|\bstacking\s+{_COUNT}\s+)"
-    rf"({SHAPE})\s+(?:conv\w*\s+|convolutional\s+)?(?:layers?|convolutions?|filters?|kernels?|convs?)\b",
+    rf"({SHAPE})\s+(?:conv\w*\s+|convolutional\s+)?(?:layers?|convolutions?|filters?|kernels?|convs?)\b"
+    # Chinese: 两层 3×3 卷积, 三个 3×3 的卷积层
+    rf"|(?<![第\d])([两二三四五六七八九十]|\d+|⟨\d+⟩)\s*[层个]\s*(?:的\s*)?({SHAPE})\s*(?:的\s*)?卷积",
     re.IGNORECASE,
 )
+_CHINESE_COUNTS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+                   "九": 9, "十": 10}  # fmt: skip
 _FIELD = lazy_compile(
-    rf"\breceptive\s+field\s+(?:size\s+)?(?:of|is|=|:|equal\s+to|becomes)\s*(?:an?\s+|the\s+)?({SHAPE})"
-    rf"(?!\s*(?:conv\w*|layers?|filters?|kernels?))"
+    rf"\breceptive\s+field\s+(?:size\s+)?(?:(?:of|is|=|:|equal\s+to|becomes)\s*)?(?:an?\s+|the\s+)?"
+    rf"({SHAPE})(?!\s*(?:conv\w*|layers?|filters?|kernels?|stacked))"
     rf"|\b(?:same|identical)\s+(?:effective\s+)?receptive\s+field\s+as\s+(?:an?\s+|one\s+|a\s+single\s+)?"
     rf"({SHAPE})"
     rf"|\breceptive\s+field\s+(?:as\s+large\s+as|equivalent\s+to|of)\s+(?:an?\s+|one\s+|a\s+single\s+)"
-    rf"({SHAPE})",
+    rf"({SHAPE})"
+    rf"|感受野\s*(?:大小|尺寸)?\s*(?:是|为|等于|[=:\uff1a])\s*({SHAPE})",
     re.IGNORECASE,
 )
+#: The field said before its stack: *the receptive field of L stacked 3×3 convolutions is 2L+1*.
+_FIELD_OF = lazy_compile(r"\breceptive\s+field\s+(?:size\s+)?of\s+(?:the\s+)?$", re.IGNORECASE)
+_IS_AFTER = lazy_compile(
+    rf"^\s*(?:\([^()]{{0,30}}\)\s*)?(?:,?\s*(?:with|at)\s+(?:a\s+)?stride\s+(?:of\s+)?(?:\d+|⟨\d+⟩)\s*,?\s*)?"
+    rf"(?:is|=|equals|becomes|:)\s+(?:an?\s+|only\s+)?({SHAPE})(?!\w)",
+    re.IGNORECASE,
+)
+#: Another count of the same kernel after the field: *…, and three have 7×7*; *三层是 7×7*.
+_ANOTHER_COUNT = lazy_compile(
+    rf"^\s*[,;\uff0c\uff1b]?\s*(?:and\s+|while\s+|whereas\s+)?{_COUNT}\s+(?:have|has|give|gives"
+    rf"|see|sees|reach|reaches)\s+(?:an?\s+)?({SHAPE})(?!\s*(?:conv\w*|layers?|filters?|kernels?))"
+    rf"|^\s*[,;\uff0c\uff1b]\s*([两二三四五六七八九十]|\d+)\s*[层个](?:的感受野)?\s*(?:是|为)\s*({SHAPE})",
+    re.IGNORECASE,
+)
+_STRIDE_ZH = lazy_compile(r"步长\s*(?:为|是|=)?\s*(⟨\d+⟩|\d+)")
 _DILATED = lazy_compile(r"\bdilat\w*|\batrous\b", re.IGNORECASE)
 _DILATION_VALUE = lazy_compile(
     r"\bdilation(?:\s+(?:rate|factor))?\s*(?:is|of|=|:)?\s*(?:a\s+)?(⟨\d+⟩|\d+|one|two|three|four)(?!\w)"
@@ -376,25 +397,141 @@ _EXTENT = lazy_compile(
 )
 
 
-def _count(written: str) -> int | None:
+def _count(written: str, sentence: Sentence | None = None) -> Any:
+    """A number of layers as written: an integer ≥ 1, or (a math placeholder of ``sentence``) a
+    letter such as ``L`` (None otherwise)."""
+    written = written.strip()
+    if written in _CHINESE_COUNTS:
+        return _CHINESE_COUNTS[written]
+    if sentence is not None and written.startswith("⟨"):
+        value = amount(sentence, written)
+        if isinstance(value, sp.Symbol):
+            return value
+        return int(value) if isinstance(value, sp.Integer) and value >= 1 else None
     value = amount(Sentence("", (), 0, 0, None, (), (), 0, 0), written)
     return int(value) if isinstance(value, sp.Integer) and value >= 1 else None
 
 
+#: A count of weights after a stack: *with $27C^2$ parameters*; and a single layer's beside it
+#: (*against $49C^2$ for a single 7×7 layer*).
+_WEIGHT_COUNTS = (
+    lazy_compile(r"(?P<count>⟨\d+⟩)\s+(?:parameters|params|weights)\b", re.IGNORECASE),
+    lazy_compile(r"参数(?:量|个数|数量|数)?\s*(?:为|是|[=:\uff1a])\s*(?P<count>⟨\d+⟩)"),
+)
+_SINGLE_COUNTS = (
+    lazy_compile(
+        rf"(?P<count>⟨\d+⟩)\s+(?:(?:parameters|params|weights)\s+)?(?:for|of|in)\s+"
+        rf"(?:a\s+single|one|a)\s+(?P<shape>{SHAPE})\s+(?:conv\w*\s+)?"
+        r"(?:layers?|convolutions?|convs?|filters?|kernels?)\b",
+        re.IGNORECASE,
+    ),
+    lazy_compile(
+        rf"(?:一个|一层|单个|单层)\s*(?P<shape>{SHAPE})\s*(?:的\s*)?卷积(?:层|核)?\s*(?:的\s*)?"
+        r"参数(?:量|个数|数量|数)?\s*(?:为|是|[=:\uff1a])\s*(?P<count>⟨\d+⟩)"
+    ),
+)
+#: Words that make a count one layer's (*9C² weights each*).
+_EACH = lazy_compile(
+    r"\beach\b|\bper\s+(?:layer|conv\w*)|\bapiece\b|每层|每个|每一层", re.IGNORECASE
+)
+_CHANNEL_LETTERS = frozenset({"C", "c"})
+
+
+def _stack_parameters(
+    sentence: Sentence, stack: re.Match[str], layers: Any, kernel: tuple[Any, ...]
+) -> list[WordStatement]:
+    """The weights a sentence gives its stack (and a single layer it compares with), each a
+    statement of its own, when written in one letter of channels (C)."""
+    if not isinstance(layers, int):
+        return []
+    text = sentence.text
+    found: list[tuple[int, WordStatement]] = []
+    used: set[str] = set()  # the counts a single layer's words claim
+    patterns = [(p, True) for p in _SINGLE_COUNTS] + [(p, False) for p in _WEIGHT_COUNTS]
+    for pattern, single in patterns:
+        for match in pattern.finditer(text, stack.end()):
+            written = match.group("count")
+            if written in used:
+                continue
+            used.add(written)
+            math = sentence.math_of(written)
+            value = math_value(math) if math is not None else None
+            letters: set[Any] = getattr(value, "free_symbols", set())
+            if value is None or len(letters) != 1:
+                continue
+            (letter,) = letters
+            if letter.name not in _CHANNEL_LETTERS or not _channels_alike(sentence, letter):
+                continue
+            if not single and _EACH.search(text):
+                continue  # *… have 9C² weights each*: one layer's, or the stack's? not read
+            shape = match.group("shape") if single else None
+            count, sizes = (1, sizes_of(sentence, shape or "")) if single else (layers, kernel)
+            if sizes is None or not all(isinstance(k, sp.Integer) for k in sizes):
+                continue
+            said = sentence.spoken(text[match.start() : match.end()])
+            statement = _statement(
+                sentence,
+                StackParameters(count, sizes, letter, value),
+                _math_segment(sentence, written),
+            )
+            found.append((match.start(), replace(statement, text=said)))
+    return [statement for _, statement in sorted(found, key=lambda pair: pair[0])]
+
+
+def _channels_alike(sentence: Sentence, letter: sp.Symbol) -> bool:
+    """True if every math of the sentence in ``letter`` is the letter itself or of degree 2 in it
+    (a count of layers with ``letter`` channels in and out, biases or not); *from C to 2C
+    channels* says otherwise."""
+    for math in sentence.maths:
+        value = math_value(math)
+        if value is None or letter not in getattr(value, "free_symbols", set()):
+            continue
+        if value == letter:
+            continue  # "C channels"
+        if not value.is_polynomial(letter) or sp.degree(value, letter) != 2:
+            return False  # 2C: another number of channels
+    return True
+
+
+def _field_value(sentence: Sentence, written: str, layers: Any) -> tuple[Any, ...] | None:
+    """The field as written: sizes per axis, or (a count in letters) a formula in them."""
+    if isinstance(layers, sp.Symbol):
+        math = sentence.math_of(written)
+        value = math_value(math) if math is not None else None
+        if value is None or getattr(value, "free_symbols", set()) - {layers}:
+            return None
+        return (value,)
+    return sizes_of(sentence, written)
+
+
 def _stack_field(sentence: Sentence, force: InForce) -> list[WordStatement]:
+    """*Two stacked 3 × 3 convolutions have a 5 × 5 receptive field, and three have 7 × 7*; *the
+    receptive field of L stacked 3 × 3 convolutions is 2L + 1*; *两层 3×3 卷积的感受野是 5×5*:
+    a field per count of the stack's kernel."""
     text = sentence.text
     stack = _STACK.search(text)
-    if stack is None:
+    if stack is None or _DILATED.search(text):
         return []
+    count_text = next(g for g in (stack.group(i) for i in (1, 2, 3, 5)) if g)
+    layers = _count(count_text, sentence)
+    kernel = sizes_of(sentence, stack.group(4) or stack.group(6))
     field = _FIELD.search(text, stack.end())
-    if field is None or _DILATED.search(text):
+    field_text = None if field is None else next(g for g in field.groups() if g)
+    end = field.end() if field is not None else stack.end()
+    if field is None and _FIELD_OF.search(text[: stack.start()]):
+        after = _IS_AFTER.match(text[stack.end() :])
+        if after is not None:
+            field_text, end = after.group(1), stack.end() + after.end()
+    if layers is None or kernel is None:
         return []
-    layers = _count(stack.group(1) or stack.group(2) or stack.group(3))
-    kernel = sizes_of(sentence, stack.group(4))
-    stated = sizes_of(sentence, next(g for g in field.groups() if g))
-    if layers is None or kernel is None or stated is None:
+    if not all(isinstance(k, sp.Integer) for k in kernel):
+        return []  # a kernel in letters (L stacked K × K layers): a formula's reader judges it
+    if field_text is None:
+        return _stack_parameters(sentence, stack, layers, kernel)  # its weights alone
+    stated = _field_value(sentence, field_text, layers)
+    if stated is None:
         return []
-    own = STRIDE.search(text)
+    own = STRIDE.search(text) or _STRIDE_ZH.search(text)
     stride = None
     if own is not None:
         value = amount(sentence, own.group(1))
@@ -403,8 +540,33 @@ def _stack_field(sentence: Sentence, force: InForce) -> list[WordStatement]:
         stride = Pinned(value, f"stride {show(value)} (line {sentence.line})")
     else:
         stride = force.at(sentence).stride
-    replaces = _math_segment(sentence, next(g for g in field.groups() if g))
-    return [_statement(sentence, StackField(layers, kernel, stated, stride), replaces)]
+    found = [
+        _statement(
+            sentence,
+            StackField(layers, kernel, stated, stride),
+            _math_segment(sentence, field_text),
+        )
+    ]
+    counts = _stack_parameters(sentence, stack, layers, kernel)
+    if counts:  # the field and the counts, each its own statement
+        found = [replace(found[0], text=sentence.spoken(text[stack.start() : end]))]
+    found.extend(counts)
+    more = _ANOTHER_COUNT.match(text[end:])
+    if more is not None and not isinstance(layers, sp.Symbol):
+        others = _count(more.group(1) or more.group(3))
+        written = more.group(2) or more.group(4)
+        sizes = sizes_of(sentence, written)
+        if others is not None and sizes is not None:
+            said = sentence.spoken(
+                text[end + more.start() : end + more.end()].strip(" ,;\uff0c\uff1b")
+            )
+            statement = _statement(
+                sentence,
+                StackField(others, kernel, sizes, stride),
+                _math_segment(sentence, written),
+            )
+            found.append(replace(statement, text=said))
+    return found
 
 
 def _dilated_extent(sentence: Sentence, force: InForce) -> list[WordStatement]:

@@ -217,6 +217,16 @@ def _channels_before(facts: SizeFacts, index: int) -> Expected:
         raise SizeUnknownError("the channels of the input are not stated")
     channels = first.in_channels
     working = f"{first.name or first.kind.value} takes {channels}"
+    target = layers[index] if index < len(layers) else None
+    maps = any(
+        layer.kind in (LayerKind.CONV, LayerKind.POOL) for layer in layers[facts.start : index]
+    )
+    if target is not None and target.kind is LayerKind.DENSE and maps:
+        # the features a fully connected layer takes after a map are its channels times its
+        # sizes, which are not stated
+        raise SizeUnknownError(
+            "the sizes of the map before the fully connected layer are not stated"
+        )
     for layer in layers[facts.start : index]:
         if layer.kind in (LayerKind.CONV, LayerKind.DENSE):
             if layer.out_channels is None:
@@ -271,6 +281,8 @@ def expected(facts: SizeFacts) -> Expected:
             Quantity.INPUT_CHANNELS: Quantity.OUTPUT_CHANNELS,
         }[quantity]
         return _of_volume(mapped, volume, [trace], facts.axis)
+    if quantity is Quantity.TOTAL_PARAMETERS:
+        return _total_parameters(facts)
     layer = _layer(facts.network, index)
     if quantity is Quantity.FILTERS:
         return _stated(layer.out_channels, "the number of filters", layer)
@@ -281,7 +293,7 @@ def expected(facts: SizeFacts) -> Expected:
         return _stated_sizes(layer.stride or default, "the stride", layer)
     if quantity is Quantity.PADDING:
         return _padding(layer)
-    volume, _ = volume_before(facts, index)
+    volume = _volume_for_weights(facts, index, layer, quantity)
     if quantity is Quantity.PARAMETERS:
         return _parameters_counted(facts, layer, volume)
     if quantity is Quantity.FILTER_PARAMETERS:
@@ -289,6 +301,24 @@ def expected(facts: SizeFacts) -> Expected:
     if quantity is Quantity.MULTIPLICATIONS:
         return _multiplications(layer, volume)
     raise SizeUnknownError(f"no rule for the {quantity.value}")
+
+
+def _volume_for_weights(facts: SizeFacts, index: int, layer: Layer, quantity: Quantity) -> Volume:
+    """What reaches layer ``index``; for its weights, when that is not stated, the channels the
+    layer says it takes (PyTorch's ``in_channels``, ``in_features``: its weight tensor's size,
+    whatever reaches it)."""
+    try:
+        volume, _ = volume_before(facts, index)
+    except SizeUnknownError:
+        weights = quantity in (Quantity.PARAMETERS, Quantity.FILTER_PARAMETERS)
+        if not weights or layer.in_channels is None:
+            raise
+        if layer.kind is LayerKind.DENSE:
+            return Volume((), layer.in_channels)
+        if layer.kind is LayerKind.CONV:
+            return Volume((), None)  # the layer's in_channels count
+        raise
+    return volume
 
 
 def _of_volume(
@@ -403,6 +433,26 @@ def _parameters_counted(facts: SizeFacts, layer: Layer, volume: Volume) -> Expec
     why = (f"{bare.value} is the count without the biases ({bare.working}); with them, "
            f"{found.working} — right if the document counts weights alone")  # fmt: skip
     return replace(found, open=((bare.value, why),))
+
+
+def _total_parameters(facts: SizeFacts) -> Expected:
+    """The parameters of layers ``start … stop − 1`` together, each counted as the facts say
+    (:func:`_parameters_counted`); the count the words leave open, if any, is the sum of the
+    other counts."""
+    total, bare = 0, 0
+    shown = []
+    for index in range(facts.start, facts.stop):
+        layer = _layer(facts.network, index)
+        volume = _volume_for_weights(facts, index, layer, Quantity.PARAMETERS)
+        counted = _parameters_counted(facts, layer, volume)
+        total += int(counted.value)
+        bare += int(counted.open[0][0]) if counted.open else int(counted.value)
+        shown.append(str(counted.value))
+    working = f"{' + '.join(shown)} = {total}"
+    if bare == total:
+        return Expected(sp.Integer(total), working)
+    why = f"{bare} leaves the biases out; with them, {working}"
+    return Expected(sp.Integer(total), working, open=((sp.Integer(bare), why),))
 
 
 def _multiplications(layer: Layer, volume: Volume) -> Expected:

@@ -171,6 +171,8 @@ class Quantity(StrEnum):
     #: Multiplications of one forward pass (one per multiply-accumulate): a convolution's
     #: ``H_out·W_out·M · k₁k₂C``, a fully connected layer's ``n·m``.
     MULTIPLICATIONS = "multiplications"
+    #: The parameters of every layer ``start … stop − 1`` together (Keras's *Total params*).
+    TOTAL_PARAMETERS = "total parameters"
 
 
 @dataclass(frozen=True)

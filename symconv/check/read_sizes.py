@@ -44,7 +44,7 @@ from symconv.check.lines import SourceLine, source_lines
 from symconv.check.markdown import Segment
 from symconv.check.model import Claim, ClaimKind, Origin
 from symconv.check.networks import PlacedNetwork, Quantity, SizeFormulaFacts, SizeStatement
-from symconv.check.size_code import code_networks, code_statements
+from symconv.check.size_code import code_networks, code_statements, summary_statements
 from symconv.check.size_formulas import formula_statements
 from symconv.check.size_prose import inputs_before, prose_statements
 from symconv.check.size_tables import read_tables, table_statements
@@ -100,7 +100,8 @@ def _code(
 ) -> list[tuple[PlacedNetwork, list[SizeStatement]]]:
     """The networks of the code blocks and code spans, each with the channels its layers say
     they take; a network without an input size takes the data set its section names."""
-    found = []
+    found: list[tuple[PlacedNetwork, list[SizeStatement]]] = []
+    previous: Segment | None = None  # the code block just before (whose network a summary prints)
     for segment in segments:
         if segment.kind != "code":
             continue
@@ -110,10 +111,21 @@ def _code(
             rows, first = rows[1:], first + 1
         if rows and _FENCE_LINE.match(rows[-1]):
             rows = rows[:-1]
-        for code in code_networks("\n".join(rows), first):
+        networks = code_networks("\n".join(rows), first)
+        if not networks and found and previous is not None and previous.cell == segment.cell:
+            # a model.summary() printed right after the code (no heading between): its rows
+            # are that code's layers
+            last = found[-1][0]
+            if not any(
+                source.heading is not None and source.cell == segment.cell
+                and previous.line < source.line < first for source in lines
+            ):  # fmt: skip
+                found[-1][1].extend(summary_statements(rows, first, last.network, segment.cell))
+        for code in networks:
             given = dataset_input(_section_before(lines, code.line, segment.cell))
             network, statements = code_statements(code, given, segment.cell)
             found.append((PlacedNetwork(code.line, segment.cell, network), statements))
+        previous = segment if networks else None
     for line in lines:
         for piece in line.pieces:
             if piece.kind != "text" or "`" not in piece.text:

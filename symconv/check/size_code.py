@@ -34,6 +34,7 @@ lists every layer, so a mismatch is an error when it runs.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
@@ -51,7 +52,7 @@ from symconv.check.networks import (
 )
 from symconv.core.patterns import lazy_compile
 
-__all__ = ["CodeNetwork", "code_networks", "code_statements"]
+__all__ = ["CodeNetwork", "code_networks", "code_statements", "summary_statements"]
 
 
 @dataclass(frozen=True)
@@ -87,8 +88,16 @@ _TORCH_PAD = lazy_compile(r"(?:Zero|Constant)Pad([123])d")
 
 def code_networks(code: str, first_line: int = 1) -> list[CodeNetwork]:
     """The networks the layer calls of ``code`` make (module docstring); ``first_line`` is the
-    document's line of the code's first line."""
-    calls = list(_layer_calls(code))
+    document's line of the code's first line. Layers a module class keeps as attributes
+    (``self.conv1 = nn.Conv2d(…)``) run in the order its ``forward`` calls them
+    (:func:`_module_calls`), each named by its attribute."""
+    module = _module_calls(code)
+    attributes: dict[ast.Call, str] = {}
+    if module is None:
+        calls = list(_layer_calls(code))
+    else:
+        calls = [(name, call) for name, call, _ in module]
+        attributes = {call: attribute for _, call, attribute in module if attribute}
     networks: list[CodeNetwork] = []
     run: list[tuple[Layer, str]] = []
     given: Volume | None = None
@@ -105,7 +114,9 @@ def code_networks(code: str, first_line: int = 1) -> list[CodeNetwork]:
                 else None
             )
             continue
-        read = _layer(name, call, line)
+        read = None if name == _BREAK else _layer(name, call, line)
+        if read is not None and call in attributes:
+            read = (replace(read[0], name=attributes[call]), read[1], read[2])
         if read is None:
             if run:
                 networks.append(_network(run, given, first=not networks and not broken))
@@ -118,6 +129,176 @@ def code_networks(code: str, first_line: int = 1) -> list[CodeNetwork]:
     if run:
         networks.append(_network(run, given, first=not networks and not broken))
     return networks
+
+
+#: A step of ``forward`` that may change the sizes in a way not read here (a call to a function
+#: of sizes: ``F.max_pool2d(x, 2)``, ``torch.cat``): the layers after it start a network of their
+#: own.
+_BREAK = "<break>"
+#: Functions of ``forward`` that change no size (activations, dropout, normalisation).
+_NEUTRAL_FUNCTIONS = lazy_compile(
+    r"relu6?|leaky_relu|elu|selu|gelu|silu|mish|sigmoid|tanh|softmax|log_softmax|dropout\d?d?"
+    r"|batch_norm|layer_norm|hardtanh|softplus|contiguous"
+)
+#: Pooling functions of ``forward`` (``F.max_pool2d(x, 2)``), read as the layer of that class.
+_FUNCTIONAL_POOL = lazy_compile(r"(max|avg)_pool([123])d")
+_POOL_CLASSES = {"max": "MaxPool", "avg": "AvgPool"}
+#: Functions of ``forward`` that flatten all but the batch axis.
+_FLATTENS = lazy_compile(r"flatten|view|reshape")
+
+
+def _module_calls(code: str) -> list[tuple[str, ast.Call, str]] | None:
+    """A module class's layers in the order its ``forward`` (Keras: ``call``) applies them —
+    ``(class name, call, attribute)``, a layer used twice appearing twice, a flatten as
+    ``Flatten`` — or None when the code keeps no layers as attributes. ``__init__`` only
+    declares the layers: its order is not the network's. A ``forward`` whose steps are not one
+    straight line of calls (a branch, a loop, a layer called on another than the one before) is
+    not read: its layers are then none of one network (an empty list)."""
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError):
+        return None
+    for cls in (node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)):
+        methods = {f.name: f for f in cls.body if isinstance(f, ast.FunctionDef)}
+        init = methods.get("__init__")
+        if init is None:
+            continue
+        declared: dict[str, tuple[str, ast.Call]] = {}
+        for node in ast.walk(init):
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+                for target in node.targets:
+                    if (
+                        isinstance(target, ast.Attribute)
+                        and isinstance(target.value, ast.Name)
+                        and target.value.id == "self"
+                    ):
+                        name = _call_name(node.value.func)
+                        if name and name[0].isupper():
+                            declared[target.attr] = (name, node.value)
+        if not declared:
+            continue
+        forward = methods.get("forward") or methods.get("call")
+        steps = _forward_steps(forward, declared) if forward is not None else None
+        return steps if steps is not None else []
+    return None
+
+
+def _forward_steps(
+    forward: ast.FunctionDef, declared: dict[str, tuple[str, ast.Call]]
+) -> list[tuple[str, ast.Call, str]] | None:
+    """The layers ``forward`` applies, in order, when its body is one line of steps on one
+    tensor (``x = self.pool(F.relu(self.conv1(x)))``, ``out = self.fc(out)``, ``return …``):
+    each step reads only the tensor the step before made. None for anything else — a branch,
+    a loop, a residual sum, two tensors (``torch.cat([a, b])``)."""
+    arguments = [a.arg for a in forward.args.args if a.arg != "self"]
+    if not arguments:
+        return None
+    current = arguments[0]
+    found: list[tuple[str, ast.Call, str]] = []
+    for statement in forward.body:
+        if isinstance(statement, ast.Return) and statement.value is None:
+            continue
+        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
+            continue  # a docstring
+        if isinstance(statement, ast.Assign):
+            targets = statement.targets
+            if len(targets) != 1 or not isinstance(targets[0], ast.Name):
+                return None
+        elif not isinstance(statement, ast.Return):
+            return None  # a branch, a loop, a sum in place: not one line of calls
+        value = statement.value
+        if value is None:
+            continue
+        tensors = {
+            node.id
+            for node in ast.walk(value)
+            if isinstance(node, ast.Name) and node.id not in _MODULE_NAMES
+        }
+        if tensors != {current}:
+            return None  # a step on another tensor than the one before, or on two
+        if any(_joins(node, current) for node in ast.walk(value)):
+            return None  # a sum of branches (self.conv(x) + self.shortcut(x)), a list of them
+        for call in _evaluation_order(value):
+            step = _forward_step(call, declared)
+            if step is None:
+                return None
+            found.extend(step)
+        if isinstance(statement, ast.Assign) and isinstance(statement.targets[0], ast.Name):
+            current = statement.targets[0].id
+    return found
+
+
+def _joins(node: ast.AST, tensor: str) -> bool:
+    """True if ``node`` combines values of which one holds the tensor or a layer's output (an
+    arithmetic operation, a list, a tuple, a subscript): not one line of layers."""
+    if not isinstance(node, (ast.BinOp, ast.List, ast.Tuple, ast.Subscript, ast.IfExp,
+                             ast.Compare, ast.BoolOp)):  # fmt: skip
+        return False
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.Name) and inner.id == tensor:
+            return True
+        if (
+            isinstance(inner, ast.Call)
+            and isinstance(inner.func, ast.Attribute)
+            and isinstance(inner.func.value, ast.Name)
+            and inner.func.value.id == "self"
+        ):
+            return True
+    return False
+
+
+#: Names of modules a forward calls functions of (``F.relu``, ``torch.flatten``): no tensor.
+_MODULE_NAMES = frozenset({"self", "F", "torch", "nn", "tf", "keras", "functional"})
+
+
+def _forward_step(
+    call: ast.Call, declared: dict[str, tuple[str, ast.Call]]
+) -> list[tuple[str, ast.Call, str]] | None:
+    """The layers one call of ``forward`` applies: a layer attribute (a ``Sequential`` one, its
+    layers in order), a flatten, nothing for an activation; a call of anything else as a
+    break (sizes not read). None for a container whose layers are not written in it."""
+    func = call.func
+    attribute = (
+        func.attr
+        if isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Name)
+        and func.value.id == "self"
+        else None
+    )
+    if attribute is not None and attribute in declared:
+        name, layer = declared[attribute]
+        if name == "Sequential":
+            inner = [argument for argument in layer.args if isinstance(argument, ast.Call)]
+            if len(inner) != len(layer.args) or layer.keywords:
+                return None
+            return [(_call_name(argument.func), argument, "") for argument in inner]
+        if _CONTAINER.fullmatch(name):
+            return None
+        return [(name, layer, attribute)]
+    name = _call_name(func)
+    if _NEUTRAL_FUNCTIONS.fullmatch(name) or name in ("size", "dim"):
+        return []
+    pooled = _FUNCTIONAL_POOL.fullmatch(name)
+    if pooled is not None and call.args:
+        # F.max_pool2d(x, 2): the layer MaxPool2d(2) applied to x
+        layer = ast.Call(func=ast.Name(id=_POOL_CLASSES[pooled.group(1)] + pooled.group(2) + "d"),
+                         args=call.args[1:], keywords=call.keywords)  # fmt: skip
+        ast.copy_location(layer, call)
+        return [(_call_name(layer.func), layer, "")]
+    if _FLATTENS.fullmatch(name):
+        return [("Flatten", call, "")]
+    return [(_BREAK, call, "")]
+
+
+def _evaluation_order(node: ast.expr) -> list[ast.Call]:
+    """The calls of an expression in the order Python evaluates them (arguments first)."""
+    found: list[ast.Call] = []
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, ast.expr):
+            found.extend(_evaluation_order(child))
+    if isinstance(node, ast.Call):
+        found.append(node)
+    return found
 
 
 def _network(run: list[tuple[Layer, str]], given: Volume | None, *, first: bool) -> CodeNetwork:
@@ -168,7 +349,36 @@ def _literal(node: ast.expr | None) -> Any:
     try:
         return ast.literal_eval(node)
     except (ValueError, SyntaxError, TypeError):
-        return _Unknown
+        product = _integer_arithmetic(node)
+        return _Unknown if product is None else product
+
+
+#: Operators of a size written as arithmetic on literals (``32 * 6 * 6``, ``16*5*5``).
+_INTEGER_OPERATORS: dict[type, Any] = {
+    ast.Mult: lambda a, b: a * b,
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.FloorDiv: lambda a, b: a // b if b else None,
+}
+
+
+def _integer_arithmetic(node: ast.expr, depth: int = 0) -> int | None:
+    """The value of integer literals joined by ``*``, ``+``, ``-``, ``//`` (a size written as
+    its product, ``nn.Linear(32 * 6 * 6, 10)``), computed from the tree — never run; None for
+    anything else (a name, a call, a float)."""
+    if depth > 20:
+        return None
+    if isinstance(node, ast.Constant):
+        value = node.value
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+    if isinstance(node, ast.BinOp) and type(node.op) in _INTEGER_OPERATORS:
+        left = _integer_arithmetic(node.left, depth + 1)
+        right = _integer_arithmetic(node.right, depth + 1)
+        if left is None or right is None:
+            return None
+        result = _INTEGER_OPERATORS[type(node.op)](left, right)
+        return result if isinstance(result, int) and abs(result) < 10**12 else None
+    return None
 
 
 class _UnknownValue:
@@ -342,3 +552,75 @@ def code_statements(
                           about=f"{layer.name} on line {layer.line}")  # fmt: skip
         found.append(SizeStatement(layer.line, layer.line, f"{layer.name}({text})", facts, cell))
     return network, found
+
+
+# ----------------------------------------------------------------------------------------------
+# A Keras model.summary() printed after the code
+# ----------------------------------------------------------------------------------------------
+_SUMMARY_HEADER = lazy_compile(r"Layer\s*\(type\).*Output\s+Shape.*Param\s*#", re.IGNORECASE)
+#: A row: ``conv2d_1 (Conv2D)   (None, 26, 26, 32)   320`` — the type may be cut short by the
+#: column (``(MaxPooling2``), Keras 3 draws the columns with ``│``.
+_SUMMARY_ROW = lazy_compile(
+    r"^\s*([\w.\-]+)\s+\((\w+)\)?\s+\(None,\s*(\d+(?:\s*,\s*\d+)*)\s*,?\)\s+(\d[\d,]*)\s*$"
+)
+_SUMMARY_TOTAL = lazy_compile(r"^\s*Total\s+params:\s*(\d[\d,]*)(?:\s|\(|$)")
+#: Layer types a summary lists that the code's network leaves out (they change no size).
+_SUMMARY_NEUTRAL = (
+    "InputLayer", "Dropout", "SpatialDropout2D", "Activation", "BatchNormalization", "ReLU",
+    "LeakyReLU", "PReLU", "ELU", "Softmax", "LayerNormalization", "GaussianNoise",
+)  # fmt: skip
+
+
+def summary_statements(
+    rows: list[str], first_line: int, network: Network, cell: int | None = None
+) -> list[SizeStatement]:
+    """The output shape and ``Param #`` of each row of a Keras ``model.summary()`` printed from
+    the code of ``network``, each a statement about the layer it lists. A row is the code's next
+    layer only when its type is that layer's class (or the start of it, cut by the column); a
+    row of a layer the network leaves out (dropout, normalisation) is passed over; any other
+    row, or layers left unmatched, make the summary another model's: nothing is read. Keras
+    counts the biases among the parameters."""
+    if not any(_SUMMARY_HEADER.search(row) for row in rows):
+        return []
+    layers = network.layers
+    found: list[tuple[int, int, str, tuple[int, ...], int]] = []
+    next_layer = 0
+    passed_over = 0  # parameters of rows the network leaves out
+    for number, row in enumerate(rows):
+        match = _SUMMARY_ROW.match(row.replace("│", " ").replace("|", " "))
+        if match is None:
+            continue
+        name, kind, shape, params = match.groups()
+        if next_layer < len(layers) and layers[next_layer].name.startswith(kind):
+            sizes = tuple(int(n) for n in re.findall(r"\d+", shape))
+            found.append(
+                (first_line + number, next_layer, name, sizes, int(params.replace(",", "")))
+            )
+            next_layer += 1
+        elif any(neutral.startswith(kind) for neutral in _SUMMARY_NEUTRAL):
+            passed_over += int(params.replace(",", ""))  # BatchNormalization has parameters
+            continue
+        else:
+            return []
+    if next_layer != len(layers):
+        return []
+    statements = []
+    for number, row in enumerate(rows):
+        total = _SUMMARY_TOTAL.match(row.replace("│", " "))
+        if total is not None and found and not passed_over:
+            written = sp.Integer(int(total.group(1).replace(",", "")))
+            facts = SizeFacts(Quantity.TOTAL_PARAMETERS, written, network, 0, len(layers),
+                              about="the model", biases=True)  # fmt: skip
+            text = f"Total params: {total.group(1)}"
+            statements.append(SizeStatement(first_line + number, first_line + number, text,
+                                            facts, cell))  # fmt: skip
+    for line, index, name, sizes, params in found:
+        about = f"{name} ({layers[index].name}, line {layers[index].line})"
+        shape = SizeFacts(Quantity.OUTPUT_SHAPE, tuple(sp.Integer(n) for n in sizes), network, 0,
+                          index + 1, about=about)  # fmt: skip
+        count = SizeFacts(Quantity.PARAMETERS, sp.Integer(params), network, 0, index + 1,
+                          about=about, biases=True)  # fmt: skip
+        shown = ", ".join(str(n) for n in sizes)
+        statements.append(SizeStatement(line, line, f"{name} (None, {shown})", shape, cell))
+        statements.append(SizeStatement(line, line, f"{name} Param # {params}", count, cell))
+    return statements

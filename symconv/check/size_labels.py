@@ -66,6 +66,13 @@ _PER_FILTER = lazy_compile(
     r"(?:each|per|every|a\s+single|one)\s+(?:filter|kernel)|(?:每个|每一个|单个|一个)\s*(?:filter|kernel|卷积核|滤波器)",
     re.IGNORECASE,
 )
+#: A count for one output position (*every output value needs 363 multiplications*, *per
+#: output pixel*, *每个输出*), not the layer's.
+_PER_OUTPUT = lazy_compile(
+    r"(?:each|per|every|a\s+single|one)\s+(?:output|position|pixel|location|neuron|unit|value)"
+    r"|(?:每个|每一个|单个|一个)\s*(?:输出|位置|像素)",
+    re.IGNORECASE,
+)
 _ALL_FILTERS = lazy_compile(
     r"(?:all|所有|全部)\s*(?:the\s+)?(?:filters?|kernels?|卷积核|滤波器)", re.IGNORECASE
 )
@@ -193,7 +200,7 @@ class Token:
 _CODE_SPAN = lazy_compile(r"`([^`]+)`")
 _BOLD = lazy_compile(r"\*\*([^*]*\d[^*]*)\*\*")
 _BARE = lazy_compile(
-    r"(?<![\w.$\\])\d[\d,]*(?:\s*(?:[×xX*]|\s+by\s+)\s*\d+)*(?![\w.]\d|\w)|[(\uff08]\d+(?:\s*[,\uff0c]\s*\d+)+\s*[)\uff09]"
+    r"(?<![\w.$\\])\d[\d,]*(?:\s*(?:\\?[×xX*]|\s+by\s+)\s*\d+)*(?![\w.]\d|\w)|[(\uff08]\d+(?:\s*[,\uff0c]\s*\d+)+\s*[)\uff09]"
     # a shape as a framework prints it: (None, 26, 26, 32), torch.Size([1, 16, 32, 32])
     r"|\(\s*None\s*,\s*\d+(?:\s*,\s*\d+)*\s*\)|torch\.Size\(\[\s*\d+(?:\s*,\s*\d+)*\s*\]\)"
 )
@@ -256,6 +263,8 @@ def counted_label(noun: str, rest: str) -> Label | None:
         layer, convolutions = ordinal if ordinal is not None else (None, False)
         return Label(Quantity.PARAMETERS, layer, among_convolutions=convolutions, weights=True)
     if re.match(r"multiplications|macs\b|multiply[\s-]+(?:accumulates?|adds?)|次乘法", word):
+        if _PER_OUTPUT.search(rest):
+            return None  # *every output value needs 363 multiplications*: one position's
         ordinal = layer_ordinal(rest)
         layer, convolutions = ordinal if ordinal is not None else (None, False)
         return Label(Quantity.MULTIPLICATIONS, layer, among_convolutions=convolutions)

@@ -56,6 +56,7 @@ _SIZE = rf"(?:{_SHAPE}|{_TUPLE}|(\d+))"
 
 def plain_words(text: str) -> str:
     """Inline math and markup as plain words: ``$127 \\times 127$`` → ``127 × 127``."""
+    text = re.sub(r"\\([*_])", r"\1", text)  # Markdown's escapes: 28\*28\*1, in\_channels
     text = re.sub(r"\\(?:times|cdot)", " × ", text)
     text = re.sub(r"\\(?:left|right|displaystyle|,|;|!|quad)", " ", text)
     text = re.sub(r"\\(?:text|mathrm|textrm|mathbf)\s*\{([^{}]*)\}", r"\1", text)
@@ -132,9 +133,9 @@ _SIZED_FILTERS = lazy_compile(
 )  # "32 5×5 filters", "the 3 x 3 filter"
 _SIZED_POOL = lazy_compile(
     rf"(?<![\d.]){_SHAPE}\s*(?:(?:max|average|avg|mean)[\s-]*pool(?:ing)?|(?:的)?(?:pool(?:ing)?\s+)?"
-    r"(?:window|窗口))",
+    r"(?:window|窗口)|(?:的)?(?:最大|平均|均值)池化)",
     re.IGNORECASE,
-)  # "2 × 2 max pooling", "a 2 × 2 window"
+)  # "2 × 2 max pooling", "a 2 × 2 window", "2×2 最大池化"
 _KERNEL = lazy_compile(
     rf"(?:filter|kernel|window|pool(?:ing)?)\s*(?:size|width)?\s*(?:of|=|is|:)\s*{_SIZE}"
     rf"|(?:filter|kernel|window|pool(?:ing)?)\s*(?:size|width)\s*{_SIZE}"

@@ -95,7 +95,15 @@ _COPULA = lazy_compile(
 #: What leads to a layer's output in the line that states the layer: ``→ 28 × 28 × 6``.
 _ARROW = lazy_compile(
     r"(?:→|->|=>|⟶|\bgives?|\bproduces?|\boutputs?|\byields?|\bresults?\s+in|得到|输出为?)"
-    r"\s*(?:an?|the)?\s*$",
+    r"\s*(?:an?|the)?\s*(?:output\s+(?:(?:volume|shape|size)\s+)?of\s*)?$",
+    re.IGNORECASE,
+)
+#: Words that name another layer than the one stated (*then subsampling*, *the second
+#: convolution*, *the fully connected layer*): the results after them may be of that layer.
+_OTHER_LAYER = lazy_compile(
+    r"pool(?:ing|s|ed)?\b|sub-?sampl\w*|fully[\s-]+connected|\bdense\b|\blinear\s+layer"
+    r"|\b(?:second|third|fourth|another)\s+(?:\w+\s+)?(?:conv\w*|layer)"
+    r"|池化|下采样|降采样|全连接|第\s*[二三四五六七八九十\d]+\s*(?:个|层)",
     re.IGNORECASE,
 )
 _APPLIED_TO = lazy_compile(r"\b(?:to|on|over|from)\s+(?:the|a|an|this)\s*$", re.IGNORECASE)
@@ -122,6 +130,11 @@ def prose_statements(
     listed: PlacedNetwork | None = None  # a network whose layers a list states line by line
     pending: Volume | None = None  # an input stated alone, for the layers listed after it
     carried = ""  # the words of a sentence the line before left open (hard-wrapped prose)
+    # networks stated for their section that a line changing a datum ended (what follows may be
+    # about the other layer it describes)
+    stopped: set[tuple[int | None, int]] = set()
+    # networks a later layer was chained onto where what the layers before put out was not said
+    tentative: set[int] = set()
     previous: SourceLine | None = None
     for line in lines:
         if listed is not None and paragraphs.get(_key(listed)) != paragraphs.get(_key(line)):
@@ -138,7 +151,19 @@ def prose_statements(
         previous = line
         words = plain_words(sentence)
         in_list = (listed is not None or pending is not None) and _LIST_ITEM.match(line.text)
-        cued = _states_data(sentence) or in_list
+        # data stated for the section (the layer before): a later sentence that states a layer
+        # alone (*Next, 2 × 2 max pooling with stride 2 …*) takes what it puts out
+        before_here = _in_force(networks, line, scopes)
+        chainable = (
+            before_here is not None
+            and before_here.reach == "example"
+            and before_here.network.input is not None
+            and _key(before_here) not in stopped
+            and sections.get(_key(before_here)) == sections.get(_key(line))
+            and line.heading is None
+            and not _ELSEWHERE.search(sentence)
+        )
+        cued = _states_data(sentence) or in_list or chainable
         premise = read_premise(words) if cued else None
         if line.heading is not None:
             pending = None
@@ -159,6 +184,21 @@ def prose_statements(
                 before = listed.network
                 network = Network((*before.layers, layer), before.input, before.source)
                 here = replace(listed, line=line.line, network=network)
+            elif premise.input is None and premise.asked is None and chainable and before_here:
+                # the next layer of the data its section states: it takes what they put out
+                before = before_here.network
+                source = f"{before.source} and the layer on line {line.line}"
+                network = Network((*before.layers, layer), before.input, source)
+                here = replace(before_here, line=line.line, cell=line.cell, network=network)
+                if not any(
+                    isinstance(s.facts, SizeFacts)
+                    and s.facts.network == before
+                    and s.facts.quantity in (Quantity.OUTPUT_SHAPE, Quantity.OUTPUT_SIZE)
+                    for s in found
+                ):
+                    # what the layers before put out was not said: a layer the words leave
+                    # out may sit between (a value that differs is not proven wrong)
+                    tentative.add(id(network))
             else:
                 asked = premise.asked is not None
                 source = f"the {'question' if asked else 'data'} on line {line.line}"
@@ -166,7 +206,19 @@ def prose_statements(
                     source = f"the layers listed from line {line.line}"
                 network = Network((layer,), premise.input, source)
                 reach = "section" if premise.asked is not None else "paragraph"
-                if reach == "paragraph" and _SUPPOSED.search(line.text):
+                asked_before = before_here is not None and before_here.asked is not None
+                if reach == "paragraph" and (
+                    _SUPPOSED.search(line.text)
+                    or (
+                        premise.input is not None
+                        and not _ELSEWHERE.search(sentence)
+                        and not asked_before
+                    )
+                ):
+                    # data supposed, or stated whole (an input and its layer: *The input is
+                    # 32×32×3 and we use 6 filters of 5×5*): its section's results are of it —
+                    # unless said as an example in passing (*for example, a 7×7 input …*) or
+                    # beside a question's data, whose results the section states
                     reach = "example"
                 here = PlacedNetwork(line.line, line.cell, network, premise.asked, reach,
                                      premise.biases)  # fmt: skip
@@ -185,9 +237,23 @@ def prose_statements(
             continue
         if current.reach == "example" and sections.get(_key(current)) != sections.get(_key(line)):
             continue  # data an example supposes holds in its own section
+        if _key(current) in stopped:
+            continue
+        if here is None and current.reach == "example" and _OTHER_LAYER.search(line.text):
+            stopped.add(_key(current))  # another layer said in passing: what follows may be its
         if here is None and current.reach != "section" and mentions_data(line.text):
+            if current.reach == "example":
+                stopped.add(_key(current))  # the results after it may be of that other layer
             continue  # a line that changes a datum ("with stride 2 we get …"): another layer
-        found.extend(_line_statements(line, current, here is not None, names))
+        stated = _line_statements(line, current, here is not None, names)
+        if id(current.network) in tentative:
+            stated = [
+                replace(s, facts=replace(s.facts, adjacent=True))
+                if isinstance(s.facts, SizeFacts)
+                else s
+                for s in stated
+            ]
+        found.extend(stated)
     return found, premises
 
 

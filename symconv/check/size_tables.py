@@ -31,7 +31,7 @@ field 1) back through the layers, each row the field on the input of its layer, 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sympy as sp
 
@@ -188,6 +188,15 @@ def _given(cells: dict[Field, TableCell]) -> Volume | None:
         return None
     depth_cell = cells.get(Field.INPUT_CHANNELS)
     depth = read_count(depth_cell.text) if depth_cell is not None else None
+    if len(size) == 3:
+        # the whole volume in an input column (``32×32×1``): its channels where its square map
+        # shows them; a depth column that says otherwise makes the row unread
+        volume = three_axes(size)
+        if volume is None or (depth is not None and int(depth) != volume.channels):
+            return None
+        return volume
+    if len(size) > 3:
+        return None
     spatial = size * 2 if len(size) == 1 else size
     return Volume(spatial, int(depth) if depth is not None else None)
 
@@ -258,7 +267,64 @@ def _layer_table(table: Table, network: Network, rows: list[_Row]) -> list[SizeS
             if statement is not None:
                 found.append(statement)
         previous = read
-    return found
+    return _column_convention(found)
+
+
+#: How many other rows of a parameter column must all count one way for the column's
+#: convention to hold for a row whose count is open (two agreeing rows are a convention; one
+#: may be a slip).
+_CONVENTION_ROWS = 2
+
+
+def _column_convention(found: list[SizeStatement]) -> list[SizeStatement]:
+    """A parameter column counts biases or not as its rows do: a row whose count the words
+    leave open (``840`` for a layer of 840 weights and 10 biases) is read under the convention
+    every other row whose two counts differ follows — with the biases where they all count
+    them (then 840 is a mistake), without where none does. Rows that disagree fix nothing."""
+    from symconv.check.network_sizes import SizeUnknownError, expected
+
+    counts = [
+        (position, statement)
+        for position, statement in enumerate(found)
+        if isinstance(statement.facts, SizeFacts)
+        and statement.facts.quantity is Quantity.PARAMETERS
+    ]
+    follows: dict[int, bool | None] = {}
+    for position, statement in counts:
+        facts = statement.facts
+        assert isinstance(facts, SizeFacts)
+        try:
+            value = expected(facts)
+        except (SizeUnknownError, ArithmeticError, ValueError):
+            follows[position] = None
+            continue
+        bare = [other for other, _ in value.open]
+        if not bare or bare[0] == value.value:
+            follows[position] = None  # no biases, or both counts equal: says nothing
+        elif facts.written == value.value:
+            follows[position] = True
+        elif facts.written == bare[0]:
+            follows[position] = False
+        else:
+            follows[position] = None
+    result = list(found)
+    for position, statement in counts:
+        others = [way for other, way in follows.items() if other != position and way is not None]
+        if len(others) < _CONVENTION_ROWS or len(set(others)) != 1:
+            continue
+        facts = statement.facts
+        assert isinstance(facts, SizeFacts)
+        layers = facts.network.layers
+        weighted = 0 < facts.stop <= len(layers) and layers[facts.stop - 1].kind in (
+            LayerKind.CONV,
+            LayerKind.DENSE,
+        )
+        if facts.biases is None and weighted:
+            said = "with its" if others[0] else "without its"
+            about = f"{facts.about} (counted {said} biases, as the column's other rows are)"
+            changed = replace(facts, biases=others[0], about=about)
+            result[position] = replace(statement, facts=changed)
+    return result
 
 
 def _chained(
@@ -274,6 +340,8 @@ def _chained(
     if quantity is None:
         return None
     written = _value(cell) if quantity is Quantity.INPUT_SIZE else read_count(cell.text)
+    if quantity is Quantity.INPUT_SIZE and isinstance(written, tuple) and len(written) == 3:
+        quantity = Quantity.INPUT_SHAPE  # the whole volume in an input column: ``28×28×6``
     return _statement(table, read.row, cell, quantity, network, index - 1, index + 1,
                       previous.given, adjacent=True, written=written)  # fmt: skip
 

@@ -85,6 +85,17 @@ def test_plain_text_answers_around_the_math():
     assert claims[3].answer == sp.Matrix([[1, 3, 0, 1]])
 
 
+def test_the_last_size_of_a_kernel_is_no_count():
+    # "3×3 filters", "3 x 3 kernels", "5 by 5 filters": kernel sizes, not 3 filters
+    for text in ("We use 3×3 filters.", "We use 3 x 3 kernels.", "We use 5 by 5 filters."):
+        assert [c.kind for c in claims_of(text + "\n")] == []
+    assert [c.facts.values for c in claims_of("There are 16 filters.\n")] == [(16,)]
+    # a layer's data stated with its input, not a result
+    data = "The input is 32×32×3 and we use 6 filters of 5×5, stride 1."
+    assert [c.kind for c in claims_of(data + "\n")] == []
+    assert [c.facts.values for c in claims_of("The layer has 16 kernels of size 3.\n")] == [(16,)]
+
+
 def test_one_line_arithmetic_and_a_candidate_answer():
     (claim,) = claims_of("(d) $3 \\times 3 \\times 10 \\times 20 + 10 = 1810$\n")
     assert claim.kind == "arithmetic" and claim.sides == (1810, 1810)

@@ -430,6 +430,65 @@ def test_the_same_receptive_field_as_one_larger_kernel():
     assert verdict_of("Stacking two 3×3 layers gives a receptive field of 6×6.") == "wrong"
 
 
+def test_each_count_of_a_stack_said_in_one_sentence_is_judged():
+    said = (
+        "Two stacked 3×3 convolutions (stride 1) have a receptive field of 5×5, and three have {r}."
+    )
+    assert [v for _, v, _ in worded(said.format(r="7×7"))] == ["right", "right"]
+    assert [v for _, v, _ in worded(said.format(r="9×9"))] == ["right", "wrong"]
+    chinese = "两层 $3\\times3$ 卷积\uff08步长 1\uff09的感受野是 $5\\times5$\uff0c三层是 ${r}$。"
+    assert [v for _, v, _ in worded(chinese.format(r="7\\times7"))] == ["right", "right"]
+    assert [v for _, v, _ in worded(chinese.format(r="8\\times8"))] == ["right", "wrong"]
+    assert verdict_of("三层 $3\\times3$ 卷积的感受野是 $7\\times7$。") == "right"
+    assert verdict_of("Three stacked 3×3 convs: receptive field 7×7.") == "right"
+    # 第二层: the second layer, not two of them
+    assert not worded("第二层 $3\\times3$ 卷积的感受野是 $5\\times5$。")
+
+
+def test_a_stacks_field_as_a_formula_in_its_number_of_layers():
+    said = "The receptive field of $L$ stacked 3×3 convolutions is ${f}$."
+    assert verdict_of(said.format(f="2L+1")) == "right"
+    assert verdict_of(said.format(f="1 + 2L")) == "right"
+    assert verdict_of(said.format(f="3L")) == "wrong"  # L = 2: 6, which no strides give
+    # 2L + 3 is what strides above 1 give at each count tried: not decided without a stride
+    assert verdict_of(said.format(f="4L-1")) == "unverified"
+    pinned = said.replace("convolutions is", "convolutions with stride 1 is")
+    assert verdict_of(pinned.format(f="4L-1")) == "wrong"
+    # a kernel in letters is a formula's (the receptive field formula's reader), not this one's
+    assert not worded(
+        "The receptive field of $L$ stacked $K \\times K$ convolutions is $1 + L(K-1)$."
+    )
+
+
+def test_a_stacks_weights_are_judged_beside_its_field():
+    said = (
+        "Three stacked 3×3 convs: receptive field 7×7, with ${n}$ parameters against ${m}$ for "
+        "a single 7×7 layer."
+    )
+    assert [v for _, v, _ in worded(said.format(n="27C^2", m="49C^2"))] == ["right"] * 3
+    assert [v for _, v, _ in worded(said.format(n="18C^2", m="49C^2"))] == [
+        "right", "wrong", "right"
+    ]  # fmt: skip
+    biased = worded(said.format(n="27C^2 + 3C", m="49C^2 + C"))
+    assert [v for _, v, _ in biased] == ["right"] * 3
+    # channels that change along the stack (C to 2C): the count is not C² per layer
+    assert len(worded(said.format(n="27C^2", m="49C^2") + " It maps $C$ to $2C$ channels.")) == 3
+    changed = "Three stacked 3×3 convs map $C$ to $2C$ channels with $54C^2$ parameters."
+    assert [v for _, v, _ in worded(changed)] == []
+    # in Chinese, and a stack's weights said without its field
+    chinese = (
+        "两个 $3\\times3$ 的卷积层的感受野是 $5\\times5$\uff0c参数量为 ${n}$\uff0c"
+        "而一个 $5\\times5$ 卷积层的参数量为 ${m}$。"
+    )
+    assert [v for _, v, _ in worded(chinese.format(n="18C^2", m="25C^2"))] == ["right"] * 3
+    assert [v for _, v, _ in worded(chinese.format(n="9C^2", m="25C^2"))] == [
+        "right", "wrong", "right"
+    ]  # fmt: skip
+    assert verdict_of("三层 $3\\times3$ 卷积的参数量是 $27C^2$。") == "right"
+    assert verdict_of("Three stacked 3×3 convolutions have $36C^2$ weights.") == "wrong"
+    assert not worded("Three stacked 3×3 convolutions have $9C^2$ weights each.")
+
+
 def test_the_fields_strides_reach_are_those_of_loops():
     from symconv.check.judges.conv_words import _strides_reach
 

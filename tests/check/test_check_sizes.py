@@ -655,6 +655,22 @@ def test_a_layer_table_takes_its_input_from_the_prose_of_its_section() -> None:
     assert judged(wrong_doc, 11) == ["right", "wrong"]
 
 
+def test_a_parameter_column_counts_biases_as_its_other_rows_do() -> None:
+    prose = "Input: 32×32×1 grayscale image."
+    # C1 156, C3 2416, F4 192120 all count their biases: so does the Output row (1210, not 1200)
+    slip = lenet(prose=prose, out="1200")
+    assert judged(slip, 11) == ["right", "wrong"]
+    assert "as the column's other rows are" in " ".join(messages(slip, 11))
+    # a column whose rows disagree fixes no convention: 1200 (weights alone) stays open
+    mixed = lenet(prose=prose, out="1200").replace("| 2416 |", "| 2400 |")
+    assert judged(mixed, 11) == ["right", "unverified"]
+    # a column that counts weights alone throughout: 1200 is right under it, 1210 is not
+    bare = lenet(prose=prose, out="1200", f4="192000").replace("| 2416 |", "| 2400 |")
+    bare = bare.replace("| 156 |", "| 150 |")
+    assert judged(bare, 11) == ["right", "right"]
+    assert judged(bare.replace("| 1200 |", "| 1210 |"), 11) == ["right", "wrong"]
+
+
 def test_a_layer_table_takes_its_input_from_its_input_row() -> None:
     doc = lenet(input_row="| Input | - | - | - | - | 32×32×1 | 0 |\n")
     assert judged(doc, 8) == ["right", "right"]
@@ -820,3 +836,255 @@ def test_a_layers_multiplications_are_one_per_weight_per_output_position() -> No
     # FLOPs: 2·MACs or MACs, by convention: never judged as multiplications
     assert "wrong" not in judged(MULTIPLICATIONS.format(asked="FLOPs", answer="884736"), 5)
     assert "wrong" not in judged(MULTIPLICATIONS.format(asked="FLOPs", answer="442368"), 5)
+
+
+# -- data stated for a section ------------------------------------------------------------------
+
+SETUP = """\
+## Problem 1
+
+{data}
+
+The output is {out}.
+
+{between}Next, 2×2 max pooling with stride 2 gives an output of {pooled}.
+
+The number of MACs is ${macs}$.
+"""
+
+
+def setup(**given: str) -> str:
+    values = {"data": "The input is 32×32×3 and we use 6 filters of 5×5, stride 1, no padding.",
+              "out": "28×28×6", "between": "", "pooled": "14×14×6", "macs": "352800"}  # fmt: skip
+    return SETUP.format(**{**values, **given})
+
+
+def test_data_stated_without_a_question_holds_for_the_results_of_its_section() -> None:
+    doc = setup()
+    assert judged(doc, 5) == ["right"]  # the output, a paragraph after the data
+    assert judged(doc, 7) == ["right"]  # the pooling takes what the convolution puts out
+    assert judged(doc, 9) == ["right"]  # 28·28·6·5·5·3 multiplications (the one convolution)
+    wrong = setup(out="26×26×6", pooled="13×13×6", macs="442368")
+    assert judged(wrong, 5) == ["wrong"] and judged(wrong, 7) == ["wrong"]
+    assert judged(wrong, 9) == ["wrong"]
+    chinese = setup(
+        data="输入图像为 $32\\times32\\times3$\uff0c卷积核大小为 $5\\times5$\uff0c"
+        "步长为 1\uff0c不填充\uff0c卷积核个数为 6。",
+        out="$28\\times28\\times6$",
+    )
+    assert judged(chinese, 5) == ["right"]
+    pooling = (
+        "## 1\n\n输入为 32×32×3 的图像\uff0c使用 6 个 5×5 的卷积核\uff0c步长为 1\uff0c"
+        "不填充。\n\n池化层\uff1a2×2 最大池化\uff0c步长 2\uff0c输出 14×14×6。\n"
+    )
+    assert judged(pooling, 5) == ["right"]
+
+
+def test_data_stated_for_a_section_ends_where_another_layer_is_said() -> None:
+    # a line that changes a datum, or names another layer without its data: what follows may
+    # be about that layer
+    changed = setup(between="With stride 2 instead we would get 14×14×6.\n\n")
+    assert judged(changed, 9) == [] and judged(changed, 11) == ["unverified"]
+    other = setup(between="Then a second convolution is applied.\n\n")
+    assert judged(other, 9) == [] and judged(other, 11) == ["unverified"]
+    # a heading starts another section
+    assert judged(setup(between="## Problem 2\n\n"), 9) == []
+
+
+def test_a_count_for_one_output_position_is_not_the_layers() -> None:
+    doc = setup(
+        macs="28 \\cdot 28 \\cdot 6 \\cdot 75 = 352800",
+        between="Every output value needs $5 \\cdot 5 \\cdot 3 = 75$ multiplications.\n\n",
+    )
+    assert judged(doc, 7) == ["right"]  # 75 is right arithmetic, and no layer's count
+    assert judged(doc, 11) == ["right"]
+
+
+# -- a module class: its layers run in the order forward calls them ------------------------------
+
+MODULE = """\
+# A classifier for CIFAR-10
+
+```python
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 6, 5)
+        self.pool = nn.MaxPool2d(2, 2)
+        self.conv2 = nn.Conv2d(6, 16, 5)
+        self.fc1 = nn.Linear({features}, 120)
+        self.fc2 = nn.Linear(120, 10)
+{forward}
+```
+
+conv1 has {conv1} parameters.
+"""
+FORWARD = """
+    def forward(self, x):
+        x = self.pool(F.relu(self.conv1(x)))
+        x = self.pool(F.relu(self.conv2(x)))
+        x = torch.flatten(x, 1)
+        return self.fc2(F.relu(self.fc1(x)))
+"""
+
+
+def module(features: str = "16 * 5 * 5", conv1: str = "456", forward: str = FORWARD) -> str:
+    return MODULE.format(features=features, conv1=conv1, forward=forward)
+
+
+def test_a_module_classs_layers_run_in_the_order_its_forward_calls_them() -> None:
+    # __init__ declares the pooling once; forward applies it after each convolution
+    assert judged(module(), 10) == ["right"]  # 16·5·5 = 400 features reach fc1
+    assert judged(module(), 11) == ["right"]
+    assert judged(module(features="16 * 6 * 6"), 10) == ["wrong"]
+    # a layer named by its attribute: conv1's parameters, from its own in_channels
+    assert judged(module(), 21) == ["right"]
+    assert judged(module(conv1="460"), 21) == ["wrong"]
+    # a forward that branches is not one line of calls: nothing about the order is judged
+    branching = FORWARD.replace("        x = torch.flatten", "        if self.training:\n"
+                                "            x = x * 2\n        x = torch.flatten")  # fmt: skip
+    assert judged(module(forward=branching), 10) == []
+    # no forward: the declarations give no order
+    assert judged(module(forward=""), 10) == []
+
+
+def test_the_features_after_a_map_of_unstated_size_are_not_its_channels() -> None:
+    code = (
+        "```python\nself.conv1 = nn.Conv2d(3, 16, 3)\nself.conv2 = nn.Conv2d(16, 32, 3)\n"
+        "self.fc = nn.Linear({features}, 10)\n```\n"
+    )
+    # the input is not stated: 32 channels reach fc, times sizes nobody states
+    assert judged(code.format(features="32 * 6 * 6"), 4) == ["unverified"]
+    assert judged(code.format(features="32"), 4) == ["unverified"]
+    assert judged(code, 3) == ["right"]  # conv2 takes what conv1 puts out: 16 channels
+
+
+# -- a Keras model.summary() printed after the code ----------------------------------------------
+
+SUMMARY = """\
+```python
+model = Sequential()
+model.add(Conv2D(32, (3, 3), activation='relu', input_shape=(28, 28, 1)))
+model.add(MaxPooling2D(pool_size=(2, 2)))
+model.add(Dropout(0.25))
+model.add(Flatten())
+model.add(Dense(10, activation='softmax'))
+```
+
+```
+Layer (type)                 Output Shape              Param #
+=================================================================
+conv2d_1 (Conv2D)            (None, {conv}, 32)        320
+max_pooling2d_1 (MaxPooling2 (None, 13, 13, 32)        0
+dropout_1 (Dropout)          (None, 13, 13, 32)        0
+flatten_1 (Flatten)          (None, 5408)              0
+{dense}
+=================================================================
+Total params: {total}
+```
+"""
+
+
+def summary(
+    conv: str = "26, 26", dense: str = "dense_1 (Dense)  (None, 10)  54090", total: str = "54,410"
+) -> str:
+    return SUMMARY.format(conv=conv, dense=dense, total=total)
+
+
+def test_a_keras_summary_states_the_shapes_and_parameters_of_the_codes_layers() -> None:
+    assert judged(summary(), 13) == ["right", "right"]
+    assert judged(summary(), 14) == ["right", "right"]  # the pooling, its type cut short
+    assert judged(summary(), 17) == ["right", "right"]  # 5408·10 + 10
+    assert judged(summary(conv="28, 28"), 13) == ["wrong", "right"]
+    # Keras counts the biases: 54080 is not its Param #
+    assert judged(summary(dense="dense_1 (Dense)  (None, 10)  54080"), 17) == ["right", "wrong"]
+    # a row the code does not have: the summary of another model, nothing read
+    other = summary(dense="dense_1 (Dense)  (None, 64)  346176\ndense_2 (Dense)  (None, 10)  650")
+    assert judged(other, 13) == []
+    # the total: 320 + 54090
+    assert judged(summary(), 19) == ["right"]
+    assert judged(summary(total="54,400"), 19) == ["wrong"]
+    # a row the network leaves out that has parameters (batch normalisation): no total
+    normalised = summary().replace(
+        "dropout_1 (Dropout)          (None, 13, 13, 32)        0",
+        "batch_normalization_1 (Batc  (None, 13, 13, 32)        128",
+    )
+    assert judged(normalised, 17) == ["right", "right"] and judged(normalised, 19) == []
+
+
+def test_a_forward_that_is_not_one_line_of_layers_gives_no_order() -> None:
+    sequential = module(forward=FORWARD).replace(
+        "self.conv1 = nn.Conv2d(3, 6, 5)", "self.conv1 = nn.Sequential(nn.Conv2d(3, 6, 5))"
+    )
+    assert judged(sequential, 10) == ["right"]  # a Sequential attribute: its layers in order
+    residual = FORWARD.replace(
+        "x = self.pool(F.relu(self.conv2(x)))", "x = self.pool(F.relu(self.conv2(x)) + x)"
+    )
+    assert judged(module(forward=residual), 10) == []
+    two = FORWARD.replace("x = torch.flatten(x, 1)", "y = torch.flatten(x, 1)")
+    assert judged(module(forward=two), 10) == []  # fc1 then reads x, not y
+
+
+def test_a_layer_chained_where_the_output_before_it_was_not_said_is_not_proven_wrong() -> None:
+    # the output of the convolution is not stated: a layer the words leave out may sit
+    # between it and the pooling (equal is right, different is not proven wrong)
+    doc = "## 1\n\n{data}\n\nNext, 2×2 max pooling with stride 2 gives an output of {pooled}.\n"
+    data = "The input is 32×32×3 and we use 6 filters of 5×5, stride 1, no padding."
+    assert judged(doc.format(data=data, pooled="14×14×6"), 5) == ["right"]
+    assert judged(doc.format(data=data, pooled="13×13×6"), 5) == ["unverified"]
+
+
+WHOLE_INPUTS = """\
+| Layer | Type | Input | Kernel | Stride | Filters | Output size | Parameters |
+|---|---|---|---|---|---|---|---|
+| C1 | conv | {first} | 5×5 | 1 | 6 | 28×28×6 | 156 |
+| S2 | max pool | {second} | 2×2 | 2 | - | 14×14×6 | 0 |
+| C3 | conv | 14×14×6 | 5×5 | 1 | 16 | 10×10×16 | 2416 |
+"""
+
+
+def test_an_input_column_holding_the_whole_volume_gives_its_channels() -> None:
+    doc = WHOLE_INPUTS.format(first="32×32×1", second="28×28×6")
+    # 32×32×1 is a 32 × 32 map of one channel, not a map of three sizes
+    assert judged(doc, 3) == ["right", "right"]
+    assert judged(doc, 4) == ["right", "right", "right"]
+    assert judged(doc, 5) == ["right", "right", "right"]
+    # the row above puts out 28×28×6: a different input is not proven wrong (a layer may sit
+    # between), and a volume whose channel axis is not shown states no input
+    assert judged(WHOLE_INPUTS.format(first="32×32×1", second="26×26×6"), 4)[0] == "unverified"
+    assert judged(WHOLE_INPUTS.format(first="64×48×128", second="28×28×6"), 3) == [
+        "unverified", "unverified"
+    ]  # fmt: skip
+
+
+def test_data_and_results_written_with_escaped_products() -> None:
+    doc = (
+        "### Exercise 3\n\nThe input is 28\\*28\\*1 and we use 32 filters of 3\\*3, stride 1, "
+        "padding 1.\n\nThe output is {out}.\n"
+    )
+    assert judged(doc.format(out="28\\*28\\*32"), 5) == ["right"]
+    # the whole product is the value: 28\*28\*16 is not the 28 it starts with
+    assert judged(doc.format(out="28\\*28\\*16"), 5) == ["wrong"]
+
+
+def test_data_said_as_an_example_in_passing_holds_for_its_paragraph_only() -> None:
+    example = "For example, a 7×7 input with 3×3 filters gives a 5×5 output.\n\n"
+    stated = setup(between="")
+    doc = stated.replace("The output is 28×28×6.\n\n", f"{example}The output is 28×28×6.\n\n")
+    assert judged(doc, 7) == []  # not judged against the example's 7×7 input
+    question = (
+        "## Q1\n\nYou have an input volume that is 32×32×3 and convolve it with 6 filters of "
+        "5×5, stride 1, no padding. What is the output volume?\n\nThe input is 7×7×1 and we use "
+        "1 filter of 3×3.\n\nThe output volume is 28×28×6.\n"
+    )
+    assert "wrong" not in judged(question, 7)
+
+
+def test_a_pooling_function_in_forward_is_the_pooling_layer() -> None:
+    forward = (
+        "\n    def forward(self, x):\n        x = F.max_pool2d(F.relu(self.conv1(x)), 2)\n"
+        "        x = F.max_pool2d(F.relu(self.conv2(x)), (2, 2))\n"
+        "        x = x.view(-1, 16 * 5 * 5)\n        return self.fc2(F.relu(self.fc1(x)))\n"
+    )
+    assert judged(module(forward=forward), 10) == ["right"]
+    assert judged(module(features="16 * 6 * 6", forward=forward), 10) == ["wrong"]

@@ -54,6 +54,7 @@ from symconv.check.conv_facts import (
     Rounding,
     SameSize,
     StackField,
+    StackParameters,
     Stretch,
     TransposedSizes,
     Upsampled,
@@ -464,6 +465,8 @@ def _stack_field(claim: Claim, fact: StackField) -> Judgement:
     if stride is not None and not stride.is_Integer:
         return unverified(claim, f"the stride {show(stride)} is not a number")
     s = 1 if stride is None else int(stride)
+    if isinstance(fact.layers, sp.Symbol):
+        return _stack_formula(claim, fact, kernels, stated, stride)
     fields = [as_sympy(receptive_field([(int(k), s)] * fact.layers).answer) for k in kernels]
     shown = " × ".join(str(f) for f in fields)
     where = "stride 1, none stated" if stride is None else fact.stride.where  # type: ignore[union-attr]
@@ -491,6 +494,86 @@ def _stack_field(claim: Claim, fact: StackField) -> Judgement:
         f"{rule}, not {' × '.join(str(v) for v in stated)}"
         + ("" if stride is not None else " (larger strides only widen it, never to this)"),
         expected=sp.Tuple(*fields) if len(fields) > 1 else fields[0],
+    )
+
+
+def _stack_parameters(claim: Claim, fact: StackParameters) -> Judgement:
+    """*27C² parameters* for three stacked 3 × 3 layers of C channels in and out: each layer has
+    k₁k₂·C·C weights (and C biases, if counted): L·k₁k₂·C² without biases, L(k₁k₂C² + C) with
+    them. A count that is a multiple of C² alone (the form of a count without biases) and is
+    neither is wrong; any other form is not judged (it may count another convention)."""
+    c = fact.channels
+    kernels = [as_sympy(k) for k in fact.kernel]
+    written = sp.expand(as_sympy(fact.count))
+    area = sp.Mul(*kernels)
+    weights = sp.expand(fact.layers * area * c**2)
+    biased = sp.expand(weights + fact.layers * c)
+    each = " × ".join(str(k) for k in kernels)
+    rule = (
+        f"{fact.layers} layer{'s' if fact.layers != 1 else ''} of {each} kernels with {c} "
+        f"channels in and out have {fact.layers}·({area}·{c}·{c}) = {show(weights)} weights"
+    )
+    if written == weights:
+        return right(claim, f"{rule} (biases not counted)")
+    if written == biased:
+        return right(claim, f"{rule}, and {show(biased)} with their {fact.layers}·{c} biases")
+    coefficient = sp.simplify(written / c**2)
+    if coefficient.is_Integer:
+        return wrong(claim, f"{rule}, not {show(written)}", expected=weights)
+    return unverified(claim, f"{rule}; {show(written)} is another form (another convention?)")
+
+
+#: The counts of layers a formula for a stack's field is tried at (a witness names the first
+#: that differs).
+_STACK_COUNTS = (1, 2, 3, 4, 5, 6)
+
+
+def _stack_formula(
+    claim: Claim, fact: StackField, kernels: list[Any], stated: tuple[Any, ...], stride: Any
+) -> Judgement:
+    """*The receptive field of L stacked 3 × 3 convolutions is 2L + 1*: the formula, a polynomial
+    in L, against r = 1 + L(k − 1) (stride 1: each layer widens the field by k − 1). Two
+    polynomials of degree < 7 that agree at 7 counts are equal; where no stride is stated, a
+    count whose written field no strides can give (:func:`_strides_reach`) proves it wrong."""
+    count = fact.layers
+    if len(set(kernels)) != 1 or stride not in (None, 1):
+        return unverified(claim, "a formula for a stack's field with strides above 1")
+    (k,) = set(kernels)
+    written = stated[0]
+    if not written.is_polynomial(count) or sp.degree(sp.expand(written), count) > 6:
+        return unverified(claim, f"{show(written)} is not a polynomial in {count}")
+    expected = 1 + count * (k - 1)
+    where = "stride 1, none stated" if stride is None else fact.stride.where  # type: ignore[union-attr]
+    rule = (
+        f"{count} stacked layers of a {k} × {k} kernel ({where}) see r = 1 + {count}·(k − 1) = "
+        f"{show(sp.expand(expected))} inputs per axis (Araujo et al. 2019)"
+    )
+    if sp.expand(written - expected) == 0:
+        return right(claim, rule)
+    for n in (0, *_STACK_COUNTS):
+        if n == 0:
+            continue
+        value = written.subs(count, n)
+        truth = expected.subs(count, n)
+        if value == truth:
+            continue
+        if (
+            stride is None
+            and value.is_Integer
+            and value >= 1
+            and _strides_reach(int(value), int(k), n)
+        ):
+            continue  # some strides above 1 give it: not proven wrong at this count
+        return wrong(
+            claim,
+            f"{rule}, not {show(written)}: at {count} = {n} the field is {truth}, not {value}",
+            expected=sp.expand(expected),
+            witness=f"{count} = {n}: {value} ≠ {truth}",
+        )
+    return unverified(
+        claim,
+        f"{rule}; {show(written)} differs, but the document states no stride (larger strides "
+        "widen the field)",
     )
 
 
@@ -847,6 +930,7 @@ _JUDGES: dict[type, Callable[[Claim, Any], Judgement | None]] = {
     Upsampled: _upsampled,
     DilatedExtent: _dilated_extent,
     StackField: _stack_field,
+    StackParameters: _stack_parameters,
     ConvSizes: _conv_sizes,
     TransposedSizes: _transposed_sizes,
 }

@@ -50,6 +50,7 @@ _NOUNS = {
     Quantity.INPUT_CHANNELS: "number of input channels",
     Quantity.INPUT_FEATURES: "number of input features",
     Quantity.PARAMETERS: "number of parameters",
+    Quantity.TOTAL_PARAMETERS: "total number of parameters",
     Quantity.FILTER_PARAMETERS: "number of parameters of one filter",
     Quantity.FILTERS: "number of filters",
     Quantity.MULTIPLICATIONS: "number of multiplications",
