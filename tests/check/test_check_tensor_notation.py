@@ -307,7 +307,9 @@ def test_a_product_at_an_index_of_the_right_side_only_is_a_missing_sum():
     [
         (r"$$u_i = x_i + z_i$$", "z also feeds u (line 3)"),
         (r"$$L = \sum_i (x_i - z_i)^2$$", "L reads z directly (line 3)"),
-        (r"$$u(i) = x(i) + z(i)$$", "line 3 could not be read"),
+        # function-call entries of a name defined on a bare argument are read (they once left
+        # the line unread, which also made the product unverified)
+        (r"$$u(i) = x(i) + z(i)$$", "z also feeds u (line 3)"),
     ],
 )
 def test_another_path_from_the_variable_leaves_the_product_unverified(definition, reason):
