@@ -333,3 +333,18 @@ def test_powers_of_plain_entries_are_still_powers():
     judgements = check_text(doc).judgements
     assert not any("time level" in j.message for j in judgements)
     assert [j.verdict for j in judgements if j.claim.line == 5] == ["right"]
+
+
+def test_a_weight_stated_only_in_another_section_stays_unknown():
+    # c = -1/h belongs to section 1; section 3 states a and b only: its ansatz is undecided
+    doc = (
+        "Let $x_k = x_0 + kh$. Solving gives $a f(x_0) + b f(x_1) + c f(x_2) = f'(x_0) + O(h^2)$ "
+        "where $a = -\\frac{3}{2h}$, $b = \\frac{2}{h}$, $c = -\\frac{1}{h}$.\n\n"
+        "## 3\n\n"
+        "Solving gives $a f(x_0) + b f(x_1) + c f(x_2) = f'(x_0) + O(h^2)$ where "
+        "$a = -\\frac{3}{2h}$, $b = \\frac{2}{h}$.\n"
+    )
+    report = check_text(doc)
+    last = [j for j in report.judgements if j.claim.line == 5]
+    assert [j.verdict for j in last] == ["unverified"]
+    assert "c = -1/(2·h)" in last[0].message

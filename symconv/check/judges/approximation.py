@@ -141,9 +141,29 @@ def _converted(
         # unknowns, whatever values another problem gave the names
         unknown = _unknown_weights(converted[0], converted[1], setup)
         keep |= set(unknown[0]) if unknown is not None else set()
+    elif len(converted) == 2:
+        keep |= _weights_of_other_sections(converted, setup, claim, context)
     return tuple(
         concrete(resolve(side, claim, context, problem, keep=keep)[0])[0] for side in converted
     )
+
+
+def _weights_of_other_sections(
+    sides: tuple[Any, ...], setup: Setup, claim: Claim, context: DocumentContext
+) -> set[Any]:
+    """The weights of an ansatz whose values the claim's own section does not state while it
+    states others: ``where a = …, b = …`` in section 3 with ``c`` given only in section 1 is no
+    statement of ``c`` for section 3, so ``c`` stays unknown (taking section 1's value made a
+    true ansatz wrong)."""
+    unknown = _unknown_weights(sides[0], sides[1], setup)
+    if unknown is None:
+        return set()
+    order, scope = claim_id(claim), claim_scope(claim)
+    found = {w: context.definition_of(w, order=order, scope=scope) for w in unknown[0]}
+    scopes = {d.scope for d in found.values() if d is not None}
+    if scope not in scopes or len(scopes) < 2:
+        return set()
+    return {w for w, d in found.items() if d is not None and d.scope != scope}
 
 
 #: The request that makes the names of the formula after it unknowns: *find* (the weights)
@@ -600,7 +620,9 @@ def _ansatz_weights(
     except ExpansionError:
         return None
     powers = [0]
-    if len(setup.small) == 1 and not setup.rescale and not _step_outside(side, setup):
+    # each weight tried as w / h^p also where other weights are stated with the step (a and b
+    # given, c unknown): a fit only ever makes the ansatz undecided, never wrong
+    if len(setup.small) == 1 and not setup.rescale:
         other = rhs if side is lhs else lhs
         highest = max((_derivative_order(d) for d in other.atoms(sp.Derivative)), default=0)
         powers = list(range(highest + 1))
