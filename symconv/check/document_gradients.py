@@ -60,6 +60,7 @@ from symconv.check import nodes
 from symconv.check.context import DocumentContext, claim_id
 from symconv.check.model import Claim, LinkFacts
 from symconv.core.patterns import lazy_compile
+from symconv.core.safe import as_sympy
 from symconv.grad.notation import gradient_base, split_gradient_label
 
 __all__ = [
@@ -762,7 +763,7 @@ def parameters_as_entries(expr: Any, names: Iterable[str]) -> Any:
         return expr
     indices: set[Any] = set()
     for read in expr.atoms(sp.Indexed):
-        indices |= set().union(*(sp.sympify(i).free_symbols for i in read.indices))
+        indices |= set().union(*(as_sympy(i).free_symbols for i in read.indices))
     for node in sp.preorder_traversal(expr):
         if isinstance(node, sp.Sum):
             indices |= {limit[0] for limit in node.limits}

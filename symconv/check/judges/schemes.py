@@ -37,6 +37,7 @@ from symconv.check.judges.resolve import resolve
 from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, Judgement
 from symconv.check.shown import show
+from symconv.core.safe import as_sympy
 
 __all__ = ["judge_scheme_order", "pde_of", "truncation_terms"]
 
@@ -274,7 +275,7 @@ def judge_scheme_order(
         return unverified(claim, f"the base point of {where} is not read")
     (base,) = indices
     # r in u_j^{n+1} = u_j^n + r(…) with no r = αΔt/Δx² before: how r scales is not known
-    constants = {s for c in coefficients.values() for s in sp.sympify(c).free_symbols}
+    constants = {s for c in coefficients.values() for s in as_sympy(c).free_symbols}
     known = constants | {dx, dt, *base}
     unknown = (
         {s for side in sides if isinstance(side, sp.Basic) for s in side.free_symbols}
