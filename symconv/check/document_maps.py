@@ -22,18 +22,14 @@ first reading stays: one statement, one verdict).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from symconv.check.document_forward import DocumentModel, PlacedDisplay, read_model
-from symconv.check.judges.verdicts import unverified
+from symconv.check.judges.verdicts import Run, guarded
 from symconv.check.model import Claim, ClaimKind, Judgement, Origin
-from symconv.check.refusals import SYMPY_REFUSALS, raised_by_sympy
-from symconv.errors import SymconvError
 
 __all__ = ["judge_document_maps"]
-
-Run = Callable[[Callable[[], Judgement], Claim], Judgement]
 
 
 def _claim(placed: PlacedDisplay, line: int, end_line: int, text: str) -> Claim:
@@ -53,7 +49,7 @@ def judge_document_maps(
         models.append(read_model(segments, reading.parses))
         return Judgement(document, "right", "read")
 
-    if _guarded(run, read, document).message != "read" or not models:
+    if guarded(run, read, document).message != "read" or not models:
         return list(judgements)
     model = models[0]
     from symconv.check.judges.numeric_forward import read_numeric
@@ -129,7 +125,7 @@ def _judge_statements(
                     return linear_form_judgement(outcome, claim)
                 return outcome if outcome is not None else Judgement(claim, "unverified", "")
 
-            judgement = _guarded(run, thunk, claim)
+            judgement = guarded(run, thunk, claim)
             if judgement.verdict == "unverified" and not judgement.message:
                 continue
             stated.extend(forms)
@@ -154,23 +150,7 @@ def _judge_display(
         results.extend(judge_numeric_forward(placed, numeric, _claim))
         return Judgement(claim, "right", "judged")
 
-    outcome = _guarded(run, thunk, claim)
+    outcome = guarded(run, thunk, claim)
     if outcome.message == "judged":
         return results
     return [outcome]
-
-
-def _guarded(run: Run, thunk: Callable[[], Judgement], claim: Claim) -> Judgement:
-    """``run(thunk)`` with SymPy's refusals made *unverified* (a bug of ours still raises)."""
-
-    def guarded() -> Judgement:
-        try:
-            return thunk()
-        except SYMPY_REFUSALS as error:
-            if not raised_by_sympy(error):
-                raise
-            return unverified(claim, f"could not be evaluated ({type(error).__name__}: {error})")
-        except SymconvError as error:
-            return unverified(claim, str(error))
-
-    return run(guarded, claim)

@@ -36,7 +36,7 @@ statement (its *unverified* claims); a right or wrong first verdict stays.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -44,7 +44,7 @@ from typing import Any
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from symconv.check.judges.verdicts import unverified
+from symconv.check.judges.verdicts import Run, guarded, unverified
 from symconv.check.lines import heading_level
 from symconv.check.model import Claim, ClaimKind, Judgement, Origin
 from symconv.check.parsed import MathParse
@@ -55,13 +55,10 @@ from symconv.check.pool_words import (
     plain_words,
     read_pool_words,
 )
-from symconv.check.refusals import SYMPY_REFUSALS, raised_by_sympy
 from symconv.core.patterns import lazy_compile
-from symconv.errors import SymconvError
 
 __all__ = ["judge_document_pooling"]
 
-Run = Callable[[Callable[[], Judgement], Claim], Judgement]
 
 #: The names of a pooling function, lower-cased without ``_``, ``-`` or spaces: ``MaxPool``,
 #: ``max_pool2d``, ``maxpooling``, ``AvgPool``, ``avg_pool``, ``averagepool``, ``meanpool``.
@@ -247,7 +244,7 @@ def judge_document_pooling(
                     origin=Origin(scope=place.section),
                 )
             )
-            found.append(_guarded(run, partial(_judge, task, claim, prepared), claim))
+            found.append(guarded(run, partial(_judge, task, claim, prepared), claim))
             replaced.update(c.origin.id for c in claims)
     if not found:
         return list(judgements)
@@ -480,17 +477,3 @@ def _judge(task: _Task, claim: Claim, prepared: _Prepared) -> Judgement:
         claim, task.data, task.upstream, task.written, task.kind, settings, open_words,
         one_dimensional=task.one_dimensional,
     )  # fmt: skip
-
-
-def _guarded(run: Run, thunk: Callable[[], Judgement], claim: Claim) -> Judgement:
-    def guarded() -> Judgement:
-        try:
-            return thunk()
-        except SYMPY_REFUSALS as error:
-            if not raised_by_sympy(error):
-                raise
-            return unverified(claim, f"could not be evaluated ({type(error).__name__}: {error})")
-        except SymconvError as error:
-            return unverified(claim, str(error))
-
-    return run(guarded, claim)

@@ -11,11 +11,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from symconv.check.model import Claim, Judgement
 from symconv.check.refusals import SYMPY_REFUSALS, raised_by_sympy
+from symconv.errors import SymconvError
 
 __all__ = ["add_warnings", "latex_of", "right", "unverified", "wrong"]
 
@@ -66,3 +68,24 @@ def unverified(claim: Claim, reason: str, *, warnings: tuple[str, ...] = ()) -> 
 def add_warnings(judgement: Judgement, *warnings: str) -> Judgement:
     new = tuple(w for w in warnings if w not in judgement.warnings)
     return replace(judgement, warnings=judgement.warnings + new) if new else judgement
+
+
+#: How a document pass runs one judgement under the file's time limit: ``run(thunk, claim)``.
+Run = Callable[[Callable[[], Judgement], Claim], Judgement]
+
+
+def guarded(run: Run, thunk: Callable[[], Judgement], claim: Claim) -> Judgement:
+    """``run(thunk, claim)`` with SymPy's refusals and symconv's typed errors made *unverified*
+    (the same exception raised by our own code is a bug, and still raises)."""
+
+    def attempt() -> Judgement:
+        try:
+            return thunk()
+        except SYMPY_REFUSALS as error:
+            if not raised_by_sympy(error):
+                raise
+            return unverified(claim, f"could not be evaluated ({type(error).__name__}: {error})")
+        except SymconvError as error:
+            return unverified(claim, str(error))
+
+    return run(attempt, claim)
