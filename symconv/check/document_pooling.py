@@ -53,6 +53,7 @@ from symconv.check.pool_words import (
     gradient_kinds_in,
     kinds_in,
     plain_words,
+    pool_call_parameters,
     read_pool_words,
 )
 from symconv.check.refusals import SYMPY_REFUSALS, raised_by_sympy
@@ -287,19 +288,50 @@ def _record(
     if isinstance(first, sp.Symbol):
         for side in sides[1:]:
             named = _pooling_call(side)
-            if named is not None and named[1] and isinstance(named[1][0], sp.Symbol):
-                state.pooled[str(first)] = (named[0], str(named[1][0]))
+            if (
+                named is not None
+                and named.kind is not None
+                and named.arguments
+                and isinstance(named.arguments[0], sp.Symbol)
+            ):
+                state.pooled[str(first)] = (named.kind, str(named.arguments[0]))
 
 
-def _pooling_call(expr: Any) -> tuple[str, tuple[Any, ...]] | None:
-    """``MaxPool(X)`` → ``("max", (X,))``; None for any other expression."""
+@dataclass(frozen=True)
+class _Call:
+    """A pooling function applied: its kind (None for a bare ``pool``: the words say which),
+    its arguments, and the window and stride its subscript states."""
+
+    kind: str | None
+    arguments: tuple[Any, ...]
+    window: tuple[int, ...] | None = None
+    stride: int | None = None
+
+
+#: The bare names of a pooling whose kind the words give (``\text{pool}_{2,2}(X)``), and of a
+#: maximum or mean written with a window as its subscript (``\max_{2\times2}(X)``).
+_BARE_KINDS = {"pool": None, "pooling": None, "max": "max", "avg": "avg", "mean": "avg"}
+
+
+def _pooling_call(expr: Any) -> _Call | None:
+    """``MaxPool(X)`` → ``_Call("max", (X,))``, ``MaxPool_{2x2,s=2}(X)`` with window (2,) and
+    stride 2 (the grammar's ``POOL_CALL``); None for any other expression."""
     if not isinstance(expr, AppliedUndef):
         return None
-    name = re.sub(r"[\s_\-\\{}]|mathrm|text|operatorname", "", str(expr.func)).lower()
+    name, window, stride = str(expr.func), None, None
+    parameters = pool_call_parameters(name)
+    if parameters is not None:
+        name, window, stride = parameters
+    name = re.sub(r"[\s_\-\\{}]|mathrm|text|operatorname", "", name).lower()
     match = _FUNCTION.fullmatch(name)
-    if match is None:
+    kind: str | None
+    if match is not None:
+        kind = "max" if match.group(1) == "max" else "avg"
+    elif parameters is not None and name in _BARE_KINDS:
+        kind = _BARE_KINDS[name]
+    else:
         return None
-    return ("max" if match.group(1) == "max" else "avg"), tuple(expr.args)
+    return _Call(kind, tuple(expr.args), window, stride)
 
 
 def _task(
@@ -318,7 +350,7 @@ def _task(
     for side in sides[:-1]:  # MaxPool(X) = [[…]], Y = MaxPool(X) = [[…]]
         call = _pooling_call(side)
         if call is not None:
-            return _call_task(call, written, place, state)
+            return _call_task(call, written, place, state, sections)
     if len(sides) == 1 or (len(sides) == 2 and isinstance(first, sp.Symbol)):
         name = str(first) if len(sides) == 2 else None
         if name is None or name not in state.pooled:
@@ -332,9 +364,13 @@ def _task(
 
 
 def _call_task(
-    call: tuple[str, tuple[Any, ...]], written: sp.MatrixBase, place: _Place, state: _State
+    call: _Call,
+    written: sp.MatrixBase,
+    place: _Place,
+    state: _State,
+    sections: Sequence[_Section],
 ) -> _Task | None:
-    kind, arguments = call
+    arguments = call.arguments
     if not arguments or len(arguments) > 3:
         return None
     argument, extra = arguments[0], arguments[1:]
@@ -345,10 +381,22 @@ def _call_task(
         return None
     if not all(isinstance(e, sp.Integer) and e > 0 for e in extra):
         return None
-    window = (int(extra[0]),) if extra else None
-    stride = int(extra[1]) if len(extra) > 1 else None
+    window = (int(extra[0]),) if extra else call.window
+    stride = int(extra[1]) if len(extra) > 1 else call.stride
     one_dimensional = data.rows == 1 and written.rows == 1
+    kind = call.kind
+    if kind is None:  # \text{pool}_{2,2}(X): the kind the sentence names, else the section
+        kinds = kinds_in(_words_only(place.cue)) or kinds_in(
+            _words_only(sections[place.section].text)
+        )
+        kind = next(iter(kinds)) if len(kinds) == 1 else None
     return _Task(data, written, kind, place.section, None, window, stride, one_dimensional)
+
+
+def _words_only(text: str) -> str:
+    """The words of a text without its math (``$\\text{MaxPool}(Y)$`` names no kind of a
+    ``\\text{pool}_{2,2}(X)`` beside it)."""
+    return plain_words(re.sub(r"\$[^$]*\$", " ", text))
 
 
 def _gradient_task(
@@ -435,21 +483,33 @@ def _prepare(task: _Task, cue: str, sections: Sequence[_Section]) -> _Prepared |
         read_pool_words(text, pooling_section=pooling_section) for _, _, text in section.words
     ]
     if task.kind is None:
-        return "the text names both max and average pooling here: which one is meant is open"
+        if kinds_in(plain_words(section.text)):
+            return "the text names both max and average pooling here: which one is meant is open"
+        return "the text does not say which pooling (max or average) this is"
     if any(w.padding for w in stated):
         return "the text speaks of padding, which this check does not take"
-    unread = any(w.unread for w in stated)
-    windows = set() if unread else {w for s in stated for w in s.windows}
-    strides = set() if unread else {s for w in stated for s in w.strides}
     # what the statement's own sentence states, then its function's arguments, come first
     own = read_pool_words(cue, pooling_section=pooling_section)
-    if not own.unread:
-        windows = set(own.windows) or windows
-        strides = set(own.strides) or strides
-    if task.window is not None:
-        windows = {task.window}
-    if task.stride is not None:
-        strides = {task.stride}
+    own_windows = {task.window} if task.window else set() if own.unread else set(own.windows)
+    own_strides = {task.stride} if task.stride else set() if own.unread else set(own.strides)
+    if own.per_axis or (
+        not task.one_dimensional and not own_strides and any(w.per_axis for w in stated)
+    ):
+        # strides=(2, 1): the stride the words give is not one for both axes
+        return "the text states a stride per axis, and this check takes one stride for both axes"
+
+    def fits(words: PoolWords) -> bool:
+        """A sentence of the section about the same pooling: it states no window (stride)
+        other than the statement's own; *a window of 3 with stride 1* says nothing of the
+        example with a window of 2 beside it."""
+        return (not own_windows or not words.windows or bool(own_windows & words.windows)) and (
+            not own_strides or not words.strides or bool(own_strides & words.strides)
+        )
+
+    unread = any(w.unread for w in stated)
+    about = [] if unread else [w for w in stated if fits(w)]
+    windows = own_windows or {w for s in about for w in s.windows}
+    strides = own_strides or {s for w in about for s in w.strides}
     open_parts = [p for p, v in (("the window", windows), ("the stride", strides)) if not v]
     open_words = f"the text does not state {' or '.join(open_parts)}" if open_parts else ""
     pooled_shape = task.upstream.shape if task.upstream is not None else task.written.shape
@@ -458,6 +518,15 @@ def _prepare(task: _Task, cue: str, sections: Sequence[_Section]) -> _Prepared |
     )
     if not settings and task.from_words:
         return None
+    if (
+        not strides
+        and not task.one_dimensional
+        and settings
+        and all(s.window[0] != s.window[1] for s in settings)
+    ):
+        # 4×4 to 2×3 with nothing stated: a 3×2 window with stride 1, or a 2×2 window with
+        # strides (2, 1), which this check does not compute; the rows and columns pooled apart
+        return "the text does not state the stride, and a stride per axis would also fit"
     if any(w.ceil for w in stated) and not all(s.whole(task.data.shape) for s in settings):
         return "the text speaks of ceil mode, and the windows do not cover the data exactly"
     if task.upstream is not None and task.written.shape != task.data.shape:
