@@ -110,8 +110,11 @@ _STRIDE = lazy_compile(
 _WINDOW = lazy_compile(r"window|窗口", re.IGNORECASE)
 #: ``non-overlapping`` windows: the stride is the window.
 _NON_OVERLAPPING = lazy_compile(r"non[\s-]?overlapping|不重叠", re.IGNORECASE)
-#: Padding, ``same``: the judge computes whole windows without padding only.
-_PADDING = lazy_compile(r"\bpad|\bsame\b|填充|补零", re.IGNORECASE)
+#: Padding, ``'same'``, *same padding*: the judge computes whole windows without padding only
+#: (*the same input* is no padding).
+_PADDING = lazy_compile(
+    r"\bpad|['\"]same['\"]|\bsame[\s-]+(?:padding|convolution|pooling)|填充|补零", re.IGNORECASE
+)
 #: …unless the words say there is none: ``no padding``, ``padding 0``, ``padding='valid'``.
 _NO_PADDING = lazy_compile(
     r"\bno\s+padding|\bwithout\s+padding|\bpadding\s*(?:of|=|is|:)?\s*(?:0\b|['\"]?valid)|"

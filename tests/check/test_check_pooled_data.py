@@ -383,3 +383,73 @@ def test_a_stride_per_axis_is_unverified_with_the_reason():
     # nothing stated: a 3×2 window with stride 1, or 2×2 with strides (2, 1)
     doc = f"## Max pooling\n\n$${X}$$\n\n$$\\text{{MaxPool}}(X) = {matrix('6 6 4; 7 9 9')}$$\n"
     assert verdict_on(doc, 5) == "unverified"
+
+
+# -- one entry of the gradient ------------------------------------------------------------------
+def entry_doc(words: str, entries: str) -> str:
+    return (
+        f"{words} (pool size 2×2, stride 2).\n\n$${X}$$\n\n"
+        f"The upstream gradient is ${UPSTREAM}$.\n\n{entries}\n"
+    )
+
+
+def entry(name: str, value: str) -> str:
+    return f"$\\frac{{\\partial L}}{{\\partial {name}}} = {value}$"
+
+
+@pytest.mark.parametrize(
+    ("words", "name", "value", "expected"),
+    [
+        ("Average pooling", "x_{11}", r"\frac{a}{4}", "right"),
+        ("Average pooling", "x_{34}", r"\frac{d}{4}", "right"),
+        ("Average pooling", "x_{12}", r"\frac{a}{2}", "wrong"),
+        ("Max pooling", "x_{22}", "a", "right"),  # 6, the maximum of the first window
+        ("Max pooling", "x_{11}", "0", "right"),
+        ("Max pooling", "x_{1,4}", "b", "right"),
+        ("Max pooling", "x_{14}", "a", "wrong"),  # the second window's entry
+        ("Max pooling", "x_{44}", "d", "wrong"),  # 9 is the maximum of the last window
+    ],
+)
+def test_one_entry_of_the_gradient(words: str, name: str, value: str, expected: str):
+    assert verdict_on(entry_doc(words, entry(name, value)), 7) == expected
+
+
+def test_an_entry_named_from_zero_where_the_document_counts_from_zero():
+    # x_{00} written: the entries are numbered from 0, x_{11} is the 6 of the first window
+    doc = entry_doc("Max pooling", entry("x_{00}", "0") + ", " + entry("x_{11}", "a"))
+    assert [v for v, _ in verdicts(doc)[7]] == ["right", "right"]
+
+
+def test_an_entry_with_a_name_not_of_the_upstream_is_unverified():
+    judgement = judgement_on(entry_doc("Max pooling", entry("x_{22}", r"\delta")), 7)
+    assert judgement.verdict == "unverified"
+
+
+# -- the data of an earlier section, where the text refers back to it ---------------------------
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("同样的输入\uff0c平均池化得到", "right"),
+        ("With the same input, average pooling gives", "right"),
+        ("平均池化得到", "unverified"),  # nothing says which data: not the earlier section's
+    ],
+)
+def test_the_same_input_under_a_later_heading(words: str, expected: str):
+    doc = (
+        f"## 3.1 最大池化\n\n采用 $2\\times 2$ 的最大池化\uff0c步长为 2\u3002\n\n$${X}$$\n\n"
+        f"## 3.2 平均池化\n\n{words}\n\n$$A = {matrix('3.75 2.25; 4 5.25')}$$\n"
+    )
+    assert verdict_on(doc, 11) == expected
+    if expected == "right":
+        assert verdict_on(doc.replace("5.25", "5.5"), 11) == "wrong"
+
+
+def test_the_same_x_as_above_takes_the_window_of_its_section():
+    doc = (
+        f"## Max pooling\n\nPool size 2×2, stride 2.\n\n$${X}$$\n\n## Average pooling\n\n"
+        f"With the same $X$ as above, $\\text{{AvgPool}}(X) = {matrix('3.75 2.25; 4 5.25')}$.\n"
+    )
+    assert verdict_on(doc, 9) == "right"
+    # without the words that refer back, the window of the other section is not this one's
+    doc = doc.replace("With the same $X$ as above, ", "Here ")
+    assert verdict_on(doc, 9) == "unverified"
