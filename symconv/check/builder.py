@@ -35,6 +35,7 @@ from lark import Token, Tree
 
 from symconv.check import nodes
 from symconv.check.parsed import Chain, Side
+from symconv.check.pool_words import pool_call_name
 from symconv.check.read_base import DiffOperator, Item, Marker
 from symconv.check.read_calculus import CalculusReader
 from symconv.check.symbols import greek_name
@@ -329,7 +330,12 @@ class Builder(CalculusReader):
                 # \text{max\_pool}(X) (read from Markdown as ``max _pool``): one name
                 name = re.sub(r"^\\[A-Za-z]+\s*\{\s*|\s*\}$", "", text)
                 name = re.sub(r"(?:\\| )_", "_", name)
+                name = re.sub(r"\s+", "", name)  # \text{Max Pool}(X): MaxPool
                 return [Item("func", start, end, name=FUNCTION_SPELLING.get(name, name), raw=text)]
+            if kind == "POOL_CALL":
+                # \mathrm{MaxPool}_{2\times 2}(X): the name with its subscript of parameters,
+                # read by symconv/check/document_pooling.py (MaxPool_{2x2}, max_{2x2,s=2})
+                return [Item("func", start, end, name=pool_call_name(text), raw=text)]
             if kind == "CONST":
                 value = sp.oo if text in ("\\infty", "∞") else sp.S.EmptySet
                 return [Item("value", start, end, raw=text, value=value)]

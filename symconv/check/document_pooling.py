@@ -53,6 +53,7 @@ from symconv.check.pool_words import (
     gradient_kinds_in,
     kinds_in,
     plain_words,
+    pool_call_parameters,
     read_pool_words,
 )
 from symconv.core.patterns import lazy_compile
@@ -187,6 +188,8 @@ class _State:
     #: by section: the gradients written, ``(L, Y, [[…]])`` for ``∂L/∂Y = [[…]]``, in order
     upstreams: dict[int, list[tuple[str, str, sp.MatrixBase]]] = field(default_factory=dict)
     pooled: dict[str, tuple[str, str]] = field(default_factory=dict)  # Y → (kind, data name)
+    #: the document's math, for the numbering of entry names (x_{11} or x_{00})
+    math: str = ""
 
 
 @dataclass(frozen=True)
@@ -203,6 +206,11 @@ class _Task:
     one_dimensional: bool = False
     #: Read from the words before a bare matrix: judged only when some setting fits.
     from_words: bool = False
+    #: ``∂L/∂x_{11} = a/4``: the one entry of the gradient written (0-based row, column);
+    #: ``written`` is then that entry alone, as a 1×1 matrix.
+    entry: tuple[int, int] | None = None
+    #: The section where the data was defined (its words count where the text refers back).
+    data_section: int | None = None
 
 
 def judge_document_pooling(
@@ -212,7 +220,7 @@ def judge_document_pooling(
     undecided first-reading judgements replaced."""
     places, sections = _places(segments)
     verdicts = {j.claim.origin.id: j.verdict for j in judgements if j.claim.origin.id >= 0}
-    state = _State()
+    state = _State(math=" ".join(s.text for s in segments if s.kind == "math"))
     found: list[Judgement] = []
     replaced: set[int] = set()
     for index in sorted(reading.parses):
@@ -227,7 +235,7 @@ def judge_document_pooling(
             _record(sides, place, state, index, result=task is not None and task.upstream is None)
             if task is None:
                 continue
-            prepared = _prepare(task, place.cue, sections)
+            prepared = _prepare(task, place, sections)
             if prepared is None:
                 continue
             claims = reading.statement_claims.get((index, position), ())
@@ -284,19 +292,50 @@ def _record(
     if isinstance(first, sp.Symbol):
         for side in sides[1:]:
             named = _pooling_call(side)
-            if named is not None and named[1] and isinstance(named[1][0], sp.Symbol):
-                state.pooled[str(first)] = (named[0], str(named[1][0]))
+            if (
+                named is not None
+                and named.kind is not None
+                and named.arguments
+                and isinstance(named.arguments[0], sp.Symbol)
+            ):
+                state.pooled[str(first)] = (named.kind, str(named.arguments[0]))
 
 
-def _pooling_call(expr: Any) -> tuple[str, tuple[Any, ...]] | None:
-    """``MaxPool(X)`` → ``("max", (X,))``; None for any other expression."""
+@dataclass(frozen=True)
+class _Call:
+    """A pooling function applied: its kind (None for a bare ``pool``: the words say which),
+    its arguments, and the window and stride its subscript states."""
+
+    kind: str | None
+    arguments: tuple[Any, ...]
+    window: tuple[int, ...] | None = None
+    stride: int | None = None
+
+
+#: The bare names of a pooling whose kind the words give (``\text{pool}_{2,2}(X)``), and of a
+#: maximum or mean written with a window as its subscript (``\max_{2\times2}(X)``).
+_BARE_KINDS = {"pool": None, "pooling": None, "max": "max", "avg": "avg", "mean": "avg"}
+
+
+def _pooling_call(expr: Any) -> _Call | None:
+    """``MaxPool(X)`` → ``_Call("max", (X,))``, ``MaxPool_{2x2,s=2}(X)`` with window (2,) and
+    stride 2 (the grammar's ``POOL_CALL``); None for any other expression."""
     if not isinstance(expr, AppliedUndef):
         return None
-    name = re.sub(r"[\s_\-\\{}]|mathrm|text|operatorname", "", str(expr.func)).lower()
+    name, window, stride = str(expr.func), None, None
+    parameters = pool_call_parameters(name)
+    if parameters is not None:
+        name, window, stride = parameters
+    name = re.sub(r"[\s_\-\\{}]|mathrm|text|operatorname", "", name).lower()
     match = _FUNCTION.fullmatch(name)
-    if match is None:
+    kind: str | None
+    if match is not None:
+        kind = "max" if match.group(1) == "max" else "avg"
+    elif parameters is not None and name in _BARE_KINDS:
+        kind = _BARE_KINDS[name]
+    else:
         return None
-    return ("max" if match.group(1) == "max" else "avg"), tuple(expr.args)
+    return _Call(kind, tuple(expr.args), window, stride)
 
 
 def _task(
@@ -305,9 +344,11 @@ def _task(
     if not sides:
         return None
     written = _matrix(sides[-1])
-    if written is None:
-        return None
     first = sides[0]
+    if written is None:
+        if isinstance(first, sp.Derivative) and len(sides) == 2:
+            return _entry_task(first, sides[1], place, state, sections)
+        return None
     if isinstance(first, sp.Derivative) and len(sides) == 2:
         return _gradient_task(first, written, place, state, sections)
     if not _numeric(written):
@@ -315,7 +356,7 @@ def _task(
     for side in sides[:-1]:  # MaxPool(X) = [[…]], Y = MaxPool(X) = [[…]]
         call = _pooling_call(side)
         if call is not None:
-            return _call_task(call, written, place, state)
+            return _call_task(call, written, place, state, sections)
     if len(sides) == 1 or (len(sides) == 2 and isinstance(first, sp.Symbol)):
         name = str(first) if len(sides) == 2 else None
         if name is None or name not in state.pooled:
@@ -324,28 +365,49 @@ def _task(
         kind, name = state.pooled[str(first)]  # Y = MaxPool(X) before, then Y = [[…]]
         data = state.matrices.get(name)
         if data is not None and data.name != str(first):
-            return _Task(data.value, written, kind, place.section)
+            return _Task(data.value, written, kind, place.section, data_section=data.section)
     return None
 
 
 def _call_task(
-    call: tuple[str, tuple[Any, ...]], written: sp.MatrixBase, place: _Place, state: _State
+    call: _Call,
+    written: sp.MatrixBase,
+    place: _Place,
+    state: _State,
+    sections: Sequence[_Section],
 ) -> _Task | None:
-    kind, arguments = call
+    arguments = call.arguments
     if not arguments or len(arguments) > 3:
         return None
     argument, extra = arguments[0], arguments[1:]
     data = _matrix(argument)
+    data_section = None
     if data is None and isinstance(argument, sp.Symbol) and str(argument) in state.matrices:
         data = state.matrices[str(argument)].value
+        data_section = state.matrices[str(argument)].section
     if data is None or not _numeric(data):
         return None
     if not all(isinstance(e, sp.Integer) and e > 0 for e in extra):
         return None
-    window = (int(extra[0]),) if extra else None
-    stride = int(extra[1]) if len(extra) > 1 else None
+    window = (int(extra[0]),) if extra else call.window
+    stride = int(extra[1]) if len(extra) > 1 else call.stride
     one_dimensional = data.rows == 1 and written.rows == 1
-    return _Task(data, written, kind, place.section, None, window, stride, one_dimensional)
+    kind = call.kind
+    if kind is None:  # \text{pool}_{2,2}(X): the kind the sentence names, else the section
+        kinds = kinds_in(_words_only(place.cue)) or kinds_in(
+            _words_only(sections[place.section].text)
+        )
+        kind = next(iter(kinds)) if len(kinds) == 1 else None
+    return _Task(
+        data, written, kind, place.section, None, window, stride, one_dimensional,
+        data_section=data_section,
+    )  # fmt: skip
+
+
+def _words_only(text: str) -> str:
+    """The words of a text without its math (``$\\text{MaxPool}(Y)$`` names no kind of a
+    ``\\text{pool}_{2,2}(X)`` beside it)."""
+    return plain_words(re.sub(r"\$[^$]*\$", " ", text))
 
 
 def _gradient_task(
@@ -359,16 +421,30 @@ def _gradient_task(
     if len(derivative.variables) != 1 or not isinstance(by, sp.Symbol):
         return None
     data = state.matrices.get(str(by))
+    if data is None:
+        return None
+    found = _upstream_and_kind(str(of), str(by), data, place, state, sections)
+    if found is None:
+        return None
+    return _Task(data.value, written, found[1], place.section, found[0], data_section=data.section)
+
+
+def _upstream_and_kind(
+    of: str,
+    by: str,
+    data: _Matrix,
+    place: _Place,
+    state: _State,
+    sections: Sequence[_Section],
+) -> tuple[sp.MatrixBase, str | None] | None:
+    """The upstream gradient of a gradient of ``of`` by ``by`` (of the data), and the kind of
+    pooling it goes back through; None where the section is not about pooling the data."""
     # the last gradient of the same loss by another name before it, in the section
     upstream = next(
-        (
-            u
-            for u in reversed(state.upstreams.get(place.section, []))
-            if u[0] == str(of) and u[1] != str(by)
-        ),
+        (u for u in reversed(state.upstreams.get(place.section, [])) if u[0] == of and u[1] != by),
         None,
     )
-    if data is None or upstream is None:
+    if upstream is None:
         return None
     # the kind: the statement's own sentence, else Y = MaxPool(X) written before, else the
     # one kind the section names (both named, and nothing more said: the kind is open)
@@ -383,7 +459,73 @@ def _gradient_task(
         return None  # the gradient of another layer, or of a layer the section never names
     kinds = own or (frozenset({pooled[0]}) if pooled is not None else named)
     kind = next(iter(kinds)) if len(kinds) == 1 else None
-    return _Task(data.value, written, kind, place.section, upstream[2])
+    return upstream[2], kind
+
+
+#: The name of one entry of a matrix: ``x_{11}``, ``x_{1,2}``, ``X_{23}`` (a digit a row, a
+#: digit a column, or two numbers with a comma).
+_ENTRY_NAME = lazy_compile(
+    r"(?P<name>[A-Za-z])_(?:\{(?P<row>\d+),\s*(?P<column>\d+)\}|\{?(?P<r>\d)(?P<c>\d)\}?)"
+)
+
+
+def _entry_numbering(letter: str, math: str, shape: tuple[int, int]) -> int | None:
+    """Where the document's names of the entries of a matrix start: 1 (``x_{11}`` the top-left
+    entry, as matrices are written), 0 where it writes an index 0 (``x_{00}``); None where it
+    writes both an index 0 and the last one counted from 1 (``x_{00}`` and ``x_{44}`` of a
+    4×4 matrix: which is meant is not said)."""
+    indices: set[int] = set()
+    for found in _ENTRY_NAME.finditer(math):
+        if found.group("name").lower() == letter.lower():
+            parts = [found.group(g) for g in ("row", "column", "r", "c")]
+            indices.update(int(p) for p in parts if p is not None)
+    if 0 not in indices:
+        return 1
+    return None if any(i >= min(shape) for i in indices) else 0
+
+
+def _entry_task(
+    derivative: sp.Derivative,
+    written: Any,
+    place: _Place,
+    state: _State,
+    sections: Sequence[_Section],
+) -> _Task | None:
+    """``∂L/∂x_{11} = a/4`` after ``X = [[…]]`` and ``∂L/∂Y = [[a, b], [c, d]]``: one entry of
+    the gradient pooling sends back to the data, named as the document numbers its entries."""
+    of, by = derivative.expr, derivative.variables[0]
+    if len(derivative.variables) != 1 or not isinstance(by, sp.Symbol):
+        return None
+    if isinstance(written, sp.MatrixBase) or not isinstance(written, sp.Expr):
+        return None
+    found = _ENTRY_NAME.fullmatch(str(by))
+    if found is None:
+        return None
+    letter = found.group("name")
+    # the matrix of that letter, in either case (x_{11} of X), if only one is defined
+    named = [m for n, m in state.matrices.items() if n.lower() == letter.lower() and len(n) == 1]
+    if len(named) != 1:
+        return None
+    data = named[0]
+    row = found.group("row") or found.group("r")
+    column = found.group("column") or found.group("c")
+    if found.group("r") is not None and max(data.value.shape) > 9:
+        return None  # x_{12} of a 12×12 matrix: row 1, column 2, or entry 12
+
+    start = _entry_numbering(letter, state.math, data.value.shape)
+    if start is None:
+        return None
+    r, c = int(row) - start, int(column) - start
+    if not (0 <= r < data.value.rows and 0 <= c < data.value.cols):
+        return None
+    kind_upstream = _upstream_and_kind(str(of), data.name, data, place, state, sections)
+    if kind_upstream is None:
+        return None
+    upstream, kind = kind_upstream
+    one = sp.Matrix([[written]])
+    return _Task(
+        data.value, one, kind, place.section, upstream, entry=(r, c), data_section=data.section
+    )
 
 
 def _named_in(cue: str, state: _State) -> _Matrix | None:
@@ -397,16 +539,22 @@ def _named_in(cue: str, state: _State) -> _Matrix | None:
 def _cue_task(
     written: sp.MatrixBase, place: _Place, state: _State, name: str | None
 ) -> _Task | None:
-    """A matrix the words before it call the result of one kind of pooling."""
+    """A matrix the words before it call the result of one kind of pooling: of the matrix
+    the sentence names, else of the last one defined in the section, else, where the words
+    refer back (*the same input*, *同样的输入*), of the last one defined before the section."""
     cue = plain_words(place.cue)
     kinds = kinds_in(cue)
-    if len(kinds) != 1 or _INPUT_WORDS.search(cue) or _NOT_THE_MAP.search(cue):
+    own_words = _REFERS_BACK.sub(" ", cue)  # "the same input": not words naming the input
+    if len(kinds) != 1 or _INPUT_WORDS.search(own_words) or _NOT_THE_MAP.search(cue):
         return None
     if not _RESULT_TAIL.search(cue) and not (
         _RESULT_COLON.search(cue) and _RESULT_WORDS.search(cue)
     ):
         return None
     data = state.last.get(place.section)
+    if data is None and _REFERS_BACK.search(cue):
+        earlier = [n for n in state.last if n < place.section]
+        data = state.last[max(earlier)] if earlier else None
     named = _named_in(place.cue, state)
     if named is not None:
         data = named  # max pooling of $P$ gives …
@@ -414,39 +562,79 @@ def _cue_task(
         return None  # pooled again: of which map is not said
     if data is None or (named is None and data.kernel) or data.name == name:
         return None
-    return _Task(data.value, written, next(iter(kinds)), place.section, from_words=True)
+    return _Task(
+        data.value, written, next(iter(kinds)), place.section, from_words=True,
+        data_section=data.section,
+    )  # fmt: skip
+
+
+#: Words that refer back to the data of an earlier section: *the same input*, *the same X*,
+#: *as above*, *from the previous example*, *同样的输入*, *上面的矩阵*, *上例*.
+_REFERS_BACK = lazy_compile(
+    r"\bsame\s+(?:input|data|matrix|feature\s+map|map|example|image|array|signal|[A-Z]\b)"
+    r"(?:\s+(?:matrix|map|as\s+(?:above|before)))?|\bas\s+(?:above|before)\b|"
+    r"\b(?:from|in|of)\s+the\s+previous\s+(?:section|example)|\babove\s+(?:input|matrix|example)|"
+    r"(?:同样|相同|同一)的?(?:输入|矩阵|数据|特征图|例子)|(?:上面|上述|前面)的?(?:输入|矩阵|数据|例子)|上例",
+    re.IGNORECASE,
+)
 
 
 _Prepared = tuple[tuple[Any, ...], str] | str
 
 
-def _prepare(task: _Task, cue: str, sections: Sequence[_Section]) -> _Prepared | None:
+def _stated(section: _Section) -> list[PoolWords]:
+    """What each sentence of a section states (a *kernel* is a window where the section names
+    no convolution)."""
+    pooling_section = not _CONVOLUTION.search(section.text)
+    return [read_pool_words(text, pooling_section=pooling_section) for _, _, text in section.words]
+
+
+def _prepare(task: _Task, place: _Place, sections: Sequence[_Section]) -> _Prepared | None:
     """The settings the section's words allow and what they leave open, or the reason the
     statement cannot be judged; None for a matrix read from the words that no setting fits
-    (the words were not about it)."""
+    (the words were not about it). Where the data was defined under an earlier heading and the
+    words refer back to it (*the same input*, *同样的输入*), that section's words count too."""
     from symconv.check.judges.pooled_data import candidate_settings
 
+    cue = place.cue
     section = sections[task.section]
     pooling_section = not _CONVOLUTION.search(section.text)
-    stated = [
-        read_pool_words(text, pooling_section=pooling_section) for _, _, text in section.words
-    ]
+    stated = _stated(section)
+    before = " ".join(text for order, _, text in section.words if order <= place.order)
+    if (
+        task.data_section is not None
+        and task.data_section < task.section
+        and _REFERS_BACK.search(plain_words(before + " " + cue))
+    ):
+        stated = _stated(sections[task.data_section]) + stated
     if task.kind is None:
-        return "the text names both max and average pooling here: which one is meant is open"
+        if kinds_in(plain_words(section.text)):
+            return "the text names both max and average pooling here: which one is meant is open"
+        return "the text does not say which pooling (max or average) this is"
     if any(w.padding for w in stated):
         return "the text speaks of padding, which this check does not take"
-    unread = any(w.unread for w in stated)
-    windows = set() if unread else {w for s in stated for w in s.windows}
-    strides = set() if unread else {s for w in stated for s in w.strides}
     # what the statement's own sentence states, then its function's arguments, come first
     own = read_pool_words(cue, pooling_section=pooling_section)
-    if not own.unread:
-        windows = set(own.windows) or windows
-        strides = set(own.strides) or strides
-    if task.window is not None:
-        windows = {task.window}
-    if task.stride is not None:
-        strides = {task.stride}
+    own_windows = {task.window} if task.window else set() if own.unread else set(own.windows)
+    own_strides = {task.stride} if task.stride else set() if own.unread else set(own.strides)
+    if own.per_axis or (
+        not task.one_dimensional and not own_strides and any(w.per_axis for w in stated)
+    ):
+        # strides=(2, 1): the stride the words give is not one for both axes
+        return "the text states a stride per axis, and this check takes one stride for both axes"
+
+    def fits(words: PoolWords) -> bool:
+        """A sentence of the section about the same pooling: it states no window (stride)
+        other than the statement's own; *a window of 3 with stride 1* says nothing of the
+        example with a window of 2 beside it."""
+        return (not own_windows or not words.windows or bool(own_windows & words.windows)) and (
+            not own_strides or not words.strides or bool(own_strides & words.strides)
+        )
+
+    unread = any(w.unread for w in stated)
+    about = [] if unread else [w for w in stated if fits(w)]
+    windows = own_windows or {w for s in about for w in s.windows}
+    strides = own_strides or {s for w in about for s in w.strides}
     open_parts = [p for p, v in (("the window", windows), ("the stride", strides)) if not v]
     open_words = f"the text does not state {' or '.join(open_parts)}" if open_parts else ""
     pooled_shape = task.upstream.shape if task.upstream is not None else task.written.shape
@@ -455,15 +643,28 @@ def _prepare(task: _Task, cue: str, sections: Sequence[_Section]) -> _Prepared |
     )
     if not settings and task.from_words:
         return None
+    if (
+        not strides
+        and not task.one_dimensional
+        and settings
+        and all(s.window[0] != s.window[1] for s in settings)
+    ):
+        # 4×4 to 2×3 with nothing stated: a 3×2 window with stride 1, or a 2×2 window with
+        # strides (2, 1), which this check does not compute; the rows and columns pooled apart
+        return "the text does not state the stride, and a stride per axis would also fit"
     if any(w.ceil for w in stated) and not all(s.whole(task.data.shape) for s in settings):
         return "the text speaks of ceil mode, and the windows do not cover the data exactly"
-    if task.upstream is not None and task.written.shape != task.data.shape:
+    if task.upstream is not None and task.entry is None and task.written.shape != task.data.shape:
         return "the gradient written is not of the shape of the data"
     return settings, open_words
 
 
 def _judge(task: _Task, claim: Claim, prepared: _Prepared) -> Judgement:
-    from symconv.check.judges.pooled_data import judge_pool_gradient, judge_pooled
+    from symconv.check.judges.pooled_data import (
+        judge_pool_gradient,
+        judge_pool_gradient_entry,
+        judge_pooled,
+    )
 
     if isinstance(prepared, str) or task.kind is None:
         return unverified(claim, prepared if isinstance(prepared, str) else "the kind is open")
@@ -472,6 +673,11 @@ def _judge(task: _Task, claim: Claim, prepared: _Prepared) -> Judgement:
         return judge_pooled(
             claim, task.data, task.written, task.kind, settings, open_words,
             one_dimensional=task.one_dimensional,
+        )  # fmt: skip
+    if task.entry is not None:
+        return judge_pool_gradient_entry(
+            claim, task.data, task.upstream, task.entry, task.written[0, 0], task.kind, settings,
+            open_words,
         )  # fmt: skip
     return judge_pool_gradient(
         claim, task.data, task.upstream, task.written, task.kind, settings, open_words,

@@ -47,7 +47,7 @@ _OPERAND_END = frozenset(
         "NUMBER", "GNUMBER", "CNUMBER", "WORD", "BIGWORD_FUNC", "GREEK", "GREEK_U", "CONST",
         "TOP", "PRIME_CMD", "RPAR", "RSQB", "RSET", "RBRACE", "RFLOOR", "RCEIL", "ABS_CLOSE",
         "NORM_CLOSE", "PRIME", "SUP_CHAR", "BANG", "PERCENT", "DOTS", "SCRIPT_CHAR", "END_MATRIX",
-        "END_CASES", "OPERATORNAME", "TEXT_CALL",
+        "END_CASES", "OPERATORNAME", "TEXT_CALL", "POOL_CALL",
     }
 )  # fmt: skip
 

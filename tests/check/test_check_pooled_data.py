@@ -289,3 +289,167 @@ def test_a_gradient_in_a_section_about_another_layer_is_not_read_as_pooling():
         f"$$\\frac{{\\partial L}}{{\\partial X}} = {matrix(ZEROS)}$$\n"
     )
     assert all(v not in ("right", "wrong") for v, _ in verdicts(doc).get(6, []))
+
+
+# -- the window and the stride as symbols, subscripts, and each example's own words --------------
+@pytest.mark.parametrize(
+    "words",
+    [
+        "Max pooling: we use $K = 2$, $S = 2$.",
+        "We use max pooling with $k = 2$ and $s = 2$.",
+        "Max pooling with pool size $p = 2$, stride $s = 2$.",
+    ],
+)
+def test_the_window_and_the_stride_given_as_symbols(words: str):
+    # without them, 2×2 stride 2 and 3×3 stride 1 both give a 2×2 map of X: unverified
+    right = f"{words}\n\n$${X}$$\n\n$$\\text{{MaxPool}}(X) = {matrix('6 4; 7 9')}$$\n"
+    assert verdict_on(right, 5) == "right"
+    wrong = f"{words}\n\n$${X}$$\n\n$$\\text{{MaxPool}}(X) = {matrix('9 9; 9 9')}$$\n"
+    assert verdict_on(wrong, 5) == "wrong"  # the 3×3 stride-1 map, for K = 2
+
+
+def test_an_index_range_is_not_a_window():
+    doc = f"Max pooling over $k = 1, \\ldots, K$.\n\n$${X}$$\n\n"
+    doc += f"$$\\text{{MaxPool}}(X) = {matrix('9 9; 9 9')}$$\n"
+    assert verdict_on(doc, 5) == "unverified"
+
+
+@pytest.mark.parametrize(
+    ("function", "written", "expected"),
+    [
+        (r"\mathrm{MaxPool}_{2\times 2}", "6 4; 7 9", "right"),
+        (r"\mathrm{MaxPool}_{2\times 2}", "9 9; 9 9", "wrong"),  # the subscript fixes 2×2
+        (r"\max_{2\times2}", "6 4; 7 9", "right"),
+        (r"\operatorname{AvgPool}_{2\times 2, s=2}", "3.75 2.25; 4 5.5", "wrong"),
+        (r"\mathrm{MaxPool}_{3\times 3, s=1}", "9 9; 9 9", "right"),
+    ],
+)
+def test_a_function_name_with_words_or_a_subscript_of_parameters(
+    function: str, written: str, expected: str
+):
+    # no words state the window: the name's subscript does
+    doc = f"## Pooling\n\n$${X}$$\n\n$${function}(X) = {matrix(written)}$$\n"
+    assert verdict_on(doc, 5) == expected
+
+
+@pytest.mark.parametrize(
+    ("function", "written", "expected"),
+    [
+        (r"\text{Max Pool}", "6 4; 7 9", "right"),
+        (r"\text{Average Pooling}", "3.75 2.25; 4 5.25", "right"),
+        (r"\text{Max Pool}", "3.75 2.25; 4 5.25", "wrong"),
+    ],
+)
+def test_a_function_name_of_two_words(function: str, written: str, expected: str):
+    doc = STATED + f"$${X}$$\n\n$${function}(X) = {matrix(written)}$$\n"
+    assert verdict_on(doc, 5) == expected
+
+
+def test_a_bare_pool_takes_its_kind_from_the_words():
+    doc = f"Max pooling:\n\n$${X}$$\n\n$$\\text{{pool}}_{{2,2}}(X) = {matrix('6 4; 7 9')}$$\n"
+    assert verdict_on(doc, 5) == "right"
+    doc = f"## Pooling\n\n$${X}$$\n\n$$\\text{{pool}}_{{2,2}}(X) = {matrix('6 4; 7 9')}$$\n"
+    judgement = judgement_on(doc, 5)
+    assert judgement.verdict == "unverified"
+    assert "which pooling" in judgement.message
+
+
+def test_a_maximum_over_an_index_is_not_a_pooling():
+    doc = f"$${X}$$\n\n$$\\max_{{i}}(X) = {matrix('6 4; 7 9')}$$\n"
+    assert all(v != "right" and v != "wrong" for v, _ in verdicts(doc).get(3, []))
+
+
+def test_each_example_s_own_window_fixes_its_parameters():
+    # "a window of 3 with stride 1" is the second example's: the first has a window of 2
+    doc = (
+        "Max pooling with a window of 2: $\\mathrm{maxpool}([1, 3, 2, 5], 2) = [3, 5]$.\n\n"
+        "A window of 3 with stride 1: $\\mathrm{maxpool}([1, 3, 2, 5], 3) = [3, 5]$.\n\n"
+        "Max pooling with a window of 2: $\\mathrm{maxpool}([1, 3, 2, 5, 4, 0], 2) = [3, 5, 5]$.\n"
+    )
+    assert verdict_on(doc, 1) == "right"
+    assert verdict_on(doc, 3) == "right"
+    assert verdict_on(doc, 5) == "wrong"
+
+
+def test_a_stride_per_axis_is_unverified_with_the_reason():
+    # 2×2 windows with strides (2, 1) give [[6, 6, 4], [7, 9, 9]]; one stride cannot
+    doc = (
+        f"Max pooling with pool_size=(2, 2), strides=(2, 1) gives\n\n$${X}$$\n\n"
+        f"$$\\text{{MaxPool}}(X) = {matrix('6 6 4; 7 9 9')}$$\n"
+    )
+    judgement = judgement_on(doc, 5)
+    assert judgement.verdict == "unverified"
+    assert "stride per axis" in judgement.message
+    # nothing stated: a 3×2 window with stride 1, or 2×2 with strides (2, 1)
+    doc = f"## Max pooling\n\n$${X}$$\n\n$$\\text{{MaxPool}}(X) = {matrix('6 6 4; 7 9 9')}$$\n"
+    assert verdict_on(doc, 5) == "unverified"
+
+
+# -- one entry of the gradient ------------------------------------------------------------------
+def entry_doc(words: str, entries: str) -> str:
+    return (
+        f"{words} (pool size 2×2, stride 2).\n\n$${X}$$\n\n"
+        f"The upstream gradient is ${UPSTREAM}$.\n\n{entries}\n"
+    )
+
+
+def entry(name: str, value: str) -> str:
+    return f"$\\frac{{\\partial L}}{{\\partial {name}}} = {value}$"
+
+
+@pytest.mark.parametrize(
+    ("words", "name", "value", "expected"),
+    [
+        ("Average pooling", "x_{11}", r"\frac{a}{4}", "right"),
+        ("Average pooling", "x_{34}", r"\frac{d}{4}", "right"),
+        ("Average pooling", "x_{12}", r"\frac{a}{2}", "wrong"),
+        ("Max pooling", "x_{22}", "a", "right"),  # 6, the maximum of the first window
+        ("Max pooling", "x_{11}", "0", "right"),
+        ("Max pooling", "x_{1,4}", "b", "right"),
+        ("Max pooling", "x_{14}", "a", "wrong"),  # the second window's entry
+        ("Max pooling", "x_{44}", "d", "wrong"),  # 9 is the maximum of the last window
+    ],
+)
+def test_one_entry_of_the_gradient(words: str, name: str, value: str, expected: str):
+    assert verdict_on(entry_doc(words, entry(name, value)), 7) == expected
+
+
+def test_an_entry_named_from_zero_where_the_document_counts_from_zero():
+    # x_{00} written: the entries are numbered from 0, x_{11} is the 6 of the first window
+    doc = entry_doc("Max pooling", entry("x_{00}", "0") + ", " + entry("x_{11}", "a"))
+    assert [v for v, _ in verdicts(doc)[7]] == ["right", "right"]
+
+
+def test_an_entry_with_a_name_not_of_the_upstream_is_unverified():
+    judgement = judgement_on(entry_doc("Max pooling", entry("x_{22}", r"\delta")), 7)
+    assert judgement.verdict == "unverified"
+
+
+# -- the data of an earlier section, where the text refers back to it ---------------------------
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("同样的输入\uff0c平均池化得到", "right"),
+        ("With the same input, average pooling gives", "right"),
+        ("平均池化得到", "unverified"),  # nothing says which data: not the earlier section's
+    ],
+)
+def test_the_same_input_under_a_later_heading(words: str, expected: str):
+    doc = (
+        f"## 3.1 最大池化\n\n采用 $2\\times 2$ 的最大池化\uff0c步长为 2\u3002\n\n$${X}$$\n\n"
+        f"## 3.2 平均池化\n\n{words}\n\n$$A = {matrix('3.75 2.25; 4 5.25')}$$\n"
+    )
+    assert verdict_on(doc, 11) == expected
+    if expected == "right":
+        assert verdict_on(doc.replace("5.25", "5.5"), 11) == "wrong"
+
+
+def test_the_same_x_as_above_takes_the_window_of_its_section():
+    doc = (
+        f"## Max pooling\n\nPool size 2×2, stride 2.\n\n$${X}$$\n\n## Average pooling\n\n"
+        f"With the same $X$ as above, $\\text{{AvgPool}}(X) = {matrix('3.75 2.25; 4 5.25')}$.\n"
+    )
+    assert verdict_on(doc, 9) == "right"
+    # without the words that refer back, the window of the other section is not this one's
+    doc = doc.replace("With the same $X$ as above, ", "Here ")
+    assert verdict_on(doc, 9) == "unverified"

@@ -53,6 +53,7 @@ __all__ = [
     "Setting",
     "candidate_settings",
     "judge_pool_gradient",
+    "judge_pool_gradient_entry",
     "judge_pooled",
 ]
 
@@ -389,3 +390,89 @@ def judge_pool_gradient(
         return None
 
     return _decide(claim, written, outcomes, what, one_dimensional, open_words, diagnose)
+
+
+def _tie_at(
+    data: sp.MatrixBase, setting: Setting, entry: tuple[int, int], one_dimensional: bool
+) -> str | None:
+    """A window covering ``entry`` whose maximum is not unique, in words, or None."""
+    k1, k2 = setting.window
+    for top, left, window in _windows(data, setting):
+        inside = top <= entry[0] < top + k1 and left <= entry[1] < left + k2
+        largest = max(window)
+        if inside and sum(1 for v in window if v == largest) > 1:
+            if one_dimensional:
+                where = f"the window of entries {left + 1}–{left + k2}"
+            else:
+                where = f"the window of rows {top + 1}–{top + k1}, columns {left + 1}–{left + k2}"
+            return f"{where} has its maximum {shown_number(largest)} twice"
+    return None
+
+
+def judge_pool_gradient_entry(
+    claim: Claim,
+    data: sp.MatrixBase,
+    upstream: sp.MatrixBase,
+    entry: tuple[int, int],
+    written: Any,
+    kind: str,
+    settings: Sequence[Setting],
+    open_words: str,
+    *,
+    one_dimensional: bool = False,
+) -> Judgement:
+    """One entry of ∂L/∂X (``entry``: 0-based row and column) written for the data and the
+    document's upstream ∂L/∂Y: right if every setting gives it, wrong if none does.
+
+    >>> X = sp.Matrix([[1, 3, 2, 4], [5, 6, 1, 2], [7, 2, 9, 1], [3, 4, 5, 6]])
+    >>> a, b, c, d = sp.symbols("a b c d")
+    >>> U, claim = sp.Matrix([[a, b], [c, d]]), Claim(1, 1, "∂L/∂x_{11} = a/4", "derivative")
+    >>> setting = (Setting((2, 2), 2),)
+    >>> judge_pool_gradient_entry(claim, X, U, (0, 0), a / 4, "avg", setting, "").verdict
+    'right'
+    >>> j = judge_pool_gradient_entry(claim, X, U, (0, 0), a, "max", setting, "")
+    >>> j.verdict, j.witness
+    ('wrong', 'row 1, column 1: written a, the gradient through max pooling gives 0')
+    """
+    where = _position(*entry, one_dimensional)
+    if not settings:
+        return unverified(
+            claim,
+            f"no window and stride the text allows take the data ({data.rows}×{data.cols}) "
+            f"to the upstream gradient ({upstream.rows}×{upstream.cols})",
+        )
+    unknown = sp.sympify(written).free_symbols - upstream.free_symbols
+    if unknown:
+        names = ", ".join(sorted(str(s) for s in unknown))
+        return unverified(claim, f"{names}: not entries of the upstream gradient written before")
+    if kind == "max":
+        ties = [(s, t) for s in settings if (t := _tie_at(data, s, entry, one_dimensional))]
+        if ties:
+            return unverified(
+                claim,
+                f"{ties[0][1]}: where the gradient goes is then a convention (the first "
+                "maximum, or split between them)",
+            )
+    what = f"the gradient through {_KIND_WORDS[kind]}"
+    values = [(s, _backward(data, upstream, kind, s, one_dimensional)[entry]) for s in settings]
+    agreeing = [s for s, value in values if _agrees(value, written)]
+    if len(agreeing) == len(values):
+        shown = "; ".join(s.describe(one_dimensional) for s, _ in values)
+        return right(claim, f"{what} of the data ({shown}) gives this at {where}")
+    if not agreeing:
+        setting, value = values[0]
+        others = " (and under every other window and stride the text allows)" * (len(values) > 1)
+        return wrong(
+            claim,
+            f"{what} of the data ({setting.describe(one_dimensional)}) gives "
+            f"{shown_number(value)} at {where}, not this{others}",
+            expected=value,
+            witness=f"{where}: written {shown_number(written)}, {what} gives {shown_number(value)}",
+        )
+    first = agreeing[0].describe(one_dimensional)
+    other = next(s for s, _ in values if s not in agreeing).describe(one_dimensional)
+    return unverified(
+        claim,
+        f"right with {first}, not with {other}; the text does not say which"
+        + _describe_open(open_words),
+    )
