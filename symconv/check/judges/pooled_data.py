@@ -47,6 +47,7 @@ import sympy as sp
 
 from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, Judgement
+from symconv.core.safe import as_sympy
 from symconv.errors import SymconvError
 
 __all__ = [
@@ -441,7 +442,7 @@ def judge_pool_gradient_entry(
             f"no window and stride the text allows take the data ({data.rows}×{data.cols}) "
             f"to the upstream gradient ({upstream.rows}×{upstream.cols})",
         )
-    unknown = sp.sympify(written).free_symbols - upstream.free_symbols
+    unknown = as_sympy(written).free_symbols - upstream.free_symbols
     if unknown:
         names = ", ".join(sorted(str(s) for s in unknown))
         return unverified(claim, f"{names}: not entries of the upstream gradient written before")
