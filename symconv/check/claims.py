@@ -705,6 +705,9 @@ class _Extractor:
                 )
                 # "For L = -t_i log y_i": an assumption that drops a sum is a claim to lint.
                 and not self._missing_sum(lhs.side.expr, rhs.side.expr)
+                # "With padding 1, $(32 - 3 + 2)/1 + 1 = 31$": numbers only assume nothing;
+                # the computation is a claim.
+                and not _numbers_only(lhs.side.expr, rhs.side.expr)
             ):
                 self._assume(lhs, relation, rhs, final, segment)
                 self._assume_condition(lhs, relation, rhs, premise=premise)
@@ -1211,6 +1214,11 @@ def _learned(result: MathParse) -> SymbolTable:
     return SymbolTable.declare(
         functions=result.functions - {"O"}, tensors=result.tensors, operators=result.operators
     )
+
+
+def _numbers_only(*sides: Any) -> bool:
+    """True if every side is a number or a computation of numbers (no name in it)."""
+    return all(isinstance(side, sp.Expr) and side.is_number for side in sides)
 
 
 def _heading_level(text: str) -> int | None:
