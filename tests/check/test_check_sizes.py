@@ -1088,3 +1088,16 @@ def test_a_pooling_function_in_forward_is_the_pooling_layer() -> None:
     )
     assert judged(module(forward=forward), 10) == ["right"]
     assert judged(module(features="16 * 6 * 6", forward=forward), 10) == ["wrong"]
+
+
+def test_the_size_right_before_the_input_word_is_the_inputs() -> None:
+    # "A 4 × 4 input with 2×2 max pooling": 2×2 after "input with" is the window, not the input
+    doc = (
+        "A $4 \\times 4$ input with $2\\times 2$ max pooling, stride 2, "
+        "gives a $2 \\times 2$ output.\n"
+    )
+    assert judged(doc, 1) == ["right"]
+    assert judged(doc.replace("a $2 \\times 2$ output", "a $3 \\times 3$ output"), 1) == ["wrong"]
+    # "an input with 3×3 average pooling": the size names the pooling window, no input stated
+    doc = "An input with $3 \\times 3$ average pooling, stride 1, gives a $2 \\times 2$ output.\n"
+    assert "wrong" not in judged(doc, 1)
