@@ -48,8 +48,9 @@ numbers read as ``×`` (:func:`plain_arithmetic`); a heading never holds one.
 A heading's math (``## Why $1 + 1 = 2$``) and a link's label and target (``[$a = b$](url)``) are
 text: they name a part or point elsewhere, they are never claims.
 
-Markdown as GitHub renders it: a ```` ```math ```` fence is display math, and a blockquote's ``>``
-markers are read as spaces (the quote holds the same text, lists and math).
+Markdown as GitHub renders it: ``$`…`$`` is inline math, a ```` ```math ```` fence is display
+math, and a blockquote's ``>`` markers are read as spaces (the quote holds the same text, lists
+and math).
 
 Markdown follows pandoc's rule for ``$``: an opening ``$`` is followed by a non-space, a closing
 ``$`` is preceded by a non-space and not followed by a digit (so "$5 and $10" is text), and
@@ -792,6 +793,15 @@ class _Splitter:
             self._emit_math(start + 2, close, display=True, delimiter="$$")
             self.pending = close + 2
             return close + 2
+        if self.markdown and text.startswith("$`", start):
+            # GitHub's inline math, $`O = (I - K)/S + 1`$: the backticks belong to the delimiters
+            blank = _BLANK_LINE.search(text, start)
+            close = text.find("`$", start + 2, blank.start() if blank else len(text))
+            if close > start + 2 and "`" not in text[start + 2 : close]:
+                self._flush_text(start)
+                self._emit_math(start + 2, close, display=False, delimiter="$`")
+                self.pending = close + 2
+                return close + 2
         inline = self._inline_close(start)
         if inline is None:
             return start + 1

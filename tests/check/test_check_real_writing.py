@@ -366,3 +366,14 @@ def test_html_entities_in_math_are_their_characters() -> None:
     (first, _, second) = maths(doc)
     assert first[0].split() == ["x", ">", "0"] and "&" not in second[0]
     assert verdicts(doc) == [(1, "right"), (3, "right"), (3, "right")]
+
+
+def test_githubs_dollar_backtick_inline_math_is_math() -> None:
+    doc = "So $`\\lfloor (7 + 2 - 3)/2 \\rfloor + 1 = 4`$ and $`(5 - 3)/1 + 1 = 4`$.\n"
+    assert [m[0] for m in maths(doc)] == [
+        "\\lfloor (7 + 2 - 3)/2 \\rfloor + 1 = 4",
+        "(5 - 3)/1 + 1 = 4",
+    ]
+    assert verdicts(doc) == [(1, "right"), (1, "wrong")]
+    # a dollar before a code span that never closes with `$ is read as before
+    assert maths("costs $5 and `x = 1`\n") == []
