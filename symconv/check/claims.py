@@ -964,7 +964,7 @@ class _Extractor:
             # "… has error $O(h^2)$", also "with error $O(h^4)$": an order claimed, not assumed
             if not order_cue(clause):
                 return
-            order = OrderFacts(value, self._referred_approximation(line))
+            order = OrderFacts(value, self._referred_approximation(line, clause))
             self._emit(segment, line, end_line, side.text, "order", (value,), "=", order,
                        before, after)  # fmt: skip
             return
@@ -1028,15 +1028,21 @@ class _Extractor:
                         values.append((side.text, side.expr, side.as_shape()))
         return values
 
-    def _referred_approximation(self, line: int) -> int | None:
+    def _referred_approximation(self, line: int, clause: str = "") -> int | None:
         """The approximation an order term refers to: the latest one written just before it
         (:meth:`_latest_approximation`), or — where its sentence writes math before it (*the
         extrapolated value $D = …$ has error $O(h^4)$*) — that math's, and none when that math
-        is no approximation (never one of an earlier line)."""
+        is no approximation (never one of an earlier line). Math in the order's own clause is
+        what it speaks of (*the central difference $$…$$ has error $O(h^2)$, while the forward
+        difference $\\frac{f(x+h) - f(x)}{h}$ has error $O(h)$*): none when it is not the
+        approximation's."""
         found = self._latest_approximation(line)
         if not self.sentence_math or found is None:
             return found
         claim = next(c for c in reversed(self.claims) if c.id == found)
+        if MATH_MARK in clause:
+            segment = self.sentence_math[-1][0]
+            return found if segment.line <= claim.line <= segment.end_line else None
         in_sentence = any(
             segment.line <= claim.line <= segment.end_line for segment, _ in self.sentence_math
         )
