@@ -119,6 +119,9 @@ _HEADING_MD = lazy_compile(r"^\s{0,3}(#{1,6})\s+(.*)$")
 _HEADING_TEX = lazy_compile(r"\\(sub)*section\*?\s*\{([^}]*)\}")
 #: Sentence ends: . ! ? (before a space or the end), and their full-width forms.
 _SENTENCE_END = lazy_compile("(?:[.!?](?=\\s|$)|[\u3002\uff01\uff1f])")
+_BLANK_LINE = lazy_compile(r"\n[ \t]*\n")
+#: Relations an assumed condition states (``for $x > 0$``, ``assume $i \\neq j$``).
+_CONDITION_RELATIONS = frozenset([">", "<", "≥", "≤", "≠"])
 
 
 @dataclass
@@ -268,6 +271,11 @@ class _Extractor:
         self.sentence: list[str] = []
         self.sentence_math: list[tuple[Segment, Any]] = []
         self.conditions: list[tuple[Any, str, Any]] = []
+        #: Inequalities a premise states (``Assume $x > 0$.``): conditions of the claims of the
+        #: rest of its paragraph (see :meth:`_assume_condition`).
+        self.premises: list[tuple[Any, str, Any]] = []
+        #: Math segments read as the conditions after a claim (``$f = 1$ for $z > 0$``).
+        self.trailing: set[int] = set()
         self.parses: dict[int, MathParse | ParseError] = {}
         self.last_line = 0
         self.block_last: dict[int, _Placed] = {}
@@ -291,6 +299,7 @@ class _Extractor:
             if segment.cell != cell:  # a notebook's cells number their lines from 1 each
                 cell = segment.cell
                 self._reset_sentence()
+                self.premises = []
                 self.last_line = 0
             self.statement = None
             if segment.kind == "text":
@@ -299,6 +308,7 @@ class _Extractor:
                 self._math(index, segment, self.parses.get(index))
             else:
                 self._reset_sentence()
+                self.premises = []
         return self.claims
 
     def _with_magnitude(self, index: int) -> str:
@@ -421,6 +431,7 @@ class _Extractor:
         heading = _heading_level(segment.text)
         if heading is not None:
             self._reset_sentence()
+            self.premises = []
             if heading <= self.scope_level and (
                 self.first_heading_seen or heading == self.scope_level
             ):
@@ -433,6 +444,8 @@ class _Extractor:
             segment.column == 1 and _LIST_ITEM.match(segment.text)
         ):
             self._reset_sentence()
+        if segment.line > self.last_line + 1 or _BLANK_LINE.search(segment.text):
+            self.premises = []  # a premise holds for its paragraph
         self._text_answers(index, segment)
         self._dependencies(index, segment)
         text = segment.text
@@ -539,6 +552,7 @@ class _Extractor:
                     return conditions
                 for k, relation in enumerate(chain.relations):
                     conditions.append((sides[k], relation, sides[k + 1]))
+            self.trailing.add(self.segments.index(following))
             cued = False
         return conditions
 
@@ -546,6 +560,7 @@ class _Extractor:
     def _math(self, index: int, segment: Segment, parsed: MathParse | ParseError | None) -> None:
         if segment.line > self.last_line + 1 and not self._introduced():
             self._reset_sentence()
+            self.premises = []
         words_before = "".join(self.sentence)
         words_after = self._words_after(index)
         if isinstance(parsed, ParseError) or parsed is None:
@@ -690,8 +705,12 @@ class _Extractor:
                 )
                 # "For L = -t_i log y_i": an assumption that drops a sum is a claim to lint.
                 and not self._missing_sum(lhs.side.expr, rhs.side.expr)
+                # "With padding 1, $(32 - 3 + 2)/1 + 1 = 31$": numbers only assume nothing;
+                # the computation is a claim.
+                and not _numbers_only(lhs.side.expr, rhs.side.expr)
             ):
                 self._assume(lhs, relation, rhs, final, segment)
+                self._assume_condition(lhs, relation, rhs, premise=premise)
                 continue
             # f(x_1) = f(x_0) + h f'(x_0) + …: a relation of f to itself, not what f is
             defines = (
@@ -739,7 +758,7 @@ class _Extractor:
                 final=final if is_final else None,
                 defines=defined_name(lhs.side.expr, relation) if defines else None,
                 restated=bool(defines) and self._restated(lhs, segment),
-                conditions=(*self.conditions, *conditions_after),
+                conditions=(*self.premises, *self.conditions, *conditions_after),
                 fact=cost
                 or fact_of_sentence(
                     fact_in_words(_clause_words(words_before) + " " + words_after),
@@ -873,6 +892,22 @@ class _Extractor:
                 return True
         return False
 
+    def _assume_condition(
+        self, lhs: _Placed, relation: str, rhs: _Placed, *, premise: bool
+    ) -> None:
+        """An inequality after a cue on a condition-like side (``For all $x \\geq 0$ we have
+        …``, ``With $z \\le 0$, …``) is a condition of its sentence's claims, as ``if $x > 0$``
+        is; after a premise's cue (``Assume $x > 0$. Then …``, ``Let $x < 0$.``) it holds for
+        the rest of its paragraph. Points outside it are never witnesses."""
+        if relation not in _CONDITION_RELATIONS or not is_condition_like(lhs.side.expr):
+            return
+        if self.statement is not None and self.statement[0] in self.trailing:
+            return  # "$f'(z) = 1$ for $z > 0$": the condition of the claim before it only
+        condition = (lhs.side.expr, relation, rhs.side.expr)
+        self.conditions.append(condition)
+        if premise:
+            self.premises.append(condition)
+
     def _assume(self, lhs: _Placed, relation: str, rhs: _Placed, final: Any, seg: Segment) -> None:
         """A relation after a cue: a definition of a name, or an assumed relation."""
         if relation not in ("=", ":=", "≡"):
@@ -929,7 +964,7 @@ class _Extractor:
             # "… has error $O(h^2)$", also "with error $O(h^4)$": an order claimed, not assumed
             if not order_cue(clause):
                 return
-            order = OrderFacts(value, self._referred_approximation(line))
+            order = OrderFacts(value, self._referred_approximation(line, clause))
             self._emit(segment, line, end_line, side.text, "order", (value,), "=", order,
                        before, after)  # fmt: skip
             return
@@ -993,15 +1028,21 @@ class _Extractor:
                         values.append((side.text, side.expr, side.as_shape()))
         return values
 
-    def _referred_approximation(self, line: int) -> int | None:
+    def _referred_approximation(self, line: int, clause: str = "") -> int | None:
         """The approximation an order term refers to: the latest one written just before it
         (:meth:`_latest_approximation`), or — where its sentence writes math before it (*the
         extrapolated value $D = …$ has error $O(h^4)$*) — that math's, and none when that math
-        is no approximation (never one of an earlier line)."""
+        is no approximation (never one of an earlier line). Math in the order's own clause is
+        what it speaks of (*the central difference $$…$$ has error $O(h^2)$, while the forward
+        difference $\\frac{f(x+h) - f(x)}{h}$ has error $O(h)$*): none when it is not the
+        approximation's."""
         found = self._latest_approximation(line)
         if not self.sentence_math or found is None:
             return found
         claim = next(c for c in reversed(self.claims) if c.id == found)
+        if MATH_MARK in clause:
+            segment = self.sentence_math[-1][0]
+            return found if segment.line <= claim.line <= segment.end_line else None
         in_sentence = any(
             segment.line <= claim.line <= segment.end_line for segment, _ in self.sentence_math
         )
@@ -1179,6 +1220,11 @@ def _learned(result: MathParse) -> SymbolTable:
     return SymbolTable.declare(
         functions=result.functions - {"O"}, tensors=result.tensors, operators=result.operators
     )
+
+
+def _numbers_only(*sides: Any) -> bool:
+    """True if every side is a number or a computation of numbers (no name in it)."""
+    return all(isinstance(side, sp.Expr) and side.is_number for side in sides)
 
 
 def _heading_level(text: str) -> int | None:

@@ -48,8 +48,9 @@ numbers read as ``×`` (:func:`plain_arithmetic`); a heading never holds one.
 A heading's math (``## Why $1 + 1 = 2$``) and a link's label and target (``[$a = b$](url)``) are
 text: they name a part or point elsewhere, they are never claims.
 
-Markdown as GitHub renders it: a ```` ```math ```` fence is display math, and a blockquote's ``>``
-markers are read as spaces (the quote holds the same text, lists and math).
+Markdown as GitHub renders it: ``$`…`$`` is inline math, a ```` ```math ```` fence is display
+math, and a blockquote's ``>`` markers are read as spaces (the quote holds the same text, lists
+and math).
 
 Markdown follows pandoc's rule for ``$``: an opening ``$`` is followed by a non-space, a closing
 ``$`` is preceded by a non-space and not followed by a digit (so "$5 and $10" is text), and
@@ -155,6 +156,32 @@ _LINK_LABEL = lazy_compile(r"\[[^\[\]\n]*\]\([^()\s]*(?:\s+\"[^\"\n]*\")?\)")
 _PLAIN_BLOCKS = frozenset({"", "text", "txt", "plain", "plaintext", "none"})
 #: A Markdown link (label and target), an autolink or a bare URL.
 _LINK_OR_URL = lazy_compile(r"!?\[[^\[\]\n]*\]\([^()\s]*\)|<[a-z]+://[^>\s]*>|\b[a-z]+://\S+", re.I)
+#: An HTML tag as Markdown allows it (``<img src="a.png" alt="…">``, ``</span>``, ``<br/>``):
+#: a tag name, then attributes (a name, ``=`` and a quoted or bare value); within one line or
+#: a few (attributes may wrap).
+_HTML_TAG = lazy_compile(
+    r"</?([A-Za-z][A-Za-z0-9-]*)(?:\s+[A-Za-z_:@][\w:.@-]*(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'"
+    r"|[^\s\"'=<>`]+))?)*\s*/?>"
+)
+_HTML_COMMENT = lazy_compile(r"<!--.*?-->", re.S)
+#: Elements whose content is code, never prose or math to read (a ``<script>`` is math only
+#: when MathJax's type says so).
+_HTML_ELEMENTS_OF_CODE = frozenset({"pre", "script", "style", "svg"})
+_MATHJAX_SCRIPT = lazy_compile(r"type\s*=\s*[\"']?math/tex(?:;\s*mode\s*=\s*display)?", re.I)
+#: YAML (``---``) or TOML (``+++``) front matter at the start of a post (Jekyll, Hugo): its
+#: first line is a key (``title: …``, ``title = …``).
+_FRONT_MATTER = lazy_compile(
+    r"(?:---[ \t]*\n(?:[ \t]*\n)*[A-Za-z_][\w-]*[ \t]*:.*?\n(?:---|\.\.\.)[ \t]*(?:\n|$)"
+    r"|\+\+\+[ \t]*\n(?:[ \t]*\n)*[A-Za-z_][\w-]*[ \t]*=.*?\n\+\+\+[ \t]*(?:\n|$))",
+    re.S,
+)
+#: HTML character references as escaped math holds them (``&lt;``, ``&#8804;``).
+_HTML_ENTITY = lazy_compile(
+    r"&(?:(lt|gt|amp|nbsp|le|ge|ne|minus|times|middot|quot)|#(\d{1,6})"
+    r"|#[xX]([0-9A-Fa-f]{1,6}));"
+)
+_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "nbsp": " ", "le": "≤", "ge": "≥", "ne": "≠",
+             "minus": "−", "times": "×", "middot": "·", "quot": '"'}  # fmt: skip
 #: ``x`` between two numbers is a times sign (``28x28``).
 _PLAIN_TIMES = lazy_compile(r"(?<=[\d)\s])[xX](?=\s*[\d(])")
 #: An array's position and column specification (``[t]{rcl}``).
@@ -344,6 +371,10 @@ class _Splitter:
             content = _MATH_ALPHANUMERIC.sub(_plain_letter, content)
         if fields.get("delimiter") == "plain":
             content = _PLAIN_TIMES.sub("×", content)
+        if kind == "math" and self.markdown and "&" in content:
+            # HTML-escaped math (blog exports, ``<p>`` pages): ``&lt;`` is ``<``, padded with
+            # spaces so offsets stay the file's.
+            content = _HTML_ENTITY.sub(_entity, content)
         if kind == "math" and self.markdown and "\\" in content:
             # Markdown-escaped LaTeX (Jekyll, kramdown, note exporters): ``x\_1``, ``a \* b``
             # are ``x_1`` and ``a * b``; the escaping backslash reads as a space.
@@ -576,7 +607,16 @@ class _Splitter:
                     newline = text.find("\n", position)
                     position = length if newline < 0 else newline
                     continue
+            if self.markdown and position == 0:
+                front = _FRONT_MATTER.match(text)
+                if front:  # a post's metadata (title, date, summary): never a claim
+                    self._emit("code", 0, front.end())
+                    position = self.pending = front.end()
+                    continue
             char = text[position]
+            if self.markdown and char == "<":
+                position = self._html(position)
+                continue
             if self.markdown and char == "[":
                 label = _LINK_LABEL.match(text, position)
                 if label:  # a link's label and target: never a claim
@@ -598,6 +638,37 @@ class _Splitter:
             position += 1
         self._flush_text(length)
         return self.segments
+
+    def _html(self, start: int) -> int:
+        """Past HTML in Markdown (what blog engines and notebook exports write): a comment, a
+        ``<pre>``, ``<style>`` or program ``<script>`` element is code (never read); a MathJax
+        ``<script type="math/tex">`` holds math (``; mode=display``: a display); any other tag
+        (``<img alt="…">``, ``<span class="math">``, ``<br>``) stays in the text, its attributes
+        never read as math or plain computations (:func:`plain_arithmetic` skips tags)."""
+        text = self.text
+        comment = _HTML_COMMENT.match(text, start)
+        if comment:
+            self._flush_text(start)
+            self._emit("code", start, comment.end())
+            self.pending = comment.end()
+            return comment.end()
+        tag = _HTML_TAG.match(text, start)
+        if tag is None:
+            return start + 1
+        name = tag.group(1).lower()
+        if name not in _HTML_ELEMENTS_OF_CODE:
+            return tag.end()
+        closing = re.compile(rf"</\s*{name}\s*>", re.I).search(text, tag.end())
+        end = closing.end() if closing else len(text)
+        self._flush_text(start)
+        kind = _MATHJAX_SCRIPT.search(tag.group()) if name == "script" else None
+        if kind is not None and closing is not None:
+            self._emit_math(tag.end(), closing.start(), display="display" in kind.group(),
+                            delimiter="<script>")  # fmt: skip
+        else:
+            self._emit("code", start, end)
+        self.pending = end
+        return end
 
     def _code_block(self, start: int, fence: str, info: str = "") -> int:
         """A fenced block: code, or display math for a ```` ```math ```` fence (GitHub and GitLab
@@ -722,6 +793,15 @@ class _Splitter:
             self._emit_math(start + 2, close, display=True, delimiter="$$")
             self.pending = close + 2
             return close + 2
+        if self.markdown and text.startswith("$`", start):
+            # GitHub's inline math, $`O = (I - K)/S + 1`$: the backticks belong to the delimiters
+            blank = _BLANK_LINE.search(text, start)
+            close = text.find("`$", start + 2, blank.start() if blank else len(text))
+            if close > start + 2 and "`" not in text[start + 2 : close]:
+                self._flush_text(start)
+                self._emit_math(start + 2, close, display=False, delimiter="$`")
+                self.pending = close + 2
+                return close + 2
         inline = self._inline_close(start)
         if inline is None:
             return start + 1
@@ -807,6 +887,8 @@ def plain_arithmetic(text: str, start: int = 0, stop: int | None = None) -> list
                   + text[stop:high])  # fmt: skip
         return [(a + low, b + low) for a, b in plain_arithmetic(window, start - low, stop - low)]
     links = [m.span() for m in _LINK_OR_URL.finditer(text, start, stop)]
+    # an HTML tag's attributes (``<img alt="(32 - 5)/1 + 1 = 28">``): never a claim
+    links += [m.span() for m in _HTML_TAG.finditer(text, start, stop)]
     matches = [
         match
         for run in _PLAIN_RUN.finditer(text, start, stop)
@@ -864,6 +946,21 @@ def _undoubled(content: str, evidence: bool = False) -> str:
         return content
     return re.sub(r"\\+", lambda m: " " * (len(m.group()) // 2) + "\\" * (len(m.group()) // 2),
                   content)  # fmt: skip
+
+
+def _entity(match: re.Match[str]) -> str:
+    """An HTML character reference as its character, padded with spaces to its length.
+
+    >>> _HTML_ENTITY.sub(_entity, "x &lt; 2 &amp;&#61;")
+    'x <    2 &    =    '
+    """
+    name, decimal, hexadecimal = match.groups()
+    if name:
+        char = _ENTITIES[name]
+    else:
+        code = int(decimal) if decimal else int(hexadecimal, 16)
+        char = chr(code) if 0 < code <= 0x10FFFF and chr(code).isprintable() else " "
+    return char + " " * (len(match.group()) - 1)
 
 
 def _spaces(text: str | re.Match[str]) -> str:

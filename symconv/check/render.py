@@ -134,8 +134,8 @@ def render_text(
         where = f"line {line}"
         quoted = lines[line - 1].strip() if 0 < line <= len(lines) else None
         if line in in_cells:
-            cell, cell_line, quoted = in_cells[line]
-            where += f" (cell {cell}, line {cell_line})"
+            cell, cell_line, quoted = _cell_place(in_cells[line], group)
+            where += f" (cell {cell}, line {cell_line})" if cell_line else f" (cell {cell})"
         where += f"  ({', '.join(parts)})" if parts else ""
         console.print(f"\n[dim]{escape(where)}[/dim]")
         if quoted is not None:
@@ -180,14 +180,36 @@ def _verdict_line(judgement: Judgement) -> str:
     return f"{claim} — {message}"
 
 
-def _cell_lines(cells: Sequence[Any]) -> dict[int, tuple[int, int, str]]:
-    """File line → (cell, line in the cell, its text), for a notebook's Markdown cells."""
-    found: dict[int, tuple[int, int, str]] = {}
+def _cell_lines(cells: Sequence[Any]) -> dict[int, list[tuple[int, int, str]]]:
+    """File line → [(cell, line in the cell, its text)], for a notebook's Markdown cells: one
+    line, or every line of a cell whose source is one JSON string (all on one file line)."""
+    found: dict[int, list[tuple[int, int, str]]] = {}
     for cell in cells:
         for number, text in enumerate(cell.source.splitlines(), start=1):
             if number <= len(cell.file_lines):
-                found.setdefault(cell.file_lines[number - 1], (cell.number, number, text))
+                found.setdefault(cell.file_lines[number - 1], []).append(
+                    (cell.number, number, text)
+                )
     return found
+
+
+def _cell_place(
+    candidates: Sequence[tuple[int, int, str]], group: Sequence[Judgement]
+) -> tuple[int, int | None, str | None]:
+    """The cell, line in the cell and quoted text of a file line's claims. A cell written as one
+    JSON string has all its lines on one file line: the line is the one that holds the claims'
+    text (the lines, when they sit on several), else only the cell is named (no line is
+    guessed)."""
+    if len(candidates) == 1:
+        return candidates[0]
+    texts = [j.claim.text for j in group if j.claim.text]
+    held = [c for c in candidates if any(t in c[2] for t in texts)]
+    if len(held) == 1:
+        return held[0]
+    if not held:
+        return candidates[0][0], None, None
+    numbers = ", ".join(str(c[1]) for c in held)
+    return held[0][0], None, " ⏎ ".join(c[2].strip() for c in held) + f"  (lines {numbers})"
 
 
 def _by_line(judgements: Sequence[Judgement]) -> list[tuple[int, list[Judgement]]]:

@@ -93,7 +93,9 @@ _INPUT_WORD = (
 )
 #: Words right after a size that make it a layer's, not the input's (``3x3 kernel``).
 _NAMES_A_LAYER_PART = lazy_compile(
-    r"\s*(?:-\s*)?(?:conv\w*\s+)?(?:filters?|kernels?|windows?|pool\w*|卷积核|滤波器|池化)",
+    r"\s*(?:-\s*)?(?:conv\w*\s+)?(?:filters?|kernels?|windows?|pool\w*|conv\w*|卷积核|滤波器|池化"
+    # "with 2×2 max pooling", "a 3x3 average-pool"
+    r"|(?:max|min|average|avg|mean|sum|global)[\s-]*pool\w*)",
     re.IGNORECASE,
 )
 _INPUT_AFTER = lazy_compile(
@@ -280,6 +282,11 @@ def read_premise(text: str) -> Premise | None:
 def _input(words: str) -> Volume | None:
     sizes: tuple[int, ...] = ()
     for match in _INPUT_AFTER.finditer(words):
+        named = _INPUT_BEFORE.search(words, max(0, match.start() - 40), match.start() + 16)
+        if named is not None and named.start() < match.start() < named.end():
+            # "A 4 × 4 input with 2×2 pooling": the size right before the input word is its own
+            sizes = tuple(int(g) for g in named.groups() if g)
+            break
         between = words[match.start() : _size_start(match)]
         # "a 5x5 input and a 3x3 kernel": the size after the input word belongs to the kernel
         # the next word names, not to the input

@@ -76,14 +76,36 @@ def last_side(text: str) -> str:
     return parts[-1].strip()
 
 
+#: A value labelled with a name (``s=4``, ``p = 2``): the name is never the tail of a number
+#: (``28x28 = 784``) nor a command (``\\times 3 = 9``).
+_LABELLED = lazy_compile(r"(?<![\w\\])[A-Za-z][\w']*\s*=(?!=)")
+
+
+def labels_another_value(text: str) -> bool:
+    """True if ``text`` holds a value labelled with a name after something else (``11, s=4``,
+    ``3x3, p=1``): a cell of one column that also states another quantity, whose last side is
+    never the column's value.
+
+    >>> labels_another_value("11, s=4"), labels_another_value("O = (32-5)/1+1 = 28")
+    (True, False)
+    >>> labels_another_value("28x28 = 784"), labels_another_value("3 \\times 3 = 9")
+    (False, False)
+    """
+    label = _LABELLED.search(text)
+    return label is not None and bool(text[: label.start()].strip(" *_`$"))
+
+
 def read_sizes(text: str) -> tuple[int, ...] | str | None:
     """Sizes (one per axis), a padding mode (``same``/``valid``/``full``), or None.
 
-    A computation gives its last side; a bare number is one size.
+    A computation gives its last side; a bare number is one size. A cell that labels another
+    value after its own (``11, s=4``) is not read (its last side is the stride's).
     """
     inner = unwrapped(text)
     if inner.lower() in PADDING_MODES:
         return inner.lower()
+    if labels_another_value(inner):
+        return None
     inner = unwrapped(last_side(inner))
     printed = printed_shape(inner)
     if printed is not None and re.search(r"None|-1|\?|torch", inner):
@@ -102,6 +124,8 @@ def read_count(text: str) -> sp.Integer | None:
 
     Digits grouped with commas (``7,600``) are one number.
     """
+    if labels_another_value(unwrapped(text)):
+        return None  # "32, s=2": the last side is another quantity's
     inner = unwrapped(last_side(unwrapped(text)))
     inner = re.sub(r"\\(?:times|cdot)", "*", inner)
     inner = re.sub(r"\\,|\{,\}", ",", inner)

@@ -266,3 +266,17 @@ def test_a_lecturers_problem_set_file(tmp_path: Path, capsys: pytest.CaptureFixt
         "padding assumed",
     )
     assert answer["expected_latex"] == "5" and 7 - 3 + 1 == 5
+
+
+def test_a_notebook_cell_written_as_one_string_names_the_line_that_holds_the_claim(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # every line of a one-string cell sits on one file line: the cell line is the claim's own
+    source = "# Lab\n\nSome words.\n\nSo $(4 - 2)/2 + 1 = 3$ here."
+    notebook = {"cells": [{"cell_type": "markdown", "source": source}], "nbformat": 4}
+    path = tmp_path / "lab.ipynb"
+    path.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
+    code, out, _ = run([str(path)], capsys)
+    assert code == 1
+    assert "(cell 1, line 5)" in out and "So $(4 - 2)/2 + 1 = 3$ here." in out
+    assert "# Lab" not in out

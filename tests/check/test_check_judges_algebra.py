@@ -118,3 +118,20 @@ def test_related_names():
     assert related_names("x_{12}", "w_{12}") and not related_names("x_{12}", "w_{21}")
     assert related_names("j", "j_1") and related_names("Delta", "\\Delta t")
     assert not related_names("a", "b") and not related_names("k", "k")
+
+
+def test_an_inequality_after_for_with_or_a_premise_restricts_the_claims_it_governs() -> None:
+    # "For $x > 0$ …", "With $z \le 0$, …": conditions of the sentence's claims, as "if" is;
+    # "Assume $x > 0$. Then …": a premise holds for the rest of its paragraph.
+    def found(doc: str) -> list[str]:
+        return [j.verdict for j in judge_document(doc)]
+
+    assert found("For $x > 0$ ReLU gives $\\max(0, x) = x$.\n") == ["right"]
+    assert found("For all $x \\geq 0$ we have $|x| = x$.\n") == ["right"]
+    assert found("With $z \\le 0$, $\\max(0, z) = 0$.\n") == ["right"]
+    assert found("Assume $x > 0$. Then $\\max(0, x) = x$.\n") == ["right"]
+    # the typical mistake is still caught where the condition holds
+    assert found("For $x > 0$, $|x| = -x$.\n") == ["wrong"]
+    assert found("Assume $x < 0$. Then $\\max(0, x) = x + 1$.\n") == ["wrong"]
+    # a premise ends with its paragraph
+    assert found("Assume $x > 0$.\n\nThen $\\max(0, x) = x$.\n") == ["wrong"]

@@ -435,3 +435,21 @@ def test_an_operator_of_the_step_defined_on_its_own_line():
     )
     verdicts = [j.verdict for j in check_text(doc).judgements]
     assert verdicts == ["unverified", "right", "wrong"]
+
+
+def test_an_order_speaks_of_the_math_in_its_own_clause() -> None:
+    # "…, while the forward difference $\frac{f(x+h) - f(x)}{h}$ has error $O(h)$": the O(h) is
+    # the forward difference's, never the central difference's written before it
+    doc = (
+        "The central difference\n$$f'(x) \\approx \\frac{f(x+h) - f(x-h)}{2h}$$\nhas error "
+        "$O(h^2)$, while the forward difference $\\frac{f(x+h) - f(x)}{h}$ has error $O(h)$.\n"
+    )
+    found = [(j.claim.line, j.claim.text, j.verdict, j.warnings) for j in judge_document(doc)]
+    assert [(line, text, verdict) for line, text, verdict, _ in found] == [
+        (2, "f'(x) \\approx \\frac{f(x+h) - f(x-h)}{2h}", "right"),
+        (3, "O(h^2)", "right"),
+        (3, "O(h)", "unverified"),
+    ]
+    # the order after the approximation in its own clause is still judged
+    doc = "The central difference $f'(x) \\approx \\frac{f(x+h) - f(x-h)}{2h}$ has error $O(h)$.\n"
+    assert [j.verdict for j in judge_document(doc)][-1] == "right"

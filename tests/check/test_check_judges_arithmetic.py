@@ -76,3 +76,19 @@ def test_large_numbers_stay_exact():
     assert judgement.verdict == "right"
     (judgement,) = judge_document(f"$7^{{40}} = {big + 1}$\n")
     assert judgement.verdict == "wrong"
+
+
+def test_a_computation_of_numbers_after_an_assumption_cue_is_a_claim() -> None:
+    # "With padding 1 the output would be $…$": numbers assume nothing; "with $K = 3$" does.
+    from tests.check_keys import judge_document
+
+    def found(doc: str) -> list[tuple[int, str]]:
+        return [(j.claim.line, j.verdict) for j in judge_document(doc)]
+
+    assert found("With padding 1 the output would be $(32 - 3 + 2)/1 + 1 = 31$.\n") == [
+        (1, "wrong")
+    ]
+    assert found("With padding 1 the output would be $(32 - 3 + 2)/1 + 1 = 32$.\n") == [
+        (1, "right")
+    ]
+    assert found("With $K = 3$ and $P = 1$, the size is kept.\n") == []

@@ -325,3 +325,55 @@ def test_a_case_written_without_its_column_is_read_at_its_comma() -> None:
         "1, \\quad x \\le 0 \\end{cases}$$\n"
     )
     assert [j.verdict for j in check_text(doc).judgements] == ["right", "right", "wrong"]
+
+
+# -- blog Markdown with HTML -------------------------------------------------------------------
+
+
+def test_a_posts_front_matter_is_never_read_as_claims() -> None:
+    doc = (
+        '---\ntitle: "Why $(32 - 5)/1 + 1 = 30$"\nsummary: 32 - 5 + 1 = 30\n---\n\n'
+        "So $(32 - 5)/1 + 1 = 28$.\n"
+    )
+    assert verdicts(doc) == [(6, "right")]
+    toml = '+++\ntitle = "2 + 2 = 5"\n+++\n\n2 + 2 = 4 here.\n'
+    assert verdicts(toml) == [(5, "right")]
+    # a horizontal rule between paragraphs is no front matter: the text after it is read
+    assert verdicts("2 + 2 = 5\n\n---\n\n3 + 3 = 6\n") == [(1, "wrong"), (5, "right")]
+
+
+def test_html_attributes_comments_and_pre_blocks_are_never_claims() -> None:
+    doc = (
+        '<img src="conv.png" alt="output size = (32 - 5)/1 + 1 = 30" width="400">\n\n'
+        "<!-- draft: $2 + 2 = 5$ -->\n\n"
+        "<pre>\n>>> (32 - 5) // 2 + 1 = 13\n</pre>\n\n"
+        'With padding 2: <span class="math">\\((32 - 5 + 4)/1 + 1 = 32\\)</span>.<br>\n'
+        "Wrong: <sup>1</sup> $(32 - 5)/1 + 1 = 27$.\n"
+    )
+    assert verdicts(doc) == [(9, "right"), (10, "wrong")]
+
+
+def test_mathjax_script_elements_hold_math() -> None:
+    doc = 'Stride 3: <script type="math/tex">(32 - 5)/3 + 1 = 10</script>.\n\n'
+    doc += '<script type="math/tex; mode=display">(32 - 4)/2 + 1 = 16</script>\n'
+    doc += "<script>var x = 2 + 2 = 5;</script>\n"
+    assert maths(doc) == [("(32 - 5)/3 + 1 = 10", 1, 1), ("(32 - 4)/2 + 1 = 16", 3, 3)]
+    assert verdicts(doc) == [(1, "right"), (3, "wrong")]
+
+
+def test_html_entities_in_math_are_their_characters() -> None:
+    doc = "For $x &gt; 0$, ReLU gives $\\max(0, x) = x$.\n\nAnd $3 &lt; 2 + 2 = 4$.\n"
+    (first, _, second) = maths(doc)
+    assert first[0].split() == ["x", ">", "0"] and "&" not in second[0]
+    assert verdicts(doc) == [(1, "right"), (3, "right"), (3, "right")]
+
+
+def test_githubs_dollar_backtick_inline_math_is_math() -> None:
+    doc = "So $`\\lfloor (7 + 2 - 3)/2 \\rfloor + 1 = 4`$ and $`(5 - 3)/1 + 1 = 4`$.\n"
+    assert [m[0] for m in maths(doc)] == [
+        "\\lfloor (7 + 2 - 3)/2 \\rfloor + 1 = 4",
+        "(5 - 3)/1 + 1 = 4",
+    ]
+    assert verdicts(doc) == [(1, "right"), (1, "wrong")]
+    # a dollar before a code span that never closes with `$ is read as before
+    assert maths("costs $5 and `x = 1`\n") == []

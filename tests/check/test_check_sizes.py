@@ -1088,3 +1088,32 @@ def test_a_pooling_function_in_forward_is_the_pooling_layer() -> None:
     )
     assert judged(module(forward=forward), 10) == ["right"]
     assert judged(module(features="16 * 6 * 6", forward=forward), 10) == ["wrong"]
+
+
+def test_the_size_right_before_the_input_word_is_the_inputs() -> None:
+    # "A 4 × 4 input with 2×2 max pooling": 2×2 after "input with" is the window, not the input
+    doc = (
+        "A $4 \\times 4$ input with $2\\times 2$ max pooling, stride 2, "
+        "gives a $2 \\times 2$ output.\n"
+    )
+    assert judged(doc, 1) == ["right"]
+    assert judged(doc.replace("a $2 \\times 2$ output", "a $3 \\times 3$ output"), 1) == ["wrong"]
+    # "an input with 3×3 average pooling": the size names the pooling window, no input stated
+    doc = "An input with $3 \\times 3$ average pooling, stride 1, gives a $2 \\times 2$ output.\n"
+    assert "wrong" not in judged(doc, 1)
+
+
+def test_a_kernel_cell_that_labels_the_stride_is_never_read_as_the_stride() -> None:
+    # "| conv1 | 227 | 11, s=4 | 55 × 55 |": the last side "4" is the stride's, not the kernel's
+    doc = (
+        "| layer | input | kernel | output |\n|---|---|---|---|\n"
+        "| conv1 | 227 | 11, s=4 | 55 × 55 |\n| conv2 | 55 | 5, p=2 | 55 × 55 |\n"
+    )
+    assert "wrong" not in judged(doc, 3) and "wrong" not in judged(doc, 4)
+    # a kernel column holding only its own value is still read
+    plain = (
+        doc.replace("11, s=4", "11")
+        .replace("5, p=2", "5")
+        .replace("| 55 × 55 |\n|", "| 217 × 217 |\n|", 1)
+    )
+    assert judged(plain, 3) == ["right"]

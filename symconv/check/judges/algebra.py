@@ -166,6 +166,8 @@ def judge_algebra(
         return unverified(claim, comparison.reason)
     if comparison.equal:
         scope = f" for every {names}" if names else ""
+        if names and where is not None:
+            scope += " where the stated conditions hold"
         tried = count_points(comparison.points_tried)
         return right(claim, f"the two sides agree{scope} (exactly, at {tried}){suffix}")
     substitution = judge_substitution(
