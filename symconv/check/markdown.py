@@ -72,8 +72,14 @@ from pathlib import PurePath
 from typing import Literal
 
 from symconv.check.grammar import continuation_lead, unboxed
+from symconv.check.tex_macros import definitions, expand, in_force
 from symconv.core.patterns import lazy_compile
 from symconv.errors import ParseError
+
+#: A definition of a macro somewhere in the text (a quick test before reading them).
+_DEFINES = lazy_compile(
+    r"\\(?:newcommand|renewcommand|providecommand|DeclareMathOperator|def|gdef|let)(?![A-Za-z])"
+)
 
 SegmentKind = Literal["text", "math", "code"]
 DocumentKind = Literal["md", "tex", "ipynb"]
@@ -102,6 +108,9 @@ _TEX_CLOSER = lazy_compile(r"(?<!\$)\$(?!\$)")
 _FENCE = lazy_compile(r" {0,3}(`{3,}|~{3,})[^\n]*")
 _BEGIN = lazy_compile(r"\\begin\s*\{\s*([A-Za-z]+\*?)\s*\}")
 _ROW_BREAK = lazy_compile(r"\\\\(?:\s*\[[^\]\n]*\])?")
+#: amsmath's words between the rows of an alignment (``\\intertext{so that}``,
+#: ``\\shortintertext{…}``): prose, and a row break on both sides of it.
+_INTERTEXT = lazy_compile(r"\\(?:short)?intertext\s*\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}")
 #: A blockquote's markers at the start of a line (``> ``, ``> > ``): not part of the math.
 _QUOTE_MARKERS = lazy_compile(r"^(?: {0,3}>[ \t]?)+", re.M)
 #: The start of a display that continues the chain of the display right before it (``= c``).
@@ -230,12 +239,30 @@ def split_document(text: str, kind: DocumentKind | str = "md") -> list[Segment]:
     handout's ``\\symconvfit{…}{…}``) are opened first, at the same columns: a row
     ``&\\quad \\resizebox{…}{!}{{}\\times …}`` continues the one above as it reads."""
     if kind in ("md", "txt", "markdown"):
-        return _Splitter(unboxed(text), markdown=True).split()
+        return _expanded(_Splitter(unboxed(text), markdown=True).split(), text, markdown=True)
     if kind == "tex":
-        return _Splitter(unboxed(text), markdown=False).split()
+        return _expanded(_Splitter(unboxed(text), markdown=False).split(), text, markdown=False)
     if kind == "ipynb":
         return _split_notebook(text)
     raise ParseError(f"unknown document kind {kind!r}: expected 'md', 'tex' or 'ipynb'")
+
+
+def _expanded(segments: list[Segment], text: str, markdown: bool) -> list[Segment]:
+    """The segments with the document's own macros (``\\newcommand``, ``\\def``,
+    ``\\DeclareMathOperator``) replaced by their text in each formula (:mod:`tex_macros`): the
+    formula as TeX sets it. Offsets and lines stay the file's; a row's columns past a macro are
+    those of the expanded text."""
+    if "\\" not in text or not _DEFINES.search(text):
+        return segments
+    macros = definitions(text, comments=not markdown)
+    if not macros:
+        return segments
+    return [
+        replace(segment, text=expand(segment.text, in_force(macros, segment.offset)))
+        if segment.kind == "math" and "\\" in segment.text
+        else segment
+        for segment in segments
+    ]
 
 
 def math_segments(segments: list[Segment]) -> list[Segment]:
@@ -470,6 +497,11 @@ class _Splitter:
                     match = _ROW_BREAK.match(text, position)
                     position = match.end() if match else position + 2
                     row_start = position
+                    continue
+                intertext = _INTERTEXT.match(text, position, end) if depth == 0 else None
+                if intertext is not None:
+                    rows.append((row_start, position))
+                    position = row_start = intertext.end()
                     continue
                 if text.startswith("\\begin", position):
                     depth += 1

@@ -266,3 +266,13 @@ def test_a_lecturers_problem_set_file(tmp_path: Path, capsys: pytest.CaptureFixt
         "padding assumed",
     )
     assert answer["expected_latex"] == "5" and 7 - 3 + 1 == 5
+
+
+def test_a_quoted_tex_row_keeps_its_row_break_and_spacing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # ``\\[2pt]`` ends a row with extra space: quoted as written, not read as console markup
+    path = tmp_path / "rows.tex"
+    path.write_text("\\begin{align*}\na &= 1 + 1 = 2 \\\\[2pt]\nb &= 3\n\\end{align*}\n")
+    _, out, _ = run([str(path)], capsys)
+    assert "│ a &= 1 + 1 = 2 \\\\[2pt]" in out

@@ -307,3 +307,39 @@ def test_blockquote_markers_are_not_part_of_the_math() -> None:
 
     quoted = split_document("> Also accepted:\n> - $x = 4$\n")
     assert stated_answer_lines(quoted) == {2}
+
+
+def test_tex_shorthand_the_document_defines_is_read_as_tex_sets_it() -> None:
+    # \newcommand with arguments, \def, \DeclareMathOperator, \let: each use is the macro's
+    # text; a definition in a comment defines nothing; a use before its definition stays
+    doc = (
+        "$\\pd{y}{x} = 1$\n"
+        "\\newcommand{\\pd}[2]{\\frac{\\partial #1}{\\partial #2}}\n"
+        "\\def\\x{\\mathbf{x}} \\DeclareMathOperator{\\relu}{ReLU} \\let\\eps\\varepsilon\n"
+        "% \\newcommand{\\R}{\\mathbb{R}}\n"
+        "\\begin{align}\n\\pd{L}{\\x} &= \\relu(\\eps x) \\\\\n\\pd\\sigma z &= \\R\n\\end{align}\n"
+    )
+    assert maths(doc, "tex") == [
+        ("\\pd{y}{x} = 1", 1, 1),
+        (
+            "\\frac{\\partial L}{\\partial \\mathbf{x}} &= \\operatorname{ReLU}(\\varepsilon x)",
+            6,
+            6,
+        ),
+        ("\\frac{\\partial \\sigma}{\\partial z} &= \\R", 7, 7),
+    ]
+
+
+def test_a_macro_that_never_ends_leaves_the_formula_as_written() -> None:
+    doc = "\\def\\a{\\a\\a}\\newcommand{\\b}{\\b x}\n$\\a = 1$ and $\\b = 2$\n"
+    assert maths(doc, "tex") == [("\\a = 1", 2, 2), ("\\b = 2", 2, 2)]
+
+
+def test_intertext_between_rows_is_prose_and_a_row_break() -> None:
+    # amsmath's \intertext{…} (and \shortintertext) needs no \\ before the next row: it was read
+    # as part of the row after it
+    doc = (
+        "\\begin{align*}\na &= 1 \\\\[2pt]\n\\intertext{so that, with $b = 2$,}\n"
+        "c &= 3\n\\shortintertext{and}\nd &= 4\n\\end{align*}\n"
+    )
+    assert maths(doc, "tex") == [("a &= 1", 2, 2), ("c &= 3", 4, 4), ("d &= 4", 6, 6)]
