@@ -1149,7 +1149,9 @@ def _parse(text: str, table: SymbolTable, seconds: float | None = None) -> MathP
 _FUNCTION_DEFINITION = lazy_compile(
     r"(?:^|\\\\|[,;&]|\\q?quad)\s*(?P<name>\\?[A-Za-z]+(?:_\{?[A-Za-z0-9]+\}?)?)\s*"
     r"\(\s*(?P<args>\\?[A-Za-z]+(?:\s*[A-Za-z])?(?:\s*,\s*\\?[A-Za-z]+(?:\s*[A-Za-z])?)*)\s*\)"
-    r"\s*(?::=|=|\\coloneqq|\\equiv|\\triangleq)(?P<rest>[^&]*?)(?=\\\\|$)"
+    r"\s*(?::=|=|\\coloneqq|\\equiv|\\triangleq"
+    r"|\\(?:overset|stackrel)\s*\{(?:[^{}]|\{[^{}]*\})*\}\s*\{\s*=\s*\})"  # \overset{def}{=}
+    r"(?P<rest>[^&]*?)(?=\\\\|$)"
 )
 
 

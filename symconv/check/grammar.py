@@ -435,7 +435,80 @@ def normalise_primes(text: str) -> str:
     text = evaluation_bars(_over_as_frac(text))
     text = _SFRAC.sub(" \\\\frac", unboxed(text))
     text = cases_columns(indicators_as_brackets(text))
+    text = transposes(without_brace_labels(text))
     return _BRACED_PRIME.sub(braced, _PRIME_SUP.sub(prime, text))
+
+
+#: ``\underbrace{…}_{label}`` and ``\overbrace{…}^{label}``: the brace's label names or
+#: explains the part it spans (``_{\text{upstream}}``, ``^{= x_{i+j-1}}``), it is not part of
+#: the formula.
+_LABELLED_BRACE = lazy_compile(r"\\(?:underbrace|overbrace)\s*\{")
+
+
+def without_brace_labels(text: str) -> str:
+    """``text`` with each ``\\underbrace{A}_{label}`` (``\\overbrace{A}^{label}``) read as the
+    group ``{A}``: the command and the label blanked (same length). A brace whose groups do not
+    close is left as written.
+
+    >>> without_brace_labels(r"\\underbrace{2 \\cdot 3}_{\\text{w}} + \\overbrace{1}^{b_{1}} = 7")
+    '           {2 \\\\cdot 3}            +           {1}         = 7'
+    """
+    position = 0
+    while (found := _LABELLED_BRACE.search(text, position)) is not None:
+        close = _group_end(text, found.end() - 1)
+        script = "_" if text.startswith("\\under", found.start()) else "^"
+        label = re.compile(r"\s*" + re.escape(script) + r"\s*").match(text, close or 0)
+        if close is None or label is None:
+            position = found.end()
+            continue
+        if text.startswith("{", label.end()):
+            end = _group_end(text, label.end())
+            if end is None:
+                position = found.end()
+                continue
+        else:  # a one-character label: _x
+            end = label.end() + 1
+        text = (  # the braces stay: they group what the brace spans, {2 + 2} \cdot 3
+            text[: found.start()]
+            + " " * (found.end() - found.start() - 1)
+            + text[found.end() - 1 : close]
+            + " " * (end - close)
+            + text[end:]
+        )
+        position = found.start()
+    return text
+
+
+def _group_end(text: str, start: int) -> int | None:
+    """The position after the ``}`` that closes the ``{`` at ``start``."""
+    depth = 0
+    for position in range(start, len(text)):
+        char = text[position]
+        if char == "{" and text[position - 1 : position] != "\\":
+            depth += 1
+        elif char == "}" and text[position - 1 : position] != "\\":
+            depth -= 1
+            if depth == 0:
+                return position + 1
+    return None
+
+
+#: A transpose written with a font: ``^{\mathsf T}``, ``^{\mathsf{T}}``, ``^\mathsf{T}``,
+#: ``^{\rm T}``, ``^{\mathrm{T}}``, ``^{\intercal}``: the same as ``^\top``.
+_FONT_TRANSPOSE = lazy_compile(
+    r"\^\s*(?:\{\s*\\(?:mathsf|mathrm|rm|sf)\s*(?:\{\s*T\s*\}|T)\s*\}"
+    r"|\\(?:mathsf|mathrm)\s*\{\s*T\s*\})"
+)
+
+
+def transposes(text: str) -> str:
+    """``text`` with each transpose written with a font (:data:`_FONT_TRANSPOSE`) as ``^\\top``,
+    padded with spaces (same length).
+
+    >>> transposes(r"(1, 1, 1)^{\\mathsf T} + W^{\\mathrm{T}} g")
+    '(1, 1, 1)^\\\\top        + W^\\\\top         g'
+    """
+    return _FONT_TRANSPOSE.sub(lambda m: "^\\top" + " " * (len(m.group()) - 5), text)
 
 
 _CASES = lazy_compile(r"\\begin\s*\{cases\*?\}(?P<body>.*?)\\end\s*\{cases\*?\}", re.DOTALL)

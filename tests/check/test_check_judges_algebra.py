@@ -118,3 +118,49 @@ def test_related_names():
     assert related_names("x_{12}", "w_{12}") and not related_names("x_{12}", "w_{21}")
     assert related_names("j", "j_1") and related_names("Delta", "\\Delta t")
     assert not related_names("a", "b") and not related_names("k", "k")
+
+
+def test_an_equality_asked_or_required_is_not_a_claim_and_def_over_it_defines():
+    # 2 + 2 \overset{?}{=} 5 asks, w \overset{!}{=} 6 requires: neither says it holds (the
+    # question was called wrong); \overset{\text{def}}{=} defines s, used after
+    doc = (
+        "Is $2 + 2 \\overset{?}{=} 5$? We need $2 + 2 \\stackrel{!}{=} 4$.\n\n"
+        "Let $s(x) \\overset{\\text{def}}{=} x^2 + 1$ and $g(x) \\stackrel{\\Delta}{=} 2x$.\n\n"
+        "Then $s(2) = 5$, $s(1) = 3$ and $g(3) = 6$.\n\n"
+        "$$(2 + 3)^2 \\overset{(a)}{=} 25 \\overset{\\text{(b)}}{=} 24$$\n"
+    )
+    verdicts = [(j.claim.line, j.verdict) for j in judge_document(doc)]
+    assert verdicts == [
+        (1, "unverified"),
+        (1, "unverified"),
+        (5, "right"),
+        (5, "wrong"),
+        (5, "right"),
+        (7, "right"),
+        (7, "wrong"),
+    ]
+    asked = judge_document(doc)[0]
+    assert "question" in asked.message
+
+
+def test_brace_labels_are_notes_and_the_brace_groups_what_it_spans():
+    # \underbrace{A}_{label}: the label explains A, it is not part of the formula; the brace
+    # groups its content, so \overbrace{2 + 2}^{4} \cdot 3 is 12, not 2 + 2·3
+    doc = (
+        "$$\\underbrace{2 \\cdot 3}_{\\text{weights}} + \\underbrace{1}_{b} = 7$$\n\n"
+        "$$\\overbrace{2 + 2}^{4} \\cdot 3 = 12$$\n\n"
+        "$$\\overbrace{2 + 2}^{= 4} \\cdot 3 = 8$$\n"
+    )
+    assert [j.verdict for j in judge_document(doc)] == ["right", "right", "wrong"]
+
+
+def test_a_transpose_written_with_a_font_and_a_reason_with_a_reference():
+    # ^{\mathsf T} / ^{\mathrm{T}} is ^\top; \text{(by \eqref{eq:1})} is a reason (nested braces)
+    doc = (
+        "$$\\begin{pmatrix} 1 & 2 \\end{pmatrix}^{\\mathsf T} = "
+        "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}$$\n\n"
+        "$$\\begin{pmatrix} 1 & 2 \\end{pmatrix}^{\\mathrm{T}} = "
+        "\\begin{pmatrix} 2 \\\\ 1 \\end{pmatrix}$$\n\n"
+        "$$(2 + 3)^2 = 25 \\qquad \\text{(by \\eqref{eq:1})}$$\n"
+    )
+    assert [j.verdict for j in judge_document(doc)] == ["right", "wrong", "right"]
