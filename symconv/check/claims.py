@@ -270,6 +270,8 @@ class _Extractor:
         self.conditions: list[tuple[Any, str, Any]] = []
         self.parses: dict[int, MathParse | ParseError] = {}
         self.last_line = 0
+        #: The math being read is followed at once by "?" ("Is $2 + 2 = 5$?"): a question.
+        self.asked = False
         self.block_last: dict[int, _Placed] = {}
         self.block_claim: dict[int, int] = {}
         #: The names each aligned block has defined so far (``y &:= \max(…) \\ y &= …``).
@@ -548,6 +550,13 @@ class _Extractor:
             self._reset_sentence()
         words_before = "".join(self.sentence)
         words_after = self._words_after(index)
+        following = self.segments[index + 1] if index + 1 < len(self.segments) else None
+        self.asked = (
+            following is not None
+            and following.kind == "text"
+            and following.line == segment.end_line
+            and following.text.startswith(("?", "\uff1f"))
+        )
         if isinstance(parsed, ParseError) or parsed is None:
             self._forget_row(segment)
             if _RELATION_TEXT.search(segment.text):
@@ -631,6 +640,20 @@ class _Extractor:
     ) -> None:
         """Claims of one statement; ``continued``: the next row of the block continues it
         (``&= …``), so its last side is not the chain's final value."""
+        if (
+            isinstance(statement, Chain)
+            and statement.relations
+            and not segment.display
+            and self.asked
+        ):
+            # "Is $2 + 2 = 5$?": a question asks whether the relation holds, it does not say so
+            self._forget_row(segment)
+            line = segment.line_of(statement.start)
+            end = segment.line_of(max(statement.start, statement.end - 1))
+            self._emit(segment, line, end, statement.text, "ambiguous", (), "=",
+                       UnreadFacts("a question (it ends in ?), not a claim that it holds"),
+                       words_before, words_after)  # fmt: skip
+            return
         if isinstance(statement, Ambiguous):
             self._forget_row(segment)
             claimed = statement.readings[0].relations or answer_cue(words_before)

@@ -123,6 +123,18 @@ _MARKDOWN_ESCAPE = lazy_compile(r"(?<!\\)\\([_*])")
 #: as the plain letter.
 _MATH_ALPHANUMERIC = lazy_compile("[\U0001d400-\U0001d7ff]")
 _BACKTICKS = lazy_compile("`+")
+#: A title in TeX: a sectioning command's or a caption's argument (``\\section{Why $1 + 1 =
+#: 2$}``, ``\\caption[…]{…}``), and the title of a theorem-like environment (``\\begin{theorem}[A
+#: bound]``, a problem environment's own ``\\begin{problem}{2: Pooling}``): it names what
+#: follows, its math is never a claim — as a Markdown heading's is not.
+_TEX_TITLE = lazy_compile(
+    r"\\(?:(?:part|chapter|section|subsection|subsubsection|paragraph|subparagraph|caption|title)"
+    r"\*?\s*(?:\[[^\[\]]*\]\s*)?(?=\{)"
+    r"|begin\s*\{(?!(?:enumerate|itemize|description|tabular\*?|array|minipage|figure|table"
+    r"|center|document)\})[A-Za-z*]+\}[ \t]*(?=[\[{]))"
+    r"(?:\[(?:[^\[\]{}]|\{[^{}]*\})*\]"
+    r"|\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\})?"
+)
 #: A Markdown heading: never a claim.
 _HEADING = lazy_compile(r" {0,3}#{1,6}(?:\s|$)")
 #: Plain-text computations (:func:`plain_arithmetic`): a side is numbers and operators; a chain
@@ -714,6 +726,10 @@ class _Splitter:
                 )
             self.pending = ending[1]
             return ending[1]
+        if not self.markdown:
+            title = _TEX_TITLE.match(text, start)
+            if title is not None and title.end() > start + 2:
+                return title.end()  # the title's words and math are text (as a heading's are)
         if self.markdown and start + 1 < len(text) and text[start + 1] == "\n":
             return start + 1
         return start + 2  # an escaped character: \$ is a dollar sign

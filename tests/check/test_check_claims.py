@@ -258,3 +258,12 @@ def test_a_row_that_cannot_be_read_ends_the_chain_it_was_on():
     assert ("arithmetic", "2 \\cdot 3 = 6") in texts
     assert not any(text.startswith("6 ") for _, text in texts)
     assert texts[-1][1] == "1 \\cdot \\left(i - 1\\right) = i - 1"
+
+
+def test_a_formula_that_ends_a_question_is_not_claimed() -> None:
+    # "Is $2 + 2 = 5$?" asks (it was called wrong); the same formula stated is judged
+    from symconv.check.api import check
+
+    asked = check("Is $2 + 2 = 5$? We get $2 + 2 = 4$, not $2 + 2 = 5$.\n").judgements
+    assert [j.verdict for j in asked] == ["unverified", "right", "wrong"]
+    assert asked[0].message == "not verified: a question (it ends in ?), not a claim that it holds"

@@ -343,3 +343,18 @@ def test_intertext_between_rows_is_prose_and_a_row_break() -> None:
         "c &= 3\n\\shortintertext{and}\nd &= 4\n\\end{align*}\n"
     )
     assert maths(doc, "tex") == [("a &= 1", 2, 2), ("c &= 3", 4, 4), ("d &= 4", 6, 6)]
+
+
+def test_tex_titles_are_text_as_headings_are() -> None:
+    # a sectioning command's or caption's argument, a theorem's [title], a problem
+    # environment's {title}: they name what follows, their math is never a claim
+    doc = (
+        "\\section{Why $1 + 1 = 3$ fails}\n\\subsection*{Is $2 \\times 2 = 5$}\n"
+        "\\begin{theorem}[$3 + 3 = 7$]\nText $4 + 4 = 8$.\n\\end{theorem}\n"
+        "\\begin{problem}{2: Pooling ($2 \\times 2 = 5$)}\n$5 + 5 = 10$\n\\end{problem}\n"
+        "\\caption[short]{Output $3 \\times 3 = 10$}\n"
+        "\\begin{enumerate}[(a)]\n\\item $6 + 6 = 12$\n\\end{enumerate}\n"
+    )
+    assert maths(doc, "tex") == [("4 + 4 = 8", 4, 4), ("5 + 5 = 10", 7, 7), ("6 + 6 = 12", 11, 11)]
+    texts = [s.text for s in split_document(doc, "tex") if s.kind == "text"]
+    assert "\\section{Why $1 + 1 = 3$ fails}" in texts  # still the heading the parts map reads
