@@ -400,6 +400,9 @@ _BOXED = lazy_compile(
     r"|(?:color|textcolor|colorbox)\s*(?:\[[^\]]*\])?\s*\{[^{}]*\}"
     r"|fcolorbox\s*(?:\[[^\]]*\])?\s*\{[^{}]*\}\s*\{[^{}]*\})\s*\{"
 )
+#: ``\\phantom{…}`` (``\\hphantom``, ``\\vphantom``): room left empty, to align a row; nothing
+#: of it is set (``\\phantom{z} &= …`` continues the chain above).
+_PHANTOM = lazy_compile(r"\\[hv]?phantom\s*\{")
 #: ``\\color{red}`` as a switch (``{\\color{red} x_{11}}``): it colours what follows, no more.
 _COLOUR_SWITCH = lazy_compile(r"\\color\s*(?:\[[^\]]*\])?\s*\{[^{}]*\}")
 _SFRAC = lazy_compile(r"\\sfrac(?![A-Za-z])")
@@ -436,9 +439,17 @@ def normalise_primes(text: str) -> str:
     text = _SFRAC.sub(" \\\\frac", unboxed(text))
     text = cases_columns(indicators_as_brackets(text))
     text = transposes(without_brace_labels(text))
+    text = _PARENTHESISED_WORDS.sub(lambda m: " " + m.group(1) + " ", text)
     return _BRACED_PRIME.sub(braced, _PRIME_SUP.sub(prime, text))
 
 
+#: Words in parentheses beside a formula, ``\quad (\text{with biases})``: a note, read as the
+#: words alone (the parentheses held nothing of the formula). Not after a name or a bracket,
+#: where the words would be an argument (``f(\text{input})``).
+_PARENTHESISED_WORDS = lazy_compile(
+    r"(?:(?<=\\quad)|(?<=\\qquad)|(?<![A-Za-z0-9}\)\]]))"
+    r"\((\s*\\text(?:rm|it|bf|normal)?\s*\{(?:[^{}]|\{[^{}]*\})*\}\s*)\)"
+)
 #: ``\underbrace{…}_{label}`` and ``\overbrace{…}^{label}``: the brace's label names or
 #: explains the part it spans (``_{\text{upstream}}``, ``^{= x_{i+j-1}}``), it is not part of
 #: the formula.
@@ -764,6 +775,11 @@ def unboxed(text: str) -> str:
     >>> unboxed(r"\\symconvfit{\\dimexpr\\linewidth-2em\\relax}{240 \\cdot 10}")
     '                                          240 \\\\cdot 10 '
 
+    A phantom is empty room: ``\\phantom{z} &= 1`` is ``&= 1`` (the same columns).
+
+    >>> unboxed(r"\\phantom{\\bm{z}} &= 1")
+    '                  &= 1'
+
     Colour is a box too: ``\\color{red}{x}``, ``\\textcolor{red}{x}`` and the switch
     ``{\\color{red} x}`` are ``x``, as ``\\colorbox{yellow}{x}`` is.
 
@@ -787,7 +803,15 @@ def unboxed(text: str) -> str:
             + " "
             + text[position:]
         )
-    return _COLOUR_SWITCH.sub(lambda switch: " " * len(switch.group()), text)
+    text = _COLOUR_SWITCH.sub(lambda switch: " " * len(switch.group()), text)
+    position = 0
+    while (phantom := _PHANTOM.search(text, position)) is not None:
+        end = _group_end(text, phantom.end() - 1)
+        if end is None:
+            return text
+        text = text[: phantom.start()] + " " * (end - phantom.start()) + text[end:]
+        position = end
+    return text
 
 
 def parse_tree(text: str) -> Any:

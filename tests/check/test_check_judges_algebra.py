@@ -164,3 +164,21 @@ def test_a_transpose_written_with_a_font_and_a_reason_with_a_reference():
         "$$(2 + 3)^2 = 25 \\qquad \\text{(by \\eqref{eq:1})}$$\n"
     )
     assert [j.verdict for j in judge_document(doc)] == ["right", "wrong", "right"]
+
+
+def test_a_phantom_row_continues_the_chain_and_a_parenthesised_note_is_words():
+    # \phantom{z} &= … sets nothing: the row continues the chain above (it was unread);
+    # \quad (\text{with biases}) is a note beside the formula (it read as empty parentheses)
+    doc = (
+        "$$\\begin{aligned} z &= 2 + 3 \\\\ \\phantom{z} &= 5 \\end{aligned}$$\n\n"
+        "$$\\begin{aligned} z &= 2 + 3 \\\\ \\hphantom{z} &= 6 \\end{aligned}$$\n\n"
+        "$$73728 + 128 = 73856 \\quad (\\text{with biases})$$\n\n"
+        "$$73728 + 128 = 73865 \\quad(\\text{with biases})$$\n"
+    )
+    judged = [(j.claim.text, j.verdict) for j in judge_document(doc)]
+    assert judged == [
+        ("2 + 3 = 5", "right"),
+        ("2 + 3 = 6", "wrong"),
+        ("73728 + 128 = 73856", "right"),
+        ("73728 + 128 = 73865", "wrong"),
+    ]
