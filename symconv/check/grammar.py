@@ -504,6 +504,54 @@ def _group_end(text: str, start: int) -> int | None:
     return None
 
 
+#: A struck-out term: ``\cancel{…}``, ``\bcancel{…}``, ``\xcancel{…}``, ``\cancelto{value}{…}``.
+_CANCEL = lazy_compile(r"\\(?:[bx]?cancel|cancelto\s*\{(?P<to>[^{}]*)\})\s*\{")
+#: What stands before and after a struck-out summand (``a + \cancel{b} - c``, ``= \cancel{b}``).
+_SUMMAND_BEFORE = "+-=&({["
+_SUMMAND_AFTER = "+-=&)}]"
+
+
+def struck_readings(text: str) -> tuple[str, str] | None:
+    r"""The two readings of a formula with struck-out terms, or None when it has none: each
+    term kept (the strike only shows the step: ``\frac{\cancel{2} x}{\cancel{2}}``), and each
+    term left out — a summand as 0, a factor or a whole group as 1, ``\cancelto{v}{…}`` as
+    ``v``. Both have the text's length (columns stay). A formula reads the same either way
+    when its strikes are a valid cancellation; the caller decides what else it means.
+
+    >>> kept, removed = struck_readings(r"\frac{\cancel{2} x}{\cancel{2}} + \cancel{a} - b")
+    >>> kept
+    '\\frac{       {2} x}{       {2}} +        {a} - b'
+    >>> removed
+    '\\frac{{1}        x}{{1}       } + {0}        - b'
+    """
+    if _CANCEL.search(text) is None:
+        return None
+    kept, removed, position = text, text, 0
+    while (found := _CANCEL.search(kept, position)) is not None:
+        end = _group_end(kept, found.end() - 1)
+        if end is None:
+            return None
+        before = kept[: found.start()].rstrip()[-1:]
+        after = kept[end:].lstrip()[:1]
+        whole_group = before in "({[" and before != "" and after in ")}]" and after != ""
+        summand = (before == "" or before in _SUMMAND_BEFORE) and (
+            after == "" or after in _SUMMAND_AFTER or kept.startswith("\\\\", end)
+        )
+        value = found.group("to") or ("1" if whole_group or not summand else "0")
+        value = "{" + value.strip() + "}"
+        width = end - found.start()
+        if len(value) > width:
+            return None
+        kept = (
+            kept[: found.start()]
+            + " " * (found.end() - found.start() - 1)
+            + kept[found.end() - 1 :]
+        )
+        removed = removed[: found.start()] + value + " " * (width - len(value)) + removed[end:]
+        position = end
+    return kept, removed
+
+
 #: A transpose written with a font: ``^{\mathsf T}``, ``^{\mathsf{T}}``, ``^\mathsf{T}``,
 #: ``^{\rm T}``, ``^{\mathrm{T}}``, ``^{\intercal}``: the same as ``^\top``.
 _FONT_TRANSPOSE = lazy_compile(
