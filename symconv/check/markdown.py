@@ -483,7 +483,8 @@ class _Splitter:
             argument = re.match(r"\s*(?:\[[a-z]\]|\{\d+\})", self.text[inner_start:inner_end])
             if argument:
                 inner_start += argument.end()
-        return name, self._rows(inner_start, inner_end)
+        # multline sets one equation too long for a line: its rows are one formula
+        return name, self._rows(inner_start, inner_end, one_formula=name.startswith("multline"))
 
     def _bare_rows(self, start: int, end: int) -> tuple[None, list[_Row]] | None:
         """The rows of a display that breaks lines with ``\\\\`` outside any environment (as
@@ -493,9 +494,10 @@ class _Splitter:
             return None, rows
         return None
 
-    def _rows(self, start: int, end: int) -> list[_Row]:
+    def _rows(self, start: int, end: int, one_formula: bool = False) -> list[_Row]:
         """Split at ``\\\\`` outside braces and nested environments; a row that continues the
-        expression of the row before it (``&\\quad + b`` after ``&= a``) is joined to it."""
+        expression of the row before it (``&\\quad + b`` after ``&= a``) is joined to it, and
+        with ``one_formula`` (``multline``) every row is."""
         rows = []
         depth = 0
         row_start = start
@@ -528,10 +530,13 @@ class _Splitter:
             position += 1
         rows.append((row_start, end))
         return self._join_continuations(
-            [(a, self._before_comment(a, b), b) for a, b in rows if text[a:b].strip()]
+            [(a, self._before_comment(a, b), b) for a, b in rows if text[a:b].strip()],
+            one_formula,
         )
 
-    def _join_continuations(self, rows: list[tuple[int, int, int]]) -> list[_Row]:
+    def _join_continuations(
+        self, rows: list[tuple[int, int, int]], one_formula: bool = False
+    ) -> list[_Row]:
         """Rows ``(start, end before the reason column, end)`` with each continuation row joined
         to the row it continues (:func:`~symconv.check.grammar.continuation_lead`: ``&+ b``,
         ``&\\quad - c``, any row after ``a +``). The joined row reads the rows' ``\\\\``,
@@ -545,6 +550,8 @@ class _Splitter:
                 first_start, first_end, blanks = joined[-1]
                 previous = _blanked(self.text, first_start, first_end, blanks)
                 lead = continuation_lead(previous, self.text[row_start:row_end])
+                if lead is None and one_formula:
+                    lead = 0
             dangling = None
             if lead is None and joined:
                 dangling = _DANGLING_RELATION.search(previous)

@@ -358,3 +358,13 @@ def test_tex_titles_are_text_as_headings_are() -> None:
     assert maths(doc, "tex") == [("4 + 4 = 8", 4, 4), ("5 + 5 = 10", 7, 7), ("6 + 6 = 12", 11, 11)]
     texts = [s.text for s in split_document(doc, "tex") if s.kind == "text"]
     assert "\\section{Why $1 + 1 = 3$ fails}" in texts  # still the heading the parts map reads
+
+
+def test_multline_rows_are_one_formula() -> None:
+    # amsmath's multline breaks one equation too long for a line: "+ 9 + 16 = 30" on the
+    # second row is not a statement of its own (it was read as one, and called wrong)
+    doc = "\\begin{multline*}\n\\sum_{i=1}^{4} i^2 = 1 + 4 \\\\\n + 9 + 16 = 30\n\\end{multline*}\n"
+    (row,) = math_segments(split_document(doc, "tex"))
+    (chain,) = parse_math(row.text).statements
+    assert isinstance(chain, Chain) and [s.expr for s in chain.sides if s][1:] == [30, 30]
+    assert (row.line, row.end_line) == (2, 3)
