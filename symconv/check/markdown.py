@@ -72,7 +72,7 @@ from pathlib import PurePath
 from typing import Literal
 
 from symconv.check.grammar import continuation_lead, unboxed
-from symconv.check.tex_macros import definitions, expand, in_force
+from symconv.check.tex_macros import Budget, definitions, expand, in_force, usable
 from symconv.core.patterns import lazy_compile
 from symconv.errors import ParseError
 
@@ -266,11 +266,12 @@ def _expanded(segments: list[Segment], text: str, markdown: bool) -> list[Segmen
     those of the expanded text."""
     if "\\" not in text or not _DEFINES.search(text):
         return segments
-    macros = definitions(text, comments=not markdown)
+    macros = usable(definitions(text, comments=not markdown))
     if not macros:
         return segments
+    budget = Budget()
     return [
-        replace(segment, text=expand(segment.text, in_force(macros, segment.offset)))
+        replace(segment, text=expand(segment.text, in_force(macros, segment.offset), budget))
         if segment.kind == "math" and "\\" in segment.text
         else segment
         for segment in segments

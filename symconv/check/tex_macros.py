@@ -33,7 +33,18 @@ from symconv.core.patterns import lazy_compile
 #: Most macro uses replaced in one formula, and the largest growth allowed (a definition that
 #: calls itself, or doubles at each level, stops here and the formula stays as written).
 MAX_EXPANSIONS = 500
-MAX_GROWTH = 20_000
+MAX_GROWTH = 4_000
+#: Most macro uses replaced in one document (a file of formulas that each use up their bound
+#: would otherwise cost seconds): past it, formulas are read as written.
+MAX_DOCUMENT_EXPANSIONS = 20_000
+
+
+@dataclass
+class Budget:
+    """Macro uses left to replace in a document."""
+
+    remaining: int = MAX_DOCUMENT_EXPANSIONS
+
 
 #: The starts of the definitions read (the rest of each is read by :func:`_definition_at`).
 _DEFINITION = lazy_compile(
@@ -71,6 +82,24 @@ def definitions(text: str, comments: bool = True) -> list[Macro]:
         if macro is not None:
             found.append(macro)
     return found
+
+
+def usable(macros: list[Macro]) -> list[Macro]:
+    r"""The definitions whose text expands within the bounds (arguments read as ``x``): one that
+    calls itself or grows without end is left out once here, rather than tried again in every
+    formula that uses it (its uses then read as unknown commands).
+
+    >>> [m.name for m in usable(definitions("\\def\\a{\\a\\a}\\def\\b{\\mathbf{b}}\\def\\c{\\a}"))]
+    ['\\b']
+    """
+    table = {m.name: m for m in macros}
+    kept = []
+    for macro in macros:
+        body = re.sub(r"#[1-9]", "x", macro.body)
+        uses = {word for word in _CONTROL_WORD.findall(body) if word in table}
+        if not uses or expand(body, table) != body:
+            kept.append(macro)
+    return kept
 
 
 def _definition_at(text: str, match: re.Match[str]) -> Macro | None:
@@ -144,7 +173,7 @@ def in_force(macros: list[Macro], position: int) -> dict[str, Macro]:
     return {macro.name: macro for macro in macros if macro.position < position}
 
 
-def expand(text: str, macros: list[Macro] | dict[str, Macro]) -> str:
+def expand(text: str, macros: list[Macro] | dict[str, Macro], budget: Budget | None = None) -> str:
     """``text`` with each use of a macro replaced by its text (see the module docstring); the
     text as written when the expansion does not end within the bounds.
 
@@ -171,6 +200,10 @@ def expand(text: str, macros: list[Macro] | dict[str, Macro]) -> str:
             position = found.end()
             continue
         expansions += 1
+        if budget is not None:
+            budget.remaining -= 1
+            if budget.remaining < 0:
+                return original
         replacement, end = use
         replacement = _spliced(replacement, "\n" * text.count("\n", found.start(), end))
         text = _spliced(_spliced(text[: found.start()], replacement), text[end:])
