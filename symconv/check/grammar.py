@@ -438,7 +438,7 @@ def normalise_primes(text: str) -> str:
     text = evaluation_bars(_over_as_frac(text))
     text = _SFRAC.sub(" \\\\frac", unboxed(text))
     text = cases_columns(indicators_as_brackets(text))
-    text = transposes(without_brace_labels(text))
+    text = align_columns(transposes(without_brace_labels(text)))
     text = _PARENTHESISED_WORDS.sub(lambda m: " " + m.group(1) + " ", text)
     return _BRACED_PRIME.sub(braced, _PRIME_SUP.sub(prime, text))
 
@@ -502,6 +502,80 @@ def _group_end(text: str, start: int) -> int | None:
             if depth == 0:
                 return position + 1
     return None
+
+
+def align_columns(text: str) -> str:
+    r"""``text`` with the marks between the equation columns of an ``align`` row read as
+    statement separators (``;``, same length): ``a &= 1 + 2 & b &= 3 + 4`` holds two
+    statements, each column pair ``lhs &= rhs``. Only when every column pair is one: each
+    pair's second piece starts with a relation and the piece after a separating mark starts
+    with no operator (``x &= 1 &+ 2`` in ``alignat`` goes on with the sum, and is left as is).
+
+    >>> align_columns("a &= 1 + 2 & b &= 3 + 4")
+    'a &= 1 + 2 ; b &= 3 + 4'
+    >>> align_columns("x &= 1 &+ 2"), align_columns("a &= b && c")
+    ('x &= 1 &+ 2', 'a &= b && c')
+    """
+    if text.count("&") < 3:
+        return text
+    marks = []
+    depth = 0
+    for position, char in enumerate(text):
+        if char in "{" and text[position - 1 : position] != "\\":
+            depth += 1
+        elif char in "}" and text[position - 1 : position] != "\\":
+            depth -= 1
+        elif char == "&" and depth == 0 and text[position - 1 : position] != "\\":
+            marks.append(position)
+    if "\\begin" in text or len(marks) < 3 or len(marks) % 2 == 0:
+        return text
+    pieces = [text[a + 1 : b] for a, b in zip([-1, *marks], [*marks, len(text)], strict=True)]
+    for k in range(1, len(pieces), 2):  # the piece after each alignment mark: a relation
+        if _RELATION.match(pieces[k].lstrip()) is None:
+            return text
+    for k in range(2, len(pieces), 2):  # the piece after each separating mark: a new side
+        start = pieces[k].lstrip()
+        if not start or _OPERATOR.match(start) or _RELATION.match(start):
+            return text
+    for k in range(1, len(marks), 2):
+        text = text[: marks[k]] + ";" + text[marks[k] + 1 :]
+    return text
+
+
+#: An upright d: ``\mathrm{d}``, ``\mathrm d``, ``{\rm d}``, ``\text{d}``, ``\operatorname{d}``;
+#: and a d set off by a thin space before one letter, ``2x\,dx``: the differential's spelling.
+_UPRIGHT_D = lazy_compile(
+    r"\\(?:mathrm|text|textrm|operatorname|rm)\s*(?:\{\s*d\s*\}|d(?![A-Za-z]))|\{\s*\\rm\s+d\s*\}"
+    r"|\\,\s*d\s*[A-Za-z](?![A-Za-z])"
+)
+_FRACTION = lazy_compile(r"\\[dt]?frac\s*\{")
+
+
+def differential_outside_a_derivative(text: str) -> bool:
+    r"""Whether ``text`` writes an upright d (the differential, never a variable d) outside a
+    fraction and outside an integral: ``\mathrm{d}(x^2) = 2x\,\mathrm{d}x`` relates
+    differentials; ``\frac{\mathrm{d}y}{\mathrm{d}x}`` is a derivative.
+
+    >>> differential_outside_a_derivative(r"\mathrm{d}(x^2) = 2x\,\mathrm{d}x")
+    True
+    >>> differential_outside_a_derivative(r"\frac{\mathrm{d}}{\mathrm{d}x} x^2 = 2x")
+    False
+    """
+    if _UPRIGHT_D.search(text) is None or "\\int" in text or "∫" in text:
+        return False
+    outside, position = [], 0
+    while (found := _FRACTION.search(text, position)) is not None:
+        numerator = _group_end(text, found.end() - 1)
+        denominator = None
+        if numerator is not None and text[numerator:].lstrip().startswith("{"):
+            start = numerator + len(text[numerator:]) - len(text[numerator:].lstrip())
+            denominator = _group_end(text, start)
+        if denominator is None:
+            return False
+        outside.append(text[position : found.start()])
+        position = denominator
+    outside.append(text[position:])
+    return any(_UPRIGHT_D.search(piece) for piece in outside)
 
 
 #: A struck-out term: ``\cancel{…}``, ``\bcancel{…}``, ``\xcancel{…}``, ``\cancelto{value}{…}``.

@@ -107,7 +107,8 @@ _MARKDOWN_CLOSER = lazy_compile(r"(?<=[^\s$])\$(?![\d$])")
 _TEX_CLOSER = lazy_compile(r"(?<!\$)\$(?!\$)")
 _FENCE = lazy_compile(r" {0,3}(`{3,}|~{3,})[^\n]*")
 _BEGIN = lazy_compile(r"\\begin\s*\{\s*([A-Za-z]+\*?)\s*\}")
-_ROW_BREAK = lazy_compile(r"\\\\(?:\s*\[[^\]\n]*\])?")
+#: A row break: ``\\``, ``\\*`` (no page break there), with extra space ``\\[2pt]``.
+_ROW_BREAK = lazy_compile(r"\\\\\*?(?:\s*\[[^\]\n]*\])?")
 #: amsmath's words between the rows of an alignment (``\\intertext{so that}``,
 #: ``\\shortintertext{…}``): prose, and a row break on both sides of it.
 _INTERTEXT = lazy_compile(r"\\(?:short)?intertext\s*\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}")

@@ -135,8 +135,17 @@ def _shortened(text: str, width: int = 80) -> str:
 
 def _parse(text: str, table: SymbolTable) -> MathParse:
     from symconv.check.builder import Builder
-    from symconv.check.grammar import normalise_primes, parse_tree, struck_readings
+    from symconv.check.grammar import (
+        differential_outside_a_derivative,
+        normalise_primes,
+        parse_tree,
+        struck_readings,
+    )
     from symconv.check.magnitudes import as_powers
+
+    if differential_outside_a_derivative(text):
+        # an upright d is the differential: d(x^2) = 2x dx is not a product with a number d
+        raise ParseError("a relation between differentials (an upright d): not checked")
 
     struck = struck_readings(text)
     if struck is not None:

@@ -182,3 +182,31 @@ def test_a_phantom_row_continues_the_chain_and_a_parenthesised_note_is_words():
         ("73728 + 128 = 73856", "right"),
         ("73728 + 128 = 73865", "wrong"),
     ]
+
+
+def test_align_column_pairs_are_statements_of_their_own():
+    # a &= 1 + 2 & b &= 3 + 4: two equations side by side (was read as 1 + 2 & b = 3 + 4)
+    doc = (
+        "Here $a$, $b$, $c$, $d$ are numbers.\n\n"
+        "$$\\begin{aligned} 1 + 2 &= 3 & 3 + 4 &= 7 \\\\ 5 + 6 &= 11 & 7 + 9 &= 15 "
+        "\\end{aligned}$$\n"
+    )
+    judged = [(j.claim.text, j.verdict) for j in judge_document(doc)]
+    assert judged == [
+        ("1 + 2 = 3", "right"),
+        ("3 + 4 = 7", "right"),
+        ("5 + 6 = 11", "right"),
+        ("7 + 9 = 15", "wrong"),
+    ]
+
+
+def test_a_relation_between_differentials_is_not_a_product_with_a_number_d():
+    # \mathrm{d}(x^2) = 2x\,\mathrm{d}x (and 2x\,dx) relates differentials: with a d = 16 of
+    # the document's own it was read as 16·x^2 and called wrong
+    doc = (
+        "Let $d = 16$.\n\n$$\\mathrm{d}(x^2) = 2x\\,\\mathrm{d}x$$\n\n"
+        "$$d(x^2) = 2x\\,dx$$\n\n$$\\frac{\\mathrm{d}}{\\mathrm{d}x} x^2 = 2x$$\n"
+    )
+    judged = judge_document(doc)
+    assert [j.verdict for j in judged] == ["unverified", "unverified", "right"]
+    assert "differentials" in judged[0].message

@@ -368,3 +368,8 @@ def test_multline_rows_are_one_formula() -> None:
     (chain,) = parse_math(row.text).statements
     assert isinstance(chain, Chain) and [s.expr for s in chain.sides if s][1:] == [30, 30]
     assert (row.line, row.end_line) == (2, 3)
+
+
+def test_a_starred_row_break_ends_the_row() -> None:
+    doc = "\\begin{align*}\nP &= 3 \\cdot 4 \\\\*\n  &= 12\n\\end{align*}\n"
+    assert maths(doc, "tex") == [("P &= 3 \\cdot 4", 2, 2), ("&= 12", 3, 3)]
