@@ -254,10 +254,26 @@ def split_document(text: str, kind: DocumentKind | str = "md") -> list[Segment]:
     if kind in ("md", "txt", "markdown"):
         return _expanded(_Splitter(unboxed(text), markdown=True).split(), text, markdown=True)
     if kind == "tex":
-        return _expanded(_Splitter(unboxed(text), markdown=False).split(), text, markdown=False)
+        read = unboxed(without_tex_comments(text))
+        return _expanded(_Splitter(read, markdown=False).split(), text, markdown=False)
     if kind == "ipynb":
         return _split_notebook(text)
     raise ParseError(f"unknown document kind {kind!r}: expected 'md', 'tex' or 'ipynb'")
+
+
+#: A TeX comment: ``%`` after an even number of backslashes (``\%`` is a percent sign, ``\\%``
+#: a row break and then a comment), to the end of the line.
+_TEX_COMMENT = lazy_compile(r"(?<!\\)((?:\\\\)*)%[^\n]*")
+
+
+def without_tex_comments(text: str) -> str:
+    r"""``text`` with each TeX comment blanked (same length, so lines and columns stay): inside
+    a display too, where a comment's ``= 6`` or ``\\`` is no part of the formula.
+
+    >>> without_tex_comments("a &= 2 + 3 % = 6 \\\\\n50\\% \\\\% c\n")
+    'a &= 2 + 3         \n50\\% \\\\   \n'
+    """
+    return _TEX_COMMENT.sub(lambda m: m.group(1) + " " * (len(m.group()) - len(m.group(1))), text)
 
 
 def _expanded(segments: list[Segment], text: str, markdown: bool) -> list[Segment]:

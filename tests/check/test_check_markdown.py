@@ -373,3 +373,15 @@ def test_multline_rows_are_one_formula() -> None:
 def test_a_starred_row_break_ends_the_row() -> None:
     doc = "\\begin{align*}\nP &= 3 \\cdot 4 \\\\*\n  &= 12\n\\end{align*}\n"
     assert maths(doc, "tex") == [("P &= 3 \\cdot 4", 2, 2), ("&= 12", 3, 3)]
+
+
+def test_tex_comments_inside_a_display_are_no_part_of_it() -> None:
+    # "% = 6 (old value)", a commented-out row with its \\, a comment after \\: blanked; \% stays
+    doc = (
+        "\\begin{align}\na &= 2 + 3 % = 6 (old value)\n\\\\ % c &= 7 + 7 \\\\\n"
+        "c &= 50\\% \\cdot 4 % percent\n\\end{align}\n"
+    )
+    assert [(text.rstrip(), line) for text, line, _ in maths(doc, "tex")] == [
+        ("a &= 2 + 3", 2),
+        ("c &= 50\\% \\cdot 4", 4),
+    ]
