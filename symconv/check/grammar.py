@@ -634,13 +634,23 @@ _FONT_TRANSPOSE = lazy_compile(
 )
 
 
+#: Spacing inside a transpose's superscript, ``^{\!\top}``, ``^{\,T}``: kerning only.
+_SPACED_TRANSPOSE = lazy_compile(
+    r"(?<=\^)(\s*\{\s*)((?:\\[,!;: ]\s*)+)(?=(?:\\(?:top|intercal|transpose|mathsf|mathrm|rm|sf)"
+    r"(?![A-Za-z])|T\s*\}))"
+)
+
+
 def transposes(text: str) -> str:
     """``text`` with each transpose written with a font (:data:`_FONT_TRANSPOSE`) as ``^\\top``,
     padded with spaces (same length).
 
+    >>> transposes(r"W^{\\!\\top} x")
+    'W^{  \\\\top} x'
     >>> transposes(r"(1, 1, 1)^{\\mathsf T} + W^{\\mathrm{T}} g")
     '(1, 1, 1)^\\\\top        + W^\\\\top         g'
     """
+    text = _SPACED_TRANSPOSE.sub(lambda m: m.group(1) + " " * len(m.group(2)), text)
     return _FONT_TRANSPOSE.sub(lambda m: "^\\top" + " " * (len(m.group()) - 5), text)
 
 

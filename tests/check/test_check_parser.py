@@ -568,3 +568,10 @@ def test_a_struck_out_term_is_read_only_when_kept_and_left_out_agree() -> None:
     for unclear in (r"\frac{3 + \cancel{x}}{3} = 1 + \frac{x}{3}", r"2\cancel{x} + 3 = 5"):
         with pytest.raises(ParseError, match="struck-out term"):
             parse_math(unclear)
+
+
+def test_spacing_inside_a_transpose_superscript_is_kerning() -> None:
+    # ^{\!\top} (a common \newcommand{\tr}{^{\!\top}}) was "T outside a superscript"
+    spaced = parse_math(r"A^{\!\top} = B^{\,\top}").single()
+    plain = parse_math(r"A^\top = B^\top").single()
+    assert [s.expr for s in spaced.sides] == [s.expr for s in plain.sides]
