@@ -435,3 +435,17 @@ def test_an_operator_of_the_step_defined_on_its_own_line():
     )
     verdicts = [j.verdict for j in check_text(doc).judgements]
     assert verdicts == ["unverified", "right", "wrong"]
+
+
+def test_a_derivative_of_a_known_function_at_a_number_is_its_value_and_an_unknown_one_is_not():
+    # σ'(2) ≈ 0.105 (a value the field's σ gives) was unverified; f'(2) ≈ 0.2 with f never
+    # defined was called wrong, with a made-up f as the witness
+    from symconv.check.api import check
+
+    doc = (
+        "We get $\\sigma'(2) \\approx 0.105$, not $\\sigma'(2) \\approx 0.2$; "
+        "also $f'(2) \\approx 0.2$.\n"
+    )
+    judged = check(doc).judgements
+    assert [j.verdict for j in judged] == ["right", "wrong", "unverified"]
+    assert "f is not defined" in judged[2].message
