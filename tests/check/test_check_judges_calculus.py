@@ -291,3 +291,17 @@ def test_a_vector_only_the_right_side_names_and_the_document_never_defines_is_no
     written = r"\frac{\partial}{\partial z_i}\left(-\sum_k t_k \log p_k\right)"
     defined = check(f"{head}$${written} = p_i - t_i$$\n\n$${written} = t_i - p_i$$\n").judgements
     assert [j.verdict for j in defined] == ["right", "wrong"]
+
+
+def test_a_derivative_at_a_kink_is_a_convention_not_a_value():
+    # ReLU'(0) = 0 "by convention" was wrong ("the derivative is 0.5": SymPy's step at 0);
+    # away from the kink the derivative is judged as before
+    from symconv.check.api import check
+
+    doc = (
+        "$\\operatorname{ReLU}'(0) = 0$, $\\operatorname{ReLU}'(0) \\approx 0.5$, "
+        "$\\operatorname{ReLU}'(3) = 1$, $\\operatorname{ReLU}'(-1) = 1$.\n"
+    )
+    judged = check(doc).judgements
+    assert [j.verdict for j in judged] == ["unverified", "unverified", "right", "wrong"]
+    assert "kink" in judged[0].message

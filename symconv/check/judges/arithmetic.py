@@ -32,7 +32,7 @@ import sympy as sp
 
 from symconv.check.context import DocumentContext, ProblemContext
 from symconv.check.equality import evaluate, values_equal
-from symconv.check.judges.functions import concrete
+from symconv.check.judges.functions import at_a_kink, concrete
 from symconv.check.judges.resolve import resolve
 from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, Judgement
@@ -88,7 +88,7 @@ def _derivatives_taken(value: Any) -> Any:
     or a derivative of a function the document leaves unknown, as it is."""
     if not isinstance(value, sp.Basic) or value.free_symbols:
         return value
-    if not value.has(sp.Subs, sp.Derivative):
+    if not value.has(sp.Subs, sp.Derivative) or at_a_kink(value) is not None:
         return value
     try:
         return value.doit()

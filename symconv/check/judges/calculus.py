@@ -38,7 +38,7 @@ from symconv.check.context import DocumentContext, ProblemContext, claim_id, cla
 from symconv.check.equality import evaluate, values_equal
 from symconv.check.judges.algebra import claim_conditions, compare_identity
 from symconv.check.judges.cost_gradients import judge_cost_derivative
-from symconv.check.judges.functions import concrete
+from symconv.check.judges.functions import at_a_kink, concrete
 from symconv.check.judges.resolve import resolve, undefined_functions
 from symconv.check.judges.typos import diagnose
 from symconv.check.judges.vectors import (
@@ -278,6 +278,9 @@ def _scalar(
     undefined = undefined_functions(lhs) + undefined_functions(rhs)
     if undefined:
         return unverified(claim, f"{', '.join(sorted(set(undefined)))} is not defined")
+    kink = at_a_kink(lhs)
+    if kink is not None:
+        return unverified(claim, kink)
     try:
         computed = lhs.doit()
     except (ValueError, TypeError, NotImplementedError) as error:
