@@ -279,8 +279,9 @@ def judge(
     context = context if context is not None else DocumentContext()
     reason = claim.facts.reason if isinstance(claim.facts, UnreadFacts) else ""
     if claim.kind == ClaimKind.AMBIGUOUS:
-        # a question ("Is $2 + 2 = 5$?") is not ambiguous: it claims nothing, the reason says so
-        asked = reason.startswith("a question")
+        # a question ("Is $2 + 2 = 5$?") or an equation the line solves is not ambiguous: the
+        # reason says what it is
+        asked = reason.startswith(("a question", "an equation this line solves"))
         return unverified(claim, reason if asked else f"ambiguous: {reason}")
     if claim.kind == ClaimKind.UNPARSED:
         if isinstance(claim.facts, UnreadFacts) and claim.facts.contradiction:
