@@ -49,7 +49,7 @@ from __future__ import annotations
 import contextlib
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -278,6 +278,11 @@ class _Extractor:
         self.trailing: set[int] = set()
         self.parses: dict[int, MathParse | ParseError] = {}
         self.last_line = 0
+        #: The math being read is followed at once by "?" ("Is $2 + 2 = 5$?"): a question.
+        self.asked = False
+        #: Statements of the formula being read that solve an equation for a name
+        #: (``E(p) = 28 \\implies p = 2``), by position, with the reason they are not judged.
+        self.solving: dict[int, str] = {}
         self.block_last: dict[int, _Placed] = {}
         self.block_claim: dict[int, int] = {}
         #: The names each aligned block has defined so far (``y &:= \max(…) \\ y &= …``).
@@ -563,6 +568,13 @@ class _Extractor:
             self.premises = []
         words_before = "".join(self.sentence)
         words_after = self._words_after(index)
+        following = self.segments[index + 1] if index + 1 < len(self.segments) else None
+        self.asked = (
+            following is not None
+            and following.kind == "text"
+            and following.line == segment.end_line
+            and following.text.startswith(("?", "\uff1f"))
+        )
         if isinstance(parsed, ParseError) or parsed is None:
             self._forget_row(segment)
             if _RELATION_TEXT.search(segment.text):
@@ -578,6 +590,7 @@ class _Extractor:
             listed = is_assumption(words_before, words_after) and segment.block is None
             # i = 0, \dots, n-1: one range declaration, never the definition i = 0
             runs = {start: (end, found) for start, end, found in range_runs(parsed.statements)}
+            self.solving = _solving(parsed.statements, self._defined_before)
             skip_to = -1
             for position, statement in enumerate(parsed.statements):
                 if position <= skip_to:
@@ -646,6 +659,28 @@ class _Extractor:
     ) -> None:
         """Claims of one statement; ``continued``: the next row of the block continues it
         (``&= …``), so its last side is not the chain's final value."""
+        if (
+            isinstance(statement, Chain)
+            and statement.relations
+            and not segment.display
+            and self.asked
+        ):
+            # "Is $2 + 2 = 5$?": a question asks whether the relation holds, it does not say so
+            self._forget_row(segment)
+            line = segment.line_of(statement.start)
+            end = segment.line_of(max(statement.start, statement.end - 1))
+            self._emit(segment, line, end, statement.text, "ambiguous", (), "=",
+                       UnreadFacts("a question (it ends in ?), not a claim that it holds"),
+                       words_before, words_after)  # fmt: skip
+            return
+        solving = self.solving.get(self.statement[1]) if self.statement is not None else None
+        if isinstance(statement, Chain) and solving is not None:
+            self._forget_row(segment)
+            line = segment.line_of(statement.start)
+            end = segment.line_of(max(statement.start, statement.end - 1))
+            self._emit(segment, line, end, statement.text, "ambiguous", (), "=",
+                       UnreadFacts(solving), words_before, words_after)  # fmt: skip
+            return
         if isinstance(statement, Ambiguous):
             self._forget_row(segment)
             claimed = statement.readings[0].relations or answer_cue(words_before)
@@ -826,6 +861,11 @@ class _Extractor:
         x_2) \\\\ y &= x_1 [x_1 \\geq x_2] + x_2 [x_2 > x_1]`` claims the two values agree."""
         name = defined_name(lhs.side.expr, "=")
         return segment.block is not None and name in self.block_defined.get(segment.block, ())
+
+    def _defined_before(self, name: sp.Symbol) -> bool:
+        """Whether an earlier line defines ``name`` (in this section or the preamble)."""
+        found = self.context.definition_of(name, order=self.order + 1, scope=self.scope)
+        return found is not None
 
     def _forget_row(self, segment: Segment) -> None:
         """A row that could not be read leaves its block with no known last value: a following
@@ -1190,7 +1230,9 @@ def _parse(text: str, table: SymbolTable, seconds: float | None = None) -> MathP
 _FUNCTION_DEFINITION = lazy_compile(
     r"(?:^|\\\\|[,;&]|\\q?quad)\s*(?P<name>\\?[A-Za-z]+(?:_\{?[A-Za-z0-9]+\}?)?)\s*"
     r"\(\s*(?P<args>\\?[A-Za-z]+(?:\s*[A-Za-z])?(?:\s*,\s*\\?[A-Za-z]+(?:\s*[A-Za-z])?)*)\s*\)"
-    r"\s*(?::=|=|\\coloneqq|\\equiv|\\triangleq)(?P<rest>[^&]*?)(?=\\\\|$)"
+    r"\s*(?::=|=|\\coloneqq|\\equiv|\\triangleq"
+    r"|\\(?:overset|stackrel)\s*\{(?:[^{}]|\{[^{}]*\})*\}\s*\{\s*=\s*\})"  # \overset{def}{=}
+    r"(?P<rest>[^&]*?)(?=\\\\|$)"
 )
 
 
@@ -1249,6 +1291,55 @@ def _scope_level(segments: Sequence[Segment]) -> int:
     if repeated:
         return min(repeated)
     return min(levels) if levels else 0
+
+
+#: What leads a conclusion drawn from the statement before it: ``\implies``, ``\Rightarrow``,
+#: ``\iff``, ``\therefore``.
+_CONCLUDES = lazy_compile(r"\\(?:implies|iff|therefore|Rightarrow|Longrightarrow|Leftrightarrow)")
+
+
+def _solving(
+    statements: Sequence[Any], defined_before: Callable[[sp.Symbol], bool]
+) -> dict[int, str]:
+    """The statements of a formula that solve an equation for a name: ``E(p) = 28 \\implies 2p
+    = 4 \\implies p = 2`` — every statement mentioning p up to the one that gives its value
+    after an implication. Their p is the unknown of this formula, whatever an earlier line
+    (another part's p) set it to: the equations are neither checked at that value nor is the
+    value checked against it (both were, a wrong and a right on a line solved wrong). A name
+    no earlier line defines is the formula's own already: its equations and value are read as
+    they always are (the value, an answer, is compared with the problem's)."""
+    found: dict[int, str] = {}
+    for position, statement in enumerate(statements):
+        if not isinstance(statement, Chain) or len(statement.sides) != 2:
+            continue
+        if not statement.lead or not _CONCLUDES.search(statement.lead):
+            continue
+        left, right_side = statement.sides
+        if left is None or right_side is None or not isinstance(left.expr, sp.Symbol):
+            continue
+        if not (isinstance(right_side.expr, sp.Basic) and right_side.expr.is_number):
+            continue
+        name = left.expr
+        if not defined_before(name):
+            continue
+        before = [
+            k
+            for k in range(position)
+            if isinstance(statements[k], Chain)
+            and any(
+                s is not None and isinstance(s.expr, sp.Basic) and name in s.expr.free_symbols
+                for s in statements[k].sides
+            )
+        ]
+        if not before:
+            continue
+        reason = (
+            f"an equation this line solves for {name} ({name} = {right_side.text.strip()} "
+            f"after it): {name} is its unknown here, and the solving is not checked"
+        )
+        for k in (*before, position):
+            found.setdefault(k, reason)
+    return found
 
 
 def _lead_text(lead: str) -> str:

@@ -400,6 +400,9 @@ _BOXED = lazy_compile(
     r"|(?:color|textcolor|colorbox)\s*(?:\[[^\]]*\])?\s*\{[^{}]*\}"
     r"|fcolorbox\s*(?:\[[^\]]*\])?\s*\{[^{}]*\}\s*\{[^{}]*\})\s*\{"
 )
+#: ``\\phantom{…}`` (``\\hphantom``, ``\\vphantom``): room left empty, to align a row; nothing
+#: of it is set (``\\phantom{z} &= …`` continues the chain above).
+_PHANTOM = lazy_compile(r"\\[hv]?phantom\s*\{")
 #: ``\\color{red}`` as a switch (``{\\color{red} x_{11}}``): it colours what follows, no more.
 _COLOUR_SWITCH = lazy_compile(r"\\color\s*(?:\[[^\]]*\])?\s*\{[^{}]*\}")
 _SFRAC = lazy_compile(r"\\sfrac(?![A-Za-z])")
@@ -435,7 +438,220 @@ def normalise_primes(text: str) -> str:
     text = evaluation_bars(_over_as_frac(text))
     text = _SFRAC.sub(" \\\\frac", unboxed(text))
     text = cases_columns(indicators_as_brackets(text))
+    text = align_columns(transposes(without_brace_labels(text)))
+    text = _PARENTHESISED_WORDS.sub(lambda m: " " + m.group(1) + " ", text)
     return _BRACED_PRIME.sub(braced, _PRIME_SUP.sub(prime, text))
+
+
+#: Words in parentheses beside a formula, ``\quad (\text{with biases})``: a note, read as the
+#: words alone (the parentheses held nothing of the formula). Not after a name or a bracket,
+#: where the words would be an argument (``f(\text{input})``).
+_PARENTHESISED_WORDS = lazy_compile(
+    r"(?:(?<=\\quad)|(?<=\\qquad)|(?<![A-Za-z0-9}\)\]]))"
+    r"\((\s*\\text(?:rm|it|bf|normal)?\s*\{(?:[^{}]|\{[^{}]*\})*\}\s*)\)"
+)
+#: ``\underbrace{…}_{label}`` and ``\overbrace{…}^{label}``: the brace's label names or
+#: explains the part it spans (``_{\text{upstream}}``, ``^{= x_{i+j-1}}``), it is not part of
+#: the formula.
+_LABELLED_BRACE = lazy_compile(r"\\(?:underbrace|overbrace)\s*\{")
+
+
+def without_brace_labels(text: str) -> str:
+    """``text`` with each ``\\underbrace{A}_{label}`` (``\\overbrace{A}^{label}``) read as the
+    group ``{A}``: the command and the label blanked (same length). A brace whose groups do not
+    close is left as written.
+
+    >>> without_brace_labels(r"\\underbrace{2 \\cdot 3}_{\\text{w}} + \\overbrace{1}^{b_{1}} = 7")
+    '           {2 \\\\cdot 3}            +           {1}         = 7'
+    """
+    position = 0
+    while (found := _LABELLED_BRACE.search(text, position)) is not None:
+        close = _group_end(text, found.end() - 1)
+        script = "_" if text.startswith("\\under", found.start()) else "^"
+        label = re.compile(r"\s*" + re.escape(script) + r"\s*").match(text, close or 0)
+        if close is None or label is None:
+            position = found.end()
+            continue
+        if text.startswith("{", label.end()):
+            end = _group_end(text, label.end())
+            if end is None:
+                position = found.end()
+                continue
+        else:  # a one-character label: _x
+            end = label.end() + 1
+        text = (  # the braces stay: they group what the brace spans, {2 + 2} \cdot 3
+            text[: found.start()]
+            + " " * (found.end() - found.start() - 1)
+            + text[found.end() - 1 : close]
+            + " " * (end - close)
+            + text[end:]
+        )
+        position = found.start()
+    return text
+
+
+def _group_end(text: str, start: int) -> int | None:
+    """The position after the ``}`` that closes the ``{`` at ``start``."""
+    depth = 0
+    for position in range(start, len(text)):
+        char = text[position]
+        if char == "{" and text[position - 1 : position] != "\\":
+            depth += 1
+        elif char == "}" and text[position - 1 : position] != "\\":
+            depth -= 1
+            if depth == 0:
+                return position + 1
+    return None
+
+
+def align_columns(text: str) -> str:
+    r"""``text`` with the marks between the equation columns of an ``align`` row read as
+    statement separators (``;``, same length): ``a &= 1 + 2 & b &= 3 + 4`` holds two
+    statements, each column pair ``lhs &= rhs``. Only when every column pair is one: each
+    pair's second piece starts with a relation and the piece after a separating mark starts
+    with no operator (``x &= 1 &+ 2`` in ``alignat`` goes on with the sum, and is left as is).
+
+    >>> align_columns("a &= 1 + 2 & b &= 3 + 4")
+    'a &= 1 + 2 ; b &= 3 + 4'
+    >>> align_columns("x &= 1 &+ 2"), align_columns("a &= b && c")
+    ('x &= 1 &+ 2', 'a &= b && c')
+    """
+    if text.count("&") < 3:
+        return text
+    marks = []
+    depth = 0
+    for position, char in enumerate(text):
+        if char in "{" and text[position - 1 : position] != "\\":
+            depth += 1
+        elif char in "}" and text[position - 1 : position] != "\\":
+            depth -= 1
+        elif char == "&" and depth == 0 and text[position - 1 : position] != "\\":
+            marks.append(position)
+    if "\\begin" in text or len(marks) < 3 or len(marks) % 2 == 0:
+        return text
+    pieces = [text[a + 1 : b] for a, b in zip([-1, *marks], [*marks, len(text)], strict=True)]
+    for k in range(1, len(pieces), 2):  # the piece after each alignment mark: a relation
+        if _RELATION.match(pieces[k].lstrip()) is None:
+            return text
+    for k in range(2, len(pieces), 2):  # the piece after each separating mark: a new side
+        start = pieces[k].lstrip()
+        if not start or _OPERATOR.match(start) or _RELATION.match(start):
+            return text
+    for k in range(1, len(marks), 2):
+        text = text[: marks[k]] + ";" + text[marks[k] + 1 :]
+    return text
+
+
+#: An upright d: ``\mathrm{d}``, ``\mathrm d``, ``{\rm d}``, ``\text{d}``, ``\operatorname{d}``;
+#: and a d set off by a thin space before one letter, ``2x\,dx``: the differential's spelling.
+_UPRIGHT_D = lazy_compile(
+    r"\\(?:mathrm|text|textrm|operatorname|rm)\s*(?:\{\s*d\s*\}|d(?![A-Za-z]))|\{\s*\\rm\s+d\s*\}"
+    r"|\\,\s*d\s*[A-Za-z](?![A-Za-z])"
+)
+_FRACTION = lazy_compile(r"\\[dt]?frac\s*\{")
+
+
+def differential_outside_a_derivative(text: str) -> bool:
+    r"""Whether ``text`` writes an upright d (the differential, never a variable d) outside a
+    fraction and outside an integral: ``\mathrm{d}(x^2) = 2x\,\mathrm{d}x`` relates
+    differentials; ``\frac{\mathrm{d}y}{\mathrm{d}x}`` is a derivative.
+
+    >>> differential_outside_a_derivative(r"\mathrm{d}(x^2) = 2x\,\mathrm{d}x")
+    True
+    >>> differential_outside_a_derivative(r"\frac{\mathrm{d}}{\mathrm{d}x} x^2 = 2x")
+    False
+    """
+    if _UPRIGHT_D.search(text) is None or "\\int" in text or "∫" in text:
+        return False
+    outside, position = [], 0
+    while (found := _FRACTION.search(text, position)) is not None:
+        numerator = _group_end(text, found.end() - 1)
+        denominator = None
+        if numerator is not None and text[numerator:].lstrip().startswith("{"):
+            start = numerator + len(text[numerator:]) - len(text[numerator:].lstrip())
+            denominator = _group_end(text, start)
+        if denominator is None:
+            return False
+        outside.append(text[position : found.start()])
+        position = denominator
+    outside.append(text[position:])
+    return any(_UPRIGHT_D.search(piece) for piece in outside)
+
+
+#: A struck-out term: ``\cancel{…}``, ``\bcancel{…}``, ``\xcancel{…}``, ``\cancelto{value}{…}``.
+_CANCEL = lazy_compile(r"\\(?:[bx]?cancel|cancelto\s*\{(?P<to>[^{}]*)\})\s*\{")
+#: What stands before and after a struck-out summand (``a + \cancel{b} - c``, ``= \cancel{b}``).
+_SUMMAND_BEFORE = "+-=&({["
+_SUMMAND_AFTER = "+-=&)}]"
+
+
+def struck_readings(text: str) -> tuple[str, str] | None:
+    r"""The two readings of a formula with struck-out terms, or None when it has none: each
+    term kept (the strike only shows the step: ``\frac{\cancel{2} x}{\cancel{2}}``), and each
+    term left out — a summand as 0, a factor or a whole group as 1, ``\cancelto{v}{…}`` as
+    ``v``. Both have the text's length (columns stay). A formula reads the same either way
+    when its strikes are a valid cancellation; the caller decides what else it means.
+
+    >>> kept, removed = struck_readings(r"\frac{\cancel{2} x}{\cancel{2}} + \cancel{a} - b")
+    >>> kept
+    '\\frac{       {2} x}{       {2}} +        {a} - b'
+    >>> removed
+    '\\frac{{1}        x}{{1}       } + {0}        - b'
+    """
+    if _CANCEL.search(text) is None:
+        return None
+    kept, removed, position = text, text, 0
+    while (found := _CANCEL.search(kept, position)) is not None:
+        end = _group_end(kept, found.end() - 1)
+        if end is None:
+            return None
+        before = kept[: found.start()].rstrip()[-1:]
+        after = kept[end:].lstrip()[:1]
+        whole_group = before in "({[" and before != "" and after in ")}]" and after != ""
+        summand = (before == "" or before in _SUMMAND_BEFORE) and (
+            after == "" or after in _SUMMAND_AFTER or kept.startswith("\\\\", end)
+        )
+        value = found.group("to") or ("1" if whole_group or not summand else "0")
+        value = "{" + value.strip() + "}"
+        width = end - found.start()
+        if len(value) > width:
+            return None
+        kept = (
+            kept[: found.start()]
+            + " " * (found.end() - found.start() - 1)
+            + kept[found.end() - 1 :]
+        )
+        removed = removed[: found.start()] + value + " " * (width - len(value)) + removed[end:]
+        position = end
+    return kept, removed
+
+
+#: A transpose written with a font: ``^{\mathsf T}``, ``^{\mathsf{T}}``, ``^\mathsf{T}``,
+#: ``^{\rm T}``, ``^{\mathrm{T}}``, ``^{\intercal}``: the same as ``^\top``.
+_FONT_TRANSPOSE = lazy_compile(
+    r"\^\s*(?:\{\s*\\(?:mathsf|mathrm|rm|sf)\s*(?:\{\s*T\s*\}|T)\s*\}"
+    r"|\\(?:mathsf|mathrm)\s*\{\s*T\s*\})"
+)
+
+
+#: Spacing inside a transpose's superscript, ``^{\!\top}``, ``^{\,T}``: kerning only.
+_SPACED_TRANSPOSE = lazy_compile(
+    r"(?<=\^)(\s*\{\s*)((?:\\[,!;: ]\s*)+)(?=(?:\\(?:top|intercal|transpose|mathsf|mathrm|rm|sf)"
+    r"(?![A-Za-z])|T\s*\}))"
+)
+
+
+def transposes(text: str) -> str:
+    """``text`` with each transpose written with a font (:data:`_FONT_TRANSPOSE`) as ``^\\top``,
+    padded with spaces (same length).
+
+    >>> transposes(r"W^{\\!\\top} x")
+    'W^{  \\\\top} x'
+    >>> transposes(r"(1, 1, 1)^{\\mathsf T} + W^{\\mathrm{T}} g")
+    '(1, 1, 1)^\\\\top        + W^\\\\top         g'
+    """
+    text = _SPACED_TRANSPOSE.sub(lambda m: m.group(1) + " " * len(m.group(2)), text)
+    return _FONT_TRANSPOSE.sub(lambda m: "^\\top" + " " * (len(m.group()) - 5), text)
 
 
 _CASES = lazy_compile(r"\\begin\s*\{cases\*?\}(?P<body>.*?)\\end\s*\{cases\*?\}", re.DOTALL)
@@ -691,6 +907,11 @@ def unboxed(text: str) -> str:
     >>> unboxed(r"\\symconvfit{\\dimexpr\\linewidth-2em\\relax}{240 \\cdot 10}")
     '                                          240 \\\\cdot 10 '
 
+    A phantom is empty room: ``\\phantom{z} &= 1`` is ``&= 1`` (the same columns).
+
+    >>> unboxed(r"\\phantom{\\bm{z}} &= 1")
+    '                  &= 1'
+
     Colour is a box too: ``\\color{red}{x}``, ``\\textcolor{red}{x}`` and the switch
     ``{\\color{red} x}`` are ``x``, as ``\\colorbox{yellow}{x}`` is.
 
@@ -714,7 +935,15 @@ def unboxed(text: str) -> str:
             + " "
             + text[position:]
         )
-    return _COLOUR_SWITCH.sub(lambda switch: " " * len(switch.group()), text)
+    text = _COLOUR_SWITCH.sub(lambda switch: " " * len(switch.group()), text)
+    position = 0
+    while (phantom := _PHANTOM.search(text, position)) is not None:
+        end = _group_end(text, phantom.end() - 1)
+        if end is None:
+            return text
+        text = text[: phantom.start()] + " " * (end - phantom.start()) + text[end:]
+        position = end
+    return text
 
 
 def parse_tree(text: str) -> Any:

@@ -73,8 +73,14 @@ from pathlib import PurePath
 from typing import Literal
 
 from symconv.check.grammar import continuation_lead, unboxed
+from symconv.check.tex_macros import Budget, definitions, expand, in_force, usable
 from symconv.core.patterns import lazy_compile
 from symconv.errors import ParseError
+
+#: A definition of a macro somewhere in the text (a quick test before reading them).
+_DEFINES = lazy_compile(
+    r"\\(?:newcommand|renewcommand|providecommand|DeclareMathOperator|def|gdef|let)(?![A-Za-z])"
+)
 
 SegmentKind = Literal["text", "math", "code"]
 DocumentKind = Literal["md", "tex", "ipynb"]
@@ -102,7 +108,11 @@ _MARKDOWN_CLOSER = lazy_compile(r"(?<=[^\s$])\$(?![\d$])")
 _TEX_CLOSER = lazy_compile(r"(?<!\$)\$(?!\$)")
 _FENCE = lazy_compile(r" {0,3}(`{3,}|~{3,})[^\n]*")
 _BEGIN = lazy_compile(r"\\begin\s*\{\s*([A-Za-z]+\*?)\s*\}")
-_ROW_BREAK = lazy_compile(r"\\\\(?:\s*\[[^\]\n]*\])?")
+#: A row break: ``\\``, ``\\*`` (no page break there), with extra space ``\\[2pt]``.
+_ROW_BREAK = lazy_compile(r"\\\\\*?(?:\s*\[[^\]\n]*\])?")
+#: amsmath's words between the rows of an alignment (``\\intertext{so that}``,
+#: ``\\shortintertext{…}``): prose, and a row break on both sides of it.
+_INTERTEXT = lazy_compile(r"\\(?:short)?intertext\s*\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}")
 #: A blockquote's markers at the start of a line (``> ``, ``> > ``): not part of the math.
 _QUOTE_MARKERS = lazy_compile(r"^(?: {0,3}>[ \t]?)+", re.M)
 #: The start of a display that continues the chain of the display right before it (``= c``).
@@ -115,6 +125,18 @@ _MARKDOWN_ESCAPE = lazy_compile(r"(?<!\\)\\([_*])")
 #: as the plain letter.
 _MATH_ALPHANUMERIC = lazy_compile("[\U0001d400-\U0001d7ff]")
 _BACKTICKS = lazy_compile("`+")
+#: A title in TeX: a sectioning command's or a caption's argument (``\\section{Why $1 + 1 =
+#: 2$}``, ``\\caption[…]{…}``), and the title of a theorem-like environment (``\\begin{theorem}[A
+#: bound]``, a problem environment's own ``\\begin{problem}{2: Pooling}``): it names what
+#: follows, its math is never a claim — as a Markdown heading's is not.
+_TEX_TITLE = lazy_compile(
+    r"\\(?:(?:part|chapter|section|subsection|subsubsection|paragraph|subparagraph|caption|title)"
+    r"\*?\s*(?:\[[^\[\]]*\]\s*)?(?=\{)"
+    r"|begin\s*\{(?!(?:enumerate|itemize|description|tabular\*?|array|minipage|figure|table"
+    r"|center|document)\})[A-Za-z*]+\}[ \t]*(?=[\[{]))"
+    r"(?:\[(?:[^\[\]{}]|\{[^{}]*\})*\]"
+    r"|\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\})?"
+)
 #: A Markdown heading: never a claim.
 _HEADING = lazy_compile(r" {0,3}#{1,6}(?:\s|$)")
 #: Plain-text computations (:func:`plain_arithmetic`): a side is numbers and operators; a chain
@@ -257,12 +279,47 @@ def split_document(text: str, kind: DocumentKind | str = "md") -> list[Segment]:
     handout's ``\\symconvfit{…}{…}``) are opened first, at the same columns: a row
     ``&\\quad \\resizebox{…}{!}{{}\\times …}`` continues the one above as it reads."""
     if kind in ("md", "txt", "markdown"):
-        return _Splitter(unboxed(text), markdown=True).split()
+        return _expanded(_Splitter(unboxed(text), markdown=True).split(), text, markdown=True)
     if kind == "tex":
-        return _Splitter(unboxed(text), markdown=False).split()
+        read = unboxed(without_tex_comments(text))
+        return _expanded(_Splitter(read, markdown=False).split(), text, markdown=False)
     if kind == "ipynb":
         return _split_notebook(text)
     raise ParseError(f"unknown document kind {kind!r}: expected 'md', 'tex' or 'ipynb'")
+
+
+#: A TeX comment: ``%`` after an even number of backslashes (``\%`` is a percent sign, ``\\%``
+#: a row break and then a comment), to the end of the line.
+_TEX_COMMENT = lazy_compile(r"(?<!\\)((?:\\\\)*)%[^\n]*")
+
+
+def without_tex_comments(text: str) -> str:
+    r"""``text`` with each TeX comment blanked (same length, so lines and columns stay): inside
+    a display too, where a comment's ``= 6`` or ``\\`` is no part of the formula.
+
+    >>> without_tex_comments("a &= 2 + 3 % = 6 \\\\\n50\\% \\\\% c\n")
+    'a &= 2 + 3         \n50\\% \\\\   \n'
+    """
+    return _TEX_COMMENT.sub(lambda m: m.group(1) + " " * (len(m.group()) - len(m.group(1))), text)
+
+
+def _expanded(segments: list[Segment], text: str, markdown: bool) -> list[Segment]:
+    """The segments with the document's own macros (``\\newcommand``, ``\\def``,
+    ``\\DeclareMathOperator``) replaced by their text in each formula (:mod:`tex_macros`): the
+    formula as TeX sets it. Offsets and lines stay the file's; a row's columns past a macro are
+    those of the expanded text."""
+    if "\\" not in text or not _DEFINES.search(text):
+        return segments
+    macros = usable(definitions(text, comments=not markdown))
+    if not macros:
+        return segments
+    budget = Budget()
+    return [
+        replace(segment, text=expand(segment.text, in_force(macros, segment.offset), budget))
+        if segment.kind == "math" and "\\" in segment.text
+        else segment
+        for segment in segments
+    ]
 
 
 def math_segments(segments: list[Segment]) -> list[Segment]:
@@ -475,7 +532,8 @@ class _Splitter:
             argument = re.match(r"\s*(?:\[[a-z]\]|\{\d+\})", self.text[inner_start:inner_end])
             if argument:
                 inner_start += argument.end()
-        return name, self._rows(inner_start, inner_end)
+        # multline sets one equation too long for a line: its rows are one formula
+        return name, self._rows(inner_start, inner_end, one_formula=name.startswith("multline"))
 
     def _bare_rows(self, start: int, end: int) -> tuple[None, list[_Row]] | None:
         """The rows of a display that breaks lines with ``\\\\`` outside any environment (as
@@ -485,9 +543,10 @@ class _Splitter:
             return None, rows
         return None
 
-    def _rows(self, start: int, end: int) -> list[_Row]:
+    def _rows(self, start: int, end: int, one_formula: bool = False) -> list[_Row]:
         """Split at ``\\\\`` outside braces and nested environments; a row that continues the
-        expression of the row before it (``&\\quad + b`` after ``&= a``) is joined to it."""
+        expression of the row before it (``&\\quad + b`` after ``&= a``) is joined to it, and
+        with ``one_formula`` (``multline``) every row is."""
         rows = []
         depth = 0
         row_start = start
@@ -502,6 +561,11 @@ class _Splitter:
                     position = match.end() if match else position + 2
                     row_start = position
                     continue
+                intertext = _INTERTEXT.match(text, position, end) if depth == 0 else None
+                if intertext is not None:
+                    rows.append((row_start, position))
+                    position = row_start = intertext.end()
+                    continue
                 if text.startswith("\\begin", position):
                     depth += 1
                 elif text.startswith("\\end", position):
@@ -515,10 +579,13 @@ class _Splitter:
             position += 1
         rows.append((row_start, end))
         return self._join_continuations(
-            [(a, self._before_comment(a, b), b) for a, b in rows if text[a:b].strip()]
+            [(a, self._before_comment(a, b), b) for a, b in rows if text[a:b].strip()],
+            one_formula,
         )
 
-    def _join_continuations(self, rows: list[tuple[int, int, int]]) -> list[_Row]:
+    def _join_continuations(
+        self, rows: list[tuple[int, int, int]], one_formula: bool = False
+    ) -> list[_Row]:
         """Rows ``(start, end before the reason column, end)`` with each continuation row joined
         to the row it continues (:func:`~symconv.check.grammar.continuation_lead`: ``&+ b``,
         ``&\\quad - c``, any row after ``a +``). The joined row reads the rows' ``\\\\``,
@@ -532,6 +599,8 @@ class _Splitter:
                 first_start, first_end, blanks = joined[-1]
                 previous = _blanked(self.text, first_start, first_end, blanks)
                 lead = continuation_lead(previous, self.text[row_start:row_end])
+                if lead is None and one_formula:
+                    lead = 0
             dangling = None
             if lead is None and joined:
                 dangling = _DANGLING_RELATION.search(previous)
@@ -753,6 +822,10 @@ class _Splitter:
                 )
             self.pending = ending[1]
             return ending[1]
+        if not self.markdown:
+            title = _TEX_TITLE.match(text, start)
+            if title is not None and title.end() > start + 2:
+                return title.end()  # the title's words and math are text (as a heading's are)
         if self.markdown and start + 1 < len(text) and text[start + 1] == "\n":
             return start + 1
         return start + 2  # an escaped character: \$ is a dollar sign

@@ -119,14 +119,45 @@ def parse_math(
         raise ParseError(f"could not read {text!r}: {type(error).__name__}: {error}") from None
 
 
+def _meanings(parsed: MathParse) -> list[Any]:
+    """What each statement of a reading says: its relations and the value of each side."""
+    found: list[Any] = []
+    for statement in parsed.statements:
+        chains = statement.readings if isinstance(statement, Ambiguous) else (statement,)
+        for chain in chains:
+            found.append((chain.relations, [s.expr if s else None for s in chain.sides]))
+    return found
+
+
 def _shortened(text: str, width: int = 80) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def _parse(text: str, table: SymbolTable) -> MathParse:
     from symconv.check.builder import Builder
-    from symconv.check.grammar import normalise_primes, parse_tree
+    from symconv.check.grammar import (
+        differential_outside_a_derivative,
+        normalise_primes,
+        parse_tree,
+        struck_readings,
+    )
     from symconv.check.magnitudes import as_powers
+
+    if differential_outside_a_derivative(text):
+        # an upright d is the differential: d(x^2) = 2x dx is not a product with a number d
+        raise ParseError("a relation between differentials (an upright d): not checked")
+
+    struck = struck_readings(text)
+    if struck is not None:
+        # a struck-out term (\cancel{…}) is read both ways, kept and left out: the formula is
+        # read only when the two agree (a valid cancellation), never by guessing which is meant
+        kept, removed = (_parse(reading, table) for reading in struck)
+        if _meanings(kept) != _meanings(removed):
+            raise ParseError(
+                "a struck-out term (\\cancel): with it and without it the formula says "
+                "different things, so which is meant is not clear"
+            )
+        return kept
 
     # same length: columns stay those of the text as written
     from symconv.check.read_names import index_words

@@ -28,6 +28,10 @@ from symconv.check.vocabulary import (
 )
 from symconv.errors import ParseError
 
+#: What written over ``=`` makes it a definition: ``\\overset{\\text{def}}{=}``,
+#: ``\\stackrel{\\Delta}{=}`` (≜, as many notes write it), ``\\overset{\\triangle}{=}``.
+_DEFINED_OVER = re.compile(r"def|\\(?:Delta|triangle|vartriangle)(?![A-Za-z])|[Δ△]")
+
 
 # ----------------------------------------------------------------------------------------------
 # Internal values that must not escape into a result
@@ -159,11 +163,18 @@ class ReaderBase:
             raise ParseError(f"\\{value.name} outside a superscript in {self.text!r}")
 
     def _relation(self, token: Token) -> str:
+        """The relation a token writes; over ``=``, ``def`` (``\\overset{\\text{def}}{=}``,
+        ``\\stackrel{\\Delta}{=}``) makes a definition, ``?`` and ``!`` a question or a
+        requirement (``≟``: not a claim that the sides are equal)."""
         text = re.sub(r"\s+", "", token.value)
         if text.startswith(("\\overset", "\\stackrel")):
             over, below = text[: text.rindex("{")], text[text.rindex("{") + 1 : -1]
             relation = REL_NAMES.get(below, "=")
-            return ":=" if "def" in over and relation == "=" else relation
+            if relation == "=" and re.search(r"[?!]", over):
+                # ``a \overset{?}{=} b`` asks whether a = b, ``\overset{!}{=}`` requires it:
+                # neither says that it holds
+                return "≟"
+            return ":=" if _DEFINED_OVER.search(over) and relation == "=" else relation
         return REL_NAMES.get(text, text)
 
     def _symbol(self, name: str) -> Any:

@@ -112,6 +112,7 @@ def render_text(
     """
     from rich.console import Console
     from rich.markup import escape
+    from rich.text import Text
 
     report = _prepared(report, reveal)
     buffer = io.StringIO()
@@ -139,7 +140,8 @@ def render_text(
         where += f"  ({', '.join(parts)})" if parts else ""
         console.print(f"\n[dim]{escape(where)}[/dim]")
         if quoted is not None:
-            console.print(f"  [dim]│[/dim] {escape(quoted.strip())}")
+            # the line as written, never read as markup (``\\\\[2pt]`` ends a TeX row)
+            console.print(Text.assemble("  ", ("│", "dim"), " ", quoted.strip()))
         for judgement in group:
             style = _STYLE[judgement.verdict]
             label = f"{_SYMBOL[judgement.verdict]} {judgement.verdict}"

@@ -151,10 +151,12 @@ def check_document(
     )
 
 
-#: TeX primitives that define, read or write things: a solution's text is only read, so these
-#: are never interpreted (nor anything they would load) — the report says so.
+#: TeX primitives that read, write or compute things: a solution's text is only read, so these
+#: are never interpreted (nor anything they would load) — the report says so. The shorthand a
+#: document defines (``\\newcommand``, ``\\def``, ``\\let``) is read as text, by substitution
+#: (:mod:`symconv.check.tex_macros`), so it is not listed.
 _TEX_PRIMITIVES = lazy_compile(
-    r"\\(def|edef|gdef|xdef|let|newcommand|renewcommand|input|include|write18|write|immediate|"
+    r"\\(edef|xdef|input|include|write18|write|immediate|"
     r"openout|openin|read|catcode|usepackage)(?![A-Za-z])"
 )
 

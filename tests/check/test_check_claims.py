@@ -258,3 +258,31 @@ def test_a_row_that_cannot_be_read_ends_the_chain_it_was_on():
     assert ("arithmetic", "2 \\cdot 3 = 6") in texts
     assert not any(text.startswith("6 ") for _, text in texts)
     assert texts[-1][1] == "1 \\cdot \\left(i - 1\\right) = i - 1"
+
+
+def test_a_formula_that_ends_a_question_is_not_claimed() -> None:
+    # "Is $2 + 2 = 5$?" asks (it was called wrong); the same formula stated is judged
+    from symconv.check.api import check
+
+    asked = check("Is $2 + 2 = 5$? We get $2 + 2 = 4$, not $2 + 2 = 5$.\n").judgements
+    assert [j.verdict for j in asked] == ["unverified", "right", "wrong"]
+    assert asked[0].message == "not verified: a question (it ends in ?), not a claim that it holds"
+
+
+def test_an_equation_the_line_solves_uses_its_own_unknown_not_an_earlier_value() -> None:
+    # part (b) solves for p again: with part (a)'s p = 2 its equation was called wrong and its
+    # (wrong) p = 2 right "as defined on line 1"; the line's p is its own unknown. Part (a),
+    # with no earlier p, reads as it always did (its p = 2 an answer --against compares)
+    from symconv.check.api import check
+
+    doc = (
+        "(a) $\\frac{32 - 5 + 2p}{1} + 1 = 32 \\implies p = 2$.\n\n"
+        "(b) $\\frac{28 - 3 + 2p}{1} + 1 = 28 \\Rightarrow p = 2$.\n\n"
+        "(c) Then $2 + 2 = 4 \\implies 4 \\cdot 2 = 8$.\n"
+    )
+    judged = [(j.claim.line, j.verdict) for j in check(doc).judgements]
+    assert judged[:4] == [(1, "unverified")] * 2 + [(3, "unverified")] * 2
+    assert [v for line, v in judged if line == 5] == ["right", "right"]
+    assert "an answer" in check(doc).judgements[1].message
+    solving = check(doc).judgements[2].message
+    assert solving.startswith("not verified: an equation this line solves for p")

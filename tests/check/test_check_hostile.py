@@ -148,3 +148,16 @@ def test_numbers_too_large_to_compute_are_refused_when_read(tmp_path, capsys, co
     [claim] = json.loads(capsys.readouterr().out)["claims"]
     assert claim["verdict"] == "unverified"
     assert message in claim["message"]
+
+
+def test_macros_that_grow_without_end_are_bounded_per_formula_and_per_document():
+    # \def\a{\a\a} never ends; \d doubles its argument, nested 15 deep in 2000 formulas: each
+    # formula is read as written (unknown commands, unverified), and the file stays fast
+    from symconv.check.markdown import split_document
+
+    nested = "$" + "\\d{" * 15 + "x" + "}" * 15 + " = 1$\n"
+    doc = "\\def\\a{\\a\\a}\\def\\d#1{#1#1}\n$\\a = 1$\n" + nested * 2000
+    started = time.perf_counter()
+    segments = [s for s in split_document(doc, "tex") if s.kind == "math"]
+    assert time.perf_counter() - started < 2.0
+    assert segments[0].text == "\\a = 1" and segments[-1].text == nested.strip()[1:-1]

@@ -120,6 +120,7 @@ def test_related_names():
     assert not related_names("a", "b") and not related_names("k", "k")
 
 
+<<<<<<< HEAD
 def test_an_inequality_after_for_with_or_a_premise_restricts_the_claims_it_governs() -> None:
     # "For $x > 0$ …", "With $z \le 0$, …": conditions of the sentence's claims, as "if" is;
     # "Assume $x > 0$. Then …": a premise holds for the rest of its paragraph.
@@ -135,3 +136,95 @@ def test_an_inequality_after_for_with_or_a_premise_restricts_the_claims_it_gover
     assert found("Assume $x < 0$. Then $\\max(0, x) = x + 1$.\n") == ["wrong"]
     # a premise ends with its paragraph
     assert found("Assume $x > 0$.\n\nThen $\\max(0, x) = x$.\n") == ["wrong"]
+=======
+def test_an_equality_asked_or_required_is_not_a_claim_and_def_over_it_defines():
+    # 2 + 2 \overset{?}{=} 5 asks, w \overset{!}{=} 6 requires: neither says it holds (the
+    # question was called wrong); \overset{\text{def}}{=} defines s, used after
+    doc = (
+        "Is $2 + 2 \\overset{?}{=} 5$? We need $2 + 2 \\stackrel{!}{=} 4$.\n\n"
+        "Let $s(x) \\overset{\\text{def}}{=} x^2 + 1$ and $g(x) \\stackrel{\\Delta}{=} 2x$.\n\n"
+        "Then $s(2) = 5$, $s(1) = 3$ and $g(3) = 6$.\n\n"
+        "$$(2 + 3)^2 \\overset{(a)}{=} 25 \\overset{\\text{(b)}}{=} 24$$\n"
+    )
+    verdicts = [(j.claim.line, j.verdict) for j in judge_document(doc)]
+    assert verdicts == [
+        (1, "unverified"),
+        (1, "unverified"),
+        (5, "right"),
+        (5, "wrong"),
+        (5, "right"),
+        (7, "right"),
+        (7, "wrong"),
+    ]
+    asked = judge_document(doc)[0]
+    assert "question" in asked.message
+
+
+def test_brace_labels_are_notes_and_the_brace_groups_what_it_spans():
+    # \underbrace{A}_{label}: the label explains A, it is not part of the formula; the brace
+    # groups its content, so \overbrace{2 + 2}^{4} \cdot 3 is 12, not 2 + 2·3
+    doc = (
+        "$$\\underbrace{2 \\cdot 3}_{\\text{weights}} + \\underbrace{1}_{b} = 7$$\n\n"
+        "$$\\overbrace{2 + 2}^{4} \\cdot 3 = 12$$\n\n"
+        "$$\\overbrace{2 + 2}^{= 4} \\cdot 3 = 8$$\n"
+    )
+    assert [j.verdict for j in judge_document(doc)] == ["right", "right", "wrong"]
+
+
+def test_a_transpose_written_with_a_font_and_a_reason_with_a_reference():
+    # ^{\mathsf T} / ^{\mathrm{T}} is ^\top; \text{(by \eqref{eq:1})} is a reason (nested braces)
+    doc = (
+        "$$\\begin{pmatrix} 1 & 2 \\end{pmatrix}^{\\mathsf T} = "
+        "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}$$\n\n"
+        "$$\\begin{pmatrix} 1 & 2 \\end{pmatrix}^{\\mathrm{T}} = "
+        "\\begin{pmatrix} 2 \\\\ 1 \\end{pmatrix}$$\n\n"
+        "$$(2 + 3)^2 = 25 \\qquad \\text{(by \\eqref{eq:1})}$$\n"
+    )
+    assert [j.verdict for j in judge_document(doc)] == ["right", "wrong", "right"]
+
+
+def test_a_phantom_row_continues_the_chain_and_a_parenthesised_note_is_words():
+    # \phantom{z} &= … sets nothing: the row continues the chain above (it was unread);
+    # \quad (\text{with biases}) is a note beside the formula (it read as empty parentheses)
+    doc = (
+        "$$\\begin{aligned} z &= 2 + 3 \\\\ \\phantom{z} &= 5 \\end{aligned}$$\n\n"
+        "$$\\begin{aligned} z &= 2 + 3 \\\\ \\hphantom{z} &= 6 \\end{aligned}$$\n\n"
+        "$$73728 + 128 = 73856 \\quad (\\text{with biases})$$\n\n"
+        "$$73728 + 128 = 73865 \\quad(\\text{with biases})$$\n"
+    )
+    judged = [(j.claim.text, j.verdict) for j in judge_document(doc)]
+    assert judged == [
+        ("2 + 3 = 5", "right"),
+        ("2 + 3 = 6", "wrong"),
+        ("73728 + 128 = 73856", "right"),
+        ("73728 + 128 = 73865", "wrong"),
+    ]
+
+
+def test_align_column_pairs_are_statements_of_their_own():
+    # a &= 1 + 2 & b &= 3 + 4: two equations side by side (was read as 1 + 2 & b = 3 + 4)
+    doc = (
+        "Here $a$, $b$, $c$, $d$ are numbers.\n\n"
+        "$$\\begin{aligned} 1 + 2 &= 3 & 3 + 4 &= 7 \\\\ 5 + 6 &= 11 & 7 + 9 &= 15 "
+        "\\end{aligned}$$\n"
+    )
+    judged = [(j.claim.text, j.verdict) for j in judge_document(doc)]
+    assert judged == [
+        ("1 + 2 = 3", "right"),
+        ("3 + 4 = 7", "right"),
+        ("5 + 6 = 11", "right"),
+        ("7 + 9 = 15", "wrong"),
+    ]
+
+
+def test_a_relation_between_differentials_is_not_a_product_with_a_number_d():
+    # \mathrm{d}(x^2) = 2x\,\mathrm{d}x (and 2x\,dx) relates differentials: with a d = 16 of
+    # the document's own it was read as 16·x^2 and called wrong
+    doc = (
+        "Let $d = 16$.\n\n$$\\mathrm{d}(x^2) = 2x\\,\\mathrm{d}x$$\n\n"
+        "$$d(x^2) = 2x\\,dx$$\n\n$$\\frac{\\mathrm{d}}{\\mathrm{d}x} x^2 = 2x$$\n"
+    )
+    judged = judge_document(doc)
+    assert [j.verdict for j in judged] == ["unverified", "unverified", "right"]
+    assert "differentials" in judged[0].message
+>>>>>>> h-tex

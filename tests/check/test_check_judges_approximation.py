@@ -453,3 +453,17 @@ def test_an_order_speaks_of_the_math_in_its_own_clause() -> None:
     # the order after the approximation in its own clause is still judged
     doc = "The central difference $f'(x) \\approx \\frac{f(x+h) - f(x-h)}{2h}$ has error $O(h)$.\n"
     assert [j.verdict for j in judge_document(doc)][-1] == "right"
+
+
+def test_a_derivative_of_a_known_function_at_a_number_is_its_value_and_an_unknown_one_is_not():
+    # σ'(2) ≈ 0.105 (a value the field's σ gives) was unverified; f'(2) ≈ 0.2 with f never
+    # defined was called wrong, with a made-up f as the witness
+    from symconv.check.api import check
+
+    doc = (
+        "We get $\\sigma'(2) \\approx 0.105$, not $\\sigma'(2) \\approx 0.2$; "
+        "also $f'(2) \\approx 0.2$.\n"
+    )
+    judged = check(doc).judgements
+    assert [j.verdict for j in judged] == ["right", "wrong", "unverified"]
+    assert "f is not defined" in judged[2].message

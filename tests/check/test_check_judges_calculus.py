@@ -273,3 +273,35 @@ def test_a_derivative_of_a_function_at_a_defined_name_is_taken_at_its_value():
         "$$\\frac{\\partial a}{\\partial b} = \\sigma'(z)$$\n"
     )
     assert [j.verdict for j in judge_document(doc)] == ["right", "wrong", "right"]
+
+
+def test_a_vector_only_the_right_side_names_and_the_document_never_defines_is_no_witness():
+    # d/dz_i(−Σ_k t_k log softmax_k(z)) = p_i − t_i: p is the softmax the author has in mind,
+    # never defined; a value chosen for it proves nothing (it was called wrong). Defined, the
+    # same claim is judged: right, and wrong with the sign flipped.
+    from symconv.check.api import check
+
+    lhs = (
+        r"\frac{\partial}{\partial z_i}\left(-\sum_k t_k \log \frac{e^{z_k}}{\sum_j e^{z_j}}\right)"
+    )
+    undefined = check(f"$${lhs} = p_i - t_i$$\n").judgements
+    assert [j.verdict for j in undefined] == ["unverified"]
+    assert "p appears only on the right side" in undefined[0].message
+    head = r"Let $p_k = \frac{e^{z_k}}{\sum_j e^{z_j}}$ and $\sum_k t_k = 1$." + "\n\n"
+    written = r"\frac{\partial}{\partial z_i}\left(-\sum_k t_k \log p_k\right)"
+    defined = check(f"{head}$${written} = p_i - t_i$$\n\n$${written} = t_i - p_i$$\n").judgements
+    assert [j.verdict for j in defined] == ["right", "wrong"]
+
+
+def test_a_derivative_at_a_kink_is_a_convention_not_a_value():
+    # ReLU'(0) = 0 "by convention" was wrong ("the derivative is 0.5": SymPy's step at 0);
+    # away from the kink the derivative is judged as before
+    from symconv.check.api import check
+
+    doc = (
+        "$\\operatorname{ReLU}'(0) = 0$, $\\operatorname{ReLU}'(0) \\approx 0.5$, "
+        "$\\operatorname{ReLU}'(3) = 1$, $\\operatorname{ReLU}'(-1) = 1$.\n"
+    )
+    judged = check(doc).judgements
+    assert [j.verdict for j in judged] == ["unverified", "unverified", "right", "wrong"]
+    assert "kink" in judged[0].message

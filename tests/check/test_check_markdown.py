@@ -307,3 +307,81 @@ def test_blockquote_markers_are_not_part_of_the_math() -> None:
 
     quoted = split_document("> Also accepted:\n> - $x = 4$\n")
     assert stated_answer_lines(quoted) == {2}
+
+
+def test_tex_shorthand_the_document_defines_is_read_as_tex_sets_it() -> None:
+    # \newcommand with arguments, \def, \DeclareMathOperator, \let: each use is the macro's
+    # text; a definition in a comment defines nothing; a use before its definition stays
+    doc = (
+        "$\\pd{y}{x} = 1$\n"
+        "\\newcommand{\\pd}[2]{\\frac{\\partial #1}{\\partial #2}}\n"
+        "\\def\\x{\\mathbf{x}} \\DeclareMathOperator{\\relu}{ReLU} \\let\\eps\\varepsilon\n"
+        "% \\newcommand{\\R}{\\mathbb{R}}\n"
+        "\\begin{align}\n\\pd{L}{\\x} &= \\relu(\\eps x) \\\\\n\\pd\\sigma z &= \\R\n\\end{align}\n"
+    )
+    assert maths(doc, "tex") == [
+        ("\\pd{y}{x} = 1", 1, 1),
+        (
+            "\\frac{\\partial L}{\\partial \\mathbf{x}} &= \\operatorname{ReLU}(\\varepsilon x)",
+            6,
+            6,
+        ),
+        ("\\frac{\\partial \\sigma}{\\partial z} &= \\R", 7, 7),
+    ]
+
+
+def test_a_macro_that_never_ends_leaves_the_formula_as_written() -> None:
+    doc = "\\def\\a{\\a\\a}\\newcommand{\\b}{\\b x}\n$\\a = 1$ and $\\b = 2$\n"
+    assert maths(doc, "tex") == [("\\a = 1", 2, 2), ("\\b = 2", 2, 2)]
+
+
+def test_intertext_between_rows_is_prose_and_a_row_break() -> None:
+    # amsmath's \intertext{…} (and \shortintertext) needs no \\ before the next row: it was read
+    # as part of the row after it
+    doc = (
+        "\\begin{align*}\na &= 1 \\\\[2pt]\n\\intertext{so that, with $b = 2$,}\n"
+        "c &= 3\n\\shortintertext{and}\nd &= 4\n\\end{align*}\n"
+    )
+    assert maths(doc, "tex") == [("a &= 1", 2, 2), ("c &= 3", 4, 4), ("d &= 4", 6, 6)]
+
+
+def test_tex_titles_are_text_as_headings_are() -> None:
+    # a sectioning command's or caption's argument, a theorem's [title], a problem
+    # environment's {title}: they name what follows, their math is never a claim
+    doc = (
+        "\\section{Why $1 + 1 = 3$ fails}\n\\subsection*{Is $2 \\times 2 = 5$}\n"
+        "\\begin{theorem}[$3 + 3 = 7$]\nText $4 + 4 = 8$.\n\\end{theorem}\n"
+        "\\begin{problem}{2: Pooling ($2 \\times 2 = 5$)}\n$5 + 5 = 10$\n\\end{problem}\n"
+        "\\caption[short]{Output $3 \\times 3 = 10$}\n"
+        "\\begin{enumerate}[(a)]\n\\item $6 + 6 = 12$\n\\end{enumerate}\n"
+    )
+    assert maths(doc, "tex") == [("4 + 4 = 8", 4, 4), ("5 + 5 = 10", 7, 7), ("6 + 6 = 12", 11, 11)]
+    texts = [s.text for s in split_document(doc, "tex") if s.kind == "text"]
+    assert "\\section{Why $1 + 1 = 3$ fails}" in texts  # still the heading the parts map reads
+
+
+def test_multline_rows_are_one_formula() -> None:
+    # amsmath's multline breaks one equation too long for a line: "+ 9 + 16 = 30" on the
+    # second row is not a statement of its own (it was read as one, and called wrong)
+    doc = "\\begin{multline*}\n\\sum_{i=1}^{4} i^2 = 1 + 4 \\\\\n + 9 + 16 = 30\n\\end{multline*}\n"
+    (row,) = math_segments(split_document(doc, "tex"))
+    (chain,) = parse_math(row.text).statements
+    assert isinstance(chain, Chain) and [s.expr for s in chain.sides if s][1:] == [30, 30]
+    assert (row.line, row.end_line) == (2, 3)
+
+
+def test_a_starred_row_break_ends_the_row() -> None:
+    doc = "\\begin{align*}\nP &= 3 \\cdot 4 \\\\*\n  &= 12\n\\end{align*}\n"
+    assert maths(doc, "tex") == [("P &= 3 \\cdot 4", 2, 2), ("&= 12", 3, 3)]
+
+
+def test_tex_comments_inside_a_display_are_no_part_of_it() -> None:
+    # "% = 6 (old value)", a commented-out row with its \\, a comment after \\: blanked; \% stays
+    doc = (
+        "\\begin{align}\na &= 2 + 3 % = 6 (old value)\n\\\\ % c &= 7 + 7 \\\\\n"
+        "c &= 50\\% \\cdot 4 % percent\n\\end{align}\n"
+    )
+    assert [(text.rstrip(), line) for text, line, _ in maths(doc, "tex")] == [
+        ("a &= 2 + 3", 2),
+        ("c &= 50\\% \\cdot 4", 4),
+    ]

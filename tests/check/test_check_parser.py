@@ -557,3 +557,21 @@ def test_a_derivative_before_an_evaluation_bar_is_taken_at_its_point(written, pl
 def test_an_evaluation_bar_that_does_not_fit_its_derivative_is_not_read(written):
     with pytest.raises(ParseError):
         parse_expression(written)
+
+
+def test_a_struck_out_term_is_read_only_when_kept_and_left_out_agree() -> None:
+    # \cancel{…} marks a cancellation: read kept and left out (a summand as 0, a factor or a
+    # whole group as 1); the same meaning both ways reads, different meanings are refused
+    kept = parse_math(r"\frac{\cancel{(x+1)}(x-1)}{\cancel{(x+1)}} = x - 1").single()
+    assert [s.expr for s in kept.sides] == [sp.Symbol("x") - 1, sp.Symbol("x") - 1]
+    assert parse_math(r"x \cancelto{1}{\frac{y}{y}} + 2 = 2 + x + \cancel{a} - \cancel{a}").single()
+    for unclear in (r"\frac{3 + \cancel{x}}{3} = 1 + \frac{x}{3}", r"2\cancel{x} + 3 = 5"):
+        with pytest.raises(ParseError, match="struck-out term"):
+            parse_math(unclear)
+
+
+def test_spacing_inside_a_transpose_superscript_is_kerning() -> None:
+    # ^{\!\top} (a common \newcommand{\tr}{^{\!\top}}) was "T outside a superscript"
+    spaced = parse_math(r"A^{\!\top} = B^{\,\top}").single()
+    plain = parse_math(r"A^\top = B^\top").single()
+    assert [s.expr for s in spaced.sides] == [s.expr for s in plain.sides]

@@ -279,7 +279,10 @@ def judge(
     context = context if context is not None else DocumentContext()
     reason = claim.facts.reason if isinstance(claim.facts, UnreadFacts) else ""
     if claim.kind == ClaimKind.AMBIGUOUS:
-        return unverified(claim, f"ambiguous: {reason}")
+        # a question ("Is $2 + 2 = 5$?") or an equation the line solves is not ambiguous: the
+        # reason says what it is
+        asked = reason.startswith(("a question", "an equation this line solves"))
+        return unverified(claim, reason if asked else f"ambiguous: {reason}")
     if claim.kind == ClaimKind.UNPARSED:
         if isinstance(claim.facts, UnreadFacts) and claim.facts.contradiction:
             # ∂^5 f / ∂x^3 ∂y: no reading makes it right

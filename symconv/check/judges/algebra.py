@@ -155,6 +155,8 @@ def judge_algebra(
         reason = _unsupported(side)
         if reason is not None:
             return unverified(claim, reason)
+    if claim.relation == "≟":  # \overset{?}{=}, \overset{!}{=}
+        return unverified(claim, "a question or a requirement (=? / =!), not a claim that it holds")
     if claim.relation not in ("=", "≡"):
         return unverified(claim, f"the relation {claim.relation} between formulas is not checked")
     (lhs, rhs), where = claim_conditions(claim, lhs, rhs)

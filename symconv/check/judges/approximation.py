@@ -708,6 +708,14 @@ def _weights_solving(
     return {back[d]: v.xreplace(back) * scale for d, v in solutions[0].items() if d in back}
 
 
+def _undefined_functions(exprs: Sequence[Any]) -> set[Any]:
+    found: set[Any] = set()
+    for expr in exprs:
+        if isinstance(expr, sp.Basic):
+            found |= expr.atoms(AppliedUndef)
+    return found
+
+
 def _judge_approximation(
     claim: Claim, context: DocumentContext, problem: ProblemContext
 ) -> Judgement | None:
@@ -719,6 +727,12 @@ def _judge_approximation(
         if "no function" in str(error):
             return _known_series(claim, context, problem)
         return unverified(claim, str(error))
+    unknown = _undefined_functions([lhs, rhs])
+    if unknown and not any(isinstance(s, sp.Basic) and s.free_symbols for s in (lhs, rhs)):
+        # f'(2) ≈ 0.2 with f unknown: values at numbers, no step to expand in (the offsets
+        # were read as multiples of a step h = 1, and a made-up f was the witness)
+        names = ", ".join(sorted({a.func.__name__ for a in unknown}))
+        return unverified(claim, f"{names} is not defined, so its value at a number is unknown")
     notation = _sample_notation(claim, lhs, rhs)
     if notation is not None:
         return unverified(claim, notation)

@@ -32,7 +32,7 @@ import sympy as sp
 
 from symconv.check.context import DocumentContext, ProblemContext
 from symconv.check.equality import evaluate, values_equal
-from symconv.check.judges.functions import concrete
+from symconv.check.judges.functions import at_a_kink, concrete
 from symconv.check.judges.resolve import resolve
 from symconv.check.judges.verdicts import right, unverified, wrong
 from symconv.check.model import Claim, Judgement
@@ -73,6 +73,7 @@ def judge_arithmetic(
     lhs, _ = resolve(claim.sides[0], claim, context, problem)
     rhs, _ = resolve(claim.sides[1], claim, context, problem)
     (lhs, left_notes), (rhs, right_notes) = concrete(lhs), concrete(rhs)
+    lhs, rhs = _derivatives_taken(lhs), _derivatives_taken(rhs)
     if not (is_numeric(lhs) and is_numeric(rhs)):
         return None
     judgement = _numbers(claim, context, lhs, rhs)
@@ -80,6 +81,19 @@ def judge_arithmetic(
     if judgement is None or not notes:
         return judgement
     return replace(judgement, message=f"{judgement.message} ({'; '.join(notes)})")
+
+
+def _derivatives_taken(value: Any) -> Any:
+    """``σ'(2)`` (a derivative of a known function at a number) as its value; anything else,
+    or a derivative of a function the document leaves unknown, as it is."""
+    if not isinstance(value, sp.Basic) or value.free_symbols:
+        return value
+    if not value.has(sp.Subs, sp.Derivative) or at_a_kink(value) is not None:
+        return value
+    try:
+        return value.doit()
+    except (ValueError, TypeError, NotImplementedError):
+        return value
 
 
 def _numbers(claim: Claim, context: DocumentContext, lhs: Any, rhs: Any) -> Judgement | None:

@@ -38,7 +38,7 @@ from symconv.check.context import DocumentContext, ProblemContext, claim_id, cla
 from symconv.check.equality import evaluate, values_equal
 from symconv.check.judges.algebra import claim_conditions, compare_identity
 from symconv.check.judges.cost_gradients import judge_cost_derivative
-from symconv.check.judges.functions import concrete
+from symconv.check.judges.functions import at_a_kink, concrete
 from symconv.check.judges.resolve import resolve, undefined_functions
 from symconv.check.judges.typos import diagnose
 from symconv.check.judges.vectors import (
@@ -278,6 +278,9 @@ def _scalar(
     undefined = undefined_functions(lhs) + undefined_functions(rhs)
     if undefined:
         return unverified(claim, f"{', '.join(sorted(set(undefined)))} is not defined")
+    kink = at_a_kink(lhs)
+    if kink is not None:
+        return unverified(claim, kink)
     try:
         computed = lhs.doit()
     except (ValueError, TypeError, NotImplementedError) as error:
@@ -473,6 +476,27 @@ def _misread_or_unstated(
         return (
             "as read, the left side is 0: the function does not involve the variable, so a "
             "definition it rests on could not be used"
+        )
+    # a vector only the right side names (the left side read with the document's definitions
+    # does not involve it), which the document never defines (``p_i − t_i`` for the derivative
+    # of a cross-entropy written out in z: p is the softmax the author has in mind): at a value
+    # chosen for it the sides differ, which proves nothing
+    on_left = _names(lhs) | {
+        str(s).split("[")[0]
+        for left in lefts
+        if isinstance(left, sp.Basic)
+        for s in left.free_symbols
+    }
+    written_right = rhs.atoms(sp.Indexed) if isinstance(rhs, sp.Basic) else set()
+    only_right = sorted(
+        name
+        for name in {str(entry.base.label) for entry in written_right}
+        if name not in on_left and name not in definitions and not name.startswith("∂")
+    )
+    if only_right:
+        return (
+            f"{', '.join(only_right)} appears only on the right side and the document does not "
+            f"define it (write what {only_right[0]} is, e.g. {only_right[0]}_i = …)"
         )
     summed = {str(c[0].function.base.label) for c in constraints if isinstance(c[0], sp.Sum)}
     # the variables differentiated by are not targets (Σ z = 1 would tie what is varied)

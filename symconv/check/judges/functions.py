@@ -79,3 +79,28 @@ def concrete(expr: Any) -> tuple[Any, tuple[str, ...]]:
         result, more = concrete(result)
         notes.extend(more)
     return result, tuple(dict.fromkeys(notes))
+
+
+def at_a_kink(expr: Any) -> str | None:
+    """Why a derivative taken at a number proves nothing there: the point is a kink of the
+    function (``ReLU'(0)``: a step whose value at 0 is a convention — 0 in most libraries, 1 or
+    ½ in others — not a derivative); None otherwise."""
+    if not isinstance(expr, sp.Basic):
+        return None
+    for at in expr.atoms(sp.Subs):
+        derivative = at.expr
+        if not isinstance(derivative, sp.Derivative):
+            continue
+        try:
+            taken = derivative.doit()
+        except (ValueError, TypeError, NotImplementedError):
+            continue
+        steps = taken.atoms(sp.Heaviside, sp.sign, sp.DiracDelta) if taken is not None else set()
+        point = dict(zip(at.variables, at.point, strict=True))
+        for step in steps:
+            if sp.simplify(step.args[0].xreplace(point)) == 0:
+                return (
+                    "the function has a kink there: its derivative at that point is a "
+                    "convention (0, 1 or ½ by library), not a value to check"
+                )
+    return None
