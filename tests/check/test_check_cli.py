@@ -268,7 +268,6 @@ def test_a_lecturers_problem_set_file(tmp_path: Path, capsys: pytest.CaptureFixt
     assert answer["expected_latex"] == "5" and 7 - 3 + 1 == 5
 
 
-<<<<<<< HEAD
 def test_a_notebook_cell_written_as_one_string_names_the_line_that_holds_the_claim(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -281,7 +280,8 @@ def test_a_notebook_cell_written_as_one_string_names_the_line_that_holds_the_cla
     assert code == 1
     assert "(cell 1, line 5)" in out and "So $(4 - 2)/2 + 1 = 3$ here." in out
     assert "# Lab" not in out
-=======
+
+
 def test_a_quoted_tex_row_keeps_its_row_break_and_spacing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -290,4 +290,3 @@ def test_a_quoted_tex_row_keeps_its_row_break_and_spacing(
     path.write_text("\\begin{align*}\na &= 1 + 1 = 2 \\\\[2pt]\nb &= 3\n\\end{align*}\n")
     _, out, _ = run([str(path)], capsys)
     assert "│ a &= 1 + 1 = 2 \\\\[2pt]" in out
->>>>>>> h-tex

@@ -120,7 +120,6 @@ def test_related_names():
     assert not related_names("a", "b") and not related_names("k", "k")
 
 
-<<<<<<< HEAD
 def test_an_inequality_after_for_with_or_a_premise_restricts_the_claims_it_governs() -> None:
     # "For $x > 0$ …", "With $z \le 0$, …": conditions of the sentence's claims, as "if" is;
     # "Assume $x > 0$. Then …": a premise holds for the rest of its paragraph.
@@ -136,7 +135,8 @@ def test_an_inequality_after_for_with_or_a_premise_restricts_the_claims_it_gover
     assert found("Assume $x < 0$. Then $\\max(0, x) = x + 1$.\n") == ["wrong"]
     # a premise ends with its paragraph
     assert found("Assume $x > 0$.\n\nThen $\\max(0, x) = x$.\n") == ["wrong"]
-=======
+
+
 def test_an_equality_asked_or_required_is_not_a_claim_and_def_over_it_defines():
     # 2 + 2 \overset{?}{=} 5 asks, w \overset{!}{=} 6 requires: neither says it holds (the
     # question was called wrong); \overset{\text{def}}{=} defines s, used after
@@ -227,4 +227,3 @@ def test_a_relation_between_differentials_is_not_a_product_with_a_number_d():
     judged = judge_document(doc)
     assert [j.verdict for j in judged] == ["unverified", "unverified", "right"]
     assert "differentials" in judged[0].message
->>>>>>> h-tex
