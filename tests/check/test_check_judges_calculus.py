@@ -305,3 +305,17 @@ def test_a_derivative_at_a_kink_is_a_convention_not_a_value():
     judged = check(doc).judgements
     assert [j.verdict for j in judged] == ["unverified", "unverified", "right", "wrong"]
     assert "kink" in judged[0].message
+
+
+def test_a_gradient_with_a_transpose_read_as_numbers_is_no_proof_for_vectors():
+    # x δ^T and δ x^T agree as numbers; as vectors they are the two layouts of ∂L/∂W
+    doc = (
+        "Let $\\bm{z} = W\\bm{x} + \\bm{b}$, $\\bm{a} = \\sigma(\\bm{z})$ and "
+        "$L = \\frac12\\|\\bm{a} - \\bm{y}\\|^2$, with "
+        "$\\bm{\\delta} = (\\bm{a} - \\bm{y}) \\odot \\sigma'(\\bm{z})$.\n\n"
+        "$$\\frac{\\partial L}{\\partial W} = \\bm{x}\\, \\bm{\\delta}^\\top$$\n\n"
+        "$$\\frac{\\partial L}{\\partial W} = \\bm{\\delta}$$\n"
+    )
+    transposed, forgotten = [j for j in judge_document(doc) if j.claim.line > 1]
+    assert transposed.verdict == "unverified" and "layout" in transposed.message
+    assert forgotten.verdict != "right"

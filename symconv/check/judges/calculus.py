@@ -87,7 +87,30 @@ def judge_derivative(
 
     What the derivative of SymPy's expressions leaves undecided — a cost defined through the
     network's output and differentiated by an entry, an undefined activation, a batch's mean —
-    is read by :func:`~symconv.check.judges.cost_gradients.judge_cost_derivative`."""
+    is read by :func:`~symconv.check.judges.cost_gradients.judge_cost_derivative`.
+
+    A transpose in the claim (``∂L/∂W = x δ^T``) says its names are vectors and matrices. The
+    readings here treat them as numbers: that proves the one-by-one case, so a difference there
+    is a witness (``wrong`` stands), but agreement is no proof for the vectors, where the
+    order of the factors and the layout of the gradient decide (``right`` becomes
+    *unverified*)."""
+    judgement = _judge_derivative_any_shape(claim, context, problem)
+    if judgement is not None and judgement.verdict == "right" and _has_transpose(claim):
+        return unverified(
+            claim,
+            "a transpose makes these names vectors or matrices; read as numbers the sides agree, "
+            "which does not decide the order of the factors or the layout of the gradient",
+        )
+    return judgement
+
+
+def _has_transpose(claim: Claim) -> bool:
+    return any(isinstance(side, sp.Basic) and side.has(nodes.Transposed) for side in claim.sides)
+
+
+def _judge_derivative_any_shape(
+    claim: Claim, context: DocumentContext, problem: ProblemContext
+) -> Judgement | None:
     by_entry = isinstance(claim.sides[0], (nodes.Partial, sp.Indexed)) if claim.sides else False
     if by_entry:  # ∂J/∂x_j: the entry reading follows the document's entry equations
         through_cost = judge_cost_derivative(claim, context)
