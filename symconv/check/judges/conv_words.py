@@ -469,7 +469,7 @@ def _stack_field(claim: Claim, fact: StackField) -> Judgement:
         return _stack_formula(claim, fact, kernels, stated, stride)
     fields = [as_sympy(receptive_field([(int(k), s)] * fact.layers).answer) for k in kernels]
     shown = " × ".join(str(f) for f in fields)
-    where = "stride 1, none stated" if stride is None else fact.stride.where  # type: ignore[union-attr]
+    where = "stride 1, none stated" if fact.stride is None else fact.stride.where
     rule = (
         f"{fact.layers} stacked layers of a {' × '.join(str(k) for k in kernels)} kernel ({where}) "
         f"see r = 1 + Σ (k − 1)·(product of the strides before) = {shown} inputs (Araujo et "
@@ -543,7 +543,7 @@ def _stack_formula(
     if not written.is_polynomial(count) or sp.degree(sp.expand(written), count) > 6:
         return unverified(claim, f"{show(written)} is not a polynomial in {count}")
     expected = 1 + count * (k - 1)
-    where = "stride 1, none stated" if stride is None else fact.stride.where  # type: ignore[union-attr]
+    where = "stride 1, none stated" if fact.stride is None else fact.stride.where
     rule = (
         f"{count} stacked layers of a {k} × {k} kernel ({where}) see r = 1 + {count}·(k − 1) = "
         f"{show(sp.expand(expected))} inputs per axis (Araujo et al. 2019)"

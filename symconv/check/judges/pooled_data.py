@@ -41,7 +41,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import sympy as sp
 
@@ -140,12 +140,21 @@ def _as_matrix(value: Any) -> sp.Matrix:
     return sp.Matrix(value)
 
 
+def _engine_kind(kind: str) -> Literal["max", "avg"]:
+    """The engine's name of a pooling kind (``max`` or ``avg``, the only two this judge reads)."""
+    if kind == "max":
+        return "max"
+    if kind == "avg":
+        return "avg"
+    raise ValueError(f"no pooling of kind {kind!r}")
+
+
 def _forward(data: sp.MatrixBase, kind: str, setting: Setting, one_dimensional: bool) -> Any:
     from symconv.problems.tensor_engines import pool_forward
 
     size: Any = setting.window[1] if one_dimensional else setting.window
     return _as_matrix(
-        pool_forward(_rows(data, one_dimensional), size, setting.stride, kind).answer  # type: ignore[arg-type]
+        pool_forward(_rows(data, one_dimensional), size, setting.stride, _engine_kind(kind)).answer
     )
 
 
@@ -161,7 +170,7 @@ def _backward(
             _rows(upstream, one_dimensional),
             size,
             setting.stride,
-            kind,  # type: ignore[arg-type]
+            _engine_kind(kind),
         ).answer
     )
 
